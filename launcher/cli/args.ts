@@ -1,0 +1,98 @@
+/**
+ * Command-line parsing: a pure function from argv to a Command, so every
+ * flag and error is unit-tested without starting anything.
+ */
+import { parseArgs } from "node:util";
+
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+export interface RunOptions {
+  server: boolean;
+  host?: string;
+  port?: number;
+  dataDir?: string;
+  config?: string;
+  /** Do not open a window or browser (server mode always implies no window). */
+  noOpen: boolean;
+}
+
+export type Command =
+  | { kind: "help"; topic?: string }
+  | { kind: "version" }
+  | { kind: "run"; options: RunOptions }
+  | { kind: "engine-import"; source: string; dataDir?: string; config?: string };
+
+const runFlags = {
+  server: { type: "boolean" },
+  host: { type: "string" },
+  port: { type: "string" },
+  "data-dir": { type: "string" },
+  config: { type: "string" },
+  "no-open": { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean", short: "v" },
+} as const;
+
+export function parsePort(value: string): number {
+  if (!/^\d+$/.test(value)) throw new UsageError(`--port must be a number from 1 to 65535, got "${value}"`);
+  const port = Number(value);
+  if (port < 1 || port > 65535) throw new UsageError(`--port must be from 1 to 65535, got ${port}`);
+  return port;
+}
+
+function nonEmpty(flag: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (value.trim() === "") throw new UsageError(`--${flag} needs a value`);
+  return value;
+}
+
+function parse<T extends Parameters<typeof parseArgs>[0]["options"]>(argv: string[], options: T) {
+  try {
+    return parseArgs({ args: argv, options, strict: true, allowPositionals: true });
+  } catch (err) {
+    // node:util messages name the flag; keep them but drop the internal error code.
+    const message = (err as Error).message.replace(/\. To specify a positional argument.*$/s, "");
+    throw new UsageError(message);
+  }
+}
+
+export function parseCommand(argv: string[]): Command {
+  if (argv[0] === "engine") return parseEngine(argv.slice(1));
+  const { values, positionals } = parse(argv, runFlags);
+  if (values.help) return { kind: "help" };
+  if (values.version) return { kind: "version" };
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  const host = nonEmpty("host", values.host as string | undefined);
+  return {
+    kind: "run",
+    options: {
+      server: !!values.server,
+      host,
+      port: values.port !== undefined ? parsePort(values.port as string) : undefined,
+      dataDir: nonEmpty("data-dir", values["data-dir"] as string | undefined),
+      config: nonEmpty("config", values.config as string | undefined),
+      noOpen: !!values["no-open"],
+    },
+  };
+}
+
+function parseEngine(argv: string[]): Command {
+  const [sub, ...rest] = argv;
+  if (sub === undefined || sub === "--help" || sub === "-h") return { kind: "help", topic: "engine" };
+  if (sub !== "import") throw new UsageError(`unknown engine command "${sub}" (try: engine import <zip-or-folder>)`);
+  const { values, positionals } = parse(rest, {
+    "data-dir": { type: "string" },
+    config: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (values.help) return { kind: "help", topic: "engine" };
+  if (positionals.length !== 1) throw new UsageError("engine import needs exactly one <zip-or-folder>");
+  return {
+    kind: "engine-import",
+    source: positionals[0]!,
+    dataDir: nonEmpty("data-dir", values["data-dir"] as string | undefined),
+    config: nonEmpty("config", values.config as string | undefined),
+  };
+}

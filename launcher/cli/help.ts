@@ -1,0 +1,28 @@
+/** The text of `--help`, kept beside the parser it documents. */
+export const HELP = `Easy Diffusion: run Stable Diffusion, Flux and friends on your own computer.
+
+Usage:
+  easy-diffusion [options]                    open the app in its own window
+  easy-diffusion --server [options]           run headless; open the printed URL in a browser
+  easy-diffusion engine import <zip-or-folder> [--data-dir D]
+                                              install a local stable-diffusion.cpp build
+
+Options:
+  --server          run without a window (no GTK/WebView is loaded)
+  --host H          address to listen on (default 127.0.0.1)
+  --port N          port to listen on (default 9000; the next free one is used if taken)
+  --data-dir D      keep all data (models, images, engines, config) in D (or set ED_HOME)
+  --config F        read and write the config file F instead of <config dir>/config.yaml
+  --no-open         do not open a window or browser
+  -h, --help        show this help
+  -v, --version     show the version
+
+Exit codes: 0 ok, 1 runtime error, 2 bad usage.
+`;
+
+export const ENGINE_HELP = `Usage:
+  easy-diffusion engine import <zip-or-folder> [--data-dir D] [--config F]
+
+Installs a local stable-diffusion.cpp build: any folder or zip that holds sd-server.
+The binary is run once to check it works before it is accepted.
+`;

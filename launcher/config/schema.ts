@@ -1,0 +1,75 @@
+/**
+ * The one schema of config.yaml. Every key is documented here with
+ * `.describe()`; the Settings app renders this schema (as JSON Schema) as a form.
+ */
+import { z } from "zod";
+
+export const CONTRACT_RELEASE_TAG = "master-827-97d2990";
+
+export const configSchema = z.object({
+  server: z
+    .object({
+      host: z.string().min(1).default("127.0.0.1").describe("Address to listen on. Keep 127.0.0.1 unless you know why."),
+      port: z.number().int().min(1).max(65535).default(9000).describe("Port to listen on; the next free one is used if taken."),
+      allowed_hosts: z
+        .array(z.string())
+        .default([])
+        .describe("Extra host names allowed to reach the app (e.g. this machine's LAN name when host is 0.0.0.0)."),
+    })
+    .describe("Web server"),
+  ui: z
+    .object({
+      open_window: z.boolean().default(true).describe("Open the app window on start (off: open in the browser yourself)."),
+    })
+    .describe("User interface"),
+  engine: z
+    .object({
+      backend: z
+        .enum(["auto", "cuda", "vulkan", "rocm", "metal", "cpu"])
+        .default("auto")
+        .describe("Which stable-diffusion.cpp build to use; auto picks the best for this machine."),
+      release_repo: z.string().default("leejet/stable-diffusion.cpp").describe("GitHub repository the engine builds come from."),
+      release_tag: z.string().default(CONTRACT_RELEASE_TAG).describe("Release tag to install, or 'latest'."),
+      api_base: z.url().default("https://api.github.com").describe("GitHub API base URL (for mirrors)."),
+      flash_attention: z.boolean().default(true).describe("Use flash attention (less memory, usually faster on GPUs)."),
+      offload_to_cpu: z.boolean().default(false).describe("Keep weights in RAM and move them to the GPU when needed (for small GPUs)."),
+      vae_tiling: z.boolean().default(false).describe("Decode images in tiles to save GPU memory."),
+      vae_tile_size: z.number().int().min(64).max(4096).default(512).describe("Tile size in pixels when VAE tiling is on."),
+      mmap: z.boolean().default(true).describe("Memory-map model files instead of reading them into RAM."),
+      threads: z.number().int().min(0).max(256).default(0).describe("CPU threads for the engine (0 = automatic)."),
+    })
+    .describe("Engine"),
+  outputs: z
+    .object({
+      folder_template: z.string().default("$yyyy-$MM-$dd").describe("Sub-folder of outputs/ for each image ($yyyy $MM $dd $HH $mm $ss $id $p $s $n $ts)."),
+      file_template: z.string().default("$ts-$s-$n").describe("File name of each image, without extension (same placeholders)."),
+      format: z.enum(["png", "jpeg", "webp"]).default("png").describe("Default image format."),
+      quality: z.number().int().min(1).max(100).default(90).describe("Quality for jpeg and webp."),
+    })
+    .describe("Saved images"),
+  log: z
+    .object({
+      level: z.enum(["debug", "info", "warn", "error"]).default("info").describe("How much to write to the log."),
+    })
+    .describe("Logging"),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export function defaultConfig(): Config {
+  return configSchema.parse({ server: {}, ui: {}, engine: {}, outputs: {}, log: {} });
+}
+
+/** A PATCH body: any subset of sections and keys. */
+export const configPatchSchema = z
+  .object(
+    Object.fromEntries(
+      Object.entries(configSchema.shape).map(([k, v]) => [k, (v as z.ZodObject).partial().strict().optional()]),
+    ) as { [K in keyof Config]: z.ZodOptional<z.ZodObject> },
+  )
+  .strict();
+export type ConfigPatch = { [K in keyof Config]?: Partial<Config[K]> };
+
+export function configJsonSchema() {
+  return z.toJSONSchema(configSchema, { io: "input" });
+}

@@ -1,0 +1,90 @@
+/**
+ * The app's typed event bus. Every part publishes here; the SSE route relays
+ * it to the UI. A ring of recent events lets a reconnecting client resume
+ * from its Last-Event-ID without missing anything.
+ *
+ * Other modules add their events by merging into EventMap:
+ *   declare module "../launcher/events/bus" { interface EventMap { "engine.state": {...} } }
+ */
+export interface EventMap {
+  "app.started": { url: string; version: string };
+  "app.stopping": { reason: string };
+  "config.changed": { keys: string[] };
+  "system.stats": SystemStats;
+  "queue.status": { running: number; total: number; paused: boolean };
+  "window.focus": Record<string, never>;
+}
+
+export interface SystemStats {
+  ramUsed: number;
+  ramTotal: number;
+  /** null when no GPU memory figure could be read. */
+  vramUsed: number | null;
+  vramTotal: number | null;
+}
+
+export type EventType = keyof EventMap;
+
+export interface BusEvent<T extends EventType = EventType> {
+  id: number;
+  type: T;
+  data: EventMap[T];
+  time: number;
+}
+
+type Listener = (event: BusEvent) => void;
+
+export class EventBus {
+  #nextId = 1;
+  #ring: BusEvent[] = [];
+  #listeners = new Set<Listener>();
+  /** Latest value of each type, so a new client can paint the current state at once. */
+  #latest = new Map<EventType, BusEvent>();
+
+  constructor(readonly capacity = 1000) {}
+
+  publish<T extends EventType>(type: T, data: EventMap[T]): BusEvent<T> {
+    const event: BusEvent<T> = { id: this.#nextId++, type, data, time: Date.now() };
+    this.#ring.push(event as BusEvent);
+    if (this.#ring.length > this.capacity) this.#ring.splice(0, this.#ring.length - this.capacity);
+    this.#latest.set(type, event as BusEvent);
+    for (const listener of this.#listeners) {
+      try {
+        listener(event as BusEvent);
+      } catch {
+        // A broken subscriber must not stop the others.
+      }
+    }
+    return event;
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  on<T extends EventType>(type: T, listener: (data: EventMap[T], event: BusEvent<T>) => void): () => void {
+    return this.subscribe((e) => {
+      if (e.type === type) listener(e.data as EventMap[T], e as BusEvent<T>);
+    });
+  }
+
+  /** Events after `lastId`; `complete` is false when some were already dropped from the ring. */
+  since(lastId: number): { events: BusEvent[]; complete: boolean } {
+    const first = this.#ring[0];
+    const events = this.#ring.filter((e) => e.id > lastId);
+    return { events, complete: !first || first.id <= lastId + 1 };
+  }
+
+  latest(): BusEvent[] {
+    return [...this.#latest.values()].sort((a, b) => a.id - b.id);
+  }
+
+  get listenerCount(): number {
+    return this.#listeners.size;
+  }
+
+  get lastId(): number {
+    return this.#nextId - 1;
+  }
+}

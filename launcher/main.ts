@@ -1,0 +1,109 @@
+#!/usr/bin/env bun
+/**
+ * Entry point of the `easy-diffusion` executable: parse the command line,
+ * then run the app headless (`--server`) or with its window.
+ */
+import { parseCommand, UsageError, type Command } from "./cli/args";
+import { ENGINE_HELP, HELP } from "./cli/help";
+import { readEnv } from "./env";
+import { openInBrowser } from "./window/browser";
+import { AlreadyRunningError, startApp, type RunningApp } from "./start";
+import { appServices } from "./wiring";
+import { VERSION } from "./version";
+
+const FORCE_EXIT_MS = 2000;
+
+async function runApp(command: Extract<Command, { kind: "run" }>): Promise<number> {
+  const env = readEnv();
+  const { options } = command;
+  const { assets } = await import("../ui/dist/manifest");
+  let app: RunningApp;
+  try {
+    app = await startApp({ run: options, env, services: appServices(), ui: assets });
+  } catch (err) {
+    if (err instanceof AlreadyRunningError) return handOver(err, options.server);
+    throw err;
+  }
+  if (app.moved) console.log(`Port ${options.port ?? app.ctx.config.config.server.port} is in use; using ${app.port} instead.`);
+  console.log(`Easy Diffusion ${VERSION} is running at ${app.url}`);
+
+  const shutdown = (reason: string, code = 0) => {
+    // Whatever hangs, the process is gone within 2 s.
+    setTimeout(() => process.exit(code), FORCE_EXIT_MS).unref();
+    void app.stop(reason).then(() => process.exit(code));
+  };
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+
+  const wantsWindow = !options.server && !options.noOpen && app.ctx.config.config.ui.open_window;
+  if (wantsWindow) {
+    const { openWindow } = await import("./window/open");
+    const result = await openWindow({ url: app.url, bus: app.ctx.bus, log: app.ctx.log, onClosed: () => shutdown("window closed") });
+    if (!result.ok) {
+      const opened = openInBrowser(app.url);
+      console.log(`Could not open the app window (${result.reason}); ${opened ? "opened it in your browser instead" : `open ${app.url} in your browser`}.`);
+    }
+  } else if (options.server) {
+    console.log("Press Ctrl+C to stop.");
+  }
+  return -1; // keep running
+}
+
+/** A second launch: bring the running app forward (GUI) or refuse (server). */
+async function handOver(err: AlreadyRunningError, server: boolean): Promise<number> {
+  if (server) {
+    console.error(`error: ${err.message}. Stop it first, or use another --data-dir.`);
+    return 1;
+  }
+  const url = err.holder.url;
+  if (err.holder.mode === "gui" && url) {
+    const res = await fetch(new URL("api/window/focus", url), { method: "POST" }).catch(() => undefined);
+    if (res?.ok) {
+      console.log(`Easy Diffusion is already running; brought its window forward (${url}).`);
+      return 0;
+    }
+  }
+  if (url && openInBrowser(url)) {
+    console.log(`Easy Diffusion is already running at ${url}; opened it in your browser.`);
+    return 0;
+  }
+  console.log(`Easy Diffusion is already running at ${url || "(starting up)"}.`);
+  return 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let command: Command;
+  try {
+    command = parseCommand(argv);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`easy-diffusion: ${err.message}\nTry 'easy-diffusion --help'.`);
+      return 2;
+    }
+    throw err;
+  }
+  switch (command.kind) {
+    case "help":
+      console.log(command.topic === "engine" ? ENGINE_HELP : HELP);
+      return 0;
+    case "version":
+      console.log(`easy-diffusion ${VERSION}`);
+      return 0;
+    case "engine-import": {
+      const { runEngineImport } = await import("../engine/import-cli");
+      return runEngineImport(command, readEnv());
+    }
+    case "run":
+      return runApp(command);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (err) => {
+    console.error(`easy-diffusion: ${(err as Error).message ?? err}`);
+    process.exit(1);
+  },
+);

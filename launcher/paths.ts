@@ -1,0 +1,87 @@
+/**
+ * The disk layout, known in this one module. Linux follows XDG, macOS uses
+ * Application Support, Windows %APPDATA% (config) and %LOCALAPPDATA% (data).
+ * `--data-dir` or ED_HOME put everything under one folder instead.
+ */
+import { join } from "node:path";
+import type { Env } from "./env";
+
+export interface Paths {
+  /** Root of the user's data: models, outputs, engines, database. */
+  data: string;
+  /** Folder of config.yaml. */
+  configDir: string;
+  config: string;
+  logs: string;
+  log: string;
+  /** Single-instance lock. */
+  lock: string;
+  engines: string;
+  downloads: string;
+  models: string;
+  outputs: string;
+  database: string;
+  /** UI state such as the open tabs (kept server-side so the webview and browsers share it). */
+  uiState: string;
+}
+
+const APP = "easy-diffusion";
+const APP_TITLE = "Easy Diffusion";
+
+/** Where the data and config live when nothing is overridden. */
+export function defaultDirs(env: Env): { data: string; config: string } {
+  switch (env.platform) {
+    case "darwin": {
+      const dir = join(env.home, "Library", "Application Support", APP_TITLE);
+      return { data: dir, config: dir };
+    }
+    case "win32": {
+      const roaming = env.appData ?? join(env.home, "AppData", "Roaming");
+      const local = env.localAppData ?? join(env.home, "AppData", "Local");
+      return { data: join(local, APP_TITLE), config: join(roaming, APP_TITLE) };
+    }
+    default:
+      return {
+        data: join(env.xdgDataHome ?? join(env.home, ".local", "share"), APP),
+        config: join(env.xdgConfigHome ?? join(env.home, ".config"), APP),
+      };
+  }
+}
+
+export function resolvePaths(env: Env, overrides: { dataDir?: string; config?: string } = {}): Paths {
+  const root = overrides.dataDir ?? env.edHome;
+  const dirs = root ? { data: root, config: root } : defaultDirs(env);
+  const config = overrides.config ?? join(dirs.config, "config.yaml");
+  const logs = join(dirs.data, "logs");
+  return {
+    data: dirs.data,
+    configDir: dirs.config,
+    config,
+    logs,
+    log: join(logs, "easy-diffusion.log"),
+    lock: join(dirs.data, "instance.lock"),
+    engines: join(dirs.data, "engines"),
+    downloads: join(dirs.data, "downloads"),
+    models: join(dirs.data, "models"),
+    outputs: join(dirs.data, "outputs"),
+    database: join(dirs.data, "easy-diffusion.db"),
+    uiState: join(dirs.data, "ui-state.json"),
+  };
+}
+
+/** Easy Diffusion's model folder names, by kind. */
+export const MODEL_KINDS = [
+  "stable-diffusion",
+  "diffusion_models",
+  "text_encoders",
+  "vae",
+  "lora",
+  "embeddings",
+  "controlnet",
+  "realesrgan",
+] as const;
+export type ModelKind = (typeof MODEL_KINDS)[number];
+
+export function modelDir(paths: Paths, kind: ModelKind): string {
+  return join(paths.models, kind);
+}

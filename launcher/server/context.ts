@@ -1,0 +1,14 @@
+/** What every route file may use; built once in main and injected, so tests build their own. */
+import type { ConfigStore } from "../config/store";
+import type { EventBus } from "../events/bus";
+import type { Logger } from "../log";
+import type { Paths } from "../paths";
+
+export interface AppContext {
+  paths: Paths;
+  config: ConfigStore;
+  bus: EventBus;
+  log: Logger;
+  /** Milliseconds between SSE heartbeats. */
+  heartbeatMs?: number;
+}

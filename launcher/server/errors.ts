@@ -1,0 +1,61 @@
+/**
+ * Named API errors. Every failure leaves the server as
+ * `{error:{code,message}}` with a 4xx/5xx status, never as a stack trace.
+ */
+import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { z } from "zod";
+
+export class ApiError extends Error {
+  override name = "ApiError";
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = (what: string) => new ApiError(404, "not_found", `${what} not found`);
+export const badRequest = (message: string, details?: unknown) => new ApiError(400, "bad_request", message, details);
+
+/** Turns zod issues into one readable sentence naming each field. */
+export function describeIssues(issues: z.core.$ZodIssue[]): string {
+  return issues
+    .slice(0, 5)
+    .map((i) => {
+      const path = i.path.join(".");
+      if (i.code === "unrecognized_keys") return `unknown key${i.keys.length > 1 ? "s" : ""} ${i.keys.map((k) => `${path ? path + "." : ""}${k}`).join(", ")}`;
+      return path ? `${path}: ${i.message}` : i.message;
+    })
+    .join("; ");
+}
+
+export function validationError(error: z.ZodError): ApiError {
+  return new ApiError(400, "invalid_request", describeIssues(error.issues), error.issues);
+}
+
+export function errorBody(code: string, message: string, details?: unknown) {
+  return { error: details === undefined ? { code, message } : { code, message, details } };
+}
+
+export function respondError(c: Context, err: unknown) {
+  if (err instanceof ApiError) return c.json(errorBody(err.code, err.message, err.details), err.status);
+  if (err instanceof SyntaxError) return c.json(errorBody("invalid_json", "the request body is not valid JSON"), 400);
+  return c.json(errorBody("internal_error", (err as Error)?.message ?? "unexpected error"), 500);
+}
+
+/** Reads a JSON body and validates it, or throws a 400 that says what is wrong. */
+export async function readJson<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
+  let body: unknown;
+  try {
+    body = await c.req.json();
+  } catch {
+    throw new ApiError(400, "invalid_json", "the request body is not valid JSON");
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw validationError(parsed.error);
+  return parsed.data;
+}

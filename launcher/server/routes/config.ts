@@ -1,0 +1,29 @@
+import { Hono } from "hono";
+import { ConfigError, formatProblem } from "../../config/store";
+import { configJsonSchema, configPatchSchema, type ConfigPatch } from "../../config/schema";
+import type { AppContext } from "../context";
+import { ApiError, readJson } from "../errors";
+
+/** `GET/PATCH /api/config` and `GET /api/config/schema` (what the Settings form renders). */
+export function configRoutes(ctx: AppContext) {
+  const view = () => ({
+    config: ctx.config.config,
+    file: ctx.config.file,
+    problems: ctx.config.problems.map((p) => ({ ...p, text: formatProblem(p) })),
+  });
+  return new Hono()
+    .get("/", (c) => c.json(view()))
+    .get("/schema", (c) => c.json(configJsonSchema()))
+    .patch("/", async (c) => {
+      const patch = (await readJson(c, configPatchSchema)) as ConfigPatch;
+      try {
+        ctx.config.update(patch);
+      } catch (err) {
+        if (err instanceof ConfigError) throw new ApiError(400, "invalid_config", err.message, err.problems);
+        throw new ApiError(500, "config_write_failed", `could not save ${ctx.config.file}: ${(err as Error).message}`);
+      }
+      const keys = Object.entries(patch).flatMap(([s, v]) => Object.keys(v ?? {}).map((k) => `${s}.${k}`));
+      ctx.bus.publish("config.changed", { keys });
+      return c.json(view());
+    });
+}

@@ -1,0 +1,48 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppContext } from "../context";
+import { readJson } from "../errors";
+
+/**
+ * `GET/PUT /api/ui-state`: the open tabs and which one is active, kept in the
+ * data dir so they come back on the next start whatever browser or webview
+ * shows the UI. Incognito tabs are never sent here.
+ */
+export const uiStateSchema = z.object({
+  tabs: z
+    .array(
+      z.object({
+        id: z.string().min(1).max(64),
+        app: z.string().min(1).max(64),
+        title: z.string().max(200).optional(),
+        state: z.record(z.string(), z.unknown()).optional(),
+      }),
+    )
+    .max(100),
+  active: z.string().max(64).nullable(),
+});
+export type UiState = z.infer<typeof uiStateSchema>;
+
+export function uiStateRoutes(ctx: AppContext) {
+  const file = ctx.paths.uiState;
+  return new Hono()
+    .get("/", (c) => {
+      if (!existsSync(file)) return c.json({ tabs: [], active: null });
+      try {
+        return c.json(uiStateSchema.parse(JSON.parse(readFileSync(file, "utf8"))));
+      } catch {
+        return c.json({ tabs: [], active: null });
+      }
+    })
+    .put("/", async (c) => {
+      const state = await readJson(c, uiStateSchema);
+      const body = JSON.stringify(state);
+      if (body.length > 1_000_000) return c.json({ error: { code: "too_large", message: "UI state is over 1 MB" } }, 413);
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(`${file}.tmp`, body);
+      renameSync(`${file}.tmp`, file);
+      return c.json(state);
+    });
+}

@@ -1,0 +1,96 @@
+/**
+ * Starts the app: data dir, config, log, lock, services, HTTP server. Returns
+ * a handle whose stop() shuts everything down in order. `main.ts` adds the
+ * window; tests call this directly.
+ */
+import { mkdirSync } from "node:fs";
+import type { RunOptions } from "./cli/args";
+import { ConfigStore, formatProblem } from "./config/store";
+import type { Env } from "./env";
+import { EventBus } from "./events/bus";
+import { acquireLock, type LockInfo } from "./instance/lock";
+import { Logger } from "./log";
+import { resolvePaths, type Paths } from "./paths";
+import { createApp } from "./server/app";
+import type { AppContext } from "./server/context";
+import { listen } from "./server/listen";
+import type { Service, ServiceFactory } from "./services";
+import { startStatsSampler } from "./system/stats";
+import { VERSION } from "./version";
+
+export class AlreadyRunningError extends Error {
+  override name = "AlreadyRunningError";
+  constructor(readonly holder: LockInfo) {
+    super(`Easy Diffusion is already running for this data folder (pid ${holder.pid}, ${holder.url})`);
+  }
+}
+
+export interface RunningApp {
+  url: string;
+  port: number;
+  moved: boolean;
+  paths: Paths;
+  ctx: AppContext;
+  stop(reason?: string): Promise<void>;
+}
+
+export interface StartOptions {
+  run: RunOptions;
+  env: Env;
+  services?: ServiceFactory[];
+  ui?: Parameters<typeof createApp>[1]["ui"];
+  /** Logger override (tests). */
+  log?: Logger;
+}
+
+export async function startApp(opts: StartOptions): Promise<RunningApp> {
+  const paths = resolvePaths(opts.env, { dataDir: opts.run.dataDir, config: opts.run.config });
+  mkdirSync(paths.data, { recursive: true });
+  const config = ConfigStore.load(paths.config);
+  const log =
+    opts.log ??
+    new Logger({ file: paths.log, level: (opts.env.logLevel as never) ?? config.config.log.level, stderr: opts.run.server });
+  for (const p of config.problems) log.warn(`config: ${formatProblem(p)}`);
+
+  const lock = acquireLock(paths.lock, { pid: process.pid, url: "", mode: opts.run.server ? "server" : "gui", started: Date.now() });
+  if (!lock.acquired) throw new AlreadyRunningError(lock.holder);
+
+  const bus = new EventBus();
+  const ctx: AppContext = { paths, config, bus, log };
+  const services: Service[] = [];
+  try {
+    for (const factory of opts.services ?? []) services.push(await factory(ctx));
+    const api = Object.assign({}, ...services.map((s) => s.routes ?? {}));
+    const app = createApp(ctx, { api, ui: opts.ui });
+    const host = opts.run.host ?? config.config.server.host;
+    const port = opts.run.port ?? config.config.server.port;
+    const listening = listen(app.fetch, host, port);
+    lock.update({ url: listening.url });
+    const stats = startStatsSampler(bus);
+    for (const s of services) await s.start?.({ url: listening.url });
+    bus.publish("app.started", { url: listening.url, version: VERSION });
+    log.info(`listening on ${listening.url}`);
+
+    let stopping: Promise<void> | undefined;
+    const stop = (reason = "stop") =>
+      (stopping ??= (async () => {
+        bus.publish("app.stopping", { reason });
+        stats.stop();
+        for (const s of [...services].reverse()) {
+          try {
+            await s.stop?.();
+          } catch (err) {
+            log.error(`stopping ${s.name} failed`, { error: String(err) });
+          }
+        }
+        listening.server.stop(true);
+        lock.release();
+        log.info(`stopped (${reason})`);
+      })());
+    return { url: listening.url, port: listening.port, moved: listening.moved, paths, ctx, stop };
+  } catch (err) {
+    for (const s of services.reverse()) await Promise.resolve(s.stop?.()).catch(() => {});
+    lock.release();
+    throw err;
+  }
+}
