@@ -1,0 +1,121 @@
+/**
+ * The narrow engine interface the queue uses, and the shapes shared by the
+ * engine's parts (installer, process supervisor, manager). sd-server facts
+ * behind these types: ../shared/engine-contract/README.md.
+ */
+
+export type EngineState = "absent" | "downloading" | "installed" | "starting" | "ready" | "busy" | "restarting" | "stopped" | "failed";
+
+export type EngineErrorCode =
+  | "OutOfMemory"
+  | "UnsupportedModel"
+  | "MissingLibrary"
+  | "GlibcTooOld"
+  | "ModelNotFound"
+  | "NoDevice"
+  | "Crashed"
+  | "StartTimeout"
+  | "DownloadFailed"
+  | "VerifyFailed"
+  | "DiskFull"
+  | "NoCandidate";
+
+export interface EngineErrorInfo {
+  code: EngineErrorCode;
+  /** What happened, in words a user can act on. */
+  message: string;
+  /** What to do about it. */
+  hint?: string;
+  /** The engine's last output lines, for the log view and bug reports. */
+  lastLines?: string[];
+}
+
+export interface EngineStatus {
+  state: EngineState;
+  variant?: string;
+  version?: string;
+  port?: number;
+  error?: EngineErrorInfo;
+}
+
+/** Absolute paths of the model files one sd-server process is started with. */
+export interface ModelSet {
+  model?: string;
+  diffusionModel?: string;
+  vae?: string;
+  clipL?: string;
+  clipG?: string;
+  t5xxl?: string;
+  llm?: string;
+  controlNet?: string;
+  taesd?: string;
+  upscaleModel?: string;
+  loraDir: string;
+  embeddingsDir?: string;
+}
+
+/** Body of `POST /sdcpp/v1/img_gen` (see the contract README). */
+export interface ImgGenBody {
+  prompt: string;
+  negative_prompt?: string;
+  width?: number;
+  height?: number;
+  seed?: number;
+  batch_count?: number;
+  strength?: number;
+  clip_skip?: number;
+  sample_params?: {
+    sample_steps?: number;
+    sample_method?: string;
+    scheduler?: string;
+    eta?: number;
+    flow_shift?: number;
+    guidance?: { txt_cfg?: number; img_cfg?: number; distilled_guidance?: number };
+  };
+  hires?: Record<string, unknown>;
+  vae_tiling_params?: { enabled: boolean; tile_size_x?: number; tile_size_y?: number; target_overlap?: number };
+  lora?: { path: string; multiplier: number; is_high_noise?: boolean }[];
+  init_image?: string;
+  mask_image?: string;
+  control_image?: string;
+  ref_images?: string[];
+  control_strength?: number;
+  output_format?: "png" | "jpeg" | "webp";
+  output_compression?: number;
+  embed_image_metadata?: boolean;
+}
+
+export type EngineJobStatus = "queued" | "generating" | "completed" | "failed" | "cancelled";
+
+export interface EngineJob {
+  id: string;
+  status: EngineJobStatus;
+  outputFormat?: string;
+  images?: { index: number; data: Uint8Array }[];
+  error?: { code: string; message: string };
+}
+
+/** Progress parsed from sd-server's stdout. */
+export type EngineProgress =
+  | { kind: "load"; current: number; total: number; rate?: string }
+  | { kind: "sampling"; step: number; steps: number; itPerSec?: number; secPerIt?: number }
+  | { kind: "decoding" }
+  | { kind: "done"; seconds?: number };
+
+export type EngineEvent =
+  | { type: "state"; status: EngineStatus }
+  | { type: "progress"; progress: EngineProgress }
+  | { type: "log"; line: string; stream: "stdout" | "stderr" };
+
+/** What the queue needs from the engine, and nothing more. */
+export interface Engine {
+  status(): EngineStatus;
+  /** Runs sd-server with this model set (and the current config flags), restarting it if they differ. */
+  ensure(models: ModelSet): Promise<void>;
+  stop(): Promise<void>;
+  submit(body: ImgGenBody): Promise<string>;
+  poll(jobId: string): Promise<EngineJob>;
+  /** Stops a job: a queued one through the API, a running one by restarting the process. */
+  cancel(jobId: string): Promise<void>;
+  on(listener: (event: EngineEvent) => void): () => void;
+}
