@@ -119,3 +119,28 @@ export interface Engine {
   cancel(jobId: string): Promise<void>;
   on(listener: (event: EngineEvent) => void): () => void;
 }
+
+export type Backend = "cuda" | "vulkan" | "rocm" | "metal" | "cpu";
+
+/** An unpacked, verified engine build on disk. */
+export interface InstalledBuild {
+  /** Release tag, e.g. master-827-97d2990, or "imported-<name>". */
+  tag: string;
+  /** Asset variant, e.g. "vulkan", "cpu", "cuda12", "rocm-6.4", "metal". */
+  variant: string;
+  backend: Backend;
+  /** engines/<tag>/<variant>/ */
+  dir: string;
+  serverPath: string;
+}
+
+/**
+ * Supplies engine builds to the process supervisor: the installed builds to
+ * try, best first, downloading the best candidate when none is installed
+ * (progress goes on the event bus as `engine.download`).
+ */
+export interface BuildProvider {
+  builds(signal?: AbortSignal): Promise<InstalledBuild[]>;
+  /** The build started once: older installs of the same variant may go. */
+  markGood(build: InstalledBuild): void;
+}
