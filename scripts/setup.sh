@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian/Ubuntu machine for Easy Diffusion from source:
+# system libraries (WebKitGTK for the window), Bun (from npm) and the JS
+# dependencies. With --dev, also what the tests need (Xvfb, Chromium, …).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BUN_VERSION=1.4.5
+RUNTIME_PKGS=(libwebkit2gtk-4.1-0 libgtk-3-0 xdg-utils ca-certificates)
+DEV_PKGS=(nodejs npm xvfb xauth x11-utils xdotool imagemagick chromium desktop-file-utils dpkg-dev xz-utils unzip curl)
+
+dev=0
+for arg in "$@"; do
+  case "$arg" in
+    --dev) dev=1 ;;
+    *) echo "usage: scripts/setup.sh [--dev]" >&2; exit 2 ;;
+  esac
+done
+
+sudo_cmd=()
+[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+
+pkgs=("${RUNTIME_PKGS[@]}")
+[ "$dev" -eq 1 ] && pkgs+=("${DEV_PKGS[@]}")
+command -v npm >/dev/null || pkgs+=(nodejs npm)
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "Installing system packages: ${missing[*]}"
+  "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! command -v bun >/dev/null || [ "$(bun --version 2>/dev/null)" != "$BUN_VERSION" ]; then
+  echo "Installing bun $BUN_VERSION from npm"
+  "${sudo_cmd[@]}" npm install -g --no-fund --no-audit "bun@$BUN_VERSION" >/dev/null 2>&1 || true
+  # npm may skip the package's install script; it only links the native binary.
+  if ! bun --version >/dev/null 2>&1; then
+    root=$(npm root -g)
+    "${sudo_cmd[@]}" node "$root/bun/install.js"
+  fi
+fi
+bun --version >/dev/null
+
+bun install --frozen-lockfile
+echo "Setup done (bun $(bun --version))."
