@@ -1,0 +1,95 @@
+/**
+ * Knobs only the stand-in knows: delays and fault switches. Read from a
+ * `standin.json` beside the program (so one packed build can behave
+ * differently from another) and then from STANDIN_* variables, which win.
+ */
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+export type Fault =
+  | "none"
+  /** Killed by SIGSEGV when sampling reaches step `faultStep`. */
+  | "crash-at-step"
+  /** Stops answering HTTP and printing (still alive) when sampling reaches `faultStep`, or at once with 0. */
+  | "hang"
+  /** Exits 1 before listening with an error line. */
+  | "fail-start"
+  /** Prints a GPU out-of-memory error while sampling and fails the job. */
+  | "oom"
+  /** Exits 127 with the dynamic loader's message about `missingLibrary`. */
+  | "missing-library"
+  /** Exits 1 with the loader's "GLIBC_2.39 not found". */
+  | "glibc"
+  /** Exits 1 saying no GPU device is there. */
+  | "no-device"
+  /** Exits 1 saying the model's version is unknown. */
+  | "unsupported-model";
+
+export interface StandinConfig {
+  /** Delay before `GET /` answers (the real one: about 0.6 s). */
+  startDelayMs: number;
+  /** Time per sampling step. */
+  stepMs: number;
+  /** Time per tensor-loading bar update. */
+  loadMs: number;
+  /** Time to decode latents. */
+  decodeMs: number;
+  /** Finished jobs expire after this many seconds (real: 600). */
+  jobTtlS: number;
+  /** Pending (queued + generating) jobs allowed before 429 (real: 64). */
+  maxPending: number;
+  fault: Fault;
+  faultStep: number;
+  missingLibrary: string;
+  /** Apply the fault only on the first N starts (0: always). Counted in `counterFile`. */
+  faultTimes: number;
+  counterFile?: string;
+}
+
+const DEFAULTS: StandinConfig = {
+  startDelayMs: 600,
+  stepMs: 50,
+  loadMs: 20,
+  decodeMs: 50,
+  jobTtlS: 600,
+  maxPending: 64,
+  fault: "none",
+  faultStep: 1,
+  missingLibrary: "libvulkan.so.1",
+  faultTimes: 0,
+};
+
+const ENV_KEYS: Record<string, keyof StandinConfig> = {
+  STANDIN_START_DELAY_MS: "startDelayMs",
+  STANDIN_STEP_MS: "stepMs",
+  STANDIN_LOAD_MS: "loadMs",
+  STANDIN_DECODE_MS: "decodeMs",
+  STANDIN_JOB_TTL_S: "jobTtlS",
+  STANDIN_MAX_PENDING: "maxPending",
+  STANDIN_FAULT: "fault",
+  STANDIN_FAULT_STEP: "faultStep",
+  STANDIN_MISSING_LIBRARY: "missingLibrary",
+  STANDIN_FAULT_TIMES: "faultTimes",
+  STANDIN_COUNTER_FILE: "counterFile",
+};
+
+export function loadConfig(programDir: string, env: Record<string, string | undefined> = process.env): StandinConfig {
+  const config: Record<string, unknown> = { ...DEFAULTS };
+  const file = join(programDir, "standin.json");
+  if (existsSync(file)) Object.assign(config, JSON.parse(readFileSync(file, "utf8")));
+  for (const [key, field] of Object.entries(ENV_KEYS)) {
+    const value = env[key];
+    if (value === undefined || value === "") continue;
+    config[field] = typeof DEFAULTS[field] === "number" ? Number(value) : value;
+  }
+  return config as unknown as StandinConfig;
+}
+
+/** Counts this start; the fault stays active while the count is within `faultTimes`. */
+export function faultActive(config: StandinConfig): boolean {
+  if (config.fault === "none") return false;
+  if (!config.faultTimes || !config.counterFile) return true;
+  const starts = (existsSync(config.counterFile) ? Number(readFileSync(config.counterFile, "utf8")) || 0 : 0) + 1;
+  writeFileSync(config.counterFile, String(starts));
+  return starts <= config.faultTimes;
+}

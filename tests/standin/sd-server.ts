@@ -1,0 +1,248 @@
+/**
+ * The stand-in engine: a small program that behaves like the recorded
+ * stable-diffusion.cpp `sd-server` (../shared/engine-contract/): same flags,
+ * start-up dump, native async API, stdout progress bars and timing lines,
+ * deterministic PNGs, plus delays and fault switches (config.ts).
+ * Run: `bun tests/standin/sd-server.ts -m model.safetensors --listen-port 1234`.
+ */
+import { existsSync } from "node:fs";
+import { basename, dirname } from "node:path";
+import { faultActive, loadConfig } from "./config";
+import { ArgError, flag, has, parseArgs, type ParsedArgs } from "./flags";
+import { AsyncJobs, type Job } from "./jobs";
+import { generationDump, logLine, progressBar, startupDump, stepRate } from "./output";
+import { encodePng, renderGradient } from "./png";
+import { parametersText, parseImgGen, type GenDefaults } from "./request";
+import { capabilities } from "./capabilities";
+import { findLoras } from "./loras";
+
+const programDir = process.env.STANDIN_PROGRAM_DIR || dirname(Bun.main);
+const config = loadConfig(programDir);
+const out = (s: string) => process.stdout.write(s);
+const err = (s: string) => process.stderr.write(s);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const self = process.env.STANDIN_ARGV0 || "sd-server";
+
+let args: ParsedArgs;
+try {
+  args = parseArgs(process.argv.slice(2));
+} catch (e) {
+  if (!(e instanceof ArgError)) throw e;
+  err(`${e.message}\n`);
+  out(`Usage: ${self} [options]\n`);
+  process.exit(1);
+}
+if (has(args, "--help")) {
+  out(`stable-diffusion.cpp version unknown, commit unknown\nUsage: ${self} [options]\n`);
+  process.exit(0);
+}
+
+const fault = faultActive(config) ? config.fault : "none";
+// Loader-level failures happen before main() prints anything, as with the real binary.
+if (fault === "missing-library") {
+  err(`${self}: error while loading shared libraries: ${config.missingLibrary}: cannot open shared object file: No such file or directory\n`);
+  process.exit(127);
+}
+if (fault === "glibc") {
+  err(`${self}: /lib/x86_64-linux-gnu/libc.so.6: version \`GLIBC_2.39' not found (required by ${self})\n`);
+  process.exit(1);
+}
+
+const modelPath = flag(args, "--model");
+const diffusionPath = flag(args, "--diffusion-model");
+const loraDir = flag(args, "--lora-model-dir") ?? ".";
+const ip = flag(args, "--listen-ip") ?? "127.0.0.1";
+const port = Number(flag(args, "--listen-port") ?? 1234);
+const threads = Number(flag(args, "--threads") ?? -1);
+const eagerLoad = has(args, "--eager-load");
+
+out(
+  startupDump(ip, port, {
+    threads: threads > 0 ? threads : 2,
+    model: modelPath,
+    diffusionModel: diffusionPath,
+    vae: flag(args, "--vae"),
+    clipL: flag(args, "--clip_l"),
+    clipG: flag(args, "--clip_g"),
+    t5xxl: flag(args, "--t5xxl"),
+    llm: flag(args, "--llm"),
+    taesd: flag(args, "--taesd"),
+    upscaleModel: flag(args, "--upscale-model"),
+    controlNet: flag(args, "--control-net"),
+    embdDir: flag(args, "--embd-dir"),
+    loraDir,
+    offloadToCpu: has(args, "--offload-to-cpu"),
+    eagerLoad,
+    mmap: has(args, "--mmap"),
+    flashAttn: has(args, "--fa"),
+    diffusionFlashAttn: has(args, "--diffusion-fa"),
+  }),
+);
+
+const mainModel = modelPath ?? diffusionPath;
+if (!mainModel) {
+  err(logLine("ERROR", "main.cpp:112", "the following arguments are required: model_path/diffusion_model"));
+  process.exit(1);
+}
+out(logLine("DEBUG", "model_loader.cpp:228", "using 2 threads for model loading"));
+out(logLine("INFO", "stable-diffusion.cpp:713", `loading model from '${mainModel}'`));
+for (const file of [modelPath, diffusionPath, flag(args, "--vae"), flag(args, "--clip_l"), flag(args, "--t5xxl"), flag(args, "--llm")]) {
+  if (file && !existsSync(file)) {
+    err(logLine("ERROR", "model_loader.cpp:263", `failed to open '${file}'`));
+    err(logLine("ERROR", "model_loader.cpp:318", `init model loader from file failed: '${file}'`));
+    err(logLine("ERROR", "main.cpp:140", "new_sd_ctx_t failed"));
+    process.exit(1);
+  }
+}
+out(logLine("INFO", "model_loader.cpp:242", `load ${mainModel} using safetensors format`));
+if (fault === "unsupported-model") {
+  err(logLine("ERROR", "stable-diffusion.cpp:905", `get sd version from file failed: '${mainModel}'`));
+  err(logLine("ERROR", "main.cpp:140", "new_sd_ctx_t failed"));
+  process.exit(1);
+}
+out(logLine("INFO", "stable-diffusion.cpp:908", "Version: SD 1.x "));
+if (fault === "no-device") {
+  err("ggml_cuda_init: failed to initialize CUDA: no CUDA-capable device is detected\n");
+  err(logLine("ERROR", "ggml_extend_backend.cpp:560", "no backend devices found"));
+  process.exit(1);
+}
+if (fault === "fail-start") {
+  err(logLine("ERROR", "main.cpp:140", "new_sd_ctx_t failed"));
+  process.exit(1);
+}
+out(logLine("DEBUG", "ggml_extend_backend.cpp:545", "Found 1 backend devices:"));
+out(logLine("DEBUG", "ggml_extend_backend.cpp:548", "#0: CPU"));
+out(logLine("DEBUG", "ggml_extend_backend.cpp:590", "Using CPU backend"));
+
+/** Prints a tensor-loading bar the way the library does, a few updates then the final one. */
+async function loadBar(tensors: number) {
+  out(logLine("DEBUG", "model_loader.cpp:1042", `loading ${tensors}/802 tensors from ${mainModel}`));
+  for (const at of [1, Math.ceil(tensors / 2), tensors]) {
+    await sleep(config.loadMs);
+    out(progressBar(at, tensors, "load", `${(178.16 * (at / tensors)).toFixed(2)}MB/s`));
+  }
+  out("\n");
+  out(logLine("INFO", "model_loader.cpp:1304", `loading tensors completed, taking 0.20s (read: 0.00s, memcpy: 0.00s, convert: 0.00s, copy_to_backend: 0.00s)`));
+}
+
+if (eagerLoad) {
+  for (const tensors of [196, 358, 140]) await loadBar(tensors);
+}
+out(logLine("INFO", "stable-diffusion.cpp:1745", "total params memory size = 1011.95MB (VRAM 0.00MB, RAM 1011.95MB): text_encoders 235.06MB(RAM), diffusion_model 617.20MB(RAM), vae 159.68MB(RAM), controlnet 0.00MB(N/A), extensions 0.00MB(N/A)"));
+out(logLine("INFO", "stable-diffusion.cpp:1849", "running in eps-prediction mode"));
+await sleep(config.startDelayMs);
+
+const defaults: GenDefaults = {
+  width: Number(flag(args, "--width") ?? 512),
+  height: Number(flag(args, "--height") ?? 512),
+  steps: Number(flag(args, "--steps") ?? 20),
+  seed: Number(flag(args, "--seed") ?? 42),
+  cfg: Number(flag(args, "--cfg-scale") ?? 7),
+  sampleMethod: flag(args, "--sampling-method") ?? "default",
+  scheduler: flag(args, "--scheduler") ?? "default",
+};
+const modelName = basename(mainModel);
+const jobs = new AsyncJobs(config.jobTtlS, config.maxPending);
+let hung = false;
+const loaded = { cond: eagerLoad, diffusion: eagerLoad, vae: eagerLoad };
+
+async function hang(): Promise<never> {
+  hung = true;
+  return new Promise<never>(() => {});
+}
+
+async function generate(job: Job) {
+  const r = job.request;
+  const started = performance.now();
+  out(generationDump("routes_sdcpp.cpp:412", { ...r, batchCount: r.batchCount, sampleMethod: r.sampleMethod === "default" ? "NONE" : r.sampleMethod, scheduler: r.scheduler === "default" ? "NONE" : r.scheduler }));
+  out(logLine("INFO", "stable-diffusion.cpp:5628", `generate_image ${r.width}x${r.height}`));
+  out(logLine("INFO", "denoiser.hpp:1051", `get_sigmas with ${r.scheduler === "default" ? "discrete" : r.scheduler} scheduler`));
+  out(logLine("INFO", "stable-diffusion.cpp:4380", `sampling using ${r.sampleMethod === "default" ? "Euler A" : r.sampleMethod} method`));
+  if (!loaded.cond) await loadBar(196), (loaded.cond = true);
+  out(logLine("DEBUG", "conditioner.hpp:497", "computing condition graph completed, taking 12 ms"));
+  out(logLine("INFO", "stable-diffusion.cpp:5296", "get_learned_condition completed, taking 0.02s"));
+  const images: Uint8Array[] = [];
+  const samplingStarted = performance.now();
+  for (let i = 0; i < r.batchCount; i++) {
+    const seed = r.seed + i;
+    out(logLine("INFO", "stable-diffusion.cpp:5679", `generating image: ${i + 1}/${r.batchCount} - seed ${seed}`));
+    if (!loaded.diffusion) await loadBar(358), (loaded.diffusion = true);
+    out(logLine("DEBUG", "ggml_extend.hpp:2241", "unet compute buffer size: 5.60 MB(RAM)"));
+    for (let step = 1; step <= r.steps; step++) {
+      const t0 = performance.now();
+      await sleep(config.stepMs);
+      if (step === config.faultStep) {
+        if (fault === "crash-at-step") process.kill(process.pid, "SIGSEGV");
+        if (fault === "hang") await hang();
+        if (fault === "oom") {
+          out("\n");
+          err("ggml_backend_cuda_buffer_type_alloc_buffer: allocating 2560.00 MiB on device 0: cudaMalloc failed: out of memory\n");
+          err("ggml_gallocr_reserve_n: failed to allocate CUDA0 buffer of size 2684354560\n");
+          err(logLine("ERROR", "ggml_extend.hpp:2275", "unet: failed to allocate the compute buffer"));
+          return { error: "generate_image returned no results" };
+        }
+      }
+      out(progressBar(step, r.steps, "sampling", stepRate((performance.now() - t0) / 1000)));
+    }
+    out("\n");
+    images.push(encodePng(r.width, r.height, renderGradient(r.width, r.height, seed), r.embedMetadata ? { parameters: parametersText(r, seed, modelName) } : {}));
+  }
+  const sampling = ((performance.now() - samplingStarted) / 1000).toFixed(2);
+  out(logLine("INFO", "stable-diffusion.cpp:5711", `sampling completed, taking ${sampling}s`));
+  out(logLine("INFO", "stable-diffusion.cpp:5723", `generating ${r.batchCount} latent images completed, taking ${sampling}s`));
+  out(logLine("INFO", "stable-diffusion.cpp:5321", `decoding ${r.batchCount} latents`));
+  if (!loaded.vae) await loadBar(140), (loaded.vae = true);
+  await sleep(config.decodeMs);
+  for (let i = 0; i < r.batchCount; i++) out(logLine("INFO", "stable-diffusion.cpp:5387", `latent ${i + 1} decoded, taking ${(config.decodeMs / 1000).toFixed(2)}s`));
+  out(logLine("INFO", "stable-diffusion.cpp:5391", `decode_first_stage completed, taking ${(config.decodeMs / 1000).toFixed(2)}s`));
+  out(logLine("INFO", "stable-diffusion.cpp:5861", `generate_image completed in ${((performance.now() - started) / 1000).toFixed(2)}s`));
+  return { images };
+}
+
+const json = (body: unknown, status = 200) => Response.json(body, { status });
+
+async function handle(req: Request): Promise<Response> {
+  if (hung) return new Promise<Response>(() => {});
+  const url = new URL(req.url);
+  const path = url.pathname;
+  if (req.method === "GET" && path === "/") return new Response("<!doctype html><title>sd-server</title>", { headers: { "content-type": "text/html" } });
+  if (req.method === "GET" && path === "/sdcpp/v1/capabilities") {
+    return json(capabilities({ defaults, modelPath: mainModel!, loras: findLoras(loraDir), maxPending: config.maxPending }));
+  }
+  if (req.method === "POST" && path === "/sdcpp/v1/img_gen") {
+    const text = await req.text();
+    if (!text) return json({ error: "empty body" }, 400);
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch (e) {
+      return json({ error: "invalid json", message: `[json.exception.parse_error.101] parse error: ${(e as Error).message}` }, 400);
+    }
+    const parsed = parseImgGen(body, defaults, loraDir);
+    if (!parsed.ok) return json({ error: parsed.error }, 400);
+    const job = jobs.submit(parsed.request);
+    if (!job) return json({ error: "job queue is full" }, 429);
+    return json({ id: job.id, kind: "img_gen", status: job.status, created: job.created, poll_url: `/sdcpp/v1/jobs/${job.id}` }, 202);
+  }
+  const match = /^\/sdcpp\/v1\/jobs\/([A-Za-z0-9_-]+)(\/cancel)?$/.exec(path);
+  if (match && ((req.method === "GET" && !match[2]) || (req.method === "POST" && match[2]))) {
+    const job = jobs.find(match[1]!);
+    if (job === "expired") return json({ error: "job expired" }, 410);
+    if (job === "not found") return json({ error: "job not found" }, 404);
+    if (match[2]) {
+      if (job.status === "queued" && !jobs.cancelQueued(job)) return json({ error: "job queue state changed before cancellation" }, 409);
+      if (job.status === "generating") return json({ error: "job is currently generating and cannot be interrupted yet" }, 409);
+    }
+    return json(jobs.toJson(job));
+  }
+  return new Response("Not Found", { status: 404 });
+}
+
+try {
+  Bun.serve({ hostname: ip, port, fetch: handle, idleTimeout: 0 });
+} catch (e) {
+  err(logLine("ERROR", "main.cpp:146", `failed to listen on ${ip}:${port}: ${(e as Error).message}`));
+  process.exit(1);
+}
+out(logLine("INFO", "main.cpp:148", `listening on: http://${ip}:${port}`));
+await jobs.work(generate);
