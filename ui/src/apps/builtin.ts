@@ -1,0 +1,75 @@
+/**
+ * The tab apps Easy Diffusion ships with. Later issues swap the info pages
+ * of Model Browser, Downloads and Engine for their real elements by
+ * changing `tag` here.
+ */
+import "./image/ed-image-app";
+import "./info/ed-app-info";
+import "./settings/ed-settings-app";
+import type { TabAppDef, TabAppRegistry } from "./registry";
+
+const info = (heading: string, description: string, extra: Record<string, unknown> = {}) => ({
+  tag: "ed-app-info",
+  props: { heading, description, ...extra },
+});
+
+export const BUILTIN_APPS: TabAppDef[] = [
+  { id: "image", title: "Image", icon: "image", singleton: false, incognito: true, tag: "ed-image-app" },
+  { id: "settings", title: "Settings", icon: "settings", singleton: true, tag: "ed-settings-app" },
+  {
+    id: "model-browser",
+    title: "Model Browser",
+    icon: "models",
+    singleton: true,
+    ...info(
+      "Model Browser",
+      "Find, download and manage models: Stable Diffusion, SDXL, Flux and friends, with their VAEs, LoRAs and text encoders. Models in the models folder are listed here.",
+    ),
+  },
+  {
+    id: "downloads",
+    title: "Downloads",
+    icon: "download",
+    singleton: true,
+    ...info("Downloads", "Model and engine downloads, with their progress. A download can be paused, resumed and cancelled here."),
+  },
+  {
+    id: "engine",
+    title: "Engine",
+    icon: "engine",
+    singleton: true,
+    ...info(
+      "Engine",
+      "The stable-diffusion.cpp engine that makes the images: which build is installed (CUDA, Vulkan, ROCm, Metal or CPU), whether it is running, and its log.",
+    ),
+  },
+  {
+    id: "whats-new",
+    title: "What's new?",
+    icon: "megaphone",
+    singleton: true,
+    ...info(
+      "What's new?",
+      "Easy Diffusion 4 is one small app: it starts in under a second, opens its own window, and runs the stable-diffusion.cpp engine, which it downloads for your graphics card on first start.\n\nWork is organised in tabs: open as many Image tabs as you like, and they come back when you start again. Incognito tabs are never saved.",
+      { showVersion: true },
+    ),
+  },
+  {
+    id: "help",
+    title: "Help & Community",
+    icon: "people",
+    singleton: true,
+    ...info("Help & Community", "Questions, ideas and bug reports are welcome. These open in your browser.", {
+      links: [
+        { label: "Easy Diffusion on GitHub", href: "https://github.com/easydiffusion/easydiffusion" },
+        { label: "Guides and troubleshooting (wiki)", href: "https://github.com/easydiffusion/easydiffusion/wiki" },
+        { label: "Report a problem", href: "https://github.com/easydiffusion/easydiffusion/issues" },
+        { label: "Discord community", href: "https://discord.com/invite/u9yhsFmEkB" },
+      ],
+    }),
+  },
+];
+
+export function registerBuiltinApps(registry: TabAppRegistry) {
+  for (const app of BUILTIN_APPS) registry.registerTabApp(app);
+}

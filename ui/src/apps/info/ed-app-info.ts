@@ -1,0 +1,80 @@
+/**
+ * <ed-app-info>: a plain page with a heading, a description and optional
+ * links. Used by tab apps whose real body comes in a later issue (Model
+ * Browser, Downloads, Engine) and by What's new? / Help & Community.
+ */
+import { css, html, LitElement, nothing } from "lit";
+import { customElement, property, state } from "lit/decorators.js";
+import { api } from "../../api/http";
+
+export interface InfoLink {
+  label: string;
+  href: string;
+}
+
+@customElement("ed-app-info")
+export class EdAppInfo extends LitElement {
+  static override styles = css`
+    :host {
+      display: block;
+      padding: 20px 24px;
+      max-width: 720px;
+      font-size: 14px;
+      line-height: 1.5;
+    }
+    h1 {
+      margin: 0 0 8px;
+      font-size: 20px;
+      font-weight: 600;
+    }
+    p {
+      margin: 0 0 12px;
+      color: #c8c8c8;
+    }
+    .version {
+      color: var(--ed-muted, #999);
+      font-size: 13px;
+    }
+    ul {
+      padding-left: 18px;
+    }
+    a {
+      color: #a996ff;
+    }
+  `;
+
+  @property() heading = "";
+  @property() description = "";
+  @property({ attribute: false }) links: InfoLink[] = [];
+  /** Show the running version (What's new?). */
+  @property({ type: Boolean }) showVersion = false;
+  @state() private version?: string;
+
+  override connectedCallback() {
+    super.connectedCallback();
+    if (this.showVersion && !this.version) {
+      api<{ version: string }>("/api/version")
+        .then((v) => (this.version = v.version))
+        .catch(() => {});
+    }
+  }
+
+  override render() {
+    return html`
+      <h1>${this.heading}</h1>
+      ${this.showVersion && this.version ? html`<p class="version">You are running Easy Diffusion ${this.version}.</p>` : nothing}
+      ${this.description.split("\n\n").map((para) => html`<p>${para}</p>`)}
+      ${this.links.length
+        ? html`<ul>
+            ${this.links.map((l) => html`<li><a href=${l.href} target="_blank" rel="noopener noreferrer">${l.label}</a></li>`)}
+          </ul>`
+        : nothing}
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "ed-app-info": EdAppInfo;
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * The registry of "tab apps" (what a tab can show) and of the entries
+ * plugins add under the main menu's Plugins submenu. Built-in apps register
+ * in apps/builtin.ts; plugins call `window.easyDiffusion.registerTabApp()`.
+ * Listeners hear `change` so open menus and restored tabs catch up.
+ */
+import type { IconName } from "../icons";
+
+/** What a tab app's element may receive from the shell. */
+export interface TabAppElement extends HTMLElement {
+  /** The tab's id (stable across restarts). */
+  tabId?: string;
+  /** State this tab saved earlier (via `ed-tab-state`), restored on start. */
+  tabState?: Record<string, unknown>;
+  /** Incognito tabs are never written to disk; apps should not keep history for them. */
+  incognito?: boolean;
+}
+
+export interface TabAppDef {
+  /** Stable id, saved in ui-state (e.g. "image", "settings", "my-plugin.gallery"). */
+  id: string;
+  title: string;
+  /** A built-in icon name, or an image URL (data: URLs are fine) for plugins. */
+  icon: IconName | string;
+  /** Singletons open once; opening again focuses the open tab. */
+  singleton: boolean;
+  /** Custom element name to create, or a factory. */
+  tag?: string;
+  create?: () => HTMLElement;
+  /** Properties set on the element after creation (before tab state). */
+  props?: Record<string, unknown>;
+  /** Whether the app offers an incognito variant (only multi-instance apps). */
+  incognito?: boolean;
+}
+
+export interface PluginMenuItem {
+  id: string;
+  label: string;
+  icon?: IconName | string;
+  /** Open (or focus) this tab app … */
+  app?: string;
+  /** … or run this. */
+  action?: () => void;
+}
+
+export class TabAppRegistry extends EventTarget {
+  #apps = new Map<string, TabAppDef>();
+  #pluginItems = new Map<string, PluginMenuItem>();
+
+  registerTabApp(def: TabAppDef): () => void {
+    if (!def || typeof def.id !== "string" || !def.id) throw new TypeError("registerTabApp: an app needs an id");
+    if (!def.tag && !def.create) throw new TypeError(`registerTabApp(${def.id}): give a tag or a create() factory`);
+    if (this.#apps.has(def.id)) throw new Error(`registerTabApp: "${def.id}" is already registered`);
+    this.#apps.set(def.id, { ...def, singleton: !!def.singleton });
+    this.#changed();
+    return () => {
+      this.#apps.delete(def.id);
+      this.#changed();
+    };
+  }
+
+  registerPluginMenuItem(item: PluginMenuItem): () => void {
+    if (!item || typeof item.id !== "string" || !item.id) throw new TypeError("registerPluginMenuItem: an item needs an id");
+    if (!item.app && !item.action) throw new TypeError(`registerPluginMenuItem(${item.id}): give an app id or an action`);
+    this.#pluginItems.set(item.id, { ...item });
+    this.#changed();
+    return () => {
+      this.#pluginItems.delete(item.id);
+      this.#changed();
+    };
+  }
+
+  get(id: string): TabAppDef | undefined {
+    return this.#apps.get(id);
+  }
+
+  get apps(): TabAppDef[] {
+    return [...this.#apps.values()];
+  }
+
+  get pluginItems(): PluginMenuItem[] {
+    return [...this.#pluginItems.values()];
+  }
+
+  /** Creates the element a tab shows. */
+  createElement(def: TabAppDef): TabAppElement {
+    const el = (def.create ? def.create() : document.createElement(def.tag!)) as TabAppElement;
+    Object.assign(el, def.props ?? {});
+    return el;
+  }
+
+  #changed() {
+    this.dispatchEvent(new Event("change"));
+  }
+}
+
+export const registry = new TabAppRegistry();

@@ -1,0 +1,211 @@
+/**
+ * <ed-settings-app>: the Settings tab (a singleton). Renders the config
+ * schema from GET /api/config/schema as a form, one section per config
+ * section, lists the problems the server found in config.yaml, and saves
+ * only the changed keys with PATCH /api/config. A rejected save shows the
+ * server's message and keeps the edits.
+ */
+import { css, html, LitElement, nothing } from "lit";
+import { customElement, state } from "lit/decorators.js";
+import { api } from "../../api/http";
+import { icons } from "../../icons";
+import type { SettingChangeEvent } from "./ed-settings-field";
+import "./ed-settings-field";
+import { patchOf, sectionsOf, valueAt, type SettingSection } from "./settings-model";
+
+type Config = Record<string, Record<string, unknown>>;
+
+interface ConfigView {
+  config: Config;
+  file: string;
+  problems: Array<{ key: string; text: string }>;
+}
+
+@customElement("ed-settings-app")
+export class EdSettingsApp extends LitElement {
+  static override styles = css`
+    :host {
+      display: block;
+      padding: 16px 24px 40px;
+      max-width: 860px;
+      font-size: 14px;
+    }
+    .bar {
+      position: sticky;
+      top: 0;
+      z-index: 1;
+      display: flex;
+      align-items: center;
+      gap: 12px;
+      flex-wrap: wrap;
+      padding: 8px 0;
+      background: var(--ed-body, #202124);
+    }
+    h1 {
+      margin: 0;
+      font-size: 20px;
+      font-weight: 600;
+      flex: 1;
+    }
+    button {
+      padding: 6px 14px;
+      border: 1px solid #3a3b3e;
+      border-radius: 4px;
+      background: #2a2b2e;
+      color: var(--ed-text, #eee);
+      font: inherit;
+      cursor: pointer;
+    }
+    button.primary {
+      background: var(--ed-accent, #7c5cff);
+      border-color: transparent;
+      color: #fff;
+    }
+    button:disabled {
+      opacity: 0.5;
+      cursor: default;
+    }
+    .file,
+    .saved {
+      font-size: 12px;
+      color: var(--ed-muted, #999);
+    }
+    .saved {
+      color: var(--ed-green, #3fb950);
+    }
+    .error,
+    .problems {
+      margin: 8px 0;
+      padding: 8px 12px;
+      border-radius: 6px;
+      font-size: 13px;
+    }
+    .error {
+      background: rgba(248, 81, 73, 0.15);
+      color: #ffaba5;
+    }
+    .problems {
+      background: rgba(227, 160, 8, 0.12);
+      color: #f3cf7a;
+    }
+    .problems ul {
+      margin: 4px 0 0;
+      padding-left: 18px;
+    }
+    .problems svg,
+    .error svg {
+      vertical-align: -2px;
+    }
+    h2 {
+      margin: 24px 0 2px;
+      font-size: 15px;
+      font-weight: 600;
+    }
+    h2 code {
+      margin-left: 6px;
+      font-size: 12px;
+      font-weight: 400;
+      color: var(--ed-muted, #999);
+    }
+  `;
+
+  @state() private sections: SettingSection[] = [];
+  @state() private view?: ConfigView;
+  @state() private edits = new Map<string, unknown>();
+  @state() private saving = false;
+  @state() private error = "";
+  @state() private saved = false;
+
+  override connectedCallback() {
+    super.connectedCallback();
+    if (!this.view) void this.load();
+  }
+
+  async load() {
+    try {
+      const [schema, view] = await Promise.all([api<object>("/api/config/schema"), api<ConfigView>("/api/config")]);
+      this.sections = sectionsOf(schema);
+      this.view = view;
+      this.error = "";
+    } catch (err) {
+      this.error = `Could not load the settings: ${(err as Error).message}`;
+    }
+  }
+
+  get #patch() {
+    return this.view ? patchOf(this.view.config, this.edits, this.sections.flatMap((s) => s.fields)) : {};
+  }
+
+  #onChange(e: SettingChangeEvent) {
+    this.edits = new Map(this.edits).set(e.detail.path, e.detail.value);
+    this.saved = false;
+  }
+
+  async #save() {
+    const patch = this.#patch;
+    if (Object.keys(patch).length === 0) return;
+    this.saving = true;
+    this.error = "";
+    try {
+      this.view = await api<ConfigView>("/api/config", { method: "PATCH", json: patch });
+      this.edits = new Map();
+      this.saved = true;
+    } catch (err) {
+      this.error = (err as Error).message;
+    } finally {
+      this.saving = false;
+    }
+  }
+
+  #discard() {
+    this.edits = new Map();
+    this.error = "";
+  }
+
+  #renderSection(section: SettingSection) {
+    const config = this.view!.config;
+    return html`
+      <h2>${section.description ?? section.name}<code>${section.name}</code></h2>
+      ${section.fields.map((f) => {
+        const changed = this.edits.has(f.path) && JSON.stringify(this.edits.get(f.path)) !== JSON.stringify(valueAt(config, f));
+        return html`<ed-settings-field
+          data-path=${f.path}
+          .field=${f}
+          .value=${this.edits.has(f.path) ? this.edits.get(f.path) : valueAt(config, f)}
+          ?changed=${changed}
+          @ed-setting-change=${this.#onChange}
+        ></ed-settings-field>`;
+      })}
+    `;
+  }
+
+  override render() {
+    const dirty = Object.keys(this.#patch).length > 0;
+    const problems = this.view?.problems ?? [];
+    return html`
+      <div class="bar">
+        <h1>Settings</h1>
+        ${this.saved && !dirty ? html`<span class="saved" role="status">Saved</span>` : nothing}
+        <button @click=${this.#discard} ?disabled=${!dirty || this.saving}>Discard</button>
+        <button class="primary" @click=${this.#save} ?disabled=${!dirty || this.saving}>${this.saving ? "Saving…" : "Save"}</button>
+      </div>
+      ${this.view ? html`<div class="file">Stored in ${this.view.file}. Some changes take effect after a restart.</div>` : nothing}
+      ${this.error ? html`<div class="error" role="alert">${icons.warning} ${this.error}</div>` : nothing}
+      ${problems.length
+        ? html`<div class="problems" role="note">
+            ${icons.warning} Problems in the config file (the defaults are used for these keys):
+            <ul>
+              ${problems.map((p) => html`<li>${p.text}</li>`)}
+            </ul>
+          </div>`
+        : nothing}
+      ${this.view ? this.sections.map((s) => this.#renderSection(s)) : this.error ? nothing : html`<p>Loading…</p>`}
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "ed-settings-app": EdSettingsApp;
+  }
+}

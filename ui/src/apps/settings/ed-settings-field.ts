@@ -1,0 +1,136 @@
+/**
+ * <ed-settings-field>: one config key as a form control (switch, select,
+ * number with limits, text, or comma list) with its description and
+ * default. Fires `ed-setting-change` with the parsed value.
+ */
+import { css, html, LitElement, nothing } from "lit";
+import { customElement, property } from "lit/decorators.js";
+import { live } from "lit/directives/live.js";
+import { edEvent } from "../../events";
+import { formatValue, parseInput, type SettingField } from "./settings-model";
+
+export type SettingChangeEvent = CustomEvent<{ path: string; value: unknown }>;
+
+@customElement("ed-settings-field")
+export class EdSettingsField extends LitElement {
+  static override styles = css`
+    :host {
+      display: grid;
+      grid-template-columns: minmax(140px, 220px) 1fr;
+      gap: 4px 16px;
+      align-items: start;
+      padding: 10px 0;
+      border-top: 1px solid rgba(255, 255, 255, 0.06);
+    }
+    label {
+      font-size: 14px;
+      padding-top: 4px;
+    }
+    :host([changed]) label::after {
+      content: " •";
+      color: var(--ed-accent, #7c5cff);
+    }
+    .control {
+      display: flex;
+      flex-direction: column;
+      gap: 4px;
+      min-width: 0;
+    }
+    input[type="text"],
+    input[type="number"],
+    select {
+      box-sizing: border-box;
+      max-width: 360px;
+      width: 100%;
+      padding: 5px 8px;
+      border: 1px solid #3a3b3e;
+      border-radius: 4px;
+      background: #17181a;
+      color: var(--ed-text, #eee);
+      font: inherit;
+      font-size: 13px;
+    }
+    input[type="checkbox"] {
+      width: 18px;
+      height: 18px;
+      margin: 4px 0;
+      accent-color: var(--ed-accent, #7c5cff);
+    }
+    input:focus,
+    select:focus {
+      outline: none;
+      border-color: var(--ed-accent, #7c5cff);
+    }
+    .help {
+      font-size: 12px;
+      color: var(--ed-muted, #999);
+    }
+    @media (max-width: 600px) {
+      :host {
+        grid-template-columns: 1fr;
+      }
+    }
+  `;
+
+  @property({ attribute: false }) field!: SettingField;
+  @property({ attribute: false }) value: unknown;
+  @property({ type: Boolean, reflect: true }) changed = false;
+
+  #emit(raw: string | boolean) {
+    this.dispatchEvent(edEvent("ed-setting-change", { path: this.field.path, value: parseInput(this.field, raw) }));
+  }
+
+  #control() {
+    const f = this.field;
+    const id = "v";
+    const onText = (e: Event) => this.#emit((e.target as HTMLInputElement).value);
+    switch (f.kind) {
+      case "boolean":
+        return html`<input id=${id} type="checkbox" role="switch" .checked=${live(this.value === true)} @change=${(e: Event) => this.#emit((e.target as HTMLInputElement).checked)} />`;
+      case "enum":
+        return html`<select id=${id} @change=${onText}>
+          ${f.options!.map((o) => html`<option value=${o} ?selected=${o === this.value}>${o}</option>`)}
+        </select>`;
+      case "integer":
+      case "number":
+        return html`<input
+          id=${id}
+          type="number"
+          step=${f.kind === "integer" ? "1" : "any"}
+          min=${f.min ?? nothing}
+          max=${f.max ?? nothing}
+          .value=${live(formatValue(f, this.value))}
+          @input=${onText}
+        />`;
+      default:
+        return html`<input
+          id=${id}
+          type="text"
+          placeholder=${f.kind === "list" ? "comma-separated" : nothing}
+          .value=${live(formatValue(f, this.value))}
+          @input=${onText}
+        />`;
+    }
+  }
+
+  override render() {
+    const f = this.field;
+    const limits = f.min !== undefined || f.max !== undefined ? ` · ${f.min ?? "…"} to ${f.max ?? "…"}` : "";
+    return html`
+      <label for="v">${f.label}</label>
+      <div class="control">
+        ${this.#control()}
+        <span class="help">${f.description ?? ""}${f.default !== undefined ? html` <span class="default">(default: ${formatValue(f, f.default) || "none"}${limits})</span>` : nothing}</span>
+      </div>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "ed-settings-field": EdSettingsField;
+  }
+  interface HTMLElementEventMap {
+    "ed-setting-change": SettingChangeEvent;
+  }
+}

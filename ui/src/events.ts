@@ -1,0 +1,33 @@
+/**
+ * The UI's own DOM events, all prefixed `ed-`, bubbling and composed so they
+ * cross shadow roots up to the shell.
+ */
+
+/** A tab app's state changed; the shell saves it (debounced) unless the tab is incognito. */
+export type TabStateEvent = CustomEvent<{ state: Record<string, unknown> }>;
+/** A tab app wants a different title in the tab strip. */
+export type TabTitleEvent = CustomEvent<{ title: string }>;
+/** Ask the shell to open (or focus, for singletons) a tab app. */
+export type OpenAppEvent = CustomEvent<{ app: string; incognito?: boolean }>;
+/** Tab strip / tab list requests. */
+export type TabEvent = CustomEvent<{ id: string }>;
+/** The main menu chose a command. */
+export type MenuCommandEvent = CustomEvent<{ command: string }>;
+
+export function edEvent<T>(name: string, detail: T): CustomEvent<T> {
+  return new CustomEvent(name, { detail, bubbles: true, composed: true });
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    "ed-tab-state": TabStateEvent;
+    "ed-tab-title": TabTitleEvent;
+    "ed-open-app": OpenAppEvent;
+    "ed-tab-select": TabEvent;
+    "ed-tab-close": TabEvent;
+    "ed-new-tab": CustomEvent<Record<string, never>>;
+    "ed-menu-command": MenuCommandEvent;
+    /** A popup (menu, tab list) asks to be closed. */
+    "ed-close": CustomEvent<Record<string, never>>;
+  }
+}

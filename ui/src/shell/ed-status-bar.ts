@@ -1,0 +1,100 @@
+/**
+ * <ed-status-bar>: the bottom line. Left, the work state from `queue.status`
+ * (green "Ready", amber "Running: n / m"); right, machine load from
+ * `system.stats`. Both arrive over SSE; a dropped connection shows as
+ * "Disconnected" until the stream is back.
+ */
+import { css, html, LitElement } from "lit";
+import { customElement, state } from "lit/decorators.js";
+import { events as defaultStream, type EventStream } from "../api/event-stream";
+import { icons } from "../icons";
+import { loadText, workState, type QueueStatus, type SystemStats } from "./status-format";
+
+@customElement("ed-status-bar")
+export class EdStatusBar extends LitElement {
+  static override styles = css`
+    :host {
+      display: flex;
+      align-items: center;
+      justify-content: space-between;
+      gap: 12px;
+      height: 22px;
+      padding: 0 8px;
+      font-size: 11px;
+      color: var(--ed-muted, #aaa);
+      background: var(--ed-strip, #151515);
+      user-select: none;
+      white-space: nowrap;
+    }
+    .work,
+    .load {
+      display: flex;
+      align-items: center;
+      gap: 5px;
+      overflow: hidden;
+      text-overflow: ellipsis;
+    }
+    .dot {
+      width: 8px;
+      height: 8px;
+      border-radius: 50%;
+      background: currentColor;
+      flex: none;
+    }
+    .ready {
+      color: var(--ed-green, #3fb950);
+    }
+    .busy,
+    .paused {
+      color: var(--ed-amber, #e3a008);
+    }
+    .down {
+      color: var(--ed-red, #f85149);
+    }
+    .load svg {
+      font-size: 13px;
+      flex: none;
+    }
+  `;
+
+  @state() private queue?: QueueStatus;
+  @state() private stats?: SystemStats;
+  @state() private connection = defaultStream.state;
+
+  /** The stream to read (tests and embedders may pass their own). */
+  stream: EventStream = defaultStream;
+  #off: Array<() => void> = [];
+
+  override connectedCallback() {
+    super.connectedCallback();
+    const onState = () => (this.connection = this.stream.state);
+    this.stream.addEventListener("state", onState);
+    this.#off = [
+      () => this.stream.removeEventListener("state", onState),
+      this.stream.on("queue.status", (d) => (this.queue = d as QueueStatus)),
+      this.stream.on("system.stats", (d) => (this.stats = d as SystemStats)),
+    ];
+    onState();
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    for (const off of this.#off) off();
+    this.#off = [];
+  }
+
+  override render() {
+    const work = this.connection === "down" ? { text: "Disconnected – reconnecting…", tone: "down" } : workState(this.queue);
+    const load = loadText(this.stats);
+    return html`
+      <div class="work ${work.tone}" role="status" data-tone=${work.tone}><span class="dot"></span><span class="text">${work.text}</span></div>
+      <div class="load" title=${load.title}>${icons.chip}<span class="text">${load.text}</span></div>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "ed-status-bar": EdStatusBar;
+  }
+}

@@ -1,0 +1,38 @@
+/** Pure text for the status bar, from the `queue.status` and `system.stats` events. */
+
+export interface QueueStatus {
+  running: number;
+  total: number;
+  paused: boolean;
+}
+
+export interface SystemStats {
+  ramUsed: number;
+  ramTotal: number;
+  vramUsed: number | null;
+  vramTotal: number | null;
+}
+
+export type WorkTone = "ready" | "busy" | "paused";
+
+export function workState(q: QueueStatus | undefined): { text: string; tone: WorkTone } {
+  if (!q || q.total <= 0) return { text: q?.paused ? "Paused" : "Ready", tone: q?.paused ? "paused" : "ready" };
+  const counts = `${q.running} / ${q.total}`;
+  return q.paused ? { text: `Paused: ${counts}`, tone: "paused" } : { text: `Running: ${counts}`, tone: "busy" };
+}
+
+/** Bytes as GB like the mockup: one decimal below 10 GB, whole numbers above. */
+export function gb(bytes: number): string {
+  const v = bytes / 1024 ** 3;
+  return v < 10 ? `${(Math.round(v * 10) / 10).toFixed(1)} GB` : `${Math.round(v)} GB`;
+}
+
+export function loadText(s: SystemStats | undefined): { text: string; title: string } {
+  if (!s) return { text: "RAM: – | VRAM: –", title: "waiting for the first reading" };
+  const ram = `RAM: ${gb(s.ramUsed)}`;
+  const ramTitle = `RAM ${gb(s.ramUsed)} of ${gb(s.ramTotal)} in use`;
+  if (s.vramUsed === null || s.vramTotal === null) {
+    return { text: `${ram} used | VRAM: –`, title: `${ramTitle}; no GPU memory figure on this machine` };
+  }
+  return { text: `${ram} | VRAM: ${gb(s.vramUsed)} used`, title: `${ramTitle}; VRAM ${gb(s.vramUsed)} of ${gb(s.vramTotal)}` };
+}
