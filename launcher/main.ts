@@ -7,6 +7,7 @@ import { parseCommand, UsageError, type Command } from "./cli/args";
 import { ENGINE_HELP, HELP } from "./cli/help";
 import { readEnv } from "./env";
 import { openInBrowser } from "./window/browser";
+import { WINDOW_HOST_ARG } from "./window/protocol";
 import { AlreadyRunningError, startApp, type RunningApp } from "./start";
 import { appServices } from "./wiring";
 import { VERSION } from "./version";
@@ -27,22 +28,37 @@ async function runApp(command: Extract<Command, { kind: "run" }>): Promise<numbe
   if (app.moved) console.log(`Port ${options.port ?? app.ctx.config.config.server.port} is in use; using ${app.port} instead.`);
   console.log(`Easy Diffusion ${VERSION} is running at ${app.url}`);
 
+  let closeWindow: (() => Promise<void>) | undefined;
+  let stopping = false;
   const shutdown = (reason: string, code = 0) => {
+    if (stopping) return;
+    stopping = true;
     // Whatever hangs, the process is gone within 2 s.
     setTimeout(() => process.exit(code), FORCE_EXIT_MS).unref();
-    void app.stop(reason).then(() => process.exit(code));
+    void Promise.all([closeWindow?.(), app.stop(reason)]).then(() => process.exit(code));
   };
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));
 
   const wantsWindow = !options.server && !options.noOpen && app.ctx.config.config.ui.open_window;
   if (wantsWindow) {
-    const { openWindow } = await import("./window/open");
-    const result = await openWindow({ url: app.url, bus: app.ctx.bus, log: app.ctx.log, onClosed: () => shutdown("window closed") });
-    if (!result.ok) {
+    const useBrowser = (why: string) => {
       const opened = openInBrowser(app.url);
-      console.log(`Could not open the app window (${result.reason}); ${opened ? "opened it in your browser instead" : `open ${app.url} in your browser`}.`);
-    }
+      console.log(`${why}; ${opened ? "opened it in your browser instead" : `open ${app.url} in your browser`}.`);
+    };
+    const { openWindow } = await import("./window/open");
+    const result = await openWindow({
+      url: app.url,
+      bus: app.ctx.bus,
+      log: app.ctx.log,
+      env,
+      onClosed: () => shutdown("window closed"),
+      onLost: (reason) => {
+        if (!stopping) useBrowser(`The app window stopped (${reason})`);
+      },
+    });
+    if (result.ok) closeWindow = result.close;
+    else useBrowser(`Could not open the app window (${result.reason})`);
   } else if (options.server) {
     console.log("Press Ctrl+C to stop.");
   }
@@ -72,6 +88,11 @@ async function handOver(err: AlreadyRunningError, server: boolean): Promise<numb
 }
 
 async function main(argv: string[]): Promise<number> {
+  // This executable started by itself to own the native window (see window/host.ts).
+  if (argv[0] === WINDOW_HOST_ARG) {
+    const { runWindowHost } = await import("./window/host");
+    return runWindowHost(argv.slice(1));
+  }
   let command: Command;
   try {
     command = parseCommand(argv);

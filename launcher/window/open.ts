@@ -1,19 +1,132 @@
 /**
- * The native window (webview-napi: WebKitGTK, WebView2, WKWebView), loaded
- * lazily so `--server` never loads GTK.
+ * The native window (webview-napi: WebKitGTK, WebView2, WKWebView), run in a
+ * child process of this same executable (see host.ts) so `--server` and the
+ * server itself never load GTK, and an idle window costs no CPU.
  */
+import type { Env } from "../env";
 import type { EventBus } from "../events/bus";
 import type { Logger } from "../log";
+import { hostArgs, type WindowSpec } from "./host";
+import { encodeLine, LineReader, selfCommand, WINDOW_HOST_ARG, type HostCommand, type HostEvent } from "./protocol";
 
 export interface OpenWindowOptions {
   url: string;
   bus: EventBus;
   log: Logger;
+  /** The user closed the window: the app should shut down. */
   onClosed: () => void;
+  /** The window went away without being closed (its process crashed). */
+  onLost?: (reason: string) => void;
+  /** For the display check; defaults to nothing known (the host then decides). */
+  env?: Pick<Env, "platform" | "display" | "waylandDisplay">;
+  /** How long the host may take to create the window (a loaded machine is slow). */
+  readyTimeoutMs?: number;
 }
 
-export type OpenWindowResult = { ok: true; close: () => void } | { ok: false; reason: string };
+export type OpenWindowResult = { ok: true; close: () => Promise<void> } | { ok: false; reason: string };
+
+export const WINDOW_SPEC = { title: "Easy Diffusion", width: 1280, height: 800 } as const;
+
+/** Why no window can open here, known without trying; undefined when it may. */
+export function windowUnavailableReason(env: Pick<Env, "platform" | "display" | "waylandDisplay">): string | undefined {
+  if (env.platform === "linux" && !env.display && !env.waylandDisplay) return "no display: neither DISPLAY nor WAYLAND_DISPLAY is set";
+  return undefined;
+}
+
+/** The last meaningful stderr line of a failed host (GTK's or Rust's own words). */
+export function failureReason(stderr: string, code: number | null): string {
+  const lines = stderr
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith("[webview-napi]") && !/^\d+:|^stack backtrace|^note: /.test(l));
+  const panic = lines.findIndex((l) => l.includes("panicked at"));
+  const line = panic >= 0 ? (lines[panic + 1] ?? lines[panic]) : lines.at(-1);
+  return line ? line.slice(0, 300) : `the window process exited with code ${code}`;
+}
 
 export async function openWindow(opts: OpenWindowOptions): Promise<OpenWindowResult> {
-  return { ok: false, reason: "window support is not built yet" };
+  const blocked = opts.env && windowUnavailableReason(opts.env);
+  if (blocked) return { ok: false, reason: blocked };
+
+  const spec: WindowSpec = { url: opts.url, ...WINDOW_SPEC };
+  let proc: ReturnType<typeof Bun.spawn<"pipe", "pipe", "pipe">>;
+  try {
+    proc = Bun.spawn(selfCommand(process.execPath, Bun.main, [WINDOW_HOST_ARG, ...hostArgs(spec)]), {
+      stdin: "pipe",
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+  } catch (err) {
+    return { ok: false, reason: `could not start the window process: ${(err as Error).message}` };
+  }
+
+  let stderr = "";
+  void (async () => {
+    for await (const chunk of proc.stderr) stderr = (stderr + new TextDecoder().decode(chunk)).slice(-8000);
+  })();
+
+  const events = new LineReader<HostEvent>();
+  let closedByUser = false;
+  let readyResolve: (e: HostEvent | { event: "exit" }) => void = () => {};
+  const firstEvent = new Promise<HostEvent | { event: "exit" }>((r) => (readyResolve = r));
+  void (async () => {
+    for await (const chunk of proc.stdout) {
+      for (const e of events.push(new TextDecoder().decode(chunk))) {
+        if (e.event === "closed") closedByUser = true;
+        readyResolve(e);
+      }
+    }
+  })();
+  void proc.exited.then(() => readyResolve({ event: "exit" }));
+
+  const timeoutMs = opts.readyTimeoutMs ?? 20000;
+  const timeout = new Promise<{ event: "timeout" }>((r) => setTimeout(() => r({ event: "timeout" }), timeoutMs).unref());
+  const first = await Promise.race([firstEvent, timeout]);
+  if (first.event !== "ready") {
+    proc.kill();
+    const code = await proc.exited;
+    await Bun.sleep(20); // let stderr drain
+    const reason =
+      first.event === "error" ? first.message : first.event === "timeout" ? `the window did not open within ${timeoutMs / 1000} s` : failureReason(stderr, code);
+    opts.log.warn("window could not open", { reason, stderr: stderr.slice(-2000) });
+    return { ok: false, reason };
+  }
+  opts.log.info(`window open (host ready in ${first.ms} ms)`);
+
+  const sendCommand = (command: HostCommand) => {
+    try {
+      proc.stdin.write(encodeLine(command));
+      proc.stdin.flush();
+    } catch {
+      // The host is gone; its exit is handled below.
+    }
+  };
+  const unsubscribe = opts.bus.on("window.focus", () => sendCommand({ cmd: "focus" }));
+  let closing = false;
+  void proc.exited.then((code) => {
+    unsubscribe();
+    if (closing) return;
+    if (closedByUser || code === 0) opts.onClosed();
+    else {
+      const reason = failureReason(stderr, code);
+      opts.log.error("the window process stopped", { code, reason, stderr: stderr.slice(-2000) });
+      opts.onLost?.(reason);
+    }
+  });
+
+  return {
+    ok: true,
+    close: async () => {
+      if (closing) return;
+      closing = true;
+      sendCommand({ cmd: "close" });
+      try {
+        proc.stdin.end();
+      } catch {
+        // Already closed.
+      }
+      const exited = await Promise.race([proc.exited.then(() => true), Bun.sleep(1000).then(() => false)]);
+      if (!exited) proc.kill("SIGKILL");
+    },
+  };
 }

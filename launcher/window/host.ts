@@ -1,0 +1,87 @@
+/**
+ * The window host: this same executable started as a child of the app
+ * (`easy-diffusion __window-host --url …`). It owns the native window so the
+ * server process never loads GTK/WebKit, a crash in the webview cannot take
+ * the server down, and its event loop can block while idle. It reports
+ * `ready`, `closed` or `error` on stdout and takes `focus`/`close` on stdin;
+ * when the app goes away its stdin ends and the window closes.
+ */
+import { writeSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { idleWait } from "./idle-wait";
+import { loadWebview } from "./native";
+import { encodeLine, type HostEvent } from "./protocol";
+
+export interface WindowSpec {
+  url: string;
+  title: string;
+  width: number;
+  height: number;
+}
+
+export function parseHostArgs(argv: string[]): WindowSpec {
+  const { values } = parseArgs({
+    args: argv,
+    options: { url: { type: "string" }, title: { type: "string" }, width: { type: "string" }, height: { type: "string" } },
+    strict: true,
+  });
+  if (!values.url) throw new Error("the window host needs --url");
+  return { url: values.url, title: values.title ?? "Easy Diffusion", width: Number(values.width ?? 1280), height: Number(values.height ?? 800) };
+}
+
+export function hostArgs(spec: WindowSpec): string[] {
+  return ["--url", spec.url, "--title", spec.title, "--width", String(spec.width), "--height", String(spec.height)];
+}
+
+function send(event: HostEvent) {
+  try {
+    writeSync(1, encodeLine(event));
+  } catch {
+    // The app is gone; the closed stdin ends the loop.
+  }
+}
+
+export async function runWindowHost(argv: string[]): Promise<number> {
+  const started = performance.now();
+  // Ctrl+C in a terminal reaches the whole process group: the app closes us through stdin instead.
+  process.on("SIGINT", () => {});
+  let spec: WindowSpec;
+  try {
+    spec = parseHostArgs(argv);
+  } catch (err) {
+    send({ event: "error", message: (err as Error).message });
+    return 2;
+  }
+  let app: InstanceType<ReturnType<typeof loadWebview>["Application"]>;
+  let win: ReturnType<typeof app.createBrowserWindow>;
+  try {
+    const webview = loadWebview();
+    app = new webview.Application({ exitOnLastWindowClosed: true });
+    win = app.createBrowserWindow({ title: spec.title, width: spec.width, height: spec.height, focused: true });
+    win.createWebview({ url: spec.url });
+  } catch (err) {
+    send({ event: "error", message: (err as Error).message.split("\n")[0] ?? String(err) });
+    return 1;
+  }
+  send({ event: "ready", ms: Math.round(performance.now() - started) });
+
+  const idle = idleWait();
+  for (;;) {
+    const status = app.pollEvents();
+    if (status.exitRequested || status.windowCount === 0) break;
+    const commands = idle.take();
+    for (const command of commands) {
+      if (command.cmd === "focus") {
+        win.setMinimized(false);
+        win.show();
+        win.focus();
+      } else if (command.cmd === "close") {
+        win.close();
+      }
+    }
+    // After a command, pump again at once so its effect (a close) is seen.
+    if (commands.length === 0) await idle.wait();
+  }
+  send({ event: "closed" });
+  return 0;
+}

@@ -1,0 +1,83 @@
+/**
+ * `bun run build [-- --target <t>|all]`: bundles the UI, then compiles
+ * launcher/main.ts into one executable with the UI embedded (through
+ * ui/dist/manifest.ts) and only the target's webview-napi binding (Bun
+ * inlines process.platform/arch for the target, so the other branches of
+ * launcher/window/native.ts and their .node files are dropped).
+ *
+ * Without --target: dist/easy-diffusion for this machine.
+ * With --target t: dist/easy-diffusion-<t>[.exe]; Bun fetches the target's
+ * runtime from the npm registry (@oven/bun-<os>-<arch>) the first time.
+ */
+import { statSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { buildUi } from "./build-ui";
+
+const root = join(import.meta.dir, "..");
+
+export const TARGETS = ["linux-x64", "linux-arm64", "windows-x64", "darwin-arm64", "darwin-x64"] as const;
+export type Target = (typeof TARGETS)[number];
+
+/** Where the executable for a target goes; the host build keeps the plain name. */
+export function outfileFor(target: Target | undefined): string {
+  if (!target) return join(root, "dist", "easy-diffusion");
+  return join(root, "dist", `easy-diffusion-${target}${target.startsWith("windows") ? ".exe" : ""}`);
+}
+
+/** Bun's name for a target (its runtime packages say aarch64 for arm64 on Linux). */
+export function bunTarget(target: Target): string {
+  return `bun-${target}`;
+}
+
+export interface BuiltExe {
+  target: Target | "host";
+  file: string;
+  bytes: number;
+}
+
+/** Compiles the launcher; the UI must already be built into ui/dist. */
+export async function compileExe(target: Target | undefined, outfile = outfileFor(target)): Promise<BuiltExe> {
+  const cmd = ["bun", "build", "--compile", "--minify", "--sourcemap=none", join(root, "launcher", "main.ts"), "--outfile", outfile];
+  if (target) cmd.push(`--target=${bunTarget(target)}`);
+  const proc = Bun.spawn(cmd, { cwd: root, stdout: "pipe", stderr: "pipe" });
+  const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  if (code !== 0) throw new Error(`bun build for ${target ?? "this machine"} failed (exit ${code}):\n${err || out}`);
+  return { target: target ?? "host", file: outfile, bytes: statSync(outfile).size };
+}
+
+export function parseTargets(argv: string[]): (Target | undefined)[] {
+  const { values } = parseArgs({ args: argv, options: { target: { type: "string", multiple: true } }, strict: true });
+  const wanted = values.target ?? [];
+  if (wanted.length === 0) return [undefined];
+  const out: (Target | undefined)[] = [];
+  for (const t of wanted.flatMap((v) => v.split(","))) {
+    if (t === "all") out.push(...TARGETS);
+    else if ((TARGETS as readonly string[]).includes(t)) out.push(t as Target);
+    else throw new Error(`unknown target "${t}"; use one of ${TARGETS.join(", ")} or all`);
+  }
+  return [...new Set(out)];
+}
+
+export async function build(targets: (Target | undefined)[] = [undefined]): Promise<BuiltExe[]> {
+  await buildUi({ minify: true });
+  const built: BuiltExe[] = [];
+  // One at a time: each compile holds the whole runtime in memory.
+  for (const t of targets) built.push(await compileExe(t));
+  return built;
+}
+
+if (import.meta.main) {
+  let targets: (Target | undefined)[];
+  try {
+    targets = parseTargets(process.argv.slice(2));
+  } catch (err) {
+    console.error(`build: ${(err as Error).message}`);
+    process.exit(2);
+  }
+  const started = performance.now();
+  for (const b of await build(targets)) {
+    console.log(`${b.file.slice(root.length + 1)}  ${(b.bytes / 1e6).toFixed(1)} MB  (${b.target})`);
+  }
+  console.log(`built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
