@@ -1,0 +1,183 @@
+/** download() against a local server that cuts, ignores Range, corrupts, 404s and stalls. */
+import { afterAll, beforeEach, describe, expect, test } from "bun:test";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { EventBus } from "../../launcher/events/bus";
+import { download, type DownloadOptions } from "../../engine/download/download";
+import type { DownloadProgress } from "../../engine/download/progress";
+import { serveAssets } from "./asset-server";
+
+const SIZE = 8 * 1024 * 1024;
+const data = new Uint8Array(SIZE);
+for (let i = 0; i < SIZE; i += 4096) crypto.getRandomValues(data.subarray(i, i + 4096));
+const sha = new Bun.CryptoHasher("sha256").update(data).digest("hex");
+const server = serveAssets({ "engine.zip": data });
+const root = mkdtempSync(join(tmpdir(), "ed-download-"));
+let dir: string;
+let n = 0;
+
+beforeEach(() => {
+  server.fault = undefined;
+  server.requests.length = 0;
+  server.sent = 0;
+  dir = join(root, String(n++));
+});
+afterAll(() => {
+  server.stop();
+  rmSync(root, { recursive: true, force: true });
+});
+
+const opts = (extra: Partial<DownloadOptions> = {}): DownloadOptions => ({
+  url: server.url("engine.zip"),
+  dest: join(dir, "engine.zip"),
+  size: SIZE,
+  sha256: `sha256:${sha}`,
+  backoffMs: 10,
+  stallMs: 5000,
+  ...extra,
+});
+const same = (path: string) => Buffer.from(readFileSync(path)).equals(Buffer.from(data));
+
+describe("download", () => {
+  test("streams to .part, verifies, renames; progress on the bus, throttled", async () => {
+    const bus = new EventBus();
+    const events: DownloadProgress[] = [];
+    bus.on("engine.download", (p) => events.push(p));
+    const r = await download(opts({ bus }));
+    expect(r).toMatchObject({ size: SIZE, sha256: sha, attempts: 1, receivedBytes: SIZE });
+    expect(same(r.path)).toBe(true);
+    expect(readdirSync(dir)).toEqual(["engine.zip"]);
+    const last = events.at(-1)!;
+    expect(last).toMatchObject({ asset: "engine.zip", bytes: SIZE, total: SIZE, phase: "done" });
+    expect(events.length).toBeLessThan(40); // ~5/s, not one per chunk
+  });
+
+  test("a cut mid-way resumes with Range + If-Range and re-fetches ≤ 1%", async () => {
+    server.fault = { kind: "cut", at: SIZE / 2, times: 1 };
+    const r = await download(opts());
+    expect(same(r.path)).toBe(true);
+    expect(r.attempts).toBe(2);
+    const resumed = server.requests[1]!;
+    expect(resumed.status).toBe(206);
+    expect(resumed.range).toMatch(/^bytes=\d+-$/);
+    expect(resumed.ifRange).toMatch(/^".+"$/);
+    expect(r.receivedBytes - SIZE).toBeLessThanOrEqual(SIZE / 100);
+  });
+
+  test("resumes after a restart: a later call continues the .part file", async () => {
+    server.fault = { kind: "cut", at: SIZE / 2 };
+    const first = await download(opts({ retries: 0 })).catch((e) => e);
+    expect(first.info.code).toBe("DownloadFailed");
+    const kept = statSync(join(dir, "engine.zip.part")).size;
+    expect(kept).toBeGreaterThan(0);
+    server.fault = undefined;
+    const r = await download(opts());
+    expect(same(r.path)).toBe(true);
+    expect(r.receivedBytes).toBe(SIZE - kept);
+    expect(server.requests.at(-1)!.status).toBe(206);
+  });
+
+  test("a server that ignores Range: starts again from 0 and still gets it right", async () => {
+    server.fault = { kind: "cut", at: SIZE / 2, times: 1 };
+    await download(opts({ retries: 0 })).catch(() => {});
+    server.fault = { kind: "ignore-range" };
+    const r = await download(opts());
+    expect(server.requests.at(-1)!.status).toBe(200);
+    expect(same(r.path)).toBe(true);
+  });
+
+  test("a corrupted byte fails verification and the file is deleted", async () => {
+    server.fault = { kind: "corrupt", at: 12345 };
+    const err = await download(opts()).catch((e) => e);
+    expect(err.info.code).toBe("VerifyFailed");
+    expect(err.info.message).toContain("sha256 mismatch");
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  test("a wrong size fails verification", async () => {
+    const err = await download(opts({ size: SIZE + 1 })).catch((e) => e);
+    expect(err.info.code).toBe("VerifyFailed");
+    expect(err.info.message).toContain(`size ${SIZE} instead of ${SIZE + 1} bytes`);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  test("a server whose file size differs from the release is refused after a resume", async () => {
+    server.fault = { kind: "cut", at: SIZE / 2, times: 1 };
+    const err = await download(opts({ size: SIZE - 10, sha256: undefined })).catch((e) => e);
+    expect(err.info.code).toBe("VerifyFailed");
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  test("404 is a clear error at once, no retries", async () => {
+    const err = await download(opts({ url: server.url("missing.zip") })).catch((e) => e);
+    expect(err.info.code).toBe("DownloadFailed");
+    expect(err.info.message).toBe(`missing.zip is not available (HTTP 404 from ${server.url("missing.zip")})`);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  test("5xx is retried with backoff", async () => {
+    server.fault = { kind: "status", status: 503, times: 2 };
+    const r = await download(opts());
+    expect(r.attempts).toBe(3);
+    expect(same(r.path)).toBe(true);
+  });
+
+  test("a stall aborts the try and the retry resumes", async () => {
+    server.fault = { kind: "stall", at: SIZE / 4, times: 1 };
+    const r = await download(opts({ stallMs: 300 }));
+    expect(r.attempts).toBe(2);
+    expect(same(r.path)).toBe(true);
+    expect(server.requests[1]!.status).toBe(206);
+  });
+
+  test("gives up after the retries with the last reason", async () => {
+    server.fault = { kind: "status", status: 500 };
+    const err = await download(opts({ retries: 2 })).catch((e) => e);
+    expect(err.info.message).toBe("could not download engine.zip after 3 tries: HTTP 500");
+  });
+
+  test("cancel via AbortSignal stops at once and keeps the part for later", async () => {
+    server.fault = { kind: "stall", at: SIZE / 2 };
+    const ac = new AbortController();
+    const p = download(opts({ signal: ac.signal, progressIntervalMs: 0, onProgress: (e) => e.bytes >= SIZE / 4 && ac.abort() }));
+    const err = await p.catch((e) => e);
+    expect((err as Error).name).toBe("AbortError");
+    expect(existsSync(join(dir, "engine.zip"))).toBe(false);
+    expect(statSync(join(dir, "engine.zip.part")).size).toBeGreaterThan(0);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  test("an already verified file is not fetched again", async () => {
+    await download(opts());
+    server.requests.length = 0;
+    const r = await download(opts());
+    expect(r.receivedBytes).toBe(0);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  test("a stale .part for another URL is thrown away", async () => {
+    const { mkdirSync } = await import("node:fs");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "engine.zip.part"), "garbage");
+    writeFileSync(join(dir, "engine.zip.part.json"), JSON.stringify({ url: "http://elsewhere/x.zip" }));
+    const r = await download(opts());
+    expect(same(r.path)).toBe(true);
+  });
+});
+
+test("disk full: DiskFull error and the partial file removed", async () => {
+  // /dev/full answers every write with ENOSPC; a symlinked .part points at it.
+  if (!existsSync("/dev/full")) return;
+  const { mkdirSync, symlinkSync } = await import("node:fs");
+  const d = join(root, "full");
+  mkdirSync(d, { recursive: true });
+  symlinkSync("/dev/full", join(d, "engine.zip.part"));
+  writeFileSync(join(d, "engine.zip.part.json"), JSON.stringify({ url: server.url("engine.zip"), size: SIZE }));
+  server.fault = undefined;
+  const err = await download({ ...opts(), dest: join(d, "engine.zip") }).catch((e) => e);
+  expect(err.info.code).toBe("DiskFull");
+  expect(err.info.message).toContain("the disk is full");
+  expect(existsSync(join(d, "engine.zip.part"))).toBe(false);
+  expect(existsSync(join(d, "engine.zip.part.json"))).toBe(false);
+});
