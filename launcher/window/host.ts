@@ -60,7 +60,9 @@ export async function runWindowHost(argv: string[]): Promise<number> {
     win = app.createBrowserWindow({ title: spec.title, width: spec.width, height: spec.height, focused: true });
     win.createWebview({ url: spec.url });
   } catch (err) {
-    send({ event: "error", message: (err as Error).message.split("\n")[0] ?? String(err) });
+    // Rust errors carry a debug dump after the sentence (": BoolError { … }"); keep the sentence.
+    const message = ((err as Error).message ?? String(err)).split("\n")[0]!.replace(/[:!]*\s*\w+ \{.*$/, "");
+    send({ event: "error", message });
     return 1;
   }
   send({ event: "ready", ms: Math.round(performance.now() - started) });
