@@ -1,0 +1,128 @@
+/**
+ * Known failure lines of sd-server (and of the dynamic loader and GPU
+ * runtimes under it) mapped to error codes a person can act on. Pure: the
+ * last output lines and how the process ended in, an EngineErrorInfo out.
+ */
+import type { EngineErrorCode, EngineErrorInfo } from "../types";
+
+export interface ExitInfo {
+  code: number | null;
+  signal: string | null;
+}
+
+export interface ClassifyContext {
+  /** The system's glibc version, for the GlibcTooOld hint. */
+  glibc?: string;
+  /** The build variant that failed (vulkan, cuda12, …). */
+  variant?: string;
+}
+
+/** Codes that mean this build cannot run here at all: try the next candidate. */
+export const FALLBACK_CODES: ReadonlySet<EngineErrorCode> = new Set(["MissingLibrary", "NoDevice", "GlibcTooOld"]);
+/** Codes no restart can fix: the same model set fails the same way. */
+export const PERMANENT_CODES: ReadonlySet<EngineErrorCode> = new Set(["ModelNotFound", "UnsupportedModel"]);
+
+const LIBRARY_HINTS: [RegExp, string][] = [
+  [/^libvulkan/, "Install the Vulkan loader and your GPU's Vulkan driver (Debian/Ubuntu: sudo apt install libvulkan1 mesa-vulkan-drivers), or switch the engine to the CPU build."],
+  [/^libcudart|^libcublas|^cudart|^cublas/, "Install the NVIDIA CUDA runtime that matches this build, or switch the engine to the Vulkan build."],
+  [/^libamdhip|^libhip|^librocblas|^libhipblas|^amdhip/, "Install the ROCm runtime this build needs, or switch the engine to the Vulkan build."],
+  [/^libgomp/, "Install the GNU OpenMP runtime (Debian/Ubuntu: sudo apt install libgomp1)."],
+  [/^libstdc\+\+/, "Your C++ runtime is older than this build needs: update the system, or import a build made for it."],
+];
+
+interface Rule {
+  code: EngineErrorCode;
+  pattern: RegExp;
+  describe(match: RegExpExecArray, ctx: ClassifyContext): { message: string; hint: string };
+}
+
+const RULES: Rule[] = [
+  {
+    // setpriv/sh could not exec the program: wrong architecture, no exec bit, gone.
+    code: "Crashed",
+    pattern: /failed to execute (\S+?):? (No such file or directory|Permission denied|Exec format error)|(\S+): cannot execute binary file/,
+    describe: (m) => ({
+      message: `The engine program ${m[1] ?? m[3]} cannot be run here${m[2] ? ` (${m[2]})` : ""}.`,
+      hint: "Reinstall the engine, switch to another backend, or import a build for this machine.",
+    }),
+  },
+  {
+    code: "MissingLibrary",
+    pattern: /error while loading shared libraries: ([^:\s]+): cannot open shared object file|Library not loaded: (?:@rpath\/)?(\S+)|The code execution cannot proceed because (\S+) was not found/,
+    describe: (m) => {
+      const lib = (m[1] ?? m[2] ?? m[3])!;
+      const hint = LIBRARY_HINTS.find(([re]) => re.test(lib))?.[1] ?? `Install the package that provides ${lib}, or switch to another engine build.`;
+      return { message: `The engine needs ${lib}, which is not installed.`, hint };
+    },
+  },
+  {
+    code: "GlibcTooOld",
+    pattern: /version [`']GLIBC_([\d.]+)' not found/,
+    describe: (m, ctx) => ({
+      message: `This engine build needs glibc ${m[1]}, your system has ${ctx.glibc ?? "an older one"}.`,
+      hint: "Try the Vulkan or CPU build, or import an engine built for your system (Engine tab → Import).",
+    }),
+  },
+  {
+    code: "OutOfMemory",
+    pattern: /out of memory|cudaMalloc failed|hipMalloc failed|ErrorOutOfDeviceMemory|Device memory allocation of size \d+ failed|failed to allocate (?:the )?(?:compute )?buffer|failed to allocate \S+ buffer of size/i,
+    describe: () => ({
+      message: "The GPU ran out of memory.",
+      hint: "Turn on CPU offload and VAE tiling in Settings → Engine, or use a smaller image size or batch.",
+    }),
+  },
+  {
+    code: "NoDevice",
+    pattern: /no CUDA-capable device|failed to initialize CUDA|ggml_vulkan: No devices found|no backend devices|hipErrorNoDevice|ErrorIncompatibleDriver|vkCreateInstance failed|CUDA driver version is insufficient/i,
+    describe: (_m, ctx) => ({
+      message: `The ${ctx.variant ?? "engine"} build found no usable GPU.`,
+      hint: "Check that the GPU driver is installed and loaded, or switch the engine to the CPU build.",
+    }),
+  },
+  {
+    code: "ModelNotFound",
+    pattern: /failed to open '([^']+)'|No such file or directory: '([^']+)'/,
+    describe: (m) => ({
+      message: `The model file ${m[1] ?? m[2]} could not be opened.`,
+      hint: "Check that the file exists and is readable, or pick another model.",
+    }),
+  },
+  {
+    code: "UnsupportedModel",
+    pattern: /get sd version from file failed|unknown model version|unsupported model|unknown format|init model loader from file failed: '([^']+)'/i,
+    describe: (m) => ({
+      message: `The engine does not recognise this model${m[1] ? ` (${m[1]})` : ""}.`,
+      hint: "Use a model this engine version supports (SD 1.x/2.x/XL, SD3, Flux, …) or update the engine.",
+    }),
+  },
+];
+
+const SIGNALS: Record<number, string> = { 134: "SIGABRT", 137: "SIGKILL", 139: "SIGSEGV" };
+
+/** Why the engine failed, judged from its last lines; undefined when they say nothing known and it exited cleanly. */
+export function classifyFailure(lines: string[], exit: ExitInfo | undefined, ctx: ClassifyContext = {}): EngineErrorInfo | undefined {
+  const lastLines = lines.slice(-20);
+  const text = lines.join("\n");
+  for (const rule of RULES) {
+    const match = rule.pattern.exec(text);
+    if (match) return { code: rule.code, ...rule.describe(match, ctx), lastLines };
+  }
+  // Windows reports a missing DLL only through the exit status.
+  if (exit?.code === -1073741515 || exit?.code === 0xc0000135) {
+    return { code: "MissingLibrary", message: "The engine could not find a DLL it needs.", hint: "Install the runtime this build needs (e.g. the CUDA runtime zip), or switch to another engine build.", lastLines };
+  }
+  if (!exit || (exit.code === 0 && !exit.signal)) return undefined;
+  const how = exit.signal ? `signal ${exit.signal}` : SIGNALS[exit.code ?? -1] ? `signal ${SIGNALS[exit.code!]}` : `exit code ${exit.code}`;
+  return {
+    code: "Crashed",
+    message: `The engine stopped unexpectedly (${how}).`,
+    hint: "It is restarted automatically. If this keeps happening, look at the engine log and try another backend.",
+    lastLines,
+  };
+}
+
+/** Errors found in output while the engine keeps running (e.g. an OOM that only fails one job). */
+export function classifyLine(line: string, ctx: ClassifyContext = {}): EngineErrorInfo | undefined {
+  const info = classifyFailure([line], undefined, ctx);
+  return info && info.code !== "Crashed" ? info : undefined;
+}
