@@ -1,0 +1,35 @@
+/** The queue's events on the app bus (relayed to the UI over SSE). */
+import type { TaskError, TaskState } from "./task";
+
+export interface TaskImageRef {
+  id: string;
+  url: string;
+  seed: number;
+  width: number;
+  height: number;
+  format: "png" | "jpeg" | "webp";
+}
+
+export interface TaskProgressEvent {
+  id: string;
+  /** What the engine is doing: loading weights, sampling steps, decoding latents. */
+  phase: "loading" | "sampling" | "decoding";
+  step: number;
+  steps: number;
+  rate: number | null;
+  eta: number | null;
+}
+
+declare module "../launcher/events/bus" {
+  interface EventMap {
+    "task.queued": { id: string; position: number; incognito: boolean };
+    "task.started": { id: string };
+    "task.progress": TaskProgressEvent;
+    "task.image": { id: string; index: number; image: TaskImageRef };
+    /** succeeded or cancelled; `engineRestarted` when stopping it restarted the engine. */
+    "task.finished": { id: string; state: Extract<TaskState, "succeeded" | "cancelled">; engineRestarted?: boolean };
+    "task.failed": { id: string; error: TaskError };
+  }
+}
+
+export {};

@@ -1,0 +1,93 @@
+/**
+ * Reads generation settings out of an image file: our own JSON (exact), else
+ * the A1111/Forge/sd.cpp infotext in PNG text chunks or JPEG/WebP EXIF.
+ */
+import { sniffImage, type ImageKind } from "../image-data";
+import { imageRequestFields } from "../request";
+import { readJpegMetadata, readUserComment } from "./exif";
+import { parseInfotext } from "./infotext";
+import { readPngText } from "./png";
+import { infotextToSettings, type Settings } from "./settings";
+
+/** The PNG keyword / JPEG comment name of our request JSON. */
+export const JSON_KEYWORD = "easy-diffusion";
+
+export type MetadataSource = "easy-diffusion" | "sdcpp" | "a1111" | "none";
+
+export interface ImageMetadata {
+  format: ImageKind;
+  source: MetadataSource;
+  settings: Settings;
+  /** The infotext as found, for display. */
+  parameters?: string;
+}
+
+export class NotAnImageError extends Error {
+  override name = "NotAnImageError";
+  constructor() {
+    super("the file is not a PNG, JPEG or WebP image");
+  }
+}
+
+/** Our JSON, keeping only the fields that still validate (an old or edited file must not poison the form). */
+export function settingsFromJson(json: string): Settings | null {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch {
+    return null;
+  }
+  if (!raw || typeof raw !== "object") return null;
+  const shape = imageRequestFields.shape as Record<string, { safeParse(v: unknown): { success: boolean; data?: unknown } }>;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
+    const r = shape[k]?.safeParse(v);
+    if (r?.success) out[k] = r.data;
+  }
+  return out as Settings;
+}
+
+/** The EXIF block of a WebP (its `EXIF` RIFF chunk), if any. */
+function webpExif(bytes: Uint8Array): Uint8Array | null {
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let at = 12; at + 8 <= bytes.length; ) {
+    const type = String.fromCharCode(...bytes.subarray(at, at + 4));
+    const size = v.getUint32(at + 4, true);
+    if (type === "EXIF") {
+      const data = bytes.subarray(at + 8, at + 8 + size);
+      return data[0] === 0x45 ? data.subarray(6) : data; // some writers keep "Exif\0\0"
+    }
+    at += 8 + size + (size & 1);
+  }
+  return null;
+}
+
+export function readImageMetadata(bytes: Uint8Array): ImageMetadata {
+  const format = sniffImage(bytes);
+  if (!format) throw new NotAnImageError();
+  let parameters: string | undefined;
+  let json: string | undefined;
+  try {
+    if (format === "png") {
+      const text = readPngText(bytes);
+      parameters = text.parameters;
+      json = text[JSON_KEYWORD];
+    } else if (format === "jpeg") {
+      const m = readJpegMetadata(bytes);
+      parameters = m.userComment;
+      json = m.json;
+    } else {
+      const exif = webpExif(bytes);
+      parameters = (exif && readUserComment(exif)) || undefined;
+    }
+  } catch {
+    // A damaged container still is an image; it just has no settings to give.
+  }
+  const ours = json ? settingsFromJson(json) : null;
+  if (ours) return { format, source: "easy-diffusion", settings: ours, parameters };
+  if (parameters) {
+    const parsed = parseInfotext(parameters);
+    return { format, source: parsed.sdcpp ? "sdcpp" : "a1111", settings: infotextToSettings(parsed), parameters };
+  }
+  return { format, source: "none", settings: {} };
+}

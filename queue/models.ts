@@ -1,0 +1,102 @@
+/**
+ * Model files on disk: listing them per kind for the UI, and resolving a
+ * request's relative names to absolute paths inside their kind's folder.
+ * A name that escapes its folder or does not exist is a user error (400).
+ */
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join, relative, resolve, sep } from "node:path";
+import { MODEL_KINDS, modelDir, type ModelKind, type Paths } from "../launcher/paths";
+import type { ImageRequest } from "./request";
+
+export const MODEL_EXTENSIONS = [".safetensors", ".gguf", ".ckpt", ".pt", ".pth", ".bin", ".sft"];
+
+export class ModelNotFoundError extends Error {
+  override name = "ModelNotFoundError";
+  constructor(
+    readonly field: string,
+    readonly kind: ModelKind,
+    readonly value: string,
+  ) {
+    super(`${field}: no ${kind} model "${value}" (put it in the models/${kind} folder)`);
+  }
+}
+
+/** Absolute path of `name` inside `dir`, or null if it would leave the folder. */
+export function inside(dir: string, name: string): string | null {
+  const root = resolve(dir);
+  const full = resolve(root, name);
+  return full.startsWith(root + sep) ? full : null;
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Finds a model by relative path, trying the known extensions when it has none (LoRA tags omit them). */
+export function findModel(paths: Paths, kind: ModelKind, name: string): string | null {
+  const dir = modelDir(paths, kind);
+  for (const candidate of [name, ...MODEL_EXTENSIONS.map((e) => name + e)]) {
+    const full = inside(dir, candidate);
+    if (full && isFile(full)) return full;
+  }
+  return null;
+}
+
+export interface ResolvedModels {
+  /** Checkpoint (stable-diffusion) or standalone diffusion model. */
+  model: { kind: "stable-diffusion" | "diffusion_models"; path: string };
+  vae?: string;
+  textEncoders: string[];
+  controlnet?: string;
+  loras: { name: string; path: string; weight: number }[];
+  loraDir: string;
+  embeddingsDir: string;
+}
+
+/** Resolves every model a request names; throws ModelNotFoundError for the first missing one. */
+export function resolveModels(paths: Paths, r: Pick<ImageRequest, "model" | "vae" | "text_encoders" | "controlnet" | "loras">): ResolvedModels {
+  const need = (field: string, kind: ModelKind, name: string) => {
+    const found = findModel(paths, kind, name);
+    if (!found) throw new ModelNotFoundError(field, kind, name);
+    return found;
+  };
+  const checkpoint = findModel(paths, "stable-diffusion", r.model);
+  const model = checkpoint
+    ? { kind: "stable-diffusion" as const, path: checkpoint }
+    : { kind: "diffusion_models" as const, path: need("model", "diffusion_models", r.model) };
+  return {
+    model,
+    vae: r.vae ? need("vae", "vae", r.vae) : undefined,
+    textEncoders: r.text_encoders.map((t, i) => need(`text_encoders.${i}`, "text_encoders", t)),
+    controlnet: r.controlnet ? need("controlnet", "controlnet", r.controlnet) : undefined,
+    loras: r.loras.map((l, i) => ({ name: l.name, weight: l.weight, path: need(`loras.${i}.name`, "lora", l.name) })),
+    loraDir: modelDir(paths, "lora"),
+    embeddingsDir: modelDir(paths, "embeddings"),
+  };
+}
+
+/** Model files of each kind, as paths relative to the kind's folder (forward slashes), sorted. */
+export function listModels(paths: Paths): Record<ModelKind, string[]> {
+  const out = {} as Record<ModelKind, string[]>;
+  for (const kind of MODEL_KINDS) {
+    const dir = modelDir(paths, kind);
+    out[kind] = existsSync(dir) ? walk(dir, dir).sort() : [];
+  }
+  return out;
+}
+
+function walk(root: string, dir: string, depth = 0): string[] {
+  if (depth > 8) return [];
+  const found: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name.startsWith(".")) continue;
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...walk(root, full, depth + 1));
+    else if (entry.isFile() && MODEL_EXTENSIONS.some((e) => entry.name.toLowerCase().endsWith(e))) found.push(relative(root, full).split(sep).join("/"));
+  }
+  return found;
+}

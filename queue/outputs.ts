@@ -1,0 +1,113 @@
+/**
+ * Saving finished images: our metadata in, the engine's out, written
+ * atomically (temporary file + rename, so a crash never leaves half an image
+ * under a real name) to outputs/<folder template>/<file template>.<ext>.
+ *
+ * Metadata by format:
+ * - PNG: `parameters` text chunk in the A1111 layout + `easy-diffusion` chunk
+ *   holding our request as JSON (the engine's own `parameters` is replaced).
+ * - JPEG: the same infotext in EXIF UserComment (as A1111 writes it), our
+ *   JSON in a COM segment.
+ * - WebP: the bytes are kept as the engine made them and the infotext goes to
+ *   a `<name>.txt` sidecar next to the image (the full request stays in the
+ *   database's task row).
+ * Image data fields (init image, mask, …) are left out of the embedded JSON.
+ */
+import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { VERSION } from "../launcher/version";
+import { sniffImage, type ImageKind } from "./image-data";
+import { writeJpegMetadata, jpegSize } from "./metadata/exif";
+import { formatInfotext } from "./metadata/infotext";
+import { pngSize, replacePngText } from "./metadata/png";
+import { JSON_KEYWORD } from "./metadata/read";
+import { inside } from "./models";
+import type { ResolvedRequest } from "./request";
+import { renderFileName, renderFolder } from "./templates";
+
+export const EXTENSIONS: Record<ImageKind, string> = { png: "png", jpeg: "jpg", webp: "webp" };
+export const VERSION_TEXT = `Easy Diffusion ${VERSION}`;
+
+export interface ImageExtras {
+  modelHash?: string;
+  loraHashes?: Record<string, string>;
+}
+
+export interface EmbeddedImage {
+  bytes: Uint8Array;
+  format: ImageKind;
+  width: number;
+  height: number;
+  /** Text for a sidecar file, for formats we do not write metadata into. */
+  sidecar?: string;
+}
+
+export class InvalidOutputError extends Error {
+  override name = "InvalidOutputError";
+}
+
+/** The request as it goes into an image: this image's seed, no embedded image data. */
+export function metadataRequest(r: ResolvedRequest): Omit<ResolvedRequest, "init_image" | "mask" | "ref_images" | "control_image"> {
+  const { init_image: _i, mask: _m, ref_images: _r, control_image: _c, ...rest } = r;
+  return rest;
+}
+
+function webpSize(b: Uint8Array): { width: number; height: number } | null {
+  const type = String.fromCharCode(...b.subarray(12, 16));
+  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  if (type === "VP8X" && b.length >= 30) return { width: 1 + (v.getUint32(24, true) & 0xffffff), height: 1 + (v.getUint32(27, true) & 0xffffff) };
+  if (type === "VP8L" && b.length >= 25) {
+    const bits = v.getUint32(21, true);
+    return { width: 1 + (bits & 0x3fff), height: 1 + ((bits >> 14) & 0x3fff) };
+  }
+  if (type === "VP8 " && b.length >= 30) return { width: v.getUint16(26, true) & 0x3fff, height: v.getUint16(28, true) & 0x3fff };
+  return null;
+}
+
+/** Puts our metadata into an engine image (whatever format the engine actually returned). */
+export function embedMetadata(engineBytes: Uint8Array, request: ResolvedRequest, extras: ImageExtras = {}): EmbeddedImage {
+  const format = sniffImage(engineBytes);
+  if (!format) throw new InvalidOutputError("the engine returned data that is not a PNG, JPEG or WebP image");
+  const infotext = formatInfotext(request, { ...extras, version: VERSION_TEXT });
+  const json = JSON.stringify(metadataRequest(request));
+  try {
+    if (format === "png") return { bytes: replacePngText(engineBytes, { parameters: infotext, [JSON_KEYWORD]: json }), format, ...pngSize(engineBytes) };
+    if (format === "jpeg") {
+      const size = jpegSize(engineBytes) ?? { width: request.width, height: request.height };
+      return { bytes: writeJpegMetadata(engineBytes, infotext, json), format, ...size };
+    }
+    return { bytes: engineBytes, format, ...(webpSize(engineBytes) ?? { width: request.width, height: request.height }), sidecar: infotext };
+  } catch (err) {
+    throw new InvalidOutputError(`the engine returned a damaged ${format} image: ${(err as Error).message}`);
+  }
+}
+
+export interface OutputTemplates {
+  folder: string;
+  file: string;
+}
+
+/** Writes the image under outputsDir; returns its absolute path. Never overwrites an existing file. */
+export function writeOutput(
+  outputsDir: string,
+  templates: OutputTemplates,
+  image: EmbeddedImage,
+  values: { date: Date; id: string; prompt: string; seed: number; index: number },
+): string {
+  const folder = join(outputsDir, ...renderFolder(templates.folder, values));
+  const base = renderFileName(templates.file, values);
+  const ext = EXTENSIONS[image.format];
+  mkdirSync(folder, { recursive: true });
+  let path = join(folder, `${base}.${ext}`);
+  for (let i = 1; existsSync(path); i++) path = join(folder, `${base}-${i}.${ext}`);
+  if (!inside(outputsDir, path.slice(outputsDir.length + 1))) throw new InvalidOutputError("output path left the outputs folder");
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, image.bytes);
+  renameSync(tmp, path);
+  if (image.sidecar !== undefined) {
+    const txt = path.replace(/\.[^.]+$/, ".txt");
+    writeFileSync(`${txt}.tmp`, image.sidecar);
+    renameSync(`${txt}.tmp`, txt);
+  }
+  return path;
+}

@@ -1,0 +1,153 @@
+/**
+ * The image request: one zod schema shared by the API, the queue and the
+ * Image workspace (browser-safe: no Node imports). Field names are the ones
+ * Easy Diffusion and A1111 users know; translate.ts maps them to sd-server.
+ * Invalid input is explained, never silently changed (sd-server itself would
+ * round sizes up and clamp steps without saying so).
+ */
+import { z } from "zod";
+import { imageProblem } from "./image-data";
+import { extractLoraTags, mergeLoras } from "./lora-tags";
+
+/** sd-server's samplers and schedulers (engine contract, capabilities.json). */
+export const SAMPLERS = [
+  "euler", "euler_a", "heun", "dpm2", "dpm++2s_a", "dpm++2m", "dpm++2mv2", "ipndm", "ipndm_v", "lcm",
+  "ddim_trailing", "tcd", "res_multistep", "res_2s", "er_sde", "euler_cfg_pp", "euler_a_cfg_pp", "euler_ge",
+  "dpm++2m_sde", "dpm++2m_sde_bt", "lms",
+] as const;
+export const SCHEDULERS = [
+  "discrete", "normal", "karras", "exponential", "ays", "gits", "sgm_uniform", "simple", "smoothstep",
+  "kl_optimal", "lcm", "bong_tangent", "ltx2", "logit_normal", "flux2", "flux", "beta",
+] as const;
+export const OUTPUT_FORMATS = ["png", "jpeg", "webp"] as const;
+export const HIRES_UPSCALERS = [
+  "Latent", "Latent (nearest)", "Latent (nearest-exact)", "Latent (antialiased)", "Latent (bicubic)",
+  "Latent (bicubic antialiased)", "Lanczos", "Nearest",
+] as const;
+
+export const MAX_PROMPT_LENGTH = 10_000;
+export const MIN_SIZE = 64;
+export const MAX_SIZE = 4096;
+export const MAX_SEED = 2 ** 32 - 1;
+/** Base64 of about 48 MB of image: anything bigger is a mistake, not a picture. */
+const MAX_IMAGE_CHARS = 64 * 1024 * 1024;
+
+const size = z
+  .number()
+  .int("must be a whole number of pixels")
+  .superRefine((n, ctx) => {
+    if (n < MIN_SIZE || n > MAX_SIZE) ctx.addIssue({ code: "custom", message: `${n} is outside ${MIN_SIZE}–${MAX_SIZE} pixels` });
+    else if (n % 64 !== 0) {
+      const down = Math.max(MIN_SIZE, Math.floor(n / 64) * 64);
+      const up = Math.min(MAX_SIZE, Math.ceil(n / 64) * 64);
+      ctx.addIssue({ code: "custom", message: `${n} is not a multiple of 64 (the engine works in 64-pixel blocks); use ${down} or ${up}` });
+    }
+  });
+
+/** A model file named by its path relative to its kind's folder: no absolute paths, no `..`. */
+export const modelPath = z
+  .string()
+  .min(1, "must name a model file")
+  .max(1024)
+  .refine((p) => !/^([\\/]|[a-zA-Z]:)/.test(p), "must be relative to its model folder, not an absolute path")
+  .refine((p) => !p.split(/[\\/]/).includes(".."), "must not leave its model folder (no ..)")
+  .refine((p) => !p.includes("\0"), "must not contain NUL");
+
+const image = z
+  .string()
+  .max(MAX_IMAGE_CHARS, "image is too large (over 48 MB)")
+  .superRefine((v, ctx) => {
+    const problem = imageProblem(v);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+
+export const loraSchema = z.object({
+  name: modelPath,
+  weight: z.number().min(-10).max(10).default(1),
+});
+
+export const hiresSchema = z.object({
+  scale: z.number().min(1).max(4).default(2),
+  upscaler: z.string().min(1).max(200).default("Latent"),
+  /** Second-pass steps; 0 reuses `steps`. */
+  steps: z.number().int().min(0).max(100).default(0),
+  denoising_strength: z.number().min(0).max(1).default(0.7),
+  /** Exact target size instead of `scale` (both or neither). */
+  width: size.optional(),
+  height: size.optional(),
+});
+
+const fields = {
+  prompt: z.string().max(MAX_PROMPT_LENGTH, `is longer than ${MAX_PROMPT_LENGTH} characters`),
+  negative_prompt: z.string().max(MAX_PROMPT_LENGTH, `is longer than ${MAX_PROMPT_LENGTH} characters`).default(""),
+  /** A number, or "random"/-1 for a new one; the seed actually used is recorded on the task. */
+  seed: z.union([z.number().int().min(0).max(MAX_SEED), z.literal(-1), z.literal("random")]).default("random"),
+  steps: z.number().int().min(1).max(100, "at most 100 (the engine's limit)").default(20),
+  cfg_scale: z.number().min(0).max(30).default(7),
+  /** Distilled guidance for Flux/Chroma-type models. */
+  guidance: z.number().min(0).max(100).optional(),
+  sampler: z.enum(SAMPLERS, { error: (i) => `unknown sampler ${JSON.stringify(i.input)}; one of ${SAMPLERS.join(", ")}` }).optional(),
+  scheduler: z.enum(SCHEDULERS, { error: (i) => `unknown scheduler ${JSON.stringify(i.input)}; one of ${SCHEDULERS.join(", ")}` }).optional(),
+  width: size.default(512),
+  height: size.default(512),
+  clip_skip: z.number().int().min(1).max(12).optional(),
+  num_images: z.number().int().min(1).max(8, "at most 8 per task").default(1),
+  /** Checkpoint under models/stable-diffusion/, or a diffusion model under models/diffusion_models/. */
+  model: modelPath,
+  vae: modelPath.optional(),
+  /** Files under models/text_encoders/ (clip_l, clip_g, t5xxl or an LLM encoder, told apart by name). */
+  text_encoders: z.array(modelPath).max(4).default([]),
+  loras: z.array(loraSchema).max(20).default([]),
+  init_image: image.optional(),
+  strength: z.number().min(0).max(1).default(0.75),
+  mask: image.optional(),
+  ref_images: z.array(image).max(8).default([]),
+  control_image: image.optional(),
+  controlnet: modelPath.optional(),
+  control_strength: z.number().min(0).max(2).default(0.9),
+  hires: hiresSchema.optional(),
+  vae_tiling: z.boolean().default(false),
+  /** Defaults to the outputs.format setting. */
+  output_format: z.enum(OUTPUT_FORMATS).optional(),
+  output_quality: z.number().int().min(1).max(100).optional(),
+};
+
+/** The fields as typed (before defaults), e.g. for the Image workspace's form state. */
+export const imageRequestFields = z.strictObject(fields);
+
+/** Validates a request and moves `<lora:…>` prompt tags into `loras`. */
+export const imageRequestSchema = imageRequestFields
+  .superRefine((r, ctx) => {
+    if (r.mask && !r.init_image) ctx.addIssue({ code: "custom", path: ["mask"], message: "needs an init_image to paint on" });
+    if (r.controlnet && !r.control_image) ctx.addIssue({ code: "custom", path: ["control_image"], message: "is needed when a controlnet is chosen" });
+    if (r.control_image && !r.controlnet) ctx.addIssue({ code: "custom", path: ["controlnet"], message: "is needed when a control_image is given" });
+    if (r.hires && (r.hires.width === undefined) !== (r.hires.height === undefined))
+      ctx.addIssue({ code: "custom", path: ["hires"], message: "give both width and height, or neither (then scale is used)" });
+  })
+  .transform((r) => {
+    const tags = extractLoraTags(r.prompt);
+    const negTags = extractLoraTags(r.negative_prompt);
+    return {
+      ...r,
+      prompt: tags.prompt,
+      negative_prompt: negTags.loras.length ? negTags.prompt : r.negative_prompt,
+      loras: mergeLoras(r.loras, [...tags.loras, ...negTags.loras]),
+    };
+  });
+
+export type ImageRequestInput = z.input<typeof imageRequestSchema>;
+export type ImageRequest = z.output<typeof imageRequestSchema>;
+/** A request as stored on a task: the seed is the one used. */
+export type ResolvedRequest = Omit<ImageRequest, "seed" | "output_format"> & { seed: number; output_format: (typeof OUTPUT_FORMATS)[number] };
+
+export function randomSeed(): number {
+  return crypto.getRandomValues(new Uint32Array(1))[0]!;
+}
+
+/** Fills what the server decides at submit time: the random seed and the default format. */
+export function resolveRequest(r: ImageRequest, defaults: { format: ResolvedRequest["output_format"]; quality: number }): ResolvedRequest {
+  const seed = r.seed === "random" || r.seed === -1 ? randomSeed() : r.seed;
+  const output_format = r.output_format ?? defaults.format;
+  const output_quality = r.output_quality ?? (output_format === "png" ? undefined : defaults.quality);
+  return { ...r, seed, output_format, ...(output_quality === undefined ? {} : { output_quality }) };
+}

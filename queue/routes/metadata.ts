@@ -1,0 +1,46 @@
+/**
+ * `POST /api/metadata/parse`: an image (multipart field `file`/`image`, a raw
+ * image body, or JSON `{image: dataURL}`) → the settings stored in it.
+ */
+import { Hono } from "hono";
+import { ApiError, badRequest } from "../../launcher/server/errors";
+import { decodeImage } from "../image-data";
+import { NotAnImageError, readImageMetadata } from "../metadata/read";
+
+const MAX_BYTES = 64 * 1024 * 1024;
+
+async function uploadedBytes(req: Request): Promise<Uint8Array> {
+  const type = req.headers.get("content-type") ?? "";
+  if (Number(req.headers.get("content-length") ?? 0) > MAX_BYTES) throw new ApiError(413, "too_large", "the image is over 64 MB");
+  if (type.startsWith("multipart/form-data")) {
+    const form = await req.formData().catch(() => {
+      throw badRequest("the upload is not valid multipart form data");
+    });
+    const file = form.get("file") ?? form.get("image");
+    if (!(file instanceof Blob)) throw badRequest("send the image in a form field named file");
+    return new Uint8Array(await file.arrayBuffer());
+  }
+  if (type.startsWith("application/json")) {
+    const body = (await req.json().catch(() => null)) as { image?: unknown } | null;
+    if (typeof body?.image !== "string") throw badRequest('send {"image": "data:image/png;base64,…"}');
+    try {
+      return decodeImage(body.image);
+    } catch {
+      throw badRequest("image: not base64 or a data URL");
+    }
+  }
+  return new Uint8Array(await req.arrayBuffer());
+}
+
+export function metadataRoutes() {
+  return new Hono().post("/parse", async (c) => {
+    const bytes = await uploadedBytes(c.req.raw);
+    if (bytes.length > MAX_BYTES) throw new ApiError(413, "too_large", "the image is over 64 MB");
+    try {
+      return c.json(readImageMetadata(bytes));
+    } catch (err) {
+      if (err instanceof NotAnImageError) throw new ApiError(400, "not_an_image", err.message);
+      throw err;
+    }
+  });
+}

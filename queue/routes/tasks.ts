@@ -1,0 +1,72 @@
+/**
+ * `/api/tasks`: submit (202 {id}), list, one task, cancel, retry.
+ * Stopping a running task restarts the engine (sd-server cannot interrupt a
+ * job); the cancel answer says so in `engineRestarted` and `message`.
+ */
+import { Hono } from "hono";
+import type { AppContext } from "../../launcher/server/context";
+import { ApiError, badRequest, notFound, validationError } from "../../launcher/server/errors";
+import { ModelNotFoundError } from "../models";
+import { TaskError409, type TaskQueue } from "../queue";
+import { imageRequestSchema, resolveRequest } from "../request";
+import { taskView } from "../view";
+
+function queueError(err: unknown): never {
+  if (err instanceof ModelNotFoundError) throw new ApiError(400, "model_not_found", err.message);
+  if (err instanceof TaskError409) throw new ApiError(409, "conflict", err.message);
+  if (err instanceof Error && err.message.startsWith("no task ")) throw notFound(`task ${err.message.slice(8)}`);
+  throw err;
+}
+
+export function taskRoutes(ctx: AppContext, queue: TaskQueue) {
+  return new Hono()
+    .post("/", async (c) => {
+      let body: unknown;
+      try {
+        body = await c.req.json();
+      } catch {
+        throw new ApiError(400, "invalid_json", "the request body is not valid JSON");
+      }
+      if (!body || typeof body !== "object" || Array.isArray(body)) throw badRequest("the request body must be a JSON object of image settings");
+      const { incognito, ...fields } = body as Record<string, unknown>;
+      if (incognito !== undefined && typeof incognito !== "boolean") throw badRequest("incognito: must be true or false");
+      const parsed = imageRequestSchema.safeParse(fields);
+      if (!parsed.success) throw validationError(parsed.error);
+      const outputs = ctx.config.config.outputs;
+      const request = resolveRequest(parsed.data, { format: outputs.format, quality: outputs.quality });
+      try {
+        const task = queue.submit(request, { incognito: incognito === true });
+        return c.json({ id: task.id, seed: task.request.seed }, 202);
+      } catch (err) {
+        queueError(err);
+      }
+    })
+    .get("/", (c) => {
+      const limit = Math.min(500, Math.max(1, Number(c.req.query("limit") ?? 100) || 100));
+      return c.json({ tasks: queue.list(limit).map((t) => taskView(queue, t)), status: queue.status() });
+    })
+    .get("/:id", (c) => {
+      const task = queue.get(c.req.param("id"));
+      if (!task) throw notFound(`task ${c.req.param("id")}`);
+      return c.json(taskView(queue, task, { withImages: c.req.query("images") === "1" }));
+    })
+    .post("/:id/cancel", async (c) => {
+      try {
+        const { task, engineRestarted } = await queue.cancel(c.req.param("id"));
+        const message = engineRestarted
+          ? "The task was stopped by restarting the engine (sd-server cannot interrupt a running image); the next task starts once it is back."
+          : "The task was removed from the queue.";
+        return c.json({ ...taskView(queue, task), engineRestarted, message });
+      } catch (err) {
+        queueError(err);
+      }
+    })
+    .post("/:id/retry", (c) => {
+      try {
+        const task = queue.retry(c.req.param("id"));
+        return c.json({ id: task.id, seed: task.request.seed, retryOf: c.req.param("id") }, 202);
+      } catch (err) {
+        queueError(err);
+      }
+    });
+}

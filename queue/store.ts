@@ -1,0 +1,196 @@
+/**
+ * The durable half of the queue: tasks, images and model hashes in SQLite
+ * (WAL). Each write is its own transaction, committed before the caller
+ * answers, so an acknowledged task survives a crash of the launcher.
+ */
+import { Database } from "bun:sqlite";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import type { ResolvedRequest } from "./request";
+import type { ImageRecord, Task, TaskError, TaskState } from "./task";
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS tasks (
+  id TEXT PRIMARY KEY, state TEXT NOT NULL, position INTEGER NOT NULL, request TEXT NOT NULL,
+  created INTEGER NOT NULL, started INTEGER, finished INTEGER, error TEXT, retry_of TEXT);
+CREATE INDEX IF NOT EXISTS tasks_by_state ON tasks(state, position);
+CREATE INDEX IF NOT EXISTS tasks_by_created ON tasks(created);
+CREATE TABLE IF NOT EXISTS images (
+  id TEXT PRIMARY KEY, task_id TEXT NOT NULL, path TEXT NOT NULL, seed INTEGER NOT NULL,
+  width INTEGER NOT NULL, height INTEGER NOT NULL, format TEXT NOT NULL, created INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS images_by_task ON images(task_id);
+CREATE TABLE IF NOT EXISTS model_hashes (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime INTEGER NOT NULL, sha256 TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS queue_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+`;
+
+interface TaskRow {
+  id: string;
+  state: TaskState;
+  position: number;
+  request: string;
+  created: number;
+  started: number | null;
+  finished: number | null;
+  error: string | null;
+  retry_of: string | null;
+}
+
+interface ImageRow {
+  id: string;
+  task_id: string;
+  path: string;
+  seed: number;
+  width: number;
+  height: number;
+  format: ImageRecord["format"];
+  created: number;
+}
+
+const toTask = (r: TaskRow): Task => ({
+  id: r.id,
+  state: r.state,
+  position: r.position,
+  request: JSON.parse(r.request) as ResolvedRequest,
+  created: r.created,
+  ...(r.started == null ? {} : { started: r.started }),
+  ...(r.finished == null ? {} : { finished: r.finished }),
+  ...(r.error == null ? {} : { error: JSON.parse(r.error) as TaskError }),
+  ...(r.retry_of == null ? {} : { retryOf: r.retry_of }),
+  incognito: false,
+});
+
+const toImage = (r: ImageRow): ImageRecord => ({
+  id: r.id,
+  taskId: r.task_id,
+  path: r.path,
+  seed: r.seed,
+  width: r.width,
+  height: r.height,
+  format: r.format,
+  created: r.created,
+});
+
+export const INTERRUPTED: TaskError = {
+  code: "interrupted",
+  message: "Easy Diffusion stopped while this task was running; retry it to run it again",
+};
+
+export class TaskStore {
+  readonly db: Database;
+  #insert;
+  #get;
+  #update;
+
+  constructor(file: string) {
+    if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file, { create: true, strict: true });
+    this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;");
+    this.db.exec(SCHEMA);
+    this.#insert = this.db.query(
+      "INSERT INTO tasks (id, state, position, request, created, retry_of) VALUES ($id, $state, $position, $request, $created, $retry_of)",
+    );
+    this.#get = this.db.query<TaskRow, { id: string }>("SELECT * FROM tasks WHERE id = $id");
+    this.#update = this.db.query(
+      "UPDATE tasks SET state = $state, started = $started, finished = $finished, error = $error WHERE id = $id",
+    );
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  insert(task: Task): void {
+    this.#insert.run({
+      id: task.id,
+      state: task.state,
+      position: task.position,
+      request: JSON.stringify(task.request),
+      created: task.created,
+      retry_of: task.retryOf ?? null,
+    });
+  }
+
+  get(id: string): Task | null {
+    const row = this.#get.get({ id });
+    return row ? toTask(row) : null;
+  }
+
+  /** Saves the task's state, times and error. */
+  update(task: Task): void {
+    this.#update.run({
+      id: task.id,
+      state: task.state,
+      started: task.started ?? null,
+      finished: task.finished ?? null,
+      error: task.error ? JSON.stringify(task.error) : null,
+    });
+  }
+
+  /** Queued tasks in queue order. */
+  queued(): Task[] {
+    return this.db.query<TaskRow, []>("SELECT * FROM tasks WHERE state = 'queued' ORDER BY position, created").all().map(toTask);
+  }
+
+  /** Newest first. */
+  list(limit = 100, before?: number): Task[] {
+    return this.db
+      .query<TaskRow, { limit: number; before: number }>("SELECT * FROM tasks WHERE created < $before ORDER BY created DESC LIMIT $limit")
+      .all({ limit, before: before ?? Number.MAX_SAFE_INTEGER })
+      .map(toTask);
+  }
+
+  setPositions(order: { id: string; position: number }[]): void {
+    const q = this.db.query("UPDATE tasks SET position = $position WHERE id = $id");
+    this.db.transaction(() => {
+      for (const o of order) q.run(o);
+    })();
+  }
+
+  maxPosition(): number {
+    return this.db.query<{ m: number | null }, []>("SELECT MAX(position) AS m FROM tasks").get()?.m ?? 0;
+  }
+
+  /** After a crash or restart: a task left running cannot be resumed (the engine lost it). */
+  failInterrupted(now = Date.now()): string[] {
+    const ids = this.db.query<{ id: string }, []>("SELECT id FROM tasks WHERE state = 'running'").all().map((r) => r.id);
+    if (ids.length)
+      this.db.query("UPDATE tasks SET state = 'failed', finished = $now, error = $error WHERE state = 'running'").run({ now, error: JSON.stringify(INTERRUPTED) });
+    return ids;
+  }
+
+  insertImage(image: ImageRecord & { path: string }): void {
+    this.db
+      .query("INSERT INTO images (id, task_id, path, seed, width, height, format, created) VALUES ($id, $task_id, $path, $seed, $width, $height, $format, $created)")
+      .run({ id: image.id, task_id: image.taskId, path: image.path, seed: image.seed, width: image.width, height: image.height, format: image.format, created: image.created });
+  }
+
+  image(id: string): ImageRecord | null {
+    const row = this.db.query<ImageRow, { id: string }>("SELECT * FROM images WHERE id = $id").get({ id });
+    return row ? toImage(row) : null;
+  }
+
+  imagesOf(taskId: string): ImageRecord[] {
+    return this.db.query<ImageRow, { id: string }>("SELECT * FROM images WHERE task_id = $id ORDER BY created, id").all({ id: taskId }).map(toImage);
+  }
+
+  setting(key: string): string | null {
+    return this.db.query<{ value: string }, { key: string }>("SELECT value FROM queue_settings WHERE key = $key").get({ key })?.value ?? null;
+  }
+
+  setSetting(key: string, value: string): void {
+    this.db.query("INSERT INTO queue_settings (key, value) VALUES ($key, $value) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run({ key, value });
+  }
+
+  cachedHash(path: string, size: number, mtime: number): string | null {
+    return (
+      this.db.query<{ sha256: string }, { path: string; size: number; mtime: number }>("SELECT sha256 FROM model_hashes WHERE path = $path AND size = $size AND mtime = $mtime").get({ path, size, mtime })
+        ?.sha256 ?? null
+    );
+  }
+
+  saveHash(path: string, size: number, mtime: number, sha256: string): void {
+    this.db
+      .query("INSERT INTO model_hashes (path, size, mtime, sha256) VALUES ($path, $size, $mtime, $sha256) ON CONFLICT(path) DO UPDATE SET size = excluded.size, mtime = excluded.mtime, sha256 = excluded.sha256")
+      .run({ path, size, mtime, sha256 });
+  }
+}

@@ -1,0 +1,56 @@
+/** A task: one image request in the queue, and what became of it. */
+import type { ResolvedRequest } from "./request";
+
+export const TASK_STATES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
+export type TaskState = (typeof TASK_STATES)[number];
+
+export interface TaskError {
+  /** interrupted | engine | model_not_found | invalid_output | … */
+  code: string;
+  message: string;
+}
+
+export interface TaskProgress {
+  step: number;
+  steps: number;
+  /** Iterations per second, when the engine reported one. */
+  rate: number | null;
+  /** Seconds left for the current image's sampling, when known. */
+  eta: number | null;
+}
+
+export interface Task {
+  id: string;
+  state: TaskState;
+  /** Queue order among queued tasks (lower runs first). */
+  position: number;
+  request: ResolvedRequest;
+  created: number;
+  started?: number;
+  finished?: number;
+  error?: TaskError;
+  /** The task this one retries. */
+  retryOf?: string;
+  /** Never written to disk. */
+  incognito: boolean;
+}
+
+export interface ImageRecord {
+  id: string;
+  taskId: string;
+  /** Absolute path (durable images); absent for incognito ones held in memory. */
+  path?: string;
+  seed: number;
+  width: number;
+  height: number;
+  format: "png" | "jpeg" | "webp";
+  created: number;
+}
+
+export const isFinal = (s: TaskState) => s === "succeeded" || s === "failed" || s === "cancelled";
+
+/** Short, time-sortable, URL- and file-name-safe ids. */
+export function newId(prefix: string): string {
+  const rand = crypto.getRandomValues(new Uint8Array(5)).reduce((s, b) => s + b.toString(36).padStart(2, "0"), "");
+  return `${prefix}${Date.now().toString(36)}${rand}`;
+}

@@ -1,0 +1,82 @@
+/**
+ * Request → what sd-server needs: the model set its process is started with
+ * and the body of `POST /sdcpp/v1/img_gen`. Pure: same input, same output.
+ */
+import { basename } from "node:path";
+import type { ImgGenBody, ModelSet } from "../engine/types";
+import type { ResolvedModels } from "./models";
+import type { ResolvedRequest } from "./request";
+
+export type TextEncoderSlot = "clipL" | "clipG" | "t5xxl" | "llm";
+
+/** Which sd-server flag a text encoder file goes to, told by its name (clip_l / clip_g / t5 / anything else is an LLM encoder). */
+export function textEncoderSlot(path: string): TextEncoderSlot {
+  const name = basename(path).toLowerCase();
+  if (/clip[_-]?l(\b|[_.-])/.test(name)) return "clipL";
+  if (/clip[_-]?g(\b|[_.-])/.test(name)) return "clipG";
+  if (/t5/.test(name)) return "t5xxl";
+  return "llm";
+}
+
+export function toModelSet(models: ResolvedModels): ModelSet {
+  const set: ModelSet = { loraDir: models.loraDir, embeddingsDir: models.embeddingsDir };
+  if (models.model.kind === "stable-diffusion") set.model = models.model.path;
+  else set.diffusionModel = models.model.path;
+  if (models.vae) set.vae = models.vae;
+  if (models.controlnet) set.controlNet = models.controlnet;
+  for (const te of models.textEncoders) set[textEncoderSlot(te)] = te;
+  return set;
+}
+
+/** A stable key of a model set: tasks with the same key run without restarting the engine. */
+export function modelSetKey(set: ModelSet): string {
+  return JSON.stringify(Object.entries(set).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+export function toImgGenBody(r: ResolvedRequest, models: ResolvedModels): ImgGenBody {
+  const body: ImgGenBody = {
+    prompt: r.prompt,
+    negative_prompt: r.negative_prompt,
+    width: r.width,
+    height: r.height,
+    seed: r.seed,
+    batch_count: r.num_images,
+    sample_params: {
+      sample_steps: r.steps,
+      ...(r.sampler ? { sample_method: r.sampler } : {}),
+      ...(r.scheduler ? { scheduler: r.scheduler } : {}),
+      guidance: { txt_cfg: r.cfg_scale, ...(r.guidance === undefined ? {} : { distilled_guidance: r.guidance }) },
+    },
+    output_format: r.output_format,
+  };
+  if (r.output_quality !== undefined) body.output_compression = r.output_quality;
+  if (r.clip_skip !== undefined) body.clip_skip = r.clip_skip;
+  if (models.loras.length) body.lora = models.loras.map((l) => ({ path: l.path, multiplier: l.weight }));
+  if (r.init_image) {
+    body.init_image = r.init_image;
+    body.strength = r.strength;
+  }
+  if (r.mask) body.mask_image = r.mask;
+  if (r.ref_images.length) body.ref_images = r.ref_images;
+  if (r.control_image) {
+    body.control_image = r.control_image;
+    body.control_strength = r.control_strength;
+  }
+  if (r.hires) {
+    body.hires = {
+      enabled: true,
+      upscaler: r.hires.upscaler,
+      scale: r.hires.scale,
+      steps: r.hires.steps,
+      denoising_strength: r.hires.denoising_strength,
+      ...(r.hires.width && r.hires.height ? { target_width: r.hires.width, target_height: r.hires.height } : {}),
+    };
+  }
+  if (r.vae_tiling) body.vae_tiling_params = { enabled: true };
+  return body;
+}
+
+/** The whole translation the queue runs before handing a task to the engine. */
+export function translate(r: ResolvedRequest, models: ResolvedModels): { modelSet: ModelSet; body: ImgGenBody } {
+  return { modelSet: toModelSet(models), body: toImgGenBody(r, models) };
+}

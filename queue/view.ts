@@ -1,0 +1,49 @@
+/** The JSON shape of a task in the API (`GET /api/tasks/:id` and the list). */
+import type { ImageRecord, Task, TaskError, TaskProgress, TaskState } from "./task";
+import { imageRef, type TaskQueue } from "./queue";
+import type { TaskImageRef } from "./events";
+
+export interface TaskView {
+  id: string;
+  state: TaskState;
+  incognito: boolean;
+  created: number;
+  started?: number;
+  finished?: number;
+  /** Step progress of the current image; rate in it/s, eta in seconds. */
+  progress: TaskProgress & { phase?: string };
+  images: TaskImageRef[];
+  error?: TaskError;
+  retryOf?: string;
+  /** The request with the seed actually used; image data replaced by `true` (fetch the task alone to get it). */
+  request: Record<string, unknown>;
+}
+
+const IMAGE_FIELDS = ["init_image", "mask", "control_image"] as const;
+
+export function taskView(queue: TaskQueue, task: Task, options: { withImages?: boolean } = {}): TaskView {
+  const live = queue.progressOf(task.id);
+  const steps = task.request.steps;
+  const progress = live
+    ? { phase: live.phase, step: live.step, steps: live.steps, rate: live.rate, eta: live.eta }
+    : { step: task.state === "succeeded" ? steps : 0, steps, rate: null, eta: null };
+  const request: Record<string, unknown> = { ...task.request };
+  if (!options.withImages) {
+    for (const f of IMAGE_FIELDS) if (request[f]) request[f] = true;
+    if (task.request.ref_images.length) request.ref_images = task.request.ref_images.map(() => true);
+  }
+  const images: ImageRecord[] = queue.images(task);
+  return {
+    id: task.id,
+    state: task.state,
+    incognito: task.incognito,
+    created: task.created,
+    ...(task.started ? { started: task.started } : {}),
+    ...(task.finished ? { finished: task.finished } : {}),
+    progress,
+    images: images.map(imageRef),
+    ...(task.error ? { error: task.error } : {}),
+    ...(task.retryOf ? { retryOf: task.retryOf } : {}),
+    request,
+  };
+}
