@@ -1,94 +1,241 @@
 /**
- * <ed-image-app>: the Image workspace tab (many can be open). For now it
- * holds the prompt, kept as tab state (so it survives switching tabs and
- * restarts); issue 4 adds settings, generation and results here.
+ * <ed-image-app>: the Image workspace tab app (many can be open; an incognito
+ * variant writes nothing to disk). The form on the left, this tab's results
+ * and the shared queue on the right; one column on a phone. Ctrl+Enter or
+ * Generate queues a task; the form is kept as tab state so it survives tab
+ * switches and restarts (never for incognito tabs). Dropping or pasting a
+ * picture anywhere restores the settings it was made with.
  */
-import { css, html, LitElement, nothing } from "lit";
+import { css, html, LitElement, nothing, type PropertyValues } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
+import { api } from "../../api/http";
 import { edEvent } from "../../events";
 import { icons } from "../../icons";
+import "../queue/ed-queue-panel";
+import { queueStore, type QueueStore, type Task } from "../queue/queue-store";
 import type { TabAppElement } from "../registry";
+import "./ed-generation-fields";
+import "./ed-image-inputs";
+import "./ed-model-fields";
+import "./ed-output-fields";
+import "./ed-prompt-box";
+import "./ed-results";
+import "./ed-size-field";
+import type { ModelLists } from "./ed-model-fields";
+import type { ResultActionEvent } from "./ed-results";
+import { imageFileOf, parseImageSettings, urlToDataUrl } from "./image-files";
+import { requestProblems, restoreSettings, settingsForSaving, settingsFromRequest, toRequest, type ImageSettings } from "./image-settings";
+import { engineLists, type EngineLists } from "./engine-lists";
+import type { SettingsChangeEvent } from "./settings-event";
+import { workspaceStyles } from "./workspace-styles";
 
-export interface ImageTabState {
-  prompt?: string;
-}
+/** How many of this tab's tasks are remembered in its saved state. */
+const MAX_TAB_TASKS = 40;
 
 @customElement("ed-image-app")
 export class EdImageApp extends LitElement implements TabAppElement {
-  static override styles = css`
-    :host {
-      display: block;
-      padding: 16px;
-      max-width: 900px;
-    }
-    label {
-      display: block;
-      margin-bottom: 6px;
-      font-size: 13px;
-      color: var(--ed-muted, #aaa);
-    }
-    textarea {
-      box-sizing: border-box;
-      width: 100%;
-      min-height: 96px;
-      padding: 8px 10px;
-      border: 1px solid #3a3b3e;
-      border-radius: 6px;
-      background: #17181a;
-      color: var(--ed-text, #eee);
-      font: inherit;
-      font-size: 14px;
-      resize: vertical;
-    }
-    textarea:focus {
-      outline: none;
-      border-color: var(--ed-accent, #7c5cff);
-    }
-    .note {
-      margin-top: 8px;
-      font-size: 12px;
-      color: var(--ed-muted, #999);
-    }
-    .incognito {
-      display: flex;
-      align-items: center;
-      gap: 8px;
-      margin-bottom: 12px;
-      padding: 8px 10px;
-      border-radius: 6px;
-      background: rgba(124, 92, 255, 0.14);
-      color: #c9b8ff;
-      font-size: 13px;
-    }
-    .incognito svg {
-      font-size: 18px;
-    }
-  `;
+  static override styles = workspaceStyles;
 
   @property({ attribute: false }) tabState?: Record<string, unknown>;
   @property({ type: Boolean, reflect: true }) incognito = false;
   tabId?: string;
-  @state() private prompt = "";
 
-  override willUpdate(changed: Map<string, unknown>) {
-    // Saved state arrives once, before the first render.
-    const saved = this.tabState as ImageTabState | undefined;
-    if (changed.has("tabState") && typeof saved?.prompt === "string") this.prompt = saved.prompt;
+  @state() private settings: ImageSettings = restoreSettings({});
+  @state() private taskIds: string[] = [];
+  @state() private models: ModelLists = {};
+  @state() private lists: EngineLists = { samplers: [], schedulers: [] };
+  @state() private problems: Record<string, string> = {};
+  @state() private notice = "";
+  @state() private error = "";
+  @state() private busy = false;
+  @state() private version = 0;
+  /** The seed the newest finished task of this tab used. */
+  @state() private lastSeed?: number;
+
+  store: QueueStore = queueStore;
+  #restored = false;
+
+  #onStoreChange = () => {
+    this.version++;
+    this.#trackSeed();
+  };
+
+  override connectedCallback() {
+    super.connectedCallback();
+    this.store.addEventListener("change", this.#onStoreChange);
+    void this.store.connect().catch(() => {});
+    this.addEventListener("keydown", this.#onKeyDown);
+    this.addEventListener("dragover", this.#onDragOver);
+    this.addEventListener("drop", this.#onDrop);
+    this.addEventListener("paste", this.#onPaste);
+    void this.#loadLists();
   }
 
-  #onInput(e: InputEvent) {
-    this.prompt = (e.target as HTMLTextAreaElement).value;
-    this.dispatchEvent(edEvent("ed-tab-state", { state: { prompt: this.prompt } satisfies ImageTabState }));
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    this.store.removeEventListener("change", this.#onStoreChange);
+    this.removeEventListener("keydown", this.#onKeyDown);
+    this.removeEventListener("dragover", this.#onDragOver);
+    this.removeEventListener("drop", this.#onDrop);
+    this.removeEventListener("paste", this.#onPaste);
+  }
+
+  async #loadLists() {
+    const [models, lists] = await Promise.all([api<{ models?: ModelLists } & ModelLists>("/api/models").catch(() => ({})), engineLists()]);
+    this.models = ((models as { models?: ModelLists }).models ?? models) as ModelLists;
+    this.lists = lists;
+    // A fresh tab starts on the first model there is.
+    if (!this.settings.model) {
+      const first = this.models["stable-diffusion"]?.[0] ?? this.models.diffusion_models?.[0];
+      if (first) this.#change({ model: first });
+    }
+  }
+
+  #change(changes: Partial<ImageSettings>) {
+    this.settings = { ...this.settings, ...changes };
+    this.error = "";
+    this.#save();
+  }
+
+  #save() {
+    if (this.incognito) return;
+    // Flat: the settings' own keys plus this tab's task ids.
+    const state = { ...settingsForSaving(this.settings), tasks: this.taskIds.slice(0, MAX_TAB_TASKS) };
+    this.dispatchEvent(edEvent("ed-tab-state", { state }));
+  }
+
+  /** With Random on, the seed box shows the seed the newest finished task used. */
+  #trackSeed() {
+    const newest = this.taskIds.map((id) => this.store.tasks.get(id)).find((t) => t?.images.length);
+    const seed = newest?.images[0]?.seed;
+    if (seed === undefined || seed === this.lastSeed) return;
+    this.lastSeed = seed;
+    if (this.settings.random_seed) this.#change({ seed });
+  }
+
+  /** Queues the form as a task. */
+  async generate(overrides: Partial<ImageSettings> = {}) {
+    const settings = { ...this.settings, ...overrides };
+    const problems = requestProblems(settings);
+    if (Object.keys(problems).length) {
+      this.problems = problems;
+      this.error = problems.model && !settings.model ? "Choose a model first." : "Please fix the marked fields.";
+      return;
+    }
+    this.busy = true;
+    try {
+      const id = await this.store.submit(toRequest(settings, this.incognito));
+      this.taskIds = [id, ...this.taskIds];
+      this.error = "";
+      this.#save();
+    } catch (err) {
+      this.error = (err as Error).message;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  #onKeyDown = (e: KeyboardEvent) => {
+    if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      void this.generate();
+    }
+  };
+
+  #onDragOver = (e: DragEvent) => {
+    if (e.dataTransfer?.types.includes("Files")) e.preventDefault();
+  };
+
+  #onDrop = (e: DragEvent) => {
+    const file = imageFileOf(e.dataTransfer);
+    if (!file) return;
+    e.preventDefault();
+    void this.#restoreFrom(file);
+  };
+
+  #onPaste = (e: ClipboardEvent) => {
+    const file = imageFileOf(e.clipboardData);
+    if (!file) return;
+    e.preventDefault();
+    void this.#restoreFrom(file);
+  };
+
+  /** Restores the settings a picture was made with. */
+  async #restoreFrom(file: Blob) {
+    try {
+      const parsed = await parseImageSettings(file);
+      const restored = settingsFromRequest(parsed.settings ?? {});
+      if (parsed.source === "none" || !Object.keys(restored).length) {
+        this.notice = "This picture has no generation settings in it. Drop it on the init image area to start from it.";
+        return;
+      }
+      this.#change(restored);
+      const from = { "easy-diffusion": "Easy Diffusion", sdcpp: "stable-diffusion.cpp", a1111: "A1111/Forge", none: "" }[parsed.source];
+      this.notice = `Settings restored from the picture (${from}).`;
+    } catch (err) {
+      this.notice = `Could not read the picture: ${(err as Error).message}`;
+    }
+  }
+
+  async #onResultAction(e: ResultActionEvent) {
+    const { action, task, image } = e.detail;
+    const request = settingsFromRequest(task.request ?? {});
+    try {
+      if (action === "use-input") this.#change({ init_image: await urlToDataUrl(image.url), mask: undefined });
+      else if (action === "reuse") this.#change({ ...request, seed: image.seed, random_seed: false });
+      else if (action === "similar") await this.generate({ ...request, random_seed: true });
+    } catch (err) {
+      this.error = (err as Error).message;
+    }
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>) {
+    if (!this.#restored && this.tabState) {
+      this.#restored = true;
+      const saved = this.tabState;
+      this.settings = restoreSettings(saved);
+      if (Array.isArray(saved.tasks)) this.taskIds = saved.tasks.filter((t): t is string => typeof t === "string");
+      for (const id of this.taskIds) if (!this.store.tasks.has(id)) void this.store.refresh(id);
+    }
+    if (changed.has("settings" as keyof EdImageApp)) this.problems = requestProblems(this.settings);
+  }
+
+  #renderForm() {
+    const s = this.settings;
+    const p = this.problems;
+    return html`
+      <ed-prompt-box .settings=${s} .problems=${p}></ed-prompt-box>
+      <div class="generate">
+        <button class="primary" data-action="generate" ?disabled=${this.busy} @click=${() => this.generate()}>Generate</button>
+        <span class="hint">Ctrl+Enter</span>
+      </div>
+      ${this.error ? html`<p class="problem" role="alert">${this.error}</p>` : nothing}
+      ${this.notice ? html`<p class="notice" role="status">${this.notice} <button aria-label="Dismiss" @click=${() => (this.notice = "")}>×</button></p>` : nothing}
+      <ed-model-fields .settings=${s} .problems=${p} .models=${this.models}></ed-model-fields>
+      <ed-size-field .settings=${s} .problems=${p}></ed-size-field>
+      <ed-generation-fields .settings=${s} .problems=${p} .lastSeed=${this.lastSeed}></ed-generation-fields>
+      <details ?open=${!!s.init_image} data-group="inputs">
+        <summary>Start from a picture (img2img, inpaint, ControlNet)</summary>
+        <ed-image-inputs .settings=${s} .problems=${p} .models=${this.models}></ed-image-inputs>
+      </details>
+      <details data-group="advanced">
+        <summary>Advanced</summary>
+        <ed-generation-fields advanced .settings=${s} .problems=${p} .samplers=${this.lists.samplers} .schedulers=${this.lists.schedulers}></ed-generation-fields>
+        <ed-output-fields .settings=${s} .problems=${p}></ed-output-fields>
+      </details>
+    `;
   }
 
   override render() {
+    void this.version;
+    const tasks = this.taskIds.map((id) => this.store.tasks.get(id)).filter((t): t is Task => !!t);
     return html`
-      ${this.incognito
-        ? html`<div class="incognito" role="note">${icons.incognito} Incognito tab: nothing typed or made here is saved, and it is gone when closed.</div>`
-        : nothing}
-      <label for="prompt">Prompt</label>
-      <textarea id="prompt" placeholder="Describe the image you want…" .value=${this.prompt} @input=${this.#onInput}></textarea>
-      <p class="note">Image workspace: prompt, settings and results for one line of work. Generating images arrives with the engine and queue.</p>
+      ${this.incognito ? html`<div class="incognito" role="note">${icons.incognito} Incognito: pictures and settings made here are not saved.</div>` : nothing}
+      <div class="layout" @ed-settings-change=${(e: SettingsChangeEvent) => this.#change(e.detail.changes)} @ed-result-action=${this.#onResultAction}>
+        <section class="form" aria-label="Settings">${this.#renderForm()}</section>
+        <section class="results" aria-label="Results"><ed-results .tasks=${tasks}></ed-results></section>
+        <aside class="queue" aria-label="Queue"><ed-queue-panel .store=${this.store}></ed-queue-panel></aside>
+      </div>
     `;
   }
 }

@@ -1,0 +1,109 @@
+/**
+ * <ed-prompt-box>: the prompt and negative prompt. `<lora:name:weight>` tags
+ * typed in the prompt show as chips underneath (the server moves them into
+ * the structured `loras` field); a chip's × removes its tag.
+ */
+import { css, html, LitElement, nothing } from "lit";
+import { customElement, property } from "lit/decorators.js";
+import { extractLoraTags } from "../../../../queue/lora-tags";
+import { formStyles } from "./form-styles";
+import type { ImageSettings } from "./image-settings";
+import { settingsChange, valueOf } from "./settings-event";
+
+/** Removes the n-th LoRA tag from a prompt, leaving the rest as typed. */
+export function removeNthLoraTag(prompt: string, n: number): string {
+  let i = -1;
+  return prompt.replace(/<lora:[^>]*>/gi, (tag) => (++i === n ? "" : tag)).replace(/[ \t]{2,}/g, " ").trim();
+}
+
+@customElement("ed-prompt-box")
+export class EdPromptBox extends LitElement {
+  static override styles = [
+    formStyles,
+    css`
+      textarea {
+        resize: vertical;
+        min-height: 4.5em;
+      }
+      .negative {
+        min-height: 2.6em;
+      }
+      .chips {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 4px;
+      }
+      .chip {
+        display: inline-flex;
+        align-items: center;
+        gap: 4px;
+        background: #2d3a55;
+        border: 1px solid #3d5a99;
+        border-radius: 10px;
+        padding: 1px 4px 1px 8px;
+        font-size: 12px;
+      }
+      .chip button {
+        border: 0;
+        background: none;
+        padding: 0 4px;
+        line-height: 1;
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) settings!: ImageSettings;
+  @property({ attribute: false }) problems: Record<string, string> = {};
+
+  #removeTag(n: number) {
+    this.dispatchEvent(settingsChange({ prompt: removeNthLoraTag(this.settings.prompt, n) }));
+  }
+
+  override render() {
+    const s = this.settings;
+    const tags = extractLoraTags(s.prompt).loras;
+    return html`
+      <div class="field">
+        <label for="prompt">Prompt</label>
+        <textarea
+          id="prompt"
+          name="prompt"
+          rows="4"
+          placeholder="Describe the picture. Ctrl+Enter generates."
+          aria-invalid=${!!this.problems.prompt}
+          .value=${s.prompt}
+          @input=${(e: Event) => this.dispatchEvent(settingsChange({ prompt: valueOf(e) }))}
+        ></textarea>
+        ${tags.length
+          ? html`<div class="chips" aria-label="LoRAs in the prompt">
+              ${tags.map(
+                (t, i) => html`<span class="chip" data-lora=${t.name} title="From the prompt: goes into the LoRA list when queued"
+                  >${t.name} · ${t.weight}<button aria-label="Remove ${t.name}" @click=${() => this.#removeTag(i)}>×</button></span
+                >`,
+              )}
+            </div>`
+          : nothing}
+        ${this.problems.prompt ? html`<span class="problem">Prompt ${this.problems.prompt}</span>` : nothing}
+      </div>
+      <div class="field">
+        <label for="negative">Negative prompt</label>
+        <textarea
+          id="negative"
+          name="negative_prompt"
+          class="negative"
+          rows="2"
+          placeholder="What to keep out"
+          .value=${s.negative_prompt}
+          @input=${(e: Event) => this.dispatchEvent(settingsChange({ negative_prompt: valueOf(e) }))}
+        ></textarea>
+        ${this.problems.negative_prompt ? html`<span class="problem">Negative prompt ${this.problems.negative_prompt}</span>` : nothing}
+      </div>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "ed-prompt-box": EdPromptBox;
+  }
+}

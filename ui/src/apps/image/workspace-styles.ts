@@ -1,0 +1,145 @@
+/**
+ * The Image workspace layout: form | results | queue on a wide screen,
+ * form | results with the queue under the form on a medium one, and one
+ * column (form, results, queue) on a phone.
+ */
+import { css } from "lit";
+
+export const workspaceStyles = css`
+  :host {
+    display: block;
+    height: 100%;
+    box-sizing: border-box;
+    color: #ddd;
+    font-size: 13px;
+  }
+  .layout {
+    display: grid;
+    grid-template-columns: minmax(300px, 380px) 1fr minmax(220px, 280px);
+    grid-template-areas: "form results queue";
+    height: 100%;
+    min-height: 0;
+  }
+  .form {
+    grid-area: form;
+    overflow-y: auto;
+    padding: 10px 12px;
+    border-right: 1px solid #2e2f33;
+  }
+  .results {
+    grid-area: results;
+    overflow-y: auto;
+    padding: 10px 12px;
+    min-width: 0;
+  }
+  .queue {
+    grid-area: queue;
+    overflow-y: auto;
+    padding: 10px 12px;
+    border-left: 1px solid #2e2f33;
+  }
+  @media (max-width: 1000px) {
+    .layout {
+      grid-template-columns: minmax(280px, 360px) 1fr;
+      grid-template-rows: 1fr auto;
+      grid-template-areas: "form results" "queue results";
+    }
+    .queue {
+      border-left: 0;
+      border-right: 1px solid #2e2f33;
+      border-top: 1px solid #2e2f33;
+      max-height: 40vh;
+    }
+  }
+  @media (max-width: 700px) {
+    :host {
+      height: auto;
+    }
+    .layout {
+      display: block;
+      height: auto;
+    }
+    .form,
+    .results,
+    .queue {
+      overflow: visible;
+      border: 0;
+      max-height: none;
+      padding: 8px 10px;
+    }
+    .results,
+    .queue {
+      border-top: 1px solid #2e2f33;
+    }
+  }
+  .generate {
+    display: flex;
+    align-items: center;
+    gap: 10px;
+    margin: 4px 0 10px;
+  }
+  button {
+    background: #2b2c30;
+    color: #ddd;
+    border: 1px solid #3a3b40;
+    border-radius: 4px;
+    padding: 4px 9px;
+    font: inherit;
+    cursor: pointer;
+  }
+  button.primary {
+    background: #3d5a99;
+    border-color: #5a7cc4;
+    padding: 7px 22px;
+    font-weight: 600;
+  }
+  button.primary:hover {
+    background: #4a69ad;
+  }
+  button:disabled {
+    opacity: 0.5;
+  }
+  .hint {
+    color: #888;
+    font-size: 11px;
+  }
+  .problem {
+    color: var(--ed-red, #f85149);
+    margin: 4px 0 8px;
+  }
+  .notice {
+    background: #232a38;
+    border: 1px solid #3d5a99;
+    border-radius: 5px;
+    padding: 5px 8px;
+    margin: 4px 0 8px;
+    display: flex;
+    gap: 8px;
+    align-items: start;
+    justify-content: space-between;
+  }
+  .notice button {
+    border: 0;
+    background: none;
+    padding: 0 4px;
+  }
+  details {
+    border-top: 1px solid #333439;
+    padding: 6px 0 2px;
+  }
+  summary {
+    cursor: pointer;
+    color: #ccc;
+    margin-bottom: 6px;
+    user-select: none;
+  }
+  .incognito {
+    display: flex;
+    align-items: center;
+    gap: 8px;
+    padding: 6px 12px;
+    background: rgba(124, 92, 255, 0.14);
+    color: #c9b8ff;
+    font-size: 12px;
+  }
+`;

@@ -1,0 +1,211 @@
+/**
+ * <ed-queue-panel>: the task queue shared by every Image tab. Each task shows
+ * its prompt, state and a progress bar with step x / y, it/s and ETA. The
+ * running task can be stopped (sd-server cannot interrupt a job, so this
+ * restarts the engine: the panel says so), queued ones cancelled or moved,
+ * failed ones retried, and the whole queue paused or resumed.
+ */
+import { css, html, LitElement, nothing } from "lit";
+import { customElement, property, state } from "lit/decorators.js";
+import { errorText, queueStore, type QueueStore, type Task } from "./queue-store";
+import { progressFraction, progressText } from "./progress-format";
+
+@customElement("ed-queue-panel")
+export class EdQueuePanel extends LitElement {
+  static override styles = css`
+    :host {
+      display: block;
+      font-size: 12px;
+    }
+    header {
+      display: flex;
+      align-items: center;
+      gap: 8px;
+      margin-bottom: 6px;
+    }
+    h2 {
+      font-size: 13px;
+      margin: 0;
+      flex: 1;
+    }
+    .paused-note {
+      color: var(--ed-amber, #e3a008);
+    }
+    ol {
+      list-style: none;
+      margin: 0;
+      padding: 0;
+      display: grid;
+      gap: 4px;
+    }
+    li {
+      background: #26272b;
+      border: 1px solid #333439;
+      border-radius: 5px;
+      padding: 6px 8px;
+      display: grid;
+      gap: 4px;
+    }
+    li[data-state="running"] {
+      border-color: #5a7cc4;
+    }
+    .row {
+      display: flex;
+      align-items: center;
+      gap: 6px;
+      min-width: 0;
+    }
+    .prompt {
+      flex: 1;
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+    }
+    .state {
+      font-size: 11px;
+      color: #aaa;
+      text-transform: capitalize;
+    }
+    [data-state="failed"] .state {
+      color: var(--ed-red, #f85149);
+    }
+    [data-state="succeeded"] .state {
+      color: var(--ed-green, #3fb950);
+    }
+    .bar {
+      height: 4px;
+      background: #3a3b40;
+      border-radius: 2px;
+      overflow: hidden;
+    }
+    .bar > div {
+      height: 100%;
+      background: #5a7cc4;
+      transition: width 0.2s;
+    }
+    .detail {
+      color: #aaa;
+      font-variant-numeric: tabular-nums;
+    }
+    .error {
+      color: var(--ed-red, #f85149);
+      overflow-wrap: anywhere;
+    }
+    button {
+      background: #2b2c30;
+      color: inherit;
+      border: 1px solid #3a3b40;
+      border-radius: 4px;
+      padding: 2px 7px;
+      font: inherit;
+      cursor: pointer;
+    }
+    button:hover {
+      background: #35363b;
+    }
+    .empty {
+      color: #888;
+    }
+  `;
+
+  /** How many finished tasks to keep listed. */
+  @property({ type: Number }) finishedLimit = 10;
+  @state() private version = 0;
+  @state() private problem = "";
+
+  store: QueueStore = queueStore;
+
+  #onChange = () => this.version++;
+
+  override connectedCallback() {
+    super.connectedCallback();
+    this.store.addEventListener("change", this.#onChange);
+    this.store.connect().catch((err) => (this.problem = `Could not load the queue: ${(err as Error).message}`));
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    this.store.removeEventListener("change", this.#onChange);
+  }
+
+  async #act(fn: () => Promise<unknown>) {
+    try {
+      this.problem = "";
+      await fn();
+    } catch (err) {
+      this.problem = (err as Error).message;
+    }
+  }
+
+  #stop(task: Task) {
+    const ok = confirm("Stop this task?\n\nThe engine cannot interrupt a running job, so stopping restarts the engine (a few seconds; the model loads again).");
+    if (ok) void this.#act(() => this.store.cancel(task.id));
+  }
+
+  #renderTask(task: Task, queuedIndex: number, queuedCount: number) {
+    const prompt = String(task.request?.prompt ?? "") || "(no prompt)";
+    const detail = task.state === "running" ? progressText(task.progress) || "starting…" : "";
+    return html`
+      <li data-id=${task.id} data-state=${task.state}>
+        <div class="row">
+          <span class="prompt" title=${prompt}>${task.incognito ? "🕶 " : ""}${prompt}</span>
+          <span class="state">${task.state}</span>
+        </div>
+        ${task.state === "running"
+          ? html`<div class="bar" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=${Math.round(progressFraction(task.progress) * 100)}>
+                <div style="width:${progressFraction(task.progress) * 100}%"></div>
+              </div>
+              <div class="row">
+                <span class="detail" data-role="progress">${detail}</span>
+                <span style="flex:1"></span>
+                <button data-action="stop" title="Stopping restarts the engine" @click=${() => this.#stop(task)}>Stop</button>
+              </div>`
+          : nothing}
+        ${task.state === "queued"
+          ? html`<div class="row">
+              <span class="detail">#${queuedIndex + 1} in queue</span>
+              <span style="flex:1"></span>
+              <button data-action="up" title="Move up" ?disabled=${queuedIndex === 0} @click=${() => this.#act(() => this.store.move(task.id, -1))}>↑</button>
+              <button data-action="down" title="Move down" ?disabled=${queuedIndex === queuedCount - 1} @click=${() => this.#act(() => this.store.move(task.id, 1))}>↓</button>
+              <button data-action="cancel" @click=${() => this.#act(() => this.store.cancel(task.id))}>Cancel</button>
+            </div>`
+          : nothing}
+        ${task.state === "failed"
+          ? html`<div class="row">
+              <span class="error">${errorText(task)}</span>
+              <span style="flex:1"></span>
+              <button data-action="retry" @click=${() => this.#act(() => this.store.retry(task.id))}>Retry</button>
+            </div>`
+          : nothing}
+      </li>
+    `;
+  }
+
+  override render() {
+    void this.version;
+    const all = this.store.ordered;
+    const active = all.filter((t) => t.state === "running" || t.state === "queued");
+    const finished = all.filter((t) => t.state !== "running" && t.state !== "queued").slice(0, this.finishedLimit);
+    const queuedCount = active.filter((t) => t.state === "queued").length;
+    let q = 0;
+    return html`
+      <header>
+        <h2>Queue${active.length ? ` (${active.length})` : ""}</h2>
+        ${this.store.paused ? html`<span class="paused-note">Paused</span>` : nothing}
+        <button data-action="pause" @click=${() => this.#act(() => this.store.setPaused(!this.store.paused))}>${this.store.paused ? "Resume" : "Pause"}</button>
+      </header>
+      ${this.problem ? html`<p class="error" role="alert">${this.problem}</p>` : nothing}
+      ${all.length === 0 ? html`<p class="empty">Nothing queued. Press Ctrl+Enter to generate.</p>` : nothing}
+      <ol>
+        ${active.map((t) => this.#renderTask(t, t.state === "queued" ? q++ : -1, queuedCount))}
+        ${finished.map((t) => this.#renderTask(t, -1, 0))}
+      </ol>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "ed-queue-panel": EdQueuePanel;
+  }
+}

@@ -1,0 +1,29 @@
+/** How a task's progress reads in the queue: "step 7 / 20 · 1.9 it/s · 7 s left". */
+import type { TaskProgress } from "./queue-store";
+
+/** Seconds as "45 s", "3 min 5 s", "1 h 2 min". */
+export function formatEta(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return "";
+  const s = Math.round(seconds);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
+  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+}
+
+/** Speed as it/s, or s/it when slower than one step a second (as sd.cpp prints it). */
+export function formatRate(rate: number | null | undefined): string {
+  if (!rate || !Number.isFinite(rate) || rate <= 0) return "";
+  return rate >= 1 ? `${rate.toFixed(2)} it/s` : `${(1 / rate).toFixed(2)} s/it`;
+}
+
+export function progressText(p: TaskProgress | null | undefined): string {
+  if (!p || !p.steps) return "";
+  const eta = formatEta(p.eta);
+  return [`step ${p.step} / ${p.steps}`, formatRate(p.rate), eta && `${eta} left`].filter(Boolean).join(" · ");
+}
+
+/** 0..1 for the progress bar. */
+export function progressFraction(p: TaskProgress | null | undefined): number {
+  if (!p || !p.steps) return 0;
+  return Math.max(0, Math.min(1, p.step / p.steps));
+}

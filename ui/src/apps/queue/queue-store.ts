@@ -1,0 +1,210 @@
+/**
+ * The task queue as the UI sees it, shared by every Image tab and the queue
+ * panel: loaded from `GET /api/tasks`, kept current by the SSE `task.*` and
+ * `queue.status` events, and changed through the queue API. Listeners hear
+ * `change`. One instance per page (`queueStore`); tests may build their own.
+ */
+import { api } from "../../api/http";
+import { events as defaultStream, type EventStream } from "../../api/event-stream";
+
+export type TaskState = "queued" | "running" | "succeeded" | "failed" | "cancelled";
+
+export interface TaskImage {
+  id: string;
+  url: string;
+  seed: number;
+}
+
+export interface TaskProgress {
+  step: number;
+  steps: number;
+  /** Iterations per second. */
+  rate?: number | null;
+  /** Seconds left. */
+  eta?: number | null;
+}
+
+export interface Task {
+  id: string;
+  state: TaskState;
+  progress?: TaskProgress | null;
+  images: TaskImage[];
+  error?: string | { code?: string; message?: string } | null;
+  /** The request as stored (seed resolved). */
+  request?: Record<string, unknown>;
+  incognito?: boolean;
+  created?: number | string;
+}
+
+const TASK_EVENTS = ["task.queued", "task.started", "task.progress", "task.image", "task.finished", "task.failed", "task.cancelled"];
+const FINAL: TaskState[] = ["succeeded", "failed", "cancelled"];
+
+export function isFinal(task: Task): boolean {
+  return FINAL.includes(task.state);
+}
+
+export function errorText(task: Task): string {
+  const e = task.error;
+  if (!e) return "";
+  return typeof e === "string" ? e : (e.message ?? e.code ?? "failed");
+}
+
+export class QueueStore extends EventTarget {
+  tasks = new Map<string, Task>();
+  paused = false;
+  #off: Array<() => void> = [];
+  #loading?: Promise<void>;
+  #refetch = new Map<string, Promise<void>>();
+  #again = new Set<string>();
+
+  constructor(readonly stream: EventStream = defaultStream) {
+    super();
+  }
+
+  /** Starts listening (once) and loads the current list. */
+  connect(): Promise<void> {
+    if (!this.#off.length) {
+      for (const type of TASK_EVENTS) this.#off.push(this.stream.on(type, (d) => this.#onTaskEvent(type, d)));
+      this.#off.push(
+        this.stream.on("queue.status", (d) => {
+          const paused = !!(d as { paused?: boolean })?.paused;
+          if (paused !== this.paused) {
+            this.paused = paused;
+            this.#changed();
+          }
+        }),
+      );
+      // After a reconnect events may have been missed: reload.
+      this.stream.addEventListener("state", this.#onStreamState);
+    }
+    return (this.#loading ??= this.reload().finally(() => (this.#loading = undefined)));
+  }
+
+  disconnect() {
+    for (const off of this.#off) off();
+    this.#off = [];
+    this.stream.removeEventListener("state", this.#onStreamState);
+  }
+
+  async reload() {
+    const body = await api<{ tasks?: Task[]; paused?: boolean } | Task[]>("/api/tasks");
+    const list = Array.isArray(body) ? body : (body.tasks ?? []);
+    if (!Array.isArray(body) && typeof body.paused === "boolean") this.paused = body.paused;
+    this.tasks = new Map(list.map((t) => [t.id, normalize(t)]));
+    this.#changed();
+  }
+
+  /** Tasks in queue order: running first, then queued, then finished (newest first). */
+  get ordered(): Task[] {
+    const all = [...this.tasks.values()];
+    const rank = (t: Task) => (t.state === "running" ? 0 : t.state === "queued" ? 1 : 2);
+    return all
+      .map((t, i) => ({ t, i }))
+      .sort((a, b) => rank(a.t) - rank(b.t) || (rank(a.t) === 2 ? b.i - a.i : a.i - b.i))
+      .map((x) => x.t);
+  }
+
+  get queuedIds(): string[] {
+    return this.ordered.filter((t) => t.state === "queued").map((t) => t.id);
+  }
+
+  async submit(body: unknown): Promise<string> {
+    const { id } = await api<{ id: string }>("/api/tasks", { method: "POST", json: body });
+    if (!this.tasks.has(id)) {
+      this.tasks.set(id, { id, state: "queued", images: [], request: body as Record<string, unknown> });
+      this.#changed();
+    }
+    void this.refresh(id);
+    return id;
+  }
+
+  /** Cancels a queued task or stops the running one (which restarts the engine). */
+  async cancel(id: string) {
+    await api(`/api/tasks/${encodeURIComponent(id)}/cancel`, { method: "POST" });
+    await this.refresh(id);
+  }
+
+  async retry(id: string): Promise<string | undefined> {
+    const body = await api<{ id?: string } | undefined>(`/api/tasks/${encodeURIComponent(id)}/retry`, { method: "POST" });
+    const newId = body?.id ?? id;
+    await this.refresh(newId);
+    return newId;
+  }
+
+  /** Moves a queued task by `delta` places among the queued ones. */
+  async move(id: string, delta: number) {
+    const order = this.queuedIds;
+    const from = order.indexOf(id);
+    const to = Math.max(0, Math.min(order.length - 1, from + delta));
+    if (from < 0 || from === to) return;
+    order.splice(to, 0, ...order.splice(from, 1));
+    await this.setOrder(order);
+  }
+
+  async setOrder(order: string[]) {
+    await api("/api/queue", { method: "PATCH", json: { order } });
+    await this.reload();
+  }
+
+  async setPaused(paused: boolean) {
+    await api("/api/queue", { method: "PATCH", json: { paused } });
+    this.paused = paused;
+    this.#changed();
+  }
+
+  #onStreamState = () => {
+    if (this.stream.state === "open") void this.reload().catch(() => {});
+  };
+
+  #onTaskEvent(type: string, data: unknown) {
+    const d = (data ?? {}) as Record<string, unknown>;
+    const id = String(d.id ?? d.taskId ?? (d.task as Task | undefined)?.id ?? "");
+    if (!id) return;
+    const known = this.tasks.get(id);
+    if (type === "task.progress" && known) {
+      const p = (d.progress ?? d) as Partial<TaskProgress>;
+      if (typeof p.step === "number" && typeof p.steps === "number") {
+        this.tasks.set(id, { ...known, state: "running", progress: { step: p.step, steps: p.steps, rate: p.rate ?? null, eta: p.eta ?? null } });
+        this.#changed();
+        return;
+      }
+    }
+    if (d.task && typeof d.task === "object") {
+      this.tasks.set(id, normalize(d.task as Task));
+      this.#changed();
+      return;
+    }
+    void this.refresh(id);
+  }
+
+  /** Fetches one task; an event during a fetch asks for one more, so the last answer is current. */
+  refresh(id: string): Promise<void> {
+    const running = this.#refetch.get(id);
+    if (running) {
+      this.#again.add(id);
+      return running;
+    }
+    const p = api<Task>(`/api/tasks/${encodeURIComponent(id)}`)
+      .then((t) => {
+        this.tasks.set(id, normalize(t));
+        this.#changed();
+      })
+      .catch(() => {})
+      .finally(() => {
+        this.#refetch.delete(id);
+        if (this.#again.delete(id)) void this.refresh(id);
+      });
+    this.#refetch.set(id, p);
+    return p;
+  }
+
+  #changed() {
+    this.dispatchEvent(new Event("change"));
+  }
+}
+
+function normalize(t: Task): Task {
+  return { ...t, images: Array.isArray(t.images) ? t.images : [] };
+}
+
+export const queueStore = new QueueStore();
