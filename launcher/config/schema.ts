@@ -60,12 +60,24 @@ export function defaultConfig(): Config {
   return configSchema.parse({ server: {}, ui: {}, engine: {}, outputs: {}, log: {} });
 }
 
-/** A PATCH body: any subset of sections and keys. */
+/** Each key without its default, so a patch names only what the client sent. */
+function patchSection(section: z.ZodObject): z.ZodObject {
+  const keys = Object.entries(section.shape).map(([key, field]) => {
+    const bare = field instanceof z.ZodDefault ? (field.unwrap() as z.ZodType) : (field as z.ZodType);
+    return [key, bare.optional()];
+  });
+  return z.object(Object.fromEntries(keys)).strict();
+}
+
+/**
+ * A PATCH body: any subset of sections and keys. Defaults are stripped: with
+ * them, `{server:{port}}` would also reset every other server key in the file.
+ */
 export const configPatchSchema = z
   .object(
-    Object.fromEntries(
-      Object.entries(configSchema.shape).map(([k, v]) => [k, (v as z.ZodObject).partial().strict().optional()]),
-    ) as { [K in keyof Config]: z.ZodOptional<z.ZodObject> },
+    Object.fromEntries(Object.entries(configSchema.shape).map(([k, v]) => [k, patchSection(v as z.ZodObject).optional()])) as {
+      [K in keyof Config]: z.ZodOptional<z.ZodObject>;
+    },
   )
   .strict();
 export type ConfigPatch = { [K in keyof Config]?: Partial<Config[K]> };
