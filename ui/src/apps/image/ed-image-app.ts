@@ -81,8 +81,8 @@ export class EdImageApp extends LitElement implements TabAppElement {
   }
 
   async #loadLists() {
-    const [models, lists] = await Promise.all([api<{ models?: ModelLists } & ModelLists>("/api/models").catch(() => ({})), engineLists()]);
-    this.models = ((models as { models?: ModelLists }).models ?? models) as ModelLists;
+    const [models, lists] = await Promise.all([api<{ kinds: ModelLists }>("/api/models").catch(() => ({ kinds: {} })), engineLists()]);
+    this.models = models.kinds ?? {};
     this.lists = lists;
     // A fresh tab starts on the first model there is.
     if (!this.settings.model) {
@@ -108,9 +108,9 @@ export class EdImageApp extends LitElement implements TabAppElement {
   #trackSeed() {
     const newest = this.taskIds.map((id) => this.store.tasks.get(id)).find((t) => t?.images.length);
     const seed = newest?.images[0]?.seed;
-    if (seed === undefined || seed === this.lastSeed) return;
+    if (seed === undefined) return;
     this.lastSeed = seed;
-    if (this.settings.random_seed) this.#change({ seed });
+    if (this.settings.random_seed && this.settings.seed !== seed) this.#change({ seed });
   }
 
   /** Queues the form as a task. */
@@ -124,8 +124,9 @@ export class EdImageApp extends LitElement implements TabAppElement {
     }
     this.busy = true;
     try {
-      const id = await this.store.submit(toRequest(settings, this.incognito));
+      const { id, seed } = await this.store.submit(toRequest(settings, this.incognito));
       this.taskIds = [id, ...this.taskIds];
+      if (seed !== undefined) this.lastSeed = seed;
       this.error = "";
       this.#save();
     } catch (err) {

@@ -106,12 +106,17 @@ export class EdQueuePanel extends LitElement {
     .empty {
       color: #888;
     }
+    .info {
+      color: #aaa;
+    }
   `;
 
   /** How many finished tasks to keep listed. */
   @property({ type: Number }) finishedLimit = 10;
   @state() private version = 0;
   @state() private problem = "";
+  /** What the server said about the last stop (the engine restarts). */
+  @state() private info = "";
 
   store: QueueStore = queueStore;
 
@@ -139,7 +144,11 @@ export class EdQueuePanel extends LitElement {
 
   #stop(task: Task) {
     const ok = confirm("Stop this task?\n\nThe engine cannot interrupt a running job, so stopping restarts the engine (a few seconds; the model loads again).");
-    if (ok) void this.#act(() => this.store.cancel(task.id));
+    if (ok)
+      void this.#act(async () => {
+        const answer = await this.store.cancel(task.id);
+        this.info = answer.engineRestarted ? (answer.message ?? "The engine is restarting.") : "";
+      });
   }
 
   #renderTask(task: Task, queuedIndex: number, queuedCount: number) {
@@ -195,6 +204,7 @@ export class EdQueuePanel extends LitElement {
         <button data-action="pause" @click=${() => this.#act(() => this.store.setPaused(!this.store.paused))}>${this.store.paused ? "Resume" : "Pause"}</button>
       </header>
       ${this.problem ? html`<p class="error" role="alert">${this.problem}</p>` : nothing}
+      ${this.info ? html`<p class="info" role="status">${this.info}</p>` : nothing}
       ${all.length === 0 ? html`<p class="empty">Nothing queued. Press Ctrl+Enter to generate.</p>` : nothing}
       <ol>
         ${active.map((t) => this.#renderTask(t, t.state === "queued" ? q++ : -1, queuedCount))}

@@ -16,7 +16,10 @@ export function formatRate(rate: number | null | undefined): string {
   return rate >= 1 ? `${rate.toFixed(2)} it/s` : `${(1 / rate).toFixed(2)} s/it`;
 }
 
+const PHASES: Record<string, string> = { loading: "loading the model…", decoding: "decoding…" };
+
 export function progressText(p: TaskProgress | null | undefined): string {
+  if (p?.phase && PHASES[p.phase]) return PHASES[p.phase]!;
   if (!p || !p.steps) return "";
   const eta = formatEta(p.eta);
   return [`step ${p.step} / ${p.steps}`, formatRate(p.rate), eta && `${eta} left`].filter(Boolean).join(" · ");

@@ -16,6 +16,8 @@ export interface TaskImage {
 }
 
 export interface TaskProgress {
+  /** loading | sampling | decoding */
+  phase?: string;
   step: number;
   steps: number;
   /** Iterations per second. */
@@ -87,9 +89,9 @@ export class QueueStore extends EventTarget {
   }
 
   async reload() {
-    const body = await api<{ tasks?: Task[]; paused?: boolean } | Task[]>("/api/tasks");
-    const list = Array.isArray(body) ? body : (body.tasks ?? []);
-    if (!Array.isArray(body) && typeof body.paused === "boolean") this.paused = body.paused;
+    const body = await api<{ tasks: Task[]; status?: { paused?: boolean } }>("/api/tasks");
+    const list = body.tasks ?? [];
+    if (typeof body.status?.paused === "boolean") this.paused = body.status.paused;
     this.tasks = new Map(list.map((t) => [t.id, normalize(t)]));
     this.#changed();
   }
@@ -108,20 +110,22 @@ export class QueueStore extends EventTarget {
     return this.ordered.filter((t) => t.state === "queued").map((t) => t.id);
   }
 
-  async submit(body: unknown): Promise<string> {
-    const { id } = await api<{ id: string }>("/api/tasks", { method: "POST", json: body });
+  /** Queues a request; answers the task id and the seed it will use. */
+  async submit(body: unknown): Promise<{ id: string; seed?: number }> {
+    const { id, seed } = await api<{ id: string; seed?: number }>("/api/tasks", { method: "POST", json: body });
     if (!this.tasks.has(id)) {
       this.tasks.set(id, { id, state: "queued", images: [], request: body as Record<string, unknown> });
       this.#changed();
     }
     void this.refresh(id);
-    return id;
+    return { id, seed };
   }
 
-  /** Cancels a queued task or stops the running one (which restarts the engine). */
-  async cancel(id: string) {
-    await api(`/api/tasks/${encodeURIComponent(id)}/cancel`, { method: "POST" });
+  /** Cancels a queued task or stops the running one (which restarts the engine); returns what the server said. */
+  async cancel(id: string): Promise<{ engineRestarted?: boolean; message?: string }> {
+    const answer = await api<{ engineRestarted?: boolean; message?: string }>(`/api/tasks/${encodeURIComponent(id)}/cancel`, { method: "POST" });
     await this.refresh(id);
+    return answer;
   }
 
   async retry(id: string): Promise<string | undefined> {
@@ -164,7 +168,7 @@ export class QueueStore extends EventTarget {
     if (type === "task.progress" && known) {
       const p = (d.progress ?? d) as Partial<TaskProgress>;
       if (typeof p.step === "number" && typeof p.steps === "number") {
-        this.tasks.set(id, { ...known, state: "running", progress: { step: p.step, steps: p.steps, rate: p.rate ?? null, eta: p.eta ?? null } });
+        this.tasks.set(id, { ...known, state: "running", progress: { phase: p.phase, step: p.step, steps: p.steps, rate: p.rate ?? null, eta: p.eta ?? null } });
         this.#changed();
         return;
       }
