@@ -1,9 +1,10 @@
-import { afterAll, afterEach, describe, expect, test } from "bun:test";
+import { afterAll, afterEach, describe, expect, test, setDefaultTimeout } from "bun:test";
 import { buildServerArgs } from "../../engine/process/args";
 import { Supervisor, EngineStartError, type SupervisorEvent } from "../../engine/process/supervisor";
 import type { ModelSet } from "../../engine/types";
 import { alive, dummyModels, standinInstalled, tempDir, waitFor } from "../standin/fixtures";
 
+setDefaultTimeout(60_000);
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
 const models: ModelSet = dummyModels(tmp.dir);
