@@ -1,0 +1,171 @@
+import { describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { deflateSync } from "node:zlib";
+import { embedMetadata, metadataRequest } from "../../queue/outputs";
+import { imageRequestSchema, resolveRequest } from "../../queue/request";
+import { readJpegMetadata } from "../../queue/metadata/exif";
+import { formatInfotext, parseInfotext } from "../../queue/metadata/infotext";
+import { readChunks, readPngText, replacePngText, writeChunks } from "../../queue/metadata/png";
+import { readImageMetadata } from "../../queue/metadata/read";
+import { infotextToSettings } from "../../queue/metadata/settings";
+import { JPEG_8x8, png, WEBP_8x8 } from "./images";
+
+const fixture = (name: string) => readFileSync(join(import.meta.dir, "../fixtures/infotext", name), "utf8");
+
+const request = resolveRequest(
+  imageRequestSchema.parse({
+    prompt: "a lighthouse, sunset: golden \"hour\"\nsecond line, ünïcode ☀ <lora:styles/film:0.7>",
+    negative_prompt: "blurry, lowres",
+    seed: 123456789,
+    steps: 28,
+    cfg_scale: 6.5,
+    guidance: 3.5,
+    sampler: "dpm++2m",
+    scheduler: "karras",
+    width: 832,
+    height: 1216,
+    clip_skip: 2,
+    num_images: 1,
+    model: "sdxl/juggernaut.safetensors",
+    vae: "sdxl_vae.safetensors",
+    loras: [{ name: "detail", weight: 0.5 }],
+    hires: { scale: 1.5, steps: 10, upscaler: "Latent (nearest-exact)", denoising_strength: 0.45 },
+  }),
+  { format: "png", quality: 90 },
+);
+const extras = { modelHash: "31e35c80fc", loraHashes: { "styles/film": "7c6bad76eb54", detail: "1a2b3c4d5e6f" } };
+
+describe("our metadata round-trips", () => {
+  test("PNG: parameters + JSON chunk → the same request; the engine's parameters chunk is replaced", () => {
+    const engine = png(8, 8, { parameters: "engine text\nSteps: 1, Sampler: euler, Seed: 1, SDCPP: {}" });
+    const out = embedMetadata(engine, request, extras);
+    expect(out).toMatchObject({ format: "png", width: 8, height: 8 });
+    const text = readPngText(out.bytes);
+    expect(text.parameters).not.toContain("engine text");
+    expect(readChunks(out.bytes).filter((c) => ["tEXt", "iTXt"].includes(c.type))).toHaveLength(2);
+    const meta = readImageMetadata(out.bytes);
+    expect(meta.source).toBe("easy-diffusion");
+    expect(meta.settings).toEqual(JSON.parse(JSON.stringify(metadataRequest(request))));
+    expect(imageRequestSchema.parse(meta.settings)).toMatchObject({ prompt: request.prompt, loras: request.loras, seed: request.seed });
+  });
+
+  test("PNG infotext alone (as A1111/civitai read it) gives back the settings", () => {
+    const out = embedMetadata(png(), request, extras);
+    const parameters = readPngText(out.bytes).parameters!;
+    expect(parameters.split("\n").at(-1)).toBe(
+      'Steps: 28, Sampler: DPM++ 2M, Schedule type: Karras, CFG scale: 6.5, Distilled CFG Scale: 3.5, Seed: 123456789, Size: 832x1216, Model hash: 31e35c80fc, Model: juggernaut, VAE: sdxl_vae.safetensors, Denoising strength: 0.45, Clip skip: 2, Hires upscale: 1.5, Hires steps: 10, Hires upscaler: Latent (nearest-exact), Lora hashes: "detail: 1a2b3c4d5e6f, film: 7c6bad76eb54", Version: Easy Diffusion ' +
+        (parameters.split("Version: Easy Diffusion ")[1] ?? ""),
+    );
+    const settings = infotextToSettings(parseInfotext(parameters));
+    expect(settings).toEqual({
+      prompt: request.prompt,
+      negative_prompt: "blurry, lowres",
+      loras: [{ name: "detail", weight: 0.5 }, { name: "film", weight: 0.7 }],
+      steps: 28,
+      sampler: "dpm++2m",
+      scheduler: "karras",
+      cfg_scale: 6.5,
+      guidance: 3.5,
+      seed: 123456789,
+      width: 832,
+      height: 1216,
+      model: "juggernaut",
+      vae: "sdxl_vae.safetensors",
+      clip_skip: 2,
+      hires: { scale: 1.5, steps: 10, upscaler: "Latent (nearest-exact)", denoising_strength: 0.45 },
+    });
+  });
+
+  test("JPEG: infotext in EXIF UserComment, request in a comment; replaced, not duplicated", () => {
+    const once = embedMetadata(JPEG_8x8, request, extras);
+    const twice = embedMetadata(once.bytes, { ...request, seed: 5 }, extras);
+    expect(twice).toMatchObject({ format: "jpeg", width: 8, height: 8 });
+    const raw = readJpegMetadata(twice.bytes);
+    expect(raw.userComment).toContain("Seed: 5,");
+    expect(raw.userComment).toStartWith("a lighthouse, sunset");
+    const meta = readImageMetadata(twice.bytes);
+    expect(meta.source).toBe("easy-diffusion");
+    expect(meta.settings).toEqual(JSON.parse(JSON.stringify(metadataRequest({ ...request, seed: 5 }))));
+    expect(Buffer.from(twice.bytes).toString("latin1").split("Exif\0\0").length).toBe(2);
+  });
+
+  test("WebP: image untouched, infotext for a sidecar file", () => {
+    const out = embedMetadata(WEBP_8x8, request, extras);
+    expect(out.bytes).toBe(WEBP_8x8);
+    expect(out).toMatchObject({ format: "webp", width: 8, height: 8 });
+    expect(out.sidecar).toContain("Seed: 123456789");
+  });
+
+  test("image data is not embedded", () => {
+    const withInit = { ...request, init_image: `data:image/png;base64,${Buffer.from(png()).toString("base64")}`, strength: 0.3 };
+    const text = readPngText(embedMetadata(png(), withInit, extras).bytes);
+    expect(text["easy-diffusion"]).not.toContain("base64");
+    expect(text.parameters).toContain("Denoising strength: 0.3");
+  });
+});
+
+describe("reading other tools' metadata", () => {
+  test("A1111 with hires, LoRAs, quoted hashes", () => {
+    const s = infotextToSettings(parseInfotext(fixture("a1111-hires-lora.txt")));
+    expect(s).toEqual({
+      prompt: "masterpiece, best quality, a lighthouse on a cliff at sunset,\ndramatic clouds",
+      negative_prompt: "lowres, bad anatomy, watermark, easynegative",
+      loras: [{ name: "add_detail", weight: 0.6 }, { name: "film_grain", weight: 0.3 }],
+      steps: 28,
+      sampler: "dpm++2m",
+      scheduler: "karras",
+      cfg_scale: 6.5,
+      seed: 1234567890,
+      width: 832,
+      height: 1216,
+      model: "sd_xl_base_1.0",
+      vae: "sdxl_vae.safetensors",
+      clip_skip: 2,
+      hires: { scale: 1.5, steps: 12, upscaler: "Latent (nearest-exact)", denoising_strength: 0.45 },
+    });
+    expect(parseInfotext(fixture("a1111-hires-lora.txt")).params["Lora hashes"]).toBe("add_detail: 7c6bad76eb54, film_grain: 1a2b3c4d5e6f");
+  });
+
+  test("old A1111 sampler names carry the schedule; img2img denoising is strength", () => {
+    const s = infotextToSettings(parseInfotext(fixture("a1111-old-img2img.txt")));
+    expect(s).toMatchObject({ prompt: 'portrait of an old sailor, oil painting, "weathered" face', sampler: "dpm++2m", scheduler: "karras", strength: 0.6, width: 512, height: 768, seed: 42 });
+    expect(s.hires).toBeUndefined();
+  });
+
+  test("Forge Flux: distilled CFG", () => {
+    const s = infotextToSettings(parseInfotext(fixture("forge-flux.txt")));
+    expect(s).toMatchObject({ prompt: "a red fox sitting in fresh snow, morning light, 35mm photo", negative_prompt: "", sampler: "euler", scheduler: "simple", cfg_scale: 1, guidance: 3.5, seed: 3187654321, width: 896, height: 1152 });
+  });
+
+  test("sd.cpp with its SDCPP json, in a PNG tEXt chunk", () => {
+    const meta = readImageMetadata(png(8, 8, { parameters: fixture("sdcpp.txt").trim() }));
+    expect(meta.source).toBe("sdcpp");
+    expect(meta.settings).toEqual({ prompt: "a photo of a cat", negative_prompt: "", steps: 2, sampler: "euler_a", cfg_scale: 7, guidance: 3.5, seed: 42, width: 64, height: 64, model: "sd1-tiny-random-f16.safetensors" });
+    const neg = infotextToSettings(parseInfotext(fixture("sdcpp-negative.txt")));
+    expect(neg).toMatchObject({ prompt: "a castle on a hill, fantasy art, highly detailed", negative_prompt: "blurry, low quality", sampler: "dpm++2m", scheduler: "karras", cfg_scale: 5.5, clip_skip: 2, steps: 24, width: 768, height: 512 });
+  });
+
+  test("zTXt and compressed iTXt chunks are read", () => {
+    const enc = new TextEncoder();
+    const base = readChunks(png());
+    const z = { type: "zTXt", data: Buffer.concat([enc.encode("parameters\0\0"), deflateSync(enc.encode(fixture("forge-flux.txt")))]) };
+    const withZ = writeChunks([base[0]!, z, ...base.slice(1)]);
+    expect(readImageMetadata(withZ).settings.seed).toBe(3187654321);
+    const it = { type: "iTXt", data: Buffer.concat([enc.encode("parameters\0\x01\0en\0\0"), deflateSync(enc.encode("ünï\nSteps: 3, Seed: 9, Size: 64x64"))]) };
+    const withI = writeChunks([base[0]!, it, ...base.slice(1)]);
+    expect(readImageMetadata(withI).settings).toMatchObject({ prompt: "ünï", steps: 3, seed: 9 });
+  });
+
+  test("images without settings, and non-images", () => {
+    expect(readImageMetadata(png())).toMatchObject({ format: "png", source: "none", settings: {} });
+    expect(readImageMetadata(WEBP_8x8).source).toBe("none");
+    expect(() => readImageMetadata(new TextEncoder().encode("hello"))).toThrow("not a PNG, JPEG or WebP");
+  });
+
+  test("a long infotext survives (compressed iTXt)", () => {
+    const long = { ...request, prompt: "ü".repeat(9000), negative_prompt: "x".repeat(9000) };
+    const out = replacePngText(png(), { parameters: formatInfotext(long, { version: "t" }) });
+    expect(parseInfotext(readPngText(out).parameters!).prompt).toContain("ü".repeat(9000));
+  });
+});
