@@ -1,0 +1,65 @@
+/**
+ * Setup for the Image workspace tests: the real app (startApp) with the
+ * queue's routes, a data folder holding model files, and helpers to drop
+ * files and read the form from the page. Browser and app helpers come from
+ * the shell's harness (tests/ui/harness.ts).
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { readEnv } from "../../launcher/env";
+import { silentLogger } from "../../launcher/log";
+import type { ServiceFactory } from "../../launcher/services";
+import { startApp, type RunningApp } from "../../launcher/start";
+import { assets } from "../../ui/dist/manifest";
+import { randomPort } from "../ui/harness";
+
+export { launchBrowser, openShell, tempDataDir, until, waitText } from "../ui/harness";
+
+/** Model files the form lists (the stand-in accepts any file). */
+export function seedModels(dataDir: string) {
+  const models = join(dataDir, "models");
+  for (const [kind, name] of [
+    ["stable-diffusion", "sd-test.safetensors"],
+    ["stable-diffusion", "other.safetensors"],
+    ["lora", "detail.safetensors"],
+    ["vae", "vae-ft.safetensors"],
+  ] as const) {
+    mkdirSync(join(models, kind), { recursive: true });
+    writeFileSync(join(models, kind, name), "stand-in model");
+  }
+}
+
+export function startImageApp(dataDir: string, services: ServiceFactory[]): Promise<RunningApp> {
+  return startApp({
+    run: { server: false, noOpen: true, dataDir, port: randomPort(), host: "127.0.0.1" },
+    env: { ...readEnv({}), edHome: undefined },
+    services,
+    ui: assets,
+    log: silentLogger,
+  });
+}
+
+/** The visible Image tab's element (Playwright's CSS pierces shadow roots). */
+export const activeTab = (page: Page) => page.locator("ed-shell section.pane:not([hidden]) ed-image-app");
+
+/** Drops a file on an element, as a user dragging it from the file manager would. */
+export async function dropFile(page: Page, target: import("playwright-core").Locator, bytes: Uint8Array, name: string, type = "image/png") {
+  const b64 = Buffer.from(bytes).toString("base64");
+  const dataTransfer = await page.evaluateHandle(
+    ({ b64, name, type }) => {
+      const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([data], name, { type }));
+      return dt;
+    },
+    { b64, name, type },
+  );
+  await target.dispatchEvent("dragover", { dataTransfer });
+  await target.dispatchEvent("drop", { dataTransfer });
+}
+
+/** Reads the value of a named form control inside the active tab. */
+export async function fieldValue(page: Page, name: string): Promise<string> {
+  return activeTab(page).locator(`[name="${name}"]`).first().inputValue();
+}
