@@ -16,8 +16,9 @@ export class ModelNotFoundError extends Error {
     readonly field: string,
     readonly kind: ModelKind,
     readonly value: string,
+    message = `${field}: no ${kind} model "${value}" (put it in the models/${kind} folder)`,
   ) {
-    super(`${field}: no ${kind} model "${value}" (put it in the models/${kind} folder)`);
+    super(message);
   }
 }
 
@@ -65,9 +66,9 @@ export function resolveModels(paths: Paths, r: Pick<ImageRequest, "model" | "vae
     return found;
   };
   const checkpoint = findModel(paths, "stable-diffusion", r.model);
-  const model = checkpoint
-    ? { kind: "stable-diffusion" as const, path: checkpoint }
-    : { kind: "diffusion_models" as const, path: need("model", "diffusion_models", r.model) };
+  const diffusion = checkpoint ? null : findModel(paths, "diffusion_models", r.model);
+  if (!checkpoint && !diffusion) throw new ModelNotFoundError("model", "stable-diffusion", r.model, `model: no model "${r.model}" in models/stable-diffusion or models/diffusion_models`);
+  const model = checkpoint ? { kind: "stable-diffusion" as const, path: checkpoint } : { kind: "diffusion_models" as const, path: diffusion! };
   return {
     model,
     vae: r.vae ? need("vae", "vae", r.vae) : undefined,

@@ -1,0 +1,185 @@
+/**
+ * The queue end to end: HTTP API → queue → engine (stand-in sd-server under
+ * the real supervisor) → images on disk with metadata → events on the bus.
+ */
+import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { readImageMetadata } from "../../queue/metadata/read";
+import { readPngText } from "../../queue/metadata/png";
+import { dataUrl, png } from "./images";
+import { standin, startQueueApp, taskState, tempData, until, waitState, type QueueApp } from "./harness";
+
+setDefaultTimeout(90_000);
+const data = tempData();
+afterAll(() => data.remove());
+
+const request = { prompt: "a lighthouse at dusk <lora:detail:0.8>", negative_prompt: "blurry", model: "sd-test.safetensors", seed: 1234, steps: 4, width: 64, height: 64, sampler: "euler_a" };
+
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return (readdirSync(dir, { recursive: true }) as string[]).filter((f) => /\.(png|jpg|webp|txt)$/.test(f));
+}
+
+describe("queue end to end", () => {
+  let q: QueueApp;
+  afterAll(async () => q?.stop());
+
+  test("submit → progress in order → image on disk whose metadata parses back to the request", async () => {
+    q = await startQueueApp(data.dir, standin(data.dir));
+    const res = await q.api("/api/tasks", { method: "POST", json: { ...request, num_images: 2 } });
+    expect(res.status).toBe(202);
+    const { id, seed } = (await res.json()) as { id: string; seed: number };
+    expect(seed).toBe(1234);
+    const done = await waitState(q, id, ["succeeded", "failed"]);
+    expect(done.error).toBeUndefined();
+    expect(done.state).toBe("succeeded");
+    expect(done.progress).toMatchObject({ step: 4, steps: 4 });
+    expect(done.images.map((i) => i.seed)).toEqual([1234, 1235]);
+
+    const mine = q.events.filter((e) => (e.data as { id?: string }).id === id);
+    const types = mine.map((e) => e.type);
+    expect(types[0]).toBe("task.queued");
+    expect(types[1]).toBe("task.started");
+    expect(types.at(-1)).toBe("task.finished");
+    expect(types.filter((t) => t === "task.image")).toHaveLength(2);
+    const steps = mine.filter((e) => e.type === "task.progress" && (e.data as { phase: string }).phase === "sampling").map((e) => (e.data as { step: number }).step);
+    expect(steps.length).toBeGreaterThanOrEqual(4);
+    // Steps of each image arrive in order (the batch restarts at 1 for the second image).
+    const firstImage = steps.slice(0, steps.indexOf(4) + 1);
+    expect(firstImage).toEqual([...firstImage].sort((a, b) => a - b));
+    const status = q.events.filter((e) => e.type === "queue.status").at(-1)!.data;
+    expect(status).toEqual({ running: 0, total: 0, paused: false });
+
+    const img = await q.api(done.images[0]!.url);
+    expect(img.status).toBe(200);
+    expect(img.headers.get("content-type")).toBe("image/png");
+    const bytes = new Uint8Array(await img.arrayBuffer());
+    const meta = readImageMetadata(bytes);
+    expect(meta.source).toBe("easy-diffusion");
+    expect(meta.settings).toMatchObject({ prompt: "a lighthouse at dusk", negative_prompt: "blurry", seed: 1234, steps: 4, sampler: "euler_a", model: "sd-test.safetensors", loras: [{ name: "detail", weight: 0.8 }] });
+    const parameters = readPngText(bytes).parameters!;
+    expect(parameters).toStartWith("a lighthouse at dusk <lora:detail:0.8>\nNegative prompt: blurry\nSteps: 4, Sampler: Euler a, CFG scale: 7, Seed: 1234, Size: 64x64, Model hash: ");
+    expect(parameters).not.toContain("SDCPP");
+    const files = filesUnder(join(data.dir, "outputs"));
+    expect(files).toHaveLength(2);
+    // The file on disk is the one served.
+    expect(new Uint8Array(readFileSync(join(data.dir, "outputs", files.sort()[0]!)))).toEqual(bytes);
+  });
+
+  test("invalid requests are refused with a message", async () => {
+    const cases: [object, string][] = [
+      [{ ...request, width: 500 }, "not a multiple of 64"],
+      [{ ...request, sampler: "euler_b" }, 'unknown sampler "euler_b"'],
+      [{ ...request, model: "missing.safetensors" }, "no model \"missing.safetensors\" in models/stable-diffusion or models/diffusion_models"],
+      [{ ...request, prompt: "x".repeat(20_000) }, "longer than 10000"],
+      [{ ...request, init_image: "data:image/png;base64,aGVsbG8gd29ybGQ=" }, "not a PNG, JPEG or WebP"],
+      [{ ...request, model: "../../etc/passwd" }, "no .."],
+    ];
+    for (const [body, message] of cases) {
+      const res = await q.api("/api/tasks", { method: "POST", json: body });
+      expect(res.status).toBe(400);
+      const err = (await res.json()) as { error: { code: string; message: string } };
+      expect(err.error.message).toContain(message);
+    }
+    const notJson = await q.api("/api/tasks", { method: "POST", body: "{", headers: { "content-type": "application/json" } });
+    expect(notJson.status).toBe(400);
+    const upload = new FormData();
+    upload.set("file", new Blob(["just text"]), "notes.txt");
+    const parse = await q.api("/api/metadata/parse", { method: "POST", body: upload });
+    expect(parse.status).toBe(400);
+    expect(((await parse.json()) as { error: { code: string } }).error.code).toBe("not_an_image");
+    expect((await q.api("/api/tasks/nope")).status).toBe(404);
+    expect((await q.api("/api/images/nope")).status).toBe(404);
+  });
+
+  test("metadata parse of an uploaded image; model listing", async () => {
+    const form = new FormData();
+    form.set("file", new Blob([png(8, 8, { parameters: "a cat\nSteps: 9, Sampler: Euler a, CFG scale: 5, Seed: 3, Size: 512x512" })]), "a.png");
+    const res = await q.api("/api/metadata/parse", { method: "POST", body: form });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ format: "png", source: "a1111", settings: { prompt: "a cat", steps: 9, sampler: "euler_a", seed: 3 } });
+    const models = (await (await q.api("/api/models")).json()) as { kinds: Record<string, string[]> };
+    expect(models.kinds["stable-diffusion"]).toEqual(["other.safetensors", "sd-test.safetensors"]);
+    expect(models.kinds.lora).toEqual(["detail.safetensors"]);
+  });
+
+  test("stopping a running task restarts the engine and says so; the next task runs", async () => {
+    const slow = await q.api("/api/tasks", { method: "POST", json: { ...request, steps: 60 } });
+    const { id } = (await slow.json()) as { id: string };
+    const next = (await (await q.api("/api/tasks", { method: "POST", json: request })).json()) as { id: string };
+    await until("sampling", async () => (await taskState(q, id)).progress.step >= 2);
+    const res = await q.api(`/api/tasks/${id}/cancel`, { method: "POST" });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { state: string; engineRestarted: boolean; message: string };
+    expect(body).toMatchObject({ state: "cancelled", engineRestarted: true });
+    expect(body.message).toContain("restarting the engine");
+    expect((await waitState(q, next.id, ["succeeded", "failed"])).state).toBe("succeeded");
+    expect((await q.api(`/api/tasks/${id}/cancel`, { method: "POST" })).status).toBe(409);
+    // Retry makes a new task with the same request.
+    const retry = await q.api(`/api/tasks/${id}/retry`, { method: "POST" });
+    expect(retry.status).toBe(202);
+    const again = (await retry.json()) as { id: string; seed: number };
+    expect(again.seed).toBe(1234);
+    await q.api(`/api/tasks/${again.id}/cancel`, { method: "POST" });
+  });
+
+  test("incognito: nothing on disk or in history, image served from memory", async () => {
+    const before = filesUnder(join(data.dir, "outputs")).length;
+    const res = await q.api("/api/tasks", { method: "POST", json: { ...request, incognito: true } });
+    const { id } = (await res.json()) as { id: string };
+    const done = await waitState(q, id, ["succeeded", "failed"]);
+    expect(done.state).toBe("succeeded");
+    expect(filesUnder(join(data.dir, "outputs")).length).toBe(before);
+    const img = await q.api(done.images[0]!.url);
+    expect(img.status).toBe(200);
+    expect(readImageMetadata(new Uint8Array(await img.arrayBuffer())).settings.prompt).toBe("a lighthouse at dusk");
+    const { Database } = await import("bun:sqlite");
+    const db = new Database(join(data.dir, "easy-diffusion.db"), { readonly: true });
+    expect(db.query("SELECT COUNT(*) AS n FROM tasks WHERE id = ?").get(id)).toEqual({ n: 0 });
+    expect(db.query("SELECT COUNT(*) AS n FROM images WHERE task_id = ?").get(id)).toEqual({ n: 0 });
+    db.close();
+  });
+
+  test("pause, reorder, and queued tasks surviving a launcher restart", async () => {
+    expect((await q.api("/api/queue", { method: "PATCH", json: { paused: true } })).status).toBe(200);
+    const ids: string[] = [];
+    for (const seed of [1, 2, 3]) ids.push(((await (await q.api("/api/tasks", { method: "POST", json: { ...request, seed } })).json()) as { id: string }).id);
+    const patched = (await (await q.api("/api/queue", { method: "PATCH", json: { order: [ids[2], ids[0]] } })).json()) as { order: string[]; paused: boolean; total: number };
+    expect(patched).toMatchObject({ paused: true, total: 3, order: [ids[2], ids[0], ids[1]] });
+    expect((await q.api("/api/queue", { method: "PATCH", json: { order: "x" } })).status).toBe(400);
+
+    await q.stop();
+    q = await startQueueApp(data.dir, standin(data.dir));
+    for (const id of ids) expect((await taskState(q, id)).state).toBe("queued");
+    expect((await (await q.api("/api/queue")).json()) as object).toEqual({ running: 0, total: 3, paused: true });
+    await q.api("/api/queue", { method: "PATCH", json: { paused: false } });
+    for (const id of ids) expect((await waitState(q, id, ["succeeded", "failed"])).state).toBe("succeeded");
+    const started = q.events.filter((e) => e.type === "task.started").map((e) => (e.data as { id: string }).id);
+    expect(started).toEqual([ids[2], ids[0], ids[1]]);
+  });
+});
+
+describe("engine crash mid-task", () => {
+  const crashData = tempData("ed-queue-crash-");
+  afterAll(() => crashData.remove());
+
+  test("the task fails with the reason; the next task succeeds", async () => {
+    const build = standin(crashData.dir, { fault: "crash-at-step", faultStep: 2, faultTimes: 1, counterFile: join(crashData.dir, "starts") });
+    const q = await startQueueApp(crashData.dir, build);
+    try {
+      const a = (await (await q.api("/api/tasks", { method: "POST", json: request })).json()) as { id: string };
+      const b = (await (await q.api("/api/tasks", { method: "POST", json: { ...request, seed: 99 } })).json()) as { id: string };
+      const failed = await waitState(q, a.id, ["succeeded", "failed"]);
+      expect(failed.state).toBe("failed");
+      expect(failed.error!.code).toStartWith("engine_");
+      expect(failed.error!.message.length).toBeGreaterThan(10);
+      expect(q.events.some((e) => e.type === "task.failed" && (e.data as { id: string }).id === a.id)).toBe(true);
+      const second = await waitState(q, b.id, ["succeeded", "failed"]);
+      expect(second.error).toBeUndefined();
+      expect(second.state).toBe("succeeded");
+    } finally {
+      await q.stop();
+    }
+  });
+});

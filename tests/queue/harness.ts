@@ -1,0 +1,104 @@
+/**
+ * The real app (startApp) with the queue service on a temporary data dir,
+ * a model folder the stand-in accepts, and a recorder of bus events.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Engine, InstalledBuild } from "../../engine/types";
+import { readEnv } from "../../launcher/env";
+import type { BusEvent } from "../../launcher/events/bus";
+import { silentLogger } from "../../launcher/log";
+import { startApp, type RunningApp } from "../../launcher/start";
+import type { AppContext } from "../../launcher/server/context";
+import { queueService } from "../../queue/service";
+import { FAST } from "../standin/fixtures";
+import type { StandinConfig } from "../standin/config";
+import { standinBuild } from "../standin/pack";
+import { SupervisedEngine } from "./supervised-engine";
+
+export function tempData(prefix = "ed-queue-") {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  for (const [kind, file] of [
+    ["stable-diffusion", "sd-test.safetensors"],
+    ["stable-diffusion", "other.safetensors"],
+    ["lora", "detail.safetensors"],
+  ]) {
+    mkdirSync(join(dir, "models", kind!), { recursive: true });
+    writeFileSync(join(dir, "models", kind!, file!), `stand-in ${file}`);
+  }
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export function standin(root: string, config: Partial<StandinConfig> = {}, variant = "cpu"): InstalledBuild {
+  const dir = join(root, "engines", "test-tag", variant);
+  return { tag: "test-tag", variant, backend: "cpu", dir, serverPath: standinBuild(dir, { ...FAST, ...config }) };
+}
+
+export interface QueueApp {
+  app: RunningApp;
+  url: string;
+  engine: Engine;
+  events: BusEvent[];
+  api(path: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
+  stop(): Promise<void>;
+}
+
+export async function startQueueApp(dataDir: string, build: InstalledBuild, engineFor: (ctx: AppContext, build: InstalledBuild) => Engine = (_ctx, b) => new SupervisedEngine(b)): Promise<QueueApp> {
+  let engine!: Engine;
+  const app = await startApp({
+    run: { server: true, noOpen: true, dataDir, port: 20000 + Math.floor(Math.random() * 30000), host: "127.0.0.1" },
+    env: { ...readEnv({}), edHome: undefined },
+    services: [
+      queueService({
+        engine: (ctx) => (engine = engineFor(ctx, build)),
+      }),
+    ],
+    log: silentLogger,
+  });
+  const events: BusEvent[] = [];
+  app.ctx.bus.subscribe((e) => events.push(e));
+  const api = (path: string, init: RequestInit & { json?: unknown } = {}) => {
+    const { json, ...rest } = init;
+    return fetch(new URL(path, app.url), json === undefined ? rest : { ...rest, body: JSON.stringify(json), headers: { "content-type": "application/json" } });
+  };
+  return {
+    app,
+    url: app.url,
+    get engine() {
+      return engine;
+    },
+    events,
+    api,
+    stop: async () => {
+      await app.stop("test");
+      await engine.stop();
+    },
+  };
+}
+
+export async function until<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await Bun.sleep(20);
+  }
+}
+
+export async function taskState(q: QueueApp, id: string) {
+  return (await (await q.api(`/api/tasks/${id}`)).json()) as {
+    id: string;
+    state: string;
+    progress: { step: number; steps: number; rate: number | null; eta: number | null };
+    images: { id: string; url: string; seed: number }[];
+    error?: { code: string; message: string };
+  };
+}
+
+export const waitState = (q: QueueApp, id: string, states: string[], timeoutMs = 30_000) =>
+  until(`task ${id} in ${states.join("/")}`, async () => {
+    const t = await taskState(q, id);
+    return states.includes(t.state) && t;
+  }, timeoutMs);
