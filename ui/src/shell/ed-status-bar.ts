@@ -2,7 +2,7 @@
  * <ed-status-bar>: the bottom line. Left, the work state from `queue.status`
  * (green "Ready", amber "Running: n / m"); right, machine load from
  * `system.stats`. Both arrive over SSE; a dropped connection shows as
- * "Disconnected" until the stream is back.
+ * "Disconnected" until the stream is back ("Connecting…" before the first).
  */
 import { css, html, LitElement } from "lit";
 import { customElement, state } from "lit/decorators.js";
@@ -84,7 +84,12 @@ export class EdStatusBar extends LitElement {
   }
 
   override render() {
-    const work = this.connection === "down" ? { text: "Disconnected – reconnecting…", tone: "down" } : workState(this.queue);
+    const work =
+      this.connection === "down"
+        ? { text: "Disconnected – reconnecting…", tone: "down" }
+        : this.connection === "connecting"
+          ? { text: "Connecting…", tone: "connecting" }
+          : workState(this.queue);
     const load = loadText(this.stats);
     return html`
       <div class="work ${work.tone}" role="status" data-tone=${work.tone}><span class="dot"></span><span class="text">${work.text}</span></div>

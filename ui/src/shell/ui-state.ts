@@ -42,28 +42,36 @@ export class UiStateSaver {
   #timer?: ReturnType<typeof setTimeout>;
   #pending?: UiState;
   #lastBody = "";
+  #inflight: Promise<void> = Promise.resolve();
 
   constructor(readonly delayMs = 400) {}
 
+  /** Throttled, not debounced: steady changes (typing) must not keep postponing the write. */
   schedule(state: UiState) {
     this.#pending = state;
-    clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => void this.flush(), this.delayMs);
+    this.#timer ??= setTimeout(() => void this.flush(), this.delayMs);
   }
 
   async flush(keepalive = false) {
     clearTimeout(this.#timer);
+    this.#timer = undefined;
     const state = this.#pending;
     this.#pending = undefined;
     if (!state) return;
     const body = JSON.stringify(state);
     if (body === this.#lastBody) return;
     this.#lastBody = body;
-    try {
-      await api("/api/ui-state", { method: "PUT", json: state, keepalive });
-    } catch {
-      // Saving tabs is best effort; the next change tries again.
-      this.#lastBody = "";
-    }
+    // One PUT at a time, so an older state can never land after a newer one.
+    const previous = this.#inflight;
+    this.#inflight = (async () => {
+      await previous;
+      try {
+        await api("/api/ui-state", { method: "PUT", json: state, keepalive });
+      } catch {
+        // Saving tabs is best effort; the next change tries again.
+        this.#lastBody = "";
+      }
+    })();
+    await this.#inflight;
   }
 }

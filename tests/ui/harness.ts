@@ -1,0 +1,77 @@
+/**
+ * Shared setup for the UI tests: the real app (startApp) on a random high
+ * port with a temporary data dir and the built UI, and Debian's Chromium via
+ * playwright-core. One browser per test file.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { readEnv } from "../../launcher/env";
+import { silentLogger } from "../../launcher/log";
+import { startApp, type RunningApp } from "../../launcher/start";
+import { assets } from "../../ui/dist/manifest";
+
+export const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+}
+
+export function tempDataDir(prefix = "ed-ui-"): { dir: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A port in 20000–49999; startApp moves on to the next free one if it is taken. */
+export function randomPort(): number {
+  return 20000 + Math.floor(Math.random() * 30000);
+}
+
+export function startUiApp(dataDir: string, port = randomPort()): Promise<RunningApp> {
+  return startApp({
+    run: { server: false, noOpen: true, dataDir, port, host: "127.0.0.1" },
+    env: { ...readEnv({}), edHome: undefined },
+    services: [],
+    ui: assets,
+    log: silentLogger,
+  });
+}
+
+/** Opens the app and waits until the shell restored its tabs. */
+export async function openShell(page: Page, url: string) {
+  await page.goto(url);
+  await page.waitForSelector("body[data-ready='1']", { timeout: 15000 });
+}
+
+/** Polls `check` until it returns true (no fixed sleeps). */
+export async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10000) {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await Bun.sleep(50);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Waits until the locator's text matches (Playwright's expect is not part of playwright-core). */
+export async function waitText(locator: import("playwright-core").Locator, want: string | RegExp, timeoutMs = 10000): Promise<string> {
+  let last = "";
+  try {
+    await until(async () => {
+      last = ((await locator.first().textContent({ timeout: 1000 }).catch(() => "")) ?? "").replace(/\s+/g, " ").trim();
+      return typeof want === "string" ? last === want : want.test(last);
+    }, "text", timeoutMs);
+  } catch {
+    throw new Error(`expected text ${want} but saw "${last}"`);
+  }
+  return last;
+}
