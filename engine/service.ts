@@ -1,0 +1,55 @@
+/**
+ * The engine as an app service: one EngineManager per app context (shared
+ * with the queue through `engine(ctx)`), its routes at /api/engine, the
+ * first-run install started once the server listens, the engine stopped on
+ * shutdown.
+ *
+ *   const engine = engineParts({ provider: (ctx) => createBuildProvider(ctx) });
+ *   services: [engine.service, queueService({ engine: engine.engine })]
+ */
+import { join } from "node:path";
+import type { AppContext } from "../launcher/server/context";
+import type { Service, ServiceFactory } from "../launcher/services";
+import { EngineManager } from "./manager";
+import type { SupervisorOptions } from "./process/supervisor";
+import { engineRoutes } from "./routes";
+import type { BuildProvider, InstalledBuild } from "./types";
+
+export interface EngineServiceOptions {
+  provider: (ctx: AppContext) => BuildProvider;
+  importer?: (ctx: AppContext) => (path: string) => Promise<InstalledBuild>;
+  supervisor?: SupervisorOptions;
+  /** Install (download) the engine as soon as the app listens, so the first task does not wait. Default true. */
+  installOnStart?: boolean;
+}
+
+export function engineParts(options: EngineServiceOptions): { service: ServiceFactory; engine: (ctx: AppContext) => EngineManager } {
+  const managers = new WeakMap<AppContext, EngineManager>();
+  const engine = (ctx: AppContext) => {
+    let manager = managers.get(ctx);
+    if (!manager) {
+      manager = new EngineManager({
+        provider: options.provider(ctx),
+        importer: options.importer?.(ctx),
+        flags: () => ctx.config.config.engine,
+        bus: ctx.bus,
+        supervisor: { logFile: join(ctx.paths.logs, "engine.log"), ...options.supervisor },
+      });
+      managers.set(ctx, manager);
+    }
+    return manager;
+  };
+  const service: ServiceFactory = (ctx): Service => {
+    const manager = engine(ctx);
+    return {
+      name: "engine",
+      routes: { "/engine": engineRoutes(manager) },
+      start() {
+        if (options.installOnStart === false) return;
+        manager.install().catch((err) => ctx.log.warn(`engine install failed: ${(err as Error).message}`));
+      },
+      stop: () => manager.stop(),
+    };
+  };
+  return { service, engine };
+}
