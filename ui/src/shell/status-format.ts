@@ -23,8 +23,8 @@ export function workState(q: QueueStatus | undefined): { text: string; tone: Wor
 
 /** Bytes as GB like the mockup: one decimal below 10 GB, whole numbers above. */
 export function gb(bytes: number): string {
-  const v = bytes / 1024 ** 3;
-  return v < 10 ? `${(Math.round(v * 10) / 10).toFixed(1)} GB` : `${Math.round(v)} GB`;
+  const tenths = Math.round((bytes / 1024 ** 3) * 10) / 10;
+  return tenths < 10 ? `${tenths.toFixed(1)} GB` : `${Math.round(tenths)} GB`;
 }
 
 export function loadText(s: SystemStats | undefined): { text: string; title: string } {

@@ -1,0 +1,106 @@
+/** The shell's pure parts: status bar text, tab names, what ui-state saves, the settings form model, the registry's checks. */
+import { describe, expect, test } from "bun:test";
+import { configJsonSchema } from "../../launcher/config/schema";
+import { TabAppRegistry } from "../../ui/src/apps/registry";
+import { formatValue, parseInput, patchOf, sectionsOf } from "../../ui/src/apps/settings/settings-model";
+import { gb, loadText, workState } from "../../ui/src/shell/status-format";
+import { instanceTitle, newTabId } from "../../ui/src/shell/tab-naming";
+import { toUiState } from "../../ui/src/shell/ui-state";
+
+const GiB = 1024 ** 3;
+
+describe("status bar text", () => {
+  test("work state", () => {
+    expect(workState(undefined)).toEqual({ text: "Ready", tone: "ready" });
+    expect(workState({ running: 0, total: 0, paused: false })).toEqual({ text: "Ready", tone: "ready" });
+    expect(workState({ running: 4, total: 10, paused: false })).toEqual({ text: "Running: 4 / 10", tone: "busy" });
+    expect(workState({ running: 0, total: 3, paused: true })).toEqual({ text: "Paused: 0 / 3", tone: "paused" });
+  });
+
+  test("GB like the mockup: one decimal below 10, whole above", () => {
+    expect(gb(8.4 * GiB)).toBe("8.4 GB");
+    expect(gb(0.04 * GiB)).toBe("0.0 GB");
+    expect(gb(27.4 * GiB)).toBe("27 GB");
+    expect(gb(9.97 * GiB)).toBe("10 GB");
+  });
+
+  test("machine load, with and without a VRAM figure", () => {
+    expect(loadText({ ramUsed: 27 * GiB, ramTotal: 64 * GiB, vramUsed: 8.4 * GiB, vramTotal: 12 * GiB }).text).toBe("RAM: 27 GB | VRAM: 8.4 GB used");
+    expect(loadText({ ramUsed: 2 * GiB, ramTotal: 8 * GiB, vramUsed: null, vramTotal: null }).text).toBe("RAM: 2.0 GB used | VRAM: –");
+    expect(loadText(undefined).text).toBe("RAM: – | VRAM: –");
+  });
+});
+
+describe("tabs", () => {
+  test("instance titles take the lowest free number", () => {
+    expect(instanceTitle("Image", [])).toBe("Image 1");
+    expect(instanceTitle("Image", ["Image 1", "Image 3"])).toBe("Image 2");
+    expect(instanceTitle("Image", ["Image 1", "Image 2", "Settings", undefined])).toBe("Image 3");
+  });
+
+  test("tab ids are short and distinct", () => {
+    expect(newTabId(1, 0)).not.toBe(newTabId(1, 0.5));
+    expect(newTabId().length).toBeLessThanOrEqual(64);
+  });
+
+  test("ui-state leaves incognito tabs out and never points at one", () => {
+    const tabs = [
+      { id: "a", app: "image", title: "Image 1", incognito: false, state: { prompt: "x" } },
+      { id: "b", app: "image", title: "Image 2", incognito: true, state: { prompt: "secret" } },
+    ];
+    expect(toUiState(tabs, "b")).toEqual({ tabs: [{ id: "a", app: "image", title: "Image 1", state: { prompt: "x" } }], active: "a" });
+    expect(toUiState(tabs, "a").active).toBe("a");
+    expect(toUiState([tabs[1]!], "b")).toEqual({ tabs: [], active: null });
+  });
+});
+
+describe("settings form model", () => {
+  const sections = sectionsOf(configJsonSchema() as never);
+  const fields = sections.flatMap((s) => s.fields);
+  const byPath = (p: string) => fields.find((f) => f.path === p)!;
+
+  test("every config key becomes a field of the right kind with its limits", () => {
+    expect(sections.map((s) => s.name)).toEqual(["server", "ui", "engine", "outputs", "log"]);
+    expect(byPath("server.port")).toMatchObject({ kind: "integer", min: 1, max: 65535, default: 9000, label: "Port" });
+    expect(byPath("ui.open_window").kind).toBe("boolean");
+    expect(byPath("engine.backend")).toMatchObject({ kind: "enum", options: ["auto", "cuda", "vulkan", "rocm", "metal", "cpu"] });
+    expect(byPath("server.allowed_hosts").kind).toBe("list");
+    expect(byPath("engine.release_repo").kind).toBe("string");
+    expect(byPath("engine.flash_attention").label).toBe("Flash attention");
+  });
+
+  test("inputs parse to values and back", () => {
+    expect(parseInput(byPath("server.allowed_hosts"), " a.local, ,b.lan ")).toEqual(["a.local", "b.lan"]);
+    expect(formatValue(byPath("server.allowed_hosts"), ["a", "b"])).toBe("a, b");
+    expect(parseInput(byPath("server.port"), "9001")).toBe(9001);
+    expect(parseInput(byPath("server.port"), "")).toBeNull();
+    expect(parseInput(byPath("ui.open_window"), false)).toBe(false);
+  });
+
+  test("the patch holds only keys that differ from the saved config", () => {
+    const config = { server: { port: 9000, allowed_hosts: [] }, engine: { threads: 0 } };
+    const edits = new Map<string, unknown>([
+      ["server.port", 9000],
+      ["server.allowed_hosts", ["x"]],
+      ["engine.threads", 4],
+    ]);
+    expect(patchOf(config, edits, fields)).toEqual({ server: { allowed_hosts: ["x"] }, engine: { threads: 4 } });
+  });
+});
+
+describe("tab app registry", () => {
+  test("checks what plugins register and tells listeners", () => {
+    const r = new TabAppRegistry();
+    let changes = 0;
+    r.addEventListener("change", () => changes++);
+    const off = r.registerTabApp({ id: "p.one", title: "One", icon: "image", singleton: true, tag: "x-one" });
+    expect(() => r.registerTabApp({ id: "p.one", title: "Again", icon: "image", singleton: true, tag: "x-one" })).toThrow(/already registered/);
+    expect(() => r.registerTabApp({ id: "p.two", title: "Two", icon: "image", singleton: false })).toThrow(/tag or a create/);
+    expect(() => r.registerPluginMenuItem({ id: "m", label: "M" })).toThrow(/app id or an action/);
+    r.registerPluginMenuItem({ id: "m", label: "M", app: "p.one" });
+    expect(r.pluginItems.map((p) => p.id)).toEqual(["m"]);
+    off();
+    expect(r.get("p.one")).toBeUndefined();
+    expect(changes).toBe(3);
+  });
+});
