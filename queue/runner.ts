@@ -39,7 +39,8 @@ const ENGINE_DOWN = new Set<EngineStatus["state"]>(["restarting", "stopped", "fa
 
 function engineError(status: EngineStatus, fallback: string): TaskError {
   const e = status.error;
-  return { code: e?.code ? `engine_${e.code}` : "engine_failed", message: e ? `${e.message}${e.hint ? ` (${e.hint})` : ""}` : fallback };
+  const code = e?.code ? `engine_${e.code.replace(/([a-z])([A-Z])/g, "$1_$2").toLowerCase()}` : "engine_failed";
+  return { code, message: e ? `${e.message}${e.hint ? ` (${e.hint})` : ""}` : fallback };
 }
 
 export async function runTask(run: ActiveRun, deps: RunDeps): Promise<RunOutcome> {

@@ -1,6 +1,6 @@
 /**
- * The queue end to end: HTTP API → queue → engine (stand-in sd-server under
- * the real supervisor) → images on disk with metadata → events on the bus.
+ * The queue end to end: HTTP API → queue → the real engine manager (supervisor
+ * + stand-in sd-server) → images on disk with metadata → events on the bus.
  */
 import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync } from "node:fs";

@@ -15,7 +15,7 @@ import { queueService } from "../../queue/service";
 import { FAST } from "../standin/fixtures";
 import type { StandinConfig } from "../standin/config";
 import { standinBuild } from "../standin/pack";
-import { SupervisedEngine } from "./supervised-engine";
+import { EngineManager } from "../../engine/manager";
 
 export function tempData(prefix = "ed-queue-") {
   const dir = mkdtempSync(join(tmpdir(), prefix));
@@ -44,7 +44,17 @@ export interface QueueApp {
   stop(): Promise<void>;
 }
 
-export async function startQueueApp(dataDir: string, build: InstalledBuild, engineFor: (ctx: AppContext, build: InstalledBuild) => Engine = (_ctx, b) => new SupervisedEngine(b)): Promise<QueueApp> {
+/** The real engine manager over the stand-in build, with test-speed supervision. */
+export function managerFor(ctx: AppContext, build: InstalledBuild): EngineManager {
+  return new EngineManager({
+    provider: { builds: async () => [build], markGood: () => {} },
+    flags: () => ctx.config.config.engine,
+    bus: ctx.bus,
+    supervisor: { backoffMs: 50, stopGraceMs: 2_000, healthIntervalMs: 500, healthTimeoutMs: 1_000, readyTimeoutMs: 20_000 },
+  });
+}
+
+export async function startQueueApp(dataDir: string, build: InstalledBuild, engineFor: (ctx: AppContext, build: InstalledBuild) => Engine = managerFor): Promise<QueueApp> {
   let engine!: Engine;
   const app = await startApp({
     run: { server: true, noOpen: true, dataDir, port: 20000 + Math.floor(Math.random() * 30000), host: "127.0.0.1" },
