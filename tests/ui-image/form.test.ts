@@ -6,18 +6,15 @@
  * $TMPDIR/ed-ui-image-shots.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import type { RunningApp } from "../../launcher/start";
 import { metadataRoutes } from "../../queue/routes/metadata";
 import { modelRoutes } from "../../queue/routes/models";
 import { png } from "../queue/images";
-import { activeTab, dropFile, fieldValue, launchBrowser, openShell, seedModels, startImageApp, tempDataDir, until, waitText } from "./harness";
+import { activeTab, dropFile, SHOTS, fieldValue, launchBrowser, openShell, seedModels, startImageApp, tempDataDir, until, waitText } from "./harness";
 
-export const SHOTS = join(tmpdir(), "ed-ui-image-shots");
-mkdirSync(SHOTS, { recursive: true });
 
 let browser: Browser;
 let app: RunningApp;

@@ -5,14 +5,24 @@
  * the shell's harness (tests/ui/harness.ts).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
+import { EngineManager } from "../../engine/manager";
+import type { BuildProvider } from "../../engine/types";
 import { readEnv } from "../../launcher/env";
 import { silentLogger } from "../../launcher/log";
 import type { ServiceFactory } from "../../launcher/services";
 import { startApp, type RunningApp } from "../../launcher/start";
 import { assets } from "../../ui/dist/manifest";
+import { queueService } from "../../queue/service";
+import type { StandinConfig } from "../standin/config";
+import { standinInstalled } from "../standin/fixtures";
 import { randomPort } from "../ui/harness";
+
+/** Where the tests leave their screenshots (looked at by people, not compared). */
+export const SHOTS = join(tmpdir(), "ed-ui-image-shots");
+mkdirSync(SHOTS, { recursive: true });
 
 export { launchBrowser, openShell, tempDataDir, until, waitText } from "../ui/harness";
 
@@ -62,4 +72,23 @@ export async function dropFile(page: Page, target: import("playwright-core").Loc
 /** Reads the value of a named form control inside the active tab. */
 export async function fieldValue(page: Page, name: string): Promise<string> {
   return activeTab(page).locator(`[name="${name}"]`).first().inputValue();
+}
+
+/**
+ * The engine and queue services as the app runs them, on the stand-in
+ * engine installed under `engineRoot` (outside the data folder, so a test
+ * can check the data folder alone).
+ */
+export function generateServices(engineRoot: string, standin: Partial<StandinConfig> = {}): { services: ServiceFactory[]; engine: () => EngineManager } {
+  const build = standinInstalled(engineRoot, "cpu", standin);
+  const provider: BuildProvider = { builds: async () => [build], markGood() {} };
+  let manager: EngineManager | undefined;
+  const engineService: ServiceFactory = (ctx) => {
+    manager = new EngineManager({ provider, flags: () => ({ ...ctx.config.config.engine, flash_attention: false }), bus: ctx.bus, supervisor: { stopGraceMs: 2_000 } });
+    return { name: "engine", stop: () => manager?.stop() };
+  };
+  return {
+    services: [engineService, queueService({ engine: () => manager!, pollMinMs: 20, pollMaxMs: 100 })],
+    engine: () => manager!,
+  };
 }
