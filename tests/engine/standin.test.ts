@@ -115,6 +115,12 @@ describe("stand-in sd-server", () => {
     expect(seeds).toEqual(["42", "43", "44"]);
   });
 
+  test("a non-ASCII prompt goes into tEXt as UTF-8 bytes, as sd.cpp writes its std::string", async () => {
+    const job = await finished(main, ((await (await post(main, "/sdcpp/v1/img_gen", { prompt: "café 猫", width: 64, height: 64, sample_params: { sample_steps: 1 } })).json()) as any).id);
+    const png = Buffer.from(job.result.images[0].b64_json, "base64");
+    expect(png.includes(Buffer.from("parameters\0café 猫\n", "utf8"))).toBe(true);
+  });
+
   test("bad input: 400 with {error} as the real server words it", async () => {
     const cases: [unknown, string][] = [
       ["", "empty body"],

@@ -1,40 +1,12 @@
 /**
- * A minimal PNG writer (RGB, 8 bit, one IDAT, tEXt chunks) with node:zlib, and
- * the deterministic "image" the stand-in renders: a gradient whose colours
- * come from the seed, so equal seeds give equal bytes.
+ * The stand-in's PNG: RGB, 8 bit, one IDAT (node:zlib), `tEXt` chunks written
+ * with the queue's chunk writer; and the deterministic "image" it renders, a
+ * gradient whose colours come from the seed, so equal seeds give equal bytes.
  */
 import { deflateSync } from "node:zlib";
+import { writeChunks } from "../../queue/metadata/png";
 
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-export function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-function chunk(type: string, data: Uint8Array): Uint8Array {
-  const out = new Uint8Array(12 + data.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, data.length);
-  out.set(new TextEncoder().encode(type), 4);
-  out.set(data, 8);
-  view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
-  return out;
-}
-
-/** tEXt is Latin-1; characters outside it become '?', as a C++ writer passing bytes through would not, but close enough. */
-function latin1(text: string): Uint8Array {
-  return Uint8Array.from(text, (ch) => (ch.charCodeAt(0) < 256 ? ch.charCodeAt(0) : 63));
-}
+export { readPngText } from "../../queue/metadata/png";
 
 export function encodePng(width: number, height: number, rgb: Uint8Array, text: Record<string, string> = {}): Uint8Array {
   const header = new Uint8Array(13);
@@ -44,37 +16,13 @@ export function encodePng(width: number, height: number, rgb: Uint8Array, text: 
   header.set([8, 2, 0, 0, 0], 8);
   const raw = new Uint8Array((width * 3 + 1) * height);
   for (let y = 0; y < height; y++) raw.set(rgb.subarray(y * width * 3, (y + 1) * width * 3), y * (width * 3 + 1) + 1);
-  const parts = [
-    new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10]),
-    chunk("IHDR", header),
-    ...Object.entries(text).map(([k, v]) => chunk("tEXt", latin1(`${k}\0${v}`))),
-    chunk("IDAT", deflateSync(raw)),
-    chunk("IEND", new Uint8Array()),
-  ];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
-/** Reads the tEXt chunks of a PNG (for tests and tools). */
-export function readPngText(png: Uint8Array): Record<string, string> {
-  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
-  const out: Record<string, string> = {};
-  for (let at = 8; at + 8 <= png.length; ) {
-    const len = view.getUint32(at);
-    const type = new TextDecoder().decode(png.subarray(at + 4, at + 8));
-    if (type === "tEXt") {
-      const data = png.subarray(at + 8, at + 8 + len);
-      const zero = data.indexOf(0);
-      out[String.fromCharCode(...data.subarray(0, zero))] = Array.from(data.subarray(zero + 1), (b) => String.fromCharCode(b)).join("");
-    }
-    at += 12 + len;
-  }
-  return out;
+  return writeChunks([
+    { type: "IHDR", data: header },
+    // sd.cpp writes its std::string (UTF-8) into tEXt as is, whatever the PNG spec says about Latin-1.
+    ...Object.entries(text).map(([k, v]) => ({ type: "tEXt", data: new TextEncoder().encode(`${k}\0${v}`) })),
+    { type: "IDAT", data: deflateSync(raw) },
+    { type: "IEND", data: new Uint8Array() },
+  ]);
 }
 
 /** Small 32-bit PRNG so colours depend only on the seed. */
