@@ -1,15 +1,17 @@
 /**
  * Downloads one release asset into the downloads folder: streamed to
- * `<dest>.part` in large writes, resumed with HTTP Range (If-Range guards
- * against a changed file) after a cut or a restart, retried with backoff,
- * aborted and retried on a stall, cancelled by an AbortSignal. The size and
- * sha256 are checked before the file is renamed into place; a file that fails
- * is deleted, so nothing unverified is ever unpacked or run.
+ * `<dest>.part` (written and hashed on a worker thread), resumed with HTTP
+ * Range (If-Range guards against a changed file) after a cut or a restart,
+ * retried with backoff, aborted and retried on a stall, cancelled by an
+ * AbortSignal. The size and sha256 are checked before the file is renamed
+ * into place; a file that fails is deleted, so nothing unverified is ever
+ * unpacked or run.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { EventBus } from "../../launcher/events/bus";
 import { EngineError, engineError } from "../install/engine-error";
+import { createPartWriter, sha256File, type PartWriter, type WriteFailure } from "./part-writer";
 import { busEmitter, ProgressMeter, type DownloadProgress } from "./progress";
 
 export interface DownloadOptions {
@@ -44,7 +46,8 @@ export interface DownloadResult {
   attempts: number;
 }
 
-const WRITE_BUFFER = 4 * 1024 * 1024;
+/** Network chunks are gathered into blocks this big before they go to the writer. */
+const BLOCK = 4 * 1024 * 1024;
 const MAX_BACKOFF_MS = 30_000;
 const FATAL_STATUS = new Set([401, 403, 404, 410]);
 
@@ -57,15 +60,22 @@ interface PartMeta {
   size?: number;
 }
 
-export function normalizeSha256(digest: string | undefined): string | undefined {
-  return digest?.replace(/^sha256:/i, "").toLowerCase() || undefined;
+interface Job {
+  opts: DownloadOptions;
+  asset: string;
+  part: string;
+  metaFile: string;
+  meter: ProgressMeter;
+  writer: PartWriter;
+  /** Bytes of the part file the writer has hashed, from 0; -1 before the first try. */
+  hashed: number;
+  received: number;
+  total?: number;
+  meta: PartMeta;
 }
 
-/** sha256 of the first `length` bytes of a file (all of it by default). */
-export async function hashFile(path: string, hasher = new Bun.CryptoHasher("sha256"), length?: number): Promise<Bun.CryptoHasher> {
-  const file = length === undefined ? Bun.file(path) : Bun.file(path).slice(0, length);
-  for await (const chunk of file.stream()) hasher.update(chunk);
-  return hasher;
+export function normalizeSha256(digest: string | undefined): string | undefined {
+  return digest?.replace(/^sha256:/i, "").toLowerCase() || undefined;
 }
 
 export async function download(opts: DownloadOptions): Promise<DownloadResult> {
@@ -78,7 +88,7 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
 
   // Verified by an earlier run.
   if (expectedSha && existsSync(opts.dest) && (opts.size === undefined || statSync(opts.dest).size === opts.size)) {
-    if ((await hashFile(opts.dest)).digest("hex") === expectedSha) {
+    if ((await sha256File(opts.dest)) === expectedSha) {
       const size = statSync(opts.dest).size;
       meter.update(size, size, true, "done");
       return { path: opts.dest, size, sha256: expectedSha, receivedBytes: 0, attempts: 0 };
@@ -91,175 +101,186 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
     rmSync(part, { force: true });
     meta = { url: opts.url, size: opts.size };
   }
-  const state: TryState = { hasher: new Bun.CryptoHasher("sha256"), hashed: 0, received: 0, total: opts.size ?? meta.size, meta };
-  const retries = opts.retries ?? 5;
-  let attempts = 0;
+  const job: Job = { opts, asset, part, metaFile, meter, writer: createPartWriter(), hashed: -1, received: 0, total: opts.size ?? meta.size, meta };
   try {
-    for (;;) {
-      opts.signal?.throwIfAborted();
-      attempts++;
-      try {
-        await tryOnce(opts, asset, part, metaFile, state, meter);
-        break;
-      } catch (err) {
-        if (opts.signal?.aborted) throw opts.signal.reason ?? err;
-        if (!(err instanceof RetryableError)) throw err;
-        if (attempts > retries) throw engineError("DownloadFailed", `could not download ${asset} after ${attempts} tries: ${err.message}`, "check the internet connection and try again; the download resumes where it stopped");
-        await sleep(Math.min(MAX_BACKOFF_MS, (opts.backoffMs ?? 1000) * 2 ** (attempts - 1)), opts.signal);
-      }
-    }
+    const attempts = await fetchWithRetries(job);
     const size = statSync(part).size;
-    if (state.hashed !== size) await rehash(part, state, size);
-    const sha256 = state.hasher.digest("hex");
-    if ((state.total !== undefined && size !== state.total) || (expectedSha && sha256 !== expectedSha)) {
-      discard(part, metaFile);
-      const what = state.total !== undefined && size !== state.total ? `size ${size} instead of ${state.total} bytes` : "sha256 mismatch";
+    if (job.hashed !== size) {
+      // Complete from an earlier run: hash what is on disk.
+      await job.writer.open(part, size, true);
+      await job.writer.close();
+    }
+    const sha256 = await job.writer.digest();
+    if ((job.total !== undefined && size !== job.total) || (expectedSha && sha256 !== expectedSha)) {
+      discard(job);
+      const what = job.total !== undefined && size !== job.total ? `size ${size} instead of ${job.total} bytes` : "sha256 mismatch";
       throw engineError("VerifyFailed", `the download of ${asset} failed verification (${what}); it was deleted`, "try again; if it keeps failing, the release file or a proxy is damaging it");
     }
     renameSync(part, opts.dest);
     rmSync(metaFile, { force: true });
     meter.update(size, size, true, "done");
-    return { path: opts.dest, size, sha256, receivedBytes: state.received, attempts };
+    return { path: opts.dest, size, sha256, receivedBytes: job.received, attempts };
   } catch (err) {
-    meter.update(existsSync(part) ? statSync(part).size : 0, state.total, true, "failed");
+    meter.update(existsSync(part) ? statSync(part).size : 0, job.total, true, "failed");
     throw err;
+  } finally {
+    job.writer.terminate();
   }
 }
 
-interface TryState {
-  hasher: Bun.CryptoHasher;
-  /** Bytes of the part file the hasher has seen (it must always start at 0). */
-  hashed: number;
-  received: number;
-  total?: number;
-  meta: PartMeta;
+async function fetchWithRetries(job: Job): Promise<number> {
+  const { opts } = job;
+  const retries = opts.retries ?? 5;
+  for (let attempts = 1; ; attempts++) {
+    opts.signal?.throwIfAborted();
+    try {
+      await tryOnce(job);
+      return attempts;
+    } catch (err) {
+      if (opts.signal?.aborted) throw opts.signal.reason ?? err;
+      if (!(err instanceof RetryableError)) throw err;
+      if (attempts > retries)
+        throw engineError("DownloadFailed", `could not download ${job.asset} after ${attempts} tries: ${err.message}`, "check the internet connection and try again; the download resumes where it stopped");
+      await sleep(Math.min(MAX_BACKOFF_MS, (opts.backoffMs ?? 1000) * 2 ** (attempts - 1)), opts.signal);
+    }
+  }
 }
 
-async function tryOnce(opts: DownloadOptions, asset: string, part: string, metaFile: string, state: TryState, meter: ProgressMeter) {
+/** One request: from the end of the part file to the end, or until the connection fails. */
+async function tryOnce(job: Job) {
+  const { opts, part, asset } = job;
   let offset = existsSync(part) ? statSync(part).size : 0;
-  if (state.total !== undefined && offset > state.total) {
+  if (job.total !== undefined && offset > job.total) {
     rmSync(part, { force: true });
     offset = 0;
   }
-  if (state.total !== undefined && offset === state.total && offset > 0) return; // complete, from an earlier run
+  if (job.total !== undefined && offset === job.total && offset > 0) return; // complete, from an earlier run
   const headers: Record<string, string> = {};
   if (offset > 0) {
     headers.range = `bytes=${offset}-`;
-    if (state.meta.validator) headers["if-range"] = state.meta.validator;
+    if (job.meta.validator) headers["if-range"] = job.meta.validator;
   }
-  const stall = new AbortController();
   const stallMs = opts.stallMs ?? 30_000;
+  const stall = new AbortController();
   let timer = setTimeout(() => stall.abort(), stallMs);
   const kick = () => {
     clearTimeout(timer);
     timer = setTimeout(() => stall.abort(), stallMs);
   };
   const signal = opts.signal ? AbortSignal.any([opts.signal, stall.signal]) : stall.signal;
-  let fd: number | undefined;
+  let opened = false;
   try {
     const res = await (opts.fetch ?? fetch)(opts.url, { headers, signal, redirect: "follow" }).catch((err) => {
-      throw stall.signal.aborted ? new RetryableError(`no answer for ${stallMs / 1000} s`) : opts.signal?.aborted ? err : new RetryableError((err as Error).message);
+      if (opts.signal?.aborted) throw err;
+      throw new RetryableError(stall.signal.aborted ? `no answer for ${stallMs / 1000} s` : (err as Error).message);
     });
-    if (FATAL_STATUS.has(res.status)) {
-      await res.body?.cancel();
-      throw engineError("DownloadFailed", `${asset} is not available (HTTP ${res.status} from ${opts.url})`, "check engine.release_repo and engine.release_tag, or import a build with `easy-diffusion engine import`");
-    }
-    if (res.status === 416) {
-      await res.body?.cancel();
-      // The part already holds the server's whole file: the size check below judges it.
-      if (offset > 0 && Number(/bytes \*\/(\d+)/.exec(res.headers.get("content-range") ?? "")?.[1]) === offset) return;
-      rmSync(part, { force: true });
-      throw new RetryableError("the server refused to resume (HTTP 416); starting over");
-    }
-    if (res.status !== 200 && res.status !== 206) {
-      await res.body?.cancel();
-      throw new RetryableError(`HTTP ${res.status}`);
-    }
-    const range = res.status === 206 ? /bytes (\d+)-\d+\/(\d+|\*)/.exec(res.headers.get("content-range") ?? "") : null;
-    if (res.status === 206 && Number(range?.[1]) !== offset) {
-      // A range we did not ask for: throw the part away and start clean.
-      await res.body?.cancel();
-      rmSync(part, { force: true });
-      throw new RetryableError("the server sent the wrong range");
-    }
-    if (res.status === 200) offset = 0; // Range ignored, or the file changed (If-Range): start over.
-    const length = Number(res.headers.get("content-length") ?? NaN);
-    const total = range?.[2] && range[2] !== "*" ? Number(range[2]) : Number.isFinite(length) ? offset + length : undefined;
-    if (state.total === undefined) state.total = total;
-    else if (total !== undefined && total !== state.total) {
-      await res.body?.cancel();
-      discard(part, metaFile);
-      throw engineError("VerifyFailed", `${asset} is ${total} bytes on the server, but the release lists ${state.total}`, "the release may have changed: try again later");
-    }
-    const etag = res.headers.get("etag");
-    state.meta = { url: opts.url, size: state.total, validator: (etag && !etag.startsWith("W/") ? etag : undefined) ?? res.headers.get("last-modified") ?? undefined };
-    writeFileSync(metaFile, JSON.stringify(state.meta));
-    if (state.hashed !== offset) await rehash(part, state, offset);
+    offset = await checkResponse(job, res, offset);
+    if (offset < 0) return; // the part already holds the whole file
 
-    fd = openSync(part, offset === 0 ? "w" : "a");
-    const staging = new Uint8Array(WRITE_BUFFER);
-    let staged = 0;
+    await job.writer.open(part, offset, job.hashed !== offset);
+    opened = true;
+    job.hashed = offset;
     let written = offset;
-    const flush = () => {
-      if (staged === 0) return;
-      writeAll(fd!, staging.subarray(0, staged), part, metaFile, asset);
-      staged = 0;
+    let block = new Uint8Array(BLOCK);
+    let filled = 0;
+    const flush = async () => {
+      if (filled === 0) return;
+      const full = filled === block.length ? block : block.subarray(0, filled);
+      block = new Uint8Array(BLOCK);
+      job.hashed += filled;
+      filled = 0;
+      await job.writer.write(full);
     };
-    meter.restart(written);
+    job.meter.restart(written);
     const reader = res.body!.getReader();
     try {
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
         kick();
-        state.received += value.length;
-        state.hasher.update(value);
-        state.hashed += value.length;
+        job.received += value.length;
         written += value.length;
-        if (staged + value.length > WRITE_BUFFER) flush();
-        if (value.length >= WRITE_BUFFER) writeAll(fd, value, part, metaFile, asset);
-        else {
-          staging.set(value, staged);
-          staged += value.length;
+        for (let pos = 0; pos < value.length; ) {
+          const n = Math.min(value.length - pos, BLOCK - filled);
+          block.set(value.subarray(pos, pos + n), filled);
+          filled += n;
+          pos += n;
+          if (filled === BLOCK) await flush();
         }
-        meter.update(written, state.total);
+        job.meter.update(written, job.total);
       }
     } catch (err) {
-      if (err instanceof EngineError) throw err;
-      flush(); // keep what arrived, for the resume
+      if (isWriteFailure(err)) throw err;
+      await flush(); // keep what arrived, for the resume
       if (opts.signal?.aborted) throw err;
       throw new RetryableError(stall.signal.aborted ? `no data for ${stallMs / 1000} s` : (err as Error).message);
     }
-    flush();
-    meter.update(written, state.total, true);
-    if (state.total !== undefined && written < state.total) throw new RetryableError(`the connection closed at ${written} of ${state.total} bytes`);
+    await flush();
+    job.meter.update(written, job.total, true);
+    if (job.total !== undefined && written < job.total) throw new RetryableError(`the connection closed at ${written} of ${job.total} bytes`);
+  } catch (err) {
+    if (isWriteFailure(err)) throw writeError(job, err);
+    throw err;
   } finally {
     clearTimeout(timer);
-    if (fd !== undefined) closeSync(fd);
+    if (opened) await job.writer.close().catch(() => {});
   }
 }
 
-function writeAll(fd: number, data: Uint8Array, part: string, metaFile: string, asset: string) {
-  try {
-    let off = 0;
-    while (off < data.length) off += writeSync(fd, data, off, data.length - off);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOSPC") {
-      discard(part, metaFile);
-      throw engineError("DiskFull", `the disk is full: could not save ${asset}; the partial download was removed`, `free some space in ${dirname(part)} and try again`);
-    }
-    throw engineError("DownloadFailed", `could not write ${part}: ${(err as Error).message}`);
+/** Checks the status and range of an answer; returns where its body starts in the file, or -1 when nothing is left to fetch. */
+async function checkResponse(job: Job, res: Response, offset: number): Promise<number> {
+  const { asset, opts } = job;
+  const refuse = async () => void (await res.body?.cancel().catch(() => {}));
+  if (FATAL_STATUS.has(res.status)) {
+    await refuse();
+    throw engineError("DownloadFailed", `${asset} is not available (HTTP ${res.status} from ${opts.url})`, "check engine.release_repo and engine.release_tag, or import a build with `easy-diffusion engine import`");
   }
+  if (res.status === 416) {
+    await refuse();
+    // The part already holds the server's whole file: the size check judges it.
+    if (offset > 0 && Number(/bytes \*\/(\d+)/.exec(res.headers.get("content-range") ?? "")?.[1]) === offset) return -1;
+    rmSync(job.part, { force: true });
+    throw new RetryableError("the server refused to resume (HTTP 416); starting over");
+  }
+  if (res.status !== 200 && res.status !== 206) {
+    await refuse();
+    throw new RetryableError(`HTTP ${res.status}`);
+  }
+  const range = res.status === 206 ? /bytes (\d+)-\d+\/(\d+|\*)/.exec(res.headers.get("content-range") ?? "") : null;
+  if (res.status === 206 && Number(range?.[1]) !== offset) {
+    await refuse();
+    rmSync(job.part, { force: true });
+    throw new RetryableError("the server sent the wrong range; starting over");
+  }
+  if (res.status === 200) offset = 0; // Range ignored, or the file changed (If-Range): start over.
+  const length = Number(res.headers.get("content-length") ?? NaN);
+  const total = range?.[2] && range[2] !== "*" ? Number(range[2]) : Number.isFinite(length) ? offset + length : undefined;
+  if (job.total === undefined) job.total = total;
+  else if (total !== undefined && total !== job.total) {
+    await refuse();
+    discard(job);
+    throw engineError("VerifyFailed", `${asset} is ${total} bytes on the server, but the release lists ${job.total}`, "the release may have changed: try again later");
+  }
+  const etag = res.headers.get("etag");
+  job.meta = { url: opts.url, size: job.total, validator: (etag && !etag.startsWith("W/") ? etag : undefined) ?? res.headers.get("last-modified") ?? undefined };
+  writeFileSync(job.metaFile, JSON.stringify(job.meta));
+  return offset;
 }
 
-async function rehash(part: string, state: TryState, length: number) {
-  state.hasher = length > 0 ? await hashFile(part, new Bun.CryptoHasher("sha256"), length) : new Bun.CryptoHasher("sha256");
-  state.hashed = length;
+function isWriteFailure(err: unknown): err is WriteFailure {
+  return !!err && typeof err === "object" && !(err instanceof Error) && "message" in err;
 }
 
-function discard(part: string, metaFile: string) {
-  rmSync(part, { force: true });
-  rmSync(metaFile, { force: true });
+function writeError(job: Job, f: WriteFailure): EngineError {
+  discard(job);
+  if (f.code === "ENOSPC")
+    return engineError("DiskFull", `the disk is full: could not save ${job.asset}; the partial download was removed`, `free some space in ${dirname(job.part)} and try again`);
+  return engineError("DownloadFailed", `could not write ${job.part}: ${f.message}`);
+}
+
+function discard(job: Job) {
+  rmSync(job.part, { force: true });
+  rmSync(job.metaFile, { force: true });
 }
 
 function readMeta(file: string): PartMeta | undefined {

@@ -13,7 +13,8 @@ export interface DownloadProgress {
   rate: number;
   /** Seconds left; undefined while the rate or total is unknown. */
   eta?: number;
-  phase: "downloading" | "verifying" | "done" | "failed";
+  /** done: downloaded and verified; installing/installed: unpacking into engines/ (published by the build provider). */
+  phase: "downloading" | "done" | "installing" | "installed" | "failed";
 }
 
 declare module "../../launcher/events/bus" {

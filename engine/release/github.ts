@@ -44,6 +44,8 @@ export interface FetchReleaseOptions {
   fetch?: typeof fetch;
   signal?: AbortSignal;
   timeoutMs?: number;
+  /** Use a cached copy without asking the network (a pinned tag does not change). */
+  preferCache?: boolean;
 }
 
 export interface FetchedRelease extends Release {
@@ -54,6 +56,10 @@ export interface FetchedRelease extends Release {
 /** The release, from the network when it answers, else from the cache; throws DownloadFailed when neither has it. */
 export async function fetchRelease(src: ReleaseSource, opts: FetchReleaseOptions): Promise<FetchedRelease> {
   const url = releaseUrl(src);
+  if (opts.preferCache) {
+    const cached = readCache(opts.cacheFile);
+    if (cached && cached.tag === src.tag) return { ...cached, fromCache: true };
+  }
   let problem: string;
   try {
     const signal = AbortSignal.any([AbortSignal.timeout(opts.timeoutMs ?? 15_000), ...(opts.signal ? [opts.signal] : [])]);

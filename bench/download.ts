@@ -1,0 +1,87 @@
+/**
+ * `bun run bench:download`: a 200 MB asset served over loopback by a local
+ * server (a separate process, so curl and download() meet the same server and
+ * neither shares a thread with it). Our download (stream + sha256 + write)
+ * against `curl -o` in the same run (target: ≤ 1.2× curl's time), then the
+ * bytes re-fetched when the connection is cut at 50% (target: ≤ 1%).
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { download } from "../engine/download/download";
+import { serveAssets } from "../tests/engine/asset-server";
+
+if (process.argv[2] === "--serve") {
+  const server = serveAssets({ "asset.zip": process.argv[3]! });
+  console.log(server.port);
+  await new Promise(() => {});
+}
+
+const SIZE = Number(process.env.BENCH_DOWNLOAD_MB ?? 200) * 1024 * 1024;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const dir = mkdtempSync(join(tmpdir(), "ed-bench-dl-"));
+const source = join(dir, "asset.zip");
+
+const writer = Bun.file(source).writer();
+const block = new Uint8Array(1024 * 1024);
+const hasher = new Bun.CryptoHasher("sha256");
+for (let done = 0; done < SIZE; done += block.length) {
+  for (let i = 0; i < block.length; i += 65536) crypto.getRandomValues(block.subarray(i, i + 65536));
+  hasher.update(block);
+  writer.write(block);
+}
+await writer.end();
+const sha256 = hasher.digest("hex");
+
+const child = Bun.spawn([process.execPath, import.meta.path, "--serve", source], { stdout: "pipe", stderr: "inherit" });
+const { value } = await child.stdout.getReader().read();
+const url = `http://127.0.0.1:${Number(new TextDecoder().decode(value).trim())}/download/asset.zip`;
+
+async function timeCurl(): Promise<number> {
+  const out = join(dir, "curl.zip");
+  const t = performance.now();
+  const proc = Bun.spawn(["curl", "-sS", "--fail", "-o", out, url], { stdout: "inherit", stderr: "inherit" });
+  if ((await proc.exited) !== 0) throw new Error("curl failed");
+  const ms = performance.now() - t;
+  rmSync(out, { force: true });
+  return ms;
+}
+
+async function timeOurs(): Promise<number> {
+  const dest = join(dir, "ours.zip");
+  const t = performance.now();
+  await download({ url, dest, size: SIZE, sha256 });
+  const ms = performance.now() - t;
+  rmSync(dest, { force: true });
+  return ms;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const curl: number[] = [];
+const ours: number[] = [];
+await timeCurl(); // warm the page cache and the server
+await timeOurs();
+for (let i = 0; i < ROUNDS; i++) {
+  curl.push(await timeCurl());
+  ours.push(await timeOurs());
+}
+child.kill();
+const mb = SIZE / 1024 / 1024;
+const ratio = median(ours) / median(curl);
+console.log(`asset        : ${mb} MB over loopback, ${ROUNDS} alternating rounds, medians`);
+console.log(`curl -o      : ${median(curl).toFixed(0)} ms (${(mb / (median(curl) / 1000)).toFixed(0)} MB/s)  [${curl.map((x) => x.toFixed(0)).join(" ")}]`);
+console.log(`download()   : ${median(ours).toFixed(0)} ms (${(mb / (median(ours) / 1000)).toFixed(0)} MB/s), sha256 verified  [${ours.map((x) => x.toFixed(0)).join(" ")}]`);
+console.log(`ratio        : ${ratio.toFixed(2)}× curl's time (target ≤ 1.2) ${ratio <= 1.2 ? "OK" : "MISSED"}`);
+
+// Cut at 50%: an in-process server that drops the connection once, mid-way.
+const server = serveAssets({ "asset.zip": source });
+server.fault = { kind: "cut", at: SIZE / 2, times: 1 };
+const r = await download({ url: server.url("asset.zip"), dest: join(dir, "cut.zip"), size: SIZE, sha256, backoffMs: 10 });
+server.stop();
+const twice = r.receivedBytes - SIZE;
+const lost = server.sent - SIZE;
+const pct = (twice / SIZE) * 100;
+console.log(`cut at 50%   : ${r.attempts} tries, resumed with Range; verified`);
+console.log(`re-fetched   : ${twice} bytes received twice = ${pct.toFixed(3)}% (target ≤ 1%) ${pct <= 1 ? "OK" : "MISSED"}`);
+console.log(`in flight    : ${lost} bytes (${((lost / SIZE) * 100).toFixed(2)}%) the server had sent that never arrived before the cut (lost in socket buffers, sent again)`);
+rmSync(dir, { recursive: true, force: true });

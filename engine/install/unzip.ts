@@ -1,0 +1,103 @@
+/**
+ * Safe zip extraction with yauzl (streaming, validates sizes): keeps the
+ * Unix permission bits (exec bits of sd-server and its libraries), and refuses
+ * any entry that would land outside the target (zip-slip: `..`, absolute
+ * paths, drive letters, symlinks pointing out).
+ */
+import { chmodSync, createWriteStream, mkdirSync, symlinkSync } from "node:fs";
+import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { pipeline } from "node:stream/promises";
+import yauzl from "yauzl";
+import { engineError } from "./engine-error";
+
+const S_IFMT = 0o170000;
+const S_IFLNK = 0o120000;
+const S_IFDIR = 0o040000;
+/** Made-by host "Unix" in the high byte of versionMadeBy: only then do the external attributes hold a mode. */
+const HOST_UNIX = 3;
+
+export class UnsafeZipError extends Error {
+  override name = "UnsafeZipError";
+}
+
+function inside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel);
+}
+
+/** The path an entry name maps to under root, or an UnsafeZipError. */
+export function entryPath(root: string, name: string): string {
+  if (name.includes("\0") || name.includes("\\") || isAbsolute(name) || /^[a-zA-Z]:/.test(name) || name.split("/").includes(".."))
+    throw new UnsafeZipError(`unsafe path in zip: "${name}"`);
+  const path = resolve(root, name);
+  if (!inside(root, path)) throw new UnsafeZipError(`unsafe path in zip: "${name}"`);
+  return path;
+}
+
+export interface ExtractResult {
+  files: number;
+  bytes: number;
+}
+
+/** Extracts `zipPath` into `target` (created if missing). Throws UnsafeZipError before writing an escaping entry. */
+export async function extractZip(zipPath: string, target: string): Promise<ExtractResult> {
+  const root = resolve(target);
+  mkdirSync(root, { recursive: true });
+  let zip: yauzl.ZipFile;
+  try {
+    // decodeStrings off: yauzl would reject unsafe names with a terse message; ours names the entry.
+    zip = await yauzl.openPromise(zipPath, { lazyEntries: true, validateEntrySizes: true, decodeStrings: false });
+  } catch (err) {
+    throw engineError("VerifyFailed", `${zipPath} is not a readable zip file: ${(err as Error).message}`);
+  }
+  const result: ExtractResult = { files: 0, bytes: 0 };
+  try {
+    for await (const entry of entries(zip)) {
+      const name = entry.fileNameRaw.toString(entry.generalPurposeBitFlag & 0x800 ? "utf8" : "latin1");
+      const path = entryPath(root, name.replace(/\/+$/, ""));
+      const unix = entry.versionMadeBy >> 8 === HOST_UNIX;
+      const mode = unix ? (entry.externalFileAttributes >>> 16) & 0xffff : 0;
+      if (name.endsWith("/") || (mode & S_IFMT) === S_IFDIR) {
+        mkdirSync(path, { recursive: true });
+        continue;
+      }
+      mkdirSync(dirname(path), { recursive: true });
+      if ((mode & S_IFMT) === S_IFLNK) {
+        const link = (await readAll(await zip.openReadStreamPromise(entry))).toString("utf8");
+        if (isAbsolute(link) || !inside(root, resolve(dirname(path), link))) throw new UnsafeZipError(`unsafe symlink in zip: "${name}" → "${link}"`);
+        symlinkSync(link, path);
+        continue;
+      }
+      const perms = mode & 0o777 || 0o644;
+      await pipeline(await zip.openReadStreamPromise(entry), createWriteStream(path, { mode: perms }));
+      chmodSync(path, perms); // the umask may have dropped bits
+      result.files++;
+      result.bytes += entry.uncompressedSize;
+    }
+  } finally {
+    zip.close();
+  }
+  return result;
+}
+
+async function* entries(zip: yauzl.ZipFile): AsyncGenerator<yauzl.Entry> {
+  let next: { resolve: (e: yauzl.Entry | undefined) => void; reject: (e: Error) => void } | undefined;
+  zip.on("entry", (e: yauzl.Entry) => next?.resolve(e));
+  zip.on("end", () => next?.resolve(undefined));
+  zip.on("error", (err: Error) => next?.reject(err));
+  for (;;) {
+    const entry = await new Promise<yauzl.Entry | undefined>((resolve, reject) => {
+      next = { resolve, reject };
+      zip.readEntry();
+    });
+    if (!entry) return;
+    yield entry;
+  }
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const chunk of stream) parts.push(chunk as Buffer);
+  return Buffer.concat(parts);
+}
+
