@@ -96,10 +96,10 @@ export async function packageTarget(job: TargetJob): Promise<PackageResult[]> {
         await buildZip(join(stageDir, "windows-app"), file, app);
         return { ...base, status: "built", file, command: "yazl" };
       }
-      if (format === "nsis" && which("makensis")) {
-        return run(base, makensisArgv(app, join(stageDir, "windows-app"), inv.output), inv.output);
-      }
-      if (which("easyinstaller")) return run(base, inv.argv, inv.output);
+      const makensis = format === "nsis" ? which("makensis") : null;
+      if (makensis) return run(base, makensisArgv(app, join(stageDir, "windows-app"), inv.output), inv.output, makensis);
+      const easyinstaller = which("easyinstaller");
+      if (easyinstaller) return run(base, inv.argv, inv.output, easyinstaller);
       const alt = format === "nsis" ? " and makensis is not either" : "";
       return { ...base, status: "skipped", reason: `easyinstaller is not on PATH${alt}; the command is in ${join(stageDir, "easyinstaller.sh")}` };
     } catch (err) {
@@ -107,10 +107,11 @@ export async function packageTarget(job: TargetJob): Promise<PackageResult[]> {
     }
   }
 
-  function run(base: { target: Target; format: Format }, argv: string[], output: string): PackageResult {
+  /** Runs argv with argv[0] resolved to `tool` (the path `which` found). */
+  function run(base: { target: Target; format: Format }, argv: string[], output: string, tool: string): PackageResult {
     const command = shellLine(argv);
     log(`$ ${command}`);
-    const proc = Bun.spawnSync(argv, { stdout: "pipe", stderr: "pipe" });
+    const proc = Bun.spawnSync([tool, ...argv.slice(1)], { stdout: "pipe", stderr: "pipe" });
     if (proc.exitCode !== 0) {
       const detail = (proc.stderr.toString() || proc.stdout.toString()).trim().split("\n").slice(-5).join("\n");
       return { ...base, status: "failed", command, reason: `exit ${proc.exitCode}: ${detail}` };

@@ -36,7 +36,7 @@ function expand<T extends string>(values: string[], all: readonly T[], what: str
 }
 
 /** Pure: argv → what to package. Throws on bad input. */
-export function parsePackageArgs(argv: string[], host = hostTarget()): PackageOptions {
+export function parsePackageArgs(argv: string[], host: Target | undefined): PackageOptions {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -92,7 +92,7 @@ function summary(results: PackageResult[]): string {
 if (import.meta.main) {
   let options: PackageOptions;
   try {
-    options = parsePackageArgs(process.argv.slice(2));
+    options = parsePackageArgs(process.argv.slice(2), hostTarget());
   } catch (err) {
     console.error(`package: ${(err as Error).message}`);
     process.exit(2);
