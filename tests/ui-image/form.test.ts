@@ -5,7 +5,7 @@
  * state kept over a reload, and the phone layout. Screenshots go to
  * $TMPDIR/ed-ui-image-shots.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
@@ -15,6 +15,8 @@ import { modelRoutes } from "../../queue/routes/models";
 import { png } from "../queue/images";
 import { activeTab, dropFile, SHOTS, fieldValue, launchBrowser, openShell, seedModels, startImageApp, tempDataDir, until, waitText } from "./harness";
 
+
+setDefaultTimeout(30_000);
 
 let browser: Browser;
 let app: RunningApp;
@@ -38,13 +40,13 @@ beforeAll(async () => {
   page.on("pageerror", (e) => pageErrors.push(e.message));
   await openShell(page, app.url);
   await activeTab(page).locator("textarea#prompt").waitFor();
-});
+}, 60_000);
 
 afterAll(async () => {
   await browser?.close();
   await app?.stop();
   data.remove();
-});
+}, 30_000);
 
 describe("image form", () => {
   test("lists the models on disk and starts on the first one", async () => {
@@ -86,6 +88,17 @@ describe("image form", () => {
     expect(await fieldValue(page, "seed")).toBe("1234567890");
     expect(await tab.locator("select#model option:checked").textContent()).toBe("sd_xl_base_1.0 (not found)");
     expect(await tab.locator('ed-model-fields [data-lora="add_detail"] input').inputValue()).toBe("0.6");
+  });
+
+  test("pasting a picture restores its settings too (sd.cpp infotext with its SDCPP json)", async () => {
+    const bytes = png(16, 16, { parameters: readFileSync(join(import.meta.dir, "../fixtures/infotext/sdcpp.txt"), "utf8").trim() });
+    await activeTab(page).locator("textarea#prompt").evaluate((el, b64) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], "pasted.png", { type: "image/png" }));
+      el.dispatchEvent(new ClipboardEvent("paste", { clipboardData: dt, bubbles: true, composed: true, cancelable: true }));
+    }, Buffer.from(bytes).toString("base64"));
+    await waitText(activeTab(page).locator(".notice"), /Settings restored from the picture \(stable-diffusion\.cpp\)/);
+    expect(await formState()).toMatchObject({ prompt: "a photo of a cat", steps: 2, seed: 42, width: 64, height: 64, sampler: "euler_a", guidance: 3.5 });
   });
 
   test("a picture dropped on the init-image area becomes the init image instead", async () => {

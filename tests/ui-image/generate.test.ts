@@ -69,14 +69,14 @@ beforeAll(async () => {
   page.on("dialog", (d) => void d.accept());
   await openShell(page, app.url);
   await until(async () => (await fieldValue(page, "model").catch(() => "")) !== "", "a model selected");
-});
+}, 60_000);
 
 afterAll(async () => {
   await browser?.close();
   await app?.stop();
   data.remove();
   engineRoot.remove();
-});
+}, 30_000);
 
 describe("generating", () => {
   test("type a prompt, Ctrl+Enter: the queue shows step x / y, then the picture appears with its seed", async () => {

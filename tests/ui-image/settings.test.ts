@@ -1,7 +1,6 @@
 /** The Image workspace's pure parts: form → request, problems, restore, mask history, progress text. */
 import { describe, expect, test } from "bun:test";
 import { imageRequestSchema } from "../../queue/request";
-import { pickLists, SCHEMA_LISTS } from "../../ui/src/apps/image/engine-lists";
 import { removeNthLoraTag } from "../../ui/src/apps/image/ed-prompt-box";
 import {
   DEFAULT_SETTINGS,
@@ -130,9 +129,5 @@ describe("progress text", () => {
     expect(formatRate(0.25)).toBe("4.00 s/it");
     expect(formatEta(125)).toBe("2 min 5 s");
     expect(progressText({ phase: "loading", step: 0, steps: 20 })).toBe("loading the model…");
-  });
-
-  test("engine lists keep only names the request schema accepts", () => {
-    expect(pickLists({ samplers: ["euler", "made-up"], schedulers: [] })).toEqual({ samplers: ["euler"], schedulers: SCHEMA_LISTS.schedulers });
   });
 });

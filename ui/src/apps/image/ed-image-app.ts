@@ -8,6 +8,7 @@
  */
 import { css, html, LitElement, nothing, type PropertyValues } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
+import { SAMPLERS, SCHEDULERS } from "../../../../queue/request";
 import { api } from "../../api/http";
 import { edEvent } from "../../events";
 import { icons } from "../../icons";
@@ -25,7 +26,6 @@ import type { ModelLists } from "./ed-model-fields";
 import type { ResultActionEvent } from "./ed-results";
 import { imageFileOf, parseImageSettings, urlToDataUrl } from "./image-files";
 import { requestProblems, restoreSettings, settingsForSaving, settingsFromRequest, toRequest, type ImageSettings } from "./image-settings";
-import { engineLists, type EngineLists } from "./engine-lists";
 import type { SettingsChangeEvent } from "./settings-event";
 import { workspaceStyles } from "./workspace-styles";
 
@@ -43,7 +43,6 @@ export class EdImageApp extends LitElement implements TabAppElement {
   @state() private settings: ImageSettings = restoreSettings({});
   @state() private taskIds: string[] = [];
   @state() private models: ModelLists = {};
-  @state() private lists: EngineLists = { samplers: [], schedulers: [] };
   @state() private problems: Record<string, string> = {};
   @state() private notice = "";
   @state() private error = "";
@@ -80,10 +79,10 @@ export class EdImageApp extends LitElement implements TabAppElement {
     this.removeEventListener("paste", this.#onPaste);
   }
 
+  /** The model files on disk (the sampler and scheduler lists are the request schema's: the engine has no capabilities route). */
   async #loadLists() {
-    const [models, lists] = await Promise.all([api<{ kinds: ModelLists }>("/api/models").catch(() => ({ kinds: {} })), engineLists()]);
+    const models = await api<{ kinds: ModelLists }>("/api/models").catch(() => ({ kinds: {} }));
     this.models = models.kinds ?? {};
-    this.lists = lists;
     // A fresh tab starts on the first model there is.
     if (!this.settings.model) {
       const first = this.models["stable-diffusion"]?.[0] ?? this.models.diffusion_models?.[0];
@@ -221,7 +220,7 @@ export class EdImageApp extends LitElement implements TabAppElement {
       </details>
       <details data-group="advanced">
         <summary>Advanced</summary>
-        <ed-generation-fields advanced .settings=${s} .problems=${p} .samplers=${this.lists.samplers} .schedulers=${this.lists.schedulers}></ed-generation-fields>
+        <ed-generation-fields advanced .settings=${s} .problems=${p} .samplers=${SAMPLERS} .schedulers=${SCHEDULERS}></ed-generation-fields>
         <ed-output-fields .settings=${s} .problems=${p}></ed-output-fields>
       </details>
     `;

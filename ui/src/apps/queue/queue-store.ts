@@ -35,7 +35,8 @@ export interface Task {
   /** The request as stored (seed resolved). */
   request?: Record<string, unknown>;
   incognito?: boolean;
-  created?: number | string;
+  created?: number;
+  finished?: number;
 }
 
 const TASK_EVENTS = ["task.queued", "task.started", "task.progress", "task.image", "task.finished", "task.failed", "task.cancelled"];
@@ -96,13 +97,13 @@ export class QueueStore extends EventTarget {
     this.#changed();
   }
 
-  /** Tasks in queue order: running first, then queued, then finished (newest first). */
+  /** Tasks in queue order: running first, then queued (server order), then finished, newest first. */
   get ordered(): Task[] {
-    const all = [...this.tasks.values()];
     const rank = (t: Task) => (t.state === "running" ? 0 : t.state === "queued" ? 1 : 2);
-    return all
+    const when = (t: Task) => Number(t.finished ?? t.created ?? 0);
+    return [...this.tasks.values()]
       .map((t, i) => ({ t, i }))
-      .sort((a, b) => rank(a.t) - rank(b.t) || (rank(a.t) === 2 ? b.i - a.i : a.i - b.i))
+      .sort((a, b) => rank(a.t) - rank(b.t) || (rank(a.t) === 2 ? when(b.t) - when(a.t) : a.i - b.i))
       .map((x) => x.t);
   }
 
