@@ -11,6 +11,7 @@ import { existsSync } from "node:fs";
 import type { EventBus } from "../launcher/events/bus";
 import { buildServerArgs, modelFiles, type EngineFlags } from "./process/args";
 import { classifyLine } from "./process/errors";
+import { Listeners } from "./process/listeners";
 import { EngineStartError, Supervisor, type SupervisorEvent, type SupervisorOptions } from "./process/supervisor";
 import type {
   BuildProvider,
@@ -64,7 +65,7 @@ export class EngineManager implements Engine {
   readonly supervisor: Supervisor;
   #o: EngineManagerOptions;
   #status: EngineStatus = { state: "absent" };
-  #listeners = new Set<(event: EngineEvent) => void>();
+  #listeners = new Listeners<EngineEvent>();
   #builds?: InstalledBuild[];
   #preferred?: InstalledBuild;
   #models?: ModelSet;
@@ -91,8 +92,7 @@ export class EngineManager implements Engine {
   }
 
   on(listener: (event: EngineEvent) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#listeners.add(listener);
   }
 
   logs(lines?: number): string[] {
@@ -306,13 +306,7 @@ export class EngineManager implements Engine {
   }
 
   #emit(event: EngineEvent) {
-    for (const listener of this.#listeners) {
-      try {
-        listener(event);
-      } catch {
-        // A broken listener must not break the engine.
-      }
-    }
+    this.#listeners.emit(event);
   }
 
   #onSupervisor(e: SupervisorEvent) {

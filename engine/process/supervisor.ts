@@ -10,6 +10,7 @@ import type { Subprocess } from "bun";
 import type { EngineErrorInfo, EngineProgress, InstalledBuild } from "../types";
 import { classifyFailure, FALLBACK_CODES, PERMANENT_CODES, type ClassifyContext, type ExitInfo } from "./errors";
 import { guardCommand, startWatchdog } from "./guard";
+import { Listeners } from "./listeners";
 import { EngineLog } from "./log";
 import { freePort } from "./port";
 import { ProgressReader } from "./progress";
@@ -92,7 +93,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export class Supervisor {
   readonly log: EngineLog;
   #o: Required<Omit<SupervisorOptions, "logFile" | "env" | "classify" | "platform" | "setpriv">> & SupervisorOptions;
-  #listeners = new Set<(e: SupervisorEvent) => void>();
+  #listeners = new Listeners<SupervisorEvent>();
   #child?: Child;
   #epoch = 0;
   #session = 0;
@@ -120,8 +121,7 @@ export class Supervisor {
   }
 
   on(listener: (e: SupervisorEvent) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#listeners.add(listener);
   }
 
   /** The engine when it is up and answering. */
@@ -165,13 +165,7 @@ export class Supervisor {
   }
 
   #emit(event: SupervisorEvent) {
-    for (const listener of this.#listeners) {
-      try {
-        listener(event);
-      } catch {
-        // One bad listener must not break supervision.
-      }
-    }
+    this.#listeners.emit(event);
   }
 
   #note(line: string) {
