@@ -95,7 +95,7 @@ describe("queue end to end", () => {
 
   test("metadata parse of an uploaded image; model listing", async () => {
     const form = new FormData();
-    form.set("file", new Blob([png(8, 8, { parameters: "a cat\nSteps: 9, Sampler: Euler a, CFG scale: 5, Seed: 3, Size: 512x512" })]), "a.png");
+    form.set("file", new Blob([png(8, 8, { parameters: "a cat\nSteps: 9, Sampler: Euler a, CFG scale: 5, Seed: 3, Size: 512x512" }) as Uint8Array<ArrayBuffer>]), "a.png");
     const res = await q.api("/api/metadata/parse", { method: "POST", body: form });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ format: "png", source: "a1111", settings: { prompt: "a cat", steps: 9, sampler: "euler_a", seed: 3 } });
