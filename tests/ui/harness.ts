@@ -49,7 +49,7 @@ export function startUiApp(dataDir: string, port = randomPort()): Promise<Runnin
 /** Opens the app and waits until the shell restored its tabs. */
 export async function openShell(page: Page, url: string) {
   await page.goto(url);
-  await page.waitForSelector("body[data-ready='1']", { timeout: 15000 });
+  await page.waitForSelector("body[data-ready='1']", { state: "attached", timeout: 15000 });
 }
 
 /** Polls `check` until it returns true (no fixed sleeps). */

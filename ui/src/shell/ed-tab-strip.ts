@@ -142,8 +142,12 @@ export class EdTabStrip extends LitElement {
       [role="tablist"] {
         flex: 1;
       }
+      .spacer {
+        display: none;
+      }
       .tab {
         flex: 1 1 auto;
+        width: auto;
         max-width: 240px;
         height: 42px;
         font-size: 14px;
