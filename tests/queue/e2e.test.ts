@@ -156,7 +156,7 @@ describe("queue end to end", () => {
     await q.api("/api/queue", { method: "PATCH", json: { paused: false } });
     for (const id of ids) expect((await waitState(q, id, ["succeeded", "failed"])).state).toBe("succeeded");
     const started = q.events.filter((e) => e.type === "task.started").map((e) => (e.data as { id: string }).id);
-    expect(started).toEqual([ids[2], ids[0], ids[1]]);
+    expect(started).toEqual([ids[2]!, ids[0]!, ids[1]!]);
   });
 });
 
