@@ -73,15 +73,19 @@ console.log(`curl -o      : ${median(curl).toFixed(0)} ms (${(mb / (median(curl)
 console.log(`download()   : ${median(ours).toFixed(0)} ms (${(mb / (median(ours) / 1000)).toFixed(0)} MB/s), sha256 verified  [${ours.map((x) => x.toFixed(0)).join(" ")}]`);
 console.log(`ratio        : ${ratio.toFixed(2)}× curl's time (target ≤ 1.2) ${ratio <= 1.2 ? "OK" : "MISSED"}`);
 
-// Cut at 50%: an in-process server that drops the connection once, mid-way.
-const server = serveAssets({ "asset.zip": source });
-server.fault = { kind: "cut", at: SIZE / 2, times: 1 };
-const r = await download({ url: server.url("asset.zip"), dest: join(dir, "cut.zip"), size: SIZE, sha256, backoffMs: 10 });
-server.stop();
-const twice = r.receivedBytes - SIZE;
-const lost = server.sent - SIZE;
-const pct = (twice / SIZE) * 100;
-console.log(`cut at 50%   : ${r.attempts} tries, resumed with Range; verified`);
-console.log(`re-fetched   : ${twice} bytes received twice = ${pct.toFixed(3)}% (target ≤ 1%) ${pct <= 1 ? "OK" : "MISSED"}`);
-console.log(`in flight    : ${lost} bytes (${((lost / SIZE) * 100).toFixed(2)}%) the server had sent that never arrived before the cut (lost in socket buffers, sent again)`);
+// Cut at 50%: an in-process server ends the body once, mid-way; a clean end (FIN) and a reset (RST, which
+// also throws away what was in flight). Re-fetched = bytes the client received twice.
+for (const abrupt of [false, true]) {
+  const server = serveAssets({ "asset.zip": source });
+  server.fault = { kind: "cut", at: SIZE / 2, times: 1, abrupt };
+  const r = await download({ url: server.url("asset.zip"), dest: join(dir, "cut.zip"), size: SIZE, sha256, backoffMs: 10 });
+  server.stop();
+  rmSync(r.path);
+  const twice = r.receivedBytes - SIZE;
+  const pct = (twice / SIZE) * 100;
+  const lost = server.sent - SIZE;
+  console.log(
+    `cut at 50% (${abrupt ? "reset" : "clean"}): ${r.attempts} tries, resumed with Range, verified; re-fetched ${twice} bytes = ${pct.toFixed(3)}% (target ≤ 1%) ${pct <= 1 ? "OK" : "MISSED"}; server sent ${lost} bytes twice (${((lost / SIZE) * 100).toFixed(2)}%${abrupt ? ", lost in flight by the reset" : ""})`,
+  );
+}
 rmSync(dir, { recursive: true, force: true });

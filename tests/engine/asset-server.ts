@@ -4,7 +4,8 @@
  * corrupt a byte, 404, stall). 127.0.0.1 only.
  */
 export type Fault =
-  | { kind: "cut"; at: number; times?: number }
+  /** Ends the body early at `at`: cleanly (every byte sent arrives), or with a reset (`abrupt`: bytes in flight are lost). */
+  | { kind: "cut"; at: number; times?: number; abrupt?: boolean }
   | { kind: "ignore-range" }
   | { kind: "corrupt"; at: number }
   | { kind: "stall"; at: number; times?: number }
@@ -69,12 +70,13 @@ export function serveAssets(files: Record<string, Uint8Array | string>): AssetSe
       const data = typeof entry === "string" ? await Bun.file(entry).bytes() : entry;
       let pos = start;
       const cut = fault?.kind === "cut" && take(fault) ? fault.at : undefined;
+      const abrupt = fault?.kind === "cut" && fault.abrupt;
       const stall = fault?.kind === "stall" && take(fault) ? fault.at : undefined;
       const body = new ReadableStream({
         async pull(c) {
           if (pos >= data.length) return c.close();
           let end = Math.min(data.length, pos + CHUNK);
-          if (cut !== undefined && pos >= cut) return c.error(new Error("test cut"));
+          if (cut !== undefined && pos >= cut) return abrupt ? c.error(new Error("test cut")) : c.close();
           if (stall !== undefined && pos >= stall) return new Promise(() => {}); // hang: headers sent, no more bytes
           if (cut !== undefined && end > cut) end = cut;
           if (stall !== undefined && end > stall) end = stall;
