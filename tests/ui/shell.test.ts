@@ -237,4 +237,23 @@ describe("shell", () => {
       await phone.close();
     }
   });
+
+  test("a saved tab of a plugin that loads late waits for it and is not dropped", async () => {
+    const saved = savedState();
+    const later = { id: "tlater1", app: "test.later", title: "Later", state: { n: 1 } };
+    const put = await fetch(`${app.url}api/ui-state`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ tabs: [...saved.tabs, later], active: saved.active }) });
+    expect(put.status).toBe(200);
+    await openShell(page, app.url);
+    expect(await tabTitles()).toEqual(["Image 1", "Image 2", "Settings"]);
+    // A change saves the tabs again: the unknown one stays in the file.
+    await page.click("ed-tab-strip button.new");
+    await until(() => savedState().tabs.length === 5, "tabs saved with the new one");
+    expect(savedState().tabs.map((t) => t.app)).toContain("test.later");
+
+    await page.evaluate(() => {
+      customElements.define("test-later-app", class extends HTMLElement {});
+      window.easyDiffusion.registerTabApp({ id: "test.later", title: "Later", icon: "puzzle", singleton: false, tag: "test-later-app" });
+    });
+    await until(async () => (await tabTitles()).includes("Later"), "the late tab to appear");
+  });
 });
