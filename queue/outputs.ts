@@ -3,6 +3,7 @@
  * atomically (temporary file + rename, so a crash never leaves half an image
  * under a real name) to outputs/<folder template>/<file template>.<ext>.
  *
+ * A JPEG request gets PNG from the engine, converted here (convert.ts).
  * Metadata by format:
  * - PNG: `parameters` text chunk in the A1111 layout + `easy-diffusion` chunk
  *   holding our request as JSON (the engine's own `parameters` is replaced).
@@ -16,6 +17,7 @@
 import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { VERSION } from "../launcher/version";
+import { pngToJpeg } from "./convert";
 import { sniffImage, type ImageKind } from "./image-data";
 import { writeJpegMetadata, jpegSize } from "./metadata/exif";
 import { formatInfotext } from "./metadata/infotext";
@@ -65,20 +67,23 @@ function webpSize(b: Uint8Array): { width: number; height: number } | null {
 }
 
 /** Puts our metadata into an engine image (whatever format the engine actually returned). */
-export function embedMetadata(engineBytes: Uint8Array, request: ResolvedRequest, extras: ImageExtras = {}): EmbeddedImage {
-  const format = sniffImage(engineBytes);
-  if (!format) throw new InvalidOutputError("the engine returned data that is not a PNG, JPEG or WebP image");
+export function embedMetadata(engineOutput: Uint8Array, request: ResolvedRequest, extras: ImageExtras = {}): EmbeddedImage {
+  const engineFormat = sniffImage(engineOutput);
+  if (!engineFormat) throw new InvalidOutputError("the engine returned data that is not a PNG, JPEG or WebP image");
   const infotext = formatInfotext(request, { ...extras, version: VERSION_TEXT });
   const json = JSON.stringify(metadataRequest(request));
   try {
-    if (format === "png") return { bytes: replacePngText(engineBytes, { parameters: infotext, [JSON_KEYWORD]: json }), format, ...pngSize(engineBytes) };
+    const toJpeg = engineFormat === "png" && request.output_format === "jpeg";
+    const bytes = toJpeg ? pngToJpeg(engineOutput, request.output_quality ?? 90) : engineOutput;
+    const format = toJpeg ? "jpeg" : engineFormat;
+    if (format === "png") return { bytes: replacePngText(bytes, { parameters: infotext, [JSON_KEYWORD]: json }), format, ...pngSize(bytes) };
     if (format === "jpeg") {
-      const size = jpegSize(engineBytes) ?? { width: request.width, height: request.height };
-      return { bytes: writeJpegMetadata(engineBytes, infotext, json), format, ...size };
+      const size = jpegSize(bytes) ?? { width: request.width, height: request.height };
+      return { bytes: writeJpegMetadata(bytes, infotext, json), format, ...size };
     }
-    return { bytes: engineBytes, format, ...(webpSize(engineBytes) ?? { width: request.width, height: request.height }), sidecar: infotext };
+    return { bytes, format, ...(webpSize(bytes) ?? { width: request.width, height: request.height }), sidecar: infotext };
   } catch (err) {
-    throw new InvalidOutputError(`the engine returned a damaged ${format} image: ${(err as Error).message}`);
+    throw new InvalidOutputError(`the engine returned a damaged ${engineFormat} image: ${(err as Error).message}`);
   }
 }
 

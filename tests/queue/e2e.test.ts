@@ -124,6 +124,18 @@ describe("queue end to end", () => {
     await q.api(`/api/tasks/${again.id}/cancel`, { method: "POST" });
   });
 
+  test("JPEG output from the PNG-only stand-in, metadata in EXIF", async () => {
+    const { id } = (await (await q.api("/api/tasks", { method: "POST", json: { ...request, output_format: "jpeg", output_quality: 85 } })).json()) as { id: string };
+    const done = await waitState(q, id, ["succeeded", "failed"]);
+    expect(done.error).toBeUndefined();
+    const img = await q.api(done.images[0]!.url);
+    expect(img.headers.get("content-type")).toBe("image/jpeg");
+    const meta = readImageMetadata(new Uint8Array(await img.arrayBuffer()));
+    expect(meta).toMatchObject({ format: "jpeg", source: "easy-diffusion", settings: { seed: 1234, output_format: "jpeg", output_quality: 85 } });
+    expect(meta.parameters).toContain("Steps: 4, Sampler: Euler a");
+    expect(filesUnder(join(data.dir, "outputs")).filter((f) => f.endsWith(".jpg"))).toHaveLength(1);
+  });
+
   test("incognito: nothing on disk or in history, image served from memory", async () => {
     const before = filesUnder(join(data.dir, "outputs")).length;
     const res = await q.api("/api/tasks", { method: "POST", json: { ...request, incognito: true } });

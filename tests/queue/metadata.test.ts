@@ -169,3 +169,20 @@ describe("reading other tools' metadata", () => {
     expect(parseInfotext(readPngText(out).parameters!).prompt).toContain("ü".repeat(9000));
   });
 });
+
+describe("JPEG from a PNG-only engine", () => {
+  test("a PNG answer becomes a JPEG with our metadata when JPEG was asked for", () => {
+    const out = embedMetadata(png(64, 32), { ...request, output_format: "jpeg", output_quality: 80 }, extras);
+    expect(out).toMatchObject({ format: "jpeg", width: 64, height: 32 });
+    expect([...out.bytes.subarray(0, 3)]).toEqual([0xff, 0xd8, 0xff]);
+    const meta = readImageMetadata(out.bytes);
+    expect(meta).toMatchObject({ format: "jpeg", source: "easy-diffusion" });
+    expect(meta.settings.seed).toBe(request.seed);
+    expect(meta.parameters).toContain("Seed: 123456789");
+  });
+
+  test("a damaged engine image is reported, not written", () => {
+    const broken = png(8, 8).slice(0, 40);
+    expect(() => embedMetadata(broken, { ...request, output_format: "jpeg" })).toThrow("damaged png image");
+  });
+});
