@@ -19,14 +19,14 @@ import { probeFixtures } from "../fixtures/probes/fixtures";
 
 const REPO = "leejet/stable-diffusion.cpp";
 const root = mkdtempSync(join(tmpdir(), "ed-provider-"));
-const files = new Map<string, Uint8Array>();
+const files = new Map<string, Uint8Array<ArrayBuffer>>();
 /** tag → asset names in that release */
 const releases = new Map<string, string[]>();
 let requests: string[] = [];
 let corrupt = false;
 let server: ReturnType<typeof Bun.serve>;
 
-async function zipOf(body: string): Promise<Uint8Array> {
+async function zipOf(body: string): Promise<Uint8Array<ArrayBuffer>> {
   const zip = new ZipFile();
   zip.addBuffer(Buffer.from(`#!/bin/sh\n${body}\n`), "bin/sd-server", { mode: 0o100755 });
   zip.end();
