@@ -7,6 +7,7 @@
  * cannot run here at all. Stop = SIGTERM, then SIGKILL after a grace period.
  */
 import type { Subprocess } from "bun";
+import { systemProbeIO } from "../detect/probe-io";
 import type { EngineErrorInfo, EngineProgress, InstalledBuild } from "../types";
 import { classifyFailure, FALLBACK_CODES, PERMANENT_CODES, type ClassifyContext, type ExitInfo } from "./errors";
 import { guardCommand, startWatchdog } from "./guard";
@@ -116,6 +117,8 @@ export class Supervisor {
       stableMs: 60_000,
       stopGraceMs: 5_000,
       ...options,
+      // The system's glibc, for "needs glibc 2.39, your system has 2.36".
+      classify: { glibc: process.platform === "linux" ? systemProbeIO().glibcRuntime() : undefined, ...options.classify },
     };
     this.log = new EngineLog(this.#o.ringLines, options.logFile);
   }
