@@ -14,10 +14,11 @@ import "./events";
 import { IncognitoMemory } from "./incognito";
 import { ModelHashes } from "./model-hash";
 import { resolveModels } from "./models";
-import { embedMetadata, writeOutput, type OutputTemplates } from "./outputs";
+import type { OutputTemplates } from "./outputs";
 import { pickNext } from "./pick";
 import type { ResolvedRequest } from "./request";
 import { runTask, type ActiveRun, type RunOutcome } from "./runner";
+import { saveImage } from "./save";
 import { INTERRUPTED, TaskStore } from "./store";
 import { isFinal, newId, type ImageRecord, type Task, type TaskError } from "./task";
 import { modelSetKey, toModelSet } from "./translate";
@@ -33,7 +34,7 @@ export interface QueueOptions {
   pollMaxMs?: number;
 }
 
-export class TaskError409 extends Error {
+export class TaskConflictError extends Error {
   override name = "TaskConflictError";
 }
 
@@ -190,14 +191,14 @@ export class TaskQueue {
     }
     const task = this.get(id);
     if (!task) throw new Error(`no task ${id}`);
-    throw new TaskError409(`task ${id} already ${task.state}`);
+    throw new TaskConflictError(`task ${id} already ${task.state}`);
   }
 
   /** A new task with the same request (and seed). */
   retry(id: string): Task {
     const task = this.get(id);
     if (!task) throw new Error(`no task ${id}`);
-    if (!isFinal(task.state)) throw new TaskError409(`task ${id} is still ${task.state}`);
+    if (!isFinal(task.state)) throw new TaskConflictError(`task ${id} is still ${task.state}`);
     return this.submit(task.request, { incognito: task.incognito, retryOf: task.id });
   }
 
@@ -267,7 +268,10 @@ export class TaskQueue {
         pollMaxMs: this.opts.pollMaxMs,
         onModelSet: (key) => (this.#currentKey = key),
         onProgress: (r) => this.opts.bus.publish("task.progress", { id: task.id, ...r.progress }),
-        onImage: (r, index, bytes, models) => this.#saveImage(r.task, index, bytes, models.model.path, models.loras),
+        onImage: async (r, index, bytes, models) => {
+          const record = await saveImage({ store: this.store, incognito: this.incognito, hashes: this.hashes, outputs: this.opts.paths.outputs, templates: this.opts.templates() }, r.task, index, bytes, models);
+          this.opts.bus.publish("task.image", { id: task.id, index, image: imageRef(record) });
+        },
       });
     } catch (err) {
       const error: TaskError = { code: "internal", message: (err as Error)?.message ?? String(err) };
@@ -281,30 +285,5 @@ export class TaskQueue {
     }
     this.#finish(task, outcome, run.engineRestarted);
     markDone();
-  }
-
-  async #saveImage(task: Task, index: number, engineBytes: Uint8Array, modelPath: string, loras: { name: string; path: string }[]): Promise<void> {
-    const request = { ...task.request, seed: task.request.seed + index };
-    const record: ImageRecord = { id: newId("i"), taskId: task.id, seed: request.seed, width: 0, height: 0, format: "png", created: Date.now() };
-    let extras = {};
-    if (!task.incognito) {
-      const hashes = await Promise.all([this.hashes.short(modelPath), ...loras.map((l) => this.hashes.short(l.path))]);
-      const loraHashes = Object.fromEntries(loras.map((l, i) => [l.name, hashes[i + 1]]).filter(([, h]) => h));
-      extras = { modelHash: hashes[0] ?? undefined, loraHashes };
-    }
-    const image = embedMetadata(engineBytes, request, extras);
-    Object.assign(record, { width: image.width, height: image.height, format: image.format });
-    if (task.incognito) this.incognito.putImage(record, image.bytes);
-    else {
-      const path = writeOutput(this.opts.paths.outputs, this.opts.templates(), image, {
-        date: new Date(record.created),
-        id: task.id,
-        prompt: request.prompt,
-        seed: request.seed,
-        index,
-      });
-      this.store.insertImage({ ...record, path });
-    }
-    this.opts.bus.publish("task.image", { id: task.id, index, image: imageRef(record) });
   }
 }

@@ -7,13 +7,13 @@ import { Hono } from "hono";
 import type { AppContext } from "../../launcher/server/context";
 import { ApiError, badRequest, notFound, validationError } from "../../launcher/server/errors";
 import { ModelNotFoundError } from "../models";
-import { TaskError409, type TaskQueue } from "../queue";
+import { TaskConflictError, type TaskQueue } from "../queue";
 import { imageRequestSchema, resolveRequest } from "../request";
 import { taskView } from "../view";
 
 function queueError(err: unknown): never {
   if (err instanceof ModelNotFoundError) throw new ApiError(400, "model_not_found", err.message);
-  if (err instanceof TaskError409) throw new ApiError(409, "conflict", err.message);
+  if (err instanceof TaskConflictError) throw new ApiError(409, "conflict", err.message);
   if (err instanceof Error && err.message.startsWith("no task ")) throw notFound(`task ${err.message.slice(8)}`);
   throw err;
 }

@@ -1,0 +1,40 @@
+/**
+ * One finished image of a task: this image's seed, model and LoRA hashes,
+ * our metadata, then either a file under outputs/ plus an images row, or
+ * (incognito) bytes held in memory only.
+ */
+import type { IncognitoMemory } from "./incognito";
+import type { ModelHashes } from "./model-hash";
+import type { ResolvedModels } from "./models";
+import { embedMetadata, writeOutput, type ImageExtras, type OutputTemplates } from "./outputs";
+import type { TaskStore } from "./store";
+import { newId, type ImageRecord, type Task } from "./task";
+
+export interface SaveDeps {
+  store: TaskStore;
+  incognito: IncognitoMemory;
+  hashes: ModelHashes;
+  outputs: string;
+  templates: OutputTemplates;
+}
+
+export async function saveImage(deps: SaveDeps, task: Task, index: number, engineBytes: Uint8Array, models: ResolvedModels): Promise<ImageRecord> {
+  // A batch of N uses seeds seed … seed+N-1 (engine contract).
+  const request = { ...task.request, seed: task.request.seed + index };
+  const created = Date.now();
+  let extras: ImageExtras = {};
+  if (!task.incognito) {
+    const [model, ...loras] = await Promise.all([deps.hashes.short(models.model.path), ...models.loras.map((l) => deps.hashes.short(l.path))]);
+    const loraHashes = Object.fromEntries(models.loras.map((l, i) => [l.name, loras[i]]).filter((e): e is [string, string] => !!e[1]));
+    extras = { modelHash: model ?? undefined, loraHashes };
+  }
+  const image = embedMetadata(engineBytes, request, extras);
+  const record: ImageRecord = { id: newId("i"), taskId: task.id, seed: request.seed, width: image.width, height: image.height, format: image.format, created };
+  if (task.incognito) {
+    deps.incognito.putImage(record, image.bytes);
+    return record;
+  }
+  const path = writeOutput(deps.outputs, deps.templates, image, { date: new Date(created), id: task.id, prompt: request.prompt, seed: request.seed, index });
+  deps.store.insertImage({ ...record, path });
+  return { ...record, path };
+}
