@@ -181,12 +181,12 @@ async function tryOnce(job: Job) {
     opened = true;
     job.hashed = offset;
     let written = offset;
-    let block = new Uint8Array(BLOCK);
+    let block = job.writer.buffer(BLOCK);
     let filled = 0;
     const flush = async () => {
       if (filled === 0) return;
       const full = filled === block.length ? block : block.subarray(0, filled);
-      block = new Uint8Array(BLOCK);
+      block = job.writer.buffer(BLOCK);
       job.hashed += filled;
       filled = 0;
       await job.writer.write(full);

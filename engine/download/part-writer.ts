@@ -16,6 +16,8 @@ export interface PartWriter {
   open(path: string, offset: number, rehash: boolean): Promise<void>;
   /** Queues a block; waits only when too many are queued. Rejects with a WriteFailure after a failed write. */
   write(block: Uint8Array): Promise<void>;
+  /** A buffer of `size` bytes to fill, reused from written blocks when one is back. */
+  buffer(size: number): Uint8Array;
   /** Resolves when every block is on disk and the file is closed. */
   close(): Promise<void>;
   /** Hex sha256 of all the bytes hashed so far. */
@@ -56,11 +58,14 @@ self.onmessage = (e) => {
       }
       fd = openSync(m.path, m.offset === 0 ? "w" : "a");
     } else if (m.op === "write") {
+      const b = m.block;
       if (!failed) {
-        const b = m.block;
         for (let off = 0; off < b.length; ) off += writeSync(fd, b, off, b.length - off);
         hasher.update(b);
       }
+      // The buffer goes back for reuse: fresh 4 MiB buffers cost a page fault per 4 KiB.
+      postMessage({ op: "write", buffer: b.buffer }, [b.buffer]);
+      return;
     } else if (m.op === "close") {
       if (fd >= 0) closeSync(fd);
       fd = -1;
@@ -83,6 +88,7 @@ export function createPartWriter(): PartWriter {
   (worker as Worker & { unref?: () => void }).unref?.(); // never keeps the app alive
   let failure: WriteFailure | undefined;
   let inFlight = 0;
+  const pool: ArrayBuffer[] = [];
   let drained: (() => void) | undefined;
   /** Replies to open/close/digest, in order. */
   const waiting: { op: string; resolve: (v: unknown) => void; reject: (e: unknown) => void }[] = [];
@@ -91,9 +97,10 @@ export function createPartWriter(): PartWriter {
     drained?.();
   };
   worker.addEventListener("message", (e: MessageEvent) => {
-    const m = e.data as { op: string; hex?: string; code?: string; message?: string };
+    const m = e.data as { op: string; hex?: string; code?: string; message?: string; buffer?: ArrayBuffer };
     if (m.op === "error") return fail({ code: m.code, message: m.message ?? "write failed" });
     if (m.op === "write") {
+      if (m.buffer && pool.length < MAX_IN_FLIGHT) pool.push(m.buffer);
       inFlight--;
       if (inFlight < MAX_IN_FLIGHT) drained?.();
       return;
@@ -133,6 +140,10 @@ export function createPartWriter(): PartWriter {
     async close() {
       await call({ op: "close" });
       if (failure) throw failure;
+    },
+    buffer(size) {
+      const i = pool.findIndex((b) => b.byteLength === size);
+      return i >= 0 ? new Uint8Array(pool.splice(i, 1)[0]!) : new Uint8Array(size);
     },
     digest: () => call<string>({ op: "digest" }),
     terminate: () => worker.terminate(),
