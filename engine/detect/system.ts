@@ -32,7 +32,8 @@ export async function probeVulkanLoader(io: ProbeIO): Promise<boolean | undefine
   if (!paths) return undefined;
   for (const p of paths) if (await io.exists(p)) return true;
   if (io.platform === "linux") {
-    const cache = await io.run(["ldconfig", "-p"]);
+    // ldconfig lives in /sbin, which a normal user's PATH may lack.
+    const cache = (await io.run(["ldconfig", "-p"])) ?? (await io.run(["/sbin/ldconfig", "-p"]));
     if (cache?.stdout.includes("libvulkan.so.1")) return true;
   }
   return false;

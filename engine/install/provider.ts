@@ -66,7 +66,10 @@ export function createBuildProvider(o: BuildProviderOptions): EngineBuildProvide
   }
 
   async function plan(signal?: AbortSignal): Promise<EnginePlan> {
-    hardware ??= detect();
+    hardware ??= detect().catch((err) => {
+      hardware = undefined; // try again next time
+      throw err;
+    });
     const [hw, release] = await Promise.all([hardware, readRelease(signal)]);
     return { hardware: hw, release: { tag: release.tag, fromCache: release.fromCache }, choice: choose(hw, release.assets, engineConfig().backend) };
   }
@@ -97,15 +100,19 @@ export function createBuildProvider(o: BuildProviderOptions): EngineBuildProvide
   /** Installed builds in the order to try them. */
   function order(installs: Install[], p?: EnginePlan): InstalledBuild[] {
     const backend = engineConfig().backend;
-    const imported = installs.filter((i) => i.record.source === "import" && (backend === "auto" || i.backend === backend));
-    if (!p) return [...imported, ...installs.filter((i) => i.record.source === "release")];
+    const fits = (i: Install) => backend === "auto" || i.backend === backend;
+    const allImported = installs.filter((i) => i.record.source === "import");
+    // Imported builds are the user's own choice: first, unless engine.backend names another backend.
+    const imported = allImported.filter(fits);
+    const otherImported = allImported.filter((i) => !fits(i));
+    if (!p) return [...imported, ...installs.filter((i) => i.record.source === "release"), ...otherImported];
     const ranked: Install[] = [];
     for (const c of p.choice.candidates) {
       const same = installs.filter((i) => i.record.source === "release" && i.variant === c.variant);
       // The configured tag first, then older good installs of the variant kept as a fallback.
       ranked.push(...same.filter((i) => i.tag === p.release.tag), ...same.filter((i) => i.tag !== p.release.tag && i.record.good));
     }
-    return [...imported, ...ranked];
+    return [...imported, ...ranked, ...otherImported];
   }
 
   const strip = (i: InstalledBuild): InstalledBuild => ({ tag: i.tag, variant: i.variant, backend: i.backend, dir: i.dir, serverPath: i.serverPath });

@@ -123,7 +123,7 @@ describe("createBuildProvider", () => {
   });
 
   test("Debian 12 (glibc 2.36): GlibcTooOld with the import hint; an imported build is used instead", async () => {
-    const { provider, paths } = setup({ machine: "debian12-cpu" });
+    const { provider, paths, config } = setup({ machine: "debian12-cpu" });
     const err = await provider.builds().catch((e) => e);
     expect(err.info).toMatchObject({ code: "GlibcTooOld", message: "this engine needs glibc 2.39, your system has 2.36" });
     expect(err.info.hint).toContain("easy-diffusion engine import");
@@ -132,6 +132,9 @@ describe("createBuildProvider", () => {
     writeFileSync(join(dir, "sd-server"), "#!/bin/sh\nexit 0\n");
     chmodSync(join(dir, "sd-server"), 0o755);
     const imported = await importBuild(dir, paths);
+    expect((await provider.builds()).map((b) => b.dir)).toEqual([imported.dir]);
+    // engine.backend naming another backend still keeps the imported build, as the last resort.
+    config.engine.backend = "vulkan";
     expect((await provider.builds()).map((b) => b.dir)).toEqual([imported.dir]);
   });
 
