@@ -12,7 +12,7 @@ import { silentLogger } from "../../launcher/log";
 import { startApp, type RunningApp } from "../../launcher/start";
 import type { AppContext } from "../../launcher/server/context";
 import { queueService } from "../../queue/service";
-import { FAST } from "../standin/fixtures";
+import { FAST, waitFor } from "../standin/fixtures";
 import type { StandinConfig } from "../standin/config";
 import { standinBuild } from "../standin/pack";
 import { EngineManager } from "../../engine/manager";
@@ -87,15 +87,8 @@ export async function startQueueApp(dataDir: string, build: InstalledBuild, engi
   };
 }
 
-export async function until<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(20);
-  }
-}
+/** Polls until the probe gives a value (no fixed sleeps). */
+export const until = waitFor;
 
 export async function taskState(q: QueueApp, id: string) {
   return (await (await q.api(`/api/tasks/${id}`)).json()) as {
