@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { EventBus } from "../../launcher/events/bus";
 import { download, type DownloadOptions } from "../../engine/download/download";
 import type { DownloadProgress } from "../../engine/download/progress";
+import { formatProgress, showDownloadProgress } from "../../engine/download/terminal-progress";
 import { serveAssets } from "./asset-server";
 
 const SIZE = 8 * 1024 * 1024;
@@ -188,4 +189,30 @@ test("disk full: DiskFull error and the partial file removed", async () => {
   expect(err.info.message).toContain("the disk is full");
   expect(existsSync(join(d, "engine.zip.part"))).toBe(false);
   expect(existsSync(join(d, "engine.zip.part.json"))).toBe(false);
+});
+
+describe("terminal progress", () => {
+  test("a bar with percent, sizes, rate and ETA", () => {
+    expect(formatProgress({ asset: "a.zip", bytes: 50 * 1024 * 1024, total: 200 * 1024 * 1024, rate: 25 * 1024 * 1024, eta: 6, phase: "downloading" })).toBe(
+      `Engine a.zip [${"#".repeat(8)}${" ".repeat(22)}]  25% 50.0 MB/200.0 MB 25.0 MB/s ETA 6s`,
+    );
+    expect(formatProgress({ asset: "a.zip", bytes: 1, rate: 0, phase: "installing" })).toBe("Installing a.zip…");
+  });
+  test("redrawn in place on a TTY, a line per 10% otherwise", () => {
+    for (const isTTY of [true, false]) {
+      const bus = new EventBus();
+      let text = "";
+      const off = showDownloadProgress(bus, { isTTY, write: (t: string) => (text += t) });
+      for (let b = 0; b <= 100; b += 5) bus.publish("engine.download", { asset: "a.zip", bytes: b, total: 100, rate: 1, phase: "downloading" });
+      bus.publish("engine.download", { asset: "a.zip", bytes: 100, total: 100, rate: 0, phase: "installed" });
+      off();
+      if (isTTY) {
+        expect(text.split("\r\x1b[K")).toHaveLength(23);
+        expect(text.endsWith("Installed a.zip.\n")).toBe(true);
+      } else {
+        expect(text.trim().split("\n")).toHaveLength(12);
+        expect(text).not.toContain("\r");
+      }
+    }
+  });
 });

@@ -1,0 +1,47 @@
+/**
+ * The engine download as a progress bar on a terminal (`--server`): redrawn
+ * in place on a TTY, a line every 10% otherwise (logs, CI).
+ */
+import type { EventBus } from "../../launcher/events/bus";
+import type { DownloadProgress } from "./progress";
+
+const WIDTH = 30;
+
+function mib(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** One line for the engine download, e.g. `sd…vulkan.zip [#####     ] 45% 90.1/200.0 MB 52.3 MB/s ETA 2s`. */
+export function formatProgress(p: DownloadProgress): string {
+  if (p.phase === "installing") return `Installing ${p.asset}…`;
+  if (p.phase === "installed") return `Installed ${p.asset}.`;
+  if (p.phase === "failed") return `Download of ${p.asset} stopped at ${mib(p.bytes)}.`;
+  const frac = p.total ? Math.min(1, p.bytes / p.total) : 0;
+  const filled = Math.round(frac * WIDTH);
+  const bar = p.total ? `[${"#".repeat(filled)}${" ".repeat(WIDTH - filled)}] ${String(Math.floor(frac * 100)).padStart(3)}% ` : "";
+  const size = p.total ? `${mib(p.bytes)}/${mib(p.total)}` : mib(p.bytes);
+  const rate = p.rate > 0 ? ` ${mib(p.rate)}/s` : "";
+  const eta = p.eta !== undefined && p.phase === "downloading" ? ` ETA ${Math.ceil(p.eta)}s` : "";
+  return `Engine ${p.asset} ${bar}${size}${rate}${eta}`;
+}
+
+export interface TerminalOut {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
+/** Shows `engine.download` events on `out`; returns the unsubscribe function. */
+export function showDownloadProgress(bus: EventBus, out: TerminalOut = process.stderr): () => void {
+  let lastDecile = -1;
+  return bus.on("engine.download", (p) => {
+    const line = formatProgress(p);
+    const final = p.phase !== "downloading";
+    if (out.isTTY) {
+      out.write(`\r\x1b[K${line}${final ? "\n" : ""}`);
+      return;
+    }
+    const decile = p.total ? Math.floor((p.bytes / p.total) * 10) : -1;
+    if (final || decile !== lastDecile) out.write(`${line}\n`);
+    lastDecile = final ? -1 : decile;
+  });
+}
