@@ -9,9 +9,9 @@
  *   holding our request as JSON (the engine's own `parameters` is replaced).
  * - JPEG: the same infotext in EXIF UserComment (as A1111 writes it), our
  *   JSON in a COM segment.
- * - WebP: the bytes are kept as the engine made them and the infotext goes to
- *   a `<name>.txt` sidecar next to the image (the full request stays in the
- *   database's task row).
+ * - WebP: the infotext in EXIF UserComment (RIFF `EXIF` chunk, extended
+ *   layout), as A1111/Forge read it. No JSON: the full request stays in the
+ *   database's task row.
  * Image data fields (init image, mask, …) are left out of the embedded JSON.
  */
 import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
@@ -22,6 +22,7 @@ import { sniffImage, type ImageKind } from "./image-data";
 import { writeJpegMetadata, jpegSize } from "./metadata/exif";
 import { formatInfotext } from "./metadata/infotext";
 import { pngSize, replacePngText } from "./metadata/png";
+import { webpInfo, writeWebpMetadata } from "./metadata/webp";
 import { JSON_KEYWORD } from "./metadata/read";
 import { inside } from "./models";
 import type { ResolvedRequest } from "./request";
@@ -40,8 +41,6 @@ export interface EmbeddedImage {
   format: ImageKind;
   width: number;
   height: number;
-  /** Text for a sidecar file, for formats we do not write metadata into. */
-  sidecar?: string;
 }
 
 export class InvalidOutputError extends Error {
@@ -52,18 +51,6 @@ export class InvalidOutputError extends Error {
 export function metadataRequest(r: ResolvedRequest): Omit<ResolvedRequest, "init_image" | "mask" | "ref_images" | "control_image"> {
   const { init_image: _i, mask: _m, ref_images: _r, control_image: _c, ...rest } = r;
   return rest;
-}
-
-function webpSize(b: Uint8Array): { width: number; height: number } | null {
-  const type = String.fromCharCode(...b.subarray(12, 16));
-  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  if (type === "VP8X" && b.length >= 30) return { width: 1 + (v.getUint32(24, true) & 0xffffff), height: 1 + (v.getUint32(27, true) & 0xffffff) };
-  if (type === "VP8L" && b.length >= 25) {
-    const bits = v.getUint32(21, true);
-    return { width: 1 + (bits & 0x3fff), height: 1 + ((bits >> 14) & 0x3fff) };
-  }
-  if (type === "VP8 " && b.length >= 30) return { width: v.getUint16(26, true) & 0x3fff, height: v.getUint16(28, true) & 0x3fff };
-  return null;
 }
 
 /** Puts our metadata into an engine image (whatever format the engine actually returned). */
@@ -81,7 +68,8 @@ export function embedMetadata(engineOutput: Uint8Array, request: ResolvedRequest
       const size = jpegSize(bytes) ?? { width: request.width, height: request.height };
       return { bytes: writeJpegMetadata(bytes, infotext, json), format, ...size };
     }
-    return { bytes, format, ...(webpSize(bytes) ?? { width: request.width, height: request.height }), sidecar: infotext };
+    const info = webpInfo(bytes);
+    return { bytes: writeWebpMetadata(bytes, infotext), format, ...(info ? { width: info.width, height: info.height } : { width: request.width, height: request.height }) };
   } catch (err) {
     throw new InvalidOutputError(`the engine returned a damaged ${engineFormat} image: ${(err as Error).message}`);
   }
@@ -109,10 +97,5 @@ export function writeOutput(
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, image.bytes);
   renameSync(tmp, path);
-  if (image.sidecar !== undefined) {
-    const txt = path.replace(/\.[^.]+$/, ".txt");
-    writeFileSync(`${txt}.tmp`, image.sidecar);
-    renameSync(`${txt}.tmp`, txt);
-  }
   return path;
 }

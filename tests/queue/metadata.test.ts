@@ -90,11 +90,19 @@ describe("our metadata round-trips", () => {
     expect(Buffer.from(twice.bytes).toString("latin1").split("Exif\0\0").length).toBe(2);
   });
 
-  test("WebP: image untouched, infotext for a sidecar file", () => {
+  test("WebP: infotext in an EXIF chunk (simple file turned extended), replaced on rewrite", () => {
     const out = embedMetadata(WEBP_8x8, request, extras);
-    expect(out.bytes).toBe(WEBP_8x8);
     expect(out).toMatchObject({ format: "webp", width: 8, height: 8 });
-    expect(out.sidecar).toContain("Seed: 123456789");
+    const again = embedMetadata(out.bytes, { ...request, seed: 77 }, extras);
+    const meta = readImageMetadata(again.bytes);
+    expect(meta).toMatchObject({ format: "webp", source: "a1111" });
+    expect(meta.settings).toMatchObject({ prompt: request.prompt, seed: 77, steps: 28, sampler: "dpm++2m", scheduler: "karras" });
+    const chunks = Buffer.from(again.bytes).toString("latin1");
+    expect(chunks.split("EXIF").length).toBe(2);
+    expect(chunks.indexOf("VP8X")).toBe(12);
+    // The RIFF size covers the file; the image bitstream is untouched.
+    expect(new DataView(again.bytes.buffer).getUint32(4, true)).toBe(again.bytes.length - 8);
+    expect(chunks).toContain(Buffer.from(WEBP_8x8.subarray(12)).toString("latin1"));
   });
 
   test("image data is not embedded", () => {
