@@ -10,7 +10,8 @@
 import { existsSync } from "node:fs";
 import type { EventBus } from "../launcher/events/bus";
 import { buildServerArgs, modelFiles, type EngineFlags } from "./process/args";
-import { classifyLine } from "./process/errors";
+import type { EngineBuildProvider, EnginePlan } from "./install/provider";
+import { classifyLine, FALLBACK_CODES } from "./process/errors";
 import { Listeners } from "./process/listeners";
 import { EngineStartError, Supervisor, type SupervisorEvent, type SupervisorOptions } from "./process/supervisor";
 import type {
@@ -43,8 +44,11 @@ export class EngineFailure extends Error {
   }
 }
 
+/** A BuildProvider, plus what the real one offers the Engine tab: plan, installed list, install of a variant, next fallback. */
+export type EngineProvider = BuildProvider & Partial<Pick<EngineBuildProvider, "plan" | "installed" | "install" | "next">>;
+
 export interface EngineManagerOptions {
-  provider: BuildProvider;
+  provider: EngineProvider;
   /** The engine settings, read at every ensure() so a change applies on the next task. */
   flags: () => EngineFlags;
   bus?: EventBus;
@@ -99,9 +103,39 @@ export class EngineManager implements Engine {
     return this.supervisor.log.tail(lines);
   }
 
-  /** Makes sure a build is installed (downloading the best one if none is). */
-  install(signal?: AbortSignal): Promise<InstalledBuild[]> {
-    return this.#serial(() => this.#install(signal));
+  /**
+   * Makes sure a build is installed (downloading the best one if none is).
+   * With a variant or `force` (switch backend, reinstall) the provider installs
+   * that one, and a running engine moves onto it.
+   */
+  install(opts: { variant?: string; force?: boolean; signal?: AbortSignal } = {}): Promise<InstalledBuild[]> {
+    return this.#serial(async () => {
+      const provider = this.#o.provider;
+      if ((opts.variant || opts.force) && provider.install) {
+        try {
+          await provider.install({ variant: opts.variant, force: opts.force, signal: opts.signal });
+        } catch (err) {
+          throw this.#installFailure(err);
+        }
+        this.#builds = undefined;
+        if (this.#models && this.supervisor.running) {
+          await this.#start(this.#models);
+          return this.#builds ?? [];
+        }
+      }
+      return this.#install(opts.signal);
+    });
+  }
+
+  /** What was detected and chosen, and why (when the provider can say). */
+  async plan(signal?: AbortSignal): Promise<EnginePlan> {
+    if (!this.#o.provider.plan) throw new EngineFailure({ code: "NoCandidate", message: "This engine provider cannot describe its choice." });
+    return this.#o.provider.plan(signal);
+  }
+
+  /** Installed builds on disk (no network). */
+  installed(): InstalledBuild[] {
+    return this.#o.provider.installed?.() ?? this.#builds ?? [];
   }
 
   async ensure(models: ModelSet): Promise<void> {
@@ -228,9 +262,7 @@ export class EngineManager implements Engine {
     try {
       builds = await this.#o.provider.builds(signal);
     } catch (err) {
-      const info = (err as { info?: EngineErrorInfo }).info ?? { code: "DownloadFailed" as const, message: `The engine could not be installed: ${(err as Error).message}` };
-      this.#set({ state: "failed", error: info });
-      throw new EngineFailure(info);
+      throw this.#installFailure(err);
     }
     this.#builds = builds;
     const ordered = this.#ordered(builds);
@@ -242,6 +274,12 @@ export class EngineManager implements Engine {
     const state = this.#status.state;
     if (state === "absent" || state === "downloading" || state === "failed") this.#set({ state: "installed", variant: ordered[0]!.variant, version: ordered[0]!.tag });
     return ordered;
+  }
+
+  #installFailure(err: unknown): EngineFailure {
+    const info = (err as { info?: EngineErrorInfo }).info ?? { code: "DownloadFailed" as const, message: `The engine could not be installed: ${(err as Error).message}` };
+    this.#set({ ...this.#status, state: this.supervisor.running ? this.#status.state : "failed", error: info });
+    return new EngineFailure(info);
   }
 
   #ordered(builds: InstalledBuild[]): InstalledBuild[] {
@@ -256,16 +294,35 @@ export class EngineManager implements Engine {
       this.#set({ ...this.#status, state: this.supervisor.running ? this.#status.state : "failed", error: info });
       throw new EngineFailure(info);
     }
-    const builds = await this.#install();
+    let builds = await this.#install();
     this.#models = models;
     this.#key = this.#keyFor(models);
     const flags = this.#o.flags();
+    for (;;) {
+      try {
+        const running = await this.supervisor.start(builds, (port) => buildServerArgs(flags, models, port));
+        this.#o.provider.markGood(running.build);
+        return;
+      } catch (err) {
+        // No installed build can run here: have the provider install the next candidate, if any.
+        const next = err instanceof EngineStartError && FALLBACK_CODES.has(err.info.code) ? await this.#nextBuild(builds.at(-1)!) : undefined;
+        if (next) {
+          builds = [next];
+          continue;
+        }
+        this.#key = undefined;
+        throw this.#failure(err);
+      }
+    }
+  }
+
+  async #nextBuild(failed: InstalledBuild): Promise<InstalledBuild | undefined> {
     try {
-      const running = await this.supervisor.start(builds, (port) => buildServerArgs(flags, models, port));
-      this.#o.provider.markGood(running.build);
-    } catch (err) {
-      this.#key = undefined;
-      throw this.#failure(err);
+      const next = await this.#o.provider.next?.(failed);
+      this.#builds = undefined;
+      return next;
+    } catch {
+      return undefined;
     }
   }
 

@@ -2,17 +2,27 @@
  * `/api/engine`: the engine's state, its log, and the Engine tab's buttons.
  *   GET  /          → {state, variant, version, port, error?}
  *   GET  /logs      → {lines}  (?lines=N for the last N)
- *   POST /install   → installs (downloads) the best build if none is installed
+ *   GET  /plan      → detected hardware, release, candidates with reasons
+ *   GET  /builds    → installed builds
+ *   POST /install   → installs (downloads) the best build if none is installed;
+ *                     {variant?, force?} installs that one / reinstalls, and moves a running engine onto it
  *   POST /restart   → restarts sd-server with the same model set
  *   POST /stop      → stops sd-server
  *   POST /import    → {path}: installs a local build folder or zip and runs it
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { ApiError, readJson } from "../launcher/server/errors";
+import { ApiError, readJson, validationError } from "../launcher/server/errors";
 import { EngineFailure, type EngineManager } from "./manager";
+import type { InstalledBuild } from "./types";
 
 const importSchema = z.object({ path: z.string().min(1).describe("A folder or zip holding sd-server") }).strict();
+const installSchema = z
+  .object({
+    variant: z.string().min(1).optional().describe("Build variant to install, e.g. vulkan, cpu, cuda12"),
+    force: z.boolean().optional().describe("Reinstall even if installed"),
+  })
+  .strict();
 
 /** Engine failures become 4xx/5xx answers that carry the code and the hint. */
 async function attempt<T>(fn: () => Promise<T>): Promise<T> {
@@ -26,6 +36,16 @@ async function attempt<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
+const describeBuild = (b: InstalledBuild) => ({ tag: b.tag, variant: b.variant, backend: b.backend, dir: b.dir });
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ApiError(400, "invalid_json", "the request body is not valid JSON");
+  }
+}
+
 export function engineRoutes(manager: EngineManager) {
   return new Hono()
     .get("/", (c) => c.json(manager.status()))
@@ -35,9 +55,15 @@ export function engineRoutes(manager: EngineManager) {
       if (lines !== undefined && (!Number.isInteger(lines) || lines < 1)) throw new ApiError(400, "bad_request", "lines must be a positive whole number");
       return c.json({ lines: manager.logs(lines) });
     })
+    .get("/plan", async (c) => c.json(await attempt(() => manager.plan())))
+    .get("/builds", (c) => c.json({ builds: manager.installed().map(describeBuild) }))
     .post("/install", async (c) => {
-      const builds = await attempt(() => manager.install());
-      return c.json({ ...manager.status(), builds: builds.map((b) => ({ tag: b.tag, variant: b.variant, backend: b.backend })) });
+      // The body is optional: an empty POST installs the best build.
+      const text = await c.req.text();
+      const parsed = installSchema.safeParse(text.trim() ? safeJson(text) : {});
+      if (!parsed.success) throw validationError(parsed.error);
+      const builds = await attempt(() => manager.install(parsed.data));
+      return c.json({ ...manager.status(), builds: builds.map(describeBuild) });
     })
     .post("/restart", async (c) => {
       await attempt(() => manager.restart());
@@ -50,6 +76,6 @@ export function engineRoutes(manager: EngineManager) {
     .post("/import", async (c) => {
       const { path } = await readJson(c, importSchema);
       const build = await attempt(() => manager.importBuild(path));
-      return c.json({ build: { tag: build.tag, variant: build.variant, backend: build.backend, dir: build.dir }, status: manager.status() });
+      return c.json({ build: describeBuild(build), status: manager.status() });
     });
 }
