@@ -26,7 +26,7 @@ export interface PartWriter {
   readonly failure?: WriteFailure;
 }
 
-const MAX_IN_FLIGHT = 16;
+const MAX_IN_FLIGHT = 8;
 
 const WORKER_SOURCE = `
 import { closeSync, openSync, readSync, writeSync } from "node:fs";
