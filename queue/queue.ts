@@ -238,7 +238,13 @@ export class TaskQueue {
         await new Promise<void>((resolve) => (this.#wakeLoop = resolve));
         continue;
       }
-      await this.#execute(task);
+      try {
+        await this.#execute(task);
+      } catch (err) {
+        // Bookkeeping failed (e.g. the database closed under us at shutdown): keep the loop alive.
+        this.#active = null;
+        this.opts.log?.error(`queue: task ${task.id}: ${(err as Error).message}`);
+      }
     }
   }
 
@@ -279,11 +285,11 @@ export class TaskQueue {
       outcome = { state: "failed", error };
     }
     this.#active = null;
-    if (this.#stopped && !task.incognito && outcome.state !== "succeeded") {
+    try {
+      // After stop() the task is already recorded as interrupted and the database may be closing.
+      if (!this.#stopped) this.#finish(task, outcome, run.engineRestarted);
+    } finally {
       markDone();
-      return; // stop() already recorded it as interrupted
     }
-    this.#finish(task, outcome, run.engineRestarted);
-    markDone();
   }
 }

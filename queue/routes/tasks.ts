@@ -55,7 +55,9 @@ export function taskRoutes(ctx: AppContext, queue: TaskQueue) {
         const { task, engineRestarted } = await queue.cancel(c.req.param("id"));
         const message = engineRestarted
           ? "The task was stopped by restarting the engine (sd-server cannot interrupt a running image); the next task starts once it is back."
-          : "The task was removed from the queue.";
+          : task.state === "running"
+            ? "The task will stop as soon as the engine has finished starting (it cannot be interrupted while it loads)."
+            : "The task was removed from the queue.";
         return c.json({ ...taskView(queue, task), engineRestarted, message });
       } catch (err) {
         queueError(err);

@@ -3,7 +3,7 @@
  * + stand-in sd-server) → images on disk with metadata → events on the bus.
  */
 import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { readImageMetadata } from "../../queue/metadata/read";
 import { readPngText } from "../../queue/metadata/png";
@@ -18,7 +18,7 @@ const request = { prompt: "a lighthouse at dusk <lora:detail:0.8>", negative_pro
 
 function filesUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return (readdirSync(dir, { recursive: true }) as string[]).filter((f) => /\.(png|jpg|webp|txt)$/.test(f));
+  return (readdirSync(dir, { recursive: true }) as string[]).filter((f) => /\.(png|jpg|webp|txt)$/.test(f) && !f.startsWith("x/"));
 }
 
 describe("queue end to end", () => {
@@ -93,6 +93,26 @@ describe("queue end to end", () => {
     expect((await q.api("/api/images/nope")).status).toBe(404);
   });
 
+  test("images are served only from inside the outputs folder", async () => {
+    const { Database } = await import("bun:sqlite");
+    const outside = join(data.dir, "secret.png");
+    writeFileSync(outside, png());
+    mkdirSync(join(data.dir, "outputs", "x"), { recursive: true });
+    symlinkSync(outside, join(data.dir, "outputs", "x", "link.png"));
+    const db = new Database(join(data.dir, "easy-diffusion.db"));
+    const insert = db.query("INSERT INTO images (id, task_id, path, seed, width, height, format, created) VALUES (?, 't', ?, 1, 8, 8, 'png', 1)");
+    insert.run("evil1", outside);
+    insert.run("evil2", join(data.dir, "outputs", "x", "link.png"));
+    insert.run("evil3", join(data.dir, "outputs", "..", "secret.png"));
+    db.close();
+    for (const id of ["evil1", "evil2", "evil3"]) {
+      const res = await q.api(`/api/images/${id}`);
+      expect(res.status).toBe(403);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe("forbidden");
+    }
+    expect((await q.api("/api/images/..%2F..%2Fetc%2Fpasswd")).status).toBe(404);
+  });
+
   test("metadata parse of an uploaded image; model listing", async () => {
     const form = new FormData();
     form.set("file", new Blob([png(8, 8, { parameters: "a cat\nSteps: 9, Sampler: Euler a, CFG scale: 5, Seed: 3, Size: 512x512" }) as Uint8Array<ArrayBuffer>]), "a.png");
@@ -151,6 +171,17 @@ describe("queue end to end", () => {
     expect(db.query("SELECT COUNT(*) AS n FROM tasks WHERE id = ?").get(id)).toEqual({ n: 0 });
     expect(db.query("SELECT COUNT(*) AS n FROM images WHERE task_id = ?").get(id)).toEqual({ n: 0 });
     db.close();
+  });
+
+  test("work is grouped by model set: a task for the loaded model goes before one that would restart the engine", async () => {
+    await q.api("/api/queue", { method: "PATCH", json: { paused: true } });
+    const other = ((await (await q.api("/api/tasks", { method: "POST", json: { ...request, model: "other.safetensors" } })).json()) as { id: string }).id;
+    const same = ((await (await q.api("/api/tasks", { method: "POST", json: request })).json()) as { id: string }).id;
+    const from = q.events.length;
+    await q.api("/api/queue", { method: "PATCH", json: { paused: false } });
+    for (const id of [other, same]) expect((await waitState(q, id, ["succeeded", "failed"])).state).toBe("succeeded");
+    const started = q.events.slice(from).filter((e) => e.type === "task.started").map((e) => (e.data as { id: string }).id);
+    expect(started).toEqual([same, other]);
   });
 
   test("pause, reorder, and queued tasks surviving a launcher restart", async () => {

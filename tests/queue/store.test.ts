@@ -44,3 +44,26 @@ describe("task store", () => {
     s.close();
   });
 });
+
+describe("model hashes", () => {
+  test("A1111 short hash = first 10 hex of sha256, cached by path + size + mtime", async () => {
+    const { ModelHashes } = await import("../../queue/model-hash");
+    const { writeFileSync, utimesSync, statSync } = await import("node:fs");
+    const file = join(dir, "model.safetensors");
+    writeFileSync(file, "weights-1");
+    const s = new TaskStore(join(dir, "c.db"));
+    const hashes = new ModelHashes(s);
+    const expected = new Bun.CryptoHasher("sha256").update("weights-1").digest("hex").slice(0, 10);
+    expect(await hashes.short(file)).toBe(expected);
+    // Same size and mtime: the cached hash is used (the file is not read again).
+    const { mtime } = statSync(file);
+    writeFileSync(file, "weights-2");
+    utimesSync(file, mtime, mtime);
+    expect(await hashes.short(file)).toBe(expected);
+    // A changed mtime: hashed again.
+    utimesSync(file, new Date(), new Date(Date.now() + 5000));
+    expect(await hashes.short(file)).toBe(new Bun.CryptoHasher("sha256").update("weights-2").digest("hex").slice(0, 10));
+    expect(await hashes.short(join(dir, "missing"))).toBeNull();
+    s.close();
+  });
+});
