@@ -132,7 +132,7 @@ describe("generating", () => {
   test("the mask painted in the editor reaches the engine with the init image", async () => {
     const tab = activeTab(page);
     await typePrompt("repaint the sky");
-    await tab.locator("details[data-group=inputs] > summary").click();
+    if ((await tab.locator("details[data-group=inputs]").getAttribute("open")) === null) await tab.locator("details[data-group=inputs] > summary").click();
     await dropFile(page, tab.locator('[data-drop="init"]'), png(64, 64), "start.png");
     await tab.locator("button[data-action=mask]").click();
     const box = (await tab.locator("ed-mask-editor canvas").boundingBox())!;
@@ -160,6 +160,27 @@ describe("generating", () => {
     }, String(full.request.mask));
     expect(probe).toEqual([64, 255, 0]);
     await tab.locator('button[data-action="remove-init"]').click();
+  });
+
+  test("reference images and a control image with its ControlNet reach the engine", async () => {
+    const tab = activeTab(page);
+    await typePrompt("follow the edges");
+    for (const details of [tab.locator("details[data-group=inputs]"), tab.locator("ed-image-inputs details")])
+      if ((await details.getAttribute("open")) === null) await details.locator("> summary").click();
+    await dropFile(page, tab.locator('[data-drop="ref"]'), png(32, 32), "ref.png");
+    await dropFile(page, tab.locator('[data-drop="control"]'), png(64, 64), "edges.png");
+    await tab.locator("select#controlnet").selectOption("canny.safetensors");
+    await tab.locator("input#control_strength").fill("0.6");
+    await tab.locator("button[data-action=generate]").click();
+    await waitForPicture("follow the edges");
+    const id = (await tasks()).find((t) => t.request.prompt === "follow the edges")!.id;
+    const full = await api<TaskView>(`/api/tasks/${id}?images=1`);
+    expect(full.request).toMatchObject({ controlnet: "canny.safetensors", control_strength: 0.6 });
+    expect(String(full.request.control_image)).toStartWith("data:image/png;base64,");
+    expect((full.request.ref_images as string[]).map((r) => r.slice(0, 22))).toEqual(["data:image/png;base64,"]);
+    await tab.locator('button[aria-label="Remove control image"]').click();
+    await tab.locator('button[aria-label="Remove reference 1"]').click();
+    await tab.locator("select#controlnet").selectOption("");
   });
 
   test("the queue: pause, reorder and cancel queued tasks, resume, and stop the running one (the engine restarts)", async () => {

@@ -34,6 +34,7 @@ export function seedModels(dataDir: string) {
     ["stable-diffusion", "other.safetensors"],
     ["lora", "detail.safetensors"],
     ["vae", "vae-ft.safetensors"],
+    ["controlnet", "canny.safetensors"],
   ] as const) {
     mkdirSync(join(models, kind), { recursive: true });
     writeFileSync(join(models, kind, name), "stand-in model");

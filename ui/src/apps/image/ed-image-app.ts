@@ -48,6 +48,10 @@ export class EdImageApp extends LitElement implements TabAppElement {
   @state() private error = "";
   @state() private busy = false;
   @state() private version = 0;
+  /** Whether "Start from a picture" is open: opened when an init image arrives, else as the user left it. */
+  @state() private inputsOpen = false;
+  /** A file is being dragged over the workspace. */
+  @state() private dragging = false;
   /** The seed the newest finished task of this tab used. */
   @state() private lastSeed?: number;
 
@@ -56,8 +60,18 @@ export class EdImageApp extends LitElement implements TabAppElement {
 
   #onStoreChange = () => {
     this.version++;
+    this.#adoptRetries();
     this.#trackSeed();
   };
+
+  /** A retry of one of this tab's tasks (from any queue panel) belongs to this tab too. */
+  #adoptRetries() {
+    const mine = new Set(this.taskIds);
+    const retries = [...this.store.tasks.values()].filter((t) => t.retryOf && mine.has(t.retryOf) && !mine.has(t.id));
+    if (!retries.length) return;
+    this.taskIds = [...retries.map((t) => t.id), ...this.taskIds];
+    this.#save();
+  }
 
   override connectedCallback() {
     super.connectedCallback();
@@ -91,6 +105,7 @@ export class EdImageApp extends LitElement implements TabAppElement {
   }
 
   #change(changes: Partial<ImageSettings>) {
+    if (changes.init_image && !this.settings.init_image) this.inputsOpen = true;
     this.settings = { ...this.settings, ...changes };
     this.error = "";
     this.#save();
@@ -125,7 +140,10 @@ export class EdImageApp extends LitElement implements TabAppElement {
     try {
       const { id, seed } = await this.store.submit(toRequest(settings, this.incognito));
       this.taskIds = [id, ...this.taskIds];
-      if (seed !== undefined) this.lastSeed = seed;
+      if (seed !== undefined) {
+        this.lastSeed = seed;
+        if (settings.random_seed) this.#change({ seed });
+      }
       this.error = "";
       this.#save();
     } catch (err) {
@@ -142,11 +160,19 @@ export class EdImageApp extends LitElement implements TabAppElement {
     }
   };
 
+  #dragTimer?: ReturnType<typeof setTimeout>;
+
   #onDragOver = (e: DragEvent) => {
-    if (e.dataTransfer?.types.includes("Files")) e.preventDefault();
+    if (!e.dataTransfer?.types.includes("Files")) return;
+    e.preventDefault();
+    // dragover repeats while the pointer is over us; the hint goes once it stops.
+    this.dragging = true;
+    clearTimeout(this.#dragTimer);
+    this.#dragTimer = setTimeout(() => (this.dragging = false), 300);
   };
 
   #onDrop = (e: DragEvent) => {
+    this.dragging = false;
     const file = imageFileOf(e.dataTransfer);
     if (!file) return;
     e.preventDefault();
@@ -181,7 +207,9 @@ export class EdImageApp extends LitElement implements TabAppElement {
     const { action, task, image } = e.detail;
     const request = settingsFromRequest(task.request ?? {});
     try {
-      if (action === "use-input") this.#change({ init_image: await urlToDataUrl(image.url), mask: undefined });
+      if (action === "retry") await this.store.retry(task.id);
+      else if (!image) return;
+      else if (action === "use-input") this.#change({ init_image: await urlToDataUrl(image.url), mask: undefined });
       else if (action === "reuse") this.#change({ ...request, seed: image.seed, random_seed: false });
       else if (action === "similar") await this.generate({ ...request, random_seed: true });
     } catch (err) {
@@ -194,6 +222,7 @@ export class EdImageApp extends LitElement implements TabAppElement {
       this.#restored = true;
       const saved = this.tabState;
       this.settings = restoreSettings(saved);
+      this.inputsOpen = !!this.settings.init_image;
       if (Array.isArray(saved.tasks)) this.taskIds = saved.tasks.filter((t): t is string => typeof t === "string");
       for (const id of this.taskIds) if (!this.store.tasks.has(id)) void this.store.refresh(id);
     }
@@ -214,7 +243,7 @@ export class EdImageApp extends LitElement implements TabAppElement {
       <ed-model-fields .settings=${s} .problems=${p} .models=${this.models}></ed-model-fields>
       <ed-size-field .settings=${s} .problems=${p}></ed-size-field>
       <ed-generation-fields .settings=${s} .problems=${p} .lastSeed=${this.lastSeed}></ed-generation-fields>
-      <details ?open=${!!s.init_image} data-group="inputs">
+      <details .open=${this.inputsOpen} data-group="inputs" @toggle=${(e: Event) => (this.inputsOpen = (e.target as HTMLDetailsElement).open)}>
         <summary>Start from a picture (img2img, inpaint, ControlNet)</summary>
         <ed-image-inputs .settings=${s} .problems=${p} .models=${this.models}></ed-image-inputs>
       </details>
@@ -230,6 +259,7 @@ export class EdImageApp extends LitElement implements TabAppElement {
     void this.version;
     const tasks = this.taskIds.map((id) => this.store.tasks.get(id)).filter((t): t is Task => !!t);
     return html`
+      ${this.dragging ? html`<div class="drop-hint" aria-hidden="true">Drop a picture to restore its settings (or on the init image area to start from it)</div>` : nothing}
       ${this.incognito ? html`<div class="incognito" role="note">${icons.incognito} Incognito: pictures and settings made here are not saved.</div>` : nothing}
       <div class="layout" @ed-settings-change=${(e: SettingsChangeEvent) => this.#change(e.detail.changes)} @ed-result-action=${this.#onResultAction}>
         <section class="form" aria-label="Settings">${this.#renderForm()}</section>

@@ -72,6 +72,8 @@ export class EdImageInputs extends LitElement {
 
   @state() private over = "";
   @state() private editingMask = false;
+  /** "Reference and control images" starts open when the form has some, then stays as the user leaves it. */
+  @state() private extrasOpen?: boolean;
 
   #set(changes: Partial<ImageSettings>) {
     this.dispatchEvent(settingsChange(changes));
@@ -189,7 +191,10 @@ export class EdImageInputs extends LitElement {
 
   override render() {
     return html`${this.#renderInit()}
-      <details ?open=${this.settings.ref_images.length > 0 || !!this.settings.control_image}>
+      <details
+        .open=${this.extrasOpen ?? (this.settings.ref_images.length > 0 || !!this.settings.control_image)}
+        @toggle=${(e: Event) => (this.extrasOpen = (e.target as HTMLDetailsElement).open)}
+      >
         <summary>Reference and control images</summary>
         ${this.#renderRefs()} ${this.#renderControl()}
       </details>`;

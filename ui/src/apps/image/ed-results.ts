@@ -11,8 +11,9 @@ import { edEvent } from "../../events";
 import { progressFraction, progressText } from "../queue/progress-format";
 import { errorText, type Task, type TaskImage } from "../queue/queue-store";
 
-export type ResultAction = "use-input" | "reuse" | "similar";
-export type ResultActionEvent = CustomEvent<{ action: ResultAction; task: Task; image: TaskImage }>;
+export type ResultAction = "use-input" | "reuse" | "similar" | "retry";
+/** `image` is absent for "retry" (a failed task has none). */
+export type ResultActionEvent = CustomEvent<{ action: ResultAction; task: Task; image?: TaskImage }>;
 
 @customElement("ed-results")
 export class EdResults extends LitElement {
@@ -100,7 +101,7 @@ export class EdResults extends LitElement {
   /** This tab's tasks, newest first. */
   @property({ attribute: false }) tasks: Task[] = [];
 
-  #act(action: ResultAction, task: Task, image: TaskImage) {
+  #act(action: ResultAction, task: Task, image?: TaskImage) {
     this.dispatchEvent(edEvent("ed-result-action", { action, task, image }));
   }
 
@@ -130,7 +131,10 @@ export class EdResults extends LitElement {
         <span data-role="progress">${progressText(task.progress) || "Starting…"}</span>
         <div class="bar"><div style="width:${progressFraction(task.progress) * 100}%"></div></div>
       </div>`;
-    if (task.state === "failed") return html`<div class="pending error" data-state="failed">Failed: ${errorText(task)}</div>`;
+    if (task.state === "failed")
+      return html`<div class="pending error" data-state="failed">
+        Failed: ${errorText(task)} <button data-action="retry" @click=${() => this.#act("retry", task)}>Retry</button>
+      </div>`;
     if (task.state === "cancelled") return html`<div class="pending" data-state="cancelled">Cancelled</div>`;
     return nothing;
   }

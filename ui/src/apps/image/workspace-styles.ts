@@ -8,6 +8,7 @@ import { css } from "lit";
 export const workspaceStyles = css`
   :host {
     display: block;
+    position: relative;
     height: 100%;
     box-sizing: border-box;
     color: #ddd;
@@ -141,5 +142,19 @@ export const workspaceStyles = css`
     background: rgba(124, 92, 255, 0.14);
     color: #c9b8ff;
     font-size: 12px;
+  }
+  .drop-hint {
+    position: absolute;
+    top: 8px;
+    left: 50%;
+    transform: translateX(-50%);
+    z-index: 2;
+    pointer-events: none;
+    background: #232a38;
+    border: 1px solid #5a7cc4;
+    border-radius: 6px;
+    padding: 6px 12px;
+    font-size: 12px;
+    box-shadow: 0 2px 10px rgb(0 0 0 / 40%);
   }
 `;

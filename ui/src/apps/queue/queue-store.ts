@@ -37,6 +37,8 @@ export interface Task {
   incognito?: boolean;
   created?: number;
   finished?: number;
+  /** The task this one retries. */
+  retryOf?: string;
 }
 
 const TASK_EVENTS = ["task.queued", "task.started", "task.progress", "task.image", "task.finished", "task.failed", "task.cancelled"];
