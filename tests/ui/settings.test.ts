@@ -4,12 +4,15 @@
  * (GET /api/config and config.yaml agree, comments kept) and shows the
  * server's message when a value is rejected.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import type { RunningApp } from "../../launcher/start";
 import { launchBrowser, openShell, startUiApp, tempDataDir, until, waitText } from "./harness";
+
+// A slow step must fail its own test, not time out and take the shared browser down with it.
+setDefaultTimeout(30_000);
 
 let browser: Browser;
 let app: RunningApp;

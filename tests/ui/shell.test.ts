@@ -2,11 +2,14 @@
  * The shell in real Chromium against the real app: tabs, menu, plugins,
  * status bar over SSE, restore after a restart, incognito, phone layout.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import type { RunningApp } from "../../launcher/start";
 import { launchBrowser, openShell, startUiApp, tempDataDir, until, waitText } from "./harness";
+
+// A slow step must fail its own test, not time out and take the shared browser down with it.
+setDefaultTimeout(30_000);
 
 let browser: Browser;
 let app: RunningApp;
@@ -87,6 +90,30 @@ describe("shell", () => {
     expect((await tabTitles()).filter((t) => t === "Settings" || t === "Downloads")).toEqual(["Settings", "Downloads"]);
     await waitText(page.locator("ed-shell section.pane:not([hidden]) ed-app-info h1"), "Downloads");
     await tab("Downloads").locator("button.close").click();
+  });
+
+  test("tabs reorder by dragging and with Ctrl+Shift+arrows, keeping their state", async () => {
+    await tab("Settings").dragTo(tab("Image 1"), { targetPosition: { x: 5, y: 10 } });
+    await until(async () => (await tabTitles())[0] === "Settings", "Settings dragged first");
+    expect(await tabTitles()).toEqual(["Settings", "Image 1", "Image 2"]);
+    await tab("Settings").click();
+    await page.keyboard.press("Control+Shift+ArrowRight");
+    await page.keyboard.press("Control+Shift+ArrowRight");
+    await until(async () => (await tabTitles())[2] === "Settings", "Settings moved back last");
+    expect(await tabTitles()).toEqual(["Image 1", "Image 2", "Settings"]);
+    await tab("Image 1").click();
+    expect(await activePrompt().inputValue()).toBe("a lighthouse at dusk");
+  });
+
+  test("many tabs scroll the strip and the active one stays in view", async () => {
+    for (let i = 0; i < 14; i++) await page.click("ed-tab-strip button.new");
+    const strip = await page.locator("ed-tab-strip [role=tablist]").boundingBox();
+    const active = await page.locator('ed-tab-strip [role=tab][aria-selected="true"]').boundingBox();
+    expect(active!.x).toBeGreaterThanOrEqual(strip!.x - 1);
+    expect(active!.x + active!.width).toBeLessThanOrEqual(strip!.x + strip!.width + 1);
+    expect(await page.locator("ed-tab-strip button.new").isVisible()).toBe(true);
+    while ((await tabTitles()).length > 3) await page.locator('ed-tab-strip [role=tab][aria-selected="true"] button.close').click();
+    expect(await tabTitles()).toEqual(["Image 1", "Image 2", "Settings"]);
   });
 
   test("the main menu lists every entry and works with the keyboard", async () => {
@@ -208,7 +235,7 @@ describe("shell", () => {
     await tab("Image 1").click();
     expect(await activePrompt().inputValue()).toBe("a lighthouse at dusk");
     expect(await page.locator("ed-tab-strip [role=tab].incognito").count()).toBe(0);
-  }, 30_000);
+  });
 
   test("a phone-sized screen shows one tab, +, the tab count and the menu", async () => {
     const phone = await browser.newPage({ viewport: { width: 390, height: 700 }, isMobile: true, hasTouch: true });

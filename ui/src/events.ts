@@ -11,6 +11,8 @@ export type TabTitleEvent = CustomEvent<{ title: string }>;
 export type OpenAppEvent = CustomEvent<{ app: string; incognito?: boolean }>;
 /** Tab strip / tab list requests. */
 export type TabEvent = CustomEvent<{ id: string }>;
+/** Move a tab to a new position (drag and drop or Ctrl+Shift+arrow). */
+export type TabMoveEvent = CustomEvent<{ id: string; index: number }>;
 /** The main menu chose a command. */
 export type MenuCommandEvent = CustomEvent<{ command: string }>;
 
@@ -25,6 +27,7 @@ declare global {
     "ed-open-app": OpenAppEvent;
     "ed-tab-select": TabEvent;
     "ed-tab-close": TabEvent;
+    "ed-tab-move": TabMoveEvent;
     "ed-new-tab": CustomEvent<Record<string, never>>;
     "ed-menu-command": MenuCommandEvent;
     /** A popup (menu, tab list) asks to be closed. */

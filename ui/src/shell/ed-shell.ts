@@ -9,7 +9,7 @@ import { css, html, LitElement } from "lit";
 import { customElement, state } from "lit/decorators.js";
 import { repeat } from "lit/directives/repeat.js";
 import { registry, type TabAppDef, type TabAppElement } from "../apps/registry";
-import type { MenuCommandEvent, OpenAppEvent, TabEvent, TabStateEvent, TabTitleEvent } from "../events";
+import type { MenuCommandEvent, OpenAppEvent, TabEvent, TabMoveEvent, TabStateEvent, TabTitleEvent } from "../events";
 import "./ed-main-menu";
 import "./ed-status-bar";
 import "./ed-tab-strip";
@@ -19,7 +19,11 @@ import { loadUiState, toUiState, UiStateSaver, type SavedTab, type TabRecord } f
 
 interface OpenTab extends TabRecord {
   element: TabAppElement;
+  /** Creation order: panes stay in it, so reordering tabs never moves (and reconnects) an app's element. */
+  seq: number;
 }
+
+let nextSeq = 0;
 
 /** The app `+` and "New tab" open. */
 export const DEFAULT_APP = "image";
@@ -117,12 +121,22 @@ export class EdShell extends LitElement {
     this.#save();
   }
 
+  /** Moves a tab to `index` (in the order after removing it). */
+  moveTab(id: string, index: number) {
+    const tab = this.tabs.find((t) => t.id === id);
+    if (!tab) return;
+    const rest = this.tabs.filter((t) => t !== tab);
+    rest.splice(Math.max(0, Math.min(index, rest.length)), 0, tab);
+    this.tabs = rest;
+    this.#save();
+  }
+
   #createTab(def: TabAppDef, saved: SavedTab, incognito: boolean): OpenTab {
     const element = registry.createElement(def);
     element.tabId = saved.id;
     element.incognito = incognito;
     if (saved.state) element.tabState = saved.state;
-    return { ...saved, app: def.id, title: saved.title ?? def.title, incognito, element };
+    return { ...saved, app: def.id, title: saved.title ?? def.title, incognito, element, seq: nextSeq++ };
   }
 
   async #restore() {
@@ -196,13 +210,14 @@ export class EdShell extends LitElement {
           .active=${this.active}
           @ed-tab-select=${(e: TabEvent) => this.selectTab(e.detail.id)}
           @ed-tab-close=${(e: TabEvent) => this.closeTab(e.detail.id)}
+          @ed-tab-move=${(e: TabMoveEvent) => this.moveTab(e.detail.id, e.detail.index)}
           @ed-new-tab=${() => this.openApp(DEFAULT_APP)}
         ></ed-tab-strip>
         <ed-main-menu @ed-menu-command=${this.#onMenuCommand}></ed-main-menu>
       </header>
       <main @ed-open-app=${(e: OpenAppEvent) => this.openApp(e.detail.app, { incognito: e.detail.incognito })}>
         ${repeat(
-          this.tabs,
+          [...this.tabs].sort((a, b) => a.seq - b.seq),
           (t) => t.id,
           (t) => html`<section
             class="pane"

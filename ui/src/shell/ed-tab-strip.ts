@@ -2,14 +2,16 @@
  * <ed-tab-strip>: the browser-like strip: logo, one tab per open tab app
  * (icon, title, close), and `+` for a new Image tab. On a phone (≤ 600 px)
  * only the active tab shows, with a tab-count button that opens
- * <ed-tab-list>. It only draws and asks; the shell owns the tabs.
+ * <ed-tab-list>. Tabs reorder by dragging or Ctrl+Shift+←/→. It only draws
+ * and asks (`ed-tab-*` events); the shell owns the tabs.
  */
-import { css, html, LitElement } from "lit";
+import { html, LitElement, type PropertyValues } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { repeat } from "lit/directives/repeat.js";
 import { edEvent } from "../events";
 import { icons, renderIcon } from "../icons";
 import "./ed-tab-list";
+import { tabStripStyles } from "./tab-strip-styles";
 import type { TabView } from "./tab-view";
 
 /** The app icon: the page's favicon, whose hashed name only the bundled index.html knows. */
@@ -17,149 +19,7 @@ const logoUrl = () => document.querySelector<HTMLLinkElement>('link[rel="icon"]'
 
 @customElement("ed-tab-strip")
 export class EdTabStrip extends LitElement {
-  static override styles = css`
-    :host {
-      display: flex;
-      align-items: flex-end;
-      min-width: 0;
-      flex: 1;
-      height: 100%;
-      gap: 6px;
-      position: relative;
-    }
-    .logo {
-      flex: none;
-      width: 28px;
-      height: 28px;
-      align-self: center;
-      margin: 0 4px 0 8px;
-      border-radius: 50%;
-    }
-    [role="tablist"] {
-      display: flex;
-      align-items: flex-end;
-      gap: 6px;
-      min-width: 0;
-      overflow: hidden;
-      height: 100%;
-    }
-    .tab {
-      display: flex;
-      align-items: center;
-      gap: 8px;
-      flex: 0 1 auto;
-      width: 150px;
-      min-width: 64px;
-      height: 30px;
-      padding: 0 6px 0 8px;
-      box-sizing: border-box;
-      border-radius: 6px 6px 0 0;
-      background: var(--ed-tab, #1b1b1b);
-      color: var(--ed-muted, #aaa);
-      font-size: 13px;
-      cursor: default;
-      outline: none;
-    }
-    .tab:hover {
-      background: var(--ed-tab-hover, #262626);
-    }
-    .tab[aria-selected="true"] {
-      background: var(--ed-body, #202124);
-      color: var(--ed-text, #eee);
-    }
-    .tab:focus-visible {
-      box-shadow: inset 0 0 0 2px var(--ed-accent, #7c5cff);
-    }
-    .tab.incognito {
-      background-image: repeating-linear-gradient(135deg, transparent 0 6px, rgba(124, 92, 255, 0.12) 6px 12px);
-      color: #c9b8ff;
-    }
-    .tab svg,
-    .tab img {
-      flex: none;
-      font-size: 16px;
-    }
-    .title {
-      flex: 1;
-      overflow: hidden;
-      white-space: nowrap;
-      text-overflow: ellipsis;
-    }
-    button {
-      all: unset;
-      display: inline-flex;
-      align-items: center;
-      justify-content: center;
-      border-radius: 4px;
-      color: inherit;
-      cursor: pointer;
-    }
-    button:focus-visible {
-      outline: 2px solid var(--ed-accent, #7c5cff);
-    }
-    .close {
-      width: 18px;
-      height: 18px;
-      font-size: 13px;
-      opacity: 0.7;
-    }
-    .close:hover {
-      opacity: 1;
-      background: rgba(255, 255, 255, 0.12);
-    }
-    .new,
-    .count {
-      flex: none;
-      align-self: center;
-      width: 28px;
-      height: 28px;
-      font-size: 20px;
-      color: var(--ed-text, #eee);
-    }
-    .new:hover,
-    .count:hover {
-      background: rgba(255, 255, 255, 0.1);
-    }
-    .count {
-      display: none;
-      font-size: 13px;
-      font-weight: 600;
-    }
-    .count span {
-      min-width: 16px;
-      padding: 1px 3px;
-      border: 2px solid currentColor;
-      border-radius: 5px;
-      text-align: center;
-    }
-    .spacer {
-      flex: 1;
-    }
-    @media (max-width: 600px) {
-      .tab:not([aria-selected="true"]) {
-        display: none;
-      }
-      [role="tablist"] {
-        flex: 1;
-      }
-      .spacer {
-        display: none;
-      }
-      .tab {
-        flex: 1 1 auto;
-        width: auto;
-        max-width: 240px;
-        height: 42px;
-        font-size: 14px;
-      }
-      .tab .close {
-        display: none;
-      }
-      .count {
-        display: inline-flex;
-      }
-    }
-  `;
+  static override styles = tabStripStyles;
 
   @property({ attribute: false }) tabs: TabView[] = [];
   @property() active: string | null = null;
@@ -176,11 +36,18 @@ export class EdTabStrip extends LitElement {
 
   #onTabKey(e: KeyboardEvent, index: number) {
     const move = e.key === "ArrowRight" ? 1 : e.key === "ArrowLeft" ? -1 : 0;
-    if (move) {
+    if (move && e.ctrlKey && e.shiftKey) {
+      e.preventDefault();
+      const id = this.tabs[index]!.id;
+      const to = index + move;
+      // The shell hands back the new order later; moving the node drops its focus, so restore it then.
+      this.#refocus = id;
+      if (to >= 0 && to < this.tabs.length) this.dispatchEvent(edEvent("ed-tab-move", { id, index: to }));
+    } else if (move) {
       const next = this.tabs[(index + move + this.tabs.length) % this.tabs.length];
       if (next) {
         this.#select(next.id);
-        this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`[data-id="${CSS.escape(next.id)}"]`)?.focus());
+        this.#refocus = next.id;
       }
     } else if (e.key === "Delete") this.#close(e, this.tabs[index]!.id);
   }
@@ -189,10 +56,73 @@ export class EdTabStrip extends LitElement {
     if (e.button === 1) this.#close(e, id);
   }
 
+  #tabEl(id: string | undefined) {
+    return id ? this.renderRoot.querySelector<HTMLElement>(`[data-id="${CSS.escape(id)}"]`) : null;
+  }
+
+  /** A vertical wheel scrolls an overflowing strip sideways. */
+  #onWheel(e: WheelEvent) {
+    const list = e.currentTarget as HTMLElement;
+    if (list.scrollWidth > list.clientWidth && Math.abs(e.deltaY) > Math.abs(e.deltaX)) {
+      list.scrollLeft += e.deltaY;
+      e.preventDefault();
+    }
+  }
+
+  #dragged?: string;
+
+  #onDragStart(e: DragEvent, id: string) {
+    this.#dragged = id;
+    e.dataTransfer?.setData("text/x-ed-tab", id);
+    if (e.dataTransfer) e.dataTransfer.effectAllowed = "move";
+  }
+
+  /** Which side of the tab under the pointer the dragged tab would land on. */
+  #dropSide(e: DragEvent): "before" | "after" {
+    const box = (e.currentTarget as HTMLElement).getBoundingClientRect();
+    return e.clientX < box.left + box.width / 2 ? "before" : "after";
+  }
+
+  #onDragOver(e: DragEvent) {
+    if (!this.#dragged) return;
+    e.preventDefault();
+    const el = e.currentTarget as HTMLElement;
+    const side = this.#dropSide(e);
+    el.classList.toggle("drop-before", side === "before");
+    el.classList.toggle("drop-after", side === "after");
+  }
+
+  #onDragLeave(e: DragEvent) {
+    (e.currentTarget as HTMLElement).classList.remove("drop-before", "drop-after");
+  }
+
+  #onDrop(e: DragEvent, targetIndex: number) {
+    const id = this.#dragged;
+    this.#onDragLeave(e);
+    if (!id) return;
+    e.preventDefault();
+    const from = this.tabs.findIndex((t) => t.id === id);
+    let to = targetIndex + (this.#dropSide(e) === "after" ? 1 : 0);
+    if (from < to) to--;
+    if (from >= 0 && to !== from) this.dispatchEvent(edEvent("ed-tab-move", { id, index: to }));
+    this.#dragged = undefined;
+  }
+
+  /** A tab to focus after the next render (keyboard moves and selection). */
+  #refocus?: string;
+
+  protected override updated(changed: PropertyValues<this>) {
+    if (changed.has("active")) this.#tabEl(this.active ?? undefined)?.scrollIntoView({ block: "nearest", inline: "nearest" });
+    if (this.#refocus && changed.has("tabs")) {
+      this.#tabEl(this.#refocus)?.focus();
+      this.#refocus = undefined;
+    }
+  }
+
   override render() {
     return html`
       <img class="logo" src=${logoUrl()} alt="Easy Diffusion" />
-      <div role="tablist" aria-label="Open tabs">
+      <div role="tablist" aria-label="Open tabs" @wheel=${this.#onWheel}>
         ${repeat(
           this.tabs,
           (t) => t.id,
@@ -207,6 +137,12 @@ export class EdTabStrip extends LitElement {
               @click=${() => this.#select(t.id)}
               @auxclick=${(e: MouseEvent) => this.#onAuxClick(e, t.id)}
               @keydown=${(e: KeyboardEvent) => this.#onTabKey(e, i)}
+              draggable="true"
+              @dragstart=${(e: DragEvent) => this.#onDragStart(e, t.id)}
+              @dragend=${() => (this.#dragged = undefined)}
+              @dragover=${this.#onDragOver}
+              @dragleave=${this.#onDragLeave}
+              @drop=${(e: DragEvent) => this.#onDrop(e, i)}
             >
               ${t.incognito ? icons.incognito : renderIcon(t.icon)}
               <span class="title">${t.title}</span>
