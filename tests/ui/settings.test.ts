@@ -85,6 +85,16 @@ describe("settings", () => {
     expect(await saveButton().isDisabled()).toBe(true);
   });
 
+  test("a change saved elsewhere shows up in the open form", async () => {
+    const res = await fetch(`${app.url}api/config`, {
+      method: "PATCH",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ outputs: { quality: 77 } }),
+    });
+    expect(res.status).toBe(200);
+    await until(async () => (await control("outputs.quality").inputValue()) === "77", "the form to show quality 77");
+  });
+
   test("a value the server rejects shows its message and changes nothing", async () => {
     const before = readFileSync(app.paths.config, "utf8");
     await control("server.port").fill("70000");

@@ -3,10 +3,12 @@
  * schema from GET /api/config/schema as a form, one section per config
  * section, lists the problems the server found in config.yaml, and saves
  * only the changed keys with PATCH /api/config. A rejected save shows the
- * server's message and keeps the edits.
+ * server's message and keeps the edits. Changes saved elsewhere (another
+ * window, the API) show up at once via the `config.changed` event.
  */
 import { css, html, LitElement, nothing } from "lit";
 import { customElement, state } from "lit/decorators.js";
+import { events } from "../../api/event-stream";
 import { api } from "../../api/http";
 import { icons } from "../../icons";
 import type { SettingChangeEvent } from "./ed-settings-field";
@@ -116,9 +118,18 @@ export class EdSettingsApp extends LitElement {
   @state() private error = "";
   @state() private saved = false;
 
+  #off?: () => void;
+
   override connectedCallback() {
     super.connectedCallback();
     if (!this.view) void this.load();
+    // Unsaved edits stay; they are compared against the new values.
+    this.#off = events.on("config.changed", () => void this.load());
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    this.#off?.();
   }
 
   async load() {
