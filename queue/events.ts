@@ -12,7 +12,7 @@ export interface TaskImageRef {
 
 export interface TaskProgressEvent {
   id: string;
-  /** What the engine is doing: loading weights, sampling steps, decoding latents. */
+  /** What the engine is doing: loading weights (step/steps count tensors then), sampling steps, decoding latents. */
   phase: "loading" | "sampling" | "decoding";
   step: number;
   steps: number;

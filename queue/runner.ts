@@ -35,6 +35,7 @@ export interface RunDeps {
 
 export type RunOutcome = { state: "succeeded" } | { state: "cancelled" } | { state: "failed"; error: TaskError };
 
+const LOAD_EVENT_MS = 250;
 const ENGINE_DOWN = new Set<EngineStatus["state"]>(["restarting", "stopped", "failed", "starting", "absent"]);
 
 function engineError(status: EngineStatus, fallback: string): TaskError {
@@ -63,6 +64,7 @@ export async function runTask(run: ActiveRun, deps: RunDeps): Promise<RunOutcome
   if (run.cancelRequested) return { state: "cancelled" };
 
   let lostEngine: EngineStatus | null = null;
+  let lastLoadEvent = -Infinity;
   const off = deps.engine.on((event: EngineEvent) => {
     if (event.type === "state" && ENGINE_DOWN.has(event.status.state)) {
       lostEngine ??= event.status;
@@ -74,8 +76,13 @@ export async function runTask(run: ActiveRun, deps: RunDeps): Promise<RunOutcome
         run.progress = { phase: "sampling", step: p.step, steps: p.steps, rate, eta: rate ? Math.max(0, (p.steps - p.step) / rate) : null };
         deps.onProgress(run);
       } else if (p.kind === "load") {
-        run.progress = { ...run.progress, phase: "loading" };
-        deps.onProgress(run);
+        // Weight loading redraws its bar per tensor: tell the UI a few times a second, not hundreds.
+        const now = performance.now();
+        if (now - lastLoadEvent >= LOAD_EVENT_MS || p.current === p.total) {
+          lastLoadEvent = now;
+          run.progress = { ...run.progress, phase: "loading", step: p.current, steps: p.total, rate: null, eta: null };
+          deps.onProgress(run);
+        }
       } else {
         if (p.kind === "decoding") {
           run.progress = { ...run.progress, phase: "decoding", eta: 0 };
