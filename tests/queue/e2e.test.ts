@@ -128,7 +128,10 @@ describe("queue end to end", () => {
     const slow = await q.api("/api/tasks", { method: "POST", json: { ...request, steps: 60 } });
     const { id } = (await slow.json()) as { id: string };
     const next = (await (await q.api("/api/tasks", { method: "POST", json: request })).json()) as { id: string };
-    await until("sampling", async () => (await taskState(q, id)).progress.step >= 2);
+    await until("sampling", async () => {
+      const { progress } = await taskState(q, id);
+      return progress.phase === "sampling" && progress.step >= 2;
+    });
     const res = await q.api(`/api/tasks/${id}/cancel`, { method: "POST" });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { state: string; engineRestarted: boolean; message: string };

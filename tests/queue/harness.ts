@@ -94,7 +94,7 @@ export async function taskState(q: QueueApp, id: string) {
   return (await (await q.api(`/api/tasks/${id}`)).json()) as {
     id: string;
     state: string;
-    progress: { step: number; steps: number; rate: number | null; eta: number | null };
+    progress: { phase?: string; step: number; steps: number; rate: number | null; eta: number | null };
     images: { id: string; url: string; seed: number }[];
     error?: { code: string; message: string };
   };
