@@ -6,33 +6,21 @@
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
-import type { RunningApp } from "../../launcher/start";
-import { activeTab, fieldValue, SHOTS, generateServices, launchBrowser, openShell, seedModels, startImageApp, tempDataDir, until, waitText } from "./harness";
+import type { Page } from "playwright-core";
+import { activeTab, openGenerating, SHOTS, waitText, type GeneratingSession } from "./harness";
 
 setDefaultTimeout(60_000);
 
-let browser: Browser;
-let app: RunningApp;
 let page: Page;
-const data = tempDataDir("ed-ui-fail-");
-const engineRoot = tempDataDir("ed-ui-fail-engine-");
+let session: GeneratingSession;
 
 beforeAll(async () => {
-  seedModels(data.dir);
-  const { services } = generateServices(engineRoot.dir, { fault: "crash-at-step", faultStep: 2, faultTimes: 1, counterFile: join(engineRoot.dir, "starts") });
-  [browser, app] = await Promise.all([launchBrowser(), startImageApp(data.dir, services)]);
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await openShell(page, app.url);
-  await until(async () => (await fieldValue(page, "model").catch(() => "")) !== "", "a model selected");
+  // Crashes on the first start only (counted in a file), so the retry runs on a healthy engine.
+  session = await openGenerating("ed-ui-fail", (root) => ({ fault: "crash-at-step", faultStep: 2, faultTimes: 1, counterFile: join(root, "starts") }));
+  page = session.page;
 }, 60_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  data.remove();
-  engineRoot.remove();
-}, 30_000);
+afterAll(() => session?.close(), 30_000);
 
 describe("a failed task", () => {
   test("shows why it failed, and Retry makes the picture in the same tab", async () => {

@@ -11,16 +11,14 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import type { RunningApp } from "../../launcher/start";
 import { png } from "../queue/images";
-import { activeTab, dropFile, fieldValue, SHOTS, generateServices, launchBrowser, openShell, seedModels, startImageApp, tempDataDir, until, waitText } from "./harness";
+import { activeTab, dropFile, fieldValue, openGenerating, SHOTS, until, waitText, type GeneratingSession } from "./harness";
 
 setDefaultTimeout(60_000);
 
 let browser: Browser;
 let app: RunningApp;
 let page: Page;
-const data = tempDataDir("ed-ui-gen-");
-const engineRoot = tempDataDir("ed-ui-gen-engine-");
-const pageErrors: string[] = [];
+let session: GeneratingSession;
 
 const queue = () => activeTab(page).locator("ed-queue-panel");
 const results = () => activeTab(page).locator("ed-results");
@@ -61,22 +59,11 @@ async function waitForPicture(prompt: string) {
 }
 
 beforeAll(async () => {
-  seedModels(data.dir);
-  const { services } = generateServices(engineRoot.dir, { stepMs: 150, startDelayMs: 100 });
-  [browser, app] = await Promise.all([launchBrowser(), startImageApp(data.dir, services)]);
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.on("pageerror", (e) => pageErrors.push(e.message));
-  page.on("dialog", (d) => void d.accept());
-  await openShell(page, app.url);
-  await until(async () => (await fieldValue(page, "model").catch(() => "")) !== "", "a model selected");
+  session = await openGenerating("ed-ui-gen", { stepMs: 150, startDelayMs: 100 });
+  ({ browser, app, page } = session);
 }, 60_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  data.remove();
-  engineRoot.remove();
-}, 30_000);
+afterAll(() => session?.close(), 30_000);
 
 describe("generating", () => {
   test("type a prompt, Ctrl+Enter: the queue shows step x / y, then the picture appears with its seed", async () => {
@@ -90,7 +77,7 @@ describe("generating", () => {
     const seed = task!.images[0]!.seed;
     await waitText(results().locator("figure .seed").first(), `Seed ${seed}`);
     await waitText(activeTab(page).locator('[data-role="last-seed"]'), `Last used: ${seed}`);
-    expect(filesUnder(join(data.dir, "outputs")).length).toBe(1);
+    expect(filesUnder(join(session.dataDir, "outputs")).length).toBe(1);
     await page.screenshot({ path: join(SHOTS, "generate-desktop.png") });
   });
 
@@ -211,7 +198,7 @@ describe("generating", () => {
   });
 
   test("an incognito tab generates but leaves nothing on disk", async () => {
-    const before = filesUnder(data.dir).filter((f) => f.includes(`${join(data.dir, "outputs")}`));
+    const before = filesUnder(session.dataDir).filter((f) => f.includes(`${join(session.dataDir, "outputs")}`));
     await page.click("ed-main-menu .trigger");
     await page.click('ed-main-menu [data-command="new-incognito-tab"]');
     await activeTab(page).locator(".incognito").waitFor();
@@ -225,9 +212,9 @@ describe("generating", () => {
     await page.setViewportSize({ width: 1280, height: 800 });
     // Let the shell's debounced save run, then look at every byte under the data folder.
     await Bun.sleep(1500);
-    const after = filesUnder(data.dir);
-    expect(after.filter((f) => f.includes(join(data.dir, "outputs")))).toEqual(before);
+    const after = filesUnder(session.dataDir);
+    expect(after.filter((f) => f.includes(join(session.dataDir, "outputs")))).toEqual(before);
     for (const file of after) expect(readFileSync(file).includes("secret garden xyzzy")).toBe(false);
-    expect(pageErrors).toEqual([]);
+    expect(session.pageErrors).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { EngineManager } from "../../engine/manager";
 import type { BuildProvider } from "../../engine/types";
 import { readEnv } from "../../launcher/env";
@@ -23,6 +23,8 @@ import { randomPort } from "../ui/harness";
 /** Where the tests leave their screenshots (looked at by people, not compared). */
 export const SHOTS = join(tmpdir(), "ed-ui-image-shots");
 mkdirSync(SHOTS, { recursive: true });
+
+import { launchBrowser, openShell, tempDataDir, until } from "../ui/harness";
 
 export { launchBrowser, openShell, tempDataDir, until, waitText } from "../ui/harness";
 
@@ -91,5 +93,47 @@ export function generateServices(engineRoot: string, standin: Partial<StandinCon
   return {
     services: [engineService, queueService({ engine: () => manager!, pollMinMs: 20, pollMaxMs: 100 })],
     engine: () => manager!,
+  };
+}
+
+export interface GeneratingSession {
+  browser: Browser;
+  app: RunningApp;
+  page: Page;
+  dataDir: string;
+  /** Uncaught errors in the page. */
+  pageErrors: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * The whole thing for a generating test: data folder with models, the app
+ * with engine and queue on the stand-in, Chromium on the shell (dialogs
+ * accepted) with a model chosen in the first Image tab.
+ */
+export async function openGenerating(prefix: string, standin: Partial<StandinConfig> | ((engineRoot: string) => Partial<StandinConfig>)): Promise<GeneratingSession> {
+  const data = tempDataDir(`${prefix}-`);
+  const engineRoot = tempDataDir(`${prefix}-engine-`);
+  seedModels(data.dir);
+  const { services } = generateServices(engineRoot.dir, typeof standin === "function" ? standin(engineRoot.dir) : standin);
+  const [browser, app] = await Promise.all([launchBrowser(), startImageApp(data.dir, services)]);
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const pageErrors: string[] = [];
+  page.on("pageerror", (e) => pageErrors.push(e.message));
+  page.on("dialog", (d) => void d.accept());
+  await openShell(page, app.url);
+  await until(async () => (await fieldValue(page, "model").catch(() => "")) !== "", "a model selected");
+  return {
+    browser,
+    app,
+    page,
+    dataDir: data.dir,
+    pageErrors,
+    async close() {
+      await browser.close();
+      await app.stop();
+      data.remove();
+      engineRoot.remove();
+    },
   };
 }

@@ -27,6 +27,7 @@ import type { ResultActionEvent } from "./ed-results";
 import { imageFileOf, parseImageSettings, urlToDataUrl } from "./image-files";
 import { requestProblems, restoreSettings, settingsForSaving, settingsFromRequest, toRequest, type ImageSettings } from "./image-settings";
 import type { SettingsChangeEvent } from "./settings-event";
+import { formStyles } from "./form-styles";
 import { workspaceStyles } from "./workspace-styles";
 
 /** How many of this tab's tasks are remembered in its saved state. */
@@ -34,7 +35,7 @@ const MAX_TAB_TASKS = 40;
 
 @customElement("ed-image-app")
 export class EdImageApp extends LitElement implements TabAppElement {
-  static override styles = workspaceStyles;
+  static override styles = [formStyles, workspaceStyles];
 
   @property({ attribute: false }) tabState?: Record<string, unknown>;
   @property({ type: Boolean, reflect: true }) incognito = false;

@@ -1,7 +1,8 @@
 /**
  * The Image workspace layout: form | results | queue on a wide screen,
  * form | results with the queue under the form on a medium one, and one
- * column (form, results, queue) on a phone.
+ * column (form, results, queue) on a phone. Used after formStyles (buttons,
+ * hints, problems, sections), which it adds to.
  */
 import { css } from "lit";
 
@@ -79,15 +80,6 @@ export const workspaceStyles = css`
     gap: 10px;
     margin: 4px 0 10px;
   }
-  button {
-    background: #2b2c30;
-    color: #ddd;
-    border: 1px solid #3a3b40;
-    border-radius: 4px;
-    padding: 4px 9px;
-    font: inherit;
-    cursor: pointer;
-  }
   button.primary {
     background: #3d5a99;
     border-color: #5a7cc4;
@@ -97,15 +89,7 @@ export const workspaceStyles = css`
   button.primary:hover {
     background: #4a69ad;
   }
-  button:disabled {
-    opacity: 0.5;
-  }
-  .hint {
-    color: #888;
-    font-size: 11px;
-  }
-  .problem {
-    color: var(--ed-red, #f85149);
+  p.problem {
     margin: 4px 0 8px;
   }
   .notice {
@@ -123,16 +107,6 @@ export const workspaceStyles = css`
     border: 0;
     background: none;
     padding: 0 4px;
-  }
-  details {
-    border-top: 1px solid #333439;
-    padding: 6px 0 2px;
-  }
-  summary {
-    cursor: pointer;
-    color: #ccc;
-    margin-bottom: 6px;
-    user-select: none;
   }
   .incognito {
     display: flex;
