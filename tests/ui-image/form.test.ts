@@ -152,6 +152,18 @@ describe("image form", () => {
     await until(async () => (await formState()).mask === undefined, "an empty mask after undoing the stroke");
     await tab.locator('ed-mask-editor button[data-tool="redo"]').click();
     await until(async () => (await pixels(0.2, 0.2))?.at === 255, "redo of the stroke");
+    // The eraser, a bigger brush, takes the stroke away again; Clear empties the mask.
+    await tab.locator('ed-mask-editor button[data-tool="eraser"]').click();
+    await tab.locator('ed-mask-editor input[type="range"]').fill("80");
+    await page.mouse.move(box.x + box.width * 0.05, box.y + box.height * 0.2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.35, box.y + box.height * 0.2, { steps: 5 });
+    await page.mouse.up();
+    await until(async () => (await formState()).mask === undefined, "the stroke erased");
+    await tab.locator('ed-mask-editor button[data-tool="undo"]').click();
+    await until(async () => (await pixels(0.2, 0.2))?.at === 255, "undo of the eraser");
+    await tab.locator('ed-mask-editor button[data-tool="clear"]').click();
+    await until(async () => (await formState()).mask === undefined, "a cleared mask");
   });
 
   test("the form is kept as tab state and comes back after a reload", async () => {

@@ -16,7 +16,7 @@ export const formStyles = css`
     display: flex;
     flex-wrap: wrap;
     gap: 8px;
-    align-items: end;
+    align-items: start;
   }
   .row > .field {
     flex: 1 1 90px;
