@@ -273,6 +273,10 @@ export class TaskQueue {
         pollMinMs: this.opts.pollMinMs,
         pollMaxMs: this.opts.pollMaxMs,
         onModelSet: (key) => (this.#currentKey = key),
+        // Hashing a checkpoint takes seconds: do it while the engine generates, not after.
+        onResolved: (models) => {
+          if (!task.incognito) for (const path of [models.model.path, ...models.loras.map((l) => l.path)]) void this.hashes.short(path);
+        },
         onProgress: (r) => this.opts.bus.publish("task.progress", { id: task.id, ...r.progress }),
         onImage: async (r, index, bytes, models) => {
           const record = await saveImage({ store: this.store, incognito: this.incognito, hashes: this.hashes, outputs: this.opts.paths.outputs, templates: this.opts.templates() }, r.task, index, bytes, models);

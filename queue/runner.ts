@@ -26,6 +26,8 @@ export interface RunDeps {
   paths: Paths;
   /** The model set is loaded: tasks with the same key can follow without a restart. */
   onModelSet(key: string | null): void;
+  /** The task's model files are known (e.g. to start hashing them while the engine works). */
+  onResolved?(models: ResolvedModels): void;
   onProgress(run: ActiveRun): void;
   /** Saves one finished image (index in the batch). */
   onImage(run: ActiveRun, index: number, bytes: Uint8Array, models: ResolvedModels): Promise<void>;
@@ -52,6 +54,7 @@ export async function runTask(run: ActiveRun, deps: RunDeps): Promise<RunOutcome
     if (err instanceof ModelNotFoundError) return { state: "failed", error: { code: "model_not_found", message: err.message } };
     throw err;
   }
+  deps.onResolved?.(models);
   const { modelSet, body } = translate(run.task.request, models);
   try {
     await deps.engine.ensure(modelSet);
