@@ -37,10 +37,6 @@ const MAX_TAB_TASKS = 40;
 export class EdImageApp extends LitElement implements TabAppElement {
   static override styles = [formStyles, workspaceStyles];
 
-  @property({ attribute: false }) tabState?: Record<string, unknown>;
-  @property({ type: Boolean, reflect: true }) incognito = false;
-  tabId?: string;
-
   @state() private settings: ImageSettings = restoreSettings({});
   @state() private taskIds: string[] = [];
   @state() private models: ModelLists = {};
@@ -55,6 +51,10 @@ export class EdImageApp extends LitElement implements TabAppElement {
   @state() private dragging = false;
   /** The seed the newest finished task of this tab used. */
   @state() private lastSeed?: number;
+
+  @property({ attribute: false }) tabState?: Record<string, unknown>;
+  @property({ type: Boolean, reflect: true }) incognito = false;
+  tabId?: string;
 
   store: QueueStore = queueStore;
   #restored = false;

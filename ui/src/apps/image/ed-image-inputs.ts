@@ -66,14 +66,15 @@ export class EdImageInputs extends LitElement {
     `,
   ];
 
-  @property({ attribute: false }) settings!: ImageSettings;
-  @property({ attribute: false }) problems: Record<string, string> = {};
-  @property({ attribute: false }) models: ModelLists = {};
-
   @state() private over = "";
   @state() private editingMask = false;
   /** "Reference and control images" starts open when the form has some, then stays as the user leaves it. */
   @state() private extrasOpen?: boolean;
+
+  @property({ attribute: false }) settings!: ImageSettings;
+  @property({ attribute: false }) problems: Record<string, string> = {};
+  @property({ attribute: false }) models: ModelLists = {};
+
 
   #set(changes: Partial<ImageSettings>) {
     this.dispatchEvent(settingsChange(changes));

@@ -73,14 +73,14 @@ export class EdMaskEditor extends LitElement {
     }
   `;
 
+  @state() private mode: "paint" | "erase" = "paint";
+  @state() private size = 32;
+  @state() private version = 0;
+
   /** The image the mask belongs to (URL or data URL). */
   @property() image = "";
   /** A mask made earlier (PNG data URL), shown as the starting point. */
   @property() mask?: string;
-
-  @state() private mode: "paint" | "erase" = "paint";
-  @state() private size = 32;
-  @state() private version = 0;
 
   @query("canvas") private canvas!: HTMLCanvasElement;
   @query("img") private img!: HTMLImageElement;

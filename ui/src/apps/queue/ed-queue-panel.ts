@@ -111,12 +111,13 @@ export class EdQueuePanel extends LitElement {
     }
   `;
 
-  /** How many finished tasks to keep listed. */
-  @property({ type: Number }) finishedLimit = 10;
   @state() private version = 0;
   @state() private problem = "";
   /** What the server said about the last stop (the engine restarts). */
   @state() private info = "";
+
+  /** How many finished tasks to keep listed. */
+  @property({ type: Number }) finishedLimit = 10;
 
   store: QueueStore = queueStore;
 
