@@ -18,6 +18,9 @@ export interface TaskProgressEvent {
   steps: number;
   rate: number | null;
   eta: number | null;
+  /** Which image of the task is sampling (1-based), of how many. */
+  image?: number;
+  images?: number;
 }
 
 declare module "../launcher/events/bus" {

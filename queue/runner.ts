@@ -68,6 +68,8 @@ export async function runTask(run: ActiveRun, deps: RunDeps): Promise<RunOutcome
 
   let lostEngine: EngineStatus | null = null;
   let lastLoadEvent = -Infinity;
+  let passes = 0;
+  let lastStep = 0;
   const off = deps.engine.on((event: EngineEvent) => {
     if (event.type === "state" && ENGINE_DOWN.has(event.status.state)) {
       lostEngine ??= event.status;
@@ -76,7 +78,11 @@ export async function runTask(run: ActiveRun, deps: RunDeps): Promise<RunOutcome
       const p = event.progress;
       if (p.kind === "sampling") {
         const rate = p.itPerSec ?? (p.secPerIt ? 1 / p.secPerIt : null);
-        run.progress = { phase: "sampling", step: p.step, steps: p.steps, rate, eta: rate ? Math.max(0, (p.steps - p.step) / rate) : null };
+        // A new sampling pass starts when the step count drops; hires fix makes two passes per image.
+        if (p.step < lastStep) passes++;
+        lastStep = p.step;
+        const image = Math.min(run.task.request.num_images, Math.floor(passes / (run.task.request.hires ? 2 : 1)) + 1);
+        run.progress = { phase: "sampling", step: p.step, steps: p.steps, rate, eta: rate ? Math.max(0, (p.steps - p.step) / rate) : null, image, images: run.task.request.num_images };
         deps.onProgress(run);
       } else if (p.kind === "load") {
         // Weight loading redraws its bar per tensor: tell the UI a few times a second, not hundreds.

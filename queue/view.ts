@@ -11,7 +11,7 @@ export interface TaskView {
   started?: number;
   finished?: number;
   /** Step progress of the current image; rate in it/s, eta in seconds. */
-  progress: TaskProgress & { phase?: string };
+  progress: TaskProgress & { phase?: string; image?: number; images?: number };
   images: TaskImageRef[];
   error?: TaskError;
   retryOf?: string;
@@ -25,7 +25,7 @@ export function taskView(queue: TaskQueue, task: Task, options: { withImages?: b
   const live = queue.progressOf(task.id);
   const steps = task.request.steps;
   const progress = live
-    ? { phase: live.phase, step: live.step, steps: live.steps, rate: live.rate, eta: live.eta }
+    ? { ...live }
     : { step: task.state === "succeeded" ? steps : 0, steps, rate: null, eta: null };
   const request: Record<string, unknown> = { ...task.request };
   if (!options.withImages) {

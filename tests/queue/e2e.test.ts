@@ -48,6 +48,9 @@ describe("queue end to end", () => {
     // Steps of each image arrive in order (the batch restarts at 1 for the second image).
     const firstImage = steps.slice(0, steps.indexOf(4) + 1);
     expect(firstImage).toEqual([...firstImage].sort((a, b) => a - b));
+    const images = mine.filter((e) => e.type === "task.progress" && (e.data as { phase: string }).phase === "sampling").map((e) => (e.data as { image: number }).image);
+    expect(images[0]).toBe(1);
+    expect(images.at(-1)).toBe(2);
     const status = q.events.filter((e) => e.type === "queue.status").at(-1)!.data;
     expect(status).toEqual({ running: 0, total: 0, paused: false });
 
