@@ -57,6 +57,17 @@ const latin1 = new TextDecoder("latin1");
 const utf8 = new TextDecoder();
 const enc = new TextEncoder();
 
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** tEXt is Latin-1 by the spec, but sd.cpp writes UTF-8 bytes there: valid UTF-8 is read as UTF-8. */
+function textBytes(bytes: Uint8Array): string {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    return latin1.decode(bytes);
+  }
+}
+
 /** One text chunk's keyword and text, or null if malformed. */
 export function decodeTextChunk(chunk: PngChunk): { keyword: string; text: string } | null {
   const d = chunk.data;
@@ -64,7 +75,7 @@ export function decodeTextChunk(chunk: PngChunk): { keyword: string; text: strin
   if (nul < 1) return null;
   const keyword = latin1.decode(d.subarray(0, nul));
   try {
-    if (chunk.type === "tEXt") return { keyword, text: latin1.decode(d.subarray(nul + 1)) };
+    if (chunk.type === "tEXt") return { keyword, text: textBytes(d.subarray(nul + 1)) };
     if (chunk.type === "zTXt") return { keyword, text: latin1.decode(inflateSync(d.subarray(nul + 2))) };
     if (chunk.type === "iTXt") {
       const compressed = d[nul + 1] === 1;

@@ -154,6 +154,15 @@ describe("reading other tools' metadata", () => {
     expect(neg).toMatchObject({ prompt: "a castle on a hill, fantasy art, highly detailed", negative_prompt: "blurry, low quality", sampler: "dpm++2m", scheduler: "karras", cfg_scale: 5.5, clip_skip: 2, steps: 24, width: 768, height: 512 });
   });
 
+  test("tEXt with UTF-8 bytes (as sd.cpp writes it) reads as UTF-8; real Latin-1 stays Latin-1", () => {
+    const base = readChunks(png());
+    const chunk = (bytes: Uint8Array) => writeChunks([base[0]!, { type: "tEXt", data: Buffer.concat([Buffer.from("parameters\0"), bytes]) }, ...base.slice(1)]);
+    const utf8 = chunk(Buffer.from("un café ☕\nSteps: 3, Seed: 9, Size: 64x64", "utf8"));
+    expect(readPngText(utf8).parameters).toStartWith("un café ☕");
+    const latin = chunk(Buffer.from("un café\nSteps: 3, Seed: 9, Size: 64x64", "latin1"));
+    expect(readPngText(latin).parameters).toStartWith("un café");
+  });
+
   test("zTXt and compressed iTXt chunks are read", () => {
     const enc = new TextEncoder();
     const base = readChunks(png());
