@@ -101,6 +101,16 @@ describe("image form", () => {
     expect(await formState()).toMatchObject({ prompt: "a photo of a cat", steps: 2, seed: 42, width: 64, height: 64, sampler: "euler_a", guidance: 3.5 });
   });
 
+  test("a picture without settings is offered as the init image instead", async () => {
+    const tab = activeTab(page);
+    await dropFile(page, tab.locator("ed-results"), png(24, 24), "plain.png");
+    await waitText(tab.locator(".notice span"), "This picture has no generation settings in it.");
+    await tab.locator("button[data-action=use-picture]").click();
+    await until(async () => String((await formState()).init_image).startsWith("data:image/png;base64,"), "the init image set");
+    await tab.locator("button[data-action=remove-init]").click();
+    expect((await formState()).init_image).toBeUndefined();
+  });
+
   test("a picture dropped on the init-image area becomes the init image instead", async () => {
     const tab = activeTab(page);
     const before = await formState();

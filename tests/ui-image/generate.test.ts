@@ -98,6 +98,19 @@ describe("generating", () => {
     await tab.locator('button[data-action="remove-init"]').click();
   });
 
+  test("dropping one of our own pictures back restores its exact request (our JSON chunk)", async () => {
+    const tab = activeTab(page);
+    const made = (await tasks()).find((t) => t.request.prompt === "a lighthouse at dusk")!;
+    const bytes = new Uint8Array(await (await fetch(app.url.replace(/\/$/, "") + `/api/images/${made.images[0]!.id}`)).arrayBuffer());
+    await tab.locator("textarea#prompt").fill("something else");
+    await tab.locator("input#steps").fill("30");
+    await dropFile(page, results(), bytes, "ours.png");
+    await waitText(tab.locator(".notice span"), "Settings restored from the picture (Easy Diffusion).");
+    expect(await tab.locator("textarea#prompt").inputValue()).toBe("a lighthouse at dusk");
+    expect(await fieldValue(page, "steps")).toBe("8");
+    expect(await fieldValue(page, "seed")).toBe(String(made.images[0]!.seed));
+  });
+
   test("two Image tabs queue work side by side; each shows its own pictures", async () => {
     await page.click("ed-tab-strip button.new");
     await activeTab(page).locator("textarea#prompt").waitFor();

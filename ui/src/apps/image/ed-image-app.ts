@@ -24,7 +24,7 @@ import "./ed-results";
 import "./ed-size-field";
 import type { ModelLists } from "./ed-model-fields";
 import type { ResultActionEvent } from "./ed-results";
-import { imageFileOf, parseImageSettings, urlToDataUrl } from "./image-files";
+import { blobToDataUrl, imageFileOf, parseImageSettings, urlToDataUrl } from "./image-files";
 import { requestProblems, restoreSettings, settingsForSaving, settingsFromRequest, toRequest, type ImageSettings } from "./image-settings";
 import type { SettingsChangeEvent } from "./settings-event";
 import { formStyles } from "./form-styles";
@@ -51,6 +51,8 @@ export class EdImageApp extends LitElement implements TabAppElement {
   @state() private dragging = false;
   /** The seed the newest finished task of this tab used. */
   @state() private lastSeed?: number;
+  /** A dropped picture without settings, offered as the init image. */
+  @state() private plainPicture?: Blob;
 
   @property({ attribute: false }) tabState?: Record<string, unknown>;
   @property({ type: Boolean, reflect: true }) incognito = false;
@@ -193,15 +195,24 @@ export class EdImageApp extends LitElement implements TabAppElement {
       const parsed = await parseImageSettings(file);
       const restored = settingsFromRequest(parsed.settings ?? {});
       if (parsed.source === "none" || !Object.keys(restored).length) {
-        this.notice = "This picture has no generation settings in it. Drop it on the init image area to start from it.";
+        this.notice = "This picture has no generation settings in it.";
+        this.plainPicture = file;
         return;
       }
+      this.plainPicture = undefined;
       this.#change(restored);
       const from = { "easy-diffusion": "Easy Diffusion", sdcpp: "stable-diffusion.cpp", a1111: "A1111/Forge", none: "" }[parsed.source];
       this.notice = `Settings restored from the picture (${from}).`;
     } catch (err) {
       this.notice = `Could not read the picture: ${(err as Error).message}`;
     }
+  }
+
+  async #usePlainPicture() {
+    const file = this.plainPicture;
+    this.plainPicture = undefined;
+    this.notice = "";
+    if (file) this.#change({ init_image: await blobToDataUrl(file), mask: undefined });
   }
 
   async #onResultAction(e: ResultActionEvent) {
@@ -240,7 +251,13 @@ export class EdImageApp extends LitElement implements TabAppElement {
         <span class="hint">Ctrl+Enter</span>
       </div>
       ${this.error ? html`<p class="problem" role="alert">${this.error}</p>` : nothing}
-      ${this.notice ? html`<p class="notice" role="status">${this.notice} <button aria-label="Dismiss" @click=${() => (this.notice = "")}>×</button></p>` : nothing}
+      ${this.notice
+        ? html`<p class="notice" role="status">
+            <span>${this.notice}</span>
+            ${this.plainPicture ? html`<button class="use" data-action="use-picture" @click=${this.#usePlainPicture}>Start from it</button>` : nothing}
+            <button aria-label="Dismiss" @click=${() => ((this.notice = ""), (this.plainPicture = undefined))}>×</button>
+          </p>`
+        : nothing}
       <ed-model-fields .settings=${s} .problems=${p} .models=${this.models}></ed-model-fields>
       <ed-size-field .settings=${s} .problems=${p}></ed-size-field>
       <ed-generation-fields .settings=${s} .problems=${p} .lastSeed=${this.lastSeed}></ed-generation-fields>

@@ -103,7 +103,10 @@ export const workspaceStyles = css`
     align-items: start;
     justify-content: space-between;
   }
-  .notice button {
+  .notice span {
+    flex: 1;
+  }
+  .notice button:not(.use) {
     border: 0;
     background: none;
     padding: 0 4px;
