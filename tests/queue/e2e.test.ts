@@ -122,6 +122,11 @@ describe("queue end to end", () => {
     const res = await q.api("/api/metadata/parse", { method: "POST", body: form });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ format: "png", source: "a1111", settings: { prompt: "a cat", steps: 9, sampler: "euler_a", seed: 3 } });
+    const asJson = await q.api("/api/metadata/parse", { method: "POST", json: { image: dataUrl(png(8, 8, { parameters: "a dog\nSteps: 5, Sampler: Euler, CFG scale: 4, Seed: 8, Size: 64x64" })) } });
+    expect(await asJson.json()).toMatchObject({ source: "a1111", settings: { prompt: "a dog", sampler: "euler", seed: 8 } });
+    const raw = await q.api("/api/metadata/parse", { method: "POST", body: png() as Uint8Array<ArrayBuffer>, headers: { "content-type": "image/png" } });
+    expect(await raw.json()).toMatchObject({ format: "png", source: "none", settings: {} });
+    expect((await q.api("/api/metadata/parse", { method: "POST", json: { image: "nope!" } })).status).toBe(400);
     const models = (await (await q.api("/api/models")).json()) as { kinds: Record<string, string[]> };
     expect(models.kinds["stable-diffusion"]).toEqual(["other.safetensors", "sd-test.safetensors"]);
     expect(models.kinds.lora).toEqual(["detail.safetensors"]);

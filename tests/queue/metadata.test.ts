@@ -163,6 +163,31 @@ describe("reading other tools' metadata", () => {
     expect(readPngText(latin).parameters).toStartWith("un café");
   });
 
+  test("EXIF UserComment in little-endian TIFF with UTF-16LE (other writers) and ASCII", async () => {
+    const { readUserComment } = await import("../../queue/metadata/exif");
+    const tiff = (prefix: string, body: Buffer) => {
+      const comment = Buffer.concat([Buffer.from(prefix, "latin1"), body]);
+      const t = Buffer.alloc(44 + comment.length);
+      t.write("II*\0", 0, "latin1");
+      t.writeUInt32LE(8, 4);
+      t.writeUInt16LE(1, 8);
+      t.writeUInt16LE(0x8769, 10);
+      t.writeUInt16LE(4, 12);
+      t.writeUInt32LE(1, 14);
+      t.writeUInt32LE(26, 18);
+      t.writeUInt16LE(1, 26);
+      t.writeUInt16LE(0x9286, 28);
+      t.writeUInt16LE(7, 30);
+      t.writeUInt32LE(comment.length, 32);
+      t.writeUInt32LE(44, 36);
+      comment.copy(t, 44);
+      return new Uint8Array(t);
+    };
+    expect(readUserComment(tiff("UNICODE\0", Buffer.from("café\nSteps: 5", "utf16le")))).toBe("café\nSteps: 5");
+    expect(readUserComment(tiff("ASCII\0\0\0", Buffer.from("a cat\nSteps: 5", "latin1")))).toBe("a cat\nSteps: 5");
+    expect(readUserComment(new Uint8Array(4))).toBeNull();
+  });
+
   test("zTXt and compressed iTXt chunks are read", () => {
     const enc = new TextEncoder();
     const base = readChunks(png());
