@@ -11,8 +11,11 @@ import { existsSync } from "node:fs";
 import type { EventBus } from "../launcher/events/bus";
 import { buildServerArgs, modelFiles, type EngineFlags } from "./process/args";
 import type { EngineBuildProvider, EnginePlan } from "./install/provider";
-import { classifyLine, FALLBACK_CODES } from "./process/errors";
+import { cancelQueuedJob, readJob, submitJob } from "./process/client";
+import { FALLBACK_CODES } from "./process/errors";
+import { JobBook } from "./process/jobs";
 import { Listeners } from "./process/listeners";
+import { statusAfter } from "./process/state";
 import { EngineStartError, Supervisor, type SupervisorEvent, type SupervisorOptions } from "./process/supervisor";
 import type {
   BuildProvider,
@@ -21,7 +24,6 @@ import type {
   EngineEvent,
   EngineJob,
   EngineProgress,
-  EngineState,
   EngineStatus,
   ImgGenBody,
   InstalledBuild,
@@ -57,14 +59,6 @@ export interface EngineManagerOptions {
   importer?: (path: string) => Promise<InstalledBuild>;
 }
 
-interface JobRecord {
-  epoch: number;
-  cancelled: boolean;
-  done: boolean;
-}
-
-const TERMINAL = new Set(["completed", "failed", "cancelled"]);
-
 export class EngineManager implements Engine {
   readonly supervisor: Supervisor;
   #o: EngineManagerOptions;
@@ -76,11 +70,7 @@ export class EngineManager implements Engine {
   /** The argv/build key of the running (or starting) process. */
   #key?: string;
   #op: Promise<unknown> = Promise.resolve();
-  #jobs = new Map<string, JobRecord>();
-  /** Why each dead process went away, for its jobs. */
-  #lost = new Map<number, EngineErrorInfo>();
-  /** A known error line (e.g. out of memory) seen since the last job was submitted. */
-  #jobError?: EngineErrorInfo;
+  #jobs = new JobBook();
 
   constructor(options: EngineManagerOptions) {
     this.#o = options;
@@ -183,67 +173,36 @@ export class EngineManager implements Engine {
   async submit(body: ImgGenBody): Promise<string> {
     const running = this.supervisor.running;
     if (!running) throw new EngineFailure(this.#status.error ?? { code: "Crashed", message: `The engine is not running (${this.#status.state}).` });
-    const res = await fetch(`http://127.0.0.1:${running.port}/sdcpp/v1/img_gen`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(body),
-    });
-    const answer = (await res.json().catch(() => ({}))) as { id?: string; error?: string; message?: string };
-    if (res.status !== 202 || !answer.id) {
-      const why = answer.error ? `${answer.error}${answer.message ? `: ${answer.message}` : ""}` : `HTTP ${res.status}`;
-      throw new Error(res.status === 429 ? "the engine's job queue is full" : `the engine refused the request (${why})`);
-    }
-    this.#jobs.set(answer.id, { epoch: running.epoch, cancelled: false, done: false });
-    this.#jobError = undefined;
+    const id = await submitJob(running.port, body);
+    this.#jobs.add(id, running.epoch);
     this.#updateBusy();
-    return answer.id;
+    return id;
   }
 
   async poll(jobId: string): Promise<EngineJob> {
     const record = this.#jobs.get(jobId);
     const running = this.supervisor.running;
-    if (record && (!running || running.epoch !== record.epoch)) return this.#gone(jobId, record);
+    if (record && (!running || running.epoch !== record.epoch)) return this.#gone(jobId);
     if (!running) throw new EngineFailure({ code: "Crashed", message: `The engine is not running (${this.#status.state}).` });
-    let res: Response;
+    let job: EngineJob;
     try {
-      res = await fetch(`http://127.0.0.1:${running.port}/sdcpp/v1/jobs/${encodeURIComponent(jobId)}`);
+      job = await readJob(running.port, jobId);
     } catch (err) {
-      if (record && this.supervisor.running?.epoch !== record.epoch) return this.#gone(jobId, record);
+      // A refused connection often comes a moment before the exit is seen: give the exit a moment.
+      if (record && (await this.#processGone(record.epoch))) return this.#gone(jobId);
       throw err;
     }
-    if (res.status === 404 || res.status === 410) {
-      this.#finish(jobId);
-      return { id: jobId, status: "failed", error: { code: res.status === 404 ? "not_found" : "expired", message: res.status === 404 ? "the engine does not know this job" : "the job's result expired" } };
-    }
-    const job = (await res.json()) as {
-      status: EngineJob["status"];
-      result?: { output_format: string; images: { index: number; b64_json: string }[] } | null;
-      error?: { code: string; message: string } | null;
-    };
-    if (TERMINAL.has(job.status)) this.#finish(jobId);
-    // sd-server says only "generate_image returned no results"; its output says why.
-    const known = job.status === "failed" ? this.#jobError : undefined;
-    if (known) job.error = { code: known.code, message: known.hint ? `${known.message} ${known.hint}` : known.message };
-    return {
-      id: jobId,
-      status: job.status,
-      outputFormat: job.result?.output_format,
-      images: job.result?.images.map((i) => ({ index: i.index, data: new Uint8Array(Buffer.from(i.b64_json, "base64")) })),
-      error: job.error ?? undefined,
-    };
+    this.#jobs.explain(job);
+    this.#updateBusy();
+    return job;
   }
 
   async cancel(jobId: string): Promise<void> {
-    const record = this.#jobs.get(jobId);
     const running = this.supervisor.running;
-    if (!record || record.done) return;
-    record.cancelled = true;
-    if (!running || running.epoch !== record.epoch) return;
-    const res = await fetch(`http://127.0.0.1:${running.port}/sdcpp/v1/jobs/${encodeURIComponent(jobId)}/cancel`, { method: "POST" });
-    await res.body?.cancel();
-    // 409: it is generating, and only ending the process stops it.
-    if (res.status === 409) await this.restart();
-    else this.#finish(jobId);
+    if (!this.#jobs.markCancelled(jobId)) return;
+    if (!running || running.epoch !== this.#jobs.get(jobId)!.epoch) return;
+    if (await cancelQueuedJob(running.port, jobId)) this.#finish(jobId);
+    else await this.restart();
   }
 
   #serial<T>(fn: () => Promise<T>): Promise<T> {
@@ -331,25 +290,27 @@ export class EngineManager implements Engine {
     return new EngineFailure({ code: "Crashed", message: (err as Error).message });
   }
 
-  #gone(jobId: string, record: JobRecord): EngineJob {
-    this.#finish(jobId);
-    if (record.cancelled) return { id: jobId, status: "cancelled", error: { code: "cancelled", message: "the job was stopped" } };
-    const why = this.#lost.get(record.epoch);
-    return { id: jobId, status: "failed", error: { code: "engine_restarted", message: why?.message ?? "the engine restarted while the job was pending" } };
+  async #processGone(epoch: number, waitMs = 2_000): Promise<boolean> {
+    const until = Date.now() + waitMs;
+    while (this.supervisor.running?.epoch === epoch && Date.now() < until) await Bun.sleep(20);
+    return this.supervisor.running?.epoch !== epoch;
+  }
+
+  async #gone(jobId: string): Promise<EngineJob> {
+    const job = await this.#jobs.gone(jobId);
+    this.#updateBusy();
+    return job;
   }
 
   #finish(jobId: string) {
-    const record = this.#jobs.get(jobId);
-    if (record) record.done = true;
-    // Keep a bounded memory of finished jobs.
-    if (this.#jobs.size > 500) for (const [id, r] of this.#jobs) if (r.done && this.#jobs.size > 250) this.#jobs.delete(id);
+    this.#jobs.finish(jobId);
     this.#updateBusy();
   }
 
   #updateBusy() {
     const running = this.supervisor.running;
     if (!running) return;
-    const busy = [...this.#jobs.values()].some((r) => !r.done && r.epoch === running.epoch);
+    const busy = this.#jobs.busy(running.epoch);
     const state = this.#status.state;
     if (busy && state === "ready") this.#set({ ...this.#status, state: "busy" });
     else if (!busy && state === "busy") this.#set({ ...this.#status, state: "ready" });
@@ -367,41 +328,17 @@ export class EngineManager implements Engine {
   }
 
   #onSupervisor(e: SupervisorEvent) {
-    const at = (state: EngineState, extra: Partial<EngineStatus> = {}) => this.#set({ state, variant: this.#status.variant, version: this.#status.version, ...extra });
-    switch (e.type) {
-      case "starting":
-        if (this.#status.state !== "restarting") at("starting", { variant: e.build.variant, version: e.build.tag });
-        else at("restarting", { variant: e.build.variant, version: e.build.tag, error: this.#status.error });
-        return;
-      case "ready":
-        at("ready", { variant: e.engine.build.variant, version: e.engine.build.tag, port: e.engine.port });
-        this.#updateBusy();
-        return;
-      case "exited":
-        this.#lost.set(e.epoch, e.error ?? { code: "Crashed", message: e.expected ? "the engine was restarted" : "the engine exited" });
-        if (this.#lost.size > 50) this.#lost.delete(this.#lost.keys().next().value!);
-        if (!e.expected) at("restarting", { error: e.error });
-        return;
-      case "restarting":
-        at("restarting", { error: e.error });
-        return;
-      case "fallback":
-        at("starting", { variant: e.to.variant, version: e.to.tag, error: e.error });
-        return;
-      case "failed":
-        at("failed", { error: e.error });
-        return;
-      case "stopped":
-        return;
-      case "progress":
-        this.#o.bus?.publish("engine.progress", e.progress);
-        this.#emit({ type: "progress", progress: e.progress });
-        return;
-      case "log":
-        if (e.stream === "stderr" || e.line.startsWith("[ERROR]")) this.#jobError = classifyLine(e.line) ?? this.#jobError;
-        this.#o.bus?.publish("engine.log", { line: e.line, stream: e.stream });
-        this.#emit({ type: "log", line: e.line, stream: e.stream });
-        return;
+    if (e.type === "exited") this.#jobs.lost(e.epoch, e.error ?? { code: "Crashed", message: e.expected ? "the engine was restarted" : "the engine exited" });
+    if (e.type === "progress") {
+      this.#o.bus?.publish("engine.progress", e.progress);
+      this.#emit({ type: "progress", progress: e.progress });
+    } else if (e.type === "log") {
+      this.#jobs.noteLine(e.line, e.stream);
+      this.#o.bus?.publish("engine.log", { line: e.line, stream: e.stream });
+      this.#emit({ type: "log", line: e.line, stream: e.stream });
     }
+    const next = statusAfter(this.#status, e);
+    if (next) this.#set(next);
+    if (e.type === "ready") this.#updateBusy();
   }
 }

@@ -55,7 +55,7 @@ beforeAll(async () => {
       }
       const file = path.startsWith("/dl/") ? files.get(path.slice(4)) : undefined;
       if (file) downloads.push(path.slice(4));
-      return file ? new Response(file) : new Response("Not Found", { status: 404 });
+      return file ? new Response(file as Uint8Array<ArrayBuffer>) : new Response("Not Found", { status: 404 });
     },
   });
 });

@@ -125,6 +125,19 @@ describe("engine manager", () => {
     expect((await until(m, await m.submit({ prompt: "ok", width: 64, height: 64, sample_params: { sample_steps: 1 } }))).status).toBe("completed");
   });
 
+  test("polling a job right after its engine was killed answers failed, never throws", async () => {
+    const { m } = manager([standinInstalled(tmp.dir, "cpu", { stepMs: 100 })]);
+    await m.ensure(models);
+    const id = await m.submit({ prompt: "doomed", width: 64, height: 64, sample_params: { sample_steps: 50 } });
+    await waitFor("generating", async () => (await m.poll(id)).status === "generating");
+    process.kill(m.supervisor.running!.pid, "SIGKILL");
+    const job = await m.poll(id);
+    expect(job.status).toBe("failed");
+    expect(job.error?.code).toBe("engine_restarted");
+    expect(job.error?.message).toContain("SIGKILL");
+    await waitFor("ready again", () => m.status().state === "ready");
+  });
+
   test("an out-of-memory job fails with OutOfMemory and a hint; the engine stays up", async () => {
     const { m } = manager([standinInstalled(tmp.dir, "oom", { fault: "oom", faultStep: 1 })]);
     await m.ensure(models);

@@ -1,0 +1,51 @@
+/**
+ * sd-server's native async API on one port: submit, read and cancel a job.
+ * Answers are mapped to the shapes the queue sees (EngineJob); refusals
+ * become errors that say what the server said.
+ */
+import type { EngineJob, ImgGenBody } from "../types";
+
+interface JobJson {
+  status: EngineJob["status"];
+  result?: { output_format: string; images: { index: number; b64_json: string }[] } | null;
+  error?: { code: string; message: string } | null;
+}
+
+export async function submitJob(port: number, body: ImgGenBody): Promise<string> {
+  const res = await fetch(`http://127.0.0.1:${port}/sdcpp/v1/img_gen`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const answer = (await res.json().catch(() => ({}))) as { id?: string; error?: string; message?: string };
+  if (res.status === 202 && answer.id) return answer.id;
+  const why = answer.error ? `${answer.error}${answer.message ? `: ${answer.message}` : ""}` : `HTTP ${res.status}`;
+  throw new Error(res.status === 429 ? "the engine's job queue is full" : `the engine refused the request (${why})`);
+}
+
+export async function readJob(port: number, id: string): Promise<EngineJob> {
+  const res = await fetch(`http://127.0.0.1:${port}/sdcpp/v1/jobs/${encodeURIComponent(id)}`);
+  if (res.status === 404 || res.status === 410) {
+    await res.body?.cancel();
+    return {
+      id,
+      status: "failed",
+      error: res.status === 404 ? { code: "not_found", message: "the engine does not know this job" } : { code: "expired", message: "the job's result expired" },
+    };
+  }
+  const job = (await res.json()) as JobJson;
+  return {
+    id,
+    status: job.status,
+    outputFormat: job.result?.output_format,
+    images: job.result?.images.map((i) => ({ index: i.index, data: new Uint8Array(Buffer.from(i.b64_json, "base64")) })),
+    error: job.error ?? undefined,
+  };
+}
+
+/** Cancels a queued job; false when it is generating (409), which only ending the process stops. */
+export async function cancelQueuedJob(port: number, id: string): Promise<boolean> {
+  const res = await fetch(`http://127.0.0.1:${port}/sdcpp/v1/jobs/${encodeURIComponent(id)}/cancel`, { method: "POST" });
+  await res.body?.cancel();
+  return res.status !== 409;
+}
