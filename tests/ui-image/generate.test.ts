@@ -203,6 +203,9 @@ describe("generating", () => {
     await waitText(running.locator('[data-role="progress"]'), /step \d+ \/ 20/, 30_000);
     await page.screenshot({ path: join(SHOTS, "queue-running.png") });
     await running.locator("button[data-action=stop]").click();
+    await waitText(running.locator('[role="alertdialog"] > span').first(), /stopping restarts it/);
+    await page.screenshot({ path: join(SHOTS, "queue-stop-confirm.png") });
+    await running.locator("button[data-action=confirm-stop]").click();
     await waitText(queue().locator(".info"), /restarting the engine/);
     await until(async () => (await tasks()).find((t) => t.request.prompt === "queued A")?.state === "cancelled", "A stopped");
     // The next one runs on the restarted engine.

@@ -108,8 +108,8 @@ export interface GeneratingSession {
 
 /**
  * The whole thing for a generating test: data folder with models, the app
- * with engine and queue on the stand-in, Chromium on the shell (dialogs
- * accepted) with a model chosen in the first Image tab.
+ * with engine and queue on the stand-in, Chromium on the shell with a
+ * model chosen in the first Image tab.
  */
 export async function openGenerating(prefix: string, standin: Partial<StandinConfig> | ((engineRoot: string) => Partial<StandinConfig>)): Promise<GeneratingSession> {
   const data = tempDataDir(`${prefix}-`);
@@ -120,7 +120,6 @@ export async function openGenerating(prefix: string, standin: Partial<StandinCon
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const pageErrors: string[] = [];
   page.on("pageerror", (e) => pageErrors.push(e.message));
-  page.on("dialog", (d) => void d.accept());
   await openShell(page, app.url);
   await until(async () => (await fieldValue(page, "model").catch(() => "")) !== "", "a model selected");
   return {

@@ -2,7 +2,7 @@
  * <ed-queue-panel>: the task queue shared by every Image tab. Each task shows
  * its prompt, state and a progress bar with step x / y, it/s and ETA. The
  * running task can be stopped (sd-server cannot interrupt a job, so this
- * restarts the engine: the panel says so), queued ones cancelled or moved,
+ * restarts the engine: the panel says so and asks first), queued ones cancelled or moved,
  * failed ones retried, and the whole queue paused or resumed.
  */
 import { css, html, LitElement, nothing } from "lit";
@@ -106,6 +106,14 @@ export class EdQueuePanel extends LitElement {
     .empty {
       color: #888;
     }
+    .confirm {
+      display: grid;
+      gap: 6px;
+      padding: 6px;
+      border-radius: 4px;
+      background: #3a2f1a;
+      color: #f0d9a8;
+    }
     .info {
       color: #aaa;
     }
@@ -115,6 +123,8 @@ export class EdQueuePanel extends LitElement {
   @state() private problem = "";
   /** What the server said about the last stop (the engine restarts). */
   @state() private info = "";
+  /** The running task whose Stop waits for a second click. */
+  @state() private confirmingStop?: string;
 
   /** How many finished tasks to keep listed. */
   @property({ type: Number }) finishedLimit = 10;
@@ -144,12 +154,24 @@ export class EdQueuePanel extends LitElement {
   }
 
   #stop(task: Task) {
-    const ok = confirm("Stop this task?\n\nThe engine cannot interrupt a running job, so stopping restarts the engine (a few seconds; the model loads again).");
-    if (ok)
-      void this.#act(async () => {
-        const answer = await this.store.cancel(task.id);
-        this.info = answer.engineRestarted ? (answer.message ?? "The engine is restarting.") : "";
-      });
+    this.confirmingStop = undefined;
+    void this.#act(async () => {
+      const answer = await this.store.cancel(task.id);
+      this.info = answer.engineRestarted ? (answer.message ?? "The engine is restarting.") : "";
+    });
+  }
+
+  /** Asked in the panel, not with confirm(): some webviews show no native dialogs. */
+  #renderStop(task: Task) {
+    if (this.confirmingStop !== task.id)
+      return html`<button data-action="stop" title="Stopping restarts the engine" @click=${() => (this.confirmingStop = task.id)}>Stop</button>`;
+    return html`<div class="confirm" role="alertdialog" aria-label="Stop the running task?">
+      <span>The engine cannot interrupt a picture, so stopping restarts it (a few seconds, and the model loads again).</span>
+      <span class="row">
+        <button data-action="confirm-stop" @click=${() => this.#stop(task)}>Stop and restart</button>
+        <button data-action="keep" @click=${() => (this.confirmingStop = undefined)}>Keep going</button>
+      </span>
+    </div>`;
   }
 
   #renderTask(task: Task, queuedIndex: number, queuedCount: number) {
@@ -168,8 +190,9 @@ export class EdQueuePanel extends LitElement {
               <div class="row">
                 <span class="detail" data-role="progress">${detail}</span>
                 <span style="flex:1"></span>
-                <button data-action="stop" title="Stopping restarts the engine" @click=${() => this.#stop(task)}>Stop</button>
-              </div>`
+                ${this.confirmingStop === task.id ? nothing : this.#renderStop(task)}
+              </div>
+              ${this.confirmingStop === task.id ? this.#renderStop(task) : nothing}`
           : nothing}
         ${task.state === "queued"
           ? html`<div class="row">
