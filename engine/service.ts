@@ -7,7 +7,6 @@
  *   const engine = engineParts({ provider: (ctx) => createBuildProvider(ctx) });
  *   services: [engine.service, queueService({ engine: engine.engine })]
  */
-import { join } from "node:path";
 import type { AppContext } from "../launcher/server/context";
 import type { Service, ServiceFactory } from "../launcher/services";
 import { EngineManager } from "./manager";
@@ -33,7 +32,7 @@ export function engineParts(options: EngineServiceOptions): { service: ServiceFa
         importer: options.importer?.(ctx),
         flags: () => ctx.config.config.engine,
         bus: ctx.bus,
-        supervisor: { logFile: join(ctx.paths.logs, "engine.log"), ...options.supervisor },
+        supervisor: { logFile: ctx.paths.engineLog, ...options.supervisor },
       });
       managers.set(ctx, manager);
     }

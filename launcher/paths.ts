@@ -14,6 +14,8 @@ export interface Paths {
   config: string;
   logs: string;
   log: string;
+  /** sd-server's stdout/stderr, as the engine printed it. */
+  engineLog: string;
   /** Single-instance lock. */
   lock: string;
   engines: string;
@@ -59,6 +61,7 @@ export function resolvePaths(env: Env, overrides: { dataDir?: string; config?: s
     config,
     logs,
     log: join(logs, "easy-diffusion.log"),
+    engineLog: join(logs, "engine.log"),
     lock: join(dirs.data, "instance.lock"),
     engines: join(dirs.data, "engines"),
     downloads: join(dirs.data, "downloads"),

@@ -1,35 +1,26 @@
 /**
  * The engine's output: the last N lines in memory (for `GET /api/engine/logs`
- * and error reports) and every line appended to a log file.
+ * and error reports) and every line in a size-rotated log file (the
+ * launcher's Logger: timestamps, rotation, never throws on a full disk).
  */
-import { appendFileSync, mkdirSync } from "node:fs";
-import { dirname } from "node:path";
+import { Logger } from "../../launcher/log";
 
 export class EngineLog {
   #lines: string[] = [];
+  #file?: Logger;
 
   constructor(
     readonly capacity = 1000,
-    readonly file?: string,
+    file?: string,
   ) {
-    if (file) {
-      try {
-        mkdirSync(dirname(file), { recursive: true });
-      } catch {
-        // Best effort: the ring still works.
-      }
-    }
+    if (file) this.#file = new Logger({ file, level: "debug", maxBytes: 10 * 1024 * 1024, keep: 2 });
   }
 
+  /** stderr lines are warnings in the file; the supervisor's own notes start with "# ". */
   add(line: string, stream: "stdout" | "stderr" | "launcher" = "stdout") {
-    this.#lines.push(line);
+    this.#lines.push(stream === "launcher" ? `# ${line}` : line);
     if (this.#lines.length > this.capacity) this.#lines.splice(0, this.#lines.length - this.capacity);
-    if (!this.file) return;
-    try {
-      appendFileSync(this.file, stream === "stderr" ? `! ${line}\n` : stream === "launcher" ? `# ${line}\n` : `${line}\n`);
-    } catch {
-      // A full disk must not stop the engine.
-    }
+    this.#file?.write(stream === "stderr" ? "warn" : stream === "launcher" ? "debug" : "info", stream === "launcher" ? `# ${line}` : line);
   }
 
   tail(n = this.capacity): string[] {
