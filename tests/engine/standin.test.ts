@@ -6,6 +6,7 @@ import { freePort } from "../../engine/process/port";
 import { ProgressReader } from "../../engine/process/progress";
 import { FAST, dummyModels, tempDir, waitFor } from "../standin/fixtures";
 import { packStandin, packStandinZip } from "../standin/pack";
+import { parseArgs } from "../standin/flags";
 import { readPngText } from "../standin/png";
 
 const CONTRACT = join(import.meta.dir, "../../../shared/engine-contract");
@@ -191,6 +192,30 @@ describe("stand-in sd-server", () => {
     }, 5_000);
     expect(await gone.json()).toEqual({ error: "job expired" });
   }, 30_000);
+
+  test("every flag of the recorded --help is accepted, with a value where it takes one", () => {
+    const help = readFileSync(join(CONTRACT, "sd-server-help.txt"), "utf8");
+    const flags = [...help.matchAll(/^ {2}(?:(-\w), )?(--[\w-]+)( <\w+>)?/gm)];
+    expect(flags.length).toBeGreaterThan(140);
+    for (const [, short, long, typed] of flags) {
+      for (const name of [short, long].filter(Boolean) as string[]) {
+        if (typed) {
+          // A typed flag needs its value, like the real parser.
+          expect(() => parseArgs([name])).toThrow("invalid parameter for argument");
+          expect(parseArgs([name, "1"]).get(long!)).toEqual(["1"]);
+        } else {
+          const parsed = (() => {
+            try {
+              return parseArgs([name, "1"]);
+            } catch {
+              return parseArgs([name]);
+            }
+          })();
+          expect(parsed.has(long!)).toBe(true);
+        }
+      }
+    }
+  });
 
   test("unknown flags exit 1 like the real binary; no model is an error", async () => {
     const bad = Bun.spawnSync(["bun", SOURCE, "--no-such-flag"], { stderr: "pipe" });
