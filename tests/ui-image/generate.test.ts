@@ -159,6 +159,11 @@ describe("generating", () => {
       return [img.width, ctx.getImageData(32, 13, 1, 1).data[0], ctx.getImageData(32, 55, 1, 1).data[0]];
     }, String(full.request.mask));
     expect(probe).toEqual([64, 255, 0]);
+    // Reusing that picture's settings brings its init image and mask back.
+    await tab.locator('button[data-action="remove-init"]').click();
+    await results().locator("section.task", { hasText: "repaint the sky" }).locator('button[data-action="reuse"]').click();
+    await tab.locator('[data-role="mask-set"]').waitFor();
+    expect(await tab.locator("details[data-group=inputs] img.thumb").isVisible()).toBe(true);
     await tab.locator('button[data-action="remove-init"]').click();
   });
 

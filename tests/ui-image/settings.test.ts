@@ -4,6 +4,7 @@ import { imageRequestSchema } from "../../queue/request";
 import { removeNthLoraTag } from "../../ui/src/apps/image/ed-prompt-box";
 import {
   DEFAULT_SETTINGS,
+  imageInputsFromRequest,
   MAX_SAVED_IMAGE_CHARS,
   requestProblems,
   restoreSettings,
@@ -101,6 +102,11 @@ describe("restoring", () => {
     expect(saved.init_image).toBeUndefined();
     expect(saved.mask).toBeUndefined();
     expect(saved.ref_images).toEqual([PNG]);
+  });
+
+  test("a stored request's pictures come back; placeholders and absent ones clear the form's", () => {
+    expect(imageInputsFromRequest({ init_image: PNG, mask: PNG, control_image: true, ref_images: [PNG, true] })).toEqual({ init_image: PNG, mask: PNG, control_image: undefined, ref_images: [PNG] });
+    expect(imageInputsFromRequest({ mask: PNG })).toEqual({ init_image: undefined, mask: undefined, control_image: undefined, ref_images: [] });
   });
 
   test("a LoRA chip removes only its own tag", () => {

@@ -25,7 +25,7 @@ import "./ed-size-field";
 import type { ModelLists } from "./ed-model-fields";
 import type { ResultActionEvent } from "./ed-results";
 import { blobToDataUrl, imageFileOf, parseImageSettings, urlToDataUrl } from "./image-files";
-import { requestProblems, restoreSettings, settingsForSaving, settingsFromRequest, toRequest, type ImageSettings } from "./image-settings";
+import { imageInputsFromRequest, requestProblems, restoreSettings, settingsForSaving, settingsFromRequest, toRequest, type ImageSettings } from "./image-settings";
 import type { SettingsChangeEvent } from "./settings-event";
 import { formStyles } from "./form-styles";
 import { workspaceStyles } from "./workspace-styles";
@@ -215,10 +215,18 @@ export class EdImageApp extends LitElement implements TabAppElement {
     if (file) this.#change({ init_image: await blobToDataUrl(file), mask: undefined });
   }
 
+  /** A task's request with its pictures (the task list leaves them out). */
+  async #fullRequest(task: Task): Promise<Record<string, unknown>> {
+    const r = task.request ?? {};
+    const left = [r.init_image, r.mask, r.control_image].includes(true) || (Array.isArray(r.ref_images) && r.ref_images.length > 0);
+    return left ? ((await api<Task>(`/api/tasks/${encodeURIComponent(task.id)}?images=1`)).request ?? r) : r;
+  }
+
   async #onResultAction(e: ResultActionEvent) {
     const { action, task, image } = e.detail;
-    const request = settingsFromRequest(task.request ?? {});
     try {
+      const full = action === "reuse" || action === "similar" ? await this.#fullRequest(task) : {};
+      const request = { ...settingsFromRequest(full), ...imageInputsFromRequest(full) };
       if (action === "retry") await this.store.retry(task.id);
       else if (!image) return;
       else if (action === "use-input") this.#change({ init_image: await urlToDataUrl(image.url), mask: undefined });

@@ -179,6 +179,21 @@ export function settingsFromRequest(r: Record<string, unknown>): Partial<ImageSe
   return out;
 }
 
+/**
+ * The pictures a stored request started from (strings only: the task list
+ * gives `true` in their place). Absent ones are cleared, so reusing a
+ * text-to-image task's settings leaves no old init image behind.
+ */
+export function imageInputsFromRequest(r: Record<string, unknown>): Pick<ImageSettings, "init_image" | "mask" | "control_image" | "ref_images"> {
+  const image = (v: unknown) => (typeof v === "string" && v.startsWith("data:") ? v : undefined);
+  return {
+    init_image: image(r.init_image),
+    mask: image(r.init_image) && image(r.mask),
+    control_image: image(r.control_image),
+    ref_images: Array.isArray(r.ref_images) ? r.ref_images.map(image).filter((x): x is string => !!x) : [],
+  };
+}
+
 /** Saved tab state → settings (defaults for anything missing or from an older version). */
 export function restoreSettings(saved: unknown): ImageSettings {
   const s = saved && typeof saved === "object" ? (saved as Record<string, unknown>) : {};
