@@ -8,14 +8,14 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { EngineManager } from "../../engine/manager";
-import type { BuildProvider } from "../../engine/types";
+import type { EngineManager } from "../../engine/manager";
 import { readEnv } from "../../launcher/env";
 import { silentLogger } from "../../launcher/log";
 import type { ServiceFactory } from "../../launcher/services";
 import { startApp, type RunningApp } from "../../launcher/start";
 import { assets } from "../../ui/dist/manifest";
 import { queueService } from "../../queue/service";
+import { managerFor } from "../queue/harness";
 import type { StandinConfig } from "../standin/config";
 import { standinInstalled } from "../standin/fixtures";
 import { randomPort } from "../ui/harness";
@@ -82,18 +82,15 @@ export async function fieldValue(page: Page, name: string): Promise<string> {
  * engine installed under `engineRoot` (outside the data folder, so a test
  * can check the data folder alone).
  */
-export function generateServices(engineRoot: string, standin: Partial<StandinConfig> = {}): { services: ServiceFactory[]; engine: () => EngineManager } {
+export function generateServices(engineRoot: string, standin: Partial<StandinConfig> = {}): ServiceFactory[] {
   const build = standinInstalled(engineRoot, "cpu", standin);
-  const provider: BuildProvider = { builds: async () => [build], markGood() {} };
   let manager: EngineManager | undefined;
+  // The engine manager the queue's own end-to-end tests use; stopped after the queue.
   const engineService: ServiceFactory = (ctx) => {
-    manager = new EngineManager({ provider, flags: () => ({ ...ctx.config.config.engine, flash_attention: false }), bus: ctx.bus, supervisor: { stopGraceMs: 2_000 } });
+    manager = managerFor(ctx, build);
     return { name: "engine", stop: () => manager?.stop() };
   };
-  return {
-    services: [engineService, queueService({ engine: () => manager!, pollMinMs: 20, pollMaxMs: 100 })],
-    engine: () => manager!,
-  };
+  return [engineService, queueService({ engine: () => manager!, pollMinMs: 20, pollMaxMs: 100 })];
 }
 
 export interface GeneratingSession {
@@ -115,7 +112,7 @@ export async function openGenerating(prefix: string, standin: Partial<StandinCon
   const data = tempDataDir(`${prefix}-`);
   const engineRoot = tempDataDir(`${prefix}-engine-`);
   seedModels(data.dir);
-  const { services } = generateServices(engineRoot.dir, typeof standin === "function" ? standin(engineRoot.dir) : standin);
+  const services = generateServices(engineRoot.dir, typeof standin === "function" ? standin(engineRoot.dir) : standin);
   const [browser, app] = await Promise.all([launchBrowser(), startImageApp(data.dir, services)]);
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const pageErrors: string[] = [];
