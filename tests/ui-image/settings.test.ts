@@ -76,8 +76,11 @@ describe("requestProblems", () => {
   });
 
   test("an empty number box, a missing model and too many steps are each reported on their field", () => {
-    const p = requestProblems({ ...base, model: "", steps: 500, cfg_scale: Number.NaN });
-    expect(Object.keys(p).sort()).toEqual(["cfg_scale", "model", "steps"]);
+    const p = requestProblems({ ...base, model: "", steps: 500, cfg_scale: Number.NaN, num_images: 1.5 });
+    expect(Object.keys(p).sort()).toEqual(["cfg_scale", "model", "num_images", "steps"]);
+    expect(p.cfg_scale).toBe("enter a number");
+    expect(p.num_images).toBe("must be a whole number");
+    expect(p.steps).toBe("at most 100 (the engine's limit)");
   });
 
   test("a valid form has no problems", () => {

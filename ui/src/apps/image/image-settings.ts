@@ -131,6 +131,14 @@ export function toRequest(s: ImageSettings, incognito = false): ImageRequestInpu
   return body;
 }
 
+/** zod's type messages say what a programmer needs; a form says what to type. */
+function friendly(issue: { code: string; message: string; expected?: unknown; input?: unknown }): string {
+  if (issue.code !== "invalid_type") return issue.message;
+  if (issue.expected === "int") return "must be a whole number";
+  if (issue.expected === "number") return "enter a number";
+  return issue.message;
+}
+
 /** What the request schema says is wrong, by form field (first problem per field). */
 export function requestProblems(s: ImageSettings): Record<string, string> {
   const parsed = imageRequestSchema.safeParse(toRequest(s));
@@ -138,7 +146,7 @@ export function requestProblems(s: ImageSettings): Record<string, string> {
   if (parsed.success) return problems;
   for (const issue of parsed.error.issues) {
     const key = String(issue.path[0] ?? "request");
-    problems[key] ??= issue.message;
+    problems[key] ??= friendly(issue);
   }
   return problems;
 }
