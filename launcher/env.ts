@@ -18,6 +18,8 @@ export interface Env {
   waylandDisplay?: string;
   /** Overrides the default log level (debug|info|warn|error). */
   logLevel?: string;
+  /** WebKitGTK's own switch; the window turns compositing off unless the user set it. */
+  webkitDisableCompositing?: string;
 }
 
 export function readEnv(env: Record<string, string | undefined> = process.env): Env {
@@ -34,5 +36,6 @@ export function readEnv(env: Record<string, string | undefined> = process.env): 
     display: env.DISPLAY || undefined,
     waylandDisplay: env.WAYLAND_DISPLAY || undefined,
     logLevel: env.ED_LOG_LEVEL || undefined,
+    webkitDisableCompositing: env.WEBKIT_DISABLE_COMPOSITING_MODE || undefined,
   };
 }

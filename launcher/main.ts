@@ -8,8 +8,7 @@ import { ENGINE_HELP, HELP } from "./cli/help";
 import { readEnv } from "./env";
 import { openInBrowser } from "./window/browser";
 import { WINDOW_HOST_ARG } from "./window/protocol";
-import { AlreadyRunningError, startApp, type RunningApp } from "./start";
-import { appServices } from "./wiring";
+import type { AlreadyRunningError, RunningApp } from "./start";
 import { VERSION } from "./version";
 
 const FORCE_EXIT_MS = 2000;
@@ -17,12 +16,13 @@ const FORCE_EXIT_MS = 2000;
 async function runApp(command: Extract<Command, { kind: "run" }>): Promise<number> {
   const env = readEnv();
   const { options } = command;
-  const { assets } = await import("../ui/dist/manifest");
+  // Loaded here, not at the top: --version, --help and the window host never pay for the app's modules.
+  const [start, { appServices }, { assets }] = await Promise.all([import("./start"), import("./wiring"), import("../ui/dist/manifest")]);
   let app: RunningApp;
   try {
-    app = await startApp({ run: options, env, services: appServices(), ui: assets });
+    app = await start.startApp({ run: options, env, services: appServices(), ui: assets });
   } catch (err) {
-    if (err instanceof AlreadyRunningError) return handOver(err, options.server);
+    if (err instanceof start.AlreadyRunningError) return handOver(err, options.server);
     throw err;
   }
   if (app.moved) console.log(`Port ${options.port ?? app.ctx.config.config.server.port} is in use; using ${app.port} instead.`);

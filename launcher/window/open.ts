@@ -17,8 +17,8 @@ export interface OpenWindowOptions {
   onClosed: () => void;
   /** The window went away without being closed (its process crashed). */
   onLost?: (reason: string) => void;
-  /** For the display check; defaults to nothing known (the host then decides). */
-  env?: Pick<Env, "platform" | "display" | "waylandDisplay">;
+  /** For the display check and the host's settings; without it the host decides alone. */
+  env?: Pick<Env, "platform" | "display" | "waylandDisplay" | "webkitDisableCompositing">;
   /** How long the host may take to create the window (a loaded machine is slow). */
   readyTimeoutMs?: number;
 }
@@ -31,6 +31,16 @@ export const WINDOW_SPEC = { title: "Easy Diffusion", width: 1280, height: 800 }
 export function windowUnavailableReason(env: Pick<Env, "platform" | "display" | "waylandDisplay">): string | undefined {
   if (env.platform === "linux" && !env.display && !env.waylandDisplay) return "no display: neither DISPLAY nor WAYLAND_DISPLAY is set";
   return undefined;
+}
+
+/**
+ * Variables the window host gets on top of ours. webview-napi forces software
+ * GL under Bun; WebKit's accelerated compositing on top of it repaints the
+ * window through llvmpipe (a blinking caret cost ~10% CPU), so it is off
+ * unless the user chose otherwise.
+ */
+export function hostEnvironment(env: Pick<Env, "webkitDisableCompositing"> | undefined): Record<string, string> {
+  return { WEBKIT_DISABLE_COMPOSITING_MODE: env?.webkitDisableCompositing ?? "1" };
 }
 
 /** The last meaningful stderr line of a failed host (GTK's or Rust's own words). */
@@ -55,6 +65,7 @@ export async function openWindow(opts: OpenWindowOptions): Promise<OpenWindowRes
       stdin: "pipe",
       stdout: "pipe",
       stderr: "pipe",
+      env: { ...process.env, ...hostEnvironment(opts.env) },
     });
   } catch (err) {
     return { ok: false, reason: `could not start the window process: ${(err as Error).message}` };

@@ -1,0 +1,218 @@
+/**
+ * `bun run bench:startup`: how fast and light the executable starts.
+ * Prints figures and ratios; asserts nothing.
+ *
+ * - exec → first GET /api/health 200 (--server) vs a bare compiled
+ *   Bun.serve built in the same run (target ratio ≤ 1.3)
+ * - RSS in --server (≤ 60 MB)
+ * - exec → window mapped and exec → shell painted under Xvfb (400 ms / 1 s)
+ * - idle CPU over 10 s with the window open (≤ 1 %)
+ * - executable size (≤ 120 MB) and its xz size
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildUi } from "../scripts/build-ui";
+import { compileExe } from "../scripts/build";
+import { freePort, testDataDir } from "../tests/exe/exe";
+import { findWindows, startXvfb } from "../tests/exe/x11";
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 9);
+const work = mkdtempSync(join(tmpdir(), "ed-bench-"));
+const CLK_TCK = 100;
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const fmt = (ms: number) => `${ms.toFixed(0)} ms`;
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+const target = (ok: boolean) => (ok ? "ok" : "MISSED");
+
+/** exec → the first 200 from `url`, polling as fast as connections are refused. */
+async function timeToFirst200(cmd: string[], url: string, env?: Record<string, string | undefined>) {
+  const t0 = performance.now();
+  const proc = Bun.spawn(cmd, { stdout: "ignore", stderr: "ignore", stdin: "ignore", env: (env ?? process.env) as Record<string, string>, cwd: work });
+  for (;;) {
+    try {
+      if ((await fetch(url)).status === 200) break;
+    } catch {
+      // Not listening yet.
+    }
+    if (proc.exitCode !== null) throw new Error(`${cmd.join(" ")} exited with ${proc.exitCode}`);
+    if (performance.now() - t0 > 20000) throw new Error(`${url} never answered`);
+  }
+  return { ms: performance.now() - t0, proc };
+}
+
+async function stop(proc: ReturnType<typeof Bun.spawn>) {
+  proc.kill("SIGTERM");
+  await Promise.race([proc.exited, Bun.sleep(3000)]);
+  proc.kill("SIGKILL");
+}
+
+function rssBytes(pid: number): number {
+  const m = readFileSync(`/proc/${pid}/status`, "utf8").match(/VmRSS:\s+(\d+) kB/);
+  return m ? Number(m[1]) * 1024 : NaN;
+}
+
+/** The process and all its descendants. */
+function tree(pid: number): number[] {
+  const parents = new Map<number, number>();
+  for (const p of readdirSync("/proc")) {
+    if (!/^\d+$/.test(p)) continue;
+    try {
+      parents.set(Number(p), Number(readFileSync(`/proc/${p}/stat`, "utf8").split(") ")[1]!.split(" ")[1]));
+    } catch {
+      // Gone.
+    }
+  }
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) for (const [child, parent] of parents) if (parent === out[i]) out.push(child);
+  return out;
+}
+
+function cpuTicks(pid: number): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return Number(f[11]) + Number(f[12]);
+  } catch {
+    return 0;
+  }
+}
+
+function comm(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, "utf8").trim();
+  } catch {
+    return "?";
+  }
+}
+
+async function serverStartup(exe: string, bare: string) {
+  const ours: number[] = [];
+  const base: number[] = [];
+  let rss = NaN;
+  for (let i = 0; i < RUNS; i++) {
+    // Alternate so machine load hits both alike.
+    const port = await freePort();
+    const b = await timeToFirst200([bare, String(port)], `http://127.0.0.1:${port}/`);
+    base.push(b.ms);
+    await stop(b.proc);
+    const port2 = await freePort();
+    const data = testDataDir(work, `server-${i}`);
+    const o = await timeToFirst200([exe, "--server", "--port", String(port2), "--data-dir", data], `http://127.0.0.1:${port2}/api/health`);
+    ours.push(o.ms);
+    if (i === RUNS - 1) {
+      // Settle, load the UI once, then read the resident size.
+      for (const path of ["", "api/config", "api/version"]) await fetch(`http://127.0.0.1:${port2}/${path}`);
+      await Bun.sleep(1000);
+      rss = rssBytes(o.proc.pid);
+    }
+    await stop(o.proc);
+  }
+  return { ours: median(ours), base: median(base), rss };
+}
+
+/** Reads /api/events from the start until `window.painted`; resolves with its data. */
+async function paintedEvent(url: string, timeoutMs: number): Promise<{ t: number; at: number } | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const ctrl = new AbortController();
+      const timer = setTimeout(() => ctrl.abort(), Math.max(1, deadline - Date.now()));
+      const res = await fetch(new URL("api/events?lastEventId=0", url), { signal: ctrl.signal });
+      let text = "";
+      const decoder = new TextDecoder();
+      try {
+        for await (const chunk of res.body!) {
+          text += decoder.decode(chunk, { stream: true });
+          const m = text.match(/event: window\.painted\ndata: (.*)\n/);
+          if (m) return JSON.parse(m[1]!);
+        }
+      } finally {
+        clearTimeout(timer);
+        ctrl.abort();
+      }
+    } catch {
+      await Bun.sleep(5);
+    }
+  }
+  return undefined;
+}
+
+async function windowStartup(exe: string, display: string) {
+  const mapped: number[] = [];
+  const painted: number[] = [];
+  let idle: { total: number; parts: string[] } | undefined;
+  const runs = Math.max(3, Math.ceil(RUNS / 2));
+  for (let i = 0; i < runs; i++) {
+    const port = await freePort();
+    const data = testDataDir(work, `gui-${i}`);
+    const env = { ...process.env, DISPLAY: display, WAYLAND_DISPLAY: undefined };
+    const epoch = Date.now();
+    const t0 = performance.now();
+    const proc = Bun.spawn([exe, "--port", String(port), "--data-dir", data], { stdout: "ignore", stderr: "ignore", env: env as Record<string, string>, cwd: work });
+    const url = `http://127.0.0.1:${port}/`;
+    const paint = paintedEvent(url, 20000);
+    while (findWindows(display, "Easy Diffusion").length === 0) {
+      if (performance.now() - t0 > 20000) throw new Error("the window never mapped");
+      await Bun.sleep(2);
+    }
+    mapped.push(performance.now() - t0);
+    const p = await paint;
+    if (p) painted.push(p.at - epoch);
+
+    if (i === runs - 1) {
+      await Bun.sleep(2000); // let the page settle after its first paint
+      const pids = tree(proc.pid);
+      const before = pids.map(cpuTicks);
+      const t = performance.now();
+      await Bun.sleep(10000);
+      const seconds = (performance.now() - t) / 1000;
+      const used = pids.map((pid, j) => (cpuTicks(pid) - before[j]!) / CLK_TCK / seconds * 100);
+      idle = {
+        total: used.reduce((a, b) => a + b, 0),
+        parts: pids.map((pid, j) => `${j === 0 ? "server" : comm(pid)} ${used[j]!.toFixed(2)}%`),
+      };
+    }
+    await stop(proc);
+  }
+  return { mapped: median(mapped), painted: painted.length ? median(painted) : undefined, idle, runs };
+}
+
+function xzSize(file: string): number {
+  const r = Bun.spawnSync(["sh", "-c", `xz -T0 -6 -c '${file}' | wc -c`], { stdout: "pipe" });
+  return Number(r.stdout.toString().trim());
+}
+
+try {
+  await buildUi({ minify: true });
+  const exe = (await compileExe(undefined, join(work, "easy-diffusion"))).file;
+  const bareSrc = join(work, "bare.ts");
+  writeFileSync(bareSrc, 'Bun.serve({ hostname: "127.0.0.1", port: Number(process.argv[2]), fetch: () => new Response("ok") });\n');
+  const bare = join(work, "bare-server");
+  const built = Bun.spawnSync(["bun", "build", "--compile", "--minify", bareSrc, "--outfile", bare], { stdout: "pipe", stderr: "pipe" });
+  if (built.exitCode !== 0) throw new Error(built.stderr.toString());
+
+  console.log(`startup benchmark (${RUNS} runs, medians; bun ${Bun.version})`);
+  const s = await serverStartup(exe, bare);
+  const ratio = s.ours / s.base;
+  console.log(`  exec → GET /api/health 200 (--server)   ${fmt(s.ours)}   bare Bun.serve ${fmt(s.base)}   ratio ${ratio.toFixed(2)} (≤ 1.3 ${target(ratio <= 1.3)})`);
+  console.log(`  RSS in --server after first requests   ${mb(s.rss)} (≤ 60 MB ${target(s.rss <= 60e6)})`);
+
+  const x = await startXvfb(95);
+  try {
+    const w = await windowStartup(exe, x.display);
+    console.log(`  exec → window mapped (Xvfb)            ${fmt(w.mapped)} (≤ 400 ms ${target(w.mapped <= 400)}; ${w.runs} runs)`);
+    if (w.painted !== undefined) console.log(`  exec → shell painted (page report)     ${fmt(w.painted)} (≤ 1 s ${target(w.painted <= 1000)})`);
+    else console.log("  exec → shell painted                   no report (the UI did not POST /api/window/painted)");
+    if (w.idle) console.log(`  idle CPU, 10 s, window open            ${w.idle.total.toFixed(2)}% of one core (≤ 1% ${target(w.idle.total <= 1)}): ${w.idle.parts.join(", ")}`);
+  } finally {
+    await x.stop();
+  }
+
+  const size = statSync(exe).size;
+  const bareSize = statSync(bare).size;
+  console.log(`  executable                             ${mb(size)} (≤ 120 MB ${target(size <= 120e6)}); bare Bun executable ${mb(bareSize)}`);
+  console.log(`  executable, xz -6                      ${mb(xzSize(exe))}`);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
