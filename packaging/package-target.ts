@@ -1,8 +1,8 @@
 /**
  * Packages one target: stages the inputs every format needs under
  * dist/packages/<target>/, then produces each requested format with the
- * builder we have here (deb: dpkg-deb; zip: yazl; nsis: makensis when on
- * PATH) or easyinstaller when it is on PATH. A format nothing can build is
+ * builder we have here (deb: dpkg-deb; zip: yazl; rpm: rpmbuild and nsis:
+ * makensis when on PATH) or easyinstaller when it is on PATH. A format nothing can build is
  * reported as skipped with the reason; no output is ever faked.
  */
 import { existsSync, statSync, writeFileSync } from "node:fs";
@@ -12,6 +12,7 @@ import { buildDeb } from "./deb/build-deb";
 import { easyinstallerInvocation, loadFormatConfig, packageFileName, shellLine, type Invocation } from "./easyinstaller/invocation";
 import { writeIconSet } from "./icons/render";
 import { stageAppBundle } from "./macos/bundle";
+import { buildRpm } from "./rpm/build-rpm";
 import { stageAppDir, stageFlatpak, stageLinuxRoot } from "./linux/stage";
 import { targetInfo, type Format, type Target } from "./targets";
 import { buildZip, makensisArgv, stageWindowsApp } from "./windows/stage";
@@ -96,11 +97,15 @@ export async function packageTarget(job: TargetJob): Promise<PackageResult[]> {
         await buildZip(join(stageDir, "windows-app"), file, app);
         return { ...base, status: "built", file, command: "yazl" };
       }
+      if (format === "rpm" && which("rpmbuild")) {
+        const file = await buildRpm({ app, target, exe, outDir, pngs, date });
+        return { ...base, status: "built", file, command: "rpmbuild -bb" };
+      }
       const makensis = format === "nsis" ? which("makensis") : null;
       if (makensis) return run(base, makensisArgv(app, join(stageDir, "windows-app"), inv.output), inv.output, makensis);
       const easyinstaller = which("easyinstaller");
       if (easyinstaller) return run(base, inv.argv, inv.output, easyinstaller);
-      const alt = format === "nsis" ? " and makensis is not either" : "";
+      const alt = format === "nsis" ? " and makensis is not either" : format === "rpm" ? " and rpmbuild is not either" : "";
       return { ...base, status: "skipped", reason: `easyinstaller is not on PATH${alt}; the command is in ${join(stageDir, "easyinstaller.sh")}` };
     } catch (err) {
       return { ...base, status: "failed", reason: (err as Error).message };

@@ -162,6 +162,19 @@ describe("whole targets from a stand-in executable", () => {
     expect(existsSync(join(stage, "linux-root", "usr", "bin", "easy-diffusion"))).toBe(true);
   });
 
+  test.skipIf(!Bun.which("rpmbuild"))("Linux: the .rpm declares its Requires and lists only program files", async () => {
+    const [rpm] = await job("linux-x64", ["rpm"], (t) => Bun.which(t));
+    expect(rpm!.status, rpm!.reason).toBe("built");
+    const q = (...args: string[]) => Bun.spawnSync(["rpm", "-qp", ...args, rpm!.file!], { stdout: "pipe", stderr: "pipe" }).stdout.toString();
+    expect(q("--requires")).toContain("webkit2gtk4.1");
+    expect(q("--queryformat", "%{VERSION}")).toBe(app.version.replace(/-/g, "~"));
+    const files = q("--list").trim().split("\n");
+    expect(files).toContain("/usr/bin/easy-diffusion");
+    expect(files).toContain("/usr/share/applications/easy-diffusion.desktop");
+    expect(files.every((f) => f.startsWith("/usr/"))).toBe(true);
+    expect(q("--scripts").trim()).toBe("");
+  }, 60_000);
+
   test("Windows: the zip holds the exe and icon; NSIS builds when makensis is installed", async () => {
     const results = await job("windows-x64", ["zip", "nsis"], (t) => Bun.which(t));
     const zip = results.find((r) => r.format === "zip")!;

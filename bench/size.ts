@@ -1,0 +1,105 @@
+/**
+ * `bun run bench:size [-- --target <t>|all]... [--fast]`: how big the downloads are.
+ * Prints figures; asserts nothing.
+ *
+ * - executable size per target, built here (target ≤ 120 MB)
+ * - xz -9 of each executable, the download estimate (target ≤ 45 MB)
+ * - the .deb, built here with xz -9 (target ≤ 45 MB), and every other
+ *   package `bun run package` left in dist/packages/ for the same version
+ * - baseline from the same run: a bare compiled Bun program for this machine,
+ *   so the ratio shows what the app adds on top of the Bun runtime
+ *
+ * --fast uses xz -6 with all cores instead of xz -9 (smaller machines, CI smoke).
+ */
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { appInfo } from "../packaging/app";
+import { buildDeb } from "../packaging/deb/build-deb";
+import { renderPngs } from "../packaging/icons/render";
+import { hostTarget, TARGETS, type Target } from "../packaging/targets";
+import { buildUi } from "../scripts/build-ui";
+import { compileExe } from "../scripts/build";
+
+const MAX_EXE = 120e6;
+const MAX_DOWNLOAD = 45e6;
+const root = join(import.meta.dir, "..");
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+const mark = (bytes: number, max: number) => (bytes <= max ? "ok" : "OVER");
+
+const { values } = parseArgs({ options: { target: { type: "string", multiple: true }, fast: { type: "boolean" } } });
+const wanted = (values.target ?? ["all"]).flatMap((t) => t.split(","));
+const targets: Target[] = wanted.includes("all") ? [...TARGETS] : (wanted.filter((t) => (TARGETS as readonly string[]).includes(t)) as Target[]);
+if (targets.length !== wanted.filter((t) => t !== "all").length && !wanted.includes("all")) {
+  console.error(`bench:size: unknown target in ${wanted.join(", ")}; use ${TARGETS.join(", ")} or all`);
+  process.exit(2);
+}
+const xzArgs = values.fast ? ["-6", "-T0"] : ["-9", "-T1"];
+
+/** Bytes of `xz <level>` of a file, streamed (nothing written to disk). */
+async function xzBytes(file: string): Promise<number> {
+  const proc = Bun.spawn(["xz", ...xzArgs, "-c", file], { stdout: "pipe", stderr: "inherit" });
+  let total = 0;
+  for await (const chunk of proc.stdout) total += chunk.length;
+  if ((await proc.exited) !== 0) throw new Error(`xz failed on ${file}`);
+  return total;
+}
+
+const work = mkdtempSync(join(tmpdir(), "ed-bench-size-"));
+try {
+  await buildUi({ minify: true });
+  const app = appInfo();
+
+  // Baseline: the Bun runtime with nothing in it, for this machine.
+  const bare = join(work, "bare.ts");
+  writeFileSync(bare, 'console.log("hello");\n');
+  const bareExe = join(work, "bare");
+  const p = Bun.spawnSync(["bun", "build", "--compile", "--minify", bare, "--outfile", bareExe], { stdout: "ignore", stderr: "pipe" });
+  if (p.exitCode !== 0) throw new Error(`bare build failed: ${p.stderr}`);
+  const bareSize = statSync(bareExe).size;
+  const bareXz = await xzBytes(bareExe);
+  console.log(`baseline: bare compiled Bun (${hostTarget() ?? "host"})  ${mb(bareSize)}  xz ${mb(bareXz)}\n`);
+
+  console.log(`executables (xz ${xzArgs[0]} = download estimate)`);
+  console.log(`${"target".padEnd(14)} ${"exe".padStart(9)} ${"vs bare".padStart(8)} ${"xz".padStart(9)}`);
+  const exes = new Map<Target, string>();
+  for (const target of targets) {
+    let built;
+    try {
+      built = await compileExe(target);
+    } catch (err) {
+      console.log(`${target.padEnd(14)} could not build here: ${(err as Error).message.split("\n")[0]}`);
+      continue;
+    }
+    exes.set(target, built.file);
+    const xz = await xzBytes(built.file);
+    console.log(
+      `${target.padEnd(14)} ${mb(built.bytes).padStart(9)} ${`${(built.bytes / bareSize).toFixed(2)}x`.padStart(8)} ${mb(xz).padStart(9)}` +
+        `   exe ${mark(built.bytes, MAX_EXE)} (≤ ${mb(MAX_EXE)}), download ${mark(xz, MAX_DOWNLOAD)} (≤ ${mb(MAX_DOWNLOAD)})`,
+    );
+  }
+
+  console.log("\npackages");
+  const host = hostTarget();
+  const outDir = join(root, "dist", "packages");
+  if (host?.startsWith("linux") && exes.has(host) && Bun.which("dpkg-deb")) {
+    const t0 = performance.now();
+    const deb = await buildDeb({ target: host as "linux-x64", exe: exes.get(host)!, outDir, pngs: await renderPngs() });
+    const size = statSync(deb).size;
+    console.log(`${deb.slice(root.length + 1)}  ${mb(size)}  download ${mark(size, MAX_DOWNLOAD)}  (dpkg-deb -Zxz -z9, ${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+  } else {
+    console.log("deb: not built (needs dpkg-deb and a Linux target built on this machine)");
+  }
+  // Whatever `bun run package` made for this version.
+  const others = existsSync(outDir)
+    ? readdirSync(outDir).filter((f) => [app.version, app.version.replace(/-/g, "~")].some((v) => f.includes(v)) && !f.endsWith(".deb") && statSync(join(outDir, f)).isFile())
+    : [];
+  for (const f of others) {
+    const size = statSync(join(outDir, f)).size;
+    console.log(`dist/packages/${f}  ${mb(size)}  download ${mark(size, MAX_DOWNLOAD)}`);
+  }
+  if (others.length === 0) console.log("(no other packages in dist/packages/; run `bun run package -- --target all` first)");
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
