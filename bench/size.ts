@@ -85,7 +85,7 @@ try {
   const outDir = join(root, "dist", "packages");
   if (host?.startsWith("linux") && exes.has(host) && Bun.which("dpkg-deb")) {
     const t0 = performance.now();
-    const deb = await buildDeb({ target: host as "linux-x64", exe: exes.get(host)!, outDir, pngs: await renderPngs() });
+    const deb = await buildDeb({ target: host!, exe: exes.get(host)!, outDir, pngs: await renderPngs() });
     const size = statSync(deb).size;
     console.log(`${deb.slice(root.length + 1)}  ${mb(size)}  download ${mark(size, MAX_DOWNLOAD)}  (dpkg-deb -Zxz -z9, ${((performance.now() - t0) / 1000).toFixed(0)} s)`);
   } else {

@@ -15,7 +15,7 @@ import { stageAppBundle } from "./macos/bundle";
 import { buildRpm } from "./rpm/build-rpm";
 import { stageAppDir, stageFlatpak, stageLinuxRoot } from "./linux/stage";
 import { targetInfo, type Format, type Target } from "./targets";
-import { buildZip, makensisArgv, stageWindowsApp } from "./windows/stage";
+import { buildZip, makensisArgv, stageWindowsApp, WINDOWS_APP_DIR } from "./windows/stage";
 
 export interface PackageResult {
   target: Target;
@@ -89,12 +89,12 @@ export async function packageTarget(job: TargetJob): Promise<PackageResult[]> {
     const base = { target, format };
     try {
       if (format === "deb") {
-        const file = await buildDeb({ app, target: target as `linux-${string}` & Target, exe, outDir, pngs, date });
+        const file = await buildDeb({ app, target, exe, outDir, pngs, date });
         return { ...base, status: "built", file, command: "dpkg-deb --build --root-owner-group" };
       }
       if (format === "zip") {
         const file = join(outDir, packageFileName(app, target, "zip", loadFormatConfig("zip")));
-        await buildZip(join(stageDir, "windows-app"), file, app);
+        await buildZip(join(stageDir, WINDOWS_APP_DIR), file, app);
         return { ...base, status: "built", file, command: "yazl" };
       }
       if (format === "rpm" && which("rpmbuild")) {
@@ -102,7 +102,7 @@ export async function packageTarget(job: TargetJob): Promise<PackageResult[]> {
         return { ...base, status: "built", file, command: "rpmbuild -bb" };
       }
       const makensis = format === "nsis" ? which("makensis") : null;
-      if (makensis) return run(base, makensisArgv(app, join(stageDir, "windows-app"), inv.output), inv.output, makensis);
+      if (makensis) return run(base, makensisArgv(app, join(stageDir, WINDOWS_APP_DIR), inv.output), inv.output, makensis);
       const easyinstaller = which("easyinstaller");
       if (easyinstaller) return run(base, inv.argv, inv.output, easyinstaller);
       const alt = format === "nsis" ? " and makensis is not either" : format === "rpm" ? " and rpmbuild is not either" : "";

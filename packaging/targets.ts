@@ -34,11 +34,3 @@ export function hostTarget(platform: string = process.platform, arch: string = p
   const t = `${os}-${arch}`;
   return (TARGETS as readonly string[]).includes(t) ? (t as Target) : undefined;
 }
-
-export function isTarget(value: string): value is Target {
-  return (TARGETS as readonly string[]).includes(value);
-}
-
-export function isFormat(value: string): value is Format {
-  return (FORMATS as readonly string[]).includes(value);
-}

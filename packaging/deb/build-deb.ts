@@ -13,14 +13,13 @@ import { join } from "node:path";
 import { appInfo, type AppInfo } from "../app";
 import { renderPngs } from "../icons/render";
 import { writeLinuxTree } from "../linux/tree";
-import { outfileFor } from "../../scripts/build";
 import { targetInfo, type Target } from "../targets";
 import { loadFormatConfig, packageFileName } from "../easyinstaller/invocation";
 import { debControl } from "./control";
 
 export interface DebInput {
   app?: AppInfo;
-  target: Extract<Target, `linux-${string}`>;
+  target: Target;
   exe: string;
   /** Folder that receives the .deb (its staging tree goes in a subfolder). */
   outDir: string;
@@ -34,7 +33,9 @@ export interface DebInput {
 export async function buildDeb(input: DebInput): Promise<string> {
   const app = input.app ?? appInfo();
   const config = loadFormatConfig("deb");
-  const debArch = config.arch[targetInfo(input.target).arch];
+  const info = targetInfo(input.target);
+  if (info.os !== "linux") throw new Error(`a .deb is for Linux; ${input.target} is ${info.os}`);
+  const debArch = config.arch[info.arch];
   const root = join(input.outDir, `deb-root-${input.target}`);
   rmSync(root, { recursive: true, force: true });
   const files = writeLinuxTree(root, {
@@ -64,16 +65,4 @@ export async function buildDeb(input: DebInput): Promise<string> {
 
 function md5sums(root: string, files: string[]): string {
   return files.map((f) => `${createHash("md5").update(readFileSync(join(root, f))).digest("hex")}  ${f}\n`).join("");
-}
-
-if (import.meta.main) {
-  const { parseArgs } = await import("node:util");
-  const { values } = parseArgs({
-    options: { target: { type: "string", default: "linux-x64" }, exe: { type: "string" }, out: { type: "string" } },
-  });
-  const target = values.target as DebInput["target"];
-  const repo = join(import.meta.dir, "..", "..");
-  const exe = values.exe ?? outfileFor(target);
-  const out = await buildDeb({ target, exe, outDir: values.out ?? join(repo, "dist", "packages") });
-  console.log(out);
 }

@@ -12,7 +12,7 @@ import { writeLinuxTree, type LinuxTreeInput } from "./tree";
 const FLATPAK_DIR = join(import.meta.dir, "flatpak");
 export const FLATPAK_MANIFEST = join(FLATPAK_DIR, `${APP_ID}.yml`);
 
-export function fresh(dir: string): string {
+function fresh(dir: string): string {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   return dir;
