@@ -48,8 +48,22 @@ export function startUiApp(dataDir: string, port = randomPort()): Promise<Runnin
 
 /** Opens the app and waits until the shell restored its tabs. */
 export async function openShell(page: Page, url: string) {
-  await page.goto(url);
-  await page.waitForSelector("body[data-ready='1']", { state: "attached", timeout: 15000 });
+  const problems: string[] = [];
+  const onResponse = (r: import("playwright-core").Response) => {
+    if (r.status() >= 400 && !r.url().includes("/api/")) problems.push(`${r.status()} ${r.url()}`);
+  };
+  const onError = (e: Error) => problems.push(`page error: ${e.message}`);
+  page.on("response", onResponse);
+  page.on("pageerror", onError);
+  try {
+    await page.goto(url);
+    await page.waitForSelector("body[data-ready='1']", { state: "attached", timeout: 15000 });
+  } catch (err) {
+    throw new Error(`the shell did not get ready (${problems.join("; ") || "no failed asset or page error"}): ${(err as Error).message}`);
+  } finally {
+    page.off("response", onResponse);
+    page.off("pageerror", onError);
+  }
 }
 
 /** Polls `check` until it returns true (no fixed sleeps). */

@@ -30,6 +30,8 @@ declare global {
     "ed-tab-move": TabMoveEvent;
     "ed-new-tab": CustomEvent<Record<string, never>>;
     "ed-menu-command": MenuCommandEvent;
+    /** The shell restored its tabs and rendered them (main.ts reports the first paint then). */
+    "ed-shell-ready": CustomEvent<undefined>;
     /** A popup (menu, tab list) asks to be closed. */
     "ed-close": CustomEvent<Record<string, never>>;
   }
