@@ -88,7 +88,7 @@ describe("shell", () => {
     await menu("app:downloads");
     await menu("app:downloads");
     expect((await tabTitles()).filter((t) => t === "Settings" || t === "Downloads")).toEqual(["Settings", "Downloads"]);
-    await waitText(page.locator("ed-shell section.pane:not([hidden]) ed-app-info h1"), "Downloads");
+    await until(async () => (await page.locator("ed-shell section.pane:not([hidden])").getAttribute("data-app")) === "downloads", "the Downloads pane to show");
     await tab("Downloads").locator("button.close").click();
   });
 
@@ -226,7 +226,10 @@ describe("shell", () => {
     app = await startUiApp(data.dir, port);
     expect(app.port).toBe(port);
 
+    const painted = page.waitForRequest((r) => r.url().endsWith("/api/window/painted") && r.method() === "POST");
     await openShell(page, app.url);
+    // The page reports its first paint once (for the startup benchmark).
+    expect(JSON.parse((await painted).postData() ?? "{}").t).toBeGreaterThan(0);
     await waitText(page.locator("ed-status-bar .work"), "Ready");
     await until(async () => (await tabTitles()).length === 3, "tabs restored");
     expect(await tabTitles()).toEqual(["Image 1", "Image 2", "Settings"]);

@@ -33,7 +33,8 @@ document.addEventListener(
   () => {
     document.body.dataset.ready = "1";
     requestAnimationFrame(() => {
-      fetch("/api/window/painted", { method: "POST", body: JSON.stringify({ t: performance.now() }) }).catch(() => {});
+      const body = JSON.stringify({ t: performance.now() });
+      fetch("/api/window/painted", { method: "POST", headers: { "content-type": "application/json" }, body }).catch(() => {});
     });
   },
   { once: true },
