@@ -149,7 +149,7 @@ async function windowStartup(exe: string, display: string) {
     const env = { ...process.env, DISPLAY: display, WAYLAND_DISPLAY: undefined };
     const epoch = Date.now();
     const t0 = performance.now();
-    const proc = Bun.spawn([exe, "--port", String(port), "--data-dir", data], { stdout: "ignore", stderr: "ignore", env: env as Record<string, string>, cwd: work });
+    const proc = Bun.spawn([exe, "--port", String(port), "--data-dir", data], { stdout: "ignore", stderr: "ignore", env: env as unknown as Record<string, string>, cwd: work });
     const url = `http://127.0.0.1:${port}/`;
     const paint = paintedEvent(url, 20000);
     while (findWindows(display, "Easy Diffusion").length === 0) {

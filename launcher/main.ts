@@ -16,12 +16,17 @@ const FORCE_EXIT_MS = 2000;
 async function runApp(command: Extract<Command, { kind: "run" }>): Promise<number> {
   const env = readEnv();
   const { options } = command;
+  // The window host loads GTK/WebKit while the server starts; it shows nothing until told a URL.
+  const window = !options.server && !options.noOpen ? await import("./window/open") : undefined;
+  const early = window && !window.windowUnavailableReason(env) ? window.startWindowHost(env) : undefined;
+  const host = early && !("error" in early) ? early : undefined;
   // Loaded here, not at the top: --version, --help and the window host never pay for the app's modules.
   const [start, { appServices }, { assets }] = await Promise.all([import("./start"), import("./wiring"), import("../ui/dist/manifest")]);
   let app: RunningApp;
   try {
     app = await start.startApp({ run: options, env, services: appServices(), ui: assets });
   } catch (err) {
+    host?.cancel();
     if (err instanceof start.AlreadyRunningError) return handOver(err, options.server);
     throw err;
   }
@@ -40,14 +45,13 @@ async function runApp(command: Extract<Command, { kind: "run" }>): Promise<numbe
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));
 
-  const wantsWindow = !options.server && !options.noOpen && app.ctx.config.config.ui.open_window;
-  if (wantsWindow) {
+  if (window && app.ctx.config.config.ui.open_window) {
     const useBrowser = (why: string) => {
       const opened = openInBrowser(app.url);
       console.log(`${why}; ${opened ? "opened it in your browser instead" : `open ${app.url} in your browser`}.`);
     };
-    const { openWindow } = await import("./window/open");
-    const result = await openWindow({
+    const result = await window.openWindow({
+      host,
       url: app.url,
       bus: app.ctx.bus,
       log: app.ctx.log,
@@ -59,8 +63,9 @@ async function runApp(command: Extract<Command, { kind: "run" }>): Promise<numbe
     });
     if (result.ok) closeWindow = result.close;
     else useBrowser(`Could not open the app window (${result.reason})`);
-  } else if (options.server) {
-    console.log("Press Ctrl+C to stop.");
+  } else {
+    host?.cancel();
+    if (options.server) console.log("Press Ctrl+C to stop.");
   }
   return -1; // keep running
 }

@@ -6,14 +6,15 @@
  * `ready`, `closed` or `error` on stdout and takes `focus`/`close` on stdin;
  * when the app goes away its stdin ends and the window closes.
  */
-import { writeSync } from "node:fs";
+import { readSync, writeSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { idleWait } from "./idle-wait";
 import { loadWebview } from "./native";
-import { encodeLine, type HostEvent } from "./protocol";
+import { encodeLine, LineReader, type HostCommand, type HostEvent } from "./protocol";
 
 export interface WindowSpec {
-  url: string;
+  /** Missing when the app starts the host early: the URL then comes as an `open` command. */
+  url?: string;
   title: string;
   width: number;
   height: number;
@@ -25,12 +26,31 @@ export function parseHostArgs(argv: string[]): WindowSpec {
     options: { url: { type: "string" }, title: { type: "string" }, width: { type: "string" }, height: { type: "string" } },
     strict: true,
   });
-  if (!values.url) throw new Error("the window host needs --url");
-  return { url: values.url, title: values.title ?? "Easy Diffusion", width: Number(values.width ?? 1280), height: Number(values.height ?? 800) };
+  return { url: values.url || undefined, title: values.title ?? "Easy Diffusion", width: Number(values.width ?? 1280), height: Number(values.height ?? 800) };
 }
 
 export function hostArgs(spec: WindowSpec): string[] {
-  return ["--url", spec.url, "--title", spec.title, "--width", String(spec.width), "--height", String(spec.height)];
+  const size = ["--title", spec.title, "--width", String(spec.width), "--height", String(spec.height)];
+  return spec.url ? ["--url", spec.url, ...size] : size;
+}
+
+/** Blocks until the app sends `open` (nothing else runs yet); undefined when it gives up. */
+function awaitOpenCommand(): string | undefined {
+  const reader = new LineReader<HostCommand>();
+  const buf = Buffer.alloc(4096);
+  for (;;) {
+    let n: number;
+    try {
+      n = readSync(0, buf);
+    } catch {
+      return undefined;
+    }
+    if (n <= 0) return undefined;
+    for (const command of reader.push(buf.subarray(0, n).toString("utf8"))) {
+      if (command.cmd === "open") return command.url;
+      if (command.cmd === "close") return undefined;
+    }
+  }
 }
 
 function send(event: HostEvent) {
@@ -57,8 +77,10 @@ export async function runWindowHost(argv: string[]): Promise<number> {
   try {
     const webview = loadWebview();
     app = new webview.Application({ exitOnLastWindowClosed: true });
+    const url = spec.url ?? awaitOpenCommand();
+    if (!url) return 0; // the app did not need a window after all
     win = app.createBrowserWindow({ title: spec.title, width: spec.width, height: spec.height, focused: true });
-    win.createWebview({ url: spec.url });
+    win.createWebview({ url });
   } catch (err) {
     // Rust errors carry a debug dump after the sentence (": BoolError { … }"); keep the sentence.
     const message = ((err as Error).message ?? String(err)).split("\n")[0]!.replace(/[:!]*\s*\w+ \{.*$/, "");

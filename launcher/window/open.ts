@@ -6,7 +6,7 @@
 import type { Env } from "../env";
 import type { EventBus } from "../events/bus";
 import type { Logger } from "../log";
-import { hostArgs, type WindowSpec } from "./host";
+import { hostArgs } from "./host";
 import { encodeLine, LineReader, selfCommand, WINDOW_HOST_ARG, type HostCommand, type HostEvent } from "./protocol";
 
 export interface OpenWindowOptions {
@@ -54,73 +54,111 @@ export function failureReason(stderr: string, code: number | null): string {
   return line ? line.slice(0, 300) : `the window process exited with code ${code}`;
 }
 
-export async function openWindow(opts: OpenWindowOptions): Promise<OpenWindowResult> {
-  const blocked = opts.env && windowUnavailableReason(opts.env);
-  if (blocked) return { ok: false, reason: blocked };
+/** A started window host process: output collected, commands sent as lines. */
+export interface WindowHost {
+  proc: ReturnType<typeof Bun.spawn<"pipe", "pipe", "pipe">>;
+  stderr(): string;
+  /** The first event it reports (ready or error), or its exit. */
+  first: Promise<HostEvent | { event: "exit" }>;
+  closedByUser(): boolean;
+  send(command: HostCommand): void;
+  /** Ends a host that was never given a window to open. */
+  cancel(): void;
+}
 
-  const spec: WindowSpec = { url: opts.url, ...WINDOW_SPEC };
-  let proc: ReturnType<typeof Bun.spawn<"pipe", "pipe", "pipe">>;
+/**
+ * Starts the host. Without a URL it loads the webview library and waits for
+ * an `open` command, so main can start it while the server is still starting.
+ */
+export function startWindowHost(env: OpenWindowOptions["env"], url?: string): WindowHost | { error: string } {
+  const args = hostArgs({ url, ...WINDOW_SPEC });
+  let proc: WindowHost["proc"];
   try {
-    proc = Bun.spawn(selfCommand(process.execPath, Bun.main, [WINDOW_HOST_ARG, ...hostArgs(spec)]), {
+    proc = Bun.spawn(selfCommand(process.execPath, Bun.main, [WINDOW_HOST_ARG, ...args]), {
       stdin: "pipe",
       stdout: "pipe",
       stderr: "pipe",
-      env: { ...process.env, ...hostEnvironment(opts.env) },
+      env: { ...process.env, ...hostEnvironment(env) },
     });
   } catch (err) {
-    return { ok: false, reason: `could not start the window process: ${(err as Error).message}` };
+    return { error: `could not start the window process: ${(err as Error).message}` };
   }
-
   let stderr = "";
   void (async () => {
-    for await (const chunk of proc.stderr) stderr = (stderr + new TextDecoder().decode(chunk)).slice(-8000);
+    const decoder = new TextDecoder();
+    for await (const chunk of proc.stderr) stderr = (stderr + decoder.decode(chunk, { stream: true })).slice(-8000);
   })();
-
   const events = new LineReader<HostEvent>();
   let closedByUser = false;
-  let readyResolve: (e: HostEvent | { event: "exit" }) => void = () => {};
-  const firstEvent = new Promise<HostEvent | { event: "exit" }>((r) => (readyResolve = r));
+  let resolveFirst: (e: HostEvent | { event: "exit" }) => void = () => {};
+  const first = new Promise<HostEvent | { event: "exit" }>((r) => (resolveFirst = r));
   void (async () => {
+    const decoder = new TextDecoder();
     for await (const chunk of proc.stdout) {
-      for (const e of events.push(new TextDecoder().decode(chunk))) {
+      for (const e of events.push(decoder.decode(chunk, { stream: true }))) {
         if (e.event === "closed") closedByUser = true;
-        readyResolve(e);
+        resolveFirst(e);
       }
     }
   })();
-  void proc.exited.then(() => readyResolve({ event: "exit" }));
+  void proc.exited.then(() => resolveFirst({ event: "exit" }));
+  const send = (command: HostCommand) => {
+    try {
+      proc.stdin.write(encodeLine(command));
+      proc.stdin.flush();
+    } catch {
+      // The host is gone; its exit is handled by whoever waits on it.
+    }
+  };
+  return {
+    proc,
+    first,
+    stderr: () => stderr,
+    closedByUser: () => closedByUser,
+    send,
+    cancel: () => {
+      try {
+        proc.stdin.end();
+      } catch {
+        // Already gone.
+      }
+    },
+  };
+}
+
+export async function openWindow(opts: OpenWindowOptions & { host?: WindowHost }): Promise<OpenWindowResult> {
+  const blocked = opts.env && windowUnavailableReason(opts.env);
+  if (blocked) return { ok: false, reason: blocked };
+
+  const started = opts.host ?? startWindowHost(opts.env, opts.url);
+  if ("error" in started) return { ok: false, reason: started.error };
+  const host = started;
+  const { proc } = host;
+  if (opts.host) host.send({ cmd: "open", url: opts.url });
 
   const timeoutMs = opts.readyTimeoutMs ?? 20000;
   const timeout = new Promise<{ event: "timeout" }>((r) => setTimeout(() => r({ event: "timeout" }), timeoutMs).unref());
-  const first = await Promise.race([firstEvent, timeout]);
+  const first = await Promise.race([host.first, timeout]);
   if (first.event !== "ready") {
     proc.kill();
     const code = await proc.exited;
     await Bun.sleep(20); // let stderr drain
     const reason =
-      first.event === "error" ? first.message : first.event === "timeout" ? `the window did not open within ${timeoutMs / 1000} s` : failureReason(stderr, code);
-    opts.log.warn("window could not open", { reason, stderr: stderr.slice(-2000) });
+      first.event === "error" ? first.message : first.event === "timeout" ? `the window did not open within ${timeoutMs / 1000} s` : failureReason(host.stderr(), code);
+    opts.log.warn("window could not open", { reason, stderr: host.stderr().slice(-2000) });
     return { ok: false, reason };
   }
   opts.log.info(`window open (host ready in ${first.ms} ms)`);
 
-  const sendCommand = (command: HostCommand) => {
-    try {
-      proc.stdin.write(encodeLine(command));
-      proc.stdin.flush();
-    } catch {
-      // The host is gone; its exit is handled below.
-    }
-  };
-  const unsubscribe = opts.bus.on("window.focus", () => sendCommand({ cmd: "focus" }));
+  const unsubscribe = opts.bus.on("window.focus", () => host.send({ cmd: "focus" }));
   let closing = false;
   void proc.exited.then((code) => {
     unsubscribe();
     if (closing) return;
-    if (closedByUser || code === 0) opts.onClosed();
+    if (host.closedByUser() || code === 0) opts.onClosed();
     else {
-      const reason = failureReason(stderr, code);
-      opts.log.error("the window process stopped", { code, reason, stderr: stderr.slice(-2000) });
+      const reason = failureReason(host.stderr(), code);
+      opts.log.error("the window process stopped", { code, reason, stderr: host.stderr().slice(-2000) });
       opts.onLost?.(reason);
     }
   });
@@ -130,12 +168,8 @@ export async function openWindow(opts: OpenWindowOptions): Promise<OpenWindowRes
     close: async () => {
       if (closing) return;
       closing = true;
-      sendCommand({ cmd: "close" });
-      try {
-        proc.stdin.end();
-      } catch {
-        // Already closed.
-      }
+      host.send({ cmd: "close" });
+      host.cancel();
       const exited = await Promise.race([proc.exited.then(() => true), Bun.sleep(1000).then(() => false)]);
       if (!exited) proc.kill("SIGKILL");
     },

@@ -4,7 +4,8 @@
  */
 export const WINDOW_HOST_ARG = "__window-host";
 
-export type HostCommand = { cmd: "focus" } | { cmd: "close" };
+/** `open` is the first command of a host started before the app knew its URL. */
+export type HostCommand = { cmd: "open"; url: string } | { cmd: "focus" } | { cmd: "close" };
 export type HostEvent = { event: "ready"; ms: number } | { event: "closed" } | { event: "error"; message: string };
 
 export function encodeLine(message: HostCommand | HostEvent): string {

@@ -31,6 +31,12 @@ function desktopEnv(display: string | undefined): Record<string, string | undefi
   return { ...process.env, DISPLAY: display, WAYLAND_DISPLAY: undefined, PATH: `${browser.bin}:/usr/bin:/bin` };
 }
 
+/** Window host processes of this executable (listed, never signalled by name). */
+function hostProcesses(file: string): number[] {
+  const r = Bun.spawnSync(["pgrep", "-f", `^${file} __window-host`], { stdout: "pipe" });
+  return r.stdout.toString().split("\n").filter(Boolean).map(Number);
+}
+
 /** Reads the event stream until an event of `type` arrives. */
 async function waitForEvent(url: string, type: string, timeoutMs = 15000): Promise<string> {
   const ctrl = new AbortController();
@@ -87,6 +93,8 @@ describe("GUI under Xvfb", () => {
       expect(app.proc.exitCode).toBeNull();
       expect((await fetch(new URL("api/health", url))).status).toBe(200);
       expect(findWindows(x.display, TITLE)).toHaveLength(1);
+      // The second launch's early window host was told to go, not left behind.
+      await waitFor("one window host", () => hostProcesses(exe.file).length === 1, 5000);
 
       const host = childPids(app.proc.pid);
       expect(host.length).toBeGreaterThan(0);
@@ -139,6 +147,22 @@ describe("fallback", () => {
       }
     }, 60000);
   }
+
+  test("ui.open_window: false serves without a window and leaves no window host", async () => {
+    const data = testDataDir(exe.dir, "nowindow");
+    writeFileSync(join(data, "config.yaml"), "ui:\n  open_window: false\nengine:\n  api_base: http://127.0.0.1:9/\n");
+    const app = startExe(exe.file, ["--port", String(await freePort()), "--data-dir", data], { cwd: exe.dir, env: desktopEnv(x.display) });
+    try {
+      const [, url] = await app.waitForOutput(/running at (http:\/\/\S+)/);
+      await waitFor("the early window host to exit", () => childPids(app.proc.pid).length === 0, 10000);
+      expect(findWindows(x.display, TITLE)).toHaveLength(0);
+      expect((await fetch(new URL("api/health", url))).status).toBe(200);
+      app.kill("SIGTERM");
+      expect(await app.exit()).toBe(0);
+    } finally {
+      app.kill("SIGKILL");
+    }
+  }, 60000);
 
   test("--no-open serves without a window", async () => {
     const app = startExe(exe.file, ["--no-open", "--port", String(await freePort()), "--data-dir", testDataDir(exe.dir, "noopen")], {
