@@ -192,7 +192,7 @@ export class EngineManager implements Engine {
       if (record && (await this.#processGone(record.epoch))) return this.#gone(jobId);
       throw err;
     }
-    this.#jobs.explain(job);
+    await this.#jobs.explain(job);
     this.#updateBusy();
     return job;
   }

@@ -20,6 +20,7 @@ export class JobBook {
   #lost = new Map<number, EngineErrorInfo>();
   #jobError?: EngineErrorInfo;
   #waiting = new Map<number, (() => void)[]>();
+  #onError?: () => void;
 
   add(id: string, epoch: number) {
     this.#jobs.set(id, { epoch, cancelled: false, done: false });
@@ -77,13 +78,29 @@ export class JobBook {
 
   /** Reads one output line of the engine for known errors. */
   noteLine(line: string, stream: "stdout" | "stderr") {
-    if (stream === "stderr" || line.startsWith("[ERROR]")) this.#jobError = classifyLine(line) ?? this.#jobError;
+    if (stream !== "stderr" && !line.startsWith("[ERROR]")) return;
+    const info = classifyLine(line);
+    if (!info) return;
+    this.#jobError = info;
+    this.#onError?.();
   }
 
-  /** Records a polled job's state and puts the known cause into a bare failure. */
-  explain(job: EngineJob): EngineJob {
+  /**
+   * Records a polled job's state and puts the known cause into a bare failure.
+   * The output pipes and HTTP race: a failure may be polled before its error
+   * lines are read, so a bare failure waits up to `waitMs` for them.
+   */
+  async explain(job: EngineJob, waitMs = 1_000): Promise<EngineJob> {
     if (TERMINAL.has(job.status)) this.finish(job.id);
-    const known = job.status === "failed" && job.error?.code === "generation_failed" ? this.#jobError : undefined;
+    const bare = job.status === "failed" && job.error?.code === "generation_failed";
+    if (bare && !this.#jobError) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, waitMs);
+        this.#onError = () => (clearTimeout(timer), resolve());
+      });
+      this.#onError = undefined;
+    }
+    const known = bare ? this.#jobError : undefined;
     if (known) job.error = { code: known.code, message: known.hint ? `${known.message} ${known.hint}` : known.message };
     return job;
   }

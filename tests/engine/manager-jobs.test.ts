@@ -23,14 +23,22 @@ describe("JobBook", () => {
     expect(book.markCancelled("a")).toBe(false);
   });
 
-  test("an OOM line seen during the job explains sd-server's bare failure", () => {
+  test("an OOM line seen during the job explains sd-server's bare failure", async () => {
     const book = new JobBook();
     book.add("b", 1);
     book.noteLine("ggml_backend_cuda_buffer_type_alloc_buffer: allocating 2560.00 MiB on device 0: cudaMalloc failed: out of memory", "stderr");
-    const job = book.explain({ id: "b", status: "failed", error: { code: "generation_failed", message: "generate_image returned no results" } });
+    const job = await book.explain({ id: "b", status: "failed", error: { code: "generation_failed", message: "generate_image returned no results" } });
     expect(job.error?.code).toBe("OutOfMemory");
     book.add("c", 1); // a new job forgets the old cause
-    expect(book.explain({ id: "c", status: "failed", error: { code: "generation_failed", message: "x" } }).error?.code).toBe("generation_failed");
+    expect((await book.explain({ id: "c", status: "failed", error: { code: "generation_failed", message: "x" } }, 20)).error?.code).toBe("generation_failed");
+  });
+
+  test("an error line read just after the failure was polled still explains it", async () => {
+    const book = new JobBook();
+    book.add("d", 1);
+    const job = book.explain({ id: "d", status: "failed", error: { code: "generation_failed", message: "generate_image returned no results" } });
+    setTimeout(() => book.noteLine("ggml_vulkan: Device memory allocation of size 2147483648 failed.", "stderr"), 30);
+    expect((await job).error?.code).toBe("OutOfMemory");
   });
 });
 

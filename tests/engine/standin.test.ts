@@ -231,7 +231,7 @@ describe("stand-in sd-server", () => {
     const job = await finished(s, ((await (await post(s, "/sdcpp/v1/img_gen", { prompt: "x", width: 64, height: 64 })).json()) as any).id);
     expect(job.status).toBe("failed");
     expect(job.error).toEqual({ code: "generation_failed", message: "generate_image returned no results" });
-    expect(s.stderr()).toContain("cudaMalloc failed: out of memory");
+    await waitFor("the OOM line on stderr", () => s.stderr().includes("cudaMalloc failed: out of memory"));
   });
 
   test("packs into a release zip whose sd-server wrapper runs the bundled program", async () => {
