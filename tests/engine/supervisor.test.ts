@@ -37,7 +37,8 @@ describe("supervisor", () => {
     const running = await s.start([build], argsFor(models));
     expect(running.port).toBeGreaterThan(0);
     expect((await fetch(`http://127.0.0.1:${running.port}/`)).status).toBe(200);
-    expect(s.log.tail().some((l) => l.includes("listening on: http://127.0.0.1:"))).toBe(true);
+    // Output and HTTP are separate channels: the line may be read just after GET / answered.
+    await waitFor("the listening line", () => s.log.tail().some((l) => l.includes("listening on: http://127.0.0.1:")));
     expect(await Bun.file(`${tmp.dir}/logs/engine.log`).text()).toContain("SDContextParams {");
     await s.stop();
     expect(alive(running.pid)).toBe(false);
