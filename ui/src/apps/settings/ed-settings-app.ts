@@ -11,6 +11,7 @@ import { customElement, state } from "lit/decorators.js";
 import { events } from "../../api/event-stream";
 import { api } from "../../api/http";
 import { icons } from "../../icons";
+import { controlStyles } from "../../styles/controls";
 import type { SettingChangeEvent } from "./ed-settings-field";
 import "./ed-settings-field";
 import { patchOf, sectionsOf, valueAt, type SettingSection } from "./settings-model";
@@ -25,91 +26,76 @@ interface ConfigView {
 
 @customElement("ed-settings-app")
 export class EdSettingsApp extends LitElement {
-  static override styles = css`
-    :host {
-      display: block;
-      padding: 16px 24px 40px;
-      max-width: 860px;
-      font-size: 14px;
-    }
-    .bar {
-      position: sticky;
-      top: 0;
-      z-index: 1;
-      display: flex;
-      align-items: center;
-      gap: 12px;
-      flex-wrap: wrap;
-      padding: 8px 0;
-      background: var(--ed-body, #202124);
-    }
-    h1 {
-      margin: 0;
-      font-size: 20px;
-      font-weight: 600;
-      flex: 1;
-    }
-    button {
-      padding: 6px 14px;
-      border: 1px solid #3a3b3e;
-      border-radius: 4px;
-      background: #2a2b2e;
-      color: var(--ed-text, #eee);
-      font: inherit;
-      cursor: pointer;
-    }
-    button.primary {
-      background: var(--ed-accent, #7c5cff);
-      border-color: transparent;
-      color: #fff;
-    }
-    button:disabled {
-      opacity: 0.5;
-      cursor: default;
-    }
-    .file,
-    .saved {
-      font-size: 12px;
-      color: var(--ed-muted, #999);
-    }
-    .saved {
-      color: var(--ed-green, #3fb950);
-    }
-    .error,
-    .problems {
-      margin: 8px 0;
-      padding: 8px 12px;
-      border-radius: 6px;
-      font-size: 13px;
-    }
-    .error {
-      background: rgba(248, 81, 73, 0.15);
-      color: #ffaba5;
-    }
-    .problems {
-      background: rgba(227, 160, 8, 0.12);
-      color: #f3cf7a;
-    }
-    .problems ul {
-      margin: 4px 0 0;
-      padding-left: 18px;
-    }
-    .problems svg,
-    .error svg {
-      vertical-align: -2px;
-    }
-    h2 {
-      margin: 24px 0 2px;
-      font-size: 15px;
-      font-weight: 600;
-    }
-    h2 code {
-      margin-left: 6px;
-      font-size: 12px;
-      font-weight: 400;
-      color: var(--ed-muted, #999);
-    }
-  `;
+  static override styles = [
+    controlStyles,
+    css`
+      :host {
+        display: block;
+        padding: 16px 24px 40px;
+        max-width: 860px;
+        font-size: 14px;
+      }
+      .bar {
+        position: sticky;
+        top: 0;
+        z-index: 1;
+        display: flex;
+        align-items: center;
+        gap: 12px;
+        flex-wrap: wrap;
+        padding: 8px 0;
+        background: var(--ed-body, #202124);
+      }
+      h1 {
+        margin: 0;
+        font-size: 20px;
+        font-weight: 600;
+        flex: 1;
+      }
+      .file,
+      .saved {
+        font-size: 12px;
+        color: var(--ed-muted, #999);
+      }
+      .saved {
+        color: var(--ed-green, #3fb950);
+      }
+      .error,
+      .problems {
+        margin: 8px 0;
+        padding: 8px 12px;
+        border-radius: 6px;
+        font-size: 13px;
+      }
+      .error {
+        background: rgba(248, 81, 73, 0.15);
+        color: #ffaba5;
+      }
+      .problems {
+        background: rgba(227, 160, 8, 0.12);
+        color: #f3cf7a;
+      }
+      .problems ul {
+        margin: 4px 0 0;
+        padding-left: 18px;
+      }
+      .problems svg,
+      .error svg {
+        vertical-align: -2px;
+      }
+      h2 {
+        margin: 24px 0 2px;
+        font-size: 15px;
+        font-weight: 600;
+      }
+      h2 code {
+        margin-left: 6px;
+        font-size: 12px;
+        font-weight: 400;
+        color: var(--ed-muted, #999);
+      }
+    `,
+  ];
 
   @state() private sections: SettingSection[] = [];
   @state() private view?: ConfigView;

@@ -7,70 +7,60 @@ import { css, html, LitElement, nothing } from "lit";
 import { customElement, property } from "lit/decorators.js";
 import { live } from "lit/directives/live.js";
 import { edEvent } from "../../events";
+import { controlStyles } from "../../styles/controls";
 import { formatValue, parseInput, type SettingField } from "./settings-model";
 
 export type SettingChangeEvent = CustomEvent<{ path: string; value: unknown }>;
 
 @customElement("ed-settings-field")
 export class EdSettingsField extends LitElement {
-  static override styles = css`
-    :host {
-      display: grid;
-      grid-template-columns: minmax(140px, 220px) 1fr;
-      gap: 4px 16px;
-      align-items: start;
-      padding: 10px 0;
-      border-top: 1px solid rgba(255, 255, 255, 0.06);
-    }
-    label {
-      font-size: 14px;
-      padding-top: 4px;
-    }
-    :host([changed]) label::after {
-      content: " •";
-      color: var(--ed-accent, #7c5cff);
-    }
-    .control {
-      display: flex;
-      flex-direction: column;
-      gap: 4px;
-      min-width: 0;
-    }
-    input[type="text"],
-    input[type="number"],
-    select {
-      box-sizing: border-box;
-      max-width: 360px;
-      width: 100%;
-      padding: 5px 8px;
-      border: 1px solid #3a3b3e;
-      border-radius: 4px;
-      background: #17181a;
-      color: var(--ed-text, #eee);
-      font: inherit;
-      font-size: 13px;
-    }
-    input[type="checkbox"] {
-      width: 18px;
-      height: 18px;
-      margin: 4px 0;
-      accent-color: var(--ed-accent, #7c5cff);
-    }
-    input:focus,
-    select:focus {
-      outline: none;
-      border-color: var(--ed-accent, #7c5cff);
-    }
-    .help {
-      font-size: 12px;
-      color: var(--ed-muted, #999);
-    }
-    @media (max-width: 600px) {
+  static override styles = [
+    controlStyles,
+    css`
       :host {
-        grid-template-columns: 1fr;
+        display: grid;
+        grid-template-columns: minmax(140px, 220px) 1fr;
+        gap: 4px 16px;
+        align-items: start;
+        padding: 10px 0;
+        border-top: 1px solid rgba(255, 255, 255, 0.06);
       }
-    }
-  `;
+      label {
+        font-size: 14px;
+        padding-top: 4px;
+      }
+      :host([changed]) label::after {
+        content: " •";
+        color: var(--ed-accent, #7c5cff);
+      }
+      .control {
+        display: flex;
+        flex-direction: column;
+        gap: 4px;
+        min-width: 0;
+      }
+      input[type="text"],
+      input[type="number"],
+      select {
+        max-width: 360px;
+        width: 100%;
+      }
+      input[type="checkbox"] {
+        width: 18px;
+        height: 18px;
+        margin: 4px 0;
+      }
+      .help {
+        font-size: 12px;
+        color: var(--ed-muted, #999);
+      }
+      @media (max-width: 600px) {
+        :host {
+          grid-template-columns: 1fr;
+        }
+      }
+    `,
+  ];
 
   @property({ attribute: false }) field!: SettingField;
   @property({ attribute: false }) value: unknown;
