@@ -7,7 +7,8 @@
  *   kills it the moment the launcher dies.
  * - Elsewhere (macOS, or Linux without setpriv): a tiny `sh` watchdog that
  *   polls the launcher's pid and kills the engine once it is gone.
- * Windows needs a job object; not handled here (see the report).
+ * - Windows: the same watchdog in PowerShell (Wait-Process, then Stop-Process).
+ *   A job object would be tighter but needs native calls.
  */
 import { existsSync } from "node:fs";
 
@@ -21,19 +22,27 @@ export interface GuardPlan {
 }
 
 /** How to spawn `argv` so it dies with us. Pure apart from the `setpriv` lookup, which can be injected. */
-export function guardCommand(argv: string[], platform: NodeJS.Platform = process.platform, setpriv = findSetpriv()): GuardPlan {
+export function guardCommand(argv: string[], platform: NodeJS.Platform = process.platform, setpriv: string | null = findSetpriv() ?? null): GuardPlan {
   if (platform === "linux" && setpriv) return { argv: [setpriv, "--pdeathsig", "KILL", "--", ...argv], watchdog: false };
-  return { argv, watchdog: platform !== "win32" };
+  return { argv, watchdog: true };
 }
 
 export function findSetpriv(): string | undefined {
   return SETPRIV_PATHS.find((p) => existsSync(p));
 }
 
-/** Polls our pid from a shell and SIGKILLs `childPid` when we are gone. Returns a stopper. */
-export function startWatchdog(childPid: number, parentPid = process.pid): () => void {
-  const script = `while kill -0 ${parentPid} 2>/dev/null && kill -0 ${childPid} 2>/dev/null; do sleep 1; done; kill -9 ${childPid} 2>/dev/null`;
-  const proc = Bun.spawn(["sh", "-c", script], { stdin: "ignore", stdout: "ignore", stderr: "ignore" });
+/** The watchdog's command: waits for `parentPid` to end, then kills `childPid`. */
+export function watchdogCommand(parentPid: number, childPid: number, platform: NodeJS.Platform = process.platform): string[] {
+  if (platform === "win32") {
+    const script = `try { Wait-Process -Id ${parentPid} -ErrorAction Stop } catch {}; Stop-Process -Id ${childPid} -Force -ErrorAction SilentlyContinue`;
+    return ["powershell.exe", "-NoProfile", "-NonInteractive", "-WindowStyle", "Hidden", "-Command", script];
+  }
+  return ["sh", "-c", `while kill -0 ${parentPid} 2>/dev/null && kill -0 ${childPid} 2>/dev/null; do sleep 1; done; kill -9 ${childPid} 2>/dev/null`];
+}
+
+/** Starts the watchdog for `childPid`. Returns a stopper (for when the engine ended normally). */
+export function startWatchdog(childPid: number, parentPid = process.pid, platform: NodeJS.Platform = process.platform): () => void {
+  const proc = Bun.spawn(watchdogCommand(parentPid, childPid, platform), { stdin: "ignore", stdout: "ignore", stderr: "ignore" });
   proc.unref();
-  return () => proc.kill("SIGKILL");
+  return () => proc.kill();
 }

@@ -39,8 +39,9 @@ export interface SupervisorOptions {
   stopGraceMs?: number;
   env?: Record<string, string | undefined>;
   classify?: ClassifyContext;
-  /** Tests: force the orphan guard's plan (e.g. no setpriv). */
+  /** Tests: force the orphan guard's plan (e.g. "darwin" for the watchdog), or turn it off. */
   platform?: NodeJS.Platform;
+  orphanGuard?: boolean;
   setpriv?: string;
 }
 
@@ -93,7 +94,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class Supervisor {
   readonly log: EngineLog;
-  #o: Required<Omit<SupervisorOptions, "logFile" | "env" | "classify" | "platform" | "setpriv">> & SupervisorOptions;
+  #o: Required<Omit<SupervisorOptions, "logFile" | "env" | "classify" | "platform" | "setpriv" | "orphanGuard">> & SupervisorOptions;
   #listeners = new Listeners<SupervisorEvent>();
   #child?: Child;
   #epoch = 0;
@@ -222,7 +223,7 @@ export class Supervisor {
   async #launch(build: InstalledBuild, argsFor: (port: number) => string[], session: number): Promise<LaunchResult> {
     const port = await freePort();
     const argv = [build.serverPath, ...argsFor(port)];
-    const plan = guardCommand(argv, this.#o.platform, this.#o.setpriv ?? undefined);
+    const plan = this.#o.orphanGuard === false ? { argv, watchdog: false } : guardCommand(argv, this.#o.platform, this.#o.setpriv ?? undefined);
     const epoch = ++this.#epoch;
     this.#note(`starting ${build.tag}/${build.variant}: ${argv.join(" ")}`);
     let proc: Child["proc"];

@@ -1,6 +1,7 @@
 /** The engine must not outlive the launcher, even when the launcher is SIGKILLed. */
 import { afterAll, describe, expect, test, setDefaultTimeout } from "bun:test";
 import { join } from "node:path";
+import { guardCommand, watchdogCommand } from "../../engine/process/guard";
 import { alive, dummyModels, tempDir, waitFor } from "../standin/fixtures";
 
 setDefaultTimeout(60_000);
@@ -45,7 +46,15 @@ describe("orphan guard", () => {
     expect(ms).toBeLessThan(3_000);
   });
 
-  test.if(process.platform === "linux")("control: without a guard (as on Windows here) the engine would survive", async () => {
-    expect(await killLauncherAndWatch("win32", false)).toBe(true);
+  test.if(process.platform === "linux")("control: without the guard the engine would survive", async () => {
+    expect(await killLauncherAndWatch("none", false)).toBe(true);
+  });
+
+  test("the guard plans: setpriv on Linux, a watchdog elsewhere (sh, or PowerShell on Windows)", () => {
+    expect(guardCommand(["/e/sd-server", "-m", "x"], "linux", "/usr/bin/setpriv")).toEqual({ argv: ["/usr/bin/setpriv", "--pdeathsig", "KILL", "--", "/e/sd-server", "-m", "x"], watchdog: false });
+    expect(guardCommand(["/e/sd-server"], "linux", null)).toEqual({ argv: ["/e/sd-server"], watchdog: true });
+    expect(guardCommand(["sd-server.exe"], "win32")).toEqual({ argv: ["sd-server.exe"], watchdog: true });
+    expect(watchdogCommand(10, 20, "darwin")).toEqual(["sh", "-c", expect.stringContaining("kill -9 20")]);
+    expect(watchdogCommand(10, 20, "win32").at(-1)).toBe("try { Wait-Process -Id 10 -ErrorAction Stop } catch {}; Stop-Process -Id 20 -Force -ErrorAction SilentlyContinue");
   });
 });
