@@ -31,6 +31,9 @@ export async function buildUi(options: { minify?: boolean } = {}) {
     target: "browser",
     minify: options.minify ?? true,
     sourcemap: "none",
+    // Lit (and others) ship a dev build behind the "development" export condition; Bun picks the
+    // production one only when NODE_ENV is production at build time.
+    define: options.minify === false ? undefined : { "process.env.NODE_ENV": '"production"' },
     naming: { entry: "[dir]/[name].[ext]", chunk: "assets/[name]-[hash].[ext]", asset: "assets/[name]-[hash].[ext]" },
   });
   if (!result.success) {

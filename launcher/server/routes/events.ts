@@ -11,7 +11,10 @@ import type { AppContext } from "../context";
 export function eventRoutes(ctx: AppContext) {
   return new Hono().get("/", (c) => {
     const header = c.req.header("last-event-id") ?? c.req.query("lastEventId");
-    const lastId = header !== undefined && /^\d+$/.test(header) ? Number(header) : undefined;
+    const asked = header !== undefined && /^\d+$/.test(header) ? Number(header) : undefined;
+    // An id this bus never issued comes from before a restart of the app: start that client afresh.
+    const lastId = asked !== undefined && asked <= ctx.bus.lastId ? asked : undefined;
+    const restarted = asked !== undefined && lastId === undefined;
     return streamSSE(c, async (stream) => {
       const pending: BusEvent[] = [];
       let wake: (() => void) | undefined;
@@ -32,6 +35,9 @@ export function eventRoutes(ctx: AppContext) {
         await stream.writeSSE({ id: String(e.id), event: e.type, data: JSON.stringify(e.data) });
       };
       try {
+        // Send something at once so the client's EventSource opens now, not at the first event.
+        if (restarted) await stream.writeSSE({ event: "resync", data: "{}" });
+        else await stream.write(": connected\n\n");
         if (lastId === undefined) {
           for (const e of ctx.bus.latest()) await send(e);
         } else {
