@@ -51,6 +51,11 @@ export interface EngineBuildProvider extends BuildProvider {
   next(failed: InstalledBuild, signal?: AbortSignal): Promise<InstalledBuild | undefined>;
 }
 
+/** An InstalledBuild without the install record. */
+function strip(i: InstalledBuild): InstalledBuild {
+  return { tag: i.tag, variant: i.variant, backend: i.backend, dir: i.dir, serverPath: i.serverPath };
+}
+
 export function createBuildProvider(o: BuildProviderOptions): EngineBuildProvider {
   const engineConfig = () => o.config.config.engine;
   const detect = o.detect ?? (() => detectHardware());
@@ -74,8 +79,11 @@ export function createBuildProvider(o: BuildProviderOptions): EngineBuildProvide
     return { hardware: hw, release: { tag: release.tag, fromCache: release.fromCache }, choice: choose(hw, release.assets, engineConfig().backend) };
   }
 
-  async function installCandidate(tag: string, c: Candidate, signal?: AbortSignal): Promise<InstalledBuild> {
+  async function installCandidate(tag: string, c: Candidate, signal?: AbortSignal, force = false): Promise<InstalledBuild> {
     const run = installing.then(async () => {
+      // A caller that waited for another's install of the same build gets that one.
+      const there = force ? undefined : listInstalls(o.paths.engines).find((i) => i.tag === tag && i.variant === c.variant);
+      if (there) return strip(there);
       const zips = [];
       for (const asset of [c.asset, ...c.extraAssets]) {
         const dest = join(o.paths.downloads, asset.name);
@@ -114,8 +122,6 @@ export function createBuildProvider(o: BuildProviderOptions): EngineBuildProvide
     }
     return [...imported, ...ranked, ...otherImported];
   }
-
-  const strip = (i: InstalledBuild): InstalledBuild => ({ tag: i.tag, variant: i.variant, backend: i.backend, dir: i.dir, serverPath: i.serverPath });
 
   return {
     plan,
@@ -174,7 +180,7 @@ export function createBuildProvider(o: BuildProviderOptions): EngineBuildProvide
         const there = listInstalls(o.paths.engines).find((i) => i.tag === p.release.tag && i.variant === c.variant);
         if (there) return strip(there);
       }
-      return installCandidate(p.release.tag, c, opts.signal);
+      return installCandidate(p.release.tag, c, opts.signal, opts.force);
     },
 
     async next(failed, signal) {

@@ -149,6 +149,17 @@ describe("createBuildProvider", () => {
     expect((await provider.builds()).map((b) => b.variant)).toEqual(["vulkan", "cpu"]);
   });
 
+  test("two callers at once share one download", async () => {
+    const { provider } = setup();
+    requests = [];
+    const [a, b] = await Promise.all([provider.builds(), provider.builds()]);
+    expect(a.map((x) => x.dir)).toEqual(b.map((x) => x.dir));
+    expect(requests.filter((r) => r.startsWith("/dl/"))).toHaveLength(1);
+    // force reinstalls
+    await provider.install({ force: true });
+    expect(requests.filter((r) => r.startsWith("/dl/"))).toHaveLength(2);
+  });
+
   test("next() installs the fallback that is missing", async () => {
     const { provider } = setup();
     const [vulkan] = await provider.builds();
