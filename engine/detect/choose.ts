@@ -123,6 +123,8 @@ function notes(hw: Hardware, a: ParsedAsset, extra: ParsedAsset[]): string[] {
   if (needGlibc && hw.glibc) out.push(`glibc ${hw.glibc} meets the build's ${needGlibc}`);
   if (a.info.backend === "cpu" && a.info.variant === "cpu" && hw.cpu.featuresKnown && !hw.cpu.avx2 && hw.arch === "x64")
     out.push(`this CPU lacks AVX2: the CPU build may stop with "illegal instruction"; if it does, ${IMPORT_HINT}`);
+  if (a.info.os === "darwin" && a.info.builtOn && hw.osVersion && compareVersions(hw.osVersion, a.info.builtOn) < 0)
+    out.push(`built on macOS ${a.info.builtOn}, this Mac runs ${hw.osVersion}: if it does not start, update macOS or ${IMPORT_HINT}`);
   if (a.info.backend === "cuda" && a.info.os === "windows")
     out.push(extra.length ? `with the CUDA ${a.info.cuda} runtime (${extra[0]!.name})` : `the CUDA ${a.info.cuda} runtime is not in this release: the CUDA toolkit must be installed`);
   return out;

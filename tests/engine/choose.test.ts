@@ -67,6 +67,12 @@ describe("actionable refusals", () => {
   });
 });
 
+test("an older macOS than the build's gets a note, not a refusal", async () => {
+  const hw = { ...(await hwOf("apple-m2")), osVersion: "14.6" };
+  const [metal] = choose(hw, release.assets).candidates;
+  expect(metal!.reasons.join("\n")).toContain("built on macOS 15.7.2, this Mac runs 14.6");
+});
+
 describe("engine.backend override", () => {
   test("cpu is moved first when asked", async () => {
     const choice = choose(await hwOf("nvidia-windows"), release.assets, "cpu");
