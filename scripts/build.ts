@@ -8,6 +8,9 @@
  * Without --target: dist/easy-diffusion for this machine.
  * With --target t: dist/easy-diffusion-<t>[.exe]; Bun fetches the target's
  * runtime from the npm registry (@oven/bun-<os>-<arch>) the first time.
+ * The JavaScript is precompiled to bytecode: ~3.6 MB more, starts ~40% sooner
+ * (JSC falls back to the embedded source if a runtime rejects the bytecode).
+ * `--no-bytecode` leaves it out.
  */
 import { statSync } from "node:fs";
 import { join } from "node:path";
@@ -37,8 +40,9 @@ export interface BuiltExe {
 }
 
 /** Compiles the launcher; the UI must already be built into ui/dist. */
-export async function compileExe(target: Target | undefined, outfile = outfileFor(target)): Promise<BuiltExe> {
+export async function compileExe(target: Target | undefined, outfile = outfileFor(target), options: { bytecode?: boolean } = {}): Promise<BuiltExe> {
   const cmd = ["bun", "build", "--compile", "--minify", "--sourcemap=none", join(root, "launcher", "main.ts"), "--outfile", outfile];
+  if (options.bytecode ?? true) cmd.push("--bytecode");
   if (target) cmd.push(`--target=${bunTarget(target)}`);
   const proc = Bun.spawn(cmd, { cwd: root, stdout: "pipe", stderr: "pipe" });
   const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
@@ -46,9 +50,12 @@ export async function compileExe(target: Target | undefined, outfile = outfileFo
   return { target: target ?? "host", file: outfile, bytes: statSync(outfile).size };
 }
 
-export function parseTargets(argv: string[]): (Target | undefined)[] {
-  const { values } = parseArgs({ args: argv, options: { target: { type: "string", multiple: true } }, strict: true });
-  const wanted = values.target ?? [];
+export function parseBuildArgs(argv: string[]): { targets: (Target | undefined)[]; bytecode: boolean } {
+  const { values } = parseArgs({ args: argv, options: { bytecode: { type: "boolean", default: true }, target: { type: "string", multiple: true } }, strict: true, allowNegative: true });
+  return { targets: parseTargets(values.target ?? []), bytecode: values.bytecode !== false };
+}
+
+export function parseTargets(wanted: string[]): (Target | undefined)[] {
   if (wanted.length === 0) return [undefined];
   const out: (Target | undefined)[] = [];
   for (const t of wanted.flatMap((v) => v.split(","))) {
@@ -59,24 +66,24 @@ export function parseTargets(argv: string[]): (Target | undefined)[] {
   return [...new Set(out)];
 }
 
-export async function build(targets: (Target | undefined)[] = [undefined]): Promise<BuiltExe[]> {
+export async function build(targets: (Target | undefined)[] = [undefined], bytecode = true): Promise<BuiltExe[]> {
   await buildUi({ minify: true });
   const built: BuiltExe[] = [];
   // One at a time: each compile holds the whole runtime in memory.
-  for (const t of targets) built.push(await compileExe(t));
+  for (const t of targets) built.push(await compileExe(t, outfileFor(t), { bytecode }));
   return built;
 }
 
 if (import.meta.main) {
-  let targets: (Target | undefined)[];
+  let args: ReturnType<typeof parseBuildArgs>;
   try {
-    targets = parseTargets(process.argv.slice(2));
+    args = parseBuildArgs(process.argv.slice(2));
   } catch (err) {
     console.error(`build: ${(err as Error).message}`);
     process.exit(2);
   }
   const started = performance.now();
-  for (const b of await build(targets)) {
+  for (const b of await build(args.targets, args.bytecode)) {
     console.log(`${b.file.slice(root.length + 1)}  ${(b.bytes / 1e6).toFixed(1)} MB  (${b.target})`);
   }
   console.log(`built in ${((performance.now() - started) / 1000).toFixed(1)} s`);

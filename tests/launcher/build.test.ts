@@ -1,5 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { bunTarget, outfileFor, parseTargets, TARGETS } from "../../scripts/build";
+import { bunTarget, outfileFor, parseBuildArgs, TARGETS } from "../../scripts/build";
+
+const parseTargets = (argv: string[]) => parseBuildArgs(argv).targets;
 
 describe("build targets", () => {
   test("no --target builds for this machine; all expands; lists and repeats are accepted once", () => {
@@ -11,6 +13,11 @@ describe("build targets", () => {
   test("an unknown target is refused with the list", () => {
     expect(() => parseTargets(["--target", "amiga"])).toThrow(/unknown target "amiga".*linux-x64/);
     expect(() => parseTargets(["--tagret", "x"])).toThrow();
+  });
+
+  test("bytecode unless --no-bytecode", () => {
+    expect(parseBuildArgs([]).bytecode).toBe(true);
+    expect(parseBuildArgs(["--no-bytecode", "--target", "linux-x64"])).toEqual({ targets: ["linux-x64"], bytecode: false });
   });
 
   test("file names and Bun target names", () => {
