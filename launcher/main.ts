@@ -6,6 +6,7 @@
 import { parseCommand, UsageError, type Command } from "./cli/args";
 import { ENGINE_HELP, HELP } from "./cli/help";
 import { readEnv } from "./env";
+import { GUESSED_ADDRESS, listenEarly, type EarlyServer } from "./server/early";
 import { openInBrowser } from "./window/browser";
 import { WINDOW_HOST_ARG } from "./window/protocol";
 import type { AlreadyRunningError, RunningApp } from "./start";
@@ -16,6 +17,13 @@ const FORCE_EXIT_MS = 2000;
 async function runApp(command: Extract<Command, { kind: "run" }>): Promise<number> {
   const env = readEnv();
   const { options } = command;
+  // Answer on the port at once; the app takes the socket over once loaded (server/early.ts).
+  let bound: EarlyServer | undefined;
+  try {
+    bound = listenEarly(options.host ?? GUESSED_ADDRESS.host, options.port ?? GUESSED_ADDRESS.port);
+  } catch {
+    bound = undefined; // startApp binds and reports the problem itself
+  }
   // The window host loads GTK/WebKit while the server starts; it shows nothing until told a URL.
   const window = !options.server && !options.noOpen ? await import("./window/open") : undefined;
   const early = window && !window.windowUnavailableReason(env) ? window.startWindowHost(env) : undefined;
@@ -24,7 +32,7 @@ async function runApp(command: Extract<Command, { kind: "run" }>): Promise<numbe
   const [start, { appServices }, { assets }] = await Promise.all([import("./start"), import("./wiring"), import("../ui/dist/manifest")]);
   let app: RunningApp;
   try {
-    app = await start.startApp({ run: options, env, services: appServices(), ui: assets });
+    app = await start.startApp({ run: options, env, services: appServices(), ui: assets, early: bound });
   } catch (err) {
     host?.cancel();
     if (err instanceof start.AlreadyRunningError) return handOver(err, options.server);
