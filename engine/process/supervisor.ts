@@ -64,6 +64,11 @@ export type SupervisorEvent =
   | { type: "progress"; progress: EngineProgress; epoch: number }
   | { type: "log"; line: string; stream: "stdout" | "stderr" };
 
+/** When waiting for readiness gives up: the base timeout, pushed out by recent output, never past the maximum. */
+export function readyDeadline(started: number, lastActivity: number, o: { readyTimeoutMs: number; readyExtendMs: number; readyMaxMs: number }): number {
+  return Math.min(started + o.readyMaxMs, Math.max(started + o.readyTimeoutMs, lastActivity + o.readyExtendMs));
+}
+
 export class EngineStartError extends Error {
   override name = "EngineStartError";
   constructor(readonly info: EngineErrorInfo) {
@@ -263,7 +268,7 @@ export class Supervisor {
         return { ok: false, stopped: true };
       }
       if (child.exit) return this.#failedStart(child);
-      const deadline = Math.min(started + this.#o.readyMaxMs, Math.max(started + this.#o.readyTimeoutMs, child.lastActivity + this.#o.readyExtendMs));
+      const deadline = readyDeadline(started, child.lastActivity, this.#o);
       if (Date.now() > deadline) {
         await this.#killChild(child);
         const seconds = Math.round((Date.now() - started) / 1000);

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, describe, expect, test, setDefaultTimeout } from "bun:test";
 import { buildServerArgs } from "../../engine/process/args";
-import { Supervisor, EngineStartError, type SupervisorEvent } from "../../engine/process/supervisor";
+import { Supervisor, EngineStartError, readyDeadline, type SupervisorEvent } from "../../engine/process/supervisor";
 import type { ModelSet } from "../../engine/types";
 import { alive, dummyModels, standinInstalled, tempDir, waitFor } from "../standin/fixtures";
 
@@ -18,7 +18,7 @@ afterEach(async () => {
 });
 
 function supervisor(opts: ConstructorParameters<typeof Supervisor>[0] = {}) {
-  const s = new Supervisor({ backoffMs: 50, stopGraceMs: 2_000, healthIntervalMs: 200, healthTimeoutMs: 300, healthFailures: 2, readyTimeoutMs: 15_000, ...opts });
+  const s = new Supervisor({ backoffMs: 50, stopGraceMs: 2_000, healthIntervalMs: 500, healthTimeoutMs: 3_000, readyTimeoutMs: 15_000, ...opts });
   const events: SupervisorEvent[] = [];
   s.on((e) => events.push(e));
   supervisors.push(s);
@@ -59,7 +59,7 @@ describe("supervisor", () => {
   });
 
   test("a hung engine is detected by the health check and restarted", async () => {
-    const { s, events } = supervisor();
+    const { s, events } = supervisor({ healthIntervalMs: 200, healthTimeoutMs: 500, healthFailures: 2 });
     const build = standinInstalled(tmp.dir, "hangs", { fault: "hang", faultStep: 1, faultTimes: 1, counterFile: `${tmp.dir}/hang-count` });
     const first = await s.start([build], argsFor(models));
     await submit(first.port, { prompt: "x" });
@@ -110,12 +110,21 @@ describe("supervisor", () => {
   });
 
   test("the ready deadline extends while the engine prints load progress", async () => {
-    const { s, events } = supervisor({ readyTimeoutMs: 300, readyExtendMs: 400 });
-    const build = standinInstalled(tmp.dir, "eager", { loadMs: 150, startDelayMs: 100 });
-    // --eager-load prints nine load-bar updates ~150 ms apart before listening: longer than 300 ms in all.
+    // Nine load-bar updates 800 ms apart before listening: far past the 3 s base timeout, never 3 s without output.
+    const { s, events } = supervisor({ readyTimeoutMs: 3_000, readyExtendMs: 3_000 });
+    const build = standinInstalled(tmp.dir, "eager", { loadMs: 800, startDelayMs: 100 });
+    const started = Date.now();
     const running = await s.start([build], (port) => [...argsFor(models)(port), "--eager-load"]);
+    expect(Date.now() - started).toBeGreaterThan(3_000);
     expect(running.port).toBeGreaterThan(0);
     expect(events.filter((e) => e.type === "progress" && e.progress.kind === "load").length).toBeGreaterThanOrEqual(9);
+  });
+
+  test("readyDeadline: base timeout, pushed by output, capped", () => {
+    const o = { readyTimeoutMs: 1_000, readyExtendMs: 500, readyMaxMs: 5_000 };
+    expect(readyDeadline(0, 0, o)).toBe(1_000);
+    expect(readyDeadline(0, 900, o)).toBe(1_400);
+    expect(readyDeadline(0, 4_800, o)).toBe(5_000);
   });
 
   test("an engine that never answers fails with StartTimeout", async () => {
