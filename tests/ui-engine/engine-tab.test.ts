@@ -1,0 +1,159 @@
+/**
+ * The Engine and Downloads tabs in real Chromium against the real app: the
+ * first-run download (held half way by the release server) in the status bar
+ * and the Downloads tab, then the Engine tab's machine, choice and reasons,
+ * installed builds, state through a real stand-in sd-server, its live log,
+ * the restart/stop buttons, a bad import, and switching backend.
+ */
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { FAST } from "../standin/fixtures";
+import { packStandinZip } from "../standin/pack";
+import { tempData } from "../queue/harness";
+import { launchBrowser, openShell, until, waitText } from "../ui/harness";
+import { SHOTS } from "../ui-image/harness";
+import { serveRelease, startEngineApp, type EngineApp, type ReleaseServer } from "./harness";
+
+setDefaultTimeout(40_000);
+const TAG = "master-900-ccccccc";
+const VULKAN = "sd-master-ccccccc-bin-Linux-Ubuntu-24.04-x86_64-vulkan.zip";
+const CPU = "sd-master-ccccccc-bin-Linux-Ubuntu-24.04-x86_64.zip";
+const data = tempData("ed-ui-engine-");
+let release: ReleaseServer;
+let ed: EngineApp;
+let browser: Browser;
+let page: Page;
+
+const engineTab = () => page.locator("ed-shell section.pane:not([hidden]) ed-engine-app");
+const badge = () => engineTab().locator(".badge.state");
+const stateOf = async () => (await badge().getAttribute("data-state", { timeout: 2_000 }).catch(() => "")) ?? "";
+const waitState = (want: string, timeoutMs = 20_000) => until(async () => (await stateOf()) === want, `engine state ${want}`, timeoutMs);
+
+beforeAll(async () => {
+  const zip = join(data.dir, "standin.zip");
+  await packStandinZip(zip, { workDir: join(data.dir, "pack"), config: FAST, topFolder: "build" });
+  const bytes = new Uint8Array(await Bun.file(zip).arrayBuffer());
+  release = serveRelease(TAG, { [VULKAN]: bytes, [CPU]: bytes }, { chunk: Math.ceil(bytes.length / 20), everyMs: 60 });
+  release.holdAt(0.5);
+  browser = await launchBrowser();
+  ed = await startEngineApp(data.dir, release);
+  page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  await openShell(page, ed.app.url);
+}, 60_000);
+
+afterAll(async () => {
+  release?.resume();
+  await browser?.close();
+  await ed?.app.stop("test");
+  release?.stop();
+  data.remove();
+});
+
+describe("first-run engine download", () => {
+  test("shows in the status bar and the Downloads tab while it runs, then is installed", async () => {
+    const meter = page.locator("ed-status-bar ed-download-meter .text");
+    // The server holds the download at 50%: the last progress event before it stays up.
+    const text = await waitText(meter, /^Downloading engine \d+% · [\d.]+ (KB|MB)\/s · \d+ s left$/, 20_000);
+    const percent = Number(/(\d+)%/.exec(text)![1]);
+    expect(percent).toBeGreaterThan(0);
+    expect(percent).toBeLessThanOrEqual(50);
+    await page.screenshot({ path: join(SHOTS, "engine-download-status-bar.png") });
+
+    await page.click("ed-status-bar ed-download-meter button"); // opens the Downloads tab
+    const row = page.locator("ed-downloads-app ed-download-row");
+    await waitText(row.locator(".name"), VULKAN);
+    expect(await row.locator(".phase").textContent()).toBe("Downloading");
+    expect(await row.locator(".size").textContent()).toMatch(/^[\d.]+ (KB|MB) \/ [\d.]+ (KB|MB)$/);
+    expect(await row.locator(".rate").textContent()).toMatch(/B\/s$/);
+    expect(await row.locator(".eta").textContent()).toMatch(/ s left$/);
+    expect(await row.locator(".percent").textContent()).toBe(`${percent}%`);
+    expect(await row.locator("[role=progressbar]").getAttribute("aria-valuenow")).toBe(String(percent));
+    await page.screenshot({ path: join(SHOTS, "engine-downloads-tab.png") });
+
+    release.resume();
+    await waitText(row.locator(".phase"), "Installed", 20_000);
+    // The meter gives way to the engine's state, which opens the Engine tab.
+    await waitText(page.locator("ed-status-bar ed-engine-indicator button.chip"), "Engine: Installed");
+    expect(release.downloads).toEqual([VULKAN]);
+  });
+});
+
+describe("Engine tab", () => {
+  test("shows the detected machine, the chosen builds with reasons, and the installed build", async () => {
+    await page.click("ed-status-bar ed-engine-indicator button.chip");
+    await waitState("installed");
+    const gpu = engineTab().locator("ed-engine-hardware .card.gpu");
+    await waitText(gpu.locator(".name"), "NVIDIA GeForce RTX 4090");
+    const gpuText = (await gpu.textContent())!.replace(/\s+/g, " ");
+    for (const fact of ["NVIDIA", "24 GiB", "550.107.02", "8.9"]) expect(gpuText).toContain(fact);
+    const system = (await engineTab().locator("ed-engine-hardware .card.system").textContent())!.replace(/\s+/g, " ");
+    for (const fact of ["Linux", "x64", "glibc", "2.39", "AVX, AVX2, AVX-512", "AMD Ryzen 9 7950X"]) expect(system).toContain(fact);
+    const candidates = engineTab().locator("ed-engine-hardware .candidate");
+    expect(await candidates.evaluateAll((els) => els.map((e) => e.getAttribute("data-variant")))).toEqual(["vulkan", "cpu"]);
+    expect(await candidates.first().textContent()).toContain("upstream publishes no Linux CUDA build");
+    expect(await candidates.nth(1).textContent()).toContain("last resort");
+    await waitText(engineTab().locator("table.builds tbody tr td").first(), /^vulkan/);
+    expect(await engineTab().locator(".note").textContent()).toContain("starts with the first image");
+  });
+
+  test("the state reaches ready with a task; the log shows the engine's lines", async () => {
+    const res = await fetch(new URL("/api/tasks", ed.app.url), {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ prompt: "a lighthouse", model: "sd-test.safetensors", steps: 3, width: 64, height: 64, seed: 1 }),
+    });
+    expect(res.status).toBeLessThan(300);
+    await waitState("ready");
+    await waitText(engineTab().locator("header .build"), /^vulkan · master-900-ccccccc · port \d+$/);
+    const log = engineTab().locator("ed-engine-log .line");
+    await until(async () => (await log.count()) > 5, "log lines");
+    const lines = await log.allTextContents();
+    expect(lines.join("\n")).toContain(ed.engine.logs().at(-1)!);
+    // The view follows new lines: it is scrolled to the bottom.
+    const gap = await engineTab().locator("ed-engine-log pre").evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
+    expect(gap).toBeLessThan(30);
+    await page.screenshot({ path: join(SHOTS, "engine-tab-ready.png"), fullPage: true });
+  });
+
+  test("Restart and Stop change the state; Start brings it back", async () => {
+    const from = ed.events.length;
+    await engineTab().locator("button.restart").click();
+    await until(() => ed.events.slice(from).some((e) => e.type === "engine.state" && (e.data as { state: string }).state === "restarting"), "restarting");
+    await waitState("ready");
+    await engineTab().locator("button.stop").click();
+    await waitState("stopped");
+    expect(await engineTab().locator("button.stop").isDisabled()).toBe(true);
+    expect(await engineTab().locator("button.restart").textContent()).toContain("Start");
+    await engineTab().locator("button.restart").click();
+    await waitState("ready");
+  });
+
+  test("importing a path that does not exist shows the server's message", async () => {
+    const bad = join(data.dir, "no-such-build.zip");
+    const direct = await fetch(new URL("/api/engine/import", ed.app.url), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ path: bad }) });
+    expect(direct.status).toBe(400);
+    const { error } = (await direct.json()) as { error: { code: string; message: string } };
+    expect(error.code).toBe("VerifyFailed");
+    await engineTab().locator("form.import input").fill(bad);
+    await engineTab().locator("form.import button").click();
+    const shown = await waitText(engineTab().locator(".import-message"), /does not exist/);
+    expect(shown).toContain(`${bad} does not exist`);
+    expect(shown).toContain("give the path of a folder or .zip holding sd-server");
+    expect(shown).not.toMatch(/\bat\s+\S+\s+\(/); // no stack frames
+    expect(await engineTab().locator(".import-message").getAttribute("role")).toBe("alert");
+  });
+
+  test("switching the backend to CPU installs the CPU build and moves the engine onto it", async () => {
+    await engineTab().locator("select#backend").selectOption("cpu");
+    await engineTab().locator("button.switch").click();
+    await waitText(engineTab().locator(".message"), /^Using the cpu build\./, 30_000);
+    await waitText(engineTab().locator("header .build"), /^cpu · /, 20_000);
+    await waitState("ready");
+    const variants = await engineTab().locator("table.builds tbody tr").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-variant")));
+    expect(variants.sort()).toEqual(["cpu", "vulkan"]);
+    expect(ed.app.ctx.config.config.engine.backend).toBe("cpu");
+    expect(release.downloads).toEqual([VULKAN, CPU]);
+    await page.screenshot({ path: join(SHOTS, "engine-tab-cpu.png"), fullPage: true });
+  });
+});

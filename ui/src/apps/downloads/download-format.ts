@@ -1,0 +1,78 @@
+/**
+ * How an engine download reads: "Downloading engine 45% · 12.0 MB/s · 20 s left"
+ * in the status bar, and bytes/total, rate and time left in the Downloads tab.
+ * Pure functions of the `engine.download` event.
+ */
+import type { DownloadProgress } from "../../../../engine/download/progress";
+import { formatEta } from "../queue/progress-format";
+
+export type { DownloadProgress };
+
+/** Bytes as "512 KB", "12.3 MB", "1.25 GB" (binary units, like the terminal bar). */
+export function formatBytes(bytes: number | undefined): string {
+  if (bytes === undefined || !Number.isFinite(bytes) || bytes < 0) return "–";
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+  return `${(bytes / 1024 ** 3).toFixed(2)} GB`;
+}
+
+export function formatSpeed(bytesPerSecond: number): string {
+  return bytesPerSecond > 0 ? `${formatBytes(bytesPerSecond)}/s` : "";
+}
+
+/** 0..1, or undefined while the size is unknown. */
+export function downloadFraction(p: DownloadProgress): number | undefined {
+  if (p.phase === "done" || p.phase === "installing" || p.phase === "installed") return 1;
+  if (!p.total) return undefined;
+  return Math.max(0, Math.min(1, p.bytes / p.total));
+}
+
+/** Still going: bytes arriving, or the zip being verified and unpacked. */
+export function isActive(p: DownloadProgress): boolean {
+  return p.phase === "downloading" || p.phase === "done" || p.phase === "installing";
+}
+
+/** "45%" or "" while the size is unknown. */
+export function percentText(p: DownloadProgress): string {
+  const f = downloadFraction(p);
+  return f === undefined ? "" : `${Math.floor(f * 100)}%`;
+}
+
+/** "20 s left", or "" while the rate or size is unknown. */
+export function etaText(p: DownloadProgress): string {
+  if (p.phase !== "downloading") return "";
+  const eta = formatEta(p.eta);
+  return eta && `${eta} left`;
+}
+
+/** "12.3 MB / 40.0 MB" (or just the bytes when the size is unknown). */
+export function sizeText(p: DownloadProgress): string {
+  return p.total ? `${formatBytes(p.bytes)} / ${formatBytes(p.total)}` : formatBytes(p.bytes);
+}
+
+const PHASE_TEXT: Record<DownloadProgress["phase"], string> = {
+  downloading: "Downloading",
+  done: "Verified, installing…",
+  installing: "Installing…",
+  installed: "Installed",
+  failed: "Stopped",
+};
+
+export function phaseText(p: DownloadProgress): string {
+  return PHASE_TEXT[p.phase] ?? p.phase;
+}
+
+/** The status bar's one line. */
+export function summaryText(p: DownloadProgress): string {
+  switch (p.phase) {
+    case "downloading":
+      return [`Downloading engine ${percentText(p) || formatBytes(p.bytes)}`, formatSpeed(p.rate), etaText(p)].filter(Boolean).join(" · ");
+    case "done":
+    case "installing":
+      return "Installing engine…";
+    case "installed":
+      return "Engine installed";
+    case "failed":
+      return `Engine download stopped at ${sizeText(p)}`;
+  }
+}

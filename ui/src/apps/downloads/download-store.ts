@@ -1,0 +1,45 @@
+/**
+ * The downloads this page has heard of, from `engine.download` events (a new
+ * page gets the latest one replayed by /api/events, so a reload mid-download
+ * shows it at once). Shared by the status bar meter, the Downloads tab and
+ * the Engine tab; listeners hear `change`.
+ */
+import { events as defaultStream, type EventStream } from "../../api/event-stream";
+import { isActive, type DownloadProgress } from "./download-format";
+
+export interface DownloadEntry {
+  progress: DownloadProgress;
+  /** When this download was first seen (ms since epoch). */
+  since: number;
+}
+
+export class DownloadStore extends EventTarget {
+  #entries = new Map<string, DownloadEntry>();
+  #off?: () => void;
+
+  constructor(readonly stream: EventStream = defaultStream) {
+    super();
+  }
+
+  /** Starts listening (idempotent); components call it when they connect. */
+  watch(): this {
+    this.#off ??= this.stream.on("engine.download", (d) => this.add(d as DownloadProgress));
+    return this;
+  }
+
+  add(p: DownloadProgress) {
+    if (!p || typeof p.asset !== "string") return;
+    const old = this.#entries.get(p.asset);
+    // A finished download that starts again (reinstall) counts from now.
+    const restarted = old && !isActive(old.progress) && p.phase === "downloading";
+    this.#entries.set(p.asset, { progress: p, since: old && !restarted ? old.since : Date.now() });
+    this.dispatchEvent(new Event("change"));
+  }
+
+  /** Newest first. */
+  get entries(): DownloadEntry[] {
+    return [...this.#entries.values()].sort((a, b) => b.since - a.since);
+  }
+}
+
+export const downloads = new DownloadStore();

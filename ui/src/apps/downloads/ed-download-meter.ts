@@ -1,0 +1,88 @@
+/**
+ * <ed-download-meter>: the status bar's compact engine-download progress
+ * ("Downloading engine 45% · 12.0 MB/s · 20 s left" beside a small bar).
+ * Shown only while a download is running or being installed; a click opens
+ * the Downloads tab.
+ */
+import { css, html, LitElement, nothing } from "lit";
+import { customElement, state } from "lit/decorators.js";
+import { edEvent } from "../../events";
+import { icons } from "../../icons";
+import { downloadFraction, isActive, summaryText, type DownloadProgress } from "./download-format";
+import { downloads } from "./download-store";
+
+@customElement("ed-download-meter")
+export class EdDownloadMeter extends LitElement {
+  static override styles = css`
+    :host {
+      display: contents;
+    }
+    button {
+      display: flex;
+      align-items: center;
+      gap: 6px;
+      min-width: 0;
+      padding: 0 4px;
+      border: 0;
+      background: none;
+      color: var(--ed-text, #e8e8e8);
+      font: inherit;
+      cursor: pointer;
+    }
+    button svg {
+      font-size: 13px;
+      flex: none;
+    }
+    .bar {
+      width: 80px;
+      height: 5px;
+      border-radius: 3px;
+      background: #333;
+      overflow: hidden;
+      flex: none;
+    }
+    .fill {
+      height: 100%;
+      background: var(--ed-accent, #7c5cff);
+    }
+    .text {
+      overflow: hidden;
+      text-overflow: ellipsis;
+    }
+  `;
+
+  @state() private current?: DownloadProgress;
+  #onChange = () => (this.current = downloads.entries.find((e) => isActive(e.progress))?.progress);
+
+  override connectedCallback() {
+    super.connectedCallback();
+    downloads.watch().addEventListener("change", this.#onChange);
+    this.#onChange();
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    downloads.removeEventListener("change", this.#onChange);
+  }
+
+  #open() {
+    this.dispatchEvent(edEvent("ed-open-app", { app: "downloads" }));
+  }
+
+  override render() {
+    const p = this.current;
+    if (!p) return nothing;
+    const fraction = downloadFraction(p) ?? 0;
+    return html`<button class="meter" title="Show downloads" @click=${this.#open}>
+      ${icons.download}
+      <span class="bar"><span class="fill" style="display:block;width:${(fraction * 100).toFixed(1)}%"></span></span>
+      <span class="text">${summaryText(p)}</span>
+    </button>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "ed-download-meter": EdDownloadMeter;
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * <ed-download-row>: one download with its progress bar, bytes/total, rate,
+ * time left and phase. Used by the Downloads and Engine tabs.
+ */
+import { css, html, LitElement, nothing } from "lit";
+import { customElement, property } from "lit/decorators.js";
+import { downloadFraction, etaText, formatSpeed, percentText, phaseText, sizeText, type DownloadProgress } from "./download-format";
+
+@customElement("ed-download-row")
+export class EdDownloadRow extends LitElement {
+  static override styles = css`
+    :host {
+      display: grid;
+      grid-template-columns: 1fr auto;
+      gap: 4px 12px;
+      padding: 10px 12px;
+      border: 1px solid #333;
+      border-radius: 6px;
+      background: #1b1c1f;
+    }
+    .name {
+      font-weight: 600;
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+    }
+    .phase {
+      color: var(--ed-muted, #9a9a9a);
+    }
+    .phase[data-phase="installed"] {
+      color: var(--ed-green, #3fb950);
+    }
+    .phase[data-phase="failed"] {
+      color: var(--ed-red, #f85149);
+    }
+    .bar {
+      grid-column: 1 / -1;
+      height: 6px;
+      border-radius: 3px;
+      background: #333;
+      overflow: hidden;
+    }
+    .fill {
+      height: 100%;
+      background: var(--ed-accent, #7c5cff);
+      transition: width 0.2s linear;
+    }
+    .bar.unknown .fill {
+      width: 30%;
+      animation: slide 1.2s linear infinite;
+    }
+    @keyframes slide {
+      from {
+        transform: translateX(-100%);
+      }
+      to {
+        transform: translateX(340%);
+      }
+    }
+    .figures {
+      grid-column: 1 / -1;
+      display: flex;
+      gap: 14px;
+      font-size: 12px;
+      color: var(--ed-muted, #9a9a9a);
+      font-variant-numeric: tabular-nums;
+    }
+  `;
+
+  @property({ attribute: false }) progress?: DownloadProgress;
+
+  override render() {
+    const p = this.progress;
+    if (!p) return nothing;
+    const fraction = downloadFraction(p);
+    return html`
+      <div class="name" title=${p.asset}>${p.asset}</div>
+      <div class="phase" data-phase=${p.phase}>${phaseText(p)}</div>
+      <div class="bar ${fraction === undefined ? "unknown" : ""}" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=${fraction === undefined ? nothing : Math.floor(fraction * 100)}>
+        <div class="fill" style=${fraction === undefined ? "" : `width:${(fraction * 100).toFixed(1)}%`}></div>
+      </div>
+      <div class="figures">
+        <span class="percent">${percentText(p)}</span>
+        <span class="size">${sizeText(p)}</span>
+        ${p.phase === "downloading" ? html`<span class="rate">${formatSpeed(p.rate)}</span><span class="eta">${etaText(p)}</span>` : nothing}
+      </div>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "ed-download-row": EdDownloadRow;
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * <ed-downloads-app>: the Downloads tab (a singleton). Lists the engine
+ * downloads of this session, newest first, each with its progress bar,
+ * bytes/total, rate and time left, live from `engine.download` events.
+ * (Model downloads join this list when the Model Browser lands.)
+ */
+import { css, html, LitElement } from "lit";
+import { customElement, state } from "lit/decorators.js";
+import { repeat } from "lit/directives/repeat.js";
+import type { DownloadEntry } from "./download-store";
+import { downloads } from "./download-store";
+import "./ed-download-row";
+
+@customElement("ed-downloads-app")
+export class EdDownloadsApp extends LitElement {
+  static override styles = css`
+    :host {
+      display: block;
+      padding: 16px 24px 40px;
+      max-width: 860px;
+    }
+    h1 {
+      margin: 8px 0 16px;
+      font-size: 20px;
+      font-weight: 600;
+    }
+    .list {
+      display: grid;
+      gap: 10px;
+    }
+    .empty {
+      color: var(--ed-muted, #9a9a9a);
+    }
+  `;
+
+  @state() private entries: DownloadEntry[] = [];
+  #onChange = () => (this.entries = downloads.entries);
+
+  override connectedCallback() {
+    super.connectedCallback();
+    downloads.watch().addEventListener("change", this.#onChange);
+    this.#onChange();
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    downloads.removeEventListener("change", this.#onChange);
+  }
+
+  override render() {
+    return html`
+      <h1>Downloads</h1>
+      ${this.entries.length
+        ? html`<div class="list">${repeat(this.entries, (e) => e.progress.asset, (e) => html`<ed-download-row .progress=${e.progress}></ed-download-row>`)}</div>`
+        : html`<p class="empty">Nothing is downloading. The engine is downloaded here on first start, or when you switch or reinstall it in the Engine tab.</p>`}
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "ed-downloads-app": EdDownloadsApp;
+  }
+}

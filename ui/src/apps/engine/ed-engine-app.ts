@@ -1,0 +1,298 @@
+/**
+ * <ed-engine-app>: the Engine tab (a singleton). The running engine's state
+ * (badge, build, version, port, error with what to do and its last lines),
+ * the buttons (switch backend, reinstall, start/restart, stop), downloads in
+ * progress, what was detected and chosen and why, the installed builds, the
+ * import of a local build and the live log. State follows `engine.state`.
+ */
+import { css, html, LitElement, nothing } from "lit";
+import { customElement, state } from "lit/decorators.js";
+import { events } from "../../api/event-stream";
+import { isActive } from "../downloads/download-format";
+import { downloads, type DownloadEntry } from "../downloads/download-store";
+import "../downloads/ed-download-row";
+import { engineApi, type BuildInfo, type EnginePlan, type EngineStatus } from "./engine-api";
+import { BACKEND_LABELS, BACKENDS, errorText, sentence, stateBadge, stateNote, type BackendChoice } from "./engine-format";
+import { engineStyles } from "./engine-styles";
+import "./ed-engine-hardware";
+import "./ed-engine-log";
+
+const RUNNING = new Set(["starting", "ready", "busy", "restarting"]);
+
+@customElement("ed-engine-app")
+export class EdEngineApp extends LitElement {
+  static override styles = [
+    engineStyles,
+    css`
+      :host {
+        display: block;
+        padding: 16px 24px 40px;
+        max-width: 960px;
+      }
+      header {
+        display: flex;
+        align-items: center;
+        gap: 12px;
+        flex-wrap: wrap;
+      }
+      h1 {
+        margin: 0;
+        font-size: 20px;
+        font-weight: 600;
+      }
+      .build {
+        color: var(--ed-muted, #9a9a9a);
+      }
+      .actions {
+        display: flex;
+        align-items: center;
+        gap: 8px;
+        flex-wrap: wrap;
+        margin: 14px 0;
+      }
+      .actions .sep {
+        width: 1px;
+        height: 22px;
+        background: #3a3b3e;
+        margin: 0 4px;
+      }
+      .message {
+        margin: 8px 0;
+      }
+      .error {
+        margin: 10px 0;
+      }
+      details pre {
+        margin: 6px 0 0;
+        font: 12px/1.4 ui-monospace, monospace;
+        white-space: pre-wrap;
+        color: #cfcfcf;
+      }
+      .downloads {
+        display: grid;
+        gap: 8px;
+        margin: 10px 0;
+      }
+      table {
+        border-collapse: collapse;
+        width: 100%;
+      }
+      th,
+      td {
+        text-align: left;
+        padding: 4px 10px 4px 0;
+        border-bottom: 1px solid #2e2e2e;
+        font-weight: normal;
+      }
+      th {
+        color: var(--ed-muted, #9a9a9a);
+      }
+      td.dir {
+        font: 12px ui-monospace, monospace;
+        color: var(--ed-muted, #9a9a9a);
+        word-break: break-all;
+      }
+      form.import {
+        display: flex;
+        gap: 8px;
+      }
+      form.import input {
+        flex: 1;
+      }
+    `,
+  ];
+
+  @state() private status: EngineStatus = { state: "absent" };
+  @state() private plan?: EnginePlan;
+  @state() private planProblem = "";
+  @state() private builds: BuildInfo[] = [];
+  @state() private backend: BackendChoice = "auto";
+  @state() private chosenBackend: BackendChoice = "auto";
+  /** The action running now ("switch", "reinstall", …), or "". */
+  @state() private busy = "";
+  @state() private message?: { tone: "ok" | "bad"; text: string };
+  @state() private importPath = "";
+  @state() private importMessage?: { tone: "ok" | "bad"; text: string };
+  @state() private active: DownloadEntry[] = [];
+
+  #off: Array<() => void> = [];
+  #onDownloads = () => (this.active = downloads.entries.filter((e) => isActive(e.progress)));
+
+  override connectedCallback() {
+    super.connectedCallback();
+    downloads.watch().addEventListener("change", this.#onDownloads);
+    this.#off = [
+      () => downloads.removeEventListener("change", this.#onDownloads),
+      events.on("engine.state", (d) => this.#onState(d as EngineStatus)),
+      events.on("config.changed", (d) => {
+        if ((d as { keys?: string[] }).keys?.some((k) => k.startsWith("engine."))) void this.#loadBackendAndPlan();
+      }),
+    ];
+    this.#onDownloads();
+    void this.#loadAll();
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    for (const off of this.#off) off();
+    this.#off = [];
+  }
+
+  async #loadAll() {
+    await Promise.all([
+      engineApi.status().then((s) => (this.status = s)).catch(() => {}),
+      this.#loadBuilds(),
+      this.#loadBackendAndPlan(),
+    ]);
+  }
+
+  async #loadBackendAndPlan() {
+    const backend = await engineApi.backend().catch(() => undefined);
+    if (backend) this.backend = this.chosenBackend = backend;
+    try {
+      this.plan = await engineApi.plan();
+      this.planProblem = "";
+    } catch (err) {
+      this.planProblem = sentence(`Could not work out which engine fits this machine: ${(err as Error).message}`);
+    }
+  }
+
+  async #loadBuilds() {
+    this.builds = await engineApi.builds().catch(() => this.builds);
+  }
+
+  #onState(s: EngineStatus) {
+    const before = this.status.state;
+    this.status = s;
+    if (s.state !== before && (s.state === "installed" || s.state === "ready" || s.state === "failed")) void this.#loadBuilds();
+  }
+
+  /** Runs one button's action; its failure shows as a sentence, never a trace. */
+  async #run(name: string, action: () => Promise<string | void>) {
+    this.busy = name;
+    this.message = undefined;
+    try {
+      const done = await action();
+      if (done) this.message = { tone: "ok", text: done };
+    } catch (err) {
+      this.message = { tone: "bad", text: sentence((err as Error).message) };
+    } finally {
+      this.busy = "";
+      await this.#loadAll();
+    }
+  }
+
+  #switch() {
+    const backend = this.chosenBackend;
+    void this.#run("switch", async () => {
+      const { variant, override } = await engineApi.switchBackend(backend);
+      const note = override && !override.applied ? ` ${sentence(override.reason)}` : "";
+      return `Using the ${variant} build.${note}`;
+    });
+  }
+
+  #import(e: Event) {
+    e.preventDefault();
+    const path = this.importPath.trim();
+    if (!path) return;
+    this.importMessage = undefined;
+    void this.#run("import", async () => {
+      try {
+        const { build } = await engineApi.importBuild(path);
+        this.importMessage = { tone: "ok", text: `Imported ${build.variant} (${build.tag}).` };
+      } catch (err) {
+        this.importMessage = { tone: "bad", text: sentence((err as Error).message) };
+      }
+    });
+  }
+
+  #statusView() {
+    const s = this.status;
+    const badge = stateBadge(s.state);
+    const err = s.error && errorText(s.error);
+    return html`
+      <header>
+        <h1>Engine</h1>
+        <span class="badge state tone-${badge.tone}" data-state=${s.state}>${badge.label}</span>
+        <span class="build">${[s.variant, s.version, s.port ? `port ${s.port}` : ""].filter(Boolean).join(" · ")}</span>
+      </header>
+      ${stateNote(s.state) ? html`<p class="muted note">${stateNote(s.state)}</p>` : nothing}
+      ${err
+        ? html`<div class="error engine-error" role="alert">
+            <div class="what">${err.what}</div>
+            ${err.todo ? html`<div class="todo">What to do: ${err.todo}</div>` : nothing}
+            ${s.error?.lastLines?.length ? html`<details><summary>The engine's last lines</summary><pre>${s.error.lastLines.join("\n")}</pre></details>` : nothing}
+          </div>`
+        : nothing}
+    `;
+  }
+
+  #actions() {
+    const s = this.status.state;
+    const busy = !!this.busy;
+    const running = RUNNING.has(s);
+    return html`
+      <div class="actions">
+        <label for="backend">Backend</label>
+        <select id="backend" name="backend" .value=${this.chosenBackend} ?disabled=${busy} @change=${(e: Event) => (this.chosenBackend = (e.target as HTMLSelectElement).value as BackendChoice)}>
+          ${BACKENDS.map((b) => html`<option value=${b} ?selected=${b === this.chosenBackend}>${BACKEND_LABELS[b]}</option>`)}
+        </select>
+        <button class="switch" ?disabled=${busy} @click=${this.#switch} title="Save the backend and install the build it picks">
+          ${this.busy === "switch" ? "Switching…" : this.chosenBackend === this.backend ? "Apply" : "Switch"}
+        </button>
+        <span class="sep"></span>
+        <button class="reinstall" ?disabled=${busy} @click=${() => this.#run("reinstall", async () => (await engineApi.reinstall(this.status.variant), "Reinstalled."))}>
+          ${this.busy === "reinstall" ? "Reinstalling…" : "Reinstall"}
+        </button>
+        <button class="restart" ?disabled=${busy || s === "downloading"} @click=${() => this.#run("restart", async () => void (await engineApi.restart()))}>
+          ${running ? "Restart" : "Start"}
+        </button>
+        <button class="stop" ?disabled=${busy || !running} @click=${() => this.#run("stop", async () => void (await engineApi.stop()))}>Stop</button>
+      </div>
+      ${this.message ? html`<p class="message tone-${this.message.tone}" role=${this.message.tone === "bad" ? "alert" : "status"}>${this.message.text}</p>` : nothing}
+    `;
+  }
+
+  #buildsView() {
+    return html`
+      <h2>Installed builds</h2>
+      ${this.builds.length
+        ? html`<table class="builds">
+            <thead><tr><th>Build</th><th>Backend</th><th>Release</th><th>Folder</th></tr></thead>
+            <tbody>
+              ${this.builds.map(
+                (b) => html`<tr data-variant=${b.variant}>
+                  <td>${b.variant}${b.variant === this.status.variant && b.tag === this.status.version ? html` <span class="badge tone-ok">in use</span>` : nothing}</td>
+                  <td>${b.backend}</td><td>${b.tag}</td><td class="dir">${b.dir}</td>
+                </tr>`,
+              )}
+            </tbody>
+          </table>`
+        : html`<p class="muted">None yet.</p>`}
+      <h2>Import a build</h2>
+      <p class="muted">A folder or zip holding <code>sd-server</code>, for offline machines and your own builds (for example a Linux CUDA build). It is checked before it is used.</p>
+      <form class="import" @submit=${this.#import}>
+        <input name="path" placeholder="/path/to/sd-build.zip or folder" .value=${this.importPath} @input=${(e: Event) => (this.importPath = (e.target as HTMLInputElement).value)} />
+        <button type="submit" ?disabled=${!!this.busy || !this.importPath.trim()}>${this.busy === "import" ? "Importing…" : "Import"}</button>
+      </form>
+      ${this.importMessage ? html`<p class="import-message tone-${this.importMessage.tone}" role=${this.importMessage.tone === "bad" ? "alert" : "status"}>${this.importMessage.text}</p>` : nothing}
+    `;
+  }
+
+  override render() {
+    return html`
+      ${this.#statusView()} ${this.#actions()}
+      ${this.active.length ? html`<div class="downloads">${this.active.map((e) => html`<ed-download-row .progress=${e.progress}></ed-download-row>`)}</div>` : nothing}
+      <ed-engine-hardware .plan=${this.plan} .problem=${this.planProblem} .running=${RUNNING.has(this.status.state) ? (this.status.variant ?? "") : ""}></ed-engine-hardware>
+      ${this.#buildsView()}
+      <h2>Log</h2>
+      <ed-engine-log></ed-engine-log>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "ed-engine-app": EdEngineApp;
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * <ed-engine-hardware>: what was detected on this machine (GPUs, CPU,
+ * system) and which engine builds were chosen for it, best first, with the
+ * reasons, plus the builds that cannot run here and what to do about them.
+ * Renders a plan from GET /api/engine/plan.
+ */
+import { html, LitElement, nothing } from "lit";
+import { customElement, property } from "lit/decorators.js";
+import type { EnginePlan } from "./engine-api";
+import { candidateTitle, errorText, gpuFacts, systemFacts } from "./engine-format";
+import { engineStyles } from "./engine-styles";
+
+const facts = (rows: [string, string][]) => html`<dl class="facts">${rows.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>`;
+
+@customElement("ed-engine-hardware")
+export class EdEngineHardware extends LitElement {
+  static override styles = engineStyles;
+
+  @property({ attribute: false }) plan?: EnginePlan;
+  /** Why the plan could not be read (offline without a cached release, …). */
+  @property() problem = "";
+  /** The variant running now, marked in the list. */
+  @property() running = "";
+
+  #machine(plan: EnginePlan) {
+    const hw = plan.hardware;
+    return html`
+      <h2>This machine</h2>
+      <div class="cards">
+        ${hw.gpus.length
+          ? hw.gpus.map((g) => html`<div class="card gpu"><div class="name"><strong>${g.name}</strong></div>${facts(gpuFacts(g))}</div>`)
+          : html`<div class="card gpu muted">No graphics card found: images are made on the CPU (slow).</div>`}
+        <div class="card system">${facts(systemFacts(hw))}</div>
+      </div>
+    `;
+  }
+
+  #choice(plan: EnginePlan) {
+    const { choice, release } = plan;
+    const override = choice.override;
+    const err = choice.error && errorText(choice.error);
+    return html`
+      <h2>Chosen build <span class="muted">(release ${release.tag}${release.fromCache ? ", from the cache" : ""})</span></h2>
+      ${override ? html`<p class="override ${override.applied ? "" : "tone-working"}">${override.reason}</p>` : nothing}
+      ${err ? html`<div class="error" role="alert"><div class="what">${err.what}</div>${err.todo ? html`<div class="todo">${err.todo}</div>` : nothing}</div>` : nothing}
+      <ol class="cards candidates" style="padding:0;list-style:none;margin:0">
+        ${choice.candidates.map(
+          (c, i) => html`<li class="card candidate" data-variant=${c.variant}>
+            <strong>${i + 1}. ${candidateTitle(c)}</strong>
+            ${i === 0 ? html`<span class="badge tone-ok">first choice</span>` : nothing}
+            ${c.variant === this.running ? html`<span class="badge tone-working">running</span>` : nothing}
+            <span class="muted">${c.asset.name}</span>
+            <ul class="reasons">${c.reasons.map((r) => html`<li>${r}</li>`)}</ul>
+          </li>`,
+        )}
+      </ol>
+      ${choice.rejected.length
+        ? html`<h2>Cannot run here</h2>
+            <div class="cards">
+              ${choice.rejected.map(
+                (r) => html`<div class="card rejected" data-variant=${r.variant}>
+                  <strong>${candidateTitle(r)}</strong>: ${r.reason}${r.hint ? html`<div class="muted">${r.hint}</div>` : nothing}
+                </div>`,
+              )}
+            </div>`
+        : nothing}
+    `;
+  }
+
+  override render() {
+    if (this.problem) return html`<h2>This machine</h2><div class="error" role="alert"><div class="what">${this.problem}</div></div>`;
+    if (!this.plan) return html`<h2>This machine</h2><p class="muted">Detecting…</p>`;
+    return html`${this.#machine(this.plan)}${this.#choice(this.plan)}`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "ed-engine-hardware": EdEngineHardware;
+  }
+}

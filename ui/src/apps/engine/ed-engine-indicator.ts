@@ -1,0 +1,93 @@
+/**
+ * <ed-engine-indicator>: the engine in the status bar. While an engine
+ * download runs it is the download meter; otherwise a small chip with the
+ * engine's state ("Engine: Ready", red "Engine: Failed"). A click opens the
+ * Downloads or Engine tab (the main menu has no Engine entry).
+ */
+import { css, html, LitElement, nothing } from "lit";
+import { customElement, state } from "lit/decorators.js";
+import { events } from "../../api/event-stream";
+import { edEvent } from "../../events";
+import { isActive } from "../downloads/download-format";
+import { downloads } from "../downloads/download-store";
+import "../downloads/ed-download-meter";
+import { engineApi, type EngineStatus } from "./engine-api";
+import { stateBadge } from "./engine-format";
+
+@customElement("ed-engine-indicator")
+export class EdEngineIndicator extends LitElement {
+  static override styles = css`
+    :host {
+      display: flex;
+      min-width: 0;
+    }
+    button.chip {
+      display: flex;
+      align-items: center;
+      gap: 5px;
+      padding: 0 4px;
+      border: 0;
+      background: none;
+      color: var(--ed-muted, #9a9a9a);
+      font: inherit;
+      cursor: pointer;
+    }
+    button.chip:hover {
+      color: var(--ed-text, #e8e8e8);
+    }
+    .dot {
+      width: 7px;
+      height: 7px;
+      border-radius: 50%;
+      background: currentColor;
+    }
+    .tone-ok .dot {
+      color: var(--ed-green, #3fb950);
+    }
+    .tone-working .dot {
+      color: var(--ed-amber, #e3a008);
+    }
+    .tone-bad {
+      color: var(--ed-red, #f85149);
+    }
+  `;
+
+  @state() private status?: EngineStatus;
+  @state() private downloading = false;
+  #off: Array<() => void> = [];
+  #onDownloads = () => (this.downloading = downloads.entries.some((e) => isActive(e.progress)));
+
+  override connectedCallback() {
+    super.connectedCallback();
+    downloads.watch().addEventListener("change", this.#onDownloads);
+    this.#off = [() => downloads.removeEventListener("change", this.#onDownloads), events.on("engine.state", (d) => (this.status = d as EngineStatus))];
+    this.#onDownloads();
+    // The stream replays the latest state to a new page; this covers a stream that was already open.
+    engineApi
+      .status()
+      .then((s) => (this.status ??= s))
+      .catch(() => {});
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    for (const off of this.#off) off();
+    this.#off = [];
+  }
+
+  override render() {
+    if (this.downloading) return html`<ed-download-meter></ed-download-meter>`;
+    if (!this.status) return nothing;
+    const badge = stateBadge(this.status.state);
+    const title = this.status.error ? `${this.status.error.message} (open the Engine tab)` : "Open the Engine tab";
+    return html`<button class="chip tone-${badge.tone}" data-state=${this.status.state} title=${title} @click=${() => this.dispatchEvent(edEvent("ed-open-app", { app: "engine" }))}>
+      <span class="dot"></span><span class="text">Engine: ${badge.label}</span>
+    </button>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "ed-engine-indicator": EdEngineIndicator;
+  }
+}

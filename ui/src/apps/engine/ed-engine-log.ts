@@ -1,0 +1,100 @@
+/**
+ * <ed-engine-log>: sd-server's output, live. The last lines come from
+ * GET /api/engine/logs, then each `engine.log` event adds one. At most
+ * MAX_LINES are kept; the view follows new lines while it is scrolled to
+ * the bottom and stays put once the user scrolls up to read.
+ */
+import { css, html, LitElement } from "lit";
+import { customElement, query, state } from "lit/decorators.js";
+import { events } from "../../api/event-stream";
+import { boundLines, mergeLog } from "./engine-format";
+import { engineApi } from "./engine-api";
+
+const MAX_LINES = 1000;
+
+@customElement("ed-engine-log")
+export class EdEngineLog extends LitElement {
+  static override styles = css`
+    :host {
+      display: block;
+    }
+    pre {
+      margin: 0;
+      height: 280px;
+      overflow: auto;
+      padding: 8px 10px;
+      border: 1px solid #333;
+      border-radius: 6px;
+      background: #111;
+      color: #cfcfcf;
+      font: 12px/1.45 ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace;
+      white-space: pre-wrap;
+      word-break: break-all;
+    }
+    .line.launcher {
+      color: var(--ed-muted, #9a9a9a);
+    }
+    .empty {
+      color: var(--ed-muted, #9a9a9a);
+    }
+  `;
+
+  @state() private lines: string[] = [];
+  @state() private loadError = "";
+  @query("pre") private view?: HTMLPreElement;
+  /** Lines heard before the first fetch answered (undefined once it has). */
+  #early?: string[] = [];
+  #follow = true;
+  #off?: () => void;
+
+  override connectedCallback() {
+    super.connectedCallback();
+    this.#off = events.on("engine.log", (d) => this.#add((d as { line: string }).line));
+    void this.#load();
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    this.#off?.();
+  }
+
+  async #load() {
+    this.#early = [];
+    try {
+      const fetched = await engineApi.logs(MAX_LINES);
+      this.lines = mergeLog(fetched, this.#early, MAX_LINES);
+      this.loadError = "";
+    } catch (err) {
+      this.loadError = `Could not read the engine log: ${(err as Error).message}`;
+      this.lines = boundLines(this.#early, MAX_LINES);
+    }
+    this.#early = undefined;
+  }
+
+  #add(line: string) {
+    if (typeof line !== "string") return;
+    if (this.#early) this.#early.push(line);
+    else this.lines = boundLines([...this.lines, line], MAX_LINES);
+  }
+
+  #onScroll() {
+    const v = this.view;
+    if (v) this.#follow = v.scrollHeight - v.scrollTop - v.clientHeight < 24;
+  }
+
+  protected override updated() {
+    if (this.#follow && this.view) this.view.scrollTop = this.view.scrollHeight;
+  }
+
+  override render() {
+    return html`<pre @scroll=${this.#onScroll} aria-label="Engine log" tabindex="0">${this.lines.length
+      ? this.lines.map((l) => html`<div class="line ${l.startsWith("# ") ? "launcher" : ""}">${l}</div>`)
+      : html`<span class="empty">${this.loadError || "No output yet: the engine has not run in this session."}</span>`}</pre>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "ed-engine-log": EdEngineLog;
+  }
+}
