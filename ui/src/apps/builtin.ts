@@ -1,8 +1,9 @@
 /**
- * The tab apps Easy Diffusion ships with. Later issues swap the info pages
- * of Model Browser, Downloads and Engine for their real elements by
- * changing `tag` here.
+ * The tab apps Easy Diffusion ships with. A later issue swaps the Model
+ * Browser's info page for its real element by changing `tag` here.
  */
+import "./downloads/ed-downloads-app";
+import "./engine/ed-engine-app";
 import "./image/ed-image-app";
 import "./info/ed-app-info";
 import "./settings/ed-settings-app";
@@ -31,17 +32,14 @@ export const BUILTIN_APPS: TabAppDef[] = [
     title: "Downloads",
     icon: "download",
     singleton: true,
-    ...info("Downloads", "Model and engine downloads, with their progress. A download can be paused, resumed and cancelled here."),
+    tag: "ed-downloads-app",
   },
   {
     id: "engine",
     title: "Engine",
     icon: "engine",
     singleton: true,
-    ...info(
-      "Engine",
-      "The stable-diffusion.cpp engine that makes the images: which build is installed (CUDA, Vulkan, ROCm, Metal or CPU), whether it is running, and its log.",
-    ),
+    tag: "ed-engine-app",
   },
   {
     id: "whats-new",
