@@ -233,7 +233,7 @@ export class EdShell extends LitElement {
           </section>`,
         )}
       </main>
-      <ed-status-bar></ed-status-bar>
+      <ed-status-bar @ed-open-app=${(e: OpenAppEvent) => this.openApp(e.detail.app)}></ed-status-bar>
     `;
   }
 }

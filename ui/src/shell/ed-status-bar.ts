@@ -1,12 +1,14 @@
 /**
  * <ed-status-bar>: the bottom line. Left, the work state from `queue.status`
- * (green "Ready", amber "Running: n / m"); right, machine load from
- * `system.stats`. Both arrive over SSE; a dropped connection shows as
+ * (green "Ready", amber "Running: n / m"); in the middle, the engine's
+ * state or its download's progress; right, machine load from
+ * `system.stats`. All arrive over SSE; a dropped connection shows as
  * "Disconnected" until the stream is back ("Connecting…" before the first).
  */
 import { css, html, LitElement } from "lit";
 import { customElement, state } from "lit/decorators.js";
 import { events as defaultStream, type EventStream } from "../api/event-stream";
+import "../apps/engine/ed-engine-indicator";
 import { icons } from "../icons";
 import { loadText, workState, type QueueStatus, type SystemStats } from "./status-format";
 
@@ -93,6 +95,7 @@ export class EdStatusBar extends LitElement {
     const load = loadText(this.stats);
     return html`
       <div class="work ${work.tone}" role="status" data-tone=${work.tone}><span class="dot"></span><span class="text">${work.text}</span></div>
+      <ed-engine-indicator></ed-engine-indicator>
       <div class="load" title=${load.title}>${icons.chip}<span class="text">${load.text}</span></div>
     `;
   }
