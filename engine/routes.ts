@@ -11,6 +11,7 @@
  *   POST /import    → {path}: installs a local build folder or zip and runs it
  */
 import { Hono } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
 import { ApiError, readJson, validationError } from "../launcher/server/errors";
 import { EngineFailure, type EngineManager } from "./manager";
@@ -24,14 +25,14 @@ const installSchema = z
   })
   .strict();
 
-/** Engine failures become 4xx/5xx answers that carry the code and the hint. */
-async function attempt<T>(fn: () => Promise<T>): Promise<T> {
+/** Engine failures become 4xx/5xx answers that carry the code and the hint; `statuses` overrides the status per code. */
+async function attempt<T>(fn: () => Promise<T>, statuses: Partial<Record<string, ContentfulStatusCode>> = {}): Promise<T> {
   try {
     return await fn();
   } catch (err) {
     const info = err instanceof EngineFailure ? err.info : (err as { info?: EngineFailure["info"] }).info;
     if (!info) throw err;
-    const status = info.code === "NoCandidate" ? 409 : info.code === "ModelNotFound" ? 404 : 503;
+    const status = statuses[info.code] ?? (info.code === "NoCandidate" ? 409 : info.code === "ModelNotFound" ? 404 : 503);
     throw new ApiError(status, info.code, info.hint ? `${info.message} ${info.hint}` : info.message, info);
   }
 }
@@ -75,7 +76,8 @@ export function engineRoutes(manager: EngineManager) {
     })
     .post("/import", async (c) => {
       const { path } = await readJson(c, importSchema);
-      const build = await attempt(() => manager.importBuild(path));
+      // A path that is missing or holds no working sd-server is the caller's to fix: 400.
+      const build = await attempt(() => manager.importBuild(path), { VerifyFailed: 400 });
       return c.json({ build: describeBuild(build), status: manager.status() });
     });
 }
