@@ -27,9 +27,9 @@ const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 const target = (ok: boolean) => (ok ? "ok" : "MISSED");
 
 /** exec → the first 200 from `url`, polling as fast as connections are refused. */
-async function timeToFirst200(cmd: string[], url: string, env?: Record<string, string | undefined>) {
+async function timeToFirst200(cmd: string[], url: string) {
   const t0 = performance.now();
-  const proc = Bun.spawn(cmd, { stdout: "ignore", stderr: "ignore", stdin: "ignore", env: (env ?? process.env) as Record<string, string>, cwd: work });
+  const proc = Bun.spawn(cmd, { stdout: "ignore", stderr: "ignore", stdin: "ignore", cwd: work });
   for (;;) {
     try {
       if ((await fetch(url)).status === 200) break;
@@ -40,6 +40,22 @@ async function timeToFirst200(cmd: string[], url: string, env?: Record<string, s
     if (performance.now() - t0 > 20000) throw new Error(`${url} never answered`);
   }
   return { ms: performance.now() - t0, proc };
+}
+
+/** Medians of each phase of startup (see startup-phases.ts), from a compiled probe. */
+async function phases(probe: string, runs = 5): Promise<[string, number][]> {
+  const all = new Map<string, number[]>();
+  for (let i = 0; i < runs; i++) {
+    const r = Bun.spawnSync([probe, testDataDir(work, `phases-${i}`), String(await freePort())], { stdout: "pipe", stderr: "ignore", cwd: work });
+    let prev = 0;
+    for (const line of r.stdout.toString().trim().split("\n")) {
+      const [name, at] = line.split("\t");
+      if (!name || at === undefined) continue;
+      all.set(name, [...(all.get(name) ?? []), Number(at) - prev]);
+      prev = Number(at);
+    }
+  }
+  return [...all].map(([name, xs]) => [name, median(xs)]);
 }
 
 async function stop(proc: ReturnType<typeof Bun.spawn>) {
@@ -192,10 +208,14 @@ try {
   const built = Bun.spawnSync(["bun", "build", "--compile", "--minify", bareSrc, "--outfile", bare], { stdout: "pipe", stderr: "pipe" });
   if (built.exitCode !== 0) throw new Error(built.stderr.toString());
 
-  console.log(`startup benchmark (${RUNS} runs, medians; bun ${Bun.version})`);
+  console.log(`startup benchmark (${RUNS} runs, medians; bun ${Bun.version}; load average ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")})`);
   const s = await serverStartup(exe, bare);
   const ratio = s.ours / s.base;
   console.log(`  exec → GET /api/health 200 (--server)   ${fmt(s.ours)}   bare Bun.serve ${fmt(s.base)}   ratio ${ratio.toFixed(2)} (≤ 1.3 ${target(ratio <= 1.3)})`);
+  const probe = join(work, "phases");
+  const builtProbe = Bun.spawnSync(["bun", "build", "--compile", "--minify", "--bytecode", join(import.meta.dir, "startup-phases.ts"), "--outfile", probe], { stdout: "pipe", stderr: "pipe" });
+  if (builtProbe.exitCode !== 0) throw new Error(builtProbe.stderr.toString());
+  console.log(`    where it goes: ${(await phases(probe)).map(([n, ms]) => `${n} ${ms.toFixed(1)}`).join("; ")} (ms, medians)`);
   console.log(`  RSS in --server after first requests   ${mb(s.rss)} (≤ 60 MB ${target(s.rss <= 60e6)})`);
 
   const x = await startXvfb(95);
@@ -211,7 +231,7 @@ try {
 
   const size = statSync(exe).size;
   const bareSize = statSync(bare).size;
-  console.log(`  executable                             ${mb(size)} (≤ 120 MB ${target(size <= 120e6)}); bare Bun executable ${mb(bareSize)}`);
+  console.log(`  executable                             ${mb(size)} = ${(size / 2 ** 20).toFixed(1)} MiB (≤ 120 MB ${target(size <= 120e6)}); bare Bun executable ${mb(bareSize)}`);
   console.log(`  executable, xz -6                      ${mb(xzSize(exe))}`);
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -6,7 +6,6 @@
 import { parseCommand, UsageError, type Command } from "./cli/args";
 import { ENGINE_HELP, HELP } from "./cli/help";
 import { readEnv } from "./env";
-import { GUESSED_ADDRESS, listenEarly, type EarlyServer } from "./server/early";
 import { openInBrowser } from "./window/browser";
 import { WINDOW_HOST_ARG } from "./window/protocol";
 import type { AlreadyRunningError, RunningApp } from "./start";
@@ -17,13 +16,6 @@ const FORCE_EXIT_MS = 2000;
 async function runApp(command: Extract<Command, { kind: "run" }>): Promise<number> {
   const env = readEnv();
   const { options } = command;
-  // Answer on the port at once; the app takes the socket over once loaded (server/early.ts).
-  let bound: EarlyServer | undefined;
-  try {
-    bound = listenEarly(options.host ?? GUESSED_ADDRESS.host, options.port ?? GUESSED_ADDRESS.port);
-  } catch {
-    bound = undefined; // startApp binds and reports the problem itself
-  }
   // The window host loads GTK/WebKit while the server starts; it shows nothing until told a URL.
   const window = !options.server && !options.noOpen ? await import("./window/open") : undefined;
   const early = window && !window.windowUnavailableReason(env) ? window.startWindowHost(env) : undefined;
@@ -32,7 +24,7 @@ async function runApp(command: Extract<Command, { kind: "run" }>): Promise<numbe
   const [start, { appServices }, { assets }] = await Promise.all([import("./start"), import("./wiring"), import("../ui/dist/manifest")]);
   let app: RunningApp;
   try {
-    app = await start.startApp({ run: options, env, services: appServices(), ui: assets, early: bound });
+    app = await start.startApp({ run: options, env, services: appServices(), ui: assets });
   } catch (err) {
     host?.cancel();
     if (err instanceof start.AlreadyRunningError) return handOver(err, options.server);
@@ -40,6 +32,7 @@ async function runApp(command: Extract<Command, { kind: "run" }>): Promise<numbe
   }
   if (app.moved) console.log(`Port ${options.port ?? app.ctx.config.config.server.port} is in use; using ${app.port} instead.`);
   console.log(`Easy Diffusion ${VERSION} is running at ${app.url}`);
+  app.ctx.log.info(`ready ${Math.round(performance.now())} ms after exec`);
 
   let closeWindow: (() => Promise<void>) | undefined;
   let stopping = false;

@@ -13,7 +13,6 @@ import { Logger } from "./log";
 import { resolvePaths, type Paths } from "./paths";
 import { createApp } from "./server/app";
 import type { AppContext } from "./server/context";
-import type { EarlyServer } from "./server/early";
 import { listen } from "./server/listen";
 import type { Service, ServiceFactory } from "./services";
 import { startStatsSampler } from "./system/stats";
@@ -42,8 +41,6 @@ export interface StartOptions {
   ui?: Parameters<typeof createApp>[1]["ui"];
   /** Logger override (tests). */
   log?: Logger;
-  /** A socket main bound before loading the app. */
-  early?: EarlyServer;
 }
 
 export async function startApp(opts: StartOptions): Promise<RunningApp> {
@@ -67,9 +64,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     const app = createApp(ctx, { api, ui: opts.ui });
     const host = opts.run.host ?? config.config.server.host;
     const port = opts.run.port ?? config.config.server.port;
-    // main may have bound the port already (server/early.ts); keep it if it is the wanted address.
-    const early = opts.early;
-    const listening = early && early.host === host && early.port === port ? early.attach(app.fetch) : (early?.close(), listen(app.fetch, host, port));
+    const listening = listen(app.fetch, host, port);
     lock.update({ url: listening.url });
     const stats = startStatsSampler(bus);
     for (const s of services) await s.start?.({ url: listening.url });
