@@ -9,10 +9,11 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { FAST } from "../standin/fixtures";
-import { packStandinZip } from "../standin/pack";
+import { packStandinZip, standinBuild } from "../standin/pack";
 import { tempData } from "../queue/harness";
 import { launchBrowser, openShell, until, waitText } from "../ui/harness";
 import { SHOTS } from "../ui-image/harness";
+import { sentence } from "../../ui/src/apps/engine/engine-format";
 import { serveRelease, startEngineApp, type EngineApp, type ReleaseServer } from "./harness";
 
 setDefaultTimeout(40_000);
@@ -54,7 +55,7 @@ describe("first-run engine download", () => {
   test("shows in the status bar and the Downloads tab while it runs, then is installed", async () => {
     const meter = page.locator("ed-status-bar ed-download-meter .text");
     // The server holds the download at 50%: the last progress event before it stays up.
-    const text = await waitText(meter, /^Downloading engine \d+% · [\d.]+ (KB|MB)\/s · \d+ s left$/, 20_000);
+    const text = await waitText(meter, /^Downloading engine \d+% · [\d.]+ (KB|MB)\/s · (\d+ s|under a second) left$/, 20_000);
     const percent = Number(/(\d+)%/.exec(text)![1]);
     expect(percent).toBeGreaterThan(0);
     expect(percent).toBeLessThanOrEqual(50);
@@ -66,7 +67,7 @@ describe("first-run engine download", () => {
     expect(await row.locator(".phase").textContent()).toBe("Downloading");
     expect(await row.locator(".size").textContent()).toMatch(/^[\d.]+ (KB|MB) \/ [\d.]+ (KB|MB)$/);
     expect(await row.locator(".rate").textContent()).toMatch(/B\/s$/);
-    expect(await row.locator(".eta").textContent()).toMatch(/ s left$/);
+    expect(await row.locator(".eta").textContent()).toMatch(/ left$/);
     expect(await row.locator(".percent").textContent()).toBe(`${percent}%`);
     expect(await row.locator("[role=progressbar]").getAttribute("aria-valuenow")).toBe(String(percent));
     await page.screenshot({ path: join(SHOTS, "engine-downloads-tab.png") });
@@ -113,7 +114,8 @@ describe("Engine tab", () => {
     // The view follows new lines: it is scrolled to the bottom.
     const gap = await engineTab().locator("ed-engine-log pre").evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
     expect(gap).toBeLessThan(30);
-    await page.screenshot({ path: join(SHOTS, "engine-tab-ready.png"), fullPage: true });
+    await page.screenshot({ path: join(SHOTS, "engine-tab-ready.png") });
+    await engineTab().locator("ed-engine-log").screenshot({ path: join(SHOTS, "engine-tab-log.png") });
   });
 
   test("Restart and Stop change the state; Start brings it back", async () => {
@@ -154,6 +156,28 @@ describe("Engine tab", () => {
     expect(variants.sort()).toEqual(["cpu", "vulkan"]);
     expect(ed.app.ctx.config.config.engine.backend).toBe("cpu");
     expect(release.downloads).toEqual([VULKAN, CPU]);
-    await page.screenshot({ path: join(SHOTS, "engine-tab-cpu.png"), fullPage: true });
+    await page.screenshot({ path: join(SHOTS, "engine-tab-cpu.png") });
+  });
+});
+
+describe("Engine tab errors", () => {
+  test("an imported build that cannot load the model: the error says what happened and what to do, with the last lines", async () => {
+    const folder = join(data.dir, "my-own-build");
+    standinBuild(folder, { ...FAST, fault: "unsupported-model" });
+    await engineTab().locator("form.import input").fill(folder);
+    await engineTab().locator("form.import button").click();
+    await waitState("failed");
+    const box = engineTab().locator(".engine-error");
+    const what = await waitText(box.locator(".what"), /\S/);
+    const todo = (await box.locator(".todo").textContent())!;
+    const status = ed.engine.status();
+    expect(status.error?.code).toBe("UnsupportedModel");
+    expect(what).toBe(sentence(status.error!.message));
+    expect(todo).toBe(`What to do: ${sentence(status.error!.hint!)}`);
+    await box.locator("summary").click();
+    expect(await box.locator("details pre").textContent()).toContain(status.error!.lastLines!.at(-1)!);
+    for (const text of [what, todo]) expect(text).not.toMatch(/\n\s+at\s/);
+    await waitText(page.locator("ed-status-bar ed-engine-indicator button.chip"), "Engine: Failed");
+    await engineTab().locator(".engine-error").screenshot({ path: join(SHOTS, "engine-tab-error.png") });
   });
 });

@@ -41,6 +41,7 @@ export function percentText(p: DownloadProgress): string {
 /** "20 s left", or "" while the rate or size is unknown. */
 export function etaText(p: DownloadProgress): string {
   if (p.phase !== "downloading") return "";
+  if (p.eta !== undefined && p.eta < 1) return "under a second left";
   const eta = formatEta(p.eta);
   return eta && `${eta} left`;
 }

@@ -26,7 +26,7 @@ export class EdEngineHardware extends LitElement {
     const hw = plan.hardware;
     return html`
       <h2>This machine</h2>
-      <div class="cards">
+      <div class="cards machine">
         ${hw.gpus.length
           ? hw.gpus.map((g) => html`<div class="card gpu"><div class="name"><strong>${g.name}</strong></div>${facts(gpuFacts(g))}</div>`)
           : html`<div class="card gpu muted">No graphics card found: images are made on the CPU (slow).</div>`}

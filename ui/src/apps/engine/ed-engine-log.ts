@@ -12,6 +12,9 @@ import { engineApi } from "./engine-api";
 
 const MAX_LINES = 1000;
 
+/** The launcher's own notes start with "# "; sd.cpp tags its lines [ERROR] / [WARN ]. */
+const lineKind = (line: string) => (line.startsWith("# ") ? "launcher" : line.startsWith("[ERROR]") ? "error" : line.startsWith("[WARN") ? "warn" : "");
+
 @customElement("ed-engine-log")
 export class EdEngineLog extends LitElement {
   static override styles = css`
@@ -33,6 +36,12 @@ export class EdEngineLog extends LitElement {
     }
     .line.launcher {
       color: var(--ed-muted, #9a9a9a);
+    }
+    .line.error {
+      color: var(--ed-red, #f85149);
+    }
+    .line.warn {
+      color: var(--ed-amber, #e3a008);
     }
     .empty {
       color: var(--ed-muted, #9a9a9a);
@@ -88,7 +97,7 @@ export class EdEngineLog extends LitElement {
 
   override render() {
     return html`<pre @scroll=${this.#onScroll} aria-label="Engine log" tabindex="0">${this.lines.length
-      ? this.lines.map((l) => html`<div class="line ${l.startsWith("# ") ? "launcher" : ""}">${l}</div>`)
+      ? this.lines.map((l) => html`<div class="line ${lineKind(l)}">${l}</div>`)
       : html`<span class="empty">${this.loadError || "No output yet: the engine has not run in this session."}</span>`}</pre>`;
   }
 }

@@ -32,6 +32,10 @@ export const engineStyles = css`
     display: grid;
     gap: 8px;
   }
+  .cards.machine {
+    grid-template-columns: repeat(auto-fit, minmax(300px, 1fr));
+    align-items: start;
+  }
   .badge {
     display: inline-block;
     padding: 1px 8px;
