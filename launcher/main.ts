@@ -24,7 +24,7 @@ async function runApp(command: Extract<Command, { kind: "run" }>): Promise<numbe
   const [start, { appServices }, { assets }] = await Promise.all([import("./start"), import("./wiring"), import("../ui/dist/manifest")]);
   let app: RunningApp;
   try {
-    app = await start.startApp({ run: options, env, services: appServices(), ui: assets });
+    app = await start.startApp({ run: options, env, services: appServices({ server: options.server }), ui: assets });
   } catch (err) {
     host?.cancel();
     if (err instanceof start.AlreadyRunningError) return handOver(err, options.server);

@@ -2,6 +2,7 @@
  * Which services the real app runs, in start order. Tests compose their own
  * list; this is the one the executable uses.
  */
+import { showDownloadProgress } from "../engine/download/terminal-progress";
 import { importBuild } from "../engine/install/import";
 import { createBuildProvider } from "../engine/install/provider";
 import { engineParts } from "../engine/service";
@@ -9,11 +10,17 @@ import { queueService } from "../queue/service";
 import type { ServiceFactory } from "./services";
 import { windowService } from "./window/service";
 
-export function appServices(): ServiceFactory[] {
+/** The engine download as a progress bar on stderr (`--server`), subscribed before the first-run install starts. */
+const terminalProgress: ServiceFactory = (ctx) => {
+  const off = showDownloadProgress(ctx.bus);
+  return { name: "download-progress", stop: off };
+};
+
+export function appServices(options: { server?: boolean } = {}): ServiceFactory[] {
   const engine = engineParts({
     provider: (ctx) => createBuildProvider({ config: ctx.config, paths: ctx.paths, bus: ctx.bus, log: ctx.log }),
     importer: (ctx) => (path) => importBuild(path, ctx.paths),
   });
   // The queue stops before the engine (services stop in reverse order).
-  return [engine.service, queueService({ engine: engine.engine }), windowService];
+  return [...(options.server ? [terminalProgress] : []), engine.service, queueService({ engine: engine.engine }), windowService];
 }
