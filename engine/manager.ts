@@ -132,8 +132,24 @@ export class EngineManager implements Engine {
     const key = this.#keyFor(models);
     if (key === this.#key && this.supervisor.running) return;
     await this.#serial(async () => {
+      // The supervisor is bringing this very engine back after a crash: let it finish its tries.
+      if (key === this.#key && this.#status.state === "restarting") await this.#settled();
       if (key === this.#key && this.supervisor.running) return;
       await this.#start(models);
+    });
+  }
+
+  /** Resolves once the engine is up, or has failed or stopped. */
+  #settled(): Promise<void> {
+    const done = () => ["ready", "busy", "failed", "stopped"].includes(this.#status.state);
+    if (done()) return Promise.resolve();
+    return new Promise((resolve) => {
+      const off = this.on((e) => {
+        if (e.type === "state" && done()) {
+          off();
+          resolve();
+        }
+      });
     });
   }
 

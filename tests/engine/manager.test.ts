@@ -138,6 +138,19 @@ describe("engine manager", () => {
     await waitFor("ready again", () => m.status().state === "ready");
   });
 
+  test("ensure during a restart after a crash waits for it instead of starting over", async () => {
+    const build = standinInstalled(tmp.dir, "crash-loop", { fault: "crash-at-step", faultStep: 1, startDelayMs: 100 });
+    const { m, events } = manager([build]);
+    await m.ensure(models);
+    const first = m.supervisor.running!;
+    await m.submit({ prompt: "boom", width: 64, height: 64 });
+    await waitFor("restarting", () => m.status().state === "restarting");
+    await m.ensure(models); // joins the running restart
+    expect(m.status().state).toBe("ready");
+    expect(m.supervisor.running!.epoch).toBe(first.epoch + 1);
+    expect(events.filter((e) => e.type === "state" && e.status.state === "starting")).toHaveLength(1);
+  });
+
   test("an out-of-memory job fails with OutOfMemory and a hint; the engine stays up", async () => {
     const { m } = manager([standinInstalled(tmp.dir, "oom", { fault: "oom", faultStep: 1 })]);
     await m.ensure(models);
