@@ -6,15 +6,14 @@
  * up after a few tries, and fall back to the next build when a backend
  * cannot run here at all. Stop = SIGTERM, then SIGKILL after a grace period.
  */
-import type { Subprocess } from "bun";
 import { systemProbeIO } from "../detect/probe-io";
 import type { EngineErrorInfo, EngineProgress, InstalledBuild } from "../types";
-import { classifyFailure, FALLBACK_CODES, PERMANENT_CODES, type ClassifyContext, type ExitInfo } from "./errors";
-import { guardCommand, startWatchdog } from "./guard";
+import { EngineChild, type OutputHandler } from "./child";
+import { FALLBACK_CODES, PERMANENT_CODES, type ClassifyContext, type ExitInfo } from "./errors";
+import { guardCommand } from "./guard";
 import { Listeners } from "./listeners";
 import { EngineLog } from "./log";
 import { freePort } from "./port";
-import { ProgressReader } from "./progress";
 
 export interface SupervisorOptions {
   logFile?: string;
@@ -76,22 +75,6 @@ export class EngineStartError extends Error {
   }
 }
 
-interface Child {
-  proc: Subprocess<"ignore", "pipe", "pipe">;
-  build: InstalledBuild;
-  port: number;
-  epoch: number;
-  recent: string[];
-  lastActivity: number;
-  exited: Promise<ExitInfo>;
-  exit?: ExitInfo;
-  drained: Promise<unknown>;
-  expected: boolean;
-  hung: boolean;
-  readyAt: number;
-  stopWatchdog?: () => void;
-}
-
 type LaunchResult = { ok: true } | { ok: false; error: EngineErrorInfo; fallback: boolean } | { ok: false; stopped: true };
 
 const STOPPED: EngineErrorInfo = { code: "Crashed", message: "The engine was stopped while starting." };
@@ -101,7 +84,7 @@ export class Supervisor {
   readonly log: EngineLog;
   #o: Required<Omit<SupervisorOptions, "logFile" | "env" | "classify" | "platform" | "setpriv" | "orphanGuard">> & SupervisorOptions;
   #listeners = new Listeners<SupervisorEvent>();
-  #child?: Child;
+  #child?: EngineChild;
   #epoch = 0;
   #session = 0;
   #plan?: { builds: InstalledBuild[]; argsFor: (port: number) => string[]; index: number };
@@ -136,7 +119,7 @@ export class Supervisor {
   /** The engine when it is up and answering. */
   get running(): RunningEngine | undefined {
     const c = this.#child;
-    return c && c.readyAt && !c.exit ? { build: c.build, port: c.port, pid: c.proc.pid, epoch: c.epoch } : undefined;
+    return c && c.readyAt && !c.exit ? { build: c.build, port: c.port, pid: c.pid, epoch: c.epoch } : undefined;
   }
 
   get epoch(): number {
@@ -231,9 +214,9 @@ export class Supervisor {
     const plan = this.#o.orphanGuard === false ? { argv, watchdog: false } : guardCommand(argv, this.#o.platform, this.#o.setpriv ?? undefined);
     const epoch = ++this.#epoch;
     this.#note(`starting ${build.tag}/${build.variant}: ${argv.join(" ")}`);
-    let proc: Child["proc"];
+    let child: EngineChild;
     try {
-      proc = Bun.spawn(plan.argv, { cwd: build.dir, env: { ...process.env, ...this.#o.env }, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+      child = new EngineChild(build, port, epoch, plan, { ...process.env, ...this.#o.env }, this.#onOutput);
     } catch (err) {
       const error: EngineErrorInfo = {
         code: "Crashed",
@@ -242,22 +225,6 @@ export class Supervisor {
       };
       return { ok: false, error, fallback: true };
     }
-    const child: Child = {
-      proc,
-      build,
-      port,
-      epoch,
-      recent: [],
-      lastActivity: Date.now(),
-      exited: proc.exited.then(() => ({ code: proc.exitCode, signal: proc.signalCode })),
-      drained: Promise.resolve(),
-      expected: false,
-      hung: false,
-      readyAt: 0,
-    };
-    child.drained = Promise.all([this.#pump(child, proc.stdout, "stdout"), this.#pump(child, proc.stderr, "stderr")]);
-    child.exited.then((exit) => (child.exit = exit));
-    if (plan.watchdog) child.stopWatchdog = startWatchdog(proc.pid);
     this.#child = child;
     this.#emit({ type: "starting", build, port, epoch, attempt: this.#crashes + 1 });
 
@@ -268,58 +235,59 @@ export class Supervisor {
         return { ok: false, stopped: true };
       }
       if (child.exit) return this.#failedStart(child);
-      const deadline = readyDeadline(started, child.lastActivity, this.#o);
-      if (Date.now() > deadline) {
+      if (Date.now() > readyDeadline(started, child.lastActivity, this.#o)) {
         await this.#killChild(child);
         const seconds = Math.round((Date.now() - started) / 1000);
         const error: EngineErrorInfo = {
           code: "StartTimeout",
           message: `The engine did not answer within ${seconds} s of starting.`,
           hint: "Look at the engine log; a very large model on a slow disk can take long, try again.",
-          lastLines: child.recent.slice(-20),
+          lastLines: child.lastLines(),
         };
         return { ok: false, error, fallback: false };
       }
-      if (await this.#answers(port, 1_000)) {
+      if (await child.answers(1_000)) {
         if (child.exit) return this.#failedStart(child);
         child.readyAt = Date.now();
         this.#watch(child, session);
-        this.#note(`engine ready on 127.0.0.1:${port} (pid ${proc.pid})`);
-        this.#emit({ type: "ready", engine: { build, port, pid: proc.pid, epoch } });
+        this.#note(`engine ready on 127.0.0.1:${port} (pid ${child.pid})`);
+        this.#emit({ type: "ready", engine: { build, port, pid: child.pid, epoch } });
         return { ok: true };
       }
       await Promise.race([sleep(this.#o.pollMs), child.exited]);
     }
   }
 
-  async #failedStart(child: Child): Promise<LaunchResult> {
-    await Promise.race([child.drained, sleep(1_000)]);
-    child.stopWatchdog?.();
+  #onOutput: OutputHandler = (child, segment, progress, stream) => {
+    if (progress) this.#emit({ type: "progress", progress, epoch: child.epoch });
+    if (!segment.final) return;
+    this.log.add(segment.text, stream);
+    this.#emit({ type: "log", line: segment.text, stream });
+  };
+
+  async #failedStart(child: EngineChild): Promise<LaunchResult> {
+    await child.settle();
     if (this.#child === child) this.#child = undefined;
     const exit = child.exit!;
-    const error = classifyFailure(child.recent, exit, { ...this.#o.classify, variant: child.build.variant }) ?? {
-      code: "Crashed" as const,
-      message: "The engine exited before it was ready.",
-      lastLines: child.recent.slice(-20),
-    };
+    const error = child.failure(this.#o.classify ?? {}, "The engine exited before it was ready.");
     this.#emit({ type: "exited", build: child.build, epoch: child.epoch, exit, error, expected: false });
     const cannotRun = exit.code === 126 || exit.code === 127 || error.message.includes("cannot be run here");
     return { ok: false, error, fallback: FALLBACK_CODES.has(error.code) || cannotRun };
   }
 
   /** After readiness: health checks, and a restart when the process dies or hangs. */
-  #watch(child: Child, session: number) {
+  #watch(child: EngineChild, session: number) {
     let failures = 0;
     let checking = false;
     clearInterval(this.#health);
     const health = setInterval(async () => {
       if (checking || child.exit || child.expected) return;
       checking = true;
-      const ok = await this.#answers(child.port, this.#o.healthTimeoutMs);
+      const ok = await child.answers(this.#o.healthTimeoutMs);
       checking = false;
       failures = ok ? 0 : failures + 1;
       if (failures >= this.#o.healthFailures && !child.exit && !child.expected) {
-        this.#note(`engine stopped answering (${failures} health checks failed); killing pid ${child.proc.pid}`);
+        this.#note(`engine stopped answering (${failures} health checks failed); killing pid ${child.pid}`);
         child.hung = true;
         child.proc.kill("SIGKILL");
       }
@@ -327,17 +295,10 @@ export class Supervisor {
     this.#health = health;
     child.exited.then(async (exit) => {
       clearInterval(health);
-      child.stopWatchdog?.();
       if (child.expected) return;
-      await Promise.race([child.drained, sleep(1_000)]);
+      await child.settle();
       if (this.#child === child) this.#child = undefined;
-      const error: EngineErrorInfo = child.hung
-        ? { code: "Crashed", message: "The engine stopped answering and was restarted.", hint: "If this keeps happening, look at the engine log and try another backend.", lastLines: child.recent.slice(-20) }
-        : (classifyFailure(child.recent, exit, { ...this.#o.classify, variant: child.build.variant }) ?? {
-            code: "Crashed",
-            message: "The engine exited unexpectedly.",
-            lastLines: child.recent.slice(-20),
-          });
+      const error = child.failure(this.#o.classify ?? {}, "The engine exited unexpectedly.");
       this.#note(`engine exited (${exit.signal ?? `code ${exit.code}`}): ${error.message}`);
       this.#emit({ type: "exited", build: child.build, epoch: child.epoch, exit, error, expected: false });
       if (session !== this.#session) return;
@@ -349,53 +310,12 @@ export class Supervisor {
     });
   }
 
-  async #answers(port: number, timeoutMs: number): Promise<boolean> {
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(timeoutMs) });
-      await res.body?.cancel();
-      return res.ok;
-    } catch {
-      return false;
-    }
-  }
-
-  async #pump(child: Child, stream: ReadableStream<Uint8Array>, name: "stdout" | "stderr") {
-    const reader = new ProgressReader();
-    const handle = (items: ReturnType<ProgressReader["push"]>) => {
-      for (const { segment, progress } of items) {
-        child.lastActivity = Date.now();
-        if (progress) this.#emit({ type: "progress", progress, epoch: child.epoch });
-        if (!segment.final) continue;
-        child.recent.push(segment.text);
-        if (child.recent.length > 200) child.recent.splice(0, child.recent.length - 200);
-        this.log.add(segment.text, name);
-        this.#emit({ type: "log", line: segment.text, stream: name });
-      }
-    };
-    try {
-      for await (const chunk of stream) handle(reader.push(chunk));
-    } catch {
-      // The pipe closes when the process dies.
-    }
-    handle(reader.flush());
-  }
-
   /** SIGTERM, then SIGKILL after the grace period; waits for the exit. */
   async #killChild(child = this.#child) {
     if (!child) return;
     clearInterval(this.#health);
-    child.expected = true;
     if (this.#child === child) this.#child = undefined;
-    if (!child.exit) {
-      child.proc.kill("SIGTERM");
-      const exited = await Promise.race([child.exited.then(() => true), sleep(this.#o.stopGraceMs).then(() => false)]);
-      if (!exited) {
-        this.#note(`engine pid ${child.proc.pid} ignored SIGTERM for ${this.#o.stopGraceMs} ms; killing it`);
-        child.proc.kill("SIGKILL");
-        await child.exited;
-      }
-    }
-    child.stopWatchdog?.();
+    if (!(await child.stop(this.#o.stopGraceMs))) this.#note(`engine pid ${child.pid} ignored SIGTERM for ${this.#o.stopGraceMs} ms; killed it`);
     this.#emit({ type: "exited", build: child.build, epoch: child.epoch, exit: child.exit ?? { code: null, signal: "SIGTERM" }, expected: true });
   }
 }
