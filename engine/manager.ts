@@ -71,12 +71,16 @@ export class EngineManager implements Engine {
   #key?: string;
   #op: Promise<unknown> = Promise.resolve();
   #jobs = new JobBook();
+  /** Aborts the engine download in progress (cancelDownload); a new one after each use. */
+  #downloadCancel = new AbortController();
+  #downloading = false;
 
   constructor(options: EngineManagerOptions) {
     this.#o = options;
     this.supervisor = new Supervisor(options.supervisor);
     this.supervisor.on((e) => this.#onSupervisor(e));
-    options.bus?.on("engine.download", () => {
+    options.bus?.on("engine.download", (p) => {
+      this.#downloading = p.phase === "downloading";
       if (this.#status.state === "absent") this.#set({ state: "downloading" });
     });
   }
@@ -103,7 +107,7 @@ export class EngineManager implements Engine {
       const provider = this.#o.provider;
       if ((opts.variant || opts.force) && provider.install) {
         try {
-          await provider.install({ variant: opts.variant, force: opts.force, signal: opts.signal });
+          await provider.install({ variant: opts.variant, force: opts.force, signal: this.#downloadSignal(opts.signal) });
         } catch (err) {
           throw this.#installFailure(err);
         }
@@ -113,7 +117,7 @@ export class EngineManager implements Engine {
           return this.#builds ?? [];
         }
       }
-      return this.#install(opts.signal);
+      return this.#install(this.#downloadSignal(opts.signal));
     });
   }
 
@@ -231,7 +235,21 @@ export class EngineManager implements Engine {
     return JSON.stringify({ args: buildServerArgs(this.#o.flags(), models, 0), preferred: this.#preferred?.dir });
   }
 
-  async #install(signal?: AbortSignal): Promise<InstalledBuild[]> {
+  /** Stops the engine download in progress; its partial file stays, so installing again resumes it. */
+  cancelDownload(): boolean {
+    if (!this.#downloading) return false;
+    this.#downloadCancel.abort(
+      new EngineFailure({ code: "DownloadFailed", message: "The engine download was cancelled.", hint: "Install it from the Engine tab when you want it; the download goes on where it stopped." }),
+    );
+    this.#downloadCancel = new AbortController();
+    return true;
+  }
+
+  #downloadSignal(signal?: AbortSignal): AbortSignal {
+    return signal ? AbortSignal.any([signal, this.#downloadCancel.signal]) : this.#downloadCancel.signal;
+  }
+
+  async #install(signal: AbortSignal = this.#downloadCancel.signal): Promise<InstalledBuild[]> {
     if (this.#builds?.length) return this.#ordered(this.#builds);
     let builds: InstalledBuild[];
     try {
@@ -293,7 +311,7 @@ export class EngineManager implements Engine {
 
   async #nextBuild(failed: InstalledBuild): Promise<InstalledBuild | undefined> {
     try {
-      const next = await this.#o.provider.next?.(failed);
+      const next = await this.#o.provider.next?.(failed, this.#downloadCancel.signal);
       this.#builds = undefined;
       return next;
     } catch {

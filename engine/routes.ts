@@ -6,6 +6,7 @@
  *   GET  /builds    → installed builds
  *   POST /install   → installs (downloads) the best build if none is installed;
  *                     {variant?, force?} installs that one / reinstalls, and moves a running engine onto it
+ *   POST /install/cancel → stops the engine download in progress: {cancelled}
  *   POST /restart   → restarts sd-server with the same model set
  *   POST /stop      → stops sd-server
  *   POST /import    → {path}: installs a local build folder or zip and runs it
@@ -66,6 +67,7 @@ export function engineRoutes(manager: EngineManager) {
       const builds = await attempt(() => manager.install(parsed.data));
       return c.json({ ...manager.status(), builds: builds.map(describeBuild) });
     })
+    .post("/install/cancel", (c) => c.json({ cancelled: manager.cancelDownload() }))
     .post("/restart", async (c) => {
       await attempt(() => manager.restart());
       return c.json(manager.status());
