@@ -52,7 +52,7 @@ afterAll(async () => {
 });
 
 describe("first-run engine download", () => {
-  test("shows in the status bar and the Downloads tab while it runs, then is installed", async () => {
+  test("shows in the status bar and the Downloads tab while it runs; Cancel stops it", async () => {
     const meter = page.locator("ed-status-bar ed-download-meter .text");
     // The server holds the download at 50%: the last progress event before it stays up.
     const text = await waitText(meter, /^Downloading engine \d+% · [\d.]+ (KB|MB)\/s · (\d+ s|under a second) left$/, 20_000);
@@ -72,18 +72,38 @@ describe("first-run engine download", () => {
     expect(await row.locator("[role=progressbar]").getAttribute("aria-valuenow")).toBe(String(percent));
     await page.screenshot({ path: join(SHOTS, "engine-downloads-tab.png") });
 
-    release.resume();
-    await waitText(row.locator(".phase"), "Installed", 20_000);
+    await row.locator("button.cancel").click();
+    await waitText(row.locator(".phase"), "Stopped");
+    expect(await row.locator("button.cancel").count()).toBe(0);
     // The meter gives way to the engine's state, which opens the Engine tab.
-    await waitText(page.locator("ed-status-bar ed-engine-indicator button.chip"), "Engine: Installed");
-    expect(release.downloads).toEqual([VULKAN]);
+    await waitText(page.locator("ed-status-bar ed-engine-indicator button.chip"), "Engine: Failed");
+    expect(ed.engine.status().error).toMatchObject({ code: "DownloadFailed", message: "The engine download was cancelled." });
+    const nothing = await fetch(new URL("/api/engine/install/cancel", ed.app.url), { method: "POST" });
+    expect(await nothing.json()).toEqual({ cancelled: false });
+    release.resume();
   });
 });
 
 describe("Engine tab", () => {
-  test("shows the detected machine, the chosen builds with reasons, and the installed build", async () => {
+  test("after a cancelled download: says so and what to do; Install downloads the engine", async () => {
     await page.click("ed-status-bar ed-engine-indicator button.chip");
+    await waitState("failed");
+    await waitText(engineTab().locator(".engine-error .what"), "The engine download was cancelled.");
+    await waitText(engineTab().locator(".engine-error .todo"), /^What to do: Install it from the Engine tab/);
+    const install = engineTab().locator("button.reinstall");
+    await waitText(install, "Install");
+    await install.click();
     await waitState("installed");
+    await waitText(engineTab().locator(".message"), "Installed.");
+    expect(await engineTab().locator(".engine-error").count()).toBe(0);
+    await waitText(page.locator("ed-downloads-app ed-download-row .phase"), "Installed");
+    expect(release.downloads).toEqual([VULKAN, VULKAN]);
+    // The cancelled download's partial file was kept: the second request resumed it.
+    expect(release.ranges[0]).toBe("");
+    expect(release.ranges[1]).toMatch(/^bytes=[1-9]\d*-$/);
+  });
+
+  test("shows the detected machine, the chosen builds with reasons, and the installed build", async () => {
     const gpu = engineTab().locator("ed-engine-hardware .card.gpu");
     await waitText(gpu.locator(".name"), "NVIDIA GeForce RTX 4090");
     const gpuText = (await gpu.textContent())!.replace(/\s+/g, " ");
@@ -155,7 +175,7 @@ describe("Engine tab", () => {
     const variants = await engineTab().locator("table.builds tbody tr").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-variant")));
     expect(variants.sort()).toEqual(["cpu", "vulkan"]);
     expect(ed.app.ctx.config.config.engine.backend).toBe("cpu");
-    expect(release.downloads).toEqual([VULKAN, CPU]);
+    expect(release.downloads).toEqual([VULKAN, VULKAN, CPU]);
     await page.screenshot({ path: join(SHOTS, "engine-tab-cpu.png") });
   });
 });

@@ -26,6 +26,8 @@ export interface ReleaseServer {
   tag: string;
   /** Asset names, one per download request. */
   downloads: string[];
+  /** The Range header of each download request ("" when none). */
+  ranges: string[];
   /** The next download pauses once it has sent this share of its bytes (0..1), until resume(). */
   holdAt(fraction: number): void;
   resume(): void;
@@ -38,6 +40,7 @@ export function serveRelease(tag: string, assets: Record<string, Uint8Array>, pa
   let release: () => void = () => {};
   let held = Promise.resolve();
   const downloads: string[] = [];
+  const ranges: string[] = [];
   const sha = (b: Uint8Array) => `sha256:${new Bun.CryptoHasher("sha256").update(b).digest("hex")}`;
   const server = Bun.serve({
     hostname: "127.0.0.1",
@@ -55,9 +58,13 @@ export function serveRelease(tag: string, assets: Record<string, Uint8Array>, pa
       const data = assets[name];
       if (!data) return new Response("Not Found", { status: 404 });
       downloads.push(name);
+      const range = req.headers.get("range") ?? "";
+      ranges.push(range);
+      // Resumes like GitHub's CDN: `bytes=N-` gets the rest with 206.
+      const from = Number(/^bytes=(\d+)-$/.exec(range)?.[1] ?? 0);
       const stopAt = hold === undefined ? undefined : Math.floor(data.length * hold);
       hold = undefined;
-      let pos = 0;
+      let pos = from < data.length ? from : 0;
       const body = new ReadableStream({
         async pull(c) {
           if (pos >= data.length) return c.close();
@@ -68,13 +75,16 @@ export function serveRelease(tag: string, assets: Record<string, Uint8Array>, pa
           pos = end;
         },
       });
-      return new Response(body, { headers: { "content-length": String(data.length) } });
+      const headers: Record<string, string> = { "content-length": String(data.length - pos), "accept-ranges": "bytes" };
+      if (pos > 0) headers["content-range"] = `bytes ${pos}-${data.length - 1}/${data.length}`;
+      return new Response(body, { status: pos > 0 ? 206 : 200, headers });
     },
   });
   return {
     apiBase: `http://127.0.0.1:${server.port}`,
     tag,
     downloads,
+    ranges,
     holdAt(fraction) {
       hold = fraction;
       held = new Promise((r) => (release = r));

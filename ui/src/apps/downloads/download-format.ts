@@ -56,7 +56,7 @@ const PHASE_TEXT: Record<DownloadProgress["phase"], string> = {
   done: "Verified, installing…",
   installing: "Installing…",
   installed: "Installed",
-  failed: "Stopped",
+  failed: "Stopped", // cancelled, or failed after its retries
 };
 
 export function phaseText(p: DownloadProgress): string {

@@ -1,9 +1,12 @@
 /**
  * <ed-download-row>: one download with its progress bar, bytes/total, rate,
- * time left and phase. Used by the Downloads and Engine tabs.
+ * time left and phase, and a Cancel button while bytes arrive (the partial
+ * file stays, so installing again goes on from there). Used by the
+ * Downloads and Engine tabs.
  */
 import { css, html, LitElement, nothing } from "lit";
-import { customElement, property } from "lit/decorators.js";
+import { customElement, property, state } from "lit/decorators.js";
+import { api } from "../../api/http";
 import { downloadFraction, etaText, formatSpeed, percentText, phaseText, sizeText, type DownloadProgress } from "./download-format";
 
 @customElement("ed-download-row")
@@ -24,8 +27,23 @@ export class EdDownloadRow extends LitElement {
       text-overflow: ellipsis;
       white-space: nowrap;
     }
+    .side {
+      display: flex;
+      align-items: center;
+      gap: 10px;
+    }
     .phase {
       color: var(--ed-muted, #9a9a9a);
+    }
+    button.cancel {
+      padding: 2px 10px;
+      border: 1px solid #3a3b3e;
+      border-radius: 4px;
+      background: #2a2b2e;
+      color: var(--ed-text, #eee);
+      font: inherit;
+      font-size: 12px;
+      cursor: pointer;
     }
     .phase[data-phase="installed"] {
       color: var(--ed-green, #3fb950);
@@ -68,6 +86,20 @@ export class EdDownloadRow extends LitElement {
   `;
 
   @property({ attribute: false }) progress?: DownloadProgress;
+  @state() private cancelling = false;
+  @state() private problem = "";
+
+  async #cancel() {
+    this.cancelling = true;
+    try {
+      const { cancelled } = await api<{ cancelled: boolean }>("/api/engine/install/cancel", { method: "POST" });
+      this.problem = cancelled ? "" : "It had already finished.";
+    } catch (err) {
+      this.problem = (err as Error).message;
+    } finally {
+      this.cancelling = false;
+    }
+  }
 
   override render() {
     const p = this.progress;
@@ -75,7 +107,10 @@ export class EdDownloadRow extends LitElement {
     const fraction = downloadFraction(p);
     return html`
       <div class="name" title=${p.asset}>${p.asset}</div>
-      <div class="phase" data-phase=${p.phase}>${phaseText(p)}</div>
+      <div class="side">
+        <span class="phase" data-phase=${p.phase}>${phaseText(p)}</span>
+        ${p.phase === "downloading" ? html`<button class="cancel" ?disabled=${this.cancelling} @click=${this.#cancel}>Cancel</button>` : nothing}
+      </div>
       <div class="bar ${fraction === undefined ? "unknown" : ""}" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=${fraction === undefined ? nothing : Math.floor(fraction * 100)}>
         <div class="fill" style=${fraction === undefined ? "" : `width:${(fraction * 100).toFixed(1)}%`}></div>
       </div>
@@ -83,6 +118,7 @@ export class EdDownloadRow extends LitElement {
         <span class="percent">${percentText(p)}</span>
         <span class="size">${sizeText(p)}</span>
         ${p.phase === "downloading" ? html`<span class="rate">${formatSpeed(p.rate)}</span><span class="eta">${etaText(p)}</span>` : nothing}
+        ${this.problem ? html`<span class="problem" role="alert">${this.problem}</span>` : nothing}
       </div>
     `;
   }

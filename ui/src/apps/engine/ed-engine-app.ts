@@ -231,6 +231,7 @@ export class EdEngineApp extends LitElement {
     const s = this.status.state;
     const busy = !!this.busy;
     const running = RUNNING.has(s);
+    const fresh = this.builds.length === 0;
     return html`
       <div class="actions">
         <label for="backend">Backend</label>
@@ -241,8 +242,8 @@ export class EdEngineApp extends LitElement {
           ${this.busy === "switch" ? "Switching…" : this.chosenBackend === this.backend ? "Apply" : "Switch"}
         </button>
         <span class="sep"></span>
-        <button class="reinstall" ?disabled=${busy} @click=${() => this.#run("reinstall", async () => (await engineApi.reinstall(this.status.variant), "Reinstalled."))}>
-          ${this.busy === "reinstall" ? "Reinstalling…" : "Reinstall"}
+        <button class="reinstall" ?disabled=${busy} @click=${() => this.#run("reinstall", async () => (await engineApi.reinstall(this.status.variant), fresh ? "Installed." : "Reinstalled."))}>
+          ${this.busy === "reinstall" ? "Installing…" : fresh ? "Install" : "Reinstall"}
         </button>
         <button class="restart" ?disabled=${busy || s === "downloading"} @click=${() => this.#run("restart", async () => void (await engineApi.restart()))}>
           ${running ? "Restart" : "Start"}
