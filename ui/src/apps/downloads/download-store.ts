@@ -21,10 +21,13 @@ export class DownloadStore extends EventTarget {
     super();
   }
 
-  /** Starts listening (idempotent); components call it when they connect. */
-  watch(): this {
+  /** Calls `listener` now and on every change (listening to the stream from the first call); returns the unsubscribe function. */
+  subscribe(listener: (entries: DownloadEntry[]) => void): () => void {
     this.#off ??= this.stream.on("engine.download", (d) => this.add(d as DownloadProgress));
-    return this;
+    const onChange = () => listener(this.entries);
+    this.addEventListener("change", onChange);
+    onChange();
+    return () => this.removeEventListener("change", onChange);
   }
 
   add(p: DownloadProgress) {

@@ -52,17 +52,16 @@ export class EdDownloadMeter extends LitElement {
   `;
 
   @state() private current?: DownloadProgress;
-  #onChange = () => (this.current = downloads.entries.find((e) => isActive(e.progress))?.progress);
+  #off?: () => void;
 
   override connectedCallback() {
     super.connectedCallback();
-    downloads.watch().addEventListener("change", this.#onChange);
-    this.#onChange();
+    this.#off = downloads.subscribe((entries) => (this.current = entries.find((e) => isActive(e.progress))?.progress));
   }
 
   override disconnectedCallback() {
     super.disconnectedCallback();
-    downloads.removeEventListener("change", this.#onChange);
+    this.#off?.();
   }
 
   #open() {

@@ -7,83 +7,81 @@
 import { css, html, LitElement, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { api } from "../../api/http";
+import { controlStyles } from "../engine/engine-styles";
 import { downloadFraction, etaText, formatSpeed, percentText, phaseText, sizeText, type DownloadProgress } from "./download-format";
 
 @customElement("ed-download-row")
 export class EdDownloadRow extends LitElement {
-  static override styles = css`
-    :host {
-      display: grid;
-      grid-template-columns: 1fr auto;
-      gap: 4px 12px;
-      padding: 10px 12px;
-      border: 1px solid #333;
-      border-radius: 6px;
-      background: #1b1c1f;
-    }
-    .name {
-      font-weight: 600;
-      overflow: hidden;
-      text-overflow: ellipsis;
-      white-space: nowrap;
-    }
-    .side {
-      display: flex;
-      align-items: center;
-      gap: 10px;
-    }
-    .phase {
-      color: var(--ed-muted, #9a9a9a);
-    }
-    button.cancel {
-      padding: 2px 10px;
-      border: 1px solid #3a3b3e;
-      border-radius: 4px;
-      background: #2a2b2e;
-      color: var(--ed-text, #eee);
-      font: inherit;
-      font-size: 12px;
-      cursor: pointer;
-    }
-    .phase[data-phase="installed"] {
-      color: var(--ed-green, #3fb950);
-    }
-    .phase[data-phase="failed"] {
-      color: var(--ed-red, #f85149);
-    }
-    .bar {
-      grid-column: 1 / -1;
-      height: 6px;
-      border-radius: 3px;
-      background: #333;
-      overflow: hidden;
-    }
-    .fill {
-      height: 100%;
-      background: var(--ed-accent, #7c5cff);
-      transition: width 0.2s linear;
-    }
-    .bar.unknown .fill {
-      width: 30%;
-      animation: slide 1.2s linear infinite;
-    }
-    @keyframes slide {
-      from {
-        transform: translateX(-100%);
+  static override styles = [
+    controlStyles,
+    css`
+      :host {
+        display: grid;
+        grid-template-columns: 1fr auto;
+        gap: 4px 12px;
+        padding: 10px 12px;
+        border: 1px solid #333;
+        border-radius: 6px;
+        background: #1b1c1f;
       }
-      to {
-        transform: translateX(340%);
+      .name {
+        font-weight: 600;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
       }
-    }
-    .figures {
-      grid-column: 1 / -1;
-      display: flex;
-      gap: 14px;
-      font-size: 12px;
-      color: var(--ed-muted, #9a9a9a);
-      font-variant-numeric: tabular-nums;
-    }
-  `;
+      .side {
+        display: flex;
+        align-items: center;
+        gap: 10px;
+      }
+      .phase {
+        color: var(--ed-muted, #9a9a9a);
+      }
+      button.cancel {
+        padding: 2px 10px;
+        font-size: 12px;
+      }
+      .phase[data-phase="installed"] {
+        color: var(--ed-green, #3fb950);
+      }
+      .phase[data-phase="failed"] {
+        color: var(--ed-red, #f85149);
+      }
+      .bar {
+        grid-column: 1 / -1;
+        height: 6px;
+        border-radius: 3px;
+        background: #333;
+        overflow: hidden;
+      }
+      .fill {
+        height: 100%;
+        background: var(--ed-accent, #7c5cff);
+        transition: width 0.2s linear;
+      }
+      .bar.unknown .fill {
+        width: 30%;
+        animation: slide 1.2s linear infinite;
+      }
+      @keyframes slide {
+        from {
+          transform: translateX(-100%);
+        }
+        to {
+          transform: translateX(340%);
+        }
+      }
+      .figures {
+        grid-column: 1 / -1;
+        display: flex;
+        gap: 14px;
+        font-size: 12px;
+        color: var(--ed-muted, #9a9a9a);
+        font-variant-numeric: tabular-nums;
+      }
+    `,
+  ];
 
   @property({ attribute: false }) progress?: DownloadProgress;
   @state() private cancelling = false;

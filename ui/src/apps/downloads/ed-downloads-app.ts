@@ -34,17 +34,16 @@ export class EdDownloadsApp extends LitElement {
   `;
 
   @state() private entries: DownloadEntry[] = [];
-  #onChange = () => (this.entries = downloads.entries);
+  #off?: () => void;
 
   override connectedCallback() {
     super.connectedCallback();
-    downloads.watch().addEventListener("change", this.#onChange);
-    this.#onChange();
+    this.#off = downloads.subscribe((entries) => (this.entries = entries));
   }
 
   override disconnectedCallback() {
     super.disconnectedCallback();
-    downloads.removeEventListener("change", this.#onChange);
+    this.#off?.();
   }
 
   override render() {

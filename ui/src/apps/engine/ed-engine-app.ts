@@ -116,19 +116,16 @@ export class EdEngineApp extends LitElement {
   @state() private active: DownloadEntry[] = [];
 
   #off: Array<() => void> = [];
-  #onDownloads = () => (this.active = downloads.entries.filter((e) => isActive(e.progress)));
 
   override connectedCallback() {
     super.connectedCallback();
-    downloads.watch().addEventListener("change", this.#onDownloads);
     this.#off = [
-      () => downloads.removeEventListener("change", this.#onDownloads),
+      downloads.subscribe((entries) => (this.active = entries.filter((e) => isActive(e.progress)))),
       events.on("engine.state", (d) => this.#onState(d as EngineStatus)),
       events.on("config.changed", (d) => {
         if ((d as { keys?: string[] }).keys?.some((k) => k.startsWith("engine."))) void this.#loadBackendAndPlan();
       }),
     ];
-    this.#onDownloads();
     void this.#loadAll();
   }
 

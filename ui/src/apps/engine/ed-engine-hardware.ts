@@ -7,7 +7,7 @@
 import { html, LitElement, nothing } from "lit";
 import { customElement, property } from "lit/decorators.js";
 import type { EnginePlan } from "./engine-api";
-import { candidateTitle, errorText, gpuFacts, systemFacts } from "./engine-format";
+import { candidateTitle, errorText, gpuFacts, sentence, systemFacts } from "./engine-format";
 import { engineStyles } from "./engine-styles";
 
 const facts = (rows: [string, string][]) => html`<dl class="facts">${rows.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>`;
@@ -41,7 +41,7 @@ export class EdEngineHardware extends LitElement {
     const err = choice.error && errorText(choice.error);
     return html`
       <h2>Chosen build <span class="muted">(release ${release.tag}${release.fromCache ? ", from the cache" : ""})</span></h2>
-      ${override ? html`<p class="override ${override.applied ? "" : "tone-working"}">${override.reason}</p>` : nothing}
+      ${override ? html`<p class="override ${override.applied ? "" : "tone-working"}">${sentence(override.reason)}</p>` : nothing}
       ${err ? html`<div class="error" role="alert"><div class="what">${err.what}</div>${err.todo ? html`<div class="todo">${err.todo}</div>` : nothing}</div>` : nothing}
       <ol class="cards candidates" style="padding:0;list-style:none;margin:0">
         ${choice.candidates.map(

@@ -55,13 +55,13 @@ export class EdEngineIndicator extends LitElement {
   @state() private status?: EngineStatus;
   @state() private downloading = false;
   #off: Array<() => void> = [];
-  #onDownloads = () => (this.downloading = downloads.entries.some((e) => isActive(e.progress)));
 
   override connectedCallback() {
     super.connectedCallback();
-    downloads.watch().addEventListener("change", this.#onDownloads);
-    this.#off = [() => downloads.removeEventListener("change", this.#onDownloads), events.on("engine.state", (d) => (this.status = d as EngineStatus))];
-    this.#onDownloads();
+    this.#off = [
+      downloads.subscribe((entries) => (this.downloading = entries.some((e) => isActive(e.progress)))),
+      events.on("engine.state", (d) => (this.status = d as EngineStatus)),
+    ];
     // The stream replays the latest state to a new page; this covers a stream that was already open.
     engineApi
       .status()

@@ -1,7 +1,32 @@
 /** Styles shared by the Engine tab's parts: sections, fact tables, badges, buttons. */
 import { css } from "lit";
 
+/** Buttons, selects and inputs of the Engine and Downloads tabs. */
+export const controlStyles = css`
+  button,
+  select,
+  input {
+    padding: 5px 12px;
+    border: 1px solid #3a3b3e;
+    border-radius: 4px;
+    background: #2a2b2e;
+    color: var(--ed-text, #eee);
+    font: inherit;
+  }
+  button {
+    cursor: pointer;
+  }
+  button:hover:not(:disabled) {
+    background: #34353a;
+  }
+  button:disabled {
+    opacity: 0.5;
+    cursor: default;
+  }
+`;
+
 export const engineStyles = css`
+  ${controlStyles}
   h2 {
     margin: 24px 0 8px;
     font-size: 15px;
@@ -55,26 +80,6 @@ export const engineStyles = css`
   }
   .tone-idle {
     color: var(--ed-muted, #9a9a9a);
-  }
-  button,
-  select,
-  input {
-    padding: 5px 12px;
-    border: 1px solid #3a3b3e;
-    border-radius: 4px;
-    background: #2a2b2e;
-    color: var(--ed-text, #eee);
-    font: inherit;
-  }
-  button {
-    cursor: pointer;
-  }
-  button:hover:not(:disabled) {
-    background: #34353a;
-  }
-  button:disabled {
-    opacity: 0.5;
-    cursor: default;
   }
   .error {
     padding: 10px 12px;
