@@ -166,10 +166,11 @@ async function windowStartup(exe: string, display: string) {
     const epoch = Date.now();
     const t0 = performance.now();
     const proc = Bun.spawn([exe, "--port", String(port), "--data-dir", data], { stdout: "ignore", stderr: "ignore", env: env as unknown as Record<string, string>, cwd: work });
+    const log = () => readFileSync(join(data, "logs", "easy-diffusion.log"), "utf8");
     const url = `http://127.0.0.1:${port}/`;
     const paint = paintedEvent(url, 20000);
     while (findWindows(display, "Easy Diffusion").length === 0) {
-      if (performance.now() - t0 > 20000) throw new Error("the window never mapped");
+      if (performance.now() - t0 > 20000) throw new Error(`the window never mapped; the app's log:\n${log()}`);
       await Bun.sleep(2);
     }
     mapped.push(performance.now() - t0);
@@ -177,7 +178,7 @@ async function windowStartup(exe: string, display: string) {
     if (p) painted.push(p.at - epoch);
 
     if (i === runs - 1) {
-      await Bun.sleep(2000); // let the page settle after its first paint
+      await Bun.sleep(5000); // let the page settle after its first paint
       const pids = tree(proc.pid);
       const before = pids.map(cpuTicks);
       const t = performance.now();

@@ -6,11 +6,11 @@
  * `ready`, `closed` or `error` on stdout and takes `focus`/`close` on stdin;
  * when the app goes away its stdin ends and the window closes.
  */
-import { readSync, writeSync } from "node:fs";
+import { writeSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { idleWait } from "./idle-wait";
 import { loadWebview } from "./native";
-import { encodeLine, LineReader, type HostCommand, type HostEvent } from "./protocol";
+import { encodeLine, type HostEvent } from "./protocol";
 
 export interface WindowSpec {
   /** Missing when the app starts the host early: the URL then comes as an `open` command. */
@@ -34,25 +34,6 @@ export function hostArgs(spec: WindowSpec): string[] {
   return spec.url ? ["--url", spec.url, ...size] : size;
 }
 
-/** Blocks until the app sends `open` (nothing else runs yet); undefined when it gives up. */
-function awaitOpenCommand(): string | undefined {
-  const reader = new LineReader<HostCommand>();
-  const buf = Buffer.alloc(4096);
-  for (;;) {
-    let n: number;
-    try {
-      n = readSync(0, buf);
-    } catch {
-      return undefined;
-    }
-    if (n <= 0) return undefined;
-    for (const command of reader.push(buf.subarray(0, n).toString("utf8"))) {
-      if (command.cmd === "open") return command.url;
-      if (command.cmd === "close") return undefined;
-    }
-  }
-}
-
 function send(event: HostEvent) {
   try {
     writeSync(1, encodeLine(event));
@@ -74,20 +55,21 @@ export async function runWindowHost(argv: string[]): Promise<number> {
   }
   let app: InstanceType<ReturnType<typeof loadWebview>["Application"]>;
   let win: ReturnType<typeof app.createBrowserWindow>;
+  let view: ReturnType<typeof win.createWebview>;
   try {
     const webview = loadWebview();
     app = new webview.Application({ exitOnLastWindowClosed: true });
-    const url = spec.url ?? awaitOpenCommand();
-    if (!url) return 0; // the app did not need a window after all
-    win = app.createBrowserWindow({ title: spec.title, width: spec.width, height: spec.height, focused: true });
-    win.createWebview({ url });
+    // Started early, the window stays hidden on a blank page (WebKit's processes start meanwhile)
+    // until `open` names the URL.
+    win = app.createBrowserWindow({ title: spec.title, width: spec.width, height: spec.height, focused: true, visible: !!spec.url });
+    view = win.createWebview({ url: spec.url ?? "about:blank" });
   } catch (err) {
     // Rust errors carry a debug dump after the sentence (": BoolError { … }"); keep the sentence.
     const message = ((err as Error).message ?? String(err)).split("\n")[0]!.replace(/[:!]*\s*\w+ \{.*$/, "");
     send({ event: "error", message });
     return 1;
   }
-  send({ event: "ready", ms: Math.round(performance.now() - started) });
+  if (spec.url) send({ event: "ready", ms: Math.round(performance.now() - started) });
 
   const idle = idleWait();
   for (;;) {
@@ -95,7 +77,11 @@ export async function runWindowHost(argv: string[]): Promise<number> {
     if (status.exitRequested || status.windowCount === 0) break;
     const commands = idle.take();
     for (const command of commands) {
-      if (command.cmd === "focus") {
+      if (command.cmd === "open") {
+        view.loadUrl(command.url);
+        win.show();
+        send({ event: "ready", ms: Math.round(performance.now() - started) });
+      } else if (command.cmd === "focus") {
         win.setMinimized(false);
         win.show();
         win.focus();

@@ -19,9 +19,12 @@ export async function startXvfb(first = 90): Promise<Xvfb> {
     const proc = Bun.spawn(["Xvfb", `:${n}`, "-screen", "0", "1280x800x24", "-nolisten", "tcp"], { stdout: "ignore", stderr: "pipe" });
     const deadline = Date.now() + 10000;
     while (Date.now() < deadline && proc.exitCode === null && !existsSync(`/tmp/.X11-unix/X${n}`)) await Bun.sleep(50);
-    if (proc.exitCode === null && existsSync(`/tmp/.X11-unix/X${n}`)) {
+    // The socket appears before the server takes clients: wait until one gets an answer.
+    const display = `:${n}`;
+    while (Date.now() < deadline && proc.exitCode === null && run(["xdotool", "getdisplaygeometry"], display).code !== 0) await Bun.sleep(50);
+    if (proc.exitCode === null && run(["xdotool", "getdisplaygeometry"], display).code === 0) {
       return {
-        display: `:${n}`,
+        display,
         stop: async () => {
           proc.kill();
           await proc.exited;
