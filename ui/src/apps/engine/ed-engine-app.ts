@@ -242,7 +242,7 @@ export class EdEngineApp extends LitElement {
         <button class="reinstall" ?disabled=${busy} @click=${() => this.#run("reinstall", async () => (await engineApi.reinstall(this.status.variant), fresh ? "Installed." : "Reinstalled."))}>
           ${this.busy === "reinstall" ? "Installing…" : fresh ? "Install" : "Reinstall"}
         </button>
-        <button class="restart" ?disabled=${busy || s === "downloading"} @click=${() => this.#run("restart", async () => void (await engineApi.restart()))}>
+        <button class="restart" ?disabled=${busy || s === "downloading" || fresh} @click=${() => this.#run("restart", async () => void (await engineApi.restart()))}>
           ${running ? "Restart" : "Start"}
         </button>
         <button class="stop" ?disabled=${busy || !running} @click=${() => this.#run("stop", async () => void (await engineApi.stop()))}>Stop</button>
@@ -281,7 +281,12 @@ export class EdEngineApp extends LitElement {
     return html`
       ${this.#statusView()} ${this.#actions()}
       ${this.active.length ? html`<div class="downloads">${this.active.map((e) => html`<ed-download-row .progress=${e.progress}></ed-download-row>`)}</div>` : nothing}
-      <ed-engine-hardware .plan=${this.plan} .problem=${this.planProblem} .running=${RUNNING.has(this.status.state) ? (this.status.variant ?? "") : ""}></ed-engine-hardware>
+      <ed-engine-hardware
+        .plan=${this.plan}
+        .problem=${this.planProblem}
+        .running=${RUNNING.has(this.status.state) ? (this.status.variant ?? "") : ""}
+        .shownError=${this.status.error?.message ?? ""}
+      ></ed-engine-hardware>
       ${this.#buildsView()}
       <h2>Log</h2>
       <ed-engine-log></ed-engine-log>

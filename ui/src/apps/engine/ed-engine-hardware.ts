@@ -21,6 +21,8 @@ export class EdEngineHardware extends LitElement {
   @property() problem = "";
   /** The variant running now, marked in the list. */
   @property() running = "";
+  /** The engine's own error message, already shown above: not repeated here. */
+  @property() shownError = "";
 
   #machine(plan: EnginePlan) {
     const hw = plan.hardware;
@@ -38,7 +40,7 @@ export class EdEngineHardware extends LitElement {
   #choice(plan: EnginePlan) {
     const { choice, release } = plan;
     const override = choice.override;
-    const err = choice.error && errorText(choice.error);
+    const err = choice.error && choice.error.message !== this.shownError ? errorText(choice.error) : undefined;
     return html`
       <h2>Chosen build <span class="muted">(release ${release.tag}${release.fromCache ? ", from the cache" : ""})</span></h2>
       ${override ? html`<p class="override ${override.applied ? "" : "tone-working"}">${sentence(override.reason)}</p>` : nothing}
@@ -59,7 +61,7 @@ export class EdEngineHardware extends LitElement {
             <div class="cards">
               ${choice.rejected.map(
                 (r) => html`<div class="card rejected" data-variant=${r.variant}>
-                  <strong>${candidateTitle(r)}</strong>: ${r.reason}${r.hint ? html`<div class="muted">${r.hint}</div>` : nothing}
+                  <strong>${candidateTitle(r)}</strong>: ${r.reason}${r.hint ? html`<div class="muted">${sentence(r.hint)}</div>` : nothing}
                 </div>`,
               )}
             </div>`

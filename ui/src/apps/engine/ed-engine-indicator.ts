@@ -47,7 +47,7 @@ export class EdEngineIndicator extends LitElement {
     .tone-working .dot {
       color: var(--ed-amber, #e3a008);
     }
-    .tone-bad {
+    button.chip.tone-bad {
       color: var(--ed-red, #f85149);
     }
   `;
