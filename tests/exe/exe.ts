@@ -93,6 +93,12 @@ export function startExe(file: string, args: string[], options: { cwd?: string; 
   };
 }
 
+/** SIGTERM, then the exit code (0 for a clean stop). */
+export async function stopExe(app: Running, signal: NodeJS.Signals = "SIGTERM"): Promise<number> {
+  app.kill(signal);
+  return app.exit();
+}
+
 /** Runs the exe to completion. */
 export async function runExe(file: string, args: string[], cwd?: string): Promise<{ code: number; out: string }> {
   const r = startExe(file, args, { cwd });

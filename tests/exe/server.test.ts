@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { buildTestExe, freePort, runExe, startExe, testDataDir, type TestExe } from "./exe";
+import { buildTestExe, freePort, runExe, startExe, stopExe, testDataDir, type TestExe } from "./exe";
 
 let exe: TestExe;
 
@@ -71,8 +71,7 @@ describe("--server", () => {
     expect(existsSync(join(data, "instance.lock"))).toBe(true);
 
     const t0 = performance.now();
-    app.kill("SIGTERM");
-    expect(await app.exit()).toBe(0);
+    expect(await stopExe(app)).toBe(0);
     // 2 s is the promise; allow for a loaded machine.
     expect(performance.now() - t0).toBeLessThan(4000);
     expect(existsSync(join(data, "instance.lock"))).toBe(false);
@@ -82,8 +81,7 @@ describe("--server", () => {
     const data = testDataDir(exe.dir, "sigint");
     const app = startExe(exe.file, ["--server", "--port", String(await freePort()), "--data-dir", data], { cwd: exe.dir });
     await app.waitForOutput(/running at/);
-    app.kill("SIGINT");
-    expect(await app.exit()).toBe(0);
+    expect(await stopExe(app, "SIGINT")).toBe(0);
   }, 60000);
 
   test("a taken port moves to the next free one and says so", async () => {
@@ -95,8 +93,7 @@ describe("--server", () => {
       expect(Number(used)).toBeGreaterThan(port);
       expect(app.output()).toContain(`Port ${port} is in use; using ${used} instead.`);
       expect((await fetch(`http://127.0.0.1:${used}/api/health`)).status).toBe(200);
-      app.kill();
-      expect(await app.exit()).toBe(0);
+      expect(await stopExe(app)).toBe(0);
     } finally {
       blocker.stop(true);
     }
@@ -111,7 +108,6 @@ describe("--server", () => {
     expect(second.out).toContain("already running");
     expect(second.out).toContain(`pid ${first.proc.pid}`);
     expect((await fetch(new URL("api/health", url))).status).toBe(200);
-    first.kill();
-    expect(await first.exit()).toBe(0);
+    expect(await stopExe(first)).toBe(0);
   }, 60000);
 });

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { buildTestExe, childPids, freePort, startExe, testDataDir, type TestExe } from "./exe";
+import { buildTestExe, childPids, freePort, startExe, stopExe, testDataDir, type TestExe } from "./exe";
 import { findWindows, requestClose, screenVariance, startXvfb, waitFor, windowName, type Xvfb } from "./x11";
 
 let exe: TestExe;
@@ -140,8 +140,7 @@ describe("fallback", () => {
         await waitFor("the browser to be asked", () => browser.opened().includes(url!), 5000);
         expect((await fetch(new URL("api/health", url))).status).toBe(200);
         expect(app.proc.exitCode).toBeNull();
-        app.kill("SIGTERM");
-        expect(await app.exit()).toBe(0);
+        expect(await stopExe(app)).toBe(0);
       } finally {
         app.kill("SIGKILL");
       }
@@ -157,8 +156,7 @@ describe("fallback", () => {
       await waitFor("the early window host to exit", () => childPids(app.proc.pid).length === 0, 10000);
       expect(findWindows(x.display, TITLE)).toHaveLength(0);
       expect((await fetch(new URL("api/health", url))).status).toBe(200);
-      app.kill("SIGTERM");
-      expect(await app.exit()).toBe(0);
+      expect(await stopExe(app)).toBe(0);
     } finally {
       app.kill("SIGKILL");
     }
@@ -173,8 +171,7 @@ describe("fallback", () => {
       await app.waitForOutput(/running at/);
       await Bun.sleep(500);
       expect(childPids(app.proc.pid)).toHaveLength(0);
-      app.kill("SIGTERM");
-      expect(await app.exit()).toBe(0);
+      expect(await stopExe(app)).toBe(0);
     } finally {
       app.kill("SIGKILL");
     }
