@@ -79,6 +79,7 @@ export function startWindowHost(env: OpenWindowOptions["env"], url?: string): Wi
       stdout: "pipe",
       stderr: "pipe",
       env: { ...process.env, ...hostEnvironment(env) },
+      windowsHide: true, // no console window for the host on Windows
     });
   } catch (err) {
     return { error: `could not start the window process: ${(err as Error).message}` };
