@@ -55,6 +55,12 @@ const ip = flag(args, "--listen-ip") ?? "127.0.0.1";
 const port = Number(flag(args, "--listen-port") ?? 1234);
 const threads = Number(flag(args, "--threads") ?? -1);
 const eagerLoad = has(args, "--eager-load");
+// Checked right after parsing, before anything is printed, as sd.cpp's argument validation does.
+if (!modelPath && !diffusionPath) {
+  err("error: the following arguments are required: model_path/diffusion_model\n");
+  out(`Usage: ${self} [options]\n`);
+  process.exit(1);
+}
 
 out(
   startupDump(ip, port, {
@@ -79,11 +85,7 @@ out(
   }),
 );
 
-const mainModel = modelPath ?? diffusionPath;
-if (!mainModel) {
-  err(logLine("ERROR", "main.cpp:112", "the following arguments are required: model_path/diffusion_model"));
-  process.exit(1);
-}
+const mainModel = (modelPath ?? diffusionPath)!;
 out(logLine("DEBUG", "model_loader.cpp:228", "using 2 threads for model loading"));
 out(logLine("INFO", "stable-diffusion.cpp:713", `loading model from '${mainModel}'`));
 for (const file of [modelPath, diffusionPath, flag(args, "--vae"), flag(args, "--clip_l"), flag(args, "--t5xxl"), flag(args, "--llm")]) {
@@ -207,7 +209,7 @@ async function handle(req: Request): Promise<Response> {
   const path = url.pathname;
   if (req.method === "GET" && path === "/") return new Response("<!doctype html><title>sd-server</title>", { headers: { "content-type": "text/html" } });
   if (req.method === "GET" && path === "/sdcpp/v1/capabilities") {
-    return json(capabilities({ defaults, modelPath: mainModel!, loras: findLoras(loraDir), maxPending: config.maxPending }));
+    return json(capabilities({ defaults, modelPath: mainModel, loras: findLoras(loraDir), maxPending: config.maxPending }));
   }
   if (req.method === "POST" && path === "/sdcpp/v1/img_gen") {
     const text = await req.text();
