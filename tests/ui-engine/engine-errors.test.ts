@@ -64,4 +64,9 @@ test("glibc too old: what happened, what to do, why each build cannot run; an im
   await until(async () => (await engineTab().locator(".badge.state").getAttribute("data-state")) === "installed", "installed");
   expect(await engineTab().locator(".engine-error").count()).toBe(0);
   await waitText(engineTab().locator("table.builds tbody tr td").nth(2), "imported-my-build");
+
+  // On a phone-sized screen nothing sticks out sideways.
+  await page.setViewportSize({ width: 390, height: 800 });
+  await until(async () => (await engineTab().evaluate((el) => el.scrollWidth <= el.clientWidth + 1)) === true, "no sideways overflow");
+  await page.screenshot({ path: join(SHOTS, "engine-tab-phone.png") });
 });

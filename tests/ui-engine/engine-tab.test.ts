@@ -60,6 +60,9 @@ describe("first-run engine download", () => {
     expect(percent).toBeGreaterThan(0);
     expect(percent).toBeLessThanOrEqual(50);
     await page.screenshot({ path: join(SHOTS, "engine-download-status-bar.png") });
+    // A page loaded mid-download shows it at once (the stream replays the latest progress).
+    await openShell(page, ed.app.url);
+    await waitText(meter, text);
 
     await page.click("ed-status-bar ed-download-meter button"); // opens the Downloads tab
     const row = page.locator("ed-downloads-app ed-download-row");
