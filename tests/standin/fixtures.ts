@@ -1,5 +1,5 @@
 /** Test helpers: temp folders, a dummy model set, stand-in builds as InstalledBuilds, waiting for conditions. */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Backend, InstalledBuild, ModelSet } from "../../engine/types";
@@ -39,10 +39,10 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | fals
   }
 }
 
-/** Whether a pid is alive (and not a zombie). */
+/** Whether a pid is alive and not a zombie (Linux: /proc). */
 export function alive(pid: number): boolean {
   try {
-    const stat = require("node:fs").readFileSync(`/proc/${pid}/stat`, "utf8") as string;
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     return !/^\d+ \(.*\) Z/.test(stat);
   } catch {
     return false;
