@@ -42,11 +42,11 @@ export function serveRelease(tag: string, assets: Record<string, Uint8Array>, pa
   const downloads: string[] = [];
   const ranges: string[] = [];
   const sha = (b: Uint8Array) => `sha256:${new Bun.CryptoHasher("sha256").update(b).digest("hex")}`;
-  const server = Bun.serve({
+  const server: ReturnType<typeof Bun.serve> = Bun.serve({
     hostname: "127.0.0.1",
     port: 0,
     idleTimeout: 0,
-    fetch(req) {
+    fetch(req): Response {
       const path = new URL(req.url).pathname;
       if (path === `/repos/${REPO}/releases/tags/${tag}`) {
         return Response.json({

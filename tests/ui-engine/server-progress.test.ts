@@ -30,7 +30,9 @@ test.skipIf(process.platform !== "linux" || process.arch !== "x64")("the first-r
   });
   let err = "";
   void (async () => {
-    for await (const chunk of app.stderr) err += new TextDecoder().decode(chunk);
+    const reader = app.stderr.getReader();
+    const decoder = new TextDecoder();
+    for (let r = await reader.read(); !r.done; r = await reader.read()) err += decoder.decode(r.value, { stream: true });
   })();
   try {
     await waitFor("the installed line", () => err.includes(`Installed ${ASSET}.`), 40_000);
