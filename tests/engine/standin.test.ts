@@ -57,7 +57,7 @@ async function finished(s: Server, id: string) {
 
 let main: Server;
 beforeAll(async () => {
-  main = await serve();
+  main = await serve({}, ["-v"]);
 });
 afterAll(() => {
   for (const s of servers) s.proc.kill("SIGKILL");
@@ -70,6 +70,18 @@ describe("stand-in sd-server", () => {
     expect(out).toStartWith("[DEBUG] main.cpp:82   - version: stable-diffusion.cpp version unknown, commit unknown\n");
     expect(out).toContain(`  lora_model_dir: "${models.loraDir}",`);
     expect(out).toMatch(/\[INFO \] main\.cpp:148  - listening on: http:\/\/127\.0\.0\.1:\d+\n/);
+  });
+
+  test("without -v, like sd.cpp's log_print: no DEBUG lines or dumps, but INFO lines and the bars", async () => {
+    const quiet = await serve();
+    const id = ((await (await post(quiet, "/sdcpp/v1/img_gen", { prompt: "secret prompt", width: 64, height: 64, sample_params: { sample_steps: 2 } })).json()) as any).id;
+    await finished(quiet, id);
+    await waitFor("the last line", () => quiet.stdout().includes("generate_image completed in"));
+    const out = quiet.stdout();
+    expect(out).toStartWith("[INFO ] stable-diffusion.cpp:713  - loading model from '");
+    expect(out).not.toContain("[DEBUG]");
+    expect(out).not.toContain("secret prompt");
+    expect(out).toMatch(/\| 2\/2 - [\d.]+it\/s\x1b\[K\n/);
   });
 
   test("capabilities have the recorded shape, list the LoRAs and the model", async () => {

@@ -39,7 +39,7 @@ describe("supervisor", () => {
     expect((await fetch(`http://127.0.0.1:${running.port}/`)).status).toBe(200);
     // Output and HTTP are separate channels: the line may be read just after GET / answered.
     await waitFor("the listening line", () => s.log.tail().some((l) => l.includes("listening on: http://127.0.0.1:")));
-    expect(await Bun.file(`${tmp.dir}/logs/engine.log`).text()).toContain("SDContextParams {");
+    expect(await Bun.file(`${tmp.dir}/logs/engine.log`).text()).toContain("loading model from '");
     await s.stop();
     expect(alive(running.pid)).toBe(false);
     expect(types()).toEqual(["starting", "ready", "exited", "stopped"]);

@@ -10,7 +10,7 @@ import { basename, dirname } from "node:path";
 import { faultActive, loadConfig } from "./config";
 import { ArgError, flag, has, parseArgs, type ParsedArgs } from "./flags";
 import { AsyncJobs, type Job } from "./jobs";
-import { generationDump, logLine, progressBar, startupDump, stepRate } from "./output";
+import { generationDump, logLine, progressBar, startupDump, stepRate, type Level } from "./output";
 import { encodePng, renderGradient } from "./png";
 import { parametersText, parseImgGen, type GenDefaults } from "./request";
 import { capabilities } from "./capabilities";
@@ -55,6 +55,12 @@ const ip = flag(args, "--listen-ip") ?? "127.0.0.1";
 const port = Number(flag(args, "--listen-port") ?? 1234);
 const threads = Number(flag(args, "--threads") ?? -1);
 const eagerLoad = has(args, "--eager-load");
+const verbose = has(args, "--verbose");
+/** sd.cpp's log_print: DEBUG only with -v, ERROR to stderr, the rest to stdout. */
+const log = (level: Level, where: string, msg: string) => {
+  if (level === "DEBUG" && !verbose) return;
+  (level === "ERROR" ? err : out)(logLine(level, where, msg));
+};
 // Checked right after parsing, before anything is printed, as sd.cpp's argument validation does.
 if (!modelPath && !diffusionPath) {
   err("error: the following arguments are required: model_path/diffusion_model\n");
@@ -62,7 +68,7 @@ if (!modelPath && !diffusionPath) {
   process.exit(1);
 }
 
-out(
+if (verbose) out(
   startupDump(ip, port, {
     threads: threads > 0 ? threads : 2,
     model: modelPath,
@@ -86,52 +92,52 @@ out(
 );
 
 const mainModel = (modelPath ?? diffusionPath)!;
-out(logLine("DEBUG", "model_loader.cpp:228", "using 2 threads for model loading"));
-out(logLine("INFO", "stable-diffusion.cpp:713", `loading model from '${mainModel}'`));
+log("DEBUG", "model_loader.cpp:228", "using 2 threads for model loading");
+log("INFO", "stable-diffusion.cpp:713", `loading model from '${mainModel}'`);
 for (const file of [modelPath, diffusionPath, flag(args, "--vae"), flag(args, "--clip_l"), flag(args, "--t5xxl"), flag(args, "--llm")]) {
   if (file && !existsSync(file)) {
-    err(logLine("ERROR", "model_loader.cpp:263", `failed to open '${file}'`));
-    err(logLine("ERROR", "model_loader.cpp:318", `init model loader from file failed: '${file}'`));
-    err(logLine("ERROR", "main.cpp:140", "new_sd_ctx_t failed"));
+    log("ERROR", "model_loader.cpp:263", `failed to open '${file}'`);
+    log("ERROR", "model_loader.cpp:318", `init model loader from file failed: '${file}'`);
+    log("ERROR", "main.cpp:140", "new_sd_ctx_t failed");
     process.exit(1);
   }
 }
-out(logLine("INFO", "model_loader.cpp:242", `load ${mainModel} using safetensors format`));
+log("INFO", "model_loader.cpp:242", `load ${mainModel} using safetensors format`);
 if (fault === "unsupported-model") {
-  err(logLine("ERROR", "stable-diffusion.cpp:905", `get sd version from file failed: '${mainModel}'`));
-  err(logLine("ERROR", "main.cpp:140", "new_sd_ctx_t failed"));
+  log("ERROR", "stable-diffusion.cpp:905", `get sd version from file failed: '${mainModel}'`);
+  log("ERROR", "main.cpp:140", "new_sd_ctx_t failed");
   process.exit(1);
 }
-out(logLine("INFO", "stable-diffusion.cpp:908", "Version: SD 1.x "));
+log("INFO", "stable-diffusion.cpp:908", "Version: SD 1.x ");
 if (fault === "no-device") {
   err("ggml_cuda_init: failed to initialize CUDA: no CUDA-capable device is detected\n");
-  err(logLine("ERROR", "ggml_extend_backend.cpp:560", "no backend devices found"));
+  log("ERROR", "ggml_extend_backend.cpp:560", "no backend devices found");
   process.exit(1);
 }
 if (fault === "fail-start") {
-  err(logLine("ERROR", "main.cpp:140", "new_sd_ctx_t failed"));
+  log("ERROR", "main.cpp:140", "new_sd_ctx_t failed");
   process.exit(1);
 }
-out(logLine("DEBUG", "ggml_extend_backend.cpp:545", "Found 1 backend devices:"));
-out(logLine("DEBUG", "ggml_extend_backend.cpp:548", "#0: CPU"));
-out(logLine("DEBUG", "ggml_extend_backend.cpp:590", "Using CPU backend"));
+log("DEBUG", "ggml_extend_backend.cpp:545", "Found 1 backend devices:");
+log("DEBUG", "ggml_extend_backend.cpp:548", "#0: CPU");
+log("DEBUG", "ggml_extend_backend.cpp:590", "Using CPU backend");
 
 /** Prints a tensor-loading bar the way the library does, a few updates then the final one. */
 async function loadBar(tensors: number) {
-  out(logLine("DEBUG", "model_loader.cpp:1042", `loading ${tensors}/802 tensors from ${mainModel}`));
+  log("DEBUG", "model_loader.cpp:1042", `loading ${tensors}/802 tensors from ${mainModel}`);
   for (const at of [1, Math.ceil(tensors / 2), tensors]) {
     await sleep(config.loadMs);
     out(progressBar(at, tensors, "load", `${(178.16 * (at / tensors)).toFixed(2)}MB/s`));
   }
   out("\n");
-  out(logLine("INFO", "model_loader.cpp:1304", `loading tensors completed, taking 0.20s (read: 0.00s, memcpy: 0.00s, convert: 0.00s, copy_to_backend: 0.00s)`));
+  log("INFO", "model_loader.cpp:1304", `loading tensors completed, taking 0.20s (read: 0.00s, memcpy: 0.00s, convert: 0.00s, copy_to_backend: 0.00s)`);
 }
 
 if (eagerLoad) {
   for (const tensors of [196, 358, 140]) await loadBar(tensors);
 }
-out(logLine("INFO", "stable-diffusion.cpp:1745", "total params memory size = 1011.95MB (VRAM 0.00MB, RAM 1011.95MB): text_encoders 235.06MB(RAM), diffusion_model 617.20MB(RAM), vae 159.68MB(RAM), controlnet 0.00MB(N/A), extensions 0.00MB(N/A)"));
-out(logLine("INFO", "stable-diffusion.cpp:1849", "running in eps-prediction mode"));
+log("INFO", "stable-diffusion.cpp:1745", "total params memory size = 1011.95MB (VRAM 0.00MB, RAM 1011.95MB): text_encoders 235.06MB(RAM), diffusion_model 617.20MB(RAM), vae 159.68MB(RAM), controlnet 0.00MB(N/A), extensions 0.00MB(N/A)");
+log("INFO", "stable-diffusion.cpp:1849", "running in eps-prediction mode");
 await sleep(config.startDelayMs);
 
 const defaults: GenDefaults = {
@@ -156,20 +162,20 @@ async function hang(): Promise<never> {
 async function generate(job: Job) {
   const r = job.request;
   const started = performance.now();
-  out(generationDump("routes_sdcpp.cpp:412", { ...r, batchCount: r.batchCount, sampleMethod: r.sampleMethod === "default" ? "NONE" : r.sampleMethod, scheduler: r.scheduler === "default" ? "NONE" : r.scheduler }));
-  out(logLine("INFO", "stable-diffusion.cpp:5628", `generate_image ${r.width}x${r.height}`));
-  out(logLine("INFO", "denoiser.hpp:1051", `get_sigmas with ${r.scheduler === "default" ? "discrete" : r.scheduler} scheduler`));
-  out(logLine("INFO", "stable-diffusion.cpp:4380", `sampling using ${r.sampleMethod === "default" ? "Euler A" : r.sampleMethod} method`));
+  if (verbose) out(generationDump("routes_sdcpp.cpp:412", { ...r, batchCount: r.batchCount, sampleMethod: r.sampleMethod === "default" ? "NONE" : r.sampleMethod, scheduler: r.scheduler === "default" ? "NONE" : r.scheduler }));
+  log("INFO", "stable-diffusion.cpp:5628", `generate_image ${r.width}x${r.height}`);
+  log("INFO", "denoiser.hpp:1051", `get_sigmas with ${r.scheduler === "default" ? "discrete" : r.scheduler} scheduler`);
+  log("INFO", "stable-diffusion.cpp:4380", `sampling using ${r.sampleMethod === "default" ? "Euler A" : r.sampleMethod} method`);
   if (!loaded.cond) await loadBar(196), (loaded.cond = true);
-  out(logLine("DEBUG", "conditioner.hpp:497", "computing condition graph completed, taking 12 ms"));
-  out(logLine("INFO", "stable-diffusion.cpp:5296", "get_learned_condition completed, taking 0.02s"));
+  log("DEBUG", "conditioner.hpp:497", "computing condition graph completed, taking 12 ms");
+  log("INFO", "stable-diffusion.cpp:5296", "get_learned_condition completed, taking 0.02s");
   const images: Uint8Array[] = [];
   const samplingStarted = performance.now();
   for (let i = 0; i < r.batchCount; i++) {
     const seed = r.seed + i;
-    out(logLine("INFO", "stable-diffusion.cpp:5679", `generating image: ${i + 1}/${r.batchCount} - seed ${seed}`));
+    log("INFO", "stable-diffusion.cpp:5679", `generating image: ${i + 1}/${r.batchCount} - seed ${seed}`);
     if (!loaded.diffusion) await loadBar(358), (loaded.diffusion = true);
-    out(logLine("DEBUG", "ggml_extend.hpp:2241", "unet compute buffer size: 5.60 MB(RAM)"));
+    log("DEBUG", "ggml_extend.hpp:2241", "unet compute buffer size: 5.60 MB(RAM)");
     for (let step = 1; step <= r.steps; step++) {
       const t0 = performance.now();
       await sleep(config.stepMs);
@@ -180,7 +186,7 @@ async function generate(job: Job) {
           out("\n");
           err("ggml_backend_cuda_buffer_type_alloc_buffer: allocating 2560.00 MiB on device 0: cudaMalloc failed: out of memory\n");
           err("ggml_gallocr_reserve_n: failed to allocate CUDA0 buffer of size 2684354560\n");
-          err(logLine("ERROR", "ggml_extend.hpp:2275", "unet: failed to allocate the compute buffer"));
+          log("ERROR", "ggml_extend.hpp:2275", "unet: failed to allocate the compute buffer");
           return { error: "generate_image returned no results" };
         }
       }
@@ -190,14 +196,14 @@ async function generate(job: Job) {
     images.push(encodePng(r.width, r.height, renderGradient(r.width, r.height, seed), r.embedMetadata ? { parameters: parametersText(r, seed, modelName) } : {}));
   }
   const sampling = ((performance.now() - samplingStarted) / 1000).toFixed(2);
-  out(logLine("INFO", "stable-diffusion.cpp:5711", `sampling completed, taking ${sampling}s`));
-  out(logLine("INFO", "stable-diffusion.cpp:5723", `generating ${r.batchCount} latent images completed, taking ${sampling}s`));
-  out(logLine("INFO", "stable-diffusion.cpp:5321", `decoding ${r.batchCount} latents`));
+  log("INFO", "stable-diffusion.cpp:5711", `sampling completed, taking ${sampling}s`);
+  log("INFO", "stable-diffusion.cpp:5723", `generating ${r.batchCount} latent images completed, taking ${sampling}s`);
+  log("INFO", "stable-diffusion.cpp:5321", `decoding ${r.batchCount} latents`);
   if (!loaded.vae) await loadBar(140), (loaded.vae = true);
   await sleep(config.decodeMs);
-  for (let i = 0; i < r.batchCount; i++) out(logLine("INFO", "stable-diffusion.cpp:5387", `latent ${i + 1} decoded, taking ${(config.decodeMs / 1000).toFixed(2)}s`));
-  out(logLine("INFO", "stable-diffusion.cpp:5391", `decode_first_stage completed, taking ${(config.decodeMs / 1000).toFixed(2)}s`));
-  out(logLine("INFO", "stable-diffusion.cpp:5861", `generate_image completed in ${((performance.now() - started) / 1000).toFixed(2)}s`));
+  for (let i = 0; i < r.batchCount; i++) log("INFO", "stable-diffusion.cpp:5387", `latent ${i + 1} decoded, taking ${(config.decodeMs / 1000).toFixed(2)}s`);
+  log("INFO", "stable-diffusion.cpp:5391", `decode_first_stage completed, taking ${(config.decodeMs / 1000).toFixed(2)}s`);
+  log("INFO", "stable-diffusion.cpp:5861", `generate_image completed in ${((performance.now() - started) / 1000).toFixed(2)}s`);
   return { images };
 }
 
@@ -243,8 +249,8 @@ async function handle(req: Request): Promise<Response> {
 try {
   Bun.serve({ hostname: ip, port, fetch: handle, idleTimeout: 0 });
 } catch (e) {
-  err(logLine("ERROR", "main.cpp:146", `failed to listen on ${ip}:${port}: ${(e as Error).message}`));
+  log("ERROR", "main.cpp:146", `failed to listen on ${ip}:${port}: ${(e as Error).message}`);
   process.exit(1);
 }
-out(logLine("INFO", "main.cpp:148", `listening on: http://${ip}:${port}`));
+log("INFO", "main.cpp:148", `listening on: http://${ip}:${port}`);
 await jobs.work(generate);
