@@ -1,7 +1,8 @@
 /**
  * The sd-server command line, as a pure function of the engine settings, the
  * model set and the port. Always passes an explicit --lora-model-dir: the
- * server otherwise scans its working directory (contract README).
+ * server otherwise scans its working directory (contract README). No -v:
+ * its DEBUG output would copy every prompt into the engine log.
  */
 import type { Config } from "../../launcher/config/schema";
 import type { ModelSet } from "../types";
