@@ -1,6 +1,7 @@
 /**
  * The engine download as a progress bar on a terminal (`--server`): redrawn
- * in place on a TTY, a line every 10% otherwise (logs, CI).
+ * in place on a TTY, otherwise (logs, CI) a line every 10% and at least
+ * every few seconds, so a slow download still shows it is alive.
  */
 import type { EventBus } from "../../launcher/events/bus";
 import type { DownloadProgress } from "./progress";
@@ -31,8 +32,10 @@ export interface TerminalOut {
 }
 
 /** Shows `engine.download` events on `out`; returns the unsubscribe function. */
-export function showDownloadProgress(bus: EventBus, out: TerminalOut = process.stderr): () => void {
+export function showDownloadProgress(bus: EventBus, out: TerminalOut = process.stderr, plain: { everyMs?: number; now?: () => number } = {}): () => void {
+  const { everyMs = 5000, now = Date.now } = plain;
   let lastDecile = -1;
+  let lastLine = now();
   return bus.on("engine.download", (p) => {
     const line = formatProgress(p);
     const final = p.phase !== "downloading";
@@ -41,7 +44,10 @@ export function showDownloadProgress(bus: EventBus, out: TerminalOut = process.s
       return;
     }
     const decile = p.total ? Math.floor((p.bytes / p.total) * 10) : -1;
-    if (final || decile !== lastDecile) out.write(`${line}\n`);
+    if (final || decile !== lastDecile || now() - lastLine >= everyMs) {
+      out.write(`${line}\n`);
+      lastLine = now();
+    }
     lastDecile = final ? -1 : decile;
   });
 }

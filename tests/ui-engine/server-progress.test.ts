@@ -1,9 +1,12 @@
 /**
  * `easy-diffusion --server` on a first start: the engine download shows on
  * stderr (piped, so as plain lines, not a redrawn bar), from the release
- * server in this test, for the machine the test runs on.
+ * server in this test, for the machine the test runs on. Plain lines come
+ * every 10% and at least every few seconds.
  */
 import { afterAll, expect, setDefaultTimeout, test } from "bun:test";
+import { showDownloadProgress } from "../../engine/download/terminal-progress";
+import { EventBus } from "../../launcher/events/bus";
 import { join } from "node:path";
 import { FAST, tempDir, waitFor } from "../standin/fixtures";
 import { packStandinZip } from "../standin/pack";
@@ -49,4 +52,24 @@ test.skipIf(process.platform !== "linux" || process.arch !== "x64")("the first-r
     await app.exited;
     release.stop();
   }
+});
+
+test("plain output: a line every 10%, and one every few seconds while a slow download stays within one 10% step", () => {
+  const bus = new EventBus();
+  let clock = 0;
+  let text = "";
+  const off = showDownloadProgress(bus, { isTTY: false, write: (t: string) => (text += t) }, { everyMs: 5000, now: () => clock });
+  const at = (bytes: number, total?: number) => bus.publish("engine.download", { asset: "a.zip", bytes, total, rate: 1, phase: "downloading" });
+  at(0, 1000); // 0%: first line
+  for (let t = 1; t <= 12; t++) {
+    clock = t * 1000;
+    at(t, 1000); // still 0%: a line only at 5 s and 10 s
+  }
+  at(100, 1000); // 10%
+  clock = 20_000;
+  at(0); // size unknown: no steps, only time
+  clock = 26_000;
+  at(1);
+  off();
+  expect(text.trim().split("\n").map((l) => /(\d+)%|(\d+\.\d MB)/.exec(l)?.[0])).toEqual(["0%", "0%", "1%", "10%", "0.0 MB", "0.0 MB"]);
 });
