@@ -6,8 +6,8 @@
  * - xz -9 of each executable, the download estimate (target ≤ 45 MB)
  * - the .deb, built here with xz -9 (target ≤ 45 MB), and every other
  *   package `bun run package` left in dist/packages/ for the same version
- * - baseline from the same run: a bare compiled Bun program for this machine,
- *   so the ratio shows what the app adds on top of the Bun runtime
+ * - baseline from the same run: a bare compiled Bun program per target, so
+ *   the ratio and the difference show what the app adds to the Bun runtime
  *
  * --fast uses xz -6 with all cores instead of xz -9 (smaller machines, CI smoke).
  */
@@ -51,18 +51,17 @@ try {
   await buildUi({ minify: true });
   const app = appInfo();
 
-  // Baseline: the Bun runtime with nothing in it, for this machine.
+  // Baseline: the Bun runtime with nothing in it, per target.
   const bare = join(work, "bare.ts");
   writeFileSync(bare, 'console.log("hello");\n');
-  const bareExe = join(work, "bare");
-  const p = Bun.spawnSync(["bun", "build", "--compile", "--minify", bare, "--outfile", bareExe], { stdout: "ignore", stderr: "pipe" });
-  if (p.exitCode !== 0) throw new Error(`bare build failed: ${p.stderr}`);
-  const bareSize = statSync(bareExe).size;
-  const bareXz = await xzBytes(bareExe);
-  console.log(`baseline: bare compiled Bun (${hostTarget() ?? "host"})  ${mb(bareSize)}  xz ${mb(bareXz)}\n`);
+  const bareSize = (target: Target): number | undefined => {
+    const out = join(work, `bare-${target}`);
+    const p = Bun.spawnSync(["bun", "build", "--compile", "--minify", `--target=bun-${target}`, bare, "--outfile", out], { stdout: "ignore", stderr: "pipe" });
+    return p.exitCode === 0 ? statSync(existsSync(out) ? out : `${out}.exe`).size : undefined;
+  };
 
-  console.log(`executables (xz ${xzArgs[0]} = download estimate)`);
-  console.log(`${"target".padEnd(14)} ${"exe".padStart(9)} ${"vs bare".padStart(8)} ${"xz".padStart(9)}`);
+  console.log(`executables (xz ${xzArgs[0]} = download estimate; bare = a compiled hello-world for the same target)`);
+  console.log(`${"target".padEnd(14)} ${"exe".padStart(9)} ${"bare".padStart(9)} ${"ratio".padStart(6)} ${"app adds".padStart(9)} ${"xz".padStart(9)}`);
   const exes = new Map<Target, string>();
   for (const target of targets) {
     let built;
@@ -73,9 +72,13 @@ try {
       continue;
     }
     exes.set(target, built.file);
+    const base = bareSize(target);
     const xz = await xzBytes(built.file);
+    const cols = base
+      ? `${mb(base).padStart(9)} ${`${(built.bytes / base).toFixed(2)}x`.padStart(6)} ${mb(built.bytes - base).padStart(9)}`
+      : `${"?".padStart(9)} ${"?".padStart(6)} ${"?".padStart(9)}`;
     console.log(
-      `${target.padEnd(14)} ${mb(built.bytes).padStart(9)} ${`${(built.bytes / bareSize).toFixed(2)}x`.padStart(8)} ${mb(xz).padStart(9)}` +
+      `${target.padEnd(14)} ${mb(built.bytes).padStart(9)} ${cols} ${mb(xz).padStart(9)}` +
         `   exe ${mark(built.bytes, MAX_EXE)} (≤ ${mb(MAX_EXE)}), download ${mark(xz, MAX_DOWNLOAD)} (≤ ${mb(MAX_DOWNLOAD)})`,
     );
   }
