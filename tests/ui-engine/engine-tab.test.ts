@@ -178,6 +178,9 @@ describe("Engine tab", () => {
     const variants = await engineTab().locator("table.builds tbody tr").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-variant")));
     expect(variants.sort()).toEqual(["cpu", "vulkan"]);
     expect(ed.app.ctx.config.config.engine.backend).toBe("cpu");
+    // The plan follows the config change: CPU first, as configured.
+    await waitText(engineTab().locator("ed-engine-hardware .candidate strong").first(), "1. cpu");
+    await waitText(engineTab().locator("ed-engine-hardware .override"), "Using the cpu build as configured.");
     expect(release.downloads).toEqual([VULKAN, VULKAN, CPU]);
     await page.screenshot({ path: join(SHOTS, "engine-tab-cpu.png") });
   });

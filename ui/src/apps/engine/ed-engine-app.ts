@@ -136,11 +136,12 @@ export class EdEngineApp extends LitElement {
   }
 
   async #loadAll() {
-    await Promise.all([
-      engineApi.status().then((s) => (this.status = s)).catch(() => {}),
-      this.#loadBuilds(),
-      this.#loadBackendAndPlan(),
-    ]);
+    await Promise.all([this.#refresh(), this.#loadBackendAndPlan()]);
+  }
+
+  /** State and builds; the plan only changes with the config (with `latest` it asks GitHub, so not after every button). */
+  async #refresh() {
+    await Promise.all([engineApi.status().then((s) => (this.status = s)).catch(() => {}), this.#loadBuilds()]);
   }
 
   async #loadBackendAndPlan() {
@@ -175,7 +176,7 @@ export class EdEngineApp extends LitElement {
       this.message = { tone: "bad", text: sentence((err as Error).message) };
     } finally {
       this.busy = "";
-      await this.#loadAll();
+      await this.#refresh();
     }
   }
 
