@@ -10,15 +10,16 @@
 import { existsSync } from "node:fs";
 import type { EventBus } from "../launcher/events/bus";
 import { buildServerArgs, modelFiles, type EngineFlags } from "./process/args";
-import type { EngineBuildProvider, EnginePlan } from "./install/provider";
+import type { EnginePlan } from "./install/provider";
+import { BuildSource, type EngineProvider } from "./process/builds";
 import { cancelQueuedJob, readJob, submitJob } from "./process/client";
 import { FALLBACK_CODES } from "./process/errors";
 import { JobBook } from "./process/jobs";
 import { Listeners } from "./process/listeners";
 import { statusAfter } from "./process/state";
 import { EngineStartError, Supervisor, type SupervisorEvent, type SupervisorOptions } from "./process/supervisor";
+export type { EngineProvider } from "./process/builds";
 import type {
-  BuildProvider,
   Engine,
   EngineErrorInfo,
   EngineEvent,
@@ -46,9 +47,6 @@ export class EngineFailure extends Error {
   }
 }
 
-/** A BuildProvider, plus what the real one offers the Engine tab: plan, installed list, install of a variant, next fallback. */
-export type EngineProvider = BuildProvider & Partial<Pick<EngineBuildProvider, "plan" | "installed" | "install" | "next">>;
-
 export interface EngineManagerOptions {
   provider: EngineProvider;
   /** The engine settings, read at every ensure() so a change applies on the next task. */
@@ -64,23 +62,19 @@ export class EngineManager implements Engine {
   #o: EngineManagerOptions;
   #status: EngineStatus = { state: "absent" };
   #listeners = new Listeners<EngineEvent>();
-  #builds?: InstalledBuild[];
-  #preferred?: InstalledBuild;
+  #builds: BuildSource;
   #models?: ModelSet;
   /** The argv/build key of the running (or starting) process. */
   #key?: string;
   #op: Promise<unknown> = Promise.resolve();
   #jobs = new JobBook();
-  /** Aborts the engine download in progress (cancelDownload); a new one after each use. */
-  #downloadCancel = new AbortController();
-  #downloading = false;
 
   constructor(options: EngineManagerOptions) {
     this.#o = options;
     this.supervisor = new Supervisor(options.supervisor);
     this.supervisor.on((e) => this.#onSupervisor(e));
-    options.bus?.on("engine.download", (p) => {
-      this.#downloading = p.phase === "downloading";
+    this.#builds = new BuildSource(options.provider, options.bus);
+    options.bus?.on("engine.download", () => {
       if (this.#status.state === "absent") this.#set({ state: "downloading" });
     });
   }
@@ -104,32 +98,35 @@ export class EngineManager implements Engine {
    */
   install(opts: { variant?: string; force?: boolean; signal?: AbortSignal } = {}): Promise<InstalledBuild[]> {
     return this.#serial(async () => {
-      const provider = this.#o.provider;
-      if ((opts.variant || opts.force) && provider.install) {
+      if (opts.variant || opts.force) {
+        let installed: boolean;
         try {
-          await provider.install({ variant: opts.variant, force: opts.force, signal: this.#downloadSignal(opts.signal) });
+          installed = await this.#builds.install(opts);
         } catch (err) {
           throw this.#installFailure(err);
         }
-        this.#builds = undefined;
-        if (this.#models && this.supervisor.running) {
+        if (installed && this.#models && this.supervisor.running) {
           await this.#start(this.#models);
-          return this.#builds ?? [];
+          return this.#builds.list();
         }
       }
-      return this.#install(this.#downloadSignal(opts.signal));
+      return this.#install(opts.signal);
     });
   }
 
   /** What was detected and chosen, and why (when the provider can say). */
-  async plan(signal?: AbortSignal): Promise<EnginePlan> {
-    if (!this.#o.provider.plan) throw new EngineFailure({ code: "NoCandidate", message: "This engine provider cannot describe its choice." });
-    return this.#o.provider.plan(signal);
+  plan(signal?: AbortSignal): Promise<EnginePlan> {
+    return this.#builds.plan(signal);
   }
 
   /** Installed builds on disk (no network). */
   installed(): InstalledBuild[] {
-    return this.#o.provider.installed?.() ?? this.#builds ?? [];
+    return this.#builds.installed();
+  }
+
+  /** Stops the engine download in progress; its partial file stays, so installing again resumes it. */
+  cancelDownload(): boolean {
+    return this.#builds.cancelDownload();
   }
 
   async ensure(models: ModelSet): Promise<void> {
@@ -183,8 +180,7 @@ export class EngineManager implements Engine {
   async importBuild(path: string): Promise<InstalledBuild> {
     if (!this.#o.importer) throw new EngineFailure({ code: "NoCandidate", message: "Importing engine builds is not available in this build." });
     const build = await this.#o.importer(path);
-    this.#preferred = build;
-    this.#builds = undefined;
+    this.#builds.prefer(build);
     if (this.#models && this.supervisor.running) await this.#serial(() => this.#start(this.#models!));
     else if (this.#status.state === "absent" || this.#status.state === "failed") this.#set({ state: "installed", variant: build.variant, version: build.tag });
     return build;
@@ -232,33 +228,16 @@ export class EngineManager implements Engine {
   }
 
   #keyFor(models: ModelSet): string {
-    return JSON.stringify({ args: buildServerArgs(this.#o.flags(), models, 0), preferred: this.#preferred?.dir });
+    return JSON.stringify({ args: buildServerArgs(this.#o.flags(), models, 0), preferred: this.#builds.preferred?.dir });
   }
 
-  /** Stops the engine download in progress; its partial file stays, so installing again resumes it. */
-  cancelDownload(): boolean {
-    if (!this.#downloading) return false;
-    this.#downloadCancel.abort(
-      new EngineFailure({ code: "DownloadFailed", message: "The engine download was cancelled.", hint: "Install it from the Engine tab when you want it; the download goes on where it stopped." }),
-    );
-    this.#downloadCancel = new AbortController();
-    return true;
-  }
-
-  #downloadSignal(signal?: AbortSignal): AbortSignal {
-    return signal ? AbortSignal.any([signal, this.#downloadCancel.signal]) : this.#downloadCancel.signal;
-  }
-
-  async #install(signal: AbortSignal = this.#downloadCancel.signal): Promise<InstalledBuild[]> {
-    if (this.#builds?.length) return this.#ordered(this.#builds);
-    let builds: InstalledBuild[];
+  async #install(signal?: AbortSignal): Promise<InstalledBuild[]> {
+    let ordered: InstalledBuild[];
     try {
-      builds = await this.#o.provider.builds(signal);
+      ordered = await this.#builds.list(signal);
     } catch (err) {
       throw this.#installFailure(err);
     }
-    this.#builds = builds;
-    const ordered = this.#ordered(builds);
     if (!ordered.length) {
       const info: EngineErrorInfo = { code: "NoCandidate", message: "No engine build fits this machine.", hint: "Import a build (Engine tab → Import)." };
       this.#set({ state: "failed", error: info });
@@ -273,11 +252,6 @@ export class EngineManager implements Engine {
     const info = (err as { info?: EngineErrorInfo }).info ?? { code: "DownloadFailed" as const, message: `The engine could not be installed: ${(err as Error).message}` };
     this.#set({ ...this.#status, state: this.supervisor.running ? this.#status.state : "failed", error: info });
     return new EngineFailure(info);
-  }
-
-  #ordered(builds: InstalledBuild[]): InstalledBuild[] {
-    const p = this.#preferred;
-    return p ? [p, ...builds.filter((b) => b.dir !== p.dir)] : [...builds];
   }
 
   async #start(models: ModelSet) {
@@ -298,7 +272,7 @@ export class EngineManager implements Engine {
         return;
       } catch (err) {
         // No installed build can run here: have the provider install the next candidate, if any.
-        const next = err instanceof EngineStartError && FALLBACK_CODES.has(err.info.code) ? await this.#nextBuild(builds.at(-1)!) : undefined;
+        const next = err instanceof EngineStartError && FALLBACK_CODES.has(err.info.code) ? await this.#builds.next(builds.at(-1)!) : undefined;
         if (next) {
           builds = [next];
           continue;
@@ -306,16 +280,6 @@ export class EngineManager implements Engine {
         this.#key = undefined;
         throw this.#failure(err);
       }
-    }
-  }
-
-  async #nextBuild(failed: InstalledBuild): Promise<InstalledBuild | undefined> {
-    try {
-      const next = await this.#o.provider.next?.(failed, this.#downloadCancel.signal);
-      this.#builds = undefined;
-      return next;
-    } catch {
-      return undefined;
     }
   }
 
