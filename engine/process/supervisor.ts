@@ -98,9 +98,10 @@ export class Supervisor {
       readyExtendMs: 30_000,
       readyMaxMs: 15 * 60_000,
       pollMs: 150,
-      healthIntervalMs: 2_000,
-      healthTimeoutMs: 3_000,
-      healthFailures: 3,
+      // Lenient: a busy CPU can slow sd-server's HTTP thread, and a false "hang" would kill a user's image.
+      healthIntervalMs: 3_000,
+      healthTimeoutMs: 5_000,
+      healthFailures: 4,
       maxRestarts: 3,
       backoffMs: 1_000,
       stableMs: 60_000,
