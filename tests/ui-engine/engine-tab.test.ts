@@ -74,6 +74,10 @@ describe("first-run engine download", () => {
     expect(await row.locator(".percent").textContent()).toBe(`${percent}%`);
     expect(await row.locator("[role=progressbar]").getAttribute("aria-valuenow")).toBe(String(percent));
     await page.screenshot({ path: join(SHOTS, "engine-downloads-tab.png") });
+    // Held: after a few seconds without data the stale rate and time left give way to saying so.
+    await waitText(row.locator(".stalled"), /^no data for \d+ s, still trying$/, 15_000);
+    expect(await row.locator(".rate").count()).toBe(0);
+    await waitText(meter, new RegExp(`^Downloading engine ${percent}% · no data for \\d+ s, still trying$`));
 
     await row.locator("button.cancel").click();
     await waitText(row.locator(".phase"), "Stopped");

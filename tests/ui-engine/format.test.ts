@@ -1,6 +1,6 @@
 /** The Engine and Downloads tabs' text: download lines, errors as sentences, the bounded log. */
 import { describe, expect, test } from "bun:test";
-import { downloadFraction, etaText, formatBytes, sizeText, summaryText, type DownloadProgress } from "../../ui/src/apps/downloads/download-format";
+import { downloadFraction, etaText, formatBytes, sizeText, stalledSeconds, summaryText, type DownloadProgress } from "../../ui/src/apps/downloads/download-format";
 import { boundLines, cpuFeatures, errorText, gpuFacts, mergeLog, sentence, stateBadge } from "../../ui/src/apps/engine/engine-format";
 
 const MB = 1024 * 1024;
@@ -14,6 +14,14 @@ describe("download text", () => {
     expect(summaryText(p({ eta: 125 }))).toBe("Downloading engine 45% · 12.0 MB/s · 2 min 5 s left");
     expect(summaryText(p({ phase: "installing" }))).toBe("Installing engine…");
     expect(summaryText(p({ phase: "failed" }))).toBe("Engine download stopped at 45.0 MB / 100.0 MB");
+  });
+
+  test("a download without data for a while says so instead of a stale rate", () => {
+    const entry = { progress: p({}), updated: 1_000 };
+    expect(stalledSeconds(entry, 5_999)).toBe(0);
+    expect(stalledSeconds(entry, 13_500)).toBe(12);
+    expect(stalledSeconds({ ...entry, progress: p({ phase: "installing" }) }, 60_000)).toBe(0);
+    expect(summaryText(p({}), 12)).toBe("Downloading engine 45% · no data for 12 s, still trying");
   });
 
   test("sizes, fraction and time left", () => {

@@ -107,7 +107,7 @@ export async function startEngineApp(dataDir: string, release: ReleaseServer, ma
   const recording = probeFixtures().find(([name]) => name === machine)![1].recording;
   const parts = engineParts({
     provider: (ctx) =>
-      createBuildProvider({ config: ctx.config, paths: ctx.paths, bus: ctx.bus, log: ctx.log, detect: () => detectHardware(recordedProbeIO(recording)), download: { backoffMs: 20, retries: 2 } }),
+      createBuildProvider({ config: ctx.config, paths: ctx.paths, bus: ctx.bus, log: ctx.log, detect: () => detectHardware(recordedProbeIO(recording)), download: { backoffMs: 20, retries: 2, stallMs: 120_000 } }), // the tests hold downloads for a while
     importer: (ctx) => (path) => importBuild(path, ctx.paths),
     supervisor: { backoffMs: 50, stopGraceMs: 2_000, healthIntervalMs: 500, healthTimeoutMs: 2_000, readyTimeoutMs: 20_000 },
   });

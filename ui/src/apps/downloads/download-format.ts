@@ -63,11 +63,25 @@ export function phaseText(p: DownloadProgress): string {
   return PHASE_TEXT[p.phase] ?? p.phase;
 }
 
+/** No progress event for this long while downloading: the rate and time left are stale. */
+export const STALL_MS = 5000;
+
+/** Whole seconds without data, or 0 while bytes keep coming (or it is not downloading). */
+export function stalledSeconds(e: { progress: DownloadProgress; updated: number }, now = Date.now()): number {
+  const quiet = now - e.updated;
+  return e.progress.phase === "downloading" && quiet >= STALL_MS ? Math.floor(quiet / 1000) : 0;
+}
+
+/** What replaces the rate and time left while no data comes. */
+export function stallText(seconds: number): string {
+  return `no data for ${seconds} s, still trying`;
+}
+
 /** The status bar's one line. */
-export function summaryText(p: DownloadProgress): string {
+export function summaryText(p: DownloadProgress, stalled = 0): string {
   switch (p.phase) {
     case "downloading":
-      return [`Downloading engine ${percentText(p) || formatBytes(p.bytes)}`, formatSpeed(p.rate), etaText(p)].filter(Boolean).join(" · ");
+      return [`Downloading engine ${percentText(p) || formatBytes(p.bytes)}`, ...(stalled ? [stallText(stalled)] : [formatSpeed(p.rate), etaText(p)])].filter(Boolean).join(" · ");
     case "done":
     case "installing":
       return "Installing engine…";

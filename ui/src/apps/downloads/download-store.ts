@@ -2,7 +2,8 @@
  * The downloads this page has heard of, from `engine.download` events (a new
  * page gets the latest one replayed by /api/events, so a reload mid-download
  * shows it at once). Shared by the status bar meter, the Downloads tab and
- * the Engine tab; listeners hear `change`.
+ * the Engine tab; listeners hear `change`, and once a second while bytes
+ * are expected, so a download that stopped receiving can say so.
  */
 import { events as defaultStream, type EventStream } from "../../api/event-stream";
 import { isActive, type DownloadProgress } from "./download-format";
@@ -11,11 +12,14 @@ export interface DownloadEntry {
   progress: DownloadProgress;
   /** When this download was first seen (ms since epoch). */
   since: number;
+  /** When its last progress event came. */
+  updated: number;
 }
 
 export class DownloadStore extends EventTarget {
   #entries = new Map<string, DownloadEntry>();
   #off?: () => void;
+  #ticker?: ReturnType<typeof setInterval>;
 
   constructor(readonly stream: EventStream = defaultStream) {
     super();
@@ -35,9 +39,21 @@ export class DownloadStore extends EventTarget {
     const old = this.#entries.get(p.asset);
     // A finished download that starts again (reinstall) counts from now.
     const restarted = old && !isActive(old.progress) && p.phase === "downloading";
-    this.#entries.set(p.asset, { progress: p, since: old && !restarted ? old.since : Date.now() });
-    this.dispatchEvent(new Event("change"));
+    const now = Date.now();
+    this.#entries.set(p.asset, { progress: p, since: old && !restarted ? old.since : now, updated: now });
+    this.#tick();
   }
+
+  /** Tells listeners, and keeps telling them each second while a download runs. */
+  #tick = () => {
+    const running = [...this.#entries.values()].some((e) => e.progress.phase === "downloading");
+    if (running && !this.#ticker) this.#ticker = setInterval(this.#tick, 1000);
+    if (!running && this.#ticker) {
+      clearInterval(this.#ticker);
+      this.#ticker = undefined;
+    }
+    this.dispatchEvent(new Event("change"));
+  };
 
   /** Newest first. */
   get entries(): DownloadEntry[] {

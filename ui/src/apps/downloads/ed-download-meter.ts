@@ -8,7 +8,7 @@ import { css, html, LitElement, nothing } from "lit";
 import { customElement, state } from "lit/decorators.js";
 import { edEvent } from "../../events";
 import { icons } from "../../icons";
-import { downloadFraction, isActive, summaryText, type DownloadProgress } from "./download-format";
+import { downloadFraction, isActive, stalledSeconds, summaryText, type DownloadProgress } from "./download-format";
 import { downloads } from "./download-store";
 
 @customElement("ed-download-meter")
@@ -52,11 +52,16 @@ export class EdDownloadMeter extends LitElement {
   `;
 
   @state() private current?: DownloadProgress;
+  @state() private stalled = 0;
   #off?: () => void;
 
   override connectedCallback() {
     super.connectedCallback();
-    this.#off = downloads.subscribe((entries) => (this.current = entries.find((e) => isActive(e.progress))?.progress));
+    this.#off = downloads.subscribe((entries) => {
+      const entry = entries.find((e) => isActive(e.progress));
+      this.current = entry?.progress;
+      this.stalled = entry ? stalledSeconds(entry) : 0;
+    });
   }
 
   override disconnectedCallback() {
@@ -75,7 +80,7 @@ export class EdDownloadMeter extends LitElement {
     return html`<button class="meter" title="Show downloads" @click=${this.#open}>
       ${icons.download}
       <span class="bar"><span class="fill" style="display:block;width:${(fraction * 100).toFixed(1)}%"></span></span>
-      <span class="text">${summaryText(p)}</span>
+      <span class="text">${summaryText(p, this.stalled)}</span>
     </button>`;
   }
 }

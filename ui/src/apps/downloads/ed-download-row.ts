@@ -8,7 +8,7 @@ import { css, html, LitElement, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { api } from "../../api/http";
 import { controlStyles } from "../engine/engine-styles";
-import { downloadFraction, etaText, formatSpeed, percentText, phaseText, sizeText, type DownloadProgress } from "./download-format";
+import { downloadFraction, etaText, formatSpeed, percentText, phaseText, sizeText, stallText, type DownloadProgress } from "./download-format";
 
 @customElement("ed-download-row")
 export class EdDownloadRow extends LitElement {
@@ -37,6 +37,9 @@ export class EdDownloadRow extends LitElement {
       }
       .phase {
         color: var(--ed-muted, #9a9a9a);
+      }
+      .stalled {
+        color: var(--ed-amber, #e3a008);
       }
       button.cancel {
         padding: 2px 10px;
@@ -84,6 +87,8 @@ export class EdDownloadRow extends LitElement {
   ];
 
   @property({ attribute: false }) progress?: DownloadProgress;
+  /** Seconds without data (0 while bytes keep coming). */
+  @property({ type: Number }) stalled = 0;
   @state() private cancelling = false;
   @state() private problem = "";
 
@@ -115,7 +120,11 @@ export class EdDownloadRow extends LitElement {
       <div class="figures">
         <span class="percent">${percentText(p)}</span>
         <span class="size">${sizeText(p)}</span>
-        ${p.phase === "downloading" ? html`<span class="rate">${formatSpeed(p.rate)}</span><span class="eta">${etaText(p)}</span>` : nothing}
+        ${p.phase !== "downloading"
+          ? nothing
+          : this.stalled
+            ? html`<span class="stalled">${stallText(this.stalled)}</span>`
+            : html`<span class="rate">${formatSpeed(p.rate)}</span><span class="eta">${etaText(p)}</span>`}
         ${this.problem ? html`<span class="problem" role="alert">${this.problem}</span>` : nothing}
       </div>
     `;

@@ -7,8 +7,8 @@
 import { css, html, LitElement } from "lit";
 import { customElement, state } from "lit/decorators.js";
 import { repeat } from "lit/directives/repeat.js";
-import type { DownloadEntry } from "./download-store";
-import { downloads } from "./download-store";
+import { stalledSeconds } from "./download-format";
+import { downloads, type DownloadEntry } from "./download-store";
 import "./ed-download-row";
 
 @customElement("ed-downloads-app")
@@ -50,7 +50,7 @@ export class EdDownloadsApp extends LitElement {
     return html`
       <h1>Downloads</h1>
       ${this.entries.length
-        ? html`<div class="list">${repeat(this.entries, (e) => e.progress.asset, (e) => html`<ed-download-row .progress=${e.progress}></ed-download-row>`)}</div>`
+        ? html`<div class="list">${repeat(this.entries, (e) => e.progress.asset, (e) => html`<ed-download-row .progress=${e.progress} .stalled=${stalledSeconds(e)}></ed-download-row>`)}</div>`
         : html`<p class="empty">Nothing is downloading. The engine is downloaded here on first start, or when you switch or reinstall it in the Engine tab.</p>`}
     `;
   }
