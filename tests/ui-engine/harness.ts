@@ -106,8 +106,9 @@ export async function startEngineApp(dataDir: string, release: ReleaseServer, ma
   writeFileSync(join(dataDir, "config.yaml"), `engine:\n  api_base: ${release.apiBase}\n  release_tag: ${release.tag}\n  flash_attention: false\n`);
   const recording = probeFixtures().find(([name]) => name === machine)![1].recording;
   const parts = engineParts({
+    // A long stall timeout: the tests hold downloads half way for a while.
     provider: (ctx) =>
-      createBuildProvider({ config: ctx.config, paths: ctx.paths, bus: ctx.bus, log: ctx.log, detect: () => detectHardware(recordedProbeIO(recording)), download: { backoffMs: 20, retries: 2, stallMs: 120_000 } }), // the tests hold downloads for a while
+      createBuildProvider({ config: ctx.config, paths: ctx.paths, bus: ctx.bus, log: ctx.log, detect: () => detectHardware(recordedProbeIO(recording)), download: { backoffMs: 20, retries: 2, stallMs: 120_000 } }),
     importer: (ctx) => (path) => importBuild(path, ctx.paths),
     supervisor: { backoffMs: 50, stopGraceMs: 2_000, healthIntervalMs: 500, healthTimeoutMs: 2_000, readyTimeoutMs: 20_000 },
   });
