@@ -14,6 +14,7 @@ import "../downloads/ed-download-row";
 import { engineApi, type BuildInfo, type EnginePlan, type EngineStatus } from "./engine-api";
 import { BACKEND_LABELS, BACKENDS, errorText, sentence, stateBadge, stateNote, type BackendChoice } from "./engine-format";
 import { engineStyles } from "./engine-styles";
+import "./ed-engine-builds";
 import "./ed-engine-hardware";
 import "./ed-engine-log";
 
@@ -73,32 +74,6 @@ export class EdEngineApp extends LitElement {
         gap: 8px;
         margin: 10px 0;
       }
-      table {
-        border-collapse: collapse;
-        width: 100%;
-      }
-      th,
-      td {
-        text-align: left;
-        padding: 4px 10px 4px 0;
-        border-bottom: 1px solid #2e2e2e;
-        font-weight: normal;
-      }
-      th {
-        color: var(--ed-muted, #9a9a9a);
-      }
-      td.dir {
-        font: 12px ui-monospace, monospace;
-        color: var(--ed-muted, #9a9a9a);
-        word-break: break-all;
-      }
-      form.import {
-        display: flex;
-        gap: 8px;
-      }
-      form.import input {
-        flex: 1;
-      }
     `,
   ];
 
@@ -111,8 +86,6 @@ export class EdEngineApp extends LitElement {
   /** The action running now ("switch", "reinstall", …), or "". */
   @state() private busy = "";
   @state() private message?: { tone: "ok" | "bad"; text: string };
-  @state() private importPath = "";
-  @state() private importMessage?: { tone: "ok" | "bad"; text: string };
   @state() private active: DownloadEntry[] = [];
 
   #off: Array<() => void> = [];
@@ -189,21 +162,6 @@ export class EdEngineApp extends LitElement {
     });
   }
 
-  #import(e: Event) {
-    e.preventDefault();
-    const path = this.importPath.trim();
-    if (!path) return;
-    this.importMessage = undefined;
-    void this.#run("import", async () => {
-      try {
-        const { build } = await engineApi.importBuild(path);
-        this.importMessage = { tone: "ok", text: `Imported ${build.variant} (${build.tag}).` };
-      } catch (err) {
-        this.importMessage = { tone: "bad", text: sentence((err as Error).message) };
-      }
-    });
-  }
-
   #statusView() {
     const s = this.status;
     const badge = stateBadge(s.state);
@@ -252,32 +210,6 @@ export class EdEngineApp extends LitElement {
     `;
   }
 
-  #buildsView() {
-    return html`
-      <h2>Installed builds</h2>
-      ${this.builds.length
-        ? html`<table class="builds">
-            <thead><tr><th>Build</th><th>Backend</th><th>Release</th><th>Folder</th></tr></thead>
-            <tbody>
-              ${this.builds.map(
-                (b) => html`<tr data-variant=${b.variant}>
-                  <td>${b.variant}${b.variant === this.status.variant && b.tag === this.status.version ? html` <span class="badge tone-ok">in use</span>` : nothing}</td>
-                  <td>${b.backend}</td><td>${b.tag}</td><td class="dir">${b.dir}</td>
-                </tr>`,
-              )}
-            </tbody>
-          </table>`
-        : html`<p class="muted">None yet.</p>`}
-      <h2>Import a build</h2>
-      <p class="muted">A folder or zip holding <code>sd-server</code>, for offline machines and your own builds (for example a Linux CUDA build). It is checked before it is used.</p>
-      <form class="import" @submit=${this.#import}>
-        <input name="path" placeholder="/path/to/sd-build.zip or folder" .value=${this.importPath} @input=${(e: Event) => (this.importPath = (e.target as HTMLInputElement).value)} />
-        <button type="submit" ?disabled=${!!this.busy || !this.importPath.trim()}>${this.busy === "import" ? "Importing…" : "Import"}</button>
-      </form>
-      ${this.importMessage ? html`<p class="import-message tone-${this.importMessage.tone}" role=${this.importMessage.tone === "bad" ? "alert" : "status"}>${this.importMessage.text}</p>` : nothing}
-    `;
-  }
-
   override render() {
     return html`
       ${this.#statusView()} ${this.#actions()}
@@ -288,7 +220,12 @@ export class EdEngineApp extends LitElement {
         .running=${RUNNING.has(this.status.state) ? (this.status.variant ?? "") : ""}
         .shownError=${this.status.error?.message ?? ""}
       ></ed-engine-hardware>
-      ${this.#buildsView()}
+      <ed-engine-builds
+        .builds=${this.builds}
+        .inUse=${this.status.variant ? `${this.status.variant} ${this.status.version}` : ""}
+        .busy=${!!this.busy}
+        @ed-engine-refresh=${() => void this.#refresh()}
+      ></ed-engine-builds>
       <h2>Log</h2>
       <ed-engine-log></ed-engine-log>
     `;

@@ -1,0 +1,111 @@
+/**
+ * <ed-engine-builds>: the installed engine builds (the one in use marked)
+ * and the import of a local build (folder or zip holding sd-server) with
+ * POST /api/engine/import. The server's message shows as is when it refuses;
+ * `ed-engine-refresh` asks the Engine tab to read state and builds again.
+ */
+import { css, html, LitElement, nothing } from "lit";
+import { customElement, property, state } from "lit/decorators.js";
+import { edEvent } from "../../events";
+import { engineApi, type BuildInfo } from "./engine-api";
+import { sentence } from "./engine-format";
+import { engineStyles } from "./engine-styles";
+
+@customElement("ed-engine-builds")
+export class EdEngineBuilds extends LitElement {
+  static override styles = [
+    engineStyles,
+    css`
+      table {
+        border-collapse: collapse;
+        width: 100%;
+      }
+      th,
+      td {
+        text-align: left;
+        padding: 4px 10px 4px 0;
+        border-bottom: 1px solid #2e2e2e;
+        font-weight: normal;
+      }
+      th {
+        color: var(--ed-muted, #9a9a9a);
+      }
+      td.dir {
+        font: 12px ui-monospace, monospace;
+        color: var(--ed-muted, #9a9a9a);
+        word-break: break-all;
+      }
+      form.import {
+        display: flex;
+        gap: 8px;
+      }
+      form.import input {
+        flex: 1;
+        min-width: 0;
+      }
+    `,
+  ];
+
+  @state() private path = "";
+  @state() private importing = false;
+  @state() private message?: { tone: "ok" | "bad"; text: string };
+
+  @property({ attribute: false }) builds: BuildInfo[] = [];
+  /** The build running now ("variant tag"), marked "in use". */
+  @property() inUse = "";
+  /** Another engine action is running: no import meanwhile. */
+  @property({ type: Boolean }) busy = false;
+
+  async #import(e: Event) {
+    e.preventDefault();
+    const path = this.path.trim();
+    if (!path) return;
+    this.importing = true;
+    this.message = undefined;
+    try {
+      const { build } = await engineApi.importBuild(path);
+      this.message = { tone: "ok", text: `Imported ${build.variant} (${build.tag}).` };
+    } catch (err) {
+      this.message = { tone: "bad", text: sentence((err as Error).message) };
+    } finally {
+      this.importing = false;
+      this.dispatchEvent(edEvent("ed-engine-refresh", {}));
+    }
+  }
+
+  override render() {
+    return html`
+      <h2>Installed builds</h2>
+      ${this.builds.length
+        ? html`<table class="builds">
+            <thead><tr><th>Build</th><th>Backend</th><th>Release</th><th>Folder</th></tr></thead>
+            <tbody>
+              ${this.builds.map(
+                (b) => html`<tr data-variant=${b.variant}>
+                  <td>${b.variant}${`${b.variant} ${b.tag}` === this.inUse ? html` <span class="badge tone-ok">in use</span>` : nothing}</td>
+                  <td>${b.backend}</td><td>${b.tag}</td><td class="dir">${b.dir}</td>
+                </tr>`,
+              )}
+            </tbody>
+          </table>`
+        : html`<p class="muted">None yet.</p>`}
+      <h2>Import a build</h2>
+      <p class="muted">A folder or zip holding <code>sd-server</code>, for offline machines and your own builds (for example a Linux CUDA build). It is checked before it is used.</p>
+      <form class="import" @submit=${this.#import}>
+        <input name="path" placeholder="/path/to/sd-build.zip or folder" .value=${this.path} @input=${(e: Event) => (this.path = (e.target as HTMLInputElement).value)} />
+        <button type="submit" ?disabled=${this.busy || this.importing || !this.path.trim()}>${this.importing ? "Importing…" : "Import"}</button>
+      </form>
+      ${this.message ? html`<p class="import-message tone-${this.message.tone}" role=${this.message.tone === "bad" ? "alert" : "status"}>${this.message.text}</p>` : nothing}
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "ed-engine-builds": EdEngineBuilds;
+  }
+  interface HTMLElementEventMap {
+    /** The engine's state or builds changed by a part of the Engine tab: read them again. */
+    "ed-engine-refresh": CustomEvent<Record<string, never>>;
+  }
+}
