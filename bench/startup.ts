@@ -154,7 +154,7 @@ async function paintedEvent(url: string, timeoutMs: number): Promise<{ t: number
   return undefined;
 }
 
-async function windowStartup(exe: string, display: string) {
+async function windowStartup(exe: string, display: string, xvfbAlive: () => boolean) {
   const mapped: number[] = [];
   const painted: number[] = [];
   const inPage: number[] = [];
@@ -171,7 +171,7 @@ async function windowStartup(exe: string, display: string) {
     const url = `http://127.0.0.1:${port}/`;
     const paint = paintedEvent(url, 20000);
     while (findWindows(display, "Easy Diffusion").length === 0) {
-      if (performance.now() - t0 > 20000) throw new Error(`the window never mapped; the app's log:\n${log()}`);
+      if (performance.now() - t0 > 20000 || !xvfbAlive()) throw new Error(`the window never mapped on ${display} (run ${i + 1}, Xvfb ${xvfbAlive() ? "running" : "gone"}); the app's log:\n${log()}`);
       await Bun.sleep(2);
     }
     mapped.push(performance.now() - t0);
@@ -225,7 +225,7 @@ try {
 
   const x = await startXvfb(95);
   try {
-    const w = await windowStartup(exe, x.display);
+    const w = await windowStartup(exe, x.display, x.alive);
     console.log(`  exec → window mapped (Xvfb)            ${fmt(w.mapped)} (≤ 400 ms ${target(w.mapped <= 400)}; ${w.runs} runs)`);
     if (w.painted !== undefined) {
       console.log(`  exec → shell painted (page report)     ${fmt(w.painted)} (≤ 1 s ${target(w.painted <= 1000)}); of which in the page (navigation → paint) ${fmt(w.inPage!)}`);

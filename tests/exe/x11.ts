@@ -9,6 +9,8 @@ import { existsSync } from "node:fs";
 
 export interface Xvfb {
   display: string;
+  /** False once the server has gone (something else stopped it). */
+  alive(): boolean;
   stop(): Promise<void>;
 }
 
@@ -16,7 +18,11 @@ export interface Xvfb {
 export async function startXvfb(first = 90): Promise<Xvfb> {
   for (let n = first; n < first + 40; n++) {
     if (existsSync(`/tmp/.X11-unix/X${n}`) || existsSync(`/tmp/.X${n}-lock`)) continue;
-    const proc = Bun.spawn(["Xvfb", `:${n}`, "-screen", "0", "1280x800x24", "-nolisten", "tcp"], { stdout: "ignore", stderr: "pipe" });
+    // setpriv: the X server dies with the test process instead of outliving a killed run.
+    // -noreset: by default it resets when its last client leaves, and a client connecting
+    // during that reset fails (GTK then cannot initialise): polling with xdotool does exactly that.
+    const guard = Bun.which("setpriv") ? ["setpriv", "--pdeathsig", "TERM", "--"] : [];
+    const proc = Bun.spawn([...guard, "Xvfb", `:${n}`, "-screen", "0", "1280x800x24", "-nolisten", "tcp", "-noreset"], { stdout: "ignore", stderr: "pipe" });
     const deadline = Date.now() + 10000;
     while (Date.now() < deadline && proc.exitCode === null && !existsSync(`/tmp/.X11-unix/X${n}`)) await Bun.sleep(50);
     // The socket appears before the server takes clients: wait until one gets an answer.
@@ -25,6 +31,7 @@ export async function startXvfb(first = 90): Promise<Xvfb> {
     if (proc.exitCode === null && run(["xdotool", "getdisplaygeometry"], display).code === 0) {
       return {
         display,
+        alive: () => proc.exitCode === null,
         stop: async () => {
           proc.kill();
           await proc.exited;
