@@ -11,7 +11,7 @@ import { EventBus } from "./events/bus";
 import { acquireLock, type LockInfo } from "./instance/lock";
 import { Logger } from "./log";
 import { resolvePaths, type Paths } from "./paths";
-import { createApp } from "./server/app";
+import { createApp, type AppOptions } from "./server/app";
 import type { AppContext } from "./server/context";
 import { listen } from "./server/listen";
 import type { Service, ServiceFactory } from "./services";
@@ -38,7 +38,7 @@ export interface StartOptions {
   run: RunOptions;
   env: Env;
   services?: ServiceFactory[];
-  ui?: Parameters<typeof createApp>[1]["ui"];
+  ui?: AppOptions["ui"];
   /** Logger override (tests). */
   log?: Logger;
 }

@@ -2,7 +2,7 @@
  * Command-line parsing: a pure function from argv to a Command, so every
  * flag and error is unit-tested without starting anything.
  */
-import { parseArgs } from "node:util";
+import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
 
 export class UsageError extends Error {
   override name = "UsageError";
@@ -48,9 +48,9 @@ function nonEmpty(flag: string, value: string | undefined): string | undefined {
   return value;
 }
 
-function parse<T extends Parameters<typeof parseArgs>[0]["options"]>(argv: string[], options: T) {
+function parse<T extends ParseArgsOptionsConfig>(argv: string[], options: T) {
   try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals: true });
+    return parseArgs({ args: argv, options, strict: true as const, allowPositionals: true as const });
   } catch (err) {
     // node:util messages name the flag; keep them but drop the internal error code.
     const message = (err as Error).message.replace(/\. To specify a positional argument.*$/s, "");
