@@ -173,6 +173,7 @@ describe("whole targets from a stand-in executable", () => {
     expect(files).toContain("/usr/share/applications/easy-diffusion.desktop");
     expect(files.every((f) => f.startsWith("/usr/"))).toBe(true);
     expect(q("--scripts").trim()).toBe("");
+    expect(q("--queryformat", "%{PAYLOADCOMPRESSOR}")).toBe("zstd");
   }, 60_000);
 
   test("Windows: the zip holds the exe and icon; NSIS builds when makensis is installed", async () => {
