@@ -30,10 +30,6 @@ async function runApp(command: Extract<Command, { kind: "run" }>): Promise<numbe
     if (err instanceof start.AlreadyRunningError) return handOver(err, options.server);
     throw err;
   }
-  if (app.moved) console.log(`Port ${options.port ?? app.ctx.config.config.server.port} is in use; using ${app.port} instead.`);
-  console.log(`Easy Diffusion ${VERSION} is running at ${app.url}`);
-  app.ctx.log.info(`ready ${Math.round(performance.now())} ms after exec`);
-
   let closeWindow: (() => Promise<void>) | undefined;
   let stopping = false;
   const shutdown = (reason: string, code = 0) => {
@@ -43,8 +39,13 @@ async function runApp(command: Extract<Command, { kind: "run" }>): Promise<numbe
     setTimeout(() => process.exit(code), FORCE_EXIT_MS).unref();
     void Promise.all([closeWindow?.(), app.stop(reason)]).then(() => process.exit(code));
   };
+  // Before the URL is printed: whoever reads it may signal us at once.
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));
+
+  if (app.moved) console.log(`Port ${options.port ?? app.ctx.config.config.server.port} is in use; using ${app.port} instead.`);
+  console.log(`Easy Diffusion ${VERSION} is running at ${app.url}`);
+  app.ctx.log.info(`ready ${Math.round(performance.now())} ms after exec`);
 
   if (window && app.ctx.config.config.ui.open_window) {
     const useBrowser = (why: string) => {
