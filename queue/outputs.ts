@@ -3,21 +3,20 @@
  * atomically (temporary file + rename, so a crash never leaves half an image
  * under a real name) to outputs/<folder template>/<file template>.<ext>.
  *
- * A JPEG request gets PNG from the engine, converted here (convert.ts).
- * Metadata by format:
+ * A JPEG or WebP request gets PNG from the engine, converted here
+ * (convert.ts). Metadata by format:
  * - PNG: `parameters` text chunk in the A1111 layout + `easy-diffusion` chunk
  *   holding our request as JSON (the engine's own `parameters` is replaced).
  * - JPEG: the same infotext in EXIF UserComment (as A1111 writes it), our
  *   JSON in a COM segment.
  * - WebP: the infotext in EXIF UserComment (RIFF `EXIF` chunk, extended
- *   layout), as A1111/Forge read it. No JSON: the full request stays in the
- *   database's task row.
+ *   layout), as A1111/Forge read it; our JSON in the `XMP ` chunk.
  * Image data fields (init image, mask, …) are left out of the embedded JSON.
  */
 import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { VERSION } from "../launcher/version";
-import { pngToJpeg } from "./convert";
+import { ImageEncodeError, pngToJpeg, pngToWebp } from "./convert";
 import { sniffImage, type ImageKind } from "./image-data";
 import { writeJpegMetadata, jpegSize } from "./metadata/exif";
 import { formatInfotext } from "./metadata/infotext";
@@ -53,24 +52,31 @@ export function metadataRequest(r: ResolvedRequest): Omit<ResolvedRequest, "init
   return rest;
 }
 
+/** The engine's image in the requested format: a PNG becomes JPEG/WebP here; anything else is kept as it came. */
+async function toRequestedFormat(engineOutput: Uint8Array, engineFormat: ImageKind, request: ResolvedRequest): Promise<{ bytes: Uint8Array; format: ImageKind }> {
+  const quality = request.output_quality ?? 90;
+  if (engineFormat === "png" && request.output_format === "jpeg") return { bytes: pngToJpeg(engineOutput, quality), format: "jpeg" };
+  if (engineFormat === "png" && request.output_format === "webp") return { bytes: await pngToWebp(engineOutput, quality), format: "webp" };
+  return { bytes: engineOutput, format: engineFormat };
+}
+
 /** Puts our metadata into an engine image (whatever format the engine actually returned). */
-export function embedMetadata(engineOutput: Uint8Array, request: ResolvedRequest, extras: ImageExtras = {}): EmbeddedImage {
+export async function embedMetadata(engineOutput: Uint8Array, request: ResolvedRequest, extras: ImageExtras = {}): Promise<EmbeddedImage> {
   const engineFormat = sniffImage(engineOutput);
   if (!engineFormat) throw new InvalidOutputError("the engine returned data that is not a PNG, JPEG or WebP image");
   const infotext = formatInfotext(request, { ...extras, version: VERSION_TEXT });
   const json = JSON.stringify(metadataRequest(request));
   try {
-    const toJpeg = engineFormat === "png" && request.output_format === "jpeg";
-    const bytes = toJpeg ? pngToJpeg(engineOutput, request.output_quality ?? 90) : engineOutput;
-    const format = toJpeg ? "jpeg" : engineFormat;
+    const { bytes, format } = await toRequestedFormat(engineOutput, engineFormat, request);
     if (format === "png") return { bytes: replacePngText(bytes, { parameters: infotext, [JSON_KEYWORD]: json }), format, ...pngSize(bytes) };
     if (format === "jpeg") {
       const size = jpegSize(bytes) ?? { width: request.width, height: request.height };
       return { bytes: writeJpegMetadata(bytes, infotext, json), format, ...size };
     }
     const info = webpInfo(bytes);
-    return { bytes: writeWebpMetadata(bytes, infotext), format, ...(info ? { width: info.width, height: info.height } : { width: request.width, height: request.height }) };
+    return { bytes: writeWebpMetadata(bytes, infotext, json), format, ...(info ? { width: info.width, height: info.height } : { width: request.width, height: request.height }) };
   } catch (err) {
+    if (err instanceof ImageEncodeError) throw err;
     throw new InvalidOutputError(`the engine returned a damaged ${engineFormat} image: ${(err as Error).message}`);
   }
 }

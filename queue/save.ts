@@ -28,7 +28,7 @@ export async function saveImage(deps: SaveDeps, task: Task, index: number, engin
     const loraHashes = Object.fromEntries(models.loras.map((l, i) => [l.name, loras[i]]).filter((e): e is [string, string] => !!e[1]));
     extras = { modelHash: model ?? undefined, loraHashes };
   }
-  const image = embedMetadata(engineBytes, request, extras);
+  const image = await embedMetadata(engineBytes, request, extras);
   const record: ImageRecord = { id: newId("i"), taskId: task.id, seed: request.seed, width: image.width, height: image.height, format: image.format, created };
   if (task.incognito) {
     deps.incognito.putImage(record, image.bytes);

@@ -47,10 +47,9 @@ export function toImgGenBody(r: ResolvedRequest, models: ResolvedModels): ImgGen
       ...(r.scheduler ? { scheduler: r.scheduler } : {}),
       guidance: { txt_cfg: r.cfg_scale, ...(r.guidance === undefined ? {} : { distilled_guidance: r.guidance }) },
     },
-    // JPEG is made from the PNG in the launcher (outputs.ts): builds differ in what they can encode.
-    output_format: r.output_format === "webp" ? "webp" : "png",
+    // JPEG and WebP are made from the PNG in the launcher (outputs.ts): builds differ in what they can encode.
+    output_format: "png",
   };
-  if (r.output_format === "webp" && r.output_quality !== undefined) body.output_compression = r.output_quality;
   if (r.clip_skip !== undefined) body.clip_skip = r.clip_skip;
   if (models.loras.length) body.lora = models.loras.map((l) => ({ path: l.path, multiplier: l.weight }));
   if (r.init_image) {

@@ -1,13 +1,15 @@
 /**
  * Reads generation settings out of an image file: our own JSON (exact), else
  * the A1111/Forge/sd.cpp infotext in PNG text chunks or JPEG/WebP EXIF.
+ * Our JSON: PNG `easy-diffusion` text chunk, JPEG COM segment, WebP XMP.
  */
 import { sniffImage, type ImageKind } from "../image-data";
 import { imageRequestFields } from "../request";
-import { readJpegMetadata, readUserComment } from "./exif";
+import { readJpegMetadata } from "./exif";
 import { parseInfotext } from "./infotext";
 import { readPngText } from "./png";
 import { infotextToSettings, type Settings } from "./settings";
+import { readWebpMetadata } from "./webp";
 
 /** The PNG keyword / JPEG comment name of our request JSON. */
 export const JSON_KEYWORD = "easy-diffusion";
@@ -47,21 +49,6 @@ export function settingsFromJson(json: string): Settings | null {
   return out as Settings;
 }
 
-/** The EXIF block of a WebP (its `EXIF` RIFF chunk), if any. */
-function webpExif(bytes: Uint8Array): Uint8Array | null {
-  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (let at = 12; at + 8 <= bytes.length; ) {
-    const type = String.fromCharCode(...bytes.subarray(at, at + 4));
-    const size = v.getUint32(at + 4, true);
-    if (type === "EXIF") {
-      const data = bytes.subarray(at + 8, at + 8 + size);
-      return data[0] === 0x45 ? data.subarray(6) : data; // some writers keep "Exif\0\0"
-    }
-    at += 8 + size + (size & 1);
-  }
-  return null;
-}
-
 export function readImageMetadata(bytes: Uint8Array): ImageMetadata {
   const format = sniffImage(bytes);
   if (!format) throw new NotAnImageError();
@@ -77,8 +64,9 @@ export function readImageMetadata(bytes: Uint8Array): ImageMetadata {
       parameters = m.userComment;
       json = m.json;
     } else {
-      const exif = webpExif(bytes);
-      parameters = (exif && readUserComment(exif)) || undefined;
+      const m = readWebpMetadata(bytes);
+      parameters = m.userComment;
+      json = m.json;
     }
   } catch {
     // A damaged container still is an image; it just has no settings to give.

@@ -1,9 +1,11 @@
 /**
  * WebP metadata: the infotext as EXIF UserComment in the RIFF `EXIF` chunk
- * (what A1111/Forge read from WebP). A simple (VP8/VP8L) file is turned into
- * the extended layout (VP8X header with the EXIF flag) that EXIF needs.
+ * (what A1111/Forge read from WebP), and our request JSON in the `XMP ` chunk
+ * (one `ed:request` property, XML-escaped; other tools show or ignore it).
+ * A simple (VP8/VP8L) file is turned into the extended layout (VP8X header
+ * with the EXIF and XMP flags) that metadata chunks need.
  */
-import { userCommentTiff } from "./exif";
+import { readUserComment, userCommentTiff } from "./exif";
 import { concat } from "./png";
 
 interface Chunk {
@@ -13,6 +15,8 @@ interface Chunk {
 
 const FLAG_ALPHA = 0x10;
 const FLAG_EXIF = 0x08;
+const FLAG_XMP = 0x04;
+const XMP_NS = "urn:easy-diffusion:xmp:1.0/";
 
 function readChunks(b: Uint8Array): Chunk[] {
   if (String.fromCharCode(...b.subarray(0, 4)) !== "RIFF" || String.fromCharCode(...b.subarray(8, 12)) !== "WEBP") throw new Error("not a WebP file");
@@ -67,11 +71,36 @@ export function webpInfo(b: Uint8Array): { width: number; height: number; alpha:
   return null;
 }
 
-/** The WebP with its EXIF chunk replaced by one holding this infotext. */
-export function writeWebpMetadata(bytes: Uint8Array, infotext: string): Uint8Array {
+const xmlEscape = (t: string) => t.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+const xmlUnescape = (t: string) =>
+  t.replace(/&(lt|gt|quot|apos|#\d+|#x[0-9a-f]+|amp);/gi, (m, e: string) => {
+    const named: Record<string, string> = { lt: "<", gt: ">", quot: '"', apos: "'", amp: "&" };
+    if (named[e.toLowerCase()]) return named[e.toLowerCase()]!;
+    const code = e[1] === "x" || e[1] === "X" ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+    return Number.isFinite(code) ? String.fromCodePoint(code) : m;
+  });
+
+/** An XMP packet holding our request JSON. */
+export function xmpPacket(json: string): Uint8Array {
+  const xml =
+    `<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>` +
+    `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">` +
+    `<rdf:Description rdf:about="" xmlns:ed="${XMP_NS}"><ed:request>${xmlEscape(json)}</ed:request></rdf:Description>` +
+    `</rdf:RDF></x:xmpmeta><?xpacket end="w"?>`;
+  return new TextEncoder().encode(xml);
+}
+
+/** Our request JSON from an XMP packet, if it has one. */
+export function readXmpJson(xmp: Uint8Array): string | undefined {
+  const m = /<ed:request>([^<]*)<\/ed:request>/.exec(new TextDecoder().decode(xmp));
+  return m ? xmlUnescape(m[1]!) : undefined;
+}
+
+/** The WebP with its EXIF and XMP chunks replaced by the infotext and our request JSON. */
+export function writeWebpMetadata(bytes: Uint8Array, infotext: string, json: string): Uint8Array {
   const info = webpInfo(bytes);
   if (!info) throw new Error("WebP without a readable image header");
-  const chunks = readChunks(bytes).filter((c) => c.type !== "EXIF");
+  const chunks = readChunks(bytes).filter((c) => c.type !== "EXIF" && c.type !== "XMP ");
   let vp8x = chunks.find((c) => c.type === "VP8X");
   if (!vp8x) {
     const d = new Uint8Array(10);
@@ -85,11 +114,21 @@ export function writeWebpMetadata(bytes: Uint8Array, infotext: string): Uint8Arr
     const i = chunks.findIndex((c) => c.type === "VP8X");
     chunks[i] = vp8x;
   }
-  vp8x.data[0] = vp8x.data[0]! | FLAG_EXIF;
-  // EXIF goes after the image data (and before XMP), as the container spec orders it.
-  const xmp = chunks.findIndex((c) => c.type === "XMP ");
-  const exif = { type: "EXIF", data: userCommentTiff(infotext) };
-  if (xmp >= 0) chunks.splice(xmp, 0, exif);
-  else chunks.push(exif);
+  vp8x.data[0] = vp8x.data[0]! | FLAG_EXIF | FLAG_XMP;
+  // EXIF then XMP after the image data, as the container spec orders them.
+  chunks.push({ type: "EXIF", data: userCommentTiff(infotext) }, { type: "XMP ", data: xmpPacket(json) });
   return writeChunks(chunks);
+}
+
+/** Infotext (EXIF UserComment) and our JSON (XMP) from a WebP. */
+export function readWebpMetadata(bytes: Uint8Array): { userComment?: string; json?: string } {
+  const out: { userComment?: string; json?: string } = {};
+  for (const c of readChunks(bytes)) {
+    if (c.type === "EXIF" && out.userComment === undefined) {
+      const tiff = c.data[0] === 0x45 ? c.data.subarray(6) : c.data; // some writers keep "Exif\0\0"
+      out.userComment = readUserComment(tiff) ?? undefined;
+    }
+    if (c.type === "XMP " && out.json === undefined) out.json = readXmpJson(c.data);
+  }
+  return out;
 }

@@ -5,6 +5,7 @@
 import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import decodeWebp from "@jsquash/webp/decode.js";
 import { readImageMetadata } from "../../queue/metadata/read";
 import { readPngText } from "../../queue/metadata/png";
 import { dataUrl, png } from "./images";
@@ -165,6 +166,47 @@ describe("queue end to end", () => {
     expect(meta).toMatchObject({ format: "jpeg", source: "easy-diffusion", settings: { seed: 1234, output_format: "jpeg", output_quality: 85 } });
     expect(meta.parameters).toContain("Steps: 4, Sampler: Euler a");
     expect(filesUnder(join(data.dir, "outputs")).filter((f) => f.endsWith(".jpg"))).toHaveLength(1);
+  });
+
+  test("WebP output from the PNG-only stand-in: a real WebP at the asked quality, request in XMP, infotext in EXIF", async () => {
+    const sizes: number[] = [];
+    for (const output_quality of [90, 20]) {
+      const { id } = (await (await q.api("/api/tasks", { method: "POST", json: { ...request, width: 128, height: 64, output_format: "webp", output_quality } })).json()) as { id: string };
+      const done = await waitState(q, id, ["succeeded", "failed"]);
+      expect(done.error).toBeUndefined();
+      const img = await q.api(done.images[0]!.url);
+      expect(img.headers.get("content-type")).toBe("image/webp");
+      const bytes = new Uint8Array(await img.arrayBuffer());
+      expect(Buffer.from(bytes.subarray(0, 4)).toString("latin1")).toBe("RIFF");
+      expect(Buffer.from(bytes.subarray(8, 12)).toString("latin1")).toBe("WEBP");
+      const decoded = await decodeWebp(bytes.buffer as ArrayBuffer);
+      expect([decoded.width, decoded.height]).toEqual([128, 64]);
+      sizes.push(bytes.length);
+      const form = new FormData();
+      form.set("file", new Blob([bytes]), "out.webp");
+      const parsed = (await (await q.api("/api/metadata/parse", { method: "POST", body: form })).json()) as { format: string; source: string; settings: object; parameters: string };
+      expect(parsed).toMatchObject({ format: "webp", source: "easy-diffusion", settings: { prompt: "a lighthouse at dusk", seed: 1234, width: 128, height: 64, output_format: "webp", output_quality } });
+      expect(parsed.parameters).toStartWith("a lighthouse at dusk <lora:detail:0.8>\nNegative prompt: blurry\nSteps: 4, Sampler: Euler a");
+    }
+    // output_quality reaches the encoder.
+    expect(sizes[1]!).toBeLessThan(sizes[0]!);
+    expect(filesUnder(join(data.dir, "outputs")).filter((f) => f.endsWith(".webp"))).toHaveLength(2);
+  });
+
+  test("the stand-in's own UTF-8 tEXt infotext (as sd.cpp writes it) parses with its non-ASCII prompt intact", async () => {
+    const jobId = await q.engine.submit({ prompt: "café 猫", negative_prompt: "", width: 64, height: 64, seed: 7, batch_count: 1, sample_params: { sample_steps: 2 }, output_format: "png" });
+    const job = await until("stand-in job", async () => {
+      const j = await q.engine.poll(jobId);
+      return (j.status === "completed" || j.status === "failed") && j;
+    });
+    expect(job.status).toBe("completed");
+    const bytes = job.images![0]!.data;
+    // The raw chunk really is UTF-8 in tEXt, not iTXt.
+    expect(Buffer.from(bytes).includes(Buffer.from("tEXtparameters\0café 猫", "utf8"))).toBe(true);
+    const form = new FormData();
+    form.set("file", new Blob([bytes as Uint8Array<ArrayBuffer>]), "sdcpp.png");
+    const parsed = (await (await q.api("/api/metadata/parse", { method: "POST", body: form })).json()) as { source: string; settings: { prompt: string; seed: number } };
+    expect(parsed).toMatchObject({ source: "sdcpp", settings: { prompt: "café 猫", seed: 7 } });
   });
 
   test("incognito: nothing on disk or in history, image served from memory", async () => {

@@ -8,6 +8,9 @@ import { readJpegMetadata } from "../../queue/metadata/exif";
 import { formatInfotext, parseInfotext } from "../../queue/metadata/infotext";
 import { readChunks, readPngText, replacePngText, writeChunks } from "../../queue/metadata/png";
 import { readImageMetadata } from "../../queue/metadata/read";
+import { readWebpMetadata, readXmpJson, xmpPacket } from "../../queue/metadata/webp";
+import decodeWebp from "@jsquash/webp/decode.js";
+import { encode as encodePng } from "fast-png";
 import { infotextToSettings } from "../../queue/metadata/settings";
 import { JPEG_8x8, png, WEBP_8x8 } from "./images";
 
@@ -37,9 +40,9 @@ const request = resolveRequest(
 const extras = { modelHash: "31e35c80fc", loraHashes: { "styles/film": "7c6bad76eb54", detail: "1a2b3c4d5e6f" } };
 
 describe("our metadata round-trips", () => {
-  test("PNG: parameters + JSON chunk → the same request; the engine's parameters chunk is replaced", () => {
+  test("PNG: parameters + JSON chunk → the same request; the engine's parameters chunk is replaced", async () => {
     const engine = png(8, 8, { parameters: "engine text\nSteps: 1, Sampler: euler, Seed: 1, SDCPP: {}" });
-    const out = embedMetadata(engine, request, extras);
+    const out = await embedMetadata(engine, request, extras);
     expect(out).toMatchObject({ format: "png", width: 8, height: 8 });
     const text = readPngText(out.bytes);
     expect(text.parameters).not.toContain("engine text");
@@ -50,8 +53,8 @@ describe("our metadata round-trips", () => {
     expect(imageRequestSchema.parse(meta.settings)).toMatchObject({ prompt: request.prompt, loras: request.loras, seed: request.seed });
   });
 
-  test("PNG infotext alone (as A1111/civitai read it) gives back the settings", () => {
-    const out = embedMetadata(png(), request, extras);
+  test("PNG infotext alone (as A1111/civitai read it) gives back the settings", async () => {
+    const out = await embedMetadata(png(), request, extras);
     const parameters = readPngText(out.bytes).parameters!;
     expect(parameters.split("\n").at(-1)).toBe(
       'Steps: 28, Sampler: DPM++ 2M, Schedule type: Karras, CFG scale: 6.5, Distilled CFG Scale: 3.5, Seed: 123456789, Size: 832x1216, Model hash: 31e35c80fc, Model: juggernaut, VAE: sdxl_vae.safetensors, Denoising strength: 0.45, Clip skip: 2, Hires upscale: 1.5, Hires steps: 10, Hires upscaler: Latent (nearest-exact), Lora hashes: "detail: 1a2b3c4d5e6f, film: 7c6bad76eb54", Version: Easy Diffusion ' +
@@ -77,9 +80,9 @@ describe("our metadata round-trips", () => {
     });
   });
 
-  test("JPEG: infotext in EXIF UserComment, request in a comment; replaced, not duplicated", () => {
-    const once = embedMetadata(JPEG_8x8, request, extras);
-    const twice = embedMetadata(once.bytes, { ...request, seed: 5 }, extras);
+  test("JPEG: infotext in EXIF UserComment, request in a comment; replaced, not duplicated", async () => {
+    const once = await embedMetadata(JPEG_8x8, request, extras);
+    const twice = await embedMetadata(once.bytes, { ...request, seed: 5 }, extras);
     expect(twice).toMatchObject({ format: "jpeg", width: 8, height: 8 });
     const raw = readJpegMetadata(twice.bytes);
     expect(raw.userComment).toContain("Seed: 5,");
@@ -90,24 +93,27 @@ describe("our metadata round-trips", () => {
     expect(Buffer.from(twice.bytes).toString("latin1").split("Exif\0\0").length).toBe(2);
   });
 
-  test("WebP: infotext in an EXIF chunk (simple file turned extended), replaced on rewrite", () => {
-    const out = embedMetadata(WEBP_8x8, request, extras);
+  test("WebP: infotext in an EXIF chunk, request in XMP (simple file turned extended), replaced on rewrite", async () => {
+    const out = await embedMetadata(WEBP_8x8, request, extras);
     expect(out).toMatchObject({ format: "webp", width: 8, height: 8 });
-    const again = embedMetadata(out.bytes, { ...request, seed: 77 }, extras);
+    const again = await embedMetadata(out.bytes, { ...request, seed: 77 }, extras);
     const meta = readImageMetadata(again.bytes);
-    expect(meta).toMatchObject({ format: "webp", source: "a1111" });
-    expect(meta.settings).toMatchObject({ prompt: request.prompt, seed: 77, steps: 28, sampler: "dpm++2m", scheduler: "karras" });
+    expect(meta).toMatchObject({ format: "webp", source: "easy-diffusion" });
+    expect(meta.settings).toEqual(JSON.parse(JSON.stringify(metadataRequest({ ...request, seed: 77 }))));
+    const raw = readWebpMetadata(again.bytes);
+    expect(infotextToSettings(parseInfotext(raw.userComment!))).toMatchObject({ prompt: request.prompt, seed: 77, steps: 28, sampler: "dpm++2m", scheduler: "karras" });
     const chunks = Buffer.from(again.bytes).toString("latin1");
     expect(chunks.split("EXIF").length).toBe(2);
+    expect(chunks.split("XMP ").length).toBe(2);
     expect(chunks.indexOf("VP8X")).toBe(12);
     // The RIFF size covers the file; the image bitstream is untouched.
     expect(new DataView(again.bytes.buffer).getUint32(4, true)).toBe(again.bytes.length - 8);
     expect(chunks).toContain(Buffer.from(WEBP_8x8.subarray(12)).toString("latin1"));
   });
 
-  test("image data is not embedded", () => {
+  test("image data is not embedded", async () => {
     const withInit = { ...request, init_image: `data:image/png;base64,${Buffer.from(png()).toString("base64")}`, strength: 0.3 };
-    const text = readPngText(embedMetadata(png(), withInit, extras).bytes);
+    const text = readPngText((await embedMetadata(png(), withInit, extras)).bytes);
     expect(text["easy-diffusion"]).not.toContain("base64");
     expect(text.parameters).toContain("Denoising strength: 0.3");
   });
@@ -213,8 +219,8 @@ describe("reading other tools' metadata", () => {
 });
 
 describe("JPEG from a PNG-only engine", () => {
-  test("a PNG answer becomes a JPEG with our metadata when JPEG was asked for", () => {
-    const out = embedMetadata(png(64, 32), { ...request, output_format: "jpeg", output_quality: 80 }, extras);
+  test("a PNG answer becomes a JPEG with our metadata when JPEG was asked for", async () => {
+    const out = await embedMetadata(png(64, 32), { ...request, output_format: "jpeg", output_quality: 80 }, extras);
     expect(out).toMatchObject({ format: "jpeg", width: 64, height: 32 });
     expect([...out.bytes.subarray(0, 3)]).toEqual([0xff, 0xd8, 0xff]);
     const meta = readImageMetadata(out.bytes);
@@ -225,6 +231,35 @@ describe("JPEG from a PNG-only engine", () => {
 
   test("a damaged engine image is reported, not written", () => {
     const broken = png(8, 8).slice(0, 40);
-    expect(() => embedMetadata(broken, { ...request, output_format: "jpeg" })).toThrow("damaged png image");
+    expect(embedMetadata(broken, { ...request, output_format: "jpeg" })).rejects.toThrow("damaged png image");
   });
 });
+
+describe("WebP from a PNG-only engine", () => {
+  test("a PNG answer becomes a lossy WebP at the asked quality, alpha kept, with our metadata", async () => {
+    const width = 96;
+    const height = 64;
+    const rgba = new Uint8Array(width * height * 4);
+    for (let i = 0; i < width * height; i++) rgba.set([(i * 7) % 256, (i >> 4) % 256, 90, i % width < 16 ? 0 : 255], i * 4);
+    const source = encodePng({ width, height, data: rgba, channels: 4 });
+    const high = await embedMetadata(source, { ...request, output_format: "webp", output_quality: 95 }, extras);
+    const low = await embedMetadata(source, { ...request, output_format: "webp", output_quality: 10 }, extras);
+    expect(high).toMatchObject({ format: "webp", width, height });
+    expect(low.bytes.length).toBeLessThan(high.bytes.length);
+    const decoded = await decodeWebp(high.bytes.slice().buffer as ArrayBuffer);
+    expect([decoded.width, decoded.height]).toEqual([width, height]);
+    expect(decoded.data[3]).toBe(0); // the transparent left band stays transparent
+    expect(decoded.data[(width - 1) * 4 + 3]).toBe(255);
+    let blue = 0;
+    for (let y = 0; y < height; y++) for (let x = 16; x < width; x++) blue += decoded.data[(y * width + x) * 4 + 2]!;
+    expect(Math.abs(blue / (height * (width - 16)) - 90)).toBeLessThan(6); // the pixels, not just the size
+    const meta = readImageMetadata(high.bytes);
+    expect(meta).toMatchObject({ format: "webp", source: "easy-diffusion", settings: { output_format: "webp", output_quality: 95, seed: request.seed } });
+  });
+
+  test("XMP holding JSON with markup characters round-trips", () => {
+    const json = JSON.stringify({ prompt: 'a <b> & "c" ☀ </ed:request>' });
+    expect(readXmpJson(xmpPacket(json))).toBe(json);
+  });
+});
+

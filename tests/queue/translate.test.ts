@@ -87,12 +87,13 @@ describe("translate", () => {
       control_strength: 0.8,
       hires: { enabled: true, upscaler: "Latent", scale: 1.5, steps: 8, denoising_strength: 0.7 },
       vae_tiling_params: { enabled: true },
-      // JPEG is encoded by the launcher from the engine's PNG.
+      // JPEG and WebP are encoded by the launcher from the engine's PNG.
       output_format: "png",
       sample_params: { guidance: { txt_cfg: 7, distilled_guidance: 3.5 } },
     });
     expect(body.output_compression).toBeUndefined();
-    expect(translate({ ...r, output_format: "webp", output_quality: 70 }, resolveModels(paths, r)).body).toMatchObject({ output_format: "webp", output_compression: 70 });
+    expect(translate({ ...r, output_format: "webp", output_quality: 70 }, resolveModels(paths, r)).body).toMatchObject({ output_format: "png" });
+    expect(translate({ ...r, output_format: "webp", output_quality: 70 }, resolveModels(paths, r)).body.output_compression).toBeUndefined();
     expect(translate(r, resolveModels(paths, r))).toEqual(translate(r, resolveModels(paths, r)));
   });
 
