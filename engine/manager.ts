@@ -30,12 +30,14 @@ import type {
   InstalledBuild,
   ModelSet,
 } from "./types";
+import { LogBatcher } from "./log-batch";
 
 declare module "../launcher/events/bus" {
   interface EventMap {
     "engine.state": EngineStatus;
     "engine.progress": EngineProgress;
-    "engine.log": { line: string; stream: "stdout" | "stderr" };
+    /** sd-server's output lines (stdout and stderr), batched (log-batch.ts). */
+    "engine.log": { lines: string[] };
   }
 }
 
@@ -68,6 +70,7 @@ export class EngineManager implements Engine {
   #key?: string;
   #op: Promise<unknown> = Promise.resolve();
   #jobs = new JobBook();
+  #logBatch = new LogBatcher((lines) => this.#o.bus?.publish("engine.log", { lines }));
 
   constructor(options: EngineManagerOptions) {
     this.#o = options;
@@ -172,6 +175,7 @@ export class EngineManager implements Engine {
     return this.#serial(async () => {
       this.#key = undefined;
       await this.supervisor.stop();
+      this.#logBatch.flush();
       if (this.#status.state !== "absent") this.#set({ state: "stopped", variant: this.#status.variant, version: this.#status.version });
     });
   }
@@ -315,6 +319,7 @@ export class EngineManager implements Engine {
   }
 
   #set(status: EngineStatus) {
+    this.#logBatch.flush(); // the lines that led here go out first
     const clean = Object.fromEntries(Object.entries(status).filter(([, v]) => v !== undefined)) as unknown as EngineStatus;
     this.#status = clean;
     this.#o.bus?.publish("engine.state", clean);
@@ -332,7 +337,7 @@ export class EngineManager implements Engine {
       this.#emit({ type: "progress", progress: e.progress });
     } else if (e.type === "log") {
       this.#jobs.noteLine(e.line, e.stream);
-      this.#o.bus?.publish("engine.log", { line: e.line, stream: e.stream });
+      this.#logBatch.add(e.line);
       this.#emit({ type: "log", line: e.line, stream: e.stream });
     }
     const next = statusAfter(this.#status, e);

@@ -72,6 +72,13 @@ describe("engine manager", () => {
     const busTypes = new Set(bus.since(0).events.map((e) => e.type));
     for (const t of ["engine.state", "engine.progress", "engine.log"]) expect(busTypes.has(t as never)).toBe(true);
     expect(m.logs().some((l) => l.includes("generate_image completed"))).toBe(true);
+    // Log lines go out batched (one event per interval), in order, none lost.
+    const logLines = () => bus.since(0).events.flatMap((e) => (e.type === "engine.log" ? (e.data as { lines: string[] }).lines : []));
+    await waitFor("the last log line on the bus", () => logLines().some((l) => l.includes("generate_image completed")));
+    const logEvents = bus.since(0).events.filter((e) => e.type === "engine.log");
+    expect(logLines().length).toBeGreaterThan(logEvents.length);
+    const lines = events.flatMap((e) => (e.type === "log" ? [e.line] : []));
+    expect(lines.slice(0, logLines().length)).toEqual(logLines());
   });
 
   test("ensure restarts only when the model set or the engine flags change", async () => {

@@ -1,6 +1,6 @@
 /**
  * <ed-engine-log>: sd-server's output, live. The last lines come from
- * GET /api/engine/logs, then each `engine.log` event adds one. At most
+ * GET /api/engine/logs, then each `engine.log` event adds its batch. At most
  * MAX_LINES are kept; the view follows new lines while it is scrolled to
  * the bottom and stays put once the user scrolls up to read.
  */
@@ -58,7 +58,7 @@ export class EdEngineLog extends LitElement {
 
   override connectedCallback() {
     super.connectedCallback();
-    this.#off = events.on("engine.log", (d) => this.#add((d as { line: string }).line));
+    this.#off = events.on("engine.log", (d) => this.#add((d as { lines?: unknown }).lines));
     void this.#load();
   }
 
@@ -80,10 +80,11 @@ export class EdEngineLog extends LitElement {
     this.#early = undefined;
   }
 
-  #add(line: string) {
-    if (typeof line !== "string") return;
-    if (this.#early) this.#early.push(line);
-    else this.lines = boundLines([...this.lines, line], MAX_LINES);
+  #add(batch: unknown) {
+    if (!Array.isArray(batch)) return;
+    const lines = batch.filter((l): l is string => typeof l === "string");
+    if (this.#early) this.#early.push(...lines);
+    else this.lines = boundLines([...this.lines, ...lines], MAX_LINES);
   }
 
   #onScroll() {
