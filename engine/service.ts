@@ -40,14 +40,21 @@ export function engineParts(options: EngineServiceOptions): { service: ServiceFa
   };
   const service: ServiceFactory = (ctx): Service => {
     const manager = engine(ctx);
+    let installSoon: ReturnType<typeof setTimeout> | undefined;
     return {
       name: "engine",
       routes: { "/engine": engineRoutes(manager) },
       start() {
         if (options.installOnStart === false) return;
-        manager.install().catch((err) => ctx.log.warn(`engine install failed: ${(err as Error).message}`));
+        // One turn of the event loop later: hardware detection and the release cache reads would hold up the first requests.
+        installSoon = setTimeout(() => {
+          manager.install().catch((err) => ctx.log.warn(`engine install failed: ${(err as Error).message}`));
+        }, 0);
       },
-      stop: () => manager.stop(),
+      stop: () => {
+        clearTimeout(installSoon);
+        return manager.stop();
+      },
     };
   };
   return { service, engine };

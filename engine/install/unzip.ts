@@ -7,7 +7,7 @@
 import { chmodSync, createWriteStream, mkdirSync, symlinkSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { pipeline } from "node:stream/promises";
-import yauzl from "yauzl";
+import type yauzl from "yauzl";
 import { engineError } from "./engine-error";
 
 const S_IFMT = 0o170000;
@@ -45,6 +45,8 @@ export async function extractZip(zipPath: string, target: string): Promise<Extra
   mkdirSync(root, { recursive: true });
   let zip: yauzl.ZipFile;
   try {
+    // Loaded here, not at the top: yauzl (and node:stream under it) costs ~4 ms of every start and only an install needs it.
+    const { default: yauzl } = await import("yauzl");
     // decodeStrings off: yauzl would reject unsafe names with a terse message; ours names the entry.
     zip = await yauzl.openPromise(zipPath, { lazyEntries: true, validateEntrySizes: true, decodeStrings: false });
   } catch (err) {

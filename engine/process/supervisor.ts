@@ -107,10 +107,16 @@ export class Supervisor {
       stableMs: 60_000,
       stopGraceMs: 5_000,
       ...options,
-      // The system's glibc, for "needs glibc 2.39, your system has 2.36".
-      classify: { glibc: process.platform === "linux" ? systemProbeIO().glibcRuntime() : undefined, ...options.classify },
     };
     this.log = new EngineLog(this.#o.ringLines, options.logFile);
+  }
+
+  /**
+   * The system's glibc, for "needs glibc 2.39, your system has 2.36": asked
+   * only when a start fails (process.report takes ~5 ms, too long for startup).
+   */
+  #classifyContext(): ClassifyContext {
+    return { glibc: process.platform === "linux" ? systemProbeIO().glibcRuntime() : undefined, ...this.#o.classify };
   }
 
   on(listener: (e: SupervisorEvent) => void): () => void {
@@ -270,7 +276,7 @@ export class Supervisor {
     await child.settle();
     if (this.#child === child) this.#child = undefined;
     const exit = child.exit!;
-    const error = child.failure(this.#o.classify ?? {}, "The engine exited before it was ready.");
+    const error = child.failure(this.#classifyContext(), "The engine exited before it was ready.");
     this.#emit({ type: "exited", build: child.build, epoch: child.epoch, exit, error, expected: false });
     const cannotRun = exit.code === 126 || exit.code === 127 || error.message.includes("cannot be run here");
     return { ok: false, error, fallback: FALLBACK_CODES.has(error.code) || cannotRun };
@@ -299,7 +305,7 @@ export class Supervisor {
       if (child.expected) return;
       await child.settle();
       if (this.#child === child) this.#child = undefined;
-      const error = child.failure(this.#o.classify ?? {}, "The engine exited unexpectedly.");
+      const error = child.failure(this.#classifyContext(), "The engine exited unexpectedly.");
       this.#note(`engine exited (${exit.signal ?? `code ${exit.code}`}): ${error.message}`);
       this.#emit({ type: "exited", build: child.build, epoch: child.epoch, exit, error, expected: false });
       if (session !== this.#session) return;

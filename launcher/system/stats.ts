@@ -90,8 +90,16 @@ export function startStatsSampler(bus: EventBus, opts: { intervalMs?: number; vr
       busy = false;
     }
   };
-  void tick();
+  // The first sample waits one turn of the event loop: at startup the first requests come first (it may spawn nvidia-smi).
+  const first = setTimeout(tick, 0);
+  first.unref?.();
   const timer = setInterval(tick, opts.intervalMs ?? 2000);
   timer.unref?.();
-  return { stop: () => clearInterval(timer), tick };
+  return {
+    stop: () => {
+      clearTimeout(first);
+      clearInterval(timer);
+    },
+    tick,
+  };
 }

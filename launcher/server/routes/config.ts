@@ -15,7 +15,7 @@ export function configRoutes(ctx: AppContext) {
     .get("/", (c) => c.json(view()))
     .get("/schema", (c) => c.json(configJsonSchema()))
     .patch("/", async (c) => {
-      const patch = (await readJson(c, configPatchSchema)) as ConfigPatch;
+      const patch = (await readJson(c, configPatchSchema())) as ConfigPatch;
       try {
         ctx.config.update(patch);
       } catch (err) {
