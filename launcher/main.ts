@@ -6,6 +6,7 @@
 import { parseCommand, UsageError, type Command } from "./cli/args";
 import { ENGINE_HELP, HELP } from "./cli/help";
 import { readEnv } from "./env";
+import { resolvePaths } from "./paths";
 import { openInBrowser } from "./window/browser";
 import { WINDOW_HOST_ARG } from "./window/protocol";
 import type { AlreadyRunningError, RunningApp } from "./start";
@@ -18,7 +19,8 @@ async function runApp(command: Extract<Command, { kind: "run" }>): Promise<numbe
   const { options } = command;
   // The window host loads GTK/WebKit while the server starts; it shows nothing until told a URL.
   const window = !options.server && !options.noOpen ? await import("./window/open") : undefined;
-  const early = window && !window.windowUnavailableReason(env) ? window.startWindowHost(env) : undefined;
+  const cacheDir = resolvePaths(env, { dataDir: options.dataDir }).cache;
+  const early = window && !window.windowUnavailableReason(env) ? window.startWindowHost(env, { cacheDir }) : undefined;
   const host = early && !("error" in early) ? early : undefined;
   // Loaded here, not at the top: --version, --help and the window host never pay for the app's modules.
   const [start, { appServices }, { assets }] = await Promise.all([import("./start"), import("./wiring"), import("../ui/dist/manifest")]);
@@ -58,6 +60,7 @@ async function runApp(command: Extract<Command, { kind: "run" }>): Promise<numbe
       bus: app.ctx.bus,
       log: app.ctx.log,
       env,
+      cacheDir,
       onClosed: () => shutdown("window closed"),
       onLost: (reason) => {
         if (!stopping) useBrowser(`The app window stopped (${reason})`);

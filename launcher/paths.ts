@@ -25,6 +25,8 @@ export interface Paths {
   database: string;
   /** UI state such as the open tabs (kept server-side so the webview and browsers share it). */
   uiState: string;
+  /** Libraries the executable carries compressed, unpacked once (the window's webview binding). */
+  cache: string;
 }
 
 const APP = "easy-diffusion";
@@ -69,6 +71,7 @@ export function resolvePaths(env: Env, overrides: { dataDir?: string; config?: s
     outputs: join(dirs.data, "outputs"),
     database: join(dirs.data, "easy-diffusion.db"),
     uiState: join(dirs.data, "ui-state.json"),
+    cache: join(dirs.data, "cache"),
   };
 }
 

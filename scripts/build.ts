@@ -11,9 +11,11 @@
  * The JavaScript is precompiled to bytecode: ~3.6 MB more, starts ~40% sooner
  * (JSC falls back to the embedded source if a runtime rejects the bytecode).
  * `--no-bytecode` leaves it out.
+ * The webview binding goes in gzipped (~7 MB → ~2.6 MB; the window unpacks it
+ * once, see launcher/window/native.ts).
  */
-import { statSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { buildUi } from "./build-ui";
 
@@ -33,6 +35,33 @@ export function bunTarget(target: Target): string {
   return `bun-${target}`;
 }
 
+/** webview-napi's name for each target's binding. */
+const WEBVIEW_BINDING: Record<Target, string> = {
+  "linux-x64": "linux-x64-gnu",
+  "linux-arm64": "linux-arm64-gnu",
+  "windows-x64": "win32-x64-msvc",
+  "darwin-arm64": "darwin-arm64",
+  "darwin-x64": "darwin-x64",
+};
+
+function hostTarget(): Target {
+  const os = process.platform === "win32" ? "windows" : process.platform;
+  const t = `${os}-${process.arch}`;
+  if (!(TARGETS as readonly string[]).includes(t)) throw new Error(`no build target for this machine (${t})`);
+  return t as Target;
+}
+
+/** dist/webview/<binding>.node.gz, which launcher/window/native.ts embeds in place of the .node. */
+function gzipWebviewBinding(target: Target): void {
+  const name = `webview-napi.${WEBVIEW_BINDING[target]}.node`;
+  const file = join(root, "dist", "webview", `${name}.gz`);
+  mkdirSync(dirname(file), { recursive: true });
+  // Renamed into place: a build running at the same time never embeds a half-written file.
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, Bun.gzipSync(readFileSync(join(root, "node_modules", "webview-napi", name))));
+  renameSync(tmp, file);
+}
+
 export interface BuiltExe {
   target: Target | "host";
   file: string;
@@ -41,7 +70,8 @@ export interface BuiltExe {
 
 /** Compiles the launcher; the UI must already be built into ui/dist. */
 export async function compileExe(target: Target | undefined, outfile = outfileFor(target), options: { bytecode?: boolean } = {}): Promise<BuiltExe> {
-  const cmd = ["bun", "build", "--compile", "--minify", "--sourcemap=none", join(root, "launcher", "main.ts"), "--outfile", outfile];
+  gzipWebviewBinding(target ?? hostTarget());
+  const cmd = ["bun", "build", "--compile", "--minify", "--sourcemap=none", "--define", "EMBEDDED_WEBVIEW_GZ=true", join(root, "launcher", "main.ts"), "--outfile", outfile];
   if (options.bytecode ?? true) cmd.push("--bytecode");
   if (target) cmd.push(`--target=${bunTarget(target)}`);
   const proc = Bun.spawn(cmd, { cwd: root, stdout: "pipe", stderr: "pipe" });

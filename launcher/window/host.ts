@@ -8,6 +8,8 @@
  */
 import { writeSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { readEnv } from "../env";
+import { resolvePaths } from "../paths";
 import { idleWait } from "./idle-wait";
 import { loadWebview } from "./native";
 import { encodeLine, type HostEvent } from "./protocol";
@@ -18,20 +20,29 @@ export interface WindowSpec {
   title: string;
   width: number;
   height: number;
+  /** Where the webview binding is unpacked (Paths.cache); the default data folder's when missing. */
+  cacheDir?: string;
 }
 
 export function parseHostArgs(argv: string[]): WindowSpec {
   const { values } = parseArgs({
     args: argv,
-    options: { url: { type: "string" }, title: { type: "string" }, width: { type: "string" }, height: { type: "string" } },
+    options: { url: { type: "string" }, title: { type: "string" }, width: { type: "string" }, height: { type: "string" }, "cache-dir": { type: "string" } },
     strict: true,
   });
-  return { url: values.url || undefined, title: values.title ?? "Easy Diffusion", width: Number(values.width ?? 1280), height: Number(values.height ?? 800) };
+  return {
+    url: values.url || undefined,
+    title: values.title ?? "Easy Diffusion",
+    width: Number(values.width ?? 1280),
+    height: Number(values.height ?? 800),
+    cacheDir: values["cache-dir"] || undefined,
+  };
 }
 
 export function hostArgs(spec: WindowSpec): string[] {
   const size = ["--title", spec.title, "--width", String(spec.width), "--height", String(spec.height)];
-  return spec.url ? ["--url", spec.url, ...size] : size;
+  const cache = spec.cacheDir ? ["--cache-dir", spec.cacheDir] : [];
+  return spec.url ? ["--url", spec.url, ...size, ...cache] : [...size, ...cache];
 }
 
 function send(event: HostEvent) {
@@ -57,7 +68,7 @@ export async function runWindowHost(argv: string[]): Promise<number> {
   let win: ReturnType<typeof app.createBrowserWindow>;
   let view: ReturnType<typeof win.createWebview>;
   try {
-    const webview = loadWebview();
+    const webview = loadWebview(spec.cacheDir ?? resolvePaths(readEnv()).cache);
     app = new webview.Application({ exitOnLastWindowClosed: true });
     // Started early, the window stays hidden on a blank page (WebKit's processes start meanwhile)
     // until `open` names the URL.

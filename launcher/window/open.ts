@@ -21,6 +21,8 @@ export interface OpenWindowOptions {
   env?: Pick<Env, "platform" | "display" | "waylandDisplay" | "webkitDisableCompositing">;
   /** How long the host may take to create the window (a loaded machine is slow). */
   readyTimeoutMs?: number;
+  /** Where the host unpacks the webview binding (Paths.cache). */
+  cacheDir?: string;
 }
 
 export type OpenWindowResult = { ok: true; close: () => Promise<void> } | { ok: false; reason: string };
@@ -70,8 +72,8 @@ export interface WindowHost {
  * Starts the host. Without a URL it loads the webview library and waits for
  * an `open` command, so main can start it while the server is still starting.
  */
-export function startWindowHost(env: OpenWindowOptions["env"], url?: string): WindowHost | { error: string } {
-  const args = hostArgs({ url, ...WINDOW_SPEC });
+export function startWindowHost(env: OpenWindowOptions["env"], where: { url?: string; cacheDir?: string } = {}): WindowHost | { error: string } {
+  const args = hostArgs({ ...where, ...WINDOW_SPEC });
   let proc: WindowHost["proc"];
   try {
     proc = Bun.spawn(selfCommand(process.execPath, Bun.main, [WINDOW_HOST_ARG, ...args]), {
@@ -131,7 +133,7 @@ export async function openWindow(opts: OpenWindowOptions & { host?: WindowHost }
   const blocked = opts.env && windowUnavailableReason(opts.env);
   if (blocked) return { ok: false, reason: blocked };
 
-  const started = opts.host ?? startWindowHost(opts.env, opts.url);
+  const started = opts.host ?? startWindowHost(opts.env, { url: opts.url, cacheDir: opts.cacheDir });
   if ("error" in started) return { ok: false, reason: started.error };
   const host = started;
   const { proc } = host;

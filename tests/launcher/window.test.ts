@@ -20,7 +20,7 @@ describe("protocol", () => {
   });
 
   test("host arguments round-trip", () => {
-    const spec = { url: "http://127.0.0.1:9000/", title: "Easy Diffusion", width: 1280, height: 800 };
+    const spec = { url: "http://127.0.0.1:9000/", title: "Easy Diffusion", width: 1280, height: 800, cacheDir: "/data/cache" };
     expect(parseHostArgs(hostArgs(spec))).toEqual(spec);
     // Started early, the host gets its URL later as an `open` command.
     const early = { url: undefined, title: "Easy Diffusion", width: 1280, height: 800 };
