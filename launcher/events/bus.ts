@@ -38,6 +38,7 @@ export class EventBus {
   #nextId = 1;
   #ring: BusEvent[] = [];
   #listeners = new Set<Listener>();
+  #clients = 0;
   /** Latest value of each type, so a new client can paint the current state at once. */
   #latest = new Map<EventType, BusEvent>();
 
@@ -58,9 +59,21 @@ export class EventBus {
     return event;
   }
 
-  subscribe(listener: Listener): () => void {
+  /**
+   * `client: true` marks a subscriber that shows the events to a person (an
+   * SSE stream): work done only for display, like sampling RAM/VRAM, runs
+   * while at least one is connected.
+   */
+  subscribe(listener: Listener, options: { client?: boolean } = {}): () => void {
     this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    if (options.client) this.#clients++;
+    let subscribed = true;
+    return () => {
+      if (!subscribed) return;
+      subscribed = false;
+      this.#listeners.delete(listener);
+      if (options.client) this.#clients--;
+    };
   }
 
   on<T extends EventType>(type: T, listener: (data: EventMap[T], event: BusEvent<T>) => void): () => void {
@@ -80,8 +93,9 @@ export class EventBus {
     return [...this.#latest.values()].sort((a, b) => a.id - b.id);
   }
 
-  get listenerCount(): number {
-    return this.#listeners.size;
+  /** Subscribers that display events to a person (see subscribe). */
+  get clientCount(): number {
+    return this.#clients;
   }
 
   get lastId(): number {

@@ -77,12 +77,12 @@ export async function sampleStats(vram: VramProbe[]): Promise<SystemStats> {
   return { ramUsed: ram.used, ramTotal: ram.total, vramUsed: gpu?.used ?? null, vramTotal: gpu?.total ?? null };
 }
 
-/** Publishes `system.stats` every `intervalMs` while the bus has listeners. */
+/** Publishes `system.stats` every `intervalMs` while someone watches the events (an SSE client). */
 export function startStatsSampler(bus: EventBus, opts: { intervalMs?: number; vram?: VramProbe[] } = {}) {
   const probes = opts.vram ?? [nvidiaSmiVram, sysfsVram];
   let busy = false;
   const tick = async () => {
-    if (busy || bus.listenerCount === 0) return;
+    if (busy || bus.clientCount === 0) return;
     busy = true;
     try {
       bus.publish("system.stats", await sampleStats(probes));

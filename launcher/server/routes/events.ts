@@ -18,10 +18,13 @@ export function eventRoutes(ctx: AppContext) {
     return streamSSE(c, async (stream) => {
       const pending: BusEvent[] = [];
       let wake: (() => void) | undefined;
-      const unsubscribe = ctx.bus.subscribe((e) => {
-        pending.push(e);
-        wake?.();
-      });
+      const unsubscribe = ctx.bus.subscribe(
+        (e) => {
+          pending.push(e);
+          wake?.();
+        },
+        { client: true },
+      );
       let closed = false;
       stream.onAbort(() => {
         closed = true;
