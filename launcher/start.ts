@@ -58,18 +58,19 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   const bus = new EventBus();
   const ctx: AppContext = { paths, config, bus, log };
   const services: Service[] = [];
+  let listening: ReturnType<typeof listen> | undefined;
   try {
     for (const factory of opts.services ?? []) services.push(await factory(ctx));
     const api = Object.assign({}, ...services.map((s) => s.routes ?? {}));
     const app = createApp(ctx, { api, ui: opts.ui });
     const host = opts.run.host ?? config.config.server.host;
     const port = opts.run.port ?? config.config.server.port;
-    const listening = listen(app.fetch, host, port);
-    lock.update({ url: listening.url });
+    const served = (listening = listen(app.fetch, host, port));
+    lock.update({ url: served.url });
+    for (const s of services) await s.start?.({ url: served.url });
     const stats = startStatsSampler(bus);
-    for (const s of services) await s.start?.({ url: listening.url });
-    bus.publish("app.started", { url: listening.url, version: VERSION });
-    log.info(`listening on ${listening.url}`);
+    bus.publish("app.started", { url: served.url, version: VERSION });
+    log.info(`listening on ${served.url}`);
 
     let stopping: Promise<void> | undefined;
     const stop = (reason = "stop") =>
@@ -83,12 +84,14 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
             log.error(`stopping ${s.name} failed`, { error: String(err) });
           }
         }
-        listening.server.stop(true);
+        served.server.stop(true);
         lock.release();
         log.info(`stopped (${reason})`);
       })());
-    return { url: listening.url, port: listening.port, moved: listening.moved, paths, ctx, stop };
+    return { url: served.url, port: served.port, moved: served.moved, paths, ctx, stop };
   } catch (err) {
+    // A service that fails to start must not leave the port bound or the lock held.
+    listening?.server.stop(true);
     for (const s of services.reverse()) await Promise.resolve(s.stop?.()).catch(() => {});
     lock.release();
     throw err;
