@@ -30,6 +30,7 @@ export class ProgressMeter {
   #lastBytes = 0;
   #lastTime = 0;
   #rate = 0;
+  #trailing: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     readonly asset: string,
@@ -54,7 +55,13 @@ export class ProgressMeter {
       this.#lastBytes = bytes;
       this.#lastTime = t;
     }
-    if (!force && t - this.#lastEmit < this.intervalMs) return;
+    clearTimeout(this.#trailing);
+    if (!force && t - this.#lastEmit < this.intervalMs) {
+      // Trailing update: when data stops right after a throttled one, show where it stopped.
+      this.#trailing = setTimeout(() => this.update(bytes, total, true, phase), this.intervalMs - (t - this.#lastEmit));
+      this.#trailing.unref?.();
+      return;
+    }
     this.#lastEmit = t;
     const rate = Math.max(0, Math.round(this.#rate));
     const eta = total !== undefined && rate > 0 ? Math.max(0, (total - bytes) / rate) : undefined;

@@ -54,24 +54,23 @@ afterAll(async () => {
 describe("first-run engine download", () => {
   test("shows in the status bar and the Downloads tab while it runs; Cancel stops it", async () => {
     const meter = page.locator("ed-status-bar ed-download-meter .text");
-    // The server holds the download at 50%: the last progress event before it stays up.
-    const text = await waitText(meter, /^Downloading engine \d+% · [\d.]+ (KB|MB)\/s · (\d+ s|under a second) left$/, 20_000);
-    const percent = Number(/(\d+)%/.exec(text)![1]);
-    expect(percent).toBeGreaterThan(0);
-    expect(percent).toBeLessThanOrEqual(50);
+    // While bytes flow the meter shows the rate and time left.
+    await waitText(meter, /^Downloading engine \d+% · [\d.]+ (KB|MB)\/s · (\d+ s|under a second) left$/, 20_000);
+    // The server holds the download at half its bytes: the meter ends on exactly that share.
+    const size = (await Bun.file(join(data.dir, "standin.zip")).arrayBuffer()).byteLength;
+    const percent = Math.floor((Math.floor(size * 0.5) / size) * 100);
+    const held = new RegExp(`^Downloading engine ${percent}% · `);
+    await waitText(meter, held, 20_000);
     await page.screenshot({ path: join(SHOTS, "engine-download-status-bar.png") });
-    // A page loaded mid-download shows it at once (the stream replays the latest progress). On a
-    // loaded machine the reload can outlast the 5 s after which the held download reads as stalled.
+    // A page loaded mid-download shows it at once (the stream replays the latest progress).
     await openShell(page, ed.app.url);
-    await waitText(meter, new RegExp(`^Downloading engine ${percent}% · `));
+    await waitText(meter, held);
 
     await page.click("ed-status-bar ed-download-meter button"); // opens the Downloads tab
     const row = page.locator("ed-downloads-app ed-download-row");
     await waitText(row.locator(".name"), VULKAN);
     expect(await row.locator(".phase").textContent()).toBe("Downloading");
     expect(await row.locator(".size").textContent()).toMatch(/^[\d.]+ (KB|MB) \/ [\d.]+ (KB|MB)$/);
-    expect(await row.locator(".rate").textContent()).toMatch(/B\/s$/);
-    expect(await row.locator(".eta").textContent()).toMatch(/ left$/);
     expect(await row.locator(".percent").textContent()).toBe(`${percent}%`);
     expect(await row.locator("[role=progressbar]").getAttribute("aria-valuenow")).toBe(String(percent));
     await page.screenshot({ path: join(SHOTS, "engine-downloads-tab.png") });
