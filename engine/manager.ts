@@ -160,7 +160,7 @@ export class EngineManager implements Engine {
   /** Restarts the process with the same model set and flags (Engine tab, cancel of a running job). */
   restart(): Promise<void> {
     return this.#serial(async () => {
-      if (!this.#models) throw new EngineFailure({ code: "NoCandidate", message: "The engine has not been started yet: it starts with the first task." });
+      if (!this.#models) throw new EngineFailure({ code: "no_candidate", message: "The engine has not been started yet: it starts with the first task." });
       if (!this.supervisor.running && this.#status.state !== "ready" && this.#status.state !== "busy") return this.#start(this.#models);
       this.#set({ ...this.#status, state: "restarting", error: undefined });
       try {
@@ -182,7 +182,7 @@ export class EngineManager implements Engine {
 
   /** Installs a local build and makes it the one to run; restarts a running engine on it. */
   async importBuild(path: string): Promise<InstalledBuild> {
-    if (!this.#o.importer) throw new EngineFailure({ code: "NoCandidate", message: "Importing engine builds is not available in this build." });
+    if (!this.#o.importer) throw new EngineFailure({ code: "no_candidate", message: "Importing engine builds is not available in this build." });
     const build = await this.#o.importer(path);
     this.#builds.prefer(build);
     if (this.#models && this.supervisor.running) await this.#serial(() => this.#start(this.#models!));
@@ -192,7 +192,7 @@ export class EngineManager implements Engine {
 
   async submit(body: ImgGenBody): Promise<string> {
     const running = this.supervisor.running;
-    if (!running) throw new EngineFailure(this.#status.error ?? { code: "Crashed", message: `The engine is not running (${this.#status.state}).` });
+    if (!running) throw new EngineFailure(this.#status.error ?? { code: "crashed", message: `The engine is not running (${this.#status.state}).` });
     const id = await submitJob(running.port, body);
     this.#jobs.add(id, running.epoch);
     this.#updateBusy();
@@ -203,7 +203,7 @@ export class EngineManager implements Engine {
     const record = this.#jobs.get(jobId);
     const running = this.supervisor.running;
     if (record && (!running || running.epoch !== record.epoch)) return this.#gone(jobId);
-    if (!running) throw new EngineFailure({ code: "Crashed", message: `The engine is not running (${this.#status.state}).` });
+    if (!running) throw new EngineFailure({ code: "crashed", message: `The engine is not running (${this.#status.state}).` });
     let job: EngineJob;
     try {
       job = await readJob(running.port, jobId);
@@ -243,7 +243,7 @@ export class EngineManager implements Engine {
       throw this.#installFailure(err);
     }
     if (!ordered.length) {
-      const info: EngineErrorInfo = { code: "NoCandidate", message: "No engine build fits this machine.", hint: "Import a build (Engine tab → Import)." };
+      const info: EngineErrorInfo = { code: "no_candidate", message: "No engine build fits this machine.", hint: "Import a build (Engine tab → Import)." };
       this.#set({ state: "failed", error: info });
       throw new EngineFailure(info);
     }
@@ -253,7 +253,7 @@ export class EngineManager implements Engine {
   }
 
   #installFailure(err: unknown): EngineFailure {
-    const info = (err as { info?: EngineErrorInfo }).info ?? { code: "DownloadFailed" as const, message: `The engine could not be installed: ${(err as Error).message}` };
+    const info = (err as { info?: EngineErrorInfo }).info ?? { code: "download_failed" as const, message: `The engine could not be installed: ${(err as Error).message}` };
     this.#set({ ...this.#status, state: this.supervisor.running ? this.#status.state : "failed", error: info });
     return new EngineFailure(info);
   }
@@ -261,7 +261,7 @@ export class EngineManager implements Engine {
   async #start(models: ModelSet) {
     const missing = modelFiles(models).find((f) => !existsSync(f));
     if (missing) {
-      const info: EngineErrorInfo = { code: "ModelNotFound", message: `The model file ${missing} does not exist.`, hint: "Check the model folder, or pick another model." };
+      const info: EngineErrorInfo = { code: "model_not_found", message: `The model file ${missing} does not exist.`, hint: "Check the model folder, or pick another model." };
       this.#set({ ...this.#status, state: this.supervisor.running ? this.#status.state : "failed", error: info });
       throw new EngineFailure(info);
     }
@@ -289,7 +289,7 @@ export class EngineManager implements Engine {
 
   #failure(err: unknown): EngineFailure {
     if (err instanceof EngineStartError) return new EngineFailure(err.info);
-    return new EngineFailure({ code: "Crashed", message: (err as Error).message });
+    return new EngineFailure({ code: "crashed", message: (err as Error).message });
   }
 
   async #processGone(epoch: number, waitMs = 2_000): Promise<boolean> {
@@ -331,7 +331,7 @@ export class EngineManager implements Engine {
   }
 
   #onSupervisor(e: SupervisorEvent) {
-    if (e.type === "exited") this.#jobs.lost(e.epoch, e.error ?? { code: "Crashed", message: e.expected ? "the engine was restarted" : "the engine exited" });
+    if (e.type === "exited") this.#jobs.lost(e.epoch, e.error ?? { code: "crashed", message: e.expected ? "the engine was restarted" : "the engine exited" });
     if (e.type === "progress") {
       this.#o.bus?.publish("engine.progress", e.progress);
       this.#emit({ type: "progress", progress: e.progress });

@@ -14,7 +14,7 @@
 import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
-import { ApiError, readJson, validationError } from "../launcher/server/errors";
+import { ApiError, readJson } from "../launcher/server/errors";
 import { EngineFailure, type EngineManager } from "./manager";
 import type { InstalledBuild } from "./types";
 
@@ -33,20 +33,12 @@ async function attempt<T>(fn: () => Promise<T>, statuses: Partial<Record<string,
   } catch (err) {
     const info = err instanceof EngineFailure ? err.info : (err as { info?: EngineFailure["info"] }).info;
     if (!info) throw err;
-    const status = statuses[info.code] ?? (info.code === "NoCandidate" ? 409 : info.code === "ModelNotFound" ? 404 : 503);
+    const status = statuses[info.code] ?? (info.code === "no_candidate" ? 409 : info.code === "model_not_found" ? 404 : 503);
     throw new ApiError(status, info.code, info.hint ? `${info.message} ${info.hint}` : info.message, info);
   }
 }
 
 const describeBuild = (b: InstalledBuild) => ({ tag: b.tag, variant: b.variant, backend: b.backend, dir: b.dir });
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new ApiError(400, "invalid_json", "the request body is not valid JSON");
-  }
-}
 
 export function engineRoutes(manager: EngineManager) {
   return new Hono()
@@ -61,10 +53,8 @@ export function engineRoutes(manager: EngineManager) {
     .get("/builds", (c) => c.json({ builds: manager.installed().map(describeBuild) }))
     .post("/install", async (c) => {
       // The body is optional: an empty POST installs the best build.
-      const text = await c.req.text();
-      const parsed = installSchema.safeParse(text.trim() ? safeJson(text) : {});
-      if (!parsed.success) throw validationError(parsed.error);
-      const builds = await attempt(() => manager.install(parsed.data));
+      const body = await readJson(c, installSchema, { optional: true });
+      const builds = await attempt(() => manager.install(body));
       return c.json({ ...manager.status(), builds: builds.map(describeBuild) });
     })
     .post("/install/cancel", (c) => c.json({ cancelled: manager.cancelDownload() }))

@@ -7,18 +7,18 @@
 export type EngineState = "absent" | "downloading" | "installed" | "starting" | "ready" | "busy" | "restarting" | "stopped" | "failed";
 
 export type EngineErrorCode =
-  | "OutOfMemory"
-  | "UnsupportedModel"
-  | "MissingLibrary"
-  | "GlibcTooOld"
-  | "ModelNotFound"
-  | "NoDevice"
-  | "Crashed"
-  | "StartTimeout"
-  | "DownloadFailed"
-  | "VerifyFailed"
-  | "DiskFull"
-  | "NoCandidate";
+  | "out_of_memory"
+  | "unsupported_model"
+  | "missing_library"
+  | "glibc_too_old"
+  | "model_not_found"
+  | "no_device"
+  | "crashed"
+  | "start_timeout"
+  | "download_failed"
+  | "verify_failed"
+  | "disk_full"
+  | "no_candidate";
 
 export interface EngineErrorInfo {
   code: EngineErrorCode;

@@ -4,7 +4,8 @@
  * A name that escapes its folder or does not exist is a user error (400).
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
-import { join, relative, resolve, sep } from "node:path";
+import { join, relative, sep } from "node:path";
+import { insidePath } from "../launcher/files/inside";
 import { MODEL_KINDS, modelDir, type ModelKind, type Paths } from "../launcher/paths";
 import type { ImageRequest } from "./request";
 
@@ -22,13 +23,6 @@ export class ModelNotFoundError extends Error {
   }
 }
 
-/** Absolute path of `name` inside `dir`, or null if it would leave the folder. */
-export function inside(dir: string, name: string): string | null {
-  const root = resolve(dir);
-  const full = resolve(root, name);
-  return full.startsWith(root + sep) ? full : null;
-}
-
 function isFile(path: string): boolean {
   try {
     return statSync(path).isFile();
@@ -41,7 +35,7 @@ function isFile(path: string): boolean {
 export function findModel(paths: Paths, kind: ModelKind, name: string): string | null {
   const dir = modelDir(paths, kind);
   for (const candidate of [name, ...MODEL_EXTENSIONS.map((e) => name + e)]) {
-    const full = inside(dir, candidate);
+    const full = insidePath(dir, candidate);
     if (full && isFile(full)) return full;
   }
   return null;

@@ -23,7 +23,7 @@ import { formatInfotext } from "./metadata/infotext";
 import { pngSize, replacePngText } from "./metadata/png";
 import { webpInfo, writeWebpMetadata } from "./metadata/webp";
 import { JSON_KEYWORD } from "./metadata/read";
-import { inside } from "./models";
+import { isInside } from "../launcher/files/inside";
 import type { ResolvedRequest } from "./request";
 import { renderFileName, renderFolder } from "./templates";
 
@@ -99,7 +99,7 @@ export function writeOutput(
   mkdirSync(folder, { recursive: true });
   let path = join(folder, `${base}.${ext}`);
   for (let i = 1; existsSync(path); i++) path = join(folder, `${base}-${i}.${ext}`);
-  if (!inside(outputsDir, path.slice(outputsDir.length + 1))) throw new InvalidOutputError("output path left the outputs folder");
+  if (!isInside(outputsDir, path)) throw new InvalidOutputError("output path left the outputs folder");
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, image.bytes);
   renameSync(tmp, path);

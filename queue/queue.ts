@@ -38,6 +38,13 @@ export class TaskConflictError extends Error {
   override name = "TaskConflictError";
 }
 
+export class TaskNotFoundError extends Error {
+  override name = "TaskNotFoundError";
+  constructor(readonly id: string) {
+    super(`no task ${id}`);
+  }
+}
+
 export const imageUrl = (id: string) => `/api/images/${id}`;
 export const imageRef = (i: ImageRecord): TaskImageRef => ({ id: i.id, url: imageUrl(i.id), seed: i.seed, width: i.width, height: i.height, format: i.format });
 
@@ -190,14 +197,14 @@ export class TaskQueue {
       return { task: active.task, engineRestarted: active.engineRestarted };
     }
     const task = this.get(id);
-    if (!task) throw new Error(`no task ${id}`);
+    if (!task) throw new TaskNotFoundError(id);
     throw new TaskConflictError(`task ${id} already ${task.state}`);
   }
 
   /** A new task with the same request (and seed). */
   retry(id: string): Task {
     const task = this.get(id);
-    if (!task) throw new Error(`no task ${id}`);
+    if (!task) throw new TaskNotFoundError(id);
     if (!isFinal(task.state)) throw new TaskConflictError(`task ${id} is still ${task.state}`);
     return this.submit(task.request, { incognito: task.incognito, retryOf: task.id });
   }

@@ -93,27 +93,27 @@ function incompatibility(hw: Hardware, a: ParsedAsset): Omit<Rejected, "asset" |
   const needGlibc = glibcNeeded(info);
   if (needGlibc) {
     if (!hw.glibc)
-      return { code: "GlibcTooOld", reason: `this engine needs glibc ${needGlibc}, and none was found on your system (musl?)`, hint: `try another build or ${IMPORT_HINT}` };
+      return { code: "glibc_too_old", reason: `this engine needs glibc ${needGlibc}, and none was found on your system (musl?)`, hint: `try another build or ${IMPORT_HINT}` };
     if (compareVersions(hw.glibc, needGlibc) < 0)
       return {
-        code: "GlibcTooOld",
+        code: "glibc_too_old",
         reason: `this engine needs glibc ${needGlibc}, your system has ${hw.glibc}`,
         hint: `upgrade to a system with glibc ${needGlibc} or newer (Ubuntu 24.04, Debian 13), or ${IMPORT_HINT} (e.g. a Vulkan or CPU build compiled on this system)`,
       };
   }
   if (info.backend === "vulkan" && hw.vulkanLoader === false)
     return hw.os === "windows"
-      ? { code: "MissingLibrary", reason: "vulkan-1.dll missing", hint: "install or update your GPU driver, which brings the Vulkan loader" }
-      : { code: "MissingLibrary", reason: "libvulkan.so.1 missing", hint: "install the Vulkan loader and driver: `sudo apt install libvulkan1 mesa-vulkan-drivers` (Debian/Ubuntu) or your distribution's vulkan-loader package" };
+      ? { code: "missing_library", reason: "vulkan-1.dll missing", hint: "install or update your GPU driver, which brings the Vulkan loader" }
+      : { code: "missing_library", reason: "libvulkan.so.1 missing", hint: "install the Vulkan loader and driver: `sudo apt install libvulkan1 mesa-vulkan-drivers` (Debian/Ubuntu) or your distribution's vulkan-loader package" };
   if (info.backend === "cuda") {
     const gpu = hw.gpus.find((g) => g.vendor === "nvidia");
     if (gpu?.computeCap && compareVersions(gpu.computeCap, CUDA_MIN_COMPUTE_CAP) < 0)
-      return { code: "NoDevice", reason: `${gpu.name} (compute capability ${gpu.computeCap}) is too old for CUDA 12`, hint: "use the Vulkan or CPU build" };
+      return { code: "no_device", reason: `${gpu.name} (compute capability ${gpu.computeCap}) is too old for CUDA 12`, hint: "use the Vulkan or CPU build" };
     if (hw.os === "windows" && gpu?.driverVersion && compareVersions(gpu.driverVersion, CUDA12_MIN_DRIVER_WINDOWS) < 0)
-      return { code: "NoDevice", reason: `NVIDIA driver ${gpu.driverVersion} is too old for CUDA 12 (needs ${CUDA12_MIN_DRIVER_WINDOWS} or newer)`, hint: "update the NVIDIA driver" };
+      return { code: "no_device", reason: `NVIDIA driver ${gpu.driverVersion} is too old for CUDA 12 (needs ${CUDA12_MIN_DRIVER_WINDOWS} or newer)`, hint: "update the NVIDIA driver" };
   }
   if (info.backend === "cpu" && info.variant in CPU_VARIANTS && hw.cpu.featuresKnown && !CPU_VARIANTS[info.variant]!(hw))
-    return { code: "NoDevice", reason: `this CPU lacks ${info.variant.toUpperCase()}`, hint: "use a build for older CPUs" };
+    return { code: "no_device", reason: `this CPU lacks ${info.variant.toUpperCase()}`, hint: "use a build for older CPUs" };
   return undefined;
 }
 
@@ -182,8 +182,8 @@ function applyOverride(choice: Choice, backend: Backend, hw: Hardware): NonNulla
 }
 
 function nothingFits(hw: Hardware, rejected: Rejected[]): EngineErrorInfo {
-  const glibc = rejected.find((r) => r.code === "GlibcTooOld");
-  if (glibc) return { code: "GlibcTooOld", message: glibc.reason, hint: glibc.hint };
+  const glibc = rejected.find((r) => r.code === "glibc_too_old");
+  if (glibc) return { code: "glibc_too_old", message: glibc.reason, hint: glibc.hint };
   if (rejected[0]) return { code: rejected[0].code, message: `no engine build can run here: ${rejected[0].reason}`, hint: rejected[0].hint ?? IMPORT_HINT };
-  return { code: "NoCandidate", message: `this release has no engine build for ${hw.os} ${hw.arch}`, hint: IMPORT_HINT };
+  return { code: "no_candidate", message: `this release has no engine build for ${hw.os} ${hw.arch}`, hint: IMPORT_HINT };
 }

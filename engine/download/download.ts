@@ -114,7 +114,7 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
     if ((job.total !== undefined && size !== job.total) || (expectedSha && sha256 !== expectedSha)) {
       discard(job);
       const what = job.total !== undefined && size !== job.total ? `size ${size} instead of ${job.total} bytes` : "sha256 mismatch";
-      throw engineError("VerifyFailed", `the download of ${asset} failed verification (${what}); it was deleted`, "try again; if it keeps failing, the release file or a proxy is damaging it");
+      throw engineError("verify_failed", `the download of ${asset} failed verification (${what}); it was deleted`, "try again; if it keeps failing, the release file or a proxy is damaging it");
     }
     renameSync(part, opts.dest);
     rmSync(metaFile, { force: true });
@@ -140,7 +140,7 @@ async function fetchWithRetries(job: Job): Promise<number> {
       if (opts.signal?.aborted) throw opts.signal.reason ?? err;
       if (!(err instanceof RetryableError)) throw err;
       if (attempts > retries)
-        throw engineError("DownloadFailed", `could not download ${job.asset} after ${attempts} tries: ${err.message}`, "check the internet connection and try again; the download resumes where it stopped");
+        throw engineError("download_failed", `could not download ${job.asset} after ${attempts} tries: ${err.message}`, "check the internet connection and try again; the download resumes where it stopped");
       await sleep(Math.min(MAX_BACKOFF_MS, (opts.backoffMs ?? 1000) * 2 ** (attempts - 1)), opts.signal);
     }
   }
@@ -233,7 +233,7 @@ async function checkResponse(job: Job, res: Response, offset: number): Promise<n
   const refuse = async () => void (await res.body?.cancel().catch(() => {}));
   if (FATAL_STATUS.has(res.status)) {
     await refuse();
-    throw engineError("DownloadFailed", `${asset} is not available (HTTP ${res.status} from ${opts.url})`, "check engine.release_repo and engine.release_tag, or import a build with `easy-diffusion engine import`");
+    throw engineError("download_failed", `${asset} is not available (HTTP ${res.status} from ${opts.url})`, "check engine.release_repo and engine.release_tag, or import a build with `easy-diffusion engine import`");
   }
   if (res.status === 416) {
     await refuse();
@@ -259,7 +259,7 @@ async function checkResponse(job: Job, res: Response, offset: number): Promise<n
   else if (total !== undefined && total !== job.total) {
     await refuse();
     discard(job);
-    throw engineError("VerifyFailed", `${asset} is ${total} bytes on the server, but the release lists ${job.total}`, "the release may have changed: try again later");
+    throw engineError("verify_failed", `${asset} is ${total} bytes on the server, but the release lists ${job.total}`, "the release may have changed: try again later");
   }
   const etag = res.headers.get("etag");
   job.meta = { url: opts.url, size: job.total, validator: (etag && !etag.startsWith("W/") ? etag : undefined) ?? res.headers.get("last-modified") ?? undefined };
@@ -274,8 +274,8 @@ function isWriteFailure(err: unknown): err is WriteFailure {
 function writeError(job: Job, f: WriteFailure): EngineError {
   discard(job);
   if (f.code === "ENOSPC")
-    return engineError("DiskFull", `the disk is full: could not save ${job.asset}; the partial download was removed`, `free some space in ${dirname(job.part)} and try again`);
-  return engineError("DownloadFailed", `could not write ${job.part}: ${f.message}`);
+    return engineError("disk_full", `the disk is full: could not save ${job.asset}; the partial download was removed`, `free some space in ${dirname(job.part)} and try again`);
+  return engineError("download_failed", `could not write ${job.part}: ${f.message}`);
 }
 
 function discard(job: Job) {

@@ -43,22 +43,22 @@ export async function checkServerRuns(serverPath: string): Promise<void> {
     try {
       accessSync(serverPath, constants.X_OK);
     } catch {
-      throw engineError("VerifyFailed", `${basename(serverPath)} is not executable`, `make it executable (chmod +x ${serverPath}) and import again`);
+      throw engineError("verify_failed", `${basename(serverPath)} is not executable`, `make it executable (chmod +x ${serverPath}) and import again`);
     }
   }
   let proc: ReturnType<typeof Bun.spawn>;
   try {
     proc = Bun.spawn([serverPath, "--help"], { cwd: dirname(serverPath), stdin: "ignore", stdout: "pipe", stderr: "pipe" });
   } catch (err) {
-    throw engineError("VerifyFailed", `${basename(serverPath)} could not be started: ${(err as Error).message}`, "is it a build for this system?");
+    throw engineError("verify_failed", `${basename(serverPath)} could not be started: ${(err as Error).message}`, "is it a build for this system?");
   }
   const timer = setTimeout(() => proc.kill("SIGKILL"), HELP_TIMEOUT_MS);
   const [out, err, code] = await Promise.all([new Response(proc.stdout as ReadableStream).text(), new Response(proc.stderr as ReadableStream).text(), proc.exited]);
   clearTimeout(timer);
-  if (proc.signalCode === "SIGKILL") throw engineError("VerifyFailed", `${basename(serverPath)} --help did not finish within ${HELP_TIMEOUT_MS / 1000} s`);
+  if (proc.signalCode === "SIGKILL") throw engineError("verify_failed", `${basename(serverPath)} --help did not finish within ${HELP_TIMEOUT_MS / 1000} s`);
   if (code !== 0) {
     const last = (err || out).trim().split("\n").slice(-5);
-    const error = engineError("VerifyFailed", `${basename(serverPath)} --help failed (exit code ${code})${last.length && last[0] ? `: ${last.at(-1)}` : ""}`, "is it a build for this system, with its libraries beside it?");
+    const error = engineError("verify_failed", `${basename(serverPath)} --help failed (exit code ${code})${last.length && last[0] ? `: ${last.at(-1)}` : ""}`, "is it a build for this system, with its libraries beside it?");
     error.info.lastLines = last;
     throw error;
   }
@@ -71,9 +71,9 @@ function importName(source: string): string {
 
 /** Imports a folder or zip; returns the installed build (engines/imported-<name>/<variant>/). */
 export async function importBuild(source: string, paths: Pick<Paths, "engines">): Promise<InstalledBuild> {
-  if (!existsSync(source)) throw engineError("VerifyFailed", `${source} does not exist`, "give the path of a folder or .zip holding sd-server");
+  if (!existsSync(source)) throw engineError("verify_failed", `${source} does not exist`, "give the path of a folder or .zip holding sd-server");
   const isDir = statSync(source).isDirectory();
-  if (!isDir && !/\.zip$/i.test(source)) throw engineError("VerifyFailed", `${source} is neither a folder nor a .zip file`);
+  if (!isDir && !/\.zip$/i.test(source)) throw engineError("verify_failed", `${source} is neither a folder nor a .zip file`);
   // The variant is the backend, known once the build is unpacked and has run.
   return stageInstall({
     engines: paths.engines,

@@ -173,7 +173,7 @@ export function createBuildProvider(o: BuildProviderOptions): EngineBuildProvide
         throw new EngineError(
           rejected
             ? { code: rejected.code, message: `the ${rejected.variant} build cannot run here: ${rejected.reason}`, hint: rejected.hint }
-            : (p.choice.error ?? { code: "NoCandidate", message: `release ${p.release.tag} has no ${opts.variant} build for this machine` }),
+            : (p.choice.error ?? { code: "no_candidate", message: `release ${p.release.tag} has no ${opts.variant} build for this machine` }),
         );
       }
       if (!opts.force) {

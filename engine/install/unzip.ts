@@ -5,9 +5,10 @@
  * paths, drive letters, symlinks pointing out).
  */
 import { chmodSync, createWriteStream, mkdirSync, symlinkSync } from "node:fs";
-import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { dirname, isAbsolute, resolve } from "node:path";
 import { pipeline } from "node:stream/promises";
 import type yauzl from "yauzl";
+import { isInside } from "../../launcher/files/inside";
 import { engineError } from "./engine-error";
 
 const S_IFMT = 0o170000;
@@ -20,17 +21,12 @@ export class UnsafeZipError extends Error {
   override name = "UnsafeZipError";
 }
 
-function inside(root: string, path: string): boolean {
-  const rel = relative(root, path);
-  return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel);
-}
-
 /** The path an entry name maps to under root, or an UnsafeZipError. */
 export function entryPath(root: string, name: string): string {
   if (name.includes("\0") || name.includes("\\") || isAbsolute(name) || /^[a-zA-Z]:/.test(name) || name.split("/").includes(".."))
     throw new UnsafeZipError(`unsafe path in zip: "${name}"`);
   const path = resolve(root, name);
-  if (!inside(root, path)) throw new UnsafeZipError(`unsafe path in zip: "${name}"`);
+  if (!isInside(root, path)) throw new UnsafeZipError(`unsafe path in zip: "${name}"`);
   return path;
 }
 
@@ -50,7 +46,7 @@ export async function extractZip(zipPath: string, target: string): Promise<Extra
     // decodeStrings off: yauzl would reject unsafe names with a terse message; ours names the entry.
     zip = await yauzl.openPromise(zipPath, { lazyEntries: true, validateEntrySizes: true, decodeStrings: false });
   } catch (err) {
-    throw engineError("VerifyFailed", `${zipPath} is not a readable zip file: ${(err as Error).message}`);
+    throw engineError("verify_failed", `${zipPath} is not a readable zip file: ${(err as Error).message}`);
   }
   const result: ExtractResult = { files: 0, bytes: 0 };
   try {
@@ -66,7 +62,7 @@ export async function extractZip(zipPath: string, target: string): Promise<Extra
       mkdirSync(dirname(path), { recursive: true });
       if ((mode & S_IFMT) === S_IFLNK) {
         const link = (await readAll(await zip.openReadStreamPromise(entry))).toString("utf8");
-        if (isAbsolute(link) || !inside(root, resolve(dirname(path), link))) throw new UnsafeZipError(`unsafe symlink in zip: "${name}" → "${link}"`);
+        if (isAbsolute(link) || !isInside(root, resolve(dirname(path), link))) throw new UnsafeZipError(`unsafe symlink in zip: "${name}" → "${link}"`);
         symlinkSync(link, path);
         continue;
       }

@@ -75,7 +75,7 @@ export class BuildSource {
   }
 
   plan(signal?: AbortSignal): Promise<EnginePlan> {
-    if (!this.provider.plan) throw new BuildError({ code: "NoCandidate", message: "This engine provider cannot describe its choice." });
+    if (!this.provider.plan) throw new BuildError({ code: "no_candidate", message: "This engine provider cannot describe its choice." });
     return this.provider.plan(signal);
   }
 
@@ -83,7 +83,7 @@ export class BuildSource {
   cancelDownload(): boolean {
     if (!this.#downloading) return false;
     this.#cancel.abort(
-      new BuildError({ code: "DownloadFailed", message: "The engine download was cancelled.", hint: "Install it from the Engine tab when you want it; the download goes on where it stopped." }),
+      new BuildError({ code: "download_failed", message: "The engine download was cancelled.", hint: "Install it from the Engine tab when you want it; the download goes on where it stopped." }),
     );
     this.#cancel = new AbortController();
     return true;

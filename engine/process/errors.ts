@@ -18,9 +18,9 @@ export interface ClassifyContext {
 }
 
 /** Codes that mean this build cannot run here at all: try the next candidate. */
-export const FALLBACK_CODES: ReadonlySet<EngineErrorCode> = new Set(["MissingLibrary", "NoDevice", "GlibcTooOld"]);
+export const FALLBACK_CODES: ReadonlySet<EngineErrorCode> = new Set(["missing_library", "no_device", "glibc_too_old"]);
 /** Codes no restart can fix: the same model set fails the same way. */
-export const PERMANENT_CODES: ReadonlySet<EngineErrorCode> = new Set(["ModelNotFound", "UnsupportedModel"]);
+export const PERMANENT_CODES: ReadonlySet<EngineErrorCode> = new Set(["model_not_found", "unsupported_model"]);
 
 const LIBRARY_HINTS: [RegExp, string][] = [
   [/^libvulkan/, "Install the Vulkan loader and your GPU's Vulkan driver (Debian/Ubuntu: sudo apt install libvulkan1 mesa-vulkan-drivers), or switch the engine to the CPU build."],
@@ -39,7 +39,7 @@ interface Rule {
 const RULES: Rule[] = [
   {
     // setpriv/sh could not exec the program: wrong architecture, no exec bit, gone.
-    code: "Crashed",
+    code: "crashed",
     pattern: /failed to execute (\S+?):? (No such file or directory|Permission denied|Exec format error)|(\S+): cannot execute binary file/,
     describe: (m) => ({
       message: `The engine program ${m[1] ?? m[3]} cannot be run here${m[2] ? ` (${m[2]})` : ""}.`,
@@ -47,7 +47,7 @@ const RULES: Rule[] = [
     }),
   },
   {
-    code: "MissingLibrary",
+    code: "missing_library",
     pattern: /error while loading shared libraries: ([^:\s]+): cannot open shared object file|Library not loaded: (?:@rpath\/)?(\S+)|The code execution cannot proceed because (\S+) was not found/,
     describe: (m) => {
       const lib = (m[1] ?? m[2] ?? m[3])!;
@@ -56,7 +56,7 @@ const RULES: Rule[] = [
     },
   },
   {
-    code: "GlibcTooOld",
+    code: "glibc_too_old",
     pattern: /version [`']GLIBC_([\d.]+)' not found/,
     describe: (m, ctx) => ({
       message: `This engine build needs glibc ${m[1]}, your system has ${ctx.glibc ?? "an older one"}.`,
@@ -64,7 +64,7 @@ const RULES: Rule[] = [
     }),
   },
   {
-    code: "OutOfMemory",
+    code: "out_of_memory",
     pattern: /out of memory|cudaMalloc failed|hipMalloc failed|ErrorOutOfDeviceMemory|Device memory allocation of size \d+ failed|failed to allocate (?:the )?(?:compute )?buffer|failed to allocate \S+ buffer of size/i,
     describe: () => ({
       message: "The GPU ran out of memory.",
@@ -72,7 +72,7 @@ const RULES: Rule[] = [
     }),
   },
   {
-    code: "NoDevice",
+    code: "no_device",
     pattern: /no CUDA-capable device|failed to initialize CUDA|ggml_vulkan: No devices found|no backend devices|hipErrorNoDevice|ErrorIncompatibleDriver|vkCreateInstance failed|CUDA driver version is insufficient/i,
     describe: (_m, ctx) => ({
       message: `The ${ctx.variant ?? "engine"} build found no usable GPU.`,
@@ -80,7 +80,7 @@ const RULES: Rule[] = [
     }),
   },
   {
-    code: "ModelNotFound",
+    code: "model_not_found",
     pattern: /failed to open '([^']+)'|No such file or directory: '([^']+)'/,
     describe: (m) => ({
       message: `The model file ${m[1] ?? m[2]} could not be opened.`,
@@ -88,7 +88,7 @@ const RULES: Rule[] = [
     }),
   },
   {
-    code: "UnsupportedModel",
+    code: "unsupported_model",
     pattern: /get sd version from file failed|unknown model version|unsupported model|unknown format|init model loader from file failed: '([^']+)'/i,
     describe: (m) => ({
       message: `The engine does not recognise this model${m[1] ? ` (${m[1]})` : ""}.`,
@@ -109,12 +109,12 @@ export function classifyFailure(lines: string[], exit: ExitInfo | undefined, ctx
   }
   // Windows reports a missing DLL only through the exit status.
   if (exit?.code === -1073741515 || exit?.code === 0xc0000135) {
-    return { code: "MissingLibrary", message: "The engine could not find a DLL it needs.", hint: "Install the runtime this build needs (e.g. the CUDA runtime zip), or switch to another engine build.", lastLines };
+    return { code: "missing_library", message: "The engine could not find a DLL it needs.", hint: "Install the runtime this build needs (e.g. the CUDA runtime zip), or switch to another engine build.", lastLines };
   }
   if (!exit || (exit.code === 0 && !exit.signal)) return undefined;
   const how = exit.signal ? `signal ${exit.signal}` : SIGNALS[exit.code ?? -1] ? `signal ${SIGNALS[exit.code!]}` : `exit code ${exit.code}`;
   return {
-    code: "Crashed",
+    code: "crashed",
     message: `The engine stopped unexpectedly (${how}).`,
     hint: "It is restarted automatically. If this keeps happening, look at the engine log and try another backend.",
     lastLines,
@@ -124,5 +124,5 @@ export function classifyFailure(lines: string[], exit: ExitInfo | undefined, ctx
 /** Errors found in output while the engine keeps running (e.g. an OOM that only fails one job). */
 export function classifyLine(line: string, ctx: ClassifyContext = {}): EngineErrorInfo | undefined {
   const info = classifyFailure([line], undefined, ctx);
-  return info && info.code !== "Crashed" ? info : undefined;
+  return info && info.code !== "crashed" ? info : undefined;
 }

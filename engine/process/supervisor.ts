@@ -77,7 +77,7 @@ export class EngineStartError extends Error {
 
 type LaunchResult = { ok: true } | { ok: false; error: EngineErrorInfo; fallback: boolean } | { ok: false; stopped: true };
 
-const STOPPED: EngineErrorInfo = { code: "Crashed", message: "The engine was stopped while starting." };
+const STOPPED: EngineErrorInfo = { code: "crashed", message: "The engine was stopped while starting." };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class Supervisor {
@@ -140,7 +140,7 @@ export class Supervisor {
     this.#plan = { builds, argsFor, index: 0 };
     this.#crashes = 0;
     if (builds.length === 0) {
-      const error: EngineErrorInfo = { code: "NoCandidate", message: "No engine build is installed.", hint: "Install the engine (Engine tab) or import a build." };
+      const error: EngineErrorInfo = { code: "no_candidate", message: "No engine build is installed.", hint: "Install the engine (Engine tab) or import a build." };
       this.#emit({ type: "failed", error });
       throw new EngineStartError(error);
     }
@@ -149,7 +149,7 @@ export class Supervisor {
 
   /** Restarts the current build with the same arguments (e.g. to stop a running job); not counted as a crash. */
   async restart(): Promise<RunningEngine> {
-    if (!this.#plan) throw new EngineStartError({ code: "NoCandidate", message: "The engine has not been started." });
+    if (!this.#plan) throw new EngineStartError({ code: "no_candidate", message: "The engine has not been started." });
     const session = ++this.#session;
     await this.#killChild();
     this.#crashes = 0;
@@ -209,7 +209,7 @@ export class Supervisor {
     const tries = this.#crashes > this.#o.maxRestarts ? ` Gave up after ${this.#crashes} tries.` : "";
     const error: EngineErrorInfo = lastError
       ? { ...lastError, message: lastError.message + tries }
-      : { code: "NoCandidate", message: "No engine build could be started." };
+      : { code: "no_candidate", message: "No engine build could be started." };
     this.#note(`engine failed: ${error.message}`);
     this.#emit({ type: "failed", error });
     throw new EngineStartError(error);
@@ -226,7 +226,7 @@ export class Supervisor {
       child = new EngineChild(build, port, epoch, plan, { ...process.env, ...this.#o.env }, this.#onOutput);
     } catch (err) {
       const error: EngineErrorInfo = {
-        code: "Crashed",
+        code: "crashed",
         message: `The engine program ${build.serverPath} cannot be run here (${(err as Error).message}).`,
         hint: "Reinstall the engine, switch to another backend, or import a build for this machine.",
       };
@@ -246,7 +246,7 @@ export class Supervisor {
         await this.#killChild(child);
         const seconds = Math.round((Date.now() - started) / 1000);
         const error: EngineErrorInfo = {
-          code: "StartTimeout",
+          code: "start_timeout",
           message: `The engine did not answer within ${seconds} s of starting.`,
           hint: "Look at the engine log; a very large model on a slow disk can take long, try again.",
           lastLines: child.lastLines(),

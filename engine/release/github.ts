@@ -70,7 +70,7 @@ export async function fetchRelease(src: ReleaseSource, opts: FetchReleaseOptions
       return { ...release, fromCache: false };
     }
     problem = res.status === 404 ? `release "${src.tag}" not found in ${src.repo}` : `${url} answered HTTP ${res.status}`;
-    if (res.status === 404) throw engineError("DownloadFailed", problem, "check engine.release_repo and engine.release_tag in the settings");
+    if (res.status === 404) throw engineError("download_failed", problem, "check engine.release_repo and engine.release_tag in the settings");
   } catch (err) {
     if (opts.signal?.aborted) throw err;
     if (err instanceof EngineError) throw err;
@@ -78,7 +78,7 @@ export async function fetchRelease(src: ReleaseSource, opts: FetchReleaseOptions
   }
   const cached = readCache(opts.cacheFile);
   if (cached) return { ...cached, fromCache: true };
-  throw engineError("DownloadFailed", problem, "check the internet connection (or import a build with `easy-diffusion engine import`)");
+  throw engineError("download_failed", problem, "check the internet connection (or import a build with `easy-diffusion engine import`)");
 }
 
 function writeCache(file: string, release: Release) {

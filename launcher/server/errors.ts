@@ -47,13 +47,19 @@ export function respondError(c: Context, err: unknown) {
   return c.json(errorBody("internal_error", (err as Error)?.message ?? "unexpected error"), 500);
 }
 
-/** Reads a JSON body and validates it, or throws a 400 that says what is wrong. */
-export async function readJson<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
-  let body: unknown;
-  try {
-    body = await c.req.json();
-  } catch {
-    throw new ApiError(400, "invalid_json", "the request body is not valid JSON");
+/**
+ * The one JSON-body reader: parses and validates, or throws a 400 that says
+ * what is wrong. With `optional`, an empty body reads as `{}`.
+ */
+export async function readJson<T extends z.ZodType>(c: Context, schema: T, options: { optional?: boolean } = {}): Promise<z.infer<T>> {
+  const text = await c.req.text();
+  let body: unknown = {};
+  if (text.trim() || !options.optional) {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new ApiError(400, "invalid_json", "the request body is not valid JSON");
+    }
   }
   const parsed = schema.safeParse(body);
   if (!parsed.success) throw validationError(parsed.error);

@@ -4,21 +4,12 @@
  * or a symlink out of it, is refused); incognito images come from memory.
  */
 import { Hono } from "hono";
-import { existsSync, realpathSync } from "node:fs";
-import { sep } from "node:path";
+import { existsSync } from "node:fs";
+import { realInside } from "../../launcher/files/inside";
 import type { AppContext } from "../../launcher/server/context";
 import { ApiError, notFound } from "../../launcher/server/errors";
 import { MIME } from "../image-data";
 import type { TaskQueue } from "../queue";
-
-export function isInsideFolder(folder: string, path: string): boolean {
-  try {
-    const root = realpathSync(folder);
-    return realpathSync(path).startsWith(root + sep);
-  } catch {
-    return false;
-  }
-}
 
 export function imageRoutes(ctx: AppContext, queue: TaskQueue) {
   return new Hono().get("/:id", (c) => {
@@ -27,7 +18,7 @@ export function imageRoutes(ctx: AppContext, queue: TaskQueue) {
     if (held) return c.body(held.bytes as Uint8Array<ArrayBuffer>, 200, { "content-type": MIME[held.record.format], "cache-control": "no-store" });
     const record = queue.store.image(id);
     if (!record?.path || !existsSync(record.path)) throw notFound(`image ${id}`);
-    if (!isInsideFolder(ctx.paths.outputs, record.path)) throw new ApiError(403, "forbidden", `image ${id} is outside the outputs folder`);
+    if (!realInside(ctx.paths.outputs, record.path)) throw new ApiError(403, "forbidden", `image ${id} is outside the outputs folder`);
     return new Response(Bun.file(record.path), {
       headers: { "content-type": MIME[record.format], "cache-control": "private, max-age=31536000, immutable" },
     });

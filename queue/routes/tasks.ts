@@ -5,30 +5,28 @@
  */
 import { Hono } from "hono";
 import type { AppContext } from "../../launcher/server/context";
-import { ApiError, badRequest, notFound, validationError } from "../../launcher/server/errors";
+import { z } from "zod";
+import { ApiError, badRequest, notFound, readJson, validationError } from "../../launcher/server/errors";
 import { ModelNotFoundError } from "../models";
-import { TaskConflictError, type TaskQueue } from "../queue";
+import { TaskConflictError, TaskNotFoundError, type TaskQueue } from "../queue";
 import { imageRequestSchema, resolveRequest } from "../request";
 import { taskView } from "../view";
 
 function queueError(err: unknown): never {
   if (err instanceof ModelNotFoundError) throw new ApiError(400, "model_not_found", err.message);
   if (err instanceof TaskConflictError) throw new ApiError(409, "conflict", err.message);
-  if (err instanceof Error && err.message.startsWith("no task ")) throw notFound(`task ${err.message.slice(8)}`);
+  if (err instanceof TaskNotFoundError) throw notFound(`task ${err.id}`);
   throw err;
 }
+
+/** Any object: its fields are checked by imageRequestSchema, less `incognito`. */
+const taskBodySchema = z.record(z.string(), z.unknown(), { error: "the request body must be a JSON object of image settings" });
 
 export function taskRoutes(ctx: AppContext, queue: TaskQueue) {
   return new Hono()
     .post("/", async (c) => {
-      let body: unknown;
-      try {
-        body = await c.req.json();
-      } catch {
-        throw new ApiError(400, "invalid_json", "the request body is not valid JSON");
-      }
-      if (!body || typeof body !== "object" || Array.isArray(body)) throw badRequest("the request body must be a JSON object of image settings");
-      const { incognito, ...fields } = body as Record<string, unknown>;
+      const body = await readJson(c, taskBodySchema);
+      const { incognito, ...fields } = body;
       if (incognito !== undefined && typeof incognito !== "boolean") throw badRequest("incognito: must be true or false");
       const parsed = imageRequestSchema.safeParse(fields);
       if (!parsed.success) throw validationError(parsed.error);

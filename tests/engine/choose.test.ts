@@ -17,7 +17,7 @@ describe("choose() on recorded machines", () => {
       const hw = await detectHardware(recordedProbeIO(fx.recording));
       const choice = choose(hw, release.assets, "auto");
       expect(choice.candidates.map((c) => c.variant)).toEqual(fx.expect.variants);
-      if (fx.expect.error) expect(choice.error?.code).toBe(fx.expect.error as "GlibcTooOld");
+      if (fx.expect.error) expect(choice.error?.code).toBe(fx.expect.error as "glibc_too_old");
       else expect(choice.error).toBeUndefined();
       if (fx.expect.reasonIncludes) expect(choice.candidates.flatMap((c) => c.reasons).join("\n")).toContain(fx.expect.reasonIncludes);
       if (fx.expect.extraAssets) expect(choice.candidates[0]!.extraAssets.map((a) => a.name)).toEqual(fx.expect.extraAssets);
@@ -41,7 +41,7 @@ describe("actionable refusals", () => {
     const choice = choose(hw, release.assets);
     expect(choice.candidates.map((c) => c.variant)).toEqual(["cpu"]);
     const vk = choice.rejected.find((r) => r.variant === "vulkan")!;
-    expect(vk.code).toBe("MissingLibrary");
+    expect(vk.code).toBe("missing_library");
     expect(vk.reason).toBe("libvulkan.so.1 missing");
     expect(vk.hint).toContain("apt install libvulkan1");
   });
@@ -62,7 +62,7 @@ describe("actionable refusals", () => {
     const hw = { ...(await hwOf("apple-m2")), arch: "x64", gpus: [] };
     const choice = choose(hw, release.assets);
     expect(choice.candidates).toEqual([]);
-    expect(choice.error).toMatchObject({ code: "NoCandidate" });
+    expect(choice.error).toMatchObject({ code: "no_candidate" });
     expect(choice.error!.hint).toContain("engine import");
   });
 });

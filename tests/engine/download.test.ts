@@ -77,7 +77,7 @@ describe("download", () => {
   test("resumes after a restart: a later call continues the .part file", async () => {
     server.fault = { kind: "cut", at: SIZE / 2 };
     const first = await download(opts({ retries: 0 })).catch((e) => e);
-    expect(first.info.code).toBe("DownloadFailed");
+    expect(first.info.code).toBe("download_failed");
     const kept = statSync(join(dir, "engine.zip.part")).size;
     expect(kept).toBeGreaterThan(0);
     server.fault = undefined;
@@ -99,14 +99,14 @@ describe("download", () => {
   test("a corrupted byte fails verification and the file is deleted", async () => {
     server.fault = { kind: "corrupt", at: 12345 };
     const err = await download(opts()).catch((e) => e);
-    expect(err.info.code).toBe("VerifyFailed");
+    expect(err.info.code).toBe("verify_failed");
     expect(err.info.message).toContain("sha256 mismatch");
     expect(readdirSync(dir)).toEqual([]);
   });
 
   test("a wrong size fails verification", async () => {
     const err = await download(opts({ size: SIZE + 1 })).catch((e) => e);
-    expect(err.info.code).toBe("VerifyFailed");
+    expect(err.info.code).toBe("verify_failed");
     expect(err.info.message).toContain(`size ${SIZE} instead of ${SIZE + 1} bytes`);
     expect(readdirSync(dir)).toEqual([]);
   });
@@ -114,13 +114,13 @@ describe("download", () => {
   test("a server whose file size differs from the release is refused after a resume", async () => {
     server.fault = { kind: "cut", at: SIZE / 2, times: 1 };
     const err = await download(opts({ size: SIZE - 10, sha256: undefined })).catch((e) => e);
-    expect(err.info.code).toBe("VerifyFailed");
+    expect(err.info.code).toBe("verify_failed");
     expect(readdirSync(dir)).toEqual([]);
   });
 
   test("404 is a clear error at once, no retries", async () => {
     const err = await download(opts({ url: server.url("missing.zip") })).catch((e) => e);
-    expect(err.info.code).toBe("DownloadFailed");
+    expect(err.info.code).toBe("download_failed");
     expect(err.info.message).toBe(`missing.zip is not available (HTTP 404 from ${server.url("missing.zip")})`);
     expect(server.requests).toHaveLength(1);
   });
@@ -185,7 +185,7 @@ test("disk full: DiskFull error and the partial file removed", async () => {
   writeFileSync(join(d, "engine.zip.part.json"), JSON.stringify({ url: server.url("engine.zip"), size: SIZE }));
   server.fault = undefined;
   const err = await download({ ...opts(), dest: join(d, "engine.zip") }).catch((e) => e);
-  expect(err.info.code).toBe("DiskFull");
+  expect(err.info.code).toBe("disk_full");
   expect(err.info.message).toContain("the disk is full");
   expect(existsSync(join(d, "engine.zip.part"))).toBe(false);
   expect(existsSync(join(d, "engine.zip.part.json"))).toBe(false);

@@ -59,7 +59,7 @@ describe("importBuild", () => {
   test("a script that fails --help is refused with its output", async () => {
     const engines = join(fresh(), "engines");
     const err = await importBuild(buildFolder(`#!/bin/sh\necho "error while loading shared libraries: libcudart.so.12" >&2\nexit 127\n`), { engines }).catch((e) => e);
-    expect(err.info.code).toBe("VerifyFailed");
+    expect(err.info.code).toBe("verify_failed");
     expect(err.info.message).toBe("sd-server --help failed (exit code 127): error while loading shared libraries: libcudart.so.12");
     expect(existsSync(engines) ? readdirSync(engines) : []).toEqual([]);
   });

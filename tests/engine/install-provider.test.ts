@@ -118,14 +118,14 @@ describe("createBuildProvider", () => {
   test("offline on a fresh machine: a clear DownloadFailed", async () => {
     const { provider } = setup({ apiBase: "http://127.0.0.1:1" });
     const err = await provider.builds().catch((e) => e);
-    expect(err.info.code).toBe("DownloadFailed");
+    expect(err.info.code).toBe("download_failed");
     expect(err.info.message).toContain("could not reach http://127.0.0.1:1/repos/leejet/stable-diffusion.cpp/releases/tags/master-1-aaaaaaa");
   });
 
   test("Debian 12 (glibc 2.36): GlibcTooOld with the import hint; an imported build is used instead", async () => {
     const { provider, paths, config } = setup({ machine: "debian12-cpu" });
     const err = await provider.builds().catch((e) => e);
-    expect(err.info).toMatchObject({ code: "GlibcTooOld", message: "this engine needs glibc 2.39, your system has 2.36" });
+    expect(err.info).toMatchObject({ code: "glibc_too_old", message: "this engine needs glibc 2.39, your system has 2.36" });
     expect(err.info.hint).toContain("easy-diffusion engine import");
     const dir = join(root, `own-build-${n}`);
     mkdirSync(dir, { recursive: true });
@@ -172,7 +172,7 @@ describe("createBuildProvider", () => {
     corrupt = true;
     try {
       const err = await provider.builds().catch((e) => e);
-      expect(err.info.code).toBe("VerifyFailed");
+      expect(err.info.code).toBe("verify_failed");
     } finally {
       corrupt = false;
     }

@@ -81,7 +81,7 @@ describe("extractZip", () => {
     const p = fresh() + ".zip";
     writeFileSync(p, "not a zip");
     const err = await extractZip(p, fresh()).catch((e) => e);
-    expect(err.info.code).toBe("VerifyFailed");
+    expect(err.info.code).toBe("verify_failed");
     expect(err.info.message).toContain("is not a readable zip file");
   });
 });

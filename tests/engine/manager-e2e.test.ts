@@ -89,7 +89,7 @@ describe("engine manager on the real build provider", () => {
       expect(downloads.sort()).toEqual([...files.keys()].sort());
       const states = events.flatMap((e) => (e.type === "state" ? [e.status.state] : []));
       expect(states.slice(0, 3)).toEqual(["downloading", "installed", "starting"]);
-      const fellBack = events.find((e) => e.type === "state" && e.status.error?.code === "MissingLibrary");
+      const fellBack = events.find((e) => e.type === "state" && e.status.error?.code === "missing_library");
       expect(fellBack?.type === "state" && fellBack.status.error?.message).toContain("libvulkan.so.1");
       expect(manager.installed().map((b) => b.variant).sort()).toEqual(["cpu", "vulkan"]);
 

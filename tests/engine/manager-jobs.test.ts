@@ -8,7 +8,7 @@ describe("JobBook", () => {
     const book = new JobBook();
     book.add("job_1", 1);
     const answer = book.gone("job_1");
-    setTimeout(() => book.lost(1, { code: "Crashed", message: "The engine stopped unexpectedly (signal SIGSEGV)." }), 30);
+    setTimeout(() => book.lost(1, { code: "crashed", message: "The engine stopped unexpectedly (signal SIGSEGV)." }), 30);
     expect(await answer).toEqual({ id: "job_1", status: "failed", error: { code: "engine_restarted", message: "The engine stopped unexpectedly (signal SIGSEGV)." } });
   });
 
@@ -28,7 +28,7 @@ describe("JobBook", () => {
     book.add("b", 1);
     book.noteLine("ggml_backend_cuda_buffer_type_alloc_buffer: allocating 2560.00 MiB on device 0: cudaMalloc failed: out of memory", "stderr");
     const job = await book.explain({ id: "b", status: "failed", error: { code: "generation_failed", message: "generate_image returned no results" } });
-    expect(job.error?.code).toBe("OutOfMemory");
+    expect(job.error?.code).toBe("out_of_memory");
     book.add("c", 1); // a new job forgets the old cause
     expect((await book.explain({ id: "c", status: "failed", error: { code: "generation_failed", message: "x" } }, 20)).error?.code).toBe("generation_failed");
   });
@@ -38,13 +38,13 @@ describe("JobBook", () => {
     book.add("d", 1);
     const job = book.explain({ id: "d", status: "failed", error: { code: "generation_failed", message: "generate_image returned no results" } });
     setTimeout(() => book.noteLine("ggml_vulkan: Device memory allocation of size 2147483648 failed.", "stderr"), 30);
-    expect((await job).error?.code).toBe("OutOfMemory");
+    expect((await job).error?.code).toBe("out_of_memory");
   });
 });
 
 describe("statusAfter (the state machine)", () => {
   const build: InstalledBuild = { tag: "t", variant: "vulkan", backend: "vulkan", dir: "/e", serverPath: "/e/sd-server" };
-  const crash = { code: "Crashed" as const, message: "boom" };
+  const crash = { code: "crashed" as const, message: "boom" };
   test("start → ready; a crash of a running engine → restarting until ready again", () => {
     let s = statusAfter({ state: "installed" }, { type: "starting", build, port: 1, epoch: 1, attempt: 1 })!;
     expect(s).toEqual({ state: "starting", variant: "vulkan", version: "t" });

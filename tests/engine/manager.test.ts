@@ -164,7 +164,7 @@ describe("engine manager", () => {
     const pid = m.supervisor.running!.pid;
     const job = await until(m, await m.submit({ prompt: "big", width: 64, height: 64 }));
     expect(job.status).toBe("failed");
-    expect(job.error?.code).toBe("OutOfMemory");
+    expect(job.error?.code).toBe("out_of_memory");
     expect(job.error?.message).toContain("CPU offload");
     expect(m.supervisor.running!.pid).toBe(pid);
   });
@@ -172,7 +172,7 @@ describe("engine manager", () => {
   test("a missing model file fails ensure with ModelNotFound, without starting anything", async () => {
     const { m, states } = manager([standinInstalled(tmp.dir, "cpu")]);
     const error = await m.ensure({ ...models, model: `${tmp.dir}/missing.safetensors` }).catch((e) => e);
-    expect(error.info.code).toBe("ModelNotFound");
+    expect(error.info.code).toBe("model_not_found");
     expect(m.status().state).toBe("failed");
     expect(states()).not.toContain("starting");
   });

@@ -91,12 +91,12 @@ describe("fetchRelease", () => {
   test("an unknown tag is a clear error, not a cache hit", async () => {
     up = true;
     const err = await fetchRelease(src("nope"), { cacheFile: join(dir, "release.json") }).catch((e) => e);
-    expect(err.info).toMatchObject({ code: "DownloadFailed", message: 'release "nope" not found in leejet/stable-diffusion.cpp' });
+    expect(err.info).toMatchObject({ code: "download_failed", message: 'release "nope" not found in leejet/stable-diffusion.cpp' });
   });
 
   test("offline without a cache: DownloadFailed naming the URL", async () => {
     const err = await fetchRelease({ apiBase: "http://127.0.0.1:1", repo: "a/b", tag: "t" }, { cacheFile: join(dir, "none.json") }).catch((e) => e);
-    expect(err.info.code).toBe("DownloadFailed");
+    expect(err.info.code).toBe("download_failed");
     expect(err.info.message).toContain("could not reach http://127.0.0.1:1/repos/a/b/releases/tags/t");
   });
 });

@@ -17,7 +17,7 @@ const cpu = standinInstalled(tmp.dir, "cpu");
 
 /** Accepts a folder holding sd-server, as the real importer does after its checks. */
 async function importFolder(path: string): Promise<InstalledBuild> {
-  if (!existsSync(join(path, "sd-server"))) throw new EngineFailure({ code: "NoCandidate", message: `${path} holds no sd-server` });
+  if (!existsSync(join(path, "sd-server"))) throw new EngineFailure({ code: "no_candidate", message: `${path} holds no sd-server` });
   return { tag: "imported-test", variant: "imported", backend: "cpu", dir: path, serverPath: join(path, "sd-server") };
 }
 
@@ -50,7 +50,7 @@ describe("/api/engine", () => {
     expect(await installed.json()).toEqual({ state: "installed", variant: "cpu", version: "test-tag", builds: [{ tag: "test-tag", variant: "cpu", backend: "cpu", dir: cpu.dir }] });
     const restart = await post("/restart");
     expect(restart.status).toBe(409);
-    expect(((await restart.json()) as any).error.code).toBe("NoCandidate");
+    expect(((await restart.json()) as any).error.code).toBe("no_candidate");
   });
 
   test("running engine: state with port, logs, restart, stop", async () => {

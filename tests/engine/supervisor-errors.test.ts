@@ -5,15 +5,15 @@ const exit1 = { code: 1, signal: null };
 
 describe("classifyFailure", () => {
   test.each([
-    ["./sd-server: error while loading shared libraries: libvulkan.so.1: cannot open shared object file: No such file or directory", { code: 127, signal: null }, "MissingLibrary", "libvulkan1"],
-    ["./sd-server: error while loading shared libraries: libcudart.so.12: cannot open shared object file: No such file or directory", { code: 127, signal: null }, "MissingLibrary", "CUDA runtime"],
-    ["./sd-server: /lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.39' not found (required by ./sd-server)", exit1, "GlibcTooOld", "Vulkan or CPU build"],
-    ["ggml_backend_cuda_buffer_type_alloc_buffer: allocating 2560.00 MiB on device 0: cudaMalloc failed: out of memory", { code: null, signal: "SIGABRT" }, "OutOfMemory", "CPU offload"],
-    ["ggml_vulkan: Device memory allocation of size 2147483648 failed.", exit1, "OutOfMemory", "VAE tiling"],
-    ["ggml_cuda_init: failed to initialize CUDA: no CUDA-capable device is detected", exit1, "NoDevice", "CPU build"],
-    ["[ERROR] model_loader.cpp:263  - failed to open '/models/x.safetensors'", exit1, "ModelNotFound", "exists"],
-    ["[ERROR] stable-diffusion.cpp:905 - get sd version from file failed: '/models/x.safetensors'", exit1, "UnsupportedModel", "supports"],
-    ["setpriv: failed to execute /e/sd-server: Exec format error", { code: 126, signal: null }, "Crashed", "import a build"],
+    ["./sd-server: error while loading shared libraries: libvulkan.so.1: cannot open shared object file: No such file or directory", { code: 127, signal: null }, "missing_library", "libvulkan1"],
+    ["./sd-server: error while loading shared libraries: libcudart.so.12: cannot open shared object file: No such file or directory", { code: 127, signal: null }, "missing_library", "CUDA runtime"],
+    ["./sd-server: /lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.39' not found (required by ./sd-server)", exit1, "glibc_too_old", "Vulkan or CPU build"],
+    ["ggml_backend_cuda_buffer_type_alloc_buffer: allocating 2560.00 MiB on device 0: cudaMalloc failed: out of memory", { code: null, signal: "SIGABRT" }, "out_of_memory", "CPU offload"],
+    ["ggml_vulkan: Device memory allocation of size 2147483648 failed.", exit1, "out_of_memory", "VAE tiling"],
+    ["ggml_cuda_init: failed to initialize CUDA: no CUDA-capable device is detected", exit1, "no_device", "CPU build"],
+    ["[ERROR] model_loader.cpp:263  - failed to open '/models/x.safetensors'", exit1, "model_not_found", "exists"],
+    ["[ERROR] stable-diffusion.cpp:905 - get sd version from file failed: '/models/x.safetensors'", exit1, "unsupported_model", "supports"],
+    ["setpriv: failed to execute /e/sd-server: Exec format error", { code: 126, signal: null }, "crashed", "import a build"],
   ] as const)("%s → %s", (line, exit, code, hint) => {
     const info = classifyFailure(["[INFO ] something before", line], exit, { glibc: "2.36" })!;
     expect(info.code).toBe(code);
@@ -32,11 +32,11 @@ describe("classifyFailure", () => {
   });
 
   test("Windows' missing-DLL status is MissingLibrary", () => {
-    expect(classifyFailure([], { code: -1073741515, signal: null })!.code).toBe("MissingLibrary");
+    expect(classifyFailure([], { code: -1073741515, signal: null })!.code).toBe("missing_library");
   });
 
   test("classifyLine spots an OOM in a running engine's output and ignores normal lines", () => {
-    expect(classifyLine("[ERROR] ggml_extend.hpp:2275 - unet: failed to allocate the compute buffer")?.code).toBe("OutOfMemory");
+    expect(classifyLine("[ERROR] ggml_extend.hpp:2275 - unet: failed to allocate the compute buffer")?.code).toBe("out_of_memory");
     expect(classifyLine("[INFO ] stable-diffusion.cpp:5628 - generate_image 64x64")).toBeUndefined();
   });
 });

@@ -52,7 +52,7 @@ describe("supervisor", () => {
     await submit(first.port, { prompt: "x", sample_params: { sample_steps: 5 } });
     const ready = await waitFor("a second ready", () => events.filter((e) => e.type === "ready").at(1));
     const exited = events.find((e) => e.type === "exited" && !e.expected);
-    expect(exited && exited.type === "exited" && exited.error?.code).toBe("Crashed");
+    expect(exited && exited.type === "exited" && exited.error?.code).toBe("crashed");
     expect(exited && exited.type === "exited" && exited.exit.signal).toBe("SIGSEGV");
     expect(ready.type === "ready" && ready.engine.epoch).toBeGreaterThan(first.epoch);
     expect(events.some((e) => e.type === "restarting")).toBe(true);
@@ -88,7 +88,7 @@ describe("supervisor", () => {
     const running = await s.start([vulkan, cpu], argsFor(models));
     expect(running.build.variant).toBe("cpu");
     const fallback = events.find((e) => e.type === "fallback");
-    expect(fallback?.type === "fallback" && fallback.error.code).toBe("MissingLibrary");
+    expect(fallback?.type === "fallback" && fallback.error.code).toBe("missing_library");
     expect(fallback?.type === "fallback" && fallback.error.message).toContain("libvulkan.so.1");
     expect(events.some((e) => e.type === "restarting")).toBe(false);
   });
@@ -98,14 +98,14 @@ describe("supervisor", () => {
     const a = standinInstalled(tmp.dir, "cuda12", { fault: "no-device" }, "cuda");
     const b = standinInstalled(tmp.dir, "cpu-new", { fault: "glibc" });
     const error = await s.start([a, b], argsFor(models)).catch((e) => e);
-    expect(error.info.code).toBe("GlibcTooOld");
+    expect(error.info.code).toBe("glibc_too_old");
     expect(error.info.message).toMatch(/needs glibc 2\.39, your system has \d+\.\d+\./);
   });
 
   test("a missing model file is reported as ModelNotFound without retries", async () => {
     const { s, events } = supervisor();
     const error = await s.start([standinInstalled(tmp.dir, "cpu")], argsFor({ ...models, model: `${tmp.dir}/nope.safetensors` })).catch((e) => e);
-    expect(error.info.code).toBe("ModelNotFound");
+    expect(error.info.code).toBe("model_not_found");
     expect(events.filter((e) => e.type === "starting")).toHaveLength(1);
   });
 
@@ -130,6 +130,6 @@ describe("supervisor", () => {
   test("an engine that never answers fails with StartTimeout", async () => {
     const { s } = supervisor({ readyTimeoutMs: 500, readyExtendMs: 100, maxRestarts: 0 });
     const error = await s.start([standinInstalled(tmp.dir, "slow", { startDelayMs: 10_000 })], argsFor(models)).catch((e) => e);
-    expect(error.info.code).toBe("StartTimeout");
+    expect(error.info.code).toBe("start_timeout");
   });
 });

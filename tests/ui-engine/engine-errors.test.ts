@@ -45,7 +45,7 @@ test("glibc too old: what happened, what to do, why each build cannot run; an im
   const todo = (await error.locator(".todo").textContent())!;
   expect(todo).toStartWith("What to do: Upgrade to a system with glibc 2.39 or newer");
   expect(todo).toContain("easy-diffusion engine import");
-  expect(ed.engine.status().error?.code).toBe("GlibcTooOld");
+  expect(ed.engine.status().error?.code).toBe("glibc_too_old");
 
   await waitText(engineTab().locator("ed-engine-hardware .card.gpu"), "No graphics card found: images are made on the CPU (slow).");
   expect(await engineTab().locator("ed-engine-hardware .card.system").textContent()).toContain("2.36");

@@ -84,7 +84,7 @@ describe("first-run engine download", () => {
     expect(await row.locator("button.cancel").count()).toBe(0);
     // The meter gives way to the engine's state, which opens the Engine tab.
     await waitText(page.locator("ed-status-bar ed-engine-indicator button.chip"), "Engine: Failed");
-    expect(ed.engine.status().error).toMatchObject({ code: "DownloadFailed", message: "The engine download was cancelled." });
+    expect(ed.engine.status().error).toMatchObject({ code: "download_failed", message: "The engine download was cancelled." });
     const nothing = await fetch(new URL("/api/engine/install/cancel", ed.app.url), { method: "POST" });
     expect(await nothing.json()).toEqual({ cancelled: false });
     release.resume();
@@ -163,7 +163,7 @@ describe("Engine tab", () => {
     const direct = await fetch(new URL("/api/engine/import", ed.app.url), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ path: bad }) });
     expect(direct.status).toBe(400);
     const { error } = (await direct.json()) as { error: { code: string; message: string } };
-    expect(error.code).toBe("VerifyFailed");
+    expect(error.code).toBe("verify_failed");
     await engineTab().locator("form.import input").fill(bad);
     await engineTab().locator("form.import button").click();
     const shown = await waitText(engineTab().locator(".import-message"), /does not exist/);
@@ -201,7 +201,7 @@ describe("Engine tab errors", () => {
     const what = await waitText(box.locator(".what"), /\S/);
     const todo = (await box.locator(".todo").textContent())!;
     const status = ed.engine.status();
-    expect(status.error?.code).toBe("UnsupportedModel");
+    expect(status.error?.code).toBe("unsupported_model");
     expect(what).toBe(sentence(status.error!.message));
     expect(todo).toBe(`What to do: ${sentence(status.error!.hint!)}`);
     await box.locator("summary").click();
