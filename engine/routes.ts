@@ -16,7 +16,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
 import { ApiError, readJson } from "../launcher/server/errors";
 import { EngineFailure, type EngineManager } from "./manager";
-import type { InstalledBuild } from "./types";
+import type { EngineErrorCode, InstalledBuild } from "./types";
 
 const importSchema = z.object({ path: z.string().min(1).describe("A folder or zip holding sd-server") }).strict();
 const installSchema = z
@@ -27,7 +27,7 @@ const installSchema = z
   .strict();
 
 /** Engine failures become 4xx/5xx answers that carry the code and the hint; `statuses` overrides the status per code. */
-async function attempt<T>(fn: () => Promise<T>, statuses: Partial<Record<string, ContentfulStatusCode>> = {}): Promise<T> {
+async function attempt<T>(fn: () => Promise<T>, statuses: Partial<Record<EngineErrorCode, ContentfulStatusCode>> = {}): Promise<T> {
   try {
     return await fn();
   } catch (err) {
@@ -69,7 +69,7 @@ export function engineRoutes(manager: EngineManager) {
     .post("/import", async (c) => {
       const { path } = await readJson(c, importSchema);
       // A path that is missing or holds no working sd-server is the caller's to fix: 400.
-      const build = await attempt(() => manager.importBuild(path), { VerifyFailed: 400 });
+      const build = await attempt(() => manager.importBuild(path), { verify_failed: 400 });
       return c.json({ build: describeBuild(build), status: manager.status() });
     });
 }

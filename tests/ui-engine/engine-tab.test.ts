@@ -80,7 +80,7 @@ describe("first-run engine download", () => {
     await waitText(meter, new RegExp(`^Downloading engine ${percent}% · no data for \\d+ s, still trying$`));
 
     await row.locator("button.cancel").click();
-    await waitText(row.locator(".phase"), "Stopped");
+    await waitText(row.locator(".phase"), "Cancelled");
     expect(await row.locator("button.cancel").count()).toBe(0);
     // The meter gives way to the engine's state, which opens the Engine tab.
     await waitText(page.locator("ed-status-bar ed-engine-indicator button.chip"), "Engine: Failed");
