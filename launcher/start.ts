@@ -31,6 +31,8 @@ export interface RunningApp {
   moved: boolean;
   paths: Paths;
   ctx: AppContext;
+  /** The Hono app being served (its `routes` list every route, for tests that must cover them all). */
+  app: ReturnType<typeof createApp>;
   stop(reason?: string): Promise<void>;
 }
 
@@ -88,7 +90,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
         lock.release();
         log.info(`stopped (${reason})`);
       })());
-    return { url: served.url, port: served.port, moved: served.moved, paths, ctx, stop };
+    return { url: served.url, port: served.port, moved: served.moved, paths, ctx, app, stop };
   } catch (err) {
     // A service that fails to start must not leave the port bound or the lock held.
     listening?.server.stop(true);

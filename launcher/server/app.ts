@@ -12,6 +12,7 @@ import { eventRoutes } from "./routes/events";
 import { healthRoutes } from "./routes/health";
 import { uiStateRoutes } from "./routes/ui-state";
 import { uiRoutes } from "./routes/ui";
+import { bodyLimits } from "./body-limits";
 import { localOnly } from "./security";
 
 export interface AppOptions {
@@ -23,6 +24,7 @@ export interface AppOptions {
 export function createApp(ctx: AppContext, options: AppOptions = {}) {
   const app = new Hono();
   app.use("*", localOnly(() => ctx.config.config.server.allowed_hosts));
+  app.use("/api/*", bodyLimits());
   app.onError((err, c) => {
     if (!(err instanceof Error && err.name === "ApiError")) ctx.log.error(`${c.req.method} ${c.req.path} failed`, { error: String(err) });
     return respondError(c, err);
