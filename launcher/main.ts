@@ -50,9 +50,9 @@ async function runApp(command: Extract<Command, { kind: "run" }>): Promise<numbe
   app.ctx.log.info(`ready ${Math.round(performance.now())} ms after exec`);
 
   if (window && app.ctx.config.config.ui.open_window) {
-    const useBrowser = (why: string) => {
-      const opened = openInBrowser(app.url);
-      console.log(`${why}; ${opened ? "opened it in your browser instead" : `open ${app.url} in your browser`}.`);
+    const useBrowser = async (why: string) => {
+      const opened = await openInBrowser(app.url);
+      console.log(`${why}; ${opened ? "opened it in your browser instead" : `no browser could be opened: open ${app.url} in your browser`}.`);
     };
     const result = await window.openWindow({
       host,
@@ -63,11 +63,11 @@ async function runApp(command: Extract<Command, { kind: "run" }>): Promise<numbe
       cacheDir,
       onClosed: () => shutdown("window closed"),
       onLost: (reason) => {
-        if (!stopping) useBrowser(`The app window stopped (${reason})`);
+        if (!stopping) void useBrowser(`The app window stopped (${reason})`);
       },
     });
     if (result.ok) closeWindow = result.close;
-    else useBrowser(`Could not open the app window (${result.reason})`);
+    else await useBrowser(`Could not open the app window (${result.reason})`);
   } else {
     host?.cancel();
     if (options.server) console.log("Press Ctrl+C to stop.");
@@ -89,7 +89,7 @@ async function handOver(err: AlreadyRunningError, server: boolean): Promise<numb
       return 0;
     }
   }
-  if (url && openInBrowser(url)) {
+  if (url && (await openInBrowser(url))) {
     console.log(`Easy Diffusion is already running at ${url}; opened it in your browser.`);
     return 0;
   }
