@@ -27,6 +27,8 @@ export interface Paths {
   uiState: string;
   /** Libraries the executable carries compressed, unpacked once (the window's webview binding). */
   cache: string;
+  /** The token other devices on the network log in with (owner-only file). */
+  lanToken: string;
 }
 
 const APP = "easy-diffusion";
@@ -72,6 +74,7 @@ export function resolvePaths(env: Env, overrides: { dataDir?: string; config?: s
     database: join(dirs.data, "easy-diffusion.db"),
     uiState: join(dirs.data, "ui-state.json"),
     cache: join(dirs.data, "cache"),
+    lanToken: join(dirs.data, "lan-token"),
   };
 }
 

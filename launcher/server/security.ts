@@ -8,9 +8,12 @@
  *   Without an Origin header, Fetch Metadata decides: only `same-origin` and
  *   `none` (typed in the address bar, or not a browser) pass; `same-site` is
  *   another port of the same host.
- * No CORS headers are ever sent.
+ * Origins listed in server.cors_origins are the exception: they may call the
+ * API from a browser (CORS headers are sent for them only; other devices among
+ * them still need the token).
  */
 import type { MiddlewareHandler } from "hono";
+import { cors } from "hono/cors";
 import { errorBody } from "./errors";
 
 const LOCAL_NAMES = ["localhost", "127.0.0.1", "[::1]", "::1"];
@@ -58,8 +61,9 @@ export function isSameOrigin(origin: string, host: string, extra: string[], sche
 }
 
 /** Why a state-changing request is refused, or null when it may go on. */
-export function foreignRequest(headers: { origin?: string; host: string; scheme: string; fetchSite?: string }, extra: string[]): string | null {
+export function foreignRequest(headers: { origin?: string; host: string; scheme: string; fetchSite?: string }, extra: string[], corsOrigins: string[] = []): string | null {
   if (headers.origin !== undefined) {
+    if (corsOrigins.includes(headers.origin)) return null;
     // "null" comes from sandboxed frames and file:// pages: foreign by definition.
     return isSameOrigin(headers.origin, headers.host, extra, headers.scheme) ? null : `requests from ${headers.origin} are not allowed`;
   }
@@ -67,7 +71,7 @@ export function foreignRequest(headers: { origin?: string; host: string; scheme:
   return null;
 }
 
-export function localOnly(allowedHosts: () => string[]): MiddlewareHandler {
+export function localOnly(allowedHosts: () => string[], corsOrigins: () => string[] = () => []): MiddlewareHandler {
   return async (c, next) => {
     const extra = allowedHosts();
     const host = c.req.header("host") ?? new URL(c.req.url).host;
@@ -76,9 +80,23 @@ export function localOnly(allowedHosts: () => string[]): MiddlewareHandler {
     }
     if (!SAFE_METHODS.has(c.req.method)) {
       const scheme = new URL(c.req.url).protocol;
-      const why = foreignRequest({ origin: c.req.header("origin"), host, scheme, fetchSite: c.req.header("sec-fetch-site") }, extra);
+      const why = foreignRequest({ origin: c.req.header("origin"), host, scheme, fetchSite: c.req.header("sec-fetch-site") }, extra, corsOrigins());
       if (why) return c.json(errorBody("forbidden_origin", why), 403);
     }
     await next();
+  };
+}
+
+/** CORS for the configured origins only (preflights answered before the token gate: browsers send no credentials on them). */
+export function corsForListed(corsOrigins: () => string[]): MiddlewareHandler {
+  const handler = cors({
+    origin: (origin) => (corsOrigins().includes(origin) ? origin : null),
+    allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE"],
+    allowHeaders: ["content-type", "authorization"],
+    maxAge: 600,
+  });
+  return (c, next) => {
+    const origin = c.req.header("origin");
+    return origin && corsOrigins().includes(origin) ? handler(c, next) : next();
   };
 }
