@@ -19,6 +19,8 @@ import { sameSecret, type AccessToken } from "./token";
 export interface Listening {
   host: string;
   port: number;
+  /** Set by --host: the settings switch applies at the next start. */
+  pinned?: boolean;
 }
 
 /** Other devices can connect when the server listens beyond loopback. */
@@ -57,7 +59,7 @@ export function lanRoutes(token: AccessToken, listening: () => Listening | undef
   const view = (c: Context) => {
     const l = listening();
     const enabled = lanEnabled(l);
-    const base = { enabled, host: l?.host ?? null, port: l?.port ?? null };
+    const base = { enabled, host: l?.host ?? null, port: l?.port ?? null, pinned: !!l?.pinned };
     // The token and its links are shown on this machine only.
     if (!isLoopback(peerAddress(c)) || !enabled || !l) return base;
     const links = loginLinks(l, token.value);

@@ -12,5 +12,5 @@ export interface AppContext {
   /** Milliseconds between SSE heartbeats. */
   heartbeatMs?: number;
   /** Where the server listens, once it does (start.ts sets it; a move to all interfaces changes it). */
-  listening?: { host: string; port: number };
+  listening?: { host: string; port: number; pinned?: boolean };
 }

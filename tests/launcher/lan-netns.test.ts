@@ -99,7 +99,7 @@ describe.skipIf(!available)("a phone in its own network namespace", () => {
     expect((await phone("/api/health", "-b", jar))[0]).toBe(200);
     // What the phone can see of /api/lan: no token.
     const [, body] = await phone("/api/lan", "-b", jar);
-    expect(JSON.parse(body)).toEqual({ enabled: true, host: "0.0.0.0", port: app.port });
+    expect(JSON.parse(body)).toEqual({ enabled: true, host: "0.0.0.0", port: app.port, pinned: false });
     expect((await fetch(new URL("/api/health", app.url))).status).toBe(200);
   });
 

@@ -112,7 +112,7 @@ describe("a device on the network", () => {
     expect(String(local.qr)).toStartWith("<svg");
     const t = local.token as string;
     const remote = (await (await req("/api/lan", { headers: { authorization: `Bearer ${t}` } })).json()) as Record<string, unknown>;
-    expect(remote).toEqual({ enabled: true, host: "0.0.0.0", port: 9000 });
+    expect(remote).toEqual({ enabled: true, host: "0.0.0.0", port: 9000, pinned: false });
     expect(statSync(ctx.paths.lanToken).mode & 0o777).toBe(0o600);
   });
 
