@@ -47,6 +47,14 @@ async function runApp(command: Extract<Command, { kind: "run" }>): Promise<numbe
 
   if (app.moved) console.log(`Port ${options.port ?? app.ctx.config.config.server.port} is in use; using ${app.port} instead.`);
   console.log(`Easy Diffusion ${VERSION} is running at ${app.url}`);
+  const announceLan = async () => {
+    const { lanEnabled } = await import("./access/routes");
+    if (!lanEnabled(app.ctx.listening)) return;
+    const [{ lanAnnouncement }, { AccessToken }] = await Promise.all([import("./access/terminal"), import("./access/token")]);
+    console.log(lanAnnouncement(app.ctx.listening!, new AccessToken(app.paths.lanToken), !!process.stdout.isTTY));
+  };
+  await announceLan();
+  app.ctx.bus.on("server.listening", () => void announceLan());
   app.ctx.log.info(`ready ${Math.round(performance.now())} ms after exec`);
 
   if (window && app.ctx.config.config.ui.open_window) {

@@ -11,6 +11,8 @@ import { join } from "node:path";
 import { lanAddressesOf } from "../../launcher/access/addresses";
 import { decideAccess, isLoopback } from "../../launcher/access/credentials";
 import { FailureLimiter } from "../../launcher/access/rate-limit";
+import { lanAnnouncement } from "../../launcher/access/terminal";
+import { AccessToken } from "../../launcher/access/token";
 import { ConfigStore } from "../../launcher/config/store";
 import { EventBus } from "../../launcher/events/bus";
 import { silentLogger } from "../../launcher/log";
@@ -132,6 +134,16 @@ describe("a device on the network", () => {
     const call = await req("/api/health", { headers: { origin: "https://tool.example" } });
     expect(call.status).toBe(401);
     expect(call.headers.get("access-control-allow-origin")).toBe("https://tool.example");
+  });
+});
+
+describe("the terminal", () => {
+  test("names the login links (with the token) and, on a terminal, draws the QR code", () => {
+    const t = new AccessToken(ctx.paths.lanToken);
+    const text = lanAnnouncement({ host: "192.168.1.5", port: 9000 }, t, true);
+    expect(text).toContain(`  http://192.168.1.5:9000/login?token=${t.value}`);
+    expect(text.split("\n").filter((l) => /^[█▀▄ ]+$/.test(l)).length).toBeGreaterThan(10);
+    expect(lanAnnouncement({ host: "192.168.1.5", port: 9000 }, t, false)).not.toContain("█");
   });
 });
 
