@@ -32,10 +32,22 @@ export interface QueueOptions {
   log?: Logger;
   pollMinMs?: number;
   pollMaxMs?: number;
+  /** Tasks that may wait at once (default MAX_WAITING). */
+  maxWaiting?: number;
 }
 
 export class TaskConflictError extends Error {
   override name = "TaskConflictError";
+}
+
+/** How many tasks may wait at once: beyond it, submitting says how many wait (a script in a loop, not a person). */
+export const MAX_WAITING = 1000;
+
+export class QueueFullError extends Error {
+  override name = "QueueFullError";
+  constructor(readonly waiting: number) {
+    super(`${waiting} tasks are waiting already; wait for some to finish, or cancel some`);
+  }
 }
 
 export class TaskNotFoundError extends Error {
@@ -102,6 +114,8 @@ export class TaskQueue {
 
   /** Queues a validated request. Throws ModelNotFoundError when a model is missing. */
   submit(request: ResolvedRequest, options: { incognito?: boolean; retryOf?: string } = {}): Task {
+    const waiting = this.#pending.filter((t) => t.state === "queued").length;
+    if (waiting >= (this.opts.maxWaiting ?? MAX_WAITING)) throw new QueueFullError(waiting);
     const key = modelSetKey(toModelSet(resolveModels(this.opts.paths, request)));
     const last = this.#pending.at(-1)?.position ?? 0;
     const task: Task = {
