@@ -14,7 +14,7 @@ import "./events";
 import { IncognitoMemory } from "./incognito";
 import { ModelHashes } from "./model-hash";
 import { resolveModels } from "./models";
-import type { OutputTemplates } from "./outputs";
+import { recoverIncoming, type OutputTemplates } from "./outputs";
 import { pickNext } from "./pick";
 import type { ResolvedRequest } from "./request";
 import { runTask, type ActiveRun, type RunOutcome } from "./runner";
@@ -82,6 +82,9 @@ export class TaskQueue {
 
   /** Recovers from the last run and starts working through the queue. */
   start(): void {
+    // Images a crash left between their write and their rename (one folder, cheap to list).
+    const recovered = recoverIncoming(this.opts.paths.outputs, (id) => this.store.imagePath(id));
+    if (recovered.finished || recovered.removed) this.opts.log?.info("outputs: recovered after a crash", recovered);
     const interrupted = this.store.failInterrupted();
     for (const id of interrupted) this.opts.bus.publish("task.failed", { id, error: INTERRUPTED });
     this.#pending = this.store.queued();
