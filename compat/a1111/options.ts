@@ -1,0 +1,65 @@
+/**
+ * `GET/POST /sdapi/v1/options`: the few A1111 options that mean something
+ * here. `sd_model_checkpoint` switches the model API requests use (an
+ * unknown one fails like A1111: 500 RuntimeError "model '…' not found");
+ * other keys are remembered and echoed back so clients that save and restore
+ * options keep working.
+ */
+import { cachedSha256, checkpointFiles, currentCheckpoint, findCheckpoint, modelTitle, setCurrentCheckpoint } from "../checkpoints";
+import type { CompatDeps } from "../deps";
+import { a1111App, A1111ValidationError } from "./errors";
+import { findModel } from "../../queue/models";
+
+const EXTRA_KEY = "compat.a1111_options";
+
+/** Raised for an unknown checkpoint (A1111 raises a plain RuntimeError there, answered as 500). */
+export class RuntimeError extends Error {
+  override name = "RuntimeError";
+}
+
+function remembered(deps: CompatDeps): Record<string, unknown> {
+  try {
+    return JSON.parse(deps.queue.store.setting(EXTRA_KEY) ?? "{}");
+  } catch {
+    return {};
+  }
+}
+
+export function currentOptions(deps: CompatDeps): Record<string, unknown> {
+  const files = checkpointFiles(deps.ctx.paths);
+  const current = currentCheckpoint(deps.queue, files);
+  const path = current ? (findModel(deps.ctx.paths, "stable-diffusion", current) ?? findModel(deps.ctx.paths, "diffusion_models", current)) : null;
+  const sha = path ? cachedSha256(deps.queue, path) : null;
+  const outputs = deps.ctx.config.config.outputs;
+  return {
+    sd_vae: "Automatic",
+    CLIP_stop_at_last_layers: 1,
+    ...remembered(deps),
+    sd_model_checkpoint: current ? modelTitle(current, sha ? sha.slice(0, 10) : null) : null,
+    samples_format: outputs.format,
+    jpeg_quality: outputs.quality,
+    samples_save: deps.ctx.config.config.api.keep_pictures,
+  };
+}
+
+export function optionsRoutes(deps: CompatDeps) {
+  return a1111App()
+    .get("/options", (c) => c.json(currentOptions(deps)))
+    .post("/options", async (c) => {
+      let body: unknown;
+      try {
+        body = await c.req.json();
+      } catch {
+        throw new A1111ValidationError([{ loc: ["body"], msg: "JSON decode error", type: "json_invalid" }], "");
+      }
+      if (!body || typeof body !== "object" || Array.isArray(body)) throw new A1111ValidationError([{ loc: ["body"], msg: "Input should be a valid dictionary", type: "dict_type" }], body);
+      const { sd_model_checkpoint: checkpoint, samples_format: _f, jpeg_quality: _q, samples_save: _s, ...rest } = body as Record<string, unknown>;
+      if (checkpoint !== undefined && checkpoint !== null) {
+        const file = typeof checkpoint === "string" ? findCheckpoint(checkpointFiles(deps.ctx.paths), checkpoint) : null;
+        if (!file) throw new RuntimeError(`model '${String(checkpoint)}' not found`);
+        setCurrentCheckpoint(deps.queue, file);
+      }
+      if (Object.keys(rest).length) deps.queue.store.setSetting(EXTRA_KEY, JSON.stringify({ ...remembered(deps), ...rest }));
+      return c.json(null);
+    });
+}
