@@ -23,5 +23,5 @@ export function a1111Routes(deps: CompatDeps) {
     .route("/", optionsRoutes(deps))
     .route("/", pngInfoRoutes())
     .route("/", memoryRoutes())
-    .notFound((c) => c.json({ detail: "Not Found" }, 404));
+    .all("*", (c) => c.json({ detail: "Not Found" }, 404));
 }

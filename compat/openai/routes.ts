@@ -10,5 +10,5 @@ export function openaiRoutes(deps: CompatDeps) {
     .route("/", generationRoutes(deps))
     .route("/", editRoutes(deps))
     .route("/", modelListRoutes(deps))
-    .notFound((c) => c.json({ error: { message: `Unknown request URL: ${c.req.method} ${c.req.path}`, type: "invalid_request_error", param: null, code: "unknown_url" } }, 404));
+    .all("*", (c) => c.json({ error: { message: `Unknown request URL: ${c.req.method} ${c.req.path}`, type: "invalid_request_error", param: null, code: "unknown_url" } }, 404));
 }
