@@ -9,6 +9,7 @@ import { uiStateSchema } from "../launcher/server/routes/ui-state";
 import { importSchema, installSchema } from "../engine/routes";
 import { queuePatchSchema } from "../queue/routes/queue";
 import { imageRequestFields } from "../queue/request";
+import { installFromUrlSchema, pluginErrorSchema, pluginInfoSchema, pluginListSchema, pluginPatchSchema } from "../plugins/schemas";
 import type { RouteDoc } from "./route-doc";
 
 const Q = "Queue and images";
@@ -44,6 +45,12 @@ export const appRoutes: RouteDoc[] = [
   { method: "get", path: "/api/models", tag: Q, summary: "Model files by kind", response: ok({ kinds: { "stable-diffusion": ["sd15.safetensors"], lora: ["detail.safetensors"] } }) },
   { method: "get", path: "/api/openapi.json", tag: S, summary: "This document (OpenAPI 3.1)", response: ok({ openapi: "3.1.0", info: { title: "Easy Diffusion API" }, paths: {} }) },
   { method: "get", path: "/api/docs", tag: S, summary: "The API reference page (this document, readable)", response: { status: 200, type: "text/html", example: "<!doctype html>…" } },
+  { method: "get", path: "/api/plugins", tag: "Plugins", summary: "Installed UI plugins, enabled or not, with their last error", response: ok(pluginListSchema.meta()?.example, pluginListSchema) },
+  { method: "get", path: "/api/plugins/{file}", tag: "Plugins", summary: "A plugin's source (an ES module)", params: ["file"], response: { status: 200, type: "text/javascript", example: "export default function (ed) { … }" } },
+  { method: "post", path: "/api/plugins", tag: "Plugins", summary: "Install a plugin: JSON {url} (fetched by the server) or a multipart upload (field file)", body: { schema: installFromUrlSchema, example: installFromUrlSchema.meta()?.example }, response: { status: 201, schema: pluginInfoSchema, example: pluginInfoSchema.meta()?.example } },
+  { method: "patch", path: "/api/plugins/{file}", tag: "Plugins", summary: "Enable or disable a plugin (enabling clears its error)", params: ["file"], body: { schema: pluginPatchSchema, example: { enabled: false } }, response: ok(pluginInfoSchema.meta()?.example, pluginInfoSchema) },
+  { method: "post", path: "/api/plugins/{file}/error", tag: "Plugins", summary: "Record the error a plugin threw (disables it)", params: ["file"], body: { schema: pluginErrorSchema, example: pluginErrorSchema.meta()?.example }, response: ok({ file: "broken.plugin.js", name: "broken", enabled: false, error: "TypeError: …", size: 90, modified: 1767225600000 }, pluginInfoSchema) },
+  { method: "delete", path: "/api/plugins/{file}", tag: "Plugins", summary: "Remove a plugin", params: ["file"], response: ok({ removed: "hello.plugin.js" }) },
   { method: "get", path: "/api/engine", tag: E, summary: "Engine status", response: ok({ state: "running" }) },
   { method: "get", path: "/api/engine/logs", tag: E, summary: "The engine's recent log lines", response: ok({ lines: [] }) },
   { method: "get", path: "/api/engine/plan", tag: E, summary: "Which build would be installed for this machine", response: ok({ variant: "vulkan" }) },
