@@ -58,3 +58,14 @@ function imageBytes(queue: TaskQueue, record: ImageRecord): Uint8Array {
 }
 
 export const toBase64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
+
+/**
+ * The server closes a connection idle for 60 s (listen.ts); a client waiting
+ * for a picture sends and receives nothing meanwhile, and a slow machine may
+ * take minutes. This lifts the limit for this one request (Bun's server is
+ * Hono's `env`).
+ */
+export function keepWaiting(c: { env: unknown; req: { raw: Request } }): void {
+  const server = c.env as { timeout?: (req: Request, seconds: number) => void } | undefined;
+  server?.timeout?.(c.req.raw, 0);
+}

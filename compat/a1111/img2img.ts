@@ -4,6 +4,7 @@
  * out init_images and mask unless include_init_images is set.
  */
 import type { CompatDeps } from "../deps";
+import { keepWaiting } from "../run";
 import { a1111App, readA1111Json } from "./errors";
 import { generate, translateContext } from "./generate";
 import { img2imgRequestSchema } from "./schemas";
@@ -11,6 +12,7 @@ import { translateImg2Img } from "./translate";
 
 export function img2imgRoutes(deps: CompatDeps) {
   return a1111App().post("/img2img", async (c) => {
+    keepWaiting(c);
     const req = await readA1111Json(c, img2imgRequestSchema);
     const t = translateImg2Img(req, translateContext(deps));
     const parameters: Record<string, unknown> = { ...req };

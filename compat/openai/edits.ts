@@ -7,7 +7,7 @@
 import { decode, encode } from "fast-png";
 import { sniffImage } from "../../queue/image-data";
 import type { CompatDeps } from "../deps";
-import { toBase64 } from "../run";
+import { keepWaiting, toBase64 } from "../run";
 import { OpenAIError, openaiApp } from "./errors";
 import { generateImages, toImageRequest } from "./generate";
 import { editFieldsSchema } from "./schemas";
@@ -35,6 +35,7 @@ export function openaiMaskToEngine(png: Uint8Array): Uint8Array {
 
 export function editRoutes(deps: CompatDeps) {
   return openaiApp().post("/images/edits", async (c) => {
+    keepWaiting(c);
     const form = await c.req.formData().catch(() => {
       throw new OpenAIError(400, "send the edit as multipart/form-data (image, prompt, …)");
     });

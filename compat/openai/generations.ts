@@ -1,11 +1,13 @@
 /** `POST /v1/images/generations`: OpenAI's text-to-image through our queue. */
 import type { CompatDeps } from "../deps";
+import { keepWaiting } from "../run";
 import { OpenAIError, openaiApp } from "./errors";
 import { generateImages, toImageRequest } from "./generate";
 import { generationRequestSchema } from "./schemas";
 
 export function generationRoutes(deps: CompatDeps) {
   return openaiApp().post("/images/generations", async (c) => {
+    keepWaiting(c);
     let body: unknown;
     try {
       body = await c.req.json();

@@ -245,3 +245,16 @@ describe("lists and options", () => {
     expect(await bad.json()).toEqual({ error: "HTTPException", detail: "Invalid encoded image", body: "", errors: "500: Invalid encoded image" });
   });
 });
+
+describe("keep API pictures", () => {
+  test("off: the task runs in memory only (incognito), nothing is written to outputs/; on again: saved", async () => {
+    expect((await q.api("/api/config", { method: "PATCH", json: { api: { keep_pictures: false } } })).status).toBe(200);
+    const info = expectImagesResponse(await (await post("txt2img", { prompt: "not kept", steps: 1, width: 64, height: 64 })).json(), 1);
+    const task = (await (await q.api(`/api/tasks/${info.task_id}`)).json()) as any;
+    expect(task.incognito).toBe(true);
+    expect(q.app.ctx.paths && (await import("node:fs")).readdirSync(q.app.ctx.paths.outputs, { recursive: true }).join(" ")).not.toContain(task.images[0].id);
+    expect((await q.api("/api/config", { method: "PATCH", json: { api: { keep_pictures: true } } })).status).toBe(200);
+    const kept = expectImagesResponse(await (await post("txt2img", { prompt: "kept", steps: 1, width: 64, height: 64 })).json(), 1);
+    expect(((await (await q.api(`/api/tasks/${kept.task_id}`)).json()) as any).incognito).toBe(false);
+  });
+});
