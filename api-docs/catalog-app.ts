@@ -17,7 +17,7 @@ const S = "App";
 const E = "Engine";
 const any = z.record(z.string(), z.unknown());
 const ok = (example: unknown, schema: z.ZodType = any) => ({ status: 200, schema, example });
-const taskRequest = imageRequestFields.partial({}).extend({ incognito: z.boolean().optional().describe("Keep the task and its pictures in memory only") });
+const taskRequest = imageRequestFields.extend({ incognito: z.boolean().optional().describe("Keep the task and its pictures in memory only") });
 const taskExample = { prompt: "a lighthouse at dusk <lora:detail:0.8>", negative_prompt: "blurry", model: "sd15.safetensors", steps: 20, width: 512, height: 512, seed: "random", sampler: "euler_a" };
 const taskView = { id: "tmx1abc", state: "succeeded", incognito: false, created: 1767225600000, progress: { step: 20, steps: 20, rate: 4.1, eta: 0 }, images: [{ id: "imx1abc", url: "/api/images/imx1abc", seed: 42, width: 512, height: 512, format: "png" }], request: taskExample };
 const status = { running: 1, total: 3, paused: false };

@@ -110,6 +110,10 @@ describe.skipIf(!hasChromium)("UI plugins", () => {
     // Enabling it again clears the error (it will load on the next start).
     await card.locator('li[data-plugin="broken.plugin.js"] input[type=checkbox]').check();
     await until(async () => (await pluginState()).find((p) => p.file === "broken.plugin.js")?.enabled === true, "broken enabled again");
+    // Install plugin from file: it is listed (and loads on the next start).
+    await card.locator('input[data-action="install-file"]').setInputFiles({ name: "extra.plugin.js", mimeType: "text/javascript", buffer: Buffer.from("export default function () {}\n") });
+    await card.locator('li[data-plugin="extra.plugin.js"]').waitFor();
+    expect((await pluginState()).map((p) => p.file)).toContain("extra.plugin.js");
     const before = await page.locator("ed-tab-strip [role=tab]").count();
     await page.click("ed-tab-strip button.new");
     await until(async () => (await page.locator("ed-tab-strip [role=tab]").count()) === before + 1, "a new tab");
