@@ -1,17 +1,18 @@
 /**
  * The compatibility APIs as an app service: A1111/Forge routes at /sdapi/v1
- * and OpenAI's images API at /v1, both over the queue (the queue service
+ * (+ A1111's /internal/ping) and OpenAI's images API at /v1, both over the queue (the queue service
  * must start first; `queueOf` hands its queue over).
  */
 import type { ServiceFactory } from "../launcher/services";
 import type { TaskQueue } from "../queue/queue";
+import { pingRoutes } from "./a1111/extras";
 import { a1111Routes } from "./a1111/routes";
 import { openaiRoutes } from "./openai/routes";
 
 export function compatService(queueOf: () => TaskQueue): ServiceFactory {
   return (ctx) => {
     const deps = { ctx, queue: queueOf() };
-    return { name: "compat", rootRoutes: { "/sdapi/v1": a1111Routes(deps), "/v1": openaiRoutes(deps) } };
+    return { name: "compat", rootRoutes: { "/sdapi/v1": a1111Routes(deps), "/v1": openaiRoutes(deps), "/internal": pingRoutes() } };
   };
 }
 

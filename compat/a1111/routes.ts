@@ -4,6 +4,7 @@
  */
 import { Hono } from "hono";
 import type { CompatDeps } from "../deps";
+import { extraRoutes } from "./extras";
 import { img2imgRoutes } from "./img2img";
 import { memoryRoutes } from "./memory";
 import { modelRoutes } from "./models";
@@ -23,5 +24,6 @@ export function a1111Routes(deps: CompatDeps) {
     .route("/", optionsRoutes(deps))
     .route("/", pngInfoRoutes())
     .route("/", memoryRoutes())
+    .route("/", extraRoutes(deps))
     .all("*", (c) => c.json({ detail: "Not Found" }, 404));
 }

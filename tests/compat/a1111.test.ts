@@ -258,3 +258,16 @@ describe("keep API pictures", () => {
     expect(((await (await q.api(`/api/tasks/${kept.task_id}`)).json()) as any).incognito).toBe(false);
   });
 });
+
+describe("start-up lists clients read", () => {
+  test("scripts, embeddings, face-restorers, prompt-styles, latent-upscale-modes, /internal/ping", async () => {
+    expect((await get("scripts")).body).toEqual({ txt2img: [], img2img: [] });
+    expect((await get("embeddings")).body).toEqual({ loaded: {}, skipped: {} });
+    expect((await get("face-restorers")).body).toEqual([]);
+    expect((await get("prompt-styles")).body).toEqual([]);
+    expect((await get("latent-upscale-modes")).body).toContainEqual({ name: "Latent" });
+    const ping = await q.api("/internal/ping");
+    expect(ping.status).toBe(200);
+    expect(await ping.json()).toEqual({});
+  });
+});
