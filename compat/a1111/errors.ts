@@ -77,6 +77,15 @@ export function a1111App() {
   return new Hono().onError(respondA1111Error);
 }
 
+/**
+ * Python clients (webuiapi) send every optional field, None as null; to
+ * A1111 (pydantic Optional fields) that means "not given", so it does here.
+ */
+export function withoutNulls(body: unknown): unknown {
+  if (!body || typeof body !== "object" || Array.isArray(body)) return body;
+  return Object.fromEntries(Object.entries(body).filter(([, v]) => v !== null));
+}
+
 /** Reads and validates a JSON body; 422 with FastAPI's detail list when it does not validate. */
 export async function readA1111Json<T extends z.ZodType>(c: Context, schema: T): Promise<z.output<T>> {
   const type = mediaType(c.req.header("content-type"));
@@ -88,7 +97,7 @@ export async function readA1111Json<T extends z.ZodType>(c: Context, schema: T):
   } catch {
     throw new A1111ValidationError([{ loc: ["body"], msg: "JSON decode error", type: "json_invalid" }], text.slice(0, 200));
   }
-  const parsed = schema.safeParse(body);
+  const parsed = schema.safeParse(withoutNulls(body));
   if (!parsed.success) throw new A1111ValidationError(issuesToDetail(parsed.error.issues), "");
   return parsed.data;
 }

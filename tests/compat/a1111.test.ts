@@ -271,3 +271,19 @@ describe("start-up lists clients read", () => {
     expect(await ping.json()).toEqual({});
   });
 });
+
+describe("clients that send every field", () => {
+  test("a webuiapi-style txt2img payload (None as null, fields we do not know) is accepted", async () => {
+    const payload = {
+      enable_hr: false, denoising_strength: 0.7, firstphase_width: 0, firstphase_height: 0, hr_scale: 2, hr_upscaler: "Latent", hr_second_pass_steps: 0, hr_resize_x: 0, hr_resize_y: 0,
+      hr_checkpoint_name: null, hr_sampler_name: null, hr_prompt: "", hr_negative_prompt: "", prompt: "webuiapi", styles: [], seed: -1, subseed: -1, subseed_strength: 0.0,
+      seed_resize_from_h: 0, seed_resize_from_w: 0, sampler_name: "Euler a", scheduler: null, batch_size: 1, n_iter: 1, steps: 2, cfg_scale: 7.0, width: 64, height: 64,
+      restore_faces: false, tiling: false, do_not_save_samples: false, do_not_save_grid: false, negative_prompt: "", eta: 1.0, s_min_uncond: 0, s_churn: 0, s_tmax: 0, s_tmin: 0, s_noise: 1,
+      override_settings: {}, override_settings_restore_afterwards: true, script_args: [], sampler_index: "Euler a", script_name: null, send_images: true, save_images: false,
+      alwayson_scripts: {}, refiner_checkpoint: null, refiner_switch_at: null, infotext: null,
+    };
+    const res = await post("txt2img", payload);
+    expect(res.status).toBe(200);
+    expect(JSON.parse(((await res.json()) as any).info).sampler_name).toBe("Euler a");
+  });
+});
