@@ -7,7 +7,8 @@
  */
 import { cachedSha256, checkpointFiles, currentCheckpoint, findCheckpoint, modelTitle, setCurrentCheckpoint } from "../checkpoints";
 import type { CompatDeps } from "../deps";
-import { a1111App, A1111ValidationError } from "./errors";
+import { a1111App, readA1111Json } from "./errors";
+import { optionsSchema } from "./schemas";
 import { findModel } from "../../queue/models";
 
 const EXTRA_KEY = "compat.a1111_options";
@@ -46,14 +47,8 @@ export function optionsRoutes(deps: CompatDeps) {
   return a1111App()
     .get("/options", (c) => c.json(currentOptions(deps)))
     .post("/options", async (c) => {
-      let body: unknown;
-      try {
-        body = await c.req.json();
-      } catch {
-        throw new A1111ValidationError([{ loc: ["body"], msg: "JSON decode error", type: "json_invalid" }], "");
-      }
-      if (!body || typeof body !== "object" || Array.isArray(body)) throw new A1111ValidationError([{ loc: ["body"], msg: "Input should be a valid dictionary", type: "dict_type" }], body);
-      const { sd_model_checkpoint: checkpoint, samples_format: _f, jpeg_quality: _q, samples_save: _s, ...rest } = body as Record<string, unknown>;
+      const body = await readA1111Json(c, optionsSchema);
+      const { sd_model_checkpoint: checkpoint, samples_format: _f, jpeg_quality: _q, samples_save: _s, ...rest } = body;
       if (checkpoint !== undefined && checkpoint !== null) {
         const file = typeof checkpoint === "string" ? findCheckpoint(checkpointFiles(deps.ctx.paths), checkpoint) : null;
         if (!file) throw new RuntimeError(`model '${String(checkpoint)}' not found`);

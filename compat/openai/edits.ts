@@ -8,7 +8,7 @@ import { decode, encode } from "fast-png";
 import { sniffImage } from "../../queue/image-data";
 import type { CompatDeps } from "../deps";
 import { keepWaiting, toBase64 } from "../run";
-import { OpenAIError, openaiApp } from "./errors";
+import { OpenAIError, openaiApp, parseFields } from "./errors";
 import { generateImages, toImageRequest } from "./generate";
 import { editFieldsSchema } from "./schemas";
 
@@ -43,15 +43,11 @@ export function editRoutes(deps: CompatDeps) {
     if (!images.length) throw new OpenAIError(400, "image is required", "image");
     const fields: Record<string, unknown> = {};
     for (const [k, v] of form.entries()) if (typeof v === "string" && !k.startsWith("image") && k !== "mask") fields[k] = v;
-    const parsed = editFieldsSchema.safeParse(fields);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new OpenAIError(400, issue.message, issue.path.length ? String(issue.path[0]) : null);
-    }
+    const edit = parseFields(editFieldsSchema, fields);
     const [first, ...refs] = await Promise.all(images.map((f) => imageField(f as File | string, "image")));
-    const request = toImageRequest(deps, parsed.data);
+    const request = toImageRequest(deps, edit);
     request.init_image = dataUrl(first!.bytes, first!.type);
-    request.strength = parsed.data.strength;
+    request.strength = edit.strength;
     if (refs.length) request.ref_images = refs.map((r) => dataUrl(r.bytes, r.type));
     const maskFile = form.get("mask");
     if (maskFile) {
@@ -65,6 +61,6 @@ export function editRoutes(deps: CompatDeps) {
       }
       request.mask = dataUrl(engineMask, "image/png");
     }
-    return c.json(await generateImages(deps, request, parsed.data, new URL(c.req.url).origin));
+    return c.json(await generateImages(deps, request, edit, new URL(c.req.url).origin));
   });
 }

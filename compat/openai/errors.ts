@@ -6,6 +6,7 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { z } from "zod";
 import { ApiError } from "../../launcher/server/errors";
 import { ModelNotFoundError } from "../../queue/models";
 import { QueueFullError } from "../../queue/queue";
@@ -38,6 +39,27 @@ export function openaiErrorBody(err: unknown): { status: ContentfulStatusCode; b
               ? new OpenAIError(err.status, err.message, null, err.code)
               : new OpenAIError(500, err instanceof Error ? err.message : String(err));
   return { status: e.status, body: { error: { message: e.message, type: e.type, param: e.param, code: e.code } } };
+}
+
+/** Reads and validates a JSON body; 400 in OpenAI's shape naming the first bad field. */
+export async function readOpenAIJson<T extends z.ZodType>(c: Context, schema: T): Promise<z.output<T>> {
+  let body: unknown;
+  try {
+    body = JSON.parse(await c.req.text());
+  } catch {
+    throw new OpenAIError(400, "the request body is not valid JSON");
+  }
+  return parseFields(schema, body);
+}
+
+/** Validates fields (JSON or form values); 400 in OpenAI's shape naming the first bad field. */
+export function parseFields<T extends z.ZodType>(schema: T, fields: unknown): z.output<T> {
+  const parsed = schema.safeParse(fields);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new OpenAIError(400, issue.message, issue.path.length ? String(issue.path[0]) : null);
+  }
+  return parsed.data;
 }
 
 export function openaiApp() {
