@@ -1,11 +1,13 @@
 /**
- * The OpenAPI document: valid OpenAPI 3.1 structure, every route the app
+ * The OpenAPI document: valid OpenAPI 3.1 (the official schema, via
+ * @seriousme/openapi-schema-validator), every route the app
  * serves (core, queue, compat, plugins, docs) present with its method, each
  * operation with an example, every $ref resolvable, and request schemas that
  * accept their own examples. The reference page and its embedded viewer
  * assets are served by the app (no CDN).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { Validator } from "@seriousme/openapi-schema-validator";
 import { z } from "zod";
 import { apiDocsService } from "../../api-docs/service";
 import { compatRoutes } from "../../api-docs/catalog-compat";
@@ -42,6 +44,14 @@ describe("GET /api/openapi.json", () => {
     expect(doc.info.title).toBe("Easy Diffusion API");
     expect(typeof doc.info.version).toBe("string");
     expect(Object.keys(doc.paths).length).toBeGreaterThan(40);
+  });
+
+  test("passes the OpenAPI 3.1 schema validator", async () => {
+    const validator = new Validator();
+    const result = await validator.validate(doc);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(validator.version).toBe("3.1");
   });
 
   test("documents every route the app serves", () => {
