@@ -12,8 +12,8 @@ import { z } from "zod";
 import { apiDocsService } from "../../api-docs/service";
 import { compatRoutes } from "../../api-docs/catalog-compat";
 import type { QueueApp } from "../queue/harness";
-import { startCompatApp, tempData } from "./harness";
-import { extraServices } from "./services";
+import { startCompatApp, tempData } from "../compat/harness";
+import { extraServices } from "../compat/services";
 
 const data = tempData("ed-openapi-");
 let q: QueueApp;
