@@ -12,12 +12,13 @@ import type { ServiceFactory } from "../../launcher/services";
 import { startApp } from "../../launcher/start";
 import { queueService } from "../../queue/service";
 import { managerFor, standin, tempData, type QueueApp } from "../queue/harness";
+import type { StandinConfig } from "../standin/config";
 
 export { tempData, standin };
 
-export async function startCompatApp(dataDir: string, extra: ServiceFactory[] = []): Promise<QueueApp> {
+export async function startCompatApp(dataDir: string, extra: ServiceFactory[] = [], standinConfig: Partial<StandinConfig> = {}): Promise<QueueApp> {
   let engine!: Engine;
-  const build = standin(dataDir);
+  const build = standin(dataDir, standinConfig);
   const app = await startApp({
     run: { server: true, noOpen: true, dataDir, port: 20000 + Math.floor(Math.random() * 30000), host: "127.0.0.1" },
     env: { ...readEnv({}), edHome: undefined },
