@@ -287,3 +287,14 @@ describe("clients that send every field", () => {
     expect(JSON.parse(((await res.json()) as any).info).sampler_name).toBe("Euler a");
   });
 });
+
+describe("waiting for a picture", () => {
+  test("a waiting request lifts the server's idle limit (Bun's server.timeout(req, 0)), for A1111 and OpenAI routes", async () => {
+    const lifted: number[] = [];
+    const server = { requestIP: () => ({ address: "127.0.0.1" }), timeout: (_req: Request, seconds: number) => lifted.push(seconds) };
+    const call = (path: string, body: object) => q.app.app.request(`http://127.0.0.1${path}`, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } }, server);
+    expect((await call("/sdapi/v1/txt2img", { prompt: "x", steps: 1, width: 64, height: 64 })).status).toBe(200);
+    expect((await call("/v1/images/generations", { prompt: "x", size: "64x64", steps: 1 })).status).toBe(200);
+    expect(lifted).toEqual([0, 0]);
+  });
+});
