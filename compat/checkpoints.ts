@@ -7,16 +7,15 @@
  * in the queue's settings table so it survives a restart.
  */
 import { statSync } from "node:fs";
-import { listModels } from "../queue/models";
 import type { Paths } from "../launcher/paths";
+import { modelFiles } from "./model-files";
 import type { TaskQueue } from "../queue/queue";
 
 const CURRENT_KEY = "compat.sd_model_checkpoint";
 
 /** Every model a request may name: checkpoints first, then standalone diffusion models. */
 export function checkpointFiles(paths: Paths): string[] {
-  const kinds = listModels(paths);
-  return [...kinds["stable-diffusion"], ...kinds.diffusion_models];
+  return [...modelFiles({ paths }, "stable-diffusion"), ...modelFiles({ paths }, "diffusion_models")].map((m) => m.name);
 }
 
 /** The file name without folders and extension (A1111's `model_name`). */

@@ -11,7 +11,7 @@ import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { z } from "zod";
 import { ApiError, mediaType } from "../../launcher/server/errors";
-import { ModelNotFoundError } from "../../queue/models";
+import { ModelNotFoundError } from "../model-files";
 import { QueueFullError } from "../../queue/queue";
 
 /** FastAPI's HTTPException: a status and a detail sentence. */

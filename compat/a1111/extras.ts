@@ -6,7 +6,7 @@
  * Answered in A1111's shapes with what exists here (mostly nothing).
  */
 import { Hono } from "hono";
-import { listModels } from "../../queue/models";
+import { modelFiles } from "../model-files";
 import { HIRES_UPSCALERS } from "../../queue/request";
 import { modelStem } from "../checkpoints";
 import type { CompatDeps } from "../deps";
@@ -16,7 +16,7 @@ export function extraRoutes(deps: CompatDeps) {
   return a1111App()
     .get("/scripts", (c) => c.json({ txt2img: [], img2img: [] }))
     .get("/embeddings", (c) => {
-      const loaded = Object.fromEntries(listModels(deps.ctx.paths).embeddings.map((f) => [modelStem(f), { step: null, sd_checkpoint: null, sd_checkpoint_name: null, shape: 0, vectors: 0 }]));
+      const loaded = Object.fromEntries(modelFiles(deps.ctx, "embeddings").map((f) => [modelStem(f.name), { step: null, sd_checkpoint: null, sd_checkpoint_name: null, shape: 0, vectors: 0 }]));
       return c.json({ loaded, skipped: {} });
     })
     .get("/face-restorers", (c) => c.json([]))

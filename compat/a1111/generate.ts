@@ -8,14 +8,14 @@ import { imageRequestSchema, resolveRequest, type ResolvedRequest } from "../../
 import { cachedSha256, checkpointFiles, currentCheckpoint } from "../checkpoints";
 import type { CompatDeps } from "../deps";
 import { runAndWait, toBase64 } from "../run";
-import { findModel, listModels } from "../../queue/models";
+import { checkpointFile, modelFiles } from "../model-files";
 import { A1111ValidationError, issuesToDetail } from "./errors";
 import { a1111Info } from "./info";
 import type { TranslateContext, Translated } from "./translate";
 
 export function translateContext(deps: CompatDeps): TranslateContext {
   const checkpoints = checkpointFiles(deps.ctx.paths);
-  return { checkpoints, current: currentCheckpoint(deps.queue, checkpoints), vaes: listModels(deps.ctx.paths).vae };
+  return { checkpoints, current: currentCheckpoint(deps.queue, checkpoints), vaes: modelFiles(deps.ctx, "vae").map((m) => m.name) };
 }
 
 /** Our request, validated and resolved (seed chosen), or A1111's 422. */
@@ -30,7 +30,7 @@ export async function generate(deps: CompatDeps, t: Translated, raw: Record<stri
   const request = validated(deps, t);
   const keep = deps.ctx.config.config.api.keep_pictures;
   const run = await runAndWait(deps.queue, deps.ctx.bus, request, { incognito: !keep });
-  const modelPath = findModel(deps.ctx.paths, "stable-diffusion", request.model) ?? findModel(deps.ctx.paths, "diffusion_models", request.model);
+  const modelPath = checkpointFile(deps.ctx, request.model);
   const sha = modelPath ? cachedSha256(deps.queue, modelPath) : null;
   const info = a1111Info(run, request, { notes: t.notes, modelHash: sha ? sha.slice(0, 10) : null, isImg2Img: options.isImg2Img });
   return {

@@ -9,7 +9,7 @@ import { cachedSha256, checkpointFiles, currentCheckpoint, findCheckpoint, model
 import type { CompatDeps } from "../deps";
 import { a1111App, readA1111Json } from "./errors";
 import { optionsSchema } from "./schemas";
-import { findModel } from "../../queue/models";
+import { checkpointFile } from "../model-files";
 
 const EXTRA_KEY = "compat.a1111_options";
 
@@ -29,7 +29,7 @@ function remembered(deps: CompatDeps): Record<string, unknown> {
 export function currentOptions(deps: CompatDeps): Record<string, unknown> {
   const files = checkpointFiles(deps.ctx.paths);
   const current = currentCheckpoint(deps.queue, files);
-  const path = current ? (findModel(deps.ctx.paths, "stable-diffusion", current) ?? findModel(deps.ctx.paths, "diffusion_models", current)) : null;
+  const path = current ? checkpointFile(deps.ctx, current) : null;
   const sha = path ? cachedSha256(deps.queue, path) : null;
   const outputs = deps.ctx.config.config.outputs;
   return {

@@ -8,7 +8,7 @@ import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { z } from "zod";
 import { ApiError } from "../../launcher/server/errors";
-import { ModelNotFoundError } from "../../queue/models";
+import { ModelNotFoundError } from "../model-files";
 import { QueueFullError } from "../../queue/queue";
 import { RunFailedError } from "../run";
 

@@ -1,6 +1,6 @@
 /** `GET /v1/models`: the installed checkpoints as OpenAI model objects (id = the name to send as `model`). */
 import { statSync } from "node:fs";
-import { findModel } from "../../queue/models";
+import { checkpointFile } from "../model-files";
 import { checkpointFiles } from "../checkpoints";
 import type { CompatDeps } from "../deps";
 import { openaiApp } from "./errors";
@@ -8,7 +8,7 @@ import { openaiApp } from "./errors";
 export function modelListRoutes(deps: CompatDeps) {
   return openaiApp().get("/models", (c) => {
     const data = checkpointFiles(deps.ctx.paths).map((id) => {
-      const path = findModel(deps.ctx.paths, "stable-diffusion", id) ?? findModel(deps.ctx.paths, "diffusion_models", id);
+      const path = checkpointFile(deps.ctx, id);
       let created = 0;
       try {
         created = path ? Math.floor(statSync(path).mtimeMs / 1000) : 0;
