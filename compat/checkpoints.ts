@@ -7,15 +7,15 @@
  * in the queue's settings table so it survives a restart.
  */
 import { statSync } from "node:fs";
-import type { Paths } from "../launcher/paths";
+import type { AppContext } from "../launcher/server/context";
 import { modelFiles } from "./model-files";
 import type { TaskQueue } from "../queue/queue";
 
 const CURRENT_KEY = "compat.sd_model_checkpoint";
 
 /** Every model a request may name: checkpoints first, then standalone diffusion models. */
-export function checkpointFiles(paths: Paths): string[] {
-  return [...modelFiles({ paths }, "stable-diffusion"), ...modelFiles({ paths }, "diffusion_models")].map((m) => m.name);
+export function checkpointFiles(ctx: AppContext): string[] {
+  return [...modelFiles(ctx, "stable-diffusion"), ...modelFiles(ctx, "diffusion_models")].map((m) => m.name);
 }
 
 /** The file name without folders and extension (A1111's `model_name`). */

@@ -14,7 +14,7 @@ import { a1111Info } from "./info";
 import type { TranslateContext, Translated } from "./translate";
 
 export function translateContext(deps: CompatDeps): TranslateContext {
-  const checkpoints = checkpointFiles(deps.ctx.paths);
+  const checkpoints = checkpointFiles(deps.ctx);
   return { checkpoints, current: currentCheckpoint(deps.queue, checkpoints), vaes: modelFiles(deps.ctx, "vae").map((m) => m.name) };
 }
 

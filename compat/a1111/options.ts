@@ -27,7 +27,7 @@ function remembered(deps: CompatDeps): Record<string, unknown> {
 }
 
 export function currentOptions(deps: CompatDeps): Record<string, unknown> {
-  const files = checkpointFiles(deps.ctx.paths);
+  const files = checkpointFiles(deps.ctx);
   const current = currentCheckpoint(deps.queue, files);
   const path = current ? checkpointFile(deps.ctx, current) : null;
   const sha = path ? cachedSha256(deps.queue, path) : null;
@@ -50,7 +50,7 @@ export function optionsRoutes(deps: CompatDeps) {
       const body = await readA1111Json(c, optionsSchema);
       const { sd_model_checkpoint: checkpoint, samples_format: _f, jpeg_quality: _q, samples_save: _s, ...rest } = body;
       if (checkpoint !== undefined && checkpoint !== null) {
-        const file = typeof checkpoint === "string" ? findCheckpoint(checkpointFiles(deps.ctx.paths), checkpoint) : null;
+        const file = typeof checkpoint === "string" ? findCheckpoint(checkpointFiles(deps.ctx), checkpoint) : null;
         if (!file) throw new RuntimeError(`model '${String(checkpoint)}' not found`);
         setCurrentCheckpoint(deps.queue, file);
       }

@@ -20,7 +20,7 @@ type Fields = z.output<typeof generationRequestSchema>;
 
 /** OpenAI fields → our request (pure but for the model list). */
 export function toImageRequest(deps: CompatDeps, f: Fields): ImageRequestInput {
-  const files = checkpointFiles(deps.ctx.paths);
+  const files = checkpointFiles(deps.ctx);
   const model = (f.model ? findCheckpoint(files, f.model) : null) ?? currentCheckpoint(deps.queue, files);
   if (!model) throw new OpenAIError(404, "no model installed: put a checkpoint in models/stable-diffusion", "model", "model_not_found");
   const { width, height } = parseSize(f.size);

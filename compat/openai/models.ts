@@ -7,7 +7,7 @@ import { openaiApp } from "./errors";
 
 export function modelListRoutes(deps: CompatDeps) {
   return openaiApp().get("/models", (c) => {
-    const data = checkpointFiles(deps.ctx.paths).map((id) => {
+    const data = checkpointFiles(deps.ctx).map((id) => {
       const path = checkpointFile(deps.ctx, id);
       let created = 0;
       try {
