@@ -3,7 +3,9 @@
  * `{error, detail, body, errors}` (api.py handle_exception) with A1111's
  * status codes: HTTPException's own (404 "Sampler not found", …), 422 for a
  * body that does not validate (detail = FastAPI's `[{loc, msg, type}]`),
- * 500 for anything else. Each A1111 route file is built on `a1111App()` so
+ * 400 where A1111 answers 500 for bad input (an unknown checkpoint in
+ * options, a picture that is not one: bad input is a 4xx in this app), 500
+ * for anything else. Each A1111 route file is built on `a1111App()` so
  * its errors get this shape, not the app's `{error:{code,message}}`.
  */
 import type { Context } from "hono";
@@ -23,6 +25,11 @@ export class A1111HttpError extends Error {
   ) {
     super(`${status}: ${detail}`);
   }
+}
+
+/** What A1111 raises as a plain RuntimeError for bad input (an unknown checkpoint in options). */
+export class A1111RuntimeError extends Error {
+  override name = "RuntimeError";
 }
 
 /** A request body that does not validate (FastAPI's RequestValidationError, 422). */
@@ -62,6 +69,7 @@ export function a1111ErrorBody(err: unknown): { status: ContentfulStatusCode; bo
   if (err instanceof A1111ValidationError) return { status: 422, body: { error: err.name, detail: err.detail, body: err.body, errors: err.message } };
   if (err instanceof ModelNotFoundError) return a1111ErrorBody(new A1111HttpError(404, err.message));
   if (err instanceof QueueFullError) return a1111ErrorBody(new A1111HttpError(429, err.message));
+  if (err instanceof A1111RuntimeError) return { status: 400, body: { error: err.name, detail: "", body: "", errors: err.message } };
   if (err instanceof ApiError) return { status: err.status, body: { error: err.code, detail: err.message, body: "", errors: err.message } };
   const e = err instanceof Error ? err : new Error(String(err));
   return { status: 500, body: { error: e.name, detail: "", body: "", errors: e.message } };

@@ -1,22 +1,18 @@
 /**
  * `GET/POST /sdapi/v1/options`: the few A1111 options that mean something
  * here. `sd_model_checkpoint` switches the model API requests use (an
- * unknown one fails like A1111: 500 RuntimeError "model '…' not found");
+ * unknown one fails with A1111's body, RuntimeError "model '…' not found", as
+ * a 400 where A1111 says 500: bad input is a 4xx in this app);
  * other keys are remembered and echoed back so clients that save and restore
  * options keep working.
  */
 import { cachedSha256, checkpointFiles, currentCheckpoint, findCheckpoint, modelTitle, setCurrentCheckpoint } from "../checkpoints";
 import type { CompatDeps } from "../deps";
-import { a1111App, readA1111Json } from "./errors";
+import { a1111App, A1111RuntimeError, readA1111Json } from "./errors";
 import { optionsSchema } from "./schemas";
 import { checkpointFile } from "../model-files";
 
 const EXTRA_KEY = "compat.a1111_options";
-
-/** Raised for an unknown checkpoint (A1111 raises a plain RuntimeError there, answered as 500). */
-export class RuntimeError extends Error {
-  override name = "RuntimeError";
-}
 
 function remembered(deps: CompatDeps): Record<string, unknown> {
   try {
@@ -51,7 +47,7 @@ export function optionsRoutes(deps: CompatDeps) {
       const { sd_model_checkpoint: checkpoint, samples_format: _f, jpeg_quality: _q, samples_save: _s, ...rest } = body;
       if (checkpoint !== undefined && checkpoint !== null) {
         const file = typeof checkpoint === "string" ? findCheckpoint(checkpointFiles(deps.ctx), checkpoint) : null;
-        if (!file) throw new RuntimeError(`model '${String(checkpoint)}' not found`);
+        if (!file) throw new A1111RuntimeError(`model '${String(checkpoint)}' not found`);
         setCurrentCheckpoint(deps.queue, file);
       }
       if (Object.keys(rest).length) deps.queue.store.setSetting(EXTRA_KEY, JSON.stringify({ ...remembered(deps), ...rest }));

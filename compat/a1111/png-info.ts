@@ -3,7 +3,8 @@
  * infotext stored in a PNG, JPEG or WebP (ours, A1111's, Forge's or
  * sd.cpp's), and its fields by A1111 label ("Prompt", "Negative prompt",
  * "Steps", "Sampler", …) as A1111's parse_generation_parameters gives them.
- * Not an image: 500 "Invalid encoded image", as A1111 answers.
+ * Not an image: A1111's "Invalid encoded image", as a 400 (A1111 says 500;
+ * bad input is a 4xx in this app, and clients only check for 200).
  */
 import { decodeImage } from "../../queue/image-data";
 import { parseInfotext } from "../../queue/metadata/infotext";
@@ -16,13 +17,13 @@ export function pngInfo(image: string) {
   try {
     bytes = decodeImage(image.trim());
   } catch {
-    throw new A1111HttpError(500, "Invalid encoded image");
+    throw new A1111HttpError(400, "Invalid encoded image");
   }
   let meta;
   try {
     meta = readImageMetadata(bytes);
   } catch (err) {
-    if (err instanceof NotAnImageError) throw new A1111HttpError(500, "Invalid encoded image");
+    if (err instanceof NotAnImageError) throw new A1111HttpError(400, "Invalid encoded image");
     throw err;
   }
   const info = meta.parameters ?? "";

@@ -217,7 +217,7 @@ describe("lists and options", () => {
     expect((await q.api("/sdapi/v1/refresh-checkpoints", { method: "POST" })).status).toBe(200);
   });
 
-  test("options: sd_model_checkpoint switches the model API requests use; an unknown one is A1111's 500 RuntimeError", async () => {
+  test("options: sd_model_checkpoint switches the model API requests use; an unknown one is A1111's RuntimeError body (as a 400)", async () => {
     let res = await post("options", { sd_model_checkpoint: "other.safetensors", CLIP_stop_at_last_layers: 2 });
     expect(res.status).toBe(200);
     expect(await res.json()).toBeNull();
@@ -227,12 +227,12 @@ describe("lists and options", () => {
     const info = expectImagesResponse(await (await post("txt2img", { prompt: "x", steps: 1, width: 64, height: 64 })).json(), 1);
     expect(info.sd_model_name).toBe("other");
     res = await post("options", { sd_model_checkpoint: "nope.safetensors" });
-    expect(res.status).toBe(500);
+    expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ error: "RuntimeError", detail: "", body: "", errors: "model 'nope.safetensors' not found" });
     await post("options", { sd_model_checkpoint: "sd-test.safetensors" });
   });
 
-  test("png-info reads the infotext of a picture we made; a non-image is A1111's 500 'Invalid encoded image'", async () => {
+  test("png-info reads the infotext of a picture we made; a non-image is A1111's 'Invalid encoded image' (as a 400)", async () => {
     const body = (await (await post("txt2img", { prompt: "read me", negative_prompt: "nope", steps: 2, width: 64, height: 64, seed: 9, sampler_name: "Euler" })).json()) as any;
     const res = await post("png-info", { image: `data:image/png;base64,${body.images[0]}` });
     expect(res.status).toBe(200);
@@ -241,8 +241,8 @@ describe("lists and options", () => {
     expect(info.parameters).toMatchObject({ Prompt: "read me", "Negative prompt": "nope", Steps: "2", Sampler: "Euler", Seed: "9" });
     expect(info.items).toEqual({});
     const bad = await post("png-info", { image: "aGVsbG8gd29ybGQ=" });
-    expect(bad.status).toBe(500);
-    expect(await bad.json()).toEqual({ error: "HTTPException", detail: "Invalid encoded image", body: "", errors: "500: Invalid encoded image" });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toEqual({ error: "HTTPException", detail: "Invalid encoded image", body: "", errors: "400: Invalid encoded image" });
   });
 });
 
