@@ -4,7 +4,8 @@
  * so the difference is the layer itself). Interleaved rounds of:
  *   - POST /api/tasks → wait for task.finished → GET the image bytes
  *     (what an API client of ours does to get the picture), and
- *   - POST /sdapi/v1/txt2img (answers with the base64 picture when done).
+ *   - POST /sdapi/v1/txt2img (answers with the base64 picture when done),
+ *   - POST /v1/images/generations (the same, OpenAI's way).
  * Prints medians and the overhead (target ≤ 2 ms); asserts nothing.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -72,6 +73,14 @@ async function viaA1111(seed: number): Promise<number> {
   return performance.now() - start;
 }
 
+async function viaOpenAI(seed: number): Promise<number> {
+  const start = performance.now();
+  const res = await fetch(new URL("/v1/images/generations", app.url), { method: "POST", headers: json, body: JSON.stringify({ prompt: ours.prompt, negative_prompt: ours.negative_prompt, model: "bench.safetensors", size: "512x512", steps: 1, sampler: "euler_a", seed }) });
+  const body = (await res.json()) as { data: { b64_json: string }[] };
+  if (res.status !== 200 || body.data.length !== 1) throw new Error(`generations answered ${res.status}`);
+  return performance.now() - start;
+}
+
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
@@ -82,16 +91,20 @@ try {
   console.log(`bench:compat — /sdapi/v1/txt2img vs POST /api/tasks, same 512×512 picture, zero-delay stand-in, ${ROUNDS} interleaved rounds`);
   await viaTasks(0); // loads the model set
   await viaA1111(0);
+  await viaOpenAI(0);
   const tasks: number[] = [];
   const compat: number[] = [];
+  const openai: number[] = [];
   for (let i = 1; i <= ROUNDS; i++) {
     tasks.push(await viaTasks(i));
     compat.push(await viaA1111(i));
+    openai.push(await viaOpenAI(i));
   }
   const overhead = median(compat) - median(tasks);
   console.log(`   POST /api/tasks + wait + GET image : median ${ms(median(tasks))}`);
   console.log(`   POST /sdapi/v1/txt2img             : median ${ms(median(compat))}`);
   console.log(`   compatibility layer overhead       : ${ms(overhead)} (target ≤ 2 ms); ratio ${(median(compat) / median(tasks)).toFixed(3)}`);
+  console.log(`   POST /v1/images/generations        : median ${ms(median(openai))}, overhead ${ms(median(openai) - median(tasks))}`);
 } finally {
   await app.stop();
   await manager.stop();
