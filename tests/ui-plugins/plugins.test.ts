@@ -2,7 +2,7 @@
  * UI plugins in real Chromium against the real app with the plugins service:
  * plugins from the data dir's plugins/ folder load at start; a sample one
  * adds a tab app and a Plugins menu item; one that throws on load and one
- * whose menu action throws later are disabled, what they added is removed,
+ * whose menu action throws later (or whose own timer throws) are disabled, what they added is removed,
  * a message says so, Settings lists the error, and the shell keeps working.
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
@@ -36,6 +36,12 @@ const LATE = `export default function (ed) {
 }
 `;
 
+const TIMER = `export default function (ed) {
+  ed.registerPluginMenuItem({ id: "timer.item", label: "Timer item", action() {} });
+  setTimeout(() => { throw new TypeError("timer boom"); }, 300);
+}
+`;
+
 const data = tempDataDir("ed-ui-plugins-");
 let app: RunningApp;
 let browser: Browser;
@@ -47,6 +53,7 @@ beforeAll(async () => {
   writeFileSync(join(data.dir, "plugins", "hello.plugin.js"), HELLO);
   writeFileSync(join(data.dir, "plugins", "broken.plugin.js"), BROKEN);
   writeFileSync(join(data.dir, "plugins", "late.plugin.js"), LATE);
+  writeFileSync(join(data.dir, "plugins", "timer.plugin.js"), TIMER);
   app = await startApp({ run: { server: false, noOpen: true, dataDir: data.dir, port: randomPort() }, env: { ...readEnv({}), edHome: undefined }, services: [pluginService], ui: assets, log: silentLogger });
   browser = await launchBrowser();
   page = await browser.newPage();
@@ -98,6 +105,15 @@ describe.skipIf(!hasChromium)("UI plugins", () => {
     await page.keyboard.press("Escape");
     await until(async () => (await pluginState()).find((p) => p.file === "late.plugin.js")?.error === "RangeError: late boom", "late error recorded");
     expect((await pluginState()).find((p) => p.file === "hello.plugin.js")).toMatchObject({ enabled: true });
+  });
+
+  test("an uncaught error from a plugin's own timer is traced to it by its script URL: disabled the same way", async () => {
+    await waitText(page.locator('ed-plugin-notices [data-plugin="timer.plugin.js"]'), /TypeError: timer boom/);
+    const labels = await pluginMenuLabels();
+    expect(labels).not.toContain("Timer item");
+    expect(labels).toContain("Open Hello");
+    await page.keyboard.press("Escape");
+    await until(async () => (await pluginState()).find((p) => p.file === "timer.plugin.js")?.enabled === false, "timer disabled on the server");
   });
 
   test("Settings lists the plugins with their errors; the shell still opens tabs", async () => {
