@@ -29,6 +29,10 @@ export interface Paths {
   cache: string;
   /** The token other devices on the network log in with (owner-only file). */
   lanToken: string;
+  /** UI plugins: `*.plugin.js` ES modules the user installed. */
+  plugins: string;
+  /** Which plugins are disabled and why (the last error each reported). */
+  pluginState: string;
 }
 
 const APP = "easy-diffusion";
@@ -75,6 +79,8 @@ export function resolvePaths(env: Env, overrides: { dataDir?: string; config?: s
     uiState: join(dirs.data, "ui-state.json"),
     cache: join(dirs.data, "cache"),
     lanToken: join(dirs.data, "lan-token"),
+    plugins: join(dirs.data, "plugins"),
+    pluginState: join(dirs.data, "plugins", "plugins.json"),
   };
 }
 

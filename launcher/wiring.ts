@@ -2,10 +2,13 @@
  * Which services the real app runs, in start order. Tests compose their own
  * list; this is the one the executable uses.
  */
+import { apiDocsService } from "../api-docs/service";
+import { withCompat } from "../compat/service";
 import { showDownloadProgress } from "../downloads/terminal-progress";
 import { importBuild } from "../engine/install/import";
 import { createBuildProvider } from "../engine/install/provider";
 import { engineParts } from "../engine/service";
+import { pluginService } from "../plugins/service";
 import { queueService } from "../queue/service";
 import type { ServiceFactory } from "./services";
 import { windowService } from "./window/service";
@@ -22,5 +25,5 @@ export function appServices(options: { server?: boolean } = {}): ServiceFactory[
     importer: (ctx) => (path) => importBuild(path, ctx.paths),
   });
   // The queue stops before the engine (services stop in reverse order).
-  return [...(options.server ? [terminalProgress] : []), engine.service, queueService({ engine: engine.engine }), windowService];
+  return [...(options.server ? [terminalProgress] : []), engine.service, ...withCompat(queueService({ engine: engine.engine })), apiDocsService, pluginService, windowService];
 }

@@ -60,6 +60,14 @@ export const configSchema = z.object({
       quality: z.number().int().min(1).max(100).default(90).describe("Quality for jpeg and webp."),
     })
     .describe("Saved images"),
+  api: z
+    .object({
+      keep_pictures: z
+        .boolean()
+        .default(true)
+        .describe("Keep pictures made through the A1111 and OpenAI compatible APIs in outputs/ and the history, like any task (off: kept in memory only until fetched)."),
+    })
+    .describe("Compatible APIs (A1111 /sdapi/v1, OpenAI /v1)"),
   log: z
     .object({
       level: z.enum(["debug", "info", "warn", "error"]).default("info").describe("How much to write to the log."),
@@ -70,7 +78,7 @@ export const configSchema = z.object({
 export type Config = z.infer<typeof configSchema>;
 
 export function defaultConfig(): Config {
-  return configSchema.parse({ server: {}, ui: {}, engine: {}, outputs: {}, log: {} });
+  return configSchema.parse({ server: {}, ui: {}, engine: {}, outputs: {}, api: {}, log: {} });
 }
 
 /** Each key without its default, so a patch names only what the client sent. */

@@ -6,6 +6,8 @@
  * switches and restarts (never for incognito tabs). Dropping or pasting a
  * picture anywhere restores the settings it was made with.
  */
+import { pluginHooks } from "../../plugins/hooks";
+import "../../plugins/ed-plugin-fields";
 import { css, html, LitElement, nothing, type PropertyValues } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { SAMPLERS, SCHEDULERS } from "../../../../queue/request";
@@ -141,7 +143,8 @@ export class EdImageApp extends LitElement implements TabAppElement {
     }
     this.busy = true;
     try {
-      const { id, seed } = await this.store.submit(toRequest(settings, this.incognito));
+      // Plugins may change the request (their Image tab fields, beforeQueue hooks); a failing one is skipped.
+      const { id, seed } = await this.store.submit(await pluginHooks.prepare(toRequest(settings, this.incognito)));
       this.taskIds = [id, ...this.taskIds];
       if (seed !== undefined) {
         this.lastSeed = seed;
@@ -278,6 +281,7 @@ export class EdImageApp extends LitElement implements TabAppElement {
         <ed-generation-fields advanced .settings=${s} .problems=${p} .samplers=${SAMPLERS} .schedulers=${SCHEDULERS}></ed-generation-fields>
         <ed-output-fields .settings=${s} .problems=${p}></ed-output-fields>
       </details>
+      <ed-plugin-fields></ed-plugin-fields>
     `;
   }
 

@@ -5,6 +5,7 @@
  * new seed), download, and open in the gallery. The workspace acts on
  * `ed-result-action`.
  */
+import { pluginHooks } from "../../plugins/hooks";
 import { css, html, LitElement, nothing } from "lit";
 import { customElement, property } from "lit/decorators.js";
 import { edEvent } from "../../events";
@@ -101,6 +102,18 @@ export class EdResults extends LitElement {
   /** This tab's tasks, newest first. */
   @property({ attribute: false }) tasks: Task[] = [];
 
+  #onPluginsChange = () => this.requestUpdate();
+
+  override connectedCallback() {
+    super.connectedCallback();
+    pluginHooks.addEventListener("change", this.#onPluginsChange);
+  }
+
+  override disconnectedCallback() {
+    pluginHooks.removeEventListener("change", this.#onPluginsChange);
+    super.disconnectedCallback();
+  }
+
   #act(action: ResultAction, task: Task, image?: TaskImage) {
     this.dispatchEvent(edEvent("ed-result-action", { action, task, image }));
   }
@@ -120,6 +133,7 @@ export class EdResults extends LitElement {
         <button data-action="similar" title="Same settings, new seed" @click=${() => this.#act("similar", task, image)}>Make similar</button>
         <a class="button" data-action="download" href=${image.url} download=${this.#fileName(task, image)}>Download</a>
         <a class="button" data-action="gallery" href=${image.url} target="_blank" rel="noopener">Open in gallery</a>
+        ${pluginHooks.pictureActions.map((a) => html`<button data-plugin-action=${a.id} title=${a.title ?? a.label} @click=${() => a.run({ task, image })}>${a.label}</button>`)}
       </figcaption>
     </figure>`;
   }
