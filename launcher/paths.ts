@@ -29,6 +29,12 @@ export interface Paths {
   cache: string;
   /** The token other devices on the network log in with (owner-only file). */
   lanToken: string;
+  /** The Gallery's index of every picture (derived from the files; rebuilt by a rescan if lost). */
+  galleryIndex: string;
+  /** The Gallery's thumbnails, one WebP per picture. */
+  thumbnails: string;
+  /** Where deleted pictures go where the system has no trash folder (Windows), until undone or cleared. */
+  galleryTrash: string;
 }
 
 const APP = "easy-diffusion";
@@ -75,6 +81,9 @@ export function resolvePaths(env: Env, overrides: { dataDir?: string; config?: s
     uiState: join(dirs.data, "ui-state.json"),
     cache: join(dirs.data, "cache"),
     lanToken: join(dirs.data, "lan-token"),
+    galleryIndex: join(dirs.data, "cache", "gallery", "index.db"),
+    thumbnails: join(dirs.data, "cache", "gallery", "thumbnails"),
+    galleryTrash: join(dirs.data, "cache", "gallery", "trash"),
   };
 }
 

@@ -1,0 +1,60 @@
+/**
+ * The Gallery as an app service: opens the index (cache) with favourites and
+ * imported folders in the app database, mounts /api/gallery, indexes each
+ * picture the queue saves (`task.image`; incognito images have no file and
+ * never arrive here), and rescans the outputs and imported folders in the
+ * background once the server listens (files added or removed by hand, or a
+ * lost index, come back from the files themselves).
+ */
+import { readEnv } from "../launcher/env";
+import type { AppContext } from "../launcher/server/context";
+import type { Service, ServiceFactory } from "../launcher/services";
+import "../queue/events";
+import { Gallery } from "./gallery";
+import { GalleryIndex } from "./index-store";
+import { galleryRoutes } from "./routes/gallery";
+import { ThumbnailMaker } from "./thumbnails";
+import { trashLocation, type TrashLocation } from "./trash";
+
+export interface GalleryServiceOptions {
+  /** The file a queue image id was saved to (null for incognito or unknown ids). */
+  imagePath: (imageId: string) => string | null | undefined;
+  /** Where deleted pictures go; the system trash by default. */
+  trash?: TrashLocation;
+  /** Rescan the folders at start (default true). */
+  rescanOnStart?: boolean;
+  thumbnailWorkers?: number;
+}
+
+export function galleryService(options: GalleryServiceOptions): ServiceFactory {
+  return (ctx: AppContext): Service & { gallery: Gallery } => {
+    const index = new GalleryIndex(ctx.paths.galleryIndex, ctx.paths.database);
+    const thumbnails = new ThumbnailMaker(ctx.paths.thumbnails, options.thumbnailWorkers ?? 2);
+    const gallery = new Gallery({
+      index,
+      thumbnails,
+      trash: options.trash ?? trashLocation(readEnv(), ctx.paths.galleryTrash),
+      bus: ctx.bus,
+      log: ctx.log,
+      outputs: ctx.paths.outputs,
+      exclude: [ctx.paths.cache],
+    });
+    const off = ctx.bus.on("task.image", ({ image }) => {
+      const path = options.imagePath(image.id);
+      if (path) gallery.addPicture(path);
+    });
+    return {
+      name: "gallery",
+      gallery,
+      routes: { "/gallery": galleryRoutes(gallery) },
+      start: () => {
+        if (options.rescanOnStart ?? true) void gallery.rescanAll();
+      },
+      stop: () => {
+        off();
+        thumbnails.stop();
+        index.close();
+      },
+    };
+  };
+}
