@@ -33,6 +33,8 @@ export interface GalleryDeps {
   outputs: string;
   /** Folders never walked (the app's cache). */
   exclude: string[];
+  /** The file a queue image id was saved to (null for incognito or unknown ids). */
+  imagePath?: (imageId: string) => string | null | undefined;
 }
 
 interface TrashRecord {
@@ -69,6 +71,13 @@ export class Gallery {
     const id = indexFile(this.index, this.deps.outputs, path);
     if (id !== null) this.deps.bus.publish("gallery.added", { id });
     return id;
+  }
+
+  /** The picture a queue image became (for "open in gallery" from an Image tab), indexing it if needed. */
+  pictureForImage(imageId: string): number | null {
+    const path = imageId ? this.deps.imagePath?.(imageId) : null;
+    if (!path) return null;
+    return this.index.known(path)?.id ?? this.addPicture(path);
   }
 
   /** Starts indexing a folder in place (remembered for later rescans). Returns at once; progress goes to the bus. */

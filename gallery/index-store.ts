@@ -10,7 +10,7 @@ import { Database } from "bun:sqlite";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { modelLabel, toDetail, toSummary, type PictureDetail, type PictureEntry, type PictureRow, type PictureSummary } from "./picture-row";
-import { buildSearch, type SearchFilters } from "./search-sql";
+import { buildDays, buildSearch, type SearchFilters } from "./search-sql";
 import { segmentText } from "./search-query";
 
 const SCHEMA = `
@@ -133,11 +133,17 @@ export class GalleryIndex {
   }
 
   /** A page of pictures, newest first, after the cursor `before` ("created:id"). */
-  search(filters: SearchFilters, limit = 100): { items: PictureSummary[]; next: string | null } {
-    const { sql, params } = buildSearch(filters, limit);
+  search(filters: SearchFilters, limit = 100, offset = 0): { items: PictureSummary[]; next: string | null } {
+    const { sql, params } = buildSearch(filters, limit, offset);
     const rows = this.db.query<PictureRow, Record<string, string | number>>(sql).all(params);
     const last = rows.length === limit ? rows[rows.length - 1] : undefined;
     return { items: rows.map(toSummary), next: last ? `${last.created}:${last.id}` : null };
+  }
+
+  /** Matches per local day (day = days since the epoch, local time), newest first. */
+  days(filters: SearchFilters, tzOffsetMin = 0): { day: number; count: number }[] {
+    const { sql, params } = buildDays(filters, tzOffsetMin);
+    return this.db.query<{ day: number; count: number }, Record<string, string | number>>(sql).all(params);
   }
 
   setFavourite(id: number, favourite: boolean): boolean {

@@ -19,7 +19,7 @@ export interface SearchFilters {
   favourites?: boolean;
   /** The root folder the picture was found under. */
   folder?: string;
-  /** Cursor from the previous page ("created:id"). */
+  /** Cursor from the previous page ("created:id"): only pictures older than it. */
   before?: string;
 }
 
@@ -35,9 +35,10 @@ export function parseCursor(before: string): { created: number; id: number } {
 
 const COLUMNS = "p.id, p.created, p.width, p.height, p.format, substr(p.prompt, 1, 301) AS prompt, p.favourite";
 
-export function buildSearch(f: SearchFilters, limit: number): { sql: string; params: Record<string, string | number> } {
+/** The WHERE clause of a search and its parameters. */
+export function searchWhere(f: SearchFilters): { where: string; params: Record<string, string | number> } {
   const where: string[] = [];
-  const params: Record<string, string | number> = { limit };
+  const params: Record<string, string | number> = {};
   const match = f.q ? ftsQuery(f.q) : null;
   if (match) {
     where.push("p.id IN (SELECT rowid FROM pictures_fts WHERE pictures_fts MATCH $match)");
@@ -80,6 +81,24 @@ export function buildSearch(f: SearchFilters, limit: number): { sql: string; par
     params.c_created = c.created;
     params.c_id = c.id;
   }
-  const sql = `SELECT ${COLUMNS} FROM pictures p ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY p.created DESC, p.id DESC LIMIT $limit`;
-  return { sql, params };
+  return { where: where.length ? `WHERE ${where.join(" AND ")}` : "", params };
+}
+
+/**
+ * A page, newest first. `offset` skips that many matches after the cursor:
+ * the grid reads any window of a result below a fixed cursor (its "anchor"),
+ * which new pictures never shift.
+ */
+export function buildSearch(f: SearchFilters, limit: number, offset = 0): { sql: string; params: Record<string, string | number> } {
+  const { where, params } = searchWhere(f);
+  return { sql: `SELECT ${COLUMNS} FROM pictures p ${where} ORDER BY p.created DESC, p.id DESC LIMIT $limit OFFSET $offset`, params: { ...params, limit, offset } };
+}
+
+/** How many matches fall on each day (local days: `tzOffsetMin` as Date.getTimezoneOffset gives it), newest first. */
+export function buildDays(f: SearchFilters, tzOffsetMin: number): { sql: string; params: Record<string, string | number> } {
+  const { where, params } = searchWhere(f);
+  return {
+    sql: `SELECT (p.created - $tz) / 86400000 AS day, COUNT(*) AS count FROM pictures p ${where} GROUP BY day ORDER BY day DESC`,
+    params: { ...params, tz: tzOffsetMin * 60_000 },
+  };
 }

@@ -38,6 +38,7 @@ export function galleryService(options: GalleryServiceOptions): ServiceFactory {
       log: ctx.log,
       outputs: ctx.paths.outputs,
       exclude: [ctx.paths.cache],
+      imagePath: options.imagePath,
     });
     const off = ctx.bus.on("task.image", ({ image }) => {
       const path = options.imagePath(image.id);

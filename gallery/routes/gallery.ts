@@ -41,29 +41,47 @@ const favouriteSchema = z.object({ favourite: z.boolean() }).strict();
 const importSchema = z.object({ folder: z.string().min(1).max(4096) }).strict();
 const undoSchema = z.object({ undo: z.string().min(1).max(100) }).strict();
 
+function filtersOf(q: Record<string, string>): SearchFilters {
+  return {
+    q: q.q,
+    model: q.model,
+    lora: q.lora,
+    sampler: q.sampler,
+    size: q.size,
+    from: dateQuery(q.from, "from"),
+    to: dateQuery(q.to, "to"),
+    favourites: q.favourites === "1" || q.favourites === "true",
+    folder: q.folder,
+    before: q.before,
+  };
+}
+
 export function galleryRoutes(gallery: Gallery, options: { platform?: NodeJS.Platform; spawn?: (cmd: string[]) => void } = {}) {
   const spawn = options.spawn ?? ((cmd: string[]) => void Bun.spawn(cmd, { stdio: ["ignore", "ignore", "ignore"] }));
   return new Hono()
     .get("/", (c) => {
       const q = c.req.query();
       const limit = Math.min(500, Math.max(1, Number(q.limit ?? 100) || 100));
-      const filters: SearchFilters = {
-        q: q.q,
-        model: q.model,
-        lora: q.lora,
-        sampler: q.sampler,
-        size: q.size,
-        from: dateQuery(q.from, "from"),
-        to: dateQuery(q.to, "to"),
-        favourites: q.favourites === "1" || q.favourites === "true",
-        folder: q.folder,
-        before: q.before,
-      };
+      const offset = Math.min(10_000_000, Math.max(0, Number(q.offset ?? 0) || 0));
       try {
-        return c.json(gallery.index.search(filters, limit));
+        return c.json(gallery.index.search(filtersOf(q), limit, offset));
       } catch (err) {
         galleryError(err);
       }
+    })
+    .get("/days", (c) => {
+      const q = c.req.query();
+      const tz = Math.max(-1440, Math.min(1440, Number(q.tz ?? 0) || 0));
+      try {
+        return c.json({ days: gallery.index.days(filtersOf(q), tz) });
+      } catch (err) {
+        galleryError(err);
+      }
+    })
+    .get("/lookup", (c) => {
+      const id = gallery.pictureForImage(c.req.query("image") ?? "");
+      if (id === null) throw notFound(`image ${c.req.query("image")}`);
+      return c.json({ id });
     })
     .get("/facets", (c) => c.json({ ...gallery.index.facets(), count: gallery.index.count(), folders: gallery.roots() }))
     .post("/import", async (c) => {
