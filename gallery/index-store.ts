@@ -1,6 +1,9 @@
 /**
  * The Gallery's index: one SQLite row per picture file, an FTS5 table over
- * prompt and negative prompt, and a LoRA table for the LoRA filter. It lives
+ * prompt and negative prompt, and a LoRA table for the LoRA filter. A
+ * picture's id is its time (created ms × 1000, plus n for pictures of the
+ * same millisecond), so rowid order is newest-first order and a search stops
+ * after one page however many pictures match (search-sql.ts). It lives
  * in the cache (derived from the files; a rescan rebuilds it). What the user
  * chose and the files cannot hold (favourites, imported folders, deletions
  * to undo) is kept in the app database, attached as `app`, by path, so it
@@ -10,8 +13,8 @@ import { Database } from "bun:sqlite";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { modelLabel, toDetail, toSummary, type PictureDetail, type PictureEntry, type PictureRow, type PictureSummary } from "./picture-row";
-import { buildDays, buildSearch, type SearchFilters } from "./search-sql";
-import { segmentText } from "./search-query";
+import { buildDays, buildSearch, IDS_PER_MS, type SearchFilters } from "./search-sql";
+import { segmentText, tagToken } from "./search-query";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS pictures (
@@ -19,11 +22,11 @@ CREATE TABLE IF NOT EXISTS pictures (
   created INTEGER NOT NULL, width INTEGER NOT NULL, height INTEGER NOT NULL, format TEXT NOT NULL, source TEXT NOT NULL,
   prompt TEXT NOT NULL, negative TEXT NOT NULL, model TEXT, sampler TEXT, seed INTEGER, loras TEXT NOT NULL, settings TEXT NOT NULL,
   favourite INTEGER NOT NULL DEFAULT 0);
-CREATE INDEX IF NOT EXISTS pictures_by_created ON pictures(created, id);
-CREATE INDEX IF NOT EXISTS pictures_by_model ON pictures(model, created, id);
+CREATE INDEX IF NOT EXISTS pictures_by_model ON pictures(model);
+CREATE INDEX IF NOT EXISTS pictures_by_sampler ON pictures(sampler);
 CREATE INDEX IF NOT EXISTS pictures_by_root ON pictures(root);
 CREATE TABLE IF NOT EXISTS picture_loras (name TEXT NOT NULL, picture_id INTEGER NOT NULL, PRIMARY KEY (name, picture_id)) WITHOUT ROWID;
-CREATE VIRTUAL TABLE IF NOT EXISTS pictures_fts USING fts5(prompt, negative, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE IF NOT EXISTS pictures_fts USING fts5(prompt, negative, tags, content='', contentless_delete=1, prefix='2 3', tokenize='unicode61 remove_diacritics 2');
 CREATE TABLE IF NOT EXISTS app.gallery_favourites (path TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS app.gallery_folders (path TEXT PRIMARY KEY, added INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS app.gallery_trash (token TEXT PRIMARY KEY, items TEXT NOT NULL, created INTEGER NOT NULL);
@@ -41,6 +44,7 @@ export class GalleryIndex {
   readonly db: Database;
   #insert;
   #byPath;
+  #exists;
 
   /** `file`: the index (":memory:" in tests); `appDatabase`: where favourites and folders live. */
   constructor(file: string, appDatabase: string) {
@@ -50,11 +54,12 @@ export class GalleryIndex {
     this.db.query("ATTACH DATABASE $file AS app").run({ file: appDatabase });
     this.db.exec(SCHEMA);
     this.#insert = this.db.query(
-      `INSERT INTO pictures (path, root, file_size, mtime, created, width, height, format, source, prompt, negative, model, sampler, seed, loras, settings, favourite)
-       VALUES ($path, $root, $file_size, $mtime, $created, $width, $height, $format, $source, $prompt, $negative, $model, $sampler, $seed, $loras, $settings,
+      `INSERT INTO pictures (id, path, root, file_size, mtime, created, width, height, format, source, prompt, negative, model, sampler, seed, loras, settings, favourite)
+       VALUES ($id, $path, $root, $file_size, $mtime, $created, $width, $height, $format, $source, $prompt, $negative, $model, $sampler, $seed, $loras, $settings,
          EXISTS (SELECT 1 FROM app.gallery_favourites WHERE path = $path)) RETURNING id`,
     );
     this.#byPath = this.db.query<{ id: number; file_size: number; mtime: number }, { path: string }>("SELECT id, file_size, mtime FROM pictures WHERE path = $path");
+    this.#exists = this.db.query<{ id: number }, { id: number }>("SELECT id FROM pictures WHERE id = $id");
   }
 
   close(): void {
@@ -66,11 +71,14 @@ export class GalleryIndex {
     return this.db.transaction(() => {
       const old = this.#byPath.get({ path: e.path });
       if (old) this.#remove(old.id);
+      let id = Math.max(0, Math.round(created)) * IDS_PER_MS;
+      while (this.#exists.get({ id })) id++;
       const s = e.settings;
       const loras = (s.loras ?? []).map((l) => modelLabel(l.name)).filter((n): n is string => !!n);
       const prompt = s.prompt ?? "";
       const negative = s.negative_prompt ?? "";
       const row = this.#insert.get({
+        id,
         path: e.path,
         root: e.root,
         file_size: e.fileSize,
@@ -88,7 +96,9 @@ export class GalleryIndex {
         loras: JSON.stringify(loras),
         settings: JSON.stringify(s),
       }) as { id: number };
-      this.db.query("INSERT INTO pictures_fts (rowid, prompt, negative) VALUES ($id, $p, $n)").run({ id: row.id, p: segmentText(prompt), n: segmentText(negative) });
+      const model = modelLabel(s.model);
+      const tags = [model && tagToken("m", model), s.sampler && tagToken("s", s.sampler), ...loras.map((l) => tagToken("l", l))].filter(Boolean).join(" ");
+      this.db.query("INSERT INTO pictures_fts (rowid, prompt, negative, tags) VALUES ($id, $p, $n, $t)").run({ id: row.id, p: segmentText(prompt), n: segmentText(negative), t: tags });
       for (const name of new Set(loras)) this.db.query("INSERT OR IGNORE INTO picture_loras (name, picture_id) VALUES ($name, $id)").run({ name, id: row.id });
       return row.id;
     })();
@@ -137,7 +147,7 @@ export class GalleryIndex {
     const { sql, params } = buildSearch(filters, limit, offset);
     const rows = this.db.query<PictureRow, Record<string, string | number>>(sql).all(params);
     const last = rows.length === limit ? rows[rows.length - 1] : undefined;
-    return { items: rows.map(toSummary), next: last ? `${last.created}:${last.id}` : null };
+    return { items: rows.map(toSummary), next: last ? String(last.id) : null };
   }
 
   /** Matches per local day (day = days since the epoch, local time), newest first. */

@@ -40,6 +40,15 @@ function tokens(text: string): string[] {
     .filter(Boolean);
 }
 
+/**
+ * A filter value (model, LoRA, sampler) as one FTS5 token in the `tags`
+ * column, so a search with filters is one doclist intersection walked newest
+ * first. Letters and digits only: a kind letter and a hash of the value.
+ */
+export function tagToken(kind: "m" | "l" | "s", value: string): string {
+  return `${kind}${Bun.hash.wyhash(value).toString(36)}`;
+}
+
 /** FTS5 expression for the search box, or null when it holds nothing to search for. */
 export function ftsQuery(query: string): string | null {
   const parts: string[] = [];
@@ -52,5 +61,5 @@ export function ftsQuery(query: string): string | null {
     (term.negated ? negated : parts).push(expr);
   }
   if (!parts.length) return null;
-  return parts.join(" AND ") + negated.map((n) => ` NOT ${n}`).join("");
+  return `{prompt negative} : (${parts.join(" AND ")}${negated.map((n) => ` NOT ${n}`).join("")})`;
 }

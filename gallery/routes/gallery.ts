@@ -25,7 +25,7 @@ function galleryError(err: unknown): never {
 }
 
 function idOf(raw: string): number {
-  if (!/^\d{1,15}$/.test(raw)) throw notFound(`picture ${raw}`);
+  if (!/^\d{1,16}$/.test(raw) || !Number.isSafeInteger(Number(raw))) throw notFound(`picture ${raw}`);
   return Number(raw);
 }
 

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import yauzl from "yauzl";
 import { galleryService } from "../../gallery/service";
+import type { Service, ServiceFactory } from "../../launcher/services";
 import type { RunningApp } from "../../launcher/start";
 import type { TaskQueue } from "../../queue/queue";
 import { JSON_KEYWORD } from "../../queue/metadata/read";
@@ -56,8 +57,8 @@ beforeAll(async () => {
   seedModels(data.dir);
   writePictures(join(data.dir, "outputs"));
   const [engine, queueFactory] = generateServices(engineRoot.dir);
-  const withQueue = async (ctx: Parameters<typeof queueFactory>[0]) => {
-    const s = (await queueFactory!(ctx)) as Awaited<ReturnType<typeof queueFactory>> & { queue: TaskQueue };
+  const withQueue: ServiceFactory = async (ctx) => {
+    const s = (await queueFactory!(ctx)) as Service & { queue: TaskQueue };
     queue = s.queue;
     return s;
   };
@@ -84,7 +85,7 @@ describe("Gallery tab", () => {
     expect(headings).toHaveLength(2);
     expect(headings[0]).toContain("Today · 12");
     expect(await cells().first().getAttribute("title")).toBe("a lighthouse at dawn 0");
-    await until(async () => (await cells().first().locator("img").evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)) > 0, "a thumbnail");
+    await until(async () => (await cells().first().locator("img").evaluate((img: HTMLImageElement) => (img.complete ? img.naturalWidth : 0))) > 0, "a thumbnail");
     await waitText(gallery().locator("[data-role=count]"), "24 pictures");
     await page.screenshot({ path: join(SHOTS, "gallery-grid.png") });
   });

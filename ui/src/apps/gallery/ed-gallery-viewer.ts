@@ -45,8 +45,8 @@ export class EdGalleryViewer extends LitElement {
       padding: 16px;
     }
     .stage img {
-      max-width: 100%;
-      max-height: 100%;
+      width: 100%;
+      height: 100%;
       object-fit: contain;
       box-shadow: 0 8px 32px rgba(0, 0, 0, 0.6);
     }

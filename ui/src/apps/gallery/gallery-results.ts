@@ -32,7 +32,7 @@ export class GalleryResults extends EventTarget {
     try {
       const first = await galleryApi.page(filters, { limit: CHUNK });
       const newest = first.items[0];
-      const anchor = newest ? `${newest.created}:${newest.id + 1}` : undefined;
+      const anchor = newest ? String(newest.id + 1) : undefined;
       const { days } = await galleryApi.days(filters, anchor);
       if (generation !== this.#generation) return;
       this.#anchor = anchor;
