@@ -22,6 +22,17 @@ export function thumbnailPath(dir: string, picture: { path: string; file_size: n
   return join(dir, key.slice(0, 2), `${key}.webp`);
 }
 
+/**
+ * The worker's module. Inside the compiled executable it is an embedded
+ * entry point (scripts/build.ts), named relative to the repository root, and
+ * `import.meta.url` still holds the build machine's path; elsewhere it is the
+ * file next to this one.
+ */
+export function workerSpecifier(main = Bun.main): string {
+  const compiled = /[\\/]\$bunfs[\\/]|^[A-Za-z]:[\\/]~BUN[\\/]/.test(main);
+  return compiled ? "./gallery/thumb-worker.ts" : new URL("./thumb-worker.ts", import.meta.url).href;
+}
+
 interface Pending {
   resolve: () => void;
   reject: (err: Error) => void;
@@ -43,7 +54,7 @@ export class ThumbnailMaker {
 
   #worker(): Worker {
     if (this.#workers.length < this.workers) {
-      const worker = new Worker(new URL("./thumb-worker.ts", import.meta.url).href);
+      const worker = new Worker(workerSpecifier());
       worker.onmessage = (e: MessageEvent<ThumbAnswer>) => this.#answer(e.data);
       worker.onerror = (e) => {
         this.#inThread = true;
