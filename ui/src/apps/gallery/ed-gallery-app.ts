@@ -7,19 +7,23 @@
  * pictures arrive live (`gallery.added`). "Reuse settings" and friends go to
  * the active Image tab through the shell (`ed-send-to-app`).
  */
-import { css, html, LitElement, nothing } from "lit";
+import { html, LitElement, nothing } from "lit";
 import { customElement, query, state } from "lit/decorators.js";
 import { events } from "../../api/event-stream";
 import { edEvent } from "../../events";
 import { fileUrl, galleryApi, type Facets, type Filters, type PictureDetail } from "./gallery-api";
 import { GalleryResults } from "./gallery-results";
-import { verticalNeighbour } from "./grid-layout";
+import { galleryStyles } from "./gallery-styles";
+import { gridCommand, VIEWER_KEYS } from "./gallery-keys";
 import "./ed-gallery-grid";
+import "./ed-gallery-status";
 import "./ed-gallery-toolbar";
 import "./ed-gallery-viewer";
 import type { EdGalleryGrid, CellEvent } from "./ed-gallery-grid";
 import type { FiltersEvent, ImportEvent, SelectionActionEvent, ThumbSizeEvent } from "./ed-gallery-toolbar";
 import type { GalleryAction, GalleryActionEvent } from "./ed-gallery-viewer";
+import type { ImportProgress } from "./ed-gallery-status";
+import { toggled, withRange } from "./selection";
 
 /** What the shell hands the Gallery: show one picture (from an Image tab's "Open in gallery"). */
 export interface GalleryMessage {
@@ -27,65 +31,18 @@ export interface GalleryMessage {
   imageId: string;
 }
 
-type ImportProgress = { folder: string; done: number; total: number; added: number; finished: boolean; error?: string };
+/** Hands a Blob to the browser as a download. */
+function saveBlob(blob: Blob, name: string) {
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 60_000);
+}
 
 @customElement("ed-gallery-app")
 export class EdGalleryApp extends LitElement {
-  static override styles = css`
-    :host {
-      position: relative;
-      display: flex;
-      flex-direction: column;
-      height: 100%;
-      min-height: 0;
-      outline: none;
-    }
-    ed-gallery-grid {
-      flex: 1;
-      min-height: 0;
-    }
-    .status {
-      display: flex;
-      gap: 12px;
-      align-items: center;
-      padding: 4px 12px;
-      font-size: 12px;
-      color: var(--ed-muted, #9a9a9a);
-    }
-    progress {
-      width: 200px;
-    }
-    .empty {
-      padding: 24px;
-      color: var(--ed-muted, #9a9a9a);
-    }
-    .toast {
-      position: absolute;
-      left: 50%;
-      bottom: 16px;
-      transform: translateX(-50%);
-      z-index: 20;
-      display: flex;
-      gap: 12px;
-      align-items: center;
-      padding: 8px 14px;
-      border-radius: 6px;
-      background: var(--ed-menu, #2a2b2e);
-      box-shadow: 0 8px 24px rgba(0, 0, 0, 0.5);
-    }
-    button {
-      padding: 4px 10px;
-      border: 1px solid var(--ed-border, #3a3b3e);
-      border-radius: 4px;
-      background: var(--ed-field, #17181a);
-      color: var(--ed-text, #e8e8e8);
-      font: inherit;
-      cursor: pointer;
-    }
-    .error {
-      color: var(--ed-red, #f85149);
-    }
-  `;
+  static override styles = galleryStyles;
 
   @state() private filters: Filters = {};
   @state() private facets: Facets | null = null;
@@ -190,26 +147,12 @@ export class EdGalleryApp extends LitElement {
     const p = this.results.at(index);
     if (!p) return;
     this.focusIndex = index;
-    if (shift) this.#selectRange(index);
+    if (shift) this.selected = withRange(this.selected, this.#anchorIndex, index, (i) => this.results.at(i)?.id);
     else if (toggle) {
-      const next = new Set(this.selected);
-      if (next.has(p.id)) next.delete(p.id);
-      else next.add(p.id);
-      this.selected = next;
+      this.selected = toggled(this.selected, p.id);
       this.#anchorIndex = index;
     } else void this.#open(p.id, index);
     this.focus();
-  }
-
-  #selectRange(index: number) {
-    const from = Math.min(this.#anchorIndex < 0 ? index : this.#anchorIndex, index);
-    const to = Math.max(this.#anchorIndex < 0 ? index : this.#anchorIndex, index);
-    const next = new Set(this.selected);
-    for (let i = from; i <= to; i++) {
-      const p = this.results.at(i);
-      if (p) next.add(p.id);
-    }
-    this.selected = next;
   }
 
   /** The pictures an action applies to: the selection, else the focused one. */
@@ -221,41 +164,32 @@ export class EdGalleryApp extends LitElement {
 
   #onKey = (e: KeyboardEvent) => {
     if ((e.composedPath()[0] as HTMLElement)?.matches?.("input, select, textarea")) return;
-    const key = e.key;
     if (this.viewer) {
-      const map: Record<string, GalleryAction> = { ArrowLeft: "prev", ArrowRight: "next", Escape: "close", Delete: "delete", f: "favourite", F: "favourite" };
-      if (map[key]) {
+      const action = VIEWER_KEYS[e.key];
+      if (action) {
         e.preventDefault();
-        void this.#act(map[key]!);
+        void this.#act(action);
       }
       return;
     }
-    const cols = this.grid?.columns ?? 1;
-    const total = this.results.total;
-    let next = this.focusIndex;
-    if (key === "ArrowRight") next = Math.min(total - 1, next + 1);
-    else if (key === "ArrowLeft") next = Math.max(0, next - 1);
-    else if (key === "ArrowDown") next = next < 0 ? 0 : this.grid ? verticalNeighbour(this.grid.layout, next, 1) : next + cols;
-    else if (key === "ArrowUp") next = next < 0 ? 0 : this.grid ? verticalNeighbour(this.grid.layout, next, -1) : next - cols;
-    else if (key === "Enter") {
-      const p = this.results.at(this.focusIndex);
-      if (p) void this.#open(p.id, this.focusIndex);
-      return;
-    } else if (key === "Escape") {
-      this.selected = new Set();
-      return;
-    } else if (key === "Delete") return void this.#delete(this.#targets());
-    else if (key === "f" || key === "F") return void this.#favourite(this.#targets());
-    else return;
+    if (!this.grid) return;
+    const command = gridCommand(e.key, this.focusIndex, this.results.total, this.grid.layout);
+    if (!command) return;
     e.preventDefault();
-    if (next < 0 || next === this.focusIndex) return;
-    if (e.shiftKey) {
-      if (this.#anchorIndex < 0) this.#anchorIndex = Math.max(0, this.focusIndex);
-      this.#selectRange(next);
-    } else this.#anchorIndex = next;
-    this.focusIndex = next;
-    this.results.ensure(next, next + 1);
-    this.grid?.reveal(next);
+    const focused = this.results.at(this.focusIndex);
+    if (command.kind === "open" && focused) void this.#open(focused.id, this.focusIndex);
+    else if (command.kind === "clear") this.selected = new Set();
+    else if (command.kind === "delete") void this.#delete(this.#targets());
+    else if (command.kind === "favourite") void this.#favourite(this.#targets());
+    else if (command.kind === "move" && command.to >= 0 && command.to !== this.focusIndex) {
+      if (e.shiftKey) {
+        if (this.#anchorIndex < 0) this.#anchorIndex = Math.max(0, this.focusIndex);
+        this.selected = withRange(this.selected, this.#anchorIndex, command.to, (i) => this.results.at(i)?.id);
+      } else this.#anchorIndex = command.to;
+      this.focusIndex = command.to;
+      this.results.ensure(command.to, command.to + 1);
+      this.grid.reveal(command.to);
+    }
   };
 
   #say(text: string, undo?: string) {
@@ -325,16 +259,17 @@ export class EdGalleryApp extends LitElement {
     else if (e.detail.action === "delete") await this.#delete(ids);
     else {
       try {
-        const blob = await galleryApi.exportZip(ids);
-        const a = document.createElement("a");
-        a.href = URL.createObjectURL(blob);
-        a.download = `easy-diffusion-${new Date().toISOString().slice(0, 10)}.zip`;
-        a.click();
-        setTimeout(() => URL.revokeObjectURL(a.href), 60_000);
+        saveBlob(await galleryApi.exportZip(ids), `easy-diffusion-${new Date().toISOString().slice(0, 10)}.zip`);
       } catch (err) {
         this.#say((err as Error).message);
       }
     }
+  }
+
+  #showNew() {
+    this.newPictures = 0;
+    void this.results.refresh();
+    if (this.grid) this.grid.scrollTop = 0;
   }
 
   async #onImport(e: ImportEvent) {
@@ -344,18 +279,6 @@ export class EdGalleryApp extends LitElement {
     } catch (err) {
       this.#say((err as Error).message);
     }
-  }
-
-  #renderStatus() {
-    const r = this.results;
-    const p = this.progress;
-    return html`<div class="status">
-      <span data-role="count">${r.loading && !r.total ? "Loading…" : `${r.total.toLocaleString()} picture${r.total === 1 ? "" : "s"}`}</span>
-      ${r.error ? html`<span class="error">${r.error}</span>` : nothing}
-      ${this.newPictures ? html`<button data-action="show-new" @click=${() => ((this.newPictures = 0), void this.results.refresh(), this.grid && (this.grid.scrollTop = 0))}>${this.newPictures} new ↑</button>` : nothing}
-      ${p && !p.finished ? html`<span data-role="import">Importing ${p.folder}: ${p.done} / ${p.total}</span><progress max=${p.total || 1} value=${p.done}></progress>` : nothing}
-      ${p?.finished ? html`<span data-role="import">${p.error ? `Import stopped: ${p.error}` : `Imported ${p.folder}: ${p.added} new of ${p.total}`}</span>` : nothing}
-    </div>`;
   }
 
   override render() {
@@ -371,7 +294,14 @@ export class EdGalleryApp extends LitElement {
         @ed-gallery-import=${this.#onImport}
         @ed-gallery-selection-action=${this.#onSelectionAction}
       ></ed-gallery-toolbar>
-      ${this.#renderStatus()}
+      <ed-gallery-status
+        .total=${r.total}
+        ?loading=${r.loading}
+        .error=${r.error}
+        .newPictures=${this.newPictures}
+        .progress=${this.progress}
+        @ed-gallery-show-new=${this.#showNew}
+      ></ed-gallery-status>
       ${!r.loading && !r.total
         ? html`<p class="empty">${Object.values(this.filters).some(Boolean) ? "No picture matches." : "No pictures yet. Pictures you make appear here; Import folder… adds pictures made elsewhere."}</p>`
         : nothing}
