@@ -26,7 +26,7 @@ const TEXT_KEYS: Record<string, string> = {
   "lora strength": "lora_alpha",
 };
 
-/** Parses an ED3 .txt sidecar into its task keys. Lines that are not `Known key: value` continue the previous value. */
+/** Parses an ED3 .txt sidecar into its task keys. Other lines continue the prompt or negative prompt before them; elsewhere they are ignored. */
 export function parseEd3Text(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   let last: string | undefined;
@@ -36,7 +36,7 @@ export function parseEd3Text(text: string): Record<string, string> {
     if (key) {
       out[key] = m![2]!;
       last = key;
-    } else if (last && line.trim()) out[last] += `\n${line}`;
+    } else if ((last === "prompt" || last === "negative_prompt") && line.trim()) out[last] += `\n${line}`;
   }
   return out;
 }

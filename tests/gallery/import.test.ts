@@ -109,6 +109,20 @@ test("search and filters over HTTP", async () => {
   expect((await app.api("/api/gallery?from=yesterday-ish")).status).toBe(400);
 });
 
+test("day counts lay out the grid; windows below a cursor read any part of it", async () => {
+  const all = (await list()).items;
+  const days = (await (await app.api(`/api/gallery/days?tz=${new Date().getTimezoneOffset()}`)).json()) as { days: { day: number; count: number }[] };
+  expect(days.days.reduce((n, d) => n + d.count, 0)).toBe(all.length);
+  const anchor = String(all[0]!.id + 1);
+  const window = ((await (await app.api(`/api/gallery?before=${anchor}&offset=3&limit=2`)).json()) as { items: PictureSummary[] }).items;
+  expect(window.map((i) => i.id)).toEqual(all.slice(3, 5).map((i) => i.id));
+  const filtered = (await (await app.api("/api/gallery/days?q=armchair")).json()) as { days: { count: number }[] };
+  expect(filtered.days.reduce((n, d) => n + d.count, 0)).toBe(1);
+  const paged = (await (await app.api("/api/gallery?limit=4")).json()) as { items: PictureSummary[]; next: string };
+  expect(paged.next).toBe(String(paged.items[3]!.id));
+  expect((await list(`&before=${paged.next}`)).items.map((i) => i.id)).toEqual(all.slice(4).map((i) => i.id));
+});
+
 test("a thumbnail is a small WebP made once; the original is untouched", async () => {
   const d = await detailByName(files.comfy);
   const before = createHash("sha256").update(readFileSync(d.path)).digest("hex");

@@ -48,6 +48,11 @@ test("a picture the app makes appears at the top of the Gallery at once", async 
   expect(top.items[0]!.id).toBe((added.data as { id: number }).id);
   const picture = (await (await app.api(`/api/gallery/${top.items[0]!.id}`)).json()) as PictureDetail;
   expect(picture).toMatchObject({ source: "easy-diffusion", prompt: "a teapot shaped like a snail", seed: 7, model: "sd-test" });
+  // "Open in gallery" from the Image tab: the queue's image id → the Gallery's picture.
+  const task = (await (await app.api(`/api/tasks/${id}`)).json()) as { images: { id: string }[] };
+  const found = (await (await app.api(`/api/gallery/lookup?image=${task.images[0]!.id}`)).json()) as { id: number };
+  expect(found.id).toBe(picture.id);
+  expect((await app.api("/api/gallery/lookup?image=i_nope")).status).toBe(404);
 }, 60_000);
 
 test("incognito pictures never appear", async () => {
@@ -60,4 +65,6 @@ test("incognito pictures never appear", async () => {
   expect(app.events.filter((e) => e.type === "gallery.added")).toHaveLength(before);
   const found = (await (await app.api(`/api/gallery?q=${encodeURIComponent("secret")}`)).json()) as { items: unknown[] };
   expect(found.items).toHaveLength(0);
+  const task = (await (await app.api(`/api/tasks/${id}`)).json()) as { images: { id: string }[] };
+  expect((await app.api(`/api/gallery/lookup?image=${task.images[0]!.id}`)).status).toBe(404);
 }, 60_000);
