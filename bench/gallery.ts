@@ -1,5 +1,5 @@
 /**
- * `bun run bench:gallery [thumbnails=400] [size=512]`: the Gallery at scale.
+ * `bun run bench:gallery [thumbnails=2000] [size=512]`: the Gallery at scale.
  * - 100,000 generated index rows: first page, the grid's day counts, a word
  *   search, a prefix search, a phrase, and a filtered search (word + model),
  *   p50/p99 of 200 runs each; baseline: the same word as a LIKE '%word%'
@@ -21,7 +21,7 @@ import { ThumbnailMaker } from "../gallery/thumbnails";
 import { replacePngText } from "../queue/metadata/png";
 import type { Settings } from "../queue/metadata/settings";
 
-const THUMBS = Number(process.argv[2] ?? 400);
+const THUMBS = Number(process.argv[2] ?? 2000);
 const SIZE = Number(process.argv[3] ?? 512);
 const ROWS = 100_000;
 const REBUILD_FILES = 10_000;

@@ -59,6 +59,13 @@ const list = (v: unknown): unknown[] => {
   return v === undefined || v === null || v === "" ? [] : [v];
 };
 
+/** ED3 keys from a record that may use its task keys or its human names (its PNG text chunks use either). */
+export function ed3Keys(record: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(record)) out[TEXT_KEYS[k.trim().toLowerCase()] ?? k] = v;
+  return out;
+}
+
 /** True when a key set looks like ED3's (so a random JSON next to a picture is not taken for settings). */
 export function looksLikeEd3(keys: Record<string, unknown>): boolean {
   return "use_stable_diffusion_model" in keys || ("prompt" in keys && ("num_inference_steps" in keys || "guidance_scale" in keys));

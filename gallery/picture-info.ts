@@ -12,7 +12,7 @@ import { readImageMetadata } from "../queue/metadata/read";
 import type { Settings } from "../queue/metadata/settings";
 import { webpInfo } from "../queue/metadata/webp";
 import { comfyGraph, comfyToSettings } from "./comfyui";
-import { ed3ToSettings, looksLikeEd3, parseEd3Text } from "./ed3-sidecar";
+import { ed3Keys, ed3ToSettings, looksLikeEd3, parseEd3Text } from "./ed3-sidecar";
 
 export type PictureSource = "easy-diffusion" | "sdcpp" | "a1111" | "comfyui" | "ed3" | "none";
 
@@ -63,7 +63,8 @@ function pngExtras(bytes: Uint8Array): { source: PictureSource; settings: Settin
   }
   const graph = comfyGraph(text);
   if (graph) return { source: "comfyui", settings: comfyToSettings(graph) };
-  if (looksLikeEd3(text)) return { source: "ed3", settings: ed3ToSettings(text) };
+  const ed3 = ed3Keys(text);
+  if (looksLikeEd3(ed3)) return { source: "ed3", settings: ed3ToSettings(ed3) };
   return null;
 }
 

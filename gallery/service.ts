@@ -30,14 +30,16 @@ export function galleryService(options: GalleryServiceOptions): ServiceFactory {
   return (ctx: AppContext): Service & { gallery: Gallery } => {
     const index = new GalleryIndex(ctx.paths.galleryIndex, ctx.paths.database);
     const thumbnails = new ThumbnailMaker(ctx.paths.thumbnails, options.thumbnailWorkers ?? 2);
+    const trash = options.trash ?? trashLocation(readEnv(), ctx.paths.galleryTrash);
     const gallery = new Gallery({
       index,
       thumbnails,
-      trash: options.trash ?? trashLocation(readEnv(), ctx.paths.galleryTrash),
+      trash,
       bus: ctx.bus,
       log: ctx.log,
       outputs: ctx.paths.outputs,
-      exclude: [ctx.paths.cache],
+      // Never index our own cache, nor deleted pictures (an imported home folder holds the trash).
+      exclude: [ctx.paths.cache, trash.dir],
       imagePath: options.imagePath,
     });
     const off = ctx.bus.on("task.image", ({ image }) => {

@@ -56,8 +56,8 @@ afterAll(async () => {
 
 test("importing a folder indexes every picture in place with its settings, with progress", async () => {
   const done = await importAndWait(folder);
-  expect(done).toMatchObject({ total: 9, done: 9, added: 9 });
-  expect((await list()).items).toHaveLength(9);
+  expect(done).toMatchObject({ total: 10, done: 10, added: 10 });
+  expect((await list()).items).toHaveLength(10);
 
   expect(await detailByName(files.a1111)).toMatchObject({
     source: "a1111",
@@ -85,6 +85,7 @@ test("importing a folder indexes every picture in place with its settings, with 
   expect(await detailByName(files.ed3Json)).toMatchObject({ source: "ed3", prompt: "a red fox in snow", seed: 4242, model: "dreamshaper_8", sampler: "dpm++2m", loras: ["fur_detail"], settings: { loras: [{ name: "fur_detail", weight: 0.5 }] } });
   expect(await detailByName(files.jpeg)).toMatchObject({ source: "a1111", format: "jpeg", model: "flux1-dev-bnb-nf4-v2", seed: 3187654321 });
   expect(await detailByName(files.webp)).toMatchObject({ source: "a1111", format: "webp", prompt: "a glass of water on a table", model: "webp_model" });
+  expect(await detailByName(files.ed3Embedded)).toMatchObject({ source: "ed3", prompt: "a paper boat", seed: 77, model: "sd-v1-5", sampler: "dpm2", settings: { steps: 15, cfg_scale: 8 } });
   expect(await detailByName(files.plain)).toMatchObject({ source: "none", prompt: "", width: 40, height: 30 });
   expect((await detailByName("deep.png")).folder).toBe(folder);
 
@@ -96,7 +97,7 @@ test("importing a folder indexes every picture in place with its settings, with 
 test("re-importing the same folder changes nothing", async () => {
   const ids = (await list()).items.map((i) => i.id).sort();
   const again = await importAndWait(folder);
-  expect(again).toMatchObject({ total: 9, added: 0 });
+  expect(again).toMatchObject({ total: 10, added: 0 });
   expect((await list()).items.map((i) => i.id).sort()).toEqual(ids);
 });
 
@@ -230,7 +231,7 @@ test("delete moves the file to the trash; undo brings it back", async () => {
   const bulk = (await (await app.api("/api/gallery/delete", { method: "POST", json: { ids: many } })).json()) as { undo: string; deleted: number[] };
   expect(bulk.deleted.sort()).toEqual(many.sort());
   await app.api("/api/gallery/undo", { method: "POST", json: { undo: bulk.undo } });
-  expect((await list()).items).toHaveLength(9);
+  expect((await list()).items).toHaveLength(10);
 });
 
 test("import refuses what is not a folder", async () => {
@@ -248,7 +249,7 @@ test("the index is rebuilt from the files after it is deleted; favourites stay",
   writeFileSync(join(folder, "added by hand.png"), png(16, 16, { parameters: "added by hand\nSteps: 4, Sampler: Euler, CFG scale: 1, Seed: 1, Size: 16x16, Model: tiny" }));
   rmSync(join(folder, "nested", "deep.png"));
   app = await startGalleryApp(data, { rescanOnStart: true });
-  await until("the rescan", async () => (await list()).items.length === 9);
+  await until("the rescan", async () => (await list()).items.length === 10);
   expect((await list("&q=hand")).items).toHaveLength(1);
   expect((await list("&q=deep")).items).toHaveLength(0);
   expect((await detailByName(files.comfy)).seed).toBe(8675309);

@@ -62,6 +62,7 @@ export async function writeSamples(dir: string) {
     jpeg: "forge.jpg",
     webp: "forge.webp",
     plain: "plain.png",
+    ed3Embedded: "ed3-embedded.png",
   };
   writeFileSync(join(dir, files.a1111), png(64, 48, { parameters: infotext("a1111-hires-lora.txt") }, 1));
   writeFileSync(join(dir, files.sdcpp), png(64, 64, { parameters: infotext("sdcpp.txt") }, 2));
@@ -79,6 +80,8 @@ export async function writeSamples(dir: string) {
   writeFileSync(join(dir, files.jpeg), jpegWithInfotext(infotext("forge-flux.txt")));
   writeFileSync(join(dir, files.webp), await webpWithInfotext("a glass of water on a table\nSteps: 20, Sampler: Euler a, CFG scale: 7, Seed: 5, Size: 64x48, Model: webp_model"));
   writeFileSync(join(dir, files.plain), png(40, 30, {}, 6));
+  // ED3 with "embed metadata": one PNG text chunk per setting, under its human names.
+  writeFileSync(join(dir, files.ed3Embedded), png(48, 48, { Prompt: "a paper boat", "Negative Prompt": "", Seed: "77", "Stable Diffusion model": "sd-v1-5", Sampler: "dpm2", Steps: "15", "Guidance Scale": "8" }, 7));
   writeFileSync(join(dir, "notes.txt"), "not a picture");
   return files;
 }

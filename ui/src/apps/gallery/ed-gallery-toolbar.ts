@@ -129,7 +129,7 @@ export class EdGalleryToolbar extends LitElement {
       <label>To <input type="date" aria-label="To date" .value=${f.to ?? ""} @change=${(e: Event) => this.#set({ to: (e.target as HTMLInputElement).value || undefined })} /></label>
       <button data-filter="favourites" aria-pressed=${f.favourites ? "true" : "false"} title="Favourites only" @click=${() => this.#set({ favourites: !f.favourites })}>★</button>
       <label title="Thumbnail size"
-        >Size
+        >Zoom
         <input type="range" min="96" max="360" step="12" aria-label="Thumbnail size" .value=${String(this.thumbSize)} @input=${(e: Event) => this.dispatchEvent(edEvent("ed-gallery-thumb-size", { size: Number((e.target as HTMLInputElement).value) }))}
       /></label>
       <button data-action="import" @click=${() => (this.importing = !this.importing)}>Import folder…</button>
