@@ -1,5 +1,6 @@
 /**
- * One thumbnail: decode the picture (fast-png, jpeg-js, libwebp-wasm),
+ * One thumbnail: decode the picture (engine PNGs on a native-zlib fast path,
+ * other PNGs with fast-png, JPEG with jpeg-js, WebP with libwebp-wasm),
  * shrink it with an area-averaging box filter (each thumbnail pixel is the
  * exact mean of the source pixels it covers: no aliasing when shrinking, the
  * only direction thumbnails go), encode WebP. The original bytes are only
@@ -9,6 +10,7 @@ import { decode as decodeJpeg } from "jpeg-js";
 import { pngToRgba } from "../queue/convert";
 import { sniffImage } from "../queue/image-data";
 import { encodeWebp } from "../queue/webp-codec";
+import { decodeCommonPng } from "./png-fast";
 import { decodeWebp } from "./webp-decode";
 
 export interface Rgba {
@@ -23,7 +25,7 @@ export class ThumbnailError extends Error {
 
 async function decode(bytes: Uint8Array): Promise<Rgba> {
   const kind = sniffImage(bytes);
-  if (kind === "png") return pngToRgba(bytes);
+  if (kind === "png") return decodeCommonPng(bytes) ?? pngToRgba(bytes);
   if (kind === "jpeg") {
     const img = decodeJpeg(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 1024 });
     return { width: img.width, height: img.height, data: img.data };

@@ -111,6 +111,13 @@ describe("Gallery tab", () => {
     expect(await fieldValue(page, "steps")).toBe("12");
   });
 
+  test("use as input puts the picture in the Image tab as its init image", async () => {
+    await page.locator("ed-tab-strip [role=tab]", { hasText: "Gallery" }).click();
+    await viewer().locator("button[data-action=use-input]").click();
+    await activeTab(page).locator("details[data-group=inputs] img.thumb").waitFor();
+    await activeTab(page).locator('button[data-action="remove-init"]').click();
+  });
+
   test("keyboard: arrows move, Enter opens, arrows step in the viewer, Escape closes, F favourites", async () => {
     await page.locator("ed-tab-strip [role=tab]", { hasText: "Gallery" }).click();
     await viewer().locator("button[data-action=close]").click();
