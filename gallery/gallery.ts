@@ -119,17 +119,23 @@ export class Gallery {
     for (const root of this.roots()) if (existsSync(root)) await this.scan(root);
   }
 
-  /** Moves the pictures to the trash; returns the token that undoes it. */
+  /**
+   * Moves the pictures to the trash; returns the token that undoes it. Every
+   * picture is checked before any is moved, and what was moved is recorded
+   * even if a later move fails, so nothing leaves without its way back.
+   */
   delete(ids: number[]): { undo: string; deleted: number[] } {
+    const rows = ids.map((id) => this.servable(id)).filter((r): r is PictureRow => !!r);
     const records: TrashRecord[] = [];
-    for (const id of ids) {
-      const row = this.servable(id);
-      if (!row) continue;
-      records.push({ id, file: moveToTrash(row.path, this.deps.trash), root: row.root });
-      this.index.remove(id);
-    }
     const undo = crypto.randomUUID();
-    if (records.length) this.index.saveTrash(undo, records);
+    try {
+      for (const row of rows) {
+        records.push({ id: row.id, file: moveToTrash(row.path, this.deps.trash), root: row.root });
+        this.index.remove(row.id);
+      }
+    } finally {
+      if (records.length) this.index.saveTrash(undo, records);
+    }
     const deleted = records.map((r) => r.id);
     this.deps.bus.publish("gallery.removed", { ids: deleted, undo });
     return { undo, deleted };

@@ -73,7 +73,17 @@ export function indexFile(index: GalleryIndex, root: string, path: string, creat
   return index.put({ ...info, path, root, fileSize: st.size, mtime }, created ?? mtime);
 }
 
+/** The folder to scan is gone or unreadable (an unplugged drive): its pictures stay indexed. */
+export class ScanRootError extends Error {
+  override name = "ScanRootError";
+}
+
 export async function scanFolder(index: GalleryIndex, root: string, options: ScanOptions = {}): Promise<ScanProgress> {
+  try {
+    readdirSync(root);
+  } catch (err) {
+    throw new ScanRootError(`cannot read ${root}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
   const files = listPictures(root, options.exclude);
   const progress: ScanProgress = { root, done: 0, total: files.length, added: 0, removed: 0 };
   const present = new Set(files);

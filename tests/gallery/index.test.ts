@@ -4,13 +4,15 @@
  * pictures arrive.
  */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GalleryIndex } from "../../gallery/index-store";
 import type { PictureEntry } from "../../gallery/picture-row";
+import { scanFolder, ScanRootError } from "../../gallery/scan";
 import { ftsQuery } from "../../gallery/search-query";
 import type { Settings } from "../../queue/metadata/settings";
+import { png } from "./samples";
 
 let dir: string;
 let index: GalleryIndex;
@@ -117,4 +119,18 @@ test("favourites live in the app database and survive losing the index", () => {
   expect(index.count()).toBe(0);
   const again = index.put({ path, root: "/pictures", fileSize: 1, mtime: 1, format: "png", width: 1, height: 1, source: "none", settings: {} });
   expect(index.get(again)!.favourite).toBe(true);
+});
+
+test("a folder that cannot be read (an unplugged drive) keeps its pictures indexed", async () => {
+  const root = join(dir, "drive");
+  mkdirSync(root);
+  writeFileSync(join(root, "a.png"), png(8, 8));
+  expect((await scanFolder(index, root)).added).toBe(1);
+  renameSync(root, `${root}-gone`);
+  await expect(scanFolder(index, root)).rejects.toBeInstanceOf(ScanRootError);
+  expect(index.count()).toBe(1);
+  renameSync(`${root}-gone`, root);
+  rmSync(join(root, "a.png"));
+  expect((await scanFolder(index, root)).removed).toBe(1);
+  expect(index.count()).toBe(0);
 });
