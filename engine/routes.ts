@@ -19,7 +19,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
-import { ApiError, readJson } from "../launcher/server/errors";
+import { ApiError, mediaType, readJson } from "../launcher/server/errors";
 import { EngineFailure, type EngineManager } from "./manager";
 import type { EngineErrorCode, InstalledBuild } from "./types";
 
@@ -94,7 +94,7 @@ export function engineRoutes(manager: EngineManager, opts: { uploads: string }) 
       return c.json(manager.status());
     })
     .post("/import", async (c) => {
-      const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+      const type = mediaType(c.req.header("content-type"));
       // A path that is missing or holds no working sd-server is the caller's to fix: 400.
       const run = async (path: string) => {
         const build = await attempt(() => manager.importBuild(path), { verify_failed: 400 });
