@@ -163,6 +163,16 @@ describe("Gallery tab", () => {
     await waitText(gallery().locator("[data-role=count]"), "24 pictures");
   });
 
+  test("the thumbnail size changes the grid and is kept with the tab", async () => {
+    await page.locator("ed-tab-strip [role=tab]", { hasText: "Gallery" }).click();
+    await gallery().locator("ed-gallery-toolbar input[type=range]").fill("240");
+    await until(async () => (await cells().first().evaluate((c) => c.getBoundingClientRect().width)) === 240, "240 px cells");
+    await until(async () => {
+      const state = (await (await fetch(new URL("/api/ui-state", app.url))).json()) as { tabs: { app: string; state?: { thumbSize?: number } }[] };
+      return state.tabs.find((t) => t.app === "gallery")?.state?.thumbSize === 240;
+    }, "the size saved with the tab");
+  });
+
   test("an Image tab's Open in gallery opens the viewer on that picture", async () => {
     await page.locator("ed-tab-strip [role=tab]", { hasText: "Image" }).first().click();
     await activeTab(page).locator("textarea[name=prompt]").fill("a brand new teapot");

@@ -8,7 +8,7 @@
  * the active Image tab through the shell (`ed-send-to-app`).
  */
 import { html, LitElement, nothing } from "lit";
-import { customElement, query, state } from "lit/decorators.js";
+import { customElement, property, query, state } from "lit/decorators.js";
 import { events } from "../../api/event-stream";
 import { edEvent } from "../../events";
 import { fileUrl, galleryApi, type Facets, type Filters, type PictureDetail } from "./gallery-api";
@@ -55,6 +55,8 @@ export class EdGalleryApp extends LitElement {
   @state() private progress: ImportProgress | null = null;
   @state() private newPictures = 0;
   @query("ed-gallery-grid") private grid?: EdGalleryGrid;
+  /** Saved by the shell: the thumbnail size and the filters (not the search text). */
+  @property({ attribute: false }) tabState?: Record<string, unknown>;
   readonly results = new GalleryResults();
   #anchorIndex = -1;
   #searchTimer?: ReturnType<typeof setTimeout>;
@@ -71,8 +73,16 @@ export class EdGalleryApp extends LitElement {
       events.on("gallery.removed", () => void this.results.refresh()),
       events.on("gallery.import", (d) => this.#onImportProgress(d as ImportProgress)),
     ];
-    void this.results.refresh();
+    const saved = this.tabState ?? {};
+    if (typeof saved.thumbSize === "number") this.thumbSize = saved.thumbSize;
+    if (saved.filters && typeof saved.filters === "object") this.filters = { ...(saved.filters as Filters), q: undefined };
+    void this.results.refresh(this.filters);
     void this.#loadFacets();
+  }
+
+  #save() {
+    const { q: _q, ...filters } = this.filters;
+    this.dispatchEvent(edEvent("ed-tab-state", { state: { thumbSize: this.thumbSize, filters } }));
   }
 
   override disconnectedCallback() {
@@ -125,6 +135,7 @@ export class EdGalleryApp extends LitElement {
     this.focusIndex = -1;
     clearTimeout(this.#searchTimer);
     this.#searchTimer = setTimeout(() => void this.results.refresh(filters), typing ? 120 : 0);
+    if (!typing) this.#save();
   }
 
   async #open(id: number, index: number) {
@@ -290,7 +301,7 @@ export class EdGalleryApp extends LitElement {
         .thumbSize=${this.thumbSize}
         .selected=${this.selected.size}
         @ed-gallery-filters=${(e: FiltersEvent) => this.#setFilters(e.detail.filters)}
-        @ed-gallery-thumb-size=${(e: ThumbSizeEvent) => (this.thumbSize = e.detail.size)}
+        @ed-gallery-thumb-size=${(e: ThumbSizeEvent) => ((this.thumbSize = e.detail.size), this.#save())}
         @ed-gallery-import=${this.#onImport}
         @ed-gallery-selection-action=${this.#onSelectionAction}
       ></ed-gallery-toolbar>
