@@ -6,7 +6,9 @@
  * background once the server listens (files added or removed by hand, or a
  * lost index, come back from the files themselves).
  */
+import { existsSync, renameSync } from "node:fs";
 import { readEnv } from "../launcher/env";
+import type { Logger } from "../launcher/log";
 import type { AppContext } from "../launcher/server/context";
 import type { Service, ServiceFactory } from "../launcher/services";
 import "../queue/events";
@@ -26,9 +28,25 @@ export interface GalleryServiceOptions {
   thumbnailWorkers?: number;
 }
 
+/**
+ * Opens the index; one that cannot be opened (a damaged file) is moved aside
+ * and started afresh: it is only derived data, and the rescan refills it.
+ */
+export function openIndex(file: string, appDatabase: string, log: Logger): GalleryIndex {
+  try {
+    const index = new GalleryIndex(file, appDatabase);
+    index.count();
+    return index;
+  } catch (err) {
+    log.warn(`gallery: the index could not be opened (${(err as Error).message}); rebuilding it from the pictures`);
+    for (const suffix of ["", "-wal", "-shm"]) if (existsSync(file + suffix)) renameSync(file + suffix, `${file}.damaged${suffix}`);
+    return new GalleryIndex(file, appDatabase);
+  }
+}
+
 export function galleryService(options: GalleryServiceOptions): ServiceFactory {
   return (ctx: AppContext): Service & { gallery: Gallery } => {
-    const index = new GalleryIndex(ctx.paths.galleryIndex, ctx.paths.database);
+    const index = openIndex(ctx.paths.galleryIndex, ctx.paths.database, ctx.log);
     const thumbnails = new ThumbnailMaker(ctx.paths.thumbnails, options.thumbnailWorkers ?? 2);
     const trash = options.trash ?? trashLocation(readEnv(), ctx.paths.galleryTrash);
     const gallery = new Gallery({

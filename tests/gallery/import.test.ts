@@ -255,3 +255,13 @@ test("the index is rebuilt from the files after it is deleted; favourites stay",
   expect((await detailByName(files.comfy)).seed).toBe(8675309);
   expect((await list("&favourites=1")).items.map((i) => i.prompt)).toEqual([favourite.prompt]);
 }, 30_000);
+
+test("a damaged index file is set aside and rebuilt; the app starts", async () => {
+  await app.stop();
+  const indexFile = join(data, "cache", "gallery", "index.db");
+  for (const f of [`${indexFile}-wal`, `${indexFile}-shm`]) rmSync(f, { force: true });
+  writeFileSync(indexFile, "this is not a database ".repeat(200));
+  app = await startGalleryApp(data, { rescanOnStart: true });
+  await until("the rescan", async () => (await list()).items.length === 10);
+  expect(existsSync(`${indexFile}.damaged`)).toBe(true);
+}, 30_000);
