@@ -11,7 +11,7 @@ import { html, LitElement, nothing } from "lit";
 import { customElement, property, query, state } from "lit/decorators.js";
 import { events } from "../../api/event-stream";
 import { edEvent } from "../../events";
-import { fileUrl, galleryApi, type Facets, type Filters, type PictureDetail } from "./gallery-api";
+import { fileUrl, galleryApi, saveBlob, type Facets, type Filters, type GalleryMessage, type PictureDetail } from "./gallery-api";
 import { GalleryResults } from "./gallery-results";
 import { galleryStyles } from "./gallery-styles";
 import { gridCommand, VIEWER_KEYS } from "./gallery-keys";
@@ -24,21 +24,6 @@ import type { FiltersEvent, ImportEvent, SelectionActionEvent, ThumbSizeEvent } 
 import type { GalleryAction, GalleryActionEvent } from "./ed-gallery-viewer";
 import type { ImportProgress } from "./ed-gallery-status";
 import { toggled, withRange } from "./selection";
-
-/** What the shell hands the Gallery: show one picture (from an Image tab's "Open in gallery"). */
-export interface GalleryMessage {
-  kind: "gallery-show";
-  imageId: string;
-}
-
-/** Hands a Blob to the browser as a download. */
-function saveBlob(blob: Blob, name: string) {
-  const a = document.createElement("a");
-  a.href = URL.createObjectURL(blob);
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(a.href), 60_000);
-}
 
 @customElement("ed-gallery-app")
 export class EdGalleryApp extends LitElement {

@@ -1,4 +1,4 @@
-/** The Gallery's API (/api/gallery) as the UI uses it, with its types. */
+/** The Gallery's API (/api/gallery) as the UI uses it, with its types and the download of an export. */
 import { api } from "../../api/http";
 
 export interface PictureSummary {
@@ -56,6 +56,21 @@ export function filterQuery(f: Filters, extra: Record<string, string | number | 
   }
   for (const [k, v] of Object.entries(extra)) if (v !== undefined) p.set(k, String(v));
   return p.toString();
+}
+
+/** What the shell hands the Gallery: show one picture (from an Image tab's "Open in gallery"). */
+export interface GalleryMessage {
+  kind: "gallery-show";
+  imageId: string;
+}
+
+/** Hands a Blob to the browser as a download. */
+export function saveBlob(blob: Blob, name: string) {
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 60_000);
 }
 
 export const thumbUrl = (id: number) => `/api/gallery/${id}/thumb`;
