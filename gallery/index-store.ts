@@ -13,7 +13,7 @@ import { Database } from "bun:sqlite";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { modelLabel, toDetail, toSummary, type PictureDetail, type PictureEntry, type PictureRow, type PictureSummary } from "./picture-row";
-import { buildDays, buildSearch, IDS_PER_MS, type SearchFilters } from "./search-sql";
+import { buildBuckets, buildSearch, IDS_PER_BUCKET, IDS_PER_MS, type SearchFilters } from "./search-sql";
 import { segmentText, tagToken } from "./search-query";
 
 const SCHEMA = `
@@ -25,6 +25,7 @@ CREATE TABLE IF NOT EXISTS pictures (
 CREATE INDEX IF NOT EXISTS pictures_by_model ON pictures(model);
 CREATE INDEX IF NOT EXISTS pictures_by_sampler ON pictures(sampler);
 CREATE INDEX IF NOT EXISTS pictures_by_root ON pictures(root);
+CREATE INDEX IF NOT EXISTS pictures_by_bucket ON pictures(id / ${IDS_PER_BUCKET});
 CREATE TABLE IF NOT EXISTS picture_loras (name TEXT NOT NULL, picture_id INTEGER NOT NULL, PRIMARY KEY (name, picture_id)) WITHOUT ROWID;
 CREATE VIRTUAL TABLE IF NOT EXISTS pictures_fts USING fts5(prompt, negative, tags, content='', contentless_delete=1, prefix='2 3', tokenize='unicode61 remove_diacritics 2');
 CREATE TABLE IF NOT EXISTS app.gallery_favourites (path TEXT PRIMARY KEY);
@@ -152,8 +153,16 @@ export class GalleryIndex {
 
   /** Matches per local day (day = days since the epoch, local time), newest first. */
   days(filters: SearchFilters, tzOffsetMin = 0): { day: number; count: number }[] {
-    const { sql, params } = buildDays(filters, tzOffsetMin);
-    return this.db.query<{ day: number; count: number }, Record<string, string | number>>(sql).all(params);
+    const { sql, params } = buildBuckets(filters);
+    const days: { day: number; count: number }[] = [];
+    const msPerBucket = IDS_PER_BUCKET / IDS_PER_MS;
+    for (const { bucket, count } of this.db.query<{ bucket: number; count: number }, Record<string, string | number>>(sql).all(params)) {
+      const day = Math.floor((bucket * msPerBucket - tzOffsetMin * 60_000) / 86_400_000);
+      const last = days[days.length - 1];
+      if (last?.day === day) last.count += count;
+      else days.push({ day, count });
+    }
+    return days;
   }
 
   setFavourite(id: number, favourite: boolean): boolean {

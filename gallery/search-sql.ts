@@ -103,17 +103,18 @@ export function buildSearch(f: SearchFilters, limit: number, offset = 0): { sql:
   return { sql: `SELECT ${COLUMNS} FROM ${from} ${where} ORDER BY ${order} DESC LIMIT $limit OFFSET $offset`, params: { ...params, limit, offset } };
 }
 
+/** Ids per quarter hour: the buckets day counts are made of (every time zone is a whole number of quarter hours from UTC). */
+export const IDS_PER_BUCKET = 15 * 60_000 * IDS_PER_MS;
+
 /**
- * How many matches fall on each day (local days: `tzOffsetMin` as
- * Date.getTimezoneOffset gives it), newest first. The day comes from the id
- * (its time), so no picture row is read where the filters need none.
+ * How many matches fall in each quarter hour (UTC), newest first; the index
+ * adds them up into local days. The bucket comes from the id (its time): an
+ * index on it (index-store.ts) counts every picture without reading a row or
+ * sorting, and a search reads no picture row where its filters need none.
  */
-export function buildDays(f: SearchFilters, tzOffsetMin: number): { sql: string; params: Record<string, string | number> } {
+export function buildBuckets(f: SearchFilters): { sql: string; params: Record<string, string | number> } {
   const { from, where, order, params } = searchFrom(f);
   const onlyWords = order === "f.rowid" && !/\bp\./.test(where);
   const source = onlyWords ? "pictures_fts f" : from;
-  return {
-    sql: `SELECT (${order} / ${IDS_PER_MS} - $tz) / 86400000 AS day, COUNT(*) AS count FROM ${source} ${where} GROUP BY day ORDER BY day DESC`,
-    params: { ...params, tz: tzOffsetMin * 60_000 },
-  };
+  return { sql: `SELECT ${order} / ${IDS_PER_BUCKET} AS bucket, COUNT(*) AS count FROM ${source} ${where} GROUP BY bucket ORDER BY bucket DESC`, params };
 }

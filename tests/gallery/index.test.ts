@@ -134,3 +134,17 @@ test("a folder that cannot be read (an unplugged drive) keeps its pictures index
   expect((await scanFolder(index, root)).removed).toBe(1);
   expect(index.count()).toBe(0);
 });
+
+test("day counts follow the viewer's time zone, half-hour zones included", () => {
+  const before = Date.parse("2026-01-01T18:20:00Z"); // 23:50 on 1 January in India (UTC+5:30)
+  const after = Date.parse("2026-01-01T18:40:00Z"); // 00:10 on 2 January there
+  add({ prompt: "late" }, before);
+  add({ prompt: "early" }, after);
+  const dayOf = (ms: number, tz: number) => Math.floor((ms - tz * 60_000) / 86_400_000);
+  expect(index.days({}, -330)).toEqual([
+    { day: dayOf(after, -330), count: 1 },
+    { day: dayOf(before, -330), count: 1 },
+  ]);
+  expect(index.days({}, 0)).toEqual([{ day: dayOf(after, 0), count: 2 }]);
+  expect(index.days({ q: "early" }, -330)).toEqual([{ day: dayOf(after, -330), count: 1 }]);
+});
