@@ -6,7 +6,7 @@
  * "Open in gallery" opening the viewer on that picture.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import yauzl from "yauzl";
@@ -183,6 +183,20 @@ describe("Gallery tab", () => {
     await waitText(viewer().locator("[data-role=prompt]"), "a brand new teapot");
     await viewer().locator("button[data-action=close]").click();
     expect(await cells().first().getAttribute("title")).toBe("a brand new teapot");
-    expect(pageErrors).toEqual([]);
   }, 60_000);
+
+  test("import a folder typed in the toolbar: progress, then its pictures in the grid", async () => {
+    const folder = join(data.dir, "..", `${data.dir.split("/").pop()}-elsewhere`);
+    mkdirSync(folder, { recursive: true });
+    for (const name of ["one", "two"]) writeFileSync(join(folder, `${name}.png`), png(32, 32, { parameters: `imported ${name}\nSteps: 2, Sampler: Euler, CFG scale: 1, Seed: 1, Size: 32x32, Model: m` }));
+    await gallery().locator("ed-gallery-toolbar button[data-action=import]").click();
+    await gallery().locator("ed-gallery-toolbar input[name=folder]").fill(folder);
+    await gallery().locator("ed-gallery-toolbar form button[type=submit]").click();
+    await waitText(gallery().locator("[data-role=count]"), "27 pictures");
+    await waitText(gallery().locator("ed-gallery-status [data-role=import]"), /2 new pictures/);
+    await gallery().locator("ed-gallery-toolbar input[type=search]").fill("imported");
+    await until(async () => (await cells().count()) === 2, "the imported pictures");
+    rmSync(folder, { recursive: true, force: true });
+    expect(pageErrors).toEqual([]);
+  });
 });

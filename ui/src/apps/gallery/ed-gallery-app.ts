@@ -271,7 +271,8 @@ export class EdGalleryApp extends LitElement {
   async #onImport(e: ImportEvent) {
     try {
       const { folder } = await galleryApi.importFolder(e.detail.folder);
-      this.progress = { folder, done: 0, total: 0, added: 0, finished: false };
+      // Its progress events may have come in before this answer: never paint over them.
+      if (this.progress?.folder !== folder) this.progress = { folder, done: 0, total: 0, added: 0, finished: false };
     } catch (err) {
       this.#say((err as Error).message);
     }
