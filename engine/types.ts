@@ -1,7 +1,7 @@
 /**
  * The narrow engine interface the queue uses, and the shapes shared by the
  * engine's parts (installer, process supervisor, manager). sd-server facts
- * behind these types: ../shared/engine-contract/README.md.
+ * behind these types: tests/fixtures/sd-server/README.md.
  */
 
 export type EngineState = "absent" | "downloading" | "installed" | "starting" | "ready" | "busy" | "restarting" | "stopped" | "failed";

@@ -1,4 +1,4 @@
-/** The stand-in honours the recorded sd-server contract (../shared/engine-contract/). */
+/** The stand-in honours the recorded sd-server contract (tests/fixtures/sd-server/). */
 import { afterAll, beforeAll, describe, expect, test, setDefaultTimeout } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -9,7 +9,7 @@ import { packStandin, packStandinZip } from "../standin/pack";
 import { parseArgs } from "../standin/flags";
 import { readPngText } from "../standin/png";
 
-const CONTRACT = join(import.meta.dir, "../../../shared/engine-contract");
+const CONTRACT = join(import.meta.dir, "../fixtures/sd-server");
 const SOURCE = join(import.meta.dir, "../standin/sd-server.ts");
 setDefaultTimeout(60_000);
 const tmp = tempDir();

@@ -1,6 +1,6 @@
 /**
  * The stand-in engine: a small program that behaves like the recorded
- * stable-diffusion.cpp `sd-server` (../shared/engine-contract/): same flags,
+ * stable-diffusion.cpp `sd-server` (tests/fixtures/sd-server/): same flags,
  * start-up dump, native async API, stdout progress bars and timing lines,
  * deterministic PNGs, plus delays and fault switches (config.ts).
  * Run: `bun tests/standin/sd-server.ts -m model.safetensors --listen-port 1234`.
