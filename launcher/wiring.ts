@@ -6,6 +6,7 @@ import { showDownloadProgress } from "../engine/download/terminal-progress";
 import { importBuild } from "../engine/install/import";
 import { createBuildProvider } from "../engine/install/provider";
 import { engineParts } from "../engine/service";
+import { modelsService } from "../models/service";
 import { queueService } from "../queue/service";
 import type { ServiceFactory } from "./services";
 import { windowService } from "./window/service";
@@ -21,6 +22,12 @@ export function appServices(options: { server?: boolean } = {}): ServiceFactory[
     provider: (ctx) => createBuildProvider({ config: ctx.config, paths: ctx.paths, bus: ctx.bus, log: ctx.log }),
     importer: (ctx) => (path) => importBuild(path, ctx.paths),
   });
-  // The queue stops before the engine (services stop in reverse order).
-  return [...(options.server ? [terminalProgress] : []), engine.service, queueService({ engine: engine.engine }), windowService];
+  // The queue stops before the models and the engine (services stop in reverse order).
+  return [
+    ...(options.server ? [terminalProgress] : []),
+    engine.service,
+    modelsService({ engine: engine.engine }),
+    queueService({ engine: engine.engine }),
+    windowService,
+  ];
 }

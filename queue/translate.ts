@@ -4,7 +4,7 @@
  */
 import { basename } from "node:path";
 import type { ImgGenBody, ModelSet } from "../engine/types";
-import type { ResolvedModels } from "./models";
+import type { ResolvedModels } from "../models/resolve";
 import type { ResolvedRequest } from "./request";
 
 export type TextEncoderSlot = "clipL" | "clipG" | "t5xxl" | "llm";

@@ -1,0 +1,69 @@
+/**
+ * The model search path: the app's own models/ folder first, then each
+ * folder of config `models.extra_folders` in order (as ComfyUI's
+ * extra_model_paths). Each extra folder's layout is recognised from its
+ * sub-folder names (layouts.ts); a folder that is missing or holds no known
+ * model folders is kept with an `error`, so Settings can say why.
+ */
+import { readdirSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { MODEL_KINDS, modelDir, type ModelKind, type Paths } from "../launcher/paths";
+import type { Layout } from "./entry";
+import { recogniseLayout } from "./layouts";
+
+export interface ModelRoot {
+  /** "app" for the app's own folder, else the extra folder as configured. */
+  id: string;
+  /** Absolute path of the folder given. */
+  path: string;
+  layout: Layout;
+  /** Absolute kind folders, in search order. */
+  folders: Record<ModelKind, string[]>;
+  error?: string;
+}
+
+export type SearchPath = ModelRoot[];
+
+function subfolders(dir: string): string[] | null {
+  try {
+    return readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isDirectory() || (e.isSymbolicLink() && isDir(resolve(dir, e.name))))
+      .map((e) => e.name);
+  } catch {
+    return null;
+  }
+}
+
+function isDir(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+export function appRoot(paths: Paths): ModelRoot {
+  const folders = Object.fromEntries(MODEL_KINDS.map((k) => [k, [modelDir(paths, k)]])) as Record<ModelKind, string[]>;
+  return { id: "app", path: paths.models, layout: "app", folders };
+}
+
+/** One extra folder, its layout recognised. */
+export function extraRoot(configured: string, base = process.cwd()): ModelRoot {
+  const path = resolve(base, configured);
+  const empty = Object.fromEntries(MODEL_KINDS.map((k) => [k, []])) as unknown as Record<ModelKind, string[]>;
+  const given = subfolders(path);
+  if (!given) return { id: configured, path, layout: "app", folders: empty, error: "the folder does not exist or cannot be read" };
+  const models = given.includes("models") ? subfolders(resolve(path, "models")) : null;
+  const parent = models ? null : subfolders(dirname(path));
+  const found = recogniseLayout(given, models, parent);
+  if (!found) return { id: configured, path, layout: "app", folders: empty, error: "no model folders found (expected an A1111, ComfyUI or Easy Diffusion folder)" };
+  const folders = Object.fromEntries(MODEL_KINDS.map((k) => [k, found.folders[k].map((rel) => resolve(path, rel))])) as Record<ModelKind, string[]>;
+  return { id: configured, path, layout: found.layout, folders };
+}
+
+/** The app's folder, then the extra folders (duplicates of the app's folder dropped). */
+export function searchPath(paths: Paths, extraFolders: readonly string[] = []): SearchPath {
+  const app = appRoot(paths);
+  const extras = extraFolders.filter((f) => f.trim() && resolve(f) !== resolve(paths.models)).map((f) => extraRoot(f));
+  return [app, ...extras];
+}

@@ -1,0 +1,34 @@
+/**
+ * `GET /api/models` (every model file with what its header says, usable
+ * names per kind for the Image tab, roots, last used models),
+ * `POST /api/models/rescan` (same, re-reading every header) and
+ * `DELETE /api/models/:kind/:name` (only files inside a root).
+ */
+import { Hono } from "hono";
+import { ApiError, badRequest, notFound } from "../../launcher/server/errors";
+import { MODEL_KINDS, type ModelKind } from "../../launcher/paths";
+import { ModelNotInRootError, type ModelLibrary } from "../library";
+
+export function modelRoutes(library: ModelLibrary) {
+  return new Hono()
+    .get("/", async (c) => c.json(await library.list()))
+    .post("/rescan", async (c) => c.json(await library.list({ fresh: true })))
+    .delete("/:kind/:name{.+}", (c) => {
+      const kind = c.req.param("kind");
+      if (!(MODEL_KINDS as readonly string[]).includes(kind)) throw notFound(`model kind "${kind}"`);
+      let name: string;
+      try {
+        name = decodeURIComponent(c.req.param("name"));
+      } catch {
+        throw badRequest("the model name is not valid URL encoding");
+      }
+      if (name.includes("\0") || name.startsWith("/") || /^[a-zA-Z]:/.test(name) || name.split(/[\\/]/).includes("..")) throw badRequest("a model name is a path inside its kind folder");
+      try {
+        if (!library.delete(kind as ModelKind, name)) throw notFound(`${kind} model "${name}"`);
+      } catch (err) {
+        if (err instanceof ModelNotInRootError) throw new ApiError(403, "outside_model_folder", err.message);
+        throw err;
+      }
+      return c.json({ deleted: name });
+    });
+}
