@@ -104,7 +104,7 @@ export function identify(header: Header): Identity {
   if (!tensors.length) return result(null, null, { problem: "the file holds no tensors" });
 
   // Textual inversion: a handful of vectors under well-known keys.
-  if (tensors.length <= 4 && names.every((n) => /^(emb_params|clip_l|clip_g|string_to_param\..*|string_to_token\..*|\*)$/.test(n)))
+  if (tensors.length <= 4 && names.every((n) => /^(emb_params|clip_l|clip_g|string_to_(param|token)(\..*)?|\*)$/.test(n)))
     return result("embedding", names.includes("clip_g") ? "sdxl" : null);
   if (any(/lora_(up|down|A|B)\b|\.lora_(up|down|A|B)\.|lora_(up|down)\.weight|\.hada_w1_a|\.lokr_w1|\.lora\.(up|down)/) || any(/^lora_(unet|te)/))
     return result("lora", loraFamily(names, metadata, byName));

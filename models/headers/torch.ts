@@ -12,6 +12,8 @@ import { inflateRawSync } from "node:zlib";
 import { HeaderError, type Header } from "./tensor";
 
 const MAX_PICKLE = 64 << 20;
+/** Undotted keys of A1111 textual-inversion .pt files. */
+const EMBEDDING_KEYS = new Set(["string_to_param", "string_to_token", "emb_params"]);
 
 function read(fd: number, at: number, n: number): Buffer {
   const b = Buffer.alloc(n);
@@ -101,7 +103,7 @@ export function pickleStrings(pkl: Buffer): string[] {
     else if ((op === 0x58 || op === 0x54) && i + 5 <= pkl.length) (len = pkl.readUInt32LE(i + 1)), (at = i + 5);
     if (len < 3 || len > 512 || at + len > pkl.length) continue;
     const s = pkl.toString("latin1", at, at + len);
-    if (/^[A-Za-z_][\w.]*\.[\w.]+$/.test(s) && !s.startsWith("torch.") && !s.startsWith("collections.")) names.add(s);
+    if ((/^[A-Za-z_][\w.]*\.[\w.]+$/.test(s) && !s.startsWith("torch.") && !s.startsWith("collections.")) || EMBEDDING_KEYS.has(s)) names.add(s);
   }
   return [...names];
 }
