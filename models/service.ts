@@ -35,7 +35,11 @@ export interface ModelsService extends Service {
   library: ModelLibrary;
   store: ModelStore;
   hashes: ModelHashes;
+  /** The warm start and idle unload (null without an engine). */
+  warm: WarmEngine | null;
   setCatalog(hook: CatalogHook): void;
+  /** Sets the Civitai enricher of entries (the net helper's by-hash lookup). */
+  setEnricher(enrich: LibraryOptions["enrich"]): void;
 }
 
 export function modelsService(options: ModelsServiceOptions = {}): ServiceFactory {
@@ -59,7 +63,9 @@ export function modelsService(options: ModelsServiceOptions = {}): ServiceFactor
       library,
       store,
       hashes,
+      warm,
       setCatalog: (hook) => (catalog = hook),
+      setEnricher: (enrich) => library.setEnricher(enrich),
       // More specific paths first: "/models" would otherwise see /models/sets/… as /:kind/:name.
       routes: {
         "/models/sets": setRoutes(store, library),
