@@ -69,10 +69,14 @@ const NEEDS: Record<string, RoleSpec[]> = {
   ],
 };
 
-/** The roles a model needs beside itself: [] for a full checkpoint or anything else. */
-export function needsOf(identity: Pick<Identity, "detected" | "family">): CompanionRole[] {
-  if (identity.detected !== "diffusion_model" || !identity.family) return [];
-  return (NEEDS[identity.family] ?? []).map((s) => s.role);
+/** The roles a model needs beside itself: all of its family's for a diffusion-only model; for a checkpoint, those of the parts it lacks (an SD3 checkpoint without text encoders); [] otherwise. */
+export function needsOf(identity: Pick<Identity, "detected" | "family" | "bundled">): CompanionRole[] {
+  if (!identity.family) return [];
+  const roles = (NEEDS[identity.family] ?? []).map((s) => s.role);
+  if (identity.detected === "diffusion_model") return roles;
+  if (identity.detected !== "checkpoint" || !identity.bundled) return [];
+  const { vae, textEncoders } = identity.bundled;
+  return roles.filter((r) => (r === "vae" ? !vae : !textEncoders));
 }
 
 export interface CompanionNeed {

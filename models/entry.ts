@@ -53,6 +53,8 @@ export interface Identity {
   /** Text encoder flavour, when detected is text_encoder. */
   encoder?: "clip_l" | "clip_g" | "t5xxl" | "llm" | null;
   precision: string | null;
+  /** Checkpoints: whether the file carries its own VAE and text encoders (an SD3/Flux checkpoint may not). */
+  bundled?: { vae: boolean; textEncoders: boolean };
   /** Set when the header could not be read: the file is listed but not offered. */
   problem?: string;
 }

@@ -3,7 +3,7 @@
  * digits, the "Model hash" of infotext). The one implementation: the queue's
  * image metadata and the model list both use it. Hashing a checkpoint takes
  * seconds, so results are cached by path + size + mtime (the model_hashes
- * table), concurrent asks for one file share one read, and the file is read
+ * table), concurrent asks for one file share one read (across instances), and the file is read
  * in large chunks through async reads (the event loop gets a turn between
  * chunks; each chunk's hashing takes about a millisecond).
  */
@@ -39,8 +39,10 @@ export async function sha256File(path: string, signal?: AbortSignal): Promise<st
 /** A1111's short model hash. */
 export const shortHash = (sha256: string) => sha256.slice(0, 10);
 
+/** Hashes being computed, shared by every ModelHashes (the queue's and the library's): one read per file. */
+const pending = new Map<string, Promise<string | null>>();
+
 export class ModelHashes {
-  #pending = new Map<string, Promise<string | null>>();
 
   constructor(readonly store: HashCache | null) {}
 
@@ -61,7 +63,7 @@ export class ModelHashes {
     const cached = this.store?.cachedHash(path, stat.size, mtime);
     if (cached) return Promise.resolve(cached);
     const key = `${path}\0${stat.size}\0${mtime}`;
-    let p = this.#pending.get(key);
+    let p = pending.get(key);
     if (!p) {
       p = sha256File(path)
         .then((hex) => {
@@ -73,8 +75,8 @@ export class ModelHashes {
           return hex;
         })
         .catch(() => null)
-        .finally(() => this.#pending.delete(key));
-      this.#pending.set(key, p);
+        .finally(() => pending.delete(key));
+      pending.set(key, p);
     }
     return p;
   }
@@ -85,8 +87,4 @@ export class ModelHashes {
     return hex ? shortHash(hex) : null;
   }
 
-  /** Hashes still being computed. */
-  get busy(): number {
-    return this.#pending.size;
-  }
 }

@@ -9,7 +9,7 @@ import { dirname } from "node:path";
 import type { Identity } from "./entry";
 
 /** Bump when identify() changes what it says about a file. */
-const VERSION = 1;
+const VERSION = 2;
 
 interface Cached {
   size: number;

@@ -120,7 +120,8 @@ export function identify(header: Header): Identity {
     const chroma = any(/distilled_guidance_layer/);
     const full = CHECKPOINT_PARTS.some((p) => names.some((n) => n.startsWith(p)));
     const family = version ? familyOf(version, chroma) : null;
-    return result(full ? "checkpoint" : "diffusion_model", family, version ? {} : { problem: "the engine does not recognise this model's architecture" });
+    const bundled = full ? { vae: names.some((n) => /^(first_stage_model|vae)\./.test(n)), textEncoders: names.some((n) => /^(cond_stage_model|conditioner|text_encoders)\./.test(n)) } : undefined;
+    return result(full ? "checkpoint" : "diffusion_model", family, { ...(bundled ? { bundled } : {}), ...(version ? {} : { problem: "the engine does not recognise this model's architecture" }) });
   }
   const te = textEncoder(names, metadata, byName);
   if (te) return result("text_encoder", te.family, { encoder: te.encoder });

@@ -17,7 +17,7 @@ export function companionRoutes(library: ModelLibrary, catalog: () => CatalogHoo
     const { models } = await library.list();
     const model = models.find((e) => (e.kind === "stable-diffusion" || e.kind === "diffusion_models") && e.name === name);
     if (!model) throw notFound(`model "${name}"`);
-    const needs = model.detected === "diffusion_model" ? companionsFor(model.family, models, catalog()) : [];
+    const needs = companionsFor(model.family, models, catalog()).filter((n) => model.needs.includes(n.role));
     return c.json({ family: model.family, needs });
   });
 }

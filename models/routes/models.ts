@@ -16,12 +16,8 @@ export function modelRoutes(library: ModelLibrary) {
     .delete("/:kind/:name{.+}", (c) => {
       const kind = c.req.param("kind");
       if (!(MODEL_KINDS as readonly string[]).includes(kind)) throw notFound(`model kind "${kind}"`);
-      let name: string;
-      try {
-        name = decodeURIComponent(c.req.param("name"));
-      } catch {
-        throw badRequest("the model name is not valid URL encoding");
-      }
+      // Hono has already percent-decoded the name once; decoding again would misname files with "%" in them.
+      const name = c.req.param("name");
       if (name.includes("\0") || name.startsWith("/") || /^[a-zA-Z]:/.test(name) || name.split(/[\\/]/).includes("..")) throw badRequest("a model name is a path inside its kind folder");
       try {
         if (!library.delete(kind as ModelKind, name)) throw notFound(`${kind} model "${name}"`);

@@ -141,6 +141,12 @@ describe("DELETE /api/models/:kind/:name", () => {
     expect(existsSync(join(models, "stable-diffusion/sd15.safetensors"))).toBe(true);
   });
 
+  test("names are decoded once: a file named with a literal %20 is deletable", async () => {
+    writeSafetensors(join(models, "lora/a%20b.safetensors"), TELLTALES.lora_sd1!);
+    expect((await m.api("/api/models/lora/a%2520b.safetensors", { method: "DELETE" })).status).toBe(200);
+    expect(existsSync(join(models, "lora/a%20b.safetensors"))).toBe(false);
+  });
+
   test("a symlinked file is removed as a link (its target stays); a file behind a symlinked folder is refused", async () => {
     const res = await m.api("/api/models/stable-diffusion/linked.safetensors", { method: "DELETE" });
     expect(res.status).toBe(200);

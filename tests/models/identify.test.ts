@@ -196,3 +196,15 @@ describe("PyTorch checkpoints without unpickling", () => {
     expect(pickleStrings(pkl)).toEqual(["a.b.c"]);
   });
 });
+
+describe("what a checkpoint carries", () => {
+  test("an SD3 checkpoint without text encoders needs clip_l, clip_g and t5xxl; an SD1 checkpoint needs nothing", async () => {
+    const { needsOf } = await import("../../models/companions");
+    const sd3 = join(dir, "sd3.5_large.safetensors");
+    writeSafetensors(sd3, [...TELLTALES.sd3!.map((t) => t), { name: "first_stage_model.decoder.conv_in.weight", shape: [512, 16, 3, 3] }]);
+    const id = identifyFile(sd3);
+    expect(id).toMatchObject({ detected: "checkpoint", family: "sd3", bundled: { vae: true, textEncoders: false } });
+    expect(needsOf(id)).toEqual(["clip_l", "clip_g", "t5xxl"]);
+    expect(needsOf(st("sd1-full", "sd1"))).toEqual([]);
+  });
+});
