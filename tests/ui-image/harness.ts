@@ -15,6 +15,7 @@ import { silentLogger } from "../../launcher/log";
 import type { ServiceFactory } from "../../launcher/services";
 import { startApp, type RunningApp } from "../../launcher/start";
 import { assets } from "../../ui/dist/manifest";
+import { modelsService } from "../../models/service";
 import { queueService } from "../../queue/service";
 import { managerFor } from "../queue/harness";
 import type { StandinConfig } from "../standin/config";
@@ -92,7 +93,7 @@ export function generateServices(engineRoot: string, standin: Partial<StandinCon
     manager = managerFor(ctx, build);
     return { name: "engine", stop: () => manager?.stop() };
   };
-  return [engineService, queueService({ engine: () => manager!, pollMinMs: 20, pollMaxMs: 100 })];
+  return [engineService, modelsService({ hashInBackground: false }), queueService({ engine: () => manager!, pollMinMs: 20, pollMaxMs: 100 })];
 }
 
 export interface GeneratingSession {
