@@ -8,6 +8,7 @@
 import { readdirSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { MODEL_KINDS, modelDir, type ModelKind, type Paths } from "../launcher/paths";
+import type { AppContext } from "../launcher/server/context";
 import type { Layout } from "./entry";
 import { recogniseLayout } from "./layouts";
 
@@ -47,9 +48,16 @@ export function appRoot(paths: Paths): ModelRoot {
   return { id: "app", path: paths.models, layout: "app", folders };
 }
 
+/** Where a configured folder is: `~/` is the home folder, a relative path is taken from the config file's folder. */
+export function expandFolder(configured: string, base: string, home?: string): string {
+  const trimmed = configured.trim();
+  if (home && (trimmed === "~" || trimmed.startsWith("~/") || trimmed.startsWith("~\\"))) return resolve(home, trimmed.slice(2));
+  return resolve(base, trimmed);
+}
+
 /** One extra folder, its layout recognised. */
-export function extraRoot(configured: string, base = process.cwd()): ModelRoot {
-  const path = resolve(base, configured);
+export function extraRoot(configured: string, base = process.cwd(), home?: string): ModelRoot {
+  const path = expandFolder(configured, base, home);
   const empty = Object.fromEntries(MODEL_KINDS.map((k) => [k, []])) as unknown as Record<ModelKind, string[]>;
   const given = subfolders(path);
   if (!given) return { id: configured, path, layout: "app", folders: empty, error: "the folder does not exist or cannot be read" };
@@ -61,9 +69,16 @@ export function extraRoot(configured: string, base = process.cwd()): ModelRoot {
   return { id: configured, path, layout: found.layout, folders };
 }
 
-/** The app's folder, then the extra folders (duplicates of the app's folder dropped). */
-export function searchPath(paths: Paths, extraFolders: readonly string[] = []): SearchPath {
+/** The app's folder, then the extra folders (blank entries and the app's own folder dropped). */
+export function searchPath(paths: Paths, extraFolders: readonly string[] = [], home?: string): SearchPath {
   const app = appRoot(paths);
-  const extras = extraFolders.filter((f) => f.trim() && resolve(f) !== resolve(paths.models)).map((f) => extraRoot(f));
+  const extras = extraFolders
+    .filter((f) => f.trim() && expandFolder(f, paths.configDir, home) !== resolve(paths.models) && expandFolder(f, paths.configDir, home) !== resolve(paths.data))
+    .map((f) => extraRoot(f, paths.configDir, home));
   return [app, ...extras];
+}
+
+/** The search path as the app's config says now (read at each use: Settings may change it). */
+export function searchPathFor(ctx: Pick<AppContext, "paths" | "config" | "env">): SearchPath {
+  return searchPath(ctx.paths, ctx.config.config.models.extra_folders, ctx.env?.home);
 }

@@ -15,7 +15,7 @@ import type { LibraryOptions } from "./library";
 import { HeaderCache } from "./header-cache";
 import { ModelHashes } from "./hashes";
 import { ModelLibrary } from "./library";
-import { searchPath } from "./roots";
+import { searchPathFor } from "./roots";
 import { companionRoutes, type CatalogHook } from "./routes/companions";
 import { modelRoutes } from "./routes/models";
 import { setRoutes } from "./routes/sets";
@@ -48,7 +48,7 @@ export function modelsService(options: ModelsServiceOptions = {}): ServiceFactor
     const hashes = new ModelHashes(store);
     let catalog = options.catalog;
     const library = new ModelLibrary({
-      search: () => searchPath(ctx.paths, ctx.config.config.models.extra_folders),
+      search: () => searchPathFor(ctx),
       headers: new HeaderCache(ctx.paths.modelHeaderCache),
       hashes,
       lastUsed: () => store.lastUsed(),

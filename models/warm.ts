@@ -11,7 +11,7 @@ import type { AppContext } from "../launcher/server/context";
 import { toModelSet } from "../queue/translate";
 import type { ModelLibrary } from "./library";
 import { resolveModels } from "./resolve";
-import { searchPath } from "./roots";
+import { searchPathFor } from "./roots";
 import type { ModelStore } from "./store";
 
 /** Whether an idle engine should be stopped now. Pure. */
@@ -71,7 +71,7 @@ export class WarmEngine {
     if (!last || this.#queued() > 0) return false;
     let set;
     try {
-      const models = resolveModels(searchPath(ctx.paths, ctx.config.config.models.extra_folders), { model: last.model, vae: last.vae, text_encoders: last.text_encoders, loras: [] });
+      const models = resolveModels(searchPathFor(ctx), { model: last.model, vae: last.vae, text_encoders: last.text_encoders, loras: [] });
       set = toModelSet(models);
     } catch (err) {
       ctx.log.info(`warm start skipped: ${(err as Error).message}`);

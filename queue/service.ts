@@ -7,7 +7,7 @@
 import type { Engine } from "../engine/types";
 import type { AppContext } from "../launcher/server/context";
 import type { Service, ServiceFactory } from "../launcher/services";
-import { searchPath } from "../models/roots";
+import { searchPathFor } from "../models/roots";
 import { TaskQueue } from "./queue";
 import { imageRoutes } from "./routes/images";
 import { metadataRoutes } from "./routes/metadata";
@@ -31,7 +31,7 @@ export function queueService(options: QueueServiceOptions): ServiceFactory {
       bus: ctx.bus,
       paths: ctx.paths,
       log: ctx.log,
-      models: () => searchPath(ctx.paths, ctx.config.config.models.extra_folders),
+      models: () => searchPathFor(ctx),
       templates: () => ({ folder: ctx.config.config.outputs.folder_template, file: ctx.config.config.outputs.file_template }),
       pollMinMs: options.pollMinMs,
       pollMaxMs: options.pollMaxMs,

@@ -80,3 +80,14 @@ describe("search path over temporary trees", () => {
     expect(locateModel(search, "stable-diffusion", "../../../etc/passwd")).toBeNull();
   });
 });
+
+describe("configured folder names", () => {
+  test("~/ is the home folder; a relative path is from the config file's folder; the app's own folder is not added twice", async () => {
+    const { expandFolder, searchPath } = await import("../../models/roots");
+    expect(expandFolder("~/sd/models", "/etc/ed", "/home/me")).toBe("/home/me/sd/models");
+    expect(expandFolder("webui", "/etc/ed", "/home/me")).toBe("/etc/ed/webui");
+    const data = join(tree.dir, "data2");
+    const paths = resolvePaths({ home: data, platform: "linux", ci: true }, { dataDir: data });
+    expect(searchPath(paths, [paths.models, "  ", data]).length).toBe(1);
+  });
+});
