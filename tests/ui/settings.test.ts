@@ -44,7 +44,9 @@ afterAll(async () => {
 describe("settings", () => {
   test("renders every schema section and key with the right control", async () => {
     const headings = await page.locator("ed-settings-app h2").allTextContents();
-    expect(headings.map((h) => h.replace(/\s+/g, " ").trim())).toEqual(["Web serverserver", "User interfaceui", "Engineengine", "Saved imagesoutputs", "Logginglog"]);
+    expect(headings.map((h) => h.replace(/\s+/g, " ").trim())).toEqual(["Web serverserver", "User interfaceui", "Engineengine", "Saved imagesoutputs", "Modelsmodels", "Logginglog"]);
+    expect(await control("models.idle_unload_minutes").getAttribute("type")).toBe("number");
+    expect(await control("models.warm_start").getAttribute("type")).toBe("checkbox");
     expect(await control("ui.open_window").getAttribute("type")).toBe("checkbox");
     expect(await control("engine.backend").evaluate((e) => e.tagName)).toBe("SELECT");
     expect(await control("engine.backend").locator("option").allTextContents()).toEqual(["auto", "cuda", "vulkan", "rocm", "metal", "cpu"]);
