@@ -18,17 +18,23 @@ interface Cached {
 }
 
 export class HeaderCache {
-  #entries = new Map<string, Cached>();
+  #loaded: Map<string, Cached> | null = null;
   #dirty = false;
 
-  constructor(readonly file: string | null) {
-    if (!file) return;
+  /** The file is read on first use, not at app start. */
+  constructor(readonly file: string | null) {}
+
+  get #entries(): Map<string, Cached> {
+    if (this.#loaded) return this.#loaded;
+    this.#loaded = new Map();
+    if (!this.file) return this.#loaded;
     try {
-      const data = JSON.parse(readFileSync(file, "utf8")) as { version: number; entries: Record<string, Cached> };
-      if (data.version === VERSION) for (const [path, c] of Object.entries(data.entries)) this.#entries.set(path, c);
+      const data = JSON.parse(readFileSync(this.file, "utf8")) as { version: number; entries: Record<string, Cached> };
+      if (data.version === VERSION) for (const [path, c] of Object.entries(data.entries)) this.#loaded.set(path, c);
     } catch {
       // Missing or unreadable: start empty.
     }
+    return this.#loaded;
   }
 
   get(path: string, size: number, mtime: number): Identity | null {
