@@ -11,13 +11,11 @@ import { dirname } from "node:path";
 import { insidePath, isInside } from "../launcher/files/inside";
 import { MODEL_KINDS, type ModelKind } from "../launcher/paths";
 import { needsOf } from "./companions";
-import type { CivitaiInfo, Identity, LastUsed, ModelEntry } from "./entry";
+import type { CivitaiInfo, LastUsed, ModelEntry } from "./entry";
 import { formatOf } from "./formats";
 import type { HeaderCache } from "./header-cache";
-import { readHeader } from "./headers/read";
-import { HeaderError } from "./headers/tensor";
 import { shortHash, type ModelHashes } from "./hashes";
-import { identify } from "./identify";
+import { identifyFile } from "./identify-file";
 import type { SearchPath } from "./roots";
 import { usability } from "./usable";
 import { walkModelFolder } from "./walk";
@@ -44,18 +42,10 @@ export interface LibraryOptions {
   onHashed?: (entry: ModelEntry) => void;
 }
 
+export { identifyFile };
+
 export class ModelNotInRootError extends Error {
   override name = "ModelNotInRootError";
-}
-
-/** Reads a header and identifies it; never throws. */
-export function identifyFile(path: string): Identity {
-  try {
-    return identify(readHeader(path));
-  } catch (err) {
-    const problem = err instanceof HeaderError ? err.message : `the header cannot be read (${(err as Error).message})`;
-    return { detected: null, family: null, precision: null, problem };
-  }
 }
 
 export class ModelLibrary {

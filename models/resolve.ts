@@ -10,6 +10,7 @@ import { insidePath } from "../launcher/files/inside";
 import type { ModelKind } from "../launcher/paths";
 import type { ImageRequest } from "../queue/request";
 import { MODEL_EXTENSIONS } from "./formats";
+import { identifyFile } from "./identify-file";
 import type { SearchPath } from "./roots";
 
 export { MODEL_EXTENSIONS };
@@ -57,11 +58,22 @@ export function findModel(search: SearchPath, kind: ModelKind, name: string): st
   return locateModel(search, kind, name)?.file ?? null;
 }
 
+export type TextEncoderSlot = "clipL" | "clipG" | "t5xxl" | "llm";
+const SLOTS = { clip_l: "clipL", clip_g: "clipG", t5xxl: "t5xxl", llm: "llm" } as const;
+
+/** Which flag a text encoder file needs, from its header (a file named "text_encoder.safetensors" may be CLIP-L or an LLM). */
+export function headerSlot(file: string): TextEncoderSlot | null {
+  const encoder = identifyFile(file).encoder;
+  return encoder ? SLOTS[encoder] : null;
+}
+
 export interface ResolvedModels {
   /** Checkpoint (stable-diffusion) or standalone diffusion model. */
   model: { kind: "stable-diffusion" | "diffusion_models"; path: string };
   vae?: string;
   textEncoders: string[];
+  /** The sd-server flag each text encoder goes to, read from its header (null: not told; the name decides). */
+  textEncoderSlots?: (TextEncoderSlot | null)[];
   controlnet?: string;
   loras: { name: string; path: string; weight: number }[];
   /** The LoRA folder sd-server scans: the one holding the request's LoRAs (the app's when they come from several roots or none). */
@@ -81,12 +93,14 @@ export function resolveModels(search: SearchPath, r: Pick<ImageRequest, "model" 
   if (!checkpoint && !diffusion) throw new ModelNotFoundError("model", "stable-diffusion", r.model, `model: no model "${r.model}" in models/stable-diffusion or models/diffusion_models`);
   const model = checkpoint ? { kind: "stable-diffusion" as const, path: checkpoint } : { kind: "diffusion_models" as const, path: diffusion! };
   const loras = r.loras.map((l, i) => ({ l, found: need(`loras.${i}.name`, "lora", l.name) }));
+  const textEncoders = r.text_encoders.map((t, i) => need(`text_encoders.${i}`, "text_encoders", t).file);
   const appLora = search[0]!.folders.lora[0]!;
   const loraFolders = [...new Set(loras.map((x) => x.found.folder))];
   return {
     model,
     vae: r.vae ? need("vae", "vae", r.vae).file : undefined,
-    textEncoders: r.text_encoders.map((t, i) => need(`text_encoders.${i}`, "text_encoders", t).file),
+    textEncoders,
+    textEncoderSlots: textEncoders.map(headerSlot),
     controlnet: r.controlnet ? need("controlnet", "controlnet", r.controlnet).file : undefined,
     loras: loras.map(({ l, found }) => ({ name: l.name, weight: l.weight, path: found.file })),
     loraDir: loraFolders.length === 1 ? loraFolders[0]! : appLora,

@@ -24,7 +24,7 @@ export function toModelSet(models: ResolvedModels): ModelSet {
   else set.diffusionModel = models.model.path;
   if (models.vae) set.vae = models.vae;
   if (models.controlnet) set.controlNet = models.controlnet;
-  for (const te of models.textEncoders) set[textEncoderSlot(te)] = te;
+  models.textEncoders.forEach((te, i) => (set[models.textEncoderSlots?.[i] ?? textEncoderSlot(te)] = te));
   return set;
 }
 
