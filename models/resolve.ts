@@ -61,10 +61,24 @@ export function findModel(search: SearchPath, kind: ModelKind, name: string): st
 export type TextEncoderSlot = "clipL" | "clipG" | "t5xxl" | "llm";
 const SLOTS = { clip_l: "clipL", clip_g: "clipG", t5xxl: "t5xxl", llm: "llm" } as const;
 
+/** Slots already read, by path + size + mtime (an LLM GGUF's header can be megabytes of tokenizer). */
+const slotCache = new Map<string, TextEncoderSlot | null>();
+
 /** Which flag a text encoder file needs, from its header (a file named "text_encoder.safetensors" may be CLIP-L or an LLM). */
 export function headerSlot(file: string): TextEncoderSlot | null {
+  let key: string;
+  try {
+    const s = statSync(file);
+    key = `${file}\0${s.size}\0${s.mtimeMs}`;
+  } catch {
+    return null;
+  }
+  if (slotCache.has(key)) return slotCache.get(key)!;
   const encoder = identifyFile(file).encoder;
-  return encoder ? SLOTS[encoder] : null;
+  const slot = encoder ? SLOTS[encoder] : null;
+  if (slotCache.size > 500) slotCache.clear();
+  slotCache.set(key, slot);
+  return slot;
 }
 
 export interface ResolvedModels {
