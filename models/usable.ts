@@ -11,7 +11,7 @@ const ACCEPTS: Record<ModelKind, DetectedKind[]> = {
   "stable-diffusion": ["checkpoint"],
   diffusion_models: ["diffusion_model", "checkpoint"],
   text_encoders: ["text_encoder"],
-  vae: ["vae", "checkpoint"],
+  vae: ["vae"],
   lora: ["lora"],
   embeddings: ["embedding"],
   controlnet: ["controlnet"],
@@ -51,7 +51,9 @@ export function usability(kind: ModelKind, name: string, identity: Identity): { 
     if (problem) return { usable: false, problem };
   }
   const detected = identity.detected;
-  // Not recognised, but readable: let the engine judge (our detection is a subset of upstream's loaders).
+  // The engine must recognise a main model's architecture (sd.cpp's get_sd_version, ported in sd-version.ts).
+  if (!detected && (kind === "stable-diffusion" || kind === "diffusion_models")) return { usable: false, problem: "no diffusion model found in this file (the engine would not recognise it)" };
+  // Other kinds: readable but not recognised, so let the engine judge (our detection is a subset of upstream's loaders).
   if (!detected) return { usable: true };
   if (ACCEPTS[kind].includes(detected)) return { usable: true };
   return { usable: false, problem: `this is ${LABEL[detected]}: it belongs in the ${HOME[detected]} folder` };

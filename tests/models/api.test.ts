@@ -211,3 +211,13 @@ describe("lastUsed", () => {
     expect((await list()).lastUsed).toEqual({ model: "flux1-dev.safetensors", vae: "ae.safetensors", text_encoders: ["clip_l.safetensors", "t5xxl_fp16.safetensors"], set: "Flux dev" });
   });
 });
+
+describe("usable rules", () => {
+  test("a readable safetensors with no diffusion model in the checkpoints folder is not offered; an unknown VAE-folder file is", async () => {
+    const { usability } = await import("../../models/usable");
+    const unknown = { detected: null, family: null, precision: "f16" };
+    expect(usability("stable-diffusion", "x.safetensors", unknown)).toMatchObject({ usable: false });
+    expect(usability("taesd", "taesd_decoder.safetensors", unknown)).toEqual({ usable: true });
+    expect(usability("vae", "a.safetensors", { ...unknown, detected: "checkpoint" })).toMatchObject({ usable: false, problem: "this is a full checkpoint: it belongs in the stable-diffusion folder" });
+  });
+});
