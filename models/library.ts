@@ -37,8 +37,8 @@ export interface LibraryOptions {
   lastUsed?: () => LastUsed | null;
   /** Civitai facts for an entry (the net helper's by-hash lookup); null when unknown. */
   enrich?: (entry: ModelEntry) => CivitaiInfo | null;
-  /** Hash files in the background after each listing (default true). */
-  hashInBackground?: boolean;
+  /** Hash files in the background after each listing (default true; a function is asked each time). */
+  hashInBackground?: boolean | (() => boolean);
   onHashed?: (entry: ModelEntry) => void;
 }
 
@@ -113,7 +113,8 @@ export class ModelLibrary {
     this.opts.headers.keepOnly(new Set(models.map((m) => m.file)));
     this.opts.headers.save();
     this.#last = models;
-    if (this.opts.hashInBackground !== false) this.#queueHashes(models);
+    const hash = this.opts.hashInBackground;
+    if (typeof hash === "function" ? hash() : hash !== false) this.#queueHashes(models);
     const kinds = Object.fromEntries(MODEL_KINDS.map((k) => [k, models.filter((m) => m.kind === k && m.usable).map((m) => m.name)])) as Record<ModelKind, string[]>;
     return {
       models,

@@ -27,7 +27,7 @@ export interface ModelsServiceOptions {
   engine?: (ctx: AppContext) => Engine | Promise<Engine>;
   enrich?: LibraryOptions["enrich"];
   catalog?: CatalogHook;
-  /** Hash model files in the background (default true). */
+  /** Hash model files in the background (default true, and only while config models.civitai_lookup is on). */
   hashInBackground?: boolean;
 }
 
@@ -53,7 +53,8 @@ export function modelsService(options: ModelsServiceOptions = {}): ServiceFactor
       hashes,
       lastUsed: () => store.lastUsed(),
       enrich: options.enrich,
-      hashInBackground: options.hashInBackground,
+      // Full hashes are for the Civitai lookup; infotext short hashes are computed when an image is saved.
+      hashInBackground: () => options.hashInBackground !== false && ctx.config.config.models.civitai_lookup,
       onHashed: (e) => ctx.bus.publish("models.hashed", { kind: e.kind, name: e.name, sha256: e.sha256! }),
     });
     const engine = options.engine ? await options.engine(ctx) : null;

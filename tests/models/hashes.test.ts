@@ -47,3 +47,16 @@ test("background hashing fills sha256 and shortHash on the next listing", async 
     await m.stop();
   }
 });
+
+test("no background hashing while civitai_lookup is off", async () => {
+  const data = join(tree.dir, "data-off");
+  writeSafetensors(join(data, "models/stable-diffusion/sd.safetensors"), TELLTALES.sd1!);
+  const m = await startModelsApp(data, { config: "models:\n  civitai_lookup: false\n", models: { hashInBackground: true } });
+  try {
+    await m.api("/api/models");
+    await m.models.library.idle();
+    expect(((await (await m.api("/api/models")).json()) as ModelList).models[0]!.sha256).toBeNull();
+  } finally {
+    await m.stop();
+  }
+});
