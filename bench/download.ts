@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { download } from "../engine/download/download";
+import { download } from "../downloads/download";
 import { serveAssets } from "../tests/engine/asset-server";
 
 if (process.argv[2] === "--serve") {

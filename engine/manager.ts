@@ -77,8 +77,8 @@ export class EngineManager implements Engine {
     this.supervisor = new Supervisor(options.supervisor);
     this.supervisor.on((e) => this.#onSupervisor(e));
     this.#builds = new BuildSource(options.provider, options.bus);
-    options.bus?.on("engine.download", () => {
-      if (this.#status.state === "absent") this.#set({ state: "downloading" });
+    options.bus?.on("download", (p) => {
+      if (p.kind === "engine" && this.#status.state === "absent") this.#set({ state: "downloading" });
     });
   }
 

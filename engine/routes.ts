@@ -9,16 +9,43 @@
  *   POST /install/cancel → stops the engine download in progress: {cancelled}
  *   POST /restart   → restarts sd-server with the same model set
  *   POST /stop      → stops sd-server
- *   POST /import    → {path}: installs a local build folder or zip and runs it
+ *   POST /import    → installs a local build and runs it: the body is a zip the user
+ *                     chose in the UI (application/zip, ?name=file.zip), or JSON
+ *                     {path, confirm: true} naming a folder or zip, accepted only from
+ *                     the app's own page (a build is a program the app will run)
  */
 import { Hono } from "hono";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
-import { ApiError, readJson } from "../launcher/server/errors";
+import { ApiError, mediaType, readJson } from "../launcher/server/errors";
 import { EngineFailure, type EngineManager } from "./manager";
-import type { InstalledBuild } from "./types";
+import type { EngineErrorCode, InstalledBuild } from "./types";
 
-const importSchema = z.object({ path: z.string().min(1).describe("A folder or zip holding sd-server") }).strict();
+const importSchema = z
+  .object({
+    path: z.string().min(1).describe("A folder or zip holding sd-server"),
+    confirm: z.boolean().optional().describe("The user confirmed running the program in that folder"),
+  })
+  .strict();
+
+const ZIP_TYPES = ["application/zip", "application/x-zip-compressed", "application/octet-stream"];
+
+/** The uploaded zip's own name, made safe for a file name (it names the imported build). */
+function uploadName(raw: string | undefined): string {
+  const base = (raw ?? "").split(/[\\/]/).pop()!.replace(/[^\w.-]+/g, "-").replace(/^[-.]+/, "");
+  return /\.zip$/i.test(base) ? base : `${base || "build"}.zip`;
+}
+
+/** Writes the request body to a private temporary folder under `dir`; returns the file. */
+async function saveUpload(body: ReadableStream<Uint8Array> | null, dir: string, name: string): Promise<string> {
+  if (!body) throw new ApiError(400, "empty_upload", "send the zip file as the request body");
+  mkdirSync(dir, { recursive: true });
+  const file = join(mkdtempSync(join(dir, ".import-")), name);
+  await Bun.write(file, new Response(body));
+  return file;
+}
 const installSchema = z
   .object({
     variant: z.string().min(1).optional().describe("Build variant to install, e.g. vulkan, cpu, cuda12"),
@@ -27,7 +54,7 @@ const installSchema = z
   .strict();
 
 /** Engine failures become 4xx/5xx answers that carry the code and the hint; `statuses` overrides the status per code. */
-async function attempt<T>(fn: () => Promise<T>, statuses: Partial<Record<string, ContentfulStatusCode>> = {}): Promise<T> {
+async function attempt<T>(fn: () => Promise<T>, statuses: Partial<Record<EngineErrorCode, ContentfulStatusCode>> = {}): Promise<T> {
   try {
     return await fn();
   } catch (err) {
@@ -40,7 +67,7 @@ async function attempt<T>(fn: () => Promise<T>, statuses: Partial<Record<string,
 
 const describeBuild = (b: InstalledBuild) => ({ tag: b.tag, variant: b.variant, backend: b.backend, dir: b.dir });
 
-export function engineRoutes(manager: EngineManager) {
+export function engineRoutes(manager: EngineManager, opts: { uploads: string }) {
   return new Hono()
     .get("/", (c) => c.json(manager.status()))
     .get("/logs", (c) => {
@@ -67,9 +94,27 @@ export function engineRoutes(manager: EngineManager) {
       return c.json(manager.status());
     })
     .post("/import", async (c) => {
-      const { path } = await readJson(c, importSchema);
+      const type = mediaType(c.req.header("content-type"));
       // A path that is missing or holds no working sd-server is the caller's to fix: 400.
-      const build = await attempt(() => manager.importBuild(path), { VerifyFailed: 400 });
-      return c.json({ build: describeBuild(build), status: manager.status() });
+      const run = async (path: string) => {
+        const build = await attempt(() => manager.importBuild(path), { verify_failed: 400 });
+        return c.json({ build: describeBuild(build), status: manager.status() });
+      };
+      if (ZIP_TYPES.includes(type)) {
+        const zip = await saveUpload(c.req.raw.body, opts.uploads, uploadName(c.req.query("name")));
+        try {
+          return await run(zip);
+        } finally {
+          rmSync(dirname(zip), { recursive: true, force: true });
+        }
+      }
+      const { path, confirm } = await readJson(c, importSchema);
+      // A path makes the app run a program from anywhere on disk: only the app's own page may ask (the
+      // security middleware has already refused other origins), and only after the user confirmed it.
+      if (!c.req.header("origin") && c.req.header("sec-fetch-site") !== "same-origin")
+        throw new ApiError(403, "forbidden_origin", "importing by path is done from the app's Engine tab; from a terminal, run `easy-diffusion engine import <path>`");
+      if (confirm !== true)
+        throw new ApiError(400, "confirm_required", "importing runs the sd-server program in that folder: confirm it in the Engine tab (confirm: true)");
+      return run(path);
     });
 }

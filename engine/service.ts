@@ -43,7 +43,7 @@ export function engineParts(options: EngineServiceOptions): { service: ServiceFa
     let installSoon: ReturnType<typeof setTimeout> | undefined;
     return {
       name: "engine",
-      routes: { "/engine": engineRoutes(manager) },
+      routes: { "/engine": engineRoutes(manager, { uploads: ctx.paths.downloads }) },
       start() {
         if (options.installOnStart === false) return;
         // One turn of the event loop later: hardware detection and the release cache reads would hold up the first requests.

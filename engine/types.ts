@@ -137,7 +137,7 @@ export interface InstalledBuild {
 /**
  * Supplies engine builds to the process supervisor: the installed builds to
  * try, best first, downloading the best candidate when none is installed
- * (progress goes on the event bus as `engine.download`).
+ * (progress goes on the event bus as `download`, kind "engine").
  */
 export interface BuildProvider {
   builds(signal?: AbortSignal): Promise<InstalledBuild[]>;

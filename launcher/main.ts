@@ -47,12 +47,20 @@ async function runApp(command: Extract<Command, { kind: "run" }>): Promise<numbe
 
   if (app.moved) console.log(`Port ${options.port ?? app.ctx.config.config.server.port} is in use; using ${app.port} instead.`);
   console.log(`Easy Diffusion ${VERSION} is running at ${app.url}`);
+  const announceLan = async () => {
+    const { lanEnabled } = await import("./access/routes");
+    if (!lanEnabled(app.ctx.listening)) return;
+    const [{ lanAnnouncement }, { AccessToken }] = await Promise.all([import("./access/terminal"), import("./access/token")]);
+    console.log(lanAnnouncement(app.ctx.listening!, new AccessToken(app.paths.lanToken), !!process.stdout.isTTY));
+  };
+  await announceLan();
+  app.ctx.bus.on("server.listening", () => void announceLan());
   app.ctx.log.info(`ready ${Math.round(performance.now())} ms after exec`);
 
   if (window && app.ctx.config.config.ui.open_window) {
-    const useBrowser = (why: string) => {
-      const opened = openInBrowser(app.url);
-      console.log(`${why}; ${opened ? "opened it in your browser instead" : `open ${app.url} in your browser`}.`);
+    const useBrowser = async (why: string) => {
+      const opened = await openInBrowser(app.url);
+      console.log(`${why}; ${opened ? "opened it in your browser instead" : `no browser could be opened: open ${app.url} in your browser`}.`);
     };
     const result = await window.openWindow({
       host,
@@ -63,11 +71,11 @@ async function runApp(command: Extract<Command, { kind: "run" }>): Promise<numbe
       cacheDir,
       onClosed: () => shutdown("window closed"),
       onLost: (reason) => {
-        if (!stopping) useBrowser(`The app window stopped (${reason})`);
+        if (!stopping) void useBrowser(`The app window stopped (${reason})`);
       },
     });
     if (result.ok) closeWindow = result.close;
-    else useBrowser(`Could not open the app window (${result.reason})`);
+    else await useBrowser(`Could not open the app window (${result.reason})`);
   } else {
     host?.cancel();
     if (options.server) console.log("Press Ctrl+C to stop.");
@@ -89,7 +97,7 @@ async function handOver(err: AlreadyRunningError, server: boolean): Promise<numb
       return 0;
     }
   }
-  if (url && openInBrowser(url)) {
+  if (url && (await openInBrowser(url))) {
     console.log(`Easy Diffusion is already running at ${url}; opened it in your browser.`);
     return 0;
   }

@@ -31,6 +31,8 @@ export interface Paths {
   modelHeaderCache: string;
   /** Civitai preview images of installed models, by sha256 (served by GET /api/models/preview/:sha256). */
   modelPreviews: string;
+  /** The token other devices on the network log in with (owner-only file). */
+  lanToken: string;
 }
 
 const APP = "easy-diffusion";
@@ -78,6 +80,7 @@ export function resolvePaths(env: Env, overrides: { dataDir?: string; config?: s
     cache: join(dirs.data, "cache"),
     modelHeaderCache: join(dirs.data, "cache", "model-headers.json"),
     modelPreviews: join(dirs.data, "cache", "model-previews"),
+    lanToken: join(dirs.data, "lan-token"),
   };
 }
 

@@ -31,6 +31,8 @@ export interface RunningApp {
   moved: boolean;
   paths: Paths;
   ctx: AppContext;
+  /** The Hono app being served (its `routes` list every route, for tests that must cover them all). */
+  app: ReturnType<typeof createApp>;
   stop(reason?: string): Promise<void>;
 }
 
@@ -63,10 +65,30 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     for (const factory of opts.services ?? []) services.push(await factory(ctx));
     const api = Object.assign({}, ...services.map((s) => s.routes ?? {}));
     const app = createApp(ctx, { api, ui: opts.ui });
-    const host = opts.run.host ?? config.config.server.host;
+    // --host wins; otherwise "allow other devices" means all interfaces.
+    const wantedHost = () => opts.run.host ?? (config.config.server.allow_lan ? "0.0.0.0" : config.config.server.host);
     const port = opts.run.port ?? config.config.server.port;
-    const served = (listening = listen(app.fetch, host, port));
+    const served = (listening = listen(app.fetch, wantedHost(), port));
+    ctx.listening = { host: wantedHost(), port: served.port, pinned: opts.run.host !== undefined };
     lock.update({ url: served.url });
+    // Allowing other devices takes effect at once: the server listens again, on the same port.
+    const offConfig = bus.on("config.changed", ({ keys }) => {
+      if (opts.run.host !== undefined || !keys.includes("server.allow_lan") || wantedHost() === ctx.listening?.host) return;
+      setTimeout(() => {
+        const from = ctx.listening!.host;
+        const to = wantedHost();
+        listening!.server.stop(true);
+        try {
+          listening = listen(app.fetch, to, served.port, 1);
+          ctx.listening = { host: to, port: served.port, pinned: false };
+          bus.publish("server.listening", { host: to, port: served.port });
+        } catch (err) {
+          listening = listen(app.fetch, from, served.port, 1);
+          log.error(`could not listen on ${to}:${served.port}`, { error: String(err) });
+          bus.publish("server.listening", { host: from, port: served.port, error: (err as Error).message });
+        }
+      }, 50);
+    });
     for (const s of services) await s.start?.({ url: served.url });
     const stats = startStatsSampler(bus);
     bus.publish("app.started", { url: served.url, version: VERSION });
@@ -76,6 +98,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     const stop = (reason = "stop") =>
       (stopping ??= (async () => {
         bus.publish("app.stopping", { reason });
+        offConfig();
         stats.stop();
         for (const s of [...services].reverse()) {
           try {
@@ -84,11 +107,11 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
             log.error(`stopping ${s.name} failed`, { error: String(err) });
           }
         }
-        served.server.stop(true);
+        listening!.server.stop(true);
         lock.release();
         log.info(`stopped (${reason})`);
       })());
-    return { url: served.url, port: served.port, moved: served.moved, paths, ctx, stop };
+    return { url: served.url, port: served.port, moved: served.moved, paths, ctx, app, stop };
   } catch (err) {
     // A service that fails to start must not leave the port bound or the lock held.
     listening?.server.stop(true);

@@ -2,7 +2,7 @@
  * Which services the real app runs, in start order. Tests compose their own
  * list; this is the one the executable uses.
  */
-import { showDownloadProgress } from "../engine/download/terminal-progress";
+import { showDownloadProgress } from "../downloads/terminal-progress";
 import { importBuild } from "../engine/install/import";
 import { createBuildProvider } from "../engine/install/provider";
 import { engineParts } from "../engine/service";

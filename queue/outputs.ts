@@ -1,7 +1,8 @@
 /**
- * Saving finished images: our metadata in, the engine's out, written
- * atomically (temporary file + rename, so a crash never leaves half an image
- * under a real name) to outputs/<folder template>/<file template>.<ext>.
+ * Saving finished images: our metadata in, the engine's out, written whole
+ * to outputs/.incoming/, recorded in the database, then renamed to
+ * outputs/<folder template>/<file template>.<ext> (so a crash never leaves half
+ * an image under a real name, nor a picture the database does not know).
  *
  * A JPEG or WebP request gets PNG from the engine, converted here
  * (convert.ts). Metadata by format:
@@ -13,8 +14,8 @@
  *   layout), as A1111/Forge read it; our JSON in the `XMP ` chunk.
  * Image data fields (init image, mask, …) are left out of the embedded JSON.
  */
-import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { VERSION } from "../launcher/version";
 import { ImageEncodeError, pngToJpeg, pngToWebp } from "./convert";
 import { sniffImage, type ImageKind } from "./image-data";
@@ -86,22 +87,66 @@ export interface OutputTemplates {
   file: string;
 }
 
-/** Writes the image under outputsDir; returns its absolute path. Never overwrites an existing file. */
-export function writeOutput(
+/**
+ * Where images wait, whole, between being written and being in the database:
+ * `outputs/.incoming/<image id>.tmp`. A crash leaves them only here, where the
+ * next start finishes or removes them (recoverIncoming), never half-written
+ * under a real name nor a picture on disk that the database does not know.
+ */
+export function incomingDir(outputsDir: string): string {
+  return join(outputsDir, ".incoming");
+}
+
+export interface StagedOutput {
+  /** The whole image, under .incoming/. */
+  tmp: string;
+  /** Where it goes once its row is stored. */
+  path: string;
+}
+
+/** Writes the image to .incoming/ and picks its final path under outputsDir (not taken yet). */
+export function stageOutput(
   outputsDir: string,
   templates: OutputTemplates,
   image: EmbeddedImage,
-  values: { date: Date; id: string; prompt: string; seed: number; index: number },
-): string {
+  values: { date: Date; id: string; prompt: string; seed: number; index: number; imageId: string },
+): StagedOutput {
   const folder = join(outputsDir, ...renderFolder(templates.folder, values));
   const base = renderFileName(templates.file, values);
   const ext = EXTENSIONS[image.format];
-  mkdirSync(folder, { recursive: true });
   let path = join(folder, `${base}.${ext}`);
   for (let i = 1; existsSync(path); i++) path = join(folder, `${base}-${i}.${ext}`);
   if (!isInside(outputsDir, path)) throw new InvalidOutputError("output path left the outputs folder");
-  const tmp = `${path}.${process.pid}.tmp`;
+  mkdirSync(incomingDir(outputsDir), { recursive: true });
+  const tmp = join(incomingDir(outputsDir), `${values.imageId}.tmp`);
   writeFileSync(tmp, image.bytes);
-  renameSync(tmp, path);
-  return path;
+  return { tmp, path };
+}
+
+/** Moves a staged image (whose row is stored) to its final name. */
+export function commitOutput(staged: StagedOutput): void {
+  mkdirSync(dirname(staged.path), { recursive: true });
+  renameSync(staged.tmp, staged.path);
+}
+
+/**
+ * After a crash: an image in .incoming/ whose row was stored goes to its final
+ * name; one without a row (the crash came first) is removed. Returns the counts.
+ */
+export function recoverIncoming(outputsDir: string, pathOf: (imageId: string) => string | null): { finished: number; removed: number } {
+  const dir = incomingDir(outputsDir);
+  const counts = { finished: 0, removed: 0 };
+  if (!existsSync(dir)) return counts;
+  for (const name of readdirSync(dir)) {
+    const tmp = join(dir, name);
+    const path = name.endsWith(".tmp") ? pathOf(name.slice(0, -4)) : null;
+    if (path && !existsSync(path) && isInside(outputsDir, path)) {
+      commitOutput({ tmp, path });
+      counts.finished++;
+    } else {
+      rmSync(tmp, { force: true });
+      counts.removed++;
+    }
+  }
+  return counts;
 }

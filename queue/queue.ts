@@ -15,7 +15,7 @@ import { IncognitoMemory } from "./incognito";
 import { ModelHashes } from "../models/hashes";
 import { resolveModels } from "../models/resolve";
 import { searchPath, type SearchPath } from "../models/roots";
-import type { OutputTemplates } from "./outputs";
+import { recoverIncoming, type OutputTemplates } from "./outputs";
 import { pickNext } from "./pick";
 import type { ResolvedRequest } from "./request";
 import { runTask, type ActiveRun, type RunOutcome } from "./runner";
@@ -35,10 +35,22 @@ export interface QueueOptions {
   log?: Logger;
   pollMinMs?: number;
   pollMaxMs?: number;
+  /** Tasks that may wait at once (default MAX_WAITING). */
+  maxWaiting?: number;
 }
 
 export class TaskConflictError extends Error {
   override name = "TaskConflictError";
+}
+
+/** How many tasks may wait at once: beyond it, submitting says how many wait (a script in a loop, not a person). */
+export const MAX_WAITING = 1000;
+
+export class QueueFullError extends Error {
+  override name = "QueueFullError";
+  constructor(readonly waiting: number) {
+    super(`${waiting} tasks are waiting already; wait for some to finish, or cancel some`);
+  }
 }
 
 export class TaskNotFoundError extends Error {
@@ -73,6 +85,9 @@ export class TaskQueue {
 
   /** Recovers from the last run and starts working through the queue. */
   start(): void {
+    // Images a crash left between their write and their rename (one folder, cheap to list).
+    const recovered = recoverIncoming(this.opts.paths.outputs, (id) => this.store.imagePath(id));
+    if (recovered.finished || recovered.removed) this.opts.log?.info("outputs: recovered after a crash", recovered);
     const interrupted = this.store.failInterrupted();
     for (const id of interrupted) this.opts.bus.publish("task.failed", { id, error: INTERRUPTED });
     this.#pending = this.store.queued();
@@ -109,6 +124,8 @@ export class TaskQueue {
 
   /** Queues a validated request. Throws ModelNotFoundError when a model is missing. */
   submit(request: ResolvedRequest, options: { incognito?: boolean; retryOf?: string } = {}): Task {
+    const waiting = this.#pending.filter((t) => t.state === "queued").length;
+    if (waiting >= (this.opts.maxWaiting ?? MAX_WAITING)) throw new QueueFullError(waiting);
     const key = modelSetKey(toModelSet(resolveModels(this.#search(), request)));
     const last = this.#pending.at(-1)?.position ?? 0;
     const task: Task = {

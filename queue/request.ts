@@ -29,6 +29,8 @@ export const MAX_PROMPT_LENGTH = 10_000;
 export const MIN_SIZE = 64;
 export const MAX_SIZE = 4096;
 export const MAX_SEED = 2 ** 32 - 1;
+/** Output pixels one task may ask for, all its images together (e.g. 8 at 2048×2048, or 2 at 4096×4096). */
+export const MAX_PIXELS_PER_TASK = 8 * 2048 * 2048;
 /** Base64 of about 48 MB of image: anything bigger is a mistake, not a picture. */
 const MAX_IMAGE_CHARS = 64 * 1024 * 1024;
 
@@ -115,6 +117,16 @@ const fields = {
 /** The fields as typed (before defaults), e.g. for the Image workspace's form state. */
 export const imageRequestFields = z.strictObject(fields);
 
+/** The size of each finished picture: the hires pass's result when there is one. */
+export function outputSize(r: { width?: number; height?: number; hires?: { scale?: number; width?: number; height?: number } }): { width: number; height: number } {
+  const width = r.width ?? 512;
+  const height = r.height ?? 512;
+  if (!r.hires) return { width, height };
+  if (r.hires.width !== undefined && r.hires.height !== undefined) return { width: r.hires.width, height: r.hires.height };
+  const scale = r.hires.scale ?? 2;
+  return { width: Math.round(width * scale), height: Math.round(height * scale) };
+}
+
 /** Validates a request and moves `<lora:…>` prompt tags into `loras`. */
 export const imageRequestSchema = imageRequestFields
   .superRefine((r, ctx) => {
@@ -123,6 +135,16 @@ export const imageRequestSchema = imageRequestFields
     if (r.control_image && !r.controlnet) ctx.addIssue({ code: "custom", path: ["controlnet"], message: "is needed when a control_image is given" });
     if (r.hires && (r.hires.width === undefined) !== (r.hires.height === undefined))
       ctx.addIssue({ code: "custom", path: ["hires"], message: "give both width and height, or neither (then scale is used)" });
+    const out = outputSize(r);
+    if (r.hires && (out.width > MAX_SIZE || out.height > MAX_SIZE))
+      ctx.addIssue({ code: "custom", path: ["hires"], message: `the result would be ${out.width}×${out.height}; at most ${MAX_SIZE} pixels per side` });
+    const pixels = out.width * out.height * r.num_images;
+    if (pixels > MAX_PIXELS_PER_TASK)
+      ctx.addIssue({
+        code: "custom",
+        path: ["num_images"],
+        message: `${r.num_images} × ${out.width}×${out.height} is ${(pixels / 1e6).toFixed(1)} megapixels; one task may make at most ${(MAX_PIXELS_PER_TASK / 1e6).toFixed(1)} (e.g. 8 at 2048×2048): split it into several tasks`,
+      });
   })
   .transform((r) => {
     const tags = extractLoraTags(r.prompt);

@@ -6,7 +6,7 @@
 import type { IncognitoMemory } from "./incognito";
 import type { ModelHashes } from "../models/hashes";
 import type { ResolvedModels } from "../models/resolve";
-import { embedMetadata, writeOutput, type ImageExtras, type OutputTemplates } from "./outputs";
+import { commitOutput, embedMetadata, stageOutput, type ImageExtras, type OutputTemplates } from "./outputs";
 import type { TaskStore } from "./store";
 import { newId, type ImageRecord, type Task } from "./task";
 
@@ -34,7 +34,8 @@ export async function saveImage(deps: SaveDeps, task: Task, index: number, engin
     deps.incognito.putImage(record, image.bytes);
     return record;
   }
-  const path = writeOutput(deps.outputs, deps.templates, image, { date: new Date(created), id: task.id, prompt: request.prompt, seed: request.seed, index });
-  deps.store.insertImage({ ...record, path });
-  return { ...record, path };
+  const staged = stageOutput(deps.outputs, deps.templates, image, { date: new Date(created), id: task.id, prompt: request.prompt, seed: request.seed, index, imageId: record.id });
+  deps.store.insertImage({ ...record, path: staged.path });
+  commitOutput(staged);
+  return { ...record, path: staged.path };
 }

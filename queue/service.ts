@@ -20,6 +20,7 @@ export interface QueueServiceOptions {
   engine: (ctx: AppContext) => Engine | Promise<Engine>;
   pollMinMs?: number;
   pollMaxMs?: number;
+  maxWaiting?: number;
 }
 
 export function queueService(options: QueueServiceOptions): ServiceFactory {
@@ -35,6 +36,7 @@ export function queueService(options: QueueServiceOptions): ServiceFactory {
       templates: () => ({ folder: ctx.config.config.outputs.folder_template, file: ctx.config.config.outputs.file_template }),
       pollMinMs: options.pollMinMs,
       pollMaxMs: options.pollMaxMs,
+      maxWaiting: options.maxWaiting,
     });
     return {
       name: "queue",

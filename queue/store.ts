@@ -164,6 +164,11 @@ export class TaskStore {
       .run({ id: image.id, task_id: image.taskId, path: image.path, seed: image.seed, width: image.width, height: image.height, format: image.format, created: image.created });
   }
 
+  /** The file of an image row, or null. */
+  imagePath(id: string): string | null {
+    return this.db.query<{ path: string }, { id: string }>("SELECT path FROM images WHERE id = $id").get({ id })?.path ?? null;
+  }
+
   image(id: string): ImageRecord | null {
     const row = this.db.query<ImageRow, { id: string }>("SELECT * FROM images WHERE id = $id").get({ id });
     return row ? toImage(row) : null;

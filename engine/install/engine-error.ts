@@ -1,4 +1,5 @@
 /** A failure of the installer that carries the EngineErrorInfo shown to the user. */
+import type { DownloadError } from "../../downloads/errors";
 import type { EngineErrorCode, EngineErrorInfo } from "../types";
 
 export class EngineError extends Error {
@@ -13,4 +14,11 @@ export class EngineError extends Error {
 
 export function engineError(code: EngineErrorCode, message: string, hint?: string): EngineError {
   return new EngineError(hint ? { code, message, hint } : { code, message });
+}
+
+/** A failed engine download in the engine's words: the file's absence points at the release settings. */
+export function asEngineError(err: DownloadError): EngineError {
+  if (err.code === "unauthorized" || err.code === "not_available")
+    return engineError("download_failed", err.message, "check engine.release_repo and engine.release_tag, or import a build with `easy-diffusion engine import`");
+  return engineError(err.code, err.message, err.hint);
 }

@@ -13,11 +13,12 @@ import type { Paths } from "../../launcher/paths";
 import { choose, type Candidate, type Choice } from "../detect/choose";
 import { detectHardware } from "../detect/detect";
 import type { Hardware } from "../detect/hardware";
-import { download, type DownloadOptions } from "../download/download";
-import "../download/progress";
+import { download, type DownloadOptions } from "../../downloads/download";
+import { DownloadError } from "../../downloads/errors";
+import "../../downloads/progress";
 import { fetchRelease, type FetchedRelease } from "../release/github";
 import type { BuildProvider, InstalledBuild } from "../types";
-import { EngineError } from "./engine-error";
+import { asEngineError, EngineError } from "./engine-error";
 import { installZip } from "./install";
 import { listInstalls, markInstallGood, releaseCacheFile, removeStaleTemps, type Install } from "./installed";
 
@@ -88,14 +89,19 @@ export function createBuildProvider(o: BuildProviderOptions): EngineBuildProvide
       for (const asset of [c.asset, ...c.extraAssets]) {
         const dest = join(o.paths.downloads, asset.name);
         o.log?.info("engine: downloading", { asset: asset.name, size: asset.size });
-        const r = await download({ url: asset.url, dest, asset: asset.name, size: asset.size || undefined, sha256: asset.digest, bus: o.bus, fetch: o.fetch, signal, ...o.download });
+        const r = await download({ url: asset.url, dest, asset: asset.name, kind: "engine", size: asset.size || undefined, sha256: asset.digest, bus: o.bus, fetch: o.fetch, signal, ...o.download }).catch(
+          (err) => {
+            throw err instanceof DownloadError ? asEngineError(err) : err;
+          },
+        );
         zips.push({ path: r.path, name: asset.name, sha256: r.sha256, size: r.size });
       }
-      o.bus?.publish("engine.download", { asset: c.asset.name, bytes: zips[0]!.size, total: zips[0]!.size, rate: 0, phase: "installing" });
+      const done = { id: c.asset.name, kind: "engine" as const, asset: c.asset.name, bytes: zips[0]!.size, total: zips[0]!.size, rate: 0 };
+      o.bus?.publish("download", { ...done, phase: "installing" });
       try {
         const build = await installZip({ engines: o.paths.engines, tag, variant: c.variant, backend: c.backend, zip: zips[0]!, extras: zips.slice(1) });
         o.log?.info("engine: installed", { tag, variant: c.variant, dir: build.dir });
-        o.bus?.publish("engine.download", { asset: c.asset.name, bytes: zips[0]!.size, total: zips[0]!.size, rate: 0, phase: "installed" });
+        o.bus?.publish("download", { ...done, phase: "installed" });
         return build;
       } finally {
         for (const z of zips) rmSync(z.path, { force: true });

@@ -4,8 +4,8 @@
  * any entry that would land outside the target (zip-slip: `..`, absolute
  * paths, drive letters, symlinks pointing out).
  */
-import { chmodSync, createWriteStream, mkdirSync, symlinkSync } from "node:fs";
-import { dirname, isAbsolute, resolve } from "node:path";
+import { chmodSync, createWriteStream, lstatSync, mkdirSync, readlinkSync, symlinkSync } from "node:fs";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { pipeline } from "node:stream/promises";
 import type yauzl from "yauzl";
 import { isInside } from "../../launcher/files/inside";
@@ -49,6 +49,7 @@ export async function extractZip(zipPath: string, target: string): Promise<Extra
     throw engineError("verify_failed", `${zipPath} is not a readable zip file: ${(err as Error).message}`);
   }
   const result: ExtractResult = { files: 0, bytes: 0 };
+  const links: { name: string; path: string; link: string }[] = [];
   try {
     for await (const entry of entries(zip)) {
       const name = entry.fileNameRaw.toString(entry.generalPurposeBitFlag & 0x800 ? "utf8" : "latin1");
@@ -59,11 +60,14 @@ export async function extractZip(zipPath: string, target: string): Promise<Extra
         mkdirSync(path, { recursive: true });
         continue;
       }
+      // An earlier entry may have made a folder on the way a symlink: never write through one that leads out.
+      if (!landsInside(root, dirname(path))) throw new UnsafeZipError(`unsafe path in zip: "${name}" goes through a symlink out of the folder`);
       mkdirSync(dirname(path), { recursive: true });
       if ((mode & S_IFMT) === S_IFLNK) {
         const link = (await readAll(await zip.openReadStreamPromise(entry))).toString("utf8");
-        if (isAbsolute(link) || !isInside(root, resolve(dirname(path), link))) throw new UnsafeZipError(`unsafe symlink in zip: "${name}" → "${link}"`);
+        if (isAbsolute(link) || link.includes("\0") || !landsInside(root, dirname(path), link)) throw new UnsafeZipError(`unsafe symlink in zip: "${name}" → "${link}"`);
         symlinkSync(link, path);
+        links.push({ name, path, link });
         continue;
       }
       const perms = mode & 0o777 || 0o644;
@@ -75,7 +79,45 @@ export async function extractZip(zipPath: string, target: string): Promise<Extra
   } finally {
     zip.close();
   }
+  // A later entry can change where an earlier link leads (`a → s/../x`, then `s → .`): check them all again on the finished tree.
+  for (const l of links) {
+    if (!landsInside(root, dirname(l.path), l.link)) throw new UnsafeZipError(`unsafe symlink in zip: "${l.name}" → "${l.link}" leads out of the folder through another link`);
+  }
   return result;
+}
+
+const MAX_LINK_HOPS = 40;
+
+/**
+ * Whether `rest` (a relative path as written, `..` kept), taken from the folder
+ * `from` inside `root`, really stays inside `root`: resolved component by
+ * component against the extracted tree, following the symlinks made so far
+ * (missing parts taken as written), and checking every step.
+ */
+export function landsInside(root: string, from: string, rest = ""): boolean {
+  const split = (p: string) => p.split(/[\\/]/).filter((c) => c !== "" && c !== ".");
+  const parts = [...split(relative(root, from)), ...split(rest)];
+  let current = root;
+  let hops = 0;
+  while (parts.length) {
+    const part = parts.shift()!;
+    const next = part === ".." ? dirname(current) : join(current, part);
+    if (next !== root && !isInside(root, next)) return false;
+    let target: string | undefined;
+    try {
+      if (lstatSync(next).isSymbolicLink()) target = readlinkSync(next);
+    } catch {
+      // Not there (yet): taken as written.
+    }
+    if (target === undefined) {
+      current = next;
+      continue;
+    }
+    // A link: go on from the folder that holds it, along its target.
+    if (++hops > MAX_LINK_HOPS || isAbsolute(target)) return false;
+    parts.unshift(...split(target));
+  }
+  return true;
 }
 
 async function* entries(zip: yauzl.ZipFile): AsyncGenerator<yauzl.Entry> {

@@ -32,7 +32,9 @@ export class BuildSource {
     readonly provider: EngineProvider,
     bus?: EventBus,
   ) {
-    bus?.on("engine.download", (p) => (this.#downloading = p.phase === "downloading"));
+    bus?.on("download", (p) => {
+      if (p.kind === "engine") this.#downloading = p.phase === "downloading";
+    });
   }
 
   /** Builds to try, best first (downloading the best one when none is installed). */

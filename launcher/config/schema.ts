@@ -21,6 +21,14 @@ export const configSchema = z.object({
         .array(z.string())
         .default([])
         .describe("Extra host names allowed to reach the app (e.g. this machine's LAN name when host is 0.0.0.0)."),
+      allow_lan: z
+        .boolean()
+        .default(false)
+        .describe("Allow other devices on this network (a phone, another computer): the app listens on all interfaces, and every other device needs the access token (QR code in Settings)."),
+      cors_origins: z
+        .array(z.string())
+        .default([])
+        .describe("Web pages (origins such as https://tool.example) allowed to call the API from a browser. They still need the token unless they run on this computer."),
     })
     .describe("Web server"),
   ui: z

@@ -13,6 +13,8 @@ export interface EventMap {
   "system.stats": SystemStats;
   "queue.status": { running: number; total: number; paused: boolean };
   "window.focus": Record<string, never>;
+  /** The server listens on a new address (other devices allowed or not); `error` when the move failed. */
+  "server.listening": { host: string; port: number; error?: string };
 }
 
 export interface SystemStats {

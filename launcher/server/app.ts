@@ -12,7 +12,13 @@ import { eventRoutes } from "./routes/events";
 import { healthRoutes } from "./routes/health";
 import { uiStateRoutes } from "./routes/ui-state";
 import { uiRoutes } from "./routes/ui";
-import { localOnly } from "./security";
+import { lanAddresses } from "../access/addresses";
+import { lanGate } from "../access/middleware";
+import { FailureLimiter } from "../access/rate-limit";
+import { lanEnabled, lanRoutes, loginRoutes } from "../access/routes";
+import { AccessToken } from "../access/token";
+import { bodyLimits } from "./body-limits";
+import { corsForListed, localOnly } from "./security";
 
 export interface AppOptions {
   /** Extra API sub-apps by mount path under /api (engine, tasks, …). */
@@ -22,7 +28,14 @@ export interface AppOptions {
 
 export function createApp(ctx: AppContext, options: AppOptions = {}) {
   const app = new Hono();
-  app.use("*", localOnly(() => ctx.config.config.server.allowed_hosts));
+  const token = new AccessToken(ctx.paths.lanToken);
+  const limiter = new FailureLimiter();
+  // Host names: the local ones, the configured ones, and this machine's LAN names while other devices may connect.
+  const corsOrigins = () => ctx.config.config.server.cors_origins;
+  app.use("*", localOnly(() => [...ctx.config.config.server.allowed_hosts, ...(lanEnabled(ctx.listening) ? lanAddresses().names : [])], corsOrigins));
+  app.use("*", corsForListed(corsOrigins));
+  app.use("*", lanGate(token, limiter));
+  app.use("/api/*", bodyLimits());
   app.onError((err, c) => {
     if (!(err instanceof Error && err.name === "ApiError")) ctx.log.error(`${c.req.method} ${c.req.path} failed`, { error: String(err) });
     return respondError(c, err);
@@ -33,9 +46,11 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
   api.route("/config", configRoutes(ctx));
   api.route("/events", eventRoutes(ctx));
   api.route("/ui-state", uiStateRoutes(ctx));
+  api.route("/lan", lanRoutes(token, () => ctx.listening));
   for (const [path, sub] of Object.entries(options.api ?? {})) api.route(path, sub);
   api.all("*", (c) => c.json(errorBody("not_found", `no API route ${c.req.method} ${c.req.path}`), 404));
   app.route("/api", api);
+  app.route("/login", loginRoutes(token, limiter));
 
   if (options.ui) app.route("/", uiRoutes(options.ui));
   return app;

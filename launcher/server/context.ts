@@ -14,4 +14,6 @@ export interface AppContext {
   env?: Env;
   /** Milliseconds between SSE heartbeats. */
   heartbeatMs?: number;
+  /** Where the server listens, once it does (start.ts sets it; a move to all interfaces changes it). */
+  listening?: { host: string; port: number; pinned?: boolean };
 }

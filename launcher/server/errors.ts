@@ -37,6 +37,11 @@ export function validationError(error: z.ZodError): ApiError {
   return new ApiError(400, "invalid_request", describeIssues(error.issues), error.issues);
 }
 
+/** The media type of a Content-Type header, lower case, without parameters; "" when there is none. */
+export function mediaType(header: string | undefined): string {
+  return (header ?? "").split(";")[0]!.trim().toLowerCase();
+}
+
 export function errorBody(code: string, message: string, details?: unknown) {
   return { error: details === undefined ? { code, message } : { code, message, details } };
 }
@@ -52,6 +57,10 @@ export function respondError(c: Context, err: unknown) {
  * what is wrong. With `optional`, an empty body reads as `{}`.
  */
 export async function readJson<T extends z.ZodType>(c: Context, schema: T, options: { optional?: boolean } = {}): Promise<z.infer<T>> {
+  const type = mediaType(c.req.header("content-type"));
+  // Text is read as JSON (clients that forget the header); files and forms are not: say what to send.
+  if (type && type !== "application/json" && !type.endsWith("+json") && type !== "text/plain")
+    throw new ApiError(415, "unsupported_media_type", `send JSON (Content-Type: application/json), not ${type}`);
   const text = await c.req.text();
   let body: unknown = {};
   if (text.trim() || !options.optional) {

@@ -3,6 +3,7 @@
  * used (up to `tries` ports further) and the caller reports which.
  */
 import type { Server } from "bun";
+import { MAX_BODY_BYTES } from "./body-limits";
 
 export class PortInUseError extends Error {
   override name = "PortInUseError";
@@ -30,7 +31,7 @@ export function listen(fetch: (req: Request, server: Server<undefined>) => Respo
   for (let p = port; p < Math.min(port + tries, 65536); p++) {
     try {
       // SSE streams stay open: Bun's 10 s idle default would cut them between heartbeats.
-      const server = Bun.serve({ fetch, hostname: host, port: p, idleTimeout: 60, reusePort: false });
+      const server = Bun.serve({ fetch, hostname: host, port: p, idleTimeout: 60, reusePort: false, maxRequestBodySize: MAX_BODY_BYTES });
       return { server, url: urlFor(host, server.port!), port: server.port!, moved: p !== port };
     } catch (err) {
       if (!isAddrInUse(err)) throw err;

@@ -1,20 +1,37 @@
 /**
- * Local-only safety: refuse requests whose Host is not a name of this
- * machine (DNS rebinding) and state-changing requests from a foreign Origin
- * (so a web page in the user's browser cannot queue work or change settings).
- * No CORS headers are ever sent.
+ * Local-only safety:
+ * - Host: refuse requests whose Host is not a name of this machine (DNS rebinding).
+ * - Origin: a state-changing request from a browser must come from the app
+ *   itself: same scheme, a local host name and the SAME PORT as the request's
+ *   Host. Any other local page (a dev server on localhost:3000, a notebook) is a
+ *   stranger that must not change settings, start downloads or queue work.
+ *   Without an Origin header, Fetch Metadata decides: only `same-origin` and
+ *   `none` (typed in the address bar, or not a browser) pass; `same-site` is
+ *   another port of the same host.
+ * Origins listed in server.cors_origins are the exception: they may call the
+ * API from a browser (CORS headers are sent for them only; other devices among
+ * them still need the token).
  */
 import type { MiddlewareHandler } from "hono";
+import { cors } from "hono/cors";
 import { errorBody } from "./errors";
 
 const LOCAL_NAMES = ["localhost", "127.0.0.1", "[::1]", "::1"];
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+const DEFAULT_PORT: Record<string, string> = { "http:": "80", "https:": "443" };
 
 /** The host name without its port; keeps IPv6 brackets. */
 export function hostName(host: string): string {
   const h = host.trim().toLowerCase();
   if (h.startsWith("[")) return h.slice(0, h.indexOf("]") + 1);
   return h.replace(/:\d+$/, "");
+}
+
+/** The port of a Host header value, or "" when it names none. */
+export function hostPort(host: string): string {
+  const h = host.trim();
+  const m = h.startsWith("[") ? /\]:(\d+)$/.exec(h) : /:(\d+)$/.exec(h);
+  return m ? m[1]! : "";
 }
 
 export function isAllowedHost(host: string | undefined, extra: string[]): boolean {
@@ -24,31 +41,62 @@ export function isAllowedHost(host: string | undefined, extra: string[]): boolea
   return extra.some((e) => hostName(e) === name);
 }
 
-export function isAllowedOrigin(origin: string, extra: string[]): boolean {
+/**
+ * True when `origin` is the app itself as reached through `host` (the request's
+ * Host header) over `scheme`: the same scheme, an allowed name (localhost and
+ * 127.0.0.1 are one machine) and the same port.
+ */
+export function isSameOrigin(origin: string, host: string, extra: string[], scheme = "http:"): boolean {
+  let url: URL;
   try {
-    const url = new URL(origin);
-    return (url.protocol === "http:" || url.protocol === "https:") && isAllowedHost(url.host, extra);
+    url = new URL(origin);
   } catch {
     return false;
   }
+  if (url.protocol !== scheme) return false;
+  if (!isAllowedHost(url.host, extra)) return false;
+  const originPort = url.port || DEFAULT_PORT[url.protocol]!;
+  const appPort = hostPort(host) || DEFAULT_PORT[scheme]!;
+  return originPort === appPort;
 }
 
-export function localOnly(allowedHosts: () => string[]): MiddlewareHandler {
+/** Why a state-changing request is refused, or null when it may go on. */
+export function foreignRequest(headers: { origin?: string; host: string; scheme: string; fetchSite?: string }, extra: string[], corsOrigins: string[] = []): string | null {
+  if (headers.origin !== undefined) {
+    if (corsOrigins.includes(headers.origin)) return null;
+    // "null" comes from sandboxed frames and file:// pages: foreign by definition.
+    return isSameOrigin(headers.origin, headers.host, extra, headers.scheme) ? null : `requests from ${headers.origin} are not allowed`;
+  }
+  if (headers.fetchSite === "cross-site" || headers.fetchSite === "same-site") return "requests from other sites or ports are not allowed";
+  return null;
+}
+
+export function localOnly(allowedHosts: () => string[], corsOrigins: () => string[] = () => []): MiddlewareHandler {
   return async (c, next) => {
     const extra = allowedHosts();
-    if (!isAllowedHost(c.req.header("host") ?? new URL(c.req.url).host, extra)) {
+    const host = c.req.header("host") ?? new URL(c.req.url).host;
+    if (!isAllowedHost(host, extra)) {
       return c.json(errorBody("forbidden_host", "this address is not allowed; open the app through localhost or 127.0.0.1"), 403);
     }
     if (!SAFE_METHODS.has(c.req.method)) {
-      const origin = c.req.header("origin");
-      // "null" comes from sandboxed frames and file:// pages: foreign by definition.
-      if (origin !== undefined && !isAllowedOrigin(origin, extra)) {
-        return c.json(errorBody("forbidden_origin", `requests from ${origin} are not allowed`), 403);
-      }
-      if (origin === undefined && c.req.header("sec-fetch-site") === "cross-site") {
-        return c.json(errorBody("forbidden_origin", "cross-site requests are not allowed"), 403);
-      }
+      const scheme = new URL(c.req.url).protocol;
+      const why = foreignRequest({ origin: c.req.header("origin"), host, scheme, fetchSite: c.req.header("sec-fetch-site") }, extra, corsOrigins());
+      if (why) return c.json(errorBody("forbidden_origin", why), 403);
     }
     await next();
+  };
+}
+
+/** CORS for the configured origins only (preflights answered before the token gate: browsers send no credentials on them). */
+export function corsForListed(corsOrigins: () => string[]): MiddlewareHandler {
+  const handler = cors({
+    origin: (origin) => (corsOrigins().includes(origin) ? origin : null),
+    allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE"],
+    allowHeaders: ["content-type", "authorization"],
+    maxAge: 600,
+  });
+  return (c, next) => {
+    const origin = c.req.header("origin");
+    return origin && corsOrigins().includes(origin) ? handler(c, next) : next();
   };
 }

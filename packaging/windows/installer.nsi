@@ -1,10 +1,13 @@
 ; Windows installer for Easy Diffusion (NSIS 3). Built by `bun run package`
 ; when makensis is on PATH:
-;   makensis -DVERSION=4.0.0 -DVIVERSION=4.0.0.0 -DSOURCE=<dir with easy-diffusion.exe and easy-diffusion.ico> -DOUTFILE=<setup.exe> installer.nsi
+;   makensis -DVERSION=4.0.0 -DVIVERSION=4.0.0.0 -DSOURCE=<dir with easy-diffusion.exe and easy-diffusion.ico> -DSUBSYSTEM_OFFSET=<n> -DOUTFILE=<setup.exe> installer.nsi
 ;
 ; Per-user install (no administrator prompt) into %LOCALAPPDATA%\Programs\Easy Diffusion,
 ; a Start-menu shortcut that opens the window, and the install folder on the
 ; user's PATH so `easy-diffusion --server` works in a terminal.
+; Two programs: easy-diffusion.exe (console subsystem, for the terminal) and
+; "Easy Diffusion.exe" (GUI subsystem: no console on a double-click), made here
+; as a copy of the first with the PE header's Subsystem field (at SUBSYSTEM_OFFSET) set to 2.
 ; Uninstalling removes only what this installer wrote. The user's models,
 ; images and settings live in %LOCALAPPDATA%\Easy Diffusion and
 ; %APPDATA%\Easy Diffusion, which this script never touches.
@@ -22,12 +25,16 @@ RequestExecutionLevel user
 !ifndef SOURCE
   !error "pass -DSOURCE=<folder with easy-diffusion.exe>"
 !endif
+!ifndef SUBSYSTEM_OFFSET
+  !error "pass -DSUBSYSTEM_OFFSET=<byte offset of the PE Subsystem field>"
+!endif
 !ifndef OUTFILE
   !error "pass -DOUTFILE=<setup.exe>"
 !endif
 
 !define APPNAME "Easy Diffusion"
 !define EXE "easy-diffusion.exe"
+!define GUIEXE "Easy Diffusion.exe"
 !define UNINSTKEY "Software\Microsoft\Windows\CurrentVersion\Uninstall\EasyDiffusion"
 
 Name "${APPNAME}"
@@ -51,7 +58,7 @@ ${StrStr}
 ${UnStrRep}
 !define MUI_ICON "${SOURCE}\easy-diffusion.ico"
 !define MUI_UNICON "${SOURCE}\easy-diffusion.ico"
-!define MUI_FINISHPAGE_RUN "$INSTDIR\${EXE}"
+!define MUI_FINISHPAGE_RUN "$INSTDIR\${GUIEXE}"
 !insertmacro MUI_PAGE_DIRECTORY
 !insertmacro MUI_PAGE_INSTFILES
 !insertmacro MUI_PAGE_FINISH
@@ -65,7 +72,14 @@ Section "Install"
   File "${SOURCE}\easy-diffusion.ico"
   WriteUninstaller "$INSTDIR\uninstall.exe"
 
-  CreateShortcut "$SMPROGRAMS\${APPNAME}.lnk" "$INSTDIR\${EXE}" "" "$INSTDIR\easy-diffusion.ico" 0
+  ; The GUI program: the same bytes with Subsystem = 2 (IMAGE_SUBSYSTEM_WINDOWS_GUI).
+  CopyFiles /SILENT "$INSTDIR\${EXE}" "$INSTDIR\${GUIEXE}"
+  FileOpen $0 "$INSTDIR\${GUIEXE}" a
+  FileSeek $0 ${SUBSYSTEM_OFFSET} SET
+  FileWriteByte $0 2
+  FileClose $0
+
+  CreateShortcut "$SMPROGRAMS\${APPNAME}.lnk" "$INSTDIR\${GUIEXE}" "" "$INSTDIR\easy-diffusion.ico" 0
 
   WriteRegStr HKCU "${UNINSTKEY}" "DisplayName" "${APPNAME}"
   WriteRegStr HKCU "${UNINSTKEY}" "DisplayVersion" "${VERSION}"
@@ -99,6 +113,7 @@ SectionEnd
 Section "Uninstall"
   ; Only the files this installer wrote; the data folders are left alone.
   Delete "$INSTDIR\${EXE}"
+  Delete "$INSTDIR\${GUIEXE}"
   Delete "$INSTDIR\easy-diffusion.ico"
   Delete "$INSTDIR\uninstall.exe"
   RMDir "$INSTDIR"

@@ -3,14 +3,20 @@
  * image body, or JSON `{image: dataURL}`) → the settings stored in it.
  */
 import { Hono } from "hono";
-import { ApiError, badRequest } from "../../launcher/server/errors";
+import { ApiError, badRequest, mediaType } from "../../launcher/server/errors";
 import { decodeImage } from "../image-data";
 import { NotAnImageError, readImageMetadata } from "../metadata/read";
 
 const MAX_BYTES = 64 * 1024 * 1024;
 
+/** What may carry the picture: a form, JSON with a data URL, or the bytes themselves. */
+function acceptedType(type: string): boolean {
+  return type === "" || type === "multipart/form-data" || type === "application/json" || type === "application/octet-stream" || type.startsWith("image/");
+}
+
 async function uploadedBytes(req: Request): Promise<Uint8Array> {
   const type = req.headers.get("content-type") ?? "";
+  if (!acceptedType(mediaType(type))) throw new ApiError(415, "unsupported_media_type", `send the image as multipart form data, JSON {"image": dataURL} or the image bytes, not ${mediaType(type)}`);
   if (Number(req.headers.get("content-length") ?? 0) > MAX_BYTES) throw new ApiError(413, "too_large", "the image is over 64 MB");
   if (type.startsWith("multipart/form-data")) {
     const form = await req.formData().catch(() => {

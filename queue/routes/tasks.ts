@@ -8,13 +8,14 @@ import type { AppContext } from "../../launcher/server/context";
 import { z } from "zod";
 import { ApiError, badRequest, notFound, readJson, validationError } from "../../launcher/server/errors";
 import { ModelNotFoundError } from "../../models/resolve";
-import { TaskConflictError, TaskNotFoundError, type TaskQueue } from "../queue";
+import { QueueFullError, TaskConflictError, TaskNotFoundError, type TaskQueue } from "../queue";
 import { imageRequestSchema, resolveRequest } from "../request";
 import { taskView } from "../view";
 
 function queueError(err: unknown): never {
   if (err instanceof ModelNotFoundError) throw new ApiError(400, "model_not_found", err.message);
   if (err instanceof TaskConflictError) throw new ApiError(409, "conflict", err.message);
+  if (err instanceof QueueFullError) throw new ApiError(429, "queue_full", err.message, { waiting: err.waiting });
   if (err instanceof TaskNotFoundError) throw notFound(`task ${err.id}`);
   throw err;
 }

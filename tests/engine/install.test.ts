@@ -72,6 +72,45 @@ describe("extractZip", () => {
     expect((await extractZip(absLink, fresh()).catch((e) => e)).message).toContain("unsafe symlink in zip");
   });
 
+  test("chains of links are resolved against what was extracted: none leads out", async () => {
+    // `s → .` then `a → s/../outside`: each looks inside on its own, together `a` is the folder's parent.
+    const chain = await makeZip([
+      { name: "s", symlink: "." },
+      { name: "a", symlink: "s/../outside" },
+    ]);
+    const dir1 = fresh();
+    const err1 = await extractZip(chain, dir1).catch((e) => e);
+    expect(err1).toBeInstanceOf(UnsafeZipError);
+    expect(err1.message).toBe('unsafe symlink in zip: "a" → "s/../outside"');
+    // The other order: the link is checked again once the tree is complete.
+    const late = await makeZip([
+      { name: "a", symlink: "s/../outside" },
+      { name: "s", symlink: "." },
+    ]);
+    const err2 = await extractZip(late, fresh()).catch((e) => e);
+    expect(err2).toBeInstanceOf(UnsafeZipError);
+    expect(err2.message).toContain('"a" → "s/../outside" leads out of the folder through another link');
+    // A file written through a link to a folder outside is refused before it is written.
+    const through = await makeZip([
+      { name: "s", symlink: "." },
+      { name: "up", symlink: "s/.." },
+      { name: "up/evil.txt", data: "x" },
+    ]);
+    const dir3 = fresh();
+    expect(await extractZip(through, dir3).catch((e) => e)).toBeInstanceOf(UnsafeZipError);
+    expect(existsSync(join(dir3, "..", "evil.txt"))).toBe(false);
+    // Links between links that stay inside are fine.
+    const fine = await makeZip([
+      { name: "lib/libggml.so.1.2", data: "x" },
+      { name: "lib/libggml.so.1", symlink: "libggml.so.1.2" },
+      { name: "lib/libggml.so", symlink: "libggml.so.1" },
+      { name: "bin/lib", symlink: "../lib" },
+    ]);
+    const dir4 = fresh();
+    await extractZip(fine, dir4);
+    expect(readFileSync(join(dir4, "bin/lib/libggml.so"), "utf8")).toBe("x");
+  });
+
   test("entryPath rules", () => {
     expect(entryPath("/r", "a/b")).toBe("/r/a/b");
     for (const bad of ["../x", "a/../../x", "/etc/x", "C:/x", "a\\..\\x"]) expect(() => entryPath("/r", bad)).toThrow(UnsafeZipError);

@@ -9,6 +9,7 @@ import { EventBus } from "../../launcher/events/bus";
 import { silentLogger } from "../../launcher/log";
 import { resolvePaths } from "../../launcher/paths";
 import { createApp } from "../../launcher/server/app";
+import { bodyLimitFor, DEFAULT_BODY_LIMIT } from "../../launcher/server/body-limits";
 import type { AppContext } from "../../launcher/server/context";
 import { VERSION } from "../../launcher/version";
 import { windowService } from "../../launcher/window/service";
@@ -128,6 +129,37 @@ describe("security", () => {
     expect((await patch({ server: { port: 9500 } }, { "sec-fetch-site": "cross-site" })).status).toBe(403);
     expect(readFileSync(ctx.paths.config, "utf8")).toContain("port: 9000");
     expect((await patch({ server: { port: 9500 } }, { origin: "http://127.0.0.1:9000" })).status).toBe(200);
+  });
+
+  test("bodies over their route's limit get 413 with a message, before anything is parsed or written", async () => {
+    const before = readFileSync(ctx.paths.config, "utf8");
+    const big = JSON.stringify({ server: { allowed_hosts: ["x".repeat(2 * 1024 * 1024)] } });
+    const res = await patch(big);
+    expect(res.status).toBe(413);
+    const err = await errorOf(res);
+    expect(err.code).toBe("too_large");
+    expect(err.message).toBe("the request body is too large: this request may be at most 1 MB");
+    expect(readFileSync(ctx.paths.config, "utf8")).toBe(before);
+    // UI state: refused by size before it is parsed (a body that is not even JSON).
+    const state = await req("/api/ui-state", { method: "PUT", body: "{".repeat(1024 * 1024 + 1), headers: { "content-type": "application/json" } });
+    expect(state.status).toBe(413);
+    // Chunked, without Content-Length: counted as it arrives.
+    const stream = new ReadableStream({
+      start(c) {
+        for (let i = 0; i < 3; i++) c.enqueue(new Uint8Array(512 * 1024).fill(32));
+        c.close();
+      },
+    });
+    const chunked = await req("/api/config", { method: "PATCH", body: stream, headers: { "content-type": "application/json" } });
+    expect(chunked.status).toBe(413);
+  });
+
+  test("the limits table: pictures may be large, everything else is small", () => {
+    expect(bodyLimitFor("POST", "/api/tasks").bytes).toBe(256 * 1024 * 1024);
+    expect(bodyLimitFor("POST", "/api/tasks/abc/retry").bytes).toBe(256 * 1024 * 1024);
+    expect(bodyLimitFor("POST", "/api/tasksx").bytes).toBe(DEFAULT_BODY_LIMIT);
+    expect(bodyLimitFor("PATCH", "/api/config").bytes).toBe(DEFAULT_BODY_LIMIT);
+    expect(bodyLimitFor("POST", "/api/metadata/parse").bytes).toBe(64 * 1024 * 1024);
   });
 
   test("no CORS headers, even for a foreign Origin reading", async () => {

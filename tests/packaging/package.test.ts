@@ -14,6 +14,7 @@ import { easyinstallerInvocation, loadFormatConfig, shellLine } from "../../pack
 import { icnsFromPngs, icoFromPngs, renderPng, renderPngs } from "../../packaging/icons/render";
 import { packageTarget } from "../../packaging/package-target";
 import { FORMATS, targetInfo, TARGETS } from "../../packaging/targets";
+import { readSubsystem, withSubsystem, NotAPeFileError } from "../../packaging/windows/subsystem";
 import { parsePackageArgs } from "../../scripts/package";
 
 const app = appInfo();
@@ -127,8 +128,18 @@ describe("whole targets from a stand-in executable", () => {
   const exe = join(dir, "standin");
   writeFileSync(exe, "#!/bin/sh\necho easy-diffusion 0\n".padEnd(4096, "#"), { mode: 0o755 });
   const lines: string[] = [];
+  // For Windows, the smallest PE file: MZ, e_lfanew, "PE\0\0", COFF header, a PE32+ optional header (console).
+  const pe = join(dir, "standin.exe");
+  const peBytes = new Uint8Array(512);
+  const v = new DataView(peBytes.buffer);
+  peBytes.set([0x4d, 0x5a]);
+  v.setUint32(0x3c, 0x80, true);
+  v.setUint32(0x80, 0x50450000, false);
+  v.setUint16(0x80 + 24, 0x20b, true);
+  v.setUint16(0x80 + 24 + 68, 3, true);
+  writeFileSync(pe, peBytes);
   const job = async (target: (typeof TARGETS)[number], formats: (typeof FORMATS)[number][], which: (t: string) => string | null) =>
-    packageTarget({ app, target, exe, formats, outDir: join(dir, "out"), pngs: await renderPngs([16, 32, 64, 128, 256, 512]), date: "2027-01-01", which, log: (l) => lines.push(l) });
+    packageTarget({ app, target, exe: target.startsWith("windows") ? pe : exe, formats, outDir: join(dir, "out"), pngs: await renderPngs([16, 32, 64, 128, 256, 512]), date: "2027-01-01", which, log: (l) => lines.push(l) });
 
   test("macOS: the .app is staged; dmg and pkg are skipped without easyinstaller, with its command written down", async () => {
     const results = await job("darwin-arm64", ["dmg", "pkg"], () => null);
@@ -176,7 +187,7 @@ describe("whole targets from a stand-in executable", () => {
     expect(q("--queryformat", "%{PAYLOADCOMPRESSOR}")).toBe("zstd");
   }, 60_000);
 
-  test("Windows: the zip holds the exe and icon; NSIS builds when makensis is installed", async () => {
+  test("Windows: the zip holds the GUI program, the console program and the icon; NSIS builds when makensis is installed", async () => {
     const results = await job("windows-x64", ["zip", "nsis"], (t) => Bun.which(t));
     const zip = results.find((r) => r.format === "zip")!;
     expect(zip.status).toBe("built");
@@ -187,8 +198,12 @@ describe("whole targets from a stand-in executable", () => {
         z.on("entry", (e) => out.push(e.fileName)).on("end", () => resolve(out)).on("error", reject);
       }),
     );
-    expect(names.sort()).toEqual(["Easy Diffusion/easy-diffusion.exe", "Easy Diffusion/easy-diffusion.ico"]);
+    expect(names.sort()).toEqual(["Easy Diffusion/Easy Diffusion.exe", "Easy Diffusion/easy-diffusion.exe", "Easy Diffusion/easy-diffusion.ico"]);
+    const staged = join(dir, "out", "windows-x64", "windows-app");
+    expect(readSubsystem(readFileSync(join(staged, "Easy Diffusion.exe")))).toBe("gui");
+    expect(readSubsystem(readFileSync(join(staged, "easy-diffusion.exe")))).toBe("console");
     const nsis = results.find((r) => r.format === "nsis")!;
+    // Both branches check something: built with makensis, or skipped/failed with a reason without it.
     if (Bun.which("makensis")) {
       expect(nsis.status, nsis.reason).toBe("built");
       expect(new TextDecoder().decode(readFileSync(nsis.file!).slice(0, 2))).toBe("MZ");
@@ -196,4 +211,21 @@ describe("whole targets from a stand-in executable", () => {
       expect(nsis.status).toBe(Bun.which("easyinstaller") ? "failed" : "skipped");
     }
   }, 60_000);
+});
+
+describe("PE subsystem", () => {
+  test("a non-PE file is refused with a named error; setting the subsystem changes only those two bytes", () => {
+    expect(() => withSubsystem(new TextEncoder().encode("#!/bin/sh\n".padEnd(200, "#")), "gui")).toThrow(NotAPeFileError);
+    const bytes = new Uint8Array(512);
+    const v = new DataView(bytes.buffer);
+    bytes.set([0x4d, 0x5a]);
+    v.setUint32(0x3c, 0x40, true);
+    v.setUint32(0x40, 0x50450000, false);
+    v.setUint16(0x40 + 24, 0x10b, true); // PE32 this time
+    v.setUint16(0x40 + 24 + 68, 3, true);
+    const gui = withSubsystem(bytes, "gui");
+    expect(readSubsystem(gui)).toBe("gui");
+    expect(readSubsystem(bytes)).toBe("console");
+    expect([...gui].filter((b, i) => b !== bytes[i]).length).toBe(1);
+  });
 });

@@ -9,7 +9,7 @@ import decodeWebp from "@jsquash/webp/decode.js";
 import { readImageMetadata } from "../../queue/metadata/read";
 import { readPngText } from "../../queue/metadata/png";
 import { dataUrl, png } from "./images";
-import { standin, startQueueApp, taskState, tempData, until, waitState, type QueueApp } from "./harness";
+import { managerFor, standin, startQueueApp, taskState, tempData, until, waitState, type QueueApp } from "./harness";
 
 setDefaultTimeout(90_000);
 const data = tempData();
@@ -79,6 +79,8 @@ describe("queue end to end", () => {
       [{ ...request, prompt: "x".repeat(20_000) }, "longer than 10000"],
       [{ ...request, init_image: "data:image/png;base64,aGVsbG8gd29ybGQ=" }, "not a PNG, JPEG or WebP"],
       [{ ...request, model: "../../etc/passwd" }, "no .."],
+      [{ ...request, width: 4096, height: 4096, num_images: 3 }, "3 × 4096×4096 is 50.3 megapixels; one task may make at most 33.6"],
+      [{ ...request, width: 2048, height: 2048, hires: { scale: 3 } }, "the result would be 6144×6144; at most 4096 pixels per side"],
     ];
     for (const [body, message] of cases) {
       const res = await q.api("/api/tasks", { method: "POST", json: body });
@@ -88,6 +90,12 @@ describe("queue end to end", () => {
     }
     const notJson = await q.api("/api/tasks", { method: "POST", body: "{", headers: { "content-type": "application/json" } });
     expect(notJson.status).toBe(400);
+    // A form or a file where JSON belongs, and a text file as an image: 415 saying what to send.
+    const form = await q.api("/api/tasks", { method: "POST", body: new URLSearchParams({ prompt: "x" }) });
+    expect(form.status).toBe(415);
+    expect(((await form.json()) as { error: { code: string; message: string } }).error.message).toBe("send JSON (Content-Type: application/json), not application/x-www-form-urlencoded");
+    const textAsImage = await q.api("/api/metadata/parse", { method: "POST", body: "hello", headers: { "content-type": "text/csv" } });
+    expect(textAsImage.status).toBe(415);
     const upload = new FormData();
     upload.set("file", new Blob(["just text"]), "notes.txt");
     const parse = await q.api("/api/metadata/parse", { method: "POST", body: upload });
@@ -276,6 +284,29 @@ describe("engine crash mid-task", () => {
       expect(second.state).toBe("succeeded");
     } finally {
       await q.stop();
+    }
+  });
+});
+
+describe("queue length", () => {
+  test("past the limit of waiting tasks, a submit gets 429 saying how many wait; nothing is stored for it", async () => {
+    const data = tempData();
+    const q = await startQueueApp(data.dir, standin(data.dir), managerFor, { maxWaiting: 2 });
+    try {
+      await q.api("/api/queue", { method: "PATCH", json: { paused: true } });
+      const body = { prompt: "a", model: "sd-test.safetensors", width: 64, height: 64, steps: 1 };
+      for (let i = 0; i < 2; i++) expect((await q.api("/api/tasks", { method: "POST", json: body })).status).toBe(202);
+      const full = await q.api("/api/tasks", { method: "POST", json: body });
+      expect(full.status).toBe(429);
+      const err = (await full.json()) as { error: { code: string; message: string; details: { waiting: number } } };
+      expect(err.error.code).toBe("queue_full");
+      expect(err.error.message).toBe("2 tasks are waiting already; wait for some to finish, or cancel some");
+      expect(err.error.details.waiting).toBe(2);
+      const list = (await (await q.api("/api/tasks")).json()) as { tasks: unknown[] };
+      expect(list.tasks).toHaveLength(2);
+    } finally {
+      await q.stop();
+      data.remove();
     }
   });
 });

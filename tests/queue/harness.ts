@@ -13,7 +13,7 @@ import { silentLogger } from "../../launcher/log";
 import { startApp, type RunningApp } from "../../launcher/start";
 import type { AppContext } from "../../launcher/server/context";
 import { modelsService } from "../../models/service";
-import { queueService } from "../../queue/service";
+import { queueService, type QueueServiceOptions } from "../../queue/service";
 import { FAST, waitFor } from "../standin/fixtures";
 import type { StandinConfig } from "../standin/config";
 import { standinBuild } from "../standin/pack";
@@ -57,7 +57,12 @@ export function managerFor(ctx: AppContext, build: InstalledBuild): EngineManage
   });
 }
 
-export async function startQueueApp(dataDir: string, build: InstalledBuild, engineFor: (ctx: AppContext, build: InstalledBuild) => Engine = managerFor): Promise<QueueApp> {
+export async function startQueueApp(
+  dataDir: string,
+  build: InstalledBuild,
+  engineFor: (ctx: AppContext, build: InstalledBuild) => Engine = managerFor,
+  queueOptions: Omit<QueueServiceOptions, "engine"> = {},
+): Promise<QueueApp> {
   let engine!: Engine;
   const app = await startApp({
     run: { server: true, noOpen: true, dataDir, port: 20000 + Math.floor(Math.random() * 30000), host: "127.0.0.1" },
@@ -65,6 +70,7 @@ export async function startQueueApp(dataDir: string, build: InstalledBuild, engi
     services: [
       modelsService({ hashInBackground: false }),
       queueService({
+        ...queueOptions,
         engine: (ctx) => (engine = engineFor(ctx, build)),
       }),
     ],

@@ -6,6 +6,7 @@
  * the restart/stop buttons, a bad import, and switching backend.
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { FAST } from "../standin/fixtures";
@@ -80,7 +81,7 @@ describe("first-run engine download", () => {
     await waitText(meter, new RegExp(`^Downloading engine ${percent}% · no data for \\d+ s, still trying$`));
 
     await row.locator("button.cancel").click();
-    await waitText(row.locator(".phase"), "Stopped");
+    await waitText(row.locator(".phase"), "Cancelled");
     expect(await row.locator("button.cancel").count()).toBe(0);
     // The meter gives way to the engine's state, which opens the Engine tab.
     await waitText(page.locator("ed-status-bar ed-engine-indicator button.chip"), "Engine: Failed");
@@ -160,12 +161,30 @@ describe("Engine tab", () => {
 
   test("importing a path that does not exist shows the server's message", async () => {
     const bad = join(data.dir, "no-such-build.zip");
-    const direct = await fetch(new URL("/api/engine/import", ed.app.url), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ path: bad }) });
+    const importByPath = (headers: Record<string, string>, confirm?: boolean) =>
+      fetch(new URL("/api/engine/import", ed.app.url), { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ path: bad, confirm }) });
+    // Not from the app's page (a script, a terminal): refused, with the CLI named.
+    const script = await importByPath({}, true);
+    expect(script.status).toBe(403);
+    expect(((await script.json()) as { error: { message: string } }).error.message).toContain("easy-diffusion engine import");
+    // From the app's page but not confirmed: refused.
+    const own = { origin: new URL(ed.app.url).origin };
+    const unconfirmed = await importByPath(own);
+    expect(unconfirmed.status).toBe(400);
+    expect(((await unconfirmed.json()) as { error: { code: string } }).error.code).toBe("confirm_required");
+    const direct = await importByPath(own, true);
     expect(direct.status).toBe(400);
     const { error } = (await direct.json()) as { error: { code: string; message: string } };
     expect(error.code).toBe("verify_failed");
     await engineTab().locator("form.import input").fill(bad);
     await engineTab().locator("form.import button").click();
+    // The app asks first; Cancel sends nothing, confirming imports.
+    await engineTab().locator(".confirm button.cancel-import").click();
+    expect(await engineTab().locator(".confirm").count()).toBe(0);
+    expect(await engineTab().locator(".import-message").count()).toBe(0);
+    await engineTab().locator("form.import button").click();
+    expect(await engineTab().locator(".confirm").textContent()).toContain(bad);
+    await engineTab().locator(".confirm button.confirm-import").click();
     const shown = await waitText(engineTab().locator(".import-message"), /does not exist/);
     expect(shown).toContain(`${bad} does not exist`);
     expect(shown).toContain("give the path of a folder or .zip holding sd-server");
@@ -190,12 +209,28 @@ describe("Engine tab", () => {
   });
 });
 
+describe("Engine tab import of a chosen zip", () => {
+  test("a zip picked with the file chooser is uploaded, installed and run", async () => {
+    const zip = join(data.dir, "my-build.zip");
+    await packStandinZip(zip, { config: FAST, workDir: join(data.dir, "pack") });
+    const chooser = page.waitForEvent("filechooser");
+    await engineTab().locator("label.pick .button").click();
+    await (await chooser).setFiles(zip);
+    const shown = await waitText(engineTab().locator(".import-message"), /Imported/, 30_000);
+    expect(shown).toMatch(/^Imported cpu \(imported-my-build\)\.$/);
+    await waitState("ready");
+    // Nothing of the upload is left behind.
+    expect(readdirSync(ed.app.paths.downloads).filter((n) => n.startsWith(".import-"))).toEqual([]);
+  });
+});
+
 describe("Engine tab errors", () => {
   test("an imported build that cannot load the model: the error says what happened and what to do, with the last lines", async () => {
     const folder = join(data.dir, "my-own-build");
     standinBuild(folder, { ...FAST, fault: "unsupported-model" });
     await engineTab().locator("form.import input").fill(folder);
     await engineTab().locator("form.import button").click();
+    await engineTab().locator(".confirm button.confirm-import").click();
     await waitState("failed");
     const box = engineTab().locator(".engine-error");
     const what = await waitText(box.locator(".what"), /\S/);

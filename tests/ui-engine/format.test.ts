@@ -4,7 +4,7 @@ import { downloadFraction, etaText, formatBytes, sizeText, stalledSeconds, summa
 import { boundLines, cpuFeatures, errorText, gpuFacts, mergeLog, sentence, stateBadge } from "../../ui/src/apps/engine/engine-format";
 
 const MB = 1024 * 1024;
-const p = (over: Partial<DownloadProgress>): DownloadProgress => ({ asset: "sd.zip", bytes: 45 * MB, total: 100 * MB, rate: 12 * MB, eta: 20, phase: "downloading", ...over });
+const p = (over: Partial<DownloadProgress>): DownloadProgress => ({ id: "sd.zip", kind: "engine", asset: "sd.zip", bytes: 45 * MB, total: 100 * MB, rate: 12 * MB, eta: 20, phase: "downloading", ...over });
 
 describe("download text", () => {
   test("the status bar line", () => {

@@ -5,7 +5,7 @@
  * every 10% and at least every few seconds.
  */
 import { afterAll, expect, setDefaultTimeout, test } from "bun:test";
-import { showDownloadProgress } from "../../engine/download/terminal-progress";
+import { showDownloadProgress } from "../../downloads/terminal-progress";
 import { EventBus } from "../../launcher/events/bus";
 import { join } from "node:path";
 import { FAST, tempDir, waitFor } from "../standin/fixtures";
@@ -59,7 +59,7 @@ test("plain output: a line every 10%, and one every few seconds while a slow dow
   let clock = 0;
   let text = "";
   const off = showDownloadProgress(bus, { isTTY: false, write: (t: string) => (text += t) }, { everyMs: 5000, now: () => clock });
-  const at = (bytes: number, total?: number) => bus.publish("engine.download", { asset: "a.zip", bytes, total, rate: 1, phase: "downloading" });
+  const at = (bytes: number, total?: number) => bus.publish("download", { id: "a.zip", kind: "engine", asset: "a.zip", bytes, total, rate: 1, phase: "downloading" });
   at(0, 1000); // 0%: first line
   for (let t = 1; t <= 12; t++) {
     clock = t * 1000;

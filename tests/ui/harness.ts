@@ -38,7 +38,8 @@ export function randomPort(): number {
 
 export function startUiApp(dataDir: string, port = randomPort()): Promise<RunningApp> {
   return startApp({
-    run: { server: false, noOpen: true, dataDir, port, host: "127.0.0.1" },
+    // No --host: the address follows config.yaml (127.0.0.1 unless other devices are allowed), as for a user.
+    run: { server: false, noOpen: true, dataDir, port },
     env: { ...readEnv({}), edHome: undefined },
     services: [],
     ui: assets,

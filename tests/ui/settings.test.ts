@@ -41,10 +41,36 @@ afterAll(async () => {
   data.remove();
 });
 
+describe("other devices", () => {
+  test("the switch lets other devices in at once; the QR code and login link appear; a new token replaces them", async () => {
+    const card = page.locator("ed-settings-app ed-lan-card");
+    expect(await card.locator(".qr").count()).toBe(0);
+    await card.locator("input.allow-lan").check();
+    await card.locator(".qr svg").waitFor({ timeout: 10_000 });
+    expect(app.ctx.listening?.host).toBe("0.0.0.0");
+    expect((await config()).server!.allow_lan).toBe(true);
+    const links = await card.locator(".link code").allTextContents();
+    const token = readFileSync(app.ctx.paths.lanToken, "utf8").trim();
+    for (const l of links) expect(l).toEndWith(`:${app.port}/login?token=${token}`);
+    await card.screenshot({ path: join(data.dir, "lan-card.png") });
+    page.once("dialog", (d) => void d.accept());
+    await card.locator("button.new-token").click();
+    await until(async () => readFileSync(app.ctx.paths.lanToken, "utf8").trim() !== token, "a new token");
+    const fresh = readFileSync(app.ctx.paths.lanToken, "utf8").trim();
+    await until(async () => (await card.locator(".link code").first().textContent())!.endsWith(fresh), "the new link");
+    await card.locator("input.allow-lan").uncheck();
+    await until(async () => app.ctx.listening?.host === "127.0.0.1", "the server back on loopback");
+    await until(async () => (await card.locator(".qr").count()) === 0, "the QR code gone");
+  });
+});
+
 describe("settings", () => {
   test("renders every schema section and key with the right control", async () => {
     const headings = await page.locator("ed-settings-app h2").allTextContents();
-    expect(headings.map((h) => h.replace(/\s+/g, " ").trim())).toEqual(["Web serverserver", "User interfaceui", "Engineengine", "Saved imagesoutputs", "Modelsmodels", "Logginglog"]);
+    // "Other devices" (a card of its own, first on the page) comes last in this list: it is in its own shadow root.
+    const own = headings.map((h) => h.replace(/\s+/g, " ").trim()).filter((h) => h !== "Other devices");
+    expect(headings).toContain("Other devices");
+    expect(own).toEqual(["Web serverserver", "User interfaceui", "Engineengine", "Saved imagesoutputs", "Modelsmodels", "Logginglog"]);
     expect(await control("models.idle_unload_minutes").getAttribute("type")).toBe("number");
     expect(await control("models.warm_start").getAttribute("type")).toBe("checkbox");
     expect(await control("ui.open_window").getAttribute("type")).toBe("checkbox");

@@ -1,9 +1,9 @@
 /**
  * How an engine download reads: "Downloading engine 45% · 12.0 MB/s · 20 s left"
  * in the status bar, and bytes/total, rate and time left in the Downloads tab.
- * Pure functions of the `engine.download` event.
+ * Pure functions of the `download` event.
  */
-import type { DownloadProgress } from "../../../../engine/download/progress";
+import type { DownloadProgress } from "../../../../downloads/progress";
 import { formatEta } from "../queue/progress-format";
 
 export type { DownloadProgress };
@@ -56,7 +56,8 @@ const PHASE_TEXT: Record<DownloadProgress["phase"], string> = {
   done: "Verified, installing…",
   installing: "Installing…",
   installed: "Installed",
-  failed: "Stopped", // cancelled, or failed after its retries
+  failed: "Stopped", // failed after its retries
+  cancelled: "Cancelled",
 };
 
 export function phaseText(p: DownloadProgress): string {
@@ -88,6 +89,7 @@ export function summaryText(p: DownloadProgress, stalled = 0): string {
     case "installed":
       return "Engine installed";
     case "failed":
+    case "cancelled":
       return `Engine download stopped at ${sizeText(p)}`;
   }
 }

@@ -1,5 +1,5 @@
 /**
- * The downloads this page has heard of, from `engine.download` events (a new
+ * The downloads this page has heard of, from `download` events (engine, models, sources) (a new
  * page gets the latest one replayed by /api/events, so a reload mid-download
  * shows it at once). Shared by the status bar meter, the Downloads tab and
  * the Engine tab; listeners hear `change`, and once a second while bytes
@@ -27,7 +27,7 @@ export class DownloadStore extends EventTarget {
 
   /** Calls `listener` now and on every change (listening to the stream from the first call); returns the unsubscribe function. */
   subscribe(listener: (entries: DownloadEntry[]) => void): () => void {
-    this.#off ??= this.stream.on("engine.download", (d) => this.add(d as DownloadProgress));
+    this.#off ??= this.stream.on("download", (d) => this.add(d as DownloadProgress));
     const onChange = () => listener(this.entries);
     this.addEventListener("change", onChange);
     onChange();
@@ -35,12 +35,12 @@ export class DownloadStore extends EventTarget {
   }
 
   add(p: DownloadProgress) {
-    if (!p || typeof p.asset !== "string") return;
-    const old = this.#entries.get(p.asset);
+    if (!p || typeof p.id !== "string") return;
+    const old = this.#entries.get(p.id);
     // A finished download that starts again (reinstall) counts from now.
     const restarted = old && !isActive(old.progress) && p.phase === "downloading";
     const now = Date.now();
-    this.#entries.set(p.asset, { progress: p, since: old && !restarted ? old.since : now, updated: now });
+    this.#entries.set(p.id, { progress: p, since: old && !restarted ? old.since : now, updated: now });
     this.#tick();
   }
 

@@ -1,7 +1,7 @@
 /**
  * <ed-downloads-app>: the Downloads tab (a singleton). Lists the engine
  * downloads of this session, newest first, each with its progress bar,
- * bytes/total, rate and time left, live from `engine.download` events.
+ * bytes/total, rate and time left, live from `download` events.
  * (Model downloads join this list when the Model Browser lands.)
  */
 import { css, html, LitElement } from "lit";
@@ -50,7 +50,7 @@ export class EdDownloadsApp extends LitElement {
     return html`
       <h1>Downloads</h1>
       ${this.entries.length
-        ? html`<div class="list">${repeat(this.entries, (e) => e.progress.asset, (e) => html`<ed-download-row .progress=${e.progress} .stalled=${stalledSeconds(e)}></ed-download-row>`)}</div>`
+        ? html`<div class="list">${repeat(this.entries, (e) => e.progress.id, (e) => html`<ed-download-row .progress=${e.progress} .stalled=${stalledSeconds(e)}></ed-download-row>`)}</div>`
         : html`<p class="empty">Nothing is downloading. The engine is downloaded here on first start, or when you switch or reinstall it in the Engine tab.</p>`}
     `;
   }

@@ -1,8 +1,10 @@
 /**
  * <ed-engine-builds>: the installed engine builds (the one in use marked)
- * and the import of a local build (folder or zip holding sd-server) with
- * POST /api/engine/import. The server's message shows as is when it refuses;
- * `ed-engine-refresh` asks the Engine tab to read state and builds again.
+ * and the import of a local build with POST /api/engine/import: a zip chosen
+ * with the file picker is uploaded; a folder or zip typed as a path is sent
+ * only after the user confirms that the app will run the program in it. The
+ * server's message shows as is when it refuses; `ed-engine-refresh` asks the
+ * Engine tab to read state and builds again.
  */
 import { css, html, LitElement, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
@@ -43,11 +45,29 @@ export class EdEngineBuilds extends LitElement {
         flex: 1;
         min-width: 0;
       }
+      .confirm {
+        margin-top: 8px;
+        padding: 8px 10px;
+        border: 1px solid #5a4a1e;
+        border-radius: 6px;
+        background: #2a2415;
+      }
+      .confirm p {
+        margin: 0 0 8px;
+      }
+      .pick {
+        margin-top: 8px;
+      }
+      .pick input[type="file"] {
+        display: none;
+      }
     `,
   ];
 
   @state() private path = "";
   @state() private importing = false;
+  /** The typed path waiting for the user's confirmation. */
+  @state() private confirming?: string;
   @state() private message?: { tone: "ok" | "bad"; text: string };
 
   @property({ attribute: false }) builds: BuildInfo[] = [];
@@ -56,14 +76,31 @@ export class EdEngineBuilds extends LitElement {
   /** Another engine action is running: no import meanwhile. */
   @property({ type: Boolean }) busy = false;
 
-  async #import(e: Event) {
+  /** The typed path: ask first, the app will run what is in it. */
+  #askConfirm(e: Event) {
     e.preventDefault();
     const path = this.path.trim();
-    if (!path) return;
+    if (path) this.confirming = path;
+  }
+
+  #confirmed() {
+    const path = this.confirming;
+    this.confirming = undefined;
+    if (path) void this.#run(() => engineApi.importBuild(path));
+  }
+
+  #picked(e: Event) {
+    const input = e.target as HTMLInputElement;
+    const file = input.files?.[0];
+    input.value = "";
+    if (file) void this.#run(() => engineApi.uploadBuild(file));
+  }
+
+  async #run(importing: () => Promise<{ build: BuildInfo }>) {
     this.importing = true;
     this.message = undefined;
     try {
-      const { build } = await engineApi.importBuild(path);
+      const { build } = await importing();
       this.message = { tone: "ok", text: `Imported ${build.variant} (${build.tag}).` };
     } catch (err) {
       this.message = { tone: "bad", text: sentence((err as Error).message) };
@@ -91,10 +128,21 @@ export class EdEngineBuilds extends LitElement {
         : html`<p class="muted">None yet.</p>`}
       <h2>Import a build</h2>
       <p class="muted">A folder or zip holding <code>sd-server</code>, for offline machines and your own builds (for example a Linux CUDA build). It is checked before it is used.</p>
-      <form class="import" @submit=${this.#import}>
+      <form class="import" @submit=${this.#askConfirm}>
         <input name="path" placeholder="/path/to/sd-build.zip or folder" .value=${this.path} @input=${(e: Event) => (this.path = (e.target as HTMLInputElement).value)} />
         <button type="submit" ?disabled=${this.busy || this.importing || !this.path.trim()}>${this.importing ? "Importing…" : "Import"}</button>
       </form>
+      ${this.confirming
+        ? html`<div class="confirm" role="alertdialog" aria-label="Confirm import">
+            <p>The app will run the <code>sd-server</code> program from <code>${this.confirming}</code>. Import only builds you trust.</p>
+            <button class="confirm-import" @click=${this.#confirmed}>Import and run</button>
+            <button class="cancel-import" @click=${() => (this.confirming = undefined)}>Cancel</button>
+          </div>`
+        : nothing}
+      <label class="pick">
+        <input type="file" accept=".zip,application/zip" @change=${this.#picked} ?disabled=${this.busy || this.importing} />
+        <span class="button">Choose a zip file…</span>
+      </label>
       ${this.message ? html`<p class="import-message tone-${this.message.tone}" role=${this.message.tone === "bad" ? "alert" : "status"}>${this.message.text}</p>` : nothing}
     `;
   }

@@ -28,7 +28,11 @@ export const engineApi = {
   backend: async () => (await api<{ config: { engine: { backend: BackendChoice } } }>("/api/config")).config.engine.backend,
   restart: () => post<EngineStatus>("/api/engine/restart"),
   stop: () => post<EngineStatus>("/api/engine/stop"),
-  importBuild: (path: string) => post<{ build: BuildInfo; status: EngineStatus }>("/api/engine/import", { path }),
+  /** A typed path: the user has confirmed that the app may run what is there. */
+  importBuild: (path: string) => post<{ build: BuildInfo; status: EngineStatus }>("/api/engine/import", { path, confirm: true }),
+  /** A zip chosen with the file picker, uploaded as it is. */
+  uploadBuild: (file: File) =>
+    api<{ build: BuildInfo; status: EngineStatus }>(`/api/engine/import?name=${encodeURIComponent(file.name)}`, { method: "POST", headers: { "content-type": "application/zip" }, body: file }),
 
   /** Reinstalls the running variant (or the best one) from the release. */
   async reinstall(variant?: string) {

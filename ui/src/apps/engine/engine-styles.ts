@@ -4,6 +4,7 @@ import { css } from "lit";
 /** Buttons, selects and inputs of the Engine and Downloads tabs. */
 export const controlStyles = css`
   button,
+  .button,
   select,
   input {
     padding: 5px 12px;
@@ -13,10 +14,13 @@ export const controlStyles = css`
     color: var(--ed-text, #eee);
     font: inherit;
   }
-  button {
+  button,
+  .button {
+    display: inline-block;
     cursor: pointer;
   }
-  button:hover:not(:disabled) {
+  button:hover:not(:disabled),
+  .button:hover {
     background: #34353a;
   }
   button:disabled {

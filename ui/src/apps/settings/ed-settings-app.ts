@@ -13,6 +13,7 @@ import { api } from "../../api/http";
 import { icons } from "../../icons";
 import { controlStyles } from "../../styles/controls";
 import type { SettingChangeEvent } from "./ed-settings-field";
+import "./ed-lan-card";
 import "./ed-settings-field";
 import { patchOf, sectionsOf, valueAt, type SettingSection } from "./settings-model";
 
@@ -196,6 +197,7 @@ export class EdSettingsApp extends LitElement {
             </ul>
           </div>`
         : nothing}
+      <ed-lan-card></ed-lan-card>
       ${this.view ? this.sections.map((s) => this.#renderSection(s)) : this.error ? nothing : html`<p>Loading…</p>`}
     `;
   }

@@ -1,11 +1,21 @@
 /**
- * Download progress: the `engine.download` bus event, and a meter that
+ * Download progress: the `download` bus event (engine builds, models, sources), and a meter that
  * throttles it (about 5 a second) and smooths the rate for the ETA.
  */
-import type { EventBus } from "../../launcher/events/bus";
+import type { EventBus } from "../launcher/events/bus";
 
-export interface DownloadProgress {
+/** Who a download is for: the engine build, a model file, or source code to build the engine. */
+export type DownloadKind = "engine" | "model" | "source";
+
+export interface DownloadIdentity {
+  /** Unique key of the download (the asset name for engine builds). */
+  id: string;
+  kind: DownloadKind;
+  /** What the user sees: a file or build name. */
   asset: string;
+}
+
+export interface DownloadProgress extends DownloadIdentity {
   bytes: number;
   /** undefined when the server does not say and the release did not either. */
   total?: number;
@@ -14,12 +24,14 @@ export interface DownloadProgress {
   /** Seconds left; undefined while the rate or total is unknown. */
   eta?: number;
   /** done: downloaded and verified; installing/installed: unpacking into engines/ (published by the build provider). */
-  phase: "downloading" | "done" | "installing" | "installed" | "failed";
+  phase: "downloading" | "done" | "installing" | "installed" | "failed" | "cancelled";
+  /** Why it failed, when phase is failed. */
+  error?: { code: string; message: string };
 }
 
-declare module "../../launcher/events/bus" {
+declare module "../launcher/events/bus" {
   interface EventMap {
-    "engine.download": DownloadProgress;
+    download: DownloadProgress;
   }
 }
 
@@ -33,7 +45,7 @@ export class ProgressMeter {
   #trailing: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
-    readonly asset: string,
+    readonly identity: DownloadIdentity,
     readonly emit: (p: DownloadProgress) => void,
     readonly intervalMs = 200,
     readonly now: () => number = () => performance.now(),
@@ -43,6 +55,12 @@ export class ProgressMeter {
   restart(bytes: number) {
     this.#lastBytes = bytes;
     this.#lastTime = this.now();
+  }
+
+  /** The end of a download that did not finish: failed (with why) or cancelled. */
+  stop(bytes: number, total: number | undefined, phase: "failed" | "cancelled", error?: { code: string; message: string }) {
+    clearTimeout(this.#trailing);
+    this.emit({ ...this.identity, bytes, total, rate: 0, phase, ...(error ? { error } : {}) });
   }
 
   update(bytes: number, total: number | undefined, force = false, phase: DownloadProgress["phase"] = "downloading") {
@@ -65,13 +83,13 @@ export class ProgressMeter {
     this.#lastEmit = t;
     const rate = Math.max(0, Math.round(this.#rate));
     const eta = total !== undefined && rate > 0 ? Math.max(0, (total - bytes) / rate) : undefined;
-    this.emit({ asset: this.asset, bytes, total, rate, eta, phase });
+    this.emit({ ...this.identity, bytes, total, rate, eta, phase });
   }
 }
 
 export function busEmitter(bus: EventBus | undefined, also?: (p: DownloadProgress) => void): (p: DownloadProgress) => void {
   return (p) => {
-    bus?.publish("engine.download", p);
+    bus?.publish("download", p);
     also?.(p);
   };
 }

@@ -1,9 +1,9 @@
 import { expect, test } from "bun:test";
-import { ProgressMeter, type DownloadProgress } from "../../engine/download/progress";
+import { ProgressMeter, type DownloadProgress } from "../../downloads/progress";
 
 test("a throttled update is still shown once data stops (trailing update), and a final one cancels it", async () => {
   const seen: DownloadProgress[] = [];
-  const meter = new ProgressMeter("a.zip", (p) => seen.push(p), 50);
+  const meter = new ProgressMeter({ id: "a.zip", kind: "engine", asset: "a.zip" }, (p) => seen.push(p), 50);
   meter.update(10, 100, true);
   meter.update(20, 100); // throttled
   meter.update(45, 100); // throttled; then the server stalls

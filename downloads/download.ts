@@ -9,10 +9,10 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import type { EventBus } from "../../launcher/events/bus";
-import { EngineError, engineError } from "../install/engine-error";
+import type { EventBus } from "../launcher/events/bus";
+import { DownloadError } from "./errors";
 import { createPartWriter, sha256File, type PartWriter, type WriteFailure } from "./part-writer";
-import { busEmitter, ProgressMeter, type DownloadProgress } from "./progress";
+import { busEmitter, ProgressMeter, type DownloadKind, type DownloadProgress } from "./progress";
 
 export interface DownloadOptions {
   url: string;
@@ -20,6 +20,15 @@ export interface DownloadOptions {
   dest: string;
   /** Name in progress events and messages (default: the file name in the URL). */
   asset?: string;
+  /** Key of this download in progress events (default: asset). */
+  id?: string;
+  /** Who asked for it, for the Downloads tab (default "engine"). */
+  kind?: DownloadKind;
+  /**
+   * Extra request headers (an Authorization token). They go to the URL's own
+   * origin only: a redirect to another host (a CDN) is followed without them.
+   */
+  headers?: Record<string, string>;
   /** Expected size in bytes, from the release. */
   size?: number;
   /** Expected sha256, hex or "sha256:<hex>". */
@@ -83,7 +92,7 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
   const part = `${opts.dest}.part`;
   const metaFile = `${part}.json`;
   const expectedSha = normalizeSha256(opts.sha256);
-  const meter = new ProgressMeter(asset, busEmitter(opts.bus, opts.onProgress), opts.progressIntervalMs);
+  const meter = new ProgressMeter({ id: opts.id ?? asset, kind: opts.kind ?? "engine", asset }, busEmitter(opts.bus, opts.onProgress), opts.progressIntervalMs);
   mkdirSync(dirname(opts.dest), { recursive: true });
 
   // Verified by an earlier run.
@@ -114,14 +123,16 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
     if ((job.total !== undefined && size !== job.total) || (expectedSha && sha256 !== expectedSha)) {
       discard(job);
       const what = job.total !== undefined && size !== job.total ? `size ${size} instead of ${job.total} bytes` : "sha256 mismatch";
-      throw engineError("verify_failed", `the download of ${asset} failed verification (${what}); it was deleted`, "try again; if it keeps failing, the release file or a proxy is damaging it");
+      throw new DownloadError("verify_failed", `the download of ${asset} failed verification (${what}); it was deleted`, "try again; if it keeps failing, the file on the server or a proxy is damaging it");
     }
     renameSync(part, opts.dest);
     rmSync(metaFile, { force: true });
     meter.update(size, size, true, "done");
     return { path: opts.dest, size, sha256, receivedBytes: job.received, attempts };
   } catch (err) {
-    meter.update(existsSync(part) ? statSync(part).size : 0, job.total, true, "failed");
+    const bytes = existsSync(part) ? statSync(part).size : 0;
+    if (opts.signal?.aborted) meter.stop(bytes, job.total, "cancelled");
+    else meter.stop(bytes, job.total, "failed", err instanceof DownloadError ? { code: err.code, message: err.message } : { code: "download_failed", message: String((err as Error)?.message ?? err) });
     throw err;
   } finally {
     job.writer.terminate();
@@ -140,7 +151,7 @@ async function fetchWithRetries(job: Job): Promise<number> {
       if (opts.signal?.aborted) throw opts.signal.reason ?? err;
       if (!(err instanceof RetryableError)) throw err;
       if (attempts > retries)
-        throw engineError("download_failed", `could not download ${job.asset} after ${attempts} tries: ${err.message}`, "check the internet connection and try again; the download resumes where it stopped");
+        throw new DownloadError("download_failed", `could not download ${job.asset} after ${attempts} tries: ${err.message}`, "check the internet connection and try again; the download resumes where it stopped");
       await sleep(Math.min(MAX_BACKOFF_MS, (opts.backoffMs ?? 1000) * 2 ** (attempts - 1)), opts.signal);
     }
   }
@@ -170,7 +181,7 @@ async function tryOnce(job: Job) {
   const signal = opts.signal ? AbortSignal.any([opts.signal, stall.signal]) : stall.signal;
   let opened = false;
   try {
-    const res = await (opts.fetch ?? fetch)(opts.url, { headers, signal, redirect: "follow" }).catch((err) => {
+    const res = await fetchFollowing(opts, headers, signal).catch((err) => {
       if (opts.signal?.aborted) throw err;
       throw new RetryableError(stall.signal.aborted ? `no answer for ${stallMs / 1000} s` : (err as Error).message);
     });
@@ -233,7 +244,9 @@ async function checkResponse(job: Job, res: Response, offset: number): Promise<n
   const refuse = async () => void (await res.body?.cancel().catch(() => {}));
   if (FATAL_STATUS.has(res.status)) {
     await refuse();
-    throw engineError("download_failed", `${asset} is not available (HTTP ${res.status} from ${opts.url})`, "check engine.release_repo and engine.release_tag, or import a build with `easy-diffusion engine import`");
+    const code = res.status === 401 || res.status === 403 ? "unauthorized" : "not_available";
+    const what = code === "unauthorized" ? "needs permission" : "is not available";
+    throw new DownloadError(code, `${asset} ${what} (HTTP ${res.status} from ${hostOf(opts.url)})`, undefined, res.status);
   }
   if (res.status === 416) {
     await refuse();
@@ -259,7 +272,7 @@ async function checkResponse(job: Job, res: Response, offset: number): Promise<n
   else if (total !== undefined && total !== job.total) {
     await refuse();
     discard(job);
-    throw engineError("verify_failed", `${asset} is ${total} bytes on the server, but the release lists ${job.total}`, "the release may have changed: try again later");
+    throw new DownloadError("verify_failed", `${asset} is ${total} bytes on the server, but ${job.total} were expected`, "the file may have changed on the server: try again later");
   }
   const etag = res.headers.get("etag");
   job.meta = { url: opts.url, size: job.total, validator: (etag && !etag.startsWith("W/") ? etag : undefined) ?? res.headers.get("last-modified") ?? undefined };
@@ -267,15 +280,41 @@ async function checkResponse(job: Job, res: Response, offset: number): Promise<n
   return offset;
 }
 
+const MAX_REDIRECTS = 10;
+
+/** GET with redirects followed by hand, so the caller's own headers never reach another origin. */
+async function fetchFollowing(opts: DownloadOptions, range: Record<string, string>, signal: AbortSignal): Promise<Response> {
+  const doFetch = opts.fetch ?? fetch;
+  const origin = new URL(opts.url).origin;
+  let url = opts.url;
+  for (let hops = 0; ; hops++) {
+    const sameOrigin = new URL(url).origin === origin;
+    const res = await doFetch(url, { headers: { ...(sameOrigin ? opts.headers : {}), ...range }, signal, redirect: "manual" });
+    const location = res.headers.get("location");
+    if (res.status < 300 || res.status >= 400 || !location || res.status === 304) return res;
+    await res.body?.cancel().catch(() => {});
+    if (hops >= MAX_REDIRECTS) throw new RetryableError("too many redirects");
+    url = new URL(location, url).href;
+  }
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
 function isWriteFailure(err: unknown): err is WriteFailure {
   return !!err && typeof err === "object" && !(err instanceof Error) && "message" in err;
 }
 
-function writeError(job: Job, f: WriteFailure): EngineError {
+function writeError(job: Job, f: WriteFailure): DownloadError {
   discard(job);
   if (f.code === "ENOSPC")
-    return engineError("disk_full", `the disk is full: could not save ${job.asset}; the partial download was removed`, `free some space in ${dirname(job.part)} and try again`);
-  return engineError("download_failed", `could not write ${job.part}: ${f.message}`);
+    return new DownloadError("disk_full", `the disk is full: could not save ${job.asset}; the partial download was removed`, `free some space in ${dirname(job.part)} and try again`);
+  return new DownloadError("download_failed", `could not write ${job.part}: ${f.message}`);
 }
 
 function discard(job: Job) {

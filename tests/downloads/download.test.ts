@@ -4,10 +4,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EventBus } from "../../launcher/events/bus";
-import { download, type DownloadOptions } from "../../engine/download/download";
-import type { DownloadProgress } from "../../engine/download/progress";
-import { formatProgress, showDownloadProgress } from "../../engine/download/terminal-progress";
-import { serveAssets } from "./asset-server";
+import { download, type DownloadOptions } from "../../downloads/download";
+import { DownloadError } from "../../downloads/errors";
+import type { DownloadProgress } from "../../downloads/progress";
+import { formatProgress, showDownloadProgress } from "../../downloads/terminal-progress";
+import { serveAssets } from "../engine/asset-server";
 
 const SIZE = 8 * 1024 * 1024;
 const data = new Uint8Array(SIZE);
@@ -44,7 +45,7 @@ describe("download", () => {
   test("streams to .part, verifies, renames; progress on the bus, throttled", async () => {
     const bus = new EventBus();
     const events: DownloadProgress[] = [];
-    bus.on("engine.download", (p) => events.push(p));
+    bus.on("download", (p) => events.push(p));
     const r = await download(opts({ bus }));
     expect(r).toMatchObject({ size: SIZE, sha256: sha, attempts: 1, receivedBytes: SIZE });
     expect(same(r.path)).toBe(true);
@@ -77,7 +78,7 @@ describe("download", () => {
   test("resumes after a restart: a later call continues the .part file", async () => {
     server.fault = { kind: "cut", at: SIZE / 2 };
     const first = await download(opts({ retries: 0 })).catch((e) => e);
-    expect(first.info.code).toBe("download_failed");
+    expect(first.code).toBe("download_failed");
     const kept = statSync(join(dir, "engine.zip.part")).size;
     expect(kept).toBeGreaterThan(0);
     server.fault = undefined;
@@ -99,29 +100,30 @@ describe("download", () => {
   test("a corrupted byte fails verification and the file is deleted", async () => {
     server.fault = { kind: "corrupt", at: 12345 };
     const err = await download(opts()).catch((e) => e);
-    expect(err.info.code).toBe("verify_failed");
-    expect(err.info.message).toContain("sha256 mismatch");
+    expect(err.code).toBe("verify_failed");
+    expect(err.message).toContain("sha256 mismatch");
     expect(readdirSync(dir)).toEqual([]);
   });
 
   test("a wrong size fails verification", async () => {
     const err = await download(opts({ size: SIZE + 1 })).catch((e) => e);
-    expect(err.info.code).toBe("verify_failed");
-    expect(err.info.message).toContain(`size ${SIZE} instead of ${SIZE + 1} bytes`);
+    expect(err.code).toBe("verify_failed");
+    expect(err.message).toContain(`size ${SIZE} instead of ${SIZE + 1} bytes`);
     expect(readdirSync(dir)).toEqual([]);
   });
 
   test("a server whose file size differs from the release is refused after a resume", async () => {
     server.fault = { kind: "cut", at: SIZE / 2, times: 1 };
     const err = await download(opts({ size: SIZE - 10, sha256: undefined })).catch((e) => e);
-    expect(err.info.code).toBe("verify_failed");
+    expect(err.code).toBe("verify_failed");
     expect(readdirSync(dir)).toEqual([]);
   });
 
   test("404 is a clear error at once, no retries", async () => {
     const err = await download(opts({ url: server.url("missing.zip") })).catch((e) => e);
-    expect(err.info.code).toBe("download_failed");
-    expect(err.info.message).toBe(`missing.zip is not available (HTTP 404 from ${server.url("missing.zip")})`);
+    expect(err).toBeInstanceOf(DownloadError);
+    expect(err.code).toBe("not_available");
+    expect(err.message).toBe(`missing.zip is not available (HTTP 404 from ${new URL(server.url("missing.zip")).host})`);
     expect(server.requests).toHaveLength(1);
   });
 
@@ -143,7 +145,7 @@ describe("download", () => {
   test("gives up after the retries with the last reason", async () => {
     server.fault = { kind: "status", status: 500 };
     const err = await download(opts({ retries: 2 })).catch((e) => e);
-    expect(err.info.message).toBe("could not download engine.zip after 3 tries: HTTP 500");
+    expect(err.message).toBe("could not download engine.zip after 3 tries: HTTP 500");
   });
 
   test("cancel via AbortSignal stops at once and keeps the part for later", async () => {
@@ -175,9 +177,8 @@ describe("download", () => {
   });
 });
 
-test("disk full: DiskFull error and the partial file removed", async () => {
-  // /dev/full answers every write with ENOSPC; a symlinked .part points at it.
-  if (!existsSync("/dev/full")) return;
+// /dev/full answers every write with ENOSPC; a symlinked .part points at it.
+test.skipIf(!existsSync("/dev/full"))("disk full: disk_full error and the partial file removed", async () => {
   const { mkdirSync, symlinkSync } = await import("node:fs");
   const d = join(root, "full");
   mkdirSync(d, { recursive: true });
@@ -185,26 +186,26 @@ test("disk full: DiskFull error and the partial file removed", async () => {
   writeFileSync(join(d, "engine.zip.part.json"), JSON.stringify({ url: server.url("engine.zip"), size: SIZE }));
   server.fault = undefined;
   const err = await download({ ...opts(), dest: join(d, "engine.zip") }).catch((e) => e);
-  expect(err.info.code).toBe("disk_full");
-  expect(err.info.message).toContain("the disk is full");
+  expect(err.code).toBe("disk_full");
+  expect(err.message).toContain("the disk is full");
   expect(existsSync(join(d, "engine.zip.part"))).toBe(false);
   expect(existsSync(join(d, "engine.zip.part.json"))).toBe(false);
 });
 
 describe("terminal progress", () => {
   test("a bar with percent, sizes, rate and ETA", () => {
-    expect(formatProgress({ asset: "a.zip", bytes: 50 * 1024 * 1024, total: 200 * 1024 * 1024, rate: 25 * 1024 * 1024, eta: 6, phase: "downloading" })).toBe(
+    expect(formatProgress({ id: "a.zip", kind: "engine", asset: "a.zip", bytes: 50 * 1024 * 1024, total: 200 * 1024 * 1024, rate: 25 * 1024 * 1024, eta: 6, phase: "downloading" })).toBe(
       `Engine a.zip [${"#".repeat(8)}${" ".repeat(22)}]  25% 50.0 MB/200.0 MB 25.0 MB/s ETA 6s`,
     );
-    expect(formatProgress({ asset: "a.zip", bytes: 1, rate: 0, phase: "installing" })).toBe("Installing a.zip…");
+    expect(formatProgress({ id: "a.zip", kind: "engine", asset: "a.zip", bytes: 1, rate: 0, phase: "installing" })).toBe("Installing a.zip…");
   });
   test("redrawn in place on a TTY, a line per 10% otherwise", () => {
     for (const isTTY of [true, false]) {
       const bus = new EventBus();
       let text = "";
       const off = showDownloadProgress(bus, { isTTY, write: (t: string) => (text += t) });
-      for (let b = 0; b <= 100; b += 5) bus.publish("engine.download", { asset: "a.zip", bytes: b, total: 100, rate: 1, phase: "downloading" });
-      bus.publish("engine.download", { asset: "a.zip", bytes: 100, total: 100, rate: 0, phase: "installed" });
+      for (let b = 0; b <= 100; b += 5) bus.publish("download", { id: "a.zip", kind: "engine", asset: "a.zip", bytes: b, total: 100, rate: 1, phase: "downloading" });
+      bus.publish("download", { id: "a.zip", kind: "engine", asset: "a.zip", bytes: 100, total: 100, rate: 0, phase: "installed" });
       off();
       if (isTTY) {
         expect(text.split("\r\x1b[K")).toHaveLength(23);
@@ -213,6 +214,47 @@ describe("terminal progress", () => {
         expect(text.trim().split("\n")).toHaveLength(12);
         expect(text).not.toContain("\r");
       }
+    }
+  });
+});
+
+describe("tokens stay with their host", () => {
+  test("the Authorization header reaches the URL's origin but not the CDN it redirects to; 401 reads as unauthorized", async () => {
+    const body = new Uint8Array(1000).fill(7);
+    const seen: { host: string; auth: string | null }[] = [];
+    const cdn = Bun.serve({
+      port: 0,
+      hostname: "127.0.0.1",
+      fetch: (req) => (seen.push({ host: "cdn", auth: req.headers.get("authorization") }), new Response(body)),
+    });
+    const origin = Bun.serve({
+      port: 0,
+      hostname: "127.0.0.1",
+      fetch: (req) => {
+        seen.push({ host: "origin", auth: req.headers.get("authorization") });
+        if (!req.headers.get("authorization")) return new Response("no", { status: 401 });
+        // Same port and host for "localhost" would be another origin too; the CDN here is another port.
+        return Response.redirect(`http://127.0.0.1:${cdn.port}/file.bin`, 302);
+      },
+    });
+    const dir = mkdtempSync(join(tmpdir(), "ed-dl-auth-"));
+    try {
+      const url = `http://127.0.0.1:${origin.port}/resolve/file.bin`;
+      const denied = await download({ url, dest: join(dir, "a.bin"), retries: 0 }).catch((e) => e);
+      expect(denied).toBeInstanceOf(DownloadError);
+      expect(denied.code).toBe("unauthorized");
+      expect(denied.status).toBe(401);
+      seen.length = 0;
+      const r = await download({ url, dest: join(dir, "b.bin"), headers: { authorization: "Bearer secret" }, retries: 0 });
+      expect(r.size).toBe(1000);
+      expect(seen).toEqual([
+        { host: "origin", auth: "Bearer secret" },
+        { host: "cdn", auth: null },
+      ]);
+    } finally {
+      origin.stop(true);
+      cdn.stop(true);
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

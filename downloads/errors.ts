@@ -1,0 +1,25 @@
+/**
+ * Why a download failed, as a named error with a code the caller maps to its
+ * own words (the engine installer adds its hints, the model downloader its own).
+ */
+export type DownloadErrorCode =
+  /** 401/403: a token, or accepting a licence on the site, is needed. */
+  | "unauthorized"
+  /** 404/410: the file is not there. */
+  | "not_available"
+  | "download_failed"
+  | "verify_failed"
+  | "disk_full";
+
+export class DownloadError extends Error {
+  override name = "DownloadError";
+  constructor(
+    readonly code: DownloadErrorCode,
+    message: string,
+    readonly hint?: string,
+    /** The HTTP status that ended it, when one did. */
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}

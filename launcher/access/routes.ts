@@ -1,0 +1,75 @@
+/**
+ * `/login`: a device logs in once with the token (the link from the QR code,
+ * or the form), gets an HttpOnly, SameSite=Strict session cookie and goes to
+ * the app. `/api/lan`: whether other devices may connect, and, for this
+ * machine only, the token, the login links and their QR code;
+ * `POST /api/lan/token` makes a new token (every device logs in again).
+ */
+import { Hono, type Context } from "hono";
+import { setCookie } from "hono/cookie";
+import { ApiError } from "../server/errors";
+import { lanAddresses } from "./addresses";
+import { isLoopback, SESSION_COOKIE } from "./credentials";
+import { loginPage } from "./login-page";
+import { peerAddress, tooManyAttempts } from "./middleware";
+import { qrSvg } from "./qr";
+import type { FailureLimiter } from "./rate-limit";
+import { sameSecret, type AccessToken } from "./token";
+
+export interface Listening {
+  host: string;
+  port: number;
+  /** Set by --host: the settings switch applies at the next start. */
+  pinned?: boolean;
+}
+
+/** Other devices can connect when the server listens beyond loopback. */
+export function lanEnabled(listening: Listening | undefined): boolean {
+  return !!listening && !isLoopback(listening.host) && listening.host !== "localhost";
+}
+
+export function loginLinks(listening: Listening, token: string): string[] {
+  const hosts = listening.host === "0.0.0.0" || listening.host === "::" ? lanAddresses().ips : [listening.host];
+  return hosts.map((h) => `http://${h.includes(":") ? `[${h}]` : h}:${listening.port}/login?token=${token}`);
+}
+
+export function loginRoutes(token: AccessToken, limiter: FailureLimiter) {
+  const attempt = (c: Context, given: string | undefined) => {
+    const peer = peerAddress(c);
+    if (isLoopback(peer)) return c.redirect("/", 303);
+    if (given === undefined) return c.html(loginPage(), 200);
+    const blocked = limiter.blockedFor(peer!);
+    if (blocked) return tooManyAttempts(c, blocked);
+    if (!sameSecret(given.trim(), token.value)) {
+      limiter.fail(peer!);
+      return c.html(loginPage({ error: "That token is not right. Copy it again from Settings → Other devices." }), 401);
+    }
+    setCookie(c, SESSION_COOKIE, token.session, { httpOnly: true, sameSite: "Strict", path: "/", maxAge: 400 * 24 * 3600 });
+    return c.redirect("/", 303);
+  };
+  return new Hono()
+    .get("/", (c) => attempt(c, c.req.query("token")))
+    .post("/", async (c) => {
+      const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+      return attempt(c, typeof form.token === "string" ? form.token : "");
+    });
+}
+
+export function lanRoutes(token: AccessToken, listening: () => Listening | undefined) {
+  const view = (c: Context) => {
+    const l = listening();
+    const enabled = lanEnabled(l);
+    const base = { enabled, host: l?.host ?? null, port: l?.port ?? null, pinned: !!l?.pinned };
+    // The token and its links are shown on this machine only.
+    if (!isLoopback(peerAddress(c)) || !enabled || !l) return base;
+    const links = loginLinks(l, token.value);
+    return { ...base, token: token.value, links, qr: links[0] ? qrSvg(links[0]) : null };
+  };
+  return new Hono()
+    .get("/", (c) => c.json(view(c)))
+    .post("/token", (c) => {
+      if (!isLoopback(peerAddress(c))) throw new ApiError(403, "local_only", "a new token can be made only on the computer running Easy Diffusion");
+      token.regenerate();
+      return c.json(view(c));
+    });
+}

@@ -1,0 +1,50 @@
+/**
+ * How big a request body may be, per route, in this one table: small JSON by
+ * default; image uploads get what pictures can need. A body over its limit is
+ * refused with 413 and a message before it is read (Content-Length) or as soon
+ * as it passes the limit (chunked), so nothing parses a huge body.
+ */
+import type { MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { errorBody } from "./errors";
+
+const MB = 1024 * 1024;
+
+/** The largest body any route takes: the server itself refuses more (Bun.serve maxRequestBodySize). */
+export const MAX_BODY_BYTES = 1024 * MB;
+
+/** Limits by method and path prefix under /api; the first match wins. */
+export const BODY_LIMITS: { method: string; prefix: string; bytes: number; what: string }[] = [
+  // An engine build zip chosen in the UI (CUDA builds with their runtime are several hundred MB).
+  { method: "POST", prefix: "/api/engine/import", bytes: MAX_BODY_BYTES, what: "an engine build" },
+  // Up to 11 images of 48 MB each (init, mask, control, 8 references) would be 528 MB; 256 MB holds any real set.
+  { method: "POST", prefix: "/api/tasks", bytes: 256 * MB, what: "a task with its images" },
+  { method: "POST", prefix: "/api/metadata/parse", bytes: 64 * MB, what: "an image" },
+];
+export const DEFAULT_BODY_LIMIT = 1 * MB;
+
+export function bodyLimitFor(method: string, path: string): { bytes: number; what: string } {
+  const hit = BODY_LIMITS.find((l) => l.method === method && (path === l.prefix || path.startsWith(`${l.prefix}/`)));
+  return hit ?? { bytes: DEFAULT_BODY_LIMIT, what: "this request" };
+}
+
+function sizeText(bytes: number): string {
+  return bytes >= MB ? `${Math.round(bytes / MB)} MB` : `${Math.round(bytes / 1024)} KB`;
+}
+
+export function bodyLimits(): MiddlewareHandler {
+  const limiters = new Map<number, MiddlewareHandler>();
+  return (c, next) => {
+    if (c.req.method === "GET" || c.req.method === "HEAD") return next();
+    const { bytes, what } = bodyLimitFor(c.req.method, c.req.path);
+    let limiter = limiters.get(bytes);
+    if (!limiter) {
+      limiter = bodyLimit({
+        maxSize: bytes,
+        onError: (c) => c.json(errorBody("too_large", `the request body is too large: ${what} may be at most ${sizeText(bytes)}`), 413),
+      });
+      limiters.set(bytes, limiter);
+    }
+    return limiter(c, next);
+  };
+}

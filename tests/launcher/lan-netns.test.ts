@@ -1,0 +1,111 @@
+/**
+ * "Allow other devices" over a real network: a network namespace made by this
+ * test, joined to this machine by a veth pair on a /30 of its own, plays the
+ * phone. Turning the setting on moves the server to all interfaces at once;
+ * the phone needs the token; turning it off closes the door again.
+ * Needs root and iproute2 (CI has both); skipped where a namespace cannot be made.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { readEnv } from "../../launcher/env";
+import { silentLogger } from "../../launcher/log";
+import { startApp, type RunningApp } from "../../launcher/start";
+import { assets } from "../../ui/dist/manifest";
+
+const sh = (...argv: string[]) => Bun.spawnSync(argv, { stdout: "pipe", stderr: "pipe" });
+const id = Math.floor(Math.random() * 60000).toString(36);
+const NS = `ed-lan-${id}`;
+const HOST_IF = `edh${id}`;
+const NS_IF = `edn${id}`;
+const NET = 1 + Math.floor(Math.random() * 250);
+const HOST_IP = `10.213.${NET}.1`;
+const NS_IP = `10.213.${NET}.2`;
+
+function makeNamespace(): boolean {
+  if (process.platform !== "linux" || !Bun.which("ip") || !Bun.which("curl")) return false;
+  const steps = [
+    ["ip", "netns", "add", NS],
+    ["ip", "link", "add", HOST_IF, "type", "veth", "peer", "name", NS_IF],
+    ["ip", "link", "set", NS_IF, "netns", NS],
+    ["ip", "addr", "add", `${HOST_IP}/30`, "dev", HOST_IF],
+    ["ip", "link", "set", HOST_IF, "up"],
+    ["ip", "netns", "exec", NS, "ip", "addr", "add", `${NS_IP}/30`, "dev", NS_IF],
+    ["ip", "netns", "exec", NS, "ip", "link", "set", NS_IF, "up"],
+  ];
+  for (const s of steps) if (sh(...s).exitCode !== 0) return (removeNamespace(), false);
+  return true;
+}
+function removeNamespace() {
+  sh("ip", "link", "del", HOST_IF);
+  sh("ip", "netns", "del", NS);
+}
+
+const available = makeNamespace();
+let dir: string;
+let app: RunningApp;
+
+/** curl from the phone's namespace: [status, body]; status 0 when it could not connect. Async: the server runs in this process. */
+async function phone(path: string, ...args: string[]): Promise<[number, string]> {
+  const proc = Bun.spawn(["ip", "netns", "exec", NS, "curl", "-s", "-m", "5", "-w", "\n%{http_code}", ...args, `http://${HOST_IP}:${app.port}${path}`], { stdout: "pipe", stderr: "ignore" });
+  const out = await new Response(proc.stdout).text();
+  const cut = out.lastIndexOf("\n");
+  return [Number(out.slice(cut + 1)) || 0, out.slice(0, cut)];
+}
+
+async function setLan(on: boolean) {
+  const moved = new Promise<{ host: string }>((resolve) => {
+    const off = app.ctx.bus.on("server.listening", (e) => (off(), resolve(e)));
+  });
+  const res = await fetch(new URL("/api/config", app.url), { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify({ server: { allow_lan: on } }) });
+  expect(res.status).toBe(200);
+  expect((await moved).host).toBe(on ? "0.0.0.0" : "127.0.0.1");
+}
+
+beforeAll(async () => {
+  if (!available) return;
+  dir = mkdtempSync(join(tmpdir(), "ed-lan-netns-"));
+  writeFileSync(join(dir, "config.yaml"), "ui:\n  open_window: false\n");
+  app = await startApp({
+    run: { server: true, noOpen: true, dataDir: dir, port: 20000 + Math.floor(Math.random() * 30000) },
+    env: { ...readEnv({}), edHome: undefined },
+    services: [],
+    ui: assets,
+    log: silentLogger,
+  });
+});
+afterAll(async () => {
+  if (!available) return;
+  await app.stop();
+  removeNamespace();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe.skipIf(!available)("a phone in its own network namespace", () => {
+  test("cannot connect while other devices are not allowed", async () => {
+    expect((await phone("/api/health"))[0]).toBe(0);
+  });
+
+  test("after 'Allow other devices': the token is needed; Bearer, the login link's cookie and Basic work; this machine needs none", async () => {
+    await setLan(true);
+    const lan = (await (await fetch(new URL("/api/lan", app.url))).json()) as { token: string; links: string[] };
+    expect(lan.links.some((l) => l.startsWith(`http://${HOST_IP}:${app.port}/login?token=`))).toBe(true);
+    expect((await phone("/api/health"))[0]).toBe(401);
+    expect(await phone("/api/health", "-H", `Authorization: Bearer ${lan.token}`)).toEqual([200, '{"status":"ok"}']);
+    expect((await phone("/api/health", "-u", `any:${lan.token}`))[0]).toBe(200);
+    const jar = join(dir, "jar.txt");
+    expect((await phone(`/login?token=${lan.token}`, "-c", jar))[0]).toBe(303);
+    expect((await phone("/api/health", "-b", jar))[0]).toBe(200);
+    // What the phone can see of /api/lan: no token.
+    const [, body] = await phone("/api/lan", "-b", jar);
+    expect(JSON.parse(body)).toEqual({ enabled: true, host: "0.0.0.0", port: app.port, pinned: false });
+    expect((await fetch(new URL("/api/health", app.url))).status).toBe(200);
+  });
+
+  test("turned off again: the phone cannot connect", async () => {
+    await setLan(false);
+    expect((await phone("/api/health"))[0]).toBe(0);
+    expect((await fetch(new URL("/api/health", app.url))).status).toBe(200);
+  });
+});

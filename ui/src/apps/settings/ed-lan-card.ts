@@ -1,0 +1,181 @@
+/**
+ * <ed-lan-card>: "Other devices" at the top of Settings. One switch lets
+ * phones and other computers on this network in (the server moves to all
+ * interfaces at once); then the QR code and login links (which carry the
+ * token) are shown, on this computer only, with copy buttons and "New token",
+ * which logs every device out. Data: GET /api/lan, PATCH /api/config,
+ * POST /api/lan/token; live via the `server.listening` event.
+ */
+import { css, html, LitElement, nothing } from "lit";
+import { customElement, state } from "lit/decorators.js";
+import { unsafeSVG } from "lit/directives/unsafe-svg.js";
+import { events } from "../../api/event-stream";
+import { api } from "../../api/http";
+import { controlStyles } from "../../styles/controls";
+
+interface LanView {
+  enabled: boolean;
+  host: string | null;
+  port: number | null;
+  /** The address comes from --host: the switch applies at the next start without it. */
+  pinned: boolean;
+  /** Only when asked from this computer. */
+  token?: string;
+  links?: string[];
+  qr?: string | null;
+}
+
+@customElement("ed-lan-card")
+export class EdLanCard extends LitElement {
+  static override styles = [
+    controlStyles,
+    css`
+      :host {
+        display: block;
+        margin: 12px 0 4px;
+        padding: 12px 14px;
+        border: 1px solid var(--ed-border, #3a3b3e);
+        border-radius: 8px;
+      }
+      h2 {
+        margin: 0 0 4px;
+        font-size: 15px;
+        font-weight: 600;
+      }
+      p {
+        margin: 4px 0;
+        color: var(--ed-muted, #999);
+        font-size: 13px;
+      }
+      label.switch {
+        display: flex;
+        align-items: center;
+        gap: 8px;
+        margin: 8px 0;
+      }
+      .access {
+        display: flex;
+        gap: 16px;
+        flex-wrap: wrap;
+        align-items: flex-start;
+        margin-top: 8px;
+      }
+      .qr {
+        width: 168px;
+        height: 168px;
+        padding: 6px;
+        background: #fff;
+        border-radius: 6px;
+      }
+      .qr svg {
+        width: 100%;
+        height: 100%;
+      }
+      .links {
+        flex: 1;
+        min-width: 240px;
+      }
+      .link {
+        display: flex;
+        gap: 6px;
+        align-items: center;
+        margin: 4px 0;
+      }
+      .link code {
+        flex: 1;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+        font-size: 12px;
+      }
+      .error {
+        color: #ffaba5;
+      }
+    `,
+  ];
+
+  @state() private view?: LanView;
+  @state() private busy = false;
+  @state() private error = "";
+  @state() private copied = "";
+
+  #offs: (() => void)[] = [];
+
+  override connectedCallback() {
+    super.connectedCallback();
+    void this.load();
+    this.#offs = [events.on("server.listening", () => void this.load()), events.on("config.changed", () => void this.load())];
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    for (const off of this.#offs) off();
+  }
+
+  async load() {
+    try {
+      this.view = await api<LanView>("/api/lan");
+    } catch (err) {
+      this.error = (err as Error).message;
+    }
+  }
+
+  async #toggle(e: Event) {
+    const on = (e.target as HTMLInputElement).checked;
+    this.busy = true;
+    this.error = "";
+    try {
+      await api("/api/config", { method: "PATCH", json: { server: { allow_lan: on } } });
+    } catch (err) {
+      this.error = (err as Error).message;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  async #newToken() {
+    if (!confirm("Make a new token? Every phone and computer logged in now has to log in again.")) return;
+    this.view = await api<LanView>("/api/lan/token", { method: "POST" });
+  }
+
+  async #copy(text: string) {
+    await navigator.clipboard?.writeText(text).catch(() => {});
+    this.copied = text;
+  }
+
+  override render() {
+    const v = this.view;
+    const local = v?.token !== undefined;
+    return html`
+      <h2>Other devices</h2>
+      <p>Generate from your phone or another computer on this network. Every other device needs the access token; this computer never does.</p>
+      <label class="switch">
+        <input type="checkbox" class="allow-lan" .checked=${!!v?.enabled} ?disabled=${this.busy || !v || (!!v && !local && v.enabled)} @change=${this.#toggle} />
+        Allow other devices on this network
+      </label>
+      ${v?.pinned ? html`<p class="pinned">The address was set with <code>--host ${v.host}</code>: this switch applies when the app starts without it.</p>` : nothing}
+      ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+      ${v?.enabled && local
+        ? html`<div class="access">
+            ${v.qr ? html`<div class="qr" title="Scan with the phone's camera">${unsafeSVG(v.qr)}</div>` : nothing}
+            <div class="links">
+              <p>Scan the code, or open one of these links on the other device (they log it in once):</p>
+              ${(v.links ?? []).map(
+                (l) => html`<div class="link"><code>${l}</code><button class="copy" @click=${() => this.#copy(l)}>${this.copied === l ? "Copied" : "Copy"}</button></div>`,
+              )}
+              ${v.links?.length ? nothing : html`<p class="error">No network address found: is this computer connected to a network?</p>`}
+              <p>API clients send <code>Authorization: Bearer &lt;token&gt;</code>; A1111 clients can use the token as the --api-auth password.</p>
+              <button class="new-token" @click=${this.#newToken}>New token (logs out all devices)</button>
+            </div>
+          </div>`
+        : nothing}
+      ${v?.enabled && !local ? html`<p>You are using Easy Diffusion from another device.</p>` : nothing}
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "ed-lan-card": EdLanCard;
+  }
+}
