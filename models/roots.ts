@@ -63,7 +63,8 @@ export function extraRoot(configured: string, base = process.cwd(), home?: strin
   if (!given) return { id: configured, path, layout: "app", folders: empty, error: "the folder does not exist or cannot be read" };
   const models = given.includes("models") ? subfolders(resolve(path, "models")) : null;
   const parent = models ? null : subfolders(dirname(path));
-  const found = recogniseLayout(given, models, parent);
+  // A tree root holds models/; if that models/ holds nothing we know, the folder given may be the models folder itself.
+  const found = recogniseLayout(given, models, parent) ?? (models ? recogniseLayout(given, null, subfolders(dirname(path))) : null);
   if (!found) return { id: configured, path, layout: "app", folders: empty, error: "no model folders found (expected an A1111, ComfyUI or Easy Diffusion folder)" };
   const folders = Object.fromEntries(MODEL_KINDS.map((k) => [k, found.folders[k].map((rel) => resolve(path, rel))])) as Record<ModelKind, string[]>;
   return { id: configured, path, layout: found.layout, folders };

@@ -91,3 +91,11 @@ describe("configured folder names", () => {
     expect(searchPath(paths, [paths.models, "  ", data]).length).toBe(1);
   });
 });
+
+test("a models folder that happens to hold an unrelated models/ sub-folder is still recognised", () => {
+  const dir = make(join(tree.dir, "odd"), ["checkpoints", "loras", "models/junk"]);
+  const root = extraRoot(dir);
+  expect(root.error).toBeUndefined();
+  expect(root.layout).toBe("comfyui");
+  expect(root.folders["stable-diffusion"]).toEqual([join(dir, "checkpoints")]);
+});
