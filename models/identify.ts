@@ -70,12 +70,12 @@ function textEncoder(names: string[], meta: Record<string, string>, byName: Map<
     return { encoder: any(/resblocks/) ? "clip_g" : "clip_l", family: null };
   }
   if (any(/(^|\.)layers\.0\.self_attn\.q_proj\.weight$/) || any(/^blk\.0\.attn_q\.weight$/)) {
-    let family = arch ?? null;
+    let family: string | null = arch ?? null;
     if (!family) {
       if (any(/self_attn\.q_norm\.weight$/)) family = "qwen3";
       else if (any(/^visual\.|\.visual\./)) family = "qwen2.5-vl";
       else if (any(/pre_feedforward_layernorm/)) family = "gemma";
-      else family = "llm";
+      else family = null; // an LLM we cannot name: it may fit any family that takes one
     }
     if (family === "qwen2vl" || family === "qwen25vl") family = "qwen2.5-vl";
     return { encoder: "llm", family };
