@@ -208,3 +208,21 @@ describe("what a checkpoint carries", () => {
     expect(needsOf(st("sd1-full", "sd1"))).toEqual([]);
   });
 });
+
+describe("sd.cpp version variants keep their family", async () => {
+  const { sdVersion, familyOf } = await import("../../models/sd-version");
+  const D = "model.diffusion_model.";
+  test.each([
+    ["SD1 inpaint (9 input channels)", [{ name: `${D}input_blocks.0.0.weight`, shape: [320, 9, 3, 3] }, { name: `${D}middle_block.1.x`, shape: [1] }, { name: "cond_stage_model.transformer.text_model.embeddings.token_embedding.weight", shape: [49408, 768] }], "SD1_INPAINT", "sd1"],
+    ["SDXL inpaint", [{ name: `${D}input_blocks.0.0.weight`, shape: [320, 9, 3, 3] }, { name: "conditioner.embedders.1.model.x", shape: [1] }], "SDXL_INPAINT", "sdxl"],
+    ["Flux fill (384 input features)", [{ name: `${D}double_blocks.0.x`, shape: [1] }, { name: `${D}img_in.weight`, shape: [3072, 384] }], "FLUX_FILL", "flux"],
+    ["Flux2 Klein (no single block 47)", [{ name: `${D}double_stream_modulation_img.lin.weight`, shape: [1] }, { name: `${D}double_blocks.0.x`, shape: [1] }], "FLUX2_KLEIN", "flux2"],
+    ["Qwen-Image", [{ name: `${D}transformer_blocks.0.img_mod.1.weight`, shape: [1] }], "QWEN_IMAGE", "qwen-image"],
+    ["Wan (cross-attention norm_k, patch embedding)", [{ name: `${D}blocks.0.cross_attn.norm_k.weight`, shape: [1] }, { name: `${D}patch_embedding.weight`, shape: [3072, 48, 1, 2, 2] }], "WAN2", "wan"],
+    ["nothing known", [{ name: "foo.weight", shape: [1] }], null, null],
+  ] as const)("%s", (_what, tensors, version, family) => {
+    const v = sdVersion(tensors.map((t) => ({ ...t, dtype: "f16", shape: [...t.shape] })));
+    expect(v).toBe(version);
+    expect(v ? familyOf(v) : null).toBe(family);
+  });
+});
