@@ -113,6 +113,8 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
   const job: Job = { opts, asset, part, metaFile, meter, writer: createPartWriter(), hashed: -1, received: 0, total: opts.size ?? meta.size, meta };
   try {
     const attempts = await fetchWithRetries(job);
+    // A write that failed after the last block was handed over (a disk filling up at the end) shows only here.
+    if (job.writer.failure) throw writeError(job, job.writer.failure);
     const size = statSync(part).size;
     if (job.hashed !== size) {
       // Complete from an earlier run: hash what is on disk.

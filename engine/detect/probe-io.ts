@@ -51,7 +51,7 @@ export function systemProbeIO(): ProbeIO {
     },
     async run(argv) {
       try {
-        const proc = Bun.spawn(argv, { stdout: "pipe", stderr: "pipe", stdin: "ignore" });
+        const proc = Bun.spawn(argv, { stdout: "pipe", stderr: "pipe", stdin: "ignore", windowsHide: true });
         const timer = setTimeout(() => proc.kill("SIGKILL"), COMMAND_TIMEOUT_MS);
         const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
         clearTimeout(timer);

@@ -48,7 +48,7 @@ export async function checkServerRuns(serverPath: string): Promise<void> {
   }
   let proc: ReturnType<typeof Bun.spawn>;
   try {
-    proc = Bun.spawn([serverPath, "--help"], { cwd: dirname(serverPath), stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+    proc = Bun.spawn([serverPath, "--help"], { cwd: dirname(serverPath), stdin: "ignore", stdout: "pipe", stderr: "pipe", windowsHide: true });
   } catch (err) {
     throw engineError("verify_failed", `${basename(serverPath)} could not be started: ${(err as Error).message}`, "is it a build for this system?");
   }

@@ -9,7 +9,7 @@ Usage:
 
 Options:
   --server          run without a window (no GTK/WebView is loaded)
-  --host H          address to listen on (default 127.0.0.1)
+  --host H          address to listen on (default 127.0.0.1; 0.0.0.0 lets other devices in, with the token)
   --port N          port to listen on (default 9000; the next free one is used if taken)
   --data-dir D      keep all data (models, images, engines, config) in D (or set ED_HOME)
   --config F        read and write the config file F instead of <config dir>/config.yaml

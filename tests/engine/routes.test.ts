@@ -39,8 +39,10 @@ afterAll(async () => {
 });
 
 const api = (path: string, init?: RequestInit) => fetch(`${app.url}/api/engine${path}`, init);
-const post = (path: string, body?: unknown) =>
-  api(path, { method: "POST", headers: { "content-type": "application/json" }, body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body) });
+const post = (path: string, body?: unknown, headers: Record<string, string> = {}) =>
+  api(path, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body) });
+/** As the app's own page sends it: from its origin, after the user confirmed. */
+const importPath = (path: string) => post("/import", { path, confirm: true }, { origin: new URL(app.url).origin });
 
 describe("/api/engine", () => {
   test("the service installs on start; state, install, restart before any start", async () => {
@@ -81,13 +83,16 @@ describe("/api/engine", () => {
     const missing = await post("/import", {});
     expect(missing.status).toBe(400);
     expect(((await missing.json()) as any).error.code).toBe("invalid_request");
-    const empty = await post("/import", { path: join(tmp.dir, "empty") });
+    // By path only from the app's page and confirmed.
+    expect((await post("/import", { path: join(tmp.dir, "empty"), confirm: true })).status).toBe(403);
+    expect((await post("/import", { path: join(tmp.dir, "empty") }, { origin: new URL(app.url).origin })).status).toBe(400);
+    const empty = await importPath(join(tmp.dir, "empty"));
     expect(empty.status).toBe(409);
 
     const folder = join(tmp.dir, "my-build");
     standinBuild(folder, { startDelayMs: 50 });
     await manager.ensure(models);
-    const res = await post("/import", { path: folder });
+    const res = await importPath(folder);
     expect(res.status).toBe(200);
     const body = (await res.json()) as any;
     expect(body.build).toMatchObject({ variant: "imported", tag: "imported-test" });

@@ -13,6 +13,8 @@ import { readEnv } from "../../launcher/env";
 import { silentLogger } from "../../launcher/log";
 import { startApp, type RunningApp } from "../../launcher/start";
 import { assets } from "../../ui/dist/manifest";
+import { chromium } from "playwright-core";
+import { CHROMIUM_ARGS, openShell } from "../ui/harness";
 
 const sh = (...argv: string[]) => Bun.spawnSync(argv, { stdout: "pipe", stderr: "pipe" });
 const id = Math.floor(Math.random() * 60000).toString(36);
@@ -102,6 +104,44 @@ describe.skipIf(!available)("a phone in its own network namespace", () => {
     expect(JSON.parse(body)).toEqual({ enabled: true, host: "0.0.0.0", port: app.port, pinned: false });
     expect((await fetch(new URL("/api/health", app.url))).status).toBe(200);
   });
+
+  test("the phone's browser (Chromium in the namespace): the QR link logs it in, the app works, a new token logs it out", async () => {
+    // Chromium started inside the phone's namespace by a wrapper playwright runs as its "executable".
+    const wrapper = join(dir, "phone-chromium");
+    writeFileSync(wrapper, `#!/bin/sh\nexec ip netns exec ${NS} /usr/bin/chromium "$@"\n`, { mode: 0o755 });
+    const browser = await chromium.launch({ executablePath: wrapper, args: CHROMIUM_ARGS });
+    try {
+      const page = await browser.newPage();
+      const origin = `http://${HOST_IP}:${app.port}`;
+      // Without the token the app is the login page.
+      await page.goto(`${origin}/`);
+      expect(new URL(page.url()).pathname).toBe("/login");
+      expect(await page.locator("form[action='/login'] input[name=token]").count()).toBe(1);
+      // The link from the QR code: logged in, the app shell starts and talks to the API with its cookie.
+      const lan = (await (await fetch(new URL("/api/lan", app.url))).json()) as { token: string; links: string[] };
+      const link = lan.links.find((l) => l.startsWith(origin))!;
+      await openShell(page, link);
+      expect(new URL(page.url()).pathname).toBe("/");
+      const cookie = (await page.context().cookies()).find((c) => c.name === "ed_session")!;
+      expect(cookie.httpOnly).toBe(true);
+      expect(cookie.sameSite).toBe("Strict");
+      expect(cookie.value).not.toContain(lan.token);
+      expect(await page.evaluate(async () => (await fetch("/api/health")).status)).toBe(200);
+      // No token for this device to read.
+      expect(await page.evaluate(async () => Object.keys(await (await fetch("/api/lan")).json()))).not.toContain("token");
+      // A new token (made on the computer) logs the phone out.
+      expect((await fetch(new URL("/api/lan/token", app.url), { method: "POST" })).status).toBe(200);
+      expect(await page.evaluate(async () => (await fetch("/api/health")).status)).toBe(401);
+      await page.goto(`${origin}/`);
+      expect(new URL(page.url()).pathname).toBe("/login");
+      // Typing a wrong token says so.
+      await page.fill("input[name=token]", "not-the-token");
+      await page.click("button[type=submit]");
+      expect(await page.locator(".error").textContent()).toContain("That token is not right");
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
 
   test("turned off again: the phone cannot connect", async () => {
     await setLan(false);

@@ -60,6 +60,7 @@ test("glibc too old: what happened, what to do, why each build cannot run; an im
   standinBuild(folder, FAST);
   await engineTab().locator("form.import input").fill(folder);
   await engineTab().locator("form.import button").click();
+  await engineTab().locator(".confirm button.confirm-import").click();
   await waitText(engineTab().locator(".import-message"), /^Imported cpu \(imported-my-build\)\.$/);
   await until(async () => (await engineTab().locator(".badge.state").getAttribute("data-state")) === "installed", "installed");
   expect(await engineTab().locator(".engine-error").count()).toBe(0);
