@@ -8,6 +8,7 @@ import { showDownloadProgress } from "../downloads/terminal-progress";
 import { importBuild } from "../engine/install/import";
 import { createBuildProvider } from "../engine/install/provider";
 import { engineParts } from "../engine/service";
+import { modelsService } from "../models/service";
 import { pluginService } from "../plugins/service";
 import { queueService } from "../queue/service";
 import type { ServiceFactory } from "./services";
@@ -24,6 +25,14 @@ export function appServices(options: { server?: boolean } = {}): ServiceFactory[
     provider: (ctx) => createBuildProvider({ config: ctx.config, paths: ctx.paths, bus: ctx.bus, log: ctx.log }),
     importer: (ctx) => (path) => importBuild(path, ctx.paths),
   });
-  // The queue stops before the engine (services stop in reverse order).
-  return [...(options.server ? [terminalProgress] : []), engine.service, ...withCompat(queueService({ engine: engine.engine })), apiDocsService, pluginService, windowService];
+  // The queue stops before the models and the engine (services stop in reverse order).
+  return [
+    ...(options.server ? [terminalProgress] : []),
+    engine.service,
+    modelsService({ engine: engine.engine }),
+    ...withCompat(queueService({ engine: engine.engine })),
+    apiDocsService,
+    pluginService,
+    windowService,
+  ];
 }
