@@ -75,6 +75,11 @@ export class EdDownloadRow extends LitElement {
           transform: translateX(340%);
         }
       }
+      .name .kind {
+        margin-left: 8px;
+        font-size: 11px;
+        color: var(--ed-muted, #9a9a9a);
+      }
       .figures {
         grid-column: 1 / -1;
         display: flex;
@@ -95,7 +100,9 @@ export class EdDownloadRow extends LitElement {
   async #cancel() {
     this.cancelling = true;
     try {
-      const { cancelled } = await api<{ cancelled: boolean }>("/api/engine/install/cancel", { method: "POST" });
+      const p = this.progress;
+      const url = p?.kind === "model" ? `/api/models/downloads/${encodeURIComponent(p.id)}/cancel` : "/api/engine/install/cancel";
+      const { cancelled } = await api<{ cancelled: boolean }>(url, { method: "POST" });
       this.problem = cancelled ? "" : "It had already finished.";
     } catch (err) {
       this.problem = (err as Error).message;
@@ -109,7 +116,7 @@ export class EdDownloadRow extends LitElement {
     if (!p) return nothing;
     const fraction = downloadFraction(p);
     return html`
-      <div class="name" title=${p.asset}>${p.asset}</div>
+      <div class="name" title=${p.asset}>${p.asset}<span class="kind">${p.kind === "model" ? "model" : p.kind === "source" ? "engine source" : "engine"}</span></div>
       <div class="side">
         <span class="phase" data-phase=${p.phase}>${phaseText(p)}</span>
         ${p.phase === "downloading" ? html`<button class="cancel" ?disabled=${this.cancelling} @click=${this.#cancel}>Cancel</button>` : nothing}
