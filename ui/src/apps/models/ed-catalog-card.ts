@@ -58,10 +58,9 @@ export class EdCatalogCard extends LitElement {
     const done = this.progress.length === this.ids.length && this.progress.every((d) => FINISHED.has(d.progress.phase));
     if (done && !this.#announced) {
       this.#announced = true;
-      void modelLibrary.refresh().then(() => {
-        const selection = catalogSelection(this.entry);
-        this.dispatchEvent(edEvent("ed-model-installed", { entry: this.entry, selection }));
-      });
+      // Told before the library refresh, which may remove this card (the Image tab's first-run card goes once a model is there).
+      this.dispatchEvent(edEvent("ed-model-installed", { entry: this.entry, selection: catalogSelection(this.entry) }));
+      void modelLibrary.refresh();
     }
   }
 
@@ -117,7 +116,12 @@ export class EdCatalogCard extends LitElement {
   }
 }
 
+export type ModelInstalledEvent = CustomEvent<{ entry: CatalogEntry; selection: ReturnType<typeof catalogSelection> }>;
+
 declare global {
+  interface HTMLElementEventMap {
+    "ed-model-installed": ModelInstalledEvent;
+  }
   interface HTMLElementTagNameMap {
     "ed-catalog-card": EdCatalogCard;
   }

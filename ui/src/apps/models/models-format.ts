@@ -6,7 +6,7 @@
  */
 import { ApiFailure } from "../../api/http";
 import { formatBytes } from "../downloads/download-format";
-import type { ModelEntry } from "./models-api";
+import type { LastUsed, ModelEntry, ModelListing } from "./models-api";
 
 export { formatBytes };
 
@@ -98,4 +98,20 @@ export function countText(n: number | undefined): string {
   if (n < 1000) return String(n);
   if (n < 1_000_000) return `${(n / 1000).toFixed(n < 10_000 ? 1 : 0)}k`;
   return `${(n / 1_000_000).toFixed(1)}M`;
+}
+
+/**
+ * The model a fresh Image tab starts on: the last used one (with its VAE and
+ * text encoders) when it is still usable, else the first usable checkpoint or
+ * diffusion model; null when there is none (the first-run card shows then).
+ */
+export function startingModel(listing: Pick<ModelListing, "kinds" | "lastUsed">): LastUsed | null {
+  const usable = [...(listing.kinds["stable-diffusion"] ?? []), ...(listing.kinds.diffusion_models ?? [])];
+  const last = listing.lastUsed;
+  if (last && usable.includes(last.model)) {
+    const vae = last.vae && (listing.kinds.vae ?? []).includes(last.vae) ? last.vae : "";
+    const encoders = (last.text_encoders ?? []).filter((t) => (listing.kinds.text_encoders ?? []).includes(t));
+    return { model: last.model, vae, text_encoders: encoders };
+  }
+  return usable[0] ? { model: usable[0], vae: "", text_encoders: [] } : null;
 }
