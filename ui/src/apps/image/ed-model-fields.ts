@@ -63,7 +63,7 @@ export class EdModelFields extends LitElement {
 
   #options(list: string[], selected: string) {
     const all = selected && !list.includes(selected) ? [selected, ...list] : list;
-    return all.map((m) => html`<option value=${m} ?selected=${m === selected}>${m}${list.includes(m) ? "" : " (not found)"}</option>`);
+    return all.map((m) => html`<option value=${m} .selected=${m === selected}>${m}${list.includes(m) ? "" : " (not found)"}</option>`);
   }
 
   #addLora(e: Event) {
@@ -149,10 +149,10 @@ export class EdModelFields extends LitElement {
       <div class="field">
         <label for="model">Model</label>
         <select id="model" name="model" aria-invalid=${!!this.problems.model && !!s.model} @change=${(e: Event) => this.#set({ model: valueOf(e) })}>
-          <option value="" ?selected=${!s.model}>${known.length ? "Choose a model…" : "No models yet"}</option>
-          ${missing ? html`<option value=${s.model} selected>${s.model} (not found)</option>` : nothing}
-          ${checkpoints.length ? html`<optgroup label="Checkpoints">${this.#options(checkpoints, missing ? "" : s.model)}</optgroup>` : nothing}
-          ${diffusion.length ? html`<optgroup label="Diffusion models">${this.#options(diffusion, missing ? "" : s.model)}</optgroup>` : nothing}
+          <option value="" .selected=${!s.model}>${known.length ? "Choose a model…" : "No models yet"}</option>
+          ${missing ? html`<option value=${s.model} .selected=${true}>${s.model} (not found)</option>` : nothing}
+          ${checkpoints.length ? html`<optgroup label="Checkpoints">${this.#options(checkpoints, checkpoints.includes(s.model) ? s.model : "")}</optgroup>` : nothing}
+          ${diffusion.length ? html`<optgroup label="Diffusion models">${this.#options(diffusion, diffusion.includes(s.model) ? s.model : "")}</optgroup>` : nothing}
         </select>
         ${this.problems.model && s.model ? html`<span class="problem">Model: ${this.problems.model}</span>` : nothing}
         <ed-model-set-fields .settings=${s} .entries=${this.entries}></ed-model-set-fields>
@@ -160,7 +160,7 @@ export class EdModelFields extends LitElement {
       <div class="field">
         <label for="vae">VAE</label>
         <select id="vae" name="vae" @change=${(e: Event) => this.#set({ vae: valueOf(e) })}>
-          <option value="" ?selected=${!s.vae}>Built into the model</option>
+          <option value="" .selected=${!s.vae}>Built into the model</option>
           ${this.#options(this.models.vae ?? [], s.vae)}
         </select>
       </div>

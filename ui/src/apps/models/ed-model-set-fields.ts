@@ -24,7 +24,7 @@ export function companionPicks(c: Companions, s: Pick<ImageSettings, "vae" | "te
     const pick = need.suggested ?? need.installed[0];
     if (!pick) continue;
     if (need.role === "vae") {
-      if (!s.vae) changes.vae = pick;
+      if (!need.installed.includes(s.vae)) changes.vae = pick;
     } else if (!need.installed.some((n) => encoders.includes(n))) encoders.push(pick);
   }
   if (encoders.length !== s.text_encoders.length) changes.text_encoders = encoders;

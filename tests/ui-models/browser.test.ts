@@ -1,0 +1,153 @@
+/**
+ * Models in real Chromium against the real app (models service, queue, the
+ * stand-in engine): the Image tab's picker offers usable models only and a
+ * fresh tab starts on the last used one (not an unreadable file sorted
+ * first); the Model Browser lists every model by kind with the unreadable
+ * one's reason, filters, sorts and deletes after a confirmation; a
+ * diffusion-only model shows its companions, picks the installed ones, and
+ * is saved as a set that a new tab picks. Screenshots go to
+ * $TMPDIR/ed-ui-models-shots.
+ */
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import type { RunningApp } from "../../launcher/start";
+import { TELLTALES, writeSafetensors } from "../models/fixtures";
+import { activeTab, fieldValue, generateServices, launchBrowser, openShell, seedModels, startImageApp, tempDataDir, until, waitText } from "../ui-image/harness";
+
+setDefaultTimeout(30_000);
+
+const SHOTS = join(tmpdir(), "ed-ui-models-shots");
+mkdirSync(SHOTS, { recursive: true });
+
+let browser: Browser;
+let app: RunningApp;
+let page: Page;
+const data = tempDataDir("ed-ui-models-");
+const engineRoot = tempDataDir("ed-ui-models-engine-");
+const pageErrors: string[] = [];
+
+const api = async <T>(path: string, init: RequestInit = {}): Promise<T> => (await fetch(new URL(path, app.url), init)).json() as Promise<T>;
+const browserView = (page: Page) => page.locator("ed-shell section.pane:not([hidden]) ed-models-app");
+const shell = (page: Page) => page.locator("ed-shell");
+
+beforeAll(async () => {
+  seedModels(data.dir);
+  const models = join(data.dir, "models");
+  // Sorted first, and not a model at all: today's bug preselected it.
+  writeFileSync(join(models, "stable-diffusion", "aaa-notes.safetensors"), "this is not a model");
+  mkdirSync(join(models, "diffusion_models"), { recursive: true });
+  mkdirSync(join(models, "text_encoders"), { recursive: true });
+  writeSafetensors(join(models, "diffusion_models", "flux1-schnell.safetensors"), TELLTALES.flux!);
+  writeSafetensors(join(models, "vae", "ae.safetensors"), TELLTALES.vae_flux!);
+  writeSafetensors(join(models, "text_encoders", "clip_l.safetensors"), TELLTALES.clip_l!);
+  writeSafetensors(join(models, "text_encoders", "t5xxl_fp16.safetensors"), TELLTALES.t5xxl!);
+  [browser, app] = await Promise.all([launchBrowser(), startImageApp(data.dir, generateServices(engineRoot.dir))]);
+  // The last task used sd-test (not the first name in the list).
+  const res = await fetch(new URL("/api/tasks", app.url), {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ prompt: "a cat", model: "sd-test.safetensors", vae: "vae-ft.safetensors", steps: 4, width: 64, height: 64, seed: 1 }),
+  });
+  expect(res.status).toBe(202);
+  await until(async () => (await api<{ lastUsed: { model: string } | null }>("/api/models")).lastUsed?.model === "sd-test.safetensors", "lastUsed");
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.on("pageerror", (e) => pageErrors.push(e.message));
+  await openShell(page, app.url);
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  data.remove();
+  engineRoot.remove();
+}, 30_000);
+
+describe("models in the browser", () => {
+  test("the Image tab offers usable models only and starts on the last used one", async () => {
+    await until(async () => (await fieldValue(page, "model").catch(() => "")) !== "", "a model selected");
+    expect(await fieldValue(page, "model")).toBe("sd-test.safetensors");
+    expect(await fieldValue(page, "vae")).toBe("vae-ft.safetensors");
+    const options = await activeTab(page).locator("select#model option").allTextContents();
+    expect(options).toEqual(["Choose a model…", "other.safetensors", "sd-test.safetensors", "flux1-schnell.safetensors"]);
+    expect(options.join()).not.toContain("aaa-notes");
+    expect(await activeTab(page).locator("ed-first-run").count()).toBe(0);
+    await page.screenshot({ path: join(SHOTS, "image-picker.png") });
+  });
+
+  test("the Model Browser lists every model by kind, with the unreadable one's reason", async () => {
+    await page.click("ed-main-menu .trigger");
+    await page.click('ed-main-menu [role=menuitem][data-command="app:model-browser"]');
+    const view = browserView(page);
+    await view.locator("ed-installed-view section[data-kind]").first().waitFor();
+    const kinds = await view.locator("ed-installed-view section[data-kind]").evaluateAll((els) => els.map((e) => e.getAttribute("data-kind")));
+    expect(kinds).toEqual(["stable-diffusion", "diffusion_models", "vae", "text_encoders", "lora", "controlnet"]);
+    const broken = view.locator('[data-model="stable-diffusion/aaa-notes.safetensors"]');
+    expect(await broken.getAttribute("data-usable")).toBe("false");
+    expect(await broken.locator(".chip.bad").textContent()).toBe("unreadable");
+    expect((await broken.locator("[data-problem]").textContent())!.length).toBeGreaterThan(5);
+    const flux = await view.locator('[data-model="diffusion_models/flux1-schnell.safetensors"] .sub').first().textContent();
+    expect(flux).toContain("Flux");
+    await page.screenshot({ path: join(SHOTS, "browser-installed.png") });
+  });
+
+  test("filter and sort", async () => {
+    const view = browserView(page);
+    await view.locator('input[name="filter"]').fill("flux");
+    await until(async () => (await view.locator("ed-installed-view .row").count()) === 2, "two Flux entries (model and VAE)");
+    const names = await view.locator("ed-installed-view .row").evaluateAll((els) => els.map((e) => e.getAttribute("data-model")));
+    expect(names).toEqual(["diffusion_models/flux1-schnell.safetensors", "vae/ae.safetensors"]);
+    await view.locator('input[name="filter"]').fill("nothing-like-this");
+    await waitText(view.locator("ed-installed-view p.muted"), "No model matches.");
+    await view.locator('input[name="filter"]').fill("");
+    await view.locator('select[name="sort"]').selectOption("size");
+    const sd = await view.locator('section[data-kind="stable-diffusion"] .row').evaluateAll((els) => els.map((e) => e.getAttribute("data-model")));
+    expect(sd[sd.length - 1]).toBe("stable-diffusion/aaa-notes.safetensors"); // 19 bytes: the smallest
+  });
+
+  test("delete asks first, then removes the file", async () => {
+    const view = browserView(page);
+    const row = view.locator('[data-model="stable-diffusion/aaa-notes.safetensors"]');
+    const file = join(data.dir, "models", "stable-diffusion", "aaa-notes.safetensors");
+    await row.locator('[data-action="delete"]').click();
+    await row.locator('[data-action="cancel-delete"]').click();
+    expect(existsSync(file)).toBe(true);
+    await row.locator('[data-action="delete"]').click();
+    await page.screenshot({ path: join(SHOTS, "browser-delete-confirm.png") });
+    await row.locator('[data-action="confirm-delete"]').click();
+    await until(async () => (await row.count()) === 0, "the row gone");
+    expect(existsSync(file)).toBe(false);
+    await waitText(view.locator("ed-installed-view p[role=status]"), "Deleted aaa-notes.safetensors.");
+  });
+
+  test("a diffusion-only model shows its companions, picks the installed ones, and is saved as a set the Image tab picks again", async () => {
+    await page.locator("ed-tab-strip [role=tab]", { hasText: "Image" }).first().click();
+    const tab = activeTab(page);
+    await tab.locator("select#model").selectOption("flux1-schnell.safetensors");
+    const needs = tab.locator("ed-model-set-fields [data-companions]");
+    await needs.waitFor();
+    await until(async () => (await fieldValue(page, "vae")) === "ae.safetensors", "the Flux VAE picked");
+    const encoders = () => tab.locator('[data-group="text_encoders"] .lora .name').allTextContents();
+    await until(async () => (await encoders()).length === 2, "two text encoders picked");
+    expect((await encoders()).sort()).toEqual(["clip_l.safetensors", "t5xxl_fp16.safetensors"]);
+    await tab.locator('input[name="set_name"]').fill("Flux schnell");
+    await tab.locator('[data-action="save-set"]').click();
+    await waitText(tab.locator("ed-model-set-fields [role=status]"), 'Saved as "Flux schnell".');
+    await page.screenshot({ path: join(SHOTS, "image-model-set.png") });
+    const { sets } = await api<{ sets: { name: string; model: string; vae?: string; text_encoders: string[] }[] }>("/api/models/sets");
+    expect(sets.find((s) => s.name === "Flux schnell")).toMatchObject({ model: "flux1-schnell.safetensors", vae: "ae.safetensors" });
+
+    // Back to an SD model, then the set picks all three again.
+    await tab.locator("select#model").selectOption("other.safetensors");
+    await tab.locator('[data-group="text_encoders"] button[aria-label^="Remove"]').first().click();
+    await tab.locator('[data-group="text_encoders"] button[aria-label^="Remove"]').first().click();
+    await tab.locator("select#vae").selectOption("");
+    await tab.locator('select[name="model_set"]').selectOption("Flux schnell");
+    await until(async () => (await fieldValue(page, "model")) === "flux1-schnell.safetensors", `the set's model (${await fieldValue(page, "model")}, ${pageErrors})`);
+    expect(await fieldValue(page, "vae")).toBe("ae.safetensors");
+    expect((await encoders()).sort()).toEqual(["clip_l.safetensors", "t5xxl_fp16.safetensors"]);
+    expect(pageErrors).toEqual([]);
+  });
+});
