@@ -80,8 +80,8 @@ export const configSchema = z.object({
       idle_unload_minutes: z.number().int().min(0).max(10080).default(0).describe("Stop the engine (freeing memory) after this many idle minutes (0 = never)."),
       huggingface_base: z.url().default(HUGGINGFACE_DEFAULT_BASE).describe("Hugging Face base URL (for mirrors); the HF_ENDPOINT environment variable changes the default."),
       civitai_base: z.url().default("https://civitai.com").describe("Civitai base URL."),
-      huggingface_token: z.string().default("").describe("Hugging Face access token, for gated models (sent only to the Hugging Face host)."),
-      civitai_token: z.string().default("").describe("Civitai API key, for models that need a login (sent only to the Civitai host)."),
+      huggingface_token: z.string().default("").meta({ writeOnly: true }).describe("Hugging Face access token, for gated models (sent only to the Hugging Face host)."),
+      civitai_token: z.string().default("").meta({ writeOnly: true }).describe("Civitai API key, for models that need a login (sent only to the Civitai host)."),
     })
     .describe("Models"),
   log: z

@@ -75,7 +75,7 @@ export class EdInstalledView extends LitElement {
     const c = e.civitai;
     const update = this.updates[key(e)] ?? (c?.updateAvailable ? c.updateAvailable.name : "");
     return html`<div class="row" data-model=${key(e)} data-usable=${e.usable}>
-      ${c?.preview ? html`<img class="thumb" src=${c.preview} alt="" loading="lazy" />` : html`<div class="thumb">${e.format}</div>`}
+      ${c?.preview ? html`<img class="thumb" src=${c.preview} alt="" loading="lazy" />` : html`<div class="thumb" title=${e.format}>${e.format === "safetensors" ? "st" : e.format}</div>`}
       <div style="min-width:0">
         <div class="title" title=${e.file}>
           ${c ? html`<a href=${c.url} target="_blank" rel="noopener">${c.name}</a> <span class="muted">${e.name}</span>` : e.name}

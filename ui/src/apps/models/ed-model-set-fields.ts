@@ -37,7 +37,10 @@ export class EdModelSetFields extends LitElement {
     modelStyles,
     css`
       :host {
-        display: block;
+        display: flex;
+        flex-direction: column;
+        gap: 4px;
+        margin-top: 6px;
       }
       .need {
         display: flex;
