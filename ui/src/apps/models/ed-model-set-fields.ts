@@ -11,25 +11,10 @@ import { customElement, property, state } from "lit/decorators.js";
 import type { ImageSettings } from "../image/image-settings";
 import { settingsChange } from "../image/settings-event";
 import { modelsApi, type Companions, type ModelEntry, type ModelSet } from "./models-api";
-import { errorSentence } from "./models-format";
+import { companionPicks, errorSentence } from "./models-format";
 import { modelStyles } from "./models-styles";
 
 const ROLE_NAMES: Record<string, string> = { vae: "VAE", clip_l: "CLIP-L", clip_g: "CLIP-G", t5xxl: "T5-XXL", llm: "LLM text encoder" };
-
-/** The companions to fill in: for each need the form does not already meet, the suggested or first installed file. */
-export function companionPicks(c: Companions, s: Pick<ImageSettings, "vae" | "text_encoders">): Partial<ImageSettings> {
-  const changes: Partial<ImageSettings> = {};
-  const encoders = [...s.text_encoders];
-  for (const need of c.needs) {
-    const pick = need.suggested ?? need.installed[0];
-    if (!pick) continue;
-    if (need.role === "vae") {
-      if (!need.installed.includes(s.vae)) changes.vae = pick;
-    } else if (!need.installed.some((n) => encoders.includes(n))) encoders.push(pick);
-  }
-  if (encoders.length !== s.text_encoders.length) changes.text_encoders = encoders;
-  return changes;
-}
 
 @customElement("ed-model-set-fields")
 export class EdModelSetFields extends LitElement {

@@ -6,7 +6,8 @@
  */
 import { ApiFailure } from "../../api/http";
 import { formatBytes } from "../downloads/download-format";
-import type { LastUsed, ModelEntry, ModelListing } from "./models-api";
+import type { ImageSettings } from "../image/image-settings";
+import type { Companions, LastUsed, ModelEntry, ModelListing } from "./models-api";
 
 export { formatBytes };
 
@@ -114,4 +115,19 @@ export function startingModel(listing: Pick<ModelListing, "kinds" | "lastUsed">)
     return { model: last.model, vae, text_encoders: encoders };
   }
   return usable[0] ? { model: usable[0], vae: "", text_encoders: [] } : null;
+}
+
+/** The companions to fill in: for each need the form does not already meet, the suggested or first installed file. */
+export function companionPicks(c: Companions, s: Pick<ImageSettings, "vae" | "text_encoders">): Partial<ImageSettings> {
+  const changes: Partial<ImageSettings> = {};
+  const encoders = [...s.text_encoders];
+  for (const need of c.needs) {
+    const pick = need.suggested ?? need.installed[0];
+    if (!pick) continue;
+    if (need.role === "vae") {
+      if (!need.installed.includes(s.vae)) changes.vae = pick;
+    } else if (!need.installed.some((n) => encoders.includes(n))) encoders.push(pick);
+  }
+  if (encoders.length !== s.text_encoders.length) changes.text_encoders = encoders;
+  return changes;
 }
