@@ -5,16 +5,20 @@
  * first); the Model Browser lists every model by kind with the unreadable
  * one's reason, filters, sorts and deletes after a confirmation; a
  * diffusion-only model shows its companions, picks the installed ones, and
- * is saved as a set that a new tab picks. Screenshots go to
+ * is saved as a set the Image tab picks. The Starter and Search views run
+ * against the contract's stand-in of the catalog/search/download routes
+ * (net-standin.ts) and a local file server. Screenshots go to
  * $TMPDIR/ed-ui-models-shots.
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import type { RunningApp } from "../../launcher/start";
 import { TELLTALES, writeSafetensors } from "../models/fixtures";
+import { png } from "../queue/images";
+import { netStandin, type StandinSearch } from "./net-standin";
 import { activeTab, fieldValue, generateServices, launchBrowser, openShell, seedModels, startImageApp, tempDataDir, until, waitText } from "../ui-image/harness";
 
 setDefaultTimeout(30_000);
@@ -28,6 +32,8 @@ let page: Page;
 const data = tempDataDir("ed-ui-models-");
 const engineRoot = tempDataDir("ed-ui-models-engine-");
 const pageErrors: string[] = [];
+const search: StandinSearch = { results: [], seen: [] };
+let files: ReturnType<typeof Bun.serve>;
 
 const api = async <T>(path: string, init: RequestInit = {}): Promise<T> => (await fetch(new URL(path, app.url), init)).json() as Promise<T>;
 const browserView = (page: Page) => page.locator("ed-shell section.pane:not([hidden]) ed-models-app");
@@ -44,7 +50,39 @@ beforeAll(async () => {
   writeSafetensors(join(models, "vae", "ae.safetensors"), TELLTALES.vae_flux!);
   writeSafetensors(join(models, "text_encoders", "clip_l.safetensors"), TELLTALES.clip_l!);
   writeSafetensors(join(models, "text_encoders", "t5xxl_fp16.safetensors"), TELLTALES.t5xxl!);
-  [browser, app] = await Promise.all([launchBrowser(), startImageApp(data.dir, generateServices(engineRoot.dir))]);
+  // The file server: a LoRA to download and a thumbnail.
+  const loraFile = join(engineRoot.dir, "lora.safetensors");
+  writeSafetensors(loraFile, TELLTALES.lora_sd1!);
+  const lora = readFileSync(loraFile);
+  const thumb = png(64, 64);
+  files = Bun.serve({ port: 0, fetch: (req) => new Response(new URL(req.url).pathname.endsWith(".png") ? thumb : lora) });
+  const base = `http://127.0.0.1:${files.port}`;
+  search.results = [
+    {
+      id: "123",
+      name: "Detail Tweaker",
+      author: "someone",
+      type: "lora",
+      baseModel: "SD 1.5",
+      thumbnail: `${base}/thumb.png`,
+      downloads: 12_345,
+      likes: 678,
+      licence: "CreativeML OpenRAIL-M",
+      pageUrl: `${base}/models/123`,
+      files: [{ name: "detail-tweaker.safetensors", url: `${base}/detail-tweaker.safetensors`, size: lora.length }],
+    },
+  ];
+  const starter = (id: string, title: string, name: string) => ({
+    id,
+    title,
+    family: "sd1",
+    description: "A starter.",
+    licence: "CreativeML OpenRAIL-M",
+    memory: { vramGb: 4, ramGb: 8 },
+    files: [{ url: `${base}/${name}`, kind: "stable-diffusion", name, size: 80_000_000 }],
+  });
+  const net = netStandin([starter("sd-test", "SD test", "sd-test.safetensors"), starter("sdxl", "SDXL base", "sdxl.safetensors")], { id: "sdxl", reason: "plenty of VRAM" }, search);
+  [browser, app] = await Promise.all([launchBrowser(), startImageApp(data.dir, [...generateServices(engineRoot.dir), net])]);
   // The last task used sd-test (not the first name in the list).
   const res = await fetch(new URL("/api/tasks", app.url), {
     method: "POST",
@@ -61,6 +99,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await app?.stop();
+  files?.stop(true);
   data.remove();
   engineRoot.remove();
 }, 30_000);
@@ -148,6 +187,65 @@ describe("models in the browser", () => {
     await until(async () => (await fieldValue(page, "model")) === "flux1-schnell.safetensors", `the set's model (${await fieldValue(page, "model")}, ${pageErrors})`);
     expect(await fieldValue(page, "vae")).toBe("ae.safetensors");
     expect((await encoders()).sort()).toEqual(["clip_l.safetensors", "t5xxl_fp16.safetensors"]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  test("Starter view: the recommended one first, memory, licence, installed state", async () => {
+    await page.click("ed-main-menu .trigger");
+    await page.click('ed-main-menu [role=menuitem][data-command="app:model-browser"]');
+    const view = browserView(page);
+    await view.locator('nav [data-view="starter"]').click();
+    const cards = view.locator("ed-starter-view ed-catalog-card .card");
+    await cards.first().waitFor();
+    expect(await cards.evaluateAll((els) => els.map((e) => e.getAttribute("data-catalog")))).toEqual(["sdxl", "sd-test"]);
+    const first = (await cards.first().textContent())!.replace(/\s+/g, " ");
+    expect(first).toContain("needs 4 GB VRAM or 8 GB RAM");
+    expect(first).toContain("Recommended: plenty of VRAM");
+    expect(first).toContain("Licence: CreativeML OpenRAIL-M");
+    expect(await cards.nth(0).locator('[data-action="download"]').count()).toBe(1);
+    expect(await cards.nth(1).locator(".chip.good").textContent()).toBe("installed");
+    expect(await cards.nth(1).locator('[data-action="download"]').count()).toBe(0);
+    await page.screenshot({ path: join(SHOTS, "browser-starter.png") });
+  });
+
+  test("Search: source, query, type, base and sort reach the API; a result downloads into its kind's folder", async () => {
+    const view = browserView(page);
+    await view.locator('nav [data-view="search"]').click();
+    const form = view.locator("ed-search-view form");
+    await form.locator('select[name="source"]').selectOption("huggingface");
+    await form.locator('input[name="q"]').fill("detail");
+    await form.locator('select[name="type"]').selectOption("lora");
+    await form.locator('select[name="base"]').selectOption("SD 1.5");
+    await form.locator('select[name="sort"]').selectOption("likes");
+    await form.locator('[data-action="search"]').click();
+    const result = view.locator('ed-search-view [data-result="123"]');
+    await result.waitFor();
+    const q = new URLSearchParams(search.seen.at(-1)!);
+    expect(Object.fromEntries(q)).toEqual({ source: "huggingface", q: "detail", type: "lora", base: "SD 1.5", sort: "likes" });
+    const text = (await result.textContent())!.replace(/\s+/g, " ");
+    expect(text).toContain("Detail Tweaker");
+    expect(text).toContain("12k downloads");
+    expect(text).toContain("Licence: CreativeML OpenRAIL-M");
+    expect(text).toContain("detail-tweaker.safetensors · 12 KB");
+    expect(await result.locator(".chip").allTextContents()).toEqual(["LoRA", "SD 1.5"]);
+    await until(async () => (await result.locator("img.thumb").evaluate((img: HTMLImageElement) => img.naturalWidth)) === 64, "the thumbnail loaded");
+    await page.screenshot({ path: join(SHOTS, "browser-search.png") });
+    await result.locator('[data-action="download"]').click();
+    const dest = join(data.dir, "models", "lora", "detail-tweaker.safetensors");
+    await until(() => existsSync(dest), "the LoRA in models/lora");
+    await until(async () => (await api<{ kinds: Record<string, string[]> }>("/api/models")).kinds.lora?.includes("detail-tweaker.safetensors") ?? false, "listed");
+  });
+
+  test("a 403 says a token or licence acceptance is needed, and links to Settings", async () => {
+    const view = browserView(page);
+    const form = view.locator("ed-search-view form");
+    await form.locator('input[name="q"]').fill("gated");
+    await form.locator('[data-action="search"]').click();
+    const alert = view.locator("ed-search-view [role=alert]");
+    await waitText(alert, /^This needs a token or licence acceptance: Civitai answered 403: this model needs a login Add your token in Settings → Models, or accept the licence on the model's page\.$/);
+    await page.screenshot({ path: join(SHOTS, "browser-search-403.png") });
+    await alert.locator('[data-action="open-settings"]').click();
+    await page.locator("ed-shell section.pane:not([hidden]) ed-settings-app").waitFor();
     expect(pageErrors).toEqual([]);
   });
 });

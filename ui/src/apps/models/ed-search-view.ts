@@ -10,7 +10,7 @@ import { html, LitElement, nothing } from "lit";
 import { customElement, state } from "lit/decorators.js";
 import { edEvent } from "../../events";
 import { modelsApi, type SearchQuery, type SearchResult } from "./models-api";
-import { countText, errorSentence, formatBytes, kindTitle } from "./models-format";
+import { countText, errorSentence, formatBytes, kindName } from "./models-format";
 import { modelStyles } from "./models-styles";
 
 const TYPES = ["", "stable-diffusion", "diffusion_models", "lora", "vae", "text_encoders", "embeddings", "controlnet", "realesrgan"];
@@ -85,7 +85,7 @@ export class EdSearchView extends LitElement {
       <div style="min-width:0">
         <div class="title"><a href=${r.pageUrl} target="_blank" rel="noopener">${r.name}</a> <span class="muted">by ${r.author}</span></div>
         <div class="sub">
-          ${r.type ? html`<span class="chip">${kindTitle(r.type)}</span>` : nothing}${r.baseModel ? html`<span class="chip">${r.baseModel}</span>` : nothing}
+          ${r.type ? html`<span class="chip">${kindName(r.type)}</span>` : nothing}${r.baseModel ? html`<span class="chip">${r.baseModel}</span>` : nothing}
           ${countText(r.downloads)} downloads · ${countText(r.likes)} likes · Licence: ${r.licence || "see the model page"}
         </div>
         ${r.files.map(
@@ -110,7 +110,7 @@ export class EdSearchView extends LitElement {
         </select>
         <input type="search" name="q" placeholder="Search models…" aria-label="Search" .value=${q.q} @input=${(e: Event) => this.#set({ q: (e.target as HTMLInputElement).value })} />
         <select name="type" aria-label="Type" @change=${(e: Event) => this.#set({ type: (e.target as HTMLSelectElement).value })}>
-          ${TYPES.map((t) => html`<option value=${t}>${t ? kindTitle(t) : "Any type"}</option>`)}
+          ${TYPES.map((t) => html`<option value=${t}>${t ? kindName(t) : "Any type"}</option>`)}
         </select>
         <select name="base" aria-label="Base model" @change=${(e: Event) => this.#set({ base: (e.target as HTMLSelectElement).value })}>
           ${BASES.map((b) => html`<option value=${b}>${b || "Any base model"}</option>`)}

@@ -28,6 +28,12 @@ export function kindTitle(kind: string): string {
   return KIND_TITLES[kind] ?? kind;
 }
 
+/** One of a kind: "LoRA", "Checkpoint" (search results, the type filter). */
+export function kindName(kind: string): string {
+  const title = kindTitle(kind);
+  return title === "TAESD" ? title : title.replace(/s$/, "");
+}
+
 const FAMILY_NAMES: Record<string, string> = {
   sd1: "SD 1.x",
   sd2: "SD 2.x",
