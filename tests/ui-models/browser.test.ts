@@ -17,6 +17,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import type { RunningApp } from "../../launcher/start";
 import { TELLTALES, writeSafetensors } from "../models/fixtures";
+import { modelsService } from "../../models/service";
 import { png } from "../queue/images";
 import { netStandin, type StandinSearch } from "./net-standin";
 import { activeTab, fieldValue, generateServices, launchBrowser, openShell, seedModels, startImageApp, tempDataDir, until, waitText } from "../ui-image/harness";
@@ -82,7 +83,16 @@ beforeAll(async () => {
     files: [{ url: `${base}/${name}`, kind: "stable-diffusion", name, size: 80_000_000 }],
   });
   const net = netStandin([starter("sd-test", "SD test", "sd-test.safetensors"), starter("sdxl", "SDXL base", "sdxl.safetensors")], { id: "sdxl", reason: "plenty of VRAM" }, search);
-  [browser, app] = await Promise.all([launchBrowser(), startImageApp(data.dir, [...generateServices(engineRoot.dir), net])]);
+  // Civitai's answer for the LoRA, through the models service's enricher hook (the net helper's by-hash lookup fills it in the app).
+  const services = generateServices(engineRoot.dir);
+  services[1] = modelsService({
+    hashInBackground: false,
+    enrich: (e) =>
+      e.kind === "lora" && e.name === "detail.safetensors"
+        ? { modelId: 58390, versionId: 87153, name: "Detail Tweaker LoRA", versionName: "v1.0", baseModel: "SD 1.5", trainedWords: ["add_detail", "sharp focus"], preview: null, url: `${base}/models/58390` }
+        : null,
+  });
+  [browser, app] = await Promise.all([launchBrowser(), startImageApp(data.dir, [...services, net])]);
   // The last task used sd-test (not the first name in the list).
   const res = await fetch(new URL("/api/tasks", app.url), {
     method: "POST",
@@ -116,6 +126,19 @@ describe("models in the browser", () => {
     await page.screenshot({ path: join(SHOTS, "image-picker.png") });
   });
 
+  test("a LoRA's trigger words are one click from the prompt", async () => {
+    const tab = activeTab(page);
+    await tab.locator("textarea#prompt").fill("a portrait");
+    await tab.locator('select[name="add_lora"]').selectOption("detail.safetensors");
+    const words = tab.locator('[data-words="detail.safetensors"] button');
+    expect(await words.allTextContents()).toEqual(["+ add_detail", "+ sharp focus"]);
+    await words.first().click();
+    await until(async () => (await tab.locator("textarea#prompt").inputValue()) === "a portrait, add_detail", "the word added");
+    expect(await words.first().isDisabled()).toBe(true);
+    await page.screenshot({ path: join(SHOTS, "image-lora-words.png") });
+    await tab.locator('button[aria-label="Remove detail.safetensors"]').click();
+  });
+
   test("the Model Browser lists every model by kind, with the unreadable one's reason", async () => {
     await page.click("ed-main-menu .trigger");
     await page.click('ed-main-menu [role=menuitem][data-command="app:model-browser"]');
@@ -127,6 +150,9 @@ describe("models in the browser", () => {
     expect(await broken.getAttribute("data-usable")).toBe("false");
     expect(await broken.locator(".chip.bad").textContent()).toBe("unreadable");
     expect((await broken.locator("[data-problem]").textContent())!.length).toBeGreaterThan(5);
+    const lora = (await view.locator('[data-model="lora/detail.safetensors"]').textContent())!.replace(/\s+/g, " ");
+    expect(lora).toContain("Detail Tweaker LoRA detail.safetensors");
+    expect(await view.locator('[data-model="lora/detail.safetensors"] .chip').allTextContents()).toEqual(["add_detail", "sharp focus"]);
     const flux = await view.locator('[data-model="diffusion_models/flux1-schnell.safetensors"] .sub').first().textContent();
     expect(flux).toContain("Flux");
     await page.screenshot({ path: join(SHOTS, "browser-installed.png") });

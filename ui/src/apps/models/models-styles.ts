@@ -109,6 +109,14 @@ export const modelStyles = css`
     grid-template-columns: repeat(auto-fill, minmax(260px, 1fr));
     gap: 10px;
   }
+  .card .sub {
+    white-space: normal;
+  }
+  .sub button {
+    padding: 1px 8px;
+    margin-left: 6px;
+    font-size: 12px;
+  }
   .card h4 {
     margin: 0 0 4px;
     font-size: 14px;
