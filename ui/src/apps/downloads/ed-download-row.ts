@@ -75,8 +75,7 @@ export class EdDownloadRow extends LitElement {
           transform: translateX(340%);
         }
       }
-      .name .kind {
-        margin-left: 8px;
+      .kind {
         font-size: 11px;
         color: var(--ed-muted, #9a9a9a);
       }
@@ -116,8 +115,9 @@ export class EdDownloadRow extends LitElement {
     if (!p) return nothing;
     const fraction = downloadFraction(p);
     return html`
-      <div class="name" title=${p.asset}>${p.asset}<span class="kind">${p.kind === "model" ? "model" : p.kind === "source" ? "engine source" : "engine"}</span></div>
+      <div class="name" title=${p.asset}>${p.asset}</div>
       <div class="side">
+        <span class="kind">${p.kind === "model" ? "model" : p.kind === "source" ? "engine source" : "engine"}</span>
         <span class="phase" data-phase=${p.phase}>${phaseText(p)}</span>
         ${p.phase === "downloading" ? html`<button class="cancel" ?disabled=${this.cancelling} @click=${this.#cancel}>Cancel</button>` : nothing}
       </div>
