@@ -56,7 +56,7 @@ beforeAll(async () => {
   writeSafetensors(loraFile, TELLTALES.lora_sd1!);
   const lora = readFileSync(loraFile);
   const thumb = png(64, 64);
-  files = Bun.serve({ port: 0, fetch: (req) => new Response(new URL(req.url).pathname.endsWith(".png") ? thumb : lora) });
+  files = Bun.serve({ port: 0, fetch: (req) => new Response(new URL(req.url).pathname.endsWith(".png") ? new Blob([thumb as Uint8Array<ArrayBuffer>]) : new Blob([lora])) });
   const base = `http://127.0.0.1:${files.port}`;
   search.results = [
     {
