@@ -5,9 +5,9 @@
  * wakes it at once, so a finished job is noticed within a few milliseconds.
  */
 import type { Engine, EngineEvent, EngineJob, EngineStatus } from "../engine/types";
-import type { Paths } from "../launcher/paths";
 import type { TaskProgressEvent } from "./events";
-import { ModelNotFoundError, resolveModels, type ResolvedModels } from "./models";
+import { ModelNotFoundError, resolveModels, type ResolvedModels } from "../models/resolve";
+import type { SearchPath } from "../models/roots";
 import { modelSetKey, translate } from "./translate";
 import type { Task, TaskError } from "./task";
 
@@ -23,7 +23,8 @@ export interface ActiveRun {
 
 export interface RunDeps {
   engine: Engine;
-  paths: Paths;
+  /** Where model names are looked up (the app's folder, then the extra roots). */
+  models: SearchPath;
   /** The model set is loaded: tasks with the same key can follow without a restart. */
   onModelSet(key: string | null): void;
   /** The task's model files are known (e.g. to start hashing them while the engine works). */
@@ -49,7 +50,7 @@ function engineError(status: EngineStatus, fallback: string): TaskError {
 export async function runTask(run: ActiveRun, deps: RunDeps): Promise<RunOutcome> {
   let models: ResolvedModels;
   try {
-    models = resolveModels(deps.paths, run.task.request);
+    models = resolveModels(deps.models, run.task.request);
   } catch (err) {
     if (err instanceof ModelNotFoundError) return { state: "failed", error: { code: "model_not_found", message: err.message } };
     throw err;

@@ -3,7 +3,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { resolvePaths } from "../../launcher/paths";
-import { ModelNotFoundError, resolveModels, listModels } from "../../queue/models";
+import { ModelNotFoundError, resolveModels } from "../../models/resolve";
+import { searchPath } from "../../models/roots";
+import { walkModelFolder } from "../../models/walk";
 import { pickNext } from "../../queue/pick";
 import { imageRequestSchema, resolveRequest } from "../../queue/request";
 import { modelSetKey, textEncoderSlot, translate } from "../../queue/translate";
@@ -38,7 +40,7 @@ describe("translate", () => {
 
   test("txt2img with a checkpoint, LoRA from a prompt tag, sampler, scheduler", () => {
     const r = req({ prompt: "a cat <lora:styles/film:0.7>", negative_prompt: "blurry", steps: 12, cfg_scale: 5.5, sampler: "euler_a", scheduler: "karras", width: 768, height: 512, num_images: 2, clip_skip: 2 });
-    const { modelSet, body } = translate(r, resolveModels(paths, r));
+    const { modelSet, body } = translate(r, resolveModels(searchPath(paths), r));
     expect(modelSet).toEqual({ model: join(paths.models, "stable-diffusion/sd15.safetensors"), loraDir: join(paths.models, "lora"), embeddingsDir: join(paths.models, "embeddings") });
     expect(body).toEqual({
       prompt: "a cat",
@@ -72,7 +74,7 @@ describe("translate", () => {
       output_format: "jpeg",
       output_quality: 80,
     });
-    const { modelSet, body } = translate(r, resolveModels(paths, r));
+    const { modelSet, body } = translate(r, resolveModels(searchPath(paths), r));
     expect(modelSet.model).toBeUndefined();
     expect(modelSet.diffusionModel).toEndWith("diffusion_models/flux1-dev-q4.gguf");
     expect(modelSet.clipL).toEndWith("clip_l.safetensors");
@@ -92,14 +94,14 @@ describe("translate", () => {
       sample_params: { guidance: { txt_cfg: 7, distilled_guidance: 3.5 } },
     });
     expect(body.output_compression).toBeUndefined();
-    expect(translate({ ...r, output_format: "webp", output_quality: 70 }, resolveModels(paths, r)).body).toMatchObject({ output_format: "png" });
-    expect(translate({ ...r, output_format: "webp", output_quality: 70 }, resolveModels(paths, r)).body.output_compression).toBeUndefined();
-    expect(translate(r, resolveModels(paths, r))).toEqual(translate(r, resolveModels(paths, r)));
+    expect(translate({ ...r, output_format: "webp", output_quality: 70 }, resolveModels(searchPath(paths), r)).body).toMatchObject({ output_format: "png" });
+    expect(translate({ ...r, output_format: "webp", output_quality: 70 }, resolveModels(searchPath(paths), r)).body.output_compression).toBeUndefined();
+    expect(translate(r, resolveModels(searchPath(paths), r))).toEqual(translate(r, resolveModels(searchPath(paths), r)));
   });
 
   test("missing models are named", () => {
-    expect(() => resolveModels(paths, req({ model: "nope.safetensors" }))).toThrow(ModelNotFoundError);
-    expect(() => resolveModels(paths, req({ loras: [{ name: "missing", weight: 1 }] }))).toThrow('loras.0.name: no lora model "missing"');
+    expect(() => resolveModels(searchPath(paths), req({ model: "nope.safetensors" }))).toThrow(ModelNotFoundError);
+    expect(() => resolveModels(searchPath(paths), req({ loras: [{ name: "missing", weight: 1 }] }))).toThrow('loras.0.name: no lora model "missing"');
   });
 
   test("text encoder slots by name", () => {
@@ -107,10 +109,10 @@ describe("translate", () => {
   });
 
   test("model listing: relative paths with model extensions, no hidden files", () => {
-    const list = listModels(paths);
-    expect(list["stable-diffusion"]).toEqual(["sd15.safetensors"]);
-    expect(list.lora).toEqual(["styles/film.safetensors"]);
-    expect(list.embeddings).toEqual([]);
+    const names = (kind: string) => walkModelFolder(join(paths.models, kind)).map((f) => f.name);
+    expect(names("stable-diffusion")).toEqual(["sd15.safetensors"]);
+    expect(names("lora")).toEqual(["styles/film.safetensors"]);
+    expect(names("embeddings")).toEqual([]);
   });
 
   test("model set key ignores key order", () => {
