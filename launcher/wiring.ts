@@ -9,6 +9,7 @@ import { importBuild } from "../engine/install/import";
 import { createBuildProvider } from "../engine/install/provider";
 import { engineParts } from "../engine/service";
 import { modelsService } from "../models/service";
+import { modelsNetService } from "../models/net/service";
 import { pluginService } from "../plugins/service";
 import { galleryService } from "../gallery/service";
 import type { TaskQueue } from "../queue/queue";
@@ -40,6 +41,7 @@ export function appServices(options: { server?: boolean } = {}): ServiceFactory[
   return [
     ...(options.server ? [terminalProgress] : []),
     engine.service,
+    modelsNetService(),
     modelsService({ engine: engine.engine }),
     ...withCompat(withQueue),
     gallery,
