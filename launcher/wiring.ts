@@ -9,6 +9,7 @@ import { importBuild } from "../engine/install/import";
 import { createBuildProvider } from "../engine/install/provider";
 import { engineParts } from "../engine/service";
 import { modelsService } from "../models/service";
+import { withCivitai } from "../models/net/civitai-service";
 import { modelsNetService } from "../models/net/service";
 import { pluginService } from "../plugins/service";
 import { galleryService } from "../gallery/service";
@@ -42,7 +43,7 @@ export function appServices(options: { server?: boolean } = {}): ServiceFactory[
     ...(options.server ? [terminalProgress] : []),
     engine.service,
     modelsNetService(),
-    modelsService({ engine: engine.engine }),
+    withCivitai(modelsService({ engine: engine.engine })),
     ...withCompat(withQueue),
     gallery,
     apiDocsService,
