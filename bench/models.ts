@@ -7,8 +7,8 @@
  *    bare readdir + stat walk of the same tree, the floor of any listing.
  * 2. sha256: our background hasher against `sha256sum` on the same 1 GB
  *    sparse file, in the same run (skipped if sha256sum is missing).
- * 3. Downloads: the models-net helper adds download throughput against curl
- *    below (see "downloads").
+ * 3. Downloads: a model file through ModelDownloads (as POST
+ *    /api/models/download does) against `curl -L -o`, bench/models-download.ts.
  * Prints figures; asserts nothing.
  */
 import { closeSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeSync } from "node:fs";
@@ -16,6 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { resolvePaths } from "../launcher/paths";
 import { HeaderCache } from "../models/header-cache";
+import { benchModelDownloads } from "./models-download";
 import { ModelHashes, sha256File } from "../models/hashes";
 import { ModelLibrary } from "../models/library";
 import { searchPath } from "../models/roots";
@@ -102,7 +103,8 @@ try {
     console.log(`  models/hashes.ts        ${ms(oursMs)}  ${mbps(oursMs)}  (${(oursMs / sumMs).toFixed(2)}x the time; same digest: ${out === ours})`);
   } else console.log(`sha256 of a 1 GB sparse file: ${ms(oursMs)} ${mbps(oursMs)} (sha256sum missing: no baseline)`);
 
-  // --- 3. downloads (models-net adds download throughput vs curl here) ----
+  // --- 3. downloads ---------------------------------------------------------
+  await benchModelDownloads(root, paths);
 } finally {
   rmSync(root, { recursive: true, force: true });
 }
