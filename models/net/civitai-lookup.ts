@@ -19,6 +19,8 @@ const SCHEMA = `CREATE TABLE IF NOT EXISTS civitai_lookups (
 /** How long a "not on Civitai" answer (or a failed request) is trusted before asking again. */
 export const NEGATIVE_RETRY_MS = 7 * 24 * 3600 * 1000;
 export const FAILURE_RETRY_MS = 3600 * 1000;
+/** One Civitai request (or preview) may take this long before it counts as failed. */
+export const REQUEST_TIMEOUT_MS = 30_000;
 
 /** The parts of Civitai's model-version answer we read (documented REST API v1). */
 export interface CivitaiVersion {
@@ -89,6 +91,8 @@ export class CivitaiLookup {
   #queued = new Set<string>();
   #running: Promise<void> | null = null;
   #stopped = false;
+  /** Aborts requests in flight when the app stops. */
+  #abort = new AbortController();
 
   constructor(private readonly deps: CivitaiLookupDeps) {
     this.db = new Database(deps.database, { create: true, strict: true });
@@ -97,7 +101,8 @@ export class CivitaiLookup {
   }
 
   #now = () => (this.deps.now ?? Date.now)();
-  #fetch = (url: string) => (this.deps.fetch ?? fetch)(url, { headers: { accept: "application/json", ...this.deps.auth(url) }, redirect: "follow" });
+  #fetch = (url: string) =>
+    (this.deps.fetch ?? fetch)(url, { headers: { accept: "application/json", ...this.deps.auth(url) }, redirect: "follow", signal: AbortSignal.any([this.#abort.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]) });
 
   /** The library's enricher: the cached answer, queueing a lookup when none is fresh. */
   enrich = (entry: ModelEntry): CivitaiInfo | null => {
@@ -160,7 +165,7 @@ export class CivitaiLookup {
     const info = civitaiInfo(version, base);
     this.#save(sha, info, 0);
     const image = previewImage(version);
-    if (image) await this.deps.previews.fetchOnce(sha, image, this.deps.fetch).catch(() => undefined);
+    if (image) await this.deps.previews.fetchOnce(sha, image, this.deps.fetch, AbortSignal.any([this.#abort.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)])).catch(() => undefined);
     this.deps.onFound?.(sha);
     return this.#withPreview(sha, info);
   }
@@ -192,6 +197,7 @@ export class CivitaiLookup {
   stop(): void {
     this.#stopped = true;
     this.#queue = [];
+    this.#abort.abort();
     this.db.close();
   }
 }

@@ -40,10 +40,10 @@ export class PreviewCache {
   }
 
   /** Downloads the picture unless it is cached; refuses what is not a picture. */
-  async fetchOnce(sha256: string, url: string, fetchFn: typeof fetch = fetch): Promise<void> {
+  async fetchOnce(sha256: string, url: string, fetchFn: typeof fetch = fetch, signal?: AbortSignal): Promise<void> {
     if (!SHA.test(sha256) || this.has(sha256)) return;
-    const res = await fetchFn(url, { redirect: "follow" });
-    if (!res.ok) {
+    const res = await fetchFn(url, { redirect: "follow", signal });
+    if (!res.ok || Number(res.headers.get("content-length") ?? 0) > MAX_PREVIEW_BYTES) {
       await res.body?.cancel();
       return;
     }
