@@ -32,7 +32,9 @@ function safetensors(tensor: string): Uint8Array {
 const sha = (b: Uint8Array) => new Bun.CryptoHasher("sha256").update(b).digest("hex");
 const KNOWN = safetensors("lora_unet_down_blocks_0_attentions_0_proj_in.lora_down.weight");
 const UNKNOWN = safetensors("lora_unet_down_blocks_1_attentions_0_proj_in.lora_down.weight");
+const GATED = safetensors("lora_unet_down_blocks_2_attentions_0_proj_in.lora_down.weight");
 const KNOWN_SHA = sha(KNOWN);
+const GATED_SHA = sha(GATED);
 const UNKNOWN_SHA = sha(UNKNOWN);
 /** A 1×1 PNG's first bytes are enough for the type check. */
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
@@ -73,6 +75,8 @@ beforeAll(async () => {
             { url: `http://127.0.0.1:${cdn.port}/safe.png`, type: "image", nsfwLevel: 1 },
           ],
         });
+      if (path === `/api/v1/model-versions/by-hash/${GATED_SHA}`) return Response.json({ id: 5, modelId: 99, name: "v1", baseModel: "SDXL 1.0", model: { name: "Members only" } });
+      if (path === "/api/v1/models/99") return Response.json({ error: "login required" }, { status: 403 });
       if (path.startsWith("/api/v1/model-versions/by-hash/")) return Response.json({ error: "Model not found" }, { status: 404 });
       if (path === "/api/v1/models/58390") return Response.json({ id: 58390, name: "Detail Tweaker", modelVersions: [{ id: 70000, name: "v2.0" }, { id: 62833, name: "v1.0" }] });
       return new Response("no", { status: 404 });
@@ -82,6 +86,7 @@ beforeAll(async () => {
   mkdirSync(join(dir, "models", "lora"), { recursive: true });
   writeFileSync(join(dir, "models", "lora", "detail.safetensors"), KNOWN);
   writeFileSync(join(dir, "models", "lora", "mine.safetensors"), UNKNOWN);
+  writeFileSync(join(dir, "models", "lora", "gated.safetensors"), GATED);
   writeFileSync(join(dir, "config.yaml"), `ui:\n  open_window: false\nmodels:\n  civitai_base: http://127.0.0.1:${civitai.port}\n  civitai_token: cv_secret\n`);
   app = await startApp({
     run: { server: true, noOpen: true, dataDir: dir, port: 20000 + Math.floor(Math.random() * 30000), host: "127.0.0.1" },
@@ -103,7 +108,7 @@ async function listLookedUp(): Promise<ModelEntry[]> {
   for (;;) {
     const models = await list();
     const known = models.find((m) => m.name === "detail.safetensors");
-    const asked = seen.some((s) => s.path.endsWith(UNKNOWN_SHA));
+    const asked = seen.some((s) => s.path.endsWith(UNKNOWN_SHA)) && !!models.find((m) => m.name === "gated.safetensors")?.civitai;
     if (known?.civitai?.preview && asked) return models;
     await Bun.sleep(20);
   }
@@ -151,6 +156,10 @@ describe("Civitai by-hash lookup", () => {
     expect((await list()).find((m) => m.name === "detail.safetensors")!.civitai!.updateAvailable).toEqual({ versionId: 70000, name: "v2.0" });
     expect(await (await api("/api/models/lora/mine.safetensors/check-update", { method: "POST" })).json()).toEqual({ updateAvailable: null });
     expect((await api("/api/models/lora/nothing.safetensors/check-update", { method: "POST" })).status).toBe(404);
+    expect((await api("/api/models/nokind/detail.safetensors/check-update", { method: "POST" })).status).toBe(404);
+    const gated = await api("/api/models/lora/gated.safetensors/check-update", { method: "POST" });
+    expect(gated.status).toBe(403);
+    expect(((await gated.json()) as { error: { code: string; message: string } }).error).toEqual({ code: "needs_token", message: expect.stringContaining("Civitai API key") });
   });
 
   test("the preview route serves only sha256 names from the cache folder", async () => {
