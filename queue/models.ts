@@ -8,6 +8,7 @@ import { join, relative, sep } from "node:path";
 import { insidePath } from "../launcher/files/inside";
 import { MODEL_KINDS, modelDir, type ModelKind, type Paths } from "../launcher/paths";
 import type { ImageRequest } from "./request";
+import { LORA_EXTENSIONS, loraEnginePath, loraFileProblem } from "../engine/lora-files";
 
 export const MODEL_EXTENSIONS = [".safetensors", ".gguf", ".ckpt", ".pt", ".pth", ".bin", ".sft"];
 
@@ -23,6 +24,16 @@ export class ModelNotFoundError extends Error {
   }
 }
 
+/** A LoRA that exists but that the engine cannot load (its file type; engine/lora-files.ts says why). */
+export class UnusableLoraError extends ModelNotFoundError {
+  override name = "UnusableLoraError";
+}
+
+/** Extensions tried for a name without one: a LoRA tries the engine's LoRA types first (then the rest, to say why one is refused). */
+function extensionsFor(kind: ModelKind): readonly string[] {
+  return kind === "lora" ? [...LORA_EXTENSIONS, ...MODEL_EXTENSIONS.filter((e) => !LORA_EXTENSIONS.includes(e))] : MODEL_EXTENSIONS;
+}
+
 function isFile(path: string): boolean {
   try {
     return statSync(path).isFile();
@@ -34,7 +45,7 @@ function isFile(path: string): boolean {
 /** Finds a model by relative path, trying the known extensions when it has none (LoRA tags omit them). */
 export function findModel(paths: Paths, kind: ModelKind, name: string): string | null {
   const dir = modelDir(paths, kind);
-  for (const candidate of [name, ...MODEL_EXTENSIONS.map((e) => name + e)]) {
+  for (const candidate of [name, ...extensionsFor(kind).map((e) => name + e)]) {
     const full = insidePath(dir, candidate);
     if (full && isFile(full)) return full;
   }
@@ -47,7 +58,8 @@ export interface ResolvedModels {
   vae?: string;
   textEncoders: string[];
   controlnet?: string;
-  loras: { name: string; path: string; weight: number }[];
+  /** path: absolute (hashing, metadata); enginePath: relative to loraDir with forward slashes, what sd-server accepts in `lora[].path`. */
+  loras: { name: string; path: string; enginePath: string; weight: number }[];
   loraDir: string;
   embeddingsDir: string;
 }
@@ -68,7 +80,12 @@ export function resolveModels(paths: Paths, r: Pick<ImageRequest, "model" | "vae
     vae: r.vae ? need("vae", "vae", r.vae) : undefined,
     textEncoders: r.text_encoders.map((t, i) => need(`text_encoders.${i}`, "text_encoders", t)),
     controlnet: r.controlnet ? need("controlnet", "controlnet", r.controlnet) : undefined,
-    loras: r.loras.map((l, i) => ({ name: l.name, weight: l.weight, path: need(`loras.${i}.name`, "lora", l.name) })),
+    loras: r.loras.map((l, i) => {
+      const path = need(`loras.${i}.name`, "lora", l.name);
+      const problem = loraFileProblem(path);
+      if (problem) throw new UnusableLoraError(`loras.${i}.name`, "lora", l.name, `loras.${i}.name: LoRA "${l.name}" cannot be used: ${problem}`);
+      return { name: l.name, weight: l.weight, path, enginePath: loraEnginePath(relative(modelDir(paths, "lora"), path)) };
+    }),
     loraDir: modelDir(paths, "lora"),
     embeddingsDir: modelDir(paths, "embeddings"),
   };
@@ -79,19 +96,19 @@ export function listModels(paths: Paths): Record<ModelKind, string[]> {
   const out = {} as Record<ModelKind, string[]>;
   for (const kind of MODEL_KINDS) {
     const dir = modelDir(paths, kind);
-    out[kind] = existsSync(dir) ? walk(dir, dir).sort() : [];
+    out[kind] = existsSync(dir) ? walk(dir, dir, kind === "lora" ? LORA_EXTENSIONS : MODEL_EXTENSIONS).sort() : [];
   }
   return out;
 }
 
-function walk(root: string, dir: string, depth = 0): string[] {
+function walk(root: string, dir: string, extensions: readonly string[], depth = 0): string[] {
   if (depth > 8) return [];
   const found: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     if (entry.name.startsWith(".")) continue;
     const full = join(dir, entry.name);
-    if (entry.isDirectory()) found.push(...walk(root, full, depth + 1));
-    else if (entry.isFile() && MODEL_EXTENSIONS.some((e) => entry.name.toLowerCase().endsWith(e))) found.push(relative(root, full).split(sep).join("/"));
+    if (entry.isDirectory()) found.push(...walk(root, full, extensions, depth + 1));
+    else if (entry.isFile() && extensions.some((e) => entry.name.toLowerCase().endsWith(e))) found.push(relative(root, full).split(sep).join("/"));
   }
   return found;
 }

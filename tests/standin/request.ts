@@ -4,8 +4,7 @@
  * to a multiple of 64, and what it cannot use is a 400 "invalid generation
  * parameters". The stand-in encodes PNG only (see README.md in this folder).
  */
-import { existsSync } from "node:fs";
-import { isAbsolute, join, resolve } from "node:path";
+import { loraFullPath } from "./loras";
 
 export const SAMPLERS = [
   "euler", "euler_a", "heun", "dpm2", "dpm++2s_a", "dpm++2m", "dpm++2mv2", "ipndm", "ipndm_v", "lcm",
@@ -51,10 +50,12 @@ const str = (v: unknown): string | undefined => (typeof v === "string" ? v : und
 const obj = (v: unknown): Record<string, unknown> => (v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
 const roundUp64 = (n: number) => Math.ceil(n / 64) * 64;
 
-export type Parsed = { ok: true; request: GenRequest } | { ok: false; error: string };
+/** log: an [ERROR] line sd-server prints on stderr for this refusal (common.cpp from_json: "invalid lora"). */
+export type Parsed = { ok: true; request: GenRequest } | { ok: false; error: string; log?: string };
 
 export function parseImgGen(body: unknown, defaults: GenDefaults, loraDir: string): Parsed {
   const invalid: Parsed = { ok: false, error: "invalid generation parameters" };
+  const invalidLora: Parsed = { ok: false, error: "invalid generation parameters", log: "invalid lora" };
   if (!body || typeof body !== "object" || Array.isArray(body)) return invalid;
   const b = body as Record<string, unknown>;
   const sp = obj(b.sample_params);
@@ -72,15 +73,18 @@ export function parseImgGen(body: unknown, defaults: GenDefaults, loraDir: strin
   const outputFormat = str(b.output_format) ?? "png";
   if (!OUTPUT_FORMATS.includes(outputFormat)) return { ok: false, error: `unsupported output_format '${outputFormat}' (this build writes png only)` };
 
+  // Upstream common.cpp parse_lora_json_field: not an array, an entry not an object, an empty path or one
+  // get_lora_full_path does not know → false → "invalid generation parameters" (stderr "invalid lora").
   const loras: GenRequest["loras"] = [];
-  if (Array.isArray(b.lora)) {
+  if (b.lora !== undefined) {
+    if (!Array.isArray(b.lora)) return invalidLora;
     for (const entry of b.lora) {
-      const path = str(obj(entry).path);
-      if (!path) return invalid;
-      const full = isAbsolute(path) ? path : join(loraDir, path);
-      const found = [full, `${full}.safetensors`, `${full}.ckpt`, `${full}.gguf`].find((p) => existsSync(p));
-      if (!found) return invalid;
-      loras.push({ path: resolve(found), multiplier: num(obj(entry).multiplier) ?? 1 });
+      if (!entry || typeof entry !== "object" || Array.isArray(entry)) return invalidLora;
+      const path = str(obj(entry).path) ?? "";
+      if (!path) return invalidLora;
+      const full = loraFullPath(loraDir, path);
+      if (!full) return invalidLora;
+      loras.push({ path: full, multiplier: num(obj(entry).multiplier) ?? 1 });
     }
   }
 

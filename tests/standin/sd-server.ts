@@ -215,7 +215,7 @@ async function handle(req: Request): Promise<Response> {
   const path = url.pathname;
   if (req.method === "GET" && path === "/") return new Response("<!doctype html><title>sd-server</title>", { headers: { "content-type": "text/html" } });
   if (req.method === "GET" && path === "/sdcpp/v1/capabilities") {
-    return json(capabilities({ defaults, modelPath: mainModel, loras: findLoras(loraDir), maxPending: config.maxPending }));
+    return json(capabilities({ defaults, modelPath: mainModel, loras: findLoras(loraDir).map(({ name, path }) => ({ name, path })), maxPending: config.maxPending }));
   }
   if (req.method === "POST" && path === "/sdcpp/v1/img_gen") {
     const text = await req.text();
@@ -227,7 +227,10 @@ async function handle(req: Request): Promise<Response> {
       return json({ error: "invalid json", message: `[json.exception.parse_error.101] parse error: ${(e as Error).message}` }, 400);
     }
     const parsed = parseImgGen(body, defaults, loraDir);
-    if (!parsed.ok) return json({ error: parsed.error }, 400);
+    if (!parsed.ok) {
+      if (parsed.log) log("ERROR", "common.cpp:2096", parsed.log);
+      return json({ error: parsed.error }, 400);
+    }
     const job = jobs.submit(parsed.request);
     if (!job) return json({ error: "job queue is full" }, 429);
     return json({ id: job.id, kind: "img_gen", status: job.status, created: job.created, poll_url: `/sdcpp/v1/jobs/${job.id}` }, 202);
