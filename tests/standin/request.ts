@@ -43,6 +43,52 @@ export interface GenRequest {
   outputFormat: string;
   embedMetadata: boolean;
   loras: { path: string; multiplier: number }[];
+  /** An init_image was given: img2img (sampling runs img2imgSteps()). */
+  img2img: boolean;
+  /** hires.enabled: a second sampling pass at the target size (hiresSchedule()). */
+  hires: { steps: number; denoise: number; width: number; height: number; upscaler: string } | null;
+}
+
+/**
+ * Sampling steps of an img2img job: upstream stable-diffusion.cpp (master-827-97d2990)
+ * generate_image_internal: t_enc = (size_t)(steps × strength), one less when it equals steps, and the
+ * sigma schedule keeps t_enc + 1 steps (recorded: 8 steps, strength 0.5 → "target t_enc is 4 steps", 5-step bar).
+ */
+export function img2imgSteps(steps: number, strength: number): { tEnc: number; samplingSteps: number } {
+  let tEnc = Math.max(0, Math.floor(Math.fround(steps * Math.fround(strength))));
+  if (tEnc >= steps) tEnc = steps - 1;
+  return { tEnc, samplingSteps: tEnc + 1 };
+}
+
+/**
+ * The hires pass's schedule: upstream make_hires_sigma_schedule: scheduler_steps = (int)(hires_steps /
+ * denoising_strength) (hires_steps 0 → the job's steps), t_enc = (size_t)(scheduler_steps × strength) capped at
+ * scheduler_steps − 1, sigma_sched_size = t_enc + 2, so the second bar has t_enc + 1 steps
+ * (recorded: hires steps 2, strength 0.5 → scheduler_steps=4, sigma_sched_size=4, a 3-step bar).
+ */
+export function hiresSchedule(hiresSteps: number, jobSteps: number, denoise: number): { schedulerSteps: number; sigmaSize: number; samplingSteps: number } {
+  const effective = Math.max(1, hiresSteps > 0 ? hiresSteps : jobSteps);
+  const d = Math.fround(denoise);
+  const schedulerSteps = Math.max(1, Math.floor(Math.fround(effective / d)));
+  let tEnc = Math.floor(Math.fround(schedulerSteps * d));
+  if (tEnc >= schedulerSteps) tEnc = schedulerSteps - 1;
+  return { schedulerSteps, sigmaSize: tEnc + 2, samplingSteps: tEnc + 1 };
+}
+
+/** upstream resolve_hires_params: strength clamped to [0.0001, 1]; target size from target_width/height or size × scale (default 2). */
+function parseHires(v: unknown, width: number, height: number): GenRequest["hires"] {
+  const h = obj(v);
+  if (h.enabled !== true) return null;
+  const scale = num(h.scale) ?? 2;
+  let tw = Number.isInteger(h.target_width) ? (h.target_width as number) : 0;
+  let th = Number.isInteger(h.target_height) ? (h.target_height as number) : 0;
+  if (tw > 0 && th <= 0) th = tw;
+  else if (th > 0 && tw <= 0) tw = th;
+  else if (tw <= 0 && th <= 0) [tw, th] = [Math.round(width * scale), Math.round(height * scale)];
+  if (tw <= 0 || th <= 0) return null;
+  const steps = Number.isInteger(h.steps) ? Math.max(0, h.steps as number) : 0;
+  const denoise = Math.min(1, Math.max(0.0001, num(h.denoising_strength) ?? 0.7));
+  return { steps, denoise, width: roundUp64(tw), height: roundUp64(th), upscaler: str(h.upscaler) ?? "Latent" };
 }
 
 const num = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
@@ -109,6 +155,8 @@ export function parseImgGen(body: unknown, defaults: GenDefaults, loraDir: strin
       outputFormat,
       embedMetadata: typeof b.embed_image_metadata === "boolean" ? b.embed_image_metadata : true,
       loras,
+      img2img: typeof b.init_image === "string" && b.init_image.length > 0,
+      hires: parseHires(b.hires, roundUp64(width), roundUp64(height)),
     },
   };
 }
