@@ -118,6 +118,25 @@ describe("stand-in sd-server", () => {
     }
   });
 
+  /** Totals of the finished sampling bars (`|====| N/N`), in order. */
+  const samplingBars = (text: string) => [...text.matchAll(/\|[=> ]{50}\| (\d+)\/(\d+) - /g)].filter((m) => m[1] === m[2]).map((m) => Number(m[2]));
+  /** The INFO messages of a job, without file:line and timings. */
+  const infoLines = (text: string, pattern: RegExp) => text.split(/\r|\n/).map((l) => /^\[INFO \] \S+\s*- (.*)$/.exec(l)?.[1]).filter((m): m is string => !!m && pattern.test(m));
+
+  test.each([
+    ["hires", { prompt: "hires", width: 64, height: 64, seed: 1, sample_params: { sample_steps: 3 }, hires: { enabled: true, upscaler: "Lanczos", scale: 2, steps: 2, denoising_strength: 0.5 } }, /^hires |^target t_enc/],
+    ["img2img", { prompt: "i2i", width: 64, height: 64, seed: 1, sample_params: { sample_steps: 8 }, init_image: "iVBORw0KGgo=", strength: 0.5 }, /^hires |^target t_enc|^IMG2IMG/],
+  ] as const)("%s: sampling bars and step lines as the recorded sd-server printed them", async (name, body, lines) => {
+    const recorded = readFileSync(join(CONTRACT, `${name}-stdout.log`), "utf8");
+    const before = main.stdout().length;
+    const id = ((await (await post(main, "/sdcpp/v1/img_gen", body)).json()) as any).id;
+    expect((await finished(main, id)).status).toBe("completed");
+    const printed = main.stdout().slice(before);
+    expect(samplingBars(recorded).length).toBeGreaterThan(0);
+    expect(samplingBars(printed)).toEqual(samplingBars(recorded));
+    expect(infoLines(printed, lines).map((l) => l.replace(/, taking [\d.]+s$/, ""))).toEqual(infoLines(recorded, lines).map((l) => l.replace(/, taking [\d.]+s$/, "")));
+  });
+
   test("submit → 202 with the recorded fields; poll → completed with a PNG carrying parameters", async () => {
     const res = await post(main, "/sdcpp/v1/img_gen", { prompt: "a cat", negative_prompt: "dog", width: 60, height: 64, seed: 5, sample_params: { sample_steps: 500 } });
     expect(res.status).toBe(202);
