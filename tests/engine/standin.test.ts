@@ -107,7 +107,12 @@ describe("stand-in sd-server", () => {
         { name: "style", path: "sub/deeper/style.PTH" },
         { name: "film", path: "sub/film.gguf" },
       ]);
-      const submit = async (path: string) => (await post(main, "/sdcpp/v1/img_gen", { prompt: "x", width: 64, height: 64, sample_params: { sample_steps: 1 }, lora: [{ path, multiplier: 0.5 }] })).status;
+      const submit = async (path: string) => {
+        const res = await post(main, "/sdcpp/v1/img_gen", { prompt: "x", width: 64, height: 64, sample_params: { sample_steps: 1 }, lora: [{ path, multiplier: 0.5 }] });
+        const answer = (await res.json()) as any;
+        if (answer.id) await finished(main, answer.id);
+        return res.status;
+      };
       expect(await submit("detail.safetensors")).toBe(202);
       expect(await submit("sub/film.gguf")).toBe(202);
       for (const refused of [join(models.loraDir, "detail.safetensors"), "detail", "old.ckpt", "sub\\film.gguf", "./detail.safetensors"]) expect(await submit(refused)).toBe(400);
