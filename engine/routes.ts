@@ -23,7 +23,7 @@ import { ApiError, mediaType, readJson } from "../launcher/server/errors";
 import { EngineFailure, type EngineManager } from "./manager";
 import type { EngineErrorCode, InstalledBuild } from "./types";
 
-const importSchema = z
+export const importSchema = z
   .object({
     path: z.string().min(1).describe("A folder or zip holding sd-server"),
     confirm: z.boolean().optional().describe("The user confirmed running the program in that folder"),
@@ -46,7 +46,7 @@ async function saveUpload(body: ReadableStream<Uint8Array> | null, dir: string, 
   await Bun.write(file, new Response(body));
   return file;
 }
-const installSchema = z
+export const installSchema = z
   .object({
     variant: z.string().min(1).optional().describe("Build variant to install, e.g. vulkan, cpu, cuda12"),
     force: z.boolean().optional().describe("Reinstall even if installed"),

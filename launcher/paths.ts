@@ -33,6 +33,16 @@ export interface Paths {
   modelPreviews: string;
   /** The token other devices on the network log in with (owner-only file). */
   lanToken: string;
+  /** UI plugins: `*.plugin.js` ES modules the user installed. */
+  plugins: string;
+  /** Which plugins are disabled and why (the last error each reported). */
+  pluginState: string;
+  /** The Gallery's index of every picture (derived from the files; rebuilt by a rescan if lost). */
+  galleryIndex: string;
+  /** The Gallery's thumbnails, one WebP per picture. */
+  thumbnails: string;
+  /** Where deleted pictures go where the system has no trash folder (Windows), until undone or cleared. */
+  galleryTrash: string;
 }
 
 const APP = "easy-diffusion";
@@ -81,6 +91,11 @@ export function resolvePaths(env: Env, overrides: { dataDir?: string; config?: s
     modelHeaderCache: join(dirs.data, "cache", "model-headers.json"),
     modelPreviews: join(dirs.data, "cache", "model-previews"),
     lanToken: join(dirs.data, "lan-token"),
+    plugins: join(dirs.data, "plugins"),
+    pluginState: join(dirs.data, "plugins", "plugins.json"),
+    galleryIndex: join(dirs.data, "cache", "gallery", "index.db"),
+    thumbnails: join(dirs.data, "cache", "gallery", "thumbnails"),
+    galleryTrash: join(dirs.data, "cache", "gallery", "trash"),
   };
 }
 

@@ -10,6 +10,8 @@ export interface Service {
   name: string;
   /** API sub-apps this service mounts under /api, by path. */
   routes?: Record<string, Hono>;
+  /** Sub-apps mounted outside /api, by full path (e.g. "/sdapi/v1" for A1111 clients); same security middleware. */
+  rootRoutes?: Record<string, Hono>;
   /** Called once the server listens. */
   start?(info: { url: string }): Promise<void> | void;
   stop?(): Promise<void> | void;

@@ -64,7 +64,8 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   try {
     for (const factory of opts.services ?? []) services.push(await factory(ctx));
     const api = Object.assign({}, ...services.map((s) => s.routes ?? {}));
-    const app = createApp(ctx, { api, ui: opts.ui });
+    const root = Object.assign({}, ...services.map((s) => s.rootRoutes ?? {}));
+    const app = createApp(ctx, { api, root, ui: opts.ui });
     // --host wins; otherwise "allow other devices" means all interfaces.
     const wantedHost = () => opts.run.host ?? (config.config.server.allow_lan ? "0.0.0.0" : config.config.server.host);
     const port = opts.run.port ?? config.config.server.port;

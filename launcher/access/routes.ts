@@ -12,7 +12,6 @@ import { lanAddresses } from "./addresses";
 import { isLoopback, SESSION_COOKIE } from "./credentials";
 import { loginPage } from "./login-page";
 import { peerAddress, tooManyAttempts } from "./middleware";
-import { qrSvg } from "./qr";
 import type { FailureLimiter } from "./rate-limit";
 import { sameSecret, type AccessToken } from "./token";
 
@@ -56,20 +55,22 @@ export function loginRoutes(token: AccessToken, limiter: FailureLimiter) {
 }
 
 export function lanRoutes(token: AccessToken, listening: () => Listening | undefined) {
-  const view = (c: Context) => {
+  const view = async (c: Context) => {
     const l = listening();
     const enabled = lanEnabled(l);
     const base = { enabled, host: l?.host ?? null, port: l?.port ?? null, pinned: !!l?.pinned };
     // The token and its links are shown on this machine only.
     if (!isLoopback(peerAddress(c)) || !enabled || !l) return base;
     const links = loginLinks(l, token.value);
+    // Loaded when first shown, not at every start.
+    const { qrSvg } = await import("./qr");
     return { ...base, token: token.value, links, qr: links[0] ? qrSvg(links[0]) : null };
   };
   return new Hono()
-    .get("/", (c) => c.json(view(c)))
-    .post("/token", (c) => {
+    .get("/", async (c) => c.json(await view(c)))
+    .post("/token", async (c) => {
       if (!isLoopback(peerAddress(c))) throw new ApiError(403, "local_only", "a new token can be made only on the computer running Easy Diffusion");
       token.regenerate();
-      return c.json(view(c));
+      return c.json(await view(c));
     });
 }

@@ -76,6 +76,14 @@ export const configSchema = z.object({
       civitai_token: z.string().default("").describe("Civitai API key, for models that need a login (sent only to the Civitai host)."),
     })
     .describe("Models"),
+  api: z
+    .object({
+      keep_pictures: z
+        .boolean()
+        .default(true)
+        .describe("Keep pictures made through the A1111 and OpenAI compatible APIs in outputs/ and the history, like any task (off: kept in memory only until fetched)."),
+    })
+    .describe("Compatible APIs (A1111 /sdapi/v1, OpenAI /v1)"),
   log: z
     .object({
       level: z.enum(["debug", "info", "warn", "error"]).default("info").describe("How much to write to the log."),
@@ -86,7 +94,7 @@ export const configSchema = z.object({
 export type Config = z.infer<typeof configSchema>;
 
 export function defaultConfig(): Config {
-  return configSchema.parse({ server: {}, ui: {}, engine: {}, outputs: {}, models: {}, log: {} });
+  return configSchema.parse({ server: {}, ui: {}, engine: {}, outputs: {}, models: {}, api: {}, log: {} });
 }
 
 /** Each key without its default, so a patch names only what the client sent. */

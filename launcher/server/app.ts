@@ -24,6 +24,8 @@ export interface AppOptions {
   /** Extra API sub-apps by mount path under /api (engine, tasks, …). */
   api?: Record<string, Hono>;
   ui?: Record<string, UiAsset>;
+  /** Sub-apps mounted outside /api by full path (compatibility APIs such as /sdapi/v1 and /v1). */
+  root?: Record<string, Hono>;
 }
 
 export function createApp(ctx: AppContext, options: AppOptions = {}) {
@@ -36,6 +38,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
   app.use("*", corsForListed(corsOrigins));
   app.use("*", lanGate(token, limiter));
   app.use("/api/*", bodyLimits());
+  for (const path of Object.keys(options.root ?? {})) app.use(`${path}/*`, bodyLimits());
   app.onError((err, c) => {
     if (!(err instanceof Error && err.name === "ApiError")) ctx.log.error(`${c.req.method} ${c.req.path} failed`, { error: String(err) });
     return respondError(c, err);
@@ -51,6 +54,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
   api.all("*", (c) => c.json(errorBody("not_found", `no API route ${c.req.method} ${c.req.path}`), 404));
   app.route("/api", api);
   app.route("/login", loginRoutes(token, limiter));
+  for (const [path, sub] of Object.entries(options.root ?? {})) app.route(path, sub);
 
   if (options.ui) app.route("/", uiRoutes(options.ui));
   return app;

@@ -13,13 +13,19 @@ const MB = 1024 * 1024;
 /** The largest body any route takes: the server itself refuses more (Bun.serve maxRequestBodySize). */
 export const MAX_BODY_BYTES = 1024 * MB;
 
-/** Limits by method and path prefix under /api; the first match wins. */
+/** Limits by method and path prefix (under /api and the compatibility roots); the first match wins. */
 export const BODY_LIMITS: { method: string; prefix: string; bytes: number; what: string }[] = [
   // An engine build zip chosen in the UI (CUDA builds with their runtime are several hundred MB).
   { method: "POST", prefix: "/api/engine/import", bytes: MAX_BODY_BYTES, what: "an engine build" },
   // Up to 11 images of 48 MB each (init, mask, control, 8 references) would be 528 MB; 256 MB holds any real set.
   { method: "POST", prefix: "/api/tasks", bytes: 256 * MB, what: "a task with its images" },
   { method: "POST", prefix: "/api/metadata/parse", bytes: 64 * MB, what: "an image" },
+  // Compatibility APIs (compat/): requests that carry pictures, like /api/tasks.
+  { method: "POST", prefix: "/sdapi/v1/img2img", bytes: 256 * MB, what: "an img2img request with its images" },
+  { method: "POST", prefix: "/sdapi/v1/txt2img", bytes: 64 * MB, what: "a txt2img request" },
+  { method: "POST", prefix: "/sdapi/v1/png-info", bytes: 64 * MB, what: "an image" },
+  { method: "POST", prefix: "/v1/images/edits", bytes: 256 * MB, what: "an edit with its images" },
+  { method: "POST", prefix: "/api/plugins", bytes: 4 * MB, what: "a plugin file" },
 ];
 export const DEFAULT_BODY_LIMIT = 1 * MB;
 

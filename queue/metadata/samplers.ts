@@ -7,7 +7,7 @@ import { SAMPLERS, SCHEDULERS } from "../request";
 type Sampler = (typeof SAMPLERS)[number];
 type Scheduler = (typeof SCHEDULERS)[number];
 
-const A1111_SAMPLERS: [string, Sampler][] = [
+export const A1111_SAMPLERS: [string, Sampler][] = [
   ["Euler a", "euler_a"],
   ["Euler", "euler"],
   ["Heun", "heun"],
@@ -25,7 +25,7 @@ const A1111_SAMPLERS: [string, Sampler][] = [
   ["ER SDE", "er_sde"],
 ];
 
-const A1111_SCHEDULERS: [string, Scheduler][] = [
+export const A1111_SCHEDULERS: [string, Scheduler][] = [
   ["Karras", "karras"],
   ["Exponential", "exponential"],
   ["SGM Uniform", "sgm_uniform"],

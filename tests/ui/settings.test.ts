@@ -68,9 +68,10 @@ describe("settings", () => {
   test("renders every schema section and key with the right control", async () => {
     const headings = await page.locator("ed-settings-app h2").allTextContents();
     // "Other devices" (a card of its own, first on the page) comes last in this list: it is in its own shadow root.
-    const own = headings.map((h) => h.replace(/\s+/g, " ").trim()).filter((h) => h !== "Other devices");
+    const own = headings.map((h) => h.replace(/\s+/g, " ").trim()).filter((h) => h !== "Other devices" && h !== "Plugins");
     expect(headings).toContain("Other devices");
-    expect(own).toEqual(["Web serverserver", "User interfaceui", "Engineengine", "Saved imagesoutputs", "Modelsmodels", "Logginglog"]);
+    expect(headings).toContain("Plugins");
+    expect(own).toEqual(["Web serverserver", "User interfaceui", "Engineengine", "Saved imagesoutputs", "Modelsmodels", "Compatible APIs (A1111 /sdapi/v1, OpenAI /v1)api", "Logginglog"]);
     expect(await control("models.idle_unload_minutes").getAttribute("type")).toBe("number");
     expect(await control("models.warm_start").getAttribute("type")).toBe("checkbox");
     expect(await control("ui.open_window").getAttribute("type")).toBe("checkbox");

@@ -60,7 +60,7 @@ describe("settings form model", () => {
   const byPath = (p: string) => fields.find((f) => f.path === p)!;
 
   test("every config key becomes a field of the right kind with its limits", () => {
-    expect(sections.map((s) => s.name)).toEqual(["server", "ui", "engine", "outputs", "models", "log"]);
+    expect(sections.map((s) => s.name)).toEqual(["server", "ui", "engine", "outputs", "models", "api", "log"]);
     expect(byPath("models.extra_folders").kind).toBe("list");
     expect(byPath("models.idle_unload_minutes")).toMatchObject({ kind: "integer", min: 0, default: 0 });
     expect(byPath("server.port")).toMatchObject({ kind: "integer", min: 1, max: 65535, default: 9000, label: "Port" });

@@ -6,6 +6,8 @@
 import { registerBuiltinApps } from "./apps/builtin";
 import { registry, type PluginMenuItem, type TabAppDef } from "./apps/registry";
 import "./shell/ed-shell";
+import { loadPlugins } from "./plugins/loader";
+import "./plugins/ed-plugin-notices";
 
 export interface EasyDiffusionApi {
   registerTabApp(def: TabAppDef): () => void;
@@ -27,6 +29,10 @@ window.easyDiffusion = {
   registerPluginMenuItem: (item) => registry.registerPluginMenuItem(item),
   openApp: (id, opts) => document.querySelector("ed-shell")?.openApp(id, opts),
 };
+
+// Plugins load after the built-in apps, each isolated (a failing one is disabled with a message).
+document.body.append(document.createElement("ed-plugin-notices"));
+void loadPlugins();
 
 document.addEventListener(
   "ed-shell-ready",

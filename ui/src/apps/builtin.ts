@@ -4,6 +4,7 @@
  */
 import "./downloads/ed-downloads-app";
 import "./engine/ed-engine-app";
+import "./gallery/ed-gallery-app";
 import "./image/ed-image-app";
 import "./info/ed-app-info";
 import "./settings/ed-settings-app";
@@ -17,6 +18,7 @@ const info = (heading: string, description: string, extra: Record<string, unknow
 export const BUILTIN_APPS: TabAppDef[] = [
   { id: "image", title: "Image", icon: "image", singleton: false, incognito: true, tag: "ed-image-app" },
   { id: "settings", title: "Settings", icon: "settings", singleton: true, tag: "ed-settings-app" },
+  { id: "gallery", title: "Gallery", icon: "gallery", singleton: true, tag: "ed-gallery-app" },
   {
     id: "model-browser",
     title: "Model Browser",

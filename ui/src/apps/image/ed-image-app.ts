@@ -6,6 +6,8 @@
  * switches and restarts (never for incognito tabs). Dropping or pasting a
  * picture anywhere restores the settings it was made with.
  */
+import { pluginHooks } from "../../plugins/hooks";
+import "../../plugins/ed-plugin-fields";
 import { css, html, LitElement, nothing, type PropertyValues } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { SAMPLERS, SCHEDULERS } from "../../../../queue/request";
@@ -141,7 +143,8 @@ export class EdImageApp extends LitElement implements TabAppElement {
     }
     this.busy = true;
     try {
-      const { id, seed } = await this.store.submit(toRequest(settings, this.incognito));
+      // Plugins may change the request (their Image tab fields, beforeQueue hooks); a failing one is skipped.
+      const { id, seed } = await this.store.submit(await pluginHooks.prepare(toRequest(settings, this.incognito)));
       this.taskIds = [id, ...this.taskIds];
       if (seed !== undefined) {
         this.lastSeed = seed;
@@ -222,6 +225,25 @@ export class EdImageApp extends LitElement implements TabAppElement {
     return left ? ((await api<Task>(`/api/tasks/${encodeURIComponent(task.id)}?images=1`)).request ?? r) : r;
   }
 
+  /**
+   * What another tab sends (the Gallery's reuse settings / use as input /
+   * make similar): the same paths as this tab's own result actions.
+   */
+  async receive(message: unknown) {
+    const m = message as { kind?: string; action?: string; settings?: Record<string, unknown>; seed?: number | null; imageUrl?: string };
+    if (m?.kind !== "image-settings" || !m.settings) return;
+    try {
+      const restored = settingsFromRequest(m.settings);
+      if (m.action === "use-input" && m.imageUrl) this.#change({ init_image: await urlToDataUrl(m.imageUrl), mask: undefined });
+      else if (m.action === "reuse") {
+        this.#change({ ...restored, ...(typeof m.seed === "number" ? { seed: m.seed, random_seed: false } : {}) });
+        this.notice = "Settings restored from the Gallery.";
+      } else if (m.action === "similar") await this.generate({ ...restored, random_seed: true });
+    } catch (err) {
+      this.error = (err as Error).message;
+    }
+  }
+
   async #onResultAction(e: ResultActionEvent) {
     const { action, task, image } = e.detail;
     try {
@@ -278,6 +300,7 @@ export class EdImageApp extends LitElement implements TabAppElement {
         <ed-generation-fields advanced .settings=${s} .problems=${p} .samplers=${SAMPLERS} .schedulers=${SCHEDULERS}></ed-generation-fields>
         <ed-output-fields .settings=${s} .problems=${p}></ed-output-fields>
       </details>
+      <ed-plugin-fields></ed-plugin-fields>
     `;
   }
 

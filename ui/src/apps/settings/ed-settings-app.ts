@@ -14,6 +14,7 @@ import { icons } from "../../icons";
 import { controlStyles } from "../../styles/controls";
 import type { SettingChangeEvent } from "./ed-settings-field";
 import "./ed-lan-card";
+import "./ed-plugins-card";
 import "./ed-settings-field";
 import { patchOf, sectionsOf, valueAt, type SettingSection } from "./settings-model";
 
@@ -198,6 +199,7 @@ export class EdSettingsApp extends LitElement {
           </div>`
         : nothing}
       <ed-lan-card></ed-lan-card>
+      <ed-plugins-card></ed-plugins-card>
       ${this.view ? this.sections.map((s) => this.#renderSection(s)) : this.error ? nothing : html`<p>Loading…</p>`}
     `;
   }

@@ -1,0 +1,66 @@
+/**
+ * The app's own routes under /api as documented routes. Request bodies are
+ * the schemas the routes validate with (queue/request.ts, the config patch,
+ * …); answers are described here, each with an example.
+ */
+import { z } from "zod";
+import { configPatchSchema } from "../launcher/config/schema";
+import { uiStateSchema } from "../launcher/server/routes/ui-state";
+import { importSchema, installSchema } from "../engine/routes";
+import { queuePatchSchema } from "../queue/routes/queue";
+import { imageRequestFields } from "../queue/request";
+import { installFromUrlSchema, pluginErrorSchema, pluginInfoSchema, pluginListSchema, pluginPatchSchema } from "../plugins/schemas";
+import { paintedSchema } from "../launcher/window/service";
+import type { RouteDoc } from "./route-doc";
+
+const Q = "Queue and images";
+const S = "App";
+const E = "Engine";
+const any = z.record(z.string(), z.unknown());
+const ok = (example: unknown, schema: z.ZodType = any) => ({ status: 200, schema, example });
+const taskRequest = imageRequestFields.extend({ incognito: z.boolean().optional().describe("Keep the task and its pictures in memory only") });
+const taskExample = { prompt: "a lighthouse at dusk <lora:detail:0.8>", negative_prompt: "blurry", model: "sd15.safetensors", steps: 20, width: 512, height: 512, seed: "random", sampler: "euler_a" };
+const taskView = { id: "tmx1abc", state: "succeeded", incognito: false, created: 1767225600000, progress: { step: 20, steps: 20, rate: 4.1, eta: 0 }, images: [{ id: "imx1abc", url: "/api/images/imx1abc", seed: 42, width: 512, height: 512, format: "png" }], request: taskExample };
+const status = { running: 1, total: 3, paused: false };
+
+export const appRoutes: RouteDoc[] = [
+  { method: "get", path: "/api/health", tag: S, summary: "Liveness", response: ok({ ok: true }) },
+  { method: "get", path: "/api/version", tag: S, summary: "Version and build facts", response: ok({ name: "Easy Diffusion", version: "4.0.0", runtime: "bun 1.3", platform: "linux", arch: "x64" }) },
+  { method: "get", path: "/api/config", tag: S, summary: "The settings (config.yaml) and any problems found in it", response: ok({ config: { outputs: { format: "png" } }, problems: [] }) },
+  { method: "get", path: "/api/config/schema", tag: S, summary: "JSON Schema of the settings (the Settings tab renders it)", response: ok({ type: "object" }) },
+  { method: "patch", path: "/api/config", tag: S, summary: "Change some settings (keeps comments in config.yaml)", body: { schema: configPatchSchema(), example: { outputs: { format: "webp" } } }, response: ok({ config: { outputs: { format: "webp" } } }) },
+  { method: "get", path: "/api/events", tag: S, summary: "Server-sent events: task.*, queue.status, engine.*, downloads", response: { status: 200, type: "text/event-stream", example: 'event: task.progress\ndata: {"id":"tmx1abc","phase":"sampling","step":3,"steps":20}\n\n' } },
+  { method: "get", path: "/api/ui-state", tag: S, summary: "Open tabs and their state", response: ok({ tabs: [{ id: "t1", app: "image" }], active: "t1" }, uiStateSchema) },
+  { method: "put", path: "/api/ui-state", tag: S, summary: "Save open tabs and their state", body: { schema: uiStateSchema, example: { tabs: [{ id: "t1", app: "image" }], active: "t1" } }, response: ok({ ok: true }) },
+  { method: "get", path: "/api/lan", tag: S, summary: "Whether other devices may connect, and how", response: ok({ enabled: false }) },
+  { method: "post", path: "/api/lan/token", tag: S, summary: "Make a new access token for other devices", response: ok({ token: "…" }) },
+  { method: "post", path: "/api/tasks", tag: Q, summary: "Queue an image task", body: { schema: taskRequest, example: taskExample }, response: { status: 202, schema: z.object({ id: z.string(), seed: z.number() }), example: { id: "tmx1abc", seed: 1234 } } },
+  { method: "get", path: "/api/tasks", tag: Q, summary: "Running and queued tasks in order, then history", query: [{ name: "limit", description: "history length (1–500, default 100)" }], response: ok({ tasks: [taskView], status }) },
+  { method: "get", path: "/api/tasks/{id}", tag: Q, summary: "One task with its progress and pictures", params: ["id"], query: [{ name: "images", description: "1: keep image data in request" }], response: ok(taskView) },
+  { method: "post", path: "/api/tasks/{id}/cancel", tag: Q, summary: "Cancel a task (a running one restarts the engine)", params: ["id"], response: ok({ ...taskView, state: "cancelled", engineRestarted: true, message: "The task was stopped by restarting the engine" }) },
+  { method: "post", path: "/api/tasks/{id}/retry", tag: Q, summary: "Queue the same request again (same seed)", params: ["id"], response: { status: 202, schema: any, example: { id: "tmx2def", seed: 1234, retryOf: "tmx1abc" } } },
+  { method: "get", path: "/api/queue", tag: Q, summary: "Queue status", response: ok(status) },
+  { method: "patch", path: "/api/queue", tag: Q, summary: "Reorder, pause or resume the queue", body: { schema: queuePatchSchema, example: { order: ["tmx2def", "tmx1abc"], paused: false } }, response: ok({ ...status, order: ["tmx2def", "tmx1abc"] }) },
+  { method: "get", path: "/api/images/{id}", tag: Q, summary: "A picture's bytes", params: ["id"], response: { status: 200, type: "image/png", example: "(PNG bytes)" } },
+  { method: "post", path: "/api/metadata/parse", tag: Q, summary: "The generation settings stored in a picture", body: { schema: z.object({ image: z.string() }), example: { image: "data:image/png;base64,iVBORw0KGgo…" } }, response: ok({ format: "png", source: "a1111", settings: { prompt: "a cat", steps: 20 }, parameters: "a cat\nSteps: 20, …" }) },
+  { method: "get", path: "/api/models", tag: Q, summary: "Model files by kind", response: ok({ kinds: { "stable-diffusion": ["sd15.safetensors"], lora: ["detail.safetensors"] } }) },
+  { method: "post", path: "/api/window/focus", tag: S, summary: "Bring the app window forward (a second launch asks this)", response: ok({ ok: true }) },
+  { method: "post", path: "/api/window/painted", tag: S, summary: "The UI's first paint time (for the start-up benchmark)", body: { schema: paintedSchema, example: { t: 182.4 } }, response: ok({ ok: true }) },
+  { method: "get", path: "/api/openapi.json", tag: S, summary: "This document (OpenAPI 3.1)", response: ok({ openapi: "3.1.0", info: { title: "Easy Diffusion API" }, paths: {} }) },
+  { method: "get", path: "/api/docs", tag: S, summary: "The API reference page (this document, readable)", response: { status: 200, type: "text/html", example: "<!doctype html>…" } },
+  { method: "get", path: "/api/plugins", tag: "Plugins", summary: "Installed UI plugins, enabled or not, with their last error", response: ok(pluginListSchema.meta()?.example, pluginListSchema) },
+  { method: "get", path: "/api/plugins/{file}", tag: "Plugins", summary: "A plugin's source (an ES module)", params: ["file"], response: { status: 200, type: "text/javascript", example: "export default function (ed) { … }" } },
+  { method: "post", path: "/api/plugins", tag: "Plugins", summary: "Install a plugin: JSON {url} (fetched by the server) or a multipart upload (field file)", body: { schema: installFromUrlSchema, example: installFromUrlSchema.meta()?.example }, response: { status: 201, schema: pluginInfoSchema, example: pluginInfoSchema.meta()?.example } },
+  { method: "patch", path: "/api/plugins/{file}", tag: "Plugins", summary: "Enable or disable a plugin (enabling clears its error)", params: ["file"], body: { schema: pluginPatchSchema, example: { enabled: false } }, response: ok(pluginInfoSchema.meta()?.example, pluginInfoSchema) },
+  { method: "post", path: "/api/plugins/{file}/error", tag: "Plugins", summary: "Record the error a plugin threw (disables it)", params: ["file"], body: { schema: pluginErrorSchema, example: pluginErrorSchema.meta()?.example }, response: ok({ file: "broken.plugin.js", name: "broken", enabled: false, error: "TypeError: …", size: 90, modified: 1767225600000 }, pluginInfoSchema) },
+  { method: "delete", path: "/api/plugins/{file}", tag: "Plugins", summary: "Remove a plugin", params: ["file"], response: ok({ removed: "hello.plugin.js" }) },
+  { method: "get", path: "/api/engine", tag: E, summary: "Engine status", response: ok({ state: "running" }) },
+  { method: "get", path: "/api/engine/logs", tag: E, summary: "The engine's recent log lines", response: ok({ lines: [] }) },
+  { method: "get", path: "/api/engine/plan", tag: E, summary: "Which build would be installed for this machine", response: ok({ variant: "vulkan" }) },
+  { method: "get", path: "/api/engine/builds", tag: E, summary: "Installed engine builds", response: ok({ builds: [] }) },
+  { method: "post", path: "/api/engine/install", tag: E, summary: "Install (download) an engine build", body: { schema: installSchema, example: { variant: "vulkan" } }, response: ok({ installed: true }) },
+  { method: "post", path: "/api/engine/install/cancel", tag: E, summary: "Cancel the engine download", response: ok({ cancelled: true }) },
+  { method: "post", path: "/api/engine/restart", tag: E, summary: "Restart the engine", response: ok({ state: "running" }) },
+  { method: "post", path: "/api/engine/stop", tag: E, summary: "Stop the engine", response: ok({ state: "stopped" }) },
+  { method: "post", path: "/api/engine/import", tag: E, summary: "Install a local stable-diffusion.cpp build (folder path, or a zip as the body)", body: { schema: importSchema, example: { path: "/home/me/sd-build.zip", confirm: true } }, response: ok({ build: { tag: "local", variant: "cpu" } }) },
+];

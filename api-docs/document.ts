@@ -1,0 +1,69 @@
+/**
+ * The OpenAPI 3.1 document, generated from the documented routes' zod
+ * schemas with zod 4's own `z.toJSONSchema` (JSON Schema 2020-12, which
+ * OpenAPI 3.1 uses): schemas named with `.meta({id})` become
+ * components.schemas and are referenced; every operation carries an example.
+ * Built once per process (pure of its inputs).
+ */
+import { z } from "zod";
+import { VERSION } from "../launcher/version";
+import { appRoutes } from "./catalog-app";
+import { compatRoutes } from "./catalog-compat";
+import { galleryRoutes } from "./catalog-gallery";
+import type { RouteDoc } from "./route-doc";
+
+type Json = Record<string, unknown>;
+
+/** A schema as JSON Schema with its named parts moved into `components`. */
+function jsonSchema(schema: z.ZodType, io: "input" | "output", components: Json): Json {
+  const raw = z.toJSONSchema(schema, { io, target: "draft-2020-12", unrepresentable: "any" }) as Json;
+  const { $schema: _s, $defs, ...rest } = raw;
+  const rewrite = (v: unknown) => JSON.parse(JSON.stringify(v).replaceAll('"#/$defs/', '"#/components/schemas/'));
+  for (const [name, def] of Object.entries(($defs ?? {}) as Json)) components[name] = rewrite(def);
+  return rewrite(rest);
+}
+
+const errorSchema = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) }).meta({ id: "Error" });
+const errorExample = { error: { code: "invalid_request", message: "width: 100 is not a multiple of 64 (the engine works in 64-pixel blocks); use 64 or 128" } };
+
+function operation(route: RouteDoc, components: Json): Json {
+  const op: Json = { tags: [route.tag], summary: route.summary, operationId: `${route.method}${route.path.replace(/[^a-zA-Z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? "").toUpperCase())}` };
+  if (route.description) op.description = route.description;
+  const parameters = [
+    ...(route.params ?? []).map((name) => ({ name, in: "path", required: true, schema: { type: "string" } })),
+    ...(route.query ?? []).map((q) => ({ name: q.name, in: "query", required: false, description: q.description, schema: { type: "string" } })),
+  ];
+  if (parameters.length) op.parameters = parameters;
+  if (route.body) {
+    const type = route.body.type ?? "application/json";
+    op.requestBody = { required: true, content: { [type]: { schema: jsonSchema(route.body.schema, "input", components), example: route.body.example } } };
+  }
+  const r = route.response;
+  const type = r.type ?? "application/json";
+  const content = { [type]: { ...(r.schema ? { schema: jsonSchema(r.schema, "output", components) } : type.startsWith("image/") ? { schema: { type: "string", format: "binary" } } : { schema: { type: "string" } }), example: r.example } };
+  const error = route.error ?? { schema: errorSchema, example: errorExample };
+  op.responses = {
+    [String(r.status)]: { description: r.description ?? "OK", content },
+    default: { description: "Error", content: { "application/json": { schema: jsonSchema(error.schema, "output", components), example: error.example } } },
+  };
+  return op;
+}
+
+export function buildOpenApi(routes: RouteDoc[] = [...appRoutes, ...galleryRoutes, ...compatRoutes], extra: RouteDoc[] = []): Json {
+  const components: Json = {};
+  const paths: Record<string, Json> = {};
+  for (const route of [...routes, ...extra]) (paths[route.path] ??= {})[route.method] = operation(route, components);
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Easy Diffusion API",
+      version: VERSION,
+      description:
+        "The app's own API under /api, an A1111/Forge-compatible API under /sdapi/v1 and an OpenAI-compatible images API under /v1. Every picture request goes through the same queue: it shows in the app with progress, obeys pause and order, and is saved like any task. The server listens on 127.0.0.1; browsers may only call it from the app itself (scripts send no Origin and pass).",
+    },
+    servers: [{ url: "/" }],
+    tags: [{ name: "Queue and images" }, { name: "App" }, { name: "Engine" }, { name: "Plugins" }, { name: "A1111 / Forge compatible" }, { name: "OpenAI compatible" }],
+    paths,
+    components: { schemas: components },
+  };
+}

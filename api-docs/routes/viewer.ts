@@ -1,0 +1,44 @@
+/**
+ * `GET /api/docs`: the API reference page, Swagger UI (swagger-ui-dist,
+ * maintained by SmartBear) embedded in the executable (`type: "file"`
+ * imports, no CDN), reading /api/openapi.json, in the app's dark colours.
+ * Its script and styles are served beside it; the page runs no inline script.
+ */
+import { Hono } from "hono";
+// @ts-expect-error: Bun resolves `type: "file"` imports to a path; TypeScript cannot type them.
+import bundlePath from "swagger-ui-dist/swagger-ui-bundle.js" with { type: "file" };
+// @ts-expect-error: as above.
+import cssPath from "swagger-ui-dist/swagger-ui.css" with { type: "file" };
+
+const PAGE = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Easy Diffusion API</title>
+<link rel="stylesheet" href="/api/docs/swagger-ui.css">
+<link rel="stylesheet" href="/api/docs/theme.css">
+</head>
+<body>
+<div id="api-docs"></div>
+<script src="/api/docs/swagger-ui-bundle.js"></script>
+<script src="/api/docs/init.js"></script>
+</body>
+</html>`;
+
+const INIT = `window.ui = SwaggerUIBundle({ url: "/api/openapi.json", dom_id: "#api-docs", deepLinking: true, docExpansion: "list", defaultModelsExpandDepth: 0, tryItOutEnabled: false });`;
+
+/** The shell's dark palette over Swagger UI's light theme (the viewer has no dark mode of its own). */
+const THEME = `body { margin: 0; background: #15161a; }
+.swagger-ui { filter: invert(0.92) hue-rotate(180deg); }
+.swagger-ui .microlight, .swagger-ui img { filter: invert(1) hue-rotate(180deg); }
+.swagger-ui .topbar { display: none; }`;
+
+export function viewerRoutes() {
+  return new Hono()
+    .get("/", (c) => c.html(PAGE))
+    .get("/init.js", (c) => c.body(INIT, 200, { "content-type": "text/javascript; charset=utf-8" }))
+    .get("/theme.css", (c) => c.body(THEME, 200, { "content-type": "text/css; charset=utf-8" }))
+    .get("/swagger-ui-bundle.js", () => new Response(Bun.file(bundlePath as string), { headers: { "content-type": "text/javascript; charset=utf-8", "cache-control": "public, max-age=86400" } }))
+    .get("/swagger-ui.css", () => new Response(Bun.file(cssPath as string), { headers: { "content-type": "text/css; charset=utf-8", "cache-control": "public, max-age=86400" } }));
+}

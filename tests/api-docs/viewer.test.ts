@@ -1,0 +1,48 @@
+/**
+ * The API reference page in real Chromium: Swagger UI renders the document
+ * (every tag, the A1111 and OpenAI routes), and the page loads nothing from
+ * outside the app (no CDN).
+ */
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import type { Browser, Page } from "playwright-core";
+import { apiDocsService } from "../../api-docs/service";
+import type { RunningApp } from "../../launcher/start";
+import { launchBrowser, randomPort, tempDataDir, until } from "../ui/harness";
+import { readEnv } from "../../launcher/env";
+import { silentLogger } from "../../launcher/log";
+import { startApp } from "../../launcher/start";
+
+setDefaultTimeout(60_000);
+const hasChromium = await Bun.file("/usr/bin/chromium").exists();
+const data = tempDataDir("ed-api-docs-");
+let app: RunningApp;
+let browser: Browser;
+let page: Page;
+const requests: string[] = [];
+
+beforeAll(async () => {
+  if (!hasChromium) return;
+  app = await startApp({ run: { server: true, noOpen: true, dataDir: data.dir, port: randomPort(), host: "127.0.0.1" }, env: { ...readEnv({}), edHome: undefined }, services: [apiDocsService], log: silentLogger });
+  browser = await launchBrowser();
+  page = await browser.newPage();
+  page.on("request", (r) => requests.push(r.url()));
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop("test");
+  data.remove();
+});
+
+describe.skipIf(!hasChromium)("/api/docs", () => {
+  test("renders every route group from /api/openapi.json, loading nothing from elsewhere", async () => {
+    await page.goto(new URL("/api/docs", app.url).href);
+    await page.waitForSelector(".opblock-tag", { timeout: 20_000 });
+    const tags = (await page.locator(".opblock-tag").allTextContents()).map((t) => t.trim());
+    for (const tag of ["Queue and images", "App", "Engine", "Plugins", "A1111 / Forge compatible", "OpenAI compatible"]) expect(tags.some((t) => t.startsWith(tag))).toBe(true);
+    await until(async () => (await page.locator(".opblock-summary-path").count()) > 40, "the operations listed");
+    const paths = await page.locator(".opblock-summary-path").allTextContents();
+    expect(paths.map((p) => p.replace(/\u200b/g, ""))).toContain("/sdapi/v1/txt2img");
+    const origin = new URL(app.url).origin;
+    expect(requests.filter((u) => !u.startsWith(origin) && !u.startsWith("data:"))).toEqual([]);
+  });
+});

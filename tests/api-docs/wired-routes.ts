@@ -1,0 +1,40 @@
+/**
+ * Every route the real app wires (launcher/wiring.ts appServices(), plus the
+ * core routes), listed without starting anything: each service factory is
+ * built on a throwaway context (nothing is started, nothing downloaded) and
+ * the Hono app is assembled as startApp does.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ConfigStore } from "../../launcher/config/store";
+import { readEnv } from "../../launcher/env";
+import { EventBus } from "../../launcher/events/bus";
+import { silentLogger } from "../../launcher/log";
+import { resolvePaths } from "../../launcher/paths";
+import { createApp } from "../../launcher/server/app";
+import type { AppContext } from "../../launcher/server/context";
+import type { Service } from "../../launcher/services";
+import { appServices } from "../../launcher/wiring";
+
+/** `get /api/tasks/{id}`-style keys of every API route the app serves (not the UI pages or login). */
+export async function wiredRoutes(): Promise<string[]> {
+  const dir = mkdtempSync(join(tmpdir(), "ed-wired-"));
+  const paths = resolvePaths({ ...readEnv({}), edHome: undefined }, { dataDir: dir });
+  const ctx: AppContext = { paths, config: ConfigStore.load(paths.config), bus: new EventBus(), log: silentLogger };
+  const services: Service[] = [];
+  try {
+    for (const factory of appServices({ server: true })) services.push(await factory(ctx));
+    const app = createApp(ctx, { api: Object.assign({}, ...services.map((s) => s.routes ?? {})), root: Object.assign({}, ...services.map((s) => s.rootRoutes ?? {})) });
+    const keys = new Set<string>();
+    for (const r of app.routes) {
+      if (r.method === "ALL" || r.path.includes("*") || !/^\/(api|sdapi|v1|internal)\//.test(r.path)) continue;
+      if (r.path.startsWith("/api/docs/")) continue; // the viewer's own assets
+      keys.add(`${r.method.toLowerCase()} ${r.path.replace(/:(\w+)/g, "{$1}")}`);
+    }
+    return [...keys].sort();
+  } finally {
+    for (const s of services.reverse()) await Promise.resolve(s.stop?.()).catch(() => {});
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

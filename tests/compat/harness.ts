@@ -1,0 +1,47 @@
+/**
+ * The real app (startApp) with the queue and the compatibility service over
+ * the stand-in sd-server, on a temporary data dir (tests/queue/harness.ts
+ * models); extra services (plugins) may be added.
+ */
+import type { Engine } from "../../engine/types";
+import { withCompat } from "../../compat/service";
+import { readEnv } from "../../launcher/env";
+import type { BusEvent } from "../../launcher/events/bus";
+import { silentLogger } from "../../launcher/log";
+import type { ServiceFactory } from "../../launcher/services";
+import { startApp } from "../../launcher/start";
+import { queueService } from "../../queue/service";
+import { managerFor, standin, tempData, type QueueApp } from "../queue/harness";
+import type { StandinConfig } from "../standin/config";
+
+export { tempData, standin };
+
+export async function startCompatApp(dataDir: string, extra: ServiceFactory[] = [], standinConfig: Partial<StandinConfig> = {}): Promise<QueueApp> {
+  let engine!: Engine;
+  const build = standin(dataDir, standinConfig);
+  const app = await startApp({
+    run: { server: true, noOpen: true, dataDir, port: 20000 + Math.floor(Math.random() * 30000), host: "127.0.0.1" },
+    env: { ...readEnv({}), edHome: undefined },
+    services: [...withCompat(queueService({ engine: (ctx) => (engine = managerFor(ctx, build)) })), ...extra],
+    log: silentLogger,
+  });
+  const events: BusEvent[] = [];
+  app.ctx.bus.subscribe((e) => events.push(e));
+  const api = (path: string, init: RequestInit & { json?: unknown } = {}) => {
+    const { json, ...rest } = init;
+    return fetch(new URL(path, app.url), json === undefined ? rest : { ...rest, body: JSON.stringify(json), headers: { "content-type": "application/json", ...(rest.headers ?? {}) } });
+  };
+  return {
+    app,
+    url: app.url,
+    get engine() {
+      return engine;
+    },
+    events,
+    api,
+    stop: async () => {
+      await app.stop("test");
+      await engine.stop();
+    },
+  };
+}

@@ -1,0 +1,7 @@
+/** Services besides queue + compat that the compat tests run. */
+import type { ServiceFactory } from "../../launcher/services";
+import { pluginService } from "../../plugins/service";
+
+export function extraServices(): ServiceFactory[] {
+  return [pluginService];
+}

@@ -1,0 +1,172 @@
+/**
+ * <ed-plugins-card>: "Plugins" in Settings. Lists the `*.plugin.js` files in
+ * the data dir's plugins/ folder with a switch each and the last error a
+ * plugin reported (it was disabled then); installs one from a file or a URL;
+ * removes one. Changes apply on the next start (reload) of the window.
+ * Data: GET/POST /api/plugins, PATCH/DELETE /api/plugins/:file.
+ */
+import { css, html, LitElement, nothing } from "lit";
+import { customElement, state } from "lit/decorators.js";
+import { api } from "../../api/http";
+import { controlStyles } from "../../styles/controls";
+
+interface PluginRow {
+  file: string;
+  name: string;
+  enabled: boolean;
+  error?: string;
+}
+
+@customElement("ed-plugins-card")
+export class EdPluginsCard extends LitElement {
+  static override styles = [
+    controlStyles,
+    css`
+      :host {
+        display: block;
+        margin: 12px 0 4px;
+        padding: 12px 14px;
+        border: 1px solid var(--ed-border, #3a3b3e);
+        border-radius: 8px;
+      }
+      h2 {
+        margin: 0 0 4px;
+        font-size: 15px;
+        font-weight: 600;
+      }
+      p,
+      .empty {
+        margin: 4px 0;
+        color: var(--ed-muted, #999);
+        font-size: 13px;
+      }
+      ul {
+        list-style: none;
+        margin: 8px 0;
+        padding: 0;
+        display: grid;
+        gap: 6px;
+      }
+      li {
+        display: grid;
+        grid-template-columns: auto 1fr auto;
+        gap: 4px 10px;
+        align-items: center;
+      }
+      .error {
+        grid-column: 2 / 4;
+        color: var(--ed-danger, #e5484d);
+        font-size: 12px;
+        overflow-wrap: anywhere;
+      }
+      .install {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 8px;
+        align-items: center;
+        margin-top: 8px;
+      }
+      .install input[type="url"] {
+        flex: 1;
+        min-width: 200px;
+      }
+      .problem {
+        color: var(--ed-danger, #e5484d);
+        font-size: 13px;
+      }
+    `,
+  ];
+
+  @state() private plugins: PluginRow[] = [];
+  @state() private folder = "";
+  @state() private problem = "";
+  @state() private url = "";
+  @state() private changed = false;
+
+  override connectedCallback() {
+    super.connectedCallback();
+    void this.#load();
+  }
+
+  async #load() {
+    try {
+      const list = await api<{ folder: string; plugins: PluginRow[] }>("/api/plugins");
+      this.plugins = list.plugins;
+      this.folder = list.folder;
+    } catch (err) {
+      this.problem = (err as Error).message;
+    }
+  }
+
+  async #do(fn: () => Promise<unknown>) {
+    this.problem = "";
+    try {
+      await fn();
+      this.changed = true;
+    } catch (err) {
+      this.problem = (err as Error).message;
+    }
+    await this.#load();
+  }
+
+  #toggle(p: PluginRow, enabled: boolean) {
+    return this.#do(() => api(`/api/plugins/${encodeURIComponent(p.file)}`, { method: "PATCH", json: { enabled } }));
+  }
+
+  #remove(p: PluginRow) {
+    return this.#do(() => api(`/api/plugins/${encodeURIComponent(p.file)}`, { method: "DELETE" }));
+  }
+
+  #installFile(e: Event) {
+    const input = e.target as HTMLInputElement;
+    const file = input.files?.[0];
+    if (!file) return;
+    const form = new FormData();
+    form.set("file", file);
+    input.value = "";
+    return this.#do(() => api("/api/plugins", { method: "POST", body: form }));
+  }
+
+  #installUrl() {
+    const url = this.url.trim();
+    if (!url) return;
+    return this.#do(async () => {
+      await api("/api/plugins", { method: "POST", json: { url } });
+      this.url = "";
+    });
+  }
+
+  override render() {
+    return html`
+      <h2>Plugins</h2>
+      <p>UI plugins are <code>*.plugin.js</code> files${this.folder ? html` in <code>${this.folder}</code>` : nothing}. Only install plugins you trust: they run inside the app.</p>
+      ${this.plugins.length
+        ? html`<ul>
+            ${this.plugins.map(
+              (p) => html`<li data-plugin=${p.file}>
+                <input type="checkbox" aria-label="Enable ${p.name}" .checked=${p.enabled} @change=${(e: Event) => this.#toggle(p, (e.target as HTMLInputElement).checked)} />
+                <span>${p.name}</span>
+                <button data-action="remove" @click=${() => this.#remove(p)}>Remove</button>
+                ${p.error ? html`<span class="error" role="note">Disabled after an error: ${p.error}</span>` : nothing}
+              </li>`,
+            )}
+          </ul>`
+        : html`<div class="empty">No plugins installed.</div>`}
+      <div class="install">
+        <label><span>Install plugin from file</span> <input type="file" accept=".js,text/javascript" data-action="install-file" @change=${this.#installFile} /></label>
+      </div>
+      <div class="install">
+        <input type="url" placeholder="https://…/name.plugin.js" aria-label="Plugin URL" .value=${this.url} @input=${(e: Event) => (this.url = (e.target as HTMLInputElement).value)} />
+        <button data-action="install-url" @click=${this.#installUrl}>Install plugin from URL</button>
+      </div>
+      ${this.changed ? html`<p role="status">Reload the window (Ctrl+R) to apply plugin changes.</p>` : nothing}
+      ${this.problem ? html`<div class="problem" role="alert">${this.problem}</div>` : nothing}
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "ed-plugins-card": EdPluginsCard;
+  }
+}
