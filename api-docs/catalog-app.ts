@@ -43,7 +43,6 @@ export const appRoutes: RouteDoc[] = [
   { method: "patch", path: "/api/queue", tag: Q, summary: "Reorder, pause or resume the queue", body: { schema: queuePatchSchema, example: { order: ["tmx2def", "tmx1abc"], paused: false } }, response: ok({ ...status, order: ["tmx2def", "tmx1abc"] }) },
   { method: "get", path: "/api/images/{id}", tag: Q, summary: "A picture's bytes", params: ["id"], response: { status: 200, type: "image/png", example: "(PNG bytes)" } },
   { method: "post", path: "/api/metadata/parse", tag: Q, summary: "The generation settings stored in a picture", body: { schema: z.object({ image: z.string() }), example: { image: "data:image/png;base64,iVBORw0KGgo…" } }, response: ok({ format: "png", source: "a1111", settings: { prompt: "a cat", steps: 20 }, parameters: "a cat\nSteps: 20, …" }) },
-  { method: "get", path: "/api/models", tag: Q, summary: "Model files by kind", response: ok({ kinds: { "stable-diffusion": ["sd15.safetensors"], lora: ["detail.safetensors"] } }) },
   { method: "post", path: "/api/window/focus", tag: S, summary: "Bring the app window forward (a second launch asks this)", response: ok({ ok: true }) },
   { method: "post", path: "/api/window/painted", tag: S, summary: "The UI's first paint time (for the start-up benchmark)", body: { schema: paintedSchema, example: { t: 182.4 } }, response: ok({ ok: true }) },
   { method: "get", path: "/api/openapi.json", tag: S, summary: "This document (OpenAPI 3.1)", response: ok({ openapi: "3.1.0", info: { title: "Easy Diffusion API" }, paths: {} }) },
