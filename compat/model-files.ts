@@ -1,14 +1,13 @@
 /**
  * The one place compat/ reads model files: names per kind (relative to their
  * kind folder, as requests name them) with their absolute paths, and finding
- * one by name. Over the models noun's search path (models/roots.ts: the app's
- * folder, then config models.extra_folders), as the queue resolves names.
+ * one by name. Over the models/ noun's search path (the app's folder, then
+ * `models.extra_folders`), the first file per name winning as in the library.
  */
-import type { ConfigStore } from "../launcher/config/store";
-import type { Env } from "../launcher/env";
-import type { ModelKind, Paths } from "../launcher/paths";
+import type { AppContext } from "../launcher/server/context";
+import type { ModelKind } from "../launcher/paths";
 import { findModel, ModelNotFoundError } from "../models/resolve";
-import { searchPath, type SearchPath } from "../models/roots";
+import { searchPathFor } from "../models/roots";
 import { walkModelFolder } from "../models/walk";
 import { loraFileProblem } from "../engine/lora-files";
 
@@ -21,24 +20,19 @@ export interface ModelFile {
   path: string;
 }
 
-type Ctx = { paths: Paths; config?: ConfigStore; env?: Env };
+type Ctx = Parameters<typeof searchPathFor>[0];
 
-function search(ctx: Ctx): SearchPath {
-  return searchPath(ctx.paths, ctx.config?.config.models?.extra_folders ?? [], ctx.env?.home);
-}
-
-/** Model files of a kind, the first one per name along the search path, sorted by name (LoRAs the engine cannot load left out). */
+/** Model files of a kind, the first per name along the search path (LoRAs the engine cannot load left out). */
 export function modelFiles(ctx: Ctx, kind: ModelKind): ModelFile[] {
-  const seen = new Map<string, string>();
-  for (const root of search(ctx))
-    for (const folder of root.folders[kind])
-      for (const f of walkModelFolder(folder)) if (!seen.has(f.name) && !(kind === "lora" && loraFileProblem(f.name))) seen.set(f.name, f.file);
-  return [...seen].map(([name, path]) => ({ name, path })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const byName = new Map<string, string>();
+  for (const root of searchPathFor(ctx))
+    for (const folder of root.folders[kind]) for (const f of walkModelFolder(folder)) if (!byName.has(f.name) && !(kind === "lora" && loraFileProblem(f.name))) byName.set(f.name, f.file);
+  return [...byName].map(([name, path]) => ({ name, path })).sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** The absolute path of a model by the name a request uses, or null. */
 export function modelFile(ctx: Ctx, kind: ModelKind, name: string): string | null {
-  return findModel(search(ctx), kind, name);
+  return findModel(searchPathFor(ctx), kind, name);
 }
 
 /** A checkpoint or standalone diffusion model by name (as the queue resolves `model`). */

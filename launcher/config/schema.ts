@@ -61,6 +61,14 @@ export const configSchema = z.object({
       quality: z.number().int().min(1).max(100).default(90).describe("Quality for jpeg and webp."),
     })
     .describe("Saved images"),
+  api: z
+    .object({
+      keep_pictures: z
+        .boolean()
+        .default(true)
+        .describe("Keep pictures made through the A1111 and OpenAI compatible APIs in outputs/ and the history, like any task (off: kept in memory only until fetched)."),
+    })
+    .describe("Compatible APIs (A1111 /sdapi/v1, OpenAI /v1)"),
   models: z
     .object({
       extra_folders: z
@@ -72,18 +80,10 @@ export const configSchema = z.object({
       idle_unload_minutes: z.number().int().min(0).max(10080).default(0).describe("Stop the engine (freeing memory) after this many idle minutes (0 = never)."),
       huggingface_base: z.url().default(HUGGINGFACE_DEFAULT_BASE).describe("Hugging Face base URL (for mirrors); the HF_ENDPOINT environment variable changes the default."),
       civitai_base: z.url().default("https://civitai.com").describe("Civitai base URL."),
-      huggingface_token: z.string().default("").describe("Hugging Face access token, for gated models (sent only to the Hugging Face host)."),
-      civitai_token: z.string().default("").describe("Civitai API key, for models that need a login (sent only to the Civitai host)."),
+      huggingface_token: z.string().default("").meta({ writeOnly: true }).describe("Hugging Face access token, for gated models (sent only to the Hugging Face host)."),
+      civitai_token: z.string().default("").meta({ writeOnly: true }).describe("Civitai API key, for models that need a login (sent only to the Civitai host)."),
     })
     .describe("Models"),
-  api: z
-    .object({
-      keep_pictures: z
-        .boolean()
-        .default(true)
-        .describe("Keep pictures made through the A1111 and OpenAI compatible APIs in outputs/ and the history, like any task (off: kept in memory only until fetched)."),
-    })
-    .describe("Compatible APIs (A1111 /sdapi/v1, OpenAI /v1)"),
   log: z
     .object({
       level: z.enum(["debug", "info", "warn", "error"]).default("info").describe("How much to write to the log."),
@@ -94,7 +94,7 @@ export const configSchema = z.object({
 export type Config = z.infer<typeof configSchema>;
 
 export function defaultConfig(): Config {
-  return configSchema.parse({ server: {}, ui: {}, engine: {}, outputs: {}, models: {}, api: {}, log: {} });
+  return configSchema.parse({ server: {}, ui: {}, engine: {}, outputs: {}, api: {}, models: {}, log: {} });
 }
 
 /** Each key without its default, so a patch names only what the client sent. */
