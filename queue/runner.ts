@@ -29,7 +29,7 @@ export interface RunDeps {
   paths: Paths;
   /** The model set is loaded: tasks with the same key can follow without a restart. */
   onModelSet(key: string | null): void;
-  /** The task's model files are known (e.g. to start hashing them while the engine works). */
+  /** The engine runs with the task's model files (e.g. to hash them while it generates); not called when they failed to load. */
   onResolved?(models: ResolvedModels): void;
   onProgress(run: ActiveRun): void;
   /** Saves one finished image (index in the batch). */
@@ -66,11 +66,12 @@ export async function runTask(run: ActiveRun, deps: RunDeps): Promise<RunOutcome
     if (err instanceof ModelNotFoundError) return { state: "failed", error: { code: "model_not_found", message: err.message } };
     throw err;
   }
-  deps.onResolved?.(models);
   const { modelSet, body } = translate(run.task.request, models);
   try {
     await deps.engine.ensure(modelSet);
     deps.onModelSet(modelSetKey(modelSet));
+    // Only a model the engine loaded is worth hashing: hashing a broken multi-GB file would slow the next task.
+    deps.onResolved?.(models);
   } catch (err) {
     deps.onModelSet(null);
     if (run.cancelRequested) return { state: "cancelled" };

@@ -94,28 +94,38 @@ if (verbose) out(
 const mainModel = (modelPath ?? diffusionPath)!;
 log("DEBUG", "model_loader.cpp:228", "using 2 threads for model loading");
 log("INFO", "stable-diffusion.cpp:713", `loading model from '${mainModel}'`);
-for (const file of [modelPath, diffusionPath, flag(args, "--vae"), flag(args, "--clip_l"), flag(args, "--t5xxl"), flag(args, "--llm")]) {
-  if (file && !existsSync(file)) {
-    log("ERROR", "model_loader.cpp:263", `failed to open '${file}'`);
-    log("ERROR", "model_loader.cpp:318", `init model loader from file failed: '${file}'`);
-    log("ERROR", "main.cpp:140", "new_sd_ctx_t failed");
-    process.exit(1);
-  }
+/** How new_sd_ctx fails when the model loader cannot read a file (tests/fixtures/sd-server/model-load-failures.json). */
+function loaderFailure(file: string, first?: () => void): never {
+  first?.();
+  log("ERROR", "stable-diffusion.cpp:715", `init model loader from file failed: '${file}'`);
+  log("ERROR", "stable-diffusion.cpp:905", `get sd version from file failed: '${file}'`);
+  log("ERROR", "main.cpp:92", "new_sd_ctx_t failed");
+  process.exit(1);
 }
+for (const file of [modelPath, diffusionPath, flag(args, "--vae"), flag(args, "--clip_l"), flag(args, "--t5xxl"), flag(args, "--llm")]) {
+  // Recorded for -m; the same wording for the other model flags is guessed (they go through the same loader).
+  if (file && !existsSync(file)) loaderFailure(file, () => log("WARN", "model_loader.cpp:254", `file ${file} not found`));
+}
+if (fault === "damaged-model") {
+  loaderFailure(mainModel, () => log("ERROR", "model_loader.cpp:321", "data offsets out of bounds for tensor 'cond_stage_model.transformer.text_model.embeddings.position_embedding.weight'"));
+}
+if (fault === "not-a-model") loaderFailure(mainModel, () => log("WARN", "model_loader.cpp:252", `unknown format ${mainModel}`));
 log("INFO", "model_loader.cpp:242", `load ${mainModel} using safetensors format`);
 if (fault === "unsupported-model") {
   log("ERROR", "stable-diffusion.cpp:905", `get sd version from file failed: '${mainModel}'`);
-  log("ERROR", "main.cpp:140", "new_sd_ctx_t failed");
+  log("ERROR", "main.cpp:92", "new_sd_ctx_t failed");
   process.exit(1);
 }
 log("INFO", "stable-diffusion.cpp:908", "Version: SD 1.x ");
 if (fault === "no-device") {
+  // ggml-cuda.cu ggml_cuda_init and ggml_extend_backend.cpp sd_get_default_backend; the exit that follows is guessed.
   err("ggml_cuda_init: failed to initialize CUDA: no CUDA-capable device is detected\n");
-  log("ERROR", "ggml_extend_backend.cpp:560", "no backend devices found");
+  log("ERROR", "ggml_extend_backend.cpp:543", "No devices found!");
+  log("ERROR", "main.cpp:92", "new_sd_ctx_t failed");
   process.exit(1);
 }
 if (fault === "fail-start") {
-  log("ERROR", "main.cpp:140", "new_sd_ctx_t failed");
+  log("ERROR", "main.cpp:92", "new_sd_ctx_t failed");
   process.exit(1);
 }
 log("DEBUG", "ggml_extend_backend.cpp:545", "Found 1 backend devices:");

@@ -1,5 +1,7 @@
 /**
- * Job polling does not trust the engine's answer: a poll answer that is not a
+ * The runner on its own. A model that failed to load is not hashed (hashing a
+ * broken multi-GB file slowed the next task from ~2 s to 11-22 s on the real
+ * engine). Job polling does not trust the engine's answer: a poll answer that is not a
  * job (5xx, HTML, wrong shape) is an error, repeated errors fail the task, and
  * a job that shows no sign of life for `stallMs` fails with a reason and is
  * stopped. Polls go to a real local HTTP server where the wire matters.
@@ -17,7 +19,7 @@ import type { Task } from "../../queue/task";
 
 const dir = mkdtempSync(join(tmpdir(), "ed-runner-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const paths = resolvePaths({}, { dataDir: dir });
+const paths = resolvePaths({ home: dir, platform: "linux", ci: true }, { dataDir: dir });
 mkdirSync(join(paths.models, "stable-diffusion"), { recursive: true });
 writeFileSync(join(paths.models, "stable-diffusion", "m.safetensors"), "weights");
 
@@ -58,13 +60,13 @@ describe("readJob checks what the engine answered", () => {
 });
 
 /** An engine whose poll answers come from `poll`, and which can emit events. */
-function fakeEngine(poll: () => Promise<EngineJob>) {
+function fakeEngine(poll: () => Promise<EngineJob>, ensure: () => Promise<void> = async () => {}) {
   const listeners = new Set<(e: EngineEvent) => void>();
   const cancelled: string[] = [];
   const status: EngineStatus = { state: "busy" } as EngineStatus;
   const engine: Engine = {
     status: () => status,
-    ensure: async () => {},
+    ensure,
     stop: async () => {},
     submit: async () => "job_1",
     poll,
@@ -123,5 +125,20 @@ describe("every poll loop has a deadline tied to progress", () => {
       return polls < 80 ? { id: "job_1", status: "generating" } : { id: "job_1", status: "completed", images: [{ index: 0, data: new Uint8Array([1]) }] };
     });
     expect((await runTask(activeRun(), deps(fake.engine, { stallMs: 100 }))).state).toBe("succeeded");
+  });
+});
+
+describe("a model that failed to load", () => {
+  test("is not handed on for hashing; a loaded one is", async () => {
+    const resolved: string[] = [];
+    const failing = fakeEngine(async () => ({ id: "job_1", status: "generating" }), async () => {
+      throw new Error("The model file is damaged or incomplete");
+    });
+    const outcome = await runTask(activeRun(), deps(failing.engine, { onResolved: (m: { model: { path: string } }) => resolved.push(m.model.path) }));
+    expect(outcome.state).toBe("failed");
+    expect(resolved).toEqual([]);
+    const working = fakeEngine(async () => ({ id: "job_1", status: "completed", images: [{ index: 0, data: new Uint8Array([1]) }] }));
+    expect((await runTask(activeRun(), deps(working.engine, { onResolved: (m: { model: { path: string } }) => resolved.push(m.model.path) }))).state).toBe("succeeded");
+    expect(resolved).toEqual([join(paths.models, "stable-diffusion", "m.safetensors")]);
   });
 });
