@@ -96,6 +96,33 @@ describe("stand-in sd-server", () => {
     expect(caps.loras).toEqual([{ name: "detail", path: "detail.safetensors" }]);
   });
 
+  test("LoRA answers are the recorded real sd-server's (lora-paths.json): listing, 202/400 per path, stderr line", async () => {
+    const recorded = JSON.parse(readFileSync(join(CONTRACT, "lora-paths.json"), "utf8"));
+    mkdirSync(join(models.loraDir, "sub"), { recursive: true });
+    for (const f of ["old.ckpt", "sub/film.safetensors"]) writeFileSync(join(models.loraDir, f), "x");
+    try {
+      const caps = (await (await fetch(`${main.base}/sdcpp/v1/capabilities`)).json()) as Record<string, any>;
+      expect(caps.loras).toEqual(recorded.capabilities_loras);
+      const errorsBefore = main.stderr().split(recorded.stderr_line).length;
+      let refused = 0;
+      for (const c of recorded.submit as { path: string; status: number; body?: unknown }[]) {
+        const path = c.path.replace("LORA_DIR", models.loraDir);
+        const res = await post(main, "/sdcpp/v1/img_gen", { prompt: "x", width: 64, height: 64, sample_params: { sample_steps: 1 }, lora: [{ path, multiplier: 0.5 }] });
+        const answer = (await res.json()) as any;
+        expect([path, res.status]).toEqual([path, c.status]);
+        if (c.body) expect(answer).toEqual(c.body);
+        else await finished(main, answer.id);
+        if (c.status === 400) refused++;
+      }
+      const notArray = await post(main, "/sdcpp/v1/img_gen", recorded.lora_not_an_array.body);
+      expect([notArray.status, ((await notArray.json()) as any).error]).toEqual([recorded.lora_not_an_array.status, recorded.lora_not_an_array.error]);
+      await waitFor("the stderr lines", () => main.stderr().split(recorded.stderr_line).length - errorsBefore === refused + 1);
+    } finally {
+      rmSync(join(models.loraDir, "sub"), { recursive: true, force: true });
+      rmSync(join(models.loraDir, "old.ckpt"), { force: true });
+    }
+  });
+
   test("LoRAs as upstream's refresh_lora_cache lists them; lora[].path only as listed, else 400 and `invalid lora`", async () => {
     mkdirSync(join(models.loraDir, "sub", "deeper"), { recursive: true });
     const extra = ["sub/deeper/style.PTH", "sub/film.gguf", "old.ckpt", "weights.bin", "plain.sft", "sub/notes.txt"];
