@@ -3,7 +3,7 @@
  * request's relative names to absolute paths inside their kind's folder.
  * A name that escapes its folder or does not exist is a user error (400).
  */
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { insidePath } from "../launcher/files/inside";
 import { MODEL_KINDS, modelDir, type ModelKind, type Paths } from "../launcher/paths";
@@ -82,13 +82,26 @@ export function resolveModels(paths: Paths, r: Pick<ImageRequest, "model" | "vae
     controlnet: r.controlnet ? need("controlnet", "controlnet", r.controlnet) : undefined,
     loras: r.loras.map((l, i) => {
       const path = need(`loras.${i}.name`, "lora", l.name);
-      const problem = loraFileProblem(path);
+      const problem = loraFileProblem(path) ?? linkedFolderProblem(modelDir(paths, "lora"), path);
       if (problem) throw new UnusableLoraError(`loras.${i}.name`, "lora", l.name, `loras.${i}.name: LoRA "${l.name}" cannot be used: ${problem}`);
       return { name: l.name, weight: l.weight, path, enginePath: loraEnginePath(relative(modelDir(paths, "lora"), path)) };
     }),
     loraDir: modelDir(paths, "lora"),
     embeddingsDir: modelDir(paths, "embeddings"),
   };
+}
+
+/** sd-server's LoRA scan does not enter linked folders (std::filesystem default): a LoRA under one is never found. */
+function linkedFolderProblem(root: string, file: string): string | null {
+  const parts = relative(root, file).split(sep).slice(0, -1);
+  for (let i = 1; i <= parts.length; i++) {
+    try {
+      if (lstatSync(join(root, ...parts.slice(0, i))).isSymbolicLink()) return `it is inside a linked folder (${parts.slice(0, i).join("/")}), which the engine does not look into; move the file or link the file itself`;
+    } catch {
+      return null;
+    }
+  }
+  return null;
 }
 
 /** Model files of each kind, as paths relative to the kind's folder (forward slashes), sorted. */

@@ -1,6 +1,6 @@
 /** The stand-in honours the recorded sd-server contract (tests/fixtures/sd-server/). */
 import { afterAll, beforeAll, describe, expect, test, setDefaultTimeout } from "bun:test";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { freePort } from "../../engine/process/port";
 import { ProgressReader } from "../../engine/process/progress";
@@ -114,6 +114,16 @@ describe("stand-in sd-server", () => {
         else await finished(main, answer.id);
         if (c.status === 400) refused++;
       }
+      // Linked folders are not entered, linked files are listed, extensions compared in lower case, byte order.
+      const outside = join(tmp.dir, "outside-loras");
+      mkdirSync(outside, { recursive: true });
+      writeFileSync(join(outside, "far.safetensors"), "x");
+      symlinkSync(outside, join(models.loraDir, "linked"));
+      symlinkSync(join(outside, "far.safetensors"), join(models.loraDir, "far-link.safetensors"));
+      writeFileSync(join(models.loraDir, "UPPER.PTH"), "x");
+      const linked = (await (await fetch(`${main.base}/sdcpp/v1/capabilities`)).json()) as Record<string, any>;
+      for (const f of ["linked", "far-link.safetensors", "UPPER.PTH"]) rmSync(join(models.loraDir, f), { force: true });
+      expect(linked.loras).toEqual(recorded.links_and_case.capabilities_loras);
       const notArray = await post(main, "/sdcpp/v1/img_gen", recorded.lora_not_an_array.body);
       expect([notArray.status, ((await notArray.json()) as any).error]).toEqual([recorded.lora_not_an_array.status, recorded.lora_not_an_array.error]);
       await waitFor("the stderr lines", () => main.stderr().split(recorded.stderr_line).length - errorsBefore === refused + 1);

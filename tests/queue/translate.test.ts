@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { resolvePaths } from "../../launcher/paths";
@@ -124,6 +124,15 @@ describe("translate", () => {
       expect(() => resolveModels(paths, req({ loras: [{ name, weight: 1 }] }))).toThrow(UnusableLoraError);
     }
     expect(() => resolveModels(paths, req({ loras: [{ name: "legacy", weight: 1 }] }))).toThrow("the engine does not load .bin files as LoRAs (it loads .safetensors, .gguf, .pt, .pth)");
+  });
+
+  test("a LoRA inside a linked folder is refused (the engine's scan does not enter it); a linked file is fine", () => {
+    const outside = mkdtempSync(join(tmpdir(), "ed-linked-"));
+    writeFileSync(join(outside, "far.safetensors"), "weights");
+    symlinkSync(outside, join(paths.models, "lora", "linked"));
+    symlinkSync(join(outside, "far.safetensors"), join(paths.models, "lora", "far-link.safetensors"));
+    expect(() => resolveModels(paths, req({ loras: [{ name: "linked/far", weight: 1 }] }))).toThrow("inside a linked folder (linked)");
+    expect(resolveModels(paths, req({ loras: [{ name: "far-link", weight: 1 }] })).loras[0]!.enginePath).toBe("far-link.safetensors");
   });
 
   test("LoRA file rules are upstream's is_supported_model_ext", () => {
