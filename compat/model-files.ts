@@ -1,13 +1,14 @@
 /**
  * The one place compat/ reads model files: names per kind (relative to their
  * kind folder, as requests name them) with their absolute paths, and finding
- * one by name. Today over queue/models.ts; when the models/ noun (search path
- * over extra folders) lands, only this file changes (see compat/README.md).
+ * one by name. Over the models/ noun's search path (the app's folder, then
+ * `models.extra_folders`), the first file per name winning as in the library.
  */
-import type { ModelKind, Paths } from "../launcher/paths";
-import { modelDir } from "../launcher/paths";
-import { findModel, listModels, ModelNotFoundError } from "../queue/models";
-import { join } from "node:path";
+import type { AppContext } from "../launcher/server/context";
+import type { ModelKind } from "../launcher/paths";
+import { findModel, ModelNotFoundError } from "../models/resolve";
+import { searchPathFor } from "../models/roots";
+import { walkModelFolder } from "../models/walk";
 
 export { ModelNotFoundError };
 
@@ -18,16 +19,21 @@ export interface ModelFile {
   path: string;
 }
 
-export function modelFiles(ctx: { paths: Paths }, kind: ModelKind): ModelFile[] {
-  return listModels(ctx.paths)[kind].map((name) => ({ name, path: join(modelDir(ctx.paths, kind), name) }));
+type Ctx = Parameters<typeof searchPathFor>[0];
+
+export function modelFiles(ctx: Ctx, kind: ModelKind): ModelFile[] {
+  const byName = new Map<string, string>();
+  for (const root of searchPathFor(ctx))
+    for (const folder of root.folders[kind]) for (const f of walkModelFolder(folder)) if (!byName.has(f.name)) byName.set(f.name, f.file);
+  return [...byName].map(([name, path]) => ({ name, path })).sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** The absolute path of a model by the name a request uses, or null. */
-export function modelFile(ctx: { paths: Paths }, kind: ModelKind, name: string): string | null {
-  return findModel(ctx.paths, kind, name);
+export function modelFile(ctx: Ctx, kind: ModelKind, name: string): string | null {
+  return findModel(searchPathFor(ctx), kind, name);
 }
 
 /** A checkpoint or standalone diffusion model by name (as the queue resolves `model`). */
-export function checkpointFile(ctx: { paths: Paths }, name: string): string | null {
+export function checkpointFile(ctx: Ctx, name: string): string | null {
   return modelFile(ctx, "stable-diffusion", name) ?? modelFile(ctx, "diffusion_models", name);
 }

@@ -20,6 +20,8 @@ export interface Env {
   logLevel?: string;
   /** WebKitGTK's own switch; the window turns compositing off unless the user set it. */
   webkitDisableCompositing?: string;
+  /** Hugging Face mirror (as huggingface_hub reads it): the default of config models.huggingface_base. */
+  hfEndpoint?: string;
 }
 
 export function readEnv(env: Record<string, string | undefined> = process.env): Env {
@@ -37,5 +39,6 @@ export function readEnv(env: Record<string, string | undefined> = process.env): 
     waylandDisplay: env.WAYLAND_DISPLAY || undefined,
     logLevel: env.ED_LOG_LEVEL || undefined,
     webkitDisableCompositing: env.WEBKIT_DISABLE_COMPOSITING_MODE || undefined,
+    hfEndpoint: env.HF_ENDPOINT || undefined,
   };
 }

@@ -27,6 +27,10 @@ export interface Paths {
   uiState: string;
   /** Libraries the executable carries compressed, unpacked once (the window's webview binding). */
   cache: string;
+  /** What each model file's header said, keyed by path + size + mtime (models/header-cache.ts). */
+  modelHeaderCache: string;
+  /** Civitai preview images of installed models, by sha256 (served by GET /api/models/preview/:sha256). */
+  modelPreviews: string;
   /** The token other devices on the network log in with (owner-only file). */
   lanToken: string;
   /** UI plugins: `*.plugin.js` ES modules the user installed. */
@@ -84,6 +88,8 @@ export function resolvePaths(env: Env, overrides: { dataDir?: string; config?: s
     database: join(dirs.data, "easy-diffusion.db"),
     uiState: join(dirs.data, "ui-state.json"),
     cache: join(dirs.data, "cache"),
+    modelHeaderCache: join(dirs.data, "cache", "model-headers.json"),
+    modelPreviews: join(dirs.data, "cache", "model-previews"),
     lanToken: join(dirs.data, "lan-token"),
     plugins: join(dirs.data, "plugins"),
     pluginState: join(dirs.data, "plugins", "plugins.json"),
@@ -103,6 +109,7 @@ export const MODEL_KINDS = [
   "embeddings",
   "controlnet",
   "realesrgan",
+  "taesd",
 ] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
 

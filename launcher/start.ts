@@ -58,7 +58,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   if (!lock.acquired) throw new AlreadyRunningError(lock.holder);
 
   const bus = new EventBus();
-  const ctx: AppContext = { paths, config, bus, log };
+  const ctx: AppContext = { paths, config, bus, log, env: opts.env };
   const services: Service[] = [];
   let listening: ReturnType<typeof listen> | undefined;
   try {

@@ -8,6 +8,8 @@ import { showDownloadProgress } from "../downloads/terminal-progress";
 import { importBuild } from "../engine/install/import";
 import { createBuildProvider } from "../engine/install/provider";
 import { engineParts } from "../engine/service";
+import { modelsService } from "../models/service";
+import { modelsNetService } from "../models/net/service";
 import { pluginService } from "../plugins/service";
 import { galleryService } from "../gallery/service";
 import type { TaskQueue } from "../queue/queue";
@@ -35,6 +37,16 @@ export function appServices(options: { server?: boolean } = {}): ServiceFactory[
     return service;
   };
   const gallery = galleryService({ imagePath: (id) => queue?.store.image(id)?.path });
-  // The queue stops before the engine (services stop in reverse order).
-  return [...(options.server ? [terminalProgress] : []), engine.service, ...withCompat(withQueue), gallery, apiDocsService, pluginService, windowService];
+  // The queue stops before the models and the engine (services stop in reverse order).
+  return [
+    ...(options.server ? [terminalProgress] : []),
+    engine.service,
+    modelsNetService(),
+    modelsService({ engine: engine.engine }),
+    ...withCompat(withQueue),
+    gallery,
+    apiDocsService,
+    pluginService,
+    windowService,
+  ];
 }

@@ -12,8 +12,9 @@ import type { Paths } from "../launcher/paths";
 import type { TaskImageRef } from "./events";
 import "./events";
 import { IncognitoMemory } from "./incognito";
-import { ModelHashes } from "./model-hash";
-import { resolveModels } from "./models";
+import { ModelHashes } from "../models/hashes";
+import { resolveModels } from "../models/resolve";
+import { searchPath, type SearchPath } from "../models/roots";
 import { recoverIncoming, type OutputTemplates } from "./outputs";
 import { pickNext } from "./pick";
 import type { ResolvedRequest } from "./request";
@@ -29,6 +30,8 @@ export interface QueueOptions {
   bus: EventBus;
   paths: Paths;
   templates: () => OutputTemplates;
+  /** The model search path, read at each use (config models.extra_folders may change); default: the app's folder only. */
+  models?: () => SearchPath;
   log?: Logger;
   pollMinMs?: number;
   pollMaxMs?: number;
@@ -107,9 +110,13 @@ export class TaskQueue {
     await Promise.race([this.#loop, Bun.sleep(2000)]);
   }
 
+  #search(): SearchPath {
+    return this.opts.models?.() ?? searchPath(this.opts.paths);
+  }
+
   #keyOf(r: ResolvedRequest): string | null {
     try {
-      return modelSetKey(toModelSet(resolveModels(this.opts.paths, r)));
+      return modelSetKey(toModelSet(resolveModels(this.#search(), r)));
     } catch {
       return null;
     }
@@ -119,7 +126,7 @@ export class TaskQueue {
   submit(request: ResolvedRequest, options: { incognito?: boolean; retryOf?: string } = {}): Task {
     const waiting = this.#pending.filter((t) => t.state === "queued").length;
     if (waiting >= (this.opts.maxWaiting ?? MAX_WAITING)) throw new QueueFullError(waiting);
-    const key = modelSetKey(toModelSet(resolveModels(this.opts.paths, request)));
+    const key = modelSetKey(toModelSet(resolveModels(this.#search(), request)));
     const last = this.#pending.at(-1)?.position ?? 0;
     const task: Task = {
       id: newId("t"),
@@ -293,7 +300,7 @@ export class TaskQueue {
     try {
       outcome = await runTask(run, {
         engine: this.opts.engine,
-        paths: this.opts.paths,
+        models: this.#search(),
         pollMinMs: this.opts.pollMinMs,
         pollMaxMs: this.opts.pollMaxMs,
         onModelSet: (key) => (this.#currentKey = key),

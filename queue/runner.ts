@@ -8,9 +8,9 @@
  * keeps getting answers that are not a job, fails the task with the reason.
  */
 import type { Engine, EngineEvent, EngineJob, EngineStatus } from "../engine/types";
-import type { Paths } from "../launcher/paths";
 import type { TaskProgressEvent } from "./events";
-import { ModelNotFoundError, resolveModels, type ResolvedModels } from "./models";
+import { ModelNotFoundError, resolveModels, type ResolvedModels } from "../models/resolve";
+import type { SearchPath } from "../models/roots";
 import { modelSetKey, translate } from "./translate";
 import type { Task, TaskError } from "./task";
 
@@ -26,7 +26,8 @@ export interface ActiveRun {
 
 export interface RunDeps {
   engine: Engine;
-  paths: Paths;
+  /** Where model names are looked up (the app's folder, then the extra roots). */
+  models: SearchPath;
   /** The model set is loaded: tasks with the same key can follow without a restart. */
   onModelSet(key: string | null): void;
   /** The engine runs with the task's model files (e.g. to hash them while it generates); not called when they failed to load. */
@@ -61,7 +62,7 @@ function engineError(status: EngineStatus, fallback: string): TaskError {
 export async function runTask(run: ActiveRun, deps: RunDeps): Promise<RunOutcome> {
   let models: ResolvedModels;
   try {
-    models = resolveModels(deps.paths, run.task.request);
+    models = resolveModels(deps.models, run.task.request);
   } catch (err) {
     if (err instanceof ModelNotFoundError) return { state: "failed", error: { code: "model_not_found", message: err.message } };
     throw err;

@@ -4,8 +4,8 @@
  * (incognito) bytes held in memory only.
  */
 import type { IncognitoMemory } from "./incognito";
-import type { ModelHashes } from "./model-hash";
-import type { ResolvedModels } from "./models";
+import type { ModelHashes } from "../models/hashes";
+import type { ResolvedModels } from "../models/resolve";
 import { commitOutput, embedMetadata, stageOutput, type ImageExtras, type OutputTemplates } from "./outputs";
 import type { TaskStore } from "./store";
 import { newId, type ImageRecord, type Task } from "./task";

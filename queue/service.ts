@@ -1,16 +1,16 @@
 /**
  * The queue as an app service: opens the database, mounts the routes
- * (/api/tasks, /api/queue, /api/images, /api/metadata, /api/models), starts
+ * (/api/tasks, /api/queue, /api/images, /api/metadata), starts
  * working through the queue once the server listens, and stops first on
  * shutdown (a running task is then recorded as interrupted).
  */
 import type { Engine } from "../engine/types";
 import type { AppContext } from "../launcher/server/context";
 import type { Service, ServiceFactory } from "../launcher/services";
+import { searchPathFor } from "../models/roots";
 import { TaskQueue } from "./queue";
 import { imageRoutes } from "./routes/images";
 import { metadataRoutes } from "./routes/metadata";
-import { modelRoutes } from "./routes/models";
 import { queueRoutes } from "./routes/queue";
 import { taskRoutes } from "./routes/tasks";
 import { TaskStore } from "./store";
@@ -32,6 +32,7 @@ export function queueService(options: QueueServiceOptions): (ctx: AppContext) =>
       bus: ctx.bus,
       paths: ctx.paths,
       log: ctx.log,
+      models: () => searchPathFor(ctx),
       templates: () => ({ folder: ctx.config.config.outputs.folder_template, file: ctx.config.config.outputs.file_template }),
       pollMinMs: options.pollMinMs,
       pollMaxMs: options.pollMaxMs,
@@ -45,7 +46,6 @@ export function queueService(options: QueueServiceOptions): (ctx: AppContext) =>
         "/queue": queueRoutes(queue),
         "/images": imageRoutes(ctx, queue),
         "/metadata": metadataRoutes(),
-        "/models": modelRoutes(ctx),
       },
       start: () => queue.start(),
       stop: async () => {

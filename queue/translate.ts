@@ -4,7 +4,7 @@
  */
 import { basename } from "node:path";
 import type { ImgGenBody, ModelSet } from "../engine/types";
-import type { ResolvedModels } from "./models";
+import type { ResolvedModels } from "../models/resolve";
 import type { ResolvedRequest } from "./request";
 
 export type TextEncoderSlot = "clipL" | "clipG" | "t5xxl" | "llm";
@@ -24,7 +24,7 @@ export function toModelSet(models: ResolvedModels): ModelSet {
   else set.diffusionModel = models.model.path;
   if (models.vae) set.vae = models.vae;
   if (models.controlnet) set.controlNet = models.controlnet;
-  for (const te of models.textEncoders) set[textEncoderSlot(te)] = te;
+  models.textEncoders.forEach((te, i) => (set[models.textEncoderSlots?.[i] ?? textEncoderSlot(te)] = te));
   return set;
 }
 

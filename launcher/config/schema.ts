@@ -10,6 +10,7 @@ import { z } from "zod";
 z.config({ jitless: true });
 
 export const CONTRACT_RELEASE_TAG = "master-827-97d2990";
+export const HUGGINGFACE_DEFAULT_BASE = "https://huggingface.co";
 
 export const configSchema = z.object({
   server: z
@@ -68,6 +69,21 @@ export const configSchema = z.object({
         .describe("Keep pictures made through the A1111 and OpenAI compatible APIs in outputs/ and the history, like any task (off: kept in memory only until fetched)."),
     })
     .describe("Compatible APIs (A1111 /sdapi/v1, OpenAI /v1)"),
+  models: z
+    .object({
+      extra_folders: z
+        .array(z.string())
+        .default([])
+        .describe("More model folders to use, searched after the app's own: an A1111/Forge, ComfyUI or Easy Diffusion 3 folder (its root or its models/ folder)."),
+      civitai_lookup: z.boolean().default(true).describe("Look up installed models on Civitai by their hash (name, base model, trigger words, preview)."),
+      warm_start: z.boolean().default(true).describe("Start the engine with the last used models when the app starts, so the first picture does not wait."),
+      idle_unload_minutes: z.number().int().min(0).max(10080).default(0).describe("Stop the engine (freeing memory) after this many idle minutes (0 = never)."),
+      huggingface_base: z.url().default(HUGGINGFACE_DEFAULT_BASE).describe("Hugging Face base URL (for mirrors); the HF_ENDPOINT environment variable changes the default."),
+      civitai_base: z.url().default("https://civitai.com").describe("Civitai base URL."),
+      huggingface_token: z.string().default("").meta({ writeOnly: true }).describe("Hugging Face access token, for gated models (sent only to the Hugging Face host)."),
+      civitai_token: z.string().default("").meta({ writeOnly: true }).describe("Civitai API key, for models that need a login (sent only to the Civitai host)."),
+    })
+    .describe("Models"),
   log: z
     .object({
       level: z.enum(["debug", "info", "warn", "error"]).default("info").describe("How much to write to the log."),
@@ -78,7 +94,7 @@ export const configSchema = z.object({
 export type Config = z.infer<typeof configSchema>;
 
 export function defaultConfig(): Config {
-  return configSchema.parse({ server: {}, ui: {}, engine: {}, outputs: {}, api: {}, log: {} });
+  return configSchema.parse({ server: {}, ui: {}, engine: {}, outputs: {}, api: {}, models: {}, log: {} });
 }
 
 /** Each key without its default, so a patch names only what the client sent. */

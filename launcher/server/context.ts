@@ -1,5 +1,6 @@
 /** What every route file may use; built once in main and injected, so tests build their own. */
 import type { ConfigStore } from "../config/store";
+import type { Env } from "../env";
 import type { EventBus } from "../events/bus";
 import type { Logger } from "../log";
 import type { Paths } from "../paths";
@@ -9,6 +10,8 @@ export interface AppContext {
   config: ConfigStore;
   bus: EventBus;
   log: Logger;
+  /** The environment the app started with (absent in tests that build their own context). */
+  env?: Env;
   /** Milliseconds between SSE heartbeats. */
   heartbeatMs?: number;
   /** Where the server listens, once it does (start.ts sets it; a move to all interfaces changes it). */

@@ -7,7 +7,7 @@ import { Hono } from "hono";
 import type { AppContext } from "../../launcher/server/context";
 import { z } from "zod";
 import { ApiError, badRequest, notFound, readJson, validationError } from "../../launcher/server/errors";
-import { ModelNotFoundError, UnusableLoraError } from "../models";
+import { ModelNotFoundError, UnusableLoraError } from "../../models/resolve";
 import { QueueFullError, TaskConflictError, TaskNotFoundError, type TaskQueue } from "../queue";
 import { imageRequestSchema, resolveRequest } from "../request";
 import { taskView } from "../view";

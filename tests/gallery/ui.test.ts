@@ -56,13 +56,13 @@ let queue: TaskQueue | undefined;
 beforeAll(async () => {
   seedModels(data.dir);
   writePictures(join(data.dir, "outputs"));
-  const [engine, queueFactory] = generateServices(engineRoot.dir);
+  const [engine, models, queueFactory] = generateServices(engineRoot.dir);
   const withQueue: ServiceFactory = async (ctx) => {
     const s = (await queueFactory!(ctx)) as Service & { queue: TaskQueue };
     queue = s.queue;
     return s;
   };
-  const services = [engine!, withQueue, galleryService({ imagePath: (id) => queue?.store.image(id)?.path, trash: { kind: "folder", dir: join(data.dir, "test-trash") }, thumbnailWorkers: 1 })];
+  const services = [engine!, models!, withQueue, galleryService({ imagePath: (id) => queue?.store.image(id)?.path, trash: { kind: "folder", dir: join(data.dir, "test-trash") }, thumbnailWorkers: 1 })];
   [browser, app] = await Promise.all([launchBrowser(), startImageApp(data.dir, services)]);
   page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
   page.on("pageerror", (e) => pageErrors.push(e.message));

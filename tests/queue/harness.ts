@@ -2,7 +2,8 @@
  * The real app (startApp) with the queue service on a temporary data dir,
  * a model folder the stand-in accepts, and a recorder of bus events.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { TELLTALES, writeSafetensors } from "../models/fixtures";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Engine, InstalledBuild } from "../../engine/types";
@@ -11,6 +12,7 @@ import type { BusEvent } from "../../launcher/events/bus";
 import { silentLogger } from "../../launcher/log";
 import { startApp, type RunningApp } from "../../launcher/start";
 import type { AppContext } from "../../launcher/server/context";
+import { modelsService } from "../../models/service";
 import { queueService, type QueueServiceOptions } from "../../queue/service";
 import { FAST, waitFor } from "../standin/fixtures";
 import type { StandinConfig } from "../standin/config";
@@ -19,13 +21,14 @@ import { EngineManager } from "../../engine/manager";
 
 export function tempData(prefix = "ed-queue-") {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  for (const [kind, file] of [
-    ["stable-diffusion", "sd-test.safetensors"],
-    ["stable-diffusion", "other.safetensors"],
-    ["lora", "detail.safetensors"],
+  // Real (tiny, sparse) safetensors headers: the model list offers only files it can read.
+  for (const [kind, file, telltale] of [
+    ["stable-diffusion", "sd-test.safetensors", "sd1"],
+    ["stable-diffusion", "other.safetensors", "sd1"],
+    ["lora", "detail.safetensors", "lora_sd1"],
   ]) {
     mkdirSync(join(dir, "models", kind!), { recursive: true });
-    writeFileSync(join(dir, "models", kind!, file!), `stand-in ${file}`);
+    writeSafetensors(join(dir, "models", kind!, file!), TELLTALES[telltale!]!);
   }
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
@@ -65,6 +68,7 @@ export async function startQueueApp(
     run: { server: true, noOpen: true, dataDir, port: 20000 + Math.floor(Math.random() * 30000), host: "127.0.0.1" },
     env: { ...readEnv({}), edHome: undefined },
     services: [
+      modelsService({ hashInBackground: false }),
       queueService({
         ...queueOptions,
         engine: (ctx) => (engine = engineFor(ctx, build)),

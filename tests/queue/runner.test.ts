@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { EngineAnswerError, readJob } from "../../engine/process/client";
 import type { Engine, EngineEvent, EngineJob, EngineStatus } from "../../engine/types";
 import { resolvePaths } from "../../launcher/paths";
+import { searchPath } from "../../models/roots";
 import { imageRequestSchema, resolveRequest } from "../../queue/request";
 import { runTask, type ActiveRun } from "../../queue/runner";
 import type { Task } from "../../queue/task";
@@ -82,7 +83,7 @@ function activeRun(): ActiveRun {
   return { task, cancelRequested: false, engineRestarted: false, progress: { phase: "loading" } as ActiveRun["progress"], wake: () => {} };
 }
 
-const deps = (engine: Engine, extra: object) => ({ engine, paths, onModelSet: () => {}, onProgress: () => {}, onImage: async () => {}, pollMinMs: 1, pollMaxMs: 5, ...extra });
+const deps = (engine: Engine, extra: object) => ({ engine, paths, models: searchPath(paths), onModelSet: () => {}, onProgress: () => {}, onImage: async () => {}, pollMinMs: 1, pollMaxMs: 5, ...extra });
 
 describe("every poll loop has a deadline tied to progress", () => {
   test("answers that are not a job, again and again, fail the task with the reason", async () => {

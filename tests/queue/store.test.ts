@@ -47,7 +47,7 @@ describe("task store", () => {
 
 describe("model hashes", () => {
   test("A1111 short hash = first 10 hex of sha256, cached by path + size + mtime", async () => {
-    const { ModelHashes } = await import("../../queue/model-hash");
+    const { ModelHashes } = await import("../../models/hashes");
     const { writeFileSync, utimesSync, statSync } = await import("node:fs");
     const file = join(dir, "model.safetensors");
     writeFileSync(file, "weights-1");

@@ -3,8 +3,10 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { resolvePaths } from "../../launcher/paths";
-import { ModelNotFoundError, UnusableLoraError, resolveModels, listModels } from "../../queue/models";
 import { LORA_EXTENSIONS, loraFileProblem } from "../../engine/lora-files";
+import { ModelNotFoundError, UnusableLoraError, resolveModels } from "../../models/resolve";
+import { searchPath } from "../../models/roots";
+import { walkModelFolder } from "../../models/walk";
 import { pickNext } from "../../queue/pick";
 import { imageRequestSchema, resolveRequest } from "../../queue/request";
 import { modelSetKey, textEncoderSlot, translate } from "../../queue/translate";
@@ -43,7 +45,7 @@ describe("translate", () => {
 
   test("txt2img with a checkpoint, LoRA from a prompt tag, sampler, scheduler", () => {
     const r = req({ prompt: "a cat <lora:styles/film:0.7>", negative_prompt: "blurry", steps: 12, cfg_scale: 5.5, sampler: "euler_a", scheduler: "karras", width: 768, height: 512, num_images: 2, clip_skip: 2 });
-    const { modelSet, body } = translate(r, resolveModels(paths, r));
+    const { modelSet, body } = translate(r, resolveModels(searchPath(paths), r));
     expect(modelSet).toEqual({ model: join(paths.models, "stable-diffusion/sd15.safetensors"), loraDir: join(paths.models, "lora"), embeddingsDir: join(paths.models, "embeddings") });
     expect(body).toEqual({
       prompt: "a cat",
@@ -77,7 +79,7 @@ describe("translate", () => {
       output_format: "jpeg",
       output_quality: 80,
     });
-    const { modelSet, body } = translate(r, resolveModels(paths, r));
+    const { modelSet, body } = translate(r, resolveModels(searchPath(paths), r));
     expect(modelSet.model).toBeUndefined();
     expect(modelSet.diffusionModel).toEndWith("diffusion_models/flux1-dev-q4.gguf");
     expect(modelSet.clipL).toEndWith("clip_l.safetensors");
@@ -97,19 +99,19 @@ describe("translate", () => {
       sample_params: { guidance: { txt_cfg: 7, distilled_guidance: 3.5 } },
     });
     expect(body.output_compression).toBeUndefined();
-    expect(translate({ ...r, output_format: "webp", output_quality: 70 }, resolveModels(paths, r)).body).toMatchObject({ output_format: "png" });
-    expect(translate({ ...r, output_format: "webp", output_quality: 70 }, resolveModels(paths, r)).body.output_compression).toBeUndefined();
-    expect(translate(r, resolveModels(paths, r))).toEqual(translate(r, resolveModels(paths, r)));
+    expect(translate({ ...r, output_format: "webp", output_quality: 70 }, resolveModels(searchPath(paths), r)).body).toMatchObject({ output_format: "png" });
+    expect(translate({ ...r, output_format: "webp", output_quality: 70 }, resolveModels(searchPath(paths), r)).body.output_compression).toBeUndefined();
+    expect(translate(r, resolveModels(searchPath(paths), r))).toEqual(translate(r, resolveModels(searchPath(paths), r)));
   });
 
   test("missing models are named", () => {
-    expect(() => resolveModels(paths, req({ model: "nope.safetensors" }))).toThrow(ModelNotFoundError);
-    expect(() => resolveModels(paths, req({ loras: [{ name: "missing", weight: 1 }] }))).toThrow('loras.0.name: no lora model "missing"');
+    expect(() => resolveModels(searchPath(paths), req({ model: "nope.safetensors" }))).toThrow(ModelNotFoundError);
+    expect(() => resolveModels(searchPath(paths), req({ loras: [{ name: "missing", weight: 1 }] }))).toThrow('loras.0.name: no lora model "missing"');
   });
 
   test("LoRAs go to the engine relative to the LoRA folder; a file type the engine does not load is refused with the reason", () => {
     const r = req({ prompt: "x <lora:old:0.5>", loras: [{ name: "styles/film.safetensors", weight: 1 }, { name: "Grain.PTH", weight: 0.2 }] });
-    const models = resolveModels(paths, r);
+    const models = resolveModels(searchPath(paths), r);
     expect(models.loras.map((l) => [l.enginePath, l.path])).toEqual([
       ["styles/film.safetensors", join(paths.models, "lora/styles/film.safetensors")],
       ["Grain.PTH", join(paths.models, "lora/Grain.PTH")],
@@ -121,18 +123,19 @@ describe("translate", () => {
       { path: "old.safetensors", multiplier: 0.5 },
     ]);
     for (const name of ["legacy", "legacy.bin", "old.ckpt"]) {
-      expect(() => resolveModels(paths, req({ loras: [{ name, weight: 1 }] }))).toThrow(UnusableLoraError);
+      expect(() => resolveModels(searchPath(paths), req({ loras: [{ name, weight: 1 }] }))).toThrow(UnusableLoraError);
     }
-    expect(() => resolveModels(paths, req({ loras: [{ name: "legacy", weight: 1 }] }))).toThrow("the engine does not load .bin files as LoRAs (it loads .safetensors, .gguf, .pt, .pth)");
+    expect(() => resolveModels(searchPath(paths), req({ loras: [{ name: "legacy", weight: 1 }] }))).toThrow("the engine does not load .bin files as LoRAs (it loads .safetensors, .gguf, .pt, .pth)");
   });
 
   test("a LoRA inside a linked folder is refused (the engine's scan does not enter it); a linked file is fine", () => {
+    const own = dataDir();
     const outside = mkdtempSync(join(tmpdir(), "ed-linked-"));
     writeFileSync(join(outside, "far.safetensors"), "weights");
-    symlinkSync(outside, join(paths.models, "lora", "linked"));
-    symlinkSync(join(outside, "far.safetensors"), join(paths.models, "lora", "far-link.safetensors"));
-    expect(() => resolveModels(paths, req({ loras: [{ name: "linked/far", weight: 1 }] }))).toThrow("inside a linked folder (linked)");
-    expect(resolveModels(paths, req({ loras: [{ name: "far-link", weight: 1 }] })).loras[0]!.enginePath).toBe("far-link.safetensors");
+    symlinkSync(outside, join(own.models, "lora", "linked"));
+    symlinkSync(join(outside, "far.safetensors"), join(own.models, "lora", "far-link.safetensors"));
+    expect(() => resolveModels(searchPath(own), req({ loras: [{ name: "linked/far", weight: 1 }] }))).toThrow("inside a linked folder (linked)");
+    expect(resolveModels(searchPath(own), req({ loras: [{ name: "far-link", weight: 1 }] })).loras[0]!.enginePath).toBe("far-link.safetensors");
   });
 
   test("LoRA file rules are upstream's is_supported_model_ext", () => {
@@ -148,10 +151,11 @@ describe("translate", () => {
   });
 
   test("model listing: relative paths with model extensions, no hidden files", () => {
-    const list = listModels(paths);
-    expect(list["stable-diffusion"]).toEqual(["sd15.safetensors"]);
-    expect(list.lora).toEqual(["Grain.PTH", "old.safetensors", "styles/film.safetensors"]);
-    expect(list.embeddings).toEqual([]);
+    const names = (kind: string) => walkModelFolder(join(paths.models, kind)).map((f) => f.name);
+    expect(names("stable-diffusion")).toEqual(["sd15.safetensors"]);
+    // Every model file is listed; models/usable.ts says which LoRAs the engine cannot load (engine/lora-files.ts).
+    expect(names("lora")).toEqual(["Grain.PTH", "legacy.bin", "old.ckpt", "old.safetensors", "styles/film.safetensors"]);
+    expect(names("embeddings")).toEqual([]);
   });
 
   test("model set key ignores key order", () => {

@@ -14,6 +14,9 @@ describe("download text", () => {
     expect(summaryText(p({ eta: 125 }))).toBe("Downloading engine 45% · 12.0 MB/s · 2 min 5 s left");
     expect(summaryText(p({ phase: "installing" }))).toBe("Installing engine…");
     expect(summaryText(p({ phase: "failed" }))).toBe("Engine download stopped at 45.0 MB / 100.0 MB");
+    expect(summaryText(p({ kind: "model", asset: "sd15.safetensors" }))).toBe("Downloading model sd15.safetensors 45% · 12.0 MB/s · 20 s left");
+    expect(summaryText(p({ kind: "model", asset: "sd15.safetensors", phase: "installed" }))).toBe("Model sd15.safetensors installed");
+    expect(summaryText(p({ kind: "source", phase: "failed" }))).toBe("Engine source download stopped at 45.0 MB / 100.0 MB");
   });
 
   test("a download without data for a while says so instead of a stale rate", () => {

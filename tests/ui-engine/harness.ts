@@ -15,6 +15,7 @@ import type { EngineManager } from "../../engine/manager";
 import { engineParts } from "../../engine/service";
 import type { BusEvent } from "../../launcher/events/bus";
 import type { RunningApp } from "../../launcher/start";
+import { modelsService } from "../../models/service";
 import { queueService } from "../../queue/service";
 import { probeFixtures } from "../fixtures/probes/fixtures";
 import { startImageApp } from "../ui-image/harness";
@@ -119,6 +120,7 @@ export async function startEngineApp(dataDir: string, release: ReleaseServer, ma
       return { name: "recorder" };
     },
     parts.service,
+    modelsService({ hashInBackground: false }),
     queueService({ engine: parts.engine }),
   ]);
   return { app, engine: parts.engine(app.ctx), events };

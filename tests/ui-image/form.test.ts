@@ -11,7 +11,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import type { RunningApp } from "../../launcher/start";
 import { metadataRoutes } from "../../queue/routes/metadata";
-import { modelRoutes } from "../../queue/routes/models";
+import { modelsService } from "../../models/service";
 import { png } from "../queue/images";
 import { activeTab, dropFile, SHOTS, fieldValue, launchBrowser, openShell, seedModels, startImageApp, tempDataDir, until, waitText } from "./harness";
 
@@ -34,8 +34,8 @@ const formState = () =>
 
 beforeAll(async () => {
   seedModels(data.dir);
-  const routes = (ctx: Parameters<typeof modelRoutes>[0]) => ({ name: "image-routes", routes: { "/models": modelRoutes(ctx), "/metadata": metadataRoutes() } });
-  [browser, app] = await Promise.all([launchBrowser(), startImageApp(data.dir, [routes])]);
+  const routes = () => ({ name: "image-routes", routes: { "/metadata": metadataRoutes() } });
+  [browser, app] = await Promise.all([launchBrowser(), startImageApp(data.dir, [modelsService({ hashInBackground: false }), routes])]);
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.on("pageerror", (e) => pageErrors.push(e.message));
   await openShell(page, app.url);

@@ -4,7 +4,8 @@
  * files and read the form from the page. Browser and app helpers come from
  * the shell's harness (tests/ui/harness.ts).
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
+import { TELLTALES, writeSafetensors } from "../models/fixtures";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
@@ -14,6 +15,7 @@ import { silentLogger } from "../../launcher/log";
 import type { ServiceFactory } from "../../launcher/services";
 import { startApp, type RunningApp } from "../../launcher/start";
 import { assets } from "../../ui/dist/manifest";
+import { modelsService } from "../../models/service";
 import { queueService } from "../../queue/service";
 import { managerFor } from "../queue/harness";
 import type { StandinConfig } from "../standin/config";
@@ -31,15 +33,16 @@ export { launchBrowser, openShell, tempDataDir, until, waitText } from "../ui/ha
 /** Model files the form lists (the stand-in accepts any file). */
 export function seedModels(dataDir: string) {
   const models = join(dataDir, "models");
-  for (const [kind, name] of [
-    ["stable-diffusion", "sd-test.safetensors"],
-    ["stable-diffusion", "other.safetensors"],
-    ["lora", "detail.safetensors"],
-    ["vae", "vae-ft.safetensors"],
-    ["controlnet", "canny.safetensors"],
+  // Real (tiny, sparse) safetensors headers: the model list offers only files it can read.
+  for (const [kind, name, telltale] of [
+    ["stable-diffusion", "sd-test.safetensors", "sd1"],
+    ["stable-diffusion", "other.safetensors", "sd1"],
+    ["lora", "detail.safetensors", "lora_sd1"],
+    ["vae", "vae-ft.safetensors", "vae_sd"],
+    ["controlnet", "canny.safetensors", "controlnet"],
   ] as const) {
     mkdirSync(join(models, kind), { recursive: true });
-    writeFileSync(join(models, kind, name), "stand-in model");
+    writeSafetensors(join(models, kind, name), TELLTALES[telltale]!);
   }
 }
 
@@ -90,7 +93,7 @@ export function generateServices(engineRoot: string, standin: Partial<StandinCon
     manager = managerFor(ctx, build);
     return { name: "engine", stop: () => manager?.stop() };
   };
-  return [engineService, queueService({ engine: () => manager!, pollMinMs: 20, pollMaxMs: 100 })];
+  return [engineService, modelsService({ hashInBackground: false }), queueService({ engine: () => manager!, pollMinMs: 20, pollMaxMs: 100 })];
 }
 
 export interface GeneratingSession {

@@ -20,7 +20,7 @@ let page: Page;
 const data = tempDataDir();
 
 const field = (path: string) => page.locator(`ed-settings-app ed-settings-field[data-path="${path}"]`);
-const control = (path: string) => field(path).locator("input, select").first();
+const control = (path: string) => field(path).locator("input, select, textarea").first();
 const saveButton = () => page.locator("ed-settings-app button.primary");
 const config = async () => ((await (await fetch(`${app.url}api/config`)).json()) as { config: Record<string, Record<string, unknown>> }).config;
 
@@ -71,7 +71,11 @@ describe("settings", () => {
     const own = headings.map((h) => h.replace(/\s+/g, " ").trim()).filter((h) => h !== "Other devices" && h !== "Plugins");
     expect(headings).toContain("Other devices");
     expect(headings).toContain("Plugins");
-    expect(own).toEqual(["Web serverserver", "User interfaceui", "Engineengine", "Saved imagesoutputs", "Compatible APIs (A1111 /sdapi/v1, OpenAI /v1)api", "Logginglog"]);
+    expect(own).toEqual(["Web serverserver", "User interfaceui", "Engineengine", "Saved imagesoutputs", "Compatible APIs (A1111 /sdapi/v1, OpenAI /v1)api", "Modelsmodels", "Logginglog"]);
+    expect(await control("models.idle_unload_minutes").getAttribute("type")).toBe("number");
+    expect(await control("models.warm_start").getAttribute("type")).toBe("checkbox");
+    expect(await control("models.civitai_token").getAttribute("type")).toBe("password");
+    expect(await field("models.extra_folders").locator("textarea").count()).toBe(1);
     expect(await control("ui.open_window").getAttribute("type")).toBe("checkbox");
     expect(await control("engine.backend").evaluate((e) => e.tagName)).toBe("SELECT");
     expect(await control("engine.backend").locator("option").allTextContents()).toEqual(["auto", "cuda", "vulkan", "rocm", "metal", "cpu"]);

@@ -60,7 +60,9 @@ describe("settings form model", () => {
   const byPath = (p: string) => fields.find((f) => f.path === p)!;
 
   test("every config key becomes a field of the right kind with its limits", () => {
-    expect(sections.map((s) => s.name)).toEqual(["server", "ui", "engine", "outputs", "api", "log"]);
+    expect(sections.map((s) => s.name)).toEqual(["server", "ui", "engine", "outputs", "api", "models", "log"]);
+    expect(byPath("models.extra_folders").kind).toBe("list");
+    expect(byPath("models.idle_unload_minutes")).toMatchObject({ kind: "integer", min: 0, default: 0 });
     expect(byPath("server.port")).toMatchObject({ kind: "integer", min: 1, max: 65535, default: 9000, label: "Port" });
     expect(byPath("ui.open_window").kind).toBe("boolean");
     expect(byPath("engine.backend")).toMatchObject({ kind: "enum", options: ["auto", "cuda", "vulkan", "rocm", "metal", "cpu"] });
@@ -71,7 +73,12 @@ describe("settings form model", () => {
 
   test("inputs parse to values and back", () => {
     expect(parseInput(byPath("server.allowed_hosts"), " a.local, ,b.lan ")).toEqual(["a.local", "b.lan"]);
-    expect(formatValue(byPath("server.allowed_hosts"), ["a", "b"])).toBe("a, b");
+    expect(formatValue(byPath("server.allowed_hosts"), ["a", "b"])).toBe("a\nb");
+    // Folders one per line, so a comma in a folder name stays.
+    expect(parseInput(byPath("models.extra_folders"), "/mnt/a, b\n\n C:\\SD\\webui \n")).toEqual(["/mnt/a, b", "C:\\SD\\webui"]);
+    expect(byPath("models.civitai_token").secret).toBe(true);
+    expect(byPath("models.huggingface_token").secret).toBe(true);
+    expect(byPath("models.civitai_base").secret).toBeUndefined();
     expect(parseInput(byPath("server.port"), "9001")).toBe(9001);
     expect(parseInput(byPath("server.port"), "")).toBeNull();
     expect(parseInput(byPath("ui.open_window"), false)).toBe(false);

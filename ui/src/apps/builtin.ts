@@ -1,12 +1,10 @@
-/**
- * The tab apps Easy Diffusion ships with. A later issue swaps the Model
- * Browser's info page for its real element by changing `tag` here.
- */
+/** The tab apps Easy Diffusion ships with. */
 import "./downloads/ed-downloads-app";
 import "./engine/ed-engine-app";
 import "./gallery/ed-gallery-app";
 import "./image/ed-image-app";
 import "./info/ed-app-info";
+import "./models/ed-models-app";
 import "./settings/ed-settings-app";
 import type { TabAppDef, TabAppRegistry } from "./registry";
 
@@ -24,10 +22,7 @@ export const BUILTIN_APPS: TabAppDef[] = [
     title: "Model Browser",
     icon: "models",
     singleton: true,
-    ...info(
-      "Model Browser",
-      "Find, download and manage models: Stable Diffusion, SDXL, Flux and friends, with their VAEs, LoRAs and text encoders. Models in the models folder are listed here.",
-    ),
+    tag: "ed-models-app",
   },
   {
     id: "downloads",

@@ -1,5 +1,6 @@
 /**
- * How an engine download reads: "Downloading engine 45% · 12.0 MB/s · 20 s left"
+ * How a download reads: "Downloading engine 45% · 12.0 MB/s · 20 s left"
+ * (or "model sd15.safetensors", by the event's kind)
  * in the status bar, and bytes/total, rate and time left in the Downloads tab.
  * Pure functions of the `download` event.
  */
@@ -78,18 +79,28 @@ export function stallText(seconds: number): string {
   return `no data for ${seconds} s, still trying`;
 }
 
+/** What is downloading, by the event's kind: "engine", "model qwen.gguf", "engine source". */
+export function subjectText(p: Pick<DownloadProgress, "kind" | "asset">): string {
+  if (p.kind === "model") return `model ${p.asset}`;
+  if (p.kind === "source") return "engine source";
+  return "engine";
+}
+
+const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
 /** The status bar's one line. */
 export function summaryText(p: DownloadProgress, stalled = 0): string {
+  const what = subjectText(p);
   switch (p.phase) {
     case "downloading":
-      return [`Downloading engine ${percentText(p) || formatBytes(p.bytes)}`, ...(stalled ? [stallText(stalled)] : [formatSpeed(p.rate), etaText(p)])].filter(Boolean).join(" · ");
+      return [`Downloading ${what} ${percentText(p) || formatBytes(p.bytes)}`, ...(stalled ? [stallText(stalled)] : [formatSpeed(p.rate), etaText(p)])].filter(Boolean).join(" · ");
     case "done":
     case "installing":
-      return "Installing engine…";
+      return p.kind === "model" ? `Checking ${what}…` : `Installing ${what}…`;
     case "installed":
-      return "Engine installed";
+      return `${capital(what)} installed`;
     case "failed":
     case "cancelled":
-      return `Engine download stopped at ${sizeText(p)}`;
+      return `${capital(what)} download stopped at ${sizeText(p)}`;
   }
 }

@@ -1,5 +1,5 @@
 /**
- * <ed-download-meter>: the status bar's compact engine-download progress
+ * <ed-download-meter>: the status bar's compact download progress (engine, model)
  * ("Downloading engine 45% · 12.0 MB/s · 20 s left" beside a small bar).
  * Shown only while a download is running or being installed; a click opens
  * the Downloads tab.

@@ -75,6 +75,10 @@ export class EdDownloadRow extends LitElement {
           transform: translateX(340%);
         }
       }
+      .kind {
+        font-size: 11px;
+        color: var(--ed-muted, #9a9a9a);
+      }
       .figures {
         grid-column: 1 / -1;
         display: flex;
@@ -95,7 +99,9 @@ export class EdDownloadRow extends LitElement {
   async #cancel() {
     this.cancelling = true;
     try {
-      const { cancelled } = await api<{ cancelled: boolean }>("/api/engine/install/cancel", { method: "POST" });
+      const p = this.progress;
+      const url = p?.kind === "model" ? `/api/models/downloads/${encodeURIComponent(p.id)}/cancel` : "/api/engine/install/cancel";
+      const { cancelled } = await api<{ cancelled: boolean }>(url, { method: "POST" });
       this.problem = cancelled ? "" : "It had already finished.";
     } catch (err) {
       this.problem = (err as Error).message;
@@ -111,6 +117,7 @@ export class EdDownloadRow extends LitElement {
     return html`
       <div class="name" title=${p.asset}>${p.asset}</div>
       <div class="side">
+        <span class="kind">${p.kind === "model" ? "model" : p.kind === "source" ? "engine source" : "engine"}</span>
         <span class="phase" data-phase=${p.phase}>${phaseText(p)}</span>
         ${p.phase === "downloading" ? html`<button class="cancel" ?disabled=${this.cancelling} @click=${this.#cancel}>Cancel</button>` : nothing}
       </div>

@@ -51,7 +51,7 @@ export class EdDownloadsApp extends LitElement {
       <h1>Downloads</h1>
       ${this.entries.length
         ? html`<div class="list">${repeat(this.entries, (e) => e.progress.id, (e) => html`<ed-download-row .progress=${e.progress} .stalled=${stalledSeconds(e)}></ed-download-row>`)}</div>`
-        : html`<p class="empty">Nothing is downloading. The engine is downloaded here on first start, or when you switch or reinstall it in the Engine tab.</p>`}
+        : html`<p class="empty">Nothing is downloading. The engine is downloaded here on first start, or when you switch or reinstall it in the Engine tab; models when you download them in the Image tab or the Model Browser.</p>`}
     `;
   }
 }

@@ -14,6 +14,10 @@ import { SAMPLERS, SCHEDULERS } from "../../../../queue/request";
 import { api } from "../../api/http";
 import { edEvent } from "../../events";
 import { icons } from "../../icons";
+import "../models/ed-first-run";
+import type { ModelInstalledEvent } from "../models/ed-catalog-card";
+import { modelLibrary, type ModelEntry } from "../models/models-api";
+import { startingModel } from "../models/models-format";
 import "../queue/ed-queue-panel";
 import { queueStore, type QueueStore, type Task } from "../queue/queue-store";
 import type { TabAppElement } from "../registry";
@@ -42,6 +46,8 @@ export class EdImageApp extends LitElement implements TabAppElement {
   @state() private settings: ImageSettings = restoreSettings({});
   @state() private taskIds: string[] = [];
   @state() private models: ModelLists = {};
+  /** The library's entries; undefined until it was read (the first-run card waits for it). */
+  @state() private entries?: ModelEntry[];
   @state() private problems: Record<string, string> = {};
   @state() private notice = "";
   @state() private error = "";
@@ -86,27 +92,38 @@ export class EdImageApp extends LitElement implements TabAppElement {
     this.addEventListener("dragover", this.#onDragOver);
     this.addEventListener("drop", this.#onDrop);
     this.addEventListener("paste", this.#onPaste);
-    void this.#loadLists();
+    modelLibrary.addEventListener("change", this.#onLibrary);
+    // After the first update, so a restored tab's own model wins over the starting one.
+    void this.updateComplete.then(() => modelLibrary.load()).then(this.#onLibrary);
   }
 
   override disconnectedCallback() {
     super.disconnectedCallback();
     this.store.removeEventListener("change", this.#onStoreChange);
+    modelLibrary.removeEventListener("change", this.#onLibrary);
     this.removeEventListener("keydown", this.#onKeyDown);
     this.removeEventListener("dragover", this.#onDragOver);
     this.removeEventListener("drop", this.#onDrop);
     this.removeEventListener("paste", this.#onPaste);
   }
 
-  /** The model files on disk (the sampler and scheduler lists are the request schema's: the engine has no capabilities route). */
-  async #loadLists() {
-    const models = await api<{ kinds: ModelLists }>("/api/models").catch(() => ({ kinds: {} }));
-    this.models = models.kinds ?? {};
-    // A fresh tab starts on the first model there is.
+  /** The usable models (the sampler and scheduler lists are the request schema's: the engine has no capabilities route). A fresh tab starts on the last used model. */
+  #onLibrary = () => {
+    const listing = modelLibrary.listing;
+    if (!listing) return;
+    this.models = listing.kinds ?? {};
+    this.entries = listing.models ?? [];
     if (!this.settings.model) {
-      const first = this.models["stable-diffusion"]?.[0] ?? this.models.diffusion_models?.[0];
-      if (first) this.#change({ model: first });
+      const start = startingModel(listing);
+      if (start) this.#change({ model: start.model, vae: start.vae ?? "", text_encoders: start.text_encoders });
     }
+  };
+
+  /** A starter model finished downloading: select it (the queue starts the engine with it on Generate). */
+  #onInstalled(e: ModelInstalledEvent) {
+    const sel = e.detail.selection;
+    if (sel) this.#change({ model: sel.model, vae: sel.vae ?? "", text_encoders: [...sel.text_encoders] });
+    this.notice = `${e.detail.entry.title} is ready. Type a prompt and press Generate.`;
   }
 
   #change(changes: Partial<ImageSettings>) {
@@ -288,7 +305,10 @@ export class EdImageApp extends LitElement implements TabAppElement {
             <button aria-label="Dismiss" @click=${() => ((this.notice = ""), (this.plainPicture = undefined))}>×</button>
           </p>`
         : nothing}
-      <ed-model-fields .settings=${s} .problems=${p} .models=${this.models}></ed-model-fields>
+      ${this.entries && !this.models["stable-diffusion"]?.length && !this.models.diffusion_models?.length
+        ? html`<ed-first-run @ed-model-installed=${this.#onInstalled}></ed-first-run>`
+        : nothing}
+      <ed-model-fields .settings=${s} .problems=${p} .models=${this.models} .entries=${this.entries ?? []}></ed-model-fields>
       <ed-size-field .settings=${s} .problems=${p}></ed-size-field>
       <ed-generation-fields .settings=${s} .problems=${p} .lastSeed=${this.lastSeed}></ed-generation-fields>
       <details .open=${this.inputsOpen} data-group="inputs" @toggle=${(e: Event) => (this.inputsOpen = (e.target as HTMLDetailsElement).open)}>

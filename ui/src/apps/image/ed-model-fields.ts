@@ -1,11 +1,16 @@
 /**
  * <ed-model-fields>: the model set (checkpoint or diffusion model, VAE, text
- * encoders) and the LoRAs with their weights, from the files under the data
- * folder's models/ (`GET /api/models`). A name that is not on disk (restored
- * from an image made elsewhere) stays selected and is marked missing.
+ * encoders) and the LoRAs with their weights, from the usable models of
+ * `GET /api/models` (an unreadable file is listed in the Model Browser, not
+ * here). A name that is not on disk (restored from an image made elsewhere)
+ * stays selected and is marked missing. Model sets and a diffusion-only
+ * model's companions: <ed-model-set-fields>; a LoRA's Civitai trigger words
+ * are one click from the prompt.
  */
 import { css, html, LitElement, nothing } from "lit";
 import { customElement, property } from "lit/decorators.js";
+import "../models/ed-model-set-fields";
+import type { ModelEntry } from "../models/models-api";
 import { formStyles } from "./form-styles";
 import type { ImageSettings } from "./image-settings";
 import { numberOf, settingsChange, valueOf } from "./settings-event";
@@ -33,12 +38,24 @@ export class EdModelFields extends LitElement {
       .lora input {
         width: 70px;
       }
+      .words {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 4px;
+        margin: 0 0 6px;
+      }
+      .words button {
+        padding: 1px 6px;
+        font-size: 11px;
+      }
     `,
   ];
 
   @property({ attribute: false }) settings!: ImageSettings;
   @property({ attribute: false }) problems: Record<string, string> = {};
   @property({ attribute: false }) models: ModelLists = {};
+  /** The library's entries (for companions and trigger words). */
+  @property({ attribute: false }) entries: ModelEntry[] = [];
 
   #set(changes: Partial<ImageSettings>) {
     this.dispatchEvent(settingsChange(changes));
@@ -46,7 +63,7 @@ export class EdModelFields extends LitElement {
 
   #options(list: string[], selected: string) {
     const all = selected && !list.includes(selected) ? [selected, ...list] : list;
-    return all.map((m) => html`<option value=${m} ?selected=${m === selected}>${m}${list.includes(m) ? "" : " (not found)"}</option>`);
+    return all.map((m) => html`<option value=${m} .selected=${m === selected}>${m}${list.includes(m) ? "" : " (not found)"}</option>`);
   }
 
   #addLora(e: Event) {
@@ -61,6 +78,22 @@ export class EdModelFields extends LitElement {
     this.#set({ loras: this.settings.loras.map((l, j) => (j === i ? { ...l, weight } : l)) });
   }
 
+  /** Adds a LoRA's trigger word to the end of the prompt (once). */
+  #addWord(word: string) {
+    const prompt = this.settings.prompt;
+    if (prompt.includes(word)) return;
+    this.#set({ prompt: prompt.trim() ? `${prompt.replace(/[\s,]+$/, "")}, ${word}` : word });
+  }
+
+  #renderWords(name: string) {
+    const entry = this.entries.find((e) => e.kind === "lora" && e.name === name);
+    const words = entry?.civitai?.trainedWords ?? [];
+    if (!words.length) return nothing;
+    return html`<div class="words" data-words=${name}>
+      ${words.map((w) => html`<button title="Add to the prompt" data-action="add-word" ?disabled=${this.settings.prompt.includes(w)} @click=${() => this.#addWord(w)}>+ ${w}</button>`)}
+    </div>`;
+  }
+
   #renderLoras() {
     const s = this.settings;
     const available = (this.models.lora ?? []).filter((n) => !s.loras.some((l) => l.name === n));
@@ -72,7 +105,8 @@ export class EdModelFields extends LitElement {
             <span class="name" title=${l.name}>${l.name}</span>
             <input type="number" step="0.05" min="-10" max="10" aria-label="Weight of ${l.name}" .value=${String(l.weight)} @input=${(e: Event) => this.#setLoraWeight(i, numberOf(e))} />
             <button aria-label="Remove ${l.name}" @click=${() => this.#set({ loras: s.loras.filter((_, j) => j !== i) })}>×</button>
-          </div>`,
+          </div>
+          ${this.#renderWords(l.name)}`,
         )}
         <select name="add_lora" aria-label="Add a LoRA" @change=${this.#addLora} ?disabled=${!available.length}>
           <option value="">${available.length ? "Add a LoRA…" : "No more LoRAs in models/lora"}</option>
@@ -115,18 +149,18 @@ export class EdModelFields extends LitElement {
       <div class="field">
         <label for="model">Model</label>
         <select id="model" name="model" aria-invalid=${!!this.problems.model && !!s.model} @change=${(e: Event) => this.#set({ model: valueOf(e) })}>
-          <option value="" ?selected=${!s.model}>${known.length ? "Choose a model…" : "No models yet"}</option>
-          ${missing ? html`<option value=${s.model} selected>${s.model} (not found)</option>` : nothing}
-          ${checkpoints.length ? html`<optgroup label="Checkpoints">${this.#options(checkpoints, missing ? "" : s.model)}</optgroup>` : nothing}
-          ${diffusion.length ? html`<optgroup label="Diffusion models">${this.#options(diffusion, missing ? "" : s.model)}</optgroup>` : nothing}
+          <option value="" .selected=${!s.model}>${known.length ? "Choose a model…" : "No models yet"}</option>
+          ${missing ? html`<option value=${s.model} .selected=${true}>${s.model} (not found)</option>` : nothing}
+          ${checkpoints.length ? html`<optgroup label="Checkpoints">${this.#options(checkpoints, checkpoints.includes(s.model) ? s.model : "")}</optgroup>` : nothing}
+          ${diffusion.length ? html`<optgroup label="Diffusion models">${this.#options(diffusion, diffusion.includes(s.model) ? s.model : "")}</optgroup>` : nothing}
         </select>
-        ${!known.length ? html`<span class="hint">Put a model file in the models/stable-diffusion folder of the data folder.</span>` : nothing}
         ${this.problems.model && s.model ? html`<span class="problem">Model: ${this.problems.model}</span>` : nothing}
+        <ed-model-set-fields .settings=${s} .entries=${this.entries}></ed-model-set-fields>
       </div>
       <div class="field">
         <label for="vae">VAE</label>
         <select id="vae" name="vae" @change=${(e: Event) => this.#set({ vae: valueOf(e) })}>
-          <option value="" ?selected=${!s.vae}>Built into the model</option>
+          <option value="" .selected=${!s.vae}>Built into the model</option>
           ${this.#options(this.models.vae ?? [], s.vae)}
         </select>
       </div>

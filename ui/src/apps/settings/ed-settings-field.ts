@@ -40,6 +40,8 @@ export class EdSettingsField extends LitElement {
         min-width: 0;
       }
       input[type="text"],
+      input[type="password"],
+      textarea,
       input[type="number"],
       select {
         max-width: 360px;
@@ -92,11 +94,13 @@ export class EdSettingsField extends LitElement {
           .value=${live(formatValue(f, this.value))}
           @input=${onText}
         />`;
+      case "list":
+        return html`<textarea id=${id} rows=${Math.max(2, formatValue(f, this.value).split("\n").length + 1)} placeholder="one per line" .value=${live(formatValue(f, this.value))} @input=${onText}></textarea>`;
       default:
         return html`<input
           id=${id}
-          type="text"
-          placeholder=${f.kind === "list" ? "comma-separated" : nothing}
+          type=${f.secret ? "password" : "text"}
+          autocomplete=${f.secret ? "off" : nothing}
           .value=${live(formatValue(f, this.value))}
           @input=${onText}
         />`;

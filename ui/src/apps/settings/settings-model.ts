@@ -17,6 +17,8 @@ export interface SettingField {
   options?: string[];
   min?: number;
   max?: number;
+  /** A token or password (JSON Schema `writeOnly`): shown as a password field. */
+  secret?: boolean;
 }
 
 export interface SettingSection {
@@ -34,6 +36,7 @@ interface JsonSchemaNode {
   maximum?: number;
   properties?: Record<string, JsonSchemaNode>;
   items?: JsonSchemaNode;
+  writeOnly?: boolean;
 }
 
 export function humanize(key: string): string {
@@ -65,6 +68,7 @@ export function sectionsOf(schema: JsonSchemaNode): SettingSection[] {
       options: node.enum?.map(String),
       min: node.minimum,
       max: node.maximum,
+      ...(node.writeOnly ? { secret: true } : {}),
     })),
   }));
 }
@@ -74,9 +78,10 @@ export function parseInput(field: SettingField, raw: string | boolean): unknown 
   if (field.kind === "boolean") return raw === true || raw === "true";
   const text = String(raw);
   if (field.kind === "integer" || field.kind === "number") return text.trim() === "" ? null : Number(text);
+  // A list is one item per line (folders may hold commas); a single line may separate them with commas.
   if (field.kind === "list")
     return text
-      .split(",")
+      .split(text.includes("\n") ? "\n" : ",")
       .map((s) => s.trim())
       .filter(Boolean);
   return text;
@@ -84,7 +89,7 @@ export function parseInput(field: SettingField, raw: string | boolean): unknown 
 
 /** How a value shows in a text control. */
 export function formatValue(field: SettingField, value: unknown): string {
-  if (field.kind === "list") return Array.isArray(value) ? value.join(", ") : "";
+  if (field.kind === "list") return Array.isArray(value) ? value.join("\n") : "";
   return value === undefined || value === null ? "" : String(value);
 }
 

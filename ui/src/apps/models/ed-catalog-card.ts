@@ -1,0 +1,128 @@
+/**
+ * <ed-catalog-card>: one starter model from the catalog (GET
+ * /api/models/catalog) as a card: title, family, what it is good at, size of
+ * its files, memory it needs, licence, and one Download button. The card
+ * follows its files' `download` events (the shared download store) and shows
+ * their combined progress; when every file is in place it fires
+ * `ed-model-installed` with the set to select. Used by the Model Browser's
+ * Starter view and the Image tab's first-run card.
+ */
+import { html, LitElement, nothing } from "lit";
+import { customElement, property, state } from "lit/decorators.js";
+import { edEvent } from "../../events";
+import { downloads, type DownloadEntry } from "../downloads/download-store";
+import { formatBytes, summaryText } from "../downloads/download-format";
+import { modelLibrary, modelsApi, type CatalogEntry } from "./models-api";
+import { errorSentence, familyName, memoryText } from "./models-format";
+import { modelStyles } from "./models-styles";
+
+/** What to select once a catalog entry is installed: its set, or its main file. */
+export function catalogSelection(entry: CatalogEntry): { model: string; vae?: string; text_encoders: string[] } | null {
+  if (entry.set) return entry.set;
+  const main = entry.files.find((f) => f.kind === "stable-diffusion" || f.kind === "diffusion_models");
+  return main ? { model: main.name, text_encoders: [] } : null;
+}
+
+const FINISHED = new Set(["done", "installed"]);
+
+@customElement("ed-catalog-card")
+export class EdCatalogCard extends LitElement {
+  static override styles = [modelStyles];
+
+  @property({ attribute: false }) entry!: CatalogEntry;
+  /** Why this one is recommended for this machine, when it is. */
+  @property() reason = "";
+  @state() private ids: string[] = [];
+  @state() private progress: DownloadEntry[] = [];
+  @state() private error = "";
+  @state() private needsToken = false;
+  @state() private starting = false;
+  #off?: () => void;
+  #announced = false;
+
+  override connectedCallback() {
+    super.connectedCallback();
+    this.#off = downloads.subscribe((all) => this.#follow(all));
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    this.#off?.();
+  }
+
+  #follow(all: DownloadEntry[]) {
+    if (!this.ids.length) return;
+    this.progress = all.filter((d) => this.ids.includes(d.progress.id));
+    const failed = this.progress.find((d) => d.progress.phase === "failed" || d.progress.phase === "cancelled");
+    if (failed) this.error = failed.progress.error?.message ?? summaryText(failed.progress);
+    const done = this.progress.length === this.ids.length && this.progress.every((d) => FINISHED.has(d.progress.phase));
+    if (done && !this.#announced) {
+      this.#announced = true;
+      // Told before the library refresh, which may remove this card (the Image tab's first-run card goes once a model is there).
+      this.dispatchEvent(edEvent("ed-model-installed", { entry: this.entry, selection: catalogSelection(this.entry) }));
+      void modelLibrary.refresh();
+    }
+  }
+
+  async #download() {
+    this.starting = true;
+    this.error = "";
+    this.needsToken = false;
+    this.#announced = false;
+    try {
+      const { ids } = await modelsApi.downloadCatalog(this.entry.id);
+      this.ids = ids;
+      this.#follow(downloads.entries);
+    } catch (err) {
+      const e = errorSentence(err);
+      this.error = e.text;
+      this.needsToken = e.needsToken;
+    } finally {
+      this.starting = false;
+    }
+  }
+
+  #renderProgress() {
+    if (!this.ids.length) return nothing;
+    const total = this.entry.files.reduce((n, f) => n + (f.size || 0), 0);
+    const bytes = this.progress.reduce((n, d) => n + (FINISHED.has(d.progress.phase) ? (d.progress.total ?? d.progress.bytes) : d.progress.bytes), 0);
+    const fraction = total ? Math.min(1, bytes / total) : 0;
+    const current = this.progress.find((d) => d.progress.phase === "downloading");
+    const finished = this.progress.length === this.ids.length && this.progress.every((d) => FINISHED.has(d.progress.phase));
+    return html`<div data-progress role="status">
+      <div class="bar" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=${Math.floor(fraction * 100)}><div class="fill" style="width:${(fraction * 100).toFixed(1)}%"></div></div>
+      <p class="muted">${finished ? "Installed." : current ? summaryText(current.progress) : "Starting…"}</p>
+    </div>`;
+  }
+
+  override render() {
+    const e = this.entry;
+    const size = e.files.reduce((n, f) => n + (f.size || 0), 0);
+    const busy = this.starting || (this.ids.length > 0 && !this.error && !this.progress.every((d) => FINISHED.has(d.progress.phase)));
+    return html`<div class="card" data-catalog=${e.id}>
+      <h4>${e.title} ${e.installed ? html`<span class="chip good">installed</span>` : nothing}</h4>
+      <div class="sub">${familyName(e.family)} · ${formatBytes(size)}${e.files.length > 1 ? ` in ${e.files.length} files` : ""} · needs ${memoryText(e.memory)}</div>
+      ${this.reason ? html`<p class="muted" data-reason>${this.reason}</p>` : nothing}
+      <p>${e.description}</p>
+      <p class="sub">Licence: ${e.licenceUrl ? html`<a href=${e.licenceUrl} target="_blank" rel="noopener">${e.licence}</a>` : e.licence}</p>
+      ${e.installed && !this.ids.length
+        ? nothing
+        : html`<button class="primary" data-action="download" ?disabled=${busy} @click=${this.#download}>${busy ? "Downloading…" : "Download"}</button>`}
+      ${this.#renderProgress()}
+      ${this.error
+        ? html`<p class="problem" role="alert">${this.error}${this.needsToken ? html` <a href="#" data-action="open-settings" @click=${(ev: Event) => (ev.preventDefault(), this.dispatchEvent(edEvent("ed-open-app", { app: "settings" })))}>Open Settings</a>` : nothing}</p>`
+        : nothing}
+    </div>`;
+  }
+}
+
+export type ModelInstalledEvent = CustomEvent<{ entry: CatalogEntry; selection: ReturnType<typeof catalogSelection> }>;
+
+declare global {
+  interface HTMLElementEventMap {
+    "ed-model-installed": ModelInstalledEvent;
+  }
+  interface HTMLElementTagNameMap {
+    "ed-catalog-card": EdCatalogCard;
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * <ed-installed-view>: the Model Browser's Installed view. Every model the
+ * library lists, grouped by kind, each with family, size, precision, short
+ * hash and folder (and Civitai name, preview and trigger words when known);
+ * filter and sort; delete after a confirmation; an unreadable file shows why
+ * instead of being offered; "Check for updates" asks Civitai per model.
+ */
+import { html, LitElement, nothing } from "lit";
+import { customElement, state } from "lit/decorators.js";
+import { modelLibrary, modelsApi, type ModelEntry } from "./models-api";
+import { entryFacts, errorSentence, filterEntries, groupByKind, kindTitle, type SortKey } from "./models-format";
+import { modelStyles } from "./models-styles";
+
+const key = (e: ModelEntry) => `${e.kind}/${e.name}`;
+
+@customElement("ed-installed-view")
+export class EdInstalledView extends LitElement {
+  static override styles = [modelStyles];
+
+  @state() private filter = "";
+  @state() private sort: SortKey = "name";
+  /** The entry awaiting "Delete?" confirmation. */
+  @state() private confirming = "";
+  @state() private message = "";
+  @state() private updates: Record<string, string> = {};
+  @state() private version = 0;
+
+  #onChange = () => this.version++;
+
+  override connectedCallback() {
+    super.connectedCallback();
+    modelLibrary.addEventListener("change", this.#onChange);
+    void modelLibrary.load();
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    modelLibrary.removeEventListener("change", this.#onChange);
+  }
+
+  async #delete(e: ModelEntry) {
+    this.confirming = "";
+    try {
+      await modelsApi.remove(e.kind, e.name);
+      this.message = `Deleted ${e.name}.`;
+    } catch (err) {
+      this.message = errorSentence(err).text;
+    }
+    await modelLibrary.refresh();
+  }
+
+  async #checkUpdates() {
+    const known = (modelLibrary.listing?.models ?? []).filter((e) => e.civitai);
+    if (!known.length) {
+      this.message = "No model here is known to Civitai yet (they are looked up by hash in the background).";
+      return;
+    }
+    this.message = "Checking for updates…";
+    let found = 0;
+    for (const e of known) {
+      try {
+        const { updateAvailable } = await modelsApi.checkUpdate(e.kind, e.name);
+        if (updateAvailable) {
+          found++;
+          this.updates = { ...this.updates, [key(e)]: updateAvailable.name };
+        }
+      } catch (err) {
+        this.updates = { ...this.updates, [key(e)]: `could not check: ${errorSentence(err).text}` };
+      }
+    }
+    this.message = found ? `${found} update${found === 1 ? "" : "s"} available.` : "Everything known to Civitai is up to date.";
+  }
+
+  #renderEntry(e: ModelEntry) {
+    const c = e.civitai;
+    const update = this.updates[key(e)] ?? (c?.updateAvailable ? c.updateAvailable.name : "");
+    return html`<div class="row" data-model=${key(e)} data-usable=${e.usable}>
+      ${c?.preview ? html`<img class="thumb" src=${c.preview} alt="" loading="lazy" />` : html`<div class="thumb" title=${e.format}>${e.format === "safetensors" ? "st" : e.format}</div>`}
+      <div style="min-width:0">
+        <div class="title" title=${e.file}>
+          ${c ? html`<a href=${c.url} target="_blank" rel="noopener">${c.name}</a> <span class="muted">${e.name}</span>` : e.name}
+        </div>
+        <div class="sub">
+          ${e.usable ? nothing : html`<span class="chip bad">unreadable</span>`}
+          ${entryFacts(e)} <span title=${e.folder}>· ${e.root === "app" ? "app folder" : e.root}</span>
+        </div>
+        ${e.problem ? html`<div class="sub problem" data-problem>${e.problem}</div>` : nothing}
+        ${c?.trainedWords?.length ? html`<div class="sub">Trigger words: ${c.trainedWords.map((w) => html`<span class="chip">${w}</span>`)}</div>` : nothing}
+        ${update ? html`<div class="sub" data-update>Update: ${update}</div>` : nothing}
+      </div>
+      <div class="actions">
+        ${this.confirming === key(e)
+          ? html`<span>Delete this file?</span>
+              <button class="danger" data-action="confirm-delete" @click=${() => this.#delete(e)}>Delete</button>
+              <button data-action="cancel-delete" @click=${() => (this.confirming = "")}>Keep</button>`
+          : html`<button data-action="delete" aria-label="Delete ${e.name}" @click=${() => (this.confirming = key(e))}>Delete</button>`}
+      </div>
+    </div>`;
+  }
+
+  override render() {
+    void this.version;
+    const listing = modelLibrary.listing;
+    const entries = filterEntries(listing?.models ?? [], this.filter, this.sort);
+    const roots = listing?.roots ?? [];
+    return html`
+      <div class="toolbar">
+        <input type="search" name="filter" placeholder="Filter by name, family, folder…" aria-label="Filter models" .value=${this.filter} @input=${(ev: Event) => (this.filter = (ev.target as HTMLInputElement).value)} />
+        <select name="sort" aria-label="Sort" @change=${(ev: Event) => (this.sort = (ev.target as HTMLSelectElement).value as SortKey)}>
+          <option value="name">Name</option>
+          <option value="size">Largest first</option>
+          <option value="newest">Newest first</option>
+          <option value="family">Family</option>
+        </select>
+        <button data-action="rescan" @click=${() => modelLibrary.refresh(true)}>Rescan</button>
+        <button data-action="check-updates" @click=${this.#checkUpdates}>Check for updates</button>
+      </div>
+      ${this.message ? html`<p class="muted" role="status">${this.message}</p>` : nothing}
+      ${modelLibrary.error ? html`<p class="problem" role="alert">${modelLibrary.error}</p>` : nothing}
+      ${roots.filter((r) => r.error).map((r) => html`<p class="problem">${r.path}: ${r.error}</p>`)}
+      ${!listing ? html`<p class="muted">Reading the model folders…</p>` : nothing}
+      ${listing && !entries.length
+        ? html`<p class="muted">${this.filter ? "No model matches." : "No models yet. Download one from Starter models, or add your existing model folders in Settings → Models."}</p>`
+        : nothing}
+      ${groupByKind(entries).map(
+        ([kind, list]) => html`<section data-kind=${kind}>
+          <h3>${kindTitle(kind)} <span class="muted">(${list.length})</span></h3>
+          ${list.map((e) => this.#renderEntry(e))}
+        </section>`,
+      )}
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "ed-installed-view": EdInstalledView;
+  }
+}
