@@ -1,6 +1,6 @@
 /** The stand-in honours the recorded sd-server contract (tests/fixtures/sd-server/). */
 import { afterAll, beforeAll, describe, expect, test, setDefaultTimeout } from "bun:test";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { freePort } from "../../engine/process/port";
 import { ProgressReader } from "../../engine/process/progress";
@@ -94,6 +94,43 @@ describe("stand-in sd-server", () => {
     expect(caps.features).toEqual(recorded.features);
     expect(caps.model).toEqual({ name: "sd-test.safetensors", path: models.model, stem: "sd-test" });
     expect(caps.loras).toEqual([{ name: "detail", path: "detail.safetensors" }]);
+  });
+
+  test("LoRA answers are the recorded real sd-server's (lora-paths.json): listing, 202/400 per path, stderr line", async () => {
+    const recorded = JSON.parse(readFileSync(join(CONTRACT, "lora-paths.json"), "utf8"));
+    mkdirSync(join(models.loraDir, "sub"), { recursive: true });
+    for (const f of ["old.ckpt", "sub/film.safetensors"]) writeFileSync(join(models.loraDir, f), "x");
+    try {
+      const caps = (await (await fetch(`${main.base}/sdcpp/v1/capabilities`)).json()) as Record<string, any>;
+      expect(caps.loras).toEqual(recorded.capabilities_loras);
+      const errorsBefore = main.stderr().split(recorded.stderr_line).length;
+      let refused = 0;
+      for (const c of recorded.submit as { path: string; status: number; body?: unknown }[]) {
+        const path = c.path.replace("LORA_DIR", models.loraDir);
+        const res = await post(main, "/sdcpp/v1/img_gen", { prompt: "x", width: 64, height: 64, sample_params: { sample_steps: 1 }, lora: [{ path, multiplier: 0.5 }] });
+        const answer = (await res.json()) as any;
+        expect([path, res.status]).toEqual([path, c.status]);
+        if (c.body) expect(answer).toEqual(c.body);
+        else await finished(main, answer.id);
+        if (c.status === 400) refused++;
+      }
+      // Linked folders are not entered, linked files are listed, extensions compared in lower case, byte order.
+      const outside = join(tmp.dir, "outside-loras");
+      mkdirSync(outside, { recursive: true });
+      writeFileSync(join(outside, "far.safetensors"), "x");
+      symlinkSync(outside, join(models.loraDir, "linked"));
+      symlinkSync(join(outside, "far.safetensors"), join(models.loraDir, "far-link.safetensors"));
+      writeFileSync(join(models.loraDir, "UPPER.PTH"), "x");
+      const linked = (await (await fetch(`${main.base}/sdcpp/v1/capabilities`)).json()) as Record<string, any>;
+      for (const f of ["linked", "far-link.safetensors", "UPPER.PTH"]) rmSync(join(models.loraDir, f), { force: true });
+      expect(linked.loras).toEqual(recorded.links_and_case.capabilities_loras);
+      const notArray = await post(main, "/sdcpp/v1/img_gen", recorded.lora_not_an_array.body);
+      expect([notArray.status, ((await notArray.json()) as any).error]).toEqual([recorded.lora_not_an_array.status, recorded.lora_not_an_array.error]);
+      await waitFor("the stderr lines", () => main.stderr().split(recorded.stderr_line).length - errorsBefore === refused + 1);
+    } finally {
+      rmSync(join(models.loraDir, "sub"), { recursive: true, force: true });
+      rmSync(join(models.loraDir, "old.ckpt"), { force: true });
+    }
   });
 
   test("LoRAs as upstream's refresh_lora_cache lists them; lora[].path only as listed, else 400 and `invalid lora`", async () => {

@@ -1,12 +1,12 @@
 import { describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { resolvePaths } from "../../launcher/paths";
+import { LORA_EXTENSIONS, loraFileProblem } from "../../engine/lora-files";
 import { ModelNotFoundError, UnusableLoraError, resolveModels } from "../../models/resolve";
 import { searchPath } from "../../models/roots";
 import { walkModelFolder } from "../../models/walk";
-import { LORA_EXTENSIONS, loraFileProblem } from "../../engine/lora-files";
 import { pickNext } from "../../queue/pick";
 import { imageRequestSchema, resolveRequest } from "../../queue/request";
 import { modelSetKey, textEncoderSlot, translate } from "../../queue/translate";
@@ -128,6 +128,16 @@ describe("translate", () => {
     expect(() => resolveModels(searchPath(paths), req({ loras: [{ name: "legacy", weight: 1 }] }))).toThrow("the engine does not load .bin files as LoRAs (it loads .safetensors, .gguf, .pt, .pth)");
   });
 
+  test("a LoRA inside a linked folder is refused (the engine's scan does not enter it); a linked file is fine", () => {
+    const own = dataDir();
+    const outside = mkdtempSync(join(tmpdir(), "ed-linked-"));
+    writeFileSync(join(outside, "far.safetensors"), "weights");
+    symlinkSync(outside, join(own.models, "lora", "linked"));
+    symlinkSync(join(outside, "far.safetensors"), join(own.models, "lora", "far-link.safetensors"));
+    expect(() => resolveModels(searchPath(own), req({ loras: [{ name: "linked/far", weight: 1 }] }))).toThrow("inside a linked folder (linked)");
+    expect(resolveModels(searchPath(own), req({ loras: [{ name: "far-link", weight: 1 }] })).loras[0]!.enginePath).toBe("far-link.safetensors");
+  });
+
   test("LoRA file rules are upstream's is_supported_model_ext", () => {
     expect(LORA_EXTENSIONS).toEqual([".safetensors", ".gguf", ".pt", ".pth"]);
     expect(["a.safetensors", "sub/b.GGUF", "c.pt", "d.pth"].map(loraFileProblem)).toEqual([null, null, null, null]);
@@ -143,6 +153,7 @@ describe("translate", () => {
   test("model listing: relative paths with model extensions, no hidden files", () => {
     const names = (kind: string) => walkModelFolder(join(paths.models, kind)).map((f) => f.name);
     expect(names("stable-diffusion")).toEqual(["sd15.safetensors"]);
+    // Every model file is listed; models/usable.ts says which LoRAs the engine cannot load (engine/lora-files.ts).
     expect(names("lora")).toEqual(["Grain.PTH", "legacy.bin", "old.ckpt", "old.safetensors", "styles/film.safetensors"]);
     expect(names("embeddings")).toEqual([]);
   });
