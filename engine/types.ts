@@ -1,7 +1,7 @@
 /**
  * The narrow engine interface the queue uses, and the shapes shared by the
  * engine's parts (installer, process supervisor, manager). sd-server facts
- * behind these types: ../shared/engine-contract/README.md.
+ * behind these types: tests/fixtures/sd-server/README.md.
  */
 
 export type EngineState = "absent" | "downloading" | "installed" | "starting" | "ready" | "busy" | "restarting" | "stopped" | "failed";
@@ -9,6 +9,7 @@ export type EngineState = "absent" | "downloading" | "installed" | "starting" | 
 export type EngineErrorCode =
   | "out_of_memory"
   | "unsupported_model"
+  | "model_load_failed"
   | "missing_library"
   | "glibc_too_old"
   | "model_not_found"

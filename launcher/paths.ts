@@ -37,6 +37,12 @@ export interface Paths {
   plugins: string;
   /** Which plugins are disabled and why (the last error each reported). */
   pluginState: string;
+  /** The Gallery's index of every picture (derived from the files; rebuilt by a rescan if lost). */
+  galleryIndex: string;
+  /** The Gallery's thumbnails, one WebP per picture. */
+  thumbnails: string;
+  /** Where deleted pictures go where the system has no trash folder (Windows), until undone or cleared. */
+  galleryTrash: string;
 }
 
 const APP = "easy-diffusion";
@@ -87,6 +93,9 @@ export function resolvePaths(env: Env, overrides: { dataDir?: string; config?: s
     lanToken: join(dirs.data, "lan-token"),
     plugins: join(dirs.data, "plugins"),
     pluginState: join(dirs.data, "plugins", "plugins.json"),
+    galleryIndex: join(dirs.data, "cache", "gallery", "index.db"),
+    thumbnails: join(dirs.data, "cache", "gallery", "thumbnails"),
+    galleryTrash: join(dirs.data, "cache", "gallery", "trash"),
   };
 }
 

@@ -9,7 +9,10 @@ import { importBuild } from "../engine/install/import";
 import { createBuildProvider } from "../engine/install/provider";
 import { engineParts } from "../engine/service";
 import { modelsService } from "../models/service";
+import { modelsNetService } from "../models/net/service";
 import { pluginService } from "../plugins/service";
+import { galleryService } from "../gallery/service";
+import type { TaskQueue } from "../queue/queue";
 import { queueService } from "../queue/service";
 import type { ServiceFactory } from "./services";
 import { windowService } from "./window/service";
@@ -25,12 +28,23 @@ export function appServices(options: { server?: boolean } = {}): ServiceFactory[
     provider: (ctx) => createBuildProvider({ config: ctx.config, paths: ctx.paths, bus: ctx.bus, log: ctx.log }),
     importer: (ctx) => (path) => importBuild(path, ctx.paths),
   });
+  // The Gallery indexes what the queue saves: it asks the queue where an image went.
+  let queue: TaskQueue | undefined;
+  const queueFactory = queueService({ engine: engine.engine });
+  const withQueue: ServiceFactory = async (ctx) => {
+    const service = await queueFactory(ctx);
+    queue = service.queue;
+    return service;
+  };
+  const gallery = galleryService({ imagePath: (id) => queue?.store.image(id)?.path });
   // The queue stops before the models and the engine (services stop in reverse order).
   return [
     ...(options.server ? [terminalProgress] : []),
     engine.service,
+    modelsNetService(),
     modelsService({ engine: engine.engine }),
-    ...withCompat(queueService({ engine: engine.engine })),
+    ...withCompat(withQueue),
+    gallery,
     apiDocsService,
     pluginService,
     windowService,

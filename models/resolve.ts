@@ -5,7 +5,8 @@
  * none is a user error (ModelNotFoundError → 400 model_not_found).
  */
 import { statSync } from "node:fs";
-import { dirname } from "node:path";
+import { dirname, relative } from "node:path";
+import { LORA_EXTENSIONS, loraEnginePath, loraFileProblem } from "../engine/lora-files";
 import { insidePath } from "../launcher/files/inside";
 import type { ModelKind } from "../launcher/paths";
 import type { ImageRequest } from "../queue/request";
@@ -27,6 +28,16 @@ export class ModelNotFoundError extends Error {
   }
 }
 
+/** A LoRA that exists but that the engine cannot load (its file type, engine/lora-files.ts, or its folder). */
+export class UnusableLoraError extends ModelNotFoundError {
+  override name = "UnusableLoraError";
+}
+
+/** Extensions tried for a name without one: a LoRA tries the engine's LoRA types first (then the rest, to say why one is refused). */
+function extensionsFor(kind: ModelKind): readonly string[] {
+  return kind === "lora" ? [...LORA_EXTENSIONS, ...MODEL_EXTENSIONS.filter((e) => !LORA_EXTENSIONS.includes(e))] : MODEL_EXTENSIONS;
+}
+
 function isFile(path: string): boolean {
   try {
     return statSync(path).isFile();
@@ -45,7 +56,7 @@ export interface FoundModel {
 export function locateModel(search: SearchPath, kind: ModelKind, name: string): FoundModel | null {
   for (const root of search) {
     for (const folder of root.folders[kind]) {
-      for (const candidate of [name, ...MODEL_EXTENSIONS.map((e) => name + e)]) {
+      for (const candidate of [name, ...extensionsFor(kind).map((e) => name + e)]) {
         const full = insidePath(folder, candidate);
         if (full && isFile(full)) return { file: full, folder };
       }
@@ -89,7 +100,8 @@ export interface ResolvedModels {
   /** The sd-server flag each text encoder goes to, read from its header (null: not told; the name decides). */
   textEncoderSlots?: (TextEncoderSlot | null)[];
   controlnet?: string;
-  loras: { name: string; path: string; weight: number }[];
+  /** path: absolute (hashing, metadata); enginePath: relative to loraDir with forward slashes, what sd-server accepts in `lora[].path`. */
+  loras: { name: string; path: string; enginePath: string; weight: number }[];
   /** The LoRA folder sd-server scans: the one holding the request's LoRAs (the app's when they come from several roots or none). */
   loraDir: string;
   embeddingsDir: string;
@@ -106,18 +118,29 @@ export function resolveModels(search: SearchPath, r: Pick<ImageRequest, "model" 
   const diffusion = checkpoint ? null : findModel(search, "diffusion_models", r.model);
   if (!checkpoint && !diffusion) throw new ModelNotFoundError("model", "stable-diffusion", r.model, `model: no model "${r.model}" in models/stable-diffusion or models/diffusion_models`);
   const model = checkpoint ? { kind: "stable-diffusion" as const, path: checkpoint } : { kind: "diffusion_models" as const, path: diffusion! };
-  const loras = r.loras.map((l, i) => ({ l, found: need(`loras.${i}.name`, "lora", l.name) }));
+  const loras = r.loras.map((l, i) => {
+    const found = need(`loras.${i}.name`, "lora", l.name);
+    const problem = loraFileProblem(found.file);
+    if (problem) throw new UnusableLoraError(`loras.${i}.name`, "lora", l.name, `loras.${i}.name: LoRA "${l.name}" cannot be used: ${problem}`);
+    return { l, found };
+  });
   const textEncoders = r.text_encoders.map((t, i) => need(`text_encoders.${i}`, "text_encoders", t).file);
   const appLora = search[0]!.folders.lora[0]!;
   const loraFolders = [...new Set(loras.map((x) => x.found.folder))];
+  // sd-server reads one LoRA folder (--lora-model-dir): LoRAs from two folders cannot be used together.
+  if (loraFolders.length > 1) {
+    const i = loras.findIndex((x) => x.found.folder !== loraFolders[0]);
+    throw new UnusableLoraError(`loras.${i}.name`, "lora", loras[i]!.l.name, `loras.${i}.name: LoRA "${loras[i]!.l.name}" is in another model folder than "${loras[0]!.l.name}"; the engine reads LoRAs from one folder per task`);
+  }
+  const loraDir = loraFolders[0] ?? search[0]!.folders.lora[0]!;
   return {
     model,
     vae: r.vae ? need("vae", "vae", r.vae).file : undefined,
     textEncoders,
     textEncoderSlots: textEncoders.map(headerSlot),
     controlnet: r.controlnet ? need("controlnet", "controlnet", r.controlnet).file : undefined,
-    loras: loras.map(({ l, found }) => ({ name: l.name, weight: l.weight, path: found.file })),
-    loraDir: loraFolders.length === 1 ? loraFolders[0]! : appLora,
+    loras: loras.map(({ l, found }) => ({ name: l.name, weight: l.weight, path: found.file, enginePath: loraEnginePath(relative(loraDir, found.file)) })),
+    loraDir,
     embeddingsDir: search[0]!.folders.embeddings[0] ?? dirname(appLora),
   };
 }

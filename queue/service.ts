@@ -23,7 +23,7 @@ export interface QueueServiceOptions {
   maxWaiting?: number;
 }
 
-export function queueService(options: QueueServiceOptions): ServiceFactory {
+export function queueService(options: QueueServiceOptions): (ctx: AppContext) => Promise<Service & { queue: TaskQueue }> {
   return async (ctx): Promise<Service & { queue: TaskQueue }> => {
     const store = new TaskStore(ctx.paths.database);
     const queue = new TaskQueue({

@@ -27,13 +27,13 @@ async function load(): Promise<WebPModule> {
   return initEmscriptenModule(factory, plain) as Promise<WebPModule>;
 }
 
-/** Lossy WebP of RGBA pixels at this quality (1–100). */
-export async function encodeWebp(rgba: Uint8Array, width: number, height: number, quality: number): Promise<Uint8Array> {
+/** Lossy WebP of RGBA pixels at this quality (1–100); `method` 0 (fastest) … 6 (smallest), libwebp's default 4. */
+export async function encodeWebp(rgba: Uint8Array, width: number, height: number, quality: number, method = defaultOptions.method): Promise<Uint8Array> {
   encoder ??= load();
   encoder.catch(() => (encoder = undefined)); // a failed load is tried again next time
   const module = await encoder;
   const pixels = new Uint8ClampedArray(rgba.buffer as ArrayBuffer, rgba.byteOffset, rgba.byteLength);
-  const out = module.encode(pixels, width, height, { ...defaultOptions, quality });
+  const out = module.encode(pixels, width, height, { ...defaultOptions, quality, method });
   if (!out) throw new Error("WebP encoding failed");
   return new Uint8Array(out);
 }

@@ -82,7 +82,7 @@ export interface BuiltExe {
 /** Compiles the launcher; the UI must already be built into ui/dist. */
 export async function compileExe(target: Target | undefined, outfile = outfileFor(target), options: { bytecode?: boolean } = {}): Promise<BuiltExe> {
   compressWebviewBinding(target ?? hostTarget());
-  const cmd = ["bun", "build", "--compile", "--minify", "--sourcemap=none", "--define", "EMBEDDED_WEBVIEW_ZST=true", join(root, "launcher", "main.ts"), "--outfile", outfile];
+  const cmd = ["bun", "build", "--compile", "--minify", "--sourcemap=none", "--define", "EMBEDDED_WEBVIEW_ZST=true", join(root, "launcher", "main.ts"), join(root, "gallery", "thumb-worker.ts"), "--outfile", outfile];
   if (options.bytecode ?? true) cmd.push("--bytecode");
   if (target) cmd.push(`--target=${bunTarget(target)}`);
   const proc = Bun.spawn(cmd, { cwd: root, stdout: "pipe", stderr: "pipe" });

@@ -1,6 +1,6 @@
 /**
  * Release asset names → what they hold. Upstream names are
- * `sd-master-<sha7>-bin-<suffix>.zip` (see ../shared/engine-contract/README.md).
+ * `sd-master-<sha7>-bin-<suffix>.zip` (see tests/fixtures/sd-server/README.md).
  */
 import type { Backend } from "../types";
 import type { OsName } from "../detect/hardware";

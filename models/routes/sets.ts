@@ -9,7 +9,7 @@ import { notFound, readJson } from "../../launcher/server/errors";
 import type { ModelLibrary } from "../library";
 import type { ModelStore } from "../store";
 
-const SetBody = z.object({
+export const SetBody = z.object({
   model: z.string().min(1),
   vae: z.string().min(1).optional(),
   text_encoders: z.array(z.string().min(1)).max(4).default([]),

@@ -34,7 +34,7 @@ function servedRoutes(): string[] {
   for (const r of q.app.app.routes) {
     if (r.method === "ALL" || !/^\/(api|sdapi|v1|internal)\//.test(r.path)) continue;
     if (r.path.startsWith("/api/docs/")) continue; // the viewer's own assets
-    seen.add(`${r.method.toLowerCase()} ${r.path.replace(/:(\w+)/g, "{$1}")}`);
+    seen.add(`${r.method.toLowerCase()} ${r.path.replace(/:(\w+)(\{[^}]*\})?/g, "{$1}")}`);
   }
   return [...seen].sort();
 }

@@ -30,7 +30,7 @@ export async function wiredRoutes(): Promise<string[]> {
     for (const r of app.routes) {
       if (r.method === "ALL" || r.path.includes("*") || !/^\/(api|sdapi|v1|internal)\//.test(r.path)) continue;
       if (r.path.startsWith("/api/docs/")) continue; // the viewer's own assets
-      keys.add(`${r.method.toLowerCase()} ${r.path.replace(/:(\w+)/g, "{$1}")}`);
+      keys.add(`${r.method.toLowerCase()} ${r.path.replace(/:(\w+)(\{[^}]*\})?/g, "{$1}")}`);
     }
     return [...keys].sort();
   } finally {

@@ -31,7 +31,7 @@ describe("buildServerArgs", () => {
   });
 
   test("every flag it emits is one sd-server accepts (checked against the recorded --help)", async () => {
-    const help = await Bun.file(new URL("../../../shared/engine-contract/sd-server-help.txt", import.meta.url)).text();
+    const help = await Bun.file(new URL("../fixtures/sd-server/sd-server-help.txt", import.meta.url)).text();
     const args = buildServerArgs({ ...engine, offload_to_cpu: true, vae_tiling: true, threads: 2 }, { model: "/a", diffusionModel: "/b", vae: "/c", clipL: "/d", clipG: "/e", t5xxl: "/f", llm: "/g", controlNet: "/h", taesd: "/i", upscaleModel: "/j", loraDir: "/k", embeddingsDir: "/l" }, 2);
     for (const flag of args.filter((a) => a.startsWith("-"))) expect(help).toMatch(new RegExp(`(^|[ ,])${flag.replace(/[-]/g, "\\-")}[ ,<\\n]`, "m"));
   });

@@ -5,7 +5,7 @@ import { parseProgress, ProgressReader, StreamSplitter } from "../../engine/proc
 import type { EngineProgress } from "../../engine/types";
 
 /** shared/ sits beside the clone (here and in CI). */
-const SAMPLE = join(import.meta.dir, "../../../shared/engine-contract/sd-server-stdout-sample.log");
+const SAMPLE = join(import.meta.dir, "../fixtures/sd-server/sd-server-stdout-sample.log");
 const sample = readFileSync(SAMPLE);
 
 function readAll(chunks: Uint8Array[]) {

@@ -1,4 +1,4 @@
-/** `GET /sdcpp/v1/capabilities` in the recorded shape (../shared/engine-contract/capabilities.json). */
+/** `GET /sdcpp/v1/capabilities` in the recorded shape (tests/fixtures/sd-server/capabilities.json). */
 import { basename, parse } from "node:path";
 import { OUTPUT_FORMATS, SAMPLERS, SCHEDULERS, type GenDefaults } from "./request";
 

@@ -1,6 +1,6 @@
 /**
  * sd-server's command line, as `sd-server --help` lists it
- * (../shared/engine-contract/sd-server-help.txt). Unknown flags and missing
+ * (tests/fixtures/sd-server/sd-server-help.txt). Unknown flags and missing
  * values fail the way the real binary does: a message, the usage, exit 1.
  */
 

@@ -1,6 +1,6 @@
 /**
  * What the stand-in prints, in the recorded format
- * (../shared/engine-contract/sd-server-stdout-sample.log): `[LEVEL] file:line - msg`
+ * (tests/fixtures/sd-server/sd-server-stdout-sample.log): `[LEVEL] file:line - msg`
  * log lines, the parameter dumps, and `\r` progress bars ending in ESC[K.
  */
 export type Level = "DEBUG" | "INFO" | "WARN" | "ERROR";

@@ -4,9 +4,9 @@
  * licence, one Download button, other starters one click away); Download
  * shows progress in the card, the status bar and the Downloads tab; when the
  * file is in place it is selected and a picture generates on the stand-in
- * engine. The catalog and download routes are the contract's stand-in
- * (net-standin.ts) until models-net is merged; the file comes from a local
- * server. Screenshots go to $TMPDIR/ed-ui-models-shots.
+ * engine. The catalog and download routes are the real ones (models/net),
+ * given a test catalogue whose file comes from a local server and a CPU-only
+ * machine. Screenshots go to $TMPDIR/ed-ui-models-shots.
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
@@ -16,7 +16,7 @@ import type { Browser, Page } from "playwright-core";
 import type { RunningApp } from "../../launcher/start";
 import { TELLTALES, writeSafetensors } from "../models/fixtures";
 import { activeTab, fieldValue, generateServices, launchBrowser, openShell, startImageApp, tempDataDir, until, waitText } from "../ui-image/harness";
-import { netStandin } from "./net-standin";
+import { modelsNetService } from "../../models/net/service";
 
 setDefaultTimeout(60_000);
 
@@ -54,18 +54,20 @@ beforeAll(async () => {
       ),
   });
   const url = `http://127.0.0.1:${files.port}/tiny-sd15.safetensors`;
-  const entry = (id: string, title: string, name: string) => ({
-    id,
-    title,
-    family: "sd1",
-    description: "Pictures of almost anything at 512×512; quick on a CPU.",
-    licence: "CreativeML OpenRAIL-M",
-    memory: { vramGb: 4, ramGb: 8 },
-    files: [{ url, kind: "stable-diffusion", name, size: bytes.length }],
-  });
-  const catalog = netStandin([entry("sd15", "Stable Diffusion 1.5", "sd15-tiny.safetensors"), entry("sdxl-turbo", "SDXL Turbo", "sdxl-turbo-tiny.safetensors")], {
-    id: "sd15",
-    reason: "fits this computer's memory (CPU, 16 GB RAM)",
+  const entry = (id: string, title: string, name: string) => `
+  - id: ${id}
+    title: ${title}
+    family: sd1
+    description: "Pictures of almost anything at 512×512; quick on a CPU."
+    licence: CreativeML OpenRAIL-M
+    licenceUrl: https://example.invalid/licence
+    memory: { vramGb: 4, ramGb: 8 }
+    files:
+      - { url: "${url}", kind: stable-diffusion, name: ${name}, size: ${bytes.length} }
+    set: { model: ${name} }`;
+  const catalog = modelsNetService({
+    catalogText: `entries:${entry("sd15", "Stable Diffusion 1.5", "sd15-tiny.safetensors")}${entry("sdxl-turbo", "SDXL Turbo", "sdxl-turbo-tiny.safetensors")}\n`,
+    machine: async () => ({ gpu: false, vramGb: 0, ramGb: 16 }),
   });
   [browser, app] = await Promise.all([launchBrowser(), startImageApp(data.dir, [...generateServices(engineRoot.dir), catalog])]);
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -91,7 +93,7 @@ describe("first run", () => {
     expect(text).toContain("76.3 MB");
     expect(text).toContain("quick on a CPU");
     expect(text).toContain("CreativeML OpenRAIL-M");
-    expect(text).toContain("fits this computer's memory");
+    expect(text).toContain("without a GPU, SD 1.5 is the model that makes pictures in reasonable time");
     expect(await card.locator('[data-action="download"]').count()).toBe(1);
     expect(await activeTab(page).locator("ed-first-run details summary").textContent()).toBe("Other starter models (1)");
     expect(await fieldValue(page, "model")).toBe("");

@@ -119,7 +119,7 @@ describe("shell", () => {
   test("the main menu lists every entry and works with the keyboard", async () => {
     await page.click("ed-main-menu .trigger");
     const labels = await page.locator("ed-main-menu .main [role=menuitem] .label").allTextContents();
-    expect(labels).toEqual(["New tab", "New incognito tab", "Model Browser", "Plugins", "Downloads", "Settings", "What's new?", "Help & Community"]);
+    expect(labels).toEqual(["New tab", "New incognito tab", "Model Browser", "Gallery", "Plugins", "Downloads", "Settings", "What's new?", "Help & Community"]);
     const focused = () => page.evaluate(() => document.querySelector("ed-shell")!.shadowRoot!.querySelector("ed-main-menu")!.shadowRoot!.activeElement?.textContent?.trim());
     expect(await focused()).toBe("New tab");
     await page.keyboard.press("ArrowDown");
@@ -134,7 +134,7 @@ describe("shell", () => {
 
     // Keyboard into the Plugins submenu: nothing installed yet.
     await page.click("ed-main-menu .trigger");
-    for (let i = 0; i < 3; i++) await page.keyboard.press("ArrowDown");
+    for (let i = 0; i < 4; i++) await page.keyboard.press("ArrowDown");
     expect(await focused()).toBe("Plugins");
     await page.keyboard.press("ArrowRight");
     await waitText(page.locator("ed-main-menu .sub"), "No plugins installed");

@@ -7,8 +7,10 @@
 export type TabStateEvent = CustomEvent<{ state: Record<string, unknown> }>;
 /** A tab app wants a different title in the tab strip. */
 export type TabTitleEvent = CustomEvent<{ title: string }>;
-/** Ask the shell to open (or focus, for singletons) a tab app. */
-export type OpenAppEvent = CustomEvent<{ app: string; incognito?: boolean }>;
+/** Ask the shell to open (or focus, for singletons) a tab app; `message` is handed to its `receive()`. */
+export type OpenAppEvent = CustomEvent<{ app: string; incognito?: boolean; message?: unknown }>;
+/** Hand `message` to the most recently used tab of `app` (opened if none), and show it. */
+export type SendToAppEvent = CustomEvent<{ app: string; message: unknown }>;
 /** Tab strip / tab list requests. */
 export type TabEvent = CustomEvent<{ id: string }>;
 /** Move a tab to a new position (drag and drop or Ctrl+Shift+arrow). */
@@ -25,6 +27,7 @@ declare global {
     "ed-tab-state": TabStateEvent;
     "ed-tab-title": TabTitleEvent;
     "ed-open-app": OpenAppEvent;
+    "ed-send-to-app": SendToAppEvent;
     "ed-tab-select": TabEvent;
     "ed-tab-close": TabEvent;
     "ed-tab-move": TabMoveEvent;

@@ -9,6 +9,7 @@ const icon = (body: SVGTemplateResult) =>
 
 export const icons = {
   image: icon(svg`<path d="M4 4h16a2 2 0 0 1 2 2v12a2 2 0 0 1-2 2H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2zm0 2v9.6l4.3-4.3a1 1 0 0 1 1.4 0l3.3 3.3 2.3-2.3a1 1 0 0 1 1.4 0L20 15.6V6H4zm11.5 1.5a1.8 1.8 0 1 1 0 3.6 1.8 1.8 0 0 1 0-3.6z"/>`),
+  gallery: icon(svg`<path d="M3 3h8v8H3zm2 2v4h4V5zm8-2h8v8h-8zm2 2v4h4V5zM3 13h8v8H3zm2 2v4h4v-4zm8-2h8v8h-8zm2 2v4h4v-4z"/>`),
   settings: icon(svg`<path d="M13.9 2.6l.4 2.3c.6.2 1.2.6 1.7 1l2.2-.8 1.9 3.3-1.8 1.5c.1.7.1 1.3 0 2l1.8 1.5-1.9 3.3-2.2-.8c-.5.4-1.1.8-1.7 1l-.4 2.3h-3.8l-.4-2.3c-.6-.2-1.2-.6-1.7-1l-2.2.8-1.9-3.3 1.8-1.5a6 6 0 0 1 0-2L3.9 8.4l1.9-3.3 2.2.8c.5-.4 1.1-.8 1.7-1l.4-2.3h3.8zM12 8.5a3.5 3.5 0 1 0 0 7 3.5 3.5 0 0 0 0-7z"/>`),
   plus: icon(svg`<path d="M11 4h2v7h7v2h-7v7h-2v-7H4v-2h7z"/>`),
   plusBox: icon(svg`<path d="M5 3h14a2 2 0 0 1 2 2v14a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zm0 2v14h14V5H5zm6 2h2v4h4v2h-4v4h-2v-4H7v-2h4z"/>`),

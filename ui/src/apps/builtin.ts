@@ -1,6 +1,7 @@
 /** The tab apps Easy Diffusion ships with. */
 import "./downloads/ed-downloads-app";
 import "./engine/ed-engine-app";
+import "./gallery/ed-gallery-app";
 import "./image/ed-image-app";
 import "./info/ed-app-info";
 import "./models/ed-models-app";
@@ -15,6 +16,7 @@ const info = (heading: string, description: string, extra: Record<string, unknow
 export const BUILTIN_APPS: TabAppDef[] = [
   { id: "image", title: "Image", icon: "image", singleton: false, incognito: true, tag: "ed-image-app" },
   { id: "settings", title: "Settings", icon: "settings", singleton: true, tag: "ed-settings-app" },
+  { id: "gallery", title: "Gallery", icon: "gallery", singleton: true, tag: "ed-gallery-app" },
   {
     id: "model-browser",
     title: "Model Browser",

@@ -14,6 +14,8 @@ export interface TabAppElement extends HTMLElement {
   tabState?: Record<string, unknown>;
   /** Incognito tabs are never written to disk; apps should not keep history for them. */
   incognito?: boolean;
+  /** What another tab sends this one (ed-open-app / ed-send-to-app with a message). */
+  receive?(message: unknown): void | Promise<void>;
 }
 
 export interface TabAppDef {

@@ -1,6 +1,6 @@
 /**
  * <ed-main-menu>: the ⋮ button and the unified main menu (New tab · New
- * incognito tab · Model Browser · Plugins ▸ · Downloads · Settings · What's
+ * incognito tab · Model Browser · Gallery · Plugins ▸ · Downloads · Settings · What's
  * new? · Help & Community). Plugins add entries only under Plugins ▸, via the
  * registry. Keyboard: arrows move, → / ← open and leave the submenu, Escape
  * or a click outside closes. Choosing an entry fires `ed-menu-command`.
@@ -23,6 +23,7 @@ const ENTRIES: Entry[] = [
   { command: "new-tab", label: "New tab", icon: "plusBox" },
   { command: "new-incognito-tab", label: "New incognito tab", icon: "incognito" },
   { command: "app:model-browser", label: "Model Browser", icon: "models", group: true },
+  { command: "app:gallery", label: "Gallery", icon: "gallery" },
   { command: "plugins", label: "Plugins", icon: "puzzle" },
   { command: "app:downloads", label: "Downloads", icon: "download" },
   { command: "app:settings", label: "Settings", icon: "settings", group: true },

@@ -9,7 +9,7 @@ import { css, html, LitElement } from "lit";
 import { customElement, state } from "lit/decorators.js";
 import { repeat } from "lit/directives/repeat.js";
 import { registry, type TabAppDef, type TabAppElement } from "../apps/registry";
-import type { MenuCommandEvent, OpenAppEvent, TabEvent, TabMoveEvent, TabStateEvent, TabTitleEvent } from "../events";
+import type { MenuCommandEvent, OpenAppEvent, SendToAppEvent, TabEvent, TabMoveEvent, TabStateEvent, TabTitleEvent } from "../events";
 import "./ed-main-menu";
 import "./ed-status-bar";
 import "./ed-tab-strip";
@@ -69,6 +69,8 @@ export class EdShell extends LitElement {
   /** Saved tabs whose app is not registered (yet): kept so a late plugin finds them. */
   #dormant: SavedTab[] = [];
   #saver = new UiStateSaver();
+  /** The most recently shown tab of each app (where ed-send-to-app delivers). */
+  #lastUsed = new Map<string, string>();
   #restored = false;
 
   override connectedCallback() {
@@ -107,7 +109,9 @@ export class EdShell extends LitElement {
   }
 
   selectTab(id: string) {
-    if (!this.tabs.some((t) => t.id === id)) return;
+    const tab = this.tabs.find((t) => t.id === id);
+    if (!tab) return;
+    this.#lastUsed.set(tab.app, id);
     this.active = id;
     this.#save();
   }
@@ -186,6 +190,22 @@ export class EdShell extends LitElement {
     this.#save();
   }
 
+  /** Opens (or focuses) an app and hands it a message. */
+  #openWith(e: OpenAppEvent) {
+    const id = this.openApp(e.detail.app, { incognito: e.detail.incognito });
+    if (id !== undefined && e.detail.message !== undefined) void this.tabs.find((t) => t.id === id)?.element.receive?.(e.detail.message);
+  }
+
+  /** Delivers a message to the app's most recently used tab (a new one if none is open) and shows it. */
+  sendToApp(app: string, message: unknown) {
+    const last = this.#lastUsed.get(app);
+    const tab = this.tabs.find((t) => t.id === last && t.app === app) ?? [...this.tabs].reverse().find((t) => t.app === app);
+    const id = tab?.id ?? this.openApp(app);
+    if (id === undefined) return;
+    this.selectTab(id);
+    void this.tabs.find((t) => t.id === id)?.element.receive?.(message);
+  }
+
   #onMenuCommand(e: MenuCommandEvent) {
     const { command } = e.detail;
     if (command === "new-tab") this.openApp(DEFAULT_APP);
@@ -215,7 +235,7 @@ export class EdShell extends LitElement {
         ></ed-tab-strip>
         <ed-main-menu @ed-menu-command=${this.#onMenuCommand}></ed-main-menu>
       </header>
-      <main @ed-open-app=${(e: OpenAppEvent) => this.openApp(e.detail.app, { incognito: e.detail.incognito })}>
+      <main @ed-open-app=${(e: OpenAppEvent) => this.#openWith(e)} @ed-send-to-app=${(e: SendToAppEvent) => this.sendToApp(e.detail.app, e.detail.message)}>
         ${repeat(
           [...this.tabs].sort((a, b) => a.seq - b.seq),
           (t) => t.id,

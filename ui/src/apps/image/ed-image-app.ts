@@ -242,6 +242,25 @@ export class EdImageApp extends LitElement implements TabAppElement {
     return left ? ((await api<Task>(`/api/tasks/${encodeURIComponent(task.id)}?images=1`)).request ?? r) : r;
   }
 
+  /**
+   * What another tab sends (the Gallery's reuse settings / use as input /
+   * make similar): the same paths as this tab's own result actions.
+   */
+  async receive(message: unknown) {
+    const m = message as { kind?: string; action?: string; settings?: Record<string, unknown>; seed?: number | null; imageUrl?: string };
+    if (m?.kind !== "image-settings" || !m.settings) return;
+    try {
+      const restored = settingsFromRequest(m.settings);
+      if (m.action === "use-input" && m.imageUrl) this.#change({ init_image: await urlToDataUrl(m.imageUrl), mask: undefined });
+      else if (m.action === "reuse") {
+        this.#change({ ...restored, ...(typeof m.seed === "number" ? { seed: m.seed, random_seed: false } : {}) });
+        this.notice = "Settings restored from the Gallery.";
+      } else if (m.action === "similar") await this.generate({ ...restored, random_seed: true });
+    } catch (err) {
+      this.error = (err as Error).message;
+    }
+  }
+
   async #onResultAction(e: ResultActionEvent) {
     const { action, task, image } = e.detail;
     try {

@@ -2,8 +2,9 @@
  * <ed-results>: what this tab made, newest first. Pictures appear as their
  * task finishes them; a task still running shows its progress. Each picture
  * offers: use as input, reuse these settings, make similar (same settings,
- * new seed), download, and open in the gallery. The workspace acts on
- * `ed-result-action`.
+ * new seed), download, and open in the Gallery's viewer (not for incognito
+ * pictures, which the Gallery never holds). The workspace acts on
+ * `ed-result-action`; "open in gallery" goes to the shell (`ed-open-app`).
  */
 import { pluginHooks } from "../../plugins/hooks";
 import { css, html, LitElement, nothing } from "lit";
@@ -132,7 +133,11 @@ export class EdResults extends LitElement {
         <button data-action="reuse" title="Put these settings in the form" @click=${() => this.#act("reuse", task, image)}>Reuse settings</button>
         <button data-action="similar" title="Same settings, new seed" @click=${() => this.#act("similar", task, image)}>Make similar</button>
         <a class="button" data-action="download" href=${image.url} download=${this.#fileName(task, image)}>Download</a>
-        <a class="button" data-action="gallery" href=${image.url} target="_blank" rel="noopener">Open in gallery</a>
+        ${task.incognito
+          ? nothing
+          : html`<button data-action="gallery" title="Show it in the Gallery" @click=${() => this.dispatchEvent(edEvent("ed-open-app", { app: "gallery", message: { kind: "gallery-show", imageId: image.id } }))}>
+              Open in gallery
+            </button>`}
         ${pluginHooks.pictureActions.map((a) => html`<button data-plugin-action=${a.id} title=${a.title ?? a.label} @click=${() => a.run({ task, image })}>${a.label}</button>`)}
       </figcaption>
     </figure>`;

@@ -1,0 +1,40 @@
+/** The models routes (models/routes/*, models/net/routes.ts) as documented routes; bodies are the routes' own schemas. */
+import { z } from "zod";
+import { downloadSchema } from "../models/net/routes";
+import { SetBody } from "../models/routes/sets";
+import type { RouteDoc } from "./route-doc";
+
+const M = "Models";
+const any = z.record(z.string(), z.unknown());
+const ok = (example: unknown) => ({ status: 200, schema: any, example });
+const entry = { kind: "stable-diffusion", name: "sd15.safetensors", family: "sd1", size: 4265146304, precision: "f16", usable: true, shortHash: "6ce0161689", folder: "/home/me/.local/share/easy-diffusion/models/stable-diffusion" };
+const set = { name: "flux-schnell", model: "flux1-schnell-q4_0.gguf", vae: "ae.safetensors", text_encoders: ["clip_l.safetensors", "t5xxl_fp16.safetensors"], family: "flux" };
+const progress = { id: "m-lora-detail.safetensors", kind: "model", asset: "detail.safetensors", bytes: 1048576, total: 37748736, rate: 5242880, phase: "downloading" };
+
+export const modelRoutes: RouteDoc[] = [
+  { method: "post", path: "/api/models/rescan", tag: M, summary: "Look at the model folders again (what GET /api/models answers)", response: ok({ models: [entry], kinds: { "stable-diffusion": ["sd15.safetensors"] } }) },
+  { method: "delete", path: "/api/models/{kind}/{name}", tag: M, summary: "Delete a model file (only inside the model folders)", params: ["kind", "name"], response: ok({ deleted: "sd15.safetensors" }) },
+  { method: "get", path: "/api/models/sets", tag: M, summary: "Saved model sets (a diffusion model with its VAE and text encoders)", response: ok({ sets: [set] }) },
+  { method: "put", path: "/api/models/sets/{name}", tag: M, summary: "Save a model set under a name", params: ["name"], body: { schema: SetBody, example: { model: set.model, vae: set.vae, text_encoders: set.text_encoders } }, response: ok(set) },
+  { method: "delete", path: "/api/models/sets/{name}", tag: M, summary: "Remove a model set", params: ["name"], response: ok({ deleted: "flux-schnell" }) },
+  { method: "get", path: "/api/models/companions", tag: M, summary: "What a diffusion-only model needs beside it, and the installed files that fit", query: [{ name: "model", description: "the model's name" }], response: ok({ family: "flux", needs: [{ role: "vae", kind: "vae", installed: ["ae.safetensors"], suggested: "ae.safetensors", catalog: null }] }) },
+  { method: "get", path: "/api/models/catalog", tag: M, summary: "Starter models, which are installed, and the one recommended for this machine", response: ok({ entries: [{ id: "sd15", title: "Stable Diffusion 1.5", installed: false }], recommended: { id: "sd15", reason: "without a GPU, SD 1.5 is the model that makes pictures in reasonable time" } }) },
+  { method: "post", path: "/api/models/download", tag: M, summary: "Download a model file (or every file a starter needs) into its folder; progress as `download` events", body: { schema: downloadSchema, example: { url: "https://huggingface.co/madebyollin/sdxl-vae-fp16-fix/resolve/main/sdxl_vae.safetensors", kind: "vae" } }, response: { status: 202, schema: any, example: { id: "m-vae-sdxl_vae.safetensors" } } },
+  { method: "get", path: "/api/models/downloads", tag: M, summary: "Model downloads of this session and where each stands", response: ok({ downloads: [progress] }) },
+  { method: "post", path: "/api/models/downloads/{id}/cancel", tag: M, summary: "Stop a model download (its partial file stays, so a new download resumes it)", params: ["id"], response: ok({ cancelled: true }) },
+  {
+    method: "get",
+    path: "/api/models/search",
+    tag: M,
+    summary: "Search Civitai or Hugging Face",
+    query: [
+      { name: "source", description: "civitai or huggingface" },
+      { name: "q", description: "words to look for" },
+      { name: "type", description: "a model kind, e.g. lora" },
+      { name: "base", description: "base model, e.g. SD 1.5" },
+      { name: "sort", description: "downloads, likes or newest" },
+      { name: "cursor", description: "the `next` of the previous page" },
+    ],
+    response: ok({ results: [{ source: "civitai", id: "58390", name: "Detail Tweaker", type: "lora", baseModel: "SD 1.5", files: [{ name: "add_detail.safetensors", size: 36966, sha256: "…" }] }], next: "62833|1" }),
+  },
+];

@@ -1,0 +1,169 @@
+/**
+ * The Gallery: the index, the folders it covers (the outputs folder plus
+ * folders the user imported), thumbnails, deletion with undo, and the
+ * hand-off from the generate pipeline. Routes (routes/gallery.ts) only
+ * translate HTTP to these calls.
+ */
+import { existsSync, statSync } from "node:fs";
+import { resolve } from "node:path";
+import type { EventBus } from "../launcher/events/bus";
+import { isInside, realInside } from "../launcher/files/inside";
+import type { Logger } from "../launcher/log";
+import "./events";
+import type { GalleryIndex } from "./index-store";
+import type { PictureRow } from "./picture-row";
+import { indexFile, scanFolder } from "./scan";
+import type { ThumbnailMaker } from "./thumbnails";
+import { moveToTrash, restoreFromTrash, type TrashedFile, type TrashLocation } from "./trash";
+
+export class NotAFolderError extends Error {
+  override name = "NotAFolderError";
+}
+
+export class OutsideFoldersError extends Error {
+  override name = "OutsideFoldersError";
+}
+
+export interface GalleryDeps {
+  index: GalleryIndex;
+  thumbnails: ThumbnailMaker;
+  trash: TrashLocation;
+  bus: EventBus;
+  log: Logger;
+  outputs: string;
+  /** Folders never walked (the app's cache). */
+  exclude: string[];
+  /** The file a queue image id was saved to (null for incognito or unknown ids). */
+  imagePath?: (imageId: string) => string | null | undefined;
+}
+
+interface TrashRecord {
+  id: number;
+  file: TrashedFile;
+  root: string;
+}
+
+export class Gallery {
+  #scans = new Map<string, Promise<void>>();
+
+  constructor(readonly deps: GalleryDeps) {}
+
+  get index(): GalleryIndex {
+    return this.deps.index;
+  }
+
+  /** Folders whose pictures may be served: the outputs folder and every imported one. */
+  roots(): string[] {
+    return [this.deps.outputs, ...this.index.folders()];
+  }
+
+  /** The picture's row, if its file is still inside one of the Gallery's folders (symlinks resolved). */
+  servable(id: number): PictureRow | null {
+    const row = this.index.row(id);
+    if (!row || !existsSync(row.path)) return null;
+    if (!this.roots().some((root) => realInside(root, row.path))) throw new OutsideFoldersError(`picture ${id} is outside the Gallery's folders`);
+    return row;
+  }
+
+  /** A picture the app just saved: indexed at once, announced to the UI. */
+  addPicture(path: string): number | null {
+    if (!isInside(this.deps.outputs, path)) return null;
+    const id = indexFile(this.index, this.deps.outputs, path);
+    if (id !== null) this.deps.bus.publish("gallery.added", { id });
+    return id;
+  }
+
+  /** The picture a queue image became (for "open in gallery" from an Image tab), indexing it if needed. */
+  pictureForImage(imageId: string): number | null {
+    const path = imageId ? this.deps.imagePath?.(imageId) : null;
+    if (!path) return null;
+    return this.index.known(path)?.id ?? this.addPicture(path);
+  }
+
+  /** Starts indexing a folder in place (remembered for later rescans). Returns at once; progress goes to the bus. */
+  importFolder(folder: string): { folder: string } {
+    const abs = resolve(folder);
+    let st;
+    try {
+      st = statSync(abs);
+    } catch {
+      throw new NotAFolderError(`${folder} does not exist`);
+    }
+    if (!st.isDirectory()) throw new NotAFolderError(`${folder} is not a folder`);
+    if (abs !== resolve(this.deps.outputs)) this.index.addFolder(abs);
+    void this.scan(abs);
+    return { folder: abs };
+  }
+
+  /** Rescans one folder (one scan per folder at a time); resolves when done. */
+  scan(root: string): Promise<void> {
+    const running = this.#scans.get(root);
+    if (running) return running;
+    const bus = this.deps.bus;
+    const job = scanFolder(this.index, root, {
+      exclude: this.deps.exclude,
+      onProgress: (p) => bus.publish("gallery.import", { folder: root, ...p, finished: false }),
+    })
+      .then((p) => void bus.publish("gallery.import", { folder: root, ...p, finished: true }))
+      .catch((err: Error) => {
+        this.deps.log.warn(`gallery: scanning ${root} failed: ${err.message}`);
+        bus.publish("gallery.import", { folder: root, done: 0, total: 0, added: 0, removed: 0, finished: true, error: err.message });
+      })
+      .finally(() => this.#scans.delete(root));
+    this.#scans.set(root, job);
+    return job;
+  }
+
+  /** Rescans every folder: new files are added, changed ones re-read, vanished ones dropped. */
+  async rescanAll(): Promise<void> {
+    for (const root of this.roots()) if (existsSync(root)) await this.scan(root);
+  }
+
+  /**
+   * Moves the pictures to the trash; returns the token that undoes it. Every
+   * picture is checked before any is moved, and what was moved is recorded
+   * even if a later move fails, so nothing leaves without its way back.
+   */
+  delete(ids: number[]): { undo: string; deleted: number[] } {
+    const rows = ids.map((id) => this.servable(id)).filter((r): r is PictureRow => !!r);
+    const records: TrashRecord[] = [];
+    const undo = crypto.randomUUID();
+    try {
+      for (const row of rows) {
+        records.push({ id: row.id, file: moveToTrash(row.path, this.deps.trash), root: row.root });
+        this.index.remove(row.id);
+      }
+    } finally {
+      if (records.length) this.index.saveTrash(undo, records);
+    }
+    const deleted = records.map((r) => r.id);
+    this.deps.bus.publish("gallery.removed", { ids: deleted, undo });
+    return { undo, deleted };
+  }
+
+  /** Puts the pictures of a deletion back; returns their new ids (null when nothing to undo). */
+  undo(token: string): number[] | null {
+    const records = this.index.takeTrash<TrashRecord[]>(token);
+    if (!records) return null;
+    const ids: number[] = [];
+    for (const r of records) {
+      try {
+        restoreFromTrash(r.file);
+      } catch (err) {
+        this.deps.log.warn(`gallery: could not restore ${r.file.original}: ${(err as Error).message}`);
+        continue;
+      }
+      const id = indexFile(this.index, r.root, r.file.original);
+      if (id !== null) {
+        ids.push(id);
+        this.deps.bus.publish("gallery.added", { id });
+      }
+    }
+    return ids;
+  }
+
+  async thumbnail(id: number): Promise<string | null> {
+    const row = this.servable(id);
+    return row ? this.deps.thumbnails.thumbnail(row) : null;
+  }
+}

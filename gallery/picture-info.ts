@@ -1,0 +1,91 @@
+/**
+ * What the Gallery knows of one picture file, read from the file itself
+ * (the files are the truth): its size, and its settings from, in order, our
+ * own JSON, a ComfyUI graph, A1111/Forge/sd.cpp infotext, ED3's PNG text
+ * chunks, then ED3's `.json`/`.txt` sidecar next to it.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import type { ImageKind } from "../queue/image-data";
+import { jpegSize } from "../queue/metadata/exif";
+import { pngSize, readPngText } from "../queue/metadata/png";
+import { readImageMetadata } from "../queue/metadata/read";
+import type { Settings } from "../queue/metadata/settings";
+import { webpInfo } from "../queue/metadata/webp";
+import { comfyGraph, comfyToSettings } from "./comfyui";
+import { ed3Keys, ed3ToSettings, looksLikeEd3, parseEd3Text } from "./ed3-sidecar";
+
+export type PictureSource = "easy-diffusion" | "sdcpp" | "a1111" | "comfyui" | "ed3" | "none";
+
+export interface PictureInfo {
+  format: ImageKind;
+  width: number;
+  height: number;
+  source: PictureSource;
+  settings: Settings;
+}
+
+export const PICTURE_EXTENSIONS = /\.(png|jpe?g|webp)$/i;
+
+function dimensions(bytes: Uint8Array, format: ImageKind): { width: number; height: number } | null {
+  try {
+    if (format === "png") return pngSize(bytes);
+    if (format === "jpeg") return jpegSize(bytes);
+    const info = webpInfo(bytes);
+    return info && { width: info.width, height: info.height };
+  } catch {
+    return null;
+  }
+}
+
+/** ED3's sidecar for `path` (same name, .json or .txt), as settings. */
+export function sidecarSettings(path: string): Settings | null {
+  const stem = path.replace(/\.[^./\\]+$/, "");
+  for (const ext of [".json", ".txt"]) {
+    const file = stem + ext;
+    if (!existsSync(file)) continue;
+    try {
+      const text = readFileSync(file, "utf8");
+      const keys = ext === ".json" ? (JSON.parse(text) as Record<string, unknown>) : parseEd3Text(text);
+      if (keys && typeof keys === "object" && looksLikeEd3(keys)) return ed3ToSettings(keys);
+    } catch {
+      // A broken sidecar is no settings, not a broken picture.
+    }
+  }
+  return null;
+}
+
+function pngExtras(bytes: Uint8Array): { source: PictureSource; settings: Settings } | null {
+  let text: Record<string, string>;
+  try {
+    text = readPngText(bytes);
+  } catch {
+    return null;
+  }
+  const graph = comfyGraph(text);
+  if (graph) return { source: "comfyui", settings: comfyToSettings(graph) };
+  const ed3 = ed3Keys(text);
+  if (looksLikeEd3(ed3)) return { source: "ed3", settings: ed3ToSettings(ed3) };
+  return null;
+}
+
+/** Reads a picture's info; null when the bytes are not a PNG, JPEG or WebP. `path` finds sidecars. */
+export function readPictureInfo(bytes: Uint8Array, path?: string): PictureInfo | null {
+  let meta;
+  try {
+    meta = readImageMetadata(bytes);
+  } catch {
+    return null;
+  }
+  let source: PictureSource = meta.source;
+  let settings: Settings = meta.settings;
+  if (source === "none" && meta.format === "png") {
+    const extra = pngExtras(bytes);
+    if (extra) ({ source, settings } = extra);
+  }
+  if (source === "none" && path) {
+    const side = sidecarSettings(path);
+    if (side) [source, settings] = ["ed3", side];
+  }
+  const size = dimensions(bytes, meta.format) ?? { width: settings.width ?? 0, height: settings.height ?? 0 };
+  return { format: meta.format, ...size, source, settings };
+}

@@ -1,0 +1,182 @@
+/**
+ * `/api/gallery`: the picture list (search, filters, cursor paging), one
+ * picture, its thumbnail and file, favourite, delete + undo, import of a
+ * folder, export of a selection as a zip, and "show in folder". Files are
+ * served only from the outputs folder and imported folders (`realInside`).
+ */
+import { Hono } from "hono";
+import { z } from "zod";
+import { ApiError, badRequest, notFound, readJson } from "../../launcher/server/errors";
+import { MIME, type ImageKind } from "../../queue/image-data";
+import { NotAFolderError, OutsideFoldersError, type Gallery } from "../gallery";
+import { revealCommand } from "../reveal";
+import { BadCursorError, type SearchFilters } from "../search-sql";
+import { exportZip } from "../export-zip";
+import { ThumbnailFailedError } from "../thumbnails";
+
+const MAX_EXPORT = 10_000;
+
+function galleryError(err: unknown): never {
+  if (err instanceof OutsideFoldersError) throw new ApiError(403, "forbidden", err.message);
+  if (err instanceof BadCursorError) throw badRequest(err.message);
+  if (err instanceof NotAFolderError) throw new ApiError(400, "not_a_folder", err.message);
+  if (err instanceof ThumbnailFailedError) throw new ApiError(422, "thumbnail_failed", err.message);
+  throw err;
+}
+
+function idOf(raw: string): number {
+  if (!/^\d{1,16}$/.test(raw) || !Number.isSafeInteger(Number(raw))) throw notFound(`picture ${raw}`);
+  return Number(raw);
+}
+
+const dateQuery = (v: string | undefined, name: string): number | undefined => {
+  if (!v) return undefined;
+  const n = /^\d+$/.test(v) ? Number(v) : Date.parse(v);
+  if (!Number.isFinite(n)) throw badRequest(`${name}: not a date`);
+  return n;
+};
+
+export const idsSchema = z.object({ ids: z.array(z.number().int().nonnegative()).min(1).max(MAX_EXPORT) }).strict();
+export const favouriteSchema = z.object({ favourite: z.boolean() }).strict();
+export const importSchema = z.object({ folder: z.string().min(1).max(4096) }).strict();
+export const undoSchema = z.object({ undo: z.string().min(1).max(100) }).strict();
+
+function filtersOf(q: Record<string, string>): SearchFilters {
+  return {
+    q: q.q,
+    model: q.model,
+    lora: q.lora,
+    sampler: q.sampler,
+    size: q.size,
+    from: dateQuery(q.from, "from"),
+    to: dateQuery(q.to, "to"),
+    favourites: q.favourites === "1" || q.favourites === "true",
+    folder: q.folder,
+    before: q.before,
+  };
+}
+
+export function galleryRoutes(gallery: Gallery, options: { platform?: NodeJS.Platform; spawn?: (cmd: string[]) => void } = {}) {
+  const spawn = options.spawn ?? ((cmd: string[]) => void Bun.spawn(cmd, { stdio: ["ignore", "ignore", "ignore"] }));
+  return new Hono()
+    .get("/", (c) => {
+      const q = c.req.query();
+      const limit = Math.min(500, Math.max(1, Number(q.limit ?? 100) || 100));
+      const offset = Math.min(10_000_000, Math.max(0, Number(q.offset ?? 0) || 0));
+      try {
+        return c.json(gallery.index.search(filtersOf(q), limit, offset));
+      } catch (err) {
+        galleryError(err);
+      }
+    })
+    .get("/days", (c) => {
+      const q = c.req.query();
+      const tz = Math.max(-1440, Math.min(1440, Number(q.tz ?? 0) || 0));
+      try {
+        return c.json({ days: gallery.index.days(filtersOf(q), tz) });
+      } catch (err) {
+        galleryError(err);
+      }
+    })
+    .get("/lookup", (c) => {
+      const id = gallery.pictureForImage(c.req.query("image") ?? "");
+      if (id === null) throw notFound(`image ${c.req.query("image")}`);
+      return c.json({ id });
+    })
+    .get("/facets", (c) => c.json({ ...gallery.index.facets(), count: gallery.index.count(), folders: gallery.roots() }))
+    .post("/import", async (c) => {
+      const { folder } = await readJson(c, importSchema);
+      try {
+        return c.json(gallery.importFolder(folder), 202);
+      } catch (err) {
+        galleryError(err);
+      }
+    })
+    .post("/rescan", (c) => {
+      void gallery.rescanAll();
+      return c.json({ folders: gallery.roots() }, 202);
+    })
+    .post("/export", async (c) => {
+      const { ids } = await readJson(c, idsSchema);
+      const rows = [];
+      for (const id of ids) {
+        try {
+          const row = gallery.servable(id);
+          if (row) rows.push(row);
+        } catch (err) {
+          galleryError(err);
+        }
+      }
+      if (!rows.length) throw notFound("any of those pictures");
+      const name = `easy-diffusion-${new Date().toISOString().slice(0, 10)}.zip`;
+      return new Response(exportZip(rows), { headers: { "content-type": "application/zip", "content-disposition": `attachment; filename="${name}"` } });
+    })
+    .post("/delete", async (c) => {
+      const { ids } = await readJson(c, idsSchema);
+      try {
+        return c.json(gallery.delete(ids));
+      } catch (err) {
+        galleryError(err);
+      }
+    })
+    .post("/undo", async (c) => {
+      const { undo } = await readJson(c, undoSchema);
+      const ids = gallery.undo(undo);
+      if (!ids) throw notFound(`deletion ${undo}`);
+      return c.json({ restored: ids });
+    })
+    .get("/:id", (c) => {
+      const picture = gallery.index.get(idOf(c.req.param("id")));
+      if (!picture) throw notFound(`picture ${c.req.param("id")}`);
+      return c.json(picture);
+    })
+    .patch("/:id", async (c) => {
+      const { favourite } = await readJson(c, favouriteSchema);
+      const id = idOf(c.req.param("id"));
+      if (!gallery.index.setFavourite(id, favourite)) throw notFound(`picture ${id}`);
+      return c.json(gallery.index.get(id));
+    })
+    .delete("/:id", (c) => {
+      const id = idOf(c.req.param("id"));
+      try {
+        const result = gallery.delete([id]);
+        if (!result.deleted.length) throw notFound(`picture ${id}`);
+        return c.json(result);
+      } catch (err) {
+        galleryError(err);
+      }
+    })
+    .get("/:id/file", (c) => {
+      const id = idOf(c.req.param("id"));
+      try {
+        const row = gallery.servable(id);
+        if (!row) throw notFound(`picture ${id}`);
+        const headers: Record<string, string> = { "content-type": MIME[row.format as ImageKind] ?? "application/octet-stream", "cache-control": "private, max-age=3600" };
+        if (c.req.query("download") === "1") headers["content-disposition"] = `attachment; filename="${encodeURIComponent(row.path.split(/[\\/]/).pop()!)}"`;
+        return new Response(Bun.file(row.path), { headers });
+      } catch (err) {
+        galleryError(err);
+      }
+    })
+    .get("/:id/thumb", async (c) => {
+      const id = idOf(c.req.param("id"));
+      try {
+        const file = await gallery.thumbnail(id);
+        if (!file) throw notFound(`picture ${id}`);
+        return new Response(Bun.file(file), { headers: { "content-type": "image/webp", "cache-control": "private, max-age=300" } });
+      } catch (err) {
+        galleryError(err);
+      }
+    })
+    .post("/:id/reveal", (c) => {
+      const id = idOf(c.req.param("id"));
+      try {
+        const row = gallery.servable(id);
+        if (!row) throw notFound(`picture ${id}`);
+        spawn(revealCommand(options.platform ?? process.platform, row.path));
+        return c.json({ ok: true });
+      } catch (err) {
+        galleryError(err);
+      }
+    });
+}

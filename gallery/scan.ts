@@ -1,0 +1,109 @@
+/**
+ * Walking a folder into the index: every PNG/JPEG/WebP below it is read
+ * (settings from the file and its sidecars) unless the index already has it
+ * at the same size and time; rows whose files are gone are dropped. Used by
+ * import, by the start-up rescan of the outputs and imported folders, and to
+ * rebuild a lost index. Files are only read, never changed. Symlinks are not
+ * followed (a link loop or a link out of the folder is not the user's
+ * picture). Yields to the event loop between batches so the app stays live.
+ */
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { isInside } from "../launcher/files/inside";
+import type { GalleryIndex } from "./index-store";
+import { PICTURE_EXTENSIONS, readPictureInfo } from "./picture-info";
+
+export interface ScanProgress {
+  root: string;
+  done: number;
+  total: number;
+  added: number;
+  removed: number;
+}
+
+export interface ScanOptions {
+  /** Folders never to walk into (the app's own cache). */
+  exclude?: string[];
+  onProgress?: (p: ScanProgress) => void;
+  /** Files per batch between yields to the event loop. */
+  batch?: number;
+}
+
+/** Every picture file below `root` (no symlinks, no excluded folders). */
+export function listPictures(root: string, exclude: string[] = []): string[] {
+  const out: string[] = [];
+  const stack = [root];
+  while (stack.length) {
+    const dir = stack.pop()!;
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      const path = join(dir, e.name);
+      if (e.isDirectory()) {
+        if (!exclude.some((x) => x === path || isInside(x, path))) stack.push(path);
+      } else if (e.isFile() && PICTURE_EXTENSIONS.test(e.name)) out.push(path);
+    }
+  }
+  return out;
+}
+
+/** Indexes one file (if it is a picture); returns its id, or null. */
+export function indexFile(index: GalleryIndex, root: string, path: string, created?: number): number | null {
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    return null;
+  }
+  const known = index.known(path);
+  if (known && known.file_size === st.size && known.mtime === Math.round(st.mtimeMs)) return known.id;
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch {
+    return null;
+  }
+  const info = readPictureInfo(bytes, path);
+  if (!info) return null;
+  const mtime = Math.round(st.mtimeMs);
+  return index.put({ ...info, path, root, fileSize: st.size, mtime }, created ?? mtime);
+}
+
+/** The folder to scan is gone or unreadable (an unplugged drive): its pictures stay indexed. */
+export class ScanRootError extends Error {
+  override name = "ScanRootError";
+}
+
+export async function scanFolder(index: GalleryIndex, root: string, options: ScanOptions = {}): Promise<ScanProgress> {
+  try {
+    readdirSync(root);
+  } catch (err) {
+    throw new ScanRootError(`cannot read ${root}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  const files = listPictures(root, options.exclude);
+  const progress: ScanProgress = { root, done: 0, total: files.length, added: 0, removed: 0 };
+  const present = new Set(files);
+  for (const path of index.pathsUnder(root)) {
+    if (!present.has(path)) {
+      index.removePath(path);
+      progress.removed++;
+    }
+  }
+  const batch = options.batch ?? 200;
+  for (let i = 0; i < files.length; i++) {
+    const path = files[i]!;
+    const had = index.known(path);
+    if (indexFile(index, root, path) !== null && !had) progress.added++;
+    progress.done = i + 1;
+    if ((i + 1) % batch === 0) {
+      options.onProgress?.({ ...progress });
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+  options.onProgress?.({ ...progress });
+  return progress;
+}

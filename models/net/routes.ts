@@ -1,0 +1,88 @@
+/**
+ * `/api/models/catalog`, `/api/models/download`, `/api/models/downloads`,
+ * `/api/models/search`: the starter catalogue with what is installed and what
+ * to recommend, downloads into the model folders, and Civitai / Hugging Face
+ * search. Upstream 401/403 come back as 401/403 with a sentence saying a token
+ * or licence acceptance is needed.
+ */
+import { Hono } from "hono";
+import { z } from "zod";
+import { ApiError, notFound, readJson } from "../../launcher/server/errors";
+import { MODEL_KINDS, type Paths } from "../../launcher/paths";
+import { installedFile, recommend, type CatalogEntry, type MachineMemory } from "./catalog";
+import { authFor, DownloadConflictError, type Hosts, type ModelDownloads } from "./downloads";
+import { searchModels, UpstreamError } from "./search";
+
+export const downloadSchema = z.union([
+  z.object({ catalog: z.string().min(1).describe("A starter catalogue entry's id: every file it still needs") }).strict(),
+  z
+    .object({
+      url: z.url({ protocol: /^https?$/ }).describe("Where the file is"),
+      kind: z.enum(MODEL_KINDS).describe("Which model folder it goes to"),
+      name: z.string().min(1).max(255).optional().describe("File name (default: the URL's last part)"),
+      sha256: z.string().regex(/^[0-9a-fA-F]{64}$/).optional().describe("Expected sha256, when the source gives it"),
+    })
+    .strict(),
+]);
+
+export const searchQuerySchema = z.object({
+  source: z.enum(["civitai", "huggingface"]),
+  q: z.string().max(200).default(""),
+  type: z.enum(MODEL_KINDS).optional(),
+  base: z.string().max(100).optional(),
+  sort: z.enum(["downloads", "likes", "newest"]).optional(),
+  cursor: z.string().max(200).optional(),
+});
+
+/** The file name a URL names, or "" (Civitai's download URLs name none). */
+function nameOf(url: string): string {
+  return decodeURIComponent(new URL(url).pathname.split("/").pop() ?? "");
+}
+
+/** One sub-app per path (they sit beside the library's /api/models routes), by mount path under /api. */
+export function netRoutes(deps: { paths: Paths; catalog: () => CatalogEntry[]; machine: () => Promise<MachineMemory>; downloads: ModelDownloads; hosts: () => Hosts; fetch?: typeof fetch }): Record<string, Hono> {
+  const conflict = (fn: () => unknown) => {
+    try {
+      return fn();
+    } catch (err) {
+      if (err instanceof DownloadConflictError) throw new ApiError(409, "conflict", err.message);
+      throw err;
+    }
+  };
+  return {
+    "/models/catalog": new Hono().get("/", async (c) => {
+      const entries = deps.catalog().map((e) => ({ ...e, installed: e.files.every((f) => installedFile(deps.paths, f)) }));
+      return c.json({ entries, recommended: recommend(entries, await deps.machine()) });
+    }),
+    "/models/download": new Hono().post("/", async (c) => {
+      const body = await readJson(c, downloadSchema);
+      if ("catalog" in body) {
+        const entry = deps.catalog().find((e) => e.id === body.catalog);
+        if (!entry) throw notFound(`starter model ${body.catalog}`);
+        const missing = entry.files.filter((f) => !installedFile(deps.paths, f));
+        if (!missing.length) throw new ApiError(409, "conflict", `${entry.title} is installed already`);
+        const ids = missing.map((f) => conflict(() => deps.downloads.start(f)) as string);
+        return c.json({ ids }, 202);
+      }
+      const name = body.name ?? nameOf(body.url);
+      if (/[\\/]|^\.|\0/.test(name)) throw new ApiError(400, "bad_request", `name: "${name}" must be a plain file name`);
+      if (!/\.(safetensors|gguf|ckpt|pt|pth|bin|sft)$/i.test(name)) throw new ApiError(400, "bad_request", `name: "${name}" is not a model file name (.safetensors, .gguf, …); give one`);
+      const id = conflict(() => deps.downloads.start({ url: body.url, kind: body.kind, name, sha256: body.sha256?.toLowerCase() })) as string;
+      return c.json({ id }, 202);
+    }),
+    "/models/downloads": new Hono()
+      .get("/", (c) => c.json({ downloads: deps.downloads.list() }))
+      .post("/:id/cancel", (c) => c.json({ cancelled: deps.downloads.cancel(c.req.param("id")) })),
+    "/models/search": new Hono().get("/", async (c) => {
+      const parsed = searchQuerySchema.safeParse(c.req.query());
+      if (!parsed.success) throw new ApiError(400, "invalid_request", parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
+      const hosts = deps.hosts();
+      try {
+        return c.json(await searchModels(parsed.data, hosts, (url) => authFor(url, hosts), deps.fetch));
+      } catch (err) {
+        if (err instanceof UpstreamError) throw new ApiError(err.status === 401 || err.status === 403 ? err.status : 502, err.status === 401 || err.status === 403 ? "needs_token" : "upstream_failed", err.message);
+        throw err;
+      }
+    }),
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * Models from the network as an app service: the starter catalogue and its
+ * recommendation, downloads into the model folders, and Civitai / Hugging Face
+ * search, mounted under /api/models beside the library's routes. Tests give
+ * their own catalogue and machine (and the hosts through config).
+ */
+import { totalmem } from "node:os";
+import { detectHardware } from "../../engine/detect/detect";
+import { readEnv } from "../../launcher/env";
+import type { Service, ServiceFactory } from "../../launcher/services";
+import { civitaiBase, huggingfaceBase } from "../hosts";
+import { loadCatalog, type MachineMemory } from "./catalog";
+import { ModelDownloads, type Hosts } from "./downloads";
+import { netRoutes } from "./routes";
+
+export interface ModelsNetOptions {
+  /** The catalogue's YAML text (default: the one shipped). */
+  catalogText?: string;
+  /** This machine's memory (default: detected once). */
+  machine?: () => Promise<MachineMemory>;
+  fetch?: typeof fetch;
+  retries?: number;
+  backoffMs?: number;
+}
+
+/** The detected machine as the recommendation needs it. */
+export async function detectedMachine(): Promise<MachineMemory> {
+  const hw = await detectHardware();
+  const apple = hw.gpus.find((g) => g.vendor === "apple");
+  const discrete = hw.gpus.filter((g) => g.vendor !== "apple" && !g.integrated);
+  const ramGb = Math.round(totalmem() / 1e9);
+  if (apple) return { gpu: true, vramGb: ramGb, ramGb };
+  const vram = Math.max(0, ...discrete.map((g) => g.vramBytes ?? 0));
+  return { gpu: discrete.length > 0, vramGb: Math.round(vram / 1e9), ramGb };
+}
+
+export function modelsNetService(options: ModelsNetOptions = {}): ServiceFactory {
+  return (ctx): Service & { downloads: ModelDownloads } => {
+    const env = readEnv();
+    const hosts = (): Hosts => {
+      const m = ctx.config.config.models;
+      return { huggingface: huggingfaceBase(m, env), civitai: civitaiBase(m), huggingfaceToken: m.huggingface_token, civitaiToken: m.civitai_token };
+    };
+    let machine: Promise<MachineMemory> | undefined;
+    const downloads = new ModelDownloads({ paths: ctx.paths, bus: ctx.bus, hosts, fetch: options.fetch, log: ctx.log, retries: options.retries, backoffMs: options.backoffMs });
+    return {
+      name: "models-net",
+      downloads,
+      routes: netRoutes({
+        paths: ctx.paths,
+        catalog: () => loadCatalog(options.catalogText, hosts().huggingface),
+        machine: () => (machine ??= (options.machine ?? detectedMachine)()),
+        downloads,
+        hosts,
+        fetch: options.fetch,
+      }),
+      stop: () => downloads.stop(),
+    };
+  };
+}

@@ -1,0 +1,320 @@
+/**
+ * <ed-gallery-app>: the Gallery tab (a singleton). Every picture, newest
+ * first, grouped by day in a virtualised grid; search and filters that
+ * update as you type; a viewer with the picture's settings and actions;
+ * keyboard: arrows, Enter (open), Escape, Delete, F (favourite), Shift/Ctrl
+ * to select; a selection exports as a zip or is deleted (with undo). New
+ * pictures arrive live (`gallery.added`). "Reuse settings" and friends go to
+ * the active Image tab through the shell (`ed-send-to-app`).
+ */
+import { html, LitElement, nothing } from "lit";
+import { customElement, property, query, state } from "lit/decorators.js";
+import { events } from "../../api/event-stream";
+import { edEvent } from "../../events";
+import { fileUrl, galleryApi, saveBlob, type Facets, type Filters, type GalleryMessage, type PictureDetail } from "./gallery-api";
+import { GalleryResults } from "./gallery-results";
+import { galleryStyles } from "./gallery-styles";
+import { gridCommand, VIEWER_KEYS } from "./gallery-keys";
+import "./ed-gallery-grid";
+import "./ed-gallery-status";
+import "./ed-gallery-toolbar";
+import "./ed-gallery-viewer";
+import type { EdGalleryGrid, CellEvent } from "./ed-gallery-grid";
+import type { FiltersEvent, ImportEvent, SelectionActionEvent, ThumbSizeEvent } from "./ed-gallery-toolbar";
+import type { GalleryAction, GalleryActionEvent } from "./ed-gallery-viewer";
+import type { ImportProgress } from "./ed-gallery-status";
+import { toggled, withRange } from "./selection";
+
+@customElement("ed-gallery-app")
+export class EdGalleryApp extends LitElement {
+  static override styles = galleryStyles;
+
+  @state() private filters: Filters = {};
+  @state() private facets: Facets | null = null;
+  @state() private thumbSize = 180;
+  @state() private selected = new Set<number>();
+  @state() private focusIndex = -1;
+  @state() private viewer: PictureDetail | null = null;
+  @state() private viewerIndex = -1;
+  @state() private toast: { text: string; undo?: string } | null = null;
+  @state() private progress: ImportProgress | null = null;
+  @state() private newPictures = 0;
+  @query("ed-gallery-grid") private grid?: EdGalleryGrid;
+  /** Saved by the shell: the thumbnail size and the filters (not the search text). */
+  @property({ attribute: false }) tabState?: Record<string, unknown>;
+  readonly results = new GalleryResults();
+  #anchorIndex = -1;
+  #searchTimer?: ReturnType<typeof setTimeout>;
+  #toastTimer?: ReturnType<typeof setTimeout>;
+  #offs: (() => void)[] = [];
+
+  override connectedCallback() {
+    super.connectedCallback();
+    this.tabIndex = 0;
+    this.addEventListener("keydown", this.#onKey);
+    this.results.addEventListener("change", this.#onResults);
+    this.#offs = [
+      events.on("gallery.added", () => this.#onAdded()),
+      events.on("gallery.removed", () => void this.results.refresh()),
+      events.on("gallery.import", (d) => this.#onImportProgress(d as ImportProgress)),
+    ];
+    const saved = this.tabState ?? {};
+    if (typeof saved.thumbSize === "number") this.thumbSize = saved.thumbSize;
+    if (saved.filters && typeof saved.filters === "object") this.filters = { ...(saved.filters as Filters), q: undefined };
+    void this.results.refresh(this.filters);
+    void this.#loadFacets();
+  }
+
+  #save() {
+    const { q: _q, ...filters } = this.filters;
+    this.dispatchEvent(edEvent("ed-tab-state", { state: { thumbSize: this.thumbSize, filters } }));
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    this.removeEventListener("keydown", this.#onKey);
+    this.results.removeEventListener("change", this.#onResults);
+    for (const off of this.#offs) off();
+  }
+
+  #onResults = () => this.requestUpdate();
+
+  async #loadFacets() {
+    try {
+      this.facets = await galleryApi.facets();
+    } catch {
+      // Filters stay empty; the grid still works.
+    }
+  }
+
+  /** A new picture: at the top when the grid shows the top, else counted in a "new pictures" button. */
+  #onAdded() {
+    if (!this.viewer && (this.grid?.scrollTop ?? 0) < 40) void this.results.refresh();
+    else this.newPictures++;
+  }
+
+  #onImportProgress(p: ImportProgress) {
+    this.progress = p;
+    if (p.finished) {
+      void this.results.refresh();
+      void this.#loadFacets();
+    }
+  }
+
+  /** Called by the shell with what another tab sends here. */
+  async receive(message: unknown) {
+    const m = message as GalleryMessage;
+    if (m?.kind !== "gallery-show") return;
+    try {
+      const { id } = await galleryApi.lookup(m.imageId);
+      await this.#open(id, this.results.indexOf(id));
+    } catch (err) {
+      this.#say(`Could not show that picture: ${(err as Error).message}`);
+    }
+  }
+
+  #setFilters(filters: Filters) {
+    const typing = filters.q !== this.filters.q;
+    this.filters = filters;
+    this.selected = new Set();
+    this.focusIndex = -1;
+    clearTimeout(this.#searchTimer);
+    this.#searchTimer = setTimeout(() => void this.results.refresh(filters), typing ? 120 : 0);
+    if (!typing) this.#save();
+  }
+
+  async #open(id: number, index: number) {
+    this.viewer = await galleryApi.detail(id);
+    this.viewerIndex = index;
+    if (index >= 0) this.focusIndex = index;
+    this.focus();
+  }
+
+  async #step(direction: 1 | -1) {
+    const index = this.viewerIndex + direction;
+    if (this.viewerIndex < 0 || index < 0 || index >= this.results.total) return;
+    this.results.ensure(index, index + 1);
+    const p = this.results.at(index);
+    if (p) await this.#open(p.id, index);
+  }
+
+  #onCell(e: CellEvent) {
+    const { index, shift, toggle } = e.detail;
+    const p = this.results.at(index);
+    if (!p) return;
+    this.focusIndex = index;
+    if (shift) this.selected = withRange(this.selected, this.#anchorIndex, index, (i) => this.results.at(i)?.id);
+    else if (toggle) {
+      this.selected = toggled(this.selected, p.id);
+      this.#anchorIndex = index;
+    } else void this.#open(p.id, index);
+    this.focus();
+  }
+
+  /** The pictures an action applies to: the selection, else the focused one. */
+  #targets(): number[] {
+    if (this.selected.size) return [...this.selected];
+    const p = this.results.at(this.focusIndex);
+    return p ? [p.id] : [];
+  }
+
+  #onKey = (e: KeyboardEvent) => {
+    if ((e.composedPath()[0] as HTMLElement)?.matches?.("input, select, textarea")) return;
+    if (this.viewer) {
+      const action = VIEWER_KEYS[e.key];
+      if (action) {
+        e.preventDefault();
+        void this.#act(action);
+      }
+      return;
+    }
+    if (!this.grid) return;
+    const command = gridCommand(e.key, this.focusIndex, this.results.total, this.grid.layout);
+    if (!command) return;
+    e.preventDefault();
+    const focused = this.results.at(this.focusIndex);
+    if (command.kind === "open" && focused) void this.#open(focused.id, this.focusIndex);
+    else if (command.kind === "clear") this.selected = new Set();
+    else if (command.kind === "delete") void this.#delete(this.#targets());
+    else if (command.kind === "favourite") void this.#favourite(this.#targets());
+    else if (command.kind === "move" && command.to >= 0 && command.to !== this.focusIndex) {
+      if (e.shiftKey) {
+        if (this.#anchorIndex < 0) this.#anchorIndex = Math.max(0, this.focusIndex);
+        this.selected = withRange(this.selected, this.#anchorIndex, command.to, (i) => this.results.at(i)?.id);
+      } else this.#anchorIndex = command.to;
+      this.focusIndex = command.to;
+      this.results.ensure(command.to, command.to + 1);
+      this.grid.reveal(command.to);
+    }
+  };
+
+  #say(text: string, undo?: string) {
+    this.toast = { text, undo };
+    clearTimeout(this.#toastTimer);
+    this.#toastTimer = setTimeout(() => (this.toast = null), undo ? 10_000 : 4_000);
+  }
+
+  async #delete(ids: number[]) {
+    if (!ids.length) return;
+    try {
+      const { undo, deleted } = await galleryApi.remove(ids);
+      this.selected = new Set();
+      if (this.viewer && deleted.includes(this.viewer.id)) this.viewer = null;
+      this.#say(`${deleted.length} picture${deleted.length === 1 ? "" : "s"} moved to the trash.`, undo);
+      await this.results.refresh();
+    } catch (err) {
+      this.#say(`Could not delete: ${(err as Error).message}`);
+    }
+  }
+
+  async #undo(token: string) {
+    this.toast = null;
+    await galleryApi.undo(token);
+    await this.results.refresh();
+  }
+
+  async #favourite(ids: number[]) {
+    for (const id of ids) {
+      const current = this.viewer?.id === id ? this.viewer.favourite : this.results.at(this.results.indexOf(id))?.favourite;
+      const updated = await galleryApi.favourite(id, !current);
+      this.results.update(updated);
+      if (this.viewer?.id === id) this.viewer = updated;
+    }
+  }
+
+  async #copy(text: string, what: string) {
+    try {
+      await navigator.clipboard.writeText(text);
+      this.#say(`${what} copied.`);
+    } catch {
+      this.#say(`Could not copy the ${what.toLowerCase()}.`);
+    }
+  }
+
+  async #act(action: GalleryAction) {
+    const p = this.viewer;
+    if (!p) return;
+    if (action === "close") {
+      this.viewer = null;
+      this.grid?.reveal(this.focusIndex);
+    } else if (action === "prev" || action === "next") await this.#step(action === "next" ? 1 : -1);
+    else if (action === "favourite") await this.#favourite([p.id]);
+    else if (action === "delete") await this.#delete([p.id]);
+    else if (action === "copy-prompt") await this.#copy(p.prompt, "Prompt");
+    else if (action === "copy-seed") await this.#copy(String(p.seed ?? ""), "Seed");
+    else if (action === "reveal") await galleryApi.reveal(p.id).catch((err: Error) => this.#say(err.message));
+    else {
+      // reuse / use-input / similar: the active Image tab does it.
+      this.dispatchEvent(edEvent("ed-send-to-app", { app: "image", message: { kind: "image-settings", action, settings: p.settings, seed: p.seed, imageUrl: fileUrl(p.id) } }));
+    }
+  }
+
+  async #onSelectionAction(e: SelectionActionEvent) {
+    const ids = [...this.selected];
+    if (e.detail.action === "clear") this.selected = new Set();
+    else if (e.detail.action === "delete") await this.#delete(ids);
+    else {
+      try {
+        saveBlob(await galleryApi.exportZip(ids), `easy-diffusion-${new Date().toISOString().slice(0, 10)}.zip`);
+      } catch (err) {
+        this.#say((err as Error).message);
+      }
+    }
+  }
+
+  #showNew() {
+    this.newPictures = 0;
+    void this.results.refresh();
+    if (this.grid) this.grid.scrollTop = 0;
+  }
+
+  async #onImport(e: ImportEvent) {
+    try {
+      const { folder } = await galleryApi.importFolder(e.detail.folder);
+      // Its progress events may have come in before this answer: never paint over them.
+      if (this.progress?.folder !== folder) this.progress = { folder, done: 0, total: 0, added: 0, finished: false };
+    } catch (err) {
+      this.#say((err as Error).message);
+    }
+  }
+
+  override render() {
+    const r = this.results;
+    return html`
+      <ed-gallery-toolbar
+        .facets=${this.facets}
+        .filters=${this.filters}
+        .thumbSize=${this.thumbSize}
+        .selected=${this.selected.size}
+        @ed-gallery-filters=${(e: FiltersEvent) => this.#setFilters(e.detail.filters)}
+        @ed-gallery-thumb-size=${(e: ThumbSizeEvent) => ((this.thumbSize = e.detail.size), this.#save())}
+        @ed-gallery-import=${this.#onImport}
+        @ed-gallery-selection-action=${this.#onSelectionAction}
+      ></ed-gallery-toolbar>
+      <ed-gallery-status
+        .total=${r.total}
+        ?loading=${r.loading}
+        .error=${r.error}
+        .newPictures=${this.newPictures}
+        .progress=${this.progress}
+        @ed-gallery-show-new=${this.#showNew}
+      ></ed-gallery-status>
+      ${!r.loading && !r.total
+        ? html`<p class="empty">${Object.values(this.filters).some(Boolean) ? "No picture matches." : "No pictures yet. Pictures you make appear here; Import folder… adds pictures made elsewhere."}</p>`
+        : nothing}
+      <ed-gallery-grid .results=${r} .cell=${this.thumbSize} .selected=${this.selected} .focusIndex=${this.focusIndex} @ed-gallery-cell=${this.#onCell}></ed-gallery-grid>
+      ${this.viewer
+        ? html`<ed-gallery-viewer .picture=${this.viewer} ?hasPrev=${this.viewerIndex > 0} ?hasNext=${this.viewerIndex >= 0 && this.viewerIndex < r.total - 1} @ed-gallery-action=${(e: GalleryActionEvent) => void this.#act(e.detail.action)}></ed-gallery-viewer>`
+        : nothing}
+      ${this.toast
+        ? html`<div class="toast" role="status">${this.toast.text}${this.toast.undo ? html`<button data-action="undo" @click=${() => void this.#undo(this.toast!.undo!)}>Undo</button>` : nothing}</div>`
+        : nothing}
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "ed-gallery-app": EdGalleryApp;
+  }
+}

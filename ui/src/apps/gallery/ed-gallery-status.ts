@@ -1,0 +1,74 @@
+/**
+ * <ed-gallery-status>: the line under the toolbar: how many pictures match,
+ * a "N new ↑" button when pictures arrived while scrolled down, and the
+ * progress of an import or rescan (from `gallery.import` events).
+ */
+import { css, html, LitElement, nothing } from "lit";
+import { customElement, property } from "lit/decorators.js";
+import { edEvent } from "../../events";
+
+export interface ImportProgress {
+  folder: string;
+  done: number;
+  total: number;
+  added: number;
+  finished: boolean;
+  error?: string;
+}
+
+@customElement("ed-gallery-status")
+export class EdGalleryStatus extends LitElement {
+  static override styles = css`
+    :host {
+      display: flex;
+      gap: 12px;
+      align-items: center;
+      padding: 4px 12px;
+      font-size: 12px;
+      color: var(--ed-muted, #9a9a9a);
+    }
+    progress {
+      width: 200px;
+    }
+    button {
+      padding: 2px 8px;
+      border: 1px solid var(--ed-accent, #7c5cff);
+      border-radius: 4px;
+      background: var(--ed-field, #17181a);
+      color: var(--ed-text, #e8e8e8);
+      font: inherit;
+      cursor: pointer;
+    }
+    .error {
+      color: var(--ed-red, #f85149);
+    }
+  `;
+
+  @property({ type: Number }) total = 0;
+  @property({ type: Boolean }) loading = false;
+  @property() error = "";
+  @property({ type: Number }) newPictures = 0;
+  @property({ attribute: false }) progress: ImportProgress | null = null;
+
+  override render() {
+    const p = this.progress;
+    const name = p?.folder.split(/[\\/]/).filter(Boolean).slice(-2).join("/");
+    return html`
+      <span data-role="count">${this.loading && !this.total ? "Loading…" : `${this.total.toLocaleString()} picture${this.total === 1 ? "" : "s"}`}</span>
+      ${this.error ? html`<span class="error">${this.error}</span>` : nothing}
+      ${this.newPictures ? html`<button data-action="show-new" @click=${() => this.dispatchEvent(edEvent("ed-gallery-show-new", {}))}>${this.newPictures} new ↑</button>` : nothing}
+      ${p && !p.finished ? html`<span data-role="import" title=${p.folder}>Indexing ${name}: ${p.done} / ${p.total}</span><progress max=${p.total || 1} value=${p.done}></progress>` : nothing}
+      ${p?.finished && p.added ? html`<span data-role="import" title=${p.folder}>${name}: ${p.added} new picture${p.added === 1 ? "" : "s"}</span>` : nothing}
+      ${p?.error ? html`<span class="error" data-role="import">Indexing ${name} stopped: ${p.error}</span>` : nothing}
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "ed-gallery-status": EdGalleryStatus;
+  }
+  interface HTMLElementEventMap {
+    "ed-gallery-show-new": CustomEvent<Record<string, never>>;
+  }
+}

@@ -1,0 +1,221 @@
+/**
+ * <ed-gallery-viewer>: one picture large, its prompt and settings as a
+ * readable list, and its actions (reuse settings, use as input, make
+ * similar, copy prompt, copy seed, download, show in folder, favourite,
+ * delete). Every action is an `ed-gallery-action` event the Gallery handles;
+ * keys are handled by the Gallery too, so they work the same in the grid.
+ */
+import { css, html, LitElement, nothing } from "lit";
+import { customElement, property } from "lit/decorators.js";
+import { edEvent } from "../../events";
+import { icons } from "../../icons";
+import { fileUrl, type PictureDetail } from "./gallery-api";
+import { settingsList } from "./settings-list";
+
+export type GalleryAction = "close" | "prev" | "next" | "reuse" | "use-input" | "similar" | "copy-prompt" | "copy-seed" | "reveal" | "favourite" | "delete";
+export type GalleryActionEvent = CustomEvent<{ action: GalleryAction }>;
+
+const SOURCES: Record<string, string> = {
+  "easy-diffusion": "Easy Diffusion",
+  sdcpp: "stable-diffusion.cpp",
+  a1111: "A1111 / Forge",
+  comfyui: "ComfyUI",
+  ed3: "Easy Diffusion 3",
+  none: "no settings in the file",
+};
+
+@customElement("ed-gallery-viewer")
+export class EdGalleryViewer extends LitElement {
+  static override styles = css`
+    :host {
+      position: absolute;
+      inset: 0;
+      z-index: 10;
+      display: grid;
+      grid-template-columns: 1fr minmax(280px, 360px);
+      background: rgba(16, 16, 18, 0.97);
+    }
+    .stage {
+      position: relative;
+      display: flex;
+      align-items: center;
+      justify-content: center;
+      min-width: 0;
+      min-height: 0;
+      padding: 16px;
+    }
+    .stage img {
+      width: 100%;
+      height: 100%;
+      object-fit: contain;
+      box-shadow: 0 8px 32px rgba(0, 0, 0, 0.6);
+    }
+    .nav {
+      position: absolute;
+      top: 50%;
+      transform: translateY(-50%);
+      width: 40px;
+      height: 64px;
+      font-size: 24px;
+    }
+    .nav.prev {
+      left: 8px;
+    }
+    .nav.next {
+      right: 8px;
+    }
+    aside {
+      overflow: auto;
+      padding: 16px;
+      border-left: 1px solid var(--ed-border, #3a3b3e);
+      background: var(--ed-body, #202124);
+    }
+    .top {
+      display: flex;
+      align-items: center;
+      gap: 8px;
+      margin-bottom: 12px;
+    }
+    .top h2 {
+      flex: 1;
+      margin: 0;
+      font-size: 14px;
+      font-weight: 600;
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+    }
+    button,
+    a.button {
+      box-sizing: border-box;
+      padding: 6px 10px;
+      border: 1px solid var(--ed-border, #3a3b3e);
+      border-radius: 4px;
+      background: var(--ed-field, #17181a);
+      color: var(--ed-text, #e8e8e8);
+      font: inherit;
+      font-size: 13px;
+      text-decoration: none;
+      cursor: pointer;
+    }
+    button:hover,
+    a.button:hover {
+      border-color: var(--ed-accent, #7c5cff);
+    }
+    button[aria-pressed="true"] {
+      color: #ffd24a;
+    }
+    .actions {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 6px;
+      margin: 12px 0;
+    }
+    .danger {
+      color: var(--ed-red, #f85149);
+    }
+    h3 {
+      margin: 14px 0 4px;
+      font-size: 12px;
+      font-weight: 600;
+      color: var(--ed-muted, #9a9a9a);
+      text-transform: uppercase;
+      letter-spacing: 0.04em;
+    }
+    .prompt {
+      margin: 0;
+      white-space: pre-wrap;
+      word-break: break-word;
+    }
+    dl {
+      display: grid;
+      grid-template-columns: auto 1fr;
+      gap: 4px 12px;
+      margin: 0;
+      font-size: 13px;
+    }
+    dt {
+      color: var(--ed-muted, #9a9a9a);
+    }
+    dd {
+      margin: 0;
+      word-break: break-word;
+    }
+    .file {
+      font-size: 12px;
+      color: var(--ed-muted, #9a9a9a);
+      word-break: break-all;
+    }
+    @media (max-width: 760px) {
+      :host {
+        grid-template-columns: 1fr;
+        grid-template-rows: 55% 45%;
+      }
+      aside {
+        border-left: none;
+        border-top: 1px solid var(--ed-border, #3a3b3e);
+      }
+    }
+  `;
+
+  @property({ attribute: false }) picture: PictureDetail | null = null;
+  @property({ type: Boolean }) hasPrev = false;
+  @property({ type: Boolean }) hasNext = false;
+
+  #act(action: GalleryAction) {
+    this.dispatchEvent(edEvent("ed-gallery-action", { action }));
+  }
+
+  override render() {
+    const p = this.picture;
+    if (!p) return nothing;
+    const hasSettings = p.source !== "none";
+    return html`
+      <div class="stage">
+        <img src=${fileUrl(p.id)} alt=${p.prompt || p.name} />
+        ${this.hasPrev ? html`<button class="nav prev" title="Previous (←)" data-action="prev" @click=${() => this.#act("prev")}>${icons.chevronLeft}</button>` : nothing}
+        ${this.hasNext ? html`<button class="nav next" title="Next (→)" data-action="next" @click=${() => this.#act("next")}>${icons.chevronRight}</button>` : nothing}
+      </div>
+      <aside aria-label="Picture details">
+        <div class="top">
+          <h2 title=${p.name}>${p.name}</h2>
+          <button data-action="favourite" aria-pressed=${p.favourite ? "true" : "false"} title="Favourite (F)" @click=${() => this.#act("favourite")}>${p.favourite ? "★" : "☆"}</button>
+          <button data-action="close" title="Close (Escape)" @click=${() => this.#act("close")}>${icons.close}</button>
+        </div>
+        <div class="actions">
+          <button data-action="reuse" ?disabled=${!hasSettings} title="Put these settings in the Image tab" @click=${() => this.#act("reuse")}>Reuse settings</button>
+          <button data-action="use-input" title="Use this picture as the init image" @click=${() => this.#act("use-input")}>Use as input</button>
+          <button data-action="similar" ?disabled=${!hasSettings} title="Same settings, new seed" @click=${() => this.#act("similar")}>Make similar</button>
+          <button data-action="copy-prompt" ?disabled=${!p.prompt} @click=${() => this.#act("copy-prompt")}>Copy prompt</button>
+          <button data-action="copy-seed" ?disabled=${p.seed === null} @click=${() => this.#act("copy-seed")}>Copy seed</button>
+          <a class="button" data-action="download" href=${`${fileUrl(p.id)}?download=1`} download=${p.name}>Download</a>
+          <button data-action="reveal" @click=${() => this.#act("reveal")}>Show in folder</button>
+          <button class="danger" data-action="delete" title="Move to the trash (Delete)" @click=${() => this.#act("delete")}>Delete</button>
+        </div>
+        ${p.prompt ? html`<h3>Prompt</h3><p class="prompt" data-role="prompt">${p.prompt}</p>` : nothing}
+        ${p.negative ? html`<h3>Negative prompt</h3><p class="prompt">${p.negative}</p>` : nothing}
+        <h3>Settings</h3>
+        <dl data-role="settings">
+          ${settingsList(p.settings).map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}
+          <dt>Made with</dt>
+          <dd>${SOURCES[p.source] ?? p.source}</dd>
+          <dt>Size</dt>
+          <dd>${p.width} × ${p.height} ${p.format.toUpperCase()}</dd>
+          <dt>Date</dt>
+          <dd>${new Date(p.created).toLocaleString()}</dd>
+        </dl>
+        <h3>File</h3>
+        <p class="file">${p.path}</p>
+      </aside>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "ed-gallery-viewer": EdGalleryViewer;
+  }
+  interface HTMLElementEventMap {
+    "ed-gallery-action": GalleryActionEvent;
+  }
+}

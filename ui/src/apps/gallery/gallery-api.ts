@@ -1,0 +1,97 @@
+/** The Gallery's API (/api/gallery) as the UI uses it, with its types and the download of an export. */
+import { api } from "../../api/http";
+
+export interface PictureSummary {
+  id: number;
+  created: number;
+  width: number;
+  height: number;
+  format: string;
+  prompt: string;
+  favourite: boolean;
+}
+
+export interface PictureDetail extends PictureSummary {
+  name: string;
+  path: string;
+  folder: string;
+  source: string;
+  negative: string;
+  model: string | null;
+  sampler: string | null;
+  seed: number | null;
+  loras: string[];
+  settings: Record<string, unknown>;
+}
+
+export interface Filters {
+  q?: string;
+  model?: string;
+  lora?: string;
+  sampler?: string;
+  size?: string;
+  from?: string;
+  to?: string;
+  favourites?: boolean;
+  folder?: string;
+}
+
+export interface Facets {
+  models: string[];
+  loras: string[];
+  samplers: string[];
+  sizes: string[];
+  folders: string[];
+  count: number;
+}
+
+/** The query string of filters (dates as local days: `to` includes its whole day). */
+export function filterQuery(f: Filters, extra: Record<string, string | number | undefined> = {}): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(f)) {
+    if (v === undefined || v === "" || v === false) continue;
+    if (k === "from") p.set("from", String(new Date(`${v}T00:00:00`).getTime()));
+    else if (k === "to") p.set("to", String(new Date(`${v}T00:00:00`).getTime() + 86_400_000));
+    else p.set(k, v === true ? "1" : String(v));
+  }
+  for (const [k, v] of Object.entries(extra)) if (v !== undefined) p.set(k, String(v));
+  return p.toString();
+}
+
+/** What the shell hands the Gallery: show one picture (from an Image tab's "Open in gallery"). */
+export interface GalleryMessage {
+  kind: "gallery-show";
+  imageId: string;
+}
+
+/** Hands a Blob to the browser as a download. */
+export function saveBlob(blob: Blob, name: string) {
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 60_000);
+}
+
+export const thumbUrl = (id: number) => `/api/gallery/${id}/thumb`;
+export const fileUrl = (id: number) => `/api/gallery/${id}/file`;
+
+export const galleryApi = {
+  page: (f: Filters, extra: { before?: string; offset?: number; limit?: number }) =>
+    api<{ items: PictureSummary[]; next: string | null }>(`/api/gallery?${filterQuery(f, extra)}`),
+  days: (f: Filters, before?: string) => api<{ days: { day: number; count: number }[] }>(`/api/gallery/days?${filterQuery(f, { before, tz: new Date().getTimezoneOffset() })}`),
+  facets: () => api<Facets>("/api/gallery/facets"),
+  detail: (id: number) => api<PictureDetail>(`/api/gallery/${id}`),
+  favourite: (id: number, favourite: boolean) => api<PictureDetail>(`/api/gallery/${id}`, { method: "PATCH", json: { favourite } }),
+  remove: (ids: number[]) => api<{ undo: string; deleted: number[] }>("/api/gallery/delete", { method: "POST", json: { ids } }),
+  undo: (undo: string) => api<{ restored: number[] }>("/api/gallery/undo", { method: "POST", json: { undo } }),
+  importFolder: (folder: string) => api<{ folder: string }>("/api/gallery/import", { method: "POST", json: { folder } }),
+  reveal: (id: number) => api<{ ok: true }>(`/api/gallery/${id}/reveal`, { method: "POST" }),
+  lookup: (imageId: string) => api<{ id: number }>(`/api/gallery/lookup?image=${encodeURIComponent(imageId)}`),
+  /** The zip of a selection, as a Blob. */
+  async exportZip(ids: number[]): Promise<Blob> {
+    const res = await fetch("/api/gallery/export", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ids }) });
+    if (!res.ok) throw new Error(`export failed (${res.status})`);
+    return res.blob();
+  },
+};
