@@ -190,6 +190,7 @@ export class ModelLibraryStore extends EventTarget {
       if (p?.kind === "model" && (p.phase === "installed" || p.phase === "done")) void this.refresh();
     });
     this.stream.on("models.hashed", () => void this.refresh());
+    this.stream.on("models.civitai", () => void this.refresh());
   }
 }
 

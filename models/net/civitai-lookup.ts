@@ -1,0 +1,144 @@
+/**
+ * Known models: a local file found on Civitai by its sha256
+ * (GET /api/v1/model-versions/by-hash/{sha256}) gets the model's name, base
+ * model, trigger words and a preview picture. Answers, "not on Civitai" too,
+ * are kept in the database (a miss is asked again after a week); the preview
+ * is downloaded once into the data dir's cache and served from there only.
+ * The library's listing asks synchronously and gets what is known now; a
+ * lookup that finishes later publishes `models.civitai`, and the UI lists again.
+ * "Check for updates" compares with GET /api/v1/models/{modelId}.
+ */
+import { Database } from "bun:sqlite";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { EventBus } from "../../launcher/events/bus";
+import type { Logger } from "../../launcher/log";
+import type { CivitaiInfo, ModelEntry } from "../entry";
+import { authFor, type Hosts } from "./downloads";
+
+const MISS_RETRY_MS = 7 * 24 * 3600_000;
+const SCHEMA = "CREATE TABLE IF NOT EXISTS civitai_versions (sha256 TEXT PRIMARY KEY, info TEXT, checked INTEGER NOT NULL);";
+const PREVIEW_TYPES: Record<string, string> = { "image/jpeg": "jpg", "image/png": "png", "image/webp": "webp" };
+
+type Found = Omit<CivitaiInfo, "preview" | "updateAvailable"> & { previewUrl: string | null };
+
+type ByHash = {
+  id: number;
+  modelId: number;
+  name: string;
+  baseModel?: string;
+  trainedWords?: string[];
+  model?: { name?: string };
+  images?: { url: string; type?: string }[];
+};
+
+/** Civitai's by-hash answer in our words. Pure. */
+export function fromByHash(v: ByHash, base: string): Found {
+  return {
+    modelId: v.modelId,
+    versionId: v.id,
+    name: v.model?.name ?? v.name,
+    versionName: v.name,
+    baseModel: v.baseModel ?? "",
+    trainedWords: v.trainedWords ?? [],
+    url: new URL(`/models/${v.modelId}?modelVersionId=${v.id}`, base).href,
+    previewUrl: v.images?.find((i) => (i.type ?? "image") === "image")?.url ?? null,
+  };
+}
+
+export class CivitaiLookup {
+  readonly db: Database;
+  #inFlight = new Set<string>();
+
+  constructor(
+    readonly deps: { database: string; previews: string; bus: EventBus; hosts: () => Hosts; enabled: () => boolean; fetch?: typeof fetch; log?: Logger },
+  ) {
+    this.db = new Database(deps.database, { create: true, strict: true });
+    this.db.exec("PRAGMA busy_timeout = 5000;");
+    this.db.exec(SCHEMA);
+  }
+
+  close() {
+    this.db.close();
+  }
+
+  /** The preview file of a sha256, if it was downloaded. */
+  previewFile(sha256: string): string | null {
+    for (const ext of Object.values(PREVIEW_TYPES)) {
+      const file = join(this.deps.previews, `${sha256}.${ext}`);
+      if (existsSync(file)) return file;
+    }
+    return null;
+  }
+
+  /** For the library's listing: what is known now; starts a lookup when nothing (fresh) is. */
+  enrich = (entry: ModelEntry): CivitaiInfo | null => {
+    if (!entry.sha256 || !this.deps.enabled()) return null;
+    const row = this.db.query<{ info: string | null; checked: number }, { s: string }>("SELECT info, checked FROM civitai_versions WHERE sha256 = $s").get({ s: entry.sha256 });
+    if (!row || (row.info === null && Date.now() - row.checked > MISS_RETRY_MS)) void this.lookup(entry.sha256);
+    if (!row?.info) return null;
+    const { previewUrl: _, ...found } = JSON.parse(row.info) as Found;
+    return { ...found, preview: this.previewFile(entry.sha256) ? `/api/models/preview/${entry.sha256}` : null };
+  };
+
+  /** Asks Civitai once for this sha256 (concurrent asks share it); keeps the answer. */
+  async lookup(sha256: string): Promise<Found | null> {
+    if (this.#inFlight.has(sha256)) return null;
+    this.#inFlight.add(sha256);
+    try {
+      const hosts = this.deps.hosts();
+      const url = new URL(`/api/v1/model-versions/by-hash/${sha256}`, hosts.civitai).href;
+      const res = await (this.deps.fetch ?? fetch)(url, { headers: { accept: "application/json", ...authFor(url, hosts) }, signal: AbortSignal.timeout(20_000) });
+      if (res.status === 404) {
+        this.#keep(sha256, null);
+        return null;
+      }
+      if (!res.ok) return null; // asked again at the next listing
+      const found = fromByHash((await res.json()) as ByHash, hosts.civitai);
+      this.#keep(sha256, found);
+      if (found.previewUrl) await this.#savePreview(sha256, found.previewUrl).catch((err) => this.deps.log?.warn(`civitai preview: ${err}`));
+      this.deps.bus.publish("models.civitai", { sha256 });
+      return found;
+    } catch (err) {
+      this.deps.log?.warn(`civitai lookup: ${(err as Error).message}`);
+      return null;
+    } finally {
+      this.#inFlight.delete(sha256);
+    }
+  }
+
+  /** The newest version of the entry's Civitai model when it is not the installed one. */
+  async updateFor(sha256: string): Promise<{ versionId: number; name: string } | null> {
+    const row = this.db.query<{ info: string | null }, { s: string }>("SELECT info FROM civitai_versions WHERE sha256 = $s").get({ s: sha256 });
+    const known = row?.info ? (JSON.parse(row.info) as Found) : await this.lookup(sha256);
+    if (!known) return null;
+    const hosts = this.deps.hosts();
+    const url = new URL(`/api/v1/models/${known.modelId}`, hosts.civitai).href;
+    const res = await (this.deps.fetch ?? fetch)(url, { headers: { accept: "application/json", ...authFor(url, hosts) }, signal: AbortSignal.timeout(20_000) });
+    if (!res.ok) throw new Error(`Civitai answered ${res.status}`);
+    const newest = ((await res.json()) as { modelVersions?: { id: number; name: string }[] }).modelVersions?.[0];
+    return newest && newest.id !== known.versionId ? { versionId: newest.id, name: newest.name } : null;
+  }
+
+  #keep(sha256: string, found: Found | null) {
+    this.db.query("INSERT OR REPLACE INTO civitai_versions (sha256, info, checked) VALUES ($s, $i, $c)").run({ s: sha256, i: found ? JSON.stringify(found) : null, c: Date.now() });
+  }
+
+  async #savePreview(sha256: string, url: string) {
+    if (this.previewFile(sha256)) return;
+    const res = await (this.deps.fetch ?? fetch)(url, { signal: AbortSignal.timeout(30_000) });
+    const ext = PREVIEW_TYPES[(res.headers.get("content-type") ?? "").split(";")[0]!.trim()];
+    if (!res.ok || !ext) return;
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    if (bytes.length > 20 * 1024 * 1024) return;
+    mkdirSync(this.deps.previews, { recursive: true });
+    writeFileSync(join(this.deps.previews, `${sha256}.${ext}`), bytes);
+  }
+}
+
+declare module "../../launcher/events/bus" {
+  interface EventMap {
+    /** Civitai's facts about a model file arrived (by its sha256). */
+    "models.civitai": { sha256: string };
+  }
+}
