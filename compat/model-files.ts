@@ -9,6 +9,7 @@ import type { ModelKind } from "../launcher/paths";
 import { findModel, ModelNotFoundError } from "../models/resolve";
 import { searchPathFor } from "../models/roots";
 import { walkModelFolder } from "../models/walk";
+import { loraFileProblem } from "../engine/lora-files";
 
 export { ModelNotFoundError };
 
@@ -21,10 +22,11 @@ export interface ModelFile {
 
 type Ctx = Parameters<typeof searchPathFor>[0];
 
+/** Model files of a kind, the first per name along the search path (LoRAs the engine cannot load left out). */
 export function modelFiles(ctx: Ctx, kind: ModelKind): ModelFile[] {
   const byName = new Map<string, string>();
   for (const root of searchPathFor(ctx))
-    for (const folder of root.folders[kind]) for (const f of walkModelFolder(folder)) if (!byName.has(f.name)) byName.set(f.name, f.file);
+    for (const folder of root.folders[kind]) for (const f of walkModelFolder(folder)) if (!byName.has(f.name) && !(kind === "lora" && loraFileProblem(f.name))) byName.set(f.name, f.file);
   return [...byName].map(([name, path]) => ({ name, path })).sort((a, b) => a.name.localeCompare(b.name));
 }
 

@@ -9,6 +9,7 @@ export type EngineState = "absent" | "downloading" | "installed" | "starting" | 
 export type EngineErrorCode =
   | "out_of_memory"
   | "unsupported_model"
+  | "model_load_failed"
   | "missing_library"
   | "glibc_too_old"
   | "model_not_found"

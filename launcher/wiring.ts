@@ -8,8 +8,7 @@ import { showDownloadProgress } from "../downloads/terminal-progress";
 import { importBuild } from "../engine/install/import";
 import { createBuildProvider } from "../engine/install/provider";
 import { engineParts } from "../engine/service";
-import { modelsService } from "../models/service";
-import { withCivitai } from "../models/net/civitai-service";
+import { modelsService, type ModelsService } from "../models/service";
 import { modelsNetService } from "../models/net/service";
 import { pluginService } from "../plugins/service";
 import { galleryService } from "../gallery/service";
@@ -37,13 +36,17 @@ export function appServices(options: { server?: boolean } = {}): ServiceFactory[
     queue = service.queue;
     return service;
   };
+  // The Civitai lookup (models/net) fills the library's entries: it asks the library service once both started.
+  let models: ModelsService | undefined;
+  const modelsFactory = modelsService({ engine: engine.engine });
+  const withModels: ServiceFactory = async (ctx) => (models = (await modelsFactory(ctx)) as ModelsService);
   const gallery = galleryService({ imagePath: (id) => queue?.store.image(id)?.path });
   // The queue stops before the models and the engine (services stop in reverse order).
   return [
     ...(options.server ? [terminalProgress] : []),
     engine.service,
-    modelsNetService(),
-    withCivitai(modelsService({ engine: engine.engine })),
+    modelsNetService({ library: () => models }),
+    withModels,
     ...withCompat(withQueue),
     gallery,
     apiDocsService,

@@ -82,7 +82,9 @@ export class ModelLibrary {
               if (++sinceYield % 50 === 0) await Bun.sleep(0);
             }
             const sha256 = this.opts.hashes.cached(f.file, f.size, f.mtime);
-            const { usable, problem } = usability(kind, f.name, identity);
+            let { usable, problem } = usability(kind, f.name, identity);
+            // sd-server finds a request's LoRA by walking its LoRA folder without following linked folders (engine/lora-files.ts).
+            if (usable && kind === "lora" && f.viaLinkedFolder) (usable = false), (problem = "the engine does not look inside linked folders for LoRAs: link the file itself, not its folder");
             const entry: ModelEntry = {
               kind,
               name: f.name,

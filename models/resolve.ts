@@ -4,8 +4,9 @@
  * path relative to its kind folder; one that escapes the folder or exists in
  * none is a user error (ModelNotFoundError → 400 model_not_found).
  */
-import { statSync } from "node:fs";
-import { dirname } from "node:path";
+import { lstatSync, statSync } from "node:fs";
+import { dirname, join, relative, sep } from "node:path";
+import { LORA_EXTENSIONS, loraEnginePath, loraFileProblem } from "../engine/lora-files";
 import { insidePath } from "../launcher/files/inside";
 import type { ModelKind } from "../launcher/paths";
 import type { ImageRequest } from "../queue/request";
@@ -27,6 +28,29 @@ export class ModelNotFoundError extends Error {
   }
 }
 
+/** A LoRA that exists but that the engine cannot load (file type, linked folder, another root): engine/lora-files.ts. */
+export class UnusableLoraError extends ModelNotFoundError {
+  override name = "UnusableLoraError";
+}
+
+/** Extensions tried for a name without one: a LoRA tries the engine's LoRA types first (then the rest, to say why one is refused). */
+function extensionsFor(kind: ModelKind): readonly string[] {
+  return kind === "lora" ? [...LORA_EXTENSIONS, ...MODEL_EXTENSIONS.filter((e) => !LORA_EXTENSIONS.includes(e))] : MODEL_EXTENSIONS;
+}
+
+/** sd-server's LoRA scan does not enter linked folders (std::filesystem default): a LoRA under one is never found. */
+function linkedFolderProblem(root: string, file: string): string | null {
+  const parts = relative(root, file).split(sep).slice(0, -1);
+  for (let i = 1; i <= parts.length; i++) {
+    try {
+      if (lstatSync(join(root, ...parts.slice(0, i))).isSymbolicLink()) return `it is inside a linked folder (${parts.slice(0, i).join("/")}), which the engine does not look into; move the file or link the file itself`;
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}
+
 function isFile(path: string): boolean {
   try {
     return statSync(path).isFile();
@@ -45,7 +69,7 @@ export interface FoundModel {
 export function locateModel(search: SearchPath, kind: ModelKind, name: string): FoundModel | null {
   for (const root of search) {
     for (const folder of root.folders[kind]) {
-      for (const candidate of [name, ...MODEL_EXTENSIONS.map((e) => name + e)]) {
+      for (const candidate of [name, ...extensionsFor(kind).map((e) => name + e)]) {
         const full = insidePath(folder, candidate);
         if (full && isFile(full)) return { file: full, folder };
       }
@@ -89,7 +113,8 @@ export interface ResolvedModels {
   /** The sd-server flag each text encoder goes to, read from its header (null: not told; the name decides). */
   textEncoderSlots?: (TextEncoderSlot | null)[];
   controlnet?: string;
-  loras: { name: string; path: string; weight: number }[];
+  /** path: absolute (hashing, metadata); enginePath: relative to loraDir with `/`, the only form sd-server accepts in `lora[].path`. */
+  loras: { name: string; path: string; enginePath: string; weight: number }[];
   /** The LoRA folder sd-server scans: the one holding the request's LoRAs (the app's when they come from several roots or none). */
   loraDir: string;
   embeddingsDir: string;
@@ -106,18 +131,30 @@ export function resolveModels(search: SearchPath, r: Pick<ImageRequest, "model" 
   const diffusion = checkpoint ? null : findModel(search, "diffusion_models", r.model);
   if (!checkpoint && !diffusion) throw new ModelNotFoundError("model", "stable-diffusion", r.model, `model: no model "${r.model}" in models/stable-diffusion or models/diffusion_models`);
   const model = checkpoint ? { kind: "stable-diffusion" as const, path: checkpoint } : { kind: "diffusion_models" as const, path: diffusion! };
-  const loras = r.loras.map((l, i) => ({ l, found: need(`loras.${i}.name`, "lora", l.name) }));
+  const loras = r.loras.map((l, i) => {
+    const found = need(`loras.${i}.name`, "lora", l.name);
+    const problem = loraFileProblem(found.file) ?? linkedFolderProblem(found.folder, found.file);
+    if (problem) throw new UnusableLoraError(`loras.${i}.name`, "lora", l.name, `loras.${i}.name: LoRA "${l.name}" cannot be used: ${problem}`);
+    return { l, found };
+  });
   const textEncoders = r.text_encoders.map((t, i) => need(`text_encoders.${i}`, "text_encoders", t).file);
   const appLora = search[0]!.folders.lora[0]!;
   const loraFolders = [...new Set(loras.map((x) => x.found.folder))];
+  const loraDir = loraFolders.length === 1 ? loraFolders[0]! : appLora;
+  // sd-server reads LoRAs from one folder (--lora-model-dir), by their path relative to it.
+  const outside = loras.find(({ found }) => found.folder !== loraDir);
+  if (outside) {
+    const i = loras.indexOf(outside);
+    throw new UnusableLoraError(`loras.${i}.name`, "lora", outside.l.name, `loras.${i}.name: LoRA "${outside.l.name}" is in another model folder than the other LoRAs; the engine reads LoRAs from one folder per task`);
+  }
   return {
     model,
     vae: r.vae ? need("vae", "vae", r.vae).file : undefined,
     textEncoders,
     textEncoderSlots: textEncoders.map(headerSlot),
     controlnet: r.controlnet ? need("controlnet", "controlnet", r.controlnet).file : undefined,
-    loras: loras.map(({ l, found }) => ({ name: l.name, weight: l.weight, path: found.file })),
-    loraDir: loraFolders.length === 1 ? loraFolders[0]! : appLora,
+    loras: loras.map(({ l, found }) => ({ name: l.name, weight: l.weight, path: found.file, enginePath: loraEnginePath(relative(loraDir, found.file)) })),
+    loraDir,
     embeddingsDir: search[0]!.folders.embeddings[0] ?? dirname(appLora),
   };
 }

@@ -17,7 +17,7 @@ import { ModelHashes } from "./hashes";
 import { ModelLibrary } from "./library";
 import { searchPathFor } from "./roots";
 import { companionRoutes, type CatalogHook } from "./routes/companions";
-import { modelRoutes } from "./routes/models";
+import { modelRoutes, type UpdateCheck } from "./routes/models";
 import { setRoutes } from "./routes/sets";
 import { ModelStore } from "./store";
 import { WarmEngine } from "./warm";
@@ -40,6 +40,8 @@ export interface ModelsService extends Service {
   setCatalog(hook: CatalogHook): void;
   /** Sets the Civitai enricher of entries (the net helper's by-hash lookup). */
   setEnricher(enrich: LibraryOptions["enrich"]): void;
+  /** Sets how "check for updates" asks Civitai (the net part). */
+  setUpdateCheck(check: UpdateCheck): void;
 }
 
 export function modelsService(options: ModelsServiceOptions = {}): ServiceFactory {
@@ -47,6 +49,7 @@ export function modelsService(options: ModelsServiceOptions = {}): ServiceFactor
     const store = new ModelStore(ctx.paths.database);
     const hashes = new ModelHashes(store);
     let catalog = options.catalog;
+    let updateCheck: UpdateCheck | undefined;
     const library = new ModelLibrary({
       search: () => searchPathFor(ctx),
       headers: new HeaderCache(ctx.paths.modelHeaderCache),
@@ -67,11 +70,12 @@ export function modelsService(options: ModelsServiceOptions = {}): ServiceFactor
       warm,
       setCatalog: (hook) => (catalog = hook),
       setEnricher: (enrich) => library.setEnricher(enrich),
+      setUpdateCheck: (check) => (updateCheck = check),
       // More specific paths first: "/models" would otherwise see /models/sets/… as /:kind/:name.
       routes: {
         "/models/sets": setRoutes(store, library),
         "/models/companions": companionRoutes(library, () => catalog),
-        "/models": modelRoutes(library),
+        "/models": modelRoutes(library, { checkUpdate: () => updateCheck, sha256: (path) => hashes.sha256(path) }),
       },
       start: () => warm?.start(),
       stop: () => {

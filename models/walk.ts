@@ -13,6 +13,8 @@ export interface FoundFile {
   file: string;
   size: number;
   mtime: number;
+  /** Reached through a symbolically linked folder (sd-server's LoRA scan does not follow those). */
+  viaLinkedFolder?: boolean;
 }
 
 const MAX_DEPTH = 12;
@@ -20,7 +22,7 @@ const MAX_DEPTH = 12;
 export function walkModelFolder(folder: string): FoundFile[] {
   const found: FoundFile[] = [];
   const seen = new Set<string>();
-  const visit = (dir: string, prefix: string, depth: number) => {
+  const visit = (dir: string, prefix: string, depth: number, linked: boolean) => {
     if (depth > MAX_DEPTH) return;
     let real: string;
     try {
@@ -51,10 +53,10 @@ export function walkModelFolder(folder: string): FoundFile[] {
         isDir = stat.isDirectory();
         isFile = stat.isFile();
       }
-      if (isDir) visit(full, `${prefix}${entry.name}/`, depth + 1);
-      else if (isFile && stat && formatOf(entry.name)) found.push({ name: prefix + entry.name, file: full, size: stat.size, mtime: Math.floor(stat.mtimeMs) });
+      if (isDir) visit(full, `${prefix}${entry.name}/`, depth + 1, linked || entry.isSymbolicLink());
+      else if (isFile && stat && formatOf(entry.name)) found.push({ name: prefix + entry.name, file: full, size: stat.size, mtime: Math.floor(stat.mtimeMs), ...(linked ? { viaLinkedFolder: true } : {}) });
     }
   };
-  visit(folder, "", 0);
+  visit(folder, "", 0, false);
   return found.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

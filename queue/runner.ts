@@ -3,6 +3,9 @@
  * this model set, submit, follow progress, poll until the job ends. Polling
  * starts fast and backs off; an engine `done`/`decoding` line or a cancel
  * wakes it at once, so a finished job is noticed within a few milliseconds.
+ * Every wait has a deadline tied to progress: a job that shows no sign of
+ * life (progress, output line, state change) for `stallMs`, or a poll that
+ * keeps getting answers that are not a job, fails the task with the reason.
  */
 import type { Engine, EngineEvent, EngineJob, EngineStatus } from "../engine/types";
 import type { TaskProgressEvent } from "./events";
@@ -27,13 +30,22 @@ export interface RunDeps {
   models: SearchPath;
   /** The model set is loaded: tasks with the same key can follow without a restart. */
   onModelSet(key: string | null): void;
-  /** The task's model files are known (e.g. to start hashing them while the engine works). */
+  /** The engine runs with the task's model files (e.g. to hash them while it generates); not called when they failed to load. */
   onResolved?(models: ResolvedModels): void;
   onProgress(run: ActiveRun): void;
   /** Saves one finished image (index in the batch). */
   onImage(run: ActiveRun, index: number, bytes: Uint8Array, models: ResolvedModels): Promise<void>;
   pollMinMs?: number;
   pollMaxMs?: number;
+  /** No sign of life from the job for this long fails it (default 5 minutes: a big model on CPU is slow, but prints). */
+  stallMs?: number;
+  /** Polls that fail in a row before the task fails (default 5). */
+  pollFailures?: number;
+}
+
+/** The job showed no sign of life for too long, or its polls kept failing. */
+export class JobStalledError extends Error {
+  override name = "JobStalledError";
 }
 
 export type RunOutcome = { state: "succeeded" } | { state: "cancelled" } | { state: "failed"; error: TaskError };
@@ -55,11 +67,12 @@ export async function runTask(run: ActiveRun, deps: RunDeps): Promise<RunOutcome
     if (err instanceof ModelNotFoundError) return { state: "failed", error: { code: "model_not_found", message: err.message } };
     throw err;
   }
-  deps.onResolved?.(models);
   const { modelSet, body } = translate(run.task.request, models);
   try {
     await deps.engine.ensure(modelSet);
     deps.onModelSet(modelSetKey(modelSet));
+    // Only a model the engine loaded is worth hashing: hashing a broken multi-GB file would slow the next task.
+    deps.onResolved?.(models);
   } catch (err) {
     deps.onModelSet(null);
     if (run.cancelRequested) return { state: "cancelled" };
@@ -71,7 +84,9 @@ export async function runTask(run: ActiveRun, deps: RunDeps): Promise<RunOutcome
   let lastLoadEvent = -Infinity;
   let passes = 0;
   let lastStep = 0;
+  const life = { at: performance.now() };
   const off = deps.engine.on((event: EngineEvent) => {
+    if (event.type !== "state") life.at = performance.now();
     if (event.type === "state" && ENGINE_DOWN.has(event.status.state)) {
       lostEngine ??= event.status;
       run.wake();
@@ -79,10 +94,12 @@ export async function runTask(run: ActiveRun, deps: RunDeps): Promise<RunOutcome
       const p = event.progress;
       if (p.kind === "sampling") {
         const rate = p.itPerSec ?? (p.secPerIt ? 1 / p.secPerIt : null);
-        // A new sampling pass starts when the step count drops; hires fix makes two passes per image.
+        // A new sampling pass starts when the step count drops. With hires fix sd-server samples every image of
+        // the batch first, then runs the second pass image by image (tests/fixtures/sd-server/hires-stdout.log).
         if (p.step < lastStep) passes++;
         lastStep = p.step;
-        const image = Math.min(run.task.request.num_images, Math.floor(passes / (run.task.request.hires ? 2 : 1)) + 1);
+        const n = run.task.request.num_images;
+        const image = Math.min(n, (passes % n) + 1);
         run.progress = { phase: "sampling", step: p.step, steps: p.steps, rate, eta: rate ? Math.max(0, (p.steps - p.step) / rate) : null, image, images: run.task.request.num_images };
         deps.onProgress(run);
       } else if (p.kind === "load") {
@@ -106,9 +123,14 @@ export async function runTask(run: ActiveRun, deps: RunDeps): Promise<RunOutcome
     let job: EngineJob;
     try {
       run.jobId = await deps.engine.submit(body);
-      job = await waitForJob(run, deps, () => lostEngine);
+      job = await waitForJob(run, deps, () => lostEngine, life);
     } catch (err) {
       if (run.cancelRequested) return { state: "cancelled" };
+      if (err instanceof JobStalledError) {
+        // A stuck job would hold the engine: stop it (a generating job stops only with a restart).
+        if (run.jobId) await deps.engine.cancel(run.jobId).catch(() => {});
+        return { state: "failed", error: { code: "engine_stalled", message: err.message } };
+      }
       const status = lostEngine ?? deps.engine.status();
       return { state: "failed", error: engineError(status, `the engine failed: ${(err as Error).message}`) };
     }
@@ -126,15 +148,31 @@ export async function runTask(run: ActiveRun, deps: RunDeps): Promise<RunOutcome
   }
 }
 
-async function waitForJob(run: ActiveRun, deps: RunDeps, lost: () => EngineStatus | null): Promise<EngineJob> {
+async function waitForJob(run: ActiveRun, deps: RunDeps, lost: () => EngineStatus | null, life: { at: number }): Promise<EngineJob> {
   const min = deps.pollMinMs ?? 2;
   const max = deps.pollMaxMs ?? 50;
+  const stallMs = deps.stallMs ?? 5 * 60_000;
+  const maxFailures = deps.pollFailures ?? 5;
   let interval = min;
+  let failures = 0;
+  let lastStatus = "";
   for (;;) {
     const down = lost();
     if (down && !run.cancelRequested) throw new Error(down.error?.message ?? `the engine went ${down.state} during the task`);
-    const job = await deps.engine.poll(run.jobId!);
-    if (job.status === "completed" || job.status === "failed" || job.status === "cancelled") return job;
+    let job: EngineJob | null = null;
+    try {
+      job = await deps.engine.poll(run.jobId!);
+      failures = 0;
+    } catch (err) {
+      if (++failures >= maxFailures) throw new JobStalledError(`the engine's answers about the job were not usable ${failures} times in a row (${(err as Error).message})`);
+    }
+    if (job) {
+      if (job.status === "completed" || job.status === "failed" || job.status === "cancelled") return job;
+      if (job.status !== lastStatus) (lastStatus = job.status), (life.at = performance.now());
+    }
+    const quiet = performance.now() - life.at;
+    if (quiet >= stallMs) throw new JobStalledError(`the engine showed no progress for ${Math.round(quiet / 1000)} s (job ${lastStatus || "unanswered"}); the task was stopped`);
+    if (!job) interval = Math.max(interval, 100);
     const woken = await new Promise<boolean>((resolve) => {
       const timer = setTimeout(() => resolve(false), interval);
       run.wake = () => {

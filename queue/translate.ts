@@ -51,7 +51,7 @@ export function toImgGenBody(r: ResolvedRequest, models: ResolvedModels): ImgGen
     output_format: "png",
   };
   if (r.clip_skip !== undefined) body.clip_skip = r.clip_skip;
-  if (models.loras.length) body.lora = models.loras.map((l) => ({ path: l.path, multiplier: l.weight }));
+  if (models.loras.length) body.lora = models.loras.map((l) => ({ path: l.enginePath, multiplier: l.weight }));
   if (r.init_image) {
     body.init_image = r.init_image;
     body.strength = r.strength;

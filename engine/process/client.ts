@@ -5,6 +5,19 @@
  */
 import type { EngineJob, ImgGenBody } from "../types";
 
+/** sd-server answered a job request with something that is not a job (a 5xx, an HTML page, a wrong shape). */
+export class EngineAnswerError extends Error {
+  override name = "EngineAnswerError";
+  constructor(
+    readonly status: number,
+    readonly detail: string,
+  ) {
+    super(`the engine answered a job poll with HTTP ${status}${detail ? `: ${detail}` : ""}`);
+  }
+}
+
+const JOB_STATES: ReadonlySet<string> = new Set(["queued", "generating", "completed", "failed", "cancelled"]);
+
 interface JobJson {
   status: EngineJob["status"];
   result?: { output_format: string; images: { index: number; b64_json: string }[] } | null;
@@ -33,7 +46,16 @@ export async function readJob(port: number, id: string): Promise<EngineJob> {
       error: res.status === 404 ? { code: "not_found", message: "the engine does not know this job" } : { code: "expired", message: "the job's result expired" },
     };
   }
-  const job = (await res.json()) as JobJson;
+  const text = await res.text().catch(() => "");
+  if (!res.ok) throw new EngineAnswerError(res.status, text.slice(0, 200));
+  let job: JobJson;
+  try {
+    job = JSON.parse(text) as JobJson;
+  } catch {
+    throw new EngineAnswerError(res.status, `not JSON (${text.slice(0, 80)})`);
+  }
+  if (!job || typeof job !== "object" || !JOB_STATES.has(job.status)) throw new EngineAnswerError(res.status, `not a job (${text.slice(0, 80)})`);
+  if (job.status === "completed" && !Array.isArray(job.result?.images)) throw new EngineAnswerError(res.status, "a completed job without images");
   return {
     id,
     status: job.status,

@@ -2,6 +2,8 @@
  * Known failure lines of sd-server (and of the dynamic loader and GPU
  * runtimes under it) mapped to error codes a person can act on. Pure: the
  * last output lines and how the process ended in, an EngineErrorInfo out.
+ * The engine's wording is upstream's at the pinned release (master-827-97d2990):
+ * each rule names where it was read or recorded (tests/fixtures/sd-server/).
  */
 import type { EngineErrorCode, EngineErrorInfo } from "../types";
 
@@ -20,7 +22,7 @@ export interface ClassifyContext {
 /** Codes that mean this build cannot run here at all: try the next candidate. */
 export const FALLBACK_CODES: ReadonlySet<EngineErrorCode> = new Set(["missing_library", "no_device", "glibc_too_old"]);
 /** Codes no restart can fix: the same model set fails the same way. */
-export const PERMANENT_CODES: ReadonlySet<EngineErrorCode> = new Set(["model_not_found", "unsupported_model"]);
+export const PERMANENT_CODES: ReadonlySet<EngineErrorCode> = new Set(["model_not_found", "unsupported_model", "model_load_failed"]);
 
 const LIBRARY_HINTS: [RegExp, string][] = [
   [/^libvulkan/, "Install the Vulkan loader and your GPU's Vulkan driver (Debian/Ubuntu: sudo apt install libvulkan1 mesa-vulkan-drivers), or switch the engine to the CPU build."],
@@ -33,7 +35,7 @@ const LIBRARY_HINTS: [RegExp, string][] = [
 interface Rule {
   code: EngineErrorCode;
   pattern: RegExp;
-  describe(match: RegExpExecArray, ctx: ClassifyContext): { message: string; hint: string };
+  describe(match: RegExpExecArray, ctx: ClassifyContext, text: string): { message: string; hint: string };
 }
 
 const RULES: Rule[] = [
@@ -64,34 +66,69 @@ const RULES: Rule[] = [
     }),
   },
   {
+    // ggml-cuda.cu ggml_backend_cuda_buffer_type_alloc_buffer ("cudaMalloc failed: out of memory"), ggml-alloc.c
+    // ggml_gallocr_reserve_n ("failed to allocate CUDA0 buffer of size N"), ggml-vulkan.cpp ("Device memory
+    // allocation of size N failed"), sd.cpp ggml_extend.hpp alloc_compute_buffer ("unet: failed to allocate the
+    // compute buffer", "unet alloc compute buffer failed"), model_manager.cpp ("… alloc params backend buffer failed").
     code: "out_of_memory",
-    pattern: /out of memory|cudaMalloc failed|hipMalloc failed|ErrorOutOfDeviceMemory|Device memory allocation of size \d+ failed|failed to allocate (?:the )?(?:compute )?buffer|failed to allocate \S+ buffer of size/i,
+    pattern: /out of memory|cudaMalloc failed|hipMalloc failed|ErrorOutOfDeviceMemory|Device memory allocation of size \d+ failed|failed to allocate (?:the )?(?:compute )?buffer|failed to allocate \S+ buffer of size|alloc compute buffer failed|alloc (?:compute )?params backend buffer failed/i,
     describe: () => ({
       message: "The GPU ran out of memory.",
       hint: "Turn on CPU offload and VAE tiling in Settings → Engine, or use a smaller image size or batch.",
     }),
   },
   {
+    // ggml-cuda.cu ggml_cuda_init ("failed to initialize CUDA: <cudaGetErrorString>", ROCm builds say ROCm),
+    // ggml-vulkan.cpp ("ggml_vulkan: No devices found."), sd.cpp ggml_extend_backend.cpp sd_get_default_backend
+    // ("No devices found!"), stable-diffusion.cpp backend_for ("failed to initialize <module> backend").
     code: "no_device",
-    pattern: /no CUDA-capable device|failed to initialize CUDA|ggml_vulkan: No devices found|no backend devices|hipErrorNoDevice|ErrorIncompatibleDriver|vkCreateInstance failed|CUDA driver version is insufficient/i,
+    pattern: /no CUDA-capable device|failed to initialize (?:CUDA|ROCm|MUSA)\b|No devices found|failed to initialize \S+ (?:params )?backend|hipErrorNoDevice|ErrorIncompatibleDriver|vkCreateInstance failed|CUDA driver version is insufficient/i,
     describe: (_m, ctx) => ({
       message: `The ${ctx.variant ?? "engine"} build found no usable GPU.`,
       hint: "Check that the GPU driver is installed and loaded, or switch the engine to the CPU build.",
     }),
   },
   {
+    // Recorded (model-load-failures.json): a missing -m file is only a WARN, model_loader.cpp init_from_file
+    // "file X not found"; "failed to open 'X'" is model_loader.cpp load_tensors, for a file gone after start.
     code: "model_not_found",
-    pattern: /failed to open '([^']+)'|No such file or directory: '([^']+)'/,
+    pattern: /\] model_loader\.cpp:\d+\s+- file (.+) not found$|failed to open '([^']+)'|No such file or directory: '([^']+)'/m,
     describe: (m) => ({
-      message: `The model file ${m[1] ?? m[2]} could not be opened.`,
+      message: `The model file ${m[1] ?? m[2] ?? m[3]} could not be opened.`,
       hint: "Check that the file exists and is readable, or pick another model.",
     }),
   },
   {
+    // Recorded: a cut-short safetensors file fails in safetensors_io.cpp read_safetensors_file ("data offsets out of
+    // bounds for tensor", "invalid safetensor file"); model_loader.cpp load_tensors ("read tensor data failed",
+    // "load tensors from file failed") and stable-diffusion.cpp ("model metadata validation failed") when lazily loaded.
+    code: "model_load_failed",
+    pattern: /data offsets out of bounds for tensor|invalid safetensor file|read tensor data failed|load tensors from file failed|model metadata validation failed|tensor '[^']+' not in model file/,
+    describe: (_m, _ctx, text) => {
+      const file = /init model loader from file failed: '([^']+)'/.exec(text)?.[1];
+      return {
+        message: `The model file${file ? ` ${file}` : ""} is damaged or incomplete, so the engine could not load it.`,
+        hint: "Download the model again (the file may have been cut short), or pick another model.",
+      };
+    },
+  },
+  {
+    // Recorded: a file in no format the loader knows (text, random bytes, a cut header): model_loader.cpp
+    // init_from_file "unknown format X", then "init model loader from file failed: 'X'".
     code: "unsupported_model",
-    pattern: /get sd version from file failed|unknown model version|unsupported model|unknown format|init model loader from file failed: '([^']+)'/i,
+    pattern: /\] model_loader\.cpp:\d+\s+- unknown format (.+)$/m,
     describe: (m) => ({
-      message: `The engine does not recognise this model${m[1] ? ` (${m[1]})` : ""}.`,
+      message: `${m[1]} is not a model file the engine can read.`,
+      hint: "Use a .safetensors, .gguf or .ckpt model file; this one may be a different kind of file or damaged.",
+    }),
+  },
+  {
+    // Recorded: a readable file that is no model it knows (e.g. a LoRA given as the model): stable-diffusion.cpp
+    // new_sd_ctx "get sd version from file failed: 'X'"; other loader failures end in "init model loader from file failed".
+    code: "unsupported_model",
+    pattern: /get sd version from file failed: '([^']+)'|init model loader from file failed: '([^']+)'|unknown model version|unsupported model/i,
+    describe: (m) => ({
+      message: `The engine does not recognise this model${m[1] ?? m[2] ? ` (${m[1] ?? m[2]})` : ""}.`,
       hint: "Use a model this engine version supports (SD 1.x/2.x/XL, SD3, Flux, …) or update the engine.",
     }),
   },
@@ -105,7 +142,7 @@ export function classifyFailure(lines: string[], exit: ExitInfo | undefined, ctx
   const text = lines.join("\n");
   for (const rule of RULES) {
     const match = rule.pattern.exec(text);
-    if (match) return { code: rule.code, ...rule.describe(match, ctx), lastLines };
+    if (match) return { code: rule.code, ...rule.describe(match, ctx, text), lastLines };
   }
   // Windows reports a missing DLL only through the exit status.
   if (exit?.code === -1073741515 || exit?.code === 0xc0000135) {

@@ -7,6 +7,7 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
+import { realInside } from "../../launcher/files/inside";
 import { ApiError, notFound, readJson } from "../../launcher/server/errors";
 import { MODEL_KINDS, type Paths } from "../../launcher/paths";
 import { installedFile, recommend, type CatalogEntry, type MachineMemory } from "./catalog";
@@ -40,7 +41,15 @@ function nameOf(url: string): string {
 }
 
 /** One sub-app per path (they sit beside the library's /api/models routes), by mount path under /api. */
-export function netRoutes(deps: { paths: Paths; catalog: () => CatalogEntry[]; machine: () => Promise<MachineMemory>; downloads: ModelDownloads; hosts: () => Hosts; fetch?: typeof fetch }): Record<string, Hono> {
+export function netRoutes(deps: {
+  paths: Paths;
+  catalog: () => CatalogEntry[];
+  machine: () => Promise<MachineMemory>;
+  downloads: ModelDownloads;
+  hosts: () => Hosts;
+  fetch?: typeof fetch;
+  previewFile?: (sha256: string) => string | null;
+}): Record<string, Hono> {
   const conflict = (fn: () => unknown) => {
     try {
       return fn();
@@ -73,6 +82,13 @@ export function netRoutes(deps: { paths: Paths; catalog: () => CatalogEntry[]; m
     "/models/downloads": new Hono()
       .get("/", (c) => c.json({ downloads: deps.downloads.list() }))
       .post("/:id/cancel", (c) => c.json({ cancelled: deps.downloads.cancel(c.req.param("id")) })),
+    // Civitai previews, cached under the data dir: only files named by a sha256, only from that folder.
+    "/models/preview": new Hono().get("/:sha256", (c) => {
+      const sha256 = c.req.param("sha256");
+      const file = /^[0-9a-f]{64}$/.test(sha256) ? deps.previewFile?.(sha256) : null;
+      if (!file || !realInside(deps.paths.modelPreviews, file)) throw notFound("preview");
+      return new Response(Bun.file(file), { headers: { "cache-control": "private, max-age=86400" } });
+    }),
     "/models/search": new Hono().get("/", async (c) => {
       const parsed = searchQuerySchema.safeParse(c.req.query());
       if (!parsed.success) throw new ApiError(400, "invalid_request", parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));

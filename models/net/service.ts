@@ -10,10 +10,15 @@ import { readEnv } from "../../launcher/env";
 import type { Service, ServiceFactory } from "../../launcher/services";
 import { civitaiBase, huggingfaceBase } from "../hosts";
 import { loadCatalog, type MachineMemory } from "./catalog";
+import type { ModelsService } from "../service";
+import { catalogCompanion } from "./catalog-companions";
+import { CivitaiLookup } from "./civitai-lookup";
 import { ModelDownloads, type Hosts } from "./downloads";
 import { netRoutes } from "./routes";
 
 export interface ModelsNetOptions {
+  /** The library service, once started: the Civitai lookup fills its entries and answers its update checks. */
+  library?: () => ModelsService | undefined;
   /** The catalogue's YAML text (default: the one shipped). */
   catalogText?: string;
   /** This machine's memory (default: detected once). */
@@ -35,17 +40,19 @@ export async function detectedMachine(): Promise<MachineMemory> {
 }
 
 export function modelsNetService(options: ModelsNetOptions = {}): ServiceFactory {
-  return (ctx): Service & { downloads: ModelDownloads } => {
+  return (ctx): Service & { downloads: ModelDownloads; civitai: CivitaiLookup } => {
     const env = readEnv();
     const hosts = (): Hosts => {
       const m = ctx.config.config.models;
       return { huggingface: huggingfaceBase(m, env), civitai: civitaiBase(m), huggingfaceToken: m.huggingface_token, civitaiToken: m.civitai_token };
     };
     let machine: Promise<MachineMemory> | undefined;
+    const civitai = new CivitaiLookup({ database: ctx.paths.database, previews: ctx.paths.modelPreviews, bus: ctx.bus, hosts, enabled: () => ctx.config.config.models.civitai_lookup, fetch: options.fetch, log: ctx.log });
     const downloads = new ModelDownloads({ paths: ctx.paths, bus: ctx.bus, hosts, fetch: options.fetch, log: ctx.log, retries: options.retries, backoffMs: options.backoffMs });
     return {
       name: "models-net",
       downloads,
+      civitai,
       routes: netRoutes({
         paths: ctx.paths,
         catalog: () => loadCatalog(options.catalogText, hosts().huggingface),
@@ -53,8 +60,19 @@ export function modelsNetService(options: ModelsNetOptions = {}): ServiceFactory
         downloads,
         hosts,
         fetch: options.fetch,
+        previewFile: (sha256) => civitai.previewFile(sha256),
       }),
-      stop: () => downloads.stop(),
+      start: () => {
+        const library = options.library?.();
+        library?.setEnricher(civitai.enrich);
+        library?.setUpdateCheck((sha256) => civitai.updateFor(sha256));
+        // GET /api/models/companions names the starter entry that ships a missing VAE / text encoder.
+        library?.setCatalog(catalogCompanion(loadCatalog(options.catalogText, hosts().huggingface)));
+      },
+      stop: () => {
+        downloads.stop();
+        civitai.close();
+      },
     };
   };
 }

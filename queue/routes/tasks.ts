@@ -7,12 +7,13 @@ import { Hono } from "hono";
 import type { AppContext } from "../../launcher/server/context";
 import { z } from "zod";
 import { ApiError, badRequest, notFound, readJson, validationError } from "../../launcher/server/errors";
-import { ModelNotFoundError } from "../../models/resolve";
+import { ModelNotFoundError, UnusableLoraError } from "../../models/resolve";
 import { QueueFullError, TaskConflictError, TaskNotFoundError, type TaskQueue } from "../queue";
 import { imageRequestSchema, resolveRequest } from "../request";
 import { taskView } from "../view";
 
 function queueError(err: unknown): never {
+  if (err instanceof UnusableLoraError) throw new ApiError(400, "lora_unsupported", err.message);
   if (err instanceof ModelNotFoundError) throw new ApiError(400, "model_not_found", err.message);
   if (err instanceof TaskConflictError) throw new ApiError(409, "conflict", err.message);
   if (err instanceof QueueFullError) throw new ApiError(429, "queue_full", err.message, { waiting: err.waiting });

@@ -169,6 +169,24 @@ describe("engine manager", () => {
     expect(m.supervisor.running!.pid).toBe(pid);
   });
 
+  test.each([
+    ["damaged-model", "model_load_failed"],
+    ["not-a-model", "unsupported_model"],
+    ["unsupported-model", "unsupported_model"],
+  ] as const)("a model that fails to load (%s) is no crash: reported at once, never retried, and the next start has no back-off", async (fault, code) => {
+    const build = standinInstalled(tmp.dir, `load-${fault}`, { fault, faultTimes: 2, counterFile: `${tmp.dir}/count-${fault}` });
+    const { m, states } = manager([build]);
+    for (let i = 0; i < 2; i++) {
+      const error = await m.ensure(models).catch((e) => e);
+      expect(error.info.code).toBe(code);
+    }
+    await m.ensure(models);
+    expect(m.status().state).toBe("ready");
+    // One start per ensure: no "restarting" (a back-off) and no retry of the failed model.
+    expect(states().filter((s) => s === "restarting")).toEqual([]);
+    expect(states().filter((s) => s === "starting").length).toBe(3);
+  });
+
   test("a missing model file fails ensure with ModelNotFound, without starting anything", async () => {
     const { m, states } = manager([standinInstalled(tmp.dir, "cpu")]);
     const error = await m.ensure({ ...models, model: `${tmp.dir}/missing.safetensors` }).catch((e) => e);

@@ -1,6 +1,6 @@
 /** The stand-in honours the recorded sd-server contract (tests/fixtures/sd-server/). */
 import { afterAll, beforeAll, describe, expect, test, setDefaultTimeout } from "bun:test";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { freePort } from "../../engine/process/port";
 import { ProgressReader } from "../../engine/process/progress";
@@ -93,7 +93,90 @@ describe("stand-in sd-server", () => {
     expect(caps.schedulers).toEqual(recorded.schedulers);
     expect(caps.features).toEqual(recorded.features);
     expect(caps.model).toEqual({ name: "sd-test.safetensors", path: models.model, stem: "sd-test" });
-    expect(caps.loras).toEqual([{ name: "detail", path: join(models.loraDir, "detail.safetensors") }]);
+    expect(caps.loras).toEqual([{ name: "detail", path: "detail.safetensors" }]);
+  });
+
+  test("LoRA answers are the recorded real sd-server's (lora-paths.json): listing, 202/400 per path, stderr line", async () => {
+    const recorded = JSON.parse(readFileSync(join(CONTRACT, "lora-paths.json"), "utf8"));
+    mkdirSync(join(models.loraDir, "sub"), { recursive: true });
+    for (const f of ["old.ckpt", "sub/film.safetensors"]) writeFileSync(join(models.loraDir, f), "x");
+    try {
+      const caps = (await (await fetch(`${main.base}/sdcpp/v1/capabilities`)).json()) as Record<string, any>;
+      expect(caps.loras).toEqual(recorded.capabilities_loras);
+      const errorsBefore = main.stderr().split(recorded.stderr_line).length;
+      let refused = 0;
+      for (const c of recorded.submit as { path: string; status: number; body?: unknown }[]) {
+        const path = c.path.replace("LORA_DIR", models.loraDir);
+        const res = await post(main, "/sdcpp/v1/img_gen", { prompt: "x", width: 64, height: 64, sample_params: { sample_steps: 1 }, lora: [{ path, multiplier: 0.5 }] });
+        const answer = (await res.json()) as any;
+        expect([path, res.status]).toEqual([path, c.status]);
+        if (c.body) expect(answer).toEqual(c.body);
+        else await finished(main, answer.id);
+        if (c.status === 400) refused++;
+      }
+      // Linked folders are not entered, linked files are listed, extensions compared in lower case, byte order.
+      const outside = join(tmp.dir, "outside-loras");
+      mkdirSync(outside, { recursive: true });
+      writeFileSync(join(outside, "far.safetensors"), "x");
+      symlinkSync(outside, join(models.loraDir, "linked"));
+      symlinkSync(join(outside, "far.safetensors"), join(models.loraDir, "far-link.safetensors"));
+      writeFileSync(join(models.loraDir, "UPPER.PTH"), "x");
+      const linked = (await (await fetch(`${main.base}/sdcpp/v1/capabilities`)).json()) as Record<string, any>;
+      for (const f of ["linked", "far-link.safetensors", "UPPER.PTH"]) rmSync(join(models.loraDir, f), { force: true });
+      expect(linked.loras).toEqual(recorded.links_and_case.capabilities_loras);
+      const notArray = await post(main, "/sdcpp/v1/img_gen", recorded.lora_not_an_array.body);
+      expect([notArray.status, ((await notArray.json()) as any).error]).toEqual([recorded.lora_not_an_array.status, recorded.lora_not_an_array.error]);
+      await waitFor("the stderr lines", () => main.stderr().split(recorded.stderr_line).length - errorsBefore === refused + 1);
+    } finally {
+      rmSync(join(models.loraDir, "sub"), { recursive: true, force: true });
+      rmSync(join(models.loraDir, "old.ckpt"), { force: true });
+    }
+  });
+
+  test("LoRAs as upstream's refresh_lora_cache lists them; lora[].path only as listed, else 400 and `invalid lora`", async () => {
+    mkdirSync(join(models.loraDir, "sub", "deeper"), { recursive: true });
+    const extra = ["sub/deeper/style.PTH", "sub/film.gguf", "old.ckpt", "weights.bin", "plain.sft", "sub/notes.txt"];
+    for (const f of extra) writeFileSync(join(models.loraDir, f), "x");
+    try {
+      const caps = (await (await fetch(`${main.base}/sdcpp/v1/capabilities`)).json()) as Record<string, any>;
+      expect(caps.loras).toEqual([
+        { name: "detail", path: "detail.safetensors" },
+        { name: "style", path: "sub/deeper/style.PTH" },
+        { name: "film", path: "sub/film.gguf" },
+      ]);
+      const submit = async (path: string) => {
+        const res = await post(main, "/sdcpp/v1/img_gen", { prompt: "x", width: 64, height: 64, sample_params: { sample_steps: 1 }, lora: [{ path, multiplier: 0.5 }] });
+        const answer = (await res.json()) as any;
+        if (answer.id) await finished(main, answer.id);
+        return res.status;
+      };
+      expect(await submit("detail.safetensors")).toBe(202);
+      expect(await submit("sub/film.gguf")).toBe(202);
+      for (const refused of [join(models.loraDir, "detail.safetensors"), "detail", "old.ckpt", "sub\\film.gguf", "./detail.safetensors"]) expect(await submit(refused)).toBe(400);
+      expect(main.stderr()).toMatch(/\[ERROR\] common\.cpp:2096 - invalid lora\n/);
+    } finally {
+      rmSync(join(models.loraDir, "sub"), { recursive: true, force: true });
+      for (const f of ["old.ckpt", "weights.bin", "plain.sft"]) rmSync(join(models.loraDir, f), { force: true });
+    }
+  });
+
+  /** Totals of the finished sampling bars (`|====| N/N`), in order. */
+  const samplingBars = (text: string) => [...text.matchAll(/\|[=> ]{50}\| (\d+)\/(\d+) - /g)].filter((m) => m[1] === m[2]).map((m) => Number(m[2]));
+  /** The INFO messages of a job, without file:line and timings. */
+  const infoLines = (text: string, pattern: RegExp) => text.split(/\r|\n/).map((l) => /^\[INFO \] \S+\s*- (.*)$/.exec(l)?.[1]).filter((m): m is string => !!m && pattern.test(m));
+
+  test.each([
+    ["hires", { prompt: "hires", width: 64, height: 64, seed: 1, sample_params: { sample_steps: 3 }, hires: { enabled: true, upscaler: "Lanczos", scale: 2, steps: 2, denoising_strength: 0.5 } }, /^hires |^target t_enc/],
+    ["img2img", { prompt: "i2i", width: 64, height: 64, seed: 1, sample_params: { sample_steps: 8 }, init_image: "iVBORw0KGgo=", strength: 0.5 }, /^hires |^target t_enc|^IMG2IMG/],
+  ] as const)("%s: sampling bars and step lines as the recorded sd-server printed them", async (name, body, lines) => {
+    const recorded = readFileSync(join(CONTRACT, `${name}-stdout.log`), "utf8");
+    const before = main.stdout().length;
+    const id = ((await (await post(main, "/sdcpp/v1/img_gen", body)).json()) as any).id;
+    expect((await finished(main, id)).status).toBe("completed");
+    const printed = main.stdout().slice(before);
+    expect(samplingBars(recorded).length).toBeGreaterThan(0);
+    expect(samplingBars(printed)).toEqual(samplingBars(recorded));
+    expect(infoLines(printed, lines).map((l) => l.replace(/, taking [\d.]+s$/, ""))).toEqual(infoLines(recorded, lines).map((l) => l.replace(/, taking [\d.]+s$/, "")));
   });
 
   test("submit → 202 with the recorded fields; poll → completed with a PNG carrying parameters", async () => {
@@ -140,6 +223,7 @@ describe("stand-in sd-server", () => {
       ["{not json", "invalid json"],
       [{ prompt: "x", sample_params: { sample_method: "nope" } }, "invalid generation parameters"],
       [{ prompt: "x", lora: [{ path: "missing", multiplier: 1 }] }, "invalid generation parameters"],
+      [{ prompt: "x", lora: { path: "detail.safetensors" } }, "invalid generation parameters"],
     ];
     for (const [body, error] of cases) {
       const res = await post(main, "/sdcpp/v1/img_gen", body);
@@ -148,8 +232,8 @@ describe("stand-in sd-server", () => {
     }
     const jpeg = await post(main, "/sdcpp/v1/img_gen", { prompt: "x", output_format: "jpeg" });
     expect(jpeg.status).toBe(400);
-    // Wrong types are ignored, and a known LoRA by name is accepted.
-    expect((await post(main, "/sdcpp/v1/img_gen", { prompt: "x", width: "big", sample_params: { sample_steps: 1 }, lora: [{ path: "detail", multiplier: 0.5 }] })).status).toBe(202);
+    // Wrong types are ignored, and a LoRA by its listed path is accepted.
+    expect((await post(main, "/sdcpp/v1/img_gen", { prompt: "x", width: "big", sample_params: { sample_steps: 1 }, lora: [{ path: "detail.safetensors", multiplier: 0.5 }] })).status).toBe(202);
   });
 
   test("unknown job 404; cancel: 409 while generating, cancelled while queued", async () => {

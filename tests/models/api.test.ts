@@ -72,8 +72,9 @@ describe("GET /api/models", () => {
     expect(l.kinds["stable-diffusion"]).toEqual(["linked.safetensors", "sd15.safetensors", "webui-model.safetensors"]);
     // A .ckpt LoRA: the engine's LoRA scan never finds it.
     expect(entry(l, "lora", "old.ckpt")).toMatchObject({ usable: false });
-    expect(entry(l, "lora", "old.ckpt").problem).toMatch(/LoRAs only as/);
-    expect(l.kinds.lora).toEqual(["detail.safetensors", "pack/style.safetensors"]);
+    expect(entry(l, "lora", "old.ckpt").problem).toMatch(/does not load \.ckpt files as LoRAs/);
+    expect(l.kinds.lora).toEqual(["detail.safetensors"]);
+    expect(entry(l, "lora", "pack/style.safetensors").problem).toMatch(/linked folders/);
     expect(l.roots).toEqual([{ path: models, layout: "app" }, { path: a1111, layout: "a1111" }]);
     expect(l.lastUsed).toBeNull();
   });

@@ -1,9 +1,9 @@
 /** Text encoders go to the sd-server flag their header says; the file name decides only when the header does not tell. */
 import { afterAll, expect, test } from "bun:test";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { resolvePaths } from "../../launcher/paths";
-import { resolveModels } from "../../models/resolve";
+import { resolveModels, UnusableLoraError } from "../../models/resolve";
 import { searchPath } from "../../models/roots";
 import { toModelSet } from "../../queue/translate";
 import { TELLTALES, writeGguf, writeSafetensors } from "./fixtures";
@@ -24,4 +24,20 @@ test("a CLIP-L named text_encoder.safetensors goes to clip_l, a Qwen3 GGUF to ll
   expect(set.clipL).toEndWith("text_encoder.safetensors");
   expect(set.llm).toEndWith("encoder-b.gguf");
   expect(set.t5xxl).toEndWith("t5xxl_fp16.safetensors");
+});
+
+test("LoRAs go to sd-server relative to the one LoRA folder it is given; LoRAs from two roots are refused with the reason", () => {
+  const data = join(tree.dir, "lora-roots");
+  const paths = resolvePaths({ home: data, platform: "linux", ci: true }, { dataDir: data });
+  const webui = join(tree.dir, "webui-roots");
+  for (const dir of [join(paths.models, "stable-diffusion"), join(paths.models, "lora", "sub"), join(webui, "models", "Lora"), join(webui, "models", "Stable-diffusion")]) mkdirSync(dir, { recursive: true });
+  writeSafetensors(join(paths.models, "stable-diffusion/sd.safetensors"), TELLTALES.sd1!);
+  writeFileSync(join(paths.models, "lora/sub/mine.safetensors"), "lora");
+  writeFileSync(join(webui, "models/Lora/theirs.safetensors"), "lora");
+  const search = searchPath(paths, [webui]);
+  const mine = resolveModels(search, { model: "sd.safetensors", text_encoders: [], loras: [{ name: "sub/mine", weight: 1 }] });
+  expect([mine.loraDir, mine.loras[0]!.enginePath]).toEqual([join(paths.models, "lora"), "sub/mine.safetensors"]);
+  const theirs = resolveModels(search, { model: "sd.safetensors", text_encoders: [], loras: [{ name: "theirs", weight: 1 }] });
+  expect([theirs.loraDir, theirs.loras[0]!.enginePath]).toEqual([join(webui, "models/Lora"), "theirs.safetensors"]);
+  expect(() => resolveModels(search, { model: "sd.safetensors", text_encoders: [], loras: [{ name: "sub/mine", weight: 1 }, { name: "theirs", weight: 1 }] })).toThrow(UnusableLoraError);
 });

@@ -1,9 +1,10 @@
 import { describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { resolvePaths } from "../../launcher/paths";
-import { ModelNotFoundError, resolveModels } from "../../models/resolve";
+import { LORA_EXTENSIONS, loraFileProblem } from "../../engine/lora-files";
+import { ModelNotFoundError, UnusableLoraError, resolveModels } from "../../models/resolve";
 import { searchPath } from "../../models/roots";
 import { walkModelFolder } from "../../models/walk";
 import { pickNext } from "../../queue/pick";
@@ -25,6 +26,10 @@ function dataDir() {
     "text_encoders/clip_l.safetensors",
     "text_encoders/t5xxl_fp16.safetensors",
     "lora/styles/film.safetensors",
+    "lora/old.ckpt",
+    "lora/old.safetensors",
+    "lora/legacy.bin",
+    "lora/Grain.PTH",
     "controlnet/canny.safetensors",
     "stable-diffusion/.hidden.safetensors",
     "stable-diffusion/readme.txt",
@@ -51,7 +56,7 @@ describe("translate", () => {
       batch_count: 2,
       clip_skip: 2,
       sample_params: { sample_steps: 12, sample_method: "euler_a", scheduler: "karras", guidance: { txt_cfg: 5.5 } },
-      lora: [{ path: join(paths.models, "lora/styles/film.safetensors"), multiplier: 0.7 }],
+      lora: [{ path: "styles/film.safetensors", multiplier: 0.7 }],
       output_format: "png",
     });
   });
@@ -104,6 +109,43 @@ describe("translate", () => {
     expect(() => resolveModels(searchPath(paths), req({ loras: [{ name: "missing", weight: 1 }] }))).toThrow('loras.0.name: no lora model "missing"');
   });
 
+  test("LoRAs go to the engine relative to the LoRA folder; a file type the engine does not load is refused with the reason", () => {
+    const r = req({ prompt: "x <lora:old:0.5>", loras: [{ name: "styles/film.safetensors", weight: 1 }, { name: "Grain.PTH", weight: 0.2 }] });
+    const models = resolveModels(searchPath(paths), r);
+    expect(models.loras.map((l) => [l.enginePath, l.path])).toEqual([
+      ["styles/film.safetensors", join(paths.models, "lora/styles/film.safetensors")],
+      ["Grain.PTH", join(paths.models, "lora/Grain.PTH")],
+      ["old.safetensors", join(paths.models, "lora/old.safetensors")],
+    ]);
+    expect(translate(r, models).body.lora).toEqual([
+      { path: "styles/film.safetensors", multiplier: 1 },
+      { path: "Grain.PTH", multiplier: 0.2 },
+      { path: "old.safetensors", multiplier: 0.5 },
+    ]);
+    for (const name of ["legacy", "legacy.bin", "old.ckpt"]) {
+      expect(() => resolveModels(searchPath(paths), req({ loras: [{ name, weight: 1 }] }))).toThrow(UnusableLoraError);
+    }
+    expect(() => resolveModels(searchPath(paths), req({ loras: [{ name: "legacy", weight: 1 }] }))).toThrow("the engine does not load .bin files as LoRAs (it loads .safetensors, .gguf, .pt, .pth)");
+  });
+
+  test("a LoRA inside a linked folder is refused (the engine's scan does not enter it); a linked file is fine", () => {
+    const own = dataDir();
+    const outside = mkdtempSync(join(tmpdir(), "ed-linked-"));
+    writeFileSync(join(outside, "far.safetensors"), "weights");
+    symlinkSync(outside, join(own.models, "lora", "linked"));
+    symlinkSync(join(outside, "far.safetensors"), join(own.models, "lora", "far-link.safetensors"));
+    expect(() => resolveModels(searchPath(own), req({ loras: [{ name: "linked/far", weight: 1 }] }))).toThrow("inside a linked folder (linked)");
+    expect(resolveModels(searchPath(own), req({ loras: [{ name: "far-link", weight: 1 }] })).loras[0]!.enginePath).toBe("far-link.safetensors");
+  });
+
+  test("LoRA file rules are upstream's is_supported_model_ext", () => {
+    expect(LORA_EXTENSIONS).toEqual([".safetensors", ".gguf", ".pt", ".pth"]);
+    expect(["a.safetensors", "sub/b.GGUF", "c.pt", "d.pth"].map(loraFileProblem)).toEqual([null, null, null, null]);
+    expect(loraFileProblem("a.ckpt")).toContain("does not load .ckpt files");
+    expect(loraFileProblem("a.sft")).toContain("does not load .sft files");
+    expect(loraFileProblem("noext")).toContain("no extension");
+  });
+
   test("text encoder slots by name", () => {
     expect(["clip_l.safetensors", "clip_g.gguf", "t5xxl_fp8_e4m3fn.safetensors", "umt5-xxl-enc.gguf", "qwen_2.5_vl_7b.safetensors"].map(textEncoderSlot)).toEqual(["clipL", "clipG", "t5xxl", "t5xxl", "llm"]);
   });
@@ -111,7 +153,8 @@ describe("translate", () => {
   test("model listing: relative paths with model extensions, no hidden files", () => {
     const names = (kind: string) => walkModelFolder(join(paths.models, kind)).map((f) => f.name);
     expect(names("stable-diffusion")).toEqual(["sd15.safetensors"]);
-    expect(names("lora")).toEqual(["styles/film.safetensors"]);
+    // Every model file is listed; models/usable.ts says which LoRAs the engine cannot load (engine/lora-files.ts).
+    expect(names("lora")).toEqual(["Grain.PTH", "legacy.bin", "old.ckpt", "old.safetensors", "styles/film.safetensors"]);
     expect(names("embeddings")).toEqual([]);
   });
 

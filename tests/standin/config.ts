@@ -22,8 +22,12 @@ export type Fault =
   | "glibc"
   /** Exits 1 saying no GPU device is there. */
   | "no-device"
-  /** Exits 1 saying the model's version is unknown. */
-  | "unsupported-model";
+  /** Exits 1 saying the model's version is unknown (recorded: a LoRA given as the model). */
+  | "unsupported-model"
+  /** Exits 1 as for a cut-short .safetensors (recorded: "data offsets out of bounds for tensor"). */
+  | "damaged-model"
+  /** Exits 1 as for a file in no model format (recorded: "unknown format"). */
+  | "not-a-model";
 
 export interface StandinConfig {
   /** Delay before `GET /` answers (the real one: about 0.6 s). */

@@ -4,8 +4,7 @@
  * to a multiple of 64, and what it cannot use is a 400 "invalid generation
  * parameters". The stand-in encodes PNG only (see README.md in this folder).
  */
-import { existsSync } from "node:fs";
-import { isAbsolute, join, resolve } from "node:path";
+import { loraFullPath } from "./loras";
 
 export const SAMPLERS = [
   "euler", "euler_a", "heun", "dpm2", "dpm++2s_a", "dpm++2m", "dpm++2mv2", "ipndm", "ipndm_v", "lcm",
@@ -44,6 +43,52 @@ export interface GenRequest {
   outputFormat: string;
   embedMetadata: boolean;
   loras: { path: string; multiplier: number }[];
+  /** An init_image was given: img2img (sampling runs img2imgSteps()). */
+  img2img: boolean;
+  /** hires.enabled: a second sampling pass at the target size (hiresSchedule()). */
+  hires: { steps: number; denoise: number; width: number; height: number; upscaler: string } | null;
+}
+
+/**
+ * Sampling steps of an img2img job: upstream stable-diffusion.cpp (master-827-97d2990)
+ * generate_image_internal: t_enc = (size_t)(steps × strength), one less when it equals steps, and the
+ * sigma schedule keeps t_enc + 1 steps (recorded: 8 steps, strength 0.5 → "target t_enc is 4 steps", 5-step bar).
+ */
+export function img2imgSteps(steps: number, strength: number): { tEnc: number; samplingSteps: number } {
+  let tEnc = Math.max(0, Math.floor(Math.fround(steps * Math.fround(strength))));
+  if (tEnc >= steps) tEnc = steps - 1;
+  return { tEnc, samplingSteps: tEnc + 1 };
+}
+
+/**
+ * The hires pass's schedule: upstream make_hires_sigma_schedule: scheduler_steps = (int)(hires_steps /
+ * denoising_strength) (hires_steps 0 → the job's steps), t_enc = (size_t)(scheduler_steps × strength) capped at
+ * scheduler_steps − 1, sigma_sched_size = t_enc + 2, so the second bar has t_enc + 1 steps
+ * (recorded: hires steps 2, strength 0.5 → scheduler_steps=4, sigma_sched_size=4, a 3-step bar).
+ */
+export function hiresSchedule(hiresSteps: number, jobSteps: number, denoise: number): { schedulerSteps: number; sigmaSize: number; samplingSteps: number } {
+  const effective = Math.max(1, hiresSteps > 0 ? hiresSteps : jobSteps);
+  const d = Math.fround(denoise);
+  const schedulerSteps = Math.max(1, Math.floor(Math.fround(effective / d)));
+  let tEnc = Math.floor(Math.fround(schedulerSteps * d));
+  if (tEnc >= schedulerSteps) tEnc = schedulerSteps - 1;
+  return { schedulerSteps, sigmaSize: tEnc + 2, samplingSteps: tEnc + 1 };
+}
+
+/** upstream resolve_hires_params: strength clamped to [0.0001, 1]; target size from target_width/height or size × scale (default 2). */
+function parseHires(v: unknown, width: number, height: number): GenRequest["hires"] {
+  const h = obj(v);
+  if (h.enabled !== true) return null;
+  const scale = num(h.scale) ?? 2;
+  let tw = Number.isInteger(h.target_width) ? (h.target_width as number) : 0;
+  let th = Number.isInteger(h.target_height) ? (h.target_height as number) : 0;
+  if (tw > 0 && th <= 0) th = tw;
+  else if (th > 0 && tw <= 0) tw = th;
+  else if (tw <= 0 && th <= 0) [tw, th] = [Math.round(width * scale), Math.round(height * scale)];
+  if (tw <= 0 || th <= 0) return null;
+  const steps = Number.isInteger(h.steps) ? Math.max(0, h.steps as number) : 0;
+  const denoise = Math.min(1, Math.max(0.0001, num(h.denoising_strength) ?? 0.7));
+  return { steps, denoise, width: roundUp64(tw), height: roundUp64(th), upscaler: str(h.upscaler) ?? "Latent" };
 }
 
 const num = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
@@ -51,10 +96,12 @@ const str = (v: unknown): string | undefined => (typeof v === "string" ? v : und
 const obj = (v: unknown): Record<string, unknown> => (v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
 const roundUp64 = (n: number) => Math.ceil(n / 64) * 64;
 
-export type Parsed = { ok: true; request: GenRequest } | { ok: false; error: string };
+/** log: an [ERROR] line sd-server prints on stderr for this refusal (common.cpp from_json: "invalid lora"). */
+export type Parsed = { ok: true; request: GenRequest } | { ok: false; error: string; log?: string };
 
 export function parseImgGen(body: unknown, defaults: GenDefaults, loraDir: string): Parsed {
   const invalid: Parsed = { ok: false, error: "invalid generation parameters" };
+  const invalidLora: Parsed = { ok: false, error: "invalid generation parameters", log: "invalid lora" };
   if (!body || typeof body !== "object" || Array.isArray(body)) return invalid;
   const b = body as Record<string, unknown>;
   const sp = obj(b.sample_params);
@@ -72,15 +119,18 @@ export function parseImgGen(body: unknown, defaults: GenDefaults, loraDir: strin
   const outputFormat = str(b.output_format) ?? "png";
   if (!OUTPUT_FORMATS.includes(outputFormat)) return { ok: false, error: `unsupported output_format '${outputFormat}' (this build writes png only)` };
 
+  // Upstream common.cpp parse_lora_json_field: not an array, an entry not an object, an empty path or one
+  // get_lora_full_path does not know → false → "invalid generation parameters" (stderr "invalid lora").
   const loras: GenRequest["loras"] = [];
-  if (Array.isArray(b.lora)) {
+  if (b.lora !== undefined) {
+    if (!Array.isArray(b.lora)) return invalidLora;
     for (const entry of b.lora) {
-      const path = str(obj(entry).path);
-      if (!path) return invalid;
-      const full = isAbsolute(path) ? path : join(loraDir, path);
-      const found = [full, `${full}.safetensors`, `${full}.ckpt`, `${full}.gguf`].find((p) => existsSync(p));
-      if (!found) return invalid;
-      loras.push({ path: resolve(found), multiplier: num(obj(entry).multiplier) ?? 1 });
+      if (!entry || typeof entry !== "object" || Array.isArray(entry)) return invalidLora;
+      const path = str(obj(entry).path) ?? "";
+      if (!path) return invalidLora;
+      const full = loraFullPath(loraDir, path);
+      if (!full) return invalidLora;
+      loras.push({ path: full, multiplier: num(obj(entry).multiplier) ?? 1 });
     }
   }
 
@@ -105,6 +155,8 @@ export function parseImgGen(body: unknown, defaults: GenDefaults, loraDir: strin
       outputFormat,
       embedMetadata: typeof b.embed_image_metadata === "boolean" ? b.embed_image_metadata : true,
       loras,
+      img2img: typeof b.init_image === "string" && b.init_image.length > 0,
+      hires: parseHires(b.hires, roundUp64(width), roundUp64(height)),
     },
   };
 }

@@ -12,7 +12,7 @@ import { ArgError, flag, has, parseArgs, type ParsedArgs } from "./flags";
 import { AsyncJobs, type Job } from "./jobs";
 import { generationDump, logLine, progressBar, startupDump, stepRate, type Level } from "./output";
 import { encodePng, renderGradient } from "./png";
-import { parametersText, parseImgGen, type GenDefaults } from "./request";
+import { hiresSchedule, img2imgSteps, parametersText, parseImgGen, type GenDefaults } from "./request";
 import { capabilities } from "./capabilities";
 import { findLoras } from "./loras";
 
@@ -94,28 +94,38 @@ if (verbose) out(
 const mainModel = (modelPath ?? diffusionPath)!;
 log("DEBUG", "model_loader.cpp:228", "using 2 threads for model loading");
 log("INFO", "stable-diffusion.cpp:713", `loading model from '${mainModel}'`);
-for (const file of [modelPath, diffusionPath, flag(args, "--vae"), flag(args, "--clip_l"), flag(args, "--t5xxl"), flag(args, "--llm")]) {
-  if (file && !existsSync(file)) {
-    log("ERROR", "model_loader.cpp:263", `failed to open '${file}'`);
-    log("ERROR", "model_loader.cpp:318", `init model loader from file failed: '${file}'`);
-    log("ERROR", "main.cpp:140", "new_sd_ctx_t failed");
-    process.exit(1);
-  }
+/** How new_sd_ctx fails when the model loader cannot read a file (tests/fixtures/sd-server/model-load-failures.json). */
+function loaderFailure(file: string, first?: () => void): never {
+  first?.();
+  log("ERROR", "stable-diffusion.cpp:715", `init model loader from file failed: '${file}'`);
+  log("ERROR", "stable-diffusion.cpp:905", `get sd version from file failed: '${file}'`);
+  log("ERROR", "main.cpp:92", "new_sd_ctx_t failed");
+  process.exit(1);
 }
+for (const file of [modelPath, diffusionPath, flag(args, "--vae"), flag(args, "--clip_l"), flag(args, "--t5xxl"), flag(args, "--llm")]) {
+  // Recorded for -m; the same wording for the other model flags is guessed (they go through the same loader).
+  if (file && !existsSync(file)) loaderFailure(file, () => log("WARN", "model_loader.cpp:254", `file ${file} not found`));
+}
+if (fault === "damaged-model") {
+  loaderFailure(mainModel, () => log("ERROR", "model_loader.cpp:321", "data offsets out of bounds for tensor 'cond_stage_model.transformer.text_model.embeddings.position_embedding.weight'"));
+}
+if (fault === "not-a-model") loaderFailure(mainModel, () => log("WARN", "model_loader.cpp:252", `unknown format ${mainModel}`));
 log("INFO", "model_loader.cpp:242", `load ${mainModel} using safetensors format`);
 if (fault === "unsupported-model") {
   log("ERROR", "stable-diffusion.cpp:905", `get sd version from file failed: '${mainModel}'`);
-  log("ERROR", "main.cpp:140", "new_sd_ctx_t failed");
+  log("ERROR", "main.cpp:92", "new_sd_ctx_t failed");
   process.exit(1);
 }
 log("INFO", "stable-diffusion.cpp:908", "Version: SD 1.x ");
 if (fault === "no-device") {
+  // ggml-cuda.cu ggml_cuda_init and ggml_extend_backend.cpp sd_get_default_backend; the exit that follows is guessed.
   err("ggml_cuda_init: failed to initialize CUDA: no CUDA-capable device is detected\n");
-  log("ERROR", "ggml_extend_backend.cpp:560", "no backend devices found");
+  log("ERROR", "ggml_extend_backend.cpp:543", "No devices found!");
+  log("ERROR", "main.cpp:92", "new_sd_ctx_t failed");
   process.exit(1);
 }
 if (fault === "fail-start") {
-  log("ERROR", "main.cpp:140", "new_sd_ctx_t failed");
+  log("ERROR", "main.cpp:92", "new_sd_ctx_t failed");
   process.exit(1);
 }
 log("DEBUG", "ggml_extend_backend.cpp:545", "Found 1 backend devices:");
@@ -166,38 +176,70 @@ async function generate(job: Job) {
   log("INFO", "stable-diffusion.cpp:5628", `generate_image ${r.width}x${r.height}`);
   log("INFO", "denoiser.hpp:1051", `get_sigmas with ${r.scheduler === "default" ? "discrete" : r.scheduler} scheduler`);
   log("INFO", "stable-diffusion.cpp:4380", `sampling using ${r.sampleMethod === "default" ? "Euler A" : r.sampleMethod} method`);
+  const firstPass = r.img2img ? img2imgSteps(r.steps, r.strength) : null;
+  if (firstPass) {
+    log("INFO", "stable-diffusion.cpp:4925", "IMG2IMG");
+    log("INFO", "stable-diffusion.cpp:4969", `target t_enc is ${firstPass.tEnc} steps`);
+    log("INFO", "stable-diffusion.cpp:5186", "encode_first_stage completed, taking 0.01s");
+  }
   if (!loaded.cond) await loadBar(196), (loaded.cond = true);
   log("DEBUG", "conditioner.hpp:497", "computing condition graph completed, taking 12 ms");
   log("INFO", "stable-diffusion.cpp:5296", "get_learned_condition completed, taking 0.02s");
   const images: Uint8Array[] = [];
   const samplingStarted = performance.now();
-  for (let i = 0; i < r.batchCount; i++) {
-    const seed = r.seed + i;
-    log("INFO", "stable-diffusion.cpp:5679", `generating image: ${i + 1}/${r.batchCount} - seed ${seed}`);
-    if (!loaded.diffusion) await loadBar(358), (loaded.diffusion = true);
+  /** One sampling bar of `total` steps; the fault switches apply to the first pass only. */
+  const sample = async (total: number, faults: boolean): Promise<{ error: string } | null> => {
     log("DEBUG", "ggml_extend.hpp:2241", "unet compute buffer size: 5.60 MB(RAM)");
-    for (let step = 1; step <= r.steps; step++) {
+    for (let step = 1; step <= total; step++) {
       const t0 = performance.now();
       await sleep(config.stepMs);
-      if (step === config.faultStep) {
+      if (faults && step === config.faultStep) {
         if (fault === "crash-at-step") process.kill(process.pid, "SIGSEGV");
         if (fault === "hang") await hang();
         if (fault === "oom") {
           out("\n");
           err("ggml_backend_cuda_buffer_type_alloc_buffer: allocating 2560.00 MiB on device 0: cudaMalloc failed: out of memory\n");
           err("ggml_gallocr_reserve_n: failed to allocate CUDA0 buffer of size 2684354560\n");
-          log("ERROR", "ggml_extend.hpp:2275", "unet: failed to allocate the compute buffer");
+          log("ERROR", "ggml_extend.hpp:2234", "unet: failed to allocate the compute buffer\n");
+          log("ERROR", "ggml_extend.hpp:2803", "unet alloc compute buffer failed");
           return { error: "generate_image returned no results" };
         }
       }
-      out(progressBar(step, r.steps, "sampling", stepRate((performance.now() - t0) / 1000)));
+      out(progressBar(step, total, "sampling", stepRate((performance.now() - t0) / 1000)));
     }
     out("\n");
-    images.push(encodePng(r.width, r.height, renderGradient(r.width, r.height, seed), r.embedMetadata ? { parameters: parametersText(r, seed, modelName) } : {}));
+    return null;
+  };
+  for (let i = 0; i < r.batchCount; i++) {
+    log("INFO", "stable-diffusion.cpp:5679", `generating image: ${i + 1}/${r.batchCount} - seed ${r.seed + i}`);
+    if (!loaded.diffusion) await loadBar(358), (loaded.diffusion = true);
+    const failed = await sample(firstPass ? firstPass.samplingSteps : r.steps, true);
+    if (failed) return failed;
   }
   const sampling = ((performance.now() - samplingStarted) / 1000).toFixed(2);
   log("INFO", "stable-diffusion.cpp:5711", `sampling completed, taking ${sampling}s`);
   log("INFO", "stable-diffusion.cpp:5723", `generating ${r.batchCount} latent images completed, taking ${sampling}s`);
+  const h = r.hires;
+  if (h) {
+    // The second sampling pass (recorded in tests/fixtures/sd-server/hires-stdout.log).
+    const hiresStarted = performance.now();
+    const plan = hiresSchedule(h.steps, r.steps, h.denoise);
+    log("INFO", "stable-diffusion.cpp:5736", `hires fix: upscaling to ${h.width}x${h.height}`);
+    log("INFO", "denoiser.hpp:1051", `get_sigmas with ${r.scheduler === "default" ? "discrete" : r.scheduler} scheduler`);
+    log("INFO", "stable-diffusion.cpp:5768", `hires fix: scheduler_steps=${plan.schedulerSteps}, denoising_strength=${h.denoise.toFixed(2)}, sigma_sched_size=${plan.sigmaSize}`);
+    for (let b = 0; b < r.batchCount; b++) {
+      const t0 = performance.now();
+      if (h.upscaler !== "Latent") log("INFO", "stable-diffusion.cpp:5519", `hires ${h.upscaler} image upscale ${r.width}x${r.height} -> ${h.width}x${h.height}`);
+      await sample(plan.samplingSteps, false);
+      log("INFO", "stable-diffusion.cpp:5832", `hires sampling ${b + 1}/${r.batchCount} completed, taking ${((performance.now() - t0) / 1000).toFixed(2)}s`);
+    }
+    log("INFO", "stable-diffusion.cpp:5847", `hires fix completed, taking ${((performance.now() - hiresStarted) / 1000).toFixed(2)}s`);
+  }
+  const [outW, outH] = h ? [h.width, h.height] : [r.width, r.height];
+  for (let i = 0; i < r.batchCount; i++) {
+    const seed = r.seed + i;
+    images.push(encodePng(outW, outH, renderGradient(outW, outH, seed), r.embedMetadata ? { parameters: parametersText({ ...r, width: outW, height: outH }, seed, modelName) } : {}));
+  }
   log("INFO", "stable-diffusion.cpp:5321", `decoding ${r.batchCount} latents`);
   if (!loaded.vae) await loadBar(140), (loaded.vae = true);
   await sleep(config.decodeMs);
@@ -215,7 +257,7 @@ async function handle(req: Request): Promise<Response> {
   const path = url.pathname;
   if (req.method === "GET" && path === "/") return new Response("<!doctype html><title>sd-server</title>", { headers: { "content-type": "text/html" } });
   if (req.method === "GET" && path === "/sdcpp/v1/capabilities") {
-    return json(capabilities({ defaults, modelPath: mainModel, loras: findLoras(loraDir), maxPending: config.maxPending }));
+    return json(capabilities({ defaults, modelPath: mainModel, loras: findLoras(loraDir).map(({ name, path }) => ({ name, path })), maxPending: config.maxPending }));
   }
   if (req.method === "POST" && path === "/sdcpp/v1/img_gen") {
     const text = await req.text();
@@ -227,7 +269,10 @@ async function handle(req: Request): Promise<Response> {
       return json({ error: "invalid json", message: `[json.exception.parse_error.101] parse error: ${(e as Error).message}` }, 400);
     }
     const parsed = parseImgGen(body, defaults, loraDir);
-    if (!parsed.ok) return json({ error: parsed.error }, 400);
+    if (!parsed.ok) {
+      if (parsed.log) log("ERROR", "common.cpp:2096", parsed.log);
+      return json({ error: parsed.error }, 400);
+    }
     const job = jobs.submit(parsed.request);
     if (!job) return json({ error: "job queue is full" }, 429);
     return json({ id: job.id, kind: "img_gen", status: job.status, created: job.created, poll_url: `/sdcpp/v1/jobs/${job.id}` }, 202);

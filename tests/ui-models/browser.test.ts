@@ -274,4 +274,17 @@ describe("models in the browser", () => {
     await page.locator("ed-shell section.pane:not([hidden]) ed-settings-app").waitFor();
     expect(pageErrors).toEqual([]);
   });
+
+  test("on a phone the Installed view fits the width", async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.click("ed-main-menu .trigger");
+    await page.click('ed-main-menu [role=menuitem][data-command="app:model-browser"]');
+    const view = browserView(page);
+    await view.locator('nav [data-view="installed"]').click();
+    await view.locator("ed-installed-view section[data-kind]").first().waitFor();
+    const overflow = await view.evaluate((el) => el.scrollWidth - el.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: join(SHOTS, "browser-installed-phone.png") });
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
 });

@@ -15,18 +15,12 @@ import { modelStyles } from "./models-styles";
 
 const TYPES = ["", "stable-diffusion", "diffusion_models", "lora", "vae", "text_encoders", "embeddings", "controlnet", "realesrgan"];
 const BASES = ["", "SD 1.5", "SDXL 1.0", "Pony", "Illustrious", "Flux.1 D", "Flux.1 S", "SD 3.5", "ZImageTurbo", "Qwen"];
-const SORTS: Record<SearchQuery["source"], [string, string][]> = {
-  civitai: [
-    ["Most Downloaded", "Most downloaded"],
-    ["Highest Rated", "Highest rated"],
-    ["Newest", "Newest"],
-  ],
-  huggingface: [
-    ["downloads", "Most downloaded"],
-    ["likes", "Most liked"],
-    ["lastModified", "Recently updated"],
-  ],
-};
+/** The sort orders GET /api/models/search takes (each source maps them to its own). */
+const SORTS: [string, string][] = [
+  ["downloads", "Most downloaded"],
+  ["likes", "Most liked"],
+  ["newest", "Newest"],
+];
 
 @customElement("ed-search-view")
 export class EdSearchView extends LitElement {
@@ -116,7 +110,7 @@ export class EdSearchView extends LitElement {
           ${BASES.map((b) => html`<option value=${b}>${b || "Any base model"}</option>`)}
         </select>
         <select name="sort" aria-label="Sort" @change=${(e: Event) => this.#set({ sort: (e.target as HTMLSelectElement).value })}>
-          ${SORTS[q.source].map(([v, label]) => html`<option value=${v} ?selected=${q.sort === v}>${label}</option>`)}
+          ${SORTS.map(([v, label]) => html`<option value=${v} ?selected=${q.sort === v}>${label}</option>`)}
         </select>
         <button class="primary" type="submit" data-action="search" ?disabled=${this.searching}>${this.searching ? "Searching…" : "Search"}</button>
       </form>

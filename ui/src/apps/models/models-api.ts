@@ -190,7 +190,6 @@ export class ModelLibraryStore extends EventTarget {
       if (p?.kind === "model" && (p.phase === "installed" || p.phase === "done")) void this.refresh();
     });
     this.stream.on("models.hashed", () => void this.refresh());
-    // Civitai facts (name, trigger words, preview) for a hash arrived.
     this.stream.on("models.civitai", () => void this.refresh());
   }
 }
