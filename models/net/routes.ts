@@ -83,8 +83,9 @@ export function netRoutes(deps: {
       .get("/", (c) => c.json({ downloads: deps.downloads.list() }))
       .post("/:id/cancel", (c) => c.json({ cancelled: deps.downloads.cancel(c.req.param("id")) })),
     // Civitai previews, cached under the data dir: only files named by a sha256, only from that folder.
-    "/models/preview": new Hono().get("/:sha256{[0-9a-f]{64}}", (c) => {
-      const file = deps.previewFile?.(c.req.param("sha256"));
+    "/models/preview": new Hono().get("/:sha256", (c) => {
+      const sha256 = c.req.param("sha256");
+      const file = /^[0-9a-f]{64}$/.test(sha256) ? deps.previewFile?.(sha256) : null;
       if (!file || !realInside(deps.paths.modelPreviews, file)) throw notFound("preview");
       return new Response(Bun.file(file), { headers: { "cache-control": "private, max-age=86400" } });
     }),
