@@ -19,6 +19,7 @@ import { searchPathFor } from "./roots";
 import { companionRoutes, type CatalogHook } from "./routes/companions";
 import { modelRoutes, type UpdateCheck } from "./routes/models";
 import { setRoutes } from "./routes/sets";
+import { warmRoutes } from "./routes/warm";
 import { ModelStore } from "./store";
 import { WarmEngine } from "./warm";
 
@@ -74,6 +75,7 @@ export function modelsService(options: ModelsServiceOptions = {}): ServiceFactor
       // More specific paths first: "/models" would otherwise see /models/sets/… as /:kind/:name.
       routes: {
         "/models/sets": setRoutes(store, library),
+        "/models/warm": warmRoutes(() => warm),
         "/models/companions": companionRoutes(library, () => catalog),
         "/models": modelRoutes(library, { checkUpdate: () => updateCheck, sha256: (path) => hashes.sha256(path) }),
       },

@@ -65,9 +65,15 @@ export class WarmEngine {
     }
   }
 
-  async #warm(): Promise<boolean> {
+  /** Starts the engine with these models now (a starter just downloaded), unless tasks will start it anyway. */
+  warmWith(pick: { model: string; vae?: string; text_encoders: string[] }): Promise<boolean> {
+    this.warming = this.#warm(pick);
+    return this.warming;
+  }
+
+  async #warm(pick?: { model: string; vae?: string; text_encoders: string[] }): Promise<boolean> {
     const { ctx, engine, store } = this.deps;
-    const last = store.lastUsed();
+    const last = pick ?? store.lastUsed();
     if (!last || this.#queued() > 0) return false;
     let set;
     try {

@@ -63,6 +63,18 @@ describe("warm start", () => {
     expect(starts.length).toBe(1);
   });
 
+  test("POST /api/models/warm (after a starter download) starts the engine with that model at once", async () => {
+    const data = tempData("ed-warm-route-");
+    cleanup = data.remove;
+    const starts = await start(data.dir, "models:\n  warm_start: false\n");
+    expect(starts.length).toBe(0);
+    const res = await m!.api("/api/models/warm", { method: "POST", json: { model: "sd-test.safetensors" } });
+    expect(res.status).toBe(202);
+    expect(await m!.models.warm!.warming).toBe(true);
+    expect(engine!.status().state).toBe("ready");
+    expect((await m!.api("/api/models/warm", { method: "POST", json: {} })).status).toBe(400);
+  });
+
   test("warm_start off: nothing starts until a task needs it", async () => {
     const dir = dataWithHistory();
     const starts = await start(dir, "models:\n  warm_start: false\n");

@@ -16,7 +16,7 @@ import { edEvent } from "../../events";
 import { icons } from "../../icons";
 import "../models/ed-first-run";
 import type { ModelInstalledEvent } from "../models/ed-catalog-card";
-import { modelLibrary, type ModelEntry } from "../models/models-api";
+import { modelLibrary, modelsApi, type ModelEntry } from "../models/models-api";
 import { startingModel } from "../models/models-format";
 import "../queue/ed-queue-panel";
 import { queueStore, type QueueStore, type Task } from "../queue/queue-store";
@@ -122,7 +122,11 @@ export class EdImageApp extends LitElement implements TabAppElement {
   /** A starter model finished downloading: select it (the queue starts the engine with it on Generate). */
   #onInstalled(e: ModelInstalledEvent) {
     const sel = e.detail.selection;
-    if (sel) this.#change({ model: sel.model, vae: sel.vae ?? "", text_encoders: [...sel.text_encoders] });
+    if (sel) {
+      this.#change({ model: sel.model, vae: sel.vae ?? "", text_encoders: [...sel.text_encoders] });
+      // The engine starts loading it now: the first picture does not wait for it.
+      void modelsApi.warm({ model: sel.model, ...(sel.vae ? { vae: sel.vae } : {}), text_encoders: [...sel.text_encoders] }).catch(() => {});
+    }
     this.notice = `${e.detail.entry.title} is ready. Type a prompt and press Generate.`;
   }
 

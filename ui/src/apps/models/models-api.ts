@@ -132,6 +132,8 @@ const enc = encodeURIComponent;
 
 export const modelsApi = {
   list: () => api<ModelListing>("/api/models"),
+  /** Starts the engine with these models (after a starter download). */
+  warm: (set: { model: string; vae?: string; text_encoders: string[] }) => api<{ warming: boolean }>("/api/models/warm", { method: "POST", json: set }),
   rescan: () => api<ModelListing>("/api/models/rescan", { method: "POST" }),
   remove: (kind: string, name: string) => api<{ deleted: string }>(`/api/models/${enc(kind)}/${name.split("/").map(enc).join("/")}`, { method: "DELETE" }),
   checkUpdate: (kind: string, name: string) =>
