@@ -10,6 +10,7 @@ import { VERSION } from "../launcher/version";
 import { appRoutes } from "./catalog-app";
 import { compatRoutes } from "./catalog-compat";
 import { galleryRoutes } from "./catalog-gallery";
+import { promptRoutes } from "./catalog-prompts";
 import type { RouteDoc } from "./route-doc";
 
 type Json = Record<string, unknown>;
@@ -49,7 +50,7 @@ function operation(route: RouteDoc, components: Json): Json {
   return op;
 }
 
-export function buildOpenApi(routes: RouteDoc[] = [...appRoutes, ...galleryRoutes, ...compatRoutes], extra: RouteDoc[] = []): Json {
+export function buildOpenApi(routes: RouteDoc[] = [...appRoutes, ...galleryRoutes, ...promptRoutes, ...compatRoutes], extra: RouteDoc[] = []): Json {
   const components: Json = {};
   const paths: Record<string, Json> = {};
   for (const route of [...routes, ...extra]) (paths[route.path] ??= {})[route.method] = operation(route, components);

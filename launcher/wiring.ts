@@ -10,6 +10,7 @@ import { createBuildProvider } from "../engine/install/provider";
 import { engineParts } from "../engine/service";
 import { modelsService } from "../models/service";
 import { pluginService } from "../plugins/service";
+import { promptsService } from "../prompts/service";
 import { galleryService } from "../gallery/service";
 import type { TaskQueue } from "../queue/queue";
 import { queueService } from "../queue/service";
@@ -44,6 +45,7 @@ export function appServices(options: { server?: boolean } = {}): ServiceFactory[
     ...withCompat(withQueue),
     gallery,
     apiDocsService,
+    promptsService,
     pluginService,
     windowService,
   ];
