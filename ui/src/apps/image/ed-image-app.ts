@@ -4,7 +4,10 @@
  * and the shared queue on the right; one column on a phone. Ctrl+Enter or
  * Generate queues a task; the form is kept as tab state so it survives tab
  * switches and restarts (never for incognito tabs). Dropping or pasting a
- * picture anywhere restores the settings it was made with.
+ * picture anywhere restores the settings it was made with. A prompt with
+ * {sets}, a|matrix or __wildcards__ (or a loaded prompt file) is expanded by
+ * POST /api/prompts/expand and queued as one task per prompt; the count shows
+ * next to Generate before queueing.
  */
 import { pluginHooks } from "../../plugins/hooks";
 import "../../plugins/ed-plugin-fields";
@@ -26,6 +29,8 @@ import "./ed-image-inputs";
 import "./ed-model-fields";
 import "./ed-output-fields";
 import "./ed-prompt-box";
+import type { PromptFile, PromptFileEvent } from "./ed-prompt-box";
+import { countPromptLines, countPrompts, MAX_EXPANSIONS } from "../../../../prompts/expand";
 import "./ed-results";
 import "./ed-size-field";
 import type { ModelLists } from "./ed-model-fields";
@@ -59,6 +64,8 @@ export class EdImageApp extends LitElement implements TabAppElement {
   @state() private dragging = false;
   /** The seed the newest finished task of this tab used. */
   @state() private lastSeed?: number;
+  /** A loaded "prompts from a file": Generate queues its lines instead of the prompt box. */
+  @state() private promptFile: PromptFile | null = null;
   /** A dropped picture without settings, offered as the init image. */
   @state() private plainPicture?: Blob;
 
@@ -149,10 +156,28 @@ export class EdImageApp extends LitElement implements TabAppElement {
     if (this.settings.random_seed && this.settings.seed !== seed) this.#change({ seed });
   }
 
-  /** Queues the form as a task. */
+  /** How many tasks Generate would queue, or why it cannot (shown before queueing). */
+  #promptCount(): { count: number; problem?: string } {
+    try {
+      const count = this.promptFile ? countPromptLines(this.promptFile.lines) : countPrompts(this.settings.prompt);
+      return count > MAX_EXPANSIONS ? { count, problem: `${count} prompts: the most is ${MAX_EXPANSIONS}` } : { count };
+    } catch (err) {
+      return { count: 0, problem: (err as Error).message };
+    }
+  }
+
+  /** The prompts Generate queues: the box's prompt as is, or expanded by the server (wildcards live in the data folder). */
+  async #prompts(prompt: string, fromFile: boolean): Promise<string[]> {
+    if (!fromFile && !/[{|\\]|__/.test(prompt)) return [prompt];
+    const body = fromFile && this.promptFile ? { lines: this.promptFile.lines } : { prompt };
+    return (await api<{ prompts: string[] }>("/api/prompts/expand", { method: "POST", json: body })).prompts;
+  }
+
+  /** Queues the form as a task, one per prompt when the prompt expands. */
   async generate(overrides: Partial<ImageSettings> = {}) {
     const settings = { ...this.settings, ...overrides };
-    const problems = requestProblems(settings);
+    const fromFile = !!this.promptFile && overrides.prompt === undefined;
+    const problems = requestProblems(fromFile && !settings.prompt ? { ...settings, prompt: "x" } : settings);
     if (Object.keys(problems).length) {
       this.problems = problems;
       this.error = problems.model && !settings.model ? "Choose a model first." : "Please fix the marked fields.";
@@ -160,12 +185,15 @@ export class EdImageApp extends LitElement implements TabAppElement {
     }
     this.busy = true;
     try {
-      // Plugins may change the request (their Image tab fields, beforeQueue hooks); a failing one is skipped.
-      const { id, seed } = await this.store.submit(await pluginHooks.prepare(toRequest(settings, this.incognito)));
-      this.taskIds = [id, ...this.taskIds];
-      if (seed !== undefined) {
-        this.lastSeed = seed;
-        if (settings.random_seed) this.#change({ seed });
+      const prompts = await this.#prompts(settings.prompt, fromFile);
+      for (const prompt of prompts) {
+        // Plugins may change the request (their Image tab fields, beforeQueue hooks); a failing one is skipped.
+        const { id, seed } = await this.store.submit(await pluginHooks.prepare(toRequest({ ...settings, prompt }, this.incognito)));
+        this.taskIds = [id, ...this.taskIds];
+        if (seed !== undefined) {
+          this.lastSeed = seed;
+          if (settings.random_seed) this.#change({ seed });
+        }
       }
       this.error = "";
       this.#save();
@@ -291,11 +319,21 @@ export class EdImageApp extends LitElement implements TabAppElement {
   #renderForm() {
     const s = this.settings;
     const p = this.problems;
+    const count = this.#promptCount();
     return html`
-      <ed-prompt-box .settings=${s} .problems=${p}></ed-prompt-box>
+      <ed-prompt-box
+        .settings=${s}
+        .problems=${p}
+        .promptFile=${this.promptFile}
+        @ed-prompt-file=${(e: PromptFileEvent) => (this.promptFile = e.detail.file)}
+      ></ed-prompt-box>
       <div class="generate">
-        <button class="primary" data-action="generate" ?disabled=${this.busy} @click=${() => this.generate()}>Generate</button>
-        <span class="hint">Ctrl+Enter</span>
+        <button class="primary" data-action="generate" ?disabled=${this.busy || !!count.problem} @click=${() => this.generate()}>Generate</button>
+        ${count.problem
+          ? html`<span class="problem" data-role="prompt-count">${count.problem}</span>`
+          : count.count > 1
+            ? html`<span class="hint" data-role="prompt-count">Queues ${count.count} tasks</span>`
+            : html`<span class="hint">Ctrl+Enter</span>`}
       </div>
       ${this.error ? html`<p class="problem" role="alert">${this.error}</p>` : nothing}
       ${this.notice

@@ -1,0 +1,96 @@
+/**
+ * Prompt power in real Chromium on the stand-in engine: the count of tasks a
+ * {set}/matrix prompt makes shows before queueing, over 1,000 is refused,
+ * wildcards come from the data folder's wildcards/*.txt, "Load prompts from a
+ * file" queues one task per line, and each picture's metadata holds its
+ * expanded prompt.
+ */
+import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { activeTab, openGenerating, SHOTS, until, waitText, type GeneratingSession } from "./harness";
+
+setDefaultTimeout(90_000);
+
+let session: GeneratingSession;
+let page: Page;
+
+interface TaskView {
+  id: string;
+  state: string;
+  request: { prompt: string };
+}
+const tasks = async () =>
+  ((await (await fetch(session.app.url.replace(/\/$/, "") + "/api/tasks")).json()) as { tasks: TaskView[] }).tasks;
+
+function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const full = join(dir, name);
+    if (statSync(full).isDirectory()) out.push(...filesUnder(full));
+    else out.push(full);
+  }
+  return out;
+}
+
+beforeAll(async () => {
+  session = await openGenerating("ed-ui-prompts", { stepMs: 20, startDelayMs: 20 });
+  page = session.page;
+  mkdirSync(join(session.dataDir, "wildcards"), { recursive: true });
+  writeFileSync(join(session.dataDir, "wildcards", "animal.txt"), "snowy owl\n");
+  const tab = activeTab(page);
+  await tab.locator("input#steps").fill("2");
+  await tab.locator("input#width").fill("64");
+  await tab.locator("input#height").fill("64");
+}, 60_000);
+
+afterAll(() => session?.close(), 30_000);
+
+test("the count shows before queueing; over 1,000 is refused with Generate off", async () => {
+  const tab = activeTab(page);
+  await tab.locator("textarea#prompt").fill("a {red,blue} car | at night");
+  await waitText(tab.locator('[data-role="prompt-count"]'), "Queues 4 tasks");
+  const ten = "{0,1,2,3,4,5,6,7,8,9}";
+  await tab.locator("textarea#prompt").fill(`${ten}${ten}${ten}${ten}`);
+  await waitText(tab.locator('[data-role="prompt-count"]'), /10000 prompts: the most is 1000/);
+  expect(await tab.locator('button[data-action="generate"]').isDisabled()).toBe(true);
+  await tab.locator("textarea#prompt").fill("a {cat");
+  await waitText(tab.locator('[data-role="prompt-count"]'), /has no "\}"/);
+  await page.screenshot({ path: join(SHOTS, "prompt-count-problem.png") });
+});
+
+test("a set and a wildcard queue one task each, the expanded prompt in each picture's metadata", async () => {
+  const tab = activeTab(page);
+  await tab.locator("textarea#prompt").fill("a {red,blue} __animal__");
+  await waitText(tab.locator('[data-role="prompt-count"]'), "Queues 2 tasks");
+  await page.screenshot({ path: join(SHOTS, "prompt-count.png") });
+  await tab.locator('button[data-action="generate"]').click();
+  await until(async () => (await tasks()).filter((t) => t.state === "succeeded").length === 2, "two tasks done", 60_000);
+  expect((await tasks()).map((t) => t.request.prompt).sort()).toEqual(["a blue snowy owl", "a red snowy owl"]);
+  const files = filesUnder(join(session.dataDir, "outputs")).filter((f) => /\.(png|jpe?g|webp)$/.test(f));
+  expect(files).toHaveLength(2);
+  const texts = files.map((f) => readFileSync(f).toString("latin1"));
+  expect(texts.some((t) => t.includes("a red snowy owl"))).toBe(true);
+  expect(texts.some((t) => t.includes("a blue snowy owl"))).toBe(true);
+});
+
+test("Load prompts from a file: one task per line, until the file is forgotten", async () => {
+  const tab = activeTab(page);
+  const before = (await tasks()).length;
+  await tab.locator('input[name="prompt_file"]').setInputFiles({
+    name: "prompts.txt",
+    mimeType: "text/plain",
+    buffer: Buffer.from("a lighthouse\n\n# skipped\na {small,big} boat\n"),
+  });
+  await waitText(tab.locator('[data-role="prompt-file"]'), /prompts\.txt · 2 prompts/);
+  await waitText(tab.locator('[data-role="prompt-count"]'), "Queues 3 tasks");
+  await page.screenshot({ path: join(SHOTS, "prompt-file.png") });
+  await tab.locator('button[data-action="generate"]').click();
+  await until(async () => (await tasks()).length === before + 3, "three more tasks", 30_000);
+  const added = (await tasks()).map((t) => t.request.prompt);
+  for (const p of ["a lighthouse", "a small boat", "a big boat"]) expect(added).toContain(p);
+  await tab.locator('[data-role="prompt-file"] button').click();
+  expect(await tab.locator('[data-role="prompt-file"]').count()).toBe(0);
+  expect(session.pageErrors).toEqual([]);
+});
