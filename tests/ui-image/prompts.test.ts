@@ -3,13 +3,15 @@
  * {set}/matrix prompt makes shows before queueing, over 1,000 is refused,
  * wildcards come from the data folder's wildcards/*.txt, "Load prompts from a
  * file" queues one task per line, and each picture's metadata holds its
- * expanded prompt.
+ * expanded prompt. The embeddings menu inserts a trigger at the cursor of
+ * the prompt or the negative prompt.
  */
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
-import { activeTab, openGenerating, SHOTS, until, waitText, type GeneratingSession } from "./harness";
+import { TELLTALES, writeSafetensors } from "../models/fixtures";
+import { activeTab, fieldValue, openGenerating, SHOTS, until, waitText, type GeneratingSession } from "./harness";
 
 setDefaultTimeout(90_000);
 
@@ -39,6 +41,11 @@ beforeAll(async () => {
   page = session.page;
   mkdirSync(join(session.dataDir, "wildcards"), { recursive: true });
   writeFileSync(join(session.dataDir, "wildcards", "animal.txt"), "snowy owl\n");
+  mkdirSync(join(session.dataDir, "models", "embeddings"), { recursive: true });
+  writeSafetensors(join(session.dataDir, "models", "embeddings", "bad-hands.safetensors"), TELLTALES.embedding!);
+  await fetch(session.app.url.replace(/\/$/, "") + "/api/models/rescan", { method: "POST" });
+  await page.reload();
+  await until(async () => (await fieldValue(page, "model").catch(() => "")) !== "", "a model selected");
   const tab = activeTab(page);
   await tab.locator("input#steps").fill("2");
   await tab.locator("input#width").fill("64");
@@ -93,4 +100,21 @@ test("Load prompts from a file: one task per line, until the file is forgotten",
   await tab.locator('[data-role="prompt-file"] button').click();
   expect(await tab.locator('[data-role="prompt-file"]').count()).toBe(0);
   expect(session.pageErrors).toEqual([]);
+});
+
+test("the embeddings menu inserts the trigger at the cursor, in the prompt or the negative prompt", async () => {
+  const tab = activeTab(page);
+  const prompt = tab.locator("textarea#prompt");
+  await prompt.fill("a portrait, sharp");
+  await prompt.evaluate((el: HTMLTextAreaElement) => el.setSelectionRange(10, 10)); // after "a portrait"
+  const pickers = tab.locator('ed-prompt-box ed-embedding-picker select[data-role="embeddings"]');
+  await until(async () => (await pickers.count()) === 2, "two embedding menus");
+  await pickers.first().selectOption("bad-hands.safetensors");
+  await until(async () => (await prompt.inputValue()) === "a portrait bad-hands, sharp", "the trigger in the prompt");
+  const negative = tab.locator("textarea#negative");
+  await negative.fill("blurry");
+  await pickers.nth(1).selectOption("bad-hands.safetensors");
+  await until(async () => (await negative.inputValue()) === "blurry bad-hands", "the trigger in the negative prompt");
+  expect(await pickers.first().inputValue()).toBe("");
+  await page.screenshot({ path: join(SHOTS, "embeddings.png") });
 });

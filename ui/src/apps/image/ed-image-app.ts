@@ -325,6 +325,7 @@ export class EdImageApp extends LitElement implements TabAppElement {
         .settings=${s}
         .problems=${p}
         .promptFile=${this.promptFile}
+        .embeddings=${this.models.embeddings ?? []}
         @ed-prompt-file=${(e: PromptFileEvent) => (this.promptFile = e.detail.file)}
       ></ed-prompt-box>
       <div class="generate">

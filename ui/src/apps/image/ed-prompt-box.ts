@@ -3,7 +3,8 @@
  * typed in the prompt show as chips underneath (the server moves them into
  * the structured `loras` field); a chip's × removes its tag. "Load prompts
  * from a file" reads a text file, one prompt a line (`ed-prompt-file`); while
- * one is loaded, Generate queues its prompts instead of the box's.
+ * one is loaded, Generate queues its prompts instead of the box's. An
+ * embeddings menu under each field inserts a trigger at that field's cursor.
  */
 import { css, html, LitElement, nothing } from "lit";
 import { customElement, property } from "lit/decorators.js";
@@ -13,6 +14,9 @@ import type { ImageSettings } from "./image-settings";
 import { settingsChange, valueOf } from "./settings-event";
 import { edEvent } from "../../events";
 import { promptLines } from "../../../../prompts/expand";
+import "./ed-embedding-picker";
+import type { InsertWordEvent } from "./ed-embedding-picker";
+import { insertAt } from "./prompt-insert";
 
 /** A prompt file the user loaded: its name and its prompt lines. */
 export interface PromptFile {
@@ -78,8 +82,28 @@ export class EdPromptBox extends LitElement {
 
   @property({ attribute: false }) settings!: ImageSettings;
   @property({ attribute: false }) problems: Record<string, string> = {};
+  /** Embedding files in models/embeddings. */
+  @property({ attribute: false }) embeddings: string[] = [];
   /** The loaded prompt file, if any. */
   @property({ attribute: false }) promptFile: PromptFile | null = null;
+
+  /** Puts a word at the cursor of the prompt or negative prompt, then leaves the cursor after it. */
+  async #insertWord(e: InsertWordEvent) {
+    e.stopPropagation();
+    const key = e.detail.target === "negative_prompt" ? "negative_prompt" : "prompt";
+    const area = this.renderRoot.querySelector<HTMLTextAreaElement>(key === "prompt" ? "#prompt" : "#negative");
+    const text = this.settings[key];
+    const start = area?.selectionStart ?? text.length;
+    const end = area?.selectionEnd ?? text.length;
+    const next = insertAt(text, start, end, e.detail.word);
+    this.dispatchEvent(settingsChange({ [key]: next.text }));
+    await this.updateComplete;
+    if (area) {
+      area.value = next.text;
+      area.focus();
+      area.setSelectionRange(next.cursor, next.cursor);
+    }
+  }
 
   async #loadFile(e: Event) {
     const input = e.target as HTMLInputElement;
@@ -119,7 +143,8 @@ export class EdPromptBox extends LitElement {
             </div>`
           : nothing}
         ${this.problems.prompt ? html`<span class="problem">Prompt ${this.problems.prompt}</span>` : nothing}
-        <div class="file-row">
+        <div class="file-row" @ed-insert-word=${this.#insertWord}>
+          <ed-embedding-picker .embeddings=${this.embeddings} target="prompt"></ed-embedding-picker>
           <label class="file-button" title="A text file, one prompt a line ({sets}, a|b and __wildcards__ work in each)"
             >Load prompts from a file<input type="file" name="prompt_file" accept=".txt,text/plain" hidden @change=${this.#loadFile}
           /></label>
@@ -145,6 +170,9 @@ export class EdPromptBox extends LitElement {
           @input=${(e: Event) => this.dispatchEvent(settingsChange({ negative_prompt: valueOf(e) }))}
         ></textarea>
         ${this.problems.negative_prompt ? html`<span class="problem">Negative prompt ${this.problems.negative_prompt}</span>` : nothing}
+        <div class="file-row" @ed-insert-word=${this.#insertWord}>
+          <ed-embedding-picker .embeddings=${this.embeddings} target="negative_prompt"></ed-embedding-picker>
+        </div>
       </div>
     `;
   }
