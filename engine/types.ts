@@ -50,6 +50,8 @@ export interface ModelSet {
   controlNet?: string;
   taesd?: string;
   upscaleModel?: string;
+  /** Seamless tiling: sd-server's circular padding (--circular / --circularx / --circulary), a start-up flag. */
+  circular?: "xy" | "x" | "y";
   loraDir: string;
   embeddingsDir?: string;
 }
