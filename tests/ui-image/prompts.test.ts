@@ -4,7 +4,8 @@
  * wildcards come from the data folder's wildcards/*.txt, "Load prompts from a
  * file" queues one task per line, and each picture's metadata holds its
  * expanded prompt. The embeddings menu inserts a trigger at the cursor of
- * the prompt or the negative prompt.
+ * the prompt or the negative prompt. Seamless tiling reaches the task and
+ * its pictures open in a 3×3 tile preview.
  */
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
@@ -117,4 +118,24 @@ test("the embeddings menu inserts the trigger at the cursor, in the prompt or th
   await until(async () => (await negative.inputValue()) === "blurry bad-hands", "the trigger in the negative prompt");
   expect(await pickers.first().inputValue()).toBe("");
   await page.screenshot({ path: join(SHOTS, "embeddings.png") });
+});
+
+test("seamless tiling: the task asks for it and its picture opens tiled 3×3", async () => {
+  const tab = activeTab(page);
+  await tab.locator("textarea#prompt").fill("mossy stones");
+  await tab.locator('details[data-group="advanced"] > summary').click();
+  await tab.locator("select#tiling").selectOption("xy");
+  await tab.locator('button[data-action="generate"]').click();
+  await until(async () => (await tasks()).some((t) => t.request.prompt === "mossy stones" && t.state === "succeeded"), "the tiled task done", 60_000);
+  const task = (await tasks()).find((t) => t.request.prompt === "mossy stones")!;
+  expect((task.request as unknown as { tiling: string }).tiling).toBe("xy");
+  const section = tab.locator(`ed-results section.task[data-task="${task.id}"]`);
+  await section.locator('button[data-action="tile-preview"]').click();
+  const preview = tab.locator("ed-results ed-tile-preview");
+  await until(async () => (await preview.locator("img").count()) === 9, "nine tiles");
+  await page.screenshot({ path: join(SHOTS, "tile-preview.png") });
+  await page.keyboard.press("Escape");
+  await until(async () => (await preview.count()) === 0, "the preview closed");
+  await tab.locator("select#tiling").selectOption("none");
+  expect(session.pageErrors).toEqual([]);
 });

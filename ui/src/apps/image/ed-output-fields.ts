@@ -9,6 +9,13 @@ import { formStyles } from "./form-styles";
 import type { HiresSettings, ImageSettings } from "./image-settings";
 import { checkedOf, numberOf, settingsChange, valueOf } from "./settings-event";
 
+const TILING_CHOICES: [ImageSettings["tiling"], string][] = [
+  ["none", "Off"],
+  ["xy", "Both directions"],
+  ["x", "Left to right only"],
+  ["y", "Top to bottom only"],
+];
+
 @customElement("ed-output-fields")
 export class EdOutputFields extends LitElement {
   static override styles = formStyles;
@@ -62,6 +69,13 @@ export class EdOutputFields extends LitElement {
       <label class="check" style="margin:6px 0"
         ><input type="checkbox" name="vae_tiling" .checked=${s.vae_tiling} @change=${(e: Event) => this.#set({ vae_tiling: checkedOf(e) })} />VAE tiling (uses less memory for large pictures)</label
       >
+      <div class="field">
+        <label for="tiling">Seamless tiling</label>
+        <select id="tiling" name="tiling" @change=${(e: Event) => this.#set({ tiling: valueOf(e) as ImageSettings["tiling"] })}>
+          ${TILING_CHOICES.map(([v, label]) => html`<option value=${v} ?selected=${v === s.tiling}>${label}</option>`)}
+        </select>
+        <span class="hint">Pictures that repeat without seams (textures, patterns); changing it restarts the engine</span>
+      </div>
       <div class="row">
         <div class="field">
           <label for="output_format">File format</label>

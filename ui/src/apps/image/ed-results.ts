@@ -8,7 +8,8 @@
  */
 import { pluginHooks } from "../../plugins/hooks";
 import { css, html, LitElement, nothing } from "lit";
-import { customElement, property } from "lit/decorators.js";
+import { customElement, property, state } from "lit/decorators.js";
+import "./ed-tile-preview";
 import { edEvent } from "../../events";
 import { progressFraction, progressText } from "../queue/progress-format";
 import { errorText, type Task, type TaskImage } from "../queue/queue-store";
@@ -16,6 +17,12 @@ import { errorText, type Task, type TaskImage } from "../queue/queue-store";
 export type ResultAction = "use-input" | "reuse" | "similar" | "retry";
 /** `image` is absent for "retry" (a failed task has none). */
 export type ResultActionEvent = CustomEvent<{ action: ResultAction; task: Task; image?: TaskImage }>;
+
+/** The axes a task's pictures wrap on, if it was made with seamless tiling. */
+function tilingOf(task: Task): string | undefined {
+  const t = task.request?.tiling;
+  return typeof t === "string" && t !== "none" ? t : undefined;
+}
 
 @customElement("ed-results")
 export class EdResults extends LitElement {
@@ -103,6 +110,9 @@ export class EdResults extends LitElement {
   /** This tab's tasks, newest first. */
   @property({ attribute: false }) tasks: Task[] = [];
 
+  /** The seamless picture shown tiled 3×3, if any. */
+  @state() private tilePreview?: { src: string; axes: string };
+
   #onPluginsChange = () => this.requestUpdate();
 
   override connectedCallback() {
@@ -133,6 +143,9 @@ export class EdResults extends LitElement {
         <button data-action="reuse" title="Put these settings in the form" @click=${() => this.#act("reuse", task, image)}>Reuse settings</button>
         <button data-action="similar" title="Same settings, new seed" @click=${() => this.#act("similar", task, image)}>Make similar</button>
         <a class="button" data-action="download" href=${image.url} download=${this.#fileName(task, image)}>Download</a>
+        ${tilingOf(task)
+          ? html`<button data-action="tile-preview" title="See it repeated 3×3" @click=${() => (this.tilePreview = { src: image.url, axes: tilingOf(task)! })}>Tile preview</button>`
+          : nothing}
         ${task.incognito
           ? nothing
           : html`<button data-action="gallery" title="Show it in the Gallery" @click=${() => this.dispatchEvent(edEvent("ed-open-app", { app: "gallery", message: { kind: "gallery-show", imageId: image.id } }))}>
@@ -160,13 +173,15 @@ export class EdResults extends LitElement {
 
   override render() {
     if (!this.tasks.length) return html`<div class="empty">Your pictures appear here. Write a prompt and press Ctrl+Enter.</div>`;
-    return this.tasks.map(
+    return html`${this.tasks.map(
       (t) => html`<section class="task" data-task=${t.id} data-state=${t.state}>
         <div class="caption" title=${String(t.request?.prompt ?? "")}>${String(t.request?.prompt ?? "") || "(no prompt)"}</div>
         <div class="grid">${t.images.map((img) => this.#renderImage(t, img))}</div>
         ${t.state !== "succeeded" ? this.#renderPending(t) : nothing}
       </section>`,
-    );
+    )}${this.tilePreview
+      ? html`<ed-tile-preview .src=${this.tilePreview.src} .axes=${this.tilePreview.axes} @ed-close=${(e: Event) => (e.stopPropagation(), (this.tilePreview = undefined))}></ed-tile-preview>`
+      : nothing}`;
   }
 }
 
