@@ -52,6 +52,8 @@ export interface ModelSet {
   upscaleModel?: string;
   /** Seamless tiling: sd-server's circular padding (--circular / --circularx / --circulary), a start-up flag. */
   circular?: "xy" | "x" | "y";
+  /** Folder of the ESRGAN models the hires fix may name (--hires-upscalers-dir); only when a task uses one. */
+  upscalersDir?: string;
   loraDir: string;
   embeddingsDir?: string;
 }

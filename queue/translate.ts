@@ -22,6 +22,7 @@ export function toModelSet(models: ResolvedModels, r?: Pick<ResolvedRequest, "ti
   const set: ModelSet = { loraDir: models.loraDir, embeddingsDir: models.embeddingsDir };
   // Start-up flags the request chooses join the model set, so the queue groups tasks by them and restarts only between groups.
   if (r?.tiling && r.tiling !== "none") set.circular = r.tiling;
+  if (models.upscaler) set.upscalersDir = models.upscaler.dir;
   if (models.model.kind === "stable-diffusion") set.model = models.model.path;
   else set.diffusionModel = models.model.path;
   if (models.vae) set.vae = models.vae;
@@ -67,7 +68,7 @@ export function toImgGenBody(r: ResolvedRequest, models: ResolvedModels): ImgGen
   if (r.hires) {
     body.hires = {
       enabled: true,
-      upscaler: r.hires.upscaler,
+      upscaler: models.upscaler?.name ?? r.hires.upscaler,
       scale: r.hires.scale,
       steps: r.hires.steps,
       denoising_strength: r.hires.denoising_strength,

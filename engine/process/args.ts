@@ -34,6 +34,7 @@ export function buildServerArgs(flags: EngineFlags, models: ModelSet, port: numb
   args.push("--lora-model-dir", models.loraDir);
   if (models.embeddingsDir) args.push("--embd-dir", models.embeddingsDir);
   if (models.circular) args.push(CIRCULAR_FLAGS[models.circular]);
+  if (models.upscalersDir) args.push("--hires-upscalers-dir", models.upscalersDir);
   args.push("--listen-ip", "127.0.0.1", "--listen-port", String(port));
   if (flags.flash_attention) args.push("--fa");
   if (flags.offload_to_cpu) args.push("--offload-to-cpu");

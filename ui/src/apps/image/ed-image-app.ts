@@ -44,6 +44,14 @@ import { workspaceStyles } from "./workspace-styles";
 /** How many of this tab's tasks are remembered in its saved state. */
 const MAX_TAB_TASKS = 40;
 
+/** How much the hires pass of "Upscale" may change the picture: little, so it stays the same picture, sharper. */
+const UPSCALE_DENOISING = 0.25;
+
+/** "Upscale ×2/×4" on a picture: its own settings and seed, one image, and a hires pass through an ESRGAN model. */
+export function upscaleOverrides(request: Partial<ImageSettings>, seed: number, scale: 2 | 4, upscaler: string): Partial<ImageSettings> {
+  return { ...request, seed, random_seed: false, num_images: 1, hires_enabled: true, hires: { scale, upscaler, steps: 0, denoising_strength: UPSCALE_DENOISING } };
+}
+
 @customElement("ed-image-app")
 export class EdImageApp extends LitElement implements TabAppElement {
   static override styles = [formStyles, workspaceStyles];
@@ -185,7 +193,8 @@ export class EdImageApp extends LitElement implements TabAppElement {
     }
     this.busy = true;
     try {
-      const prompts = await this.#prompts(settings.prompt, fromFile);
+      // A prompt from a finished task (similar, upscale) is already expanded.
+      const prompts = overrides.prompt !== undefined ? [settings.prompt] : await this.#prompts(settings.prompt, fromFile);
       for (const prompt of prompts) {
         // Plugins may change the request (their Image tab fields, beforeQueue hooks); a failing one is skipped.
         const { id, seed } = await this.store.submit(await pluginHooks.prepare(toRequest({ ...settings, prompt }, this.incognito)));
@@ -292,16 +301,23 @@ export class EdImageApp extends LitElement implements TabAppElement {
   async #onResultAction(e: ResultActionEvent) {
     const { action, task, image } = e.detail;
     try {
-      const full = action === "reuse" || action === "similar" ? await this.#fullRequest(task) : {};
+      const full = action === "reuse" || action === "similar" || action.startsWith("upscale") ? await this.#fullRequest(task) : {};
       const request = { ...settingsFromRequest(full), ...imageInputsFromRequest(full) };
       if (action === "retry") await this.store.retry(task.id);
       else if (!image) return;
       else if (action === "use-input") this.#change({ init_image: await urlToDataUrl(image.url), mask: undefined });
       else if (action === "reuse") this.#change({ ...request, seed: image.seed, random_seed: false });
       else if (action === "similar") await this.generate({ ...request, random_seed: true });
+      else if (action === "upscale-2" || action === "upscale-4") await this.generate(upscaleOverrides(request, image.seed, action === "upscale-4" ? 4 : 2, this.#upscaler()));
     } catch (err) {
       this.error = (err as Error).message;
     }
+  }
+
+  /** The ESRGAN model "Upscale" uses: the one chosen for hires fix in the form, else the first installed. */
+  #upscaler(): string {
+    const models = this.models.realesrgan ?? [];
+    return models.includes(this.settings.hires.upscaler) ? this.settings.hires.upscaler : models[0]!;
   }
 
   protected override willUpdate(changed: PropertyValues<this>) {
@@ -357,7 +373,7 @@ export class EdImageApp extends LitElement implements TabAppElement {
       <details data-group="advanced">
         <summary>Advanced</summary>
         <ed-generation-fields advanced .settings=${s} .problems=${p} .samplers=${SAMPLERS} .schedulers=${SCHEDULERS}></ed-generation-fields>
-        <ed-output-fields .settings=${s} .problems=${p}></ed-output-fields>
+        <ed-output-fields .settings=${s} .problems=${p} .upscalers=${this.models.realesrgan ?? []}></ed-output-fields>
       </details>
       <ed-plugin-fields></ed-plugin-fields>
     `;
@@ -371,7 +387,7 @@ export class EdImageApp extends LitElement implements TabAppElement {
       ${this.incognito ? html`<div class="incognito" role="note">${icons.incognito} Incognito: pictures and settings made here are not saved.</div>` : nothing}
       <div class="layout" @ed-settings-change=${(e: SettingsChangeEvent) => this.#change(e.detail.changes)} @ed-result-action=${this.#onResultAction}>
         <section class="form" aria-label="Settings">${this.#renderForm()}</section>
-        <section class="results" aria-label="Results"><ed-results .tasks=${tasks}></ed-results></section>
+        <section class="results" aria-label="Results"><ed-results .tasks=${tasks} ?canUpscale=${!!this.models.realesrgan?.length}></ed-results></section>
         <aside class="queue" aria-label="Queue"><ed-queue-panel .store=${this.store}></ed-queue-panel></aside>
       </div>
     `;

@@ -21,6 +21,8 @@ export class EdOutputFields extends LitElement {
   static override styles = formStyles;
 
   @property({ attribute: false }) settings!: ImageSettings;
+  /** RealESRGAN/ESRGAN models in models/realesrgan, offered as hires-fix upscalers. */
+  @property({ attribute: false }) upscalers: string[] = [];
   @property({ attribute: false }) problems: Record<string, string> = {};
 
   #set(changes: Partial<ImageSettings>) {
@@ -43,6 +45,11 @@ export class EdOutputFields extends LitElement {
           <label for="hires_upscaler">Upscaler</label>
           <select id="hires_upscaler" @change=${(e: Event) => this.#hires({ upscaler: valueOf(e) })}>
             ${HIRES_UPSCALERS.map((u) => html`<option value=${u} ?selected=${u === h.upscaler}>${u}</option>`)}
+            ${this.upscalers.length
+              ? html`<optgroup label="Models (models/realesrgan)">
+                  ${this.upscalers.map((u) => html`<option value=${u} ?selected=${u === h.upscaler}>${u.replace(/\.[^.]+$/, "")}</option>`)}
+                </optgroup>`
+              : nothing}
           </select>
         </div>
       </div>

@@ -14,7 +14,7 @@ import { edEvent } from "../../events";
 import { progressFraction, progressText } from "../queue/progress-format";
 import { errorText, type Task, type TaskImage } from "../queue/queue-store";
 
-export type ResultAction = "use-input" | "reuse" | "similar" | "retry";
+export type ResultAction = "use-input" | "reuse" | "similar" | "retry" | "upscale-2" | "upscale-4";
 /** `image` is absent for "retry" (a failed task has none). */
 export type ResultActionEvent = CustomEvent<{ action: ResultAction; task: Task; image?: TaskImage }>;
 
@@ -110,6 +110,8 @@ export class EdResults extends LitElement {
   /** This tab's tasks, newest first. */
   @property({ attribute: false }) tasks: Task[] = [];
 
+  /** Whether a RealESRGAN/ESRGAN model is installed (models/realesrgan): offers "Upscale ×2/×4". */
+  @property({ type: Boolean }) canUpscale = false;
   /** The seamless picture shown tiled 3×3, if any. */
   @state() private tilePreview?: { src: string; axes: string };
 
@@ -143,6 +145,10 @@ export class EdResults extends LitElement {
         <button data-action="reuse" title="Put these settings in the form" @click=${() => this.#act("reuse", task, image)}>Reuse settings</button>
         <button data-action="similar" title="Same settings, new seed" @click=${() => this.#act("similar", task, image)}>Make similar</button>
         <a class="button" data-action="download" href=${image.url} download=${this.#fileName(task, image)}>Download</a>
+        ${this.canUpscale && !task.incognito
+          ? html`<button data-action="upscale-2" title="Same seed and settings, then ×2 through the ESRGAN upscaler: a new picture" @click=${() => this.#act("upscale-2", task, image)}>Upscale ×2</button>
+              <button data-action="upscale-4" title="Same seed and settings, then ×4 through the ESRGAN upscaler: a new picture" @click=${() => this.#act("upscale-4", task, image)}>×4</button>`
+          : nothing}
         ${tilingOf(task)
           ? html`<button data-action="tile-preview" title="See it repeated 3×3" @click=${() => (this.tilePreview = { src: image.url, axes: tilingOf(task)! })}>Tile preview</button>`
           : nothing}
