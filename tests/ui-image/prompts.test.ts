@@ -5,7 +5,8 @@
  * file" queues one task per line, and each picture's metadata holds its
  * expanded prompt. The embeddings menu inserts a trigger at the cursor of
  * the prompt or the negative prompt. Seamless tiling reaches the task and
- * its pictures open in a 3×3 tile preview.
+ * its pictures open in a 3×3 tile preview. "Upscale ×2" on a picture queues
+ * its seed again with a hires pass through the ESRGAN model.
  */
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
@@ -44,6 +45,8 @@ beforeAll(async () => {
   writeFileSync(join(session.dataDir, "wildcards", "animal.txt"), "snowy owl\n");
   mkdirSync(join(session.dataDir, "models", "embeddings"), { recursive: true });
   writeSafetensors(join(session.dataDir, "models", "embeddings", "bad-hands.safetensors"), TELLTALES.embedding!);
+  mkdirSync(join(session.dataDir, "models", "realesrgan"), { recursive: true });
+  writeSafetensors(join(session.dataDir, "models", "realesrgan", "RealESRGAN_x4plus.safetensors"), TELLTALES.esrgan!);
   await fetch(session.app.url.replace(/\/$/, "") + "/api/models/rescan", { method: "POST" });
   await page.reload();
   await until(async () => (await fieldValue(page, "model").catch(() => "")) !== "", "a model selected");
@@ -137,5 +140,20 @@ test("seamless tiling: the task asks for it and its picture opens tiled 3×3", a
   await page.keyboard.press("Escape");
   await until(async () => (await preview.count()) === 0, "the preview closed");
   await tab.locator("select#tiling").selectOption("none");
+  expect(session.pageErrors).toEqual([]);
+});
+
+test("Upscale ×2 on a picture: same seed and settings, one image, a hires pass through the ESRGAN model", async () => {
+  const tab = activeTab(page);
+  const source = (await tasks()).find((t) => t.request.prompt === "a lighthouse")!;
+  const seed = (source as unknown as { images: { seed: number }[] }).images[0]!.seed;
+  const before = (await tasks()).length;
+  await tab.locator(`ed-results section.task[data-task="${source.id}"] button[data-action="upscale-2"]`).first().click();
+  await until(async () => (await tasks()).length === before + 1, "the upscale task queued");
+  const up = (await tasks()).find((t) => (t.request as unknown as { hires?: unknown }).hires)!;
+  const r = up.request as unknown as { prompt: string; seed: number; num_images: number; hires: { scale: number; upscaler: string } };
+  expect(r).toMatchObject({ prompt: "a lighthouse", seed, num_images: 1 });
+  expect(r.hires).toMatchObject({ scale: 2, upscaler: "RealESRGAN_x4plus.safetensors" });
+  await until(async () => (await tasks()).find((t) => t.id === up.id)?.state === "succeeded", "the upscale done", 60_000);
   expect(session.pageErrors).toEqual([]);
 });
