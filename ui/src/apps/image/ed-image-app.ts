@@ -30,6 +30,7 @@ import "./ed-model-fields";
 import "./ed-output-fields";
 import "./ed-prompt-box";
 import type { PromptFile, PromptFileEvent } from "./ed-prompt-box";
+import { estimateVram, memoryVerdict, type MemoryVerdict } from "./memory-estimate";
 import { countPromptLines, countPrompts, MAX_EXPANSIONS } from "../../../../prompts/expand";
 import "./ed-results";
 import "./ed-size-field";
@@ -72,6 +73,8 @@ export class EdImageApp extends LitElement implements TabAppElement {
   @state() private dragging = false;
   /** The seed the newest finished task of this tab used. */
   @state() private lastSeed?: number;
+  /** The GPU's memory (GET /api/engine/plan), for the size field's warning; undefined when unknown or shared. */
+  @state() private vramBytes?: number;
   /** A loaded "prompts from a file": Generate queues its lines instead of the prompt box. */
   @state() private promptFile: PromptFile | null = null;
   /** A dropped picture without settings, offered as the init image. */
@@ -108,6 +111,12 @@ export class EdImageApp extends LitElement implements TabAppElement {
     this.addEventListener("drop", this.#onDrop);
     this.addEventListener("paste", this.#onPaste);
     modelLibrary.addEventListener("change", this.#onLibrary);
+    void api<{ hardware: { gpus: { vramBytes?: number; integrated?: boolean }[] } }>("/api/engine/plan")
+      .then((plan) => {
+        const dedicated = plan.hardware.gpus.filter((g) => !g.integrated && g.vramBytes).map((g) => g.vramBytes!);
+        if (dedicated.length) this.vramBytes = Math.max(...dedicated);
+      })
+      .catch(() => {});
     // After the first update, so a restored tab's own model wins over the starting one.
     void this.updateComplete.then(() => modelLibrary.load()).then(this.#onLibrary);
   }
@@ -162,6 +171,18 @@ export class EdImageApp extends LitElement implements TabAppElement {
     if (seed === undefined) return;
     this.lastSeed = seed;
     if (this.settings.random_seed && this.settings.seed !== seed) this.#change({ seed });
+  }
+
+  /** The memory estimate for this size and model against this GPU, when both are known. */
+  #memory(): MemoryVerdict | undefined {
+    const s = this.settings;
+    const entries = this.entries ?? [];
+    const size = (name: string | undefined) => (name ? (entries.find((e) => e.name === name)?.size ?? 0) : 0);
+    const model = entries.find((e) => e.name === s.model && (e.kind === "stable-diffusion" || e.kind === "diffusion_models"));
+    if (!this.vramBytes || !model) return undefined;
+    const weightBytes = model.size + size(s.vae) + s.text_encoders.reduce((sum, t) => sum + size(t), 0);
+    const estimate = estimateVram({ width: s.width, height: s.height, weightBytes, family: model.family, vaeTiling: s.vae_tiling, hiresScale: s.hires_enabled ? s.hires.scale : undefined });
+    return memoryVerdict(estimate, this.vramBytes);
   }
 
   /** How many tasks Generate would queue, or why it cannot (shown before queueing). */
@@ -364,7 +385,7 @@ export class EdImageApp extends LitElement implements TabAppElement {
         ? html`<ed-first-run @ed-model-installed=${this.#onInstalled}></ed-first-run>`
         : nothing}
       <ed-model-fields .settings=${s} .problems=${p} .models=${this.models} .entries=${this.entries ?? []}></ed-model-fields>
-      <ed-size-field .settings=${s} .problems=${p}></ed-size-field>
+      <ed-size-field .settings=${s} .problems=${p} .memory=${this.#memory()}></ed-size-field>
       <ed-generation-fields .settings=${s} .problems=${p} .lastSeed=${this.lastSeed}></ed-generation-fields>
       <details .open=${this.inputsOpen} data-group="inputs" @toggle=${(e: Event) => (this.inputsOpen = (e.target as HTMLDetailsElement).open)}>
         <summary>Start from a picture (img2img, inpaint, ControlNet)</summary>

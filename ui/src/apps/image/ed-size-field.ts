@@ -6,6 +6,7 @@
 import { css, html, LitElement, nothing } from "lit";
 import { customElement, property } from "lit/decorators.js";
 import { formStyles } from "./form-styles";
+import { formatGb, type MemoryVerdict } from "./memory-estimate";
 import { SIZE_PRESETS, type ImageSettings } from "./image-settings";
 import { numberOf, settingsChange } from "./settings-event";
 
@@ -45,6 +46,8 @@ export class EdSizeField extends LitElement {
 
   @property({ attribute: false }) settings!: ImageSettings;
   @property({ attribute: false }) problems: Record<string, string> = {};
+  /** The memory estimate for this size and model on this GPU (none when the GPU's memory is unknown). */
+  @property({ attribute: false }) memory?: MemoryVerdict;
 
   #swap() {
     this.dispatchEvent(settingsChange({ width: this.settings.height, height: this.settings.width }));
@@ -69,6 +72,12 @@ export class EdSizeField extends LitElement {
         </div>
         ${wp ? html`<span class="problem" data-problem="width">Width: ${wp}</span>` : nothing}
         ${hp ? html`<span class="problem" data-problem="height">Height: ${hp}</span>` : nothing}
+        ${this.memory && this.memory.level !== "ok"
+          ? html`<span class="${this.memory.level === "over" ? "problem" : "hint"}" data-role="memory" data-level=${this.memory.level}
+              >${this.memory.level === "over" ? "Likely to run out of GPU memory" : "Close to the GPU's memory"}: about ${formatGb(this.memory.estimate)} of
+              ${formatGb(this.memory.vram)}.${this.settings.vae_tiling ? " Try a smaller size." : " Try VAE tiling (Advanced) or a smaller size."}</span
+            >`
+          : nothing}
         <div class="presets" aria-label="Size presets">
           ${SIZE_PRESETS.map(
             ([w, h]) => html`<button aria-pressed=${w === width && h === height} @click=${() => this.dispatchEvent(settingsChange({ width: w, height: h }))}>${w}×${h}</button>`,
