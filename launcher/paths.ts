@@ -45,6 +45,8 @@ export interface Paths {
   galleryTrash: string;
   /** Wildcard lists for prompts: `wildcards/<name>.txt`, one choice a line, used as `__name__`. */
   wildcards: string;
+  /** The user's own style modifiers (`[Category]` then one a line), shown before the shipped ones. */
+  customModifiers: string;
 }
 
 const APP = "easy-diffusion";
@@ -99,6 +101,7 @@ export function resolvePaths(env: Env, overrides: { dataDir?: string; config?: s
     thumbnails: join(dirs.data, "cache", "gallery", "thumbnails"),
     galleryTrash: join(dirs.data, "cache", "gallery", "trash"),
     wildcards: join(dirs.data, "wildcards"),
+    customModifiers: join(dirs.data, "modifiers.txt"),
   };
 }
 

@@ -2,6 +2,7 @@
  * `/api/prompts`: prompt expansion with the data folder's wildcards.
  *   POST /api/prompts/expand {prompt} or {lines} → {prompts: string[], count}
  *   GET  /api/prompts/wildcards → {wildcards: [{name, count}]}
+ *   GET  /api/prompts/modifiers → {categories: [{name, modifiers, custom?}]}
  * Errors: 400 too_many_prompts, prompt_syntax, unknown_wildcard.
  */
 import { Hono } from "hono";
@@ -9,6 +10,7 @@ import { z } from "zod";
 import { ApiError, readJson } from "../../launcher/server/errors";
 import { expandPrompt, expandPromptLines, PromptSyntaxError, TooManyPromptsError, UnknownWildcardError } from "../expand";
 import { readWildcards } from "../wildcards";
+import { loadModifiers } from "../modifiers";
 
 export const expandSchema = z
   .object({
@@ -24,7 +26,7 @@ function asApiError(err: unknown): unknown {
   return err;
 }
 
-export function promptRoutes(wildcardsDir: string) {
+export function promptRoutes(wildcardsDir: string, customModifiers: string) {
   return new Hono()
     .post("/expand", async (c) => {
       const body = await readJson(c, expandSchema);
@@ -36,6 +38,7 @@ export function promptRoutes(wildcardsDir: string) {
         throw asApiError(err);
       }
     })
+    .get("/modifiers", async (c) => c.json({ categories: await loadModifiers(customModifiers) }))
     .get("/wildcards", async (c) => {
       const wildcards = await readWildcards(wildcardsDir);
       return c.json({ wildcards: Object.entries(wildcards).map(([name, lines]) => ({ name, count: lines.length })) });

@@ -61,3 +61,13 @@ test("over 1,000, bad braces, unknown wildcards and bad bodies are clear 400s", 
     expect((await res.json()).error.code).toBe(code);
   }
 });
+
+test("style modifiers: the user's modifiers.txt first, then the shipped list", async () => {
+  writeFileSync(join(dir, "modifiers.txt"), "# mine\n[My looks]\nfoggy harbour\nfoggy harbour\nloose line\n");
+  const res = await app.request("/api/prompts/modifiers", { headers: { host: "127.0.0.1" } });
+  const { categories } = (await res.json()) as { categories: { name: string; modifiers: string[]; custom?: boolean }[] };
+  expect(categories[0]).toEqual({ name: "My looks", modifiers: ["foggy harbour", "loose line"], custom: true });
+  const names = categories.map((c) => c.name);
+  for (const n of ["Art style", "Lighting", "Camera"]) expect(names).toContain(n);
+  expect(categories.find((c) => c.name === "Lighting")!.modifiers).toContain("golden hour");
+});
