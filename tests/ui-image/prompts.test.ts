@@ -45,6 +45,7 @@ beforeAll(async () => {
   writeFileSync(join(session.dataDir, "wildcards", "animal.txt"), "snowy owl\n");
   mkdirSync(join(session.dataDir, "models", "embeddings"), { recursive: true });
   writeSafetensors(join(session.dataDir, "models", "embeddings", "bad-hands.safetensors"), TELLTALES.embedding!);
+  writeFileSync(join(session.dataDir, "modifiers.txt"), "[My looks]\nfoggy harbour\n");
   mkdirSync(join(session.dataDir, "models", "realesrgan"), { recursive: true });
   writeSafetensors(join(session.dataDir, "models", "realesrgan", "RealESRGAN_x4plus.safetensors"), TELLTALES.esrgan!);
   await fetch(session.app.url.replace(/\/$/, "") + "/api/models/rescan", { method: "POST" });
@@ -155,5 +156,28 @@ test("Upscale ×2 on a picture: same seed and settings, one image, a hires pass 
   expect(r).toMatchObject({ prompt: "a lighthouse", seed, num_images: 1 });
   expect(r.hires).toMatchObject({ scale: 2, upscaler: "RealESRGAN_x4plus.safetensors" });
   await until(async () => (await tasks()).find((t) => t.id === up.id)?.state === "succeeded", "the upscale done", 60_000);
+  expect(session.pageErrors).toEqual([]);
+});
+
+test("style modifiers: yours first, search, a click appends to the prompt and a second click removes it", async () => {
+  const tab = activeTab(page);
+  const prompt = tab.locator("textarea#prompt");
+  await prompt.fill("a fox");
+  const panel = tab.locator("ed-style-modifiers");
+  await panel.locator("summary").click();
+  await until(async () => (await panel.locator("section[data-category]").count()) > 3, "the categories loaded");
+  expect(await panel.locator("section[data-category]").first().getAttribute("data-category")).toBe("My looks");
+  await panel.locator('input[name="modifier_search"]').fill("golden");
+  await until(async () => (await panel.locator(".tags button").count()) === 1, "one match");
+  await page.screenshot({ path: join(SHOTS, "modifiers-search.png") });
+  await panel.locator(".tags button", { hasText: "golden hour" }).click();
+  await until(async () => (await prompt.inputValue()) === "a fox, golden hour", "appended");
+  expect(await panel.locator(".tags button").first().getAttribute("aria-pressed")).toBe("true");
+  await panel.locator(".tags button", { hasText: "golden hour" }).click();
+  await until(async () => (await prompt.inputValue()) === "a fox", "removed");
+  await panel.locator('input[name="modifier_search"]').fill("zzzz");
+  await waitText(panel.locator('[data-role="no-modifiers"]'), 'No modifier matches "zzzz".');
+  await panel.locator('input[name="modifier_search"]').fill("");
+  await page.screenshot({ path: join(SHOTS, "modifiers.png") });
   expect(session.pageErrors).toEqual([]);
 });

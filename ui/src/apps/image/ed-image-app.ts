@@ -29,6 +29,7 @@ import "./ed-image-inputs";
 import "./ed-model-fields";
 import "./ed-output-fields";
 import "./ed-prompt-box";
+import "./ed-style-modifiers";
 import type { PromptFile, PromptFileEvent } from "./ed-prompt-box";
 import { estimateVram, memoryVerdict, type MemoryVerdict } from "./memory-estimate";
 import { countPromptLines, countPrompts, MAX_EXPANSIONS } from "../../../../prompts/expand";
@@ -365,6 +366,7 @@ export class EdImageApp extends LitElement implements TabAppElement {
         .embeddings=${this.models.embeddings ?? []}
         @ed-prompt-file=${(e: PromptFileEvent) => (this.promptFile = e.detail.file)}
       ></ed-prompt-box>
+      <ed-style-modifiers .prompt=${s.prompt}></ed-style-modifiers>
       <div class="generate">
         <button class="primary" data-action="generate" ?disabled=${this.busy || !!count.problem} @click=${() => this.generate()}>Generate</button>
         ${count.problem
