@@ -33,7 +33,8 @@ try {
   process.exit(1);
 }
 // Every command line it was started with, one JSON array a line, for tests to check against the recorded --help.
-appendFileSync(join(programDir, "argv.jsonl"), `${JSON.stringify(process.argv.slice(2))}\n`);
+// Not when run straight from the source folder (tests/standin/ stays clean).
+if (programDir !== import.meta.dir) appendFileSync(join(programDir, "argv.jsonl"), `${JSON.stringify(process.argv.slice(2))}\n`);
 if (has(args, "--help")) {
   out(`stable-diffusion.cpp version unknown, commit unknown\nUsage: ${self} [options]\n`);
   process.exit(0);
