@@ -3,7 +3,8 @@
  * panel, then every queued and running task ends), and the bell: the
  * notification permission flow (granted → a desktop notification when the
  * queue empties; refused → a clear note, a sound only), saved in Settings
- * (ui.notify_when_done, ui.sound_when_done).
+ * (ui.notify_when_done, ui.sound_when_done). Copy and paste settings as
+ * text through the real clipboard.
  */
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import type { BrowserContext, Page } from "playwright-core";
@@ -90,6 +91,35 @@ test("the bell with notifications refused: a clear note, and only the sound is o
     await waitText(panel.locator(".info"), /notifications are blocked/i);
     await page.screenshot({ path: join(SHOTS, "notify-blocked.png") });
     expect(await uiConfig()).toEqual(expect.objectContaining({ notify_when_done: false, sound_when_done: true }));
+  } finally {
+    await context.close();
+  }
+});
+
+test("Copy settings, then Paste: the form comes back; an A1111 infotext pastes too; other text says why not", async () => {
+  const context = await session.browser.newContext({ permissions: ["clipboard-read", "clipboard-write"] });
+  try {
+    const page = await pageIn(context);
+    const tab = activeTab(page);
+    await until(async () => (await tab.locator('select[name="model"], select#model').first().inputValue().catch(() => "")) !== "", "a model selected");
+    await tab.locator("textarea#prompt").fill("a paper lantern");
+    await tab.locator("input#steps").fill("13");
+    await tab.locator('button[data-action="copy-settings"]').click();
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    expect(JSON.parse(copied)).toMatchObject({ prompt: "a paper lantern", steps: 13 });
+    await tab.locator("textarea#prompt").fill("something else");
+    await tab.locator("input#steps").fill("30");
+    await tab.locator('button[data-action="paste-settings"]').click();
+    await until(async () => (await tab.locator("textarea#prompt").inputValue()) === "a paper lantern", "the prompt pasted back");
+    expect(await tab.locator("input#steps").inputValue()).toBe("13");
+    await page.evaluate(() => navigator.clipboard.writeText("a red kite\nNegative prompt: fog\nSteps: 21, CFG scale: 5, Seed: 7, Size: 512x768"));
+    await tab.locator('button[data-action="paste-settings"]').click();
+    await until(async () => (await tab.locator("textarea#prompt").inputValue()) === "a red kite", "the infotext pasted");
+    expect(await tab.locator("input#height").inputValue()).toBe("768");
+    await page.evaluate(() => navigator.clipboard.writeText("just words"));
+    await tab.locator('button[data-action="paste-settings"]').click();
+    await waitText(tab.locator('p.problem[role="alert"]'), /holds no settings/);
+    await page.screenshot({ path: join(SHOTS, "paste-settings.png") });
   } finally {
     await context.close();
   }

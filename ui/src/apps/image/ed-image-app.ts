@@ -32,6 +32,7 @@ import "./ed-prompt-box";
 import "./ed-style-modifiers";
 import type { PromptFile, PromptFileEvent } from "./ed-prompt-box";
 import { estimateVram, memoryVerdict, type MemoryVerdict } from "./memory-estimate";
+import { settingsFromText, settingsToText } from "./settings-text";
 import { countPromptLines, countPrompts, MAX_EXPANSIONS } from "../../../../prompts/expand";
 import "./ed-results";
 import "./ed-size-field";
@@ -184,6 +185,32 @@ export class EdImageApp extends LitElement implements TabAppElement {
     const weightBytes = model.size + size(s.vae) + s.text_encoders.reduce((sum, t) => sum + size(t), 0);
     const estimate = estimateVram({ width: s.width, height: s.height, weightBytes, family: model.family, vaeTiling: s.vae_tiling, hiresScale: s.hires_enabled ? s.hires.scale : undefined });
     return memoryVerdict(estimate, this.vramBytes);
+  }
+
+  /** "Copy settings": the form as JSON text on the clipboard. */
+  async #copySettings() {
+    try {
+      await navigator.clipboard.writeText(settingsToText(this.settings));
+      this.notice = "Settings copied as text.";
+    } catch (err) {
+      this.error = `Could not copy: ${(err as Error).message}`;
+    }
+  }
+
+  /** "Paste settings": our JSON or an A1111 infotext from the clipboard into the form. */
+  async #pasteSettings() {
+    try {
+      const settings = settingsFromText(await navigator.clipboard.readText());
+      if (!settings) {
+        this.notice = "";
+        this.error = "The clipboard holds no settings (copy them with Copy settings, or an A1111 infotext).";
+        return;
+      }
+      this.#change(settings);
+      this.notice = "Settings pasted.";
+    } catch (err) {
+      this.error = `Could not paste: ${(err as Error).message}`;
+    }
   }
 
   /** How many tasks Generate would queue, or why it cannot (shown before queueing). */
@@ -374,6 +401,10 @@ export class EdImageApp extends LitElement implements TabAppElement {
           : count.count > 1
             ? html`<span class="hint" data-role="prompt-count">Queues ${count.count} tasks</span>`
             : html`<span class="hint">Ctrl+Enter</span>`}
+        <span class="settings-text">
+          <button data-action="copy-settings" title="Copy these settings as text" @click=${() => this.#copySettings()}>Copy settings</button>
+          <button data-action="paste-settings" title="Paste settings copied here or an A1111 infotext" @click=${() => this.#pasteSettings()}>Paste</button>
+        </span>
       </div>
       ${this.error ? html`<p class="problem" role="alert">${this.error}</p>` : nothing}
       ${this.notice
