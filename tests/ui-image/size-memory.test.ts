@@ -2,7 +2,8 @@
  * The size field's memory warning in real Chromium: with a 4 GB GPU (the
  * engine plan's hardware, answered by the test for this page), 512² says
  * nothing, 1536² warns that it will likely run out of memory and suggests
- * VAE tiling, and with VAE tiling on the warning goes.
+ * VAE tiling, and with VAE tiling on the warning goes. "Enlarge" and "Lock
+ * ratio" keep the shape on the 64 px grid.
  */
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
@@ -37,4 +38,23 @@ test("warns before a size likely to run out of VRAM, and suggests VAE tiling", a
   await tab.locator('input[name="vae_tiling"]').check();
   await until(async () => (await warning.count()) === 0, "no warning with VAE tiling");
   expect(session.pageErrors).toEqual([]);
+});
+
+test("Enlarge ×2 and Lock ratio", async () => {
+  const tab = activeTab(session.page);
+  const width = tab.locator("input#width");
+  const height = tab.locator("input#height");
+  await width.fill("512");
+  await height.fill("768");
+  await tab.locator('ed-size-field button[data-enlarge="2"]').click();
+  await until(async () => (await width.inputValue()) === "1024" && (await height.inputValue()) === "1536", "enlarged to 1024×1536");
+  await tab.locator('ed-size-field input[name="lock_ratio"]').check();
+  await width.fill("768");
+  await width.press("Tab");
+  await until(async () => (await height.inputValue()) === "1152", "the height followed the width");
+  await session.page.screenshot({ path: join(SHOTS, "size-tools.png") });
+  await tab.locator('ed-size-field input[name="lock_ratio"]').uncheck();
+  await width.fill("512");
+  await width.press("Tab");
+  expect(await height.inputValue()).toBe("1152");
 });
