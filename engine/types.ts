@@ -51,6 +51,10 @@ export interface ModelSet {
   controlNet?: string;
   taesd?: string;
   upscaleModel?: string;
+  /** Seamless tiling: sd-server's circular padding (--circular / --circularx / --circulary), a start-up flag. */
+  circular?: "xy" | "x" | "y";
+  /** Folder of the ESRGAN models the hires fix may name (--hires-upscalers-dir); only when a task uses one. */
+  upscalersDir?: string;
   loraDir: string;
   embeddingsDir?: string;
 }

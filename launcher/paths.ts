@@ -43,6 +43,10 @@ export interface Paths {
   thumbnails: string;
   /** Where deleted pictures go where the system has no trash folder (Windows), until undone or cleared. */
   galleryTrash: string;
+  /** Wildcard lists for prompts: `wildcards/<name>.txt`, one choice a line, used as `__name__`. */
+  wildcards: string;
+  /** The user's own style modifiers (`[Category]` then one a line), shown before the shipped ones. */
+  customModifiers: string;
 }
 
 const APP = "easy-diffusion";
@@ -96,6 +100,8 @@ export function resolvePaths(env: Env, overrides: { dataDir?: string; config?: s
     galleryIndex: join(dirs.data, "cache", "gallery", "index.db"),
     thumbnails: join(dirs.data, "cache", "gallery", "thumbnails"),
     galleryTrash: join(dirs.data, "cache", "gallery", "trash"),
+    wildcards: join(dirs.data, "wildcards"),
+    customModifiers: join(dirs.data, "modifiers.txt"),
   };
 }
 

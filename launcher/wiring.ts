@@ -11,6 +11,7 @@ import { engineParts } from "../engine/service";
 import { modelsService, type ModelsService } from "../models/service";
 import { modelsNetService } from "../models/net/service";
 import { pluginService } from "../plugins/service";
+import { promptsService } from "../prompts/service";
 import { galleryService } from "../gallery/service";
 import type { TaskQueue } from "../queue/queue";
 import { queueService } from "../queue/service";
@@ -50,6 +51,7 @@ export function appServices(options: { server?: boolean } = {}): ServiceFactory[
     ...withCompat(withQueue),
     gallery,
     apiDocsService,
+    promptsService,
     pluginService,
     windowService,
   ];

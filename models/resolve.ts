@@ -5,7 +5,7 @@
  * none is a user error (ModelNotFoundError → 400 model_not_found).
  */
 import { lstatSync, statSync } from "node:fs";
-import { dirname, join, relative, sep } from "node:path";
+import { basename, dirname, join, relative, sep } from "node:path";
 import { LORA_EXTENSIONS, loraEnginePath, loraFileProblem } from "../engine/lora-files";
 import { insidePath } from "../launcher/files/inside";
 import type { ModelKind } from "../launcher/paths";
@@ -118,10 +118,23 @@ export interface ResolvedModels {
   /** The LoRA folder sd-server scans: the one holding the request's LoRAs (the app's when they come from several roots or none). */
   loraDir: string;
   embeddingsDir: string;
+  /** A hires-fix upscaler model (RealESRGAN/ESRGAN) from models/realesrgan: the name sd-server knows it by and the folder it scans. */
+  upscaler?: { name: string; dir: string };
+}
+
+/** sd-server's own hires upscalers; any other name is a model file in models/realesrgan. */
+const BUILTIN_UPSCALERS = [
+  "None", "Latent", "Latent (nearest)", "Latent (nearest-exact)", "Latent (antialiased)", "Latent (bicubic)",
+  "Latent (bicubic antialiased)", "Lanczos", "Nearest",
+] as const;
+
+/** sd-server resolves a model upscaler as `--hires-upscalers-dir / (name + ext)`, top level only: its folder and stem. */
+function upscalerModel(file: string): { name: string; dir: string } {
+  return { name: basename(file).replace(/\.[^.]+$/, ""), dir: dirname(file) };
 }
 
 /** Resolves every model a request names; throws ModelNotFoundError for the first missing one. */
-export function resolveModels(search: SearchPath, r: Pick<ImageRequest, "model" | "vae" | "text_encoders" | "controlnet" | "loras">): ResolvedModels {
+export function resolveModels(search: SearchPath, r: Pick<ImageRequest, "model" | "vae" | "text_encoders" | "controlnet" | "loras"> & { hires?: { upscaler: string } }): ResolvedModels {
   const need = (field: string, kind: ModelKind, name: string) => {
     const found = locateModel(search, kind, name);
     if (!found) throw new ModelNotFoundError(field, kind, name);
@@ -156,5 +169,6 @@ export function resolveModels(search: SearchPath, r: Pick<ImageRequest, "model" 
     loras: loras.map(({ l, found }) => ({ name: l.name, weight: l.weight, path: found.file, enginePath: loraEnginePath(relative(loraDir, found.file)) })),
     loraDir,
     embeddingsDir: search[0]!.folders.embeddings[0] ?? dirname(appLora),
+    ...(r.hires && !(BUILTIN_UPSCALERS as readonly string[]).includes(r.hires.upscaler) ? { upscaler: upscalerModel(need("hires.upscaler", "realesrgan", r.hires.upscaler).file) } : {}),
   };
 }

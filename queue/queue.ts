@@ -116,7 +116,7 @@ export class TaskQueue {
 
   #keyOf(r: ResolvedRequest): string | null {
     try {
-      return modelSetKey(toModelSet(resolveModels(this.#search(), r)));
+      return modelSetKey(toModelSet(resolveModels(this.#search(), r), r));
     } catch {
       return null;
     }
@@ -126,7 +126,7 @@ export class TaskQueue {
   submit(request: ResolvedRequest, options: { incognito?: boolean; retryOf?: string } = {}): Task {
     const waiting = this.#pending.filter((t) => t.state === "queued").length;
     if (waiting >= (this.opts.maxWaiting ?? MAX_WAITING)) throw new QueueFullError(waiting);
-    const key = modelSetKey(toModelSet(resolveModels(this.#search(), request)));
+    const key = modelSetKey(toModelSet(resolveModels(this.#search(), request), request));
     const last = this.#pending.at(-1)?.position ?? 0;
     const task: Task = {
       id: newId("t"),

@@ -109,6 +109,8 @@ const fields = {
   control_strength: z.number().min(0).max(2).default(0.9),
   hires: hiresSchema.optional(),
   vae_tiling: z.boolean().default(false),
+  /** Seamless tiling (circular padding) on both axes, or only x or y; needs an engine restart, so it is part of the model set. */
+  tiling: z.enum(["none", "xy", "x", "y"]).default("none"),
   /** Defaults to the outputs.format setting. */
   output_format: z.enum(OUTPUT_FORMATS).optional(),
   output_quality: z.number().int().min(1).max(100).optional(),

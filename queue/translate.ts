@@ -18,8 +18,11 @@ export function textEncoderSlot(path: string): TextEncoderSlot {
   return "llm";
 }
 
-export function toModelSet(models: ResolvedModels): ModelSet {
+export function toModelSet(models: ResolvedModels, r?: Pick<ResolvedRequest, "tiling">): ModelSet {
   const set: ModelSet = { loraDir: models.loraDir, embeddingsDir: models.embeddingsDir };
+  // Start-up flags the request chooses join the model set, so the queue groups tasks by them and restarts only between groups.
+  if (r?.tiling && r.tiling !== "none") set.circular = r.tiling;
+  if (models.upscaler) set.upscalersDir = models.upscaler.dir;
   if (models.model.kind === "stable-diffusion") set.model = models.model.path;
   else set.diffusionModel = models.model.path;
   if (models.vae) set.vae = models.vae;
@@ -65,7 +68,7 @@ export function toImgGenBody(r: ResolvedRequest, models: ResolvedModels): ImgGen
   if (r.hires) {
     body.hires = {
       enabled: true,
-      upscaler: r.hires.upscaler,
+      upscaler: models.upscaler?.name ?? r.hires.upscaler,
       scale: r.hires.scale,
       steps: r.hires.steps,
       denoising_strength: r.hires.denoising_strength,
@@ -78,5 +81,5 @@ export function toImgGenBody(r: ResolvedRequest, models: ResolvedModels): ImgGen
 
 /** The whole translation the queue runs before handing a task to the engine. */
 export function translate(r: ResolvedRequest, models: ResolvedModels): { modelSet: ModelSet; body: ImgGenBody } {
-  return { modelSet: toModelSet(models), body: toImgGenBody(r, models) };
+  return { modelSet: toModelSet(models, r), body: toImgGenBody(r, models) };
 }

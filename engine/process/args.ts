@@ -22,6 +22,9 @@ const MODEL_FLAGS: [keyof ModelSet, string][] = [
   ["upscaleModel", "--upscale-model"],
 ];
 
+/** Seamless tiling axes → sd-server's circular padding flag (a generation default, read only at start). */
+const CIRCULAR_FLAGS = { xy: "--circular", x: "--circularx", y: "--circulary" } as const;
+
 export function buildServerArgs(flags: EngineFlags, models: ModelSet, port: number): string[] {
   const args: string[] = [];
   for (const [key, flag] of MODEL_FLAGS) {
@@ -30,6 +33,8 @@ export function buildServerArgs(flags: EngineFlags, models: ModelSet, port: numb
   }
   args.push("--lora-model-dir", models.loraDir);
   if (models.embeddingsDir) args.push("--embd-dir", models.embeddingsDir);
+  if (models.circular) args.push(CIRCULAR_FLAGS[models.circular]);
+  if (models.upscalersDir) args.push("--hires-upscalers-dir", models.upscalersDir);
   args.push("--listen-ip", "127.0.0.1", "--listen-port", String(port));
   if (flags.flash_attention) args.push("--fa");
   if (flags.offload_to_cpu) args.push("--offload-to-cpu");

@@ -34,6 +34,8 @@ export const configSchema = z.object({
   ui: z
     .object({
       open_window: z.boolean().default(true).describe("Open the app window on start (off: open in the browser yourself)."),
+      notify_when_done: z.boolean().default(false).describe("Show a desktop notification when the queue has finished all its tasks."),
+      sound_when_done: z.boolean().default(false).describe("Play a short sound when the queue has finished all its tasks."),
     })
     .describe("User interface"),
   engine: z

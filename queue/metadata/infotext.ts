@@ -50,6 +50,8 @@ export function formatInfotext(r: ResolvedRequest, extras: InfotextExtras): stri
     if (r.hires.steps) p.push(["Hires steps", String(r.hires.steps)]);
     p.push(["Hires upscaler", r.hires.upscaler]);
   }
+  // A1111's "Tiling: True"; "Tiling: x"/"y" when only one axis wraps.
+  if (r.tiling && r.tiling !== "none") p.push(["Tiling", r.tiling === "xy" ? "True" : r.tiling]);
   const loraHashes = r.loras.filter((l) => extras.loraHashes?.[l.name]).map((l) => `${stem(l.name)}: ${extras.loraHashes![l.name]}`);
   if (loraHashes.length) p.push(["Lora hashes", loraHashes.join(", ")]);
   p.push(["Version", extras.version]);

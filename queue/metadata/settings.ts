@@ -46,6 +46,9 @@ export function infotextToSettings(parsed: ParsedInfotext): Settings {
   if (p["Model"]) s.model = p["Model"];
   if (p["VAE"]) s.vae = p["VAE"];
   s.clip_skip = int(p["Clip skip"]);
+  const tiling = p["Tiling"]?.toLowerCase();
+  if (tiling === "true" || tiling === "xy") s.tiling = "xy";
+  else if (tiling === "x" || tiling === "y") s.tiling = tiling;
   const hiresResize = size(p["Hires resize"]);
   const hires = p["Hires upscale"] !== undefined || hiresResize || p["Hires upscaler"] !== undefined;
   const denoise = number(p["Denoising strength"]);

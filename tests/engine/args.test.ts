@@ -36,6 +36,16 @@ describe("buildServerArgs", () => {
     for (const flag of args.filter((a) => a.startsWith("-"))) expect(help).toMatch(new RegExp(`(^|[ ,])${flag.replace(/[-]/g, "\\-")}[ ,<\\n]`, "m"));
   });
 
+  test("seamless tiling: one circular padding flag per axis choice, each in the recorded --help", async () => {
+    const help = await Bun.file(new URL("../fixtures/sd-server/sd-server-help.txt", import.meta.url)).text();
+    for (const [axes, flag] of [["xy", "--circular"], ["x", "--circularx"], ["y", "--circulary"]] as const) {
+      const args = buildServerArgs(engine, { model: "/a", loraDir: "/l", circular: axes }, 1);
+      expect(args.filter((a) => a.startsWith("--circular"))).toEqual([flag]);
+      expect(help).toContain(`  ${flag} `);
+    }
+    expect(buildServerArgs(engine, { model: "/a", loraDir: "/l" }, 1).some((a) => a.startsWith("--circular"))).toBe(false);
+  });
+
   test("modelFiles lists the files to check before starting", () => {
     expect(modelFiles({ model: "/a", vae: "/b", loraDir: "/l" })).toEqual(["/a", "/b"]);
   });

@@ -5,8 +5,8 @@
  * deterministic PNGs, plus delays and fault switches (config.ts).
  * Run: `bun tests/standin/sd-server.ts -m model.safetensors --listen-port 1234`.
  */
-import { existsSync } from "node:fs";
-import { basename, dirname } from "node:path";
+import { appendFileSync, existsSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { faultActive, loadConfig } from "./config";
 import { ArgError, flag, has, parseArgs, type ParsedArgs } from "./flags";
 import { AsyncJobs, type Job } from "./jobs";
@@ -32,6 +32,9 @@ try {
   out(`Usage: ${self} [options]\n`);
   process.exit(1);
 }
+// Every command line it was started with, one JSON array a line, for tests to check against the recorded --help.
+// Not when run straight from the source folder (tests/standin/ stays clean).
+if (programDir !== import.meta.dir) appendFileSync(join(programDir, "argv.jsonl"), `${JSON.stringify(process.argv.slice(2))}\n`);
 if (has(args, "--help")) {
   out(`stable-diffusion.cpp version unknown, commit unknown\nUsage: ${self} [options]\n`);
   process.exit(0);

@@ -13,6 +13,7 @@ import type { EngineManager } from "../../engine/manager";
 import { readEnv } from "../../launcher/env";
 import { silentLogger } from "../../launcher/log";
 import type { ServiceFactory } from "../../launcher/services";
+import { promptsService } from "../../prompts/service";
 import { startApp, type RunningApp } from "../../launcher/start";
 import { assets } from "../../ui/dist/manifest";
 import { modelsService } from "../../models/service";
@@ -93,7 +94,7 @@ export function generateServices(engineRoot: string, standin: Partial<StandinCon
     manager = managerFor(ctx, build);
     return { name: "engine", stop: () => manager?.stop() };
   };
-  return [engineService, modelsService({ hashInBackground: false }), queueService({ engine: () => manager!, pollMinMs: 20, pollMaxMs: 100 })];
+  return [engineService, modelsService({ hashInBackground: false }), queueService({ engine: () => manager!, pollMinMs: 20, pollMaxMs: 100 }), promptsService];
 }
 
 export interface GeneratingSession {

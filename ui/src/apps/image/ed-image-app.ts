@@ -4,7 +4,10 @@
  * and the shared queue on the right; one column on a phone. Ctrl+Enter or
  * Generate queues a task; the form is kept as tab state so it survives tab
  * switches and restarts (never for incognito tabs). Dropping or pasting a
- * picture anywhere restores the settings it was made with.
+ * picture anywhere restores the settings it was made with. A prompt with
+ * {sets}, a|matrix or __wildcards__ (or a loaded prompt file) is expanded by
+ * POST /api/prompts/expand and queued as one task per prompt; the count shows
+ * next to Generate before queueing.
  */
 import { pluginHooks } from "../../plugins/hooks";
 import "../../plugins/ed-plugin-fields";
@@ -26,6 +29,11 @@ import "./ed-image-inputs";
 import "./ed-model-fields";
 import "./ed-output-fields";
 import "./ed-prompt-box";
+import "./ed-style-modifiers";
+import type { PromptFile, PromptFileEvent } from "./ed-prompt-box";
+import { estimateVram, memoryVerdict, type MemoryVerdict } from "./memory-estimate";
+import { settingsFromText, settingsToText } from "./settings-text";
+import { countPromptLines, countPrompts, MAX_EXPANSIONS } from "../../../../prompts/expand";
 import "./ed-results";
 import "./ed-size-field";
 import type { ModelLists } from "./ed-model-fields";
@@ -38,6 +46,14 @@ import { workspaceStyles } from "./workspace-styles";
 
 /** How many of this tab's tasks are remembered in its saved state. */
 const MAX_TAB_TASKS = 40;
+
+/** How much the hires pass of "Upscale" may change the picture: little, so it stays the same picture, sharper. */
+const UPSCALE_DENOISING = 0.25;
+
+/** "Upscale ×2/×4" on a picture: its own settings and seed, one image, and a hires pass through an ESRGAN model. */
+export function upscaleOverrides(request: Partial<ImageSettings>, seed: number, scale: 2 | 4, upscaler: string): Partial<ImageSettings> {
+  return { ...request, seed, random_seed: false, num_images: 1, hires_enabled: true, hires: { scale, upscaler, steps: 0, denoising_strength: UPSCALE_DENOISING } };
+}
 
 @customElement("ed-image-app")
 export class EdImageApp extends LitElement implements TabAppElement {
@@ -59,6 +75,10 @@ export class EdImageApp extends LitElement implements TabAppElement {
   @state() private dragging = false;
   /** The seed the newest finished task of this tab used. */
   @state() private lastSeed?: number;
+  /** The GPU's memory (GET /api/engine/plan), for the size field's warning; undefined when unknown or shared. */
+  @state() private vramBytes?: number;
+  /** A loaded "prompts from a file": Generate queues its lines instead of the prompt box. */
+  @state() private promptFile: PromptFile | null = null;
   /** A dropped picture without settings, offered as the init image. */
   @state() private plainPicture?: Blob;
 
@@ -93,6 +113,12 @@ export class EdImageApp extends LitElement implements TabAppElement {
     this.addEventListener("drop", this.#onDrop);
     this.addEventListener("paste", this.#onPaste);
     modelLibrary.addEventListener("change", this.#onLibrary);
+    void api<{ hardware: { gpus: { vramBytes?: number; integrated?: boolean }[] } }>("/api/engine/plan")
+      .then((plan) => {
+        const dedicated = plan.hardware.gpus.filter((g) => !g.integrated && g.vramBytes).map((g) => g.vramBytes!);
+        if (dedicated.length) this.vramBytes = Math.max(...dedicated);
+      })
+      .catch(() => {});
     // After the first update, so a restored tab's own model wins over the starting one.
     void this.updateComplete.then(() => modelLibrary.load()).then(this.#onLibrary);
   }
@@ -153,10 +179,66 @@ export class EdImageApp extends LitElement implements TabAppElement {
     if (this.settings.random_seed && this.settings.seed !== seed) this.#change({ seed });
   }
 
-  /** Queues the form as a task. */
+  /** The memory estimate for this size and model against this GPU, when both are known. */
+  #memory(): MemoryVerdict | undefined {
+    const s = this.settings;
+    const entries = this.entries ?? [];
+    const size = (name: string | undefined) => (name ? (entries.find((e) => e.name === name)?.size ?? 0) : 0);
+    const model = entries.find((e) => e.name === s.model && (e.kind === "stable-diffusion" || e.kind === "diffusion_models"));
+    if (!this.vramBytes || !model) return undefined;
+    const weightBytes = model.size + size(s.vae) + s.text_encoders.reduce((sum, t) => sum + size(t), 0);
+    const estimate = estimateVram({ width: s.width, height: s.height, weightBytes, family: model.family, vaeTiling: s.vae_tiling, hiresScale: s.hires_enabled ? s.hires.scale : undefined });
+    return memoryVerdict(estimate, this.vramBytes);
+  }
+
+  /** "Copy settings": the form as JSON text on the clipboard. */
+  async #copySettings() {
+    try {
+      await navigator.clipboard.writeText(settingsToText(this.settings));
+      this.notice = "Settings copied as text.";
+    } catch (err) {
+      this.error = `Could not copy: ${(err as Error).message}`;
+    }
+  }
+
+  /** "Paste settings": our JSON or an A1111 infotext from the clipboard into the form. */
+  async #pasteSettings() {
+    try {
+      const settings = settingsFromText(await navigator.clipboard.readText());
+      if (!settings) {
+        this.notice = "";
+        this.error = "The clipboard holds no settings (copy them with Copy settings, or an A1111 infotext).";
+        return;
+      }
+      this.#change(settings);
+      this.notice = "Settings pasted.";
+    } catch (err) {
+      this.error = `Could not paste: ${(err as Error).message}`;
+    }
+  }
+
+  /** How many tasks Generate would queue, or why it cannot (shown before queueing). */
+  #promptCount(): { count: number; problem?: string } {
+    try {
+      const count = this.promptFile ? countPromptLines(this.promptFile.lines) : countPrompts(this.settings.prompt);
+      return count > MAX_EXPANSIONS ? { count, problem: `${count} prompts: the most is ${MAX_EXPANSIONS}` } : { count };
+    } catch (err) {
+      return { count: 0, problem: (err as Error).message };
+    }
+  }
+
+  /** The prompts Generate queues: the box's prompt as is, or expanded by the server (wildcards live in the data folder). */
+  async #prompts(prompt: string, fromFile: boolean): Promise<string[]> {
+    if (!fromFile && !/[{|\\]|__/.test(prompt)) return [prompt];
+    const body = fromFile && this.promptFile ? { lines: this.promptFile.lines } : { prompt };
+    return (await api<{ prompts: string[] }>("/api/prompts/expand", { method: "POST", json: body })).prompts;
+  }
+
+  /** Queues the form as a task, one per prompt when the prompt expands. */
   async generate(overrides: Partial<ImageSettings> = {}) {
     const settings = { ...this.settings, ...overrides };
-    const problems = requestProblems(settings);
+    const fromFile = !!this.promptFile && overrides.prompt === undefined;
+    const problems = requestProblems(fromFile && !settings.prompt ? { ...settings, prompt: "x" } : settings);
     if (Object.keys(problems).length) {
       this.problems = problems;
       this.error = problems.model && !settings.model ? "Choose a model first." : "Please fix the marked fields.";
@@ -164,12 +246,16 @@ export class EdImageApp extends LitElement implements TabAppElement {
     }
     this.busy = true;
     try {
-      // Plugins may change the request (their Image tab fields, beforeQueue hooks); a failing one is skipped.
-      const { id, seed } = await this.store.submit(await pluginHooks.prepare(toRequest(settings, this.incognito)));
-      this.taskIds = [id, ...this.taskIds];
-      if (seed !== undefined) {
-        this.lastSeed = seed;
-        if (settings.random_seed) this.#change({ seed });
+      // A prompt from a finished task (similar, upscale) is already expanded.
+      const prompts = overrides.prompt !== undefined ? [settings.prompt] : await this.#prompts(settings.prompt, fromFile);
+      for (const prompt of prompts) {
+        // Plugins may change the request (their Image tab fields, beforeQueue hooks); a failing one is skipped.
+        const { id, seed } = await this.store.submit(await pluginHooks.prepare(toRequest({ ...settings, prompt }, this.incognito)));
+        this.taskIds = [id, ...this.taskIds];
+        if (seed !== undefined) {
+          this.lastSeed = seed;
+          if (settings.random_seed) this.#change({ seed });
+        }
       }
       this.error = "";
       this.#save();
@@ -268,16 +354,23 @@ export class EdImageApp extends LitElement implements TabAppElement {
   async #onResultAction(e: ResultActionEvent) {
     const { action, task, image } = e.detail;
     try {
-      const full = action === "reuse" || action === "similar" ? await this.#fullRequest(task) : {};
+      const full = action === "reuse" || action === "similar" || action.startsWith("upscale") ? await this.#fullRequest(task) : {};
       const request = { ...settingsFromRequest(full), ...imageInputsFromRequest(full) };
       if (action === "retry") await this.store.retry(task.id);
       else if (!image) return;
       else if (action === "use-input") this.#change({ init_image: await urlToDataUrl(image.url), mask: undefined });
       else if (action === "reuse") this.#change({ ...request, seed: image.seed, random_seed: false });
       else if (action === "similar") await this.generate({ ...request, random_seed: true });
+      else if (action === "upscale-2" || action === "upscale-4") await this.generate(upscaleOverrides(request, image.seed, action === "upscale-4" ? 4 : 2, this.#upscaler()));
     } catch (err) {
       this.error = (err as Error).message;
     }
+  }
+
+  /** The ESRGAN model "Upscale" uses: the one chosen for hires fix in the form, else the first installed. */
+  #upscaler(): string {
+    const models = this.models.realesrgan ?? [];
+    return models.includes(this.settings.hires.upscaler) ? this.settings.hires.upscaler : models[0]!;
   }
 
   protected override willUpdate(changed: PropertyValues<this>) {
@@ -295,11 +388,27 @@ export class EdImageApp extends LitElement implements TabAppElement {
   #renderForm() {
     const s = this.settings;
     const p = this.problems;
+    const count = this.#promptCount();
     return html`
-      <ed-prompt-box .settings=${s} .problems=${p}></ed-prompt-box>
+      <ed-prompt-box
+        .settings=${s}
+        .problems=${p}
+        .promptFile=${this.promptFile}
+        .embeddings=${this.models.embeddings ?? []}
+        @ed-prompt-file=${(e: PromptFileEvent) => (this.promptFile = e.detail.file)}
+      ></ed-prompt-box>
+      <ed-style-modifiers .prompt=${s.prompt}></ed-style-modifiers>
       <div class="generate">
-        <button class="primary" data-action="generate" ?disabled=${this.busy} @click=${() => this.generate()}>Generate</button>
-        <span class="hint">Ctrl+Enter</span>
+        <button class="primary" data-action="generate" ?disabled=${this.busy || !!count.problem} @click=${() => this.generate()}>Generate</button>
+        ${count.problem
+          ? html`<span class="problem" data-role="prompt-count">${count.problem}</span>`
+          : count.count > 1
+            ? html`<span class="hint" data-role="prompt-count">Queues ${count.count} tasks</span>`
+            : html`<span class="hint">Ctrl+Enter</span>`}
+        <span class="settings-text">
+          <button data-action="copy-settings" title="Copy these settings as text" @click=${() => this.#copySettings()}>Copy settings</button>
+          <button data-action="paste-settings" title="Paste settings copied here or an A1111 infotext" @click=${() => this.#pasteSettings()}>Paste</button>
+        </span>
       </div>
       ${this.error ? html`<p class="problem" role="alert">${this.error}</p>` : nothing}
       ${this.notice
@@ -313,7 +422,7 @@ export class EdImageApp extends LitElement implements TabAppElement {
         ? html`<ed-first-run @ed-model-installed=${this.#onInstalled}></ed-first-run>`
         : nothing}
       <ed-model-fields .settings=${s} .problems=${p} .models=${this.models} .entries=${this.entries ?? []}></ed-model-fields>
-      <ed-size-field .settings=${s} .problems=${p}></ed-size-field>
+      <ed-size-field .settings=${s} .problems=${p} .memory=${this.#memory()}></ed-size-field>
       <ed-generation-fields .settings=${s} .problems=${p} .lastSeed=${this.lastSeed}></ed-generation-fields>
       <details .open=${this.inputsOpen} data-group="inputs" @toggle=${(e: Event) => (this.inputsOpen = (e.target as HTMLDetailsElement).open)}>
         <summary>Start from a picture (img2img, inpaint, ControlNet)</summary>
@@ -322,7 +431,7 @@ export class EdImageApp extends LitElement implements TabAppElement {
       <details data-group="advanced">
         <summary>Advanced</summary>
         <ed-generation-fields advanced .settings=${s} .problems=${p} .samplers=${SAMPLERS} .schedulers=${SCHEDULERS}></ed-generation-fields>
-        <ed-output-fields .settings=${s} .problems=${p}></ed-output-fields>
+        <ed-output-fields .settings=${s} .problems=${p} .upscalers=${this.models.realesrgan ?? []}></ed-output-fields>
       </details>
       <ed-plugin-fields></ed-plugin-fields>
     `;
@@ -336,7 +445,7 @@ export class EdImageApp extends LitElement implements TabAppElement {
       ${this.incognito ? html`<div class="incognito" role="note">${icons.incognito} Incognito: pictures and settings made here are not saved.</div>` : nothing}
       <div class="layout" @ed-settings-change=${(e: SettingsChangeEvent) => this.#change(e.detail.changes)} @ed-result-action=${this.#onResultAction}>
         <section class="form" aria-label="Settings">${this.#renderForm()}</section>
-        <section class="results" aria-label="Results"><ed-results .tasks=${tasks}></ed-results></section>
+        <section class="results" aria-label="Results"><ed-results .tasks=${tasks} ?canUpscale=${!!this.models.realesrgan?.length}></ed-results></section>
         <aside class="queue" aria-label="Queue"><ed-queue-panel .store=${this.store}></ed-queue-panel></aside>
       </div>
     `;

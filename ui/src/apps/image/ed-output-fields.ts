@@ -9,11 +9,20 @@ import { formStyles } from "./form-styles";
 import type { HiresSettings, ImageSettings } from "./image-settings";
 import { checkedOf, numberOf, settingsChange, valueOf } from "./settings-event";
 
+const TILING_CHOICES: [ImageSettings["tiling"], string][] = [
+  ["none", "Off"],
+  ["xy", "Both directions"],
+  ["x", "Left to right only"],
+  ["y", "Top to bottom only"],
+];
+
 @customElement("ed-output-fields")
 export class EdOutputFields extends LitElement {
   static override styles = formStyles;
 
   @property({ attribute: false }) settings!: ImageSettings;
+  /** RealESRGAN/ESRGAN models in models/realesrgan, offered as hires-fix upscalers. */
+  @property({ attribute: false }) upscalers: string[] = [];
   @property({ attribute: false }) problems: Record<string, string> = {};
 
   #set(changes: Partial<ImageSettings>) {
@@ -36,6 +45,11 @@ export class EdOutputFields extends LitElement {
           <label for="hires_upscaler">Upscaler</label>
           <select id="hires_upscaler" @change=${(e: Event) => this.#hires({ upscaler: valueOf(e) })}>
             ${HIRES_UPSCALERS.map((u) => html`<option value=${u} ?selected=${u === h.upscaler}>${u}</option>`)}
+            ${this.upscalers.length
+              ? html`<optgroup label="Models (models/realesrgan)">
+                  ${this.upscalers.map((u) => html`<option value=${u} ?selected=${u === h.upscaler}>${u.replace(/\.[^.]+$/, "")}</option>`)}
+                </optgroup>`
+              : nothing}
           </select>
         </div>
       </div>
@@ -62,6 +76,13 @@ export class EdOutputFields extends LitElement {
       <label class="check" style="margin:6px 0"
         ><input type="checkbox" name="vae_tiling" .checked=${s.vae_tiling} @change=${(e: Event) => this.#set({ vae_tiling: checkedOf(e) })} />VAE tiling (uses less memory for large pictures)</label
       >
+      <div class="field">
+        <label for="tiling">Seamless tiling</label>
+        <select id="tiling" name="tiling" @change=${(e: Event) => this.#set({ tiling: valueOf(e) as ImageSettings["tiling"] })}>
+          ${TILING_CHOICES.map(([v, label]) => html`<option value=${v} ?selected=${v === s.tiling}>${label}</option>`)}
+        </select>
+        <span class="hint">Pictures that repeat without seams (textures, patterns); changing it restarts the engine</span>
+      </div>
       <div class="row">
         <div class="field">
           <label for="output_format">File format</label>

@@ -8,14 +8,21 @@
  */
 import { pluginHooks } from "../../plugins/hooks";
 import { css, html, LitElement, nothing } from "lit";
-import { customElement, property } from "lit/decorators.js";
+import { customElement, property, state } from "lit/decorators.js";
+import "./ed-tile-preview";
 import { edEvent } from "../../events";
 import { progressFraction, progressText } from "../queue/progress-format";
 import { errorText, type Task, type TaskImage } from "../queue/queue-store";
 
-export type ResultAction = "use-input" | "reuse" | "similar" | "retry";
+export type ResultAction = "use-input" | "reuse" | "similar" | "retry" | "upscale-2" | "upscale-4";
 /** `image` is absent for "retry" (a failed task has none). */
 export type ResultActionEvent = CustomEvent<{ action: ResultAction; task: Task; image?: TaskImage }>;
+
+/** The axes a task's pictures wrap on, if it was made with seamless tiling. */
+function tilingOf(task: Task): string | undefined {
+  const t = task.request?.tiling;
+  return typeof t === "string" && t !== "none" ? t : undefined;
+}
 
 @customElement("ed-results")
 export class EdResults extends LitElement {
@@ -103,6 +110,11 @@ export class EdResults extends LitElement {
   /** This tab's tasks, newest first. */
   @property({ attribute: false }) tasks: Task[] = [];
 
+  /** Whether a RealESRGAN/ESRGAN model is installed (models/realesrgan): offers "Upscale ×2/×4". */
+  @property({ type: Boolean }) canUpscale = false;
+  /** The seamless picture shown tiled 3×3, if any. */
+  @state() private tilePreview?: { src: string; axes: string };
+
   #onPluginsChange = () => this.requestUpdate();
 
   override connectedCallback() {
@@ -133,6 +145,13 @@ export class EdResults extends LitElement {
         <button data-action="reuse" title="Put these settings in the form" @click=${() => this.#act("reuse", task, image)}>Reuse settings</button>
         <button data-action="similar" title="Same settings, new seed" @click=${() => this.#act("similar", task, image)}>Make similar</button>
         <a class="button" data-action="download" href=${image.url} download=${this.#fileName(task, image)}>Download</a>
+        ${this.canUpscale && !task.incognito
+          ? html`<button data-action="upscale-2" title="Same seed and settings, then ×2 through the ESRGAN upscaler: a new picture" @click=${() => this.#act("upscale-2", task, image)}>Upscale ×2</button>
+              <button data-action="upscale-4" title="Same seed and settings, then ×4 through the ESRGAN upscaler: a new picture" @click=${() => this.#act("upscale-4", task, image)}>×4</button>`
+          : nothing}
+        ${tilingOf(task)
+          ? html`<button data-action="tile-preview" title="See it repeated 3×3" @click=${() => (this.tilePreview = { src: image.url, axes: tilingOf(task)! })}>Tile preview</button>`
+          : nothing}
         ${task.incognito
           ? nothing
           : html`<button data-action="gallery" title="Show it in the Gallery" @click=${() => this.dispatchEvent(edEvent("ed-open-app", { app: "gallery", message: { kind: "gallery-show", imageId: image.id } }))}>
@@ -160,13 +179,15 @@ export class EdResults extends LitElement {
 
   override render() {
     if (!this.tasks.length) return html`<div class="empty">Your pictures appear here. Write a prompt and press Ctrl+Enter.</div>`;
-    return this.tasks.map(
+    return html`${this.tasks.map(
       (t) => html`<section class="task" data-task=${t.id} data-state=${t.state}>
         <div class="caption" title=${String(t.request?.prompt ?? "")}>${String(t.request?.prompt ?? "") || "(no prompt)"}</div>
         <div class="grid">${t.images.map((img) => this.#renderImage(t, img))}</div>
         ${t.state !== "succeeded" ? this.#renderPending(t) : nothing}
       </section>`,
-    );
+    )}${this.tilePreview
+      ? html`<ed-tile-preview .src=${this.tilePreview.src} .axes=${this.tilePreview.axes} @ed-close=${(e: Event) => (e.stopPropagation(), (this.tilePreview = undefined))}></ed-tile-preview>`
+      : nothing}`;
   }
 }
 

@@ -46,6 +46,8 @@ export interface ImageSettings {
   hires_enabled: boolean;
   hires: HiresSettings;
   vae_tiling: boolean;
+  /** Seamless tiling: "none", both axes "xy", or only "x" / "y". */
+  tiling: "none" | "xy" | "x" | "y";
   /** "" = the outputs.format setting. */
   output_format: "" | "png" | "jpeg" | "webp";
   output_quality: number;
@@ -75,6 +77,7 @@ export const DEFAULT_SETTINGS: ImageSettings = {
   hires_enabled: false,
   hires: { scale: 2, upscaler: "Latent", steps: 0, denoising_strength: 0.7 },
   vae_tiling: false,
+  tiling: "none",
   output_format: "",
   output_quality: 90,
 };
@@ -106,6 +109,7 @@ export function toRequest(s: ImageSettings, incognito = false): ImageRequestInpu
     loras: s.loras,
     vae_tiling: s.vae_tiling,
   };
+  if (s.tiling !== "none") body.tiling = s.tiling;
   if (s.guidance !== undefined) body.guidance = s.guidance;
   if (s.sampler) body.sampler = s.sampler as never;
   if (s.scheduler) body.scheduler = s.scheduler as never;
@@ -153,7 +157,7 @@ export function requestProblems(s: ImageSettings): Record<string, string> {
 
 const SIMPLE_KEYS = [
   "prompt", "negative_prompt", "steps", "cfg_scale", "sampler", "scheduler", "width", "height", "num_images",
-  "model", "vae", "strength", "controlnet", "control_strength", "vae_tiling", "output_quality",
+  "model", "vae", "strength", "controlnet", "control_strength", "vae_tiling", "output_quality", "tiling",
 ] as const;
 
 /**

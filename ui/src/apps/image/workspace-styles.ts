@@ -80,6 +80,15 @@ export const workspaceStyles = css`
     gap: 10px;
     margin: 4px 0 10px;
   }
+  .generate .settings-text {
+    margin-left: auto;
+    display: flex;
+    gap: 4px;
+  }
+  .generate .settings-text button {
+    font-size: 12px;
+    padding: 3px 8px;
+  }
   button.primary {
     background: #3d5a99;
     border-color: #5a7cc4;

@@ -9,6 +9,8 @@ import { css, html, LitElement, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { errorText, queueStore, type QueueStore, type Task } from "./queue-store";
 import { progressFraction, progressText } from "./progress-format";
+import { icons } from "../../icons";
+import { currentDoneSettings, saveDoneSettings, setDoneSettings, watchQueueDone } from "./queue-done";
 
 @customElement("ed-queue-panel")
 export class EdQueuePanel extends LitElement {
@@ -19,14 +21,19 @@ export class EdQueuePanel extends LitElement {
     }
     header {
       display: flex;
+      flex-wrap: wrap;
       align-items: center;
-      gap: 8px;
+      gap: 6px;
       margin-bottom: 6px;
+    }
+    header button {
+      white-space: nowrap;
     }
     h2 {
       font-size: 13px;
       margin: 0;
       flex: 1;
+      white-space: nowrap;
     }
     .paused-note {
       color: var(--ed-amber, #e3a008);
@@ -125,6 +132,8 @@ export class EdQueuePanel extends LitElement {
   @state() private info = "";
   /** The running task whose Stop waits for a second click. */
   @state() private confirmingStop?: string;
+  /** "Stop all" waits for a second click. */
+  @state() private confirmingStopAll = false;
 
   /** How many finished tasks to keep listed. */
   @property({ type: Number }) finishedLimit = 10;
@@ -136,6 +145,7 @@ export class EdQueuePanel extends LitElement {
   override connectedCallback() {
     super.connectedCallback();
     this.store.addEventListener("change", this.#onChange);
+    watchQueueDone(this.store);
     this.store.connect().catch((err) => (this.problem = `Could not load the queue: ${(err as Error).message}`));
   }
 
@@ -158,6 +168,36 @@ export class EdQueuePanel extends LitElement {
     void this.#act(async () => {
       const answer = await this.store.cancel(task.id);
       this.info = answer.engineRestarted ? (answer.message ?? "The engine is restarting.") : "";
+    });
+  }
+
+  /** Cancels every queued task first (so none starts), then stops the running one. */
+  #stopAll() {
+    this.confirmingStopAll = false;
+    void this.#act(async () => {
+      const all = this.store.ordered;
+      for (const t of all.filter((t) => t.state === "queued")) await this.store.cancel(t.id);
+      for (const t of all.filter((t) => t.state === "running")) {
+        const answer = await this.store.cancel(t.id);
+        this.info = answer.engineRestarted ? (answer.message ?? "The engine is restarting.") : "";
+      }
+    });
+  }
+
+  /** The bell: a chime and a desktop notification when the queue empties. Asks the browser's permission on the click that turns it on. */
+  async #toggleDone() {
+    const on = !(currentDoneSettings()?.notify_when_done || currentDoneSettings()?.sound_when_done);
+    await this.#act(async () => {
+      let notify = on;
+      if (on && "Notification" in window && Notification.permission === "default") await Notification.requestPermission();
+      if (on && (!("Notification" in window) || Notification.permission !== "granted")) {
+        notify = false;
+        this.info = "Desktop notifications are blocked for this page (allow them in the browser's site settings); a sound will play instead.";
+      } else this.info = "";
+      const next = { notify_when_done: notify, sound_when_done: on };
+      await saveDoneSettings(next);
+      setDoneSettings(next);
+      this.version++;
     });
   }
 
@@ -220,12 +260,27 @@ export class EdQueuePanel extends LitElement {
     const active = all.filter((t) => t.state === "running" || t.state === "queued");
     const finished = all.filter((t) => t.state !== "running" && t.state !== "queued").slice(0, this.finishedLimit);
     const queuedCount = active.filter((t) => t.state === "queued").length;
+    const done = currentDoneSettings();
+    const doneOn = !!(done?.notify_when_done || done?.sound_when_done);
     let q = 0;
     return html`
       <header>
         <h2>Queue${active.length ? ` (${active.length})` : ""}</h2>
         ${this.store.paused ? html`<span class="paused-note">Paused</span>` : nothing}
         <button data-action="pause" @click=${() => this.#act(() => this.store.setPaused(!this.store.paused))}>${this.store.paused ? "Resume" : "Pause"}</button>
+        ${active.length
+          ? this.confirmingStopAll
+            ? html`<button class="danger" data-action="stop-all-confirm" @click=${() => this.#stopAll()}>Stop ${active.length}?</button
+                ><button data-action="stop-all-cancel" @click=${() => (this.confirmingStopAll = false)}>No</button>`
+            : html`<button data-action="stop-all" title="Cancel everything queued and stop the running task" @click=${() => (this.confirmingStopAll = true)}>Stop all</button>`
+          : nothing}
+        <button
+          data-action="notify"
+          aria-pressed=${doneOn ? "true" : "false"}
+          aria-label="Sound and notification when the queue is done"
+          title=${doneOn ? "A sound (and a notification) when the queue is done: on" : "Tell me when the queue is done"}
+          @click=${() => this.#toggleDone()}
+        >${doneOn ? icons.bell : icons.bellOff}</button>
       </header>
       ${this.problem ? html`<p class="error" role="alert">${this.problem}</p>` : nothing}
       ${this.info ? html`<p class="info" role="status">${this.info}</p>` : nothing}
