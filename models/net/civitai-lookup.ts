@@ -15,6 +15,7 @@ import type { EventBus } from "../../launcher/events/bus";
 import type { Logger } from "../../launcher/log";
 import type { CivitaiInfo, ModelEntry } from "../entry";
 import { authFor, type Hosts } from "./downloads";
+import { UpstreamError } from "./search";
 
 const MISS_RETRY_MS = 7 * 24 * 3600_000;
 const SCHEMA = "CREATE TABLE IF NOT EXISTS civitai_versions (sha256 TEXT PRIMARY KEY, info TEXT, checked INTEGER NOT NULL);";
@@ -141,7 +142,7 @@ export class CivitaiLookup {
     const hosts = this.deps.hosts();
     const url = new URL(`/api/v1/models/${known.modelId}`, hosts.civitai).href;
     const res = await (this.deps.fetch ?? fetch)(url, { headers: { accept: "application/json", ...authFor(url, hosts) }, signal: this.#signal(20_000) });
-    if (!res.ok) throw new Error(`Civitai answered ${res.status}`);
+    if (!res.ok) throw new UpstreamError(res.status, res.status === 401 || res.status === 403 ? `Civitai answered ${res.status}: this model needs a Civitai API key (Settings → Models)` : `Civitai answered ${res.status}`);
     const newest = ((await res.json()) as { modelVersions?: { id: number; name: string }[] }).modelVersions?.[0];
     return newest && newest.id !== known.versionId ? { versionId: newest.id, name: newest.name } : null;
   }

@@ -28,6 +28,9 @@ export function modelRoutes(library: ModelLibrary, hooks: { checkUpdate?: () => 
       try {
         return c.json({ updateAvailable: await check(sha256) });
       } catch (err) {
+        // The net part's errors carry the upstream status: a refusal means a token is needed.
+        const status = (err as { status?: number }).status;
+        if (status === 401 || status === 403) throw new ApiError(status, "needs_token", (err as Error).message);
         throw new ApiError(502, "upstream_failed", `could not ask Civitai: ${(err as Error).message}`);
       }
     })
