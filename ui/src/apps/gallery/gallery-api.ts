@@ -1,28 +1,9 @@
 /** The Gallery's API (/api/gallery) as the UI uses it, with its types and the download of an export. */
 import { api } from "../../api/http";
 
-export interface PictureSummary {
-  id: number;
-  created: number;
-  width: number;
-  height: number;
-  format: string;
-  prompt: string;
-  favourite: boolean;
-}
-
-export interface PictureDetail extends PictureSummary {
-  name: string;
-  path: string;
-  folder: string;
-  source: string;
-  negative: string;
-  model: string | null;
-  sampler: string | null;
-  seed: number | null;
-  loras: string[];
-  settings: Record<string, unknown>;
-}
+// The server's own types (a type-only import: nothing of the server goes into the bundle).
+export type { PictureDetail, PictureSummary } from "../../../../gallery/picture-row";
+import type { PictureDetail, PictureSummary } from "../../../../gallery/picture-row";
 
 export interface Filters {
   q?: string;

@@ -8,17 +8,9 @@
 import { api } from "../../api/http";
 import { events as defaultStream, type EventStream } from "../../api/event-stream";
 
-export interface CivitaiInfo {
-  modelId: number;
-  versionId: number;
-  name: string;
-  versionName: string;
-  baseModel: string;
-  trainedWords: string[];
-  preview: string | null;
-  url: string;
-  updateAvailable?: { versionId: number; name: string } | null;
-}
+// The server's own type (type-only: nothing of the server goes into the bundle).
+export type { CivitaiInfo } from "../../../../models/entry";
+import type { CivitaiInfo } from "../../../../models/entry";
 
 export interface ModelEntry {
   kind: string;

@@ -12,6 +12,7 @@ import { unsafeSVG } from "lit/directives/unsafe-svg.js";
 import { events } from "../../api/event-stream";
 import { api } from "../../api/http";
 import { controlStyles } from "../../styles/controls";
+import { settingsCardStyles } from "../../styles/settings-card";
 
 interface LanView {
   enabled: boolean;
@@ -29,24 +30,8 @@ interface LanView {
 export class EdLanCard extends LitElement {
   static override styles = [
     controlStyles,
+    settingsCardStyles,
     css`
-      :host {
-        display: block;
-        margin: 12px 0 4px;
-        padding: 12px 14px;
-        border: 1px solid var(--ed-border, #3a3b3e);
-        border-radius: 8px;
-      }
-      h2 {
-        margin: 0 0 4px;
-        font-size: 15px;
-        font-weight: 600;
-      }
-      p {
-        margin: 4px 0;
-        color: var(--ed-muted, #999);
-        font-size: 13px;
-      }
       label.switch {
         display: flex;
         align-items: center;

@@ -9,6 +9,7 @@ import { css, html, LitElement, nothing } from "lit";
 import { customElement, state } from "lit/decorators.js";
 import { api } from "../../api/http";
 import { controlStyles } from "../../styles/controls";
+import { settingsCardStyles } from "../../styles/settings-card";
 
 interface PluginRow {
   file: string;
@@ -21,20 +22,8 @@ interface PluginRow {
 export class EdPluginsCard extends LitElement {
   static override styles = [
     controlStyles,
+    settingsCardStyles,
     css`
-      :host {
-        display: block;
-        margin: 12px 0 4px;
-        padding: 12px 14px;
-        border: 1px solid var(--ed-border, #3a3b3e);
-        border-radius: 8px;
-      }
-      h2 {
-        margin: 0 0 4px;
-        font-size: 15px;
-        font-weight: 600;
-      }
-      p,
       .empty {
         margin: 4px 0;
         color: var(--ed-muted, #999);
