@@ -5,6 +5,7 @@
  * exact install command for this distribution (apt, dnf, pacman, zypper,
  * from /etc/os-release). Pure given the probes; the app never runs sudo.
  */
+import { existsSync, readFileSync } from "node:fs";
 import type { BuildBackend } from "./cmake-flags";
 
 export interface ToolchainProbes {
@@ -101,8 +102,7 @@ export function checkToolchain(backend: BuildBackend, p: ToolchainProbes): Toolc
 }
 
 /** The real probes: PATH lookup, the file system and /etc/os-release. */
-export function systemProbes(env: { PATH?: string } = process.env): ToolchainProbes {
-  const { existsSync, readFileSync } = require("node:fs") as typeof import("node:fs");
+export function systemProbes(env: Record<string, string | undefined> = process.env): ToolchainProbes {
   let osRelease: string | undefined;
   try {
     osRelease = readFileSync("/etc/os-release", "utf8");
