@@ -147,7 +147,7 @@ export function serveGithub(fixtures: SourceFixture[]): GithubServer {
       if (tar) {
         for (const f of fixtures) {
           const body = f.tarballs[tar[2]!];
-          if (body) return new Response(body, { headers: { "content-type": "application/x-gzip", "content-length": String(body.length) } });
+          if (body) return new Response(new Blob([body as Uint8Array<ArrayBuffer>]), { headers: { "content-type": "application/x-gzip", "content-length": String(body.length) } });
         }
       }
       return Response.json({ message: "Not Found" }, { status: 404 });
