@@ -5,6 +5,7 @@
 import { apiDocsService } from "../api-docs/service";
 import { withCompat } from "../compat/service";
 import { showDownloadProgress } from "../downloads/terminal-progress";
+import { SourceBuilder } from "../engine/build/builder";
 import { importBuild } from "../engine/install/import";
 import { createBuildProvider } from "../engine/install/provider";
 import { engineParts } from "../engine/service";
@@ -27,6 +28,7 @@ export function appServices(options: { server?: boolean } = {}): ServiceFactory[
   const engine = engineParts({
     provider: (ctx) => createBuildProvider({ config: ctx.config, paths: ctx.paths, bus: ctx.bus, log: ctx.log }),
     importer: (ctx) => (path) => importBuild(path, ctx.paths),
+    builder: (ctx) => new SourceBuilder({ config: ctx.config, paths: ctx.paths, bus: ctx.bus }),
   });
   // The Gallery indexes what the queue saves: it asks the queue where an image went.
   let queue: TaskQueue | undefined;
