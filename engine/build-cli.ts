@@ -11,6 +11,7 @@ import type { Env } from "../launcher/env";
 import { EventBus } from "../launcher/events/bus";
 import { resolvePaths } from "../launcher/paths";
 import { SourceBuilder } from "./build/builder";
+import { showBuildProgress } from "./build/terminal-progress";
 import { BuildCancelled, BuildError } from "./build/runner";
 
 export async function runEngineBuild(cmd: Extract<Command, { kind: "engine-build" }>, env: Env): Promise<number> {
@@ -25,16 +26,9 @@ export async function runEngineBuild(cmd: Extract<Command, { kind: "engine-build
     console.error(`  → ${tools.installCommand ?? tools.hint}`);
     return 1;
   }
-  let shown = "";
-  bus.subscribe((e) => {
-    if (e.type === "engine.build") {
-      const p = e.data as import("./build/build-engine").BuildProgress;
-      const line = p.step === "compile" ? `compile ${p.percent}%` : p.step;
-      if (line !== shown && p.phase === "running") process.stderr.write(`  ${(shown = line)}\n`);
-    } else if (e.type === "download") {
-      const d = e.data as { asset: string; phase: string };
-      if (d.phase === "done") process.stderr.write(`  downloaded ${d.asset}\n`);
-    }
+  showBuildProgress(bus);
+  bus.on("download", (d) => {
+    if (d.phase === "done") process.stderr.write(`  downloaded ${d.asset}\n`);
   });
   const { done, logFile } = builder.start(backend);
   const stop = () => builder.cancel();

@@ -6,6 +6,7 @@ import { apiDocsService } from "../api-docs/service";
 import { withCompat } from "../compat/service";
 import { showDownloadProgress } from "../downloads/terminal-progress";
 import { SourceBuilder } from "../engine/build/builder";
+import { showBuildProgress } from "../engine/build/terminal-progress";
 import { importBuild } from "../engine/install/import";
 import { createBuildProvider } from "../engine/install/provider";
 import { engineParts } from "../engine/service";
@@ -21,7 +22,14 @@ import { windowService } from "./window/service";
 /** The engine download as a progress bar on stderr (`--server`), subscribed before the first-run install starts. */
 const terminalProgress: ServiceFactory = (ctx) => {
   const off = showDownloadProgress(ctx.bus);
-  return { name: "download-progress", stop: off };
+  const offBuild = showBuildProgress(ctx.bus);
+  return {
+    name: "download-progress",
+    stop: () => {
+      off();
+      offBuild();
+    },
+  };
 };
 
 export function appServices(options: { server?: boolean } = {}): ServiceFactory[] {

@@ -47,7 +47,7 @@ describe("easy-diffusion engine build", () => {
   test.skipIf(!haveTools)("builds and installs into --data-dir, exit 0", async () => {
     const data = join(tmp.dir, "d1");
     const r = await cli(["--data-dir", data, "--config", configFile("c1")]);
-    expect(r.stderr).toContain("compile 100%");
+    expect(r.stderr).toContain("Engine build (cpu): compiling 100%");
     expect(r.code).toBe(0);
     expect(existsSync(join(data, "engines", "v-cli", "built-cpu", "install.json"))).toBe(true);
   });

@@ -56,3 +56,12 @@ test("the real probes see no cmake on a PATH without it", () => {
   const r = checkToolchain("cpu", systemProbes({ PATH: "/nonexistent" }));
   expect(r.missing).toContain("cmake");
 });
+
+test("terminal lines for build progress", async () => {
+  const { formatBuildProgress } = await import("../../engine/build/terminal-progress");
+  const base = { backend: "cpu" as const, tag: "t", logFile: "/l", percent: 40 };
+  expect(formatBuildProgress({ ...base, step: "compile", phase: "running" })).toBe("Engine build (cpu): compiling 40%");
+  expect(formatBuildProgress({ ...base, step: "configure", phase: "running" })).toBe("Engine build (cpu): configuring…");
+  const failed = formatBuildProgress({ ...base, step: "compile", phase: "failed", error: { step: "compile", message: "compile failed (exit 2)", logTail: ["main.cpp:3: error"] } });
+  expect(failed.split("\n")).toEqual(["Engine build (cpu): failed at the compile step: compile failed (exit 2)", "  | main.cpp:3: error", "  full log: /l"]);
+});
