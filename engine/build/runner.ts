@@ -65,7 +65,11 @@ export function runStep(o: RunStepOptions): Promise<void> {
     let partial = "";
     const onData = (chunk: Buffer) => {
       const text = chunk.toString("utf8");
-      appendFileSync(o.logFile, text);
+      try {
+        appendFileSync(o.logFile, text);
+      } catch {
+        // The log's folder went away (data dir removed): the build goes on, its tail is still kept in memory.
+      }
       recent = (recent + text).slice(-16384);
       const lines = (partial + text).split(/\r?\n/);
       partial = lines.pop() ?? "";

@@ -7,7 +7,8 @@
  * the downloads folder, so a second build reuses them; each is checked to
  * unpack into `<owner>-<repo>-<sha7>/`, the commit it was asked for.
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import "../../downloads/progress";
 import { join } from "node:path";
 import type { EventBus } from "../../launcher/events/bus";
 import { download, type DownloadOptions } from "../../downloads/download";
@@ -77,6 +78,9 @@ async function tarball(o: SourceFetchOptions, repo: string, sha: string): Promis
       throw new BuildError("download", `downloading ${name} failed: ${(err as Error).message}`);
     }
   }
+  // The tarball is kept for the next build: its row in the Downloads tab is finished.
+  const size = statSync(dest).size;
+  o.bus?.publish("download", { id: name, kind: "source", asset: name, bytes: size, total: size, rate: 0, phase: "installed" });
   return { repo, sha, tarball: dest };
 }
 

@@ -42,7 +42,7 @@ const section = () => page.locator("ed-shell section.pane:not([hidden]) ed-engin
 
 beforeAll(async () => {
   release = serveRelease(TAG, { [CPU]: new Uint8Array(16) });
-  gh = serveGithub(haveTools ? [await makeSourceFixture("v-ui"), await makeSourceFixture("v-ui-broken", { broken: true })] : []);
+  gh = serveGithub(haveTools ? [await makeSourceFixture("v-ui"), await makeSourceFixture("v-ui-broken", { broken: true }), await makeSourceFixture("v-ui-slow", { slow: true })] : []);
   writeFileSync(join(data.dir, "config.yaml"), `engine:\n  api_base: ${release.apiBase}\n  release_tag: ${TAG}\n`);
   const recording = probeFixtures().find(([name]) => name === "debian12-cpu")![1].recording;
   const parts = engineParts({
@@ -101,5 +101,19 @@ describe("Build for this machine", () => {
     await section().locator("button.start-build").click();
     await waitText(section().locator(".failed strong"), "compile", 60_000);
     expect(await section().locator("pre.tail").textContent()).toContain("this_is_not_cpp");
+  });
+
+  test.skipIf(!haveTools)("a running build shows in the status bar; Cancel stops it", async () => {
+    buildTag = "v-ui-slow";
+    await section().locator("button.start-build").click();
+    await waitText(section().locator(".progress p").first(), /^Compiling \d+%$/, 20_000).catch(async (e) => {
+      console.log(await section().innerHTML());
+      throw e;
+    });
+    await waitText(page.locator("ed-status-bar ed-engine-indicator button.build .text"), /^Building engine: compiling \d+%$/, 20_000);
+    await section().locator("button.cancel").click();
+    await waitText(section().locator(".cancelled"), "The build was cancelled.", 30_000);
+    await waitText(page.locator("ed-status-bar ed-engine-indicator button.chip .text"), /^Engine: /);
+    expect(existsSync(join(data.dir, "engines", "v-ui-slow"))).toBe(false);
   });
 });
