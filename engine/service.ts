@@ -57,6 +57,8 @@ export function engineParts(options: EngineServiceOptions): { service: ServiceFa
       },
       stop: () => {
         clearTimeout(installSoon);
+        // A source build in progress dies with the app (its compilers too).
+        if (options.builder) manager.builder().cancel();
         return manager.stop();
       },
     };
