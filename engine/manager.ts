@@ -31,6 +31,8 @@ import type {
   ModelSet,
 } from "./types";
 import { LogBatcher } from "./log-batch";
+import type { SourceBuilder } from "./build/builder";
+import type { BuildBackend } from "./build/cmake-flags";
 
 declare module "../launcher/events/bus" {
   interface EventMap {
@@ -57,6 +59,8 @@ export interface EngineManagerOptions {
   supervisor?: SupervisorOptions;
   /** Installs a local build (folder or zip); used by `POST /api/engine/import`. */
   importer?: (path: string) => Promise<InstalledBuild>;
+  /** Builds sd-server from source on this machine; used by `POST /api/engine/build`. */
+  builder?: SourceBuilder;
 }
 
 export class EngineManager implements Engine {
@@ -188,6 +192,31 @@ export class EngineManager implements Engine {
     if (this.#models && this.supervisor.running) await this.#serial(() => this.#start(this.#models!));
     else if (this.#status.state === "absent" || this.#status.state === "failed") this.#set({ state: "installed", variant: build.variant, version: build.tag });
     return build;
+  }
+
+  /** The source builder, or a failure saying building is not available. */
+  builder(): SourceBuilder {
+    if (!this.#o.builder) throw new EngineFailure({ code: "no_candidate", message: "Building the engine from source is not available in this build." });
+    return this.#o.builder;
+  }
+
+  /**
+   * Starts a source build in the background (backend: given, else the plan's build
+   * candidate, else cpu). When it is installed it becomes the build to run, like an
+   * import; a running engine moves onto it. Resolves once the build has started.
+   */
+  async startBuild(backend?: BuildBackend): Promise<{ backend: BuildBackend; logFile: string; done: Promise<InstalledBuild> }> {
+    const builder = this.builder();
+    const chosen = backend ?? (await this.plan().then((p) => p.choice.build?.backend).catch(() => undefined)) ?? "cpu";
+    const { done, logFile } = builder.start(chosen);
+    const used = done.then(async (build) => {
+      this.#builds.prefer(build);
+      if (this.#models && this.supervisor.running) await this.#serial(() => this.#start(this.#models!));
+      else if (this.#status.state === "absent" || this.#status.state === "failed") this.#set({ state: "installed", variant: build.variant, version: build.tag });
+      return build;
+    });
+    used.catch(() => {}); // reported on the bus as "engine.build" failed
+    return { backend: chosen, logFile, done: used };
   }
 
   async submit(body: ImgGenBody): Promise<string> {

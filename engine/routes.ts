@@ -13,6 +13,11 @@
  *                     chose in the UI (application/zip, ?name=file.zip), or JSON
  *                     {path, confirm: true} naming a folder or zip, accepted only from
  *                     the app's own page (a build is a program the app will run)
+ *   POST /build     → starts building sd-server from source: {backend?} → 202 {backend, logFile};
+ *                     progress as "engine.build" events; 409 build_running while one runs
+ *   POST /build/cancel → stops the build in progress: {cancelled}
+ *   GET  /build     → {running, progress?} of the current or last build
+ *   GET  /toolchain?backend= → what building needs here and the command installing what is missing
  */
 import { Hono } from "hono";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
@@ -22,6 +27,18 @@ import { z } from "zod";
 import { ApiError, mediaType, readJson } from "../launcher/server/errors";
 import { EngineFailure, type EngineManager } from "./manager";
 import type { EngineErrorCode, InstalledBuild } from "./types";
+import { BuildBusy } from "./build/builder";
+import { BUILD_BACKENDS, type BuildBackend } from "./build/cmake-flags";
+
+export const buildSchema = z
+  .object({ backend: z.enum(BUILD_BACKENDS as [BuildBackend, ...BuildBackend[]]).optional().describe("Backend to build: cpu, vulkan, cuda or rocm") })
+  .strict();
+
+function backendParam(raw: string | undefined): BuildBackend {
+  const backend = (raw ?? "cpu") as BuildBackend;
+  if (!BUILD_BACKENDS.includes(backend)) throw new ApiError(400, "bad_backend", `backend must be one of ${BUILD_BACKENDS.join(", ")}`);
+  return backend;
+}
 
 export const importSchema = z
   .object({
@@ -93,6 +110,19 @@ export function engineRoutes(manager: EngineManager, opts: { uploads: string }) 
       await manager.stop();
       return c.json(manager.status());
     })
+    .post("/build", async (c) => {
+      const body = await readJson(c, buildSchema, { optional: true });
+      try {
+        const started = await attempt(() => manager.startBuild(body?.backend));
+        return c.json({ backend: started.backend, logFile: started.logFile }, 202);
+      } catch (err) {
+        if (err instanceof BuildBusy) throw new ApiError(409, "build_running", err.message);
+        throw err;
+      }
+    })
+    .post("/build/cancel", async (c) => c.json({ cancelled: (await attempt(async () => manager.builder())).cancel() }))
+    .get("/build", async (c) => c.json((await attempt(async () => manager.builder())).status()))
+    .get("/toolchain", async (c) => c.json((await attempt(async () => manager.builder())).toolchain(backendParam(c.req.query("backend")))))
     .post("/import", async (c) => {
       const type = mediaType(c.req.header("content-type"));
       // A path that is missing or holds no working sd-server is the caller's to fix: 400.

@@ -9,6 +9,7 @@
  */
 import type { AppContext } from "../launcher/server/context";
 import type { Service, ServiceFactory } from "../launcher/services";
+import type { SourceBuilder } from "./build/builder";
 import { EngineManager } from "./manager";
 import type { SupervisorOptions } from "./process/supervisor";
 import { engineRoutes } from "./routes";
@@ -17,6 +18,8 @@ import type { BuildProvider, InstalledBuild } from "./types";
 export interface EngineServiceOptions {
   provider: (ctx: AppContext) => BuildProvider;
   importer?: (ctx: AppContext) => (path: string) => Promise<InstalledBuild>;
+  /** Builds the engine from source (`POST /api/engine/build`). */
+  builder?: (ctx: AppContext) => SourceBuilder;
   supervisor?: SupervisorOptions;
   /** Install (download) the engine as soon as the app listens, so the first task does not wait. Default true. */
   installOnStart?: boolean;
@@ -30,6 +33,7 @@ export function engineParts(options: EngineServiceOptions): { service: ServiceFa
       manager = new EngineManager({
         provider: options.provider(ctx),
         importer: options.importer?.(ctx),
+        builder: options.builder?.(ctx),
         flags: () => ctx.config.config.engine,
         bus: ctx.bus,
         supervisor: { logFile: ctx.paths.engineLog, ...options.supervisor },
@@ -53,6 +57,8 @@ export function engineParts(options: EngineServiceOptions): { service: ServiceFa
       },
       stop: () => {
         clearTimeout(installSoon);
+        // A source build in progress dies with the app (its compilers too).
+        if (options.builder) manager.builder().cancel();
         return manager.stop();
       },
     };

@@ -128,6 +128,10 @@ async function main(argv: string[]): Promise<number> {
     case "version":
       console.log(`easy-diffusion ${VERSION}`);
       return 0;
+    case "engine-build": {
+      const { runEngineBuild } = await import("../engine/build-cli");
+      return runEngineBuild(command, readEnv());
+    }
     case "engine-import": {
       const { runEngineImport } = await import("../engine/import-cli");
       return runEngineImport(command, readEnv());

@@ -5,6 +5,8 @@
 import { apiDocsService } from "../api-docs/service";
 import { withCompat } from "../compat/service";
 import { showDownloadProgress } from "../downloads/terminal-progress";
+import { SourceBuilder } from "../engine/build/builder";
+import { showBuildProgress } from "../engine/build/terminal-progress";
 import { importBuild } from "../engine/install/import";
 import { createBuildProvider } from "../engine/install/provider";
 import { engineParts } from "../engine/service";
@@ -21,13 +23,21 @@ import { windowService } from "./window/service";
 /** The engine download as a progress bar on stderr (`--server`), subscribed before the first-run install starts. */
 const terminalProgress: ServiceFactory = (ctx) => {
   const off = showDownloadProgress(ctx.bus);
-  return { name: "download-progress", stop: off };
+  const offBuild = showBuildProgress(ctx.bus);
+  return {
+    name: "download-progress",
+    stop: () => {
+      off();
+      offBuild();
+    },
+  };
 };
 
 export function appServices(options: { server?: boolean } = {}): ServiceFactory[] {
   const engine = engineParts({
     provider: (ctx) => createBuildProvider({ config: ctx.config, paths: ctx.paths, bus: ctx.bus, log: ctx.log }),
     importer: (ctx) => (path) => importBuild(path, ctx.paths),
+    builder: (ctx) => new SourceBuilder({ config: ctx.config, paths: ctx.paths, bus: ctx.bus }),
   });
   // The Gallery indexes what the queue saves: it asks the queue where an image went.
   let queue: TaskQueue | undefined;

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 BUN_VERSION=1.4.5
 RUNTIME_PKGS=(libwebkit2gtk-4.1-0 libgtk-3-0 xdg-utils ca-certificates)
-DEV_PKGS=(xvfb xauth x11-utils xdotool imagemagick chromium desktop-file-utils dpkg-dev xz-utils unzip curl appstream nsis rpm iproute2)
+DEV_PKGS=(xvfb xauth x11-utils xdotool imagemagick chromium desktop-file-utils dpkg-dev xz-utils unzip curl appstream nsis rpm iproute2 cmake g++ make)
 
 dev=0
 for arg in "$@"; do

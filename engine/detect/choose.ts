@@ -6,6 +6,7 @@
  */
 import type { Backend, EngineErrorCode, EngineErrorInfo } from "../types";
 import { glibcNeeded, parseAssets, type ParsedAsset, type ReleaseAsset } from "../release/assets";
+import { buildCandidate, type BuildCandidate, type BuildTools } from "./build-candidate";
 import { compareVersions, type Gpu, type Hardware } from "./hardware";
 
 export interface Candidate {
@@ -33,6 +34,8 @@ export interface Choice {
   override?: { backend: Backend; applied: boolean; reason: string };
   /** Set when no candidate is left. */
   error?: EngineErrorInfo;
+  /** Building from source: chosen when no release build runs here, or offered when faster. */
+  build?: BuildCandidate;
 }
 
 export type BackendOverride = Backend | "auto" | undefined;
@@ -139,7 +142,7 @@ function sortWithinBackend(a: ParsedAsset, b: ParsedAsset): number {
   return b.info.variant.localeCompare(a.info.variant, "en", { numeric: true }) || a.name.localeCompare(b.name);
 }
 
-export function choose(hw: Hardware, releaseAssets: ReleaseAsset[], override?: BackendOverride): Choice {
+export function choose(hw: Hardware, releaseAssets: ReleaseAsset[], override?: BackendOverride, tools: BuildTools = {}): Choice {
   const assets = parseAssets(releaseAssets).filter((a) => a.info.os === hw.os && a.info.arch === (hw.arch === "x64" ? "x64" : "arm64"));
   const builds = assets.filter((a) => a.info.kind === "build");
   const runtimes = assets.filter((a) => a.info.kind === "runtime");
@@ -163,6 +166,8 @@ export function choose(hw: Hardware, releaseAssets: ReleaseAsset[], override?: B
   const choice: Choice = { candidates, rejected };
   if (override && override !== "auto") choice.override = applyOverride(choice, override, hw);
   if (candidates.length === 0) choice.error = nothingFits(hw, rejected);
+  const build = buildCandidate(hw, [...new Set(candidates.map((c) => c.backend))], tools);
+  if (build) choice.build = build;
   return choice;
 }
 

@@ -18,7 +18,7 @@ export interface InstallRecord {
   backend: Backend;
   /** sd-server's path relative to the install folder. */
   server: string;
-  source: "release" | "import";
+  source: "release" | "import" | "build";
   /** The zips it came from (release installs), or the folder or zip imported. */
   assets: { name: string; sha256?: string; size?: number }[];
   installedAt: string;

@@ -115,7 +115,8 @@ export function createBuildProvider(o: BuildProviderOptions): EngineBuildProvide
   function order(installs: Install[], p?: EnginePlan): InstalledBuild[] {
     const backend = engineConfig().backend;
     const fits = (i: Install) => backend === "auto" || i.backend === backend;
-    const allImported = installs.filter((i) => i.record.source === "import");
+    // Builds made on this machine (source "build") count as the user's own, like imports.
+    const allImported = installs.filter((i) => i.record.source === "import" || i.record.source === "build");
     // Imported builds are the user's own choice: first, unless engine.backend names another backend.
     const imported = allImported.filter(fits);
     const otherImported = allImported.filter((i) => !fits(i));

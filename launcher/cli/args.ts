@@ -22,7 +22,8 @@ export type Command =
   | { kind: "help"; topic?: string }
   | { kind: "version" }
   | { kind: "run"; options: RunOptions }
-  | { kind: "engine-import"; source: string; dataDir?: string; config?: string };
+  | { kind: "engine-import"; source: string; dataDir?: string; config?: string }
+  | { kind: "engine-build"; backend?: "cpu" | "vulkan" | "cuda" | "rocm"; dataDir?: string; config?: string };
 
 const runFlags = {
   server: { type: "boolean" },
@@ -78,10 +79,32 @@ export function parseCommand(argv: string[]): Command {
   };
 }
 
+const BUILD_BACKENDS = ["cpu", "vulkan", "cuda", "rocm"] as const;
+
+function parseEngineBuild(argv: string[]): Command {
+  const { values, positionals } = parse(argv, {
+    backend: { type: "string" },
+    "data-dir": { type: "string" },
+    config: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (values.help) return { kind: "help", topic: "engine" };
+  if (positionals.length) throw new UsageError(`engine build takes no arguments (got ${positionals.join(" ")})`);
+  const backend = values.backend as string | undefined;
+  if (backend !== undefined && !(BUILD_BACKENDS as readonly string[]).includes(backend)) throw new UsageError(`--backend must be one of ${BUILD_BACKENDS.join(", ")}`);
+  return {
+    kind: "engine-build",
+    ...(backend ? { backend: backend as (typeof BUILD_BACKENDS)[number] } : {}),
+    dataDir: nonEmpty("data-dir", values["data-dir"] as string | undefined),
+    config: nonEmpty("config", values.config as string | undefined),
+  };
+}
+
 function parseEngine(argv: string[]): Command {
   const [sub, ...rest] = argv;
   if (sub === undefined || sub === "--help" || sub === "-h") return { kind: "help", topic: "engine" };
-  if (sub !== "import") throw new UsageError(`unknown engine command "${sub}" (try: engine import <zip-or-folder>)`);
+  if (sub === "build") return parseEngineBuild(rest);
+  if (sub !== "import") throw new UsageError(`unknown engine command "${sub}" (try: engine import <zip-or-folder>, engine build)`);
   const { values, positionals } = parse(rest, {
     "data-dir": { type: "string" },
     config: { type: "string" },

@@ -6,6 +6,8 @@ Usage:
   easy-diffusion --server [options]           run headless; open the printed URL in a browser
   easy-diffusion engine import <zip-or-folder> [--data-dir D]
                                               install a local stable-diffusion.cpp build
+  easy-diffusion engine build [--backend cpu|vulkan|cuda|rocm] [--data-dir D]
+                                              build the engine from source for this machine
 
 Options:
   --server          run without a window (no GTK/WebView is loaded)
@@ -25,4 +27,10 @@ export const ENGINE_HELP = `Usage:
 
 Installs a local stable-diffusion.cpp build: any folder or zip that holds sd-server.
 The binary is run once to check it works before it is accepted.
+
+  easy-diffusion engine build [--backend cpu|vulkan|cuda|rocm] [--data-dir D] [--config F]
+
+Builds sd-server from the pinned upstream source with CMake and a C++17 compiler
+(plus the backend's SDK) and installs it as engines/<tag>/built-<backend>/.
+Missing tools are listed with the command that installs them. Exit 0 built, 1 failed.
 `;

@@ -95,3 +95,25 @@ describe("engine.backend override", () => {
     expect(choice.override).toMatchObject({ applied: false, reason: "this release has no metal build for linux x64" });
   });
 });
+
+describe("the build-from-source candidate", () => {
+  test("is chosen on a glibc-too-old machine (Debian 12)", async () => {
+    const choice = choose(await hwOf("debian12-cpu"), release.assets, "auto");
+    expect(choice.candidates).toEqual([]);
+    expect(choice.build).toMatchObject({ backend: "cpu", chosen: true });
+    expect(choice.build!.reason).toContain("built from source");
+  });
+
+  test("is offered as faster on Linux NVIDIA with nvcc, and not without it", async () => {
+    const hw = await hwOf("nvidia-linux");
+    const withNvcc = choose(hw, release.assets, "auto", { nvcc: true });
+    expect(withNvcc.candidates.length).toBeGreaterThan(0);
+    expect(withNvcc.build).toMatchObject({ backend: "cuda", chosen: false });
+    expect(choose(hw, release.assets, "auto", {}).build).toBeUndefined();
+  });
+
+  test("is not offered where release builds fit and no faster backend exists", async () => {
+    expect(choose(await hwOf("apple-m2"), release.assets, "auto").build).toBeUndefined();
+    expect(choose(await hwOf("nvidia-windows"), release.assets, "auto", { nvcc: true }).build).toBeUndefined();
+  });
+});

@@ -17,6 +17,7 @@ import { engineStyles } from "./engine-styles";
 import "./ed-engine-builds";
 import "./ed-engine-hardware";
 import "./ed-engine-log";
+import "./ed-engine-source-build";
 
 const RUNNING = new Set(["starting", "ready", "busy", "restarting"]);
 
@@ -226,6 +227,7 @@ export class EdEngineApp extends LitElement {
         .busy=${!!this.busy}
         @ed-engine-refresh=${() => void this.#refresh()}
       ></ed-engine-builds>
+      <ed-engine-source-build .candidate=${this.plan?.choice.build}></ed-engine-source-build>
       <h2>Log</h2>
       <ed-engine-log></ed-engine-log>
     `;

@@ -2,7 +2,8 @@
  * <ed-engine-indicator>: the engine in the status bar. While an engine
  * download runs it is the download meter; otherwise a small chip with the
  * engine's state ("Engine: Ready", red "Engine: Failed"). A click opens the
- * Downloads or Engine tab (the main menu has no Engine entry).
+ * Downloads or Engine tab (the main menu has no Engine entry). While a
+ * source build runs the chip reads "Building engine: compiling 40%".
  */
 import { css, html, LitElement, nothing } from "lit";
 import { customElement, state } from "lit/decorators.js";
@@ -13,6 +14,7 @@ import { downloads } from "../downloads/download-store";
 import "../downloads/ed-download-meter";
 import { engineApi, type EngineStatus } from "./engine-api";
 import { stateBadge } from "./engine-format";
+import type { BuildProgress } from "../../../../engine/build/build-engine";
 
 @customElement("ed-engine-indicator")
 export class EdEngineIndicator extends LitElement {
@@ -54,6 +56,7 @@ export class EdEngineIndicator extends LitElement {
 
   @state() private status?: EngineStatus;
   @state() private downloading = false;
+  @state() private building?: BuildProgress;
   #off: Array<() => void> = [];
 
   override connectedCallback() {
@@ -61,6 +64,7 @@ export class EdEngineIndicator extends LitElement {
     this.#off = [
       downloads.subscribe((entries) => (this.downloading = entries.some((e) => isActive(e.progress)))),
       events.on("engine.state", (d) => (this.status = d as EngineStatus)),
+      events.on("engine.build", (d) => (this.building = (d as BuildProgress).phase === "running" ? (d as BuildProgress) : undefined)),
     ];
     // The stream replays the latest state to a new page; this covers a stream that was already open.
     engineApi
@@ -77,6 +81,11 @@ export class EdEngineIndicator extends LitElement {
 
   override render() {
     if (this.downloading) return html`<ed-download-meter></ed-download-meter>`;
+    const b = this.building;
+    if (b)
+      return html`<button class="chip tone-working build" title="Open the Engine tab" @click=${() => this.dispatchEvent(edEvent("ed-open-app", { app: "engine" }))}>
+        <span class="dot"></span><span class="text">Building engine: ${b.step === "compile" ? `compiling ${b.percent}%` : `${b.step}…`}</span>
+      </button>`;
     if (!this.status) return nothing;
     const badge = stateBadge(this.status.state);
     const title = this.status.error ? `${this.status.error.message} (open the Engine tab)` : "Open the Engine tab";

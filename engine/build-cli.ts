@@ -1,0 +1,56 @@
+/**
+ * `easy-diffusion engine build [--backend cpu|vulkan|cuda|rocm] [--data-dir D]`:
+ * checks the toolchain, builds sd-server from the pinned upstream source and
+ * installs it as engines/<tag>/built-<backend>/, with the build's progress on
+ * stderr. Exit 0 built, 1 failed (missing tools, or the step that failed with
+ * the last lines of its log), 2 bad usage (the argument parser).
+ */
+import { ConfigStore } from "../launcher/config/store";
+import type { Command } from "../launcher/cli/args";
+import type { Env } from "../launcher/env";
+import { EventBus } from "../launcher/events/bus";
+import { resolvePaths } from "../launcher/paths";
+import { SourceBuilder } from "./build/builder";
+import { showBuildProgress } from "./build/terminal-progress";
+import { BuildCancelled, BuildError } from "./build/runner";
+
+export async function runEngineBuild(cmd: Extract<Command, { kind: "engine-build" }>, env: Env): Promise<number> {
+  const paths = resolvePaths(env, { dataDir: cmd.dataDir, config: cmd.config });
+  const config = ConfigStore.load(paths.config);
+  const bus = new EventBus();
+  const builder = new SourceBuilder({ config, paths, bus });
+  const backend = cmd.backend ?? "cpu";
+  const tools = builder.toolchain(backend);
+  if (!tools.ok) {
+    console.error(`easy-diffusion: cannot build the ${backend} engine: missing ${tools.missing.join(", ")}`);
+    console.error(`  → ${tools.installCommand ?? tools.hint}`);
+    return 1;
+  }
+  showBuildProgress(bus);
+  bus.on("download", (d) => {
+    if (d.phase === "done") process.stderr.write(`  downloaded ${d.asset}\n`);
+  });
+  const { done, logFile } = builder.start(backend);
+  const stop = () => builder.cancel();
+  // Keeps the process alive while the build waits on child processes and downloads.
+  const keepAlive = setInterval(() => {}, 60_000);
+  process.once("SIGINT", stop);
+  console.error(`Building the ${backend} engine from source (log: ${logFile})`);
+  try {
+    const build = await done;
+    console.log(`Built and installed a ${backend} engine into ${build.dir}.`);
+    console.log("Easy Diffusion uses it from the next engine start.");
+    return 0;
+  } catch (err) {
+    if (err instanceof BuildCancelled) console.error("easy-diffusion: the build was cancelled");
+    else if (err instanceof BuildError) {
+      console.error(`easy-diffusion: the build failed at the ${err.step} step: ${err.message}`);
+      for (const line of err.logTail) console.error(`  | ${line}`);
+      console.error(`  full log: ${logFile}`);
+    } else console.error(`easy-diffusion: the build failed: ${(err as Error).message}`);
+    return 1;
+  } finally {
+    process.off("SIGINT", stop);
+    clearInterval(keepAlive);
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * Fetches the upstream source of one release tag plus the ggml submodule at
+ * the commit that tag pins, through the GitHub REST API base used for
+ * release downloads: commits/{tag} → the tag's commit, contents/ggml?ref=
+ * → the submodule's commit, tarball/{sha} for each tree. Tarballs go through
+ * the shared downloader (resume, retries, progress as kind "source") into
+ * the downloads folder, so a second build reuses them; each is checked to
+ * unpack into `<owner>-<repo>-<sha7>/`, the commit it was asked for.
+ */
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import "../../downloads/progress";
+import { join } from "node:path";
+import type { EventBus } from "../../launcher/events/bus";
+import { download, type DownloadOptions } from "../../downloads/download";
+import { BuildError } from "./runner";
+
+export interface SourceFetchOptions {
+  apiBase: string;
+  /** "owner/name" of stable-diffusion.cpp. */
+  repo: string;
+  tag: string;
+  /** Where tarballs are kept between builds. */
+  downloadsDir: string;
+  fetch?: typeof fetch;
+  bus?: EventBus;
+  signal?: AbortSignal;
+  headers?: Record<string, string>;
+  download?: Partial<Pick<DownloadOptions, "retries" | "backoffMs" | "stallMs">>;
+}
+
+export interface SourceTree {
+  repo: string;
+  sha: string;
+  tarball: string;
+}
+
+export interface FetchedSource {
+  main: SourceTree;
+  ggml: SourceTree;
+}
+
+async function getJson(o: SourceFetchOptions, path: string): Promise<any> {
+  const url = `${o.apiBase.replace(/\/$/, "")}${path}`;
+  let res: Response;
+  try {
+    res = await (o.fetch ?? fetch)(url, { headers: { accept: "application/vnd.github+json", ...o.headers }, signal: o.signal });
+  } catch (err) {
+    throw new BuildError("download", `could not reach ${url}: ${(err as Error).message}`);
+  }
+  if (!res.ok) throw new BuildError("download", `${url} answered ${res.status}`);
+  return res.json();
+}
+
+/** "owner/name" from a git URL such as https://github.com/ggml-org/ggml.git. */
+export function repoFromGitUrl(url: string): string | undefined {
+  const m = /github\.com[/:]([^/]+)\/([^/]+?)(?:\.git)?\/?$/.exec(url);
+  return m ? `${m[1]}/${m[2]}` : undefined;
+}
+
+async function tarball(o: SourceFetchOptions, repo: string, sha: string): Promise<SourceTree> {
+  const name = `${repo.replace("/", "-")}-${sha}.tar.gz`;
+  const dest = join(o.downloadsDir, "source", name);
+  if (!existsSync(dest)) {
+    try {
+      await download({
+        url: `${o.apiBase.replace(/\/$/, "")}/repos/${repo}/tarball/${sha}`,
+        dest,
+        asset: name,
+        kind: "source",
+        bus: o.bus,
+        signal: o.signal,
+        fetch: o.fetch,
+        headers: o.headers,
+        ...o.download,
+      });
+    } catch (err) {
+      if (o.signal?.aborted) throw err;
+      throw new BuildError("download", `downloading ${name} failed: ${(err as Error).message}`);
+    }
+  }
+  // The tarball is kept for the next build: its row in the Downloads tab is finished.
+  const size = statSync(dest).size;
+  o.bus?.publish("download", { id: name, kind: "source", asset: name, bytes: size, total: size, rate: 0, phase: "installed" });
+  return { repo, sha, tarball: dest };
+}
+
+/** Resolves the tag and the submodule, then downloads (or reuses) both tarballs. */
+export async function fetchSource(o: SourceFetchOptions): Promise<FetchedSource> {
+  const commit = await getJson(o, `/repos/${o.repo}/commits/${encodeURIComponent(o.tag)}`);
+  const sha = String(commit?.sha ?? "");
+  if (!/^[0-9a-f]{40}$/.test(sha)) throw new BuildError("download", `tag ${o.tag} of ${o.repo} did not resolve to a commit`);
+  const sub = await getJson(o, `/repos/${o.repo}/contents/ggml?ref=${sha}`);
+  const ggmlSha = String(sub?.sha ?? "");
+  const ggmlRepo = sub?.type === "submodule" ? repoFromGitUrl(String(sub.submodule_git_url ?? "")) : undefined;
+  if (!ggmlRepo || !/^[0-9a-f]{40}$/.test(ggmlSha)) throw new BuildError("download", `${o.repo}@${sha.slice(0, 7)} has no ggml submodule`);
+  return { main: await tarball(o, o.repo, sha), ggml: await tarball(o, ggmlRepo, ggmlSha) };
+}
+
+/** Unpacks a tarball into `dest`, checking that its single top folder names the expected commit. */
+export async function unpackTree(tree: SourceTree, dest: string, scratch: string): Promise<void> {
+  rmSync(scratch, { recursive: true, force: true });
+  mkdirSync(scratch, { recursive: true });
+  const proc = Bun.spawn(["tar", "-xzf", tree.tarball, "-C", scratch], { stderr: "pipe" });
+  const code = await proc.exited;
+  if (code !== 0) throw new BuildError("download", `unpacking ${tree.tarball} failed: ${(await new Response(proc.stderr).text()).trim()}`);
+  const top = readdirSync(scratch);
+  const expected = `${tree.repo.replace("/", "-")}-${tree.sha.slice(0, 7)}`;
+  if (top.length !== 1 || top[0] !== expected) {
+    rmSync(tree.tarball, { force: true });
+    throw new BuildError("download", `${tree.tarball} is not ${tree.repo}@${tree.sha.slice(0, 7)} (found ${top.join(", ") || "nothing"}); it was deleted`);
+  }
+  rmSync(dest, { recursive: true, force: true });
+  renameSync(join(scratch, expected), dest);
+  rmSync(scratch, { recursive: true, force: true });
+}

@@ -1,0 +1,114 @@
+/**
+ * Source builds end to end with the real CMake and C++ compiler: a tiny
+ * upstream-shaped tree fetched from a local GitHub-like API, configured,
+ * compiled, installed atomically and started by the supervisor; a compile
+ * error and a cancel too.
+ */
+import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { buildEngine, type BuildProgress } from "../../engine/build/build-engine";
+import { BuildCancelled, BuildError } from "../../engine/build/runner";
+import { readInstall } from "../../engine/install/installed";
+import { buildServerArgs } from "../../engine/process/args";
+import { Supervisor } from "../../engine/process/supervisor";
+import { EventBus } from "../../launcher/events/bus";
+import { dummyModels, tempDir } from "../standin/fixtures";
+import { MAIN_REPO, makeSourceFixture, serveGithub } from "./source-tree";
+
+setDefaultTimeout(120_000);
+const haveTools = !!Bun.which("cmake") && !!(Bun.which("c++") || Bun.which("g++"));
+const tmp = tempDir();
+const fixtures = haveTools
+  ? [await makeSourceFixture("v-ok"), await makeSourceFixture("v-broken", { broken: true }), await makeSourceFixture("v-slow", { slow: true })]
+  : [];
+const gh = serveGithub(fixtures);
+afterAll(() => {
+  gh.stop();
+  tmp.cleanup();
+});
+
+function opts(tag: string, onProgress?: (p: BuildProgress) => void, signal?: AbortSignal) {
+  return {
+    apiBase: gh.apiBase,
+    repo: MAIN_REPO,
+    tag,
+    backend: "cpu" as const,
+    engines: join(tmp.dir, "engines"),
+    downloadsDir: join(tmp.dir, "downloads"),
+    logFile: join(tmp.dir, "logs", `build-${tag}.log`),
+    jobs: 2,
+    onProgress,
+    signal,
+    download: { retries: 0, backoffMs: 10 },
+  };
+}
+
+describe.skipIf(!haveTools)("source build", () => {
+  test("downloads, configures, compiles with progress in order, installs atomically; the supervisor starts it", async () => {
+    const events: BuildProgress[] = [];
+    const bus = new EventBus();
+    const onBus: BuildProgress[] = [];
+    bus.subscribe((e) => {
+      if (e.type === "engine.build") onBus.push(e.data as BuildProgress);
+    });
+    const built = await buildEngine({ ...opts("v-ok", (p) => events.push(p)), bus });
+    const steps = events.map((e) => e.step).filter((s, i, a) => s !== a[i - 1]);
+    expect(steps).toEqual(["download", "configure", "compile", "install"]);
+    const percents = events.filter((e) => e.step === "compile").map((e) => e.percent);
+    expect(percents.length).toBeGreaterThan(1);
+    expect([...percents].sort((a, b) => a - b)).toEqual(percents);
+    expect(events.at(-1)).toMatchObject({ phase: "done", percent: 100 });
+    expect(onBus).toEqual(events);
+    expect(built.variant).toBe("built-cpu");
+    expect(built.dir).toBe(join(tmp.dir, "engines", "v-ok", "built-cpu"));
+    const record = readInstall(built.dir)!.record;
+    expect(record).toMatchObject({ source: "build", backend: "cpu", good: false, tag: "v-ok" });
+    expect(record.assets.map((a) => a.name)).toEqual([`${MAIN_REPO}@${fixtures[0]!.mainSha}`, `ggml-org/ggml@${fixtures[0]!.ggmlSha}`]);
+    expect(readdirSync(join(tmp.dir, "engines")).filter((n) => n.startsWith(".tmp-"))).toEqual([]);
+    expect(readFileSync(join(tmp.dir, "logs", "build-v-ok.log"), "utf8")).toContain("Built target sd-server");
+
+    const sup = new Supervisor({ backoffMs: 50, stopGraceMs: 2_000, readyTimeoutMs: 15_000 });
+    try {
+      const flags = { flash_attention: false, offload_to_cpu: false, vae_tiling: false, vae_tile_size: 512, mmap: true, threads: 0 };
+      const running = await sup.start([built], (port) => buildServerArgs(flags, dummyModels(tmp.dir), port));
+      expect((await fetch(`http://127.0.0.1:${running.port}/`)).status).toBe(200);
+    } finally {
+      await sup.stop();
+    }
+
+    // A second build reuses the downloaded tarballs.
+    const tarballRequests = gh.requests.filter((r) => r.includes("/tarball/")).length;
+    await buildEngine(opts("v-ok"));
+    expect(gh.requests.filter((r) => r.includes("/tarball/")).length).toBe(tarballRequests);
+  });
+
+  test("a compile error names the step and carries the log's last lines; nothing is installed", async () => {
+    const events: BuildProgress[] = [];
+    const err = await buildEngine(opts("v-broken", (p) => events.push(p))).catch((e) => e);
+    expect(err).toBeInstanceOf(BuildError);
+    expect((err as BuildError).step).toBe("compile");
+    expect((err as BuildError).logTail.join("\n")).toContain("this_is_not_cpp");
+    expect(events.at(-1)).toMatchObject({ phase: "failed", error: { step: "compile" } });
+    expect(existsSync(join(tmp.dir, "engines", "v-broken", "built-cpu"))).toBe(false);
+  });
+
+  test("cancel kills the build's process group and installs nothing", async () => {
+    const ac = new AbortController();
+    const err = await buildEngine(
+      opts("v-slow", (p) => {
+        if (p.step === "compile") setTimeout(() => ac.abort(), 300);
+      }, ac.signal),
+    ).catch((e) => e);
+    expect(err).toBeInstanceOf(BuildCancelled);
+    expect(existsSync(join(tmp.dir, "engines", "v-slow", "built-cpu"))).toBe(false);
+    const ps = Bun.spawnSync(["pgrep", "-f", "sleep 600"]).stdout.toString().trim();
+    expect(ps).toBe("");
+  });
+
+  test("a tag that does not resolve fails at the download step", async () => {
+    const err = await buildEngine(opts("v-missing")).catch((e) => e);
+    expect(err).toBeInstanceOf(BuildError);
+    expect((err as BuildError).step).toBe("download");
+  });
+});

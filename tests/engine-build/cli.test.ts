@@ -1,0 +1,54 @@
+/** `easy-diffusion engine build`: usage errors (2), missing tools (1 with the install command), a build (0). */
+import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseCommand as parseCli } from "../../launcher/cli/args";
+import { tempDir } from "../standin/fixtures";
+import { makeSourceFixture, serveGithub } from "./source-tree";
+
+setDefaultTimeout(120_000);
+const MAIN = join(import.meta.dir, "..", "..", "launcher", "main.ts");
+const haveTools = !!Bun.which("cmake") && !!(Bun.which("c++") || Bun.which("g++"));
+const tmp = tempDir();
+const gh = serveGithub(haveTools ? [await makeSourceFixture("v-cli")] : []);
+afterAll(() => {
+  gh.stop();
+  tmp.cleanup();
+});
+
+async function cli(args: string[], env: Record<string, string | undefined> = {}) {
+  const p = Bun.spawn([process.execPath, MAIN, "engine", "build", ...args], { env: { ...process.env, ED_HOME: undefined, ...env }, stdout: "pipe", stderr: "pipe" });
+  const [code, stdout, stderr] = await Promise.all([p.exited, new Response(p.stdout).text(), new Response(p.stderr).text()]);
+  return { code, stdout, stderr };
+}
+
+function configFile(name: string): string {
+  mkdirSync(tmp.dir, { recursive: true });
+  const f = join(tmp.dir, `${name}.yaml`);
+  writeFileSync(f, `engine:\n  api_base: ${gh.apiBase}\n  release_tag: v-cli\n`);
+  return f;
+}
+
+describe("easy-diffusion engine build", () => {
+  test("arguments: --backend is checked (exit 2)", async () => {
+    expect(parseCli(["engine", "build", "--backend", "cuda"])).toMatchObject({ kind: "engine-build", backend: "cuda" });
+    expect(parseCli(["engine", "build"])).toMatchObject({ kind: "engine-build" });
+    const bad = await cli(["--backend", "metal"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--backend must be one of cpu, vulkan, cuda, rocm");
+  });
+
+  test("without cmake on PATH: exit 1 naming it, with an install command or hint", async () => {
+    const r = await cli(["--data-dir", join(tmp.dir, "d0"), "--config", configFile("c0")], { PATH: "/nonexistent" + ":" + process.execPath.replace(/\/[^/]+$/, "") });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("missing cmake");
+  });
+
+  test.skipIf(!haveTools)("builds and installs into --data-dir, exit 0", async () => {
+    const data = join(tmp.dir, "d1");
+    const r = await cli(["--data-dir", data, "--config", configFile("c1")]);
+    expect(r.stderr).toContain("Engine build (cpu): compiling 100%");
+    expect(r.code).toBe(0);
+    expect(existsSync(join(data, "engines", "v-cli", "built-cpu", "install.json"))).toBe(true);
+  });
+});

@@ -1,0 +1,67 @@
+/** Pure parts of the source build: cmake flags, progress lines, toolchain check. */
+import { expect, test } from "bun:test";
+import { cmakeCommands } from "../../engine/build/cmake-flags";
+import { buildPercent, tailLines } from "../../engine/build/progress";
+import { checkToolchain, packageManagerFor, systemProbes } from "../../engine/build/toolchain";
+
+test("cmake flags turn on the backend option, native CPU and one target", () => {
+  const cuda = cmakeCommands({ backend: "cuda", sourceDir: "/s", buildDir: "/b", jobs: 8 });
+  expect(cuda.configure).toContain("-DSD_CUDA=ON");
+  expect(cuda.configure).toContain("-DGGML_NATIVE=ON");
+  expect(cuda.configure).not.toContain("-DSD_VULKAN=ON");
+  expect(cuda.build).toEqual(["cmake", "--build", "/b", "--config", "Release", "--target", "sd-server", "-j", "8"]);
+  expect(cmakeCommands({ backend: "vulkan", sourceDir: "/s", buildDir: "/b", jobs: 1 }).configure).toContain("-DSD_VULKAN=ON");
+  expect(cmakeCommands({ backend: "rocm", sourceDir: "/s", buildDir: "/b", jobs: 1 }).configure).toContain("-DSD_HIPBLAS=ON");
+  const cpu = cmakeCommands({ backend: "cpu", sourceDir: "/s", buildDir: "/b", jobs: 0 });
+  expect(cpu.configure.filter((f) => /SD_(CUDA|VULKAN|HIPBLAS)/.test(f))).toEqual([]);
+  expect(cpu.build.at(-1)).toBe("1");
+});
+
+test("progress comes from make percentages and ninja steps", () => {
+  expect(buildPercent("[  7%] Building CXX object ggml/src/ggml.c.o")).toBe(7);
+  expect(buildPercent("[100%] Built target sd-server")).toBe(100);
+  expect(buildPercent("[3/12] Building CXX object x.o")).toBe(25);
+  expect(buildPercent("-- Configuring done")).toBeUndefined();
+  expect(tailLines("a\n\nb\nc\n", 2)).toEqual(["b", "c"]);
+});
+
+const DEBIAN = 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nID=debian\n';
+
+test("package manager from os-release", () => {
+  expect(packageManagerFor(DEBIAN)).toBe("apt");
+  expect(packageManagerFor('ID=linuxmint\nID_LIKE="ubuntu debian"')).toBe("apt");
+  expect(packageManagerFor("ID=fedora")).toBe("dnf");
+  expect(packageManagerFor("ID=arch")).toBe("pacman");
+  expect(packageManagerFor('ID="opensuse-tumbleweed"\nID_LIKE="opensuse suse"')).toBe("zypper");
+  expect(packageManagerFor("ID=gentoo")).toBeUndefined();
+});
+
+test("missing tools are listed with the install command for the distribution", () => {
+  const have = new Set(["g++"]);
+  const probes = { which: (c: string) => (have.has(c) ? `/usr/bin/${c}` : undefined), exists: () => false, osRelease: DEBIAN };
+  const r = checkToolchain("vulkan", probes);
+  expect(r.ok).toBe(false);
+  expect(r.missing).toEqual(["cmake", "vulkan headers", "glslc"]);
+  expect(r.installCommand).toBe("sudo apt install cmake libvulkan-dev glslc");
+  const fedora = checkToolchain("cuda", { ...probes, osRelease: "ID=fedora" });
+  expect(fedora.installCommand).toBe("sudo dnf install cmake cuda-toolkit");
+  const unknown = checkToolchain("cpu", { ...probes, osRelease: undefined });
+  expect(unknown.installCommand).toBeUndefined();
+  expect(unknown.hint).toContain("cmake");
+  have.add("cmake");
+  expect(checkToolchain("cpu", probes)).toMatchObject({ ok: true, missing: [] });
+});
+
+test("the real probes see no cmake on a PATH without it", () => {
+  const r = checkToolchain("cpu", systemProbes({ PATH: "/nonexistent" }));
+  expect(r.missing).toContain("cmake");
+});
+
+test("terminal lines for build progress", async () => {
+  const { formatBuildProgress } = await import("../../engine/build/terminal-progress");
+  const base = { backend: "cpu" as const, tag: "t", logFile: "/l", percent: 40 };
+  expect(formatBuildProgress({ ...base, step: "compile", phase: "running" })).toBe("Engine build (cpu): compiling 40%");
+  expect(formatBuildProgress({ ...base, step: "configure", phase: "running" })).toBe("Engine build (cpu): configuring…");
+  const failed = formatBuildProgress({ ...base, step: "compile", phase: "failed", error: { step: "compile", message: "compile failed (exit 2)", logTail: ["main.cpp:3: error"] } });
+  expect(failed.split("\n")).toEqual(["Engine build (cpu): failed at the compile step: compile failed (exit 2)", "  | main.cpp:3: error", "  full log: /l"]);
+});

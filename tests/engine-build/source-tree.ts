@@ -1,0 +1,157 @@
+/**
+ * A tiny source tree shaped like upstream stable-diffusion.cpp (top-level
+ * CMakeLists.txt with the same option names, examples/server building the
+ * `sd-server` target, ggml from a second tarball), packed as GitHub tarballs
+ * (`<owner>-<repo>-<sha7>/…`) and served by a local GitHub-like API:
+ * commits/{ref}, contents/ggml?ref=, tarball/{sha}. The built sd-server
+ * execs the stand-in, so the supervisor can start it. Builds in seconds.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+
+export const MAIN_REPO = "leejet/stable-diffusion.cpp";
+export const GGML_REPO = "ggml-org/ggml";
+const STANDIN = join(import.meta.dir, "..", "standin", "sd-server.ts");
+
+export interface TreeOptions {
+  /** Make the server source fail to compile. */
+  broken?: boolean;
+  /** A build step that sleeps, for cancel tests. */
+  slow?: boolean;
+}
+
+function sha(seed: string): string {
+  return new Bun.CryptoHasher("sha1").update(seed).digest("hex");
+}
+
+function write(root: string, files: Record<string, string>) {
+  for (const [p, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, p)), { recursive: true });
+    writeFileSync(join(root, p), text);
+  }
+}
+
+async function tarGz(dir: string, top: string, out: string) {
+  const p = Bun.spawn(["tar", "-czf", out, "-C", dir, top]);
+  if ((await p.exited) !== 0) throw new Error("tar failed");
+}
+
+export interface SourceFixture {
+  tag: string;
+  mainSha: string;
+  ggmlSha: string;
+  tarballs: Record<string, Uint8Array>;
+}
+
+export async function makeSourceFixture(tag: string, o: TreeOptions = {}): Promise<SourceFixture> {
+  const mainSha = sha(`main-${tag}-${JSON.stringify(o)}`);
+  const ggmlSha = sha(`ggml-${tag}`);
+  const tmp = mkdtempSync(join(tmpdir(), "ed-src-"));
+  try {
+    const mainTop = `leejet-stable-diffusion.cpp-${mainSha.slice(0, 7)}`;
+    write(join(tmp, mainTop), {
+      "CMakeLists.txt": `cmake_minimum_required(VERSION 3.13)
+project(stable-diffusion CXX)
+set(CMAKE_CXX_STANDARD 17)
+option(SD_CUDA "cuda" OFF)
+option(SD_VULKAN "vulkan" OFF)
+option(SD_HIPBLAS "rocm" OFF)
+option(SD_BUILD_EXAMPLES "examples" ON)
+option(SD_BUILD_SHARED_LIBS "shared" OFF)
+option(GGML_NATIVE "native" ON)
+set(SD_BACKEND cpu)
+if(SD_CUDA)
+  set(SD_BACKEND cuda)
+elseif(SD_VULKAN)
+  set(SD_BACKEND vulkan)
+elseif(SD_HIPBLAS)
+  set(SD_BACKEND rocm)
+endif()
+set(CMAKE_RUNTIME_OUTPUT_DIRECTORY \${CMAKE_BINARY_DIR}/bin)
+add_subdirectory(ggml)
+if(SD_BUILD_EXAMPLES)
+  add_subdirectory(examples)
+endif()
+`,
+      "ggml/.keep": "",
+      "examples/CMakeLists.txt": "add_subdirectory(server)\n",
+      "examples/server/CMakeLists.txt": `add_executable(sd-server main.cpp)
+target_link_libraries(sd-server PRIVATE ggml)
+target_compile_definitions(sd-server PRIVATE STANDIN_SOURCE="${STANDIN}" SD_BACKEND_NAME="\${SD_BACKEND}")
+${o.slow ? "add_custom_target(slow_step COMMAND sleep 600)\nadd_dependencies(sd-server slow_step)\n" : ""}`,
+      "examples/server/main.cpp": `#include <cstdlib>
+#include <string>
+#include <vector>
+#include <unistd.h>
+int ggml_fixture_version();
+int main(int argc, char** argv) {
+  ${o.broken ? "this_is_not_cpp(;" : ""}
+  std::string self = argv[0];
+  std::string dir = self.find('/') == std::string::npos ? "." : self.substr(0, self.rfind('/'));
+  setenv("STANDIN_PROGRAM_DIR", dir.c_str(), 1);
+  setenv("STANDIN_ARGV0", argv[0], 1);
+  std::vector<char*> args = {(char*)"bun", (char*)STANDIN_SOURCE};
+  for (int i = 1; i < argc; i++) args.push_back(argv[i]);
+  args.push_back(nullptr);
+  if (ggml_fixture_version() != 1) return 3;
+  execvp("bun", args.data());
+  return 127;
+}
+`,
+    });
+    const ggmlTop = `ggml-org-ggml-${ggmlSha.slice(0, 7)}`;
+    write(join(tmp, ggmlTop), {
+      "CMakeLists.txt": "add_library(ggml STATIC src/ggml.cpp)\n",
+      "src/ggml.cpp": "int ggml_fixture_version() { return 1; }\n",
+    });
+    await tarGz(tmp, mainTop, join(tmp, "main.tgz"));
+    await tarGz(tmp, ggmlTop, join(tmp, "ggml.tgz"));
+    return {
+      tag,
+      mainSha,
+      ggmlSha,
+      tarballs: { [mainSha]: readFileSync(join(tmp, "main.tgz")), [ggmlSha]: readFileSync(join(tmp, "ggml.tgz")) },
+    };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+export interface GithubServer {
+  apiBase: string;
+  requests: string[];
+  stop(): void;
+}
+
+/** The GitHub REST routes a source build uses, for the given fixtures. */
+export function serveGithub(fixtures: SourceFixture[]): GithubServer {
+  const requests: string[] = [];
+  const server = Bun.serve({
+    port: 0,
+    hostname: "127.0.0.1",
+    fetch(req) {
+      const url = new URL(req.url);
+      requests.push(url.pathname + url.search);
+      const commit = /^\/repos\/leejet\/stable-diffusion\.cpp\/commits\/(.+)$/.exec(url.pathname);
+      if (commit) {
+        const f = fixtures.find((x) => x.tag === decodeURIComponent(commit[1]!));
+        return f ? Response.json({ sha: f.mainSha }) : Response.json({ message: "No commit found" }, { status: 422 });
+      }
+      if (url.pathname === "/repos/leejet/stable-diffusion.cpp/contents/ggml") {
+        const f = fixtures.find((x) => x.mainSha === url.searchParams.get("ref"));
+        if (!f) return Response.json({ message: "Not Found" }, { status: 404 });
+        return Response.json({ type: "submodule", name: "ggml", path: "ggml", sha: f.ggmlSha, submodule_git_url: "https://github.com/ggml-org/ggml.git" });
+      }
+      const tar = /^\/repos\/([^/]+\/[^/]+)\/tarball\/([0-9a-f]{40})$/.exec(url.pathname);
+      if (tar) {
+        for (const f of fixtures) {
+          const body = f.tarballs[tar[2]!];
+          if (body) return new Response(new Blob([body as Uint8Array<ArrayBuffer>]), { headers: { "content-type": "application/x-gzip", "content-length": String(body.length) } });
+        }
+      }
+      return Response.json({ message: "Not Found" }, { status: 404 });
+    },
+  });
+  return { apiBase: `http://127.0.0.1:${server.port}`, requests, stop: () => server.stop(true) };
+}

@@ -1,0 +1,181 @@
+/**
+ * <ed-engine-source-build>: "Build for this machine" in the Engine tab.
+ * Pick a backend, see what the toolchain lacks (with the install command
+ * for this distribution and a copy button; "Check again" re-runs the
+ * check), start the build, follow its step and percentage from the
+ * `engine.build` events, cancel it, and read which step failed with the
+ * last lines of its log. The plan's build candidate preselects the backend
+ * and says why building is suggested.
+ */
+import { css, html, LitElement, nothing } from "lit";
+import { customElement, property, state } from "lit/decorators.js";
+import type { BuildProgress } from "../../../../engine/build/build-engine";
+import type { ToolchainReport } from "../../../../engine/build/toolchain";
+import type { BuildCandidate } from "../../../../engine/detect/build-candidate";
+import { api } from "../../api/http";
+import { events } from "../../api/event-stream";
+import { engineStyles } from "./engine-styles";
+
+const BACKENDS = ["cpu", "vulkan", "cuda", "rocm"] as const;
+type Backend = (typeof BACKENDS)[number];
+const LABELS: Record<Backend, string> = { cpu: "CPU", vulkan: "Vulkan", cuda: "CUDA (NVIDIA)", rocm: "ROCm (AMD)" };
+const STEP_LABELS: Record<BuildProgress["step"], string> = { download: "Downloading source", configure: "Configuring", compile: "Compiling", install: "Installing", start: "Starting" };
+
+@customElement("ed-engine-source-build")
+export class EdEngineSourceBuild extends LitElement {
+  static override styles = [
+    engineStyles,
+    css`
+      :host {
+        display: block;
+        margin: 16px 0;
+      }
+      .row {
+        display: flex;
+        gap: 8px;
+        align-items: center;
+        flex-wrap: wrap;
+      }
+      .suggest {
+        margin: 6px 0;
+      }
+      code.cmd {
+        display: inline-block;
+        padding: 4px 8px;
+        background: #1b1c1e;
+        border: 1px solid #3a3b3e;
+        border-radius: 4px;
+        font: 12px ui-monospace, monospace;
+      }
+      progress {
+        width: 100%;
+        max-width: 480px;
+      }
+      pre {
+        font: 12px/1.4 ui-monospace, monospace;
+        white-space: pre-wrap;
+        color: #cfcfcf;
+      }
+    `,
+  ];
+
+  /** The plan's build-from-source candidate, if any. */
+  @property({ attribute: false }) candidate?: BuildCandidate;
+
+  @state() private backend: Backend = "cpu";
+  @state() private report?: ToolchainReport;
+  @state() private progress?: BuildProgress;
+  @state() private problem = "";
+  @state() private copied = false;
+  #picked = false;
+  #off?: () => void;
+
+  override connectedCallback() {
+    super.connectedCallback();
+    this.#off = events.on("engine.build", (d) => (this.progress = d as BuildProgress));
+    void api<{ running: boolean; progress?: BuildProgress }>("/api/engine/build")
+      .then((s) => (this.progress ??= s.progress))
+      .catch(() => {});
+    void this.#check();
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    this.#off?.();
+  }
+
+  override willUpdate(changed: Map<string, unknown>) {
+    if (changed.has("candidate") && this.candidate && !this.#picked) {
+      this.backend = this.candidate.backend;
+      void this.#check();
+    }
+  }
+
+  async #check() {
+    try {
+      this.problem = "";
+      this.report = await api<ToolchainReport>(`/api/engine/toolchain?backend=${this.backend}`);
+    } catch (err) {
+      this.problem = (err as Error).message;
+    }
+  }
+
+  async #build() {
+    try {
+      this.problem = "";
+      await api("/api/engine/build", { method: "POST", json: { backend: this.backend } });
+    } catch (err) {
+      this.problem = (err as Error).message;
+    }
+  }
+
+  async #cancel() {
+    await api("/api/engine/build/cancel", { method: "POST" }).catch(() => {});
+  }
+
+  async #copy() {
+    if (!this.report?.installCommand) return;
+    await navigator.clipboard?.writeText(this.report.installCommand).catch(() => {});
+    this.copied = true;
+  }
+
+  #pick(e: Event) {
+    this.#picked = true;
+    this.backend = (e.target as HTMLSelectElement).value as Backend;
+    this.copied = false;
+    void this.#check();
+  }
+
+  #toolchain() {
+    const r = this.report;
+    if (!r || r.backend !== this.backend) return nothing;
+    if (r.ok) return html`<p class="toolchain ok">Everything needed to build is installed (${r.items.map((i) => i.name).join(", ")}).</p>`;
+    return html`<div class="toolchain missing" role="status">
+      <p>Missing to build the ${LABELS[this.backend]} engine: <strong>${r.missing.join(", ")}</strong>.</p>
+      ${r.installCommand
+        ? html`<div class="row"><code class="cmd">${r.installCommand}</code><button class="copy" @click=${this.#copy}>${this.copied ? "Copied" : "Copy"}</button></div>`
+        : html`<p>${r.hint}</p>`}
+      <p class="row"><button class="recheck" @click=${() => this.#check()}>Check again</button></p>
+    </div>`;
+  }
+
+  #progressView() {
+    const p = this.progress;
+    if (!p || p.backend !== this.backend) return nothing;
+    if (p.phase === "running")
+      return html`<div class="progress" role="status">
+        <p>${STEP_LABELS[p.step]}${p.step === "compile" ? ` ${p.percent}%` : "…"}</p>
+        <progress max="100" value=${p.step === "compile" ? p.percent : 0}></progress>
+        <p><button class="cancel" @click=${this.#cancel}>Cancel build</button></p>
+      </div>`;
+    if (p.phase === "done") return html`<p class="done tone-good" role="status">Built and installed the ${LABELS[p.backend]} engine (${p.tag}).</p>`;
+    if (p.phase === "cancelled") return html`<p class="cancelled" role="status">The build was cancelled.</p>`;
+    return html`<div class="failed" role="alert">
+      <p>The build failed at the <strong>${p.error?.step ?? p.step}</strong> step: ${p.error?.message}</p>
+      ${p.error?.logTail?.length ? html`<pre class="tail">${p.error.logTail.join("\n")}</pre>` : nothing}
+      <p>Full log: <code>${p.logFile}</code></p>
+    </div>`;
+  }
+
+  override render() {
+    const running = this.progress?.phase === "running";
+    return html`
+      <h2>Build for this machine</h2>
+      ${this.candidate ? html`<p class="suggest">${this.candidate.reason}</p>` : nothing}
+      <div class="row">
+        <label for="build-backend">Backend</label>
+        <select id="build-backend" .value=${this.backend} ?disabled=${running} @change=${this.#pick}>
+          ${BACKENDS.map((b) => html`<option value=${b} ?selected=${b === this.backend}>${LABELS[b]}</option>`)}
+        </select>
+        <button class="start-build" ?disabled=${running || !this.report?.ok} @click=${this.#build}>Build for this machine</button>
+      </div>
+      ${this.#toolchain()} ${this.#progressView()} ${this.problem ? html`<p class="tone-bad" role="alert">${this.problem}</p>` : nothing}
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "ed-engine-source-build": EdEngineSourceBuild;
+  }
+}
