@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { configPatchSchema } from "../launcher/config/schema";
 import { uiStateSchema } from "../launcher/server/routes/ui-state";
-import { importSchema, installSchema } from "../engine/routes";
+import { buildSchema, importSchema, installSchema } from "../engine/routes";
 import { queuePatchSchema } from "../queue/routes/queue";
 import { imageRequestFields } from "../queue/request";
 import { installFromUrlSchema, pluginErrorSchema, pluginInfoSchema, pluginListSchema, pluginPatchSchema } from "../plugins/schemas";
@@ -62,5 +62,9 @@ export const appRoutes: RouteDoc[] = [
   { method: "post", path: "/api/engine/install/cancel", tag: E, summary: "Cancel the engine download", response: ok({ cancelled: true }) },
   { method: "post", path: "/api/engine/restart", tag: E, summary: "Restart the engine", response: ok({ state: "running" }) },
   { method: "post", path: "/api/engine/stop", tag: E, summary: "Stop the engine", response: ok({ state: "stopped" }) },
+  { method: "post", path: "/api/engine/build", tag: E, summary: "Build sd-server from source for this machine (progress as engine.build events)", body: { schema: buildSchema, example: { backend: "cpu" } }, response: { status: 202, schema: any, example: { backend: "cpu", logFile: "/home/me/.local/share/easy-diffusion/logs/engine-build-cpu.log" } } },
+  { method: "post", path: "/api/engine/build/cancel", tag: E, summary: "Stop the build in progress", response: ok({ cancelled: true }) },
+  { method: "get", path: "/api/engine/build", tag: E, summary: "The current or last build and its progress", response: ok({ running: false }) },
+  { method: "get", path: "/api/engine/toolchain", tag: E, summary: "Whether CMake, a compiler and the backend's SDK are installed, with the commands to install what is missing", query: [{ name: "backend", description: "cpu, vulkan, cuda or rocm" }], response: ok({ backend: "cpu", ok: false, missing: [{ name: "cmake", command: "sudo apt install cmake" }] }) },
   { method: "post", path: "/api/engine/import", tag: E, summary: "Install a local stable-diffusion.cpp build (folder path, or a zip as the body)", body: { schema: importSchema, example: { path: "/home/me/sd-build.zip", confirm: true } }, response: ok({ build: { tag: "local", variant: "cpu" } }) },
 ];
