@@ -31,9 +31,8 @@ import "./ed-output-fields";
 import "./ed-prompt-box";
 import "./ed-style-modifiers";
 import type { PromptFile, PromptFileEvent } from "./ed-prompt-box";
-import { estimateVram, memoryVerdict, type MemoryVerdict } from "./memory-estimate";
-import { settingsFromText, settingsToText } from "./settings-text";
-import { countPromptLines, countPrompts, MAX_EXPANSIONS } from "../../../../prompts/expand";
+import type { MemoryVerdict } from "./memory-estimate";
+import { copySettings, fullRequest, memoryFor, pasteSettings, promptCount, promptsToQueue, upscalerFor, type Said } from "./tab-helpers";
 import "./ed-results";
 import "./ed-size-field";
 import type { ModelLists } from "./ed-model-fields";
@@ -181,57 +180,26 @@ export class EdImageApp extends LitElement implements TabAppElement {
 
   /** The memory estimate for this size and model against this GPU, when both are known. */
   #memory(): MemoryVerdict | undefined {
-    const s = this.settings;
-    const entries = this.entries ?? [];
-    const size = (name: string | undefined) => (name ? (entries.find((e) => e.name === name)?.size ?? 0) : 0);
-    const model = entries.find((e) => e.name === s.model && (e.kind === "stable-diffusion" || e.kind === "diffusion_models"));
-    if (!this.vramBytes || !model) return undefined;
-    const weightBytes = model.size + size(s.vae) + s.text_encoders.reduce((sum, t) => sum + size(t), 0);
-    const estimate = estimateVram({ width: s.width, height: s.height, weightBytes, family: model.family, vaeTiling: s.vae_tiling, hiresScale: s.hires_enabled ? s.hires.scale : undefined });
-    return memoryVerdict(estimate, this.vramBytes);
+    return memoryFor(this.settings, this.entries ?? [], this.vramBytes);
   }
 
-  /** "Copy settings": the form as JSON text on the clipboard. */
+  #say(said: Said) {
+    if (said.notice !== undefined) this.notice = said.notice;
+    if (said.error !== undefined) this.error = said.error;
+  }
+
   async #copySettings() {
-    try {
-      await navigator.clipboard.writeText(settingsToText(this.settings));
-      this.notice = "Settings copied as text.";
-    } catch (err) {
-      this.error = `Could not copy: ${(err as Error).message}`;
-    }
+    this.#say(await copySettings(this.settings));
   }
 
-  /** "Paste settings": our JSON or an A1111 infotext from the clipboard into the form. */
   async #pasteSettings() {
-    try {
-      const settings = settingsFromText(await navigator.clipboard.readText());
-      if (!settings) {
-        this.notice = "";
-        this.error = "The clipboard holds no settings (copy them with Copy settings, or an A1111 infotext).";
-        return;
-      }
-      this.#change(settings);
-      this.notice = "Settings pasted.";
-    } catch (err) {
-      this.error = `Could not paste: ${(err as Error).message}`;
-    }
+    const pasted = await pasteSettings();
+    if (pasted.settings) this.#change(pasted.settings);
+    this.#say(pasted);
   }
 
-  /** How many tasks Generate would queue, or why it cannot (shown before queueing). */
   #promptCount(): { count: number; problem?: string } {
-    try {
-      const count = this.promptFile ? countPromptLines(this.promptFile.lines) : countPrompts(this.settings.prompt);
-      return count > MAX_EXPANSIONS ? { count, problem: `${count} prompts: the most is ${MAX_EXPANSIONS}` } : { count };
-    } catch (err) {
-      return { count: 0, problem: (err as Error).message };
-    }
-  }
-
-  /** The prompts Generate queues: the box's prompt as is, or expanded by the server (wildcards live in the data folder). */
-  async #prompts(prompt: string, fromFile: boolean): Promise<string[]> {
-    if (!fromFile && !/[{|\\]|__/.test(prompt)) return [prompt];
-    const body = fromFile && this.promptFile ? { lines: this.promptFile.lines } : { prompt };
-    return (await api<{ prompts: string[] }>("/api/prompts/expand", { method: "POST", json: body })).prompts;
+    return promptCount(this.settings.prompt, this.promptFile);
   }
 
   /** Queues the form as a task, one per prompt when the prompt expands. */
@@ -247,7 +215,7 @@ export class EdImageApp extends LitElement implements TabAppElement {
     this.busy = true;
     try {
       // A prompt from a finished task (similar, upscale) is already expanded.
-      const prompts = overrides.prompt !== undefined ? [settings.prompt] : await this.#prompts(settings.prompt, fromFile);
+      const prompts = overrides.prompt !== undefined ? [settings.prompt] : await promptsToQueue(settings.prompt, fromFile ? this.promptFile : null);
       for (const prompt of prompts) {
         // Plugins may change the request (their Image tab fields, beforeQueue hooks); a failing one is skipped.
         const { id, seed } = await this.store.submit(await pluginHooks.prepare(toRequest({ ...settings, prompt }, this.incognito)));
@@ -326,12 +294,6 @@ export class EdImageApp extends LitElement implements TabAppElement {
   }
 
   /** A task's request with its pictures (the task list leaves them out). */
-  async #fullRequest(task: Task): Promise<Record<string, unknown>> {
-    const r = task.request ?? {};
-    const left = [r.init_image, r.mask, r.control_image].includes(true) || (Array.isArray(r.ref_images) && r.ref_images.length > 0);
-    return left ? ((await api<Task>(`/api/tasks/${encodeURIComponent(task.id)}?images=1`)).request ?? r) : r;
-  }
-
   /**
    * What another tab sends (the Gallery's reuse settings / use as input /
    * make similar): the same paths as this tab's own result actions.
@@ -354,23 +316,17 @@ export class EdImageApp extends LitElement implements TabAppElement {
   async #onResultAction(e: ResultActionEvent) {
     const { action, task, image } = e.detail;
     try {
-      const full = action === "reuse" || action === "similar" || action.startsWith("upscale") ? await this.#fullRequest(task) : {};
+      const full = action === "reuse" || action === "similar" || action.startsWith("upscale") ? await fullRequest(task) : {};
       const request = { ...settingsFromRequest(full), ...imageInputsFromRequest(full) };
       if (action === "retry") await this.store.retry(task.id);
       else if (!image) return;
       else if (action === "use-input") this.#change({ init_image: await urlToDataUrl(image.url), mask: undefined });
       else if (action === "reuse") this.#change({ ...request, seed: image.seed, random_seed: false });
       else if (action === "similar") await this.generate({ ...request, random_seed: true });
-      else if (action === "upscale-2" || action === "upscale-4") await this.generate(upscaleOverrides(request, image.seed, action === "upscale-4" ? 4 : 2, this.#upscaler()));
+      else if (action === "upscale-2" || action === "upscale-4") await this.generate(upscaleOverrides(request, image.seed, action === "upscale-4" ? 4 : 2, upscalerFor(this.settings, this.models)));
     } catch (err) {
       this.error = (err as Error).message;
     }
-  }
-
-  /** The ESRGAN model "Upscale" uses: the one chosen for hires fix in the form, else the first installed. */
-  #upscaler(): string {
-    const models = this.models.realesrgan ?? [];
-    return models.includes(this.settings.hires.upscaler) ? this.settings.hires.upscaler : models[0]!;
   }
 
   protected override willUpdate(changed: PropertyValues<this>) {

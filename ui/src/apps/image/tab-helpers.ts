@@ -1,0 +1,78 @@
+/**
+ * What the Image tab works out before it queues, kept out of the element:
+ * how many tasks a prompt (or a prompt file) makes, the prompts to queue
+ * (expanded by the server, where the wildcards live), the memory warning for
+ * the chosen size and models, and the settings on the clipboard as text.
+ */
+import { countPromptLines, countPrompts, MAX_EXPANSIONS } from "../../../../prompts/expand";
+import { api } from "../../api/http";
+import type { ModelEntry } from "../models/models-api";
+import type { Task } from "../queue/queue-store";
+import type { ModelLists } from "./ed-model-fields";
+import type { PromptFile } from "./ed-prompt-box";
+import type { ImageSettings } from "./image-settings";
+import { estimateVram, memoryVerdict, type MemoryVerdict } from "./memory-estimate";
+import { settingsFromText, settingsToText } from "./settings-text";
+
+/** How many tasks Generate would queue, or why it cannot (shown before queueing). */
+export function promptCount(prompt: string, file: PromptFile | null): { count: number; problem?: string } {
+  try {
+    const count = file ? countPromptLines(file.lines) : countPrompts(prompt);
+    return count > MAX_EXPANSIONS ? { count, problem: `${count} prompts: the most is ${MAX_EXPANSIONS}` } : { count };
+  } catch (err) {
+    return { count: 0, problem: (err as Error).message };
+  }
+}
+
+/** The prompts Generate queues: the box's prompt as is, or expanded by the server. */
+export async function promptsToQueue(prompt: string, file: PromptFile | null): Promise<string[]> {
+  if (!file && !/[{|\\]|__/.test(prompt)) return [prompt];
+  const body = file ? { lines: file.lines } : { prompt };
+  return (await api<{ prompts: string[] }>("/api/prompts/expand", { method: "POST", json: body })).prompts;
+}
+
+/** Whether the size and models likely fit this GPU (undefined when its memory or the model is unknown). */
+export function memoryFor(s: ImageSettings, entries: ModelEntry[], vramBytes: number | undefined): MemoryVerdict | undefined {
+  const size = (name: string | undefined) => (name ? (entries.find((e) => e.name === name)?.size ?? 0) : 0);
+  const model = entries.find((e) => e.name === s.model && (e.kind === "stable-diffusion" || e.kind === "diffusion_models"));
+  if (!vramBytes || !model) return undefined;
+  const weightBytes = model.size + size(s.vae) + s.text_encoders.reduce((sum, t) => sum + size(t), 0);
+  const estimate = estimateVram({ width: s.width, height: s.height, weightBytes, family: model.family, vaeTiling: s.vae_tiling, hiresScale: s.hires_enabled ? s.hires.scale : undefined });
+  return memoryVerdict(estimate, vramBytes);
+}
+
+export type Said = { notice?: string; error?: string };
+
+/** "Copy settings": the form as JSON text on the clipboard. */
+export async function copySettings(settings: ImageSettings): Promise<Said> {
+  try {
+    await navigator.clipboard.writeText(settingsToText(settings));
+    return { notice: "Settings copied as text." };
+  } catch (err) {
+    return { error: `Could not copy: ${(err as Error).message}` };
+  }
+}
+
+/** "Paste settings": our JSON or an A1111 infotext from the clipboard. */
+export async function pasteSettings(): Promise<Said & { settings?: Partial<ImageSettings> }> {
+  try {
+    const settings = settingsFromText(await navigator.clipboard.readText());
+    if (!settings) return { notice: "", error: "The clipboard holds no settings (copy them with Copy settings, or an A1111 infotext)." };
+    return { settings, notice: "Settings pasted." };
+  } catch (err) {
+    return { error: `Could not paste: ${(err as Error).message}` };
+  }
+}
+
+/** A finished task's request with its pictures (init image, mask, …), which the task list leaves out. */
+export async function fullRequest(task: Task): Promise<Record<string, unknown>> {
+  const r = task.request ?? {};
+  const left = [r.init_image, r.mask, r.control_image].includes(true) || (Array.isArray(r.ref_images) && r.ref_images.length > 0);
+  return left ? ((await api<Task>(`/api/tasks/${encodeURIComponent(task.id)}?images=1`)).request ?? r) : r;
+}
+
+/** The ESRGAN model "Upscale" uses: the one chosen for hires fix in the form, else the first installed. */
+export function upscalerFor(settings: ImageSettings, models: ModelLists): string {
+  const installed = models.realesrgan ?? [];
+  return installed.includes(settings.hires.upscaler) ? settings.hires.upscaler : installed[0]!;
+}
