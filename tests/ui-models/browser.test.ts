@@ -5,10 +5,10 @@
  * first); the Model Browser lists every model by kind with the unreadable
  * one's reason, filters, sorts and deletes after a confirmation; a
  * diffusion-only model shows its companions, picks the installed ones, and
- * is saved as a set the Image tab picks. The Starter and Search views run
- * against the contract's stand-in of the catalog/search/download routes
- * (net-standin.ts) and a local file server. Screenshots go to
- * $TMPDIR/ed-ui-models-shots.
+ * is saved as a set the Image tab picks. The Starter and Search views run on
+ * the real catalog/search/download routes (models/net) with a test catalogue,
+ * a local stand-in of Civitai's API in its documented shape, and a local file
+ * server. Screenshots go to $TMPDIR/ed-ui-models-shots.
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -19,7 +19,7 @@ import type { RunningApp } from "../../launcher/start";
 import { TELLTALES, writeSafetensors } from "../models/fixtures";
 import { modelsService } from "../../models/service";
 import { png } from "../queue/images";
-import { netStandin, type StandinSearch } from "./net-standin";
+import { modelsNetService } from "../../models/net/service";
 import { activeTab, fieldValue, generateServices, launchBrowser, openShell, seedModels, startImageApp, tempDataDir, until, waitText } from "../ui-image/harness";
 
 setDefaultTimeout(30_000);
@@ -33,8 +33,10 @@ let page: Page;
 const data = tempDataDir("ed-ui-models-");
 const engineRoot = tempDataDir("ed-ui-models-engine-");
 const pageErrors: string[] = [];
-const search: StandinSearch = { results: [], seen: [] };
+/** The query strings Civitai's stand-in received. */
+const civitaiSeen: URLSearchParams[] = [];
 let files: ReturnType<typeof Bun.serve>;
+let civitai: ReturnType<typeof Bun.serve>;
 
 const api = async <T>(path: string, init: RequestInit = {}): Promise<T> => (await fetch(new URL(path, app.url), init)).json() as Promise<T>;
 const browserView = (page: Page) => page.locator("ed-shell section.pane:not([hidden]) ed-models-app");
@@ -58,31 +60,48 @@ beforeAll(async () => {
   const thumb = png(64, 64);
   files = Bun.serve({ port: 0, fetch: (req) => new Response(new URL(req.url).pathname.endsWith(".png") ? new Blob([thumb as Uint8Array<ArrayBuffer>]) : new Blob([lora])) });
   const base = `http://127.0.0.1:${files.port}`;
-  search.results = [
-    {
-      id: "123",
-      name: "Detail Tweaker",
-      author: "someone",
-      type: "lora",
-      baseModel: "SD 1.5",
-      thumbnail: `${base}/thumb.png`,
-      downloads: 12_345,
-      likes: 678,
-      licence: "CreativeML OpenRAIL-M",
-      pageUrl: `${base}/models/123`,
-      files: [{ name: "detail-tweaker.safetensors", url: `${base}/detail-tweaker.safetensors`, size: lora.length }],
+  const loraSha = new Bun.CryptoHasher("sha256").update(lora).digest("hex");
+  // Civitai's GET /api/v1/models in its documented shape; "gated" answers 403 as it does without a key.
+  civitai = Bun.serve({
+    port: 0,
+    hostname: "127.0.0.1",
+    fetch: (req) => {
+      const q = new URL(req.url).searchParams;
+      civitaiSeen.push(q);
+      if (q.get("query") === "gated") return new Response("{}", { status: 403 });
+      return Response.json({
+        items: [
+          {
+            id: 123,
+            name: "Detail Tweaker",
+            type: "LORA",
+            creator: { username: "someone" },
+            stats: { downloadCount: 12_345, thumbsUpCount: 678 },
+            allowCommercialUse: ["Image"],
+            modelVersions: [{ id: 456, name: "v1", baseModel: "SD 1.5", images: [{ url: `${base}/thumb.png`, type: "image" }], files: [{ name: "detail-tweaker.safetensors", sizeKB: lora.length / 1024, type: "Model", downloadUrl: `${base}/detail-tweaker.safetensors`, hashes: { SHA256: loraSha.toUpperCase() } }] }],
+          },
+        ],
+        metadata: { nextCursor: null },
+      });
     },
-  ];
-  const starter = (id: string, title: string, name: string) => ({
-    id,
-    title,
-    family: "sd1",
-    description: "A starter.",
-    licence: "CreativeML OpenRAIL-M",
-    memory: { vramGb: 4, ramGb: 8 },
-    files: [{ url: `${base}/${name}`, kind: "stable-diffusion", name, size: 80_000_000 }],
   });
-  const net = netStandin([starter("sd-test", "SD test", "sd-test.safetensors"), starter("sdxl", "SDXL base", "sdxl.safetensors")], { id: "sdxl", reason: "plenty of VRAM" }, search);
+  writeFileSync(join(data.dir, "config.yaml"), `models:\n  civitai_base: http://127.0.0.1:${civitai.port}\n  civitai_lookup: false\n`);
+  const starter = (id: string, title: string, name: string) => `
+  - id: ${id}
+    title: ${title}
+    family: sd1
+    description: A starter.
+    licence: CreativeML OpenRAIL-M
+    licenceUrl: ${base}/licence
+    memory: { vramGb: 4, ramGb: 8 }
+    files:
+      - { url: "${base}/${name}", kind: stable-diffusion, name: ${name}, size: 80000000 }
+    set: { model: ${name} }`;
+  // A 10 GB GPU: the recommendation is SDXL.
+  const net = modelsNetService({
+    catalogText: `entries:${starter("sd-test", "SD test", "sd-test.safetensors")}${starter("sdxl", "SDXL base", "sdxl.safetensors")}\n`,
+    machine: async () => ({ gpu: true, vramGb: 10, ramGb: 32 }),
+  });
   // Civitai's answer for the LoRA, through the models service's enricher hook (the net helper's by-hash lookup fills it in the app).
   const services = generateServices(engineRoot.dir);
   services[1] = modelsService({
@@ -110,6 +129,7 @@ afterAll(async () => {
   await browser?.close();
   await app?.stop();
   files?.stop(true);
+  civitai?.stop(true);
   data.remove();
   engineRoot.remove();
 }, 30_000);
@@ -226,7 +246,7 @@ describe("models in the browser", () => {
     expect(await cards.evaluateAll((els) => els.map((e) => e.getAttribute("data-catalog")))).toEqual(["sdxl", "sd-test"]);
     const first = (await cards.first().textContent())!.replace(/\s+/g, " ");
     expect(first).toContain("needs 4 GB VRAM or 8 GB RAM");
-    expect(first).toContain("Recommended: plenty of VRAM");
+    expect(first).toContain("Recommended: SDXL makes detailed 1024×1024 pictures with the 10 GB of your GPU");
     expect(first).toContain("Licence: CreativeML OpenRAIL-M");
     expect(await cards.nth(0).locator('[data-action="download"]').count()).toBe(1);
     expect(await cards.nth(1).locator(".chip.good").textContent()).toBe("installed");
@@ -234,11 +254,11 @@ describe("models in the browser", () => {
     await page.screenshot({ path: join(SHOTS, "browser-starter.png") });
   });
 
-  test("Search: source, query, type, base and sort reach the API; a result downloads into its kind's folder", async () => {
+  test("Search: source, query, type, base and sort reach Civitai; a result downloads, verified by its sha256, into its kind's folder", async () => {
     const view = browserView(page);
     await view.locator('nav [data-view="search"]').click();
     const form = view.locator("ed-search-view form");
-    await form.locator('select[name="source"]').selectOption("huggingface");
+    await form.locator('select[name="source"]').selectOption("civitai");
     await form.locator('input[name="q"]').fill("detail");
     await form.locator('select[name="type"]').selectOption("lora");
     await form.locator('select[name="base"]').selectOption("SD 1.5");
@@ -246,13 +266,12 @@ describe("models in the browser", () => {
     await form.locator('[data-action="search"]').click();
     const result = view.locator('ed-search-view [data-result="123"]');
     await result.waitFor();
-    const q = new URLSearchParams(search.seen.at(-1)!);
-    expect(Object.fromEntries(q)).toEqual({ source: "huggingface", q: "detail", type: "lora", base: "SD 1.5", sort: "likes" });
+    expect(Object.fromEntries(civitaiSeen.at(-1)!)).toEqual({ limit: "20", query: "detail", types: "LORA", baseModels: "SD 1.5", sort: "Highest Rated" });
     const text = (await result.textContent())!.replace(/\s+/g, " ");
     expect(text).toContain("Detail Tweaker");
     expect(text).toContain("12k downloads");
-    expect(text).toContain("Licence: CreativeML OpenRAIL-M");
-    expect(text).toContain("detail-tweaker.safetensors · 12 KB");
+    expect(text).toContain("Licence: Civitai licence (commercial use: Image)");
+    expect(text).toMatch(/detail-tweaker\.safetensors · \d+ KB/);
     expect(await result.locator(".chip").allTextContents()).toEqual(["LoRA", "SD 1.5"]);
     await until(async () => (await result.locator("img.thumb").evaluate((img: HTMLImageElement) => img.naturalWidth)) === 64, "the thumbnail loaded");
     await page.screenshot({ path: join(SHOTS, "browser-search.png") });
@@ -268,7 +287,7 @@ describe("models in the browser", () => {
     await form.locator('input[name="q"]').fill("gated");
     await form.locator('[data-action="search"]').click();
     const alert = view.locator("ed-search-view [role=alert]");
-    await waitText(alert, /^This needs a token or licence acceptance: Civitai answered 403: this model needs a login Add your token in Settings → Models, or accept the licence on the model's page\.$/);
+    await waitText(alert, /^This needs a token or licence acceptance: Civitai answered 403: it needs a token \(Settings → Models\) or the licence accepted on its page/);
     await page.screenshot({ path: join(SHOTS, "browser-search-403.png") });
     await alert.locator('[data-action="open-settings"]').click();
     await page.locator("ed-shell section.pane:not([hidden]) ed-settings-app").waitFor();
