@@ -46,16 +46,21 @@ export async function launcherKillsOrphans(n: number): Promise<SuiteResult> {
   try {
     for (let i = 0; i < n; i++) {
       const child = await startChild(data.dir, build);
-      await submit(child.url, i, 50);
-      const engine = await until(`engine of launcher ${i}`, () => running(build.dir)[0], 30_000);
-      child.proc.kill("SIGKILL");
-      await child.proc.exited;
-      const killed = performance.now();
       try {
-        await until(`engine ${engine.pid} gone`, () => !running(build.dir).length, 3_000);
-        goneMs.push(performance.now() - killed);
-      } catch {
-        problems.push(`round ${i}: engine ${engine.pid} still running 3 s after the launcher was killed`);
+        await submit(child.url, i, 50);
+        const engine = await until(`engine of launcher ${i}`, () => running(build.dir)[0], 30_000);
+        child.proc.kill("SIGKILL");
+        await child.proc.exited;
+        const killed = performance.now();
+        try {
+          await until(`engine ${engine.pid} gone`, () => !running(build.dir).length, 3_000);
+          goneMs.push(performance.now() - killed);
+        } catch {
+          problems.push(`round ${i}: engine ${engine.pid} still running 3 s after the launcher was killed`);
+        }
+      } finally {
+        // Whatever went wrong, this suite leaves nothing running.
+        child.proc.kill("SIGKILL");
         for (const p of running(build.dir)) process.kill(p.pid, "SIGKILL");
       }
     }
@@ -90,14 +95,17 @@ export async function launcherKillsData(n: number, tasksPerRound = 4): Promise<S
   try {
     for (let i = 0; i < n; i++) {
       const child = await startChild(data.dir, build);
-      const before = outputFiles(join(data.dir, "outputs")).length;
-      for (let t = 0; t < tasksPerRound; t++) submitted.push(await submit(child.url, seed++));
-      // Kill while pictures are being written: once the first of this round is on disk, after a random moment.
-      await until(`a picture in round ${i}`, () => outputFiles(join(data.dir, "outputs")).length > before, 30_000).catch(() => {});
-      await Bun.sleep(Math.floor(Math.random() * 120));
-      child.proc.kill("SIGKILL");
-      await child.proc.exited;
-      for (const p of running(build.dir)) process.kill(p.pid, "SIGKILL");
+      try {
+        const before = outputFiles(join(data.dir, "outputs")).length;
+        for (let t = 0; t < tasksPerRound; t++) submitted.push(await submit(child.url, seed++));
+        // Kill while pictures are being written: once the first of this round is on disk, after a random moment.
+        await until(`a picture in round ${i}`, () => outputFiles(join(data.dir, "outputs")).length > before, 30_000).catch(() => {});
+        await Bun.sleep(Math.floor(Math.random() * 120));
+      } finally {
+        child.proc.kill("SIGKILL");
+        await child.proc.exited;
+        for (const p of running(build.dir)) process.kill(p.pid, "SIGKILL");
+      }
     }
     // The restart: recovery runs; then look at what is there.
     const q = await startQueueApp(data.dir, build);
