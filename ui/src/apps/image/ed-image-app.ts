@@ -32,12 +32,13 @@ import "./ed-prompt-box";
 import "./ed-style-modifiers";
 import type { PromptFile, PromptFileEvent } from "./ed-prompt-box";
 import type { MemoryVerdict } from "./memory-estimate";
+import { PictureDropController, settingsInPicture } from "./picture-drop";
 import { copySettings, fullRequest, memoryFor, pasteSettings, promptCount, promptsToQueue, upscalerFor, type Said } from "./tab-helpers";
 import "./ed-results";
 import "./ed-size-field";
 import type { ModelLists } from "./ed-model-fields";
 import type { ResultActionEvent } from "./ed-results";
-import { blobToDataUrl, imageFileOf, parseImageSettings, urlToDataUrl } from "./image-files";
+import { blobToDataUrl, urlToDataUrl } from "./image-files";
 import { imageInputsFromRequest, requestProblems, restoreSettings, settingsForSaving, settingsFromRequest, toRequest, type ImageSettings } from "./image-settings";
 import type { SettingsChangeEvent } from "./settings-event";
 import { formStyles } from "./form-styles";
@@ -70,8 +71,6 @@ export class EdImageApp extends LitElement implements TabAppElement {
   @state() private version = 0;
   /** Whether "Start from a picture" is open: opened when an init image arrives, else as the user left it. */
   @state() private inputsOpen = false;
-  /** A file is being dragged over the workspace. */
-  @state() private dragging = false;
   /** The seed the newest finished task of this tab used. */
   @state() private lastSeed?: number;
   /** The GPU's memory (GET /api/engine/plan), for the size field's warning; undefined when unknown or shared. */
@@ -108,9 +107,6 @@ export class EdImageApp extends LitElement implements TabAppElement {
     this.store.addEventListener("change", this.#onStoreChange);
     void this.store.connect().catch(() => {});
     this.addEventListener("keydown", this.#onKeyDown);
-    this.addEventListener("dragover", this.#onDragOver);
-    this.addEventListener("drop", this.#onDrop);
-    this.addEventListener("paste", this.#onPaste);
     modelLibrary.addEventListener("change", this.#onLibrary);
     void api<{ hardware: { gpus: { vramBytes?: number; integrated?: boolean }[] } }>("/api/engine/plan")
       .then((plan) => {
@@ -127,9 +123,6 @@ export class EdImageApp extends LitElement implements TabAppElement {
     this.store.removeEventListener("change", this.#onStoreChange);
     modelLibrary.removeEventListener("change", this.#onLibrary);
     this.removeEventListener("keydown", this.#onKeyDown);
-    this.removeEventListener("dragover", this.#onDragOver);
-    this.removeEventListener("drop", this.#onDrop);
-    this.removeEventListener("paste", this.#onPaste);
   }
 
   /** The usable models (the sampler and scheduler lists are the request schema's: the engine has no capabilities route). A fresh tab starts on the last used model. */
@@ -241,49 +234,14 @@ export class EdImageApp extends LitElement implements TabAppElement {
     }
   };
 
-  #dragTimer?: ReturnType<typeof setTimeout>;
+  /** A dropped or pasted picture: its settings, or (with none) the offer to start from it. */
+  #drop = new PictureDropController(this, (file) => void this.#restoreFrom(file));
 
-  #onDragOver = (e: DragEvent) => {
-    if (!e.dataTransfer?.types.includes("Files")) return;
-    e.preventDefault();
-    // dragover repeats while the pointer is over us; the hint goes once it stops.
-    this.dragging = true;
-    clearTimeout(this.#dragTimer);
-    this.#dragTimer = setTimeout(() => (this.dragging = false), 300);
-  };
-
-  #onDrop = (e: DragEvent) => {
-    this.dragging = false;
-    const file = imageFileOf(e.dataTransfer);
-    if (!file) return;
-    e.preventDefault();
-    void this.#restoreFrom(file);
-  };
-
-  #onPaste = (e: ClipboardEvent) => {
-    const file = imageFileOf(e.clipboardData);
-    if (!file) return;
-    e.preventDefault();
-    void this.#restoreFrom(file);
-  };
-
-  /** Restores the settings a picture was made with. */
   async #restoreFrom(file: Blob) {
-    try {
-      const parsed = await parseImageSettings(file);
-      const restored = settingsFromRequest(parsed.settings ?? {});
-      if (parsed.source === "none" || !Object.keys(restored).length) {
-        this.notice = "This picture has no generation settings in it.";
-        this.plainPicture = file;
-        return;
-      }
-      this.plainPicture = undefined;
-      this.#change(restored);
-      const from = { "easy-diffusion": "Easy Diffusion", sdcpp: "stable-diffusion.cpp", a1111: "A1111/Forge", none: "" }[parsed.source];
-      this.notice = `Settings restored from the picture (${from}).`;
-    } catch (err) {
-      this.notice = `Could not read the picture: ${(err as Error).message}`;
-    }
+    const { settings, notice } = await settingsInPicture(file);
+    this.plainPicture = settings ? undefined : file;
+    if (settings) this.#change(settings);
+    this.notice = notice;
   }
 
   async #usePlainPicture() {
@@ -293,7 +251,6 @@ export class EdImageApp extends LitElement implements TabAppElement {
     if (file) this.#change({ init_image: await blobToDataUrl(file), mask: undefined });
   }
 
-  /** A task's request with its pictures (the task list leaves them out). */
   /**
    * What another tab sends (the Gallery's reuse settings / use as input /
    * make similar): the same paths as this tab's own result actions.
@@ -397,7 +354,7 @@ export class EdImageApp extends LitElement implements TabAppElement {
     void this.version;
     const tasks = this.taskIds.map((id) => this.store.tasks.get(id)).filter((t): t is Task => !!t);
     return html`
-      ${this.dragging ? html`<div class="drop-hint" aria-hidden="true">Drop a picture to restore its settings (or on the init image area to start from it)</div>` : nothing}
+      ${this.#drop.dragging ? html`<div class="drop-hint" aria-hidden="true">Drop a picture to restore its settings (or on the init image area to start from it)</div>` : nothing}
       ${this.incognito ? html`<div class="incognito" role="note">${icons.incognito} Incognito: pictures and settings made here are not saved.</div>` : nothing}
       <div class="layout" @ed-settings-change=${(e: SettingsChangeEvent) => this.#change(e.detail.changes)} @ed-result-action=${this.#onResultAction}>
         <section class="form" aria-label="Settings">${this.#renderForm()}</section>

@@ -1,0 +1,76 @@
+/**
+ * A picture dropped on or pasted into the Image tab: a Lit controller that
+ * listens on its host, shows the drop hint while a file is dragged over
+ * (`dragging`), and hands the picture on. The settings in it are read by
+ * `settingsInPicture`.
+ */
+import type { ReactiveController, ReactiveControllerHost } from "lit";
+import { imageFileOf, parseImageSettings } from "./image-files";
+import { settingsFromRequest, type ImageSettings } from "./image-settings";
+
+export class PictureDropController implements ReactiveController {
+  dragging = false;
+  #timer?: ReturnType<typeof setTimeout>;
+
+  constructor(
+    readonly host: ReactiveControllerHost & HTMLElement,
+    readonly onPicture: (file: Blob) => void,
+  ) {
+    host.addController(this);
+  }
+
+  hostConnected() {
+    this.host.addEventListener("dragover", this.#onDragOver);
+    this.host.addEventListener("drop", this.#onDrop);
+    this.host.addEventListener("paste", this.#onPaste);
+  }
+
+  hostDisconnected() {
+    this.host.removeEventListener("dragover", this.#onDragOver);
+    this.host.removeEventListener("drop", this.#onDrop);
+    this.host.removeEventListener("paste", this.#onPaste);
+  }
+
+  #set(dragging: boolean) {
+    this.dragging = dragging;
+    this.host.requestUpdate();
+  }
+
+  #onDragOver = (e: DragEvent) => {
+    if (!e.dataTransfer?.types.includes("Files")) return;
+    e.preventDefault();
+    // dragover repeats while the pointer is over us; the hint goes once it stops.
+    this.#set(true);
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => this.#set(false), 300);
+  };
+
+  #onDrop = (e: DragEvent) => {
+    this.#set(false);
+    const file = imageFileOf(e.dataTransfer);
+    if (!file) return;
+    e.preventDefault();
+    this.onPicture(file);
+  };
+
+  #onPaste = (e: ClipboardEvent) => {
+    const file = imageFileOf(e.clipboardData);
+    if (!file) return;
+    e.preventDefault();
+    this.onPicture(file);
+  };
+}
+
+const SOURCES = { "easy-diffusion": "Easy Diffusion", sdcpp: "stable-diffusion.cpp", a1111: "A1111/Forge", none: "" } as const;
+
+/** The settings a picture was made with and what to tell the user; none when it holds no settings. */
+export async function settingsInPicture(file: Blob): Promise<{ settings?: Partial<ImageSettings>; notice: string }> {
+  try {
+    const parsed = await parseImageSettings(file);
+    const settings = settingsFromRequest(parsed.settings ?? {});
+    if (parsed.source === "none" || !Object.keys(settings).length) return { notice: "This picture has no generation settings in it." };
+    return { settings, notice: `Settings restored from the picture (${SOURCES[parsed.source]}).` };
+  } catch (err) {
+    return { notice: `Could not read the picture: ${(err as Error).message}` };
+  }
+}
