@@ -20,6 +20,7 @@ import { TELLTALES, writeSafetensors } from "../models/fixtures";
 import { modelsService } from "../../models/service";
 import { png } from "../queue/images";
 import { modelsNetService } from "../../models/net/service";
+import { catalogYaml } from "./catalog";
 import { activeTab, fieldValue, generateServices, launchBrowser, openShell, seedModels, startImageApp, tempDataDir, until, waitText } from "../ui-image/harness";
 
 setDefaultTimeout(30_000);
@@ -86,20 +87,10 @@ beforeAll(async () => {
     },
   });
   writeFileSync(join(data.dir, "config.yaml"), `models:\n  civitai_base: http://127.0.0.1:${civitai.port}\n  civitai_lookup: false\n`);
-  const starter = (id: string, title: string, name: string) => `
-  - id: ${id}
-    title: ${title}
-    family: sd1
-    description: A starter.
-    licence: CreativeML OpenRAIL-M
-    licenceUrl: ${base}/licence
-    memory: { vramGb: 4, ramGb: 8 }
-    files:
-      - { url: "${base}/${name}", kind: stable-diffusion, name: ${name}, size: 80000000 }
-    set: { model: ${name} }`;
+  const starter = (id: string, title: string, name: string) => ({ id, title, description: "A starter.", url: `${base}/${name}`, name, size: 80_000_000 });
   // A 10 GB GPU: the recommendation is SDXL.
   const net = modelsNetService({
-    catalogText: `entries:${starter("sd-test", "SD test", "sd-test.safetensors")}${starter("sdxl", "SDXL base", "sdxl.safetensors")}\n`,
+    catalogText: catalogYaml([starter("sd-test", "SD test", "sd-test.safetensors"), starter("sdxl", "SDXL base", "sdxl.safetensors")]),
     machine: async () => ({ gpu: true, vramGb: 10, ramGb: 32 }),
   });
   // Civitai's answer for the LoRA, through the models service's enricher hook (the net helper's by-hash lookup fills it in the app).

@@ -17,6 +17,7 @@ import type { RunningApp } from "../../launcher/start";
 import { TELLTALES, writeSafetensors } from "../models/fixtures";
 import { activeTab, fieldValue, generateServices, launchBrowser, openShell, startImageApp, tempDataDir, until, waitText } from "../ui-image/harness";
 import { modelsNetService } from "../../models/net/service";
+import { catalogYaml } from "./catalog";
 
 setDefaultTimeout(60_000);
 
@@ -54,19 +55,9 @@ beforeAll(async () => {
       ),
   });
   const url = `http://127.0.0.1:${files.port}/tiny-sd15.safetensors`;
-  const entry = (id: string, title: string, name: string) => `
-  - id: ${id}
-    title: ${title}
-    family: sd1
-    description: "Pictures of almost anything at 512×512; quick on a CPU."
-    licence: CreativeML OpenRAIL-M
-    licenceUrl: https://example.invalid/licence
-    memory: { vramGb: 4, ramGb: 8 }
-    files:
-      - { url: "${url}", kind: stable-diffusion, name: ${name}, size: ${bytes.length} }
-    set: { model: ${name} }`;
+  const entry = (id: string, title: string, name: string) => ({ id, title, description: "Pictures of almost anything at 512×512; quick on a CPU.", url, name, size: bytes.length });
   const catalog = modelsNetService({
-    catalogText: `entries:${entry("sd15", "Stable Diffusion 1.5", "sd15-tiny.safetensors")}${entry("sdxl-turbo", "SDXL Turbo", "sdxl-turbo-tiny.safetensors")}\n`,
+    catalogText: catalogYaml([entry("sd15", "Stable Diffusion 1.5", "sd15-tiny.safetensors"), entry("sdxl-turbo", "SDXL Turbo", "sdxl-turbo-tiny.safetensors")]),
     machine: async () => ({ gpu: false, vramGb: 0, ramGb: 16 }),
   });
   [browser, app] = await Promise.all([launchBrowser(), startImageApp(data.dir, [...generateServices(engineRoot.dir), catalog])]);
