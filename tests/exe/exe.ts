@@ -115,3 +115,13 @@ export function childPids(pid: number): number[] {
     .filter(Boolean)
     .map(Number);
 }
+
+const REPO = join(import.meta.dir, "../..");
+/** Root can hide the repository (an empty tmpfs over it in a private mount namespace); elsewhere the exe runs with it visible and proves less. */
+export const canHideRepo = Bun.spawnSync(["unshare", "-m", "sh", "-c", `mount -t tmpfs none "$0"`, REPO], { stderr: "ignore" }).exitCode === 0;
+
+/** Starts the exe with the repository hidden when possible: whatever it needs must be inside it. */
+export function startExeWithoutRepo(file: string, args: string[], options: { cwd?: string } = {}): Running {
+  if (!canHideRepo) return startExe(file, args, options);
+  return startExe("unshare", ["-m", "sh", "-c", `mount -t tmpfs none "$0" && exec "$@"`, REPO, file, ...args], options);
+}

@@ -12,15 +12,11 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import decodeWebp from "@jsquash/webp/decode.js";
-import { buildTestExe, freePort, runExe, startExe, stopExe, testDataDir, type TestExe } from "../exe/exe";
+import { buildTestExe, canHideRepo, freePort, runExe, startExeWithoutRepo, stopExe, testDataDir, type TestExe } from "../exe/exe";
 import { FAST, waitFor } from "../standin/fixtures";
 import { packStandin } from "../standin/pack";
 
 let exe: TestExe;
-const repo = join(import.meta.dir, "../..");
-/** Root can hide the repo; elsewhere the test still runs, with a note that it proves less. */
-const canHideRepo = Bun.spawnSync(["unshare", "-m", "sh", "-c", `mount -t tmpfs none "$0"`, repo], { stderr: "ignore" }).exitCode === 0;
-const withoutRepo = (args: string[]) => (canHideRepo ? ["sh", "-c", `mount -t tmpfs none "$0" && exec "$@"`, repo, exe.file, ...args] : [exe.file, ...args]);
 
 beforeAll(async () => {
   exe = await buildTestExe();
@@ -39,8 +35,7 @@ test("the compiled exe writes WebP with metadata through the queue", async () =>
   expect(imported.code).toBe(0);
 
   if (!canHideRepo) console.warn("exe-webp: cannot hide the repository (needs root for unshare -m); the exe runs with it visible");
-  const [cmd, ...rest] = withoutRepo(["--server", "--port", String(await freePort()), "--data-dir", data]);
-  const app = canHideRepo ? startExe("unshare", ["-m", cmd!, ...rest], { cwd: exe.dir }) : startExe(cmd!, rest, { cwd: exe.dir });
+  const app = startExeWithoutRepo(exe.file, ["--server", "--port", String(await freePort()), "--data-dir", data], { cwd: exe.dir });
   try {
     const [, url] = await app.waitForOutput(/running at (http:\/\/\S+)/);
     const api = (path: string, init?: RequestInit) => fetch(new URL(path, url), init);
