@@ -6,7 +6,8 @@
  * is downloaded once into the data dir's cache and served from there only.
  * The library's listing asks synchronously and gets what is known now; a
  * lookup that finishes later publishes `models.civitai`, and the UI lists again.
- * "Check for updates" compares with GET /api/v1/models/{modelId}.
+ * "Check for updates" compares with GET /api/v1/models/{modelId}; what it
+ * finds is kept, so the Installed list shows it until the next check says otherwise.
  */
 import { Database } from "bun:sqlite";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
@@ -18,7 +19,8 @@ import { authFor, type Hosts } from "./downloads";
 import { UpstreamError } from "./search";
 
 const MISS_RETRY_MS = 7 * 24 * 3600_000;
-const SCHEMA = "CREATE TABLE IF NOT EXISTS civitai_versions (sha256 TEXT PRIMARY KEY, info TEXT, checked INTEGER NOT NULL);";
+const SCHEMA = `CREATE TABLE IF NOT EXISTS civitai_versions (sha256 TEXT PRIMARY KEY, info TEXT, checked INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS civitai_updates (sha256 TEXT PRIMARY KEY, newer TEXT, checked INTEGER NOT NULL);`;
 const PREVIEW_TYPES: Record<string, string> = { "image/jpeg": "jpg", "image/png": "png", "image/webp": "webp" };
 
 type Found = Omit<CivitaiInfo, "preview" | "updateAvailable"> & { previewUrl: string | null };
@@ -104,7 +106,9 @@ export class CivitaiLookup {
     if (!row || (row.info === null && Date.now() - row.checked > MISS_RETRY_MS)) this.queue(entry.sha256);
     if (!row?.info) return null;
     const { previewUrl: _, ...found } = JSON.parse(row.info) as Found;
-    return { ...found, preview: this.previewFile(entry.sha256) ? `/api/models/preview/${entry.sha256}` : null };
+    const update = this.db.query<{ newer: string | null }, { s: string }>("SELECT newer FROM civitai_updates WHERE sha256 = $s").get({ s: entry.sha256 });
+    const updateAvailable = update?.newer ? (JSON.parse(update.newer) as CivitaiInfo["updateAvailable"]) : undefined;
+    return { ...found, preview: this.previewFile(entry.sha256) ? `/api/models/preview/${entry.sha256}` : null, ...(updateAvailable ? { updateAvailable } : {}) };
   };
 
   /** Asks Civitai once for this sha256 (concurrent asks share it); keeps the answer. */
@@ -144,7 +148,9 @@ export class CivitaiLookup {
     const res = await (this.deps.fetch ?? fetch)(url, { headers: { accept: "application/json", ...authFor(url, hosts) }, signal: this.#signal(20_000) });
     if (!res.ok) throw new UpstreamError(res.status, res.status === 401 || res.status === 403 ? `Civitai answered ${res.status}: this model needs a Civitai API key (Settings → Models)` : `Civitai answered ${res.status}`);
     const newest = ((await res.json()) as { modelVersions?: { id: number; name: string }[] }).modelVersions?.[0];
-    return newest && newest.id !== known.versionId ? { versionId: newest.id, name: newest.name } : null;
+    const newer = newest && newest.id !== known.versionId ? { versionId: newest.id, name: newest.name } : null;
+    this.db.query("INSERT OR REPLACE INTO civitai_updates (sha256, newer, checked) VALUES ($s, $n, $c)").run({ s: sha256, n: newer ? JSON.stringify(newer) : null, c: Date.now() });
+    return newer;
   }
 
   #keep(sha256: string, found: Found | null) {

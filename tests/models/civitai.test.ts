@@ -90,6 +90,8 @@ describe("Civitai by hash", () => {
     const res = await fetch(new URL("/api/models/lora/detail.safetensors/check-update", app.url), { method: "POST" });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ updateAvailable: { versionId: 70000, name: "v2.0" } });
+    // The update found is kept: the Installed list shows it without asking again.
+    expect(lora(await list(), "detail.safetensors").civitai?.updateAvailable).toEqual({ versionId: 70000, name: "v2.0" });
     expect((await fetch(new URL("/api/models/lora/nope.safetensors/check-update", app.url), { method: "POST" })).status).toBe(404);
     for (const bad of ["../../config.yaml", "%2e%2e%2fconfig.yaml", "0".repeat(64), "abc"]) expect((await fetch(new URL(`/api/models/preview/${bad}`, app.url))).status).toBe(404);
     // A link planted in the cache folder that leads out of it is not followed.
