@@ -60,7 +60,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-type Listed = { models: { kind: string; name: string; sha256: string | null; civitai: { name: string; baseModel: string; trainedWords: string[]; preview: string | null; modelId: number } | null }[] };
+type Listed = { models: { kind: string; name: string; sha256: string | null; civitai: { name: string; baseModel: string; trainedWords: string[]; preview: string | null; modelId: number; updateAvailable?: { versionId: number; name: string } } | null }[] };
 const list = async () => (await (await fetch(new URL("/api/models", app.url))).json()) as Listed;
 const lora = (l: Listed, name: string) => l.models.find((m) => m.kind === "lora" && m.name === name)!;
 
