@@ -12,6 +12,7 @@ import { compatRoutes } from "./catalog-compat";
 import { galleryRoutes } from "./catalog-gallery";
 import { modelRoutes } from "./catalog-models";
 import { promptRoutes } from "./catalog-prompts";
+import { queueHabitRoutes } from "./catalog-queue";
 import type { RouteDoc } from "./route-doc";
 
 type Json = Record<string, unknown>;
@@ -51,7 +52,7 @@ function operation(route: RouteDoc, components: Json): Json {
   return op;
 }
 
-export function buildOpenApi(routes: RouteDoc[] = [...appRoutes, ...modelRoutes, ...galleryRoutes, ...promptRoutes, ...compatRoutes], extra: RouteDoc[] = []): Json {
+export function buildOpenApi(routes: RouteDoc[] = [...appRoutes, ...modelRoutes, ...galleryRoutes, ...promptRoutes, ...queueHabitRoutes, ...compatRoutes], extra: RouteDoc[] = []): Json {
   const components: Json = {};
   const paths: Record<string, Json> = {};
   for (const route of [...routes, ...extra]) (paths[route.path] ??= {})[route.method] = operation(route, components);

@@ -64,6 +64,10 @@ export function galleryService(options: GalleryServiceOptions): ServiceFactory {
       const path = options.imagePath(image.id);
       if (path) gallery.addPicture(path);
     });
+    // The queue deleted a removed task's pictures (the user asked, and the undo expired).
+    const offDeleted = ctx.bus.on("task.pictures_deleted", ({ paths }) => {
+      for (const path of paths) index.removePath(path);
+    });
     return {
       name: "gallery",
       gallery,
@@ -73,6 +77,7 @@ export function galleryService(options: GalleryServiceOptions): ServiceFactory {
       },
       stop: () => {
         off();
+        offDeleted();
         thumbnails.stop();
         index.close();
       },

@@ -32,6 +32,11 @@ declare module "../launcher/events/bus" {
     /** succeeded or cancelled; `engineRestarted` when stopping it restarted the engine. */
     "task.finished": { id: string; state: Extract<TaskState, "succeeded" | "cancelled">; engineRestarted?: boolean };
     "task.failed": { id: string; error: TaskError };
+    /** Hidden from the lists (queue/removal.ts); `undo` brings them back until `until`. */
+    "task.removed": { ids: string[]; undo: string; until: number };
+    "task.restored": { ids: string[] };
+    /** A removed task's picture files were deleted (the user asked, and its undo had expired). */
+    "task.pictures_deleted": { id: string; paths: string[] };
   }
 }
 

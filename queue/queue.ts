@@ -165,7 +165,7 @@ export class TaskQueue {
   list(limit = 100): Task[] {
     const live = [...(this.#active ? [this.#active.task] : []), ...this.#pending];
     const liveIds = new Set(live.map((t) => t.id));
-    const history = [...this.incognito.tasks().filter((t) => isFinal(t.state)), ...this.store.list(limit).filter((t) => !liveIds.has(t.id))]
+    const history = [...this.incognito.tasks().filter((t) => isFinal(t.state) && !t.removed), ...this.store.list(limit).filter((t) => !liveIds.has(t.id))]
       .sort((a, b) => b.created - a.created)
       .slice(0, limit);
     return [...live, ...history];
@@ -223,6 +223,18 @@ export class TaskQueue {
     const task = this.get(id);
     if (!task) throw new TaskNotFoundError(id);
     throw new TaskConflictError(`task ${id} already ${task.state}`);
+  }
+
+  /** Puts a task whose removal was undone back in the queue, at its old place. */
+  requeue(task: Task): void {
+    task.state = "queued";
+    delete task.finished;
+    this.#pending.push(task);
+    this.#pending.sort((a, b) => a.position - b.position || a.created - b.created);
+    this.#modelKeys.set(task.id, this.#keyOf(task.request) ?? `missing:${task.id}`);
+    this.opts.bus.publish("task.queued", { id: task.id, position: this.#pending.indexOf(task) + 1, incognito: task.incognito });
+    this.#publishStatus();
+    this.#wakeLoop();
   }
 
   /** A new task with the same request (and seed). */

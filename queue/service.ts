@@ -1,6 +1,7 @@
 /**
  * The queue as an app service: opens the database, mounts the routes
- * (/api/tasks, /api/queue, /api/images, /api/metadata), starts
+ * (/api/tasks with removal/undo and the pictures zip, /api/queue,
+ * /api/images, /api/metadata), starts
  * working through the queue once the server listens, and stops first on
  * shutdown (a running task is then recorded as interrupted).
  */
@@ -11,7 +12,10 @@ import { searchPathFor } from "../models/roots";
 import { TaskQueue } from "./queue";
 import { imageRoutes } from "./routes/images";
 import { metadataRoutes } from "./routes/metadata";
+import { picturesZipRoutes } from "./routes/pictures-zip";
 import { queueRoutes } from "./routes/queue";
+import { removalRoutes } from "./routes/removal";
+import { TaskRemovals } from "./removal";
 import { taskRoutes } from "./routes/tasks";
 import { TaskStore } from "./store";
 
@@ -21,10 +25,12 @@ export interface QueueServiceOptions {
   pollMinMs?: number;
   pollMaxMs?: number;
   maxWaiting?: number;
+  /** How long a removal can be undone (default UNDO_MS). */
+  undoMs?: number;
 }
 
-export function queueService(options: QueueServiceOptions): (ctx: AppContext) => Promise<Service & { queue: TaskQueue }> {
-  return async (ctx): Promise<Service & { queue: TaskQueue }> => {
+export function queueService(options: QueueServiceOptions): (ctx: AppContext) => Promise<Service & { queue: TaskQueue; removals: TaskRemovals }> {
+  return async (ctx): Promise<Service & { queue: TaskQueue; removals: TaskRemovals }> => {
     const store = new TaskStore(ctx.paths.database);
     const queue = new TaskQueue({
       store,
@@ -38,17 +44,23 @@ export function queueService(options: QueueServiceOptions): (ctx: AppContext) =>
       pollMaxMs: options.pollMaxMs,
       maxWaiting: options.maxWaiting,
     });
+    const removals = new TaskRemovals({ queue, bus: ctx.bus, outputs: ctx.paths.outputs, log: ctx.log, undoMs: options.undoMs });
     return {
       name: "queue",
       queue,
+      removals,
       routes: {
-        "/tasks": taskRoutes(ctx, queue),
+        "/tasks": taskRoutes(ctx, queue).route("/", removalRoutes(removals)).route("/", picturesZipRoutes(ctx, queue)),
         "/queue": queueRoutes(queue),
         "/images": imageRoutes(ctx, queue),
         "/metadata": metadataRoutes(),
       },
-      start: () => queue.start(),
+      start: () => {
+        queue.start();
+        removals.start();
+      },
       stop: async () => {
+        removals.stop();
         await queue.stop();
         store.close();
       },

@@ -7,7 +7,7 @@ import { Database } from "bun:sqlite";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import type { ResolvedRequest } from "./request";
-import type { ImageRecord, Task, TaskError, TaskState } from "./task";
+import type { ImageRecord, Task, TaskError, TaskRemoval, TaskState } from "./task";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS tasks (
@@ -23,6 +23,14 @@ CREATE TABLE IF NOT EXISTS model_hashes (path TEXT PRIMARY KEY, size INTEGER NOT
 CREATE TABLE IF NOT EXISTS queue_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;
 
+/** Columns added after the first release (queue/removal.ts): a removed task is hidden, undoable until removal_until. */
+const ADDED_COLUMNS: [string, string][] = [
+  ["removal", "TEXT"],
+  ["removal_until", "INTEGER"],
+  ["removed_from", "TEXT"],
+  ["delete_files", "INTEGER NOT NULL DEFAULT 0"],
+];
+
 interface TaskRow {
   id: string;
   state: TaskState;
@@ -33,6 +41,10 @@ interface TaskRow {
   finished: number | null;
   error: string | null;
   retry_of: string | null;
+  removal: string | null;
+  removal_until: number | null;
+  removed_from: TaskState | null;
+  delete_files: number;
 }
 
 interface ImageRow {
@@ -57,6 +69,7 @@ const toTask = (r: TaskRow): Task => ({
   ...(r.error == null ? {} : { error: JSON.parse(r.error) as TaskError }),
   ...(r.retry_of == null ? {} : { retryOf: r.retry_of }),
   incognito: false,
+  ...(r.removal == null ? {} : { removed: { undo: r.removal, until: r.removal_until ?? 0, from: r.removed_from ?? r.state, deletePictures: r.delete_files === 1 } }),
 });
 
 const toImage = (r: ImageRow): ImageRecord => ({
@@ -86,6 +99,8 @@ export class TaskStore {
     this.db = new Database(file, { create: true, strict: true });
     this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;");
     this.db.exec(SCHEMA);
+    const have = new Set(this.db.query<{ name: string }, []>("PRAGMA table_info(tasks)").all().map((c) => c.name));
+    for (const [name, type] of ADDED_COLUMNS) if (!have.has(name)) this.db.exec(`ALTER TABLE tasks ADD COLUMN ${name} ${type}`);
     this.#insert = this.db.query(
       "INSERT INTO tasks (id, state, position, request, created, retry_of) VALUES ($id, $state, $position, $request, $created, $retry_of)",
     );
@@ -128,13 +143,13 @@ export class TaskStore {
 
   /** Queued tasks in queue order. */
   queued(): Task[] {
-    return this.db.query<TaskRow, []>("SELECT * FROM tasks WHERE state = 'queued' ORDER BY position, created").all().map(toTask);
+    return this.db.query<TaskRow, []>("SELECT * FROM tasks WHERE state = 'queued' AND removal IS NULL ORDER BY position, created").all().map(toTask);
   }
 
-  /** Newest first. */
+  /** Newest first; removed tasks are not listed. */
   list(limit = 100, before?: number): Task[] {
     return this.db
-      .query<TaskRow, { limit: number; before: number }>("SELECT * FROM tasks WHERE created < $before ORDER BY created DESC LIMIT $limit")
+      .query<TaskRow, { limit: number; before: number }>("SELECT * FROM tasks WHERE created < $before AND removal IS NULL ORDER BY created DESC LIMIT $limit")
       .all({ limit, before: before ?? Number.MAX_SAFE_INTEGER })
       .map(toTask);
   }
@@ -156,6 +171,44 @@ export class TaskStore {
     if (ids.length)
       this.db.query("UPDATE tasks SET state = 'failed', finished = $now, error = $error WHERE state = 'running'").run({ now, error: JSON.stringify(INTERRUPTED) });
     return ids;
+  }
+
+  /** Saves a task's state and its removal (or its return, with null) in one transaction. */
+  setRemoval(task: Task, removal: TaskRemoval | null): void {
+    this.db.transaction(() => {
+      this.update(task);
+      this.db
+        .query("UPDATE tasks SET removal = $undo, removal_until = $until, removed_from = $from, delete_files = $del WHERE id = $id")
+        .run({ id: task.id, undo: removal?.undo ?? null, until: removal?.until ?? null, from: removal?.from ?? null, del: removal?.deletePictures ? 1 : 0 });
+    })();
+  }
+
+  /** The tasks one removal hid. */
+  removedWith(undo: string): Task[] {
+    return this.db.query<TaskRow, { undo: string }>("SELECT * FROM tasks WHERE removal = $undo ORDER BY position, created").all({ undo }).map(toTask);
+  }
+
+  /** Removed tasks whose pictures are to be deleted and whose undo has expired. */
+  picturesToDelete(now: number): Task[] {
+    return this.db.query<TaskRow, { now: number }>("SELECT * FROM tasks WHERE delete_files = 1 AND removal_until <= $now").all({ now }).map(toTask);
+  }
+
+  /** After their files are gone: the image rows go, and the task no longer waits for its pictures to be deleted. */
+  forgetPictures(taskId: string): void {
+    this.db.transaction(() => {
+      this.db.query("DELETE FROM images WHERE task_id = $id").run({ id: taskId });
+      this.db.query("UPDATE tasks SET delete_files = 0 WHERE id = $id").run({ id: taskId });
+    })();
+  }
+
+  /** The sizes of the newest tasks (removed ones too: they were used), most recent first, each once. */
+  recentSizes(limit: number): { width: number; height: number }[] {
+    return this.db
+      .query<{ width: number; height: number }, { limit: number }>(
+        `SELECT width, height FROM (SELECT json_extract(request, '$.width') AS width, json_extract(request, '$.height') AS height, created FROM tasks ORDER BY created DESC LIMIT 2000)
+         WHERE width IS NOT NULL AND height IS NOT NULL GROUP BY width, height ORDER BY MAX(created) DESC LIMIT $limit`,
+      )
+      .all({ limit });
   }
 
   insertImage(image: ImageRecord & { path: string }): void {

@@ -33,6 +33,19 @@ export interface Task {
   retryOf?: string;
   /** Never written to disk. */
   incognito: boolean;
+  /** Removed from the lists (queue/removal.ts): undoable until `until`. */
+  removed?: TaskRemoval;
+}
+
+export interface TaskRemoval {
+  /** The token that undoes it (shared by the tasks removed together). */
+  undo: string;
+  /** Undo works until this time (ms); then the pictures are deleted if asked. */
+  until: number;
+  /** The state before: a queued task was cancelled by its removal, and undo queues it again. */
+  from: TaskState;
+  /** Delete the task's picture files once the undo has expired. */
+  deletePictures: boolean;
 }
 
 export interface ImageRecord {

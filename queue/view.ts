@@ -15,6 +15,8 @@ export interface TaskView {
   images: TaskImageRef[];
   error?: TaskError;
   retryOf?: string;
+  /** Present on a removed task (it is no longer listed): its undo token and until when it works. */
+  removed?: { undo: string; until: number };
   /** The request with the seed actually used; image data replaced by `true` (fetch the task alone to get it). */
   request: Record<string, unknown>;
 }
@@ -44,6 +46,7 @@ export function taskView(queue: TaskQueue, task: Task, options: { withImages?: b
     images: images.map(imageRef),
     ...(task.error ? { error: task.error } : {}),
     ...(task.retryOf ? { retryOf: task.retryOf } : {}),
+    ...(task.removed ? { removed: { undo: task.removed.undo, until: task.removed.until } } : {}),
     request,
   };
 }

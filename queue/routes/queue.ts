@@ -1,4 +1,8 @@
-/** `/api/queue`: the queue's status, and `PATCH {order?, paused?}` to reorder or pause/resume it. */
+/**
+ * `/api/queue`: the queue's status, `PATCH {order?, paused?}` to reorder or
+ * pause/resume it, and `GET /api/queue/recent-sizes`: the sizes of the newest
+ * tasks, most recent first (the Image tab's size field offers them).
+ */
 import { Hono } from "hono";
 import { z } from "zod";
 import { readJson } from "../../launcher/server/errors";
@@ -13,6 +17,10 @@ export const queuePatchSchema = z.strictObject({
 export function queueRoutes(queue: TaskQueue) {
   return new Hono()
     .get("/", (c) => c.json(queue.status()))
+    .get("/recent-sizes", (c) => {
+      const limit = Math.min(50, Math.max(1, Number(c.req.query("limit") ?? 12) || 12));
+      return c.json({ sizes: queue.store.recentSizes(limit) });
+    })
     .patch("/", async (c) => {
       const patch = await readJson(c, queuePatchSchema);
       if (patch.order) queue.reorder(patch.order);
