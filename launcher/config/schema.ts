@@ -36,6 +36,7 @@ export const configSchema = z.object({
       open_window: z.boolean().default(true).describe("Open the app window on start (off: open in the browser yourself)."),
       notify_when_done: z.boolean().default(false).describe("Show a desktop notification when the queue has finished all its tasks."),
       sound_when_done: z.boolean().default(false).describe("Play a short sound when the queue has finished all its tasks."),
+      newest_first: z.boolean().default(true).describe("List the Image tab's results and finished tasks newest first (off: oldest first)."),
     })
     .describe("User interface"),
   engine: z

@@ -33,6 +33,7 @@ import "./ed-style-modifiers";
 import type { PromptFile, PromptFileEvent } from "./ed-prompt-box";
 import type { MemoryVerdict } from "./memory-estimate";
 import { PictureDropController, settingsInPicture } from "./picture-drop";
+import { recentSizes } from "./recent-sizes";
 import { copySettings, fullRequest, memoryFor, pasteSettings, promptCount, promptsToQueue, upscalerFor, type Said } from "./tab-helpers";
 import "./ed-results";
 import "./ed-size-field";
@@ -212,6 +213,7 @@ export class EdImageApp extends LitElement implements TabAppElement {
       for (const prompt of prompts) {
         // Plugins may change the request (their Image tab fields, beforeQueue hooks); a failing one is skipped.
         const { id, seed } = await this.store.submit(await pluginHooks.prepare(toRequest({ ...settings, prompt }, this.incognito)));
+        if (!this.incognito) recentSizes.used(settings.width, settings.height);
         this.taskIds = [id, ...this.taskIds];
         if (seed !== undefined) {
           this.lastSeed = seed;
@@ -276,6 +278,7 @@ export class EdImageApp extends LitElement implements TabAppElement {
       const full = action === "reuse" || action === "similar" || action.startsWith("upscale") ? await fullRequest(task) : {};
       const request = { ...settingsFromRequest(full), ...imageInputsFromRequest(full) };
       if (action === "retry") await this.store.retry(task.id);
+      else if (action === "remove" || action === "remove-delete") await this.store.remove([task.id], action === "remove-delete");
       else if (!image) return;
       else if (action === "use-input") this.#change({ init_image: await urlToDataUrl(image.url), mask: undefined });
       else if (action === "reuse") this.#change({ ...request, seed: image.seed, random_seed: false });

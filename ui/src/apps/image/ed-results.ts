@@ -3,7 +3,11 @@
  * task finishes them; a task still running shows its progress. Each picture
  * offers: use as input, reuse these settings, make similar (same settings,
  * new seed), download, and open in the Gallery's viewer (not for incognito
- * pictures, which the Gallery never holds). The workspace acts on
+ * pictures, which the Gallery never holds). A task with several pictures
+ * offers them all as one zip; a task that is not running can be removed
+ * (with its pictures' files too, if the user says so; Undo in the queue
+ * panel's toast). "Newest first" / "Oldest first" switches the order (the
+ * page-wide setting in list-order.ts). The workspace acts on
  * `ed-result-action`; "open in gallery" goes to the shell (`ed-open-app`).
  */
 import { pluginHooks } from "../../plugins/hooks";
@@ -13,9 +17,10 @@ import "./ed-tile-preview";
 import { edEvent } from "../../events";
 import { progressFraction, progressText } from "../queue/progress-format";
 import { errorText, type Task, type TaskImage } from "../queue/queue-store";
+import { inListOrder, listOrder } from "../queue/list-order";
 
-export type ResultAction = "use-input" | "reuse" | "similar" | "retry" | "upscale-2" | "upscale-4";
-/** `image` is absent for "retry" (a failed task has none). */
+export type ResultAction = "use-input" | "reuse" | "similar" | "retry" | "upscale-2" | "upscale-4" | "remove" | "remove-delete";
+/** `image` is absent for "retry" and the removals (whole tasks). */
 export type ResultActionEvent = CustomEvent<{ action: ResultAction; task: Task; image?: TaskImage }>;
 
 /** The axes a task's pictures wrap on, if it was made with seamless tiling. */
@@ -105,6 +110,35 @@ export class EdResults extends LitElement {
     .error {
       color: var(--ed-red, #f85149);
     }
+    .toolbar {
+      display: flex;
+      justify-content: flex-end;
+      margin-bottom: 6px;
+      font-size: 12px;
+    }
+    .head {
+      display: flex;
+      align-items: center;
+      gap: 6px;
+      margin-bottom: 4px;
+      font-size: 11px;
+    }
+    .head .caption {
+      flex: 1;
+      margin-bottom: 0;
+    }
+    .confirm {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      gap: 6px;
+      padding: 6px;
+      margin-bottom: 4px;
+      border-radius: 4px;
+      background: #3a2f1a;
+      color: #f0d9a8;
+      font-size: 12px;
+    }
   `;
 
   /** This tab's tasks, newest first. */
@@ -114,16 +148,21 @@ export class EdResults extends LitElement {
   @property({ type: Boolean }) canUpscale = false;
   /** The seamless picture shown tiled 3×3, if any. */
   @state() private tilePreview?: { src: string; axes: string };
+  /** The task whose Remove asks whether its pictures go too. */
+  @state() private confirmingRemove?: string;
 
   #onPluginsChange = () => this.requestUpdate();
 
   override connectedCallback() {
     super.connectedCallback();
     pluginHooks.addEventListener("change", this.#onPluginsChange);
+    listOrder.addEventListener("change", this.#onPluginsChange);
+    void listOrder.load();
   }
 
   override disconnectedCallback() {
     pluginHooks.removeEventListener("change", this.#onPluginsChange);
+    listOrder.removeEventListener("change", this.#onPluginsChange);
     super.disconnectedCallback();
   }
 
@@ -177,11 +216,42 @@ export class EdResults extends LitElement {
     return nothing;
   }
 
+  /** A task with pictures on disk asks whether they go too; one without is removed at once. */
+  #remove(task: Task) {
+    if (task.images.length && !task.incognito) this.confirmingRemove = task.id;
+    else this.#act("remove", task);
+  }
+
+  #renderHead(t: Task) {
+    const prompt = String(t.request?.prompt ?? "");
+    return html`<div class="head">
+        <div class="caption" title=${prompt}>${prompt || "(no prompt)"}</div>
+        ${t.images.length > 1 && !t.incognito
+          ? html`<a class="button" data-action="zip" href=${`/api/tasks/${encodeURIComponent(t.id)}/pictures.zip`} download=${`pictures-${t.id}.zip`} title="All the pictures of this task in one zip">Download all (zip)</a>`
+          : nothing}
+        ${t.state !== "running" ? html`<button data-action="remove" title="Remove from the list" @click=${() => this.#remove(t)}>Remove</button>` : nothing}
+      </div>
+      ${this.confirmingRemove === t.id
+        ? html`<div class="confirm" role="alertdialog" aria-label="Remove this task?">
+            <span>Remove from the list. The pictures stay on disk unless you delete them too.</span>
+            <button data-action="remove-keep" @click=${() => ((this.confirmingRemove = undefined), this.#act("remove", t))}>Remove</button>
+            <button data-action="remove-delete" @click=${() => ((this.confirmingRemove = undefined), this.#act("remove-delete", t))}>Remove and delete pictures</button>
+            <button data-action="remove-cancel" @click=${() => (this.confirmingRemove = undefined)}>Keep</button>
+          </div>`
+        : nothing}`;
+  }
+
   override render() {
     if (!this.tasks.length) return html`<div class="empty">Your pictures appear here. Write a prompt and press Ctrl+Enter.</div>`;
-    return html`${this.tasks.map(
+    const newest = listOrder.newestFirst;
+    return html`<div class="toolbar">
+        <button data-action="order" aria-pressed=${newest ? "true" : "false"} title="Switch between newest first and oldest first" @click=${() => void listOrder.set(!newest).catch(() => {})}>
+          ${newest ? "Newest first" : "Oldest first"}
+        </button>
+      </div>
+      ${inListOrder(this.tasks, newest).map(
       (t) => html`<section class="task" data-task=${t.id} data-state=${t.state}>
-        <div class="caption" title=${String(t.request?.prompt ?? "")}>${String(t.request?.prompt ?? "") || "(no prompt)"}</div>
+        ${this.#renderHead(t)}
         <div class="grid">${t.images.map((img) => this.#renderImage(t, img))}</div>
         ${t.state !== "succeeded" ? this.#renderPending(t) : nothing}
       </section>`,

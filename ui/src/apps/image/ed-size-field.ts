@@ -3,6 +3,7 @@
  * the engine cannot use is explained underneath (with the nearest sizes
  * that work), never changed behind the user's back. "Lock ratio" makes the
  * other side follow the one typed; "Enlarge" scales both (64 px grid).
+ * "Recent" offers the last custom sizes used (recent-sizes.ts).
  */
 import { css, html, LitElement, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
@@ -11,6 +12,7 @@ import { formStyles } from "./form-styles";
 import { formatGb, type MemoryVerdict } from "./memory-estimate";
 import { SIZE_PRESETS, type ImageSettings } from "./image-settings";
 import { numberOf, settingsChange } from "./settings-event";
+import { customRecent, recentSizes } from "./recent-sizes";
 
 @customElement("ed-size-field")
 export class EdSizeField extends LitElement {
@@ -68,6 +70,19 @@ export class EdSizeField extends LitElement {
   /** width / height while "Lock ratio" is on. */
   @state() private lockedRatio?: number;
 
+  #onRecent = () => this.requestUpdate();
+
+  override connectedCallback() {
+    super.connectedCallback();
+    recentSizes.addEventListener("change", this.#onRecent);
+    void recentSizes.load();
+  }
+
+  override disconnectedCallback() {
+    recentSizes.removeEventListener("change", this.#onRecent);
+    super.disconnectedCallback();
+  }
+
   #setSide(side: "width" | "height", e: Event) {
     const value = numberOf(e);
     const locked = this.lockedRatio && Number.isFinite(value) && value >= 64;
@@ -77,6 +92,18 @@ export class EdSizeField extends LitElement {
   #swap() {
     if (this.lockedRatio) this.lockedRatio = 1 / this.lockedRatio;
     this.dispatchEvent(settingsChange({ width: this.settings.height, height: this.settings.width }));
+  }
+
+  #renderRecent(width: number, height: number) {
+    const recent = customRecent(recentSizes.sizes, SIZE_PRESETS);
+    if (!recent.length) return nothing;
+    return html`<div class="presets" aria-label="Recent sizes" data-role="recent-sizes">
+      <span class="hint">Recent</span>
+      ${recent.map(
+        ({ width: w, height: h }) =>
+          html`<button data-recent=${`${w}x${h}`} aria-pressed=${w === width && h === height} @click=${() => this.dispatchEvent(settingsChange({ width: w, height: h }))}>${w}×${h}</button>`,
+      )}
+    </div>`;
   }
 
   override render() {
@@ -116,6 +143,7 @@ export class EdSizeField extends LitElement {
             ([w, h]) => html`<button aria-pressed=${w === width && h === height} @click=${() => this.dispatchEvent(settingsChange({ width: w, height: h }))}>${w}×${h}</button>`,
           )}
         </div>
+        ${this.#renderRecent(width, height)}
       </div>
     `;
   }

@@ -3,7 +3,9 @@
  * its prompt, state and a progress bar with step x / y, it/s and ETA. The
  * running task can be stopped (sd-server cannot interrupt a job, so this
  * restarts the engine: the panel says so and asks first), queued ones cancelled or moved,
- * failed ones retried, and the whole queue paused or resumed.
+ * failed ones retried, and the whole queue paused or resumed. Waiting and
+ * finished tasks can be removed ("Clear finished" for all finished ones),
+ * with Undo in a toast; finished ones follow the "newest first" order.
  */
 import { css, html, LitElement, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
@@ -11,6 +13,8 @@ import { errorText, queueStore, type QueueStore, type Task } from "./queue-store
 import { progressFraction, progressText } from "./progress-format";
 import { icons } from "../../icons";
 import { currentDoneSettings, saveDoneSettings, setDoneSettings, watchQueueDone } from "./queue-done";
+import { inListOrder, listOrder } from "./list-order";
+import "./ed-undo-toast";
 
 @customElement("ed-queue-panel")
 export class EdQueuePanel extends LitElement {
@@ -145,6 +149,8 @@ export class EdQueuePanel extends LitElement {
   override connectedCallback() {
     super.connectedCallback();
     this.store.addEventListener("change", this.#onChange);
+    listOrder.addEventListener("change", this.#onChange);
+    void listOrder.load();
     watchQueueDone(this.store);
     this.store.connect().catch((err) => (this.problem = `Could not load the queue: ${(err as Error).message}`));
   }
@@ -152,6 +158,7 @@ export class EdQueuePanel extends LitElement {
   override disconnectedCallback() {
     super.disconnectedCallback();
     this.store.removeEventListener("change", this.#onChange);
+    listOrder.removeEventListener("change", this.#onChange);
   }
 
   async #act(fn: () => Promise<unknown>) {
@@ -222,6 +229,9 @@ export class EdQueuePanel extends LitElement {
         <div class="row">
           <span class="prompt" title=${prompt}>${task.incognito ? "🕶 " : ""}${prompt}</span>
           <span class="state">${task.state}</span>
+          ${task.state !== "running" && task.state !== "queued"
+            ? html`<button data-action="remove" aria-label="Remove from the list" title="Remove from the list (pictures stay on disk)" @click=${() => this.#act(() => this.store.remove([task.id]))}>×</button>`
+            : nothing}
         </div>
         ${task.state === "running"
           ? html`<div class="bar" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=${Math.round(progressFraction(task.progress) * 100)}>
@@ -241,6 +251,7 @@ export class EdQueuePanel extends LitElement {
               <button data-action="up" title="Move up" ?disabled=${queuedIndex === 0} @click=${() => this.#act(() => this.store.move(task.id, -1))}>↑</button>
               <button data-action="down" title="Move down" ?disabled=${queuedIndex === queuedCount - 1} @click=${() => this.#act(() => this.store.move(task.id, 1))}>↓</button>
               <button data-action="cancel" @click=${() => this.#act(() => this.store.cancel(task.id))}>Cancel</button>
+              <button data-action="remove" title="Take it out of the queue (Undo puts it back in its place)" @click=${() => this.#act(() => this.store.remove([task.id]))}>Remove</button>
             </div>`
           : nothing}
         ${task.state === "failed"
@@ -258,7 +269,10 @@ export class EdQueuePanel extends LitElement {
     void this.version;
     const all = this.store.ordered;
     const active = all.filter((t) => t.state === "running" || t.state === "queued");
-    const finished = all.filter((t) => t.state !== "running" && t.state !== "queued").slice(0, this.finishedLimit);
+    const finished = inListOrder(
+      all.filter((t) => t.state !== "running" && t.state !== "queued").slice(0, this.finishedLimit),
+      listOrder.newestFirst,
+    );
     const queuedCount = active.filter((t) => t.state === "queued").length;
     const done = currentDoneSettings();
     const doneOn = !!(done?.notify_when_done || done?.sound_when_done);
@@ -273,6 +287,9 @@ export class EdQueuePanel extends LitElement {
             ? html`<button class="danger" data-action="stop-all-confirm" @click=${() => this.#stopAll()}>Stop ${active.length}?</button
                 ><button data-action="stop-all-cancel" @click=${() => (this.confirmingStopAll = false)}>No</button>`
             : html`<button data-action="stop-all" title="Cancel everything queued and stop the running task" @click=${() => (this.confirmingStopAll = true)}>Stop all</button>`
+          : nothing}
+        ${finished.length
+          ? html`<button data-action="clear-finished" title="Remove every finished task from the list (pictures stay on disk)" @click=${() => this.#act(() => this.store.removeFinished())}>Clear finished</button>`
           : nothing}
         <button
           data-action="notify"
@@ -289,6 +306,7 @@ export class EdQueuePanel extends LitElement {
         ${active.map((t) => this.#renderTask(t, t.state === "queued" ? q++ : -1, queuedCount))}
         ${finished.map((t) => this.#renderTask(t, -1, 0))}
       </ol>
+      <ed-undo-toast .store=${this.store}></ed-undo-toast>
     `;
   }
 }

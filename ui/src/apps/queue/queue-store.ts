@@ -39,6 +39,16 @@ export interface Task {
   finished?: number;
   /** The task this one retries. */
   retryOf?: string;
+  /** Present on a removed task (no longer listed). */
+  removed?: { undo: string; until: number };
+}
+
+/** The last removal, offered for undo for a few seconds. */
+export interface Removal {
+  undo: string;
+  ids: string[];
+  /** When the server stops accepting the undo (ms). */
+  until: number;
 }
 
 const TASK_EVENTS = ["task.queued", "task.started", "task.progress", "task.image", "task.finished", "task.failed", "task.cancelled"];
@@ -57,10 +67,14 @@ export function errorText(task: Task): string {
 export class QueueStore extends EventTarget {
   tasks = new Map<string, Task>();
   paused = false;
+  /** The last removal made from this page, while it can be undone. */
+  removal?: Removal;
   #off: Array<() => void> = [];
   #loading?: Promise<void>;
   #refetch = new Map<string, Promise<void>>();
   #again = new Set<string>();
+  /** Removed here or elsewhere: an answer fetched before the removal does not bring them back. */
+  #gone = new Set<string>();
 
   constructor(readonly stream: EventStream = defaultStream) {
     super();
@@ -79,6 +93,8 @@ export class QueueStore extends EventTarget {
           }
         }),
       );
+      this.#off.push(this.stream.on("task.removed", (d) => this.#drop((d as { ids?: string[] })?.ids ?? [])));
+      this.#off.push(this.stream.on("task.restored", (d) => void this.#restore((d as { ids?: string[] })?.ids ?? [])));
       // After a reconnect events may have been missed: reload.
       this.stream.addEventListener("state", this.#onStreamState);
     }
@@ -129,6 +145,52 @@ export class QueueStore extends EventTarget {
     const answer = await api<{ engineRestarted?: boolean; message?: string }>(`/api/tasks/${encodeURIComponent(id)}/cancel`, { method: "POST" });
     await this.refresh(id);
     return answer;
+  }
+
+  /** Removes tasks from the lists (a waiting one is cancelled); the pictures' files go too only if asked. Undoable for a while. */
+  async remove(ids: string[], deletePictures = false): Promise<Removal> {
+    return this.#removed(await api<Removal & { removed: string[] }>("/api/tasks/remove", { method: "POST", json: { ids, delete_pictures: deletePictures } }));
+  }
+
+  /** "Clear finished": every finished task, pictures kept. */
+  async removeFinished(): Promise<Removal> {
+    return this.#removed(await api<Removal & { removed: string[] }>("/api/tasks/remove", { method: "POST", json: { finished: true } }));
+  }
+
+  #removed(answer: { undo: string; removed: string[]; until: number }): Removal {
+    this.removal = { undo: answer.undo, ids: answer.removed, until: answer.until };
+    this.#drop(answer.removed);
+    this.#changed();
+    return this.removal;
+  }
+
+  /** Brings back the last removal's tasks. */
+  async undo(): Promise<void> {
+    const removal = this.removal;
+    if (!removal) return;
+    this.removal = undefined;
+    this.#changed();
+    const { restored } = await api<{ restored: string[] }>("/api/tasks/undo", { method: "POST", json: { undo: removal.undo } });
+    await this.#restore(restored);
+  }
+
+  async #restore(ids: string[]) {
+    for (const id of ids) this.#gone.delete(id);
+    await Promise.all(ids.map((id) => this.refresh(id)));
+  }
+
+  dismissRemoval() {
+    this.removal = undefined;
+    this.#changed();
+  }
+
+  #drop(ids: string[]) {
+    let changed = false;
+    for (const id of ids) {
+      this.#gone.add(id);
+      changed = this.tasks.delete(id) || changed;
+    }
+    if (changed) this.#changed();
   }
 
   async retry(id: string): Promise<string | undefined> {
@@ -193,7 +255,9 @@ export class QueueStore extends EventTarget {
     }
     const p = api<Task>(`/api/tasks/${encodeURIComponent(id)}`)
       .then((t) => {
-        this.tasks.set(id, normalize(t));
+        // A removed task is not listed (its tab may still hold its id).
+        if (t.removed || this.#gone.has(id)) this.tasks.delete(id);
+        else this.tasks.set(id, normalize(t));
         this.#changed();
       })
       .catch(() => {})
