@@ -228,7 +228,7 @@ export class TaskStore {
   }
 
   imagesOf(taskId: string): ImageRecord[] {
-    return this.db.query<ImageRow, { id: string }>("SELECT * FROM images WHERE task_id = $id ORDER BY created, id").all({ id: taskId }).map(toImage);
+    return this.db.query<ImageRow, { id: string }>("SELECT * FROM images WHERE task_id = $id ORDER BY created, rowid").all({ id: taskId }).map(toImage);
   }
 
   setting(key: string): string | null {

@@ -54,7 +54,7 @@ describe("remove, undo, zip, recent sizes", () => {
   const ids = {} as Record<"a" | "b" | "c" | "d" | "e", string>;
   const picturePaths = (taskId: string) => {
     const db = new Database(join(data.dir, "easy-diffusion.db"), { readonly: true });
-    const rows = db.query<{ path: string }, [string]>("SELECT path FROM images WHERE task_id = ? ORDER BY created, id").all(taskId);
+    const rows = db.query<{ path: string }, [string]>("SELECT path FROM images WHERE task_id = ? ORDER BY created, rowid").all(taskId);
     db.close();
     return rows.map((r) => r.path);
   };
