@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
+import { Database } from "bun:sqlite";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -34,6 +35,29 @@ describe("task store", () => {
     expect(s2.queued().map((t) => t.id)).toEqual([a.id, b.id]);
     expect(s2.db.query("PRAGMA journal_mode").get()).toEqual({ journal_mode: "wal" });
     s2.close();
+  });
+
+  test("a database from before removals gets the removal columns; its tasks read as not removed; a removal round-trips", () => {
+    const file = join(dir, "old.db");
+    const old = new Database(file, { create: true });
+    old.exec(`CREATE TABLE tasks (id TEXT PRIMARY KEY, state TEXT NOT NULL, position INTEGER NOT NULL, request TEXT NOT NULL,
+      created INTEGER NOT NULL, started INTEGER, finished INTEGER, error TEXT, retry_of TEXT)`);
+    old.query("INSERT INTO tasks (id, state, position, request, created) VALUES ('t_old', 'succeeded', 1, ?, 5)").run(JSON.stringify(request));
+    old.close();
+    const s = new TaskStore(file);
+    const t = s.get("t_old")!;
+    expect(t.removed).toBeUndefined();
+    expect(s.list().map((x) => x.id)).toEqual(["t_old"]);
+    s.setRemoval(t, { undo: "u1", until: 99, from: "succeeded", deletePictures: true });
+    expect(s.list()).toEqual([]);
+    expect(s.removedWith("u1").map((x) => x.removed)).toEqual([{ undo: "u1", until: 99, from: "succeeded", deletePictures: true }]);
+    expect(s.picturesToDelete(98)).toEqual([]);
+    expect(s.picturesToDelete(99).map((x) => x.id)).toEqual(["t_old"]);
+    s.forgetPictures("t_old");
+    expect(s.picturesToDelete(1000)).toEqual([]);
+    s.setRemoval(t, null);
+    expect(s.list().map((x) => x.id)).toEqual(["t_old"]);
+    s.close();
   });
 
   test("model hash cache is keyed by path, size and mtime", () => {
