@@ -15,8 +15,8 @@ export interface TaskView {
   images: TaskImageRef[];
   error?: TaskError;
   retryOf?: string;
-  /** Present on a removed task (it is no longer listed): its undo token and until when it works. */
-  removed?: { undo: string; until: number };
+  /** Present on a removed task (it is no longer listed): its undo token, until when it works, and whether its pictures will be deleted then. */
+  removed?: { undo: string; until: number; deletePictures: boolean };
   /** The request with the seed actually used; image data replaced by `true` (fetch the task alone to get it). */
   request: Record<string, unknown>;
 }
@@ -46,7 +46,7 @@ export function taskView(queue: TaskQueue, task: Task, options: { withImages?: b
     images: images.map(imageRef),
     ...(task.error ? { error: task.error } : {}),
     ...(task.retryOf ? { retryOf: task.retryOf } : {}),
-    ...(task.removed ? { removed: { undo: task.removed.undo, until: task.removed.until } } : {}),
+    ...(task.removed ? { removed: { undo: task.removed.undo, until: task.removed.until, deletePictures: task.removed.deletePictures } } : {}),
     request,
   };
 }

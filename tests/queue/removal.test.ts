@@ -185,4 +185,15 @@ describe("remove, undo, zip, recent sizes", () => {
       { width: 128, height: 64 },
     ]);
   });
+
+  test("a running task cannot be removed (stop it first); once stopped it can", async () => {
+    const slow = await submit({ seed: 50, steps: 100, num_images: 4 });
+    await waitState(q, slow, ["running"]);
+    const refused = await q.api("/api/tasks/remove", { method: "POST", json: { ids: [slow] } });
+    expect(refused.status).toBe(409);
+    expect(await errorCode(refused)).toBe("task_running");
+    await q.api(`/api/tasks/${slow}/cancel`, { method: "POST" });
+    await waitState(q, slow, ["cancelled"]);
+    expect((await q.api("/api/tasks/remove", { method: "POST", json: { ids: [slow] } })).status).toBe(200);
+  });
 });

@@ -95,6 +95,20 @@ test("Remove a finished task (pictures kept), then Undo in the toast brings it b
   await results().locator("section.task", { hasText: "first picture" }).locator("figure img").first().waitFor();
 });
 
+test("Remove and delete pictures: asked, the removal says so; Undo keeps them", async () => {
+  const section = results().locator("section.task", { hasText: "second picture" });
+  const taskId = (await section.getAttribute("data-task"))!;
+  await section.locator('button[data-action="remove"]').click();
+  await section.locator('button[data-action="remove-delete"]').click();
+  await until(async () => !(await shownPrompts()).includes("second picture"), "gone from the results");
+  const removed = await json<{ removed?: { deletePictures: boolean }; images: { url: string }[] }>(`/api/tasks/${taskId}`);
+  expect(removed.removed?.deletePictures).toBe(true);
+  await panel().locator('ed-undo-toast button[data-action="undo"]').click();
+  await until(async () => (await shownPrompts()).includes("second picture"), "back in the results");
+  expect((await json<{ removed?: unknown }>(`/api/tasks/${taskId}`)).removed).toBeUndefined();
+  expect((await fetch(base() + removed.images[0]!.url)).status).toBe(200);
+});
+
 test("Remove a waiting task in the queue panel; Undo puts it back in its place", async () => {
   await send("/api/queue", { paused: true }, "PATCH");
   const ids: string[] = [];
