@@ -92,16 +92,19 @@ export class TaskRemovals {
     const tasks = this.#select(sel);
     const undo = newId("u");
     const until = this.#now() + (this.opts.undoMs ?? UNDO_MS);
-    const removedTasks: Task[] = [];
-    for (const task of tasks) {
-      // Started while earlier ones were being removed: it runs (stop it to remove it).
-      if (task.state === "running") continue;
-      const removal: TaskRemoval = { undo, until, from: task.state, deletePictures: !!sel.deletePictures && !task.incognito };
-      if (task.state === "queued") await this.opts.queue.cancel(task.id);
-      task.removed = removal;
-      if (!task.incognito) this.opts.queue.store.setRemoval(task, removal);
-      removedTasks.push(task);
-    }
+    const plan = tasks.map((task) => ({ task, from: task.state }));
+    // Waiting ones leave the queue first (one that started meanwhile runs on: stop it to remove it).
+    for (const { task, from } of plan) if (from === "queued" && task.state === "queued") await this.opts.queue.cancel(task.id);
+    const removedTasks = plan.filter(({ task }) => task.state !== "running").map(({ task }) => task);
+    const { store } = this.opts.queue;
+    // One transaction: "Clear finished" over a long history is one write, not one per task.
+    store.db.transaction(() => {
+      for (const { task, from } of plan) {
+        if (task.state === "running") continue;
+        task.removed = { undo, until, from, deletePictures: !!sel.deletePictures && !task.incognito };
+        if (!task.incognito) store.setRemoval(task, task.removed);
+      }
+    })();
     const incognito = removedTasks.filter((t) => t.incognito);
     if (incognito.length) this.#incognito.set(undo, incognito);
     const removed = removedTasks.map((t) => t.id);
@@ -115,16 +118,19 @@ export class TaskRemovals {
     if (!tasks.length) throw new UndoNotFoundError(token);
     const now = this.#now();
     if (tasks.some((t) => !t.removed || t.removed.until <= now)) throw new UndoExpiredError(token);
-    for (const task of tasks) {
-      const from = task.removed!.from;
-      delete task.removed;
-      if (from === "queued") {
-        task.state = "queued";
-        delete task.finished;
+    const waiting = tasks.filter((t) => t.removed!.from === "queued");
+    const { store } = this.opts.queue;
+    store.db.transaction(() => {
+      for (const task of tasks) {
+        if (waiting.includes(task)) {
+          task.state = "queued";
+          delete task.finished;
+        }
+        delete task.removed;
+        if (!task.incognito) store.setRemoval(task, null);
       }
-      if (!task.incognito) this.opts.queue.store.setRemoval(task, null);
-      if (from === "queued") this.opts.queue.requeue(task);
-    }
+    })();
+    for (const task of waiting) this.opts.queue.requeue(task);
     this.#incognito.delete(token);
     const ids = tasks.map((t) => t.id);
     this.opts.bus.publish("task.restored", { ids });
