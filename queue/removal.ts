@@ -118,11 +118,11 @@ export class TaskRemovals {
     if (!tasks.length) throw new UndoNotFoundError(token);
     const now = this.#now();
     if (tasks.some((t) => !t.removed || t.removed.until <= now)) throw new UndoExpiredError(token);
-    const waiting = tasks.filter((t) => t.removed!.from === "queued");
+    const waiting = new Set(tasks.filter((t) => t.removed!.from === "queued"));
     const { store } = this.opts.queue;
     store.db.transaction(() => {
       for (const task of tasks) {
-        if (waiting.includes(task)) {
+        if (waiting.has(task)) {
           task.state = "queued";
           delete task.finished;
         }
