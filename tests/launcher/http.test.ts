@@ -247,6 +247,24 @@ describe("embedded UI", () => {
     expect((await req("/", { headers: { "if-none-match": etag } })).status).toBe(304);
   });
 
+  test("index.html carries the saved theme and font size (first paint), with an etag that changes with them", async () => {
+    const first = await req("/");
+    const dark = await first.text();
+    expect(dark).toContain('<html data-theme="dark" style="--ed-font-size: 14px" lang="en">');
+    expect(dark).toContain('<meta name="color-scheme" content="dark" />');
+    const etag = first.headers.get("etag")!;
+    expect((await patch({ ui: { theme: "system", font_size: 18 } })).status).toBe(200);
+    const res = await req("/settings", { headers: { "if-none-match": etag } });
+    expect(res.status).toBe(200);
+    const system = await res.text();
+    expect(system).toContain('<html data-theme="system" style="--ed-font-size: 18px" lang="en">');
+    expect(system).toContain('<meta name="color-scheme" content="dark light" />');
+    expect(res.headers.get("etag")).not.toBe(etag);
+    expect((await req("/", { headers: { "if-none-match": res.headers.get("etag")! } })).status).toBe(304);
+    expect((await patch({ ui: { theme: "blue" } })).status).toBe(400);
+    expect((await patch({ ui: { font_size: 200 } })).status).toBe(400);
+  });
+
   test("hashed assets are immutable with the right types", async () => {
     const js = Object.keys(assets).find((k) => k.endsWith(".js"))!;
     const res = await req(js);
