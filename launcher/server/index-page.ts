@@ -11,6 +11,8 @@ export interface Appearance {
   font_size: number;
 }
 
+const THEMES: readonly string[] = ["dark", "light", "system"];
+
 /** The `color-scheme` the browser should use before the stylesheet loads (form controls, scrollbars). */
 export function colorSchemeOf(theme: Appearance["theme"]): string {
   return theme === "system" ? "dark light" : theme;
@@ -18,10 +20,12 @@ export function colorSchemeOf(theme: Appearance["theme"]): string {
 
 /** `html` with `data-theme` and `--ed-font-size` on its <html> element and a matching color-scheme meta. */
 export function renderIndex(html: string, a: Appearance): string {
-  const size = Number.isFinite(a.font_size) ? a.font_size : 14;
+  // The config is validated, but this writes into HTML: only known words and a plain number get through.
+  const theme = THEMES.includes(a.theme) ? a.theme : "dark";
+  const size = Number.isFinite(a.font_size) ? Math.round(a.font_size) : 14;
   return html
-    .replace(/<html\b/, `<html data-theme="${a.theme}" style="--ed-font-size: ${size}px"`)
-    .replace(/(<meta name="color-scheme" content=")[^"]*"/, `$1${colorSchemeOf(a.theme)}"`);
+    .replace(/<html\b/, `<html data-theme="${theme}" style="--ed-font-size: ${size}px"`)
+    .replace(/(<meta name="color-scheme" content=")[^"]*"/, `$1${colorSchemeOf(theme)}"`);
 }
 
 /** An ETag that changes with the appearance, so a revalidated index.html never keeps an old theme. */

@@ -10,6 +10,7 @@ import { silentLogger } from "../../launcher/log";
 import { resolvePaths } from "../../launcher/paths";
 import { createApp } from "../../launcher/server/app";
 import { bodyLimitFor, DEFAULT_BODY_LIMIT } from "../../launcher/server/body-limits";
+import { renderIndex } from "../../launcher/server/index-page";
 import type { AppContext } from "../../launcher/server/context";
 import { VERSION } from "../../launcher/version";
 import { windowService } from "../../launcher/window/service";
@@ -263,6 +264,13 @@ describe("embedded UI", () => {
     expect((await req("/", { headers: { "if-none-match": res.headers.get("etag")! } })).status).toBe(304);
     expect((await patch({ ui: { theme: "blue" } })).status).toBe(400);
     expect((await patch({ ui: { font_size: 200 } })).status).toBe(400);
+  });
+
+  test("the page's appearance is written only as known words and a number", () => {
+    const page = '<html lang="en"><head><meta name="color-scheme" content="dark" />';
+    const odd = renderIndex(page, { theme: '"><script>' as "dark", font_size: 15.6 });
+    expect(odd).toBe('<html data-theme="dark" style="--ed-font-size: 16px" lang="en"><head><meta name="color-scheme" content="dark" />');
+    expect(renderIndex(page, { theme: "light", font_size: Number.NaN })).toContain('data-theme="light" style="--ed-font-size: 14px"');
   });
 
   test("hashed assets are immutable with the right types", async () => {
