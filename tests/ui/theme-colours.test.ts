@@ -23,6 +23,26 @@ const ALLOWED: Record<string, { fragment: string; why: string }[]> = {
   "apps/settings/ed-lan-card.ts": [{ fragment: "background: #fff", why: "a QR code needs a white quiet zone to scan, in any theme" }],
 };
 
+/** What to write instead, for the colours the UI used before the theme pass (shown in a failure). */
+const INSTEAD: Record<string, string> = {
+  "#202124": "var(--ed-body)", "#151515": "var(--ed-strip)", "#1b1b1b": "var(--ed-tab)", "#7c5cff": "var(--ed-accent)",
+  "#e8e8e8": "var(--ed-text)", "#eee": "var(--ed-text)", "#ddd": "var(--ed-text)", "#e6e6e6": "var(--ed-text)", "#ccc": "var(--ed-text)", "#cfcfcf": "var(--ed-text)",
+  "#9a9a9a": "var(--ed-muted)", "#999": "var(--ed-muted)", "#aaa": "var(--ed-muted)", "#888": "var(--ed-muted)", "#bbb": "var(--ed-muted)",
+  "#3a3b3e": "var(--ed-border)", "#3a3b40": "var(--ed-border)", "#333": "var(--ed-border)", "#2e2f33": "var(--ed-divider)", "#333439": "var(--ed-divider)",
+  "#17181a": "var(--ed-field)", "#17181b": "var(--ed-field)", "#1b1c1f": "var(--ed-field)", "#111": "var(--ed-field)",
+  "#2a2b2e": "var(--ed-menu)", "#2b2c30": "var(--ed-menu)", "#26272b": "var(--ed-surface)", "#35363b": "var(--ed-button-hover)",
+  "#3d5a99": "var(--ed-primary), text var(--ed-on-accent)", "#4a69ad": "var(--ed-primary-hover)", "#5a7cc4": "var(--ed-primary-edge)", "#232a38": "var(--ed-primary-soft)", "#8fa8d8": "var(--ed-link)",
+  "#3fb950": "var(--ed-green)", "#e3a008": "var(--ed-amber)", "#f85149": "var(--ed-red)", "#3a2f1a": "var(--ed-amber-soft)", "#f0d9a8": "var(--ed-amber-text)", "#ffaba5": "var(--ed-red-text)",
+  "#fff": "var(--ed-on-accent)", "rgb(0 0 0": "var(--ed-shadow)", "rgba(0, 0, 0": "var(--ed-shadow) or var(--ed-backdrop)", "rgba(255, 255, 255": "var(--ed-hover)",
+};
+
+function insteadOf(line: string): string {
+  const hex = HEX.exec(line)?.[0]?.toLowerCase();
+  if (/font/.test(line) && PX_FONT.test(line)) return " → rem: 12px is calc(12rem / 14)";
+  const hit = (hex && INSTEAD[hex]) ?? Object.entries(INSTEAD).find(([k]) => k.startsWith("rgb") && line.includes(k))?.[1];
+  return ` → ${hit ?? "a --ed-* property from ui/src/theme.css"}`;
+}
+
 function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = join(dir, e.name);
@@ -51,7 +71,7 @@ export function hardCoded(rel: string, text: string): string[] {
     if (/^\s*(\*|\/\/|\/\*)/.test(raw)) return; // comments (JSDoc headers describe colours in words)
     const line = codeless(raw);
     const what = HEX.test(line) || FUNC.test(line) || NAMED.test(line) ? "colour" : PX_FONT.test(line) ? "px font size" : "";
-    if (what && !allowed.some((a) => raw.includes(a.fragment))) found.push(`${rel}:${i + 1}: ${what}: ${raw.trim()}`);
+    if (what && !allowed.some((a) => raw.includes(a.fragment))) found.push(`${rel}:${i + 1}: ${what}: ${raw.trim()}${insteadOf(line)}`);
   });
   return found;
 }
@@ -65,7 +85,9 @@ describe("theme pass", () => {
   });
 
   test("the checker itself catches each kind, and lets private members and allowed data through", () => {
-    expect(hardCoded("x.ts", "  color: #ddd;")).toHaveLength(1);
+    expect(hardCoded("x.ts", "  color: #ddd;")).toEqual(["x.ts:1: colour: color: #ddd; → var(--ed-text)"]);
+    expect(hardCoded("x.ts", "  background: #3d5a99;")[0]).toEndWith("→ var(--ed-primary), text var(--ed-on-accent)");
+    expect(hardCoded("x.ts", "  font-size: 13px;")[0]).toEndWith("→ rem: 12px is calc(12rem / 14)");
     expect(hardCoded("x.ts", "  border: 1px solid var(--ed-border, #333);")).toHaveLength(1);
     expect(hardCoded("x.ts", "  box-shadow: 0 2px 4px rgba(0, 0, 0, 0.4);")).toHaveLength(1);
     expect(hardCoded("x.ts", "  background: white;")).toHaveLength(1);
