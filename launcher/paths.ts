@@ -29,6 +29,8 @@ export interface Paths {
   cache: string;
   /** What each model file's header said, keyed by path + size + mtime (models/header-cache.ts). */
   modelHeaderCache: string;
+  /** Links to every embedding of every model root, the folder sd-server gets when they are not all in the app's (models/embedding-view.ts). */
+  engineEmbeddings: string;
   /** Civitai preview images of installed models, by sha256 (served by GET /api/models/preview/:sha256). */
   modelPreviews: string;
   /** The token other devices on the network log in with (owner-only file). */
@@ -94,6 +96,7 @@ export function resolvePaths(env: Env, overrides: { dataDir?: string; config?: s
     cache: join(dirs.data, "cache"),
     modelHeaderCache: join(dirs.data, "cache", "model-headers.json"),
     modelPreviews: join(dirs.data, "cache", "model-previews"),
+    engineEmbeddings: join(dirs.data, "cache", "engine-embeddings"),
     lanToken: join(dirs.data, "lan-token"),
     plugins: join(dirs.data, "plugins"),
     pluginState: join(dirs.data, "plugins", "plugins.json"),

@@ -11,6 +11,7 @@ import { insidePath } from "../launcher/files/inside";
 import type { ModelKind } from "../launcher/paths";
 import type { ImageRequest } from "../queue/request";
 import { MODEL_EXTENSIONS } from "./formats";
+import { engineEmbeddingsDir } from "./embedding-view";
 import { identifyFile } from "./identify-file";
 import type { SearchPath } from "./roots";
 
@@ -133,8 +134,15 @@ function upscalerModel(file: string): { name: string; dir: string } {
   return { name: basename(file).replace(/\.[^.]+$/, ""), dir: dirname(file) };
 }
 
-/** Resolves every model a request names; throws ModelNotFoundError for the first missing one. */
-export function resolveModels(search: SearchPath, r: Pick<ImageRequest, "model" | "vae" | "text_encoders" | "controlnet" | "loras"> & { hires?: { upscaler: string } }): ResolvedModels {
+/**
+ * Resolves every model a request names; throws ModelNotFoundError for the first missing one.
+ * `embeddingsView`: the folder of links the engine gets when embeddings lie outside the app's folder (embedding-view.ts).
+ */
+export function resolveModels(
+  search: SearchPath,
+  r: Pick<ImageRequest, "model" | "vae" | "text_encoders" | "controlnet" | "loras"> & { hires?: { upscaler: string } },
+  options: { embeddingsView?: string } = {},
+): ResolvedModels {
   const need = (field: string, kind: ModelKind, name: string) => {
     const found = locateModel(search, kind, name);
     if (!found) throw new ModelNotFoundError(field, kind, name);
@@ -168,7 +176,7 @@ export function resolveModels(search: SearchPath, r: Pick<ImageRequest, "model" 
     controlnet: r.controlnet ? need("controlnet", "controlnet", r.controlnet).file : undefined,
     loras: loras.map(({ l, found }) => ({ name: l.name, weight: l.weight, path: found.file, enginePath: loraEnginePath(relative(loraDir, found.file)) })),
     loraDir,
-    embeddingsDir: search[0]!.folders.embeddings[0] ?? dirname(appLora),
+    embeddingsDir: engineEmbeddingsDir(search, options.embeddingsView, dirname(appLora)),
     ...(r.hires && !(BUILTIN_UPSCALERS as readonly string[]).includes(r.hires.upscaler) ? { upscaler: upscalerModel(need("hires.upscaler", "realesrgan", r.hires.upscaler).file) } : {}),
   };
 }

@@ -116,7 +116,7 @@ export class TaskQueue {
 
   #keyOf(r: ResolvedRequest): string | null {
     try {
-      return modelSetKey(toModelSet(resolveModels(this.#search(), r), r));
+      return modelSetKey(toModelSet(resolveModels(this.#search(), r, { embeddingsView: this.opts.paths.engineEmbeddings }), r));
     } catch {
       return null;
     }
@@ -126,7 +126,7 @@ export class TaskQueue {
   submit(request: ResolvedRequest, options: { incognito?: boolean; retryOf?: string } = {}): Task {
     const waiting = this.#pending.filter((t) => t.state === "queued").length;
     if (waiting >= (this.opts.maxWaiting ?? MAX_WAITING)) throw new QueueFullError(waiting);
-    const key = modelSetKey(toModelSet(resolveModels(this.#search(), request), request));
+    const key = modelSetKey(toModelSet(resolveModels(this.#search(), request, { embeddingsView: this.opts.paths.engineEmbeddings }), request));
     const last = this.#pending.at(-1)?.position ?? 0;
     const task: Task = {
       id: newId("t"),
@@ -313,6 +313,7 @@ export class TaskQueue {
       outcome = await runTask(run, {
         engine: this.opts.engine,
         models: this.#search(),
+        embeddingsView: this.opts.paths.engineEmbeddings,
         pollMinMs: this.opts.pollMinMs,
         pollMaxMs: this.opts.pollMaxMs,
         onModelSet: (key) => (this.#currentKey = key),

@@ -28,6 +28,8 @@ export interface RunDeps {
   engine: Engine;
   /** Where model names are looked up (the app's folder, then the extra roots). */
   models: SearchPath;
+  /** The folder of embedding links the engine gets when embeddings lie outside the app's folder. */
+  embeddingsView?: string;
   /** The model set is loaded: tasks with the same key can follow without a restart. */
   onModelSet(key: string | null): void;
   /** The engine runs with the task's model files (e.g. to hash them while it generates); not called when they failed to load. */
@@ -62,7 +64,7 @@ function engineError(status: EngineStatus, fallback: string): TaskError {
 export async function runTask(run: ActiveRun, deps: RunDeps): Promise<RunOutcome> {
   let models: ResolvedModels;
   try {
-    models = resolveModels(deps.models, run.task.request);
+    models = resolveModels(deps.models, run.task.request, { embeddingsView: deps.embeddingsView });
   } catch (err) {
     if (err instanceof ModelNotFoundError) return { state: "failed", error: { code: "model_not_found", message: err.message } };
     throw err;

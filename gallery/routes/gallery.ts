@@ -4,12 +4,13 @@
  * folder, export of a selection as a zip, and "show in folder". Files are
  * served only from the outputs folder and imported folders (`realInside`).
  */
+import { dirname } from "node:path";
 import { Hono } from "hono";
 import { z } from "zod";
 import { ApiError, badRequest, notFound, readJson } from "../../launcher/server/errors";
 import { MIME, type ImageKind } from "../../queue/image-data";
 import { NotAFolderError, OutsideFoldersError, type Gallery } from "../gallery";
-import { revealCommand } from "../reveal";
+import { revealCommand, runOpener } from "../../launcher/window/browser";
 import { BadCursorError, type SearchFilters } from "../search-sql";
 import { exportZip } from "../export-zip";
 import { ThumbnailFailedError } from "../thumbnails";
@@ -56,8 +57,7 @@ function filtersOf(q: Record<string, string>): SearchFilters {
   };
 }
 
-export function galleryRoutes(gallery: Gallery, options: { platform?: NodeJS.Platform; spawn?: (cmd: string[]) => void } = {}) {
-  const spawn = options.spawn ?? ((cmd: string[]) => void Bun.spawn(cmd, { stdio: ["ignore", "ignore", "ignore"] }));
+export function galleryRoutes(gallery: Gallery, options: { platform?: NodeJS.Platform } = {}) {
   return new Hono()
     .get("/", (c) => {
       const q = c.req.query();
@@ -168,15 +168,18 @@ export function galleryRoutes(gallery: Gallery, options: { platform?: NodeJS.Pla
         galleryError(err);
       }
     })
-    .post("/:id/reveal", (c) => {
+    .post("/:id/reveal", async (c) => {
       const id = idOf(c.req.param("id"));
+      let path: string;
       try {
         const row = gallery.servable(id);
         if (!row) throw notFound(`picture ${id}`);
-        spawn(revealCommand(options.platform ?? process.platform, row.path));
-        return c.json({ ok: true });
+        path = row.path;
       } catch (err) {
         galleryError(err);
       }
+      // An opener that fails (no file manager, no display) opened nothing: say where the picture is instead.
+      if (!(await runOpener(revealCommand(path, options.platform), 3000))) throw new ApiError(503, "no_file_manager", `No file manager could be opened here. The picture is in ${dirname(path)}`);
+      return c.json({ ok: true });
     });
 }

@@ -34,6 +34,11 @@ export const configSchema = z.object({
   ui: z
     .object({
       open_window: z.boolean().default(true).describe("Open the app window on start (off: open in the browser yourself)."),
+      theme: z
+        .enum(["dark", "light", "system"])
+        .default("dark")
+        .describe("Colours of the app: dark, light, or system (follows the computer's light/dark setting as it changes)."),
+      font_size: z.number().int().min(10).max(24).default(14).describe("Size of the app's text in pixels (10–24); the whole UI's text scales with it."),
       notify_when_done: z.boolean().default(false).describe("Show a desktop notification when the queue has finished all its tasks."),
       sound_when_done: z.boolean().default(false).describe("Play a short sound when the queue has finished all its tasks."),
       newest_first: z.boolean().default(true).describe("List the Image tab's results and finished tasks newest first (off: oldest first)."),

@@ -56,6 +56,6 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
   app.route("/login", loginRoutes(token, limiter));
   for (const [path, sub] of Object.entries(options.root ?? {})) app.route(path, sub);
 
-  if (options.ui) app.route("/", uiRoutes(options.ui));
+  if (options.ui) app.route("/", uiRoutes(options.ui, () => ctx.config.config.ui));
   return app;
 }

@@ -4,10 +4,10 @@
  * symlinks out of a folder (not indexed; and refused if a file is swapped
  * for one after indexing).
  */
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { revealCommand } from "../../gallery/reveal";
+import { revealCommand } from "../../launcher/window/browser";
 import { startGalleryApp, tempDir, until, type GalleryApp } from "./harness";
 import { png } from "./samples";
 
@@ -77,7 +77,39 @@ test("a file swapped for a symlink after indexing is refused", async () => {
 });
 
 test("show in folder opens the file manager the platform has", () => {
-  expect(revealCommand("linux", "/a/b/c.png")).toEqual(["xdg-open", "/a/b"]);
-  expect(revealCommand("darwin", "/a/b/c.png")).toEqual(["open", "-R", "/a/b/c.png"]);
-  expect(revealCommand("win32", "C:\\a\\c.png")[0]).toBe("explorer.exe");
+  expect(revealCommand("/a/b/c.png", "darwin")).toEqual(["open", "-R", "/a/b/c.png"]);
+  expect(revealCommand("C:\\a\\c.png", "win32")).toEqual(["explorer.exe", "/select,C:\\a\\c.png"]);
+});
+
+describe.skipIf(process.platform !== "linux")("show in folder on Linux", () => {
+  const savedPath = process.env.PATH;
+  afterAll(() => (process.env.PATH = savedPath));
+  /** PATH holding only a stand-in xdg-open with this script body. */
+  function opener(name: string, body: string) {
+    const bin = join(tmp.dir, name);
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(join(bin, "xdg-open"), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+    process.env.PATH = bin;
+  }
+  const mine = () => app.gallery.index.known(join(folder, "mine.png"))!.id;
+
+  test("the file manager is opened on the picture's folder", async () => {
+    const log = join(tmp.dir, "opened.txt");
+    opener("ok", `echo "$1" > '${log}'`);
+    const res = await app.api(`/api/gallery/${mine()}/reveal`, { method: "POST" });
+    expect(res.status).toBe(200);
+    expect(readFileSync(log, "utf8").trim()).toBe(folder);
+  });
+
+  test("an opener that fails, or none at all, is a 503 saying where the picture is", async () => {
+    opener("fails", "exit 3");
+    for (const path of [process.env.PATH!, join(tmp.dir, "empty")]) {
+      process.env.PATH = path;
+      const res = await app.api(`/api/gallery/${mine()}/reveal`, { method: "POST" });
+      expect(res.status).toBe(503);
+      const { error } = (await res.json()) as { error: { code: string; message: string } };
+      expect(error.code).toBe("no_file_manager");
+      expect(error.message).toContain(folder);
+    }
+  });
 });

@@ -3,10 +3,11 @@
  * engine) and the Gallery service: opening it from the main menu, search as
  * you type, the viewer, "reuse settings" filling the Image tab, keyboard
  * navigation, selection → export zip, delete with undo, and an Image tab's
- * "Open in gallery" opening the viewer on that picture.
+ * "Open in gallery" opening the viewer on that picture, "Make similar" and
+ * "Show in folder" (a stand-in xdg-open on PATH).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import yauzl from "yauzl";
@@ -199,4 +200,50 @@ describe("Gallery tab", () => {
     rmSync(folder, { recursive: true, force: true });
     expect(pageErrors).toEqual([]);
   });
+
+  test("make similar queues the picture's settings with a new seed; the new picture arrives in the gallery", async () => {
+    await page.locator("ed-tab-strip [role=tab]", { hasText: "Gallery" }).click();
+    await gallery().locator("ed-gallery-toolbar input[type=search]").fill("");
+    await waitText(gallery().locator("[data-role=count]"), "27 pictures");
+    await gallery().locator('ed-gallery-grid .cell[title="a red fox in snow 1"]').click();
+    await waitText(viewer().locator("[data-role=prompt]"), "a red fox in snow 1");
+    await viewer().locator("button[data-action=similar]").click();
+    let task: { request: { prompt: string; seed: number; steps: number }; state: string } | undefined;
+    await until(async () => {
+      const res = (await (await fetch(new URL("/api/tasks", app.url))).json()) as { tasks: NonNullable<typeof task>[] };
+      task = res.tasks.find((t) => t.request.prompt === "a red fox in snow 1");
+      return task?.state === "succeeded";
+    }, "the similar task done");
+    expect(task!.request.steps).toBe(12);
+    expect(task!.request.seed).not.toBe(1001);
+    await page.locator("ed-tab-strip [role=tab]", { hasText: "Gallery" }).click();
+    // The viewer is open, so the new picture is announced rather than pushed into the grid under it.
+    await waitText(gallery().locator("ed-gallery-status button[data-action=show-new]"), "1 new ↑");
+    await viewer().locator("button[data-action=close]").click();
+    await gallery().locator("ed-gallery-status button[data-action=show-new]").click();
+    await waitText(gallery().locator("[data-role=count]"), "28 pictures");
+    expect(await cells().first().getAttribute("title")).toBe("a red fox in snow 1");
+  }, 60_000);
+
+  test("show in folder opens the file manager on the picture's folder, or says where it is", async () => {
+    const savedPath = process.env.PATH;
+    const bin = join(data.dir, "opener-bin");
+    const log = join(data.dir, "opened.txt");
+    mkdirSync(bin, { recursive: true });
+    try {
+      writeFileSync(join(bin, "xdg-open"), `#!/bin/sh\necho "$1" > '${log}'\n`, { mode: 0o755 });
+      process.env.PATH = bin;
+      await gallery().locator('ed-gallery-grid .cell[title="a red fox in snow 1"]').last().click(); // the picture from 2026-01
+      await waitText(viewer().locator("[data-role=prompt]"), "a red fox in snow 1");
+      await viewer().locator("button[data-action=reveal]").click();
+      await until(async () => existsSync(log), "xdg-open called");
+      expect(readFileSync(log, "utf8").trim()).toBe(join(data.dir, "outputs", "2026-01"));
+      writeFileSync(join(bin, "xdg-open"), "#!/bin/sh\nexit 3\n", { mode: 0o755 });
+      await viewer().locator("button[data-action=reveal]").click();
+      await waitText(gallery().locator(".toast"), `No file manager could be opened here. The picture is in ${join(data.dir, "outputs", "2026-01")}`);
+    } finally {
+      process.env.PATH = savedPath;
+    }
+    expect(pageErrors).toEqual([]);
+  }, 30_000);
 });

@@ -10,6 +10,7 @@ import { silentLogger } from "../../launcher/log";
 import { resolvePaths } from "../../launcher/paths";
 import { createApp } from "../../launcher/server/app";
 import { bodyLimitFor, DEFAULT_BODY_LIMIT } from "../../launcher/server/body-limits";
+import { renderIndex } from "../../launcher/server/index-page";
 import type { AppContext } from "../../launcher/server/context";
 import { VERSION } from "../../launcher/version";
 import { windowService } from "../../launcher/window/service";
@@ -245,6 +246,31 @@ describe("embedded UI", () => {
     expect(res.headers.get("cache-control")).toBe("no-cache");
     const etag = res.headers.get("etag")!;
     expect((await req("/", { headers: { "if-none-match": etag } })).status).toBe(304);
+  });
+
+  test("index.html carries the saved theme and font size (first paint), with an etag that changes with them", async () => {
+    const first = await req("/");
+    const dark = await first.text();
+    expect(dark).toContain('<html data-theme="dark" style="--ed-font-size: 14px" lang="en">');
+    expect(dark).toContain('<meta name="color-scheme" content="dark" />');
+    const etag = first.headers.get("etag")!;
+    expect((await patch({ ui: { theme: "system", font_size: 18 } })).status).toBe(200);
+    const res = await req("/settings", { headers: { "if-none-match": etag } });
+    expect(res.status).toBe(200);
+    const system = await res.text();
+    expect(system).toContain('<html data-theme="system" style="--ed-font-size: 18px" lang="en">');
+    expect(system).toContain('<meta name="color-scheme" content="dark light" />');
+    expect(res.headers.get("etag")).not.toBe(etag);
+    expect((await req("/", { headers: { "if-none-match": res.headers.get("etag")! } })).status).toBe(304);
+    expect((await patch({ ui: { theme: "blue" } })).status).toBe(400);
+    expect((await patch({ ui: { font_size: 200 } })).status).toBe(400);
+  });
+
+  test("the page's appearance is written only as known words and a number", () => {
+    const page = '<html lang="en"><head><meta name="color-scheme" content="dark" />';
+    const odd = renderIndex(page, { theme: '"><script>' as "dark", font_size: 15.6 });
+    expect(odd).toBe('<html data-theme="dark" style="--ed-font-size: 16px" lang="en"><head><meta name="color-scheme" content="dark" />');
+    expect(renderIndex(page, { theme: "light", font_size: Number.NaN })).toContain('data-theme="light" style="--ed-font-size: 14px"');
   });
 
   test("hashed assets are immutable with the right types", async () => {

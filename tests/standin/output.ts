@@ -43,6 +43,8 @@ export interface ContextDump {
   upscaleModel?: string;
   controlNet?: string;
   embdDir?: string;
+  /** What the embedding scan found (embeddings.ts), stem → path. */
+  embeddings?: Map<string, string>;
   loraDir: string;
   offloadToCpu: boolean;
   eagerLoad: boolean;
@@ -80,6 +82,7 @@ export function startupDump(ip: string, port: number, c: ContextDump): string {
       `  control_net_path: ${q(c.controlNet)},`,
       `  embedding_dir: ${q(c.embdDir)},`,
       `  embeddings: {`,
+      ...[...(c.embeddings ?? new Map<string, string>())].map(([k, v], i, all) => `    "${k}": "${v}"${i < all.length - 1 ? "," : ""}`),
       `  }`,
       `  wtype: NONE,`,
       `  tensor_type_rules: "",`,

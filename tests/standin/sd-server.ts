@@ -15,6 +15,7 @@ import { encodePng, renderGradient } from "./png";
 import { hiresSchedule, img2imgSteps, parametersText, parseImgGen, type GenDefaults } from "./request";
 import { capabilities } from "./capabilities";
 import { findLoras } from "./loras";
+import { embeddingMap } from "./embeddings";
 
 const programDir = process.env.STANDIN_PROGRAM_DIR || dirname(Bun.main);
 const config = loadConfig(programDir);
@@ -85,6 +86,7 @@ if (verbose) out(
     upscaleModel: flag(args, "--upscale-model"),
     controlNet: flag(args, "--control-net"),
     embdDir: flag(args, "--embd-dir"),
+    embeddings: embeddingMap(flag(args, "--embd-dir")),
     loraDir,
     offloadToCpu: has(args, "--offload-to-cpu"),
     eagerLoad,

@@ -3,7 +3,8 @@
  * plugins from the data dir's plugins/ folder load at start; a sample one
  * adds a tab app and a Plugins menu item; one that throws on load and one
  * whose menu action throws later (or whose own timer throws) are disabled, what they added is removed,
- * a message says so, Settings lists the error, and the shell keeps working.
+ * a message says so, Settings lists the error, installs from a file and a URL,
+ * and the shell keeps working.
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -130,6 +131,20 @@ describe.skipIf(!hasChromium)("UI plugins", () => {
     await card.locator('input[data-action="install-file"]').setInputFiles({ name: "extra.plugin.js", mimeType: "text/javascript", buffer: Buffer.from("export default function () {}\n") });
     await card.locator('li[data-plugin="extra.plugin.js"]').waitFor();
     expect((await pluginState()).map((p) => p.file)).toContain("extra.plugin.js");
+    // Install plugin from URL: fetched by the server from a local site; a missing file is said in the card.
+    const site = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: (req) => (new URL(req.url).pathname === "/from-web.plugin.js" ? new Response("export default function () {}\n", { headers: { "content-type": "text/javascript" } }) : new Response("no", { status: 404 })) });
+    try {
+      await card.locator('input[type="url"]').fill(`http://127.0.0.1:${site.port}/from-web.plugin.js`);
+      await card.locator('button[data-action="install-url"]').click();
+      await card.locator('li[data-plugin="from-web.plugin.js"]').waitFor();
+      expect(await card.locator('input[type="url"]').inputValue()).toBe("");
+      await card.locator('input[type="url"]').fill(`http://127.0.0.1:${site.port}/missing.plugin.js`);
+      await card.locator('button[data-action="install-url"]').click();
+      await waitText(card.locator(".problem"), /404/);
+      expect((await pluginState()).map((p) => p.file)).not.toContain("missing.plugin.js");
+    } finally {
+      site.stop(true);
+    }
     const before = await page.locator("ed-tab-strip [role=tab]").count();
     await page.click("ed-tab-strip button.new");
     await until(async () => (await page.locator("ed-tab-strip [role=tab]").count()) === before + 1, "a new tab");

@@ -119,7 +119,7 @@ describe("shell", () => {
   test("the main menu lists every entry and works with the keyboard", async () => {
     await page.click("ed-main-menu .trigger");
     const labels = await page.locator("ed-main-menu .main [role=menuitem] .label").allTextContents();
-    expect(labels).toEqual(["New tab", "New incognito tab", "Model Browser", "Gallery", "Plugins", "Downloads", "Settings", "What's new?", "Help & Community"]);
+    expect(labels).toEqual(["New tab", "New incognito tab", "Model Browser", "Gallery", "Plugins", "Downloads", "Settings", "Theme: Dark", "What's new?", "Help & Community"]);
     const focused = () => page.evaluate(() => document.querySelector("ed-shell")!.shadowRoot!.querySelector("ed-main-menu")!.shadowRoot!.activeElement?.textContent?.trim());
     expect(await focused()).toBe("New tab");
     await page.keyboard.press("ArrowDown");

@@ -25,6 +25,7 @@ export const icons = {
   people: icon(svg`<path d="M8 11a3.5 3.5 0 1 1 0-7 3.5 3.5 0 0 1 0 7zm8.5 0a3 3 0 1 1 0-6 3 3 0 0 1 0 6zM1.5 19c0-3.3 2.9-6 6.5-6s6.5 2.7 6.5 6zm14.5 0c0-1.9-.7-3.6-1.9-4.9a6 6 0 0 1 2.4-.6c3.3 0 6 2.3 6 5.5z"/>`),
   chip: icon(svg`<path d="M9 2h2v2h2V2h2v2h1a2 2 0 0 1 2 2v1h2v2h-2v2h2v2h-2v2h2v2h-2v1a2 2 0 0 1-2 2h-1v2h-2v-2h-2v2H9v-2H8a2 2 0 0 1-2-2v-1H4v-2h2v-2H4v-2h2V9H4V7h2V6a2 2 0 0 1 2-2h1zm0 5v10h6V7z"/>`),
   engine: icon(svg`<path d="M7 5h6v2h-2v1h4l2 2h2v-2h2v8h-2v-2h-2v3h-4l-2-2H9l-2-2H5v2H3V9h2v2h2V8h2V7H7z"/>`),
+  theme: icon(svg`<path d="M12 2a10 10 0 1 1 0 20 10 10 0 0 1 0-20zm0 2v16a8 8 0 0 0 0-16z"/>`),
   chevronRight: icon(svg`<path d="M9.3 5.3L10.7 3.9 18.8 12l-8.1 8.1-1.4-1.4 6.7-6.7z"/>`),
   chevronLeft: icon(svg`<path d="M14.7 5.3L13.3 3.9 5.2 12l8.1 8.1 1.4-1.4L8 12z"/>`),
   warning: icon(svg`<path d="M12 2l10.4 18H1.6zm-1 7v5h2V9zm0 7v2h2v-2z"/>`),

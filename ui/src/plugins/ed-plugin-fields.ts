@@ -14,7 +14,7 @@ export class EdPluginFields extends LitElement {
       display: block;
     }
     fieldset {
-      border: 1px solid var(--ed-border, #3a3b40);
+      border: 1px solid var(--ed-border);
       border-radius: 8px;
       margin: 8px 0;
       padding: 8px 12px;
@@ -22,13 +22,13 @@ export class EdPluginFields extends LitElement {
       gap: 8px;
     }
     legend {
-      color: var(--ed-muted, #bbb);
-      font-size: 12px;
+      color: var(--ed-muted);
+      font-size: calc(12rem / 14);
     }
     label {
       display: grid;
       gap: 4px;
-      font-size: 13px;
+      font-size: calc(13rem / 14);
     }
     label.check {
       display: flex;
@@ -36,14 +36,14 @@ export class EdPluginFields extends LitElement {
     }
     input,
     select {
-      background: var(--ed-input, #1b1c20);
+      background: var(--ed-field);
       color: inherit;
-      border: 1px solid var(--ed-border, #3a3b40);
+      border: 1px solid var(--ed-border);
       border-radius: 6px;
       padding: 4px 6px;
     }
     small {
-      color: var(--ed-muted, #bbb);
+      color: var(--ed-muted);
     }
   `;
 

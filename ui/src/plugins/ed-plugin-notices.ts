@@ -25,11 +25,11 @@ export class EdPluginNotices extends LitElement {
       align-items: flex-start;
       padding: 10px 12px;
       border-radius: 8px;
-      background: var(--ed-surface, #2b2c30);
-      border: 1px solid var(--ed-danger, #e5484d);
-      color: var(--ed-text, #eee);
-      font: 13px/1.4 system-ui, sans-serif;
-      box-shadow: 0 4px 16px rgb(0 0 0 / 40%);
+      background: var(--ed-surface);
+      border: 1px solid var(--ed-red);
+      color: var(--ed-text);
+      font: calc(13rem / 14)/1.4 system-ui, sans-serif;
+      box-shadow: 0 4px 16px var(--ed-shadow);
     }
     .text {
       flex: 1;
@@ -37,14 +37,14 @@ export class EdPluginNotices extends LitElement {
       overflow-wrap: anywhere;
     }
     code {
-      color: var(--ed-muted, #bbb);
+      color: var(--ed-muted);
     }
     button {
       background: none;
       border: 0;
       color: inherit;
       cursor: pointer;
-      font-size: 16px;
+      font-size: calc(16rem / 14);
     }
   `;
 

@@ -1,8 +1,9 @@
 /**
  * <ed-main-menu>: the ⋮ button and the unified main menu (New tab · New
- * incognito tab · Model Browser · Gallery · Plugins ▸ · Downloads · Settings · What's
- * new? · Help & Community). Plugins add entries only under Plugins ▸, via the
- * registry. Keyboard: arrows move, → / ← open and leave the submenu, Escape
+ * incognito tab · Model Browser · Gallery · Plugins ▸ · Downloads · Settings · Theme ·
+ * What's new? · Help & Community). Plugins add entries only under Plugins ▸, via the
+ * registry. "Theme: Dark" switches to the next theme (dark → light → system) and
+ * stays open, so the change is seen at once. Keyboard: arrows move, → / ← open and leave the submenu, Escape
  * or a click outside closes. Choosing an entry fires `ed-menu-command`.
  */
 import { css, html, LitElement, nothing } from "lit";
@@ -10,6 +11,7 @@ import { customElement, state } from "lit/decorators.js";
 import { registry } from "../apps/registry";
 import { edEvent } from "../events";
 import { icons, renderIcon, type IconName } from "../icons";
+import { applyAppearance, chooseTheme, currentTheme, nextTheme, THEME_LABELS, type ThemeName } from "./appearance";
 
 interface Entry {
   command: string;
@@ -27,6 +29,7 @@ const ENTRIES: Entry[] = [
   { command: "plugins", label: "Plugins", icon: "puzzle" },
   { command: "app:downloads", label: "Downloads", icon: "download" },
   { command: "app:settings", label: "Settings", icon: "settings", group: true },
+  { command: "theme", label: "Theme", icon: "theme" },
   { command: "app:whats-new", label: "What's new?", icon: "megaphone" },
   { command: "app:help", label: "Help & Community", icon: "people" },
 ];
@@ -53,16 +56,16 @@ export class EdMainMenu extends LitElement {
       height: 32px;
       margin: 0 4px;
       border-radius: 4px;
-      font-size: 20px;
-      color: var(--ed-text, #eee);
+      font-size: calc(20rem / 14);
+      color: var(--ed-text);
     }
     .trigger:hover,
     .trigger[aria-expanded="true"] {
-      background: rgba(255, 255, 255, 0.1);
+      background: var(--ed-hover);
     }
     .trigger:focus-visible,
     [role="menuitem"]:focus-visible {
-      outline: 2px solid var(--ed-accent, #7c5cff);
+      outline: 2px solid var(--ed-accent);
       outline-offset: -2px;
     }
     [role="menu"] {
@@ -73,9 +76,9 @@ export class EdMainMenu extends LitElement {
       min-width: 186px;
       padding: 6px;
       border-radius: 6px;
-      background: var(--ed-menu, #2a2b2e);
-      box-shadow: 0 8px 24px rgba(0, 0, 0, 0.5);
-      font-size: 14px;
+      background: var(--ed-menu);
+      box-shadow: 0 8px 24px var(--ed-shadow);
+      font-size: 1rem;
     }
     .sub {
       top: -6px;
@@ -88,33 +91,33 @@ export class EdMainMenu extends LitElement {
       width: 100%;
       padding: 7px 8px;
       border-radius: 4px;
-      color: var(--ed-text, #eee);
+      color: var(--ed-text);
       white-space: nowrap;
     }
     [role="menuitem"]:hover,
     [role="menuitem"][aria-expanded="true"] {
-      background: rgba(255, 255, 255, 0.08);
+      background: var(--ed-hover);
     }
     [role="menuitem"] svg,
     [role="menuitem"] img {
-      font-size: 18px;
+      font-size: calc(18rem / 14);
       flex: none;
-      color: #cfcfcf;
+      color: var(--ed-text);
     }
     .label {
       flex: 1;
     }
     .chev {
-      font-size: 14px;
+      font-size: 1rem;
     }
     hr {
       border: 0;
-      border-top: 1px solid rgba(255, 255, 255, 0.12);
+      border-top: 1px solid var(--ed-border);
       margin: 5px 2px;
     }
     .empty {
       padding: 7px 8px;
-      color: var(--ed-muted, #999);
+      color: var(--ed-muted);
       white-space: nowrap;
     }
     .plugins-wrap {
@@ -135,6 +138,7 @@ export class EdMainMenu extends LitElement {
   @state() private open = false;
   @state() private pluginsOpen = false;
   @state() private pluginItems = registry.pluginItems;
+  @state() private theme: ThemeName = currentTheme();
 
   #onRegistry = () => (this.pluginItems = registry.pluginItems);
 
@@ -164,6 +168,7 @@ export class EdMainMenu extends LitElement {
   async #toggle() {
     this.open = !this.open;
     this.pluginsOpen = false;
+    this.theme = currentTheme();
     if (this.open) {
       await this.updateComplete;
       this.#items(".main")[0]?.focus();
@@ -249,7 +254,22 @@ export class EdMainMenu extends LitElement {
     `;
   }
 
+  /** Shows the next theme at once (the menu stays open on it) and saves it; a failed save puts the old one back. */
+  #cycleTheme() {
+    const before = this.theme;
+    this.theme = nextTheme(before);
+    chooseTheme(this.theme).catch(() => {
+      this.theme = before;
+      applyAppearance({ theme: before });
+    });
+  }
+
   #renderEntry(e: Entry) {
+    if (e.command === "theme") {
+      return html`<button role="menuitem" tabindex="-1" data-command="theme" data-theme=${this.theme} @click=${this.#cycleTheme}>
+        ${icons[e.icon]}<span class="label">${e.label}: ${THEME_LABELS[this.theme]}</span>
+      </button>`;
+    }
     if (e.command === "plugins") {
       return html`<div class="plugins-wrap" @mouseenter=${() => void this.#openPlugins(false)} @mouseleave=${() => (this.pluginsOpen = false)}>
         <button role="menuitem" tabindex="-1" data-command="plugins" aria-haspopup="menu" aria-expanded=${this.pluginsOpen} @click=${this.#onPluginsClick}>

@@ -10,6 +10,7 @@ import { customElement, state } from "lit/decorators.js";
 import { repeat } from "lit/directives/repeat.js";
 import { registry, type TabAppDef, type TabAppElement } from "../apps/registry";
 import type { MenuCommandEvent, OpenAppEvent, SendToAppEvent, TabEvent, TabMoveEvent, TabStateEvent, TabTitleEvent } from "../events";
+import { watchAppearance } from "./appearance";
 import "./ed-main-menu";
 import "./ed-status-bar";
 import "./ed-tab-strip";
@@ -35,14 +36,14 @@ export class EdShell extends LitElement {
       display: grid;
       grid-template-rows: 40px 1fr auto;
       height: 100%;
-      background: var(--ed-body, #202124);
-      color: var(--ed-text, #eee);
+      background: var(--ed-body);
+      color: var(--ed-text);
     }
     header {
       display: flex;
       align-items: stretch;
       min-width: 0;
-      background: var(--ed-strip, #151515);
+      background: var(--ed-strip);
     }
     main {
       position: relative;
@@ -77,6 +78,7 @@ export class EdShell extends LitElement {
     super.connectedCallback();
     registry.addEventListener("change", this.#onRegistryChange);
     addEventListener("pagehide", this.#onPageHide);
+    watchAppearance();
     void this.#restore();
   }
 

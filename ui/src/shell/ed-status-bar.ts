@@ -22,9 +22,9 @@ export class EdStatusBar extends LitElement {
       gap: 12px;
       height: 22px;
       padding: 0 8px;
-      font-size: 11px;
-      color: var(--ed-muted, #aaa);
-      background: var(--ed-strip, #151515);
+      font-size: calc(11rem / 14);
+      color: var(--ed-muted);
+      background: var(--ed-strip);
       user-select: none;
       white-space: nowrap;
     }
@@ -44,17 +44,17 @@ export class EdStatusBar extends LitElement {
       flex: none;
     }
     .ready {
-      color: var(--ed-green, #3fb950);
+      color: var(--ed-green);
     }
     .busy,
     .paused {
-      color: var(--ed-amber, #e3a008);
+      color: var(--ed-amber);
     }
     .down {
-      color: var(--ed-red, #f85149);
+      color: var(--ed-red);
     }
     .load svg {
-      font-size: 13px;
+      font-size: calc(13rem / 14);
       flex: none;
     }
   `;

@@ -23,8 +23,8 @@ export class EdTabList extends LitElement {
       overflow: auto;
       padding: 6px;
       border-radius: 8px;
-      background: var(--ed-menu, #2a2b2e);
-      box-shadow: 0 8px 24px rgba(0, 0, 0, 0.5);
+      background: var(--ed-menu);
+      box-shadow: 0 8px 24px var(--ed-shadow);
     }
     .row {
       display: flex;
@@ -32,19 +32,19 @@ export class EdTabList extends LitElement {
       gap: 10px;
       padding: 10px;
       border-radius: 6px;
-      font-size: 14px;
-      color: var(--ed-text, #eee);
+      font-size: 1rem;
+      color: var(--ed-text);
       cursor: pointer;
     }
     .row[aria-selected="true"] {
-      background: rgba(255, 255, 255, 0.08);
+      background: var(--ed-hover);
     }
     .row.incognito {
-      color: #c9b8ff;
+      color: var(--ed-accent-text);
     }
     .row svg,
     .row img {
-      font-size: 18px;
+      font-size: calc(18rem / 14);
       flex: none;
     }
     .title {
@@ -62,7 +62,7 @@ export class EdTabList extends LitElement {
     }
     button:focus-visible,
     .row:focus-visible {
-      outline: 2px solid var(--ed-accent, #7c5cff);
+      outline: 2px solid var(--ed-accent);
     }
   `;
 

@@ -31,10 +31,10 @@ export const tabStripStyles = css`
     scrollbar-width: none;
   }
   .tab.drop-before {
-    box-shadow: inset 2px 0 0 var(--ed-accent, #7c5cff);
+    box-shadow: inset 2px 0 0 var(--ed-accent);
   }
   .tab.drop-after {
-    box-shadow: inset -2px 0 0 var(--ed-accent, #7c5cff);
+    box-shadow: inset -2px 0 0 var(--ed-accent);
   }
   .tab {
     display: flex;
@@ -47,30 +47,30 @@ export const tabStripStyles = css`
     padding: 0 6px 0 8px;
     box-sizing: border-box;
     border-radius: 6px 6px 0 0;
-    background: var(--ed-tab, #1b1b1b);
-    color: var(--ed-muted, #aaa);
-    font-size: 13px;
+    background: var(--ed-tab);
+    color: var(--ed-muted);
+    font-size: calc(13rem / 14);
     cursor: default;
     outline: none;
   }
   .tab:hover {
-    background: var(--ed-tab-hover, #262626);
+    background: var(--ed-tab-hover);
   }
   .tab[aria-selected="true"] {
-    background: var(--ed-body, #202124);
-    color: var(--ed-text, #eee);
+    background: var(--ed-body);
+    color: var(--ed-text);
   }
   .tab:focus-visible {
-    box-shadow: inset 0 0 0 2px var(--ed-accent, #7c5cff);
+    box-shadow: inset 0 0 0 2px var(--ed-accent);
   }
   .tab.incognito {
-    background-image: repeating-linear-gradient(135deg, transparent 0 6px, rgba(124, 92, 255, 0.12) 6px 12px);
-    color: #c9b8ff;
+    background-image: repeating-linear-gradient(135deg, transparent 0 6px, var(--ed-accent-soft) 6px 12px);
+    color: var(--ed-accent-text);
   }
   .tab svg,
   .tab img {
     flex: none;
-    font-size: 16px;
+    font-size: calc(16rem / 14);
   }
   .title {
     flex: 1;
@@ -88,17 +88,17 @@ export const tabStripStyles = css`
     cursor: pointer;
   }
   button:focus-visible {
-    outline: 2px solid var(--ed-accent, #7c5cff);
+    outline: 2px solid var(--ed-accent);
   }
   .close {
     width: 18px;
     height: 18px;
-    font-size: 13px;
+    font-size: calc(13rem / 14);
     opacity: 0.7;
   }
   .close:hover {
     opacity: 1;
-    background: rgba(255, 255, 255, 0.12);
+    background: var(--ed-hover);
   }
   .new,
   .count {
@@ -106,16 +106,16 @@ export const tabStripStyles = css`
     align-self: center;
     width: 28px;
     height: 28px;
-    font-size: 20px;
-    color: var(--ed-text, #eee);
+    font-size: calc(20rem / 14);
+    color: var(--ed-text);
   }
   .new:hover,
   .count:hover {
-    background: rgba(255, 255, 255, 0.1);
+    background: var(--ed-hover);
   }
   .count {
     display: none;
-    font-size: 13px;
+    font-size: calc(13rem / 14);
     font-weight: 600;
   }
   .count span {
@@ -143,7 +143,7 @@ export const tabStripStyles = css`
       width: auto;
       max-width: 240px;
       height: 42px;
-      font-size: 14px;
+      font-size: 1rem;
     }
     .tab .close {
       display: none;

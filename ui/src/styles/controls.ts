@@ -11,43 +11,43 @@ export const controlStyles = css`
   textarea {
     box-sizing: border-box;
     padding: 5px 8px;
-    border: 1px solid var(--ed-border, #3a3b3e);
+    border: 1px solid var(--ed-border);
     border-radius: 4px;
-    background: var(--ed-field, #17181a);
-    color: var(--ed-text, #eee);
+    background: var(--ed-field);
+    color: var(--ed-text);
     font: inherit;
-    font-size: 13px;
+    font-size: calc(13rem / 14);
   }
   input:focus,
   select:focus,
   textarea:focus {
     outline: none;
-    border-color: var(--ed-accent, #7c5cff);
+    border-color: var(--ed-accent);
   }
   input[type="checkbox"],
   input[type="radio"] {
-    accent-color: var(--ed-accent, #7c5cff);
+    accent-color: var(--ed-accent);
   }
   button {
     padding: 6px 14px;
-    border: 1px solid var(--ed-border, #3a3b3e);
+    border: 1px solid var(--ed-border);
     border-radius: 4px;
-    background: var(--ed-menu, #2a2b2e);
-    color: var(--ed-text, #eee);
+    background: var(--ed-menu);
+    color: var(--ed-text);
     font: inherit;
     cursor: pointer;
   }
   button.primary {
-    background: var(--ed-accent, #7c5cff);
+    background: var(--ed-accent);
     border-color: transparent;
-    color: #fff;
+    color: var(--ed-on-accent);
   }
   button:disabled {
     opacity: 0.5;
     cursor: default;
   }
   button:focus-visible {
-    outline: 2px solid var(--ed-accent, #7c5cff);
+    outline: 2px solid var(--ed-accent);
     outline-offset: 1px;
   }
 `;

@@ -6,17 +6,17 @@ export const settingsCardStyles = css`
     display: block;
     margin: 12px 0 4px;
     padding: 12px 14px;
-    border: 1px solid var(--ed-border, #3a3b3e);
+    border: 1px solid var(--ed-border);
     border-radius: 8px;
   }
   h2 {
     margin: 0 0 4px;
-    font-size: 15px;
+    font-size: calc(15rem / 14);
     font-weight: 600;
   }
   p {
     margin: 4px 0;
-    color: var(--ed-muted, #999);
-    font-size: 13px;
+    color: var(--ed-muted);
+    font-size: calc(13rem / 14);
   }
 `;

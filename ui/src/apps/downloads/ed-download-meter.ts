@@ -25,25 +25,25 @@ export class EdDownloadMeter extends LitElement {
       padding: 0 4px;
       border: 0;
       background: none;
-      color: var(--ed-text, #e8e8e8);
+      color: var(--ed-text);
       font: inherit;
       cursor: pointer;
     }
     button svg {
-      font-size: 13px;
+      font-size: calc(13rem / 14);
       flex: none;
     }
     .bar {
       width: 80px;
       height: 5px;
       border-radius: 3px;
-      background: #333;
+      background: var(--ed-border);
       overflow: hidden;
       flex: none;
     }
     .fill {
       height: 100%;
-      background: var(--ed-accent, #7c5cff);
+      background: var(--ed-accent);
     }
     .text {
       overflow: hidden;

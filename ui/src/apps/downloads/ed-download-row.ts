@@ -20,9 +20,9 @@ export class EdDownloadRow extends LitElement {
         grid-template-columns: 1fr auto;
         gap: 4px 12px;
         padding: 10px 12px;
-        border: 1px solid #333;
+        border: 1px solid var(--ed-border);
         border-radius: 6px;
-        background: #1b1c1f;
+        background: var(--ed-field);
       }
       .name {
         font-weight: 600;
@@ -36,31 +36,31 @@ export class EdDownloadRow extends LitElement {
         gap: 10px;
       }
       .phase {
-        color: var(--ed-muted, #9a9a9a);
+        color: var(--ed-muted);
       }
       .stalled {
-        color: var(--ed-amber, #e3a008);
+        color: var(--ed-amber);
       }
       button.cancel {
         padding: 2px 10px;
-        font-size: 12px;
+        font-size: calc(12rem / 14);
       }
       .phase[data-phase="installed"] {
-        color: var(--ed-green, #3fb950);
+        color: var(--ed-green);
       }
       .phase[data-phase="failed"] {
-        color: var(--ed-red, #f85149);
+        color: var(--ed-red);
       }
       .bar {
         grid-column: 1 / -1;
         height: 6px;
         border-radius: 3px;
-        background: #333;
+        background: var(--ed-border);
         overflow: hidden;
       }
       .fill {
         height: 100%;
-        background: var(--ed-accent, #7c5cff);
+        background: var(--ed-accent);
         transition: width 0.2s linear;
       }
       .bar.unknown .fill {
@@ -76,15 +76,15 @@ export class EdDownloadRow extends LitElement {
         }
       }
       .kind {
-        font-size: 11px;
-        color: var(--ed-muted, #9a9a9a);
+        font-size: calc(11rem / 14);
+        color: var(--ed-muted);
       }
       .figures {
         grid-column: 1 / -1;
         display: flex;
         gap: 14px;
-        font-size: 12px;
-        color: var(--ed-muted, #9a9a9a);
+        font-size: calc(12rem / 14);
+        color: var(--ed-muted);
         font-variant-numeric: tabular-nums;
       }
     `,

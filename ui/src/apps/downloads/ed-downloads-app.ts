@@ -21,7 +21,7 @@ export class EdDownloadsApp extends LitElement {
     }
     h1 {
       margin: 8px 0 16px;
-      font-size: 20px;
+      font-size: calc(20rem / 14);
       font-weight: 600;
     }
     .list {
@@ -29,7 +29,7 @@ export class EdDownloadsApp extends LitElement {
       gap: 10px;
     }
     .empty {
-      color: var(--ed-muted, #9a9a9a);
+      color: var(--ed-muted);
     }
   `;
 

@@ -39,11 +39,11 @@ export class EdEngineApp extends LitElement {
       }
       h1 {
         margin: 0;
-        font-size: 20px;
+        font-size: calc(20rem / 14);
         font-weight: 600;
       }
       .build {
-        color: var(--ed-muted, #9a9a9a);
+        color: var(--ed-muted);
       }
       .actions {
         display: flex;
@@ -55,7 +55,7 @@ export class EdEngineApp extends LitElement {
       .actions .sep {
         width: 1px;
         height: 22px;
-        background: #3a3b3e;
+        background: var(--ed-border);
         margin: 0 4px;
       }
       .message {
@@ -66,9 +66,9 @@ export class EdEngineApp extends LitElement {
       }
       details pre {
         margin: 6px 0 0;
-        font: 12px/1.4 ui-monospace, monospace;
+        font: calc(12rem / 14)/1.4 ui-monospace, monospace;
         white-space: pre-wrap;
-        color: #cfcfcf;
+        color: var(--ed-text);
       }
       .downloads {
         display: grid;

@@ -26,15 +26,15 @@ export class EdEngineBuilds extends LitElement {
       td {
         text-align: left;
         padding: 4px 10px 4px 0;
-        border-bottom: 1px solid #2e2e2e;
+        border-bottom: 1px solid var(--ed-divider);
         font-weight: normal;
       }
       th {
-        color: var(--ed-muted, #9a9a9a);
+        color: var(--ed-muted);
       }
       td.dir {
-        font: 12px ui-monospace, monospace;
-        color: var(--ed-muted, #9a9a9a);
+        font: calc(12rem / 14) ui-monospace, monospace;
+        color: var(--ed-muted);
         word-break: break-all;
       }
       form.import {
@@ -48,9 +48,9 @@ export class EdEngineBuilds extends LitElement {
       .confirm {
         margin-top: 8px;
         padding: 8px 10px;
-        border: 1px solid #5a4a1e;
+        border: 1px solid var(--ed-amber);
         border-radius: 6px;
-        background: #2a2415;
+        background: var(--ed-amber-soft);
       }
       .confirm p {
         margin: 0 0 8px;

@@ -30,12 +30,12 @@ export class EdEngineIndicator extends LitElement {
       padding: 0 4px;
       border: 0;
       background: none;
-      color: var(--ed-muted, #9a9a9a);
+      color: var(--ed-muted);
       font: inherit;
       cursor: pointer;
     }
     button.chip:hover {
-      color: var(--ed-text, #e8e8e8);
+      color: var(--ed-text);
     }
     .dot {
       width: 7px;
@@ -44,13 +44,13 @@ export class EdEngineIndicator extends LitElement {
       background: currentColor;
     }
     .tone-ok .dot {
-      color: var(--ed-green, #3fb950);
+      color: var(--ed-green);
     }
     .tone-working .dot {
-      color: var(--ed-amber, #e3a008);
+      color: var(--ed-amber);
     }
     button.chip.tone-bad {
-      color: var(--ed-red, #f85149);
+      color: var(--ed-red);
     }
   `;
 

@@ -26,25 +26,25 @@ export class EdEngineLog extends LitElement {
       height: 280px;
       overflow: auto;
       padding: 8px 10px;
-      border: 1px solid #333;
+      border: 1px solid var(--ed-border);
       border-radius: 6px;
-      background: #111;
-      color: #cfcfcf;
-      font: 12px/1.45 ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace;
+      background: var(--ed-field);
+      color: var(--ed-text);
+      font: calc(12rem / 14)/1.45 ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace;
       white-space: pre-wrap;
       word-break: break-all;
     }
     .line.launcher {
-      color: var(--ed-muted, #9a9a9a);
+      color: var(--ed-muted);
     }
     .line.error {
-      color: var(--ed-red, #f85149);
+      color: var(--ed-red);
     }
     .line.warn {
-      color: var(--ed-amber, #e3a008);
+      color: var(--ed-amber);
     }
     .empty {
-      color: var(--ed-muted, #9a9a9a);
+      color: var(--ed-muted);
     }
   `;
 

@@ -42,19 +42,19 @@ export class EdEngineSourceBuild extends LitElement {
       code.cmd {
         display: inline-block;
         padding: 4px 8px;
-        background: #1b1c1e;
-        border: 1px solid #3a3b3e;
+        background: var(--ed-field);
+        border: 1px solid var(--ed-border);
         border-radius: 4px;
-        font: 12px ui-monospace, monospace;
+        font: calc(12rem / 14) ui-monospace, monospace;
       }
       progress {
         width: 100%;
         max-width: 480px;
       }
       pre {
-        font: 12px/1.4 ui-monospace, monospace;
+        font: calc(12rem / 14)/1.4 ui-monospace, monospace;
         white-space: pre-wrap;
-        color: #cfcfcf;
+        color: var(--ed-text);
       }
     `,
   ];

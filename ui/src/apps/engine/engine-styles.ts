@@ -8,10 +8,10 @@ export const controlStyles = css`
   select,
   input {
     padding: 5px 12px;
-    border: 1px solid #3a3b3e;
+    border: 1px solid var(--ed-border);
     border-radius: 4px;
-    background: #2a2b2e;
-    color: var(--ed-text, #eee);
+    background: var(--ed-menu);
+    color: var(--ed-text);
     font: inherit;
   }
   button,
@@ -21,7 +21,7 @@ export const controlStyles = css`
   }
   button:hover:not(:disabled),
   .button:hover {
-    background: #34353a;
+    background: var(--ed-button-hover);
   }
   button:disabled {
     opacity: 0.5;
@@ -33,11 +33,11 @@ export const engineStyles = css`
   ${controlStyles}
   h2 {
     margin: 24px 0 8px;
-    font-size: 15px;
+    font-size: calc(15rem / 14);
     font-weight: 600;
   }
   .muted {
-    color: var(--ed-muted, #9a9a9a);
+    color: var(--ed-muted);
   }
   dl.facts {
     display: grid;
@@ -46,16 +46,16 @@ export const engineStyles = css`
     margin: 0;
   }
   dl.facts dt {
-    color: var(--ed-muted, #9a9a9a);
+    color: var(--ed-muted);
   }
   dl.facts dd {
     margin: 0;
   }
   .card {
     padding: 10px 12px;
-    border: 1px solid #333;
+    border: 1px solid var(--ed-border);
     border-radius: 6px;
-    background: #1b1c1f;
+    background: var(--ed-field);
   }
   .cards {
     display: grid;
@@ -69,27 +69,27 @@ export const engineStyles = css`
     display: inline-block;
     padding: 1px 8px;
     border-radius: 10px;
-    font-size: 12px;
+    font-size: calc(12rem / 14);
     font-weight: 600;
     border: 1px solid currentColor;
   }
   .tone-ok {
-    color: var(--ed-green, #3fb950);
+    color: var(--ed-green);
   }
   .tone-working {
-    color: var(--ed-amber, #e3a008);
+    color: var(--ed-amber);
   }
   .tone-bad {
-    color: var(--ed-red, #f85149);
+    color: var(--ed-red);
   }
   .tone-idle {
-    color: var(--ed-muted, #9a9a9a);
+    color: var(--ed-muted);
   }
   .error {
     padding: 10px 12px;
-    border: 1px solid var(--ed-red, #f85149);
+    border: 1px solid var(--ed-red);
     border-radius: 6px;
-    background: #2a1515;
+    background: var(--ed-red-soft);
   }
   .error .what {
     font-weight: 600;

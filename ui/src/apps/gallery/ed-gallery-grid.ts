@@ -38,9 +38,9 @@ export class EdGalleryGrid extends LitElement {
       align-items: flex-end;
       padding-bottom: 6px;
       box-sizing: border-box;
-      font-size: 13px;
+      font-size: calc(13rem / 14);
       font-weight: 600;
-      color: var(--ed-muted, #9a9a9a);
+      color: var(--ed-muted);
     }
     .row {
       position: absolute;
@@ -53,7 +53,7 @@ export class EdGalleryGrid extends LitElement {
       flex: none;
       overflow: hidden;
       border-radius: 4px;
-      background: #2a2b2e;
+      background: var(--ed-menu);
       cursor: pointer;
       outline-offset: 2px;
     }
@@ -64,17 +64,17 @@ export class EdGalleryGrid extends LitElement {
       display: block;
     }
     .cell[aria-selected="true"] {
-      outline: 3px solid var(--ed-accent, #7c5cff);
+      outline: 3px solid var(--ed-accent);
     }
     .cell.focus {
-      box-shadow: 0 0 0 2px #fff;
+      box-shadow: 0 0 0 2px var(--ed-on-accent);
     }
     .star {
       position: absolute;
       top: 4px;
       right: 6px;
-      color: #ffd24a;
-      text-shadow: 0 1px 3px #000;
+      color: var(--ed-amber);
+      text-shadow: 0 1px 3px var(--ed-shadow);
     }
   `;
 

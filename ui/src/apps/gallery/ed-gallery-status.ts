@@ -24,23 +24,23 @@ export class EdGalleryStatus extends LitElement {
       gap: 12px;
       align-items: center;
       padding: 4px 12px;
-      font-size: 12px;
-      color: var(--ed-muted, #9a9a9a);
+      font-size: calc(12rem / 14);
+      color: var(--ed-muted);
     }
     progress {
       width: 200px;
     }
     button {
       padding: 2px 8px;
-      border: 1px solid var(--ed-accent, #7c5cff);
+      border: 1px solid var(--ed-accent);
       border-radius: 4px;
-      background: var(--ed-field, #17181a);
-      color: var(--ed-text, #e8e8e8);
+      background: var(--ed-field);
+      color: var(--ed-text);
       font: inherit;
       cursor: pointer;
     }
     .error {
-      color: var(--ed-red, #f85149);
+      color: var(--ed-red);
     }
   `;
 

@@ -23,7 +23,7 @@ export class EdGalleryToolbar extends LitElement {
       align-items: center;
       gap: 6px;
       padding: 8px 12px;
-      border-bottom: 1px solid var(--ed-border, #3a3b3e);
+      border-bottom: 1px solid var(--ed-border);
     }
     input,
     select,
@@ -31,12 +31,12 @@ export class EdGalleryToolbar extends LitElement {
       box-sizing: border-box;
       height: 30px;
       padding: 0 8px;
-      border: 1px solid var(--ed-border, #3a3b3e);
+      border: 1px solid var(--ed-border);
       border-radius: 4px;
-      background: var(--ed-field, #17181a);
-      color: var(--ed-text, #e8e8e8);
+      background: var(--ed-field);
+      color: var(--ed-text);
       font: inherit;
-      font-size: 13px;
+      font-size: calc(13rem / 14);
     }
     input[type="search"] {
       flex: 1 1 220px;
@@ -49,18 +49,18 @@ export class EdGalleryToolbar extends LitElement {
       cursor: pointer;
     }
     button:hover {
-      border-color: var(--ed-accent, #7c5cff);
+      border-color: var(--ed-accent);
     }
     button[aria-pressed="true"] {
-      border-color: var(--ed-accent, #7c5cff);
-      color: #ffd24a;
+      border-color: var(--ed-accent);
+      color: var(--ed-amber);
     }
     label {
       display: inline-flex;
       align-items: center;
       gap: 4px;
-      color: var(--ed-muted, #9a9a9a);
-      font-size: 12px;
+      color: var(--ed-muted);
+      font-size: calc(12rem / 14);
     }
     input[type="range"] {
       width: 90px;
@@ -71,10 +71,10 @@ export class EdGalleryToolbar extends LitElement {
       gap: 6px;
       align-items: center;
       padding-left: 8px;
-      border-left: 1px solid var(--ed-border, #3a3b3e);
+      border-left: 1px solid var(--ed-border);
     }
     .danger {
-      color: var(--ed-red, #f85149);
+      color: var(--ed-red);
     }
     form {
       display: flex;

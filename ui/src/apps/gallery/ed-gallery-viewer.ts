@@ -33,7 +33,7 @@ export class EdGalleryViewer extends LitElement {
       z-index: 10;
       display: grid;
       grid-template-columns: 1fr minmax(280px, 360px);
-      background: rgba(16, 16, 18, 0.97);
+      background: var(--ed-strip);
     }
     .stage {
       position: relative;
@@ -48,7 +48,7 @@ export class EdGalleryViewer extends LitElement {
       width: 100%;
       height: 100%;
       object-fit: contain;
-      box-shadow: 0 8px 32px rgba(0, 0, 0, 0.6);
+      box-shadow: 0 8px 32px var(--ed-shadow);
     }
     .nav {
       position: absolute;
@@ -56,7 +56,7 @@ export class EdGalleryViewer extends LitElement {
       transform: translateY(-50%);
       width: 40px;
       height: 64px;
-      font-size: 24px;
+      font-size: calc(24rem / 14);
     }
     .nav.prev {
       left: 8px;
@@ -67,8 +67,8 @@ export class EdGalleryViewer extends LitElement {
     aside {
       overflow: auto;
       padding: 16px;
-      border-left: 1px solid var(--ed-border, #3a3b3e);
-      background: var(--ed-body, #202124);
+      border-left: 1px solid var(--ed-border);
+      background: var(--ed-body);
     }
     .top {
       display: flex;
@@ -79,7 +79,7 @@ export class EdGalleryViewer extends LitElement {
     .top h2 {
       flex: 1;
       margin: 0;
-      font-size: 14px;
+      font-size: 1rem;
       font-weight: 600;
       overflow: hidden;
       text-overflow: ellipsis;
@@ -89,21 +89,21 @@ export class EdGalleryViewer extends LitElement {
     a.button {
       box-sizing: border-box;
       padding: 6px 10px;
-      border: 1px solid var(--ed-border, #3a3b3e);
+      border: 1px solid var(--ed-border);
       border-radius: 4px;
-      background: var(--ed-field, #17181a);
-      color: var(--ed-text, #e8e8e8);
+      background: var(--ed-field);
+      color: var(--ed-text);
       font: inherit;
-      font-size: 13px;
+      font-size: calc(13rem / 14);
       text-decoration: none;
       cursor: pointer;
     }
     button:hover,
     a.button:hover {
-      border-color: var(--ed-accent, #7c5cff);
+      border-color: var(--ed-accent);
     }
     button[aria-pressed="true"] {
-      color: #ffd24a;
+      color: var(--ed-amber);
     }
     .actions {
       display: flex;
@@ -112,13 +112,13 @@ export class EdGalleryViewer extends LitElement {
       margin: 12px 0;
     }
     .danger {
-      color: var(--ed-red, #f85149);
+      color: var(--ed-red);
     }
     h3 {
       margin: 14px 0 4px;
-      font-size: 12px;
+      font-size: calc(12rem / 14);
       font-weight: 600;
-      color: var(--ed-muted, #9a9a9a);
+      color: var(--ed-muted);
       text-transform: uppercase;
       letter-spacing: 0.04em;
     }
@@ -132,18 +132,18 @@ export class EdGalleryViewer extends LitElement {
       grid-template-columns: auto 1fr;
       gap: 4px 12px;
       margin: 0;
-      font-size: 13px;
+      font-size: calc(13rem / 14);
     }
     dt {
-      color: var(--ed-muted, #9a9a9a);
+      color: var(--ed-muted);
     }
     dd {
       margin: 0;
       word-break: break-word;
     }
     .file {
-      font-size: 12px;
-      color: var(--ed-muted, #9a9a9a);
+      font-size: calc(12rem / 14);
+      color: var(--ed-muted);
       word-break: break-all;
     }
     @media (max-width: 760px) {
@@ -153,7 +153,7 @@ export class EdGalleryViewer extends LitElement {
       }
       aside {
         border-left: none;
-        border-top: 1px solid var(--ed-border, #3a3b3e);
+        border-top: 1px solid var(--ed-border);
       }
     }
   `;

@@ -16,7 +16,7 @@ export const galleryStyles = css`
   }
   .empty {
     padding: 24px;
-    color: var(--ed-muted, #9a9a9a);
+    color: var(--ed-muted);
   }
   .toast {
     position: absolute;
@@ -29,15 +29,15 @@ export const galleryStyles = css`
     align-items: center;
     padding: 8px 14px;
     border-radius: 6px;
-    background: var(--ed-menu, #2a2b2e);
-    box-shadow: 0 8px 24px rgba(0, 0, 0, 0.5);
+    background: var(--ed-menu);
+    box-shadow: 0 8px 24px var(--ed-shadow);
   }
   button {
     padding: 4px 10px;
-    border: 1px solid var(--ed-border, #3a3b3e);
+    border: 1px solid var(--ed-border);
     border-radius: 4px;
-    background: var(--ed-field, #17181a);
-    color: var(--ed-text, #e8e8e8);
+    background: var(--ed-field);
+    color: var(--ed-text);
     font: inherit;
     cursor: pointer;
   }

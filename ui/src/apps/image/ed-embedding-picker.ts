@@ -21,7 +21,7 @@ export class EdEmbeddingPicker extends LitElement {
       select {
         width: auto;
         max-width: 100%;
-        font-size: 12px;
+        font-size: calc(12rem / 14);
         padding: 2px 4px;
       }
     `,

@@ -22,16 +22,16 @@ export class EdImageInputs extends LitElement {
     formStyles,
     css`
       .drop {
-        border: 1px dashed #4a4b50;
+        border: 1px dashed var(--ed-border);
         border-radius: 6px;
         padding: 10px;
         text-align: center;
-        color: #999;
-        font-size: 12px;
+        color: var(--ed-muted);
+        font-size: calc(12rem / 14);
       }
       .drop.over {
-        border-color: #5a7cc4;
-        background: #232a38;
+        border-color: var(--ed-primary-edge);
+        background: var(--ed-primary-soft);
       }
       .thumb {
         max-width: 100%;

@@ -23,20 +23,21 @@ export class EdMaskEditor extends LitElement {
       align-items: center;
       gap: 4px;
       margin-bottom: 6px;
-      font-size: 12px;
+      font-size: calc(12rem / 14);
     }
     button {
-      background: #2b2c30;
+      background: var(--ed-menu);
       color: inherit;
-      border: 1px solid #3a3b40;
+      border: 1px solid var(--ed-border);
       border-radius: 4px;
       padding: 3px 8px;
       font: inherit;
       cursor: pointer;
     }
     button[aria-pressed="true"] {
-      background: #3d5a99;
-      border-color: #5a7cc4;
+      background: var(--ed-primary);
+      border-color: var(--ed-primary-edge);
+      color: var(--ed-on-accent);
     }
     button:disabled {
       opacity: 0.4;
@@ -55,7 +56,7 @@ export class EdMaskEditor extends LitElement {
       line-height: 0;
       touch-action: none;
       cursor: crosshair;
-      border: 1px solid #3a3b40;
+      border: 1px solid var(--ed-border);
     }
     .stage img {
       width: 100%;

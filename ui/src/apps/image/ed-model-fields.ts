@@ -46,7 +46,7 @@ export class EdModelFields extends LitElement {
       }
       .words button {
         padding: 1px 6px;
-        font-size: 11px;
+        font-size: calc(11rem / 14);
       }
     `,
   ];

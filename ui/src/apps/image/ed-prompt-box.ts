@@ -53,11 +53,11 @@ export class EdPromptBox extends LitElement {
         display: inline-flex;
         align-items: center;
         gap: 4px;
-        background: #2d3a55;
-        border: 1px solid #3d5a99;
+        background: var(--ed-primary-soft);
+        border: 1px solid var(--ed-primary);
         border-radius: 10px;
         padding: 1px 4px 1px 8px;
-        font-size: 12px;
+        font-size: calc(12rem / 14);
       }
       .file-row {
         display: flex;
@@ -66,8 +66,8 @@ export class EdPromptBox extends LitElement {
         flex-wrap: wrap;
       }
       .file-button {
-        font-size: 12px;
-        color: #8fa8d8;
+        font-size: calc(12rem / 14);
+        color: var(--ed-link);
         cursor: pointer;
         text-decoration: underline dotted;
       }

@@ -36,17 +36,17 @@ export class EdResults extends LitElement {
       display: block;
     }
     .empty {
-      color: #777;
+      color: var(--ed-muted);
       text-align: center;
       padding: 40px 10px;
-      font-size: 13px;
+      font-size: calc(13rem / 14);
     }
     .task {
       margin-bottom: 12px;
     }
     .caption {
-      font-size: 12px;
-      color: #aaa;
+      font-size: calc(12rem / 14);
+      color: var(--ed-muted);
       margin-bottom: 4px;
       overflow: hidden;
       text-overflow: ellipsis;
@@ -59,7 +59,7 @@ export class EdResults extends LitElement {
     }
     figure {
       margin: 0;
-      background: #17181b;
+      background: var(--ed-field);
       border-radius: 6px;
       overflow: hidden;
     }
@@ -72,17 +72,17 @@ export class EdResults extends LitElement {
       flex-wrap: wrap;
       gap: 4px;
       padding: 5px;
-      font-size: 11px;
+      font-size: calc(11rem / 14);
     }
     figcaption .seed {
       flex: 1 0 100%;
-      color: #999;
+      color: var(--ed-muted);
     }
     button,
     a.button {
-      background: #2b2c30;
-      color: #ddd;
-      border: 1px solid #3a3b40;
+      background: var(--ed-menu);
+      color: var(--ed-text);
+      border: 1px solid var(--ed-border);
       border-radius: 4px;
       padding: 2px 6px;
       font: inherit;
@@ -91,24 +91,24 @@ export class EdResults extends LitElement {
     }
     .pending {
       padding: 10px;
-      font-size: 12px;
-      color: #aaa;
-      background: #17181b;
+      font-size: calc(12rem / 14);
+      color: var(--ed-muted);
+      background: var(--ed-field);
       border-radius: 6px;
     }
     .bar {
       height: 4px;
-      background: #3a3b40;
+      background: var(--ed-border);
       border-radius: 2px;
       overflow: hidden;
       margin-top: 6px;
     }
     .bar > div {
       height: 100%;
-      background: #5a7cc4;
+      background: var(--ed-primary-edge);
     }
     .error {
-      color: var(--ed-red, #f85149);
+      color: var(--ed-red);
     }
     .toolbar {
       display: flex;

@@ -39,11 +39,12 @@ export class EdSizeField extends LitElement {
       }
       .presets button {
         padding: 1px 6px;
-        font-size: 11px;
+        font-size: calc(11rem / 14);
       }
       .presets button[aria-pressed="true"] {
-        background: #3d5a99;
-        border-color: #5a7cc4;
+        background: var(--ed-primary);
+        border-color: var(--ed-primary-edge);
+        color: var(--ed-on-accent);
       }
       .size-tools {
         display: flex;
@@ -53,7 +54,7 @@ export class EdSizeField extends LitElement {
         margin: 4px 0;
       }
       .size-tools button {
-        font-size: 12px;
+        font-size: calc(12rem / 14);
         padding: 1px 6px;
       }
       .size-tools .hint {

@@ -22,10 +22,10 @@ export class EdStyleModifiers extends LitElement {
         margin: 6px 0;
       }
       h4 {
-        font-size: 11px;
+        font-size: calc(11rem / 14);
         text-transform: uppercase;
         letter-spacing: 0.04em;
-        color: #9aa4b2;
+        color: var(--ed-muted);
         margin: 8px 0 4px;
       }
       .tags {
@@ -34,13 +34,14 @@ export class EdStyleModifiers extends LitElement {
         gap: 4px;
       }
       .tags button {
-        font-size: 12px;
+        font-size: calc(12rem / 14);
         padding: 2px 8px;
         border-radius: 10px;
       }
       .tags button[aria-pressed="true"] {
-        background: #3d5a99;
-        border-color: #5a7cc4;
+        background: var(--ed-primary);
+        border-color: var(--ed-primary-edge);
+        color: var(--ed-on-accent);
       }
       .list {
         max-height: 320px;

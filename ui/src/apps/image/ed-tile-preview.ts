@@ -17,7 +17,7 @@ export class EdTilePreview extends LitElement {
       z-index: 50;
       display: grid;
       place-items: center;
-      background: rgba(0, 0, 0, 0.75);
+      background: var(--ed-backdrop);
     }
     .grid {
       display: grid;
@@ -37,10 +37,10 @@ export class EdTilePreview extends LitElement {
       position: absolute;
       top: 12px;
       right: 16px;
-      font-size: 20px;
-      background: #2a2d33;
-      color: #e6e6e6;
-      border: 1px solid #3a3f47;
+      font-size: calc(20rem / 14);
+      background: var(--ed-menu);
+      color: var(--ed-text);
+      border: 1px solid var(--ed-border);
       border-radius: 6px;
       padding: 2px 10px;
       cursor: pointer;

@@ -4,7 +4,7 @@ import { css } from "lit";
 export const formStyles = css`
   :host {
     display: block;
-    font-size: 13px;
+    font-size: calc(13rem / 14);
   }
   .field {
     display: grid;
@@ -23,17 +23,17 @@ export const formStyles = css`
   }
   label,
   .label {
-    color: #aaa;
-    font-size: 12px;
+    color: var(--ed-muted);
+    font-size: calc(12rem / 14);
   }
   input,
   select,
   textarea {
     box-sizing: border-box;
     width: 100%;
-    background: #17181b;
-    color: #ddd;
-    border: 1px solid #3a3b40;
+    background: var(--ed-field);
+    color: var(--ed-text);
+    border: 1px solid var(--ed-border);
     border-radius: 4px;
     padding: 5px 6px;
     font: inherit;
@@ -49,49 +49,49 @@ export const formStyles = css`
   input:focus,
   select:focus,
   textarea:focus {
-    outline: 1px solid #5a7cc4;
-    border-color: #5a7cc4;
+    outline: 1px solid var(--ed-primary-edge);
+    border-color: var(--ed-primary-edge);
   }
   [aria-invalid="true"] {
-    border-color: var(--ed-red, #f85149);
+    border-color: var(--ed-red);
   }
   .problem {
-    color: var(--ed-red, #f85149);
-    font-size: 12px;
+    color: var(--ed-red);
+    font-size: calc(12rem / 14);
   }
   .hint {
-    color: #888;
-    font-size: 11px;
+    color: var(--ed-muted);
+    font-size: calc(11rem / 14);
   }
   .check {
     display: flex;
     align-items: center;
     gap: 6px;
-    color: #ccc;
+    color: var(--ed-text);
   }
   button {
-    background: #2b2c30;
-    color: #ddd;
-    border: 1px solid #3a3b40;
+    background: var(--ed-menu);
+    color: var(--ed-text);
+    border: 1px solid var(--ed-border);
     border-radius: 4px;
     padding: 4px 9px;
     font: inherit;
     cursor: pointer;
   }
   button:hover {
-    background: #35363b;
+    background: var(--ed-button-hover);
   }
   button:disabled {
     opacity: 0.45;
     cursor: default;
   }
   details {
-    border-top: 1px solid #333439;
+    border-top: 1px solid var(--ed-divider);
     padding: 6px 0 2px;
   }
   summary {
     cursor: pointer;
-    color: #ccc;
+    color: var(--ed-text);
     margin-bottom: 6px;
     user-select: none;
   }

@@ -12,8 +12,8 @@ export const workspaceStyles = css`
     position: relative;
     height: 100%;
     box-sizing: border-box;
-    color: #ddd;
-    font-size: 13px;
+    color: var(--ed-text);
+    font-size: calc(13rem / 14);
   }
   .layout {
     display: grid;
@@ -26,7 +26,7 @@ export const workspaceStyles = css`
     grid-area: form;
     overflow-y: auto;
     padding: 10px 12px;
-    border-right: 1px solid #2e2f33;
+    border-right: 1px solid var(--ed-divider);
   }
   .results {
     grid-area: results;
@@ -38,7 +38,7 @@ export const workspaceStyles = css`
     grid-area: queue;
     overflow-y: auto;
     padding: 10px 12px;
-    border-left: 1px solid #2e2f33;
+    border-left: 1px solid var(--ed-divider);
   }
   @media (max-width: 1000px) {
     .layout {
@@ -48,8 +48,8 @@ export const workspaceStyles = css`
     }
     .queue {
       border-left: 0;
-      border-right: 1px solid #2e2f33;
-      border-top: 1px solid #2e2f33;
+      border-right: 1px solid var(--ed-divider);
+      border-top: 1px solid var(--ed-divider);
       max-height: 40vh;
     }
   }
@@ -71,7 +71,7 @@ export const workspaceStyles = css`
     }
     .results,
     .queue {
-      border-top: 1px solid #2e2f33;
+      border-top: 1px solid var(--ed-divider);
     }
   }
   .generate {
@@ -86,24 +86,25 @@ export const workspaceStyles = css`
     gap: 4px;
   }
   .generate .settings-text button {
-    font-size: 12px;
+    font-size: calc(12rem / 14);
     padding: 3px 8px;
   }
   button.primary {
-    background: #3d5a99;
-    border-color: #5a7cc4;
+    background: var(--ed-primary);
+    border-color: var(--ed-primary-edge);
+    color: var(--ed-on-accent);
     padding: 7px 22px;
     font-weight: 600;
   }
   button.primary:hover {
-    background: #4a69ad;
+    background: var(--ed-primary-hover);
   }
   p.problem {
     margin: 4px 0 8px;
   }
   .notice {
-    background: #232a38;
-    border: 1px solid #3d5a99;
+    background: var(--ed-primary-soft);
+    border: 1px solid var(--ed-primary);
     border-radius: 5px;
     padding: 5px 8px;
     margin: 4px 0 8px;
@@ -125,9 +126,9 @@ export const workspaceStyles = css`
     align-items: center;
     gap: 8px;
     padding: 6px 12px;
-    background: rgba(124, 92, 255, 0.14);
-    color: #c9b8ff;
-    font-size: 12px;
+    background: var(--ed-accent-soft);
+    color: var(--ed-accent-text);
+    font-size: calc(12rem / 14);
   }
   .drop-hint {
     position: absolute;
@@ -136,11 +137,11 @@ export const workspaceStyles = css`
     transform: translateX(-50%);
     z-index: 2;
     pointer-events: none;
-    background: #232a38;
-    border: 1px solid #5a7cc4;
+    background: var(--ed-primary-soft);
+    border: 1px solid var(--ed-primary-edge);
     border-radius: 6px;
     padding: 6px 12px;
-    font-size: 12px;
-    box-shadow: 0 2px 10px rgb(0 0 0 / 40%);
+    font-size: calc(12rem / 14);
+    box-shadow: 0 2px 10px var(--ed-shadow);
   }
 `;

@@ -19,27 +19,27 @@ export class EdAppInfo extends LitElement {
       display: block;
       padding: 20px 24px;
       max-width: 720px;
-      font-size: 14px;
+      font-size: 1rem;
       line-height: 1.5;
     }
     h1 {
       margin: 0 0 8px;
-      font-size: 20px;
+      font-size: calc(20rem / 14);
       font-weight: 600;
     }
     p {
       margin: 0 0 12px;
-      color: #c8c8c8;
+      color: var(--ed-text);
     }
     .version {
-      color: var(--ed-muted, #999);
-      font-size: 13px;
+      color: var(--ed-muted);
+      font-size: calc(13rem / 14);
     }
     ul {
       padding-left: 18px;
     }
     a {
-      color: #a996ff;
+      color: var(--ed-accent-text);
     }
   `;
 

@@ -32,7 +32,7 @@ export class EdModelSetFields extends LitElement {
         gap: 6px;
         align-items: center;
         margin: 2px 0;
-        font-size: 12px;
+        font-size: calc(12rem / 14);
       }
       .save {
         display: flex;

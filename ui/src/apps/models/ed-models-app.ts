@@ -35,7 +35,7 @@ export class EdModelsApp extends LitElement implements TabAppElement {
         display: flex;
         gap: 2px;
         margin-bottom: 14px;
-        border-bottom: 1px solid var(--ed-border, #333);
+        border-bottom: 1px solid var(--ed-border);
       }
       nav button {
         border: none;
@@ -43,11 +43,11 @@ export class EdModelsApp extends LitElement implements TabAppElement {
         border-radius: 0;
         background: none;
         padding: 6px 14px;
-        color: var(--ed-muted, #9a9a9a);
+        color: var(--ed-muted);
       }
       nav button[aria-selected="true"] {
-        color: var(--ed-text, #eee);
-        border-bottom-color: var(--ed-accent, #7c5cff);
+        color: var(--ed-text);
+        border-bottom-color: var(--ed-accent);
       }
     `,
   ];

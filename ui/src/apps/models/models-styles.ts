@@ -5,11 +5,11 @@ import { controlStyles } from "../../styles/controls";
 export const modelStyles = css`
   ${controlStyles}
   :host {
-    color: var(--ed-text, #eee);
-    font-size: 13px;
+    color: var(--ed-text);
+    font-size: calc(13rem / 14);
   }
   .muted {
-    color: var(--ed-muted, #9a9a9a);
+    color: var(--ed-muted);
   }
   .toolbar {
     display: flex;
@@ -24,9 +24,9 @@ export const modelStyles = css`
   }
   h3 {
     margin: 18px 0 6px;
-    font-size: 13px;
+    font-size: calc(13rem / 14);
     font-weight: 600;
-    color: var(--ed-muted, #9a9a9a);
+    color: var(--ed-muted);
     text-transform: uppercase;
     letter-spacing: 0.04em;
   }
@@ -36,22 +36,22 @@ export const modelStyles = css`
     gap: 10px;
     align-items: center;
     padding: 6px 8px;
-    border-bottom: 1px solid var(--ed-border, #2c2d30);
+    border-bottom: 1px solid var(--ed-border);
   }
   .row:hover {
-    background: #1d1e21;
+    background: var(--ed-field);
   }
   .thumb {
     width: 40px;
     height: 40px;
     border-radius: 4px;
-    background: #232427;
+    background: var(--ed-hover);
     object-fit: cover;
     display: flex;
     align-items: center;
     justify-content: center;
-    color: var(--ed-muted, #9a9a9a);
-    font-size: 10px;
+    color: var(--ed-muted);
+    font-size: calc(10rem / 14);
     text-transform: uppercase;
   }
   .title {
@@ -60,8 +60,8 @@ export const modelStyles = css`
     white-space: nowrap;
   }
   .sub {
-    font-size: 12px;
-    color: var(--ed-muted, #9a9a9a);
+    font-size: calc(12rem / 14);
+    color: var(--ed-muted);
     overflow: hidden;
     text-overflow: ellipsis;
     white-space: nowrap;
@@ -71,17 +71,17 @@ export const modelStyles = css`
     padding: 1px 6px;
     margin-right: 4px;
     border-radius: 3px;
-    background: #2a2b2e;
-    font-size: 11px;
-    color: var(--ed-text, #ddd);
+    background: var(--ed-menu);
+    font-size: calc(11rem / 14);
+    color: var(--ed-text);
   }
   .chip.bad {
-    background: #4a2323;
-    color: #ffb4b4;
+    background: var(--ed-red-soft);
+    color: var(--ed-red-text);
   }
   .chip.good {
-    background: #1f3a2a;
-    color: #9fe0b5;
+    background: var(--ed-green-soft);
+    color: var(--ed-green-text);
   }
   .actions {
     display: flex;
@@ -92,17 +92,17 @@ export const modelStyles = css`
     padding: 3px 10px;
   }
   button.danger {
-    border-color: #7a3030;
-    color: #ffb4b4;
+    border-color: var(--ed-red);
+    color: var(--ed-red-text);
   }
   .problem {
-    color: #ff8a8a;
+    color: var(--ed-red-text);
   }
   .card {
     padding: 12px 14px;
-    border: 1px solid var(--ed-border, #333);
+    border: 1px solid var(--ed-border);
     border-radius: 6px;
-    background: #1b1c1f;
+    background: var(--ed-field);
   }
   .cards {
     display: grid;
@@ -115,11 +115,11 @@ export const modelStyles = css`
   .sub button {
     padding: 1px 8px;
     margin-left: 6px;
-    font-size: 12px;
+    font-size: calc(12rem / 14);
   }
   .card h4 {
     margin: 0 0 4px;
-    font-size: 14px;
+    font-size: 1rem;
   }
   .card p {
     margin: 4px 0;
@@ -128,14 +128,14 @@ export const modelStyles = css`
     height: 4px;
     margin-top: 6px;
     border-radius: 2px;
-    background: #2a2b2e;
+    background: var(--ed-menu);
     overflow: hidden;
   }
   .bar .fill {
     height: 100%;
-    background: var(--ed-accent, #7c5cff);
+    background: var(--ed-accent);
   }
   a {
-    color: var(--ed-accent, #9d86ff);
+    color: var(--ed-accent);
   }
 `;

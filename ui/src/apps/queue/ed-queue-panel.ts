@@ -21,7 +21,7 @@ export class EdQueuePanel extends LitElement {
   static override styles = css`
     :host {
       display: block;
-      font-size: 12px;
+      font-size: calc(12rem / 14);
     }
     header {
       display: flex;
@@ -34,13 +34,13 @@ export class EdQueuePanel extends LitElement {
       white-space: nowrap;
     }
     h2 {
-      font-size: 13px;
+      font-size: calc(13rem / 14);
       margin: 0;
       flex: 1;
       white-space: nowrap;
     }
     .paused-note {
-      color: var(--ed-amber, #e3a008);
+      color: var(--ed-amber);
     }
     ol {
       list-style: none;
@@ -50,15 +50,15 @@ export class EdQueuePanel extends LitElement {
       gap: 4px;
     }
     li {
-      background: #26272b;
-      border: 1px solid #333439;
+      background: var(--ed-surface);
+      border: 1px solid var(--ed-divider);
       border-radius: 5px;
       padding: 6px 8px;
       display: grid;
       gap: 4px;
     }
     li[data-state="running"] {
-      border-color: #5a7cc4;
+      border-color: var(--ed-primary-edge);
     }
     .row {
       display: flex;
@@ -73,60 +73,60 @@ export class EdQueuePanel extends LitElement {
       white-space: nowrap;
     }
     .state {
-      font-size: 11px;
-      color: #aaa;
+      font-size: calc(11rem / 14);
+      color: var(--ed-muted);
       text-transform: capitalize;
     }
     [data-state="failed"] .state {
-      color: var(--ed-red, #f85149);
+      color: var(--ed-red);
     }
     [data-state="succeeded"] .state {
-      color: var(--ed-green, #3fb950);
+      color: var(--ed-green);
     }
     .bar {
       height: 4px;
-      background: #3a3b40;
+      background: var(--ed-border);
       border-radius: 2px;
       overflow: hidden;
     }
     .bar > div {
       height: 100%;
-      background: #5a7cc4;
+      background: var(--ed-primary-edge);
       transition: width 0.2s;
     }
     .detail {
-      color: #aaa;
+      color: var(--ed-muted);
       font-variant-numeric: tabular-nums;
     }
     .error {
-      color: var(--ed-red, #f85149);
+      color: var(--ed-red);
       overflow-wrap: anywhere;
     }
     button {
-      background: #2b2c30;
+      background: var(--ed-menu);
       color: inherit;
-      border: 1px solid #3a3b40;
+      border: 1px solid var(--ed-border);
       border-radius: 4px;
       padding: 2px 7px;
       font: inherit;
       cursor: pointer;
     }
     button:hover {
-      background: #35363b;
+      background: var(--ed-button-hover);
     }
     .empty {
-      color: #888;
+      color: var(--ed-muted);
     }
     .confirm {
       display: grid;
       gap: 6px;
       padding: 6px;
       border-radius: 4px;
-      background: #3a2f1a;
-      color: #f0d9a8;
+      background: var(--ed-amber-soft);
+      color: var(--ed-amber-text);
     }
     .info {
-      color: #aaa;
+      color: var(--ed-muted);
     }
   `;
 

@@ -71,10 +71,10 @@ export class EdLanCard extends LitElement {
         overflow: hidden;
         text-overflow: ellipsis;
         white-space: nowrap;
-        font-size: 12px;
+        font-size: calc(12rem / 14);
       }
       .error {
-        color: #ffaba5;
+        color: var(--ed-red-text);
       }
     `,
   ];

@@ -26,8 +26,8 @@ export class EdPluginsCard extends LitElement {
     css`
       .empty {
         margin: 4px 0;
-        color: var(--ed-muted, #999);
-        font-size: 13px;
+        color: var(--ed-muted);
+        font-size: calc(13rem / 14);
       }
       ul {
         list-style: none;
@@ -44,8 +44,8 @@ export class EdPluginsCard extends LitElement {
       }
       .error {
         grid-column: 2 / 4;
-        color: var(--ed-danger, #e5484d);
-        font-size: 12px;
+        color: var(--ed-red);
+        font-size: calc(12rem / 14);
         overflow-wrap: anywhere;
       }
       .install {
@@ -60,8 +60,8 @@ export class EdPluginsCard extends LitElement {
         min-width: 200px;
       }
       .problem {
-        color: var(--ed-danger, #e5484d);
-        font-size: 13px;
+        color: var(--ed-red);
+        font-size: calc(13rem / 14);
       }
     `,
   ];

@@ -35,7 +35,7 @@ export class EdSettingsApp extends LitElement {
         display: block;
         padding: 16px 24px 40px;
         max-width: 860px;
-        font-size: 14px;
+        font-size: 1rem;
       }
       .bar {
         position: sticky;
@@ -46,36 +46,36 @@ export class EdSettingsApp extends LitElement {
         gap: 12px;
         flex-wrap: wrap;
         padding: 8px 0;
-        background: var(--ed-body, #202124);
+        background: var(--ed-body);
       }
       h1 {
         margin: 0;
-        font-size: 20px;
+        font-size: calc(20rem / 14);
         font-weight: 600;
         flex: 1;
       }
       .file,
       .saved {
-        font-size: 12px;
-        color: var(--ed-muted, #999);
+        font-size: calc(12rem / 14);
+        color: var(--ed-muted);
       }
       .saved {
-        color: var(--ed-green, #3fb950);
+        color: var(--ed-green);
       }
       .error,
       .problems {
         margin: 8px 0;
         padding: 8px 12px;
         border-radius: 6px;
-        font-size: 13px;
+        font-size: calc(13rem / 14);
       }
       .error {
-        background: rgba(248, 81, 73, 0.15);
-        color: #ffaba5;
+        background: var(--ed-red-soft);
+        color: var(--ed-red-text);
       }
       .problems {
-        background: rgba(227, 160, 8, 0.12);
-        color: #f3cf7a;
+        background: var(--ed-amber-soft);
+        color: var(--ed-amber-text);
       }
       .problems ul {
         margin: 4px 0 0;
@@ -87,14 +87,14 @@ export class EdSettingsApp extends LitElement {
       }
       h2 {
         margin: 24px 0 2px;
-        font-size: 15px;
+        font-size: calc(15rem / 14);
         font-weight: 600;
       }
       h2 code {
         margin-left: 6px;
-        font-size: 12px;
+        font-size: calc(12rem / 14);
         font-weight: 400;
-        color: var(--ed-muted, #999);
+        color: var(--ed-muted);
       }
     `,
   ];

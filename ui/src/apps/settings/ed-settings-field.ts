@@ -23,15 +23,15 @@ export class EdSettingsField extends LitElement {
         gap: 4px 16px;
         align-items: start;
         padding: 10px 0;
-        border-top: 1px solid rgba(255, 255, 255, 0.06);
+        border-top: 1px solid var(--ed-divider);
       }
       label {
-        font-size: 14px;
+        font-size: 1rem;
         padding-top: 4px;
       }
       :host([changed]) label::after {
         content: " •";
-        color: var(--ed-accent, #7c5cff);
+        color: var(--ed-accent);
       }
       .control {
         display: flex;
@@ -53,8 +53,8 @@ export class EdSettingsField extends LitElement {
         margin: 4px 0;
       }
       .help {
-        font-size: 12px;
-        color: var(--ed-muted, #999);
+        font-size: calc(12rem / 14);
+        color: var(--ed-muted);
       }
       @media (max-width: 600px) {
         :host {
