@@ -114,14 +114,14 @@ export class EdResults extends LitElement {
       display: flex;
       justify-content: flex-end;
       margin-bottom: 6px;
-      font-size: 12px;
+      font-size: calc(12rem / 14);
     }
     .head {
       display: flex;
       align-items: center;
       gap: 6px;
       margin-bottom: 4px;
-      font-size: 11px;
+      font-size: calc(11rem / 14);
     }
     .head .caption {
       flex: 1;
@@ -135,9 +135,9 @@ export class EdResults extends LitElement {
       padding: 6px;
       margin-bottom: 4px;
       border-radius: 4px;
-      background: #3a2f1a;
-      color: #f0d9a8;
-      font-size: 12px;
+      background: var(--ed-amber-soft);
+      color: var(--ed-amber-text);
+      font-size: calc(12rem / 14);
     }
   `;
 

@@ -25,18 +25,18 @@ export class EdUndoToast extends LitElement {
       display: flex;
       align-items: center;
       gap: 10px;
-      background: #2b2c30;
-      color: #e6e6e6;
-      border: 1px solid #3a3b40;
+      background: var(--ed-menu);
+      color: var(--ed-text);
+      border: 1px solid var(--ed-border);
       border-radius: 6px;
       padding: 8px 12px;
-      font-size: 13px;
-      box-shadow: 0 4px 16px rgb(0 0 0 / 40%);
+      font-size: calc(13rem / 14);
+      box-shadow: 0 4px 16px var(--ed-shadow);
     }
     button {
-      background: #3d5a99;
-      color: inherit;
-      border: 1px solid #5a7cc4;
+      background: var(--ed-primary);
+      color: var(--ed-on-accent);
+      border: 1px solid var(--ed-primary-edge);
       border-radius: 4px;
       padding: 2px 10px;
       font: inherit;
@@ -44,11 +44,12 @@ export class EdUndoToast extends LitElement {
     }
     button.close {
       background: none;
+      color: inherit;
       border: none;
       padding: 0 4px;
     }
     .error {
-      color: var(--ed-red, #f85149);
+      color: var(--ed-red);
     }
   `;
 
