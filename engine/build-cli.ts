@@ -19,6 +19,7 @@ import { detectHardware } from "./detect/detect";
 import type { Hardware } from "./detect/hardware";
 import { createBuildProvider } from "./install/provider";
 import { showBuildProgress } from "./build/terminal-progress";
+import type { ToolchainProbes } from "./build/toolchain";
 import { BuildCancelled, BuildError } from "./build/runner";
 
 /** The plan's backend for this machine; offline (no release to plan with) the best for the hardware alone. */
@@ -31,11 +32,11 @@ async function plannedBackend(config: ConfigStore, paths: ReturnType<typeof reso
   return hw ? bestBuildBackend(hw, tools).backend : "cpu";
 }
 
-export async function runEngineBuild(cmd: Extract<Command, { kind: "engine-build" }>, env: Env, options: { detect?: () => Promise<Hardware> } = {}): Promise<number> {
+export async function runEngineBuild(cmd: Extract<Command, { kind: "engine-build" }>, env: Env, options: { detect?: () => Promise<Hardware>; probes?: () => ToolchainProbes } = {}): Promise<number> {
   const paths = resolvePaths(env, { dataDir: cmd.dataDir, config: cmd.config });
   const config = ConfigStore.load(paths.config);
   const bus = new EventBus();
-  const builder = new SourceBuilder({ config, paths, bus });
+  const builder = new SourceBuilder({ config, paths, bus, probes: options.probes });
   const backend = cmd.backend ?? (await plannedBackend(config, paths, builder, options.detect));
   const tools = builder.toolchain(backend);
   if (!tools.ok) {
