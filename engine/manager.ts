@@ -214,7 +214,8 @@ export class EngineManager implements Engine {
     const builder = this.builder();
     const chosen = backend ?? plannedBuildBackend(await this.plan().catch(() => undefined), builder.buildTools());
     const { logFile: _engineLog, ...supervisor } = this.#o.supervisor ?? {};
-    const check = startCheck({ models: () => this.#models, flags: this.#o.flags, supervisor });
+    // A running engine holds its model in memory: a second copy could run out of it, so then only `--help`.
+    const check = startCheck({ models: () => (this.supervisor.running ? undefined : this.#models), flags: this.#o.flags, supervisor });
     const { done, logFile } = builder.start(chosen, { startCheck: check });
     // No engine to show meanwhile: the status bar shows the build; an old error no longer applies.
     if (!this.supervisor.running && (this.#status.state === "failed" || this.#status.state === "absent")) this.#set({ state: "absent" });

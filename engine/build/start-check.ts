@@ -1,7 +1,8 @@
 /**
  * The last step of a source build: the staged program must start and answer
- * once before it is installed. With a model set (the engine's current one)
- * a private Supervisor starts it like the engine does and waits for its first
+ * once before it is installed. With a model set (the engine's last one, when
+ * the engine is not running: two copies of a model may not fit in memory) a
+ * private Supervisor starts it like the engine does and waits for its first
  * HTTP answer; without one (first run before any model is there, the CLI)
  * `sd-server --help` must exit 0, which still catches a program that cannot
  * load on this system. A failure is BuildError("start") with its last lines.

@@ -36,7 +36,7 @@ const release = serveRelease(TAG, {
   "sd-master-ddddddd-bin-Linux-Ubuntu-24.04-x86_64.zip": new Uint8Array(16),
   "sd-master-ddddddd-bin-Linux-Ubuntu-24.04-x86_64-vulkan.zip": new Uint8Array(16),
 });
-const gh = serveGithub(haveTools ? [await makeSourceFixture("v-auto")] : []);
+const gh = serveGithub(haveTools ? [await makeSourceFixture("v-auto"), await makeSourceFixture("v-auto-broken", { broken: true })] : []);
 afterAll(() => {
   release.stop();
   gh.stop();
@@ -53,7 +53,7 @@ interface Started {
 }
 
 /** The real app on `dataDir` as `machine`; `tools.hideCmake` hides cmake from the toolchain check. */
-async function start(dataDir: string, o: { machine?: string; hideCmake?: { value: boolean }; nvcc?: boolean; installOnStart?: boolean } = {}): Promise<Started> {
+async function start(dataDir: string, o: { machine?: string; hideCmake?: { value: boolean }; nvcc?: boolean; installOnStart?: boolean; buildTag?: string } = {}): Promise<Started> {
   const events: BusEvent[] = [];
   const parts = engineParts({
     provider: (ctx) =>
@@ -67,7 +67,7 @@ async function start(dataDir: string, o: { machine?: string; hideCmake?: { value
     builder: (ctx) => {
       const config = {
         get config(): Config {
-          return { ...ctx.config.config, engine: { ...ctx.config.config.engine, api_base: gh.apiBase, release_tag: "v-auto" } };
+          return { ...ctx.config.config, engine: { ...ctx.config.config.engine, api_base: gh.apiBase, release_tag: o.buildTag ?? "v-auto" } };
         },
       };
       const probes = () => {
@@ -153,6 +153,22 @@ describe.skipIf(!haveTools)("automatic source build where no release build runs"
       await s.app.stop();
     }
   });
+});
+
+test.skipIf(!haveTools)("an automatic build that fails leaves the engine failed with the step and the log's last lines", async () => {
+  const s = await start(join(tmp.dir, "broken"), { buildTag: "v-auto-broken" });
+  try {
+    await finished(s);
+    expect((await s.api("/build")).progress).toMatchObject({ phase: "failed", error: { step: "compile" } });
+    const status = await waitFor("the failed state", async () => {
+      const st = await s.api("");
+      return st.state === "failed" ? st : undefined;
+    });
+    expect(status.error.message).toStartWith("The engine build failed at the compile step: ");
+    expect(status.error.lastLines.join("\n")).toContain("this_is_not_cpp");
+  } finally {
+    await s.app.stop();
+  }
 });
 
 test("Linux NVIDIA with nvcc where a release build runs: building is offered, never started", async () => {
