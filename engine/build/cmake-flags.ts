@@ -41,6 +41,11 @@ export function cmakeCommands(o: { backend: BuildBackend; sourceDir: string; bui
     BUILD_SHARED_LIBS: "OFF",
     GGML_BUILD_TESTS: "OFF",
     GGML_BUILD_EXAMPLES: "OFF",
+    // The web frontend needs Node + pnpm and a network fetch at build time; the app has its own UI.
+    SD_SERVER_BUILD_FRONTEND: "OFF",
+    // libwebp / libwebm are git submodules that GitHub's tarballs leave empty; the app encodes WebP itself.
+    SD_WEBP: "OFF",
+    SD_WEBM: "OFF",
   };
   const option = BACKEND_OPTION[o.backend];
   if (option) defs[option] = "ON";

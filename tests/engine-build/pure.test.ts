@@ -12,6 +12,8 @@ test("cmake flags turn on the backend option, native CPU and one target", () => 
   const cuda = cmakeCommands({ backend: "cuda", sourceDir: "/s", buildDir: "/b", jobs: 8 });
   expect(cuda.configure).toContain("-DSD_CUDA=ON");
   expect(cuda.configure).toContain("-DGGML_NATIVE=ON");
+  // Nothing that needs the network or submodules a tarball lacks.
+  for (const off of ["-DSD_SERVER_BUILD_FRONTEND=OFF", "-DSD_WEBP=OFF", "-DSD_WEBM=OFF"]) expect(cuda.configure).toContain(off);
   expect(cuda.configure).not.toContain("-DSD_VULKAN=ON");
   expect(cuda.build).toEqual(["cmake", "--build", "/b", "--config", "Release", "--target", "sd-server", "sd-cli", "-j", "8"]);
   expect(cmakeCommands({ backend: "vulkan", sourceDir: "/s", buildDir: "/b", jobs: 1 }).configure).toContain("-DSD_VULKAN=ON");
