@@ -33,9 +33,8 @@ import type {
 import { LogBatcher } from "./log-batch";
 import type { SourceBuilder } from "./build/builder";
 import type { BuildBackend } from "./build/cmake-flags";
-import { decideAutoBuild, plannedBuildBackend, type AutoBuildDecision } from "./build/auto-build";
-import { BuildError as SourceBuildError } from "./build/runner";
-import { startCheck } from "./build/start-check";
+import type { AutoBuildDecision } from "./build/auto-build";
+import { autoSourceBuild, startSourceBuild, type BuildHost, type StartedBuild } from "./build/engine-builds";
 
 declare module "../launcher/events/bus" {
   interface EventMap {
@@ -191,9 +190,7 @@ export class EngineManager implements Engine {
   async importBuild(path: string): Promise<InstalledBuild> {
     if (!this.#o.importer) throw new EngineFailure({ code: "no_candidate", message: "Importing engine builds is not available in this build." });
     const build = await this.#o.importer(path);
-    this.#builds.prefer(build);
-    if (this.#models && this.supervisor.running) await this.#serial(() => this.#start(this.#models!));
-    else if (this.#status.state === "absent" || this.#status.state === "failed") this.#set({ state: "installed", variant: build.variant, version: build.tag });
+    await this.#useBuild(build);
     return build;
   }
 
@@ -204,62 +201,38 @@ export class EngineManager implements Engine {
   }
 
   /**
-   * Starts a source build in the background (backend: given, else the plan's build
-   * candidate, else the best for this hardware). Its last step starts the staged
-   * program once (with the current model set when there is one). When it is installed
-   * it becomes the build to run, like an import; a running engine moves onto it.
-   * Resolves once the build has started.
+   * Starts a source build in the background (backend: given, else the plan's); when it is
+   * installed it becomes the build to run, like an import (engine/build/engine-builds.ts).
    */
-  async startBuild(backend?: BuildBackend): Promise<{ backend: BuildBackend; logFile: string; done: Promise<InstalledBuild> }> {
-    const builder = this.builder();
-    const chosen = backend ?? plannedBuildBackend(await this.plan().catch(() => undefined), builder.buildTools());
-    const { logFile: _engineLog, ...supervisor } = this.#o.supervisor ?? {};
-    // A running engine holds its model in memory: a second copy could run out of it, so then only `--help`.
-    const check = startCheck({ models: () => (this.supervisor.running ? undefined : this.#models), flags: this.#o.flags, supervisor });
-    const { done, logFile } = builder.start(chosen, { startCheck: check });
-    // No engine to show meanwhile: the status bar shows the build; an old error no longer applies.
-    if (!this.supervisor.running && (this.#status.state === "failed" || this.#status.state === "absent")) this.#set({ state: "absent" });
-    const used = done.then(
-      async (build) => {
-        this.#builds.prefer(build);
-        if (this.#models && this.supervisor.running) await this.#serial(() => this.#start(this.#models!));
-        else if (this.#status.state === "absent" || this.#status.state === "failed") this.#set({ state: "installed", variant: build.variant, version: build.tag });
-        return build;
-      },
-      (err) => {
-        if (err instanceof SourceBuildError && !this.supervisor.running && this.#status.state === "absent")
-          this.#set({
-            state: "failed",
-            error: { code: "no_candidate", message: `The engine build failed at the ${err.step} step: ${err.message}`, hint: "See the Engine tab for the log's last lines, then build again.", lastLines: err.logTail },
-          });
-        throw err;
-      },
-    );
-    used.catch(() => {}); // reported on the bus as "engine.build" failed
-    return { backend: chosen, logFile, done: used };
+  startBuild(backend?: BuildBackend): Promise<StartedBuild> {
+    return startSourceBuild(this.#buildHost(), backend);
   }
 
-  /**
-   * After no usable engine was found (first run on a machine no release build runs on):
-   * when the plan chose building and no built engine exists, checks the toolchain and builds,
-   * or publishes what is missing (build phase "waiting") and says it in the engine's error.
-   */
-  async autoBuild(): Promise<AutoBuildDecision & { started?: boolean }> {
-    const builder = this.builder();
-    const decision = decideAutoBuild(await this.plan().catch(() => undefined), this.installed());
-    if (decision.action !== "build") return decision;
-    const report = builder.toolchain(decision.backend);
-    if (report.ok) {
-      await this.startBuild(decision.backend);
-      return { ...decision, started: true };
-    }
-    builder.waitForTools(report);
-    const todo = report.installCommand ? `Install them with \`${report.installCommand}\`, then press Check again in the Engine tab.` : (report.hint ?? "");
-    this.#set({
-      state: "failed",
-      error: { code: "no_candidate", message: `No release build runs on this machine, so the engine is built here; missing to build it: ${report.missing.join(", ")}.`, hint: todo },
-    });
-    return { ...decision, started: false };
+  /** After no usable engine was found: builds where the plan chose building, or says which tools are missing. */
+  autoBuild(): Promise<AutoBuildDecision & { started?: boolean }> {
+    return autoSourceBuild(this.#buildHost());
+  }
+
+  #buildHost(): BuildHost {
+    return {
+      builder: () => this.builder(),
+      plan: () => this.plan(),
+      installed: () => this.installed(),
+      status: () => this.#status,
+      setStatus: (s) => this.#set(s),
+      running: () => !!this.supervisor.running,
+      models: () => this.#models,
+      flags: this.#o.flags,
+      supervisor: this.#o.supervisor,
+      use: (build) => this.#useBuild(build),
+    };
+  }
+
+  /** Makes an imported or built build the one to run; a running engine moves onto it. */
+  async #useBuild(build: InstalledBuild) {
+    this.#builds.prefer(build);
+    if (this.#models && this.supervisor.running) await this.#serial(() => this.#start(this.#models!));
+    else if (this.#status.state === "absent" || this.#status.state === "failed") this.#set({ state: "installed", variant: build.variant, version: build.tag });
   }
 
   async submit(body: ImgGenBody): Promise<string> {
