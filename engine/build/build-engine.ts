@@ -8,7 +8,7 @@
  * A build that does not start is not kept. Progress goes on the bus as
  * "engine.build"; the full log is kept in the data dir's logs.
  */
-import { appendFileSync, copyFileSync, chmodSync, existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import { appendFileSync, copyFileSync, chmodSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import type { EventBus } from "../../launcher/events/bus";
@@ -81,6 +81,8 @@ function findBuiltProgram(dir: string, program: string): string | undefined {
 /** Builds and installs; throws BuildError (with the failed step) or BuildCancelled. */
 export async function buildEngine(o: BuildEngineOptions): Promise<InstalledBuild> {
   let tag = o.tag;
+  /** The unpacked source and CMake's build folder (hundreds of MB for upstream): removed at the end, the log and tarballs stay. */
+  let work: string | undefined;
   let step: BuildStep = "download";
   let percent = 0;
   const emit = (phase: BuildProgress["phase"], error?: BuildProgress["error"]) => {
@@ -92,12 +94,11 @@ export async function buildEngine(o: BuildEngineOptions): Promise<InstalledBuild
   try {
     emit("running");
     tag = await resolveTag(o);
-    const work = join(o.engines, `.build-${tag}-${o.backend}`);
+    work = join(o.engines, `.build-${tag}-${o.backend}`);
     const src = await fetchSource({ ...o, tag });
     const sourceDir = join(work, "src");
     await unpackTree(src.main, sourceDir, join(work, "unpack"));
     await unpackTree(src.ggml, join(work, "ggml-src"), join(work, "unpack"));
-    const { renameSync, rmSync } = await import("node:fs");
     rmSync(join(sourceDir, "ggml"), { recursive: true, force: true });
     renameSync(join(work, "ggml-src"), join(sourceDir, "ggml"));
     const buildDir = join(work, "build");
@@ -172,5 +173,7 @@ export async function buildEngine(o: BuildEngineOptions): Promise<InstalledBuild
     const be = err instanceof BuildError ? err : new BuildError(step, (err as Error).message, [], o.logFile);
     emit("failed", { step: be.step, message: be.message, logTail: be.logTail });
     throw be;
+  } finally {
+    if (work) rmSync(work, { recursive: true, force: true });
   }
 }

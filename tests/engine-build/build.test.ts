@@ -81,7 +81,8 @@ describe.skipIf(!haveTools)("source build", () => {
     const log = readFileSync(join(tmp.dir, "logs", "build-v-ok.log"), "utf8");
     expect(log).toContain("started and answered");
     expect(record.assets.map((a) => a.name)).toEqual([`${MAIN_REPO}@${fixtures[0]!.mainSha}`, `ggml-org/ggml@${fixtures[0]!.ggmlSha}`]);
-    expect(readdirSync(join(tmp.dir, "engines")).filter((n) => n.startsWith(".tmp-"))).toEqual([]);
+    // Neither the staging folder nor the unpacked source and CMake build folder stay.
+    expect(readdirSync(join(tmp.dir, "engines")).filter((n) => n.startsWith("."))).toEqual([]);
     expect(log).toContain("Built target sd-server");
     expect(log).toContain("Built target sd-cli");
 
@@ -125,6 +126,7 @@ describe.skipIf(!haveTools)("source build", () => {
     expect((err as BuildError).logTail.join("\n")).toContain("this_is_not_cpp");
     expect(events.at(-1)).toMatchObject({ phase: "failed", error: { step: "compile" } });
     expect(existsSync(join(tmp.dir, "engines", "v-broken", "built-cpu"))).toBe(false);
+    expect(existsSync(join(tmp.dir, "engines", ".build-v-broken-cpu"))).toBe(false);
   });
 
   test("cancel kills the build's process group and installs nothing", async () => {
