@@ -1,7 +1,8 @@
 /**
  * `easy-diffusion engine build [--backend cpu|vulkan|cuda|rocm] [--data-dir D]`:
- * checks the toolchain, builds sd-server from the pinned upstream source and
- * installs it as engines/<tag>/built-<backend>/, with the build's progress on
+ * checks the toolchain, builds sd-server and sd-cli from the pinned upstream
+ * source (without --backend: the engine plan's backend for this machine),
+ * starts it once and installs it as engines/<tag>/built-<backend>/, with the build's progress on
  * stderr. Exit 0 built, 1 failed (missing tools, or the step that failed with
  * the last lines of its log), 2 bad usage (the argument parser).
  */
@@ -10,16 +11,33 @@ import type { Command } from "../launcher/cli/args";
 import type { Env } from "../launcher/env";
 import { EventBus } from "../launcher/events/bus";
 import { resolvePaths } from "../launcher/paths";
+import { plannedBuildBackend } from "./build/auto-build";
 import { SourceBuilder } from "./build/builder";
+import type { BuildBackend } from "./build/cmake-flags";
+import { bestBuildBackend } from "./detect/build-candidate";
+import { detectHardware } from "./detect/detect";
+import type { Hardware } from "./detect/hardware";
+import { createBuildProvider } from "./install/provider";
 import { showBuildProgress } from "./build/terminal-progress";
+import type { ToolchainProbes } from "./build/toolchain";
 import { BuildCancelled, BuildError } from "./build/runner";
 
-export async function runEngineBuild(cmd: Extract<Command, { kind: "engine-build" }>, env: Env): Promise<number> {
+/** The plan's backend for this machine; offline (no release to plan with) the best for the hardware alone. */
+async function plannedBackend(config: ConfigStore, paths: ReturnType<typeof resolvePaths>, builder: SourceBuilder, detect?: () => Promise<Hardware>): Promise<BuildBackend> {
+  const tools = builder.buildTools();
+  const provider = createBuildProvider({ config, paths, detect, buildTools: () => tools });
+  const plan = await provider.plan().catch(() => undefined);
+  if (plan) return plannedBuildBackend(plan, tools);
+  const hw = await (detect ?? (() => detectHardware()))().catch(() => undefined);
+  return hw ? bestBuildBackend(hw, tools).backend : "cpu";
+}
+
+export async function runEngineBuild(cmd: Extract<Command, { kind: "engine-build" }>, env: Env, options: { detect?: () => Promise<Hardware>; probes?: () => ToolchainProbes } = {}): Promise<number> {
   const paths = resolvePaths(env, { dataDir: cmd.dataDir, config: cmd.config });
   const config = ConfigStore.load(paths.config);
   const bus = new EventBus();
-  const builder = new SourceBuilder({ config, paths, bus });
-  const backend = cmd.backend ?? "cpu";
+  const builder = new SourceBuilder({ config, paths, bus, probes: options.probes });
+  const backend = cmd.backend ?? (await plannedBackend(config, paths, builder, options.detect));
   const tools = builder.toolchain(backend);
   if (!tools.ok) {
     console.error(`easy-diffusion: cannot build the ${backend} engine: missing ${tools.missing.join(", ")}`);

@@ -33,6 +33,8 @@ import type {
 import { LogBatcher } from "./log-batch";
 import type { SourceBuilder } from "./build/builder";
 import type { BuildBackend } from "./build/cmake-flags";
+import type { AutoBuildDecision } from "./build/auto-build";
+import { autoSourceBuild, startSourceBuild, type BuildHost, type StartedBuild } from "./build/engine-builds";
 
 declare module "../launcher/events/bus" {
   interface EventMap {
@@ -188,9 +190,7 @@ export class EngineManager implements Engine {
   async importBuild(path: string): Promise<InstalledBuild> {
     if (!this.#o.importer) throw new EngineFailure({ code: "no_candidate", message: "Importing engine builds is not available in this build." });
     const build = await this.#o.importer(path);
-    this.#builds.prefer(build);
-    if (this.#models && this.supervisor.running) await this.#serial(() => this.#start(this.#models!));
-    else if (this.#status.state === "absent" || this.#status.state === "failed") this.#set({ state: "installed", variant: build.variant, version: build.tag });
+    await this.#useBuild(build);
     return build;
   }
 
@@ -201,22 +201,38 @@ export class EngineManager implements Engine {
   }
 
   /**
-   * Starts a source build in the background (backend: given, else the plan's build
-   * candidate, else cpu). When it is installed it becomes the build to run, like an
-   * import; a running engine moves onto it. Resolves once the build has started.
+   * Starts a source build in the background (backend: given, else the plan's); when it is
+   * installed it becomes the build to run, like an import (engine/build/engine-builds.ts).
    */
-  async startBuild(backend?: BuildBackend): Promise<{ backend: BuildBackend; logFile: string; done: Promise<InstalledBuild> }> {
-    const builder = this.builder();
-    const chosen = backend ?? (await this.plan().then((p) => p.choice.build?.backend).catch(() => undefined)) ?? "cpu";
-    const { done, logFile } = builder.start(chosen);
-    const used = done.then(async (build) => {
-      this.#builds.prefer(build);
-      if (this.#models && this.supervisor.running) await this.#serial(() => this.#start(this.#models!));
-      else if (this.#status.state === "absent" || this.#status.state === "failed") this.#set({ state: "installed", variant: build.variant, version: build.tag });
-      return build;
-    });
-    used.catch(() => {}); // reported on the bus as "engine.build" failed
-    return { backend: chosen, logFile, done: used };
+  startBuild(backend?: BuildBackend): Promise<StartedBuild> {
+    return startSourceBuild(this.#buildHost(), backend);
+  }
+
+  /** After no usable engine was found: builds where the plan chose building, or says which tools are missing. */
+  autoBuild(): Promise<AutoBuildDecision & { started?: boolean }> {
+    return autoSourceBuild(this.#buildHost());
+  }
+
+  #buildHost(): BuildHost {
+    return {
+      builder: () => this.builder(),
+      plan: () => this.plan(),
+      installed: () => this.installed(),
+      status: () => this.#status,
+      setStatus: (s) => this.#set(s),
+      running: () => !!this.supervisor.running,
+      models: () => this.#models,
+      flags: this.#o.flags,
+      supervisor: this.#o.supervisor,
+      use: (build) => this.#useBuild(build),
+    };
+  }
+
+  /** Makes an imported or built build the one to run; a running engine moves onto it. */
+  async #useBuild(build: InstalledBuild) {
+    this.#builds.prefer(build);
+    if (this.#models && this.supervisor.running) await this.#serial(() => this.#start(this.#models!));
+    else if (this.#status.state === "absent" || this.#status.state === "failed") this.#set({ state: "installed", variant: build.variant, version: build.tag });
   }
 
   async submit(body: ImgGenBody): Promise<string> {

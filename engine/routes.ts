@@ -16,7 +16,8 @@
  *   POST /build     → starts building sd-server from source: {backend?} → 202 {backend, logFile};
  *                     progress as "engine.build" events; 409 build_running while one runs
  *   POST /build/cancel → stops the build in progress: {cancelled}
- *   GET  /build     → {running, progress?} of the current or last build
+ *   GET  /build     → {running, progress?} of the current or last build; progress.phase "waiting"
+ *                     (with progress.toolchain) while the app's automatic build lacks tools
  *   GET  /toolchain?backend= → what building needs here and the command installing what is missing
  */
 import { Hono } from "hono";

@@ -1,8 +1,9 @@
 /**
  * The engine as an app service: one EngineManager per app context (shared
  * with the queue through `engine(ctx)`), its routes at /api/engine, the
- * first-run install started once the server listens, the engine stopped on
- * shutdown.
+ * first-run install started once the server listens (and, where it finds no
+ * usable engine and the plan chose building, the automatic source build),
+ * the engine stopped on shutdown.
  *
  *   const engine = engineParts({ provider: (ctx) => createBuildProvider(ctx) });
  *   services: [engine.service, queueService({ engine: engine.engine })]
@@ -23,6 +24,8 @@ export interface EngineServiceOptions {
   supervisor?: SupervisorOptions;
   /** Install (download) the engine as soon as the app listens, so the first task does not wait. Default true. */
   installOnStart?: boolean;
+  /** When that finds no usable engine and the plan chose building from source: build (or list the missing tools). Default true. */
+  autoBuild?: boolean;
 }
 
 export function engineParts(options: EngineServiceOptions): { service: ServiceFactory; engine: (ctx: AppContext) => EngineManager } {
@@ -52,7 +55,13 @@ export function engineParts(options: EngineServiceOptions): { service: ServiceFa
         if (options.installOnStart === false) return;
         // One turn of the event loop later: hardware detection and the release cache reads would hold up the first requests.
         installSoon = setTimeout(() => {
-          manager.install().catch((err) => ctx.log.warn(`engine install failed: ${(err as Error).message}`));
+          manager.install().catch(async (err) => {
+            ctx.log.warn(`engine install failed: ${(err as Error).message}`);
+            if (!options.builder || options.autoBuild === false) return;
+            // No usable engine: where the plan chose building from source, build it (or say what is missing).
+            const auto = await manager.autoBuild().catch((e) => ctx.log.warn(`engine auto-build failed: ${(e as Error).message}`));
+            if (auto && auto.action === "build") ctx.log.info(`engine: ${auto.started ? "building" : "waiting for build tools for"} the ${auto.backend} engine (${auto.reason})`);
+          });
         }, 0);
       },
       stop: () => {

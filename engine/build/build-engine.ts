@@ -1,21 +1,25 @@
 /**
- * One source build from start to installed: fetch (or reuse) the source
- * tarballs, unpack sd.cpp with ggml in its submodule folder, configure and
- * compile with CMake for the backend, then install the sd-server program
- * atomically as `engines/<tag>/built-<backend>/` (record source "build",
- * good: false until it has started and answered once, like release builds).
- * Progress goes on the bus as "engine.build"; the full log is kept in the
- * data dir's logs.
+ * One source build from start to installed: resolve the tag ("latest" → the
+ * newest release's tag), fetch (or reuse) the source tarballs, unpack sd.cpp
+ * with ggml in its submodule folder, configure and compile with CMake for
+ * the backend, stage sd-server and sd-cli, start the staged sd-server once
+ * (start-check.ts) and only then commit it atomically as
+ * `engines/<tag>/built-<backend>/` (record source "build", marked good).
+ * A build that does not start is not kept. Progress goes on the bus as
+ * "engine.build"; the full log is kept in the data dir's logs.
  */
-import { copyFileSync, chmodSync, existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import { appendFileSync, copyFileSync, chmodSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { EventBus } from "../../launcher/events/bus";
 import type { InstalledBuild } from "../types";
 import { stageInstall } from "../install/install";
-import { cmakeCommands, SERVER_TARGET, type BuildBackend } from "./cmake-flags";
+import { markInstallGood } from "../install/installed";
+import { BUILT_PROGRAMS, cmakeCommands, type BuildBackend } from "./cmake-flags";
 import { BuildCancelled, BuildError, runStep, startLog, type BuildStep } from "./runner";
-import { fetchSource, unpackTree, type SourceFetchOptions } from "./source";
+import { fetchSource, resolveTag, unpackTree, type SourceFetchOptions } from "./source";
+import { startCheck, type StartCheck } from "./start-check";
+import type { ToolchainReport } from "./toolchain";
 
 export interface BuildProgress {
   backend: BuildBackend;
@@ -23,8 +27,11 @@ export interface BuildProgress {
   step: BuildStep;
   /** 0–100 within the compile step. */
   percent: number;
-  phase: "running" | "done" | "failed" | "cancelled";
+  /** waiting: an automatic build waits for tools the user has to install (`toolchain` says which). */
+  phase: "running" | "done" | "failed" | "cancelled" | "waiting";
   error?: { step: BuildStep; message: string; logTail: string[] };
+  /** With phase "waiting": what is missing and the command installing it. */
+  toolchain?: ToolchainReport;
   logFile: string;
 }
 
@@ -44,15 +51,17 @@ export interface BuildEngineOptions extends Omit<SourceFetchOptions, "downloadsD
   /** PATH and other variables for cmake and the compilers. */
   env?: Record<string, string | undefined>;
   onProgress?: (p: BuildProgress) => void;
+  /** The last step: starts the staged sd-server once (default: `sd-server --help` must succeed). */
+  startCheck?: StartCheck;
 }
 
 export function builtVariant(backend: BuildBackend): string {
   return `built-${backend}`;
 }
 
-/** The sd-server program a build produced: bin/sd-server (upstream) or anywhere under the build folder. */
-function findBuiltServer(dir: string): string | undefined {
-  const names = [SERVER_TARGET, `${SERVER_TARGET}.exe`];
+/** A program a build produced (sd-server, sd-cli): bin/<name> (upstream) or anywhere under the build folder. */
+function findBuiltProgram(dir: string, program: string): string | undefined {
+  const names = [program, `${program}.exe`];
   for (const sub of ["bin", "bin/Release", "."]) for (const n of names) if (existsSync(join(dir, sub, n))) return join(dir, sub, n);
   const walk = (d: string, depth: number): string | undefined => {
     if (depth > 4) return undefined;
@@ -71,22 +80,25 @@ function findBuiltServer(dir: string): string | undefined {
 
 /** Builds and installs; throws BuildError (with the failed step) or BuildCancelled. */
 export async function buildEngine(o: BuildEngineOptions): Promise<InstalledBuild> {
-  const work = join(o.engines, `.build-${o.tag}-${o.backend}`);
+  let tag = o.tag;
+  /** The unpacked source and CMake's build folder (hundreds of MB for upstream): removed at the end, the log and tarballs stay. */
+  let work: string | undefined;
   let step: BuildStep = "download";
   let percent = 0;
   const emit = (phase: BuildProgress["phase"], error?: BuildProgress["error"]) => {
-    const p: BuildProgress = { backend: o.backend, tag: o.tag, step, percent, phase, logFile: o.logFile, ...(error ? { error } : {}) };
+    const p: BuildProgress = { backend: o.backend, tag, step, percent, phase, logFile: o.logFile, ...(error ? { error } : {}) };
     o.onProgress?.(p);
     o.bus?.publish("engine.build", p);
   };
   startLog(o.logFile, `source build of ${o.repo} ${o.tag} for ${o.backend}`);
   try {
     emit("running");
-    const src = await fetchSource(o);
+    tag = await resolveTag(o);
+    work = join(o.engines, `.build-${tag}-${o.backend}`);
+    const src = await fetchSource({ ...o, tag });
     const sourceDir = join(work, "src");
     await unpackTree(src.main, sourceDir, join(work, "unpack"));
     await unpackTree(src.ggml, join(work, "ggml-src"), join(work, "unpack"));
-    const { renameSync, rmSync } = await import("node:fs");
     rmSync(join(sourceDir, "ggml"), { recursive: true, force: true });
     renameSync(join(work, "ggml-src"), join(sourceDir, "ggml"));
     const buildDir = join(work, "build");
@@ -112,11 +124,13 @@ export async function buildEngine(o: BuildEngineOptions): Promise<InstalledBuild
     });
     step = "install";
     emit("running");
-    const built = findBuiltServer(buildDir);
-    if (!built) throw new BuildError("install", `the build produced no ${SERVER_TARGET} program`, [], o.logFile);
+    const built = BUILT_PROGRAMS.map((name) => ({ name, path: findBuiltProgram(buildDir, name) }));
+    const lacking = built.filter((b) => !b.path).map((b) => b.name);
+    if (lacking.length) throw new BuildError("install", `the build produced no ${lacking.join(" or ")} program`, [], o.logFile);
+    const check = o.startCheck ?? startCheck();
     const installed = await stageInstall({
       engines: o.engines,
-      tag: o.tag,
+      tag,
       variant: builtVariant(o.backend),
       backend: o.backend,
       source: "build",
@@ -126,11 +140,28 @@ export async function buildEngine(o: BuildEngineOptions): Promise<InstalledBuild
       ],
       fill: async (staging) => {
         mkdirSync(join(staging, "bin"), { recursive: true });
-        const target = join(staging, "bin", built.endsWith(".exe") ? "sd-server.exe" : "sd-server");
-        copyFileSync(built, target);
-        chmodSync(target, 0o755);
+        for (const b of built) {
+          const target = join(staging, "bin", b.path!.endsWith(".exe") ? `${b.name}.exe` : b.name);
+          copyFileSync(b.path!, target);
+          chmodSync(target, 0o755);
+        }
+      },
+      // The staged program starts once before it is committed; one that does not is never installed.
+      check: async (serverPath) => {
+        step = "start";
+        emit("running");
+        appendFileSync(o.logFile, `$ start ${serverPath} once\n`);
+        try {
+          await check({ tag, variant: builtVariant(o.backend), backend: o.backend, dir: dirname(dirname(serverPath)), serverPath });
+        } catch (err) {
+          const be = err instanceof BuildError ? err : new BuildError("start", (err as Error).message);
+          appendFileSync(o.logFile, `${[be.message, ...be.logTail].join("\n")}\n`);
+          throw new BuildError("start", be.message, be.logTail, o.logFile);
+        }
+        appendFileSync(o.logFile, "started and answered\n");
       },
     });
+    markInstallGood(o.engines, installed);
     percent = 100;
     emit("done");
     return installed;
@@ -142,5 +173,7 @@ export async function buildEngine(o: BuildEngineOptions): Promise<InstalledBuild
     const be = err instanceof BuildError ? err : new BuildError(step, (err as Error).message, [], o.logFile);
     emit("failed", { step: be.step, message: be.message, logTail: be.logTail });
     throw be;
+  } finally {
+    if (work) rmSync(work, { recursive: true, force: true });
   }
 }

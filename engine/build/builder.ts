@@ -12,7 +12,9 @@ import type { Paths } from "../../launcher/paths";
 import type { InstalledBuild } from "../types";
 import { buildEngine, type BuildProgress } from "./build-engine";
 import type { BuildBackend } from "./cmake-flags";
-import { checkToolchain, systemProbes, type ToolchainProbes, type ToolchainReport } from "./toolchain";
+import type { StartCheck } from "./start-check";
+import type { BuildTools } from "../detect/build-candidate";
+import { checkToolchain, detectBuildTools, systemProbes, type ToolchainProbes, type ToolchainReport } from "./toolchain";
 
 /** A build is already running. */
 export class BuildBusy extends Error {
@@ -39,16 +41,42 @@ export class SourceBuilder {
   }
 
   toolchain(backend: BuildBackend): ToolchainReport {
-    return checkToolchain(backend, (this.#o.probes ?? (() => systemProbes(this.#o.env)))());
+    return checkToolchain(backend, this.#probes());
   }
 
-  /** The running build, or the last one's final progress. */
+  /** Which backend SDKs are installed (nvcc, hipcc, Vulkan SDK). */
+  buildTools(): BuildTools {
+    return detectBuildTools(this.#probes());
+  }
+
+  #probes(): ToolchainProbes {
+    return (this.#o.probes ?? (() => systemProbes(this.#o.env)))();
+  }
+
+  /** The running build, or the last one's final progress (phase "waiting" while an automatic build waits for tools). */
   status(): { running: boolean; progress?: BuildProgress } {
     return { running: !!this.#running, ...(this.#last ? { progress: this.#last } : {}) };
   }
 
+  /** An automatic build cannot start: tools are missing. Published as phase "waiting" with the report. */
+  waitForTools(report: ToolchainReport): BuildProgress {
+    const cfg = this.#o.config.config.engine;
+    const p: BuildProgress = {
+      backend: report.backend,
+      tag: cfg.release_tag,
+      step: "download",
+      percent: 0,
+      phase: "waiting",
+      toolchain: report,
+      logFile: join(this.#o.paths.logs, `engine-build-${report.backend}.log`),
+    };
+    this.#last = p;
+    this.#o.bus?.publish("engine.build", p);
+    return p;
+  }
+
   /** Starts a build; resolves with the installed build when it ends. Throws BuildBusy while one runs. */
-  start(backend: BuildBackend): { done: Promise<InstalledBuild>; logFile: string } {
+  start(backend: BuildBackend, opts: { startCheck?: StartCheck } = {}): { done: Promise<InstalledBuild>; logFile: string } {
     if (this.#running) throw new BuildBusy(`a ${this.#running.backend} build is already running`);
     const cfg = this.#o.config.config.engine;
     const abort = new AbortController();
@@ -66,6 +94,7 @@ export class SourceBuilder {
       fetch: this.#o.fetch,
       env: this.#o.env,
       signal: abort.signal,
+      startCheck: opts.startCheck,
       onProgress: (p) => (this.#last = p),
     }).finally(() => (this.#running = undefined));
     this.#running = { backend, abort, done };

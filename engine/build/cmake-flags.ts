@@ -4,7 +4,8 @@
  * backend, the folders and the core count, so tests check the exact flags.
  * Option names follow upstream's top-level CMakeLists.txt (SD_CUDA,
  * SD_VULKAN, SD_HIPBLAS; the server lives under examples/, so examples stay
- * on and only the sd-server target is built).
+ * on and only the sd-server and sd-cli targets are built, like the programs
+ * upstream's release zips carry from build/bin/).
  */
 export type BuildBackend = "cpu" | "vulkan" | "cuda" | "rocm";
 export const BUILD_BACKENDS: readonly BuildBackend[] = ["cpu", "vulkan", "cuda", "rocm"];
@@ -19,13 +20,17 @@ const BACKEND_OPTION: Record<BuildBackend, string | undefined> = {
 
 /** The target the build produces; its program is the engine. */
 export const SERVER_TARGET = "sd-server";
+/** The command-line program built beside it (picture upscaling uses its `-M upscale`). */
+export const CLI_TARGET = "sd-cli";
+/** Every program a build installs, in bin/ of `engines/<tag>/built-<backend>/`. */
+export const BUILT_PROGRAMS = [SERVER_TARGET, CLI_TARGET] as const;
 
 export interface CmakeCommands {
   configure: string[];
   build: string[];
 }
 
-/** `cmake -S src -B build -D…` then `cmake --build build --target sd-server -j N`. */
+/** `cmake -S src -B build -D…` then `cmake --build build --target sd-server sd-cli -j N`. */
 export function cmakeCommands(o: { backend: BuildBackend; sourceDir: string; buildDir: string; jobs: number; cmake?: string }): CmakeCommands {
   const cmake = o.cmake ?? "cmake";
   const defs: Record<string, string> = {
@@ -36,6 +41,11 @@ export function cmakeCommands(o: { backend: BuildBackend; sourceDir: string; bui
     BUILD_SHARED_LIBS: "OFF",
     GGML_BUILD_TESTS: "OFF",
     GGML_BUILD_EXAMPLES: "OFF",
+    // The web frontend needs Node + pnpm and a network fetch at build time; the app has its own UI.
+    SD_SERVER_BUILD_FRONTEND: "OFF",
+    // libwebp / libwebm are git submodules that GitHub's tarballs leave empty; the app encodes WebP itself.
+    SD_WEBP: "OFF",
+    SD_WEBM: "OFF",
   };
   const option = BACKEND_OPTION[o.backend];
   if (option) defs[option] = "ON";
@@ -44,6 +54,6 @@ export function cmakeCommands(o: { backend: BuildBackend; sourceDir: string; bui
     defs.CMAKE_CXX_COMPILER = "clang++";
   }
   const configure = [cmake, "-S", o.sourceDir, "-B", o.buildDir, ...Object.entries(defs).map(([k, v]) => `-D${k}=${v}`)];
-  const build = [cmake, "--build", o.buildDir, "--config", "Release", "--target", SERVER_TARGET, "-j", String(Math.max(1, Math.floor(o.jobs)))];
+  const build = [cmake, "--build", o.buildDir, "--config", "Release", "--target", ...BUILT_PROGRAMS, "-j", String(Math.max(1, Math.floor(o.jobs)))];
   return { configure, build };
 }

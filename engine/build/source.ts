@@ -12,6 +12,8 @@ import "../../downloads/progress";
 import { join } from "node:path";
 import type { EventBus } from "../../launcher/events/bus";
 import { download, type DownloadOptions } from "../../downloads/download";
+import { releaseCacheFile } from "../install/installed";
+import { fetchRelease } from "../release/github";
 import { BuildError } from "./runner";
 
 export interface SourceFetchOptions {
@@ -82,6 +84,22 @@ async function tarball(o: SourceFetchOptions, repo: string, sha: string): Promis
   const size = statSync(dest).size;
   o.bus?.publish("download", { id: name, kind: "source", asset: name, bytes: size, total: size, rate: 0, phase: "installed" });
   return { repo, sha, tarball: dest };
+}
+
+/**
+ * The concrete tag to build: config's tag, or for "latest" the newest release's tag, asked the
+ * same API base (and cached in the same file) as release downloads, so the build lands in
+ * engines/<tag>/built-<backend>/ beside that release's builds.
+ */
+export async function resolveTag(o: Pick<SourceFetchOptions, "apiBase" | "repo" | "tag" | "fetch" | "signal"> & { engines: string }): Promise<string> {
+  if (o.tag !== "latest") return o.tag;
+  try {
+    const release = await fetchRelease({ apiBase: o.apiBase, repo: o.repo, tag: "latest" }, { cacheFile: releaseCacheFile(o.engines, o.repo, "latest"), fetch: o.fetch, signal: o.signal });
+    return release.tag;
+  } catch (err) {
+    if (o.signal?.aborted) throw err;
+    throw new BuildError("download", `could not find the latest release of ${o.repo}: ${(err as Error).message}`);
+  }
 }
 
 /** Resolves the tag and the submodule, then downloads (or reuses) both tarballs. */

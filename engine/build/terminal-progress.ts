@@ -13,6 +13,10 @@ export function formatBuildProgress(p: BuildProgress): string {
   const head = `Engine build (${p.backend})`;
   if (p.phase === "done") return `${head}: installed ${p.tag}/built-${p.backend}`;
   if (p.phase === "cancelled") return `${head}: cancelled`;
+  if (p.phase === "waiting") {
+    const t = p.toolchain;
+    return `${head}: no release build runs here; to build one, install ${t?.missing.join(", ") ?? "the build tools"}${t?.installCommand ? `: ${t.installCommand}` : t?.hint ? ` (${t.hint})` : ""}, then press Check again in the Engine tab`;
+  }
   if (p.phase === "failed") return [`${head}: failed at the ${p.error?.step ?? p.step} step: ${p.error?.message ?? ""}`, ...(p.error?.logTail ?? []).map((l) => `  | ${l}`), `  full log: ${p.logFile}`].join("\n");
   return `${head}: ${STEP[p.step]}${p.step === "compile" ? ` ${p.percent}%` : "…"}`;
 }

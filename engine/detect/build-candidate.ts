@@ -30,8 +30,8 @@ function has(hw: Hardware, vendor: Gpu["vendor"]): Gpu | undefined {
   return hw.gpus.find((g) => g.vendor === vendor && !g.integrated) ?? hw.gpus.find((g) => g.vendor === vendor);
 }
 
-/** The best backend to build here, with why. */
-function bestBuildBackend(hw: Hardware, tools: BuildTools): { backend: BuildBackend; why: string } {
+/** The best backend to build here, with why (also what `engine build` without --backend builds). */
+export function bestBuildBackend(hw: Hardware, tools: BuildTools): { backend: BuildBackend; why: string } {
   const nvidia = has(hw, "nvidia");
   const amd = has(hw, "amd");
   if (nvidia && tools.nvcc) return { backend: "cuda", why: `NVIDIA GPU ${nvidia.name} with the CUDA toolkit installed: a CUDA build is the fastest` };

@@ -11,6 +11,8 @@ import type { EventBus } from "../../launcher/events/bus";
 import type { Logger } from "../../launcher/log";
 import type { Paths } from "../../launcher/paths";
 import { choose, type Candidate, type Choice } from "../detect/choose";
+import type { BuildTools } from "../detect/build-candidate";
+import { detectBuildTools, systemProbes } from "../build/toolchain";
 import { detectHardware } from "../detect/detect";
 import type { Hardware } from "../detect/hardware";
 import { download, type DownloadOptions } from "../../downloads/download";
@@ -30,6 +32,8 @@ export interface BuildProviderOptions {
   /** Hardware detection; tests inject a recorded machine. */
   detect?: () => Promise<Hardware>;
   fetch?: typeof fetch;
+  /** Which backend SDKs (nvcc, hipcc) are installed, for the plan's build candidate; tests inject them. */
+  buildTools?: () => BuildTools;
   /** Passed to every download (tests shorten backoff and stall times). */
   download?: Partial<Pick<DownloadOptions, "retries" | "backoffMs" | "stallMs">>;
 }
@@ -77,7 +81,8 @@ export function createBuildProvider(o: BuildProviderOptions): EngineBuildProvide
       throw err;
     });
     const [hw, release] = await Promise.all([hardware, readRelease(signal)]);
-    return { hardware: hw, release: { tag: release.tag, fromCache: release.fromCache }, choice: choose(hw, release.assets, engineConfig().backend) };
+    const tools = (o.buildTools ?? (() => detectBuildTools({ ...systemProbes(), cxx17: undefined })))();
+    return { hardware: hw, release: { tag: release.tag, fromCache: release.fromCache }, choice: choose(hw, release.assets, engineConfig().backend, tools) };
   }
 
   async function installCandidate(tag: string, c: Candidate, signal?: AbortSignal, force = false): Promise<InstalledBuild> {

@@ -1,14 +1,16 @@
 /**
  * Source builds end to end with the real CMake and C++ compiler: a tiny
  * upstream-shaped tree fetched from a local GitHub-like API, configured,
- * compiled, installed atomically and started by the supervisor; a compile
- * error and a cancel too.
+ * compiled (sd-server and sd-cli), started once by a supervisor before it is
+ * committed, installed atomically; "latest" resolved to the release's tag; a
+ * compile error, a build that does not start, and a cancel too.
  */
 import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildEngine, type BuildProgress } from "../../engine/build/build-engine";
 import { BuildCancelled, BuildError } from "../../engine/build/runner";
+import { startCheck } from "../../engine/build/start-check";
 import { readInstall } from "../../engine/install/installed";
 import { buildServerArgs } from "../../engine/process/args";
 import { Supervisor } from "../../engine/process/supervisor";
@@ -20,8 +22,16 @@ setDefaultTimeout(120_000);
 const haveTools = !!Bun.which("cmake") && !!(Bun.which("c++") || Bun.which("g++"));
 const tmp = tempDir();
 const fixtures = haveTools
-  ? [await makeSourceFixture("v-ok"), await makeSourceFixture("v-broken", { broken: true }), await makeSourceFixture("v-slow", { slow: true })]
+  ? [
+      await makeSourceFixture("v-ok"),
+      await makeSourceFixture("v-broken", { broken: true }),
+      await makeSourceFixture("v-slow", { slow: true }),
+      await makeSourceFixture("v-nostart", { noStart: true }),
+    ]
   : [];
+const flags = { flash_attention: false, offload_to_cpu: false, vae_tiling: false, vae_tile_size: 512, mmap: true, threads: 0 };
+/** The start step as the app runs it: a supervisor starts the staged build with a model set and waits for its answer. */
+const supervisedStart = () => startCheck({ models: () => dummyModels(tmp.dir), flags: () => flags, supervisor: { backoffMs: 50, stopGraceMs: 2_000, readyTimeoutMs: 15_000 } });
 const gh = serveGithub(fixtures);
 afterAll(() => {
   gh.stop();
@@ -45,16 +55,16 @@ function opts(tag: string, onProgress?: (p: BuildProgress) => void, signal?: Abo
 }
 
 describe.skipIf(!haveTools)("source build", () => {
-  test("downloads, configures, compiles with progress in order, installs atomically; the supervisor starts it", async () => {
+  test("downloads, configures, compiles with progress in order, starts the staged build, installs atomically", async () => {
     const events: BuildProgress[] = [];
     const bus = new EventBus();
     const onBus: BuildProgress[] = [];
     bus.subscribe((e) => {
       if (e.type === "engine.build") onBus.push(e.data as BuildProgress);
     });
-    const built = await buildEngine({ ...opts("v-ok", (p) => events.push(p)), bus });
+    const built = await buildEngine({ ...opts("v-ok", (p) => events.push(p)), bus, startCheck: supervisedStart() });
     const steps = events.map((e) => e.step).filter((s, i, a) => s !== a[i - 1]);
-    expect(steps).toEqual(["download", "configure", "compile", "install"]);
+    expect(steps).toEqual(["download", "configure", "compile", "install", "start"]);
     const percents = events.filter((e) => e.step === "compile").map((e) => e.percent);
     expect(percents.length).toBeGreaterThan(1);
     expect([...percents].sort((a, b) => a - b)).toEqual(percents);
@@ -63,24 +73,49 @@ describe.skipIf(!haveTools)("source build", () => {
     expect(built.variant).toBe("built-cpu");
     expect(built.dir).toBe(join(tmp.dir, "engines", "v-ok", "built-cpu"));
     const record = readInstall(built.dir)!.record;
-    expect(record).toMatchObject({ source: "build", backend: "cpu", good: false, tag: "v-ok" });
+    // Kept only because it started and answered: marked good.
+    expect(record).toMatchObject({ source: "build", backend: "cpu", good: true, tag: "v-ok" });
+    expect(existsSync(join(built.dir, "bin", "sd-server"))).toBe(true);
+    expect(Bun.spawnSync([join(built.dir, "bin", "sd-cli")]).stdout.toString()).toBe("sd-cli fixture 1\n");
+    // The staged program was started with the model set and --listen-port, like the engine.
+    const log = readFileSync(join(tmp.dir, "logs", "build-v-ok.log"), "utf8");
+    expect(log).toContain("started and answered");
     expect(record.assets.map((a) => a.name)).toEqual([`${MAIN_REPO}@${fixtures[0]!.mainSha}`, `ggml-org/ggml@${fixtures[0]!.ggmlSha}`]);
-    expect(readdirSync(join(tmp.dir, "engines")).filter((n) => n.startsWith(".tmp-"))).toEqual([]);
-    expect(readFileSync(join(tmp.dir, "logs", "build-v-ok.log"), "utf8")).toContain("Built target sd-server");
+    // Neither the staging folder nor the unpacked source and CMake build folder stay.
+    expect(readdirSync(join(tmp.dir, "engines")).filter((n) => n.startsWith("."))).toEqual([]);
+    expect(log).toContain("Built target sd-server");
+    expect(log).toContain("Built target sd-cli");
 
     const sup = new Supervisor({ backoffMs: 50, stopGraceMs: 2_000, readyTimeoutMs: 15_000 });
     try {
-      const flags = { flash_attention: false, offload_to_cpu: false, vae_tiling: false, vae_tile_size: 512, mmap: true, threads: 0 };
       const running = await sup.start([built], (port) => buildServerArgs(flags, dummyModels(tmp.dir), port));
       expect((await fetch(`http://127.0.0.1:${running.port}/`)).status).toBe(200);
     } finally {
       await sup.stop();
     }
 
-    // A second build reuses the downloaded tarballs.
+    // A second build, of release_tag "latest", resolves it to the release's tag (v-ok) and reuses the downloaded tarballs.
     const tarballRequests = gh.requests.filter((r) => r.includes("/tarball/")).length;
-    await buildEngine(opts("v-ok"));
+    const latest = await buildEngine(opts("latest"));
+    expect(latest.dir).toBe(join(tmp.dir, "engines", "v-ok", "built-cpu"));
+    expect(gh.requests).toContain("/repos/leejet/stable-diffusion.cpp/releases/latest");
     expect(gh.requests.filter((r) => r.includes("/tarball/")).length).toBe(tarballRequests);
+    expect(existsSync(join(tmp.dir, "engines", "latest"))).toBe(false);
+  });
+
+  test("a build that does not start fails at the start step with its output, and is not kept", async () => {
+    const events: BuildProgress[] = [];
+    const err = await buildEngine({ ...opts("v-nostart", (p) => events.push(p)), startCheck: supervisedStart() }).catch((e) => e);
+    expect(err).toBeInstanceOf(BuildError);
+    expect((err as BuildError).step).toBe("start");
+    expect((err as BuildError).logTail.join("\n")).toContain("cannot open the GPU device");
+    expect(events.at(-1)).toMatchObject({ phase: "failed", step: "start", error: { step: "start" } });
+    expect(existsSync(join(tmp.dir, "engines", "v-nostart", "built-cpu"))).toBe(false);
+    expect(readdirSync(join(tmp.dir, "engines")).filter((n) => n.startsWith(".tmp-"))).toEqual([]);
+    // Without a model set the start step runs `sd-server --help`: it fails the same way.
+    const plain = await buildEngine(opts("v-nostart")).catch((e) => e);
+    expect(plain).toMatchObject({ step: "start" });
+    expect((plain as BuildError).logTail.join("\n")).toContain("cannot open the GPU device");
   });
 
   test("a compile error names the step and carries the log's last lines; nothing is installed", async () => {
@@ -91,6 +126,7 @@ describe.skipIf(!haveTools)("source build", () => {
     expect((err as BuildError).logTail.join("\n")).toContain("this_is_not_cpp");
     expect(events.at(-1)).toMatchObject({ phase: "failed", error: { step: "compile" } });
     expect(existsSync(join(tmp.dir, "engines", "v-broken", "built-cpu"))).toBe(false);
+    expect(existsSync(join(tmp.dir, "engines", ".build-v-broken-cpu"))).toBe(false);
   });
 
   test("cancel kills the build's process group and installs nothing", async () => {

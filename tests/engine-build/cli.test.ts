@@ -1,8 +1,17 @@
-/** `easy-diffusion engine build`: usage errors (2), missing tools (1 with the install command), a build (0). */
+/**
+ * `easy-diffusion engine build`: usage errors (2), missing tools (1 with the install command), a build (0),
+ * and without --backend the plan's backend for the machine (Linux NVIDIA without nvcc → vulkan).
+ */
 import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseCommand as parseCli } from "../../launcher/cli/args";
+import { runEngineBuild } from "../../engine/build-cli";
+import { detectHardware } from "../../engine/detect/detect";
+import { recordedProbeIO } from "../../engine/detect/probe-io";
+import { readEnv } from "../../launcher/env";
+import { probeFixtures } from "../fixtures/probes/fixtures";
+import { systemProbes } from "../../engine/build/toolchain";
 import { tempDir } from "../standin/fixtures";
 import { makeSourceFixture, serveGithub } from "./source-tree";
 
@@ -50,5 +59,39 @@ describe("easy-diffusion engine build", () => {
     expect(r.stderr).toContain("Engine build (cpu): compiling 100%");
     expect(r.code).toBe(0);
     expect(existsSync(join(data, "engines", "v-cli", "built-cpu", "install.json"))).toBe(true);
+    expect(existsSync(join(data, "engines", "v-cli", "built-cpu", "bin", "sd-cli"))).toBe(true);
+  });
+
+  test.skipIf(!haveTools)("without --backend: the plan's backend for this machine (NVIDIA on Linux: vulkan, with nvcc cuda), not cpu", async () => {
+    const f = join(tmp.dir, "c2.yaml");
+    writeFileSync(f, `engine:\n  api_base: ${gh.apiBase}\n  release_tag: latest\n`);
+    const recording = probeFixtures().find(([n]) => n === "nvidia-linux")![1].recording;
+    // The real probes, with the CUDA and Vulkan SDKs hidden or a fake nvcc shown.
+    const probes = (nvcc: boolean) => () => {
+      const real = systemProbes();
+      return {
+        ...real,
+        which: (c: string) => (c === "nvcc" ? (nvcc ? "/fake/nvcc" : undefined) : c === "glslc" ? undefined : real.which(c)),
+        exists: (p: string) => !/nvcc|vulkan/.test(p) && real.exists(p),
+      };
+    };
+    const run = async (nvcc: boolean, dataDir: string) => {
+      const lines: string[] = [];
+      const original = console.error;
+      console.error = (...a: unknown[]) => void lines.push(a.join(" "));
+      try {
+        const code = await runEngineBuild({ kind: "engine-build", dataDir, config: f }, readEnv({}), { detect: () => detectHardware(recordedProbeIO(recording)), probes: probes(nvcc) });
+        return { code, lines };
+      } finally {
+        console.error = original;
+      }
+    };
+    const vulkan = await run(false, join(tmp.dir, "d2"));
+    expect(vulkan.code).toBe(1);
+    expect(vulkan.lines[0]).toBe("easy-diffusion: cannot build the vulkan engine: missing vulkan headers, glslc");
+    // With nvcc the plan's build is CUDA (the tiny tree builds for any backend).
+    const cuda = await run(true, join(tmp.dir, "d3"));
+    expect(cuda.code).toBe(0);
+    expect(existsSync(join(tmp.dir, "d3", "engines", "v-cli", "built-cuda", "install.json"))).toBe(true);
   });
 });

@@ -1,10 +1,11 @@
 /**
  * A tiny source tree shaped like upstream stable-diffusion.cpp (top-level
  * CMakeLists.txt with the same option names, examples/server building the
- * `sd-server` target, ggml from a second tarball), packed as GitHub tarballs
- * (`<owner>-<repo>-<sha7>/…`) and served by a local GitHub-like API:
- * commits/{ref}, contents/ggml?ref=, tarball/{sha}. The built sd-server
- * execs the stand-in, so the supervisor can start it. Builds in seconds.
+ * `sd-server` target and examples/cli the `sd-cli` target, ggml from a second
+ * tarball), packed as GitHub tarballs (`<owner>-<repo>-<sha7>/…`) and served
+ * by a local GitHub-like API: commits/{ref}, contents/ggml?ref=, tarball/{sha},
+ * releases/latest. The built sd-server execs the stand-in, so the supervisor
+ * can start it. Builds in seconds.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -19,6 +20,8 @@ export interface TreeOptions {
   broken?: boolean;
   /** A build step that sleeps, for cancel tests. */
   slow?: boolean;
+  /** The built sd-server prints a fatal line and exits 1 (the start step fails). */
+  noStart?: boolean;
 }
 
 function sha(seed: string): string {
@@ -75,18 +78,28 @@ if(SD_BUILD_EXAMPLES)
 endif()
 `,
       "ggml/.keep": "",
-      "examples/CMakeLists.txt": "add_subdirectory(server)\n",
+      "examples/CMakeLists.txt": "add_subdirectory(server)\nadd_subdirectory(cli)\n",
+      "examples/cli/CMakeLists.txt": "add_executable(sd-cli main.cpp)\ntarget_link_libraries(sd-cli PRIVATE ggml)\n",
+      "examples/cli/main.cpp": `#include <cstdio>
+int ggml_fixture_version();
+int main() {
+  std::printf("sd-cli fixture %d\\n", ggml_fixture_version());
+  return 0;
+}
+`,
       "examples/server/CMakeLists.txt": `add_executable(sd-server main.cpp)
 target_link_libraries(sd-server PRIVATE ggml)
 target_compile_definitions(sd-server PRIVATE STANDIN_SOURCE="${STANDIN}" SD_BACKEND_NAME="\${SD_BACKEND}")
 ${o.slow ? "add_custom_target(slow_step COMMAND sleep 600)\nadd_dependencies(sd-server slow_step)\n" : ""}`,
-      "examples/server/main.cpp": `#include <cstdlib>
+      "examples/server/main.cpp": `#include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 #include <unistd.h>
 int ggml_fixture_version();
 int main(int argc, char** argv) {
   ${o.broken ? "this_is_not_cpp(;" : ""}
+  ${o.noStart ? 'fprintf(stderr, "fixture: cannot open the GPU device (the start step must show this)\\n"); return 1;' : ""}
   std::string self = argv[0];
   std::string dir = self.find('/') == std::string::npos ? "." : self.substr(0, self.rfind('/'));
   setenv("STANDIN_PROGRAM_DIR", dir.c_str(), 1);
@@ -125,7 +138,7 @@ export interface GithubServer {
 }
 
 /** The GitHub REST routes a source build uses, for the given fixtures. */
-export function serveGithub(fixtures: SourceFixture[]): GithubServer {
+export function serveGithub(fixtures: SourceFixture[], latest = fixtures[0]?.tag): GithubServer {
   const requests: string[] = [];
   const server = Bun.serve({
     port: 0,
@@ -133,6 +146,8 @@ export function serveGithub(fixtures: SourceFixture[]): GithubServer {
     fetch(req) {
       const url = new URL(req.url);
       requests.push(url.pathname + url.search);
+      if (url.pathname === "/repos/leejet/stable-diffusion.cpp/releases/latest")
+        return latest ? Response.json({ tag_name: latest, assets: [] }) : Response.json({ message: "Not Found" }, { status: 404 });
       const commit = /^\/repos\/leejet\/stable-diffusion\.cpp\/commits\/(.+)$/.exec(url.pathname);
       if (commit) {
         const f = fixtures.find((x) => x.tag === decodeURIComponent(commit[1]!));

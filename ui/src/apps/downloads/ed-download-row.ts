@@ -100,7 +100,8 @@ export class EdDownloadRow extends LitElement {
     this.cancelling = true;
     try {
       const p = this.progress;
-      const url = p?.kind === "model" ? `/api/models/downloads/${encodeURIComponent(p.id)}/cancel` : "/api/engine/install/cancel";
+      // A source tarball belongs to the engine build: cancelling it cancels the build.
+      const url = p?.kind === "model" ? `/api/models/downloads/${encodeURIComponent(p.id)}/cancel` : p?.kind === "source" ? "/api/engine/build/cancel" : "/api/engine/install/cancel";
       const { cancelled } = await api<{ cancelled: boolean }>(url, { method: "POST" });
       this.problem = cancelled ? "" : "It had already finished.";
     } catch (err) {

@@ -1,14 +1,19 @@
 /**
- * <ed-downloads-app>: the Downloads tab (a singleton). Lists the engine
- * downloads of this session, newest first, each with its progress bar,
- * bytes/total, rate and time left, live from `download` events.
- * (Model downloads join this list when the Model Browser lands.)
+ * <ed-downloads-app>: the Downloads tab (a singleton). Lists the engine,
+ * model and engine-source downloads of this session, newest first, each with
+ * its progress bar, bytes/total, rate and time left, live from `download`
+ * events; and an engine source build (kind "build": steps, percent, cancel)
+ * from `engine.build` events, first.
  */
 import { css, html, LitElement } from "lit";
 import { customElement, state } from "lit/decorators.js";
 import { repeat } from "lit/directives/repeat.js";
+import { api } from "../../api/http";
+import { events } from "../../api/event-stream";
+import type { BuildProgress } from "./build-format";
 import { stalledSeconds } from "./download-format";
 import { downloads, type DownloadEntry } from "./download-store";
+import "./ed-build-row";
 import "./ed-download-row";
 
 @customElement("ed-downloads-app")
@@ -34,23 +39,29 @@ export class EdDownloadsApp extends LitElement {
   `;
 
   @state() private entries: DownloadEntry[] = [];
-  #off?: () => void;
+  @state() private build?: BuildProgress;
+  #off: Array<() => void> = [];
 
   override connectedCallback() {
     super.connectedCallback();
-    this.#off = downloads.subscribe((entries) => (this.entries = entries));
+    this.#off = [downloads.subscribe((entries) => (this.entries = entries)), events.on("engine.build", (d) => (this.build = d as BuildProgress))];
+    // A build that started before this page opened.
+    void api<{ progress?: BuildProgress }>("/api/engine/build")
+      .then((s) => (this.build ??= s.progress))
+      .catch(() => {});
   }
 
   override disconnectedCallback() {
     super.disconnectedCallback();
-    this.#off?.();
+    for (const off of this.#off) off();
+    this.#off = [];
   }
 
   override render() {
     return html`
       <h1>Downloads</h1>
-      ${this.entries.length
-        ? html`<div class="list">${repeat(this.entries, (e) => e.progress.id, (e) => html`<ed-download-row .progress=${e.progress} .stalled=${stalledSeconds(e)}></ed-download-row>`)}</div>`
+      ${this.build || this.entries.length
+        ? html`<div class="list">${this.build ? html`<ed-build-row .progress=${this.build}></ed-build-row>` : ""}${repeat(this.entries, (e) => e.progress.id, (e) => html`<ed-download-row .progress=${e.progress} .stalled=${stalledSeconds(e)}></ed-download-row>`)}</div>`
         : html`<p class="empty">Nothing is downloading. The engine is downloaded here on first start, or when you switch or reinstall it in the Engine tab; models when you download them in the Image tab or the Model Browser.</p>`}
     `;
   }

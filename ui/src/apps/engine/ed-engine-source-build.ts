@@ -5,7 +5,9 @@
  * check), start the build, follow its step and percentage from the
  * `engine.build` events, cancel it, and read which step failed with the
  * last lines of its log. The plan's build candidate preselects the backend
- * and says why building is suggested.
+ * and says why building is suggested. When the app's automatic build waits
+ * for tools (phase "waiting"), it shows what is missing, and "Check again"
+ * finding everything starts that build.
  */
 import { css, html, LitElement, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
@@ -19,7 +21,7 @@ import { engineStyles } from "./engine-styles";
 const BACKENDS = ["cpu", "vulkan", "cuda", "rocm"] as const;
 type Backend = (typeof BACKENDS)[number];
 const LABELS: Record<Backend, string> = { cpu: "CPU", vulkan: "Vulkan", cuda: "CUDA (NVIDIA)", rocm: "ROCm (AMD)" };
-const STEP_LABELS: Record<BuildProgress["step"], string> = { download: "Downloading source", configure: "Configuring", compile: "Compiling", install: "Installing", start: "Starting" };
+const STEP_LABELS: Record<BuildProgress["step"], string> = { download: "Downloading source", configure: "Configuring", compile: "Compiling", install: "Installing", start: "Starting it once" };
 
 @customElement("ed-engine-source-build")
 export class EdEngineSourceBuild extends LitElement {
@@ -72,9 +74,9 @@ export class EdEngineSourceBuild extends LitElement {
 
   override connectedCallback() {
     super.connectedCallback();
-    this.#off = events.on("engine.build", (d) => (this.progress = d as BuildProgress));
+    this.#off = events.on("engine.build", (d) => this.#onProgress(d as BuildProgress));
     void api<{ running: boolean; progress?: BuildProgress }>("/api/engine/build")
-      .then((s) => (this.progress ??= s.progress))
+      .then((s) => !this.progress && s.progress && this.#onProgress(s.progress))
       .catch(() => {});
     void this.#check();
   }
@@ -91,10 +93,24 @@ export class EdEngineSourceBuild extends LitElement {
     }
   }
 
+  /** An automatic build waiting for tools shows its backend and what it lacks. */
+  #onProgress(p: BuildProgress) {
+    this.progress = p;
+    if (p.phase === "waiting" && p.toolchain) {
+      this.#picked = true;
+      this.backend = p.backend;
+      this.report = p.toolchain;
+    }
+  }
+
   async #check() {
     try {
       this.problem = "";
-      this.report = await api<ToolchainReport>(`/api/engine/toolchain?backend=${this.backend}`);
+      const report = await api<ToolchainReport>(`/api/engine/toolchain?backend=${this.backend}`);
+      this.report = report;
+      // The automatic build was waiting for exactly this: start it.
+      const p = this.progress;
+      if (report.ok && p?.phase === "waiting" && p.backend === report.backend) await this.#build();
     } catch (err) {
       this.problem = (err as Error).message;
     }
@@ -150,6 +166,8 @@ export class EdEngineSourceBuild extends LitElement {
       </div>`;
     if (p.phase === "done") return html`<p class="done tone-good" role="status">Built and installed the ${LABELS[p.backend]} engine (${p.tag}).</p>`;
     if (p.phase === "cancelled") return html`<p class="cancelled" role="status">The build was cancelled.</p>`;
+    if (p.phase === "waiting")
+      return html`<p class="auto-waiting" role="status">No release build runs on this machine, so Easy Diffusion builds the engine here. Install what is missing, then press Check again: the build starts by itself.</p>`;
     return html`<div class="failed" role="alert">
       <p>The build failed at the <strong>${p.error?.step ?? p.step}</strong> step: ${p.error?.message}</p>
       ${p.error?.logTail?.length ? html`<pre class="tail">${p.error.logTail.join("\n")}</pre>` : nothing}

@@ -1,0 +1,143 @@
+/**
+ * <ed-build-row>: the engine source build as a row of the Downloads tab
+ * (kind "build", beside the rows of its source tarballs): its steps, an
+ * overall progress bar (the compile's own percentage is most of it), the
+ * failed step with the log's last lines, and Cancel while it runs.
+ */
+import { css, html, LitElement, nothing } from "lit";
+import { customElement, property, state } from "lit/decorators.js";
+import { api } from "../../api/http";
+import { controlStyles } from "../engine/engine-styles";
+import { buildFraction, buildPhaseText, buildSteps, buildTitle, type BuildProgress } from "./build-format";
+
+@customElement("ed-build-row")
+export class EdBuildRow extends LitElement {
+  static override styles = [
+    controlStyles,
+    css`
+      :host {
+        display: grid;
+        grid-template-columns: 1fr auto;
+        gap: 6px 12px;
+        padding: 10px 12px;
+        border: 1px solid #333;
+        border-radius: 6px;
+        background: #1b1c1f;
+      }
+      .name {
+        font-weight: 600;
+      }
+      .side {
+        display: flex;
+        align-items: center;
+        gap: 10px;
+      }
+      .kind {
+        font-size: 11px;
+        color: var(--ed-muted, #9a9a9a);
+      }
+      .phase {
+        color: var(--ed-muted, #9a9a9a);
+      }
+      .phase[data-phase="done"] {
+        color: var(--ed-green, #3fb950);
+      }
+      .phase[data-phase="failed"],
+      .phase[data-phase="waiting"] {
+        color: var(--ed-red, #f85149);
+      }
+      button.cancel {
+        padding: 2px 10px;
+        font-size: 12px;
+      }
+      .bar {
+        grid-column: 1 / -1;
+        height: 6px;
+        border-radius: 3px;
+        background: #333;
+        overflow: hidden;
+      }
+      .fill {
+        height: 100%;
+        background: var(--ed-accent, #7c5cff);
+        transition: width 0.2s linear;
+      }
+      ol.steps {
+        grid-column: 1 / -1;
+        display: flex;
+        flex-wrap: wrap;
+        gap: 4px 14px;
+        margin: 0;
+        padding: 0;
+        list-style: none;
+        font-size: 12px;
+        color: var(--ed-muted, #9a9a9a);
+      }
+      li[data-state="done"]::before {
+        content: "✓ ";
+        color: var(--ed-green, #3fb950);
+      }
+      li[data-state="current"] {
+        color: var(--ed-text, #e8e8e8);
+      }
+      li[data-state="current"]::before {
+        content: "▸ ";
+      }
+      li[data-state="failed"] {
+        color: var(--ed-red, #f85149);
+      }
+      li[data-state="failed"]::before {
+        content: "✗ ";
+      }
+      pre {
+        grid-column: 1 / -1;
+        margin: 0;
+        font: 12px/1.4 ui-monospace, monospace;
+        white-space: pre-wrap;
+        color: #cfcfcf;
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) progress?: BuildProgress;
+  @state() private cancelling = false;
+
+  async #cancel() {
+    this.cancelling = true;
+    try {
+      await api("/api/engine/build/cancel", { method: "POST" });
+    } catch {
+      // The build ended meanwhile: its next event says how.
+    } finally {
+      this.cancelling = false;
+    }
+  }
+
+  override render() {
+    const p = this.progress;
+    if (!p) return nothing;
+    const fraction = buildFraction(p);
+    return html`
+      <div class="name">${buildTitle(p)}</div>
+      <div class="side">
+        <span class="kind">build</span>
+        <span class="phase" data-phase=${p.phase}>${buildPhaseText(p)}</span>
+        ${p.phase === "running" ? html`<button class="cancel" ?disabled=${this.cancelling} @click=${this.#cancel}>Cancel</button>` : nothing}
+      </div>
+      <div class="bar" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=${Math.floor(fraction * 100)}>
+        <div class="fill" style=${`width:${(fraction * 100).toFixed(1)}%`}></div>
+      </div>
+      <ol class="steps">
+        ${buildSteps(p).map((s) => html`<li data-step=${s.step} data-state=${s.state}>${s.name}</li>`)}
+      </ol>
+      ${p.phase === "failed" && p.error ? html`<pre class="tail">${[p.error.message, ...p.error.logTail].join("\n")}</pre>` : nothing}
+      ${p.phase === "waiting" && p.toolchain?.installCommand ? html`<pre class="cmd">${p.toolchain.installCommand}</pre>` : nothing}
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "ed-build-row": EdBuildRow;
+  }
+}
