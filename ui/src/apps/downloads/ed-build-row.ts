@@ -20,9 +20,9 @@ export class EdBuildRow extends LitElement {
         grid-template-columns: 1fr auto;
         gap: 6px 12px;
         padding: 10px 12px;
-        border: 1px solid #333;
+        border: 1px solid var(--ed-border);
         border-radius: 6px;
-        background: #1b1c1f;
+        background: var(--ed-field);
       }
       .name {
         font-weight: 600;
@@ -33,33 +33,33 @@ export class EdBuildRow extends LitElement {
         gap: 10px;
       }
       .kind {
-        font-size: 11px;
-        color: var(--ed-muted, #9a9a9a);
+        font-size: calc(11rem / 14);
+        color: var(--ed-muted);
       }
       .phase {
-        color: var(--ed-muted, #9a9a9a);
+        color: var(--ed-muted);
       }
       .phase[data-phase="done"] {
-        color: var(--ed-green, #3fb950);
+        color: var(--ed-green);
       }
       .phase[data-phase="failed"],
       .phase[data-phase="waiting"] {
-        color: var(--ed-red, #f85149);
+        color: var(--ed-red);
       }
       button.cancel {
         padding: 2px 10px;
-        font-size: 12px;
+        font-size: calc(12rem / 14);
       }
       .bar {
         grid-column: 1 / -1;
         height: 6px;
         border-radius: 3px;
-        background: #333;
+        background: var(--ed-border);
         overflow: hidden;
       }
       .fill {
         height: 100%;
-        background: var(--ed-accent, #7c5cff);
+        background: var(--ed-accent);
         transition: width 0.2s linear;
       }
       ol.steps {
@@ -70,21 +70,21 @@ export class EdBuildRow extends LitElement {
         margin: 0;
         padding: 0;
         list-style: none;
-        font-size: 12px;
-        color: var(--ed-muted, #9a9a9a);
+        font-size: calc(12rem / 14);
+        color: var(--ed-muted);
       }
       li[data-state="done"]::before {
         content: "✓ ";
-        color: var(--ed-green, #3fb950);
+        color: var(--ed-green);
       }
       li[data-state="current"] {
-        color: var(--ed-text, #e8e8e8);
+        color: var(--ed-text);
       }
       li[data-state="current"]::before {
         content: "▸ ";
       }
       li[data-state="failed"] {
-        color: var(--ed-red, #f85149);
+        color: var(--ed-red);
       }
       li[data-state="failed"]::before {
         content: "✗ ";
@@ -92,9 +92,9 @@ export class EdBuildRow extends LitElement {
       pre {
         grid-column: 1 / -1;
         margin: 0;
-        font: 12px/1.4 ui-monospace, monospace;
+        font: calc(12rem / 14)/1.4 ui-monospace, monospace;
         white-space: pre-wrap;
-        color: #cfcfcf;
+        color: var(--ed-text);
       }
     `,
   ];
