@@ -13,6 +13,7 @@ import { imageRoutes } from "./routes/images";
 import { metadataRoutes } from "./routes/metadata";
 import { queueRoutes } from "./routes/queue";
 import { taskRoutes } from "./routes/tasks";
+import { upscaleRoutes } from "./routes/upscale";
 import { TaskStore } from "./store";
 
 export interface QueueServiceOptions {
@@ -46,6 +47,7 @@ export function queueService(options: QueueServiceOptions): (ctx: AppContext) =>
         "/queue": queueRoutes(queue),
         "/images": imageRoutes(ctx, queue),
         "/metadata": metadataRoutes(),
+        "/upscale": upscaleRoutes(ctx, queue),
       },
       start: () => queue.start(),
       stop: async () => {
