@@ -19,7 +19,7 @@
  * Time per tile (or per pass when untiled): `stepMs` of standin.json / STANDIN_STEP_MS.
  * Every argv is appended to `cli-argv.jsonl` beside the program when it runs from a build folder.
  */
-import { appendFileSync, existsSync, readFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { decode as decodePng } from "fast-png";
 import { decode as decodeJpeg } from "jpeg-js";
@@ -32,8 +32,9 @@ const config = loadConfig(programDir);
 const argv = process.argv.slice(2);
 if (programDir !== import.meta.dir) appendFileSync(join(programDir, "cli-argv.jsonl"), `${JSON.stringify(argv)}\n`);
 
-const out = (s: string) => process.stdout.write(s);
-const err = (s: string) => process.stderr.write(s);
+// Synchronous writes: the process exits right after, and nothing may be lost from a pipe.
+const out = (s: string) => writeSync(1, s);
+const err = (s: string) => writeSync(2, s);
 const usage = () => out(help.endsWith("\n") ? help : `${help}\n`);
 
 /** Flags of the recorded help: name → takes a value. */
@@ -78,7 +79,6 @@ if (mode !== "upscale") {
 const modelPath = get("--upscale-model");
 if (!modelPath) {
   err("[ERROR] common.cpp:748  - error: upscale mode needs an upscaler model (--upscale-model)\n");
-  out("stable-diffusion.cpp version unknown, commit unknown\n");
   usage();
   process.exit(1);
 }
@@ -191,8 +191,9 @@ if (!existsSync(modelPath)) {
         for (let t = 1; t <= tiles; t++) {
           Bun.sleepSync(config.stepMs);
           if (tiled) {
-            const done = Math.round((50 * t) / tiles);
-            const bar = `${"=".repeat(Math.max(0, done - 1))}${done < 50 ? ">" : "="}`.padEnd(50, " ");
+            // sd.cpp's pretty_progress: '=' below pos, '>' at pos, pos = ⌊50 × step ÷ steps⌋.
+            const pos = Math.floor((50 * t) / tiles);
+            const bar = Array.from({ length: 50 }, (_, i) => (i < pos ? "=" : i === pos ? ">" : " ")).join("");
             out(`\r  |${bar}| ${t}/${tiles} - ${(1000 / Math.max(1, config.stepMs)).toFixed(2)}it/s\x1b[K${t === tiles ? "\n" : ""}`);
           }
         }
