@@ -109,7 +109,7 @@ function loadImage(path: string): { width: number; height: number; rgb: Uint8Arr
   }
 }
 
-let image = loadImage(input);
+let image: { width: number; height: number; rgb: Uint8Array } | null = loadImage(input);
 if (!image) {
   err(`[ERROR] media_io.cpp:538  - load image from '${input}' failed\n[ERROR] main.cpp:749  - load image from '${input}' failed\n`);
   process.exit(1);
@@ -176,8 +176,8 @@ if (!existsSync(modelPath)) {
       saveAndExit(image);
     } else {
       for (let pass = 0; pass < Math.max(0, repeats); pass++) {
-        const w2 = image.width * scale;
-        const h2 = image.height * scale;
+        const w2: number = image.width * scale;
+        const h2: number = image.height * scale;
         out(`[INFO ] upscaler.cpp:156  - upscaling from (${image.width} x ${image.height}) to (${w2} x ${h2})\n`);
         const t0 = performance.now();
         if (pass === 0) {
