@@ -65,7 +65,7 @@ function modelScaleOf(model: string): ModelScale | null {
 
 function failure(r: SdCliResult, expected: { width: number; height: number }, got: { width: number; height: number } | null): UpscalerFailedError {
   const said = r.errors.length ? r.errors.slice(-3).join("; ") : r.exitCode ? `sd-cli exited with code ${r.exitCode}` : "";
-  const size = got ? `the result is ${got.width}×${got.height}, not ${expected.width}×${expected.height}` : "sd-cli wrote no picture";
+  const size = !got ? "sd-cli wrote no picture" : expected.width === 0 ? "the model did not load" : `the result is ${got.width}×${got.height}, not ${expected.width}×${expected.height}`;
   return new UpscalerFailedError(said ? `${said} (${size})` : size);
 }
 
