@@ -166,6 +166,23 @@ test("Upscale ×2 on a picture: a new picture of twice the size, the original ke
   expect(session.pageErrors).toEqual([]);
 });
 
+test("post-step Upscale ×2 in the output fields: each picture kept, plus its upscaled copy", async () => {
+  const tab = activeTab(page);
+  await tab.locator("textarea#prompt").fill("a red barn");
+  const advanced = tab.locator('details[data-group="advanced"]');
+  if (!(await advanced.evaluate((d) => (d as HTMLDetailsElement).open))) await advanced.locator("> summary").click();
+  await tab.locator("select#upscale_factor").selectOption("2");
+  await until(async () => (await tab.locator("select#upscale_model").count()) === 1, "the model picker shown");
+  await page.screenshot({ path: join(SHOTS, "upscale-post-step.png") });
+  await tab.locator('button[data-action="generate"]').click();
+  await until(async () => (await tasks()).some((t) => t.request.prompt === "a red barn" && t.state === "succeeded"), "the task done", 60_000);
+  const task = (await tasks()).find((t) => t.request.prompt === "a red barn")! as unknown as { id: string; request: { upscale?: unknown; width: number }; images: { width: number }[] };
+  expect(task.request.upscale).toEqual({ factor: 2, model: "RealESRGAN_x4plus.safetensors" });
+  expect(task.images.map((i) => i.width).sort()).toEqual([task.request.width * 2, task.request.width].sort());
+  await tab.locator("select#upscale_factor").selectOption("0");
+  expect(session.pageErrors).toEqual([]);
+});
+
 test("style modifiers: yours first, search, a click appends to the prompt and a second click removes it", async () => {
   const tab = activeTab(page);
   const prompt = tab.locator("textarea#prompt");
