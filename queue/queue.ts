@@ -14,9 +14,7 @@ import "./events";
 import { IncognitoMemory } from "./incognito";
 import { ModelHashes } from "../models/hashes";
 import { locateModel, ModelNotFoundError, resolveModels } from "../models/resolve";
-import { basename } from "node:path";
-import { runUpscaleTask, upscaleAfterImage } from "../upscale/task";
-import { upscaleTaskError } from "../upscale/run";
+import { UPSCALE_KEY, UpscaleStep } from "../upscale/queue-step";
 import { saveUpscaled } from "../upscale/save";
 import { loadUpscaleSource } from "../upscale/source";
 import { searchPath, type SearchPath } from "../models/roots";
@@ -64,9 +62,6 @@ export class TaskNotFoundError extends Error {
     super(`no task ${id}`);
   }
 }
-
-/** The model-set key of upscale tasks: they do not need the engine's model set. */
-const UPSCALE_KEY = "upscale";
 
 export const imageUrl = (id: string) => `/api/images/${id}`;
 export const imageRef = (i: ImageRecord): TaskImageRef => ({ id: i.id, url: imageUrl(i.id), seed: i.seed, width: i.width, height: i.height, format: i.format });
@@ -311,23 +306,23 @@ export class TaskQueue {
     this.#publishStatus();
     let outcome: RunOutcome;
     const saveDeps = () => ({ store: this.store, incognito: this.incognito, hashes: this.hashes, outputs: this.opts.paths.outputs, templates: this.opts.templates() });
-    const upscaleDeps = {
+    const upscale = new UpscaleStep(task, {
       engine: this.opts.engine,
       models: this.#search(),
       signal: run.abort.signal,
-      onProgress: (p: ActiveRun["progress"]) => {
+      onProgress: (p) => {
         run.progress = p;
         this.opts.bus.publish("task.progress", { id: task.id, ...p });
       },
-      save: async (png: Uint8Array, index: number, note: Parameters<typeof saveUpscaled>[4]) => {
+      save: async (png, index, note) => {
         const record = await saveUpscaled(saveDeps(), task, index, png, note);
         this.opts.bus.publish("task.image", { id: task.id, index, image: imageRef(record) });
         return record;
       },
-    };
-    let postStepFailure: RunOutcome | null = null;
+      loadSource: (s) => loadUpscaleSource(s, this.store, this.incognito, this.opts.paths.outputs),
+    });
     try {
-      if (task.request.upscale_of) outcome = await runUpscaleTask(task, { ...upscaleDeps, loadSource: (s) => loadUpscaleSource(s, this.store, this.incognito, this.opts.paths.outputs) });
+      if (task.request.upscale_of) outcome = await upscale.run();
       else outcome = await runTask(run, {
         engine: this.opts.engine,
         models: this.#search(),
@@ -343,18 +338,10 @@ export class TaskQueue {
         onImage: async (r, index, bytes, models) => {
           const record = await saveImage(saveDeps(), r.task, index, bytes, models);
           this.opts.bus.publish("task.image", { id: task.id, index, image: imageRef(record) });
-          // Post-step: the upscaled copy is saved beside the original (from the engine's PNG, whatever the output format).
-          if (!task.request.upscale || postStepFailure || run.cancelRequested) return;
-          try {
-            await upscaleAfterImage(task, index, { bytes, label: record.path ? basename(record.path) : record.id, width: record.width, height: record.height }, upscaleDeps);
-          } catch (err) {
-            const mapped = upscaleTaskError(err);
-            if (mapped === null) throw err;
-            postStepFailure = mapped === "cancelled" ? { state: "cancelled" } : { state: "failed", error: mapped };
-          }
+          await upscale.afterImage(index, bytes, record, run.cancelRequested);
         },
       });
-      if (postStepFailure && outcome.state === "succeeded") outcome = postStepFailure;
+      outcome = upscale.outcome(outcome);
     } catch (err) {
       const error: TaskError = { code: "internal", message: (err as Error)?.message ?? String(err) };
       this.opts.log?.error(`task ${task.id} failed`, { error: String(err) });

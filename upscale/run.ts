@@ -53,7 +53,7 @@ export async function upscaleForTask(deps: UpscaleRunDeps, factor: UpscaleFactor
   if (!model) throw new ModelNotFoundError("upscale.model", "realesrgan", modelName);
   const cli = (await deps.engine.upscalerPath?.()) ?? null;
   if (!cli) throw new UpscalerUnavailableError("the installed engine has no sd-cli beside sd-server (an older or imported build); install a release build (Engine tab) to upscale");
-  deps.onProgress({ phase: "upscaling", step: 0, steps: factor, rate: null, eta: null, ...where });
+  deps.onProgress({ phase: "upscaling", step: 0, steps: 0, rate: null, eta: null, ...where });
   return upscalePicture({
     cli,
     model: model.file,

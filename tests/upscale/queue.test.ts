@@ -14,6 +14,7 @@ import { pngSize, readPngText } from "../../queue/metadata/png";
 import { readImageMetadata } from "../../queue/metadata/read";
 import { standin, startQueueApp, taskState, tempData, waitState, type QueueApp } from "../queue/harness";
 import { standinBuild } from "../standin/pack";
+import { writeSafetensors } from "../models/fixtures";
 import { FAST, waitFor } from "../standin/fixtures";
 import { gradientPng, writeEsrgan } from "./fixtures";
 
@@ -128,6 +129,17 @@ describe("with sd-cli beside sd-server", () => {
     for (const u of upscaled) expect(u.note).toMatch(/^Upscaled ×2 with RealESRGAN_x4plus from /);
     const bad = await q.api("/api/tasks", { method: "POST", json: { ...request, upscale: { factor: 2, model: "nope.safetensors" } } });
     expect(bad.status).toBe(400);
+  });
+
+  test("post-step with a file that is not ESRGAN: sd-cli exits 0 unchanged, the task fails upscaler_failed, the original is kept", async () => {
+    writeSafetensors(join(data.dir, "models", "realesrgan", "broken.safetensors"), [{ name: "model.diffusion_model.x.weight", shape: [4, 4], dtype: "F32" }]);
+    const res = await q.api("/api/tasks", { method: "POST", json: { ...request, upscale: { factor: 4, model: "broken.safetensors" } } });
+    const task = await waitState(q, (await json<{ id: string }>(res)).id, ["succeeded", "failed"]);
+    expect(task.state).toBe("failed");
+    expect(task.error?.code).toBe("upscaler_failed");
+    expect(task.error?.message).toContain("new_upscaler_ctx failed");
+    expect(task.images).toHaveLength(1);
+    expect(pngSize(await imageBytes(q, task.images[0]!.id))).toEqual({ width: 64, height: 64 });
   });
 });
 

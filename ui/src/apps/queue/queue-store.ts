@@ -128,7 +128,7 @@ export class QueueStore extends EventTarget {
   async upscale(body: { image_id: string; factor: 2 | 4; model: string }): Promise<{ id: string }> {
     const { id } = await api<{ id: string }>("/api/upscale", { method: "POST", json: body });
     if (!this.tasks.has(id)) {
-      this.tasks.set(id, { id, state: "queued", images: [], request: { upscale: { factor: body.factor, model: body.model } } });
+      this.tasks.set(id, { id, state: "queued", images: [], request: { upscale: { factor: body.factor, model: body.model }, upscale_of: { image_id: body.image_id } } });
       this.#changed();
     }
     void this.refresh(id);
