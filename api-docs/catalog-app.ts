@@ -8,6 +8,7 @@ import { configPatchSchema } from "../launcher/config/schema";
 import { uiStateSchema } from "../launcher/server/routes/ui-state";
 import { buildSchema, importSchema, installSchema } from "../engine/routes";
 import { queuePatchSchema } from "../queue/routes/queue";
+import { upscaleBodySchema } from "../queue/routes/upscale";
 import { imageRequestFields } from "../queue/request";
 import { installFromUrlSchema, pluginErrorSchema, pluginInfoSchema, pluginListSchema, pluginPatchSchema } from "../plugins/schemas";
 import { paintedSchema } from "../launcher/window/service";
@@ -38,6 +39,7 @@ export const appRoutes: RouteDoc[] = [
   { method: "get", path: "/api/tasks", tag: Q, summary: "Running and queued tasks in order, then history", query: [{ name: "limit", description: "history length (1–500, default 100)" }], response: ok({ tasks: [taskView], status }) },
   { method: "get", path: "/api/tasks/{id}", tag: Q, summary: "One task with its progress and pictures", params: ["id"], query: [{ name: "images", description: "1: keep image data in request" }], response: ok(taskView) },
   { method: "post", path: "/api/tasks/{id}/cancel", tag: Q, summary: "Cancel a task (a running one restarts the engine)", params: ["id"], response: ok({ ...taskView, state: "cancelled", engineRestarted: true, message: "The task was stopped by restarting the engine" }) },
+  { method: "post", path: "/api/upscale", tag: Q, summary: "Queue an upscale of one picture (output image_id or uploaded image) ×2/×4 with an ESRGAN model through sd-cli", body: { schema: upscaleBodySchema, example: { image_id: "imx1abc", factor: 4, model: "RealESRGAN_x4plus.safetensors" } }, response: { status: 202, schema: z.object({ id: z.string() }), example: { id: "tmx3ghi" } } },
   { method: "post", path: "/api/tasks/{id}/retry", tag: Q, summary: "Queue the same request again (same seed)", params: ["id"], response: { status: 202, schema: any, example: { id: "tmx2def", seed: 1234, retryOf: "tmx1abc" } } },
   { method: "get", path: "/api/queue", tag: Q, summary: "Queue status", response: ok(status) },
   { method: "patch", path: "/api/queue", tag: Q, summary: "Reorder, pause or resume the queue", body: { schema: queuePatchSchema, example: { order: ["tmx2def", "tmx1abc"], paused: false } }, response: ok({ ...status, order: ["tmx2def", "tmx1abc"] }) },

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import * as a from "../compat/a1111/schemas";
 import * as o from "../compat/openai/schemas";
+import { extrasSingleImageSchema } from "../compat/a1111/upscale";
 import type { RouteDoc } from "./route-doc";
 
 const ex = (schema: z.ZodType) => (schema.meta() as { example?: unknown } | undefined)?.example;
@@ -14,6 +15,7 @@ const nothing = { status: 200, schema: z.null(), example: null };
 
 export const compatRoutes: RouteDoc[] = [
   { method: "post", path: "/sdapi/v1/txt2img", tag: A, summary: "Text to image (queued like any task; answers when done)", body: { schema: a.txt2imgRequestSchema, example: ex(a.txt2imgRequestSchema) }, response: { status: 200, schema: a.imagesResponseSchema, example: ex(a.imagesResponseSchema) }, error: aErr },
+  { method: "post", path: "/sdapi/v1/extra-single-image", tag: A, summary: "Extras: upscale one picture ×2/×4 with an ESRGAN upscaler (upscaler_1 as /sdapi/v1/upscalers names it), through sd-cli", body: { schema: extrasSingleImageSchema, example: { image: "<base64 PNG>", upscaling_resize: 4, upscaler_1: "RealESRGAN_x4plus" } }, response: { status: 200, schema: z.object({ html_info: z.string(), image: z.string() }), example: { html_info: "<p>Upscaled ×4 with RealESRGAN_x4plus</p>", image: "<base64 PNG>" } }, error: aErr },
   { method: "post", path: "/sdapi/v1/img2img", tag: A, summary: "Image to image and inpainting (init_images, mask)", body: { schema: a.img2imgRequestSchema, example: ex(a.img2imgRequestSchema) }, response: { status: 200, schema: a.imagesResponseSchema, example: ex(a.imagesResponseSchema) }, error: aErr },
   { method: "get", path: "/sdapi/v1/progress", tag: A, summary: "Progress of the running task (any client's)", response: { status: 200, schema: a.progressResponseSchema, example: ex(a.progressResponseSchema) }, error: aErr },
   { method: "post", path: "/sdapi/v1/interrupt", tag: A, summary: "Stop the running task (the engine restarts)", response: { status: 200, schema: z.object({}), example: {} }, error: aErr },

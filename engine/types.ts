@@ -123,6 +123,8 @@ export interface Engine {
   /** Stops a job: a queued one through the API, a running one by restarting the process. */
   cancel(jobId: string): Promise<void>;
   on(listener: (event: EngineEvent) => void): () => void;
+  /** Upstream's `sd-cli` beside `sd-server` in the build the engine runs (or would run), or null when that build has none. */
+  upscalerPath?(): Promise<string | null>;
 }
 
 export type Backend = "cuda" | "vulkan" | "rocm" | "metal" | "cpu";

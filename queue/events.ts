@@ -12,8 +12,8 @@ export interface TaskImageRef {
 
 export interface TaskProgressEvent {
   id: string;
-  /** What the engine is doing: loading weights (step/steps count tensors then), sampling steps, decoding latents. */
-  phase: "loading" | "sampling" | "decoding";
+  /** What the engine is doing: loading weights (step/steps count tensors then), sampling steps, decoding latents, upscaling (step/steps count tiles, or passes). */
+  phase: "loading" | "sampling" | "decoding" | "upscaling";
   step: number;
   steps: number;
   rate: number | null;

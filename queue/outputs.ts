@@ -48,8 +48,8 @@ export class InvalidOutputError extends Error {
 }
 
 /** The request as it goes into an image: this image's seed, no embedded image data. */
-export function metadataRequest(r: ResolvedRequest): Omit<ResolvedRequest, "init_image" | "mask" | "ref_images" | "control_image"> {
-  const { init_image: _i, mask: _m, ref_images: _r, control_image: _c, ...rest } = r;
+export function metadataRequest(r: ResolvedRequest): Omit<ResolvedRequest, "init_image" | "mask" | "ref_images" | "control_image" | "upscale_of"> {
+  const { init_image: _i, mask: _m, ref_images: _r, control_image: _c, upscale_of: _u, ...rest } = r;
   return rest;
 }
 
@@ -69,7 +69,8 @@ export async function embedMetadata(engineOutput: Uint8Array, request: ResolvedR
   const json = JSON.stringify(metadataRequest(request));
   try {
     const { bytes, format } = await toRequestedFormat(engineOutput, engineFormat, request);
-    if (format === "png") return { bytes: replacePngText(bytes, { parameters: infotext, [JSON_KEYWORD]: json }), format, ...pngSize(bytes) };
+    const description: Record<string, string> = request.upscaled ? { Description: request.upscaled.note } : {};
+    if (format === "png") return { bytes: replacePngText(bytes, { parameters: infotext, [JSON_KEYWORD]: json, ...description }), format, ...pngSize(bytes) };
     if (format === "jpeg") {
       const size = jpegSize(bytes) ?? { width: request.width, height: request.height };
       return { bytes: writeJpegMetadata(bytes, infotext, json), format, ...size };

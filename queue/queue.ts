@@ -13,7 +13,10 @@ import type { TaskImageRef } from "./events";
 import "./events";
 import { IncognitoMemory } from "./incognito";
 import { ModelHashes } from "../models/hashes";
-import { resolveModels } from "../models/resolve";
+import { locateModel, ModelNotFoundError, resolveModels } from "../models/resolve";
+import { UPSCALE_KEY, UpscaleStep } from "../upscale/queue-step";
+import { saveUpscaled } from "../upscale/save";
+import { loadUpscaleSource } from "../upscale/source";
 import { searchPath, type SearchPath } from "../models/roots";
 import { recoverIncoming, type OutputTemplates } from "./outputs";
 import { pickNext } from "./pick";
@@ -71,7 +74,7 @@ export class TaskQueue {
   #modelKeys = new Map<string, string>();
   #skips = new Map<string, number>();
   #currentKey: string | null = null;
-  #active: (ActiveRun & { done: Promise<void> }) | null = null;
+  #active: (ActiveRun & { done: Promise<void>; abort: AbortController }) | null = null;
   #paused: boolean;
   #stopped = false;
   #wakeLoop: () => void = () => {};
@@ -115,6 +118,7 @@ export class TaskQueue {
   }
 
   #keyOf(r: ResolvedRequest): string | null {
+    if (r.upscale_of) return UPSCALE_KEY;
     try {
       return modelSetKey(toModelSet(resolveModels(this.#search(), r, { embeddingsView: this.opts.paths.engineEmbeddings }), r));
     } catch {
@@ -126,7 +130,9 @@ export class TaskQueue {
   submit(request: ResolvedRequest, options: { incognito?: boolean; retryOf?: string } = {}): Task {
     const waiting = this.#pending.filter((t) => t.state === "queued").length;
     if (waiting >= (this.opts.maxWaiting ?? MAX_WAITING)) throw new QueueFullError(waiting);
-    const key = modelSetKey(toModelSet(resolveModels(this.#search(), request, { embeddingsView: this.opts.paths.engineEmbeddings }), request));
+    if (request.upscale && !locateModel(this.#search(), "realesrgan", request.upscale.model)) throw new ModelNotFoundError("upscale.model", "realesrgan", request.upscale.model);
+    // An upscale task needs no model set (sd-cli runs beside the engine): it never makes the engine restart.
+    const key = request.upscale_of ? UPSCALE_KEY : modelSetKey(toModelSet(resolveModels(this.#search(), request, { embeddingsView: this.opts.paths.engineEmbeddings }), request));
     const last = this.#pending.at(-1)?.position ?? 0;
     const task: Task = {
       id: newId("t"),
@@ -213,6 +219,7 @@ export class TaskQueue {
     if (active?.task.id === id) {
       if (!active.cancelRequested) {
         active.cancelRequested = true;
+        active.abort.abort(); // kills a running sd-cli (upscale)
         active.engineRestarted = !!active.jobId;
         if (active.jobId) await this.opts.engine.cancel(active.jobId).catch((err) => this.opts.log?.warn(`cancel ${id}: ${err}`));
         active.wake();
@@ -294,13 +301,14 @@ export class TaskQueue {
   async #execute(task: Task): Promise<void> {
     let markDone = () => {};
     const done = new Promise<void>((r) => (markDone = r));
-    const run = {
+    const run: ActiveRun & { done: Promise<void>; abort: AbortController } = {
       task,
       cancelRequested: false,
       engineRestarted: false,
       progress: { phase: "loading" as const, step: 0, steps: task.request.steps, rate: null, eta: null },
       wake: () => {},
       done,
+      abort: new AbortController(),
     };
     this.#active = run;
     task.state = "running";
@@ -309,8 +317,25 @@ export class TaskQueue {
     this.opts.bus.publish("task.started", { id: task.id });
     this.#publishStatus();
     let outcome: RunOutcome;
+    const saveDeps = () => ({ store: this.store, incognito: this.incognito, hashes: this.hashes, outputs: this.opts.paths.outputs, templates: this.opts.templates() });
+    const upscale = new UpscaleStep(task, {
+      engine: this.opts.engine,
+      models: this.#search(),
+      signal: run.abort.signal,
+      onProgress: (p) => {
+        run.progress = p;
+        this.opts.bus.publish("task.progress", { id: task.id, ...p });
+      },
+      save: async (png, index, note) => {
+        const record = await saveUpscaled(saveDeps(), task, index, png, note);
+        this.opts.bus.publish("task.image", { id: task.id, index, image: imageRef(record) });
+        return record;
+      },
+      loadSource: (s) => loadUpscaleSource(s, this.store, this.incognito, this.opts.paths.outputs),
+    });
     try {
-      outcome = await runTask(run, {
+      if (task.request.upscale_of) outcome = await upscale.run();
+      else outcome = await runTask(run, {
         engine: this.opts.engine,
         models: this.#search(),
         embeddingsView: this.opts.paths.engineEmbeddings,
@@ -323,10 +348,12 @@ export class TaskQueue {
         },
         onProgress: (r) => this.opts.bus.publish("task.progress", { id: task.id, ...r.progress }),
         onImage: async (r, index, bytes, models) => {
-          const record = await saveImage({ store: this.store, incognito: this.incognito, hashes: this.hashes, outputs: this.opts.paths.outputs, templates: this.opts.templates() }, r.task, index, bytes, models);
+          const record = await saveImage(saveDeps(), r.task, index, bytes, models);
           this.opts.bus.publish("task.image", { id: task.id, index, image: imageRef(record) });
+          await upscale.afterImage(index, bytes, record, run.cancelRequested);
         },
       });
+      outcome = upscale.outcome(outcome);
     } catch (err) {
       const error: TaskError = { code: "internal", message: (err as Error)?.message ?? String(err) };
       this.opts.log?.error(`task ${task.id} failed`, { error: String(err) });

@@ -68,6 +68,12 @@ export const loraSchema = z.object({
   weight: z.number().min(-10).max(10).default(1),
 });
 
+/** Upscale post-step: each finished picture is also upscaled with this ESRGAN model (models/realesrgan) and saved beside it. */
+export const upscaleSchema = z.object({
+  factor: z.union([z.literal(2), z.literal(4)], { error: "must be 2 or 4" }),
+  model: modelPath,
+});
+
 export const hiresSchema = z.object({
   scale: z.number().min(1).max(4).default(2),
   upscaler: z.string().min(1).max(200).default("Latent"),
@@ -108,6 +114,7 @@ const fields = {
   controlnet: modelPath.optional(),
   control_strength: z.number().min(0).max(2).default(0.9),
   hires: hiresSchema.optional(),
+  upscale: upscaleSchema.optional(),
   vae_tiling: z.boolean().default(false),
   /** Seamless tiling (circular padding) on both axes, or only x or y; needs an engine restart, so it is part of the model set. */
   tiling: z.enum(["none", "xy", "x", "y"]).default("none"),
@@ -162,7 +169,34 @@ export const imageRequestSchema = imageRequestFields
 export type ImageRequestInput = z.input<typeof imageRequestSchema>;
 export type ImageRequest = z.output<typeof imageRequestSchema>;
 /** A request as stored on a task: the seed is the one used. */
-export type ResolvedRequest = Omit<ImageRequest, "seed" | "output_format"> & { seed: number; output_format: (typeof OUTPUT_FORMATS)[number] };
+export type ResolvedRequest = Omit<ImageRequest, "seed" | "output_format"> & {
+  seed: number;
+  output_format: (typeof OUTPUT_FORMATS)[number];
+  /** Set only on an upscale task (POST /api/upscale): the picture to upscale; the other fields are its settings. */
+  upscale_of?: UpscaleSource;
+  /** Set only in an upscaled picture's metadata: what was done. */
+  upscaled?: UpscaledNote;
+};
+
+export interface UpscaleSource {
+  /** An output picture, read when the task runs. */
+  image_id?: string;
+  /** An uploaded picture (base64); never written into metadata. */
+  image?: string;
+  /** How the metadata names the source (its file name, or "an uploaded picture"). */
+  label: string;
+  width: number;
+  height: number;
+}
+
+export interface UpscaledNote {
+  factor: 2 | 4;
+  model: string;
+  from: string;
+  from_size: string;
+  /** "Upscaled ×4 with RealESRGAN_x4plus from <source>". */
+  note: string;
+}
 
 export function randomSeed(): number {
   return crypto.getRandomValues(new Uint32Array(1))[0]!;

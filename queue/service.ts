@@ -17,6 +17,7 @@ import { queueRoutes } from "./routes/queue";
 import { removalRoutes } from "./routes/removal";
 import { TaskRemovals } from "./removal";
 import { taskRoutes } from "./routes/tasks";
+import { upscaleRoutes } from "./routes/upscale";
 import { TaskStore } from "./store";
 
 export interface QueueServiceOptions {
@@ -54,6 +55,7 @@ export function queueService(options: QueueServiceOptions): (ctx: AppContext) =>
         "/queue": queueRoutes(queue),
         "/images": imageRoutes(ctx, queue),
         "/metadata": metadataRoutes(),
+        "/upscale": upscaleRoutes(ctx, queue),
       },
       start: () => {
         queue.start();

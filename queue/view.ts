@@ -33,6 +33,7 @@ export function taskView(queue: TaskQueue, task: Task, options: { withImages?: b
   if (!options.withImages) {
     for (const f of IMAGE_FIELDS) if (request[f]) request[f] = true;
     if (task.request.ref_images.length) request.ref_images = task.request.ref_images.map(() => true);
+    if (task.request.upscale_of?.image) request.upscale_of = { ...task.request.upscale_of, image: true };
   }
   const images: ImageRecord[] = queue.images(task);
   return {

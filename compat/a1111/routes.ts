@@ -5,6 +5,7 @@
 import { Hono } from "hono";
 import type { CompatDeps } from "../deps";
 import { extraRoutes } from "./extras";
+import { upscaleRoutes } from "./upscale";
 import { img2imgRoutes } from "./img2img";
 import { memoryRoutes } from "./memory";
 import { modelRoutes } from "./models";
@@ -18,6 +19,7 @@ export function a1111Routes(deps: CompatDeps) {
   return new Hono()
     .route("/", txt2imgRoutes(deps))
     .route("/", img2imgRoutes(deps))
+    .route("/", upscaleRoutes(deps))
     .route("/", progressRoutes(deps))
     .route("/", modelRoutes(deps))
     .route("/", samplerRoutes())

@@ -38,6 +38,8 @@ export function formatInfotext(r: ResolvedRequest, extras: InfotextExtras): stri
   p.push(["CFG scale", num(r.cfg_scale)]);
   if (r.guidance !== undefined) p.push(["Distilled CFG Scale", num(r.guidance)]);
   p.push(["Seed", String(r.seed)], ["Size", `${r.width}x${r.height}`]);
+  // A1111's Extras tab writes these for an upscaled picture.
+  if (r.upscaled) p.push(["Postprocess upscale by", String(r.upscaled.factor)], ["Postprocess upscaler", r.upscaled.model]);
   if (extras.modelHash) p.push(["Model hash", extras.modelHash]);
   p.push(["Model", stem(r.model)]);
   if (r.vae) p.push(["VAE", r.vae.split(/[\\/]/).pop()!]);

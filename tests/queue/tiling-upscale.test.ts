@@ -4,7 +4,7 @@
  * so tasks are grouped by it and the engine restarts only between groups;
  * every flag the stand-in received is one the recorded `sd-server --help`
  * lists; the picture's metadata says "Tiling" and reads back. A hires fix
- * (the Image tab's "Upscale ×2/×4") through an ESRGAN model in
+ * through an ESRGAN model in
  * models/realesrgan starts the engine with --hires-upscalers-dir and names
  * the model by its stem, as sd-server resolves it.
  */

@@ -5,7 +5,7 @@
  *
  * - standinBuild(dir): a wrapper that runs the TypeScript source (fast; for
  *   supervisor and manager tests).
- * - packStandin(dir): one bundled `sd-server.js` (Bun.build) plus the wrapper.
+ * - packStandin(dir): bundled `sd-server.js` and `sd-cli.js` (Bun.build) plus their wrappers.
  * - packStandinZip(zip): the same as a release zip, in a top folder like
  *   upstream's assets, exec bits kept.
  */
@@ -15,10 +15,12 @@ import { ZipFile } from "yazl";
 import type { StandinConfig } from "./config";
 
 const SOURCE = join(import.meta.dir, "sd-server.ts");
+/** The stand-in sd-cli (`-M upscale`), shipped beside sd-server as upstream's release zips do. */
+const CLI_SOURCE = join(import.meta.dir, "sd-cli.ts");
 
-function writeWrapper(dir: string, program: string, config?: Partial<StandinConfig>) {
+function writeWrapper(dir: string, program: string, config?: Partial<StandinConfig>, name = "sd-server") {
   mkdirSync(dir, { recursive: true });
-  const wrapper = join(dir, "sd-server");
+  const wrapper = join(dir, name);
   writeFileSync(
     wrapper,
     `#!/bin/sh\nSTANDIN_PROGRAM_DIR="$(dirname "$0")" STANDIN_ARGV0="$0" exec bun ${program} "$@"\n`,
@@ -28,8 +30,9 @@ function writeWrapper(dir: string, program: string, config?: Partial<StandinConf
   return wrapper;
 }
 
-/** A build folder whose `sd-server` runs the stand-in's source. Returns the server path. */
-export function standinBuild(dir: string, config?: Partial<StandinConfig>): string {
+/** A build folder whose `sd-server` (and `sd-cli`, unless `cli: false`, like an older import) runs the stand-in's source. Returns the server path. */
+export function standinBuild(dir: string, config?: Partial<StandinConfig>, options: { cli?: boolean } = {}): string {
+  if (options.cli !== false) writeWrapper(dir, JSON.stringify(CLI_SOURCE), undefined, "sd-cli");
   return writeWrapper(dir, JSON.stringify(SOURCE), config);
 }
 
@@ -38,6 +41,9 @@ export async function packStandin(dir: string, config?: Partial<StandinConfig>):
   mkdirSync(dir, { recursive: true });
   const result = await Bun.build({ entrypoints: [SOURCE], target: "bun", outdir: dir, naming: "sd-server.js" });
   if (!result.success) throw new Error(`bundling the stand-in failed: ${result.logs.join("\n")}`);
+  const cli = await Bun.build({ entrypoints: [CLI_SOURCE], target: "bun", outdir: dir, naming: "sd-cli.js" });
+  if (!cli.success) throw new Error(`bundling the stand-in sd-cli failed: ${cli.logs.join("\n")}`);
+  writeWrapper(dir, `"$(dirname "$0")/sd-cli.js"`, undefined, "sd-cli");
   return writeWrapper(dir, `"$(dirname "$0")/sd-server.js"`, config);
 }
 

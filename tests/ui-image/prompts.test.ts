@@ -6,13 +6,15 @@
  * expanded prompt. The embeddings menu inserts a trigger at the cursor of
  * the prompt or the negative prompt. Seamless tiling reaches the task and
  * its pictures open in a 3×3 tile preview. "Upscale ×2" on a picture queues
- * its seed again with a hires pass through the ESRGAN model.
+ * an upscale of that picture (sd-cli): a new picture twice its size.
  */
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { TELLTALES, writeSafetensors } from "../models/fixtures";
+import { writeEsrgan } from "../upscale/fixtures";
+import { pngSize, readPngText } from "../../queue/metadata/png";
 import { activeTab, fieldValue, openGenerating, SHOTS, until, waitText, type GeneratingSession } from "./harness";
 
 setDefaultTimeout(90_000);
@@ -47,7 +49,7 @@ beforeAll(async () => {
   writeSafetensors(join(session.dataDir, "models", "embeddings", "bad-hands.safetensors"), TELLTALES.embedding!);
   writeFileSync(join(session.dataDir, "modifiers.txt"), "[My looks]\nfoggy harbour\n");
   mkdirSync(join(session.dataDir, "models", "realesrgan"), { recursive: true });
-  writeSafetensors(join(session.dataDir, "models", "realesrgan", "RealESRGAN_x4plus.safetensors"), TELLTALES.esrgan!);
+  writeEsrgan(join(session.dataDir, "models", "realesrgan", "RealESRGAN_x4plus.safetensors"), 4);
   await fetch(session.app.url.replace(/\/$/, "") + "/api/models/rescan", { method: "POST" });
   await page.reload();
   await until(async () => (await fieldValue(page, "model").catch(() => "")) !== "", "a model selected");
@@ -144,18 +146,40 @@ test("seamless tiling: the task asks for it and its picture opens tiled 3×3", a
   expect(session.pageErrors).toEqual([]);
 });
 
-test("Upscale ×2 on a picture: same seed and settings, one image, a hires pass through the ESRGAN model", async () => {
+test("Upscale ×2 on a picture: a new picture of twice the size, the original kept, metadata saying so", async () => {
   const tab = activeTab(page);
-  const source = (await tasks()).find((t) => t.request.prompt === "a lighthouse")!;
-  const seed = (source as unknown as { images: { seed: number }[] }).images[0]!.seed;
+  const source = (await tasks()).find((t) => t.request.prompt === "a lighthouse")! as unknown as { id: string; images: { id: string; width: number; height: number }[] };
+  const original = source.images[0]!;
   const before = (await tasks()).length;
   await tab.locator(`ed-results section.task[data-task="${source.id}"] button[data-action="upscale-2"]`).first().click();
   await until(async () => (await tasks()).length === before + 1, "the upscale task queued");
-  const up = (await tasks()).find((t) => (t.request as unknown as { hires?: unknown }).hires)!;
-  const r = up.request as unknown as { prompt: string; seed: number; num_images: number; hires: { scale: number; upscaler: string } };
-  expect(r).toMatchObject({ prompt: "a lighthouse", seed, num_images: 1 });
-  expect(r.hires).toMatchObject({ scale: 2, upscaler: "RealESRGAN_x4plus.safetensors" });
+  const up = (await tasks()).find((t) => (t.request as unknown as { upscale_of?: unknown }).upscale_of)!;
   await until(async () => (await tasks()).find((t) => t.id === up.id)?.state === "succeeded", "the upscale done", 60_000);
+  const done = (await tasks()).find((t) => t.id === up.id) as unknown as { images: { id: string; url: string }[] };
+  expect(done.images).toHaveLength(1);
+  const bytes = new Uint8Array(await (await fetch(session.app.url.replace(/\/$/, "") + done.images[0]!.url)).arrayBuffer());
+  expect(pngSize(bytes)).toEqual({ width: original.width * 2, height: original.height * 2 });
+  expect(readPngText(bytes).Description).toMatch(/^Upscaled ×2 with RealESRGAN_x4plus from /);
+  // The new picture shows in the results, the original stays.
+  await until(async () => (await tab.locator(`ed-results section.task[data-task="${up.id}"] img`).count()) > 0, "the upscaled picture shown");
+  expect(await tab.locator(`ed-results section.task[data-task="${source.id}"] img`).count()).toBeGreaterThan(0);
+  expect(session.pageErrors).toEqual([]);
+});
+
+test("post-step Upscale ×2 in the output fields: each picture kept, plus its upscaled copy", async () => {
+  const tab = activeTab(page);
+  await tab.locator("textarea#prompt").fill("a red barn");
+  const advanced = tab.locator('details[data-group="advanced"]');
+  if (!(await advanced.evaluate((d) => (d as HTMLDetailsElement).open))) await advanced.locator("> summary").click();
+  await tab.locator("select#upscale_factor").selectOption("2");
+  await until(async () => (await tab.locator("select#upscale_model").count()) === 1, "the model picker shown");
+  await page.screenshot({ path: join(SHOTS, "upscale-post-step.png") });
+  await tab.locator('button[data-action="generate"]').click();
+  await until(async () => (await tasks()).some((t) => t.request.prompt === "a red barn" && t.state === "succeeded"), "the task done", 60_000);
+  const task = (await tasks()).find((t) => t.request.prompt === "a red barn")! as unknown as { id: string; request: { upscale?: unknown; width: number }; images: { width: number }[] };
+  expect(task.request.upscale).toEqual({ factor: 2, model: "RealESRGAN_x4plus.safetensors" });
+  expect(task.images.map((i) => i.width).sort()).toEqual([task.request.width * 2, task.request.width].sort());
+  await tab.locator("select#upscale_factor").selectOption("0");
   expect(session.pageErrors).toEqual([]);
 });
 

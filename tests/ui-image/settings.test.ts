@@ -138,5 +138,7 @@ describe("progress text", () => {
     expect(formatRate(0.25)).toBe("4.00 s/it");
     expect(formatEta(125)).toBe("2 min 5 s");
     expect(progressText({ phase: "loading", step: 0, steps: 20 })).toBe("loading the model…");
+    expect(progressText({ phase: "upscaling", step: 0, steps: 0, rate: null, eta: null })).toBe("upscaling…");
+    expect(progressText({ phase: "upscaling", step: 3, steps: 9, rate: 2, eta: 3 })).toBe("upscaling… · tile 3 / 9 · 2.00 it/s · 3 s left");
   });
 });

@@ -48,13 +48,6 @@ import { workspaceStyles } from "./workspace-styles";
 /** How many of this tab's tasks are remembered in its saved state. */
 const MAX_TAB_TASKS = 40;
 
-/** How much the hires pass of "Upscale" may change the picture: little, so it stays the same picture, sharper. */
-const UPSCALE_DENOISING = 0.25;
-
-/** "Upscale ×2/×4" on a picture: its own settings and seed, one image, and a hires pass through an ESRGAN model. */
-export function upscaleOverrides(request: Partial<ImageSettings>, seed: number, scale: 2 | 4, upscaler: string): Partial<ImageSettings> {
-  return { ...request, seed, random_seed: false, num_images: 1, hires_enabled: true, hires: { scale, upscaler, steps: 0, denoising_strength: UPSCALE_DENOISING } };
-}
 
 @customElement("ed-image-app")
 export class EdImageApp extends LitElement implements TabAppElement {
@@ -275,7 +268,7 @@ export class EdImageApp extends LitElement implements TabAppElement {
   async #onResultAction(e: ResultActionEvent) {
     const { action, task, image } = e.detail;
     try {
-      const full = action === "reuse" || action === "similar" || action.startsWith("upscale") ? await fullRequest(task) : {};
+      const full = action === "reuse" || action === "similar" ? await fullRequest(task) : {};
       const request = { ...settingsFromRequest(full), ...imageInputsFromRequest(full) };
       if (action === "retry") await this.store.retry(task.id);
       else if (action === "remove" || action === "remove-delete") await this.store.remove([task.id], action === "remove-delete");
@@ -283,7 +276,13 @@ export class EdImageApp extends LitElement implements TabAppElement {
       else if (action === "use-input") this.#change({ init_image: await urlToDataUrl(image.url), mask: undefined });
       else if (action === "reuse") this.#change({ ...request, seed: image.seed, random_seed: false });
       else if (action === "similar") await this.generate({ ...request, random_seed: true });
-      else if (action === "upscale-2" || action === "upscale-4") await this.generate(upscaleOverrides(request, image.seed, action === "upscale-4" ? 4 : 2, upscalerFor(this.settings, this.models)));
+      else if (action === "upscale-2" || action === "upscale-4") {
+        // A pixel upscale of this very picture by sd-cli (POST /api/upscale): a new picture, the original kept.
+        const model = this.settings.upscale_model && this.models.realesrgan?.includes(this.settings.upscale_model) ? this.settings.upscale_model : upscalerFor(this.settings, this.models);
+        const { id } = await this.store.upscale({ image_id: image.id, factor: action === "upscale-4" ? 4 : 2, model });
+        this.taskIds = [id, ...this.taskIds];
+        this.#save();
+      }
     } catch (err) {
       this.error = (err as Error).message;
     }

@@ -68,9 +68,35 @@ export class EdOutputFields extends LitElement {
     `;
   }
 
+  /** Post-step upscale: only offered when an ESRGAN model is installed (sd-cli needs one). */
+  #renderUpscale() {
+    if (!this.upscalers.length) return nothing;
+    const s = this.settings;
+    const model = this.upscalers.includes(s.upscale_model) ? s.upscale_model : this.upscalers[0]!;
+    return html`
+      <div class="row">
+        <div class="field">
+          <label for="upscale_factor">Upscale</label>
+          <select id="upscale_factor" title="Each finished picture is also upscaled with the model and saved beside the original" @change=${(e: Event) => this.#set({ upscale_factor: Number(valueOf(e)) as 0 | 2 | 4, upscale_model: model })}>
+            ${([[0, "None"], [2, "×2"], [4, "×4"]] as const).map(([v, label]) => html`<option value=${v} ?selected=${v === s.upscale_factor}>${label}</option>`)}
+          </select>
+        </div>
+        ${s.upscale_factor
+          ? html`<div class="field">
+              <label for="upscale_model">with</label>
+              <select id="upscale_model" @change=${(e: Event) => this.#set({ upscale_model: valueOf(e) })}>
+                ${this.upscalers.map((u) => html`<option value=${u} ?selected=${u === model}>${u.replace(/\.[^.]+$/, "")}</option>`)}
+              </select>
+            </div>`
+          : nothing}
+      </div>
+    `;
+  }
+
   override render() {
     const s = this.settings;
     return html`
+      ${this.#renderUpscale()}
       <label class="check"><input type="checkbox" name="hires_enabled" .checked=${s.hires_enabled} @change=${(e: Event) => this.#set({ hires_enabled: checkedOf(e) })} />Hires fix</label>
       ${s.hires_enabled ? this.#renderHires() : nothing}
       <label class="check" style="margin:6px 0"

@@ -185,8 +185,8 @@ export class EdResults extends LitElement {
         <button data-action="similar" title="Same settings, new seed" @click=${() => this.#act("similar", task, image)}>Make similar</button>
         <a class="button" data-action="download" href=${image.url} download=${this.#fileName(task, image)}>Download</a>
         ${this.canUpscale && !task.incognito
-          ? html`<button data-action="upscale-2" title="Same seed and settings, then ×2 through the ESRGAN upscaler: a new picture" @click=${() => this.#act("upscale-2", task, image)}>Upscale ×2</button>
-              <button data-action="upscale-4" title="Same seed and settings, then ×4 through the ESRGAN upscaler: a new picture" @click=${() => this.#act("upscale-4", task, image)}>×4</button>`
+          ? html`<button data-action="upscale-2" title="Upscale this picture ×2 with the ESRGAN model (models/realesrgan): a new picture, this one kept" @click=${() => this.#act("upscale-2", task, image)}>Upscale ×2</button>
+              <button data-action="upscale-4" title="Upscale this picture ×4 with the ESRGAN model: a new picture, this one kept" @click=${() => this.#act("upscale-4", task, image)}>×4</button>`
           : nothing}
         ${tilingOf(task)
           ? html`<button data-action="tile-preview" title="See it repeated 3×3" @click=${() => (this.tilePreview = { src: image.url, axes: tilingOf(task)! })}>Tile preview</button>`

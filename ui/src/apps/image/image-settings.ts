@@ -45,6 +45,9 @@ export interface ImageSettings {
   control_strength: number;
   hires_enabled: boolean;
   hires: HiresSettings;
+  /** Post-step: upscale each finished picture ×2/×4 with an ESRGAN model (0 = none); the original is kept. */
+  upscale_factor: 0 | 2 | 4;
+  upscale_model: string;
   vae_tiling: boolean;
   /** Seamless tiling: "none", both axes "xy", or only "x" / "y". */
   tiling: "none" | "xy" | "x" | "y";
@@ -76,6 +79,8 @@ export const DEFAULT_SETTINGS: ImageSettings = {
   control_strength: 0.9,
   hires_enabled: false,
   hires: { scale: 2, upscaler: "Latent", steps: 0, denoising_strength: 0.7 },
+  upscale_factor: 0,
+  upscale_model: "",
   vae_tiling: false,
   tiling: "none",
   output_format: "",
@@ -127,6 +132,7 @@ export function toRequest(s: ImageSettings, incognito = false): ImageRequestInpu
     body.control_strength = s.control_strength;
   }
   if (s.hires_enabled) body.hires = { ...s.hires };
+  if (s.upscale_factor && s.upscale_model) body.upscale = { factor: s.upscale_factor, model: s.upscale_model };
   if (s.output_format) {
     body.output_format = s.output_format;
     if (s.output_format !== "png") body.output_quality = s.output_quality;
@@ -184,6 +190,11 @@ export function settingsFromRequest(r: Record<string, unknown>): Partial<ImageSe
     out.loras = r.loras
       .filter((l): l is LoraRef => !!l && typeof l.name === "string")
       .map((l) => ({ name: l.name, weight: typeof l.weight === "number" ? l.weight : 1 }));
+  const up = r.upscale as { factor?: unknown; model?: unknown } | undefined;
+  if (up && (up.factor === 2 || up.factor === 4) && typeof up.model === "string") {
+    out.upscale_factor = up.factor;
+    out.upscale_model = up.model;
+  }
   if (r.hires && typeof r.hires === "object") {
     out.hires_enabled = true;
     out.hires = { ...DEFAULT_SETTINGS.hires, ...(r.hires as Partial<HiresSettings>) };

@@ -222,7 +222,8 @@ export class EdQueuePanel extends LitElement {
   }
 
   #renderTask(task: Task, queuedIndex: number, queuedCount: number) {
-    const prompt = String(task.request?.prompt ?? "") || "(no prompt)";
+    const upscale = task.request?.upscale_of ? (task.request.upscale as { factor?: number } | undefined) : undefined;
+    const prompt = `${upscale ? `Upscale ×${upscale.factor ?? ""}: ` : ""}${String(task.request?.prompt ?? "") || "(no prompt)"}`;
     const detail = task.state === "running" ? progressText(task.progress) || "starting…" : "";
     return html`
       <li data-id=${task.id} data-state=${task.state}>

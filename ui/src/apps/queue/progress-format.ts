@@ -20,6 +20,11 @@ const PHASES: Record<string, string> = { loading: "loading the model…", decodi
 
 export function progressText(p: TaskProgress | null | undefined): string {
   if (p?.phase && PHASES[p.phase]) return PHASES[p.phase]!;
+  // sd-cli's tiles (a small picture is one tile: no count).
+  if (p?.phase === "upscaling") {
+    const eta = formatEta(p.eta);
+    return ["upscaling…", p.steps ? `tile ${p.step} / ${p.steps}` : "", formatRate(p.rate), eta && `${eta} left`].filter(Boolean).join(" · ");
+  }
   if (!p || !p.steps) return "";
   const eta = formatEta(p.eta);
   return [`step ${p.step} / ${p.steps}`, formatRate(p.rate), eta && `${eta} left`].filter(Boolean).join(" · ");

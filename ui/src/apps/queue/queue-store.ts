@@ -140,6 +140,17 @@ export class QueueStore extends EventTarget {
     return { id, seed };
   }
 
+  /** Queues an upscale of one picture (POST /api/upscale) and follows the new task. */
+  async upscale(body: { image_id: string; factor: 2 | 4; model: string }): Promise<{ id: string }> {
+    const { id } = await api<{ id: string }>("/api/upscale", { method: "POST", json: body });
+    if (!this.tasks.has(id)) {
+      this.tasks.set(id, { id, state: "queued", images: [], request: { upscale: { factor: body.factor, model: body.model }, upscale_of: { image_id: body.image_id } } });
+      this.#changed();
+    }
+    void this.refresh(id);
+    return { id };
+  }
+
   /** Cancels a queued task or stops the running one (which restarts the engine); returns what the server said. */
   async cancel(id: string): Promise<{ engineRestarted?: boolean; message?: string }> {
     const answer = await api<{ engineRestarted?: boolean; message?: string }>(`/api/tasks/${encodeURIComponent(id)}/cancel`, { method: "POST" });
