@@ -17,6 +17,7 @@ import { pngToRgba } from "../queue/convert";
 import { sniffImage } from "../queue/image-data";
 import { pngSize } from "../queue/metadata/png";
 import { jpegSize } from "../queue/metadata/exif";
+import { decodeWebp, WebpDecodeError } from "../queue/webp-decode";
 import { halveBox } from "./box";
 import { UpscaleCancelledError, UpscaleSourceError, UpscalerFailedError } from "./errors";
 import { esrganScale, upscalePlan, type ModelScale, type UpscaleFactor } from "./scale";
@@ -27,7 +28,7 @@ export interface UpscaleJob {
   /** Absolute path of the ESRGAN model file. */
   model: string;
   factor: UpscaleFactor;
-  /** The picture (PNG or JPEG bytes). */
+  /** The picture (PNG, JPEG or WebP bytes). */
   source: Uint8Array;
   signal?: AbortSignal;
   tileSize?: number;
@@ -43,14 +44,24 @@ export interface UpscaledPicture {
   runs: number;
 }
 
-function sourceSize(bytes: Uint8Array): { ext: string; width: number; height: number } {
+/** The picture as sd-cli reads it (PNG or JPEG; a WebP is decoded here, as engine builds may not read WebP) and its size. */
+async function sourceFile(bytes: Uint8Array): Promise<{ ext: string; bytes: Uint8Array; width: number; height: number }> {
   const kind = sniffImage(bytes);
-  if (kind === "png") return { ext: "png", ...pngSize(bytes) };
+  if (kind === "png") return { ext: "png", bytes, ...pngSize(bytes) };
   if (kind === "jpeg") {
-    const rgba = jpegSize(bytes);
-    if (rgba) return { ext: "jpg", ...rgba };
+    const size = jpegSize(bytes);
+    if (size) return { ext: "jpg", bytes, ...size };
   }
-  throw new UpscaleSourceError(kind === "webp" ? "WebP pictures cannot be upscaled yet (engine builds may not read WebP); save pictures as PNG or JPEG" : "the picture is not a PNG or JPEG image");
+  if (kind === "webp") {
+    try {
+      const rgba = await decodeWebp(bytes);
+      return { ext: "png", bytes: encodePng({ width: rgba.width, height: rgba.height, data: rgba.data, channels: 4 }), width: rgba.width, height: rgba.height };
+    } catch (err) {
+      if (err instanceof WebpDecodeError) throw new UpscaleSourceError(err.message);
+      throw err;
+    }
+  }
+  throw new UpscaleSourceError("the picture is not a PNG, JPEG or WebP image");
 }
 
 function modelScaleOf(model: string): ModelScale | null {
@@ -70,12 +81,12 @@ function failure(r: SdCliResult, expected: { width: number; height: number }, go
 }
 
 export async function upscalePicture(job: UpscaleJob): Promise<UpscaledPicture> {
-  const src = sourceSize(job.source);
+  const src = await sourceFile(job.source);
   let scale = modelScaleOf(job.model);
   const dir = mkdtempSync(join(tmpdir(), "ed-upscale-"));
   try {
     let input = join(dir, `in.${src.ext}`);
-    await Bun.write(input, job.source);
+    await Bun.write(input, src.bytes);
     let size = { width: src.width, height: src.height };
     let runs = 0;
     let passesDone = 0;

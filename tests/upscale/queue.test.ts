@@ -17,6 +17,8 @@ import { standinBuild } from "../standin/pack";
 import { writeSafetensors } from "../models/fixtures";
 import { FAST, waitFor } from "../standin/fixtures";
 import { gradientPng, writeEsrgan } from "./fixtures";
+import { encodeWebp } from "../../queue/webp-codec";
+import { pngToRgba } from "../../queue/convert";
 
 setDefaultTimeout(90_000);
 const request = { prompt: "a lighthouse", model: "sd-test.safetensors", seed: 11, steps: 2, width: 64, height: 64 };
@@ -100,6 +102,19 @@ describe("with sd-cli beside sd-server", () => {
     const bytes = await imageBytes(q, task.images[0]!.id);
     expect(pngSize(bytes)).toEqual({ width: 128, height: 64 });
     expect(readPngText(bytes).Description).toBe("Upscaled ×2 with x2 from an uploaded picture");
+  });
+
+  test("a WebP picture is decoded here and upscaled (engine builds may not read WebP)", async () => {
+    const png = gradientPng(48, 32);
+    const rgba = pngToRgba(png);
+    const webp = await encodeWebp(rgba.data, rgba.width, rgba.height, 90);
+    const task = await upscale({ image: `data:image/webp;base64,${Buffer.from(webp).toString("base64")}`, factor: 2, model: "x2.safetensors" });
+    expect(task.error).toBeUndefined();
+    expect(task.state).toBe("succeeded");
+    expect(pngSize(await imageBytes(q, task.images[0]!.id))).toEqual({ width: 96, height: 64 });
+    const broken = await q.api("/api/upscale", { method: "POST", json: { image: `data:image/webp;base64,${Buffer.from(webp.slice(0, 40)).toString("base64")}`, factor: 2, model: "x2.safetensors" } });
+    expect(broken.status).toBe(400);
+    expect((await json<{ error: { message: string } }>(broken)).error.message).toContain("not a PNG, JPEG or WebP picture");
   });
 
   test("a model that is not in models/realesrgan is a 400; a bad factor too", async () => {
