@@ -7,7 +7,8 @@
  * which runs to installed (real CMake and compiler, tiny upstream-shaped
  * tree). On a second machine with every tool the first start builds by
  * itself: the status bar and the Downloads tab's build row follow it, and
- * the row's Cancel stops it.
+ * the row's Cancel stops it. The Image tab carries the same news (waiting
+ * with the command, Check again, progress) where a new user looks.
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { existsSync, writeFileSync } from "node:fs";
@@ -24,7 +25,7 @@ import type { RunningApp } from "../../launcher/start";
 import { probeFixtures } from "../fixtures/probes/fixtures";
 import { makeSourceFixture, serveGithub, type GithubServer } from "../engine-build/source-tree";
 import { tempData } from "../queue/harness";
-import { launchBrowser, openShell, waitText } from "../ui/harness";
+import { launchBrowser, openShell, until, waitText } from "../ui/harness";
 import { SHOTS, startImageApp } from "../ui-image/harness";
 import { serveRelease, type ReleaseServer } from "./harness";
 
@@ -69,7 +70,7 @@ async function openDownloads(page: Page) {
 
 beforeAll(async () => {
   release = serveRelease(TAG, { [CPU]: new Uint8Array(16) });
-  gh = serveGithub(haveTools ? [await makeSourceFixture("v-auto-ui"), await makeSourceFixture("v-auto-slow", { slow: true })] : []);
+  gh = serveGithub(haveTools ? [await makeSourceFixture("v-auto-ui"), await makeSourceFixture("v-auto-slow", { slow: true }), await makeSourceFixture("v-auto-note")] : []);
   browser = await launchBrowser();
 }, 60_000);
 
@@ -138,6 +139,26 @@ describe.skipIf(!haveTools)("the engine is built by itself where no release buil
     await row.locator("button.cancel").click();
     await waitText(row.locator(".phase"), "Cancelled", 30_000);
     expect(existsSync(join(dir, "engines", "v-auto-slow"))).toBe(false);
+    await page.close();
+  });
+
+  test("the Image tab says it where a new user looks: the install command with Copy, Check again there starts the build, the note follows it and leaves", async () => {
+    const hideCmake = { value: true };
+    const { app } = await startDebianApp("v-auto-note", hideCmake);
+    const page = await browser.newPage({ viewport: { width: 1200, height: 1000 } });
+    await openShell(page, app.url);
+    const note = page.locator("ed-shell section.pane:not([hidden]) ed-image-app ed-engine-build-note section");
+    await until(async () => (await note.getAttribute("data-phase").catch(() => null)) === "waiting", "the waiting note", 20_000);
+    expect(await note.locator("[data-role=install-command]").textContent()).toBe("sudo apt install cmake");
+    await page.screenshot({ path: join(SHOTS, "image-tab-engine-build-waiting.png") });
+    // Check again while cmake is still missing says so and starts nothing.
+    await note.locator("button[data-action=check-again]").click();
+    await waitText(note.locator("[role=alert]"), "Still missing: cmake.");
+    hideCmake.value = false;
+    await note.locator("button[data-action=check-again]").click();
+    // The build runs (the note shows its step) and, once installed, the note is gone.
+    await until(async () => (await note.count()) === 0, "the note gone after the build", 60_000);
+    await waitText(page.locator("ed-status-bar ed-engine-indicator button.chip .text"), "Engine: Installed");
     await page.close();
   });
 });

@@ -18,6 +18,7 @@ import { api } from "../../api/http";
 import { edEvent } from "../../events";
 import { icons } from "../../icons";
 import "../models/ed-first-run";
+import "../engine/ed-engine-build-note";
 import type { ModelInstalledEvent } from "../models/ed-catalog-card";
 import { modelLibrary, modelsApi, type ModelEntry } from "../models/models-api";
 import { startingModel } from "../models/models-format";
@@ -333,6 +334,7 @@ export class EdImageApp extends LitElement implements TabAppElement {
             <button aria-label="Dismiss" @click=${() => ((this.notice = ""), (this.plainPicture = undefined))}>×</button>
           </p>`
         : nothing}
+      <ed-engine-build-note></ed-engine-build-note>
       ${this.entries && !this.models["stable-diffusion"]?.length && !this.models.diffusion_models?.length
         ? html`<ed-first-run @ed-model-installed=${this.#onInstalled}></ed-first-run>`
         : nothing}
