@@ -6,7 +6,7 @@
 import type { IncognitoMemory } from "./incognito";
 import type { ModelHashes } from "../models/hashes";
 import type { ResolvedModels } from "../models/resolve";
-import { commitOutput, embedMetadata, stageOutput, type ImageExtras, type OutputTemplates } from "./outputs";
+import { commitOutput, embedMetadata, stageOutput, type EmbeddedImage, type ImageExtras, type OutputTemplates } from "./outputs";
 import type { TaskStore } from "./store";
 import { newId, type ImageRecord, type Task } from "./task";
 
@@ -28,13 +28,17 @@ export async function saveImage(deps: SaveDeps, task: Task, index: number, engin
     const loraHashes = Object.fromEntries(models.loras.map((l, i) => [l.name, loras[i]]).filter((e): e is [string, string] => !!e[1]));
     extras = { modelHash: model ?? undefined, loraHashes };
   }
-  const image = await embedMetadata(engineBytes, request, extras);
-  const record: ImageRecord = { id: newId("i"), taskId: task.id, seed: request.seed, width: image.width, height: image.height, format: image.format, created };
+  return storeOutput(deps, task, index, request.prompt, request.seed, await embedMetadata(engineBytes, request, extras), created);
+}
+
+/** Records a finished picture: in memory for an incognito task, else staged in outputs/, recorded, then moved in place. */
+export function storeOutput(deps: SaveDeps, task: Task, index: number, prompt: string, seed: number, image: EmbeddedImage, created: number): ImageRecord {
+  const record: ImageRecord = { id: newId("i"), taskId: task.id, seed, width: image.width, height: image.height, format: image.format, created };
   if (task.incognito) {
     deps.incognito.putImage(record, image.bytes);
     return record;
   }
-  const staged = stageOutput(deps.outputs, deps.templates, image, { date: new Date(created), id: task.id, prompt: request.prompt, seed: request.seed, index, imageId: record.id });
+  const staged = stageOutput(deps.outputs, deps.templates, image, { date: new Date(created), id: task.id, prompt, seed, index, imageId: record.id });
   deps.store.insertImage({ ...record, path: staged.path });
   commitOutput(staged);
   return { ...record, path: staged.path };

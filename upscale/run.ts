@@ -16,21 +16,15 @@ import type { Engine } from "../engine/types";
 import { locateModel, ModelNotFoundError } from "../models/resolve";
 import type { SearchPath } from "../models/roots";
 import type { UpscaledNote, UpscaleSource } from "../queue/request";
+import type { TaskProgressEvent } from "../queue/events";
 import type { TaskError } from "../queue/task";
 import { UpscaleCancelledError, UpscaleSourceError, UpscalerFailedError, UpscalerUnavailableError } from "./errors";
 import { upscalePicture, type UpscaledPicture } from "./picture";
 import type { UpscaleFactor } from "./scale";
 import { UpscalerScaleError } from "./scale";
 
-export interface UpscaleProgress {
-  phase: "upscaling";
-  step: number;
-  steps: number;
-  rate: number | null;
-  eta: number | null;
-  image?: number;
-  images?: number;
-}
+/** A task's progress while upscaling (step/steps count tiles, or passes). */
+export type UpscaleProgress = Omit<TaskProgressEvent, "id" | "phase"> & { phase: "upscaling" };
 
 export interface UpscaleRunDeps {
   engine: Engine;

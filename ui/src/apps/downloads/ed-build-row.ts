@@ -8,36 +8,17 @@ import { css, html, LitElement, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { api } from "../../api/http";
 import { controlStyles } from "../engine/engine-styles";
+import { rowStyles } from "./row-styles";
 import { buildFraction, buildPhaseText, buildSteps, buildTitle, type BuildProgress } from "./build-format";
 
 @customElement("ed-build-row")
 export class EdBuildRow extends LitElement {
   static override styles = [
     controlStyles,
+    rowStyles,
     css`
       :host {
-        display: grid;
-        grid-template-columns: 1fr auto;
         gap: 6px 12px;
-        padding: 10px 12px;
-        border: 1px solid var(--ed-border);
-        border-radius: 6px;
-        background: var(--ed-field);
-      }
-      .name {
-        font-weight: 600;
-      }
-      .side {
-        display: flex;
-        align-items: center;
-        gap: 10px;
-      }
-      .kind {
-        font-size: calc(11rem / 14);
-        color: var(--ed-muted);
-      }
-      .phase {
-        color: var(--ed-muted);
       }
       .phase[data-phase="done"] {
         color: var(--ed-green);
@@ -45,22 +26,6 @@ export class EdBuildRow extends LitElement {
       .phase[data-phase="failed"],
       .phase[data-phase="waiting"] {
         color: var(--ed-red);
-      }
-      button.cancel {
-        padding: 2px 10px;
-        font-size: calc(12rem / 14);
-      }
-      .bar {
-        grid-column: 1 / -1;
-        height: 6px;
-        border-radius: 3px;
-        background: var(--ed-border);
-        overflow: hidden;
-      }
-      .fill {
-        height: 100%;
-        background: var(--ed-accent);
-        transition: width 0.2s linear;
       }
       ol.steps {
         grid-column: 1 / -1;

@@ -8,60 +8,28 @@ import { css, html, LitElement, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { api } from "../../api/http";
 import { controlStyles } from "../engine/engine-styles";
+import { rowStyles } from "./row-styles";
 import { downloadFraction, etaText, formatSpeed, percentText, phaseText, sizeText, stallText, type DownloadProgress } from "./download-format";
 
 @customElement("ed-download-row")
 export class EdDownloadRow extends LitElement {
   static override styles = [
     controlStyles,
+    rowStyles,
     css`
-      :host {
-        display: grid;
-        grid-template-columns: 1fr auto;
-        gap: 4px 12px;
-        padding: 10px 12px;
-        border: 1px solid var(--ed-border);
-        border-radius: 6px;
-        background: var(--ed-field);
-      }
       .name {
-        font-weight: 600;
         overflow: hidden;
         text-overflow: ellipsis;
         white-space: nowrap;
       }
-      .side {
-        display: flex;
-        align-items: center;
-        gap: 10px;
-      }
-      .phase {
-        color: var(--ed-muted);
-      }
       .stalled {
         color: var(--ed-amber);
-      }
-      button.cancel {
-        padding: 2px 10px;
-        font-size: calc(12rem / 14);
       }
       .phase[data-phase="installed"] {
         color: var(--ed-green);
       }
       .phase[data-phase="failed"] {
         color: var(--ed-red);
-      }
-      .bar {
-        grid-column: 1 / -1;
-        height: 6px;
-        border-radius: 3px;
-        background: var(--ed-border);
-        overflow: hidden;
-      }
-      .fill {
-        height: 100%;
-        background: var(--ed-accent);
-        transition: width 0.2s linear;
       }
       .bar.unknown .fill {
         width: 30%;
@@ -74,10 +42,6 @@ export class EdDownloadRow extends LitElement {
         to {
           transform: translateX(340%);
         }
-      }
-      .kind {
-        font-size: calc(11rem / 14);
-        color: var(--ed-muted);
       }
       .figures {
         grid-column: 1 / -1;

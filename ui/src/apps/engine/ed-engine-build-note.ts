@@ -14,60 +14,52 @@ import type { ToolchainReport } from "../../../../engine/build/toolchain";
 import { api } from "../../api/http";
 import { events } from "../../api/event-stream";
 import { edEvent } from "../../events";
+import { controlStyles } from "../../styles/controls";
 
 const STEPS: Record<BuildProgress["step"], string> = { download: "downloading the source", configure: "configuring", compile: "compiling", install: "installing", start: "starting it once" };
 
 @customElement("ed-engine-build-note")
 export class EdEngineBuildNote extends LitElement {
-  static override styles = css`
-    :host {
-      display: block;
-    }
-    .note {
-      margin: 8px 0 12px;
-      padding: 10px 12px;
-      border: 1px solid var(--ed-border);
-      border-radius: 6px;
-      background: var(--ed-surface);
-    }
-    p {
-      margin: 0 0 6px;
-    }
-    progress {
-      width: 100%;
-    }
-    .row {
-      display: flex;
-      gap: 8px;
-      align-items: center;
-      flex-wrap: wrap;
-    }
-    code {
-      padding: 3px 6px;
-      background: var(--ed-field);
-      border: 1px solid var(--ed-border);
-      border-radius: 4px;
-      font: calc(12rem / 14) ui-monospace, monospace;
-    }
-    .actions {
-      margin-top: 6px;
-    }
-    .bad {
-      color: var(--ed-red-text);
-    }
-    button {
-      font: inherit;
-      color: var(--ed-text);
-      background: var(--ed-field);
-      border: 1px solid var(--ed-border);
-      border-radius: 4px;
-      padding: 3px 10px;
-      cursor: pointer;
-    }
-    button:hover {
-      background: var(--ed-button-hover);
-    }
-  `;
+  static override styles = [
+    controlStyles,
+    css`
+      :host {
+        display: block;
+      }
+      .note {
+        margin: 8px 0 12px;
+        padding: 10px 12px;
+        border: 1px solid var(--ed-border);
+        border-radius: 6px;
+        background: var(--ed-surface);
+      }
+      p {
+        margin: 0 0 6px;
+      }
+      progress {
+        width: 100%;
+      }
+      .row {
+        display: flex;
+        gap: 8px;
+        align-items: center;
+        flex-wrap: wrap;
+      }
+      code {
+        padding: 3px 6px;
+        background: var(--ed-field);
+        border: 1px solid var(--ed-border);
+        border-radius: 4px;
+        font: calc(12rem / 14) ui-monospace, monospace;
+      }
+      .actions {
+        margin-top: 6px;
+      }
+      .bad {
+        color: var(--ed-red-text);
+      }
+    `,
+  ];
 
   @state() private progress?: BuildProgress;
   @state() private copied = false;
