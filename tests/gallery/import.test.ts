@@ -9,11 +9,11 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import yauzl from "yauzl";
 import decodeWebp from "@jsquash/webp/decode.js";
 import type { PictureDetail, PictureSummary } from "../../gallery/picture-row";
 import { startGalleryApp, tempDir, until, type GalleryApp } from "./harness";
 import { png, writeSamples } from "./samples";
+import { unzip } from "../unzip";
 
 const tmp = tempDir();
 const data = join(tmp.dir, "data");
@@ -173,27 +173,6 @@ test("favourite by PATCH", async () => {
   expect((await app.api(`/api/gallery/${d.id}`, { method: "PATCH", json: { favourite: "yes" } })).status).toBe(400);
 });
 
-function unzip(bytes: Uint8Array): Promise<Map<string, Buffer>> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(Buffer.from(bytes), { lazyEntries: true }, (err, zip) => {
-      if (err) return reject(err);
-      const out = new Map<string, Buffer>();
-      zip.on("entry", (entry: yauzl.Entry) => {
-        zip.openReadStream(entry, (e, stream) => {
-          if (e) return reject(e);
-          const parts: Buffer[] = [];
-          stream.on("data", (c: Buffer) => parts.push(c));
-          stream.on("end", () => {
-            out.set(entry.fileName, Buffer.concat(parts));
-            zip.readEntry();
-          });
-        });
-      });
-      zip.on("end", () => resolve(out));
-      zip.readEntry();
-    });
-  });
-}
 
 test("export: a zip of the pictures as they are and a JSON of their settings", async () => {
   const a = await detailByName(files.a1111);

@@ -9,10 +9,10 @@ import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { Database } from "bun:sqlite";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import yauzl from "yauzl";
 import { readImageMetadata } from "../../queue/metadata/read";
 import { png } from "./images";
 import { standin, startQueueApp, taskState, tempData, waitState, type QueueApp } from "./harness";
+import { unzip } from "../unzip";
 
 setDefaultTimeout(90_000);
 const data = tempData("ed-queue-removal-");
@@ -20,27 +20,6 @@ afterAll(() => data.remove());
 
 const request = { prompt: "a red fox in snow", model: "sd-test.safetensors", steps: 2, width: 64, height: 64 };
 
-function unzip(bytes: Uint8Array): Promise<Map<string, Buffer>> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(Buffer.from(bytes), { lazyEntries: true }, (err, zip) => {
-      if (err) return reject(err);
-      const out = new Map<string, Buffer>();
-      zip.on("entry", (entry: yauzl.Entry) => {
-        zip.openReadStream(entry, (e, stream) => {
-          if (e) return reject(e);
-          const parts: Buffer[] = [];
-          stream.on("data", (c: Buffer) => parts.push(c));
-          stream.on("end", () => {
-            out.set(entry.fileName, Buffer.concat(parts));
-            zip.readEntry();
-          });
-        });
-      });
-      zip.on("end", () => resolve(out));
-      zip.readEntry();
-    });
-  });
-}
 
 type Json = Record<string, unknown>;
 const json = async (res: Response) => (await res.json()) as Json;

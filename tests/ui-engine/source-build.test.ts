@@ -10,19 +10,12 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import type { Config } from "../../launcher/config/schema";
-import { SourceBuilder } from "../../engine/build/builder";
-import { systemProbes } from "../../engine/build/toolchain";
-import { detectHardware } from "../../engine/detect/detect";
-import { recordedProbeIO } from "../../engine/detect/probe-io";
-import { createBuildProvider } from "../../engine/install/provider";
-import { engineParts } from "../../engine/service";
 import type { RunningApp } from "../../launcher/start";
-import { probeFixtures } from "../fixtures/probes/fixtures";
 import { makeSourceFixture, serveGithub, type GithubServer } from "../engine-build/source-tree";
 import { tempData } from "../queue/harness";
 import { launchBrowser, openShell, waitText } from "../ui/harness";
 import { startImageApp } from "../ui-image/harness";
+import { debianBuildParts } from "./debian-build";
 import { serveRelease, type ReleaseServer } from "./harness";
 
 setDefaultTimeout(90_000);
@@ -44,24 +37,7 @@ beforeAll(async () => {
   release = serveRelease(TAG, { [CPU]: new Uint8Array(16) });
   gh = serveGithub(haveTools ? [await makeSourceFixture("v-ui"), await makeSourceFixture("v-ui-broken", { broken: true }), await makeSourceFixture("v-ui-slow", { slow: true })] : []);
   writeFileSync(join(data.dir, "config.yaml"), `engine:\n  api_base: ${release.apiBase}\n  release_tag: ${TAG}\n`);
-  const recording = probeFixtures().find(([name]) => name === "debian12-cpu")![1].recording;
-  const parts = engineParts({
-    provider: (ctx) => createBuildProvider({ config: ctx.config, paths: ctx.paths, bus: ctx.bus, log: ctx.log, detect: () => detectHardware(recordedProbeIO(recording)) }),
-    builder: (ctx) => {
-      const config = {
-        get config(): Config {
-          return { ...ctx.config.config, engine: { ...ctx.config.config.engine, api_base: gh.apiBase, release_tag: buildTag } };
-        },
-      };
-      const probes = () => {
-        const real = systemProbes();
-        return { ...real, osRelease: "ID=debian\nVERSION_ID=12\n", which: (c: string) => (hideCmake && c === "cmake" ? undefined : real.which(c)) };
-      };
-      return new SourceBuilder({ config, paths: ctx.paths, bus: ctx.bus, probes, jobs: 2 });
-    },
-    supervisor: { backoffMs: 50, stopGraceMs: 2_000, readyTimeoutMs: 20_000 },
-    installOnStart: false,
-  });
+  const parts = debianBuildParts({ githubApi: () => gh.apiBase, buildTag: () => buildTag, hideCmake: () => hideCmake, installOnStart: false });
   [browser, app] = await Promise.all([launchBrowser(), startImageApp(data.dir, [parts.service])]);
   page = await browser.newPage({ viewport: { width: 1200, height: 1400 } });
   await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: app.url });

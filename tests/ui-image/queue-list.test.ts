@@ -9,10 +9,10 @@
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import yauzl from "yauzl";
 import type { RunningApp } from "../../launcher/start";
 import { readImageMetadata } from "../../queue/metadata/read";
 import { activeTab, generateServices, openGenerating, openShell, SHOTS, startImageApp, tempDataDir, until, waitText, type GeneratingSession } from "./harness";
+import { unzip } from "../unzip";
 
 setDefaultTimeout(120_000);
 
@@ -36,24 +36,6 @@ async function generate(prompt: string, fields: Record<string, string> = {}) {
   await results().locator('section.task[data-state="succeeded"]', { hasText: prompt }).waitFor({ timeout: 30_000 });
 }
 
-function unzip(bytes: Uint8Array): Promise<Map<string, Buffer>> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(Buffer.from(bytes), { lazyEntries: true }, (err, zip) => {
-      if (err) return reject(err);
-      const out = new Map<string, Buffer>();
-      zip.on("entry", (entry: yauzl.Entry) =>
-        zip.openReadStream(entry, (e, stream) => {
-          if (e) return reject(e);
-          const parts: Buffer[] = [];
-          stream.on("data", (c: Buffer) => parts.push(c));
-          stream.on("end", () => (out.set(entry.fileName, Buffer.concat(parts)), zip.readEntry()));
-        }),
-      );
-      zip.on("end", () => resolve(out));
-      zip.readEntry();
-    });
-  });
-}
 
 beforeAll(async () => {
   session = await openGenerating("ed-ui-queue-list", { stepMs: 20, startDelayMs: 20 });
