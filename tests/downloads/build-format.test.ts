@@ -20,7 +20,8 @@ test("one fraction over all steps; the compile is most of it", () => {
 test("phase line and title", () => {
   expect(buildTitle(base)).toBe("Engine build (CUDA, master-1)");
   expect(buildPhaseText(base)).toBe("Compiling 50%");
-  expect(buildPhaseText({ ...base, step: "configure" })).toBe("Configure…");
+  expect(buildPhaseText({ ...base, step: "configure" })).toBe("Configuring…");
+  expect(buildPhaseText({ ...base, step: "download" })).toBe("Downloading the source…");
   expect(buildPhaseText({ ...base, phase: "failed", step: "start", error: { step: "start", message: "m", logTail: [] } })).toBe("Failed at the start step");
   expect(buildPhaseText({ ...base, phase: "waiting", toolchain: { backend: "cuda", ok: false, items: [], missing: ["nvcc"] } })).toBe("Waiting for build tools: nvcc");
   expect(buildPhaseText({ ...base, phase: "cancelled" })).toBe("Cancelled");

@@ -18,6 +18,20 @@ export const STEP_NAMES: Record<BuildProgress["step"], string> = {
   start: "Start once",
 };
 
+/** What each step is doing, for a running build. */
+const STEP_DOING: Record<BuildProgress["step"], string> = {
+  download: "Downloading the source",
+  configure: "Configuring",
+  compile: "Compiling",
+  install: "Installing",
+  start: "Starting it once",
+};
+
+/** "Compiling 40%", "Configuring…": the running step in words (Downloads row, Engine tab, Image tab note). */
+export function runningStepText(p: Pick<BuildProgress, "step" | "percent">): string {
+  return p.step === "compile" ? `Compiling ${p.percent}%` : `${STEP_DOING[p.step]}…`;
+}
+
 const BACKEND_NAMES: Record<BuildProgress["backend"], string> = { cpu: "CPU", vulkan: "Vulkan", cuda: "CUDA", rocm: "ROCm" };
 
 /** Share of the whole build where each step starts; the compile runs from 0.15 to 0.95. */
@@ -53,5 +67,5 @@ export function buildPhaseText(p: BuildProgress): string {
   if (p.phase === "cancelled") return "Cancelled";
   if (p.phase === "waiting") return `Waiting for build tools: ${p.toolchain?.missing.join(", ") ?? ""}`;
   if (p.phase === "failed") return `Failed at the ${p.error?.step ?? p.step} step`;
-  return p.step === "compile" ? `Compiling ${p.percent}%` : `${STEP_NAMES[p.step]}…`;
+  return runningStepText(p);
 }

@@ -15,8 +15,7 @@ import { api } from "../../api/http";
 import { events } from "../../api/event-stream";
 import { edEvent } from "../../events";
 import { controlStyles } from "../../styles/controls";
-
-const STEPS: Record<BuildProgress["step"], string> = { download: "downloading the source", configure: "configuring", compile: "compiling", install: "installing", start: "starting it once" };
+import { runningStepText } from "../downloads/build-format";
 
 @customElement("ed-engine-build-note")
 export class EdEngineBuildNote extends LitElement {
@@ -109,7 +108,7 @@ export class EdEngineBuildNote extends LitElement {
   #body(p: BuildProgress) {
     const details = html`<button data-action="engine-tab" @click=${this.#openEngineTab}>Engine tab</button>`;
     if (p.phase === "running")
-      return html`<p><strong>Building the engine for this computer</strong> (no ready-made build runs on this system): ${STEPS[p.step]}${p.step === "compile" ? ` ${p.percent}%` : "…"}. This takes a few minutes, once.</p>
+      return html`<p><strong>Building the engine for this computer</strong> (no ready-made build runs on this system). ${runningStepText(p)} This takes a few minutes, once.</p>
         <progress max="100" value=${p.step === "compile" ? p.percent : 0}></progress>
         <div class="row">${details}</div>`;
     if (p.phase === "waiting") {

@@ -16,12 +16,12 @@ import type { ToolchainReport } from "../../../../engine/build/toolchain";
 import type { BuildCandidate } from "../../../../engine/detect/build-candidate";
 import { api } from "../../api/http";
 import { events } from "../../api/event-stream";
+import { runningStepText } from "../downloads/build-format";
 import { engineStyles } from "./engine-styles";
 
 const BACKENDS = ["cpu", "vulkan", "cuda", "rocm"] as const;
 type Backend = (typeof BACKENDS)[number];
 const LABELS: Record<Backend, string> = { cpu: "CPU", vulkan: "Vulkan", cuda: "CUDA (NVIDIA)", rocm: "ROCm (AMD)" };
-const STEP_LABELS: Record<BuildProgress["step"], string> = { download: "Downloading source", configure: "Configuring", compile: "Compiling", install: "Installing", start: "Starting it once" };
 
 @customElement("ed-engine-source-build")
 export class EdEngineSourceBuild extends LitElement {
@@ -160,7 +160,7 @@ export class EdEngineSourceBuild extends LitElement {
     if (!p || p.backend !== this.backend) return nothing;
     if (p.phase === "running")
       return html`<div class="progress" role="status">
-        <p>${STEP_LABELS[p.step]}${p.step === "compile" ? ` ${p.percent}%` : "…"}</p>
+        <p>${runningStepText(p)}</p>
         <progress max="100" value=${p.step === "compile" ? p.percent : 0}></progress>
         <p><button class="cancel" @click=${this.#cancel}>Cancel build</button></p>
       </div>`;
