@@ -1,5 +1,5 @@
-/** The queue's events on the app bus (relayed to the UI over SSE). */
-import type { TaskError, TaskState } from "./task";
+/** The queue's events on the app bus (relayed to the UI over SSE), and how a picture is referred to in them. */
+import type { ImageRecord, TaskError, TaskState } from "./task";
 
 export interface TaskImageRef {
   id: string;
@@ -9,6 +9,9 @@ export interface TaskImageRef {
   height: number;
   format: "png" | "jpeg" | "webp";
 }
+
+export const imageUrl = (id: string) => `/api/images/${id}`;
+export const imageRef = (i: ImageRecord): TaskImageRef => ({ id: i.id, url: imageUrl(i.id), seed: i.seed, width: i.width, height: i.height, format: i.format });
 
 export interface TaskProgressEvent {
   id: string;

@@ -9,20 +9,17 @@ import type { Engine } from "../engine/types";
 import type { EventBus } from "../launcher/events/bus";
 import type { Logger } from "../launcher/log";
 import type { Paths } from "../launcher/paths";
-import type { TaskImageRef } from "./events";
 import "./events";
 import { IncognitoMemory } from "./incognito";
 import { ModelHashes } from "../models/hashes";
 import { locateModel, ModelNotFoundError, resolveModels } from "../models/resolve";
-import { UPSCALE_KEY, UpscaleStep } from "../upscale/queue-step";
-import { saveUpscaled } from "../upscale/save";
-import { loadUpscaleSource } from "../upscale/source";
+import { UPSCALE_KEY } from "../upscale/queue-step";
+import { runQueuedTask } from "./execute";
 import { searchPath, type SearchPath } from "../models/roots";
 import { recoverIncoming, type OutputTemplates } from "./outputs";
 import { pickNext } from "./pick";
 import type { ResolvedRequest } from "./request";
-import { runTask, type ActiveRun, type RunOutcome } from "./runner";
-import { saveImage } from "./save";
+import type { ActiveRun, RunOutcome } from "./runner";
 import { INTERRUPTED, TaskStore } from "./store";
 import { isFinal, newId, type ImageRecord, type Task, type TaskError } from "./task";
 import { modelSetKey, toModelSet } from "./translate";
@@ -63,8 +60,6 @@ export class TaskNotFoundError extends Error {
   }
 }
 
-export const imageUrl = (id: string) => `/api/images/${id}`;
-export const imageRef = (i: ImageRecord): TaskImageRef => ({ id: i.id, url: imageUrl(i.id), seed: i.seed, width: i.width, height: i.height, format: i.format });
 
 export class TaskQueue {
   readonly store: TaskStore;
@@ -317,43 +312,17 @@ export class TaskQueue {
     this.opts.bus.publish("task.started", { id: task.id });
     this.#publishStatus();
     let outcome: RunOutcome;
-    const saveDeps = () => ({ store: this.store, incognito: this.incognito, hashes: this.hashes, outputs: this.opts.paths.outputs, templates: this.opts.templates() });
-    const upscale = new UpscaleStep(task, {
-      engine: this.opts.engine,
-      models: this.#search(),
-      signal: run.abort.signal,
-      onProgress: (p) => {
-        run.progress = p;
-        this.opts.bus.publish("task.progress", { id: task.id, ...p });
-      },
-      save: async (png, index, note) => {
-        const record = await saveUpscaled(saveDeps(), task, index, png, note);
-        this.opts.bus.publish("task.image", { id: task.id, index, image: imageRef(record) });
-        return record;
-      },
-      loadSource: (s) => loadUpscaleSource(s, this.store, this.incognito, this.opts.paths.outputs),
-    });
     try {
-      if (task.request.upscale_of) outcome = await upscale.run();
-      else outcome = await runTask(run, {
+      outcome = await runQueuedTask(task, run, {
         engine: this.opts.engine,
+        bus: this.opts.bus,
         models: this.#search(),
-        embeddingsView: this.opts.paths.engineEmbeddings,
+        paths: this.opts.paths,
+        save: { store: this.store, incognito: this.incognito, hashes: this.hashes, outputs: this.opts.paths.outputs, templates: this.opts.templates() },
         pollMinMs: this.opts.pollMinMs,
         pollMaxMs: this.opts.pollMaxMs,
         onModelSet: (key) => (this.#currentKey = key),
-        // Hashing a checkpoint takes seconds: do it while the engine generates, not after.
-        onResolved: (models) => {
-          if (!task.incognito) for (const path of [models.model.path, ...models.loras.map((l) => l.path)]) void this.hashes.short(path);
-        },
-        onProgress: (r) => this.opts.bus.publish("task.progress", { id: task.id, ...r.progress }),
-        onImage: async (r, index, bytes, models) => {
-          const record = await saveImage(saveDeps(), r.task, index, bytes, models);
-          this.opts.bus.publish("task.image", { id: task.id, index, image: imageRef(record) });
-          await upscale.afterImage(index, bytes, record, run.cancelRequested);
-        },
       });
-      outcome = upscale.outcome(outcome);
     } catch (err) {
       const error: TaskError = { code: "internal", message: (err as Error)?.message ?? String(err) };
       this.opts.log?.error(`task ${task.id} failed`, { error: String(err) });

@@ -15,7 +15,7 @@ import { realInside } from "../launcher/files/inside";
 import type { Logger } from "../launcher/log";
 import { TaskConflictError, TaskNotFoundError, type TaskQueue } from "./queue";
 import "./events";
-import { isFinal, newId, type Task, type TaskRemoval } from "./task";
+import { isFinal, newId, type Task } from "./task";
 
 /** How long a removal can be undone (the UI offers it for a few seconds; the rest is slack). */
 export const UNDO_MS = 60_000;

@@ -7,7 +7,7 @@
  */
 import type { Engine } from "../engine/types";
 import type { AppContext } from "../launcher/server/context";
-import type { Service, ServiceFactory } from "../launcher/services";
+import type { Service } from "../launcher/services";
 import { searchPathFor } from "../models/roots";
 import { TaskQueue } from "./queue";
 import { imageRoutes } from "./routes/images";

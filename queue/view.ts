@@ -1,6 +1,7 @@
 /** The JSON shape of a task in the API (`GET /api/tasks/:id` and the list). */
 import type { ImageRecord, Task, TaskError, TaskProgress, TaskState } from "./task";
-import { imageRef, type TaskQueue } from "./queue";
+import { imageRef } from "./events";
+import type { TaskQueue } from "./queue";
 import type { TaskImageRef } from "./events";
 
 export interface TaskView {

@@ -7,7 +7,7 @@
 import { describeIssues } from "../../launcher/server/errors";
 import { samplerFromText, schedulerFromText } from "../../queue/metadata/samplers";
 import { imageRequestSchema, resolveRequest, type ImageRequestInput } from "../../queue/request";
-import { imageUrl } from "../../queue/queue";
+import { imageUrl } from "../../queue/events";
 import { checkpointFiles, currentCheckpoint, findCheckpoint } from "../checkpoints";
 import type { CompatDeps } from "../deps";
 import { runAndWait, toBase64 } from "../run";
