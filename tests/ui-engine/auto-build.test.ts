@@ -64,6 +64,9 @@ describe.skipIf(!haveTools)("the engine is built by itself where no release buil
     const { app, dir } = await startDebianApp("v-auto-ui", hideCmake);
     const page = await browser.newPage({ viewport: { width: 1200, height: 1400 } });
     await openShell(page, app.url);
+    // The status bar says what is wanted, not that the engine failed.
+    await waitText(page.locator("ed-status-bar ed-engine-indicator button.chip .text"), "Engine: needs build tools", 20_000);
+    expect(await page.locator("ed-status-bar ed-engine-indicator button.chip").getAttribute("title")).toBe("Missing to build the engine: cmake (open the Engine tab)");
     await page.click("ed-status-bar ed-engine-indicator button.chip");
     const engineTab = page.locator("ed-shell section.pane:not([hidden]) ed-engine-app");
     const section = engineTab.locator("ed-engine-source-build");

@@ -15,6 +15,7 @@ import "../downloads/ed-download-meter";
 import { engineApi, type EngineStatus } from "./engine-api";
 import { stateBadge } from "./engine-format";
 import type { BuildProgress } from "../../../../engine/build/build-engine";
+import { runningStepText } from "../downloads/build-format";
 
 @customElement("ed-engine-indicator")
 export class EdEngineIndicator extends LitElement {
@@ -64,7 +65,7 @@ export class EdEngineIndicator extends LitElement {
     this.#off = [
       downloads.subscribe((entries) => (this.downloading = entries.some((e) => isActive(e.progress)))),
       events.on("engine.state", (d) => (this.status = d as EngineStatus)),
-      events.on("engine.build", (d) => (this.building = (d as BuildProgress).phase === "running" ? (d as BuildProgress) : undefined)),
+      events.on("engine.build", (d) => (this.building = ["running", "waiting"].includes((d as BuildProgress).phase) ? (d as BuildProgress) : undefined)),
     ];
     // The stream replays the latest state to a new page; this covers a stream that was already open.
     engineApi
@@ -82,9 +83,14 @@ export class EdEngineIndicator extends LitElement {
   override render() {
     if (this.downloading) return html`<ed-download-meter></ed-download-meter>`;
     const b = this.building;
+    // An automatic build waiting for tools the user must install: not a failure of the engine, a thing to do.
+    if (b?.phase === "waiting")
+      return html`<button class="chip tone-bad build" data-state="waiting" title=${`Missing to build the engine: ${b.toolchain?.missing.join(", ") ?? ""} (open the Engine tab)`} @click=${() => this.dispatchEvent(edEvent("ed-open-app", { app: "engine" }))}>
+        <span class="dot"></span><span class="text">Engine: needs build tools</span>
+      </button>`;
     if (b)
       return html`<button class="chip tone-working build" title="Open the Engine tab" @click=${() => this.dispatchEvent(edEvent("ed-open-app", { app: "engine" }))}>
-        <span class="dot"></span><span class="text">Building engine: ${b.step === "compile" ? `compiling ${b.percent}%` : `${b.step}…`}</span>
+        <span class="dot"></span><span class="text">Building engine: ${runningStepText(b).toLowerCase()}</span>
       </button>`;
     if (!this.status) return nothing;
     const badge = stateBadge(this.status.state);
