@@ -10,6 +10,7 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
 import type { RunningApp } from "../../launcher/start";
+import { loginPage } from "../../launcher/access/login-page";
 import { launchBrowser, openShell, startUiApp, tempDataDir, until } from "./harness";
 
 setDefaultTimeout(30_000);
@@ -233,6 +234,24 @@ describe("themes", () => {
       await until(async () => (await bodyBackground()) === LIGHT_BODY, "light from the menu");
       await until(async () => (await config()).ui.theme === "light", "light saved");
     });
+  });
+});
+
+describe("the login page other devices see", () => {
+  test("follows that device's light/dark preference, readable in both", async () => {
+    const other = await browser.newPage();
+    try {
+      for (const [scheme, background] of [["dark", "rgb(27, 28, 30)"], ["light", "rgb(241, 243, 244)"]] as const) {
+        await other.emulateMedia({ colorScheme: scheme });
+        await other.setContent(loginPage({ error: "That token is not right." }));
+        const [bg, fg, error] = await other.evaluate(() => [getComputedStyle(document.body).backgroundColor, getComputedStyle(document.querySelector("p")!).color, getComputedStyle(document.querySelector(".error")!).color]);
+        expect(bg).toBe(background);
+        expect(fg).not.toBe(bg);
+        expect(error).not.toBe(bg);
+      }
+    } finally {
+      await other.close();
+    }
   });
 });
 
