@@ -2,6 +2,9 @@
 # Sets up a fresh Debian/Ubuntu machine for Easy Diffusion from source:
 # system libraries (WebKitGTK for the window), Bun (from npm) and the JS
 # dependencies. With --dev, also what the tests need (Xvfb, Chromium, …).
+# Where upstream's release engines cannot run (glibc older than 2.39: Debian 12,
+# Ubuntu 22.04), the app builds the engine from source on first start, so the
+# C++ toolchain is installed too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,6 +24,12 @@ sudo_cmd=()
 [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
 
 pkgs=("${RUNTIME_PKGS[@]}")
+BUILD_PKGS=(cmake g++ make)
+glibc=$(ldd --version 2>/dev/null | head -n1 | grep -oE '[0-9]+\.[0-9]+$' || echo 0)
+if [ "$(printf '%s\n' "$glibc" 2.39 | sort -V | head -n1)" != 2.39 ]; then
+  echo "glibc $glibc: the engine will be built on this machine at first start"
+  pkgs+=("${BUILD_PKGS[@]}")
+fi
 [ "$dev" -eq 1 ] && pkgs+=("${DEV_PKGS[@]}")
 command -v npm >/dev/null || pkgs+=(nodejs npm)
 
