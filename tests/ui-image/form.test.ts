@@ -165,6 +165,9 @@ describe("image form", () => {
     // The eraser, a bigger brush, takes the stroke away again; Clear empties the mask.
     await tab.locator('ed-mask-editor button[data-tool="eraser"]').click();
     await tab.locator('ed-mask-editor input[type="range"]').fill("80");
+    // The stroke must start with the eraser and the bigger size in effect (Lit applies both on its next update).
+    await until(async () => (await tab.locator('ed-mask-editor button[data-tool="eraser"]').getAttribute("aria-pressed")) === "true", "the eraser chosen");
+    await waitText(tab.locator("ed-mask-editor label", { hasText: "Size" }), "Size 80");
     await page.mouse.move(box.x + box.width * 0.05, box.y + box.height * 0.2);
     await page.mouse.down();
     await page.mouse.move(box.x + box.width * 0.35, box.y + box.height * 0.2, { steps: 5 });
