@@ -8,7 +8,6 @@
  * so cancelling one restarts the process with the same model set.
  */
 import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
 import type { EventBus } from "../launcher/events/bus";
 import { buildServerArgs, modelFiles, type EngineFlags } from "./process/args";
 import type { EnginePlan } from "./install/provider";
@@ -31,6 +30,7 @@ import type {
   InstalledBuild,
   ModelSet,
 } from "./types";
+import { cliOf } from "./cli-path";
 import { LogBatcher } from "./log-batch";
 import type { SourceBuilder } from "./build/builder";
 import type { BuildBackend } from "./build/cmake-flags";
@@ -134,15 +134,10 @@ export class EngineManager implements Engine {
     return this.#builds.installed();
   }
 
-  /**
-   * `sd-cli` of the running build, else of the best installed one (installing
-   * one if none is): release zips ship it beside sd-server. Null when absent.
-   */
+  /** `sd-cli` of the running build, else of the best installed one (installing one if none is); null when absent. */
   async upscalerPath(): Promise<string | null> {
     const build = this.supervisor.running?.build ?? (await this.install())[0];
-    if (!build) return null;
-    const cli = join(dirname(build.serverPath), process.platform === "win32" ? "sd-cli.exe" : "sd-cli");
-    return existsSync(cli) ? cli : null;
+    return build ? cliOf(build) : null;
   }
 
   /** Stops the engine download in progress; its partial file stays, so installing again resumes it. */
