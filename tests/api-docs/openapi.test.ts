@@ -95,6 +95,14 @@ describe("GET /api/docs", () => {
     expect(bundle.headers.get("content-type")).toContain("javascript");
     expect((await bundle.text()).length).toBeGreaterThan(100_000);
     expect((await q.api("/api/docs/swagger-ui.css")).status).toBe(200);
+    // Stored gzip-compressed: sent as is to a client that takes gzip, unpacked for one that does not.
+    const raw = await fetch(new URL("/api/docs/swagger-ui-bundle.js", q.url), { headers: { "accept-encoding": "gzip" }, decompress: false } as RequestInit);
+    expect(raw.headers.get("content-encoding")).toBe("gzip");
+    const packed = new Uint8Array(await raw.arrayBuffer());
+    expect(Bun.gunzipSync(packed).length).toBeGreaterThan(1_000_000);
+    const plain = await fetch(new URL("/api/docs/swagger-ui-bundle.js", q.url), { headers: { "accept-encoding": "identity" } });
+    expect(plain.headers.get("content-encoding")).toBeNull();
+    expect((await plain.text()).startsWith("/*!")).toBe(true);
     expect(await (await q.api("/api/docs/init.js")).text()).toContain("/api/openapi.json");
   });
 });
