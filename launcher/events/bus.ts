@@ -36,13 +36,20 @@ export interface BusEvent<T extends EventType = EventType> {
 
 type Listener = (event: BusEvent) => void;
 
+/**
+ * Types of which several run side by side (one per `id`: the source build's
+ * two tarballs, several model downloads): a new client gets the latest event
+ * of each, up to this many, not only of the last one.
+ */
+const LATEST_PER_ID: Partial<Record<string, number>> = { download: 32 };
+
 export class EventBus {
   #nextId = 1;
   #ring: BusEvent[] = [];
   #listeners = new Set<Listener>();
   #clients = 0;
-  /** Latest value of each type, so a new client can paint the current state at once. */
-  #latest = new Map<EventType, BusEvent>();
+  /** Latest value of each type (of each id, for LATEST_PER_ID types), so a new client can paint the current state at once. */
+  #latest = new Map<string, BusEvent>();
 
   constructor(readonly capacity = 1000) {}
 
@@ -50,7 +57,7 @@ export class EventBus {
     const event: BusEvent<T> = { id: this.#nextId++, type, data, time: Date.now() };
     this.#ring.push(event as BusEvent);
     if (this.#ring.length > this.capacity) this.#ring.splice(0, this.#ring.length - this.capacity);
-    this.#latest.set(type, event as BusEvent);
+    this.#keepLatest(event as BusEvent);
     for (const listener of this.#listeners) {
       try {
         listener(event as BusEvent);
@@ -89,6 +96,17 @@ export class EventBus {
     const first = this.#ring[0];
     const events = this.#ring.filter((e) => e.id > lastId);
     return { events, complete: !first || first.id <= lastId + 1 };
+  }
+
+  #keepLatest(event: BusEvent) {
+    const perId = LATEST_PER_ID[event.type];
+    const id = (event.data as { id?: unknown }).id;
+    if (!perId || typeof id !== "string") return void this.#latest.set(event.type, event);
+    const key = `${event.type}\0${id}`;
+    this.#latest.delete(key); // re-inserted last: the map's order is the age order
+    this.#latest.set(key, event);
+    const keys = [...this.#latest.keys()].filter((k) => k.startsWith(`${event.type}\0`));
+    for (const old of keys.slice(0, Math.max(0, keys.length - perId))) this.#latest.delete(old);
   }
 
   latest(): BusEvent[] {

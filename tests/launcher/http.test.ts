@@ -210,6 +210,23 @@ describe("events (SSE)", () => {
     expect(events.map((e) => e.event)).toEqual(["queue.status", "config.changed"]);
     expect(JSON.parse(events[0]!.data).total).toBe(2);
   });
+
+  test("downloads side by side (a source build's two tarballs): a new client gets the latest of each", async () => {
+    const bus = new EventBus();
+    const d = (id: string, bytes: number) => ({ id, kind: "source" as const, asset: id, bytes, total: 100, rate: 0, phase: "downloading" as const });
+    bus.publish("download", d("sd.tar.gz", 10));
+    bus.publish("download", d("sd.tar.gz", 100));
+    bus.publish("download", d("ggml.tar.gz", 50));
+    bus.publish("queue.status", { running: 0, total: 0, paused: false });
+    const downloads = bus.latest().filter((e) => e.type === "download").map((e) => e.data as { id: string; bytes: number });
+    expect(downloads).toEqual([expect.objectContaining({ id: "sd.tar.gz", bytes: 100 }), expect.objectContaining({ id: "ggml.tar.gz", bytes: 50 })]);
+    // Bounded: only the 32 most recent downloads are kept for new clients.
+    for (let i = 0; i < 40; i++) bus.publish("download", d(`m${i}`, i));
+    const kept = bus.latest().filter((e) => e.type === "download").map((e) => (e.data as { id: string }).id);
+    expect(kept).toHaveLength(32);
+    expect(kept.at(-1)).toBe("m39");
+    expect(kept).not.toContain("sd.tar.gz");
+  });
 });
 
 describe("window routes", () => {
