@@ -1,7 +1,7 @@
 /** The Engine and Downloads tabs' text: download lines, errors as sentences, the bounded log. */
 import { describe, expect, test } from "bun:test";
 import { downloadFraction, etaText, formatBytes, sizeText, stalledSeconds, summaryText, type DownloadProgress } from "../../ui/src/apps/downloads/download-format";
-import { boundLines, cpuFeatures, errorText, gpuFacts, mergeLog, sentence, stateBadge } from "../../ui/src/apps/engine/engine-format";
+import { boundLines, cpuFeatures, errorText, gpuFacts, mergeLog, sentence, stateBadge, stateNote } from "../../ui/src/apps/engine/engine-format";
 
 const MB = 1024 * 1024;
 const p = (over: Partial<DownloadProgress>): DownloadProgress => ({ id: "sd.zip", kind: "engine", asset: "sd.zip", bytes: 45 * MB, total: 100 * MB, rate: 12 * MB, eta: 20, phase: "downloading", ...over });
@@ -53,6 +53,11 @@ describe("engine text", () => {
   test("state badges and machine facts", () => {
     expect(stateBadge("ready")).toEqual({ label: "Ready", tone: "ok" });
     expect(stateBadge("failed").tone).toBe("bad");
+    // While a source build runs or waits for tools, "absent" and "failed" point at it, not at a download.
+    expect(stateNote("absent")).toBe("It is downloaded for this machine on first start.");
+    expect(stateNote("absent", true)).toBe("It is being built for this machine: see Build for this machine below.");
+    expect(stateNote("failed", true)).toBe(stateNote("absent", true));
+    expect(stateNote("installed", true)).toBe("It starts with the first image you make.");
     expect(gpuFacts({ vendor: "nvidia", name: "RTX", vramBytes: 8 * 1024 * MB, driverVersion: "550.1", computeCap: "8.6" })).toEqual([
       ["Vendor", "NVIDIA"],
       ["Memory", "8.0 GiB"],

@@ -88,6 +88,8 @@ export class EdEngineApp extends LitElement {
   @state() private busy = "";
   @state() private message?: { tone: "ok" | "bad"; text: string };
   @state() private active: DownloadEntry[] = [];
+  /** A source build is running or waiting for tools (engine.build events). */
+  @state() private building = false;
 
   #off: Array<() => void> = [];
 
@@ -96,6 +98,7 @@ export class EdEngineApp extends LitElement {
     this.#off = [
       downloads.subscribe((entries) => (this.active = entries.filter((e) => isActive(e.progress)))),
       events.on("engine.state", (d) => this.#onState(d as EngineStatus)),
+      events.on("engine.build", (d) => (this.building = ["running", "waiting"].includes((d as { phase: string }).phase))),
       events.on("config.changed", (d) => {
         if ((d as { keys?: string[] }).keys?.some((k) => k.startsWith("engine."))) void this.#loadBackendAndPlan();
       }),
@@ -173,7 +176,7 @@ export class EdEngineApp extends LitElement {
         <span class="badge state tone-${badge.tone}" data-state=${s.state}>${badge.label}</span>
         <span class="build">${[s.variant, s.version, s.port ? `port ${s.port}` : ""].filter(Boolean).join(" · ")}</span>
       </header>
-      ${stateNote(s.state) ? html`<p class="muted note">${stateNote(s.state)}</p>` : nothing}
+      ${stateNote(s.state, this.building) ? html`<p class="muted note">${stateNote(s.state, this.building)}</p>` : nothing}
       ${err
         ? html`<div class="error engine-error" role="alert">
             <div class="what">${err.what}</div>

@@ -36,9 +36,10 @@ export function stateBadge(state: EngineState): { label: string; tone: Tone } {
   return STATES[state] ?? { label: state, tone: "idle" };
 }
 
-/** A short note under the badge, so "Installed" does not read as broken. */
-export function stateNote(state: EngineState): string {
+/** A short note under the badge, so "Installed" does not read as broken; `building`: a source build is running or waiting for tools. */
+export function stateNote(state: EngineState, building = false): string {
   if (state === "installed") return "It starts with the first image you make.";
+  if (building && (state === "absent" || state === "failed")) return "It is being built for this machine: see Build for this machine below.";
   if (state === "absent") return "It is downloaded for this machine on first start.";
   if (state === "stopped") return "Start it again here, or make an image.";
   return "";
