@@ -3,4 +3,4 @@ import type { ServiceFactory } from "../launcher/services";
 import { openapiRoutes } from "./routes/openapi";
 import { viewerRoutes } from "./routes/viewer";
 
-export const apiDocsService: ServiceFactory = () => ({ name: "api-docs", routes: { "/openapi.json": openapiRoutes(), "/docs": viewerRoutes() } });
+export const apiDocsService: ServiceFactory = (ctx) => ({ name: "api-docs", routes: { "/openapi.json": openapiRoutes(), "/docs": viewerRoutes(() => ctx.config.config.ui.theme) } });

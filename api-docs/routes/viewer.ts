@@ -1,7 +1,7 @@
 /**
  * `GET /api/docs`: the API reference page, Swagger UI (swagger-ui-dist,
  * maintained by SmartBear) embedded in the executable (`type: "file"`
- * imports, no CDN), reading /api/openapi.json, in the app's dark colours.
+ * imports, no CDN), reading /api/openapi.json, in the app's theme (ui.theme).
  * Its script and styles are served beside it, gzip-compressed at build time
  * (scripts/build-ui.ts: 1.9 MB → ~0.5 MB in the executable), unpacked here
  * only for a client that does not take gzip; the page runs no inline script.
@@ -31,11 +31,18 @@ const PAGE = `<!doctype html>
 
 const INIT = `window.ui = SwaggerUIBundle({ url: "/api/openapi.json", dom_id: "#api-docs", deepLinking: true, docExpansion: "list", defaultModelsExpandDepth: 0, tryItOutEnabled: false });`;
 
-/** The shell's dark palette over Swagger UI's light theme (the viewer has no dark mode of its own). */
-const THEME = `body { margin: 0; background: #15161a; }
+/** Swagger UI is light only: the dark theme inverts it (pictures and code blocks inverted back). */
+const DARK = `body { background: #15161a; }
 .swagger-ui { filter: invert(0.92) hue-rotate(180deg); }
-.swagger-ui .microlight, .swagger-ui img { filter: invert(1) hue-rotate(180deg); }
-.swagger-ui .topbar { display: none; }`;
+.swagger-ui .microlight, .swagger-ui img { filter: invert(1) hue-rotate(180deg); }`;
+
+/** The page's colours for the app's theme setting (ui.theme): dark, light, or the computer's choice. */
+export function viewerTheme(theme: "dark" | "light" | "system"): string {
+  const base = "body { margin: 0; }\n.swagger-ui .topbar { display: none; }";
+  if (theme === "light") return base;
+  if (theme === "system") return `${base}\n@media (prefers-color-scheme: dark) {\n${DARK}\n}`;
+  return `${base}\n${DARK}`;
+}
 
 /** A gzip file served as is where the client takes gzip, else unpacked. */
 async function gzipped(c: Context, path: string, type: string): Promise<Response> {
@@ -44,11 +51,11 @@ async function gzipped(c: Context, path: string, type: string): Promise<Response
   return new Response(Bun.gunzipSync(await Bun.file(path).bytes()), { headers });
 }
 
-export function viewerRoutes() {
+export function viewerRoutes(theme: () => "dark" | "light" | "system" = () => "dark") {
   return new Hono()
     .get("/", (c) => c.html(PAGE))
     .get("/init.js", (c) => c.body(INIT, 200, { "content-type": "text/javascript; charset=utf-8" }))
-    .get("/theme.css", (c) => c.body(THEME, 200, { "content-type": "text/css; charset=utf-8" }))
+    .get("/theme.css", (c) => c.body(viewerTheme(theme()), 200, { "content-type": "text/css; charset=utf-8", "cache-control": "no-cache" }))
     .get("/swagger-ui-bundle.js", (c) => gzipped(c, bundlePath as string, "text/javascript; charset=utf-8"))
     .get("/swagger-ui.css", (c) => gzipped(c, cssPath as string, "text/css; charset=utf-8"));
 }

@@ -1,7 +1,7 @@
 /**
  * The API reference page in real Chromium: Swagger UI renders the document
  * (every tag, the A1111 and OpenAI routes), and the page loads nothing from
- * outside the app (no CDN).
+ * outside the app (no CDN); its colours follow the app's theme.
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
@@ -44,5 +44,20 @@ describe.skipIf(!hasChromium)("/api/docs", () => {
     expect(paths.map((p) => p.replace(/\u200b/g, ""))).toContain("/sdapi/v1/txt2img");
     const origin = new URL(app.url).origin;
     expect(requests.filter((u) => !u.startsWith(origin) && !u.startsWith("data:"))).toEqual([]);
+  });
+
+  test("follows the app's theme: dark inverts Swagger UI, light leaves it, system follows the computer", async () => {
+    const filter = () => page.locator(".swagger-ui").first().evaluate((el) => getComputedStyle(el).filter);
+    const show = async (theme: string, scheme: "dark" | "light") => {
+      app.ctx.config.update({ ui: { theme: theme as "dark" } });
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.goto(new URL("/api/docs", app.url).href);
+      await page.waitForSelector(".opblock-tag", { timeout: 20_000 });
+      return filter();
+    };
+    expect(await show("dark", "light")).toContain("invert");
+    expect(await show("light", "dark")).toBe("none");
+    expect(await show("system", "dark")).toContain("invert");
+    expect(await show("system", "light")).toBe("none");
   });
 });
