@@ -19,3 +19,8 @@ export class UpscaleSourceError extends Error {
 export class UpscaleCancelledError extends Error {
   override name = "UpscaleCancelledError";
 }
+
+/** sd-cli had no GPU memory for the upscale (its compute buffer): code `upscaler_out_of_memory` when stopping the engine did not help. */
+export class UpscalerOutOfMemoryError extends UpscalerFailedError {
+  override name = "UpscalerOutOfMemoryError";
+}

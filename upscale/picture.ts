@@ -19,7 +19,8 @@ import { pngSize } from "../queue/metadata/png";
 import { jpegSize } from "../queue/metadata/exif";
 import { decodeWebp, WebpDecodeError } from "../queue/webp-decode";
 import { halveBox } from "./box";
-import { UpscaleCancelledError, UpscaleSourceError, UpscalerFailedError } from "./errors";
+import { OUT_OF_MEMORY } from "../engine/process/errors";
+import { UpscaleCancelledError, UpscaleSourceError, UpscalerFailedError, UpscalerOutOfMemoryError } from "./errors";
 import { esrganScale, upscalePlan, type ModelScale, type UpscaleFactor } from "./scale";
 import { runSdCli, type SdCliResult, type SdCliRun } from "./sd-cli";
 
@@ -77,6 +78,8 @@ function modelScaleOf(model: string): ModelScale | null {
 function failure(r: SdCliResult, expected: { width: number; height: number }, got: { width: number; height: number } | null): UpscalerFailedError {
   const said = r.errors.length ? r.errors.slice(-3).join("; ") : r.exitCode ? `sd-cli exited with code ${r.exitCode}` : "";
   const size = !got ? "sd-cli wrote no picture" : expected.width === 0 ? "the model did not load" : `the result is ${got.width}×${got.height}, not ${expected.width}×${expected.height}`;
+  // Out of GPU memory, sd-cli still exits 0 and saves the input unchanged; its output says why.
+  if (r.lines.some((l) => OUT_OF_MEMORY.test(l))) return new UpscalerOutOfMemoryError(`the GPU ran out of memory for the upscaler (${said || size})`);
   return new UpscalerFailedError(said ? `${said} (${size})` : size);
 }
 

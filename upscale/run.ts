@@ -18,7 +18,7 @@ import type { SearchPath } from "../models/roots";
 import type { UpscaledNote, UpscaleSource } from "../queue/request";
 import type { TaskProgressEvent } from "../queue/events";
 import type { TaskError } from "../queue/task";
-import { UpscaleCancelledError, UpscaleSourceError, UpscalerFailedError, UpscalerUnavailableError } from "./errors";
+import { UpscaleCancelledError, UpscaleSourceError, UpscalerFailedError, UpscalerOutOfMemoryError, UpscalerUnavailableError } from "./errors";
 import { upscalePicture, type UpscaledPicture } from "./picture";
 import type { UpscaleFactor } from "./scale";
 import { UpscalerScaleError } from "./scale";
@@ -48,23 +48,34 @@ export async function upscaleForTask(deps: UpscaleRunDeps, factor: UpscaleFactor
   const cli = (await deps.engine.upscalerPath?.()) ?? null;
   if (!cli) throw new UpscalerUnavailableError("the installed engine has no sd-cli beside sd-server (an older or imported build); install a release build (Engine tab) to upscale");
   deps.onProgress({ phase: "upscaling", step: 0, steps: 0, rate: null, eta: null, ...where });
-  return upscalePicture({
+  const job = {
     cli,
     model: model.file,
     factor,
     source,
     signal: deps.signal,
-    onProgress: (p) => {
+    onProgress: (p: { tile?: number; tiles?: number; rate?: number | null }) => {
       const rate = p.rate ?? null;
       if (p.tiles) deps.onProgress({ phase: "upscaling", step: p.tile ?? 0, steps: p.tiles, rate, eta: rate ? (p.tiles - (p.tile ?? 0)) / rate : null, ...where });
     },
-  });
+  };
+  try {
+    return await upscalePicture(job);
+  } catch (err) {
+    // sd-cli runs beside sd-server, which holds its model in GPU memory: when that leaves no room,
+    // stop the engine (the next image task starts it again) and try once more.
+    const engineUp = ["ready", "busy", "starting"].includes(deps.engine.status().state);
+    if (!(err instanceof UpscalerOutOfMemoryError) || !engineUp) throw err;
+    await deps.engine.stop();
+    return upscalePicture(job);
+  }
 }
 
 /** The task error for an upscale failure, or null when `err` is not one (a bug: let it surface). */
 export function upscaleTaskError(err: unknown): TaskError | "cancelled" | null {
   if (err instanceof UpscaleCancelledError) return "cancelled";
   if (err instanceof UpscalerUnavailableError) return { code: "upscaler_unavailable", message: err.message };
+  if (err instanceof UpscalerOutOfMemoryError) return { code: "upscaler_out_of_memory", message: `${err.message}; try ×2, a smaller picture, or a smaller upscaler model` };
   if (err instanceof UpscalerFailedError) return { code: "upscaler_failed", message: `the upscaler failed: ${err.message}` };
   if (err instanceof UpscalerScaleError) return { code: "upscaler_failed", message: err.message };
   if (err instanceof UpscaleSourceError) return { code: "upscale_source_unsupported", message: err.message };

@@ -5,7 +5,11 @@
  * The engine's wording is upstream's at the pinned release (master-827-97d2990):
  * each rule names where it was read or recorded (tests/fixtures/sd-server/).
  */
+
 import type { EngineErrorCode, EngineErrorInfo } from "../types";
+
+/** What ggml and sd.cpp print when GPU memory runs out (the sources are named at the out_of_memory rule below); sd-cli's upscale uses it too. */
+export const OUT_OF_MEMORY = /out of memory|cudaMalloc failed|hipMalloc failed|ErrorOutOfDeviceMemory|Device memory allocation of size \d+ failed|failed to allocate (?:the )?(?:compute )?buffer|failed to allocate \S+ buffer of size|alloc compute buffer failed|alloc (?:compute )?params backend buffer failed/i;
 
 export interface ExitInfo {
   code: number | null;
@@ -71,7 +75,7 @@ const RULES: Rule[] = [
     // allocation of size N failed"), sd.cpp ggml_extend.hpp alloc_compute_buffer ("unet: failed to allocate the
     // compute buffer", "unet alloc compute buffer failed"), model_manager.cpp ("… alloc params backend buffer failed").
     code: "out_of_memory",
-    pattern: /out of memory|cudaMalloc failed|hipMalloc failed|ErrorOutOfDeviceMemory|Device memory allocation of size \d+ failed|failed to allocate (?:the )?(?:compute )?buffer|failed to allocate \S+ buffer of size|alloc compute buffer failed|alloc (?:compute )?params backend buffer failed/i,
+    pattern: OUT_OF_MEMORY,
     describe: () => ({
       message: "The GPU ran out of memory.",
       hint: "Turn on CPU offload and VAE tiling in Settings → Engine, or use a smaller image size or batch.",

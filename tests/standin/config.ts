@@ -16,6 +16,8 @@ export type Fault =
   | "fail-start"
   /** Prints a GPU out-of-memory error while sampling and fails the job. */
   | "oom"
+  /** sd-cli only: the upscaler's compute buffer does not fit (out-of-memory lines, input saved unchanged, exit 0). */
+  | "upscale-oom"
   /** Exits 127 with the dynamic loader's message about `missingLibrary`. */
   | "missing-library"
   /** Exits 1 with the loader's "GLIBC_2.39 not found". */

@@ -24,11 +24,13 @@ import { dirname, join } from "node:path";
 import { decode as decodePng } from "fast-png";
 import { decode as decodeJpeg } from "jpeg-js";
 import help from "../fixtures/sd-server/sd-cli-help.txt" with { type: "text" };
-import { loadConfig } from "./config";
+import { faultActive, loadConfig } from "./config";
 import { encodePng } from "./png";
 
 const programDir = process.env.STANDIN_PROGRAM_DIR || dirname(Bun.main);
 const config = loadConfig(programDir);
+/** The "upscale-oom" fault: the GPU has no room for the upscaler's compute buffer (counted like the server's faults). */
+const oom = config.fault === "upscale-oom" && faultActive(config);
 const argv = process.argv.slice(2);
 if (programDir !== import.meta.dir) appendFileSync(join(programDir, "cli-argv.jsonl"), `${JSON.stringify(argv)}\n`);
 
@@ -186,6 +188,16 @@ if (!existsSync(modelPath)) {
           out("[INFO ] model_loader.cpp:1304 - loading tensors completed, taking 0.20s (read: 0.00s, memcpy: 0.00s, convert: 0.00s, copy_to_backend: 0.00s)\n");
         }
         const tiled = tileSize > 0 && (image.width > tileSize || image.height > tileSize);
+        if (oom) {
+          // What upstream prints when the compute buffer does not fit (ggml-cuda, ggml-alloc, ggml_extend.hpp,
+          // upscaler.cpp, main.cpp at the pinned tag): the input is saved unchanged and sd-cli exits 0. Guessed order.
+          err("ggml_backend_cuda_buffer_type_alloc_buffer: allocating 1536.00 MiB on device 0: cudaMalloc failed: out of memory\n");
+          err("ggml_gallocr_reserve_n: failed to allocate CUDA0 buffer of size 1610612736\n");
+          err("[ERROR] ggml_extend.hpp:2234 - esrgan: failed to allocate the compute buffer\n\n");
+          err(tiled ? "[ERROR] upscaler.cpp:125  - esrgan compute failed while processing a tile\n" : "[ERROR] upscaler.cpp:144  - esrgan compute failed\n");
+          err("[ERROR] main.cpp:997  - upscale failed\n");
+          break;
+        }
         const per = (s: number) => (s <= tileSize ? 1 : Math.ceil((s - tileSize) / (tileSize * 0.75)) + 1);
         const tiles = tiled ? per(image.width) * per(image.height) : 1;
         for (let t = 1; t <= tiles; t++) {

@@ -41,7 +41,7 @@ if (has(args, "--help")) {
   process.exit(0);
 }
 
-const fault = faultActive(config) ? config.fault : "none";
+const fault = config.fault !== "upscale-oom" && faultActive(config) ? config.fault : "none"; // upscale-oom is sd-cli's
 // Loader-level failures happen before main() prints anything, as with the real binary.
 if (fault === "missing-library") {
   err(`${self}: error while loading shared libraries: ${config.missingLibrary}: cannot open shared object file: No such file or directory\n`);

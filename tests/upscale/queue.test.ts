@@ -198,3 +198,51 @@ describe("without sd-cli, and cancel", () => {
     expect((await taskState(q, id)).images).toHaveLength(0);
   });
 });
+
+describe("out of GPU memory", () => {
+  const data = tempData("ed-upscale-oom-");
+  let q: QueueApp | undefined;
+  afterAll(async () => {
+    await q?.stop();
+    data.remove();
+  });
+
+  /** An app whose sd-cli has no GPU memory for its first `times` runs (0: never any). */
+  async function appWithOom(times: number) {
+    await q?.stop();
+    writeEsrgan(join(data.dir, "models", "realesrgan", "x4.safetensors"), 4);
+    const build = standin(data.dir, { fault: "upscale-oom", faultTimes: times, counterFile: join(data.dir, `oom-count-${times}`) });
+    q = await startQueueApp(data.dir, build);
+    // A picture made first: the engine is up and holds its model, as when a user upscales what they just made.
+    const res = await q.api("/api/tasks", { method: "POST", json: request });
+    const made = await waitState(q, (await json<{ id: string }>(res)).id, ["succeeded", "failed"]);
+    expect(made.state).toBe("succeeded");
+    return { app: q, image: made.images[0]!.id };
+  }
+
+  test("with the engine holding the GPU: it is stopped and the upscale tried once more, which succeeds", async () => {
+    const { app, image } = await appWithOom(1);
+    expect(app.engine.status().state).toBe("ready");
+    const res = await app.api("/api/upscale", { method: "POST", json: { image_id: image, factor: 4, model: "x4.safetensors" } });
+    const task = await waitState(app, (await json<{ id: string }>(res)).id, ["succeeded", "failed"]);
+    expect(task.error).toBeUndefined();
+    expect(task.state).toBe("succeeded");
+    expect(pngSize(await imageBytes(app, task.images[0]!.id))).toEqual({ width: 256, height: 256 });
+    expect(app.engine.status().state).toBe("stopped");
+    // The next image task starts the engine again.
+    const next = await app.api("/api/tasks", { method: "POST", json: { ...request, seed: 12 } });
+    expect((await waitState(app, (await json<{ id: string }>(next)).id, ["succeeded", "failed"])).state).toBe("succeeded");
+  });
+
+  test("still no room with the engine stopped: upscaler_out_of_memory saying what to try, the source picture untouched", async () => {
+    const { app, image } = await appWithOom(0);
+    const before = await imageBytes(app, image);
+    const res = await app.api("/api/upscale", { method: "POST", json: { image_id: image, factor: 4, model: "x4.safetensors" } });
+    const task = await waitState(app, (await json<{ id: string }>(res)).id, ["succeeded", "failed"]);
+    expect(task.state).toBe("failed");
+    expect(task.error?.code).toBe("upscaler_out_of_memory");
+    expect(task.error?.message).toContain("the GPU ran out of memory for the upscaler");
+    expect(task.error?.message).toContain("try ×2, a smaller picture, or a smaller upscaler model");
+    expect(await imageBytes(app, image)).toEqual(before);
+  });
+});
