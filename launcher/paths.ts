@@ -19,6 +19,8 @@ export interface Paths {
   /** Single-instance lock. */
   lock: string;
   engines: string;
+  /** The last source build that failed (step, message, log lines), so a start does not repeat it by itself. */
+  engineBuildFailure: string;
   downloads: string;
   models: string;
   outputs: string;
@@ -88,6 +90,7 @@ export function resolvePaths(env: Env, overrides: { dataDir?: string; config?: s
     engineLog: join(logs, "engine.log"),
     lock: join(dirs.data, "instance.lock"),
     engines: join(dirs.data, "engines"),
+    engineBuildFailure: join(dirs.data, "engines", ".last-build-failure.json"),
     downloads: join(dirs.data, "downloads"),
     models: join(dirs.data, "models"),
     outputs: join(dirs.data, "outputs"),

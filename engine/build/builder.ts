@@ -4,13 +4,15 @@
  * events of kind "source"), cancellable, with the log under the data dir's
  * logs. Reads the release repo, tag and API base from config engine.*.
  */
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { Config } from "../../launcher/config/schema";
 import type { EventBus } from "../../launcher/events/bus";
 import type { Paths } from "../../launcher/paths";
 import type { InstalledBuild } from "../types";
 import { buildEngine, type BuildProgress } from "./build-engine";
+import { BuildError } from "./runner";
 import type { BuildBackend } from "./cmake-flags";
 import type { StartCheck } from "./start-check";
 import type { BuildTools } from "../detect/build-candidate";
@@ -23,12 +25,21 @@ export class BuildBusy extends Error {
 
 export interface SourceBuilderOptions {
   config: { readonly config: Config };
-  paths: Pick<Paths, "engines" | "downloads" | "logs">;
+  paths: Pick<Paths, "engines" | "downloads" | "logs" | "engineBuildFailure">;
   bus?: EventBus;
   fetch?: typeof fetch;
   probes?: () => ToolchainProbes;
   env?: Record<string, string | undefined>;
   jobs?: number;
+}
+
+function keepFailure(file: string, kept: { configTag: string; progress: BuildProgress }) {
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, JSON.stringify(kept));
+  } catch {
+    // Only a convenience for the next start: the failure itself is reported on the bus.
+  }
 }
 
 export class SourceBuilder {
@@ -53,9 +64,28 @@ export class SourceBuilder {
     return (this.#o.probes ?? (() => systemProbes(this.#o.env)))();
   }
 
-  /** The running build, or the last one's final progress (phase "waiting" while an automatic build waits for tools). */
+  /** The running build, or the last one's final progress (phase "waiting" while an automatic build waits for tools; a failure kept from an earlier run). */
   status(): { running: boolean; progress?: BuildProgress } {
-    return { running: !!this.#running, ...(this.#last ? { progress: this.#last } : {}) };
+    const last = this.#last ?? this.lastFailure();
+    return { running: !!this.#running, ...(last ? { progress: last } : {}) };
+  }
+
+  /** The last failed build of this configured tag and `backend` (any backend when not given), kept across restarts. */
+  lastFailure(backend?: BuildBackend): BuildProgress | undefined {
+    try {
+      const kept = JSON.parse(readFileSync(this.#o.paths.engineBuildFailure, "utf8")) as { configTag?: string; progress?: BuildProgress };
+      const p = kept.progress;
+      if (kept.configTag !== this.#o.config.config.engine.release_tag || p?.phase !== "failed" || (backend && p.backend !== backend)) return undefined;
+      return p;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Says again (on the bus) how the kept failure ended, for a start that does not repeat it. */
+  republish(p: BuildProgress) {
+    this.#last = p;
+    this.#o.bus?.publish("engine.build", p);
   }
 
   /** An automatic build cannot start: tools are missing. Published as phase "waiting" with the report. */
@@ -96,7 +126,19 @@ export class SourceBuilder {
       signal: abort.signal,
       startCheck: opts.startCheck,
       onProgress: (p) => (this.#last = p),
-    }).finally(() => (this.#running = undefined));
+    })
+      .then(
+        (build) => {
+          rmSync(this.#o.paths.engineBuildFailure, { force: true });
+          return build;
+        },
+        (err) => {
+          // Kept so the next start does not spend minutes failing the same way (a cancel is not a failure).
+          if (err instanceof BuildError && this.#last?.phase === "failed") keepFailure(this.#o.paths.engineBuildFailure, { configTag: cfg.release_tag, progress: this.#last });
+          throw err;
+        },
+      )
+      .finally(() => (this.#running = undefined));
     this.#running = { backend, abort, done };
     return { done, logFile };
   }

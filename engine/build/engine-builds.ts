@@ -5,7 +5,8 @@
  * not fit in memory), the engine state while it runs and after it fails, and
  * the automatic build after no usable engine was found (auto-build.ts
  * decides; with tools missing it publishes phase "waiting" and says what to
- * install in the engine's error). The manager lends its state through
+ * install in the engine's error; a build that failed before is not repeated
+ * by itself, only said again). The manager lends its state through
  * BuildHost, so this stays out of its state machine.
  */
 import type { EnginePlan } from "../install/provider";
@@ -34,6 +35,11 @@ export interface BuildHost {
   use(build: InstalledBuild): Promise<void>;
 }
 
+/** The engine's error for a failed build (its step, message and last log lines). */
+function buildFailure(e: { step: string; message: string; logTail: string[] }, hint: string): EngineStatus["error"] {
+  return { code: "no_candidate", message: `The engine build failed at the ${e.step} step: ${e.message}`, hint, lastLines: e.logTail };
+}
+
 export interface StartedBuild {
   backend: BuildBackend;
   logFile: string;
@@ -57,10 +63,7 @@ export async function startSourceBuild(host: BuildHost, backend?: BuildBackend):
     },
     (err) => {
       if (err instanceof BuildError && !host.running() && host.status().state === "absent")
-        host.setStatus({
-          state: "failed",
-          error: { code: "no_candidate", message: `The engine build failed at the ${err.step} step: ${err.message}`, hint: "See the Engine tab for the log's last lines, then build again.", lastLines: err.logTail },
-        });
+        host.setStatus({ state: "failed", error: buildFailure(err, "See the Engine tab for the log's last lines, then build again.") });
       throw err;
     },
   );
@@ -76,6 +79,13 @@ export async function autoSourceBuild(host: BuildHost): Promise<AutoBuildDecisio
   const builder = host.builder();
   const decision = decideAutoBuild(await host.plan().catch(() => undefined), host.installed());
   if (decision.action !== "build") return decision;
+  // The same build failed before (a compile error does not mend itself): say so again instead of spending minutes on it.
+  const failed = builder.lastFailure(decision.backend);
+  if (failed?.error) {
+    builder.republish(failed);
+    host.setStatus({ state: "failed", error: buildFailure(failed.error, "Build again from the Engine tab (Build for this machine) once the cause is fixed.") });
+    return { ...decision, started: false };
+  }
   const report = builder.toolchain(decision.backend);
   if (report.ok) {
     await startSourceBuild(host, decision.backend);

@@ -5,7 +5,8 @@
  * there the first start builds (source downloads, build steps, state
  * installed built-cpu) and a later start does not build again; with cmake
  * missing the engine says what to install and GET /build is "waiting" until
- * the Engine tab's Check again starts it. On Linux NVIDIA with nvcc, where a
+ * the Engine tab's Check again starts it; a failed build is not repeated by
+ * the next start, only said again. On Linux NVIDIA with nvcc, where a
  * release build runs, building is only offered.
  */
 import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
@@ -168,6 +169,29 @@ test.skipIf(!haveTools)("an automatic build that fails leaves the engine failed 
     expect(status.error.lastLines.join("\n")).toContain("this_is_not_cpp");
   } finally {
     await s.app.stop();
+  }
+  // The next start does not spend the build again: it says how the last one ended.
+  const again = await start(join(tmp.dir, "broken"), { buildTag: "v-auto-broken" });
+  try {
+    const status = await waitFor("the failure said again", async () => {
+      const st = await again.api("");
+      return st.state === "failed" ? st : undefined;
+    });
+    expect(status.error.message).toStartWith("The engine build failed at the compile step: ");
+    expect(status.error.hint).toBe("Build again from the Engine tab (Build for this machine) once the cause is fixed.");
+    expect((await again.api("/build")).progress).toMatchObject({ phase: "failed", error: { step: "compile" } });
+    await Bun.sleep(500);
+    expect(builds(again.events).map((p) => p.phase)).toEqual(["failed"]);
+    // Building again by hand is still possible; it runs (and fails the same way here).
+    const res = await fetch(`${again.app.url}/api/engine/build`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    expect(res.status).toBe(202);
+    await waitFor("the build by hand to run and fail", () => {
+      const phases = builds(again.events).map((p) => p.phase);
+      const ran = phases.indexOf("running");
+      return (ran > 0 && phases.slice(ran).includes("failed")) || undefined;
+    }, 90_000);
+  } finally {
+    await again.app.stop();
   }
 });
 
