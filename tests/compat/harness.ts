@@ -6,12 +6,11 @@
 import type { Engine } from "../../engine/types";
 import { withCompat } from "../../compat/service";
 import { readEnv } from "../../launcher/env";
-import type { BusEvent } from "../../launcher/events/bus";
 import { silentLogger } from "../../launcher/log";
 import type { ServiceFactory } from "../../launcher/services";
 import { startApp } from "../../launcher/start";
 import { queueService } from "../../queue/service";
-import { managerFor, standin, tempData, type QueueApp } from "../queue/harness";
+import { managerFor, queueAppOf, standin, tempData, type QueueApp } from "../queue/harness";
 import type { StandinConfig } from "../standin/config";
 
 export { tempData, standin };
@@ -25,23 +24,5 @@ export async function startCompatApp(dataDir: string, extra: ServiceFactory[] = 
     services: [...withCompat(queueService({ engine: (ctx) => (engine = managerFor(ctx, build)) })), ...extra],
     log: silentLogger,
   });
-  const events: BusEvent[] = [];
-  app.ctx.bus.subscribe((e) => events.push(e));
-  const api = (path: string, init: RequestInit & { json?: unknown } = {}) => {
-    const { json, ...rest } = init;
-    return fetch(new URL(path, app.url), json === undefined ? rest : { ...rest, body: JSON.stringify(json), headers: { "content-type": "application/json", ...(rest.headers ?? {}) } });
-  };
-  return {
-    app,
-    url: app.url,
-    get engine() {
-      return engine;
-    },
-    events,
-    api,
-    stop: async () => {
-      await app.stop("test");
-      await engine.stop();
-    },
-  };
+  return queueAppOf(app, () => engine);
 }

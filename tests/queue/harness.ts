@@ -76,23 +76,28 @@ export async function startQueueApp(
     ],
     log: silentLogger,
   });
+  return queueAppOf(app, () => engine);
+}
+
+/** The test handle of a started app: its events, a JSON-aware `api`, and a stop that also ends the engine. */
+export function queueAppOf(app: RunningApp, engine: () => Engine): QueueApp {
   const events: BusEvent[] = [];
   app.ctx.bus.subscribe((e) => events.push(e));
   const api = (path: string, init: RequestInit & { json?: unknown } = {}) => {
     const { json, ...rest } = init;
-    return fetch(new URL(path, app.url), json === undefined ? rest : { ...rest, body: JSON.stringify(json), headers: { "content-type": "application/json" } });
+    return fetch(new URL(path, app.url), json === undefined ? rest : { ...rest, body: JSON.stringify(json), headers: { "content-type": "application/json", ...(rest.headers ?? {}) } });
   };
   return {
     app,
     url: app.url,
     get engine() {
-      return engine;
+      return engine();
     },
     events,
     api,
     stop: async () => {
       await app.stop("test");
-      await engine.stop();
+      await engine().stop();
     },
   };
 }

@@ -9,30 +9,9 @@ import { api } from "../../api/http";
 import { events as defaultStream, type EventStream } from "../../api/event-stream";
 
 // The server's own type (type-only: nothing of the server goes into the bundle).
-export type { CivitaiInfo } from "../../../../models/entry";
-import type { CivitaiInfo } from "../../../../models/entry";
+export type { CivitaiInfo, ModelEntry } from "../../../../models/entry";
+import type { CivitaiInfo, ModelEntry } from "../../../../models/entry";
 
-export interface ModelEntry {
-  kind: string;
-  name: string;
-  file: string;
-  folder: string;
-  root: string;
-  layout: string;
-  size: number;
-  mtime: number;
-  format: string;
-  detected: string | null;
-  family: string | null;
-  encoder?: string;
-  precision: string | null;
-  usable: boolean;
-  problem?: string;
-  sha256: string | null;
-  shortHash: string | null;
-  needs: string[];
-  civitai: CivitaiInfo | null;
-}
 
 export interface LastUsed {
   model: string;
