@@ -168,11 +168,24 @@ describe("image form", () => {
     // The stroke must start with the eraser and the bigger size in effect (Lit applies both on its next update).
     await until(async () => (await tab.locator('ed-mask-editor button[data-tool="eraser"]').getAttribute("aria-pressed")) === "true", "the eraser chosen");
     await waitText(tab.locator("ed-mask-editor label", { hasText: "Size" }), "Size 80");
-    await page.mouse.move(box.x + box.width * 0.05, box.y + box.height * 0.2);
+    // Where the canvas is now: the toolbar above it may have moved it since the first stroke.
+    const at = (await canvas.boundingBox())!;
+    await page.mouse.move(at.x + at.width * 0.05, at.y + at.height * 0.2);
     await page.mouse.down();
-    await page.mouse.move(box.x + box.width * 0.35, box.y + box.height * 0.2, { steps: 5 });
+    await page.mouse.move(at.x + at.width * 0.35, at.y + at.height * 0.2, { steps: 5 });
     await page.mouse.up();
-    await until(async () => (await formState()).mask === undefined, "the stroke erased");
+    try {
+      await until(async () => (await formState()).mask === undefined, "the stroke erased");
+    } catch (err) {
+      // Say what was left (it raced twice in CI runs, never on its own): the painted pixels and both boxes.
+      const left = await canvas.evaluate((c: HTMLCanvasElement) => {
+        const d = c.getContext("2d")!.getImageData(0, 0, c.width, c.height).data;
+        const xs: number[] = [];
+        for (let i = 0; i < d.length; i += 4) if (d[i]! > 127) xs.push((i / 4) % c.width);
+        return { painted: xs.length, minX: Math.min(...xs), maxX: Math.max(...xs), size: [c.width, c.height] };
+      });
+      throw new Error(`${(err as Error).message}: ${JSON.stringify({ left, first: box, eraser: at })}`);
+    }
     await tab.locator('ed-mask-editor button[data-tool="undo"]').click();
     await until(async () => (await pixels(0.2, 0.2))?.at === 255, "undo of the eraser");
     await tab.locator('ed-mask-editor button[data-tool="clear"]').click();
