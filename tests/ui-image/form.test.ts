@@ -128,7 +128,15 @@ describe("image form", () => {
     await tab.locator("button[data-action=mask]").click();
     const canvas = tab.locator("ed-mask-editor canvas");
     await canvas.waitFor();
-    const box = (await canvas.boundingBox())!;
+    // Paint only once the editor is laid out: the canvas takes the init image's size when the image loads,
+    // and a stroke begun before that lands scaled and skewed (it raced twice in CI runs).
+    let box = (await canvas.boundingBox())!;
+    await until(async () => {
+      const [width, now] = [await canvas.evaluate((c: HTMLCanvasElement) => c.width), (await canvas.boundingBox())!];
+      const settled = width === 64 && now.width > 100 && now.x === box.x && now.y === box.y && now.width === box.width;
+      box = now;
+      return settled;
+    }, "the mask editor laid out");
     // A stroke across the top-left quarter.
     await page.mouse.move(box.x + box.width * 0.1, box.y + box.height * 0.2);
     await page.mouse.down();
