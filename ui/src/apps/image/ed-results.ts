@@ -15,8 +15,8 @@ import { css, html, LitElement, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import "./ed-tile-preview";
 import { edEvent } from "../../events";
-import { progressFraction, progressText } from "../queue/progress-format";
-import { errorText, type Task, type TaskImage } from "../queue/queue-store";
+import { progressFraction, progressText, runNotes } from "../queue/progress-format";
+import { errorText, isFinal, type Task, type TaskImage } from "../queue/queue-store";
 import { inListOrder, listOrder } from "../queue/list-order";
 
 export type ResultAction = "use-input" | "reuse" | "similar" | "retry" | "upscale-2" | "upscale-4" | "remove" | "remove-delete";
@@ -106,6 +106,11 @@ export class EdResults extends LitElement {
     .bar > div {
       height: 100%;
       background: var(--ed-primary-edge);
+    }
+    .run-note {
+      font-size: 0.85rem;
+      color: var(--ed-muted);
+      padding: 0.15rem 0;
     }
     .error {
       color: var(--ed-red);
@@ -253,6 +258,7 @@ export class EdResults extends LitElement {
       (t) => html`<section class="task" data-task=${t.id} data-state=${t.state}>
         ${this.#renderHead(t)}
         <div class="grid">${t.images.map((img) => this.#renderImage(t, img))}</div>
+        ${isFinal(t) ? runNotes(t.notes).map((n) => html`<div class="run-note" data-note=${n.kind}>${n.text}</div>`) : nothing}
         ${t.state !== "succeeded" ? this.#renderPending(t) : nothing}
       </section>`,
     )}${this.tilePreview
