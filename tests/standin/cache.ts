@@ -7,7 +7,7 @@
  * - the summary line: sample-cache.cpp (after sampling, "… skipped k/N steps (x.xxx estimated speedup)");
  * - spectrum's schedule exactly (it does not depend on the tensors): src/runtime/spectrum.hpp should_predict/update.
  * UCache decides by measured output change (src/runtime/ucache.hpp); the stand-in has no tensors, so it skips
- * by a fixed change per step (0.6 of the threshold's unit): guessed, not upstream's numbers.
+ * by a fixed change per step (0.6 of the threshold's unit at 20 steps, more with fewer steps): guessed, not upstream's numbers.
  */
 
 export const CACHE_MODES = ["disabled", "easycache", "ucache", "dbcache", "taylorseer", "cache-dit", "spectrum"];
@@ -45,19 +45,19 @@ function defaults(mode: string): CacheParams {
 }
 
 /** The cache settings of a request, or the [ERROR] line sd-server logs before answering 400 "invalid generation parameters". */
-export function parseCache(modeField: unknown, optionField: unknown): { ok: true; params: CacheParams } | { ok: false; log: string } {
+export function parseCache(modeField: unknown, optionField: unknown): { ok: true; params: CacheParams } | { ok: false; log: string; where: string } {
   const mode = typeof modeField === "string" && modeField ? modeField : "disabled";
   const option = typeof optionField === "string" ? optionField : "";
   const p = defaults(mode);
-  if (!CACHE_MODES.includes(mode)) return { ok: false, log: `error: invalid cache mode '${mode}'` };
+  if (!CACHE_MODES.includes(mode)) return { ok: false, log: `error: invalid cache mode '${mode}'`, where: "common.cpp:2300" };
   if (option) {
     for (const token of option.split(",")) {
       const eq = token.indexOf("=");
-      if (eq < 0) return { ok: false, log: `error: cache option '${token}' missing '=' separator` };
+      if (eq < 0) return { ok: false, log: `error: cache option '${token}' missing '=' separator`, where: "common.cpp:2228" };
       const key = token.slice(0, eq);
       const raw = token.slice(eq + 1);
       const value = Number.parseFloat(raw);
-      if (!Number.isFinite(value)) return { ok: false, log: `error: invalid value '${raw}' for parameter '${key}'` };
+      if (!Number.isFinite(value)) return { ok: false, log: `error: invalid value '${raw}' for parameter '${key}'`, where: "common.cpp:2277" };
       const int = Math.trunc(value);
       if (key === "threshold") mode === "easycache" || mode === "ucache" ? (p.threshold = value) : (p.residual = value);
       else if (key === "start") p.start = value;
@@ -74,12 +74,12 @@ export function parseCache(modeField: unknown, optionField: unknown): { ok: true
       else if (key === "window") p.spectrum.window = int;
       else if (key === "flex") p.spectrum.flex = value;
       else if (key === "stop") p.spectrum.stop = value;
-      else return { ok: false, log: `error: unknown cache parameter '${key}'` };
+      else return { ok: false, log: `error: unknown cache parameter '${key}'`, where: "common.cpp:2273" };
     }
   }
   if (mode === "easycache" || mode === "ucache") {
-    if (p.threshold < 0) return { ok: false, log: "error: cache threshold must be non-negative" };
-    if (p.start < 0 || p.start >= 1 || p.end <= 0 || p.end > 1 || p.start >= p.end) return { ok: false, log: "error: cache start/end percents must satisfy 0.0 <= start < end <= 1.0" };
+    if (p.threshold < 0) return { ok: false, log: "error: cache threshold must be non-negative", where: "common.cpp:2396" };
+    if (p.start < 0 || p.start >= 1 || p.end <= 0 || p.end > 1 || p.start >= p.end) return { ok: false, log: "error: cache start/end percents must satisfy 0.0 <= start < end <= 1.0", where: "common.cpp:2402" };
   }
   return { ok: true, params: p };
 }
@@ -108,22 +108,25 @@ export function startCache(p: CacheParams, total: number, log: Log): CacheRun | 
   if (p.mode === "ucache") {
     const threshold = p.threshold === Infinity ? 1 : p.threshold;
     log("INFO", "sample-cache.cpp:96", `UCache enabled - threshold: ${threshold.toFixed(3)}, start: ${f2(p.start)}, end: ${f2(p.end)}, decay: ${f2(p.decay)}, relative: ${p.relative}, reset: ${p.reset}`);
+    // The output changes more per step the fewer the steps: at 20 steps 0.6 per step, at 4 steps 3.0 (nothing reused, as recorded).
+    const change = 0.6 * (20 / Math.max(1, total));
     let error = 0;
     const first = Math.ceil(p.start * total);
     const last = Math.floor(p.end * total);
     return {
       skip(step) {
         const i = step - 1;
-        if (i < first || i >= last || error + 0.6 > threshold) {
+        if (i < first || i >= last || error + change > threshold) {
           if (p.reset) error = 0;
           return false;
         }
-        error += 0.6;
+        error += change;
         skipped++;
         return true;
       },
       summary() {
         if (!skipped) log("INFO", "sample-cache.cpp:328", "UCache completed without skipping steps");
+        else if (skipped >= total) log("INFO", "sample-cache.cpp:323", `UCache skipped ${skipped}/${total} steps`);
         else log("INFO", "sample-cache.cpp:318", `UCache skipped ${skipped}/${total} steps (${(total / (total - skipped)).toFixed(2)}x estimated speedup)`);
       },
     };

@@ -100,7 +100,7 @@ const obj = (v: unknown): Record<string, unknown> => (v && typeof v === "object"
 const roundUp64 = (n: number) => Math.ceil(n / 64) * 64;
 
 /** log: an [ERROR] line sd-server prints on stderr for this refusal (common.cpp from_json: "invalid lora"). */
-export type Parsed = { ok: true; request: GenRequest } | { ok: false; error: string; log?: string };
+export type Parsed = { ok: true; request: GenRequest } | { ok: false; error: string; log?: string; where?: string };
 
 export function parseImgGen(body: unknown, defaults: GenDefaults, loraDir: string): Parsed {
   const invalid: Parsed = { ok: false, error: "invalid generation parameters" };
@@ -139,7 +139,7 @@ export function parseImgGen(body: unknown, defaults: GenDefaults, loraDir: strin
 
   // common.cpp initialize_cache_params: a bad mode or option fails resolve → "invalid generation parameters".
   const cache = parseCache(b.cache_mode, b.cache_option);
-  if (!cache.ok) return { ok: false, error: "invalid generation parameters", log: cache.log };
+  if (!cache.ok) return { ok: false, error: "invalid generation parameters", log: cache.log, where: cache.where };
 
   let seed = num(b.seed) ?? defaults.seed;
   if (seed < 0) seed = Math.floor(Math.random() * 2 ** 31);

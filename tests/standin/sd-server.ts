@@ -138,6 +138,10 @@ if (backend && !has(args, "--auto-fit") && !matchDevice(config, backend)) {
   process.exit(1);
 }
 const memoryLevel = levelOf(args);
+if (config.gpuMemoryMb <= 0 && Number.parseFloat(flag(args, "--max-vram") ?? "0") < 0) {
+  // Recorded (memory-levels-stdout.log): ggml_graph_cut.cpp on a CPU build.
+  log("WARN", "ggml_graph_cut.cpp:263", "--max-vram < 0 requested, but the main backend is CPU; disabling graph splitting");
+}
 if (fault === "no-device") {
   // ggml-cuda.cu ggml_cuda_init and ggml_extend_backend.cpp sd_get_default_backend; the exit that follows is guessed.
   err("ggml_cuda_init: failed to initialize CUDA: no CUDA-capable device is detected\n");
@@ -295,7 +299,7 @@ async function handle(req: Request): Promise<Response> {
     }
     const parsed = parseImgGen(body, defaults, loraDir);
     if (!parsed.ok) {
-      if (parsed.log) log("ERROR", "common.cpp:2096", parsed.log);
+      if (parsed.log) log("ERROR", parsed.where ?? "common.cpp:2096", parsed.log);
       return json({ error: parsed.error }, 400);
     }
     const job = jobs.submit(parsed.request);
