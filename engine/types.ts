@@ -14,6 +14,7 @@ export type EngineErrorCode =
   | "glibc_too_old"
   | "model_not_found"
   | "no_device"
+  | "unknown_device"
   | "crashed"
   | "start_timeout"
   | "download_failed"

@@ -124,6 +124,10 @@ describe("Engine tab", () => {
     expect(await candidates.nth(1).textContent()).toContain("last resort");
     await waitText(engineTab().locator("table.builds tbody tr td").first(), /^vulkan/);
     expect(await engineTab().locator(".note").textContent()).toContain("starts with the first image");
+    // The devices the installed build itself lists (sd-server --list-devices; the stand-in prints the recorded CPU line).
+    await waitText(engineTab().locator('ed-engine-hardware [data-role="devices"] [data-device="CPU"]'), /CPU\s+AMD EPYC/);
+    const report = (await (await fetch(new URL("/api/engine/devices", ed.app.url))).json()) as { build: string; devices: unknown[] };
+    expect(report).toEqual({ build: `${TAG}/vulkan`, devices: [{ name: "CPU", description: "AMD EPYC" }] });
   });
 
   test("the state reaches ready with a task; the log shows the engine's lines", async () => {
