@@ -1,0 +1,122 @@
+/**
+ * `bun run bench:speed`: one task per Speed level (Quality, Balanced, Fast) at
+ * the same seed and steps, through the app (POST /api/tasks → task finished,
+ * picture saved with its metadata), interleaved over rounds; prints the
+ * median seconds, the effective it/s (steps ÷ seconds), the ratio to Quality
+ * and what the engine said it reused. Asserts nothing.
+ *
+ * Engine: the real one where installed — BENCH_SD_SERVER (an sd-server
+ * program) and BENCH_MODEL (an SD 1.x/2.x/XL checkpoint), or the first
+ * installed build and checkpoint in the data folder (ED_HOME or the default);
+ * otherwise the stand-in (it says so: its figures only show the app's
+ * plumbing, its step times are made up).
+ * Knobs: BENCH_ROUNDS (3), BENCH_STEPS (20), BENCH_SIZE (64 on a real CPU engine, 512 on the stand-in).
+ */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { EngineManager } from "../engine/manager";
+import { readEnv } from "../launcher/env";
+import { silentLogger } from "../launcher/log";
+import { resolvePaths } from "../launcher/paths";
+import { startApp } from "../launcher/start";
+import { queueService } from "../queue/service";
+import { SPEEDS, type Speed } from "../queue/speed";
+import type { InstalledBuild } from "../engine/types";
+import { TELLTALES, writeSafetensors } from "../tests/models/fixtures";
+import { standinBuild } from "../tests/standin/pack";
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const STEPS = Number(process.env.BENCH_STEPS ?? 20);
+
+/** The real engine and a checkpoint, from the environment or the data folder; null when there is none. */
+function realEngine(): { server: string; model: string } | null {
+  if (process.env.BENCH_SD_SERVER && process.env.BENCH_MODEL) return { server: process.env.BENCH_SD_SERVER, model: process.env.BENCH_MODEL };
+  const paths = resolvePaths(readEnv(process.env));
+  const find = (dir: string, match: (name: string) => boolean, depth: number): string | null => {
+    if (!existsSync(dir)) return null;
+    for (const name of readdirSync(dir).sort()) {
+      const full = join(dir, name);
+      if (statSync(full).isDirectory()) {
+        if (depth > 0) {
+          const found = find(full, match, depth - 1);
+          if (found) return found;
+        }
+      } else if (match(name)) return full;
+    }
+    return null;
+  };
+  const server = find(paths.engines, (n) => n === "sd-server" || n === "sd-server.exe", 4);
+  const model = find(join(paths.models, "stable-diffusion"), (n) => /\.(safetensors|gguf|ckpt)$/i.test(n), 3);
+  return server && model ? { server, model } : null;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function main() {
+  const real = realEngine();
+  const root = mkdtempSync(join(tmpdir(), "ed-bench-speed-"));
+  const models = join(root, "models", "stable-diffusion");
+  mkdirSync(models, { recursive: true });
+  let build: InstalledBuild;
+  let modelName: string;
+  if (real) {
+    modelName = basename(real.model);
+    symlinkSync(real.model, join(models, modelName));
+    build = { tag: "bench", variant: "real", backend: "cpu", dir: join(real.server, ".."), serverPath: real.server };
+    console.log(`engine: the real sd-server at ${real.server}, model ${modelName}`);
+  } else {
+    modelName = "bench.safetensors";
+    writeSafetensors(join(models, modelName), TELLTALES.sd1!);
+    const dir = join(root, "engines", "bench", "cpu");
+    build = { tag: "bench", variant: "cpu", backend: "cpu", dir, serverPath: standinBuild(dir, { stepMs: 60, startDelayMs: 100 }) };
+    console.log("engine: the STAND-IN (no real engine installed; set BENCH_SD_SERVER and BENCH_MODEL): its step times are made up, only the plumbing is real");
+  }
+  const size = Number(process.env.BENCH_SIZE ?? (real ? 64 : 512));
+  const app = await startApp({
+    run: { server: true, noOpen: true, dataDir: root, port: 20000 + Math.floor(Math.random() * 30000), host: "127.0.0.1" },
+    env: { ...readEnv({}), edHome: undefined },
+    services: [
+      queueService({
+        engine: (ctx) => new EngineManager({ provider: { builds: async () => [build], markGood: () => {} }, flags: () => ctx.config.config.engine, bus: ctx.bus }),
+      }),
+    ],
+    log: silentLogger,
+  });
+  const api = async (path: string, init?: RequestInit) => (await fetch(new URL(path, app.url), init)).json() as Promise<Record<string, any>>;
+  const run = async (speed: Speed) => {
+    const start = performance.now();
+    const { id } = await api("/api/tasks", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ prompt: "a red apple on a table", model: modelName, seed: 42, steps: STEPS, width: size, height: size, speed }) });
+    for (;;) {
+      const t = await api(`/api/tasks/${id}`);
+      if (t.state === "succeeded") return { seconds: (performance.now() - start) / 1000, reused: t.notes?.speed?.reused ?? t.notes?.speed?.note ?? "" };
+      if (t.state === "failed" || t.state === "cancelled") throw new Error(`task ${speed} ${t.state}: ${t.error?.message ?? ""}`);
+      await Bun.sleep(20);
+    }
+  };
+  try {
+    await run("quality"); // loads the model: not counted
+    const times: Record<Speed, number[]> = { quality: [], balanced: [], fast: [] };
+    const reused: Record<Speed, string> = { quality: "", balanced: "", fast: "" };
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const speed of SPEEDS) {
+        const r = await run(speed);
+        times[speed].push(r.seconds);
+        reused[speed] = r.reused;
+      }
+    }
+    console.log(`${STEPS} steps, ${size}×${size}, seed 42, median of ${ROUNDS} interleaved rounds (seconds from POST to the saved picture)`);
+    console.log("speed     seconds   it/s   × vs quality  engine said");
+    const q = median(times.quality);
+    for (const speed of SPEEDS) {
+      const s = median(times[speed]);
+      console.log(`${speed.padEnd(9)} ${s.toFixed(2).padStart(7)} ${(STEPS / s).toFixed(2).padStart(6)}   ${(q / s).toFixed(2).padStart(6)}        ${reused[speed] || "—"}   (all: ${times[speed].map((x) => x.toFixed(1)).join(", ")})`);
+    }
+  } finally {
+    await app.stop("bench");
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+await main();
+process.exit(0);
