@@ -4,7 +4,8 @@
  * resident does not fit, auto-fit's time-share does): the Speed control
  * beside Steps, remembered per tab and brought back by Reuse settings; the
  * finished card's reuse line; the GPU memory setting in Settings; the card's
- * note when out of memory made the task run a level lower.
+ * note when out of memory made the task run a level lower, and the level
+ * remembered for the model in the Model Browser.
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import type { Page } from "playwright-core";
@@ -82,5 +83,10 @@ describe("GPU memory use", () => {
     await page.locator("ed-tab-strip [role=tab]", { hasText: "Image" }).first().click();
     const card = await generate("a lighthouse that does not fit", 4);
     await waitText(card.locator('.run-note[data-note="memory"]'), "Out of GPU memory: ran with Automatic memory use");
+    const model = (await tasks()).find((t) => t.request.prompt === "a lighthouse that does not fit")!.request.model;
+    // The Model Browser shows the level remembered for the model (the next task starts there).
+    await page.click("ed-main-menu .trigger");
+    await page.click('ed-main-menu [role=menuitem][data-command="app:model-browser"]');
+    await waitText(page.locator(`ed-installed-view [data-model="stable-diffusion/${model}"] [data-memory-level="auto"]`), "Runs with Automatic GPU memory use (it ran out of memory above it)");
   });
 });

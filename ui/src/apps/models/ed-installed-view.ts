@@ -3,10 +3,14 @@
  * library lists, grouped by kind, each with family, size, precision, short
  * hash and folder (and Civitai name, preview and trigger words when known);
  * filter and sort; delete after a confirmation; an unreadable file shows why
- * instead of being offered; "Check for updates" asks Civitai per model.
+ * instead of being offered; "Check for updates" asks Civitai per model; the
+ * GPU memory use remembered for a model after it ran out of memory
+ * (GET /api/queue/memory-levels: its next task starts there).
  */
 import { html, LitElement, nothing } from "lit";
 import { customElement, state } from "lit/decorators.js";
+import { MEMORY_LABELS, type MemoryLevel } from "../../../../engine/memory-levels";
+import { api } from "../../api/http";
 import { modelLibrary, modelsApi, type ModelEntry } from "./models-api";
 import { entryFacts, errorSentence, filterEntries, groupByKind, kindTitle, type SortKey } from "./models-format";
 import { modelStyles } from "./models-styles";
@@ -24,6 +28,8 @@ export class EdInstalledView extends LitElement {
   @state() private message = "";
   @state() private updates: Record<string, string> = {};
   @state() private version = 0;
+  /** Model file → the GPU memory use remembered for it. */
+  @state() private memoryLevels: Record<string, string> = {};
 
   #onChange = () => this.version++;
 
@@ -31,6 +37,9 @@ export class EdInstalledView extends LitElement {
     super.connectedCallback();
     modelLibrary.addEventListener("change", this.#onChange);
     void modelLibrary.load();
+    void api<{ levels: { model: string; level: string }[] }>("/api/queue/memory-levels")
+      .then((r) => (this.memoryLevels = Object.fromEntries(r.levels.map((l) => [l.model, l.level]))))
+      .catch(() => {});
   }
 
   override disconnectedCallback() {
@@ -85,6 +94,9 @@ export class EdInstalledView extends LitElement {
           ${entryFacts(e)} <span title=${e.folder}>· ${e.root === "app" ? "app folder" : e.root}</span>
         </div>
         ${e.problem ? html`<div class="sub problem" data-problem>${e.problem}</div>` : nothing}
+        ${this.memoryLevels[e.file]
+          ? html`<div class="sub" data-memory-level=${this.memoryLevels[e.file]}>Runs with ${MEMORY_LABELS[this.memoryLevels[e.file] as MemoryLevel] ?? this.memoryLevels[e.file]} GPU memory use (it ran out of memory above it)</div>`
+          : nothing}
         ${c?.trainedWords?.length ? html`<div class="sub">Trigger words: ${c.trainedWords.map((w) => html`<span class="chip">${w}</span>`)}</div>` : nothing}
         ${update ? html`<div class="sub" data-update>Update: ${update}</div>` : nothing}
       </div>
