@@ -100,6 +100,7 @@ async function attempt(run: ActiveRun, deps: RunDeps, modelSet: ModelSet, body: 
   let lastLoadEvent = -Infinity;
   let passes = 0;
   let lastStep = 0;
+  let firstStepAt = performance.now();
   const life = { at: performance.now() };
   const off = deps.engine.on((event: EngineEvent) => {
     if (event.type !== "state") life.at = performance.now();
@@ -109,11 +110,16 @@ async function attempt(run: ActiveRun, deps: RunDeps, modelSet: ModelSet, body: 
     } else if (event.type === "progress") {
       const p = event.progress;
       if (p.kind === "sampling") {
-        const rate = p.itPerSec ?? (p.secPerIt ? 1 / p.secPerIt : null);
+        const barRate = p.itPerSec ?? (p.secPerIt ? 1 / p.secPerIt : null);
         // A new sampling pass starts when the step count drops. With hires fix sd-server samples every image of
         // the batch first, then runs the second pass image by image (tests/fixtures/sd-server/hires-stdout.log).
         if (p.step < lastStep) passes++;
+        if (p.step <= 1 || p.step < lastStep) firstStepAt = performance.now();
         lastStep = p.step;
+        // With step caching a reused step shows thousands of it/s (recorded cache-stdout.log): the ETA would jump
+        // to 0 and back. Then the pass's average since its first step is the truthful rate.
+        const elapsed = (performance.now() - firstStepAt) / 1000;
+        const rate = speedNote.mode !== "disabled" && p.step > 1 && elapsed > 0 ? (p.step - 1) / elapsed : barRate;
         const n = run.task.request.num_images;
         const image = Math.min(n, (passes % n) + 1);
         run.progress = { phase: "sampling", step: p.step, steps: p.steps, rate, eta: rate ? Math.max(0, (p.steps - p.step) / rate) : null, image, images: run.task.request.num_images };

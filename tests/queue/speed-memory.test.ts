@@ -8,6 +8,7 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { readImageMetadata } from "../../queue/metadata/read";
+import { FAST } from "../standin/fixtures";
 import { standin, startQueueApp, taskState, tempData, waitState, type QueueApp } from "./harness";
 
 let q: QueueApp | undefined;
@@ -46,6 +47,10 @@ describe("Speed through the app", () => {
     expect(meta.parameters).toContain("Cache: ucache threshold=1.5");
     expect(meta.parameters).toContain(`Cache reused: "${v.notes?.speed?.reused}"`);
     expect(meta.settings.speed).toBe("fast");
+    // Reused steps draw at ~1000 it/s on the bar; the task's rate and ETA stay the pass's average, not those spikes.
+    const rates = q.events.filter((e) => e.type === "task.progress" && (e.data as { id: string; phase?: string; step: number }).phase === "sampling" && (e.data as { step: number }).step > 1).map((e) => (e.data as { rate: number }).rate);
+    expect(rates.length).toBeGreaterThan(5);
+    expect(Math.max(...rates)).toBeLessThan((1000 / FAST.stepMs!) * 3);
   }, 60_000);
 
   test("no speed in the request: the Settings default (engine.speed) is used and recorded; Balanced is spectrum's fixed 9 of 20", async () => {
