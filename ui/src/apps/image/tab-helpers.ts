@@ -4,6 +4,7 @@
  * (expanded by the server, where the wildcards live), the memory warning for
  * the chosen size and models, and the settings on the clipboard as text.
  */
+import { effectiveLevel } from "../../../../engine/memory-levels";
 import { countPromptLines, countPrompts, MAX_EXPANSIONS } from "../../../../prompts/expand";
 import { api } from "../../api/http";
 import type { ModelEntry } from "../models/models-api";
@@ -35,7 +36,7 @@ export async function promptsToQueue(prompt: string, file: PromptFile | null): P
 export function memoryLevelFor(modelFile: string | undefined, setting: MemoryLevelSetting | undefined): MemoryInputs["memory"] {
   if (!setting) return undefined;
   const remembered = modelFile ? setting.remembered.find((r) => r.model === modelFile)?.level : undefined;
-  return remembered ?? (setting.offload_to_cpu && setting.memory === "auto" ? "low" : setting.memory);
+  return remembered ?? effectiveLevel(setting);
 }
 
 export interface MemoryLevelSetting {
