@@ -9,6 +9,7 @@ import { readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { Hono } from "hono";
 import { roleRuleFor } from "../../launcher/access/route-roles";
+import type { AccessToken } from "../../launcher/access/token";
 
 export interface RouteCase {
   /** "METHOD /pattern" as the app lists it. */
@@ -62,13 +63,18 @@ export async function answerOf(res: Response): Promise<GuestAnswer> {
   }
 }
 
+/** The three ways a guest presents the token: the login's session cookie, Bearer, Basic (A1111's --api-auth). */
+export function guestCredentials(token: AccessToken): Record<string, Record<string, string>> {
+  return { cookie: { cookie: `ed_session=${token.session}` }, bearer: { authorization: `Bearer ${token.value}` }, basic: { authorization: `Basic ${btoa(`any:${token.value}`)}` } };
+}
+
 /** A guest through the app's real middleware in process: Bun's requestIP as Hono sees it, for a peer on the LAN. */
-export function inProcessGuest(app: Hono, port: number, token: string, address = "192.168.1.20"): GuestSend {
+export function inProcessGuest(app: Hono, port: number, token: string, address = "192.168.1.20", credentials: Record<string, string> = { authorization: `Bearer ${token}` }): GuestSend {
   return async (method, path, body) =>
     answerOf(
       await app.request(
         `http://192.168.1.5:${port}${path}`,
-        { method, headers: { host: `192.168.1.5:${port}`, authorization: `Bearer ${token}`, "content-type": "application/json" }, body },
+        { method, headers: { host: `192.168.1.5:${port}`, ...credentials, "content-type": "application/json" }, body },
         { requestIP: () => ({ address, family: "IPv4", port: 40000 }) },
       ),
     );
