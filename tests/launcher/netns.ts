@@ -6,6 +6,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { forgetLanAddresses } from "../../launcher/access/addresses";
 
 const sh = (...argv: string[]) => Bun.spawnSync(argv, { stdout: "pipe", stderr: "pipe" });
 
@@ -32,6 +33,8 @@ export class PhoneNamespace {
       ["ip", "netns", "exec", this.ns, "ip", "link", "set", this.nsIf, "up"],
     ];
     for (const s of steps) if (sh(...s).exitCode !== 0) return (this.remove(), false);
+    // The app re-reads this machine's addresses every few seconds: now, so the new link's address is one of them.
+    forgetLanAddresses();
     return true;
   }
 

@@ -36,13 +36,13 @@ let other: ReturnType<typeof Bun.serve>;
 const HF_TOKEN = "hf_secretSECRETsecret0123456789";
 const CIVITAI_TOKEN = "civitai-secret-0123456789abcdef";
 
-let loraBytes: Uint8Array;
+let loraBytes: Uint8Array<ArrayBuffer>;
 const fileServer = () => Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response(loraBytes) });
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "ed-roles-"));
   writeSafetensors(join(dir, "lora.safetensors"), TELLTALES.lora_sd1!);
-  loraBytes = readFileSync(join(dir, "lora.safetensors"));
+  loraBytes = new Uint8Array(readFileSync(join(dir, "lora.safetensors")));
   rmSync(join(dir, "lora.safetensors"));
   hf = fileServer();
   other = fileServer();
@@ -245,7 +245,7 @@ describe("what a guest with the token found (issue 26), now refused", () => {
       expect(allowed.status).toBe(202);
       const deadline = Date.now() + 10_000;
       while (!existsSync(join(lora, "one.safetensors")) && Date.now() < deadline) await Bun.sleep(20);
-      expect(readFileSync(join(lora, "one.safetensors"))).toEqual(Buffer.from(loraBytes));
+      expect(new Uint8Array(readFileSync(join(lora, "one.safetensors")))).toEqual(loraBytes);
       expect(existsSync(join(lora, "two.safetensors"))).toBe(false);
       // Deleting a model stays the owner's.
       expect((await asGuest("/api/models/lora/one.safetensors", { method: "DELETE" })).status).toBe(403);
