@@ -35,7 +35,7 @@ const errorExample = { error: { code: "invalid_request", message: "width: 100 is
 const rolesByDocPath = new Map(
   Object.entries(ROUTE_ROLES).map(([key, rule]) => {
     const [method, path] = key.split(" ") as [string, string];
-    return [`${method.toLowerCase()} ${path.replace(/:([A-Za-z_]+)(\{[^}]*\})?/g, "{$1}")}`, rule];
+    return [`${method.toLowerCase()} ${path.replace(/:([A-Za-z_][A-Za-z0-9_]*)(\{[^}]*\})?/g, "{$1}")}`, rule];
   }),
 );
 

@@ -26,7 +26,7 @@ export function routeCases(app: Hono): RouteCase[] {
   for (const r of app.routes) {
     if (r.method === "ALL") continue;
     const key = `${r.method} ${r.path}`;
-    const path = r.path.replace(/:[A-Za-z_]+(\{[^}]*\})?/g, "x").replace(/\/\*$/, "/");
+    const path = r.path.replace(/:[A-Za-z_][A-Za-z0-9_]*(\{[^}]*\})?/g, "x").replace(/\/\*$/, "/");
     out.set(key, { key, method: r.method, path, who: roleRuleFor(key)?.who ?? "owner" });
   }
   return [...out.values()];

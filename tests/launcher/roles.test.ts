@@ -121,6 +121,22 @@ describe("the roles table", () => {
   });
 });
 
+test("the API reference marks each operation's role; owner operations document 403 owner_only with the sentence", async () => {
+  const doc = (await (await local("/api/openapi.json")).json()) as { paths: Record<string, Record<string, { "x-role": string; responses: Record<string, { content?: Record<string, { example?: { error?: { code: string; message: string } } }> }> }>> };
+  const ops = Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([m, op]) => [`${m} ${path}`, op] as const));
+  expect(ops.filter(([, op]) => op["x-role"] !== "owner" && op["x-role"] !== "guest").map(([k]) => k)).toEqual([]);
+  const role = (key: string) => ops.find(([k]) => k === key)![1];
+  expect(role("get /api/tasks")["x-role"]).toBe("guest");
+  expect(role("post /sdapi/v1/txt2img")["x-role"]).toBe("guest");
+  const install = role("post /api/plugins");
+  expect(install["x-role"]).toBe("owner");
+  expect(install.responses["403"]!.content!["application/json"]!.example!.error).toEqual({ code: "owner_only", message: "Only the computer running Easy Diffusion can do this: install a plugin (it runs in this computer's window)." });
+  expect(role("delete /api/models/{kind}/{name}")["x-role"]).toBe("owner");
+  // Each documented operation says what the table says.
+  const table = new Map(Object.entries(ROUTE_ROLES).map(([k, r]) => [k.replace(/^(\w+) /, (_, m: string) => `${m.toLowerCase()} `).replace(/:([A-Za-z_][A-Za-z0-9_]*)(\{[^}]*\})?/g, "{$1}"), r.who]));
+  expect(ops.filter(([k, op]) => table.get(k) !== op["x-role"]).map(([k, op]) => `${k}: ${op["x-role"]} in the docs, ${table.get(k)} in the table`)).toEqual([]);
+});
+
 describe.each([["in process (a LAN peer through the app's middleware)", false] as const, ["from a network namespace (curl)", true] as const])("every route as a guest, %s", (_name, viaNetns) => {
   test.skipIf(viaNetns && !netns)("owner routes: 403 owner_only, nothing changed on disk; guest routes: served", async () => {
     const sweep = await guestSweep(app.app, viaNetns ? phone : guest(), dir);
