@@ -19,6 +19,8 @@ import { startApp, type RunningApp } from "../../launcher/start";
 import { modelsService } from "../../models/service";
 import { pluginService } from "../../plugins/service";
 import { promptsService } from "../../prompts/service";
+import { galleryService } from "../../gallery/service";
+import type { TaskQueue } from "../../queue/queue";
 import { queueService } from "../../queue/service";
 import { assets } from "../../ui/dist/manifest";
 import { managerFor } from "../queue/harness";
@@ -40,7 +42,7 @@ let app: RunningApp;
 let browser: Browser;
 let page: Page;
 
-/** Engine (stand-in) with the Engine tab's routes, models, queue, prompts and plugins, as the app wires them. */
+/** Engine (stand-in) with the Engine tab's routes, models, queue, Gallery, prompts and plugins, as the app wires them. */
 function services(): ServiceFactory[] {
   const build = standinInstalled(engineRoot.dir, "cpu", { stepMs: 50 });
   let manager: EngineManager | undefined;
@@ -48,7 +50,15 @@ function services(): ServiceFactory[] {
     manager = managerFor(ctx, build);
     return { name: "engine", routes: { "/engine": engineRoutes(manager, { uploads: ctx.paths.downloads }) }, stop: () => manager?.stop() };
   };
-  return [engine, modelsService({ hashInBackground: false }), queueService({ engine: () => manager!, pollMinMs: 20, pollMaxMs: 100 }), promptsService, pluginService];
+  // The Gallery indexes what the queue saves (as launcher/wiring.ts wires them).
+  let queue: TaskQueue | undefined;
+  const queueFactory = queueService({ engine: () => manager!, pollMinMs: 20, pollMaxMs: 100 });
+  const withQueue: ServiceFactory = async (ctx) => {
+    const service = await queueFactory(ctx);
+    queue = service.queue;
+    return service;
+  };
+  return [engine, modelsService({ hashInBackground: false }), withQueue, galleryService({ imagePath: (id) => queue?.store.image(id)?.path }), promptsService, pluginService];
 }
 
 const openApp = async (command: string) => {
@@ -137,5 +147,27 @@ describe.skipIf(!available)("a guest's browser on the network", () => {
     expect(answer.status).toBe(403);
     expect(answer.body.error.code).toBe("owner_only");
     expect(answer.body.error.message).toMatch(SENTENCE);
+  });
+
+  test("Gallery and Model Browser: browsing works; importing a folder, deleting pictures and deleting models are not offered", async () => {
+    await openApp("app:gallery");
+    const gallery = page.locator("ed-shell section.pane:not([hidden]) ed-gallery-app");
+    const importButton = gallery.locator('ed-gallery-toolbar button[data-action="import"]');
+    await importButton.waitFor();
+    await until(() => importButton.isDisabled(), "Import folder… disabled");
+    expect(await importButton.getAttribute("title")).toMatch(SENTENCE);
+    // The picture the guest made is there to browse and open.
+    await gallery.locator("ed-gallery-grid img").first().waitFor({ timeout: 15_000 });
+    await gallery.locator("ed-gallery-grid img").first().dblclick();
+    const viewer = gallery.locator("ed-gallery-viewer");
+    await viewer.locator('[data-action="download"]').waitFor();
+    expect(await viewer.locator('button[data-action="delete"]').isDisabled()).toBe(true);
+    expect(await viewer.locator('button[data-action="reveal"]').isDisabled()).toBe(true);
+    await openApp("app:model-browser");
+    const installed = page.locator("ed-shell section.pane:not([hidden]) ed-installed-view");
+    const del = installed.locator('button[data-action="delete"]').first();
+    await del.waitFor({ timeout: 15_000 });
+    expect(await del.isDisabled()).toBe(true);
+    expect(await del.getAttribute("title")).toMatch(SENTENCE);
   });
 });
