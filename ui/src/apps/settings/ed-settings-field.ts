@@ -107,6 +107,7 @@ export class EdSettingsField extends LitElement {
           ?disabled=${!!this.locked}
           title=${this.locked || nothing}
           autocomplete=${f.secret ? "off" : nothing}
+          @focus=${f.secret ? (e: Event) => (e.target as HTMLInputElement).select() : nothing /* a set secret shows as the server's mask: typing replaces it */}
           .value=${live(formatValue(f, this.value))}
           @input=${onText}
         />`;
