@@ -60,19 +60,21 @@ export async function checkSource(url: string, expected: { size?: number; sha256
   const last = hops.at(-1)!;
   const status = first.status;
   let size = num(first.headers.get("x-linked-size")) ?? (last.status === 200 ? num(last.headers.get("content-length")) : undefined);
-  const etag = clean(first.headers.get("x-linked-etag")) ?? clean(first.headers.get("etag"));
-  const sha256 = etag && SHA.test(etag) ? etag : undefined;
+  let etag = clean(first.headers.get("x-linked-etag")) ?? clean(first.headers.get("etag"));
   const found = last.status === 200 || last.status === 206;
   // HEAD that names no size (or is refused by the server): a one-byte ranged GET names the total in Content-Range.
   if ((found || last.status === 405 || last.status === 501) && size === undefined) {
     try {
-      const got = (await follow(url, { method: "GET", headers: { range: "bytes=0-0" } }, doFetch, auth)).at(-1)!;
+      const ranged = await follow(url, { method: "GET", headers: { range: "bytes=0-0" } }, doFetch, auth);
+      const got = ranged.at(-1)!;
+      etag ??= clean(ranged[0]!.headers.get("x-linked-etag")) ?? clean(got.headers.get("x-linked-etag"));
       size = num(/\/(\d+)$/.exec(got.headers.get("content-range") ?? "")?.[1] ?? null) ?? (got.status === 200 ? num(got.headers.get("content-length")) : undefined);
       await got.body?.cancel().catch(() => {});
     } catch {
       // the size stays unknown: judged below
     }
   }
+  const sha256 = etag && SHA.test(etag) ? etag : undefined;
   const reachable = found || size !== undefined;
   const result = { ...base, status, size, sha256, etag };
   if (!reachable) {
