@@ -100,8 +100,9 @@ export class EdCatalogCard extends LitElement {
     return html`<p class=${this.tokenSet ? "muted" : "problem"} data-gated role="note">
       ${gated.map((g) => g.name).join(", ")} ${gated.length > 1 ? "are" : "is"} only on a gated Hugging Face repository:
       ${this.tokenSet ? "your Hugging Face token is used; if the download is refused," : "it needs a Hugging Face account and token."}
-      Accept the licence at ${pages.map((p, i) => html`${i ? ", " : ""}<a href=${p} target="_blank" rel="noopener" data-licence-page>${p}</a>`)}
-      ${this.tokenSet ? nothing : html`, then <a href="#" data-action="token-setting" @click=${this.#openTokenSetting}>add your token in Settings → Models (Hugging Face token)</a>`}.
+      Accept the licence at ${pages.map((p, i) => html`${i ? ", " : ""}<a href=${p} target="_blank" rel="noopener" data-licence-page>${p}</a>`)}${this.tokenSet
+        ? "."
+        : html`, then <a href="#" data-action="token-setting" @click=${this.#openTokenSetting}>add your token in Settings → Models (Hugging Face token)</a>.`}
     </p>`;
   }
 
