@@ -11,23 +11,15 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { DownloadProgress } from "../../downloads/progress";
 import { readEnv } from "../../launcher/env";
 import { silentLogger } from "../../launcher/log";
 import { startApp, type RunningApp } from "../../launcher/start";
 import { modelsNetService } from "../../models/net/service";
+import { followDownloads, type DownloadFollower } from "./download-events";
+import { tinyLora } from "./fixtures";
 import { hfStandin, type HfStandin } from "./hf-standin";
 
-/** A tiny valid safetensors LoRA: an 8-byte header length, the JSON header, the data. */
-function safetensors(): Uint8Array {
-  const header = new TextEncoder().encode(JSON.stringify({ "lora_unet_down_blocks_0_attentions_0_proj_in.lora_down.weight": { dtype: "F16", shape: [4, 320], data_offsets: [0, 2560] } }));
-  const out = new Uint8Array(8 + header.length + 2560);
-  new DataView(out.buffer).setBigUint64(0, BigInt(header.length), true);
-  out.set(header, 8);
-  out.fill(7, 8 + header.length);
-  return out;
-}
-const MODEL = safetensors();
+const MODEL = tinyLora();
 const SHA = new Bun.CryptoHasher("sha256").update(MODEL).digest("hex");
 const STATUSES = [401, 403, 404, 410] as const;
 const NAMES = [...STATUSES.map((s) => `next-${s}`), "server-error", "other-bytes", "other-size", "all-missing", "gated"];
@@ -35,7 +27,7 @@ const NAMES = [...STATUSES.map((s) => `next-${s}`), "server-error", "other-bytes
 let hf: HfStandin;
 let app: RunningApp;
 let dir: string;
-const events: DownloadProgress[] = [];
+let follower: DownloadFollower;
 
 /** One catalogue entry whose one file has these sources (`gated` marks a source as gated). */
 const entry = (id: string, sources: string[], opts: { needsAccount?: boolean } = {}) => `
@@ -82,7 +74,7 @@ beforeAll(async () => {
     services: [modelsNetService({ catalogText, machine: async () => ({ gpu: false, vramGb: 0, ramGb: 16 }), retries: 1, backoffMs: 1 })],
     log: silentLogger,
   });
-  app.ctx.bus.on("download", (p) => events.push(p));
+  follower = followDownloads(app);
 });
 afterAll(async () => {
   await app.stop();
@@ -90,22 +82,11 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const post = (path: string, body: unknown) => fetch(new URL(path, app.url), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-const finished = (id: string) =>
-  new Promise<DownloadProgress>((resolve) => {
-    const check = () => events.find((e) => e.id === id && ["installed", "failed", "cancelled"].includes(e.phase));
-    const hit = check();
-    if (hit) return resolve(hit);
-    const off = app.ctx.bus.on("download", () => {
-      const e = check();
-      if (e) off(), resolve(e);
-    });
-  });
 const downloadEntry = async (id: string) => {
-  const res = await post("/api/models/download", { catalog: id });
+  const res = await follower.post("/api/models/download", { catalog: id });
   expect(res.status).toBe(202);
   const { ids } = (await res.json()) as { ids: string[] };
-  return finished(ids[0]!);
+  return follower.finished(ids[0]!);
 };
 const installed = (name: string) => existsSync(join(dir, "models", "lora", name));
 
@@ -173,7 +154,7 @@ describe("a file only a gated repository has", () => {
     app.ctx.config.update({ models: { huggingface_token: "hf_ok" } });
     const body = (await (await fetch(new URL("/api/models/catalog", app.url))).json()) as { tokenSet: boolean };
     expect(body.tokenSet).toBe(true);
-    events.length = 0;
+    follower.events.length = 0;
     const end = await downloadEntry("gated");
     expect(end.phase).toBe("installed");
     expect(installed("gated.safetensors")).toBe(true);

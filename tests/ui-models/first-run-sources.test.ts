@@ -5,29 +5,27 @@
  * which one it uses (so does the Downloads tab); a starter whose VAE only a
  * gated repository has says, before any download starts, that it needs a
  * Hugging Face token, links the page to accept the licence and opens Settings
- * on the token field. No token is set; the machine has no GPU.
+ * on the token field. No token is set; the machine has no GPU. Screenshots
+ * go to $TMPDIR/ed-ui-models-shots.
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
-import type { RunningApp } from "../../launcher/start";
-import { modelsNetService } from "../../models/net/service";
+import type { Page } from "playwright-core";
 import { hfStandin, type HfStandin } from "../models/hf-standin";
 import { TELLTALES, writeSafetensors } from "../models/fixtures";
-import { activeTab, fieldValue, generateServices, launchBrowser, openShell, startImageApp, tempDataDir, until, waitText } from "../ui-image/harness";
+import { activeTab, fieldValue, tempDataDir, until, waitText, type GeneratingSession } from "../ui-image/harness";
+import { openFirstRun } from "./catalog";
 
 setDefaultTimeout(60_000);
 
-let browser: Browser;
-let app: RunningApp;
+const SHOTS = join(tmpdir(), "ed-ui-models-shots");
+
+let session: GeneratingSession;
 let page: Page;
 let hf: HfStandin;
-const data = tempDataDir("ed-ui-first-run-sources-");
-const engineRoot = tempDataDir("ed-ui-first-run-sources-engine-");
 const source = tempDataDir("ed-ui-first-run-sources-files-");
-const pageErrors: string[] = [];
 
 beforeAll(async () => {
   const file = join(source.dir, "sd15.safetensors");
@@ -70,20 +68,13 @@ beforeAll(async () => {
           - { url: "{hf}/black-forest-labs/FLUX.1-schnell/resolve/main/ae.safetensors", gated: true }
     set: { model: sd15-tiny.safetensors, vae: ae.safetensors }
 `;
-  writeFileSync(join(data.dir, "config.yaml"), `models:\n  civitai_lookup: false\n  huggingface_base: ${hf.base}\n`);
-  const catalog = modelsNetService({ catalogText, machine: async () => ({ gpu: false, vramGb: 0, ramGb: 16 }), retries: 0, backoffMs: 1 });
-  [browser, app] = await Promise.all([launchBrowser(), startImageApp(data.dir, [...generateServices(engineRoot.dir), catalog])]);
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.on("pageerror", (e) => pageErrors.push(e.message));
-  await openShell(page, app.url);
+  session = await openFirstRun("ed-ui-first-run-sources", catalogText, `models:\n  civitai_lookup: false\n  huggingface_base: ${hf.base}\n`);
+  page = session.page;
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
+  await session?.close();
   hf?.stop();
-  data.remove();
-  engineRoot.remove();
   source.remove();
 }, 30_000);
 
@@ -97,7 +88,8 @@ describe("first run with several sources", () => {
     expect(text).toContain("ae.safetensors is only on a gated Hugging Face repository");
     expect(text).toContain("it needs a Hugging Face account and token.");
     expect(text).toContain(`Accept the licence at ${hf.base}/black-forest-labs/FLUX.1-schnell, then add your token in Settings → Models (Hugging Face token).`);
-    await page.screenshot({ path: join(tmpdir(), "ed-first-run-gated-notice.png") });
+    mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: join(SHOTS, "first-run-gated-notice.png") });
     expect(await notice.locator("[data-licence-page]").getAttribute("href")).toBe(`${hf.base}/black-forest-labs/FLUX.1-schnell`);
     expect(hf.requests).toEqual([]);
     expect(await activeTab(page).locator('ed-first-run ed-catalog-card .card[data-catalog="sd15"] [data-gated]').count()).toBe(0);
@@ -115,7 +107,7 @@ describe("first run with several sources", () => {
     await card.locator('[data-action="download"]').click();
     await waitText(card.locator('[data-source="sd15-tiny.safetensors"]'), "sd15-tiny.safetensors from stable-diffusion-v1-5/stable-diffusion-v1-5", 20_000);
     await until(async () => (await fieldValue(page, "model").catch(() => "")) === "sd15-tiny.safetensors", "the downloaded model selected", 30_000);
-    expect(existsSync(join(data.dir, "models", "stable-diffusion", "sd15-tiny.safetensors"))).toBe(true);
+    expect(existsSync(join(session.dataDir, "models", "stable-diffusion", "sd15-tiny.safetensors"))).toBe(true);
     expect(hf.asked("runwayml/stable-diffusion-v1-5", "sd15-tiny.safetensors").map((r) => r.method)).toEqual(["GET"]);
   });
 
@@ -126,6 +118,6 @@ describe("first run with several sources", () => {
     await waitText(row.locator(".name"), "sd15-tiny.safetensors");
     await waitText(row.locator(".phase"), "Installed");
     expect(await row.locator("[data-source]").textContent()).toBe("from stable-diffusion-v1-5/stable-diffusion-v1-5");
-    expect(pageErrors).toEqual([]);
+    expect(session.pageErrors).toEqual([]);
   });
 });
