@@ -58,7 +58,7 @@ export function currentOptions(deps: CompatDeps): Record<string, unknown> {
 }
 
 /** Which keys of a POST are kept, and why the others are not. */
-export function sortOptions(body: Record<string, unknown>): { kept: Record<string, unknown>; ignored: Record<string, string> } {
+export function sortOptions(body: Record<string, unknown>, current: Record<string, unknown>): { kept: Record<string, unknown>; ignored: Record<string, string> } {
   const kept: Record<string, unknown> = {};
   const ignored: Record<string, string> = {};
   let extra = 0;
@@ -69,7 +69,10 @@ export function sortOptions(body: Record<string, unknown>): { kept: Record<strin
   for (const [key, value] of Object.entries(body)) {
     if (key === "sd_model_checkpoint") continue;
     if (!isStandard(key)) ignore(key, "not an A1111 option");
-    else if (RESTRICTED.has(key)) ignore(key, "A1111 does not let the API change it");
+    else if (RESTRICTED.has(key)) {
+      // A read-modify-write sends them back unchanged: only a change is worth naming.
+      if (JSON.stringify(value) !== JSON.stringify(current[key])) ignore(key, "A1111 does not let the API change it");
+    }
     else if ((JSON.stringify(value) ?? "").length > MAX_VALUE_CHARS) ignore(key, `value longer than ${MAX_VALUE_CHARS} characters of JSON`);
     else kept[key] = value;
   }
@@ -88,7 +91,7 @@ export function optionsRoutes(deps: CompatDeps) {
         if (!file) throw new A1111RuntimeError(`model '${String(checkpoint)}' not found`);
         setCurrentCheckpoint(deps.queue, file);
       }
-      const { kept, ignored } = sortOptions(body);
+      const { kept, ignored } = sortOptions(body, currentOptions(deps));
       if (Object.keys(kept).length) deps.queue.store.setSetting(EXTRA_KEY, JSON.stringify({ ...remembered(deps), ...kept }));
       return c.json(Object.keys(ignored).length ? { ignored } : null);
     });
