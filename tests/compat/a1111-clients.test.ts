@@ -7,27 +7,16 @@
  * our queue and the stand-in sd-server (which refuses what the real engine
  * refuses, e.g. hires strength 0).
  */
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { decode as decodePng, encode as encodePng } from "fast-png";
 import { png } from "../queue/images";
-import type { QueueApp } from "../queue/harness";
-import { startCompatApp, tempData } from "./harness";
+import { a1111TestApp } from "./harness";
 
 setDefaultTimeout(90_000);
-const data = tempData("ed-a1111-clients-");
-let q: QueueApp;
-beforeAll(async () => {
-  q = await startCompatApp(data.dir);
-});
-afterAll(async () => {
-  await q?.stop();
-  data.remove();
-});
-
-const post = (path: string, json: unknown) => q.api(`/sdapi/v1/${path}`, { method: "POST", json });
+const { app, post } = a1111TestApp("ed-a1111-clients-");
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64");
 const fromB64 = (s: string) => new Uint8Array(Buffer.from(s, "base64"));
-const taskOf = async (info: any) => (await (await q.api(`/api/tasks/${info.task_id}?images=1`)).json()) as any;
+const taskOf = async (info: any) => (await (await app().api(`/api/tasks/${info.task_id}?images=1`)).json()) as any;
 
 /** A1111's /docs default StableDiffusionProcessingTxt2Img body (v1.10 shape), with usable values. */
 const fullTxt2Img = (over: Record<string, unknown> = {}) => ({
@@ -117,7 +106,7 @@ describe("samplers A1111 offers without an engine equivalent", () => {
   });
 
   test("/sdapi/v1/samplers keeps listing only what runs", async () => {
-    const names = ((await (await q.api("/sdapi/v1/samplers")).json()) as any[]).map((s) => s.name);
+    const names = ((await (await app().api("/sdapi/v1/samplers")).json()) as any[]).map((s) => s.name);
     expect(names).toContain("Euler a");
     for (const absent of ["UniPC", "PLMS", "DPM adaptive"]) expect(names).not.toContain(absent);
   });
@@ -188,7 +177,7 @@ describe("built-in upscalers in Extras", () => {
 
 describe("img2img scripts", () => {
   test('"SD upscale" with its script_args (overlap, upscaler index 1 = Lanczos, scale 2): img2img, then each picture ×2', async () => {
-    const upscalers = ((await (await q.api("/sdapi/v1/upscalers")).json()) as any[]).map((u) => u.name);
+    const upscalers = ((await (await app().api("/sdapi/v1/upscalers")).json()) as any[]).map((u) => u.name);
     expect(upscalers.slice(0, 3)).toEqual(["None", "Lanczos", "Nearest"]);
     const { body, info } = await images(await post("img2img", fullImg2Img({ script_name: "sd upscale", script_args: ["", 64, 1, 2] })));
     const out = decodePng(fromB64(body.images[0]));
@@ -215,13 +204,13 @@ describe("every route of A1111's modules/api/api.py", () => {
   const refused: [string, number][] = [["interrogate", 404], ["create/embedding", 400], ["create/hypernetwork", 400], ["train/embedding", 400], ["train/hypernetwork", 400], ["server-kill", 403], ["server-restart", 403], ["server-stop", 403]];
 
   test("the GET routes answer 200 in A1111's shapes", async () => {
-    for (const path of get) expect({ path, status: (await q.api(`/sdapi/v1/${path}`)).status }).toEqual({ path, status: 200 });
-    const flags = (await (await q.api("/sdapi/v1/cmd-flags")).json()) as any;
+    for (const path of get) expect({ path, status: (await app().api(`/sdapi/v1/${path}`)).status }).toEqual({ path, status: 200 });
+    const flags = (await (await app().api("/sdapi/v1/cmd-flags")).json()) as any;
     expect(flags).toMatchObject({ api: true, nowebui: false, api_auth: null });
     expect(flags.ckpt_dir).toEndWith("stable-diffusion");
-    expect((await (await q.api("/sdapi/v1/hypernetworks")).json()) as any).toEqual([]);
-    expect((await (await q.api("/sdapi/v1/realesrgan-models")).json()) as any).toEqual([]);
-    expect((await (await q.api("/sdapi/v1/extensions")).json()) as any).toEqual([]);
+    expect((await (await app().api("/sdapi/v1/hypernetworks")).json()) as any).toEqual([]);
+    expect((await (await app().api("/sdapi/v1/realesrgan-models")).json()) as any).toEqual([]);
+    expect((await (await app().api("/sdapi/v1/extensions")).json()) as any).toEqual([]);
   });
 
   test("the no-op POST routes answer 200; what this app cannot do is a clear 4xx in A1111's error shape", async () => {
@@ -237,13 +226,13 @@ describe("every route of A1111's modules/api/api.py", () => {
 
 describe("options", () => {
   test("GET has A1111's standard keys with values; a POSTed standard key is kept and read back", async () => {
-    const before = (await (await q.api("/sdapi/v1/options")).json()) as any;
+    const before = (await (await app().api("/sdapi/v1/options")).json()) as any;
     expect(before).toMatchObject({ send_seed: true, send_size: true, CLIP_stop_at_last_layers: 1, sd_vae: "Automatic", eta_ancestral: 1, show_progress_every_n_steps: 10 });
     expect(Object.keys(before).length).toBeGreaterThan(200);
     const res = await post("options", { ...before, send_seed: false, eta_ancestral: 0.5 });
     expect(res.status).toBe(200);
     expect(await res.json()).toBeNull();
-    expect((await (await q.api("/sdapi/v1/options")).json()) as any).toMatchObject({ send_seed: false, eta_ancestral: 0.5 });
+    expect((await (await app().api("/sdapi/v1/options")).json()) as any).toMatchObject({ send_seed: false, eta_ancestral: 0.5 });
     await post("options", { send_seed: true, eta_ancestral: 1 });
   });
 
@@ -251,7 +240,7 @@ describe("options", () => {
     let res = await post("options", { my_setting: 1, send_size: false });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ignored: { my_setting: "not an A1111 option" } });
-    let opts = (await (await q.api("/sdapi/v1/options")).json()) as any;
+    let opts = (await (await app().api("/sdapi/v1/options")).json()) as any;
     expect(opts.my_setting).toBeUndefined();
     expect(opts.send_size).toBe(false);
     const flood = Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`key_${i}`, "x".repeat(20)]));
@@ -262,7 +251,7 @@ describe("options", () => {
     expect(answer.ignored["…"]).toBe("and 19950 more keys");
     res = await post("options", { api_forbid_local_requests: false, font: "x".repeat(10_000) });
     expect(((await res.json()) as any).ignored).toEqual({ api_forbid_local_requests: "A1111 does not let the API change it", font: "value longer than 4096 characters of JSON" });
-    const text = await (await q.api("/sdapi/v1/options")).text();
+    const text = await (await app().api("/sdapi/v1/options")).text();
     expect(text.length).toBeLessThan(20_000);
     opts = JSON.parse(text);
     expect(opts.api_forbid_local_requests).toBe(true);
