@@ -126,6 +126,12 @@ describe("built-in upscalers in Extras", () => {
     const body = (await res.json()) as any;
     expect(body.image).toBe(b64(picture));
     expect(typeof body.html_info).toBe("string");
+    // A picture over the app's 1 MB default body limit is taken (extras has a picture's limit).
+    const noisy = encodePng({ width: 800, height: 800, data: new Uint8Array(800 * 800 * 4).map(() => Math.floor(Math.random() * 256)), channels: 4, depth: 8 });
+    expect(noisy.length).toBeGreaterThan(2 * 1024 * 1024);
+    const big = await post("extra-single-image", { image: b64(noisy) });
+    expect(big.status).toBe(200);
+    expect(((await big.json()) as any).image).toBe(b64(noisy));
   });
 
   test("A1111's full ExtrasSingleImageRequest with Lanczos ×2 and Nearest ×2 → 128×128; Nearest copies pixels exactly", async () => {
