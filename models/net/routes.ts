@@ -13,7 +13,7 @@ import { ownerOnly, roleOf } from "../../launcher/access/roles";
 import { realInside } from "../../launcher/files/inside";
 import { ApiError, notFound, readJson } from "../../launcher/server/errors";
 import { MODEL_KINDS, type Paths } from "../../launcher/paths";
-import { installedFile, recommend, type CatalogEntry, type MachineMemory } from "./catalog";
+import { gatedOnlyFiles, installedFile, recommend, repositoryPage, type CatalogEntry, type MachineMemory } from "./catalog";
 import { authFor, DownloadConflictError, type Hosts, type ModelDownloads } from "./downloads";
 import { searchModels, UpstreamError } from "./search";
 
@@ -69,8 +69,13 @@ export function netRoutes(deps: {
   };
   return {
     "/models/catalog": new Hono().get("/", async (c) => {
-      const entries = deps.catalog().map((e) => ({ ...e, installed: e.files.every((f) => installedFile(deps.paths, f)) }));
-      return c.json({ entries, recommended: recommend(entries, await deps.machine()) });
+      const tokenSet = !!deps.hosts().huggingfaceToken;
+      const entries = deps.catalog().map((e) => {
+        // Files only a gated repository has: the card says so before the download starts, with where to accept the licence.
+        const gated = gatedOnlyFiles(e).map((f) => ({ name: f.name, page: repositoryPage(f.sources[0]!.url) }));
+        return { ...e, installed: e.files.every((f) => installedFile(deps.paths, f)), gated };
+      });
+      return c.json({ entries, tokenSet, recommended: recommend(entries, await deps.machine(), tokenSet) });
     }),
     "/models/download": new Hono().post("/", async (c) => {
       const body = await readJson(c, downloadSchema);

@@ -4,7 +4,9 @@
  * section, lists the problems the server found in config.yaml, and saves
  * only the changed keys with PATCH /api/config. A rejected save shows the
  * server's message and keeps the edits. Changes saved elsewhere (another
- * window, the API) show up at once via the `config.changed` event.
+ * window, the API) show up at once via the `config.changed` event. Another
+ * tab can open it on one field (`{focus: "section.key"}`, e.g. the starter
+ * card's "add your token" link): that field is scrolled to and focused.
  */
 import { css, html, LitElement, nothing } from "lit";
 import { customElement, state } from "lit/decorators.js";
@@ -125,6 +127,19 @@ export class EdSettingsApp extends LitElement {
   override disconnectedCallback() {
     super.disconnectedCallback();
     this.#off?.();
+  }
+
+  /** A message from another tab: `{focus: "models.huggingface_token"}` shows and focuses that field. */
+  async receive(message: unknown) {
+    const path = (message as { focus?: unknown } | null)?.focus;
+    if (typeof path !== "string") return;
+    if (!this.view) await this.load();
+    await this.updateComplete;
+    const field = [...this.renderRoot.querySelectorAll("ed-settings-field")].find((f) => f.dataset.path === path);
+    if (!field) return;
+    field.scrollIntoView({ block: "center" });
+    await field.updateComplete;
+    field.renderRoot.querySelector<HTMLElement>("input, textarea, select")?.focus();
   }
 
   async load() {
