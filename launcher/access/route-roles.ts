@@ -178,11 +178,33 @@ export const ROUTE_ROLES: Record<string, RoleRule> = {
   "GET /sdapi/v1/face-restorers": guest("lists for clients"),
   "GET /sdapi/v1/prompt-styles": guest("lists for clients"),
   "GET /sdapi/v1/latent-upscale-modes": guest("lists for clients"),
+  "POST /sdapi/v1/extra-batch-images": guest("making pictures (upscaling)"),
+  "POST /sdapi/v1/interrogate": guest("reading a picture (answered: no interrogator here)"),
+  "GET /sdapi/v1/script-info": guest("lists for clients"),
+  "GET /sdapi/v1/hypernetworks": guest("installed models"),
+  "GET /sdapi/v1/realesrgan-models": guest("installed models"),
+  "GET /sdapi/v1/extensions": guest("lists for clients"),
+  "GET /sdapi/v1/cmd-flags": guest("how this server is set up, as A1111 clients read it"),
+  // The engine loads models when a picture needs them: these are no-ops that clients call around generating.
+  "POST /sdapi/v1/refresh-embeddings": guest("re-reading the model folders"),
+  "POST /sdapi/v1/refresh-loras": guest("re-reading the model folders"),
+  "POST /sdapi/v1/unload-checkpoint": guest("a no-op here (models load with the picture that needs them)"),
+  "POST /sdapi/v1/reload-checkpoint": guest("a no-op here (models load with the picture that needs them)"),
+  // Refused for everyone by the routes (no training here; the server is stopped from its window), and never a guest's.
+  "POST /sdapi/v1/create/embedding": owner("create embeddings on this computer"),
+  "POST /sdapi/v1/create/hypernetwork": owner("create hypernetworks on this computer"),
+  "POST /sdapi/v1/train/embedding": owner("train on this computer"),
+  "POST /sdapi/v1/train/hypernetwork": owner("train on this computer"),
+  "POST /sdapi/v1/server-kill": owner("stop the server"),
+  "POST /sdapi/v1/server-restart": owner("restart the server"),
+  "POST /sdapi/v1/server-stop": owner("stop the server"),
   "GET /internal/ping": guest("is the server up (SillyTavern)"),
   // OpenAI-compatible images API.
   "POST /v1/images/generations": guest("making pictures"),
   "POST /v1/images/edits": guest("making pictures"),
+  "POST /v1/images/variations": guest("making pictures"),
   "GET /v1/models": guest("installed models"),
+  "GET /v1/models/:id{.+}": guest("installed models"),
 };
 
 /** The rule for a route key ("METHOD /path"); undefined (owner-only) when the table does not list it. */
