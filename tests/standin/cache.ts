@@ -45,19 +45,19 @@ function defaults(mode: string): CacheParams {
 }
 
 /** The cache settings of a request, or the [ERROR] line sd-server logs before answering 400 "invalid generation parameters". */
-export function parseCache(modeField: unknown, optionField: unknown): { ok: true; params: CacheParams } | { ok: false; log: string; where: string } {
+export function parseCache(modeField: unknown, optionField: unknown): { ok: true; params: CacheParams } | { ok: false; log: string; at: string } {
   const mode = typeof modeField === "string" && modeField ? modeField : "disabled";
   const option = typeof optionField === "string" ? optionField : "";
   const p = defaults(mode);
-  if (!CACHE_MODES.includes(mode)) return { ok: false, log: `error: invalid cache mode '${mode}'`, where: "common.cpp:2300" };
+  if (!CACHE_MODES.includes(mode)) return { ok: false, log: `error: invalid cache mode '${mode}'`, at: "common.cpp:2300" };
   if (option) {
     for (const token of option.split(",")) {
       const eq = token.indexOf("=");
-      if (eq < 0) return { ok: false, log: `error: cache option '${token}' missing '=' separator`, where: "common.cpp:2228" };
+      if (eq < 0) return { ok: false, log: `error: cache option '${token}' missing '=' separator`, at: "common.cpp:2228" };
       const key = token.slice(0, eq);
       const raw = token.slice(eq + 1);
       const value = Number.parseFloat(raw);
-      if (!Number.isFinite(value)) return { ok: false, log: `error: invalid value '${raw}' for parameter '${key}'`, where: "common.cpp:2277" };
+      if (!Number.isFinite(value)) return { ok: false, log: `error: invalid value '${raw}' for parameter '${key}'`, at: "common.cpp:2277" };
       const int = Math.trunc(value);
       if (key === "threshold") mode === "easycache" || mode === "ucache" ? (p.threshold = value) : (p.residual = value);
       else if (key === "start") p.start = value;
@@ -74,12 +74,12 @@ export function parseCache(modeField: unknown, optionField: unknown): { ok: true
       else if (key === "window") p.spectrum.window = int;
       else if (key === "flex") p.spectrum.flex = value;
       else if (key === "stop") p.spectrum.stop = value;
-      else return { ok: false, log: `error: unknown cache parameter '${key}'`, where: "common.cpp:2273" };
+      else return { ok: false, log: `error: unknown cache parameter '${key}'`, at: "common.cpp:2273" };
     }
   }
   if (mode === "easycache" || mode === "ucache") {
-    if (p.threshold < 0) return { ok: false, log: "error: cache threshold must be non-negative", where: "common.cpp:2396" };
-    if (p.start < 0 || p.start >= 1 || p.end <= 0 || p.end > 1 || p.start >= p.end) return { ok: false, log: "error: cache start/end percents must satisfy 0.0 <= start < end <= 1.0", where: "common.cpp:2402" };
+    if (p.threshold < 0) return { ok: false, log: "error: cache threshold must be non-negative", at: "common.cpp:2396" };
+    if (p.start < 0 || p.start >= 1 || p.end <= 0 || p.end > 1 || p.start >= p.end) return { ok: false, log: "error: cache start/end percents must satisfy 0.0 <= start < end <= 1.0", at: "common.cpp:2402" };
   }
   return { ok: true, params: p };
 }
