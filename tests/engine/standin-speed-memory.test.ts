@@ -87,6 +87,8 @@ describe("step caching", () => {
     for (const [body, pattern] of [[{ cache_mode: "turbo" }, /invalid cache mode/], [{ cache_mode: "ucache", cache_option: "bogus=1" }, /unknown cache parameter/]] as const) {
       const res = await s.generate(body);
       expect(res).toEqual({ status: 400, body: { error: "invalid generation parameters" } });
+      // The [ERROR] line goes to stderr before the answer, but the pipe may be read after it.
+      await waitFor(`stderr ${pattern}`, () => lineOf(s.text.err, pattern));
       expect(lineOf(s.text.err, pattern)).toBe(lineOf(real, pattern)!);
     }
   });
