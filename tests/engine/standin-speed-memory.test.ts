@@ -113,6 +113,7 @@ describe("devices and memory flags", () => {
     expect((await veryLow.generate({ sample_params: { sample_steps: 2 } })).body).toMatchObject({ status: "completed" });
     const bad = await run(["--backend", "foo0"]);
     expect(await bad.proc.exited).toBe(1);
+    await waitFor("the backend error on stderr", () => lineOf(bad.text.err, /backend config failed/));
     expect(lineOf(bad.text.err, /backend config failed/)).toBe(lineOf(real, /backend config failed/)!);
   });
 
@@ -124,6 +125,6 @@ describe("devices and memory flags", () => {
     expect((await auto.generate({ sample_params: { sample_steps: 2 } })).body).toMatchObject({ status: "completed" });
     const fastest = await run([], env);
     expect((await fastest.generate({ sample_params: { sample_steps: 2 } })).body).toMatchObject({ status: "failed" });
-    expect(fastest.text.err).toContain("cudaMalloc failed: out of memory");
+    await waitFor("the out-of-memory lines", () => fastest.text.err.includes("cudaMalloc failed: out of memory"));
   });
 });
