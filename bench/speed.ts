@@ -3,7 +3,10 @@
  * the same seed and steps, through the app (POST /api/tasks → task finished,
  * picture saved with its metadata), interleaved over rounds; prints the
  * median seconds, the effective it/s (steps ÷ seconds), the ratio to Quality
- * and what the engine said it reused. Asserts nothing.
+ * and what the engine said it reused. On Linux it also prints the engine
+ * process's CPU seconds per task (/proc/<pid>/stat utime+stime): on a busy
+ * shared machine the wall time swings with the other work, the CPU time
+ * the engine spent does much less. Asserts nothing.
  *
  * Engine: the real one where installed — BENCH_SD_SERVER (an sd-server
  * program) and BENCH_MODEL (an SD 1.x/2.x/XL checkpoint), or the first
@@ -12,7 +15,7 @@
  * plumbing, its step times are made up).
  * Knobs: BENCH_ROUNDS (3), BENCH_STEPS (20), BENCH_SIZE (64 on a real CPU engine, 512 on the stand-in).
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { EngineManager } from "../engine/manager";
@@ -73,23 +76,35 @@ async function main() {
     console.log("engine: the STAND-IN (no real engine installed; set BENCH_SD_SERVER and BENCH_MODEL): its step times are made up, only the plumbing is real");
   }
   const size = Number(process.env.BENCH_SIZE ?? (real ? 64 : 512));
+  let manager!: EngineManager;
   const app = await startApp({
     run: { server: true, noOpen: true, dataDir: root, port: 20000 + Math.floor(Math.random() * 30000), host: "127.0.0.1" },
     env: { ...readEnv({}), edHome: undefined },
     services: [
       queueService({
-        engine: (ctx) => new EngineManager({ provider: { builds: async () => [build], markGood: () => {} }, flags: () => ctx.config.config.engine, bus: ctx.bus }),
+        engine: (ctx) => (manager = new EngineManager({ provider: { builds: async () => [build], markGood: () => {} }, flags: () => ctx.config.config.engine, bus: ctx.bus })),
       }),
     ],
     log: silentLogger,
   });
   const api = async (path: string, init?: RequestInit) => (await fetch(new URL(path, app.url), init)).json() as Promise<Record<string, any>>;
+  /** CPU seconds the engine process has used (Linux); null elsewhere. */
+  const engineCpu = (): number | null => {
+    const pid = manager.supervisor.running?.pid;
+    if (!real || !pid || !existsSync(`/proc/${pid}/stat`)) return null;
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  };
   const run = async (speed: Speed) => {
     const start = performance.now();
+    const cpu0 = engineCpu();
     const { id } = await api("/api/tasks", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ prompt: "a red apple on a table", model: modelName, seed: 42, steps: STEPS, width: size, height: size, speed }) });
     for (;;) {
       const t = await api(`/api/tasks/${id}`);
-      if (t.state === "succeeded") return { seconds: (performance.now() - start) / 1000, reused: t.notes?.speed?.reused ?? t.notes?.speed?.note ?? "" };
+      if (t.state === "succeeded") {
+        const cpu1 = engineCpu();
+        return { seconds: (performance.now() - start) / 1000, cpu: cpu0 !== null && cpu1 !== null ? cpu1 - cpu0 : null, reused: t.notes?.speed?.reused ?? t.notes?.speed?.note ?? "" };
+      }
       if (t.state === "failed" || t.state === "cancelled") throw new Error(`task ${speed} ${t.state}: ${t.error?.message ?? ""}`);
       await Bun.sleep(20);
     }
@@ -97,20 +112,25 @@ async function main() {
   try {
     await run("quality"); // loads the model: not counted
     const times: Record<Speed, number[]> = { quality: [], balanced: [], fast: [] };
+    const cpus: Record<Speed, number[]> = { quality: [], balanced: [], fast: [] };
     const reused: Record<Speed, string> = { quality: "", balanced: "", fast: "" };
     for (let round = 0; round < ROUNDS; round++) {
       for (const speed of SPEEDS) {
         const r = await run(speed);
         times[speed].push(r.seconds);
+        if (r.cpu !== null) cpus[speed].push(r.cpu);
         reused[speed] = r.reused;
       }
     }
     console.log(`${STEPS} steps, ${size}×${size}, seed 42, median of ${ROUNDS} interleaved rounds (seconds from POST to the saved picture)`);
-    console.log("speed     seconds   it/s   × vs quality  engine said");
+    console.log("speed     seconds   it/s   × vs quality  engine CPU s  × vs quality  engine said");
     const q = median(times.quality);
+    const qc = cpus.quality.length ? median(cpus.quality) : null;
     for (const speed of SPEEDS) {
       const s = median(times[speed]);
-      console.log(`${speed.padEnd(9)} ${s.toFixed(2).padStart(7)} ${(STEPS / s).toFixed(2).padStart(6)}   ${(q / s).toFixed(2).padStart(6)}        ${reused[speed] || "—"}   (all: ${times[speed].map((x) => x.toFixed(1)).join(", ")})`);
+      const c = cpus[speed].length ? median(cpus[speed]) : null;
+      const cpuCols = c && qc ? `${c.toFixed(2).padStart(9)}     ${(qc / c).toFixed(2).padStart(6)}` : "        —          —";
+      console.log(`${speed.padEnd(9)} ${s.toFixed(2).padStart(7)} ${(STEPS / s).toFixed(2).padStart(6)}   ${(q / s).toFixed(2).padStart(6)}     ${cpuCols}        ${reused[speed] || "—"}   (all: ${times[speed].map((x) => x.toFixed(1)).join(", ")})`);
     }
   } finally {
     await app.stop("bench");
