@@ -128,6 +128,13 @@ describe("Engine tab", () => {
     await waitText(engineTab().locator('ed-engine-hardware [data-role="devices"] [data-device="CPU"]'), /CPU\s+AMD EPYC/);
     const report = (await (await fetch(new URL("/api/engine/devices", ed.app.url))).json()) as { build: string; devices: unknown[] };
     expect(report).toEqual({ build: `${TAG}/vulkan`, devices: [{ name: "CPU", description: "AMD EPYC" }] });
+    // Settings → Engine → Device offers them (automatic, or one named device → --backend).
+    await page.click("ed-main-menu .trigger");
+    await page.click('ed-main-menu [data-command="app:settings"]');
+    const device = page.locator('ed-settings-app ed-settings-field[data-path="engine.device"] select');
+    await device.waitFor();
+    expect(await device.locator("option").allTextContents()).toEqual(["(automatic)", "CPU"]);
+    await page.locator("ed-tab-strip [role=tab]", { hasText: "Engine" }).first().click();
   });
 
   test("the state reaches ready with a task; the log shows the engine's lines", async () => {

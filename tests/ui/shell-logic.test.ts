@@ -2,7 +2,7 @@
 import { describe, expect, test } from "bun:test";
 import { configJsonSchema } from "../../launcher/config/schema";
 import { TabAppRegistry } from "../../ui/src/apps/registry";
-import { formatValue, parseInput, patchOf, sectionsOf } from "../../ui/src/apps/settings/settings-model";
+import { formatValue, parseInput, patchOf, sectionsOf, withDeviceChoices } from "../../ui/src/apps/settings/settings-model";
 import { gb, loadText, workState } from "../../ui/src/shell/status-format";
 import { instanceTitle, newTabId } from "../../ui/src/shell/tab-naming";
 import { toUiState } from "../../ui/src/shell/ui-state";
@@ -69,6 +69,17 @@ describe("settings form model", () => {
     expect(byPath("server.allowed_hosts").kind).toBe("list");
     expect(byPath("engine.release_repo").kind).toBe("string");
     expect(byPath("engine.flash_attention").label).toBe("Flash attention");
+  });
+
+  test("engine.memory and engine.speed are choices; engine.device becomes one when the engine lists devices", () => {
+    expect(byPath("engine.memory")).toMatchObject({ kind: "enum", options: ["auto", "fastest", "low", "very_low"], default: "auto" });
+    expect(byPath("engine.speed")).toMatchObject({ kind: "enum", options: ["quality", "balanced", "fast"], default: "quality" });
+    expect(byPath("engine.device").kind).toBe("string");
+    const device = (list: string[], saved: string) => withDeviceChoices(sections, list, saved).flatMap((s) => s.fields).find((f) => f.path === "engine.device")!;
+    expect(device(["CUDA0", "CPU"], "")).toMatchObject({ kind: "enum", options: ["", "CUDA0", "CPU"] });
+    // A saved name this engine does not list stays choosable (it fails the start with unknown_device, saying so).
+    expect(device(["CPU"], "CUDA1").options).toEqual(["", "CPU", "CUDA1"]);
+    expect(device([], "").kind).toBe("string");
   });
 
   test("inputs parse to values and back", () => {

@@ -19,7 +19,7 @@ import type { SettingChangeEvent } from "./ed-settings-field";
 import "./ed-lan-card";
 import "./ed-plugins-card";
 import "./ed-settings-field";
-import { patchOf, sectionsOf, valueAt, type SettingSection } from "./settings-model";
+import { patchOf, sectionsOf, valueAt, withDeviceChoices, type SettingSection } from "./settings-model";
 
 type Config = Record<string, Record<string, unknown>>;
 
@@ -144,9 +144,15 @@ export class EdSettingsApp extends LitElement {
 
   async load() {
     try {
-      const [schema, view, me] = await Promise.all([api<object>("/api/config/schema"), api<ConfigView>("/api/config"), session()]);
+      const [schema, view, me, devices] = await Promise.all([
+        api<object>("/api/config/schema"),
+        api<ConfigView>("/api/config"),
+        session(),
+        // The names engine.device takes, from the installed engine itself; none: a text field.
+        api<{ devices: { name: string }[] }>("/api/engine/devices").catch(() => ({ devices: [] })),
+      ]);
       this.session = me;
-      this.sections = sectionsOf(schema);
+      this.sections = withDeviceChoices(sectionsOf(schema), devices.devices.map((d) => d.name), (view.config as Record<string, Record<string, unknown>>).engine?.device);
       this.view = view;
       this.error = "";
     } catch (err) {

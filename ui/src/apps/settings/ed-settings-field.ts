@@ -83,7 +83,7 @@ export class EdSettingsField extends LitElement {
         return html`<input id=${id} type="checkbox" role="switch" ?disabled=${!!this.locked} title=${this.locked || nothing} .checked=${live(this.value === true)} @change=${(e: Event) => this.#emit((e.target as HTMLInputElement).checked)} />`;
       case "enum":
         return html`<select id=${id} ?disabled=${!!this.locked} title=${this.locked || nothing} @change=${onText}>
-          ${f.options!.map((o) => html`<option value=${o} ?selected=${o === this.value}>${o}</option>`)}
+          ${f.options!.map((o) => html`<option value=${o} ?selected=${o === this.value}>${o || "(automatic)"}</option>`)}
         </select>`;
       case "integer":
       case "number":

@@ -73,6 +73,19 @@ export function sectionsOf(schema: JsonSchemaNode): SettingSection[] {
   }));
 }
 
+/**
+ * engine.device as a choice: "" (automatic) and the devices the installed engine lists (GET /api/engine/devices),
+ * plus the saved value when that engine does not list it. Without a list it stays a text field.
+ */
+export function withDeviceChoices(sections: SettingSection[], devices: string[], saved: unknown): SettingSection[] {
+  if (!devices.length) return sections;
+  const current = typeof saved === "string" && saved && !devices.includes(saved) ? [saved] : [];
+  return sections.map((section) => ({
+    ...section,
+    fields: section.fields.map((f) => (f.path === "engine.device" ? { ...f, kind: "enum" as const, options: ["", ...devices, ...current] } : f)),
+  }));
+}
+
 /** The value a form control's text stands for. */
 export function parseInput(field: SettingField, raw: string | boolean): unknown {
   if (field.kind === "boolean") return raw === true || raw === "true";
