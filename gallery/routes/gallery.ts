@@ -21,7 +21,7 @@ function galleryError(err: unknown): never {
   if (err instanceof OutsideFoldersError) throw new ApiError(403, "forbidden", err.message);
   if (err instanceof BadCursorError) throw badRequest(err.message);
   if (err instanceof NotAFolderError) throw new ApiError(400, "not_a_folder", err.message);
-  if (err instanceof ThumbnailFailedError) throw new ApiError(422, "thumbnail_failed", err.message);
+  if (err instanceof ThumbnailFailedError) throw new ApiError(422, err.code === "image_too_large" ? "image_too_large" : "thumbnail_failed", err.message);
   throw err;
 }
 
