@@ -9,6 +9,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { ApiError, badRequest, notFound, readJson } from "../../launcher/server/errors";
 import { MIME, type ImageKind } from "../../queue/image-data";
+import { checkServedPicture, NotAPictureError, OutsideFolderError, readServedPicture } from "../../queue/picture-file";
 import { NotAFolderError, OutsideFoldersError, type Gallery } from "../gallery";
 import { revealCommand, runOpener } from "../../launcher/window/browser";
 import { BadCursorError, type SearchFilters } from "../search-sql";
@@ -23,6 +24,16 @@ function galleryError(err: unknown): never {
   if (err instanceof NotAFolderError) throw new ApiError(400, "not_a_folder", err.message);
   if (err instanceof ThumbnailFailedError) throw new ApiError(422, err.code === "image_too_large" ? "image_too_large" : "thumbnail_failed", err.message);
   throw err;
+}
+
+/** A picture goes into an export only if it is, now, the picture its row says (others are left out, not fatal). */
+function exportable(path: string, roots: string[], id: number, kind: ImageKind): boolean {
+  try {
+    return checkServedPicture(path, roots, `picture ${id}`, kind);
+  } catch (err) {
+    if (err instanceof NotAPictureError || err instanceof OutsideFolderError) return false;
+    throw err;
+  }
 }
 
 function idOf(raw: string): number {
@@ -102,7 +113,7 @@ export function galleryRoutes(gallery: Gallery, options: { platform?: NodeJS.Pla
       for (const id of ids) {
         try {
           const row = gallery.servable(id);
-          if (row) rows.push(row);
+          if (row && exportable(row.path, gallery.roots(), id, row.format as ImageKind)) rows.push(row);
         } catch (err) {
           galleryError(err);
         }
@@ -150,10 +161,12 @@ export function galleryRoutes(gallery: Gallery, options: { platform?: NodeJS.Pla
       const id = idOf(c.req.param("id"));
       try {
         const row = gallery.servable(id);
-        if (!row) throw notFound(`picture ${id}`);
+        // Checked again on the file as it is opened: inside a Gallery folder, and the picture the index says.
+        const bytes = row && readServedPicture(row.path, gallery.roots(), `picture ${id}`, row.format as ImageKind);
+        if (!row || !bytes) throw notFound(`picture ${id}`);
         const headers: Record<string, string> = { "content-type": MIME[row.format as ImageKind] ?? "application/octet-stream", "cache-control": "private, max-age=3600" };
         if (c.req.query("download") === "1") headers["content-disposition"] = `attachment; filename="${encodeURIComponent(row.path.split(/[\\/]/).pop()!)}"`;
-        return new Response(Bun.file(row.path), { headers });
+        return new Response(bytes as Uint8Array<ArrayBuffer>, { headers });
       } catch (err) {
         galleryError(err);
       }

@@ -16,7 +16,9 @@ import { assertDecodable, inflateMetadata, MAX_METADATA_BYTES, MAX_METADATA_CHUN
 import { deflateSync } from "node:zlib";
 import { dataUrl, idatBomb, itxtBomb, pixelBomb, ztxtBomb } from "../faults/bombs";
 import { startCompatApp, tempData } from "../compat/harness";
-import type { QueueApp } from "./harness";
+import { waitState, type QueueApp } from "./harness";
+import { readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 
 const MB = 1024 * 1024;
 let ztxt: Uint8Array;
@@ -147,5 +149,37 @@ describe("through the real app (socket)", () => {
       expect(res.status).toBe(422);
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe("image_too_large");
     }
+  });
+
+  test("GET /api/images/:id: an output swapped for a symlink to a key inside the outputs folder → 422 not_a_picture, never image/png", async () => {
+    const res = await q.api("/api/tasks", { method: "POST", json: { prompt: "a boat", model: "sd-test.safetensors", steps: 2, width: 64, height: 64 } });
+    const done = await waitState(q, ((await res.json()) as { id: string }).id, ["succeeded", "failed"]);
+    expect(done.state).toBe("succeeded");
+    const id = done.images[0]!.id;
+    const good = await q.api(`/api/images/${id}`);
+    expect(good.headers.get("content-type")).toBe("image/png");
+    expect(good.headers.get("cross-origin-resource-policy")).toBe("same-origin");
+    const path = q.app.ctx.paths.outputs;
+    const file = readdirSync(path, { recursive: true, encoding: "utf8" }).map((f) => join(path, f)).find((f) => f.endsWith(".png"))!;
+    writeFileSync(join(path, "id_ed25519"), "-----BEGIN OPENSSH PRIVATE KEY-----\n");
+    rmSync(file);
+    symlinkSync(join(path, "id_ed25519"), file);
+    const swapped = await q.api(`/api/images/${id}`);
+    expect(swapped.status).toBe(422);
+    const text = await swapped.text();
+    expect(JSON.parse(text).error.code).toBe("not_a_picture");
+    expect(text).not.toContain("PRIVATE KEY");
+  });
+
+  test("deep JSON to the compatibility APIs: 400 naming the limit, not 500", async () => {
+    const deep = `{"prompt":${"[".repeat(50_000)}${"]".repeat(50_000)}}`;
+    const a1111 = await q.api("/sdapi/v1/txt2img", { method: "POST", body: deep, headers: { "content-type": "application/json" } });
+    expect(a1111.status).toBe(400);
+    expect(((await a1111.json()) as { error: string }).error).toBe("json_too_deep");
+    const openai = await q.api("/v1/images/generations", { method: "POST", body: deep, headers: { "content-type": "application/json" } });
+    expect(openai.status).toBe(400);
+    expect(((await openai.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: "json_too_deep", message: expect.stringContaining("64 levels") });
+    const parse = await q.api("/api/metadata/parse", { method: "POST", body: deep, headers: { "content-type": "application/json" } });
+    expect(parse.status).toBe(400);
   });
 });
