@@ -6,6 +6,7 @@
  * their own host only. A finished file is checked to be a model before it is
  * moved into place; only then is `installed` published.
  */
+import { guardedFetch } from "../../downloads/fetch-guard";
 import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { download } from "../../downloads/download";
@@ -70,8 +71,13 @@ export class ModelDownloads {
     return insidePath(modelDir(this.deps.paths, spec.kind), spec.name);
   }
 
-  /** Starts a download; its progress goes on the bus under the returned id. */
-  start(spec: ModelFileSpec): string {
+  /**
+   * Starts a download; its progress goes on the bus under the returned id.
+   * `refusePrivate`: the URL and every redirect must not lead to this computer
+   * or a local network (downloads a guest device starts); off for the owner,
+   * whose local mirror is legitimate. http(s) only at every hop either way.
+   */
+  start(spec: ModelFileSpec, options: { refusePrivate?: boolean } = {}): string {
     const dest = this.destination(spec);
     if (!dest) throw new DownloadConflictError(`${spec.name}: not a plain file name`);
     if (existsSync(dest)) throw new DownloadConflictError(`${spec.kind}/${spec.name} is installed already`);
@@ -79,7 +85,7 @@ export class ModelDownloads {
     const id = `m-${spec.kind}-${spec.name}`;
     const abort = new AbortController();
     this.#running.set(id, { spec, abort });
-    void this.#run(id, spec, dest, abort.signal).finally(() => this.#running.delete(id));
+    void this.#run(id, spec, dest, abort.signal, options.refusePrivate === true).finally(() => this.#running.delete(id));
     return id;
   }
 
@@ -102,14 +108,14 @@ export class ModelDownloads {
     this.deps.bus.publish("download", p);
   }
 
-  async #run(id: string, spec: ModelFileSpec, dest: string, signal: AbortSignal) {
+  async #run(id: string, spec: ModelFileSpec, dest: string, signal: AbortSignal, refusePrivate: boolean) {
     const hosts = this.deps.hosts();
     const base = { id, kind: "model" as const, asset: spec.name };
     // Verified under downloads/ first: a file that is not a model never reaches the model folder.
     const staged = join(this.deps.paths.downloads, "models", spec.kind, spec.name);
     try {
       const headers = authFor(spec.url, hosts);
-      const sha256 = isSha(spec.sha256) ? spec.sha256 : await this.#linkedSha256(spec.url, headers, hosts, signal);
+      const sha256 = isSha(spec.sha256) ? spec.sha256 : await this.#linkedSha256(spec.url, headers, hosts, signal, refusePrivate);
       const result = await download({
         url: spec.url,
         dest: staged,
@@ -120,6 +126,7 @@ export class ModelDownloads {
         headers,
         signal,
         fetch: this.deps.fetch,
+        refusePrivate,
         retries: this.deps.retries,
         backoffMs: this.deps.backoffMs,
         // The end (installed, or failed in a sentence) is ours to say, after the check below.
@@ -143,9 +150,9 @@ export class ModelDownloads {
   }
 
   /** Hugging Face names an LFS file's sha256 in X-Linked-Etag on the resolve URL's first answer. */
-  async #linkedSha256(url: string, headers: Record<string, string>, hosts: Hosts, signal: AbortSignal): Promise<string | undefined> {
+  async #linkedSha256(url: string, headers: Record<string, string>, hosts: Hosts, signal: AbortSignal, refusePrivate: boolean): Promise<string | undefined> {
     if (new URL(url).origin !== new URL(hosts.huggingface).origin) return undefined;
-    const res = await (this.deps.fetch ?? fetch)(url, { method: "HEAD", headers, redirect: "manual", signal }).catch(() => null);
+    const res = await guardedFetch(url, { method: "HEAD", headers, follow: false, signal, fetch: this.deps.fetch, refusePrivate }).then((r) => r.response, () => null);
     const etag = res?.headers.get("x-linked-etag")?.replace(/^W\//, "").replaceAll('"', "").toLowerCase();
     return isSha(etag) ? etag : undefined;
   }
