@@ -19,10 +19,10 @@ const SECRET = "internal-only answer: token=abc123";
 const hits: string[] = [];
 let streamed = 0;
 const tree = tempTree("ed-ssrf-");
-const internal = Bun.serve({
+const internal: ReturnType<typeof Bun.serve> = Bun.serve({
   port: 0,
   hostname: "127.0.0.1",
-  fetch: (req) => {
+  fetch: (req): Response => {
     const path = new URL(req.url).pathname;
     hits.push(path);
     if (path === "/redirect.plugin.js") return new Response(null, { status: 302, headers: { location: `http://127.0.0.2:${internal.port}/admin.plugin.js` } });
