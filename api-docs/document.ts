@@ -62,7 +62,7 @@ export function buildOpenApi(routes: RouteDoc[] = [...appRoutes, ...modelRoutes,
       title: "Easy Diffusion API",
       version: VERSION,
       description:
-        "The app's own API under /api, an A1111/Forge-compatible API under /sdapi/v1 and an OpenAI-compatible images API under /v1. Every picture request goes through the same queue: it shows in the app with progress, obeys pause and order, and is saved like any task. The server listens on 127.0.0.1; browsers may only call it from the app itself (scripts send no Origin and pass).",
+        "The app's own API under /api, an A1111/Forge-compatible API under /sdapi/v1 and an OpenAI-compatible images API under /v1. Every picture request goes through the same queue: it shows in the app with progress, obeys pause and order, and is saved like any task. The server listens on 127.0.0.1; browsers may only call it from the app itself (scripts send no Origin and pass). Input limits, each refused with its own code: JSON bodies nest at most 64 levels (400 json_too_deep); prompt sets at most 32 (400 prompt_too_deep); picture text chunks inflate to at most 4 MB each and 8 MB per picture (422 metadata_too_large); pictures are decoded up to 8192×8192 pixels (422 image_too_large); served pictures must be the picture their name says (422 not_a_picture); the server fetches only http(s) URLs at every redirect (400 url_not_allowed) and plugin URLs never from this computer or a local network (403 address_not_allowed).",
     },
     servers: [{ url: "/" }],
     tags: [{ name: "Queue and images" }, { name: "App" }, { name: "Engine" }, { name: "Plugins" }, { name: "A1111 / Forge compatible" }, { name: "OpenAI compatible" }],
