@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { encode } from "fast-png";
 import { dataUrl, itxtBomb, pixelBomb, ztxtBomb } from "./bombs";
+import { startServerChild } from "./procs";
 import { result, type SuiteResult } from "./suite";
 
 const MB = 1024 * 1024;
@@ -41,22 +42,6 @@ function resetPeak(pid: number): boolean {
   }
 }
 
-async function startChild(data: string): Promise<{ proc: ReturnType<typeof Bun.spawn>; base: string }> {
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const proc = Bun.spawn(["bun", join(import.meta.dir, "..", "..", "launcher", "main.ts"), "--server", "--no-open", "--data-dir", data, "--port", String(port)], { stdout: "pipe", stderr: "ignore" });
-  const reader = (proc.stdout as ReadableStream<Uint8Array>).getReader();
-  let banner = "";
-  while (!/running at (\S+)/.test(banner)) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`the app did not start: ${banner}`);
-    banner += new TextDecoder().decode(value);
-  }
-  void (async () => {
-    for (;;) if ((await reader.read()).done) break;
-  })();
-  return { proc, base: /running at (\S+)/.exec(banner)![1]! };
-}
-
 /** The error code of an answer in any of the app's shapes (ours, A1111's, OpenAI's). */
 function codeOf(text: string): string {
   try {
@@ -79,7 +64,7 @@ export async function pictureBombs(): Promise<SuiteResult | null> {
   writeFileSync(join(folder, "good.png"), encode({ width: 16, height: 16, data: new Uint8Array(16 * 16 * 3).fill(90), channels: 3 }));
   writeFileSync(join(folder, "ztxt-bomb.png"), ztxt);
   writeFileSync(join(folder, "pixel-bomb.png"), pixels);
-  const { proc, base } = await startChild(data);
+  const { proc, base } = await startServerChild(data);
   const pid = proc.pid;
   const cases: BombCase[] = [];
   const problems: string[] = [];
