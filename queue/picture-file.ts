@@ -89,7 +89,15 @@ export function readServedPicture(path: string, folders: string[], what: string,
   return openChecked(path, folders, what, expected, false);
 }
 
-/** The same check for a caller that streams the file itself (a zip export); null when gone. */
-export function checkServedPicture(path: string, folders: string[], what: string, expected: ImageKind | null = null): boolean {
-  return openChecked(path, folders, what, expected, true) !== null;
+/**
+ * The same check for a caller that streams the file itself and leaves refused
+ * files out (a zip): true only for a picture that may be served now.
+ */
+export function isServablePicture(path: string, folders: string[], expected: ImageKind | null = null): boolean {
+  try {
+    return openChecked(path, folders, path, expected, true) !== null;
+  } catch (err) {
+    if (err instanceof OutsideFolderError || err instanceof NotAPictureError) return false;
+    throw err;
+  }
 }

@@ -9,7 +9,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { ApiError, badRequest, notFound, readJson } from "../../launcher/server/errors";
 import { MIME, type ImageKind } from "../../queue/image-data";
-import { checkServedPicture, NotAPictureError, OutsideFolderError, readServedPicture } from "../../queue/picture-file";
+import { isServablePicture, readServedPicture } from "../../queue/picture-file";
 import { NotAFolderError, OutsideFoldersError, type Gallery } from "../gallery";
 import { revealCommand, runOpener } from "../../launcher/window/browser";
 import { BadCursorError, type SearchFilters } from "../search-sql";
@@ -24,16 +24,6 @@ function galleryError(err: unknown): never {
   if (err instanceof NotAFolderError) throw new ApiError(400, "not_a_folder", err.message);
   if (err instanceof ThumbnailFailedError) throw new ApiError(422, err.code === "image_too_large" ? "image_too_large" : "thumbnail_failed", err.message);
   throw err;
-}
-
-/** A picture goes into an export only if it is, now, the picture its row says (others are left out, not fatal). */
-function exportable(path: string, roots: string[], id: number, kind: ImageKind): boolean {
-  try {
-    return checkServedPicture(path, roots, `picture ${id}`, kind);
-  } catch (err) {
-    if (err instanceof NotAPictureError || err instanceof OutsideFolderError) return false;
-    throw err;
-  }
 }
 
 function idOf(raw: string): number {
@@ -113,7 +103,8 @@ export function galleryRoutes(gallery: Gallery, options: { platform?: NodeJS.Pla
       for (const id of ids) {
         try {
           const row = gallery.servable(id);
-          if (row && exportable(row.path, gallery.roots(), id, row.format as ImageKind)) rows.push(row);
+          // Only what is, now, the picture its row says (others are left out, not fatal).
+          if (row && isServablePicture(row.path, gallery.roots(), row.format as ImageKind)) rows.push(row);
         } catch (err) {
           galleryError(err);
         }

@@ -3,7 +3,7 @@
  * streamed (yazl) and stored as they are (not recompressed), so each file
  * keeps its metadata. Names carry the picture's place in the task and its
  * seed (`1-seed1234.png`). Only files inside the outputs folder are read
- * and only pictures (`checkServedPicture`); incognito tasks have no files and are refused.
+ * and only pictures (`isServablePicture`); incognito tasks have no files and are refused.
  */
 import { Hono } from "hono";
 import { existsSync, statSync } from "node:fs";
@@ -11,7 +11,7 @@ import { Readable } from "node:stream";
 import { ZipFile } from "yazl";
 import type { AppContext } from "../../launcher/server/context";
 import { ApiError, notFound } from "../../launcher/server/errors";
-import { checkServedPicture } from "../picture-file";
+import { isServablePicture } from "../picture-file";
 import type { TaskQueue } from "../queue";
 import type { ImageRecord } from "../task";
 
@@ -29,7 +29,7 @@ export function picturesZipRoutes(ctx: AppContext, queue: TaskQueue) {
     const files = queue
       .images(task)
       .map((image, index) => ({ image, index }))
-      .filter(({ image }) => image.path && existsSync(image.path) && checkServedPicture(image.path, [ctx.paths.outputs], `image ${image.id}`, image.format));
+      .filter(({ image }) => image.path && existsSync(image.path) && isServablePicture(image.path, [ctx.paths.outputs], image.format));
     if (!files.length) throw new ApiError(409, "no_pictures", `task ${id} has no pictures on disk`);
     const zip = new ZipFile();
     for (const { image, index } of files) zip.addFile(image.path!, zipEntryName(image, index), { compress: false, mtime: statSync(image.path!).mtime });
