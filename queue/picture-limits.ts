@@ -13,7 +13,7 @@
  */
 import { inflateRawSync, inflateSync } from "node:zlib";
 import { ApiError } from "../launcher/server/errors";
-import { decodeImage, sniffImage } from "./image-data";
+import { base64Payload, sniffImage } from "./image-data";
 import { jpegSize } from "./metadata/exif";
 import { webpInfo } from "./metadata/webp";
 
@@ -123,6 +123,9 @@ export function inflatePixels(idat: Uint8Array, expected: number): Uint8Array {
   }
 }
 
+/** Base64 characters of a picture's first 64 KB. */
+const HEAD_CHARS = 87_384; // 4 × ⌈65536 / 3⌉
+
 /** The pictures a request carries, by field name (data URLs or base64). */
 type PictureFields = { init_image?: string; mask?: string; control_image?: string; ref_images?: string[]; upscale_of?: { image?: string } };
 
@@ -135,13 +138,11 @@ export function assertRequestPictures(r: PictureFields): void {
   const fields: [string, string | undefined][] = [["init_image", r.init_image], ["mask", r.mask], ["control_image", r.control_image], ["upscale_of.image", r.upscale_of?.image]];
   (r.ref_images ?? []).forEach((v, i) => fields.push([`ref_images.${i}`, v]));
   for (const [name, value] of fields) {
-    if (!value) continue;
-    let bytes: Uint8Array;
-    try {
-      bytes = decodeImage(value);
-    } catch {
-      continue; // the request schema already says what is wrong with it
-    }
+    const payload = value ? base64Payload(value) : null;
+    if (!payload) continue; // the request schema already says what is wrong with it
+    // The header is enough: the first 64 KB (a JPEG's SOF may come after large EXIF/ICC segments: then all of it).
+    let bytes: Uint8Array = Buffer.from(payload.slice(0, HEAD_CHARS), "base64");
+    if (!pictureDimensions(bytes) && payload.length > HEAD_CHARS) bytes = Buffer.from(payload, "base64");
     try {
       assertDecodable(bytes);
     } catch (err) {
