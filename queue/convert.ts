@@ -7,7 +7,7 @@
 import { convertIndexedToRgb, decode as decodePng } from "fast-png";
 import { encode as encodeJpeg } from "jpeg-js";
 import { readChunks, writeChunks } from "./metadata/png";
-import { assertDecodable, inflatePixels } from "./picture-limits";
+import { assertDecodable, inflatePixels, pixelProblem, PictureTooLargeError } from "./picture-limits";
 import { encodeWebp } from "./webp-codec";
 
 interface Rgba {
@@ -39,6 +39,9 @@ export function decodablePng(png: Uint8Array): Uint8Array {
   const ihdr = chunks.find((c) => c.type === "IHDR")?.data;
   if (!ihdr || ihdr.length < 13) return png; // fast-png says what is wrong
   const v = new DataView(ihdr.buffer, ihdr.byteOffset, 13);
+  // The IHDR fast-png will use (not necessarily the first chunk of a malformed file) is the one that must pass.
+  const problem = pixelProblem({ width: v.getUint32(0), height: v.getUint32(4) });
+  if (problem) throw new PictureTooLargeError(problem);
   const bits = ihdr[8]! * (CHANNELS[ihdr[9]!] ?? 4);
   const idat = chunks.filter((c) => c.type === "IDAT").map((c) => c.data);
   const joined = new Uint8Array(idat.reduce((n, d) => n + d.length, 0));

@@ -71,6 +71,11 @@ describe("the limits, as functions", () => {
     expect(() => pngToRgba(pixels)).toThrow(/16384×16384 \(268 megapixels\); at most 67 megapixels/);
     expect(() => pngToRgba(idat)).toThrow(/inflates past the 4 bytes its header allows/);
     expect(pngToRgba(encode({ width: 3, height: 2, data: new Uint8Array(18).fill(9), channels: 3 })).data.length).toBe(24);
+    // IHDR not first (a malformed file: the header check cannot read it): the IHDR the decoder uses is checked.
+    const c = readChunks(pixels);
+    const late = writeChunks([{ type: "tEXt", data: new TextEncoder().encode("a\0b") }, ...c]);
+    expect(pictureDimensions(late)).toBeNull();
+    expect(() => pngToRgba(late)).toThrow(PictureTooLargeError);
   });
 
   test("pngRawSize: non-interlaced rows with filter bytes; Adam7 sums its seven passes", () => {
