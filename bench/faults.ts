@@ -4,7 +4,7 @@
  *   R1 engine SIGKILL mid-task ×20 · R2 launcher SIGKILL ×10 · R3 launcher SIGKILL
  *   while writing ×10 · R4 download faults ×100 · R5 10,000 random requests and the
  *   picture bombs (zTXt/iTXt 1 GB, 16384² PNG: time and peak memory of each) ·
- *   R6 strangers (1,000 brute-force guesses) · R7 50 SSE clients, 200 tasks
+ *   R6 strangers (1,000 brute-force guesses; guests with the token on every owner route) · R7 50 SSE clients, 200 tasks
  * `-- R4 R7` runs only those.
  */
 import { downloadFaults } from "../tests/faults/download-faults";

@@ -44,6 +44,8 @@ export interface DownloadOptions {
    * legitimate); on for downloads a guest device starts.
    */
   refusePrivate?: boolean;
+  /** Hosts (`host[:port]`) exempt from `refusePrivate`: the ones the owner configured. */
+  allowHosts?: string[];
   /** Host → addresses for `refusePrivate` (default: the system resolver); tests inject one. */
   resolve?: (host: string) => Promise<string[]>;
   /** Further tries after the first one fails (default 5). */
@@ -298,7 +300,7 @@ async function checkResponse(job: Job, res: Response, offset: number): Promise<n
  */
 async function fetchFollowing(opts: DownloadOptions, range: Record<string, string>, signal: AbortSignal): Promise<Response> {
   try {
-    return (await guardedFetch(opts.url, { headers: opts.headers, hopHeaders: range, signal, fetch: opts.fetch, refusePrivate: opts.refusePrivate, resolve: opts.resolve })).response;
+    return (await guardedFetch(opts.url, { headers: opts.headers, hopHeaders: range, signal, fetch: opts.fetch, refusePrivate: opts.refusePrivate, allowHosts: opts.allowHosts, resolve: opts.resolve })).response;
   } catch (err) {
     if (err instanceof FetchRefusedError) throw new DownloadError("not_allowed", `${opts.asset ?? "the download"}: ${err.message}`);
     throw err;

@@ -41,6 +41,8 @@ export interface FetchGuardOptions {
   refusePrivate?: boolean;
   /** Addresses let through despite `refusePrivate` (exact IPs, e.g. a mirror the owner runs on the LAN). */
   allowAddresses?: string[];
+  /** Hosts (`host[:port]` as in a URL) let through despite `refusePrivate`: ones the owner configured (the model sites' bases). */
+  allowHosts?: string[];
   method?: string;
   /** Sent to the first URL's origin only (an Authorization token). */
   headers?: Record<string, string>;
@@ -102,7 +104,7 @@ export async function guardedFetch(url: string, o: FetchGuardOptions = {}): Prom
     const headers: Record<string, string> = { ...(current.origin === first.origin ? o.headers : {}), ...o.hopHeaders };
     let target = current.href;
     const init: RequestInit & { tls?: { serverName?: string } } = { method: o.method ?? "GET", headers, signal: o.signal, redirect: "manual" };
-    if (o.refusePrivate) {
+    if (o.refusePrivate && !o.allowHosts?.includes(current.host)) {
       const address = await checkedAddress(current, o);
       if (!isIP(current.hostname.replace(/^\[|\]$/g, ""))) {
         const pinned = new URL(current.href);

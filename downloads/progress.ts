@@ -27,6 +27,8 @@ export interface DownloadProgress extends DownloadIdentity {
   phase: "downloading" | "done" | "installing" | "installed" | "failed" | "cancelled";
   /** Why it failed, when phase is failed. */
   error?: { code: string; message: string };
+  /** Where the bytes come from (a Hugging Face repository or a host), when a file has several sources. */
+  source?: string;
 }
 
 declare module "../launcher/events/bus" {

@@ -22,6 +22,8 @@ export interface Env {
   webkitDisableCompositing?: string;
   /** Hugging Face mirror (as huggingface_hub reads it): the default of config models.huggingface_base. */
   hfEndpoint?: string;
+  /** Hugging Face token (as huggingface_hub reads it): only the maintainer's `bun run catalog:check` uses it. */
+  hfToken?: string;
 }
 
 export function readEnv(env: Record<string, string | undefined> = process.env): Env {
@@ -40,5 +42,6 @@ export function readEnv(env: Record<string, string | undefined> = process.env): 
     logLevel: env.ED_LOG_LEVEL || undefined,
     webkitDisableCompositing: env.WEBKIT_DISABLE_COMPOSITING_MODE || undefined,
     hfEndpoint: env.HF_ENDPOINT || undefined,
+    hfToken: env.HF_TOKEN || undefined,
   };
 }

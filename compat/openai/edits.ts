@@ -14,9 +14,9 @@ import { OpenAIError, openaiApp, parseFields } from "./errors";
 import { generateImages, toImageRequest } from "./generate";
 import { editFieldsSchema } from "./schemas";
 
-const dataUrl = (bytes: Uint8Array, type: string) => `data:${type};base64,${toBase64(bytes)}`;
+export const dataUrl = (bytes: Uint8Array, type: string) => `data:${type};base64,${toBase64(bytes)}`;
 
-async function imageField(file: File | string, param: string): Promise<{ bytes: Uint8Array; type: string }> {
+export async function imageField(file: File | string, param: string): Promise<{ bytes: Uint8Array; type: string }> {
   if (typeof file === "string") throw new OpenAIError(400, `${param} must be a file upload`, param);
   const bytes = new Uint8Array(await file.arrayBuffer());
   const kind = sniffImage(bytes);

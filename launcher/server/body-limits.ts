@@ -26,6 +26,10 @@ export const BODY_LIMITS: { method: string; prefix: string; bytes: number; what:
   { method: "POST", prefix: "/sdapi/v1/img2img", bytes: 256 * MB, what: "an img2img request with its images" },
   { method: "POST", prefix: "/sdapi/v1/txt2img", bytes: 64 * MB, what: "a txt2img request" },
   { method: "POST", prefix: "/sdapi/v1/png-info", bytes: 64 * MB, what: "an image" },
+  { method: "POST", prefix: "/sdapi/v1/extra-single-image", bytes: 64 * MB, what: "an image" },
+  // At most 16 pictures (compat/a1111/upscale.ts MAX_BATCH_IMAGES).
+  { method: "POST", prefix: "/sdapi/v1/extra-batch-images", bytes: 256 * MB, what: "a batch of images" },
+  { method: "POST", prefix: "/v1/images/variations", bytes: 64 * MB, what: "an image" },
   { method: "POST", prefix: "/v1/images/edits", bytes: 256 * MB, what: "an edit with its images" },
   { method: "POST", prefix: "/api/plugins", bytes: 4 * MB, what: "a plugin file" },
 ];

@@ -2,8 +2,12 @@
  * Model downloads: a file from Hugging Face, Civitai or any URL into its kind's
  * folder, through the shared downloader (resume, retries, stall, cancel, disk
  * full, sha256). The expected sha256 comes from the source: the catalogue or a
- * search result, or Hugging Face's X-Linked-Etag for an LFS file. Tokens go to
- * their own host only. A finished file is checked to be a model before it is
+ * search result, or Hugging Face's X-Linked-Etag for an LFS file. A catalogue
+ * file may have several sources, tried in order: only an answer that says the
+ * file is not there for us (401/403/404/410) moves on to the next; any other
+ * failure (a size or sha256 mismatch included) ends the download as before, so
+ * a wrong file is never accepted from a later source. Progress names the
+ * source in use. Tokens go to their own host only. A finished file is checked to be a model before it is
  * moved into place; only then is `installed` published.
  */
 import { guardedFetch } from "../../downloads/fetch-guard";
@@ -17,15 +21,29 @@ import { insidePath } from "../../launcher/files/inside";
 import type { Logger } from "../../launcher/log";
 import { modelDir, type ModelKind, type Paths } from "../../launcher/paths";
 import { identifyFile } from "../identify-file";
+import { sourceLabel } from "./catalog";
+
+export interface ModelSource {
+  url: string;
+  /** Needs a Hugging Face token and the licence accepted. */
+  gated?: boolean;
+}
 
 export interface ModelFileSpec {
+  /** The first source. */
   url: string;
+  /** Every source, in order (default: just `url`). */
+  sources?: ModelSource[];
   kind: ModelKind;
   /** File name in the kind's folder. */
   name: string;
   sha256?: string;
+  /** Exact bytes when `sha256` is given; else approximate, for the progress bar only. */
   size?: number;
 }
+
+/** The answers that mean "not here for us": the next source is tried. */
+const NEXT_SOURCE = new Set(["unauthorized", "not_available"]);
 
 export interface Hosts {
   huggingface: string;
@@ -49,7 +67,7 @@ export function authFor(url: string, hosts: Hosts): Record<string, string> {
 }
 
 /** A download's failure as a sentence the card can show. */
-export function failureText(err: unknown, spec: ModelFileSpec, hosts: Hosts): { code: string; message: string } {
+export function failureText(err: unknown, spec: Pick<ModelFileSpec, "url">, hosts: Hosts): { code: string; message: string } {
   const site = spec.url.startsWith(hosts.huggingface) ? "Hugging Face" : spec.url.startsWith(hosts.civitai) ? "Civitai" : new URL(spec.url).host;
   if (err instanceof DownloadError && err.code === "unauthorized")
     return { code: "needs_token", message: `${site} answered ${err.status}: accept the licence on the model's page or add a token in Settings → Models` };
@@ -57,6 +75,15 @@ export function failureText(err: unknown, spec: ModelFileSpec, hosts: Hosts): { 
   if (err instanceof DownloadError) return { code: err.code, message: err.message };
   return { code: "download_failed", message: (err as Error)?.message ?? String(err) };
 }
+
+/** The model sites' hosts as configured (`host[:port]`): trusted by the owner's choice even on a local network. */
+const configuredHosts = (hosts: Hosts): string[] => [hosts.huggingface, hosts.civitai].flatMap((u) => {
+  try {
+    return [new URL(u).host];
+  } catch {
+    return [];
+  }
+});
 
 export class ModelDownloads {
   #running = new Map<string, { spec: ModelFileSpec; abort: AbortController }>();
@@ -74,8 +101,9 @@ export class ModelDownloads {
   /**
    * Starts a download; its progress goes on the bus under the returned id.
    * `refusePrivate`: the URL and every redirect must not lead to this computer
-   * or a local network (downloads a guest device starts); off for the owner,
-   * whose local mirror is legitimate. http(s) only at every hop either way.
+   * or a local network (downloads a guest device starts), the configured
+   * Hugging Face and Civitai hosts excepted (the owner chose them, a LAN mirror
+   * included); off for the owner. http(s) only at every hop either way.
    */
   start(spec: ModelFileSpec, options: { refusePrivate?: boolean } = {}): string {
     const dest = this.destination(spec);
@@ -113,26 +141,21 @@ export class ModelDownloads {
     const base = { id, kind: "model" as const, asset: spec.name };
     // Verified under downloads/ first: a file that is not a model never reaches the model folder.
     const staged = join(this.deps.paths.downloads, "models", spec.kind, spec.name);
+    const sources = spec.sources?.length ? spec.sources : [{ url: spec.url }];
+    let tried = sources[0]!.url;
     try {
-      const headers = authFor(spec.url, hosts);
-      const sha256 = isSha(spec.sha256) ? spec.sha256 : await this.#linkedSha256(spec.url, headers, hosts, signal, refusePrivate);
-      const result = await download({
-        url: spec.url,
-        dest: staged,
-        asset: spec.name,
-        id,
-        kind: "model",
-        sha256,
-        headers,
-        signal,
-        fetch: this.deps.fetch,
-        refusePrivate,
-        retries: this.deps.retries,
-        backoffMs: this.deps.backoffMs,
-        // The end (installed, or failed in a sentence) is ours to say, after the check below.
-        // A server that names no length: the catalogue's approximate size stands in, for the bar only.
-        onProgress: (p) => p.phase === "downloading" && this.#publish(p.total === undefined && spec.size ? { ...p, total: Math.max(spec.size, p.bytes) } : p),
-      });
+      let result: Awaited<ReturnType<typeof download>> | undefined;
+      for (const [i, src] of sources.entries()) {
+        tried = src.url;
+        try {
+          result = await this.#fetchFrom(id, spec, src.url, staged, signal, hosts, refusePrivate);
+          break;
+        } catch (err) {
+          const last = i === sources.length - 1;
+          if (signal.aborted || last || !(err instanceof DownloadError) || !NEXT_SOURCE.has(err.code)) throw err;
+          this.deps.log?.info("models: source not available, trying the next", { name: spec.name, url: src.url, status: err.status, next: sources[i + 1]!.url });
+        }
+      }
       const identity = identifyFile(staged);
       if (identity.detected === null && identity.problem) {
         rmSync(staged, { force: true });
@@ -140,19 +163,47 @@ export class ModelDownloads {
       }
       mkdirSync(modelDir(this.deps.paths, spec.kind), { recursive: true });
       renameSync(staged, dest);
-      this.#publish({ ...base, bytes: result.size, total: result.size, rate: 0, phase: "installed" });
-      this.deps.log?.info("models: downloaded", { kind: spec.kind, name: spec.name, bytes: result.size });
+      this.#publish({ ...base, bytes: result!.size, total: result!.size, rate: 0, phase: "installed", source: sourceLabel(tried) });
+      this.deps.log?.info("models: downloaded", { kind: spec.kind, name: spec.name, bytes: result!.size, url: tried });
     } catch (err) {
       const bytes = this.#last.get(id)?.bytes ?? 0;
       if (signal.aborted) this.#publish({ ...base, bytes, rate: 0, phase: "cancelled" });
-      else this.#publish({ ...base, bytes, rate: 0, phase: "failed", error: failureText(err, spec, hosts) });
+      else this.#publish({ ...base, bytes, rate: 0, phase: "failed", source: sourceLabel(tried), error: failureText(err, { url: tried }, hosts) });
     }
+  }
+
+  /** One source: its sha256 (the catalogue's, else Hugging Face's), then the shared downloader. */
+  async #fetchFrom(id: string, spec: ModelFileSpec, url: string, staged: string, signal: AbortSignal, hosts: Hosts, refusePrivate: boolean) {
+    const headers = authFor(url, hosts);
+    const recorded = isSha(spec.sha256);
+    const sha256 = recorded ? spec.sha256 : await this.#linkedSha256(url, headers, hosts, signal, refusePrivate);
+    const source = sourceLabel(url);
+    return download({
+      url,
+      dest: staged,
+      asset: spec.name,
+      id,
+      kind: "model",
+      sha256,
+      // A recorded sha256 comes with the exact size: a server naming another size is refused before any byte is kept.
+      size: recorded ? spec.size : undefined,
+      headers,
+      signal,
+      fetch: this.deps.fetch,
+      refusePrivate,
+      allowHosts: configuredHosts(hosts),
+      retries: this.deps.retries,
+      backoffMs: this.deps.backoffMs,
+      // The end (installed, or failed in a sentence) is ours to say, after the check below.
+      // A server that names no length: the catalogue's approximate size stands in, for the bar only.
+      onProgress: (p) => p.phase === "downloading" && this.#publish({ ...(p.total === undefined && spec.size ? { ...p, total: Math.max(spec.size, p.bytes) } : p), source }),
+    });
   }
 
   /** Hugging Face names an LFS file's sha256 in X-Linked-Etag on the resolve URL's first answer. */
   async #linkedSha256(url: string, headers: Record<string, string>, hosts: Hosts, signal: AbortSignal, refusePrivate: boolean): Promise<string | undefined> {
     if (new URL(url).origin !== new URL(hosts.huggingface).origin) return undefined;
-    const res = await guardedFetch(url, { method: "HEAD", headers, follow: false, signal, fetch: this.deps.fetch, refusePrivate }).then((r) => r.response, () => null);
+    const res = await guardedFetch(url, { method: "HEAD", headers, follow: false, signal, fetch: this.deps.fetch, refusePrivate, allowHosts: configuredHosts(hosts) }).then((r) => r.response, () => null);
     const etag = res?.headers.get("x-linked-etag")?.replace(/^W\//, "").replaceAll('"', "").toLowerCase();
     return isSha(etag) ? etag : undefined;
   }

@@ -194,3 +194,12 @@ export const TELLTALES: Record<string, T[]> = {
 export function writeTinyCheckpoint(path: string) {
   writeSafetensors(path, TELLTALES.sd1!);
 }
+
+/** A tiny valid safetensors LoRA in memory: an 8-byte header length, the JSON header, the data. */
+export function tinyLora(): Uint8Array {
+  const header = new TextEncoder().encode(JSON.stringify({ "lora_unet_down_blocks_0_attentions_0_proj_in.lora_down.weight": { dtype: "F16", shape: [4, 320], data_offsets: [0, 2560] } }));
+  const out = new Uint8Array(8 + header.length + 2560);
+  new DataView(out.buffer).setBigUint64(0, BigInt(header.length), true);
+  out.set(header, 8);
+  return out;
+}

@@ -9,23 +9,16 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { DownloadProgress } from "../../downloads/progress";
 import { readEnv } from "../../launcher/env";
 import { silentLogger } from "../../launcher/log";
 import { startApp, type RunningApp } from "../../launcher/start";
 import { loadCatalog, recommend } from "../../models/net/catalog";
 import { modelsNetService } from "../../models/net/service";
+import { followDownloads, type DownloadFollower } from "./download-events";
+import { tinyLora } from "./fixtures";
 import { fromCivitai } from "../../models/net/search";
 
-/** A tiny valid safetensors file: an 8-byte header length, the JSON header, the data. */
-function safetensors(): Uint8Array {
-  const header = new TextEncoder().encode(JSON.stringify({ "lora_unet_down_blocks_0_attentions_0_proj_in.lora_down.weight": { dtype: "F16", shape: [4, 320], data_offsets: [0, 2560] } }));
-  const out = new Uint8Array(8 + header.length + 2560);
-  new DataView(out.buffer).setBigUint64(0, BigInt(header.length), true);
-  out.set(header, 8);
-  return out;
-}
-const MODEL = safetensors();
+const MODEL = tinyLora();
 const SHA = new Bun.CryptoHasher("sha256").update(MODEL).digest("hex");
 const seen: { host: string; path: string; auth: string | null }[] = [];
 
@@ -34,7 +27,7 @@ let hf: ReturnType<typeof Bun.serve>;
 let civitai: ReturnType<typeof Bun.serve>;
 let app: RunningApp;
 let dir: string;
-const events: DownloadProgress[] = [];
+let follower: DownloadFollower;
 
 beforeAll(async () => {
   cdn = Bun.serve({
@@ -98,7 +91,7 @@ beforeAll(async () => {
     services: [modelsNetService({ catalogText, machine: async () => ({ gpu: false, vramGb: 0, ramGb: 16 }), retries: 0, backoffMs: 1 })],
     log: silentLogger,
   });
-  app.ctx.bus.on("download", (p) => events.push(p));
+  follower = followDownloads(app);
 });
 afterAll(async () => {
   await app.stop();
@@ -106,17 +99,6 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const post = (path: string, body: unknown) => fetch(new URL(path, app.url), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-const finished = (id: string) =>
-  new Promise<DownloadProgress>((resolve) => {
-    const check = () => events.find((e) => e.id === id && ["installed", "failed", "cancelled"].includes(e.phase));
-    const hit = check();
-    if (hit) return resolve(hit);
-    const off = app.ctx.bus.on("download", () => {
-      const e = check();
-      if (e) off(), resolve(e);
-    });
-  });
 
 describe("the starter catalogue", () => {
   test("the shipped one covers SD 1.5, SDXL with its fp16 VAE, an SDXL turbo, FLUX.1 schnell and Z-Image Turbo as multi-file sets", () => {
@@ -148,29 +130,29 @@ describe("the starter catalogue", () => {
 describe("downloads", () => {
   test("a catalogue entry: every file, verified by Hugging Face's sha256, into its folder; the token goes to Hugging Face, not to the CDN", async () => {
     seen.length = 0;
-    const res = await post("/api/models/download", { catalog: "tiny" });
+    const res = await follower.post("/api/models/download", { catalog: "tiny" });
     expect(res.status).toBe(202);
     const { ids } = (await res.json()) as { ids: string[] };
     expect(ids).toHaveLength(2);
-    for (const id of ids) expect((await finished(id)).phase).toBe("installed");
+    for (const id of ids) expect((await follower.finished(id)).phase).toBe("installed");
     expect(existsSync(join(dir, "models", "lora", "tiny.safetensors"))).toBe(true);
-    expect(events.filter((e) => e.id === ids[0]).map((e) => e.phase)).not.toContain("done");
+    expect(follower.events.filter((e) => e.id === ids[0]).map((e) => e.phase)).not.toContain("done");
     expect(seen.filter((s) => s.host === "hf").every((s) => s.auth === "Bearer hf_ok")).toBe(true);
     expect(seen.filter((s) => s.host === "cdn").every((s) => s.auth === null)).toBe(true);
-    const again = await post("/api/models/download", { catalog: "tiny" });
+    const again = await follower.post("/api/models/download", { catalog: "tiny" });
     expect(again.status).toBe(409);
     const catalog = (await (await fetch(new URL("/api/models/catalog", app.url))).json()) as { entries: { installed: boolean }[] };
     expect(catalog.entries[0]!.installed).toBe(true);
   });
 
   test("a sha256 mismatch fails and leaves nothing; a file that is not a model is refused and deleted", async () => {
-    const bad = (await (await post("/api/models/download", { url: `http://127.0.0.1:${hf.port}/r/resolve/main/wrong-sha.safetensors`, kind: "lora" })).json()) as { id: string };
-    const failed = await finished(bad.id);
+    const bad = (await (await follower.post("/api/models/download", { url: `http://127.0.0.1:${hf.port}/r/resolve/main/wrong-sha.safetensors`, kind: "lora" })).json()) as { id: string };
+    const failed = await follower.finished(bad.id);
     expect(failed.phase).toBe("failed");
     expect(failed.error?.code).toBe("verify_failed");
     expect(existsSync(join(dir, "models", "lora", "wrong-sha.safetensors"))).toBe(false);
-    const notes = (await (await post("/api/models/download", { url: `http://127.0.0.1:${cdn.port}/blob/notes.safetensors`, kind: "lora" })).json()) as { id: string };
-    const refused = await finished(notes.id);
+    const notes = (await (await follower.post("/api/models/download", { url: `http://127.0.0.1:${cdn.port}/blob/notes.safetensors`, kind: "lora" })).json()) as { id: string };
+    const refused = await follower.finished(notes.id);
     expect(refused.phase).toBe("failed");
     expect(refused.error?.message).toContain("is not a model file");
     expect(existsSync(join(dir, "models", "lora", "notes.safetensors"))).toBe(false);
@@ -178,16 +160,16 @@ describe("downloads", () => {
 
   test("401 says a token or the licence is needed; 404 says there is no such file; bad input is 400", async () => {
     app.ctx.config.update({ models: { huggingface_token: "" } });
-    const gated = (await (await post("/api/models/download", { url: `http://127.0.0.1:${hf.port}/gated/x/resolve/main/g.safetensors`, kind: "stable-diffusion" })).json()) as { id: string };
-    const g = await finished(gated.id);
+    const gated = (await (await follower.post("/api/models/download", { url: `http://127.0.0.1:${hf.port}/gated/x/resolve/main/g.safetensors`, kind: "stable-diffusion" })).json()) as { id: string };
+    const g = await follower.finished(gated.id);
     expect(g.error).toEqual({ code: "needs_token", message: "Hugging Face answered 401: accept the licence on the model's page or add a token in Settings → Models" });
     app.ctx.config.update({ models: { huggingface_token: "hf_ok" } });
-    const missing = (await (await post("/api/models/download", { url: `http://127.0.0.1:${hf.port}/missing/resolve/main/m.safetensors`, kind: "vae" })).json()) as { id: string };
-    expect((await finished(missing.id)).error?.code).toBe("not_found");
-    expect((await post("/api/models/download", { url: "file:///etc/passwd", kind: "vae" })).status).toBe(400);
-    expect((await post("/api/models/download", { url: `http://127.0.0.1:${cdn.port}/x`, kind: "vae", name: "../../evil.safetensors" })).status).toBe(400);
-    expect((await post("/api/models/download", { url: `http://127.0.0.1:${cdn.port}/x`, kind: "nope" })).status).toBe(400);
-    expect((await post("/api/models/download", { url: `http://127.0.0.1:${cdn.port}/api/download/1`, kind: "lora" })).status).toBe(400);
+    const missing = (await (await follower.post("/api/models/download", { url: `http://127.0.0.1:${hf.port}/missing/resolve/main/m.safetensors`, kind: "vae" })).json()) as { id: string };
+    expect((await follower.finished(missing.id)).error?.code).toBe("not_found");
+    expect((await follower.post("/api/models/download", { url: "file:///etc/passwd", kind: "vae" })).status).toBe(400);
+    expect((await follower.post("/api/models/download", { url: `http://127.0.0.1:${cdn.port}/x`, kind: "vae", name: "../../evil.safetensors" })).status).toBe(400);
+    expect((await follower.post("/api/models/download", { url: `http://127.0.0.1:${cdn.port}/x`, kind: "nope" })).status).toBe(400);
+    expect((await follower.post("/api/models/download", { url: `http://127.0.0.1:${cdn.port}/api/download/1`, kind: "lora" })).status).toBe(400);
     expect(readdirSync(join(dir, "models"))).not.toContain("evil.safetensors");
   });
 });

@@ -108,21 +108,18 @@ export interface GeneratingSession {
 }
 
 /**
- * The whole thing for a generating test: data folder with models, the app
- * with engine and queue on the stand-in, Chromium on the shell with a
- * model chosen in the first Image tab.
+ * Chromium on the shell of the app started on a fresh data folder (filled by
+ * `prepare` first) with the services built for a fresh engine folder.
  */
-export async function openGenerating(prefix: string, standin: Partial<StandinConfig> | ((engineRoot: string) => Partial<StandinConfig>)): Promise<GeneratingSession> {
+export async function openSession(prefix: string, services: (engineRoot: string) => ServiceFactory[], prepare: (dataDir: string) => void = () => {}): Promise<GeneratingSession> {
   const data = tempDataDir(`${prefix}-`);
   const engineRoot = tempDataDir(`${prefix}-engine-`);
-  seedModels(data.dir);
-  const services = generateServices(engineRoot.dir, typeof standin === "function" ? standin(engineRoot.dir) : standin);
-  const [browser, app] = await Promise.all([launchBrowser(), startImageApp(data.dir, services)]);
+  prepare(data.dir);
+  const [browser, app] = await Promise.all([launchBrowser(), startImageApp(data.dir, services(engineRoot.dir))]);
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const pageErrors: string[] = [];
   page.on("pageerror", (e) => pageErrors.push(e.message));
   await openShell(page, app.url);
-  await until(async () => (await fieldValue(page, "model").catch(() => "")) !== "", "a model selected");
   return {
     browser,
     app,
@@ -136,4 +133,15 @@ export async function openGenerating(prefix: string, standin: Partial<StandinCon
       engineRoot.remove();
     },
   };
+}
+
+/**
+ * The whole thing for a generating test: data folder with models, the app
+ * with engine and queue on the stand-in, Chromium on the shell with a
+ * model chosen in the first Image tab.
+ */
+export async function openGenerating(prefix: string, standin: Partial<StandinConfig> | ((engineRoot: string) => Partial<StandinConfig>)): Promise<GeneratingSession> {
+  const session = await openSession(prefix, (engineRoot) => generateServices(engineRoot, typeof standin === "function" ? standin(engineRoot) : standin), seedModels);
+  await until(async () => (await fieldValue(session.page, "model").catch(() => "")) !== "", "a model selected");
+  return session;
 }

@@ -12,26 +12,20 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
-import type { RunningApp } from "../../launcher/start";
+import type { Page } from "playwright-core";
 import { TELLTALES, writeSafetensors } from "../models/fixtures";
-import { activeTab, fieldValue, generateServices, launchBrowser, openShell, startImageApp, tempDataDir, until, waitText } from "../ui-image/harness";
-import { modelsNetService } from "../../models/net/service";
-import { catalogYaml } from "./catalog";
+import { activeTab, fieldValue, tempDataDir, until, waitText, type GeneratingSession } from "../ui-image/harness";
+import { catalogYaml, openFirstRun } from "./catalog";
 
 setDefaultTimeout(60_000);
 
 const SHOTS = join(tmpdir(), "ed-ui-models-shots");
 mkdirSync(SHOTS, { recursive: true });
 
-let browser: Browser;
-let app: RunningApp;
+let session: GeneratingSession;
 let page: Page;
 let files: ReturnType<typeof Bun.serve>;
-const data = tempDataDir("ed-ui-first-run-");
-const engineRoot = tempDataDir("ed-ui-first-run-engine-");
 const source = tempDataDir("ed-ui-first-run-files-");
-const pageErrors: string[] = [];
 
 beforeAll(async () => {
   // A real (sparse) SD 1.5 header the library recognises, served in small slices so progress shows.
@@ -56,22 +50,13 @@ beforeAll(async () => {
   });
   const url = `http://127.0.0.1:${files.port}/tiny-sd15.safetensors`;
   const entry = (id: string, title: string, name: string) => ({ id, title, description: "Pictures of almost anything at 512×512; quick on a CPU.", url, name, size: bytes.length });
-  const catalog = modelsNetService({
-    catalogText: catalogYaml([entry("sd15", "Stable Diffusion 1.5", "sd15-tiny.safetensors"), entry("sdxl-turbo", "SDXL Turbo", "sdxl-turbo-tiny.safetensors")]),
-    machine: async () => ({ gpu: false, vramGb: 0, ramGb: 16 }),
-  });
-  [browser, app] = await Promise.all([launchBrowser(), startImageApp(data.dir, [...generateServices(engineRoot.dir), catalog])]);
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.on("pageerror", (e) => pageErrors.push(e.message));
-  await openShell(page, app.url);
+  session = await openFirstRun("ed-ui-first-run", catalogYaml([entry("sd15", "Stable Diffusion 1.5", "sd15-tiny.safetensors"), entry("sdxl-turbo", "SDXL Turbo", "sdxl-turbo-tiny.safetensors")]));
+  page = session.page;
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
+  await session?.close();
   files?.stop(true);
-  data.remove();
-  engineRoot.remove();
   source.remove();
 }, 30_000);
 
@@ -97,7 +82,7 @@ describe("first run", () => {
     await waitText(page.locator("ed-download-meter .text"), /^(Downloading model sd15-tiny\.safetensors \d+%|Model sd15-tiny\.safetensors installed)/, 20_000);
     await page.screenshot({ path: join(SHOTS, "first-run-downloading.png") });
     await until(async () => (await fieldValue(page, "model").catch(() => "")) === "sd15-tiny.safetensors", "the downloaded model selected", 30_000);
-    expect(existsSync(join(data.dir, "models", "stable-diffusion", "sd15-tiny.safetensors"))).toBe(true);
+    expect(existsSync(join(session.dataDir, "models", "stable-diffusion", "sd15-tiny.safetensors"))).toBe(true);
     await until(async () => (await activeTab(page).locator("ed-first-run").count()) === 0, "the first-run card gone");
     await activeTab(page).locator("textarea#prompt").fill("a lighthouse at dusk");
     await activeTab(page).locator('[data-action="generate"]').click();
@@ -113,6 +98,6 @@ describe("first run", () => {
     expect(await row.locator(".kind").textContent()).toBe("model");
     await waitText(row.locator(".phase"), "Installed");
     await page.screenshot({ path: join(SHOTS, "downloads-model.png") });
-    expect(pageErrors).toEqual([]);
+    expect(session.pageErrors).toEqual([]);
   });
 });

@@ -9,6 +9,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import type { RunningApp } from "../../launcher/start";
+import { SECRET_MASK } from "../../launcher/config/secrets";
 import { launchBrowser, openShell, startUiApp, tempDataDir, until, waitText } from "./harness";
 
 // A slow step must fail its own test, not time out and take the shared browser down with it.
@@ -139,5 +140,33 @@ describe("settings", () => {
     await page.click("ed-settings-app button:not(.primary)");
     await until(async () => (await control("server.port").inputValue()) === "9000", "discarded edit");
     expect(await page.locator("ed-settings-app .error").count()).toBe(0);
+  });
+
+  test("tokens: shown masked, never in clear; the owner sets, replaces and clears one; other edits keep it", async () => {
+    const token = control("models.huggingface_token");
+    const stored = () => app.ctx.config.config.models.huggingface_token;
+    const save = async () => {
+      await saveButton().click();
+      await waitText(page.locator("ed-settings-app .saved"), "Saved");
+    };
+    await token.fill("hf_first_token_0123456789");
+    await save();
+    expect(stored()).toBe("hf_first_token_0123456789");
+    // The form now holds the mask, not the token.
+    expect(await token.inputValue()).toBe(SECRET_MASK);
+    expect(await page.evaluate(() => document.documentElement.outerHTML)).not.toContain("hf_first_token");
+    // Another edit beside it keeps the token.
+    await control("models.idle_unload_minutes").fill("7");
+    await save();
+    expect(stored()).toBe("hf_first_token_0123456789");
+    // Focusing selects the mask: typing replaces it.
+    await token.focus();
+    await page.keyboard.type("hf_second_token_9876543210");
+    await save();
+    expect(stored()).toBe("hf_second_token_9876543210");
+    await token.fill("");
+    await save();
+    expect(stored()).toBe("");
+    expect(await token.inputValue()).toBe("");
   });
 });

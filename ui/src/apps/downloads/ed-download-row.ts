@@ -1,6 +1,7 @@
 /**
  * <ed-download-row>: one download with its progress bar, bytes/total, rate,
- * time left and phase, and a Cancel button while bytes arrive (the partial
+ * time left and phase, the source it comes from (a model file with several),
+ * and a Cancel button while bytes arrive (the partial
  * file stays, so installing again goes on from there). Used by the
  * Downloads and Engine tabs.
  */
@@ -92,6 +93,7 @@ export class EdDownloadRow extends LitElement {
       <div class="figures">
         <span class="percent">${percentText(p)}</span>
         <span class="size">${sizeText(p)}</span>
+        ${p.source ? html`<span class="source" data-source>from ${p.source}</span>` : nothing}
         ${p.phase !== "downloading"
           ? nothing
           : this.stalled

@@ -3,9 +3,12 @@
  * /api/models/catalog) as a card: title, family, what it is good at, size of
  * its files, memory it needs, licence, and one Download button. The card
  * follows its files' `download` events (the shared download store) and shows
- * their combined progress; when every file is in place it fires
- * `ed-model-installed` with the set to select. Used by the Model Browser's
- * Starter view and the Image tab's first-run card.
+ * their combined progress and the source in use (a file may have several,
+ * tried in order); when every file is in place it fires
+ * `ed-model-installed` with the set to select. A file only a gated
+ * repository has is said before the download starts: without a Hugging Face
+ * token the card links the page to accept the licence and the token setting.
+ * Used by the Model Browser's Starter view and the Image tab's first-run card.
  */
 import { html, LitElement, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
@@ -32,6 +35,8 @@ export class EdCatalogCard extends LitElement {
   @property({ attribute: false }) entry!: CatalogEntry;
   /** Why this one is recommended for this machine, when it is. */
   @property() reason = "";
+  /** Whether a Hugging Face token is set (the gated notice asks for one when not). */
+  @property({ type: Boolean }) tokenSet = false;
   @state() private ids: string[] = [];
   @state() private progress: DownloadEntry[] = [];
   @state() private error = "";
@@ -82,6 +87,25 @@ export class EdCatalogCard extends LitElement {
     }
   }
 
+  #openTokenSetting(ev: Event) {
+    ev.preventDefault();
+    this.dispatchEvent(edEvent("ed-open-app", { app: "settings", message: { focus: "models.huggingface_token" } }));
+  }
+
+  /** Before the download: the files that need a Hugging Face account, where to accept their licence, and the token field. */
+  #renderGated() {
+    const gated = this.entry.gated ?? [];
+    if (!gated.length || this.entry.installed) return nothing;
+    const pages = [...new Set(gated.map((g) => g.page))];
+    return html`<p class=${this.tokenSet ? "muted" : "problem"} data-gated role="note">
+      ${gated.map((g) => g.name).join(", ")} ${gated.length > 1 ? "are" : "is"} only on a gated Hugging Face repository:
+      ${this.tokenSet ? "your Hugging Face token is used; if the download is refused," : "it needs a Hugging Face account and token."}
+      Accept the licence at ${pages.map((p, i) => html`${i ? ", " : ""}<a href=${p} target="_blank" rel="noopener" data-licence-page>${p}</a>`)}${this.tokenSet
+        ? "."
+        : html`, then <a href="#" data-action="token-setting" @click=${this.#openTokenSetting}>add your token in Settings → Models (Hugging Face token)</a>.`}
+    </p>`;
+  }
+
   #renderProgress() {
     if (!this.ids.length) return nothing;
     const total = this.entry.files.reduce((n, f) => n + (f.size || 0), 0);
@@ -92,7 +116,17 @@ export class EdCatalogCard extends LitElement {
     return html`<div data-progress role="status">
       <div class="bar" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=${Math.floor(fraction * 100)}><div class="fill" style="width:${(fraction * 100).toFixed(1)}%"></div></div>
       <p class="muted">${finished ? "Installed." : current ? summaryText(current.progress) : "Starting…"}</p>
+      ${this.#renderSources()}
     </div>`;
+  }
+
+  /** Which source each file is coming (or came) from, when the catalogue gives it more than one. */
+  #renderSources() {
+    const lines = this.progress.filter((d) => d.progress.source && (this.entry.files.find((f) => f.name === d.progress.asset)?.sources?.length ?? 1) > 1);
+    if (!lines.length) return nothing;
+    return html`<ul class="sources muted" data-sources>
+      ${lines.map((d) => html`<li data-source=${d.progress.asset}>${d.progress.asset} from ${d.progress.source}</li>`)}
+    </ul>`;
   }
 
   override render() {
@@ -105,6 +139,7 @@ export class EdCatalogCard extends LitElement {
       ${this.reason ? html`<p class="muted" data-reason>${this.reason}</p>` : nothing}
       <p>${e.description}</p>
       <p class="sub">Licence: ${e.licenceUrl ? html`<a href=${e.licenceUrl} target="_blank" rel="noopener">${e.licence}</a>` : e.licence}</p>
+      ${this.#renderGated()}
       ${e.installed && !this.ids.length
         ? nothing
         : html`<button class="primary" data-action="download" ?disabled=${busy} @click=${this.#download}>${busy ? "Downloading…" : "Download"}</button>`}

@@ -52,11 +52,11 @@ export class EdFirstRun extends LitElement {
     const others = c.entries.filter((e) => e !== rec);
     return html`<section data-first-run aria-label="Get a model">
       <p><strong>No models yet.</strong> This one suits this computer; one click downloads it, then you can generate.</p>
-      <ed-catalog-card .entry=${rec} reason=${c.recommended?.id === rec.id ? c.recommended.reason : ""}></ed-catalog-card>
+      <ed-catalog-card .entry=${rec} ?tokenSet=${c.tokenSet} reason=${c.recommended?.id === rec.id ? c.recommended.reason : ""}></ed-catalog-card>
       ${others.length
         ? html`<details class="others">
             <summary>Other starter models (${others.length})</summary>
-            ${others.map((e) => html`<ed-catalog-card .entry=${e}></ed-catalog-card>`)}
+            ${others.map((e) => html`<ed-catalog-card .entry=${e} ?tokenSet=${c.tokenSet}></ed-catalog-card>`)}
           </details>`
         : nothing}
       ${hint}

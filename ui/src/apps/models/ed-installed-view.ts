@@ -7,6 +7,7 @@
  */
 import { html, LitElement, nothing } from "lit";
 import { customElement, state } from "lit/decorators.js";
+import { session } from "../../api/session";
 import { modelLibrary, modelsApi, type ModelEntry } from "./models-api";
 import { entryFacts, errorSentence, filterEntries, groupByKind, kindTitle, type SortKey } from "./models-format";
 import { modelStyles } from "./models-styles";
@@ -24,11 +25,14 @@ export class EdInstalledView extends LitElement {
   @state() private message = "";
   @state() private updates: Record<string, string> = {};
   @state() private version = 0;
+  /** On a guest device: why deleting models is not offered. */
+  @state() private ownerOnly = "";
 
   #onChange = () => this.version++;
 
   override connectedCallback() {
     super.connectedCallback();
+    void session().then((s) => (this.ownerOnly = s.role === "owner" ? "" : s.owner_only));
     modelLibrary.addEventListener("change", this.#onChange);
     void modelLibrary.load();
   }
@@ -93,7 +97,7 @@ export class EdInstalledView extends LitElement {
           ? html`<span>Delete this file?</span>
               <button class="danger" data-action="confirm-delete" @click=${() => this.#delete(e)}>Delete</button>
               <button data-action="cancel-delete" @click=${() => (this.confirming = "")}>Keep</button>`
-          : html`<button data-action="delete" aria-label="Delete ${e.name}" @click=${() => (this.confirming = key(e))}>Delete</button>`}
+          : html`<button data-action="delete" aria-label="Delete ${e.name}" ?disabled=${!!this.ownerOnly} title=${this.ownerOnly || nothing} @click=${() => (this.confirming = key(e))}>Delete</button>`}
       </div>
     </div>`;
   }

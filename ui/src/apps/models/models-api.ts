@@ -29,7 +29,10 @@ export interface ModelListing {
 }
 
 export interface CatalogFile {
+  /** The first source. */
   url: string;
+  /** Tried in order; a gated one needs a Hugging Face token and the licence accepted. */
+  sources: { url: string; gated: boolean }[];
   kind: string;
   name: string;
   size: number;
@@ -47,10 +50,14 @@ export interface CatalogEntry {
   files: CatalogFile[];
   set?: { model: string; vae?: string; text_encoders: string[] };
   installed: boolean;
+  /** Files only a gated repository has, with the page to accept its licence on. */
+  gated: { name: string; page: string }[];
 }
 
 export interface Catalog {
   entries: CatalogEntry[];
+  /** Whether a Hugging Face token is set (models.huggingface_token). */
+  tokenSet: boolean;
   recommended: { id: string; reason: string } | null;
 }
 

@@ -138,4 +138,8 @@ export const modelStyles = css`
   a {
     color: var(--ed-accent);
   }
+  .sources {
+    margin: 4px 0 0;
+    padding-left: 18px;
+  }
 `;

@@ -154,7 +154,7 @@ export class EdLanCard extends LitElement {
             </div>
           </div>`
         : nothing}
-      ${v?.enabled && !local ? html`<p>You are using Easy Diffusion from another device.</p>` : nothing}
+      ${v?.enabled && !local ? html`<p class="owner-only" role="note">You are using Easy Diffusion from another device. Only the computer running Easy Diffusion can do this: allow or stop other devices, show the token, make a new one.</p>` : nothing}
     `;
   }
 }

@@ -4,12 +4,15 @@
  * section, lists the problems the server found in config.yaml, and saves
  * only the changed keys with PATCH /api/config. A rejected save shows the
  * server's message and keeps the edits. Changes saved elsewhere (another
- * window, the API) show up at once via the `config.changed` event.
+ * window, the API) show up at once via the `config.changed` event. Another
+ * tab can open it on one field (`{focus: "section.key"}`, e.g. the starter
+ * card's "add your token" link): that field is scrolled to and focused.
  */
 import { css, html, LitElement, nothing } from "lit";
 import { customElement, state } from "lit/decorators.js";
 import { events } from "../../api/event-stream";
 import { api } from "../../api/http";
+import { mayChangeSetting, session, type SessionView } from "../../api/session";
 import { icons } from "../../icons";
 import { controlStyles } from "../../styles/controls";
 import type { SettingChangeEvent } from "./ed-settings-field";
@@ -73,6 +76,11 @@ export class EdSettingsApp extends LitElement {
         background: var(--ed-red-soft);
         color: var(--ed-red-text);
       }
+      .owner-only {
+        margin: 2px 0 6px;
+        color: var(--ed-muted);
+        font-size: calc(13rem / 14);
+      }
       .problems {
         background: var(--ed-amber-soft);
         color: var(--ed-amber-text);
@@ -105,6 +113,7 @@ export class EdSettingsApp extends LitElement {
   @state() private saving = false;
   @state() private error = "";
   @state() private saved = false;
+  @state() private session?: SessionView;
 
   #off?: () => void;
 
@@ -120,9 +129,23 @@ export class EdSettingsApp extends LitElement {
     this.#off?.();
   }
 
+  /** A message from another tab: `{focus: "models.huggingface_token"}` shows and focuses that field. */
+  async receive(message: unknown) {
+    const path = (message as { focus?: unknown } | null)?.focus;
+    if (typeof path !== "string") return;
+    if (!this.view) await this.load();
+    await this.updateComplete;
+    const field = [...this.renderRoot.querySelectorAll("ed-settings-field")].find((f) => f.dataset.path === path);
+    if (!field) return;
+    field.scrollIntoView({ block: "center" });
+    await field.updateComplete;
+    field.renderRoot.querySelector<HTMLElement>("input, textarea, select")?.focus();
+  }
+
   async load() {
     try {
-      const [schema, view] = await Promise.all([api<object>("/api/config/schema"), api<ConfigView>("/api/config")]);
+      const [schema, view, me] = await Promise.all([api<object>("/api/config/schema"), api<ConfigView>("/api/config"), session()]);
+      this.session = me;
       this.sections = sectionsOf(schema);
       this.view = view;
       this.error = "";
@@ -161,10 +184,17 @@ export class EdSettingsApp extends LitElement {
     this.error = "";
   }
 
+  /** The sentence on a setting this device may not change, or "" when it may. */
+  #locked(path: string): string {
+    return this.session && !mayChangeSetting(this.session, path) ? this.session.owner_only : "";
+  }
+
   #renderSection(section: SettingSection) {
     const config = this.view!.config;
+    const locked = section.fields.some((f) => this.#locked(f.path));
     return html`
       <h2>${section.description ?? section.name}<code>${section.name}</code></h2>
+      ${locked ? html`<p class="owner-only" role="note">${this.session!.owner_only}</p>` : nothing}
       ${section.fields.map((f) => {
         const changed = this.edits.has(f.path) && JSON.stringify(this.edits.get(f.path)) !== JSON.stringify(valueAt(config, f));
         return html`<ed-settings-field
@@ -172,6 +202,7 @@ export class EdSettingsApp extends LitElement {
           .field=${f}
           .value=${this.edits.has(f.path) ? this.edits.get(f.path) : valueAt(config, f)}
           ?changed=${changed}
+          .locked=${this.#locked(f.path)}
           @ed-setting-change=${this.#onChange}
         ></ed-settings-field>`;
       })}

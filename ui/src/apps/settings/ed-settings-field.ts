@@ -67,6 +67,8 @@ export class EdSettingsField extends LitElement {
   @property({ attribute: false }) field!: SettingField;
   @property({ attribute: false }) value: unknown;
   @property({ type: Boolean, reflect: true }) changed = false;
+  /** Shown but not changeable here (a guest device: owner-only settings); the sentence says why. */
+  @property() locked = "";
 
   #emit(raw: string | boolean) {
     this.dispatchEvent(edEvent("ed-setting-change", { path: this.field.path, value: parseInput(this.field, raw) }));
@@ -78,9 +80,9 @@ export class EdSettingsField extends LitElement {
     const onText = (e: Event) => this.#emit((e.target as HTMLInputElement).value);
     switch (f.kind) {
       case "boolean":
-        return html`<input id=${id} type="checkbox" role="switch" .checked=${live(this.value === true)} @change=${(e: Event) => this.#emit((e.target as HTMLInputElement).checked)} />`;
+        return html`<input id=${id} type="checkbox" role="switch" ?disabled=${!!this.locked} title=${this.locked || nothing} .checked=${live(this.value === true)} @change=${(e: Event) => this.#emit((e.target as HTMLInputElement).checked)} />`;
       case "enum":
-        return html`<select id=${id} @change=${onText}>
+        return html`<select id=${id} ?disabled=${!!this.locked} title=${this.locked || nothing} @change=${onText}>
           ${f.options!.map((o) => html`<option value=${o} ?selected=${o === this.value}>${o}</option>`)}
         </select>`;
       case "integer":
@@ -88,6 +90,8 @@ export class EdSettingsField extends LitElement {
         return html`<input
           id=${id}
           type="number"
+          ?disabled=${!!this.locked}
+          title=${this.locked || nothing}
           step=${f.kind === "integer" ? "1" : "any"}
           min=${f.min ?? nothing}
           max=${f.max ?? nothing}
@@ -95,12 +99,15 @@ export class EdSettingsField extends LitElement {
           @input=${onText}
         />`;
       case "list":
-        return html`<textarea id=${id} rows=${Math.max(2, formatValue(f, this.value).split("\n").length + 1)} placeholder="one per line" .value=${live(formatValue(f, this.value))} @input=${onText}></textarea>`;
+        return html`<textarea id=${id} ?disabled=${!!this.locked} title=${this.locked || nothing} rows=${Math.max(2, formatValue(f, this.value).split("\n").length + 1)} placeholder="one per line" .value=${live(formatValue(f, this.value))} @input=${onText}></textarea>`;
       default:
         return html`<input
           id=${id}
           type=${f.secret ? "password" : "text"}
+          ?disabled=${!!this.locked}
+          title=${this.locked || nothing}
           autocomplete=${f.secret ? "off" : nothing}
+          @focus=${f.secret ? (e: Event) => (e.target as HTMLInputElement).select() : nothing /* a set secret shows as the server's mask: typing replaces it */}
           .value=${live(formatValue(f, this.value))}
           @input=${onText}
         />`;
