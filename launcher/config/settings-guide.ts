@@ -69,7 +69,11 @@ export const SETTINGS_GUIDE: Readonly<Record<string, SettingGuide>> = {
 
   "server.allow_lan": { label: "Allow other devices on this network", group: "devices", inCard: true },
   "server.port": { label: "Port", group: "devices", help: "The port in the address (http://this-computer:port); the next free one is used if it is taken. Applies after a restart." },
-  "models.guest_downloads": { label: "Other devices may download models", group: "devices" },
+  "models.guest_downloads": {
+    label: "Other devices may download models",
+    group: "devices",
+    help: "A device with the access token may start model downloads: from Hugging Face, Civitai and the starter models only.",
+  },
 
   "ui.theme": { label: "Theme", group: "appearance" },
   "ui.font_size": { label: "Text size", group: "appearance" },

@@ -144,7 +144,8 @@ describe("sections, labels, search", () => {
     expect(view.running["server.port"]).toEqual({ value: app.port, note: `running on port ${app.port}: ${TAKEN} was taken` });
     mkdirSync(SHOTS, { recursive: true });
     await settings().locator('nav button[data-group="devices"]').click();
-    await page.screenshot({ path: join(SHOTS, "settings-devices.png") });
+    await page.mouse.move(640, 790);
+    await page.screenshot({ path: join(SHOTS, "settings.png") });
   });
 
   test("the LAN switch appears once: in the Other devices card, not as a field", async () => {
@@ -197,7 +198,7 @@ describe("settings", () => {
     expect(await control("server.port").getAttribute("min")).toBe("1");
     expect(await control("server.port").getAttribute("max")).toBe("65535");
     expect(await control("engine.release_repo").getAttribute("type")).toBe("text");
-    await waitText(field("engine.flash_attention").locator(".help"), /flash attention.*default: true/i);
+    await waitText(field("engine.flash_attention").locator(".help"), /flash attention.*default: on/i);
   });
 
   test("shows the problems the server found in config.yaml", async () => {

@@ -12,6 +12,13 @@ import { edEvent } from "../../events";
 import { controlStyles } from "../../styles/controls";
 import { formatValue, humanize, parseInput, type SettingField } from "./settings-model";
 
+/** A default in words: on/off, an option's name, or "none". */
+function shownDefault(f: SettingField): string {
+  if (f.kind === "boolean") return f.default ? "on" : "off";
+  if (f.kind === "enum") return humanize(String(f.default));
+  return formatValue(f, f.default) || "none";
+}
+
 export type SettingChangeEvent = CustomEvent<{ path: string; value: unknown }>;
 
 @customElement("ed-settings-field")
@@ -133,7 +140,7 @@ export class EdSettingsField extends LitElement {
       <div class="control">
         ${this.#control()}
         ${this.running ? html`<span class="running" role="note">${this.running.charAt(0).toUpperCase()}${this.running.slice(1)}.</span>` : nothing}
-        <span class="help">${f.description ?? ""}${f.default !== undefined ? html` <span class="default">(default: ${formatValue(f, f.default) || "none"}${limits})</span>` : nothing}</span>
+        <span class="help">${f.description ?? ""}${f.default !== undefined ? html` <span class="default">(default: ${shownDefault(f)}${limits})</span>` : nothing}</span>
       </div>
     `;
   }
