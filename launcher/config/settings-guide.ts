@@ -28,6 +28,8 @@ export interface SettingGuide {
   help?: string;
   /** Shown by the group's card instead of as a field (never twice). */
   inCard?: true;
+  /** Names of a choice's values where capitalising the value is not right ("png" → "PNG"). */
+  choices?: Readonly<Record<string, string>>;
 }
 
 /** In the order the page shows them. */
@@ -48,7 +50,12 @@ export const SETTINGS_GROUPS: readonly SettingsGroup[] = [
 
 /** Every config key ("section.key"), in the order each group lists them. */
 export const SETTINGS_GUIDE: Readonly<Record<string, SettingGuide>> = {
-  "outputs.format": { label: "Image format", group: "image", help: "File format of saved pictures: PNG (lossless, keeps the settings), JPEG or WebP (smaller)." },
+  "outputs.format": {
+    label: "Image format",
+    group: "image",
+    help: "File format of saved pictures: PNG (lossless, keeps the settings), JPEG or WebP (smaller).",
+    choices: { png: "PNG", jpeg: "JPEG", webp: "WebP" },
+  },
   "outputs.quality": { label: "JPEG/WebP quality", group: "image", help: "Higher is better looking and larger (PNG ignores it)." },
   "outputs.folder_template": { label: "Folder for each day", group: "image" },
   "outputs.file_template": { label: "File name", group: "image" },
@@ -61,7 +68,12 @@ export const SETTINGS_GUIDE: Readonly<Record<string, SettingGuide>> = {
   "models.huggingface_token": { label: "Hugging Face token", group: "models" },
   "models.civitai_token": { label: "Civitai API key", group: "models" },
 
-  "engine.backend": { label: "Engine build", group: "engine", help: "Which build of the engine to use: auto picks the best for this computer (CUDA, Vulkan, ROCm, Metal or CPU)." },
+  "engine.backend": {
+    label: "Engine build",
+    group: "engine",
+    help: "Which build of the engine to use: Automatic picks the best for this computer (CUDA, Vulkan, ROCm, Metal or CPU).",
+    choices: { auto: "Automatic", cuda: "CUDA", vulkan: "Vulkan", rocm: "ROCm", metal: "Metal", cpu: "CPU" },
+  },
   "engine.flash_attention": { label: "Flash attention", group: "engine" },
   "engine.offload_to_cpu": { label: "Offload to CPU", group: "engine" },
   "engine.vae_tiling": { label: "VAE tiling", group: "engine" },

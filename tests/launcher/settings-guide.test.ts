@@ -33,6 +33,12 @@ describe("settings guide", () => {
     expect(Object.keys(SETTINGS_GUIDE).filter((p) => !paths.has(p))).toEqual([]);
     const labels = Object.values(SETTINGS_GUIDE).map((g) => g.label.toLowerCase());
     expect(new Set(labels).size).toBe(labels.length);
+    // Names of choices name real values of the key.
+    for (const [path, g] of Object.entries(SETTINGS_GUIDE)) {
+      const [section, key] = path.split(".") as [string, string];
+      const values = ((configSchema.shape as Record<string, z.ZodObject>)[section]!.shape[key] as z.ZodType).toJSONSchema().enum ?? [];
+      for (const v of Object.keys(g.choices ?? {})) expect(`${path}: ${v} ${values.includes(v)}`).toBe(`${path}: ${v} true`);
+    }
     for (const [path, g] of Object.entries(SETTINGS_GUIDE)) if (g.inCard) expect(`${path}: ${SETTINGS_GROUPS.find((x) => x.id === g.group)?.card ?? "no card"}`).not.toBe(`${path}: no card`);
   });
 

@@ -148,6 +148,20 @@ describe("sections, labels, search", () => {
     await page.screenshot({ path: join(SHOTS, "settings.png") });
   });
 
+  test("on a phone the sections list wraps above the form and nothing is wider than the screen", async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await until(async () => (await settings().locator("nav").boundingBox())!.width < 390, "the narrow layout");
+      const nav = (await settings().locator("nav").boundingBox())!;
+      const form = (await section("image").boundingBox())!;
+      expect(form.y).toBeGreaterThan(nav.y + nav.height - 1);
+      const overflow = await settings().evaluate((el) => [el.scrollWidth - el.clientWidth, document.documentElement.scrollWidth - window.innerWidth]);
+      expect(overflow.every((o) => o <= 0)).toBe(true);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+  });
+
   test("the LAN switch appears once: in the Other devices card, not as a field", async () => {
     expect(await settings().locator("input.allow-lan").count()).toBe(1);
     expect(await field("server.allow_lan").count()).toBe(0);

@@ -71,6 +71,8 @@ describe("settings form model", () => {
     expect(byPath("engine.release_repo").kind).toBe("string");
     expect(byPath("engine.flash_attention").label).toBe("Flash attention");
     expect(byPath("server.cors_origins").label).toBe("Web pages allowed to call the API");
+    expect(byPath("outputs.format").optionLabels).toEqual({ png: "PNG", jpeg: "JPEG", webp: "WebP" });
+    expect(byPath("ui.theme").optionLabels).toEqual({ dark: "Dark", light: "Light", system: "System" });
   });
 
   test("groups: each key once, the LAN switch only in its card, network and tuning keys under Advanced", () => {

@@ -10,12 +10,12 @@ import { customElement, property } from "lit/decorators.js";
 import { live } from "lit/directives/live.js";
 import { edEvent } from "../../events";
 import { controlStyles } from "../../styles/controls";
-import { formatValue, humanize, parseInput, type SettingField } from "./settings-model";
+import { formatValue, parseInput, type SettingField } from "./settings-model";
 
 /** A default in words: on/off, an option's name, or "none". */
 function shownDefault(f: SettingField): string {
   if (f.kind === "boolean") return f.default ? "on" : "off";
-  if (f.kind === "enum") return humanize(String(f.default));
+  if (f.kind === "enum") return f.optionLabels?.[String(f.default)] ?? String(f.default);
   return formatValue(f, f.default) || "none";
 }
 
@@ -101,7 +101,7 @@ export class EdSettingsField extends LitElement {
         return html`<input id=${id} type="checkbox" role="switch" ?disabled=${!!this.locked} title=${this.locked || nothing} .checked=${live(this.value === true)} @change=${(e: Event) => this.#emit((e.target as HTMLInputElement).checked)} />`;
       case "enum":
         return html`<select id=${id} ?disabled=${!!this.locked} title=${this.locked || nothing} @change=${onText}>
-          ${f.options!.map((o) => html`<option value=${o} ?selected=${o === this.value}>${humanize(o)}</option>`)}
+          ${f.options!.map((o) => html`<option value=${o} ?selected=${o === this.value}>${f.optionLabels?.[o] ?? o}</option>`)}
         </select>`;
       case "integer":
       case "number":

@@ -18,6 +18,8 @@ export interface SettingField {
   description?: string;
   default?: unknown;
   options?: string[];
+  /** What each option is called on screen. */
+  optionLabels?: Record<string, string>;
   min?: number;
   max?: number;
   /** A token or password (JSON Schema `writeOnly`): shown as a password field. */
@@ -68,6 +70,7 @@ export function fieldsOf(schema: JsonSchemaNode): SettingField[] {
         description: guide?.help ?? node.description,
         default: node.default,
         options: node.enum?.map(String),
+        ...(node.enum ? { optionLabels: Object.fromEntries(node.enum.map((o) => [String(o), guide?.choices?.[String(o)] ?? humanize(String(o))])) } : {}),
         min: node.minimum,
         max: node.maximum,
         ...(node.writeOnly ? { secret: true } : {}),
