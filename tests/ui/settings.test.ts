@@ -135,6 +135,16 @@ describe("sections, labels, search", () => {
     expect(await field("engine.threads").isVisible()).toBe(false);
   });
 
+  test("another tab opening Settings on a field under Advanced unfolds it, clears a search and focuses the field", async () => {
+    await search().fill("theme");
+    await settings().evaluate((el) => (el as unknown as { receive(m: unknown): Promise<void> }).receive({ focus: "engine.threads" }));
+    await until(async () => await field("engine.threads").isVisible(), "the threads field shown");
+    expect(await search().inputValue()).toBe("");
+    expect(await control("engine.threads").evaluate((el) => (el.getRootNode() as ShadowRoot).activeElement === el)).toBe(true);
+    await section("advanced").locator("summary").click();
+    await until(async () => !(await field("engine.threads").isVisible()), "Advanced folded again");
+  });
+
   test("the port: the configured one beside the one the app runs on because it was taken", async () => {
     expect(app.port).not.toBe(TAKEN);
     expect(await control("server.port").inputValue()).toBe(String(TAKEN));
