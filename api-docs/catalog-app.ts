@@ -27,7 +27,7 @@ const status = { running: 1, total: 3, paused: false };
 export const appRoutes: RouteDoc[] = [
   { method: "get", path: "/api/health", tag: S, summary: "Liveness", response: ok({ ok: true }) },
   { method: "get", path: "/api/version", tag: S, summary: "Version and build facts", response: ok({ name: "Easy Diffusion", version: "4.0.0", runtime: "bun 1.3", platform: "linux", arch: "x64" }) },
-  { method: "get", path: "/api/config", tag: S, summary: "The settings (config.yaml) and any problems found in it", response: ok({ config: { outputs: { format: "png" } }, problems: [] }) },
+  { method: "get", path: "/api/config", tag: S, summary: "The settings (config.yaml), any problems found in it, and the settings running with another value (`running`: the port when the configured one was taken, the address when other devices are allowed)", response: ok({ config: { server: { port: 9000 } }, problems: [], running: { "server.port": { value: 9001, note: "running on port 9001: 9000 was taken" } } }) },
   { method: "get", path: "/api/config/schema", tag: S, summary: "JSON Schema of the settings (the Settings tab renders it)", response: ok({ type: "object" }) },
   { method: "patch", path: "/api/config", tag: S, summary: "Change some settings (keeps comments in config.yaml)", body: { schema: configPatchSchema(), example: { outputs: { format: "webp" } } }, response: ok({ config: { outputs: { format: "webp" } } }) },
   { method: "get", path: "/api/events", tag: S, summary: "Server-sent events: task.*, queue.status, engine.*, downloads", response: { status: 200, type: "text/event-stream", example: 'event: task.progress\ndata: {"id":"tmx1abc","phase":"sampling","step":3,"steps":20}\n\n' } },
