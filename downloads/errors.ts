@@ -9,7 +9,9 @@ export type DownloadErrorCode =
   | "not_available"
   | "download_failed"
   | "verify_failed"
-  | "disk_full";
+  | "disk_full"
+  /** The URL or a redirect is not http(s), or (refusePrivate) names this computer or a local network. */
+  | "not_allowed";
 
 export class DownloadError extends Error {
   override name = "DownloadError";

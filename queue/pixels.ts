@@ -8,9 +8,7 @@ import { decode as decodeJpeg } from "jpeg-js";
 import { encode as encodePng } from "fast-png";
 import { pngToRgba } from "./convert";
 import { sniffImage } from "./image-data";
-import { jpegSize } from "./metadata/exif";
-import { pngSize } from "./metadata/png";
-import { webpInfo } from "./metadata/webp";
+import { pictureDimensions } from "./picture-limits";
 import { decodeWebp } from "./webp-decode";
 
 export interface Rgba {
@@ -27,18 +25,8 @@ export class PictureError extends Error {
   override name = "PictureError";
 }
 
-/** Width and height from the header, or null when the bytes are not a PNG, JPEG or WebP picture. */
-export function pictureSize(bytes: Uint8Array): { width: number; height: number } | null {
-  try {
-    const kind = sniffImage(bytes);
-    if (kind === "png") return pngSize(bytes);
-    if (kind === "jpeg") return jpegSize(bytes);
-    if (kind === "webp") return webpInfo(bytes);
-  } catch {
-    return null;
-  }
-  return null;
-}
+/** Width and height from the header, or null when the bytes are not a PNG, JPEG or WebP picture (picture-limits.ts). */
+export const pictureSize = pictureDimensions;
 
 export async function decodePicture(bytes: Uint8Array): Promise<Rgba> {
   const size = pictureSize(bytes);

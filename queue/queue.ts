@@ -18,6 +18,7 @@ import { runQueuedTask } from "./execute";
 import { searchPath, type SearchPath } from "../models/roots";
 import { recoverIncoming, type OutputTemplates } from "./outputs";
 import { pickNext } from "./pick";
+import { assertRequestPictures } from "./picture-limits";
 import type { ResolvedRequest } from "./request";
 import type { Speed } from "./speed";
 import type { MemoryMemo } from "./memory-memo";
@@ -132,6 +133,7 @@ export class TaskQueue {
     if (!request.speed && !request.upscale_of) request = { ...request, speed: this.opts.speed?.() ?? "quality" };
     const waiting = this.#pending.filter((t) => t.state === "queued").length;
     if (waiting >= (this.opts.maxWaiting ?? MAX_WAITING)) throw new QueueFullError(waiting);
+    assertRequestPictures(request);
     if (request.upscale && !locateModel(this.#search(), "realesrgan", request.upscale.model)) throw new ModelNotFoundError("upscale.model", "realesrgan", request.upscale.model);
     // An upscale task needs no model set (sd-cli runs beside the engine): it never makes the engine restart.
     const key = request.upscale_of ? UPSCALE_KEY : modelSetKey(toModelSet(resolveModels(this.#search(), request, { embeddingsView: this.opts.paths.engineEmbeddings }), request));

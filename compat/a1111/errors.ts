@@ -13,6 +13,7 @@ import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { z } from "zod";
 import { ApiError, mediaType } from "../../launcher/server/errors";
+import { jsonDepthProblem } from "../../launcher/server/json-depth";
 import { ModelNotFoundError } from "../model-files";
 import { coerceFields } from "./coerce";
 import { QueueFullError } from "../../queue/queue";
@@ -100,6 +101,8 @@ export async function readA1111Json<T extends z.ZodType>(c: Context, schema: T):
   const type = mediaType(c.req.header("content-type"));
   if (type && type !== "application/json" && !type.endsWith("+json") && type !== "text/plain") throw new A1111HttpError(415, `send JSON (Content-Type: application/json), not ${type}`);
   const text = await c.req.text();
+  const deep = jsonDepthProblem(text);
+  if (deep) throw new ApiError(400, "json_too_deep", deep);
   let body: unknown;
   try {
     body = JSON.parse(text);

@@ -20,6 +20,7 @@ import { roleGate } from "../access/roles";
 import { lanEnabled, lanRoutes, loginRoutes, sessionRoutes } from "../access/routes";
 import { AccessToken } from "../access/token";
 import { bodyLimits } from "./body-limits";
+import { securityHeaders } from "./headers";
 import { corsForListed, localOnly } from "./security";
 
 export interface AppOptions {
@@ -36,6 +37,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
   const limiter = new FailureLimiter();
   // Host names: the local ones, the configured ones, and this machine's LAN names while other devices may connect.
   const corsOrigins = () => ctx.config.config.server.cors_origins;
+  app.use("*", securityHeaders());
   app.use("*", localOnly(() => [...ctx.config.config.server.allowed_hosts, ...(lanEnabled(ctx.listening) ? lanAddresses().names : [])], corsOrigins));
   app.use("*", corsForListed(corsOrigins));
   app.use("*", lanGate(token, limiter));

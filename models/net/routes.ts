@@ -84,7 +84,7 @@ export function netRoutes(deps: {
         if (!entry) throw notFound(`starter model ${body.catalog}`);
         const missing = entry.files.filter((f) => !installedFile(deps.paths, f));
         if (!missing.length) throw new ApiError(409, "conflict", `${entry.title} is installed already`);
-        const ids = missing.map((f) => conflict(() => deps.downloads.start(f)) as string);
+        const ids = missing.map((f) => conflict(() => deps.downloads.start(f, { refusePrivate: roleOf(c) === "guest" })) as string);
         return c.json({ ids }, 202);
       }
       if (roleOf(c) === "guest" && !fromModelHost(body.url, deps.hosts()))
@@ -92,7 +92,8 @@ export function netRoutes(deps: {
       const name = body.name ?? nameOf(body.url);
       if (/[\\/]|^\.|\0/.test(name)) throw new ApiError(400, "bad_request", `name: "${name}" must be a plain file name`);
       if (!/\.(safetensors|gguf|ckpt|pt|pth|bin|sft)$/i.test(name)) throw new ApiError(400, "bad_request", `name: "${name}" is not a model file name (.safetensors, .gguf, …); give one`);
-      const id = conflict(() => deps.downloads.start({ url: body.url, kind: body.kind, name, sha256: body.sha256?.toLowerCase() })) as string;
+      // A guest's download never reaches this computer or a local network, redirects included (the configured hosts excepted).
+      const id = conflict(() => deps.downloads.start({ url: body.url, kind: body.kind, name, sha256: body.sha256?.toLowerCase() }, { refusePrivate: roleOf(c) === "guest" })) as string;
       return c.json({ id }, 202);
     }),
     "/models/downloads": new Hono()

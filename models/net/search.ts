@@ -4,6 +4,7 @@
  * result shape. The mappings are pure; the base URLs are settings, so tests
  * answer from local servers built from the services' documented shapes.
  */
+import { guardedFetch, MAX_JSON_ANSWER_BYTES, readJsonLimited } from "../../downloads/fetch-guard";
 import type { ModelKind } from "../../launcher/paths";
 import type { Hosts } from "./downloads";
 
@@ -152,13 +153,19 @@ export function fromHuggingface(repos: HfRepo[], base: string, type: ModelKind):
   });
 }
 
+/** A JSON GET through the fetch guard: http(s) at every hop, the token to the site's origin only, the answer read within 16 MB. */
 async function getJson(url: string, headers: Record<string, string>, doFetch: typeof fetch, site: string): Promise<unknown> {
-  const res = await doFetch(url, { headers: { accept: "application/json", ...headers }, signal: AbortSignal.timeout(20_000) }).catch((err) => {
-    throw new UpstreamError(502, `${site} could not be reached: ${(err as Error).message}`);
-  });
+  const res = await guardedFetch(url, { headers, hopHeaders: { accept: "application/json" }, signal: AbortSignal.timeout(20_000), fetch: doFetch }).then(
+    (r) => r.response,
+    (err) => {
+      throw new UpstreamError(502, `${site} could not be reached: ${(err as Error).message}`);
+    },
+  );
   if (res.status === 401 || res.status === 403) throw new UpstreamError(res.status, `${site} answered ${res.status}: it needs a token (Settings → Models) or the licence accepted on its page`);
   if (!res.ok) throw new UpstreamError(502, `${site} answered ${res.status}`);
-  return res.json();
+  return readJsonLimited(res, MAX_JSON_ANSWER_BYTES, `${site}'s answer`).catch((err) => {
+    throw new UpstreamError(502, `${site}'s answer could not be read: ${(err as Error).message}`);
+  });
 }
 
 export async function searchModels(q: SearchQuery, hosts: Hosts, auth: (url: string) => Record<string, string>, doFetch: typeof fetch = fetch): Promise<{ results: SearchResult[]; next: string | null }> {

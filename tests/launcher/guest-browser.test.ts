@@ -108,6 +108,9 @@ describe.skipIf(!available)("a guest's browser on the network", () => {
     await openApp("app:settings");
     const settings = page.locator("ed-shell section.pane:not([hidden]) ed-settings-app");
     const field = (path: string) => settings.locator(`ed-settings-field[data-path="${path}"] #v`);
+    await field("models.extra_folders").waitFor();
+    // Advanced (folded by default) holds the network settings.
+    await settings.locator('section[data-group="advanced"] summary').click();
     await field("server.cors_origins").waitFor();
     for (const path of ["server.cors_origins", "server.allowed_hosts", "engine.api_base", "engine.release_repo", "models.extra_folders", "models.guest_downloads", "models.huggingface_token"])
       expect(await field(path).isDisabled()).toBe(true);

@@ -133,7 +133,7 @@ describe("Engine tab", () => {
     await page.click('ed-main-menu [data-command="app:settings"]');
     const device = page.locator('ed-settings-app ed-settings-field[data-path="engine.device"] select');
     await device.waitFor();
-    expect(await device.locator("option").allTextContents()).toEqual(["(automatic)", "CPU"]);
+    expect(await device.locator("option").allTextContents()).toEqual(["Automatic", "CPU"]);
     await page.locator("ed-tab-strip [role=tab]", { hasText: "Engine" }).first().click();
   });
 

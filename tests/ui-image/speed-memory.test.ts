@@ -74,7 +74,7 @@ describe("GPU memory use", () => {
     await page.click('ed-main-menu [data-command="app:settings"]');
     const control = page.locator('ed-settings-app ed-settings-field[data-path="engine.memory"] select');
     await control.waitFor();
-    expect(await control.locator("option").allTextContents()).toEqual(["auto", "fastest", "low", "very_low"]);
+    expect(await control.locator("option").allTextContents()).toEqual(["Automatic", "Fastest", "Low", "Very low"]);
     await control.selectOption("fastest");
     await page.locator("ed-settings-app button.primary").click();
     await waitText(page.locator("ed-settings-app .saved"), "Saved");

@@ -1,5 +1,5 @@
 /**
- * <ed-plugins-card>: "Plugins" in Settings. Lists the `*.plugin.js` files in
+ * <ed-plugins-card>: the card of Settings → Plugins (the page gives the heading). Lists the `*.plugin.js` files in
  * the data dir's plugins/ folder with a switch each and the last error a
  * plugin reported (it was disabled then); installs one from a file or a URL;
  * removes one. Changes apply on the next start (reload) of the window.
@@ -131,7 +131,6 @@ export class EdPluginsCard extends LitElement {
 
   override render() {
     return html`
-      <h2>Plugins</h2>
       <p>UI plugins are <code>*.plugin.js</code> files${this.folder ? html` in <code>${this.folder}</code>` : nothing}. Only install plugins you trust: they run inside the app.</p>
       ${this.plugins.length
         ? html`<ul>
