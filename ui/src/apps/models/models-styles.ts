@@ -98,6 +98,9 @@ export const modelStyles = css`
   .problem {
     color: var(--ed-red-text);
   }
+  .waiting {
+    color: var(--ed-amber-text);
+  }
   .card {
     padding: 12px 14px;
     border: 1px solid var(--ed-border);
