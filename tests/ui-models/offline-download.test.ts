@@ -101,7 +101,7 @@ describe("a starter download while offline (the host does not resolve)", () => {
 describe("on a phone (390×844): a refused and a cut connection", () => {
   let session: GeneratingSession;
   let page: Page;
-  let cutter: ReturnType<typeof Bun.listen>;
+  let cutter: Bun.TCPSocketListener<undefined>;
   let refusedPort: number;
   beforeAll(async () => {
     cutter = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { open: (s) => void s.end(), data() {} } });
