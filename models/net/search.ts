@@ -4,6 +4,7 @@
  * result shape. The mappings are pure; the base URLs are settings, so tests
  * answer from local servers built from the services' documented shapes.
  */
+import { networkFailure } from "../../downloads/net-failure";
 import type { ModelKind } from "../../launcher/paths";
 import type { Hosts } from "./downloads";
 
@@ -154,7 +155,9 @@ export function fromHuggingface(repos: HfRepo[], base: string, type: ModelKind):
 
 async function getJson(url: string, headers: Record<string, string>, doFetch: typeof fetch, site: string): Promise<unknown> {
   const res = await doFetch(url, { headers: { accept: "application/json", ...headers }, signal: AbortSignal.timeout(20_000) }).catch((err) => {
-    throw new UpstreamError(502, `${site} could not be reached: ${(err as Error).message}`);
+    // In words: the resolver's own (getaddrinfo ENOTFOUND) mean nothing to a user.
+    if ((err as Error)?.name === "TimeoutError") throw new UpstreamError(502, `${site} did not answer within 20 s; try again later`);
+    throw new UpstreamError(502, `${site} can't be searched now. ${networkFailure(err, url).message}`);
   });
   if (res.status === 401 || res.status === 403) throw new UpstreamError(res.status, `${site} answered ${res.status}: it needs a token (Settings → Models) or the licence accepted on its page`);
   if (!res.ok) throw new UpstreamError(502, `${site} answered ${res.status}`);
