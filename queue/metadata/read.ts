@@ -8,7 +8,7 @@ import { imageRequestFields } from "../request";
 import { readJpegMetadata } from "./exif";
 import { parseInfotext } from "./infotext";
 import { readPngText } from "./png";
-import { infotextToSettings, type Settings } from "./settings";
+import { infotextToSettings, type MadeAs, type Settings } from "./settings";
 import { readWebpMetadata } from "./webp";
 
 /** The PNG keyword / JPEG comment name of our request JSON. */
@@ -22,6 +22,8 @@ export interface ImageMetadata {
   settings: Settings;
   /** The infotext as found, for display. */
   parameters?: string;
+  /** How it was made, when our JSON says (not a request field: kept out of `settings`). */
+  mode?: MadeAs;
 }
 
 export class NotAnImageError extends Error {
@@ -49,6 +51,11 @@ export function settingsFromJson(json: string): Settings | null {
   return out as Settings;
 }
 
+function madeAs(json: string): { mode?: MadeAs } {
+  const mode = (JSON.parse(json) as { mode?: unknown }).mode;
+  return mode === "txt2img" || mode === "img2img" || mode === "inpaint" ? { mode } : {};
+}
+
 export function readImageMetadata(bytes: Uint8Array): ImageMetadata {
   const format = sniffImage(bytes);
   if (!format) throw new NotAnImageError();
@@ -72,7 +79,7 @@ export function readImageMetadata(bytes: Uint8Array): ImageMetadata {
     // A damaged container still is an image; it just has no settings to give.
   }
   const ours = json ? settingsFromJson(json) : null;
-  if (ours) return { format, source: "easy-diffusion", settings: ours, parameters };
+  if (ours) return { format, source: "easy-diffusion", settings: ours, parameters, ...madeAs(json!) };
   if (parameters) {
     const parsed = parseInfotext(parameters);
     return { format, source: parsed.sdcpp ? "sdcpp" : "a1111", settings: infotextToSettings(parsed), parameters };

@@ -204,11 +204,13 @@ export class EdImageApp extends LitElement implements TabAppElement {
     try {
       // A prompt from a finished task (similar, upscale) is already expanded.
       const prompts = overrides.prompt !== undefined ? [settings.prompt] : await promptsToQueue(settings.prompt, fromFile ? this.promptFile : null);
+      let newest: string | undefined;
       for (const prompt of prompts) {
         // Plugins may change the request (their Image tab fields, beforeQueue hooks); a failing one is skipped.
         const { id, seed } = await this.store.submit(await pluginHooks.prepare(toRequest({ ...settings, prompt }, this.incognito)));
         if (!this.incognito) recentSizes.used(settings.width, settings.height);
         this.taskIds = [id, ...this.taskIds];
+        newest = id;
         if (seed !== undefined) {
           this.lastSeed = seed;
           if (settings.random_seed) this.#change({ seed });
@@ -216,11 +218,24 @@ export class EdImageApp extends LitElement implements TabAppElement {
       }
       this.error = "";
       this.#save();
+      // The new task's card comes into view (Make similar on a lower card, Generate on a phone where results are below the form).
+      if (newest) void this.#results()?.reveal(newest);
     } catch (err) {
       this.error = (err as Error).message;
     } finally {
       this.busy = false;
     }
+  }
+
+  #results() {
+    return this.renderRoot.querySelector("ed-results");
+  }
+
+  /** "Use as input": the form says it is image-to-image now, next to Generate, in view. */
+  async #useAsInput(url: string) {
+    this.#change({ init_image: await urlToDataUrl(url), mask: undefined });
+    await this.updateComplete;
+    this.renderRoot.querySelector('[data-role="img2img"]')?.scrollIntoView({ block: "nearest", behavior: "smooth" });
   }
 
   #onKeyDown = (e: KeyboardEvent) => {
@@ -256,7 +271,7 @@ export class EdImageApp extends LitElement implements TabAppElement {
     if (m?.kind !== "image-settings" || !m.settings) return;
     try {
       const restored = settingsFromRequest(m.settings);
-      if (m.action === "use-input" && m.imageUrl) this.#change({ init_image: await urlToDataUrl(m.imageUrl), mask: undefined });
+      if (m.action === "use-input" && m.imageUrl) await this.#useAsInput(m.imageUrl);
       else if (m.action === "reuse") {
         this.#change({ ...restored, ...(typeof m.seed === "number" ? { seed: m.seed, random_seed: false } : {}) });
         this.notice = "Settings restored from the Gallery.";
@@ -274,7 +289,7 @@ export class EdImageApp extends LitElement implements TabAppElement {
       if (action === "retry") await this.store.retry(task.id);
       else if (action === "remove" || action === "remove-delete") await this.store.remove([task.id], action === "remove-delete");
       else if (!image) return;
-      else if (action === "use-input") this.#change({ init_image: await urlToDataUrl(image.url), mask: undefined });
+      else if (action === "use-input") await this.#useAsInput(image.url);
       else if (action === "reuse") this.#change({ ...request, seed: image.seed, random_seed: false });
       else if (action === "similar") await this.generate({ ...request, random_seed: true });
       else if (action === "upscale-2" || action === "upscale-4") {
@@ -326,6 +341,13 @@ export class EdImageApp extends LitElement implements TabAppElement {
           <button data-action="paste-settings" title="Paste settings copied here or an A1111 infotext" @click=${() => this.#pasteSettings()}>Paste</button>
         </span>
       </div>
+      ${s.init_image
+        ? html`<p class="img2img" data-role="img2img" role="status">
+            <img src=${s.init_image} alt="The input picture" />
+            <span>Now ${s.mask ? "inpainting" : "image-to-image"} from this picture · strength ${s.strength}</span>
+            <button data-action="clear-input" title="Make pictures from the prompt alone again" @click=${() => this.#change({ init_image: undefined, mask: undefined })}>Clear</button>
+          </p>`
+        : nothing}
       ${this.error ? html`<p class="problem" role="alert">${this.error}</p>` : nothing}
       ${this.notice
         ? html`<p class="notice" role="status">

@@ -116,6 +116,26 @@ export const workspaceStyles = css`
   .notice span {
     flex: 1;
   }
+  .img2img {
+    display: flex;
+    align-items: center;
+    gap: 8px;
+    margin: 0 0 8px;
+    padding: 4px 8px;
+    border: 1px solid var(--ed-primary);
+    border-radius: 5px;
+    background: var(--ed-primary-soft);
+  }
+  .img2img img {
+    width: 32px;
+    height: 32px;
+    object-fit: cover;
+    border-radius: 3px;
+  }
+  .img2img span {
+    flex: 1;
+    min-width: 0;
+  }
   .notice button:not(.use) {
     border: 0;
     background: none;
