@@ -35,6 +35,8 @@ export class EdShell extends LitElement {
     :host {
       display: grid;
       grid-template-rows: 40px 1fr auto;
+      /* No row's own width (a long status line) may make the page wider than the window. */
+      grid-template-columns: minmax(0, 1fr);
       height: 100%;
       background: var(--ed-body);
       color: var(--ed-text);

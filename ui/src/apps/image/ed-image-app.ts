@@ -10,6 +10,7 @@
  * next to Generate before queueing.
  */
 import { pluginHooks } from "../../plugins/hooks";
+import { deskOnlyStyles } from "../../styles/touch";
 import "../../plugins/ed-plugin-fields";
 import { css, html, LitElement, nothing, type PropertyValues } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
@@ -52,7 +53,7 @@ const MAX_TAB_TASKS = 40;
 
 @customElement("ed-image-app")
 export class EdImageApp extends LitElement implements TabAppElement {
-  static override styles = [formStyles, workspaceStyles];
+  static override styles = [formStyles, workspaceStyles, deskOnlyStyles];
 
   @state() private settings: ImageSettings = restoreSettings({});
   @state() private taskIds: string[] = [];
@@ -335,7 +336,7 @@ export class EdImageApp extends LitElement implements TabAppElement {
           ? html`<span class="problem" data-role="prompt-count">${count.problem}</span>`
           : count.count > 1
             ? html`<span class="hint" data-role="prompt-count">Queues ${count.count} tasks</span>`
-            : html`<span class="hint">Ctrl+Enter</span>`}
+            : html`<span class="hint desk-only">Ctrl+Enter</span>`}
         <span class="settings-text">
           <button data-action="copy-settings" title="Copy these settings as text" @click=${() => this.#copySettings()}>Copy settings</button>
           <button data-action="paste-settings" title="Paste settings copied here or an A1111 infotext" @click=${() => this.#pasteSettings()}>Paste</button>

@@ -20,6 +20,7 @@ import { customElement, property, state } from "lit/decorators.js";
 import "./ed-tile-preview";
 import "./ed-lightbox";
 import { edEvent } from "../../events";
+import { deskOnlyStyles } from "../../styles/touch";
 import { formatEta, progressFraction, progressText } from "../queue/progress-format";
 import { errorText, type Task, type TaskImage } from "../queue/queue-store";
 import { inListOrder, listOrder } from "../queue/list-order";
@@ -51,7 +52,7 @@ function tilingOf(task: Task): string | undefined {
 
 @customElement("ed-results")
 export class EdResults extends LitElement {
-  static override styles = css`
+  static override styles = [deskOnlyStyles, css`
     :host {
       display: block;
     }
@@ -177,7 +178,7 @@ export class EdResults extends LitElement {
       color: var(--ed-amber-text);
       font-size: calc(12rem / 14);
     }
-  `;
+  `];
 
   /** This tab's tasks, newest first. */
   @property({ attribute: false }) tasks: Task[] = [];
@@ -322,7 +323,7 @@ export class EdResults extends LitElement {
   }
 
   override render() {
-    if (!this.tasks.length) return html`<div class="empty">Your pictures appear here. Write a prompt and press Ctrl+Enter.</div>`;
+    if (!this.tasks.length) return html`<div class="empty">Your pictures appear here. Write a prompt and press Generate<span class="desk-only"> (or Ctrl+Enter)</span>.</div>`;
     const newest = listOrder.newestFirst;
     return html`<div class="toolbar">
         <button data-action="order" aria-pressed=${newest ? "true" : "false"} title="Switch between newest first and oldest first" @click=${() => void listOrder.set(!newest).catch(() => {})}>

@@ -73,6 +73,16 @@ export const workspaceStyles = css`
     .queue {
       border-top: 1px solid var(--ed-divider);
     }
+    /* Generate stays at hand while the long form scrolls by. */
+    .generate {
+      position: sticky;
+      top: 0;
+      z-index: 3;
+      margin: 0 -10px 10px;
+      padding: 6px 10px;
+      background: var(--ed-body);
+      border-bottom: 1px solid var(--ed-divider);
+    }
   }
   .generate {
     display: flex;

@@ -13,13 +13,14 @@ import { customElement, property, state } from "lit/decorators.js";
 import { errorText, queueStore, type QueueStore, type Task } from "./queue-store";
 import { progressFraction, progressText } from "./progress-format";
 import { icons } from "../../icons";
+import { deskOnlyStyles } from "../../styles/touch";
 import { currentDoneSettings, saveDoneSettings, setDoneSettings, watchQueueDone } from "./queue-done";
 import { inListOrder, listOrder } from "./list-order";
 import "./ed-undo-toast";
 
 @customElement("ed-queue-panel")
 export class EdQueuePanel extends LitElement {
-  static override styles = css`
+  static override styles = [deskOnlyStyles, css`
     :host {
       display: block;
       font-size: calc(12rem / 14);
@@ -134,7 +135,7 @@ export class EdQueuePanel extends LitElement {
     .info {
       color: var(--ed-muted);
     }
-  `;
+  `];
 
   @state() private version = 0;
   @state() private problem = "";
@@ -307,7 +308,7 @@ export class EdQueuePanel extends LitElement {
       </header>
       ${this.problem ? html`<p class="error" role="alert">${this.problem}</p>` : nothing}
       ${this.info ? html`<p class="info" role="status">${this.info}</p>` : nothing}
-      ${all.length === 0 ? html`<p class="empty">Nothing queued. Press Ctrl+Enter to generate.</p>` : nothing}
+      ${all.length === 0 ? html`<p class="empty">Nothing queued.<span class="desk-only"> Press Ctrl+Enter to generate.</span></p>` : nothing}
       <ol>
         ${active.map((t) => this.#renderTask(t, t.state === "queued" ? q++ : -1, queuedCount))}
         ${finished.map((t) => this.#renderTask(t, -1, 0))}
