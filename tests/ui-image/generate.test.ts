@@ -112,7 +112,8 @@ describe("generating", () => {
   });
 
   test("two Image tabs queue work side by side; each shows its own pictures", async () => {
-    await page.click("ed-tab-strip button.new");
+    await page.click("ed-tab-strip button.new"); // "+" offers the tab apps
+    await page.click('ed-tab-strip .picker [data-app="image"]');
     await activeTab(page).locator("textarea#prompt").waitFor();
     await until(async () => (await fieldValue(page, "model")) !== "", "tab 2's model");
     await typePrompt("tab two: a red fox");

@@ -75,6 +75,16 @@ describe("a starter download while offline (the host does not resolve)", () => {
     expect(RAW.test(await deepText(page))).toBe(false);
   });
 
+  test("the Model Browser's Starter page shows the failed download with Retry", async () => {
+    await page.click("ed-main-menu .trigger");
+    await page.click('ed-main-menu [role=menuitem][data-command="app:model-browser"]');
+    const view = page.locator("ed-shell section.pane:not([hidden]) ed-models-app");
+    await view.locator('nav [data-view="starter"]').click();
+    const card = view.locator('ed-catalog-card .card[data-catalog="sd15"]');
+    await waitText(card.locator('[role="alert"]'), /^Can't reach nonexistent\.invalid — is this computer offline\?/);
+    await waitText(card.locator('[data-action="download"]'), "Retry");
+  });
+
   test("the Downloads row: Failed, the reason, Retry and Remove, a still bar", async () => {
     await page.click("ed-main-menu .trigger");
     await page.click('ed-main-menu [data-command="app:downloads"]');

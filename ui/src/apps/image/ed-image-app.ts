@@ -239,11 +239,19 @@ export class EdImageApp extends LitElement implements TabAppElement {
     this.renderRoot.querySelector('[data-role="img2img"]')?.scrollIntoView({ block: "nearest", behavior: "smooth" });
   }
 
+  /** The queue panel (Pause, Stop) in one step from the keyboard: the skip link or Alt+Q. */
+  #toQueue(e?: Event) {
+    e?.preventDefault();
+    const queue = this.renderRoot.querySelector<HTMLElement>("aside.queue");
+    queue?.scrollIntoView({ block: "nearest" });
+    queue?.focus();
+  }
+
   #onKeyDown = (e: KeyboardEvent) => {
     if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
       e.preventDefault();
       void this.generate();
-    }
+    } else if (e.altKey && (e.key === "q" || e.key === "Q")) this.#toQueue(e);
   };
 
   /** A dropped or pasted picture: its settings, or (with none) the offer to start from it. */
@@ -383,10 +391,11 @@ export class EdImageApp extends LitElement implements TabAppElement {
     return html`
       ${this.#drop.dragging ? html`<div class="drop-hint" aria-hidden="true">Drop a picture to restore its settings (or on the init image area to start from it)</div>` : nothing}
       ${this.incognito ? html`<div class="incognito" role="note">${icons.incognito} Incognito: pictures and settings made here are not saved.</div>` : nothing}
+      <a class="skip desk-only" href="#queue" data-action="skip-to-queue" @click=${(e: Event) => this.#toQueue(e)}>Skip to the queue (Alt+Q)</a>
       <div class="layout" @ed-settings-change=${(e: SettingsChangeEvent) => this.#change(e.detail.changes)} @ed-result-action=${this.#onResultAction}>
         <section class="form" aria-label="Settings">${this.#renderForm()}</section>
         <section class="results" aria-label="Results"><ed-results .tasks=${tasks} ?canUpscale=${!!this.models.realesrgan?.length}></ed-results></section>
-        <aside class="queue" aria-label="Queue"><ed-queue-panel .store=${this.store}></ed-queue-panel></aside>
+        <aside class="queue" id="queue" aria-label="Queue" tabindex="-1"><ed-queue-panel .store=${this.store}></ed-queue-panel></aside>
       </div>
     `;
   }

@@ -161,6 +161,13 @@ export class EdResults extends LitElement {
     figure img {
       cursor: zoom-in;
     }
+    .needs {
+      flex: 1 0 100%;
+      color: var(--ed-amber-text);
+    }
+    .needs a {
+      color: var(--ed-link);
+    }
     .lightbox-actions {
       display: flex;
       flex-wrap: wrap;
@@ -189,6 +196,8 @@ export class EdResults extends LitElement {
   @state() private tilePreview?: { src: string; axes: string };
   /** The task whose Remove asks whether its pictures go too. */
   @state() private confirmingRemove?: string;
+  /** The picture whose Upscale was asked for without an upscaler model: it says what to get. */
+  @state() private upscaleHelp?: string;
   /** The picture shown large: its task and its index among the task's pictures. */
   @state() private large?: { taskId: string; index: number };
 
@@ -246,6 +255,19 @@ export class EdResults extends LitElement {
         ${this.canUpscale && !task.incognito
           ? html`<button data-action="upscale-2" title="Upscale this picture ×2 with the ESRGAN model (models/realesrgan): a new picture, this one kept" @click=${() => this.#act("upscale-2", task, image)}>Upscale ×2</button>
               <button data-action="upscale-4" title="Upscale this picture ×4 with the ESRGAN model: a new picture, this one kept" @click=${() => this.#act("upscale-4", task, image)}>×4</button>`
+          : task.incognito
+            ? nothing
+            : html`<button data-action="upscale-needs-model" title="Needs an upscaler model (ESRGAN): not installed yet" @click=${() => (this.upscaleHelp = this.upscaleHelp === image.id ? undefined : image.id)}>
+                Upscale…
+              </button>`}
+        ${this.upscaleHelp === image.id && !this.canUpscale
+          ? html`<span class="needs" data-role="upscale-needs" role="note"
+              >Upscaling needs an upscaler model (ESRGAN, for example RealESRGAN_x4plus), and none is installed: the starter catalogue has none, so
+              <a href="#" data-action="find-upscaler" @click=${(e: Event) => (e.preventDefault(), this.dispatchEvent(edEvent("ed-open-app", { app: "model-browser" })))}
+                >search "upscale" in the Model Browser</a
+              >
+              (type Upscalers); it goes in models/realesrgan.</span
+            >`
           : nothing}
         ${tilingOf(task)
           ? html`<button data-action="tile-preview" title="See it repeated 3×3" @click=${() => (this.tilePreview = { src: image.url, axes: tilingOf(task)! })}>Tile preview</button>`

@@ -151,6 +151,24 @@ export const workspaceStyles = css`
     background: none;
     padding: 0 4px;
   }
+  /* Shown only while focused: the first Tab stop of the tab, straight to the queue. */
+  .skip {
+    position: absolute;
+    left: 8px;
+    top: -40px;
+    z-index: 5;
+    padding: 4px 10px;
+    border-radius: 4px;
+    background: var(--ed-menu);
+    color: var(--ed-text);
+  }
+  .skip:focus {
+    top: 6px;
+  }
+  .queue:focus {
+    outline: 2px solid var(--ed-accent);
+    outline-offset: -2px;
+  }
   .incognito {
     display: flex;
     align-items: center;
