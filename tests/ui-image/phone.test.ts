@@ -8,7 +8,8 @@
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import type { BrowserContext, Locator, Page } from "playwright-core";
-import { activeTab, fieldValue, openGenerating, openShell, until, type GeneratingSession } from "./harness";
+import { join } from "node:path";
+import { activeTab, fieldValue, openGenerating, openShell, SHOTS, until, type GeneratingSession } from "./harness";
 
 setDefaultTimeout(60_000);
 
@@ -93,8 +94,10 @@ describe("the phone", () => {
     await running.waitFor({ timeout: 20_000 });
     await until(() => running.evaluate((el) => el.getBoundingClientRect().top >= 0 && el.getBoundingClientRect().top < window.innerHeight), "the running card in view", 5000);
     await fitsTheScreen("generating");
+    await page.screenshot({ path: join(SHOTS, "phone-generating.png") });
     await tab.locator('ed-results section.task[data-state="succeeded"] figure img').first().waitFor({ timeout: 30_000 });
     await fitsTheScreen("done");
+    await page.screenshot({ path: join(SHOTS, "phone-done.png") });
     expect(session.pageErrors).toEqual([]);
   });
 });

@@ -16,7 +16,7 @@ import type { Page } from "playwright-core";
 import { galleryService } from "../../gallery/service";
 import type { Service, ServiceFactory } from "../../launcher/services";
 import type { TaskQueue } from "../../queue/queue";
-import { activeTab, fieldValue, generateServices, openSession, seedModels, until, waitText, type GeneratingSession } from "./harness";
+import { activeTab, fieldValue, generateServices, openSession, seedModels, SHOTS, until, waitText, type GeneratingSession } from "./harness";
 
 setDefaultTimeout(60_000);
 
@@ -93,6 +93,7 @@ describe("results", () => {
     expect(await lightbox().locator('[data-action="prev"]').isDisabled()).toBe(true);
     await lightbox().locator('[data-action="next"]').click();
     await waitText(caption, /^Seed \d+ · 64×64 · 2 of 2$/);
+    await page.screenshot({ path: join(SHOTS, "lightbox.png") });
     await page.keyboard.press("ArrowLeft");
     await waitText(caption, /· 1 of 2$/);
     // 100%: the picture at its own size, pixel for pixel.

@@ -26,7 +26,7 @@ export class EdLightbox extends LitElement {
       z-index: 60;
       display: grid;
       grid-template-rows: auto minmax(0, 1fr) auto;
-      background: var(--ed-backdrop);
+      background: var(--ed-body);
       color: var(--ed-text);
     }
     .top,
@@ -52,9 +52,12 @@ export class EdLightbox extends LitElement {
       display: grid;
       place-items: center;
     }
+    /* Fit: as large as the window allows (small pictures too), whole. */
     .stage.fit img {
-      max-width: 100%;
-      max-height: 100%;
+      position: absolute;
+      inset: 8px;
+      width: calc(100% - 16px);
+      height: calc(100% - 16px);
       object-fit: contain;
     }
     .stage.actual {
