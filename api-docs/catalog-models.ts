@@ -23,7 +23,16 @@ export const modelRoutes: RouteDoc[] = [
   { method: "get", path: "/api/models/preview/{sha256}", tag: M, summary: "A model's Civitai preview picture, cached", params: ["sha256"], response: { status: 200, type: "image/jpeg", example: "(image bytes)" } },
   { method: "get", path: "/api/models/catalog", tag: M, summary: "Starter models with their files' sources (tried in order; `gated` needs a Hugging Face token), which are installed, the files only a gated repository has (`gated`: name and the page to accept the licence on), whether a Hugging Face token is set, and the one recommended for this machine (without a token, one that downloads without an account)", response: ok({ entries: [{ id: "sd15", title: "Stable Diffusion 1.5", installed: false, files: [{ kind: "stable-diffusion", name: "v1-5-pruned-emaonly.safetensors", size: 4265146304, sha256: "6ce0161689b3853acaa03779ec93eafe75a02f4ced659bee03f50797806fa2fa", url: "https://huggingface.co/stable-diffusion-v1-5/stable-diffusion-v1-5/resolve/main/v1-5-pruned-emaonly.safetensors", sources: [{ url: "https://huggingface.co/stable-diffusion-v1-5/stable-diffusion-v1-5/resolve/main/v1-5-pruned-emaonly.safetensors", gated: false }] }], gated: [] }], tokenSet: false, recommended: { id: "sd15", reason: "without a GPU, SD 1.5 is the model that makes pictures in reasonable time; it downloads without a Hugging Face account" } }) },
   { method: "post", path: "/api/models/download", tag: M, summary: "Download a model file (or every file a starter needs) into its folder; progress as `download` events", body: { schema: downloadSchema, example: { url: "https://huggingface.co/madebyollin/sdxl-vae-fp16-fix/resolve/main/sdxl_vae.safetensors", kind: "vae" } }, response: { status: 202, schema: any, example: { id: "m-vae-sdxl_vae.safetensors" } } },
-  { method: "get", path: "/api/models/downloads", tag: M, summary: "Model downloads of this session and where each stands (`source`: the repository or host the bytes come from)", response: ok({ downloads: [progress] }) },
+  {
+    method: "get",
+    path: "/api/models/downloads",
+    tag: M,
+    summary:
+      "Model downloads of this session and where each stands: `phase` starting, downloading, retrying (`error` says why in words, `attempt` of `attempts` starts in `retryInMs`), installed, failed (`error`) or cancelled; `source`: the repository or host the bytes come from",
+    response: ok({ downloads: [progress, { id: "m-stable-diffusion-sd15.safetensors", kind: "model", asset: "sd15.safetensors", bytes: 0, rate: 0, phase: "retrying", error: { code: "offline", message: "Can't reach huggingface.co — is this computer offline?" }, attempt: 2, attempts: 6, retryInMs: 1000 }] }),
+  },
+  { method: "post", path: "/api/models/downloads/{id}/retry", tag: M, summary: "Start again a model download that failed or was cancelled (409 while it runs; 404 when there is none such)", params: ["id"], response: { status: 202, schema: any, example: { id: "m-stable-diffusion-sd15.safetensors" } } },
+  { method: "post", path: "/api/models/downloads/{id}/remove", tag: M, summary: "Take a failed or cancelled model download off the list (every page hears a `download` event with phase `removed`); 409 while it runs", params: ["id"], response: ok({ removed: true }) },
   { method: "post", path: "/api/models/downloads/{id}/cancel", tag: M, summary: "Stop a model download (its partial file stays, so a new download resumes it)", params: ["id"], response: ok({ cancelled: true }) },
   {
     method: "get",
