@@ -171,7 +171,7 @@ describe("results", () => {
     await api("/api/queue", { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify({ paused: false }) });
   });
 
-  test("Gallery tiles show the prompt and size on hover", async () => {
+  test("Gallery tiles show the prompt and size on hover; the grid is reachable from the keyboard, with a focus ring", async () => {
     await page.click("ed-main-menu .trigger");
     await page.locator("ed-main-menu [role=menuitem]", { hasText: "Gallery" }).click();
     const cell = page.locator("ed-shell section.pane:not([hidden]) ed-gallery-app ed-gallery-grid .cell[data-id]:not([data-id=''])").first();
@@ -181,6 +181,17 @@ describe("results", () => {
     await cell.hover();
     await until(async () => (await info.evaluate((el) => getComputedStyle(el).opacity)) === "1", "the tile's info shown");
     expect((await info.innerText()).replace(/\s+/g, " ")).toMatch(/64×64$/);
+    // From the keyboard: the grid takes the focus, a tile shows a ring (the first, or the one shown last), the arrows go on in order.
+    await page.mouse.move(0, 0);
+    const gallery = page.locator("ed-shell section.pane:not([hidden]) ed-gallery-app");
+    await gallery.focus();
+    const ring = () => gallery.locator("ed-gallery-grid .cell.focus");
+    await until(async () => (await ring().count()) === 1, "a tile focused");
+    expect(await ring().evaluate((el) => getComputedStyle(el).boxShadow)).not.toBe("none");
+    await page.keyboard.press("Home");
+    await until(async () => (await ring().getAttribute("data-index").catch(() => null)) === "0", "the first tile focused");
+    await page.keyboard.press("ArrowRight");
+    await until(async () => (await ring().getAttribute("data-index").catch(() => null)) === "1", "the next tile focused");
     expect(session.pageErrors).toEqual([]);
   });
 });

@@ -117,8 +117,8 @@ export class EdDownloadRow extends LitElement {
   #renderActions(p: DownloadProgress) {
     if (isTaken(p) && p.phase !== "starting") return html`<button class="cancel" ?disabled=${this.cancelling} @click=${this.#cancel}>Cancel</button>`;
     if (!isEnded(p) || p.kind === "source") return nothing;
-    return html`<button class="cancel" data-action="retry" ?disabled=${this.cancelling} @click=${this.#retry}>Retry</button>
-      <button class="cancel" data-action="remove" @click=${this.#remove}>Remove</button>`;
+    return html`<button class="act" data-action="retry" ?disabled=${this.cancelling} @click=${this.#retry}>Retry</button>
+      <button class="act" data-action="remove" @click=${this.#remove}>Remove</button>`;
   }
 
   override render() {

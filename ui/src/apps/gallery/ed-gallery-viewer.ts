@@ -205,8 +205,8 @@ export class EdGalleryViewer extends LitElement {
           <dt>Date</dt>
           <dd>${new Date(p.created).toLocaleString()}</dd>
         </dl>
-        <h3>File</h3>
-        <p class="file">${p.path}</p>
+        <h3 class="desk-only">File</h3>
+        <p class="file desk-only">${p.path}</p>
       </aside>
     `;
   }
