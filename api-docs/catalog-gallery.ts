@@ -29,7 +29,7 @@ export const galleryRoutes: RouteDoc[] = [
   { method: "get", path: "/api/gallery/{id}", tag: G, summary: "One picture with its settings", params: ["id"], response: ok(picture) },
   { method: "patch", path: "/api/gallery/{id}", tag: G, summary: "Mark or unmark a favourite", params: ["id"], body: { schema: favouriteSchema, example: { favourite: true } }, response: ok({ ...picture, favourite: true }) },
   { method: "delete", path: "/api/gallery/{id}", tag: G, summary: "Move one picture to the trash", params: ["id"], response: ok({ undo: "5f0c…", deleted: [picture.id] }) },
-  { method: "get", path: "/api/gallery/{id}/file", tag: G, summary: "The picture itself (only from the outputs folder and imported folders)", params: ["id"], response: { status: 200, type: "image/png", example: "(PNG bytes)" } },
-  { method: "get", path: "/api/gallery/{id}/thumb", tag: G, summary: "Its thumbnail (WebP, at most 256 px)", params: ["id"], response: { status: 200, type: "image/webp", example: "(WebP bytes)" } },
+  { method: "get", path: "/api/gallery/{id}/file", tag: G, summary: "The picture itself (only from the outputs folder and imported folders)", description: "Checked on the file as it is opened: inside a Gallery folder after symlinks (403 `forbidden`), and its bytes the picture its name and index say (422 `not_a_picture`).", params: ["id"], response: { status: 200, type: "image/png", example: "(PNG bytes)" } },
+  { method: "get", path: "/api/gallery/{id}/thumb", tag: G, summary: "Its thumbnail (WebP, at most 256 px)", description: "A picture over 8192×8192 pixels (from its header) gets no thumbnail: 422 `image_too_large`; one that cannot be decoded: 422 `thumbnail_failed`.", params: ["id"], response: { status: 200, type: "image/webp", example: "(WebP bytes)" } },
   { method: "post", path: "/api/gallery/{id}/reveal", tag: G, summary: "Show the picture in the system's file manager", params: ["id"], response: ok({ ok: true }) },
 ];

@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writ
 import { dirname } from "node:path";
 import type { EventBus } from "../launcher/events/bus";
 import { DownloadError } from "./errors";
+import { FetchRefusedError, guardedFetch } from "./fetch-guard";
 import { createPartWriter, sha256File, type PartWriter, type WriteFailure } from "./part-writer";
 import { hostOf, networkFailure, statusFailure } from "./net-failure";
 import { busEmitter, ProgressMeter, type DownloadKind, type DownloadProgress } from "./progress";
@@ -38,6 +39,16 @@ export interface DownloadOptions {
   onProgress?: (p: DownloadProgress) => void;
   signal?: AbortSignal;
   fetch?: typeof fetch;
+  /**
+   * Refuse URLs (and redirects) whose host is this computer or a local network
+   * (fetch-guard.ts). Off for the owner's own downloads (a local mirror is
+   * legitimate); on for downloads a guest device starts.
+   */
+  refusePrivate?: boolean;
+  /** Hosts (`host[:port]`) exempt from `refusePrivate`: the ones the owner configured. */
+  allowHosts?: string[];
+  /** Host → addresses for `refusePrivate` (default: the system resolver); tests inject one. */
+  resolve?: (host: string) => Promise<string[]>;
   /** Further tries after the first one fails (default 5). */
   retries?: number;
   /** First pause between tries; it doubles each time (default 1 s, at most 30 s). */
@@ -202,7 +213,7 @@ async function tryOnce(job: Job) {
   let opened = false;
   try {
     const res = await fetchFollowing(opts, headers, signal).catch((err) => {
-      if (opts.signal?.aborted) throw err;
+      if (opts.signal?.aborted || err instanceof DownloadError) throw err;
       if (stall.signal.aborted) throw new RetryableError(`no answer for ${stallMs / 1000} s`, { code: "no_answer", message: `${hostOf(opts.url)} did not answer for ${stallMs / 1000} s` });
       throw new RetryableError(rawText(err), networkFailure(err, opts.url));
     });
@@ -303,21 +314,17 @@ async function checkResponse(job: Job, res: Response, offset: number): Promise<n
   return offset;
 }
 
-const MAX_REDIRECTS = 10;
-
-/** GET with redirects followed by hand, so the caller's own headers never reach another origin. */
+/**
+ * GET through the fetch guard (fetch-guard.ts): redirects followed by hand,
+ * http(s) only at every hop, the caller's own headers never sent to another
+ * origin, private addresses refused when `refusePrivate`. A refusal is final.
+ */
 async function fetchFollowing(opts: DownloadOptions, range: Record<string, string>, signal: AbortSignal): Promise<Response> {
-  const doFetch = opts.fetch ?? fetch;
-  const origin = new URL(opts.url).origin;
-  let url = opts.url;
-  for (let hops = 0; ; hops++) {
-    const sameOrigin = new URL(url).origin === origin;
-    const res = await doFetch(url, { headers: { ...(sameOrigin ? opts.headers : {}), ...range }, signal, redirect: "manual" });
-    const location = res.headers.get("location");
-    if (res.status < 300 || res.status >= 400 || !location || res.status === 304) return res;
-    await res.body?.cancel().catch(() => {});
-    if (hops >= MAX_REDIRECTS) throw new RetryableError("too many redirects", { code: "redirects", message: `${hostOf(opts.url)} sent us round in circles (too many redirects)` });
-    url = new URL(location, url).href;
+  try {
+    return (await guardedFetch(opts.url, { headers: opts.headers, hopHeaders: range, signal, fetch: opts.fetch, refusePrivate: opts.refusePrivate, allowHosts: opts.allowHosts, resolve: opts.resolve })).response;
+  } catch (err) {
+    if (err instanceof FetchRefusedError) throw new DownloadError("not_allowed", `${opts.asset ?? "the download"}: ${err.message}`);
+    throw err;
   }
 }
 

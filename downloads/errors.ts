@@ -11,7 +11,9 @@ export type DownloadErrorCode =
   /** The host could not be reached at all (no network, DNS, refused) on every try. */
   | "offline"
   | "verify_failed"
-  | "disk_full";
+  | "disk_full"
+  /** The URL or a redirect is not http(s), or (refusePrivate) names this computer or a local network. */
+  | "not_allowed";
 
 export class DownloadError extends Error {
   override name = "DownloadError";

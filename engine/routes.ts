@@ -11,8 +11,10 @@
  *   POST /stop      → stops sd-server
  *   POST /import    → installs a local build and runs it: the body is a zip the user
  *                     chose in the UI (application/zip, ?name=file.zip), or JSON
- *                     {path, confirm: true} naming a folder or zip, accepted only from
- *                     the app's own page (a build is a program the app will run)
+ *                     {path, confirm: true, nonce} naming a folder or zip, where the nonce
+ *                     comes from POST /import/nonce when the user confirmed (single use,
+ *                     2 minutes): a build is a program the app will run. Owner only.
+ *   POST /import/nonce → {nonce, expires_in_s}
  *   POST /build     → starts building sd-server from source: {backend?} → 202 {backend, logFile};
  *                     progress as "engine.build" events; 409 build_running while one runs
  *   POST /build/cancel → stops the build in progress: {cancelled}
@@ -25,6 +27,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
+import { OneTimeNonces } from "../launcher/access/nonces";
 import { ApiError, mediaType, readJson } from "../launcher/server/errors";
 import { EngineFailure, type EngineManager } from "./manager";
 import type { EngineErrorCode, InstalledBuild } from "./types";
@@ -45,6 +48,7 @@ export const importSchema = z
   .object({
     path: z.string().min(1).describe("A folder or zip holding sd-server"),
     confirm: z.boolean().optional().describe("The user confirmed running the program in that folder"),
+    nonce: z.string().max(100).optional().describe("From POST /api/engine/import/nonce, asked for when the user confirmed; single use"),
   })
   .strict();
 
@@ -85,7 +89,8 @@ async function attempt<T>(fn: () => Promise<T>, statuses: Partial<Record<EngineE
 
 const describeBuild = (b: InstalledBuild) => ({ tag: b.tag, variant: b.variant, backend: b.backend, dir: b.dir });
 
-export function engineRoutes(manager: EngineManager, opts: { uploads: string }) {
+export function engineRoutes(manager: EngineManager, opts: { uploads: string; nonces?: OneTimeNonces }) {
+  const nonces = opts.nonces ?? new OneTimeNonces();
   return new Hono()
     .get("/", (c) => c.json(manager.status()))
     .get("/logs", (c) => {
@@ -124,6 +129,7 @@ export function engineRoutes(manager: EngineManager, opts: { uploads: string }) 
     .post("/build/cancel", async (c) => c.json({ cancelled: (await attempt(async () => manager.builder())).cancel() }))
     .get("/build", async (c) => c.json((await attempt(async () => manager.builder())).status()))
     .get("/toolchain", async (c) => c.json((await attempt(async () => manager.builder())).toolchain(backendParam(c.req.query("backend")))))
+    .post("/import/nonce", (c) => c.json(nonces.issue()))
     .post("/import", async (c) => {
       const type = mediaType(c.req.header("content-type"));
       // A path that is missing or holds no working sd-server is the caller's to fix: 400.
@@ -139,13 +145,13 @@ export function engineRoutes(manager: EngineManager, opts: { uploads: string }) 
           rmSync(dirname(zip), { recursive: true, force: true });
         }
       }
-      const { path, confirm } = await readJson(c, importSchema);
-      // A path makes the app run a program from anywhere on disk: only the app's own page may ask (the
-      // security middleware has already refused other origins), and only after the user confirmed it.
-      if (!c.req.header("origin") && c.req.header("sec-fetch-site") !== "same-origin")
-        throw new ApiError(403, "forbidden_origin", "importing by path is done from the app's Engine tab; from a terminal, run `easy-diffusion engine import <path>`");
+      const { path, confirm, nonce } = await readJson(c, importSchema);
+      // A path makes the app run a program from anywhere on disk: only after the user confirmed it in the
+      // app's page, proved by a nonce that page got from the server (headers a script sets prove nothing).
       if (confirm !== true)
         throw new ApiError(400, "confirm_required", "importing runs the sd-server program in that folder: confirm it in the Engine tab (confirm: true)");
+      if (!nonces.take(nonce))
+        throw new ApiError(403, "confirm_expired", "importing by path is confirmed in the app's Engine tab (its confirmation is used once and lasts 2 minutes); from a terminal, run `easy-diffusion engine import <path>`");
       return run(path);
     });
 }

@@ -102,12 +102,13 @@ export class Gallery {
     const bus = this.deps.bus;
     const job = scanFolder(this.index, root, {
       exclude: this.deps.exclude,
+      onSkip: (f) => this.deps.log.warn(`gallery: skipped ${f.path}: ${f.reason}`),
       onProgress: (p) => bus.publish("gallery.import", { folder: root, ...p, finished: false }),
     })
       .then((p) => void bus.publish("gallery.import", { folder: root, ...p, finished: true }))
       .catch((err: Error) => {
         this.deps.log.warn(`gallery: scanning ${root} failed: ${err.message}`);
-        bus.publish("gallery.import", { folder: root, done: 0, total: 0, added: 0, removed: 0, finished: true, error: err.message });
+        bus.publish("gallery.import", { folder: root, done: 0, total: 0, added: 0, removed: 0, skipped: 0, problems: [], finished: true, error: err.message });
       })
       .finally(() => this.#scans.delete(root));
     this.#scans.set(root, job);

@@ -11,6 +11,7 @@ import { pngSize, readPngText } from "../queue/metadata/png";
 import { readImageMetadata } from "../queue/metadata/read";
 import type { MadeAs, Settings } from "../queue/metadata/settings";
 import { webpInfo } from "../queue/metadata/webp";
+import { MetadataTooLargeError } from "../queue/picture-limits";
 import { comfyGraph, comfyToSettings } from "./comfyui";
 import { ed3Keys, ed3ToSettings, looksLikeEd3, parseEd3Text } from "./ed3-sidecar";
 
@@ -61,7 +62,8 @@ function pngExtras(bytes: Uint8Array): { source: PictureSource; settings: Settin
   let text: Record<string, string>;
   try {
     text = readPngText(bytes);
-  } catch {
+  } catch (err) {
+    if (err instanceof MetadataTooLargeError) throw err;
     return null;
   }
   const graph = comfyGraph(text);
@@ -71,12 +73,16 @@ function pngExtras(bytes: Uint8Array): { source: PictureSource; settings: Settin
   return null;
 }
 
-/** Reads a picture's info; null when the bytes are not a PNG, JPEG or WebP. `path` finds sidecars. */
+/**
+ * Reads a picture's info; null when the bytes are not a PNG, JPEG or WebP.
+ * `path` finds sidecars. MetadataTooLargeError for a metadata bomb (the caller skips the file with that reason).
+ */
 export function readPictureInfo(bytes: Uint8Array, path?: string): PictureInfo | null {
   let meta;
   try {
     meta = readImageMetadata(bytes);
-  } catch {
+  } catch (err) {
+    if (err instanceof MetadataTooLargeError) throw err;
     return null;
   }
   let source: PictureSource = meta.source;

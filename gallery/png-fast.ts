@@ -5,8 +5,8 @@
  * in JavaScript for thumbnails. Anything else (palette, grey, 16-bit,
  * interlaced) returns null and goes to fast-png.
  */
-import { inflateSync } from "node:zlib";
 import { readChunks } from "../queue/metadata/png";
+import { inflatePixels } from "../queue/picture-limits";
 import type { Rgba } from "./thumbnail-image";
 
 function paeth(a: number, b: number, c: number): number {
@@ -17,7 +17,7 @@ function paeth(a: number, b: number, c: number): number {
   return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
 }
 
-/** RGBA pixels of an 8-bit RGB/RGBA non-interlaced PNG, or null for any other kind. */
+/** RGBA pixels of an 8-bit RGB/RGBA non-interlaced PNG, or null for any other kind. The caller checks the pixel count first (assertDecodable). */
 export function decodeCommonPng(bytes: Uint8Array): Rgba | null {
   const chunks = readChunks(bytes);
   const ihdr = chunks[0]?.type === "IHDR" ? chunks[0].data : null;
@@ -35,8 +35,9 @@ export function decodeCommonPng(bytes: Uint8Array): Rgba | null {
     joined.set(c.data, at);
     at += c.data.length;
   }
-  const raw = new Uint8Array(inflateSync(joined));
   const stride = width * channels;
+  // Inflated no further than IHDR allows: pixel data larger than its header is a bomb.
+  const raw = inflatePixels(joined, height * (stride + 1));
   if (raw.length < height * (stride + 1)) return null;
   const out = new Uint8Array(width * height * 4);
   let prev = new Uint8Array(stride);

@@ -11,6 +11,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { isInside } from "../launcher/files/inside";
 import type { GalleryIndex } from "./index-store";
+import { MetadataTooLargeError } from "../queue/picture-limits";
 import { PICTURE_EXTENSIONS, readPictureInfo } from "./picture-info";
 
 export interface ScanProgress {
@@ -19,12 +20,25 @@ export interface ScanProgress {
   total: number;
   added: number;
   removed: number;
+  /** Files left out of the index, with the reason (a metadata bomb); the rest are indexed. */
+  skipped: number;
+  /** The first MAX_REPORTED_SKIPS of them. */
+  problems: SkippedFile[];
 }
+
+export interface SkippedFile {
+  path: string;
+  reason: string;
+}
+
+const MAX_REPORTED_SKIPS = 20;
 
 export interface ScanOptions {
   /** Folders never to walk into (the app's own cache). */
   exclude?: string[];
   onProgress?: (p: ScanProgress) => void;
+  /** A file left out, with the reason (also counted in the progress). */
+  onSkip?: (file: SkippedFile) => void;
   /** Files per batch between yields to the event loop. */
   batch?: number;
 }
@@ -51,8 +65,8 @@ export function listPictures(root: string, exclude: string[] = []): string[] {
   return out;
 }
 
-/** Indexes one file (if it is a picture); returns its id, or null. */
-export function indexFile(index: GalleryIndex, root: string, path: string, created?: number): number | null {
+/** Indexes one file (if it is a picture); returns its id, or null. A file refused by the picture limits goes to `onSkip` with the reason. */
+export function indexFile(index: GalleryIndex, root: string, path: string, created?: number, onSkip?: (file: SkippedFile) => void): number | null {
   let st;
   try {
     st = statSync(path);
@@ -67,7 +81,14 @@ export function indexFile(index: GalleryIndex, root: string, path: string, creat
   } catch {
     return null;
   }
-  const info = readPictureInfo(bytes, path);
+  let info;
+  try {
+    info = readPictureInfo(bytes, path);
+  } catch (err) {
+    if (!(err instanceof MetadataTooLargeError)) throw err;
+    onSkip?.({ path, reason: err.message });
+    return null;
+  }
   if (!info) return null;
   const mtime = Math.round(st.mtimeMs);
   return index.put({ ...info, path, root, fileSize: st.size, mtime }, created ?? mtime);
@@ -85,7 +106,12 @@ export async function scanFolder(index: GalleryIndex, root: string, options: Sca
     throw new ScanRootError(`cannot read ${root}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   const files = listPictures(root, options.exclude);
-  const progress: ScanProgress = { root, done: 0, total: files.length, added: 0, removed: 0 };
+  const progress: ScanProgress = { root, done: 0, total: files.length, added: 0, removed: 0, skipped: 0, problems: [] };
+  const skip = (file: SkippedFile) => {
+    progress.skipped++;
+    if (progress.problems.length < MAX_REPORTED_SKIPS) progress.problems.push(file);
+    options.onSkip?.(file);
+  };
   const present = new Set(files);
   for (const path of index.pathsUnder(root)) {
     if (!present.has(path)) {
@@ -97,13 +123,13 @@ export async function scanFolder(index: GalleryIndex, root: string, options: Sca
   for (let i = 0; i < files.length; i++) {
     const path = files[i]!;
     const had = index.known(path);
-    if (indexFile(index, root, path) !== null && !had) progress.added++;
+    if (indexFile(index, root, path, undefined, skip) !== null && !had) progress.added++;
     progress.done = i + 1;
     if ((i + 1) % batch === 0) {
-      options.onProgress?.({ ...progress });
+      options.onProgress?.({ ...progress, problems: [...progress.problems] });
       await new Promise((r) => setImmediate(r));
     }
   }
-  options.onProgress?.({ ...progress });
+  options.onProgress?.({ ...progress, problems: [...progress.problems] });
   return progress;
 }

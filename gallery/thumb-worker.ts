@@ -16,7 +16,8 @@ export interface ThumbJob {
   max: number;
 }
 
-export type ThumbAnswer = { job: number; ok: true } | { job: number; ok: false; error: string };
+/** A failure carries its code when it has one (`image_too_large`: refused before decoding). */
+export type ThumbAnswer = { job: number; ok: true } | { job: number; ok: false; error: string; code?: string };
 
 self.onmessage = async (event: MessageEvent<ThumbJob>) => {
   const { job, source, target, max } = event.data;
@@ -28,6 +29,6 @@ self.onmessage = async (event: MessageEvent<ThumbJob>) => {
     renameSync(tmp, target);
     self.postMessage({ job, ok: true } satisfies ThumbAnswer);
   } catch (err) {
-    self.postMessage({ job, ok: false, error: (err as Error).message } satisfies ThumbAnswer);
+    self.postMessage({ job, ok: false, error: (err as Error).message, code: (err as { code?: string }).code } satisfies ThumbAnswer);
   }
 };

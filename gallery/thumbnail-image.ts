@@ -1,6 +1,7 @@
 /**
  * One thumbnail: decode the picture (engine PNGs on a native-zlib fast path,
- * other PNGs with fast-png, JPEG with jpeg-js, WebP with libwebp-wasm),
+ * other PNGs with fast-png, JPEG with jpeg-js, WebP with libwebp-wasm; none
+ * of them before the header's pixel count passed queue/picture-limits.ts),
  * shrink it with an area-averaging box filter (each thumbnail pixel is the
  * exact mean of the source pixels it covers: no aliasing when shrinking, the
  * only direction thumbnails go), encode WebP. The original bytes are only
@@ -10,8 +11,9 @@ import { decode as decodeJpeg } from "jpeg-js";
 import { pngToRgba } from "../queue/convert";
 import { sniffImage } from "../queue/image-data";
 import { encodeWebp } from "../queue/webp-codec";
+import { assertDecodable, MAX_PICTURE_PIXELS, PictureTooLargeError } from "../queue/picture-limits";
+import { decodeWebp } from "../queue/webp-decode";
 import { decodeCommonPng } from "./png-fast";
-import { decodeWebp } from "./webp-decode";
 
 export interface Rgba {
   width: number;
@@ -23,11 +25,13 @@ export class ThumbnailError extends Error {
   override name = "ThumbnailError";
 }
 
+/** Pixels of the picture; PictureTooLargeError before any decoding when its header names too many. */
 async function decode(bytes: Uint8Array): Promise<Rgba> {
   const kind = sniffImage(bytes);
+  if (kind) assertDecodable(bytes);
   if (kind === "png") return decodeCommonPng(bytes) ?? pngToRgba(bytes);
   if (kind === "jpeg") {
-    const img = decodeJpeg(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 1024 });
+    const img = decodeJpeg(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_PICTURE_PIXELS / 1e6, maxMemoryUsageInMB: 1024 });
     return { width: img.width, height: img.height, data: img.data };
   }
   if (kind === "webp") return decodeWebp(bytes);
@@ -81,7 +85,7 @@ export async function makeThumbnail(bytes: Uint8Array, max = 256, quality = 75):
   try {
     image = await decode(bytes);
   } catch (err) {
-    if (err instanceof ThumbnailError) throw err;
+    if (err instanceof ThumbnailError || err instanceof PictureTooLargeError) throw err;
     throw new ThumbnailError(`could not decode the picture: ${(err as Error).message}`);
   }
   const size = fitWithin(image.width, image.height, max);

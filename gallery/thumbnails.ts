@@ -15,6 +15,13 @@ export const THUMB_SIZE = 256;
 
 export class ThumbnailFailedError extends Error {
   override name = "ThumbnailFailedError";
+  /** `image_too_large` when the picture was refused before decoding (over the pixel limit). */
+  constructor(
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
 }
 
 export function thumbnailPath(dir: string, picture: { path: string; file_size: number; mtime: number }, max = THUMB_SIZE): string {
@@ -71,7 +78,7 @@ export class ThumbnailMaker {
     if (!p) return;
     this.#pending.delete(a.job);
     if (a.ok) p.resolve();
-    else p.reject(new ThumbnailFailedError(a.error));
+    else p.reject(new ThumbnailFailedError(a.error, a.code));
   }
 
   #failAll(err: Error) {
@@ -107,7 +114,7 @@ export class ThumbnailMaker {
       writeFileSync(`${target}.tmp`, webp);
       renameSync(`${target}.tmp`, target);
     } catch (err) {
-      throw new ThumbnailFailedError((err as Error).message);
+      throw new ThumbnailFailedError((err as Error).message, (err as { code?: string }).code);
     }
   }
 

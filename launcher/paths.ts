@@ -27,6 +27,8 @@ export interface Paths {
   database: string;
   /** UI state such as the open tabs (kept server-side so the webview and browsers share it). */
   uiState: string;
+  /** The open tabs of other devices (guests), kept apart so they never replace this computer's. */
+  uiStateGuests: string;
   /** Libraries the executable carries compressed, unpacked once (the window's webview binding). */
   cache: string;
   /** What each model file's header said, keyed by path + size + mtime (models/header-cache.ts). */
@@ -96,6 +98,7 @@ export function resolvePaths(env: Env, overrides: { dataDir?: string; config?: s
     outputs: join(dirs.data, "outputs"),
     database: join(dirs.data, "easy-diffusion.db"),
     uiState: join(dirs.data, "ui-state.json"),
+    uiStateGuests: join(dirs.data, "ui-state.guests.json"),
     cache: join(dirs.data, "cache"),
     modelHeaderCache: join(dirs.data, "cache", "model-headers.json"),
     modelPreviews: join(dirs.data, "cache", "model-previews"),

@@ -70,7 +70,8 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     const wantedHost = () => opts.run.host ?? (config.config.server.allow_lan ? "0.0.0.0" : config.config.server.host);
     const port = opts.run.port ?? config.config.server.port;
     const served = (listening = listen(app.fetch, wantedHost(), port));
-    ctx.listening = { host: wantedHost(), port: served.port, pinned: opts.run.host !== undefined };
+    const portOrigin = { wantedPort: port, portPinned: opts.run.port !== undefined };
+    ctx.listening = { host: wantedHost(), port: served.port, pinned: opts.run.host !== undefined, ...portOrigin };
     lock.update({ url: served.url });
     // Allowing other devices takes effect at once: the server listens again, on the same port.
     const offConfig = bus.on("config.changed", ({ keys }) => {
@@ -81,7 +82,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
         listening!.server.stop(true);
         try {
           listening = listen(app.fetch, to, served.port, 1);
-          ctx.listening = { host: to, port: served.port, pinned: false };
+          ctx.listening = { host: to, port: served.port, pinned: false, ...portOrigin };
           bus.publish("server.listening", { host: to, port: served.port });
         } catch (err) {
           listening = listen(app.fetch, from, served.port, 1);

@@ -12,7 +12,8 @@
  * `(word:1.2)`, `[word]`, `\(` — passes through untouched, because stable-diffusion.cpp's
  * parse_prompt_attention (src/core/util.cpp) reads exactly A1111's syntax.
  *
- * The count is computed before anything is expanded, so a prompt that would make more than
+ * Sets nest at most MAX_SET_DEPTH deep (PromptTooDeepError, checked while parsing, before any
+ * recursion could overflow the stack). The count is computed before anything is expanded, so a prompt that would make more than
  * MAX_EXPANSIONS prompts is refused (TooManyPromptsError) without building them.
  */
 
@@ -20,6 +21,8 @@
 export const MAX_EXPANSIONS = 1000;
 /** How deep wildcards may refer to wildcards (a loop stops here). */
 const MAX_WILDCARD_DEPTH = 8;
+/** How deep `{…}` sets may nest (real prompts use two or three; 40,000 overflowed the stack). */
+export const MAX_SET_DEPTH = 32;
 
 /** The prompt would expand to more than MAX_EXPANSIONS prompts. */
 export class TooManyPromptsError extends Error {
@@ -30,6 +33,13 @@ export class TooManyPromptsError extends Error {
 
 /** A `{` without its `}` or the other way round. */
 export class PromptSyntaxError extends Error {}
+
+/** Sets nested deeper than MAX_SET_DEPTH. */
+export class PromptTooDeepError extends PromptSyntaxError {
+  constructor(at: number) {
+    super(`The "{" at character ${at} is nested more than ${MAX_SET_DEPTH} sets deep (the limit for {…} inside {…}).`);
+  }
+}
 
 /** `__name__` names no file in the wildcards folder. */
 export class UnknownWildcardError extends Error {
@@ -46,7 +56,7 @@ const LITERAL_ESCAPES = new Set(["{", "}", "|", ","]);
 const LITERAL_UNDERSCORE = "\uE000";
 
 /** Parses one matrix part into text and sets. */
-function parseSequence(text: string, start: number, inSet: boolean): { seq: Sequence; end: number; stop: string } {
+function parseSequence(text: string, start: number, inSet: boolean, depth = 0): { seq: Sequence; end: number; stop: string } {
   const seq: Sequence = [];
   let buf = "";
   let i = start;
@@ -60,11 +70,12 @@ function parseSequence(text: string, start: number, inSet: boolean): { seq: Sequ
       continue;
     }
     if (ch === "{") {
+      if (depth >= MAX_SET_DEPTH) throw new PromptTooDeepError(i + 1);
       if (buf) seq.push(buf), (buf = "");
       const alternatives: Sequence[] = [];
       let j = i + 1;
       for (;;) {
-        const alt = parseSequence(text, j, true);
+        const alt = parseSequence(text, j, true, depth + 1);
         alternatives.push(trimSequence(alt.seq));
         j = alt.end + 1;
         if (alt.stop === "}") break;

@@ -6,6 +6,8 @@
  */
 import { convertIndexedToRgb, decode as decodePng } from "fast-png";
 import { encode as encodeJpeg } from "jpeg-js";
+import { readChunks, writeChunks } from "./metadata/png";
+import { assertDecodable, inflatePixels, pixelProblem, PictureTooLargeError } from "./picture-limits";
 import { encodeWebp } from "./webp-codec";
 
 interface Rgba {
@@ -14,9 +16,43 @@ interface Rgba {
   data: Uint8Array;
 }
 
-/** 8-bit RGBA of any PNG (gray, palette, 16-bit); with `overWhite`, transparency is flattened. */
+const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+/** The chunks fast-png needs for pixels; the others (iCCP, which it would inflate unbounded, text) are left out. */
+const PIXEL_CHUNKS = new Set(["IHDR", "PLTE", "tRNS", "IDAT", "IEND"]);
+
+/** Bytes of filtered scanlines a PNG of this header inflates to (Adam7: its seven passes). */
+export function pngRawSize(width: number, height: number, bitsPerPixel: number, interlaced: boolean): number {
+  const rows = (w: number, h: number) => (w && h ? h * (1 + Math.ceil((w * bitsPerPixel) / 8)) : 0);
+  if (!interlaced) return rows(width, height);
+  const passes = [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]] as const;
+  return passes.reduce((n, [x0, y0, dx, dy]) => n + rows(Math.ceil((width - x0) / dx), Math.ceil((height - y0) / dy)), 0);
+}
+
+/**
+ * The PNG as fast-png may decode it: the pixel count checked from IHDR, the
+ * pixel data inflated once natively no further than IHDR allows (fast-png's
+ * own inflate has no limit), and only the chunks pixels need.
+ */
+export function decodablePng(png: Uint8Array): Uint8Array {
+  assertDecodable(png);
+  const chunks = readChunks(png).filter((c) => PIXEL_CHUNKS.has(c.type));
+  const ihdr = chunks.find((c) => c.type === "IHDR")?.data;
+  if (!ihdr || ihdr.length < 13) return png; // fast-png says what is wrong
+  const v = new DataView(ihdr.buffer, ihdr.byteOffset, 13);
+  // The IHDR fast-png will use (not necessarily the first chunk of a malformed file) is the one that must pass.
+  const problem = pixelProblem({ width: v.getUint32(0), height: v.getUint32(4) });
+  if (problem) throw new PictureTooLargeError(problem);
+  const bits = ihdr[8]! * (CHANNELS[ihdr[9]!] ?? 4);
+  const idat = chunks.filter((c) => c.type === "IDAT").map((c) => c.data);
+  const joined = new Uint8Array(idat.reduce((n, d) => n + d.length, 0));
+  idat.reduce((at, d) => (joined.set(d, at), at + d.length), 0);
+  inflatePixels(joined, pngRawSize(v.getUint32(0), v.getUint32(4), bits, ihdr[12] === 1));
+  return writeChunks(chunks);
+}
+
+/** 8-bit RGBA of any PNG (gray, palette, 16-bit); with `overWhite`, transparency is flattened. PictureTooLargeError over the pixel limits. */
 export function pngToRgba(png: Uint8Array, overWhite = false): Rgba {
-  const img = decodePng(png);
+  const img = decodePng(decodablePng(png));
   const { width, height } = img;
   const channels = img.palette ? (img.transparency ? 4 : 3) : img.channels;
   const src = img.palette ? convertIndexedToRgb(img) : img.data;

@@ -18,6 +18,7 @@ import { runQueuedTask } from "./execute";
 import { searchPath, type SearchPath } from "../models/roots";
 import { recoverIncoming, type OutputTemplates } from "./outputs";
 import { pickNext } from "./pick";
+import { assertRequestPictures } from "./picture-limits";
 import type { ResolvedRequest } from "./request";
 import type { ActiveRun, RunOutcome } from "./runner";
 import { INTERRUPTED, TaskStore } from "./store";
@@ -125,6 +126,7 @@ export class TaskQueue {
   submit(request: ResolvedRequest, options: { incognito?: boolean; retryOf?: string } = {}): Task {
     const waiting = this.#pending.filter((t) => t.state === "queued").length;
     if (waiting >= (this.opts.maxWaiting ?? MAX_WAITING)) throw new QueueFullError(waiting);
+    assertRequestPictures(request);
     if (request.upscale && !locateModel(this.#search(), "realesrgan", request.upscale.model)) throw new ModelNotFoundError("upscale.model", "realesrgan", request.upscale.model);
     // An upscale task needs no model set (sd-cli runs beside the engine): it never makes the engine restart.
     const key = request.upscale_of ? UPSCALE_KEY : modelSetKey(toModelSet(resolveModels(this.#search(), request, { embeddingsView: this.opts.paths.engineEmbeddings }), request));

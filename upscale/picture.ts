@@ -16,6 +16,7 @@ import { readHeader } from "../models/headers/read";
 import { pngToRgba } from "../queue/convert";
 import { sniffImage } from "../queue/image-data";
 import { pngSize } from "../queue/metadata/png";
+import { assertDecodable } from "../queue/picture-limits";
 import { jpegSize } from "../queue/metadata/exif";
 import { decodeWebp, WebpDecodeError } from "../queue/webp-decode";
 import { halveBox } from "./box";
@@ -48,6 +49,7 @@ export interface UpscaledPicture {
 /** The picture as sd-cli reads it (PNG or JPEG; a WebP is decoded here, as engine builds may not read WebP) and its size. */
 async function sourceFile(bytes: Uint8Array): Promise<{ ext: string; bytes: Uint8Array; width: number; height: number }> {
   const kind = sniffImage(bytes);
+  assertDecodable(bytes);
   if (kind === "png") return { ext: "png", bytes, ...pngSize(bytes) };
   if (kind === "jpeg") {
     const size = jpegSize(bytes);

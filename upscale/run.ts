@@ -11,6 +11,7 @@
  * (128 px tiles), so it needs a few hundred MB of VRAM next to the server;
  * stopping the server would cost a full model reload per picture.
  */
+import { PictureTooLargeError } from "../queue/picture-limits";
 import { basename } from "node:path";
 import type { Engine } from "../engine/types";
 import { locateModel, ModelNotFoundError } from "../models/resolve";
@@ -80,5 +81,6 @@ export function upscaleTaskError(err: unknown): TaskError | "cancelled" | null {
   if (err instanceof UpscalerScaleError) return { code: "upscaler_failed", message: err.message };
   if (err instanceof UpscaleSourceError) return { code: "upscale_source_unsupported", message: err.message };
   if (err instanceof ModelNotFoundError) return { code: "model_not_found", message: err.message };
+  if (err instanceof PictureTooLargeError) return { code: err.code, message: err.message };
   return null;
 }

@@ -13,7 +13,9 @@ import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { z } from "zod";
 import { ApiError, mediaType } from "../../launcher/server/errors";
+import { jsonDepthProblem } from "../../launcher/server/json-depth";
 import { ModelNotFoundError } from "../model-files";
+import { coerceFields } from "./coerce";
 import { QueueFullError } from "../../queue/queue";
 
 /** FastAPI's HTTPException: a status and a detail sentence. */
@@ -94,18 +96,20 @@ export function withoutNulls(body: unknown): unknown {
   return Object.fromEntries(Object.entries(body).filter(([, v]) => v !== null));
 }
 
-/** Reads and validates a JSON body; 422 with FastAPI's detail list when it does not validate. */
+/** Reads and validates a JSON body (coerced as pydantic v1 does, coerce.ts); 422 with FastAPI's detail list when it does not validate. */
 export async function readA1111Json<T extends z.ZodType>(c: Context, schema: T): Promise<z.output<T>> {
   const type = mediaType(c.req.header("content-type"));
   if (type && type !== "application/json" && !type.endsWith("+json") && type !== "text/plain") throw new A1111HttpError(415, `send JSON (Content-Type: application/json), not ${type}`);
   const text = await c.req.text();
+  const deep = jsonDepthProblem(text);
+  if (deep) throw new ApiError(400, "json_too_deep", deep);
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch {
     throw new A1111ValidationError([{ loc: ["body"], msg: "JSON decode error", type: "json_invalid" }], text.slice(0, 200));
   }
-  const parsed = schema.safeParse(withoutNulls(body));
+  const parsed = schema.safeParse(coerceFields(schema, withoutNulls(body)));
   if (!parsed.success) throw new A1111ValidationError(issuesToDetail(parsed.error.issues), "");
   return parsed.data;
 }

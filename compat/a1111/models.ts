@@ -9,6 +9,7 @@ import { HIRES_UPSCALERS } from "../../queue/request";
 import { cachedSha256, modelStem, modelTitle } from "../checkpoints";
 import type { CompatDeps } from "../deps";
 import { modelFiles } from "../model-files";
+import { BUILTIN_UPSCALERS } from "./builtin-upscale";
 import { a1111App } from "./errors";
 
 export function sdModels(deps: CompatDeps) {
@@ -19,18 +20,28 @@ export function sdModels(deps: CompatDeps) {
   });
 }
 
+/**
+ * /sdapi/v1/upscalers in A1111's order (shared.sd_upscalers: "None",
+ * "Lanczos", "Nearest" with scale 4 as modules/upscaler.py's UpscalerData
+ * defaults, then the model upscalers), so SD upscale's `upscaler_index`
+ * means the same here; the engine's latent hires modes follow (A1111 lists
+ * those in latent-upscale-modes; hr_upscaler takes both).
+ */
+export function upscalerList(deps: CompatDeps) {
+  const latent = HIRES_UPSCALERS.filter((u) => u.startsWith("Latent"));
+  return [
+    ...BUILTIN_UPSCALERS.map((name) => ({ name, model_name: null, model_path: null, model_url: null, scale: 4 })),
+    ...modelFiles(deps.ctx, "realesrgan").map((f) => ({ name: modelStem(f.name), model_name: modelStem(f.name), model_path: f.path, model_url: null, scale: 4 })),
+    ...latent.map((name) => ({ name, model_name: null, model_path: null, model_url: null, scale: 2 })),
+  ];
+}
+
 export function modelRoutes(deps: CompatDeps) {
   return a1111App()
     .get("/sd-models", (c) => c.json(sdModels(deps)))
     .get("/sd-vae", (c) => c.json(modelFiles(deps.ctx, "vae").map((f) => ({ model_name: f.name, filename: f.path }))))
     .get("/loras", (c) => c.json(modelFiles(deps.ctx, "lora").map((f) => ({ name: modelStem(f.name), alias: modelStem(f.name), path: f.path, metadata: {} }))))
-    .get("/upscalers", (c) =>
-      c.json([
-        { name: "None", model_name: null, model_path: null, model_url: null, scale: 4 },
-        ...HIRES_UPSCALERS.map((name) => ({ name, model_name: null, model_path: null, model_url: null, scale: 2 })),
-        ...modelFiles(deps.ctx, "realesrgan").map((f) => ({ name: modelStem(f.name), model_name: modelStem(f.name), model_path: f.path, model_url: null, scale: 4 })),
-      ]),
-    )
+    .get("/upscalers", (c) => c.json(upscalerList(deps)))
     .post("/refresh-checkpoints", (c) => c.json(null))
     .post("/refresh-vae", (c) => c.json(null));
 }

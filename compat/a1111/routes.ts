@@ -1,6 +1,8 @@
 /**
- * All A1111/Forge routes, mounted at /sdapi/v1 (compat/service.ts). An
- * unknown path answers FastAPI's 404 `{"detail":"Not Found"}`.
+ * All A1111/Forge routes, mounted at /sdapi/v1 (compat/service.ts): every
+ * route of A1111's modules/api/api.py (plus the Lora extension's `loras` and
+ * `refresh-loras`) answers in A1111's shape or with a clear 4xx
+ * (unsupported.ts). An unknown path answers FastAPI's 404 `{"detail":"Not Found"}`.
  */
 import { Hono } from "hono";
 import type { CompatDeps } from "../deps";
@@ -14,6 +16,7 @@ import { pngInfoRoutes } from "./png-info";
 import { progressRoutes } from "./progress";
 import { samplerRoutes } from "./samplers";
 import { txt2imgRoutes } from "./txt2img";
+import { unsupportedRoutes } from "./unsupported";
 
 export function a1111Routes(deps: CompatDeps) {
   return new Hono()
@@ -27,5 +30,6 @@ export function a1111Routes(deps: CompatDeps) {
     .route("/", pngInfoRoutes())
     .route("/", memoryRoutes())
     .route("/", extraRoutes(deps))
+    .route("/", unsupportedRoutes())
     .all("*", (c) => c.json({ detail: "Not Found" }, 404));
 }

@@ -5,6 +5,8 @@
  * transparency; the engine wants white there, so the mask is converted.
  */
 import { decode, encode } from "fast-png";
+import { decodablePng } from "../../queue/convert";
+import { PictureTooLargeError } from "../../queue/picture-limits";
 import { sniffImage } from "../../queue/image-data";
 import type { CompatDeps } from "../deps";
 import { keepWaiting, toBase64 } from "../run";
@@ -12,9 +14,9 @@ import { OpenAIError, openaiApp, parseFields } from "./errors";
 import { generateImages, toImageRequest } from "./generate";
 import { editFieldsSchema } from "./schemas";
 
-const dataUrl = (bytes: Uint8Array, type: string) => `data:${type};base64,${toBase64(bytes)}`;
+export const dataUrl = (bytes: Uint8Array, type: string) => `data:${type};base64,${toBase64(bytes)}`;
 
-async function imageField(file: File | string, param: string): Promise<{ bytes: Uint8Array; type: string }> {
+export async function imageField(file: File | string, param: string): Promise<{ bytes: Uint8Array; type: string }> {
   if (typeof file === "string") throw new OpenAIError(400, `${param} must be a file upload`, param);
   const bytes = new Uint8Array(await file.arrayBuffer());
   const kind = sniffImage(bytes);
@@ -24,7 +26,7 @@ async function imageField(file: File | string, param: string): Promise<{ bytes: 
 
 /** OpenAI mask (transparent = edit here) → engine mask (white = edit here), as PNG. A mask without alpha is used as it is. */
 export function openaiMaskToEngine(png: Uint8Array): Uint8Array {
-  const img = decode(png);
+  const img = decode(decodablePng(png));
   if (img.channels !== 4 && img.channels !== 2) return png;
   const px = img.width * img.height;
   const out = new Uint8Array(px);
@@ -56,7 +58,8 @@ export function editRoutes(deps: CompatDeps) {
       let engineMask: Uint8Array;
       try {
         engineMask = openaiMaskToEngine(mask.bytes);
-      } catch {
+      } catch (err) {
+        if (err instanceof PictureTooLargeError) throw new OpenAIError(422, `mask: ${err.message}`, "mask", err.code);
         throw new OpenAIError(400, "mask is not a readable PNG", "mask");
       }
       request.mask = dataUrl(engineMask, "image/png");

@@ -3,6 +3,7 @@
  * a bad request, 404 for an unknown model, 500 when generating failed. Each
  * OpenAI route file is built on `openaiApp()` so its errors get this shape.
  */
+import { jsonDepthProblem } from "../../launcher/server/json-depth";
 import type { Context } from "hono";
 import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
@@ -43,9 +44,12 @@ export function openaiErrorBody(err: unknown): { status: ContentfulStatusCode; b
 
 /** Reads and validates a JSON body; 400 in OpenAI's shape naming the first bad field. */
 export async function readOpenAIJson<T extends z.ZodType>(c: Context, schema: T): Promise<z.output<T>> {
+  const text = await c.req.text();
+  const deep = jsonDepthProblem(text);
+  if (deep) throw new OpenAIError(400, deep, null, "json_too_deep");
   let body: unknown;
   try {
-    body = JSON.parse(await c.req.text());
+    body = JSON.parse(text);
   } catch {
     throw new OpenAIError(400, "the request body is not valid JSON");
   }

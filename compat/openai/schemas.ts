@@ -48,6 +48,28 @@ export const editFieldsSchema = z
   })
   .meta({ id: "OpenAIImageEditFields", example: { prompt: "add a red scarf", size: "512x512", strength: 0.6 } });
 
+/**
+ * The text fields of a variation (multipart; `image` is the file): OpenAI's
+ * model, n, size, response_format, user; the prompt is optional (the
+ * picture's own prompt when it carries one) and `strength` says how far the
+ * variation may go (0–1).
+ */
+export const variationFieldsSchema = z
+  .looseObject({
+    ...shared,
+    prompt: z.string().optional().describe("Optional: by default the prompt stored in the picture (pictures made here or by A1111), else none."),
+    size: z.string().regex(/^(auto|\d+x\d+)$/, 'size must be "WIDTHxHEIGHT" (e.g. "1024x1024") or "auto"').default("auto").describe('"WxH" in multiples of 64; "auto" is the picture\'s size (rounded down to 64).'),
+    seed: z.coerce.number().int().optional(),
+    steps: z.coerce.number().int().optional(),
+    cfg_scale: z.coerce.number().optional(),
+    strength: z.coerce.number().min(0).max(1).default(0.7).describe("How far the variation may go from the picture (0–1)."),
+  })
+  .meta({ id: "OpenAIImageVariationFields", example: { n: 2, size: "512x512", response_format: "b64_json" } });
+
+export const modelSchema = z
+  .object({ id: z.string(), object: z.literal("model"), created: z.number().int(), owned_by: z.string() })
+  .meta({ id: "OpenAIModel", example: { id: "sd15.safetensors", object: "model", created: 1767225600, owned_by: "easy-diffusion" } });
+
 export const imagesResponseSchema = z
   .object({
     created: z.number().int(),

@@ -9,6 +9,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { ApiError, badRequest, notFound, readJson } from "../../launcher/server/errors";
 import { MIME, type ImageKind } from "../../queue/image-data";
+import { isServablePicture, readServedPicture } from "../../queue/picture-file";
 import { NotAFolderError, OutsideFoldersError, type Gallery } from "../gallery";
 import { revealCommand, runOpener } from "../../launcher/window/browser";
 import { BadCursorError, type SearchFilters } from "../search-sql";
@@ -21,7 +22,7 @@ function galleryError(err: unknown): never {
   if (err instanceof OutsideFoldersError) throw new ApiError(403, "forbidden", err.message);
   if (err instanceof BadCursorError) throw badRequest(err.message);
   if (err instanceof NotAFolderError) throw new ApiError(400, "not_a_folder", err.message);
-  if (err instanceof ThumbnailFailedError) throw new ApiError(422, "thumbnail_failed", err.message);
+  if (err instanceof ThumbnailFailedError) throw new ApiError(422, err.code === "image_too_large" ? "image_too_large" : "thumbnail_failed", err.message);
   throw err;
 }
 
@@ -102,7 +103,8 @@ export function galleryRoutes(gallery: Gallery, options: { platform?: NodeJS.Pla
       for (const id of ids) {
         try {
           const row = gallery.servable(id);
-          if (row) rows.push(row);
+          // Only what is, now, the picture its row says (others are left out, not fatal).
+          if (row && isServablePicture(row.path, gallery.roots(), row.format as ImageKind)) rows.push(row);
         } catch (err) {
           galleryError(err);
         }
@@ -150,10 +152,12 @@ export function galleryRoutes(gallery: Gallery, options: { platform?: NodeJS.Pla
       const id = idOf(c.req.param("id"));
       try {
         const row = gallery.servable(id);
-        if (!row) throw notFound(`picture ${id}`);
+        // Checked again on the file as it is opened: inside a Gallery folder, and the picture the index says.
+        const bytes = row && readServedPicture(row.path, gallery.roots(), `picture ${id}`, row.format as ImageKind);
+        if (!row || !bytes) throw notFound(`picture ${id}`);
         const headers: Record<string, string> = { "content-type": MIME[row.format as ImageKind] ?? "application/octet-stream", "cache-control": "private, max-age=3600" };
         if (c.req.query("download") === "1") headers["content-disposition"] = `attachment; filename="${encodeURIComponent(row.path.split(/[\\/]/).pop()!)}"`;
-        return new Response(Bun.file(row.path), { headers });
+        return new Response(bytes as Uint8Array<ArrayBuffer>, { headers });
       } catch (err) {
         galleryError(err);
       }

@@ -36,3 +36,8 @@ export function lanAddresses(now = Date.now()): LanAddresses {
   if (!cached || now - cached.at > REFRESH_MS) cached = { at: now, value: lanAddressesOf(networkInterfaces(), hostname()) };
   return cached.value;
 }
+
+/** Reads the interfaces again at the next call (a test that just made one, for example a network namespace's link). */
+export function forgetLanAddresses(): void {
+  cached = undefined;
+}

@@ -3,16 +3,20 @@
  * or the form), gets an HttpOnly, SameSite=Strict session cookie and goes to
  * the app. `/api/lan`: whether other devices may connect, and, for this
  * machine only, the token, the login links and their QR code;
- * `POST /api/lan/token` makes a new token (every device logs in again).
+ * `POST /api/lan/token` makes a new token (every device logs in again; the
+ * owner's only: route-roles.ts). `/api/session`: this device's role and what
+ * a guest may do, so the UI can show owner-only controls read-only.
  */
 import { Hono, type Context } from "hono";
 import { setCookie } from "hono/cookie";
-import { ApiError } from "../server/errors";
+import type { Config } from "../config/schema";
 import { lanAddresses } from "./addresses";
 import { isLoopback, SESSION_COOKIE } from "./credentials";
 import { loginPage } from "./login-page";
 import { peerAddress, tooManyAttempts } from "./middleware";
 import type { FailureLimiter } from "./rate-limit";
+import { ownerOnlyMessage, roleOf } from "./roles";
+import { GUEST_SETTINGS } from "./route-roles";
 import { sameSecret, type AccessToken } from "./token";
 
 export interface Listening {
@@ -59,8 +63,8 @@ export function lanRoutes(token: AccessToken, listening: () => Listening | undef
     const l = listening();
     const enabled = lanEnabled(l);
     const base = { enabled, host: l?.host ?? null, port: l?.port ?? null, pinned: !!l?.pinned };
-    // The token and its links are shown on this machine only.
-    if (!isLoopback(peerAddress(c)) || !enabled || !l) return base;
+    // The token and its links are shown to the owner only.
+    if (roleOf(c) !== "owner" || !enabled || !l) return base;
     const links = loginLinks(l, token.value);
     // Loaded when first shown, not at every start.
     const { qrSvg } = await import("./qr");
@@ -69,8 +73,28 @@ export function lanRoutes(token: AccessToken, listening: () => Listening | undef
   return new Hono()
     .get("/", async (c) => c.json(await view(c)))
     .post("/token", async (c) => {
-      if (!isLoopback(peerAddress(c))) throw new ApiError(403, "local_only", "a new token can be made only on the computer running Easy Diffusion");
       token.regenerate();
       return c.json(await view(c));
     });
+}
+
+export interface SessionView {
+  role: "owner" | "guest";
+  /** Settings ("section.key") a guest may change; the owner may change all. */
+  guest_settings: readonly string[];
+  /** Whether the owner lets other devices download models (models.guest_downloads). */
+  guest_downloads: boolean;
+  /** The sentence a guest sees on owner-only controls. */
+  owner_only: string;
+}
+
+export function sessionRoutes(config: () => Config) {
+  return new Hono().get("/", (c) =>
+    c.json({
+      role: roleOf(c),
+      guest_settings: GUEST_SETTINGS,
+      guest_downloads: config().models.guest_downloads,
+      owner_only: ownerOnlyMessage("it changes that computer"),
+    } satisfies SessionView),
+  );
 }

@@ -90,6 +90,10 @@ export const configSchema = z.object({
       civitai_base: z.url().default("https://civitai.com").describe("Civitai base URL."),
       huggingface_token: z.string().default("").meta({ writeOnly: true }).describe("Hugging Face access token, for gated models (sent only to the Hugging Face host)."),
       civitai_token: z.string().default("").meta({ writeOnly: true }).describe("Civitai API key, for models that need a login (sent only to the Civitai host)."),
+      guest_downloads: z
+        .boolean()
+        .default(false)
+        .describe("Other devices may download models: a device with the access token may start downloads into the model folders, from the Hugging Face and Civitai hosts above and the starter catalogue only."),
     })
     .describe("Models"),
   log: z

@@ -1,5 +1,6 @@
 /**
- * The Hono app: security first, then one sub-app per route file under /api,
+ * The Hono app: security first (Host/Origin, CORS, the LAN gate, body limits,
+ * then owner or guest per route), then one sub-app per route file under /api,
  * then the embedded UI. Built from an injected context so tests drive it
  * with `app.request()`.
  */
@@ -15,9 +16,11 @@ import { uiRoutes } from "./routes/ui";
 import { lanAddresses } from "../access/addresses";
 import { lanGate } from "../access/middleware";
 import { FailureLimiter } from "../access/rate-limit";
-import { lanEnabled, lanRoutes, loginRoutes } from "../access/routes";
+import { roleGate } from "../access/roles";
+import { lanEnabled, lanRoutes, loginRoutes, sessionRoutes } from "../access/routes";
 import { AccessToken } from "../access/token";
 import { bodyLimits } from "./body-limits";
+import { securityHeaders } from "./headers";
 import { corsForListed, localOnly } from "./security";
 
 export interface AppOptions {
@@ -34,11 +37,14 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
   const limiter = new FailureLimiter();
   // Host names: the local ones, the configured ones, and this machine's LAN names while other devices may connect.
   const corsOrigins = () => ctx.config.config.server.cors_origins;
+  app.use("*", securityHeaders());
   app.use("*", localOnly(() => [...ctx.config.config.server.allowed_hosts, ...(lanEnabled(ctx.listening) ? lanAddresses().names : [])], corsOrigins));
   app.use("*", corsForListed(corsOrigins));
   app.use("*", lanGate(token, limiter));
   app.use("/api/*", bodyLimits());
   for (const path of Object.keys(options.root ?? {})) app.use(`${path}/*`, bodyLimits());
+  // Owner or guest, per route (access/route-roles.ts); after the body limits, as it may read a small JSON body.
+  app.use("*", roleGate(() => ctx.config.config));
   app.onError((err, c) => {
     if (!(err instanceof Error && err.name === "ApiError")) ctx.log.error(`${c.req.method} ${c.req.path} failed`, { error: String(err) });
     return respondError(c, err);
@@ -50,6 +56,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
   api.route("/events", eventRoutes(ctx));
   api.route("/ui-state", uiStateRoutes(ctx));
   api.route("/lan", lanRoutes(token, () => ctx.listening));
+  api.route("/session", sessionRoutes(() => ctx.config.config));
   for (const [path, sub] of Object.entries(options.api ?? {})) api.route(path, sub);
   api.all("*", (c) => c.json(errorBody("not_found", `no API route ${c.req.method} ${c.req.path}`), 404));
   app.route("/api", api);

@@ -20,10 +20,16 @@ export const BODY_LIMITS: { method: string; prefix: string; bytes: number; what:
   // Up to 11 images of 48 MB each (init, mask, control, 8 references) would be 528 MB; 256 MB holds any real set.
   { method: "POST", prefix: "/api/tasks", bytes: 256 * MB, what: "a task with its images" },
   { method: "POST", prefix: "/api/metadata/parse", bytes: 64 * MB, what: "an image" },
+  // An uploaded picture as base64 (the schema allows 64 MB of it) in JSON.
+  { method: "POST", prefix: "/api/upscale", bytes: 65 * MB, what: "a picture to upscale" },
   // Compatibility APIs (compat/): requests that carry pictures, like /api/tasks.
   { method: "POST", prefix: "/sdapi/v1/img2img", bytes: 256 * MB, what: "an img2img request with its images" },
   { method: "POST", prefix: "/sdapi/v1/txt2img", bytes: 64 * MB, what: "a txt2img request" },
   { method: "POST", prefix: "/sdapi/v1/png-info", bytes: 64 * MB, what: "an image" },
+  { method: "POST", prefix: "/sdapi/v1/extra-single-image", bytes: 64 * MB, what: "an image" },
+  // At most 16 pictures (compat/a1111/upscale.ts MAX_BATCH_IMAGES).
+  { method: "POST", prefix: "/sdapi/v1/extra-batch-images", bytes: 256 * MB, what: "a batch of images" },
+  { method: "POST", prefix: "/v1/images/variations", bytes: 64 * MB, what: "an image" },
   { method: "POST", prefix: "/v1/images/edits", bytes: 256 * MB, what: "an edit with its images" },
   { method: "POST", prefix: "/api/plugins", bytes: 4 * MB, what: "a plugin file" },
 ];

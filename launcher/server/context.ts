@@ -15,5 +15,16 @@ export interface AppContext {
   /** Milliseconds between SSE heartbeats. */
   heartbeatMs?: number;
   /** Where the server listens, once it does (start.ts sets it; a move to all interfaces changes it). */
-  listening?: { host: string; port: number; pinned?: boolean };
+  listening?: ListeningAt;
+}
+
+export interface ListeningAt {
+  host: string;
+  port: number;
+  /** The address came from --host. */
+  pinned?: boolean;
+  /** The port asked for at start (--port or config.yaml); `port` differs when it was taken. */
+  wantedPort?: number;
+  /** The port came from --port. */
+  portPinned?: boolean;
 }

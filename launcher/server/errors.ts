@@ -5,6 +5,7 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { z } from "zod";
+import { jsonDepthProblem } from "./json-depth";
 
 export class ApiError extends Error {
   override name = "ApiError";
@@ -54,7 +55,7 @@ export function respondError(c: Context, err: unknown) {
 
 /**
  * The one JSON-body reader: parses and validates, or throws a 400 that says
- * what is wrong. With `optional`, an empty body reads as `{}`.
+ * what is wrong (`json_too_deep` past MAX_JSON_DEPTH levels, before parsing). With `optional`, an empty body reads as `{}`.
  */
 export async function readJson<T extends z.ZodType>(c: Context, schema: T, options: { optional?: boolean } = {}): Promise<z.infer<T>> {
   const type = mediaType(c.req.header("content-type"));
@@ -62,6 +63,8 @@ export async function readJson<T extends z.ZodType>(c: Context, schema: T, optio
   if (type && type !== "application/json" && !type.endsWith("+json") && type !== "text/plain")
     throw new ApiError(415, "unsupported_media_type", `send JSON (Content-Type: application/json), not ${type}`);
   const text = await c.req.text();
+  const deep = jsonDepthProblem(text);
+  if (deep) throw new ApiError(400, "json_too_deep", deep);
   let body: unknown = {};
   if (text.trim() || !options.optional) {
     try {

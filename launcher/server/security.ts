@@ -14,29 +14,43 @@
  */
 import type { MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
+import { isIPv6 } from "node:net";
 import { errorBody } from "./errors";
 
 const LOCAL_NAMES = ["localhost", "127.0.0.1", "[::1]", "::1"];
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 const DEFAULT_PORT: Record<string, string> = { "http:": "80", "https:": "443" };
 
-/** The host name without its port; keeps IPv6 brackets. */
-export function hostName(host: string): string {
+/**
+ * A Host value parsed strictly (RFC 3986 authority without userinfo): an IPv6
+ * literal in brackets that node:net accepts, or a name / IPv4 address, each
+ * with an optional port and nothing after it. Null for anything else, so
+ * `[::1].evil.com` or `[::1]x:80` is not taken for `[::1]`.
+ */
+export function parseHost(host: string): { name: string; port: string } | null {
   const h = host.trim().toLowerCase();
-  if (h.startsWith("[")) return h.slice(0, h.indexOf("]") + 1);
-  return h.replace(/:\d+$/, "");
+  if (h.startsWith("[")) {
+    const m = /^\[([0-9a-f:.]+)\](?::(\d{1,5}))?$/.exec(h);
+    return m && isIPv6(m[1]!) ? { name: `[${m[1]}]`, port: m[2] ?? "" } : null;
+  }
+  const m = /^([a-z0-9._~!$&'()*+,;=%-]+)(?::(\d{1,5}))?$/.exec(h);
+  return m ? { name: m[1]!, port: m[2] ?? "" } : null;
 }
 
-/** The port of a Host header value, or "" when it names none. */
+/** The host name without its port; keeps IPv6 brackets; "" when the value is not a well-formed host. */
+export function hostName(host: string): string {
+  return parseHost(host)?.name ?? "";
+}
+
+/** The port of a Host header value, or "" when it names none (or is not well-formed). */
 export function hostPort(host: string): string {
-  const h = host.trim();
-  const m = h.startsWith("[") ? /\]:(\d+)$/.exec(h) : /:(\d+)$/.exec(h);
-  return m ? m[1]! : "";
+  return parseHost(host)?.port ?? "";
 }
 
 export function isAllowedHost(host: string | undefined, extra: string[]): boolean {
   if (!host) return false;
   const name = hostName(host);
+  if (!name) return false;
   if (LOCAL_NAMES.includes(name) || name.endsWith(".localhost")) return true;
   return extra.some((e) => hostName(e) === name);
 }

@@ -88,7 +88,15 @@ function memberBytes(fd: number, size: number, m: ZipMember): Buffer {
   if (m.compressedSize > MAX_PICKLE) throw new HeaderError("the checkpoint's data.pkl is impossibly large");
   const raw = read(fd, start, m.compressedSize);
   if (m.method === 0) return raw;
-  if (m.method === 8) return inflateRawSync(raw);
+  if (m.method === 8) {
+    // Bounded inside zlib: a small member that inflates to gigabytes stops at the limit.
+    try {
+      return inflateRawSync(raw, { maxOutputLength: MAX_PICKLE });
+    } catch (err) {
+      if ((err as { code?: string }).code === "ERR_BUFFER_TOO_LARGE") throw new HeaderError("the checkpoint's data.pkl inflates impossibly large");
+      throw err;
+    }
+  }
   throw new HeaderError(`zip compression method ${m.method} is not supported`);
 }
 

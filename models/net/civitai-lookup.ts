@@ -9,6 +9,7 @@
  * "Check for updates" compares with GET /api/v1/models/{modelId}; what it
  * finds is kept, so the Installed list shows it until the next check says otherwise.
  */
+import { guardedFetch, MAX_JSON_ANSWER_BYTES, readJsonLimited, readLimited } from "../../downloads/fetch-guard";
 import { Database } from "bun:sqlite";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -118,14 +119,14 @@ export class CivitaiLookup {
     try {
       const hosts = this.deps.hosts();
       const url = new URL(`/api/v1/model-versions/by-hash/${sha256}`, hosts.civitai).href;
-      const res = await (this.deps.fetch ?? fetch)(url, { headers: { accept: "application/json", ...authFor(url, hosts) }, signal: this.#signal(20_000) });
+      const res = await this.#get(url, authFor(url, hosts), 20_000);
       if (this.#abort.signal.aborted) return null;
       if (res.status === 404) {
         this.#keep(sha256, null);
         return null;
       }
       if (!res.ok) return null; // asked again at the next listing
-      const found = fromByHash((await res.json()) as ByHash, hosts.civitai);
+      const found = fromByHash((await readJsonLimited(res, MAX_JSON_ANSWER_BYTES, "Civitai's answer")) as ByHash, hosts.civitai);
       this.#keep(sha256, found);
       if (found.previewUrl) await this.#savePreview(sha256, found.previewUrl).catch((err) => this.deps.log?.warn(`civitai preview: ${err}`));
       this.deps.bus.publish("models.civitai", { sha256 });
@@ -145,12 +146,17 @@ export class CivitaiLookup {
     if (!known) return null;
     const hosts = this.deps.hosts();
     const url = new URL(`/api/v1/models/${known.modelId}`, hosts.civitai).href;
-    const res = await (this.deps.fetch ?? fetch)(url, { headers: { accept: "application/json", ...authFor(url, hosts) }, signal: this.#signal(20_000) });
+    const res = await this.#get(url, authFor(url, hosts), 20_000);
     if (!res.ok) throw new UpstreamError(res.status, res.status === 401 || res.status === 403 ? `Civitai answered ${res.status}: this model needs a Civitai API key (Settings → Models)` : `Civitai answered ${res.status}`);
-    const newest = ((await res.json()) as { modelVersions?: { id: number; name: string }[] }).modelVersions?.[0];
+    const newest = ((await readJsonLimited(res, MAX_JSON_ANSWER_BYTES, "Civitai's answer")) as { modelVersions?: { id: number; name: string }[] }).modelVersions?.[0];
     const newer = newest && newest.id !== known.versionId ? { versionId: newest.id, name: newest.name } : null;
     this.db.query("INSERT OR REPLACE INTO civitai_updates (sha256, newer, checked) VALUES ($s, $n, $c)").run({ s: sha256, n: newer ? JSON.stringify(newer) : null, c: Date.now() });
     return newer;
+  }
+
+  /** A JSON GET to Civitai through the fetch guard (its token to Civitai's origin only). */
+  async #get(url: string, auth: Record<string, string>, timeoutMs: number): Promise<Response> {
+    return (await guardedFetch(url, { headers: auth, hopHeaders: { accept: "application/json" }, signal: this.#signal(timeoutMs), fetch: this.deps.fetch })).response;
   }
 
   #keep(sha256: string, found: Found | null) {
@@ -159,11 +165,11 @@ export class CivitaiLookup {
 
   async #savePreview(sha256: string, url: string) {
     if (this.previewFile(sha256)) return;
-    const res = await (this.deps.fetch ?? fetch)(url, { signal: this.#signal(30_000) });
+    // The preview's address comes from Civitai's answer: http(s) only at every hop, 20 MB at most (the read stops there).
+    const res = (await guardedFetch(url, { signal: this.#signal(30_000), fetch: this.deps.fetch })).response;
     const ext = PREVIEW_TYPES[(res.headers.get("content-type") ?? "").split(";")[0]!.trim()];
-    if (!res.ok || !ext) return;
-    const bytes = new Uint8Array(await res.arrayBuffer());
-    if (bytes.length > 20 * 1024 * 1024) return;
+    if (!res.ok || !ext) return void (await res.body?.cancel().catch(() => {}));
+    const bytes = await readLimited(res, 20 * 1024 * 1024, "the preview");
     mkdirSync(this.deps.previews, { recursive: true });
     writeFileSync(join(this.deps.previews, `${sha256}.${ext}`), bytes);
   }

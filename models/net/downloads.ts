@@ -10,6 +10,7 @@
  * source in use. Tokens go to their own host only. A finished file is checked to be a model before it is
  * moved into place; only then is `installed` published.
  */
+import { guardedFetch } from "../../downloads/fetch-guard";
 import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { download } from "../../downloads/download";
@@ -75,11 +76,20 @@ export function failureText(err: unknown, spec: Pick<ModelFileSpec, "url">, host
   return { code: "download_failed", message: (err as Error)?.message ?? String(err) };
 }
 
+/** The model sites' hosts as configured (`host[:port]`): trusted by the owner's choice even on a local network. */
+const configuredHosts = (hosts: Hosts): string[] => [hosts.huggingface, hosts.civitai].flatMap((u) => {
+  try {
+    return [new URL(u).host];
+  } catch {
+    return [];
+  }
+});
+
 export class ModelDownloads {
   #running = new Map<string, { spec: ModelFileSpec; abort: AbortController }>();
   #last = new Map<string, DownloadProgress>();
   /** What each download that ended without the file asked for, so Retry can ask again. */
-  #ended = new Map<string, ModelFileSpec>();
+  #ended = new Map<string, { spec: ModelFileSpec; refusePrivate: boolean }>();
 
   constructor(
     readonly deps: { paths: Paths; bus: EventBus; hosts: () => Hosts; fetch?: typeof fetch; log?: Logger; retries?: number; backoffMs?: number },
@@ -90,8 +100,14 @@ export class ModelDownloads {
     return insidePath(modelDir(this.deps.paths, spec.kind), spec.name);
   }
 
-  /** Starts a download; its progress goes on the bus under the returned id. */
-  start(spec: ModelFileSpec): string {
+  /**
+   * Starts a download; its progress goes on the bus under the returned id.
+   * `refusePrivate`: the URL and every redirect must not lead to this computer
+   * or a local network (downloads a guest device starts), the configured
+   * Hugging Face and Civitai hosts excepted (the owner chose them, a LAN mirror
+   * included); off for the owner. http(s) only at every hop either way.
+   */
+  start(spec: ModelFileSpec, options: { refusePrivate?: boolean } = {}): string {
     const dest = this.destination(spec);
     if (!dest) throw new DownloadConflictError(`${spec.name}: not a plain file name`);
     if (existsSync(dest)) throw new DownloadConflictError(`${spec.kind}/${spec.name} is installed already`);
@@ -102,7 +118,7 @@ export class ModelDownloads {
     this.#ended.delete(id);
     // Said at once, so every page shows this file as taken before the first byte (or the first failure).
     this.#publish({ id, kind: "model", asset: spec.name, bytes: 0, total: spec.size, rate: 0, phase: "starting" });
-    void this.#run(id, spec, dest, abort.signal).finally(() => this.#running.delete(id));
+    void this.#run(id, spec, dest, abort.signal, options.refusePrivate === true).finally(() => this.#running.delete(id));
     return id;
   }
 
@@ -111,9 +127,10 @@ export class ModelDownloads {
   }
 
   /** Starts again a download that failed or was cancelled; its id, or null when there is none such. */
-  retry(id: string): string | null {
-    const spec = this.#ended.get(id);
-    return spec ? this.start(spec) : null;
+  retry(id: string, options: { refusePrivate?: boolean } = {}): string | null {
+    const ended = this.#ended.get(id);
+    // A guest's retry stays a guest's download (no private addresses), as does a retry of one.
+    return ended ? this.start(ended.spec, { refusePrivate: ended.refusePrivate || options.refusePrivate === true }) : null;
   }
 
   /** Takes an ended download off the list (every page hears `removed`); false while it runs or when unknown. */
@@ -141,7 +158,7 @@ export class ModelDownloads {
     this.deps.bus.publish("download", p);
   }
 
-  async #run(id: string, spec: ModelFileSpec, dest: string, signal: AbortSignal) {
+  async #run(id: string, spec: ModelFileSpec, dest: string, signal: AbortSignal, refusePrivate: boolean) {
     const hosts = this.deps.hosts();
     const base = { id, kind: "model" as const, asset: spec.name };
     // Verified under downloads/ first: a file that is not a model never reaches the model folder.
@@ -153,7 +170,7 @@ export class ModelDownloads {
       for (const [i, src] of sources.entries()) {
         tried = src.url;
         try {
-          result = await this.#fetchFrom(id, spec, src.url, staged, signal, hosts);
+          result = await this.#fetchFrom(id, spec, src.url, staged, signal, hosts, refusePrivate);
           break;
         } catch (err) {
           const last = i === sources.length - 1;
@@ -173,7 +190,7 @@ export class ModelDownloads {
     } catch (err) {
       const last = this.#last.get(id);
       const bytes = last?.bytes ?? 0;
-      this.#ended.set(id, spec);
+      this.#ended.set(id, { spec, refusePrivate });
       if (signal.aborted) this.#publish({ ...base, bytes, total: last?.total, rate: 0, phase: "cancelled" });
       else {
         this.deps.log?.warn("models: download failed", { name: spec.name, url: tried, error: (err as Error)?.message, detail: err instanceof DownloadError ? err.detail : undefined });
@@ -183,10 +200,10 @@ export class ModelDownloads {
   }
 
   /** One source: its sha256 (the catalogue's, else Hugging Face's), then the shared downloader. */
-  async #fetchFrom(id: string, spec: ModelFileSpec, url: string, staged: string, signal: AbortSignal, hosts: Hosts) {
+  async #fetchFrom(id: string, spec: ModelFileSpec, url: string, staged: string, signal: AbortSignal, hosts: Hosts, refusePrivate: boolean) {
     const headers = authFor(url, hosts);
     const recorded = isSha(spec.sha256);
-    const sha256 = recorded ? spec.sha256 : await this.#linkedSha256(url, headers, hosts, signal);
+    const sha256 = recorded ? spec.sha256 : await this.#linkedSha256(url, headers, hosts, signal, refusePrivate);
     const source = sourceLabel(url);
     return download({
       url,
@@ -200,6 +217,8 @@ export class ModelDownloads {
       headers,
       signal,
       fetch: this.deps.fetch,
+      refusePrivate,
+      allowHosts: configuredHosts(hosts),
       retries: this.deps.retries,
       backoffMs: this.deps.backoffMs,
       // The end (installed, or failed in a sentence) is ours to say, after the check below.
@@ -209,9 +228,9 @@ export class ModelDownloads {
   }
 
   /** Hugging Face names an LFS file's sha256 in X-Linked-Etag on the resolve URL's first answer. */
-  async #linkedSha256(url: string, headers: Record<string, string>, hosts: Hosts, signal: AbortSignal): Promise<string | undefined> {
+  async #linkedSha256(url: string, headers: Record<string, string>, hosts: Hosts, signal: AbortSignal, refusePrivate: boolean): Promise<string | undefined> {
     if (new URL(url).origin !== new URL(hosts.huggingface).origin) return undefined;
-    const res = await (this.deps.fetch ?? fetch)(url, { method: "HEAD", headers, redirect: "manual", signal }).catch(() => null);
+    const res = await guardedFetch(url, { method: "HEAD", headers, follow: false, signal, fetch: this.deps.fetch, refusePrivate, allowHosts: configuredHosts(hosts) }).then((r) => r.response, () => null);
     const etag = res?.headers.get("x-linked-etag")?.replace(/^W\//, "").replaceAll('"', "").toLowerCase();
     return isSha(etag) ? etag : undefined;
   }

@@ -3,10 +3,13 @@
  * `/api/models/search`: the starter catalogue with what is installed and what
  * to recommend, downloads into the model folders, and Civitai / Hugging Face
  * search. Upstream 401/403 come back as 401/403 with a sentence saying a token
- * or licence acceptance is needed.
+ * or licence acceptance is needed. A guest device may start downloads only
+ * when the owner allows it (access/route-roles.ts) and then only from the
+ * configured Hugging Face and Civitai hosts or the starter catalogue.
  */
 import { Hono } from "hono";
 import { z } from "zod";
+import { ownerOnly, roleOf } from "../../launcher/access/roles";
 import { realInside } from "../../launcher/files/inside";
 import { ApiError, notFound, readJson } from "../../launcher/server/errors";
 import { MODEL_KINDS, type Paths } from "../../launcher/paths";
@@ -38,6 +41,12 @@ export const searchQuerySchema = z.object({
 /** The file name a URL names, or "" (Civitai's download URLs name none). */
 function nameOf(url: string): string {
   return decodeURIComponent(new URL(url).pathname.split("/").pop() ?? "");
+}
+
+/** Pure: is `url` on the configured Hugging Face or Civitai host (same scheme, host and port)? */
+export function fromModelHost(url: string, hosts: Pick<Hosts, "huggingface" | "civitai">): boolean {
+  const origin = new URL(url).origin;
+  return origin === new URL(hosts.huggingface).origin || origin === new URL(hosts.civitai).origin;
 }
 
 /** One sub-app per path (they sit beside the library's /api/models routes), by mount path under /api. */
@@ -75,20 +84,23 @@ export function netRoutes(deps: {
         if (!entry) throw notFound(`starter model ${body.catalog}`);
         const missing = entry.files.filter((f) => !installedFile(deps.paths, f));
         if (!missing.length) throw new ApiError(409, "conflict", `${entry.title} is installed already`);
-        const ids = missing.map((f) => conflict(() => deps.downloads.start(f)) as string);
+        const ids = missing.map((f) => conflict(() => deps.downloads.start(f, { refusePrivate: roleOf(c) === "guest" })) as string);
         return c.json({ ids }, 202);
       }
+      if (roleOf(c) === "guest" && !fromModelHost(body.url, deps.hosts()))
+        throw ownerOnly(`download from ${new URL(body.url).host} (other devices may download only from the Hugging Face and Civitai hosts in Settings → Models)`);
       const name = body.name ?? nameOf(body.url);
       if (/[\\/]|^\.|\0/.test(name)) throw new ApiError(400, "bad_request", `name: "${name}" must be a plain file name`);
       if (!/\.(safetensors|gguf|ckpt|pt|pth|bin|sft)$/i.test(name)) throw new ApiError(400, "bad_request", `name: "${name}" is not a model file name (.safetensors, .gguf, …); give one`);
-      const id = conflict(() => deps.downloads.start({ url: body.url, kind: body.kind, name, sha256: body.sha256?.toLowerCase() })) as string;
+      // A guest's download never reaches this computer or a local network, redirects included (the configured hosts excepted).
+      const id = conflict(() => deps.downloads.start({ url: body.url, kind: body.kind, name, sha256: body.sha256?.toLowerCase() }, { refusePrivate: roleOf(c) === "guest" })) as string;
       return c.json({ id }, 202);
     }),
     "/models/downloads": new Hono()
       .get("/", (c) => c.json({ downloads: deps.downloads.list() }))
       .post("/:id/cancel", (c) => c.json({ cancelled: deps.downloads.cancel(c.req.param("id")) }))
       .post("/:id/retry", (c) => {
-        const id = conflict(() => deps.downloads.retry(c.req.param("id"))) as string | null;
+        const id = conflict(() => deps.downloads.retry(c.req.param("id"), { refusePrivate: roleOf(c) === "guest" })) as string | null;
         if (!id) throw notFound(`ended download ${c.req.param("id")}`);
         return c.json({ id }, 202);
       })

@@ -4,6 +4,7 @@
  * result shape. The mappings are pure; the base URLs are settings, so tests
  * answer from local servers built from the services' documented shapes.
  */
+import { FetchRefusedError, guardedFetch, MAX_JSON_ANSWER_BYTES, readJsonLimited } from "../../downloads/fetch-guard";
 import { networkFailure } from "../../downloads/net-failure";
 import type { ModelKind } from "../../launcher/paths";
 import type { Hosts } from "./downloads";
@@ -153,15 +154,22 @@ export function fromHuggingface(repos: HfRepo[], base: string, type: ModelKind):
   });
 }
 
+/** A JSON GET through the fetch guard: http(s) at every hop, the token to the site's origin only, the answer read within 16 MB. */
 async function getJson(url: string, headers: Record<string, string>, doFetch: typeof fetch, site: string): Promise<unknown> {
-  const res = await doFetch(url, { headers: { accept: "application/json", ...headers }, signal: AbortSignal.timeout(20_000) }).catch((err) => {
-    // In words: the resolver's own (getaddrinfo ENOTFOUND) mean nothing to a user.
-    if ((err as Error)?.name === "TimeoutError") throw new UpstreamError(502, `${site} did not answer within 20 s; try again later`);
-    throw new UpstreamError(502, `${site} can't be searched now. ${networkFailure(err, url).message}`);
-  });
+  const res = await guardedFetch(url, { headers, hopHeaders: { accept: "application/json" }, signal: AbortSignal.timeout(20_000), fetch: doFetch }).then(
+    (r) => r.response,
+    (err) => {
+      if (err instanceof FetchRefusedError) throw new UpstreamError(502, `${site}: ${err.message}`);
+      // In words: the resolver's own (getaddrinfo ENOTFOUND) mean nothing to a user.
+      if ((err as Error)?.name === "TimeoutError") throw new UpstreamError(502, `${site} did not answer within 20 s; try again later`);
+      throw new UpstreamError(502, `${site} can't be searched now. ${networkFailure(err, url).message}`);
+    },
+  );
   if (res.status === 401 || res.status === 403) throw new UpstreamError(res.status, `${site} answered ${res.status}: it needs a token (Settings → Models) or the licence accepted on its page`);
   if (!res.ok) throw new UpstreamError(502, `${site} answered ${res.status}`);
-  return res.json();
+  return readJsonLimited(res, MAX_JSON_ANSWER_BYTES, `${site}'s answer`).catch((err) => {
+    throw new UpstreamError(502, `${site}'s answer could not be read: ${(err as Error).message}`);
+  });
 }
 
 export async function searchModels(q: SearchQuery, hosts: Hosts, auth: (url: string) => Record<string, string>, doFetch: typeof fetch = fetch): Promise<{ results: SearchResult[]; next: string | null }> {

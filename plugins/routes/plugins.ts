@@ -6,6 +6,7 @@
  */
 import { Hono } from "hono";
 import { ApiError, badRequest, mediaType, notFound, readJson } from "../../launcher/server/errors";
+import { FetchRefusedError, guardedFetch, readLimited, type FetchGuardOptions } from "../../downloads/fetch-guard";
 import { PLUGIN_API_VERSION, PLUGIN_FILE } from "../api-version";
 import { installFromUrlSchema, pluginErrorSchema, pluginPatchSchema } from "../schemas";
 import { BadPluginNameError, PluginNotFoundError, type PluginStore } from "../store";
@@ -18,22 +19,27 @@ function storeError(err: unknown): never {
   throw err;
 }
 
-/** Fetches a plugin from a URL: http(s) only, 2 MB at most, 30 s at most. */
-async function download(url: string): Promise<string> {
-  let res: Response;
+/**
+ * Fetches a plugin from a URL through the fetch guard: http(s) only at every
+ * hop, never this computer or a local network (checked on each hop's resolved
+ * address), 2 MB at most (the read stops there), 30 s at most.
+ */
+async function download(url: string, fetchOptions: Pick<FetchGuardOptions, "allowAddresses" | "resolve">): Promise<string> {
   try {
-    res = await fetch(url, { signal: AbortSignal.timeout(30_000), redirect: "follow" });
+    const { response } = await guardedFetch(url, { ...fetchOptions, refusePrivate: true, signal: AbortSignal.timeout(30_000) });
+    if (!response.ok) {
+      await response.body?.cancel().catch(() => {});
+      throw new ApiError(502, "download_failed", `${url} answered ${response.status}`);
+    }
+    return new TextDecoder().decode(await readLimited(response, MAX_PLUGIN_BYTES, "the plugin"));
   } catch (err) {
+    if (err instanceof ApiError) throw err;
+    if (err instanceof FetchRefusedError) throw new ApiError(err.status, err.code, err.message);
     throw new ApiError(502, "download_failed", `could not download ${url}: ${(err as Error).message}`);
   }
-  if (!res.ok) throw new ApiError(502, "download_failed", `${url} answered ${res.status}`);
-  if (Number(res.headers.get("content-length") ?? 0) > MAX_PLUGIN_BYTES) throw new ApiError(413, "too_large", "the plugin is over 2 MB");
-  const text = await res.text();
-  if (text.length > MAX_PLUGIN_BYTES) throw new ApiError(413, "too_large", "the plugin is over 2 MB");
-  return text;
 }
 
-export function pluginRoutes(store: PluginStore) {
+export function pluginRoutes(store: PluginStore, fetchOptions: Pick<FetchGuardOptions, "allowAddresses" | "resolve"> = {}) {
   const guard = <T>(fn: () => T): T => {
     try {
       return fn();
@@ -64,7 +70,7 @@ export function pluginRoutes(store: PluginStore) {
         const body = await readJson(c, installFromUrlSchema);
         file = body.name ?? decodeURIComponent(new URL(body.url).pathname.split("/").pop() ?? "");
         if (!PLUGIN_FILE.test(file)) throw new ApiError(400, "bad_plugin_name", `"${file}" is not a plugin file name: the URL (or name) must end in .plugin.js`);
-        source = await download(body.url);
+        source = await download(body.url, fetchOptions);
       }
       const info = guard(() => store.install(file, source));
       return c.json(info, 201);

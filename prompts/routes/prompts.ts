@@ -3,12 +3,12 @@
  *   POST /api/prompts/expand {prompt} or {lines} → {prompts: string[], count}
  *   GET  /api/prompts/wildcards → {wildcards: [{name, count}]}
  *   GET  /api/prompts/modifiers → {categories: [{name, modifiers, custom?}]}
- * Errors: 400 too_many_prompts, prompt_syntax, unknown_wildcard.
+ * Errors: 400 too_many_prompts, prompt_syntax, prompt_too_deep, unknown_wildcard.
  */
 import { Hono } from "hono";
 import { z } from "zod";
 import { ApiError, readJson } from "../../launcher/server/errors";
-import { expandPrompt, expandPromptLines, PromptSyntaxError, TooManyPromptsError, UnknownWildcardError } from "../expand";
+import { expandPrompt, expandPromptLines, PromptSyntaxError, PromptTooDeepError, TooManyPromptsError, UnknownWildcardError } from "../expand";
 import { readWildcards } from "../wildcards";
 import { loadModifiers } from "../modifiers";
 
@@ -21,6 +21,7 @@ export const expandSchema = z
 
 function asApiError(err: unknown): unknown {
   if (err instanceof TooManyPromptsError) return new ApiError(400, "too_many_prompts", err.message, { count: err.count });
+  if (err instanceof PromptTooDeepError) return new ApiError(400, "prompt_too_deep", err.message);
   if (err instanceof PromptSyntaxError) return new ApiError(400, "prompt_syntax", err.message);
   if (err instanceof UnknownWildcardError) return new ApiError(400, "unknown_wildcard", err.message, { wildcard: err.wildcard });
   return err;

@@ -3,7 +3,8 @@
  * (the engine writes its own `parameters`; we swap in the A1111-layout one
  * and our request as JSON). Chunk layout and CRC per the PNG spec.
  */
-import { deflateSync, inflateSync } from "node:zlib";
+import { deflateSync } from "node:zlib";
+import { inflateMetadata, metadataBudget, MetadataTooLargeError, type InflateBudget } from "../picture-limits";
 
 const SIGNATURE = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a);
 const TEXT_TYPES = new Set(["tEXt", "iTXt", "zTXt"]);
@@ -68,15 +69,18 @@ function textBytes(bytes: Uint8Array): string {
   }
 }
 
-/** One text chunk's keyword and text, or null if malformed. */
-export function decodeTextChunk(chunk: PngChunk): { keyword: string; text: string } | null {
+/**
+ * One text chunk's keyword and text, or null if malformed. Compressed text is
+ * inflated within the picture's metadata budget (MetadataTooLargeError past it).
+ */
+export function decodeTextChunk(chunk: PngChunk, budget: InflateBudget = metadataBudget()): { keyword: string; text: string } | null {
   const d = chunk.data;
   const nul = d.indexOf(0);
   if (nul < 1) return null;
   const keyword = latin1.decode(d.subarray(0, nul));
   try {
     if (chunk.type === "tEXt") return { keyword, text: textBytes(d.subarray(nul + 1)) };
-    if (chunk.type === "zTXt") return { keyword, text: latin1.decode(inflateSync(d.subarray(nul + 2))) };
+    if (chunk.type === "zTXt") return { keyword, text: latin1.decode(inflateMetadata(d.subarray(nul + 2), budget)) };
     if (chunk.type === "iTXt") {
       const compressed = d[nul + 1] === 1;
       let at = nul + 3;
@@ -85,20 +89,22 @@ export function decodeTextChunk(chunk: PngChunk): { keyword: string; text: strin
       at = d.indexOf(0, at) + 1; // translated keyword
       if (at === 0) return null;
       const body = d.subarray(at);
-      return { keyword, text: utf8.decode(compressed ? inflateSync(body) : body) };
+      return { keyword, text: utf8.decode(compressed ? inflateMetadata(body, budget) : body) };
     }
-  } catch {
+  } catch (err) {
+    if (err instanceof MetadataTooLargeError) throw err;
     return null;
   }
   return null;
 }
 
-/** All text chunks as keyword → text (the first of each keyword wins, as readers do). */
+/** All text chunks as keyword → text (the first of each keyword wins, as readers do); MetadataTooLargeError past the metadata limits. */
 export function readPngText(bytes: Uint8Array): Record<string, string> {
   const out: Record<string, string> = {};
+  const budget = metadataBudget();
   for (const chunk of readChunks(bytes)) {
     if (!TEXT_TYPES.has(chunk.type)) continue;
-    const t = decodeTextChunk(chunk);
+    const t = decodeTextChunk(chunk, budget);
     if (t && !(t.keyword in out)) out[t.keyword] = t.text;
   }
   return out;
@@ -116,10 +122,16 @@ export function textChunk(keyword: string, text: string): PngChunk {
   return { type: "iTXt", data: concat(key, Uint8Array.of(0, compress ? 1 : 0, 0, 0, 0), compress ? deflateSync(raw) : raw) };
 }
 
+/** A text chunk's keyword (what precedes its first NUL), without inflating its text. */
+function chunkKeyword(chunk: PngChunk): string {
+  const nul = chunk.data.indexOf(0);
+  return nul < 1 ? "" : latin1.decode(chunk.data.subarray(0, nul));
+}
+
 /** The PNG with every text chunk of these keywords removed and the given ones added after IHDR. */
 export function replacePngText(bytes: Uint8Array, texts: Record<string, string>): Uint8Array {
   const keys = new Set(Object.keys(texts));
-  const kept = readChunks(bytes).filter((c) => !(TEXT_TYPES.has(c.type) && keys.has(decodeTextChunk(c)?.keyword ?? "")));
+  const kept = readChunks(bytes).filter((c) => !(TEXT_TYPES.has(c.type) && keys.has(chunkKeyword(c))));
   const ihdr = kept.findIndex((c) => c.type === "IHDR");
   if (ihdr < 0) throw new PngError("PNG has no IHDR chunk");
   const added = Object.entries(texts).map(([k, v]) => textChunk(k, v));

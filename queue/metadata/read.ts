@@ -6,6 +6,7 @@
 import { sniffImage, type ImageKind } from "../image-data";
 import { imageRequestFields } from "../request";
 import { readJpegMetadata } from "./exif";
+import { MetadataTooLargeError } from "../picture-limits";
 import { parseInfotext } from "./infotext";
 import { readPngText } from "./png";
 import { infotextToSettings, type MadeAs, type Settings } from "./settings";
@@ -75,8 +76,9 @@ export function readImageMetadata(bytes: Uint8Array): ImageMetadata {
       parameters = m.userComment;
       json = m.json;
     }
-  } catch {
-    // A damaged container still is an image; it just has no settings to give.
+  } catch (err) {
+    // A damaged container still is an image; it just has no settings to give. A bomb is refused.
+    if (err instanceof MetadataTooLargeError) throw err;
   }
   const ours = json ? settingsFromJson(json) : null;
   if (ours) return { format, source: "easy-diffusion", settings: ours, parameters, ...madeAs(json!) };

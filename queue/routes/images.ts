@@ -1,13 +1,13 @@
 /**
  * `GET /api/images/:id`: an image's bytes. Only files named by an images row
  * and lying inside the outputs folder are served (a row pointing elsewhere,
- * or a symlink out of it, is refused); incognito images come from memory.
+ * or a symlink out of it, is refused, and so is a file whose bytes are not
+ * the picture its record says: queue/picture-file.ts); incognito images come from memory.
  */
 import { Hono } from "hono";
-import { existsSync } from "node:fs";
-import { realInside } from "../../launcher/files/inside";
 import type { AppContext } from "../../launcher/server/context";
-import { ApiError, notFound } from "../../launcher/server/errors";
+import { notFound } from "../../launcher/server/errors";
+import { readServedPicture } from "../picture-file";
 import { MIME } from "../image-data";
 import type { TaskQueue } from "../queue";
 
@@ -17,10 +17,9 @@ export function imageRoutes(ctx: AppContext, queue: TaskQueue) {
     const held = queue.incognito.fetch(id);
     if (held) return c.body(held.bytes as Uint8Array<ArrayBuffer>, 200, { "content-type": MIME[held.record.format], "cache-control": "no-store" });
     const record = queue.store.image(id);
-    if (!record?.path || !existsSync(record.path)) throw notFound(`image ${id}`);
-    if (!realInside(ctx.paths.outputs, record.path)) throw new ApiError(403, "forbidden", `image ${id} is outside the outputs folder`);
-    return new Response(Bun.file(record.path), {
-      headers: { "content-type": MIME[record.format], "cache-control": "private, max-age=31536000, immutable" },
-    });
+    // Checked on the file as it is opened now: inside the outputs folder, and the picture its record says.
+    const bytes = record?.path ? readServedPicture(record.path, [ctx.paths.outputs], `image ${id}`, record.format) : null;
+    if (!record || !bytes) throw notFound(`image ${id}`);
+    return c.body(bytes as Uint8Array<ArrayBuffer>, 200, { "content-type": MIME[record.format], "cache-control": "private, max-age=31536000, immutable" });
   });
 }

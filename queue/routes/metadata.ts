@@ -4,6 +4,7 @@
  */
 import { Hono } from "hono";
 import { ApiError, badRequest, mediaType } from "../../launcher/server/errors";
+import { jsonDepthProblem } from "../../launcher/server/json-depth";
 import { decodeImage } from "../image-data";
 import { NotAnImageError, readImageMetadata } from "../metadata/read";
 
@@ -27,7 +28,15 @@ async function uploadedBytes(req: Request): Promise<Uint8Array> {
     return new Uint8Array(await file.arrayBuffer());
   }
   if (type.startsWith("application/json")) {
-    const body = (await req.json().catch(() => null)) as { image?: unknown } | null;
+    const text = await req.text();
+    const deep = jsonDepthProblem(text);
+    if (deep) throw new ApiError(400, "json_too_deep", deep);
+    let body: { image?: unknown } | null = null;
+    try {
+      body = JSON.parse(text) as { image?: unknown } | null;
+    } catch {
+      // said below
+    }
     if (typeof body?.image !== "string") throw badRequest('send {"image": "data:image/png;base64,…"}');
     try {
       return decodeImage(body.image);

@@ -3,15 +3,15 @@
  * streamed (yazl) and stored as they are (not recompressed), so each file
  * keeps its metadata. Names carry the picture's place in the task and its
  * seed (`1-seed1234.png`). Only files inside the outputs folder are read
- * (`realInside`); incognito tasks have no files and are refused.
+ * and only pictures (`isServablePicture`); incognito tasks have no files and are refused.
  */
 import { Hono } from "hono";
 import { existsSync, statSync } from "node:fs";
 import { Readable } from "node:stream";
 import { ZipFile } from "yazl";
-import { realInside } from "../../launcher/files/inside";
 import type { AppContext } from "../../launcher/server/context";
 import { ApiError, notFound } from "../../launcher/server/errors";
+import { isServablePicture } from "../picture-file";
 import type { TaskQueue } from "../queue";
 import type { ImageRecord } from "../task";
 
@@ -29,7 +29,7 @@ export function picturesZipRoutes(ctx: AppContext, queue: TaskQueue) {
     const files = queue
       .images(task)
       .map((image, index) => ({ image, index }))
-      .filter(({ image }) => image.path && existsSync(image.path) && realInside(ctx.paths.outputs, image.path));
+      .filter(({ image }) => image.path && existsSync(image.path) && isServablePicture(image.path, [ctx.paths.outputs], image.format));
     if (!files.length) throw new ApiError(409, "no_pictures", `task ${id} has no pictures on disk`);
     const zip = new ZipFile();
     for (const { image, index } of files) zip.addFile(image.path!, zipEntryName(image, index), { compress: false, mtime: statSync(image.path!).mtime });

@@ -14,6 +14,7 @@ import { decodeImage, sniffImage } from "../image-data";
 import { jpegSize } from "../metadata/exif";
 import { pngSize } from "../metadata/png";
 import { readImageMetadata } from "../metadata/read";
+import { assertDecodable } from "../picture-limits";
 import { webpInfo } from "../metadata/webp";
 import { QueueFullError, type TaskQueue } from "../queue";
 import { imageRequestSchema, modelPath, resolveRequest, type ResolvedRequest, upscaleSchema } from "../request";
@@ -75,6 +76,7 @@ export async function buildUpscaleRequest(ctx: AppContext, queue: TaskQueue, bod
     } catch {
       throw badRequest("image: not base64 image data");
     }
+    assertDecodable(bytes); // from the header, before anything reads further
     settings = uploadSettings(bytes, ctx);
     label = "an uploaded picture";
   }

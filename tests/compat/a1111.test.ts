@@ -261,7 +261,7 @@ describe("keep API pictures", () => {
 
 describe("start-up lists clients read", () => {
   test("scripts, embeddings, face-restorers, prompt-styles, latent-upscale-modes, /internal/ping", async () => {
-    expect((await get("scripts")).body).toEqual({ txt2img: [], img2img: [] });
+    expect((await get("scripts")).body).toEqual({ txt2img: [], img2img: ["sd upscale"] });
     expect((await get("embeddings")).body).toEqual({ loaded: {}, skipped: {} });
     expect((await get("face-restorers")).body).toEqual([]);
     expect((await get("prompt-styles")).body).toEqual([]);

@@ -3,6 +3,7 @@
  * the stand-in sd-server, on a temporary data dir (tests/queue/harness.ts
  * models); extra services (plugins) may be added.
  */
+import { afterAll, beforeAll } from "bun:test";
 import type { Engine } from "../../engine/types";
 import { withCompat } from "../../compat/service";
 import { readEnv } from "../../launcher/env";
@@ -25,4 +26,23 @@ export async function startCompatApp(dataDir: string, extra: ServiceFactory[] = 
     log: silentLogger,
   });
   return queueAppOf(app, () => engine);
+}
+
+/**
+ * The app for one test file: started before its tests on a fresh data dir,
+ * stopped and removed after; `app()` is the running app, `post(path, json)`
+ * posts to /sdapi/v1/<path>.
+ */
+export function a1111TestApp(prefix: string) {
+  const data = tempData(prefix);
+  let q: QueueApp | undefined;
+  beforeAll(async () => {
+    q = await startCompatApp(data.dir);
+  });
+  afterAll(async () => {
+    await q?.stop();
+    data.remove();
+  });
+  const app = () => q!;
+  return { app, post: (path: string, json: unknown) => app().api(`/sdapi/v1/${path}`, { method: "POST", json }) };
 }

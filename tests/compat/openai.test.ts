@@ -79,6 +79,30 @@ describe("openai package", () => {
     expect(ids.sort()).toEqual(["other.safetensors", "sd-test.safetensors"]);
   });
 
+  test("images.createVariation (what older clients call): n variations of the picture, with the prompt stored in it, size auto = the picture's", async () => {
+    const picture = png(64, 64, { parameters: "a red lighthouse\nNegative prompt: fog\nSteps: 20, Sampler: Euler a, CFG scale: 7, Seed: 3, Size: 64x64" });
+    const res = await client.images.createVariation({ image: await toFile(picture, "in.png", { type: "image/png" }), n: 2, model: "dall-e-2", steps: 2 } as any);
+    expect(res.data).toHaveLength(2);
+    for (const d of res.data!) expect(Buffer.from(d.b64_json!, "base64").subarray(1, 4).toString()).toBe("PNG");
+    const task = await lastTask();
+    expect(task.request).toMatchObject({ prompt: "a red lighthouse", negative_prompt: "fog", width: 64, height: 64, num_images: 2, strength: 0.7 });
+    expect(task.request.init_image).toStartWith("data:image/png;base64,");
+    const url = await client.images.createVariation({ image: await toFile(png(64, 64), "b.png", { type: "image/png" }), size: "64x64" as any, response_format: "url", steps: 1 } as any);
+    expect(url.data![0]!.url).toStartWith(q.url.replace(/\/$/, ""));
+    const bad = await client.images.createVariation({ image: await toFile(new TextEncoder().encode("not a picture"), "x.png", { type: "image/png" }) }).catch((e) => e);
+    expect(bad).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(bad.error).toMatchObject({ type: "invalid_request_error", param: "image" });
+  });
+
+  test("models.retrieve: one model by the id models.list gives; an unknown id is OpenAI's 404 model_not_found", async () => {
+    const model = await client.models.retrieve("sd-test.safetensors");
+    expect(model).toMatchObject({ id: "sd-test.safetensors", object: "model", owned_by: "easy-diffusion" });
+    expect(model.created).toBeGreaterThan(0);
+    const err = await client.models.retrieve("dall-e-3").catch((e) => e);
+    expect(err).toBeInstanceOf(OpenAI.NotFoundError);
+    expect(err.error).toMatchObject({ type: "invalid_request_error", param: "model", code: "model_not_found" });
+  });
+
   test("errors come back in OpenAI's shape and the package raises them typed", async () => {
     const err = await client.images.generate({ prompt: "x", size: "100x100" as any }).catch((e) => e);
     expect(err).toBeInstanceOf(OpenAI.BadRequestError);

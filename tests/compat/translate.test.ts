@@ -2,7 +2,7 @@
 import { describe, expect, test } from "bun:test";
 import { A1111HttpError } from "../../compat/a1111/errors";
 import { img2imgRequestSchema, txt2imgRequestSchema } from "../../compat/a1111/schemas";
-import { mapSampler, translateImg2Img, translateTxt2Img } from "../../compat/a1111/translate";
+import { LEAST_HIRES_STRENGTH, mapSampler, translateImg2Img, translateTxt2Img } from "../../compat/a1111/translate";
 import { findCheckpoint } from "../../compat/checkpoints";
 
 const ctx = { checkpoints: ["sd15.safetensors", "sdxl/base.safetensors"], current: "sd15.safetensors", vaes: ["ft-mse.safetensors"] };
@@ -18,6 +18,31 @@ describe("samplers", () => {
     ["LCM", "sgm_uniform", { sampler: "lcm", scheduler: "sgm_uniform" }],
   ])("%s + %s", (name, scheduler, want) => {
     expect(mapSampler(name, scheduler)).toEqual(want as object);
+  });
+
+  test.each([
+    ["UniPC", undefined, "dpm++2m", undefined],
+    ["PLMS", undefined, "ipndm", undefined],
+    ["DPM adaptive", undefined, "dpm++2m", undefined],
+    ["DPM fast", undefined, "dpm++2m", undefined],
+    ["DPM++ SDE Karras", undefined, "dpm++2s_a", "karras"],
+    ["DPM++ 3M SDE", "Exponential", "dpm++2m_sde", "exponential"],
+    ["DPM++ 2M SDE Heun", undefined, "dpm++2m_sde", undefined],
+    ["DPM2 a Karras", undefined, "dpm2", "karras"],
+    ["Restart", undefined, "heun", undefined],
+    ["DDIM CFG++", undefined, "euler_cfg_pp", undefined],
+    ["k_dpmpp_sde", undefined, "dpm++2s_a", undefined],
+  ])("A1111's %s (+ %s) has no engine equivalent: %s runs, said in notes", (name, scheduler, sampler, sched) => {
+    const notes: string[] = [];
+    expect(mapSampler(name, scheduler, notes)).toEqual({ sampler, ...(sched ? { scheduler: sched } : {}) } as object);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toContain(`${sampler} ran instead`);
+  });
+
+  test("every A1111 sampler name and alias runs (sd_samplers_kdiffusion, _timesteps, _lcm)", () => {
+    const names = ["DPM++ 2M", "DPM++ SDE", "DPM++ 2M SDE", "DPM++ 2M SDE Heun", "DPM++ 2S a", "DPM++ 3M SDE", "Euler a", "Euler", "LMS", "Heun", "DPM2", "DPM2 a", "DPM fast", "DPM adaptive", "Restart", "DDIM", "DDIM CFG++", "PLMS", "UniPC", "LCM"];
+    const aliases = ["k_dpmpp_2m", "k_dpmpp_sde", "k_dpmpp_2m_sde", "k_dpmpp_2m_sde_heun", "k_dpmpp_2s_a", "k_dpmpp_3m_sde", "k_euler_a", "k_euler_ancestral", "k_euler", "k_lms", "k_heun", "k_dpm_2", "k_dpm_2_a", "k_dpm_fast", "k_dpm_ad", "restart", "ddim", "ddim_cfgpp", "plms", "unipc", "k_lcm"];
+    for (const n of [...names, ...aliases]) expect({ n, sampler: typeof mapSampler(n, undefined).sampler }).toEqual({ n, sampler: "string" });
   });
 
   test("unknown names are A1111's 404s", () => {
@@ -43,14 +68,23 @@ describe("txt2img", () => {
   test("hires fix: scale or exact size; an unknown upscaler falls back to Latent with a note", () => {
     expect(t2i({ enable_hr: true, hr_scale: 1.5, hr_upscaler: "Latent (nearest)", hr_second_pass_steps: 5, denoising_strength: 0.4 }).request.hires).toEqual({ scale: 1.5, upscaler: "Latent (nearest)", steps: 5, denoising_strength: 0.4 });
     const exact = t2i({ enable_hr: true, hr_resize_x: 1024, hr_resize_y: 768, hr_upscaler: "4x-UltraSharp" });
-    expect(exact.request.hires).toMatchObject({ width: 1024, height: 768, upscaler: "Latent", denoising_strength: 0.7 });
+    // No denoising_strength: A1111's txt2img default 0.75 (processing.py StableDiffusionProcessingTxt2Img).
+    expect(exact.request.hires).toMatchObject({ width: 1024, height: 768, upscaler: "Latent", denoising_strength: 0.75 });
     expect(exact.notes.join()).toContain('hr_upscaler "4x-UltraSharp" is not available');
     expect(t2i({}).request.hires).toBeUndefined();
   });
 
+  test("hires strength 0: A1111 leaves the upscaled picture as it is; the engine gets one step at its least strength, said in notes", () => {
+    const { request, notes } = t2i({ enable_hr: true, denoising_strength: 0, hr_second_pass_steps: 10 });
+    expect(request.hires).toMatchObject({ steps: 1, denoising_strength: LEAST_HIRES_STRENGTH });
+    expect(LEAST_HIRES_STRENGTH).toBeGreaterThan(0);
+    expect(notes.join(" ")).toContain("denoising_strength 0 with enable_hr");
+    expect(t2i({ enable_hr: true, hr_upscaler: "None" }).request.hires).toMatchObject({ upscaler: "Lanczos" });
+  });
+
   test("what the engine cannot do is named in notes", () => {
-    const { notes } = t2i({ restore_faces: true, alwayson_scripts: { ADetailer: {} }, script_name: "x/y/z plot", subseed_strength: 0.5, styles: ["a"], tiling: true });
-    expect(notes).toHaveLength(6);
+    const { notes } = t2i({ restore_faces: true, alwayson_scripts: { ADetailer: {} }, subseed_strength: 0.5, styles: ["a"], tiling: true });
+    expect(notes).toHaveLength(5);
   });
 });
 

@@ -42,7 +42,11 @@ const api = (path: string, init?: RequestInit) => fetch(`${app.url}/api/engine${
 const post = (path: string, body?: unknown, headers: Record<string, string> = {}) =>
   api(path, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body) });
 /** As the app's own page sends it: from its origin, after the user confirmed. */
-const importPath = (path: string) => post("/import", { path, confirm: true }, { origin: new URL(app.url).origin });
+/** A typed path as the Engine tab sends it: confirmed, with the one-time nonce it asked for. */
+const importPath = async (path: string) => {
+  const { nonce } = (await (await post("/import/nonce", {}, { origin: new URL(app.url).origin })).json()) as { nonce: string };
+  return post("/import", { path, confirm: true, nonce }, { origin: new URL(app.url).origin });
+};
 
 describe("/api/engine", () => {
   test("the service installs on start; state, install, restart before any start", async () => {
@@ -83,8 +87,9 @@ describe("/api/engine", () => {
     const missing = await post("/import", {});
     expect(missing.status).toBe(400);
     expect(((await missing.json()) as any).error.code).toBe("invalid_request");
-    // By path only from the app's page and confirmed.
+    // By path only confirmed, with a nonce from the server (an Origin header proves nothing).
     expect((await post("/import", { path: join(tmp.dir, "empty"), confirm: true })).status).toBe(403);
+    expect((await post("/import", { path: join(tmp.dir, "empty"), confirm: true }, { origin: new URL(app.url).origin })).status).toBe(403);
     expect((await post("/import", { path: join(tmp.dir, "empty") }, { origin: new URL(app.url).origin })).status).toBe(400);
     const empty = await importPath(join(tmp.dir, "empty"));
     expect(empty.status).toBe(409);

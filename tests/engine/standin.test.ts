@@ -160,6 +160,22 @@ describe("stand-in sd-server", () => {
     }
   });
 
+  test("hires denoising strength outside (0, 1] is refused as upstream's SDGenerationParams::validate does: 400 and the [ERROR] line", async () => {
+    const hires = (h: object) => ({ prompt: "h", width: 64, height: 64, sample_params: { sample_steps: 1 }, hires: { enabled: true, upscaler: "Latent", scale: 2, ...h } });
+    for (const bad of [{ denoising_strength: 0 }, { denoising_strength: -0.5 }, { denoising_strength: 1.5 }]) {
+      const res = await post(main, "/sdcpp/v1/img_gen", hires(bad));
+      expect({ bad, status: res.status, body: await res.json() }).toEqual({ bad, status: 400, body: { error: "invalid generation parameters" } });
+    }
+    expect(main.stderr()).toMatch(/\[ERROR\] common\.cpp:2453 - error: hires denoising strength must be in \(0\.0, 1\.0\]\n/);
+    expect((await post(main, "/sdcpp/v1/img_gen", hires({ steps: -1, denoising_strength: 0.5 }))).status).toBe(400);
+    // Not enabled: the strength is not checked; the smallest positive one is taken.
+    for (const ok of [hires({ denoising_strength: 0.01 }), { ...hires({ denoising_strength: 0 }), hires: { enabled: false, denoising_strength: 0 } }]) {
+      const res = await post(main, "/sdcpp/v1/img_gen", ok);
+      expect(res.status).toBe(202);
+      await finished(main, ((await res.json()) as any).id);
+    }
+  });
+
   /** Totals of the finished sampling bars (`|====| N/N`), in order. */
   const samplingBars = (text: string) => [...text.matchAll(/\|[=> ]{50}\| (\d+)\/(\d+) - /g)].filter((m) => m[1] === m[2]).map((m) => Number(m[2]));
   /** The INFO messages of a job, without file:line and timings. */

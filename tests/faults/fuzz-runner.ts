@@ -16,6 +16,7 @@ import { silentLogger } from "../../launcher/log";
 import { startApp } from "../../launcher/start";
 import { appServices } from "../../launcher/wiring";
 import { assets } from "../../ui/dist/manifest";
+import { startServerChild } from "./procs";
 
 const [count = 1000, seed = 42] = process.argv.slice(2).map(Number);
 Bun.spawnSync(["ip", "link", "set", "lo", "up"]);
@@ -40,19 +41,7 @@ const routes = await routeList();
 const data = join(root, "data");
 mkdirSync(data);
 writeFileSync(join(data, "config.yaml"), CONFIG);
-const port = 20000 + Math.floor(Math.random() * 20000);
-const child = Bun.spawn(["bun", join(import.meta.dir, "..", "..", "launcher", "main.ts"), "--server", "--no-open", "--data-dir", data, "--port", String(port)], { stdout: "pipe", stderr: "ignore" });
-const reader = (child.stdout as ReadableStream<Uint8Array>).getReader();
-let banner = "";
-while (!/running at (\S+)/.test(banner)) {
-  const { value, done } = await reader.read();
-  if (done) throw new Error(`the app did not start: ${banner}`);
-  banner += new TextDecoder().decode(value);
-}
-const base = /running at (\S+)/.exec(banner)![1]!;
-void (async () => {
-  for (;;) if ((await reader.read()).done) break; // keep its stdout drained
-})();
+const { proc: child, base } = await startServerChild(data);
 
 const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))?.[1] ?? 0) * 1024;
 

@@ -1,5 +1,6 @@
-/** Processes seen through /proc (Linux): who runs which program, and whose child it is. */
+/** Processes seen through /proc (Linux): who runs which program, and whose child it is; and the app started as a child. */
 import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 
 export interface Proc {
   pid: number;
@@ -28,4 +29,20 @@ export function processes(): Proc[] {
 /** Live processes whose command line mentions `text` (e.g. an engine build's folder). */
 export function running(text: string): Proc[] {
   return processes().filter((p) => p.cmdline.includes(text) && p.pid !== process.pid);
+}
+
+/** Starts the real app (`launcher/main.ts --server`) on `data` as a child; resolves with it and its URL once it says where it runs (its stdout kept drained). */
+export async function startServerChild(data: string, port = 20000 + Math.floor(Math.random() * 20000)): Promise<{ proc: ReturnType<typeof Bun.spawn>; base: string }> {
+  const proc = Bun.spawn(["bun", join(import.meta.dir, "..", "..", "launcher", "main.ts"), "--server", "--no-open", "--data-dir", data, "--port", String(port)], { stdout: "pipe", stderr: "ignore" });
+  const reader = (proc.stdout as ReadableStream<Uint8Array>).getReader();
+  let banner = "";
+  while (!/running at (\S+)/.test(banner)) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`the app did not start: ${banner}`);
+    banner += new TextDecoder().decode(value);
+  }
+  void (async () => {
+    for (;;) if ((await reader.read()).done) break; // keep its stdout drained
+  })();
+  return { proc, base: /running at (\S+)/.exec(banner)![1]! };
 }

@@ -2,7 +2,9 @@
  * R6: strangers. Against the fully wired app: a foreign Host on every route,
  * other origins (other ports of this machine included) on every
  * state-changing route, devices on the network without the token or with a
- * wrong one on every route, and a brute-force run. Nothing is accepted.
+ * wrong one on every route, a brute-force run, and guests: devices WITH the
+ * token (session cookie, Bearer, Basic) on every owner route (guests.ts).
+ * Nothing is accepted.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,6 +14,8 @@ import { silentLogger } from "../../launcher/log";
 import { startApp } from "../../launcher/start";
 import { appServices } from "../../launcher/wiring";
 import { assets } from "../../ui/dist/manifest";
+import { AccessToken } from "../../launcher/access/token";
+import { guestCredentials, guestSweep, inProcessGuest } from "./guests";
 import { result, type SuiteResult } from "./suite";
 
 const REFUSED = new Set([401, 403, 429]);
@@ -21,7 +25,8 @@ export async function strangers(bruteForce: number): Promise<SuiteResult> {
   writeFileSync(join(dir, "config.yaml"), "ui:\n  open_window: false\nserver:\n  allowed_hosts: [192.168.1.5]\nengine:\n  api_base: http://127.0.0.1:9/\n");
   const app = await startApp({ run: { server: true, noOpen: true, dataDir: dir, port: 20000 + Math.floor(Math.random() * 30000) }, env: { ...readEnv({}), edHome: undefined }, services: appServices(), ui: assets, log: silentLogger });
   const problems: string[] = [];
-  const tally = { host: 0, origin: 0, lan: 0, brute: 0 };
+  const tally = { host: 0, origin: 0, lan: 0, brute: 0, guest: 0 };
+  let ownerRoutes = 0;
   const accepted = (what: string, status: number) => {
     if (!REFUSED.has(status)) problems.push(`${what} → ${status}`);
   };
@@ -58,6 +63,15 @@ export async function strangers(bruteForce: number): Promise<SuiteResult> {
         accepted(`LAN ${JSON.stringify(auth)} ${r.method} ${r.path}`, res.status);
       }
 
+    // Guests: the token, by each of its three forms, on every owner route: 403 owner_only each, nothing on disk changed.
+    const access = new AccessToken(app.ctx.paths.lanToken);
+    for (const [how, credentials] of Object.entries(guestCredentials(access))) {
+      const sweep = await guestSweep(app.app, inProcessGuest(app.app, app.port, access.value, "192.168.4.2", credentials), dir);
+      ownerRoutes = sweep.owner;
+      tally.guest += sweep.owner;
+      problems.push(...sweep.problems.map((p) => `${how}: ${p}`), ...sweep.changed.map((f) => `${how}: changed on disk: ${f}`));
+    }
+
     for (let i = 0; i < bruteForce; i++) {
       const res = await fromLan("/api/health", { headers: { authorization: `Bearer guess-${i}-${crypto.randomUUID()}` } }, "192.168.3.7");
       tally.brute++;
@@ -74,6 +88,10 @@ export async function strangers(bruteForce: number): Promise<SuiteResult> {
     await app.stop();
     rmSync(dir, { recursive: true, force: true });
   }
-  const total = tally.host + tally.origin + tally.lan + tally.brute;
-  return result("R6", `strangers: ${total} requests (${tally.host} foreign Host, ${tally.origin} other origins, ${tally.lan} LAN without a valid token, ${tally.brute} brute force): ${problems.length} accepted`, problems);
+  const total = tally.host + tally.origin + tally.lan + tally.brute + tally.guest;
+  return result(
+    "R6",
+    `strangers: ${total} requests (${tally.host} foreign Host, ${tally.origin} other origins, ${tally.lan} LAN without a valid token, ${tally.brute} brute force, ${tally.guest} guest with the token: ${ownerRoutes} owner routes × cookie/Bearer/Basic): ${problems.length} accepted`,
+    problems,
+  );
 }

@@ -15,46 +15,16 @@ import { startApp, type RunningApp } from "../../launcher/start";
 import { assets } from "../../ui/dist/manifest";
 import { chromium } from "playwright-core";
 import { CHROMIUM_ARGS, openShell } from "../ui/harness";
+import { PhoneNamespace } from "./netns";
 
-const sh = (...argv: string[]) => Bun.spawnSync(argv, { stdout: "pipe", stderr: "pipe" });
-const id = Math.floor(Math.random() * 60000).toString(36);
-const NS = `ed-lan-${id}`;
-const HOST_IF = `edh${id}`;
-const NS_IF = `edn${id}`;
-const NET = 1 + Math.floor(Math.random() * 250);
-const HOST_IP = `10.213.${NET}.1`;
-const NS_IP = `10.213.${NET}.2`;
-
-function makeNamespace(): boolean {
-  if (process.platform !== "linux" || !Bun.which("ip") || !Bun.which("curl")) return false;
-  const steps = [
-    ["ip", "netns", "add", NS],
-    ["ip", "link", "add", HOST_IF, "type", "veth", "peer", "name", NS_IF],
-    ["ip", "link", "set", NS_IF, "netns", NS],
-    ["ip", "addr", "add", `${HOST_IP}/30`, "dev", HOST_IF],
-    ["ip", "link", "set", HOST_IF, "up"],
-    ["ip", "netns", "exec", NS, "ip", "addr", "add", `${NS_IP}/30`, "dev", NS_IF],
-    ["ip", "netns", "exec", NS, "ip", "link", "set", NS_IF, "up"],
-  ];
-  for (const s of steps) if (sh(...s).exitCode !== 0) return (removeNamespace(), false);
-  return true;
-}
-function removeNamespace() {
-  sh("ip", "link", "del", HOST_IF);
-  sh("ip", "netns", "del", NS);
-}
-
-const available = makeNamespace();
+const phoneNs = new PhoneNamespace();
+const available = phoneNs.make();
+const HOST_IP = phoneNs.hostIp;
 let dir: string;
 let app: RunningApp;
 
-/** curl from the phone's namespace: [status, body]; status 0 when it could not connect. Async: the server runs in this process. */
-async function phone(path: string, ...args: string[]): Promise<[number, string]> {
-  const proc = Bun.spawn(["ip", "netns", "exec", NS, "curl", "-s", "-m", "5", "-w", "\n%{http_code}", ...args, `http://${HOST_IP}:${app.port}${path}`], { stdout: "pipe", stderr: "ignore" });
-  const out = await new Response(proc.stdout).text();
-  const cut = out.lastIndexOf("\n");
-  return [Number(out.slice(cut + 1)) || 0, out.slice(0, cut)];
-}
+/** curl from the phone's namespace: [status, body]; status 0 when it could not connect. */
+const phone = (path: string, ...args: string[]) => phoneNs.curl(`http://${HOST_IP}:${app.port}${path}`, args);
 
 async function setLan(on: boolean) {
   const moved = new Promise<{ host: string }>((resolve) => {
@@ -80,7 +50,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (!available) return;
   await app.stop();
-  removeNamespace();
+  phoneNs.remove();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -107,8 +77,7 @@ describe.skipIf(!available)("a phone in its own network namespace", () => {
 
   test("the phone's browser (Chromium in the namespace): the QR link logs it in, the app works, a new token logs it out", async () => {
     // Chromium started inside the phone's namespace by a wrapper playwright runs as its "executable".
-    const wrapper = join(dir, "phone-chromium");
-    writeFileSync(wrapper, `#!/bin/sh\nexec ip netns exec ${NS} /usr/bin/chromium "$@"\n`, { mode: 0o755 });
+    const wrapper = phoneNs.chromiumWrapper(dir);
     const browser = await chromium.launch({ executablePath: wrapper, args: CHROMIUM_ARGS });
     try {
       const page = await browser.newPage();

@@ -22,5 +22,6 @@ test("the models config section has every contract key with its default", () => 
     civitai_base: "https://civitai.com",
     huggingface_token: "",
     civitai_token: "",
+    guest_downloads: false,
   });
 });

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { pluginService } from "../../plugins/service";
+import { pluginServiceWith } from "../../plugins/service";
 import { PluginStore } from "../../plugins/store";
 import type { QueueApp } from "../queue/harness";
 import { startCompatApp, tempData } from "../compat/harness";
@@ -17,7 +17,8 @@ let q: QueueApp;
 const SOURCE = "export default function (ed) { ed.registerPluginMenuItem({ id: 'hi', label: 'Hi', action() {} }); }\n";
 let server: ReturnType<typeof Bun.serve>;
 beforeAll(async () => {
-  q = await startCompatApp(data.dir, [pluginService]);
+  // The test server is on loopback, which URL installs refuse (ssrf.test.ts): allowed here as the first hop.
+  q = await startCompatApp(data.dir, [pluginServiceWith({ allowAddresses: ["127.0.0.1"] })]);
   server = Bun.serve({
     port: 0,
     fetch: (req) => {

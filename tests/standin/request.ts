@@ -75,6 +75,25 @@ export function hiresSchedule(hiresSteps: number, jobSteps: number, denoise: num
   return { schedulerSteps, sigmaSize: tEnc + 2, samplingSteps: tEnc + 1 };
 }
 
+/**
+ * Upstream common.cpp SDGenerationParams::validate (reached through routes_sdcpp.cpp parse_img_gen_request →
+ * resolve_and_validate → 400 "invalid generation parameters"): with hires enabled, a denoising strength outside
+ * (0, 1], negative target sizes or steps, or a scale ≤ 0 without a target size are refused, each with its
+ * `[ERROR] common.cpp:N - error: …` line. Fields are read only when of the JSON type from_json_str expects.
+ */
+export function hiresProblem(v: unknown): { line: string; message: string } | null {
+  const h = obj(v);
+  if (h.enabled !== true) return null;
+  const tw = Number.isInteger(h.target_width) ? (h.target_width as number) : 0;
+  const th = Number.isInteger(h.target_height) ? (h.target_height as number) : 0;
+  if (tw < 0 || th < 0) return { line: "common.cpp:2441", message: "error: hires target width and height must be >= 0" };
+  if ((num(h.scale) ?? 2) <= 0 && tw <= 0 && th <= 0) return { line: "common.cpp:2445", message: "error: hires scale must be positive when target size is not set" };
+  if (Number.isInteger(h.steps) && (h.steps as number) < 0) return { line: "common.cpp:2449", message: "error: hires steps must be >= 0" };
+  const d = num(h.denoising_strength) ?? 0.7;
+  if (d <= 0 || d > 1) return { line: "common.cpp:2453", message: "error: hires denoising strength must be in (0.0, 1.0]" };
+  return null;
+}
+
 /** upstream resolve_hires_params: strength clamped to [0.0001, 1]; target size from target_width/height or size × scale (default 2). */
 function parseHires(v: unknown, width: number, height: number): GenRequest["hires"] {
   const h = obj(v);
@@ -96,8 +115,8 @@ const str = (v: unknown): string | undefined => (typeof v === "string" ? v : und
 const obj = (v: unknown): Record<string, unknown> => (v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
 const roundUp64 = (n: number) => Math.ceil(n / 64) * 64;
 
-/** log: an [ERROR] line sd-server prints on stderr for this refusal (common.cpp from_json: "invalid lora"). */
-export type Parsed = { ok: true; request: GenRequest } | { ok: false; error: string; log?: string };
+/** log: an [ERROR] line sd-server prints on stderr for this refusal (common.cpp from_json: "invalid lora"), at `at` (file:line). */
+export type Parsed = { ok: true; request: GenRequest } | { ok: false; error: string; log?: string; at?: string };
 
 export function parseImgGen(body: unknown, defaults: GenDefaults, loraDir: string): Parsed {
   const invalid: Parsed = { ok: false, error: "invalid generation parameters" };
@@ -133,6 +152,9 @@ export function parseImgGen(body: unknown, defaults: GenDefaults, loraDir: strin
       loras.push({ path: full, multiplier: num(obj(entry).multiplier) ?? 1 });
     }
   }
+
+  const hires = hiresProblem(b.hires);
+  if (hires) return { ok: false, error: "invalid generation parameters", log: hires.message, at: hires.line };
 
   let seed = num(b.seed) ?? defaults.seed;
   if (seed < 0) seed = Math.floor(Math.random() * 2 ** 31);

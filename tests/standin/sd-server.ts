@@ -275,7 +275,7 @@ async function handle(req: Request): Promise<Response> {
     }
     const parsed = parseImgGen(body, defaults, loraDir);
     if (!parsed.ok) {
-      if (parsed.log) log("ERROR", "common.cpp:2096", parsed.log);
+      if (parsed.log) log("ERROR", parsed.at ?? "common.cpp:2096", parsed.log);
       return json({ error: parsed.error }, 400);
     }
     const job = jobs.submit(parsed.request);

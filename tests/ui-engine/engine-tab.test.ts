@@ -162,18 +162,20 @@ describe("Engine tab", () => {
 
   test("importing a path that does not exist shows the server's message", async () => {
     const bad = join(data.dir, "no-such-build.zip");
-    const importByPath = (headers: Record<string, string>, confirm?: boolean) =>
-      fetch(new URL("/api/engine/import", ed.app.url), { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ path: bad, confirm }) });
-    // Not from the app's page (a script, a terminal): refused, with the CLI named.
+    const importByPath = (headers: Record<string, string>, confirm?: boolean, nonce?: string) =>
+      fetch(new URL("/api/engine/import", ed.app.url), { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ path: bad, confirm, nonce }) });
+    // Without the page's one-time nonce (a script, a terminal, or headers claiming to be the page): refused, with the CLI named.
     const script = await importByPath({}, true);
     expect(script.status).toBe(403);
     expect(((await script.json()) as { error: { message: string } }).error.message).toContain("easy-diffusion engine import");
-    // From the app's page but not confirmed: refused.
     const own = { origin: new URL(ed.app.url).origin };
+    expect((await importByPath({ ...own, "sec-fetch-site": "same-origin" }, true)).status).toBe(403);
+    // Not confirmed: refused.
     const unconfirmed = await importByPath(own);
     expect(unconfirmed.status).toBe(400);
     expect(((await unconfirmed.json()) as { error: { code: string } }).error.code).toBe("confirm_required");
-    const direct = await importByPath(own, true);
+    const { nonce } = (await (await fetch(new URL("/api/engine/import/nonce", ed.app.url), { method: "POST", headers: own })).json()) as { nonce: string };
+    const direct = await importByPath(own, true, nonce);
     expect(direct.status).toBe(400);
     const { error } = (await direct.json()) as { error: { code: string; message: string } };
     expect(error.code).toBe("verify_failed");

@@ -36,10 +36,11 @@ export function randomPort(): number {
   return 20000 + Math.floor(Math.random() * 30000);
 }
 
-export function startUiApp(dataDir: string, port = randomPort()): Promise<RunningApp> {
+/** `port` null: no --port, the port follows config.yaml as for a user. */
+export function startUiApp(dataDir: string, port: number | null = randomPort()): Promise<RunningApp> {
   return startApp({
     // No --host: the address follows config.yaml (127.0.0.1 unless other devices are allowed), as for a user.
-    run: { server: false, noOpen: true, dataDir, port },
+    run: { server: false, noOpen: true, dataDir, port: port ?? undefined },
     env: { ...readEnv({}), edHome: undefined },
     services: [],
     ui: assets,

@@ -2,7 +2,7 @@
 import { describe, expect, test } from "bun:test";
 import { configJsonSchema } from "../../launcher/config/schema";
 import { TabAppRegistry } from "../../ui/src/apps/registry";
-import { formatValue, parseInput, patchOf, sectionsOf } from "../../ui/src/apps/settings/settings-model";
+import { fieldsOf, formatValue, groupsOf, parseInput, patchOf, searchGroups } from "../../ui/src/apps/settings/settings-model";
 import { gb, loadText, workState } from "../../ui/src/shell/status-format";
 import { instanceTitle, newTabId } from "../../ui/src/shell/tab-naming";
 import { toUiState } from "../../ui/src/shell/ui-state";
@@ -55,12 +55,13 @@ describe("tabs", () => {
 });
 
 describe("settings form model", () => {
-  const sections = sectionsOf(configJsonSchema() as never);
-  const fields = sections.flatMap((s) => s.fields);
+  const groups = groupsOf(configJsonSchema() as never);
+  const fields = fieldsOf(configJsonSchema() as never);
   const byPath = (p: string) => fields.find((f) => f.path === p)!;
+  const shown = (q: string) => Object.fromEntries(searchGroups(groups, q).map(({ group, card }) => [group.id, [...group.fields.map((f) => f.path), ...(card ? ["(card)"] : [])]]));
 
   test("every config key becomes a field of the right kind with its limits", () => {
-    expect(sections.map((s) => s.name)).toEqual(["server", "ui", "engine", "outputs", "api", "models", "log"]);
+    expect(groups.map((g) => g.title)).toEqual(["Image defaults", "Models and downloads", "Engine and GPU", "Other devices", "Appearance", "Plugins", "Advanced"]);
     expect(byPath("models.extra_folders").kind).toBe("list");
     expect(byPath("models.idle_unload_minutes")).toMatchObject({ kind: "integer", min: 0, default: 0 });
     expect(byPath("server.port")).toMatchObject({ kind: "integer", min: 1, max: 65535, default: 9000, label: "Port" });
@@ -69,6 +70,30 @@ describe("settings form model", () => {
     expect(byPath("server.allowed_hosts").kind).toBe("list");
     expect(byPath("engine.release_repo").kind).toBe("string");
     expect(byPath("engine.flash_attention").label).toBe("Flash attention");
+    expect(byPath("server.cors_origins").label).toBe("Web pages allowed to call the API");
+    expect(byPath("outputs.format").optionLabels).toEqual({ png: "PNG", jpeg: "JPEG", webp: "WebP" });
+    expect(byPath("ui.theme").optionLabels).toEqual({ dark: "Dark", light: "Light", system: "System" });
+  });
+
+  test("groups: each key once, the LAN switch only in its card, network and tuning keys under Advanced", () => {
+    const grouped = groups.flatMap((g) => g.fields.map((f) => f.path));
+    expect(new Set(grouped).size).toBe(grouped.length);
+    expect(grouped).not.toContain("server.allow_lan");
+    expect([...grouped, "server.allow_lan"].sort()).toEqual(fields.map((f) => f.path).sort());
+    const advanced = groups.find((g) => g.id === "advanced")!;
+    expect(advanced.folded).toBe(true);
+    for (const p of ["server.cors_origins", "server.allowed_hosts", "server.host", "engine.api_base", "engine.release_repo", "engine.mmap", "engine.threads"]) expect(advanced.fields.map((f) => f.path)).toContain(p);
+    expect(groups.find((g) => g.id === "devices")!.card).toBe("lan");
+  });
+
+  test("search matches label, help and key, every word; cards by their words; nothing for nonsense", () => {
+    expect(shown("port")).toEqual({ devices: ["server.port"] });
+    expect(shown("CORS")).toEqual({ advanced: ["server.cors_origins"] });
+    expect(shown("huggingface_token")).toEqual({ models: ["models.huggingface_token"] });
+    expect(shown("tile size")).toEqual({ engine: ["engine.vae_tile_size"] });
+    expect(shown("qr")).toEqual({ devices: ["(card)"] });
+    expect(shown("zzz nothing")).toEqual({});
+    expect(Object.keys(shown(""))).toHaveLength(groups.length);
   });
 
   test("inputs parse to values and back", () => {

@@ -1,21 +1,30 @@
 import { Hono } from "hono";
+import { keepMaskedSecrets, maskSecrets } from "../../config/secrets";
 import { ConfigError, formatProblem } from "../../config/store";
 import { configJsonSchema, configPatchSchema, type ConfigPatch } from "../../config/schema";
 import type { AppContext } from "../context";
 import { ApiError, readJson } from "../errors";
+import { runningSettings } from "../running-settings";
 
-/** `GET/PATCH /api/config` and `GET /api/config/schema` (what the Settings form renders). */
+/**
+ * `GET/PATCH /api/config` and `GET /api/config/schema` (what the Settings form
+ * renders). Secrets (the tokens) are masked in every answer and kept when the
+ * mask comes back (config/secrets.ts); who may change what is decided in
+ * access/route-roles.ts. `running` holds the settings whose running value
+ * differs from the file, with why (running-settings.ts).
+ */
 export function configRoutes(ctx: AppContext) {
   const view = () => ({
-    config: ctx.config.config,
+    config: maskSecrets(ctx.config.config),
     file: ctx.config.file,
     problems: ctx.config.problems.map((p) => ({ ...p, text: formatProblem(p) })),
+    running: runningSettings(ctx.config.config, ctx.listening),
   });
   return new Hono()
     .get("/", (c) => c.json(view()))
     .get("/schema", (c) => c.json(configJsonSchema()))
     .patch("/", async (c) => {
-      const patch = (await readJson(c, configPatchSchema())) as ConfigPatch;
+      const patch = keepMaskedSecrets((await readJson(c, configPatchSchema())) as ConfigPatch);
       try {
         ctx.config.update(patch);
       } catch (err) {

@@ -1,14 +1,16 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import { z } from "zod";
+import { roleOf } from "../../access/roles";
 import type { AppContext } from "../context";
 import { readJson } from "../errors";
 
 /**
  * `GET/PUT /api/ui-state`: the open tabs and which one is active, kept in the
  * data dir so they come back on the next start whatever browser or webview
- * shows the UI. Incognito tabs are never sent here.
+ * shows the UI. Incognito tabs are never sent here. Other devices (guests)
+ * share a file of their own: a phone's tabs never replace this computer's.
  */
 export const uiStateSchema = z.object({
   tabs: z
@@ -26,9 +28,10 @@ export const uiStateSchema = z.object({
 export type UiState = z.infer<typeof uiStateSchema>;
 
 export function uiStateRoutes(ctx: AppContext) {
-  const file = ctx.paths.uiState;
+  const fileOf = (c: Context) => (roleOf(c) === "owner" ? ctx.paths.uiState : ctx.paths.uiStateGuests);
   return new Hono()
     .get("/", (c) => {
+      const file = fileOf(c);
       if (!existsSync(file)) return c.json({ tabs: [], active: null });
       try {
         return c.json(uiStateSchema.parse(JSON.parse(readFileSync(file, "utf8"))));
@@ -38,6 +41,7 @@ export function uiStateRoutes(ctx: AppContext) {
     })
     .put("/", async (c) => {
       const state = await readJson(c, uiStateSchema);
+      const file = fileOf(c);
       // Its size was checked before parsing (body-limits.ts: 1 MB).
       const body = JSON.stringify(state);
       mkdirSync(dirname(file), { recursive: true });

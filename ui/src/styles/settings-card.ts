@@ -1,4 +1,4 @@
-/** A boxed section of the Settings tab (Other devices, Plugins): frame, heading and muted text. */
+/** A boxed section of the Settings tab (Other devices, Plugins): frame and muted text. */
 import { css } from "lit";
 
 export const settingsCardStyles = css`
@@ -9,10 +9,8 @@ export const settingsCardStyles = css`
     border: 1px solid var(--ed-border);
     border-radius: 8px;
   }
-  h2 {
-    margin: 0 0 4px;
-    font-size: calc(15rem / 14);
-    font-weight: 600;
+  :host([hidden]) {
+    display: none;
   }
   p {
     margin: 4px 0;

@@ -8,6 +8,7 @@
 import { css, html, LitElement, nothing } from "lit";
 import { customElement, state } from "lit/decorators.js";
 import { events } from "../../api/event-stream";
+import { session } from "../../api/session";
 import { isActive, retrySecondsLeft, stalledSeconds } from "../downloads/download-format";
 import { downloads, type DownloadEntry } from "../downloads/download-store";
 import "../downloads/ed-download-row";
@@ -90,6 +91,8 @@ export class EdEngineApp extends LitElement {
   @state() private active: DownloadEntry[] = [];
   /** A source build is running or waiting for tools (engine.build events). */
   @state() private building = false;
+  /** Set on a guest device: the engine's buttons are the owner's (the sentence says so). */
+  @state() private ownerOnly = "";
 
   #off: Array<() => void> = [];
 
@@ -104,6 +107,7 @@ export class EdEngineApp extends LitElement {
       }),
     ];
     void this.#loadAll();
+    void session().then((s) => (this.ownerOnly = s.role === "owner" ? "" : s.owner_only));
   }
 
   override disconnectedCallback() {
@@ -189,10 +193,12 @@ export class EdEngineApp extends LitElement {
 
   #actions() {
     const s = this.status.state;
-    const busy = !!this.busy;
+    // A guest sees the engine but does not change it.
+    const busy = !!this.busy || !!this.ownerOnly;
     const running = RUNNING.has(s);
     const fresh = this.builds.length === 0;
     return html`
+      ${this.ownerOnly ? html`<p class="owner-only muted" role="note">${this.ownerOnly}</p>` : nothing}
       <div class="actions">
         <label for="backend">Backend</label>
         <select id="backend" name="backend" .value=${this.chosenBackend} ?disabled=${busy} @change=${(e: Event) => (this.chosenBackend = (e.target as HTMLSelectElement).value as BackendChoice)}>

@@ -4,10 +4,13 @@
  * with the file picker is uploaded; a folder or zip typed as a path is sent
  * only after the user confirms that the app will run the program in it. The
  * server's message shows as is when it refuses; `ed-engine-refresh` asks the
- * Engine tab to read state and builds again.
+ * Engine tab to read state and builds again. On a guest device (another
+ * device with the token) importing is the owner's: the form is disabled with
+ * the server's sentence.
  */
 import { css, html, LitElement, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
+import { session } from "../../api/session";
 import { edEvent } from "../../events";
 import { engineApi, type BuildInfo } from "./engine-api";
 import { sentence } from "./engine-format";
@@ -69,6 +72,8 @@ export class EdEngineBuilds extends LitElement {
   /** The typed path waiting for the user's confirmation. */
   @state() private confirming?: string;
   @state() private message?: { tone: "ok" | "bad"; text: string };
+  /** Set on a guest device: the sentence saying importing is the owner's. */
+  @state() private ownerOnly = "";
 
   @property({ attribute: false }) builds: BuildInfo[] = [];
   /** The build running now ("variant tag"), marked "in use". */
@@ -76,11 +81,16 @@ export class EdEngineBuilds extends LitElement {
   /** Another engine action is running: no import meanwhile. */
   @property({ type: Boolean }) busy = false;
 
+  override connectedCallback() {
+    super.connectedCallback();
+    void session().then((s) => (this.ownerOnly = s.role === "owner" ? "" : s.owner_only));
+  }
+
   /** The typed path: ask first, the app will run what is in it. */
   #askConfirm(e: Event) {
     e.preventDefault();
     const path = this.path.trim();
-    if (path) this.confirming = path;
+    if (path && !this.ownerOnly) this.confirming = path;
   }
 
   #confirmed() {
@@ -128,9 +138,10 @@ export class EdEngineBuilds extends LitElement {
         : html`<p class="muted">None yet.</p>`}
       <h2>Import a build</h2>
       <p class="muted">A folder or zip holding <code>sd-server</code>, for offline machines and your own builds (for example a Linux CUDA build). It is checked before it is used.</p>
+      ${this.ownerOnly ? html`<p class="owner-only muted" role="note">${this.ownerOnly}</p>` : nothing}
       <form class="import" @submit=${this.#askConfirm}>
-        <input name="path" placeholder="/path/to/sd-build.zip or folder" .value=${this.path} @input=${(e: Event) => (this.path = (e.target as HTMLInputElement).value)} />
-        <button type="submit" ?disabled=${this.busy || this.importing || !this.path.trim()}>${this.importing ? "Importing…" : "Import"}</button>
+        <input name="path" placeholder="/path/to/sd-build.zip or folder" ?disabled=${!!this.ownerOnly} .value=${this.path} @input=${(e: Event) => (this.path = (e.target as HTMLInputElement).value)} />
+        <button type="submit" ?disabled=${!!this.ownerOnly || this.busy || this.importing || !this.path.trim()}>${this.importing ? "Importing…" : "Import"}</button>
       </form>
       ${this.confirming
         ? html`<div class="confirm" role="alertdialog" aria-label="Confirm import">
@@ -140,7 +151,7 @@ export class EdEngineBuilds extends LitElement {
           </div>`
         : nothing}
       <label class="pick">
-        <input type="file" accept=".zip,application/zip" @change=${this.#picked} ?disabled=${this.busy || this.importing} />
+        <input type="file" accept=".zip,application/zip" @change=${this.#picked} ?disabled=${!!this.ownerOnly || this.busy || this.importing} />
         <span class="button">Choose a zip file…</span>
       </label>
       ${this.message ? html`<p class="import-message tone-${this.message.tone}" role=${this.message.tone === "bad" ? "alert" : "status"}>${this.message.text}</p>` : nothing}

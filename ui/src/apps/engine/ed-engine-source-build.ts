@@ -15,6 +15,7 @@ import type { BuildProgress } from "../../../../engine/build/build-engine";
 import type { ToolchainReport } from "../../../../engine/build/toolchain";
 import type { BuildCandidate } from "../../../../engine/detect/build-candidate";
 import { api } from "../../api/http";
+import { session } from "../../api/session";
 import { events } from "../../api/event-stream";
 import { runningStepText } from "../downloads/build-format";
 import { engineStyles } from "./engine-styles";
@@ -69,11 +70,14 @@ export class EdEngineSourceBuild extends LitElement {
   @state() private progress?: BuildProgress;
   @state() private problem = "";
   @state() private copied = false;
+  /** Set on a guest device: building is the owner's. */
+  @state() private ownerOnly = "";
   #picked = false;
   #off?: () => void;
 
   override connectedCallback() {
     super.connectedCallback();
+    void session().then((s) => (this.ownerOnly = s.role === "owner" ? "" : s.owner_only));
     this.#off = events.on("engine.build", (d) => this.#onProgress(d as BuildProgress));
     void api<{ running: boolean; progress?: BuildProgress }>("/api/engine/build")
       .then((s) => !this.progress && s.progress && this.#onProgress(s.progress))
@@ -162,7 +166,7 @@ export class EdEngineSourceBuild extends LitElement {
       return html`<div class="progress" role="status">
         <p>${runningStepText(p)}</p>
         <progress max="100" value=${p.step === "compile" ? p.percent : 0}></progress>
-        <p><button class="cancel" @click=${this.#cancel}>Cancel build</button></p>
+        <p><button class="cancel" ?disabled=${!!this.ownerOnly} title=${this.ownerOnly || nothing} @click=${this.#cancel}>Cancel build</button></p>
       </div>`;
     if (p.phase === "done") return html`<p class="done tone-good" role="status">Built and installed the ${LABELS[p.backend]} engine (${p.tag}).</p>`;
     if (p.phase === "cancelled") return html`<p class="cancelled" role="status">The build was cancelled.</p>`;
@@ -185,7 +189,7 @@ export class EdEngineSourceBuild extends LitElement {
         <select id="build-backend" .value=${this.backend} ?disabled=${running} @change=${this.#pick}>
           ${BACKENDS.map((b) => html`<option value=${b} ?selected=${b === this.backend}>${LABELS[b]}</option>`)}
         </select>
-        <button class="start-build" ?disabled=${running || !this.report?.ok} @click=${this.#build}>Build for this machine</button>
+        <button class="start-build" ?disabled=${running || !this.report?.ok || !!this.ownerOnly} title=${this.ownerOnly || nothing} @click=${this.#build}>Build for this machine</button>
       </div>
       ${this.#toolchain()} ${this.#progressView()} ${this.problem ? html`<p class="tone-bad" role="alert">${this.problem}</p>` : nothing}
     `;

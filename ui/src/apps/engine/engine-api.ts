@@ -28,8 +28,11 @@ export const engineApi = {
   backend: async () => (await api<{ config: { engine: { backend: BackendChoice } } }>("/api/config")).config.engine.backend,
   restart: () => post<EngineStatus>("/api/engine/restart"),
   stop: () => post<EngineStatus>("/api/engine/stop"),
-  /** A typed path: the user has confirmed that the app may run what is there. */
-  importBuild: (path: string) => post<{ build: BuildInfo; status: EngineStatus }>("/api/engine/import", { path, confirm: true }),
+  /** A typed path: the user has confirmed that the app may run what is there; the server's one-time nonce proves it. */
+  async importBuild(path: string) {
+    const { nonce } = await post<{ nonce: string }>("/api/engine/import/nonce");
+    return post<{ build: BuildInfo; status: EngineStatus }>("/api/engine/import", { path, confirm: true, nonce });
+  },
   /** A zip chosen with the file picker, uploaded as it is. */
   uploadBuild: (file: File) =>
     api<{ build: BuildInfo; status: EngineStatus }>(`/api/engine/import?name=${encodeURIComponent(file.name)}`, { method: "POST", headers: { "content-type": "application/zip" }, body: file }),

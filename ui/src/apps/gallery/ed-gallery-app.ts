@@ -10,6 +10,7 @@
 import { html, LitElement, nothing } from "lit";
 import { customElement, property, query, state } from "lit/decorators.js";
 import { events } from "../../api/event-stream";
+import { session } from "../../api/session";
 import { edEvent } from "../../events";
 import { fileUrl, galleryApi, saveBlob, type Facets, type Filters, type GalleryMessage, type PictureDetail } from "./gallery-api";
 import { GalleryResults } from "./gallery-results";
@@ -39,6 +40,8 @@ export class EdGalleryApp extends LitElement {
   @state() private toast: { text: string; undo?: string } | null = null;
   @state() private progress: ImportProgress | null = null;
   @state() private newPictures = 0;
+  /** On a guest device: why importing folders, deleting and "Show in folder" are not offered. */
+  @state() private ownerOnly = "";
   @query("ed-gallery-grid") private grid?: EdGalleryGrid;
   /** Saved by the shell: the thumbnail size and the filters (not the search text). */
   @property({ attribute: false }) tabState?: Record<string, unknown>;
@@ -49,6 +52,7 @@ export class EdGalleryApp extends LitElement {
   #offs: (() => void)[] = [];
 
   override connectedCallback() {
+    void session().then((s) => (this.ownerOnly = s.role === "owner" ? "" : s.owner_only));
     super.connectedCallback();
     this.tabIndex = 0;
     this.addEventListener("keydown", this.#onKey);
@@ -293,6 +297,7 @@ export class EdGalleryApp extends LitElement {
         .filters=${this.filters}
         .thumbSize=${this.thumbSize}
         .selected=${this.selected.size}
+        .ownerOnly=${this.ownerOnly}
         @ed-gallery-filters=${(e: FiltersEvent) => this.#setFilters(e.detail.filters)}
         @ed-gallery-thumb-size=${(e: ThumbSizeEvent) => ((this.thumbSize = e.detail.size), this.#save())}
         @ed-gallery-import=${this.#onImport}
@@ -311,7 +316,7 @@ export class EdGalleryApp extends LitElement {
         : nothing}
       <ed-gallery-grid .results=${r} .cell=${this.thumbSize} .selected=${this.selected} .focusIndex=${this.focusIndex} @ed-gallery-cell=${this.#onCell}></ed-gallery-grid>
       ${this.viewer
-        ? html`<ed-gallery-viewer .picture=${this.viewer} ?hasPrev=${this.viewerIndex > 0} ?hasNext=${this.viewerIndex >= 0 && this.viewerIndex < r.total - 1} @ed-gallery-action=${(e: GalleryActionEvent) => void this.#act(e.detail.action)}></ed-gallery-viewer>`
+        ? html`<ed-gallery-viewer .picture=${this.viewer} .ownerOnly=${this.ownerOnly} ?hasPrev=${this.viewerIndex > 0} ?hasNext=${this.viewerIndex >= 0 && this.viewerIndex < r.total - 1} @ed-gallery-action=${(e: GalleryActionEvent) => void this.#act(e.detail.action)}></ed-gallery-viewer>`
         : nothing}
       ${this.toast
         ? html`<div class="toast" role="status">${this.toast.text}${this.toast.undo ? html`<button data-action="undo" @click=${() => void this.#undo(this.toast!.undo!)}>Undo</button>` : nothing}</div>`

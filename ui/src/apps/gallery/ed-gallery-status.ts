@@ -12,6 +12,9 @@ export interface ImportProgress {
   done: number;
   total: number;
   added: number;
+  /** Files left out (a picture over the limits), the first ones with the reason. */
+  skipped?: number;
+  problems?: { path: string; reason: string }[];
   finished: boolean;
   error?: string;
 }
@@ -59,6 +62,9 @@ export class EdGalleryStatus extends LitElement {
       ${this.newPictures ? html`<button data-action="show-new" @click=${() => this.dispatchEvent(edEvent("ed-gallery-show-new", {}))}>${this.newPictures} new ↑</button>` : nothing}
       ${p && !p.finished ? html`<span data-role="import" title=${p.folder}>Indexing ${name}: ${p.done} / ${p.total}</span><progress max=${p.total || 1} value=${p.done}></progress>` : nothing}
       ${p?.finished && p.added ? html`<span data-role="import" title=${p.folder}>${name}: ${p.added} new picture${p.added === 1 ? "" : "s"}</span>` : nothing}
+      ${p?.finished && p.skipped
+        ? html`<span class="error" data-role="skipped" title=${(p.problems ?? []).map((f) => `${f.path}: ${f.reason}`).join("\n")}>${p.skipped} file${p.skipped === 1 ? "" : "s"} skipped (${p.problems?.[0]?.reason ?? "unreadable"})</span>`
+        : nothing}
       ${p?.error ? html`<span class="error" data-role="import">Indexing ${name} stopped: ${p.error}</span>` : nothing}
     `;
   }

@@ -90,6 +90,8 @@ export class EdGalleryToolbar extends LitElement {
   @property({ attribute: false }) filters: Filters = {};
   @property({ type: Number }) thumbSize = 180;
   @property({ type: Number }) selected = 0;
+  /** On a guest device: the sentence saying importing folders and deleting are the owner's ("" for the owner). */
+  @property() ownerOnly = "";
   @state() private importing = false;
 
   #set(changes: Partial<Filters>) {
@@ -132,12 +134,12 @@ export class EdGalleryToolbar extends LitElement {
         >Zoom
         <input type="range" min="96" max="360" step="12" aria-label="Thumbnail size" .value=${String(this.thumbSize)} @input=${(e: Event) => this.dispatchEvent(edEvent("ed-gallery-thumb-size", { size: Number((e.target as HTMLInputElement).value) }))}
       /></label>
-      <button data-action="import" @click=${() => (this.importing = !this.importing)}>Import folder…</button>
+      <button data-action="import" ?disabled=${!!this.ownerOnly} title=${this.ownerOnly || nothing} @click=${() => (this.importing = !this.importing)}>Import folder…</button>
       ${this.selected
         ? html`<span class="selection" data-role="selection"
             >${this.selected} selected
             <button data-action="export" @click=${() => this.#selection("export")}>Export zip</button>
-            <button class="danger" data-action="delete-selection" @click=${() => this.#selection("delete")}>Delete</button>
+            <button class="danger" data-action="delete-selection" ?disabled=${!!this.ownerOnly} title=${this.ownerOnly || nothing} @click=${() => this.#selection("delete")}>Delete</button>
             <button data-action="clear" @click=${() => this.#selection("clear")}>Clear</button></span
           >`
         : nothing}

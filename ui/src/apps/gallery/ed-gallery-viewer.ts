@@ -162,6 +162,8 @@ export class EdGalleryViewer extends LitElement {
   @property({ attribute: false }) picture: PictureDetail | null = null;
   @property({ type: Boolean }) hasPrev = false;
   @property({ type: Boolean }) hasNext = false;
+  /** On a guest device: the sentence saying "Show in folder" and deleting are the owner's ("" for the owner). */
+  @property() ownerOnly = "";
 
   #act(action: GalleryAction) {
     this.dispatchEvent(edEvent("ed-gallery-action", { action }));
@@ -190,8 +192,8 @@ export class EdGalleryViewer extends LitElement {
           <button data-action="copy-prompt" ?disabled=${!p.prompt} @click=${() => this.#act("copy-prompt")}>Copy prompt</button>
           <button data-action="copy-seed" ?disabled=${p.seed === null} @click=${() => this.#act("copy-seed")}>Copy seed</button>
           <a class="button" data-action="download" href=${`${fileUrl(p.id)}?download=1`} download=${p.name}>Download</a>
-          <button class="desk-only" data-action="reveal" @click=${() => this.#act("reveal")}>Show in folder</button>
-          <button class="danger" data-action="delete" title="Move to the trash (Delete)" @click=${() => this.#act("delete")}>Delete</button>
+          <button class="desk-only" data-action="reveal" ?disabled=${!!this.ownerOnly} title=${this.ownerOnly || nothing} @click=${() => this.#act("reveal")}>Show in folder</button>
+          <button class="danger" data-action="delete" ?disabled=${!!this.ownerOnly} title=${this.ownerOnly || "Move to the trash (Delete)"} @click=${() => this.#act("delete")}>Delete</button>
         </div>
         ${p.prompt ? html`<h3>Prompt</h3><p class="prompt" data-role="prompt">${p.prompt}</p>` : nothing}
         ${p.negative ? html`<h3>Negative prompt</h3><p class="prompt">${p.negative}</p>` : nothing}

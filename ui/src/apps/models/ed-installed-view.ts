@@ -7,6 +7,7 @@
  */
 import { html, LitElement, nothing } from "lit";
 import { customElement, state } from "lit/decorators.js";
+import { session } from "../../api/session";
 import { edEvent } from "../../events";
 import { modelLibrary, modelsApi, type ModelEntry, type ModelSet } from "./models-api";
 import { entryFacts, errorSentence, filterEntries, groupByKind, kindTitle, type SortKey } from "./models-format";
@@ -29,11 +30,14 @@ export class EdInstalledView extends LitElement {
   /** The saved model sets, read when details open (which sets use a file). */
   @state() private sets: ModelSet[] = [];
   @state() private version = 0;
+  /** On a guest device: why deleting models is not offered. */
+  @state() private ownerOnly = "";
 
   #onChange = () => this.version++;
 
   override connectedCallback() {
     super.connectedCallback();
+    void session().then((s) => (this.ownerOnly = s.role === "owner" ? "" : s.owner_only));
     modelLibrary.addEventListener("change", this.#onChange);
     void modelLibrary.load();
   }
@@ -132,7 +136,7 @@ export class EdInstalledView extends LitElement {
               <button class="danger" data-action="confirm-delete" @click=${() => this.#delete(e)}>Delete</button>
               <button data-action="cancel-delete" @click=${() => (this.confirming = "")}>Keep</button>`
           : html`<button data-action="details" aria-expanded=${this.open === key(e) ? "true" : "false"} @click=${() => this.#toggleDetails(e)}>Details</button>
-              <button data-action="delete" aria-label="Delete ${e.name}" @click=${() => (this.confirming = key(e))}>Delete</button>`}
+              <button data-action="delete" aria-label="Delete ${e.name}" ?disabled=${!!this.ownerOnly} title=${this.ownerOnly || nothing} @click=${() => (this.confirming = key(e))}>Delete</button>`}
       </div>
       ${this.open === key(e) ? this.#renderDetails(e) : nothing}
     </div>`;

@@ -1,5 +1,5 @@
 /**
- * <ed-lan-card>: "Other devices" at the top of Settings. One switch lets
+ * <ed-lan-card>: the card of Settings → Other devices (the page gives the heading). One switch lets
  * phones and other computers on this network in (the server moves to all
  * interfaces at once); then the QR code and login links (which carry the
  * token) are shown, on this computer only, with copy buttons and "New token",
@@ -132,7 +132,6 @@ export class EdLanCard extends LitElement {
     const v = this.view;
     const local = v?.token !== undefined;
     return html`
-      <h2>Other devices</h2>
       <p>Generate from your phone or another computer on this network. Every other device needs the access token; this computer never does.</p>
       <label class="switch">
         <input type="checkbox" class="allow-lan" .checked=${!!v?.enabled} ?disabled=${this.busy || !v || (!!v && !local && v.enabled)} @change=${this.#toggle} />
@@ -154,7 +153,7 @@ export class EdLanCard extends LitElement {
             </div>
           </div>`
         : nothing}
-      ${v?.enabled && !local ? html`<p>You are using Easy Diffusion from another device.</p>` : nothing}
+      ${v?.enabled && !local ? html`<p class="owner-only" role="note">You are using Easy Diffusion from another device. Only the computer running Easy Diffusion can do this: allow or stop other devices, show the token, make a new one.</p>` : nothing}
     `;
   }
 }

@@ -1,5 +1,5 @@
 /**
- * <ed-plugins-card>: "Plugins" in Settings. Lists the `*.plugin.js` files in
+ * <ed-plugins-card>: the card of Settings → Plugins (the page gives the heading). Lists the `*.plugin.js` files in
  * the data dir's plugins/ folder with a switch each and the last error a
  * plugin reported (it was disabled then); installs one from a file or a URL;
  * removes one. Changes apply on the next start (reload) of the window.
@@ -8,6 +8,7 @@
 import { css, html, LitElement, nothing } from "lit";
 import { customElement, state } from "lit/decorators.js";
 import { api } from "../../api/http";
+import { session } from "../../api/session";
 import { controlStyles } from "../../styles/controls";
 import { settingsCardStyles } from "../../styles/settings-card";
 
@@ -71,10 +72,13 @@ export class EdPluginsCard extends LitElement {
   @state() private problem = "";
   @state() private url = "";
   @state() private changed = false;
+  /** Set on a guest device: installing, switching and removing plugins are the owner's (the sentence says so). */
+  @state() private ownerOnly = "";
 
   override connectedCallback() {
     super.connectedCallback();
     void this.#load();
+    void session().then((s) => (this.ownerOnly = s.role === "owner" ? "" : s.owner_only));
   }
 
   async #load() {
@@ -127,26 +131,26 @@ export class EdPluginsCard extends LitElement {
 
   override render() {
     return html`
-      <h2>Plugins</h2>
       <p>UI plugins are <code>*.plugin.js</code> files${this.folder ? html` in <code>${this.folder}</code>` : nothing}. Only install plugins you trust: they run inside the app.</p>
       ${this.plugins.length
         ? html`<ul>
             ${this.plugins.map(
               (p) => html`<li data-plugin=${p.file}>
-                <input type="checkbox" aria-label="Enable ${p.name}" .checked=${p.enabled} @change=${(e: Event) => this.#toggle(p, (e.target as HTMLInputElement).checked)} />
+                <input type="checkbox" aria-label="Enable ${p.name}" ?disabled=${!!this.ownerOnly} .checked=${p.enabled} @change=${(e: Event) => this.#toggle(p, (e.target as HTMLInputElement).checked)} />
                 <span>${p.name}</span>
-                <button data-action="remove" @click=${() => this.#remove(p)}>Remove</button>
+                <button data-action="remove" ?disabled=${!!this.ownerOnly} @click=${() => this.#remove(p)}>Remove</button>
                 ${p.error ? html`<span class="error" role="note">Disabled after an error: ${p.error}</span>` : nothing}
               </li>`,
             )}
           </ul>`
         : html`<div class="empty">No plugins installed.</div>`}
+      ${this.ownerOnly ? html`<p class="owner-only" role="note">${this.ownerOnly}</p>` : nothing}
       <div class="install">
-        <label><span>Install plugin from file</span> <input type="file" accept=".js,text/javascript" data-action="install-file" @change=${this.#installFile} /></label>
+        <label><span>Install plugin from file</span> <input type="file" accept=".js,text/javascript" data-action="install-file" ?disabled=${!!this.ownerOnly} @change=${this.#installFile} /></label>
       </div>
       <div class="install">
-        <input type="url" placeholder="https://…/name.plugin.js" aria-label="Plugin URL" .value=${this.url} @input=${(e: Event) => (this.url = (e.target as HTMLInputElement).value)} />
-        <button data-action="install-url" @click=${this.#installUrl}>Install plugin from URL</button>
+        <input type="url" placeholder="https://…/name.plugin.js" aria-label="Plugin URL" ?disabled=${!!this.ownerOnly} .value=${this.url} @input=${(e: Event) => (this.url = (e.target as HTMLInputElement).value)} />
+        <button data-action="install-url" ?disabled=${!!this.ownerOnly} @click=${this.#installUrl}>Install plugin from URL</button>
       </div>
       ${this.changed ? html`<p role="status">Reload the window (Ctrl+R) to apply plugin changes.</p>` : nothing}
       ${this.problem ? html`<div class="problem" role="alert">${this.problem}</div>` : nothing}

@@ -1,24 +1,29 @@
 /**
  * <ed-settings-app>: the Settings tab (a singleton). Renders the config
- * schema from GET /api/config/schema as a form, one section per config
- * section, lists the problems the server found in config.yaml, and saves
- * only the changed keys with PATCH /api/config. A rejected save shows the
+ * schema from GET /api/config/schema as a form in the settings guide's groups
+ * (Image defaults, Models and downloads, …, Advanced folded), with a list of
+ * the groups to jump to and a search over labels, help and keys. Shows the
+ * running value beside a configured one that the app could not use (the
+ * port that was taken), lists the problems the server found in config.yaml,
+ * and saves only the changed keys with PATCH /api/config. A rejected save shows the
  * server's message and keeps the edits. Changes saved elsewhere (another
  * window, the API) show up at once via the `config.changed` event. Another
  * tab can open it on one field (`{focus: "section.key"}`, e.g. the starter
  * card's "add your token" link): that field is scrolled to and focused.
  */
-import { css, html, LitElement, nothing } from "lit";
+import { html, LitElement, nothing } from "lit";
 import { customElement, state } from "lit/decorators.js";
 import { events } from "../../api/event-stream";
 import { api } from "../../api/http";
+import { mayChangeSetting, session, type SessionView } from "../../api/session";
 import { icons } from "../../icons";
 import { controlStyles } from "../../styles/controls";
 import type { SettingChangeEvent } from "./ed-settings-field";
 import "./ed-lan-card";
 import "./ed-plugins-card";
 import "./ed-settings-field";
-import { patchOf, sectionsOf, valueAt, type SettingSection } from "./settings-model";
+import { settingsAppStyles } from "./settings-app-styles";
+import { groupsOf, patchOf, searchGroups, valueAt, type SettingsGroupView } from "./settings-model";
 
 type Config = Record<string, Record<string, unknown>>;
 
@@ -26,100 +31,38 @@ interface ConfigView {
   config: Config;
   file: string;
   problems: Array<{ key: string; text: string }>;
+  /** Settings running with another value than the file's, and why (absent from an older server). */
+  running?: Record<string, { value: unknown; note: string }>;
 }
 
 @customElement("ed-settings-app")
 export class EdSettingsApp extends LitElement {
-  static override styles = [
-    controlStyles,
-    css`
-      :host {
-        display: block;
-        padding: 16px 24px 40px;
-        max-width: 860px;
-        font-size: 1rem;
-      }
-      .bar {
-        position: sticky;
-        top: 0;
-        z-index: 1;
-        display: flex;
-        align-items: center;
-        gap: 12px;
-        flex-wrap: wrap;
-        padding: 8px 0;
-        background: var(--ed-body);
-      }
-      h1 {
-        margin: 0;
-        font-size: calc(20rem / 14);
-        font-weight: 600;
-        flex: 1;
-      }
-      .file,
-      .saved {
-        font-size: calc(12rem / 14);
-        color: var(--ed-muted);
-      }
-      .saved {
-        color: var(--ed-green);
-      }
-      .error,
-      .problems {
-        margin: 8px 0;
-        padding: 8px 12px;
-        border-radius: 6px;
-        font-size: calc(13rem / 14);
-      }
-      .error {
-        background: var(--ed-red-soft);
-        color: var(--ed-red-text);
-      }
-      .problems {
-        background: var(--ed-amber-soft);
-        color: var(--ed-amber-text);
-      }
-      .problems ul {
-        margin: 4px 0 0;
-        padding-left: 18px;
-      }
-      .problems svg,
-      .error svg {
-        vertical-align: -2px;
-      }
-      h2 {
-        margin: 24px 0 2px;
-        font-size: calc(15rem / 14);
-        font-weight: 600;
-      }
-      h2 code {
-        margin-left: 6px;
-        font-size: calc(12rem / 14);
-        font-weight: 400;
-        color: var(--ed-muted);
-      }
-    `,
-  ];
+  static override styles = [controlStyles, settingsAppStyles];
 
-  @state() private sections: SettingSection[] = [];
+  @state() private groups: SettingsGroupView[] = [];
   @state() private view?: ConfigView;
   @state() private edits = new Map<string, unknown>();
   @state() private saving = false;
   @state() private error = "";
   @state() private saved = false;
+  @state() private session?: SessionView;
+  @state() private query = "";
+  @state() private advancedOpen = false;
+  /** The group last jumped to from the list. */
+  @state() private current = "";
 
-  #off?: () => void;
+  #offs: (() => void)[] = [];
 
   override connectedCallback() {
     super.connectedCallback();
     if (!this.view) void this.load();
-    // Unsaved edits stay; they are compared against the new values.
-    this.#off = events.on("config.changed", () => void this.load());
+    // Unsaved edits stay; they are compared against the new values. A move of the server changes the running values.
+    this.#offs = [events.on("config.changed", () => void this.load()), events.on("server.listening", () => void this.load())];
   }
 
   override disconnectedCallback() {
     super.disconnectedCallback();
-    this.#off?.();
+    for (const off of this.#offs) off();
   }
 
   /** A message from another tab: `{focus: "models.huggingface_token"}` shows and focuses that field. */
@@ -127,6 +70,8 @@ export class EdSettingsApp extends LitElement {
     const path = (message as { focus?: unknown } | null)?.focus;
     if (typeof path !== "string") return;
     if (!this.view) await this.load();
+    this.query = "";
+    if (this.groups.some((g) => g.folded && g.fields.some((f) => f.path === path))) this.advancedOpen = true;
     await this.updateComplete;
     const field = [...this.renderRoot.querySelectorAll("ed-settings-field")].find((f) => f.dataset.path === path);
     if (!field) return;
@@ -137,8 +82,9 @@ export class EdSettingsApp extends LitElement {
 
   async load() {
     try {
-      const [schema, view] = await Promise.all([api<object>("/api/config/schema"), api<ConfigView>("/api/config")]);
-      this.sections = sectionsOf(schema);
+      const [schema, view, me] = await Promise.all([api<object>("/api/config/schema"), api<ConfigView>("/api/config"), session()]);
+      this.session = me;
+      this.groups = groupsOf(schema);
       this.view = view;
       this.error = "";
     } catch (err) {
@@ -147,7 +93,7 @@ export class EdSettingsApp extends LitElement {
   }
 
   get #patch() {
-    return this.view ? patchOf(this.view.config, this.edits, this.sections.flatMap((s) => s.fields)) : {};
+    return this.view ? patchOf(this.view.config, this.edits, this.groups.flatMap((g) => g.fields)) : {};
   }
 
   #onChange(e: SettingChangeEvent) {
@@ -176,21 +122,95 @@ export class EdSettingsApp extends LitElement {
     this.error = "";
   }
 
-  #renderSection(section: SettingSection) {
+  #onSearch(e: Event) {
+    this.query = (e.target as HTMLInputElement).value;
+  }
+
+  #onSearchKey(e: KeyboardEvent) {
+    if (e.key === "Escape" && this.query) {
+      e.stopPropagation();
+      this.query = "";
+    }
+  }
+
+  /** Jumps to a group from the list: unfolds it if folded, scrolls its heading to the top and focuses it. */
+  async #go(group: SettingsGroupView) {
+    if (group.folded) this.advancedOpen = true;
+    this.current = group.id;
+    await this.updateComplete;
+    const section = this.renderRoot.querySelector<HTMLElement>(`section[data-group="${group.id}"]`);
+    section?.scrollIntoView({ block: "start" });
+    section?.querySelector<HTMLElement>("h2")?.focus({ preventScroll: true });
+  }
+
+  /** The user folds or unfolds Advanced; a search that opens it for a match does not count. */
+  #onToggle(e: Event) {
+    if (!this.query.trim()) this.advancedOpen = (e.target as HTMLDetailsElement).open;
+  }
+
+  /** The sentence on a setting this device may not change, or "" when it may. */
+  #locked(path: string): string {
+    return this.session && !mayChangeSetting(this.session, path) ? this.session.owner_only : "";
+  }
+
+  #card(group: SettingsGroupView, shown: boolean) {
+    if (group.card === "lan") return html`<ed-lan-card ?hidden=${!shown}></ed-lan-card>`;
+    if (group.card === "plugins") return html`<ed-plugins-card ?hidden=${!shown}></ed-plugins-card>`;
+    return nothing;
+  }
+
+  #renderGroup(group: SettingsGroupView, match: { fields: Set<string>; card: boolean } | undefined) {
     const config = this.view!.config;
-    return html`
-      <h2>${section.description ?? section.name}<code>${section.name}</code></h2>
-      ${section.fields.map((f) => {
+    const locked = group.fields.some((f) => this.#locked(f.path));
+    const fields = html`
+      ${locked ? html`<p class="owner-only" role="note">${this.session!.owner_only}</p>` : nothing} ${this.#card(group, !!match?.card)}
+      ${group.fields.map((f) => {
         const changed = this.edits.has(f.path) && JSON.stringify(this.edits.get(f.path)) !== JSON.stringify(valueAt(config, f));
         return html`<ed-settings-field
           data-path=${f.path}
+          ?hidden=${!match?.fields.has(f.path)}
           .field=${f}
           .value=${this.edits.has(f.path) ? this.edits.get(f.path) : valueAt(config, f)}
           ?changed=${changed}
+          .locked=${this.#locked(f.path)}
+          .running=${this.view!.running?.[f.path]?.note ?? ""}
           @ed-setting-change=${this.#onChange}
         ></ed-settings-field>`;
       })}
     `;
+    const heading = html`<h2 id="h-${group.id}" tabindex="-1">${group.title}</h2>`;
+    const blurb = group.blurb ? html`<span class="blurb">${group.blurb}</span>` : nothing;
+    return html`<section data-group=${group.id} aria-labelledby="h-${group.id}" ?hidden=${!match}>
+      ${group.folded
+        ? html`<details ?open=${this.advancedOpen || (!!this.query.trim() && !!match)} @toggle=${this.#onToggle}>
+            <summary>${heading}${blurb}</summary>
+            ${fields}
+          </details>`
+        : html`${heading}${blurb}${fields}`}
+    </section>`;
+  }
+
+  #renderForm() {
+    const found = new Map(searchGroups(this.groups, this.query).map(({ group, card }) => [group.id, { fields: new Set(group.fields.map((f) => f.path)), card }]));
+    const searching = !!this.query.trim();
+    return html`<div class="layout">
+      <nav aria-label="Settings sections">
+        <ul>
+          ${this.groups.map((g) => {
+            const hit = found.get(g.id);
+            return html`<li>
+              <button data-group=${g.id} aria-current=${this.current === g.id ? "true" : "false"} ?disabled=${!hit} @click=${() => this.#go(g)}>
+                <span>${g.title}</span>${searching && hit ? html`<span class="count">${hit.fields.size + (hit.card ? 1 : 0)}</span>` : nothing}
+              </button>
+            </li>`;
+          })}
+        </ul>
+      </nav>
+      <div class="groups">
+        ${found.size ? nothing : html`<p class="no-match" role="status">No setting matches “${this.query.trim()}”. Try a word such as port, theme, token or GPU.</p>`}
+        ${this.groups.map((g) => this.#renderGroup(g, found.get(g.id)))}
+      </div>
+    </div>`;
   }
 
   override render() {
@@ -199,6 +219,8 @@ export class EdSettingsApp extends LitElement {
     return html`
       <div class="bar">
         <h1>Settings</h1>
+        <input class="search" type="search" placeholder="Search settings" aria-label="Search settings" .value=${this.query} @input=${this.#onSearch} @keydown=${this.#onSearchKey} />
+        <span class="spacer"></span>
         ${this.saved && !dirty ? html`<span class="saved" role="status">Saved</span>` : nothing}
         <button @click=${this.#discard} ?disabled=${!dirty || this.saving}>Discard</button>
         <button class="primary" @click=${this.#save} ?disabled=${!dirty || this.saving}>${this.saving ? "Saving…" : "Save"}</button>
@@ -213,9 +235,7 @@ export class EdSettingsApp extends LitElement {
             </ul>
           </div>`
         : nothing}
-      <ed-lan-card></ed-lan-card>
-      <ed-plugins-card></ed-plugins-card>
-      ${this.view ? this.sections.map((s) => this.#renderSection(s)) : this.error ? nothing : html`<p>Loading…</p>`}
+      ${this.view ? this.#renderForm() : this.error ? nothing : html`<p>Loading…</p>`}
     `;
   }
 }

@@ -1,7 +1,9 @@
 /**
  * <ed-settings-field>: one config key as a form control (switch, select,
- * number with limits, text, or comma list) with its description and
- * default. Fires `ed-setting-change` with the parsed value.
+ * number with limits, text, or comma list) with its label and help from the
+ * settings guide, its default, and the running value where it differs
+ * ("running on port 9400: 9000 was taken"). Fires `ed-setting-change` with
+ * the parsed value.
  */
 import { css, html, LitElement, nothing } from "lit";
 import { customElement, property } from "lit/decorators.js";
@@ -9,6 +11,13 @@ import { live } from "lit/directives/live.js";
 import { edEvent } from "../../events";
 import { controlStyles } from "../../styles/controls";
 import { formatValue, parseInput, type SettingField } from "./settings-model";
+
+/** A default in words: on/off, an option's name, or "none". */
+function shownDefault(f: SettingField): string {
+  if (f.kind === "boolean") return f.default ? "on" : "off";
+  if (f.kind === "enum") return f.optionLabels?.[String(f.default)] ?? String(f.default);
+  return formatValue(f, f.default) || "none";
+}
 
 export type SettingChangeEvent = CustomEvent<{ path: string; value: unknown }>;
 
@@ -24,6 +33,9 @@ export class EdSettingsField extends LitElement {
         align-items: start;
         padding: 10px 0;
         border-top: 1px solid var(--ed-divider);
+      }
+      :host([hidden]) {
+        display: none;
       }
       label {
         font-size: 1rem;
@@ -56,6 +68,10 @@ export class EdSettingsField extends LitElement {
         font-size: calc(12rem / 14);
         color: var(--ed-muted);
       }
+      .running {
+        font-size: calc(13rem / 14);
+        color: var(--ed-amber-text);
+      }
       @media (max-width: 600px) {
         :host {
           grid-template-columns: 1fr;
@@ -67,6 +83,10 @@ export class EdSettingsField extends LitElement {
   @property({ attribute: false }) field!: SettingField;
   @property({ attribute: false }) value: unknown;
   @property({ type: Boolean, reflect: true }) changed = false;
+  /** Shown but not changeable here (a guest device: owner-only settings); the sentence says why. */
+  @property() locked = "";
+  /** The value the app runs with now, when it differs, and why (from GET /api/config `running`). */
+  @property() running = "";
 
   #emit(raw: string | boolean) {
     this.dispatchEvent(edEvent("ed-setting-change", { path: this.field.path, value: parseInput(this.field, raw) }));
@@ -78,16 +98,18 @@ export class EdSettingsField extends LitElement {
     const onText = (e: Event) => this.#emit((e.target as HTMLInputElement).value);
     switch (f.kind) {
       case "boolean":
-        return html`<input id=${id} type="checkbox" role="switch" .checked=${live(this.value === true)} @change=${(e: Event) => this.#emit((e.target as HTMLInputElement).checked)} />`;
+        return html`<input id=${id} type="checkbox" role="switch" ?disabled=${!!this.locked} title=${this.locked || nothing} .checked=${live(this.value === true)} @change=${(e: Event) => this.#emit((e.target as HTMLInputElement).checked)} />`;
       case "enum":
-        return html`<select id=${id} @change=${onText}>
-          ${f.options!.map((o) => html`<option value=${o} ?selected=${o === this.value}>${o}</option>`)}
+        return html`<select id=${id} ?disabled=${!!this.locked} title=${this.locked || nothing} @change=${onText}>
+          ${f.options!.map((o) => html`<option value=${o} ?selected=${o === this.value}>${f.optionLabels?.[o] ?? o}</option>`)}
         </select>`;
       case "integer":
       case "number":
         return html`<input
           id=${id}
           type="number"
+          ?disabled=${!!this.locked}
+          title=${this.locked || nothing}
           step=${f.kind === "integer" ? "1" : "any"}
           min=${f.min ?? nothing}
           max=${f.max ?? nothing}
@@ -95,12 +117,15 @@ export class EdSettingsField extends LitElement {
           @input=${onText}
         />`;
       case "list":
-        return html`<textarea id=${id} rows=${Math.max(2, formatValue(f, this.value).split("\n").length + 1)} placeholder="one per line" .value=${live(formatValue(f, this.value))} @input=${onText}></textarea>`;
+        return html`<textarea id=${id} ?disabled=${!!this.locked} title=${this.locked || nothing} rows=${Math.max(2, formatValue(f, this.value).split("\n").length + 1)} placeholder="one per line" .value=${live(formatValue(f, this.value))} @input=${onText}></textarea>`;
       default:
         return html`<input
           id=${id}
           type=${f.secret ? "password" : "text"}
+          ?disabled=${!!this.locked}
+          title=${this.locked || nothing}
           autocomplete=${f.secret ? "off" : nothing}
+          @focus=${f.secret ? (e: Event) => (e.target as HTMLInputElement).select() : nothing /* a set secret shows as the server's mask: typing replaces it */}
           .value=${live(formatValue(f, this.value))}
           @input=${onText}
         />`;
@@ -111,10 +136,11 @@ export class EdSettingsField extends LitElement {
     const f = this.field;
     const limits = f.min !== undefined || f.max !== undefined ? ` · ${f.min ?? "…"} to ${f.max ?? "…"}` : "";
     return html`
-      <label for="v">${f.label}</label>
+      <label for="v" title=${`${f.path} in config.yaml`}>${f.label}</label>
       <div class="control">
         ${this.#control()}
-        <span class="help">${f.description ?? ""}${f.default !== undefined ? html` <span class="default">(default: ${formatValue(f, f.default) || "none"}${limits})</span>` : nothing}</span>
+        ${this.running ? html`<span class="running" role="note">${this.running.charAt(0).toUpperCase()}${this.running.slice(1)}.</span>` : nothing}
+        <span class="help">${f.description ?? ""}${f.default !== undefined ? html` <span class="default">(default: ${shownDefault(f)}${limits})</span>` : nothing}</span>
       </div>
     `;
   }

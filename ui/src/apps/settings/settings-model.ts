@@ -1,7 +1,10 @@
 /**
- * Turns the config's JSON Schema (GET /api/config/schema, made by zod) into
- * form sections and fields, and form edits into a PATCH body. Pure.
+ * Turns the config's JSON Schema (GET /api/config/schema, made by zod) and
+ * the settings guide (labels, groups, help: launcher/config/settings-guide.ts)
+ * into the form's groups and fields, filters them by a search, and turns form
+ * edits into a PATCH body. Pure.
  */
+import { SETTINGS_GROUPS, SETTINGS_GUIDE, type SettingsGroup } from "../../../../launcher/config/settings-guide";
 
 export type FieldKind = "boolean" | "enum" | "integer" | "number" | "string" | "list";
 
@@ -15,15 +18,15 @@ export interface SettingField {
   description?: string;
   default?: unknown;
   options?: string[];
+  /** What each option is called on screen. */
+  optionLabels?: Record<string, string>;
   min?: number;
   max?: number;
   /** A token or password (JSON Schema `writeOnly`): shown as a password field. */
   secret?: boolean;
 }
 
-export interface SettingSection {
-  name: string;
-  description?: string;
+export interface SettingsGroupView extends SettingsGroup {
   fields: SettingField[];
 }
 
@@ -53,24 +56,67 @@ function kindOf(node: JsonSchemaNode): FieldKind {
   return "string";
 }
 
-export function sectionsOf(schema: JsonSchemaNode): SettingSection[] {
-  return Object.entries(schema.properties ?? {}).map(([name, section]) => ({
-    name,
-    description: section.description,
-    fields: Object.entries(section.properties ?? {}).map(([key, node]) => ({
-      section: name,
-      key,
-      path: `${name}.${key}`,
-      label: humanize(key),
-      kind: kindOf(node),
-      description: node.description,
-      default: node.default,
-      options: node.enum?.map(String),
-      min: node.minimum,
-      max: node.maximum,
-      ...(node.writeOnly ? { secret: true } : {}),
-    })),
-  }));
+/** Every field of the schema, labelled and helped by the guide (a key the guide lacks still shows, under Advanced). */
+export function fieldsOf(schema: JsonSchemaNode): SettingField[] {
+  return Object.entries(schema.properties ?? {}).flatMap(([name, section]) =>
+    Object.entries(section.properties ?? {}).map(([key, node]) => {
+      const guide = SETTINGS_GUIDE[`${name}.${key}`];
+      return {
+        section: name,
+        key,
+        path: `${name}.${key}`,
+        label: guide?.label ?? humanize(key),
+        kind: kindOf(node),
+        description: guide?.help ?? node.description,
+        default: node.default,
+        options: node.enum?.map(String),
+        ...(node.enum ? { optionLabels: Object.fromEntries(node.enum.map((o) => [String(o), guide?.choices?.[String(o)] ?? humanize(String(o))])) } : {}),
+        min: node.minimum,
+        max: node.maximum,
+        ...(node.writeOnly ? { secret: true } : {}),
+      };
+    }),
+  );
+}
+
+/** The groups in page order, each with its fields in the guide's order; a key shown by a card is left out. */
+export function groupsOf(schema: JsonSchemaNode): SettingsGroupView[] {
+  const order = Object.keys(SETTINGS_GUIDE);
+  const fields = fieldsOf(schema)
+    .filter((f) => !SETTINGS_GUIDE[f.path]?.inCard)
+    .sort((a, b) => rank(order, a.path) - rank(order, b.path));
+  return SETTINGS_GROUPS.map((g) => ({ ...g, fields: fields.filter((f) => (SETTINGS_GUIDE[f.path]?.group ?? "advanced") === g.id) }));
+}
+
+function rank(order: string[], path: string): number {
+  const i = order.indexOf(path);
+  return i < 0 ? order.length : i;
+}
+
+/** Does `text` hold every word of the search (any case)? An empty search matches everything. */
+export function matchesSearch(query: string, ...texts: (string | undefined)[]): boolean {
+  const hay = texts.filter(Boolean).join(" ").toLowerCase();
+  return query
+    .toLowerCase()
+    .split(/\s+/)
+    .filter(Boolean)
+    .every((word) => hay.includes(word));
+}
+
+/** A field matches by its label, its help or its key in config.yaml ("server.port", "cors_origins"). */
+export function fieldMatches(field: SettingField, query: string): boolean {
+  return matchesSearch(query, field.label, field.description, field.path, field.key.replace(/_/g, " "));
+}
+
+/** The groups as a search shows them: matching fields only; a group's card when its words match. */
+export function searchGroups(groups: SettingsGroupView[], query: string): { group: SettingsGroupView; card: boolean }[] {
+  if (!query.trim()) return groups.map((group) => ({ group, card: !!group.card }));
+  return groups
+    .map((group) => ({
+      group: { ...group, fields: group.fields.filter((f) => fieldMatches(f, query)) },
+      card: !!group.card && matchesSearch(query, group.title, group.cardWords),
+    }))
+    .filter(({ group, card }) => card || group.fields.length > 0);
 }
 
 /** The value a form control's text stands for. */
