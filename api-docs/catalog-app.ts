@@ -69,7 +69,7 @@ export const appRoutes: RouteDoc[] = [
   { method: "delete", path: "/api/plugins/{file}", tag: "Plugins", summary: "Remove a plugin", params: ["file"], response: ok({ removed: "hello.plugin.js" }) },
   { method: "get", path: "/api/engine", tag: E, summary: "Engine status", response: ok({ state: "running" }) },
   { method: "get", path: "/api/engine/logs", tag: E, summary: "The engine's recent log lines", response: ok({ lines: [] }) },
-  { method: "get", path: "/api/engine/plan", tag: E, summary: "Which build would be installed for this machine", response: ok({ variant: "vulkan" }) },
+  { method: "get", path: "/api/engine/plan", tag: E, summary: "Which build would be installed for this machine. Offline (the release cannot be read, nothing cached) with a build installed, it is not an error: `release.offline` says \"offline: can't check for a newer engine\" and the network is asked again after a minute", response: ok({ variant: "vulkan" }) },
   { method: "get", path: "/api/engine/builds", tag: E, summary: "Installed engine builds", response: ok({ builds: [] }) },
   { method: "get", path: "/api/engine/devices", tag: E, summary: "The devices the installed engine sees (sd-server --list-devices): the names engine.device (→ --backend) takes", response: ok({ build: "master-827-97d2990/cuda12", devices: [{ name: "CUDA0", description: "NVIDIA GeForce RTX 4090" }, { name: "CPU", description: "AMD Ryzen 9 7950X" }] }) },
   { method: "post", path: "/api/engine/install", tag: E, summary: "Install (download) an engine build", body: { schema: installSchema, example: { variant: "vulkan" } }, response: ok({ installed: true }) },

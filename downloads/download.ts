@@ -13,6 +13,7 @@ import type { EventBus } from "../launcher/events/bus";
 import { DownloadError } from "./errors";
 import { FetchRefusedError, guardedFetch } from "./fetch-guard";
 import { createPartWriter, sha256File, type PartWriter, type WriteFailure } from "./part-writer";
+import { hostOf, networkFailure, statusFailure } from "./net-failure";
 import { busEmitter, ProgressMeter, type DownloadKind, type DownloadProgress } from "./progress";
 
 export interface DownloadOptions {
@@ -71,7 +72,15 @@ const BLOCK = 4 * 1024 * 1024;
 const MAX_BACKOFF_MS = 30_000;
 const FATAL_STATUS = new Set([401, 403, 404, 410]);
 
-class RetryableError extends Error {}
+/** A try that failed in a way worth trying again: `message` is the raw cause (for the log), `words` what the user reads. */
+class RetryableError extends Error {
+  constructor(
+    message: string,
+    readonly words: { code: string; message: string },
+  ) {
+    super(message);
+  }
+}
 
 interface PartMeta {
   url: string;
@@ -123,6 +132,7 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
   }
   const job: Job = { opts, asset, part, metaFile, meter, writer: createPartWriter(), hashed: -1, received: 0, total: opts.size ?? meta.size, meta };
   try {
+    meter.starting(job.total);
     const attempts = await fetchWithRetries(job);
     // A write that failed after the last block was handed over (a disk filling up at the end) shows only here.
     if (job.writer.failure) throw writeError(job, job.writer.failure);
@@ -164,8 +174,16 @@ async function fetchWithRetries(job: Job): Promise<number> {
       if (opts.signal?.aborted) throw opts.signal.reason ?? err;
       if (!(err instanceof RetryableError)) throw err;
       if (attempts > retries)
-        throw new DownloadError("download_failed", `could not download ${job.asset} after ${attempts} tries: ${err.message}`, "check the internet connection and try again; the download resumes where it stopped");
-      await sleep(Math.min(MAX_BACKOFF_MS, (opts.backoffMs ?? 1000) * 2 ** (attempts - 1)), opts.signal);
+        throw new DownloadError(
+          err.words.code === "offline" ? "offline" : "download_failed",
+          `${err.words.message}: ${job.asset} was not downloaded (gave up after ${attempts} ${attempts === 1 ? "try" : "tries"})`,
+          "check the internet connection and try again; the download resumes where it stopped",
+          undefined,
+          err.message,
+        );
+      const pause = Math.min(MAX_BACKOFF_MS, (opts.backoffMs ?? 1000) * 2 ** (attempts - 1));
+      job.meter.retrying(existsSync(job.part) ? statSync(job.part).size : 0, job.total, err.words, attempts + 1, retries + 1, pause);
+      await sleep(pause, opts.signal);
     }
   }
 }
@@ -196,7 +214,8 @@ async function tryOnce(job: Job) {
   try {
     const res = await fetchFollowing(opts, headers, signal).catch((err) => {
       if (opts.signal?.aborted || err instanceof DownloadError) throw err;
-      throw new RetryableError(stall.signal.aborted ? `no answer for ${stallMs / 1000} s` : (err as Error).message);
+      if (stall.signal.aborted) throw new RetryableError(`no answer for ${stallMs / 1000} s`, { code: "no_answer", message: `${hostOf(opts.url)} did not answer for ${stallMs / 1000} s` });
+      throw new RetryableError(rawText(err), networkFailure(err, opts.url));
     });
     offset = await checkResponse(job, res, offset);
     if (offset < 0) return; // the part already holds the whole file
@@ -237,11 +256,13 @@ async function tryOnce(job: Job) {
       if (isWriteFailure(err)) throw err;
       await flush(); // keep what arrived, for the resume
       if (opts.signal?.aborted) throw err;
-      throw new RetryableError(stall.signal.aborted ? `no data for ${stallMs / 1000} s` : (err as Error).message);
+      if (stall.signal.aborted) throw new RetryableError(`no data for ${stallMs / 1000} s`, { code: "stalled", message: `${hostOf(opts.url)} sent nothing for ${stallMs / 1000} s` });
+      throw new RetryableError(rawText(err), networkFailure(err, opts.url));
     }
     await flush();
     job.meter.update(written, job.total, true);
-    if (job.total !== undefined && written < job.total) throw new RetryableError(`the connection closed at ${written} of ${job.total} bytes`);
+    if (job.total !== undefined && written < job.total)
+      throw new RetryableError(`the connection closed at ${written} of ${job.total} bytes`, { code: "connection_cut", message: `The connection to ${hostOf(opts.url)} closed early` });
   } catch (err) {
     if (isWriteFailure(err)) throw writeError(job, err);
     throw err;
@@ -266,17 +287,17 @@ async function checkResponse(job: Job, res: Response, offset: number): Promise<n
     // The part already holds the server's whole file: the size check judges it.
     if (offset > 0 && Number(/bytes \*\/(\d+)/.exec(res.headers.get("content-range") ?? "")?.[1]) === offset) return -1;
     rmSync(job.part, { force: true });
-    throw new RetryableError("the server refused to resume (HTTP 416); starting over");
+    throw new RetryableError("the server refused to resume (HTTP 416); starting over", { code: "restart", message: `${hostOf(opts.url)} could not go on where the download stopped; starting over` });
   }
   if (res.status !== 200 && res.status !== 206) {
     await refuse();
-    throw new RetryableError(`HTTP ${res.status}`);
+    throw new RetryableError(`HTTP ${res.status}`, statusFailure(res.status, opts.url));
   }
   const range = res.status === 206 ? /bytes (\d+)-\d+\/(\d+|\*)/.exec(res.headers.get("content-range") ?? "") : null;
   if (res.status === 206 && Number(range?.[1]) !== offset) {
     await refuse();
     rmSync(job.part, { force: true });
-    throw new RetryableError("the server sent the wrong range; starting over");
+    throw new RetryableError("the server sent the wrong range; starting over", { code: "restart", message: `${hostOf(opts.url)} sent the wrong part of the file; starting over` });
   }
   if (res.status === 200) offset = 0; // Range ignored, or the file changed (If-Range): start over.
   const length = Number(res.headers.get("content-length") ?? NaN);
@@ -307,12 +328,10 @@ async function fetchFollowing(opts: DownloadOptions, range: Record<string, strin
   }
 }
 
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return url;
-  }
+/** The error's own words with its code, for the log. */
+function rawText(err: unknown): string {
+  const e = err as { code?: string; message?: string };
+  return [e?.code, e?.message ?? String(err)].filter(Boolean).join(": ");
 }
 
 function isWriteFailure(err: unknown): err is WriteFailure {

@@ -8,6 +8,8 @@ export type DownloadErrorCode =
   /** 404/410: the file is not there. */
   | "not_available"
   | "download_failed"
+  /** The host could not be reached at all (no network, DNS, refused) on every try. */
+  | "offline"
   | "verify_failed"
   | "disk_full"
   /** The URL or a redirect is not http(s), or (refusePrivate) names this computer or a local network. */
@@ -21,6 +23,8 @@ export class DownloadError extends Error {
     readonly hint?: string,
     /** The HTTP status that ended it, when one did. */
     readonly status?: number,
+    /** The network's own words (getaddrinfo ENOTFOUND …), for the log only. */
+    readonly detail?: string,
   ) {
     super(message);
   }

@@ -23,10 +23,19 @@ export interface DownloadProgress extends DownloadIdentity {
   rate: number;
   /** Seconds left; undefined while the rate or total is unknown. */
   eta?: number;
-  /** done: downloaded and verified; installing/installed: unpacking into engines/ (published by the build provider). */
-  phase: "downloading" | "done" | "installing" | "installed" | "failed" | "cancelled";
-  /** Why it failed, when phase is failed. */
+  /**
+   * starting: asked for, no answer yet; retrying: a try failed (error says why in words), the next
+   * one starts in retryInMs; done: downloaded and verified; installing/installed: unpacking into
+   * engines/ (published by the build provider); removed: taken off the list by the user.
+   */
+  phase: "starting" | "downloading" | "retrying" | "done" | "installing" | "installed" | "failed" | "cancelled" | "removed";
+  /** Why it failed (phase failed), or why the last try failed (phase retrying), in words. */
   error?: { code: string; message: string };
+  /** While retrying: the try that comes next (2 for the first retry) of how many in all. */
+  attempt?: number;
+  attempts?: number;
+  /** While retrying: milliseconds from this event until the next try. */
+  retryInMs?: number;
   /** Where the bytes come from (a Hugging Face repository or a host), when a file has several sources. */
   source?: string;
 }
@@ -57,6 +66,17 @@ export class ProgressMeter {
   restart(bytes: number) {
     this.#lastBytes = bytes;
     this.#lastTime = this.now();
+  }
+
+  /** Asked for: nothing has come back yet. */
+  starting(total: number | undefined) {
+    this.emit({ ...this.identity, bytes: 0, total, rate: 0, phase: "starting" });
+  }
+
+  /** A try failed for `error`; try `attempt` of `attempts` starts in `inMs`. */
+  retrying(bytes: number, total: number | undefined, error: { code: string; message: string }, attempt: number, attempts: number, inMs: number) {
+    clearTimeout(this.#trailing);
+    this.emit({ ...this.identity, bytes, total, rate: 0, phase: "retrying", error, attempt, attempts, retryInMs: inMs });
   }
 
   /** The end of a download that did not finish: failed (with why) or cancelled. */

@@ -30,6 +30,8 @@ export interface EngineErrorInfo {
   hint?: string;
   /** The engine's last output lines, for the log view and bug reports. */
   lastLines?: string[];
+  /** The network could not be reached at all (not an answer from a server). */
+  offline?: boolean;
 }
 
 export interface EngineStatus {

@@ -9,7 +9,7 @@ import type { ImageKind } from "../queue/image-data";
 import { jpegSize } from "../queue/metadata/exif";
 import { pngSize, readPngText } from "../queue/metadata/png";
 import { readImageMetadata } from "../queue/metadata/read";
-import type { Settings } from "../queue/metadata/settings";
+import type { MadeAs, Settings } from "../queue/metadata/settings";
 import { webpInfo } from "../queue/metadata/webp";
 import { MetadataTooLargeError } from "../queue/picture-limits";
 import { comfyGraph, comfyToSettings } from "./comfyui";
@@ -22,8 +22,11 @@ export interface PictureInfo {
   width: number;
   height: number;
   source: PictureSource;
-  settings: Settings;
+  settings: GallerySettings;
 }
+
+/** A picture's settings as the Gallery keeps them: the request fields, and how it was made when the picture says. */
+export type GallerySettings = Settings & { mode?: MadeAs };
 
 export const PICTURE_EXTENSIONS = /\.(png|jpe?g|webp)$/i;
 
@@ -83,7 +86,8 @@ export function readPictureInfo(bytes: Uint8Array, path?: string): PictureInfo |
     return null;
   }
   let source: PictureSource = meta.source;
-  let settings: Settings = meta.settings;
+  // How it was made goes beside the settings, for the viewer ("img2img · strength 0.75").
+  let settings: GallerySettings = meta.mode ? { ...meta.settings, mode: meta.mode } : meta.settings;
   if (source === "none" && meta.format === "png") {
     const extra = pngExtras(bytes);
     if (extra) ({ source, settings } = extra);

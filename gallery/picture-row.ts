@@ -1,5 +1,5 @@
 /** The Gallery's picture as the index holds it and as the API sends it. */
-import type { Settings } from "../queue/metadata/settings";
+import type { MadeAs, Settings } from "../queue/metadata/settings";
 import type { PictureInfo, PictureSource } from "./picture-info";
 
 /** One file to index: where it is, what it is. */
@@ -33,7 +33,7 @@ export interface PictureDetail extends PictureSummary {
   sampler: string | null;
   seed: number | null;
   loras: string[];
-  settings: Settings;
+  settings: Settings & { mode?: MadeAs };
 }
 
 export interface PictureRow {

@@ -47,10 +47,17 @@ export class InvalidOutputError extends Error {
   override name = "InvalidOutputError";
 }
 
-/** The request as it goes into an image: this image's seed, no embedded image data. */
-export function metadataRequest(r: ResolvedRequest): Omit<ResolvedRequest, "init_image" | "mask" | "ref_images" | "control_image" | "upscale_of"> {
-  const { init_image: _i, mask: _m, ref_images: _r, control_image: _c, upscale_of: _u, ...rest } = r;
-  return rest;
+/**
+ * The request as it goes into an image: this image's seed, no embedded image
+ * data, and how it was made (`mode`); the denoising strength only when it
+ * started from a picture (a text-to-image picture has none to show).
+ */
+export function metadataRequest(
+  r: ResolvedRequest,
+): Omit<ResolvedRequest, "init_image" | "mask" | "ref_images" | "control_image" | "upscale_of" | "strength"> & { strength?: number; mode: "txt2img" | "img2img" | "inpaint" } {
+  const { init_image, mask, ref_images: _r, control_image: _c, upscale_of: _u, strength, ...rest } = r;
+  if (!init_image) return { ...rest, mode: "txt2img" };
+  return { ...rest, strength, mode: mask ? "inpaint" : "img2img" };
 }
 
 /** The engine's image in the requested format: a PNG becomes JPEG/WebP here; anything else is kept as it came. */

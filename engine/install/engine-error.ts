@@ -20,5 +20,5 @@ export function engineError(code: EngineErrorCode, message: string, hint?: strin
 export function asEngineError(err: DownloadError): EngineError {
   if (err.code === "unauthorized" || err.code === "not_available" || err.code === "not_allowed")
     return engineError("download_failed", err.message, "check engine.release_repo and engine.release_tag, or import a build with `easy-diffusion engine import`");
-  return engineError(err.code, err.message, err.hint);
+  return engineError(err.code === "offline" ? "download_failed" : err.code, err.message, err.hint);
 }

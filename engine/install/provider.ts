@@ -39,9 +39,16 @@ export interface BuildProviderOptions {
 }
 
 /** What the Engine tab shows: the machine, the release and what was chosen and why. */
+/** After the release could not be reached, how long before the network is asked again. */
+export const OFFLINE_RECHECK_MS = 60_000;
+
 export interface EnginePlan {
   hardware: Hardware;
-  release: { tag: string; fromCache: boolean };
+  /**
+   * offline: the release could not be read (no network, nothing cached) while a build is installed:
+   * not an error, a note ("offline: can't check for a newer engine"); the choice is then empty.
+   */
+  release: { tag: string; fromCache: boolean; offline?: string };
   choice: Choice;
 }
 
@@ -75,12 +82,34 @@ export function createBuildProvider(o: BuildProviderOptions): EngineBuildProvide
     return fetchRelease(src, { cacheFile: releaseCacheFile(o.paths.engines, src.repo, src.tag), fetch: o.fetch, signal, preferCache: src.tag !== "latest" });
   }
 
+  /** The last time the release could not be reached: not asked again before OFFLINE_RECHECK_MS (each page load would wait for it). */
+  let offline: { at: number; error: EngineError } | undefined;
+
+  async function releaseOrOffline(signal?: AbortSignal): Promise<FetchedRelease> {
+    if (offline && Date.now() - offline.at < OFFLINE_RECHECK_MS) throw offline.error;
+    try {
+      const release = await readRelease(signal);
+      offline = undefined;
+      return release;
+    } catch (err) {
+      if (err instanceof EngineError && err.info.offline) offline = { at: Date.now(), error: err };
+      throw err;
+    }
+  }
+
   async function plan(signal?: AbortSignal): Promise<EnginePlan> {
     hardware ??= detect().catch((err) => {
       hardware = undefined; // try again next time
       throw err;
     });
-    const [hw, release] = await Promise.all([hardware, readRelease(signal)]);
+    const [hw, release] = await Promise.all([hardware, releaseOrOffline(signal).catch((err: unknown) => err as Error)]);
+    if (release instanceof Error) {
+      const installs = listInstalls(o.paths.engines);
+      // Offline with a build that runs: nothing is blocked, so it is a note, not an error.
+      if (!(release instanceof EngineError && release.info.offline) || !installs.length) throw release;
+      o.log?.info("engine: offline, can't check for a newer engine", { error: release.message });
+      return { hardware: hw, release: { tag: installs[0]!.tag, fromCache: true, offline: "offline: can't check for a newer engine" }, choice: { candidates: [], rejected: [] } };
+    }
     const tools = (o.buildTools ?? (() => detectBuildTools({ ...systemProbes(), cxx17: undefined })))();
     return { hardware: hw, release: { tag: release.tag, fromCache: release.fromCache }, choice: choose(hw, release.assets, engineConfig().backend, tools) };
   }
@@ -125,7 +154,7 @@ export function createBuildProvider(o: BuildProviderOptions): EngineBuildProvide
     // Imported builds are the user's own choice: first, unless engine.backend names another backend.
     const imported = allImported.filter(fits);
     const otherImported = allImported.filter((i) => !fits(i));
-    if (!p) return [...imported, ...installs.filter((i) => i.record.source === "release"), ...otherImported];
+    if (!p || p.release.offline) return [...imported, ...installs.filter((i) => i.record.source === "release"), ...otherImported];
     const ranked: Install[] = [];
     for (const c of p.choice.candidates) {
       const same = installs.filter((i) => i.record.source === "release" && i.variant === c.variant);
@@ -179,6 +208,7 @@ export function createBuildProvider(o: BuildProviderOptions): EngineBuildProvide
 
     async install(opts = {}) {
       const p = await plan(opts.signal);
+      if (p.release.offline) throw offline?.error ?? new EngineError({ code: "download_failed", message: p.release.offline });
       const c = opts.variant ? p.choice.candidates.find((x) => x.variant === opts.variant) : p.choice.candidates[0];
       if (!c) {
         const rejected = p.choice.rejected.find((r) => r.variant === opts.variant);

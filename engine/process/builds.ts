@@ -33,7 +33,7 @@ export class BuildSource {
     bus?: EventBus,
   ) {
     bus?.on("download", (p) => {
-      if (p.kind === "engine") this.#downloading = p.phase === "downloading";
+      if (p.kind === "engine") this.#downloading = p.phase === "downloading" || p.phase === "starting" || p.phase === "retrying";
     });
   }
 

@@ -5,6 +5,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
+import { networkFailure } from "../../downloads/net-failure";
 import { EngineError, engineError } from "../install/engine-error";
 import type { Release, ReleaseAsset } from "./assets";
 
@@ -61,6 +62,7 @@ export async function fetchRelease(src: ReleaseSource, opts: FetchReleaseOptions
     if (cached && cached.tag === src.tag) return { ...cached, fromCache: true };
   }
   let problem: string;
+  let unreachable = false;
   try {
     const signal = AbortSignal.any([AbortSignal.timeout(opts.timeoutMs ?? 15_000), ...(opts.signal ? [opts.signal] : [])]);
     const res = await (opts.fetch ?? fetch)(url, { headers: { accept: "application/vnd.github+json", "x-github-api-version": "2022-11-28" }, signal });
@@ -74,11 +76,15 @@ export async function fetchRelease(src: ReleaseSource, opts: FetchReleaseOptions
   } catch (err) {
     if (opts.signal?.aborted) throw err;
     if (err instanceof EngineError) throw err;
-    problem = `could not reach ${url}: ${(err as Error).message}`;
+    // In words: the resolver's own (getaddrinfo ENOTFOUND) are for the log.
+    problem = networkFailure(err, url).message;
+    unreachable = true;
   }
   const cached = readCache(opts.cacheFile);
   if (cached) return { ...cached, fromCache: true };
-  throw engineError("download_failed", problem, "check the internet connection (or import a build with `easy-diffusion engine import`)");
+  const error = engineError("download_failed", problem, "check the internet connection (or import a build with `easy-diffusion engine import`)");
+  if (unreachable) error.info.offline = true;
+  throw error;
 }
 
 function writeCache(file: string, release: Release) {

@@ -94,6 +94,8 @@ export const ROUTE_ROLES: Record<string, RoleRule> = {
   "GET /api/models/downloads": guest("model downloads in progress"),
   "POST /api/models/download": owner("download models (the owner can allow it: Settings → Other devices → Other devices may download models)", guestDownloads),
   "POST /api/models/downloads/:id/cancel": owner("stop a model download (the owner can allow downloads from other devices in Settings → Other devices)", guestDownloads),
+  "POST /api/models/downloads/:id/retry": owner("retry a model download (the owner can allow downloads from other devices in Settings → Other devices)", guestDownloads),
+  "POST /api/models/downloads/:id/remove": owner("remove a model download from the list (the owner can allow downloads from other devices in Settings → Other devices)", guestDownloads),
   "DELETE /api/models/:kind/:name{.+}": owner("delete a model"),
   "POST /api/models/rescan": guest("re-reading the model folders (A1111's refresh-checkpoints)"),
   "POST /api/models/:kind/:name{.+}/check-update": guest("asking Civitai for a newer version"),

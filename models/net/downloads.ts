@@ -88,6 +88,8 @@ const configuredHosts = (hosts: Hosts): string[] => [hosts.huggingface, hosts.ci
 export class ModelDownloads {
   #running = new Map<string, { spec: ModelFileSpec; abort: AbortController }>();
   #last = new Map<string, DownloadProgress>();
+  /** What each download that ended without the file asked for, so Retry can ask again. */
+  #ended = new Map<string, { spec: ModelFileSpec; refusePrivate: boolean }>();
 
   constructor(
     readonly deps: { paths: Paths; bus: EventBus; hosts: () => Hosts; fetch?: typeof fetch; log?: Logger; retries?: number; backoffMs?: number },
@@ -113,12 +115,32 @@ export class ModelDownloads {
     const id = `m-${spec.kind}-${spec.name}`;
     const abort = new AbortController();
     this.#running.set(id, { spec, abort });
+    this.#ended.delete(id);
+    // Said at once, so every page shows this file as taken before the first byte (or the first failure).
+    this.#publish({ id, kind: "model", asset: spec.name, bytes: 0, total: spec.size, rate: 0, phase: "starting" });
     void this.#run(id, spec, dest, abort.signal, options.refusePrivate === true).finally(() => this.#running.delete(id));
     return id;
   }
 
   list(): DownloadProgress[] {
     return [...this.#last.values()];
+  }
+
+  /** Starts again a download that failed or was cancelled; its id, or null when there is none such. */
+  retry(id: string, options: { refusePrivate?: boolean } = {}): string | null {
+    const ended = this.#ended.get(id);
+    // A guest's retry stays a guest's download (no private addresses), as does a retry of one.
+    return ended ? this.start(ended.spec, { refusePrivate: ended.refusePrivate || options.refusePrivate === true }) : null;
+  }
+
+  /** Takes an ended download off the list (every page hears `removed`); false while it runs or when unknown. */
+  remove(id: string): boolean {
+    if (this.#running.has(id) || !this.#last.has(id)) return false;
+    const last = this.#last.get(id)!;
+    this.#last.delete(id);
+    this.#ended.delete(id);
+    this.deps.bus.publish("download", { id, kind: last.kind, asset: last.asset, bytes: 0, rate: 0, phase: "removed" });
+    return true;
   }
 
   cancel(id: string): boolean {
@@ -166,9 +188,14 @@ export class ModelDownloads {
       this.#publish({ ...base, bytes: result!.size, total: result!.size, rate: 0, phase: "installed", source: sourceLabel(tried) });
       this.deps.log?.info("models: downloaded", { kind: spec.kind, name: spec.name, bytes: result!.size, url: tried });
     } catch (err) {
-      const bytes = this.#last.get(id)?.bytes ?? 0;
-      if (signal.aborted) this.#publish({ ...base, bytes, rate: 0, phase: "cancelled" });
-      else this.#publish({ ...base, bytes, rate: 0, phase: "failed", source: sourceLabel(tried), error: failureText(err, { url: tried }, hosts) });
+      const last = this.#last.get(id);
+      const bytes = last?.bytes ?? 0;
+      this.#ended.set(id, { spec, refusePrivate });
+      if (signal.aborted) this.#publish({ ...base, bytes, total: last?.total, rate: 0, phase: "cancelled" });
+      else {
+        this.deps.log?.warn("models: download failed", { name: spec.name, url: tried, error: (err as Error)?.message, detail: err instanceof DownloadError ? err.detail : undefined });
+        this.#publish({ ...base, bytes, total: last?.total, rate: 0, phase: "failed", source: sourceLabel(tried), error: failureText(err, { url: tried }, hosts) });
+      }
     }
   }
 
@@ -196,7 +223,7 @@ export class ModelDownloads {
       backoffMs: this.deps.backoffMs,
       // The end (installed, or failed in a sentence) is ours to say, after the check below.
       // A server that names no length: the catalogue's approximate size stands in, for the bar only.
-      onProgress: (p) => p.phase === "downloading" && this.#publish({ ...(p.total === undefined && spec.size ? { ...p, total: Math.max(spec.size, p.bytes) } : p), source }),
+      onProgress: (p) => (p.phase === "downloading" || p.phase === "retrying" || p.phase === "starting") && this.#publish({ ...(p.total === undefined && spec.size ? { ...p, total: Math.max(spec.size, p.bytes) } : p), source }),
     });
   }
 

@@ -98,7 +98,17 @@ export function netRoutes(deps: {
     }),
     "/models/downloads": new Hono()
       .get("/", (c) => c.json({ downloads: deps.downloads.list() }))
-      .post("/:id/cancel", (c) => c.json({ cancelled: deps.downloads.cancel(c.req.param("id")) })),
+      .post("/:id/cancel", (c) => c.json({ cancelled: deps.downloads.cancel(c.req.param("id")) }))
+      .post("/:id/retry", (c) => {
+        const id = conflict(() => deps.downloads.retry(c.req.param("id"), { refusePrivate: roleOf(c) === "guest" })) as string | null;
+        if (!id) throw notFound(`ended download ${c.req.param("id")}`);
+        return c.json({ id }, 202);
+      })
+      // POST, not DELETE: DELETE /api/models/<kind>/<name> is the library's (deletes a model file).
+      .post("/:id/remove", (c) => {
+        if (!deps.downloads.remove(c.req.param("id"))) throw new ApiError(409, "conflict", "only a download that ended (failed or cancelled) can be removed");
+        return c.json({ removed: true });
+      }),
     // Civitai previews, cached under the data dir: only files named by a sha256, only from that folder.
     "/models/preview": new Hono().get("/:sha256", (c) => {
       const sha256 = c.req.param("sha256");

@@ -4,7 +4,8 @@
  * result shape. The mappings are pure; the base URLs are settings, so tests
  * answer from local servers built from the services' documented shapes.
  */
-import { guardedFetch, MAX_JSON_ANSWER_BYTES, readJsonLimited } from "../../downloads/fetch-guard";
+import { FetchRefusedError, guardedFetch, MAX_JSON_ANSWER_BYTES, readJsonLimited } from "../../downloads/fetch-guard";
+import { networkFailure } from "../../downloads/net-failure";
 import type { ModelKind } from "../../launcher/paths";
 import type { Hosts } from "./downloads";
 
@@ -158,7 +159,10 @@ async function getJson(url: string, headers: Record<string, string>, doFetch: ty
   const res = await guardedFetch(url, { headers, hopHeaders: { accept: "application/json" }, signal: AbortSignal.timeout(20_000), fetch: doFetch }).then(
     (r) => r.response,
     (err) => {
-      throw new UpstreamError(502, `${site} could not be reached: ${(err as Error).message}`);
+      if (err instanceof FetchRefusedError) throw new UpstreamError(502, `${site}: ${err.message}`);
+      // In words: the resolver's own (getaddrinfo ENOTFOUND) mean nothing to a user.
+      if ((err as Error)?.name === "TimeoutError") throw new UpstreamError(502, `${site} did not answer within 20 s; try again later`);
+      throw new UpstreamError(502, `${site} can't be searched now. ${networkFailure(err, url).message}`);
     },
   );
   if (res.status === 401 || res.status === 403) throw new UpstreamError(res.status, `${site} answered ${res.status}: it needs a token (Settings → Models) or the licence accepted on its page`);

@@ -9,7 +9,7 @@ import { readJpegMetadata } from "./exif";
 import { MetadataTooLargeError } from "../picture-limits";
 import { parseInfotext } from "./infotext";
 import { readPngText } from "./png";
-import { infotextToSettings, type Settings } from "./settings";
+import { infotextToSettings, type MadeAs, type Settings } from "./settings";
 import { readWebpMetadata } from "./webp";
 
 /** The PNG keyword / JPEG comment name of our request JSON. */
@@ -23,6 +23,8 @@ export interface ImageMetadata {
   settings: Settings;
   /** The infotext as found, for display. */
   parameters?: string;
+  /** How it was made, when our JSON says (not a request field: kept out of `settings`). */
+  mode?: MadeAs;
 }
 
 export class NotAnImageError extends Error {
@@ -50,6 +52,11 @@ export function settingsFromJson(json: string): Settings | null {
   return out as Settings;
 }
 
+function madeAs(json: string): { mode?: MadeAs } {
+  const mode = (JSON.parse(json) as { mode?: unknown }).mode;
+  return mode === "txt2img" || mode === "img2img" || mode === "inpaint" ? { mode } : {};
+}
+
 export function readImageMetadata(bytes: Uint8Array): ImageMetadata {
   const format = sniffImage(bytes);
   if (!format) throw new NotAnImageError();
@@ -74,7 +81,7 @@ export function readImageMetadata(bytes: Uint8Array): ImageMetadata {
     if (err instanceof MetadataTooLargeError) throw err;
   }
   const ours = json ? settingsFromJson(json) : null;
-  if (ours) return { format, source: "easy-diffusion", settings: ours, parameters };
+  if (ours) return { format, source: "easy-diffusion", settings: ours, parameters, ...madeAs(json!) };
   if (parameters) {
     const parsed = parseInfotext(parameters);
     return { format, source: parsed.sdcpp ? "sdcpp" : "a1111", settings: infotextToSettings(parsed), parameters };

@@ -11,6 +11,9 @@ import { SPEEDS, type Speed } from "../speed";
 
 export type Settings = Partial<ImageRequestInput>;
 
+/** How a picture was made, as our JSON says (written since pictures say so; older ones do not). */
+export type MadeAs = "txt2img" | "img2img" | "inpaint";
+
 const number = (v: string | undefined): number | undefined => {
   if (v === undefined) return undefined;
   const n = Number(v.trim());

@@ -94,9 +94,10 @@ describe("fetchRelease", () => {
     expect(err.info).toMatchObject({ code: "download_failed", message: 'release "nope" not found in leejet/stable-diffusion.cpp' });
   });
 
-  test("offline without a cache: DownloadFailed naming the URL", async () => {
+  test("offline without a cache: DownloadFailed naming the host in words (the resolver's words stay out)", async () => {
     const err = await fetchRelease({ apiBase: "http://127.0.0.1:1", repo: "a/b", tag: "t" }, { cacheFile: join(dir, "none.json") }).catch((e) => e);
     expect(err.info.code).toBe("download_failed");
-    expect(err.info.message).toContain("could not reach http://127.0.0.1:1/repos/a/b/releases/tags/t");
+    expect(err.info.message).toBe("Can't reach 127.0.0.1:1 — is this computer offline?");
+    expect(err.info.offline).toBe(true);
   });
 });

@@ -41,6 +41,8 @@ export const OWNER_ASKS: Record<string, unknown> = {
   "POST /api/tasks/remove": { finished: true, delete_pictures: true },
   "POST /api/models/download": { url: "https://evil.example/x.safetensors", kind: "lora" },
   "POST /api/models/downloads/:id/cancel": {},
+  "POST /api/models/downloads/:id/retry": {},
+  "POST /api/models/downloads/:id/remove": {},
 };
 
 export interface GuestAnswer {

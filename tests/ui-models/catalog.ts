@@ -31,9 +31,10 @@ export function catalogYaml(entries: TestStarter[]): string {
 /**
  * The app as a first run sees it, in Chromium: no model, engine and queue on
  * the stand-in, the real catalogue routes with this catalogue and a CPU-only
- * machine, `config` written to config.yaml first (a Hugging Face stand-in's base).
+ * machine, `config` written to config.yaml first (a Hugging Face stand-in's base);
+ * `tries`: the downloader's retries and first pause (default: no retries).
  */
-export function openFirstRun(prefix: string, catalogText: string, config = ""): Promise<GeneratingSession> {
-  const catalog = modelsNetService({ catalogText, machine: async () => ({ gpu: false, vramGb: 0, ramGb: 16 }), retries: 0, backoffMs: 1 });
+export function openFirstRun(prefix: string, catalogText: string, config = "", tries: { retries: number; backoffMs: number } = { retries: 0, backoffMs: 1 }): Promise<GeneratingSession> {
+  const catalog = modelsNetService({ catalogText, machine: async () => ({ gpu: false, vramGb: 0, ramGb: 16 }), ...tries });
   return openSession(prefix, (engineRoot) => [...generateServices(engineRoot), catalog], (dir) => config && writeFileSync(join(dir, "config.yaml"), config));
 }

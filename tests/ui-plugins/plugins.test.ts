@@ -146,7 +146,8 @@ describe.skipIf(!hasChromium)("UI plugins", () => {
       site.stop(true);
     }
     const before = await page.locator("ed-tab-strip [role=tab]").count();
-    await page.click("ed-tab-strip button.new");
+    await page.click("ed-tab-strip button.new"); // "+" offers the tab apps
+    await page.click('ed-tab-strip .picker [data-app="image"]');
     await until(async () => (await page.locator("ed-tab-strip [role=tab]").count()) === before + 1, "a new tab");
   });
 });

@@ -59,7 +59,8 @@ describe("shell", () => {
 
   test("tabs open, switch and close; each keeps what was typed", async () => {
     await activePrompt().fill("a lighthouse at dusk");
-    await page.click("ed-tab-strip button.new");
+    await page.click("ed-tab-strip button.new"); // "+" offers the tab apps
+    await page.click('ed-tab-strip .picker [data-app="image"]');
     expect(await tabTitles()).toEqual(["Image 1", "Image 2"]);
     expect(await activeTitle()).toBe("Image 2");
     expect(await activePrompt().inputValue()).toBe("");
@@ -70,7 +71,8 @@ describe("shell", () => {
     await tab("Image 2").click();
     expect(await activePrompt().inputValue()).toBe("a red fox in snow");
 
-    await page.click("ed-tab-strip button.new");
+    await page.click("ed-tab-strip button.new"); // "+" offers the tab apps
+    await page.click('ed-tab-strip .picker [data-app="image"]');
     expect(await activeTitle()).toBe("Image 3");
     await tab("Image 3").locator("button.close").click();
     expect(await tabTitles()).toEqual(["Image 1", "Image 2"]);
@@ -106,7 +108,10 @@ describe("shell", () => {
   });
 
   test("many tabs scroll the strip and the active one stays in view", async () => {
-    for (let i = 0; i < 14; i++) await page.click("ed-tab-strip button.new");
+    for (let i = 0; i < 14; i++) {
+      await page.click("ed-tab-strip button.new");
+      await page.click('ed-tab-strip .picker [data-app="image"]');
+    }
     const strip = await page.locator("ed-tab-strip [role=tablist]").boundingBox();
     const active = await page.locator('ed-tab-strip [role=tab][aria-selected="true"]').boundingBox();
     expect(active!.x).toBeGreaterThanOrEqual(strip!.x - 1);
@@ -276,7 +281,8 @@ describe("shell", () => {
     await openShell(page, app.url);
     expect(await tabTitles()).toEqual(["Image 1", "Image 2", "Settings"]);
     // A change saves the tabs again: the unknown one stays in the file.
-    await page.click("ed-tab-strip button.new");
+    await page.click("ed-tab-strip button.new"); // "+" offers the tab apps
+    await page.click('ed-tab-strip .picker [data-app="image"]');
     await until(() => savedState().tabs.length === 5, "tabs saved with the new one");
     expect(savedState().tabs.map((t) => t.app)).toContain("test.later");
 

@@ -43,6 +43,7 @@ export const BUILTIN_APPS: TabAppDef[] = [
     title: "What's new?",
     icon: "megaphone",
     singleton: true,
+    newTab: false,
     ...info(
       "What's new?",
       "Easy Diffusion 4 is one small app: it starts in under a second, opens its own window, and runs the stable-diffusion.cpp engine, which it downloads for your graphics card on first start.\n\nWork is organised in tabs: open as many Image tabs as you like, and they come back when you start again. Incognito tabs are never saved.",
@@ -54,12 +55,29 @@ export const BUILTIN_APPS: TabAppDef[] = [
     title: "Help & Community",
     icon: "people",
     singleton: true,
+    newTab: false,
     ...info("Help & Community", "Questions, ideas and bug reports are welcome. These open in your browser.", {
       links: [
         { label: "Easy Diffusion on GitHub", href: "https://github.com/easydiffusion/easydiffusion" },
         { label: "Guides and troubleshooting (wiki)", href: "https://github.com/easydiffusion/easydiffusion/wiki" },
         { label: "Report a problem", href: "https://github.com/easydiffusion/easydiffusion/issues" },
         { label: "Discord community", href: "https://discord.com/invite/u9yhsFmEkB" },
+      ],
+    }),
+  },
+  {
+    // The logo opens it: what is running, and where the API and the documentation are.
+    id: "about",
+    title: "About",
+    icon: "image",
+    singleton: true,
+    newTab: false,
+    ...info("About Easy Diffusion", "Makes pictures from text on your own computer, with the stable-diffusion.cpp engine. Nothing leaves this computer unless you download a model.", {
+      showVersion: true,
+      showEngine: true,
+      links: [
+        { label: "The API, for scripts and other apps (/api/docs)", href: "/api/docs" },
+        { label: "README: install, command line, where files live", href: "https://github.com/easydiffusion/easydiffusion#readme" },
       ],
     }),
   },

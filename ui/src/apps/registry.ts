@@ -33,6 +33,8 @@ export interface TabAppDef {
   props?: Record<string, unknown>;
   /** Whether the app offers an incognito variant (only multi-instance apps). */
   incognito?: boolean;
+  /** Offered by the tab strip's "+" (default true; pages like About are not). */
+  newTab?: boolean;
 }
 
 export interface PluginMenuItem {

@@ -35,6 +35,8 @@ export class EdShell extends LitElement {
     :host {
       display: grid;
       grid-template-rows: 40px 1fr auto;
+      /* No row's own width (a long status line) may make the page wider than the window. */
+      grid-template-columns: minmax(0, 1fr);
       height: 100%;
       background: var(--ed-body);
       color: var(--ed-text);
@@ -170,6 +172,7 @@ export class EdShell extends LitElement {
   }
 
   #onRegistryChange = () => {
+    this.requestUpdate(); // "+" offers the apps registered now
     if (!this.#restored) return;
     const wake = this.#dormant.filter((d) => registry.get(d.app));
     if (wake.length === 0) return;
@@ -234,6 +237,8 @@ export class EdShell extends LitElement {
           @ed-tab-close=${(e: TabEvent) => this.closeTab(e.detail.id)}
           @ed-tab-move=${(e: TabMoveEvent) => this.moveTab(e.detail.id, e.detail.index)}
           @ed-new-tab=${() => this.openApp(DEFAULT_APP)}
+          .apps=${registry.apps.filter((a) => a.newTab !== false).map((a) => ({ id: a.id, title: a.title, icon: a.icon }))}
+          @ed-open-app=${(e: OpenAppEvent) => (e.stopPropagation(), this.openApp(e.detail.app))}
         ></ed-tab-strip>
         <ed-main-menu @ed-menu-command=${this.#onMenuCommand}></ed-main-menu>
       </header>

@@ -27,14 +27,27 @@ export class EdStatusBar extends LitElement {
       background: var(--ed-strip);
       user-select: none;
       white-space: nowrap;
+      min-width: 0;
+      overflow: hidden;
     }
     .work,
     .load {
       display: flex;
       align-items: center;
       gap: 5px;
+      min-width: 0;
       overflow: hidden;
       text-overflow: ellipsis;
+    }
+    .text {
+      overflow: hidden;
+      text-overflow: ellipsis;
+    }
+    /* A phone: the work state and the engine/download line matter; the machine's load gives way. */
+    @media (max-width: 600px) {
+      .load {
+        display: none;
+      }
     }
     .dot {
       width: 8px;

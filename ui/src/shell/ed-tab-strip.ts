@@ -1,6 +1,8 @@
 /**
  * <ed-tab-strip>: the browser-like strip: logo, one tab per open tab app
- * (icon, title, close), and `+` for a new Image tab. On a phone (≤ 600 px)
+ * (icon, title, close), and `+`, which offers the tab apps (Image, Gallery,
+ * Model Browser, Settings, Engine, Downloads, plugins' apps); the logo opens
+ * About (`ed-open-app`). On a phone (≤ 600 px)
  * only the active tab shows, with a tab-count button that opens
  * <ed-tab-list>. Tabs reorder by dragging or Ctrl+Shift+←/→. It only draws
  * and asks (`ed-tab-*` events); the shell owns the tabs.
@@ -23,7 +25,49 @@ export class EdTabStrip extends LitElement {
 
   @property({ attribute: false }) tabs: TabView[] = [];
   @property() active: string | null = null;
+  /** What "+" offers: the tab apps, Image first. */
+  @property({ attribute: false }) apps: { id: string; title: string; icon: string }[] = [];
   @state() private listOpen = false;
+  @state() private pickerOpen = false;
+
+  #closePicker = (e: Event) => {
+    if (e instanceof KeyboardEvent && e.key !== "Escape") return;
+    if (!(e instanceof KeyboardEvent) && e.composedPath().includes(this.renderRoot.querySelector(".picker-wrap")!)) return;
+    this.pickerOpen = false;
+  };
+
+  override connectedCallback() {
+    super.connectedCallback();
+    addEventListener("pointerdown", this.#closePicker);
+    addEventListener("keydown", this.#closePicker);
+  }
+
+  override disconnectedCallback() {
+    removeEventListener("pointerdown", this.#closePicker);
+    removeEventListener("keydown", this.#closePicker);
+    super.disconnectedCallback();
+  }
+
+  #pick(app: string) {
+    this.pickerOpen = false;
+    this.dispatchEvent(edEvent("ed-open-app", { app }));
+  }
+
+  async #togglePicker() {
+    this.pickerOpen = !this.pickerOpen;
+    if (!this.pickerOpen) return;
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>(".picker [role=menuitem]")?.focus();
+  }
+
+  #onPickerKey(e: KeyboardEvent) {
+    const items = [...this.renderRoot.querySelectorAll<HTMLElement>(".picker [role=menuitem]")];
+    const at = items.indexOf((this.renderRoot as ShadowRoot).activeElement as HTMLElement);
+    const step = e.key === "ArrowDown" ? 1 : e.key === "ArrowUp" ? -1 : 0;
+    if (!step) return;
+    e.preventDefault();
+    items[(at + step + items.length) % items.length]?.focus();
+  }
 
   #select(id: string) {
     this.dispatchEvent(edEvent("ed-tab-select", { id }));
@@ -121,7 +165,9 @@ export class EdTabStrip extends LitElement {
 
   override render() {
     return html`
-      <img class="logo" src=${logoUrl()} alt="Easy Diffusion" />
+      <button class="logo-button" data-action="about" title="About Easy Diffusion" aria-label="About Easy Diffusion" @click=${() => this.dispatchEvent(edEvent("ed-open-app", { app: "about" }))}>
+        <img class="logo" src=${logoUrl()} alt="" />
+      </button>
       <div role="tablist" aria-label="Open tabs" @wheel=${this.#onWheel}>
         ${repeat(
           this.tabs,
@@ -151,9 +197,18 @@ export class EdTabStrip extends LitElement {
           `,
         )}
       </div>
-      <button class="new" aria-label="New image tab" title="New image tab" @click=${() => this.dispatchEvent(edEvent("ed-new-tab", {}))}>
-        ${icons.plus}
-      </button>
+      <span class="picker-wrap">
+        <button class="new" aria-label="New tab" title="New tab: Image, Gallery, Models, …" aria-haspopup="menu" aria-expanded=${this.pickerOpen ? "true" : "false"} @click=${this.#togglePicker}>
+          ${icons.plus}
+        </button>
+        ${this.pickerOpen
+          ? html`<div class="picker" role="menu" aria-label="Open a tab" @keydown=${this.#onPickerKey}>
+              ${this.apps.map(
+                (a) => html`<button role="menuitem" data-app=${a.id} @click=${() => this.#pick(a.id)}>${renderIcon(a.icon)}<span>${a.title}</span></button>`,
+              )}
+            </div>`
+          : null}
+      </span>
       <span class="spacer"></span>
       <button class="count" aria-label="${this.tabs.length} open tabs" aria-expanded=${this.listOpen} @click=${() => (this.listOpen = !this.listOpen)}>
         <span>${this.tabs.length}</span>

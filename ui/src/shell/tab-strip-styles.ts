@@ -128,6 +128,56 @@ export const tabStripStyles = css`
   .spacer {
     flex: 1;
   }
+  .logo-button {
+    flex: none;
+    align-self: center;
+    padding: 0;
+    border: 0;
+    background: none;
+    cursor: pointer;
+    border-radius: 50%;
+  }
+  .logo-button:focus-visible {
+    outline: 2px solid var(--ed-accent);
+  }
+  .picker-wrap {
+    position: relative;
+    flex: none;
+    align-self: center;
+    display: flex;
+  }
+  .picker {
+    position: absolute;
+    top: calc(100% + 4px);
+    left: 0;
+    z-index: 40;
+    display: grid;
+    min-width: 180px;
+    padding: 4px;
+    border: 1px solid var(--ed-border);
+    border-radius: 6px;
+    background: var(--ed-menu);
+    box-shadow: 0 8px 24px var(--ed-shadow);
+  }
+  .picker [role="menuitem"] {
+    display: flex;
+    align-items: center;
+    gap: 8px;
+    padding: 6px 10px;
+    border: 0;
+    border-radius: 4px;
+    background: none;
+    color: var(--ed-text);
+    font: inherit;
+    font-size: calc(13rem / 14);
+    text-align: left;
+    cursor: pointer;
+  }
+  .picker [role="menuitem"]:hover,
+  .picker [role="menuitem"]:focus-visible {
+    background: var(--ed-hover);
+    outline: none;
+  }
   @media (max-width: 600px) {
     .tab:not([aria-selected="true"]) {
       display: none;

@@ -28,9 +28,32 @@ export function downloadFraction(p: DownloadProgress): number | undefined {
   return Math.max(0, Math.min(1, p.bytes / p.total));
 }
 
-/** Still going: bytes arriving, or the zip being verified and unpacked. */
+/** Still going: asked for, bytes arriving, waiting to try again, or the zip being verified and unpacked. */
 export function isActive(p: DownloadProgress): boolean {
-  return p.phase === "downloading" || p.phase === "done" || p.phase === "installing";
+  return p.phase === "starting" || p.phase === "downloading" || p.phase === "retrying" || p.phase === "done" || p.phase === "installing";
+}
+
+/** Holds the file: a second download of it would be refused. */
+export function isTaken(p: DownloadProgress): boolean {
+  return p.phase === "starting" || p.phase === "downloading" || p.phase === "retrying";
+}
+
+/** Ended without the file: Retry and Remove apply. */
+export function isEnded(p: DownloadProgress): boolean {
+  return p.phase === "failed" || p.phase === "cancelled";
+}
+
+/** Whole seconds until the next try of a retrying download, counted from when its event came. */
+export function retrySecondsLeft(e: { progress: DownloadProgress; updated: number }, now = Date.now()): number {
+  const p = e.progress;
+  if (p.phase !== "retrying") return 0;
+  return Math.max(0, Math.ceil(((p.retryInMs ?? 0) - (now - e.updated)) / 1000));
+}
+
+/** "retrying in 3 s (try 2 of 6)", or "retrying now (try 2 of 6)". */
+export function retryText(p: DownloadProgress, secondsLeft: number): string {
+  const of = p.attempt && p.attempts ? ` (try ${p.attempt} of ${p.attempts})` : "";
+  return secondsLeft > 0 ? `retrying in ${secondsLeft} s${of}` : `retrying now${of}`;
 }
 
 /** "45%" or "" while the size is unknown. */
@@ -53,11 +76,14 @@ export function sizeText(p: DownloadProgress): string {
 }
 
 const PHASE_TEXT: Record<DownloadProgress["phase"], string> = {
+  starting: "Starting…",
+  retrying: "Waiting to retry",
+  removed: "Removed",
   downloading: "Downloading",
   done: "Verified, installing…",
   installing: "Installing…",
   installed: "Installed",
-  failed: "Stopped", // failed after its retries
+  failed: "Failed", // after its retries, or at once (not there, needs a token, disk full)
   cancelled: "Cancelled",
 };
 
@@ -88,10 +114,16 @@ export function subjectText(p: Pick<DownloadProgress, "kind" | "asset">): string
 
 const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
-/** The status bar's one line. */
-export function summaryText(p: DownloadProgress, stalled = 0): string {
+/** The status bar's one line; `retryLeft`: seconds until the next try of a retrying one. */
+export function summaryText(p: DownloadProgress, stalled = 0, retryLeft = 0): string {
   const what = subjectText(p);
   switch (p.phase) {
+    case "starting":
+      return `Starting the download of ${what}…`;
+    case "retrying":
+      return `${p.error?.message ?? "The download was interrupted"} · ${retryText(p, retryLeft)}`;
+    case "removed":
+      return "";
     case "downloading":
       return [`Downloading ${what} ${percentText(p) || formatBytes(p.bytes)}`, ...(stalled ? [stallText(stalled)] : [formatSpeed(p.rate), etaText(p)])].filter(Boolean).join(" · ");
     case "done":
@@ -100,6 +132,7 @@ export function summaryText(p: DownloadProgress, stalled = 0): string {
     case "installed":
       return `${capital(what)} installed`;
     case "failed":
+      return p.error ? `${capital(what)} failed: ${p.error.message}` : `${capital(what)} download stopped at ${sizeText(p)}`;
     case "cancelled":
       return `${capital(what)} download stopped at ${sizeText(p)}`;
   }

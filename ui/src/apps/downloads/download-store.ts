@@ -6,7 +6,7 @@
  * are expected, so a download that stopped receiving can say so.
  */
 import { events as defaultStream, type EventStream } from "../../api/event-stream";
-import { isActive, type DownloadProgress } from "./download-format";
+import { isActive, isTaken, type DownloadProgress } from "./download-format";
 
 export interface DownloadEntry {
   progress: DownloadProgress;
@@ -36,17 +36,23 @@ export class DownloadStore extends EventTarget {
 
   add(p: DownloadProgress) {
     if (!p || typeof p.id !== "string") return;
+    if (p.phase === "removed") return this.remove(p.id);
     const old = this.#entries.get(p.id);
     // A finished download that starts again (reinstall) counts from now.
-    const restarted = old && !isActive(old.progress) && p.phase === "downloading";
+    const restarted = old && !isActive(old.progress) && isTaken(p);
     const now = Date.now();
     this.#entries.set(p.id, { progress: p, since: old && !restarted ? old.since : now, updated: now });
     this.#tick();
   }
 
-  /** Tells listeners, and keeps telling them each second while a download runs. */
+  /** Forgets one download (taken off the list). */
+  remove(id: string) {
+    if (this.#entries.delete(id)) this.#tick();
+  }
+
+  /** Tells listeners, and keeps telling them each second while a download runs or counts down to its next try. */
   #tick = () => {
-    const running = [...this.#entries.values()].some((e) => e.progress.phase === "downloading");
+    const running = [...this.#entries.values()].some((e) => isTaken(e.progress));
     if (running && !this.#ticker) this.#ticker = setInterval(this.#tick, 1000);
     if (!running && this.#ticker) {
       clearInterval(this.#ticker);

@@ -1,14 +1,15 @@
 /**
  * <ed-download-meter>: the status bar's compact download progress (engine, model)
  * ("Downloading engine 45% · 12.0 MB/s · 20 s left" beside a small bar).
- * Shown only while a download is running or being installed; a click opens
- * the Downloads tab.
+ * Shown while a download is starting, running, waiting to retry (why, in
+ * words, and when) or being installed, and after one failed (why, in red) until
+ * it is retried or removed; a click opens the Downloads tab.
  */
 import { css, html, LitElement, nothing } from "lit";
 import { customElement, state } from "lit/decorators.js";
 import { edEvent } from "../../events";
 import { icons } from "../../icons";
-import { downloadFraction, isActive, stalledSeconds, summaryText, type DownloadProgress } from "./download-format";
+import { downloadFraction, isActive, retrySecondsLeft, stalledSeconds, summaryText, type DownloadProgress } from "./download-format";
 import { downloads } from "./download-store";
 
 @customElement("ed-download-meter")
@@ -48,19 +49,29 @@ export class EdDownloadMeter extends LitElement {
     .text {
       overflow: hidden;
       text-overflow: ellipsis;
+      white-space: nowrap;
+    }
+    .meter[data-phase="failed"] .text {
+      color: var(--ed-red);
+    }
+    .meter[data-phase="retrying"] .text {
+      color: var(--ed-amber);
     }
   `;
 
   @state() private current?: DownloadProgress;
   @state() private stalled = 0;
+  @state() private retryLeft = 0;
   #off?: () => void;
 
   override connectedCallback() {
     super.connectedCallback();
     this.#off = downloads.subscribe((entries) => {
-      const entry = entries.find((e) => isActive(e.progress));
+      // A running one first; else the newest, when it failed (it stays until retried or removed).
+      const entry = entries.find((e) => isActive(e.progress)) ?? (entries[0]?.progress.phase === "failed" ? entries[0] : undefined);
       this.current = entry?.progress;
       this.stalled = entry ? stalledSeconds(entry) : 0;
+      this.retryLeft = entry ? retrySecondsLeft(entry) : 0;
     });
   }
 
@@ -77,10 +88,10 @@ export class EdDownloadMeter extends LitElement {
     const p = this.current;
     if (!p) return nothing;
     const fraction = downloadFraction(p) ?? 0;
-    return html`<button class="meter" title="Show downloads" @click=${this.#open}>
+    return html`<button class="meter" data-phase=${p.phase} title="Show downloads" @click=${this.#open}>
       ${icons.download}
       <span class="bar"><span class="fill" style="display:block;width:${(fraction * 100).toFixed(1)}%"></span></span>
-      <span class="text">${summaryText(p, this.stalled)}</span>
+      <span class="text" role=${p.phase === "failed" ? "alert" : nothing}>${summaryText(p, this.stalled, this.retryLeft)}</span>
     </button>`;
   }
 }

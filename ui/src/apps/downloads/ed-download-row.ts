@@ -2,15 +2,18 @@
  * <ed-download-row>: one download with its progress bar, bytes/total, rate,
  * time left and phase, the source it comes from (a model file with several),
  * and a Cancel button while bytes arrive (the partial
- * file stays, so installing again goes on from there). Used by the
- * Downloads and Engine tabs.
+ * file stays, so installing again goes on from there). One state at a time:
+ * starting, waiting to retry (why, in words, and a countdown to try N of M),
+ * downloading, failed (why, with Retry and Remove, and a still bar), done.
+ * Used by the Downloads and Engine tabs.
  */
 import { css, html, LitElement, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { api } from "../../api/http";
 import { controlStyles } from "../engine/engine-styles";
 import { rowStyles } from "./row-styles";
-import { downloadFraction, etaText, formatSpeed, percentText, phaseText, sizeText, stallText, type DownloadProgress } from "./download-format";
+import { downloadFraction, etaText, formatSpeed, isEnded, isTaken, percentText, phaseText, retryText, sizeText, stallText, type DownloadProgress } from "./download-format";
+import { downloads } from "./download-store";
 
 @customElement("ed-download-row")
 export class EdDownloadRow extends LitElement {
@@ -29,8 +32,14 @@ export class EdDownloadRow extends LitElement {
       .phase[data-phase="installed"] {
         color: var(--ed-green);
       }
-      .phase[data-phase="failed"] {
+      .phase[data-phase="failed"],
+      .reason[data-phase="failed"] {
         color: var(--ed-red);
+      }
+      .reason {
+        grid-column: 1 / -1;
+        margin: 0;
+        color: var(--ed-amber-text);
       }
       .bar.unknown .fill {
         width: 30%;
@@ -58,6 +67,8 @@ export class EdDownloadRow extends LitElement {
   @property({ attribute: false }) progress?: DownloadProgress;
   /** Seconds without data (0 while bytes keep coming). */
   @property({ type: Number }) stalled = 0;
+  /** Seconds until the next try, while retrying. */
+  @property({ type: Number }) retryLeft = 0;
   @state() private cancelling = false;
   @state() private problem = "";
 
@@ -76,20 +87,59 @@ export class EdDownloadRow extends LitElement {
     }
   }
 
+  /** A model download asks the server again; an engine one goes through the Engine tab's install. */
+  async #retry() {
+    const p = this.progress;
+    if (!p) return;
+    this.cancelling = true;
+    try {
+      if (p.kind === "model") await api(`/api/models/downloads/${encodeURIComponent(p.id)}/retry`, { method: "POST" });
+      else await api("/api/engine/install", { method: "POST", json: {} });
+      this.problem = "";
+    } catch (err) {
+      this.problem = (err as Error).message;
+    } finally {
+      this.cancelling = false;
+    }
+  }
+
+  async #remove() {
+    const p = this.progress;
+    if (!p) return;
+    try {
+      if (p.kind === "model") await api(`/api/models/downloads/${encodeURIComponent(p.id)}/remove`, { method: "POST" });
+      downloads.remove(p.id);
+    } catch (err) {
+      this.problem = (err as Error).message;
+    }
+  }
+
+  #renderActions(p: DownloadProgress) {
+    if (isTaken(p) && p.phase !== "starting") return html`<button class="cancel" ?disabled=${this.cancelling} @click=${this.#cancel}>Cancel</button>`;
+    if (!isEnded(p) || p.kind === "source") return nothing;
+    return html`<button class="act" data-action="retry" ?disabled=${this.cancelling} @click=${this.#retry}>Retry</button>
+      <button class="act" data-action="remove" @click=${this.#remove}>Remove</button>`;
+  }
+
   override render() {
     const p = this.progress;
     if (!p) return nothing;
     const fraction = downloadFraction(p);
+    // Only a download that is getting somewhere moves: a failed or waiting one shows a still bar.
+    const moving = fraction === undefined && (p.phase === "downloading" || p.phase === "starting");
     return html`
       <div class="name" title=${p.asset}>${p.asset}</div>
       <div class="side">
         <span class="kind">${p.kind === "model" ? "model" : p.kind === "source" ? "engine source" : "engine"}</span>
         <span class="phase" data-phase=${p.phase}>${phaseText(p)}</span>
-        ${p.phase === "downloading" ? html`<button class="cancel" ?disabled=${this.cancelling} @click=${this.#cancel}>Cancel</button>` : nothing}
+        ${this.#renderActions(p)}
       </div>
-      <div class="bar ${fraction === undefined ? "unknown" : ""}" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=${fraction === undefined ? nothing : Math.floor(fraction * 100)}>
-        <div class="fill" style=${fraction === undefined ? "" : `width:${(fraction * 100).toFixed(1)}%`}></div>
+      <div class="bar ${moving ? "unknown" : ""}" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=${fraction === undefined ? nothing : Math.floor(fraction * 100)}>
+        <div class="fill" style=${fraction === undefined ? (moving ? "" : "width:0") : `width:${(fraction * 100).toFixed(1)}%`}></div>
       </div>
+      ${(p.phase === "retrying" || p.phase === "failed") && p.error
+        ? html`<p class="reason" data-reason data-phase=${p.phase} role=${p.phase === "failed" ? "alert" : "status"}>${p.error.message}${p.phase === "retrying" ? ` · ${retryText(p, this.retryLeft)}` : ""}</p>`
+        : nothing}
       <div class="figures">
         <span class="percent">${percentText(p)}</span>
         <span class="size">${sizeText(p)}</span>

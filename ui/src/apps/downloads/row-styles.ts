@@ -30,7 +30,8 @@ export const rowStyles = css`
   .phase {
     color: var(--ed-muted);
   }
-  button.cancel {
+  button.cancel,
+  button.act {
     padding: 2px 10px;
     font-size: calc(12rem / 14);
   }

@@ -9,7 +9,7 @@ import { css, html, LitElement, nothing } from "lit";
 import { customElement, state } from "lit/decorators.js";
 import { events } from "../../api/event-stream";
 import { session } from "../../api/session";
-import { isActive, stalledSeconds } from "../downloads/download-format";
+import { isActive, retrySecondsLeft, stalledSeconds } from "../downloads/download-format";
 import { downloads, type DownloadEntry } from "../downloads/download-store";
 import "../downloads/ed-download-row";
 import { engineApi, type BuildInfo, type EnginePlan, type EngineStatus } from "./engine-api";
@@ -227,7 +227,7 @@ export class EdEngineApp extends LitElement {
   override render() {
     return html`
       ${this.#statusView()} ${this.#actions()}
-      ${this.active.length ? html`<div class="downloads">${this.active.map((e) => html`<ed-download-row .progress=${e.progress} .stalled=${stalledSeconds(e)}></ed-download-row>`)}</div>` : nothing}
+      ${this.active.length ? html`<div class="downloads">${this.active.map((e) => html`<ed-download-row .progress=${e.progress} .stalled=${stalledSeconds(e)} .retryLeft=${retrySecondsLeft(e)}></ed-download-row>`)}</div>` : nothing}
       <ed-engine-hardware
         .plan=${this.plan}
         .problem=${this.planProblem}

@@ -54,6 +54,10 @@ export class EdEngineHardware extends LitElement {
 
   #choice(plan: EnginePlan) {
     const { choice, release } = plan;
+    // Offline with a build that runs: said quietly, nothing to choose.
+    if (release.offline)
+      return html`<h2>Chosen build</h2>
+        <p class="muted" data-offline role="status">${sentence(release.offline)} The installed build (${release.tag}) is used.</p>`;
     const override = choice.override;
     const err = choice.error && choice.error.message !== this.shownError ? errorText(choice.error) : undefined;
     return html`

@@ -1,7 +1,8 @@
 /**
  * <ed-engine-indicator>: the engine in the status bar. While an engine
  * download runs it is the download meter; otherwise a small chip with the
- * engine's state ("Engine: Ready", red "Engine: Failed"). A click opens the
+ * engine's state ("Engine: Ready", red "Engine: Failed"), after the reason of
+ * a download that failed, when the newest one did. A click opens the
  * Downloads or Engine tab (the main menu has no Engine entry). While a
  * source build runs the chip reads "Building engine: compiling 40%".
  */
@@ -57,13 +58,18 @@ export class EdEngineIndicator extends LitElement {
 
   @state() private status?: EngineStatus;
   @state() private downloading = false;
+  /** The newest download failed: its reason stays beside the chip until it is retried or removed. */
+  @state() private failed = false;
   @state() private building?: BuildProgress;
   #off: Array<() => void> = [];
 
   override connectedCallback() {
     super.connectedCallback();
     this.#off = [
-      downloads.subscribe((entries) => (this.downloading = entries.some((e) => isActive(e.progress)))),
+      downloads.subscribe((entries) => {
+        this.downloading = entries.some((e) => isActive(e.progress));
+        this.failed = entries[0]?.progress.phase === "failed";
+      }),
       events.on("engine.state", (d) => (this.status = d as EngineStatus)),
       events.on("engine.build", (d) => (this.building = ["running", "waiting"].includes((d as BuildProgress).phase) ? (d as BuildProgress) : undefined)),
     ];
@@ -82,6 +88,10 @@ export class EdEngineIndicator extends LitElement {
 
   override render() {
     if (this.downloading) return html`<ed-download-meter></ed-download-meter>`;
+    return html`${this.failed ? html`<ed-download-meter></ed-download-meter>` : nothing}${this.#renderChip()}`;
+  }
+
+  #renderChip() {
     const b = this.building;
     // An automatic build waiting for tools the user must install: not a failure of the engine, a thing to do.
     if (b?.phase === "waiting")

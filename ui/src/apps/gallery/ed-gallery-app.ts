@@ -56,6 +56,7 @@ export class EdGalleryApp extends LitElement {
     super.connectedCallback();
     this.tabIndex = 0;
     this.addEventListener("keydown", this.#onKey);
+    this.addEventListener("focus", this.#onFocus);
     this.results.addEventListener("change", this.#onResults);
     this.#offs = [
       events.on("gallery.added", () => this.#onAdded()),
@@ -74,9 +75,15 @@ export class EdGalleryApp extends LitElement {
     this.dispatchEvent(edEvent("ed-tab-state", { state: { thumbSize: this.thumbSize, filters } }));
   }
 
+  /** Reached by Tab: the first picture takes the focus ring at once, and the arrows go on from there in order. */
+  #onFocus = () => {
+    if (this.focusIndex < 0 && this.results.total > 0) this.focusIndex = 0;
+  };
+
   override disconnectedCallback() {
     super.disconnectedCallback();
     this.removeEventListener("keydown", this.#onKey);
+    this.removeEventListener("focus", this.#onFocus);
     this.results.removeEventListener("change", this.#onResults);
     for (const off of this.#offs) off();
   }

@@ -66,8 +66,40 @@ export class EdGalleryGrid extends LitElement {
     .cell[aria-selected="true"] {
       outline: 3px solid var(--ed-accent);
     }
+    /* The keyboard's picture: a ring in the text colour, distinct from the selection's accent. */
     .cell.focus {
-      box-shadow: 0 0 0 2px var(--ed-on-accent);
+      box-shadow:
+        0 0 0 2px var(--ed-menu),
+        0 0 0 4px var(--ed-text);
+    }
+    /* The prompt and size over the picture's foot, on hover and on the keyboard's picture. */
+    .info {
+      position: absolute;
+      left: 0;
+      right: 0;
+      bottom: 0;
+      padding: 14px 6px 4px;
+      background: linear-gradient(transparent, var(--ed-backdrop) 40%);
+      color: var(--ed-text);
+      font-size: calc(11rem / 14);
+      line-height: 1.3;
+      opacity: 0;
+      transition: opacity 0.12s;
+      pointer-events: none;
+    }
+    .info .prompt {
+      display: -webkit-box;
+      -webkit-line-clamp: 2;
+      -webkit-box-orient: vertical;
+      overflow: hidden;
+      overflow-wrap: anywhere;
+    }
+    .info .size {
+      color: var(--ed-muted);
+    }
+    .cell:hover .info,
+    .cell.focus .info {
+      opacity: 1;
     }
     .star {
       position: absolute;
@@ -160,7 +192,10 @@ export class EdGalleryGrid extends LitElement {
                     @click=${(e: MouseEvent) => this.#click(e, index)}
                     @dblclick=${(e: MouseEvent) => this.#click(e, index, true)}
                   >
-                    ${p ? html`<img src=${thumbUrl(p.id)} alt=${p.prompt || "picture"} loading="lazy" decoding="async" />${p.favourite ? html`<span class="star">★</span>` : nothing}` : nothing}
+                    ${p
+                      ? html`<img src=${thumbUrl(p.id)} alt=${p.prompt || "picture"} loading="lazy" decoding="async" />${p.favourite ? html`<span class="star">★</span>` : nothing}
+                          <span class="info" data-role="tile-info"><span class="prompt">${p.prompt || "(no prompt)"}</span><span class="size">${p.width}×${p.height}</span></span>`
+                      : nothing}
                   </div>`;
                 })}
               </div>`,

@@ -9,6 +9,7 @@ import { css, html, LitElement, nothing } from "lit";
 import { customElement, property } from "lit/decorators.js";
 import { edEvent } from "../../events";
 import { icons } from "../../icons";
+import { deskOnlyStyles } from "../../styles/touch";
 import { fileUrl, type PictureDetail } from "./gallery-api";
 import { settingsList } from "./settings-list";
 
@@ -26,7 +27,7 @@ const SOURCES: Record<string, string> = {
 
 @customElement("ed-gallery-viewer")
 export class EdGalleryViewer extends LitElement {
-  static override styles = css`
+  static override styles = [deskOnlyStyles, css`
     :host {
       position: absolute;
       inset: 0;
@@ -156,7 +157,7 @@ export class EdGalleryViewer extends LitElement {
         border-top: 1px solid var(--ed-border);
       }
     }
-  `;
+  `];
 
   @property({ attribute: false }) picture: PictureDetail | null = null;
   @property({ type: Boolean }) hasPrev = false;
@@ -191,7 +192,7 @@ export class EdGalleryViewer extends LitElement {
           <button data-action="copy-prompt" ?disabled=${!p.prompt} @click=${() => this.#act("copy-prompt")}>Copy prompt</button>
           <button data-action="copy-seed" ?disabled=${p.seed === null} @click=${() => this.#act("copy-seed")}>Copy seed</button>
           <a class="button" data-action="download" href=${`${fileUrl(p.id)}?download=1`} download=${p.name}>Download</a>
-          <button data-action="reveal" ?disabled=${!!this.ownerOnly} title=${this.ownerOnly || nothing} @click=${() => this.#act("reveal")}>Show in folder</button>
+          <button class="desk-only" data-action="reveal" ?disabled=${!!this.ownerOnly} title=${this.ownerOnly || nothing} @click=${() => this.#act("reveal")}>Show in folder</button>
           <button class="danger" data-action="delete" ?disabled=${!!this.ownerOnly} title=${this.ownerOnly || "Move to the trash (Delete)"} @click=${() => this.#act("delete")}>Delete</button>
         </div>
         ${p.prompt ? html`<h3>Prompt</h3><p class="prompt" data-role="prompt">${p.prompt}</p>` : nothing}
@@ -206,8 +207,8 @@ export class EdGalleryViewer extends LitElement {
           <dt>Date</dt>
           <dd>${new Date(p.created).toLocaleString()}</dd>
         </dl>
-        <h3>File</h3>
-        <p class="file">${p.path}</p>
+        <h3 class="desk-only">File</h3>
+        <p class="file desk-only">${p.path}</p>
       </aside>
     `;
   }

@@ -15,6 +15,8 @@ export function gridCommand(key: string, focus: number, total: number, layout: G
   if (key === "ArrowRight") return { kind: "move", to: Math.min(total - 1, focus + 1) };
   if (key === "ArrowLeft") return { kind: "move", to: Math.max(0, focus - 1) };
   if (key === "ArrowDown" || key === "ArrowUp") return { kind: "move", to: focus < 0 ? 0 : verticalNeighbour(layout, focus, key === "ArrowDown" ? 1 : -1) };
+  if (key === "Home" && total > 0) return { kind: "move", to: 0 };
+  if (key === "End" && total > 0) return { kind: "move", to: total - 1 };
   if (key === "Enter") return { kind: "open" };
   if (key === "Escape") return { kind: "clear" };
   if (key === "Delete") return { kind: "delete" };

@@ -1,4 +1,8 @@
-/** A picture's settings as a readable list of label → value for the viewer. */
+/**
+ * A picture's settings as a readable list of label → value for the viewer.
+ * How it was made comes first when the picture says ("img2img · strength
+ * 0.75"); a text-to-image picture shows no denoising strength.
+ */
 const LABELS: [string, string][] = [
   ["model", "Model"],
   ["vae", "VAE"],
@@ -17,7 +21,12 @@ const LABELS: [string, string][] = [
 
 export function settingsList(settings: Record<string, unknown>): [string, string][] {
   const out: [string, string][] = [];
+  const mode = settings.mode;
+  if (mode === "img2img" || mode === "inpaint") out.push(["Made as", `${mode}${typeof settings.strength === "number" ? ` · strength ${settings.strength}` : ""}`]);
+  else if (mode === "txt2img") out.push(["Made as", "txt2img (from the prompt alone)"]);
   for (const [key, label] of LABELS) {
+    // Pictures that say how they were made: the strength is above (img2img) or means nothing (txt2img).
+    if (key === "strength" && mode !== undefined) continue;
     const v = settings[key];
     if (v !== undefined && v !== null && v !== "") out.push([label, String(v)]);
   }

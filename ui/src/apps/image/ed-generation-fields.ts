@@ -75,7 +75,7 @@ export class EdGenerationFields extends LitElement {
       <div class="field">
         <label for="seed">Seed</label>
         <div class="row" style="align-items:center">
-          <input id="seed" name="seed" type="number" min="0" style="flex:1" ?disabled=${s.random_seed} aria-invalid=${!!this.problems.seed} .value=${String(s.seed)} @input=${(e: Event) => this.#set({ seed: numberOf(e) })} />
+          <input id="seed" name="seed" type=${s.random_seed ? "text" : "number"} min="0" style="flex:1" ?disabled=${s.random_seed} aria-invalid=${!!this.problems.seed} .value=${s.random_seed ? "random" : String(s.seed)} @input=${(e: Event) => this.#set({ seed: numberOf(e) })} />
           <label class="check"><input type="checkbox" name="random_seed" .checked=${s.random_seed} @change=${(e: Event) => this.#set({ random_seed: checkedOf(e) })} />Random</label>
         </div>
         ${s.random_seed && this.lastSeed !== undefined ? html`<span class="hint" data-role="last-seed">Last used: ${this.lastSeed}</span>` : nothing}

@@ -10,6 +10,7 @@
  * next to Generate before queueing.
  */
 import { pluginHooks } from "../../plugins/hooks";
+import { deskOnlyStyles } from "../../styles/touch";
 import "../../plugins/ed-plugin-fields";
 import { css, html, LitElement, nothing, type PropertyValues } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
@@ -52,7 +53,7 @@ const MAX_TAB_TASKS = 40;
 
 @customElement("ed-image-app")
 export class EdImageApp extends LitElement implements TabAppElement {
-  static override styles = [formStyles, workspaceStyles];
+  static override styles = [formStyles, workspaceStyles, deskOnlyStyles];
 
   @state() private settings: ImageSettings = restoreSettings({});
   @state() private taskIds: string[] = [];
@@ -210,11 +211,13 @@ export class EdImageApp extends LitElement implements TabAppElement {
     try {
       // A prompt from a finished task (similar, upscale) is already expanded.
       const prompts = overrides.prompt !== undefined ? [settings.prompt] : await promptsToQueue(settings.prompt, fromFile ? this.promptFile : null);
+      let newest: string | undefined;
       for (const prompt of prompts) {
         // Plugins may change the request (their Image tab fields, beforeQueue hooks); a failing one is skipped.
         const { id, seed } = await this.store.submit(await pluginHooks.prepare(toRequest({ ...settings, prompt }, this.incognito)));
         if (!this.incognito) recentSizes.used(settings.width, settings.height);
         this.taskIds = [id, ...this.taskIds];
+        newest = id;
         if (seed !== undefined) {
           this.lastSeed = seed;
           if (settings.random_seed) this.#change({ seed });
@@ -222,6 +225,8 @@ export class EdImageApp extends LitElement implements TabAppElement {
       }
       this.error = "";
       this.#save();
+      // The new task's card comes into view (Make similar on a lower card, Generate on a phone where results are below the form).
+      if (newest) void this.#results()?.reveal(newest);
     } catch (err) {
       this.error = (err as Error).message;
     } finally {
@@ -229,11 +234,30 @@ export class EdImageApp extends LitElement implements TabAppElement {
     }
   }
 
+  #results() {
+    return this.renderRoot.querySelector("ed-results");
+  }
+
+  /** "Use as input": the form says it is image-to-image now, next to Generate, in view. */
+  async #useAsInput(url: string) {
+    this.#change({ init_image: await urlToDataUrl(url), mask: undefined });
+    await this.updateComplete;
+    this.renderRoot.querySelector('[data-role="img2img"]')?.scrollIntoView({ block: "nearest", behavior: "smooth" });
+  }
+
+  /** The queue panel (Pause, Stop) in one step from the keyboard: the skip link or Alt+Q. */
+  #toQueue(e?: Event) {
+    e?.preventDefault();
+    const queue = this.renderRoot.querySelector<HTMLElement>("aside.queue");
+    queue?.scrollIntoView({ block: "nearest" });
+    queue?.focus();
+  }
+
   #onKeyDown = (e: KeyboardEvent) => {
     if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
       e.preventDefault();
       void this.generate();
-    }
+    } else if (e.altKey && (e.key === "q" || e.key === "Q")) this.#toQueue(e);
   };
 
   /** A dropped or pasted picture: its settings, or (with none) the offer to start from it. */
@@ -262,7 +286,7 @@ export class EdImageApp extends LitElement implements TabAppElement {
     if (m?.kind !== "image-settings" || !m.settings) return;
     try {
       const restored = settingsFromRequest(m.settings);
-      if (m.action === "use-input" && m.imageUrl) this.#change({ init_image: await urlToDataUrl(m.imageUrl), mask: undefined });
+      if (m.action === "use-input" && m.imageUrl) await this.#useAsInput(m.imageUrl);
       else if (m.action === "reuse") {
         this.#change({ ...restored, ...(typeof m.seed === "number" ? { seed: m.seed, random_seed: false } : {}) });
         this.notice = "Settings restored from the Gallery.";
@@ -280,7 +304,7 @@ export class EdImageApp extends LitElement implements TabAppElement {
       if (action === "retry") await this.store.retry(task.id);
       else if (action === "remove" || action === "remove-delete") await this.store.remove([task.id], action === "remove-delete");
       else if (!image) return;
-      else if (action === "use-input") this.#change({ init_image: await urlToDataUrl(image.url), mask: undefined });
+      else if (action === "use-input") await this.#useAsInput(image.url);
       else if (action === "reuse") this.#change({ ...request, seed: image.seed, random_seed: false });
       else if (action === "similar") await this.generate({ ...request, random_seed: true });
       else if (action === "upscale-2" || action === "upscale-4") {
@@ -326,12 +350,19 @@ export class EdImageApp extends LitElement implements TabAppElement {
           ? html`<span class="problem" data-role="prompt-count">${count.problem}</span>`
           : count.count > 1
             ? html`<span class="hint" data-role="prompt-count">Queues ${count.count} tasks</span>`
-            : html`<span class="hint">Ctrl+Enter</span>`}
+            : html`<span class="hint desk-only">Ctrl+Enter</span>`}
         <span class="settings-text">
           <button data-action="copy-settings" title="Copy these settings as text" @click=${() => this.#copySettings()}>Copy settings</button>
           <button data-action="paste-settings" title="Paste settings copied here or an A1111 infotext" @click=${() => this.#pasteSettings()}>Paste</button>
         </span>
       </div>
+      ${s.init_image
+        ? html`<p class="img2img" data-role="img2img" role="status">
+            <img src=${s.init_image} alt="The input picture" />
+            <span>Now ${s.mask ? "inpainting" : "image-to-image"} from this picture · strength ${s.strength}</span>
+            <button data-action="clear-input" title="Make pictures from the prompt alone again" @click=${() => this.#change({ init_image: undefined, mask: undefined })}>Clear</button>
+          </p>`
+        : nothing}
       ${this.error ? html`<p class="problem" role="alert">${this.error}</p>` : nothing}
       ${this.notice
         ? html`<p class="notice" role="status">
@@ -366,10 +397,11 @@ export class EdImageApp extends LitElement implements TabAppElement {
     return html`
       ${this.#drop.dragging ? html`<div class="drop-hint" aria-hidden="true">Drop a picture to restore its settings (or on the init image area to start from it)</div>` : nothing}
       ${this.incognito ? html`<div class="incognito" role="note">${icons.incognito} Incognito: pictures and settings made here are not saved.</div>` : nothing}
+      <a class="skip desk-only" href="#queue" data-action="skip-to-queue" @click=${(e: Event) => this.#toQueue(e)}>Skip to the queue (Alt+Q)</a>
       <div class="layout" @ed-settings-change=${(e: SettingsChangeEvent) => this.#change(e.detail.changes)} @ed-result-action=${this.#onResultAction}>
         <section class="form" aria-label="Settings">${this.#renderForm()}</section>
         <section class="results" aria-label="Results"><ed-results .tasks=${tasks} ?canUpscale=${!!this.models.realesrgan?.length}></ed-results></section>
-        <aside class="queue" aria-label="Queue"><ed-queue-panel .store=${this.store}></ed-queue-panel></aside>
+        <aside class="queue" id="queue" aria-label="Queue" tabindex="-1"><ed-queue-panel .store=${this.store}></ed-queue-panel></aside>
       </div>
     `;
   }

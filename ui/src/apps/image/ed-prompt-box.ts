@@ -10,6 +10,7 @@ import { css, html, LitElement, nothing } from "lit";
 import { customElement, property } from "lit/decorators.js";
 import { extractLoraTags } from "../../../../queue/lora-tags";
 import { formStyles } from "./form-styles";
+import { isTouch } from "../../styles/touch";
 import type { ImageSettings } from "./image-settings";
 import { settingsChange, valueOf } from "./settings-event";
 import { edEvent } from "../../events";
@@ -128,7 +129,7 @@ export class EdPromptBox extends LitElement {
           id="prompt"
           name="prompt"
           rows="4"
-          placeholder="Describe the picture. Ctrl+Enter generates."
+          placeholder=${isTouch() ? "Describe the picture." : "Describe the picture. Ctrl+Enter generates."}
           aria-invalid=${!!this.problems.prompt}
           .value=${s.prompt}
           @input=${(e: Event) => this.dispatchEvent(settingsChange({ prompt: valueOf(e) }))}

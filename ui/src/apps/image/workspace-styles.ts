@@ -73,6 +73,16 @@ export const workspaceStyles = css`
     .queue {
       border-top: 1px solid var(--ed-divider);
     }
+    /* Generate stays at hand while the long form scrolls by. */
+    .generate {
+      position: sticky;
+      top: 0;
+      z-index: 3;
+      margin: 0 -10px 10px;
+      padding: 6px 10px;
+      background: var(--ed-body);
+      border-bottom: 1px solid var(--ed-divider);
+    }
   }
   .generate {
     display: flex;
@@ -116,10 +126,48 @@ export const workspaceStyles = css`
   .notice span {
     flex: 1;
   }
+  .img2img {
+    display: flex;
+    align-items: center;
+    gap: 8px;
+    margin: 0 0 8px;
+    padding: 4px 8px;
+    border: 1px solid var(--ed-primary);
+    border-radius: 5px;
+    background: var(--ed-primary-soft);
+  }
+  .img2img img {
+    width: 32px;
+    height: 32px;
+    object-fit: cover;
+    border-radius: 3px;
+  }
+  .img2img span {
+    flex: 1;
+    min-width: 0;
+  }
   .notice button:not(.use) {
     border: 0;
     background: none;
     padding: 0 4px;
+  }
+  /* Shown only while focused: the first Tab stop of the tab, straight to the queue. */
+  .skip {
+    position: absolute;
+    left: 8px;
+    top: -40px;
+    z-index: 5;
+    padding: 4px 10px;
+    border-radius: 4px;
+    background: var(--ed-menu);
+    color: var(--ed-text);
+  }
+  .skip:focus {
+    top: 6px;
+  }
+  .queue:focus {
+    outline: 2px solid var(--ed-accent);
+    outline-offset: -2px;
   }
   .incognito {
     display: flex;

@@ -48,7 +48,10 @@ export class EdAppInfo extends LitElement {
   @property({ attribute: false }) links: InfoLink[] = [];
   /** Show the running version (What's new?). */
   @property({ type: Boolean }) showVersion = false;
+  /** Show the engine build in use (About). */
+  @property({ type: Boolean }) showEngine = false;
   @state() private version?: string;
+  @state() private engine?: string;
 
   override connectedCallback() {
     super.connectedCallback();
@@ -57,12 +60,18 @@ export class EdAppInfo extends LitElement {
         .then((v) => (this.version = v.version))
         .catch(() => {});
     }
+    if (this.showEngine && !this.engine) {
+      api<{ state: string; variant?: string; version?: string }>("/api/engine")
+        .then((e) => (this.engine = e.variant ? `${e.variant}${e.version ? ` ${e.version}` : ""} (${e.state})` : `none installed yet (${e.state})`))
+        .catch(() => (this.engine = "unknown"));
+    }
   }
 
   override render() {
     return html`
       <h1>${this.heading}</h1>
-      ${this.showVersion && this.version ? html`<p class="version">You are running Easy Diffusion ${this.version}.</p>` : nothing}
+      ${this.showVersion && this.version ? html`<p class="version" data-role="version">You are running Easy Diffusion ${this.version}.</p>` : nothing}
+      ${this.showEngine && this.engine ? html`<p class="version" data-role="engine">Engine: stable-diffusion.cpp ${this.engine}.</p>` : nothing}
       ${this.description.split("\n\n").map((para) => html`<p>${para}</p>`)}
       ${this.links.length
         ? html`<ul>

@@ -5,7 +5,11 @@
  * follows its files' `download` events (the shared download store) and shows
  * their combined progress and the source in use (a file may have several,
  * tried in order); when every file is in place it fires
- * `ed-model-installed` with the set to select. A file only a gated
+ * `ed-model-installed` with the set to select. A download of its files that
+ * is already under way or failed (started elsewhere, or before this card
+ * was shown) is picked up: the card says what happens in words (starting,
+ * can't reach the host and retrying in N s, downloading, failed and why) and
+ * offers Retry, never a second download of the same file. A file only a gated
  * repository has is said before the download starts: without a Hugging Face
  * token the card links the page to accept the licence and the token setting.
  * Used by the Model Browser's Starter view and the Image tab's first-run card.
@@ -14,7 +18,7 @@ import { html, LitElement, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { edEvent } from "../../events";
 import { downloads, type DownloadEntry } from "../downloads/download-store";
-import { formatBytes, summaryText } from "../downloads/download-format";
+import { formatBytes, isTaken, retrySecondsLeft, summaryText } from "../downloads/download-format";
 import { modelLibrary, modelsApi, type CatalogEntry } from "./models-api";
 import { errorSentence, familyName, memoryText } from "./models-format";
 import { modelStyles } from "./models-styles";
@@ -55,11 +59,18 @@ export class EdCatalogCard extends LitElement {
     this.#off?.();
   }
 
+  /** The download ids of this entry's files (the server's `m-<kind>-<name>`). */
+  get #fileIds(): string[] {
+    return this.entry.files.map((f) => `m-${f.kind}-${f.name}`);
+  }
+
   #follow(all: DownloadEntry[]) {
+    // Downloads of these files that started elsewhere or earlier: followed as if started here.
+    if (!this.ids.length && !this.starting) this.ids = this.#fileIds.filter((id) => all.some((d) => d.progress.id === id));
     if (!this.ids.length) return;
     this.progress = all.filter((d) => this.ids.includes(d.progress.id));
     const failed = this.progress.find((d) => d.progress.phase === "failed" || d.progress.phase === "cancelled");
-    if (failed) this.error = failed.progress.error?.message ?? summaryText(failed.progress);
+    this.error = failed ? (failed.progress.error?.message ?? summaryText(failed.progress)) : this.progress.some((d) => isTaken(d.progress)) ? "" : this.error;
     const done = this.progress.length === this.ids.length && this.progress.every((d) => FINISHED.has(d.progress.phase));
     if (done && !this.#announced) {
       this.#announced = true;
@@ -111,11 +122,14 @@ export class EdCatalogCard extends LitElement {
     const total = this.entry.files.reduce((n, f) => n + (f.size || 0), 0);
     const bytes = this.progress.reduce((n, d) => n + (FINISHED.has(d.progress.phase) ? (d.progress.total ?? d.progress.bytes) : d.progress.bytes), 0);
     const fraction = total ? Math.min(1, bytes / total) : 0;
-    const current = this.progress.find((d) => d.progress.phase === "downloading");
+    const current = this.progress.find((d) => d.progress.phase === "retrying") ?? this.progress.find((d) => d.progress.phase === "downloading");
     const finished = this.progress.length === this.ids.length && this.progress.every((d) => FINISHED.has(d.progress.phase));
+    const failed = this.progress.some((d) => d.progress.phase === "failed" || d.progress.phase === "cancelled");
     return html`<div data-progress role="status">
       <div class="bar" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=${Math.floor(fraction * 100)}><div class="fill" style="width:${(fraction * 100).toFixed(1)}%"></div></div>
-      <p class="muted">${finished ? "Installed." : current ? summaryText(current.progress) : "Starting…"}</p>
+      <p class=${current?.progress.phase === "retrying" ? "waiting" : "muted"} data-state=${finished ? "installed" : failed ? "failed" : (current?.progress.phase ?? "starting")}>
+        ${finished ? "Installed." : failed ? "Not downloaded." : current ? summaryText(current.progress, 0, retrySecondsLeft(current)) : "Starting…"}
+      </p>
       ${this.#renderSources()}
     </div>`;
   }
@@ -132,7 +146,8 @@ export class EdCatalogCard extends LitElement {
   override render() {
     const e = this.entry;
     const size = e.files.reduce((n, f) => n + (f.size || 0), 0);
-    const busy = this.starting || (this.ids.length > 0 && !this.error && !this.progress.every((d) => FINISHED.has(d.progress.phase)));
+    // Any of its files still asked for (starting, downloading or waiting to retry): no second download.
+    const busy = this.starting || this.progress.some((d) => isTaken(d.progress));
     return html`<div class="card" data-catalog=${e.id}>
       <h4>${e.title} ${e.installed ? html`<span class="chip good">installed</span>` : nothing}</h4>
       <div class="sub">${familyName(e.family)} · ${formatBytes(size)}${e.files.length > 1 ? ` in ${e.files.length} files` : ""} · needs ${memoryText(e.memory)}</div>
@@ -142,7 +157,7 @@ export class EdCatalogCard extends LitElement {
       ${this.#renderGated()}
       ${e.installed && !this.ids.length
         ? nothing
-        : html`<button class="primary" data-action="download" ?disabled=${busy} @click=${this.#download}>${busy ? "Downloading…" : "Download"}</button>`}
+        : html`<button class="primary" data-action="download" ?disabled=${busy} @click=${this.#download}>${busy ? "Downloading…" : this.error ? "Retry" : "Download"}</button>`}
       ${this.#renderProgress()}
       ${this.error
         ? html`<p class="problem" role="alert">${this.error}${this.needsToken ? html` <a href="#" data-action="open-settings" @click=${(ev: Event) => (ev.preventDefault(), this.dispatchEvent(edEvent("ed-open-app", { app: "settings" })))}>Open Settings</a>` : nothing}</p>`

@@ -12,7 +12,8 @@ import { customElement, state } from "lit/decorators.js";
 import { MEMORY_LABELS, type MemoryLevel } from "../../../../engine/memory-levels";
 import { api } from "../../api/http";
 import { session } from "../../api/session";
-import { modelLibrary, modelsApi, type ModelEntry } from "./models-api";
+import { edEvent } from "../../events";
+import { modelLibrary, modelsApi, type ModelEntry, type ModelSet } from "./models-api";
 import { entryFacts, errorSentence, filterEntries, groupByKind, kindTitle, type SortKey } from "./models-format";
 import { modelStyles } from "./models-styles";
 
@@ -28,6 +29,10 @@ export class EdInstalledView extends LitElement {
   @state() private confirming = "";
   @state() private message = "";
   @state() private updates: Record<string, string> = {};
+  /** The model whose details are open (kind/name). */
+  @state() private open = "";
+  /** The saved model sets, read when details open (which sets use a file). */
+  @state() private sets: ModelSet[] = [];
   @state() private version = 0;
   /** Model file → the GPU memory use remembered for it. */
   @state() private memoryLevels: Record<string, string> = {};
@@ -84,6 +89,39 @@ export class EdInstalledView extends LitElement {
     this.message = found ? `${found} update${found === 1 ? "" : "s"} available.` : "Everything known to Civitai is up to date.";
   }
 
+  async #toggleDetails(e: ModelEntry) {
+    this.open = this.open === key(e) ? "" : key(e);
+    if (this.open) this.sets = await modelsApi.sets().then((r) => r.sets).catch(() => []);
+  }
+
+  /** What the Image tab takes this file as: the model, a LoRA or the VAE; null for kinds it picks elsewhere. */
+  #imageSettings(e: ModelEntry): Record<string, unknown> | null {
+    if (e.kind === "stable-diffusion" || e.kind === "diffusion_models") return { model: e.name };
+    if (e.kind === "lora") return { loras: [{ name: e.name, weight: 1 }] };
+    if (e.kind === "vae") return { vae: e.name };
+    return null;
+  }
+
+  #useInNewTab(e: ModelEntry) {
+    const settings = this.#imageSettings(e);
+    if (settings) this.dispatchEvent(edEvent("ed-open-app", { app: "image", message: { kind: "image-settings", action: "reuse", settings } }));
+  }
+
+  #renderDetails(e: ModelEntry) {
+    const c = e.civitai;
+    const usedBy = this.sets.filter((s) => s.model === e.name || s.vae === e.name || s.text_encoders.includes(e.name));
+    return html`<div class="details" data-details style="grid-column:1 / -1">
+      <dl class="facts">
+        <dt>File</dt><dd>${e.file}</dd>
+        <dt>Family</dt><dd>${e.family ?? "not recognised"}${e.precision ? ` · ${e.precision}` : ""}</dd>
+        <dt>sha256</dt><dd data-role="hash">${e.sha256 ?? "not hashed yet"}</dd>
+        <dt>Civitai</dt><dd>${c ? html`<a href=${c.url} target="_blank" rel="noopener">${c.name}</a>` : "not found on Civitai (or the lookup is off)"}</dd>
+        <dt>Model sets</dt><dd data-role="sets">${usedBy.length ? usedBy.map((s) => s.name).join(", ") : "none uses it"}</dd>
+      </dl>
+      ${this.#imageSettings(e) ? html`<button class="primary" data-action="use-in-new-tab" @click=${() => this.#useInNewTab(e)}>Use in a new Image tab</button>` : nothing}
+    </div>`;
+  }
+
   #renderEntry(e: ModelEntry) {
     const c = e.civitai;
     const update = this.updates[key(e)] ?? (c?.updateAvailable ? c.updateAvailable.name : "");
@@ -109,8 +147,10 @@ export class EdInstalledView extends LitElement {
           ? html`<span>Delete this file?</span>
               <button class="danger" data-action="confirm-delete" @click=${() => this.#delete(e)}>Delete</button>
               <button data-action="cancel-delete" @click=${() => (this.confirming = "")}>Keep</button>`
-          : html`<button data-action="delete" aria-label="Delete ${e.name}" ?disabled=${!!this.ownerOnly} title=${this.ownerOnly || nothing} @click=${() => (this.confirming = key(e))}>Delete</button>`}
+          : html`<button data-action="details" aria-expanded=${this.open === key(e) ? "true" : "false"} @click=${() => this.#toggleDetails(e)}>Details</button>
+              <button data-action="delete" aria-label="Delete ${e.name}" ?disabled=${!!this.ownerOnly} title=${this.ownerOnly || nothing} @click=${() => (this.confirming = key(e))}>Delete</button>`}
       </div>
+      ${this.open === key(e) ? this.#renderDetails(e) : nothing}
     </div>`;
   }
 

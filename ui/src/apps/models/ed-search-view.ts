@@ -4,7 +4,8 @@
  * local stand-ins). Source switch, query, type, base model and sort; results
  * with thumbnail, size and licence; Download puts a file in the folder of its
  * kind. A 401/403 says a token or licence acceptance is needed, with a link
- * to Settings, where the tokens live.
+ * to Settings, where the tokens live. Before the first search the view says
+ * what can be searched, with example searches one click away.
  */
 import { html, LitElement, nothing } from "lit";
 import { customElement, state } from "lit/decorators.js";
@@ -16,6 +17,15 @@ import { modelStyles } from "./models-styles";
 const TYPES = ["", "stable-diffusion", "diffusion_models", "lora", "vae", "text_encoders", "embeddings", "controlnet", "realesrgan"];
 const BASES = ["", "SD 1.5", "SDXL 1.0", "Pony", "Illustrious", "Flux.1 D", "Flux.1 S", "SD 3.5", "ZImageTurbo", "Qwen"];
 /** The sort orders GET /api/models/search takes (each source maps them to its own). */
+/** Example searches on the empty page: a query with the source, type and base it is good with. */
+const EXAMPLES: { label: string; query: SearchQuery }[] = [
+  { label: "photorealistic checkpoints for SDXL", query: { source: "civitai", q: "photorealistic", type: "stable-diffusion", base: "SDXL 1.0" } },
+  { label: "detail LoRAs for SD 1.5", query: { source: "civitai", q: "detail", type: "lora", base: "SD 1.5" } },
+  { label: "anime styles", query: { source: "civitai", q: "anime" } },
+  { label: "upscalers (ESRGAN)", query: { source: "civitai", q: "upscale", type: "realesrgan" } },
+  { label: "GGUF files on Hugging Face", query: { source: "huggingface", q: "gguf" } },
+];
+
 const SORTS: [string, string][] = [
   ["downloads", "Most downloaded"],
   ["likes", "Most liked"],
@@ -94,6 +104,22 @@ export class EdSearchView extends LitElement {
     </div>`;
   }
 
+  #example(query: SearchQuery) {
+    this.query = { ...query };
+    void this.#search();
+  }
+
+  /** Before the first search: what can be searched, and examples. */
+  #renderIntro() {
+    return html`<div class="intro muted" data-intro>
+      <p>
+        Search <strong>Civitai</strong> or <strong>Hugging Face</strong> for checkpoints, LoRAs, VAEs, text encoders, embeddings, ControlNets and upscalers. Narrow it by type
+        and base model (SD 1.5, SDXL, Flux…); a result's files download into the folder of their kind, checked by their sha256 when the site gives it.
+      </p>
+      <p>Try: ${EXAMPLES.map((e, i) => html`${i ? ", " : ""}<a href="#" data-example=${e.query.q} @click=${(ev: Event) => (ev.preventDefault(), this.#example(e.query))}>${e.label}</a>`)}.</p>
+    </div>`;
+  }
+
   override render() {
     const q = this.query;
     return html`
@@ -104,10 +130,10 @@ export class EdSearchView extends LitElement {
         </select>
         <input type="search" name="q" placeholder="Search models…" aria-label="Search" .value=${q.q} @input=${(e: Event) => this.#set({ q: (e.target as HTMLInputElement).value })} />
         <select name="type" aria-label="Type" @change=${(e: Event) => this.#set({ type: (e.target as HTMLSelectElement).value })}>
-          ${TYPES.map((t) => html`<option value=${t}>${t ? kindName(t) : "Any type"}</option>`)}
+          ${TYPES.map((t) => html`<option value=${t} ?selected=${(q.type ?? "") === t}>${t ? kindName(t) : "Any type"}</option>`)}
         </select>
         <select name="base" aria-label="Base model" @change=${(e: Event) => this.#set({ base: (e.target as HTMLSelectElement).value })}>
-          ${BASES.map((b) => html`<option value=${b}>${b || "Any base model"}</option>`)}
+          ${BASES.map((b) => html`<option value=${b} ?selected=${(q.base ?? "") === b}>${b || "Any base model"}</option>`)}
         </select>
         <select name="sort" aria-label="Sort" @change=${(e: Event) => this.#set({ sort: (e.target as HTMLSelectElement).value })}>
           ${SORTS.map(([v, label]) => html`<option value=${v} ?selected=${q.sort === v}>${label}</option>`)}
@@ -120,6 +146,7 @@ export class EdSearchView extends LitElement {
             ${this.needsToken ? html`Add your token in <a href="#" data-action="open-settings" @click=${(e: Event) => (e.preventDefault(), this.dispatchEvent(edEvent("ed-open-app", { app: "settings" })))}>Settings → Models</a>, or accept the licence on the model's page.` : nothing}
           </p>`
         : nothing}
+      ${!this.searched && !this.searching && !this.results.length ? this.#renderIntro() : nothing}
       ${this.searched && !this.results.length && !this.error ? html`<p class="muted">Nothing found.</p>` : nothing}
       ${this.results.map((r) => this.#renderResult(r))}
       ${this.next ? html`<button data-action="more" ?disabled=${this.searching} @click=${() => this.#search(true)}>More results</button>` : nothing}

@@ -98,6 +98,29 @@ export const modelStyles = css`
   .problem {
     color: var(--ed-red-text);
   }
+  .details {
+    display: grid;
+    gap: 8px;
+    justify-items: start;
+    padding: 4px 0 6px 50px;
+  }
+  .facts {
+    display: grid;
+    grid-template-columns: auto 1fr;
+    gap: 2px 12px;
+    margin: 0;
+    font-size: calc(12rem / 14);
+  }
+  .facts dt {
+    color: var(--ed-muted);
+  }
+  .facts dd {
+    margin: 0;
+    overflow-wrap: anywhere;
+  }
+  .waiting {
+    color: var(--ed-amber-text);
+  }
   .card {
     padding: 12px 14px;
     border: 1px solid var(--ed-border);

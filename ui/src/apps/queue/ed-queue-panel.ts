@@ -2,9 +2,10 @@
  * <ed-queue-panel>: the task queue shared by every Image tab. Each task shows
  * its prompt, state and a progress bar with step x / y, it/s and ETA. The
  * running task can be stopped (sd-server cannot interrupt a job, so this
- * restarts the engine: the panel says so and asks first), queued ones cancelled or moved,
+ * restarts the engine: the panel says so and asks first), queued ones moved or
+ * removed (one action per state: Remove, with Undo, not Cancel beside it),
  * failed ones retried, and the whole queue paused or resumed. Waiting and
- * finished tasks can be removed ("Clear finished" for all finished ones),
+ * finished tasks can be removed ("Clear", for all finished ones),
  * with Undo in a toast; finished ones follow the "newest first" order.
  */
 import { css, html, LitElement, nothing } from "lit";
@@ -12,31 +13,37 @@ import { customElement, property, state } from "lit/decorators.js";
 import { errorText, queueStore, type QueueStore, type Task } from "./queue-store";
 import { progressFraction, progressText } from "./progress-format";
 import { icons } from "../../icons";
+import { deskOnlyStyles } from "../../styles/touch";
 import { currentDoneSettings, saveDoneSettings, setDoneSettings, watchQueueDone } from "./queue-done";
 import { inListOrder, listOrder } from "./list-order";
 import "./ed-undo-toast";
 
 @customElement("ed-queue-panel")
 export class EdQueuePanel extends LitElement {
-  static override styles = css`
+  static override styles = [deskOnlyStyles, css`
     :host {
       display: block;
       font-size: calc(12rem / 14);
     }
+    /* One row in the 280 px column: the title gives way (ellipsis) before the buttons wrap. */
     header {
       display: flex;
-      flex-wrap: wrap;
       align-items: center;
-      gap: 6px;
+      gap: 4px;
       margin-bottom: 6px;
     }
     header button {
       white-space: nowrap;
+      padding: 2px 5px;
+      flex: none;
     }
     h2 {
       font-size: calc(13rem / 14);
       margin: 0;
       flex: 1;
+      min-width: 0;
+      overflow: hidden;
+      text-overflow: ellipsis;
       white-space: nowrap;
     }
     .paused-note {
@@ -128,7 +135,7 @@ export class EdQueuePanel extends LitElement {
     .info {
       color: var(--ed-muted);
     }
-  `;
+  `];
 
   @state() private version = 0;
   @state() private problem = "";
@@ -251,7 +258,6 @@ export class EdQueuePanel extends LitElement {
               <span style="flex:1"></span>
               <button data-action="up" title="Move up" ?disabled=${queuedIndex === 0} @click=${() => this.#act(() => this.store.move(task.id, -1))}>↑</button>
               <button data-action="down" title="Move down" ?disabled=${queuedIndex === queuedCount - 1} @click=${() => this.#act(() => this.store.move(task.id, 1))}>↓</button>
-              <button data-action="cancel" @click=${() => this.#act(() => this.store.cancel(task.id))}>Cancel</button>
               <button data-action="remove" title="Take it out of the queue (Undo puts it back in its place)" @click=${() => this.#act(() => this.store.remove([task.id]))}>Remove</button>
             </div>`
           : nothing}
@@ -290,7 +296,7 @@ export class EdQueuePanel extends LitElement {
             : html`<button data-action="stop-all" title="Cancel everything queued and stop the running task" @click=${() => (this.confirmingStopAll = true)}>Stop all</button>`
           : nothing}
         ${finished.length
-          ? html`<button data-action="clear-finished" title="Remove every finished task from the list (pictures stay on disk)" @click=${() => this.#act(() => this.store.removeFinished())}>Clear finished</button>`
+          ? html`<button data-action="clear-finished" title="Remove every finished task from the list (pictures stay on disk)" @click=${() => this.#act(() => this.store.removeFinished())} aria-label="Clear finished">Clear</button>`
           : nothing}
         <button
           data-action="notify"
@@ -302,7 +308,7 @@ export class EdQueuePanel extends LitElement {
       </header>
       ${this.problem ? html`<p class="error" role="alert">${this.problem}</p>` : nothing}
       ${this.info ? html`<p class="info" role="status">${this.info}</p>` : nothing}
-      ${all.length === 0 ? html`<p class="empty">Nothing queued. Press Ctrl+Enter to generate.</p>` : nothing}
+      ${all.length === 0 ? html`<p class="empty">Nothing queued.<span class="desk-only"> Press Ctrl+Enter to generate.</span></p>` : nothing}
       <ol>
         ${active.map((t) => this.#renderTask(t, t.state === "queued" ? q++ : -1, queuedCount))}
         ${finished.map((t) => this.#renderTask(t, -1, 0))}

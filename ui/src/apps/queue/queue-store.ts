@@ -37,6 +37,7 @@ export interface Task {
   request?: Record<string, unknown>;
   incognito?: boolean;
   created?: number;
+  started?: number;
   finished?: number;
   /** The task this one retries. */
   retryOf?: string;
