@@ -20,8 +20,18 @@ const E = "Engine";
 const any = z.record(z.string(), z.unknown());
 const ok = (example: unknown, schema: z.ZodType = any) => ({ status: 200, schema, example });
 const taskRequest = imageRequestFields.extend({ incognito: z.boolean().optional().describe("Keep the task and its pictures in memory only") });
-const taskExample = { prompt: "a lighthouse at dusk <lora:detail:0.8>", negative_prompt: "blurry", model: "sd15.safetensors", steps: 20, width: 512, height: 512, seed: "random", sampler: "euler_a" };
-const taskView = { id: "tmx1abc", state: "succeeded", incognito: false, created: 1767225600000, progress: { step: 20, steps: 20, rate: 4.1, eta: 0 }, images: [{ id: "imx1abc", url: "/api/images/imx1abc", seed: 42, width: 512, height: 512, format: "png" }], request: taskExample };
+const taskExample = { prompt: "a lighthouse at dusk <lora:detail:0.8>", negative_prompt: "blurry", model: "sd15.safetensors", steps: 20, width: 512, height: 512, seed: "random", sampler: "euler_a", speed: "fast" };
+const taskView = {
+  id: "tmx1abc",
+  state: "succeeded",
+  incognito: false,
+  created: 1767225600000,
+  progress: { step: 20, steps: 20, rate: 4.1, eta: 0 },
+  images: [{ id: "imx1abc", url: "/api/images/imx1abc", seed: 42, width: 512, height: 512, format: "png" }],
+  request: taskExample,
+  // How it ran: the step caching and what the engine reused; memory: a retry at lower GPU memory use.
+  notes: { speed: { mode: "ucache", option: "threshold=1.5", report: { method: "UCache", skipped: 9, total: 20 }, reused: "9 of 20 steps reused, ×1.8" }, memory: { level: "low", retriedFrom: "auto", note: "Out of GPU memory: ran with Low memory use" } },
+};
 const status = { running: 1, total: 3, paused: false };
 
 export const appRoutes: RouteDoc[] = [
@@ -61,6 +71,7 @@ export const appRoutes: RouteDoc[] = [
   { method: "get", path: "/api/engine/logs", tag: E, summary: "The engine's recent log lines", response: ok({ lines: [] }) },
   { method: "get", path: "/api/engine/plan", tag: E, summary: "Which build would be installed for this machine. Offline (the release cannot be read, nothing cached) with a build installed, it is not an error: `release.offline` says \"offline: can't check for a newer engine\" and the network is asked again after a minute", response: ok({ variant: "vulkan" }) },
   { method: "get", path: "/api/engine/builds", tag: E, summary: "Installed engine builds", response: ok({ builds: [] }) },
+  { method: "get", path: "/api/engine/devices", tag: E, summary: "The devices the installed engine sees (sd-server --list-devices): the names engine.device (→ --backend) takes", response: ok({ build: "master-827-97d2990/cuda12", devices: [{ name: "CUDA0", description: "NVIDIA GeForce RTX 4090" }, { name: "CPU", description: "AMD Ryzen 9 7950X" }] }) },
   { method: "post", path: "/api/engine/install", tag: E, summary: "Install (download) an engine build", body: { schema: installSchema, example: { variant: "vulkan" } }, response: ok({ installed: true }) },
   { method: "post", path: "/api/engine/install/cancel", tag: E, summary: "Cancel the engine download", response: ok({ cancelled: true }) },
   { method: "post", path: "/api/engine/restart", tag: E, summary: "Restart the engine", response: ok({ state: "running" }) },

@@ -40,4 +40,11 @@ export const queueHabitRoutes: RouteDoc[] = [
     query: [{ name: "limit", description: "how many (1–50, default 12)" }],
     response: { status: 200, schema: any, example: { sizes: [{ width: 832, height: 1216 }, { width: 512, height: 512 }] } },
   },
+  {
+    method: "get",
+    path: "/api/queue/memory-levels",
+    tag: Q,
+    summary: "The GPU memory use remembered per model set after running out of memory (the next task with it starts there; the Model Browser shows it)",
+    response: { status: 200, schema: any, example: { levels: [{ model: "/home/me/.local/share/easy-diffusion/models/stable-diffusion/sdxl.safetensors", level: "low", device: "", at: 1767225600000 }] } },
+  },
 ];

@@ -4,6 +4,7 @@
  *   GET  /logs      → {lines}  (?lines=N for the last N)
  *   GET  /plan      → detected hardware, release, candidates with reasons
  *   GET  /builds    → installed builds
+ *   GET  /devices   → {build, devices: [{name, description}], problem?}: `sd-server --list-devices` of the preferred build
  *   POST /install   → installs (downloads) the best build if none is installed;
  *                     {variant?, force?} installs that one / reinstalls, and moves a running engine onto it
  *   POST /install/cancel → stops the engine download in progress: {cancelled}
@@ -30,6 +31,7 @@ import { z } from "zod";
 import { OneTimeNonces } from "../launcher/access/nonces";
 import { ApiError, mediaType, readJson } from "../launcher/server/errors";
 import { EngineFailure, type EngineManager } from "./manager";
+import type { EngineDevices } from "./devices";
 import type { EngineErrorCode, InstalledBuild } from "./types";
 import { BuildBusy } from "./build/builder";
 import { BUILD_BACKENDS, type BuildBackend } from "./build/cmake-flags";
@@ -89,10 +91,12 @@ async function attempt<T>(fn: () => Promise<T>, statuses: Partial<Record<EngineE
 
 const describeBuild = (b: InstalledBuild) => ({ tag: b.tag, variant: b.variant, backend: b.backend, dir: b.dir });
 
-export function engineRoutes(manager: EngineManager, opts: { uploads: string; nonces?: OneTimeNonces }) {
+export function engineRoutes(manager: EngineManager, opts: { uploads: string; nonces?: OneTimeNonces; devices?: EngineDevices }) {
   const nonces = opts.nonces ?? new OneTimeNonces();
   return new Hono()
     .get("/", (c) => c.json(manager.status()))
+    // The devices the installed engine sees (`sd-server --list-devices`): the names Settings → Engine → Device takes.
+    .get("/devices", async (c) => c.json((await opts.devices?.report()) ?? { build: null, devices: [] }))
     .get("/logs", (c) => {
       const raw = c.req.query("lines");
       const lines = raw === undefined ? undefined : Number(raw);

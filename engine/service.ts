@@ -14,6 +14,7 @@ import type { SourceBuilder } from "./build/builder";
 import { EngineManager } from "./manager";
 import type { SupervisorOptions } from "./process/supervisor";
 import { engineRoutes } from "./routes";
+import { EngineDevices } from "./devices";
 import type { BuildProvider, InstalledBuild } from "./types";
 
 export interface EngineServiceOptions {
@@ -47,10 +48,18 @@ export function engineParts(options: EngineServiceOptions): { service: ServiceFa
   };
   const service: ServiceFactory = (ctx): Service => {
     const manager = engine(ctx);
+    const devices = new EngineDevices(() => manager.installed());
+    // After an install or a start the build may be another one: read its devices again (in the background).
+    const offState = manager.on((e) => {
+      if (e.type === "state" && (e.status.state === "installed" || e.status.state === "ready")) {
+        if (e.status.state === "installed") devices.forget();
+        void devices.report();
+      }
+    });
     let installSoon: ReturnType<typeof setTimeout> | undefined;
     return {
       name: "engine",
-      routes: { "/engine": engineRoutes(manager, { uploads: ctx.paths.downloads }) },
+      routes: { "/engine": engineRoutes(manager, { uploads: ctx.paths.downloads, devices }) },
       start() {
         if (options.installOnStart === false) return;
         // One turn of the event loop later: hardware detection and the release cache reads would hold up the first requests.
@@ -67,6 +76,7 @@ export function engineParts(options: EngineServiceOptions): { service: ServiceFa
         }, 0);
       },
       stop: () => {
+        offState();
         clearTimeout(installSoon);
         // A source build in progress dies with the app (its compilers too).
         if (options.builder) manager.builder().cancel();

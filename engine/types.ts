@@ -14,6 +14,7 @@ export type EngineErrorCode =
   | "glibc_too_old"
   | "model_not_found"
   | "no_device"
+  | "unknown_device"
   | "crashed"
   | "start_timeout"
   | "download_failed"
@@ -59,6 +60,8 @@ export interface ModelSet {
   upscalersDir?: string;
   loraDir: string;
   embeddingsDir?: string;
+  /** GPU memory use for this set (a level that worked after running out of memory); absent: the engine.memory setting. */
+  memory?: "fastest" | "auto" | "low" | "very_low";
 }
 
 /** Body of `POST /sdcpp/v1/img_gen` (see the contract README). */
@@ -87,6 +90,10 @@ export interface ImgGenBody {
   control_image?: string;
   ref_images?: string[];
   control_strength?: number;
+  /** Step caching (examples/server/api.md): "disabled", "ucache", "easycache", "dbcache", "taylorseer", "cache-dit", "spectrum". */
+  cache_mode?: string;
+  /** The mode's `key=value,…` options (examples/common/common.cpp initialize_cache_params). */
+  cache_option?: string;
   output_format?: "png" | "jpeg" | "webp";
   output_compression?: number;
   embed_image_metadata?: boolean;
@@ -107,6 +114,8 @@ export type EngineProgress =
   | { kind: "load"; current: number; total: number; rate?: string }
   | { kind: "sampling"; step: number; steps: number; itPerSec?: number; secPerIt?: number }
   | { kind: "decoding" }
+  /** Upstream's step-cache summary after a sampling pass (total 0: "completed without skipping steps", no step count given). */
+  | { kind: "cache"; method: string; skipped: number; total: number }
   | { kind: "done"; seconds?: number };
 
 export type EngineEvent =

@@ -12,6 +12,7 @@ import type { ModelKind } from "../launcher/paths";
 import type { ImageRequest } from "../queue/request";
 import { MODEL_EXTENSIONS } from "./formats";
 import { engineEmbeddingsDir } from "./embedding-view";
+import type { Identity } from "./entry";
 import { identifyFile } from "./identify-file";
 import type { SearchPath } from "./roots";
 
@@ -86,11 +87,11 @@ export function findModel(search: SearchPath, kind: ModelKind, name: string): st
 export type TextEncoderSlot = "clipL" | "clipG" | "t5xxl" | "llm";
 const SLOTS = { clip_l: "clipL", clip_g: "clipG", t5xxl: "t5xxl", llm: "llm" } as const;
 
-/** Slots already read, by path + size + mtime (an LLM GGUF's header can be megabytes of tokenizer). */
-const slotCache = new Map<string, TextEncoderSlot | null>();
+/** Identities already read, by path + size + mtime (an LLM GGUF's header can be megabytes of tokenizer). */
+const identityCache = new Map<string, Identity | null>();
 
-/** Which flag a text encoder file needs, from its header (a file named "text_encoder.safetensors" may be CLIP-L or an LLM). */
-export function headerSlot(file: string): TextEncoderSlot | null {
+/** A model file's identity from its header, cached; null when the file cannot be read. */
+function headerIdentity(file: string): Identity | null {
   let key: string;
   try {
     const s = statSync(file);
@@ -98,17 +99,27 @@ export function headerSlot(file: string): TextEncoderSlot | null {
   } catch {
     return null;
   }
-  if (slotCache.has(key)) return slotCache.get(key)!;
-  const encoder = identifyFile(file).encoder;
-  const slot = encoder ? SLOTS[encoder] : null;
-  if (slotCache.size > 500) slotCache.clear();
-  slotCache.set(key, slot);
-  return slot;
+  if (identityCache.has(key)) return identityCache.get(key)!;
+  const identity = identifyFile(file);
+  if (identityCache.size > 500) identityCache.clear();
+  identityCache.set(key, identity);
+  return identity;
+}
+
+/** Which flag a text encoder file needs, from its header (a file named "text_encoder.safetensors" may be CLIP-L or an LLM). */
+export function headerSlot(file: string): TextEncoderSlot | null {
+  const encoder = headerIdentity(file)?.encoder;
+  return encoder ? SLOTS[encoder] : null;
+}
+
+/** The model family (sd1, sdxl, flux, …) read from the file's header, or null when it cannot be told. */
+export function headerFamily(file: string): string | null {
+  return headerIdentity(file)?.family ?? null;
 }
 
 export interface ResolvedModels {
   /** Checkpoint (stable-diffusion) or standalone diffusion model. */
-  model: { kind: "stable-diffusion" | "diffusion_models"; path: string };
+  model: { kind: "stable-diffusion" | "diffusion_models"; path: string; family?: string | null };
   vae?: string;
   textEncoders: string[];
   /** The sd-server flag each text encoder goes to, read from its header (null: not told; the name decides). */
@@ -169,7 +180,7 @@ export function resolveModels(
     throw new UnusableLoraError(`loras.${i}.name`, "lora", outside.l.name, `loras.${i}.name: LoRA "${outside.l.name}" is in another model folder than the other LoRAs; the engine reads LoRAs from one folder per task`);
   }
   return {
-    model,
+    model: { ...model, family: headerFamily(model.path) },
     vae: r.vae ? need("vae", "vae", r.vae).file : undefined,
     textEncoders,
     textEncoderSlots: textEncoders.map(headerSlot),

@@ -13,6 +13,7 @@ import { saveUpscaled } from "../upscale/save";
 import { loadUpscaleSource } from "../upscale/source";
 import { imageRef } from "./events";
 import { runTask, type ActiveRun, type RunOutcome } from "./runner";
+import type { MemoryMemo } from "./memory-memo";
 import { saveImage, type SaveDeps } from "./save";
 import type { Task } from "./task";
 
@@ -26,6 +27,8 @@ export interface ExecuteDeps {
   pollMaxMs?: number;
   /** The engine now runs this model set (tasks with the same key follow without a restart). */
   onModelSet(key: string | null): void;
+  /** GPU memory use remembered per model set (out-of-memory retry). */
+  memory?: MemoryMemo;
 }
 
 export async function runQueuedTask(task: Task, run: ActiveRun & { abort: AbortController }, deps: ExecuteDeps): Promise<RunOutcome> {
@@ -53,6 +56,7 @@ export async function runQueuedTask(task: Task, run: ActiveRun & { abort: AbortC
     pollMinMs: deps.pollMinMs,
     pollMaxMs: deps.pollMaxMs,
     onModelSet: deps.onModelSet,
+    memory: deps.memory,
     // Hashing a checkpoint takes seconds: do it while the engine generates, not after.
     onResolved: (models) => {
       if (!task.incognito) for (const path of [models.model.path, ...models.loras.map((l) => l.path)]) void deps.save.hashes.short(path);

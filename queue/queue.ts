@@ -20,6 +20,8 @@ import { recoverIncoming, type OutputTemplates } from "./outputs";
 import { pickNext } from "./pick";
 import { assertRequestPictures } from "./picture-limits";
 import type { ResolvedRequest } from "./request";
+import type { Speed } from "./speed";
+import type { MemoryMemo } from "./memory-memo";
 import type { ActiveRun, RunOutcome } from "./runner";
 import { INTERRUPTED, TaskStore } from "./store";
 import { isFinal, newId, type ImageRecord, type Task, type TaskError } from "./task";
@@ -38,6 +40,10 @@ export interface QueueOptions {
   pollMaxMs?: number;
   /** Tasks that may wait at once (default MAX_WAITING). */
   maxWaiting?: number;
+  /** The Speed of a request that names none (config engine.speed; default quality). */
+  speed?: () => Speed;
+  /** GPU memory use remembered per model set (memory-memo.ts). */
+  memory?: MemoryMemo;
 }
 
 export class TaskConflictError extends Error {
@@ -124,6 +130,7 @@ export class TaskQueue {
 
   /** Queues a validated request. Throws ModelNotFoundError when a model is missing. */
   submit(request: ResolvedRequest, options: { incognito?: boolean; retryOf?: string } = {}): Task {
+    if (!request.speed && !request.upscale_of) request = { ...request, speed: this.opts.speed?.() ?? "quality" };
     const waiting = this.#pending.filter((t) => t.state === "queued").length;
     if (waiting >= (this.opts.maxWaiting ?? MAX_WAITING)) throw new QueueFullError(waiting);
     assertRequestPictures(request);
@@ -324,6 +331,7 @@ export class TaskQueue {
         pollMinMs: this.opts.pollMinMs,
         pollMaxMs: this.opts.pollMaxMs,
         onModelSet: (key) => (this.#currentKey = key),
+        memory: this.opts.memory,
       });
     } catch (err) {
       const error: TaskError = { code: "internal", message: (err as Error)?.message ?? String(err) };

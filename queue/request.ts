@@ -8,6 +8,7 @@
 import { z } from "zod";
 import { imageProblem } from "./image-data";
 import { extractLoraTags, mergeLoras } from "./lora-tags";
+import { SPEEDS, type SpeedPlan } from "./speed";
 
 /** sd-server's samplers and schedulers (engine contract, capabilities.json). */
 export const SAMPLERS = [
@@ -118,6 +119,8 @@ const fields = {
   vae_tiling: z.boolean().default(false),
   /** Seamless tiling (circular padding) on both axes, or only x or y; needs an engine restart, so it is part of the model set. */
   tiling: z.enum(["none", "xy", "x", "y"]).default("none"),
+  /** Step caching: quality (none), balanced or fast; chosen per model family (speed.ts). Defaults to the engine.speed setting. */
+  speed: z.enum(SPEEDS, { error: `must be one of ${SPEEDS.join(", ")}` }).optional(),
   /** Defaults to the outputs.format setting. */
   output_format: z.enum(OUTPUT_FORMATS).optional(),
   output_quality: z.number().int().min(1).max(100).optional(),
@@ -176,6 +179,8 @@ export type ResolvedRequest = Omit<ImageRequest, "seed" | "output_format"> & {
   upscale_of?: UpscaleSource;
   /** Set only in an upscaled picture's metadata: what was done. */
   upscaled?: UpscaledNote;
+  /** Set only in a picture's metadata: the step caching that ran (speed.ts speedPlan), and what the engine said it reused. */
+  cache?: Omit<SpeedPlan, "speed"> & { reused?: string };
 };
 
 export interface UpscaleSource {

@@ -7,11 +7,13 @@
  * life (progress, output line, state change) for `stallMs`, or a poll that
  * keeps getting answers that are not a job, fails the task with the reason.
  */
-import type { Engine, EngineEvent, EngineJob, EngineStatus } from "../engine/types";
+import type { Engine, EngineEvent, EngineJob, EngineStatus, ImgGenBody, ModelSet } from "../engine/types";
+import { withMemoryRetry, type MemoryMemo } from "./memory-memo";
 import type { TaskProgressEvent } from "./events";
 import { ModelNotFoundError, resolveModels, type ResolvedModels } from "../models/resolve";
 import type { SearchPath } from "../models/roots";
-import { modelSetKey, translate } from "./translate";
+import { modelSetKey, speedPlanOf, translate } from "./translate";
+import { reuseText } from "./speed";
 import type { Task, TaskError } from "./task";
 
 export interface ActiveRun {
@@ -43,6 +45,8 @@ export interface RunDeps {
   stallMs?: number;
   /** Polls that fail in a row before the task fails (default 5). */
   pollFailures?: number;
+  /** GPU memory use remembered per model set; without it out of memory is not retried. */
+  memory?: MemoryMemo;
 }
 
 /** The job showed no sign of life for too long, or its polls kept failing. */
@@ -70,6 +74,16 @@ export async function runTask(run: ActiveRun, deps: RunDeps): Promise<RunOutcome
     throw err;
   }
   const { modelSet, body } = translate(run.task.request, models);
+  const plan = speedPlanOf(run.task.request, models);
+  const speedNote: SpeedNote = { mode: plan.mode, option: plan.option, ...(plan.note ? { note: plan.note } : {}) };
+  if (plan.mode !== "disabled" || plan.note) run.task.notes = { ...run.task.notes, speed: speedNote };
+  return withMemoryRetry(run, modelSet, models.model.path, deps.memory, (set) => attempt(run, deps, set, body, models, speedNote));
+}
+
+type SpeedNote = NonNullable<NonNullable<Task["notes"]>["speed"]>;
+
+/** One go at the job on the engine with this model set (the memory retry may run a second with a lower level). */
+async function attempt(run: ActiveRun, deps: RunDeps, modelSet: ModelSet, body: ImgGenBody, models: ResolvedModels, speedNote: SpeedNote): Promise<RunOutcome> {
   try {
     await deps.engine.ensure(modelSet);
     deps.onModelSet(modelSetKey(modelSet));
@@ -86,6 +100,7 @@ export async function runTask(run: ActiveRun, deps: RunDeps): Promise<RunOutcome
   let lastLoadEvent = -Infinity;
   let passes = 0;
   let lastStep = 0;
+  let firstStepAt = performance.now();
   const life = { at: performance.now() };
   const off = deps.engine.on((event: EngineEvent) => {
     if (event.type !== "state") life.at = performance.now();
@@ -95,11 +110,16 @@ export async function runTask(run: ActiveRun, deps: RunDeps): Promise<RunOutcome
     } else if (event.type === "progress") {
       const p = event.progress;
       if (p.kind === "sampling") {
-        const rate = p.itPerSec ?? (p.secPerIt ? 1 / p.secPerIt : null);
+        const barRate = p.itPerSec ?? (p.secPerIt ? 1 / p.secPerIt : null);
         // A new sampling pass starts when the step count drops. With hires fix sd-server samples every image of
         // the batch first, then runs the second pass image by image (tests/fixtures/sd-server/hires-stdout.log).
         if (p.step < lastStep) passes++;
+        if (p.step <= 1 || p.step < lastStep) firstStepAt = performance.now();
         lastStep = p.step;
+        // With step caching a reused step shows thousands of it/s (recorded cache-stdout.log): the ETA would jump
+        // to 0 and back. Then the pass's average since its first step is the truthful rate.
+        const elapsed = (performance.now() - firstStepAt) / 1000;
+        const rate = speedNote.mode !== "disabled" && p.step > 1 && elapsed > 0 ? (p.step - 1) / elapsed : barRate;
         const n = run.task.request.num_images;
         const image = Math.min(n, (passes % n) + 1);
         run.progress = { phase: "sampling", step: p.step, steps: p.steps, rate, eta: rate ? Math.max(0, (p.steps - p.step) / rate) : null, image, images: run.task.request.num_images };
@@ -112,6 +132,13 @@ export async function runTask(run: ActiveRun, deps: RunDeps): Promise<RunOutcome
           run.progress = { ...run.progress, phase: "loading", step: p.current, steps: p.total, rate: null, eta: null };
           deps.onProgress(run);
         }
+      } else if (p.kind === "cache") {
+        // One summary per sampling pass (each image of a batch, each hires pass): add them up.
+        const before = speedNote.report ?? { method: p.method, skipped: 0, total: 0 };
+        const report = { method: p.method, skipped: before.skipped + p.skipped, total: before.total + (p.total || lastStep) };
+        speedNote.report = report;
+        speedNote.reused = reuseText(report);
+        run.task.notes = { ...run.task.notes, speed: speedNote };
       } else {
         if (p.kind === "decoding") {
           run.progress = { ...run.progress, phase: "decoding", eta: 0 };

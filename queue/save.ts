@@ -8,6 +8,7 @@ import type { ModelHashes } from "../models/hashes";
 import type { ResolvedModels } from "../models/resolve";
 import { commitOutput, embedMetadata, stageOutput, type EmbeddedImage, type ImageExtras, type OutputTemplates } from "./outputs";
 import type { TaskStore } from "./store";
+import type { ResolvedRequest } from "./request";
 import { newId, type ImageRecord, type Task } from "./task";
 
 export interface SaveDeps {
@@ -20,7 +21,7 @@ export interface SaveDeps {
 
 export async function saveImage(deps: SaveDeps, task: Task, index: number, engineBytes: Uint8Array, models: ResolvedModels): Promise<ImageRecord> {
   // A batch of N uses seeds seed … seed+N-1 (engine contract).
-  const request = { ...task.request, seed: task.request.seed + index };
+  const request = { ...task.request, seed: task.request.seed + index, ...cacheOf(task) };
   const created = Date.now();
   let extras: ImageExtras = {};
   if (!task.incognito) {
@@ -29,6 +30,13 @@ export async function saveImage(deps: SaveDeps, task: Task, index: number, engin
     extras = { modelHash: model ?? undefined, loraHashes };
   }
   return storeOutput(deps, task, index, request.prompt, request.seed, await embedMetadata(engineBytes, request, extras), created);
+}
+
+/** What step caching ran, for the picture's metadata (infotext `Cache:`, our JSON `cache`). */
+function cacheOf(task: Task): Pick<ResolvedRequest, "cache"> {
+  const s = task.notes?.speed;
+  if (!s) return {};
+  return { cache: { mode: s.mode, option: s.option, ...(s.note ? { note: s.note } : {}), ...(s.reused ? { reused: s.reused } : {}) } };
 }
 
 /** Records a finished picture: in memory for an incognito task, else staged in outputs/, recorded, then moved in place. */

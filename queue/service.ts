@@ -19,6 +19,8 @@ import { TaskRemovals } from "./removal";
 import { taskRoutes } from "./routes/tasks";
 import { upscaleRoutes } from "./routes/upscale";
 import { TaskStore } from "./store";
+import { MemoryMemo } from "./memory-memo";
+import { effectiveLevel } from "../engine/memory-levels";
 
 export interface QueueServiceOptions {
   /** The engine the queue runs on (the engine manager in the app, a stand-in-backed one in tests). */
@@ -44,6 +46,8 @@ export function queueService(options: QueueServiceOptions): (ctx: AppContext) =>
       pollMinMs: options.pollMinMs,
       pollMaxMs: options.pollMaxMs,
       maxWaiting: options.maxWaiting,
+      speed: () => ctx.config.config.engine.speed,
+      memory: new MemoryMemo(store, () => ({ level: effectiveLevel(ctx.config.config.engine), device: ctx.config.config.engine.device })),
     });
     const removals = new TaskRemovals({ queue, bus: ctx.bus, outputs: ctx.paths.outputs, log: ctx.log, undoMs: options.undoMs });
     return {

@@ -29,6 +29,8 @@ const ADDED_COLUMNS: [string, string][] = [
   ["removal_until", "INTEGER"],
   ["removed_from", "TEXT"],
   ["delete_files", "INTEGER NOT NULL DEFAULT 0"],
+  // How the task ran (TaskNotes: step caching, memory retry), JSON.
+  ["notes", "TEXT"],
 ];
 
 interface TaskRow {
@@ -45,6 +47,7 @@ interface TaskRow {
   removal_until: number | null;
   removed_from: TaskState | null;
   delete_files: number;
+  notes: string | null;
 }
 
 interface ImageRow {
@@ -68,6 +71,7 @@ const toTask = (r: TaskRow): Task => ({
   ...(r.finished == null ? {} : { finished: r.finished }),
   ...(r.error == null ? {} : { error: JSON.parse(r.error) as TaskError }),
   ...(r.retry_of == null ? {} : { retryOf: r.retry_of }),
+  ...(r.notes == null ? {} : { notes: JSON.parse(r.notes) as Task["notes"] }),
   incognito: false,
   ...(r.removal == null ? {} : { removed: { undo: r.removal, until: r.removal_until ?? 0, from: r.removed_from ?? r.state, deletePictures: r.delete_files === 1 } }),
 });
@@ -106,7 +110,7 @@ export class TaskStore {
     );
     this.#get = this.db.query<TaskRow, { id: string }>("SELECT * FROM tasks WHERE id = $id");
     this.#update = this.db.query(
-      "UPDATE tasks SET state = $state, started = $started, finished = $finished, error = $error WHERE id = $id",
+      "UPDATE tasks SET state = $state, started = $started, finished = $finished, error = $error, notes = $notes WHERE id = $id",
     );
   }
 
@@ -130,7 +134,7 @@ export class TaskStore {
     return row ? toTask(row) : null;
   }
 
-  /** Saves the task's state, times and error. */
+  /** Saves the task's state, times, error and notes. */
   update(task: Task): void {
     this.#update.run({
       id: task.id,
@@ -138,6 +142,7 @@ export class TaskStore {
       started: task.started ?? null,
       finished: task.finished ?? null,
       error: task.error ? JSON.stringify(task.error) : null,
+      notes: task.notes ? JSON.stringify(task.notes) : null,
     });
   }
 
@@ -233,6 +238,14 @@ export class TaskStore {
 
   setting(key: string): string | null {
     return this.db.query<{ value: string }, { key: string }>("SELECT value FROM queue_settings WHERE key = $key").get({ key })?.value ?? null;
+  }
+
+  /** Values of the settings whose key starts with `prefix`. */
+  settingsWithPrefix(prefix: string): string[] {
+    return this.db
+      .query<{ value: string }, { lo: string; hi: string }>("SELECT value FROM queue_settings WHERE key >= $lo AND key < $hi ORDER BY key")
+      .all({ lo: prefix, hi: `${prefix}\uffff` })
+      .map((r) => r.value);
   }
 
   setSetting(key: string, value: string): void {

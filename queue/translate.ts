@@ -6,6 +6,7 @@ import { basename } from "node:path";
 import type { ImgGenBody, ModelSet } from "../engine/types";
 import type { ResolvedModels } from "../models/resolve";
 import type { ResolvedRequest } from "./request";
+import { speedPlan, type SpeedPlan } from "./speed";
 
 export type TextEncoderSlot = "clipL" | "clipG" | "t5xxl" | "llm";
 
@@ -34,6 +35,11 @@ export function toModelSet(models: ResolvedModels, r?: Pick<ResolvedRequest, "ti
 /** A stable key of a model set: tasks with the same key run without restarting the engine. */
 export function modelSetKey(set: ModelSet): string {
   return JSON.stringify(Object.entries(set).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** The step caching a request gets on its model (Quality when the request names no speed). */
+export function speedPlanOf(r: Pick<ResolvedRequest, "speed" | "steps">, models: Pick<ResolvedModels, "model">): SpeedPlan {
+  return speedPlan(r.speed ?? "quality", models.model.family, r.steps);
 }
 
 export function toImgGenBody(r: ResolvedRequest, models: ResolvedModels): ImgGenBody {
@@ -76,6 +82,11 @@ export function toImgGenBody(r: ResolvedRequest, models: ResolvedModels): ImgGen
     };
   }
   if (r.vae_tiling) body.vae_tiling_params = { enabled: true };
+  const plan = speedPlanOf(r, models);
+  if (plan.mode !== "disabled") {
+    body.cache_mode = plan.mode;
+    if (plan.option) body.cache_option = plan.option;
+  }
   return body;
 }
 

@@ -1,5 +1,5 @@
 /** The JSON shape of a task in the API (`GET /api/tasks/:id` and the list). */
-import type { ImageRecord, Task, TaskError, TaskProgress, TaskState } from "./task";
+import type { ImageRecord, Task, TaskError, TaskNotes, TaskProgress, TaskState } from "./task";
 import { imageRef } from "./events";
 import type { TaskQueue } from "./queue";
 import type { TaskImageRef } from "./events";
@@ -16,6 +16,8 @@ export interface TaskView {
   images: TaskImageRef[];
   error?: TaskError;
   retryOf?: string;
+  /** How it ran: the step caching and what it reused ("9 of 20 steps reused, ×1.8"), a retry at lower GPU memory use. */
+  notes?: TaskNotes;
   /** Present on a removed task (it is no longer listed): its undo token, until when it works, and whether its pictures will be deleted then. */
   removed?: { undo: string; until: number; deletePictures: boolean };
   /** The request with the seed actually used; image data replaced by `true` (fetch the task alone to get it). */
@@ -48,6 +50,7 @@ export function taskView(queue: TaskQueue, task: Task, options: { withImages?: b
     images: images.map(imageRef),
     ...(task.error ? { error: task.error } : {}),
     ...(task.retryOf ? { retryOf: task.retryOf } : {}),
+    ...(task.notes ? { notes: task.notes } : {}),
     ...(task.removed ? { removed: { undo: task.removed.undo, until: task.removed.until, deletePictures: task.removed.deletePictures } } : {}),
     request,
   };

@@ -6,6 +6,7 @@
  * unknown fields are accepted and ignored; defaults are A1111's.
  */
 import { z } from "zod";
+import { SPEEDS } from "../../queue/speed";
 
 const common = {
   prompt: z.string().default("").describe("The prompt; `<lora:name:weight>` tags work."),
@@ -34,6 +35,7 @@ const common = {
   alwayson_scripts: z.record(z.string(), z.unknown()).default({}).describe("Ignored (no A1111 extensions); a note says so."),
   script_name: z.string().nullish(),
   script_args: z.array(z.unknown()).default([]),
+  speed: z.enum(SPEEDS).optional().describe("Easy Diffusion extra: quality (default from Settings), balanced or fast (the engine reuses steps that change little)."),
 };
 
 export const txt2imgRequestSchema = z

@@ -105,6 +105,7 @@ function base(req: Txt2ImgRequest | Img2ImgRequest, ctx: TranslateContext, notes
     model: pickModel(req, ctx),
     ...(vae ? { vae } : {}),
     ...(typeof clipSkip === "number" && clipSkip > 1 ? { clip_skip: clipSkip } : {}),
+    ...(req.speed ? { speed: req.speed } : {}),
     output_format: "png",
   };
 }

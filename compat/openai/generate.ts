@@ -35,6 +35,7 @@ export function toImageRequest(deps: CompatDeps, f: Fields): ImageRequestInput {
     seed: f.seed === undefined || f.seed < 0 ? "random" : f.seed,
     output_format: f.output_format,
     ...(f.cfg_scale !== undefined ? { cfg_scale: f.cfg_scale } : {}),
+    ...(f.speed ? { speed: f.speed } : {}),
     ...(f.output_compression !== undefined && f.output_format !== "png" ? { output_quality: Math.max(1, f.output_compression) } : {}),
   };
   if (f.sampler) {

@@ -2,9 +2,10 @@
  * The OpenAI images API's shapes (POST /v1/images/generations and edits,
  * GET /v1/models) as zod schemas: the routes validate with them and the
  * OpenAPI document is generated from them. Extra fields our engine knows
- * (negative_prompt, seed, steps, cfg_scale, sampler, strength) are accepted.
+ * (negative_prompt, seed, steps, cfg_scale, sampler, strength, speed) are accepted.
  */
 import { z } from "zod";
+import { SPEEDS } from "../../queue/speed";
 
 const SIZE = /^(\d+)x(\d+)$/;
 
@@ -15,6 +16,7 @@ const extras = {
   cfg_scale: z.number().optional(),
   sampler: z.string().optional().describe('Ours ("euler_a") or A1111\'s ("DPM++ 2M Karras").'),
   scheduler: z.string().optional(),
+  speed: z.enum(SPEEDS).optional().describe("Easy Diffusion: quality (default from Settings), balanced or fast (the engine reuses steps that change little)."),
 };
 
 const shared = {

@@ -5,9 +5,12 @@
  * its DEBUG output would copy every prompt into the engine log.
  */
 import type { Config } from "../../launcher/config/schema";
+import { effectiveLevel, memoryArgs } from "../memory-levels";
 import type { ModelSet } from "../types";
 
-export type EngineFlags = Pick<Config["engine"], "flash_attention" | "offload_to_cpu" | "vae_tiling" | "vae_tile_size" | "mmap" | "threads">;
+/** memory, leave_free_gb and device are optional: without them no memory or device flag is passed (the config always has them). */
+export type EngineFlags = Pick<Config["engine"], "flash_attention" | "offload_to_cpu" | "vae_tiling" | "vae_tile_size" | "mmap" | "threads"> &
+  Partial<Pick<Config["engine"], "memory" | "leave_free_gb" | "device">>;
 
 const MODEL_FLAGS: [keyof ModelSet, string][] = [
   ["model", "-m"],
@@ -37,7 +40,9 @@ export function buildServerArgs(flags: EngineFlags, models: ModelSet, port: numb
   if (models.upscalersDir) args.push("--hires-upscalers-dir", models.upscalersDir);
   args.push("--listen-ip", "127.0.0.1", "--listen-port", String(port));
   if (flags.flash_attention) args.push("--fa");
-  if (flags.offload_to_cpu) args.push("--offload-to-cpu");
+  // GPU memory use: the model set's (a level remembered after running out of memory) or the setting's.
+  const level = models.memory ?? effectiveLevel({ memory: flags.memory ?? "fastest", offload_to_cpu: flags.offload_to_cpu });
+  args.push(...memoryArgs(level, { leave_free_gb: flags.leave_free_gb ?? 0, device: flags.device ?? "" }));
   if (flags.vae_tiling) {
     // The setting is in pixels; sd-server's tile size is in latent cells (8 px each).
     const cells = Math.max(8, Math.round(flags.vae_tile_size / 8));

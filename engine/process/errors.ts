@@ -26,7 +26,7 @@ export interface ClassifyContext {
 /** Codes that mean this build cannot run here at all: try the next candidate. */
 export const FALLBACK_CODES: ReadonlySet<EngineErrorCode> = new Set(["missing_library", "no_device", "glibc_too_old"]);
 /** Codes no restart can fix: the same model set fails the same way. */
-export const PERMANENT_CODES: ReadonlySet<EngineErrorCode> = new Set(["model_not_found", "unsupported_model", "model_load_failed"]);
+export const PERMANENT_CODES: ReadonlySet<EngineErrorCode> = new Set(["model_not_found", "unsupported_model", "model_load_failed", "unknown_device"]);
 
 const LIBRARY_HINTS: [RegExp, string][] = [
   [/^libvulkan/, "Install the Vulkan loader and your GPU's Vulkan driver (Debian/Ubuntu: sudo apt install libvulkan1 mesa-vulkan-drivers), or switch the engine to the CPU build."],
@@ -79,6 +79,16 @@ const RULES: Rule[] = [
     describe: () => ({
       message: "The GPU ran out of memory.",
       hint: "Turn on Offload to CPU and VAE tiling in Settings → Engine and GPU, or use a smaller image size or batch.",
+    }),
+  },
+  {
+    // Recorded (memory-levels-stdout.log): stable-diffusion.cpp "backend config failed: backend 'foo0' was not found"
+    // for a --backend name the build has no device for (Settings → Engine → Device).
+    code: "unknown_device",
+    pattern: /backend config failed: backend '([^']*)' was not found/,
+    describe: (m) => ({
+      message: `This engine build has no device called ${m[1]}.`,
+      hint: "Pick one of the devices the Engine tab lists in Settings → Engine → Device, or leave it empty for automatic.",
     }),
   },
   {

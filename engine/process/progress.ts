@@ -51,6 +51,9 @@ export class StreamSplitter {
 const BAR = /^\s*\|[#=> ]*\|\s*(\d+)\/(\d+)\s*-\s*([\d.]+|inf|nan)\s*(MB\/s|it\/s|s\/it)\s*$/;
 const DECODING = /\bdecoding \d+ latents\b/;
 const DONE = /\bgenerate_image completed in ([\d.]+)s\b/;
+/** src/runtime/sample-cache.cpp log_summary: "UCache skipped 9/20 steps (1.82x estimated speedup)", "… completed without skipping steps". */
+const CACHE_SKIPPED = /\b(UCache|EasyCache|CacheDIT|Spectrum) skipped (\d+)\/(\d+) steps\b/;
+const CACHE_NONE = /\b(UCache|EasyCache|CacheDIT) completed without skipping steps\b/;
 
 /** The progress one segment carries, if any. */
 export function parseProgress(text: string): EngineProgress | undefined {
@@ -67,6 +70,10 @@ export function parseProgress(text: string): EngineProgress | undefined {
       : { kind: "sampling", step: current, steps: total, secPerIt: rate };
   }
   if (DECODING.test(text)) return { kind: "decoding" };
+  const skipped = CACHE_SKIPPED.exec(text);
+  if (skipped) return { kind: "cache", method: skipped[1]!, skipped: Number(skipped[2]), total: Number(skipped[3]) };
+  const none = CACHE_NONE.exec(text);
+  if (none) return { kind: "cache", method: none[1]!, skipped: 0, total: 0 };
   const done = DONE.exec(text);
   if (done) return { kind: "done", seconds: Number(done[1]) };
   return undefined;

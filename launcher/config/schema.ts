@@ -54,7 +54,17 @@ export const configSchema = z.object({
       release_tag: z.string().default(CONTRACT_RELEASE_TAG).describe("Release tag to install, or 'latest'."),
       api_base: z.url().default("https://api.github.com").describe("GitHub API base URL (for mirrors)."),
       flash_attention: z.boolean().default(true).describe("Use flash attention (less memory, usually faster on GPUs)."),
-      offload_to_cpu: z.boolean().default(false).describe("Keep weights in RAM and move them to the GPU when needed (for small GPUs)."),
+      offload_to_cpu: z.boolean().default(false).describe("Older setting, kept for existing config files: on, it is the same as memory: low."),
+      memory: z
+        .enum(["auto", "fastest", "low", "very_low"])
+        .default("auto")
+        .describe("GPU memory use: auto (the engine places the model to fit, --auto-fit), fastest (everything on the GPU), low (weights in RAM, --offload-to-cpu), very_low (weights streamed a layer at a time: slowest, for models larger than the GPU). Out of memory retries once a level lower."),
+      leave_free_gb: z.number().min(0).max(256).default(0).describe("With memory: auto or very_low, GB of GPU memory to leave free for other apps (--max-vram -N; 0: the engine's own margin)."),
+      device: z.string().max(64).regex(/^[A-Za-z0-9_.-]*$/, "a device name as the engine lists it (e.g. CUDA0, Vulkan0, CPU)").default("").describe("The device the engine runs on, as it lists them (Engine tab); empty: automatic (--backend)."),
+      speed: z
+        .enum(["quality", "balanced", "fast"])
+        .default("quality")
+        .describe("Default Speed of a picture: quality (every step computed), balanced or fast (the engine reuses steps that change little: up to about 2× faster, slightly different pictures)."),
       vae_tiling: z.boolean().default(false).describe("Decode images in tiles to save GPU memory."),
       vae_tile_size: z.number().int().min(64).max(4096).default(512).describe("Tile size in pixels when VAE tiling is on."),
       mmap: z.boolean().default(true).describe("Memory-map model files instead of reading them into RAM."),

@@ -10,6 +10,7 @@
 import { withLoraTags } from "../lora-tags";
 import type { ResolvedRequest } from "../request";
 import { samplerToA1111, schedulerToA1111 } from "./samplers";
+import { cacheText } from "../speed";
 
 export interface InfotextExtras {
   /** A1111 short hash of the model file. */
@@ -54,6 +55,10 @@ export function formatInfotext(r: ResolvedRequest, extras: InfotextExtras): stri
   }
   // A1111's "Tiling: True"; "Tiling: x"/"y" when only one axis wraps.
   if (r.tiling && r.tiling !== "none") p.push(["Tiling", r.tiling === "xy" ? "True" : r.tiling]);
+  // Easy Diffusion's own keys: the Speed asked for and the step caching that ran (A1111 tools keep unknown keys).
+  if (r.speed && r.speed !== "quality") p.push(["Speed", r.speed]);
+  if (r.cache && r.cache.mode !== "disabled") p.push(["Cache", cacheText(r.cache)]);
+  if (r.cache?.reused) p.push(["Cache reused", r.cache.reused]);
   const loraHashes = r.loras.filter((l) => extras.loraHashes?.[l.name]).map((l) => `${stem(l.name)}: ${extras.loraHashes![l.name]}`);
   if (loraHashes.length) p.push(["Lora hashes", loraHashes.join(", ")]);
   p.push(["Version", extras.version]);

@@ -7,6 +7,7 @@ import { extractLoraTags } from "../lora-tags";
 import type { ImageRequestInput } from "../request";
 import type { ParsedInfotext } from "./infotext";
 import { samplerFromText, schedulerFromText } from "./samplers";
+import { SPEEDS, type Speed } from "../speed";
 
 export type Settings = Partial<ImageRequestInput>;
 
@@ -49,6 +50,8 @@ export function infotextToSettings(parsed: ParsedInfotext): Settings {
   if (p["Model"]) s.model = p["Model"];
   if (p["VAE"]) s.vae = p["VAE"];
   s.clip_skip = int(p["Clip skip"]);
+  const speed = p["Speed"]?.toLowerCase();
+  if (speed && (SPEEDS as readonly string[]).includes(speed)) s.speed = speed as Speed;
   const tiling = p["Tiling"]?.toLowerCase();
   if (tiling === "true" || tiling === "xy") s.tiling = "xy";
   else if (tiling === "x" || tiling === "y") s.tiling = tiling;

@@ -1,7 +1,9 @@
 /**
  * `/api/queue`: the queue's status, `PATCH {order?, paused?}` to reorder or
  * pause/resume it, and `GET /api/queue/recent-sizes`: the sizes of the newest
- * tasks, most recent first (the Image tab's size field offers them).
+ * tasks, most recent first (the Image tab's size field offers them), and
+ * `GET /api/queue/memory-levels`: the GPU memory use remembered per model
+ * after running out of memory (the Model Browser shows it).
  */
 import { Hono } from "hono";
 import { z } from "zod";
@@ -21,6 +23,7 @@ export function queueRoutes(queue: TaskQueue) {
       const limit = Math.min(50, Math.max(1, Number(c.req.query("limit") ?? 12) || 12));
       return c.json({ sizes: queue.store.recentSizes(limit) });
     })
+    .get("/memory-levels", (c) => c.json({ levels: queue.opts.memory?.list() ?? [] }))
     .patch("/", async (c) => {
       const patch = await readJson(c, queuePatchSchema);
       if (patch.order) queue.reorder(patch.order);

@@ -5,12 +5,13 @@ import { defaultConfig } from "../../launcher/config/schema";
 const engine = defaultConfig().engine;
 
 describe("buildServerArgs", () => {
-  test("defaults: model, explicit LoRA dir, loopback port, flash attention, mmap", () => {
+  test("defaults: model, explicit LoRA dir, loopback port, flash attention, automatic GPU memory use, mmap", () => {
     expect(buildServerArgs(engine, { model: "/m/sd.safetensors", loraDir: "/m/lora" }, 4321)).toEqual([
       "-m", "/m/sd.safetensors",
       "--lora-model-dir", "/m/lora",
       "--listen-ip", "127.0.0.1", "--listen-port", "4321",
       "--fa",
+      "--auto-fit",
       "--mmap",
     ]);
   });
@@ -30,10 +31,32 @@ describe("buildServerArgs", () => {
     ]);
   });
 
+  test("GPU memory use levels → flags (docs/performance.md order), the model set's level first, device → --backend", () => {
+    const m = { model: "/a", loraDir: "/l" };
+    const memory = (flags: Partial<typeof engine>, set: Partial<typeof m & { memory: "fastest" | "auto" | "low" | "very_low" }> = {}) =>
+      buildServerArgs({ ...engine, flash_attention: false, mmap: false, ...flags }, { ...m, ...set }, 1).slice(8);
+    expect(memory({ memory: "auto" })).toEqual(["--auto-fit"]);
+    expect(memory({ memory: "auto", leave_free_gb: 2 })).toEqual(["--auto-fit", "--max-vram", "-2"]);
+    expect(memory({ memory: "fastest" })).toEqual([]);
+    expect(memory({ memory: "low" })).toEqual(["--offload-to-cpu"]);
+    expect(memory({ memory: "very_low" })).toEqual(["--offload-to-cpu", "--params-backend", "te=disk,vae=disk", "--max-vram", "-1", "--stream-layers"]);
+    expect(memory({ memory: "very_low", leave_free_gb: 1.5 })).toContain("-1.5");
+    // The older offload_to_cpu setting reads as Low while memory is left at auto; an explicit level wins.
+    expect(memory({ memory: "auto", offload_to_cpu: true })).toEqual(["--offload-to-cpu"]);
+    expect(memory({ memory: "fastest", offload_to_cpu: true })).toEqual([]);
+    // A level remembered for the model set (after running out of memory) wins over the setting.
+    expect(memory({ memory: "auto" }, { memory: "low" })).toEqual(["--offload-to-cpu"]);
+    // A chosen device: --backend; auto-fit would ignore it, so Automatic then passes only the budget.
+    expect(memory({ memory: "auto", device: "CUDA0" })).toEqual(["--backend", "CUDA0"]);
+    expect(memory({ memory: "auto", device: "Vulkan0", leave_free_gb: 1 })).toEqual(["--backend", "Vulkan0", "--max-vram", "-1"]);
+    expect(memory({ memory: "low", device: "CPU" })).toEqual(["--backend", "CPU", "--offload-to-cpu"]);
+  });
+
   test("every flag it emits is one sd-server accepts (checked against the recorded --help)", async () => {
     const help = await Bun.file(new URL("../fixtures/sd-server/sd-server-help.txt", import.meta.url)).text();
-    const args = buildServerArgs({ ...engine, offload_to_cpu: true, vae_tiling: true, threads: 2 }, { model: "/a", diffusionModel: "/b", vae: "/c", clipL: "/d", clipG: "/e", t5xxl: "/f", llm: "/g", controlNet: "/h", taesd: "/i", upscaleModel: "/j", loraDir: "/k", embeddingsDir: "/l" }, 2);
-    for (const flag of args.filter((a) => a.startsWith("-"))) expect(help).toMatch(new RegExp(`(^|[ ,])${flag.replace(/[-]/g, "\\-")}[ ,<\\n]`, "m"));
+    const args = buildServerArgs({ ...engine, memory: "very_low", device: "CPU", vae_tiling: true, threads: 2 }, { model: "/a", diffusionModel: "/b", vae: "/c", clipL: "/d", clipG: "/e", t5xxl: "/f", llm: "/g", controlNet: "/h", taesd: "/i", upscaleModel: "/j", loraDir: "/k", embeddingsDir: "/l" }, 2);
+    const auto = buildServerArgs({ ...engine, memory: "auto", leave_free_gb: 1 }, { model: "/a", loraDir: "/l" }, 2);
+    for (const flag of [...args, ...auto].filter((a) => /^-[-a-z]/.test(a))) expect(help).toMatch(new RegExp(`(^|[ ,])${flag.replace(/[-]/g, "\\-")}[ ,<\\n]`, "m"));
   });
 
   test("seamless tiling: one circular padding flag per axis choice, each in the recorded --help", async () => {

@@ -50,6 +50,8 @@ export interface StandinConfig {
   /** Apply the fault only on the first N starts (0: always). Counted in `counterFile`. */
   faultTimes: number;
   counterFile?: string;
+  /** 0: the recorded CPU build. Else a CUDA build with one GPU of this many MiB: auto-fit plans, and a run that needs more fails out of memory (memory.ts). */
+  gpuMemoryMb: number;
 }
 
 const DEFAULTS: StandinConfig = {
@@ -63,6 +65,7 @@ const DEFAULTS: StandinConfig = {
   faultStep: 1,
   missingLibrary: "libvulkan.so.1",
   faultTimes: 0,
+  gpuMemoryMb: 0,
 };
 
 const ENV_KEYS: Record<string, keyof StandinConfig> = {
@@ -77,6 +80,7 @@ const ENV_KEYS: Record<string, keyof StandinConfig> = {
   STANDIN_MISSING_LIBRARY: "missingLibrary",
   STANDIN_FAULT_TIMES: "faultTimes",
   STANDIN_COUNTER_FILE: "counterFile",
+  STANDIN_GPU_MEMORY_MB: "gpuMemoryMb",
 };
 
 export function loadConfig(programDir: string, env: Record<string, string | undefined> = process.env): StandinConfig {

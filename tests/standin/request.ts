@@ -5,6 +5,7 @@
  * parameters". The stand-in encodes PNG only (see README.md in this folder).
  */
 import { loraFullPath } from "./loras";
+import { parseCache, type CacheParams } from "./cache";
 
 export const SAMPLERS = [
   "euler", "euler_a", "heun", "dpm2", "dpm++2s_a", "dpm++2m", "dpm++2mv2", "ipndm", "ipndm_v", "lcm",
@@ -47,6 +48,8 @@ export interface GenRequest {
   img2img: boolean;
   /** hires.enabled: a second sampling pass at the target size (hiresSchedule()). */
   hires: { steps: number; denoise: number; width: number; height: number; upscaler: string } | null;
+  /** cache_mode / cache_option (cache.ts). */
+  cache: CacheParams;
 }
 
 /**
@@ -155,6 +158,9 @@ export function parseImgGen(body: unknown, defaults: GenDefaults, loraDir: strin
 
   const hires = hiresProblem(b.hires);
   if (hires) return { ok: false, error: "invalid generation parameters", log: hires.message, at: hires.line };
+  // common.cpp initialize_cache_params: a bad mode or option fails resolve → "invalid generation parameters".
+  const cache = parseCache(b.cache_mode, b.cache_option);
+  if (!cache.ok) return { ok: false, error: "invalid generation parameters", log: cache.log, at: cache.at };
 
   let seed = num(b.seed) ?? defaults.seed;
   if (seed < 0) seed = Math.floor(Math.random() * 2 ** 31);
@@ -179,6 +185,7 @@ export function parseImgGen(body: unknown, defaults: GenDefaults, loraDir: strin
       loras,
       img2img: typeof b.init_image === "string" && b.init_image.length > 0,
       hires: parseHires(b.hires, roundUp64(width), roundUp64(height)),
+      cache: cache.params,
     },
   };
 }

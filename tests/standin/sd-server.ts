@@ -14,6 +14,8 @@ import { generationDump, logLine, progressBar, startupDump, stepRate, type Level
 import { encodePng, renderGradient } from "./png";
 import { hiresSchedule, img2imgSteps, parametersText, parseImgGen, type GenDefaults } from "./request";
 import { capabilities } from "./capabilities";
+import { startCache } from "./cache";
+import { autoFit, levelOf, listDevices, matchDevice, neededMb } from "./memory";
 import { findLoras } from "./loras";
 import { embeddingMap } from "./embeddings";
 
@@ -36,6 +38,11 @@ try {
 // Every command line it was started with, one JSON array a line, for tests to check against the recorded --help.
 // Not when run straight from the source folder (tests/standin/ stays clean).
 if (programDir !== import.meta.dir) appendFileSync(join(programDir, "argv.jsonl"), `${JSON.stringify(process.argv.slice(2))}\n`);
+// common.cpp --list-devices: a callback while parsing, prints the devices and exits 0 (recorded list-devices-cpu.txt).
+if (has(args, "--list-devices")) {
+  out(listDevices(config));
+  process.exit(0);
+}
 if (has(args, "--help")) {
   out(`stable-diffusion.cpp version unknown, commit unknown\nUsage: ${self} [options]\n`);
   process.exit(0);
@@ -122,6 +129,19 @@ if (fault === "unsupported-model") {
   process.exit(1);
 }
 log("INFO", "stable-diffusion.cpp:908", "Version: SD 1.x ");
+// Recorded (memory-levels-stdout.log): auto-fit right after the version; an unknown --backend fails the context.
+const timeShare = has(args, "--auto-fit") ? autoFit(config, args, log) : false;
+const backend = flag(args, "--backend");
+if (backend && !has(args, "--auto-fit") && !matchDevice(config, backend)) {
+  log("ERROR", "stable-diffusion.cpp:630", `backend config failed: backend '${backend}' was not found`);
+  log("ERROR", "main.cpp:92", "new_sd_ctx_t failed");
+  process.exit(1);
+}
+const memoryLevel = levelOf(args);
+if (config.gpuMemoryMb <= 0 && Number.parseFloat(flag(args, "--max-vram") ?? "0") < 0) {
+  // Recorded (memory-levels-stdout.log): ggml_graph_cut.cpp on a CPU build.
+  log("WARN", "ggml_graph_cut.cpp:263", "--max-vram < 0 requested, but the main backend is CPU; disabling graph splitting");
+}
 if (fault === "no-device") {
   // ggml-cuda.cu ggml_cuda_init and ggml_extend_backend.cpp sd_get_default_backend; the exit that follows is guessed.
   err("ggml_cuda_init: failed to initialize CUDA: no CUDA-capable device is detected\n");
@@ -194,14 +214,17 @@ async function generate(job: Job) {
   const samplingStarted = performance.now();
   /** One sampling bar of `total` steps; the fault switches apply to the first pass only. */
   const sample = async (total: number, faults: boolean): Promise<{ error: string } | null> => {
+    const cache = startCache(r.cache, total, log);
     log("DEBUG", "ggml_extend.hpp:2241", "unet compute buffer size: 5.60 MB(RAM)");
     for (let step = 1; step <= total; step++) {
       const t0 = performance.now();
-      await sleep(config.stepMs);
-      if (faults && step === config.faultStep) {
+      // A reused step costs almost nothing: the bar still counts it (real runs: recorded cache-stdout.log).
+      await sleep(cache?.skip(step) ? Math.ceil(config.stepMs / 20) : config.stepMs);
+      const tooBig = config.gpuMemoryMb > 0 && step === 1 && neededMb(memoryLevel, r.width, r.height, timeShare) > config.gpuMemoryMb;
+      if (tooBig || (faults && step === config.faultStep)) {
         if (fault === "crash-at-step") process.kill(process.pid, "SIGSEGV");
         if (fault === "hang") await hang();
-        if (fault === "oom") {
+        if (fault === "oom" || tooBig) {
           out("\n");
           err("ggml_backend_cuda_buffer_type_alloc_buffer: allocating 2560.00 MiB on device 0: cudaMalloc failed: out of memory\n");
           err("ggml_gallocr_reserve_n: failed to allocate CUDA0 buffer of size 2684354560\n");
@@ -213,6 +236,7 @@ async function generate(job: Job) {
       out(progressBar(step, total, "sampling", stepRate((performance.now() - t0) / 1000)));
     }
     out("\n");
+    cache?.summary();
     return null;
   };
   for (let i = 0; i < r.batchCount; i++) {

@@ -124,6 +124,17 @@ describe("Engine tab", () => {
     expect(await candidates.nth(1).textContent()).toContain("last resort");
     await waitText(engineTab().locator("table.builds tbody tr td").first(), /^vulkan/);
     expect(await engineTab().locator(".note").textContent()).toContain("starts with the first image");
+    // The devices the installed build itself lists (sd-server --list-devices; the stand-in prints the recorded CPU line).
+    await waitText(engineTab().locator('ed-engine-hardware [data-role="devices"] [data-device="CPU"]'), /CPU\s+AMD EPYC/);
+    const report = (await (await fetch(new URL("/api/engine/devices", ed.app.url))).json()) as { build: string; devices: unknown[] };
+    expect(report).toEqual({ build: `${TAG}/vulkan`, devices: [{ name: "CPU", description: "AMD EPYC" }] });
+    // Settings → Engine → Device offers them (automatic, or one named device → --backend).
+    await page.click("ed-main-menu .trigger");
+    await page.click('ed-main-menu [data-command="app:settings"]');
+    const device = page.locator('ed-settings-app ed-settings-field[data-path="engine.device"] select');
+    await device.waitFor();
+    expect(await device.locator("option").allTextContents()).toEqual(["Automatic", "CPU"]);
+    await page.locator("ed-tab-strip [role=tab]", { hasText: "Engine" }).first().click();
   });
 
   test("the state reaches ready with a task; the log shows the engine's lines", async () => {

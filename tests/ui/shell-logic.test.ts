@@ -2,7 +2,7 @@
 import { describe, expect, test } from "bun:test";
 import { configJsonSchema } from "../../launcher/config/schema";
 import { TabAppRegistry } from "../../ui/src/apps/registry";
-import { fieldsOf, formatValue, groupsOf, parseInput, patchOf, searchGroups } from "../../ui/src/apps/settings/settings-model";
+import { fieldsOf, formatValue, groupsOf, parseInput, patchOf, searchGroups, withDeviceChoices } from "../../ui/src/apps/settings/settings-model";
 import { gb, loadText, workState } from "../../ui/src/shell/status-format";
 import { instanceTitle, newTabId } from "../../ui/src/shell/tab-naming";
 import { toUiState } from "../../ui/src/shell/ui-state";
@@ -94,6 +94,17 @@ describe("settings form model", () => {
     expect(shown("qr")).toEqual({ devices: ["(card)"] });
     expect(shown("zzz nothing")).toEqual({});
     expect(Object.keys(shown(""))).toHaveLength(groups.length);
+  });
+
+  test("engine.memory and engine.speed are choices; engine.device becomes one when the engine lists devices", () => {
+    expect(byPath("engine.memory")).toMatchObject({ kind: "enum", options: ["auto", "fastest", "low", "very_low"], default: "auto" });
+    expect(byPath("engine.speed")).toMatchObject({ kind: "enum", options: ["quality", "balanced", "fast"], default: "quality" });
+    expect(byPath("engine.device").kind).toBe("string");
+    const device = (list: string[], saved: string) => withDeviceChoices(groups, list, saved).flatMap((g) => g.fields).find((f) => f.path === "engine.device")!;
+    expect(device(["CUDA0", "CPU"], "")).toMatchObject({ kind: "enum", options: ["", "CUDA0", "CPU"], optionLabels: { "": "Automatic", CUDA0: "CUDA0", CPU: "CPU" } });
+    // A saved name this engine does not list stays choosable (it fails the start with unknown_device, saying so).
+    expect(device(["CPU"], "CUDA1").options).toEqual(["", "CPU", "CUDA1"]);
+    expect(device([], "").kind).toBe("string");
   });
 
   test("inputs parse to values and back", () => {

@@ -13,6 +13,7 @@ import { isActive, retrySecondsLeft, stalledSeconds } from "../downloads/downloa
 import { downloads, type DownloadEntry } from "../downloads/download-store";
 import "../downloads/ed-download-row";
 import { engineApi, type BuildInfo, type EnginePlan, type EngineStatus } from "./engine-api";
+import type { DeviceReport } from "../../../../engine/devices";
 import { BACKEND_LABELS, BACKENDS, errorText, sentence, stateBadge, stateNote, type BackendChoice } from "./engine-format";
 import { engineStyles } from "./engine-styles";
 import "./ed-engine-builds";
@@ -83,6 +84,8 @@ export class EdEngineApp extends LitElement {
   @state() private plan?: EnginePlan;
   @state() private planProblem = "";
   @state() private builds: BuildInfo[] = [];
+  /** What the installed engine lists with --list-devices. */
+  @state() private devices?: DeviceReport | { build: null; devices: [] };
   @state() private backend: BackendChoice = "auto";
   @state() private chosenBackend: BackendChoice = "auto";
   /** The action running now ("switch", "reinstall", …), or "". */
@@ -138,6 +141,7 @@ export class EdEngineApp extends LitElement {
 
   async #loadBuilds() {
     this.builds = await engineApi.builds().catch(() => this.builds);
+    this.devices = (await engineApi.devices().catch(() => undefined)) ?? this.devices;
   }
 
   #onState(s: EngineStatus) {
@@ -229,6 +233,7 @@ export class EdEngineApp extends LitElement {
         .problem=${this.planProblem}
         .running=${RUNNING.has(this.status.state) ? (this.status.variant ?? "") : ""}
         .shownError=${this.status.error?.message ?? ""}
+        .devices=${this.devices}
       ></ed-engine-hardware>
       <ed-engine-builds
         .builds=${this.builds}

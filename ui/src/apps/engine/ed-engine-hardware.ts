@@ -1,8 +1,9 @@
 /**
  * <ed-engine-hardware>: what was detected on this machine (GPUs, CPU,
  * system) and which engine builds were chosen for it, best first, with the
- * reasons, plus the builds that cannot run here and what to do about them.
- * Renders a plan from GET /api/engine/plan.
+ * reasons, plus the builds that cannot run here and what to do about them,
+ * and the devices the installed engine itself lists (GET /api/engine/devices:
+ * the names Settings → Engine → Device takes). Renders a plan from GET /api/engine/plan.
  */
 import { html, LitElement, nothing } from "lit";
 import { customElement, property } from "lit/decorators.js";
@@ -23,6 +24,20 @@ export class EdEngineHardware extends LitElement {
   @property() running = "";
   /** The engine's own error message, already shown above: not repeated here. */
   @property() shownError = "";
+  /** `sd-server --list-devices` of the installed build. */
+  @property({ attribute: false }) devices?: { build: string | null; devices: { name: string; description: string }[]; problem?: string };
+
+  #devices() {
+    const d = this.devices;
+    if (!d?.build) return nothing;
+    return html`<h2>Devices the engine sees <span class="muted">(${d.build})</span></h2>
+      ${d.problem
+        ? html`<p class="muted" data-role="devices-problem">Could not list them: ${d.problem}</p>`
+        : html`<ul class="devices" data-role="devices">
+            ${d.devices.map((x) => html`<li data-device=${x.name}><strong>${x.name}</strong> <span class="muted">${x.description}</span></li>`)}
+          </ul>
+          <p class="muted">Settings → Engine → Device takes one of these names; empty lets the engine choose.</p>`}`;
+  }
 
   #machine(plan: EnginePlan) {
     const hw = plan.hardware;
@@ -77,7 +92,7 @@ export class EdEngineHardware extends LitElement {
   override render() {
     if (this.problem) return html`<h2>This machine</h2><div class="error" role="alert"><div class="what">${this.problem}</div></div>`;
     if (!this.plan) return html`<h2>This machine</h2><p class="muted">Detecting…</p>`;
-    return html`${this.#machine(this.plan)}${this.#choice(this.plan)}`;
+    return html`${this.#machine(this.plan)}${this.#devices()}${this.#choice(this.plan)}`;
   }
 }
 

@@ -6,6 +6,7 @@
  */
 import type { EnginePlan } from "../../../../engine/install/provider";
 import type { EngineStatus } from "../../../../engine/types";
+import type { DeviceReport } from "../../../../engine/devices";
 import { api } from "../../api/http";
 import type { BackendChoice } from "./engine-format";
 
@@ -24,6 +25,8 @@ export const engineApi = {
   status: () => api<EngineStatus>("/api/engine"),
   plan: () => api<EnginePlan>("/api/engine/plan"),
   builds: async () => (await api<{ builds: BuildInfo[] }>("/api/engine/builds")).builds,
+  /** The devices the installed engine sees (its --list-devices); null build: none installed. */
+  devices: () => api<DeviceReport | { build: null; devices: [] }>("/api/engine/devices"),
   logs: async (lines: number) => (await api<{ lines: string[] }>(`/api/engine/logs?lines=${lines}`)).lines,
   backend: async () => (await api<{ config: { engine: { backend: BackendChoice } } }>("/api/config")).config.engine.backend,
   restart: () => post<EngineStatus>("/api/engine/restart"),

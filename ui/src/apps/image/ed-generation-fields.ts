@@ -1,14 +1,22 @@
 /**
  * <ed-generation-fields>: how the picture is made. Always shown: seed (with
- * Random, showing the seed the last task used), steps, CFG scale and number
- * of images. `advanced` adds sampler, scheduler, distilled guidance
+ * Random, showing the seed the last task used), steps, Speed (step caching:
+ * Settings' default, Quality, Balanced, Fast), CFG scale and number of images. `advanced` adds sampler, scheduler, distilled guidance
  * (Flux/Chroma) and clip skip.
  */
 import { html, LitElement, nothing } from "lit";
 import { customElement, property } from "lit/decorators.js";
+import { live } from "lit/directives/live.js";
 import { formStyles } from "./form-styles";
 import type { ImageSettings } from "./image-settings";
 import { checkedOf, numberOf, settingsChange, valueOf } from "./settings-event";
+
+const SPEED_OPTIONS: [ImageSettings["speed"], string][] = [
+  ["", "Default"],
+  ["quality", "Quality"],
+  ["balanced", "Balanced"],
+  ["fast", "Fast"],
+];
 
 @customElement("ed-generation-fields")
 export class EdGenerationFields extends LitElement {
@@ -50,6 +58,17 @@ export class EdGenerationFields extends LitElement {
     </div>`;
   }
 
+  #speed() {
+    const s = this.settings;
+    return html`<div class="field">
+      <label for="speed">Speed</label>
+      <select id="speed" name="speed" .value=${live(s.speed)} title="Balanced and Fast reuse steps that change little: up to about 2× faster, slightly different pictures" aria-invalid=${!!this.problems.speed} @change=${(e: Event) => this.#set({ speed: valueOf(e) as ImageSettings["speed"] })}>
+        ${SPEED_OPTIONS.map(([value, label]) => html`<option value=${value} ?selected=${value === s.speed}>${label}</option>`)}
+      </select>
+      ${this.#problem("speed", "Speed")}
+    </div>`;
+  }
+
   #renderBasic() {
     const s = this.settings;
     return html`
@@ -63,7 +82,7 @@ export class EdGenerationFields extends LitElement {
         ${this.#problem("seed", "Seed")}
       </div>
       <div class="row">
-        ${this.#number("steps", "Steps", { min: 1, max: 100, step: 1 })} ${this.#number("cfg_scale", "CFG scale", { min: 0, max: 30, step: 0.5 })}
+        ${this.#number("steps", "Steps", { min: 1, max: 100, step: 1 })} ${this.#speed()} ${this.#number("cfg_scale", "CFG scale", { min: 0, max: 30, step: 0.5 })}
         ${this.#number("num_images", "Images", { min: 1, max: 8, step: 1 })}
       </div>
     `;

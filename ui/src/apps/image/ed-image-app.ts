@@ -36,7 +36,7 @@ import type { PromptFile, PromptFileEvent } from "./ed-prompt-box";
 import type { MemoryVerdict } from "./memory-estimate";
 import { PictureDropController, settingsInPicture } from "./picture-drop";
 import { recentSizes } from "./recent-sizes";
-import { copySettings, fullRequest, memoryFor, pasteSettings, promptCount, promptsToQueue, upscalerFor, type Said } from "./tab-helpers";
+import { copySettings, fullRequest, loadMemorySetting, memoryFor, memoryLevelFor, pasteSettings, promptCount, promptsToQueue, upscalerFor, type MemoryLevelSetting, type Said } from "./tab-helpers";
 import "./ed-results";
 import "./ed-size-field";
 import type { ModelLists } from "./ed-model-fields";
@@ -71,6 +71,8 @@ export class EdImageApp extends LitElement implements TabAppElement {
   @state() private lastSeed?: number;
   /** The GPU's memory (GET /api/engine/plan), for the size field's warning; undefined when unknown or shared. */
   @state() private vramBytes?: number;
+  /** engine.memory and the levels remembered per model: the memory estimate uses the level in effect. */
+  @state() private memorySetting?: MemoryLevelSetting;
   /** A loaded "prompts from a file": Generate queues its lines instead of the prompt box. */
   @state() private promptFile: PromptFile | null = null;
   /** A dropped picture without settings, offered as the init image. */
@@ -109,6 +111,9 @@ export class EdImageApp extends LitElement implements TabAppElement {
         const dedicated = plan.hardware.gpus.filter((g) => !g.integrated && g.vramBytes).map((g) => g.vramBytes!);
         if (dedicated.length) this.vramBytes = Math.max(...dedicated);
       })
+      .catch(() => {});
+    void loadMemorySetting()
+      .then((m) => (this.memorySetting = m))
       .catch(() => {});
     // After the first update, so a restored tab's own model wins over the starting one.
     void this.updateComplete.then(() => modelLibrary.load()).then(this.#onLibrary);
@@ -169,7 +174,8 @@ export class EdImageApp extends LitElement implements TabAppElement {
 
   /** The memory estimate for this size and model against this GPU, when both are known. */
   #memory(): MemoryVerdict | undefined {
-    return memoryFor(this.settings, this.entries ?? [], this.vramBytes);
+    const file = this.entries?.find((e) => e.name === this.settings.model && (e.kind === "stable-diffusion" || e.kind === "diffusion_models"))?.file;
+    return memoryFor(this.settings, this.entries ?? [], this.vramBytes, memoryLevelFor(file, this.memorySetting));
   }
 
   #say(said: Said) {

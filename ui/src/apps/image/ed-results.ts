@@ -21,8 +21,8 @@ import "./ed-tile-preview";
 import "./ed-lightbox";
 import { edEvent } from "../../events";
 import { deskOnlyStyles } from "../../styles/touch";
-import { formatEta, progressFraction, progressText } from "../queue/progress-format";
-import { errorText, type Task, type TaskImage } from "../queue/queue-store";
+import { formatEta, progressFraction, progressText, runNotes } from "../queue/progress-format";
+import { errorText, isFinal, type Task, type TaskImage } from "../queue/queue-store";
 import { inListOrder, listOrder } from "../queue/list-order";
 
 export type ResultAction = "use-input" | "reuse" | "similar" | "retry" | "upscale-2" | "upscale-4" | "remove" | "remove-delete";
@@ -127,6 +127,11 @@ export class EdResults extends LitElement {
     .bar > div {
       height: 100%;
       background: var(--ed-primary-edge);
+    }
+    .run-note {
+      font-size: 0.85rem;
+      color: var(--ed-muted);
+      padding: 0.15rem 0;
     }
     .error {
       color: var(--ed-red);
@@ -356,6 +361,7 @@ export class EdResults extends LitElement {
       (t) => html`<section class="task" data-task=${t.id} data-state=${t.state}>
         ${this.#renderHead(t)}
         <div class="grid">${t.images.map((img, i) => this.#renderImage(t, img, i))}</div>
+        ${isFinal(t) ? runNotes(t.notes).map((n) => html`<div class="run-note" data-note=${n.kind}>${n.text}</div>`) : nothing}
         ${t.state !== "succeeded" ? this.#renderPending(t) : nothing}
       </section>`,
     )}${this.tilePreview

@@ -6,6 +6,7 @@
  */
 import { imageRequestSchema, type ImageRequestInput } from "../../../../queue/request";
 import type { LoraRef } from "../../../../queue/lora-tags";
+import { SPEEDS, type Speed } from "../../../../queue/speed";
 
 export interface HiresSettings {
   scale: number;
@@ -54,6 +55,8 @@ export interface ImageSettings {
   /** "" = the outputs.format setting. */
   output_format: "" | "png" | "jpeg" | "webp";
   output_quality: number;
+  /** Step caching: "" leaves it to Settings → Engine → Speed. */
+  speed: "" | Speed;
 }
 
 export const DEFAULT_SETTINGS: ImageSettings = {
@@ -85,6 +88,7 @@ export const DEFAULT_SETTINGS: ImageSettings = {
   tiling: "none",
   output_format: "",
   output_quality: 90,
+  speed: "",
 };
 
 /** Size presets (width × height), all multiples of 64. */
@@ -115,6 +119,7 @@ export function toRequest(s: ImageSettings, incognito = false): ImageRequestInpu
     vae_tiling: s.vae_tiling,
   };
   if (s.tiling !== "none") body.tiling = s.tiling;
+  if (s.speed) body.speed = s.speed;
   if (s.guidance !== undefined) body.guidance = s.guidance;
   if (s.sampler) body.sampler = s.sampler as never;
   if (s.scheduler) body.scheduler = s.scheduler as never;
@@ -183,6 +188,7 @@ export function settingsFromRequest(r: Record<string, unknown>): Partial<ImageSe
     out.random_seed = false;
   }
   if (typeof r.guidance === "number") out.guidance = r.guidance;
+  if ((SPEEDS as readonly unknown[]).includes(r.speed)) out.speed = r.speed as Speed;
   if (typeof r.clip_skip === "number") out.clip_skip = r.clip_skip;
   if (r.output_format === "png" || r.output_format === "jpeg" || r.output_format === "webp") out.output_format = r.output_format;
   if (Array.isArray(r.text_encoders)) out.text_encoders = r.text_encoders.filter((t): t is string => typeof t === "string");

@@ -29,9 +29,16 @@ export interface MemoryInputs {
   vaeTiling: boolean;
   /** Hires fix scale (the second pass works at the larger size). */
   hiresScale?: number;
-  /** Weights stay in RAM (engine.offload_to_cpu). */
-  offloadToCpu?: boolean;
+  /** The GPU memory use in effect (engine.memory, or the level remembered for the model); default fastest. */
+  memory?: "fastest" | "auto" | "low" | "very_low";
 }
+
+/**
+ * The part of the weights on the GPU at once, per GPU memory use level: all (Fastest); auto-fit may move
+ * components off the GPU when they do not fit, count half; offloaded weights pass through a part at a time
+ * (Low: a quarter); streamed layers (Very low): a tenth. Rough, like the rest.
+ */
+const RESIDENT_WEIGHTS = { fastest: 1, auto: 0.5, low: 0.25, very_low: 0.1 } as const;
 
 /** Estimated peak GPU memory in bytes. */
 export function estimateVram(i: MemoryInputs): number {
@@ -39,8 +46,7 @@ export function estimateVram(i: MemoryInputs): number {
   const mp = (i.width * scale * (i.height * scale)) / 1_000_000;
   const sampling = (SAMPLING_GB_PER_MP[i.family ?? ""] ?? DEFAULT_SAMPLING_GB_PER_MP) * mp;
   const vae = i.vaeTiling ? VAE_TILED_GB : VAE_GB_PER_MP * mp;
-  // Offloaded weights still pass through the GPU a part at a time: count a quarter.
-  const weights = i.offloadToCpu ? i.weightBytes / 4 : i.weightBytes;
+  const weights = i.weightBytes * RESIDENT_WEIGHTS[i.memory ?? "fastest"];
   return weights + (OVERHEAD_GB + Math.max(sampling, vae)) * GB;
 }
 

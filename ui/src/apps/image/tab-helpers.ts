@@ -4,6 +4,7 @@
  * (expanded by the server, where the wildcards live), the memory warning for
  * the chosen size and models, and the settings on the clipboard as text.
  */
+import { effectiveLevel } from "../../../../engine/memory-levels";
 import { countPromptLines, countPrompts, MAX_EXPANSIONS } from "../../../../prompts/expand";
 import { api } from "../../api/http";
 import type { ModelEntry } from "../models/models-api";
@@ -11,7 +12,7 @@ import type { Task } from "../queue/queue-store";
 import type { ModelLists } from "./ed-model-fields";
 import type { PromptFile } from "./ed-prompt-box";
 import type { ImageSettings } from "./image-settings";
-import { estimateVram, memoryVerdict, type MemoryVerdict } from "./memory-estimate";
+import { estimateVram, memoryVerdict, type MemoryInputs, type MemoryVerdict } from "./memory-estimate";
 import { settingsFromText, settingsToText } from "./settings-text";
 
 /** How many tasks Generate would queue, or why it cannot (shown before queueing). */
@@ -31,13 +32,35 @@ export async function promptsToQueue(prompt: string, file: PromptFile | null): P
   return (await api<{ prompts: string[] }>("/api/prompts/expand", { method: "POST", json: body })).prompts;
 }
 
+/** The GPU memory use in effect for a model: the level remembered for it after running out of memory, else the setting. */
+export function memoryLevelFor(modelFile: string | undefined, setting: MemoryLevelSetting | undefined): MemoryInputs["memory"] {
+  if (!setting) return undefined;
+  const remembered = modelFile ? setting.remembered.find((r) => r.model === modelFile)?.level : undefined;
+  return remembered ?? effectiveLevel(setting);
+}
+
+export interface MemoryLevelSetting {
+  memory: NonNullable<MemoryInputs["memory"]>;
+  offload_to_cpu: boolean;
+  remembered: { model: string; level: NonNullable<MemoryInputs["memory"]> }[];
+}
+
+/** engine.memory and the levels remembered per model (GET /api/config, GET /api/queue/memory-levels). */
+export async function loadMemorySetting(): Promise<MemoryLevelSetting> {
+  const [config, levels] = await Promise.all([
+    api<{ config: { engine: { memory: MemoryLevelSetting["memory"]; offload_to_cpu: boolean } } }>("/api/config"),
+    api<{ levels: MemoryLevelSetting["remembered"] }>("/api/queue/memory-levels").catch(() => ({ levels: [] })),
+  ]);
+  return { memory: config.config.engine.memory, offload_to_cpu: config.config.engine.offload_to_cpu, remembered: levels.levels };
+}
+
 /** Whether the size and models likely fit this GPU (undefined when its memory or the model is unknown). */
-export function memoryFor(s: ImageSettings, entries: ModelEntry[], vramBytes: number | undefined): MemoryVerdict | undefined {
+export function memoryFor(s: ImageSettings, entries: ModelEntry[], vramBytes: number | undefined, memory?: MemoryInputs["memory"]): MemoryVerdict | undefined {
   const size = (name: string | undefined) => (name ? (entries.find((e) => e.name === name)?.size ?? 0) : 0);
   const model = entries.find((e) => e.name === s.model && (e.kind === "stable-diffusion" || e.kind === "diffusion_models"));
   if (!vramBytes || !model) return undefined;
   const weightBytes = model.size + size(s.vae) + s.text_encoders.reduce((sum, t) => sum + size(t), 0);
-  const estimate = estimateVram({ width: s.width, height: s.height, weightBytes, family: model.family, vaeTiling: s.vae_tiling, hiresScale: s.hires_enabled ? s.hires.scale : undefined });
+  const estimate = estimateVram({ width: s.width, height: s.height, weightBytes, family: model.family, vaeTiling: s.vae_tiling, hiresScale: s.hires_enabled ? s.hires.scale : undefined, memory });
   return memoryVerdict(estimate, vramBytes);
 }
 

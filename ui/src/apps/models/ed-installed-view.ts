@@ -3,10 +3,14 @@
  * library lists, grouped by kind, each with family, size, precision, short
  * hash and folder (and Civitai name, preview and trigger words when known);
  * filter and sort; delete after a confirmation; an unreadable file shows why
- * instead of being offered; "Check for updates" asks Civitai per model.
+ * instead of being offered; "Check for updates" asks Civitai per model; the
+ * GPU memory use remembered for a model after it ran out of memory
+ * (GET /api/queue/memory-levels: its next task starts there).
  */
 import { html, LitElement, nothing } from "lit";
 import { customElement, state } from "lit/decorators.js";
+import { MEMORY_LABELS, type MemoryLevel } from "../../../../engine/memory-levels";
+import { api } from "../../api/http";
 import { session } from "../../api/session";
 import { edEvent } from "../../events";
 import { modelLibrary, modelsApi, type ModelEntry, type ModelSet } from "./models-api";
@@ -30,6 +34,8 @@ export class EdInstalledView extends LitElement {
   /** The saved model sets, read when details open (which sets use a file). */
   @state() private sets: ModelSet[] = [];
   @state() private version = 0;
+  /** Model file → the GPU memory use remembered for it. */
+  @state() private memoryLevels: Record<string, string> = {};
   /** On a guest device: why deleting models is not offered. */
   @state() private ownerOnly = "";
 
@@ -40,6 +46,9 @@ export class EdInstalledView extends LitElement {
     void session().then((s) => (this.ownerOnly = s.role === "owner" ? "" : s.owner_only));
     modelLibrary.addEventListener("change", this.#onChange);
     void modelLibrary.load();
+    void api<{ levels: { model: string; level: string }[] }>("/api/queue/memory-levels")
+      .then((r) => (this.memoryLevels = Object.fromEntries(r.levels.map((l) => [l.model, l.level]))))
+      .catch(() => {});
   }
 
   override disconnectedCallback() {
@@ -127,6 +136,9 @@ export class EdInstalledView extends LitElement {
           ${entryFacts(e)} <span title=${e.folder}>· ${e.root === "app" ? "app folder" : e.root}</span>
         </div>
         ${e.problem ? html`<div class="sub problem" data-problem>${e.problem}</div>` : nothing}
+        ${this.memoryLevels[e.file]
+          ? html`<div class="sub" data-memory-level=${this.memoryLevels[e.file]}>Runs with ${MEMORY_LABELS[this.memoryLevels[e.file] as MemoryLevel] ?? this.memoryLevels[e.file]} GPU memory use (it ran out of memory above it)</div>`
+          : nothing}
         ${c?.trainedWords?.length ? html`<div class="sub">Trigger words: ${c.trainedWords.map((w) => html`<span class="chip">${w}</span>`)}</div>` : nothing}
         ${update ? html`<div class="sub" data-update>Update: ${update}</div>` : nothing}
       </div>

@@ -1,5 +1,5 @@
 /** How a task's progress reads in the queue: "step 7 / 20 · 1.9 it/s · 7 s left". */
-import type { TaskProgress } from "./queue-store";
+import type { Task, TaskProgress } from "./queue-store";
 
 /** Seconds as "45 s", "3 min 5 s", "1 h 2 min". */
 export function formatEta(seconds: number | null | undefined): string {
@@ -34,4 +34,14 @@ export function progressText(p: TaskProgress | null | undefined): string {
 export function progressFraction(p: TaskProgress | null | undefined): number {
   if (!p || !p.steps) return 0;
   return Math.max(0, Math.min(1, p.step / p.steps));
+}
+
+/** What a finished task's card says about how it ran: "9 of 20 steps reused, ×1.8", "Out of GPU memory: ran with Low memory use". */
+export function runNotes(notes: Task["notes"]): { kind: "speed" | "memory"; text: string }[] {
+  const out: { kind: "speed" | "memory"; text: string }[] = [];
+  const speed = notes?.speed;
+  if (speed?.reused) out.push({ kind: "speed", text: speed.reused });
+  else if (speed?.note) out.push({ kind: "speed", text: speed.note });
+  if (notes?.memory?.note) out.push({ kind: "memory", text: notes.memory.note });
+  return out;
 }

@@ -4,6 +4,7 @@
  * `queue.status` events, and changed through the queue API. Listeners hear
  * `change`. One instance per page (`queueStore`); tests may build their own.
  */
+import type { TaskNotes } from "../../../../queue/task";
 import { api } from "../../api/http";
 import { events as defaultStream, type EventStream } from "../../api/event-stream";
 
@@ -40,6 +41,8 @@ export interface Task {
   finished?: number;
   /** The task this one retries. */
   retryOf?: string;
+  /** How it ran: step caching and what it reused, a retry at lower GPU memory use. */
+  notes?: TaskNotes;
   /** Present on a removed task (no longer listed). */
   removed?: { undo: string; until: number };
 }

@@ -23,7 +23,7 @@ import "./ed-lan-card";
 import "./ed-plugins-card";
 import "./ed-settings-field";
 import { settingsAppStyles } from "./settings-app-styles";
-import { groupsOf, patchOf, searchGroups, valueAt, type SettingsGroupView } from "./settings-model";
+import { groupsOf, patchOf, searchGroups, valueAt, withDeviceChoices, type SettingsGroupView } from "./settings-model";
 
 type Config = Record<string, Record<string, unknown>>;
 
@@ -82,9 +82,15 @@ export class EdSettingsApp extends LitElement {
 
   async load() {
     try {
-      const [schema, view, me] = await Promise.all([api<object>("/api/config/schema"), api<ConfigView>("/api/config"), session()]);
+      const [schema, view, me, devices] = await Promise.all([
+        api<object>("/api/config/schema"),
+        api<ConfigView>("/api/config"),
+        session(),
+        // The names engine.device takes, from the installed engine itself; none: a text field.
+        api<{ devices: { name: string }[] }>("/api/engine/devices").catch(() => ({ devices: [] })),
+      ]);
       this.session = me;
-      this.groups = groupsOf(schema);
+      this.groups = withDeviceChoices(groupsOf(schema), devices.devices.map((d) => d.name), (view.config as Record<string, Record<string, unknown>>).engine?.device);
       this.view = view;
       this.error = "";
     } catch (err) {

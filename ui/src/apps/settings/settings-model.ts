@@ -119,6 +119,21 @@ export function searchGroups(groups: SettingsGroupView[], query: string): { grou
     .filter(({ group, card }) => card || group.fields.length > 0);
 }
 
+/**
+ * engine.device as a choice: "" (automatic) and the devices the installed engine lists (GET /api/engine/devices),
+ * plus the saved value when that engine does not list it. Without a list it stays a text field.
+ */
+export function withDeviceChoices(groups: SettingsGroupView[], devices: string[], saved: unknown): SettingsGroupView[] {
+  if (!devices.length) return groups;
+  const current = typeof saved === "string" && saved && !devices.includes(saved) ? [saved] : [];
+  const options = ["", ...devices, ...current];
+  const optionLabels = Object.fromEntries(options.map((o) => [o, o || "Automatic"]));
+  return groups.map((group) => ({
+    ...group,
+    fields: group.fields.map((f) => (f.path === "engine.device" ? { ...f, kind: "enum" as const, options, optionLabels } : f)),
+  }));
+}
+
 /** The value a form control's text stands for. */
 export function parseInput(field: SettingField, raw: string | boolean): unknown {
   if (field.kind === "boolean") return raw === true || raw === "true";

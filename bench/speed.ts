@@ -1,0 +1,144 @@
+/**
+ * `bun run bench:speed`: one task per Speed level (Quality, Balanced, Fast) at
+ * the same seed and steps, through the app (POST /api/tasks → task finished,
+ * picture saved with its metadata), interleaved over rounds; prints the
+ * median seconds, the effective it/s (steps ÷ seconds), the ratio to Quality
+ * (and the best of the rounds, less hit by other work), and what the engine said it reused. On Linux it also prints the engine
+ * process's CPU seconds per task (/proc/<pid>/stat utime+stime): on a busy
+ * shared machine the wall time swings with the other work, the CPU time
+ * the engine spent does much less. Asserts nothing.
+ *
+ * Engine: the real one where installed — BENCH_SD_SERVER (an sd-server
+ * program) and BENCH_MODEL (an SD 1.x/2.x/XL checkpoint), or the first
+ * installed build and checkpoint in the data folder (ED_HOME or the default);
+ * otherwise the stand-in (it says so: its figures only show the app's
+ * plumbing, its step times are made up).
+ * Knobs: BENCH_ROUNDS (3), BENCH_STEPS (20), BENCH_SIZE (64 on a real CPU engine, 512 on the stand-in).
+ */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { EngineManager } from "../engine/manager";
+import { readEnv } from "../launcher/env";
+import { silentLogger } from "../launcher/log";
+import { resolvePaths } from "../launcher/paths";
+import { startApp } from "../launcher/start";
+import { queueService } from "../queue/service";
+import { SPEEDS, type Speed } from "../queue/speed";
+import type { InstalledBuild } from "../engine/types";
+import { TELLTALES, writeSafetensors } from "../tests/models/fixtures";
+import { standinBuild } from "../tests/standin/pack";
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const STEPS = Number(process.env.BENCH_STEPS ?? 20);
+
+/** The real engine and a checkpoint, from the environment or the data folder; null when there is none. */
+function realEngine(): { server: string; model: string } | null {
+  if (process.env.BENCH_SD_SERVER && process.env.BENCH_MODEL) return { server: process.env.BENCH_SD_SERVER, model: process.env.BENCH_MODEL };
+  const paths = resolvePaths(readEnv(process.env));
+  const find = (dir: string, match: (name: string) => boolean, depth: number): string | null => {
+    if (!existsSync(dir)) return null;
+    for (const name of readdirSync(dir).sort()) {
+      const full = join(dir, name);
+      if (statSync(full).isDirectory()) {
+        if (depth > 0) {
+          const found = find(full, match, depth - 1);
+          if (found) return found;
+        }
+      } else if (match(name)) return full;
+    }
+    return null;
+  };
+  const server = find(paths.engines, (n) => n === "sd-server" || n === "sd-server.exe", 4);
+  const model = find(join(paths.models, "stable-diffusion"), (n) => /\.(safetensors|gguf|ckpt)$/i.test(n), 3);
+  return server && model ? { server, model } : null;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function main() {
+  const real = realEngine();
+  const root = mkdtempSync(join(tmpdir(), "ed-bench-speed-"));
+  const models = join(root, "models", "stable-diffusion");
+  mkdirSync(models, { recursive: true });
+  let build: InstalledBuild;
+  let modelName: string;
+  if (real) {
+    modelName = basename(real.model);
+    symlinkSync(real.model, join(models, modelName));
+    build = { tag: "bench", variant: "real", backend: "cpu", dir: join(real.server, ".."), serverPath: real.server };
+    console.log(`engine: the real sd-server at ${real.server}, model ${modelName}`);
+  } else {
+    modelName = "bench.safetensors";
+    writeSafetensors(join(models, modelName), TELLTALES.sd1!);
+    const dir = join(root, "engines", "bench", "cpu");
+    build = { tag: "bench", variant: "cpu", backend: "cpu", dir, serverPath: standinBuild(dir, { stepMs: 60, startDelayMs: 100 }) };
+    console.log("engine: the STAND-IN (no real engine installed; set BENCH_SD_SERVER and BENCH_MODEL): its step times are made up, only the plumbing is real");
+  }
+  const size = Number(process.env.BENCH_SIZE ?? (real ? 64 : 512));
+  let manager!: EngineManager;
+  const app = await startApp({
+    run: { server: true, noOpen: true, dataDir: root, port: 20000 + Math.floor(Math.random() * 30000), host: "127.0.0.1" },
+    env: { ...readEnv({}), edHome: undefined },
+    services: [
+      queueService({
+        engine: (ctx) => (manager = new EngineManager({ provider: { builds: async () => [build], markGood: () => {} }, flags: () => ctx.config.config.engine, bus: ctx.bus })),
+      }),
+    ],
+    log: silentLogger,
+  });
+  const api = async (path: string, init?: RequestInit) => (await fetch(new URL(path, app.url), init)).json() as Promise<Record<string, any>>;
+  /** CPU seconds the engine process has used (Linux); null elsewhere. */
+  const engineCpu = (): number | null => {
+    const pid = manager.supervisor.running?.pid;
+    if (!real || !pid || !existsSync(`/proc/${pid}/stat`)) return null;
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  };
+  const run = async (speed: Speed) => {
+    const start = performance.now();
+    const cpu0 = engineCpu();
+    const { id } = await api("/api/tasks", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ prompt: "a red apple on a table", model: modelName, seed: 42, steps: STEPS, width: size, height: size, speed }) });
+    for (;;) {
+      const t = await api(`/api/tasks/${id}`);
+      if (t.state === "succeeded") {
+        const cpu1 = engineCpu();
+        return { seconds: (performance.now() - start) / 1000, cpu: cpu0 !== null && cpu1 !== null ? cpu1 - cpu0 : null, reused: t.notes?.speed?.reused ?? t.notes?.speed?.note ?? "" };
+      }
+      if (t.state === "failed" || t.state === "cancelled") throw new Error(`task ${speed} ${t.state}: ${t.error?.message ?? ""}`);
+      await Bun.sleep(20);
+    }
+  };
+  try {
+    await run("quality"); // loads the model: not counted
+    const times: Record<Speed, number[]> = { quality: [], balanced: [], fast: [] };
+    const cpus: Record<Speed, number[]> = { quality: [], balanced: [], fast: [] };
+    const reused: Record<Speed, string> = { quality: "", balanced: "", fast: "" };
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const speed of SPEEDS) {
+        const r = await run(speed);
+        times[speed].push(r.seconds);
+        if (r.cpu !== null) cpus[speed].push(r.cpu);
+        reused[speed] = r.reused;
+      }
+    }
+    console.log(`${STEPS} steps, ${size}×${size}, seed 42, median of ${ROUNDS} interleaved rounds (seconds from POST to the saved picture)`);
+    console.log("speed     seconds   it/s   × vs quality  best s  × vs quality  engine CPU s  × vs quality  engine said");
+    const q = median(times.quality);
+    const qBest = Math.min(...times.quality);
+    const qc = cpus.quality.length ? median(cpus.quality) : null;
+    for (const speed of SPEEDS) {
+      const s = median(times[speed]);
+      const c = cpus[speed].length ? median(cpus[speed]) : null;
+      const cpuCols = c && qc ? `${c.toFixed(2).padStart(9)}     ${(qc / c).toFixed(2).padStart(6)}` : "        —          —";
+      const best = Math.min(...times[speed]);
+      console.log(`${speed.padEnd(9)} ${s.toFixed(2).padStart(7)} ${(STEPS / s).toFixed(2).padStart(6)}   ${(q / s).toFixed(2).padStart(6)}     ${best.toFixed(2).padStart(6)}   ${(qBest / best).toFixed(2).padStart(6)}     ${cpuCols}        ${reused[speed] || "—"}   (all: ${times[speed].map((x) => x.toFixed(1)).join(", ")})`);
+    }
+  } finally {
+    await app.stop("bench");
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+await main();
+process.exit(0);
