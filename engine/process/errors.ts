@@ -78,7 +78,7 @@ const RULES: Rule[] = [
     pattern: OUT_OF_MEMORY,
     describe: () => ({
       message: "The GPU ran out of memory.",
-      hint: "Turn on Offload to CPU and VAE tiling in Settings → Engine and GPU, or use a smaller image size or batch.",
+      hint: "Choose a lower GPU memory use (Low or Very low) and VAE tiling in Settings → Engine and GPU, or use a smaller image size or batch.",
     }),
   },
   {

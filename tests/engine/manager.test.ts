@@ -165,7 +165,7 @@ describe("engine manager", () => {
     const job = await until(m, await m.submit({ prompt: "big", width: 64, height: 64 }));
     expect(job.status).toBe("failed");
     expect(job.error?.code).toBe("out_of_memory");
-    expect(job.error?.message).toContain("CPU offload");
+    expect(job.error?.message).toContain("GPU memory use");
     expect(m.supervisor.running!.pid).toBe(pid);
   });
 

@@ -13,7 +13,7 @@ describe("classifyFailure", () => {
     ["./sd-server: error while loading shared libraries: libvulkan.so.1: cannot open shared object file: No such file or directory", { code: 127, signal: null }, "missing_library", "libvulkan1"],
     ["./sd-server: error while loading shared libraries: libcudart.so.12: cannot open shared object file: No such file or directory", { code: 127, signal: null }, "missing_library", "CUDA runtime"],
     ["./sd-server: /lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.39' not found (required by ./sd-server)", exit1, "glibc_too_old", "Vulkan or CPU build"],
-    ["ggml_backend_cuda_buffer_type_alloc_buffer: allocating 2560.00 MiB on device 0: cudaMalloc failed: out of memory", { code: null, signal: "SIGABRT" }, "out_of_memory", "CPU offload"],
+    ["ggml_backend_cuda_buffer_type_alloc_buffer: allocating 2560.00 MiB on device 0: cudaMalloc failed: out of memory", { code: null, signal: "SIGABRT" }, "out_of_memory", "GPU memory use"],
     ["ggml_vulkan: Device memory allocation of size 2147483648 failed.", exit1, "out_of_memory", "VAE tiling"],
     ["ggml_cuda_init: failed to initialize CUDA: no CUDA-capable device is detected", exit1, "no_device", "CPU build"],
     ["[ERROR] model_loader.cpp:1076 - failed to open '/models/x.safetensors'", exit1, "model_not_found", "exists"],

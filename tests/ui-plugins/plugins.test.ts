@@ -13,7 +13,7 @@ import type { Browser, Page } from "playwright-core";
 import { readEnv } from "../../launcher/env";
 import { silentLogger } from "../../launcher/log";
 import { startApp, type RunningApp } from "../../launcher/start";
-import { pluginService } from "../../plugins/service";
+import { pluginServiceWith } from "../../plugins/service";
 import { assets } from "../../ui/dist/manifest";
 import { launchBrowser, openShell, randomPort, tempDataDir, until, waitText } from "../ui/harness";
 
@@ -55,7 +55,7 @@ beforeAll(async () => {
   writeFileSync(join(data.dir, "plugins", "broken.plugin.js"), BROKEN);
   writeFileSync(join(data.dir, "plugins", "late.plugin.js"), LATE);
   writeFileSync(join(data.dir, "plugins", "timer.plugin.js"), TIMER);
-  app = await startApp({ run: { server: false, noOpen: true, dataDir: data.dir, port: randomPort() }, env: { ...readEnv({}), edHome: undefined }, services: [pluginService], ui: assets, log: silentLogger });
+  app = await startApp({ run: { server: false, noOpen: true, dataDir: data.dir, port: randomPort() }, env: { ...readEnv({}), edHome: undefined }, services: [pluginServiceWith({ allowAddresses: ["127.0.0.1"] })], ui: assets, log: silentLogger });
   browser = await launchBrowser();
   page = await browser.newPage();
   await openShell(page, app.url);
@@ -131,7 +131,8 @@ describe.skipIf(!hasChromium)("UI plugins", () => {
     await card.locator('input[data-action="install-file"]').setInputFiles({ name: "extra.plugin.js", mimeType: "text/javascript", buffer: Buffer.from("export default function () {}\n") });
     await card.locator('li[data-plugin="extra.plugin.js"]').waitFor();
     expect((await pluginState()).map((p) => p.file)).toContain("extra.plugin.js");
-    // Install plugin from URL: fetched by the server from a local site; a missing file is said in the card.
+    // Install plugin from URL: fetched by the server from a local site (127.0.0.1 let through by the test seam
+    // users of the fetch guard have; any other private address is refused); a missing file is said in the card.
     const site = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: (req) => (new URL(req.url).pathname === "/from-web.plugin.js" ? new Response("export default function () {}\n", { headers: { "content-type": "text/javascript" } }) : new Response("no", { status: 404 })) });
     try {
       await card.locator('input[type="url"]').fill(`http://127.0.0.1:${site.port}/from-web.plugin.js`);
@@ -142,6 +143,9 @@ describe.skipIf(!hasChromium)("UI plugins", () => {
       await card.locator('button[data-action="install-url"]').click();
       await waitText(card.locator(".problem"), /404/);
       expect((await pluginState()).map((p) => p.file)).not.toContain("missing.plugin.js");
+      await card.locator('input[type="url"]').fill(`http://127.0.0.2:${site.port}/from-web.plugin.js`);
+      await card.locator('button[data-action="install-url"]').click();
+      await waitText(card.locator(".problem"), /127\.0\.0\.2/);
     } finally {
       site.stop(true);
     }
