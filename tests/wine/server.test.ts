@@ -7,17 +7,20 @@
  * scenarios (Wine makes each start cost seconds).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import decodeWebp from "@jsquash/webp/decode.js";
 import { ZipFile } from "yazl";
 import type { Running } from "../exe/exe";
 import { freePort } from "../exe/exe";
 import { waitFor } from "../standin/fixtures";
+import { writeEsrgan } from "../upscale/fixtures";
 import { hasWine, standinCopy, wineKit, type WineKit } from "./wine";
 
 const FAST = { startDelayMs: 100, stepMs: 30, loadMs: 5, decodeMs: 10 };
-const DEAD_API = "engine:\n  api_base: http://127.0.0.1:9/\n";
+/** The engine's release API answers 404 at once (a dead port makes Windows retry the connection for seconds). */
+const releases = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => Response.json({ message: "Not Found" }, { status: 404 }) });
+const DEAD_API = `engine:\n  api_base: http://127.0.0.1:${releases.port}/\n`;
 
 let kit: WineKit;
 let t0 = 0;
@@ -30,6 +33,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(() => {
+  releases.stop(true);
   if (hasWine) console.log(`wine: server.test.ts took ${Math.round(performance.now() - t0)} ms`);
 });
 
@@ -112,12 +116,14 @@ describe.skipIf(!hasWine)("the Windows executable under Wine", () => {
     let data: string;
     let app: Running;
     let url: string;
+    let pictureId = "";
     const api = (path: string, init?: RequestInit) => fetch(new URL(path, url), init);
     const post = (path: string, body: unknown) => api(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 
     beforeAll(async () => {
       if (!hasWine) return;
       data = dataFolder("ED data");
+      writeEsrgan(join(data, "models", "realesrgan", "x2.safetensors"), 2);
       const pack = standinCopy(kit, join(kit.prefix, "standin-pack"), FAST);
       const zip = join(kit.prefix, "sd-master-win-avx2-x64.zip");
       await zipFolder(pack, zip, "sd-master-win-avx2-x64");
@@ -150,7 +156,7 @@ describe.skipIf(!hasWine)("the Windows executable under Wine", () => {
       const done = await waitFor(
         `task ${id} done`,
         async () => {
-          const t = (await (await api(`/api/tasks/${id}`)).json()) as { state: string; error?: unknown; images: { url: string }[] };
+          const t = (await (await api(`/api/tasks/${id}`)).json()) as { state: string; error?: unknown; images: { id: string; url: string }[] };
           return ["succeeded", "failed"].includes(t.state) && t;
         },
         120_000,
@@ -163,6 +169,7 @@ describe.skipIf(!hasWine)("the Windows executable under Wine", () => {
       expect(events).toContain("task.progress");
       expect(events).toContain("task.finished");
 
+      pictureId = done.images[0]!.id;
       const img = await api(done.images[0]!.url);
       expect(img.status).toBe(200);
       const bytes = new Uint8Array(await img.arrayBuffer());
@@ -184,6 +191,29 @@ describe.skipIf(!hasWine)("the Windows executable under Wine", () => {
       const decoded = await decodeWebp((await thumb.arrayBuffer()) as ArrayBuffer);
       expect([decoded.width, decoded.height]).toEqual([128, 64]); // thumbnails never enlarge
     }, 180_000);
+
+    test("upscale runs the Windows sd-cli.exe beside sd-server.exe", async () => {
+      expect(pictureId).not.toBe("");
+      const posted = await post("/api/upscale", { image_id: pictureId, factor: 2, model: "x2.safetensors" });
+      expect(posted.status).toBe(202);
+      const { id } = (await posted.json()) as { id: string };
+      const t = await waitFor(
+        `upscale ${id}`,
+        async () => {
+          const task = (await (await api(`/api/tasks/${id}`)).json()) as { state: string; error?: unknown; images: { url: string }[] };
+          return ["succeeded", "failed", "cancelled"].includes(task.state) && task;
+        },
+        90_000,
+        100,
+      );
+      expect(t.error).toBeUndefined();
+      expect(t.state).toBe("succeeded");
+      const bytes = Buffer.from(await (await api(t.images[0]!.url)).arrayBuffer());
+      expect([bytes.readUInt32BE(16), bytes.readUInt32BE(20)]).toEqual([256, 128]); // PNG IHDR width, height
+      const engineDir = join(data, "engines", "imported-sd-master-win-avx2-x64", "cpu");
+      const runs = readFileSync(join(engineDir, "sd-master-win-avx2-x64", "cli-argv.jsonl"), "utf8").trim().split("\n");
+      expect(JSON.parse(runs.at(-1)!)).toContain("upscale");
+    }, 120_000);
 
     test("cancel while generating ends that sd-server.exe: no orphan engine", async () => {
       const posted = await post("/api/tasks", { prompt: "a long one", model: "sd-test.safetensors", seed: 7, steps: 100, width: 64, height: 64 });
