@@ -12,7 +12,7 @@ import { join } from "node:path";
 import decodeWebp from "@jsquash/webp/decode.js";
 import { ZipFile } from "yazl";
 import type { Running } from "../exe/exe";
-import { freePort } from "../exe/exe";
+import { freePort, startExe } from "../exe/exe";
 import { waitFor } from "../standin/fixtures";
 import { writeEsrgan } from "../upscale/fixtures";
 import { hasWine, standinCopy, wineKit, type WineKit } from "./wine";
@@ -213,6 +213,27 @@ describe.skipIf(!hasWine)("the Windows executable under Wine", () => {
       const engineDir = join(data, "engines", "imported-sd-master-win-avx2-x64", "cpu");
       const runs = readFileSync(join(engineDir, "sd-master-win-avx2-x64", "cli-argv.jsonl"), "utf8").trim().split("\n");
       expect(JSON.parse(runs.at(-1)!)).toContain("upscale");
+    }, 120_000);
+
+    test("a model file held open by another program: deleting it is refused with a clear error, nothing lost", async () => {
+      const file = join(data, "models", "stable-diffusion", "held.safetensors");
+      writeFileSync(file, "stand-in model");
+      const holder = startExe("wine", [kit.holdFile, kit.win(file)], { env: kit.env });
+      try {
+        await holder.waitForOutput(/held/, 30_000);
+        const refused = await api("/api/models/stable-diffusion/held.safetensors", { method: "DELETE" });
+        const body = (await refused.json()) as { error: { code: string; message: string } };
+        expect(refused.status).toBe(409);
+        expect(body.error.code).toBe("model_in_use");
+        expect(body.error.message).toContain("held.safetensors");
+        expect(existsSync(file)).toBe(true);
+      } finally {
+        holder.kill("SIGKILL");
+        await holder.proc.exited;
+      }
+      const deleted = await api("/api/models/stable-diffusion/held.safetensors", { method: "DELETE" });
+      expect(deleted.status).toBe(200);
+      expect(existsSync(file)).toBe(false);
     }, 120_000);
 
     test("cancel while generating ends that sd-server.exe: no orphan engine", async () => {

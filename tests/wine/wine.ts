@@ -28,6 +28,8 @@ export interface WineKit {
   exe: string;
   /** A folder holding sd-server.exe, sd-cli.exe and the DLL (copy it before importing). */
   standin: string;
+  /** hold-file.exe (hold-file.c): keeps a file open without FILE_SHARE_DELETE, as Windows programs do. */
+  holdFile: string;
   prefix: string;
   /** The prefix's C: drive as a Unix path. */
   driveC: string;
@@ -95,6 +97,9 @@ async function makeKit(): Promise<WineKit> {
     for (const name of ["sd-server", "sd-cli"]) run(["bun", "build", "--compile", "--target=bun-windows-x64", join(ROOT, "tests/standin", `${name}.ts`), "--outfile", join(dir, `${name}.exe`)]);
     buildDll(dir);
   });
+  const tools = await cached(`tools-${hashFiles(["tests/wine/hold-file.c"])}`, async (dir) => {
+    run(["x86_64-w64-mingw32-gcc", "-municode", "-O2", "-s", "-o", join(dir, "hold-file.exe"), join(import.meta.dir, "hold-file.c")]);
+  });
   // Named by pid: a run that was killed leaves its prefix, removed by the next run.
   for (const name of readdirSync(tmpdir())) {
     const pid = /^ed-wine-prefix-(\d+)$/.exec(name)?.[1];
@@ -117,6 +122,7 @@ async function makeKit(): Promise<WineKit> {
   return {
     exe,
     standin,
+    holdFile: join(tools, "hold-file.exe"),
     prefix,
     driveC,
     env,
