@@ -69,6 +69,9 @@ async function cached(name: string, fill: (dir: string) => Promise<void>): Promi
   const dir = join(CACHE, name);
   if (existsSync(join(dir, ".done"))) return dir;
   mkdirSync(CACHE, { recursive: true });
+  // Only the newest build of each kind is kept (each exe is over 100 MB).
+  const kind = name.replace(/-[0-9a-f]+$/, "");
+  for (const old of readdirSync(CACHE)) if (old !== name && old.replace(/-[0-9a-f]+$/, "") === kind) rmSync(join(CACHE, old), { recursive: true, force: true });
   const tmp = mkdtempSync(join(CACHE, `.${name}-`));
   await fill(tmp);
   writeFileSync(join(tmp, ".done"), "");
