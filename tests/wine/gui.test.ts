@@ -12,12 +12,17 @@ import { join } from "node:path";
 import { withSubsystem } from "../../packaging/windows/subsystem";
 import { freePort } from "../exe/exe";
 import { waitFor } from "../standin/fixtures";
-import { hasWine, wineKit } from "./wine";
+import { hasWine, releaseWineKit, wineKit } from "./wine";
 
 const dir = mkdtempSync(join(tmpdir(), "ed-wine-gui-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let usedKit = false;
+afterAll(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  if (usedKit) await releaseWineKit();
+});
 
 test.skipIf(!hasWine)("without WebView2 the GUI program opens the UI in the browser and says so in its log", async () => {
+  usedKit = true;
   const kit = await wineKit();
   const gui = join(dir, "Easy Diffusion.exe");
   writeFileSync(gui, withSubsystem(readFileSync(kit.exe), "gui"));

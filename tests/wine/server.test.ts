@@ -15,7 +15,7 @@ import type { Running } from "../exe/exe";
 import { freePort, startExe } from "../exe/exe";
 import { waitFor } from "../standin/fixtures";
 import { writeEsrgan } from "../upscale/fixtures";
-import { hasWine, standinCopy, wineKit, type WineKit } from "./wine";
+import { hasWine, releaseWineKit, standinCopy, wineKit, type WineKit } from "./wine";
 
 const FAST = { startDelayMs: 100, stepMs: 30, loadMs: 5, decodeMs: 10 };
 /** The engine's release API answers 404 at once (a dead port makes Windows retry the connection for seconds). */
@@ -32,8 +32,9 @@ beforeAll(async () => {
   console.log(`wine: kit ready in ${Math.round(performance.now() - t0)} ms`);
 }, 300_000);
 
-afterAll(() => {
+afterAll(async () => {
   releases.stop(true);
+  if (hasWine) await releaseWineKit();
   if (hasWine) console.log(`wine: server.test.ts took ${Math.round(performance.now() - t0)} ms`);
 });
 

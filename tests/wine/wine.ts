@@ -8,7 +8,8 @@
  *   ProcessPrng, which Bun's Windows runtime imports. It goes beside each
  *   exe under test; the product ships nothing of it;
  * - a fresh WINEPREFIX in a temp folder (wineboot once; no Mono/Gecko
- *   prompts), removed with its wineserver when the test process exits.
+ *   prompts), removed with its wineserver by releaseWineKit() after the last test file using it
+ *   (and, after a run that was killed, by the next run).
  * Skipped (hasWine false) where wine or mingw-w64 is missing; `scripts/setup.sh --dev` installs both.
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -43,11 +44,26 @@ export interface WineKit {
 }
 
 let kit: Promise<WineKit> | undefined;
+let users = 0;
 
-/** The shared kit; the first call builds (or finds cached) everything. */
+/** The shared kit; the first call builds (or finds cached) everything. Pair each call with releaseWineKit() in afterAll. */
 export function wineKit(): Promise<WineKit> {
+  users++;
   kit ??= makeKit();
   return kit;
+}
+
+/**
+ * Ends the prefix's processes and removes it (over a gigabyte after a run) once no test file
+ * holds the kit: `bun test` fires no process "exit" event, so this is the only clean-up.
+ */
+export async function releaseWineKit(): Promise<void> {
+  if (--users > 0 || !kit) return;
+  const done = await kit.catch(() => undefined);
+  kit = undefined;
+  if (!done) return;
+  Bun.spawnSync(["wineserver", "-k"], { env: done.env });
+  rmSync(done.prefix, { recursive: true, force: true });
 }
 
 function hashFiles(paths: string[]): string {
@@ -114,10 +130,6 @@ async function makeKit(): Promise<WineKit> {
   const env: Record<string, string> = { ...(process.env as Record<string, string>), WINEPREFIX: prefix, WINEDEBUG: "-all", WINEDLLOVERRIDES: "mscoree,mshtml=", WINEARCH: "win64" };
   for (const k of ["ED_HOME", "ED_LOG_LEVEL", "DISPLAY", "WAYLAND_DISPLAY", "HF_ENDPOINT", "HF_TOKEN"]) delete env[k];
   run(["wineboot", "-i"], env);
-  process.on("exit", () => {
-    Bun.spawnSync(["wineserver", "-k"], { env });
-    rmSync(prefix, { recursive: true, force: true });
-  });
   const driveC = join(prefix, "drive_c");
   const win = (p: string) => (p.startsWith(`${driveC}/`) ? `C:\\${relative(driveC, p).replaceAll("/", "\\")}` : `Z:${p.replaceAll("/", "\\")}`);
   const exe = join(app, "easy-diffusion.exe");
