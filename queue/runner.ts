@@ -152,6 +152,13 @@ async function attempt(run: ActiveRun, deps: RunDeps, modelSet: ModelSet, body: 
     let job: EngineJob;
     try {
       run.jobId = await deps.engine.submit(body);
+      // A cancel that came while the job was being submitted had no job id to stop: stop it now,
+      // or the engine keeps generating a picture nobody wants (seen under Wine, where submitting is slower).
+      if (run.cancelRequested) {
+        run.engineRestarted = true;
+        await deps.engine.cancel(run.jobId).catch(() => {});
+        return { state: "cancelled" };
+      }
       job = await waitForJob(run, deps, () => lostEngine, life);
     } catch (err) {
       if (run.cancelRequested) return { state: "cancelled" };
