@@ -12,7 +12,7 @@
  *   (and, after a run that was killed, by the next run).
  * Skipped (hasWine false) where wine or mingw-w64 is missing; `scripts/setup.sh --dev` installs both.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { compileExe } from "../../scripts/build";
@@ -83,11 +83,17 @@ function hashFiles(paths: string[]): string {
 /** Builds into a temp folder and renames it into the cache, so a half-built folder is never used. */
 async function cached(name: string, fill: (dir: string) => Promise<void>): Promise<string> {
   const dir = join(CACHE, name);
-  if (existsSync(join(dir, ".done"))) return dir;
+  const done = join(dir, ".done");
+  if (existsSync(done)) {
+    utimesSync(done, new Date(), new Date()); // in use: kept by other runs' clean-up below
+    return dir;
+  }
   mkdirSync(CACHE, { recursive: true });
-  // Only the newest build of each kind is kept (each exe is over 100 MB).
+  // Only the newest build of each kind is kept (each exe is over 100 MB); one another run (another
+  // checkout on this machine) used within the hour is left alone, since its tests may be running it.
   const kind = name.replace(/-[0-9a-f]+$/, "");
-  for (const old of readdirSync(CACHE)) if (old !== name && old.replace(/-[0-9a-f]+$/, "") === kind) rmSync(join(CACHE, old), { recursive: true, force: true });
+  const idle = (old: string) => Date.now() - (statSync(join(CACHE, old, ".done"), { throwIfNoEntry: false })?.mtimeMs ?? 0) > 3_600_000;
+  for (const old of readdirSync(CACHE)) if (old !== name && old.replace(/-[0-9a-f]+$/, "") === kind && idle(old)) rmSync(join(CACHE, old), { recursive: true, force: true });
   const tmp = mkdtempSync(join(CACHE, `.${name}-`));
   await fill(tmp);
   writeFileSync(join(tmp, ".done"), "");
