@@ -9,7 +9,7 @@ import { afterAll, expect, test } from "bun:test";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { withSubsystem } from "../../packaging/windows/subsystem";
+import { withSubsystem } from "../../launcher/system/pe-subsystem";
 import { freePort } from "../exe/exe";
 import { waitFor } from "../standin/fixtures";
 import { hasWine, releaseWineKit, wineKit } from "./wine";
