@@ -65,8 +65,9 @@ async function runApp(command: Extract<Command, { kind: "run" }>): Promise<numbe
       // (`cmd /c start`) exits 0 whether or not a browser opened, so the box shows either way there.
       const box = await import("./window/message-box");
       if (!box.isGuiProgram(process.execPath, env.platform)) return;
-      app.ctx.log.warn("no window: telling the user in a message box", { why, browserTried: opened });
-      if (await box.showMessageBox("Easy Diffusion", box.noWindowMessage(app.url, why, opened))) shutdown("message box closed");
+      const message = box.noWindowMessage(app.url, why, opened);
+      app.ctx.log.warn("no window: telling the user in a message box", { message });
+      if (await box.showMessageBox("Easy Diffusion", message)) shutdown("message box closed");
     };
     const result = await window.openWindow({
       host,

@@ -37,9 +37,9 @@ export function isGuiProgram(execPath: string, platform: NodeJS.Platform = proce
 /** The box's words: why there is no window, the address to open by hand, what OK does. Pure. */
 export function noWindowMessage(url: string, why: string, browserTried: boolean): string {
   const browser = browserTried
-    ? `It asked Windows to open it in your web browser. If no browser opened, open this address in your browser by hand:`
-    : `No browser could be opened. Open this address in your web browser by hand:`;
-  return `${why}.\n\nEasy Diffusion is running at\n${url}\n\n${browser}\n${url}\n\nEasy Diffusion keeps running while this message is open. Click OK to stop it.`;
+    ? "It asked Windows to open this address in your web browser. If no browser opened, open it in your browser by hand."
+    : "No browser could be opened: open this address in your web browser by hand.";
+  return `${why}.\n\nEasy Diffusion is running at\n${url}\n\n${browser}\n\nEasy Diffusion keeps running while this message is open. Click OK to stop it.`;
 }
 
 /**

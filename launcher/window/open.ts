@@ -106,11 +106,14 @@ export function startWindowHost(env: OpenWindowOptions["env"], where: { url?: st
   })();
   void proc.exited.then(() => resolveFirst({ event: "exit" }));
   const send = (command: HostCommand) => {
+    // The host is gone (an early host that failed before `open`): its exit is handled by whoever
+    // waits on it. A pipe closed at the other end fails the write now or its flush later (EPIPE).
+    const ignore = (r: unknown) => void (r instanceof Promise && r.catch(() => {}));
     try {
-      proc.stdin.write(encodeLine(command));
-      proc.stdin.flush();
+      ignore(proc.stdin.write(encodeLine(command)));
+      ignore(proc.stdin.flush());
     } catch {
-      // The host is gone; its exit is handled by whoever waits on it.
+      // Already closed here.
     }
   };
   return {
