@@ -95,7 +95,7 @@ export function startWindowHost(env: OpenWindowOptions["env"], where: { url?: st
   let closedByUser = false;
   let resolveFirst: (e: HostEvent | { event: "exit" }) => void = () => {};
   const first = new Promise<HostEvent | { event: "exit" }>((r) => (resolveFirst = r));
-  void (async () => {
+  const read = (async () => {
     const decoder = new TextDecoder();
     for await (const chunk of proc.stdout) {
       for (const e of events.push(decoder.decode(chunk, { stream: true }))) {
@@ -104,7 +104,9 @@ export function startWindowHost(env: OpenWindowOptions["env"], where: { url?: st
       }
     }
   })();
-  void proc.exited.then(() => resolveFirst({ event: "exit" }));
+  // A host that said why and exited: its last line is read before its exit counts (bounded, in case
+  // something it started holds the pipe open).
+  void proc.exited.then(() => Promise.race([read.catch(() => {}), Bun.sleep(500)])).then(() => resolveFirst({ event: "exit" }));
   const send = (command: HostCommand) => {
     // The host is gone (an early host that failed before `open`): its exit is handled by whoever
     // waits on it. A pipe closed at the other end fails the write now or its flush later (EPIPE).
