@@ -49,7 +49,12 @@ export function noWindowMessage(url: string, why: string, browserTried: boolean)
 export async function showMessageBox(title: string, text: string): Promise<boolean> {
   try {
     const proc = Bun.spawn(selfCommand(process.execPath, Bun.main, [MESSAGE_BOX_ARG, title, text]), { stdio: ["ignore", "ignore", "ignore"] });
-    return (await proc.exited) === IDOK;
+    // The app stopped some other way: the box, which offers to stop it, goes with it.
+    const close = () => proc.kill();
+    process.on("exit", close);
+    const answer = await proc.exited;
+    process.off("exit", close);
+    return answer === IDOK;
   } catch {
     return false;
   }

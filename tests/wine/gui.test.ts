@@ -69,6 +69,10 @@ test.skipIf(!hasWine)("without WebView2 on a desktop the GUI program says so in 
   const data = join(kit.driveC, "gui box data");
   mkdirSync(data, { recursive: true });
   writeFileSync(join(data, "config.yaml"), "engine:\n  api_base: http://127.0.0.1:9/\n");
+  // Wine's desktop process (explorer.exe) lives as long as the prefix's wineserver: one started
+  // without a display (the test above) would take this box's window too, and X would never see it.
+  Bun.spawnSync(["wineserver", "-k"], { env: kit.env });
+  Bun.spawnSync(["wineserver", "-w"], { env: kit.env });
   const x = await startXvfb();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/`;
