@@ -16,15 +16,16 @@ import { waitFor } from "../standin/fixtures";
 import { hasWine, releaseWineKit, wineKit } from "./wine";
 
 const dir = mkdtempSync(join(tmpdir(), "ed-wine-gui-"));
-let usedKit = false;
+/** One wineKit() per file, paired with the one releaseWineKit() in afterAll. */
+let kitOnce: ReturnType<typeof wineKit> | undefined;
+const getKit = () => (kitOnce ??= wineKit());
 afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
-  if (usedKit) await releaseWineKit();
+  if (kitOnce) await releaseWineKit();
 });
 
 test.skipIf(!hasWine)("without WebView2 the GUI program opens the UI in the browser and says so in its log", async () => {
-  usedKit = true;
-  const kit = await wineKit();
+  const kit = await getKit();
   const gui = join(dir, "Easy Diffusion.exe");
   writeFileSync(gui, withSubsystem(readFileSync(kit.exe), "gui"));
   copyFileSync(join(kit.exe, "..", "bcryptprimitives.dll"), join(dir, "bcryptprimitives.dll"));
@@ -57,8 +58,7 @@ test.skipIf(!hasWine)("without WebView2 the GUI program opens the UI in the brow
 }, 120_000);
 
 test.skipIf(!hasWine)("without WebView2 on a desktop the GUI program says so in a message box with the address; its OK stops the app", async () => {
-  usedKit = true;
-  const kit = await wineKit();
+  const kit = await getKit();
   const gui = join(dir, "box", "Easy Diffusion.exe");
   mkdirSync(join(dir, "box", "bin"), { recursive: true });
   writeFileSync(gui, withSubsystem(readFileSync(kit.exe), "gui"));
