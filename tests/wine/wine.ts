@@ -10,6 +10,8 @@
  * - a fresh WINEPREFIX in a temp folder (wineboot once; no Mono/Gecko
  *   prompts), removed with its wineserver by releaseWineKit() after the last test file using it
  *   (and, after a run that was killed, by the next run).
+ * windowsInstaller() adds the NSIS installer made by the packaging code from that
+ * exe (zlib instead of LZMA: ~10 s of CPU, not ~90), cached the same way.
  * Skipped (hasWine false) where wine or mingw-w64 is missing; `scripts/setup.sh --dev` installs both.
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
@@ -133,7 +135,7 @@ async function makeKit(): Promise<WineKit> {
   const prefix = join(tmpdir(), `ed-wine-prefix-${process.pid}`);
   rmSync(prefix, { recursive: true, force: true });
   mkdirSync(prefix);
-  const env: Record<string, string> = { ...(process.env as Record<string, string>), WINEPREFIX: prefix, WINEDEBUG: "-all", WINEDLLOVERRIDES: "mscoree,mshtml=", WINEARCH: "win64" };
+  const env: Record<string, string> = { ...(process.env as Record<string, string>), WINEPREFIX: prefix, WINEDEBUG: "-all", WINEDLLOVERRIDES: "mscoree,mshtml=;winemenubuilder.exe=d", WINEARCH: "win64" };
   for (const k of ["ED_HOME", "ED_LOG_LEVEL", "DISPLAY", "WAYLAND_DISPLAY", "HF_ENDPOINT", "HF_TOKEN"]) delete env[k];
   run(["wineboot", "-i"], env);
   const driveC = join(prefix, "drive_c");
@@ -167,6 +169,35 @@ async function makeKit(): Promise<WineKit> {
       return found;
     },
   };
+}
+
+/**
+ * The NSIS installer for kit.exe, made by the packaging code (`bun run package`'s
+ * packageTarget and packaging/windows/installer.nsi) with zlib. Needs makensis.
+ */
+export async function windowsInstaller(kit: WineKit): Promise<string> {
+  const dir = await cached(`installer-${hashFiles(["packaging", "package.json"])}${kit.exe.split("/").at(-2)!.slice(-8)}`, async (tmp) => {
+    const [{ appInfo }, { renderPngs }, { packageTarget }] = await Promise.all([
+      import("../../packaging/app"),
+      import("../../packaging/icons/render"),
+      import("../../packaging/package-target"),
+    ]);
+    const [result] = await packageTarget({
+      app: appInfo(),
+      target: "windows-x64",
+      exe: kit.exe,
+      formats: ["nsis"],
+      outDir: tmp,
+      pngs: await renderPngs(),
+      date: new Date().toISOString().slice(0, 10),
+      nsisCompressor: "zlib",
+      log: () => {},
+    });
+    if (result?.status !== "built" || !result.file) throw new Error(`the installer was not built: ${result?.reason}`);
+    renameSync(result.file, join(tmp, "setup.exe"));
+    rmSync(join(tmp, "windows-x64"), { recursive: true, force: true });
+  });
+  return join(dir, "setup.exe");
 }
 
 /** A copy of the Windows stand-in engine in `dir`, with its delays and faults (standin.json). */
