@@ -13,7 +13,7 @@ const progress = { id: "m-vae-ae.safetensors", kind: "model", asset: "ae.safeten
 
 export const modelRoutes: RouteDoc[] = [
   { method: "post", path: "/api/models/rescan", tag: M, summary: "Look at the model folders again (what GET /api/models answers)", response: ok({ models: [entry], kinds: { "stable-diffusion": ["sd15.safetensors"] } }) },
-  { method: "delete", path: "/api/models/{kind}/{name}", tag: M, summary: "Delete a model file (only inside the model folders)", params: ["kind", "name"], response: ok({ deleted: "sd15.safetensors" }) },
+  { method: "delete", path: "/api/models/{kind}/{name}", tag: M, summary: "Delete a model file (only inside the model folders); 409 model_in_use when another program holds it open (Windows) or it is read-only", params: ["kind", "name"], response: ok({ deleted: "sd15.safetensors" }) },
   { method: "get", path: "/api/models/sets", tag: M, summary: "Saved model sets (a diffusion model with its VAE and text encoders)", response: ok({ sets: [set] }) },
   { method: "put", path: "/api/models/sets/{name}", tag: M, summary: "Save a model set under a name", params: ["name"], body: { schema: SetBody, example: { model: set.model, vae: set.vae, text_encoders: set.text_encoders } }, response: ok(set) },
   { method: "delete", path: "/api/models/sets/{name}", tag: M, summary: "Remove a model set", params: ["name"], response: ok({ deleted: "flux-schnell" }) },

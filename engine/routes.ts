@@ -24,7 +24,7 @@
  *   GET  /toolchain?backend= → what building needs here and the command installing what is missing
  */
 import { Hono } from "hono";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
@@ -35,6 +35,7 @@ import type { EngineDevices } from "./devices";
 import type { EngineErrorCode, InstalledBuild } from "./types";
 import { BuildBusy } from "./build/builder";
 import { BUILD_BACKENDS, type BuildBackend } from "./build/cmake-flags";
+import { removeTree } from "../launcher/files/remove-tree";
 
 export const buildSchema = z
   .object({ backend: z.enum(BUILD_BACKENDS as [BuildBackend, ...BuildBackend[]]).optional().describe("Backend to build: cpu, vulkan, cuda or rocm") })
@@ -146,7 +147,7 @@ export function engineRoutes(manager: EngineManager, opts: { uploads: string; no
         try {
           return await run(zip);
         } finally {
-          rmSync(dirname(zip), { recursive: true, force: true });
+          removeTree(dirname(zip));
         }
       }
       const { path, confirm, nonce } = await readJson(c, importSchema);

@@ -8,7 +8,7 @@ import { ENGINE_HELP, HELP } from "./cli/help";
 import { readEnv } from "./env";
 import { resolvePaths } from "./paths";
 import { openInBrowser } from "./window/browser";
-import { WINDOW_HOST_ARG } from "./window/protocol";
+import { MESSAGE_BOX_ARG, WINDOW_HOST_ARG } from "./window/protocol";
 import type { AlreadyRunningError, RunningApp } from "./start";
 import { VERSION } from "./version";
 
@@ -61,6 +61,13 @@ async function runApp(command: Extract<Command, { kind: "run" }>): Promise<numbe
     const useBrowser = async (why: string) => {
       const opened = await openInBrowser(app.url);
       console.log(`${why}; ${opened ? "opened it in your browser instead" : `no browser could be opened: open ${app.url} in your browser`}.`);
+      // Windows' GUI program has no console: it says so in a box, which also stops the app. Windows' opener
+      // (`cmd /c start`) exits 0 whether or not a browser opened, so the box shows either way there.
+      const box = await import("./window/message-box");
+      if (!box.isGuiProgram(process.execPath, env.platform)) return;
+      const message = box.noWindowMessage(app.url, why, opened);
+      app.ctx.log.warn("no window: telling the user in a message box", { message });
+      if (await box.showMessageBox("Easy Diffusion", message)) shutdown("message box closed");
     };
     const result = await window.openWindow({
       host,
@@ -110,6 +117,10 @@ async function main(argv: string[]): Promise<number> {
   if (argv[0] === WINDOW_HOST_ARG) {
     const { runWindowHost } = await import("./window/host");
     return runWindowHost(argv.slice(1));
+  }
+  if (argv[0] === MESSAGE_BOX_ARG) {
+    const { runMessageBox } = await import("./window/message-box");
+    return runMessageBox(argv.slice(1));
   }
   let command: Command;
   try {

@@ -7,9 +7,10 @@
  * given a folder of links instead: one per stem, the app's folder first,
  * then each root in search order (the same order the picker lists).
  */
-import { copyFileSync, lstatSync, mkdirSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync } from "node:fs";
+import { copyFileSync, lstatSync, mkdirSync, readdirSync, readlinkSync, statSync, symlinkSync } from "node:fs";
 import { basename, extname, join } from "node:path";
 import type { SearchPath } from "./roots";
+import { removeTree } from "../launcher/files/remove-tree";
 
 /** The extensions upstream's embedding scan accepts. */
 export const EMBEDDING_EXTENSIONS = [".gguf", ".safetensors", ".pt", ".ckpt"] as const;
@@ -71,7 +72,7 @@ function syncView(view: string, files: Map<string, string>) {
       keep = target !== undefined && (lstatSync(path).isSymbolicLink() ? readlinkSync(path) === target : statSync(path).size === statSync(target).size);
     } catch {}
     if (keep) want.delete(name);
-    else rmSync(path, { force: true, recursive: true });
+    else removeTree(path);
   }
   for (const [name, target] of want) {
     try {

@@ -48,6 +48,13 @@ export class ModelNotInRootError extends Error {
   override name = "ModelNotInRootError";
 }
 
+/** The file could not be removed: on Windows another program holds it open (EBUSY), or it is read-only (EPERM/EACCES). */
+export class ModelInUseError extends Error {
+  override name = "ModelInUseError";
+}
+
+const IN_USE_CODES = new Set(["EBUSY", "EPERM", "EACCES"]);
+
 export class ModelLibrary {
   #last: ModelEntry[] = [];
   #hashQueue: ModelEntry[] = [];
@@ -163,7 +170,13 @@ export class ModelLibrary {
           continue;
         }
         if (realParent !== realFolder && !isInside(realFolder, realParent)) throw new ModelNotInRootError(`${kind}/${name} lies outside the model folder (through a linked folder); delete it where it is`);
-        unlinkSync(full);
+        try {
+          unlinkSync(full);
+        } catch (err) {
+          const code = (err as NodeJS.ErrnoException).code ?? "";
+          if (!IN_USE_CODES.has(code)) throw err;
+          throw new ModelInUseError(`${kind}/${name} could not be deleted: another program has it open, or it is read-only (${code}); close that program and try again`);
+        }
         return true;
       }
     }

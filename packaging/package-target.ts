@@ -38,6 +38,8 @@ export interface TargetJob {
   outDir: string;
   pngs: Map<number, Uint8Array>;
   date: string;
+  /** The NSIS installer's compressor instead of the script's own (tests: "zlib"). */
+  nsisCompressor?: string;
   /** Which tools are on PATH (injected so tests can pretend). */
   which?: (tool: string) => string | null;
   log?: (line: string) => void;
@@ -102,7 +104,7 @@ export async function packageTarget(job: TargetJob): Promise<PackageResult[]> {
         return { ...base, status: "built", file, command: "rpmbuild -bb" };
       }
       const makensis = format === "nsis" ? which("makensis") : null;
-      if (makensis) return run(base, makensisArgv(app, join(stageDir, WINDOWS_APP_DIR), inv.output), inv.output, makensis);
+      if (makensis) return run(base, makensisArgv(app, join(stageDir, WINDOWS_APP_DIR), inv.output, job.nsisCompressor), inv.output, makensis);
       const easyinstaller = which("easyinstaller");
       if (easyinstaller) return run(base, inv.argv, inv.output, easyinstaller);
       const alt = format === "nsis" ? " and makensis is not either" : format === "rpm" ? " and rpmbuild is not either" : "";

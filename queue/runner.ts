@@ -123,8 +123,10 @@ async function attempt(run: ActiveRun, deps: RunDeps, modelSet: ModelSet, body: 
         lastStep = p.step;
         // With step caching a reused step shows thousands of it/s (recorded cache-stdout.log): the ETA would jump
         // to 0 and back. Then the pass's average since its first step is the truthful rate.
+        // Until a tenth of a second has passed the average is unknown: lines read in one chunk would make it a spike.
         const elapsed = (performance.now() - firstStepAt) / 1000;
-        const rate = speedNote.mode !== "disabled" && p.step > 1 && elapsed > 0 ? (p.step - 1) / elapsed : barRate;
+        const caching = speedNote.mode !== "disabled" && p.step > 1;
+        const rate = caching ? (elapsed >= 0.1 ? (p.step - 1) / elapsed : null) : barRate;
         const n = run.task.request.num_images;
         const image = Math.min(n, (passes % n) + 1);
         run.progress = { phase: "sampling", step: p.step, steps: p.steps, rate, eta: rate ? Math.max(0, (p.steps - p.step) / rate) : null, image, images: run.task.request.num_images };
@@ -158,6 +160,13 @@ async function attempt(run: ActiveRun, deps: RunDeps, modelSet: ModelSet, body: 
     let job: EngineJob;
     try {
       run.jobId = await deps.engine.submit(body);
+      // A cancel that came while the job was being submitted had no job id to stop: stop it now,
+      // or the engine keeps generating a picture nobody wants (seen under Wine, where submitting is slower).
+      if (run.cancelRequested) {
+        run.engineRestarted = true;
+        await deps.engine.cancel(run.jobId).catch(() => {});
+        return { state: "cancelled" };
+      }
       job = await waitForJob(run, deps, () => lostEngine, life, ending);
     } catch (err) {
       if (run.cancelRequested) return { state: "cancelled" };

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian/Ubuntu machine for Easy Diffusion from source:
 # system libraries (WebKitGTK for the window), Bun (from npm) and the JS
-# dependencies. With --dev, also what the tests need (Xvfb, Chromium, …).
+# dependencies. With --dev, also what the tests need (Xvfb, Chromium, Wine and
+# mingw-w64 to run the Windows build, …).
 # Where upstream's release engines cannot run (glibc older than 2.39: Debian 12,
 # Ubuntu 22.04), the app builds the engine from source on first start, so the
 # C++ toolchain is installed too.
@@ -10,7 +11,7 @@ cd "$(dirname "$0")/.."
 
 BUN_VERSION=1.4.5
 RUNTIME_PKGS=(libwebkit2gtk-4.1-0 libgtk-3-0 xdg-utils ca-certificates)
-DEV_PKGS=(xvfb xauth x11-utils xdotool imagemagick chromium desktop-file-utils dpkg-dev xz-utils unzip curl appstream nsis rpm iproute2 cmake g++ make)
+DEV_PKGS=(xvfb xauth x11-utils xdotool imagemagick chromium desktop-file-utils dpkg-dev xz-utils unzip curl appstream nsis rpm iproute2 cmake g++ make wine64 gcc-mingw-w64-x86-64)
 
 dev=0
 for arg in "$@"; do

@@ -7,7 +7,7 @@
  * a box filter for ×2 with an ×4 model. Works in a private temp folder that
  * is always removed. Returns a PNG.
  */
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { encode as encodePng } from "fast-png";
@@ -24,6 +24,7 @@ import { OUT_OF_MEMORY } from "../engine/process/errors";
 import { UpscaleCancelledError, UpscaleSourceError, UpscalerFailedError, UpscalerOutOfMemoryError } from "./errors";
 import { esrganScale, upscalePlan, type ModelScale, type UpscaleFactor } from "./scale";
 import { runSdCli, type SdCliResult, type SdCliRun } from "./sd-cli";
+import { removeTree } from "../launcher/files/remove-tree";
 
 export interface UpscaleJob {
   cli: string;
@@ -125,7 +126,7 @@ export async function upscalePicture(job: UpscaleJob): Promise<UpscaledPicture> 
     const out = pngSize(png);
     return { png, width: out.width, height: out.height, modelScale: scale!, runs };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    removeTree(dir);
   }
 }
 

@@ -8,7 +8,7 @@
  * A build that does not start is not kept. Progress goes on the bus as
  * "engine.build"; the full log is kept in the data dir's logs.
  */
-import { appendFileSync, copyFileSync, chmodSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { appendFileSync, copyFileSync, chmodSync, existsSync, mkdirSync, readdirSync, renameSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import type { EventBus } from "../../launcher/events/bus";
@@ -20,6 +20,7 @@ import { BuildCancelled, BuildError, runStep, startLog, type BuildStep } from ".
 import { fetchSource, resolveTag, unpackTree, type SourceFetchOptions } from "./source";
 import { startCheck, type StartCheck } from "./start-check";
 import type { ToolchainReport } from "./toolchain";
+import { removeTree } from "../../launcher/files/remove-tree";
 
 export interface BuildProgress {
   backend: BuildBackend;
@@ -99,7 +100,7 @@ export async function buildEngine(o: BuildEngineOptions): Promise<InstalledBuild
     const sourceDir = join(work, "src");
     await unpackTree(src.main, sourceDir, join(work, "unpack"));
     await unpackTree(src.ggml, join(work, "ggml-src"), join(work, "unpack"));
-    rmSync(join(sourceDir, "ggml"), { recursive: true, force: true });
+    removeTree(join(sourceDir, "ggml"));
     renameSync(join(work, "ggml-src"), join(sourceDir, "ggml"));
     const buildDir = join(work, "build");
     const cmd = cmakeCommands({ backend: o.backend, sourceDir, buildDir, jobs: o.jobs ?? availableParallelism() });
@@ -174,6 +175,6 @@ export async function buildEngine(o: BuildEngineOptions): Promise<InstalledBuild
     emit("failed", { step: be.step, message: be.message, logTail: be.logTail });
     throw be;
   } finally {
-    if (work) rmSync(work, { recursive: true, force: true });
+    if (work) removeTree(work);
   }
 }

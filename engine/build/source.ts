@@ -15,6 +15,7 @@ import { download, type DownloadOptions } from "../../downloads/download";
 import { releaseCacheFile } from "../install/installed";
 import { fetchRelease } from "../release/github";
 import { BuildError } from "./runner";
+import { removeTree } from "../../launcher/files/remove-tree";
 
 export interface SourceFetchOptions {
   apiBase: string;
@@ -116,7 +117,7 @@ export async function fetchSource(o: SourceFetchOptions): Promise<FetchedSource>
 
 /** Unpacks a tarball into `dest`, checking that its single top folder names the expected commit. */
 export async function unpackTree(tree: SourceTree, dest: string, scratch: string): Promise<void> {
-  rmSync(scratch, { recursive: true, force: true });
+  removeTree(scratch);
   mkdirSync(scratch, { recursive: true });
   const proc = Bun.spawn(["tar", "-xzf", tree.tarball, "-C", scratch], { stderr: "pipe" });
   const code = await proc.exited;
@@ -127,7 +128,7 @@ export async function unpackTree(tree: SourceTree, dest: string, scratch: string
     rmSync(tree.tarball, { force: true });
     throw new BuildError("download", `${tree.tarball} is not ${tree.repo}@${tree.sha.slice(0, 7)} (found ${top.join(", ") || "nothing"}); it was deleted`);
   }
-  rmSync(dest, { recursive: true, force: true });
+  removeTree(dest);
   renameSync(join(scratch, expected), dest);
-  rmSync(scratch, { recursive: true, force: true });
+  removeTree(scratch);
 }

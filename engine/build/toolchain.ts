@@ -6,11 +6,12 @@
  * exact install command for this distribution (apt, dnf, pacman, zypper,
  * from /etc/os-release). Pure given the probes; the app never runs sudo.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BuildTools } from "../detect/build-candidate";
 import type { BuildBackend } from "./cmake-flags";
+import { removeTree } from "../../launcher/files/remove-tree";
 
 export interface ToolchainProbes {
   /** Path of a program on PATH, or undefined. */
@@ -132,7 +133,7 @@ export function compilesCxx17(compiler: string, env: Record<string, string | und
   } catch {
     return false;
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    removeTree(dir);
   }
 }
 

@@ -3,12 +3,13 @@
  * (sd-server found, made executable), recorded, and only then renamed to
  * `engines/<tag>/<variant>/`. A failure leaves the previous install as it was.
  */
-import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, renameSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import type { Backend, InstalledBuild } from "../types";
 import { engineError } from "./engine-error";
 import { installDir, TMP_PREFIX, writeRecord, type InstallRecord } from "./installed";
 import { extractZip } from "./unzip";
+import { removeTree } from "../../launcher/files/remove-tree";
 
 export const SERVER_NAMES = ["sd-server", "sd-server.exe"];
 
@@ -74,7 +75,7 @@ export async function stageInstall(spec: StageSpec): Promise<InstalledBuild> {
     commit(staging, target);
     return { tag: spec.tag, variant, backend, dir: target, serverPath: join(target, record.server) };
   } finally {
-    rmSync(staging, { recursive: true, force: true });
+    removeTree(staging);
   }
 }
 
@@ -90,7 +91,7 @@ function commit(staging: string, target: string) {
     renameSync(aside, target);
     throw err;
   }
-  rmSync(aside, { recursive: true, force: true });
+  removeTree(aside);
 }
 
 export interface ZipInstall {

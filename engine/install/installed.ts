@@ -4,9 +4,10 @@
  * progress (left over only by a crash), `engines/releases/` the cached
  * release JSON. Lists, records and prunes installs.
  */
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Backend, InstalledBuild } from "../types";
+import { removeTree } from "../../launcher/files/remove-tree";
 
 export const RECORD_FILE = "install.json";
 export const TMP_PREFIX = ".tmp-";
@@ -75,9 +76,9 @@ export function markInstallGood(engines: string, build: InstalledBuild): void {
   if (install.record.source !== "release") return;
   for (const other of listInstalls(engines)) {
     if (other.dir === build.dir || other.record.source !== "release" || other.variant !== build.variant) continue;
-    rmSync(other.dir, { recursive: true, force: true });
+    removeTree(other.dir);
     const tagDir = join(engines, other.tag);
-    if (safeList(tagDir).length === 0) rmSync(tagDir, { recursive: true, force: true });
+    if (safeList(tagDir).length === 0) removeTree(tagDir);
   }
 }
 
@@ -85,7 +86,7 @@ export function markInstallGood(engines: string, build: InstalledBuild): void {
 export function removeStaleTemps(engines: string): void {
   for (const name of safeList(engines)) {
     const path = join(engines, name);
-    if (name.startsWith(TMP_PREFIX) && statSync(path).isDirectory()) rmSync(path, { recursive: true, force: true });
+    if (name.startsWith(TMP_PREFIX) && statSync(path).isDirectory()) removeTree(path);
   }
 }
 

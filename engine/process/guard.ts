@@ -8,7 +8,9 @@
  * - Elsewhere (macOS, or Linux without setpriv): a tiny `sh` watchdog that
  *   polls the launcher's pid and kills the engine once it is gone.
  * - Windows: the same watchdog in PowerShell (Wait-Process, then Stop-Process).
- *   A job object would be tighter but needs native calls.
+ *   Bun spawns through libuv, whose uv_spawn already puts each child in a
+ *   kill-on-close job object (libuv src/win/process.c, uv__init_global_job_handle);
+ *   tests/wine sees the engine end when the launcher is killed.
  */
 import { existsSync } from "node:fs";
 

@@ -12,6 +12,7 @@ import { readEnv } from "../env";
 import { resolvePaths } from "../paths";
 import { idleWait } from "./idle-wait";
 import { loadWebview } from "./native";
+import { webview2Version } from "./webview2";
 import { encodeLine, type HostEvent } from "./protocol";
 
 export interface WindowSpec {
@@ -67,6 +68,10 @@ export async function runWindowHost(argv: string[]): Promise<number> {
   let app: InstanceType<ReturnType<typeof loadWebview>["Application"]>;
   let win: ReturnType<typeof app.createBrowserWindow>;
   let view: ReturnType<typeof win.createWebview>;
+  if (process.platform === "win32" && !(await webview2Version())) {
+    send({ event: "error", message: "the Microsoft Edge WebView2 Runtime is not installed" });
+    return 1;
+  }
   try {
     const webview = loadWebview(spec.cacheDir ?? resolvePaths(readEnv()).cache);
     app = new webview.Application({ exitOnLastWindowClosed: true });

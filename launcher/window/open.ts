@@ -95,7 +95,7 @@ export function startWindowHost(env: OpenWindowOptions["env"], where: { url?: st
   let closedByUser = false;
   let resolveFirst: (e: HostEvent | { event: "exit" }) => void = () => {};
   const first = new Promise<HostEvent | { event: "exit" }>((r) => (resolveFirst = r));
-  void (async () => {
+  const read = (async () => {
     const decoder = new TextDecoder();
     for await (const chunk of proc.stdout) {
       for (const e of events.push(decoder.decode(chunk, { stream: true }))) {
@@ -104,13 +104,18 @@ export function startWindowHost(env: OpenWindowOptions["env"], where: { url?: st
       }
     }
   })();
-  void proc.exited.then(() => resolveFirst({ event: "exit" }));
+  // A host that said why and exited: its last line is read before its exit counts (bounded, in case
+  // something it started holds the pipe open).
+  void proc.exited.then(() => Promise.race([read.catch(() => {}), Bun.sleep(500)])).then(() => resolveFirst({ event: "exit" }));
   const send = (command: HostCommand) => {
+    // The host is gone (an early host that failed before `open`): its exit is handled by whoever
+    // waits on it. A pipe closed at the other end fails the write now or its flush later (EPIPE).
+    const ignore = (r: unknown) => void (r instanceof Promise && r.catch(() => {}));
     try {
-      proc.stdin.write(encodeLine(command));
-      proc.stdin.flush();
+      ignore(proc.stdin.write(encodeLine(command)));
+      ignore(proc.stdin.flush());
     } catch {
-      // The host is gone; its exit is handled by whoever waits on it.
+      // Already closed here.
     }
   };
   return {

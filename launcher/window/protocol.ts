@@ -3,6 +3,8 @@
  * object per line, commands on the host's stdin, events on its stdout.
  */
 export const WINDOW_HOST_ARG = "__window-host";
+/** This executable started by itself to show a native message box (message-box.ts). */
+export const MESSAGE_BOX_ARG = "__message-box";
 
 /** `open` is the first command of a host started before the app knew its URL. */
 export type HostCommand = { cmd: "open"; url: string } | { cmd: "focus" } | { cmd: "close" };

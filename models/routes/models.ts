@@ -8,7 +8,7 @@
 import { Hono } from "hono";
 import { ApiError, badRequest, notFound } from "../../launcher/server/errors";
 import { MODEL_KINDS, type ModelKind } from "../../launcher/paths";
-import { ModelNotInRootError, type ModelLibrary } from "../library";
+import { ModelInUseError, ModelNotInRootError, type ModelLibrary } from "../library";
 
 /** A newer version of the model with this sha256, or null; the net part provides it (models/net/civitai-lookup.ts). */
 export type UpdateCheck = (sha256: string) => Promise<{ versionId: number; name: string } | null>;
@@ -44,6 +44,7 @@ export function modelRoutes(library: ModelLibrary, hooks: { checkUpdate?: () => 
         if (!library.delete(kind as ModelKind, name)) throw notFound(`${kind} model "${name}"`);
       } catch (err) {
         if (err instanceof ModelNotInRootError) throw new ApiError(403, "outside_model_folder", err.message);
+        if (err instanceof ModelInUseError) throw new ApiError(409, "model_in_use", err.message);
         throw err;
       }
       return c.json({ deleted: name });

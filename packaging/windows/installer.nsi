@@ -1,6 +1,12 @@
 ; Windows installer for Easy Diffusion (NSIS 3). Built by `bun run package`
 ; when makensis is on PATH:
 ;   makensis -DVERSION=4.0.0 -DVIVERSION=4.0.0.0 -DSOURCE=<dir with easy-diffusion.exe and easy-diffusion.ico> -DSUBSYSTEM_OFFSET=<n> -DOUTFILE=<setup.exe> installer.nsi
+; The tests (tests/wine/installer.test.ts) add -DCOMPRESSOR=zlib: LZMA takes
+; ~90 s of CPU on the 125 MB exe; everything else is this same script.
+;
+; A 64-bit installer (amd64-unicode stubs): the app is x64-only, so the
+; installer needs no 32-bit layer (WoW64 on Windows, wine32 under Wine), and
+; it sees the real Program Files and registry, not the 32-bit views.
 ;
 ; Per-user install (no administrator prompt) into %LOCALAPPDATA%\Programs\Easy Diffusion,
 ; a Start-menu shortcut that opens the window, and the install folder on the
@@ -12,8 +18,12 @@
 ; images and settings live in %LOCALAPPDATA%\Easy Diffusion and
 ; %APPDATA%\Easy Diffusion, which this script never touches.
 
-Unicode true
-SetCompressor /SOLID lzma
+Target amd64-unicode
+!ifdef COMPRESSOR
+  SetCompressor ${COMPRESSOR}
+!else
+  SetCompressor /SOLID lzma
+!endif
 RequestExecutionLevel user
 
 !ifndef VERSION

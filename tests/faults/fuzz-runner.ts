@@ -70,7 +70,7 @@ const statuses: Record<string, number> = {};
 const fiveXX: string[] = [];
 /** 503 "the engine's release server cannot be reached": honest here, where the namespace has no network. */
 let unreachable = 0;
-const unreachableAnswer = (status: number, text: string) => status === 503 && /"code":"download_failed"/.test(text) && text.includes("could not reach");
+const unreachableAnswer = (status: number, text: string) => status === 503 && /"code":"download_failed"/.test(text) && /could not reach|can't reach/i.test(text); // net-failure.ts words it "Can't reach <host> — is this computer offline?"
 let connectionErrors = 0;
 let sent = 0;
 let warm = 0;

@@ -2,6 +2,8 @@
 import { describe, expect, test } from "bun:test";
 import { hostArgs, parseHostArgs } from "../../launcher/window/host";
 import { failureReason, windowUnavailableReason } from "../../launcher/window/open";
+import { isGuiProgram, noWindowMessage } from "../../launcher/window/message-box";
+import { installedVersion } from "../../launcher/window/webview2";
 import { encodeLine, LineReader, selfCommand, type HostEvent } from "../../launcher/window/protocol";
 
 describe("protocol", () => {
@@ -54,5 +56,29 @@ describe("failureReason", () => {
   test("otherwise the last line, or the exit code", () => {
     expect(failureReason("loading\nerror while loading shared libraries: libwebkit2gtk-4.1.so.0\n", 127)).toContain("libwebkit2gtk");
     expect(failureReason("", 139)).toBe("the window process exited with code 139");
+  });
+});
+
+describe("the Windows GUI program's message box", () => {
+  test("its words: why, the address to open by hand, and what OK does", () => {
+    const text = noWindowMessage("http://127.0.0.1:9000/", "Could not open the app window (no WebView2)", false);
+    expect(text).toStartWith("Could not open the app window (no WebView2).\n");
+    expect(text).toContain("running at\nhttp://127.0.0.1:9000/\n");
+    expect(text).toContain("No browser could be opened");
+    expect(text).toContain("Click OK to stop it.");
+    expect(noWindowMessage("http://127.0.0.1:9000/", "x", true)).toContain("If no browser opened, open it in your browser by hand.");
+  });
+
+  test("only a Windows program marked GUI gets one", () => {
+    expect(isGuiProgram(process.execPath, "linux")).toBe(false);
+    expect(isGuiProgram("/nonexistent.exe", "win32")).toBe(false);
+    // This test runner is an ELF file, not a PE: no box.
+    expect(isGuiProgram(process.execPath, "win32")).toBe(false);
+  });
+
+  test("a WebView2 version counts when some key has one that is not empty or 0.0.0.0", () => {
+    expect(installedVersion([null, null, null])).toBeNull();
+    expect(installedVersion(["", "0.0.0.0", null])).toBeNull();
+    expect(installedVersion([null, "", "131.0.2903.70"])).toBe("131.0.2903.70");
   });
 });

@@ -14,7 +14,7 @@ import { easyinstallerInvocation, loadFormatConfig, shellLine } from "../../pack
 import { icnsFromPngs, icoFromPngs, renderPng, renderPngs } from "../../packaging/icons/render";
 import { packageTarget } from "../../packaging/package-target";
 import { FORMATS, targetInfo, TARGETS } from "../../packaging/targets";
-import { readSubsystem, withSubsystem, NotAPeFileError } from "../../packaging/windows/subsystem";
+import { readSubsystem, withSubsystem, NotAPeFileError } from "../../launcher/system/pe-subsystem";
 import { parsePackageArgs } from "../../scripts/package";
 
 const app = appInfo();

@@ -163,6 +163,22 @@ describe("the end of a job is noticed at once", () => {
   });
 });
 
+describe("cancel", () => {
+  test("a cancel that comes while the job is being submitted stops the job once its id is known", async () => {
+    const { engine, cancelled } = fakeEngine(async () => ({ id: "job_1", status: "generating" }));
+    const run = activeRun();
+    // The cancel arrives before the engine has answered the submit (a slow machine, Wine): no job id yet.
+    engine.submit = async () => {
+      run.cancelRequested = true;
+      return "job_1";
+    };
+    const outcome = await runTask(run, deps(engine, {}));
+    expect(outcome.state).toBe("cancelled");
+    expect(cancelled).toEqual(["job_1"]);
+    expect(run.engineRestarted).toBe(true);
+  });
+});
+
 describe("a model that failed to load", () => {
   test("is not handed on for hashing; a loaded one is", async () => {
     const resolved: string[] = [];

@@ -50,7 +50,8 @@ describe("Speed through the app", () => {
     // Reused steps draw at ~1000 it/s on the bar; the task's rate and ETA stay the pass's average, not those spikes.
     const rates = q.events.filter((e) => e.type === "task.progress" && (e.data as { id: string; phase?: string; step: number }).phase === "sampling" && (e.data as { step: number }).step > 1).map((e) => (e.data as { rate: number }).rate);
     expect(rates.length).toBeGreaterThan(5);
-    expect(Math.max(...rates)).toBeLessThan((1000 / FAST.stepMs!) * 3);
+    // Reused steps alone would show ~1000 it/s; the average stays within a few times the stand-in's step rate.
+    expect(Math.max(...rates.filter((r) => r !== null))).toBeLessThan((1000 / FAST.stepMs!) * 5);
   }, 60_000);
 
   test("no speed in the request: the Settings default (engine.speed) is used and recorded; Balanced is spectrum's fixed 9 of 20", async () => {

@@ -4,7 +4,7 @@
  * differently from another) and then from STANDIN_* variables, which win.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 
 export type Fault =
   | "none"
@@ -102,4 +102,16 @@ export function faultActive(config: StandinConfig): boolean {
   const starts = (existsSync(config.counterFile) ? Number(readFileSync(config.counterFile, "utf8")) || 0 : 0) + 1;
   writeFileSync(config.counterFile, String(starts));
   return starts <= config.faultTimes;
+}
+
+/**
+ * The folder the stand-in program lives in (where standin.json and argv.jsonl go):
+ * STANDIN_PROGRAM_DIR when set (the sh wrappers set it), else the executable's own
+ * folder for a program compiled with `bun build --compile` (its Bun.main is inside
+ * the read-only embedded file system: /$bunfs/… or B:\~BUN\…), else the script's.
+ */
+export function programDir(): string {
+  if (process.env.STANDIN_PROGRAM_DIR) return process.env.STANDIN_PROGRAM_DIR;
+  const compiled = Bun.main.startsWith("/$bunfs/") || /^[A-Z]:[\\/]~BUN[\\/]/i.test(Bun.main);
+  return compiled ? dirname(process.execPath) : dirname(Bun.main);
 }

@@ -188,3 +188,12 @@ export function generationDump(where: string, g: GenerationDump): string {
   ];
   return logLine("DEBUG", where, "SDGenerationParams {") + body.join("\n") + "\n";
 }
+
+/**
+ * CUDA error text with "cuda" put in at run time ("@" in the source): the engine import
+ * scans a build's binaries for strings such as `cudaMalloc` to name its backend, and a
+ * stand-in compiled with `bun build --compile` (the Windows one) embeds this source.
+ */
+export function cudaText(s: string): string {
+  return s.replaceAll("@", "cuda");
+}

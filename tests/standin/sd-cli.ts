@@ -24,10 +24,11 @@ import { dirname, join } from "node:path";
 import { decode as decodePng } from "fast-png";
 import { decode as decodeJpeg } from "jpeg-js";
 import help from "../fixtures/sd-server/sd-cli-help.txt" with { type: "text" };
-import { faultActive, loadConfig } from "./config";
+import { faultActive, loadConfig, programDir as standinProgramDir } from "./config";
 import { encodePng } from "./png";
+import { cudaText } from "./output";
 
-const programDir = process.env.STANDIN_PROGRAM_DIR || dirname(Bun.main);
+const programDir = standinProgramDir();
 const config = loadConfig(programDir);
 /** The "upscale-oom" fault: the GPU has no room for the upscaler's compute buffer (counted like the server's faults). */
 const oom = config.fault === "upscale-oom" && faultActive(config);
@@ -191,7 +192,7 @@ if (!existsSync(modelPath)) {
         if (oom) {
           // What upstream prints when the compute buffer does not fit (ggml-cuda, ggml-alloc, ggml_extend.hpp,
           // upscaler.cpp, main.cpp at the pinned tag): the input is saved unchanged and sd-cli exits 0. Guessed order.
-          err("ggml_backend_cuda_buffer_type_alloc_buffer: allocating 1536.00 MiB on device 0: cudaMalloc failed: out of memory\n");
+          err(cudaText("ggml_backend_@_buffer_type_alloc_buffer: allocating 1536.00 MiB on device 0: @Malloc failed: out of memory\n"));
           err("ggml_gallocr_reserve_n: failed to allocate CUDA0 buffer of size 1610612736\n");
           err("[ERROR] ggml_extend.hpp:2234 - esrgan: failed to allocate the compute buffer\n\n");
           err(tiled ? "[ERROR] upscaler.cpp:125  - esrgan compute failed while processing a tile\n" : "[ERROR] upscaler.cpp:144  - esrgan compute failed\n");

@@ -7,10 +7,10 @@
  */
 import { appendFileSync, existsSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { faultActive, loadConfig } from "./config";
+import { faultActive, loadConfig, programDir as standinProgramDir } from "./config";
 import { ArgError, flag, has, parseArgs, type ParsedArgs } from "./flags";
 import { AsyncJobs, type Job } from "./jobs";
-import { generationDump, logLine, progressBar, startupDump, stepRate, type Level } from "./output";
+import { cudaText, generationDump, logLine, progressBar, startupDump, stepRate, type Level } from "./output";
 import { encodePng, renderGradient } from "./png";
 import { hiresSchedule, img2imgSteps, parametersText, parseImgGen, type GenDefaults } from "./request";
 import { capabilities } from "./capabilities";
@@ -19,7 +19,7 @@ import { autoFit, levelOf, listDevices, matchDevice, neededMb } from "./memory";
 import { findLoras } from "./loras";
 import { embeddingMap } from "./embeddings";
 
-const programDir = process.env.STANDIN_PROGRAM_DIR || dirname(Bun.main);
+const programDir = standinProgramDir();
 const config = loadConfig(programDir);
 const out = (s: string) => process.stdout.write(s);
 const err = (s: string) => process.stderr.write(s);
@@ -144,7 +144,7 @@ if (config.gpuMemoryMb <= 0 && Number.parseFloat(flag(args, "--max-vram") ?? "0"
 }
 if (fault === "no-device") {
   // ggml-cuda.cu ggml_cuda_init and ggml_extend_backend.cpp sd_get_default_backend; the exit that follows is guessed.
-  err("ggml_cuda_init: failed to initialize CUDA: no CUDA-capable device is detected\n");
+  err(cudaText("ggml_@_init: failed to initialize CUDA: no CUDA-capable device is detected\n"));
   log("ERROR", "ggml_extend_backend.cpp:543", "No devices found!");
   log("ERROR", "main.cpp:92", "new_sd_ctx_t failed");
   process.exit(1);
@@ -226,7 +226,7 @@ async function generate(job: Job) {
         if (fault === "hang") await hang();
         if (fault === "oom" || tooBig) {
           out("\n");
-          err("ggml_backend_cuda_buffer_type_alloc_buffer: allocating 2560.00 MiB on device 0: cudaMalloc failed: out of memory\n");
+          err(cudaText("ggml_backend_@_buffer_type_alloc_buffer: allocating 2560.00 MiB on device 0: @Malloc failed: out of memory\n"));
           err("ggml_gallocr_reserve_n: failed to allocate CUDA0 buffer of size 2684354560\n");
           log("ERROR", "ggml_extend.hpp:2234", "unet: failed to allocate the compute buffer\n");
           log("ERROR", "ggml_extend.hpp:2803", "unet alloc compute buffer failed");
