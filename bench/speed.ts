@@ -15,44 +15,22 @@
  * plumbing, its step times are made up).
  * Knobs: BENCH_ROUNDS (3), BENCH_STEPS (20), BENCH_SIZE (64 on a real CPU engine, 512 on the stand-in).
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
+import { join } from "node:path";
 import { EngineManager } from "../engine/manager";
 import { readEnv } from "../launcher/env";
 import { silentLogger } from "../launcher/log";
-import { resolvePaths } from "../launcher/paths";
 import { startApp } from "../launcher/start";
 import { queueService } from "../queue/service";
 import { SPEEDS, type Speed } from "../queue/speed";
 import type { InstalledBuild } from "../engine/types";
 import { TELLTALES, writeSafetensors } from "../tests/models/fixtures";
 import { standinBuild } from "../tests/standin/pack";
+import { cpuSeconds, realEngine, useRealEngine } from "./real-engine";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const STEPS = Number(process.env.BENCH_STEPS ?? 20);
-
-/** The real engine and a checkpoint, from the environment or the data folder; null when there is none. */
-function realEngine(): { server: string; model: string } | null {
-  if (process.env.BENCH_SD_SERVER && process.env.BENCH_MODEL) return { server: process.env.BENCH_SD_SERVER, model: process.env.BENCH_MODEL };
-  const paths = resolvePaths(readEnv(process.env));
-  const find = (dir: string, match: (name: string) => boolean, depth: number): string | null => {
-    if (!existsSync(dir)) return null;
-    for (const name of readdirSync(dir).sort()) {
-      const full = join(dir, name);
-      if (statSync(full).isDirectory()) {
-        if (depth > 0) {
-          const found = find(full, match, depth - 1);
-          if (found) return found;
-        }
-      } else if (match(name)) return full;
-    }
-    return null;
-  };
-  const server = find(paths.engines, (n) => n === "sd-server" || n === "sd-server.exe", 4);
-  const model = find(join(paths.models, "stable-diffusion"), (n) => /\.(safetensors|gguf|ckpt)$/i.test(n), 3);
-  return server && model ? { server, model } : null;
-}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -64,9 +42,7 @@ async function main() {
   let build: InstalledBuild;
   let modelName: string;
   if (real) {
-    modelName = basename(real.model);
-    symlinkSync(real.model, join(models, modelName));
-    build = { tag: "bench", variant: "real", backend: "cpu", dir: join(real.server, ".."), serverPath: real.server };
+    ({ modelName, build } = useRealEngine(real, models));
     console.log(`engine: the real sd-server at ${real.server}, model ${modelName}`);
   } else {
     modelName = "bench.safetensors";
@@ -91,9 +67,7 @@ async function main() {
   /** CPU seconds the engine process has used (Linux); null elsewhere. */
   const engineCpu = (): number | null => {
     const pid = manager.supervisor.running?.pid;
-    if (!real || !pid || !existsSync(`/proc/${pid}/stat`)) return null;
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+    return real && pid ? cpuSeconds(pid) : null;
   };
   const run = async (speed: Speed) => {
     const start = performance.now();

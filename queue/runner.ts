@@ -1,8 +1,10 @@
 /**
  * Runs one task on the engine: resolve models, make sure sd-server runs with
  * this model set, submit, follow progress, poll until the job ends. Polling
- * starts fast and backs off; an engine `done`/`decoding` line or a cancel
- * wakes it at once, so a finished job is noticed within a few milliseconds.
+ * starts fast and backs off (further while sampling steps print); an engine
+ * `done`/`decoding` line or a cancel wakes it at once, even one that comes
+ * while a poll is in flight, and from then on it polls at the shortest
+ * interval, so a finished job is noticed within a few milliseconds.
  * Every wait has a deadline tied to progress: a job that shows no sign of
  * life (progress, output line, state change) for `stallMs`, or a poll that
  * keeps getting answers that are not a job, fails the task with the reason.
@@ -102,6 +104,7 @@ async function attempt(run: ActiveRun, deps: RunDeps, modelSet: ModelSet, body: 
   let lastStep = 0;
   let firstStepAt = performance.now();
   const life = { at: performance.now() };
+  const ending = { seen: false, sampledAt: -Infinity };
   const off = deps.engine.on((event: EngineEvent) => {
     if (event.type !== "state") life.at = performance.now();
     if (event.type === "state" && ENGINE_DOWN.has(event.status.state)) {
@@ -114,6 +117,8 @@ async function attempt(run: ActiveRun, deps: RunDeps, modelSet: ModelSet, body: 
         // A new sampling pass starts when the step count drops. With hires fix sd-server samples every image of
         // the batch first, then runs the second pass image by image (tests/fixtures/sd-server/hires-stdout.log).
         if (p.step < lastStep) passes++;
+        ending.sampledAt = performance.now();
+        ending.seen = false; // sampling again (the next image or hires pass): the result is not near yet
         if (p.step <= 1 || p.step < lastStep) firstStepAt = performance.now();
         lastStep = p.step;
         // With step caching a reused step shows thousands of it/s (recorded cache-stdout.log): the ETA would jump
@@ -142,6 +147,7 @@ async function attempt(run: ActiveRun, deps: RunDeps, modelSet: ModelSet, body: 
         speedNote.reused = reuseText(report);
         run.task.notes = { ...run.task.notes, speed: speedNote };
       } else {
+        if (p.kind === "decoding" || p.kind === "done") ending.seen = true;
         if (p.kind === "decoding") {
           run.progress = { ...run.progress, phase: "decoding", eta: 0 };
           deps.onProgress(run);
@@ -161,7 +167,7 @@ async function attempt(run: ActiveRun, deps: RunDeps, modelSet: ModelSet, body: 
         await deps.engine.cancel(run.jobId).catch(() => {});
         return { state: "cancelled" };
       }
-      job = await waitForJob(run, deps, () => lostEngine, life);
+      job = await waitForJob(run, deps, () => lostEngine, life, ending);
     } catch (err) {
       if (run.cancelRequested) return { state: "cancelled" };
       if (err instanceof JobStalledError) {
@@ -186,7 +192,20 @@ async function attempt(run: ActiveRun, deps: RunDeps, modelSet: ModelSet, body: 
   }
 }
 
-async function waitForJob(run: ActiveRun, deps: RunDeps, lost: () => EngineStatus | null, life: { at: number }): Promise<EngineJob> {
+/** What the engine's output says about the end of the job: a decoding/done line seen, the last sampling step's time. */
+interface Ending {
+  seen: boolean;
+  sampledAt: number;
+}
+
+/**
+ * While the engine prints sampling steps it is alive and the result is at least a decode away: polls may
+ * space out to this (each costs both processes a fraction of a millisecond of CPU the sampling could use),
+ * since the decoding/done line wakes the wait at once.
+ */
+const SAMPLING_POLL_MS = 250;
+
+async function waitForJob(run: ActiveRun, deps: RunDeps, lost: () => EngineStatus | null, life: { at: number }, ending: Ending): Promise<EngineJob> {
   const min = deps.pollMinMs ?? 2;
   const max = deps.pollMaxMs ?? 50;
   const stallMs = deps.stallMs ?? 5 * 60_000;
@@ -194,31 +213,49 @@ async function waitForJob(run: ActiveRun, deps: RunDeps, lost: () => EngineStatu
   let interval = min;
   let failures = 0;
   let lastStatus = "";
-  for (;;) {
-    const down = lost();
-    if (down && !run.cancelRequested) throw new Error(down.error?.message ?? `the engine went ${down.state} during the task`);
-    let job: EngineJob | null = null;
-    try {
-      job = await deps.engine.poll(run.jobId!);
-      failures = 0;
-    } catch (err) {
-      if (++failures >= maxFailures) throw new JobStalledError(`the engine's answers about the job were not usable ${failures} times in a row (${(err as Error).message})`);
+  // A wake that comes while a poll is in flight (the engine's done line races the HTTP answer) is kept for the
+  // next wait, not lost: otherwise the finished job waited out a whole backed-off interval.
+  let woke = false;
+  let resolveSleep: (() => void) | null = null;
+  run.wake = () => {
+    woke = true;
+    resolveSleep?.();
+  };
+  try {
+    for (;;) {
+      const down = lost();
+      if (down && !run.cancelRequested) throw new Error(down.error?.message ?? `the engine went ${down.state} during the task`);
+      let job: EngineJob | null = null;
+      try {
+        job = await deps.engine.poll(run.jobId!);
+        failures = 0;
+      } catch (err) {
+        if (++failures >= maxFailures) throw new JobStalledError(`the engine's answers about the job were not usable ${failures} times in a row (${(err as Error).message})`);
+      }
+      if (job) {
+        if (job.status === "completed" || job.status === "failed" || job.status === "cancelled") return job;
+        if (job.status !== lastStatus) (lastStatus = job.status), (life.at = performance.now());
+      }
+      const quiet = performance.now() - life.at;
+      if (quiet >= stallMs) throw new JobStalledError(`the engine showed no progress for ${Math.round(quiet / 1000)} s (job ${lastStatus || "unanswered"}); the task was stopped`);
+      if (!job) interval = Math.max(interval, 100);
+      const woken =
+        woke ||
+        (await new Promise<boolean>((resolve) => {
+          const timer = setTimeout(() => resolve(false), interval);
+          resolveSleep = () => {
+            clearTimeout(timer);
+            resolve(true);
+          };
+        }));
+      resolveSleep = null;
+      woke = false;
+      // Once the engine said it decodes or is done, the result is tens of milliseconds away: poll at the
+      // shortest interval until it is there, instead of backing off past it.
+      const cap = !ending.seen && performance.now() - ending.sampledAt < 1_000 ? Math.max(max, SAMPLING_POLL_MS) : max;
+      interval = woken || (ending.seen && job) ? min : Math.min(cap, Math.ceil(interval * 1.5));
     }
-    if (job) {
-      if (job.status === "completed" || job.status === "failed" || job.status === "cancelled") return job;
-      if (job.status !== lastStatus) (lastStatus = job.status), (life.at = performance.now());
-    }
-    const quiet = performance.now() - life.at;
-    if (quiet >= stallMs) throw new JobStalledError(`the engine showed no progress for ${Math.round(quiet / 1000)} s (job ${lastStatus || "unanswered"}); the task was stopped`);
-    if (!job) interval = Math.max(interval, 100);
-    const woken = await new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), interval);
-      run.wake = () => {
-        clearTimeout(timer);
-        resolve(true);
-      };
-    });
+  } finally {
     run.wake = () => {};
-    interval = woken ? min : Math.min(max, Math.ceil(interval * 1.5));
   }
 }

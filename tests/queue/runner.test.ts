@@ -129,6 +129,40 @@ describe("every poll loop has a deadline tied to progress", () => {
   });
 });
 
+describe("the end of a job is noticed at once", () => {
+  const image = { index: 0, data: new Uint8Array([1]) };
+
+  test("a done line that comes while a poll is in flight still wakes the wait", async () => {
+    let polls = 0;
+    const fake = fakeEngine(async () => {
+      polls++;
+      // The engine's last line races the poll's HTTP answer: it arrives before the answer (still generating).
+      if (polls === 1) fake.emit({ type: "progress", progress: { kind: "done", seconds: 1 } });
+      return polls === 1 ? { id: "job_1", status: "generating" } : { id: "job_1", status: "completed", images: [image] };
+    });
+    const start = performance.now();
+    // Without the kept wake the next poll would come a whole 5 s interval later.
+    expect((await runTask(activeRun(), deps(fake.engine, { pollMinMs: 5_000, pollMaxMs: 60_000 }))).state).toBe("succeeded");
+    expect(performance.now() - start).toBeLessThan(2_000);
+    expect(polls).toBe(2);
+  });
+
+  test("after the decoding line, polls stay at the shortest interval instead of backing off", async () => {
+    let polls = 0;
+    const fake = fakeEngine(async () => {
+      polls++;
+      if (polls === 1) fake.emit({ type: "progress", progress: { kind: "decoding" } });
+      // The result takes a few more polls to be there (the engine encodes the picture after its last line).
+      return polls < 9 ? { id: "job_1", status: "generating" } : { id: "job_1", status: "completed", images: [image] };
+    });
+    const start = performance.now();
+    // Backing off from 50 ms by ×1.5 the 8 waits would add up to about 2.5 s; at the shortest interval, 8 × 50 ms.
+    expect((await runTask(activeRun(), deps(fake.engine, { pollMinMs: 50, pollMaxMs: 10_000 }))).state).toBe("succeeded");
+    expect(performance.now() - start).toBeLessThan(1_500);
+    expect(polls).toBe(9);
+  });
+});
+
 describe("cancel", () => {
   test("a cancel that comes while the job is being submitted stops the job once its id is known", async () => {
     const { engine, cancelled } = fakeEngine(async () => ({ id: "job_1", status: "generating" }));
