@@ -18,6 +18,7 @@ import { silentLogger } from "../launcher/log";
 import { startApp } from "../launcher/start";
 import { queueService } from "../queue/service";
 import { standinBuild } from "../tests/standin/pack";
+import { oneBuildEngine } from "./one-build";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 200);
 
@@ -30,7 +31,7 @@ let manager!: EngineManager;
 const app = await startApp({
   run: { server: true, noOpen: true, dataDir: root, port: 20000 + Math.floor(Math.random() * 30000), host: "127.0.0.1" },
   env: { ...readEnv({}), edHome: undefined },
-  services: withCompat(queueService({ engine: (ctx) => (manager = new EngineManager({ provider: { builds: async () => [build], markGood: () => {} }, flags: () => ctx.config.config.engine, bus: ctx.bus })) })),
+  services: withCompat(queueService({ engine: (ctx) => (manager = oneBuildEngine(build, ctx)) })),
   log: silentLogger,
 });
 

@@ -17,6 +17,7 @@ import { startApp } from "../launcher/start";
 import type { TaskQueue } from "../queue/queue";
 import { queueService } from "../queue/service";
 import { cpuSeconds, realEngine, useRealEngine } from "./real-engine";
+import { oneBuildEngine } from "./one-build";
 
 /** Straight to the sd-server on this port: POST img_gen, poll every 1 ms, decode the image; ms taken. */
 export async function directTo(port: number, body: object): Promise<number> {
@@ -77,7 +78,7 @@ export async function realEngineOverhead(): Promise<void> {
       async (ctx) => {
         const service = await queueService({
           engine: (c) => {
-            manager = new EngineManager({ provider: { builds: async () => [build], markGood: () => {} }, flags: () => c.config.config.engine, bus: c.bus });
+            manager = oneBuildEngine(build, c);
             const submit = manager.submit.bind(manager);
             manager.submit = (body) => (sent.push(body), submit(body));
             return manager;

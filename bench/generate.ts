@@ -31,6 +31,7 @@ import { queueService } from "../queue/service";
 import type { StandinConfig } from "../tests/standin/config";
 import { standinBuild } from "../tests/standin/pack";
 import { directTo, realEngineOverhead } from "./generate-real";
+import { oneBuildEngine } from "./one-build";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
 const TASKS = Number(process.env.BENCH_TASKS ?? 500);
@@ -57,7 +58,7 @@ async function rig(config: Partial<StandinConfig>): Promise<Rig> {
     services: [
       queueService({
         engine: (ctx) =>
-          (manager = new EngineManager({ provider: { builds: async () => [build], markGood: () => {} }, flags: () => ctx.config.config.engine, bus: ctx.bus })),
+          (manager = oneBuildEngine(build, ctx)),
       }),
     ],
     log: silentLogger,

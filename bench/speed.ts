@@ -28,6 +28,7 @@ import type { InstalledBuild } from "../engine/types";
 import { TELLTALES, writeSafetensors } from "../tests/models/fixtures";
 import { standinBuild } from "../tests/standin/pack";
 import { cpuSeconds, realEngine, useRealEngine } from "./real-engine";
+import { oneBuildEngine } from "./one-build";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const STEPS = Number(process.env.BENCH_STEPS ?? 20);
@@ -58,7 +59,7 @@ async function main() {
     env: { ...readEnv({}), edHome: undefined },
     services: [
       queueService({
-        engine: (ctx) => (manager = new EngineManager({ provider: { builds: async () => [build], markGood: () => {} }, flags: () => ctx.config.config.engine, bus: ctx.bus })),
+        engine: (ctx) => (manager = oneBuildEngine(build, ctx)),
       }),
     ],
     log: silentLogger,
