@@ -24,14 +24,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EngineManager } from "../engine/manager";
-import { readEnv } from "../launcher/env";
-import { silentLogger } from "../launcher/log";
-import { startApp, type RunningApp } from "../launcher/start";
-import { queueService } from "../queue/service";
+import type { RunningApp } from "../launcher/start";
 import type { StandinConfig } from "../tests/standin/config";
 import { standinBuild } from "../tests/standin/pack";
 import { directTo, realEngineOverhead } from "./generate-real";
-import { oneBuildEngine } from "./one-build";
+import { startOneBuildApp } from "./one-build";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
 const TASKS = Number(process.env.BENCH_TASKS ?? 500);
@@ -51,18 +48,7 @@ async function rig(config: Partial<StandinConfig>): Promise<Rig> {
   writeFileSync(join(root, "models", "stable-diffusion", "bench.safetensors"), "stand-in model");
   const dir = join(root, "engines", "bench", "cpu");
   const build = { tag: "bench", variant: "cpu", backend: "cpu" as const, dir, serverPath: standinBuild(dir, config) };
-  let manager!: EngineManager;
-  const app = await startApp({
-    run: { server: true, noOpen: true, dataDir: root, port: 20000 + Math.floor(Math.random() * 30000), host: "127.0.0.1" },
-    env: { ...readEnv({}), edHome: undefined },
-    services: [
-      queueService({
-        engine: (ctx) =>
-          (manager = oneBuildEngine(build, ctx)),
-      }),
-    ],
-    log: silentLogger,
-  });
+  const { app, manager } = await startOneBuildApp(root, build);
   const ends = new Map<string, boolean>();
   const waiters = new Map<string, (ok: boolean) => void>();
   app.ctx.bus.subscribe((e) => {

@@ -18,17 +18,12 @@
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { EngineManager } from "../engine/manager";
-import { readEnv } from "../launcher/env";
-import { silentLogger } from "../launcher/log";
-import { startApp } from "../launcher/start";
-import { queueService } from "../queue/service";
 import { SPEEDS, type Speed } from "../queue/speed";
 import type { InstalledBuild } from "../engine/types";
 import { TELLTALES, writeSafetensors } from "../tests/models/fixtures";
 import { standinBuild } from "../tests/standin/pack";
 import { cpuSeconds, realEngine, useRealEngine } from "./real-engine";
-import { oneBuildEngine } from "./one-build";
+import { startOneBuildApp } from "./one-build";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const STEPS = Number(process.env.BENCH_STEPS ?? 20);
@@ -53,17 +48,7 @@ async function main() {
     console.log("engine: the STAND-IN (no real engine installed; set BENCH_SD_SERVER and BENCH_MODEL): its step times are made up, only the plumbing is real");
   }
   const size = Number(process.env.BENCH_SIZE ?? (real ? 64 : 512));
-  let manager!: EngineManager;
-  const app = await startApp({
-    run: { server: true, noOpen: true, dataDir: root, port: 20000 + Math.floor(Math.random() * 30000), host: "127.0.0.1" },
-    env: { ...readEnv({}), edHome: undefined },
-    services: [
-      queueService({
-        engine: (ctx) => (manager = oneBuildEngine(build, ctx)),
-      }),
-    ],
-    log: silentLogger,
-  });
+  const { app, manager } = await startOneBuildApp(root, build);
   const api = async (path: string, init?: RequestInit) => (await fetch(new URL(path, app.url), init)).json() as Promise<Record<string, any>>;
   /** CPU seconds the engine process has used (Linux); null elsewhere. */
   const engineCpu = (): number | null => {
