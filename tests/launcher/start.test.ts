@@ -5,6 +5,8 @@ import { join } from "node:path";
 import { readEnv } from "../../core/env";
 import { startApp } from "../../launcher/start";
 import { silentLogger } from "../../core/log";
+import type { ServiceFactory } from "../../core/services";
+import { Hono } from "hono";
 
 const run = (dataDir: string, port: number) => ({ server: true, noOpen: true, dataDir, port });
 
@@ -21,6 +23,83 @@ test("a service that fails to start leaves no port bound and no lock held", asyn
     expect((await fetch(`${app.url}api/health`)).status).toBe(200);
     await app.stop();
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("the server listens before the services load: health answers at once, other requests wait for their routes", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "ed-start-"));
+  const port = 21000 + Math.floor(Math.random() * 20000);
+  const loading = Promise.withResolvers<void>();
+  const release = Promise.withResolvers<void>();
+  const service: ServiceFactory = () => ({ name: "late", routes: { "/late": new Hono().get("/", (c) => c.json({ late: true })) } });
+  const started = startApp({
+    run: run(dir, port),
+    env: readEnv(),
+    // Loading the services is held until the test has asked its questions.
+    services: async () => {
+      loading.resolve();
+      await release.promise;
+      return [service];
+    },
+    log: silentLogger,
+  });
+  try {
+    await loading.promise;
+    const base = `http://127.0.0.1:${port}/`;
+    const health = await fetch(`${base}api/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: "ok" });
+    // A service's route asked for now is answered once the service is there (not a 404 meanwhile).
+    let answered = false;
+    const late = fetch(`${base}api/late`).then((res) => ((answered = true), res));
+    const config = fetch(`${base}api/config`);
+    await Bun.sleep(50);
+    expect(answered).toBe(false);
+    release.resolve();
+    const res = await late;
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ late: true });
+    expect((await config).status).toBe(200);
+    const app = await started;
+    expect((await fetch(`${app.url}api/late`)).status).toBe(200);
+    await app.stop();
+  } finally {
+    release.resolve();
+    await started.then((app) => app.stop()).catch(() => {});
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("requests waiting for services that fail to load get 503, and the start fails", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "ed-start-"));
+  const port = 21000 + Math.floor(Math.random() * 20000);
+  const loading = Promise.withResolvers<void>();
+  const release = Promise.withResolvers<void>();
+  const started = startApp({
+    run: run(dir, port),
+    env: readEnv(),
+    services: async () => {
+      loading.resolve();
+      await release.promise;
+      throw new Error("modules missing");
+    },
+    log: silentLogger,
+  });
+  started.catch(() => {});
+  try {
+    await loading.promise;
+    const waiting = fetch(`http://127.0.0.1:${port}/api/config`).catch((err: Error) => err);
+    await Bun.sleep(20);
+    release.resolve();
+    await expect(started).rejects.toThrow("modules missing");
+    const res = await waiting;
+    if (!(res instanceof Response)) throw res;
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("start_failed");
+    expect(existsSync(join(dir, "instance.lock"))).toBe(false);
+  } finally {
+    release.resolve();
     rmSync(dir, { recursive: true, force: true });
   }
 });
