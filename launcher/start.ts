@@ -75,7 +75,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   let listening: ReturnType<typeof listen> | undefined;
   // Until the services are loaded only health and version answer (from an app without their routes);
   // every other request waits for the whole app rather than meeting a 404.
-  const early = createApp(ctx);
+  const early = createApp(ctx, { startup: true });
   const whole = Promise.withResolvers<ReturnType<typeof createApp>>();
   whole.promise.catch(() => {}); // a failed start rejects it; startApp's caller gets that error
   let app: ReturnType<typeof createApp> | undefined;
@@ -95,11 +95,14 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     const portOrigin = { wantedPort: port, portPinned: opts.run.port !== undefined };
     ctx.listening = { host: wantedHost(), port: served.port, pinned: opts.run.host !== undefined, ...portOrigin };
     lock.update({ url: served.url });
-    log.info(`listening on ${served.url} (${Math.round(performance.now())} ms after exec); loading the services`);
+    const listenedAt = Math.round(performance.now());
+    // A turn of the event loop before each step: a service's modules load in one go, and requests (health) answer between.
+    const turn = () => new Promise((resolve) => setTimeout(resolve, 0));
+    await turn();
+    log.info(`listening on ${served.url} (${listenedAt} ms after exec); loading the services`);
     const factories = typeof opts.services === "function" ? await opts.services() : (opts.services ?? []);
     for (const factory of factories) {
-      // A turn of the event loop before each: a service's modules load in one go, and requests (health) answer between.
-      await new Promise((resolve) => setTimeout(resolve, 0));
+      await turn();
       services.push(await factory(ctx));
     }
     const api = Object.assign({}, ...services.map((s) => s.routes ?? {}));

@@ -18,6 +18,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSyn
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { buildUi } from "./build-ui";
+import { BYTECODE_ORDER_FILE, recordBytecodeOrder } from "./bytecode-order";
 
 const root = join(import.meta.dir, "..");
 
@@ -80,10 +81,19 @@ export interface BuiltExe {
 }
 
 /** Compiles the launcher; the UI must already be built into ui/dist. */
-export async function compileExe(target: Target | undefined, outfile = outfileFor(target), options: { bytecode?: boolean } = {}): Promise<BuiltExe> {
+export async function compileExe(
+  target: Target | undefined,
+  outfile = outfileFor(target),
+  options: { bytecode?: boolean; bytecodeOrder?: string } = {},
+): Promise<BuiltExe> {
   compressWebviewBinding(target ?? hostTarget());
   const cmd = ["bun", "build", "--compile", "--minify", "--sourcemap=none", "--define", "EMBEDDED_WEBVIEW_ZST=true", join(root, "launcher", "main.ts"), join(root, "gallery", "thumb-worker.ts"), "--outfile", outfile];
-  if (options.bytecode ?? true) cmd.push("--bytecode");
+  if (options.bytecode ?? true) {
+    cmd.push("--bytecode");
+    // The start's functions first (scripts/bytecode-order.ts), when a profile was recorded.
+    const order = options.bytecodeOrder ?? BYTECODE_ORDER_FILE;
+    if (existsSync(order)) cmd.push(`--bytecode-order=${order}`);
+  }
   if (target) cmd.push(`--target=${bunTarget(target)}`);
   const proc = Bun.spawn(cmd, { cwd: root, stdout: "pipe", stderr: "pipe" });
   const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
@@ -107,11 +117,19 @@ export function parseTargets(wanted: string[]): (Target | undefined)[] {
   return [...new Set(out)];
 }
 
+/** Compiles for this machine, records a start's bytecode profile with that build, and compiles again laid out by it. */
+export async function compileProfiledExe(outfile = outfileFor(undefined), order = BYTECODE_ORDER_FILE): Promise<BuiltExe> {
+  await compileExe(undefined, outfile, { bytecodeOrder: order });
+  await recordBytecodeOrder(outfile, order);
+  return compileExe(undefined, outfile, { bytecodeOrder: order });
+}
+
 export async function build(targets: (Target | undefined)[] = [undefined], bytecode = true): Promise<BuiltExe[]> {
   await buildUi({ minify: true });
   const built: BuiltExe[] = [];
-  // One at a time: each compile holds the whole runtime in memory.
-  for (const t of targets) built.push(await compileExe(t, outfileFor(t), { bytecode }));
+  // One at a time: each compile holds the whole runtime in memory. This machine's build records a fresh
+  // bytecode profile; the other targets are laid out by the last one recorded, if any.
+  for (const t of targets) built.push(t === undefined && bytecode ? await compileProfiledExe() : await compileExe(t, outfileFor(t), { bytecode }));
   return built;
 }
 
