@@ -27,46 +27,49 @@ test("a service that fails to start leaves no port bound and no lock held", asyn
   }
 });
 
-test("the server listens before the services load: health answers at once, other requests wait for their routes", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "ed-start-"));
-  const port = 21000 + Math.floor(Math.random() * 20000);
+/** startApp whose services load only once `release()` is called; the server listens meanwhile. */
+function startHeld(dir: string, port: number, load: () => ServiceFactory[]) {
   const loading = Promise.withResolvers<void>();
-  const release = Promise.withResolvers<void>();
-  const service: ServiceFactory = () => ({ name: "late", routes: { "/late": new Hono().get("/", (c) => c.json({ late: true })) } });
+  const held = Promise.withResolvers<void>();
   const started = startApp({
     run: run(dir, port),
     env: readEnv(),
-    // Loading the services is held until the test has asked its questions.
     services: async () => {
       loading.resolve();
-      await release.promise;
-      return [service];
+      await held.promise;
+      return load();
     },
     log: silentLogger,
   });
+  started.catch(() => {});
+  return { listening: loading.promise, release: () => held.resolve(), started };
+}
+
+test("the server listens before the services load: health answers at once, other requests wait for their routes", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "ed-start-"));
+  const port = 21000 + Math.floor(Math.random() * 20000);
+  const late: ServiceFactory = () => ({ name: "late", routes: { "/late": new Hono().get("/", (c) => c.json({ late: true })) } });
+  const held = startHeld(dir, port, () => [late]);
   try {
-    await loading.promise;
+    await held.listening;
     const base = `http://127.0.0.1:${port}/`;
     const health = await fetch(`${base}api/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: "ok" });
-    // A service's route asked for now is answered once the service is there (not a 404 meanwhile).
-    let answered = false;
-    const late = fetch(`${base}api/late`).then((res) => ((answered = true), res));
+    // Asked before the service exists: answered by its route once it does (a 404 now would fail below).
+    const lateAnswer = fetch(`${base}api/late`);
     const config = fetch(`${base}api/config`);
-    await Bun.sleep(50);
-    expect(answered).toBe(false);
-    release.resolve();
-    const res = await late;
+    await Bun.sleep(50); // both requests reach the server while the services are held
+    held.release();
+    const res = await lateAnswer;
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ late: true });
     expect((await config).status).toBe(200);
-    const app = await started;
+    const app = await held.started;
     expect((await fetch(`${app.url}api/late`)).status).toBe(200);
-    await app.stop();
   } finally {
-    release.resolve();
-    await started.then((app) => app.stop()).catch(() => {});
+    held.release();
+    await held.started.then((app) => app.stop()).catch(() => {});
     rmSync(dir, { recursive: true, force: true });
   }
 });
@@ -74,32 +77,22 @@ test("the server listens before the services load: health answers at once, other
 test("requests waiting for services that fail to load get 503, and the start fails", async () => {
   const dir = mkdtempSync(join(tmpdir(), "ed-start-"));
   const port = 21000 + Math.floor(Math.random() * 20000);
-  const loading = Promise.withResolvers<void>();
-  const release = Promise.withResolvers<void>();
-  const started = startApp({
-    run: run(dir, port),
-    env: readEnv(),
-    services: async () => {
-      loading.resolve();
-      await release.promise;
-      throw new Error("modules missing");
-    },
-    log: silentLogger,
+  const held = startHeld(dir, port, () => {
+    throw new Error("modules missing");
   });
-  started.catch(() => {});
   try {
-    await loading.promise;
+    await held.listening;
     const waiting = fetch(`http://127.0.0.1:${port}/api/config`).catch((err: Error) => err);
-    await Bun.sleep(20);
-    release.resolve();
-    await expect(started).rejects.toThrow("modules missing");
+    await Bun.sleep(50); // the request reaches the server while the services are held
+    held.release();
+    await expect(held.started).rejects.toThrow("modules missing");
     const res = await waiting;
     if (!(res instanceof Response)) throw res;
     expect(res.status).toBe(503);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe("start_failed");
     expect(existsSync(join(dir, "instance.lock"))).toBe(false);
   } finally {
-    release.resolve();
+    held.release();
     rmSync(dir, { recursive: true, force: true });
   }
 });
