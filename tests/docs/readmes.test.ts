@@ -100,7 +100,9 @@ function sources(folder: string): { file: string; text: string }[] {
 /** Events the folder publishes or adds to EventMap. */
 function folderEvents(folder: string): Set<string> {
   const names = new Set<string>();
-  for (const { text } of sources(folder)) {
+  for (const source of sources(folder)) {
+    // Comments may show examples (core/events/bus.ts does); only code counts.
+    const text = source.text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
     for (const m of text.matchAll(/\bpublish\(\s*"([\w.-]+)"/g)) names.add(m[1]!);
     for (const block of text.matchAll(/interface EventMap \{([\s\S]*?)\n\s*\}/g)) for (const m of block[1]!.matchAll(/^\s*"?([\w.-]+)"?\s*:/gm)) names.add(m[1]!);
   }
