@@ -7,7 +7,7 @@
  *   throwaway context (nothing started) and mounted alone on createApp, as
  *   startApp mounts it; createApp's own routes are the launcher's;
  * - every `METHOD /api/…` (or /sdapi, /v1, /internal, /login) a README names
- *   is a route the app serves (no stale routes);
+ *   (the top-level one too) is a route the app serves (no stale routes);
  * - every bus event the folder publishes (`publish("…"`) or declares (its
  *   EventMap entries) is named in backticks;
  * - every folder the folder's code imports is named on its Imports line.
@@ -137,6 +137,11 @@ test("the app's routes were found and each folder serves some", () => {
   expect(routes.get("GET /api/models/:kind/:name")).toBeUndefined();
   expect(routes.get("DELETE /api/models/:kind/:name")).toBe("models");
   expect(routes.get("POST /sdapi/v1/txt2img")).toBe("compat");
+});
+
+test("the top-level README.md names no route the app does not serve", () => {
+  const stale = [...mentionedRoutes(readFileSync(join(root, "README.md"), "utf8"))].filter((key) => SERVED.test(key.split(" ")[1]!) && !routes.has(key));
+  expect(stale).toEqual([]);
 });
 
 describe.each(FOLDERS)("%s/README.md", (folder) => {
