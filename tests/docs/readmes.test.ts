@@ -4,8 +4,9 @@
  * - every route the folder serves is named as `METHOD /full/path` (Hono's
  *   `:param` or OpenAPI's `{param}`). The routes are the ones the real app
  *   serves: each service of launcher/wiring.ts appServices() is built on a
- *   throwaway context (nothing started) and mounted alone on createApp, as
- *   startApp mounts it; createApp's own routes are the launcher's;
+ *   throwaway context (nothing started: tests/api-docs/wired-routes.ts) and
+ *   mounted alone on createApp, as startApp mounts it; createApp's own routes
+ *   are the launcher's;
  * - every `METHOD /api/…` (or /sdapi, /v1, /internal, /login) a README names
  *   (the top-level one too) is a route the app serves (no stale routes);
  * - every bus event the folder publishes (`publish("…"`) or declares (its
@@ -13,18 +14,11 @@
  * - every folder the folder's code imports is named on its Imports line.
  */
 import { describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import type { Hono } from "hono";
-import { ConfigStore } from "../../core/config/store";
-import { readEnv } from "../../core/env";
-import { EventBus } from "../../core/events/bus";
-import { silentLogger } from "../../core/log";
-import { resolvePaths } from "../../core/paths";
-import type { AppContext } from "../../core/server/context";
 import { createApp } from "../../launcher/server/app";
-import { appServices } from "../../launcher/wiring";
+import { withWiredServices } from "../api-docs/wired-routes";
 
 const root = join(import.meta.dir, "..", "..");
 
@@ -68,26 +62,17 @@ function routeKeys(app: Hono): Set<string> {
 
 /** "METHOD /path" → the folder that serves it. */
 async function servedRoutes(): Promise<Map<string, string>> {
-  const dir = mkdtempSync(join(tmpdir(), "ed-readmes-"));
-  const paths = resolvePaths({ ...readEnv({}), edHome: undefined }, { dataDir: dir });
-  const ctx: AppContext = { paths, config: ConfigStore.load(paths.config), bus: new EventBus(), log: silentLogger };
-  const owner = new Map<string, string>();
-  const stops: (() => unknown)[] = [];
-  try {
+  return withWiredServices((ctx, services) => {
+    const owner = new Map<string, string>();
     const base = routeKeys(createApp(ctx));
     for (const key of base) owner.set(key, "launcher");
-    for (const factory of appServices({ server: true })) {
-      const service = await factory(ctx);
-      stops.push(() => service.stop?.());
+    for (const service of services) {
       const folder = SERVICE_FOLDER[service.name];
       if (!folder) throw new Error(`service "${service.name}" is not in SERVICE_FOLDER (tests/docs/readmes.test.ts)`);
       for (const key of routeKeys(createApp(ctx, { api: service.routes, root: service.rootRoutes }))) if (!base.has(key)) owner.set(key, folder);
     }
     return owner;
-  } finally {
-    for (const stop of stops.reverse()) await Promise.resolve(stop()).catch(() => {});
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 /** The folder's own TypeScript sources (not the UI's build output). */
