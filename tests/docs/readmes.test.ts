@@ -31,7 +31,12 @@ const FOLDERS = ["core", "common", "pictures", "downloads", "engine", "models", 
  */
 const PENDING = new Set(["queue", "upscale"]);
 
-/** Which folder each service of appServices() comes from (its factory's file). A new service must be added here. */
+/**
+ * Which folder each service of appServices() comes from (its factory's file).
+ * A route belongs to the folder whose service mounts it (`/api/upscale`,
+ * mounted by the queue service from queue/routes/upscale.ts, is queue's).
+ * A new service must be added here: the test fails naming it.
+ */
 const SERVICE_FOLDER: Record<string, string> = {
   "download-progress": "launcher",
   engine: "engine",
