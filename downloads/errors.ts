@@ -3,6 +3,7 @@
  * own words (the engine installer adds its hints, the model downloader its own).
  */
 import { NamedError } from "../core/server/errors";
+
 export type DownloadErrorCode =
   /** 401/403: a token, or accepting a licence on the site, is needed. */
   | "unauthorized"

@@ -7,6 +7,7 @@
  * does the same but only when compiling on Windows; this works from any OS.
  */
 import { NamedError } from "../../core/server/errors";
+
 export type Subsystem = "gui" | "console";
 
 const CODES: Record<Subsystem, number> = { gui: 2, console: 3 };

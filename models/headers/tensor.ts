@@ -5,6 +5,7 @@
  * with a sentence for the user; callers never see other exceptions.
  */
 import { NamedError } from "../../core/server/errors";
+
 export interface TensorInfo {
   name: string;
   /** Lower-case dtype: "f16", "bf16", "f32", "f8_e4m3", "q8_0", "q4_k", … ("" when unknown, e.g. pickled checkpoints). */
