@@ -15,6 +15,7 @@ import { FetchRefusedError, guardedFetch } from "./fetch-guard";
 import { createPartWriter, sha256File, type PartWriter, type WriteFailure } from "./part-writer";
 import { hostOf, networkFailure, statusFailure } from "./net-failure";
 import { busEmitter, ProgressMeter, type DownloadKind, type DownloadProgress } from "./progress";
+import { NamedError } from "../core/server/errors";
 
 export interface DownloadOptions {
   url: string;
@@ -73,7 +74,9 @@ const MAX_BACKOFF_MS = 30_000;
 const FATAL_STATUS = new Set([401, 403, 404, 410]);
 
 /** A try that failed in a way worth trying again: `message` is the raw cause (for the log), `words` what the user reads. */
-class RetryableError extends Error {
+class RetryableError extends NamedError {
+  override readonly code = "download_failed";
+  override readonly status = 502;
   constructor(
     message: string,
     readonly words: { code: string; message: string },

@@ -18,17 +18,18 @@
 import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import { addressProblem } from "./address-class";
+import { NamedError } from "../core/server/errors";
 
 export type FetchRefusal = "url_not_allowed" | "address_not_allowed" | "too_many_redirects" | "too_large";
 
 /** The HTTP status a route answers each refusal with. */
 const STATUS: Record<FetchRefusal, 400 | 403 | 413 | 502> = { url_not_allowed: 400, address_not_allowed: 403, too_many_redirects: 502, too_large: 413 };
 
-export class FetchRefusedError extends Error {
+export class FetchRefusedError extends NamedError {
   override name = "FetchRefusedError";
-  readonly status: 400 | 403 | 413 | 502;
+  override readonly status: 400 | 403 | 413 | 502;
   constructor(
-    readonly code: FetchRefusal,
+    override readonly code: FetchRefusal,
     message: string,
   ) {
     super(message);

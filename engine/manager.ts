@@ -31,6 +31,7 @@ import type {
   ModelSet,
 } from "./types";
 import { cliOf } from "./cli-path";
+import { EngineInfoError } from "./info-error";
 import { LogBatcher } from "./log-batch";
 import type { SourceBuilder } from "./build/builder";
 import type { BuildBackend } from "./build/cmake-flags";
@@ -47,11 +48,8 @@ declare module "../core/events/bus" {
 }
 
 /** A failure with the EngineErrorInfo to show. */
-export class EngineFailure extends Error {
+export class EngineFailure extends EngineInfoError {
   override name = "EngineFailure";
-  constructor(readonly info: EngineErrorInfo) {
-    super(info.hint ? `${info.message} → ${info.hint}` : info.message);
-  }
 }
 
 export interface EngineManagerOptions {

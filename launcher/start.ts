@@ -17,9 +17,12 @@ import { listen } from "./server/listen";
 import type { Service, ServiceFactory } from "../core/services";
 import { startStatsSampler } from "./system/stats";
 import { VERSION } from "../core/version";
+import { NamedError } from "../core/server/errors";
 
-export class AlreadyRunningError extends Error {
+export class AlreadyRunningError extends NamedError {
   override name = "AlreadyRunningError";
+  override readonly code = "already_running";
+  override readonly status = 409;
   constructor(readonly holder: LockInfo) {
     super(`Easy Diffusion is already running for this data folder (pid ${holder.pid}, ${holder.url})`);
   }

@@ -19,6 +19,7 @@ import { identifyFile } from "./identify-file";
 import type { SearchPath } from "./roots";
 import { usability } from "./usable";
 import { walkModelFolder } from "./walk";
+import { NamedError } from "../core/server/errors";
 
 export interface ModelList {
   models: ModelEntry[];
@@ -44,13 +45,17 @@ export interface LibraryOptions {
 
 export { identifyFile };
 
-export class ModelNotInRootError extends Error {
+export class ModelNotInRootError extends NamedError {
   override name = "ModelNotInRootError";
+  override readonly code = "forbidden";
+  override readonly status = 403;
 }
 
 /** The file could not be removed: on Windows another program holds it open (EBUSY), or it is read-only (EPERM/EACCES). */
-export class ModelInUseError extends Error {
+export class ModelInUseError extends NamedError {
   override name = "ModelInUseError";
+  override readonly code = "model_in_use";
+  override readonly status = 409;
 }
 
 const IN_USE_CODES = new Set(["EBUSY", "EPERM", "EACCES"]);

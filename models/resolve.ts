@@ -15,11 +15,15 @@ import { engineEmbeddingsDir } from "./embedding-view";
 import type { Identity } from "./entry";
 import { identifyFile } from "./identify-file";
 import type { SearchPath } from "./roots";
+import { NamedError } from "../core/server/errors";
 
 export { MODEL_EXTENSIONS };
 
-export class ModelNotFoundError extends Error {
+/** 400 `model_not_found`: a request names a model that is not in its folder. */
+export class ModelNotFoundError extends NamedError {
   override name = "ModelNotFoundError";
+  override readonly code: string = "model_not_found";
+  override readonly status = 400;
   constructor(
     readonly field: string,
     readonly kind: ModelKind,
@@ -33,6 +37,7 @@ export class ModelNotFoundError extends Error {
 /** A LoRA that exists but that the engine cannot load (file type, linked folder, another root): engine/lora-files.ts. */
 export class UnusableLoraError extends ModelNotFoundError {
   override name = "UnusableLoraError";
+  override readonly code = "lora_unsupported";
 }
 
 /** Extensions tried for a name without one: a LoRA tries the engine's LoRA types first (then the rest, to say why one is refused). */

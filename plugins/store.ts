@@ -8,6 +8,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { insidePath, realInside } from "../core/files/inside";
 import { PLUGIN_FILE } from "../common/plugin-api-version";
+import { NamedError } from "../core/server/errors";
 
 export interface PluginInfo {
   file: string;
@@ -25,17 +26,21 @@ interface State {
   errors: Record<string, string>;
 }
 
-export class BadPluginNameError extends Error {
+export class BadPluginNameError extends NamedError {
   override name = "BadPluginNameError";
+  override readonly code = "bad_plugin_name";
+  override readonly status = 400;
   constructor(readonly file: string) {
     super(`"${file}" is not a plugin file name: use letters, digits, - _ . and end it with .plugin.js`);
   }
 }
 
-export class PluginNotFoundError extends Error {
+export class PluginNotFoundError extends NamedError {
   override name = "PluginNotFoundError";
+  override readonly code = "not_found";
+  override readonly status = 404;
   constructor(readonly file: string) {
-    super(`no plugin ${file}`);
+    super(`plugin ${file} not found`);
   }
 }
 

@@ -26,6 +26,7 @@ import type { ActiveRun, RunOutcome } from "./runner";
 import { INTERRUPTED, TaskStore } from "./store";
 import { isFinal, newId, type ImageRecord, type Task, type TaskError } from "./task";
 import { modelSetKey, toModelSet } from "./translate";
+import { NamedError } from "../core/server/errors";
 
 export interface QueueOptions {
   store: TaskStore;
@@ -46,24 +47,32 @@ export interface QueueOptions {
   memory?: MemoryMemo;
 }
 
-export class TaskConflictError extends Error {
+/** 409 `conflict`: the task's state does not allow this (cancel a finished task, retry or remove one not finished). */
+export class TaskConflictError extends NamedError {
   override name = "TaskConflictError";
+  override readonly code = "conflict";
+  override readonly status = 409;
 }
 
 /** How many tasks may wait at once: beyond it, submitting says how many wait (a script in a loop, not a person). */
 export const MAX_WAITING = 1000;
 
-export class QueueFullError extends Error {
+/** 429 `queue_full`, details `{waiting}`. */
+export class QueueFullError extends NamedError {
   override name = "QueueFullError";
+  override readonly code = "queue_full";
+  override readonly status = 429;
   constructor(readonly waiting: number) {
-    super(`${waiting} tasks are waiting already; wait for some to finish, or cancel some`);
+    super(`${waiting} tasks are waiting already; wait for some to finish, or cancel some`, { waiting });
   }
 }
 
-export class TaskNotFoundError extends Error {
+export class TaskNotFoundError extends NamedError {
   override name = "TaskNotFoundError";
+  override readonly code = "not_found";
+  override readonly status = 404;
   constructor(readonly id: string) {
-    super(`no task ${id}`);
+    super(`task ${id} not found`);
   }
 }
 

@@ -17,10 +17,13 @@ import type { BuildBackend } from "./cmake-flags";
 import type { StartCheck } from "./start-check";
 import type { BuildTools } from "../detect/build-candidate";
 import { checkToolchain, detectBuildTools, systemProbes, type ToolchainProbes, type ToolchainReport } from "./toolchain";
+import { NamedError } from "../../core/server/errors";
 
 /** A build is already running. */
-export class BuildBusy extends Error {
+export class BuildBusy extends NamedError {
   override name = "BuildBusy";
+  override readonly code = "build_running";
+  override readonly status = 409;
 }
 
 export interface SourceBuilderOptions {

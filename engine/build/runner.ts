@@ -9,11 +9,14 @@ import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { spawn } from "node:child_process";
 import { dirname } from "node:path";
 import { buildPercent, tailLines } from "./progress";
+import { NamedError } from "../../core/server/errors";
 
 export type BuildStep = "download" | "configure" | "compile" | "install" | "start";
 
 /** A source build that failed at one step; `logTail` holds the last lines of its log. */
-export class BuildError extends Error {
+export class BuildError extends NamedError {
+  override readonly code = "build_failed";
+  override readonly status = 500;
   constructor(
     readonly step: BuildStep,
     message: string,
@@ -26,7 +29,9 @@ export class BuildError extends Error {
 }
 
 /** A build stopped by cancel. */
-export class BuildCancelled extends Error {
+export class BuildCancelled extends NamedError {
+  override readonly code = "cancelled";
+  override readonly status = 500;
   constructor() {
     super("the build was cancelled");
     this.name = "BuildCancelled";

@@ -8,7 +8,7 @@ import { accessSync, constants, cpSync, existsSync, readdirSync, readFileSync, s
 import { basename, dirname, join } from "node:path";
 import type { Paths } from "../../core/paths";
 import type { Backend, InstalledBuild } from "../types";
-import { engineError } from "./engine-error";
+import { EngineError, engineError } from "./engine-error";
 import { IMPORTED_PREFIX } from "./installed";
 import { stageInstall } from "./install";
 import { extractZip } from "./unzip";
@@ -69,8 +69,20 @@ function importName(source: string): string {
   return `${IMPORTED_PREFIX}${base || "build"}`;
 }
 
-/** Imports a folder or zip; returns the installed build (engines/imported-<name>/<variant>/). */
+/**
+ * Imports a folder or zip; returns the installed build (engines/imported-<name>/<variant>/).
+ * A path that is missing or holds no working sd-server is the caller's to fix: its
+ * `verify_failed` answers 400 (from a download, the same code is the server's: 503).
+ */
 export async function importBuild(source: string, paths: Pick<Paths, "engines">): Promise<InstalledBuild> {
+  try {
+    return await stageImport(source, paths);
+  } catch (err) {
+    throw err instanceof EngineError && err.code === "verify_failed" ? new EngineError(err.info, 400) : err;
+  }
+}
+
+async function stageImport(source: string, paths: Pick<Paths, "engines">): Promise<InstalledBuild> {
   if (!existsSync(source)) throw engineError("verify_failed", `${source} does not exist`, "give the path of a folder or .zip holding sd-server");
   const isDir = statSync(source).isDirectory();
   if (!isDir && !/\.zip$/i.test(source)) throw engineError("verify_failed", `${source} is neither a folder nor a .zip file`);

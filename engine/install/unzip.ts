@@ -10,6 +10,7 @@ import { pipeline } from "node:stream/promises";
 import type yauzl from "yauzl";
 import { isInside } from "../../core/files/inside";
 import { engineError } from "./engine-error";
+import { NamedError } from "../../core/server/errors";
 
 const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
@@ -17,8 +18,10 @@ const S_IFDIR = 0o040000;
 /** Made-by host "Unix" in the high byte of versionMadeBy: only then do the external attributes hold a mode. */
 const HOST_UNIX = 3;
 
-export class UnsafeZipError extends Error {
+export class UnsafeZipError extends NamedError {
   override name = "UnsafeZipError";
+  override readonly code = "unsafe_zip";
+  override readonly status = 400;
 }
 
 /** The path an entry name maps to under root, or an UnsafeZipError. */

@@ -7,6 +7,7 @@
  * cannot run here at all. Stop = SIGTERM, then SIGKILL after a grace period.
  */
 import { systemProbeIO } from "../detect/probe-io";
+import { EngineInfoError } from "../info-error";
 import type { EngineErrorInfo, EngineProgress, InstalledBuild } from "../types";
 import { EngineChild, type OutputHandler } from "./child";
 import { FALLBACK_CODES, PERMANENT_CODES, type ClassifyContext, type ExitInfo } from "./errors";
@@ -68,11 +69,8 @@ export function readyDeadline(started: number, lastActivity: number, o: { readyT
   return Math.min(started + o.readyMaxMs, Math.max(started + o.readyTimeoutMs, lastActivity + o.readyExtendMs));
 }
 
-export class EngineStartError extends Error {
+export class EngineStartError extends EngineInfoError {
   override name = "EngineStartError";
-  constructor(readonly info: EngineErrorInfo) {
-    super(info.message);
-  }
 }
 
 type LaunchResult = { ok: true } | { ok: false; error: EngineErrorInfo; fallback: boolean } | { ok: false; stopped: true };

@@ -12,7 +12,7 @@ export const queueHabitRoutes: RouteDoc[] = [
     path: "/api/tasks/remove",
     tag: Q,
     summary: "Remove tasks from the lists (a waiting one is cancelled), or every finished one; undoable for a minute",
-    description: "Pictures stay on disk unless delete_pictures is true; then they are deleted once the undo has expired. A running task is refused (409 task_running): stop it first.",
+    description: "Pictures stay on disk unless delete_pictures is true; then they are deleted once the undo has expired. A running task is refused (409 conflict): stop it first.",
     body: { schema: removeTasksSchema, example: { ids: ["tmx1abc"], delete_pictures: false } },
     response: { status: 200, schema: any, example: { undo: "umx1xyz", removed: ["tmx1abc"], until: 1767225660000 } },
   },

@@ -22,6 +22,7 @@ import type { Logger } from "../../core/log";
 import { modelDir, type ModelKind, type Paths } from "../../core/paths";
 import { identifyFile } from "../identify-file";
 import { sourceLabel } from "./catalog";
+import { NamedError } from "../../core/server/errors";
 
 export interface ModelSource {
   url: string;
@@ -52,8 +53,10 @@ export interface Hosts {
   civitaiToken: string;
 }
 
-export class DownloadConflictError extends Error {
+export class DownloadConflictError extends NamedError {
   override name = "DownloadConflictError";
+  override readonly code = "conflict";
+  override readonly status = 409;
 }
 
 const isSha = (s: string | undefined): s is string => !!s && /^[0-9a-f]{64}$/.test(s);
@@ -70,8 +73,8 @@ export function authFor(url: string, hosts: Hosts): Record<string, string> {
 export function failureText(err: unknown, spec: Pick<ModelFileSpec, "url">, hosts: Hosts): { code: string; message: string } {
   const site = spec.url.startsWith(hosts.huggingface) ? "Hugging Face" : spec.url.startsWith(hosts.civitai) ? "Civitai" : new URL(spec.url).host;
   if (err instanceof DownloadError && err.code === "unauthorized")
-    return { code: "needs_token", message: `${site} answered ${err.status}: accept the licence on the model's page or add a token in Settings → Models` };
-  if (err instanceof DownloadError && err.code === "not_available") return { code: "not_found", message: `${site} has no file at that address (HTTP ${err.status})` };
+    return { code: "needs_token", message: `${site} answered ${err.httpStatus}: accept the licence on the model's page or add a token in Settings → Models` };
+  if (err instanceof DownloadError && err.code === "not_available") return { code: "not_found", message: `${site} has no file at that address (HTTP ${err.httpStatus})` };
   if (err instanceof DownloadError) return { code: err.code, message: err.message };
   return { code: "download_failed", message: (err as Error)?.message ?? String(err) };
 }
@@ -175,7 +178,7 @@ export class ModelDownloads {
         } catch (err) {
           const last = i === sources.length - 1;
           if (signal.aborted || last || !(err instanceof DownloadError) || !NEXT_SOURCE.has(err.code)) throw err;
-          this.deps.log?.info("models: source not available, trying the next", { name: spec.name, url: src.url, status: err.status, next: sources[i + 1]!.url });
+          this.deps.log?.info("models: source not available, trying the next", { name: spec.name, url: src.url, status: err.httpStatus, next: sources[i + 1]!.url });
         }
       }
       const identity = identifyFile(staged);

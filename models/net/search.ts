@@ -8,6 +8,7 @@ import { FetchRefusedError, guardedFetch, MAX_JSON_ANSWER_BYTES, readJsonLimited
 import { networkFailure } from "../../downloads/net-failure";
 import type { ModelKind } from "../../core/paths";
 import type { Hosts } from "./downloads";
+import { NamedError } from "../../core/server/errors";
 
 export interface SearchResult {
   source: "civitai" | "huggingface";
@@ -33,13 +34,20 @@ export interface SearchQuery {
   cursor?: string;
 }
 
-export class UpstreamError extends Error {
+/** A model site failed us: 401/403 `needs_token` (with that status), anything else 502 `upstream_failed`. */
+export class UpstreamError extends NamedError {
   override name = "UpstreamError";
+  override readonly code: "needs_token" | "upstream_failed";
+  override readonly status: 401 | 403 | 502;
   constructor(
-    readonly status: number,
+    /** What the site answered (502 when it could not be reached or read). */
+    readonly upstreamStatus: number,
     message: string,
   ) {
     super(message);
+    const token = upstreamStatus === 401 || upstreamStatus === 403;
+    this.code = token ? "needs_token" : "upstream_failed";
+    this.status = token ? (upstreamStatus as 401 | 403) : 502;
   }
 }
 

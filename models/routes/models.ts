@@ -8,7 +8,7 @@
 import { Hono } from "hono";
 import { ApiError, badRequest, notFound } from "../../core/server/errors";
 import { MODEL_KINDS, type ModelKind } from "../../core/paths";
-import { ModelInUseError, ModelNotInRootError, type ModelLibrary } from "../library";
+import type { ModelLibrary } from "../library";
 
 /** A newer version of the model with this sha256, or null; the net part provides it (models/net/civitai-lookup.ts). */
 export type UpdateCheck = (sha256: string) => Promise<{ versionId: number; name: string } | null>;
@@ -40,13 +40,7 @@ export function modelRoutes(library: ModelLibrary, hooks: { checkUpdate?: () => 
       // Hono has already percent-decoded the name once; decoding again would misname files with "%" in them.
       const name = c.req.param("name");
       if (name.includes("\0") || name.startsWith("/") || /^[a-zA-Z]:/.test(name) || name.split(/[\\/]/).includes("..")) throw badRequest("a model name is a path inside its kind folder");
-      try {
-        if (!library.delete(kind as ModelKind, name)) throw notFound(`${kind} model "${name}"`);
-      } catch (err) {
-        if (err instanceof ModelNotInRootError) throw new ApiError(403, "outside_model_folder", err.message);
-        if (err instanceof ModelInUseError) throw new ApiError(409, "model_in_use", err.message);
-        throw err;
-      }
+      if (!library.delete(kind as ModelKind, name)) throw notFound(`${kind} model "${name}"`);
       return c.json({ deleted: name });
     });
 }

@@ -243,7 +243,7 @@ describe("tokens stay with their host", () => {
       const denied = await download({ url, dest: join(dir, "a.bin"), retries: 0 }).catch((e) => e);
       expect(denied).toBeInstanceOf(DownloadError);
       expect(denied.code).toBe("unauthorized");
-      expect(denied.status).toBe(401);
+      expect(denied.httpStatus).toBe(401);
       seen.length = 0;
       const r = await download({ url, dest: join(dir, "b.bin"), headers: { authorization: "Bearer secret" }, retries: 0 });
       expect(r.size).toBe(1000);

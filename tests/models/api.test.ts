@@ -154,7 +154,7 @@ describe("DELETE /api/models/:kind/:name", () => {
     expect(existsSync(join(outside, "linked-ckpt.safetensors"))).toBe(true);
     const out = await m.api("/api/models/lora/pack/style.safetensors", { method: "DELETE" });
     expect(out.status).toBe(403);
-    expect(((await out.json()) as { error: { code: string } }).error.code).toBe("outside_model_folder");
+    expect(((await out.json()) as { error: { code: string } }).error.code).toBe("forbidden");
     expect(existsSync(join(outside, "pack/style.safetensors"))).toBe(true);
   });
 });

@@ -170,7 +170,7 @@ describe("remove, undo, zip, recent sizes", () => {
     await waitState(q, slow, ["running"]);
     const refused = await q.api("/api/tasks/remove", { method: "POST", json: { ids: [slow] } });
     expect(refused.status).toBe(409);
-    expect(await errorCode(refused)).toBe("task_running");
+    expect(await errorCode(refused)).toBe("conflict");
     await q.api(`/api/tasks/${slow}/cancel`, { method: "POST" });
     await waitState(q, slow, ["cancelled"]);
     expect((await q.api("/api/tasks/remove", { method: "POST", json: { ids: [slow] } })).status).toBe(200);
