@@ -85,7 +85,11 @@ export class BuildSource {
   cancelDownload(): boolean {
     if (!this.#downloading) return false;
     this.#cancel.abort(
-      new BuildError({ code: "download_failed", message: "The engine download was cancelled.", hint: "Install it from the Engine tab when you want it; the download goes on where it stopped." }),
+      new BuildError({
+        code: "download_failed",
+        message: "The engine download was cancelled.",
+        hint: "Install it from the Engine tab when you want it; the download goes on where it stopped.",
+      }),
     );
     this.#cancel = new AbortController();
     return true;
