@@ -74,7 +74,8 @@ export function checkedUrl(url: string, what = "the address"): URL {
   } catch {
     throw new FetchRefusedError("url_not_allowed", `${what} is not a URL: ${url.slice(0, 200)}`);
   }
-  if (!SCHEMES.has(u.protocol)) throw new FetchRefusedError("url_not_allowed", `${what} must be http or https, not ${u.protocol.replace(/:$/, "")}: (${url.slice(0, 200)})`);
+  if (!SCHEMES.has(u.protocol))
+    throw new FetchRefusedError("url_not_allowed", `${what} must be http or https, not ${u.protocol.replace(/:$/, "")}: (${url.slice(0, 200)})`);
   return u;
 }
 
@@ -88,7 +89,11 @@ async function checkedAddress(u: URL, o: FetchGuardOptions): Promise<string> {
   for (const a of addresses) {
     if (o.allowAddresses?.includes(a)) continue;
     const why = addressProblem(a);
-    if (why) throw new FetchRefusedError("address_not_allowed", `${u.host} is ${a}, ${why}: the app does not fetch from this computer or local networks for this`);
+    if (why)
+      throw new FetchRefusedError(
+        "address_not_allowed",
+        `${u.host} is ${a}, ${why}: the app does not fetch from this computer or local networks for this`,
+      );
   }
   return addresses[0]!;
 }
@@ -130,7 +135,8 @@ export async function guardedFetch(url: string, o: FetchGuardOptions = {}): Prom
  * before anything is read.
  */
 export async function readLimited(response: Response, maxBytes: number, what = "the answer"): Promise<Uint8Array> {
-  const tooLarge = () => new FetchRefusedError("too_large", `${what} is over ${maxBytes >= 1024 * 1024 ? `${Math.round(maxBytes / 1024 / 1024)} MB` : `${Math.round(maxBytes / 1024)} KB`}`);
+  const limit = maxBytes >= 1024 * 1024 ? `${Math.round(maxBytes / 1024 / 1024)} MB` : `${Math.round(maxBytes / 1024)} KB`;
+  const tooLarge = () => new FetchRefusedError("too_large", `${what} is over ${limit}`);
   if (Number(response.headers.get("content-length") ?? 0) > maxBytes) {
     await response.body?.cancel().catch(() => {});
     throw tooLarge();

@@ -137,7 +137,12 @@ export function engineRoutes(manager: EngineManager, opts: { uploads: string; no
       if (confirm !== true)
         throw new ApiError(400, "confirm_required", "importing runs the sd-server program in that folder: confirm it in the Engine tab (confirm: true)");
       if (!nonces.take(nonce))
-        throw new ApiError(403, "confirm_expired", "importing by path is confirmed in the app's Engine tab (its confirmation is used once and lasts 2 minutes); from a terminal, run `easy-diffusion engine import <path>`");
+        throw new ApiError(
+          403,
+          "confirm_expired",
+          "importing by path is confirmed in the app's Engine tab (its confirmation is used once and lasts 2 minutes); " +
+            "from a terminal, run `easy-diffusion engine import <path>`",
+        );
       return run(path);
     });
 }

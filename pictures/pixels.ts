@@ -29,7 +29,8 @@ export const pictureSize = pictureDimensions;
 export async function decodePicture(bytes: Uint8Array): Promise<Rgba> {
   const size = pictureSize(bytes);
   if (!size || !(size.width > 0 && size.height > 0)) throw new PictureError("not a PNG, JPEG or WebP picture");
-  if (size.width * size.height > MAX_DECODE_PIXELS) throw new PictureError(`the picture is ${size.width}×${size.height}; at most ${MAX_DECODE_PIXELS / 1024 / 1024} megapixels (4096×4096) are read`);
+  if (size.width * size.height > MAX_DECODE_PIXELS)
+    throw new PictureError(`the picture is ${size.width}×${size.height}; at most ${MAX_DECODE_PIXELS / 1024 / 1024} megapixels (4096×4096) are read`);
   try {
     const kind = sniffImage(bytes);
     if (kind === "png") return pngToRgba(bytes);

@@ -53,7 +53,10 @@ export class PluginStore {
   #state(): State {
     try {
       const s = JSON.parse(readFileSync(this.stateFile, "utf8")) as Partial<State>;
-      return { disabled: Array.isArray(s.disabled) ? s.disabled.filter((d) => typeof d === "string") : [], errors: s.errors && typeof s.errors === "object" ? s.errors : {} };
+      return {
+        disabled: Array.isArray(s.disabled) ? s.disabled.filter((d) => typeof d === "string") : [],
+        errors: s.errors && typeof s.errors === "object" ? s.errors : {},
+      };
     } catch {
       return { disabled: [], errors: {} };
     }
@@ -85,7 +88,16 @@ export class PluginStore {
         if (!realInside(this.folder, path)) return [];
         const stat = statSync(path);
         if (!stat.isFile()) return [];
-        return [{ file, name: file.replace(/\.plugin\.js$/, ""), enabled: !state.disabled.includes(file), ...(state.errors[file] ? { error: state.errors[file] } : {}), size: stat.size, modified: Math.floor(stat.mtimeMs) }];
+        return [
+          {
+            file,
+            name: file.replace(/\.plugin\.js$/, ""),
+            enabled: !state.disabled.includes(file),
+            ...(state.errors[file] ? { error: state.errors[file] } : {}),
+            size: stat.size,
+            modified: Math.floor(stat.mtimeMs),
+          },
+        ];
       });
   }
 

@@ -137,7 +137,8 @@ export class SourceBuilder {
         },
         (err) => {
           // Kept so the next start does not spend minutes failing the same way (a cancel is not a failure).
-          if (err instanceof BuildError && this.#last?.phase === "failed") keepFailure(this.#o.paths.engineBuildFailure, { configTag: cfg.release_tag, progress: this.#last });
+          if (err instanceof BuildError && this.#last?.phase === "failed")
+            keepFailure(this.#o.paths.engineBuildFailure, { configTag: cfg.release_tag, progress: this.#last });
           throw err;
         },
       )

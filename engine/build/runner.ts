@@ -56,7 +56,12 @@ export function runStep(o: RunStepOptions): Promise<void> {
   let recent = "";
   return new Promise((resolve, reject) => {
     if (o.signal?.aborted) return reject(new BuildCancelled());
-    const child = spawn(o.argv[0]!, o.argv.slice(1), { cwd: o.cwd, env: { ...process.env, ...o.env } as NodeJS.ProcessEnv, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(o.argv[0]!, o.argv.slice(1), {
+      cwd: o.cwd,
+      env: { ...process.env, ...o.env } as NodeJS.ProcessEnv,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let cancelled = false;
     const kill = () => {
       cancelled = true;

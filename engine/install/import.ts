@@ -20,13 +20,23 @@ const SCAN_BYTES = 256 * 1024 * 1024;
 /** Which backend a build was made for, from its file names and then its binaries' strings. */
 export function detectBackend(dir: string, serverPath: string): Backend {
   const names = readdirSync(dir, { recursive: true }).map(String).join("\n").toLowerCase();
-  const byName = markerBackend(names, { cuda: /cudart|cublas|ggml-cuda/, rocm: /amdhip|hipblas|rocblas|ggml-hip/, vulkan: /ggml-vulkan|vulkan/, metal: /ggml-metal|\.metal/ });
+  const byName = markerBackend(names, {
+    cuda: /cudart|cublas|ggml-cuda/,
+    rocm: /amdhip|hipblas|rocblas|ggml-hip/,
+    vulkan: /ggml-vulkan|vulkan/,
+    metal: /ggml-metal|\.metal/,
+  });
   if (byName) return byName;
   const libs = [serverPath, ...readdirSync(dirname(serverPath)).filter((n) => /\.(so|dylib|dll)(\.|$)/.test(n)).map((n) => join(dirname(serverPath), n))];
   for (const file of libs) {
     if (!statSync(file).isFile()) continue;
     const text = readFileSync(file).subarray(0, SCAN_BYTES).toString("latin1");
-    const found = markerBackend(text, { cuda: /ggml_cuda_|cudaMalloc/, rocm: /hipMalloc|ggml_hip/, vulkan: /ggml_vk_|vkCreateInstance/, metal: /ggml_metal_|MTLDevice/ });
+    const found = markerBackend(text, {
+      cuda: /ggml_cuda_|cudaMalloc/,
+      rocm: /hipMalloc|ggml_hip/,
+      vulkan: /ggml_vk_|vkCreateInstance/,
+      metal: /ggml_metal_|MTLDevice/,
+    });
     if (found) return found;
   }
   return "cpu";
@@ -53,12 +63,20 @@ export async function checkServerRuns(serverPath: string): Promise<void> {
     throw engineError("verify_failed", `${basename(serverPath)} could not be started: ${(err as Error).message}`, "is it a build for this system?");
   }
   const timer = setTimeout(() => proc.kill("SIGKILL"), HELP_TIMEOUT_MS);
-  const [out, err, code] = await Promise.all([new Response(proc.stdout as ReadableStream).text(), new Response(proc.stderr as ReadableStream).text(), proc.exited]);
+  const [out, err, code] = await Promise.all([
+    new Response(proc.stdout as ReadableStream).text(),
+    new Response(proc.stderr as ReadableStream).text(),
+    proc.exited,
+  ]);
   clearTimeout(timer);
   if (proc.signalCode === "SIGKILL") throw engineError("verify_failed", `${basename(serverPath)} --help did not finish within ${HELP_TIMEOUT_MS / 1000} s`);
   if (code !== 0) {
     const last = (err || out).trim().split("\n").slice(-5);
-    const error = engineError("verify_failed", `${basename(serverPath)} --help failed (exit code ${code})${last.length && last[0] ? `: ${last.at(-1)}` : ""}`, "is it a build for this system, with its libraries beside it?");
+    const error = engineError(
+      "verify_failed",
+      `${basename(serverPath)} --help failed (exit code ${code})${last.length && last[0] ? `: ${last.at(-1)}` : ""}`,
+      "is it a build for this system, with its libraries beside it?",
+    );
     error.info.lastLines = last;
     throw error;
   }

@@ -68,7 +68,8 @@ export async function extractZip(zipPath: string, target: string): Promise<Extra
       mkdirSync(dirname(path), { recursive: true });
       if ((mode & S_IFMT) === S_IFLNK) {
         const link = (await readAll(await zip.openReadStreamPromise(entry))).toString("utf8");
-        if (isAbsolute(link) || link.includes("\0") || !landsInside(root, dirname(path), link)) throw new UnsafeZipError(`unsafe symlink in zip: "${name}" → "${link}"`);
+        if (isAbsolute(link) || link.includes("\0") || !landsInside(root, dirname(path), link))
+          throw new UnsafeZipError(`unsafe symlink in zip: "${name}" → "${link}"`);
         symlinkSync(link, path);
         links.push({ name, path, link });
         continue;
@@ -84,7 +85,8 @@ export async function extractZip(zipPath: string, target: string): Promise<Extra
   }
   // A later entry can change where an earlier link leads (`a → s/../x`, then `s → .`): check them all again on the finished tree.
   for (const l of links) {
-    if (!landsInside(root, dirname(l.path), l.link)) throw new UnsafeZipError(`unsafe symlink in zip: "${l.name}" → "${l.link}" leads out of the folder through another link`);
+    if (!landsInside(root, dirname(l.path), l.link))
+      throw new UnsafeZipError(`unsafe symlink in zip: "${l.name}" → "${l.link}" leads out of the folder through another link`);
   }
   return result;
 }

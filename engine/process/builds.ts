@@ -6,14 +6,13 @@
  * fallback), and a way to cancel the download in progress.
  */
 import type { EventBus } from "../../core/events/bus";
-import { EngineInfoError } from "../info-error";
 import type { EngineBuildProvider, EnginePlan } from "../install/provider";
+import { EngineInfoError } from "../info-error";
 import type { BuildProvider, InstalledBuild } from "../types";
 
 /** A BuildProvider, plus what the real one offers the Engine tab: plan, installed list, install of a variant, next fallback. */
 export type EngineProvider = BuildProvider & Partial<Pick<EngineBuildProvider, "plan" | "installed" | "install" | "next">>;
 
-/** An error carrying what to tell the user. */
 /** No build could be chosen or fetched (not the source build's BuildError, engine/build/runner.ts). */
 export class BuildSourceError extends EngineInfoError {
   override name = "BuildSourceError";
@@ -84,7 +83,11 @@ export class BuildSource {
   cancelDownload(): boolean {
     if (!this.#downloading) return false;
     this.#cancel.abort(
-      new BuildSourceError({ code: "download_failed", message: "The engine download was cancelled.", hint: "Install it from the Engine tab when you want it; the download goes on where it stopped." }),
+      new BuildSourceError({
+        code: "download_failed",
+        message: "The engine download was cancelled.",
+        hint: "Install it from the Engine tab when you want it; the download goes on where it stopped.",
+      }),
     );
     this.#cancel = new AbortController();
     return true;

@@ -47,7 +47,10 @@ export async function readJob(port: number, id: string): Promise<EngineJob> {
     return {
       id,
       status: "failed",
-      error: res.status === 404 ? { code: "not_found", message: "the engine does not know this job" } : { code: "expired", message: "the job's result expired" },
+      error:
+        res.status === 404
+          ? { code: "not_found", message: "the engine does not know this job" }
+          : { code: "expired", message: "the job's result expired" },
     };
   }
   const text = await res.text().catch(() => "");

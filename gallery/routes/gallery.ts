@@ -121,8 +121,12 @@ export function galleryRoutes(gallery: Gallery, options: { platform?: NodeJS.Pla
       // Checked again on the file as it is opened: inside a Gallery folder, and the picture the index says.
       const bytes = row && readServedPicture(row.path, gallery.roots(), `picture ${id}`, row.format as ImageKind);
       if (!row || !bytes) throw notFound(`picture ${id}`);
-      const headers: Record<string, string> = { "content-type": MIME[row.format as ImageKind] ?? "application/octet-stream", "cache-control": "private, max-age=3600" };
-      if (c.req.query("download") === "1") headers["content-disposition"] = `attachment; filename="${encodeURIComponent(row.path.split(/[\\/]/).pop()!)}"`;
+      const headers: Record<string, string> = {
+        "content-type": MIME[row.format as ImageKind] ?? "application/octet-stream",
+        "cache-control": "private, max-age=3600",
+      };
+      if (c.req.query("download") === "1")
+        headers["content-disposition"] = `attachment; filename="${encodeURIComponent(row.path.split(/[\\/]/).pop()!)}"`;
       return new Response(bytes as Uint8Array<ArrayBuffer>, { headers });
     })
     .get("/:id/thumb", async (c) => {
@@ -136,7 +140,8 @@ export function galleryRoutes(gallery: Gallery, options: { platform?: NodeJS.Pla
       const path = gallery.servable(id)?.path;
       if (!path) throw notFound(`picture ${id}`);
       // An opener that fails (no file manager, no display) opened nothing: say where the picture is instead.
-      if (!(await runOpener(revealCommand(path, options.platform), 3000))) throw new ApiError(503, "no_file_manager", `No file manager could be opened here. The picture is in ${dirname(path)}`);
+      if (!(await runOpener(revealCommand(path, options.platform), 3000)))
+        throw new ApiError(503, "no_file_manager", `No file manager could be opened here. The picture is in ${dirname(path)}`);
       return c.json({ ok: true });
     });
 }

@@ -80,12 +80,18 @@ export function netRoutes(deps: {
         return c.json({ ids }, 202);
       }
       if (roleOf(c) === "guest" && !fromModelHost(body.url, deps.hosts()))
-        throw ownerOnly(`download from ${new URL(body.url).host} (other devices may download only from the Hugging Face and Civitai hosts in Settings → Models)`);
+        throw ownerOnly(
+          `download from ${new URL(body.url).host} (other devices may download only from the Hugging Face and Civitai hosts in Settings → Models)`,
+        );
       const name = body.name ?? nameOf(body.url);
       if (/[\\/]|^\.|\0/.test(name)) throw new ApiError(400, "bad_request", `name: "${name}" must be a plain file name`);
-      if (!/\.(safetensors|gguf|ckpt|pt|pth|bin|sft)$/i.test(name)) throw new ApiError(400, "bad_request", `name: "${name}" is not a model file name (.safetensors, .gguf, …); give one`);
+      if (!/\.(safetensors|gguf|ckpt|pt|pth|bin|sft)$/i.test(name))
+        throw new ApiError(400, "bad_request", `name: "${name}" is not a model file name (.safetensors, .gguf, …); give one`);
       // A guest's download never reaches this computer or a local network, redirects included (the configured hosts excepted).
-      const id = deps.downloads.start({ url: body.url, kind: body.kind, name, sha256: body.sha256?.toLowerCase() }, { refusePrivate: roleOf(c) === "guest" });
+      const id = deps.downloads.start(
+        { url: body.url, kind: body.kind, name, sha256: body.sha256?.toLowerCase() },
+        { refusePrivate: roleOf(c) === "guest" },
+      );
       return c.json({ id }, 202);
     }),
     "/models/downloads": new Hono()

@@ -56,7 +56,8 @@ export function pluginRoutes(store: PluginStore, fetchOptions: Pick<FetchGuardOp
       } else {
         const body = await readJson(c, installFromUrlSchema);
         file = body.name ?? decodeURIComponent(new URL(body.url).pathname.split("/").pop() ?? "");
-        if (!PLUGIN_FILE.test(file)) throw new ApiError(400, "bad_plugin_name", `"${file}" is not a plugin file name: the URL (or name) must end in .plugin.js`);
+        if (!PLUGIN_FILE.test(file))
+          throw new ApiError(400, "bad_plugin_name", `"${file}" is not a plugin file name: the URL (or name) must end in .plugin.js`);
         source = await download(body.url, fetchOptions);
       }
       const info = store.install(file, source);
