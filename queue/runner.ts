@@ -14,7 +14,8 @@ import { withMemoryRetry, type MemoryMemo } from "./memory-memo";
 import type { TaskProgressEvent } from "./events";
 import { ModelNotFoundError, resolveModels, type ResolvedModels } from "../models/resolve";
 import type { SearchPath } from "../models/roots";
-import { modelSetKey, speedPlanOf, translate } from "./translate";
+import { modelSetKey } from "../models/model-set";
+import { speedPlanOf, translate } from "./translate";
 import { reuseText } from "../common/speed";
 import type { Task, TaskError } from "./task";
 

@@ -1,6 +1,7 @@
 /**
- * The real app (startApp) with the queue service on a temporary data dir,
- * a model folder the stand-in accepts, and a recorder of bus events.
+ * The real app (startApp) with the models, queue and upscale services wired
+ * as launcher/wiring.ts wires them, on a temporary data dir, a model folder
+ * the stand-in accepts, and a recorder of bus events.
  */
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { TELLTALES, writeSafetensors } from "../models/fixtures";
@@ -12,8 +13,10 @@ import type { BusEvent } from "../../core/events/bus";
 import { silentLogger } from "../../core/log";
 import { startApp, type RunningApp } from "../../launcher/start";
 import type { AppContext } from "../../core/server/context";
-import { modelsService } from "../../models/service";
+import { modelsService, type ModelsService } from "../../models/service";
+import type { TaskQueue } from "../../queue/queue";
 import { queueService, type QueueServiceOptions } from "../../queue/service";
+import { upscaleService, upscaleTaskKinds } from "../../upscale/service";
 import { FAST, waitFor } from "../standin/fixtures";
 import type { StandinConfig } from "../standin/config";
 import { standinBuild } from "../standin/pack";
@@ -64,15 +67,21 @@ export async function startQueueApp(
   queueOptions: Omit<QueueServiceOptions, "engine"> = {},
 ): Promise<QueueApp> {
   let engine!: Engine;
+  let models: ModelsService | undefined;
+  let queue: TaskQueue | undefined;
+  const modelsFactory = modelsService({ hashInBackground: false });
+  const queueFactory = queueService({ ...upscaleTaskKinds, ...queueOptions, hashes: () => models?.hashes, engine: (ctx) => (engine = engineFor(ctx, build)) });
   const app = await startApp({
     run: { server: true, noOpen: true, dataDir, port: 20000 + Math.floor(Math.random() * 30000), host: "127.0.0.1" },
     env: { ...readEnv({}), edHome: undefined },
     services: [
-      modelsService({ hashInBackground: false }),
-      queueService({
-        ...queueOptions,
-        engine: (ctx) => (engine = engineFor(ctx, build)),
-      }),
+      async (ctx) => (models = (await modelsFactory(ctx)) as ModelsService),
+      async (ctx) => {
+        const service = await queueFactory(ctx);
+        queue = service.queue;
+        return service;
+      },
+      upscaleService(() => queue),
     ],
     log: silentLogger,
   });
