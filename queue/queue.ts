@@ -16,13 +16,14 @@ import type { ModelHashes } from "../models/hashes";
 import { activeRun, runQueuedTask, type ActiveTask } from "./execute";
 import { imageKind } from "./image-kind";
 import { searchPath, type SearchPath } from "../models/roots";
-import { recoverIncoming, type OutputTemplates } from "./outputs";
+import type { OutputTemplates } from "./outputs";
 import { assertRequestPictures } from "../pictures/limits";
 import type { ResolvedRequest } from "../common/image-request";
 import type { Speed } from "../common/speed";
 import type { MemoryMemo } from "./memory-memo";
 import type { ActiveRun, RunOutcome } from "./runner";
-import { INTERRUPTED, TaskStore } from "./store";
+import { recordInterrupted, recoverLastRun } from "./restart";
+import type { TaskStore } from "./store";
 import { isFinal, newId, type ImageRecord, type Task } from "./task";
 import { TaskKinds, type PictureStep, type SubmitContext, type TaskKind } from "./task-kinds";
 import { WaitingLine } from "./waiting";
@@ -94,12 +95,7 @@ export class TaskQueue {
 
   /** Recovers from the last run and starts working through the queue. */
   start(): void {
-    // Images a crash left between their write and their rename (one folder, cheap to list).
-    const recovered = recoverIncoming(this.opts.paths.outputs, (id) => this.store.imagePath(id));
-    if (recovered.finished || recovered.removed) this.opts.log?.info("outputs: recovered after a crash", recovered);
-    const interrupted = this.store.failInterrupted();
-    for (const id of interrupted) this.opts.bus.publish("task.failed", { id, error: INTERRUPTED });
-    for (const t of this.store.queued()) this.#line.add(t, this.#keyOf(t));
+    for (const t of recoverLastRun(this.store, this.opts.paths.outputs, this.opts.bus, this.opts.log)) this.#line.add(t, this.#keyOf(t));
     this.#publishStatus();
     this.#loop = this.#run();
   }
@@ -107,14 +103,7 @@ export class TaskQueue {
   async stop(): Promise<void> {
     this.#stopped = true;
     this.#wakeLoop();
-    const active = this.#active;
-    if (active && !active.task.incognito) {
-      // The engine goes down with the app: the task cannot finish, say so now rather than at the next start.
-      active.task.state = "failed";
-      active.task.error = INTERRUPTED;
-      active.task.finished = Date.now();
-      this.store.update(active.task);
-    }
+    if (this.#active) recordInterrupted(this.store, this.#active.task);
     await Promise.race([this.#loop, Bun.sleep(2000)]);
   }
 

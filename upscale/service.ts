@@ -20,3 +20,14 @@ export function upscaleService(queueOf: () => TaskQueue | undefined): ServiceFac
     return { name: "upscale", routes: { "/upscale": upscaleRoutes(ctx, queue) } };
   };
 }
+
+/** Wraps a queue service's factory (made with `upscaleTaskKinds`) so the upscale service (second) gets its queue. */
+export function withUpscale(queueFactory: ServiceFactory): [ServiceFactory, ServiceFactory] {
+  let queue: TaskQueue | undefined;
+  const capture: ServiceFactory = async (ctx) => {
+    const service = await queueFactory(ctx);
+    queue = (service as { queue?: TaskQueue }).queue;
+    return service;
+  };
+  return [capture, upscaleService(() => queue)];
+}

@@ -10,9 +10,8 @@ import { readEnv } from "../../core/env";
 import { silentLogger } from "../../core/log";
 import type { ServiceFactory } from "../../core/services";
 import { startApp } from "../../launcher/start";
-import type { TaskQueue } from "../../queue/queue";
 import { queueService } from "../../queue/service";
-import { upscaleService, upscaleTaskKinds } from "../../upscale/service";
+import { upscaleTaskKinds, withUpscale } from "../../upscale/service";
 import { managerFor, queueAppOf, standin, tempData, type QueueApp } from "../queue/harness";
 import type { StandinConfig } from "../standin/config";
 
@@ -22,17 +21,11 @@ export async function startCompatApp(dataDir: string, extra: ServiceFactory[] = 
   let engine!: Engine;
   const build = standin(dataDir, standinConfig);
   // As launcher/wiring.ts: the queue runs upscale/'s task kind (A1111's Extras and SD upscale queue upscale tasks).
-  let queue: TaskQueue | undefined;
-  const queueFactory = queueService({ engine: (ctx) => (engine = managerFor(ctx, build)), ...upscaleTaskKinds });
-  const withQueue: ServiceFactory = async (ctx) => {
-    const service = await queueFactory(ctx);
-    queue = service.queue;
-    return service;
-  };
+  const [withQueue, upscale] = withUpscale(queueService({ engine: (ctx) => (engine = managerFor(ctx, build)), ...upscaleTaskKinds }));
   const app = await startApp({
     run: { server: true, noOpen: true, dataDir, port: 20000 + Math.floor(Math.random() * 30000), host: "127.0.0.1" },
     env: { ...readEnv({}), edHome: undefined },
-    services: [...withCompat(withQueue), upscaleService(() => queue), ...extra],
+    services: [...withCompat(withQueue), upscale, ...extra],
     log: silentLogger,
   });
   return queueAppOf(app, () => engine);

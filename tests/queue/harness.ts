@@ -14,9 +14,8 @@ import { silentLogger } from "../../core/log";
 import { startApp, type RunningApp } from "../../launcher/start";
 import type { AppContext } from "../../core/server/context";
 import { modelsService, type ModelsService } from "../../models/service";
-import type { TaskQueue } from "../../queue/queue";
 import { queueService, type QueueServiceOptions } from "../../queue/service";
-import { upscaleService, upscaleTaskKinds } from "../../upscale/service";
+import { upscaleTaskKinds, withUpscale } from "../../upscale/service";
 import { FAST, waitFor } from "../standin/fixtures";
 import type { StandinConfig } from "../standin/config";
 import { standinBuild } from "../standin/pack";
@@ -68,20 +67,15 @@ export async function startQueueApp(
 ): Promise<QueueApp> {
   let engine!: Engine;
   let models: ModelsService | undefined;
-  let queue: TaskQueue | undefined;
   const modelsFactory = modelsService({ hashInBackground: false });
-  const queueFactory = queueService({ ...upscaleTaskKinds, ...queueOptions, hashes: () => models?.hashes, engine: (ctx) => (engine = engineFor(ctx, build)) });
+  const [queue, upscale] = withUpscale(queueService({ ...upscaleTaskKinds, ...queueOptions, hashes: () => models?.hashes, engine: (ctx) => (engine = engineFor(ctx, build)) }));
   const app = await startApp({
     run: { server: true, noOpen: true, dataDir, port: 20000 + Math.floor(Math.random() * 30000), host: "127.0.0.1" },
     env: { ...readEnv({}), edHome: undefined },
     services: [
       async (ctx) => (models = (await modelsFactory(ctx)) as ModelsService),
-      async (ctx) => {
-        const service = await queueFactory(ctx);
-        queue = service.queue;
-        return service;
-      },
-      upscaleService(() => queue),
+      queue,
+      upscale,
     ],
     log: silentLogger,
   });
