@@ -21,13 +21,25 @@ export interface SaveDeps {
 }
 
 /** Saves picture `index` of a task with `request` (and `extras`) as its metadata. */
-export async function savePicture(deps: SaveDeps, task: Task, index: number, png: Uint8Array, request: ResolvedRequest, extras: ImageExtras = {}): Promise<ImageRecord> {
+export async function savePicture(
+  deps: SaveDeps,
+  task: Task,
+  index: number,
+  png: Uint8Array,
+  request: ResolvedRequest,
+  extras: ImageExtras = {},
+): Promise<ImageRecord> {
   const created = Date.now();
   return storeOutput(deps, task, index, request.prompt, request.seed, await embedMetadata(png, request, extras), created);
 }
 
 /** The metadata of picture `index` of an image task: its seed, the step caching that ran, the model and LoRA short hashes (not for incognito tasks). */
-export async function imageMetadata(hashes: ModelHashes, task: Task, index: number, models: ResolvedModels): Promise<{ request: ResolvedRequest; extras: ImageExtras }> {
+export async function imageMetadata(
+  hashes: ModelHashes,
+  task: Task,
+  index: number,
+  models: ResolvedModels,
+): Promise<{ request: ResolvedRequest; extras: ImageExtras }> {
   // A batch of N uses seeds seed … seed+N-1 (engine contract).
   const request = { ...task.request, seed: task.request.seed + index, ...cacheOf(task) };
   if (task.incognito) return { request, extras: {} };

@@ -68,7 +68,8 @@ class UpscaleAfterPictures implements PictureStepRun {
   async afterPicture(index: number, png: Uint8Array, saved: { id: string; path?: string; width: number; height: number }): Promise<void> {
     if (this.#failure || this.run.active.cancelRequested) return;
     try {
-      await upscaleAfterImage(this.run.task, index, { bytes: png, label: saved.path ? basename(saved.path) : saved.id, width: saved.width, height: saved.height }, depsOf(this.run));
+      const source = { bytes: png, label: saved.path ? basename(saved.path) : saved.id, width: saved.width, height: saved.height };
+      await upscaleAfterImage(this.run.task, index, source, depsOf(this.run));
     } catch (err) {
       const mapped = upscaleTaskError(err);
       if (mapped === null) throw err;

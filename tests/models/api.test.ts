@@ -210,7 +210,8 @@ describe("companions", () => {
 describe("lastUsed", () => {
   test("the newest task's model, VAE and text encoders, with the matching set", async () => {
     expect((await list()).lastUsed).toBeNull();
-    const task = (id: string, request: object, created: number) => ({ id, state: "succeeded" as const, position: 1, request: request as never, created, incognito: false });
+    const task = (id: string, request: object, created: number) =>
+      ({ id, state: "succeeded" as const, position: 1, request: request as never, created, incognito: false });
     tasks.insert(task("t1", { model: "sd15.safetensors", text_encoders: [] }, 1000));
     tasks.insert(task("t2", { model: "flux1-dev.safetensors", vae: "ae.safetensors", text_encoders: ["clip_l.safetensors", "t5xxl_fp16.safetensors"] }, 2000));
     expect((await list()).lastUsed).toEqual({ model: "flux1-dev.safetensors", vae: "ae.safetensors", text_encoders: ["clip_l.safetensors", "t5xxl_fp16.safetensors"], set: "Flux dev" });

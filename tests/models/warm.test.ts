@@ -89,7 +89,8 @@ describe("warm start", () => {
     const data = tempData("ed-warm-queued-");
     cleanup = data.remove;
     const store = new TaskStore(join(data.dir, "easy-diffusion.db"));
-    const request = resolveRequest(imageRequestSchema.parse({ prompt: "a cat", model: "sd-test.safetensors", steps: 2, seed: 1 }), { format: "png", quality: 90 });
+    const fields = imageRequestSchema.parse({ prompt: "a cat", model: "sd-test.safetensors", steps: 2, seed: 1 });
+    const request = resolveRequest(fields, { format: "png", quality: 90 });
     store.insert({ id: "t_waiting", state: "queued", position: 1, request, created: Date.now(), incognito: false });
     store.close();
     await start(data.dir, "models:\n  warm_start: true\n");

@@ -68,7 +68,8 @@ export async function startQueueApp(
   let engine!: Engine;
   let models: ModelsService | undefined;
   const modelsFactory = modelsService({ hashInBackground: false });
-  const [queue, upscale] = withUpscale(queueService({ ...upscaleTaskKinds, ...queueOptions, hashes: () => models?.hashes, engine: (ctx) => (engine = engineFor(ctx, build)) }));
+  const engineOf = (ctx: AppContext) => (engine = engineFor(ctx, build));
+  const [queue, upscale] = withUpscale(queueService({ ...upscaleTaskKinds, ...queueOptions, hashes: () => models?.hashes, engine: engineOf }));
   const app = await startApp({
     run: { server: true, noOpen: true, dataDir, port: 20000 + Math.floor(Math.random() * 30000), host: "127.0.0.1" },
     env: { ...readEnv({}), edHome: undefined },

@@ -19,12 +19,14 @@ function sources(folder: string): string[] {
 /** Every relative module a file names: static imports and exports (type-only too), side-effect imports, dynamic import(). */
 function importsOf(file: string): string[] {
   const text = readFileSync(file, "utf8");
-  const specs = [...text.matchAll(/\bfrom\s+["']([^"']+)["']|\bimport\s+["']([^"']+)["']|\bimport\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1] ?? m[2] ?? m[3]!);
+  const pattern = /\bfrom\s+["']([^"']+)["']|\bimport\s+["']([^"']+)["']|\bimport\(\s*["']([^"']+)["']\s*\)/g;
+  const specs = [...text.matchAll(pattern)].map((m) => m[1] ?? m[2] ?? m[3]!);
   return specs.filter((s) => s.startsWith(".")).map((s) => relative(root, resolve(dirname(file), s)));
 }
 
 function upward(folder: string, above: string[]): string[] {
-  return sources(folder).flatMap((file) => importsOf(file).filter((target) => above.some((a) => target === a || target.startsWith(`${a}/`))).map((target) => `${relative(root, file)} → ${target}`));
+  const isAbove = (target: string) => above.some((a) => target === a || target.startsWith(`${a}/`));
+  return sources(folder).flatMap((file) => importsOf(file).filter(isAbove).map((target) => `${relative(root, file)} → ${target}`));
 }
 
 test("the import finder sees type-only, side-effect and dynamic imports", () => {

@@ -54,7 +54,10 @@ const stampStep: PictureStep = {
   },
   begin: (run) => ({
     afterPicture: async (index, bytes, saved) => void stamped.push({ task: run.task.id, index, image: saved.id, bytes: bytes.length }),
-    outcome: (outcome) => (run.task.request.prompt.includes("[stamp-fail]") && outcome.state === "succeeded" ? { state: "failed", error: { code: "stamp_failed", message: "the stamp step failed" } } : outcome),
+    outcome: (outcome) =>
+      run.task.request.prompt.includes("[stamp-fail]") && outcome.state === "succeeded"
+        ? { state: "failed", error: { code: "stamp_failed", message: "the stamp step failed" } }
+        : outcome,
   }),
 };
 
@@ -85,7 +88,8 @@ describe("a kind registered from outside", () => {
     expect(readBack.get(id)).toBe(bytes.length);
     const mine = q.events.filter((e) => (e.data as { id?: string }).id === id).map((e) => e.type);
     expect(mine).toEqual(["task.queued", "task.started", "task.progress", "task.image", "task.finished"]);
-    expect(q.events.some((e) => e.type === "task.progress" && (e.data as { id: string; step: number }).id === id && (e.data as { step: number }).step === 1)).toBe(true);
+    const progress = q.events.filter((e) => e.type === "task.progress").map((e) => e.data as { id: string; step: number; steps: number });
+    expect(progress.filter((p) => p.id === id)).toEqual([expect.objectContaining({ step: 1, steps: 2 })]);
     expect(["absent", "stopped"]).toContain(q.engine.status().state);
   });
 
