@@ -9,7 +9,7 @@
  */
 import type { Engine } from "../engine/types";
 import type { AppContext } from "../core/server/context";
-import type { Service } from "../core/services";
+import type { Service, ServiceFactory } from "../core/services";
 import { ModelHashes } from "../models/hashes";
 import { searchPathFor } from "../models/roots";
 import { ModelStore } from "../models/store";
@@ -45,6 +45,17 @@ export interface QueueServiceOptions {
 }
 
 export type QueueService = Service & { queue: TaskQueue; removals: TaskRemovals; modelUse: ModelUse };
+
+/** Wraps a queue service's factory so services made after it (compat, upscale) can be handed its queue. */
+export function sharingQueue(queueFactory: ServiceFactory): { factory: ServiceFactory; queue: () => TaskQueue | undefined } {
+  let queue: TaskQueue | undefined;
+  const factory: ServiceFactory = async (ctx) => {
+    const service = await queueFactory(ctx);
+    queue = (service as { queue?: TaskQueue }).queue;
+    return service;
+  };
+  return { factory, queue: () => queue };
+}
 
 export function queueService(options: QueueServiceOptions): (ctx: AppContext) => Promise<QueueService> {
   return async (ctx): Promise<QueueService> => {

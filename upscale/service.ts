@@ -6,6 +6,7 @@
  */
 import type { ServiceFactory } from "../core/services";
 import type { TaskQueue } from "../queue/queue";
+import { sharingQueue } from "../queue/service";
 import type { PictureStep, TaskKind } from "../queue/task-kinds";
 import { upscaleKind, upscaleStep } from "./kind";
 import { upscaleRoutes } from "./routes/upscale";
@@ -23,11 +24,6 @@ export function upscaleService(queueOf: () => TaskQueue | undefined): ServiceFac
 
 /** Wraps a queue service's factory (made with `upscaleTaskKinds`) so the upscale service (second) gets its queue. */
 export function withUpscale(queueFactory: ServiceFactory): [ServiceFactory, ServiceFactory] {
-  let queue: TaskQueue | undefined;
-  const capture: ServiceFactory = async (ctx) => {
-    const service = await queueFactory(ctx);
-    queue = (service as { queue?: TaskQueue }).queue;
-    return service;
-  };
-  return [capture, upscaleService(() => queue)];
+  const shared = sharingQueue(queueFactory);
+  return [shared.factory, upscaleService(shared.queue)];
 }
