@@ -8,7 +8,7 @@ import { configPatchSchema } from "../../core/config/schema";
 import { uiStateSchema } from "../server/routes/ui-state";
 import { buildSchema, importSchema, installSchema } from "../../engine/routes";
 import { queuePatchSchema } from "../../queue/routes/queue";
-import { upscaleBodySchema } from "../../queue/routes/upscale";
+import { upscaleBodySchema } from "../../upscale/routes/upscale";
 import { imageRequestFields } from "../../common/image-request";
 import { installFromUrlSchema, pluginErrorSchema, pluginInfoSchema, pluginListSchema, pluginPatchSchema } from "../../plugins/schemas";
 import { paintedSchema } from "../window/service";

@@ -15,7 +15,7 @@ import { pngSize } from "../../pictures/metadata/png";
 import { readImageMetadata } from "../../pictures/metadata/read";
 import { assertDecodable } from "../../pictures/limits";
 import { webpInfo } from "../../pictures/metadata/webp";
-import type { TaskQueue } from "../queue";
+import type { TaskQueue } from "../../queue/queue";
 import { imageRequestSchema, modelPath, resolveRequest, type ResolvedRequest, upscaleSchema } from "../../common/image-request";
 import { basename } from "node:path";
 import { realInside } from "../../core/files/inside";
