@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
+import { needChromium } from "../kit/needs";
 import { apiDocsService } from "../../api-docs/service";
 import type { RunningApp } from "../../launcher/start";
 import { launchBrowser, randomPort, tempDataDir, until } from "../ui/harness";
@@ -13,7 +14,7 @@ import { silentLogger } from "../../launcher/log";
 import { startApp } from "../../launcher/start";
 
 setDefaultTimeout(60_000);
-const hasChromium = await Bun.file("/usr/bin/chromium").exists();
+const hasChromium = needChromium();
 const data = tempDataDir("ed-api-docs-");
 let app: RunningApp;
 let browser: Browser;

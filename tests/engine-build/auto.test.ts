@@ -28,9 +28,10 @@ import { probeFixtures } from "../fixtures/probes/fixtures";
 import { tempDir, waitFor } from "../standin/fixtures";
 import { serveRelease } from "../ui-engine/harness";
 import { makeSourceFixture, serveGithub } from "./source-tree";
+import { needBuildTools } from "../kit/needs";
 
 setDefaultTimeout(120_000);
-const haveTools = !!Bun.which("cmake") && !!(Bun.which("c++") || Bun.which("g++"));
+const haveTools = needBuildTools();
 const TAG = "master-901-ddddddd";
 const tmp = tempDir();
 const release = serveRelease(TAG, {

@@ -12,9 +12,10 @@ import type { Browser, Page } from "playwright-core";
 import type { RunningApp } from "../../launcher/start";
 import { pluginService } from "../../plugins/service";
 import { activeTab, fieldValue, generateServices, launchBrowser, openShell, seedModels, startImageApp, tempDataDir, until, waitText } from "../ui-image/harness";
+import { needChromium } from "../kit/needs";
 
 setDefaultTimeout(90_000);
-const hasChromium = await Bun.file("/usr/bin/chromium").exists();
+const hasChromium = needChromium();
 const data = tempDataDir("ed-ui-plugin-hooks-");
 const engineRoot = tempDataDir("ed-ui-plugin-hooks-engine-");
 let app: RunningApp;

@@ -16,9 +16,10 @@ import { startApp, type RunningApp } from "../../launcher/start";
 import { pluginServiceWith } from "../../plugins/service";
 import { assets } from "../../ui/dist/manifest";
 import { launchBrowser, openShell, randomPort, tempDataDir, until, waitText } from "../ui/harness";
+import { needChromium } from "../kit/needs";
 
 setDefaultTimeout(60_000);
-const hasChromium = await Bun.file("/usr/bin/chromium").exists();
+const hasChromium = needChromium();
 
 const HELLO = `export default function (ed) {
   if (ed.version !== 1) throw new Error("needs plugin API 1");
