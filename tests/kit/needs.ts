@@ -5,7 +5,8 @@
  * test that skips silently in CI proves nothing. Elsewhere the tests that need
  * it are skipped and the reason is printed. Call it at the top of a test file
  * (a failing test can only be registered there) and skip with its answer:
- * `describe.skipIf(!buildTools)(...)`.
+ * `describe.skipIf(!haveTools)(...)`. Most browser tests do not skip: their
+ * shared launchBrowser() fails wherever Chromium is missing, saying so.
  */
 import { test } from "bun:test";
 import { existsSync } from "node:fs";
@@ -13,16 +14,21 @@ import { existsSync } from "node:fs";
 /** CI services set CI=true; "0" and "false" say it is not one. */
 export const inCi = !!process.env.CI && !["0", "false"].includes(process.env.CI.toLowerCase());
 
+/** What to say about a missing tool: what, and how to install it. */
+export function missingTool(what: string, install: string): string {
+  return `${what} is missing here (install: ${install}, or run scripts/setup.sh --dev)`;
+}
+
 /** Whether `what` is here; if not, fails in CI or prints why the tests that need it are skipped. */
 export function need(what: string, present: boolean, install: string): boolean {
   if (present) return true;
-  const reason = `${what} is not on this machine (install: ${install}; scripts/setup.sh --dev installs it)`;
+  const missing = missingTool(what, install);
   if (inCi) {
     test(`this machine has ${what}`, () => {
-      throw new Error(`${reason}: in CI the tests that need it must run, not skip`);
+      throw new Error(`${missing}; in CI the tests that need it must run, not skip`);
     });
   } else {
-    console.warn(`skipped: the tests in this file that need ${reason}`);
+    console.warn(`${missing}, so the tests in this file that need it are skipped`);
   }
   return false;
 }
@@ -35,6 +41,13 @@ export function needBuildTools(): boolean {
 /** Debian's Chromium, which the browser tests drive with playwright-core. */
 export const CHROMIUM = "/usr/bin/chromium";
 
+const CHROMIUM_INSTALL = "sudo apt install chromium";
+
 export function needChromium(): boolean {
-  return need(`Chromium at ${CHROMIUM}`, existsSync(CHROMIUM), "sudo apt install chromium");
+  return need(`Chromium at ${CHROMIUM}`, existsSync(CHROMIUM), CHROMIUM_INSTALL);
+}
+
+/** For the browser tests that do not skip (most): they fail where Chromium is missing, saying so. */
+export function assertChromium(): void {
+  if (!existsSync(CHROMIUM)) throw new Error(missingTool(`Chromium at ${CHROMIUM}`, CHROMIUM_INSTALL));
 }

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CHROMIUM } from "../kit/needs";
+import { assertChromium, CHROMIUM } from "../kit/needs";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { readEnv } from "../../launcher/env";
 import { silentLogger } from "../../launcher/log";
@@ -24,6 +24,7 @@ export const CHROMIUM_ARGS = [
 ];
 
 export function launchBrowser(): Promise<Browser> {
+  assertChromium();
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }
 
