@@ -1,11 +1,11 @@
 /**
  * `bun run bench:encode`: what a JPEG or WebP output costs the launcher (the
- * engine always writes PNG; queue/convert.ts re-encodes it). A 512x512 noisy
+ * engine always writes PNG; pictures/convert.ts re-encodes it). A 512x512 noisy
  * gradient, PNG → JPEG (jpeg-js) as the baseline and PNG → WebP (libwebp in
  * WebAssembly), quality 90, in one run. Prints figures; asserts nothing.
  */
 import { encode as encodePng } from "fast-png";
-import { pngToJpeg, pngToWebp } from "../queue/convert";
+import { pngToJpeg, pngToWebp } from "../pictures/convert";
 
 const SIZE = 512;
 const RUNS = 10;

@@ -18,8 +18,8 @@ import { encode as encodePng } from "fast-png";
 import { GalleryIndex } from "../gallery/index-store";
 import { listPictures, scanFolder } from "../gallery/scan";
 import { ThumbnailMaker } from "../gallery/thumbnails";
-import { replacePngText } from "../queue/metadata/png";
-import type { Settings } from "../queue/metadata/settings";
+import { replacePngText } from "../pictures/metadata/png";
+import type { Settings } from "../common/infotext-settings";
 
 const THUMBS = Number(process.argv[2] ?? 2000);
 const SIZE = Number(process.argv[3] ?? 512);

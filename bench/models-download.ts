@@ -9,8 +9,8 @@
  */
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { EventBus } from "../launcher/events/bus";
-import type { Paths } from "../launcher/paths";
+import { EventBus } from "../core/events/bus";
+import type { Paths } from "../core/paths";
 import { ModelDownloads } from "../models/net/downloads";
 
 const LORA_TENSOR = "lora_unet_down_blocks_0_attentions_0_proj_in.lora_down.weight";

@@ -14,7 +14,7 @@
 import { closeSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { resolvePaths } from "../launcher/paths";
+import { resolvePaths } from "../core/paths";
 import { HeaderCache } from "../models/header-cache";
 import { benchModelDownloads } from "./models-download";
 import { ModelHashes, sha256File } from "../models/hashes";

@@ -18,7 +18,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SPEEDS, type Speed } from "../queue/speed";
+import { SPEEDS, type Speed } from "../common/speed";
 import type { InstalledBuild } from "../engine/types";
 import { TELLTALES, writeSafetensors } from "../tests/models/fixtures";
 import { standinBuild } from "../tests/standin/pack";

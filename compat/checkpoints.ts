@@ -7,7 +7,7 @@
  * in the queue's settings table so it survives a restart.
  */
 import { statSync } from "node:fs";
-import type { AppContext } from "../launcher/server/context";
+import type { AppContext } from "../core/server/context";
 import { modelFiles } from "./model-files";
 import type { TaskQueue } from "../queue/queue";
 

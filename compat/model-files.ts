@@ -4,8 +4,8 @@
  * one by name. Over the models/ noun's search path (the app's folder, then
  * `models.extra_folders`), the first file per name winning as in the library.
  */
-import type { AppContext } from "../launcher/server/context";
-import type { ModelKind } from "../launcher/paths";
+import type { AppContext } from "../core/server/context";
+import type { ModelKind } from "../core/paths";
 import { findModel, ModelNotFoundError } from "../models/resolve";
 import { searchPathFor } from "../models/roots";
 import { walkModelFolder } from "../models/walk";

@@ -6,9 +6,9 @@
  * off). Resolves with the task and each image's bytes.
  */
 import { readFileSync } from "node:fs";
-import type { EventBus } from "../launcher/events/bus";
+import type { EventBus } from "../core/events/bus";
 import type { TaskQueue } from "../queue/queue";
-import type { ResolvedRequest } from "../queue/request";
+import type { ResolvedRequest } from "../common/image-request";
 import type { ImageRecord, Task } from "../queue/task";
 
 export interface FinishedRun {

@@ -3,7 +3,7 @@
  * (+ A1111's /internal/ping) and OpenAI's images API at /v1, both over the queue (the queue service
  * must start first; `queueOf` hands its queue over).
  */
-import type { ServiceFactory } from "../launcher/services";
+import type { ServiceFactory } from "../core/services";
 import type { TaskQueue } from "../queue/queue";
 import { pingRoutes } from "./a1111/extras";
 import { a1111Routes } from "./a1111/routes";

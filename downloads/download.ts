@@ -9,7 +9,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import type { EventBus } from "../launcher/events/bus";
+import type { EventBus } from "../core/events/bus";
 import { DownloadError } from "./errors";
 import { FetchRefusedError, guardedFetch } from "./fetch-guard";
 import { createPartWriter, sha256File, type PartWriter, type WriteFailure } from "./part-writer";

@@ -8,7 +8,7 @@
  * so cancelling one restarts the process with the same model set.
  */
 import { existsSync } from "node:fs";
-import type { EventBus } from "../launcher/events/bus";
+import type { EventBus } from "../core/events/bus";
 import { buildServerArgs, modelFiles, type EngineFlags } from "./process/args";
 import type { EnginePlan } from "./install/provider";
 import { BuildSource, type EngineProvider } from "./process/builds";
@@ -37,7 +37,7 @@ import type { BuildBackend } from "./build/cmake-flags";
 import type { AutoBuildDecision } from "./build/auto-build";
 import { autoSourceBuild, startSourceBuild, type BuildHost, type StartedBuild } from "./build/engine-builds";
 
-declare module "../launcher/events/bus" {
+declare module "../core/events/bus" {
   interface EventMap {
     "engine.state": EngineStatus;
     "engine.progress": EngineProgress;

@@ -28,14 +28,14 @@ import { mkdirSync, mkdtempSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
-import { OneTimeNonces } from "../launcher/access/nonces";
-import { ApiError, mediaType, readJson } from "../launcher/server/errors";
+import { OneTimeNonces } from "../core/server/nonces";
+import { ApiError, mediaType, readJson } from "../core/server/errors";
 import { EngineFailure, type EngineManager } from "./manager";
 import type { EngineDevices } from "./devices";
 import type { EngineErrorCode, InstalledBuild } from "./types";
 import { BuildBusy } from "./build/builder";
 import { BUILD_BACKENDS, type BuildBackend } from "./build/cmake-flags";
-import { removeTree } from "../launcher/files/remove-tree";
+import { removeTree } from "../core/files/remove-tree";
 
 export const buildSchema = z
   .object({ backend: z.enum(BUILD_BACKENDS as [BuildBackend, ...BuildBackend[]]).optional().describe("Backend to build: cpu, vulkan, cuda or rocm") })

@@ -8,8 +8,8 @@
  *   const engine = engineParts({ provider: (ctx) => createBuildProvider(ctx) });
  *   services: [engine.service, queueService({ engine: engine.engine })]
  */
-import type { AppContext } from "../launcher/server/context";
-import type { Service, ServiceFactory } from "../launcher/services";
+import type { AppContext } from "../core/server/context";
+import type { Service, ServiceFactory } from "../core/services";
 import type { SourceBuilder } from "./build/builder";
 import { EngineManager } from "./manager";
 import type { SupervisorOptions } from "./process/supervisor";

@@ -1,5 +1,5 @@
 /** The Gallery's events on the app bus (relayed to the UI over SSE). */
-declare module "../launcher/events/bus" {
+declare module "../core/events/bus" {
   interface EventMap {
     /** A picture entered the index (made by the app, or found by a rescan of the outputs). */
     "gallery.added": { id: number };

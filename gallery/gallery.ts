@@ -6,9 +6,9 @@
  */
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
-import type { EventBus } from "../launcher/events/bus";
-import { isInside, realInside } from "../launcher/files/inside";
-import type { Logger } from "../launcher/log";
+import type { EventBus } from "../core/events/bus";
+import { isInside, realInside } from "../core/files/inside";
+import type { Logger } from "../core/log";
 import "./events";
 import type { GalleryIndex } from "./index-store";
 import type { PictureRow } from "./picture-row";

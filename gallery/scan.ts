@@ -9,9 +9,9 @@
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { isInside } from "../launcher/files/inside";
+import { isInside } from "../core/files/inside";
 import type { GalleryIndex } from "./index-store";
-import { MetadataTooLargeError } from "../queue/picture-limits";
+import { MetadataTooLargeError } from "../pictures/limits";
 import { PICTURE_EXTENSIONS, readPictureInfo } from "./picture-info";
 
 export interface ScanProgress {

@@ -6,7 +6,7 @@
  */
 import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, extname, join } from "node:path";
-import type { Env } from "../launcher/env";
+import type { Env } from "../core/env";
 
 export interface TrashLocation {
   /** "freedesktop": files/ + info/*.trashinfo; "folder": a plain folder (macOS ~/.Trash, the app's own). */

@@ -5,18 +5,18 @@
  */
 import { mkdirSync } from "node:fs";
 import type { RunOptions } from "./cli/args";
-import { ConfigStore, formatProblem } from "./config/store";
-import type { Env } from "./env";
-import { EventBus } from "./events/bus";
+import { ConfigStore, formatProblem } from "../core/config/store";
+import type { Env } from "../core/env";
+import { EventBus } from "../core/events/bus";
 import { acquireLock, type LockInfo } from "./instance/lock";
-import { Logger } from "./log";
-import { resolvePaths, type Paths } from "./paths";
+import { Logger } from "../core/log";
+import { resolvePaths, type Paths } from "../core/paths";
 import { createApp, type AppOptions } from "./server/app";
-import type { AppContext } from "./server/context";
+import type { AppContext } from "../core/server/context";
 import { listen } from "./server/listen";
-import type { Service, ServiceFactory } from "./services";
+import type { Service, ServiceFactory } from "../core/services";
 import { startStatsSampler } from "./system/stats";
-import { VERSION } from "./version";
+import { VERSION } from "../core/version";
 
 export class AlreadyRunningError extends Error {
   override name = "AlreadyRunningError";

@@ -2,7 +2,7 @@
  * Which services the real app runs, in start order. Tests compose their own
  * list; this is the one the executable uses.
  */
-import { apiDocsService } from "../api-docs/service";
+import { apiDocsService } from "./api-docs/service";
 import { withCompat } from "../compat/service";
 import { showDownloadProgress } from "../downloads/terminal-progress";
 import { SourceBuilder } from "../engine/build/builder";
@@ -17,7 +17,7 @@ import { promptsService } from "../prompts/service";
 import { galleryService } from "../gallery/service";
 import type { TaskQueue } from "../queue/queue";
 import { queueService } from "../queue/service";
-import type { ServiceFactory } from "./services";
+import type { ServiceFactory } from "../core/services";
 import { windowService } from "./window/service";
 
 /** The engine download as a progress bar on stderr (`--server`), subscribed before the first-run install starts. */

@@ -9,7 +9,7 @@
  * --llm ovis_2.5). A UNet saved alone (SD1/SD2/SDXL) needs its VAE and CLIP.
  * Pure: the caller passes the installed entries and an optional catalog hook.
  */
-import type { ModelKind } from "../launcher/paths";
+import type { ModelKind } from "../core/paths";
 import type { Identity, ModelEntry } from "./entry";
 
 export type CompanionRole = "vae" | "clip_l" | "clip_g" | "t5xxl" | "llm";

@@ -8,8 +8,8 @@
  */
 import { realpathSync, unlinkSync } from "node:fs";
 import { dirname } from "node:path";
-import { insidePath, isInside } from "../launcher/files/inside";
-import { MODEL_KINDS, type ModelKind } from "../launcher/paths";
+import { insidePath, isInside } from "../core/files/inside";
+import { MODEL_KINDS, type ModelKind } from "../core/paths";
 import { needsOf } from "./companions";
 import type { CivitaiInfo, LastUsed, ModelEntry } from "./entry";
 import { formatOf } from "./formats";

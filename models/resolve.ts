@@ -7,9 +7,9 @@
 import { lstatSync, statSync } from "node:fs";
 import { basename, dirname, join, relative, sep } from "node:path";
 import { LORA_EXTENSIONS, loraEnginePath, loraFileProblem } from "../engine/lora-files";
-import { insidePath } from "../launcher/files/inside";
-import type { ModelKind } from "../launcher/paths";
-import type { ImageRequest } from "../queue/request";
+import { insidePath } from "../core/files/inside";
+import type { ModelKind } from "../core/paths";
+import type { ImageRequest } from "../common/image-request";
 import { MODEL_EXTENSIONS } from "./formats";
 import { engineEmbeddingsDir } from "./embedding-view";
 import type { Identity } from "./entry";

@@ -7,8 +7,8 @@
  */
 import { readdirSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { MODEL_KINDS, modelDir, type ModelKind, type Paths } from "../launcher/paths";
-import type { AppContext } from "../launcher/server/context";
+import { MODEL_KINDS, modelDir, type ModelKind, type Paths } from "../core/paths";
+import type { AppContext } from "../core/server/context";
 import type { Layout } from "./entry";
 import { recogniseLayout } from "./layouts";
 

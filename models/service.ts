@@ -9,8 +9,8 @@
  * given as options or set later on the returned service.
  */
 import type { Engine } from "../engine/types";
-import type { AppContext } from "../launcher/server/context";
-import type { Service, ServiceFactory } from "../launcher/services";
+import type { AppContext } from "../core/server/context";
+import type { Service, ServiceFactory } from "../core/services";
 import type { LibraryOptions } from "./library";
 import { HeaderCache } from "./header-cache";
 import { ModelHashes } from "./hashes";
@@ -89,7 +89,7 @@ export function modelsService(options: ModelsServiceOptions = {}): ServiceFactor
   };
 }
 
-declare module "../launcher/events/bus" {
+declare module "../core/events/bus" {
   interface EventMap {
     /** A model file's sha256 is known (computed in the background). */
     "models.hashed": { kind: string; name: string; sha256: string };

@@ -3,7 +3,7 @@
  * if not, why (shown in the list; the file is not offered in pickers). Pure.
  */
 import { loraFileProblem } from "../engine/lora-files";
-import type { ModelKind } from "../launcher/paths";
+import type { ModelKind } from "../core/paths";
 import type { DetectedKind, Identity } from "./entry";
 
 /** Which detected kinds each folder kind accepts. */

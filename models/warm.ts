@@ -7,7 +7,7 @@
  * (resolveModels + toModelSet), so the first task does not restart it.
  */
 import type { Engine } from "../engine/types";
-import type { AppContext } from "../launcher/server/context";
+import type { AppContext } from "../core/server/context";
 import { toModelSet } from "../queue/translate";
 import type { ModelLibrary } from "./library";
 import { resolveModels } from "./resolve";

@@ -6,8 +6,8 @@
  * so nothing outside it is ever listed, served, written or removed.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { insidePath, realInside } from "../launcher/files/inside";
-import { PLUGIN_FILE } from "./api-version";
+import { insidePath, realInside } from "../core/files/inside";
+import { PLUGIN_FILE } from "../common/plugin-api-version";
 
 export interface PluginInfo {
   file: string;

@@ -26,7 +26,7 @@ export interface TaskProgressEvent {
   images?: number;
 }
 
-declare module "../launcher/events/bus" {
+declare module "../core/events/bus" {
   interface EventMap {
     "task.queued": { id: string; position: number; incognito: boolean };
     "task.started": { id: string };

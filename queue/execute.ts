@@ -5,8 +5,8 @@
  * an upscale post-step gets an upscaled copy of each picture after it.
  */
 import type { Engine } from "../engine/types";
-import type { EventBus } from "../launcher/events/bus";
-import type { Paths } from "../launcher/paths";
+import type { EventBus } from "../core/events/bus";
+import type { Paths } from "../core/paths";
 import type { SearchPath } from "../models/roots";
 import { UpscaleStep } from "../upscale/queue-step";
 import { saveUpscaled } from "../upscale/save";

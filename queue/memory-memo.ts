@@ -1,10 +1,10 @@
 /**
  * Out of GPU memory → the task once more at the next lower memory use
- * (engine/memory-levels.ts), and the level that worked remembered for that
+ * (common/memory-levels.ts), and the level that worked remembered for that
  * model set on this device, so the next task starts there. Kept in the
  * queue database (queue_settings), listed for the Model Browser.
  */
-import { lowerLevel, MEMORY_LABELS, MEMORY_LEVELS, type MemoryLevel } from "../engine/memory-levels";
+import { lowerLevel, MEMORY_LABELS, MEMORY_LEVELS, type MemoryLevel } from "../common/memory-levels";
 import type { ModelSet } from "../engine/types";
 import type { ActiveRun, RunOutcome } from "./runner";
 import type { TaskStore } from "./store";

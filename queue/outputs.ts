@@ -16,16 +16,16 @@
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { VERSION } from "../launcher/version";
-import { ImageEncodeError, pngToJpeg, pngToWebp } from "./convert";
-import { sniffImage, type ImageKind } from "./image-data";
-import { writeJpegMetadata, jpegSize } from "./metadata/exif";
-import { formatInfotext } from "./metadata/infotext";
-import { pngSize, replacePngText } from "./metadata/png";
-import { webpInfo, writeWebpMetadata } from "./metadata/webp";
-import { JSON_KEYWORD } from "./metadata/read";
-import { isInside } from "../launcher/files/inside";
-import type { ResolvedRequest } from "./request";
+import { VERSION } from "../core/version";
+import { ImageEncodeError, pngToJpeg, pngToWebp } from "../pictures/convert";
+import { sniffImage, type ImageKind } from "../common/image-data";
+import { writeJpegMetadata, jpegSize } from "../pictures/metadata/exif";
+import { formatInfotext } from "../common/infotext";
+import { pngSize, replacePngText } from "../pictures/metadata/png";
+import { webpInfo, writeWebpMetadata } from "../pictures/metadata/webp";
+import { JSON_KEYWORD } from "../pictures/metadata/read";
+import { isInside } from "../core/files/inside";
+import type { ResolvedRequest } from "../common/image-request";
 import { renderFileName, renderFolder } from "./templates";
 
 export const EXTENSIONS: Record<ImageKind, string> = { png: "png", jpeg: "jpg", webp: "webp" };

@@ -6,9 +6,9 @@
  * with reason "interrupted".
  */
 import type { Engine } from "../engine/types";
-import type { EventBus } from "../launcher/events/bus";
-import type { Logger } from "../launcher/log";
-import type { Paths } from "../launcher/paths";
+import type { EventBus } from "../core/events/bus";
+import type { Logger } from "../core/log";
+import type { Paths } from "../core/paths";
 import "./events";
 import { IncognitoMemory } from "./incognito";
 import { ModelHashes } from "../models/hashes";
@@ -18,9 +18,9 @@ import { runQueuedTask } from "./execute";
 import { searchPath, type SearchPath } from "../models/roots";
 import { recoverIncoming, type OutputTemplates } from "./outputs";
 import { pickNext } from "./pick";
-import { assertRequestPictures } from "./picture-limits";
-import type { ResolvedRequest } from "./request";
-import type { Speed } from "./speed";
+import { assertRequestPictures } from "../pictures/limits";
+import type { ResolvedRequest } from "../common/image-request";
+import type { Speed } from "../common/speed";
 import type { MemoryMemo } from "./memory-memo";
 import type { ActiveRun, RunOutcome } from "./runner";
 import { INTERRUPTED, TaskStore } from "./store";

@@ -10,9 +10,9 @@
  * Gallery. A running task cannot be removed: stop it first.
  */
 import { unlinkSync } from "node:fs";
-import type { EventBus } from "../launcher/events/bus";
-import { realInside } from "../launcher/files/inside";
-import type { Logger } from "../launcher/log";
+import type { EventBus } from "../core/events/bus";
+import { realInside } from "../core/files/inside";
+import type { Logger } from "../core/log";
 import { TaskConflictError, TaskNotFoundError, type TaskQueue } from "./queue";
 import "./events";
 import { isFinal, newId, type Task } from "./task";

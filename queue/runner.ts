@@ -15,7 +15,7 @@ import type { TaskProgressEvent } from "./events";
 import { ModelNotFoundError, resolveModels, type ResolvedModels } from "../models/resolve";
 import type { SearchPath } from "../models/roots";
 import { modelSetKey, speedPlanOf, translate } from "./translate";
-import { reuseText } from "./speed";
+import { reuseText } from "../common/speed";
 import type { Task, TaskError } from "./task";
 
 export interface ActiveRun {

@@ -8,7 +8,7 @@ import type { ModelHashes } from "../models/hashes";
 import type { ResolvedModels } from "../models/resolve";
 import { commitOutput, embedMetadata, stageOutput, type EmbeddedImage, type ImageExtras, type OutputTemplates } from "./outputs";
 import type { TaskStore } from "./store";
-import type { ResolvedRequest } from "./request";
+import type { ResolvedRequest } from "../common/image-request";
 import { newId, type ImageRecord, type Task } from "./task";
 
 export interface SaveDeps {

@@ -6,8 +6,8 @@
  * shutdown (a running task is then recorded as interrupted).
  */
 import type { Engine } from "../engine/types";
-import type { AppContext } from "../launcher/server/context";
-import type { Service } from "../launcher/services";
+import type { AppContext } from "../core/server/context";
+import type { Service } from "../core/services";
 import { searchPathFor } from "../models/roots";
 import { TaskQueue } from "./queue";
 import { imageRoutes } from "./routes/images";
@@ -20,7 +20,7 @@ import { taskRoutes } from "./routes/tasks";
 import { upscaleRoutes } from "./routes/upscale";
 import { TaskStore } from "./store";
 import { MemoryMemo } from "./memory-memo";
-import { effectiveLevel } from "../engine/memory-levels";
+import { effectiveLevel } from "../common/memory-levels";
 
 export interface QueueServiceOptions {
   /** The engine the queue runs on (the engine manager in the app, a stand-in-backed one in tests). */

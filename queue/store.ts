@@ -6,7 +6,7 @@
 import { Database } from "bun:sqlite";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import type { ResolvedRequest } from "./request";
+import type { ResolvedRequest } from "../common/image-request";
 import type { ImageRecord, Task, TaskError, TaskRemoval, TaskState } from "./task";
 
 const SCHEMA = `

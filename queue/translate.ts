@@ -5,8 +5,8 @@
 import { basename } from "node:path";
 import type { ImgGenBody, ModelSet } from "../engine/types";
 import type { ResolvedModels } from "../models/resolve";
-import type { ResolvedRequest } from "./request";
-import { speedPlan, type SpeedPlan } from "./speed";
+import type { ResolvedRequest } from "../common/image-request";
+import { speedPlan, type SpeedPlan } from "../common/speed";
 
 export type TextEncoderSlot = "clipL" | "clipG" | "t5xxl" | "llm";
 

@@ -14,9 +14,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { parse } from "yaml";
-import { validateConfig } from "../launcher/config/store";
-import { readEnv } from "../launcher/env";
-import { resolvePaths } from "../launcher/paths";
+import { validateConfig } from "../core/config/store";
+import { readEnv } from "../core/env";
+import { resolvePaths } from "../core/paths";
 import { huggingfaceBase } from "../models/hosts";
 import { catalogProblems, loadCatalog } from "../models/net/catalog";
 import { checkCatalog, checkLine } from "../models/net/catalog-check";

@@ -13,18 +13,18 @@ import { join } from "node:path";
 import { encode as encodePng } from "fast-png";
 import { HeaderError } from "../models/headers/tensor";
 import { readHeader } from "../models/headers/read";
-import { pngToRgba } from "../queue/convert";
-import { sniffImage } from "../queue/image-data";
-import { pngSize } from "../queue/metadata/png";
-import { assertDecodable } from "../queue/picture-limits";
-import { jpegSize } from "../queue/metadata/exif";
-import { decodeWebp, WebpDecodeError } from "../queue/webp-decode";
+import { pngToRgba } from "../pictures/convert";
+import { sniffImage } from "../common/image-data";
+import { pngSize } from "../pictures/metadata/png";
+import { assertDecodable } from "../pictures/limits";
+import { jpegSize } from "../pictures/metadata/exif";
+import { decodeWebp, WebpDecodeError } from "../pictures/webp-decode";
 import { halveBox } from "./box";
 import { OUT_OF_MEMORY } from "../engine/process/errors";
 import { UpscaleCancelledError, UpscaleSourceError, UpscalerFailedError, UpscalerOutOfMemoryError } from "./errors";
 import { esrganScale, upscalePlan, type ModelScale, type UpscaleFactor } from "./scale";
 import { runSdCli, type SdCliResult, type SdCliRun } from "./sd-cli";
-import { removeTree } from "../launcher/files/remove-tree";
+import { removeTree } from "../core/files/remove-tree";
 
 export interface UpscaleJob {
   cli: string;

@@ -11,12 +11,12 @@
  * (128 px tiles), so it needs a few hundred MB of VRAM next to the server;
  * stopping the server would cost a full model reload per picture.
  */
-import { PictureTooLargeError } from "../queue/picture-limits";
+import { PictureTooLargeError } from "../pictures/limits";
 import { basename } from "node:path";
 import type { Engine } from "../engine/types";
 import { locateModel, ModelNotFoundError } from "../models/resolve";
 import type { SearchPath } from "../models/roots";
-import type { UpscaledNote, UpscaleSource } from "../queue/request";
+import type { UpscaledNote, UpscaleSource } from "../common/image-request";
 import type { TaskProgressEvent } from "../queue/events";
 import type { TaskError } from "../queue/task";
 import { UpscaleCancelledError, UpscaleSourceError, UpscalerFailedError, UpscalerOutOfMemoryError, UpscalerUnavailableError } from "./errors";

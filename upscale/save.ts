@@ -6,7 +6,7 @@
  * "Upscaled ×4 with <model> from <source>". A new picture: new id, new file.
  */
 import { embedMetadata } from "../queue/outputs";
-import type { UpscaledNote } from "../queue/request";
+import type { UpscaledNote } from "../common/image-request";
 import { storeOutput, type SaveDeps } from "../queue/save";
 import type { ImageRecord, Task } from "../queue/task";
 

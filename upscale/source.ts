@@ -3,10 +3,10 @@
  * file, only inside the outputs folder; or an incognito picture in memory),
  * or the uploaded data kept in the request.
  */
-import { realInside } from "../launcher/files/inside";
-import { decodeImage } from "../queue/image-data";
+import { realInside } from "../core/files/inside";
+import { decodeImage } from "../common/image-data";
 import type { IncognitoMemory } from "../queue/incognito";
-import type { UpscaleSource } from "../queue/request";
+import type { UpscaleSource } from "../common/image-request";
 import type { TaskStore } from "../queue/store";
 import { UpscaleSourceError } from "./errors";
 

@@ -7,7 +7,7 @@
  */
 import type { ImageRecord, Task } from "../queue/task";
 import type { RunOutcome } from "../queue/runner";
-import type { UpscaleSource } from "../queue/request";
+import type { UpscaleSource } from "../common/image-request";
 import { upscaledNote, upscaleForTask, upscaleTaskError, type UpscaleRunDeps } from "./run";
 
 export interface UpscaleTaskDeps extends UpscaleRunDeps {

@@ -8,7 +8,8 @@
  * Extras tab skips "None" altogether, scripts/postprocessing_upscale.py).
  */
 import { cropCentre, resizeLanczos, resizeNearest } from "../../upscale/resample";
-import { decodePicture, encodePicturePng, MAX_DECODE_PIXELS, PictureError, type Rgba } from "../../queue/pixels";
+import { decodePicture, encodePicturePng, MAX_DECODE_PIXELS, PictureError } from "../../pictures/pixels";
+import type { Rgba } from "../../pictures/rgba";
 import { A1111HttpError } from "./errors";
 
 export const BUILTIN_UPSCALERS = ["None", "Lanczos", "Nearest"] as const;

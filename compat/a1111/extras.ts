@@ -11,9 +11,9 @@
  * whether the server is up.
  */
 import { Hono } from "hono";
-import { modelDir } from "../../launcher/paths";
+import { modelDir } from "../../core/paths";
 import { modelFiles } from "../model-files";
-import { HIRES_UPSCALERS } from "../../queue/request";
+import { HIRES_UPSCALERS } from "../../common/image-request";
 import { modelStem } from "../checkpoints";
 import type { CompatDeps } from "../deps";
 import { esrganScaleOf } from "./esrgan-scale";

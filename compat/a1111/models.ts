@@ -5,7 +5,7 @@
  * request, so there is nothing to refresh). Hashes are the cached ones; an
  * unhashed model is hashed in the background and shows null until then.
  */
-import { HIRES_UPSCALERS } from "../../queue/request";
+import { HIRES_UPSCALERS } from "../../common/image-request";
 import { cachedSha256, modelStem, modelTitle } from "../checkpoints";
 import type { CompatDeps } from "../deps";
 import { modelFiles } from "../model-files";

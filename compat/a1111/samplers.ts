@@ -3,8 +3,8 @@
  * engine has (queue/metadata/samplers.ts holds the mapping), each with our
  * name as an alias, plus ours that A1111 has no name for.
  */
-import { A1111_SAMPLERS, A1111_SCHEDULERS } from "../../queue/metadata/samplers";
-import { SAMPLERS, SCHEDULERS } from "../../queue/request";
+import { A1111_SAMPLERS, A1111_SCHEDULERS } from "../../common/a1111-samplers";
+import { SAMPLERS, SCHEDULERS } from "../../common/image-request";
 import { a1111App } from "./errors";
 
 export function samplerList() {

@@ -6,7 +6,7 @@
  * unknown fields are accepted and ignored; defaults are A1111's.
  */
 import { z } from "zod";
-import { SPEEDS } from "../../queue/speed";
+import { SPEEDS } from "../../common/speed";
 
 const common = {
   prompt: z.string().default("").describe("The prompt; `<lora:name:weight>` tags work."),

@@ -7,7 +7,7 @@
  * launcher; an ESRGAN model through our upscale task, ×2 or ×4). `info`
  * says so in its notes.
  */
-import { decodeImage } from "../../queue/image-data";
+import { decodeImage } from "../../common/image-data";
 import { buildUpscaleRequest } from "../../queue/routes/upscale";
 import type { CompatDeps } from "../deps";
 import { modelFiles } from "../model-files";

@@ -6,8 +6,8 @@
  * cannot do (face restoration, extensions, subseeds, inpainting fill modes) is
  * ignored and named in `notes`, which the answer's info carries.
  */
-import { HIRES_UPSCALERS, type ImageRequestInput } from "../../queue/request";
-import { A1111_SCHEDULERS, samplerFromText, schedulerFromText } from "../../queue/metadata/samplers";
+import { HIRES_UPSCALERS, type ImageRequestInput } from "../../common/image-request";
+import { A1111_SCHEDULERS, samplerFromText, schedulerFromText } from "../../common/a1111-samplers";
 import { findCheckpoint } from "../checkpoints";
 import { pyInt } from "./coerce";
 import { A1111HttpError } from "./errors";

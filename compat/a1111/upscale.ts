@@ -15,7 +15,7 @@
  * Face restoration and a second upscaler are not available: said in html_info.
  */
 import { z } from "zod";
-import { decodeImage, sniffImage } from "../../queue/image-data";
+import { decodeImage, sniffImage } from "../../common/image-data";
 import { modelStem } from "../checkpoints";
 import type { CompatDeps } from "../deps";
 import { modelFiles } from "../model-files";

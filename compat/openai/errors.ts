@@ -3,12 +3,12 @@
  * a bad request, 404 for an unknown model, 500 when generating failed. Each
  * OpenAI route file is built on `openaiApp()` so its errors get this shape.
  */
-import { jsonDepthProblem } from "../../launcher/server/json-depth";
+import { jsonDepthProblem } from "../../core/server/json-depth";
 import type { Context } from "hono";
 import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { z } from "zod";
-import { ApiError } from "../../launcher/server/errors";
+import { ApiError } from "../../core/server/errors";
 import { ModelNotFoundError } from "../model-files";
 import { QueueFullError } from "../../queue/queue";
 import { RunFailedError } from "../run";

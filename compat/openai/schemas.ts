@@ -5,7 +5,7 @@
  * (negative_prompt, seed, steps, cfg_scale, sampler, strength, speed) are accepted.
  */
 import { z } from "zod";
-import { SPEEDS } from "../../queue/speed";
+import { SPEEDS } from "../../common/speed";
 
 const SIZE = /^(\d+)x(\d+)$/;
 

@@ -7,9 +7,9 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
-import type { Config } from "../../launcher/config/schema";
-import type { EventBus } from "../../launcher/events/bus";
-import type { Paths } from "../../launcher/paths";
+import type { Config } from "../../core/config/schema";
+import type { EventBus } from "../../core/events/bus";
+import type { Paths } from "../../core/paths";
 import type { InstalledBuild } from "../types";
 import { buildEngine, type BuildProgress } from "./build-engine";
 import { BuildError } from "./runner";

@@ -10,12 +10,12 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import "../../downloads/progress";
 import { join } from "node:path";
-import type { EventBus } from "../../launcher/events/bus";
+import type { EventBus } from "../../core/events/bus";
 import { download, type DownloadOptions } from "../../downloads/download";
 import { releaseCacheFile } from "../install/installed";
 import { fetchRelease } from "../release/github";
 import { BuildError } from "./runner";
-import { removeTree } from "../../launcher/files/remove-tree";
+import { removeTree } from "../../core/files/remove-tree";
 
 export interface SourceFetchOptions {
   apiBase: string;

@@ -3,7 +3,7 @@
  * one line per step and per 10% of the compile, the failure with its step
  * and last log lines. Pure formatting plus a bus subscription.
  */
-import type { EventBus } from "../../launcher/events/bus";
+import type { EventBus } from "../../core/events/bus";
 import type { BuildProgress } from "./build-engine";
 
 const STEP: Record<BuildProgress["step"], string> = { download: "downloading source", configure: "configuring", compile: "compiling", install: "installing", start: "starting" };

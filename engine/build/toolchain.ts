@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BuildTools } from "../detect/build-candidate";
 import type { BuildBackend } from "./cmake-flags";
-import { removeTree } from "../../launcher/files/remove-tree";
+import { removeTree } from "../../core/files/remove-tree";
 
 export interface ToolchainProbes {
   /** Path of a program on PATH, or undefined. */

@@ -6,7 +6,7 @@
  */
 import { accessSync, constants, cpSync, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import type { Paths } from "../../launcher/paths";
+import type { Paths } from "../../core/paths";
 import type { Backend, InstalledBuild } from "../types";
 import { engineError } from "./engine-error";
 import { IMPORTED_PREFIX } from "./installed";

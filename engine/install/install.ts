@@ -9,7 +9,7 @@ import type { Backend, InstalledBuild } from "../types";
 import { engineError } from "./engine-error";
 import { installDir, TMP_PREFIX, writeRecord, type InstallRecord } from "./installed";
 import { extractZip } from "./unzip";
-import { removeTree } from "../../launcher/files/remove-tree";
+import { removeTree } from "../../core/files/remove-tree";
 
 export const SERVER_NAMES = ["sd-server", "sd-server.exe"];
 

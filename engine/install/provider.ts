@@ -6,10 +6,10 @@
  */
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import type { Config } from "../../launcher/config/schema";
-import type { EventBus } from "../../launcher/events/bus";
-import type { Logger } from "../../launcher/log";
-import type { Paths } from "../../launcher/paths";
+import type { Config } from "../../core/config/schema";
+import type { EventBus } from "../../core/events/bus";
+import type { Logger } from "../../core/log";
+import type { Paths } from "../../core/paths";
 import { choose, type Candidate, type Choice } from "../detect/choose";
 import type { BuildTools } from "../detect/build-candidate";
 import { detectBuildTools, systemProbes } from "../build/toolchain";

@@ -8,7 +8,7 @@ import { chmodSync, createWriteStream, lstatSync, mkdirSync, readlinkSync, symli
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { pipeline } from "node:stream/promises";
 import type yauzl from "yauzl";
-import { isInside } from "../../launcher/files/inside";
+import { isInside } from "../../core/files/inside";
 import { engineError } from "./engine-error";
 
 const S_IFMT = 0o170000;

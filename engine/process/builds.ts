@@ -5,7 +5,7 @@
  * extras for the Engine tab (plan, installed, install a variant, next
  * fallback), and a way to cancel the download in progress.
  */
-import type { EventBus } from "../../launcher/events/bus";
+import type { EventBus } from "../../core/events/bus";
 import type { EngineBuildProvider, EnginePlan } from "../install/provider";
 import type { BuildProvider, EngineErrorInfo, InstalledBuild } from "../types";
 

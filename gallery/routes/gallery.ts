@@ -7,11 +7,11 @@
 import { dirname } from "node:path";
 import { Hono } from "hono";
 import { z } from "zod";
-import { ApiError, badRequest, notFound, readJson } from "../../launcher/server/errors";
-import { MIME, type ImageKind } from "../../queue/image-data";
-import { isServablePicture, readServedPicture } from "../../queue/picture-file";
+import { ApiError, badRequest, notFound, readJson } from "../../core/server/errors";
+import { MIME, type ImageKind } from "../../common/image-data";
+import { isServablePicture, readServedPicture } from "../../pictures/served-file";
 import { NotAFolderError, OutsideFoldersError, type Gallery } from "../gallery";
-import { revealCommand, runOpener } from "../../launcher/window/browser";
+import { revealCommand, runOpener } from "../../core/system/opener";
 import { BadCursorError, type SearchFilters } from "../search-sql";
 import { exportZip } from "../export-zip";
 import { ThumbnailFailedError } from "../thumbnails";

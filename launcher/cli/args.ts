@@ -3,6 +3,8 @@
  * flag and error is unit-tested without starting anything.
  */
 import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
+import type { EngineBuildCommand } from "../../engine/build-cli";
+import type { EngineImportCommand } from "../../engine/import-cli";
 
 export class UsageError extends Error {
   override name = "UsageError";
@@ -22,8 +24,8 @@ export type Command =
   | { kind: "help"; topic?: string }
   | { kind: "version" }
   | { kind: "run"; options: RunOptions }
-  | { kind: "engine-import"; source: string; dataDir?: string; config?: string }
-  | { kind: "engine-build"; backend?: "cpu" | "vulkan" | "cuda" | "rocm"; dataDir?: string; config?: string };
+  | EngineImportCommand
+  | EngineBuildCommand;
 
 const runFlags = {
   server: { type: "boolean" },

@@ -6,8 +6,8 @@
  */
 import { Hono } from "hono";
 import type { UiAsset } from "../../ui/dist/manifest";
-import type { AppContext } from "./context";
-import { errorBody, respondError } from "./errors";
+import type { AppContext } from "../../core/server/context";
+import { errorBody, respondError } from "../../core/server/errors";
 import { configRoutes } from "./routes/config";
 import { eventRoutes } from "./routes/events";
 import { healthRoutes } from "./routes/health";

@@ -9,7 +9,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { z } from "zod";
-import { MODEL_KINDS, modelDir, type Paths } from "../../launcher/paths";
+import { MODEL_KINDS, modelDir, type Paths } from "../../core/paths";
 import CATALOG_TEXT from "./catalog.yaml" with { type: "text" };
 
 const sourceSchema = z.union([z.string().min(1).transform((url) => ({ url, gated: false })), z.object({ url: z.string().min(1), gated: z.boolean().default(false) })]);

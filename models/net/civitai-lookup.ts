@@ -13,8 +13,8 @@ import { guardedFetch, MAX_JSON_ANSWER_BYTES, readJsonLimited, readLimited } fro
 import { Database } from "bun:sqlite";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { EventBus } from "../../launcher/events/bus";
-import type { Logger } from "../../launcher/log";
+import type { EventBus } from "../../core/events/bus";
+import type { Logger } from "../../core/log";
 import type { CivitaiInfo, ModelEntry } from "../entry";
 import { authFor, type Hosts } from "./downloads";
 import { UpstreamError } from "./search";
@@ -175,7 +175,7 @@ export class CivitaiLookup {
   }
 }
 
-declare module "../../launcher/events/bus" {
+declare module "../../core/events/bus" {
   interface EventMap {
     /** Civitai's facts about a model file arrived (by its sha256). */
     "models.civitai": { sha256: string };

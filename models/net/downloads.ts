@@ -16,10 +16,10 @@ import { join } from "node:path";
 import { download } from "../../downloads/download";
 import { DownloadError } from "../../downloads/errors";
 import type { DownloadProgress } from "../../downloads/progress";
-import type { EventBus } from "../../launcher/events/bus";
-import { insidePath } from "../../launcher/files/inside";
-import type { Logger } from "../../launcher/log";
-import { modelDir, type ModelKind, type Paths } from "../../launcher/paths";
+import type { EventBus } from "../../core/events/bus";
+import { insidePath } from "../../core/files/inside";
+import type { Logger } from "../../core/log";
+import { modelDir, type ModelKind, type Paths } from "../../core/paths";
 import { identifyFile } from "../identify-file";
 import { sourceLabel } from "./catalog";
 

@@ -9,10 +9,10 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { ownerOnly, roleOf } from "../../launcher/access/roles";
-import { realInside } from "../../launcher/files/inside";
-import { ApiError, notFound, readJson } from "../../launcher/server/errors";
-import { MODEL_KINDS, type Paths } from "../../launcher/paths";
+import { ownerOnly, roleOf } from "../../core/server/role";
+import { realInside } from "../../core/files/inside";
+import { ApiError, notFound, readJson } from "../../core/server/errors";
+import { MODEL_KINDS, type Paths } from "../../core/paths";
 import { gatedOnlyFiles, installedFile, recommend, repositoryPage, type CatalogEntry, type MachineMemory } from "./catalog";
 import { authFor, DownloadConflictError, type Hosts, type ModelDownloads } from "./downloads";
 import { searchModels, UpstreamError } from "./search";

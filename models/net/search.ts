@@ -6,7 +6,7 @@
  */
 import { FetchRefusedError, guardedFetch, MAX_JSON_ANSWER_BYTES, readJsonLimited } from "../../downloads/fetch-guard";
 import { networkFailure } from "../../downloads/net-failure";
-import type { ModelKind } from "../../launcher/paths";
+import type { ModelKind } from "../../core/paths";
 import type { Hosts } from "./downloads";
 
 export interface SearchResult {

@@ -6,8 +6,8 @@
  */
 import { totalmem } from "node:os";
 import { detectHardware } from "../../engine/detect/detect";
-import { readEnv } from "../../launcher/env";
-import type { Service, ServiceFactory } from "../../launcher/services";
+import { readEnv } from "../../core/env";
+import type { Service, ServiceFactory } from "../../core/services";
 import { civitaiBase, huggingfaceBase } from "../hosts";
 import { loadCatalog, type MachineMemory } from "./catalog";
 import type { ModelsService } from "../service";

@@ -6,8 +6,8 @@
  * `POST /api/models/:kind/:name/check-update` (a newer version on Civitai, through the net part's hook).
  */
 import { Hono } from "hono";
-import { ApiError, badRequest, notFound } from "../../launcher/server/errors";
-import { MODEL_KINDS, type ModelKind } from "../../launcher/paths";
+import { ApiError, badRequest, notFound } from "../../core/server/errors";
+import { MODEL_KINDS, type ModelKind } from "../../core/paths";
 import { ModelInUseError, ModelNotInRootError, type ModelLibrary } from "../library";
 
 /** A newer version of the model with this sha256, or null; the net part provides it (models/net/civitai-lookup.ts). */

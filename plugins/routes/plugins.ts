@@ -5,9 +5,9 @@
  * it), and remove it. Only `*.plugin.js` files inside the plugins folder.
  */
 import { Hono } from "hono";
-import { ApiError, badRequest, mediaType, notFound, readJson } from "../../launcher/server/errors";
+import { ApiError, badRequest, mediaType, notFound, readJson } from "../../core/server/errors";
 import { FetchRefusedError, guardedFetch, readLimited, type FetchGuardOptions } from "../../downloads/fetch-guard";
-import { PLUGIN_API_VERSION, PLUGIN_FILE } from "../api-version";
+import { PLUGIN_API_VERSION, PLUGIN_FILE } from "../../common/plugin-api-version";
 import { installFromUrlSchema, pluginErrorSchema, pluginPatchSchema } from "../schemas";
 import { BadPluginNameError, PluginNotFoundError, type PluginStore } from "../store";
 

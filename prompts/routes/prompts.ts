@@ -7,8 +7,8 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { ApiError, readJson } from "../../launcher/server/errors";
-import { expandPrompt, expandPromptLines, PromptSyntaxError, PromptTooDeepError, TooManyPromptsError, UnknownWildcardError } from "../expand";
+import { ApiError, readJson } from "../../core/server/errors";
+import { expandPrompt, expandPromptLines, PromptSyntaxError, PromptTooDeepError, TooManyPromptsError, UnknownWildcardError } from "../../common/prompt-expand";
 import { readWildcards } from "../wildcards";
 import { loadModifiers } from "../modifiers";
 

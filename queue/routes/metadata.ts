@@ -3,10 +3,10 @@
  * image body, or JSON `{image: dataURL}`) → the settings stored in it.
  */
 import { Hono } from "hono";
-import { ApiError, badRequest, mediaType } from "../../launcher/server/errors";
-import { jsonDepthProblem } from "../../launcher/server/json-depth";
-import { decodeImage } from "../image-data";
-import { NotAnImageError, readImageMetadata } from "../metadata/read";
+import { ApiError, badRequest, mediaType } from "../../core/server/errors";
+import { jsonDepthProblem } from "../../core/server/json-depth";
+import { decodeImage } from "../../common/image-data";
+import { NotAnImageError, readImageMetadata } from "../../pictures/metadata/read";
 
 const MAX_BYTES = 64 * 1024 * 1024;
 

@@ -9,9 +9,9 @@ import { Hono } from "hono";
 import { existsSync, statSync } from "node:fs";
 import { Readable } from "node:stream";
 import { ZipFile } from "yazl";
-import type { AppContext } from "../../launcher/server/context";
-import { ApiError, notFound } from "../../launcher/server/errors";
-import { isServablePicture } from "../picture-file";
+import type { AppContext } from "../../core/server/context";
+import { ApiError, notFound } from "../../core/server/errors";
+import { isServablePicture } from "../../pictures/served-file";
 import type { TaskQueue } from "../queue";
 import type { ImageRecord } from "../task";
 

@@ -5,7 +5,7 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { ApiError, badRequest, notFound, readJson } from "../../launcher/server/errors";
+import { ApiError, badRequest, notFound, readJson } from "../../core/server/errors";
 import { TaskConflictError, TaskNotFoundError } from "../queue";
 import { UndoExpiredError, UndoNotFoundError, type TaskRemovals } from "../removal";
 

@@ -4,12 +4,12 @@
  * job); the cancel answer says so in `engineRestarted` and `message`.
  */
 import { Hono } from "hono";
-import type { AppContext } from "../../launcher/server/context";
+import type { AppContext } from "../../core/server/context";
 import { z } from "zod";
-import { ApiError, badRequest, notFound, readJson, validationError } from "../../launcher/server/errors";
+import { ApiError, badRequest, notFound, readJson, validationError } from "../../core/server/errors";
 import { ModelNotFoundError, UnusableLoraError } from "../../models/resolve";
 import { QueueFullError, TaskConflictError, TaskNotFoundError, type TaskQueue } from "../queue";
-import { imageRequestSchema, resolveRequest } from "../request";
+import { imageRequestSchema, resolveRequest } from "../../common/image-request";
 import { taskView } from "../view";
 
 function queueError(err: unknown): never {

@@ -7,19 +7,19 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import type { AppContext } from "../../launcher/server/context";
-import { ApiError, badRequest, notFound, readJson } from "../../launcher/server/errors";
+import type { AppContext } from "../../core/server/context";
+import { ApiError, badRequest, notFound, readJson } from "../../core/server/errors";
 import { ModelNotFoundError } from "../../models/resolve";
-import { decodeImage, sniffImage } from "../image-data";
-import { jpegSize } from "../metadata/exif";
-import { pngSize } from "../metadata/png";
-import { readImageMetadata } from "../metadata/read";
-import { assertDecodable } from "../picture-limits";
-import { webpInfo } from "../metadata/webp";
+import { decodeImage, sniffImage } from "../../common/image-data";
+import { jpegSize } from "../../pictures/metadata/exif";
+import { pngSize } from "../../pictures/metadata/png";
+import { readImageMetadata } from "../../pictures/metadata/read";
+import { assertDecodable } from "../../pictures/limits";
+import { webpInfo } from "../../pictures/metadata/webp";
 import { QueueFullError, type TaskQueue } from "../queue";
-import { imageRequestSchema, modelPath, resolveRequest, type ResolvedRequest, upscaleSchema } from "../request";
+import { imageRequestSchema, modelPath, resolveRequest, type ResolvedRequest, upscaleSchema } from "../../common/image-request";
 import { basename } from "node:path";
-import { realInside } from "../../launcher/files/inside";
+import { realInside } from "../../core/files/inside";
 
 /** Upscaled pictures larger than this per side are refused (a PNG of 8192² is already ~100 MB of pixels to encode). */
 export const MAX_UPSCALED_SIDE = 8192;

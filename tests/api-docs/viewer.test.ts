@@ -6,11 +6,11 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
 import { needChromium } from "../kit/needs";
-import { apiDocsService } from "../../api-docs/service";
+import { apiDocsService } from "../../launcher/api-docs/service";
 import type { RunningApp } from "../../launcher/start";
 import { launchBrowser, randomPort, tempDataDir, until } from "../ui/harness";
-import { readEnv } from "../../launcher/env";
-import { silentLogger } from "../../launcher/log";
+import { readEnv } from "../../core/env";
+import { silentLogger } from "../../core/log";
 import { startApp } from "../../launcher/start";
 
 setDefaultTimeout(60_000);

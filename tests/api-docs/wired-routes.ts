@@ -7,14 +7,14 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ConfigStore } from "../../launcher/config/store";
-import { readEnv } from "../../launcher/env";
-import { EventBus } from "../../launcher/events/bus";
-import { silentLogger } from "../../launcher/log";
-import { resolvePaths } from "../../launcher/paths";
+import { ConfigStore } from "../../core/config/store";
+import { readEnv } from "../../core/env";
+import { EventBus } from "../../core/events/bus";
+import { silentLogger } from "../../core/log";
+import { resolvePaths } from "../../core/paths";
 import { createApp } from "../../launcher/server/app";
-import type { AppContext } from "../../launcher/server/context";
-import type { Service } from "../../launcher/services";
+import type { AppContext } from "../../core/server/context";
+import type { Service } from "../../core/services";
 import { appServices } from "../../launcher/wiring";
 
 /** `get /api/tasks/{id}`-style keys of every API route the app serves (not the UI pages or login). */

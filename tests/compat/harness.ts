@@ -6,9 +6,9 @@
 import { afterAll, beforeAll } from "bun:test";
 import type { Engine } from "../../engine/types";
 import { withCompat } from "../../compat/service";
-import { readEnv } from "../../launcher/env";
-import { silentLogger } from "../../launcher/log";
-import type { ServiceFactory } from "../../launcher/services";
+import { readEnv } from "../../core/env";
+import { silentLogger } from "../../core/log";
+import type { ServiceFactory } from "../../core/services";
 import { startApp } from "../../launcher/start";
 import { queueService } from "../../queue/service";
 import { managerFor, queueAppOf, standin, tempData, type QueueApp } from "../queue/harness";

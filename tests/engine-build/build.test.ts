@@ -14,7 +14,7 @@ import { startCheck } from "../../engine/build/start-check";
 import { readInstall } from "../../engine/install/installed";
 import { buildServerArgs } from "../../engine/process/args";
 import { Supervisor } from "../../engine/process/supervisor";
-import { EventBus } from "../../launcher/events/bus";
+import { EventBus } from "../../core/events/bus";
 import { dummyModels, tempDir } from "../standin/fixtures";
 import { MAIN_REPO, makeSourceFixture, serveGithub } from "./source-tree";
 import { needBuildTools } from "../kit/needs";

@@ -9,7 +9,7 @@ import { parseCommand as parseCli } from "../../launcher/cli/args";
 import { runEngineBuild } from "../../engine/build-cli";
 import { detectHardware } from "../../engine/detect/detect";
 import { recordedProbeIO } from "../../engine/detect/probe-io";
-import { readEnv } from "../../launcher/env";
+import { readEnv } from "../../core/env";
 import { probeFixtures } from "../fixtures/probes/fixtures";
 import { systemProbes } from "../../engine/build/toolchain";
 import { tempDir } from "../standin/fixtures";

@@ -12,10 +12,10 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import yauzl from "yauzl";
 import { galleryService } from "../../gallery/service";
-import type { Service, ServiceFactory } from "../../launcher/services";
+import type { Service, ServiceFactory } from "../../core/services";
 import type { RunningApp } from "../../launcher/start";
 import type { TaskQueue } from "../../queue/queue";
-import { JSON_KEYWORD } from "../../queue/metadata/read";
+import { JSON_KEYWORD } from "../../pictures/metadata/read";
 import { generateServices, launchBrowser, openShell, seedModels, SHOTS, startImageApp, tempDataDir, until, waitText, activeTab, fieldValue } from "../ui-image/harness";
 import { png } from "./samples";
 

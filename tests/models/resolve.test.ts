@@ -2,7 +2,7 @@
 import { afterAll, expect, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { resolvePaths } from "../../launcher/paths";
+import { resolvePaths } from "../../core/paths";
 import { resolveModels, UnusableLoraError } from "../../models/resolve";
 import { searchPath } from "../../models/roots";
 import { toModelSet } from "../../queue/translate";

@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import type { Engine, EngineState } from "../../engine/types";
-import type { AppContext } from "../../launcher/server/context";
+import type { AppContext } from "../../core/server/context";
 import { shouldUnload } from "../../models/warm";
 import { queueService } from "../../queue/service";
 import { TaskStore } from "../../queue/store";

@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, setDefaultTimeout, test } from
 import { Database } from "bun:sqlite";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { readImageMetadata } from "../../queue/metadata/read";
+import { readImageMetadata } from "../../pictures/metadata/read";
 import { png } from "./images";
 import { standin, startQueueApp, taskState, tempData, waitState, type QueueApp } from "./harness";
 import { unzip } from "../unzip";

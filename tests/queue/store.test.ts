@@ -3,7 +3,7 @@ import { Database } from "bun:sqlite";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { imageRequestSchema, resolveRequest } from "../../queue/request";
+import { imageRequestSchema, resolveRequest } from "../../common/image-request";
 import { TaskStore } from "../../queue/store";
 import { newId, type Task } from "../../queue/task";
 

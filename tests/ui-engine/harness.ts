@@ -13,7 +13,7 @@ import { importBuild } from "../../engine/install/import";
 import { createBuildProvider } from "../../engine/install/provider";
 import type { EngineManager } from "../../engine/manager";
 import { engineParts } from "../../engine/service";
-import type { BusEvent } from "../../launcher/events/bus";
+import type { BusEvent } from "../../core/events/bus";
 import type { RunningApp } from "../../launcher/start";
 import { modelsService } from "../../models/service";
 import { queueService } from "../../queue/service";

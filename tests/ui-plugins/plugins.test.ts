@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { readEnv } from "../../launcher/env";
-import { silentLogger } from "../../launcher/log";
+import { readEnv } from "../../core/env";
+import { silentLogger } from "../../core/log";
 import { startApp, type RunningApp } from "../../launcher/start";
 import { pluginServiceWith } from "../../plugins/service";
 import { assets } from "../../ui/dist/manifest";

@@ -12,8 +12,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import type { RunningApp } from "../../launcher/start";
-import { SECRET_MASK } from "../../launcher/config/secrets";
-import { SETTINGS_GROUPS, SETTINGS_GUIDE } from "../../launcher/config/settings-guide";
+import { SECRET_MASK } from "../../core/config/secrets";
+import { SETTINGS_GROUPS, SETTINGS_GUIDE } from "../../common/settings-guide";
 import { launchBrowser, openShell, startUiApp, tempDataDir, until, waitText } from "./harness";
 
 // A slow step must fail its own test, not time out and take the shared browser down with it.

@@ -1,9 +1,9 @@
 import { Hono } from "hono";
-import { keepMaskedSecrets, maskSecrets } from "../../config/secrets";
-import { ConfigError, formatProblem } from "../../config/store";
-import { configJsonSchema, configPatchSchema, type ConfigPatch } from "../../config/schema";
-import type { AppContext } from "../context";
-import { ApiError, readJson } from "../errors";
+import { keepMaskedSecrets, maskSecrets } from "../../../core/config/secrets";
+import { ConfigError, formatProblem } from "../../../core/config/store";
+import { configJsonSchema, configPatchSchema, type ConfigPatch } from "../../../core/config/schema";
+import type { AppContext } from "../../../core/server/context";
+import { ApiError, readJson } from "../../../core/server/errors";
 import { runningSettings } from "../running-settings";
 
 /**

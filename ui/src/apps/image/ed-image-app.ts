@@ -14,7 +14,7 @@ import { deskOnlyStyles } from "../../styles/touch";
 import "../../plugins/ed-plugin-fields";
 import { css, html, LitElement, nothing, type PropertyValues } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
-import { SAMPLERS, SCHEDULERS } from "../../../../queue/request";
+import { SAMPLERS, SCHEDULERS } from "../../../../common/image-request";
 import { api } from "../../api/http";
 import { edEvent } from "../../events";
 import { icons } from "../../icons";

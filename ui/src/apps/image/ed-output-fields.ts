@@ -4,7 +4,7 @@
  */
 import { html, LitElement, nothing } from "lit";
 import { customElement, property } from "lit/decorators.js";
-import { HIRES_UPSCALERS } from "../../../../queue/request";
+import { HIRES_UPSCALERS } from "../../../../common/image-request";
 import { formStyles } from "./form-styles";
 import type { HiresSettings, ImageSettings } from "./image-settings";
 import { checkedOf, numberOf, settingsChange, valueOf } from "./settings-event";

@@ -1,12 +1,12 @@
 /**
  * The Image workspace's form state and the pure functions around it: the
- * defaults, the task request it becomes (queue/request.ts's schema), the
+ * defaults, the task request it becomes (common/image-request.ts's schema), the
  * problems that schema finds (shown next to the field, never fixed behind
  * the user's back), and settings restored from a request or a dropped image.
  */
-import { imageRequestSchema, type ImageRequestInput } from "../../../../queue/request";
-import type { LoraRef } from "../../../../queue/lora-tags";
-import { SPEEDS, type Speed } from "../../../../queue/speed";
+import { imageRequestSchema, type ImageRequestInput } from "../../../../common/image-request";
+import type { LoraRef } from "../../../../common/lora-tags";
+import { SPEEDS, type Speed } from "../../../../common/speed";
 
 export interface HiresSettings {
   scale: number;

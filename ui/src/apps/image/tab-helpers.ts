@@ -4,8 +4,8 @@
  * (expanded by the server, where the wildcards live), the memory warning for
  * the chosen size and models, and the settings on the clipboard as text.
  */
-import { effectiveLevel } from "../../../../engine/memory-levels";
-import { countPromptLines, countPrompts, MAX_EXPANSIONS } from "../../../../prompts/expand";
+import { effectiveLevel } from "../../../../common/memory-levels";
+import { countPromptLines, countPrompts, MAX_EXPANSIONS } from "../../../../common/prompt-expand";
 import { api } from "../../api/http";
 import type { ModelEntry } from "../models/models-api";
 import type { Task } from "../queue/queue-store";

@@ -9,7 +9,7 @@
  */
 import { html, LitElement, nothing } from "lit";
 import { customElement, state } from "lit/decorators.js";
-import { MEMORY_LABELS, type MemoryLevel } from "../../../../engine/memory-levels";
+import { MEMORY_LABELS, type MemoryLevel } from "../../../../common/memory-levels";
 import { api } from "../../api/http";
 import { session } from "../../api/session";
 import { edEvent } from "../../events";
