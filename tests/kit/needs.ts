@@ -16,7 +16,7 @@ export const inCi = !!process.env.CI && !["0", "false"].includes(process.env.CI.
 
 /** What to say about a missing tool: what, and how to install it. */
 export function missingTool(what: string, install: string): string {
-  return `${what} is missing here (install: ${install}, or run scripts/setup.sh --dev)`;
+  return `not on this machine: ${what} (install: ${install}, or run scripts/setup.sh --dev)`;
 }
 
 /** Whether `what` is here; if not, fails in CI or prints why the tests that need it are skipped. */
