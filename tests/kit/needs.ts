@@ -1,12 +1,12 @@
 /**
- * What a test needs from this machine (build tools, Chromium) and one policy
- * when it is missing. In CI (`CI` set, as CI services set it) a missing tool
- * fails loudly, as a test of its own that names it and how to install it: a
- * test that skips silently in CI proves nothing. Elsewhere the tests that need
- * it are skipped and the reason is printed. Call it at the top of a test file
- * (a failing test can only be registered there) and skip with its answer:
- * `describe.skipIf(!haveTools)(...)`. Most browser tests do not skip: their
- * shared launchBrowser() fails wherever Chromium is missing, saying so.
+ * What a test needs from this machine (build tools, Wine, packaging tools,
+ * Chromium) and one policy when it is missing. In CI (`CI` set, as CI
+ * services set it) a missing tool fails loudly, as a test of its own that
+ * names it and how to install it: a test that skips silently in CI proves
+ * nothing. Elsewhere the tests that need it are skipped and the reason is
+ * printed. Call need() at the top of a test file (a failing test can only be
+ * registered there) and skip with its answer: `describe.skipIf(!haveTools)`.
+ * Chromium is the one tool no test skips for (assertChromium, below).
  */
 import { test } from "bun:test";
 import { existsSync } from "node:fs";
@@ -38,16 +38,13 @@ export function needBuildTools(): boolean {
   return need("cmake and a C++ compiler", !!Bun.which("cmake") && !!(Bun.which("c++") || Bun.which("g++")), "sudo apt install cmake g++ make");
 }
 
-/** Debian's Chromium, which the browser tests drive with playwright-core. */
+/**
+ * Debian's Chromium, which the browser tests drive with playwright-core. Not
+ * optional: every test of the UI needs it, so launchBrowser() fails wherever
+ * it is missing (CI included), saying so, rather than skipping the UI's tests.
+ */
 export const CHROMIUM = "/usr/bin/chromium";
 
-const CHROMIUM_INSTALL = "sudo apt install chromium";
-
-export function needChromium(): boolean {
-  return need(`Chromium at ${CHROMIUM}`, existsSync(CHROMIUM), CHROMIUM_INSTALL);
-}
-
-/** For the browser tests that do not skip (most): they fail where Chromium is missing, saying so. */
 export function assertChromium(): void {
-  if (!existsSync(CHROMIUM)) throw new Error(missingTool(`Chromium at ${CHROMIUM}`, CHROMIUM_INSTALL));
+  if (!existsSync(CHROMIUM)) throw new Error(missingTool(`Chromium at ${CHROMIUM}`, "sudo apt install chromium"));
 }

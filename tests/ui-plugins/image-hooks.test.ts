@@ -12,10 +12,8 @@ import type { Browser, Page } from "playwright-core";
 import type { RunningApp } from "../../launcher/start";
 import { pluginService } from "../../plugins/service";
 import { activeTab, fieldValue, generateServices, launchBrowser, openShell, seedModels, startImageApp, tempDataDir, until, waitText } from "../ui-image/harness";
-import { needChromium } from "../kit/needs";
 
 setDefaultTimeout(90_000);
-const hasChromium = needChromium();
 const data = tempDataDir("ed-ui-plugin-hooks-");
 const engineRoot = tempDataDir("ed-ui-plugin-hooks-engine-");
 let app: RunningApp;
@@ -23,7 +21,6 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  if (!hasChromium) return;
   seedModels(data.dir);
   mkdirSync(join(data.dir, "plugins"), { recursive: true });
   copyFileSync(join(import.meta.dir, "../../plugins/examples/hello.plugin.js"), join(data.dir, "plugins", "hello.plugin.js"));
@@ -42,7 +39,7 @@ afterAll(async () => {
   engineRoot.remove();
 });
 
-describe.skipIf(!hasChromium)("the example plugin in the Image tab", () => {
+describe("the example plugin in the Image tab", () => {
   test("its field and beforeQueue hook change the queued task; its picture button and tab app work", async () => {
     const tab = activeTab(page);
     await tab.locator('[data-plugin-field="hello.watercolor"] input').check();
