@@ -2,7 +2,7 @@
  * PNG → JPEG / WebP in the launcher, for engine builds that only write PNG
  * (the engine is always asked for PNG, so every build behaves the same).
  * fast-png decodes; jpeg-js encodes JPEG (alpha flattened onto white),
- * libwebp in WebAssembly (webp-codec.ts) encodes WebP (alpha kept).
+ * libwebp in WebAssembly (webp-encode.ts) encodes WebP (alpha kept).
  */
 import { convertIndexedToRgb, decode as decodePng } from "fast-png";
 import { encode as encodeJpeg } from "jpeg-js";

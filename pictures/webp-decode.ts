@@ -1,6 +1,6 @@
 /**
  * WebP decoding in the launcher with libwebp compiled to WebAssembly
- * (@jsquash/webp, as webp-codec.ts encodes): for steps that hand a picture to
+ * (@jsquash/webp, as webp-encode.ts encodes): for steps that hand a picture to
  * an engine program that may not read WebP (the upscaler). The .wasm file is
  * imported as a file so `bun build --compile` embeds it; compiled on first use.
  */
