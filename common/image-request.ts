@@ -130,7 +130,9 @@ const fields = {
 export const imageRequestFields = z.strictObject(fields);
 
 /** The size of each finished picture: the hires pass's result when there is one. */
-export function outputSize(r: { width?: number; height?: number; hires?: { scale?: number; width?: number; height?: number } }): { width: number; height: number } {
+type Sized = { width?: number; height?: number };
+
+export function outputSize(r: Sized & { hires?: Sized & { scale?: number } }): { width: number; height: number } {
   const width = r.width ?? 512;
   const height = r.height ?? 512;
   if (!r.hires) return { width, height };
@@ -155,7 +157,9 @@ export const imageRequestSchema = imageRequestFields
       ctx.addIssue({
         code: "custom",
         path: ["num_images"],
-        message: `${r.num_images} × ${out.width}×${out.height} is ${(pixels / 1e6).toFixed(1)} megapixels; one task may make at most ${(MAX_PIXELS_PER_TASK / 1e6).toFixed(1)} (e.g. 8 at 2048×2048): split it into several tasks`,
+        message:
+          `${r.num_images} × ${out.width}×${out.height} is ${(pixels / 1e6).toFixed(1)} megapixels; ` +
+          `one task may make at most ${(MAX_PIXELS_PER_TASK / 1e6).toFixed(1)} (e.g. 8 at 2048×2048): split it into several tasks`,
       });
   })
   .transform((r) => {

@@ -16,6 +16,7 @@
  * recursion could overflow the stack). The count is computed before anything is expanded, so a prompt that would make more than
  * MAX_EXPANSIONS prompts is refused (TooManyPromptsError) without building them.
  */
+import { NamedError } from "./named-error";
 
 /** The most prompts one Generate may make. */
 export const MAX_EXPANSIONS = 1000;
@@ -25,26 +26,38 @@ const MAX_WILDCARD_DEPTH = 8;
 export const MAX_SET_DEPTH = 32;
 
 /** The prompt would expand to more than MAX_EXPANSIONS prompts. */
-export class TooManyPromptsError extends Error {
+export class TooManyPromptsError extends NamedError {
+  override name = "TooManyPromptsError";
+  override readonly code = "too_many_prompts";
+  override readonly status = 400;
   constructor(readonly count: number) {
-    super(`This prompt makes ${count} prompts; the most is ${MAX_EXPANSIONS}. Use fewer {…} choices or | parts.`);
+    super(`This prompt makes ${count} prompts; the most is ${MAX_EXPANSIONS}. Use fewer {…} choices or | parts.`, { count });
   }
 }
 
 /** A `{` without its `}` or the other way round. */
-export class PromptSyntaxError extends Error {}
+export class PromptSyntaxError extends NamedError {
+  override name = "PromptSyntaxError";
+  override readonly code: string = "prompt_syntax";
+  override readonly status = 400;
+}
 
 /** Sets nested deeper than MAX_SET_DEPTH. */
 export class PromptTooDeepError extends PromptSyntaxError {
+  override name = "PromptTooDeepError";
+  override readonly code = "prompt_too_deep";
   constructor(at: number) {
     super(`The "{" at character ${at} is nested more than ${MAX_SET_DEPTH} sets deep (the limit for {…} inside {…}).`);
   }
 }
 
 /** `__name__` names no file in the wildcards folder. */
-export class UnknownWildcardError extends Error {
+export class UnknownWildcardError extends NamedError {
+  override name = "UnknownWildcardError";
+  override readonly code = "unknown_wildcard";
+  override readonly status = 400;
   constructor(readonly wildcard: string) {
-    super(`No wildcard named "${wildcard}": add wildcards/${wildcard}.txt to the data folder.`);
+    super(`No wildcard named "${wildcard}": add wildcards/${wildcard}.txt to the data folder.`, { wildcard });
   }
 }
 

@@ -75,26 +75,46 @@ export const SETTINGS_GUIDE: Readonly<Record<string, SettingGuide>> = {
     choices: { auto: "Automatic", cuda: "CUDA", vulkan: "Vulkan", rocm: "ROCm", metal: "Metal", cpu: "CPU" },
   },
   "engine.flash_attention": { label: "Flash attention", group: "engine" },
-  "engine.offload_to_cpu": { label: "Offload to CPU", group: "engine", help: "The older setting, kept for existing files: on, with GPU memory use left at Automatic, it means Low." },
+  "engine.offload_to_cpu": {
+    label: "Offload to CPU",
+    group: "engine",
+    help: "The older setting, kept for existing files: on, with GPU memory use left at Automatic, it means Low.",
+  },
   "engine.memory": {
     label: "GPU memory use",
     group: "engine",
-    help: "Automatic fits the model to the GPU's free memory; Fastest keeps everything on the GPU; Low keeps the weights in RAM; Very low streams them a layer at a time (slowest). Out of memory tries once a level lower.",
+    help:
+      "Automatic fits the model to the GPU's free memory; Fastest keeps everything on the GPU; Low keeps the weights in RAM; " +
+      "Very low streams them a layer at a time (slowest). Out of memory tries once a level lower.",
     choices: { auto: "Automatic", fastest: "Fastest", low: "Low", very_low: "Very low" },
   },
-  "engine.leave_free_gb": { label: "Leave GPU memory free (GB)", group: "engine", help: "GB of GPU memory to keep free for other apps with Automatic or Very low (0: the engine's own margin)." },
-  "engine.device": { label: "Device", group: "engine", help: "The device the engine runs on, as the Engine tab lists it (CUDA0, Vulkan0, CPU, …); Automatic lets the engine choose." },
+  "engine.leave_free_gb": {
+    label: "Leave GPU memory free (GB)",
+    group: "engine",
+    help: "GB of GPU memory to keep free for other apps with Automatic or Very low (0: the engine's own margin).",
+  },
+  "engine.device": {
+    label: "Device",
+    group: "engine",
+    help: "The device the engine runs on, as the Engine tab lists it (CUDA0, Vulkan0, CPU, …); Automatic lets the engine choose.",
+  },
   "engine.speed": {
     label: "Speed",
     group: "image",
-    help: "The default Speed of a picture: Balanced and Fast let the engine reuse steps that change little (up to about 2× faster, slightly different pictures).",
+    help:
+      "The default Speed of a picture: Balanced and Fast let the engine reuse steps that change little " +
+      "(up to about 2× faster, slightly different pictures).",
     choices: { quality: "Quality", balanced: "Balanced", fast: "Fast" },
   },
   "engine.vae_tiling": { label: "VAE tiling", group: "engine" },
   "engine.vae_tile_size": { label: "VAE tile size", group: "engine" },
 
   "server.allow_lan": { label: "Allow other devices on this network", group: "devices", inCard: true },
-  "server.port": { label: "Port", group: "devices", help: "The port in the address (http://this-computer:port); the next free one is used if it is taken. Applies after a restart." },
+  "server.port": {
+    label: "Port",
+    group: "devices",
+    help: "The port in the address (http://this-computer:port); the next free one is used if it is taken. Applies after a restart.",
+  },
   "models.guest_downloads": {
     label: "Other devices may download models",
     group: "devices",
@@ -108,7 +128,11 @@ export const SETTINGS_GUIDE: Readonly<Record<string, SettingGuide>> = {
   "ui.sound_when_done": { label: "Sound when done", group: "appearance" },
   "ui.open_window": { label: "Open the app window at start", group: "appearance" },
 
-  "server.host": { label: "Listen address", group: "advanced", help: "The network address the app listens on; keep 127.0.0.1 (the switch under Other devices opens it to the network). Applies after a restart." },
+  "server.host": {
+    label: "Listen address",
+    group: "advanced",
+    help: "The network address the app listens on; keep 127.0.0.1 (the switch under Other devices opens it to the network). Applies after a restart.",
+  },
   "server.allowed_hosts": { label: "Extra host names", group: "advanced" },
   "server.cors_origins": { label: "Web pages allowed to call the API", group: "advanced" },
   "engine.threads": { label: "CPU threads", group: "advanced" },

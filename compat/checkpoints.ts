@@ -58,7 +58,7 @@ export function cachedSha256(queue: TaskQueue, path: string): string | null {
   } catch {
     return null;
   }
-  const full = queue.store.cachedHash(path, stat.size, Math.floor(stat.mtimeMs));
+  const full = queue.hashes.cached(path, stat.size, Math.floor(stat.mtimeMs));
   if (!full) void queue.hashes.short(path);
   return full;
 }

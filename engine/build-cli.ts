@@ -22,7 +22,12 @@ import type { ToolchainProbes } from "./build/toolchain";
 import { BuildCancelled, BuildError } from "./build/runner";
 
 /** The plan's backend for this machine; offline (no release to plan with) the best for the hardware alone. */
-async function plannedBackend(config: ConfigStore, paths: ReturnType<typeof resolvePaths>, builder: SourceBuilder, detect?: () => Promise<Hardware>): Promise<BuildBackend> {
+async function plannedBackend(
+  config: ConfigStore,
+  paths: ReturnType<typeof resolvePaths>,
+  builder: SourceBuilder,
+  detect?: () => Promise<Hardware>,
+): Promise<BuildBackend> {
   const tools = builder.buildTools();
   const provider = createBuildProvider({ config, paths, detect, buildTools: () => tools });
   const plan = await provider.plan().catch(() => undefined);
@@ -39,7 +44,11 @@ export interface EngineBuildCommand {
   config?: string;
 }
 
-export async function runEngineBuild(cmd: EngineBuildCommand, env: Env, options: { detect?: () => Promise<Hardware>; probes?: () => ToolchainProbes } = {}): Promise<number> {
+export async function runEngineBuild(
+  cmd: EngineBuildCommand,
+  env: Env,
+  options: { detect?: () => Promise<Hardware>; probes?: () => ToolchainProbes } = {},
+): Promise<number> {
   const paths = resolvePaths(env, { dataDir: cmd.dataDir, config: cmd.config });
   const config = ConfigStore.load(paths.config);
   const bus = new EventBus();

@@ -15,13 +15,18 @@ import type { PictureRow } from "./picture-row";
 import { indexFile, scanFolder } from "./scan";
 import type { ThumbnailMaker } from "./thumbnails";
 import { moveToTrash, restoreFromTrash, type TrashedFile, type TrashLocation } from "./trash";
+import { NamedError } from "../core/server/errors";
 
-export class NotAFolderError extends Error {
+export class NotAFolderError extends NamedError {
   override name = "NotAFolderError";
+  override readonly code = "not_a_folder";
+  override readonly status = 400;
 }
 
-export class OutsideFoldersError extends Error {
+export class OutsideFoldersError extends NamedError {
   override name = "OutsideFoldersError";
+  override readonly code = "forbidden";
+  override readonly status = 403;
 }
 
 export interface GalleryDeps {

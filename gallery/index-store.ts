@@ -9,7 +9,8 @@
  * to undo) is kept in the app database, attached as `app`, by path, so it
  * survives a rebuild.
  */
-import { Database } from "bun:sqlite";
+import type { Database } from "bun:sqlite";
+import { openDatabase } from "../core/db";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { modelLabel, toDetail, toSummary, type PictureDetail, type PictureEntry, type PictureRow, type PictureSummary } from "./picture-row";
@@ -49,9 +50,8 @@ export class GalleryIndex {
 
   /** `file`: the index (":memory:" in tests); `appDatabase`: where favourites and folders live. */
   constructor(file: string, appDatabase: string) {
-    for (const f of [file, appDatabase]) if (f !== ":memory:") mkdirSync(dirname(f), { recursive: true });
-    this.db = new Database(file, { create: true, strict: true });
-    this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;");
+    if (appDatabase !== ":memory:") mkdirSync(dirname(appDatabase), { recursive: true });
+    this.db = openDatabase(file);
     this.db.query("ATTACH DATABASE $file AS app").run({ file: appDatabase });
     this.db.exec(SCHEMA);
     this.#insert = this.db.query(

@@ -15,9 +15,12 @@ import { assertDecodable, MAX_PICTURE_PIXELS, PictureTooLargeError } from "../pi
 import { decodeWebp } from "../pictures/webp-decode";
 import { decodeCommonPng } from "../pictures/png-fast";
 import type { Rgba } from "../pictures/rgba";
+import { NamedError } from "../core/server/errors";
 
-export class ThumbnailError extends Error {
+export class ThumbnailError extends NamedError {
   override name = "ThumbnailError";
+  override readonly code = "thumbnail_failed";
+  override readonly status = 422;
 }
 
 /** Pixels of the picture; PictureTooLargeError before any decoding when its header names too many. */

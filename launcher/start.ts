@@ -16,17 +16,26 @@ import { Logger } from "../core/log";
 import { resolvePaths, type Paths } from "../core/paths";
 import { createApp, type AppOptions } from "./server/app";
 import type { AppContext } from "../core/server/context";
-import { errorBody } from "../core/server/errors";
 import { listen } from "./server/listen";
 import type { Service, ServiceFactory } from "../core/services";
 import { startStatsSampler } from "./system/stats";
 import { VERSION } from "../core/version";
+import { errorBody, NamedError } from "../core/server/errors";
 
-export class AlreadyRunningError extends Error {
+export class AlreadyRunningError extends NamedError {
   override name = "AlreadyRunningError";
+  override readonly code = "already_running";
+  override readonly status = 409;
   constructor(readonly holder: LockInfo) {
     super(`Easy Diffusion is already running for this data folder (pid ${holder.pid}, ${holder.url})`);
   }
+}
+
+/** What a request that waited for the services gets when they failed to load. */
+export class StartFailedError extends NamedError {
+  override name = "StartFailedError";
+  override readonly code = "start_failed";
+  override readonly status = 503;
 }
 
 export interface RunningApp {
@@ -84,7 +93,10 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     if (answersEarly(req)) return early.fetch(req, server);
     return whole.promise.then(
       (ready) => ready.fetch(req, server),
-      () => Response.json(errorBody("start_failed", "the app failed to start"), { status: 503 }),
+      () => {
+        const err = new StartFailedError("the app failed to start");
+        return Response.json(errorBody(err.code, err.message), { status: err.status });
+      },
     );
   };
   try {

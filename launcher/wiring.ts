@@ -5,6 +5,7 @@
  * time, letting requests through between them), not when this file loads.
  */
 import type { ModelsService } from "../models/service";
+import type { ModelUse } from "../models/use";
 import type { TaskQueue } from "../queue/queue";
 import type { EngineManager } from "../engine/manager";
 import type { AppContext } from "../core/server/context";
@@ -54,22 +55,25 @@ export function appServices(options: { server?: boolean } = {}): ServiceFactory[
     engineFor = parts.engine;
     return parts.service;
   });
-  // The Gallery indexes what the queue saves: it asks the queue where an image went.
+  // The Gallery indexes what the queue saves: it asks the queue where an image went. The queue runs upscale/'s
+  // task kind and post-step, hashes through the models service, and tells it what the tasks used.
   let queue: TaskQueue | undefined;
+  let modelUse: ModelUse | undefined;
+  let models: ModelsService | undefined;
   const withQueue = later(async () => {
-    const { queueService } = await import("../queue/service");
-    const factory = queueService({ engine });
+    const [{ queueService }, { upscaleTaskKinds }] = await Promise.all([import("../queue/service"), import("../upscale/service")]);
+    const factory = queueService({ engine, ...upscaleTaskKinds, hashes: () => models?.hashes });
     return async (ctx) => {
       const service = await factory(ctx);
       queue = service.queue;
+      modelUse = service.modelUse;
       return service;
     };
   });
   // The Civitai lookup (models/net) fills the library's entries: it asks the library service once both started.
-  let models: ModelsService | undefined;
   const withModels = later(async () => {
     const { modelsService } = await import("../models/service");
-    const factory = modelsService({ engine });
+    const factory = modelsService({ engine, use: () => modelUse });
     return async (ctx) => (models = (await factory(ctx)) as ModelsService);
   });
   // The queue stops before the models and the engine (services stop in reverse order).
@@ -79,13 +83,14 @@ export function appServices(options: { server?: boolean } = {}): ServiceFactory[
     later(async () => (await import("../models/net/service")).modelsNetService({ library: () => models })),
     withModels,
     withQueue,
-    // A1111 and OpenAI clients, over the queue (started just before).
+    // A1111 and OpenAI clients, and upscaling, over the queue (started just before).
     later(async () =>
       (await import("../compat/service")).compatService(() => {
         if (!queue) throw new Error("the compat service needs the queue service before it");
         return queue;
       }),
     ),
+    later(async () => (await import("../upscale/service")).upscaleService(() => queue)),
     later(async () => (await import("../gallery/service")).galleryService({ imagePath: (id) => queue?.store.image(id)?.path })),
     later(async () => (await import("./api-docs/service")).apiDocsService),
     later(async () => (await import("../prompts/service")).promptsService),

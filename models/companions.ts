@@ -69,7 +69,10 @@ const NEEDS: Record<string, RoleSpec[]> = {
   ],
 };
 
-/** The roles a model needs beside itself: all of its family's for a diffusion-only model; for a checkpoint, those of the parts it lacks (an SD3 checkpoint without text encoders); [] otherwise. */
+/**
+ * The roles a model needs beside itself: all of its family's for a diffusion-only model; for a
+ * checkpoint, those of the parts it lacks (an SD3 checkpoint without text encoders); [] otherwise.
+ */
 export function needsOf(identity: Pick<Identity, "detected" | "family" | "bundled">): CompanionRole[] {
   if (!identity.family) return [];
   const roles = (NEEDS[identity.family] ?? []).map((s) => s.role);

@@ -2,7 +2,7 @@
  * PNG → JPEG / WebP in the launcher, for engine builds that only write PNG
  * (the engine is always asked for PNG, so every build behaves the same).
  * fast-png decodes; jpeg-js encodes JPEG (alpha flattened onto white),
- * libwebp in WebAssembly (webp-codec.ts) encodes WebP (alpha kept).
+ * libwebp in WebAssembly (webp-encode.ts) encodes WebP (alpha kept).
  */
 import { convertIndexedToRgb, decode as decodePng } from "fast-png";
 import { encode as encodeJpeg } from "jpeg-js";
@@ -10,6 +10,7 @@ import { readChunks, writeChunks } from "./metadata/png";
 import { assertDecodable, inflatePixels, pixelProblem, PictureTooLargeError } from "./limits";
 import type { Rgba } from "./rgba";
 import { encodeWebp } from "./webp-encode";
+import { NamedError } from "../core/server/errors";
 
 const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 /** The chunks fast-png needs for pixels; the others (iCCP, which it would inflate unbounded, text) are left out. */
@@ -82,8 +83,10 @@ export function pngToJpeg(png: Uint8Array, quality: number): Uint8Array {
 }
 
 /** Our encoder failing (not the engine's image being bad). */
-export class ImageEncodeError extends Error {
+export class ImageEncodeError extends NamedError {
   override name = "ImageEncodeError";
+  override readonly code = "image_encode_failed";
+  override readonly status = 500;
 }
 
 export async function pngToWebp(png: Uint8Array, quality: number): Promise<Uint8Array> {

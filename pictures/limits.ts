@@ -96,7 +96,8 @@ export function pixelProblem(size: { width: number; height: number }): string | 
   const pixels = size.width * size.height;
   if (pixels <= MAX_PICTURE_PIXELS) return null;
   const mp = (n: number) => `${Math.round(n / 1e6)} megapixels`;
-  return `the picture is ${size.width}×${size.height} (${mp(pixels)}); at most ${mp(MAX_PICTURE_PIXELS)} (${MAX_PICTURE_SIDE}×${MAX_PICTURE_SIDE}) are decoded`;
+  const most = `${mp(MAX_PICTURE_PIXELS)} (${MAX_PICTURE_SIDE}×${MAX_PICTURE_SIDE})`;
+  return `the picture is ${size.width}×${size.height} (${mp(pixels)}); at most ${most} are decoded`;
 }
 
 /** Throws PictureTooLargeError when the header says too many pixels; returns the size (null when unknown). */
@@ -135,7 +136,12 @@ type PictureFields = { init_image?: string; mask?: string; control_image?: strin
  * the engine or sd-cli decodes them. Called by the queue for every submit.
  */
 export function assertRequestPictures(r: PictureFields): void {
-  const fields: [string, string | undefined][] = [["init_image", r.init_image], ["mask", r.mask], ["control_image", r.control_image], ["upscale_of.image", r.upscale_of?.image]];
+  const fields: [string, string | undefined][] = [
+    ["init_image", r.init_image],
+    ["mask", r.mask],
+    ["control_image", r.control_image],
+    ["upscale_of.image", r.upscale_of?.image],
+  ];
   (r.ref_images ?? []).forEach((v, i) => fields.push([`ref_images.${i}`, v]));
   for (const [name, value] of fields) {
     const payload = value ? base64Payload(value) : null;

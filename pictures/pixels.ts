@@ -11,13 +11,16 @@ import { sniffImage } from "../common/image-data";
 import { pictureDimensions } from "./limits";
 import type { Rgba } from "./rgba";
 import { decodeWebp } from "./webp-decode";
+import { NamedError } from "../core/server/errors";
 
 /** 4096×4096: the largest picture the engine makes (common/image-request.ts MAX_SIZE per side). */
 export const MAX_DECODE_PIXELS = 4096 * 4096;
 
 /** Not a picture we can read, or one too large to decode. */
-export class PictureError extends Error {
+export class PictureError extends NamedError {
   override name = "PictureError";
+  override readonly code = "unreadable_image";
+  override readonly status = 400;
 }
 
 /** Width and height from the header, or null when the bytes are not a PNG, JPEG or WebP picture (picture-limits.ts). */
@@ -26,7 +29,8 @@ export const pictureSize = pictureDimensions;
 export async function decodePicture(bytes: Uint8Array): Promise<Rgba> {
   const size = pictureSize(bytes);
   if (!size || !(size.width > 0 && size.height > 0)) throw new PictureError("not a PNG, JPEG or WebP picture");
-  if (size.width * size.height > MAX_DECODE_PIXELS) throw new PictureError(`the picture is ${size.width}×${size.height}; at most ${MAX_DECODE_PIXELS / 1024 / 1024} megapixels (4096×4096) are read`);
+  if (size.width * size.height > MAX_DECODE_PIXELS)
+    throw new PictureError(`the picture is ${size.width}×${size.height}; at most ${MAX_DECODE_PIXELS / 1024 / 1024} megapixels (4096×4096) are read`);
   try {
     const kind = sniffImage(bytes);
     if (kind === "png") return pngToRgba(bytes);

@@ -32,7 +32,12 @@ export class OutsideFolderError extends ApiError {
 export class NotAPictureError extends ApiError {
   override name = "NotAPictureError";
   constructor(what: string, expected: ImageKind | null, found: ImageKind | null) {
-    super(422, "not_a_picture", `${what} is not ${expected ? `the ${expected.toUpperCase()} picture its name says` : "a picture"} (its bytes are ${found ? found.toUpperCase() : "not a PNG, JPEG or WebP"})`);
+    super(
+      422,
+      "not_a_picture",
+      `${what} is not ${expected ? `the ${expected.toUpperCase()} picture its name says` : "a picture"} ` +
+        `(its bytes are ${found ? found.toUpperCase() : "not a PNG, JPEG or WebP"})`,
+    );
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * WebP decoding in the launcher with libwebp compiled to WebAssembly
- * (@jsquash/webp, as webp-codec.ts encodes): for steps that hand a picture to
+ * (@jsquash/webp, as webp-encode.ts encodes): for steps that hand a picture to
  * an engine program that may not read WebP (the upscaler). The .wasm file is
  * imported as a file so `bun build --compile` embeds it; compiled on first use.
  */
@@ -8,6 +8,7 @@
 import decWasmPath from "@jsquash/webp/codec/dec/webp_dec.wasm" with { type: "file" };
 import type { WebPModule } from "@jsquash/webp/codec/dec/webp_dec";
 import { initEmscriptenModule } from "@jsquash/webp/utils.js";
+import { NamedError } from "../core/server/errors";
 
 let decoder: Promise<WebPModule> | undefined;
 
@@ -16,8 +17,10 @@ async function load(): Promise<WebPModule> {
   return initEmscriptenModule(factory, new WebAssembly.Module(await Bun.file(decWasmPath as string).arrayBuffer())) as Promise<WebPModule>;
 }
 
-export class WebpDecodeError extends Error {
+export class WebpDecodeError extends NamedError {
   override name = "WebpDecodeError";
+  override readonly code = "unreadable_image";
+  override readonly status = 400;
 }
 
 /** RGBA pixels of a WebP picture. */

@@ -2,4 +2,7 @@
 import type { ServiceFactory } from "../core/services";
 import { promptRoutes } from "./routes/prompts";
 
-export const promptsService: ServiceFactory = (ctx) => ({ name: "prompts", routes: { "/prompts": promptRoutes(ctx.paths.wildcards, ctx.paths.customModifiers) } });
+export const promptsService: ServiceFactory = (ctx) => ({
+  name: "prompts",
+  routes: { "/prompts": promptRoutes(ctx.paths.wildcards, ctx.paths.customModifiers) },
+});

@@ -8,7 +8,7 @@ import { lowerLevel, MEMORY_LABELS, MEMORY_LEVELS, type MemoryLevel } from "../c
 import type { ModelSet } from "../engine/types";
 import type { ActiveRun, RunOutcome } from "./runner";
 import type { TaskStore } from "./store";
-import { modelSetKey } from "./translate";
+import { modelSetKey } from "../models/model-set";
 
 const PREFIX = "memory_level:";
 

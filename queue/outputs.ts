@@ -27,6 +27,7 @@ import { JSON_KEYWORD } from "../pictures/metadata/read";
 import { isInside } from "../core/files/inside";
 import type { ResolvedRequest } from "../common/image-request";
 import { renderFileName, renderFolder } from "./templates";
+import { NamedError } from "../core/server/errors";
 
 export const EXTENSIONS: Record<ImageKind, string> = { png: "png", jpeg: "jpg", webp: "webp" };
 export const VERSION_TEXT = `Easy Diffusion ${VERSION}`;
@@ -43,8 +44,10 @@ export interface EmbeddedImage {
   height: number;
 }
 
-export class InvalidOutputError extends Error {
+export class InvalidOutputError extends NamedError {
   override name = "InvalidOutputError";
+  override readonly code = "invalid_output";
+  override readonly status = 502;
 }
 
 /**

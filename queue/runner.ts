@@ -14,9 +14,11 @@ import { withMemoryRetry, type MemoryMemo } from "./memory-memo";
 import type { TaskProgressEvent } from "./events";
 import { ModelNotFoundError, resolveModels, type ResolvedModels } from "../models/resolve";
 import type { SearchPath } from "../models/roots";
-import { modelSetKey, speedPlanOf, translate } from "./translate";
+import { modelSetKey } from "../models/model-set";
+import { speedPlanOf, translate } from "./translate";
 import { reuseText } from "../common/speed";
 import type { Task, TaskError } from "./task";
+import { NamedError } from "../core/server/errors";
 
 export interface ActiveRun {
   task: Task;
@@ -52,8 +54,10 @@ export interface RunDeps {
 }
 
 /** The job showed no sign of life for too long, or its polls kept failing. */
-export class JobStalledError extends Error {
+export class JobStalledError extends NamedError {
   override name = "JobStalledError";
+  override readonly code = "engine_stalled";
+  override readonly status = 500;
 }
 
 export type RunOutcome = { state: "succeeded" } | { state: "cancelled" } | { state: "failed"; error: TaskError };
@@ -63,7 +67,8 @@ const ENGINE_DOWN = new Set<EngineStatus["state"]>(["restarting", "stopped", "fa
 
 function engineError(status: EngineStatus, fallback: string): TaskError {
   const e = status.error;
-  const code = e?.code ? `engine_${e.code.replace(/([a-z])([A-Z])/g, "$1_$2").toLowerCase()}` : "engine_failed";
+  // The engine's codes are snake_case where they are defined (engine/types.ts EngineErrorCode).
+  const code = e?.code ? `engine_${e.code}` : "engine_failed";
   return { code, message: e ? `${e.message}${e.hint ? ` (${e.hint})` : ""}` : fallback };
 }
 
@@ -72,7 +77,7 @@ export async function runTask(run: ActiveRun, deps: RunDeps): Promise<RunOutcome
   try {
     models = resolveModels(deps.models, run.task.request, { embeddingsView: deps.embeddingsView });
   } catch (err) {
-    if (err instanceof ModelNotFoundError) return { state: "failed", error: { code: "model_not_found", message: err.message } };
+    if (err instanceof ModelNotFoundError) return { state: "failed", error: { code: err.code, message: err.message } };
     throw err;
   }
   const { modelSet, body } = translate(run.task.request, models);
@@ -173,7 +178,7 @@ async function attempt(run: ActiveRun, deps: RunDeps, modelSet: ModelSet, body: 
       if (err instanceof JobStalledError) {
         // A stuck job would hold the engine: stop it (a generating job stops only with a restart).
         if (run.jobId) await deps.engine.cancel(run.jobId).catch(() => {});
-        return { state: "failed", error: { code: "engine_stalled", message: err.message } };
+        return { state: "failed", error: { code: err.code, message: err.message } };
       }
       const status = lostEngine ?? deps.engine.status();
       return { state: "failed", error: engineError(status, `the engine failed: ${(err as Error).message}`) };

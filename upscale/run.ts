@@ -72,15 +72,14 @@ export async function upscaleForTask(deps: UpscaleRunDeps, factor: UpscaleFactor
   }
 }
 
-/** The task error for an upscale failure, or null when `err` is not one (a bug: let it surface). */
+/** The failures an upscale task reports with their own code and message. */
+const TASK_FAILURES = [UpscalerUnavailableError, UpscalerScaleError, UpscaleSourceError, ModelNotFoundError, PictureTooLargeError];
+
+/** The task error for an upscale failure (its code is the error's), or null when `err` is not one (a bug: let it surface). */
 export function upscaleTaskError(err: unknown): TaskError | "cancelled" | null {
   if (err instanceof UpscaleCancelledError) return "cancelled";
-  if (err instanceof UpscalerUnavailableError) return { code: "upscaler_unavailable", message: err.message };
-  if (err instanceof UpscalerOutOfMemoryError) return { code: "upscaler_out_of_memory", message: `${err.message}; try ×2, a smaller picture, or a smaller upscaler model` };
-  if (err instanceof UpscalerFailedError) return { code: "upscaler_failed", message: `the upscaler failed: ${err.message}` };
-  if (err instanceof UpscalerScaleError) return { code: "upscaler_failed", message: err.message };
-  if (err instanceof UpscaleSourceError) return { code: "upscale_source_unsupported", message: err.message };
-  if (err instanceof ModelNotFoundError) return { code: "model_not_found", message: err.message };
-  if (err instanceof PictureTooLargeError) return { code: err.code, message: err.message };
-  return null;
+  if (err instanceof UpscalerOutOfMemoryError) return { code: err.code, message: `${err.message}; try ×2, a smaller picture, or a smaller upscaler model` };
+  if (err instanceof UpscalerFailedError) return { code: err.code, message: `the upscaler failed: ${err.message}` };
+  const known = TASK_FAILURES.find((kind) => err instanceof kind);
+  return known ? { code: (err as InstanceType<typeof known>).code, message: (err as Error).message } : null;
 }

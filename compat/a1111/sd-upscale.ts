@@ -8,7 +8,7 @@
  * says so in its notes.
  */
 import { decodeImage } from "../../common/image-data";
-import { buildUpscaleRequest } from "../../queue/routes/upscale";
+import { buildUpscaleRequest } from "../../upscale/routes/upscale";
 import type { CompatDeps } from "../deps";
 import { modelFiles } from "../model-files";
 import { modelStem } from "../checkpoints";

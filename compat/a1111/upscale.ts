@@ -20,7 +20,7 @@ import { modelStem } from "../checkpoints";
 import type { CompatDeps } from "../deps";
 import { modelFiles } from "../model-files";
 import { keepWaiting, runAndWait, toBase64 } from "../run";
-import { buildUpscaleRequest } from "../../queue/routes/upscale";
+import { buildUpscaleRequest } from "../../upscale/routes/upscale";
 import { builtinUpscaler, encodePicturePng, extrasUpscale, readPicture } from "./builtin-upscale";
 import { A1111HttpError, a1111App, readA1111Json } from "./errors";
 

@@ -24,11 +24,17 @@ export const configSchema = z.object({
       allow_lan: z
         .boolean()
         .default(false)
-        .describe("Allow other devices on this network (a phone, another computer): the app listens on all interfaces, and every other device needs the access token (QR code in Settings)."),
+        .describe(
+          "Allow other devices on this network (a phone, another computer): the app listens on all interfaces, " +
+            "and every other device needs the access token (QR code in Settings).",
+        ),
       cors_origins: z
         .array(z.string())
         .default([])
-        .describe("Web pages (origins such as https://tool.example) allowed to call the API from a browser. They still need the token unless they run on this computer."),
+        .describe(
+          "Web pages (origins such as https://tool.example) allowed to call the API from a browser. " +
+            "They still need the token unless they run on this computer.",
+        ),
     })
     .describe("Web server"),
   ui: z
@@ -58,13 +64,30 @@ export const configSchema = z.object({
       memory: z
         .enum(["auto", "fastest", "low", "very_low"])
         .default("auto")
-        .describe("GPU memory use: auto (the engine places the model to fit, --auto-fit), fastest (everything on the GPU), low (weights in RAM, --offload-to-cpu), very_low (weights streamed a layer at a time: slowest, for models larger than the GPU). Out of memory retries once a level lower."),
-      leave_free_gb: z.number().min(0).max(256).default(0).describe("With memory: auto or very_low, GB of GPU memory to leave free for other apps (--max-vram -N; 0: the engine's own margin)."),
-      device: z.string().max(64).regex(/^[A-Za-z0-9_.-]*$/, "a device name as the engine lists it (e.g. CUDA0, Vulkan0, CPU)").default("").describe("The device the engine runs on, as it lists them (Engine tab); empty: automatic (--backend)."),
+        .describe(
+          "GPU memory use: auto (the engine places the model to fit, --auto-fit), fastest (everything on the GPU), " +
+            "low (weights in RAM, --offload-to-cpu), very_low (weights streamed a layer at a time: slowest, for models larger than the GPU). " +
+            "Out of memory retries once a level lower.",
+        ),
+      leave_free_gb: z
+        .number()
+        .min(0)
+        .max(256)
+        .default(0)
+        .describe("With memory: auto or very_low, GB of GPU memory to leave free for other apps (--max-vram -N; 0: the engine's own margin)."),
+      device: z
+        .string()
+        .max(64)
+        .regex(/^[A-Za-z0-9_.-]*$/, "a device name as the engine lists it (e.g. CUDA0, Vulkan0, CPU)")
+        .default("")
+        .describe("The device the engine runs on, as it lists them (Engine tab); empty: automatic (--backend)."),
       speed: z
         .enum(["quality", "balanced", "fast"])
         .default("quality")
-        .describe("Default Speed of a picture: quality (every step computed), balanced or fast (the engine reuses steps that change little: up to about 2× faster, slightly different pictures)."),
+        .describe(
+          "Default Speed of a picture: quality (every step computed), balanced or fast " +
+            "(the engine reuses steps that change little: up to about 2× faster, slightly different pictures).",
+        ),
       vae_tiling: z.boolean().default(false).describe("Decode images in tiles to save GPU memory."),
       vae_tile_size: z.number().int().min(64).max(4096).default(512).describe("Tile size in pixels when VAE tiling is on."),
       mmap: z.boolean().default(true).describe("Memory-map model files instead of reading them into RAM."),
@@ -84,7 +107,10 @@ export const configSchema = z.object({
       keep_pictures: z
         .boolean()
         .default(true)
-        .describe("Keep pictures made through the A1111 and OpenAI compatible APIs in outputs/ and the history, like any task (off: kept in memory only until fetched)."),
+        .describe(
+          "Keep pictures made through the A1111 and OpenAI compatible APIs in outputs/ and the history, like any task " +
+            "(off: kept in memory only until fetched).",
+        ),
     })
     .describe("Compatible APIs (A1111 /sdapi/v1, OpenAI /v1)"),
   models: z
@@ -92,18 +118,46 @@ export const configSchema = z.object({
       extra_folders: z
         .array(z.string())
         .default([])
-        .describe("More model folders to use, searched after the app's own: an A1111/Forge, ComfyUI or Easy Diffusion 3 folder (its root or its models/ folder)."),
-      civitai_lookup: z.boolean().default(true).describe("Look up installed models on Civitai by their hash (name, base model, trigger words, preview)."),
-      warm_start: z.boolean().default(true).describe("Start the engine with the last used models when the app starts, so the first picture does not wait."),
-      idle_unload_minutes: z.number().int().min(0).max(10080).default(0).describe("Stop the engine (freeing memory) after this many idle minutes (0 = never)."),
-      huggingface_base: z.url().default(HUGGINGFACE_DEFAULT_BASE).describe("Hugging Face base URL (for mirrors); the HF_ENDPOINT environment variable changes the default."),
+        .describe(
+          "More model folders to use, searched after the app's own: an A1111/Forge, ComfyUI or Easy Diffusion 3 folder (its root or its models/ folder).",
+        ),
+      civitai_lookup: z
+        .boolean()
+        .default(true)
+        .describe("Look up installed models on Civitai by their hash (name, base model, trigger words, preview)."),
+      warm_start: z
+        .boolean()
+        .default(true)
+        .describe("Start the engine with the last used models when the app starts, so the first picture does not wait."),
+      idle_unload_minutes: z
+        .number()
+        .int()
+        .min(0)
+        .max(10080)
+        .default(0)
+        .describe("Stop the engine (freeing memory) after this many idle minutes (0 = never)."),
+      huggingface_base: z
+        .url()
+        .default(HUGGINGFACE_DEFAULT_BASE)
+        .describe("Hugging Face base URL (for mirrors); the HF_ENDPOINT environment variable changes the default."),
       civitai_base: z.url().default("https://civitai.com").describe("Civitai base URL."),
-      huggingface_token: z.string().default("").meta({ writeOnly: true }).describe("Hugging Face access token, for gated models (sent only to the Hugging Face host)."),
-      civitai_token: z.string().default("").meta({ writeOnly: true }).describe("Civitai API key, for models that need a login (sent only to the Civitai host)."),
+      huggingface_token: z
+        .string()
+        .default("")
+        .meta({ writeOnly: true })
+        .describe("Hugging Face access token, for gated models (sent only to the Hugging Face host)."),
+      civitai_token: z
+        .string()
+        .default("")
+        .meta({ writeOnly: true })
+        .describe("Civitai API key, for models that need a login (sent only to the Civitai host)."),
       guest_downloads: z
         .boolean()
         .default(false)
-        .describe("Other devices may download models: a device with the access token may start downloads into the model folders, from the Hugging Face and Civitai hosts above and the starter catalogue only."),
+        .describe(
+          "Other devices may download models: a device with the access token may start downloads into the model folders, " +
+            "from the Hugging Face and Civitai hosts above and the starter catalogue only.",
+        ),
     })
     .describe("Models"),
   log: z

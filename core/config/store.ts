@@ -9,6 +9,7 @@ import { dirname } from "node:path";
 import { isMap, LineCounter, parseDocument, type Document } from "yaml";
 import type { z } from "zod";
 import { configSchema, defaultConfig, type Config, type ConfigPatch } from "./schema";
+import { NamedError } from "../server/errors";
 
 export interface ConfigProblem {
   file: string;
@@ -17,13 +18,16 @@ export interface ConfigProblem {
   message: string;
 }
 
-export class ConfigError extends Error {
+/** 400 `invalid_config`, details: the problems. */
+export class ConfigError extends NamedError {
   override name = "ConfigError";
+  override readonly code = "invalid_config";
+  override readonly status = 400;
   constructor(
     message: string,
     readonly problems: ConfigProblem[] = [],
   ) {
-    super(message);
+    super(message, problems);
   }
 }
 

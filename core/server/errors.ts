@@ -1,21 +1,27 @@
 /**
  * Named API errors. Every failure leaves the server as
  * `{error:{code,message}}` with a 4xx/5xx status, never as a stack trace.
+ * Every error class of the app extends NamedError (common/named-error.ts),
+ * declaring its code and status where it is defined; routes throw and the
+ * app's one onError handler answers with respondError.
  */
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { z } from "zod";
+import { NamedError } from "../../common/named-error";
 import { jsonDepthProblem } from "./json-depth";
 
-export class ApiError extends Error {
-  override name = "ApiError";
+export { NamedError };
+
+/** A named error made on the spot, for a failure only one route knows (its code and status given where it is thrown). */
+export class ApiError extends NamedError {
   constructor(
-    readonly status: ContentfulStatusCode,
-    readonly code: string,
+    override readonly status: ContentfulStatusCode,
+    override readonly code: string,
     message: string,
-    readonly details?: unknown,
+    details?: unknown,
   ) {
-    super(message);
+    super(message, details);
   }
 }
 
@@ -47,8 +53,9 @@ export function errorBody(code: string, message: string, details?: unknown) {
   return { error: details === undefined ? { code, message } : { code, message, details } };
 }
 
+/** The one answer to a failure: a NamedError with its code and status; anything else is a 500. */
 export function respondError(c: Context, err: unknown) {
-  if (err instanceof ApiError) return c.json(errorBody(err.code, err.message, err.details), err.status);
+  if (err instanceof NamedError) return c.json(errorBody(err.code, err.message, err.details), err.status as ContentfulStatusCode);
   if (err instanceof SyntaxError) return c.json(errorBody("invalid_json", "the request body is not valid JSON"), 400);
   return c.json(errorBody("internal_error", (err as Error)?.message ?? "unexpected error"), 500);
 }

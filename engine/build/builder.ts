@@ -17,10 +17,13 @@ import type { BuildBackend } from "./cmake-flags";
 import type { StartCheck } from "./start-check";
 import type { BuildTools } from "../detect/build-candidate";
 import { checkToolchain, detectBuildTools, systemProbes, type ToolchainProbes, type ToolchainReport } from "./toolchain";
+import { NamedError } from "../../core/server/errors";
 
 /** A build is already running. */
-export class BuildBusy extends Error {
+export class BuildBusy extends NamedError {
   override name = "BuildBusy";
+  override readonly code = "build_running";
+  override readonly status = 409;
 }
 
 export interface SourceBuilderOptions {
@@ -134,7 +137,8 @@ export class SourceBuilder {
         },
         (err) => {
           // Kept so the next start does not spend minutes failing the same way (a cancel is not a failure).
-          if (err instanceof BuildError && this.#last?.phase === "failed") keepFailure(this.#o.paths.engineBuildFailure, { configTag: cfg.release_tag, progress: this.#last });
+          if (err instanceof BuildError && this.#last?.phase === "failed")
+            keepFailure(this.#o.paths.engineBuildFailure, { configTag: cfg.release_tag, progress: this.#last });
           throw err;
         },
       )

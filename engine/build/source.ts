@@ -95,7 +95,10 @@ async function tarball(o: SourceFetchOptions, repo: string, sha: string): Promis
 export async function resolveTag(o: Pick<SourceFetchOptions, "apiBase" | "repo" | "tag" | "fetch" | "signal"> & { engines: string }): Promise<string> {
   if (o.tag !== "latest") return o.tag;
   try {
-    const release = await fetchRelease({ apiBase: o.apiBase, repo: o.repo, tag: "latest" }, { cacheFile: releaseCacheFile(o.engines, o.repo, "latest"), fetch: o.fetch, signal: o.signal });
+    const release = await fetchRelease(
+      { apiBase: o.apiBase, repo: o.repo, tag: "latest" },
+      { cacheFile: releaseCacheFile(o.engines, o.repo, "latest"), fetch: o.fetch, signal: o.signal },
+    );
     return release.tag;
   } catch (err) {
     if (o.signal?.aborted) throw err;

@@ -1,15 +1,10 @@
 /** A failure of the installer that carries the EngineErrorInfo shown to the user. */
 import type { DownloadError } from "../../downloads/errors";
-import type { EngineErrorCode, EngineErrorInfo } from "../types";
+import { EngineInfoError } from "../info-error";
+import type { EngineErrorCode } from "../types";
 
-export class EngineError extends Error {
+export class EngineError extends EngineInfoError {
   override name = "EngineError";
-  constructor(readonly info: EngineErrorInfo) {
-    super(info.hint ? `${info.message} → ${info.hint}` : info.message);
-  }
-  get code(): EngineErrorCode {
-    return this.info.code;
-  }
 }
 
 export function engineError(code: EngineErrorCode, message: string, hint?: string): EngineError {

@@ -40,7 +40,11 @@ const rolesByDocPath = new Map(
 );
 
 function operation(route: RouteDoc, components: Json): Json {
-  const op: Json = { tags: [route.tag], summary: route.summary, operationId: `${route.method}${route.path.replace(/[^a-zA-Z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? "").toUpperCase())}` };
+  const op: Json = {
+    tags: [route.tag],
+    summary: route.summary,
+    operationId: `${route.method}${route.path.replace(/[^a-zA-Z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? "").toUpperCase())}`,
+  };
   if (route.description) op.description = route.description;
   const parameters = [
     ...(route.params ?? []).map((name) => ({ name, in: "path", required: true, schema: { type: "string" } })),
@@ -53,7 +57,16 @@ function operation(route: RouteDoc, components: Json): Json {
   }
   const r = route.response;
   const type = r.type ?? "application/json";
-  const content = { [type]: { ...(r.schema ? { schema: jsonSchema(r.schema, "output", components) } : type.startsWith("image/") ? { schema: { type: "string", format: "binary" } } : { schema: { type: "string" } }), example: r.example } };
+  const content = {
+    [type]: {
+      ...(r.schema
+        ? { schema: jsonSchema(r.schema, "output", components) }
+        : type.startsWith("image/")
+          ? { schema: { type: "string", format: "binary" } }
+          : { schema: { type: "string" } }),
+      example: r.example,
+    },
+  };
   const error = route.error ?? { schema: errorSchema, example: errorExample };
   // Who may call it: a route not in the roles table is owner-only, like the server decides.
   const rule = rolesByDocPath.get(`${route.method} ${route.path}`);
@@ -62,8 +75,15 @@ function operation(route: RouteDoc, components: Json): Json {
     op["x-role"] === "owner"
       ? {
           "403": {
-            description: `owner_only: another device (a guest with the token) asked${rule?.guestIf ? " and its request or the settings do not allow it" : ""}. Only this computer may.`,
-            content: { "application/json": { schema: jsonSchema(errorSchema, "output", components), example: { error: { code: "owner_only", message: ownerOnlyMessage(rule?.what ?? "this request is not open to other devices") } } } },
+            description:
+              `owner_only: another device (a guest with the token) asked` +
+              `${rule?.guestIf ? " and its request or the settings do not allow it" : ""}. Only this computer may.`,
+            content: {
+              "application/json": {
+                schema: jsonSchema(errorSchema, "output", components),
+                example: { error: { code: "owner_only", message: ownerOnlyMessage(rule?.what ?? "this request is not open to other devices") } },
+              },
+            },
           },
         }
       : {};
@@ -75,7 +95,10 @@ function operation(route: RouteDoc, components: Json): Json {
   return op;
 }
 
-export function buildOpenApi(routes: RouteDoc[] = [...appRoutes, ...modelRoutes, ...galleryRoutes, ...promptRoutes, ...queueHabitRoutes, ...compatRoutes], extra: RouteDoc[] = []): Json {
+export function buildOpenApi(
+  routes: RouteDoc[] = [...appRoutes, ...modelRoutes, ...galleryRoutes, ...promptRoutes, ...queueHabitRoutes, ...compatRoutes],
+  extra: RouteDoc[] = [],
+): Json {
   const components: Json = {};
   const paths: Record<string, Json> = {};
   for (const route of [...routes, ...extra]) (paths[route.path] ??= {})[route.method] = operation(route, components);
@@ -85,10 +108,26 @@ export function buildOpenApi(routes: RouteDoc[] = [...appRoutes, ...modelRoutes,
       title: "Easy Diffusion API",
       version: VERSION,
       description:
-        "The app's own API under /api, an A1111/Forge-compatible API under /sdapi/v1 and an OpenAI-compatible images API under /v1. Every picture request goes through the same queue: it shows in the app with progress, obeys pause and order, and is saved like any task. The server listens on 127.0.0.1; browsers may only call it from the app itself (scripts send no Origin and pass). With other devices allowed, a device with the access token is a guest: it may make pictures, manage the queue and read; operations marked x-role: owner (installing, plugins, settings, folders, deleting files, the token) answer it 403 owner_only. Input limits, each refused with its own code: JSON bodies nest at most 64 levels (400 json_too_deep); prompt sets at most 32 (400 prompt_too_deep); picture text chunks inflate to at most 4 MB each and 8 MB per picture (422 metadata_too_large); pictures are decoded up to 8192×8192 pixels (422 image_too_large); served pictures must be the picture their name says (422 not_a_picture); the server fetches only http(s) URLs at every redirect (400 url_not_allowed) and plugin URLs never from this computer or a local network (403 address_not_allowed).",
+        "The app's own API under /api, an A1111/Forge-compatible API under /sdapi/v1 and an OpenAI-compatible images API under /v1. " +
+          "Every picture request goes through the same queue: it shows in the app with progress, obeys pause and order, and is saved like any task. " +
+          "The server listens on 127.0.0.1; browsers may only call it from the app itself (scripts send no Origin and pass). " +
+          "With other devices allowed, a device with the access token is a guest: it may make pictures, manage the queue and read; " +
+          "operations marked x-role: owner (installing, plugins, settings, folders, deleting files, the token) answer it 403 owner_only. " +
+          "Input limits, each refused with its own code: JSON bodies nest at most 64 levels (400 json_too_deep); " +
+          "prompt sets at most 32 (400 prompt_too_deep); picture text chunks inflate to at most 4 MB each and 8 MB per picture (422 metadata_too_large); " +
+          "pictures are decoded up to 8192×8192 pixels (422 image_too_large); served pictures must be the picture their name says (422 not_a_picture); " +
+          "the server fetches only http(s) URLs at every redirect (400 url_not_allowed) and plugin URLs never from this computer or a local network " +
+          "(403 address_not_allowed).",
     },
     servers: [{ url: "/" }],
-    tags: [{ name: "Queue and images" }, { name: "App" }, { name: "Engine" }, { name: "Plugins" }, { name: "A1111 / Forge compatible" }, { name: "OpenAI compatible" }],
+    tags: [
+      { name: "Queue and images" },
+      { name: "App" },
+      { name: "Engine" },
+      { name: "Plugins" },
+      { name: "A1111 / Forge compatible" },
+      { name: "OpenAI compatible" },
+    ],
     paths,
     components: { schemas: components },
   };

@@ -17,3 +17,14 @@ export interface RouteDoc {
   params?: string[];
   query?: { name: string; description: string }[];
 }
+
+type Method = RouteDoc["method"];
+
+/** A RouteDoc from "method /path", its tag and the rest, so that a catalogue entry reads as one short block. */
+export function doc(route: `${Method} /${string}`, tag: string, rest: Omit<RouteDoc, "method" | "path" | "tag">): RouteDoc {
+  const space = route.indexOf(" ");
+  return { method: route.slice(0, space) as Method, path: route.slice(space + 1), tag, ...rest };
+}
+
+/** The example a schema carries in its metadata (`.meta({ example })`), shown beside it in the document. */
+export const ex = (schema: z.ZodType) => (schema.meta() as { example?: unknown } | undefined)?.example;

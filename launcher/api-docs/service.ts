@@ -3,4 +3,7 @@ import type { ServiceFactory } from "../../core/services";
 import { openapiRoutes } from "./routes/openapi";
 import { viewerRoutes } from "./routes/viewer";
 
-export const apiDocsService: ServiceFactory = (ctx) => ({ name: "api-docs", routes: { "/openapi.json": openapiRoutes(), "/docs": viewerRoutes(() => ctx.config.config.ui.theme) } });
+export const apiDocsService: ServiceFactory = (ctx) => ({
+  name: "api-docs",
+  routes: { "/openapi.json": openapiRoutes(), "/docs": viewerRoutes(() => ctx.config.config.ui.theme) },
+});

@@ -5,9 +5,12 @@
 import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
 import type { EngineBuildCommand } from "../../engine/build-cli";
 import type { EngineImportCommand } from "../../engine/import-cli";
+import { NamedError } from "../../core/server/errors";
 
-export class UsageError extends Error {
+export class UsageError extends NamedError {
   override name = "UsageError";
+  override readonly code = "bad_usage";
+  override readonly status = 400;
 }
 
 export interface RunOptions {

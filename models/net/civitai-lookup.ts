@@ -10,7 +10,8 @@
  * finds is kept, so the Installed list shows it until the next check says otherwise.
  */
 import { guardedFetch, MAX_JSON_ANSWER_BYTES, readJsonLimited, readLimited } from "../../downloads/fetch-guard";
-import { Database } from "bun:sqlite";
+import type { Database } from "bun:sqlite";
+import { openDatabase } from "../../core/db";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { EventBus } from "../../core/events/bus";
@@ -62,8 +63,7 @@ export class CivitaiLookup {
   constructor(
     readonly deps: { database: string; previews: string; bus: EventBus; hosts: () => Hosts; enabled: () => boolean; fetch?: typeof fetch; log?: Logger },
   ) {
-    this.db = new Database(deps.database, { create: true, strict: true });
-    this.db.exec("PRAGMA busy_timeout = 5000;");
+    this.db = openDatabase(deps.database);
     this.db.exec(SCHEMA);
   }
 

@@ -5,6 +5,7 @@
  */
 import { deflateSync } from "node:zlib";
 import { inflateMetadata, metadataBudget, MetadataTooLargeError, type InflateBudget } from "../limits";
+import { NamedError } from "../../core/server/errors";
 
 const SIGNATURE = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a);
 const TEXT_TYPES = new Set(["tEXt", "iTXt", "zTXt"]);
@@ -14,8 +15,10 @@ export interface PngChunk {
   data: Uint8Array;
 }
 
-export class PngError extends Error {
+export class PngError extends NamedError {
   override name = "PngError";
+  override readonly code = "unreadable_image";
+  override readonly status = 400;
 }
 
 export function isPng(bytes: Uint8Array): boolean {

@@ -11,6 +11,7 @@ import { parseInfotext } from "../../common/infotext";
 import { readPngText } from "./png";
 import { infotextToSettings, type MadeAs, type Settings } from "../../common/infotext-settings";
 import { readWebpMetadata } from "./webp";
+import { NamedError } from "../../core/server/errors";
 
 /** The PNG keyword / JPEG comment name of our request JSON. */
 export const JSON_KEYWORD = "easy-diffusion";
@@ -27,8 +28,10 @@ export interface ImageMetadata {
   mode?: MadeAs;
 }
 
-export class NotAnImageError extends Error {
+export class NotAnImageError extends NamedError {
   override name = "NotAnImageError";
+  override readonly code = "not_an_image";
+  override readonly status = 400;
   constructor() {
     super("the file is not a PNG, JPEG or WebP image");
   }

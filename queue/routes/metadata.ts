@@ -6,7 +6,7 @@ import { Hono } from "hono";
 import { ApiError, badRequest, mediaType } from "../../core/server/errors";
 import { jsonDepthProblem } from "../../core/server/json-depth";
 import { decodeImage } from "../../common/image-data";
-import { NotAnImageError, readImageMetadata } from "../../pictures/metadata/read";
+import { readImageMetadata } from "../../pictures/metadata/read";
 
 const MAX_BYTES = 64 * 1024 * 1024;
 
@@ -51,11 +51,6 @@ export function metadataRoutes() {
   return new Hono().post("/parse", async (c) => {
     const bytes = await uploadedBytes(c.req.raw);
     if (bytes.length > MAX_BYTES) throw new ApiError(413, "too_large", "the image is over 64 MB");
-    try {
-      return c.json(readImageMetadata(bytes));
-    } catch (err) {
-      if (err instanceof NotAnImageError) throw new ApiError(400, "not_an_image", err.message);
-      throw err;
-    }
+    return c.json(readImageMetadata(bytes));
   });
 }

@@ -14,10 +14,11 @@ import { probeFixtures } from "../fixtures/probes/fixtures";
 import { systemProbes } from "../../engine/build/toolchain";
 import { tempDir } from "../standin/fixtures";
 import { makeSourceFixture, serveGithub } from "./source-tree";
+import { needBuildTools } from "../kit/needs";
 
 setDefaultTimeout(120_000);
 const MAIN = join(import.meta.dir, "..", "..", "launcher", "main.ts");
-const haveTools = !!Bun.which("cmake") && !!(Bun.which("c++") || Bun.which("g++"));
+const haveTools = needBuildTools();
 const tmp = tempDir();
 const gh = serveGithub(haveTools ? [await makeSourceFixture("v-cli")] : []);
 afterAll(() => {

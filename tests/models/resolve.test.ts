@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { resolvePaths } from "../../core/paths";
 import { resolveModels, UnusableLoraError } from "../../models/resolve";
 import { searchPath } from "../../models/roots";
-import { toModelSet } from "../../queue/translate";
+import { toModelSet } from "../../models/model-set";
 import { TELLTALES, writeGguf, writeSafetensors } from "./fixtures";
 import { tempTree } from "./harness";
 

@@ -9,7 +9,8 @@ import { searchPath } from "../../models/roots";
 import { walkModelFolder } from "../../models/walk";
 import { pickNext } from "../../queue/pick";
 import { imageRequestSchema, resolveRequest } from "../../common/image-request";
-import { modelSetKey, textEncoderSlot, translate } from "../../queue/translate";
+import { modelSetKey, textEncoderSlot } from "../../models/model-set";
+import { translate } from "../../queue/translate";
 import { dataUrl, png } from "./images";
 
 function dataDir() {

@@ -32,7 +32,8 @@ export interface ReleaseServer {
   /** The next download pauses once it has sent this share of its bytes (0..1), until resume(). */
   holdAt(fraction: number): void;
   resume(): void;
-  stop(): void;
+  /** Resolves once the port is closed. */
+  stop(): Promise<void>;
 }
 
 /** Serves `tag` with these assets; bodies go out in `chunk`-byte pieces every `everyMs`. */

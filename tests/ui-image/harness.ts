@@ -18,6 +18,7 @@ import { startApp, type RunningApp } from "../../launcher/start";
 import { assets } from "../../ui/dist/manifest";
 import { modelsService } from "../../models/service";
 import { queueService } from "../../queue/service";
+import { upscaleTaskKinds, withUpscale } from "../../upscale/service";
 import { managerFor } from "../queue/harness";
 import type { StandinConfig } from "../standin/config";
 import { standinInstalled } from "../standin/fixtures";
@@ -94,7 +95,8 @@ export function generateServices(engineRoot: string, standin: Partial<StandinCon
     manager = managerFor(ctx, build);
     return { name: "engine", stop: () => manager?.stop() };
   };
-  return [engineService, modelsService({ hashInBackground: false }), queueService({ engine: () => manager!, pollMinMs: 20, pollMaxMs: 100 }), promptsService];
+  const queue = queueService({ engine: () => manager!, pollMinMs: 20, pollMaxMs: 100, ...upscaleTaskKinds });
+  return [engineService, modelsService({ hashInBackground: false }), ...withUpscale(queue), promptsService];
 }
 
 export interface GeneratingSession {

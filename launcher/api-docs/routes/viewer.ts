@@ -29,7 +29,15 @@ const PAGE = `<!doctype html>
 </body>
 </html>`;
 
-const INIT = `window.ui = SwaggerUIBundle({ url: "/api/openapi.json", dom_id: "#api-docs", deepLinking: true, docExpansion: "list", defaultModelsExpandDepth: 0, tryItOutEnabled: false });`;
+const SWAGGER_OPTIONS = {
+  url: "/api/openapi.json",
+  dom_id: "#api-docs",
+  deepLinking: true,
+  docExpansion: "list",
+  defaultModelsExpandDepth: 0,
+  tryItOutEnabled: false,
+};
+const INIT = `window.ui = SwaggerUIBundle(${JSON.stringify(SWAGGER_OPTIONS)});`;
 
 /** Swagger UI is light only: the dark theme inverts it (pictures and code blocks inverted back). */
 const DARK = `body { background: #15161a; }

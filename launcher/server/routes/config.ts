@@ -28,7 +28,7 @@ export function configRoutes(ctx: AppContext) {
       try {
         ctx.config.update(patch);
       } catch (err) {
-        if (err instanceof ConfigError) throw new ApiError(400, "invalid_config", err.message, err.problems);
+        if (err instanceof ConfigError) throw err;
         throw new ApiError(500, "config_write_failed", `could not save ${ctx.config.file}: ${(err as Error).message}`);
       }
       const keys = Object.entries(patch).flatMap(([s, v]) => Object.keys(v ?? {}).map((k) => `${s}.${k}`));

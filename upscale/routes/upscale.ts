@@ -9,14 +9,13 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppContext } from "../../core/server/context";
 import { ApiError, badRequest, notFound, readJson } from "../../core/server/errors";
-import { ModelNotFoundError } from "../../models/resolve";
 import { decodeImage, sniffImage } from "../../common/image-data";
 import { jpegSize } from "../../pictures/metadata/exif";
 import { pngSize } from "../../pictures/metadata/png";
 import { readImageMetadata } from "../../pictures/metadata/read";
 import { assertDecodable } from "../../pictures/limits";
 import { webpInfo } from "../../pictures/metadata/webp";
-import { QueueFullError, type TaskQueue } from "../queue";
+import type { TaskQueue } from "../../queue/queue";
 import { imageRequestSchema, modelPath, resolveRequest, type ResolvedRequest, upscaleSchema } from "../../common/image-request";
 import { basename } from "node:path";
 import { realInside } from "../../core/files/inside";
@@ -96,13 +95,7 @@ export async function buildUpscaleRequest(ctx: AppContext, queue: TaskQueue, bod
 export function upscaleRoutes(ctx: AppContext, queue: TaskQueue) {
   return new Hono().post("/", async (c) => {
     const { request, incognito } = await buildUpscaleRequest(ctx, queue, await readJson(c, upscaleBodySchema));
-    try {
-      const task = queue.submit(request, { incognito });
-      return c.json({ id: task.id }, 202);
-    } catch (err) {
-      if (err instanceof ModelNotFoundError) throw new ApiError(400, "model_not_found", err.message);
-      if (err instanceof QueueFullError) throw new ApiError(429, "queue_full", err.message, { waiting: err.waiting });
-      throw err;
-    }
+    const task = queue.submit(request, { incognito });
+    return c.json({ id: task.id }, 202);
   });
 }
