@@ -19,7 +19,10 @@ const later =
 
 /** The engine download as a progress bar on stderr (`--server`), subscribed before the first-run install starts. */
 const terminalProgress = later(async () => {
-  const [{ showDownloadProgress }, { showBuildProgress }] = await Promise.all([import("../downloads/terminal-progress"), import("../engine/build/terminal-progress")]);
+  const [{ showDownloadProgress }, { showBuildProgress }] = await Promise.all([
+    import("../downloads/terminal-progress"),
+    import("../engine/build/terminal-progress"),
+  ]);
   return (ctx) => {
     const off = showDownloadProgress(ctx.bus);
     const offBuild = showBuildProgress(ctx.bus);

@@ -25,7 +25,8 @@ export async function recordBytecodeOrder(exe: string, out = BYTECODE_ORDER_FILE
     writeFileSync(join(dir, "config.yaml"), "engine:\n  api_base: http://127.0.0.1:9/\n");
     // Beside `out`, so it can be renamed into place (the data dir may be on another file system).
     const recorded = `${out}.${process.pid}.tmp`;
-    const proc = Bun.spawn([exe, "--server", "--data-dir", dir], { env: { ...process.env, BUN_BYTECODE_ORDER_OUT: recorded }, stdout: "pipe", stderr: "ignore" });
+    const env = { ...process.env, BUN_BYTECODE_ORDER_OUT: recorded };
+    const proc = Bun.spawn([exe, "--server", "--data-dir", dir], { env, stdout: "pipe", stderr: "ignore" });
     const timer = setTimeout(() => proc.kill("SIGKILL"), 30_000);
     try {
       const url = await announcedUrl(proc.stdout);
