@@ -32,7 +32,12 @@ export function modelTitle(file: string, shortHash: string | null): string {
 export function findCheckpoint(files: string[], name: string): string | null {
   const bare = name.replace(/\s*\[[0-9a-f]{8,64}\]\s*$/i, "").trim();
   if (!bare) return null;
-  return files.find((f) => f === bare) ?? files.find((f) => f.split("/").pop() === bare) ?? files.find((f) => modelStem(f) === bare || modelStem(f) === modelStem(bare)) ?? null;
+  return (
+    files.find((f) => f === bare) ??
+    files.find((f) => f.split("/").pop() === bare) ??
+    files.find((f) => modelStem(f) === bare || modelStem(f) === modelStem(bare)) ??
+    null
+  );
 }
 
 /** The checkpoint API requests use when they name none: the one set through options, else the first one. */

@@ -53,12 +53,21 @@ export class ModelStore implements HashCache {
   }
 
   cachedHash(path: string, size: number, mtime: number): string | null {
-    return this.db.query<{ sha256: string }, { path: string; size: number; mtime: number }>("SELECT sha256 FROM model_hashes WHERE path = $path AND size = $size AND mtime = $mtime").get({ path, size, mtime })?.sha256 ?? null;
+    return (
+      this.db
+        .query<{ sha256: string }, { path: string; size: number; mtime: number }>(
+          "SELECT sha256 FROM model_hashes WHERE path = $path AND size = $size AND mtime = $mtime",
+        )
+        .get({ path, size, mtime })?.sha256 ?? null
+    );
   }
 
   saveHash(path: string, size: number, mtime: number, sha256: string): void {
     this.db
-      .query("INSERT INTO model_hashes (path, size, mtime, sha256) VALUES ($path, $size, $mtime, $sha256) ON CONFLICT(path) DO UPDATE SET size = excluded.size, mtime = excluded.mtime, sha256 = excluded.sha256")
+      .query(
+        "INSERT INTO model_hashes (path, size, mtime, sha256) VALUES ($path, $size, $mtime, $sha256) " +
+          "ON CONFLICT(path) DO UPDATE SET size = excluded.size, mtime = excluded.mtime, sha256 = excluded.sha256",
+      )
       .run({ path, size, mtime, sha256 });
   }
 
@@ -74,7 +83,9 @@ export class ModelStore implements HashCache {
   putSet(s: ModelSetRecord): ModelSetRecord {
     this.db
       .query(
-        "INSERT INTO model_sets (name, model, vae, text_encoders, family, updated) VALUES ($name, $model, $vae, $te, $family, $updated) ON CONFLICT(name) DO UPDATE SET model = excluded.model, vae = excluded.vae, text_encoders = excluded.text_encoders, family = excluded.family, updated = excluded.updated",
+        "INSERT INTO model_sets (name, model, vae, text_encoders, family, updated) VALUES ($name, $model, $vae, $te, $family, $updated) " +
+          "ON CONFLICT(name) DO UPDATE SET model = excluded.model, vae = excluded.vae, text_encoders = excluded.text_encoders, " +
+          "family = excluded.family, updated = excluded.updated",
       )
       .run({ name: s.name, model: s.model, vae: s.vae ?? null, te: JSON.stringify(s.text_encoders), family: s.family, updated: Date.now() });
     return this.set(s.name)!;
@@ -87,7 +98,9 @@ export class ModelStore implements HashCache {
   /** Models that were used, with the set they match, if any. */
   withSet(used: UsedModels | null): LastUsed | null {
     if (!used) return null;
-    const same = this.sets().find((s) => s.model === used.model && (s.vae ?? "") === (used.vae ?? "") && JSON.stringify(s.text_encoders) === JSON.stringify(used.text_encoders));
+    const same = this.sets().find(
+      (s) => s.model === used.model && (s.vae ?? "") === (used.vae ?? "") && JSON.stringify(s.text_encoders) === JSON.stringify(used.text_encoders),
+    );
     return same ? { ...used, set: same.name } : used;
   }
 }

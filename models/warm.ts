@@ -76,7 +76,11 @@ export class WarmEngine {
     if (!last || this.#queued() > 0) return false;
     let set;
     try {
-      const models = resolveModels(searchPathFor(ctx), { model: last.model, vae: last.vae, text_encoders: last.text_encoders, loras: [] }, { embeddingsView: ctx.paths.engineEmbeddings });
+      const models = resolveModels(
+        searchPathFor(ctx),
+        { model: last.model, vae: last.vae, text_encoders: last.text_encoders, loras: [] },
+        { embeddingsView: ctx.paths.engineEmbeddings },
+      );
       set = toModelSet(models);
     } catch (err) {
       ctx.log.info(`warm start skipped: ${(err as Error).message}`);

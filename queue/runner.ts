@@ -134,7 +134,15 @@ async function attempt(run: ActiveRun, deps: RunDeps, modelSet: ModelSet, body: 
         const rate = caching ? (elapsed >= 0.1 ? (p.step - 1) / elapsed : null) : barRate;
         const n = run.task.request.num_images;
         const image = Math.min(n, (passes % n) + 1);
-        run.progress = { phase: "sampling", step: p.step, steps: p.steps, rate, eta: rate ? Math.max(0, (p.steps - p.step) / rate) : null, image, images: run.task.request.num_images };
+        run.progress = {
+          phase: "sampling",
+          step: p.step,
+          steps: p.steps,
+          rate,
+          eta: rate ? Math.max(0, (p.steps - p.step) / rate) : null,
+          image,
+          images: run.task.request.num_images,
+        };
         deps.onProgress(run);
       } else if (p.kind === "load") {
         // Weight loading redraws its bar per tensor: tell the UI a few times a second, not hundreds.
@@ -186,7 +194,12 @@ async function attempt(run: ActiveRun, deps: RunDeps, modelSet: ModelSet, body: 
     if (job.status === "cancelled" || run.cancelRequested) return { state: "cancelled" };
     if (job.status === "failed") {
       const status = deps.engine.status();
-      return { state: "failed", error: status.error ? engineError(status, "") : { code: job.error?.code ?? "generation_failed", message: job.error?.message ?? "the engine could not make the image" } };
+      return {
+        state: "failed",
+        error: status.error
+          ? engineError(status, "")
+          : { code: job.error?.code ?? "generation_failed", message: job.error?.message ?? "the engine could not make the image" },
+      };
     }
     const images = [...(job.images ?? [])].sort((a, b) => a.index - b.index);
     if (!images.length) return { state: "failed", error: { code: "no_images", message: "the engine finished without returning an image" } };
@@ -235,14 +248,16 @@ async function waitForJob(run: ActiveRun, deps: RunDeps, lost: () => EngineStatu
         job = await deps.engine.poll(run.jobId!);
         failures = 0;
       } catch (err) {
-        if (++failures >= maxFailures) throw new JobStalledError(`the engine's answers about the job were not usable ${failures} times in a row (${(err as Error).message})`);
+        if (++failures >= maxFailures)
+          throw new JobStalledError(`the engine's answers about the job were not usable ${failures} times in a row (${(err as Error).message})`);
       }
       if (job) {
         if (job.status === "completed" || job.status === "failed" || job.status === "cancelled") return job;
         if (job.status !== lastStatus) (lastStatus = job.status), (life.at = performance.now());
       }
       const quiet = performance.now() - life.at;
-      if (quiet >= stallMs) throw new JobStalledError(`the engine showed no progress for ${Math.round(quiet / 1000)} s (job ${lastStatus || "unanswered"}); the task was stopped`);
+      if (quiet >= stallMs)
+        throw new JobStalledError(`the engine showed no progress for ${Math.round(quiet / 1000)} s (job ${lastStatus || "unanswered"}); the task was stopped`);
       if (!job) interval = Math.max(interval, 100);
       const woken =
         woke ||

@@ -72,7 +72,9 @@ const toTask = (r: TaskRow): Task => ({
   ...(r.retry_of == null ? {} : { retryOf: r.retry_of }),
   ...(r.notes == null ? {} : { notes: JSON.parse(r.notes) as Task["notes"] }),
   incognito: false,
-  ...(r.removal == null ? {} : { removed: { undo: r.removal, until: r.removal_until ?? 0, from: r.removed_from ?? r.state, deletePictures: r.delete_files === 1 } }),
+  ...(r.removal == null
+    ? {}
+    : { removed: { undo: r.removal, until: r.removal_until ?? 0, from: r.removed_from ?? r.state, deletePictures: r.delete_files === 1 } }),
 });
 
 const toImage = (r: ImageRow): ImageRecord => ({
@@ -171,7 +173,9 @@ export class TaskStore {
   failInterrupted(now = Date.now()): string[] {
     const ids = this.db.query<{ id: string }, []>("SELECT id FROM tasks WHERE state = 'running'").all().map((r) => r.id);
     if (ids.length)
-      this.db.query("UPDATE tasks SET state = 'failed', finished = $now, error = $error WHERE state = 'running'").run({ now, error: JSON.stringify(INTERRUPTED) });
+      this.db
+        .query("UPDATE tasks SET state = 'failed', finished = $now, error = $error WHERE state = 'running'")
+        .run({ now, error: JSON.stringify(INTERRUPTED) });
     return ids;
   }
 
@@ -205,9 +209,12 @@ export class TaskStore {
 
   /** The sizes of the newest tasks (removed ones too: they were used), most recent first, each once. */
   recentSizes(limit: number): { width: number; height: number }[] {
+    const newest =
+      "SELECT json_extract(request, '$.width') AS width, json_extract(request, '$.height') AS height, created " +
+      "FROM tasks ORDER BY created DESC LIMIT 2000";
     return this.db
       .query<{ width: number; height: number }, { limit: number }>(
-        `SELECT width, height FROM (SELECT json_extract(request, '$.width') AS width, json_extract(request, '$.height') AS height, created FROM tasks ORDER BY created DESC LIMIT 2000)
+        `SELECT width, height FROM (${newest})
          WHERE width IS NOT NULL AND height IS NOT NULL GROUP BY width, height ORDER BY MAX(created) DESC LIMIT $limit`,
       )
       .all({ limit });
@@ -225,8 +232,19 @@ export class TaskStore {
 
   insertImage(image: ImageRecord & { path: string }): void {
     this.db
-      .query("INSERT INTO images (id, task_id, path, seed, width, height, format, created) VALUES ($id, $task_id, $path, $seed, $width, $height, $format, $created)")
-      .run({ id: image.id, task_id: image.taskId, path: image.path, seed: image.seed, width: image.width, height: image.height, format: image.format, created: image.created });
+      .query(
+        "INSERT INTO images (id, task_id, path, seed, width, height, format, created) VALUES ($id, $task_id, $path, $seed, $width, $height, $format, $created)",
+      )
+      .run({
+        id: image.id,
+        task_id: image.taskId,
+        path: image.path,
+        seed: image.seed,
+        width: image.width,
+        height: image.height,
+        format: image.format,
+        created: image.created,
+      });
   }
 
   /** The file of an image row, or null. */

@@ -90,7 +90,19 @@ export async function compileExe(
   options: { bytecode?: boolean; bytecodeOrder?: string } = {},
 ): Promise<BuiltExe> {
   compressWebviewBinding(target ?? hostTarget());
-  const cmd = ["bun", "build", "--compile", "--minify", "--sourcemap=none", "--define", "EMBEDDED_WEBVIEW_ZST=true", join(root, "launcher", "main.ts"), join(root, "gallery", "thumb-worker.ts"), "--outfile", outfile];
+  const cmd = [
+    "bun",
+    "build",
+    "--compile",
+    "--minify",
+    "--sourcemap=none",
+    "--define",
+    "EMBEDDED_WEBVIEW_ZST=true",
+    join(root, "launcher", "main.ts"),
+    join(root, "gallery", "thumb-worker.ts"),
+    "--outfile",
+    outfile,
+  ];
   // JavaScriptCore's tier-up thresholds ×16 for the app's life: the run-once startup code is never optimised, so the
   // optimising JIT's own code is never paged in while the app idles (~3.5 MB less resident in --server, bench/startup.ts);
   // hot loops (codecs) still tier up: a 1024² PNG and JPEG encode timed the same within noise.
@@ -109,7 +121,12 @@ export async function compileExe(
 }
 
 export function parseBuildArgs(argv: string[]): { targets: (Target | undefined)[]; bytecode: boolean } {
-  const { values } = parseArgs({ args: argv, options: { bytecode: { type: "boolean", default: true }, target: { type: "string", multiple: true } }, strict: true, allowNegative: true });
+  const { values } = parseArgs({
+    args: argv,
+    options: { bytecode: { type: "boolean", default: true }, target: { type: "string", multiple: true } },
+    strict: true,
+    allowNegative: true,
+  });
   return { targets: parseTargets(values.target ?? []), bytecode: values.bytecode !== false };
 }
 

@@ -21,7 +21,10 @@ import { huggingfaceBase } from "../models/hosts";
 import { catalogProblems, loadCatalog } from "../models/net/catalog";
 import { checkCatalog, checkLine } from "../models/net/catalog-check";
 
-const { values } = parseArgs({ options: { base: { type: "string" }, token: { type: "string" }, config: { type: "string" }, catalog: { type: "string" } }, strict: true });
+const { values } = parseArgs({
+  options: { base: { type: "string" }, token: { type: "string" }, config: { type: "string" }, catalog: { type: "string" } },
+  strict: true,
+});
 const env = readEnv();
 const configFile = values.config ?? resolvePaths(env).config;
 const models = validateConfig(existsSync(configFile) ? parse(readFileSync(configFile, "utf8")) : {}, configFile).config.models;
@@ -29,7 +32,8 @@ const base = (values.base ?? huggingfaceBase(models, env)).replace(/\/+$/, "");
 const token = values.token ?? (models.huggingface_token || env.hfToken || "");
 const entries = loadCatalog(values.catalog ? readFileSync(values.catalog, "utf8") : undefined, base);
 
-console.log(`catalog:check against ${base}, ${token ? "without and with the token" : "without a token (none configured: gated sources are checked only for their refusal)"}`);
+const tokens = token ? "without and with the token" : "without a token (none configured: gated sources are checked only for their refusal)";
+console.log(`catalog:check against ${base}, ${tokens}`);
 const recorded = catalogProblems(entries);
 for (const p of recorded) console.log(`MISMATCH ${p}`);
 const results = await checkCatalog(entries, { token, onResult: (r) => console.log(checkLine(r)) });

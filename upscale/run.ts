@@ -39,15 +39,32 @@ export const upscalerLabel = (model: string) => basename(model).replace(/\.[^.]+
 
 export function upscaledNote(factor: UpscaleFactor, model: string, source: Pick<UpscaleSource, "label" | "width" | "height">): UpscaledNote {
   const name = upscalerLabel(model);
-  return { factor, model: name, from: source.label, from_size: `${source.width}x${source.height}`, note: `Upscaled ×${factor} with ${name} from ${source.label}` };
+  return {
+    factor,
+    model: name,
+    from: source.label,
+    from_size: `${source.width}x${source.height}`,
+    note: `Upscaled ×${factor} with ${name} from ${source.label}`,
+  };
 }
 
 /** Upscales one picture; `image` / `images` place it in the task's progress. */
-export async function upscaleForTask(deps: UpscaleRunDeps, factor: UpscaleFactor, modelName: string, source: Uint8Array, where: { image?: number; images?: number } = {}): Promise<UpscaledPicture> {
+export async function upscaleForTask(
+  deps: UpscaleRunDeps,
+  factor: UpscaleFactor,
+  modelName: string,
+  source: Uint8Array,
+  where: { image?: number; images?: number } = {},
+): Promise<UpscaledPicture> {
   const model = locateModel(deps.models, "realesrgan", modelName);
   if (!model) throw new ModelNotFoundError("upscale.model", "realesrgan", modelName);
   const cli = (await deps.engine.upscalerPath?.()) ?? null;
-  if (!cli) throw new UpscalerUnavailableError("the installed engine has no sd-cli beside sd-server (an older or imported build); install a release build (Engine tab) to upscale");
+  if (!cli) {
+    throw new UpscalerUnavailableError(
+      "the installed engine has no sd-cli beside sd-server (an older or imported build); " +
+        "install a release build (Engine tab) to upscale",
+    );
+  }
   deps.onProgress({ phase: "upscaling", step: 0, steps: 0, rate: null, eta: null, ...where });
   const job = {
     cli,
@@ -57,7 +74,8 @@ export async function upscaleForTask(deps: UpscaleRunDeps, factor: UpscaleFactor
     signal: deps.signal,
     onProgress: (p: { tile?: number; tiles?: number; rate?: number | null }) => {
       const rate = p.rate ?? null;
-      if (p.tiles) deps.onProgress({ phase: "upscaling", step: p.tile ?? 0, steps: p.tiles, rate, eta: rate ? (p.tiles - (p.tile ?? 0)) / rate : null, ...where });
+      if (p.tiles)
+        deps.onProgress({ phase: "upscaling", step: p.tile ?? 0, steps: p.tiles, rate, eta: rate ? (p.tiles - (p.tile ?? 0)) / rate : null, ...where });
     },
   };
   try {

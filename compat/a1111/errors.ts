@@ -84,7 +84,8 @@ export function a1111ErrorBody(err: unknown): { status: ContentfulStatusCode; bo
   if (err instanceof A1111ValidationError) return { status: err.status, body: { error: err.name, detail: err.detail, body: err.body, errors: err.message } };
   if (err instanceof A1111RuntimeError) return { status: err.status, body: { error: err.name, detail: "", body: "", errors: err.message } };
   if (err instanceof NamedError && A1111_STATUS[err.code]) return a1111ErrorBody(new A1111HttpError(A1111_STATUS[err.code]!, err.message));
-  if (err instanceof NamedError && err.status < 500) return { status: err.status as ContentfulStatusCode, body: { error: err.code, detail: err.message, body: "", errors: err.message } };
+  if (err instanceof NamedError && err.status < 500)
+    return { status: err.status as ContentfulStatusCode, body: { error: err.code, detail: err.message, body: "", errors: err.message } };
   const e = err instanceof Error ? err : new Error(String(err));
   return { status: 500, body: { error: e.name, detail: "", body: "", errors: e.message } };
 }
@@ -111,7 +112,8 @@ export function withoutNulls(body: unknown): unknown {
 /** Reads and validates a JSON body (coerced as pydantic v1 does, coerce.ts); 422 with FastAPI's detail list when it does not validate. */
 export async function readA1111Json<T extends z.ZodType>(c: Context, schema: T): Promise<z.output<T>> {
   const type = mediaType(c.req.header("content-type"));
-  if (type && type !== "application/json" && !type.endsWith("+json") && type !== "text/plain") throw new A1111HttpError(415, `send JSON (Content-Type: application/json), not ${type}`);
+  if (type && type !== "application/json" && !type.endsWith("+json") && type !== "text/plain")
+    throw new A1111HttpError(415, `send JSON (Content-Type: application/json), not ${type}`);
   const text = await c.req.text();
   const deep = jsonDepthProblem(text);
   if (deep) throw new ApiError(400, "json_too_deep", deep);

@@ -15,8 +15,20 @@ export function samplerList() {
 
 export function schedulerList() {
   const automatic = { name: "automatic", label: "Automatic", aliases: null, default_rho: -1, need_inner_model: false };
-  const named = A1111_SCHEDULERS.map(([label, ours]) => ({ name: ours, label, aliases: null, default_rho: ours === "karras" ? 7 : -1, need_inner_model: false }));
-  const rest = SCHEDULERS.filter((s) => !A1111_SCHEDULERS.some(([, o]) => o === s)).map((s) => ({ name: s, label: s, aliases: null, default_rho: -1, need_inner_model: false }));
+  const named = A1111_SCHEDULERS.map(([label, ours]) => ({
+    name: ours,
+    label,
+    aliases: null,
+    default_rho: ours === "karras" ? 7 : -1,
+    need_inner_model: false,
+  }));
+  const rest = SCHEDULERS.filter((s) => !A1111_SCHEDULERS.some(([, o]) => o === s)).map((s) => ({
+    name: s,
+    label: s,
+    aliases: null,
+    default_rho: -1,
+    need_inner_model: false,
+  }));
   return [automatic, ...named, ...rest];
 }
 

@@ -34,7 +34,10 @@ const OPENAI_WORDS: Record<string, (message: string) => OpenAIError> = {
 };
 
 /** Any error in OpenAI's shape, from the app's one error model: a named error keeps its status and code. */
-export function openaiErrorBody(err: unknown): { status: ContentfulStatusCode; body: { error: { message: string; type: string; param: string | null; code: string | null } } } {
+export function openaiErrorBody(err: unknown): {
+  status: ContentfulStatusCode;
+  body: { error: { message: string; type: string; param: string | null; code: string | null } };
+} {
   const e =
     err instanceof OpenAIError
       ? err

@@ -17,7 +17,10 @@ function acceptedType(type: string): boolean {
 
 async function uploadedBytes(req: Request): Promise<Uint8Array> {
   const type = req.headers.get("content-type") ?? "";
-  if (!acceptedType(mediaType(type))) throw new ApiError(415, "unsupported_media_type", `send the image as multipart form data, JSON {"image": dataURL} or the image bytes, not ${mediaType(type)}`);
+  if (!acceptedType(mediaType(type))) {
+    const ways = 'send the image as multipart form data, JSON {"image": dataURL} or the image bytes';
+    throw new ApiError(415, "unsupported_media_type", `${ways}, not ${mediaType(type)}`);
+  }
   if (Number(req.headers.get("content-length") ?? 0) > MAX_BYTES) throw new ApiError(413, "too_large", "the image is over 64 MB");
   if (type.startsWith("multipart/form-data")) {
     const form = await req.formData().catch(() => {

@@ -36,6 +36,10 @@ export function picturesZipRoutes(ctx: AppContext, queue: TaskQueue) {
     for (const { image, index } of files) zip.addFile(image.path!, zipEntryName(image, index), { compress: false, mtime: statSync(image.path!).mtime });
     zip.end();
     const body = Readable.toWeb(zip.outputStream as Readable) as unknown as ReadableStream<Uint8Array>;
-    return c.body(body, 200, { "content-type": "application/zip", "content-disposition": `attachment; filename="pictures-${id}.zip"`, "cache-control": "no-store" });
+    return c.body(body, 200, {
+      "content-type": "application/zip",
+      "content-disposition": `attachment; filename="pictures-${id}.zip"`,
+      "cache-control": "no-store",
+    });
   });
 }

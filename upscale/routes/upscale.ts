@@ -47,7 +47,10 @@ function uploadSettings(bytes: Uint8Array, ctx: AppContext): ResolvedRequest {
   const found = readImageMetadata(bytes).settings;
   const parsed = imageRequestSchema.safeParse({ ...found, model: found.model ?? "unknown" });
   const base = parsed.success ? parsed.data : imageRequestSchema.parse({ prompt: "", model: "unknown" });
-  return resolveRequest({ ...base, seed: parsed.success && typeof base.seed === "number" ? base.seed : 0 }, { format: outputs.format, quality: outputs.quality });
+  return resolveRequest(
+    { ...base, seed: parsed.success && typeof base.seed === "number" ? base.seed : 0 },
+    { format: outputs.format, quality: outputs.quality },
+  );
 }
 
 export type UpscaleBody = z.infer<typeof upscaleBodySchema>;
