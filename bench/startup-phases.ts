@@ -20,15 +20,14 @@ async function main(dataDir: string, port: number) {
   mark("server app and start");
   const { assets } = await import("../ui/dist/manifest");
   const { readEnv } = await import("../core/env");
-  // startApp loads the services once the server listens (as main.ts does).
+  // startApp loads the services once the server listens (as main.ts does); each factory imports its modules.
   const services = async () => {
-    mark("listening (config, lock, listen)");
+    mark("listening (config, lock, listen; health answers from here)");
     const { appServices } = await import("../launcher/wiring");
-    mark("services' modules (engine, queue, …)");
     return appServices();
   };
   const app = await startApp({ run: { server: true, noOpen: true, port, dataDir }, env: readEnv(), services, ui: assets });
-  mark("services made and started");
+  mark("services loaded (modules, factories) and started");
   await fetch(`${app.url}api/health`);
   mark("first health answered");
   await app.stop();
