@@ -18,12 +18,16 @@ async function main(dataDir: string, port: number) {
   await import("../launcher/server/app");
   const { startApp } = await import("../launcher/start");
   mark("server app and start");
-  const { appServices } = await import("../launcher/wiring");
-  mark("services' modules (engine, queue, …)");
   const { assets } = await import("../ui/dist/manifest");
   const { readEnv } = await import("../core/env");
-  const app = await startApp({ run: { server: true, noOpen: true, port, dataDir }, env: readEnv(), services: appServices(), ui: assets });
-  mark("startApp (config, lock, services, listen)");
+  // startApp loads the services once the server listens (as main.ts does); each factory imports its modules.
+  const services = async () => {
+    mark("listening (config, lock, listen; health answers from here)");
+    const { appServices } = await import("../launcher/wiring");
+    return appServices();
+  };
+  const app = await startApp({ run: { server: true, noOpen: true, port, dataDir }, env: readEnv(), services, ui: assets });
+  mark("services loaded (modules, factories) and started");
   await fetch(`${app.url}api/health`);
   mark("first health answered");
   await app.stop();

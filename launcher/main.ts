@@ -23,10 +23,12 @@ async function runApp(command: Extract<Command, { kind: "run" }>): Promise<numbe
   const early = window && !window.windowUnavailableReason(env) ? window.startWindowHost(env, { cacheDir }) : undefined;
   const host = early && !("error" in early) ? early : undefined;
   // Loaded here, not at the top: --version, --help and the window host never pay for the app's modules.
-  const [start, { appServices }, { assets }] = await Promise.all([import("./start"), import("./wiring"), import("../ui/dist/manifest")]);
+  // The services' modules load once the server listens (startApp), so /api/health answers first.
+  const [start, { assets }] = await Promise.all([import("./start"), import("../ui/dist/manifest")]);
+  const services = async () => (await import("./wiring")).appServices({ server: options.server });
   let app: RunningApp;
   try {
-    app = await start.startApp({ run: options, env, services: appServices({ server: options.server }), ui: assets });
+    app = await start.startApp({ run: options, env, services, ui: assets });
   } catch (err) {
     host?.cancel();
     if (err instanceof start.AlreadyRunningError) return handOver(err, options.server);

@@ -1,9 +1,12 @@
 /**
- * Starts the app: data dir, config, log, lock, services, HTTP server. Returns
- * a handle whose stop() shuts everything down in order. `main.ts` adds the
- * window; tests call this directly.
+ * Starts the app: data dir, config, log, lock, HTTP server, then services.
+ * The server listens before the services load, so /api/health answers at
+ * once; any other request that comes meanwhile waits until they are loaded.
+ * Returns a handle whose stop() shuts everything down in order. `main.ts`
+ * adds the window; tests call this directly.
  */
 import { mkdirSync } from "node:fs";
+import type { Server } from "bun";
 import type { RunOptions } from "./cli/args";
 import { ConfigStore, formatProblem } from "../core/config/store";
 import type { Env } from "../core/env";
@@ -17,7 +20,7 @@ import { listen } from "./server/listen";
 import type { Service, ServiceFactory } from "../core/services";
 import { startStatsSampler } from "./system/stats";
 import { VERSION } from "../core/version";
-import { NamedError } from "../core/server/errors";
+import { errorBody, NamedError } from "../core/server/errors";
 
 export class AlreadyRunningError extends NamedError {
   override name = "AlreadyRunningError";
@@ -26,6 +29,13 @@ export class AlreadyRunningError extends NamedError {
   constructor(readonly holder: LockInfo) {
     super(`Easy Diffusion is already running for this data folder (pid ${holder.pid}, ${holder.url})`);
   }
+}
+
+/** What a request that waited for the services gets when they failed to load. */
+export class StartFailedError extends NamedError {
+  override name = "StartFailedError";
+  override readonly code = "start_failed";
+  override readonly status = 503;
 }
 
 export interface RunningApp {
@@ -42,10 +52,18 @@ export interface RunningApp {
 export interface StartOptions {
   run: RunOptions;
   env: Env;
-  services?: ServiceFactory[];
+  /** The services, or how to load them (main.ts imports their modules only once the server listens). */
+  services?: ServiceFactory[] | (() => Promise<ServiceFactory[]>);
   ui?: AppOptions["ui"];
   /** Logger override (tests). */
   log?: Logger;
+}
+
+/** What the app answers while its services load: the cheap liveness and build facts (routes/health.ts). */
+function answersEarly(req: Request): boolean {
+  if (req.method !== "GET" && req.method !== "HEAD") return false;
+  const path = new URL(req.url).pathname;
+  return path === "/api/health" || path === "/api/version";
 }
 
 export async function startApp(opts: StartOptions): Promise<RunningApp> {
@@ -64,18 +82,45 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   const ctx: AppContext = { paths, config, bus, log, env: opts.env };
   const services: Service[] = [];
   let listening: ReturnType<typeof listen> | undefined;
+  // Until the services are loaded only health and version answer (from an app without their routes);
+  // every other request waits for the whole app rather than meeting a 404.
+  const early = createApp(ctx, { startup: true });
+  const whole = Promise.withResolvers<ReturnType<typeof createApp>>();
+  whole.promise.catch(() => {}); // a failed start rejects it; startApp's caller gets that error
+  let app: ReturnType<typeof createApp> | undefined;
+  const fetch = (req: Request, server: Server<undefined>): Response | Promise<Response> => {
+    if (app) return app.fetch(req, server);
+    if (answersEarly(req)) return early.fetch(req, server);
+    return whole.promise.then(
+      (ready) => ready.fetch(req, server),
+      () => {
+        const err = new StartFailedError("the app failed to start");
+        return Response.json(errorBody(err.code, err.message), { status: err.status });
+      },
+    );
+  };
   try {
-    for (const factory of opts.services ?? []) services.push(await factory(ctx));
-    const api = Object.assign({}, ...services.map((s) => s.routes ?? {}));
-    const root = Object.assign({}, ...services.map((s) => s.rootRoutes ?? {}));
-    const app = createApp(ctx, { api, root, ui: opts.ui });
     // --host wins; otherwise "allow other devices" means all interfaces.
     const wantedHost = () => opts.run.host ?? (config.config.server.allow_lan ? "0.0.0.0" : config.config.server.host);
     const port = opts.run.port ?? config.config.server.port;
-    const served = (listening = listen(app.fetch, wantedHost(), port));
+    const served = (listening = listen(fetch, wantedHost(), port));
     const portOrigin = { wantedPort: port, portPinned: opts.run.port !== undefined };
     ctx.listening = { host: wantedHost(), port: served.port, pinned: opts.run.host !== undefined, ...portOrigin };
     lock.update({ url: served.url });
+    const listenedAt = Math.round(performance.now());
+    // A turn of the event loop before each step: a service's modules load in one go, and requests (health) answer between.
+    const turn = () => new Promise((resolve) => setTimeout(resolve, 0));
+    await turn();
+    log.info(`listening on ${served.url} (${listenedAt} ms after exec); loading the services`);
+    const factories = typeof opts.services === "function" ? await opts.services() : (opts.services ?? []);
+    for (const factory of factories) {
+      await turn();
+      services.push(await factory(ctx));
+    }
+    const api = Object.assign({}, ...services.map((s) => s.routes ?? {}));
+    const root = Object.assign({}, ...services.map((s) => s.rootRoutes ?? {}));
+    app = createApp(ctx, { api, root, ui: opts.ui });
+    whole.resolve(app);
     // Allowing other devices takes effect at once: the server listens again, on the same port.
     const offConfig = bus.on("config.changed", ({ keys }) => {
       if (opts.run.host !== undefined || !keys.includes("server.allow_lan") || wantedHost() === ctx.listening?.host) return;
@@ -84,11 +129,11 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
         const to = wantedHost();
         listening!.server.stop(true);
         try {
-          listening = listen(app.fetch, to, served.port, 1);
+          listening = listen(fetch, to, served.port, 1);
           ctx.listening = { host: to, port: served.port, pinned: false, ...portOrigin };
           bus.publish("server.listening", { host: to, port: served.port });
         } catch (err) {
-          listening = listen(app.fetch, from, served.port, 1);
+          listening = listen(fetch, from, served.port, 1);
           log.error(`could not listen on ${to}:${served.port}`, { error: String(err) });
           bus.publish("server.listening", { host: from, port: served.port, error: (err as Error).message });
         }
@@ -97,7 +142,6 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     for (const s of services) await s.start?.({ url: served.url });
     const stats = startStatsSampler(bus);
     bus.publish("app.started", { url: served.url, version: VERSION });
-    log.info(`listening on ${served.url}`);
 
     let stopping: Promise<void> | undefined;
     const stop = (reason = "stop") =>
@@ -116,9 +160,12 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
         lock.release();
         log.info(`stopped (${reason})`);
       })());
-    return { url: served.url, port: served.port, moved: served.moved, paths, ctx, app, stop };
+    return { url: served.url, port: served.port, moved: served.moved, paths, ctx, app: app!, stop };
   } catch (err) {
     // A service that fails to start must not leave the port bound or the lock held.
+    whole.reject(err);
+    // One turn first: requests that waited for the services get their 503 before the socket closes.
+    if (listening) await new Promise((resolve) => setTimeout(resolve, 0));
     listening?.server.stop(true);
     for (const s of services.reverse()) await Promise.resolve(s.stop?.()).catch(() => {});
     lock.release();

@@ -1,74 +1,103 @@
 /**
  * Which services the real app runs, in start order. Tests compose their own
- * list; this is the one the executable uses.
+ * list; this is the one the executable uses. Each service's modules load when
+ * its factory runs (startApp runs them after the server listens, one at a
+ * time, letting requests through between them), not when this file loads.
  */
-import { apiDocsService } from "./api-docs/service";
-import { withCompat } from "../compat/service";
-import { showDownloadProgress } from "../downloads/terminal-progress";
-import { SourceBuilder } from "../engine/build/builder";
-import { showBuildProgress } from "../engine/build/terminal-progress";
-import { importBuild } from "../engine/install/import";
-import { createBuildProvider } from "../engine/install/provider";
-import { engineParts } from "../engine/service";
-import { modelsService, type ModelsService } from "../models/service";
-import { modelsNetService } from "../models/net/service";
-import { pluginService } from "../plugins/service";
-import { promptsService } from "../prompts/service";
-import { galleryService } from "../gallery/service";
+import type { ModelsService } from "../models/service";
 import type { ModelUse } from "../models/use";
 import type { TaskQueue } from "../queue/queue";
-import { queueService } from "../queue/service";
-import { upscaleService, upscaleTaskKinds } from "../upscale/service";
+import type { EngineManager } from "../engine/manager";
+import type { AppContext } from "../core/server/context";
 import type { ServiceFactory } from "../core/services";
-import { windowService } from "./window/service";
+
+/** A factory whose module is imported when it runs. */
+const later =
+  (load: () => Promise<ServiceFactory>): ServiceFactory =>
+  async (ctx) =>
+    (await load())(ctx);
 
 /** The engine download as a progress bar on stderr (`--server`), subscribed before the first-run install starts. */
-const terminalProgress: ServiceFactory = (ctx) => {
-  const off = showDownloadProgress(ctx.bus);
-  const offBuild = showBuildProgress(ctx.bus);
-  return {
-    name: "download-progress",
-    stop: () => {
-      off();
-      offBuild();
-    },
+const terminalProgress = later(async () => {
+  const [{ showDownloadProgress }, { showBuildProgress }] = await Promise.all([
+    import("../downloads/terminal-progress"),
+    import("../engine/build/terminal-progress"),
+  ]);
+  return (ctx) => {
+    const off = showDownloadProgress(ctx.bus);
+    const offBuild = showBuildProgress(ctx.bus);
+    return {
+      name: "download-progress",
+      stop: () => {
+        off();
+        offBuild();
+      },
+    };
   };
-};
+});
 
 export function appServices(options: { server?: boolean } = {}): ServiceFactory[] {
-  const engine = engineParts({
-    provider: (ctx) => createBuildProvider({ config: ctx.config, paths: ctx.paths, bus: ctx.bus, log: ctx.log }),
-    importer: (ctx) => (path) => importBuild(path, ctx.paths),
-    builder: (ctx) => new SourceBuilder({ config: ctx.config, paths: ctx.paths, bus: ctx.bus }),
+  // The engine's manager, once its service (the first) has loaded: the queue and the models run on it.
+  let engineFor: ((ctx: AppContext) => EngineManager) | undefined;
+  const engine = (ctx: AppContext) => {
+    if (!engineFor) throw new Error("the engine service must start before the services that use it");
+    return engineFor(ctx);
+  };
+  const engineService = later(async () => {
+    const [{ engineParts }, { createBuildProvider }, { importBuild }, { SourceBuilder }] = await Promise.all([
+      import("../engine/service"),
+      import("../engine/install/provider"),
+      import("../engine/install/import"),
+      import("../engine/build/builder"),
+    ]);
+    const parts = engineParts({
+      provider: (ctx) => createBuildProvider({ config: ctx.config, paths: ctx.paths, bus: ctx.bus, log: ctx.log }),
+      importer: (ctx) => (path) => importBuild(path, ctx.paths),
+      builder: (ctx) => new SourceBuilder({ config: ctx.config, paths: ctx.paths, bus: ctx.bus }),
+    });
+    engineFor = parts.engine;
+    return parts.service;
   });
   // The Gallery indexes what the queue saves: it asks the queue where an image went. The queue runs upscale/'s
   // task kind and post-step, hashes through the models service, and tells it what the tasks used.
   let queue: TaskQueue | undefined;
   let modelUse: ModelUse | undefined;
   let models: ModelsService | undefined;
-  const queueFactory = queueService({ engine: engine.engine, ...upscaleTaskKinds, hashes: () => models?.hashes });
-  const withQueue: ServiceFactory = async (ctx) => {
-    const service = await queueFactory(ctx);
-    queue = service.queue;
-    modelUse = service.modelUse;
-    return service;
-  };
+  const withQueue = later(async () => {
+    const [{ queueService }, { upscaleTaskKinds }] = await Promise.all([import("../queue/service"), import("../upscale/service")]);
+    const factory = queueService({ engine, ...upscaleTaskKinds, hashes: () => models?.hashes });
+    return async (ctx) => {
+      const service = await factory(ctx);
+      queue = service.queue;
+      modelUse = service.modelUse;
+      return service;
+    };
+  });
   // The Civitai lookup (models/net) fills the library's entries: it asks the library service once both started.
-  const modelsFactory = modelsService({ engine: engine.engine, use: () => modelUse });
-  const withModels: ServiceFactory = async (ctx) => (models = (await modelsFactory(ctx)) as ModelsService);
-  const gallery = galleryService({ imagePath: (id) => queue?.store.image(id)?.path });
+  const withModels = later(async () => {
+    const { modelsService } = await import("../models/service");
+    const factory = modelsService({ engine, use: () => modelUse });
+    return async (ctx) => (models = (await factory(ctx)) as ModelsService);
+  });
   // The queue stops before the models and the engine (services stop in reverse order).
   return [
     ...(options.server ? [terminalProgress] : []),
-    engine.service,
-    modelsNetService({ library: () => models }),
+    engineService,
+    later(async () => (await import("../models/net/service")).modelsNetService({ library: () => models })),
     withModels,
-    ...withCompat(withQueue),
-    upscaleService(() => queue),
-    gallery,
-    apiDocsService,
-    promptsService,
-    pluginService,
-    windowService,
+    withQueue,
+    // A1111 and OpenAI clients, and upscaling, over the queue (started just before).
+    later(async () =>
+      (await import("../compat/service")).compatService(() => {
+        if (!queue) throw new Error("the compat service needs the queue service before it");
+        return queue;
+      }),
+    ),
+    later(async () => (await import("../upscale/service")).upscaleService(() => queue)),
+    later(async () => (await import("../gallery/service")).galleryService({ imagePath: (id) => queue?.store.image(id)?.path })),
+    later(async () => (await import("./api-docs/service")).apiDocsService),
+    later(async () => (await import("../prompts/service")).promptsService),
+    later(async () => (await import("../plugins/service")).pluginService),
+    later(async () => (await import("./window/service")).windowService),
   ];
 }

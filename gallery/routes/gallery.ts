@@ -86,7 +86,7 @@ export function galleryRoutes(gallery: Gallery, options: { platform?: NodeJS.Pla
       }
       if (!rows.length) throw notFound("any of those pictures");
       const name = `easy-diffusion-${new Date().toISOString().slice(0, 10)}.zip`;
-      return new Response(exportZip(rows), { headers: { "content-type": "application/zip", "content-disposition": `attachment; filename="${name}"` } });
+      return new Response(await exportZip(rows), { headers: { "content-type": "application/zip", "content-disposition": `attachment; filename="${name}"` } });
     })
     .post("/delete", async (c) => {
       const { ids } = await readJson(c, idsSchema);

@@ -117,7 +117,9 @@ export function buildOpenApi(
           "prompt sets at most 32 (400 prompt_too_deep); picture text chunks inflate to at most 4 MB each and 8 MB per picture (422 metadata_too_large); " +
           "pictures are decoded up to 8192×8192 pixels (422 image_too_large); served pictures must be the picture their name says (422 not_a_picture); " +
           "the server fetches only http(s) URLs at every redirect (400 url_not_allowed) and plugin URLs never from this computer or a local network " +
-          "(403 address_not_allowed).",
+          "(403 address_not_allowed). " +
+          "While the app starts, /api/health and /api/version answer at once and every other request waits until the app is ready " +
+          "(503 start_failed if it fails to start).",
     },
     servers: [{ url: "/" }],
     tags: [

@@ -5,6 +5,7 @@
  * with `app.request()`.
  */
 import { Hono } from "hono";
+import { LinearRouter } from "hono/router/linear-router";
 import type { UiAsset } from "../../ui/dist/manifest";
 import type { AppContext } from "../../core/server/context";
 import { errorBody, NamedError, respondError } from "../../core/server/errors";
@@ -29,10 +30,12 @@ export interface AppOptions {
   ui?: Record<string, UiAsset>;
   /** Sub-apps mounted outside /api by full path (compatibility APIs such as /sdapi/v1 and /v1). */
   root?: Record<string, Hono>;
+  /** The app while the services load (start.ts): the same gates, only health and version, on a router with nothing to compile. */
+  startup?: boolean;
 }
 
 export function createApp(ctx: AppContext, options: AppOptions = {}) {
-  const app = new Hono();
+  const app = options.startup ? new Hono({ router: new LinearRouter() }) : new Hono();
   const token = new AccessToken(ctx.paths.lanToken);
   const limiter = new FailureLimiter();
   // Host names: the local ones, the configured ones, and this machine's LAN names while other devices may connect.
@@ -53,6 +56,7 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
 
   const api = new Hono();
   api.route("/", healthRoutes());
+  if (options.startup) return app.route("/api", api);
   api.route("/config", configRoutes(ctx));
   api.route("/events", eventRoutes(ctx));
   api.route("/ui-state", uiStateRoutes(ctx));

@@ -83,7 +83,9 @@ export function modelsNetService(options: ModelsNetOptions = {}): ServiceFactory
         library?.setEnricher(civitai.enrich);
         library?.setUpdateCheck((sha256) => civitai.updateFor(sha256));
         // GET /api/models/companions names the starter entry that ships a missing VAE / text encoder.
-        library?.setCatalog(catalogCompanion(loadCatalog(options.catalogText, hosts().huggingface)));
+        // The catalogue is parsed on that first question, not at start (its YAML and schema cost ~8 MB and tens of ms).
+        let companion: ReturnType<typeof catalogCompanion> | undefined;
+        library?.setCatalog((family, role) => (companion ??= catalogCompanion(loadCatalog(options.catalogText, hosts().huggingface)))(family, role));
       },
       stop: () => {
         downloads.stop();

@@ -5,6 +5,8 @@ import { join } from "node:path";
 import { readEnv } from "../../core/env";
 import { startApp } from "../../launcher/start";
 import { silentLogger } from "../../core/log";
+import type { ServiceFactory } from "../../core/services";
+import { Hono } from "hono";
 
 const run = (dataDir: string, port: number) => ({ server: true, noOpen: true, dataDir, port });
 
@@ -21,6 +23,76 @@ test("a service that fails to start leaves no port bound and no lock held", asyn
     expect((await fetch(`${app.url}api/health`)).status).toBe(200);
     await app.stop();
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** startApp whose services load only once `release()` is called; the server listens meanwhile. */
+function startHeld(dir: string, port: number, load: () => ServiceFactory[]) {
+  const loading = Promise.withResolvers<void>();
+  const held = Promise.withResolvers<void>();
+  const started = startApp({
+    run: run(dir, port),
+    env: readEnv(),
+    services: async () => {
+      loading.resolve();
+      await held.promise;
+      return load();
+    },
+    log: silentLogger,
+  });
+  started.catch(() => {});
+  return { listening: loading.promise, release: () => held.resolve(), started };
+}
+
+test("the server listens before the services load: health answers at once, other requests wait for their routes", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "ed-start-"));
+  const port = 21000 + Math.floor(Math.random() * 20000);
+  const late: ServiceFactory = () => ({ name: "late", routes: { "/late": new Hono().get("/", (c) => c.json({ late: true })) } });
+  const held = startHeld(dir, port, () => [late]);
+  try {
+    await held.listening;
+    const base = `http://127.0.0.1:${port}/`;
+    const health = await fetch(`${base}api/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: "ok" });
+    // Asked before the service exists: answered by its route once it does (a 404 now would fail below).
+    const lateAnswer = fetch(`${base}api/late`);
+    const config = fetch(`${base}api/config`);
+    await Bun.sleep(50); // both requests reach the server while the services are held
+    held.release();
+    const res = await lateAnswer;
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ late: true });
+    expect((await config).status).toBe(200);
+    const app = await held.started;
+    expect((await fetch(`${app.url}api/late`)).status).toBe(200);
+  } finally {
+    held.release();
+    await held.started.then((app) => app.stop()).catch(() => {});
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("requests waiting for services that fail to load get 503, and the start fails", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "ed-start-"));
+  const port = 21000 + Math.floor(Math.random() * 20000);
+  const held = startHeld(dir, port, () => {
+    throw new Error("modules missing");
+  });
+  try {
+    await held.listening;
+    const waiting = fetch(`http://127.0.0.1:${port}/api/config`).catch((err: Error) => err);
+    await Bun.sleep(50); // the request reaches the server while the services are held
+    held.release();
+    await expect(held.started).rejects.toThrow("modules missing");
+    const res = await waiting;
+    if (!(res instanceof Response)) throw res;
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("start_failed");
+    expect(existsSync(join(dir, "instance.lock"))).toBe(false);
+  } finally {
+    held.release();
     rmSync(dir, { recursive: true, force: true });
   }
 });
