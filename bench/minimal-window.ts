@@ -61,7 +61,8 @@ if (import.meta.main) {
   const work = mkdtempSync(join(tmpdir(), "ed-minwin-"));
   const x = await startXvfb(97);
   try {
-    console.log(`minimal webview-napi window: exec → mapped ${(await minimalWindowMapped(buildMinimalWindow(work), x.display, 5)).toFixed(0)} ms (median of 5)`);
+    const ms = await minimalWindowMapped(buildMinimalWindow(work), x.display, 5);
+    console.log(`minimal webview-napi window: exec → mapped ${ms.toFixed(0)} ms (median of 5)`);
   } finally {
     await x.stop();
     rmSync(work, { recursive: true, force: true });

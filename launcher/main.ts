@@ -26,9 +26,16 @@ async function runApp(command: Extract<Command, { kind: "run" }>): Promise<numbe
   // The services' modules load once the server listens (startApp), so /api/health answers first.
   const [start, { assets }] = await Promise.all([import("./start"), import("../ui/dist/manifest")]);
   const services = async () => (await import("./wiring")).appServices({ server: options.server });
+  // The early window shows the app's URL as soon as the server listens: it maps while the services load.
+  let shown = false;
+  const onListening = ({ url, ctx }: { url: string; ctx: RunningApp["ctx"] }) => {
+    if (!host || !ctx.config.config.ui.open_window) return;
+    host.send({ cmd: "open", url });
+    shown = true;
+  };
   let app: RunningApp;
   try {
-    app = await start.startApp({ run: options, env, services, ui: assets });
+    app = await start.startApp({ run: options, env, services, ui: assets, onListening });
   } catch (err) {
     host?.cancel();
     if (err instanceof start.AlreadyRunningError) return handOver(err, options.server);
@@ -73,6 +80,7 @@ async function runApp(command: Extract<Command, { kind: "run" }>): Promise<numbe
     };
     const result = await window.openWindow({
       host,
+      opened: shown,
       url: app.url,
       bus: app.ctx.bus,
       log: app.ctx.log,

@@ -57,6 +57,11 @@ export interface StartOptions {
   ui?: AppOptions["ui"];
   /** Logger override (tests). */
   log?: Logger;
+  /**
+   * Called as soon as the server listens, before the services load: main shows the window then, as the
+   * page's requests wait for the services rather than fail.
+   */
+  onListening?: (info: { url: string; ctx: AppContext }) => void;
 }
 
 /** What the app answers while its services load: the cheap liveness and build facts (routes/health.ts). */
@@ -108,6 +113,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     ctx.listening = { host: wantedHost(), port: served.port, pinned: opts.run.host !== undefined, ...portOrigin };
     lock.update({ url: served.url });
     const listenedAt = Math.round(performance.now());
+    opts.onListening?.({ url: served.url, ctx });
     // A turn of the event loop before each step: a service's modules load in one go, and requests (health) answer between.
     const turn = () => new Promise((resolve) => setTimeout(resolve, 0));
     await turn();

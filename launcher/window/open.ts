@@ -134,7 +134,8 @@ export function startWindowHost(env: OpenWindowOptions["env"], where: { url?: st
   };
 }
 
-export async function openWindow(opts: OpenWindowOptions & { host?: WindowHost }): Promise<OpenWindowResult> {
+/** `host`: one started early; `opened`: it was already told the URL (at listen, main.ts). */
+export async function openWindow(opts: OpenWindowOptions & { host?: WindowHost; opened?: boolean }): Promise<OpenWindowResult> {
   const blocked = opts.env && windowUnavailableReason(opts.env);
   if (blocked) return { ok: false, reason: blocked };
 
@@ -142,7 +143,7 @@ export async function openWindow(opts: OpenWindowOptions & { host?: WindowHost }
   if ("error" in started) return { ok: false, reason: started.error };
   const host = started;
   const { proc } = host;
-  if (opts.host) host.send({ cmd: "open", url: opts.url });
+  if (opts.host && !opts.opened) host.send({ cmd: "open", url: opts.url });
 
   const timeoutMs = opts.readyTimeoutMs ?? 20000;
   const timeout = new Promise<{ event: "timeout" }>((r) => setTimeout(() => r({ event: "timeout" }), timeoutMs).unref());
