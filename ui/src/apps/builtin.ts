@@ -1,28 +1,28 @@
-/** The tab apps Easy Diffusion ships with. */
-import "./downloads/ed-downloads-app";
-import "./engine/ed-engine-app";
-import "./gallery/ed-gallery-app";
+/**
+ * The tab apps Easy Diffusion ships with. Their titles and icons are here;
+ * their code is not: the Image tab comes with the first paint, every other
+ * app is a chunk of its own that `load` fetches when its first tab opens.
+ */
 import "./image/ed-image-app";
-import "./info/ed-app-info";
-import "./models/ed-models-app";
-import "./settings/ed-settings-app";
 import type { TabAppDef, TabAppRegistry } from "./registry";
 
 const info = (heading: string, description: string, extra: Record<string, unknown> = {}) => ({
   tag: "ed-app-info",
+  load: () => import("./info/ed-app-info"),
   props: { heading, description, ...extra },
 });
 
 export const BUILTIN_APPS: TabAppDef[] = [
   { id: "image", title: "Image", icon: "image", singleton: false, incognito: true, tag: "ed-image-app" },
-  { id: "settings", title: "Settings", icon: "settings", singleton: true, tag: "ed-settings-app" },
-  { id: "gallery", title: "Gallery", icon: "gallery", singleton: true, tag: "ed-gallery-app" },
+  { id: "settings", title: "Settings", icon: "settings", singleton: true, tag: "ed-settings-app", load: () => import("./settings/ed-settings-app") },
+  { id: "gallery", title: "Gallery", icon: "gallery", singleton: true, tag: "ed-gallery-app", load: () => import("./gallery/ed-gallery-app") },
   {
     id: "model-browser",
     title: "Model Browser",
     icon: "models",
     singleton: true,
     tag: "ed-models-app",
+    load: () => import("./models/ed-models-app"),
   },
   {
     id: "downloads",
@@ -30,6 +30,7 @@ export const BUILTIN_APPS: TabAppDef[] = [
     icon: "download",
     singleton: true,
     tag: "ed-downloads-app",
+    load: () => import("./downloads/ed-downloads-app"),
   },
   {
     id: "engine",
@@ -37,6 +38,7 @@ export const BUILTIN_APPS: TabAppDef[] = [
     icon: "engine",
     singleton: true,
     tag: "ed-engine-app",
+    load: () => import("./engine/ed-engine-app"),
   },
   {
     id: "whats-new",

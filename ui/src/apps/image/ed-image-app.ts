@@ -14,11 +14,10 @@ import { deskOnlyStyles } from "../../styles/touch";
 import "../../plugins/ed-plugin-fields";
 import { css, html, LitElement, nothing, type PropertyValues } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
-import { SAMPLERS, SCHEDULERS } from "../../../../queue/request";
 import { api } from "../../api/http";
 import { edEvent } from "../../events";
 import { icons } from "../../icons";
-import "../models/ed-first-run";
+import { onDemand } from "../../on-demand";
 import "../engine/ed-engine-build-note";
 import type { ModelInstalledEvent } from "../models/ed-catalog-card";
 import { modelLibrary, modelsApi, type ModelEntry } from "../models/models-api";
@@ -42,10 +41,13 @@ import "./ed-size-field";
 import type { ModelLists } from "./ed-model-fields";
 import type { ResultActionEvent } from "./ed-results";
 import { blobToDataUrl, urlToDataUrl } from "./image-files";
-import { imageInputsFromRequest, requestProblems, restoreSettings, settingsForSaving, settingsFromRequest, toRequest, type ImageSettings } from "./image-settings";
+import { loadRequestCheck, type RequestCheck } from "./request-check-loader";
+import { imageInputsFromRequest, restoreSettings, settingsForSaving, settingsFromRequest, toRequest, type ImageSettings } from "./image-settings";
 import type { SettingsChangeEvent } from "./settings-event";
 import { formStyles } from "./form-styles";
 import { workspaceStyles } from "./workspace-styles";
+
+const loadFirstRun = onDemand(() => import("../models/ed-first-run"));
 
 /** How many of this tab's tasks are remembered in its saved state. */
 const MAX_TAB_TASKS = 40;
@@ -61,6 +63,8 @@ export class EdImageApp extends LitElement implements TabAppElement {
   /** The library's entries; undefined until it was read (the first-run card waits for it). */
   @state() private entries?: ModelEntry[];
   @state() private problems: Record<string, string> = {};
+  /** The request schema's check and lists, loaded just after the first paint. */
+  @state() private check?: RequestCheck;
   @state() private notice = "";
   @state() private error = "";
   @state() private busy = false;
@@ -106,6 +110,9 @@ export class EdImageApp extends LitElement implements TabAppElement {
     void this.store.connect().catch(() => {});
     this.addEventListener("keydown", this.#onKeyDown);
     modelLibrary.addEventListener("change", this.#onLibrary);
+    void loadRequestCheck()
+      .then((check) => (this.check = check))
+      .catch(() => {});
     void api<{ hardware: { gpus: { vramBytes?: number; integrated?: boolean }[] } }>("/api/engine/plan")
       .then((plan) => {
         const dedicated = plan.hardware.gpus.filter((g) => !g.integrated && g.vramBytes).map((g) => g.vramBytes!);
@@ -201,8 +208,10 @@ export class EdImageApp extends LitElement implements TabAppElement {
   async generate(overrides: Partial<ImageSettings> = {}) {
     const settings = { ...this.settings, ...overrides };
     const fromFile = !!this.promptFile && overrides.prompt === undefined;
-    const problems = requestProblems(fromFile && !settings.prompt ? { ...settings, prompt: "x" } : settings);
-    if (Object.keys(problems).length) {
+    // Without the check (its chunk failed to load) the server's own check answers.
+    const check = this.check ?? (await loadRequestCheck().catch(() => undefined));
+    const problems = check?.requestProblems(fromFile && !settings.prompt ? { ...settings, prompt: "x" } : settings);
+    if (problems && Object.keys(problems).length) {
       this.problems = problems;
       this.error = problems.model && !settings.model ? "Choose a model first." : "Please fix the marked fields.";
       return;
@@ -328,7 +337,7 @@ export class EdImageApp extends LitElement implements TabAppElement {
       if (Array.isArray(saved.tasks)) this.taskIds = saved.tasks.filter((t): t is string => typeof t === "string");
       for (const id of this.taskIds) if (!this.store.tasks.has(id)) void this.store.refresh(id);
     }
-    if (changed.has("settings" as keyof EdImageApp)) this.problems = requestProblems(this.settings);
+    if (changed.has("settings" as keyof EdImageApp) || changed.has("check" as keyof EdImageApp)) this.problems = this.check?.requestProblems(this.settings) ?? {};
   }
 
   #renderForm() {
@@ -373,7 +382,7 @@ export class EdImageApp extends LitElement implements TabAppElement {
         : nothing}
       <ed-engine-build-note></ed-engine-build-note>
       ${this.entries && !this.models["stable-diffusion"]?.length && !this.models.diffusion_models?.length
-        ? html`<ed-first-run @ed-model-installed=${this.#onInstalled}></ed-first-run>`
+        ? (loadFirstRun(), html`<ed-first-run @ed-model-installed=${this.#onInstalled}></ed-first-run>`)
         : nothing}
       <ed-model-fields .settings=${s} .problems=${p} .models=${this.models} .entries=${this.entries ?? []}></ed-model-fields>
       <ed-size-field .settings=${s} .problems=${p} .memory=${this.#memory()}></ed-size-field>
@@ -384,8 +393,8 @@ export class EdImageApp extends LitElement implements TabAppElement {
       </details>
       <details data-group="advanced">
         <summary>Advanced</summary>
-        <ed-generation-fields advanced .settings=${s} .problems=${p} .samplers=${SAMPLERS} .schedulers=${SCHEDULERS}></ed-generation-fields>
-        <ed-output-fields .settings=${s} .problems=${p} .upscalers=${this.models.realesrgan ?? []}></ed-output-fields>
+        <ed-generation-fields advanced .settings=${s} .problems=${p} .samplers=${this.check?.SAMPLERS ?? []} .schedulers=${this.check?.SCHEDULERS ?? []}></ed-generation-fields>
+        <ed-output-fields .settings=${s} .problems=${p} .hiresUpscalers=${this.check?.HIRES_UPSCALERS ?? []} .upscalers=${this.models.realesrgan ?? []}></ed-output-fields>
       </details>
       <ed-plugin-fields></ed-plugin-fields>
     `;

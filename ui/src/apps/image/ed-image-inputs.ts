@@ -8,13 +8,15 @@
  */
 import { css, html, LitElement, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
-import "./ed-mask-editor";
+import { onDemand } from "../../on-demand";
 import type { MaskChangeEvent } from "./ed-mask-editor";
 import { formStyles } from "./form-styles";
 import { blobToDataUrl, imageFileOf } from "./image-files";
 import type { ImageSettings } from "./image-settings";
 import type { ModelLists } from "./ed-model-fields";
 import { numberOf, settingsChange, valueOf } from "./settings-event";
+
+const loadMaskEditor = onDemand(() => import("./ed-mask-editor"));
 
 @customElement("ed-image-inputs")
 export class EdImageInputs extends LitElement {
@@ -131,7 +133,7 @@ export class EdImageInputs extends LitElement {
     if (!s.init_image) return this.#zone("init", "Choose an init image", html`<p>Drop a picture here to start from it (img2img)</p>`);
     return html`
       ${this.editingMask
-        ? html`<ed-mask-editor .image=${s.init_image} .mask=${s.mask} @ed-mask-change=${(e: MaskChangeEvent) => this.#set({ mask: e.detail.mask })}></ed-mask-editor>`
+        ? (loadMaskEditor(), html`<ed-mask-editor .image=${s.init_image} .mask=${s.mask} @ed-mask-change=${(e: MaskChangeEvent) => this.#set({ mask: e.detail.mask })}></ed-mask-editor>`)
         : this.#zone("init", "Replace", html`<img class="thumb" src=${s.init_image} alt="Init image" />`)}
       <div class="row" style="margin-top:6px">
         <button data-action="mask" aria-pressed=${this.editingMask} @click=${() => (this.editingMask = !this.editingMask)}>${this.editingMask ? "Done with the mask" : s.mask ? "Edit mask" : "Paint a mask (inpaint)"}</button>

@@ -4,7 +4,6 @@
  */
 import { html, LitElement, nothing } from "lit";
 import { customElement, property } from "lit/decorators.js";
-import { HIRES_UPSCALERS } from "../../../../queue/request";
 import { formStyles } from "./form-styles";
 import type { HiresSettings, ImageSettings } from "./image-settings";
 import { checkedOf, numberOf, settingsChange, valueOf } from "./settings-event";
@@ -21,6 +20,8 @@ export class EdOutputFields extends LitElement {
   static override styles = formStyles;
 
   @property({ attribute: false }) settings!: ImageSettings;
+  /** The request schema's built-in hires-fix upscalers (Latent, Lanczos, …). */
+  @property({ attribute: false }) hiresUpscalers: readonly string[] = [];
   /** RealESRGAN/ESRGAN models in models/realesrgan, offered as hires-fix upscalers. */
   @property({ attribute: false }) upscalers: string[] = [];
   @property({ attribute: false }) problems: Record<string, string> = {};
@@ -44,7 +45,7 @@ export class EdOutputFields extends LitElement {
         <div class="field">
           <label for="hires_upscaler">Upscaler</label>
           <select id="hires_upscaler" @change=${(e: Event) => this.#hires({ upscaler: valueOf(e) })}>
-            ${HIRES_UPSCALERS.map((u) => html`<option value=${u} ?selected=${u === h.upscaler}>${u}</option>`)}
+            ${this.hiresUpscalers.map((u) => html`<option value=${u} ?selected=${u === h.upscaler}>${u}</option>`)}
             ${this.upscalers.length
               ? html`<optgroup label="Models (models/realesrgan)">
                   ${this.upscalers.map((u) => html`<option value=${u} ?selected=${u === h.upscaler}>${u.replace(/\.[^.]+$/, "")}</option>`)}

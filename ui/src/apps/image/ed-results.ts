@@ -17,8 +17,7 @@
 import { pluginHooks } from "../../plugins/hooks";
 import { html, LitElement, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
-import "./ed-tile-preview";
-import "./ed-lightbox";
+import { onDemand } from "../../on-demand";
 import { edEvent } from "../../events";
 import { deskOnlyStyles } from "../../styles/touch";
 import { resultsStyles } from "./results-styles";
@@ -50,6 +49,9 @@ function tilingOf(task: Task): string | undefined {
   const t = task.request?.tiling;
   return typeof t === "string" && t !== "none" ? t : undefined;
 }
+
+const loadLightbox = onDemand(() => import("./ed-lightbox"));
+const loadTilePreview = onDemand(() => import("./ed-tile-preview"));
 
 @customElement("ed-results")
 export class EdResults extends LitElement {
@@ -155,6 +157,7 @@ export class EdResults extends LitElement {
     const r = task.request ?? {};
     const size = typeof r.width === "number" && typeof r.height === "number" ? ` · ${r.width}×${r.height}` : "";
     const pictures = task.images.map((img) => ({ url: img.url, alt: String(r.prompt ?? "Result"), caption: `Seed ${img.seed}${size}${modeText(task) ? ` · ${modeText(task)}` : ""}` }));
+    loadLightbox();
     return html`<ed-lightbox
       .pictures=${pictures}
       .index=${this.large!.index}
@@ -228,7 +231,7 @@ export class EdResults extends LitElement {
         ${t.state !== "succeeded" ? this.#renderPending(t) : nothing}
       </section>`,
     )}${this.tilePreview
-      ? html`<ed-tile-preview .src=${this.tilePreview.src} .axes=${this.tilePreview.axes} @ed-close=${(e: Event) => (e.stopPropagation(), (this.tilePreview = undefined))}></ed-tile-preview>`
+      ? (loadTilePreview(), html`<ed-tile-preview .src=${this.tilePreview.src} .axes=${this.tilePreview.axes} @ed-close=${(e: Event) => (e.stopPropagation(), (this.tilePreview = undefined))}></ed-tile-preview>`)
       : nothing}${this.#renderLightbox()}`;
   }
 }

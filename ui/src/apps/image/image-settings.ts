@@ -1,10 +1,10 @@
 /**
  * The Image workspace's form state and the pure functions around it: the
- * defaults, the task request it becomes (queue/request.ts's schema), the
- * problems that schema finds (shown next to the field, never fixed behind
- * the user's back), and settings restored from a request or a dropped image.
+ * defaults, the task request it becomes (queue/request.ts's shape; the
+ * problems its schema finds are request-check.ts's), and settings restored
+ * from a request or a dropped image.
  */
-import { imageRequestSchema, type ImageRequestInput } from "../../../../queue/request";
+import type { ImageRequestInput } from "../../../../queue/request";
 import type { LoraRef } from "../../../../queue/lora-tags";
 import { SPEEDS, type Speed } from "../../../../queue/speed";
 
@@ -144,26 +144,6 @@ export function toRequest(s: ImageSettings, incognito = false): ImageRequestInpu
   }
   if (incognito) body.incognito = true;
   return body;
-}
-
-/** zod's type messages say what a programmer needs; a form says what to type. */
-function friendly(issue: { code: string; message: string; expected?: unknown; input?: unknown }): string {
-  if (issue.code !== "invalid_type") return issue.message;
-  if (issue.expected === "int") return "must be a whole number";
-  if (issue.expected === "number") return "enter a number";
-  return issue.message;
-}
-
-/** What the request schema says is wrong, by form field (first problem per field). */
-export function requestProblems(s: ImageSettings): Record<string, string> {
-  const parsed = imageRequestSchema.safeParse(toRequest(s));
-  const problems: Record<string, string> = {};
-  if (parsed.success) return problems;
-  for (const issue of parsed.error.issues) {
-    const key = String(issue.path[0] ?? "request");
-    problems[key] ??= friendly(issue);
-  }
-  return problems;
 }
 
 const SIMPLE_KEYS = [

@@ -13,7 +13,6 @@ import type { ModelLists } from "./ed-model-fields";
 import type { PromptFile } from "./ed-prompt-box";
 import type { ImageSettings } from "./image-settings";
 import { estimateVram, memoryVerdict, type MemoryInputs, type MemoryVerdict } from "./memory-estimate";
-import { settingsFromText, settingsToText } from "./settings-text";
 
 /** How many tasks Generate would queue, or why it cannot (shown before queueing). */
 export function promptCount(prompt: string, file: PromptFile | null): { count: number; problem?: string } {
@@ -69,6 +68,7 @@ export type Said = { notice?: string; error?: string };
 /** "Copy settings": the form as JSON text on the clipboard. */
 export async function copySettings(settings: ImageSettings): Promise<Said> {
   try {
+    const { settingsToText } = await import("./settings-text");
     await navigator.clipboard.writeText(settingsToText(settings));
     return { notice: "Settings copied as text." };
   } catch (err) {
@@ -79,6 +79,8 @@ export async function copySettings(settings: ImageSettings): Promise<Said> {
 /** "Paste settings": our JSON or an A1111 infotext from the clipboard. */
 export async function pasteSettings(): Promise<Said & { settings?: Partial<ImageSettings> }> {
   try {
+    // Reading an infotext takes the request schema's sampler names: a chunk loaded on first paste.
+    const { settingsFromText } = await import("./settings-text");
     const settings = settingsFromText(await navigator.clipboard.readText());
     if (!settings) return { notice: "", error: "The clipboard holds no settings (copy them with Copy settings, or an A1111 infotext)." };
     return { settings, notice: "Settings pasted." };
