@@ -9,7 +9,8 @@
  */
 import { css, html, LitElement, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
-import { api } from "../../api/http";
+import { engineApi } from "../engine/engine-api";
+import { modelsApi } from "../models/models-api";
 import { controlStyles } from "../engine/engine-styles";
 import { rowStyles } from "./row-styles";
 import { downloadFraction, etaText, formatSpeed, isEnded, isTaken, percentText, phaseText, retryText, sizeText, stallText, type DownloadProgress } from "./download-format";
@@ -77,8 +78,8 @@ export class EdDownloadRow extends LitElement {
     try {
       const p = this.progress;
       // A source tarball belongs to the engine build: cancelling it cancels the build.
-      const url = p?.kind === "model" ? `/api/models/downloads/${encodeURIComponent(p.id)}/cancel` : p?.kind === "source" ? "/api/engine/build/cancel" : "/api/engine/install/cancel";
-      const { cancelled } = await api<{ cancelled: boolean }>(url, { method: "POST" });
+      const cancel = p?.kind === "model" ? () => modelsApi.cancelDownload(p.id) : p?.kind === "source" ? engineApi.cancelBuild : engineApi.cancelInstall;
+      const { cancelled } = await cancel();
       this.problem = cancelled ? "" : "It had already finished.";
     } catch (err) {
       this.problem = (err as Error).message;
@@ -93,8 +94,8 @@ export class EdDownloadRow extends LitElement {
     if (!p) return;
     this.cancelling = true;
     try {
-      if (p.kind === "model") await api(`/api/models/downloads/${encodeURIComponent(p.id)}/retry`, { method: "POST" });
-      else await api("/api/engine/install", { method: "POST", json: {} });
+      if (p.kind === "model") await modelsApi.retryDownload(p.id);
+      else await engineApi.install();
       this.problem = "";
     } catch (err) {
       this.problem = (err as Error).message;
@@ -107,7 +108,7 @@ export class EdDownloadRow extends LitElement {
     const p = this.progress;
     if (!p) return;
     try {
-      if (p.kind === "model") await api(`/api/models/downloads/${encodeURIComponent(p.id)}/remove`, { method: "POST" });
+      if (p.kind === "model") await modelsApi.removeDownload(p.id);
       downloads.remove(p.id);
     } catch (err) {
       this.problem = (err as Error).message;

@@ -10,8 +10,7 @@
 import { css, html, LitElement, nothing } from "lit";
 import { customElement, state } from "lit/decorators.js";
 import type { BuildProgress } from "../../../../engine/build/build-engine";
-import type { ToolchainReport } from "../../../../engine/build/toolchain";
-import { api } from "../../api/http";
+import { engineApi } from "./engine-api";
 import { events } from "../../api/event-stream";
 import { edEvent } from "../../events";
 import { controlStyles } from "../../styles/controls";
@@ -68,7 +67,8 @@ export class EdEngineBuildNote extends LitElement {
   override connectedCallback() {
     super.connectedCallback();
     this.#off = events.on("engine.build", (d) => (this.progress = d as BuildProgress));
-    void api<{ progress?: BuildProgress }>("/api/engine/build")
+    void engineApi
+      .buildStatus()
       .then((s) => (this.progress ??= s.progress))
       .catch(() => {});
   }
@@ -89,13 +89,13 @@ export class EdEngineBuildNote extends LitElement {
     if (!p) return;
     try {
       this.problem = "";
-      const report = await api<ToolchainReport>(`/api/engine/toolchain?backend=${p.backend}`);
+      const report = await engineApi.toolchain(p.backend);
       if (!report.ok) {
         this.progress = { ...p, toolchain: report };
         this.problem = `Still missing: ${report.missing.join(", ")}.`;
         return;
       }
-      await api("/api/engine/build", { method: "POST", json: { backend: p.backend } });
+      await engineApi.startBuild(p.backend);
     } catch (err) {
       this.problem = (err as Error).message;
     }

@@ -14,7 +14,7 @@ import { customElement, property, state } from "lit/decorators.js";
 import type { BuildProgress } from "../../../../engine/build/build-engine";
 import type { ToolchainReport } from "../../../../engine/build/toolchain";
 import type { BuildCandidate } from "../../../../engine/detect/build-candidate";
-import { api } from "../../api/http";
+import { engineApi } from "./engine-api";
 import { session } from "../../api/session";
 import { events } from "../../api/event-stream";
 import { runningStepText } from "../downloads/build-format";
@@ -79,7 +79,8 @@ export class EdEngineSourceBuild extends LitElement {
     super.connectedCallback();
     void session().then((s) => (this.ownerOnly = s.role === "owner" ? "" : s.owner_only));
     this.#off = events.on("engine.build", (d) => this.#onProgress(d as BuildProgress));
-    void api<{ running: boolean; progress?: BuildProgress }>("/api/engine/build")
+    void engineApi
+      .buildStatus()
       .then((s) => !this.progress && s.progress && this.#onProgress(s.progress))
       .catch(() => {});
     void this.#check();
@@ -110,7 +111,7 @@ export class EdEngineSourceBuild extends LitElement {
   async #check() {
     try {
       this.problem = "";
-      const report = await api<ToolchainReport>(`/api/engine/toolchain?backend=${this.backend}`);
+      const report = await engineApi.toolchain(this.backend);
       this.report = report;
       // The automatic build was waiting for exactly this: start it.
       const p = this.progress;
@@ -123,14 +124,14 @@ export class EdEngineSourceBuild extends LitElement {
   async #build() {
     try {
       this.problem = "";
-      await api("/api/engine/build", { method: "POST", json: { backend: this.backend } });
+      await engineApi.startBuild(this.backend);
     } catch (err) {
       this.problem = (err as Error).message;
     }
   }
 
   async #cancel() {
-    await api("/api/engine/build/cancel", { method: "POST" }).catch(() => {});
+    await engineApi.cancelBuild().catch(() => {});
   }
 
   async #copy() {

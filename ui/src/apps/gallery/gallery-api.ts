@@ -4,6 +4,7 @@ import { api } from "../../api/http";
 // The server's own types (a type-only import: nothing of the server goes into the bundle).
 export type { PictureDetail, PictureSummary } from "../../../../gallery/picture-row";
 import type { PictureDetail, PictureSummary } from "../../../../gallery/picture-row";
+import type { Facets as IndexFacets } from "../../../../gallery/index-store";
 
 export interface Filters {
   q?: string;
@@ -17,14 +18,8 @@ export interface Filters {
   folder?: string;
 }
 
-export interface Facets {
-  models: string[];
-  loras: string[];
-  samplers: string[];
-  sizes: string[];
-  folders: string[];
-  count: number;
-}
+/** GET /api/gallery/facets: the index's facets and how many pictures it holds. */
+export type Facets = IndexFacets & { count: number };
 
 /** The query string of filters (dates as local days: `to` includes its whole day). */
 export function filterQuery(f: Filters, extra: Record<string, string | number | undefined> = {}): string {

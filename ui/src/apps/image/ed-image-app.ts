@@ -14,12 +14,12 @@ import { deskOnlyStyles } from "../../styles/touch";
 import "../../plugins/ed-plugin-fields";
 import { css, html, LitElement, nothing, type PropertyValues } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
-import { api } from "../../api/http";
 import { edEvent } from "../../events";
 import { icons } from "../../icons";
 import { onDemand } from "../../on-demand";
 import "../engine/ed-engine-build-note";
 import type { ModelInstalledEvent } from "../models/ed-catalog-card";
+import { engineApi } from "../engine/engine-api";
 import { modelLibrary, modelsApi, type ModelEntry } from "../models/models-api";
 import { startingModel } from "../models/models-format";
 import "../queue/ed-queue-panel";
@@ -113,7 +113,8 @@ export class EdImageApp extends LitElement implements TabAppElement {
     void loadRequestCheck()
       .then((check) => (this.check = check))
       .catch(() => {});
-    void api<{ hardware: { gpus: { vramBytes?: number; integrated?: boolean }[] } }>("/api/engine/plan")
+    void engineApi
+      .plan()
       .then((plan) => {
         const dedicated = plan.hardware.gpus.filter((g) => !g.integrated && g.vramBytes).map((g) => g.vramBytes!);
         if (dedicated.length) this.vramBytes = Math.max(...dedicated);

@@ -7,8 +7,7 @@
  */
 import { css, html, LitElement } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
-import type { ModifierCategory } from "../../../../prompts/modifiers";
-import { api } from "../../api/http";
+import { imageApi, type ModifierCategory } from "./image-api";
 import { formStyles } from "./form-styles";
 import { hasModifier, toggleModifier } from "./modifier-toggle";
 import { settingsChange } from "./settings-event";
@@ -59,7 +58,7 @@ export class EdStyleModifiers extends LitElement {
   async #load() {
     if (this.categories) return;
     try {
-      this.categories = (await api<{ categories: ModifierCategory[] }>("/api/prompts/modifiers")).categories;
+      this.categories = await imageApi.modifiers();
     } catch (err) {
       this.problem = `Could not load the style modifiers: ${(err as Error).message}`;
     }

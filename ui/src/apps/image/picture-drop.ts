@@ -5,7 +5,8 @@
  * `settingsInPicture`.
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
-import { imageFileOf, parseImageSettings } from "./image-files";
+import { imageApi } from "./image-api";
+import { imageFileOf } from "./image-files";
 import { settingsFromRequest, type ImageSettings } from "./image-settings";
 
 export class PictureDropController implements ReactiveController {
@@ -66,7 +67,7 @@ const SOURCES = { "easy-diffusion": "Easy Diffusion", sdcpp: "stable-diffusion.c
 /** The settings a picture was made with and what to tell the user; none when it holds no settings. */
 export async function settingsInPicture(file: Blob): Promise<{ settings?: Partial<ImageSettings>; notice: string }> {
   try {
-    const parsed = await parseImageSettings(file);
+    const parsed = await imageApi.pictureSettings(file);
     const settings = settingsFromRequest(parsed.settings ?? {});
     if (parsed.source === "none" || !Object.keys(settings).length) return { notice: "This picture has no generation settings in it." };
     return { settings, notice: `Settings restored from the picture (${SOURCES[parsed.source]}).` };

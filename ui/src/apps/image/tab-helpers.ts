@@ -6,11 +6,12 @@
  */
 import { effectiveLevel } from "../../../../engine/memory-levels";
 import { countPromptLines, countPrompts, MAX_EXPANSIONS } from "../../../../prompts/expand";
-import { api } from "../../api/http";
-import type { ModelEntry } from "../models/models-api";
+import { configApi } from "../../api/config";
+import { modelsApi, type ModelEntry } from "../models/models-api";
 import type { Task } from "../queue/queue-store";
 import type { ModelLists } from "./ed-model-fields";
 import type { PromptFile } from "./ed-prompt-box";
+import { imageApi } from "./image-api";
 import type { ImageSettings } from "./image-settings";
 import { estimateVram, memoryVerdict, type MemoryInputs, type MemoryVerdict } from "./memory-estimate";
 
@@ -27,8 +28,7 @@ export function promptCount(prompt: string, file: PromptFile | null): { count: n
 /** The prompts Generate queues: the box's prompt as is, or expanded by the server. */
 export async function promptsToQueue(prompt: string, file: PromptFile | null): Promise<string[]> {
   if (!file && !/[{|\\]|__/.test(prompt)) return [prompt];
-  const body = file ? { lines: file.lines } : { prompt };
-  return (await api<{ prompts: string[] }>("/api/prompts/expand", { method: "POST", json: body })).prompts;
+  return imageApi.expandPrompts(file ? { lines: file.lines } : { prompt });
 }
 
 /** The GPU memory use in effect for a model: the level remembered for it after running out of memory, else the setting. */
@@ -47,8 +47,8 @@ export interface MemoryLevelSetting {
 /** engine.memory and the levels remembered per model (GET /api/config, GET /api/queue/memory-levels). */
 export async function loadMemorySetting(): Promise<MemoryLevelSetting> {
   const [config, levels] = await Promise.all([
-    api<{ config: { engine: { memory: MemoryLevelSetting["memory"]; offload_to_cpu: boolean } } }>("/api/config"),
-    api<{ levels: MemoryLevelSetting["remembered"] }>("/api/queue/memory-levels").catch(() => ({ levels: [] })),
+    configApi.get(),
+    modelsApi.memoryLevels().catch(() => ({ levels: [] })),
   ]);
   return { memory: config.config.engine.memory, offload_to_cpu: config.config.engine.offload_to_cpu, remembered: levels.levels };
 }
@@ -93,7 +93,7 @@ export async function pasteSettings(): Promise<Said & { settings?: Partial<Image
 export async function fullRequest(task: Task): Promise<Record<string, unknown>> {
   const r = task.request ?? {};
   const left = [r.init_image, r.mask, r.control_image].includes(true) || (Array.isArray(r.ref_images) && r.ref_images.length > 0);
-  return left ? ((await api<Task>(`/api/tasks/${encodeURIComponent(task.id)}?images=1`)).request ?? r) : r;
+  return left ? ((await imageApi.taskWithImages(task.id)).request ?? r) : r;
 }
 
 /** The ESRGAN model "Upscale" uses: the one chosen for hires fix in the form, else the first installed. */

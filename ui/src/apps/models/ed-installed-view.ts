@@ -10,7 +10,6 @@
 import { html, LitElement, nothing } from "lit";
 import { customElement, state } from "lit/decorators.js";
 import { MEMORY_LABELS, type MemoryLevel } from "../../../../engine/memory-levels";
-import { api } from "../../api/http";
 import { session } from "../../api/session";
 import { edEvent } from "../../events";
 import { modelLibrary, modelsApi, type ModelEntry, type ModelSet } from "./models-api";
@@ -46,7 +45,8 @@ export class EdInstalledView extends LitElement {
     void session().then((s) => (this.ownerOnly = s.role === "owner" ? "" : s.owner_only));
     modelLibrary.addEventListener("change", this.#onChange);
     void modelLibrary.load();
-    void api<{ levels: { model: string; level: string }[] }>("/api/queue/memory-levels")
+    void modelsApi
+      .memoryLevels()
       .then((r) => (this.memoryLevels = Object.fromEntries(r.levels.map((l) => [l.model, l.level]))))
       .catch(() => {});
   }

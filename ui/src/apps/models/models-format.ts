@@ -112,7 +112,7 @@ export function countText(n: number | undefined): string {
  * text encoders) when it is still usable, else the first usable checkpoint or
  * diffusion model; null when there is none (the first-run card shows then).
  */
-export function startingModel(listing: Pick<ModelListing, "kinds" | "lastUsed">): LastUsed | null {
+export function startingModel(listing: { kinds: Partial<ModelListing["kinds"]>; lastUsed: ModelListing["lastUsed"] }): LastUsed | null {
   const usable = [...(listing.kinds["stable-diffusion"] ?? []), ...(listing.kinds.diffusion_models ?? [])];
   const last = listing.lastUsed;
   if (last && usable.includes(last.model)) {

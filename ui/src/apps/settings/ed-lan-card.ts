@@ -10,21 +10,9 @@ import { css, html, LitElement, nothing } from "lit";
 import { customElement, state } from "lit/decorators.js";
 import { unsafeSVG } from "lit/directives/unsafe-svg.js";
 import { events } from "../../api/event-stream";
-import { api } from "../../api/http";
 import { controlStyles } from "../../styles/controls";
 import { settingsCardStyles } from "../../styles/settings-card";
-
-interface LanView {
-  enabled: boolean;
-  host: string | null;
-  port: number | null;
-  /** The address comes from --host: the switch applies at the next start without it. */
-  pinned: boolean;
-  /** Only when asked from this computer. */
-  token?: string;
-  links?: string[];
-  qr?: string | null;
-}
+import { lanApi, type LanView } from "./lan-api";
 
 @customElement("ed-lan-card")
 export class EdLanCard extends LitElement {
@@ -99,7 +87,7 @@ export class EdLanCard extends LitElement {
 
   async load() {
     try {
-      this.view = await api<LanView>("/api/lan");
+      this.view = await lanApi.view();
     } catch (err) {
       this.error = (err as Error).message;
     }
@@ -110,7 +98,7 @@ export class EdLanCard extends LitElement {
     this.busy = true;
     this.error = "";
     try {
-      await api("/api/config", { method: "PATCH", json: { server: { allow_lan: on } } });
+      await lanApi.allow(on);
     } catch (err) {
       this.error = (err as Error).message;
     } finally {
@@ -120,7 +108,7 @@ export class EdLanCard extends LitElement {
 
   async #newToken() {
     if (!confirm("Make a new token? Every phone and computer logged in now has to log in again.")) return;
-    this.view = await api<LanView>("/api/lan/token", { method: "POST" });
+    this.view = await lanApi.newToken();
   }
 
   async #copy(text: string) {

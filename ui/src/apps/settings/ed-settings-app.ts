@@ -14,7 +14,7 @@
 import { html, LitElement, nothing } from "lit";
 import { customElement, state } from "lit/decorators.js";
 import { events } from "../../api/event-stream";
-import { api } from "../../api/http";
+import { configApi, type ConfigView } from "../../api/config";
 import { mayChangeSetting, session, type SessionView } from "../../api/session";
 import { icons } from "../../icons";
 import { controlStyles } from "../../styles/controls";
@@ -22,18 +22,9 @@ import type { SettingChangeEvent } from "./ed-settings-field";
 import "./ed-lan-card";
 import "./ed-plugins-card";
 import "./ed-settings-field";
+import { engineApi } from "../engine/engine-api";
 import { settingsAppStyles } from "./settings-app-styles";
 import { groupsOf, patchOf, searchGroups, valueAt, withDeviceChoices, type SettingsGroupView } from "./settings-model";
-
-type Config = Record<string, Record<string, unknown>>;
-
-interface ConfigView {
-  config: Config;
-  file: string;
-  problems: Array<{ key: string; text: string }>;
-  /** Settings running with another value than the file's, and why (absent from an older server). */
-  running?: Record<string, { value: unknown; note: string }>;
-}
 
 @customElement("ed-settings-app")
 export class EdSettingsApp extends LitElement {
@@ -83,11 +74,11 @@ export class EdSettingsApp extends LitElement {
   async load() {
     try {
       const [schema, view, me, devices] = await Promise.all([
-        api<object>("/api/config/schema"),
-        api<ConfigView>("/api/config"),
+        configApi.schema(),
+        configApi.get(),
         session(),
         // The names engine.device takes, from the installed engine itself; none: a text field.
-        api<{ devices: { name: string }[] }>("/api/engine/devices").catch(() => ({ devices: [] })),
+        engineApi.devices().catch(() => ({ devices: [] })),
       ]);
       this.session = me;
       this.groups = withDeviceChoices(groupsOf(schema), devices.devices.map((d) => d.name), (view.config as Record<string, Record<string, unknown>>).engine?.device);
@@ -113,7 +104,7 @@ export class EdSettingsApp extends LitElement {
     this.saving = true;
     this.error = "";
     try {
-      this.view = await api<ConfigView>("/api/config", { method: "PATCH", json: patch });
+      this.view = await configApi.patch(patch);
       this.edits = new Map();
       this.saved = true;
     } catch (err) {
