@@ -7,7 +7,7 @@
 import { css, html, LitElement, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { engineApi } from "../engine/engine-api";
-import { controlStyles } from "../engine/engine-styles";
+import { controlStyles } from "../../styles/controls";
 import { rowStyles } from "./row-styles";
 import { buildFraction, buildPhaseText, buildSteps, buildTitle, type BuildProgress } from "./build-format";
 

@@ -11,7 +11,7 @@ import { css, html, LitElement, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { engineApi } from "../engine/engine-api";
 import { modelsApi } from "../models/models-api";
-import { controlStyles } from "../engine/engine-styles";
+import { controlStyles } from "../../styles/controls";
 import { rowStyles } from "./row-styles";
 import { downloadFraction, etaText, formatSpeed, isEnded, isTaken, percentText, phaseText, retryText, sizeText, stallText, type DownloadProgress } from "./download-format";
 import { downloads } from "./download-store";

@@ -14,6 +14,7 @@ import { session } from "../../api/session";
 import { edEvent } from "../../events";
 import { fileUrl, galleryApi, saveBlob, type Facets, type Filters, type GalleryMessage, type PictureDetail } from "./gallery-api";
 import { GalleryResults } from "./gallery-results";
+import { controlStyles } from "../../styles/controls";
 import { galleryStyles } from "./gallery-styles";
 import { gridCommand, VIEWER_KEYS } from "./gallery-keys";
 import "./ed-gallery-grid";
@@ -28,7 +29,7 @@ import { toggled, withRange } from "./selection";
 
 @customElement("ed-gallery-app")
 export class EdGalleryApp extends LitElement {
-  static override styles = galleryStyles;
+  static override styles = [controlStyles, galleryStyles];
 
   @state() private filters: Filters = {};
   @state() private facets: Facets | null = null;

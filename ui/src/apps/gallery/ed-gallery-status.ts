@@ -6,6 +6,7 @@
 import { css, html, LitElement, nothing } from "lit";
 import { customElement, property } from "lit/decorators.js";
 import { edEvent } from "../../events";
+import { controlStyles } from "../../styles/controls";
 
 export interface ImportProgress {
   folder: string;
@@ -21,7 +22,7 @@ export interface ImportProgress {
 
 @customElement("ed-gallery-status")
 export class EdGalleryStatus extends LitElement {
-  static override styles = css`
+  static override styles = [controlStyles, css`
     :host {
       display: flex;
       gap: 12px;
@@ -35,17 +36,12 @@ export class EdGalleryStatus extends LitElement {
     }
     button {
       padding: 2px 8px;
-      border: 1px solid var(--ed-accent);
-      border-radius: 4px;
-      background: var(--ed-field);
-      color: var(--ed-text);
-      font: inherit;
-      cursor: pointer;
+      border-color: var(--ed-accent);
     }
     .error {
       color: var(--ed-red);
     }
-  `;
+  `];
 
   @property({ type: Number }) total = 0;
   @property({ type: Boolean }) loading = false;

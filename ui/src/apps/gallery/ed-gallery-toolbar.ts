@@ -7,6 +7,7 @@
 import { css, html, LitElement, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { edEvent } from "../../events";
+import { controlStyles } from "../../styles/controls";
 import type { Facets, Filters } from "./gallery-api";
 
 export type FiltersEvent = CustomEvent<{ filters: Filters }>;
@@ -16,7 +17,7 @@ export type SelectionActionEvent = CustomEvent<{ action: "export" | "delete" | "
 
 @customElement("ed-gallery-toolbar")
 export class EdGalleryToolbar extends LitElement {
-  static override styles = css`
+  static override styles = [controlStyles, css`
     :host {
       display: flex;
       flex-wrap: wrap;
@@ -28,14 +29,8 @@ export class EdGalleryToolbar extends LitElement {
     input,
     select,
     button {
-      box-sizing: border-box;
       height: 30px;
       padding: 0 8px;
-      border: 1px solid var(--ed-border);
-      border-radius: 4px;
-      background: var(--ed-field);
-      color: var(--ed-text);
-      font: inherit;
       font-size: calc(13rem / 14);
     }
     input[type="search"] {
@@ -44,12 +39,6 @@ export class EdGalleryToolbar extends LitElement {
     }
     select {
       max-width: 160px;
-    }
-    button {
-      cursor: pointer;
-    }
-    button:hover {
-      border-color: var(--ed-accent);
     }
     button[aria-pressed="true"] {
       border-color: var(--ed-accent);
@@ -84,7 +73,7 @@ export class EdGalleryToolbar extends LitElement {
     form input {
       flex: 1;
     }
-  `;
+  `];
 
   @property({ attribute: false }) facets: Facets | null = null;
   @property({ attribute: false }) filters: Filters = {};

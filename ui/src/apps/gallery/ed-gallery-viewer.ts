@@ -9,6 +9,7 @@ import { css, html, LitElement, nothing } from "lit";
 import { customElement, property } from "lit/decorators.js";
 import { edEvent } from "../../events";
 import { icons } from "../../icons";
+import { controlStyles } from "../../styles/controls";
 import { deskOnlyStyles } from "../../styles/touch";
 import { fileUrl, type PictureDetail } from "./gallery-api";
 import { settingsList } from "./settings-list";
@@ -27,7 +28,7 @@ const SOURCES: Record<string, string> = {
 
 @customElement("ed-gallery-viewer")
 export class EdGalleryViewer extends LitElement {
-  static override styles = [deskOnlyStyles, css`
+  static override styles = [controlStyles, deskOnlyStyles, css`
     :host {
       position: absolute;
       inset: 0;
@@ -88,20 +89,8 @@ export class EdGalleryViewer extends LitElement {
     }
     button,
     a.button {
-      box-sizing: border-box;
       padding: 6px 10px;
-      border: 1px solid var(--ed-border);
-      border-radius: 4px;
-      background: var(--ed-field);
-      color: var(--ed-text);
-      font: inherit;
       font-size: calc(13rem / 14);
-      text-decoration: none;
-      cursor: pointer;
-    }
-    button:hover,
-    a.button:hover {
-      border-color: var(--ed-accent);
     }
     button[aria-pressed="true"] {
       color: var(--ed-amber);
