@@ -1,18 +1,21 @@
 /**
  * What the Image tab works out before it queues, kept out of the element:
  * how many tasks a prompt (or a prompt file) makes, the prompts to queue
- * (expanded by the server, where the wildcards live), the memory warning for
- * the chosen size and models, and the settings on the clipboard as text.
+ * (expanded by the server, where the wildcards live) and queueing them, the
+ * memory warning for the chosen size and models, and the settings on the
+ * clipboard as text.
  */
 import { effectiveLevel } from "../../../../engine/memory-levels";
 import { countPromptLines, countPrompts, MAX_EXPANSIONS } from "../../../../prompts/expand";
 import { configApi } from "../../api/config";
 import { modelsApi, type ModelEntry } from "../models/models-api";
-import type { Task } from "../queue/queue-store";
+import { pluginHooks } from "../../plugins/hooks";
+import type { QueueStore, Task } from "../queue/queue-store";
 import type { ModelLists } from "./ed-model-fields";
 import type { PromptFile } from "./ed-prompt-box";
 import { imageApi } from "./image-api";
-import type { ImageSettings } from "./image-settings";
+import { toRequest, type ImageSettings } from "./image-settings";
+import { recentSizes } from "./recent-sizes";
 import { estimateVram, memoryVerdict, type MemoryInputs, type MemoryVerdict } from "./memory-estimate";
 
 /** How many tasks Generate would queue, or why it cannot (shown before queueing). */
@@ -29,6 +32,28 @@ export function promptCount(prompt: string, file: PromptFile | null): { count: n
 export async function promptsToQueue(prompt: string, file: PromptFile | null): Promise<string[]> {
   if (!file && !/[{|\\]|__/.test(prompt)) return [prompt];
   return imageApi.expandPrompts(file ? { lines: file.lines } : { prompt });
+}
+
+/**
+ * Queues one task per prompt with these settings; plugins may change each
+ * request first (their Image tab fields, beforeQueue hooks; a failing one is
+ * skipped). `queued` hears each new task's id and seed; returns the last id.
+ */
+export async function queueTasks(
+  store: QueueStore,
+  settings: ImageSettings,
+  prompts: string[],
+  incognito: boolean,
+  queued: (id: string, seed?: number) => void,
+): Promise<string | undefined> {
+  let newest: string | undefined;
+  for (const prompt of prompts) {
+    const { id, seed } = await store.submit(await pluginHooks.prepare(toRequest({ ...settings, prompt }, incognito)));
+    if (!incognito) recentSizes.used(settings.width, settings.height);
+    queued(id, seed);
+    newest = id;
+  }
+  return newest;
 }
 
 /** The GPU memory use in effect for a model: the level remembered for it after running out of memory, else the setting. */
