@@ -70,4 +70,6 @@ export const galleryApi = {
     if (!res.ok) throw new Error(`export failed (${res.status})`);
     return res.blob();
   },
+  /** The zip of a selection, handed to the browser as a download named for today. */
+  saveZip: async (ids: number[]) => saveBlob(await galleryApi.exportZip(ids), `easy-diffusion-${new Date().toISOString().slice(0, 10)}.zip`),
 };
