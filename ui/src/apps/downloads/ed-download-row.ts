@@ -135,11 +135,20 @@ export class EdDownloadRow extends LitElement {
         <span class="phase" data-phase=${p.phase}>${phaseText(p)}</span>
         ${this.#renderActions(p)}
       </div>
-      <div class="bar ${moving ? "unknown" : ""}" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=${fraction === undefined ? nothing : Math.floor(fraction * 100)}>
+      <div
+        class="bar ${moving ? "unknown" : ""}"
+        role="progressbar"
+        aria-valuemin="0"
+        aria-valuemax="100"
+        aria-valuenow=${fraction === undefined ? nothing : Math.floor(fraction * 100)}>
         <div class="fill" style=${fraction === undefined ? (moving ? "" : "width:0") : `width:${(fraction * 100).toFixed(1)}%`}></div>
       </div>
       ${(p.phase === "retrying" || p.phase === "failed") && p.error
-        ? html`<p class="reason" data-reason data-phase=${p.phase} role=${p.phase === "failed" ? "alert" : "status"}>${p.error.message}${p.phase === "retrying" ? ` · ${retryText(p, this.retryLeft)}` : ""}</p>`
+        ? html`<p
+            class="reason"
+            data-reason
+            data-phase=${p.phase}
+            role=${p.phase === "failed" ? "alert" : "status"}>${p.error.message}${p.phase === "retrying" ? ` · ${retryText(p, this.retryLeft)}` : ""}</p>`
         : nothing}
       <div class="figures">
         <span class="percent">${percentText(p)}</span>

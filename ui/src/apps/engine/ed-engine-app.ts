@@ -205,17 +205,28 @@ export class EdEngineApp extends LitElement {
       ${this.ownerOnly ? html`<p class="owner-only muted" role="note">${this.ownerOnly}</p>` : nothing}
       <div class="actions">
         <label for="backend">Backend</label>
-        <select id="backend" name="backend" .value=${this.chosenBackend} ?disabled=${busy} @change=${(e: Event) => (this.chosenBackend = (e.target as HTMLSelectElement).value as BackendChoice)}>
+        <select
+          id="backend"
+          name="backend"
+          .value=${this.chosenBackend}
+          ?disabled=${busy}
+          @change=${(e: Event) => (this.chosenBackend = (e.target as HTMLSelectElement).value as BackendChoice)}>
           ${BACKENDS.map((b) => html`<option value=${b} ?selected=${b === this.chosenBackend}>${BACKEND_LABELS[b]}</option>`)}
         </select>
         <button class="switch" ?disabled=${busy} @click=${this.#switch} title="Save the backend and install the build it picks">
           ${this.busy === "switch" ? "Switching…" : this.chosenBackend === this.backend ? "Apply" : "Switch"}
         </button>
         <span class="sep"></span>
-        <button class="reinstall" ?disabled=${busy} @click=${() => this.#run("reinstall", async () => (await engineApi.reinstall(this.status.variant), fresh ? "Installed." : "Reinstalled."))}>
+        <button
+          class="reinstall"
+          ?disabled=${busy}
+          @click=${() => this.#run("reinstall", async () => (await engineApi.reinstall(this.status.variant), fresh ? "Installed." : "Reinstalled."))}>
           ${this.busy === "reinstall" ? "Installing…" : fresh ? "Install" : "Reinstall"}
         </button>
-        <button class="restart" ?disabled=${busy || s === "downloading" || fresh} @click=${() => this.#run("restart", async () => void (await engineApi.restart()))}>
+        <button
+          class="restart"
+          ?disabled=${busy || s === "downloading" || fresh}
+          @click=${() => this.#run("restart", async () => void (await engineApi.restart()))}>
           ${running ? "Restart" : "Start"}
         </button>
         <button class="stop" ?disabled=${busy || !running} @click=${() => this.#run("stop", async () => void (await engineApi.stop()))}>Stop</button>

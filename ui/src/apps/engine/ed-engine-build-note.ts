@@ -116,7 +116,11 @@ export class EdEngineBuildNote extends LitElement {
       return html`<p><strong>The engine has to be built for this computer</strong> (no ready-made build runs on this system). Missing: ${p.toolchain?.missing.join(", ") || "build tools"}.</p>
         ${command
           ? html`<p>Install them in a terminal, then press Check again:</p>
-              <div class="row"><code data-role="install-command">${command}</code><button data-action="copy" @click=${() => this.#copy(command)}>${this.copied ? "Copied" : "Copy"}</button></div>`
+              <div
+                class="row"><code
+                data-role="install-command">${command}</code><button
+                data-action="copy"
+                @click=${() => this.#copy(command)}>${this.copied ? "Copied" : "Copy"}</button></div>`
           : html`<p>${p.toolchain?.hint ?? ""}</p>`}
         <div class="row actions">
           <button data-action="check-again" @click=${this.#checkAgain}>Check again</button>${details}

@@ -154,7 +154,11 @@ export class EdEngineSourceBuild extends LitElement {
     return html`<div class="toolchain missing" role="status">
       <p>Missing to build the ${LABELS[this.backend]} engine: <strong>${r.missing.join(", ")}</strong>.</p>
       ${r.installCommand
-        ? html`<div class="row"><code class="cmd">${r.installCommand}</code><button class="copy" @click=${this.#copy}>${this.copied ? "Copied" : "Copy"}</button></div>`
+        ? html`<div
+            class="row"><code
+            class="cmd">${r.installCommand}</code><button
+            class="copy"
+            @click=${this.#copy}>${this.copied ? "Copied" : "Copy"}</button></div>`
         : html`<p>${r.hint}</p>`}
       <p class="row"><button class="recheck" @click=${() => this.#check()}>Check again</button></p>
     </div>`;
@@ -172,7 +176,9 @@ export class EdEngineSourceBuild extends LitElement {
     if (p.phase === "done") return html`<p class="done tone-good" role="status">Built and installed the ${LABELS[p.backend]} engine (${p.tag}).</p>`;
     if (p.phase === "cancelled") return html`<p class="cancelled" role="status">The build was cancelled.</p>`;
     if (p.phase === "waiting")
-      return html`<p class="auto-waiting" role="status">No release build runs on this machine, so Easy Diffusion builds the engine here. Install what is missing, then press Check again: the build starts by itself.</p>`;
+      return html`<p
+        class="auto-waiting"
+        role="status">No release build runs on this machine, so Easy Diffusion builds the engine here. Install what is missing, then press Check again: the build starts by itself.</p>`;
     return html`<div class="failed" role="alert">
       <p>The build failed at the <strong>${p.error?.step ?? p.step}</strong> step: ${p.error?.message}</p>
       ${p.error?.logTail?.length ? html`<pre class="tail">${p.error.logTail.join("\n")}</pre>` : nothing}
@@ -190,7 +196,11 @@ export class EdEngineSourceBuild extends LitElement {
         <select id="build-backend" .value=${this.backend} ?disabled=${running} @change=${this.#pick}>
           ${BACKENDS.map((b) => html`<option value=${b} ?selected=${b === this.backend}>${LABELS[b]}</option>`)}
         </select>
-        <button class="start-build" ?disabled=${running || !this.report?.ok || !!this.ownerOnly} title=${this.ownerOnly || nothing} @click=${this.#build}>Build for this machine</button>
+        <button
+          class="start-build"
+          ?disabled=${running || !this.report?.ok || !!this.ownerOnly}
+          title=${this.ownerOnly || nothing}
+          @click=${this.#build}>Build for this machine</button>
       </div>
       ${this.#toolchain()} ${this.#progressView()} ${this.problem ? html`<p class="tone-bad" role="alert">${this.problem}</p>` : nothing}
     `;

@@ -268,9 +268,15 @@ export class EdGalleryApp extends LitElement {
         @ed-gallery-show-new=${this.#showNew}
       ></ed-gallery-status>
       ${!r.loading && !r.total
-        ? html`<p class="empty">${Object.values(this.filters).some(Boolean) ? "No picture matches." : "No pictures yet. Pictures you make appear here; Import folder… adds pictures made elsewhere."}</p>`
+        ? html`<p
+            class="empty">${Object.values(this.filters).some(Boolean) ? "No picture matches." : "No pictures yet. Pictures you make appear here; Import folder… adds pictures made elsewhere."}</p>`
         : nothing}
-      <ed-gallery-grid .results=${r} .cell=${this.thumbSize} .selected=${this.selected} .focusIndex=${this.focusIndex} @ed-gallery-cell=${this.#onCell}></ed-gallery-grid>
+      <ed-gallery-grid
+        .results=${r}
+        .cell=${this.thumbSize}
+        .selected=${this.selected}
+        .focusIndex=${this.focusIndex}
+        @ed-gallery-cell=${this.#onCell}></ed-gallery-grid>
       ${this.viewer
         ? html`<ed-gallery-viewer
             .picture=${this.viewer}

@@ -59,7 +59,10 @@ export class EdGalleryStatus extends LitElement {
       ${p && !p.finished ? html`<span data-role="import" title=${p.folder}>Indexing ${name}: ${p.done} / ${p.total}</span><progress max=${p.total || 1} value=${p.done}></progress>` : nothing}
       ${p?.finished && p.added ? html`<span data-role="import" title=${p.folder}>${name}: ${p.added} new picture${p.added === 1 ? "" : "s"}</span>` : nothing}
       ${p?.finished && p.skipped
-        ? html`<span class="error" data-role="skipped" title=${(p.problems ?? []).map((f) => `${f.path}: ${f.reason}`).join("\n")}>${p.skipped} file${p.skipped === 1 ? "" : "s"} skipped (${p.problems?.[0]?.reason ?? "unreadable"})</span>`
+        ? html`<span
+            class="error"
+            data-role="skipped"
+            title=${(p.problems ?? []).map((f) => `${f.path}: ${f.reason}`).join("\n")}>${p.skipped} file${p.skipped === 1 ? "" : "s"} skipped (${p.problems?.[0]?.reason ?? "unreadable"})</span>`
         : nothing}
       ${p?.error ? html`<span class="error" data-role="import">Indexing ${name} stopped: ${p.error}</span>` : nothing}
     `;

@@ -171,18 +171,36 @@ export class EdGalleryViewer extends LitElement {
       <aside aria-label="Picture details">
         <div class="top">
           <h2 title=${p.name}>${p.name}</h2>
-          <button data-action="favourite" aria-pressed=${p.favourite ? "true" : "false"} title="Favourite (F)" @click=${() => this.#act("favourite")}>${p.favourite ? "★" : "☆"}</button>
+          <button
+            data-action="favourite"
+            aria-pressed=${p.favourite ? "true" : "false"}
+            title="Favourite (F)"
+            @click=${() => this.#act("favourite")}>${p.favourite ? "★" : "☆"}</button>
           <button data-action="close" title="Close (Escape)" @click=${() => this.#act("close")}>${icons.close}</button>
         </div>
         <div class="actions">
-          <button data-action="reuse" ?disabled=${!hasSettings} title="Put these settings in the Image tab" @click=${() => this.#act("reuse")}>Reuse settings</button>
+          <button
+            data-action="reuse"
+            ?disabled=${!hasSettings}
+            title="Put these settings in the Image tab"
+            @click=${() => this.#act("reuse")}>Reuse settings</button>
           <button data-action="use-input" title="Use this picture as the init image" @click=${() => this.#act("use-input")}>Use as input</button>
           <button data-action="similar" ?disabled=${!hasSettings} title="Same settings, new seed" @click=${() => this.#act("similar")}>Make similar</button>
           <button data-action="copy-prompt" ?disabled=${!p.prompt} @click=${() => this.#act("copy-prompt")}>Copy prompt</button>
           <button data-action="copy-seed" ?disabled=${p.seed === null} @click=${() => this.#act("copy-seed")}>Copy seed</button>
           <a class="button" data-action="download" href=${`${fileUrl(p.id)}?download=1`} download=${p.name}>Download</a>
-          <button class="desk-only" data-action="reveal" ?disabled=${!!this.ownerOnly} title=${this.ownerOnly || nothing} @click=${() => this.#act("reveal")}>Show in folder</button>
-          <button class="danger" data-action="delete" ?disabled=${!!this.ownerOnly} title=${this.ownerOnly || "Move to the trash (Delete)"} @click=${() => this.#act("delete")}>Delete</button>
+          <button
+            class="desk-only"
+            data-action="reveal"
+            ?disabled=${!!this.ownerOnly}
+            title=${this.ownerOnly || nothing}
+            @click=${() => this.#act("reveal")}>Show in folder</button>
+          <button
+            class="danger"
+            data-action="delete"
+            ?disabled=${!!this.ownerOnly}
+            title=${this.ownerOnly || "Move to the trash (Delete)"}
+            @click=${() => this.#act("delete")}>Delete</button>
         </div>
         ${p.prompt ? html`<h3>Prompt</h3><p class="prompt" data-role="prompt">${p.prompt}</p>` : nothing}
         ${p.negative ? html`<h3>Negative prompt</h3><p class="prompt">${p.negative}</p>` : nothing}

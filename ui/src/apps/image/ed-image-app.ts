@@ -278,8 +278,17 @@ export class EdImageApp extends LitElement implements TabAppElement {
       </details>
       <details data-group="advanced">
         <summary>Advanced</summary>
-        <ed-generation-fields advanced .settings=${s} .problems=${p} .samplers=${this.#around.check?.SAMPLERS ?? []} .schedulers=${this.#around.check?.SCHEDULERS ?? []}></ed-generation-fields>
-        <ed-output-fields .settings=${s} .problems=${p} .hiresUpscalers=${this.#around.check?.HIRES_UPSCALERS ?? []} .upscalers=${this.#around.models.realesrgan ?? []}></ed-output-fields>
+        <ed-generation-fields
+          advanced
+          .settings=${s}
+          .problems=${p}
+          .samplers=${this.#around.check?.SAMPLERS ?? []}
+          .schedulers=${this.#around.check?.SCHEDULERS ?? []}></ed-generation-fields>
+        <ed-output-fields
+          .settings=${s}
+          .problems=${p}
+          .hiresUpscalers=${this.#around.check?.HIRES_UPSCALERS ?? []}
+          .upscalers=${this.#around.models.realesrgan ?? []}></ed-output-fields>
       </details>
       <ed-plugin-fields></ed-plugin-fields>
     `;
@@ -293,7 +302,11 @@ export class EdImageApp extends LitElement implements TabAppElement {
       <a class="skip desk-only" href="#queue" data-action="skip-to-queue" @click=${(e: Event) => this.#toQueue(e)}>Skip to the queue (Alt+Q)</a>
       <div class="layout" @ed-settings-change=${(e: SettingsChangeEvent) => this.#change(e.detail.changes)} @ed-result-action=${this.#onResultAction}>
         <section class="form" aria-label="Settings">${this.#renderForm()}</section>
-        <section class="results" aria-label="Results"><ed-results .tasks=${tasks} ?canUpscale=${!!this.#around.models.realesrgan?.length}></ed-results></section>
+        <section
+          class="results"
+          aria-label="Results"><ed-results
+          .tasks=${tasks}
+          ?canUpscale=${!!this.#around.models.realesrgan?.length}></ed-results></section>
         <aside class="queue" id="queue" aria-label="Queue" tabindex="-1"><ed-queue-panel .store=${this.store}></ed-queue-panel></aside>
       </div>
     `;

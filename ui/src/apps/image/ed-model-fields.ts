@@ -103,7 +103,14 @@ export class EdModelFields extends LitElement {
         ${s.loras.map(
           (l, i) => html`<div class="lora" data-lora=${l.name}>
             <span class="name" title=${l.name}>${l.name}</span>
-            <input type="number" step="0.05" min="-10" max="10" aria-label="Weight of ${l.name}" .value=${String(l.weight)} @input=${(e: Event) => this.#setLoraWeight(i, numberOf(e))} />
+            <input
+              type="number"
+              step="0.05"
+              min="-10"
+              max="10"
+              aria-label="Weight of ${l.name}"
+              .value=${String(l.weight)}
+              @input=${(e: Event) => this.#setLoraWeight(i, numberOf(e))} />
             <button aria-label="Remove ${l.name}" @click=${() => this.#set({ loras: s.loras.filter((_, j) => j !== i) })}>×</button>
           </div>
           ${this.#renderWords(l.name)}`,

@@ -40,7 +40,14 @@ export class EdOutputFields extends LitElement {
       <div class="row">
         <div class="field">
           <label for="hires_scale">Upscale by</label>
-          <input id="hires_scale" type="number" min="1" max="4" step="0.25" .value=${String(h.scale)} @input=${(e: Event) => this.#hires({ scale: numberOf(e) })} />
+          <input
+            id="hires_scale"
+            type="number"
+            min="1"
+            max="4"
+            step="0.25"
+            .value=${String(h.scale)}
+            @input=${(e: Event) => this.#hires({ scale: numberOf(e) })} />
         </div>
         <div class="field">
           <label for="hires_upscaler">Upscaler</label>
@@ -57,12 +64,26 @@ export class EdOutputFields extends LitElement {
       <div class="row">
         <div class="field">
           <label for="hires_steps">Steps</label>
-          <input id="hires_steps" type="number" min="0" max="100" step="1" .value=${String(h.steps)} @input=${(e: Event) => this.#hires({ steps: numberOf(e) })} />
+          <input
+            id="hires_steps"
+            type="number"
+            min="0"
+            max="100"
+            step="1"
+            .value=${String(h.steps)}
+            @input=${(e: Event) => this.#hires({ steps: numberOf(e) })} />
           <span class="hint">0 = same as above</span>
         </div>
         <div class="field">
           <label for="hires_denoise">Denoising</label>
-          <input id="hires_denoise" type="number" min="0" max="1" step="0.05" .value=${String(h.denoising_strength)} @input=${(e: Event) => this.#hires({ denoising_strength: numberOf(e) })} />
+          <input
+            id="hires_denoise"
+            type="number"
+            min="0"
+            max="1"
+            step="0.05"
+            .value=${String(h.denoising_strength)}
+            @input=${(e: Event) => this.#hires({ denoising_strength: numberOf(e) })} />
         </div>
       </div>
       ${this.problems.hires ? html`<span class="problem">Hires fix: ${this.problems.hires}</span>` : nothing}
@@ -78,7 +99,10 @@ export class EdOutputFields extends LitElement {
       <div class="row">
         <div class="field">
           <label for="upscale_factor">Upscale</label>
-          <select id="upscale_factor" title="Each finished picture is also upscaled with the model and saved beside the original" @change=${(e: Event) => this.#set({ upscale_factor: Number(valueOf(e)) as 0 | 2 | 4, upscale_model: model })}>
+          <select
+            id="upscale_factor"
+            title="Each finished picture is also upscaled with the model and saved beside the original"
+            @change=${(e: Event) => this.#set({ upscale_factor: Number(valueOf(e)) as 0 | 2 | 4, upscale_model: model })}>
             ${([[0, "None"], [2, "×2"], [4, "×4"]] as const).map(([v, label]) => html`<option value=${v} ?selected=${v === s.upscale_factor}>${label}</option>`)}
           </select>
         </div>
@@ -98,7 +122,12 @@ export class EdOutputFields extends LitElement {
     const s = this.settings;
     return html`
       ${this.#renderUpscale()}
-      <label class="check"><input type="checkbox" name="hires_enabled" .checked=${s.hires_enabled} @change=${(e: Event) => this.#set({ hires_enabled: checkedOf(e) })} />Hires fix</label>
+      <label
+        class="check"><input
+        type="checkbox"
+        name="hires_enabled"
+        .checked=${s.hires_enabled}
+        @change=${(e: Event) => this.#set({ hires_enabled: checkedOf(e) })} />Hires fix</label>
       ${s.hires_enabled ? this.#renderHires() : nothing}
       <label class="check" style="margin:6px 0"
         ><input type="checkbox" name="vae_tiling" .checked=${s.vae_tiling} @change=${(e: Event) => this.#set({ vae_tiling: checkedOf(e) })} />VAE tiling (uses less memory for large pictures)</label
@@ -121,7 +150,14 @@ export class EdOutputFields extends LitElement {
         ${s.output_format && s.output_format !== "png"
           ? html`<div class="field">
               <label for="output_quality">Quality</label>
-              <input id="output_quality" name="output_quality" type="number" min="1" max="100" .value=${String(s.output_quality)} @input=${(e: Event) => this.#set({ output_quality: numberOf(e) })} />
+              <input
+                id="output_quality"
+                name="output_quality"
+                type="number"
+                min="1"
+                max="100"
+                .value=${String(s.output_quality)}
+                @input=${(e: Event) => this.#set({ output_quality: numberOf(e) })} />
               ${this.problems.output_quality ? html`<span class="problem">${this.problems.output_quality}</span>` : nothing}
             </div>`
           : nothing}

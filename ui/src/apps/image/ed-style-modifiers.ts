@@ -91,7 +91,13 @@ export class EdStyleModifiers extends LitElement {
   override render() {
     return html`<details data-group="modifiers" @toggle=${(e: Event) => (e.target as HTMLDetailsElement).open && void this.#load()}>
       <summary>Style modifiers</summary>
-      <input class="search" type="search" name="modifier_search" placeholder="Search styles, lighting, camera…" .value=${this.query} @input=${(e: Event) => (this.query = (e.target as HTMLInputElement).value)} />
+      <input
+        class="search"
+        type="search"
+        name="modifier_search"
+        placeholder="Search styles, lighting, camera…"
+        .value=${this.query}
+        @input=${(e: Event) => (this.query = (e.target as HTMLInputElement).value)} />
       ${this.#renderList()}
       <p class="hint">Your own: a modifiers.txt in the data folder ([Category], then one a line).</p>
     </details>`;

@@ -137,7 +137,9 @@ export class EdInstalledView extends LitElement {
         </div>
         ${e.problem ? html`<div class="sub problem" data-problem>${e.problem}</div>` : nothing}
         ${this.memoryLevels[e.file]
-          ? html`<div class="sub" data-memory-level=${this.memoryLevels[e.file]}>Runs with ${MEMORY_LABELS[this.memoryLevels[e.file] as MemoryLevel] ?? this.memoryLevels[e.file]} GPU memory use (it ran out of memory above it)</div>`
+          ? html`<div
+              class="sub"
+              data-memory-level=${this.memoryLevels[e.file]}>Runs with ${MEMORY_LABELS[this.memoryLevels[e.file] as MemoryLevel] ?? this.memoryLevels[e.file]} GPU memory use (it ran out of memory above it)</div>`
           : nothing}
         ${c?.trainedWords?.length ? html`<div class="sub">Trigger words: ${c.trainedWords.map((w) => html`<span class="chip">${w}</span>`)}</div>` : nothing}
         ${update ? html`<div class="sub" data-update>Update: ${update}</div>` : nothing}
@@ -148,7 +150,12 @@ export class EdInstalledView extends LitElement {
               <button class="danger" data-action="confirm-delete" @click=${() => this.#delete(e)}>Delete</button>
               <button data-action="cancel-delete" @click=${() => (this.confirming = "")}>Keep</button>`
           : html`<button data-action="details" aria-expanded=${this.open === key(e) ? "true" : "false"} @click=${() => this.#toggleDetails(e)}>Details</button>
-              <button data-action="delete" aria-label="Delete ${e.name}" ?disabled=${!!this.ownerOnly} title=${this.ownerOnly || nothing} @click=${() => (this.confirming = key(e))}>Delete</button>`}
+              <button
+                data-action="delete"
+                aria-label="Delete ${e.name}"
+                ?disabled=${!!this.ownerOnly}
+                title=${this.ownerOnly || nothing}
+                @click=${() => (this.confirming = key(e))}>Delete</button>`}
       </div>
       ${this.open === key(e) ? this.#renderDetails(e) : nothing}
     </div>`;
@@ -161,7 +168,13 @@ export class EdInstalledView extends LitElement {
     const roots = listing?.roots ?? [];
     return html`
       <div class="toolbar">
-        <input type="search" name="filter" placeholder="Filter by name, family, folder…" aria-label="Filter models" .value=${this.filter} @input=${(ev: Event) => (this.filter = (ev.target as HTMLInputElement).value)} />
+        <input
+          type="search"
+          name="filter"
+          placeholder="Filter by name, family, folder…"
+          aria-label="Filter models"
+          .value=${this.filter}
+          @input=${(ev: Event) => (this.filter = (ev.target as HTMLInputElement).value)} />
         <select name="sort" aria-label="Sort" @change=${(ev: Event) => (this.sort = (ev.target as HTMLSelectElement).value as SortKey)}>
           <option value="name">Name</option>
           <option value="size">Largest first</option>
@@ -176,7 +189,8 @@ export class EdInstalledView extends LitElement {
       ${roots.filter((r) => r.error).map((r) => html`<p class="problem">${r.path}: ${r.error}</p>`)}
       ${!listing ? html`<p class="muted">Reading the model folders…</p>` : nothing}
       ${listing && !entries.length
-        ? html`<p class="muted">${this.filter ? "No model matches." : "No models yet. Download one from Starter models, or add your existing model folders in Settings → Models."}</p>`
+        ? html`<p
+            class="muted">${this.filter ? "No model matches." : "No models yet. Download one from Starter models, or add your existing model folders in Settings → Models."}</p>`
         : nothing}
       ${groupByKind(entries).map(
         ([kind, list]) => html`<section data-kind=${kind}>

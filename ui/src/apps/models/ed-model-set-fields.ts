@@ -153,7 +153,12 @@ export class EdModelSetFields extends LitElement {
       ${this.companions?.needs.length ? this.#renderNeeds(this.companions) : nothing}
       ${showSave && s.model
         ? html`<div class="save">
-            <input name="set_name" aria-label="Set name" placeholder="Set name" .value=${this.setName} @input=${(e: Event) => (this.setName = (e.target as HTMLInputElement).value)} />
+            <input
+              name="set_name"
+              aria-label="Set name"
+              placeholder="Set name"
+              .value=${this.setName}
+              @input=${(e: Event) => (this.setName = (e.target as HTMLInputElement).value)} />
             <button data-action="save-set" ?disabled=${!this.setName.trim()} @click=${this.#save}>Save set</button>
           </div>`
         : nothing}

@@ -95,7 +95,10 @@ export class EdSearchView extends LitElement {
         ${r.files.map(
           (f) => html`<div class="sub" data-file=${f.name}>
             ${f.name} · ${formatBytes(f.size ?? undefined)}
-            <button data-action="download" @click=${() => this.#download(r, f)} ?disabled=${!!this.fileState[f.url] && this.fileState[f.url]!.startsWith("Downloading")}>Download</button>
+            <button
+              data-action="download"
+              @click=${() => this.#download(r, f)}
+              ?disabled=${!!this.fileState[f.url] && this.fileState[f.url]!.startsWith("Downloading")}>Download</button>
             ${this.fileState[f.url] ? html`<span class=${this.fileState[f.url]!.startsWith("Downloading") ? "muted" : "problem"}>${this.fileState[f.url]}</span>` : nothing}
           </div>`,
         )}
@@ -124,18 +127,33 @@ export class EdSearchView extends LitElement {
     const q = this.query;
     return html`
       <form class="toolbar" @submit=${(e: Event) => (e.preventDefault(), void this.#search())}>
-        <select name="source" aria-label="Source" @change=${(e: Event) => this.#set({ source: (e.target as HTMLSelectElement).value as SearchQuery["source"], sort: undefined })}>
+        <select
+          name="source"
+          aria-label="Source"
+          @change=${(e: Event) => this.#set({ source: (e.target as HTMLSelectElement).value as SearchQuery["source"], sort: undefined })}>
           <option value="civitai" ?selected=${q.source === "civitai"}>Civitai</option>
           <option value="huggingface" ?selected=${q.source === "huggingface"}>Hugging Face</option>
         </select>
-        <input type="search" name="q" placeholder="Search models…" aria-label="Search" .value=${q.q} @input=${(e: Event) => this.#set({ q: (e.target as HTMLInputElement).value })} />
-        <select name="type" aria-label="Type" @change=${(e: Event) => this.#set({ type: ((e.target as HTMLSelectElement).value || undefined) as SearchQuery["type"] })}>
+        <input
+          type="search"
+          name="q"
+          placeholder="Search models…"
+          aria-label="Search"
+          .value=${q.q}
+          @input=${(e: Event) => this.#set({ q: (e.target as HTMLInputElement).value })} />
+        <select
+          name="type"
+          aria-label="Type"
+          @change=${(e: Event) => this.#set({ type: ((e.target as HTMLSelectElement).value || undefined) as SearchQuery["type"] })}>
           ${TYPES.map((t) => html`<option value=${t} ?selected=${(q.type ?? "") === t}>${t ? kindName(t) : "Any type"}</option>`)}
         </select>
         <select name="base" aria-label="Base model" @change=${(e: Event) => this.#set({ base: (e.target as HTMLSelectElement).value })}>
           ${BASES.map((b) => html`<option value=${b} ?selected=${(q.base ?? "") === b}>${b || "Any base model"}</option>`)}
         </select>
-        <select name="sort" aria-label="Sort" @change=${(e: Event) => this.#set({ sort: ((e.target as HTMLSelectElement).value || undefined) as SearchQuery["sort"] })}>
+        <select
+          name="sort"
+          aria-label="Sort"
+          @change=${(e: Event) => this.#set({ sort: ((e.target as HTMLSelectElement).value || undefined) as SearchQuery["sort"] })}>
           ${SORTS.map(([v, label]) => html`<option value=${v} ?selected=${q.sort === v}>${label}</option>`)}
         </select>
         <button class="primary" type="submit" data-action="search" ?disabled=${this.searching}>${this.searching ? "Searching…" : "Search"}</button>

@@ -124,7 +124,11 @@ export class EdQueuePanel extends LitElement {
           <span class="prompt" title=${prompt}>${task.incognito ? "🕶 " : ""}${prompt}</span>
           <span class="state">${task.state}</span>
           ${task.state !== "running" && task.state !== "queued"
-            ? html`<button data-action="remove" aria-label="Remove from the list" title="Remove from the list (pictures stay on disk)" @click=${() => this.#act(() => this.store.remove([task.id]))}>×</button>`
+            ? html`<button
+                data-action="remove"
+                aria-label="Remove from the list"
+                title="Remove from the list (pictures stay on disk)"
+                @click=${() => this.#act(() => this.store.remove([task.id]))}>×</button>`
             : nothing}
         </div>
         ${task.state === "running"
@@ -143,8 +147,15 @@ export class EdQueuePanel extends LitElement {
               <span class="detail">#${queuedIndex + 1} in queue</span>
               <span style="flex:1"></span>
               <button data-action="up" title="Move up" ?disabled=${queuedIndex === 0} @click=${() => this.#act(() => this.store.move(task.id, -1))}>↑</button>
-              <button data-action="down" title="Move down" ?disabled=${queuedIndex === queuedCount - 1} @click=${() => this.#act(() => this.store.move(task.id, 1))}>↓</button>
-              <button data-action="remove" title="Take it out of the queue (Undo puts it back in its place)" @click=${() => this.#act(() => this.store.remove([task.id]))}>Remove</button>
+              <button
+                data-action="down"
+                title="Move down"
+                ?disabled=${queuedIndex === queuedCount - 1}
+                @click=${() => this.#act(() => this.store.move(task.id, 1))}>↓</button>
+              <button
+                data-action="remove"
+                title="Take it out of the queue (Undo puts it back in its place)"
+                @click=${() => this.#act(() => this.store.remove([task.id]))}>Remove</button>
             </div>`
           : nothing}
         ${task.state === "failed"
@@ -179,10 +190,17 @@ export class EdQueuePanel extends LitElement {
           ? this.confirmingStopAll
             ? html`<button class="danger" data-action="stop-all-confirm" @click=${() => this.#stopAll()}>Stop ${active.length}?</button
                 ><button data-action="stop-all-cancel" @click=${() => (this.confirmingStopAll = false)}>No</button>`
-            : html`<button data-action="stop-all" title="Cancel everything queued and stop the running task" @click=${() => (this.confirmingStopAll = true)}>Stop all</button>`
+            : html`<button
+                data-action="stop-all"
+                title="Cancel everything queued and stop the running task"
+                @click=${() => (this.confirmingStopAll = true)}>Stop all</button>`
           : nothing}
         ${finished.length
-          ? html`<button data-action="clear-finished" title="Remove every finished task from the list (pictures stay on disk)" @click=${() => this.#act(() => this.store.removeFinished())} aria-label="Clear finished">Clear</button>`
+          ? html`<button
+              data-action="clear-finished"
+              title="Remove every finished task from the list (pictures stay on disk)"
+              @click=${() => this.#act(() => this.store.removeFinished())}
+              aria-label="Clear finished">Clear</button>`
           : nothing}
         <button
           data-action="notify"

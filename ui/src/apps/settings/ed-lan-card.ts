@@ -122,7 +122,12 @@ export class EdLanCard extends LitElement {
     return html`
       <p>Generate from your phone or another computer on this network. Every other device needs the access token; this computer never does.</p>
       <label class="switch">
-        <input type="checkbox" class="allow-lan" .checked=${!!v?.enabled} ?disabled=${this.busy || !v || (!!v && !local && v.enabled)} @change=${this.#toggle} />
+        <input
+          type="checkbox"
+          class="allow-lan"
+          .checked=${!!v?.enabled}
+          ?disabled=${this.busy || !v || (!!v && !local && v.enabled)}
+          @change=${this.#toggle} />
         Allow other devices on this network
       </label>
       ${v?.pinned ? html`<p class="pinned">The address was set with <code>--host ${v.host}</code>: this switch applies when the app starts without it.</p>` : nothing}

@@ -127,7 +127,12 @@ export class EdPluginsCard extends LitElement {
         ? html`<ul>
             ${this.plugins.map(
               (p) => html`<li data-plugin=${p.file}>
-                <input type="checkbox" aria-label="Enable ${p.name}" ?disabled=${!!this.ownerOnly} .checked=${p.enabled} @change=${(e: Event) => this.#toggle(p, (e.target as HTMLInputElement).checked)} />
+                <input
+                  type="checkbox"
+                  aria-label="Enable ${p.name}"
+                  ?disabled=${!!this.ownerOnly}
+                  .checked=${p.enabled}
+                  @change=${(e: Event) => this.#toggle(p, (e.target as HTMLInputElement).checked)} />
                 <span>${p.name}</span>
                 <button data-action="remove" ?disabled=${!!this.ownerOnly} @click=${() => this.#remove(p)}>Remove</button>
                 ${p.error ? html`<span class="error" role="note">Disabled after an error: ${p.error}</span>` : nothing}
@@ -137,10 +142,21 @@ export class EdPluginsCard extends LitElement {
         : html`<div class="empty">No plugins installed.</div>`}
       ${this.ownerOnly ? html`<p class="owner-only" role="note">${this.ownerOnly}</p>` : nothing}
       <div class="install">
-        <label><span>Install plugin from file</span> <input type="file" accept=".js,text/javascript" data-action="install-file" ?disabled=${!!this.ownerOnly} @change=${this.#installFile} /></label>
+        <label><span>Install plugin from file</span> <input
+          type="file"
+          accept=".js,text/javascript"
+          data-action="install-file"
+          ?disabled=${!!this.ownerOnly}
+          @change=${this.#installFile} /></label>
       </div>
       <div class="install">
-        <input type="url" placeholder="https://…/name.plugin.js" aria-label="Plugin URL" ?disabled=${!!this.ownerOnly} .value=${this.url} @input=${(e: Event) => (this.url = (e.target as HTMLInputElement).value)} />
+        <input
+          type="url"
+          placeholder="https://…/name.plugin.js"
+          aria-label="Plugin URL"
+          ?disabled=${!!this.ownerOnly}
+          .value=${this.url}
+          @input=${(e: Event) => (this.url = (e.target as HTMLInputElement).value)} />
         <button data-action="install-url" ?disabled=${!!this.ownerOnly} @click=${this.#installUrl}>Install plugin from URL</button>
       </div>
       ${this.changed ? html`<p role="status">Reload the window (Ctrl+R) to apply plugin changes.</p>` : nothing}

@@ -216,7 +216,14 @@ export class EdSettingsApp extends LitElement {
     return html`
       <div class="bar">
         <h1>Settings</h1>
-        <input class="search" type="search" placeholder="Search settings" aria-label="Search settings" .value=${this.query} @input=${this.#onSearch} @keydown=${this.#onSearchKey} />
+        <input
+          class="search"
+          type="search"
+          placeholder="Search settings"
+          aria-label="Search settings"
+          .value=${this.query}
+          @input=${this.#onSearch}
+          @keydown=${this.#onSearchKey} />
         <span class="spacer"></span>
         ${this.saved && !dirty ? html`<span class="saved" role="status">Saved</span>` : nothing}
         <button @click=${this.#discard} ?disabled=${!dirty || this.saving}>Discard</button>
