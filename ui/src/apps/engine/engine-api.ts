@@ -40,7 +40,11 @@ export const engineApi = {
   },
   /** A zip chosen with the file picker, uploaded as it is. */
   uploadBuild: (file: File) =>
-    api<{ build: BuildInfo; status: EngineStatus }>(`/api/engine/import?name=${encodeURIComponent(file.name)}`, { method: "POST", headers: { "content-type": "application/zip" }, body: file }),
+    api<{ build: BuildInfo; status: EngineStatus }>(`/api/engine/import?name=${encodeURIComponent(file.name)}`, {
+      method: "POST",
+      headers: { "content-type": "application/zip" },
+      body: file,
+    }),
 
   /** Installs (downloads if needed) and runs a release build: the best one without a variant. */
   install: (body: { variant?: string; force?: boolean } = {}) => post<EngineStatus & { builds: BuildInfo[] }>("/api/engine/install", body),
@@ -65,7 +69,8 @@ export const engineApi = {
     await configApi.patch({ engine: { backend } });
     const plan = await engineApi.plan();
     const best = plan.choice.candidates[0];
-    if (!best) throw new Error(plan.choice.error ? [plan.choice.error.message, plan.choice.error.hint].filter(Boolean).join(" → ") : `No ${backend} build fits this machine.`);
+    const why = plan.choice.error && [plan.choice.error.message, plan.choice.error.hint].filter(Boolean).join(" → ");
+    if (!best) throw new Error(why || `No ${backend} build fits this machine.`);
     await engineApi.install({ variant: best.variant });
     return { variant: best.variant, override: plan.choice.override };
   },

@@ -27,6 +27,8 @@ import type { FiltersEvent, ImportEvent, SelectionActionEvent, ThumbSizeEvent } 
 import type { GalleryAction, GalleryActionEvent } from "./ed-gallery-viewer";
 import { toggled, withRange } from "./selection";
 
+const NO_PICTURES = "No pictures yet. Pictures you make appear here; Import folder… adds pictures made elsewhere.";
+
 @customElement("ed-gallery-app")
 export class EdGalleryApp extends LitElement {
   static override styles = [controlStyles, galleryStyles];
@@ -83,13 +85,8 @@ export class EdGalleryApp extends LitElement {
 
   #onResults = () => this.requestUpdate();
 
-  async #loadFacets() {
-    try {
-      this.facets = await galleryApi.facets();
-    } catch {
-      // Filters stay empty; the grid still works.
-    }
-  }
+  /** The models, LoRAs, … the filters offer; without them the filters stay empty and the grid still works. */
+  #loadFacets = () => galleryApi.facets().then((f) => void (this.facets = f), () => {});
 
   /** Called by the shell with what another tab sends here. */
   async receive(message: unknown) {
@@ -220,7 +217,8 @@ export class EdGalleryApp extends LitElement {
     else if (action === "reveal") await galleryApi.reveal(p.id).catch((err: Error) => this.#toast.say(err.message));
     else {
       // reuse / use-input / similar: the active Image tab does it.
-      this.dispatchEvent(edEvent("ed-send-to-app", { app: "image", message: { kind: "image-settings", action, settings: p.settings, seed: p.seed, imageUrl: fileUrl(p.id) } }));
+      const message = { kind: "image-settings", action, settings: p.settings, seed: p.seed, imageUrl: fileUrl(p.id) };
+      this.dispatchEvent(edEvent("ed-send-to-app", { app: "image", message }));
     }
   }
 
@@ -268,8 +266,7 @@ export class EdGalleryApp extends LitElement {
         @ed-gallery-show-new=${this.#showNew}
       ></ed-gallery-status>
       ${!r.loading && !r.total
-        ? html`<p
-            class="empty">${Object.values(this.filters).some(Boolean) ? "No picture matches." : "No pictures yet. Pictures you make appear here; Import folder… adds pictures made elsewhere."}</p>`
+        ? html`<p class="empty">${Object.values(this.filters).some(Boolean) ? "No picture matches." : NO_PICTURES}</p>`
         : nothing}
       <ed-gallery-grid
         .results=${r}

@@ -55,7 +55,8 @@ export const fileUrl = (id: number) => `/api/gallery/${id}/file`;
 export const galleryApi = {
   page: (f: Filters, extra: { before?: string; offset?: number; limit?: number }) =>
     api<{ items: PictureSummary[]; next: string | null }>(`/api/gallery?${filterQuery(f, extra)}`),
-  days: (f: Filters, before?: string) => api<{ days: { day: number; count: number }[] }>(`/api/gallery/days?${filterQuery(f, { before, tz: new Date().getTimezoneOffset() })}`),
+  days: (f: Filters, before?: string) =>
+    api<{ days: { day: number; count: number }[] }>(`/api/gallery/days?${filterQuery(f, { before, tz: new Date().getTimezoneOffset() })}`),
   facets: () => api<Facets>("/api/gallery/facets"),
   detail: (id: number) => api<PictureDetail>(`/api/gallery/${id}`),
   favourite: (id: number, favourite: boolean) => api<PictureDetail>(`/api/gallery/${id}`, { method: "PATCH", json: { favourite } }),

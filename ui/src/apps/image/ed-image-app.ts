@@ -35,10 +35,11 @@ import "./ed-size-field";
 import "./ed-style-modifiers";
 import { formStyles } from "./form-styles";
 import { formMessages, generateRow } from "./generate-row";
-import { blobToDataUrl, urlToDataUrl } from "./image-files";
+import { urlToDataUrl } from "./image-files";
 import { restoreSettings, settingsForSaving, type ImageSettings } from "./image-settings";
+import { ImageKeys } from "./image-keys";
 import { ImageSurroundings } from "./image-surroundings";
-import { PictureDropController, settingsInPicture } from "./picture-drop";
+import { PictureDropController } from "./picture-drop";
 import { messageStep, resultStep, type ResultStep } from "./result-steps";
 import { loadRequestCheck, type RequestCheck } from "./request-check-loader";
 import type { SettingsChangeEvent } from "./settings-event";
@@ -47,6 +48,8 @@ import { copySettings, pasteSettings, promptCount, promptsToQueue, queueTasks, t
 import { workspaceStyles } from "./workspace-styles";
 
 const loadFirstRun = onDemand(() => import("../models/ed-first-run"));
+
+const DROP_HINT = "Drop a picture to restore its settings (or on the init image area to start from it)";
 
 /** How many of this tab's tasks are remembered in its saved state. */
 const MAX_TAB_TASKS = 40;
@@ -64,8 +67,6 @@ export class EdImageApp extends LitElement implements TabAppElement {
   @state() private inputsOpen = false;
   /** A loaded "prompts from a file": Generate queues its lines instead of the prompt box. */
   @state() private promptFile: PromptFile | null = null;
-  /** A dropped picture without settings, offered as the init image. */
-  @state() private plainPicture?: Blob;
 
   @property({ attribute: false }) tabState?: Record<string, unknown>;
   @property({ type: Boolean, reflect: true }) incognito = false;
@@ -83,18 +84,10 @@ export class EdImageApp extends LitElement implements TabAppElement {
     adopted: () => this.#save(),
     seed: (seed) => this.settings.random_seed && this.settings.seed !== seed && this.#change({ seed }),
   });
+  /** Ctrl+Enter generates, Alt+Q goes to the queue. */
+  #keys = new ImageKeys(this, () => void this.generate());
   /** The check the shown problems came from (they are worked out again when it arrives). */
   #checkedWith?: RequestCheck;
-
-  override connectedCallback() {
-    super.connectedCallback();
-    this.addEventListener("keydown", this.#onKeyDown);
-  }
-
-  override disconnectedCallback() {
-    super.disconnectedCallback();
-    this.removeEventListener("keydown", this.#onKeyDown);
-  }
 
   /** A starter model finished downloading: select it (the queue starts the engine with it on Generate). */
   #onInstalled(e: ModelInstalledEvent) {
@@ -167,36 +160,16 @@ export class EdImageApp extends LitElement implements TabAppElement {
     this.renderRoot.querySelector('[data-role="img2img"]')?.scrollIntoView({ block: "nearest", behavior: "smooth" });
   }
 
-  /** The queue panel (Pause, Stop) in one step from the keyboard: the skip link or Alt+Q. */
-  #toQueue(e?: Event) {
-    e?.preventDefault();
-    const queue = this.renderRoot.querySelector<HTMLElement>("aside.queue");
-    queue?.scrollIntoView({ block: "nearest" });
-    queue?.focus();
-  }
-
-  #onKeyDown = (e: KeyboardEvent) => {
-    if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
-      e.preventDefault();
-      void this.generate();
-    } else if (e.altKey && (e.key === "q" || e.key === "Q")) this.#toQueue(e);
-  };
-
   /** A dropped or pasted picture: its settings, or (with none) the offer to start from it. */
-  #drop = new PictureDropController(this, (file) => void this.#restoreFrom(file));
-
-  async #restoreFrom(file: Blob) {
-    const { settings, notice } = await settingsInPicture(file);
-    this.plainPicture = settings ? undefined : file;
+  #drop = new PictureDropController(this, ({ settings, notice }) => {
     if (settings) this.#change(settings);
     this.notice = notice;
-  }
+  });
 
   async #usePlainPicture() {
-    const file = this.plainPicture;
-    this.plainPicture = undefined;
     this.notice = "";
-    if (file) this.#change({ init_image: await blobToDataUrl(file), mask: undefined });
+    const image = await this.#drop.usePlain();
+    if (image) this.#change({ init_image: image, mask: undefined });
   }
 
   /** What another tab sends (the Gallery's reuse settings / use as input / make similar): the same steps as this tab's result actions. */
@@ -255,15 +228,21 @@ export class EdImageApp extends LitElement implements TabAppElement {
         @ed-prompt-file=${(e: PromptFileEvent) => (this.promptFile = e.detail.file)}
       ></ed-prompt-box>
       <ed-style-modifiers .prompt=${s.prompt}></ed-style-modifiers>
-      ${generateRow({ busy: this.busy, count, generate: () => void this.generate(), copy: () => void this.#clipboard(false), paste: () => void this.#clipboard(true) })}
+      ${generateRow({
+        busy: this.busy,
+        count,
+        generate: () => void this.generate(),
+        copy: () => void this.#clipboard(false),
+        paste: () => void this.#clipboard(true),
+      })}
       ${formMessages({
         settings: s,
         error: this.error,
         notice: this.notice,
-        plainPicture: this.plainPicture,
+        plainPicture: this.#drop.plain,
         clearInput: () => this.#change({ init_image: undefined, mask: undefined }),
         usePicture: () => void this.#usePlainPicture(),
-        dismiss: () => ((this.notice = ""), (this.plainPicture = undefined)),
+        dismiss: () => ((this.notice = ""), this.#drop.forget()),
       })}
       <ed-engine-build-note></ed-engine-build-note>
       ${this.#around.noModel
@@ -295,18 +274,15 @@ export class EdImageApp extends LitElement implements TabAppElement {
   }
 
   override render() {
-    const tasks = this.#tasks.tasks;
     return html`
-      ${this.#drop.dragging ? html`<div class="drop-hint" aria-hidden="true">Drop a picture to restore its settings (or on the init image area to start from it)</div>` : nothing}
+      ${this.#drop.dragging ? html`<div class="drop-hint" aria-hidden="true">${DROP_HINT}</div>` : nothing}
       ${this.incognito ? html`<div class="incognito" role="note">${icons.incognito} Incognito: pictures and settings made here are not saved.</div>` : nothing}
-      <a class="skip desk-only" href="#queue" data-action="skip-to-queue" @click=${(e: Event) => this.#toQueue(e)}>Skip to the queue (Alt+Q)</a>
+      <a class="skip desk-only" href="#queue" data-action="skip-to-queue" @click=${(e: Event) => this.#keys.toQueue(e)}>Skip to the queue (Alt+Q)</a>
       <div class="layout" @ed-settings-change=${(e: SettingsChangeEvent) => this.#change(e.detail.changes)} @ed-result-action=${this.#onResultAction}>
         <section class="form" aria-label="Settings">${this.#renderForm()}</section>
-        <section
-          class="results"
-          aria-label="Results"><ed-results
-          .tasks=${tasks}
-          ?canUpscale=${!!this.#around.models.realesrgan?.length}></ed-results></section>
+        <section class="results" aria-label="Results">
+          <ed-results .tasks=${this.#tasks.tasks} ?canUpscale=${!!this.#around.models.realesrgan?.length}></ed-results>
+        </section>
         <aside class="queue" id="queue" aria-label="Queue" tabindex="-1"><ed-queue-panel .store=${this.store}></ed-queue-panel></aside>
       </div>
     `;

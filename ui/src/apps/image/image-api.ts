@@ -19,7 +19,8 @@ export interface Size {
 
 export const imageApi = {
   /** The prompts a prompt (or the lines of a prompt file) expands to: {sets}, a|matrix, __wildcards__. */
-  expandPrompts: async (body: { prompt: string } | { lines: string[] }) => (await api<{ prompts: string[]; count: number }>("/api/prompts/expand", { method: "POST", json: body })).prompts,
+  expandPrompts: async (body: { prompt: string } | { lines: string[] }) =>
+    (await api<{ prompts: string[]; count: number }>("/api/prompts/expand", { method: "POST", json: body })).prompts,
   modifiers: async () => (await api<{ categories: ModifierCategory[] }>("/api/prompts/modifiers")).categories,
   /** The settings stored in a picture (ours, sd.cpp's or an A1111 infotext), read by the server. */
   pictureSettings: (file: Blob) =>

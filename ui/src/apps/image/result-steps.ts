@@ -23,7 +23,13 @@ export type ResultStep =
 const NONE: ResultStep = { kind: "none" };
 
 /** A result card's action on `task` (and one of its pictures). */
-export async function resultStep(action: ResultAction, task: Task, image: TaskImage | undefined, settings: ImageSettings, models: ModelLists): Promise<ResultStep> {
+export async function resultStep(
+  action: ResultAction,
+  task: Task,
+  image: TaskImage | undefined,
+  settings: ImageSettings,
+  models: ModelLists,
+): Promise<ResultStep> {
   if (action === "retry") return { kind: "retry", id: task.id };
   if (action === "remove" || action === "remove-delete") return { kind: "remove", id: task.id, deletePictures: action === "remove-delete" };
   if (!image) return NONE;

@@ -56,7 +56,8 @@ export const modelsApi = {
     api<{ updateAvailable: CivitaiInfo["updateAvailable"] }>(`/api/models/${enc(kind)}/${name.split("/").map(enc).join("/")}/check-update`, { method: "POST" }),
   catalog: () => api<Catalog>("/api/models/catalog"),
   downloadCatalog: (id: string) => api<{ ids: string[] }>("/api/models/download", { method: "POST", json: { catalog: id } }),
-  downloadUrl: (body: { url: string; kind?: string; sha256?: string; name?: string }) => api<{ id: string }>("/api/models/download", { method: "POST", json: body }),
+  downloadUrl: (body: { url: string; kind?: string; sha256?: string; name?: string }) =>
+    api<{ id: string }>("/api/models/download", { method: "POST", json: body }),
   /** Stops a model download; false when it had already finished. */
   cancelDownload: (id: string) => api<{ cancelled: boolean }>(`/api/models/downloads/${enc(id)}/cancel`, { method: "POST" }),
   /** Starts an ended download again (its id stays). */
@@ -64,7 +65,8 @@ export const modelsApi = {
   /** Forgets a download that ended (failed or cancelled). */
   removeDownload: (id: string) => api<{ removed: boolean }>(`/api/models/downloads/${enc(id)}/remove`, { method: "POST" }),
   sets: () => api<{ sets: ModelSet[] }>("/api/models/sets"),
-  saveSet: (name: string, set: { model: string; vae?: string; text_encoders: string[] }) => api<ModelSet>(`/api/models/sets/${enc(name)}`, { method: "PUT", json: set }),
+  saveSet: (name: string, set: { model: string; vae?: string; text_encoders: string[] }) =>
+    api<ModelSet>(`/api/models/sets/${enc(name)}`, { method: "PUT", json: set }),
   deleteSet: (name: string) => api<{ deleted: string }>(`/api/models/sets/${enc(name)}`, { method: "DELETE" }),
   /** The GPU memory use the queue remembered per model after running out of memory (GET /api/queue/memory-levels). */
   memoryLevels: () => api<{ levels: RememberedLevel[] }>("/api/queue/memory-levels"),
