@@ -13,7 +13,19 @@ import { engineApi } from "../engine/engine-api";
 import { modelsApi } from "../models/models-api";
 import { controlStyles } from "../../styles/controls";
 import { rowStyles } from "./row-styles";
-import { downloadFraction, etaText, formatSpeed, isEnded, isTaken, percentText, phaseText, retryText, sizeText, stallText, type DownloadProgress } from "./download-format";
+import {
+  downloadFraction,
+  etaText,
+  formatSpeed,
+  isEnded,
+  isTaken,
+  percentText,
+  phaseText,
+  retryText,
+  sizeText,
+  stallText,
+  type DownloadProgress,
+} from "./download-format";
 import { downloads } from "./download-store";
 
 @customElement("ed-download-row")

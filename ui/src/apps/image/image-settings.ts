@@ -221,5 +221,11 @@ export const MAX_SAVED_IMAGE_CHARS = 200_000;
 /** Settings as saved in the tab state: large pictures are left out. */
 export function settingsForSaving(s: ImageSettings): Partial<ImageSettings> {
   const small = (v?: string) => (v && v.length <= MAX_SAVED_IMAGE_CHARS ? v : undefined);
-  return { ...s, init_image: small(s.init_image), mask: small(s.init_image) ? small(s.mask) : undefined, control_image: small(s.control_image), ref_images: s.ref_images.filter((r) => small(r)) };
+  return {
+    ...s,
+    init_image: small(s.init_image),
+    mask: small(s.init_image) ? small(s.mask) : undefined,
+    control_image: small(s.control_image),
+    ref_images: s.ref_images.filter((r) => small(r)),
+  };
 }

@@ -84,7 +84,8 @@ export function memoryFor(s: ImageSettings, entries: ModelEntry[], vramBytes: nu
   const model = entries.find((e) => e.name === s.model && (e.kind === "stable-diffusion" || e.kind === "diffusion_models"));
   if (!vramBytes || !model) return undefined;
   const weightBytes = model.size + size(s.vae) + s.text_encoders.reduce((sum, t) => sum + size(t), 0);
-  const estimate = estimateVram({ width: s.width, height: s.height, weightBytes, family: model.family, vaeTiling: s.vae_tiling, hiresScale: s.hires_enabled ? s.hires.scale : undefined, memory });
+  const hiresScale = s.hires_enabled ? s.hires.scale : undefined;
+  const estimate = estimateVram({ width: s.width, height: s.height, weightBytes, family: model.family, vaeTiling: s.vae_tiling, hiresScale, memory });
   return memoryVerdict(estimate, vramBytes);
 }
 

@@ -126,7 +126,8 @@ export class EdModelSetFields extends LitElement {
     return html`<div data-companions>
       <span class="muted">This model needs:</span>
       ${c.needs.map((n) => {
-        const chosen = n.role === "vae" ? (s.vae && n.installed.includes(s.vae) ? s.vae : s.vae || "") : (n.installed.find((i) => s.text_encoders.includes(i)) ?? "");
+        const chosen =
+          n.role === "vae" ? (s.vae && n.installed.includes(s.vae) ? s.vae : s.vae || "") : (n.installed.find((i) => s.text_encoders.includes(i)) ?? "");
         return html`<div class="need" data-role=${n.role}>
           <span>${ROLE_NAMES[n.role] ?? n.role}:</span>
           ${chosen

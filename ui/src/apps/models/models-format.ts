@@ -66,7 +66,8 @@ export type SortKey = "name" | "size" | "newest" | "family";
 /** Entries whose name, family, folder or Civitai name contain every word of `filter`, sorted. */
 export function filterEntries(entries: ModelEntry[], filter: string, sort: SortKey = "name"): ModelEntry[] {
   const words = filter.toLowerCase().split(/\s+/).filter(Boolean);
-  const text = (e: ModelEntry) => [e.name, e.family ?? "", familyName(e.family), e.folder, e.precision ?? "", e.civitai?.name ?? "", e.usable ? "" : "unreadable"].join(" ").toLowerCase();
+  const text = (e: ModelEntry) =>
+    [e.name, e.family ?? "", familyName(e.family), e.folder, e.precision ?? "", e.civitai?.name ?? "", e.usable ? "" : "unreadable"].join(" ").toLowerCase();
   const kept = entries.filter((e) => words.every((w) => text(e).includes(w)));
   const by: Record<SortKey, (a: ModelEntry, b: ModelEntry) => number> = {
     name: (a, b) => a.name.localeCompare(b.name),

@@ -81,7 +81,11 @@ export class EdSettingsApp extends LitElement {
         engineApi.devices().catch(() => ({ devices: [] })),
       ]);
       this.session = me;
-      this.groups = withDeviceChoices(groupsOf(schema), devices.devices.map((d) => d.name), (view.config as Record<string, Record<string, unknown>>).engine?.device);
+      this.groups = withDeviceChoices(
+        groupsOf(schema),
+        devices.devices.map((d) => d.name),
+        (view.config as Record<string, Record<string, unknown>>).engine?.device,
+      );
       this.view = view;
       this.error = "";
     } catch (err) {
@@ -188,7 +192,9 @@ export class EdSettingsApp extends LitElement {
   }
 
   #renderForm() {
-    const found = new Map(searchGroups(this.groups, this.query).map(({ group, card }) => [group.id, { fields: new Set(group.fields.map((f) => f.path)), card }]));
+    const found = new Map(
+      searchGroups(this.groups, this.query).map(({ group, card }) => [group.id, { fields: new Set(group.fields.map((f) => f.path)), card }]),
+    );
     const searching = !!this.query.trim();
     return html`<div class="layout">
       <nav aria-label="Settings sections">
