@@ -189,7 +189,9 @@ export class EdEngineApp extends LitElement {
         ? html`<div class="error engine-error" role="alert">
             <div class="what">${err.what}</div>
             ${err.todo ? html`<div class="todo">What to do: ${err.todo}</div>` : nothing}
-            ${s.error?.lastLines?.length ? html`<details><summary>The engine's last lines</summary><pre>${s.error.lastLines.join("\n")}</pre></details>` : nothing}
+            ${s.error?.lastLines?.length
+              ? html`<details><summary>The engine's last lines</summary><pre>${s.error.lastLines.join("\n")}</pre></details>`
+              : nothing}
           </div>`
         : nothing}
     `;
@@ -231,14 +233,19 @@ export class EdEngineApp extends LitElement {
         </button>
         <button class="stop" ?disabled=${busy || !running} @click=${() => this.#run("stop", async () => void (await engineApi.stop()))}>Stop</button>
       </div>
-      ${this.message ? html`<p class="message tone-${this.message.tone}" role=${this.message.tone === "bad" ? "alert" : "status"}>${this.message.text}</p>` : nothing}
+      ${this.message
+        ? html`<p class="message tone-${this.message.tone}" role=${this.message.tone === "bad" ? "alert" : "status"}>${this.message.text}</p>`
+        : nothing}
     `;
   }
 
   override render() {
     return html`
       ${this.#statusView()} ${this.#actions()}
-      ${this.active.length ? html`<div class="downloads">${this.active.map((e) => html`<ed-download-row .progress=${e.progress} .stalled=${stalledSeconds(e)} .retryLeft=${retrySecondsLeft(e)}></ed-download-row>`)}</div>` : nothing}
+      ${this.active.length
+        ? html`<div
+            class="downloads">${this.active.map((e) => html`<ed-download-row .progress=${e.progress} .stalled=${stalledSeconds(e)} .retryLeft=${retrySecondsLeft(e)}></ed-download-row>`)}</div>`
+        : nothing}
       <ed-engine-hardware
         .plan=${this.plan}
         .problem=${this.planProblem}

@@ -162,7 +162,9 @@ export class EdEngineBuilds extends LitElement {
         <input type="file" accept=".zip,application/zip" @change=${this.#picked} ?disabled=${!!this.ownerOnly || this.busy || this.importing} />
         <span class="button">Choose a zip file…</span>
       </label>
-      ${this.message ? html`<p class="import-message tone-${this.message.tone}" role=${this.message.tone === "bad" ? "alert" : "status"}>${this.message.text}</p>` : nothing}
+      ${this.message
+        ? html`<p class="import-message tone-${this.message.tone}" role=${this.message.tone === "bad" ? "alert" : "status"}>${this.message.text}</p>`
+        : nothing}
     `;
   }
 }

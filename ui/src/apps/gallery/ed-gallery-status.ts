@@ -55,8 +55,16 @@ export class EdGalleryStatus extends LitElement {
     return html`
       <span data-role="count">${this.loading && !this.total ? "Loading…" : `${this.total.toLocaleString()} picture${this.total === 1 ? "" : "s"}`}</span>
       ${this.error ? html`<span class="error">${this.error}</span>` : nothing}
-      ${this.newPictures ? html`<button data-action="show-new" @click=${() => this.dispatchEvent(edEvent("ed-gallery-show-new", {}))}>${this.newPictures} new ↑</button>` : nothing}
-      ${p && !p.finished ? html`<span data-role="import" title=${p.folder}>Indexing ${name}: ${p.done} / ${p.total}</span><progress max=${p.total || 1} value=${p.done}></progress>` : nothing}
+      ${this.newPictures
+        ? html`<button data-action="show-new" @click=${() => this.dispatchEvent(edEvent("ed-gallery-show-new", {}))}>${this.newPictures} new ↑</button>`
+        : nothing}
+      ${p && !p.finished
+        ? html`<span
+            data-role="import"
+            title=${p.folder}>Indexing ${name}: ${p.done} / ${p.total}</span><progress
+            max=${p.total || 1}
+            value=${p.done}></progress>`
+        : nothing}
       ${p?.finished && p.added ? html`<span data-role="import" title=${p.folder}>${name}: ${p.added} new picture${p.added === 1 ? "" : "s"}</span>` : nothing}
       ${p?.finished && p.skipped
         ? html`<span

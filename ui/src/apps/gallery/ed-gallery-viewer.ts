@@ -165,8 +165,12 @@ export class EdGalleryViewer extends LitElement {
     return html`
       <div class="stage">
         <img src=${fileUrl(p.id)} alt=${p.prompt || p.name} />
-        ${this.hasPrev ? html`<button class="nav prev" title="Previous (←)" data-action="prev" @click=${() => this.#act("prev")}>${icons.chevronLeft}</button>` : nothing}
-        ${this.hasNext ? html`<button class="nav next" title="Next (→)" data-action="next" @click=${() => this.#act("next")}>${icons.chevronRight}</button>` : nothing}
+        ${this.hasPrev
+          ? html`<button class="nav prev" title="Previous (←)" data-action="prev" @click=${() => this.#act("prev")}>${icons.chevronLeft}</button>`
+          : nothing}
+        ${this.hasNext
+          ? html`<button class="nav next" title="Next (→)" data-action="next" @click=${() => this.#act("next")}>${icons.chevronRight}</button>`
+          : nothing}
       </div>
       <aside aria-label="Picture details">
         <div class="top">

@@ -158,8 +158,12 @@ export class EdModelFields extends LitElement {
         <select id="model" name="model" aria-invalid=${!!this.problems.model && !!s.model} @change=${(e: Event) => this.#set({ model: valueOf(e) })}>
           <option value="" .selected=${!s.model}>${known.length ? "Choose a model…" : "No models yet"}</option>
           ${missing ? html`<option value=${s.model} .selected=${true}>${s.model} (not found)</option>` : nothing}
-          ${checkpoints.length ? html`<optgroup label="Checkpoints">${this.#options(checkpoints, checkpoints.includes(s.model) ? s.model : "")}</optgroup>` : nothing}
-          ${diffusion.length ? html`<optgroup label="Diffusion models">${this.#options(diffusion, diffusion.includes(s.model) ? s.model : "")}</optgroup>` : nothing}
+          ${checkpoints.length
+            ? html`<optgroup label="Checkpoints">${this.#options(checkpoints, checkpoints.includes(s.model) ? s.model : "")}</optgroup>`
+            : nothing}
+          ${diffusion.length
+            ? html`<optgroup label="Diffusion models">${this.#options(diffusion, diffusion.includes(s.model) ? s.model : "")}</optgroup>`
+            : nothing}
         </select>
         ${this.problems.model && s.model ? html`<span class="problem">Model: ${this.problems.model}</span>` : nothing}
         <ed-model-set-fields .settings=${s} .entries=${this.entries}></ed-model-set-fields>

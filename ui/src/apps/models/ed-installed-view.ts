@@ -118,7 +118,9 @@ export class EdInstalledView extends LitElement {
         <dt>Civitai</dt><dd>${c ? html`<a href=${c.url} target="_blank" rel="noopener">${c.name}</a>` : "not found on Civitai (or the lookup is off)"}</dd>
         <dt>Model sets</dt><dd data-role="sets">${usedBy.length ? usedBy.map((s) => s.name).join(", ") : "none uses it"}</dd>
       </dl>
-      ${this.#imageSettings(e) ? html`<button class="primary" data-action="use-in-new-tab" @click=${() => this.#useInNewTab(e)}>Use in a new Image tab</button>` : nothing}
+      ${this.#imageSettings(e)
+        ? html`<button class="primary" data-action="use-in-new-tab" @click=${() => this.#useInNewTab(e)}>Use in a new Image tab</button>`
+        : nothing}
     </div>`;
   }
 
@@ -126,7 +128,9 @@ export class EdInstalledView extends LitElement {
     const c = e.civitai;
     const update = this.updates[key(e)] ?? (c?.updateAvailable ? c.updateAvailable.name : "");
     return html`<div class="row" data-model=${key(e)} data-usable=${e.usable}>
-      ${c?.preview ? html`<img class="thumb" src=${c.preview} alt="" loading="lazy" />` : html`<div class="thumb" title=${e.format}>${e.format === "safetensors" ? "st" : e.format}</div>`}
+      ${c?.preview
+        ? html`<img class="thumb" src=${c.preview} alt="" loading="lazy" />`
+        : html`<div class="thumb" title=${e.format}>${e.format === "safetensors" ? "st" : e.format}</div>`}
       <div style="min-width:0">
         <div class="title" title=${e.file}>
           ${c ? html`<a href=${c.url} target="_blank" rel="noopener">${c.name}</a> <span class="muted">${e.name}</span>` : e.name}

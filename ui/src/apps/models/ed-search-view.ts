@@ -85,7 +85,9 @@ export class EdSearchView extends LitElement {
 
   #renderResult(r: SearchResult) {
     return html`<div class="row" data-result=${r.id}>
-      ${r.thumbnail ? html`<img class="thumb" src=${r.thumbnail} alt="" loading="lazy" />` : html`<div class="thumb">${r.source === "civitai" ? "CV" : "HF"}</div>`}
+      ${r.thumbnail
+        ? html`<img class="thumb" src=${r.thumbnail} alt="" loading="lazy" />`
+        : html`<div class="thumb">${r.source === "civitai" ? "CV" : "HF"}</div>`}
       <div style="min-width:0">
         <div class="title"><a href=${r.pageUrl} target="_blank" rel="noopener">${r.name}</a> <span class="muted">by ${r.author}</span></div>
         <div class="sub">
@@ -99,7 +101,9 @@ export class EdSearchView extends LitElement {
               data-action="download"
               @click=${() => this.#download(r, f)}
               ?disabled=${!!this.fileState[f.url] && this.fileState[f.url]!.startsWith("Downloading")}>Download</button>
-            ${this.fileState[f.url] ? html`<span class=${this.fileState[f.url]!.startsWith("Downloading") ? "muted" : "problem"}>${this.fileState[f.url]}</span>` : nothing}
+            ${this.fileState[f.url]
+              ? html`<span class=${this.fileState[f.url]!.startsWith("Downloading") ? "muted" : "problem"}>${this.fileState[f.url]}</span>`
+              : nothing}
           </div>`,
         )}
       </div>
@@ -161,7 +165,9 @@ export class EdSearchView extends LitElement {
       ${this.error || this.needsToken
         ? html`<p class="problem" role="alert">
             ${this.error || "A download needs a token or licence acceptance."}
-            ${this.needsToken ? html`Add your token in <a href="#" data-action="open-settings" @click=${(e: Event) => (e.preventDefault(), this.dispatchEvent(edEvent("ed-open-app", { app: "settings" })))}>Settings → Models</a>, or accept the licence on the model's page.` : nothing}
+            ${this.needsToken
+              ? html`Add your token in <a href="#" data-action="open-settings" @click=${(e: Event) => (e.preventDefault(), this.dispatchEvent(edEvent("ed-open-app", { app: "settings" })))}>Settings → Models</a>, or accept the licence on the model's page.`
+              : nothing}
           </p>`
         : nothing}
       ${!this.searched && !this.searching && !this.results.length ? this.#renderIntro() : nothing}

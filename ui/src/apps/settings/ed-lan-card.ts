@@ -130,7 +130,9 @@ export class EdLanCard extends LitElement {
           @change=${this.#toggle} />
         Allow other devices on this network
       </label>
-      ${v?.pinned ? html`<p class="pinned">The address was set with <code>--host ${v.host}</code>: this switch applies when the app starts without it.</p>` : nothing}
+      ${v?.pinned
+        ? html`<p class="pinned">The address was set with <code>--host ${v.host}</code>: this switch applies when the app starts without it.</p>`
+        : nothing}
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
       ${v?.enabled && local
         ? html`<div class="access">
@@ -146,7 +148,11 @@ export class EdLanCard extends LitElement {
             </div>
           </div>`
         : nothing}
-      ${v?.enabled && !local ? html`<p class="owner-only" role="note">You are using Easy Diffusion from another device. Only the computer running Easy Diffusion can do this: allow or stop other devices, show the token, make a new one.</p>` : nothing}
+      ${v?.enabled && !local
+        ? html`<p
+            class="owner-only"
+            role="note">You are using Easy Diffusion from another device. Only the computer running Easy Diffusion can do this: allow or stop other devices, show the token, make a new one.</p>`
+        : nothing}
     `;
   }
 }

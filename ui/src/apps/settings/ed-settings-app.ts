@@ -210,7 +210,9 @@ export class EdSettingsApp extends LitElement {
         </ul>
       </nav>
       <div class="groups">
-        ${found.size ? nothing : html`<p class="no-match" role="status">No setting matches “${this.query.trim()}”. Try a word such as port, theme, token or GPU.</p>`}
+        ${found.size
+          ? nothing
+          : html`<p class="no-match" role="status">No setting matches “${this.query.trim()}”. Try a word such as port, theme, token or GPU.</p>`}
         ${this.groups.map((g) => this.#renderGroup(g, found.get(g.id)))}
       </div>
     </div>`;
