@@ -48,7 +48,9 @@ export const BUILTIN_APPS: TabAppDef[] = [
     newTab: false,
     ...info(
       "What's new?",
-      "Easy Diffusion 4 is one small app: it starts in under a second, opens its own window, and runs the stable-diffusion.cpp engine, which it downloads for your graphics card on first start.\n\nWork is organised in tabs: open as many Image tabs as you like, and they come back when you start again. Incognito tabs are never saved.",
+      "Easy Diffusion 4 is one small app: it starts in under a second, opens its own window, and runs the stable-diffusion.cpp engine, " +
+        "which it downloads for your graphics card on first start.\n\n" +
+        "Work is organised in tabs: open as many Image tabs as you like, and they come back when you start again. Incognito tabs are never saved.",
       { showVersion: true },
     ),
   },
@@ -74,14 +76,18 @@ export const BUILTIN_APPS: TabAppDef[] = [
     icon: "image",
     singleton: true,
     newTab: false,
-    ...info("About Easy Diffusion", "Makes pictures from text on your own computer, with the stable-diffusion.cpp engine. Nothing leaves this computer unless you download a model.", {
-      showVersion: true,
-      showEngine: true,
-      links: [
-        { label: "The API, for scripts and other apps (/api/docs)", href: "/api/docs" },
-        { label: "README: install, command line, where files live", href: "https://github.com/easydiffusion/easydiffusion#readme" },
-      ],
-    }),
+    ...info(
+      "About Easy Diffusion",
+      "Makes pictures from text on your own computer, with the stable-diffusion.cpp engine. Nothing leaves this computer unless you download a model.",
+      {
+        showVersion: true,
+        showEngine: true,
+        links: [
+          { label: "The API, for scripts and other apps (/api/docs)", href: "/api/docs" },
+          { label: "README: install, command line, where files live", href: "https://github.com/easydiffusion/easydiffusion#readme" },
+        ],
+      },
+    ),
   },
 ];
 

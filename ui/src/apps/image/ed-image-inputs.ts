@@ -171,7 +171,11 @@ export class EdImageInputs extends LitElement {
       ${s.ref_images.length
         ? html`<div class="thumbs">
             ${s.ref_images.map(
-              (r, i) => html`<figure><img src=${r} alt="Reference ${i + 1}" /><button aria-label="Remove reference ${i + 1}" @click=${() => this.#set({ ref_images: s.ref_images.filter((_, j) => j !== i) })}>×</button></figure>`,
+              (r, i) => html`<figure><img
+                src=${r}
+                alt="Reference ${i + 1}" /><button
+                aria-label="Remove reference ${i + 1}"
+                @click=${() => this.#set({ ref_images: s.ref_images.filter((_, j) => j !== i) })}>×</button></figure>`,
             )}
           </div>`
         : nothing}
@@ -198,7 +202,9 @@ export class EdImageInputs extends LitElement {
           <label for="controlnet">Model</label>
           <select id="controlnet" name="controlnet" aria-invalid=${!!this.problems.controlnet} @change=${(e: Event) => this.#set({ controlnet: valueOf(e) })}>
             <option value="" ?selected=${!s.controlnet}>${nets.length ? "None" : "None in models/controlnet"}</option>
-            ${(s.controlnet && !nets.includes(s.controlnet) ? [s.controlnet, ...nets] : nets).map((n) => html`<option value=${n} ?selected=${n === s.controlnet}>${n}</option>`)}
+            ${(s.controlnet && !nets.includes(s.controlnet) ? [s.controlnet, ...nets] : nets).map(
+              (n) => html`<option value=${n} ?selected=${n === s.controlnet}>${n}</option>`,
+            )}
           </select>
         </div>
         <div class="field">

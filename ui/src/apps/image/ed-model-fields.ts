@@ -90,7 +90,13 @@ export class EdModelFields extends LitElement {
     const words = entry?.civitai?.trainedWords ?? [];
     if (!words.length) return nothing;
     return html`<div class="words" data-words=${name}>
-      ${words.map((w) => html`<button title="Add to the prompt" data-action="add-word" ?disabled=${this.settings.prompt.includes(w)} @click=${() => this.#addWord(w)}>+ ${w}</button>`)}
+      ${words.map(
+        (w) => html`<button
+          title="Add to the prompt"
+          data-action="add-word"
+          ?disabled=${this.settings.prompt.includes(w)}
+          @click=${() => this.#addWord(w)}>+ ${w}</button>`,
+      )}
     </div>`;
   }
 
@@ -133,7 +139,9 @@ export class EdModelFields extends LitElement {
     return html`<div class="field" data-group="text_encoders">
       <span class="label">Text encoders</span>
       ${s.text_encoders.map(
-        (t) => html`<div class="lora"><span class="name">${t}${list.includes(t) ? "" : " (not found)"}</span><button aria-label="Remove ${t}" @click=${() => this.#set({ text_encoders: s.text_encoders.filter((x) => x !== t) })}>×</button></div>`,
+        (t) => html`<div class="lora"><span class="name">${t}${list.includes(t) ? "" : " (not found)"}</span><button
+          aria-label="Remove ${t}"
+          @click=${() => this.#set({ text_encoders: s.text_encoders.filter((x) => x !== t) })}>×</button></div>`,
       )}
       ${s.text_encoders.length < 4 && available.length
         ? html`<select aria-label="Add a text encoder" @change=${(e: Event) => this.#set({ text_encoders: [...s.text_encoders, valueOf(e)] })}>

@@ -103,7 +103,9 @@ export class EdOutputFields extends LitElement {
             id="upscale_factor"
             title="Each finished picture is also upscaled with the model and saved beside the original"
             @change=${(e: Event) => this.#set({ upscale_factor: Number(valueOf(e)) as 0 | 2 | 4, upscale_model: model })}>
-            ${([[0, "None"], [2, "×2"], [4, "×4"]] as const).map(([v, label]) => html`<option value=${v} ?selected=${v === s.upscale_factor}>${label}</option>`)}
+            ${([[0, "None"], [2, "×2"], [4, "×4"]] as const).map(
+              ([v, label]) => html`<option value=${v} ?selected=${v === s.upscale_factor}>${label}</option>`,
+            )}
           </select>
         </div>
         ${s.upscale_factor

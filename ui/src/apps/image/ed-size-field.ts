@@ -160,11 +160,18 @@ export class EdSizeField extends LitElement {
             ><input type="checkbox" name="lock_ratio" .checked=${!!this.lockedRatio} @change=${(e: Event) => (this.lockedRatio = (e.target as HTMLInputElement).checked ? width / height : undefined)} />Lock ratio</label
           >
           <span class="hint">Enlarge</span>
-          ${[1.25, 1.5, 2].map((f) => html`<button data-enlarge=${f} title="Both sides ×${f}" @click=${() => this.dispatchEvent(settingsChange(enlarge(width, height, f)))}>×${f}</button>`)}
+          ${[1.25, 1.5, 2].map(
+            (f) => html`<button
+              data-enlarge=${f}
+              title="Both sides ×${f}"
+              @click=${() => this.dispatchEvent(settingsChange(enlarge(width, height, f)))}>×${f}</button>`,
+          )}
         </div>
         <div class="presets" aria-label="Size presets">
           ${SIZE_PRESETS.map(
-            ([w, h]) => html`<button aria-pressed=${w === width && h === height} @click=${() => this.dispatchEvent(settingsChange({ width: w, height: h }))}>${w}×${h}</button>`,
+            ([w, h]) => html`<button
+              aria-pressed=${w === width && h === height}
+              @click=${() => this.dispatchEvent(settingsChange({ width: w, height: h }))}>${w}×${h}</button>`,
           )}
         </div>
         ${this.#renderRecent(width, height)}

@@ -81,7 +81,9 @@ export class EdStyleModifiers extends LitElement {
         (c) => html`<section data-category=${c.name}>
           <h4>${c.name}${c.custom ? " (yours)" : ""}</h4>
           <div class="tags">
-            ${c.modifiers.map((m) => html`<button aria-pressed=${hasModifier(this.prompt, m) ? "true" : "false"} @click=${() => this.#toggle(m)}>${m}</button>`)}
+            ${c.modifiers.map(
+              (m) => html`<button aria-pressed=${hasModifier(this.prompt, m) ? "true" : "false"} @click=${() => this.#toggle(m)}>${m}</button>`,
+            )}
           </div>
         </section>`,
       )}

@@ -140,7 +140,9 @@ export class EdLanCard extends LitElement {
             <div class="links">
               <p>Scan the code, or open one of these links on the other device (they log it in once):</p>
               ${(v.links ?? []).map(
-                (l) => html`<div class="link"><code>${l}</code><button class="copy" @click=${() => this.#copy(l)}>${this.copied === l ? "Copied" : "Copy"}</button></div>`,
+                (l) => html`<div class="link"><code>${l}</code><button
+                  class="copy"
+                  @click=${() => this.#copy(l)}>${this.copied === l ? "Copied" : "Copy"}</button></div>`,
               )}
               ${v.links?.length ? nothing : html`<p class="error">No network address found: is this computer connected to a network?</p>`}
               <p>API clients send <code>Authorization: Bearer &lt;token&gt;</code>; A1111 clients can use the token as the --api-auth password.</p>
