@@ -116,9 +116,7 @@ export class EdEngineBuildNote extends LitElement {
       return html`<p><strong>The engine has to be built for this computer</strong> (no ready-made build runs on this system). Missing: ${p.toolchain?.missing.join(", ") || "build tools"}.</p>
         ${command
           ? html`<p>Install them in a terminal, then press Check again:</p>
-              <div
-                class="row"><code
-                data-role="install-command">${command}</code><button
+              <div class="row"><code data-role="install-command">${command}</code><button
                 data-action="copy"
                 @click=${() => this.#copy(command)}>${this.copied ? "Copied" : "Copy"}</button></div>`
           : html`<p>${p.toolchain?.hint ?? ""}</p>`}

@@ -154,9 +154,7 @@ export class EdEngineSourceBuild extends LitElement {
     return html`<div class="toolchain missing" role="status">
       <p>Missing to build the ${LABELS[this.backend]} engine: <strong>${r.missing.join(", ")}</strong>.</p>
       ${r.installCommand
-        ? html`<div
-            class="row"><code
-            class="cmd">${r.installCommand}</code><button
+        ? html`<div class="row"><code class="cmd">${r.installCommand}</code><button
             class="copy"
             @click=${this.#copy}>${this.copied ? "Copied" : "Copy"}</button></div>`
         : html`<p>${r.hint}</p>`}

@@ -100,8 +100,7 @@ export class EdGenerationFields extends LitElement {
             aria-invalid=${!!this.problems.seed}
             .value=${s.random_seed ? "random" : String(s.seed)}
             @input=${(e: Event) => this.#set({ seed: numberOf(e) })} />
-          <label
-            class="check"><input
+          <label class="check"><input
             type="checkbox"
             name="random_seed"
             .checked=${s.random_seed}

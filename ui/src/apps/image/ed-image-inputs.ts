@@ -190,8 +190,7 @@ export class EdImageInputs extends LitElement {
     return html`<div class="field">
       <span class="label">ControlNet</span>
       ${s.control_image
-        ? html`<div
-            class="thumbs"><figure><img
+        ? html`<div class="thumbs"><figure><img
             src=${s.control_image}
             alt="Control image" /><button
             aria-label="Remove control image"

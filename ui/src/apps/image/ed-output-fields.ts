@@ -124,12 +124,11 @@ export class EdOutputFields extends LitElement {
     const s = this.settings;
     return html`
       ${this.#renderUpscale()}
-      <label
-        class="check"><input
-        type="checkbox"
-        name="hires_enabled"
-        .checked=${s.hires_enabled}
-        @change=${(e: Event) => this.#set({ hires_enabled: checkedOf(e) })} />Hires fix</label>
+      <label class="check"><input
+          type="checkbox"
+          name="hires_enabled"
+          .checked=${s.hires_enabled}
+          @change=${(e: Event) => this.#set({ hires_enabled: checkedOf(e) })} />Hires fix</label>
       ${s.hires_enabled ? this.#renderHires() : nothing}
       <label class="check" style="margin:6px 0"
         ><input type="checkbox" name="vae_tiling" .checked=${s.vae_tiling} @change=${(e: Event) => this.#set({ vae_tiling: checkedOf(e) })} />VAE tiling (uses less memory for large pictures)</label

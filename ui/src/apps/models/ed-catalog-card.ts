@@ -159,8 +159,7 @@ export class EdCatalogCard extends LitElement {
     const busy = this.starting || this.progress.some((d) => isTaken(d.progress));
     return html`<div class="card" data-catalog=${e.id}>
       <h4>${e.title} ${e.installed ? html`<span class="chip good">installed</span>` : nothing}</h4>
-      <div
-        class="sub">${familyName(e.family)} · ${formatBytes(size)}${e.files.length > 1 ? ` in ${e.files.length} files` : ""} · needs ${memoryText(e.memory)}</div>
+      <div class="sub">${familyName(e.family)} · ${formatBytes(size)}${e.files.length > 1 ? ` in ${e.files.length} files` : ""} · needs ${memoryText(e.memory)}</div>
       ${this.reason ? html`<p class="muted" data-reason>${this.reason}</p>` : nothing}
       <p>${e.description}</p>
       <p class="sub">Licence: ${e.licenceUrl ? html`<a href=${e.licenceUrl} target="_blank" rel="noopener">${e.licence}</a>` : e.licence}</p>

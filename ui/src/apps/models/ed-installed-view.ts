@@ -193,8 +193,7 @@ export class EdInstalledView extends LitElement {
       ${roots.filter((r) => r.error).map((r) => html`<p class="problem">${r.path}: ${r.error}</p>`)}
       ${!listing ? html`<p class="muted">Reading the model folders…</p>` : nothing}
       ${listing && !entries.length
-        ? html`<p
-            class="muted">${this.filter ? "No model matches." : "No models yet. Download one from Starter models, or add your existing model folders in Settings → Models."}</p>`
+        ? html`<p class="muted">${this.filter ? "No model matches." : "No models yet. Download one from Starter models, or add your existing model folders in Settings → Models."}</p>`
         : nothing}
       ${groupByKind(entries).map(
         ([kind, list]) => html`<section data-kind=${kind}>
