@@ -13,8 +13,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { withCompat } from "../compat/service";
 import { EngineManager } from "../engine/manager";
-import { readEnv } from "../launcher/env";
-import { silentLogger } from "../launcher/log";
+import { readEnv } from "../core/env";
+import { silentLogger } from "../core/log";
 import { startApp } from "../launcher/start";
 import { queueService } from "../queue/service";
 import { standinBuild } from "../tests/standin/pack";
@@ -26,7 +26,13 @@ const root = mkdtempSync(join(tmpdir(), "ed-bench-compat-"));
 mkdirSync(join(root, "models", "stable-diffusion"), { recursive: true });
 writeFileSync(join(root, "models", "stable-diffusion", "bench.safetensors"), "stand-in model");
 const dir = join(root, "engines", "bench", "cpu");
-const build = { tag: "bench", variant: "cpu", backend: "cpu" as const, dir, serverPath: standinBuild(dir, { startDelayMs: 0, stepMs: 0, loadMs: 0, decodeMs: 0 }) };
+const build = {
+  tag: "bench",
+  variant: "cpu",
+  backend: "cpu" as const,
+  dir,
+  serverPath: standinBuild(dir, { startDelayMs: 0, stepMs: 0, loadMs: 0, decodeMs: 0 }),
+};
 let manager!: EngineManager;
 const app = await startApp({
   run: { server: true, noOpen: true, dataDir: root, port: 20000 + Math.floor(Math.random() * 30000), host: "127.0.0.1" },
@@ -48,8 +54,24 @@ app.ctx.bus.subscribe((e) => {
 });
 
 const json = { "content-type": "application/json" };
-const ours = { prompt: "a lighthouse on a cliff at sunset", negative_prompt: "blurry", model: "bench.safetensors", steps: 1, width: 512, height: 512, sampler: "euler_a" };
-const a1111 = { prompt: ours.prompt, negative_prompt: ours.negative_prompt, steps: 1, width: 512, height: 512, sampler_name: "Euler a", override_settings: { sd_model_checkpoint: "bench.safetensors" } };
+const ours = {
+  prompt: "a lighthouse on a cliff at sunset",
+  negative_prompt: "blurry",
+  model: "bench.safetensors",
+  steps: 1,
+  width: 512,
+  height: 512,
+  sampler: "euler_a",
+};
+const a1111 = {
+  prompt: ours.prompt,
+  negative_prompt: ours.negative_prompt,
+  steps: 1,
+  width: 512,
+  height: 512,
+  sampler_name: "Euler a",
+  override_settings: { sd_model_checkpoint: "bench.safetensors" },
+};
 
 async function viaTasks(seed: number): Promise<number> {
   const start = performance.now();
@@ -76,7 +98,19 @@ async function viaA1111(seed: number): Promise<number> {
 
 async function viaOpenAI(seed: number): Promise<number> {
   const start = performance.now();
-  const res = await fetch(new URL("/v1/images/generations", app.url), { method: "POST", headers: json, body: JSON.stringify({ prompt: ours.prompt, negative_prompt: ours.negative_prompt, model: "bench.safetensors", size: "512x512", steps: 1, sampler: "euler_a", seed }) });
+  const res = await fetch(new URL("/v1/images/generations", app.url), {
+    method: "POST",
+    headers: json,
+    body: JSON.stringify({
+      prompt: ours.prompt,
+      negative_prompt: ours.negative_prompt,
+      model: "bench.safetensors",
+      size: "512x512",
+      steps: 1,
+      sampler: "euler_a",
+      seed,
+    }),
+  });
   const body = (await res.json()) as { data: { b64_json: string }[] };
   if (res.status !== 200 || body.data.length !== 1) throw new Error(`generations answered ${res.status}`);
   return performance.now() - start;

@@ -77,11 +77,17 @@ child.kill();
 const mb = SIZE / 1024 / 1024;
 const ratio = median(ours) / median(curl);
 const best = Math.min(...ours) / Math.min(...curl);
-const fmt = (xs: number[]) => `median ${median(xs).toFixed(0)} ms (${(mb / (median(xs) / 1000)).toFixed(0)} MB/s), best ${Math.min(...xs).toFixed(0)} ms  [${xs.map((x) => x.toFixed(0)).join(" ")}]`;
-console.log(`asset        : ${mb} MB over loopback, ${ROUNDS} alternating rounds; load average ${loadavg().map((x) => x.toFixed(1)).join(" ")} on ${cpus().length} cores`);
+const fmt = (xs: number[]) =>
+  `median ${median(xs).toFixed(0)} ms (${(mb / (median(xs) / 1000)).toFixed(0)} MB/s), best ${Math.min(...xs).toFixed(0)} ms  ` +
+  `[${xs.map((x) => x.toFixed(0)).join(" ")}]`;
+const load = loadavg().map((x) => x.toFixed(1)).join(" ");
+console.log(`asset        : ${mb} MB over loopback, ${ROUNDS} alternating rounds; load average ${load} on ${cpus().length} cores`);
 console.log(`curl -o      : ${fmt(curl)}`);
 console.log(`download()   : ${fmt(ours)}, sha256 verified`);
-console.log(`CPU time     : curl ${median(cpu.curl.slice(-ROUNDS)).toFixed(0)} ms, download() ${median(cpu.ours.slice(-ROUNDS)).toFixed(0)} ms (medians; ours includes sha256 on the writer thread)`);
+console.log(
+  `CPU time     : curl ${median(cpu.curl.slice(-ROUNDS)).toFixed(0)} ms, download() ${median(cpu.ours.slice(-ROUNDS)).toFixed(0)} ms ` +
+    "(medians; ours includes sha256 on the writer thread)",
+);
 console.log(`ratio        : ${ratio.toFixed(2)}× curl's time by medians, ${best.toFixed(2)}× by best runs (target ≤ 1.2) ${ratio <= 1.2 ? "OK" : "MISSED"}`);
 
 // Cut at 50%: an in-process server ends the body once, mid-way; a clean end (FIN) and a reset (RST, which
@@ -96,7 +102,9 @@ for (const abrupt of [false, true]) {
   const pct = (twice / SIZE) * 100;
   const lost = server.sent - SIZE;
   console.log(
-    `cut at 50% (${abrupt ? "reset" : "clean"}): ${r.attempts} tries, resumed with Range, verified; re-fetched ${twice} bytes = ${pct.toFixed(3)}% (target ≤ 1%) ${pct <= 1 ? "OK" : "MISSED"}; server sent ${lost} bytes twice (${((lost / SIZE) * 100).toFixed(2)}%${abrupt ? ", lost in flight by the reset" : ""})`,
+    `cut at 50% (${abrupt ? "reset" : "clean"}): ${r.attempts} tries, resumed with Range, verified; ` +
+      `re-fetched ${twice} bytes = ${pct.toFixed(3)}% (target ≤ 1%) ${pct <= 1 ? "OK" : "MISSED"}; ` +
+      `server sent ${lost} bytes twice (${((lost / SIZE) * 100).toFixed(2)}%${abrupt ? ", lost in flight by the reset" : ""})`,
   );
 }
 rmSync(dir, { recursive: true, force: true });

@@ -1,11 +1,11 @@
 /**
  * `bun run bench:encode`: what a JPEG or WebP output costs the launcher (the
- * engine always writes PNG; queue/convert.ts re-encodes it). A 512x512 noisy
+ * engine always writes PNG; pictures/convert.ts re-encodes it). A 512x512 noisy
  * gradient, PNG → JPEG (jpeg-js) as the baseline and PNG → WebP (libwebp in
  * WebAssembly), quality 90, in one run. Prints figures; asserts nothing.
  */
 import { encode as encodePng } from "fast-png";
-import { pngToJpeg, pngToWebp } from "../queue/convert";
+import { pngToJpeg, pngToWebp } from "../pictures/convert";
 
 const SIZE = 512;
 const RUNS = 10;
@@ -35,5 +35,8 @@ const jpegBytes = pngToJpeg(png, 90).length;
 const webpBytes = (await pngToWebp(png, 90)).length;
 console.log(`${SIZE}x${SIZE}, quality 90, mean of ${RUNS}; PNG ${(png.length / 1024).toFixed(0)} KB`);
 console.log(`PNG → JPEG  ${jpeg.toFixed(1)} ms  ${(jpegBytes / 1024).toFixed(0)} KB  (baseline)`);
-console.log(`PNG → WebP  ${webp.toFixed(1)} ms  ${(webpBytes / 1024).toFixed(0)} KB  (${(webp / jpeg).toFixed(2)}x the JPEG time, ${(webpBytes / jpegBytes).toFixed(2)}x its size)`);
+console.log(
+  `PNG → WebP  ${webp.toFixed(1)} ms  ${(webpBytes / 1024).toFixed(0)} KB  ` +
+    `(${(webp / jpeg).toFixed(2)}x the JPEG time, ${(webpBytes / jpegBytes).toFixed(2)}x its size)`,
+);
 console.log(`first WebP (compiles the encoder) ${firstWebp.toFixed(0)} ms`);

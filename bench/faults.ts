@@ -22,7 +22,10 @@ const SUITES: Record<string, () => Promise<SuiteResult | string | (SuiteResult |
   R2: async () => (linux ? launcherKillsOrphans(10) : "R2 skipped (needs Linux)"),
   R3: async () => (linux ? launcherKillsData(10) : "R3 skipped (needs Linux)"),
   R4: () => downloadFaults(100),
-  R5: async () => [canIsolate() ? await fuzzRoutes(10_000, 1) : "R5 skipped (needs unshare -n: Linux as root)", (await pictureBombs()) ?? "R5 bombs skipped (needs Linux /proc)"],
+  R5: async () => [
+    canIsolate() ? await fuzzRoutes(10_000, 1) : "R5 skipped (needs unshare -n: Linux as root)",
+    (await pictureBombs()) ?? "R5 bombs skipped (needs Linux /proc)",
+  ],
   R6: () => strangers(1_000),
   R7: () => loadSuite(50, 200),
 };

@@ -18,8 +18,8 @@ import { encode as encodePng } from "fast-png";
 import { GalleryIndex } from "../gallery/index-store";
 import { listPictures, scanFolder } from "../gallery/scan";
 import { ThumbnailMaker } from "../gallery/thumbnails";
-import { replacePngText } from "../queue/metadata/png";
-import type { Settings } from "../queue/metadata/settings";
+import { replacePngText } from "../pictures/metadata/png";
+import type { Settings } from "../common/infotext-settings";
 
 const THUMBS = Number(process.argv[2] ?? 2000);
 const SIZE = Number(process.argv[3] ?? 512);
@@ -77,12 +77,28 @@ const fmt = (p: { p50: number; p99: number }) => `p50 ${p.p50.toFixed(2)} ms  p9
         ...(rand() < 0.3 ? { loras: [{ name: pick(LORAS), weight: 0.8 }] } : {}),
       };
       const created = start + Math.floor((i / ROWS) * 2 * 365 * 86_400_000);
-      index.put({ path: `/outputs/${i}.png`, root: "/outputs", fileSize: 1, mtime: created, format: "png", width: 512, height: 768, source: "easy-diffusion", settings }, created);
+      index.put(
+        {
+          path: `/outputs/${i}.png`,
+          root: "/outputs",
+          fileSize: 1,
+          mtime: created,
+          format: "png",
+          width: 512,
+          height: 768,
+          source: "easy-diffusion",
+          settings,
+        },
+        created,
+      );
     }
   })();
   console.log(`indexed ${ROWS.toLocaleString()} generated rows in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   const count = (q: string, extra = {}) => index.days({ q, ...extra }).reduce((n, d) => n + d.count, 0);
-  console.log(`matches: "lighthouse" ${count("lighthouse")}, "light*" ${count("ligh")}, "golden hour" ${count('"golden hour"')}, lighthouse + ${MODELS[3]} ${count("lighthouse", { model: MODELS[3] })}`);
+  console.log(
+    `matches: "lighthouse" ${count("lighthouse")}, "light*" ${count("ligh")}, "golden hour" ${count('"golden hour"')}, ` +
+      `lighthouse + ${MODELS[3]} ${count("lighthouse", { model: MODELS[3] })}`,
+  );
   const first = time(() => index.search({}, 100));
   const days = time(() => index.days({}, 0));
   const daysWord = time(() => index.days({ q: "lighthouse" }, 0));
@@ -148,7 +164,8 @@ const fmt = (p: { p50: number; p99: number }) => `p50 ${p.p50.toFixed(2)} ms  p9
   const rate = THUMBS / ours;
   console.log(`thumbnails: ${THUMBS} PNGs of ${SIZE}x${SIZE} → WebP ≤256 px, ${PARALLEL} in parallel`);
   console.log(`  ours        ${rate.toFixed(0)} /s  (${ours.toFixed(1)} s)`);
-  if (theirs !== null) console.log(`  ImageMagick ${(THUMBS / theirs).toFixed(0)} /s  (${theirs.toFixed(1)} s)  → ours is ${(theirs / ours).toFixed(2)}x its speed`);
+  if (theirs !== null)
+    console.log(`  ImageMagick ${(THUMBS / theirs).toFixed(0)} /s  (${theirs.toFixed(1)} s)  → ours is ${(theirs / ours).toFixed(2)}x its speed`);
   else console.log("  ImageMagick: `convert` not found; no baseline");
 }
 
@@ -159,7 +176,8 @@ const fmt = (p: { p50: number; p99: number }) => `p50 ${p.p50.toFixed(2)} ms  p9
   const base = encodePng({ width: 64, height: 64, data: new Uint8Array(64 * 64 * 3).map((_, i) => i & 255), channels: 3 });
   for (let i = 0; i < REBUILD_FILES; i++) {
     const prompt = Array.from({ length: 20 }, () => pick(WORDS)).join(" ");
-    const text = `${prompt}\nNegative prompt: blurry\nSteps: 20, Sampler: Euler a, CFG scale: 7, Seed: ${i}, Size: 64x64, Model: ${pick(MODELS)}, Version: bench`;
+    const text =
+      `${prompt}\nNegative prompt: blurry\n` + `Steps: 20, Sampler: Euler a, CFG scale: 7, Seed: ${i}, Size: 64x64, Model: ${pick(MODELS)}, Version: bench`;
     writeFileSync(join(root, `day-${i % 20}`, `${i}.png`), replacePngText(base, { parameters: text }));
   }
   const t0 = performance.now();
@@ -170,7 +188,10 @@ const fmt = (p: { p50: number; p99: number }) => `p50 ${p.p50.toFixed(2)} ms  p9
   const t1 = performance.now();
   const result = await scanFolder(index, root, { batch: 500 });
   const rebuild = (performance.now() - t1) / 1000;
-  console.log(`rebuild: ${result.added.toLocaleString()} files (${(bytes / 2 ** 20).toFixed(0)} MB) indexed in ${rebuild.toFixed(2)} s (${(REBUILD_FILES / rebuild).toFixed(0)} files/s); baseline, only reading them: ${readOnly.toFixed(2)} s`);
+  console.log(
+    `rebuild: ${result.added.toLocaleString()} files (${(bytes / 2 ** 20).toFixed(0)} MB) indexed in ${rebuild.toFixed(2)} s ` +
+      `(${(REBUILD_FILES / rebuild).toFixed(0)} files/s); baseline, only reading them: ${readOnly.toFixed(2)} s`,
+  );
   index.close();
 }
 

@@ -11,8 +11,8 @@ import { freePort } from "../engine/process/port";
 import { EngineManager } from "../engine/manager";
 import type { EngineEvent, ImgGenBody } from "../engine/types";
 import { galleryService } from "../gallery/service";
-import { readEnv } from "../launcher/env";
-import { silentLogger } from "../launcher/log";
+import { readEnv } from "../core/env";
+import { silentLogger } from "../core/log";
 import { startApp } from "../launcher/start";
 import type { TaskQueue } from "../queue/queue";
 import { queueService } from "../queue/service";
@@ -179,21 +179,45 @@ export async function realEngineOverhead(): Promise<void> {
     }
     const a = median(appMs);
     const b = median(bareMs);
-    console.log(`\n3. real engine: ${real.server} with ${modelName}; ${size}×${size}, ${steps} steps, flags ${argv.slice(1).filter((x) => x.startsWith("--") && !x.includes("listen") && x !== "--lora-model-dir").join(" ")}`);
+    const flags = argv
+      .slice(1)
+      .filter((x) => x.startsWith("--") && !x.includes("listen") && x !== "--lora-model-dir")
+      .join(" ");
+    console.log(`\n3. real engine: ${real.server} with ${modelName}; ${size}×${size}, ${steps} steps, flags ${flags}`);
     console.log(`   ${rounds} interleaved rounds; load average ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
     console.log(`   bare sd-server : median ${b.toFixed(0)} ms per picture   (all: ${bareMs.map((x) => x.toFixed(0)).join(", ")})`);
     console.log(`   through the app: median ${a.toFixed(0)} ms per picture   (all: ${appMs.map((x) => x.toFixed(0)).join(", ")})`);
-    console.log(`   ratio ${(a / b).toFixed(3)} (target ≤ 1.03), difference ${(a - b).toFixed(0)} ms per picture; best of each: app ${Math.min(...appMs).toFixed(0)}, bare ${Math.min(...bareMs).toFixed(0)} ms, ratio ${(Math.min(...appMs) / Math.min(...bareMs)).toFixed(3)}`);
+    const [bestApp, bestBare] = [Math.min(...appMs), Math.min(...bareMs)];
+    console.log(
+      `   ratio ${(a / b).toFixed(3)} (target ≤ 1.03), difference ${(a - b).toFixed(0)} ms per picture; ` +
+        `best of each: app ${bestApp.toFixed(0)}, bare ${bestBare.toFixed(0)} ms, ratio ${(bestApp / bestBare).toFixed(3)}`,
+    );
     // Round by round (app then bare, a few seconds apart) the other load on the machine is more alike than across the run.
-    console.log(`   paired by round: median ratio ${median(appMs.map((x, i) => x / bareMs[i]!)).toFixed(3)}, median difference ${median(appMs.map((x, i) => x - bareMs[i]!)).toFixed(0)} ms`);
-    if (appCpu.length) console.log(`   this process's CPU per picture: app ${median(appCpu).toFixed(0)} ms (the app's own work), bare ${median(bareCpu).toFixed(0)} ms (the bare client's polling)`);
-    if (appEngine.length) console.log(`   engine process CPU per picture: the app's ${median(appEngine).toFixed(0)} ms, the bare one ${median(bareEngine).toFixed(0)} ms`);
+    const pairedRatio = median(appMs.map((x, i) => x / bareMs[i]!));
+    const pairedDifference = median(appMs.map((x, i) => x - bareMs[i]!));
+    console.log(`   paired by round: median ratio ${pairedRatio.toFixed(3)}, median difference ${pairedDifference.toFixed(0)} ms`);
+    if (appCpu.length) {
+      console.log(
+        `   this process's CPU per picture: app ${median(appCpu).toFixed(0)} ms (the app's own work), ` +
+          `bare ${median(bareCpu).toFixed(0)} ms (the bare client's polling)`,
+      );
+    }
+    if (appEngine.length)
+      console.log(`   engine process CPU per picture: the app's ${median(appEngine).toFixed(0)} ms, the bare one ${median(bareEngine).toFixed(0)} ms`);
     const keys: (keyof Phases)[] = ["started", "submitted", "engineDone", "jobRead", "image", "finished"];
     console.log(`   app phases, median ms after POST: ${keys.map((k) => `${k} ${median(phases.map((p) => p[k] ?? NaN)).toFixed(1)}`).join(", ")}`);
     const gaps = keys.slice(1).map((k, i) => `${keys[i]}→${k} ${median(phases.map((p) => (p[k] ?? NaN) - (p[keys[i]!] ?? NaN))).toFixed(1)}`);
     console.log(`   app phase gaps, median ms: ${gaps.join(", ")}`);
-    console.log(`   from the engine's "completed" line to the picture: app ${median(phases.map((p) => p.finished - p.engineDone)).toFixed(1)} ms (saved, indexed, finished), bare ${median(bareTail).toFixed(1)} ms (read and decoded)`);
-    console.log(`   from the request to the engine's "completed" line (sampling and decoding): app ${median(phases.map((p) => p.engineDone)).toFixed(0)} ms, bare ${median(bareMs.map((m, i) => m - bareTail[i]!)).toFixed(0)} ms`);
+    const appTail = median(phases.map((p) => p.finished - p.engineDone));
+    console.log(
+      `   from the engine's "completed" line to the picture: app ${appTail.toFixed(1)} ms (saved, indexed, finished), ` +
+        `bare ${median(bareTail).toFixed(1)} ms (read and decoded)`,
+    );
+    const [appEngineDone, bareEngineDone] = [median(phases.map((p) => p.engineDone)), median(bareMs.map((m, i) => m - bareTail[i]!))];
+    console.log(
+      `   from the request to the engine's "completed" line (sampling and decoding): ` +
+        `app ${appEngineDone.toFixed(0)} ms, bare ${bareEngineDone.toFixed(0)} ms`,
+    );
   } finally {
     bare?.kill();
     await bare?.exited;

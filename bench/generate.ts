@@ -64,7 +64,14 @@ async function rig(config: Partial<StandinConfig>): Promise<Rig> {
   return { app, manager, root, ends, waiters };
 }
 
-const request = { prompt: "a lighthouse on a cliff at sunset, dramatic clouds", negative_prompt: "blurry", model: "bench.safetensors", seed: 42, width: 512, height: 512 };
+const request = {
+  prompt: "a lighthouse on a cliff at sunset, dramatic clouds",
+  negative_prompt: "blurry",
+  model: "bench.safetensors",
+  seed: 42,
+  width: 512,
+  height: 512,
+};
 
 /** Through our API: POST → the task's finished event (image on disk, row written). */
 async function viaApi(r: Rig, body: object): Promise<number> {
@@ -86,7 +93,15 @@ async function direct(r: Rig, body: object): Promise<number> {
   return directTo(r.manager.supervisor.running!.port, body);
 }
 
-const engineBody = (steps: number) => ({ prompt: request.prompt, negative_prompt: request.negative_prompt, width: 512, height: 512, seed: 42, batch_count: 1, sample_params: { sample_steps: steps } });
+const engineBody = (steps: number) => ({
+  prompt: request.prompt,
+  negative_prompt: request.negative_prompt,
+  width: 512,
+  height: 512,
+  seed: 42,
+  batch_count: 1,
+  sample_params: { sample_steps: steps },
+});
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;

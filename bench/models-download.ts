@@ -9,8 +9,8 @@
  */
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { EventBus } from "../launcher/events/bus";
-import type { Paths } from "../launcher/paths";
+import { EventBus } from "../core/events/bus";
+import type { Paths } from "../core/paths";
 import { ModelDownloads } from "../models/net/downloads";
 
 const LORA_TENSOR = "lora_unet_down_blocks_0_attentions_0_proj_in.lora_down.weight";
@@ -25,7 +25,10 @@ if (import.meta.main && process.argv[2] === "--serve") {
     fetch: (req) => {
       const path = new URL(req.url).pathname;
       if (path === "/someone/bench/resolve/main/bench.safetensors")
-        return new Response(null, { status: 302, headers: { location: "/cdn/bench.safetensors", "x-linked-etag": `"${sha256}"`, "x-linked-size": String(size) } });
+        return new Response(null, {
+          status: 302,
+          headers: { location: "/cdn/bench.safetensors", "x-linked-etag": `"${sha256}"`, "x-linked-size": String(size) },
+        });
       if (path === "/cdn/bench.safetensors") return new Response(Bun.file(file));
       return new Response("not found", { status: 404 });
     },
@@ -71,7 +74,11 @@ export async function benchModelDownloads(dir: string, paths: Paths): Promise<vo
     const origin = `http://127.0.0.1:${Number(new TextDecoder().decode(value).trim())}`;
     const url = `${origin}/someone/bench/resolve/main/bench.safetensors`;
     const bus = new EventBus();
-    const downloads = new ModelDownloads({ paths, bus, hosts: () => ({ huggingface: origin, civitai: "https://civitai.invalid", huggingfaceToken: "", civitaiToken: "" }) });
+    const downloads = new ModelDownloads({
+      paths,
+      bus,
+      hosts: () => ({ huggingface: origin, civitai: "https://civitai.invalid", huggingfaceToken: "", civitaiToken: "" }),
+    });
     const dest = join(paths.models, "lora", "bench.safetensors");
 
     const curlOnce = async () => {
@@ -110,9 +117,11 @@ export async function benchModelDownloads(dir: string, paths: Paths): Promise<vo
     }
     const rate = (ms: number) => `${(size / 1048576 / (ms / 1000)).toFixed(0)} MB/s`;
     console.log(`model download of ${(size / 1048576).toFixed(0)} MB over loopback (HF-style redirect + X-Linked-Etag), ${rounds} alternating rounds, medians`);
-    if (hasCurl) console.log(`  curl -L -o               ${median(curl).toFixed(0)} ms  ${rate(median(curl))}  (baseline)  [${curl.map((x) => x.toFixed(0)).join(" ")}]`);
+    if (hasCurl)
+      console.log(`  curl -L -o               ${median(curl).toFixed(0)} ms  ${rate(median(curl))}  (baseline)  [${curl.map((x) => x.toFixed(0)).join(" ")}]`);
     console.log(
-      `  POST /api/models/download path (ModelDownloads: sha256 verified, header checked, moved into models/lora)  ${median(ours).toFixed(0)} ms  ${rate(median(ours))}` +
+      "  POST /api/models/download path (ModelDownloads: sha256 verified, header checked, moved into models/lora)" +
+        `  ${median(ours).toFixed(0)} ms  ${rate(median(ours))}` +
         (hasCurl ? `  (${(median(ours) / median(curl)).toFixed(2)}x curl's time)` : "  (curl missing: no baseline)") +
         `  [${ours.map((x) => x.toFixed(0)).join(" ")}]`,
     );

@@ -14,7 +14,7 @@
 import { closeSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { resolvePaths } from "../launcher/paths";
+import { resolvePaths } from "../core/paths";
 import { HeaderCache } from "../models/header-cache";
 import { benchModelDownloads } from "./models-download";
 import { ModelHashes, sha256File } from "../models/hashes";
@@ -54,7 +54,12 @@ try {
     return n;
   };
   const library = () =>
-    new ModelLibrary({ search: () => searchPath(paths), headers: new HeaderCache(paths.modelHeaderCache), hashes: new ModelHashes(null), hashInBackground: false });
+    new ModelLibrary({
+      search: () => searchPath(paths),
+      headers: new HeaderCache(paths.modelHeaderCache),
+      hashes: new ModelHashes(null),
+      hashInBackground: false,
+    });
   let t = performance.now();
   const counted = walkFloor();
   const floor = performance.now() - t;
@@ -71,9 +76,12 @@ try {
   const unusable = cold.models.filter((m) => !m.usable).length;
   console.log(`scan of ${cold.models.length} model files (${counted} on disk, ~300 tensors per header; ${unusable} unusable)`);
   console.log(`  readdir + stat walk      ${ms(floor)}  (baseline)`);
-  console.log(`  first scan, all headers  ${ms(coldMs)}  (${(coldMs / floor).toFixed(1)}x the walk; ${((coldMs / cold.models.length) * 1000).toFixed(0)} µs per file)`);
+  console.log(
+    `  first scan, all headers  ${ms(coldMs)}  (${(coldMs / floor).toFixed(1)}x the walk; ${((coldMs / cold.models.length) * 1000).toFixed(0)} µs per file)`,
+  );
   console.log(`  rescan, headers cached   ${ms(warmMs)}  (${(warmMs / floor).toFixed(1)}x the walk)`);
-  console.log(`  after a restart (cache file: ${(statSync(paths.modelHeaderCache).size / 1024).toFixed(0)} KB)  ${ms(restartMs)}  (${(restartMs / floor).toFixed(1)}x the walk)`);
+  const cacheKb = (statSync(paths.modelHeaderCache).size / 1024).toFixed(0);
+  console.log(`  after a restart (cache file: ${cacheKb} KB)  ${ms(restartMs)}  (${(restartMs / floor).toFixed(1)}x the walk)`);
 
   // --- 2. sha256 -----------------------------------------------------------
   const big = join(root, "sparse-1g.bin");

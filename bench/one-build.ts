@@ -4,9 +4,9 @@
  */
 import { EngineManager } from "../engine/manager";
 import type { InstalledBuild } from "../engine/types";
-import { readEnv } from "../launcher/env";
-import { silentLogger } from "../launcher/log";
-import type { AppContext } from "../launcher/server/context";
+import { readEnv } from "../core/env";
+import { silentLogger } from "../core/log";
+import type { AppContext } from "../core/server/context";
 import { startApp, type RunningApp } from "../launcher/start";
 import { queueService } from "../queue/service";
 

@@ -7,8 +7,8 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync, symlinkSync } from "node:fs";
 import { basename, join } from "node:path";
-import { readEnv } from "../launcher/env";
-import { resolvePaths } from "../launcher/paths";
+import { readEnv } from "../core/env";
+import { resolvePaths } from "../core/paths";
 import type { InstalledBuild } from "../engine/types";
 
 export interface RealEngine {

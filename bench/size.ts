@@ -90,13 +90,16 @@ try {
     const t0 = performance.now();
     const deb = await buildDeb({ target: host!, exe: exes.get(host)!, outDir, pngs: await renderPngs() });
     const size = statSync(deb).size;
-    console.log(`${deb.slice(root.length + 1)}  ${mb(size)}  download ${mark(size, MAX_DOWNLOAD)}  (dpkg-deb -Zxz -z9, ${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+    const seconds = ((performance.now() - t0) / 1000).toFixed(0);
+    console.log(`${deb.slice(root.length + 1)}  ${mb(size)}  download ${mark(size, MAX_DOWNLOAD)}  (dpkg-deb -Zxz -z9, ${seconds} s)`);
   } else {
     console.log("deb: not built (needs dpkg-deb and a Linux target built on this machine)");
   }
   // Whatever `bun run package` made for this version.
   const others = existsSync(outDir)
-    ? readdirSync(outDir).filter((f) => [app.version, app.version.replace(/-/g, "~")].some((v) => f.includes(v)) && !f.endsWith(".deb") && statSync(join(outDir, f)).isFile())
+    ? readdirSync(outDir).filter(
+        (f) => [app.version, app.version.replace(/-/g, "~")].some((v) => f.includes(v)) && !f.endsWith(".deb") && statSync(join(outDir, f)).isFile(),
+      )
     : [];
   for (const f of others) {
     const size = statSync(join(outDir, f)).size;

@@ -18,7 +18,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SPEEDS, type Speed } from "../queue/speed";
+import { SPEEDS, type Speed } from "../common/speed";
 import type { InstalledBuild } from "../engine/types";
 import { TELLTALES, writeSafetensors } from "../tests/models/fixtures";
 import { standinBuild } from "../tests/standin/pack";
@@ -58,12 +58,20 @@ async function main() {
   const run = async (speed: Speed) => {
     const start = performance.now();
     const cpu0 = engineCpu();
-    const { id } = await api("/api/tasks", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ prompt: "a red apple on a table", model: modelName, seed: 42, steps: STEPS, width: size, height: size, speed }) });
+    const { id } = await api("/api/tasks", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ prompt: "a red apple on a table", model: modelName, seed: 42, steps: STEPS, width: size, height: size, speed }),
+    });
     for (;;) {
       const t = await api(`/api/tasks/${id}`);
       if (t.state === "succeeded") {
         const cpu1 = engineCpu();
-        return { seconds: (performance.now() - start) / 1000, cpu: cpu0 !== null && cpu1 !== null ? cpu1 - cpu0 : null, reused: t.notes?.speed?.reused ?? t.notes?.speed?.note ?? "" };
+        return {
+          seconds: (performance.now() - start) / 1000,
+          cpu: cpu0 !== null && cpu1 !== null ? cpu1 - cpu0 : null,
+          reused: t.notes?.speed?.reused ?? t.notes?.speed?.note ?? "",
+        };
       }
       if (t.state === "failed" || t.state === "cancelled") throw new Error(`task ${speed} ${t.state}: ${t.error?.message ?? ""}`);
       await Bun.sleep(20);
@@ -92,7 +100,11 @@ async function main() {
       const c = cpus[speed].length ? median(cpus[speed]) : null;
       const cpuCols = c && qc ? `${c.toFixed(2).padStart(9)}     ${(qc / c).toFixed(2).padStart(6)}` : "        —          —";
       const best = Math.min(...times[speed]);
-      console.log(`${speed.padEnd(9)} ${s.toFixed(2).padStart(7)} ${(STEPS / s).toFixed(2).padStart(6)}   ${(q / s).toFixed(2).padStart(6)}     ${best.toFixed(2).padStart(6)}   ${(qBest / best).toFixed(2).padStart(6)}     ${cpuCols}        ${reused[speed] || "—"}   (all: ${times[speed].map((x) => x.toFixed(1)).join(", ")})`);
+      const timeCols =
+        `${s.toFixed(2).padStart(7)} ${(STEPS / s).toFixed(2).padStart(6)}   ${(q / s).toFixed(2).padStart(6)}     ` +
+        `${best.toFixed(2).padStart(6)}   ${(qBest / best).toFixed(2).padStart(6)}`;
+      const all = times[speed].map((x) => x.toFixed(1)).join(", ");
+      console.log(`${speed.padEnd(9)} ${timeCols}     ${cpuCols}        ${reused[speed] || "—"}   (all: ${all})`);
     }
   } finally {
     await app.stop("bench");

@@ -13,7 +13,7 @@ async function main(dataDir: string, port: number) {
   mark("yaml");
   await import("zod");
   mark("zod");
-  await import("../launcher/config/schema");
+  await import("../core/config/schema");
   mark("config schema");
   await import("../launcher/server/app");
   const { startApp } = await import("../launcher/start");
@@ -21,7 +21,7 @@ async function main(dataDir: string, port: number) {
   const { appServices } = await import("../launcher/wiring");
   mark("services' modules (engine, queue, …)");
   const { assets } = await import("../ui/dist/manifest");
-  const { readEnv } = await import("../launcher/env");
+  const { readEnv } = await import("../core/env");
   const app = await startApp({ run: { server: true, noOpen: true, port, dataDir }, env: readEnv(), services: appServices(), ui: assets });
   mark("startApp (config, lock, services, listen)");
   await fetch(`${app.url}api/health`);

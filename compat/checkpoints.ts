@@ -7,7 +7,7 @@
  * in the queue's settings table so it survives a restart.
  */
 import { statSync } from "node:fs";
-import type { AppContext } from "../launcher/server/context";
+import type { AppContext } from "../core/server/context";
 import { modelFiles } from "./model-files";
 import type { TaskQueue } from "../queue/queue";
 
@@ -32,7 +32,12 @@ export function modelTitle(file: string, shortHash: string | null): string {
 export function findCheckpoint(files: string[], name: string): string | null {
   const bare = name.replace(/\s*\[[0-9a-f]{8,64}\]\s*$/i, "").trim();
   if (!bare) return null;
-  return files.find((f) => f === bare) ?? files.find((f) => f.split("/").pop() === bare) ?? files.find((f) => modelStem(f) === bare || modelStem(f) === modelStem(bare)) ?? null;
+  return (
+    files.find((f) => f === bare) ??
+    files.find((f) => f.split("/").pop() === bare) ??
+    files.find((f) => modelStem(f) === bare || modelStem(f) === modelStem(bare)) ??
+    null
+  );
 }
 
 /** The checkpoint API requests use when they name none: the one set through options, else the first one. */
@@ -58,7 +63,7 @@ export function cachedSha256(queue: TaskQueue, path: string): string | null {
   } catch {
     return null;
   }
-  const full = queue.store.cachedHash(path, stat.size, Math.floor(stat.mtimeMs));
+  const full = queue.hashes.cached(path, stat.size, Math.floor(stat.mtimeMs));
   if (!full) void queue.hashes.short(path);
   return full;
 }

@@ -4,8 +4,8 @@
  * one by name. Over the models/ noun's search path (the app's folder, then
  * `models.extra_folders`), the first file per name winning as in the library.
  */
-import type { AppContext } from "../launcher/server/context";
-import type { ModelKind } from "../launcher/paths";
+import type { AppContext } from "../core/server/context";
+import type { ModelKind } from "../core/paths";
 import { findModel, ModelNotFoundError } from "../models/resolve";
 import { searchPathFor } from "../models/roots";
 import { walkModelFolder } from "../models/walk";
@@ -26,7 +26,8 @@ type Ctx = Parameters<typeof searchPathFor>[0];
 export function modelFiles(ctx: Ctx, kind: ModelKind): ModelFile[] {
   const byName = new Map<string, string>();
   for (const root of searchPathFor(ctx))
-    for (const folder of root.folders[kind]) for (const f of walkModelFolder(folder)) if (!byName.has(f.name) && !(kind === "lora" && loraFileProblem(f.name))) byName.set(f.name, f.file);
+    for (const folder of root.folders[kind])
+      for (const f of walkModelFolder(folder)) if (!byName.has(f.name) && !(kind === "lora" && loraFileProblem(f.name))) byName.set(f.name, f.file);
   return [...byName].map(([name, path]) => ({ name, path })).sort((a, b) => a.name.localeCompare(b.name));
 }
 

@@ -6,10 +6,11 @@
  * off). Resolves with the task and each image's bytes.
  */
 import { readFileSync } from "node:fs";
-import type { EventBus } from "../launcher/events/bus";
+import type { EventBus } from "../core/events/bus";
 import type { TaskQueue } from "../queue/queue";
-import type { ResolvedRequest } from "../queue/request";
+import type { ResolvedRequest } from "../common/image-request";
 import type { ImageRecord, Task } from "../queue/task";
+import { NamedError } from "../core/server/errors";
 
 export interface FinishedRun {
   task: Task;
@@ -17,10 +18,11 @@ export interface FinishedRun {
 }
 
 /** The task failed in the engine (or was interrupted by a restart); the message says why. */
-export class RunFailedError extends Error {
+export class RunFailedError extends NamedError {
   override name = "RunFailedError";
+  override readonly status = 500;
   constructor(
-    readonly code: string,
+    override readonly code: string,
     message: string,
   ) {
     super(message);

@@ -3,8 +3,9 @@
  * (+ A1111's /internal/ping) and OpenAI's images API at /v1, both over the queue (the queue service
  * must start first; `queueOf` hands its queue over).
  */
-import type { ServiceFactory } from "../launcher/services";
+import type { ServiceFactory } from "../core/services";
 import type { TaskQueue } from "../queue/queue";
+import { sharingQueue } from "../queue/service";
 import { pingRoutes } from "./a1111/extras";
 import { a1111Routes } from "./a1111/routes";
 import { openaiRoutes } from "./openai/routes";
@@ -18,15 +19,11 @@ export function compatService(queueOf: () => TaskQueue): ServiceFactory {
 
 /** Wraps the queue service's factory so the compatibility service (second) gets its queue. */
 export function withCompat(queueFactory: ServiceFactory): [ServiceFactory, ServiceFactory] {
-  let queue: TaskQueue | undefined;
-  const capture: ServiceFactory = async (ctx) => {
-    const service = await queueFactory(ctx);
-    queue = (service as { queue?: TaskQueue }).queue;
-    return service;
-  };
+  const shared = sharingQueue(queueFactory);
   const compat = compatService(() => {
+    const queue = shared.queue();
     if (!queue) throw new Error("the compat service needs the queue service before it");
     return queue;
   });
-  return [capture, compat];
+  return [shared.factory, compat];
 }

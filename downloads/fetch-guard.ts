@@ -18,17 +18,18 @@
 import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import { addressProblem } from "./address-class";
+import { NamedError } from "../core/server/errors";
 
 export type FetchRefusal = "url_not_allowed" | "address_not_allowed" | "too_many_redirects" | "too_large";
 
 /** The HTTP status a route answers each refusal with. */
 const STATUS: Record<FetchRefusal, 400 | 403 | 413 | 502> = { url_not_allowed: 400, address_not_allowed: 403, too_many_redirects: 502, too_large: 413 };
 
-export class FetchRefusedError extends Error {
+export class FetchRefusedError extends NamedError {
   override name = "FetchRefusedError";
-  readonly status: 400 | 403 | 413 | 502;
+  override readonly status: 400 | 403 | 413 | 502;
   constructor(
-    readonly code: FetchRefusal,
+    override readonly code: FetchRefusal,
     message: string,
   ) {
     super(message);
@@ -73,7 +74,8 @@ export function checkedUrl(url: string, what = "the address"): URL {
   } catch {
     throw new FetchRefusedError("url_not_allowed", `${what} is not a URL: ${url.slice(0, 200)}`);
   }
-  if (!SCHEMES.has(u.protocol)) throw new FetchRefusedError("url_not_allowed", `${what} must be http or https, not ${u.protocol.replace(/:$/, "")}: (${url.slice(0, 200)})`);
+  if (!SCHEMES.has(u.protocol))
+    throw new FetchRefusedError("url_not_allowed", `${what} must be http or https, not ${u.protocol.replace(/:$/, "")}: (${url.slice(0, 200)})`);
   return u;
 }
 
@@ -87,7 +89,11 @@ async function checkedAddress(u: URL, o: FetchGuardOptions): Promise<string> {
   for (const a of addresses) {
     if (o.allowAddresses?.includes(a)) continue;
     const why = addressProblem(a);
-    if (why) throw new FetchRefusedError("address_not_allowed", `${u.host} is ${a}, ${why}: the app does not fetch from this computer or local networks for this`);
+    if (why)
+      throw new FetchRefusedError(
+        "address_not_allowed",
+        `${u.host} is ${a}, ${why}: the app does not fetch from this computer or local networks for this`,
+      );
   }
   return addresses[0]!;
 }
@@ -129,7 +135,8 @@ export async function guardedFetch(url: string, o: FetchGuardOptions = {}): Prom
  * before anything is read.
  */
 export async function readLimited(response: Response, maxBytes: number, what = "the answer"): Promise<Uint8Array> {
-  const tooLarge = () => new FetchRefusedError("too_large", `${what} is over ${maxBytes >= 1024 * 1024 ? `${Math.round(maxBytes / 1024 / 1024)} MB` : `${Math.round(maxBytes / 1024)} KB`}`);
+  const limit = maxBytes >= 1024 * 1024 ? `${Math.round(maxBytes / 1024 / 1024)} MB` : `${Math.round(maxBytes / 1024)} KB`;
+  const tooLarge = () => new FetchRefusedError("too_large", `${what} is over ${limit}`);
   if (Number(response.headers.get("content-length") ?? 0) > maxBytes) {
     await response.body?.cancel().catch(() => {});
     throw tooLarge();

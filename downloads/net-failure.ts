@@ -14,7 +14,18 @@ export function hostOf(url: string): string {
   }
 }
 
-const UNREACHABLE = new Set(["ENOTFOUND", "EAI_AGAIN", "EAI_NONAME", "ECONNREFUSED", "ConnectionRefused", "ENETUNREACH", "EHOSTUNREACH", "ETIMEDOUT", "FailedToOpenSocket", "ENETDOWN"]);
+const UNREACHABLE = new Set([
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EAI_NONAME",
+  "ECONNREFUSED",
+  "ConnectionRefused",
+  "ENETUNREACH",
+  "EHOSTUNREACH",
+  "ETIMEDOUT",
+  "FailedToOpenSocket",
+  "ENETDOWN",
+]);
 const CUT = new Set(["ECONNRESET", "EPIPE", "ECONNABORTED", "UND_ERR_SOCKET"]);
 
 /** Why a request to `url` failed, as one sentence; `code` names the kind ("offline", "connection_cut", "tls", "network"). */
@@ -25,8 +36,10 @@ export function networkFailure(err: unknown, url: string): { code: string; messa
   const text = e?.message ?? String(err);
   if (UNREACHABLE.has(code) || /ENOTFOUND|EAI_AGAIN|getaddrinfo|ECONNREFUSED|Unable to connect|ENETUNREACH|EHOSTUNREACH/i.test(text))
     return { code: "offline", message: `Can't reach ${host} — is this computer offline?` };
-  if (CUT.has(code) || /ECONNRESET|socket connection was closed|EPIPE/i.test(text)) return { code: "connection_cut", message: `The connection to ${host} was cut off` };
-  if (/certificate|TLS|SSL/i.test(code + text)) return { code: "tls", message: `${host}'s secure connection could not be checked (its certificate, or a proxy in between)` };
+  if (CUT.has(code) || /ECONNRESET|socket connection was closed|EPIPE/i.test(text))
+    return { code: "connection_cut", message: `The connection to ${host} was cut off` };
+  if (/certificate|TLS|SSL/i.test(code + text))
+    return { code: "tls", message: `${host}'s secure connection could not be checked (its certificate, or a proxy in between)` };
   return { code: "network", message: `Could not get an answer from ${host}` };
 }
 

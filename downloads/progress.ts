@@ -2,7 +2,7 @@
  * Download progress: the `download` bus event (engine builds, models, sources), and a meter that
  * throttles it (about 5 a second) and smooths the rate for the ETA.
  */
-import type { EventBus } from "../launcher/events/bus";
+import type { EventBus } from "../core/events/bus";
 
 /** Who a download is for: the engine build, a model file, or source code to build the engine. */
 export type DownloadKind = "engine" | "model" | "source";
@@ -40,7 +40,7 @@ export interface DownloadProgress extends DownloadIdentity {
   source?: string;
 }
 
-declare module "../launcher/events/bus" {
+declare module "../core/events/bus" {
   interface EventMap {
     download: DownloadProgress;
   }

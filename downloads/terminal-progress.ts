@@ -3,7 +3,7 @@
  * in place on a TTY, otherwise (logs, CI) a line every 10% and at least
  * every few seconds, so a slow download still shows it is alive.
  */
-import type { EventBus } from "../launcher/events/bus";
+import type { EventBus } from "../core/events/bus";
 import type { DownloadProgress } from "./progress";
 
 const WIDTH = 30;

@@ -6,11 +6,10 @@
  * stderr. Exit 0 built, 1 failed (missing tools, or the step that failed with
  * the last lines of its log), 2 bad usage (the argument parser).
  */
-import { ConfigStore } from "../launcher/config/store";
-import type { Command } from "../launcher/cli/args";
-import type { Env } from "../launcher/env";
-import { EventBus } from "../launcher/events/bus";
-import { resolvePaths } from "../launcher/paths";
+import { ConfigStore } from "../core/config/store";
+import type { Env } from "../core/env";
+import { EventBus } from "../core/events/bus";
+import { resolvePaths } from "../core/paths";
 import { plannedBuildBackend } from "./build/auto-build";
 import { SourceBuilder } from "./build/builder";
 import type { BuildBackend } from "./build/cmake-flags";
@@ -23,7 +22,12 @@ import type { ToolchainProbes } from "./build/toolchain";
 import { BuildCancelled, BuildError } from "./build/runner";
 
 /** The plan's backend for this machine; offline (no release to plan with) the best for the hardware alone. */
-async function plannedBackend(config: ConfigStore, paths: ReturnType<typeof resolvePaths>, builder: SourceBuilder, detect?: () => Promise<Hardware>): Promise<BuildBackend> {
+async function plannedBackend(
+  config: ConfigStore,
+  paths: ReturnType<typeof resolvePaths>,
+  builder: SourceBuilder,
+  detect?: () => Promise<Hardware>,
+): Promise<BuildBackend> {
   const tools = builder.buildTools();
   const provider = createBuildProvider({ config, paths, detect, buildTools: () => tools });
   const plan = await provider.plan().catch(() => undefined);
@@ -32,7 +36,19 @@ async function plannedBackend(config: ConfigStore, paths: ReturnType<typeof reso
   return hw ? bestBuildBackend(hw, tools).backend : "cpu";
 }
 
-export async function runEngineBuild(cmd: Extract<Command, { kind: "engine-build" }>, env: Env, options: { detect?: () => Promise<Hardware>; probes?: () => ToolchainProbes } = {}): Promise<number> {
+/** `easy-diffusion engine build [--backend …]`, as the launcher's command line parses it. */
+export interface EngineBuildCommand {
+  kind: "engine-build";
+  backend?: "cpu" | "vulkan" | "cuda" | "rocm";
+  dataDir?: string;
+  config?: string;
+}
+
+export async function runEngineBuild(
+  cmd: EngineBuildCommand,
+  env: Env,
+  options: { detect?: () => Promise<Hardware>; probes?: () => ToolchainProbes } = {},
+): Promise<number> {
   const paths = resolvePaths(env, { dataDir: cmd.dataDir, config: cmd.config });
   const config = ConfigStore.load(paths.config);
   const bus = new EventBus();

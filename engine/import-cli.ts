@@ -4,13 +4,20 @@
  * by the argument parser (exit 2); a build that cannot be imported exits 1.
  */
 import { resolve } from "node:path";
-import type { Command } from "../launcher/cli/args";
-import type { Env } from "../launcher/env";
-import { resolvePaths } from "../launcher/paths";
+import type { Env } from "../core/env";
+import { resolvePaths } from "../core/paths";
 import { EngineError } from "./install/engine-error";
 import { importBuild } from "./install/import";
 
-export async function runEngineImport(cmd: Extract<Command, { kind: "engine-import" }>, env: Env): Promise<number> {
+/** `easy-diffusion engine import <zip|folder>`, as the launcher's command line parses it. */
+export interface EngineImportCommand {
+  kind: "engine-import";
+  source: string;
+  dataDir?: string;
+  config?: string;
+}
+
+export async function runEngineImport(cmd: EngineImportCommand, env: Env): Promise<number> {
   const paths = resolvePaths(env, { dataDir: cmd.dataDir, config: cmd.config });
   const source = resolve(cmd.source);
   try {

@@ -3,56 +3,29 @@
  * (installed builds, downloading the best one on first run) and the process
  * supervisor. It owns the state machine
  *   absent → downloading → installed → starting → ready ⇄ busy → restarting → failed | stopped
- * publishes it (and progress and log lines) on the bus, and talks to
- * sd-server's native async API. A running job cannot be stopped over HTTP,
- * so cancelling one restarts the process with the same model set.
+ * (published by status-board.ts) and which build runs with which model set;
+ * jobs go to sd-server's native async API (engine-jobs.ts), where a running
+ * one cannot be stopped: cancelling it restarts the process, same model set.
  */
 import { existsSync } from "node:fs";
-import type { EventBus } from "../launcher/events/bus";
+import type { EventBus } from "../core/events/bus";
 import { buildServerArgs, modelFiles, type EngineFlags } from "./process/args";
 import type { EnginePlan } from "./install/provider";
 import { BuildSource, type EngineProvider } from "./process/builds";
-import { cancelQueuedJob, readJob, submitJob } from "./process/client";
-import { FALLBACK_CODES } from "./process/errors";
-import { JobBook } from "./process/jobs";
-import { Listeners } from "./process/listeners";
 import { statusAfter } from "./process/state";
+import { startFirstThatRuns } from "./process/fallback-start";
 import { EngineStartError, Supervisor, type SupervisorEvent, type SupervisorOptions } from "./process/supervisor";
-export type { EngineProvider } from "./process/builds";
-import type {
-  Engine,
-  EngineErrorInfo,
-  EngineEvent,
-  EngineJob,
-  EngineProgress,
-  EngineStatus,
-  ImgGenBody,
-  InstalledBuild,
-  ModelSet,
-} from "./types";
+import type { Engine, EngineErrorInfo, EngineEvent, EngineJob, EngineStatus, ImgGenBody, InstalledBuild, ModelSet } from "./types";
 import { cliOf } from "./cli-path";
-import { LogBatcher } from "./log-batch";
+import { EngineFailure } from "./engine-failure";
+import { EngineJobs } from "./engine-jobs";
+import { EngineStatusBoard } from "./status-board";
 import type { SourceBuilder } from "./build/builder";
 import type { BuildBackend } from "./build/cmake-flags";
 import type { AutoBuildDecision } from "./build/auto-build";
 import { autoSourceBuild, startSourceBuild, type BuildHost, type StartedBuild } from "./build/engine-builds";
-
-declare module "../launcher/events/bus" {
-  interface EventMap {
-    "engine.state": EngineStatus;
-    "engine.progress": EngineProgress;
-    /** sd-server's output lines (stdout and stderr), batched (log-batch.ts). */
-    "engine.log": { lines: string[] };
-  }
-}
-
-/** A failure with the EngineErrorInfo to show. */
-export class EngineFailure extends Error {
-  override name = "EngineFailure";
-  constructor(readonly info: EngineErrorInfo) {
-    super(info.hint ? `${info.message} → ${info.hint}` : info.message);
-  }
-}
+export type { EngineProvider } from "./process/builds";
+export { EngineFailure } from "./engine-failure";
 
 export interface EngineManagerOptions {
   provider: EngineProvider;
@@ -69,23 +42,23 @@ export interface EngineManagerOptions {
 export class EngineManager implements Engine {
   readonly supervisor: Supervisor;
   #o: EngineManagerOptions;
-  #status: EngineStatus = { state: "absent" };
-  #listeners = new Listeners<EngineEvent>();
+  #board: EngineStatusBoard;
+  #jobs: EngineJobs;
   #builds: BuildSource;
   #models?: ModelSet;
   /** The argv/build key of the running (or starting) process. */
   #key?: string;
   #op: Promise<unknown> = Promise.resolve();
-  #jobs = new JobBook();
-  #logBatch = new LogBatcher((lines) => this.#o.bus?.publish("engine.log", { lines }));
 
   constructor(options: EngineManagerOptions) {
     this.#o = options;
+    this.#board = new EngineStatusBoard(options.bus);
     this.supervisor = new Supervisor(options.supervisor);
     this.supervisor.on((e) => this.#onSupervisor(e));
+    this.#jobs = new EngineJobs({ supervisor: this.supervisor, board: this.#board, restart: () => this.restart() });
     this.#builds = new BuildSource(options.provider, options.bus);
     options.bus?.on("download", (p) => {
-      if (p.kind === "engine" && this.#status.state === "absent") this.#set({ state: "downloading" });
+      if (p.kind === "engine" && this.#status.state === "absent") this.#board.set({ state: "downloading" });
     });
   }
 
@@ -94,7 +67,7 @@ export class EngineManager implements Engine {
   }
 
   on(listener: (event: EngineEvent) => void): () => void {
-    return this.#listeners.add(listener);
+    return this.#board.on(listener);
   }
 
   logs(lines?: number): string[] {
@@ -150,23 +123,9 @@ export class EngineManager implements Engine {
     if (key === this.#key && this.supervisor.running) return;
     await this.#serial(async () => {
       // The supervisor is bringing this very engine back after a crash: let it finish its tries.
-      if (key === this.#key && this.#status.state === "restarting") await this.#settled();
+      if (key === this.#key && this.#status.state === "restarting") await this.#board.settled();
       if (key === this.#key && this.supervisor.running) return;
       await this.#start(models);
-    });
-  }
-
-  /** Resolves once the engine is up, or has failed or stopped. */
-  #settled(): Promise<void> {
-    const done = () => ["ready", "busy", "failed", "stopped"].includes(this.#status.state);
-    if (done()) return Promise.resolve();
-    return new Promise((resolve) => {
-      const off = this.on((e) => {
-        if (e.type === "state" && done()) {
-          off();
-          resolve();
-        }
-      });
     });
   }
 
@@ -175,7 +134,7 @@ export class EngineManager implements Engine {
     return this.#serial(async () => {
       if (!this.#models) throw new EngineFailure({ code: "no_candidate", message: "The engine has not been started yet: it starts with the first task." });
       if (!this.supervisor.running && this.#status.state !== "ready" && this.#status.state !== "busy") return this.#start(this.#models);
-      this.#set({ ...this.#status, state: "restarting", error: undefined });
+      this.#board.set({ ...this.#status, state: "restarting", error: undefined });
       try {
         await this.supervisor.restart();
       } catch (err) {
@@ -188,8 +147,8 @@ export class EngineManager implements Engine {
     return this.#serial(async () => {
       this.#key = undefined;
       await this.supervisor.stop();
-      this.#logBatch.flush();
-      if (this.#status.state !== "absent") this.#set({ state: "stopped", variant: this.#status.variant, version: this.#status.version });
+      this.#board.flushLog();
+      if (this.#status.state !== "absent") this.#board.set({ state: "stopped", variant: this.#status.variant, version: this.#status.version });
     });
   }
 
@@ -226,7 +185,7 @@ export class EngineManager implements Engine {
       plan: () => this.plan(),
       installed: () => this.installed(),
       status: () => this.#status,
-      setStatus: (s) => this.#set(s),
+      setStatus: (s) => this.#board.set(s),
       running: () => !!this.supervisor.running,
       models: () => this.#models,
       flags: this.#o.flags,
@@ -238,43 +197,25 @@ export class EngineManager implements Engine {
   /** Makes an imported or built build the one to run; a running engine moves onto it. */
   async #useBuild(build: InstalledBuild) {
     this.#builds.prefer(build);
+    const state = this.#status.state;
     if (this.#models && this.supervisor.running) await this.#serial(() => this.#start(this.#models!));
-    else if (this.#status.state === "absent" || this.#status.state === "failed") this.#set({ state: "installed", variant: build.variant, version: build.tag });
+    else if (state === "absent" || state === "failed") this.#board.set({ state: "installed", variant: build.variant, version: build.tag });
   }
 
-  async submit(body: ImgGenBody): Promise<string> {
-    const running = this.supervisor.running;
-    if (!running) throw new EngineFailure(this.#status.error ?? { code: "crashed", message: `The engine is not running (${this.#status.state}).` });
-    const id = await submitJob(running.port, body);
-    this.#jobs.add(id, running.epoch);
-    this.#updateBusy();
-    return id;
+  submit(body: ImgGenBody): Promise<string> {
+    return this.#jobs.submit(body);
   }
 
-  async poll(jobId: string): Promise<EngineJob> {
-    const record = this.#jobs.get(jobId);
-    const running = this.supervisor.running;
-    if (record && (!running || running.epoch !== record.epoch)) return this.#gone(jobId);
-    if (!running) throw new EngineFailure({ code: "crashed", message: `The engine is not running (${this.#status.state}).` });
-    let job: EngineJob;
-    try {
-      job = await readJob(running.port, jobId);
-    } catch (err) {
-      // A refused connection often comes a moment before the exit is seen: give the exit a moment.
-      if (record && (await this.#processGone(record.epoch))) return this.#gone(jobId);
-      throw err;
-    }
-    await this.#jobs.explain(job);
-    this.#updateBusy();
-    return job;
+  poll(jobId: string): Promise<EngineJob> {
+    return this.#jobs.poll(jobId);
   }
 
-  async cancel(jobId: string): Promise<void> {
-    const running = this.supervisor.running;
-    if (!this.#jobs.markCancelled(jobId)) return;
-    if (!running || running.epoch !== this.#jobs.get(jobId)!.epoch) return;
-    if (await cancelQueuedJob(running.port, jobId)) this.#finish(jobId);
-    else await this.restart();
+  cancel(jobId: string): Promise<void> {
+    return this.#jobs.cancel(jobId);
+  }
+
+  get #status(): EngineStatus {
+    return this.#board.status;
   }
 
   #serial<T>(fn: () => Promise<T>): Promise<T> {
@@ -295,105 +236,65 @@ export class EngineManager implements Engine {
       throw this.#installFailure(err);
     }
     if (!ordered.length) {
-      const info: EngineErrorInfo = { code: "no_candidate", message: "No engine build fits this machine.", hint: "Import a build (Engine tab → Import)." };
-      this.#set({ state: "failed", error: info });
+      const hint = "Import a build (Engine tab → Import).";
+      const info: EngineErrorInfo = { code: "no_candidate", message: "No engine build fits this machine.", hint };
+      this.#board.set({ state: "failed", error: info });
       throw new EngineFailure(info);
     }
+    const [best] = ordered;
     const state = this.#status.state;
-    if (state === "absent" || state === "downloading" || state === "failed") this.#set({ state: "installed", variant: ordered[0]!.variant, version: ordered[0]!.tag });
+    if (state === "absent" || state === "downloading" || state === "failed") {
+      this.#board.set({ state: "installed", variant: best!.variant, version: best!.tag });
+    }
     return ordered;
   }
 
   #installFailure(err: unknown): EngineFailure {
-    const info = (err as { info?: EngineErrorInfo }).info ?? { code: "download_failed" as const, message: `The engine could not be installed: ${(err as Error).message}` };
-    this.#set({ ...this.#status, state: this.supervisor.running ? this.#status.state : "failed", error: info });
+    const message = `The engine could not be installed: ${(err as Error).message}`;
+    return this.#fail((err as { info?: EngineErrorInfo }).info ?? { code: "download_failed", message });
+  }
+
+  /** Shows the error; a running engine stays as it is (the failure is about what was asked next). */
+  #fail(info: EngineErrorInfo): EngineFailure {
+    this.#board.set({ ...this.#status, state: this.supervisor.running ? this.#status.state : "failed", error: info });
     return new EngineFailure(info);
   }
 
   async #start(models: ModelSet) {
     const missing = modelFiles(models).find((f) => !existsSync(f));
     if (missing) {
-      const info: EngineErrorInfo = { code: "model_not_found", message: `The model file ${missing} does not exist.`, hint: "Check the model folder, or pick another model." };
-      this.#set({ ...this.#status, state: this.supervisor.running ? this.#status.state : "failed", error: info });
-      throw new EngineFailure(info);
+      const hint = "Check the model folder, or pick another model.";
+      throw this.#fail({ code: "model_not_found", message: `The model file ${missing} does not exist.`, hint });
     }
-    let builds = await this.#install();
+    const builds = await this.#install();
     this.#models = models;
     this.#key = this.#keyFor(models);
     const flags = this.#o.flags();
-    for (;;) {
-      try {
-        const running = await this.supervisor.start(builds, (port) => buildServerArgs(flags, models, port));
-        this.#o.provider.markGood(running.build);
-        return;
-      } catch (err) {
-        // No installed build can run here: have the provider install the next candidate, if any.
-        const next = err instanceof EngineStartError && FALLBACK_CODES.has(err.info.code) ? await this.#builds.next(builds.at(-1)!) : undefined;
-        if (next) {
-          builds = [next];
-          continue;
-        }
-        this.#key = undefined;
-        throw this.#failure(err);
-      }
+    const argsFor = (port: number) => buildServerArgs(flags, models, port);
+    try {
+      const running = await startFirstThatRuns(this.supervisor, builds, argsFor, (after) => this.#builds.next(after));
+      this.#o.provider.markGood(running.build);
+    } catch (err) {
+      this.#key = undefined;
+      throw this.#failure(err);
     }
   }
 
   #failure(err: unknown): EngineFailure {
-    if (err instanceof EngineStartError) return new EngineFailure(err.info);
-    return new EngineFailure({ code: "crashed", message: (err as Error).message });
-  }
-
-  async #processGone(epoch: number, waitMs = 2_000): Promise<boolean> {
-    const until = Date.now() + waitMs;
-    while (this.supervisor.running?.epoch === epoch && Date.now() < until) await Bun.sleep(20);
-    return this.supervisor.running?.epoch !== epoch;
-  }
-
-  async #gone(jobId: string): Promise<EngineJob> {
-    const job = await this.#jobs.gone(jobId);
-    this.#updateBusy();
-    return job;
-  }
-
-  #finish(jobId: string) {
-    this.#jobs.finish(jobId);
-    this.#updateBusy();
-  }
-
-  #updateBusy() {
-    const running = this.supervisor.running;
-    if (!running) return;
-    const busy = this.#jobs.busy(running.epoch);
-    const state = this.#status.state;
-    if (busy && state === "ready") this.#set({ ...this.#status, state: "busy" });
-    else if (!busy && state === "busy") this.#set({ ...this.#status, state: "ready" });
-  }
-
-  #set(status: EngineStatus) {
-    this.#logBatch.flush(); // the lines that led here go out first
-    const clean = Object.fromEntries(Object.entries(status).filter(([, v]) => v !== undefined)) as unknown as EngineStatus;
-    this.#status = clean;
-    this.#o.bus?.publish("engine.state", clean);
-    this.#emit({ type: "state", status: { ...clean } });
-  }
-
-  #emit(event: EngineEvent) {
-    this.#listeners.emit(event);
+    return new EngineFailure(err instanceof EngineStartError ? err.info : { code: "crashed", message: (err as Error).message });
   }
 
   #onSupervisor(e: SupervisorEvent) {
-    if (e.type === "exited") this.#jobs.lost(e.epoch, e.error ?? { code: "crashed", message: e.expected ? "the engine was restarted" : "the engine exited" });
-    if (e.type === "progress") {
-      this.#o.bus?.publish("engine.progress", e.progress);
-      this.#emit({ type: "progress", progress: e.progress });
-    } else if (e.type === "log") {
+    if (e.type === "exited") {
+      this.#jobs.lost(e.epoch, e.error ?? { code: "crashed", message: e.expected ? "the engine was restarted" : "the engine exited" });
+    }
+    if (e.type === "progress") this.#board.progress(e.progress);
+    else if (e.type === "log") {
       this.#jobs.noteLine(e.line, e.stream);
-      this.#logBatch.add(e.line);
-      this.#emit({ type: "log", line: e.line, stream: e.stream });
+      this.#board.log(e.line, e.stream);
     }
     const next = statusAfter(this.#status, e);
-    if (next) this.#set(next);
-    if (e.type === "ready") this.#updateBusy();
+    if (next) this.#board.set(next);
+    if (e.type === "ready") this.#jobs.updateBusy();
   }
 }

@@ -26,16 +26,14 @@
 import { Hono } from "hono";
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { dirname, join } from "node:path";
-import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
-import { OneTimeNonces } from "../launcher/access/nonces";
-import { ApiError, mediaType, readJson } from "../launcher/server/errors";
-import { EngineFailure, type EngineManager } from "./manager";
+import { OneTimeNonces } from "../core/server/nonces";
+import { ApiError, mediaType, readJson } from "../core/server/errors";
+import type { EngineManager } from "./manager";
 import type { EngineDevices } from "./devices";
-import type { EngineErrorCode, InstalledBuild } from "./types";
-import { BuildBusy } from "./build/builder";
+import type { InstalledBuild } from "./types";
 import { BUILD_BACKENDS, type BuildBackend } from "./build/cmake-flags";
-import { removeTree } from "../launcher/files/remove-tree";
+import { removeTree } from "../core/files/remove-tree";
 
 export const buildSchema = z
   .object({ backend: z.enum(BUILD_BACKENDS as [BuildBackend, ...BuildBackend[]]).optional().describe("Backend to build: cpu, vulkan, cuda or rocm") })
@@ -78,18 +76,6 @@ export const installSchema = z
   })
   .strict();
 
-/** Engine failures become 4xx/5xx answers that carry the code and the hint; `statuses` overrides the status per code. */
-async function attempt<T>(fn: () => Promise<T>, statuses: Partial<Record<EngineErrorCode, ContentfulStatusCode>> = {}): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    const info = err instanceof EngineFailure ? err.info : (err as { info?: EngineFailure["info"] }).info;
-    if (!info) throw err;
-    const status = statuses[info.code] ?? (info.code === "no_candidate" ? 409 : info.code === "model_not_found" ? 404 : 503);
-    throw new ApiError(status, info.code, info.hint ? `${info.message} ${info.hint}` : info.message, info);
-  }
-}
-
 const describeBuild = (b: InstalledBuild) => ({ tag: b.tag, variant: b.variant, backend: b.backend, dir: b.dir });
 
 export function engineRoutes(manager: EngineManager, opts: { uploads: string; nonces?: OneTimeNonces; devices?: EngineDevices }) {
@@ -104,17 +90,17 @@ export function engineRoutes(manager: EngineManager, opts: { uploads: string; no
       if (lines !== undefined && (!Number.isInteger(lines) || lines < 1)) throw new ApiError(400, "bad_request", "lines must be a positive whole number");
       return c.json({ lines: manager.logs(lines) });
     })
-    .get("/plan", async (c) => c.json(await attempt(() => manager.plan())))
+    .get("/plan", async (c) => c.json(await manager.plan()))
     .get("/builds", (c) => c.json({ builds: manager.installed().map(describeBuild) }))
     .post("/install", async (c) => {
       // The body is optional: an empty POST installs the best build.
       const body = await readJson(c, installSchema, { optional: true });
-      const builds = await attempt(() => manager.install(body));
+      const builds = await manager.install(body);
       return c.json({ ...manager.status(), builds: builds.map(describeBuild) });
     })
     .post("/install/cancel", (c) => c.json({ cancelled: manager.cancelDownload() }))
     .post("/restart", async (c) => {
-      await attempt(() => manager.restart());
+      await manager.restart();
       return c.json(manager.status());
     })
     .post("/stop", async (c) => {
@@ -123,23 +109,18 @@ export function engineRoutes(manager: EngineManager, opts: { uploads: string; no
     })
     .post("/build", async (c) => {
       const body = await readJson(c, buildSchema, { optional: true });
-      try {
-        const started = await attempt(() => manager.startBuild(body?.backend));
-        return c.json({ backend: started.backend, logFile: started.logFile }, 202);
-      } catch (err) {
-        if (err instanceof BuildBusy) throw new ApiError(409, "build_running", err.message);
-        throw err;
-      }
+      const started = await manager.startBuild(body?.backend);
+      return c.json({ backend: started.backend, logFile: started.logFile }, 202);
     })
-    .post("/build/cancel", async (c) => c.json({ cancelled: (await attempt(async () => manager.builder())).cancel() }))
-    .get("/build", async (c) => c.json((await attempt(async () => manager.builder())).status()))
-    .get("/toolchain", async (c) => c.json((await attempt(async () => manager.builder())).toolchain(backendParam(c.req.query("backend")))))
+    .post("/build/cancel", (c) => c.json({ cancelled: manager.builder().cancel() }))
+    .get("/build", (c) => c.json(manager.builder().status()))
+    .get("/toolchain", (c) => c.json(manager.builder().toolchain(backendParam(c.req.query("backend")))))
     .post("/import/nonce", (c) => c.json(nonces.issue()))
     .post("/import", async (c) => {
       const type = mediaType(c.req.header("content-type"));
-      // A path that is missing or holds no working sd-server is the caller's to fix: 400.
+      // A path that is missing or holds no working sd-server is the caller's to fix: 400 (engine/install/import.ts).
       const run = async (path: string) => {
-        const build = await attempt(() => manager.importBuild(path), { verify_failed: 400 });
+        const build = await manager.importBuild(path);
         return c.json({ build: describeBuild(build), status: manager.status() });
       };
       if (ZIP_TYPES.includes(type)) {
@@ -156,7 +137,12 @@ export function engineRoutes(manager: EngineManager, opts: { uploads: string; no
       if (confirm !== true)
         throw new ApiError(400, "confirm_required", "importing runs the sd-server program in that folder: confirm it in the Engine tab (confirm: true)");
       if (!nonces.take(nonce))
-        throw new ApiError(403, "confirm_expired", "importing by path is confirmed in the app's Engine tab (its confirmation is used once and lasts 2 minutes); from a terminal, run `easy-diffusion engine import <path>`");
+        throw new ApiError(
+          403,
+          "confirm_expired",
+          "importing by path is confirmed in the app's Engine tab (its confirmation is used once and lasts 2 minutes); " +
+            "from a terminal, run `easy-diffusion engine import <path>`",
+        );
       return run(path);
     });
 }

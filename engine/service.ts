@@ -8,8 +8,8 @@
  *   const engine = engineParts({ provider: (ctx) => createBuildProvider(ctx) });
  *   services: [engine.service, queueService({ engine: engine.engine })]
  */
-import type { AppContext } from "../launcher/server/context";
-import type { Service, ServiceFactory } from "../launcher/services";
+import type { AppContext } from "../core/server/context";
+import type { Service, ServiceFactory } from "../core/services";
 import type { SourceBuilder } from "./build/builder";
 import { EngineManager } from "./manager";
 import type { SupervisorOptions } from "./process/supervisor";
@@ -70,7 +70,8 @@ export function engineParts(options: EngineServiceOptions): { service: ServiceFa
             // No usable engine: where the plan chose building from source, build it (or say what is missing).
             const auto = await manager.autoBuild().catch((e) => ctx.log.warn(`engine auto-build failed: ${(e as Error).message}`));
             // The release build's refusal (and its "import one" hint) is no longer the user's problem once a build takes over.
-            if (auto && auto.action === "build") ctx.log.info(`engine: ${auto.started ? "building" : "waiting for build tools for"} the ${auto.backend} engine (${auto.reason})`);
+            if (auto && auto.action === "build")
+              ctx.log.info(`engine: ${auto.started ? "building" : "waiting for build tools for"} the ${auto.backend} engine (${auto.reason})`);
             else ctx.log.warn(failed);
           });
         }, 0);

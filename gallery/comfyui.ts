@@ -6,9 +6,9 @@
  * through LoRA loaders to the checkpoint, and the latent size. Anything the
  * graph does not say plainly is left out, never guessed.
  */
-import type { LoraRef } from "../queue/lora-tags";
-import type { Settings } from "../queue/metadata/settings";
-import { schedulerFromText } from "../queue/metadata/samplers";
+import type { LoraRef } from "../common/lora-tags";
+import type { Settings } from "../common/infotext-settings";
+import { schedulerFromText } from "../common/a1111-samplers";
 import { samplerOf } from "./sampler-names";
 
 type Node = { class_type?: string; inputs?: Record<string, unknown> };

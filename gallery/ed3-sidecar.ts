@@ -4,8 +4,8 @@
  * task keys), and optionally as one PNG text chunk per key. This maps
  * either form onto our request fields; unknown keys are left out.
  */
-import type { LoraRef } from "../queue/lora-tags";
-import type { Settings } from "../queue/metadata/settings";
+import type { LoraRef } from "../common/lora-tags";
+import type { Settings } from "../common/infotext-settings";
 import { samplerOf } from "./sampler-names";
 
 /** ED3's .txt names → its task keys. */

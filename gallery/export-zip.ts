@@ -18,7 +18,14 @@ export function exportZip(rows: PictureRow[]): ReadableStream<Uint8Array> {
     for (let i = 2; used.has(name); i++) name = base.replace(/(\.[^.]+)?$/, `-${i}$1`);
     used.add(name);
     zip.addFile(row.path, name, { compress: false, mtime: new Date(row.mtime) });
-    manifest.push({ file: name, created: new Date(row.created).toISOString(), width: row.width, height: row.height, source: row.source, settings: JSON.parse(row.settings) });
+    manifest.push({
+      file: name,
+      created: new Date(row.created).toISOString(),
+      width: row.width,
+      height: row.height,
+      source: row.source,
+      settings: JSON.parse(row.settings),
+    });
   }
   zip.addBuffer(Buffer.from(JSON.stringify(manifest, null, 2)), "settings.json");
   zip.end();

@@ -6,22 +6,27 @@
  */
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
-import type { EventBus } from "../launcher/events/bus";
-import { isInside, realInside } from "../launcher/files/inside";
-import type { Logger } from "../launcher/log";
+import type { EventBus } from "../core/events/bus";
+import { isInside, realInside } from "../core/files/inside";
+import type { Logger } from "../core/log";
 import "./events";
 import type { GalleryIndex } from "./index-store";
 import type { PictureRow } from "./picture-row";
 import { indexFile, scanFolder } from "./scan";
 import type { ThumbnailMaker } from "./thumbnails";
 import { moveToTrash, restoreFromTrash, type TrashedFile, type TrashLocation } from "./trash";
+import { NamedError } from "../core/server/errors";
 
-export class NotAFolderError extends Error {
+export class NotAFolderError extends NamedError {
   override name = "NotAFolderError";
+  override readonly code = "not_a_folder";
+  override readonly status = 400;
 }
 
-export class OutsideFoldersError extends Error {
+export class OutsideFoldersError extends NamedError {
   override name = "OutsideFoldersError";
+  override readonly code = "forbidden";
+  override readonly status = 403;
 }
 
 export interface GalleryDeps {

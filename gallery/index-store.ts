@@ -9,12 +9,16 @@
  * to undo) is kept in the app database, attached as `app`, by path, so it
  * survives a rebuild.
  */
-import { Database } from "bun:sqlite";
+import type { Database } from "bun:sqlite";
+import { openDatabase } from "../core/db";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { modelLabel, toDetail, toSummary, type PictureDetail, type PictureEntry, type PictureRow, type PictureSummary } from "./picture-row";
 import { buildBuckets, buildSearch, IDS_PER_BUCKET, IDS_PER_MS, type SearchFilters } from "./search-sql";
 import { segmentText, tagToken } from "./search-query";
+
+/** Contentless full-text search (rows are deleted by rowid) with 2- and 3-character prefix indexes. */
+const FTS_OPTIONS = "content='', contentless_delete=1, prefix='2 3', tokenize='unicode61 remove_diacritics 2'";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS pictures (
@@ -27,7 +31,7 @@ CREATE INDEX IF NOT EXISTS pictures_by_sampler ON pictures(sampler);
 CREATE INDEX IF NOT EXISTS pictures_by_root ON pictures(root);
 CREATE INDEX IF NOT EXISTS pictures_by_bucket ON pictures(id / ${IDS_PER_BUCKET});
 CREATE TABLE IF NOT EXISTS picture_loras (name TEXT NOT NULL, picture_id INTEGER NOT NULL, PRIMARY KEY (name, picture_id)) WITHOUT ROWID;
-CREATE VIRTUAL TABLE IF NOT EXISTS pictures_fts USING fts5(prompt, negative, tags, content='', contentless_delete=1, prefix='2 3', tokenize='unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE IF NOT EXISTS pictures_fts USING fts5(prompt, negative, tags, ${FTS_OPTIONS});
 CREATE TABLE IF NOT EXISTS app.gallery_favourites (path TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS app.gallery_folders (path TEXT PRIMARY KEY, added INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS app.gallery_trash (token TEXT PRIMARY KEY, items TEXT NOT NULL, created INTEGER NOT NULL);
@@ -49,17 +53,20 @@ export class GalleryIndex {
 
   /** `file`: the index (":memory:" in tests); `appDatabase`: where favourites and folders live. */
   constructor(file: string, appDatabase: string) {
-    for (const f of [file, appDatabase]) if (f !== ":memory:") mkdirSync(dirname(f), { recursive: true });
-    this.db = new Database(file, { create: true, strict: true });
-    this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;");
+    if (appDatabase !== ":memory:") mkdirSync(dirname(appDatabase), { recursive: true });
+    this.db = openDatabase(file);
     this.db.query("ATTACH DATABASE $file AS app").run({ file: appDatabase });
     this.db.exec(SCHEMA);
+    const columns = "id, path, root, file_size, mtime, created, width, height, format, source, prompt, negative, model, sampler, seed, loras, settings";
+    const values = columns.split(", ").map((column) => `$${column}`).join(", "); // each column's named parameter
     this.#insert = this.db.query(
-      `INSERT INTO pictures (id, path, root, file_size, mtime, created, width, height, format, source, prompt, negative, model, sampler, seed, loras, settings, favourite)
-       VALUES ($id, $path, $root, $file_size, $mtime, $created, $width, $height, $format, $source, $prompt, $negative, $model, $sampler, $seed, $loras, $settings,
+      `INSERT INTO pictures (${columns}, favourite)
+       VALUES (${values},
          EXISTS (SELECT 1 FROM app.gallery_favourites WHERE path = $path)) RETURNING id`,
     );
-    this.#byPath = this.db.query<{ id: number; file_size: number; mtime: number }, { path: string }>("SELECT id, file_size, mtime FROM pictures WHERE path = $path");
+    this.#byPath = this.db.query<{ id: number; file_size: number; mtime: number }, { path: string }>(
+      "SELECT id, file_size, mtime FROM pictures WHERE path = $path",
+    );
     this.#exists = this.db.query<{ id: number }, { id: number }>("SELECT id FROM pictures WHERE id = $id");
   }
 
@@ -99,7 +106,9 @@ export class GalleryIndex {
       }) as { id: number };
       const model = modelLabel(s.model);
       const tags = [model && tagToken("m", model), s.sampler && tagToken("s", s.sampler), ...loras.map((l) => tagToken("l", l))].filter(Boolean).join(" ");
-      this.db.query("INSERT INTO pictures_fts (rowid, prompt, negative, tags) VALUES ($id, $p, $n, $t)").run({ id: row.id, p: segmentText(prompt), n: segmentText(negative), t: tags });
+      this.db
+        .query("INSERT INTO pictures_fts (rowid, prompt, negative, tags) VALUES ($id, $p, $n, $t)")
+        .run({ id: row.id, p: segmentText(prompt), n: segmentText(negative), t: tags });
       for (const name of new Set(loras)) this.db.query("INSERT OR IGNORE INTO picture_loras (name, picture_id) VALUES ($name, $id)").run({ name, id: row.id });
       return row.id;
     })();
@@ -185,7 +194,9 @@ export class GalleryIndex {
   }
 
   saveTrash(token: string, items: unknown): void {
-    this.db.query("INSERT INTO app.gallery_trash (token, items, created) VALUES ($token, $items, $now)").run({ token, items: JSON.stringify(items), now: Date.now() });
+    this.db
+      .query("INSERT INTO app.gallery_trash (token, items, created) VALUES ($token, $items, $now)")
+      .run({ token, items: JSON.stringify(items), now: Date.now() });
   }
 
   /** The deletion recorded under `token`, removed from the record (undo happens once). */

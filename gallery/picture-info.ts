@@ -5,13 +5,13 @@
  * chunks, then ED3's `.json`/`.txt` sidecar next to it.
  */
 import { existsSync, readFileSync } from "node:fs";
-import type { ImageKind } from "../queue/image-data";
-import { jpegSize } from "../queue/metadata/exif";
-import { pngSize, readPngText } from "../queue/metadata/png";
-import { readImageMetadata } from "../queue/metadata/read";
-import type { MadeAs, Settings } from "../queue/metadata/settings";
-import { webpInfo } from "../queue/metadata/webp";
-import { MetadataTooLargeError } from "../queue/picture-limits";
+import type { ImageKind } from "../common/image-data";
+import { jpegSize } from "../pictures/metadata/exif";
+import { pngSize, readPngText } from "../pictures/metadata/png";
+import { readImageMetadata } from "../pictures/metadata/read";
+import type { MadeAs, Settings } from "../common/infotext-settings";
+import { webpInfo } from "../pictures/metadata/webp";
+import { MetadataTooLargeError } from "../pictures/limits";
 import { comfyGraph, comfyToSettings } from "./comfyui";
 import { ed3Keys, ed3ToSettings, looksLikeEd3, parseEd3Text } from "./ed3-sidecar";
 

@@ -1,5 +1,5 @@
 /** The Gallery's picture as the index holds it and as the API sends it. */
-import type { MadeAs, Settings } from "../queue/metadata/settings";
+import type { MadeAs, Settings } from "../common/infotext-settings";
 import type { PictureInfo, PictureSource } from "./picture-info";
 
 /** One file to index: where it is, what it is. */

@@ -2,8 +2,8 @@
  * Sampler names other tools write (ComfyUI's `dpmpp_2m`, ED3's
  * `euler_a`/`dpmpp_2m`) → sd-server names, falling back to the A1111 reader.
  */
-import type { Settings } from "../queue/metadata/settings";
-import { samplerFromText } from "../queue/metadata/samplers";
+import type { Settings } from "../common/infotext-settings";
+import { samplerFromText } from "../common/a1111-samplers";
 
 const ALIASES: Record<string, NonNullable<Settings["sampler"]>> = {
   euler: "euler",

@@ -9,10 +9,11 @@
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { isInside } from "../launcher/files/inside";
+import { isInside } from "../core/files/inside";
 import type { GalleryIndex } from "./index-store";
-import { MetadataTooLargeError } from "../queue/picture-limits";
+import { MetadataTooLargeError } from "../pictures/limits";
 import { PICTURE_EXTENSIONS, readPictureInfo } from "./picture-info";
+import { NamedError } from "../core/server/errors";
 
 export interface ScanProgress {
   root: string;
@@ -95,8 +96,10 @@ export function indexFile(index: GalleryIndex, root: string, path: string, creat
 }
 
 /** The folder to scan is gone or unreadable (an unplugged drive): its pictures stay indexed. */
-export class ScanRootError extends Error {
+export class ScanRootError extends NamedError {
   override name = "ScanRootError";
+  override readonly code = "unreadable_folder";
+  override readonly status = 500;
 }
 
 export async function scanFolder(index: GalleryIndex, root: string, options: ScanOptions = {}): Promise<ScanProgress> {

@@ -8,7 +8,8 @@
  */
 
 /** Characters of scripts written without spaces between words. */
-const UNSPACED = /[\u0E00-\u0E7F\u2E80-\u2FDF\u3040-\u30FF\u3100-\u31FF\u3400-\u4DBF\u4E00-\u9FFF\uAC00-\uD7AF\uF900-\uFAFF\uFF66-\uFF9F]|[\uD840-\uD87F][\uDC00-\uDFFF]/g;
+const UNSPACED =
+  /[\u0E00-\u0E7F\u2E80-\u2FDF\u3040-\u30FF\u3100-\u31FF\u3400-\u4DBF\u4E00-\u9FFF\uAC00-\uD7AF\uF900-\uFAFF\uFF66-\uFF9F]|[\uD840-\uD87F][\uDC00-\uDFFF]/g;
 
 /** Text as it goes into the index: each unspaced-script character its own token. */
 export function segmentText(text: string): string {

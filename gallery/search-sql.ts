@@ -8,6 +8,7 @@
  * values travel as bound parameters only.
  */
 import { ftsQuery, tagToken } from "./search-query";
+import { NamedError } from "../core/server/errors";
 
 export interface SearchFilters {
   q?: string;
@@ -26,8 +27,10 @@ export interface SearchFilters {
   before?: string;
 }
 
-export class BadCursorError extends Error {
+export class BadCursorError extends NamedError {
   override name = "BadCursorError";
+  override readonly code = "bad_request";
+  override readonly status = 400;
 }
 
 /** Ids per millisecond of `created` (see index-store.ts). */

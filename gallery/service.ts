@@ -7,10 +7,10 @@
  * lost index, come back from the files themselves).
  */
 import { existsSync, renameSync } from "node:fs";
-import { readEnv } from "../launcher/env";
-import type { Logger } from "../launcher/log";
-import type { AppContext } from "../launcher/server/context";
-import type { Service, ServiceFactory } from "../launcher/services";
+import { readEnv } from "../core/env";
+import type { Logger } from "../core/log";
+import type { AppContext } from "../core/server/context";
+import type { Service, ServiceFactory } from "../core/services";
 import "../queue/events";
 import { Gallery } from "./gallery";
 import { GalleryIndex } from "./index-store";

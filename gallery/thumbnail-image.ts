@@ -1,28 +1,26 @@
 /**
  * One thumbnail: decode the picture (engine PNGs on a native-zlib fast path,
  * other PNGs with fast-png, JPEG with jpeg-js, WebP with libwebp-wasm; none
- * of them before the header's pixel count passed queue/picture-limits.ts),
+ * of them before the header's pixel count passed pictures/limits.ts),
  * shrink it with an area-averaging box filter (each thumbnail pixel is the
  * exact mean of the source pixels it covers: no aliasing when shrinking, the
  * only direction thumbnails go), encode WebP. The original bytes are only
  * read. Runs inside the thumbnail worker.
  */
 import { decode as decodeJpeg } from "jpeg-js";
-import { pngToRgba } from "../queue/convert";
-import { sniffImage } from "../queue/image-data";
-import { encodeWebp } from "../queue/webp-codec";
-import { assertDecodable, MAX_PICTURE_PIXELS, PictureTooLargeError } from "../queue/picture-limits";
-import { decodeWebp } from "../queue/webp-decode";
-import { decodeCommonPng } from "./png-fast";
+import { pngToRgba } from "../pictures/convert";
+import { sniffImage } from "../common/image-data";
+import { encodeWebp } from "../pictures/webp-encode";
+import { assertDecodable, MAX_PICTURE_PIXELS, PictureTooLargeError } from "../pictures/limits";
+import { decodeWebp } from "../pictures/webp-decode";
+import { decodeCommonPng } from "../pictures/png-fast";
+import type { Rgba } from "../pictures/rgba";
+import { NamedError } from "../core/server/errors";
 
-export interface Rgba {
-  width: number;
-  height: number;
-  data: Uint8Array;
-}
-
-export class ThumbnailError extends Error {
+export class ThumbnailError extends NamedError {
   override name = "ThumbnailError";
+  override readonly code = "thumbnail_failed";
+  override readonly status = 422;
 }
 
 /** Pixels of the picture; PictureTooLargeError before any decoding when its header names too many. */

@@ -10,17 +10,18 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { ThumbAnswer, ThumbJob } from "./thumb-worker";
+import { NamedError } from "../core/server/errors";
 
 export const THUMB_SIZE = 256;
 
-export class ThumbnailFailedError extends Error {
+/** 422 `thumbnail_failed`, or `image_too_large` when the picture was refused before decoding (over the pixel limit). */
+export class ThumbnailFailedError extends NamedError {
   override name = "ThumbnailFailedError";
-  /** `image_too_large` when the picture was refused before decoding (over the pixel limit). */
-  constructor(
-    message: string,
-    readonly code?: string,
-  ) {
+  override readonly code: "thumbnail_failed" | "image_too_large";
+  override readonly status = 422;
+  constructor(message: string, cause?: string) {
     super(message);
+    this.code = cause === "image_too_large" ? "image_too_large" : "thumbnail_failed";
   }
 }
 

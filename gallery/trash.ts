@@ -6,7 +6,8 @@
  */
 import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, extname, join } from "node:path";
-import type { Env } from "../launcher/env";
+import type { Env } from "../core/env";
+import { NamedError } from "../core/server/errors";
 
 export interface TrashLocation {
   /** "freedesktop": files/ + info/*.trashinfo; "folder": a plain folder (macOS ~/.Trash, the app's own). */
@@ -72,8 +73,10 @@ export function moveToTrash(path: string, trash: TrashLocation, now = new Date()
   return { original: path, trashed: target, info };
 }
 
-export class RestoreConflictError extends Error {
+export class RestoreConflictError extends NamedError {
   override name = "RestoreConflictError";
+  override readonly code = "conflict";
+  override readonly status = 409;
 }
 
 /** Puts a trashed file back where it was (refusing to overwrite a new file of the same name). */

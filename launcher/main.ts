@@ -5,12 +5,12 @@
  */
 import { parseCommand, UsageError, type Command } from "./cli/args";
 import { ENGINE_HELP, HELP } from "./cli/help";
-import { readEnv } from "./env";
-import { resolvePaths } from "./paths";
-import { openInBrowser } from "./window/browser";
+import { readEnv } from "../core/env";
+import { resolvePaths } from "../core/paths";
+import { openInBrowser } from "../core/system/opener";
 import { MESSAGE_BOX_ARG, WINDOW_HOST_ARG } from "./window/protocol";
 import type { AlreadyRunningError, RunningApp } from "./start";
-import { VERSION } from "./version";
+import { VERSION } from "../core/version";
 
 const FORCE_EXIT_MS = 2000;
 

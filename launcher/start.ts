@@ -5,21 +5,24 @@
  */
 import { mkdirSync } from "node:fs";
 import type { RunOptions } from "./cli/args";
-import { ConfigStore, formatProblem } from "./config/store";
-import type { Env } from "./env";
-import { EventBus } from "./events/bus";
+import { ConfigStore, formatProblem } from "../core/config/store";
+import type { Env } from "../core/env";
+import { EventBus } from "../core/events/bus";
 import { acquireLock, type LockInfo } from "./instance/lock";
-import { Logger } from "./log";
-import { resolvePaths, type Paths } from "./paths";
+import { Logger } from "../core/log";
+import { resolvePaths, type Paths } from "../core/paths";
 import { createApp, type AppOptions } from "./server/app";
-import type { AppContext } from "./server/context";
+import type { AppContext } from "../core/server/context";
 import { listen } from "./server/listen";
-import type { Service, ServiceFactory } from "./services";
+import type { Service, ServiceFactory } from "../core/services";
 import { startStatsSampler } from "./system/stats";
-import { VERSION } from "./version";
+import { VERSION } from "../core/version";
+import { NamedError } from "../core/server/errors";
 
-export class AlreadyRunningError extends Error {
+export class AlreadyRunningError extends NamedError {
   override name = "AlreadyRunningError";
+  override readonly code = "already_running";
+  override readonly status = 409;
   constructor(readonly holder: LockInfo) {
     super(`Easy Diffusion is already running for this data folder (pid ${holder.pid}, ${holder.url})`);
   }

@@ -9,7 +9,7 @@
  * --llm ovis_2.5). A UNet saved alone (SD1/SD2/SDXL) needs its VAE and CLIP.
  * Pure: the caller passes the installed entries and an optional catalog hook.
  */
-import type { ModelKind } from "../launcher/paths";
+import type { ModelKind } from "../core/paths";
 import type { Identity, ModelEntry } from "./entry";
 
 export type CompanionRole = "vae" | "clip_l" | "clip_g" | "t5xxl" | "llm";
@@ -69,7 +69,10 @@ const NEEDS: Record<string, RoleSpec[]> = {
   ],
 };
 
-/** The roles a model needs beside itself: all of its family's for a diffusion-only model; for a checkpoint, those of the parts it lacks (an SD3 checkpoint without text encoders); [] otherwise. */
+/**
+ * The roles a model needs beside itself: all of its family's for a diffusion-only model; for a
+ * checkpoint, those of the parts it lacks (an SD3 checkpoint without text encoders); [] otherwise.
+ */
 export function needsOf(identity: Pick<Identity, "detected" | "family" | "bundled">): CompanionRole[] {
   if (!identity.family) return [];
   const roles = (NEEDS[identity.family] ?? []).map((s) => s.role);

@@ -10,7 +10,7 @@
 import { copyFileSync, lstatSync, mkdirSync, readdirSync, readlinkSync, statSync, symlinkSync } from "node:fs";
 import { basename, extname, join } from "node:path";
 import type { SearchPath } from "./roots";
-import { removeTree } from "../launcher/files/remove-tree";
+import { removeTree } from "../core/files/remove-tree";
 
 /** The extensions upstream's embedding scan accepts. */
 export const EMBEDDING_EXTENSIONS = [".gguf", ".safetensors", ".pt", ".ckpt"] as const;

@@ -3,7 +3,7 @@
  * helpers' code (catalog, downloads, the Model Browser): one listed model
  * file, and what its header said. See /api/models in models/README.md.
  */
-import type { ModelKind } from "../launcher/paths";
+import type { ModelKind } from "../core/paths";
 
 /** What a header says a file is (independent of the folder it sits in). */
 export type DetectedKind = "checkpoint" | "diffusion_model" | "vae" | "lora" | "text_encoder" | "controlnet" | "upscaler" | "taesd" | "embedding";

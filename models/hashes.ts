@@ -10,7 +10,7 @@
 import { open } from "node:fs/promises";
 import { statSync } from "node:fs";
 
-/** Where finished hashes are kept (TaskStore and ModelStore share one table). */
+/** Where finished hashes are kept (ModelStore: the model_hashes table, models/ its one owner). */
 export interface HashCache {
   cachedHash(path: string, size: number, mtime: number): string | null;
   saveHash(path: string, size: number, mtime: number, sha256: string): void;

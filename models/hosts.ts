@@ -2,11 +2,11 @@
  * The Hugging Face and Civitai bases the net code talks to. Config
  * models.huggingface_base wins when the user set it; while it is the
  * default, the HF_ENDPOINT environment variable (as huggingface_hub reads
- * it, launcher/env.ts) replaces it. Pure.
+ * it, core/env.ts) replaces it. Pure.
  */
-import type { Config } from "../launcher/config/schema";
-import { HUGGINGFACE_DEFAULT_BASE } from "../launcher/config/schema";
-import type { Env } from "../launcher/env";
+import type { Config } from "../core/config/schema";
+import { HUGGINGFACE_DEFAULT_BASE } from "../core/config/schema";
+import type { Env } from "../core/env";
 
 const trim = (url: string) => url.replace(/\/+$/, "");
 

@@ -17,7 +17,27 @@ const DIFFUSION = "model.diffusion_model.";
 /** Names that mark a full checkpoint's non-diffusion parts. */
 const CHECKPOINT_PARTS = ["first_stage_model.", "cond_stage_model.", "conditioner.", "text_encoders.", "vae."];
 /** Telltale names of a bare diffusion model (saved without sd.cpp's prefix). */
-const BARE_DIFFUSION = /^(input_blocks\.|double_blocks\.|single_blocks\.|joint_blocks\.|transformer_blocks\.|single_transformer_blocks\.|cap_embedder\.|blocks\.\d+\.cross_attn|layers\.\d+\.(attention|adaLN|feed_forward)|img_in\.|x_embedder|patch_embedding|context_embedder|distilled_guidance_layer|double_stream_modulation)/;
+const BARE_DIFFUSION = new RegExp(
+  "^(" +
+    [
+      "input_blocks\\.",
+      "double_blocks\\.",
+      "single_blocks\\.",
+      "joint_blocks\\.",
+      "transformer_blocks\\.",
+      "single_transformer_blocks\\.",
+      "cap_embedder\\.",
+      "blocks\\.\\d+\\.cross_attn",
+      "layers\\.\\d+\\.(attention|adaLN|feed_forward)",
+      "img_in\\.",
+      "x_embedder",
+      "patch_embedding",
+      "context_embedder",
+      "distilled_guidance_layer",
+      "double_stream_modulation",
+    ].join("|") +
+    ")",
+);
 
 /** The most common dtype of the weight matrices (quantized GGUF mixes, e.g. q4_k with q6_k, report the main one). */
 export function precisionOf(tensors: TensorInfo[]): string | null {
@@ -61,7 +81,10 @@ function textEncoder(names: string[], meta: Record<string, string>, byName: Map<
   const arch = meta["general.architecture"]?.toLowerCase();
   const any = (re: RegExp) => names.some((n) => re.test(n));
   if (any(/(^|\.)encoder\.block\.0\.layer\.0\.SelfAttention\.q\.weight$/) || arch === "t5" || arch === "t5encoder" || any(/^enc\.blk\.0\.attn_q/))
-    return { encoder: "t5xxl", family: any(/relative_attention_bias/) && names.filter((n) => n.includes("relative_attention_bias")).length > 1 ? "umt5" : "t5" };
+    return {
+      encoder: "t5xxl",
+      family: any(/relative_attention_bias/) && names.filter((n) => n.includes("relative_attention_bias")).length > 1 ? "umt5" : "t5",
+    };
   const clip = names.find((n) => /text_model\.embeddings\.token_embedding\.weight$|(^|\.)token_embedding\.weight$/.test(n));
   if (clip && any(/text_model\.encoder\.layers\.|transformer\.resblocks\./)) {
     const width = byName.get(clip)!.shape.at(-1);
@@ -110,7 +133,8 @@ export function identify(header: Header): Identity {
     return result("lora", loraFamily(names, metadata, byName));
   if (any(/^(encoder|decoder)\.layers\.\d+\./) && !any(/^(encoder|decoder)\.(down|up|mid)/)) return result("taesd", null);
   if (any(/^(conv_first|model\.0)\.weight$|RRDB_trunk\.|^body\.\d+\.rdb1\.|^model\.1\.sub\./)) return result("upscaler", null);
-  if (any(/^control_model\.|input_hint_block|controlnet_cond_embedding|^controlnet_blocks\.|zero_convs\./)) return result("controlnet", familyFromControl(names, byName));
+  if (any(/^control_model\.|input_hint_block|controlnet_cond_embedding|^controlnet_blocks\.|zero_convs\./))
+    return result("controlnet", familyFromControl(names, byName));
 
   const prefixed = names.some((n) => n.startsWith(DIFFUSION) || n.startsWith("unet."));
   const bare = !prefixed && names.some((n) => BARE_DIFFUSION.test(n));
@@ -120,19 +144,32 @@ export function identify(header: Header): Identity {
     const chroma = any(/distilled_guidance_layer/);
     const full = CHECKPOINT_PARTS.some((p) => names.some((n) => n.startsWith(p)));
     const family = version ? familyOf(version, chroma) : null;
-    const bundled = full ? { vae: names.some((n) => /^(first_stage_model|vae)\./.test(n)), textEncoders: names.some((n) => /^(cond_stage_model|conditioner|text_encoders)\./.test(n)) } : undefined;
-    return result(full ? "checkpoint" : "diffusion_model", family, { ...(bundled ? { bundled } : {}), ...(version ? {} : { problem: "the engine does not recognise this model's architecture" }) });
+    const bundled = full
+      ? {
+          vae: names.some((n) => /^(first_stage_model|vae)\./.test(n)),
+          textEncoders: names.some((n) => /^(cond_stage_model|conditioner|text_encoders)\./.test(n)),
+        }
+      : undefined;
+    return result(full ? "checkpoint" : "diffusion_model", family, {
+      ...(bundled ? { bundled } : {}),
+      ...(version ? {} : { problem: "the engine does not recognise this model's architecture" }),
+    });
   }
   const te = textEncoder(names, metadata, byName);
   if (te) return result("text_encoder", te.family, { encoder: te.encoder });
-  if (any(/^(first_stage_model\.|vae\.)?(encoder|decoder)\.(conv_in|down|up|mid|conv1|head|downsamples|upsamples)/)) return result("vae", vaeFamily(byName, names));
+  if (any(/^(first_stage_model\.|vae\.)?(encoder|decoder)\.(conv_in|down|up|mid|conv1|head|downsamples|upsamples)/))
+    return result("vae", vaeFamily(byName, names));
   return result(null, null);
 }
+
+/** The first cross-attention key projection of a UNet, in the original (LDM) and the diffusers layout. */
+const UNET_CROSS_ATTENTION_KEY =
+  /(input_blocks\.\d+\.1\.transformer_blocks\.0\.attn2\.to_k\.weight|down_blocks\.\d+\.attentions\.0\.transformer_blocks\.0\.attn2\.to_k\.weight)$/;
 
 /** A UNet saved without its text encoder has no token embedding: its cross-attention width tells SD1/SD2/SDXL. */
 function unetByContext(tensors: TensorInfo[]): string | null {
   for (const t of tensors) {
-    if (/(input_blocks\.\d+\.1\.transformer_blocks\.0\.attn2\.to_k\.weight|down_blocks\.\d+\.attentions\.0\.transformer_blocks\.0\.attn2\.to_k\.weight)$/.test(t.name)) {
+    if (UNET_CROSS_ATTENTION_KEY.test(t.name)) {
       const width = t.shape.at(-1);
       if (width === 768) return "SD1";
       if (width === 1024) return "SD2";

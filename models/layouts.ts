@@ -5,7 +5,7 @@
  * The user may give the tree root (the folder holding `models/`) or the
  * `models/` folder itself; A1111 keeps `embeddings/` at the tree root.
  */
-import { MODEL_KINDS, type ModelKind } from "../launcher/paths";
+import { MODEL_KINDS, type ModelKind } from "../core/paths";
 import type { Layout } from "./entry";
 
 /** Folder names per kind, in search order. "^" marks a folder at the tree root rather than in models/. */

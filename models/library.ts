@@ -8,8 +8,8 @@
  */
 import { realpathSync, unlinkSync } from "node:fs";
 import { dirname } from "node:path";
-import { insidePath, isInside } from "../launcher/files/inside";
-import { MODEL_KINDS, type ModelKind } from "../launcher/paths";
+import { insidePath, isInside } from "../core/files/inside";
+import { MODEL_KINDS, type ModelKind } from "../core/paths";
 import { needsOf } from "./companions";
 import type { CivitaiInfo, LastUsed, ModelEntry } from "./entry";
 import { formatOf } from "./formats";
@@ -19,6 +19,7 @@ import { identifyFile } from "./identify-file";
 import type { SearchPath } from "./roots";
 import { usability } from "./usable";
 import { walkModelFolder } from "./walk";
+import { NamedError } from "../core/server/errors";
 
 export interface ModelList {
   models: ModelEntry[];
@@ -44,13 +45,17 @@ export interface LibraryOptions {
 
 export { identifyFile };
 
-export class ModelNotInRootError extends Error {
+export class ModelNotInRootError extends NamedError {
   override name = "ModelNotInRootError";
+  override readonly code = "forbidden";
+  override readonly status = 403;
 }
 
 /** The file could not be removed: on Windows another program holds it open (EBUSY), or it is read-only (EPERM/EACCES). */
-export class ModelInUseError extends Error {
+export class ModelInUseError extends NamedError {
   override name = "ModelInUseError";
+  override readonly code = "model_in_use";
+  override readonly status = 409;
 }
 
 const IN_USE_CODES = new Set(["EBUSY", "EPERM", "EACCES"]);
@@ -91,7 +96,10 @@ export class ModelLibrary {
             const sha256 = this.opts.hashes.cached(f.file, f.size, f.mtime);
             let { usable, problem } = usability(kind, f.name, identity);
             // sd-server finds a request's LoRA by walking its LoRA folder without following linked folders (engine/lora-files.ts).
-            if (usable && kind === "lora" && f.viaLinkedFolder) (usable = false), (problem = "the engine does not look inside linked folders for LoRAs: link the file itself, not its folder");
+            if (usable && kind === "lora" && f.viaLinkedFolder) {
+              usable = false;
+              problem = "the engine does not look inside linked folders for LoRAs: link the file itself, not its folder";
+            }
             const entry: ModelEntry = {
               kind,
               name: f.name,
@@ -124,7 +132,8 @@ export class ModelLibrary {
     this.#last = models;
     const hash = this.opts.hashInBackground;
     if (typeof hash === "function" ? hash() : hash !== false) this.#queueHashes(models);
-    const kinds = Object.fromEntries(MODEL_KINDS.map((k) => [k, models.filter((m) => m.kind === k && m.usable).map((m) => m.name)])) as Record<ModelKind, string[]>;
+    const usableNames = (k: ModelKind) => models.filter((m) => m.kind === k && m.usable).map((m) => m.name);
+    const kinds = Object.fromEntries(MODEL_KINDS.map((k) => [k, usableNames(k)])) as Record<ModelKind, string[]>;
     return {
       models,
       kinds,
@@ -169,13 +178,16 @@ export class ModelLibrary {
         } catch {
           continue;
         }
-        if (realParent !== realFolder && !isInside(realFolder, realParent)) throw new ModelNotInRootError(`${kind}/${name} lies outside the model folder (through a linked folder); delete it where it is`);
+        if (realParent !== realFolder && !isInside(realFolder, realParent))
+          throw new ModelNotInRootError(`${kind}/${name} lies outside the model folder (through a linked folder); delete it where it is`);
         try {
           unlinkSync(full);
         } catch (err) {
           const code = (err as NodeJS.ErrnoException).code ?? "";
           if (!IN_USE_CODES.has(code)) throw err;
-          throw new ModelInUseError(`${kind}/${name} could not be deleted: another program has it open, or it is read-only (${code}); close that program and try again`);
+          throw new ModelInUseError(
+            `${kind}/${name} could not be deleted: another program has it open, or it is read-only (${code}); close that program and try again`,
+          );
         }
         return true;
       }

@@ -7,19 +7,23 @@
 import { lstatSync, statSync } from "node:fs";
 import { basename, dirname, join, relative, sep } from "node:path";
 import { LORA_EXTENSIONS, loraEnginePath, loraFileProblem } from "../engine/lora-files";
-import { insidePath } from "../launcher/files/inside";
-import type { ModelKind } from "../launcher/paths";
-import type { ImageRequest } from "../queue/request";
+import { insidePath } from "../core/files/inside";
+import type { ModelKind } from "../core/paths";
+import type { ImageRequest } from "../common/image-request";
 import { MODEL_EXTENSIONS } from "./formats";
 import { engineEmbeddingsDir } from "./embedding-view";
 import type { Identity } from "./entry";
 import { identifyFile } from "./identify-file";
 import type { SearchPath } from "./roots";
+import { NamedError } from "../core/server/errors";
 
 export { MODEL_EXTENSIONS };
 
-export class ModelNotFoundError extends Error {
+/** 400 `model_not_found`: a request names a model that is not in its folder. */
+export class ModelNotFoundError extends NamedError {
   override name = "ModelNotFoundError";
+  override readonly code: string = "model_not_found";
+  override readonly status = 400;
   constructor(
     readonly field: string,
     readonly kind: ModelKind,
@@ -33,6 +37,7 @@ export class ModelNotFoundError extends Error {
 /** A LoRA that exists but that the engine cannot load (file type, linked folder, another root): engine/lora-files.ts. */
 export class UnusableLoraError extends ModelNotFoundError {
   override name = "UnusableLoraError";
+  override readonly code = "lora_unsupported";
 }
 
 /** Extensions tried for a name without one: a LoRA tries the engine's LoRA types first (then the rest, to say why one is refused). */
@@ -45,7 +50,8 @@ function linkedFolderProblem(root: string, file: string): string | null {
   const parts = relative(root, file).split(sep).slice(0, -1);
   for (let i = 1; i <= parts.length; i++) {
     try {
-      if (lstatSync(join(root, ...parts.slice(0, i))).isSymbolicLink()) return `it is inside a linked folder (${parts.slice(0, i).join("/")}), which the engine does not look into; move the file or link the file itself`;
+      if (lstatSync(join(root, ...parts.slice(0, i))).isSymbolicLink())
+        return `it is inside a linked folder (${parts.slice(0, i).join("/")}), which the engine does not look into; move the file or link the file itself`;
     } catch {
       return null;
     }
@@ -161,7 +167,13 @@ export function resolveModels(
   };
   const checkpoint = findModel(search, "stable-diffusion", r.model);
   const diffusion = checkpoint ? null : findModel(search, "diffusion_models", r.model);
-  if (!checkpoint && !diffusion) throw new ModelNotFoundError("model", "stable-diffusion", r.model, `model: no model "${r.model}" in models/stable-diffusion or models/diffusion_models`);
+  if (!checkpoint && !diffusion)
+    throw new ModelNotFoundError(
+      "model",
+      "stable-diffusion",
+      r.model,
+      `model: no model "${r.model}" in models/stable-diffusion or models/diffusion_models`,
+    );
   const model = checkpoint ? { kind: "stable-diffusion" as const, path: checkpoint } : { kind: "diffusion_models" as const, path: diffusion! };
   const loras = r.loras.map((l, i) => {
     const found = need(`loras.${i}.name`, "lora", l.name);
@@ -177,7 +189,12 @@ export function resolveModels(
   const outside = loras.find(({ found }) => found.folder !== loraDir);
   if (outside) {
     const i = loras.indexOf(outside);
-    throw new UnusableLoraError(`loras.${i}.name`, "lora", outside.l.name, `loras.${i}.name: LoRA "${outside.l.name}" is in another model folder than the other LoRAs; the engine reads LoRAs from one folder per task`);
+    throw new UnusableLoraError(
+      `loras.${i}.name`,
+      "lora",
+      outside.l.name,
+      `loras.${i}.name: LoRA "${outside.l.name}" is in another model folder than the other LoRAs; the engine reads LoRAs from one folder per task`,
+    );
   }
   return {
     model: { ...model, family: headerFamily(model.path) },
@@ -188,6 +205,8 @@ export function resolveModels(
     loras: loras.map(({ l, found }) => ({ name: l.name, weight: l.weight, path: found.file, enginePath: loraEnginePath(relative(loraDir, found.file)) })),
     loraDir,
     embeddingsDir: engineEmbeddingsDir(search, options.embeddingsView, dirname(appLora)),
-    ...(r.hires && !(BUILTIN_UPSCALERS as readonly string[]).includes(r.hires.upscaler) ? { upscaler: upscalerModel(need("hires.upscaler", "realesrgan", r.hires.upscaler).file) } : {}),
+    ...(r.hires && !(BUILTIN_UPSCALERS as readonly string[]).includes(r.hires.upscaler)
+      ? { upscaler: upscalerModel(need("hires.upscaler", "realesrgan", r.hires.upscaler).file) }
+      : {}),
   };
 }

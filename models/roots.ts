@@ -7,8 +7,8 @@
  */
 import { readdirSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { MODEL_KINDS, modelDir, type ModelKind, type Paths } from "../launcher/paths";
-import type { AppContext } from "../launcher/server/context";
+import { MODEL_KINDS, modelDir, type ModelKind, type Paths } from "../core/paths";
+import type { AppContext } from "../core/server/context";
 import type { Layout } from "./entry";
 import { recogniseLayout } from "./layouts";
 
@@ -65,7 +65,14 @@ export function extraRoot(configured: string, base = process.cwd(), home?: strin
   const parent = models ? null : subfolders(dirname(path));
   // A tree root holds models/; if that models/ holds nothing we know, the folder given may be the models folder itself.
   const found = recogniseLayout(given, models, parent) ?? (models ? recogniseLayout(given, null, subfolders(dirname(path))) : null);
-  if (!found) return { id: configured, path, layout: "app", folders: empty, error: "no model folders found (expected an A1111, ComfyUI or Easy Diffusion folder)" };
+  if (!found)
+    return {
+      id: configured,
+      path,
+      layout: "app",
+      folders: empty,
+      error: "no model folders found (expected an A1111, ComfyUI or Easy Diffusion folder)",
+    };
   const folders = Object.fromEntries(MODEL_KINDS.map((k) => [k, found.folders[k].map((rel) => resolve(path, rel))])) as Record<ModelKind, string[]>;
   return { id: configured, path, layout: found.layout, folders };
 }
@@ -74,7 +81,12 @@ export function extraRoot(configured: string, base = process.cwd(), home?: strin
 export function searchPath(paths: Paths, extraFolders: readonly string[] = [], home?: string): SearchPath {
   const app = appRoot(paths);
   const extras = extraFolders
-    .filter((f) => f.trim() && expandFolder(f, paths.configDir, home) !== resolve(paths.models) && expandFolder(f, paths.configDir, home) !== resolve(paths.data))
+    .filter(
+      (f) =>
+        f.trim() &&
+        expandFolder(f, paths.configDir, home) !== resolve(paths.models) &&
+        expandFolder(f, paths.configDir, home) !== resolve(paths.data),
+    )
     .map((f) => extraRoot(f, paths.configDir, home));
   return [app, ...extras];
 }

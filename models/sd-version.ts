@@ -41,7 +41,11 @@ export function sdVersion(tensors: TensorInfo[]): string | null {
     if (f("model.diffusion_model.nerf_final_layer_conv.")) return "CHROMA_RADIANCE";
     if (f("model.diffusion_model.joint_blocks.")) return "SD3";
     if (f("model.x_embedder.proj1.weight") && has("model.language_model.layers.0.self_attn.q_proj.weight")) return "HIDREAM_O1";
-    if (f("model.diffusion_model.transformer_blocks.0.attn.norm_added_q.weight") && has("model.diffusion_model.transformer_blocks.0.img_mlp.w1.weight")) return "LENS";
+    if (
+      f("model.diffusion_model.transformer_blocks.0.attn.norm_added_q.weight") &&
+      has("model.diffusion_model.transformer_blocks.0.img_mlp.w1.weight")
+    )
+      return "LENS";
     if (f("net.img_embedder.proj1.weight")) return "MINIT2I";
     if (f("model.diffusion_model.transformer_blocks.0.img_mod.1.weight")) {
       if (ne(byName.get("model.diffusion_model.img_in.weight"), 0) === 128) return "MAGE_FLOW";
@@ -126,7 +130,10 @@ export function sdVersion(tensors: TensorInfo[]): string | null {
   return null;
 }
 
-/** Family of an SDVersion name (upstream's sd_version_is_* groups in src/model.h); `chroma` marks a Flux with distilled_guidance_layer (src/stable-diffusion.cpp). */
+/**
+ * Family of an SDVersion name (upstream's sd_version_is_* groups in src/model.h); `chroma` marks
+ * a Flux with distilled_guidance_layer (src/stable-diffusion.cpp).
+ */
 export function familyOf(version: string, chroma = false): string {
   if (/^(SD1|SDXS_512)/.test(version)) return "sd1";
   if (/^(SD2|SDXS_09)/.test(version)) return "sd2";

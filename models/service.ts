@@ -9,8 +9,8 @@
  * given as options or set later on the returned service.
  */
 import type { Engine } from "../engine/types";
-import type { AppContext } from "../launcher/server/context";
-import type { Service, ServiceFactory } from "../launcher/services";
+import type { AppContext } from "../core/server/context";
+import type { Service, ServiceFactory } from "../core/services";
 import type { LibraryOptions } from "./library";
 import { HeaderCache } from "./header-cache";
 import { ModelHashes } from "./hashes";
@@ -21,6 +21,7 @@ import { modelRoutes, type UpdateCheck } from "./routes/models";
 import { setRoutes } from "./routes/sets";
 import { warmRoutes } from "./routes/warm";
 import { ModelStore } from "./store";
+import type { ModelUse } from "./use";
 import { WarmEngine } from "./warm";
 
 export interface ModelsServiceOptions {
@@ -28,6 +29,8 @@ export interface ModelsServiceOptions {
   engine?: (ctx: AppContext) => Engine | Promise<Engine>;
   enrich?: LibraryOptions["enrich"];
   catalog?: CatalogHook;
+  /** What the tasks used (the queue's ModelUse, handed over by the composition root; read at each use, as the queue starts later). */
+  use?: () => ModelUse | undefined;
   /** Hash model files in the background (default true, and only while config models.civitai_lookup is on). */
   hashInBackground?: boolean;
 }
@@ -55,14 +58,14 @@ export function modelsService(options: ModelsServiceOptions = {}): ServiceFactor
       search: () => searchPathFor(ctx),
       headers: new HeaderCache(ctx.paths.modelHeaderCache),
       hashes,
-      lastUsed: () => store.lastUsed(),
+      lastUsed: () => store.withSet(options.use?.()?.lastModels() ?? null),
       enrich: options.enrich,
       // Full hashes are for the Civitai lookup; infotext short hashes are computed when an image is saved.
       hashInBackground: () => options.hashInBackground !== false && ctx.config.config.models.civitai_lookup,
       onHashed: (e) => ctx.bus.publish("models.hashed", { kind: e.kind, name: e.name, sha256: e.sha256! }),
     });
     const engine = options.engine ? await options.engine(ctx) : null;
-    const warm = engine ? new WarmEngine({ engine, ctx, library, store }) : null;
+    const warm = engine ? new WarmEngine({ engine, ctx, library, store, use: options.use }) : null;
     return {
       name: "models",
       library,
@@ -89,7 +92,7 @@ export function modelsService(options: ModelsServiceOptions = {}): ServiceFactor
   };
 }
 
-declare module "../launcher/events/bus" {
+declare module "../core/events/bus" {
   interface EventMap {
     /** A model file's sha256 is known (computed in the background). */
     "models.hashed": { kind: string; name: string; sha256: string };

@@ -1,14 +1,14 @@
 /**
- * The models noun's part of the app database (the same SQLite file as the
- * queue, its own connection): model sets, the sha256 cache (the
- * model_hashes table the queue's infotext hashes also use), and the last
- * used models, read from the newest task the queue stored.
+ * The models noun's tables in the app database (the same SQLite file as the
+ * queue, its own connection, opened by core/db.ts): model sets and the
+ * sha256 cache (model_hashes: models/ owns it; the queue's infotext hashes
+ * reach it through ModelHashes).
  */
-import { Database } from "bun:sqlite";
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
+import type { Database } from "bun:sqlite";
+import { openDatabase } from "../core/db";
 import type { LastUsed } from "./entry";
 import type { HashCache } from "./hashes";
+import type { UsedModels } from "./use";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS model_hashes (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime INTEGER NOT NULL, sha256 TEXT NOT NULL);
@@ -44,9 +44,7 @@ export class ModelStore implements HashCache {
   readonly db: Database;
 
   constructor(file: string) {
-    if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
-    this.db = new Database(file, { create: true, strict: true });
-    this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;");
+    this.db = openDatabase(file);
     this.db.exec(SCHEMA);
   }
 
@@ -55,12 +53,21 @@ export class ModelStore implements HashCache {
   }
 
   cachedHash(path: string, size: number, mtime: number): string | null {
-    return this.db.query<{ sha256: string }, { path: string; size: number; mtime: number }>("SELECT sha256 FROM model_hashes WHERE path = $path AND size = $size AND mtime = $mtime").get({ path, size, mtime })?.sha256 ?? null;
+    return (
+      this.db
+        .query<{ sha256: string }, { path: string; size: number; mtime: number }>(
+          "SELECT sha256 FROM model_hashes WHERE path = $path AND size = $size AND mtime = $mtime",
+        )
+        .get({ path, size, mtime })?.sha256 ?? null
+    );
   }
 
   saveHash(path: string, size: number, mtime: number, sha256: string): void {
     this.db
-      .query("INSERT INTO model_hashes (path, size, mtime, sha256) VALUES ($path, $size, $mtime, $sha256) ON CONFLICT(path) DO UPDATE SET size = excluded.size, mtime = excluded.mtime, sha256 = excluded.sha256")
+      .query(
+        "INSERT INTO model_hashes (path, size, mtime, sha256) VALUES ($path, $size, $mtime, $sha256) " +
+          "ON CONFLICT(path) DO UPDATE SET size = excluded.size, mtime = excluded.mtime, sha256 = excluded.sha256",
+      )
       .run({ path, size, mtime, sha256 });
   }
 
@@ -76,7 +83,9 @@ export class ModelStore implements HashCache {
   putSet(s: ModelSetRecord): ModelSetRecord {
     this.db
       .query(
-        "INSERT INTO model_sets (name, model, vae, text_encoders, family, updated) VALUES ($name, $model, $vae, $te, $family, $updated) ON CONFLICT(name) DO UPDATE SET model = excluded.model, vae = excluded.vae, text_encoders = excluded.text_encoders, family = excluded.family, updated = excluded.updated",
+        "INSERT INTO model_sets (name, model, vae, text_encoders, family, updated) VALUES ($name, $model, $vae, $te, $family, $updated) " +
+          "ON CONFLICT(name) DO UPDATE SET model = excluded.model, vae = excluded.vae, text_encoders = excluded.text_encoders, " +
+          "family = excluded.family, updated = excluded.updated",
       )
       .run({ name: s.name, model: s.model, vae: s.vae ?? null, te: JSON.stringify(s.text_encoders), family: s.family, updated: Date.now() });
     return this.set(s.name)!;
@@ -86,25 +95,12 @@ export class ModelStore implements HashCache {
     return this.db.query("DELETE FROM model_sets WHERE name = $name").run({ name }).changes > 0;
   }
 
-  /** The models of the newest task (the queue's tasks table), and the set they match, if any. */
-  lastUsed(): LastUsed | null {
-    let row: { request: string } | null;
-    try {
-      row = this.db.query<{ request: string }, []>("SELECT request FROM tasks ORDER BY created DESC LIMIT 1").get();
-    } catch {
-      return null; // no tasks table yet
-    }
-    if (!row) return null;
-    let r: { model?: unknown; vae?: unknown; text_encoders?: unknown };
-    try {
-      r = JSON.parse(row.request);
-    } catch {
-      return null;
-    }
-    if (typeof r.model !== "string" || !r.model) return null;
-    const textEncoders = Array.isArray(r.text_encoders) ? r.text_encoders.filter((t): t is string => typeof t === "string") : [];
-    const used: LastUsed = { model: r.model, ...(typeof r.vae === "string" && r.vae ? { vae: r.vae } : {}), text_encoders: textEncoders };
-    const same = this.sets().find((s) => s.model === used.model && (s.vae ?? "") === (used.vae ?? "") && JSON.stringify(s.text_encoders) === JSON.stringify(used.text_encoders));
+  /** Models that were used, with the set they match, if any. */
+  withSet(used: UsedModels | null): LastUsed | null {
+    if (!used) return null;
+    const same = this.sets().find(
+      (s) => s.model === used.model && (s.vae ?? "") === (used.vae ?? "") && JSON.stringify(s.text_encoders) === JSON.stringify(used.text_encoders),
+    );
     return same ? { ...used, set: same.name } : used;
   }
 }

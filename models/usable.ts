@@ -3,7 +3,7 @@
  * if not, why (shown in the list; the file is not offered in pickers). Pure.
  */
 import { loraFileProblem } from "../engine/lora-files";
-import type { ModelKind } from "../launcher/paths";
+import type { ModelKind } from "../core/paths";
 import type { DetectedKind, Identity } from "./entry";
 
 /** Which detected kinds each folder kind accepts. */
@@ -52,7 +52,8 @@ export function usability(kind: ModelKind, name: string, identity: Identity): { 
   }
   const detected = identity.detected;
   // The engine must recognise a main model's architecture (sd.cpp's get_sd_version, ported in sd-version.ts).
-  if (!detected && (kind === "stable-diffusion" || kind === "diffusion_models")) return { usable: false, problem: "no diffusion model found in this file (the engine would not recognise it)" };
+  if (!detected && (kind === "stable-diffusion" || kind === "diffusion_models"))
+    return { usable: false, problem: "no diffusion model found in this file (the engine would not recognise it)" };
   // Other kinds: readable but not recognised, so let the engine judge (our detection is a subset of upstream's loaders).
   if (!detected) return { usable: true };
   if (ACCEPTS[kind].includes(detected)) return { usable: true };

@@ -54,7 +54,14 @@ export function walkModelFolder(folder: string): FoundFile[] {
         isFile = stat.isFile();
       }
       if (isDir) visit(full, `${prefix}${entry.name}/`, depth + 1, linked || entry.isSymbolicLink());
-      else if (isFile && stat && formatOf(entry.name)) found.push({ name: prefix + entry.name, file: full, size: stat.size, mtime: Math.floor(stat.mtimeMs), ...(linked ? { viaLinkedFolder: true } : {}) });
+      else if (isFile && stat && formatOf(entry.name))
+        found.push({
+          name: prefix + entry.name,
+          file: full,
+          size: stat.size,
+          mtime: Math.floor(stat.mtimeMs),
+          ...(linked ? { viaLinkedFolder: true } : {}),
+        });
     }
   };
   visit(folder, "", 0, false);

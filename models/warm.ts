@@ -7,12 +7,13 @@
  * (resolveModels + toModelSet), so the first task does not restart it.
  */
 import type { Engine } from "../engine/types";
-import type { AppContext } from "../launcher/server/context";
-import { toModelSet } from "../queue/translate";
+import type { AppContext } from "../core/server/context";
 import type { ModelLibrary } from "./library";
+import { toModelSet } from "./model-set";
 import { resolveModels } from "./resolve";
 import { searchPathFor } from "./roots";
 import type { ModelStore } from "./store";
+import type { ModelUse } from "./use";
 
 /** Whether an idle engine should be stopped now. Pure. */
 export function shouldUnload(o: { minutes: number; lastActivity: number; now: number; state: string; queued: number }): boolean {
@@ -26,6 +27,8 @@ export interface WarmDeps {
   ctx: AppContext;
   library: ModelLibrary;
   store: ModelStore;
+  /** What the tasks used and how many wait (the queue's answer; absent: nothing known, nothing waits). */
+  use?: () => ModelUse | undefined;
   /** How often the idle check runs (ms). */
   checkEveryMs?: number;
 }
@@ -56,13 +59,9 @@ export class WarmEngine {
     this.#off?.();
   }
 
-  /** Queued tasks in the database: the queue will start the engine itself. */
+  /** Tasks still to run: the queue will start the engine itself. */
   #queued(): number {
-    try {
-      return this.deps.store.db.query<{ n: number }, []>("SELECT COUNT(*) AS n FROM tasks WHERE state IN ('queued', 'running')").get()?.n ?? 0;
-    } catch {
-      return 0;
-    }
+    return this.deps.use?.()?.unfinished() ?? 0;
   }
 
   /** Starts the engine with these models now (a starter just downloaded), unless tasks will start it anyway. */
@@ -73,11 +72,15 @@ export class WarmEngine {
 
   async #warm(pick?: { model: string; vae?: string; text_encoders: string[] }): Promise<boolean> {
     const { ctx, engine, store } = this.deps;
-    const last = pick ?? store.lastUsed();
+    const last = pick ?? store.withSet(this.deps.use?.()?.lastModels() ?? null);
     if (!last || this.#queued() > 0) return false;
     let set;
     try {
-      const models = resolveModels(searchPathFor(ctx), { model: last.model, vae: last.vae, text_encoders: last.text_encoders, loras: [] }, { embeddingsView: ctx.paths.engineEmbeddings });
+      const models = resolveModels(
+        searchPathFor(ctx),
+        { model: last.model, vae: last.vae, text_encoders: last.text_encoders, loras: [] },
+        { embeddingsView: ctx.paths.engineEmbeddings },
+      );
       set = toModelSet(models);
     } catch (err) {
       ctx.log.info(`warm start skipped: ${(err as Error).message}`);

@@ -73,7 +73,12 @@ export async function packageTarget(job: TargetJob): Promise<PackageResult[]> {
   );
   writeFileSync(
     join(stageDir, "easyinstaller.sh"),
-    ["#!/bin/sh", "# easyinstaller commands for this target (written by `bun run package`).", "set -e", ...invocations.map((i) => shellLine(i.argv))].join("\n") + "\n",
+    [
+      "#!/bin/sh",
+      "# easyinstaller commands for this target (written by `bun run package`).",
+      "set -e",
+      ...invocations.map((i) => shellLine(i.argv)),
+    ].join("\n") + "\n",
     { mode: 0o755 },
   );
 

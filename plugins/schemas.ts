@@ -11,7 +11,9 @@ export const installFromUrlSchema = z
 
 export const pluginPatchSchema = z.strictObject({ enabled: z.boolean() }).meta({ id: "PluginPatch", example: { enabled: false } });
 
-export const pluginErrorSchema = z.strictObject({ message: z.string().max(4000) }).meta({ id: "PluginError", example: { message: "TypeError: api.addTab is not a function" } });
+export const pluginErrorSchema = z
+  .strictObject({ message: z.string().max(4000) })
+  .meta({ id: "PluginError", example: { message: "TypeError: api.addTab is not a function" } });
 
 export const pluginInfoSchema = z
   .object({ file: z.string(), name: z.string(), enabled: z.boolean(), error: z.string().optional(), size: z.number(), modified: z.number() })
@@ -19,4 +21,11 @@ export const pluginInfoSchema = z
 
 export const pluginListSchema = z
   .object({ apiVersion: z.number(), folder: z.string(), plugins: z.array(pluginInfoSchema) })
-  .meta({ id: "PluginList", example: { apiVersion: 1, folder: "/home/me/.local/share/easy-diffusion/plugins", plugins: [{ file: "hello.plugin.js", name: "hello", enabled: true, size: 812, modified: 1767225600000 }] } });
+  .meta({
+    id: "PluginList",
+    example: {
+      apiVersion: 1,
+      folder: "/home/me/.local/share/easy-diffusion/plugins",
+      plugins: [{ file: "hello.plugin.js", name: "hello", enabled: true, size: 812, modified: 1767225600000 }],
+    },
+  });

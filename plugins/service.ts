@@ -1,6 +1,6 @@
 /** UI plugins as an app service: the /api/plugins routes over the data dir's plugins/ folder. */
 import type { FetchGuardOptions } from "../downloads/fetch-guard";
-import type { ServiceFactory } from "../launcher/services";
+import type { ServiceFactory } from "../core/services";
 import { pluginRoutes } from "./routes/plugins";
 import { PluginStore } from "./store";
 

@@ -6,8 +6,9 @@
  * so nothing outside it is ever listed, served, written or removed.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { insidePath, realInside } from "../launcher/files/inside";
-import { PLUGIN_FILE } from "./api-version";
+import { insidePath, realInside } from "../core/files/inside";
+import { PLUGIN_FILE } from "../common/plugin-api-version";
+import { NamedError } from "../core/server/errors";
 
 export interface PluginInfo {
   file: string;
@@ -25,17 +26,21 @@ interface State {
   errors: Record<string, string>;
 }
 
-export class BadPluginNameError extends Error {
+export class BadPluginNameError extends NamedError {
   override name = "BadPluginNameError";
+  override readonly code = "bad_plugin_name";
+  override readonly status = 400;
   constructor(readonly file: string) {
     super(`"${file}" is not a plugin file name: use letters, digits, - _ . and end it with .plugin.js`);
   }
 }
 
-export class PluginNotFoundError extends Error {
+export class PluginNotFoundError extends NamedError {
   override name = "PluginNotFoundError";
+  override readonly code = "not_found";
+  override readonly status = 404;
   constructor(readonly file: string) {
-    super(`no plugin ${file}`);
+    super(`plugin ${file} not found`);
   }
 }
 
@@ -48,7 +53,10 @@ export class PluginStore {
   #state(): State {
     try {
       const s = JSON.parse(readFileSync(this.stateFile, "utf8")) as Partial<State>;
-      return { disabled: Array.isArray(s.disabled) ? s.disabled.filter((d) => typeof d === "string") : [], errors: s.errors && typeof s.errors === "object" ? s.errors : {} };
+      return {
+        disabled: Array.isArray(s.disabled) ? s.disabled.filter((d) => typeof d === "string") : [],
+        errors: s.errors && typeof s.errors === "object" ? s.errors : {},
+      };
     } catch {
       return { disabled: [], errors: {} };
     }
@@ -80,7 +88,16 @@ export class PluginStore {
         if (!realInside(this.folder, path)) return [];
         const stat = statSync(path);
         if (!stat.isFile()) return [];
-        return [{ file, name: file.replace(/\.plugin\.js$/, ""), enabled: !state.disabled.includes(file), ...(state.errors[file] ? { error: state.errors[file] } : {}), size: stat.size, modified: Math.floor(stat.mtimeMs) }];
+        return [
+          {
+            file,
+            name: file.replace(/\.plugin\.js$/, ""),
+            enabled: !state.disabled.includes(file),
+            ...(state.errors[file] ? { error: state.errors[file] } : {}),
+            size: stat.size,
+            modified: Math.floor(stat.mtimeMs),
+          },
+        ];
       });
   }
 

@@ -5,7 +5,7 @@
  */
 import { readdir, readFile } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
-import { promptLines } from "./expand";
+import { promptLines } from "../common/prompt-expand";
 
 /** Wildcard name → its lines; an absent folder is no wildcards. */
 export async function readWildcards(dir: string): Promise<Record<string, string[]>> {

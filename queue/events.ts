@@ -15,7 +15,10 @@ export const imageRef = (i: ImageRecord): TaskImageRef => ({ id: i.id, url: imag
 
 export interface TaskProgressEvent {
   id: string;
-  /** What the engine is doing: loading weights (step/steps count tensors then), sampling steps, decoding latents, upscaling (step/steps count tiles, or passes). */
+  /**
+   * What the engine is doing: loading weights (step/steps count tensors then), sampling steps, decoding latents,
+   * upscaling (step/steps count tiles, or passes).
+   */
   phase: "loading" | "sampling" | "decoding" | "upscaling";
   step: number;
   steps: number;
@@ -26,7 +29,7 @@ export interface TaskProgressEvent {
   images?: number;
 }
 
-declare module "../launcher/events/bus" {
+declare module "../core/events/bus" {
   interface EventMap {
     "task.queued": { id: string; position: number; incognito: boolean };
     "task.started": { id: string };

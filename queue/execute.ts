@@ -1,72 +1,93 @@
 /**
  * What running one queued task involves, apart from the queue's bookkeeping:
- * an upscale task goes to sd-cli (upscale/), any other to the engine
- * (runner.ts); each finished picture is saved and announced, and a task with
- * an upscale post-step gets an upscaled copy of each picture after it.
+ * the task's kind runs it (task-kinds.ts) with a TaskRun that saves and
+ * announces its pictures, reads pictures saved earlier and reports progress;
+ * the picture steps its request asks for run after each saved picture, and
+ * their failures are folded into the outcome.
  */
 import type { Engine } from "../engine/types";
-import type { EventBus } from "../launcher/events/bus";
-import type { Paths } from "../launcher/paths";
+import type { EventBus } from "../core/events/bus";
+import type { Logger } from "../core/log";
+import type { Paths } from "../core/paths";
+import { realInside } from "../core/files/inside";
 import type { SearchPath } from "../models/roots";
-import { UpscaleStep } from "../upscale/queue-step";
-import { saveUpscaled } from "../upscale/save";
-import { loadUpscaleSource } from "../upscale/source";
 import { imageRef } from "./events";
-import { runTask, type ActiveRun, type RunOutcome } from "./runner";
-import type { MemoryMemo } from "./memory-memo";
-import { saveImage, type SaveDeps } from "./save";
-import type { Task } from "./task";
+import type { ActiveRun, RunOutcome } from "./runner";
+import { savePicture, type SaveDeps } from "./save";
+import type { PictureStepRun, TaskKinds, TaskRun } from "./task-kinds";
+import type { Task, TaskError } from "./task";
+
+/** The running task as the queue holds it: `abort` is signalled on cancel, `done` resolves once it is recorded. */
+export type ActiveTask = ActiveRun & { abort: AbortController; done: Promise<void>; markDone(): void };
+
+export function activeRun(task: Task): ActiveTask {
+  let markDone = () => {};
+  const done = new Promise<void>((r) => (markDone = r));
+  return {
+    task,
+    cancelRequested: false,
+    engineRestarted: false,
+    progress: { phase: "loading", step: 0, steps: task.request.steps, rate: null, eta: null },
+    wake: () => {},
+    abort: new AbortController(),
+    done,
+    markDone: () => markDone(),
+  };
+}
 
 export interface ExecuteDeps {
   engine: Engine;
   bus: EventBus;
+  log?: Logger;
   models: SearchPath;
   paths: Paths;
   save: SaveDeps;
-  pollMinMs?: number;
-  pollMaxMs?: number;
   /** The engine now runs this model set (tasks with the same key follow without a restart). */
   onModelSet(key: string | null): void;
-  /** GPU memory use remembered per model set (out-of-memory retry). */
-  memory?: MemoryMemo;
 }
 
-export async function runQueuedTask(task: Task, run: ActiveRun & { abort: AbortController }, deps: ExecuteDeps): Promise<RunOutcome> {
-  const announce = (index: number, record: Parameters<typeof imageRef>[0]) => deps.bus.publish("task.image", { id: task.id, index, image: imageRef(record) });
-  const upscale = new UpscaleStep(task, {
+/** Runs the task by its kind; never throws: what the kind throws fails the task with code `internal`. */
+export async function runQueuedTask(kinds: TaskKinds, active: ActiveTask, deps: ExecuteDeps): Promise<RunOutcome> {
+  const task = active.task;
+  const run: TaskRun = {
+    task,
+    active,
+    signal: active.abort.signal,
     engine: deps.engine,
     models: deps.models,
-    signal: run.abort.signal,
-    onProgress: (p) => {
-      run.progress = p;
+    paths: deps.paths,
+    progress: (p) => {
+      active.progress = p;
       deps.bus.publish("task.progress", { id: task.id, ...p });
     },
-    save: async (png, index, note) => {
-      const record = await saveUpscaled(deps.save, task, index, png, note);
-      announce(index, record);
+    savePicture: async (index, png, request, extras) => {
+      const record = await savePicture(deps.save, task, index, png, request, extras);
+      deps.bus.publish("task.image", { id: task.id, index, image: imageRef(record) });
       return record;
     },
-    loadSource: (s) => loadUpscaleSource(s, deps.save.store, deps.save.incognito, deps.paths.outputs),
-  });
-  if (task.request.upscale_of) return upscale.run();
-  const outcome = await runTask(run, {
-    engine: deps.engine,
-    models: deps.models,
-    embeddingsView: deps.paths.engineEmbeddings,
-    pollMinMs: deps.pollMinMs,
-    pollMaxMs: deps.pollMaxMs,
-    onModelSet: deps.onModelSet,
-    memory: deps.memory,
-    // Hashing a checkpoint takes seconds: do it while the engine generates, not after.
-    onResolved: (models) => {
-      if (!task.incognito) for (const path of [models.model.path, ...models.loras.map((l) => l.path)]) void deps.save.hashes.short(path);
+    afterPicture: async (index, png, saved) => {
+      for (const step of begun) await step.afterPicture(index, png, saved);
     },
-    onProgress: (r) => deps.bus.publish("task.progress", { id: task.id, ...r.progress }),
-    onImage: async (r, index, bytes, models) => {
-      const record = await saveImage(deps.save, r.task, index, bytes, models);
-      announce(index, record);
-      await upscale.afterImage(index, bytes, record, run.cancelRequested);
-    },
-  });
-  return upscale.outcome(outcome);
+    readPicture: (id) => readPicture(deps.save, id),
+    engineLoaded: (key) => deps.onModelSet(key),
+  };
+  const begun: PictureStepRun[] = [];
+  try {
+    begun.push(...kinds.stepsFor(task.request).map((s) => s.begin(run)));
+    const outcome = await kinds.of(task.request).run(run);
+    return begun.reduce((o, step) => step.outcome(o), outcome);
+  } catch (err) {
+    const error: TaskError = { code: "internal", message: (err as Error)?.message ?? String(err) };
+    deps.log?.error(`task ${task.id} failed`, { error: String(err) });
+    return { state: "failed", error };
+  }
+}
+
+/** A saved picture's bytes: incognito ones from memory, others from their file if it is still inside the outputs folder. */
+async function readPicture(deps: SaveDeps, id: string): Promise<Uint8Array | null> {
+  const held = deps.incognito.fetch(id);
+  if (held) return held.bytes;
+  const path = deps.store.imagePath(id);
+  if (!path || !realInside(deps.outputs, path) || !(await Bun.file(path).exists())) return null;
+  return new Uint8Array(await Bun.file(path).arrayBuffer());
 }

@@ -1,14 +1,14 @@
 /**
  * Out of GPU memory → the task once more at the next lower memory use
- * (engine/memory-levels.ts), and the level that worked remembered for that
+ * (common/memory-levels.ts), and the level that worked remembered for that
  * model set on this device, so the next task starts there. Kept in the
  * queue database (queue_settings), listed for the Model Browser.
  */
-import { lowerLevel, MEMORY_LABELS, MEMORY_LEVELS, type MemoryLevel } from "../engine/memory-levels";
+import { lowerLevel, MEMORY_LABELS, MEMORY_LEVELS, type MemoryLevel } from "../common/memory-levels";
 import type { ModelSet } from "../engine/types";
 import type { ActiveRun, RunOutcome } from "./runner";
 import type { TaskStore } from "./store";
-import { modelSetKey } from "./translate";
+import { modelSetKey } from "../models/model-set";
 
 const PREFIX = "memory_level:";
 
@@ -58,7 +58,13 @@ const isOutOfMemory = (o: RunOutcome) => o.state === "failed" && (o.error.code =
  * Runs `attempt` with the set at its remembered level; out of GPU memory, once more a level lower (the card says so
  * in `task.notes.memory`), and that level is remembered when it works.
  */
-export async function withMemoryRetry(run: ActiveRun, set: ModelSet, model: string, memo: MemoryMemo | undefined, attempt: (set: ModelSet) => Promise<RunOutcome>): Promise<RunOutcome> {
+export async function withMemoryRetry(
+  run: ActiveRun,
+  set: ModelSet,
+  model: string,
+  memo: MemoryMemo | undefined,
+  attempt: (set: ModelSet) => Promise<RunOutcome>,
+): Promise<RunOutcome> {
   if (!memo) return attempt(set);
   const remembered = memo.level(set);
   const from = remembered ?? memo.current().level;
@@ -71,6 +77,7 @@ export async function withMemoryRetry(run: ActiveRun, set: ModelSet, model: stri
   run.task.notes = { ...run.task.notes, memory: { level: next, retriedFrom: from, note: `Out of GPU memory: ran with ${MEMORY_LABELS[next]} memory use` } };
   const second = await attempt({ ...set, memory: next });
   if (second.state === "succeeded") memo.remember(set, model, next);
-  else if (second.state === "failed") run.task.notes = { ...run.task.notes, memory: { level: next, retriedFrom: from, note: `Out of GPU memory, also with ${MEMORY_LABELS[next]} memory use` } };
+  else if (second.state === "failed")
+    run.task.notes = { ...run.task.notes, memory: { level: next, retriedFrom: from, note: `Out of GPU memory, also with ${MEMORY_LABELS[next]} memory use` } };
   return second;
 }

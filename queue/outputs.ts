@@ -16,17 +16,18 @@
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { VERSION } from "../launcher/version";
-import { ImageEncodeError, pngToJpeg, pngToWebp } from "./convert";
-import { sniffImage, type ImageKind } from "./image-data";
-import { writeJpegMetadata, jpegSize } from "./metadata/exif";
-import { formatInfotext } from "./metadata/infotext";
-import { pngSize, replacePngText } from "./metadata/png";
-import { webpInfo, writeWebpMetadata } from "./metadata/webp";
-import { JSON_KEYWORD } from "./metadata/read";
-import { isInside } from "../launcher/files/inside";
-import type { ResolvedRequest } from "./request";
+import { VERSION } from "../core/version";
+import { ImageEncodeError, pngToJpeg, pngToWebp } from "../pictures/convert";
+import { sniffImage, type ImageKind } from "../common/image-data";
+import { writeJpegMetadata, jpegSize } from "../pictures/metadata/exif";
+import { formatInfotext } from "../common/infotext";
+import { pngSize, replacePngText } from "../pictures/metadata/png";
+import { webpInfo, writeWebpMetadata } from "../pictures/metadata/webp";
+import { JSON_KEYWORD } from "../pictures/metadata/read";
+import { isInside } from "../core/files/inside";
+import type { ResolvedRequest } from "../common/image-request";
 import { renderFileName, renderFolder } from "./templates";
+import { NamedError } from "../core/server/errors";
 
 export const EXTENSIONS: Record<ImageKind, string> = { png: "png", jpeg: "jpg", webp: "webp" };
 export const VERSION_TEXT = `Easy Diffusion ${VERSION}`;
@@ -43,8 +44,10 @@ export interface EmbeddedImage {
   height: number;
 }
 
-export class InvalidOutputError extends Error {
+export class InvalidOutputError extends NamedError {
   override name = "InvalidOutputError";
+  override readonly code = "invalid_output";
+  override readonly status = 502;
 }
 
 /**
@@ -54,14 +57,21 @@ export class InvalidOutputError extends Error {
  */
 export function metadataRequest(
   r: ResolvedRequest,
-): Omit<ResolvedRequest, "init_image" | "mask" | "ref_images" | "control_image" | "upscale_of" | "strength"> & { strength?: number; mode: "txt2img" | "img2img" | "inpaint" } {
+): Omit<ResolvedRequest, "init_image" | "mask" | "ref_images" | "control_image" | "upscale_of" | "strength"> & {
+  strength?: number;
+  mode: "txt2img" | "img2img" | "inpaint";
+} {
   const { init_image, mask, ref_images: _r, control_image: _c, upscale_of: _u, strength, ...rest } = r;
   if (!init_image) return { ...rest, mode: "txt2img" };
   return { ...rest, strength, mode: mask ? "inpaint" : "img2img" };
 }
 
 /** The engine's image in the requested format: a PNG becomes JPEG/WebP here; anything else is kept as it came. */
-async function toRequestedFormat(engineOutput: Uint8Array, engineFormat: ImageKind, request: ResolvedRequest): Promise<{ bytes: Uint8Array; format: ImageKind }> {
+async function toRequestedFormat(
+  engineOutput: Uint8Array,
+  engineFormat: ImageKind,
+  request: ResolvedRequest,
+): Promise<{ bytes: Uint8Array; format: ImageKind }> {
   const quality = request.output_quality ?? 90;
   if (engineFormat === "png" && request.output_format === "jpeg") return { bytes: pngToJpeg(engineOutput, quality), format: "jpeg" };
   if (engineFormat === "png" && request.output_format === "webp") return { bytes: await pngToWebp(engineOutput, quality), format: "webp" };
@@ -83,7 +93,11 @@ export async function embedMetadata(engineOutput: Uint8Array, request: ResolvedR
       return { bytes: writeJpegMetadata(bytes, infotext, json), format, ...size };
     }
     const info = webpInfo(bytes);
-    return { bytes: writeWebpMetadata(bytes, infotext, json), format, ...(info ? { width: info.width, height: info.height } : { width: request.width, height: request.height }) };
+    return {
+      bytes: writeWebpMetadata(bytes, infotext, json),
+      format,
+      ...(info ? { width: info.width, height: info.height } : { width: request.width, height: request.height }),
+    };
   } catch (err) {
     if (err instanceof ImageEncodeError) throw err;
     throw new InvalidOutputError(`the engine returned a damaged ${engineFormat} image: ${(err as Error).message}`);

@@ -1,31 +1,33 @@
 /**
  * The task queue: durable tasks in SQLite (incognito ones in memory), one
- * runner at a time on the engine, pause/resume, reorder, cancel, retry, and
- * live progress on the bus. A task is stored before submit() returns; after
- * a restart, queued tasks continue and a task that was running is failed
- * with reason "interrupted".
+ * runner at a time, pause/resume, reorder, cancel, retry, and live progress
+ * on the bus. What a task does is up to its kind (task-kinds.ts: the image
+ * kind, and those the composition root hands over). A task is stored before
+ * submit() returns; after a restart, queued tasks continue and a task that
+ * was running is failed with reason "interrupted".
  */
 import type { Engine } from "../engine/types";
-import type { EventBus } from "../launcher/events/bus";
-import type { Logger } from "../launcher/log";
-import type { Paths } from "../launcher/paths";
+import type { EventBus } from "../core/events/bus";
+import type { Logger } from "../core/log";
+import type { Paths } from "../core/paths";
 import "./events";
 import { IncognitoMemory } from "./incognito";
-import { ModelHashes } from "../models/hashes";
-import { locateModel, ModelNotFoundError, resolveModels } from "../models/resolve";
-import { UPSCALE_KEY } from "../upscale/queue-step";
-import { runQueuedTask } from "./execute";
+import type { ModelHashes } from "../models/hashes";
+import { activeRun, runQueuedTask, type ActiveTask } from "./execute";
+import { imageKind } from "./image-kind";
 import { searchPath, type SearchPath } from "../models/roots";
-import { recoverIncoming, type OutputTemplates } from "./outputs";
-import { pickNext } from "./pick";
-import { assertRequestPictures } from "./picture-limits";
-import type { ResolvedRequest } from "./request";
-import type { Speed } from "./speed";
+import type { OutputTemplates } from "./outputs";
+import { assertRequestPictures } from "../pictures/limits";
+import type { ResolvedRequest } from "../common/image-request";
+import type { Speed } from "../common/speed";
 import type { MemoryMemo } from "./memory-memo";
 import type { ActiveRun, RunOutcome } from "./runner";
-import { INTERRUPTED, TaskStore } from "./store";
-import { isFinal, newId, type ImageRecord, type Task, type TaskError } from "./task";
-import { modelSetKey, toModelSet } from "./translate";
+import { recordInterrupted, recoverLastRun } from "./restart";
+import type { TaskStore } from "./store";
+import { isFinal, newId, type ImageRecord, type Task } from "./task";
+import { TaskKinds, type PictureStep, type SubmitContext, type TaskKind } from "./task-kinds";
+import { WaitingLine } from "./waiting";
+import { NamedError } from "../core/server/errors";
 
 export interface QueueOptions {
   store: TaskStore;
@@ -44,39 +46,50 @@ export interface QueueOptions {
   speed?: () => Speed;
   /** GPU memory use remembered per model set (memory-memo.ts). */
   memory?: MemoryMemo;
+  /** Model hashes for the pictures' infotext (models/ owns their cache). */
+  hashes: ModelHashes;
+  /** Task kinds besides the image kind (upscale/, …), tried in order. */
+  kinds?: TaskKind[];
+  /** Steps after each saved picture that requests may ask for (upscale/'s post-step, …). */
+  pictureSteps?: PictureStep[];
 }
 
-export class TaskConflictError extends Error {
+/** 409 `conflict`: the task's state does not allow this (cancel a finished task, retry or remove one not finished). */
+export class TaskConflictError extends NamedError {
   override name = "TaskConflictError";
+  override readonly code = "conflict";
+  override readonly status = 409;
 }
 
 /** How many tasks may wait at once: beyond it, submitting says how many wait (a script in a loop, not a person). */
 export const MAX_WAITING = 1000;
 
-export class QueueFullError extends Error {
+/** 429 `queue_full`, details `{waiting}`. */
+export class QueueFullError extends NamedError {
   override name = "QueueFullError";
+  override readonly code = "queue_full";
+  override readonly status = 429;
   constructor(readonly waiting: number) {
-    super(`${waiting} tasks are waiting already; wait for some to finish, or cancel some`);
+    super(`${waiting} tasks are waiting already; wait for some to finish, or cancel some`, { waiting });
   }
 }
 
-export class TaskNotFoundError extends Error {
+export class TaskNotFoundError extends NamedError {
   override name = "TaskNotFoundError";
+  override readonly code = "not_found";
+  override readonly status = 404;
   constructor(readonly id: string) {
-    super(`no task ${id}`);
+    super(`task ${id} not found`);
   }
 }
-
 
 export class TaskQueue {
   readonly store: TaskStore;
   readonly incognito = new IncognitoMemory();
   readonly hashes: ModelHashes;
-  #pending: Task[] = [];
-  #modelKeys = new Map<string, string>();
-  #skips = new Map<string, number>();
-  #currentKey: string | null = null;
-  #active: (ActiveRun & { done: Promise<void>; abort: AbortController }) | null = null;
+  readonly kinds: TaskKinds;
+  #line = new WaitingLine();
+  #active: ActiveTask | null = null;
   #paused: boolean;
   #stopped = false;
   #wakeLoop: () => void = () => {};
@@ -84,19 +97,14 @@ export class TaskQueue {
 
   constructor(readonly opts: QueueOptions) {
     this.store = opts.store;
-    this.hashes = new ModelHashes(this.store);
+    this.hashes = opts.hashes;
+    this.kinds = new TaskKinds(imageKind(opts), opts.kinds, opts.pictureSteps);
     this.#paused = this.store.setting("paused") === "true";
   }
 
   /** Recovers from the last run and starts working through the queue. */
   start(): void {
-    // Images a crash left between their write and their rename (one folder, cheap to list).
-    const recovered = recoverIncoming(this.opts.paths.outputs, (id) => this.store.imagePath(id));
-    if (recovered.finished || recovered.removed) this.opts.log?.info("outputs: recovered after a crash", recovered);
-    const interrupted = this.store.failInterrupted();
-    for (const id of interrupted) this.opts.bus.publish("task.failed", { id, error: INTERRUPTED });
-    this.#pending = this.store.queued();
-    for (const t of this.#pending) this.#modelKeys.set(t.id, this.#keyOf(t.request) ?? `missing:${t.id}`);
+    for (const t of recoverLastRun(this.store, this.opts.paths.outputs, this.opts.bus, this.opts.log)) this.#line.add(t, this.#keyOf(t));
     this.#publishStatus();
     this.#loop = this.#run();
   }
@@ -104,40 +112,30 @@ export class TaskQueue {
   async stop(): Promise<void> {
     this.#stopped = true;
     this.#wakeLoop();
-    const active = this.#active;
-    if (active && !active.task.incognito) {
-      // The engine goes down with the app: the task cannot finish, say so now rather than at the next start.
-      active.task.state = "failed";
-      active.task.error = INTERRUPTED;
-      active.task.finished = Date.now();
-      this.store.update(active.task);
-    }
+    if (this.#active) recordInterrupted(this.store, this.#active.task);
     await Promise.race([this.#loop, Bun.sleep(2000)]);
   }
 
-  #search(): SearchPath {
-    return this.opts.models?.() ?? searchPath(this.opts.paths);
+  #at(): SubmitContext {
+    return { models: this.opts.models?.() ?? searchPath(this.opts.paths), paths: this.opts.paths };
   }
 
-  #keyOf(r: ResolvedRequest): string | null {
-    if (r.upscale_of) return UPSCALE_KEY;
+  /** The engine key of a task recovered or put back; one of its own when its models are gone now (it fails when it runs). */
+  #keyOf(task: Task): string {
     try {
-      return modelSetKey(toModelSet(resolveModels(this.#search(), r, { embeddingsView: this.opts.paths.engineEmbeddings }), r));
+      return this.kinds.of(task.request).engineKey(task.request, this.#at());
     } catch {
-      return null;
+      return `missing:${task.id}`;
     }
   }
 
-  /** Queues a validated request. Throws ModelNotFoundError when a model is missing. */
-  submit(request: ResolvedRequest, options: { incognito?: boolean; retryOf?: string } = {}): Task {
-    if (!request.speed && !request.upscale_of) request = { ...request, speed: this.opts.speed?.() ?? "quality" };
-    const waiting = this.#pending.filter((t) => t.state === "queued").length;
+  /** Queues a validated request. Throws what its kind refuses (ModelNotFoundError when a model is missing). */
+  submit(submitted: ResolvedRequest, options: { incognito?: boolean; retryOf?: string } = {}): Task {
+    const waiting = this.#line.waiting();
     if (waiting >= (this.opts.maxWaiting ?? MAX_WAITING)) throw new QueueFullError(waiting);
-    assertRequestPictures(request);
-    if (request.upscale && !locateModel(this.#search(), "realesrgan", request.upscale.model)) throw new ModelNotFoundError("upscale.model", "realesrgan", request.upscale.model);
-    // An upscale task needs no model set (sd-cli runs beside the engine): it never makes the engine restart.
-    const key = request.upscale_of ? UPSCALE_KEY : modelSetKey(toModelSet(resolveModels(this.#search(), request, { embeddingsView: this.opts.paths.engineEmbeddings }), request));
-    const last = this.#pending.at(-1)?.position ?? 0;
+    assertRequestPictures(submitted);
+    const { request, key } = this.kinds.admit(submitted, this.#at());
+    const last = this.#line.lastPosition();
     const task: Task = {
       id: newId("t"),
       state: "queued",
@@ -149,9 +147,8 @@ export class TaskQueue {
     };
     if (task.incognito) this.incognito.putTask(task);
     else this.store.insert(task);
-    this.#pending.push(task);
-    this.#modelKeys.set(task.id, key);
-    this.opts.bus.publish("task.queued", { id: task.id, position: this.#pending.length, incognito: task.incognito });
+    const position = this.#line.add(task, key);
+    this.opts.bus.publish("task.queued", { id: task.id, position, incognito: task.incognito });
     this.#publishStatus();
     this.#wakeLoop();
     return task;
@@ -159,7 +156,7 @@ export class TaskQueue {
 
   get(id: string): Task | null {
     if (this.#active?.task.id === id) return this.#active.task;
-    return this.#pending.find((t) => t.id === id) ?? this.incognito.task(id) ?? this.store.get(id);
+    return this.#line.find(id) ?? this.incognito.task(id) ?? this.store.get(id);
   }
 
   /** Live progress of the running task, or null. */
@@ -173,7 +170,7 @@ export class TaskQueue {
 
   /** Running and queued tasks first (in queue order), then history, newest first. */
   list(limit = 100): Task[] {
-    const live = [...(this.#active ? [this.#active.task] : []), ...this.#pending];
+    const live = [...(this.#active ? [this.#active.task] : []), ...this.#line.tasks];
     const liveIds = new Set(live.map((t) => t.id));
     const history = [...this.incognito.tasks().filter((t) => isFinal(t.state) && !t.removed), ...this.store.list(limit).filter((t) => !liveIds.has(t.id))]
       .sort((a, b) => b.created - a.created)
@@ -182,7 +179,7 @@ export class TaskQueue {
   }
 
   status() {
-    return { running: this.#active ? 1 : 0, total: this.#pending.length + (this.#active ? 1 : 0), paused: this.#paused };
+    return { running: this.#active ? 1 : 0, total: this.#line.tasks.length + (this.#active ? 1 : 0), paused: this.#paused };
   }
 
   get paused(): boolean {
@@ -198,13 +195,8 @@ export class TaskQueue {
 
   /** Puts these queued tasks first, in this order; ids that are not queued (any more) are ignored. */
   reorder(ids: string[]): void {
-    const byId = new Map(this.#pending.map((t) => [t.id, t]));
-    const first = ids.map((id) => byId.get(id)).filter((t): t is Task => !!t);
-    const chosen = new Set(first);
-    this.#pending = [...new Set([...first, ...this.#pending.filter((t) => !chosen.has(t))])];
-    this.#pending.forEach((t, i) => (t.position = i + 1));
-    this.store.setPositions(this.#pending.filter((t) => !t.incognito).map((t) => ({ id: t.id, position: t.position })));
-    this.#skips.clear();
+    const order = this.#line.reorder(ids);
+    this.store.setPositions(order.filter((t) => !t.incognito).map((t) => ({ id: t.id, position: t.position })));
   }
 
   /**
@@ -213,9 +205,9 @@ export class TaskQueue {
    * result reports as `engineRestarted`.
    */
   async cancel(id: string): Promise<{ task: Task; engineRestarted: boolean }> {
-    const queued = this.#pending.find((t) => t.id === id);
+    const queued = this.#line.find(id);
     if (queued) {
-      this.#pending = this.#pending.filter((t) => t !== queued);
+      this.#line.remove(queued);
       this.#finish(queued, { state: "cancelled" }, false);
       return { task: queued, engineRestarted: false };
     }
@@ -223,7 +215,7 @@ export class TaskQueue {
     if (active?.task.id === id) {
       if (!active.cancelRequested) {
         active.cancelRequested = true;
-        active.abort.abort(); // kills a running sd-cli (upscale)
+        active.abort.abort(); // e.g. kills a child process the kind runs
         active.engineRestarted = !!active.jobId;
         if (active.jobId) await this.opts.engine.cancel(active.jobId).catch((err) => this.opts.log?.warn(`cancel ${id}: ${err}`));
         active.wake();
@@ -240,10 +232,8 @@ export class TaskQueue {
   requeue(task: Task): void {
     task.state = "queued";
     delete task.finished;
-    this.#pending.push(task);
-    this.#pending.sort((a, b) => a.position - b.position || a.created - b.created);
-    this.#modelKeys.set(task.id, this.#keyOf(task.request) ?? `missing:${task.id}`);
-    this.opts.bus.publish("task.queued", { id: task.id, position: this.#pending.indexOf(task) + 1, incognito: task.incognito });
+    const position = this.#line.add(task, this.#keyOf(task), true);
+    this.opts.bus.publish("task.queued", { id: task.id, position, incognito: task.incognito });
     this.#publishStatus();
     this.#wakeLoop();
   }
@@ -267,27 +257,13 @@ export class TaskQueue {
     if (!task.incognito) this.store.update(task);
     if (outcome.state === "failed") this.opts.bus.publish("task.failed", { id: task.id, error: outcome.error });
     else this.opts.bus.publish("task.finished", { id: task.id, state: outcome.state, ...(engineRestarted ? { engineRestarted } : {}) });
-    this.#modelKeys.delete(task.id);
-    this.#skips.delete(task.id);
+    this.#line.forget(task.id);
     this.#publishStatus();
-  }
-
-  #next(): Task | null {
-    const pick = pickNext(
-      this.#pending.map((t) => ({ id: t.id, modelKey: this.#modelKeys.get(t.id) ?? "" })),
-      this.#currentKey,
-      this.#skips,
-    );
-    if (!pick) return null;
-    for (const id of pick.skipped) this.#skips.set(id, (this.#skips.get(id) ?? 0) + 1);
-    const task = this.#pending.find((t) => t.id === pick.id)!;
-    this.#pending = this.#pending.filter((t) => t !== task);
-    return task;
   }
 
   async #run(): Promise<void> {
     while (!this.#stopped) {
-      const task = this.#paused ? null : this.#next();
+      const task = this.#paused ? null : this.#line.next();
       if (!task) {
         await new Promise<void>((resolve) => (this.#wakeLoop = resolve));
         continue;
@@ -303,47 +279,28 @@ export class TaskQueue {
   }
 
   async #execute(task: Task): Promise<void> {
-    let markDone = () => {};
-    const done = new Promise<void>((r) => (markDone = r));
-    const run: ActiveRun & { done: Promise<void>; abort: AbortController } = {
-      task,
-      cancelRequested: false,
-      engineRestarted: false,
-      progress: { phase: "loading" as const, step: 0, steps: task.request.steps, rate: null, eta: null },
-      wake: () => {},
-      done,
-      abort: new AbortController(),
-    };
+    const run = activeRun(task);
     this.#active = run;
     task.state = "running";
     task.started = Date.now();
     if (!task.incognito) this.store.update(task);
     this.opts.bus.publish("task.started", { id: task.id });
     this.#publishStatus();
-    let outcome: RunOutcome;
-    try {
-      outcome = await runQueuedTask(task, run, {
-        engine: this.opts.engine,
-        bus: this.opts.bus,
-        models: this.#search(),
-        paths: this.opts.paths,
-        save: { store: this.store, incognito: this.incognito, hashes: this.hashes, outputs: this.opts.paths.outputs, templates: this.opts.templates() },
-        pollMinMs: this.opts.pollMinMs,
-        pollMaxMs: this.opts.pollMaxMs,
-        onModelSet: (key) => (this.#currentKey = key),
-        memory: this.opts.memory,
-      });
-    } catch (err) {
-      const error: TaskError = { code: "internal", message: (err as Error)?.message ?? String(err) };
-      this.opts.log?.error(`task ${task.id} failed`, { error: String(err) });
-      outcome = { state: "failed", error };
-    }
+    const outcome = await runQueuedTask(this.kinds, run, {
+      engine: this.opts.engine,
+      bus: this.opts.bus,
+      log: this.opts.log,
+      models: this.#at().models,
+      paths: this.opts.paths,
+      save: { store: this.store, incognito: this.incognito, outputs: this.opts.paths.outputs, templates: this.opts.templates() },
+      onModelSet: (key) => (this.#line.currentKey = key),
+    });
     this.#active = null;
     try {
       // After stop() the task is already recorded as interrupted and the database may be closing.
       if (!this.#stopped) this.#finish(task, outcome, run.engineRestarted);
     } finally {
-      markDone();
+      run.markDone();
     }
   }
 }

@@ -10,25 +10,30 @@
  * Gallery. A running task cannot be removed: stop it first.
  */
 import { unlinkSync } from "node:fs";
-import type { EventBus } from "../launcher/events/bus";
-import { realInside } from "../launcher/files/inside";
-import type { Logger } from "../launcher/log";
+import type { EventBus } from "../core/events/bus";
+import { realInside } from "../core/files/inside";
+import type { Logger } from "../core/log";
 import { TaskConflictError, TaskNotFoundError, type TaskQueue } from "./queue";
 import "./events";
 import { isFinal, newId, type Task } from "./task";
+import { NamedError } from "../core/server/errors";
 
 /** How long a removal can be undone (the UI offers it for a few seconds; the rest is slack). */
 export const UNDO_MS = 60_000;
 
-export class UndoNotFoundError extends Error {
+export class UndoNotFoundError extends NamedError {
   override name = "UndoNotFoundError";
+  override readonly code = "not_found";
+  override readonly status = 404;
   constructor(readonly token: string) {
-    super(`nothing to undo for ${token}`);
+    super(`removal ${token} not found`);
   }
 }
 
-export class UndoExpiredError extends Error {
+export class UndoExpiredError extends NamedError {
   override name = "UndoExpiredError";
+  override readonly code = "undo_expired";
+  override readonly status = 410;
   constructor(readonly token: string) {
     super("it is too late to undo this removal");
   }

@@ -14,9 +14,11 @@ import { withMemoryRetry, type MemoryMemo } from "./memory-memo";
 import type { TaskProgressEvent } from "./events";
 import { ModelNotFoundError, resolveModels, type ResolvedModels } from "../models/resolve";
 import type { SearchPath } from "../models/roots";
-import { modelSetKey, speedPlanOf, translate } from "./translate";
-import { reuseText } from "./speed";
+import { modelSetKey } from "../models/model-set";
+import { speedPlanOf, translate } from "./translate";
+import { reuseText } from "../common/speed";
 import type { Task, TaskError } from "./task";
+import { NamedError } from "../core/server/errors";
 
 export interface ActiveRun {
   task: Task;
@@ -52,8 +54,10 @@ export interface RunDeps {
 }
 
 /** The job showed no sign of life for too long, or its polls kept failing. */
-export class JobStalledError extends Error {
+export class JobStalledError extends NamedError {
   override name = "JobStalledError";
+  override readonly code = "engine_stalled";
+  override readonly status = 500;
 }
 
 export type RunOutcome = { state: "succeeded" } | { state: "cancelled" } | { state: "failed"; error: TaskError };
@@ -63,7 +67,8 @@ const ENGINE_DOWN = new Set<EngineStatus["state"]>(["restarting", "stopped", "fa
 
 function engineError(status: EngineStatus, fallback: string): TaskError {
   const e = status.error;
-  const code = e?.code ? `engine_${e.code.replace(/([a-z])([A-Z])/g, "$1_$2").toLowerCase()}` : "engine_failed";
+  // The engine's codes are snake_case where they are defined (engine/types.ts EngineErrorCode).
+  const code = e?.code ? `engine_${e.code}` : "engine_failed";
   return { code, message: e ? `${e.message}${e.hint ? ` (${e.hint})` : ""}` : fallback };
 }
 
@@ -72,7 +77,7 @@ export async function runTask(run: ActiveRun, deps: RunDeps): Promise<RunOutcome
   try {
     models = resolveModels(deps.models, run.task.request, { embeddingsView: deps.embeddingsView });
   } catch (err) {
-    if (err instanceof ModelNotFoundError) return { state: "failed", error: { code: "model_not_found", message: err.message } };
+    if (err instanceof ModelNotFoundError) return { state: "failed", error: { code: err.code, message: err.message } };
     throw err;
   }
   const { modelSet, body } = translate(run.task.request, models);
@@ -129,7 +134,15 @@ async function attempt(run: ActiveRun, deps: RunDeps, modelSet: ModelSet, body: 
         const rate = caching ? (elapsed >= 0.1 ? (p.step - 1) / elapsed : null) : barRate;
         const n = run.task.request.num_images;
         const image = Math.min(n, (passes % n) + 1);
-        run.progress = { phase: "sampling", step: p.step, steps: p.steps, rate, eta: rate ? Math.max(0, (p.steps - p.step) / rate) : null, image, images: run.task.request.num_images };
+        run.progress = {
+          phase: "sampling",
+          step: p.step,
+          steps: p.steps,
+          rate,
+          eta: rate ? Math.max(0, (p.steps - p.step) / rate) : null,
+          image,
+          images: run.task.request.num_images,
+        };
         deps.onProgress(run);
       } else if (p.kind === "load") {
         // Weight loading redraws its bar per tensor: tell the UI a few times a second, not hundreds.
@@ -173,7 +186,7 @@ async function attempt(run: ActiveRun, deps: RunDeps, modelSet: ModelSet, body: 
       if (err instanceof JobStalledError) {
         // A stuck job would hold the engine: stop it (a generating job stops only with a restart).
         if (run.jobId) await deps.engine.cancel(run.jobId).catch(() => {});
-        return { state: "failed", error: { code: "engine_stalled", message: err.message } };
+        return { state: "failed", error: { code: err.code, message: err.message } };
       }
       const status = lostEngine ?? deps.engine.status();
       return { state: "failed", error: engineError(status, `the engine failed: ${(err as Error).message}`) };
@@ -181,7 +194,12 @@ async function attempt(run: ActiveRun, deps: RunDeps, modelSet: ModelSet, body: 
     if (job.status === "cancelled" || run.cancelRequested) return { state: "cancelled" };
     if (job.status === "failed") {
       const status = deps.engine.status();
-      return { state: "failed", error: status.error ? engineError(status, "") : { code: job.error?.code ?? "generation_failed", message: job.error?.message ?? "the engine could not make the image" } };
+      return {
+        state: "failed",
+        error: status.error
+          ? engineError(status, "")
+          : { code: job.error?.code ?? "generation_failed", message: job.error?.message ?? "the engine could not make the image" },
+      };
     }
     const images = [...(job.images ?? [])].sort((a, b) => a.index - b.index);
     if (!images.length) return { state: "failed", error: { code: "no_images", message: "the engine finished without returning an image" } };
@@ -230,14 +248,16 @@ async function waitForJob(run: ActiveRun, deps: RunDeps, lost: () => EngineStatu
         job = await deps.engine.poll(run.jobId!);
         failures = 0;
       } catch (err) {
-        if (++failures >= maxFailures) throw new JobStalledError(`the engine's answers about the job were not usable ${failures} times in a row (${(err as Error).message})`);
+        if (++failures >= maxFailures)
+          throw new JobStalledError(`the engine's answers about the job were not usable ${failures} times in a row (${(err as Error).message})`);
       }
       if (job) {
         if (job.status === "completed" || job.status === "failed" || job.status === "cancelled") return job;
         if (job.status !== lastStatus) (lastStatus = job.status), (life.at = performance.now());
       }
       const quiet = performance.now() - life.at;
-      if (quiet >= stallMs) throw new JobStalledError(`the engine showed no progress for ${Math.round(quiet / 1000)} s (job ${lastStatus || "unanswered"}); the task was stopped`);
+      if (quiet >= stallMs)
+        throw new JobStalledError(`the engine showed no progress for ${Math.round(quiet / 1000)} s (job ${lastStatus || "unanswered"}); the task was stopped`);
       if (!job) interval = Math.max(interval, 100);
       const woken =
         woke ||

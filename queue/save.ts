@@ -1,35 +1,51 @@
 /**
- * One finished image of a task: this image's seed, model and LoRA hashes,
- * our metadata, then either a file under outputs/ plus an images row, or
- * (incognito) bytes held in memory only.
+ * One finished picture of a task: its metadata embedded, then either a file
+ * under outputs/ plus an images row, or (incognito) bytes held in memory
+ * only. Any kind's pictures are saved here (TaskRun.savePicture); what an
+ * image task's picture says of itself (seed, model and LoRA hashes, step
+ * caching) is `imageMetadata`.
  */
 import type { IncognitoMemory } from "./incognito";
 import type { ModelHashes } from "../models/hashes";
 import type { ResolvedModels } from "../models/resolve";
 import { commitOutput, embedMetadata, stageOutput, type EmbeddedImage, type ImageExtras, type OutputTemplates } from "./outputs";
 import type { TaskStore } from "./store";
-import type { ResolvedRequest } from "./request";
+import type { ResolvedRequest } from "../common/image-request";
 import { newId, type ImageRecord, type Task } from "./task";
 
 export interface SaveDeps {
   store: TaskStore;
   incognito: IncognitoMemory;
-  hashes: ModelHashes;
   outputs: string;
   templates: OutputTemplates;
 }
 
-export async function saveImage(deps: SaveDeps, task: Task, index: number, engineBytes: Uint8Array, models: ResolvedModels): Promise<ImageRecord> {
+/** Saves picture `index` of a task with `request` (and `extras`) as its metadata. */
+export async function savePicture(
+  deps: SaveDeps,
+  task: Task,
+  index: number,
+  png: Uint8Array,
+  request: ResolvedRequest,
+  extras: ImageExtras = {},
+): Promise<ImageRecord> {
+  const created = Date.now();
+  return storeOutput(deps, task, index, request.prompt, request.seed, await embedMetadata(png, request, extras), created);
+}
+
+/** The metadata of picture `index` of an image task: its seed, the step caching that ran, the model and LoRA short hashes (not for incognito tasks). */
+export async function imageMetadata(
+  hashes: ModelHashes,
+  task: Task,
+  index: number,
+  models: ResolvedModels,
+): Promise<{ request: ResolvedRequest; extras: ImageExtras }> {
   // A batch of N uses seeds seed … seed+N-1 (engine contract).
   const request = { ...task.request, seed: task.request.seed + index, ...cacheOf(task) };
-  const created = Date.now();
-  let extras: ImageExtras = {};
-  if (!task.incognito) {
-    const [model, ...loras] = await Promise.all([deps.hashes.short(models.model.path), ...models.loras.map((l) => deps.hashes.short(l.path))]);
-    const loraHashes = Object.fromEntries(models.loras.map((l, i) => [l.name, loras[i]]).filter((e): e is [string, string] => !!e[1]));
-    extras = { modelHash: model ?? undefined, loraHashes };
-  }
-  return storeOutput(deps, task, index, request.prompt, request.seed, await embedMetadata(engineBytes, request, extras), created);
+  if (task.incognito) return { request, extras: {} };
+  const [model, ...loras] = await Promise.all([hashes.short(models.model.path), ...models.loras.map((l) => hashes.short(l.path))]);
+  const loraHashes = Object.fromEntries(models.loras.map((l, i) => [l.name, loras[i]]).filter((e): e is [string, string] => !!e[1]));
+  return { request, extras: { modelHash: model ?? undefined, loraHashes } };
 }
 
 /** What step caching ran, for the picture's metadata (infotext `Cache:`, our JSON `cache`). */
@@ -40,7 +56,7 @@ function cacheOf(task: Task): Pick<ResolvedRequest, "cache"> {
 }
 
 /** Records a finished picture: in memory for an incognito task, else staged in outputs/, recorded, then moved in place. */
-export function storeOutput(deps: SaveDeps, task: Task, index: number, prompt: string, seed: number, image: EmbeddedImage, created: number): ImageRecord {
+function storeOutput(deps: SaveDeps, task: Task, index: number, prompt: string, seed: number, image: EmbeddedImage, created: number): ImageRecord {
   const record: ImageRecord = { id: newId("i"), taskId: task.id, seed, width: image.width, height: image.height, format: image.format, created };
   if (task.incognito) {
     deps.incognito.putImage(record, image.bytes);

@@ -1,12 +1,12 @@
 /**
- * The durable half of the queue: tasks, images and model hashes in SQLite
- * (WAL). Each write is its own transaction, committed before the caller
- * answers, so an acknowledged task survives a crash of the launcher.
+ * The durable half of the queue: its tables (tasks, images, queue_settings)
+ * in the app database (core/db.ts: WAL). Each write is its own transaction,
+ * committed before the caller answers, so an acknowledged task survives a
+ * crash of the launcher. Model hashes belong to models/ (models/store.ts).
  */
-import { Database } from "bun:sqlite";
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
-import type { ResolvedRequest } from "./request";
+import type { Database } from "bun:sqlite";
+import { openDatabase } from "../core/db";
+import type { ResolvedRequest } from "../common/image-request";
 import type { ImageRecord, Task, TaskError, TaskRemoval, TaskState } from "./task";
 
 const SCHEMA = `
@@ -19,7 +19,6 @@ CREATE TABLE IF NOT EXISTS images (
   id TEXT PRIMARY KEY, task_id TEXT NOT NULL, path TEXT NOT NULL, seed INTEGER NOT NULL,
   width INTEGER NOT NULL, height INTEGER NOT NULL, format TEXT NOT NULL, created INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS images_by_task ON images(task_id);
-CREATE TABLE IF NOT EXISTS model_hashes (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime INTEGER NOT NULL, sha256 TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS queue_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;
 
@@ -73,7 +72,9 @@ const toTask = (r: TaskRow): Task => ({
   ...(r.retry_of == null ? {} : { retryOf: r.retry_of }),
   ...(r.notes == null ? {} : { notes: JSON.parse(r.notes) as Task["notes"] }),
   incognito: false,
-  ...(r.removal == null ? {} : { removed: { undo: r.removal, until: r.removal_until ?? 0, from: r.removed_from ?? r.state, deletePictures: r.delete_files === 1 } }),
+  ...(r.removal == null
+    ? {}
+    : { removed: { undo: r.removal, until: r.removal_until ?? 0, from: r.removed_from ?? r.state, deletePictures: r.delete_files === 1 } }),
 });
 
 const toImage = (r: ImageRow): ImageRecord => ({
@@ -99,9 +100,7 @@ export class TaskStore {
   #update;
 
   constructor(file: string) {
-    if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
-    this.db = new Database(file, { create: true, strict: true });
-    this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;");
+    this.db = openDatabase(file);
     this.db.exec(SCHEMA);
     const have = new Set(this.db.query<{ name: string }, []>("PRAGMA table_info(tasks)").all().map((c) => c.name));
     for (const [name, type] of ADDED_COLUMNS) if (!have.has(name)) this.db.exec(`ALTER TABLE tasks ADD COLUMN ${name} ${type}`);
@@ -174,7 +173,9 @@ export class TaskStore {
   failInterrupted(now = Date.now()): string[] {
     const ids = this.db.query<{ id: string }, []>("SELECT id FROM tasks WHERE state = 'running'").all().map((r) => r.id);
     if (ids.length)
-      this.db.query("UPDATE tasks SET state = 'failed', finished = $now, error = $error WHERE state = 'running'").run({ now, error: JSON.stringify(INTERRUPTED) });
+      this.db
+        .query("UPDATE tasks SET state = 'failed', finished = $now, error = $error WHERE state = 'running'")
+        .run({ now, error: JSON.stringify(INTERRUPTED) });
     return ids;
   }
 
@@ -208,18 +209,42 @@ export class TaskStore {
 
   /** The sizes of the newest tasks (removed ones too: they were used), most recent first, each once. */
   recentSizes(limit: number): { width: number; height: number }[] {
+    const newest =
+      "SELECT json_extract(request, '$.width') AS width, json_extract(request, '$.height') AS height, created " +
+      "FROM tasks ORDER BY created DESC LIMIT 2000";
     return this.db
       .query<{ width: number; height: number }, { limit: number }>(
-        `SELECT width, height FROM (SELECT json_extract(request, '$.width') AS width, json_extract(request, '$.height') AS height, created FROM tasks ORDER BY created DESC LIMIT 2000)
+        `SELECT width, height FROM (${newest})
          WHERE width IS NOT NULL AND height IS NOT NULL GROUP BY width, height ORDER BY MAX(created) DESC LIMIT $limit`,
       )
       .all({ limit });
   }
 
+  /** The stored request of the newest task (removed ones too: it was used), unparsed, or null. */
+  newestRequest(): string | null {
+    return this.db.query<{ request: string }, []>("SELECT request FROM tasks ORDER BY created DESC LIMIT 1").get()?.request ?? null;
+  }
+
+  /** Stored tasks that are queued or running. */
+  unfinishedCount(): number {
+    return this.db.query<{ n: number }, []>("SELECT COUNT(*) AS n FROM tasks WHERE state IN ('queued', 'running')").get()?.n ?? 0;
+  }
+
   insertImage(image: ImageRecord & { path: string }): void {
     this.db
-      .query("INSERT INTO images (id, task_id, path, seed, width, height, format, created) VALUES ($id, $task_id, $path, $seed, $width, $height, $format, $created)")
-      .run({ id: image.id, task_id: image.taskId, path: image.path, seed: image.seed, width: image.width, height: image.height, format: image.format, created: image.created });
+      .query(
+        "INSERT INTO images (id, task_id, path, seed, width, height, format, created) VALUES ($id, $task_id, $path, $seed, $width, $height, $format, $created)",
+      )
+      .run({
+        id: image.id,
+        task_id: image.taskId,
+        path: image.path,
+        seed: image.seed,
+        width: image.width,
+        height: image.height,
+        format: image.format,
+        created: image.created,
+      });
   }
 
   /** The file of an image row, or null. */
@@ -250,18 +275,5 @@ export class TaskStore {
 
   setSetting(key: string, value: string): void {
     this.db.query("INSERT INTO queue_settings (key, value) VALUES ($key, $value) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run({ key, value });
-  }
-
-  cachedHash(path: string, size: number, mtime: number): string | null {
-    return (
-      this.db.query<{ sha256: string }, { path: string; size: number; mtime: number }>("SELECT sha256 FROM model_hashes WHERE path = $path AND size = $size AND mtime = $mtime").get({ path, size, mtime })
-        ?.sha256 ?? null
-    );
-  }
-
-  saveHash(path: string, size: number, mtime: number, sha256: string): void {
-    this.db
-      .query("INSERT INTO model_hashes (path, size, mtime, sha256) VALUES ($path, $size, $mtime, $sha256) ON CONFLICT(path) DO UPDATE SET size = excluded.size, mtime = excluded.mtime, sha256 = excluded.sha256")
-      .run({ path, size, mtime, sha256 });
   }
 }

@@ -1,6 +1,6 @@
 /** A task: one image request in the queue, and what became of it. */
-import type { ResolvedRequest } from "./request";
-import type { CacheMode, CacheReport } from "./speed";
+import type { ResolvedRequest } from "../common/image-request";
+import type { CacheMode, CacheReport } from "../common/speed";
 
 export const TASK_STATES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
 export type TaskState = (typeof TASK_STATES)[number];
@@ -43,7 +43,7 @@ export interface Task {
 export interface TaskNotes {
   /** The step caching that ran (speed.ts speedPlan) and, once sampling ended, what the engine said it reused. */
   speed?: { mode: CacheMode; option: string; note?: string; report?: CacheReport; reused?: string };
-  /** The GPU memory use it ran at (engine/memory-levels.ts); `retriedFrom` when out of memory made it try again lower. */
+  /** The GPU memory use it ran at (common/memory-levels.ts); `retriedFrom` when out of memory made it try again lower. */
   memory?: { level: string; retriedFrom?: string; note?: string };
 }
 

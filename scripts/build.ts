@@ -82,7 +82,19 @@ export interface BuiltExe {
 /** Compiles the launcher; the UI must already be built into ui/dist. */
 export async function compileExe(target: Target | undefined, outfile = outfileFor(target), options: { bytecode?: boolean } = {}): Promise<BuiltExe> {
   compressWebviewBinding(target ?? hostTarget());
-  const cmd = ["bun", "build", "--compile", "--minify", "--sourcemap=none", "--define", "EMBEDDED_WEBVIEW_ZST=true", join(root, "launcher", "main.ts"), join(root, "gallery", "thumb-worker.ts"), "--outfile", outfile];
+  const cmd = [
+    "bun",
+    "build",
+    "--compile",
+    "--minify",
+    "--sourcemap=none",
+    "--define",
+    "EMBEDDED_WEBVIEW_ZST=true",
+    join(root, "launcher", "main.ts"),
+    join(root, "gallery", "thumb-worker.ts"),
+    "--outfile",
+    outfile,
+  ];
   if (options.bytecode ?? true) cmd.push("--bytecode");
   if (target) cmd.push(`--target=${bunTarget(target)}`);
   const proc = Bun.spawn(cmd, { cwd: root, stdout: "pipe", stderr: "pipe" });
@@ -92,7 +104,12 @@ export async function compileExe(target: Target | undefined, outfile = outfileFo
 }
 
 export function parseBuildArgs(argv: string[]): { targets: (Target | undefined)[]; bytecode: boolean } {
-  const { values } = parseArgs({ args: argv, options: { bytecode: { type: "boolean", default: true }, target: { type: "string", multiple: true } }, strict: true, allowNegative: true });
+  const { values } = parseArgs({
+    args: argv,
+    options: { bytecode: { type: "boolean", default: true }, target: { type: "string", multiple: true } },
+    strict: true,
+    allowNegative: true,
+  });
   return { targets: parseTargets(values.target ?? []), bytecode: values.bytecode !== false };
 }
 

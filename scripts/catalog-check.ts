@@ -14,14 +14,17 @@
 import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { parse } from "yaml";
-import { validateConfig } from "../launcher/config/store";
-import { readEnv } from "../launcher/env";
-import { resolvePaths } from "../launcher/paths";
+import { validateConfig } from "../core/config/store";
+import { readEnv } from "../core/env";
+import { resolvePaths } from "../core/paths";
 import { huggingfaceBase } from "../models/hosts";
 import { catalogProblems, loadCatalog } from "../models/net/catalog";
 import { checkCatalog, checkLine } from "../models/net/catalog-check";
 
-const { values } = parseArgs({ options: { base: { type: "string" }, token: { type: "string" }, config: { type: "string" }, catalog: { type: "string" } }, strict: true });
+const { values } = parseArgs({
+  options: { base: { type: "string" }, token: { type: "string" }, config: { type: "string" }, catalog: { type: "string" } },
+  strict: true,
+});
 const env = readEnv();
 const configFile = values.config ?? resolvePaths(env).config;
 const models = validateConfig(existsSync(configFile) ? parse(readFileSync(configFile, "utf8")) : {}, configFile).config.models;
@@ -29,7 +32,8 @@ const base = (values.base ?? huggingfaceBase(models, env)).replace(/\/+$/, "");
 const token = values.token ?? (models.huggingface_token || env.hfToken || "");
 const entries = loadCatalog(values.catalog ? readFileSync(values.catalog, "utf8") : undefined, base);
 
-console.log(`catalog:check against ${base}, ${token ? "without and with the token" : "without a token (none configured: gated sources are checked only for their refusal)"}`);
+const tokens = token ? "without and with the token" : "without a token (none configured: gated sources are checked only for their refusal)";
+console.log(`catalog:check against ${base}, ${tokens}`);
 const recorded = catalogProblems(entries);
 for (const p of recorded) console.log(`MISMATCH ${p}`);
 const results = await checkCatalog(entries, { token, onResult: (r) => console.log(checkLine(r)) });

@@ -13,18 +13,18 @@ import { join } from "node:path";
 import { encode as encodePng } from "fast-png";
 import { HeaderError } from "../models/headers/tensor";
 import { readHeader } from "../models/headers/read";
-import { pngToRgba } from "../queue/convert";
-import { sniffImage } from "../queue/image-data";
-import { pngSize } from "../queue/metadata/png";
-import { assertDecodable } from "../queue/picture-limits";
-import { jpegSize } from "../queue/metadata/exif";
-import { decodeWebp, WebpDecodeError } from "../queue/webp-decode";
+import { pngToRgba } from "../pictures/convert";
+import { sniffImage } from "../common/image-data";
+import { pngSize } from "../pictures/metadata/png";
+import { assertDecodable } from "../pictures/limits";
+import { jpegSize } from "../pictures/metadata/exif";
+import { decodeWebp, WebpDecodeError } from "../pictures/webp-decode";
 import { halveBox } from "./box";
 import { OUT_OF_MEMORY } from "../engine/process/errors";
 import { UpscaleCancelledError, UpscaleSourceError, UpscalerFailedError, UpscalerOutOfMemoryError } from "./errors";
 import { esrganScale, upscalePlan, type ModelScale, type UpscaleFactor } from "./scale";
 import { runSdCli, type SdCliResult, type SdCliRun } from "./sd-cli";
-import { removeTree } from "../launcher/files/remove-tree";
+import { removeTree } from "../core/files/remove-tree";
 
 export interface UpscaleJob {
   cli: string;
@@ -80,7 +80,11 @@ function modelScaleOf(model: string): ModelScale | null {
 
 function failure(r: SdCliResult, expected: { width: number; height: number }, got: { width: number; height: number } | null): UpscalerFailedError {
   const said = r.errors.length ? r.errors.slice(-3).join("; ") : r.exitCode ? `sd-cli exited with code ${r.exitCode}` : "";
-  const size = !got ? "sd-cli wrote no picture" : expected.width === 0 ? "the model did not load" : `the result is ${got.width}×${got.height}, not ${expected.width}×${expected.height}`;
+  const size = !got
+    ? "sd-cli wrote no picture"
+    : expected.width === 0
+      ? "the model did not load"
+      : `the result is ${got.width}×${got.height}, not ${expected.width}×${expected.height}`;
   // Out of GPU memory, sd-cli still exits 0 and saves the input unchanged; its output says why.
   if (r.lines.some((l) => OUT_OF_MEMORY.test(l))) return new UpscalerOutOfMemoryError(`the GPU ran out of memory for the upscaler (${said || size})`);
   return new UpscalerFailedError(said ? `${said} (${size})` : size);
@@ -99,7 +103,16 @@ export async function upscalePicture(job: UpscaleJob): Promise<UpscaledPicture> 
     const run = async (repeats: number): Promise<Uint8Array> => {
       const output = join(dir, `out${runs}.png`);
       const offset = passesDone;
-      const r = await runSdCli({ cli: job.cli, model: job.model, input, output, repeats, tileSize: job.tileSize, signal: job.signal, onProgress: (p) => job.onProgress?.({ ...p, pass: p.pass + offset }) });
+      const r = await runSdCli({
+        cli: job.cli,
+        model: job.model,
+        input,
+        output,
+        repeats,
+        tileSize: job.tileSize,
+        signal: job.signal,
+        onProgress: (p) => job.onProgress?.({ ...p, pass: p.pass + offset }),
+      });
       runs++;
       if (r.cancelled) throw new UpscaleCancelledError("the upscale was cancelled");
       const got = existsSync(output) ? pngSize(new Uint8Array(await Bun.file(output).arrayBuffer())) : null;

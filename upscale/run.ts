@@ -11,12 +11,12 @@
  * (128 px tiles), so it needs a few hundred MB of VRAM next to the server;
  * stopping the server would cost a full model reload per picture.
  */
-import { PictureTooLargeError } from "../queue/picture-limits";
+import { PictureTooLargeError } from "../pictures/limits";
 import { basename } from "node:path";
 import type { Engine } from "../engine/types";
 import { locateModel, ModelNotFoundError } from "../models/resolve";
 import type { SearchPath } from "../models/roots";
-import type { UpscaledNote, UpscaleSource } from "../queue/request";
+import type { UpscaledNote, UpscaleSource } from "../common/image-request";
 import type { TaskProgressEvent } from "../queue/events";
 import type { TaskError } from "../queue/task";
 import { UpscaleCancelledError, UpscaleSourceError, UpscalerFailedError, UpscalerOutOfMemoryError, UpscalerUnavailableError } from "./errors";
@@ -39,15 +39,32 @@ export const upscalerLabel = (model: string) => basename(model).replace(/\.[^.]+
 
 export function upscaledNote(factor: UpscaleFactor, model: string, source: Pick<UpscaleSource, "label" | "width" | "height">): UpscaledNote {
   const name = upscalerLabel(model);
-  return { factor, model: name, from: source.label, from_size: `${source.width}x${source.height}`, note: `Upscaled ×${factor} with ${name} from ${source.label}` };
+  return {
+    factor,
+    model: name,
+    from: source.label,
+    from_size: `${source.width}x${source.height}`,
+    note: `Upscaled ×${factor} with ${name} from ${source.label}`,
+  };
 }
 
 /** Upscales one picture; `image` / `images` place it in the task's progress. */
-export async function upscaleForTask(deps: UpscaleRunDeps, factor: UpscaleFactor, modelName: string, source: Uint8Array, where: { image?: number; images?: number } = {}): Promise<UpscaledPicture> {
+export async function upscaleForTask(
+  deps: UpscaleRunDeps,
+  factor: UpscaleFactor,
+  modelName: string,
+  source: Uint8Array,
+  where: { image?: number; images?: number } = {},
+): Promise<UpscaledPicture> {
   const model = locateModel(deps.models, "realesrgan", modelName);
   if (!model) throw new ModelNotFoundError("upscale.model", "realesrgan", modelName);
   const cli = (await deps.engine.upscalerPath?.()) ?? null;
-  if (!cli) throw new UpscalerUnavailableError("the installed engine has no sd-cli beside sd-server (an older or imported build); install a release build (Engine tab) to upscale");
+  if (!cli) {
+    throw new UpscalerUnavailableError(
+      "the installed engine has no sd-cli beside sd-server (an older or imported build); " +
+        "install a release build (Engine tab) to upscale",
+    );
+  }
   deps.onProgress({ phase: "upscaling", step: 0, steps: 0, rate: null, eta: null, ...where });
   const job = {
     cli,
@@ -57,7 +74,8 @@ export async function upscaleForTask(deps: UpscaleRunDeps, factor: UpscaleFactor
     signal: deps.signal,
     onProgress: (p: { tile?: number; tiles?: number; rate?: number | null }) => {
       const rate = p.rate ?? null;
-      if (p.tiles) deps.onProgress({ phase: "upscaling", step: p.tile ?? 0, steps: p.tiles, rate, eta: rate ? (p.tiles - (p.tile ?? 0)) / rate : null, ...where });
+      if (p.tiles)
+        deps.onProgress({ phase: "upscaling", step: p.tile ?? 0, steps: p.tiles, rate, eta: rate ? (p.tiles - (p.tile ?? 0)) / rate : null, ...where });
     },
   };
   try {
@@ -72,15 +90,14 @@ export async function upscaleForTask(deps: UpscaleRunDeps, factor: UpscaleFactor
   }
 }
 
-/** The task error for an upscale failure, or null when `err` is not one (a bug: let it surface). */
+/** The failures an upscale task reports with their own code and message. */
+const TASK_FAILURES = [UpscalerUnavailableError, UpscalerScaleError, UpscaleSourceError, ModelNotFoundError, PictureTooLargeError];
+
+/** The task error for an upscale failure (its code is the error's), or null when `err` is not one (a bug: let it surface). */
 export function upscaleTaskError(err: unknown): TaskError | "cancelled" | null {
   if (err instanceof UpscaleCancelledError) return "cancelled";
-  if (err instanceof UpscalerUnavailableError) return { code: "upscaler_unavailable", message: err.message };
-  if (err instanceof UpscalerOutOfMemoryError) return { code: "upscaler_out_of_memory", message: `${err.message}; try ×2, a smaller picture, or a smaller upscaler model` };
-  if (err instanceof UpscalerFailedError) return { code: "upscaler_failed", message: `the upscaler failed: ${err.message}` };
-  if (err instanceof UpscalerScaleError) return { code: "upscaler_failed", message: err.message };
-  if (err instanceof UpscaleSourceError) return { code: "upscale_source_unsupported", message: err.message };
-  if (err instanceof ModelNotFoundError) return { code: "model_not_found", message: err.message };
-  if (err instanceof PictureTooLargeError) return { code: err.code, message: err.message };
-  return null;
+  if (err instanceof UpscalerOutOfMemoryError) return { code: err.code, message: `${err.message}; try ×2, a smaller picture, or a smaller upscaler model` };
+  if (err instanceof UpscalerFailedError) return { code: err.code, message: `the upscaler failed: ${err.message}` };
+  const known = TASK_FAILURES.find((kind) => err instanceof kind);
+  return known ? { code: (err as InstanceType<typeof known>).code, message: (err as Error).message } : null;
 }

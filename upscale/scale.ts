@@ -7,6 +7,7 @@
  * renames while loading) give null: the scale is then learnt from a first pass.
  * Pure functions: the callers read headers and run processes.
  */
+import { NamedError } from "../core/server/errors";
 
 export type UpscaleFactor = 2 | 4;
 export type ModelScale = 1 | 2 | 4;
@@ -21,8 +22,10 @@ export function esrganScale(tensorNames: Iterable<string>): ModelScale | null {
 }
 
 /** The model only keeps the size (×1): it cannot enlarge a picture. */
-export class UpscalerScaleError extends Error {
+export class UpscalerScaleError extends NamedError {
   override name = "UpscalerScaleError";
+  override readonly code = "upscaler_failed";
+  override readonly status = 400;
 }
 
 /**

@@ -68,7 +68,8 @@ export async function runSdCli(run: SdCliRun): Promise<SdCliResult> {
       return;
     }
     const p = parseProgress(text);
-    if (p?.kind === "sampling") run.onProgress?.({ pass: Math.max(1, result.passes.length), tile: p.step, tiles: p.steps, rate: p.itPerSec ?? (p.secPerIt ? 1 / p.secPerIt : null) });
+    if (p?.kind === "sampling")
+      run.onProgress?.({ pass: Math.max(1, result.passes.length), tile: p.step, tiles: p.steps, rate: p.itPerSec ?? (p.secPerIt ? 1 / p.secPerIt : null) });
   };
   const read = async (stream: ReadableStream<Uint8Array>) => {
     const splitter = new StreamSplitter();

@@ -1,21 +1,16 @@
 /**
- * The bytes of an upscale task's source picture: an output by image id (its
- * file, only inside the outputs folder; or an incognito picture in memory),
- * or the uploaded data kept in the request.
+ * The bytes of an upscale task's source picture: the uploaded data kept in
+ * the request, or a picture the queue saved, by image id (TaskRun.readPicture:
+ * its file only inside the outputs folder, or an incognito picture in memory).
  */
-import { realInside } from "../launcher/files/inside";
-import { decodeImage } from "../queue/image-data";
-import type { IncognitoMemory } from "../queue/incognito";
-import type { UpscaleSource } from "../queue/request";
-import type { TaskStore } from "../queue/store";
+import { decodeImage } from "../common/image-data";
+import type { UpscaleSource } from "../common/image-request";
 import { UpscaleSourceError } from "./errors";
 
-export async function loadUpscaleSource(source: UpscaleSource, store: TaskStore, incognito: IncognitoMemory, outputs: string): Promise<Uint8Array> {
+export async function loadUpscaleSource(source: UpscaleSource, readPicture: (imageId: string) => Promise<Uint8Array | null>): Promise<Uint8Array> {
   if (source.image) return decodeImage(source.image);
   const id = source.image_id ?? "";
-  const held = incognito.fetch(id);
-  if (held) return held.bytes;
-  const path = store.imagePath(id);
-  if (!path || !realInside(outputs, path) || !(await Bun.file(path).exists())) throw new UpscaleSourceError(`the picture ${id} is gone (deleted since the upscale was queued)`);
-  return new Uint8Array(await Bun.file(path).arrayBuffer());
+  const bytes = await readPicture(id);
+  if (!bytes) throw new UpscaleSourceError(`the picture ${id} is gone (deleted since the upscale was queued)`);
+  return bytes;
 }

@@ -7,7 +7,7 @@
  */
 import type { ImageRecord, Task } from "../queue/task";
 import type { RunOutcome } from "../queue/runner";
-import type { UpscaleSource } from "../queue/request";
+import type { UpscaleSource } from "../common/image-request";
 import { upscaledNote, upscaleForTask, upscaleTaskError, type UpscaleRunDeps } from "./run";
 
 export interface UpscaleTaskDeps extends UpscaleRunDeps {
@@ -32,7 +32,12 @@ export async function runUpscaleTask(task: Task, deps: UpscaleTaskDeps): Promise
 }
 
 /** The post-step for one saved picture of an image task (throws the upscale errors; the caller maps them). */
-export async function upscaleAfterImage(task: Task, index: number, saved: { bytes: Uint8Array; label: string; width: number; height: number }, deps: Omit<UpscaleTaskDeps, "loadSource">): Promise<ImageRecord> {
+export async function upscaleAfterImage(
+  task: Task,
+  index: number,
+  saved: { bytes: Uint8Array; label: string; width: number; height: number },
+  deps: Omit<UpscaleTaskDeps, "loadSource">,
+): Promise<ImageRecord> {
   const { factor, model } = task.request.upscale!;
   const up = await upscaleForTask(deps, factor, model, saved.bytes, { image: index + 1, images: task.request.num_images });
   return deps.save(up.png, index, upscaledNote(factor, model, saved));

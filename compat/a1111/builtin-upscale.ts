@@ -8,7 +8,8 @@
  * Extras tab skips "None" altogether, scripts/postprocessing_upscale.py).
  */
 import { cropCentre, resizeLanczos, resizeNearest } from "../../upscale/resample";
-import { decodePicture, encodePicturePng, MAX_DECODE_PIXELS, PictureError, type Rgba } from "../../queue/pixels";
+import { decodePicture, encodePicturePng, MAX_DECODE_PIXELS, PictureError } from "../../pictures/pixels";
+import type { Rgba } from "../../pictures/rgba";
 import { A1111HttpError } from "./errors";
 
 export const BUILTIN_UPSCALERS = ["None", "Lanczos", "Nearest"] as const;
@@ -58,7 +59,11 @@ export async function upscaleBuiltin(src: Rgba, upscaler: BuiltinUpscaler, scale
  * the picture as it is; resize_mode 1 scales by the larger of the two ratios
  * to width×height and, with crop, cuts the centre out.
  */
-export async function extrasUpscale(src: Rgba, upscaler: BuiltinUpscaler, mode: { by: number } | { width: number; height: number; crop: boolean }): Promise<Rgba> {
+export async function extrasUpscale(
+  src: Rgba,
+  upscaler: BuiltinUpscaler,
+  mode: { by: number } | { width: number; height: number; crop: boolean },
+): Promise<Rgba> {
   if (upscaler === "None") return src;
   if ("by" in mode) return upscaleBuiltin(src, upscaler, mode.by);
   const scale = Math.max(mode.width / src.width, mode.height / src.height);

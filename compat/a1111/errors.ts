@@ -12,17 +12,16 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { z } from "zod";
-import { ApiError, mediaType } from "../../launcher/server/errors";
-import { jsonDepthProblem } from "../../launcher/server/json-depth";
-import { ModelNotFoundError } from "../model-files";
+import { ApiError, mediaType, NamedError } from "../../core/server/errors";
+import { jsonDepthProblem } from "../../core/server/json-depth";
 import { coerceFields } from "./coerce";
-import { QueueFullError } from "../../queue/queue";
 
 /** FastAPI's HTTPException: a status and a detail sentence. */
-export class A1111HttpError extends Error {
+export class A1111HttpError extends NamedError {
   override name = "HTTPException";
+  override readonly code = "http_exception";
   constructor(
-    readonly status: ContentfulStatusCode,
+    override readonly status: ContentfulStatusCode,
     readonly detail: string,
   ) {
     super(`${status}: ${detail}`);
@@ -30,13 +29,17 @@ export class A1111HttpError extends Error {
 }
 
 /** What A1111 raises as a plain RuntimeError for bad input (an unknown checkpoint in options). */
-export class A1111RuntimeError extends Error {
+export class A1111RuntimeError extends NamedError {
+  override readonly code = "runtime_error";
+  override readonly status = 400;
   override name = "RuntimeError";
 }
 
 /** A request body that does not validate (FastAPI's RequestValidationError, 422). */
-export class A1111ValidationError extends Error {
+export class A1111ValidationError extends NamedError {
   override name = "RequestValidationError";
+  override readonly code = "invalid_request";
+  override readonly status = 422;
   constructor(
     readonly detail: { loc: (string | number)[]; msg: string; type: string }[],
     readonly body: unknown,
@@ -66,13 +69,23 @@ export function issuesToDetail(issues: z.core.$ZodIssue[], ours = false) {
   });
 }
 
+/** Codes A1111 answers as an HTTPException with its own status (its model lookup raises 404). */
+const A1111_STATUS: Record<string, ContentfulStatusCode> = { model_not_found: 404, lora_unsupported: 404, queue_full: 429 };
+
+/**
+ * Any error in A1111's shape, from the app's one error model: A1111's own
+ * exceptions as A1111 words them; a code A1111 answers with an HTTPException
+ * of its own status (A1111_STATUS), so; any other named 4xx as
+ * `{error: code, detail: message}` with its status; the rest as A1111's
+ * handler words an exception: 500 `{error: its name, errors: its message}`.
+ */
 export function a1111ErrorBody(err: unknown): { status: ContentfulStatusCode; body: { error: string; detail: unknown; body: unknown; errors: unknown } } {
   if (err instanceof A1111HttpError) return { status: err.status, body: { error: err.name, detail: err.detail, body: "", errors: err.message } };
-  if (err instanceof A1111ValidationError) return { status: 422, body: { error: err.name, detail: err.detail, body: err.body, errors: err.message } };
-  if (err instanceof ModelNotFoundError) return a1111ErrorBody(new A1111HttpError(404, err.message));
-  if (err instanceof QueueFullError) return a1111ErrorBody(new A1111HttpError(429, err.message));
-  if (err instanceof A1111RuntimeError) return { status: 400, body: { error: err.name, detail: "", body: "", errors: err.message } };
-  if (err instanceof ApiError) return { status: err.status, body: { error: err.code, detail: err.message, body: "", errors: err.message } };
+  if (err instanceof A1111ValidationError) return { status: err.status, body: { error: err.name, detail: err.detail, body: err.body, errors: err.message } };
+  if (err instanceof A1111RuntimeError) return { status: err.status, body: { error: err.name, detail: "", body: "", errors: err.message } };
+  if (err instanceof NamedError && A1111_STATUS[err.code]) return a1111ErrorBody(new A1111HttpError(A1111_STATUS[err.code]!, err.message));
+  if (err instanceof NamedError && err.status < 500)
+    return { status: err.status as ContentfulStatusCode, body: { error: err.code, detail: err.message, body: "", errors: err.message } };
   const e = err instanceof Error ? err : new Error(String(err));
   return { status: 500, body: { error: e.name, detail: "", body: "", errors: e.message } };
 }
@@ -99,7 +112,8 @@ export function withoutNulls(body: unknown): unknown {
 /** Reads and validates a JSON body (coerced as pydantic v1 does, coerce.ts); 422 with FastAPI's detail list when it does not validate. */
 export async function readA1111Json<T extends z.ZodType>(c: Context, schema: T): Promise<z.output<T>> {
   const type = mediaType(c.req.header("content-type"));
-  if (type && type !== "application/json" && !type.endsWith("+json") && type !== "text/plain") throw new A1111HttpError(415, `send JSON (Content-Type: application/json), not ${type}`);
+  if (type && type !== "application/json" && !type.endsWith("+json") && type !== "text/plain")
+    throw new A1111HttpError(415, `send JSON (Content-Type: application/json), not ${type}`);
   const text = await c.req.text();
   const deep = jsonDepthProblem(text);
   if (deep) throw new ApiError(400, "json_too_deep", deep);

@@ -11,9 +11,9 @@
  * whether the server is up.
  */
 import { Hono } from "hono";
-import { modelDir } from "../../launcher/paths";
+import { modelDir } from "../../core/paths";
 import { modelFiles } from "../model-files";
-import { HIRES_UPSCALERS } from "../../queue/request";
+import { HIRES_UPSCALERS } from "../../common/image-request";
 import { modelStem } from "../checkpoints";
 import type { CompatDeps } from "../deps";
 import { esrganScaleOf } from "./esrgan-scale";
@@ -67,12 +67,15 @@ export function extraRoutes(deps: CompatDeps) {
       ]),
     )
     .get("/embeddings", (c) => {
-      const loaded = Object.fromEntries(modelFiles(deps.ctx, "embeddings").map((f) => [modelStem(f.name), { step: null, sd_checkpoint: null, sd_checkpoint_name: null, shape: 0, vectors: 0 }]));
+      const details = { step: null, sd_checkpoint: null, sd_checkpoint_name: null, shape: 0, vectors: 0 };
+      const loaded = Object.fromEntries(modelFiles(deps.ctx, "embeddings").map((f) => [modelStem(f.name), details]));
       return c.json({ loaded, skipped: {} });
     })
     .get("/hypernetworks", (c) => c.json([]))
     .get("/face-restorers", (c) => c.json([]))
-    .get("/realesrgan-models", (c) => c.json(modelFiles(deps.ctx, "realesrgan").map((f) => ({ name: modelStem(f.name), path: f.path, scale: esrganScaleOf(f.path) }))))
+    .get("/realesrgan-models", (c) =>
+      c.json(modelFiles(deps.ctx, "realesrgan").map((f) => ({ name: modelStem(f.name), path: f.path, scale: esrganScaleOf(f.path) }))),
+    )
     .get("/prompt-styles", (c) => c.json([]))
     .get("/extensions", (c) => c.json([]))
     .get("/cmd-flags", (c) => c.json(cmdFlags(deps)))

@@ -4,7 +4,7 @@
  * A1111 field names), queued like any task, awaited, and answered as
  * `{images, parameters, info}`.
  */
-import { imageRequestSchema, resolveRequest, type ResolvedRequest } from "../../queue/request";
+import { imageRequestSchema, resolveRequest, type ResolvedRequest } from "../../common/image-request";
 import { cachedSha256, checkpointFiles, currentCheckpoint } from "../checkpoints";
 import type { CompatDeps } from "../deps";
 import { runAndWait, toBase64 } from "../run";

@@ -7,8 +7,8 @@
  * the engine. `script_name` "SD upscale" (scripts.ts) upscales each result
  * by its factor with the chosen upscaler afterwards.
  */
-import { decodeImage } from "../../queue/image-data";
-import { encodePicturePng } from "../../queue/pixels";
+import { decodeImage } from "../../common/image-data";
+import { encodePicturePng } from "../../pictures/pixels";
 import type { CompatDeps } from "../deps";
 import { keepWaiting } from "../run";
 import { A1111HttpError, a1111App, readA1111Json } from "./errors";

@@ -4,10 +4,10 @@
  * picture. Built from the finished task; the infotexts are the ones written
  * into the saved files, so a client reading either sees the same text.
  */
-import { readImageMetadata } from "../../queue/metadata/read";
-import { samplerToA1111, schedulerToA1111 } from "../../queue/metadata/samplers";
-import type { ResolvedRequest } from "../../queue/request";
-import { VERSION } from "../../launcher/version";
+import { readImageMetadata } from "../../pictures/metadata/read";
+import { samplerToA1111, schedulerToA1111 } from "../../common/a1111-samplers";
+import type { ResolvedRequest } from "../../common/image-request";
+import { VERSION } from "../../core/version";
 import { modelStem } from "../checkpoints";
 import type { FinishedRun } from "../run";
 

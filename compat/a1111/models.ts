@@ -5,7 +5,7 @@
  * request, so there is nothing to refresh). Hashes are the cached ones; an
  * unhashed model is hashed in the background and shows null until then.
  */
-import { HIRES_UPSCALERS } from "../../queue/request";
+import { HIRES_UPSCALERS } from "../../common/image-request";
 import { cachedSha256, modelStem, modelTitle } from "../checkpoints";
 import type { CompatDeps } from "../deps";
 import { modelFiles } from "../model-files";
@@ -31,7 +31,13 @@ export function upscalerList(deps: CompatDeps) {
   const latent = HIRES_UPSCALERS.filter((u) => u.startsWith("Latent"));
   return [
     ...BUILTIN_UPSCALERS.map((name) => ({ name, model_name: null, model_path: null, model_url: null, scale: 4 })),
-    ...modelFiles(deps.ctx, "realesrgan").map((f) => ({ name: modelStem(f.name), model_name: modelStem(f.name), model_path: f.path, model_url: null, scale: 4 })),
+    ...modelFiles(deps.ctx, "realesrgan").map((f) => ({
+      name: modelStem(f.name),
+      model_name: modelStem(f.name),
+      model_path: f.path,
+      model_url: null,
+      scale: 4,
+    })),
     ...latent.map((name) => ({ name, model_name: null, model_path: null, model_url: null, scale: 2 })),
   ];
 }

@@ -58,7 +58,10 @@ export function currentOptions(deps: CompatDeps): Record<string, unknown> {
 }
 
 /** Which keys of a POST are kept, and why the others are not. */
-export function sortOptions(body: Record<string, unknown>, current: Record<string, unknown>): { kept: Record<string, unknown>; ignored: Record<string, string> } {
+export function sortOptions(
+  body: Record<string, unknown>,
+  current: Record<string, unknown>,
+): { kept: Record<string, unknown>; ignored: Record<string, string> } {
   const kept: Record<string, unknown> = {};
   const ignored: Record<string, string> = {};
   let extra = 0;

@@ -6,9 +6,9 @@
  * Not an image: A1111's "Invalid encoded image", as a 400 (A1111 says 500;
  * bad input is a 4xx in this app, and clients only check for 200).
  */
-import { decodeImage } from "../../queue/image-data";
-import { parseInfotext } from "../../queue/metadata/infotext";
-import { NotAnImageError, readImageMetadata } from "../../queue/metadata/read";
+import { decodeImage } from "../../common/image-data";
+import { parseInfotext } from "../../common/infotext";
+import { NotAnImageError, readImageMetadata } from "../../pictures/metadata/read";
 import { A1111HttpError, a1111App, readA1111Json } from "./errors";
 import { pngInfoRequestSchema } from "./schemas";
 

@@ -23,7 +23,17 @@ export function progressOf(queue: TaskQueue, now = Date.now()) {
   const status = queue.status();
   const task = runningTask(queue);
   const live = task ? queue.progressOf(task.id) : null;
-  const idleState = { skipped: false, interrupted: false, stopping_generation: false, job: "", job_count: 0, job_timestamp: "0", job_no: 0, sampling_step: 0, sampling_steps: 0 };
+  const idleState = {
+    skipped: false,
+    interrupted: false,
+    stopping_generation: false,
+    job: "",
+    job_count: 0,
+    job_timestamp: "0",
+    job_no: 0,
+    sampling_step: 0,
+    sampling_steps: 0,
+  };
   if (!task) return { progress: 0, eta_relative: 0, state: { ...idleState, job_count: status.total }, current_image: null, textinfo: null, current_task: null };
   const images = live?.images ?? task.request.num_images;
   const image = live?.image ?? 1;
@@ -37,7 +47,17 @@ export function progressOf(queue: TaskQueue, now = Date.now()) {
   return {
     progress,
     eta_relative: Math.max(0, eta),
-    state: { skipped: false, interrupted: false, stopping_generation: false, job: task.id, job_count: status.total, job_timestamp: stamp(task.started ?? task.created), job_no: image - 1, sampling_step: step, sampling_steps: steps },
+    state: {
+      skipped: false,
+      interrupted: false,
+      stopping_generation: false,
+      job: task.id,
+      job_count: status.total,
+      job_timestamp: stamp(task.started ?? task.created),
+      job_no: image - 1,
+      sampling_step: step,
+      sampling_steps: steps,
+    },
     current_image: null,
     textinfo: live?.phase === "loading" ? "Loading the model" : live?.phase === "decoding" ? "Decoding" : null,
     current_task: task.id,

@@ -6,7 +6,7 @@
  * with an equivalent are in queue/metadata/samplers.ts and listed by
  * /sdapi/v1/samplers, which keeps listing only what really runs.
  */
-import type { SAMPLERS } from "../../queue/request";
+import type { SAMPLERS } from "../../common/image-request";
 
 type Sampler = (typeof SAMPLERS)[number];
 

@@ -25,20 +25,28 @@ export const SD_UPSCALE = "SD upscale";
 export function selectedScript(req: { script_name?: string | null; script_args: unknown[] }, isImg2Img: boolean, upscalers: string[]): SdUpscaleScript | null {
   const name = req.script_name?.trim();
   if (!name) return null;
-  if (!isImg2Img || name.toLowerCase() !== SD_UPSCALE.toLowerCase())
-    throw new A1111HttpError(422, `Script '${name}' not found: Easy Diffusion runs no A1111 scripts${isImg2Img ? ` except "${SD_UPSCALE}"` : ` in txt2img ("${SD_UPSCALE}" works in img2img)`}`);
+  if (!isImg2Img || name.toLowerCase() !== SD_UPSCALE.toLowerCase()) {
+    const which = isImg2Img ? ` except "${SD_UPSCALE}"` : ` in txt2img ("${SD_UPSCALE}" works in img2img)`;
+    throw new A1111HttpError(422, `Script '${name}' not found: Easy Diffusion runs no A1111 scripts${which}`);
+  }
   const [, overlapArg, upscalerArg, scaleArg] = req.script_args;
   const overlap = overlapArg === undefined || overlapArg === null ? 64 : pyInt(overlapArg);
   const scale = scaleArg === undefined || scaleArg === null ? 2 : pyFloat(scaleArg);
-  if (typeof overlap !== "number" || !Number.isInteger(overlap) || overlap < 0) throw new A1111HttpError(422, `${SD_UPSCALE}: script_args[1] (tile overlap) must be a whole number ≥ 0`);
-  if (typeof scale !== "number" || !(scale > 0 && scale <= 8)) throw new A1111HttpError(422, `${SD_UPSCALE}: script_args[3] (scale factor) must be a number above 0, at most 8`);
+  if (typeof overlap !== "number" || !Number.isInteger(overlap) || overlap < 0)
+    throw new A1111HttpError(422, `${SD_UPSCALE}: script_args[1] (tile overlap) must be a whole number ≥ 0`);
+  if (typeof scale !== "number" || !(scale > 0 && scale <= 8))
+    throw new A1111HttpError(422, `${SD_UPSCALE}: script_args[3] (scale factor) must be a number above 0, at most 8`);
   let upscaler: string | undefined;
   if (upscalerArg === undefined || upscalerArg === null) upscaler = upscalers[0];
-  else if (typeof upscalerArg === "string" && !/^\s*\d+\s*$/.test(upscalerArg)) upscaler = upscalers.find((u) => u.toLowerCase() === upscalerArg.trim().toLowerCase());
+  else if (typeof upscalerArg === "string" && !/^\s*\d+\s*$/.test(upscalerArg))
+    upscaler = upscalers.find((u) => u.toLowerCase() === upscalerArg.trim().toLowerCase());
   else {
     const index = pyInt(upscalerArg);
     if (typeof index === "number" && Number.isInteger(index) && index >= 0) upscaler = upscalers[index];
   }
-  if (!upscaler) throw new A1111HttpError(422, `${SD_UPSCALE}: script_args[2] (upscaler) ${JSON.stringify(upscalerArg)} is not one of /sdapi/v1/upscalers (by index or name): ${upscalers.join(", ")}`);
+  if (!upscaler) {
+    const asked = `${SD_UPSCALE}: script_args[2] (upscaler) ${JSON.stringify(upscalerArg)}`;
+    throw new A1111HttpError(422, `${asked} is not one of /sdapi/v1/upscalers (by index or name): ${upscalers.join(", ")}`);
+  }
   return { overlap, upscaler, scale };
 }

@@ -6,8 +6,8 @@
  * cannot do (face restoration, extensions, subseeds, inpainting fill modes) is
  * ignored and named in `notes`, which the answer's info carries.
  */
-import { HIRES_UPSCALERS, type ImageRequestInput } from "../../queue/request";
-import { A1111_SCHEDULERS, samplerFromText, schedulerFromText } from "../../queue/metadata/samplers";
+import { HIRES_UPSCALERS, type ImageRequestInput } from "../../common/image-request";
+import { A1111_SCHEDULERS, samplerFromText, schedulerFromText } from "../../common/a1111-samplers";
 import { findCheckpoint } from "../checkpoints";
 import { pyInt } from "./coerce";
 import { A1111HttpError } from "./errors";
@@ -81,7 +81,8 @@ function pickVae(asked: unknown, ctx: TranslateContext): string | undefined {
 
 function ignored(req: Txt2ImgRequest | Img2ImgRequest, notes: string[]) {
   if (req.restore_faces) notes.push("restore_faces is ignored: the engine has no face restoration");
-  if (Object.keys(req.alwayson_scripts).length) notes.push(`alwayson_scripts are ignored (${Object.keys(req.alwayson_scripts).join(", ")}): no A1111 extensions here`);
+  if (Object.keys(req.alwayson_scripts).length)
+    notes.push(`alwayson_scripts are ignored (${Object.keys(req.alwayson_scripts).join(", ")}): no A1111 extensions here`);
   if (req.subseed_strength > 0) notes.push("subseed/subseed_strength are ignored: no variation seeds in the engine");
   if (req.styles?.length) notes.push("styles are ignored: prompt styles are an A1111 feature");
   if (req.tiling) notes.push("tiling is ignored");
@@ -141,7 +142,10 @@ export const LEAST_HIRES_STRENGTH = 0.01;
 function hiresStrength(asked: number | undefined, steps: number, notes: string[]): { steps: number; denoising_strength: number } {
   if (asked === undefined) return { steps, denoising_strength: 0.75 };
   if (asked > 0) return { steps, denoising_strength: asked };
-  notes.push(`denoising_strength 0 with enable_hr: A1111's second pass then leaves the upscaled picture as it is; the engine needs a strength above 0, so its hires pass ran 1 step at strength ${LEAST_HIRES_STRENGTH} (the picture is upscaled and barely changed)`);
+  notes.push(
+    "denoising_strength 0 with enable_hr: A1111's second pass then leaves the upscaled picture as it is; " +
+      `the engine needs a strength above 0, so its hires pass ran 1 step at strength ${LEAST_HIRES_STRENGTH} (the picture is upscaled and barely changed)`,
+  );
   return { steps: 1, denoising_strength: LEAST_HIRES_STRENGTH };
 }
 

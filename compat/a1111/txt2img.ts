@@ -1,4 +1,7 @@
-/** `POST /sdapi/v1/txt2img`: an A1111 txt2img request through our queue → `{images, parameters, info}`; a `script_name` is a 422 (no txt2img scripts here, scripts.ts). */
+/**
+ * `POST /sdapi/v1/txt2img`: an A1111 txt2img request through our queue → `{images, parameters, info}`;
+ * a `script_name` is a 422 (no txt2img scripts here, scripts.ts).
+ */
 import type { CompatDeps } from "../deps";
 import { keepWaiting } from "../run";
 import { a1111App, readA1111Json } from "./errors";

@@ -15,12 +15,12 @@
  * Face restoration and a second upscaler are not available: said in html_info.
  */
 import { z } from "zod";
-import { decodeImage, sniffImage } from "../../queue/image-data";
+import { decodeImage, sniffImage } from "../../common/image-data";
 import { modelStem } from "../checkpoints";
 import type { CompatDeps } from "../deps";
 import { modelFiles } from "../model-files";
 import { keepWaiting, runAndWait, toBase64 } from "../run";
-import { buildUpscaleRequest } from "../../queue/routes/upscale";
+import { buildUpscaleRequest } from "../../upscale/routes/upscale";
 import { builtinUpscaler, encodePicturePng, extrasUpscale, readPicture } from "./builtin-upscale";
 import { A1111HttpError, a1111App, readA1111Json } from "./errors";
 
@@ -40,7 +40,9 @@ const extrasFields = {
   upscale_first: z.boolean().default(false),
 };
 
-export const extrasSingleImageSchema = z.looseObject({ ...extrasFields, image: z.string().min(1).describe("Base64 picture or data URL") }).meta({ id: "A1111ExtrasSingleImage" });
+export const extrasSingleImageSchema = z
+  .looseObject({ ...extrasFields, image: z.string().min(1).describe("Base64 picture or data URL") })
+  .meta({ id: "A1111ExtrasSingleImage" });
 /** At most this many pictures per batch request. */
 export const MAX_BATCH_IMAGES = 16;
 export const extrasBatchImagesSchema = z
@@ -63,7 +65,8 @@ function pictureBytes(image: string, field: string): Uint8Array {
 function notesOf(req: ExtrasRequest): string[] {
   const notes: string[] = [];
   if (req.gfpgan_visibility > 0 || req.codeformer_visibility > 0) notes.push("face restoration (GFPGAN/CodeFormer) is not available and was skipped");
-  if (req.extras_upscaler_2_visibility > 0 && req.upscaler_2 !== "None") notes.push(`upscaler_2 ${JSON.stringify(req.upscaler_2)} is not blended in: one upscaler per picture here`);
+  if (req.extras_upscaler_2_visibility > 0 && req.upscaler_2 !== "None")
+    notes.push(`upscaler_2 ${JSON.stringify(req.upscaler_2)} is not blended in: one upscaler per picture here`);
   return notes;
 }
 
@@ -72,15 +75,21 @@ async function upscaleOne(deps: CompatDeps, req: ExtrasRequest, image: string, f
   const bytes = pictureBytes(image, field);
   const builtin = builtinUpscaler(req.upscaler_1);
   if (builtin) {
-    const mode = req.resize_mode === 1 ? { width: req.upscaling_resize_w, height: req.upscaling_resize_h, crop: req.upscaling_crop } : { by: req.upscaling_resize };
+    const mode =
+      req.resize_mode === 1 ? { width: req.upscaling_resize_w, height: req.upscaling_resize_h, crop: req.upscaling_crop } : { by: req.upscaling_resize };
     if (builtin === "None" && sniffImage(bytes) === "png") return { image: toBase64(bytes), done: "unchanged (upscaler None)" };
     const out = await extrasUpscale(await readPicture(bytes, field), builtin, mode);
     return { image: toBase64(encodePicturePng(out)), done: builtin === "None" ? "unchanged (upscaler None)" : `${out.width}×${out.height} with ${builtin}` };
   }
-  if (req.resize_mode !== 0) throw new A1111HttpError(400, `resize_mode 1 works with None, Lanczos and Nearest; ${req.upscaler_1} upscales by 2 or 4 (resize_mode 0)`);
-  if (req.upscaling_resize !== 2 && req.upscaling_resize !== 4) throw new A1111HttpError(400, `upscaling_resize: 2 or 4 with ${req.upscaler_1} (the ESRGAN upscaler's factors); Lanczos and Nearest take any`);
+  if (req.resize_mode !== 0)
+    throw new A1111HttpError(400, `resize_mode 1 works with None, Lanczos and Nearest; ${req.upscaler_1} upscales by 2 or 4 (resize_mode 0)`);
+  if (req.upscaling_resize !== 2 && req.upscaling_resize !== 4)
+    throw new A1111HttpError(400, `upscaling_resize: 2 or 4 with ${req.upscaler_1} (the ESRGAN upscaler's factors); Lanczos and Nearest take any`);
   const model = modelFiles(deps.ctx, "realesrgan").find((f) => modelStem(f.name) === req.upscaler_1 || f.name === req.upscaler_1);
-  if (!model) throw new A1111HttpError(404, `Upscaler not found: ${req.upscaler_1} (None, Lanczos, Nearest, or an ESRGAN model of models/realesrgan, as /sdapi/v1/upscalers lists)`);
+  if (!model) {
+    const choices = "(None, Lanczos, Nearest, or an ESRGAN model of models/realesrgan, as /sdapi/v1/upscalers lists)";
+    throw new A1111HttpError(404, `Upscaler not found: ${req.upscaler_1} ${choices}`);
+  }
   const keep = deps.ctx.config.config.api.keep_pictures;
   const { request } = await buildUpscaleRequest(deps.ctx, deps.queue, { image, factor: req.upscaling_resize, model: model.name, incognito: !keep });
   const run = await runAndWait(deps.queue, deps.ctx.bus, request, { incognito: !keep });

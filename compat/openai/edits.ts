@@ -5,9 +5,9 @@
  * transparency; the engine wants white there, so the mask is converted.
  */
 import { decode, encode } from "fast-png";
-import { decodablePng } from "../../queue/convert";
-import { PictureTooLargeError } from "../../queue/picture-limits";
-import { sniffImage } from "../../queue/image-data";
+import { decodablePng } from "../../pictures/convert";
+import { PictureTooLargeError } from "../../pictures/limits";
+import { sniffImage } from "../../common/image-data";
 import type { CompatDeps } from "../deps";
 import { keepWaiting, toBase64 } from "../run";
 import { OpenAIError, openaiApp, parseFields } from "./errors";

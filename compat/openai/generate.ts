@@ -4,9 +4,9 @@
  * like any task, awaited, and answered as `{created, data, output_format,
  * size, quality}` with base64 pictures or URLs of the saved ones.
  */
-import { describeIssues } from "../../launcher/server/errors";
-import { samplerFromText, schedulerFromText } from "../../queue/metadata/samplers";
-import { imageRequestSchema, resolveRequest, type ImageRequestInput } from "../../queue/request";
+import { describeIssues } from "../../core/server/errors";
+import { samplerFromText, schedulerFromText } from "../../common/a1111-samplers";
+import { imageRequestSchema, resolveRequest, type ImageRequestInput } from "../../common/image-request";
 import { imageUrl } from "../../queue/events";
 import { checkpointFiles, currentCheckpoint, findCheckpoint } from "../checkpoints";
 import type { CompatDeps } from "../deps";

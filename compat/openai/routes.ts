@@ -12,5 +12,10 @@ export function openaiRoutes(deps: CompatDeps) {
     .route("/", editRoutes(deps))
     .route("/", variationRoutes(deps))
     .route("/", modelListRoutes(deps))
-    .all("*", (c) => c.json({ error: { message: `Unknown request URL: ${c.req.method} ${c.req.path}`, type: "invalid_request_error", param: null, code: "unknown_url" } }, 404));
+    .all("*", (c) =>
+      c.json(
+        { error: { message: `Unknown request URL: ${c.req.method} ${c.req.path}`, type: "invalid_request_error", param: null, code: "unknown_url" } },
+        404,
+      ),
+    );
 }

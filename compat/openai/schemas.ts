@@ -5,7 +5,7 @@
  * (negative_prompt, seed, steps, cfg_scale, sampler, strength, speed) are accepted.
  */
 import { z } from "zod";
-import { SPEEDS } from "../../queue/speed";
+import { SPEEDS } from "../../common/speed";
 
 const SIZE = /^(\d+)x(\d+)$/;
 
@@ -23,11 +23,18 @@ const shared = {
   prompt: z.string().min(1, "prompt is required"),
   model: z.string().optional().describe("A checkpoint (file name or bare name); another name (dall-e-3, gpt-image-1) uses the current model."),
   n: z.coerce.number().int().min(1).max(8).default(1),
-  size: z.string().regex(/^(auto|\d+x\d+)$/, 'size must be "WIDTHxHEIGHT" (e.g. "1024x1024") or "auto"').default("auto").describe('"WxH" in multiples of 64; "auto" is 1024x1024.'),
+  size: z
+    .string()
+    .regex(/^(auto|\d+x\d+)$/, 'size must be "WIDTHxHEIGHT" (e.g. "1024x1024") or "auto"')
+    .default("auto")
+    .describe('"WxH" in multiples of 64; "auto" is 1024x1024.'),
   response_format: z.enum(["b64_json", "url"]).default("b64_json"),
   output_format: z.enum(["png", "jpeg", "webp"]).default("png"),
   output_compression: z.coerce.number().int().min(0).max(100).optional(),
-  quality: z.enum(["auto", "low", "medium", "high", "standard", "hd"]).default("auto").describe("Steps when `steps` is not given: low 12, medium/standard/auto 20, high/hd 30."),
+  quality: z
+    .enum(["auto", "low", "medium", "high", "standard", "hd"])
+    .default("auto")
+    .describe("Steps when `steps` is not given: low 12, medium/standard/auto 20, high/hd 30."),
   background: z.string().optional(),
   moderation: z.string().optional(),
   style: z.string().optional(),
@@ -37,7 +44,10 @@ const shared = {
 
 export const generationRequestSchema = z
   .looseObject(shared)
-  .meta({ id: "OpenAIImageGenerationRequest", example: { prompt: "a watercolor fox in the snow", n: 1, size: "512x512", response_format: "b64_json", negative_prompt: "blurry", seed: 42 } });
+  .meta({
+    id: "OpenAIImageGenerationRequest",
+    example: { prompt: "a watercolor fox in the snow", n: 1, size: "512x512", response_format: "b64_json", negative_prompt: "blurry", seed: 42 },
+  });
 
 /** The text fields of an edit (multipart); `image`/`image[]` and `mask` are files. */
 export const editFieldsSchema = z
@@ -60,7 +70,11 @@ export const variationFieldsSchema = z
   .looseObject({
     ...shared,
     prompt: z.string().optional().describe("Optional: by default the prompt stored in the picture (pictures made here or by A1111), else none."),
-    size: z.string().regex(/^(auto|\d+x\d+)$/, 'size must be "WIDTHxHEIGHT" (e.g. "1024x1024") or "auto"').default("auto").describe('"WxH" in multiples of 64; "auto" is the picture\'s size (rounded down to 64).'),
+    size: z
+      .string()
+      .regex(/^(auto|\d+x\d+)$/, 'size must be "WIDTHxHEIGHT" (e.g. "1024x1024") or "auto"')
+      .default("auto")
+      .describe('"WxH" in multiples of 64; "auto" is the picture\'s size (rounded down to 64).'),
     seed: z.coerce.number().int().optional(),
     steps: z.coerce.number().int().optional(),
     cfg_scale: z.coerce.number().optional(),
@@ -80,15 +94,27 @@ export const imagesResponseSchema = z
     size: z.string(),
     quality: z.string(),
   })
-  .meta({ id: "OpenAIImagesResponse", example: { created: 1767225600, data: [{ b64_json: "iVBORw0KGgo…" }], output_format: "png", size: "512x512", quality: "medium" } });
+  .meta({
+    id: "OpenAIImagesResponse",
+    example: { created: 1767225600, data: [{ b64_json: "iVBORw0KGgo…" }], output_format: "png", size: "512x512", quality: "medium" },
+  });
 
 export const modelListSchema = z
-  .object({ object: z.literal("list"), data: z.array(z.object({ id: z.string(), object: z.literal("model"), created: z.number().int(), owned_by: z.string() })) })
-  .meta({ id: "OpenAIModelList", example: { object: "list", data: [{ id: "sd15.safetensors", object: "model", created: 1767225600, owned_by: "easy-diffusion" }] } });
+  .object({
+    object: z.literal("list"),
+    data: z.array(z.object({ id: z.string(), object: z.literal("model"), created: z.number().int(), owned_by: z.string() })),
+  })
+  .meta({
+    id: "OpenAIModelList",
+    example: { object: "list", data: [{ id: "sd15.safetensors", object: "model", created: 1767225600, owned_by: "easy-diffusion" }] },
+  });
 
 export const errorResponseSchema = z
   .object({ error: z.object({ message: z.string(), type: z.string(), param: z.string().nullable(), code: z.string().nullable() }) })
-  .meta({ id: "OpenAIError", example: { error: { message: 'size must be "WIDTHxHEIGHT" (e.g. "1024x1024") or "auto"', type: "invalid_request_error", param: "size", code: null } } });
+  .meta({
+    id: "OpenAIError",
+    example: { error: { message: 'size must be "WIDTHxHEIGHT" (e.g. "1024x1024") or "auto"', type: "invalid_request_error", param: "size", code: null } },
+  });
 
 /** "512x768" → {width, height}; "auto" → 1024×1024. */
 export function parseSize(size: string): { width: number; height: number } {

@@ -6,9 +6,9 @@
  * carry one), else none; `strength` (ours, default 0.7) says how far they go.
  * `size` "auto" (or none) keeps the picture's size, rounded down to 64.
  */
-import { readImageMetadata } from "../../queue/metadata/read";
-import { MAX_SIZE, MIN_SIZE } from "../../queue/request";
-import { pictureSize } from "../../queue/pixels";
+import { readImageMetadata } from "../../pictures/metadata/read";
+import { MAX_SIZE, MIN_SIZE } from "../../common/image-request";
+import { pictureSize } from "../../pictures/pixels";
 import type { CompatDeps } from "../deps";
 import { keepWaiting } from "../run";
 import { dataUrl, imageField } from "./edits";

@@ -11,7 +11,7 @@
 import { appendFileSync, copyFileSync, chmodSync, existsSync, mkdirSync, readdirSync, renameSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
-import type { EventBus } from "../../launcher/events/bus";
+import type { EventBus } from "../../core/events/bus";
 import type { InstalledBuild } from "../types";
 import { stageInstall } from "../install/install";
 import { markInstallGood } from "../install/installed";
@@ -20,7 +20,7 @@ import { BuildCancelled, BuildError, runStep, startLog, type BuildStep } from ".
 import { fetchSource, resolveTag, unpackTree, type SourceFetchOptions } from "./source";
 import { startCheck, type StartCheck } from "./start-check";
 import type { ToolchainReport } from "./toolchain";
-import { removeTree } from "../../launcher/files/remove-tree";
+import { removeTree } from "../../core/files/remove-tree";
 
 export interface BuildProgress {
   backend: BuildBackend;
@@ -36,7 +36,7 @@ export interface BuildProgress {
   logFile: string;
 }
 
-declare module "../../launcher/events/bus" {
+declare module "../../core/events/bus" {
   interface EventMap {
     "engine.build": BuildProgress;
   }

@@ -7,9 +7,9 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
-import type { Config } from "../../launcher/config/schema";
-import type { EventBus } from "../../launcher/events/bus";
-import type { Paths } from "../../launcher/paths";
+import type { Config } from "../../core/config/schema";
+import type { EventBus } from "../../core/events/bus";
+import type { Paths } from "../../core/paths";
 import type { InstalledBuild } from "../types";
 import { buildEngine, type BuildProgress } from "./build-engine";
 import { BuildError } from "./runner";
@@ -17,10 +17,13 @@ import type { BuildBackend } from "./cmake-flags";
 import type { StartCheck } from "./start-check";
 import type { BuildTools } from "../detect/build-candidate";
 import { checkToolchain, detectBuildTools, systemProbes, type ToolchainProbes, type ToolchainReport } from "./toolchain";
+import { NamedError } from "../../core/server/errors";
 
 /** A build is already running. */
-export class BuildBusy extends Error {
+export class BuildBusy extends NamedError {
   override name = "BuildBusy";
+  override readonly code = "build_running";
+  override readonly status = 409;
 }
 
 export interface SourceBuilderOptions {
@@ -134,7 +137,8 @@ export class SourceBuilder {
         },
         (err) => {
           // Kept so the next start does not spend minutes failing the same way (a cancel is not a failure).
-          if (err instanceof BuildError && this.#last?.phase === "failed") keepFailure(this.#o.paths.engineBuildFailure, { configTag: cfg.release_tag, progress: this.#last });
+          if (err instanceof BuildError && this.#last?.phase === "failed")
+            keepFailure(this.#o.paths.engineBuildFailure, { configTag: cfg.release_tag, progress: this.#last });
           throw err;
         },
       )

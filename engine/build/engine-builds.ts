@@ -95,7 +95,11 @@ export async function autoSourceBuild(host: BuildHost): Promise<AutoBuildDecisio
   const todo = report.installCommand ? `Install them with \`${report.installCommand}\`, then press Check again in the Engine tab.` : (report.hint ?? "");
   host.setStatus({
     state: "failed",
-    error: { code: "no_candidate", message: `No release build runs on this machine, so the engine is built here; missing to build it: ${report.missing.join(", ")}.`, hint: todo },
+    error: {
+      code: "no_candidate",
+      message: `No release build runs on this machine, so the engine is built here; missing to build it: ${report.missing.join(", ")}.`,
+      hint: todo,
+    },
   });
   return { ...decision, started: false };
 }

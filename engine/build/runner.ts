@@ -9,11 +9,14 @@ import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { spawn } from "node:child_process";
 import { dirname } from "node:path";
 import { buildPercent, tailLines } from "./progress";
+import { NamedError } from "../../core/server/errors";
 
 export type BuildStep = "download" | "configure" | "compile" | "install" | "start";
 
 /** A source build that failed at one step; `logTail` holds the last lines of its log. */
-export class BuildError extends Error {
+export class BuildError extends NamedError {
+  override readonly code = "build_failed";
+  override readonly status = 500;
   constructor(
     readonly step: BuildStep,
     message: string,
@@ -26,7 +29,9 @@ export class BuildError extends Error {
 }
 
 /** A build stopped by cancel. */
-export class BuildCancelled extends Error {
+export class BuildCancelled extends NamedError {
+  override readonly code = "cancelled";
+  override readonly status = 500;
   constructor() {
     super("the build was cancelled");
     this.name = "BuildCancelled";
@@ -51,7 +56,12 @@ export function runStep(o: RunStepOptions): Promise<void> {
   let recent = "";
   return new Promise((resolve, reject) => {
     if (o.signal?.aborted) return reject(new BuildCancelled());
-    const child = spawn(o.argv[0]!, o.argv.slice(1), { cwd: o.cwd, env: { ...process.env, ...o.env } as NodeJS.ProcessEnv, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(o.argv[0]!, o.argv.slice(1), {
+      cwd: o.cwd,
+      env: { ...process.env, ...o.env } as NodeJS.ProcessEnv,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let cancelled = false;
     const kill = () => {
       cancelled = true;

@@ -10,12 +10,12 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import "../../downloads/progress";
 import { join } from "node:path";
-import type { EventBus } from "../../launcher/events/bus";
+import type { EventBus } from "../../core/events/bus";
 import { download, type DownloadOptions } from "../../downloads/download";
 import { releaseCacheFile } from "../install/installed";
 import { fetchRelease } from "../release/github";
 import { BuildError } from "./runner";
-import { removeTree } from "../../launcher/files/remove-tree";
+import { removeTree } from "../../core/files/remove-tree";
 
 export interface SourceFetchOptions {
   apiBase: string;
@@ -95,7 +95,10 @@ async function tarball(o: SourceFetchOptions, repo: string, sha: string): Promis
 export async function resolveTag(o: Pick<SourceFetchOptions, "apiBase" | "repo" | "tag" | "fetch" | "signal"> & { engines: string }): Promise<string> {
   if (o.tag !== "latest") return o.tag;
   try {
-    const release = await fetchRelease({ apiBase: o.apiBase, repo: o.repo, tag: "latest" }, { cacheFile: releaseCacheFile(o.engines, o.repo, "latest"), fetch: o.fetch, signal: o.signal });
+    const release = await fetchRelease(
+      { apiBase: o.apiBase, repo: o.repo, tag: "latest" },
+      { cacheFile: releaseCacheFile(o.engines, o.repo, "latest"), fetch: o.fetch, signal: o.signal },
+    );
     return release.tag;
   } catch (err) {
     if (o.signal?.aborted) throw err;

@@ -3,10 +3,16 @@
  * one line per step and per 10% of the compile, the failure with its step
  * and last log lines. Pure formatting plus a bus subscription.
  */
-import type { EventBus } from "../../launcher/events/bus";
+import type { EventBus } from "../../core/events/bus";
 import type { BuildProgress } from "./build-engine";
 
-const STEP: Record<BuildProgress["step"], string> = { download: "downloading source", configure: "configuring", compile: "compiling", install: "installing", start: "starting" };
+const STEP: Record<BuildProgress["step"], string> = {
+  download: "downloading source",
+  configure: "configuring",
+  compile: "compiling",
+  install: "installing",
+  start: "starting",
+};
 
 /** The line for one progress event, e.g. `Engine build (cpu): compiling 40%`. */
 export function formatBuildProgress(p: BuildProgress): string {
@@ -15,9 +21,16 @@ export function formatBuildProgress(p: BuildProgress): string {
   if (p.phase === "cancelled") return `${head}: cancelled`;
   if (p.phase === "waiting") {
     const t = p.toolchain;
-    return `${head}: no release build runs here; to build one, install ${t?.missing.join(", ") ?? "the build tools"}${t?.installCommand ? `: ${t.installCommand}` : t?.hint ? ` (${t.hint})` : ""}, then press Check again in the Engine tab`;
+    const how = t?.installCommand ? `: ${t.installCommand}` : t?.hint ? ` (${t.hint})` : "";
+    const tools = t?.missing.join(", ") ?? "the build tools";
+    return `${head}: no release build runs here; to build one, install ${tools}${how}, then press Check again in the Engine tab`;
   }
-  if (p.phase === "failed") return [`${head}: failed at the ${p.error?.step ?? p.step} step: ${p.error?.message ?? ""}`, ...(p.error?.logTail ?? []).map((l) => `  | ${l}`), `  full log: ${p.logFile}`].join("\n");
+  if (p.phase === "failed")
+    return [
+      `${head}: failed at the ${p.error?.step ?? p.step} step: ${p.error?.message ?? ""}`,
+      ...(p.error?.logTail ?? []).map((l) => `  | ${l}`),
+      `  full log: ${p.logFile}`,
+    ].join("\n");
   return `${head}: ${STEP[p.step]}${p.step === "compile" ? ` ${p.percent}%` : "…"}`;
 }
 

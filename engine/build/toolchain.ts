@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BuildTools } from "../detect/build-candidate";
 import type { BuildBackend } from "./cmake-flags";
-import { removeTree } from "../../launcher/files/remove-tree";
+import { removeTree } from "../../core/files/remove-tree";
 
 export interface ToolchainProbes {
   /** Path of a program on PATH, or undefined. */
@@ -54,7 +54,12 @@ const PACKAGES: Record<string, Record<PackageManager, string[]>> = {
   "c++ compiler": { apt: ["build-essential"], dnf: ["gcc-c++", "make"], pacman: ["base-devel"], zypper: ["gcc-c++", "make"] },
   // The distribution's current compiler; an older one installed by hand does not know -std=c++17.
   "c++17 support": { apt: ["g++"], dnf: ["gcc-c++"], pacman: ["gcc"], zypper: ["gcc-c++"] },
-  "vulkan headers": { apt: ["libvulkan-dev"], dnf: ["vulkan-headers", "vulkan-loader-devel"], pacman: ["vulkan-headers", "vulkan-icd-loader"], zypper: ["vulkan-devel"] },
+  "vulkan headers": {
+    apt: ["libvulkan-dev"],
+    dnf: ["vulkan-headers", "vulkan-loader-devel"],
+    pacman: ["vulkan-headers", "vulkan-icd-loader"],
+    zypper: ["vulkan-devel"],
+  },
   glslc: { apt: ["glslc"], dnf: ["glslc"], pacman: ["shaderc"], zypper: ["shaderc"] },
   nvcc: { apt: ["nvidia-cuda-toolkit"], dnf: ["cuda-toolkit"], pacman: ["cuda"], zypper: ["cuda-toolkit"] },
   hipcc: { apt: ["hipcc", "rocm-hip-sdk"], dnf: ["rocm-hip-devel", "hipcc"], pacman: ["rocm-hip-sdk"], zypper: ["rocm-hip-devel"] },
@@ -91,7 +96,12 @@ function firstFound(p: ToolchainProbes, cmds: string[], paths: string[] = []): s
 
 export function checkToolchain(backend: BuildBackend, p: ToolchainProbes): ToolchainReport {
   const pm = packageManagerFor(p.osRelease);
-  const item = (name: string, path: string | undefined): ToolItem => ({ name, found: !!path, ...(path ? { path } : {}), ...(pm ? { packages: PACKAGES[name]![pm] } : {}) });
+  const item = (name: string, path: string | undefined): ToolItem => ({
+    name,
+    found: !!path,
+    ...(path ? { path } : {}),
+    ...(pm ? { packages: PACKAGES[name]![pm] } : {}),
+  });
   const compiler = firstFound(p, ["c++", "g++", "clang++"]);
   const items: ToolItem[] = [item("cmake", firstFound(p, ["cmake"])), item("c++ compiler", compiler)];
   if (compiler && p.cxx17) items.push(item("c++17 support", p.cxx17(compiler) ? compiler : undefined));
@@ -128,7 +138,12 @@ export function compilesCxx17(compiler: string, env: Record<string, string | und
   const dir = mkdtempSync(join(tmpdir(), "ed-cxx17-"));
   try {
     writeFileSync(join(dir, "probe.cpp"), CXX17_PROBE);
-    const r = Bun.spawnSync([compiler, "-std=c++17", "-c", "probe.cpp", "-o", "probe.o"], { cwd: dir, env: { ...process.env, ...env } as Record<string, string>, stdout: "ignore", stderr: "ignore" });
+    const r = Bun.spawnSync([compiler, "-std=c++17", "-c", "probe.cpp", "-o", "probe.o"], {
+      cwd: dir,
+      env: { ...process.env, ...env } as Record<string, string>,
+      stdout: "ignore",
+      stderr: "ignore",
+    });
     return r.exitCode === 0;
   } catch {
     return false;

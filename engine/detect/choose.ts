@@ -72,7 +72,8 @@ function backendPlan(hw: Hardware): { backend: Backend; why: string }[] {
       backend: "vulkan",
       why:
         hw.os === "linux"
-          ? `NVIDIA GPU ${name} on Linux: upstream publishes no Linux CUDA build, so Vulkan uses the GPU; for CUDA, build one and import it with \`easy-diffusion engine import\``
+          ? `NVIDIA GPU ${name} on Linux: upstream publishes no Linux CUDA build, so Vulkan uses the GPU; ` +
+            "for CUDA, build one and import it with `easy-diffusion engine import`"
           : `NVIDIA GPU ${name}: Vulkan also runs on it`,
     });
   }
@@ -96,24 +97,40 @@ function incompatibility(hw: Hardware, a: ParsedAsset): Omit<Rejected, "asset" |
   const needGlibc = glibcNeeded(info);
   if (needGlibc) {
     if (!hw.glibc)
-      return { code: "glibc_too_old", reason: `this engine needs glibc ${needGlibc}, and none was found on your system (musl?)`, hint: `try another build or ${IMPORT_HINT}` };
+      return {
+        code: "glibc_too_old",
+        reason: `this engine needs glibc ${needGlibc}, and none was found on your system (musl?)`,
+        hint: `try another build or ${IMPORT_HINT}`,
+      };
     if (compareVersions(hw.glibc, needGlibc) < 0)
       return {
         code: "glibc_too_old",
         reason: `this engine needs glibc ${needGlibc}, your system has ${hw.glibc}`,
-        hint: `upgrade to a system with glibc ${needGlibc} or newer (Ubuntu 24.04, Debian 13), or ${IMPORT_HINT} (e.g. a Vulkan or CPU build compiled on this system)`,
+        hint:
+          `upgrade to a system with glibc ${needGlibc} or newer (Ubuntu 24.04, Debian 13), ` +
+          `or ${IMPORT_HINT} (e.g. a Vulkan or CPU build compiled on this system)`,
       };
   }
   if (info.backend === "vulkan" && hw.vulkanLoader === false)
     return hw.os === "windows"
       ? { code: "missing_library", reason: "vulkan-1.dll missing", hint: "install or update your GPU driver, which brings the Vulkan loader" }
-      : { code: "missing_library", reason: "libvulkan.so.1 missing", hint: "install the Vulkan loader and driver: `sudo apt install libvulkan1 mesa-vulkan-drivers` (Debian/Ubuntu) or your distribution's vulkan-loader package" };
+      : {
+          code: "missing_library",
+          reason: "libvulkan.so.1 missing",
+          hint:
+            "install the Vulkan loader and driver: `sudo apt install libvulkan1 mesa-vulkan-drivers` (Debian/Ubuntu) " +
+            "or your distribution's vulkan-loader package",
+        };
   if (info.backend === "cuda") {
     const gpu = hw.gpus.find((g) => g.vendor === "nvidia");
     if (gpu?.computeCap && compareVersions(gpu.computeCap, CUDA_MIN_COMPUTE_CAP) < 0)
       return { code: "no_device", reason: `${gpu.name} (compute capability ${gpu.computeCap}) is too old for CUDA 12`, hint: "use the Vulkan or CPU build" };
     if (hw.os === "windows" && gpu?.driverVersion && compareVersions(gpu.driverVersion, CUDA12_MIN_DRIVER_WINDOWS) < 0)
-      return { code: "no_device", reason: `NVIDIA driver ${gpu.driverVersion} is too old for CUDA 12 (needs ${CUDA12_MIN_DRIVER_WINDOWS} or newer)`, hint: "update the NVIDIA driver" };
+      return {
+        code: "no_device",
+        reason: `NVIDIA driver ${gpu.driverVersion} is too old for CUDA 12 (needs ${CUDA12_MIN_DRIVER_WINDOWS} or newer)`,
+        hint: "update the NVIDIA driver",
+      };
   }
   if (info.backend === "cpu" && info.variant in CPU_VARIANTS && hw.cpu.featuresKnown && !CPU_VARIANTS[info.variant]!(hw))
     return { code: "no_device", reason: `this CPU lacks ${info.variant.toUpperCase()}`, hint: "use a build for older CPUs" };
@@ -129,7 +146,11 @@ function notes(hw: Hardware, a: ParsedAsset, extra: ParsedAsset[]): string[] {
   if (a.info.os === "darwin" && a.info.builtOn && hw.osVersion && compareVersions(hw.osVersion, a.info.builtOn) < 0)
     out.push(`built on macOS ${a.info.builtOn}, this Mac runs ${hw.osVersion}: if it does not start, update macOS or ${IMPORT_HINT}`);
   if (a.info.backend === "cuda" && a.info.os === "windows")
-    out.push(extra.length ? `with the CUDA ${a.info.cuda} runtime (${extra[0]!.name})` : `the CUDA ${a.info.cuda} runtime is not in this release: the CUDA toolkit must be installed`);
+    out.push(
+      extra.length
+        ? `with the CUDA ${a.info.cuda} runtime (${extra[0]!.name})`
+        : `the CUDA ${a.info.cuda} runtime is not in this release: the CUDA toolkit must be installed`,
+    );
   return out;
 }
 

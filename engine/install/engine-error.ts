@@ -1,15 +1,10 @@
 /** A failure of the installer that carries the EngineErrorInfo shown to the user. */
 import type { DownloadError } from "../../downloads/errors";
-import type { EngineErrorCode, EngineErrorInfo } from "../types";
+import { EngineInfoError } from "../info-error";
+import type { EngineErrorCode } from "../types";
 
-export class EngineError extends Error {
+export class EngineError extends EngineInfoError {
   override name = "EngineError";
-  constructor(readonly info: EngineErrorInfo) {
-    super(info.hint ? `${info.message} → ${info.hint}` : info.message);
-  }
-  get code(): EngineErrorCode {
-    return this.info.code;
-  }
 }
 
 export function engineError(code: EngineErrorCode, message: string, hint?: string): EngineError {
@@ -19,6 +14,10 @@ export function engineError(code: EngineErrorCode, message: string, hint?: strin
 /** A failed engine download in the engine's words: the file's absence points at the release settings. */
 export function asEngineError(err: DownloadError): EngineError {
   if (err.code === "unauthorized" || err.code === "not_available" || err.code === "not_allowed")
-    return engineError("download_failed", err.message, "check engine.release_repo and engine.release_tag, or import a build with `easy-diffusion engine import`");
+    return engineError(
+      "download_failed",
+      err.message,
+      "check engine.release_repo and engine.release_tag, or import a build with `easy-diffusion engine import`",
+    );
   return engineError(err.code === "offline" ? "download_failed" : err.code, err.message, err.hint);
 }

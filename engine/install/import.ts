@@ -6,9 +6,9 @@
  */
 import { accessSync, constants, cpSync, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import type { Paths } from "../../launcher/paths";
+import type { Paths } from "../../core/paths";
 import type { Backend, InstalledBuild } from "../types";
-import { engineError } from "./engine-error";
+import { EngineError, engineError } from "./engine-error";
 import { IMPORTED_PREFIX } from "./installed";
 import { stageInstall } from "./install";
 import { extractZip } from "./unzip";
@@ -20,13 +20,23 @@ const SCAN_BYTES = 256 * 1024 * 1024;
 /** Which backend a build was made for, from its file names and then its binaries' strings. */
 export function detectBackend(dir: string, serverPath: string): Backend {
   const names = readdirSync(dir, { recursive: true }).map(String).join("\n").toLowerCase();
-  const byName = markerBackend(names, { cuda: /cudart|cublas|ggml-cuda/, rocm: /amdhip|hipblas|rocblas|ggml-hip/, vulkan: /ggml-vulkan|vulkan/, metal: /ggml-metal|\.metal/ });
+  const byName = markerBackend(names, {
+    cuda: /cudart|cublas|ggml-cuda/,
+    rocm: /amdhip|hipblas|rocblas|ggml-hip/,
+    vulkan: /ggml-vulkan|vulkan/,
+    metal: /ggml-metal|\.metal/,
+  });
   if (byName) return byName;
   const libs = [serverPath, ...readdirSync(dirname(serverPath)).filter((n) => /\.(so|dylib|dll)(\.|$)/.test(n)).map((n) => join(dirname(serverPath), n))];
   for (const file of libs) {
     if (!statSync(file).isFile()) continue;
     const text = readFileSync(file).subarray(0, SCAN_BYTES).toString("latin1");
-    const found = markerBackend(text, { cuda: /ggml_cuda_|cudaMalloc/, rocm: /hipMalloc|ggml_hip/, vulkan: /ggml_vk_|vkCreateInstance/, metal: /ggml_metal_|MTLDevice/ });
+    const found = markerBackend(text, {
+      cuda: /ggml_cuda_|cudaMalloc/,
+      rocm: /hipMalloc|ggml_hip/,
+      vulkan: /ggml_vk_|vkCreateInstance/,
+      metal: /ggml_metal_|MTLDevice/,
+    });
     if (found) return found;
   }
   return "cpu";
@@ -53,12 +63,20 @@ export async function checkServerRuns(serverPath: string): Promise<void> {
     throw engineError("verify_failed", `${basename(serverPath)} could not be started: ${(err as Error).message}`, "is it a build for this system?");
   }
   const timer = setTimeout(() => proc.kill("SIGKILL"), HELP_TIMEOUT_MS);
-  const [out, err, code] = await Promise.all([new Response(proc.stdout as ReadableStream).text(), new Response(proc.stderr as ReadableStream).text(), proc.exited]);
+  const [out, err, code] = await Promise.all([
+    new Response(proc.stdout as ReadableStream).text(),
+    new Response(proc.stderr as ReadableStream).text(),
+    proc.exited,
+  ]);
   clearTimeout(timer);
   if (proc.signalCode === "SIGKILL") throw engineError("verify_failed", `${basename(serverPath)} --help did not finish within ${HELP_TIMEOUT_MS / 1000} s`);
   if (code !== 0) {
     const last = (err || out).trim().split("\n").slice(-5);
-    const error = engineError("verify_failed", `${basename(serverPath)} --help failed (exit code ${code})${last.length && last[0] ? `: ${last.at(-1)}` : ""}`, "is it a build for this system, with its libraries beside it?");
+    const error = engineError(
+      "verify_failed",
+      `${basename(serverPath)} --help failed (exit code ${code})${last.length && last[0] ? `: ${last.at(-1)}` : ""}`,
+      "is it a build for this system, with its libraries beside it?",
+    );
     error.info.lastLines = last;
     throw error;
   }
@@ -69,8 +87,20 @@ function importName(source: string): string {
   return `${IMPORTED_PREFIX}${base || "build"}`;
 }
 
-/** Imports a folder or zip; returns the installed build (engines/imported-<name>/<variant>/). */
+/**
+ * Imports a folder or zip; returns the installed build (engines/imported-<name>/<variant>/).
+ * A path that is missing or holds no working sd-server is the caller's to fix: its
+ * `verify_failed` answers 400 (from a download, the same code is the server's: 503).
+ */
 export async function importBuild(source: string, paths: Pick<Paths, "engines">): Promise<InstalledBuild> {
+  try {
+    return await stageImport(source, paths);
+  } catch (err) {
+    throw err instanceof EngineError && err.code === "verify_failed" ? new EngineError(err.info, 400) : err;
+  }
+}
+
+async function stageImport(source: string, paths: Pick<Paths, "engines">): Promise<InstalledBuild> {
   if (!existsSync(source)) throw engineError("verify_failed", `${source} does not exist`, "give the path of a folder or .zip holding sd-server");
   const isDir = statSync(source).isDirectory();
   if (!isDir && !/\.zip$/i.test(source)) throw engineError("verify_failed", `${source} is neither a folder nor a .zip file`);

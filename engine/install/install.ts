@@ -9,7 +9,7 @@ import type { Backend, InstalledBuild } from "../types";
 import { engineError } from "./engine-error";
 import { installDir, TMP_PREFIX, writeRecord, type InstallRecord } from "./installed";
 import { extractZip } from "./unzip";
-import { removeTree } from "../../launcher/files/remove-tree";
+import { removeTree } from "../../core/files/remove-tree";
 
 export const SERVER_NAMES = ["sd-server", "sd-server.exe"];
 
@@ -56,7 +56,12 @@ export async function stageInstall(spec: StageSpec): Promise<InstalledBuild> {
   try {
     await spec.fill(staging);
     const server = findServer(staging);
-    if (!server) throw engineError("verify_failed", `no sd-server program found in ${spec.assets.map((a) => a.name).join(", ")}`, "a build must contain sd-server (or sd-server.exe)");
+    if (!server)
+      throw engineError(
+        "verify_failed",
+        `no sd-server program found in ${spec.assets.map((a) => a.name).join(", ")}`,
+        "a build must contain sd-server (or sd-server.exe)",
+      );
     if (spec.makeExecutable && process.platform !== "win32") chmodSync(server, 0o755);
     await spec.beside?.(dirname(server));
     const { backend, variant } = (await spec.check?.(server)) ?? spec;

@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Backend, InstalledBuild } from "../types";
-import { removeTree } from "../../launcher/files/remove-tree";
+import { removeTree } from "../../core/files/remove-tree";
 
 export const RECORD_FILE = "install.json";
 export const TMP_PREFIX = ".tmp-";

@@ -6,10 +6,10 @@
  */
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import type { Config } from "../../launcher/config/schema";
-import type { EventBus } from "../../launcher/events/bus";
-import type { Logger } from "../../launcher/log";
-import type { Paths } from "../../launcher/paths";
+import type { Config } from "../../core/config/schema";
+import type { EventBus } from "../../core/events/bus";
+import type { Logger } from "../../core/log";
+import type { Paths } from "../../core/paths";
 import { choose, type Candidate, type Choice } from "../detect/choose";
 import type { BuildTools } from "../detect/build-candidate";
 import { detectBuildTools, systemProbes } from "../build/toolchain";
@@ -108,7 +108,11 @@ export function createBuildProvider(o: BuildProviderOptions): EngineBuildProvide
       // Offline with a build that runs: nothing is blocked, so it is a note, not an error.
       if (!(release instanceof EngineError && release.info.offline) || !installs.length) throw release;
       o.log?.info("engine: offline, can't check for a newer engine", { error: release.message });
-      return { hardware: hw, release: { tag: installs[0]!.tag, fromCache: true, offline: "offline: can't check for a newer engine" }, choice: { candidates: [], rejected: [] } };
+      return {
+        hardware: hw,
+        release: { tag: installs[0]!.tag, fromCache: true, offline: "offline: can't check for a newer engine" },
+        choice: { candidates: [], rejected: [] },
+      };
     }
     const tools = (o.buildTools ?? (() => detectBuildTools({ ...systemProbes(), cxx17: undefined })))();
     return { hardware: hw, release: { tag: release.tag, fromCache: release.fromCache }, choice: choose(hw, release.assets, engineConfig().backend, tools) };
@@ -123,11 +127,20 @@ export function createBuildProvider(o: BuildProviderOptions): EngineBuildProvide
       for (const asset of [c.asset, ...c.extraAssets]) {
         const dest = join(o.paths.downloads, asset.name);
         o.log?.info("engine: downloading", { asset: asset.name, size: asset.size });
-        const r = await download({ url: asset.url, dest, asset: asset.name, kind: "engine", size: asset.size || undefined, sha256: asset.digest, bus: o.bus, fetch: o.fetch, signal, ...o.download }).catch(
-          (err) => {
-            throw err instanceof DownloadError ? asEngineError(err) : err;
-          },
-        );
+        const r = await download({
+          url: asset.url,
+          dest,
+          asset: asset.name,
+          kind: "engine",
+          size: asset.size || undefined,
+          sha256: asset.digest,
+          bus: o.bus,
+          fetch: o.fetch,
+          signal,
+          ...o.download,
+        }).catch((err) => {
+          throw err instanceof DownloadError ? asEngineError(err) : err;
+        });
         zips.push({ path: r.path, name: asset.name, sha256: r.sha256, size: r.size });
       }
       const done = { id: c.asset.name, kind: "engine" as const, asset: c.asset.name, bytes: zips[0]!.size, total: zips[0]!.size, rate: 0 };

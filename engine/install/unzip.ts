@@ -8,8 +8,9 @@ import { chmodSync, createWriteStream, lstatSync, mkdirSync, readlinkSync, symli
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { pipeline } from "node:stream/promises";
 import type yauzl from "yauzl";
-import { isInside } from "../../launcher/files/inside";
+import { isInside } from "../../core/files/inside";
 import { engineError } from "./engine-error";
+import { NamedError } from "../../core/server/errors";
 
 const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
@@ -17,8 +18,10 @@ const S_IFDIR = 0o040000;
 /** Made-by host "Unix" in the high byte of versionMadeBy: only then do the external attributes hold a mode. */
 const HOST_UNIX = 3;
 
-export class UnsafeZipError extends Error {
+export class UnsafeZipError extends NamedError {
   override name = "UnsafeZipError";
+  override readonly code = "unsafe_zip";
+  override readonly status = 400;
 }
 
 /** The path an entry name maps to under root, or an UnsafeZipError. */
@@ -65,7 +68,8 @@ export async function extractZip(zipPath: string, target: string): Promise<Extra
       mkdirSync(dirname(path), { recursive: true });
       if ((mode & S_IFMT) === S_IFLNK) {
         const link = (await readAll(await zip.openReadStreamPromise(entry))).toString("utf8");
-        if (isAbsolute(link) || link.includes("\0") || !landsInside(root, dirname(path), link)) throw new UnsafeZipError(`unsafe symlink in zip: "${name}" → "${link}"`);
+        if (isAbsolute(link) || link.includes("\0") || !landsInside(root, dirname(path), link))
+          throw new UnsafeZipError(`unsafe symlink in zip: "${name}" → "${link}"`);
         symlinkSync(link, path);
         links.push({ name, path, link });
         continue;
@@ -81,7 +85,8 @@ export async function extractZip(zipPath: string, target: string): Promise<Extra
   }
   // A later entry can change where an earlier link leads (`a → s/../x`, then `s → .`): check them all again on the finished tree.
   for (const l of links) {
-    if (!landsInside(root, dirname(l.path), l.link)) throw new UnsafeZipError(`unsafe symlink in zip: "${l.name}" → "${l.link}" leads out of the folder through another link`);
+    if (!landsInside(root, dirname(l.path), l.link))
+      throw new UnsafeZipError(`unsafe symlink in zip: "${l.name}" → "${l.link}" leads out of the folder through another link`);
   }
   return result;
 }

@@ -4,8 +4,8 @@
  * server otherwise scans its working directory (contract README). No -v:
  * its DEBUG output would copy every prompt into the engine log.
  */
-import type { Config } from "../../launcher/config/schema";
-import { effectiveLevel, memoryArgs } from "../memory-levels";
+import type { Config } from "../../core/config/schema";
+import { effectiveLevel, memoryArgs } from "../../common/memory-levels";
 import type { ModelSet } from "../types";
 
 /** memory, leave_free_gb and device are optional: without them no memory or device flag is passed (the config always has them). */

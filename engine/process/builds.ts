@@ -5,19 +5,17 @@
  * extras for the Engine tab (plan, installed, install a variant, next
  * fallback), and a way to cancel the download in progress.
  */
-import type { EventBus } from "../../launcher/events/bus";
+import type { EventBus } from "../../core/events/bus";
 import type { EngineBuildProvider, EnginePlan } from "../install/provider";
-import type { BuildProvider, EngineErrorInfo, InstalledBuild } from "../types";
+import { EngineInfoError } from "../info-error";
+import type { BuildProvider, InstalledBuild } from "../types";
 
 /** A BuildProvider, plus what the real one offers the Engine tab: plan, installed list, install of a variant, next fallback. */
 export type EngineProvider = BuildProvider & Partial<Pick<EngineBuildProvider, "plan" | "installed" | "install" | "next">>;
 
-/** An error carrying what to tell the user. */
-export class BuildError extends Error {
-  override name = "BuildError";
-  constructor(readonly info: EngineErrorInfo) {
-    super(info.message);
-  }
+/** No build could be chosen or fetched (not the source build's BuildError, engine/build/runner.ts). */
+export class BuildSourceError extends EngineInfoError {
+  override name = "BuildSourceError";
 }
 
 export class BuildSource {
@@ -77,7 +75,7 @@ export class BuildSource {
   }
 
   plan(signal?: AbortSignal): Promise<EnginePlan> {
-    if (!this.provider.plan) throw new BuildError({ code: "no_candidate", message: "This engine provider cannot describe its choice." });
+    if (!this.provider.plan) throw new BuildSourceError({ code: "no_candidate", message: "This engine provider cannot describe its choice." });
     return this.provider.plan(signal);
   }
 
@@ -85,7 +83,11 @@ export class BuildSource {
   cancelDownload(): boolean {
     if (!this.#downloading) return false;
     this.#cancel.abort(
-      new BuildError({ code: "download_failed", message: "The engine download was cancelled.", hint: "Install it from the Engine tab when you want it; the download goes on where it stopped." }),
+      new BuildSourceError({
+        code: "download_failed",
+        message: "The engine download was cancelled.",
+        hint: "Install it from the Engine tab when you want it; the download goes on where it stopped.",
+      }),
     );
     this.#cancel = new AbortController();
     return true;

@@ -76,9 +76,20 @@ export class EngineChild {
   /** Why it ended, from its last lines and exit status. */
   failure(ctx: ClassifyContext, otherwise: string): EngineErrorInfo {
     if (this.hung) {
-      return { code: "crashed", message: "The engine stopped answering and was restarted.", hint: "If this keeps happening, look at the engine log and try another backend.", lastLines: this.lastLines() };
+      return {
+        code: "crashed",
+        message: "The engine stopped answering and was restarted.",
+        hint: "If this keeps happening, look at the engine log and try another backend.",
+        lastLines: this.lastLines(),
+      };
     }
-    return classifyFailure(this.recent, this.exit, { ...ctx, variant: this.build.variant }) ?? { code: "crashed", message: otherwise, lastLines: this.lastLines() };
+    return (
+      classifyFailure(this.recent, this.exit, { ...ctx, variant: this.build.variant }) ?? {
+        code: "crashed",
+        message: otherwise,
+        lastLines: this.lastLines(),
+      }
+    );
   }
 
   /** SIGTERM, then SIGKILL after `graceMs`; resolves once it has exited. Returns false when SIGKILL was needed. */

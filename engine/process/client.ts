@@ -4,15 +4,19 @@
  * become errors that say what the server said.
  */
 import type { EngineJob, ImgGenBody } from "../types";
+import { NamedError } from "../../core/server/errors";
 
 /** sd-server answered a job request with something that is not a job (a 5xx, an HTML page, a wrong shape). */
-export class EngineAnswerError extends Error {
+/** The engine's answer to a job poll was not a job (502: the engine's fault, not the caller's). */
+export class EngineAnswerError extends NamedError {
   override name = "EngineAnswerError";
+  override readonly code = "bad_engine_answer";
+  override readonly status = 502;
   constructor(
-    readonly status: number,
+    readonly httpStatus: number,
     readonly detail: string,
   ) {
-    super(`the engine answered a job poll with HTTP ${status}${detail ? `: ${detail}` : ""}`);
+    super(`the engine answered a job poll with HTTP ${httpStatus}${detail ? `: ${detail}` : ""}`);
   }
 }
 
@@ -43,7 +47,10 @@ export async function readJob(port: number, id: string): Promise<EngineJob> {
     return {
       id,
       status: "failed",
-      error: res.status === 404 ? { code: "not_found", message: "the engine does not know this job" } : { code: "expired", message: "the job's result expired" },
+      error:
+        res.status === 404
+          ? { code: "not_found", message: "the engine does not know this job" }
+          : { code: "expired", message: "the job's result expired" },
     };
   }
   const text = await res.text().catch(() => "");

@@ -8,8 +8,25 @@
 
 import type { EngineErrorCode, EngineErrorInfo } from "../types";
 
-/** What ggml and sd.cpp print when GPU memory runs out (the sources are named at the out_of_memory rule below); sd-cli's upscale uses it too. */
-export const OUT_OF_MEMORY = /out of memory|cudaMalloc failed|hipMalloc failed|ErrorOutOfDeviceMemory|Device memory allocation of size \d+ failed|failed to allocate (?:the )?(?:compute )?buffer|failed to allocate \S+ buffer of size|alloc compute buffer failed|alloc (?:compute )?params backend buffer failed/i;
+/** One pattern matching any of the alternatives, written one per line (capture groups keep their order). */
+const anyOf = (flags: string, ...alternatives: RegExp[]) => new RegExp(alternatives.map((a) => a.source).join("|"), flags);
+
+/**
+ * What ggml and sd.cpp print when GPU memory runs out (the sources are named at the out_of_memory rule below);
+ * sd-cli's upscale uses it too.
+ */
+export const OUT_OF_MEMORY = anyOf(
+  "i",
+  /out of memory/,
+  /cudaMalloc failed/,
+  /hipMalloc failed/,
+  /ErrorOutOfDeviceMemory/,
+  /Device memory allocation of size \d+ failed/,
+  /failed to allocate (?:the )?(?:compute )?buffer/,
+  /failed to allocate \S+ buffer of size/,
+  /alloc compute buffer failed/,
+  /alloc (?:compute )?params backend buffer failed/,
+);
 
 export interface ExitInfo {
   code: number | null;
@@ -29,7 +46,11 @@ export const FALLBACK_CODES: ReadonlySet<EngineErrorCode> = new Set(["missing_li
 export const PERMANENT_CODES: ReadonlySet<EngineErrorCode> = new Set(["model_not_found", "unsupported_model", "model_load_failed", "unknown_device"]);
 
 const LIBRARY_HINTS: [RegExp, string][] = [
-  [/^libvulkan/, "Install the Vulkan loader and your GPU's Vulkan driver (Debian/Ubuntu: sudo apt install libvulkan1 mesa-vulkan-drivers), or switch the engine to the CPU build."],
+  [
+    /^libvulkan/,
+    "Install the Vulkan loader and your GPU's Vulkan driver (Debian/Ubuntu: sudo apt install libvulkan1 mesa-vulkan-drivers), " +
+      "or switch the engine to the CPU build.",
+  ],
   [/^libcudart|^libcublas|^cudart|^cublas/, "Install the NVIDIA CUDA runtime that matches this build, or switch the engine to the Vulkan build."],
   [/^libamdhip|^libhip|^librocblas|^libhipblas|^amdhip/, "Install the ROCm runtime this build needs, or switch the engine to the Vulkan build."],
   [/^libgomp/, "Install the GNU OpenMP runtime (Debian/Ubuntu: sudo apt install libgomp1)."],
@@ -54,7 +75,12 @@ const RULES: Rule[] = [
   },
   {
     code: "missing_library",
-    pattern: /error while loading shared libraries: ([^:\s]+): cannot open shared object file|Library not loaded: (?:@rpath\/)?(\S+)|The code execution cannot proceed because (\S+) was not found/,
+    pattern: anyOf(
+      "",
+      /error while loading shared libraries: ([^:\s]+): cannot open shared object file/,
+      /Library not loaded: (?:@rpath\/)?(\S+)/,
+      /The code execution cannot proceed because (\S+) was not found/,
+    ),
     describe: (m) => {
       const lib = (m[1] ?? m[2] ?? m[3])!;
       const hint = LIBRARY_HINTS.find(([re]) => re.test(lib))?.[1] ?? `Install the package that provides ${lib}, or switch to another engine build.`;
@@ -96,7 +122,17 @@ const RULES: Rule[] = [
     // ggml-vulkan.cpp ("ggml_vulkan: No devices found."), sd.cpp ggml_extend_backend.cpp sd_get_default_backend
     // ("No devices found!"), stable-diffusion.cpp backend_for ("failed to initialize <module> backend").
     code: "no_device",
-    pattern: /no CUDA-capable device|failed to initialize (?:CUDA|ROCm|MUSA)\b|No devices found|failed to initialize \S+ (?:params )?backend|hipErrorNoDevice|ErrorIncompatibleDriver|vkCreateInstance failed|CUDA driver version is insufficient/i,
+    pattern: anyOf(
+      "i",
+      /no CUDA-capable device/,
+      /failed to initialize (?:CUDA|ROCm|MUSA)\b/,
+      /No devices found/,
+      /failed to initialize \S+ (?:params )?backend/,
+      /hipErrorNoDevice/,
+      /ErrorIncompatibleDriver/,
+      /vkCreateInstance failed/,
+      /CUDA driver version is insufficient/,
+    ),
     describe: (_m, ctx) => ({
       message: `The ${ctx.variant ?? "engine"} build found no usable GPU.`,
       hint: "Check that the GPU driver is installed and loaded, or switch the engine to the CPU build.",
@@ -117,7 +153,15 @@ const RULES: Rule[] = [
     // bounds for tensor", "invalid safetensor file"); model_loader.cpp load_tensors ("read tensor data failed",
     // "load tensors from file failed") and stable-diffusion.cpp ("model metadata validation failed") when lazily loaded.
     code: "model_load_failed",
-    pattern: /data offsets out of bounds for tensor|invalid safetensor file|read tensor data failed|load tensors from file failed|model metadata validation failed|tensor '[^']+' not in model file/,
+    pattern: anyOf(
+      "",
+      /data offsets out of bounds for tensor/,
+      /invalid safetensor file/,
+      /read tensor data failed/,
+      /load tensors from file failed/,
+      /model metadata validation failed/,
+      /tensor '[^']+' not in model file/,
+    ),
     describe: (_m, _ctx, text) => {
       const file = /init model loader from file failed: '([^']+)'/.exec(text)?.[1];
       return {
@@ -160,7 +204,12 @@ export function classifyFailure(lines: string[], exit: ExitInfo | undefined, ctx
   }
   // Windows reports a missing DLL only through the exit status.
   if (exit?.code === -1073741515 || exit?.code === 0xc0000135) {
-    return { code: "missing_library", message: "The engine could not find a DLL it needs.", hint: "Install the runtime this build needs (e.g. the CUDA runtime zip), or switch to another engine build.", lastLines };
+    return {
+      code: "missing_library",
+      message: "The engine could not find a DLL it needs.",
+      hint: "Install the runtime this build needs (e.g. the CUDA runtime zip), or switch to another engine build.",
+      lastLines,
+    };
   }
   if (!exit || (exit.code === 0 && !exit.signal)) return undefined;
   const how = exit.signal ? `signal ${exit.signal}` : SIGNALS[exit.code ?? -1] ? `signal ${SIGNALS[exit.code!]}` : `exit code ${exit.code}`;

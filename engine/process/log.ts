@@ -3,7 +3,7 @@
  * and error reports) and every line in a size-rotated log file (the
  * launcher's Logger: timestamps, rotation, never throws on a full disk).
  */
-import { Logger } from "../../launcher/log";
+import { Logger } from "../../core/log";
 
 export class EngineLog {
   #lines: string[] = [];

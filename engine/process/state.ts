@@ -5,7 +5,7 @@
  * (downloading/installed/busy/stopped are set by the manager itself.)
  */
 import type { EngineStatus } from "../types";
-import type { SupervisorEvent } from "./supervisor";
+import type { SupervisorEvent } from "./supervisor-events";
 
 export function statusAfter(current: EngineStatus, e: SupervisorEvent): EngineStatus | undefined {
   const keep = { variant: current.variant, version: current.version };

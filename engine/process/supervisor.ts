@@ -2,77 +2,29 @@
  * Runs sd-server as a supervised child: a free loopback port, output into a
  * ring + log file and parsed into progress, readiness by polling `GET /`
  * with a deadline that moves while the engine shows activity, health checks
- * (a hung engine is killed), crash → restart with exponential backoff, give
- * up after a few tries, and fall back to the next build when a backend
- * cannot run here at all. Stop = SIGTERM, then SIGKILL after a grace period.
+ * (a hung engine is killed, health-watch.ts), crash → restart with
+ * exponential backoff, give up after a few tries, and fall back to the next
+ * build when a backend cannot run here at all. Stop = SIGTERM, then SIGKILL
+ * after a grace period. Options: supervisor-options.ts; events: supervisor-events.ts.
  */
 import { systemProbeIO } from "../detect/probe-io";
-import type { EngineErrorInfo, EngineProgress, InstalledBuild } from "../types";
+import { EngineInfoError } from "../info-error";
+import type { EngineErrorInfo, InstalledBuild } from "../types";
 import { EngineChild, type OutputHandler } from "./child";
-import { FALLBACK_CODES, PERMANENT_CODES, type ClassifyContext, type ExitInfo } from "./errors";
+import { FALLBACK_CODES, PERMANENT_CODES, type ClassifyContext } from "./errors";
 import { guardCommand } from "./guard";
+import { watchHealth } from "./health-watch";
 import { Listeners } from "./listeners";
 import { EngineLog } from "./log";
 import { freePort } from "./port";
+import type { RunningEngine, SupervisorEvent } from "./supervisor-events";
+import { readyDeadline, resolveSupervisorOptions, type ResolvedSupervisorOptions, type SupervisorOptions } from "./supervisor-options";
 
-export interface SupervisorOptions {
-  logFile?: string;
-  ringLines?: number;
-  /** Base time allowed from spawn to `GET /` answering. */
-  readyTimeoutMs?: number;
-  /** Output keeps the deadline at least this far ahead (slow loads of big models). */
-  readyExtendMs?: number;
-  /** Never wait longer than this for readiness. */
-  readyMaxMs?: number;
-  pollMs?: number;
-  healthIntervalMs?: number;
-  healthTimeoutMs?: number;
-  /** Consecutive failed health checks that count as a hang. */
-  healthFailures?: number;
-  /** Restarts tried per build before giving up. */
-  maxRestarts?: number;
-  /** First restart delay; doubles each time, capped at 30 s. */
-  backoffMs?: number;
-  /** Running this long resets the crash count. */
-  stableMs?: number;
-  stopGraceMs?: number;
-  env?: Record<string, string | undefined>;
-  classify?: ClassifyContext;
-  /** Tests: force the orphan guard's plan (e.g. "darwin" for the watchdog), or turn it off. */
-  platform?: NodeJS.Platform;
-  orphanGuard?: boolean;
-  setpriv?: string;
-}
+export type { RunningEngine, SupervisorEvent } from "./supervisor-events";
+export { readyDeadline, type SupervisorOptions } from "./supervisor-options";
 
-export interface RunningEngine {
-  build: InstalledBuild;
-  port: number;
-  pid: number;
-  /** Increases with every spawn; jobs of an older epoch are gone. */
-  epoch: number;
-}
-
-export type SupervisorEvent =
-  | { type: "starting"; build: InstalledBuild; port: number; epoch: number; attempt: number }
-  | { type: "ready"; engine: RunningEngine }
-  | { type: "exited"; build: InstalledBuild; epoch: number; exit: ExitInfo; error?: EngineErrorInfo; expected: boolean }
-  | { type: "restarting"; build: InstalledBuild; delayMs: number; error: EngineErrorInfo }
-  | { type: "fallback"; from: InstalledBuild; to: InstalledBuild; error: EngineErrorInfo }
-  | { type: "failed"; error: EngineErrorInfo }
-  | { type: "stopped" }
-  | { type: "progress"; progress: EngineProgress; epoch: number }
-  | { type: "log"; line: string; stream: "stdout" | "stderr" };
-
-/** When waiting for readiness gives up: the base timeout, pushed out by recent output, never past the maximum. */
-export function readyDeadline(started: number, lastActivity: number, o: { readyTimeoutMs: number; readyExtendMs: number; readyMaxMs: number }): number {
-  return Math.min(started + o.readyMaxMs, Math.max(started + o.readyTimeoutMs, lastActivity + o.readyExtendMs));
-}
-
-export class EngineStartError extends Error {
+export class EngineStartError extends EngineInfoError {
   override name = "EngineStartError";
-  constructor(readonly info: EngineErrorInfo) {
-    super(info.message);
-  }
 }
 
 type LaunchResult = { ok: true } | { ok: false; error: EngineErrorInfo; fallback: boolean } | { ok: false; stopped: true };
@@ -82,7 +34,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class Supervisor {
   readonly log: EngineLog;
-  #o: Required<Omit<SupervisorOptions, "logFile" | "env" | "classify" | "platform" | "setpriv" | "orphanGuard">> & SupervisorOptions;
+  #o: ResolvedSupervisorOptions;
   #listeners = new Listeners<SupervisorEvent>();
   #child?: EngineChild;
   #epoch = 0;
@@ -92,22 +44,7 @@ export class Supervisor {
   #health?: ReturnType<typeof setInterval>;
 
   constructor(options: SupervisorOptions = {}) {
-    this.#o = {
-      ringLines: 1000,
-      readyTimeoutMs: 30_000,
-      readyExtendMs: 30_000,
-      readyMaxMs: 15 * 60_000,
-      pollMs: 150,
-      // Lenient: a busy CPU can slow sd-server's HTTP thread, and a false "hang" would kill a user's image.
-      healthIntervalMs: 3_000,
-      healthTimeoutMs: 5_000,
-      healthFailures: 4,
-      maxRestarts: 3,
-      backoffMs: 1_000,
-      stableMs: 60_000,
-      stopGraceMs: 5_000,
-      ...options,
-    };
+    this.#o = resolveSupervisorOptions(options);
     this.log = new EngineLog(this.#o.ringLines, options.logFile);
   }
 
@@ -140,7 +77,8 @@ export class Supervisor {
     this.#plan = { builds, argsFor, index: 0 };
     this.#crashes = 0;
     if (builds.length === 0) {
-      const error: EngineErrorInfo = { code: "no_candidate", message: "No engine build is installed.", hint: "Install the engine (Engine tab) or import a build." };
+      const hint = "Install the engine (Engine tab) or import a build.";
+      const error: EngineErrorInfo = { code: "no_candidate", message: "No engine build is installed.", hint };
       this.#emit({ type: "failed", error });
       throw new EngineStartError(error);
     }
@@ -284,21 +222,8 @@ export class Supervisor {
 
   /** After readiness: health checks, and a restart when the process dies or hangs. */
   #watch(child: EngineChild, session: number) {
-    let failures = 0;
-    let checking = false;
     clearInterval(this.#health);
-    const health = setInterval(async () => {
-      if (checking || child.exit || child.expected) return;
-      checking = true;
-      const ok = await child.answers(this.#o.healthTimeoutMs);
-      checking = false;
-      failures = ok ? 0 : failures + 1;
-      if (failures >= this.#o.healthFailures && !child.exit && !child.expected) {
-        this.#note(`engine stopped answering (${failures} health checks failed); killing pid ${child.pid}`);
-        child.hung = true;
-        child.proc.kill("SIGKILL");
-      }
-    }, this.#o.healthIntervalMs);
+    const health = watchHealth(child, this.#o, (line) => this.#note(line));
     this.#health = health;
     child.exited.then(async (exit) => {
       clearInterval(health);

@@ -7,24 +7,15 @@
 import { dirname } from "node:path";
 import { Hono } from "hono";
 import { z } from "zod";
-import { ApiError, badRequest, notFound, readJson } from "../../launcher/server/errors";
-import { MIME, type ImageKind } from "../../queue/image-data";
-import { isServablePicture, readServedPicture } from "../../queue/picture-file";
-import { NotAFolderError, OutsideFoldersError, type Gallery } from "../gallery";
-import { revealCommand, runOpener } from "../../launcher/window/browser";
-import { BadCursorError, type SearchFilters } from "../search-sql";
+import { ApiError, badRequest, notFound, readJson } from "../../core/server/errors";
+import { MIME, type ImageKind } from "../../common/image-data";
+import { isServablePicture, readServedPicture } from "../../pictures/served-file";
+import type { Gallery } from "../gallery";
+import { revealCommand, runOpener } from "../../core/system/opener";
+import type { SearchFilters } from "../search-sql";
 import { exportZip } from "../export-zip";
-import { ThumbnailFailedError } from "../thumbnails";
 
 const MAX_EXPORT = 10_000;
-
-function galleryError(err: unknown): never {
-  if (err instanceof OutsideFoldersError) throw new ApiError(403, "forbidden", err.message);
-  if (err instanceof BadCursorError) throw badRequest(err.message);
-  if (err instanceof NotAFolderError) throw new ApiError(400, "not_a_folder", err.message);
-  if (err instanceof ThumbnailFailedError) throw new ApiError(422, err.code === "image_too_large" ? "image_too_large" : "thumbnail_failed", err.message);
-  throw err;
-}
 
 function idOf(raw: string): number {
   if (!/^\d{1,16}$/.test(raw) || !Number.isSafeInteger(Number(raw))) throw notFound(`picture ${raw}`);
@@ -64,20 +55,12 @@ export function galleryRoutes(gallery: Gallery, options: { platform?: NodeJS.Pla
       const q = c.req.query();
       const limit = Math.min(500, Math.max(1, Number(q.limit ?? 100) || 100));
       const offset = Math.min(10_000_000, Math.max(0, Number(q.offset ?? 0) || 0));
-      try {
-        return c.json(gallery.index.search(filtersOf(q), limit, offset));
-      } catch (err) {
-        galleryError(err);
-      }
+      return c.json(gallery.index.search(filtersOf(q), limit, offset));
     })
     .get("/days", (c) => {
       const q = c.req.query();
       const tz = Math.max(-1440, Math.min(1440, Number(q.tz ?? 0) || 0));
-      try {
-        return c.json({ days: gallery.index.days(filtersOf(q), tz) });
-      } catch (err) {
-        galleryError(err);
-      }
+      return c.json({ days: gallery.index.days(filtersOf(q), tz) });
     })
     .get("/lookup", (c) => {
       const id = gallery.pictureForImage(c.req.query("image") ?? "");
@@ -87,11 +70,7 @@ export function galleryRoutes(gallery: Gallery, options: { platform?: NodeJS.Pla
     .get("/facets", (c) => c.json({ ...gallery.index.facets(), count: gallery.index.count(), folders: gallery.roots() }))
     .post("/import", async (c) => {
       const { folder } = await readJson(c, importSchema);
-      try {
-        return c.json(gallery.importFolder(folder), 202);
-      } catch (err) {
-        galleryError(err);
-      }
+      return c.json(gallery.importFolder(folder), 202);
     })
     .post("/rescan", (c) => {
       void gallery.rescanAll();
@@ -101,13 +80,9 @@ export function galleryRoutes(gallery: Gallery, options: { platform?: NodeJS.Pla
       const { ids } = await readJson(c, idsSchema);
       const rows = [];
       for (const id of ids) {
-        try {
-          const row = gallery.servable(id);
-          // Only what is, now, the picture its row says (others are left out, not fatal).
-          if (row && isServablePicture(row.path, gallery.roots(), row.format as ImageKind)) rows.push(row);
-        } catch (err) {
-          galleryError(err);
-        }
+        const row = gallery.servable(id);
+        // Only what is, now, the picture its row says (others are left out, not fatal).
+        if (row && isServablePicture(row.path, gallery.roots(), row.format as ImageKind)) rows.push(row);
       }
       if (!rows.length) throw notFound("any of those pictures");
       const name = `easy-diffusion-${new Date().toISOString().slice(0, 10)}.zip`;
@@ -115,11 +90,7 @@ export function galleryRoutes(gallery: Gallery, options: { platform?: NodeJS.Pla
     })
     .post("/delete", async (c) => {
       const { ids } = await readJson(c, idsSchema);
-      try {
-        return c.json(gallery.delete(ids));
-      } catch (err) {
-        galleryError(err);
-      }
+      return c.json(gallery.delete(ids));
     })
     .post("/undo", async (c) => {
       const { undo } = await readJson(c, undoSchema);
@@ -140,50 +111,37 @@ export function galleryRoutes(gallery: Gallery, options: { platform?: NodeJS.Pla
     })
     .delete("/:id", (c) => {
       const id = idOf(c.req.param("id"));
-      try {
-        const result = gallery.delete([id]);
-        if (!result.deleted.length) throw notFound(`picture ${id}`);
-        return c.json(result);
-      } catch (err) {
-        galleryError(err);
-      }
+      const result = gallery.delete([id]);
+      if (!result.deleted.length) throw notFound(`picture ${id}`);
+      return c.json(result);
     })
     .get("/:id/file", (c) => {
       const id = idOf(c.req.param("id"));
-      try {
-        const row = gallery.servable(id);
-        // Checked again on the file as it is opened: inside a Gallery folder, and the picture the index says.
-        const bytes = row && readServedPicture(row.path, gallery.roots(), `picture ${id}`, row.format as ImageKind);
-        if (!row || !bytes) throw notFound(`picture ${id}`);
-        const headers: Record<string, string> = { "content-type": MIME[row.format as ImageKind] ?? "application/octet-stream", "cache-control": "private, max-age=3600" };
-        if (c.req.query("download") === "1") headers["content-disposition"] = `attachment; filename="${encodeURIComponent(row.path.split(/[\\/]/).pop()!)}"`;
-        return new Response(bytes as Uint8Array<ArrayBuffer>, { headers });
-      } catch (err) {
-        galleryError(err);
-      }
+      const row = gallery.servable(id);
+      // Checked again on the file as it is opened: inside a Gallery folder, and the picture the index says.
+      const bytes = row && readServedPicture(row.path, gallery.roots(), `picture ${id}`, row.format as ImageKind);
+      if (!row || !bytes) throw notFound(`picture ${id}`);
+      const headers: Record<string, string> = {
+        "content-type": MIME[row.format as ImageKind] ?? "application/octet-stream",
+        "cache-control": "private, max-age=3600",
+      };
+      if (c.req.query("download") === "1")
+        headers["content-disposition"] = `attachment; filename="${encodeURIComponent(row.path.split(/[\\/]/).pop()!)}"`;
+      return new Response(bytes as Uint8Array<ArrayBuffer>, { headers });
     })
     .get("/:id/thumb", async (c) => {
       const id = idOf(c.req.param("id"));
-      try {
-        const file = await gallery.thumbnail(id);
-        if (!file) throw notFound(`picture ${id}`);
-        return new Response(Bun.file(file), { headers: { "content-type": "image/webp", "cache-control": "private, max-age=300" } });
-      } catch (err) {
-        galleryError(err);
-      }
+      const file = await gallery.thumbnail(id);
+      if (!file) throw notFound(`picture ${id}`);
+      return new Response(Bun.file(file), { headers: { "content-type": "image/webp", "cache-control": "private, max-age=300" } });
     })
     .post("/:id/reveal", async (c) => {
       const id = idOf(c.req.param("id"));
-      let path: string;
-      try {
-        const row = gallery.servable(id);
-        if (!row) throw notFound(`picture ${id}`);
-        path = row.path;
-      } catch (err) {
-        galleryError(err);
-      }
+      const path = gallery.servable(id)?.path;
+      if (!path) throw notFound(`picture ${id}`);
       // An opener that fails (no file manager, no display) opened nothing: say where the picture is instead.
-      if (!(await runOpener(revealCommand(path, options.platform), 3000))) throw new ApiError(503, "no_file_manager", `No file manager could be opened here. The picture is in ${dirname(path)}`);
+      if (!(await runOpener(revealCommand(path, options.platform), 3000)))
+        throw new ApiError(503, "no_file_manager", `No file manager could be opened here. The picture is in ${dirname(path)}`);
       return c.json({ ok: true });
     });
 }

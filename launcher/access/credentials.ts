@@ -5,6 +5,7 @@
  * user name, the token as password, for A1111 clients that only know
  * `--api-auth`), or the session cookie a login set.
  */
+import { isLoopback } from "../../core/server/role";
 import { sameSecret } from "./token";
 
 export const SESSION_COOKIE = "ed_session";
@@ -20,12 +21,6 @@ export type AccessDecision =
   | { ok: true; via: "loopback" | "bearer" | "basic" | "cookie" }
   /** `presented`: credentials were sent and were wrong (counts towards the rate limit). */
   | { ok: false; presented: boolean };
-
-export function isLoopback(address: string | undefined): boolean {
-  if (address === undefined) return true;
-  const a = address.toLowerCase();
-  return a === "::1" || a.startsWith("127.") || a.startsWith("::ffff:127.");
-}
 
 export function decideAccess(facts: AccessFacts, secrets: { token: string; session: string }): AccessDecision {
   if (isLoopback(facts.peer)) return { ok: true, via: "loopback" };

@@ -5,16 +5,11 @@
  * asking for a page without a session is sent to /login; API calls get 401.
  */
 import type { Context, MiddlewareHandler } from "hono";
-import { errorBody } from "../server/errors";
-import { decideAccess, isLoopback } from "./credentials";
+import { errorBody } from "../../core/server/errors";
+import { isLoopback, peerAddress } from "../../core/server/role";
+import { decideAccess } from "./credentials";
 import type { FailureLimiter } from "./rate-limit";
 import type { AccessToken } from "./token";
-
-/** The peer's address from Bun's server (Hono's env); undefined for in-process requests. */
-export function peerAddress(c: Context): string | undefined {
-  const server = c.env as { requestIP?: (req: Request) => { address: string } | null } | undefined;
-  return server?.requestIP?.(c.req.raw)?.address;
-}
 
 export function tooManyAttempts(c: Context, seconds: number) {
   c.header("retry-after", String(seconds));

@@ -1,42 +1,14 @@
 /**
- * The two roles, decided here and nowhere else:
- * - owner: this computer. A request whose peer is a loopback address (the
- *   window, a browser or a script on this machine). In-process requests
- *   (`app.request()` in tests, which have no peer at all) are the owner too:
- *   they come from code running inside the app, and nothing that arrives over
- *   a network reaches the app without Bun giving its peer address.
- * - guest: any other device that passed the LAN gate with the token (session
- *   cookie, Bearer or Basic). It makes pictures; it does not change this computer.
- * What each route allows is declared in one table (route-roles.ts); a route
- * missing from it is owner-only.
+ * The role gate: what each route allows a guest is declared in one table
+ * (route-roles.ts); a route missing from it is owner-only. The roles
+ * themselves are decided in core/server/role.ts.
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
-import type { Config } from "../config/schema";
-import { ApiError, errorBody } from "../server/errors";
-import { isLoopback } from "./credentials";
-import { peerAddress } from "./middleware";
+import type { Config } from "../../core/config/schema";
+import { errorBody } from "../../core/server/errors";
+import { ownerOnlyMessage, roleOf } from "../../core/server/role";
 import { roleRuleFor, type RoleRule } from "./route-roles";
-
-export type Role = "owner" | "guest";
-
-/** Pure: the role of a request that passed the LAN gate, from its peer address (undefined: in-process, the owner). */
-export function roleOfPeer(peer: string | undefined): Role {
-  return isLoopback(peer) ? "owner" : "guest";
-}
-
-export function roleOf(c: Context): Role {
-  return roleOfPeer(peerAddress(c));
-}
-
-/** The sentence a guest gets for an owner action; `what` says the action ("install an engine"). */
-export function ownerOnlyMessage(what: string): string {
-  return `Only the computer running Easy Diffusion can do this: ${what}.`;
-}
-
-export function ownerOnly(what: string): ApiError {
-  return new ApiError(403, "owner_only", ownerOnlyMessage(what));
-}
 
 /**
  * The route that will answer: the first matched route registered for a method

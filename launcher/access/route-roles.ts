@@ -11,7 +11,7 @@
  * than through the queue, the token) is the owner's.
  */
 import type { Context } from "hono";
-import type { Config } from "../config/schema";
+import type { Config } from "../../core/config/schema";
 
 export interface RoleRule {
   who: "owner" | "guest";

@@ -9,13 +9,13 @@
  */
 import { Hono, type Context } from "hono";
 import { setCookie } from "hono/cookie";
-import type { Config } from "../config/schema";
+import type { Config } from "../../core/config/schema";
 import { lanAddresses } from "./addresses";
-import { isLoopback, SESSION_COOKIE } from "./credentials";
+import { isLoopback, ownerOnlyMessage, peerAddress, roleOf } from "../../core/server/role";
+import { SESSION_COOKIE } from "./credentials";
 import { loginPage } from "./login-page";
-import { peerAddress, tooManyAttempts } from "./middleware";
+import { tooManyAttempts } from "./middleware";
 import type { FailureLimiter } from "./rate-limit";
-import { ownerOnlyMessage, roleOf } from "./roles";
 import { GUEST_SETTINGS } from "./route-roles";
 import { sameSecret, type AccessToken } from "./token";
 

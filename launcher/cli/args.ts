@@ -3,9 +3,14 @@
  * flag and error is unit-tested without starting anything.
  */
 import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
+import type { EngineBuildCommand } from "../../engine/build-cli";
+import type { EngineImportCommand } from "../../engine/import-cli";
+import { NamedError } from "../../core/server/errors";
 
-export class UsageError extends Error {
+export class UsageError extends NamedError {
   override name = "UsageError";
+  override readonly code = "bad_usage";
+  override readonly status = 400;
 }
 
 export interface RunOptions {
@@ -22,8 +27,8 @@ export type Command =
   | { kind: "help"; topic?: string }
   | { kind: "version" }
   | { kind: "run"; options: RunOptions }
-  | { kind: "engine-import"; source: string; dataDir?: string; config?: string }
-  | { kind: "engine-build"; backend?: "cpu" | "vulkan" | "cuda" | "rocm"; dataDir?: string; config?: string };
+  | EngineImportCommand
+  | EngineBuildCommand;
 
 const runFlags = {
   server: { type: "boolean" },

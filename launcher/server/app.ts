@@ -6,8 +6,8 @@
  */
 import { Hono } from "hono";
 import type { UiAsset } from "../../ui/dist/manifest";
-import type { AppContext } from "./context";
-import { errorBody, respondError } from "./errors";
+import type { AppContext } from "../../core/server/context";
+import { errorBody, NamedError, respondError } from "../../core/server/errors";
 import { configRoutes } from "./routes/config";
 import { eventRoutes } from "./routes/events";
 import { healthRoutes } from "./routes/health";
@@ -46,7 +46,8 @@ export function createApp(ctx: AppContext, options: AppOptions = {}) {
   // Owner or guest, per route (access/route-roles.ts); after the body limits, as it may read a small JSON body.
   app.use("*", roleGate(() => ctx.config.config));
   app.onError((err, c) => {
-    if (!(err instanceof Error && err.name === "ApiError")) ctx.log.error(`${c.req.method} ${c.req.path} failed`, { error: String(err) });
+    // A named 4xx is the caller's to fix; a 5xx or an unnamed error is ours to look into.
+    if (!(err instanceof NamedError) || err.status >= 500) ctx.log.error(`${c.req.method} ${c.req.path} failed`, { error: String(err) });
     return respondError(c, err);
   });
 

@@ -6,7 +6,7 @@
  */
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { errorBody } from "./errors";
+import { errorBody } from "../../core/server/errors";
 
 const MB = 1024 * 1024;
 

@@ -4,9 +4,12 @@
  */
 import type { Server } from "bun";
 import { MAX_BODY_BYTES } from "./body-limits";
+import { NamedError } from "../../core/server/errors";
 
-export class PortInUseError extends Error {
+export class PortInUseError extends NamedError {
   override name = "PortInUseError";
+  override readonly code = "port_in_use";
+  override readonly status = 500;
 }
 
 export interface Listening {

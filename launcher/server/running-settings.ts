@@ -5,8 +5,8 @@
  * the start. GET /api/config sends them so Settings shows them beside the
  * configured values. Pure.
  */
-import type { Config } from "../config/schema";
-import type { ListeningAt } from "./context";
+import type { Config } from "../../core/config/schema";
+import type { ListeningAt } from "../../core/server/context";
 
 export interface RunningValue {
   value: unknown;

@@ -15,7 +15,7 @@
 import type { MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
 import { isIPv6 } from "node:net";
-import { errorBody } from "./errors";
+import { errorBody } from "../../core/server/errors";
 
 const LOCAL_NAMES = ["localhost", "127.0.0.1", "[::1]", "::1"];
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);

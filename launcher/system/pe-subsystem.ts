@@ -6,12 +6,16 @@
  * in a terminal, as desktop tools with a CLI do. Bun's `--windows-hide-console`
  * does the same but only when compiling on Windows; this works from any OS.
  */
+import { NamedError } from "../../core/server/errors";
+
 export type Subsystem = "gui" | "console";
 
 const CODES: Record<Subsystem, number> = { gui: 2, console: 3 };
 
-export class NotAPeFileError extends Error {
+export class NotAPeFileError extends NamedError {
   override name = "NotAPeFileError";
+  override readonly code = "not_a_pe_file";
+  override readonly status = 400;
 }
 
 /** Byte offset of the 2-byte Subsystem field (the same in PE32 and PE32+ optional headers). */

@@ -5,7 +5,7 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { freemem, totalmem } from "node:os";
-import type { EventBus, SystemStats } from "../events/bus";
+import type { EventBus, SystemStats } from "../../core/events/bus";
 
 export type VramProbe = () => Promise<{ used: number; total: number } | null>;
 

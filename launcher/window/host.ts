@@ -8,8 +8,8 @@
  */
 import { writeSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { readEnv } from "../env";
-import { resolvePaths } from "../paths";
+import { readEnv } from "../../core/env";
+import { resolvePaths } from "../../core/paths";
 import { idleWait } from "./idle-wait";
 import { loadWebview } from "./native";
 import { webview2Version } from "./webview2";

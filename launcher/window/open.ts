@@ -3,9 +3,9 @@
  * child process of this same executable (see host.ts) so `--server` and the
  * server itself never load GTK, and an idle window costs no CPU.
  */
-import type { Env } from "../env";
-import type { EventBus } from "../events/bus";
-import type { Logger } from "../log";
+import type { Env } from "../../core/env";
+import type { EventBus } from "../../core/events/bus";
+import type { Logger } from "../../core/log";
 import { hostArgs } from "./host";
 import { encodeLine, LineReader, selfCommand, WINDOW_HOST_ARG, type HostCommand, type HostEvent } from "./protocol";
 

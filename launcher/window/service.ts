@@ -1,10 +1,10 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import type { Service } from "../services";
-import type { AppContext } from "../server/context";
-import { readJson } from "../server/errors";
+import type { Service } from "../../core/services";
+import type { AppContext } from "../../core/server/context";
+import { readJson } from "../../core/server/errors";
 
-declare module "../events/bus" {
+declare module "../../core/events/bus" {
   interface EventMap {
     /** The page's first paint: `t` is its performance.now(), `at` when the server heard of it (epoch ms). */
     "window.painted": { t: number; at: number };

@@ -30,7 +30,8 @@ export function readSafetensorsHeader(path: string): Header {
     } catch {
       throw new HeaderError("the safetensors header is not valid JSON (the file is corrupt)");
     }
-    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new HeaderError("the safetensors header is not a JSON object (the file is corrupt)");
+    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed))
+      throw new HeaderError("the safetensors header is not a JSON object (the file is corrupt)");
     const tensors: TensorInfo[] = [];
     const metadata: Record<string, string> = {};
     let end = 0;
@@ -40,7 +41,8 @@ export function readSafetensorsHeader(path: string): Header {
         continue;
       }
       const t = value as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
-      if (typeof t?.dtype !== "string" || !Array.isArray(t.shape) || !Array.isArray(t.data_offsets)) throw new HeaderError(`tensor "${name}" has no dtype, shape or offsets (the file is corrupt)`);
+      if (typeof t?.dtype !== "string" || !Array.isArray(t.shape) || !Array.isArray(t.data_offsets))
+        throw new HeaderError(`tensor "${name}" has no dtype, shape or offsets (the file is corrupt)`);
       end = Math.max(end, Number(t.data_offsets[1]) || 0);
       tensors.push({ name, dtype: DTYPES[t.dtype] ?? t.dtype.toLowerCase(), shape: t.shape.map(Number) });
     }

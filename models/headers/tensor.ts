@@ -4,6 +4,8 @@
  * file's string metadata. A header that cannot be read raises HeaderError
  * with a sentence for the user; callers never see other exceptions.
  */
+import { NamedError } from "../../core/server/errors";
+
 export interface TensorInfo {
   name: string;
   /** Lower-case dtype: "f16", "bf16", "f32", "f8_e4m3", "q8_0", "q4_k", … ("" when unknown, e.g. pickled checkpoints). */
@@ -17,6 +19,8 @@ export interface Header {
   metadata: Record<string, string>;
 }
 
-export class HeaderError extends Error {
+export class HeaderError extends NamedError {
   override name = "HeaderError";
+  override readonly code = "unreadable_model";
+  override readonly status = 422;
 }

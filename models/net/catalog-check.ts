@@ -36,7 +36,12 @@ async function follow(url: string, init: { method: string; headers: Record<strin
   const hops: Response[] = [];
   let at = url;
   for (let i = 0; i < 10; i++) {
-    const res = await doFetch(at, { method: init.method, headers: { ...init.headers, ...(new URL(at).origin === origin ? auth : {}) }, redirect: "manual", signal: AbortSignal.timeout(30_000) });
+    const res = await doFetch(at, {
+      method: init.method,
+      headers: { ...init.headers, ...(new URL(at).origin === origin ? auth : {}) },
+      redirect: "manual",
+      signal: AbortSignal.timeout(30_000),
+    });
     hops.push(res);
     const location = res.headers.get("location");
     if (res.status < 300 || res.status >= 400 || !location) break;
@@ -47,7 +52,12 @@ async function follow(url: string, init: { method: string; headers: Record<strin
 }
 
 /** What one source says about its file, with or without a token. */
-export async function checkSource(url: string, expected: { size?: number; sha256?: string; gated: boolean }, token: string, doFetch: typeof fetch = fetch): Promise<Omit<SourceCheck, "entry" | "file">> {
+export async function checkSource(
+  url: string,
+  expected: { size?: number; sha256?: string; gated: boolean },
+  token: string,
+  doFetch: typeof fetch = fetch,
+): Promise<Omit<SourceCheck, "entry" | "file">> {
   const auth: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   const base = { url, gated: expected.gated, withToken: !!token };
   let hops: Response[];
@@ -68,7 +78,9 @@ export async function checkSource(url: string, expected: { size?: number; sha256
       const ranged = await follow(url, { method: "GET", headers: { range: "bytes=0-0" } }, doFetch, auth);
       const got = ranged.at(-1)!;
       etag ??= clean(ranged[0]!.headers.get("x-linked-etag")) ?? clean(got.headers.get("x-linked-etag"));
-      size = num(/\/(\d+)$/.exec(got.headers.get("content-range") ?? "")?.[1] ?? null) ?? (got.status === 200 ? num(got.headers.get("content-length")) : undefined);
+      size =
+        num(/\/(\d+)$/.exec(got.headers.get("content-range") ?? "")?.[1] ?? null) ??
+        (got.status === 200 ? num(got.headers.get("content-length")) : undefined);
       await got.body?.cancel().catch(() => {});
     } catch {
       // the size stays unknown: judged below
@@ -80,7 +92,15 @@ export async function checkSource(url: string, expected: { size?: number; sha256
   if (!reachable) {
     const refused = status === 401 || status === 403;
     if (expected.gated && refused && !token) return { ...result, ok: true, note: "gated, as recorded (needs a token)" };
-    return { ...result, ok: false, note: refused ? (token ? "refused with the token (licence not accepted, or the token is wrong)" : "refused without a token, but not marked gated") : `not available (HTTP ${status || "error"})` };
+    return {
+      ...result,
+      ok: false,
+      note: refused
+        ? token
+          ? "refused with the token (licence not accepted, or the token is wrong)"
+          : "refused without a token, but not marked gated"
+        : `not available (HTTP ${status || "error"})`,
+    };
   }
   const problems: string[] = [];
   if (expected.size === undefined) problems.push("the catalogue records no size");
@@ -94,7 +114,10 @@ export async function checkSource(url: string, expected: { size?: number; sha256
 }
 
 /** Every source of every file, without the token and (when given) with it, one at a time. */
-export async function checkCatalog(entries: CatalogEntry[], opts: { token?: string; fetch?: typeof fetch; onResult?: (r: SourceCheck) => void } = {}): Promise<SourceCheck[]> {
+export async function checkCatalog(
+  entries: CatalogEntry[],
+  opts: { token?: string; fetch?: typeof fetch; onResult?: (r: SourceCheck) => void } = {},
+): Promise<SourceCheck[]> {
   const results: SourceCheck[] = [];
   const tokens = opts.token ? ["", opts.token] : [""];
   for (const e of entries)
@@ -110,6 +133,14 @@ export async function checkCatalog(entries: CatalogEntry[], opts: { token?: stri
 
 /** One line of the report. */
 export function checkLine(r: SourceCheck): string {
-  const what = [`${r.ok ? "ok      " : "MISMATCH"} ${r.entry}/${r.file}`, r.withToken ? "[token]" : "[no token]", r.url, `HTTP ${r.status || "-"}`, `size ${r.size ?? "?"}`, `sha256 ${r.sha256 ?? (r.etag ? `? (etag ${r.etag})` : "?")}`, r.note];
+  const what = [
+    `${r.ok ? "ok      " : "MISMATCH"} ${r.entry}/${r.file}`,
+    r.withToken ? "[token]" : "[no token]",
+    r.url,
+    `HTTP ${r.status || "-"}`,
+    `size ${r.size ?? "?"}`,
+    `sha256 ${r.sha256 ?? (r.etag ? `? (etag ${r.etag})` : "?")}`,
+    r.note,
+  ];
   return what.join("  ");
 }

@@ -9,10 +9,14 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { z } from "zod";
-import { MODEL_KINDS, modelDir, type Paths } from "../../launcher/paths";
+import { MODEL_KINDS, modelDir, type Paths } from "../../core/paths";
 import CATALOG_TEXT from "./catalog.yaml" with { type: "text" };
 
-const sourceSchema = z.union([z.string().min(1).transform((url) => ({ url, gated: false })), z.object({ url: z.string().min(1), gated: z.boolean().default(false) })]);
+const bareUrl = z
+  .string()
+  .min(1)
+  .transform((url) => ({ url, gated: false }));
+const sourceSchema = z.union([bareUrl, z.object({ url: z.string().min(1), gated: z.boolean().default(false) })]);
 
 const fileSchema = z
   .object({
@@ -55,7 +59,11 @@ export type CatalogSource = CatalogFile["sources"][number];
 export function loadCatalog(text: string = CATALOG_TEXT, hfBase: string): CatalogEntry[] {
   const entries = catalogSchema.parse(parse(text)).entries;
   const fill = (s: string) => s.replaceAll("{hf}", hfBase);
-  return entries.map((e) => ({ ...e, licenceUrl: fill(e.licenceUrl), files: e.files.map((f) => ({ ...f, url: fill(f.url), sources: f.sources.map((s) => ({ ...s, url: fill(s.url) })) })) }));
+  return entries.map((e) => ({
+    ...e,
+    licenceUrl: fill(e.licenceUrl),
+    files: e.files.map((f) => ({ ...f, url: fill(f.url), sources: f.sources.map((s) => ({ ...s, url: fill(s.url) })) })),
+  }));
 }
 
 export function installedFile(paths: Paths, f: CatalogFile): boolean {
@@ -89,7 +97,8 @@ export function catalogProblems(entries: CatalogEntry[]): string[] {
       if (!f.size) problems.push(`${e.id}/${f.name}: no exact size recorded`);
     }
     const gated = gatedOnlyFiles(e);
-    if (!e.needsAccount && gated.length) problems.push(`${e.id}: offered without an account, but ${gated.map((f) => f.name).join(", ")} has only gated sources`);
+    if (!e.needsAccount && gated.length)
+      problems.push(`${e.id}: offered without an account, but ${gated.map((f) => f.name).join(", ")} has only gated sources`);
     if (e.needsAccount && !gated.length) problems.push(`${e.id}: marked needsAccount, but every file has an open source`);
   }
   return problems;
@@ -114,7 +123,14 @@ export function recommend(entries: CatalogEntry[], m: MachineMemory, hasToken = 
   if (m.gpu && gb >= 12 && m.ramGb >= 24) tiers.push(["flux1-schnell-q4", `FLUX.1 schnell fits your ${gb} GB GPU and follows prompts best, in 4 steps`]);
   if (m.gpu && gb >= 8) tiers.push(["sdxl", `SDXL makes detailed 1024×1024 pictures with the ${gb} GB of your GPU`]);
   if (m.gpu && gb >= 4) tiers.push(["z-image-turbo-q3", `Z-Image Turbo (quantized) fits the ${gb} GB of your GPU and needs only 8 steps`]);
-  tiers.push(["sd15", m.gpu && gb < 4 ? `your GPU has ${gb} GB; SD 1.5 runs well in that` : m.gpu ? `SD 1.5 runs well on your ${gb} GB GPU` : "without a GPU, SD 1.5 is the model that makes pictures in reasonable time"]);
+  tiers.push([
+    "sd15",
+    m.gpu && gb < 4
+      ? `your GPU has ${gb} GB; SD 1.5 runs well in that`
+      : m.gpu
+        ? `SD 1.5 runs well on your ${gb} GB GPU`
+        : "without a GPU, SD 1.5 is the model that makes pictures in reasonable time",
+  ]);
   const open = (e: CatalogEntry) => hasToken || gatedOnlyFiles(e).length === 0;
   const passed: string[] = [];
   for (const [id, reason] of tiers) {
@@ -129,5 +145,8 @@ export function recommend(entries: CatalogEntry[], m: MachineMemory, hasToken = 
     return { id, reason: `${why}${reason}; it downloads without a Hugging Face account` };
   }
   const first = entries.find(open) ?? entries[0]!;
-  return { id: first.id, reason: open(first) && !hasToken ? "the first starter model that downloads without a Hugging Face account" : "the first starter model" };
+  return {
+    id: first.id,
+    reason: open(first) && !hasToken ? "the first starter model that downloads without a Hugging Face account" : "the first starter model",
+  };
 }

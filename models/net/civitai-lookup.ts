@@ -10,11 +10,12 @@
  * finds is kept, so the Installed list shows it until the next check says otherwise.
  */
 import { guardedFetch, MAX_JSON_ANSWER_BYTES, readJsonLimited, readLimited } from "../../downloads/fetch-guard";
-import { Database } from "bun:sqlite";
+import type { Database } from "bun:sqlite";
+import { openDatabase } from "../../core/db";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { EventBus } from "../../launcher/events/bus";
-import type { Logger } from "../../launcher/log";
+import type { EventBus } from "../../core/events/bus";
+import type { Logger } from "../../core/log";
 import type { CivitaiInfo, ModelEntry } from "../entry";
 import { authFor, type Hosts } from "./downloads";
 import { UpstreamError } from "./search";
@@ -62,8 +63,7 @@ export class CivitaiLookup {
   constructor(
     readonly deps: { database: string; previews: string; bus: EventBus; hosts: () => Hosts; enabled: () => boolean; fetch?: typeof fetch; log?: Logger },
   ) {
-    this.db = new Database(deps.database, { create: true, strict: true });
-    this.db.exec("PRAGMA busy_timeout = 5000;");
+    this.db = openDatabase(deps.database);
     this.db.exec(SCHEMA);
   }
 
@@ -103,13 +103,19 @@ export class CivitaiLookup {
   /** For the library's listing: what is known now; starts a lookup when nothing (fresh) is. */
   enrich = (entry: ModelEntry): CivitaiInfo | null => {
     if (!entry.sha256 || !this.deps.enabled()) return null;
-    const row = this.db.query<{ info: string | null; checked: number }, { s: string }>("SELECT info, checked FROM civitai_versions WHERE sha256 = $s").get({ s: entry.sha256 });
+    const row = this.db
+      .query<{ info: string | null; checked: number }, { s: string }>("SELECT info, checked FROM civitai_versions WHERE sha256 = $s")
+      .get({ s: entry.sha256 });
     if (!row || (row.info === null && Date.now() - row.checked > MISS_RETRY_MS)) this.queue(entry.sha256);
     if (!row?.info) return null;
     const { previewUrl: _, ...found } = JSON.parse(row.info) as Found;
     const update = this.db.query<{ newer: string | null }, { s: string }>("SELECT newer FROM civitai_updates WHERE sha256 = $s").get({ s: entry.sha256 });
     const updateAvailable = update?.newer ? (JSON.parse(update.newer) as CivitaiInfo["updateAvailable"]) : undefined;
-    return { ...found, preview: this.previewFile(entry.sha256) ? `/api/models/preview/${entry.sha256}` : null, ...(updateAvailable ? { updateAvailable } : {}) };
+    return {
+      ...found,
+      preview: this.previewFile(entry.sha256) ? `/api/models/preview/${entry.sha256}` : null,
+      ...(updateAvailable ? { updateAvailable } : {}),
+    };
   };
 
   /** Asks Civitai once for this sha256 (concurrent asks share it); keeps the answer. */
@@ -147,20 +153,32 @@ export class CivitaiLookup {
     const hosts = this.deps.hosts();
     const url = new URL(`/api/v1/models/${known.modelId}`, hosts.civitai).href;
     const res = await this.#get(url, authFor(url, hosts), 20_000);
-    if (!res.ok) throw new UpstreamError(res.status, res.status === 401 || res.status === 403 ? `Civitai answered ${res.status}: this model needs a Civitai API key (Settings → Models)` : `Civitai answered ${res.status}`);
-    const newest = ((await readJsonLimited(res, MAX_JSON_ANSWER_BYTES, "Civitai's answer")) as { modelVersions?: { id: number; name: string }[] }).modelVersions?.[0];
+    if (!res.ok) {
+      const needsKey = res.status === 401 || res.status === 403;
+      throw new UpstreamError(
+        res.status,
+        needsKey ? `Civitai answered ${res.status}: this model needs a Civitai API key (Settings → Models)` : `Civitai answered ${res.status}`,
+      );
+    }
+    const answer = (await readJsonLimited(res, MAX_JSON_ANSWER_BYTES, "Civitai's answer")) as { modelVersions?: { id: number; name: string }[] };
+    const newest = answer.modelVersions?.[0];
     const newer = newest && newest.id !== known.versionId ? { versionId: newest.id, name: newest.name } : null;
-    this.db.query("INSERT OR REPLACE INTO civitai_updates (sha256, newer, checked) VALUES ($s, $n, $c)").run({ s: sha256, n: newer ? JSON.stringify(newer) : null, c: Date.now() });
+    this.db
+      .query("INSERT OR REPLACE INTO civitai_updates (sha256, newer, checked) VALUES ($s, $n, $c)")
+      .run({ s: sha256, n: newer ? JSON.stringify(newer) : null, c: Date.now() });
     return newer;
   }
 
   /** A JSON GET to Civitai through the fetch guard (its token to Civitai's origin only). */
   async #get(url: string, auth: Record<string, string>, timeoutMs: number): Promise<Response> {
-    return (await guardedFetch(url, { headers: auth, hopHeaders: { accept: "application/json" }, signal: this.#signal(timeoutMs), fetch: this.deps.fetch })).response;
+    const hopHeaders = { accept: "application/json" };
+    return (await guardedFetch(url, { headers: auth, hopHeaders, signal: this.#signal(timeoutMs), fetch: this.deps.fetch })).response;
   }
 
   #keep(sha256: string, found: Found | null) {
-    this.db.query("INSERT OR REPLACE INTO civitai_versions (sha256, info, checked) VALUES ($s, $i, $c)").run({ s: sha256, i: found ? JSON.stringify(found) : null, c: Date.now() });
+    this.db
+      .query("INSERT OR REPLACE INTO civitai_versions (sha256, info, checked) VALUES ($s, $i, $c)")
+      .run({ s: sha256, i: found ? JSON.stringify(found) : null, c: Date.now() });
   }
 
   async #savePreview(sha256: string, url: string) {
@@ -175,7 +193,7 @@ export class CivitaiLookup {
   }
 }
 
-declare module "../../launcher/events/bus" {
+declare module "../../core/events/bus" {
   interface EventMap {
     /** Civitai's facts about a model file arrived (by its sha256). */
     "models.civitai": { sha256: string };

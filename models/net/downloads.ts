@@ -16,12 +16,13 @@ import { join } from "node:path";
 import { download } from "../../downloads/download";
 import { DownloadError } from "../../downloads/errors";
 import type { DownloadProgress } from "../../downloads/progress";
-import type { EventBus } from "../../launcher/events/bus";
-import { insidePath } from "../../launcher/files/inside";
-import type { Logger } from "../../launcher/log";
-import { modelDir, type ModelKind, type Paths } from "../../launcher/paths";
+import type { EventBus } from "../../core/events/bus";
+import { insidePath } from "../../core/files/inside";
+import type { Logger } from "../../core/log";
+import { modelDir, type ModelKind, type Paths } from "../../core/paths";
 import { identifyFile } from "../identify-file";
 import { sourceLabel } from "./catalog";
+import { NamedError } from "../../core/server/errors";
 
 export interface ModelSource {
   url: string;
@@ -52,8 +53,10 @@ export interface Hosts {
   civitaiToken: string;
 }
 
-export class DownloadConflictError extends Error {
+export class DownloadConflictError extends NamedError {
   override name = "DownloadConflictError";
+  override readonly code = "conflict";
+  override readonly status = 409;
 }
 
 const isSha = (s: string | undefined): s is string => !!s && /^[0-9a-f]{64}$/.test(s);
@@ -70,8 +73,12 @@ export function authFor(url: string, hosts: Hosts): Record<string, string> {
 export function failureText(err: unknown, spec: Pick<ModelFileSpec, "url">, hosts: Hosts): { code: string; message: string } {
   const site = spec.url.startsWith(hosts.huggingface) ? "Hugging Face" : spec.url.startsWith(hosts.civitai) ? "Civitai" : new URL(spec.url).host;
   if (err instanceof DownloadError && err.code === "unauthorized")
-    return { code: "needs_token", message: `${site} answered ${err.status}: accept the licence on the model's page or add a token in Settings → Models` };
-  if (err instanceof DownloadError && err.code === "not_available") return { code: "not_found", message: `${site} has no file at that address (HTTP ${err.status})` };
+    return {
+      code: "needs_token",
+      message: `${site} answered ${err.httpStatus}: accept the licence on the model's page or add a token in Settings → Models`,
+    };
+  if (err instanceof DownloadError && err.code === "not_available")
+    return { code: "not_found", message: `${site} has no file at that address (HTTP ${err.httpStatus})` };
   if (err instanceof DownloadError) return { code: err.code, message: err.message };
   return { code: "download_failed", message: (err as Error)?.message ?? String(err) };
 }
@@ -111,7 +118,8 @@ export class ModelDownloads {
     const dest = this.destination(spec);
     if (!dest) throw new DownloadConflictError(`${spec.name}: not a plain file name`);
     if (existsSync(dest)) throw new DownloadConflictError(`${spec.kind}/${spec.name} is installed already`);
-    if ([...this.#running.values()].some((r) => r.spec.kind === spec.kind && r.spec.name === spec.name)) throw new DownloadConflictError(`${spec.kind}/${spec.name} is downloading already`);
+    if ([...this.#running.values()].some((r) => r.spec.kind === spec.kind && r.spec.name === spec.name))
+      throw new DownloadConflictError(`${spec.kind}/${spec.name} is downloading already`);
     const id = `m-${spec.kind}-${spec.name}`;
     const abort = new AbortController();
     this.#running.set(id, { spec, abort });
@@ -175,7 +183,12 @@ export class ModelDownloads {
         } catch (err) {
           const last = i === sources.length - 1;
           if (signal.aborted || last || !(err instanceof DownloadError) || !NEXT_SOURCE.has(err.code)) throw err;
-          this.deps.log?.info("models: source not available, trying the next", { name: spec.name, url: src.url, status: err.status, next: sources[i + 1]!.url });
+          this.deps.log?.info("models: source not available, trying the next", {
+            name: spec.name,
+            url: src.url,
+            status: err.httpStatus,
+            next: sources[i + 1]!.url,
+          });
         }
       }
       const identity = identifyFile(staged);
@@ -193,8 +206,21 @@ export class ModelDownloads {
       this.#ended.set(id, { spec, refusePrivate });
       if (signal.aborted) this.#publish({ ...base, bytes, total: last?.total, rate: 0, phase: "cancelled" });
       else {
-        this.deps.log?.warn("models: download failed", { name: spec.name, url: tried, error: (err as Error)?.message, detail: err instanceof DownloadError ? err.detail : undefined });
-        this.#publish({ ...base, bytes, total: last?.total, rate: 0, phase: "failed", source: sourceLabel(tried), error: failureText(err, { url: tried }, hosts) });
+        this.deps.log?.warn("models: download failed", {
+          name: spec.name,
+          url: tried,
+          error: (err as Error)?.message,
+          detail: err instanceof DownloadError ? err.detail : undefined,
+        });
+        this.#publish({
+          ...base,
+          bytes,
+          total: last?.total,
+          rate: 0,
+          phase: "failed",
+          source: sourceLabel(tried),
+          error: failureText(err, { url: tried }, hosts),
+        });
       }
     }
   }
@@ -223,14 +249,28 @@ export class ModelDownloads {
       backoffMs: this.deps.backoffMs,
       // The end (installed, or failed in a sentence) is ours to say, after the check below.
       // A server that names no length: the catalogue's approximate size stands in, for the bar only.
-      onProgress: (p) => (p.phase === "downloading" || p.phase === "retrying" || p.phase === "starting") && this.#publish({ ...(p.total === undefined && spec.size ? { ...p, total: Math.max(spec.size, p.bytes) } : p), source }),
+      onProgress: (p) => {
+        if (p.phase !== "downloading" && p.phase !== "retrying" && p.phase !== "starting") return;
+        this.#publish({ ...(p.total === undefined && spec.size ? { ...p, total: Math.max(spec.size, p.bytes) } : p), source });
+      },
     });
   }
 
   /** Hugging Face names an LFS file's sha256 in X-Linked-Etag on the resolve URL's first answer. */
   async #linkedSha256(url: string, headers: Record<string, string>, hosts: Hosts, signal: AbortSignal, refusePrivate: boolean): Promise<string | undefined> {
     if (new URL(url).origin !== new URL(hosts.huggingface).origin) return undefined;
-    const res = await guardedFetch(url, { method: "HEAD", headers, follow: false, signal, fetch: this.deps.fetch, refusePrivate, allowHosts: configuredHosts(hosts) }).then((r) => r.response, () => null);
+    const res = await guardedFetch(url, {
+      method: "HEAD",
+      headers,
+      follow: false,
+      signal,
+      fetch: this.deps.fetch,
+      refusePrivate,
+      allowHosts: configuredHosts(hosts),
+    }).then(
+      (r) => r.response,
+      () => null,
+    );
     const etag = res?.headers.get("x-linked-etag")?.replace(/^W\//, "").replaceAll('"', "").toLowerCase();
     return isSha(etag) ? etag : undefined;
   }

@@ -9,13 +9,13 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { ownerOnly, roleOf } from "../../launcher/access/roles";
-import { realInside } from "../../launcher/files/inside";
-import { ApiError, notFound, readJson } from "../../launcher/server/errors";
-import { MODEL_KINDS, type Paths } from "../../launcher/paths";
+import { ownerOnly, roleOf } from "../../core/server/role";
+import { realInside } from "../../core/files/inside";
+import { ApiError, notFound, readJson } from "../../core/server/errors";
+import { MODEL_KINDS, type Paths } from "../../core/paths";
 import { gatedOnlyFiles, installedFile, recommend, repositoryPage, type CatalogEntry, type MachineMemory } from "./catalog";
-import { authFor, DownloadConflictError, type Hosts, type ModelDownloads } from "./downloads";
-import { searchModels, UpstreamError } from "./search";
+import { authFor, type Hosts, type ModelDownloads } from "./downloads";
+import { searchModels } from "./search";
 
 export const downloadSchema = z.union([
   z.object({ catalog: z.string().min(1).describe("A starter catalogue entry's id: every file it still needs") }).strict(),
@@ -59,14 +59,6 @@ export function netRoutes(deps: {
   fetch?: typeof fetch;
   previewFile?: (sha256: string) => string | null;
 }): Record<string, Hono> {
-  const conflict = (fn: () => unknown) => {
-    try {
-      return fn();
-    } catch (err) {
-      if (err instanceof DownloadConflictError) throw new ApiError(409, "conflict", err.message);
-      throw err;
-    }
-  };
   return {
     "/models/catalog": new Hono().get("/", async (c) => {
       const tokenSet = !!deps.hosts().huggingfaceToken;
@@ -84,23 +76,29 @@ export function netRoutes(deps: {
         if (!entry) throw notFound(`starter model ${body.catalog}`);
         const missing = entry.files.filter((f) => !installedFile(deps.paths, f));
         if (!missing.length) throw new ApiError(409, "conflict", `${entry.title} is installed already`);
-        const ids = missing.map((f) => conflict(() => deps.downloads.start(f, { refusePrivate: roleOf(c) === "guest" })) as string);
+        const ids = missing.map((f) => deps.downloads.start(f, { refusePrivate: roleOf(c) === "guest" }));
         return c.json({ ids }, 202);
       }
       if (roleOf(c) === "guest" && !fromModelHost(body.url, deps.hosts()))
-        throw ownerOnly(`download from ${new URL(body.url).host} (other devices may download only from the Hugging Face and Civitai hosts in Settings → Models)`);
+        throw ownerOnly(
+          `download from ${new URL(body.url).host} (other devices may download only from the Hugging Face and Civitai hosts in Settings → Models)`,
+        );
       const name = body.name ?? nameOf(body.url);
       if (/[\\/]|^\.|\0/.test(name)) throw new ApiError(400, "bad_request", `name: "${name}" must be a plain file name`);
-      if (!/\.(safetensors|gguf|ckpt|pt|pth|bin|sft)$/i.test(name)) throw new ApiError(400, "bad_request", `name: "${name}" is not a model file name (.safetensors, .gguf, …); give one`);
+      if (!/\.(safetensors|gguf|ckpt|pt|pth|bin|sft)$/i.test(name))
+        throw new ApiError(400, "bad_request", `name: "${name}" is not a model file name (.safetensors, .gguf, …); give one`);
       // A guest's download never reaches this computer or a local network, redirects included (the configured hosts excepted).
-      const id = conflict(() => deps.downloads.start({ url: body.url, kind: body.kind, name, sha256: body.sha256?.toLowerCase() }, { refusePrivate: roleOf(c) === "guest" })) as string;
+      const id = deps.downloads.start(
+        { url: body.url, kind: body.kind, name, sha256: body.sha256?.toLowerCase() },
+        { refusePrivate: roleOf(c) === "guest" },
+      );
       return c.json({ id }, 202);
     }),
     "/models/downloads": new Hono()
       .get("/", (c) => c.json({ downloads: deps.downloads.list() }))
       .post("/:id/cancel", (c) => c.json({ cancelled: deps.downloads.cancel(c.req.param("id")) }))
       .post("/:id/retry", (c) => {
-        const id = conflict(() => deps.downloads.retry(c.req.param("id"), { refusePrivate: roleOf(c) === "guest" })) as string | null;
+        const id = deps.downloads.retry(c.req.param("id"), { refusePrivate: roleOf(c) === "guest" });
         if (!id) throw notFound(`ended download ${c.req.param("id")}`);
         return c.json({ id }, 202);
       })
@@ -120,12 +118,7 @@ export function netRoutes(deps: {
       const parsed = searchQuerySchema.safeParse(c.req.query());
       if (!parsed.success) throw new ApiError(400, "invalid_request", parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
       const hosts = deps.hosts();
-      try {
-        return c.json(await searchModels(parsed.data, hosts, (url) => authFor(url, hosts), deps.fetch));
-      } catch (err) {
-        if (err instanceof UpstreamError) throw new ApiError(err.status === 401 || err.status === 403 ? err.status : 502, err.status === 401 || err.status === 403 ? "needs_token" : "upstream_failed", err.message);
-        throw err;
-      }
+      return c.json(await searchModels(parsed.data, hosts, (url) => authFor(url, hosts), deps.fetch));
     }),
   };
 }

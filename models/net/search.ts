@@ -6,8 +6,9 @@
  */
 import { FetchRefusedError, guardedFetch, MAX_JSON_ANSWER_BYTES, readJsonLimited } from "../../downloads/fetch-guard";
 import { networkFailure } from "../../downloads/net-failure";
-import type { ModelKind } from "../../launcher/paths";
+import type { ModelKind } from "../../core/paths";
 import type { Hosts } from "./downloads";
+import { NamedError } from "../../core/server/errors";
 
 export interface SearchResult {
   source: "civitai" | "huggingface";
@@ -33,13 +34,20 @@ export interface SearchQuery {
   cursor?: string;
 }
 
-export class UpstreamError extends Error {
+/** A model site failed us: 401/403 `needs_token` (with that status), anything else 502 `upstream_failed`. */
+export class UpstreamError extends NamedError {
   override name = "UpstreamError";
+  override readonly code: "needs_token" | "upstream_failed";
+  override readonly status: 401 | 403 | 502;
   constructor(
-    readonly status: number,
+    /** What the site answered (502 when it could not be reached or read). */
+    readonly upstreamStatus: number,
     message: string,
   ) {
     super(message);
+    const token = upstreamStatus === 401 || upstreamStatus === 403;
+    this.code = token ? "needs_token" : "upstream_failed";
+    this.status = token ? (upstreamStatus as 401 | 403) : 502;
   }
 }
 
@@ -56,7 +64,14 @@ const CIVITAI_TYPES: Record<string, ModelKind> = {
   Controlnet: "controlnet",
   Upscaler: "realesrgan",
 };
-const CIVITAI_TYPE_OF: Partial<Record<ModelKind, string>> = { "stable-diffusion": "Checkpoint", lora: "LORA", embeddings: "TextualInversion", vae: "VAE", controlnet: "Controlnet", realesrgan: "Upscaler" };
+const CIVITAI_TYPE_OF: Partial<Record<ModelKind, string>> = {
+  "stable-diffusion": "Checkpoint",
+  lora: "LORA",
+  embeddings: "TextualInversion",
+  vae: "VAE",
+  controlnet: "Controlnet",
+  realesrgan: "Upscaler",
+};
 const CIVITAI_SORT = { downloads: "Most Downloaded", likes: "Highest Rated", newest: "Newest" } as const;
 
 export function civitaiUrl(base: string, q: SearchQuery): string {
@@ -77,10 +92,19 @@ type CivitaiItem = {
   creator?: { username?: string };
   stats?: { downloadCount?: number; thumbsUpCount?: number; favoriteCount?: number };
   allowCommercialUse?: string[] | string;
-  modelVersions?: { id: number; name?: string; baseModel?: string; images?: { url: string; type?: string }[]; files?: { name: string; sizeKB?: number; downloadUrl: string; hashes?: { SHA256?: string }; type?: string; primary?: boolean }[] }[];
+  modelVersions?: {
+    id: number;
+    name?: string;
+    baseModel?: string;
+    images?: { url: string; type?: string }[];
+    files?: { name: string; sizeKB?: number; downloadUrl: string; hashes?: { SHA256?: string }; type?: string; primary?: boolean }[];
+  }[];
 };
 
-export function fromCivitai(body: { items?: CivitaiItem[]; metadata?: { nextCursor?: string | number | null } }, base: string): { results: SearchResult[]; next: string | null } {
+export function fromCivitai(
+  body: { items?: CivitaiItem[]; metadata?: { nextCursor?: string | number | null } },
+  base: string,
+): { results: SearchResult[]; next: string | null } {
   const results: SearchResult[] = [];
   for (const item of body.items ?? []) {
     const kind = CIVITAI_TYPES[item.type];
@@ -88,7 +112,12 @@ export function fromCivitai(body: { items?: CivitaiItem[]; metadata?: { nextCurs
     if (!kind || !version) continue;
     const files = (version.files ?? [])
       .filter((f) => (f.type ?? "Model") === "Model" && MODEL_FILE.test(f.name))
-      .map((f) => ({ name: f.name, url: f.downloadUrl, size: f.sizeKB ? Math.round(f.sizeKB * 1024) : null, ...(f.hashes?.SHA256 ? { sha256: f.hashes.SHA256.toLowerCase() } : {}) }));
+      .map((f) => ({
+        name: f.name,
+        url: f.downloadUrl,
+        size: f.sizeKB ? Math.round(f.sizeKB * 1024) : null,
+        ...(f.hashes?.SHA256 ? { sha256: f.hashes.SHA256.toLowerCase() } : {}),
+      }));
     const commercial = Array.isArray(item.allowCommercialUse) ? item.allowCommercialUse.join(", ") : item.allowCommercialUse;
     results.push({
       source: "civitai",
@@ -110,7 +139,12 @@ export function fromCivitai(body: { items?: CivitaiItem[]; metadata?: { nextCurs
 }
 
 const HF_SORT = { downloads: "downloads", likes: "likes", newest: "lastModified" } as const;
-const HF_FILTER: Partial<Record<ModelKind, string>> = { lora: "lora", "stable-diffusion": "text-to-image", diffusion_models: "text-to-image", controlnet: "controlnet" };
+const HF_FILTER: Partial<Record<ModelKind, string>> = {
+  lora: "lora",
+  "stable-diffusion": "text-to-image",
+  diffusion_models: "text-to-image",
+  controlnet: "controlnet",
+};
 
 export function huggingfaceUrl(base: string, q: SearchQuery): string {
   const u = new URL("/api/models", base);
@@ -124,7 +158,14 @@ export function huggingfaceUrl(base: string, q: SearchQuery): string {
   return u.href;
 }
 
-type HfRepo = { id: string; author?: string; downloads?: number; likes?: number; tags?: string[]; siblings?: { rfilename: string; size?: number; lfs?: { sha256?: string; size?: number } }[] };
+type HfRepo = {
+  id: string;
+  author?: string;
+  downloads?: number;
+  likes?: number;
+  tags?: string[];
+  siblings?: { rfilename: string; size?: number; lfs?: { sha256?: string; size?: number } }[];
+};
 
 export function fromHuggingface(repos: HfRepo[], base: string, type: ModelKind): SearchResult[] {
   return repos.map((repo) => {
@@ -165,14 +206,20 @@ async function getJson(url: string, headers: Record<string, string>, doFetch: ty
       throw new UpstreamError(502, `${site} can't be searched now. ${networkFailure(err, url).message}`);
     },
   );
-  if (res.status === 401 || res.status === 403) throw new UpstreamError(res.status, `${site} answered ${res.status}: it needs a token (Settings → Models) or the licence accepted on its page`);
+  if (res.status === 401 || res.status === 403)
+    throw new UpstreamError(res.status, `${site} answered ${res.status}: it needs a token (Settings → Models) or the licence accepted on its page`);
   if (!res.ok) throw new UpstreamError(502, `${site} answered ${res.status}`);
   return readJsonLimited(res, MAX_JSON_ANSWER_BYTES, `${site}'s answer`).catch((err) => {
     throw new UpstreamError(502, `${site}'s answer could not be read: ${(err as Error).message}`);
   });
 }
 
-export async function searchModels(q: SearchQuery, hosts: Hosts, auth: (url: string) => Record<string, string>, doFetch: typeof fetch = fetch): Promise<{ results: SearchResult[]; next: string | null }> {
+export async function searchModels(
+  q: SearchQuery,
+  hosts: Hosts,
+  auth: (url: string) => Record<string, string>,
+  doFetch: typeof fetch = fetch,
+): Promise<{ results: SearchResult[]; next: string | null }> {
   if (q.source === "civitai") {
     const url = civitaiUrl(hosts.civitai, q);
     return fromCivitai((await getJson(url, auth(url), doFetch, "Civitai")) as Parameters<typeof fromCivitai>[0], hosts.civitai);

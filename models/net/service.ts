@@ -6,8 +6,8 @@
  */
 import { totalmem } from "node:os";
 import { detectHardware } from "../../engine/detect/detect";
-import { readEnv } from "../../launcher/env";
-import type { Service, ServiceFactory } from "../../launcher/services";
+import { readEnv } from "../../core/env";
+import type { Service, ServiceFactory } from "../../core/services";
 import { civitaiBase, huggingfaceBase } from "../hosts";
 import { loadCatalog, type MachineMemory } from "./catalog";
 import type { ModelsService } from "../service";
@@ -47,8 +47,24 @@ export function modelsNetService(options: ModelsNetOptions = {}): ServiceFactory
       return { huggingface: huggingfaceBase(m, env), civitai: civitaiBase(m), huggingfaceToken: m.huggingface_token, civitaiToken: m.civitai_token };
     };
     let machine: Promise<MachineMemory> | undefined;
-    const civitai = new CivitaiLookup({ database: ctx.paths.database, previews: ctx.paths.modelPreviews, bus: ctx.bus, hosts, enabled: () => ctx.config.config.models.civitai_lookup, fetch: options.fetch, log: ctx.log });
-    const downloads = new ModelDownloads({ paths: ctx.paths, bus: ctx.bus, hosts, fetch: options.fetch, log: ctx.log, retries: options.retries, backoffMs: options.backoffMs });
+    const civitai = new CivitaiLookup({
+      database: ctx.paths.database,
+      previews: ctx.paths.modelPreviews,
+      bus: ctx.bus,
+      hosts,
+      enabled: () => ctx.config.config.models.civitai_lookup,
+      fetch: options.fetch,
+      log: ctx.log,
+    });
+    const downloads = new ModelDownloads({
+      paths: ctx.paths,
+      bus: ctx.bus,
+      hosts,
+      fetch: options.fetch,
+      log: ctx.log,
+      retries: options.retries,
+      backoffMs: options.backoffMs,
+    });
     return {
       name: "models-net",
       downloads,

@@ -4,7 +4,7 @@
  * ones that fit; `catalog` names the catalog entry providing each (hook).
  */
 import { Hono } from "hono";
-import { badRequest, notFound } from "../../launcher/server/errors";
+import { badRequest, notFound } from "../../core/server/errors";
 import { companionsFor, type CompanionRole } from "../companions";
 import type { ModelLibrary } from "../library";
 

@@ -6,14 +6,17 @@
  * `POST /api/models/:kind/:name/check-update` (a newer version on Civitai, through the net part's hook).
  */
 import { Hono } from "hono";
-import { ApiError, badRequest, notFound } from "../../launcher/server/errors";
-import { MODEL_KINDS, type ModelKind } from "../../launcher/paths";
-import { ModelInUseError, ModelNotInRootError, type ModelLibrary } from "../library";
+import { ApiError, badRequest, notFound } from "../../core/server/errors";
+import { MODEL_KINDS, type ModelKind } from "../../core/paths";
+import type { ModelLibrary } from "../library";
 
 /** A newer version of the model with this sha256, or null; the net part provides it (models/net/civitai-lookup.ts). */
 export type UpdateCheck = (sha256: string) => Promise<{ versionId: number; name: string } | null>;
 
-export function modelRoutes(library: ModelLibrary, hooks: { checkUpdate?: () => UpdateCheck | undefined; sha256?: (path: string) => Promise<string | null> } = {}) {
+export function modelRoutes(
+  library: ModelLibrary,
+  hooks: { checkUpdate?: () => UpdateCheck | undefined; sha256?: (path: string) => Promise<string | null> } = {},
+) {
   return new Hono()
     .get("/", async (c) => c.json(await library.list()))
     .post("/rescan", async (c) => c.json(await library.list({ fresh: true })))
@@ -39,14 +42,9 @@ export function modelRoutes(library: ModelLibrary, hooks: { checkUpdate?: () => 
       if (!(MODEL_KINDS as readonly string[]).includes(kind)) throw notFound(`model kind "${kind}"`);
       // Hono has already percent-decoded the name once; decoding again would misname files with "%" in them.
       const name = c.req.param("name");
-      if (name.includes("\0") || name.startsWith("/") || /^[a-zA-Z]:/.test(name) || name.split(/[\\/]/).includes("..")) throw badRequest("a model name is a path inside its kind folder");
-      try {
-        if (!library.delete(kind as ModelKind, name)) throw notFound(`${kind} model "${name}"`);
-      } catch (err) {
-        if (err instanceof ModelNotInRootError) throw new ApiError(403, "outside_model_folder", err.message);
-        if (err instanceof ModelInUseError) throw new ApiError(409, "model_in_use", err.message);
-        throw err;
-      }
+      if (name.includes("\0") || name.startsWith("/") || /^[a-zA-Z]:/.test(name) || name.split(/[\\/]/).includes(".."))
+        throw badRequest("a model name is a path inside its kind folder");
+      if (!library.delete(kind as ModelKind, name)) throw notFound(`${kind} model "${name}"`);
       return c.json({ deleted: name });
     });
 }

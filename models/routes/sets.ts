@@ -5,7 +5,7 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { notFound, readJson } from "../../launcher/server/errors";
+import { notFound, readJson } from "../../core/server/errors";
 import type { ModelLibrary } from "../library";
 import type { ModelStore } from "../store";
 

@@ -4,7 +4,7 @@
  * wait for it (202; the engine state shows on the event stream).
  */
 import { Hono } from "hono";
-import { ApiError, readJson } from "../../launcher/server/errors";
+import { ApiError, readJson } from "../../core/server/errors";
 import type { WarmEngine } from "../warm";
 import { SetBody } from "./sets";
 

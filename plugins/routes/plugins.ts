@@ -5,19 +5,13 @@
  * it), and remove it. Only `*.plugin.js` files inside the plugins folder.
  */
 import { Hono } from "hono";
-import { ApiError, badRequest, mediaType, notFound, readJson } from "../../launcher/server/errors";
-import { FetchRefusedError, guardedFetch, readLimited, type FetchGuardOptions } from "../../downloads/fetch-guard";
-import { PLUGIN_API_VERSION, PLUGIN_FILE } from "../api-version";
+import { ApiError, badRequest, mediaType, NamedError, readJson } from "../../core/server/errors";
+import { guardedFetch, readLimited, type FetchGuardOptions } from "../../downloads/fetch-guard";
+import { PLUGIN_API_VERSION, PLUGIN_FILE } from "../../common/plugin-api-version";
 import { installFromUrlSchema, pluginErrorSchema, pluginPatchSchema } from "../schemas";
-import { BadPluginNameError, PluginNotFoundError, type PluginStore } from "../store";
+import type { PluginStore } from "../store";
 
 export const MAX_PLUGIN_BYTES = 2 * 1024 * 1024;
-
-function storeError(err: unknown): never {
-  if (err instanceof BadPluginNameError) throw new ApiError(400, "bad_plugin_name", err.message);
-  if (err instanceof PluginNotFoundError) throw notFound(`plugin ${err.file}`);
-  throw err;
-}
 
 /**
  * Fetches a plugin from a URL through the fetch guard: http(s) only at every
@@ -33,24 +27,17 @@ async function download(url: string, fetchOptions: Pick<FetchGuardOptions, "allo
     }
     return new TextDecoder().decode(await readLimited(response, MAX_PLUGIN_BYTES, "the plugin"));
   } catch (err) {
-    if (err instanceof ApiError) throw err;
-    if (err instanceof FetchRefusedError) throw new ApiError(err.status, err.code, err.message);
+    // A refusal or an answer already named keeps its code; a network failure is the download's.
+    if (err instanceof NamedError) throw err;
     throw new ApiError(502, "download_failed", `could not download ${url}: ${(err as Error).message}`);
   }
 }
 
 export function pluginRoutes(store: PluginStore, fetchOptions: Pick<FetchGuardOptions, "allowAddresses" | "resolve"> = {}) {
-  const guard = <T>(fn: () => T): T => {
-    try {
-      return fn();
-    } catch (err) {
-      storeError(err);
-    }
-  };
   return new Hono()
     .get("/", (c) => c.json({ apiVersion: PLUGIN_API_VERSION, folder: store.folder, plugins: store.list() }))
     .get("/:file", (c) => {
-      const source = guard(() => store.read(c.req.param("file")));
+      const source = store.read(c.req.param("file"));
       return c.body(source, 200, { "content-type": "text/javascript; charset=utf-8", "cache-control": "no-store" });
     })
     .post("/", async (c) => {
@@ -69,22 +56,23 @@ export function pluginRoutes(store: PluginStore, fetchOptions: Pick<FetchGuardOp
       } else {
         const body = await readJson(c, installFromUrlSchema);
         file = body.name ?? decodeURIComponent(new URL(body.url).pathname.split("/").pop() ?? "");
-        if (!PLUGIN_FILE.test(file)) throw new ApiError(400, "bad_plugin_name", `"${file}" is not a plugin file name: the URL (or name) must end in .plugin.js`);
+        if (!PLUGIN_FILE.test(file))
+          throw new ApiError(400, "bad_plugin_name", `"${file}" is not a plugin file name: the URL (or name) must end in .plugin.js`);
         source = await download(body.url, fetchOptions);
       }
-      const info = guard(() => store.install(file, source));
+      const info = store.install(file, source);
       return c.json(info, 201);
     })
     .patch("/:file", async (c) => {
       const { enabled } = await readJson(c, pluginPatchSchema);
-      return c.json(guard(() => store.setEnabled(c.req.param("file"), enabled)));
+      return c.json(store.setEnabled(c.req.param("file"), enabled));
     })
     .post("/:file/error", async (c) => {
       const { message } = await readJson(c, pluginErrorSchema);
-      return c.json(guard(() => store.reportError(c.req.param("file"), message)));
+      return c.json(store.reportError(c.req.param("file"), message));
     })
     .delete("/:file", (c) => {
-      guard(() => store.remove(c.req.param("file")));
+      store.remove(c.req.param("file"));
       return c.json({ removed: c.req.param("file") });
     });
 }

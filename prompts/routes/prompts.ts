@@ -7,8 +7,8 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { ApiError, readJson } from "../../launcher/server/errors";
-import { expandPrompt, expandPromptLines, PromptSyntaxError, PromptTooDeepError, TooManyPromptsError, UnknownWildcardError } from "../expand";
+import { readJson } from "../../core/server/errors";
+import { expandPrompt, expandPromptLines } from "../../common/prompt-expand";
 import { readWildcards } from "../wildcards";
 import { loadModifiers } from "../modifiers";
 
@@ -19,25 +19,13 @@ export const expandSchema = z
   })
   .refine((b) => (b.prompt === undefined) !== (b.lines === undefined), "give either prompt or lines");
 
-function asApiError(err: unknown): unknown {
-  if (err instanceof TooManyPromptsError) return new ApiError(400, "too_many_prompts", err.message, { count: err.count });
-  if (err instanceof PromptTooDeepError) return new ApiError(400, "prompt_too_deep", err.message);
-  if (err instanceof PromptSyntaxError) return new ApiError(400, "prompt_syntax", err.message);
-  if (err instanceof UnknownWildcardError) return new ApiError(400, "unknown_wildcard", err.message, { wildcard: err.wildcard });
-  return err;
-}
-
 export function promptRoutes(wildcardsDir: string, customModifiers: string) {
   return new Hono()
     .post("/expand", async (c) => {
       const body = await readJson(c, expandSchema);
       const wildcards = await readWildcards(wildcardsDir);
-      try {
-        const prompts = body.lines ? expandPromptLines(body.lines, { wildcards }) : expandPrompt(body.prompt!, { wildcards });
-        return c.json({ prompts, count: prompts.length });
-      } catch (err) {
-        throw asApiError(err);
-      }
+      const prompts = body.lines ? expandPromptLines(body.lines, { wildcards }) : expandPrompt(body.prompt!, { wildcards });
+      return c.json({ prompts, count: prompts.length });
     })
     .get("/modifiers", async (c) => c.json({ categories: await loadModifiers(customModifiers) }))
     .get("/wildcards", async (c) => {

@@ -2,13 +2,13 @@
  * `GET /api/images/:id`: an image's bytes. Only files named by an images row
  * and lying inside the outputs folder are served (a row pointing elsewhere,
  * or a symlink out of it, is refused, and so is a file whose bytes are not
- * the picture its record says: queue/picture-file.ts); incognito images come from memory.
+ * the picture its record says: pictures/served-file.ts); incognito images come from memory.
  */
 import { Hono } from "hono";
-import type { AppContext } from "../../launcher/server/context";
-import { notFound } from "../../launcher/server/errors";
-import { readServedPicture } from "../picture-file";
-import { MIME } from "../image-data";
+import type { AppContext } from "../../core/server/context";
+import { notFound } from "../../core/server/errors";
+import { readServedPicture } from "../../pictures/served-file";
+import { MIME } from "../../common/image-data";
 import type { TaskQueue } from "../queue";
 
 export function imageRoutes(ctx: AppContext, queue: TaskQueue) {

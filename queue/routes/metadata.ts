@@ -3,10 +3,10 @@
  * image body, or JSON `{image: dataURL}`) → the settings stored in it.
  */
 import { Hono } from "hono";
-import { ApiError, badRequest, mediaType } from "../../launcher/server/errors";
-import { jsonDepthProblem } from "../../launcher/server/json-depth";
-import { decodeImage } from "../image-data";
-import { NotAnImageError, readImageMetadata } from "../metadata/read";
+import { ApiError, badRequest, mediaType } from "../../core/server/errors";
+import { jsonDepthProblem } from "../../core/server/json-depth";
+import { decodeImage } from "../../common/image-data";
+import { readImageMetadata } from "../../pictures/metadata/read";
 
 const MAX_BYTES = 64 * 1024 * 1024;
 
@@ -17,7 +17,10 @@ function acceptedType(type: string): boolean {
 
 async function uploadedBytes(req: Request): Promise<Uint8Array> {
   const type = req.headers.get("content-type") ?? "";
-  if (!acceptedType(mediaType(type))) throw new ApiError(415, "unsupported_media_type", `send the image as multipart form data, JSON {"image": dataURL} or the image bytes, not ${mediaType(type)}`);
+  if (!acceptedType(mediaType(type))) {
+    const ways = 'send the image as multipart form data, JSON {"image": dataURL} or the image bytes';
+    throw new ApiError(415, "unsupported_media_type", `${ways}, not ${mediaType(type)}`);
+  }
   if (Number(req.headers.get("content-length") ?? 0) > MAX_BYTES) throw new ApiError(413, "too_large", "the image is over 64 MB");
   if (type.startsWith("multipart/form-data")) {
     const form = await req.formData().catch(() => {
@@ -51,11 +54,6 @@ export function metadataRoutes() {
   return new Hono().post("/parse", async (c) => {
     const bytes = await uploadedBytes(c.req.raw);
     if (bytes.length > MAX_BYTES) throw new ApiError(413, "too_large", "the image is over 64 MB");
-    try {
-      return c.json(readImageMetadata(bytes));
-    } catch (err) {
-      if (err instanceof NotAnImageError) throw new ApiError(400, "not_an_image", err.message);
-      throw err;
-    }
+    return c.json(readImageMetadata(bytes));
   });
 }

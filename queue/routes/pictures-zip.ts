@@ -9,9 +9,9 @@ import { Hono } from "hono";
 import { existsSync, statSync } from "node:fs";
 import { Readable } from "node:stream";
 import { ZipFile } from "yazl";
-import type { AppContext } from "../../launcher/server/context";
-import { ApiError, notFound } from "../../launcher/server/errors";
-import { isServablePicture } from "../picture-file";
+import type { AppContext } from "../../core/server/context";
+import { ApiError, notFound } from "../../core/server/errors";
+import { isServablePicture } from "../../pictures/served-file";
 import type { TaskQueue } from "../queue";
 import type { ImageRecord } from "../task";
 
@@ -35,6 +35,10 @@ export function picturesZipRoutes(ctx: AppContext, queue: TaskQueue) {
     for (const { image, index } of files) zip.addFile(image.path!, zipEntryName(image, index), { compress: false, mtime: statSync(image.path!).mtime });
     zip.end();
     const body = Readable.toWeb(zip.outputStream as Readable) as unknown as ReadableStream<Uint8Array>;
-    return c.body(body, 200, { "content-type": "application/zip", "content-disposition": `attachment; filename="pictures-${id}.zip"`, "cache-control": "no-store" });
+    return c.body(body, 200, {
+      "content-type": "application/zip",
+      "content-disposition": `attachment; filename="pictures-${id}.zip"`,
+      "cache-control": "no-store",
+    });
   });
 }

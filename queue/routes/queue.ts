@@ -7,7 +7,7 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { readJson } from "../../launcher/server/errors";
+import { readJson } from "../../core/server/errors";
 import type { TaskQueue } from "../queue";
 
 export const queuePatchSchema = z.strictObject({

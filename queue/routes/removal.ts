@@ -5,9 +5,8 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { ApiError, badRequest, notFound, readJson } from "../../launcher/server/errors";
-import { TaskConflictError, TaskNotFoundError } from "../queue";
-import { UndoExpiredError, UndoNotFoundError, type TaskRemovals } from "../removal";
+import { badRequest, readJson } from "../../core/server/errors";
+import type { TaskRemovals } from "../removal";
 
 export const removeTasksSchema = z.strictObject({
   ids: z.array(z.string().min(1).max(64)).max(10_000).optional().describe("The tasks to remove (not a running one)"),
@@ -22,22 +21,10 @@ export function removalRoutes(removals: TaskRemovals) {
     .post("/remove", async (c) => {
       const body = await readJson(c, removeTasksSchema);
       if (!body.ids?.length && !body.finished) throw badRequest("send ids (the tasks to remove) or finished: true");
-      try {
-        return c.json(await removals.remove({ ids: body.ids, finished: body.finished, deletePictures: body.delete_pictures }));
-      } catch (err) {
-        if (err instanceof TaskNotFoundError) throw notFound(`task ${err.id}`);
-        if (err instanceof TaskConflictError) throw new ApiError(409, "task_running", err.message);
-        throw err;
-      }
+      return c.json(await removals.remove({ ids: body.ids, finished: body.finished, deletePictures: body.delete_pictures }));
     })
     .post("/undo", async (c) => {
       const { undo } = await readJson(c, undoRemovalSchema);
-      try {
-        return c.json({ restored: removals.undo(undo) });
-      } catch (err) {
-        if (err instanceof UndoNotFoundError) throw notFound(`removal ${err.token}`);
-        if (err instanceof UndoExpiredError) throw new ApiError(410, "undo_expired", err.message);
-        throw err;
-      }
+      return c.json({ restored: removals.undo(undo) });
     });
 }

@@ -4,22 +4,12 @@
  * job); the cancel answer says so in `engineRestarted` and `message`.
  */
 import { Hono } from "hono";
-import type { AppContext } from "../../launcher/server/context";
+import type { AppContext } from "../../core/server/context";
 import { z } from "zod";
-import { ApiError, badRequest, notFound, readJson, validationError } from "../../launcher/server/errors";
-import { ModelNotFoundError, UnusableLoraError } from "../../models/resolve";
-import { QueueFullError, TaskConflictError, TaskNotFoundError, type TaskQueue } from "../queue";
-import { imageRequestSchema, resolveRequest } from "../request";
+import { badRequest, notFound, readJson, validationError } from "../../core/server/errors";
+import type { TaskQueue } from "../queue";
+import { imageRequestSchema, resolveRequest } from "../../common/image-request";
 import { taskView } from "../view";
-
-function queueError(err: unknown): never {
-  if (err instanceof UnusableLoraError) throw new ApiError(400, "lora_unsupported", err.message);
-  if (err instanceof ModelNotFoundError) throw new ApiError(400, "model_not_found", err.message);
-  if (err instanceof TaskConflictError) throw new ApiError(409, "conflict", err.message);
-  if (err instanceof QueueFullError) throw new ApiError(429, "queue_full", err.message, { waiting: err.waiting });
-  if (err instanceof TaskNotFoundError) throw notFound(`task ${err.id}`);
-  throw err;
-}
 
 /** Any object: its fields are checked by imageRequestSchema, less `incognito`. */
 const taskBodySchema = z.record(z.string(), z.unknown(), { error: "the request body must be a JSON object of image settings" });
@@ -34,12 +24,8 @@ export function taskRoutes(ctx: AppContext, queue: TaskQueue) {
       if (!parsed.success) throw validationError(parsed.error);
       const outputs = ctx.config.config.outputs;
       const request = resolveRequest(parsed.data, { format: outputs.format, quality: outputs.quality });
-      try {
-        const task = queue.submit(request, { incognito: incognito === true });
-        return c.json({ id: task.id, seed: task.request.seed }, 202);
-      } catch (err) {
-        queueError(err);
-      }
+      const task = queue.submit(request, { incognito: incognito === true });
+      return c.json({ id: task.id, seed: task.request.seed }, 202);
     })
     .get("/", (c) => {
       const limit = Math.min(500, Math.max(1, Number(c.req.query("limit") ?? 100) || 100));
@@ -51,24 +37,16 @@ export function taskRoutes(ctx: AppContext, queue: TaskQueue) {
       return c.json(taskView(queue, task, { withImages: c.req.query("images") === "1" }));
     })
     .post("/:id/cancel", async (c) => {
-      try {
-        const { task, engineRestarted } = await queue.cancel(c.req.param("id"));
-        const message = engineRestarted
-          ? "The task was stopped by restarting the engine (sd-server cannot interrupt a running image); the next task starts once it is back."
-          : task.state === "running"
-            ? "The task will stop as soon as the engine has finished starting (it cannot be interrupted while it loads)."
-            : "The task was removed from the queue.";
-        return c.json({ ...taskView(queue, task), engineRestarted, message });
-      } catch (err) {
-        queueError(err);
-      }
+      const { task, engineRestarted } = await queue.cancel(c.req.param("id"));
+      const message = engineRestarted
+        ? "The task was stopped by restarting the engine (sd-server cannot interrupt a running image); the next task starts once it is back."
+        : task.state === "running"
+          ? "The task will stop as soon as the engine has finished starting (it cannot be interrupted while it loads)."
+          : "The task was removed from the queue.";
+      return c.json({ ...taskView(queue, task), engineRestarted, message });
     })
     .post("/:id/retry", (c) => {
-      try {
-        const task = queue.retry(c.req.param("id"));
-        return c.json({ id: task.id, seed: task.request.seed, retryOf: c.req.param("id") }, 202);
-      } catch (err) {
-        queueError(err);
-      }
+      const task = queue.retry(c.req.param("id"));
+      return c.json({ id: task.id, seed: task.request.seed, retryOf: c.req.param("id") }, 202);
     });
 }

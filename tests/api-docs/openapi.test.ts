@@ -9,8 +9,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { z } from "zod";
-import { apiDocsService } from "../../api-docs/service";
-import { compatRoutes } from "../../api-docs/catalog-compat";
+import { apiDocsService } from "../../launcher/api-docs/service";
+import { compatRoutes } from "../../launcher/api-docs/catalog-compat";
 import type { QueueApp } from "../queue/harness";
 import { startCompatApp, tempData } from "../compat/harness";
 import { extraServices } from "../compat/services";

@@ -7,24 +7,38 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ConfigStore } from "../../launcher/config/store";
-import { readEnv } from "../../launcher/env";
-import { EventBus } from "../../launcher/events/bus";
-import { silentLogger } from "../../launcher/log";
-import { resolvePaths } from "../../launcher/paths";
+import { ConfigStore } from "../../core/config/store";
+import { readEnv } from "../../core/env";
+import { EventBus } from "../../core/events/bus";
+import { silentLogger } from "../../core/log";
+import { resolvePaths } from "../../core/paths";
 import { createApp } from "../../launcher/server/app";
-import type { AppContext } from "../../launcher/server/context";
-import type { Service } from "../../launcher/services";
+import type { AppContext } from "../../core/server/context";
+import type { Service } from "../../core/services";
 import { appServices } from "../../launcher/wiring";
 
-/** `get /api/tasks/{id}`-style keys of every API route the app serves (not the UI pages or login). */
-export async function wiredRoutes(): Promise<string[]> {
+/**
+ * The real app's services (appServices({server: true})), each built on one
+ * throwaway context: nothing started, nothing downloaded. `fn` reads them;
+ * they are stopped and the data folder removed afterwards.
+ */
+export async function withWiredServices<T>(fn: (ctx: AppContext, services: Service[]) => T | Promise<T>): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), "ed-wired-"));
   const paths = resolvePaths({ ...readEnv({}), edHome: undefined }, { dataDir: dir });
   const ctx: AppContext = { paths, config: ConfigStore.load(paths.config), bus: new EventBus(), log: silentLogger };
   const services: Service[] = [];
   try {
     for (const factory of appServices({ server: true })) services.push(await factory(ctx));
+    return await fn(ctx, services);
+  } finally {
+    for (const s of services.reverse()) await Promise.resolve(s.stop?.()).catch(() => {});
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** `get /api/tasks/{id}`-style keys of every API route the app serves (not the UI pages or login). */
+export async function wiredRoutes(): Promise<string[]> {
+  return withWiredServices((ctx, services) => {
     const app = createApp(ctx, { api: Object.assign({}, ...services.map((s) => s.routes ?? {})), root: Object.assign({}, ...services.map((s) => s.rootRoutes ?? {})) });
     const keys = new Set<string>();
     for (const r of app.routes) {
@@ -33,8 +47,5 @@ export async function wiredRoutes(): Promise<string[]> {
       keys.add(`${r.method.toLowerCase()} ${r.path.replace(/:(\w+)(\{[^}]*\})?/g, "{$1}")}`);
     }
     return [...keys].sort();
-  } finally {
-    for (const s of services.reverse()) await Promise.resolve(s.stop?.()).catch(() => {});
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { existsSync } from "node:fs";
-import { readPngText } from "../../queue/metadata/png";
+import { readPngText } from "../../pictures/metadata/png";
 import { dataUrl, png } from "../queue/images";
 import { until, waitState, type QueueApp } from "../queue/harness";
 import { startCompatApp, tempData } from "./harness";

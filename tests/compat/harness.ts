@@ -6,11 +6,12 @@
 import { afterAll, beforeAll } from "bun:test";
 import type { Engine } from "../../engine/types";
 import { withCompat } from "../../compat/service";
-import { readEnv } from "../../launcher/env";
-import { silentLogger } from "../../launcher/log";
-import type { ServiceFactory } from "../../launcher/services";
+import { readEnv } from "../../core/env";
+import { silentLogger } from "../../core/log";
+import type { ServiceFactory } from "../../core/services";
 import { startApp } from "../../launcher/start";
 import { queueService } from "../../queue/service";
+import { upscaleTaskKinds, withUpscale } from "../../upscale/service";
 import { managerFor, queueAppOf, standin, tempData, type QueueApp } from "../queue/harness";
 import type { StandinConfig } from "../standin/config";
 
@@ -19,10 +20,12 @@ export { tempData, standin };
 export async function startCompatApp(dataDir: string, extra: ServiceFactory[] = [], standinConfig: Partial<StandinConfig> = {}): Promise<QueueApp> {
   let engine!: Engine;
   const build = standin(dataDir, standinConfig);
+  // As launcher/wiring.ts: the queue runs upscale/'s task kind (A1111's Extras and SD upscale queue upscale tasks).
+  const [withQueue, upscale] = withUpscale(queueService({ engine: (ctx) => (engine = managerFor(ctx, build)), ...upscaleTaskKinds }));
   const app = await startApp({
     run: { server: true, noOpen: true, dataDir, port: 20000 + Math.floor(Math.random() * 30000), host: "127.0.0.1" },
     env: { ...readEnv({}), edHome: undefined },
-    services: [...withCompat(queueService({ engine: (ctx) => (engine = managerFor(ctx, build)) })), ...extra],
+    services: [...withCompat(withQueue), upscale, ...extra],
     log: silentLogger,
   });
   return queueAppOf(app, () => engine);

@@ -14,12 +14,13 @@ import { startCheck } from "../../engine/build/start-check";
 import { readInstall } from "../../engine/install/installed";
 import { buildServerArgs } from "../../engine/process/args";
 import { Supervisor } from "../../engine/process/supervisor";
-import { EventBus } from "../../launcher/events/bus";
+import { EventBus } from "../../core/events/bus";
 import { dummyModels, tempDir } from "../standin/fixtures";
 import { MAIN_REPO, makeSourceFixture, serveGithub } from "./source-tree";
+import { needBuildTools } from "../kit/needs";
 
 setDefaultTimeout(120_000);
-const haveTools = !!Bun.which("cmake") && !!(Bun.which("c++") || Bun.which("g++"));
+const haveTools = needBuildTools();
 const tmp = tempDir();
 const fixtures = haveTools
   ? [

@@ -9,15 +9,16 @@ import { parseCommand as parseCli } from "../../launcher/cli/args";
 import { runEngineBuild } from "../../engine/build-cli";
 import { detectHardware } from "../../engine/detect/detect";
 import { recordedProbeIO } from "../../engine/detect/probe-io";
-import { readEnv } from "../../launcher/env";
+import { readEnv } from "../../core/env";
 import { probeFixtures } from "../fixtures/probes/fixtures";
 import { systemProbes } from "../../engine/build/toolchain";
 import { tempDir } from "../standin/fixtures";
 import { makeSourceFixture, serveGithub } from "./source-tree";
+import { needBuildTools } from "../kit/needs";
 
 setDefaultTimeout(120_000);
 const MAIN = join(import.meta.dir, "..", "..", "launcher", "main.ts");
-const haveTools = !!Bun.which("cmake") && !!(Bun.which("c++") || Bun.which("g++"));
+const haveTools = needBuildTools();
 const tmp = tempDir();
 const gh = serveGithub(haveTools ? [await makeSourceFixture("v-cli")] : []);
 afterAll(() => {

@@ -7,6 +7,7 @@ import { decideAutoBuild, plannedBuildBackend } from "../../engine/build/auto-bu
 import { detectHardware } from "../../engine/detect/detect";
 import { recordedProbeIO } from "../../engine/detect/probe-io";
 import { probeFixtures } from "../fixtures/probes/fixtures";
+import { need } from "../kit/needs";
 
 test("cmake flags turn on the backend option, native CPU and one target", () => {
   const cuda = cmakeCommands({ backend: "cuda", sourceDir: "/s", buildDir: "/b", jobs: 8 });
@@ -83,7 +84,8 @@ test("a compiler without C++17 is listed as missing with the install command", (
 });
 
 const realCxx = Bun.which("c++") ?? Bun.which("g++");
-test.skipIf(!realCxx)("the real C++17 probe compiles with the real compiler; a program that is no compiler fails it", () => {
+const haveCxx = need("a C++ compiler", !!realCxx, "sudo apt install g++");
+test.skipIf(!haveCxx)("the real C++17 probe compiles with the real compiler; a program that is no compiler fails it", () => {
   expect(compilesCxx17(realCxx!)).toBe(true);
   expect(compilesCxx17("/bin/false")).toBe(false);
   expect(compilesCxx17("/nonexistent/c++")).toBe(false);

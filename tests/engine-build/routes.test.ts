@@ -7,14 +7,15 @@ import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
 import { SourceBuilder } from "../../engine/build/builder";
 import { engineParts } from "../../engine/service";
-import { readEnv } from "../../launcher/env";
-import { silentLogger } from "../../launcher/log";
+import { readEnv } from "../../core/env";
+import { silentLogger } from "../../core/log";
 import { startApp } from "../../launcher/start";
 import { dummyModels, standinInstalled, tempDir, waitFor } from "../standin/fixtures";
 import { makeSourceFixture, serveGithub } from "./source-tree";
+import { needBuildTools } from "../kit/needs";
 
 setDefaultTimeout(120_000);
-const haveTools = !!Bun.which("cmake") && !!(Bun.which("c++") || Bun.which("g++"));
+const haveTools = needBuildTools();
 const tmp = tempDir();
 const gh = serveGithub(haveTools ? [await makeSourceFixture("v-routes")] : []);
 const cpu = standinInstalled(tmp.dir, "cpu");

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { buildServerArgs, modelFiles } from "../../engine/process/args";
-import { defaultConfig } from "../../launcher/config/schema";
+import { defaultConfig } from "../../core/config/schema";
 
 const engine = defaultConfig().engine;
 

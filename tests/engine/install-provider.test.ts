@@ -8,8 +8,8 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, wri
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ZipFile } from "yazl";
-import { defaultConfig, type Config } from "../../launcher/config/schema";
-import { EventBus } from "../../launcher/events/bus";
+import { defaultConfig, type Config } from "../../core/config/schema";
+import { EventBus } from "../../core/events/bus";
 import { detectHardware } from "../../engine/detect/detect";
 import type { Hardware } from "../../engine/detect/hardware";
 import { recordedProbeIO } from "../../engine/detect/probe-io";

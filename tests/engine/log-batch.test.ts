@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { LogBatcher } from "../../engine/log-batch";
-import { EventBus } from "../../launcher/events/bus";
+import { EventBus } from "../../core/events/bus";
 import { waitFor } from "../standin/fixtures";
 
 describe("LogBatcher", () => {

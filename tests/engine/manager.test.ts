@@ -1,8 +1,8 @@
 import { afterAll, afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { EngineManager } from "../../engine/manager";
 import type { BuildProvider, EngineEvent, InstalledBuild, ModelSet } from "../../engine/types";
-import { defaultConfig } from "../../launcher/config/schema";
-import { EventBus } from "../../launcher/events/bus";
+import { defaultConfig } from "../../core/config/schema";
+import { EventBus } from "../../core/events/bus";
 import { readPngText } from "../standin/png";
 import { alive, dummyModels, standinInstalled, tempDir, waitFor } from "../standin/fixtures";
 

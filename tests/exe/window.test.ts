@@ -163,13 +163,17 @@ describe("fallback", () => {
   }, 60000);
 
   test("--no-open serves without a window", async () => {
-    const app = startExe(exe.file, ["--no-open", "--port", String(await freePort()), "--data-dir", testDataDir(exe.dir, "noopen")], {
+    const data = testDataDir(exe.dir, "noopen");
+    const app = startExe(exe.file, ["--no-open", "--port", String(await freePort()), "--data-dir", data], {
       cwd: exe.dir,
       env: desktopEnv(x.display),
     });
     try {
       await app.waitForOutput(/running at/);
-      await Bun.sleep(500);
+      // Barriers, not a pause: an early window host starts before the server listens, a late one in the same
+      // synchronous step that follows the log's "ready" line (main.ts). Once that line is written, either would be a child now.
+      const log = join(data, "logs", "easy-diffusion.log");
+      await waitFor("the log's ready line", () => existsSync(log) && /ready \d+ ms after exec/.test(readFileSync(log, "utf8")), 10000);
       expect(childPids(app.proc.pid)).toHaveLength(0);
       expect(await stopExe(app)).toBe(0);
     } finally {

@@ -7,7 +7,7 @@
  */
 import { constants, createDeflate } from "node:zlib";
 import { encode } from "fast-png";
-import { readChunks, writeChunks, type PngChunk } from "../../queue/metadata/png";
+import { readChunks, writeChunks, type PngChunk } from "../../pictures/metadata/png";
 
 const MB = 1024 * 1024;
 

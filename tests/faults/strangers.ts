@@ -9,8 +9,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { readEnv } from "../../launcher/env";
-import { silentLogger } from "../../launcher/log";
+import { readEnv } from "../../core/env";
+import { silentLogger } from "../../core/log";
 import { startApp } from "../../launcher/start";
 import { appServices } from "../../launcher/wiring";
 import { assets } from "../../ui/dist/manifest";

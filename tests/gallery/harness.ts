@@ -8,10 +8,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Gallery } from "../../gallery/gallery";
 import { galleryService } from "../../gallery/service";
-import { readEnv } from "../../launcher/env";
-import type { BusEvent } from "../../launcher/events/bus";
-import { silentLogger } from "../../launcher/log";
-import type { ServiceFactory } from "../../launcher/services";
+import { readEnv } from "../../core/env";
+import type { BusEvent } from "../../core/events/bus";
+import { silentLogger } from "../../core/log";
+import type { ServiceFactory } from "../../core/services";
 import { startApp, type RunningApp } from "../../launcher/start";
 
 export interface GalleryApp {

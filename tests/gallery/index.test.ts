@@ -11,7 +11,7 @@ import { GalleryIndex } from "../../gallery/index-store";
 import type { PictureEntry } from "../../gallery/picture-row";
 import { scanFolder, ScanRootError } from "../../gallery/scan";
 import { ftsQuery } from "../../gallery/search-query";
-import type { Settings } from "../../queue/metadata/settings";
+import type { Settings } from "../../common/infotext-settings";
 import { png } from "./samples";
 
 let dir: string;

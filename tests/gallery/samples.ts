@@ -8,10 +8,10 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { encode as encodePng } from "fast-png";
 import { encode as encodeJpeg } from "jpeg-js";
-import { pngToWebp } from "../../queue/convert";
-import { writeJpegMetadata } from "../../queue/metadata/exif";
-import { replacePngText } from "../../queue/metadata/png";
-import { writeWebpMetadata } from "../../queue/metadata/webp";
+import { pngToWebp } from "../../pictures/convert";
+import { writeJpegMetadata } from "../../pictures/metadata/exif";
+import { replacePngText } from "../../pictures/metadata/png";
+import { writeWebpMetadata } from "../../pictures/metadata/webp";
 
 const fixtures = join(import.meta.dir, "..", "fixtures", "infotext");
 export const infotext = (name: string) => readFileSync(join(fixtures, name), "utf8");

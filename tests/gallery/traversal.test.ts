@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { revealCommand } from "../../launcher/window/browser";
+import { revealCommand } from "../../core/system/opener";
 import { startGalleryApp, tempDir, until, type GalleryApp } from "./harness";
 import { png } from "./samples";
 

@@ -6,16 +6,16 @@
  * "Open in gallery" opening the viewer on that picture, "Make similar" and
  * "Show in folder" (a stand-in xdg-open on PATH).
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import yauzl from "yauzl";
 import { galleryService } from "../../gallery/service";
-import type { Service, ServiceFactory } from "../../launcher/services";
+import type { Service, ServiceFactory } from "../../core/services";
 import type { RunningApp } from "../../launcher/start";
 import type { TaskQueue } from "../../queue/queue";
-import { JSON_KEYWORD } from "../../queue/metadata/read";
+import { JSON_KEYWORD } from "../../pictures/metadata/read";
 import { generateServices, launchBrowser, openShell, seedModels, SHOTS, startImageApp, tempDataDir, until, waitText, activeTab, fieldValue } from "../ui-image/harness";
 import { png } from "./samples";
 
@@ -52,6 +52,18 @@ async function openGallery() {
   await until(async () => (await cells().count()) > 0, "gallery cells");
 }
 
+/** The number in the Gallery's "N pictures". */
+async function pictureCount(): Promise<number> {
+  const text = await waitText(gallery().locator("[data-role=count]"), /^\d+ pictures?$/);
+  return Number.parseInt(text, 10);
+}
+
+/** Opens the viewer on the picture in cell `index` (in the unfiltered grid) and waits for its prompt. */
+async function view(index: number, prompt: string) {
+  await cells().nth(index).click();
+  await waitText(viewer().locator("[data-role=prompt]"), prompt);
+}
+
 let queue: TaskQueue | undefined;
 
 beforeAll(async () => {
@@ -79,6 +91,12 @@ afterAll(async () => {
 });
 
 describe("Gallery tab", () => {
+  // Each test starts on a freshly loaded page (no viewer, search or selection left by another) and opens what it
+  // needs itself, so each passes alone (bun test -t). What the server keeps (pictures added) carries on: counts are relative.
+  beforeEach(async () => {
+    await openShell(page, app.url);
+  });
+
   test("opens from the main menu with every picture, newest first, grouped by day", async () => {
     await openGallery();
     await until(async () => (await cells().count()) === 24, "24 cells");
@@ -92,6 +110,7 @@ describe("Gallery tab", () => {
   });
 
   test("search updates as you type: prefixes and phrases", async () => {
+    await openGallery();
     await gallery().locator("ed-gallery-toolbar input[type=search]").fill("lighth");
     await until(async () => (await cells().count()) === 8, "8 lighthouse pictures");
     await gallery().locator("ed-gallery-toolbar input[type=search]").fill('"lighthouse in"');
@@ -101,8 +120,8 @@ describe("Gallery tab", () => {
   });
 
   test("the viewer shows the picture and its settings; reuse settings fills the Image tab", async () => {
-    await cells().nth(1).click();
-    await waitText(viewer().locator("[data-role=prompt]"), "a red fox in snow 1");
+    await openGallery();
+    await view(1, "a red fox in snow 1");
     await page.screenshot({ path: join(SHOTS, "gallery-viewer.png") });
     expect(await viewer().locator("[data-role=settings]").textContent()).toContain("1001");
     await viewer().locator("button[data-action=reuse]").click();
@@ -113,14 +132,17 @@ describe("Gallery tab", () => {
   });
 
   test("use as input puts the picture in the Image tab as its init image", async () => {
-    await page.locator("ed-tab-strip [role=tab]", { hasText: "Gallery" }).click();
+    await openGallery();
+    await view(1, "a red fox in snow 1");
     await viewer().locator("button[data-action=use-input]").click();
     await activeTab(page).locator("details[data-group=inputs] img.thumb").waitFor();
     await activeTab(page).locator('button[data-action="remove-init"]').click();
+    await until(async () => (await activeTab(page).locator("details[data-group=inputs] img.thumb").count()) === 0, "the init image removed");
   });
 
   test("keyboard: arrows move, Enter opens, arrows step in the viewer, Escape closes, F favourites", async () => {
-    await page.locator("ed-tab-strip [role=tab]", { hasText: "Gallery" }).click();
+    await openGallery();
+    await view(1, "a red fox in snow 1"); // focuses picture 1
     await viewer().locator("button[data-action=close]").click();
     expect(await viewer().count()).toBe(0);
     await gallery().focus();
@@ -140,6 +162,7 @@ describe("Gallery tab", () => {
   });
 
   test("Ctrl-click selects; the selection exports as a zip of pictures and settings", async () => {
+    await openGallery();
     await cells().nth(0).click({ modifiers: ["Control"] });
     await cells().nth(2).click({ modifiers: ["Control"] });
     await waitText(gallery().locator("[data-role=selection]"), /^2 selected/);
@@ -157,15 +180,20 @@ describe("Gallery tab", () => {
   }, 20_000);
 
   test("Delete moves the selection to the trash; Undo brings it back", async () => {
+    await openGallery();
+    const count = await pictureCount();
+    await cells().nth(0).click({ modifiers: ["Control"] });
+    await cells().nth(2).click({ modifiers: ["Control"] });
+    await waitText(gallery().locator("[data-role=selection]"), /^2 selected/);
     await page.keyboard.press("Delete");
     await waitText(gallery().locator(".toast"), /^2 pictures moved to the trash/);
-    await waitText(gallery().locator("[data-role=count]"), "22 pictures");
+    await waitText(gallery().locator("[data-role=count]"), `${count - 2} pictures`);
     await gallery().locator(".toast button[data-action=undo]").click();
-    await waitText(gallery().locator("[data-role=count]"), "24 pictures");
+    await waitText(gallery().locator("[data-role=count]"), `${count} pictures`);
   });
 
   test("the thumbnail size changes the grid and is kept with the tab", async () => {
-    await page.locator("ed-tab-strip [role=tab]", { hasText: "Gallery" }).click();
+    await openGallery();
     await gallery().locator("ed-gallery-toolbar input[type=range]").fill("240");
     await until(async () => (await cells().first().evaluate((c) => c.getBoundingClientRect().width)) === 240, "240 px cells");
     await until(async () => {
@@ -176,6 +204,7 @@ describe("Gallery tab", () => {
 
   test("an Image tab's Open in gallery opens the viewer on that picture", async () => {
     await page.locator("ed-tab-strip [role=tab]", { hasText: "Image" }).first().click();
+    await until(async () => (await fieldValue(page, "model").catch(() => "")) !== "", "a model selected");
     await activeTab(page).locator("textarea[name=prompt]").fill("a brand new teapot");
     await activeTab(page).locator("button[data-action=generate]").click();
     const open = activeTab(page).locator("ed-results button[data-action=gallery]").first();
@@ -190,10 +219,12 @@ describe("Gallery tab", () => {
     const folder = join(data.dir, "..", `${data.dir.split("/").pop()}-elsewhere`);
     mkdirSync(folder, { recursive: true });
     for (const name of ["one", "two"]) writeFileSync(join(folder, `${name}.png`), png(32, 32, { parameters: `imported ${name}\nSteps: 2, Sampler: Euler, CFG scale: 1, Seed: 1, Size: 32x32, Model: m` }));
+    await openGallery();
+    const count = await pictureCount();
     await gallery().locator("ed-gallery-toolbar button[data-action=import]").click();
     await gallery().locator("ed-gallery-toolbar input[name=folder]").fill(folder);
     await gallery().locator("ed-gallery-toolbar form button[type=submit]").click();
-    await waitText(gallery().locator("[data-role=count]"), "27 pictures");
+    await waitText(gallery().locator("[data-role=count]"), `${count + 2} pictures`);
     await waitText(gallery().locator("ed-gallery-status [data-role=import]"), /2 new pictures/);
     await gallery().locator("ed-gallery-toolbar input[type=search]").fill("imported");
     await until(async () => (await cells().count()) === 2, "the imported pictures");
@@ -202,9 +233,8 @@ describe("Gallery tab", () => {
   });
 
   test("make similar queues the picture's settings with a new seed; the new picture arrives in the gallery", async () => {
-    await page.locator("ed-tab-strip [role=tab]", { hasText: "Gallery" }).click();
-    await gallery().locator("ed-gallery-toolbar input[type=search]").fill("");
-    await waitText(gallery().locator("[data-role=count]"), "27 pictures");
+    await openGallery();
+    const count = await pictureCount();
     await gallery().locator('ed-gallery-grid .cell[title="a red fox in snow 1"]').click();
     await waitText(viewer().locator("[data-role=prompt]"), "a red fox in snow 1");
     await viewer().locator("button[data-action=similar]").click();
@@ -221,7 +251,7 @@ describe("Gallery tab", () => {
     await waitText(gallery().locator("ed-gallery-status button[data-action=show-new]"), "1 new ↑");
     await viewer().locator("button[data-action=close]").click();
     await gallery().locator("ed-gallery-status button[data-action=show-new]").click();
-    await waitText(gallery().locator("[data-role=count]"), "28 pictures");
+    await waitText(gallery().locator("[data-role=count]"), `${count + 1} pictures`);
     expect(await cells().first().getAttribute("title")).toBe("a red fox in snow 1");
   }, 60_000);
 
@@ -233,6 +263,7 @@ describe("Gallery tab", () => {
     try {
       writeFileSync(join(bin, "xdg-open"), `#!/bin/sh\necho "$1" > '${log}'\n`, { mode: 0o755 });
       process.env.PATH = bin;
+      await openGallery();
       await gallery().locator('ed-gallery-grid .cell[title="a red fox in snow 1"]').last().click(); // the picture from 2026-01
       await waitText(viewer().locator("[data-role=prompt]"), "a red fox in snow 1");
       await viewer().locator("button[data-action=reveal]").click();

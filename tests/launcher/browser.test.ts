@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openInBrowser } from "../../launcher/window/browser";
+import { openInBrowser } from "../../core/system/opener";
 
 let dir: string;
 const savedPath = process.env.PATH;

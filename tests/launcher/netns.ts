@@ -5,6 +5,7 @@
  * `make()` answers false where a namespace cannot be made.
  */
 import { writeFileSync } from "node:fs";
+import { assertChromium, CHROMIUM } from "../kit/needs";
 import { join } from "node:path";
 import { forgetLanAddresses } from "../../launcher/access/addresses";
 
@@ -53,8 +54,9 @@ export class PhoneNamespace {
 
   /** A script playwright runs as its "executable": Debian's Chromium inside the phone's namespace. */
   chromiumWrapper(dir: string): string {
+    assertChromium();
     const wrapper = join(dir, "phone-chromium");
-    writeFileSync(wrapper, `#!/bin/sh\nexec ip netns exec ${this.ns} /usr/bin/chromium "$@"\n`, { mode: 0o755 });
+    writeFileSync(wrapper, `#!/bin/sh\nexec ip netns exec ${this.ns} ${CHROMIUM} "$@"\n`, { mode: 0o755 });
     return wrapper;
   }
 }

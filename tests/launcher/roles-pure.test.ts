@@ -1,10 +1,10 @@
 /** The pure parts of the roles: the peer's role, patch keys, the one-time nonces, the masked secrets. */
 import { describe, expect, test } from "bun:test";
-import { OneTimeNonces } from "../../launcher/access/nonces";
-import { roleOfPeer } from "../../launcher/access/roles";
+import { OneTimeNonces } from "../../core/server/nonces";
+import { roleOfPeer } from "../../core/server/role";
 import { GUEST_SETTINGS, patchKeys, roleRuleFor } from "../../launcher/access/route-roles";
-import { defaultConfig } from "../../launcher/config/schema";
-import { keepMaskedSecrets, maskSecrets, SECRET_MASK, secretSettings } from "../../launcher/config/secrets";
+import { defaultConfig } from "../../core/config/schema";
+import { keepMaskedSecrets, maskSecrets, SECRET_MASK, secretSettings } from "../../core/config/secrets";
 
 describe("roles", () => {
   test("loopback peers (and in-process requests, which have none) are the owner; any other address is a guest", () => {

@@ -2,9 +2,9 @@ import { expect, test } from "bun:test";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { readEnv } from "../../launcher/env";
+import { readEnv } from "../../core/env";
 import { startApp } from "../../launcher/start";
-import { silentLogger } from "../../launcher/log";
+import { silentLogger } from "../../core/log";
 
 const run = (dataDir: string, port: number) => ({ server: true, noOpen: true, dataDir, port });
 

@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { EventBus } from "../../launcher/events/bus";
+import { EventBus } from "../../core/events/bus";
 import { readRam, startStatsSampler } from "../../launcher/system/stats";
 
 test("RAM and VRAM are sampled only while an SSE client watches, not for internal subscribers", async () => {

@@ -3,14 +3,16 @@
  * per kind, a damaged file listed with its reason and not offered,
  * symlinked files and folders (loops guarded), files appearing without a
  * restart, rescan, delete with traversal attempts refused, model sets,
- * companions, and lastUsed from the newest task in the database.
+ * companions, and lastUsed from the newest task (the queue's answer, handed
+ * over as launcher/wiring.ts does).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { Database } from "bun:sqlite";
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ModelEntry } from "../../models/entry";
 import type { ModelList } from "../../models/library";
+import { modelUseOf } from "../../queue/model-use";
+import { TaskStore } from "../../queue/store";
 import { TELLTALES, writeGguf, writeSafetensors } from "./fixtures";
 import { startModelsApp, tempTree, type ModelsApp } from "./harness";
 
@@ -20,6 +22,7 @@ const models = join(data, "models");
 const outside = join(tree.dir, "outside");
 const a1111 = join(tree.dir, "webui");
 let m: ModelsApp;
+let tasks: TaskStore;
 
 const list = async () => (await (await m.api("/api/models")).json()) as ModelList;
 const entry = (l: ModelList, kind: string, name: string) => l.models.find((e) => e.kind === kind && e.name === name) as ModelEntry;
@@ -47,11 +50,14 @@ beforeAll(async () => {
   writeSafetensors(join(a1111, "models/Stable-diffusion/sd15.safetensors"), TELLTALES.sd2!);
   mkdirSync(join(a1111, "embeddings"), { recursive: true });
   writeSafetensors(join(a1111, "embeddings/bad-hands.safetensors"), TELLTALES.embedding!);
-  m = await startModelsApp(data, { config: `models:\n  extra_folders:\n    - ${a1111}\n` });
+  tasks = new TaskStore(join(data, "easy-diffusion.db"));
+  const use = modelUseOf(tasks);
+  m = await startModelsApp(data, { config: `models:\n  extra_folders:\n    - ${a1111}\n`, models: { use: () => use } });
 });
 
 afterAll(async () => {
   await m?.stop();
+  tasks?.close();
   tree.remove();
 });
 
@@ -154,7 +160,7 @@ describe("DELETE /api/models/:kind/:name", () => {
     expect(existsSync(join(outside, "linked-ckpt.safetensors"))).toBe(true);
     const out = await m.api("/api/models/lora/pack/style.safetensors", { method: "DELETE" });
     expect(out.status).toBe(403);
-    expect(((await out.json()) as { error: { code: string } }).error.code).toBe("outside_model_folder");
+    expect(((await out.json()) as { error: { code: string } }).error.code).toBe("forbidden");
     expect(existsSync(join(outside, "pack/style.safetensors"))).toBe(true);
   });
 });
@@ -203,12 +209,11 @@ describe("companions", () => {
 
 describe("lastUsed", () => {
   test("the newest task's model, VAE and text encoders, with the matching set", async () => {
-    const db = new Database(join(data, "easy-diffusion.db"));
-    db.exec("CREATE TABLE IF NOT EXISTS tasks (id TEXT PRIMARY KEY, state TEXT NOT NULL, position INTEGER NOT NULL, request TEXT NOT NULL, created INTEGER NOT NULL, started INTEGER, finished INTEGER, error TEXT, retry_of TEXT)");
-    const insert = db.query("INSERT INTO tasks (id, state, position, request, created) VALUES (?, 'succeeded', 1, ?, ?)");
-    insert.run("t1", JSON.stringify({ model: "sd15.safetensors", text_encoders: [] }), 1000);
-    insert.run("t2", JSON.stringify({ model: "flux1-dev.safetensors", vae: "ae.safetensors", text_encoders: ["clip_l.safetensors", "t5xxl_fp16.safetensors"] }), 2000);
-    db.close();
+    expect((await list()).lastUsed).toBeNull();
+    const task = (id: string, request: object, created: number) =>
+      ({ id, state: "succeeded" as const, position: 1, request: request as never, created, incognito: false });
+    tasks.insert(task("t1", { model: "sd15.safetensors", text_encoders: [] }, 1000));
+    tasks.insert(task("t2", { model: "flux1-dev.safetensors", vae: "ae.safetensors", text_encoders: ["clip_l.safetensors", "t5xxl_fp16.safetensors"] }, 2000));
     expect((await list()).lastUsed).toEqual({ model: "flux1-dev.safetensors", vae: "ae.safetensors", text_encoders: ["clip_l.safetensors", "t5xxl_fp16.safetensors"], set: "Flux dev" });
   });
 });

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { EventBus } from "../../launcher/events/bus";
+import { EventBus } from "../../core/events/bus";
 import type { ModelEntry } from "../../models/entry";
 import { loadCatalog } from "../../models/net/catalog";
 import { catalogCompanion } from "../../models/net/catalog-companions";

@@ -6,9 +6,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { readEnv } from "../../launcher/env";
-import { silentLogger } from "../../launcher/log";
-import type { ServiceFactory } from "../../launcher/services";
+import { readEnv } from "../../core/env";
+import { silentLogger } from "../../core/log";
+import type { ServiceFactory } from "../../core/services";
 import { startApp, type RunningApp } from "../../launcher/start";
 import { modelsService, type ModelsService, type ModelsServiceOptions } from "../../models/service";
 

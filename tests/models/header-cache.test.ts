@@ -6,7 +6,7 @@ import { HeaderCache } from "../../models/header-cache";
 import { ModelHashes } from "../../models/hashes";
 import { ModelLibrary } from "../../models/library";
 import { appRoot } from "../../models/roots";
-import { resolvePaths } from "../../launcher/paths";
+import { resolvePaths } from "../../core/paths";
 import { TELLTALES, writeSafetensors } from "./fixtures";
 import { tempTree } from "./harness";
 

@@ -1,7 +1,7 @@
-/** The Hugging Face base: config when set, else HF_ENDPOINT, else the default; read through launcher/env.ts. */
+/** The Hugging Face base: config when set, else HF_ENDPOINT, else the default; read through core/env.ts. */
 import { expect, test } from "bun:test";
-import { defaultConfig } from "../../launcher/config/schema";
-import { readEnv } from "../../launcher/env";
+import { defaultConfig } from "../../core/config/schema";
+import { readEnv } from "../../core/env";
 import { civitaiBase, huggingfaceBase } from "../../models/hosts";
 
 test("HF_ENDPOINT replaces the default base, not one the user set", () => {

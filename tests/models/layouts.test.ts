@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { recogniseLayout } from "../../models/layouts";
 import { locateModel } from "../../models/resolve";
 import { extraRoot, searchPath } from "../../models/roots";
-import { resolvePaths } from "../../launcher/paths";
+import { resolvePaths } from "../../core/paths";
 import { TELLTALES, writeSafetensors } from "./fixtures";
 import { tempTree } from "./harness";
 

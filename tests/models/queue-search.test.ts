@@ -7,7 +7,7 @@
  */
 import { afterAll, expect, test } from "bun:test";
 import { join } from "node:path";
-import { readPngText } from "../../queue/metadata/png";
+import { readPngText } from "../../pictures/metadata/png";
 import { standin, startQueueApp, tempData, waitState, type QueueApp } from "../queue/harness";
 import { TELLTALES, writeSafetensors } from "./fixtures";
 import { embeddingMap } from "../standin/embeddings";

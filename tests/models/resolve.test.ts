@@ -2,10 +2,10 @@
 import { afterAll, expect, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { resolvePaths } from "../../launcher/paths";
+import { resolvePaths } from "../../core/paths";
 import { resolveModels, UnusableLoraError } from "../../models/resolve";
 import { searchPath } from "../../models/roots";
-import { toModelSet } from "../../queue/translate";
+import { toModelSet } from "../../models/model-set";
 import { TELLTALES, writeGguf, writeSafetensors } from "./fixtures";
 import { tempTree } from "./harness";
 

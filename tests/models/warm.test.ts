@@ -7,9 +7,11 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import type { Engine, EngineState } from "../../engine/types";
-import type { AppContext } from "../../launcher/server/context";
+import type { AppContext } from "../../core/server/context";
 import { shouldUnload } from "../../models/warm";
+import type { ModelUse } from "../../models/use";
 import { queueService } from "../../queue/service";
+import { imageRequestSchema, resolveRequest } from "../../common/image-request";
 import { TaskStore } from "../../queue/store";
 import { managerFor, standin, tempData } from "../queue/harness";
 import { waitFor } from "../standin/fixtures";
@@ -45,7 +47,15 @@ async function start(dir: string, config: string) {
     }
     return engine;
   };
-  m = await startModelsApp(dir, { config, models: { engine: shared }, more: [queueService({ engine: shared })] });
+  // As launcher/wiring.ts: the models service learns what the tasks used from the queue.
+  let use: ModelUse | undefined;
+  const queueFactory = queueService({ engine: shared });
+  const queue = async (ctx: AppContext) => {
+    const service = await queueFactory(ctx);
+    use = service.modelUse;
+    return service;
+  };
+  m = await startModelsApp(dir, { config, models: { engine: shared, use: () => use }, more: [queue] });
   return starts;
 }
 
@@ -73,6 +83,19 @@ describe("warm start", () => {
     expect(await m!.models.warm!.warming).toBe(true);
     expect(engine!.status().state).toBe("ready");
     expect((await m!.api("/api/models/warm", { method: "POST", json: {} })).status).toBe(400);
+  });
+
+  test("a task still queued from the last run: the warm start leaves the engine to it (the queue's count, not its table)", async () => {
+    const data = tempData("ed-warm-queued-");
+    cleanup = data.remove;
+    const store = new TaskStore(join(data.dir, "easy-diffusion.db"));
+    const fields = imageRequestSchema.parse({ prompt: "a cat", model: "sd-test.safetensors", steps: 2, seed: 1 });
+    const request = resolveRequest(fields, { format: "png", quality: 90 });
+    store.insert({ id: "t_waiting", state: "queued", position: 1, request, created: Date.now(), incognito: false });
+    store.close();
+    await start(data.dir, "models:\n  warm_start: true\n");
+    expect(await m!.models.warm!.warming).toBe(false);
+    await waitFor("the queued task done", async () => ((await (await m!.api("/api/tasks/t_waiting")).json()) as { state: string }).state === "succeeded");
   });
 
   test("warm_start off: nothing starts until a task needs it", async () => {

@@ -17,9 +17,11 @@ import { renderPngs } from "../../packaging/icons/render";
 import { infoPlist } from "../../packaging/macos/bundle";
 import { DESKTOP_FILE, METAINFO_FILE, metainfoFor, parseDesktopFile } from "../../packaging/linux/metainfo";
 import { FLATPAK_MANIFEST, stageFlatpak } from "../../packaging/linux/stage";
+import { need } from "../kit/needs";
 
 const app = appInfo();
-const tool = (name: string) => !!Bun.which(name);
+/** A validator on PATH (tests/kit/needs.ts: skipped where it is missing, a failure in CI); `pkg` is its Debian package. */
+const tool = (name: string, pkg: string) => need(name, !!Bun.which(name), `sudo apt install ${pkg}`);
 
 function tmp(): string {
   return mkdtempSync(join(tmpdir(), "ed-pkg-"));
@@ -37,7 +39,7 @@ describe("desktop file", () => {
     expect(entry.Categories!.split(";")).toContain(app.category);
   });
 
-  test.skipIf(!tool("desktop-file-validate"))("passes desktop-file-validate", () => {
+  test.skipIf(!tool("desktop-file-validate", "desktop-file-utils"))("passes desktop-file-validate", () => {
     const r = Bun.spawnSync(["desktop-file-validate", DESKTOP_FILE], { stderr: "pipe", stdout: "pipe" });
     expect(r.exitCode, r.stdout.toString() + r.stderr.toString()).toBe(0);
   });
@@ -60,7 +62,7 @@ describe("AppStream metainfo", () => {
     expect(() => metainfoFor("4.1.0", "2027-02-03", "<component/>")).toThrow(/releases/);
   });
 
-  test.skipIf(!tool("appstreamcli"))("passes appstreamcli validate, stamped with a new version", () => {
+  test.skipIf(!tool("appstreamcli", "appstream"))("passes appstreamcli validate, stamped with a new version", () => {
     const dir = tmp();
     try {
       const file = join(dir, `${APP_ID}.metainfo.xml`);
@@ -100,7 +102,7 @@ describe("deb control file", () => {
     expect(debianVersion("4.0.0-alpha.1")).toBe("4.0.0~alpha.1-1");
   });
 
-  test.skipIf(!tool("dpkg"))("dpkg agrees that the pre-release sorts first", () => {
+  test.skipIf(!tool("dpkg", "dpkg"))("dpkg agrees that the pre-release sorts first", () => {
     const r = Bun.spawnSync(["dpkg", "--compare-versions", debianVersion("4.0.0-alpha.1"), "lt", debianVersion("4.0.0")]);
     expect(r.exitCode).toBe(0);
   });

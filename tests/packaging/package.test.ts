@@ -16,6 +16,7 @@ import { packageTarget } from "../../packaging/package-target";
 import { FORMATS, targetInfo, TARGETS } from "../../packaging/targets";
 import { readSubsystem, withSubsystem, NotAPeFileError } from "../../launcher/system/pe-subsystem";
 import { parsePackageArgs } from "../../scripts/package";
+import { need } from "../kit/needs";
 
 const app = appInfo();
 const dir = mkdtempSync(join(tmpdir(), "ed-package-"));
@@ -173,7 +174,7 @@ describe("whole targets from a stand-in executable", () => {
     expect(existsSync(join(stage, "linux-root", "usr", "bin", "easy-diffusion"))).toBe(true);
   });
 
-  test.skipIf(!Bun.which("rpmbuild"))("Linux: the .rpm declares its Requires and lists only program files", async () => {
+  test.skipIf(!need("rpmbuild", !!Bun.which("rpmbuild"), "sudo apt install rpm"))("Linux: the .rpm declares its Requires and lists only program files", async () => {
     const [rpm] = await job("linux-x64", ["rpm"], (t) => Bun.which(t));
     expect(rpm!.status, rpm!.reason).toBe("built");
     const q = (...args: string[]) => Bun.spawnSync(["rpm", "-qp", ...args, rpm!.file!], { stdout: "pipe", stderr: "pipe" }).stdout.toString();

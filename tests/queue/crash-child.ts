@@ -3,8 +3,8 @@
  * the given data dir and stand-in build, prints its URL, then waits to be killed.
  * argv: dataDir serverPath
  */
-import { readEnv } from "../../launcher/env";
-import { silentLogger } from "../../launcher/log";
+import { readEnv } from "../../core/env";
+import { silentLogger } from "../../core/log";
 import { startApp } from "../../launcher/start";
 import { queueService } from "../../queue/service";
 import { managerFor } from "./harness";

@@ -6,8 +6,8 @@ import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import decodeWebp from "@jsquash/webp/decode.js";
-import { readImageMetadata } from "../../queue/metadata/read";
-import { readPngText } from "../../queue/metadata/png";
+import { readImageMetadata } from "../../pictures/metadata/read";
+import { readPngText } from "../../pictures/metadata/png";
 import { dataUrl, png } from "./images";
 import { managerFor, standin, startQueueApp, taskState, tempData, until, waitState, type QueueApp } from "./harness";
 

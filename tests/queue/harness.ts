@@ -1,19 +1,21 @@
 /**
- * The real app (startApp) with the queue service on a temporary data dir,
- * a model folder the stand-in accepts, and a recorder of bus events.
+ * The real app (startApp) with the models, queue and upscale services wired
+ * as launcher/wiring.ts wires them, on a temporary data dir, a model folder
+ * the stand-in accepts, and a recorder of bus events.
  */
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { TELLTALES, writeSafetensors } from "../models/fixtures";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Engine, InstalledBuild } from "../../engine/types";
-import { readEnv } from "../../launcher/env";
-import type { BusEvent } from "../../launcher/events/bus";
-import { silentLogger } from "../../launcher/log";
+import { readEnv } from "../../core/env";
+import type { BusEvent } from "../../core/events/bus";
+import { silentLogger } from "../../core/log";
 import { startApp, type RunningApp } from "../../launcher/start";
-import type { AppContext } from "../../launcher/server/context";
-import { modelsService } from "../../models/service";
+import type { AppContext } from "../../core/server/context";
+import { modelsService, type ModelsService } from "../../models/service";
 import { queueService, type QueueServiceOptions } from "../../queue/service";
+import { upscaleTaskKinds, withUpscale } from "../../upscale/service";
 import { FAST, waitFor } from "../standin/fixtures";
 import type { StandinConfig } from "../standin/config";
 import { standinBuild } from "../standin/pack";
@@ -64,15 +66,17 @@ export async function startQueueApp(
   queueOptions: Omit<QueueServiceOptions, "engine"> = {},
 ): Promise<QueueApp> {
   let engine!: Engine;
+  let models: ModelsService | undefined;
+  const modelsFactory = modelsService({ hashInBackground: false });
+  const engineOf = (ctx: AppContext) => (engine = engineFor(ctx, build));
+  const [queue, upscale] = withUpscale(queueService({ ...upscaleTaskKinds, ...queueOptions, hashes: () => models?.hashes, engine: engineOf }));
   const app = await startApp({
     run: { server: true, noOpen: true, dataDir, port: 20000 + Math.floor(Math.random() * 30000), host: "127.0.0.1" },
     env: { ...readEnv({}), edHome: undefined },
     services: [
-      modelsService({ hashInBackground: false }),
-      queueService({
-        ...queueOptions,
-        engine: (ctx) => (engine = engineFor(ctx, build)),
-      }),
+      async (ctx) => (models = (await modelsFactory(ctx)) as ModelsService),
+      queue,
+      upscale,
     ],
     log: silentLogger,
   });

@@ -12,9 +12,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EngineAnswerError, readJob } from "../../engine/process/client";
 import type { Engine, EngineEvent, EngineJob, EngineStatus } from "../../engine/types";
-import { resolvePaths } from "../../launcher/paths";
+import { resolvePaths } from "../../core/paths";
 import { searchPath } from "../../models/roots";
-import { imageRequestSchema, resolveRequest } from "../../queue/request";
+import { imageRequestSchema, resolveRequest } from "../../common/image-request";
 import { runTask, type ActiveRun } from "../../queue/runner";
 import type { Task } from "../../queue/task";
 

@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { readImageMetadata } from "../../queue/metadata/read";
+import { readImageMetadata } from "../../pictures/metadata/read";
 import { FAST } from "../standin/fixtures";
 import { standin, startQueueApp, taskState, tempData, waitState, type QueueApp } from "./harness";
 

@@ -3,7 +3,9 @@ import { Database } from "bun:sqlite";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { imageRequestSchema, resolveRequest } from "../../queue/request";
+import { imageRequestSchema, resolveRequest } from "../../common/image-request";
+import { ModelStore } from "../../models/store";
+import { modelUseOf } from "../../queue/model-use";
 import { TaskStore } from "../../queue/store";
 import { newId, type Task } from "../../queue/task";
 
@@ -60,12 +62,33 @@ describe("task store", () => {
     s.close();
   });
 
-  test("model hash cache is keyed by path, size and mtime", () => {
-    const s = new TaskStore(join(dir, "b.db"));
-    s.saveHash("/m", 10, 5, "abc");
-    expect(s.cachedHash("/m", 10, 5)).toBe("abc");
-    expect(s.cachedHash("/m", 10, 6)).toBeNull();
+  test("what models/ asks of the queue: the newest task's models and how many are still to run, from the queue's tables", () => {
+    const s = new TaskStore(join(dir, "use.db"));
+    const use = modelUseOf(s);
+    expect(use.lastModels()).toBeNull();
+    expect(use.unfinished()).toBe(0);
+    const flux = { ...request, model: "flux1-dev.safetensors", vae: "ae.safetensors", text_encoders: ["clip_l.safetensors", "t5xxl.safetensors"] };
+    s.insert({ ...task(1, "succeeded"), request: flux, created: 2000 });
+    s.insert({ ...task(2, "queued"), created: 1000 });
+    s.insert({ ...task(3, "cancelled"), created: 500 });
+    expect(use.lastModels()).toEqual({ model: "flux1-dev.safetensors", vae: "ae.safetensors", text_encoders: ["clip_l.safetensors", "t5xxl.safetensors"] });
+    expect(use.unfinished()).toBe(1);
     s.close();
+  });
+
+  test("one owner per table: the task store makes no model_hashes table; the models store does, keyed by path, size and mtime", () => {
+    const file = join(dir, "b.db");
+    const tasks = new TaskStore(file);
+    const tables = () => tasks.db.query<{ name: string }, []>("SELECT name FROM sqlite_master WHERE type = 'table'").all().map((r) => r.name);
+    expect(tables()).not.toContain("model_hashes");
+    const models = new ModelStore(file);
+    expect(tables()).toContain("model_hashes");
+    models.saveHash("/m", 10, 5, "abc");
+    expect(models.cachedHash("/m", 10, 5)).toBe("abc");
+    expect(models.cachedHash("/m", 10, 6)).toBeNull();
+    expect(models.db.query("PRAGMA journal_mode").get()).toEqual({ journal_mode: "wal" });
+    models.close();
+    tasks.close();
   });
 });
 
@@ -75,7 +98,7 @@ describe("model hashes", () => {
     const { writeFileSync, utimesSync, statSync } = await import("node:fs");
     const file = join(dir, "model.safetensors");
     writeFileSync(file, "weights-1");
-    const s = new TaskStore(join(dir, "c.db"));
+    const s = new ModelStore(join(dir, "c.db"));
     const hashes = new ModelHashes(s);
     const expected = new Bun.CryptoHasher("sha256").update("weights-1").digest("hex").slice(0, 10);
     expect(await hashes.short(file)).toBe(expected);

@@ -11,14 +11,14 @@
 import { afterAll, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { readImageMetadata } from "../../queue/metadata/read";
-import { parseInfotext } from "../../queue/metadata/infotext";
-import { infotextToSettings } from "../../queue/metadata/settings";
+import { readImageMetadata } from "../../pictures/metadata/read";
+import { parseInfotext } from "../../common/infotext";
+import { infotextToSettings } from "../../common/infotext-settings";
 import { searchPath } from "../../models/roots";
 import { resolveModels } from "../../models/resolve";
-import { resolvePaths } from "../../launcher/paths";
-import { readEnv } from "../../launcher/env";
-import { imageRequestSchema, resolveRequest } from "../../queue/request";
+import { resolvePaths } from "../../core/paths";
+import { readEnv } from "../../core/env";
+import { imageRequestSchema, resolveRequest } from "../../common/image-request";
 import { translate } from "../../queue/translate";
 import { standin, startQueueApp, tempData, waitState, type QueueApp } from "./harness";
 

@@ -2,14 +2,15 @@ import { describe, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { resolvePaths } from "../../launcher/paths";
+import { resolvePaths } from "../../core/paths";
 import { LORA_EXTENSIONS, loraFileProblem } from "../../engine/lora-files";
 import { ModelNotFoundError, UnusableLoraError, resolveModels } from "../../models/resolve";
 import { searchPath } from "../../models/roots";
 import { walkModelFolder } from "../../models/walk";
 import { pickNext } from "../../queue/pick";
-import { imageRequestSchema, resolveRequest } from "../../queue/request";
-import { modelSetKey, textEncoderSlot, translate } from "../../queue/translate";
+import { imageRequestSchema, resolveRequest } from "../../common/image-request";
+import { modelSetKey, textEncoderSlot } from "../../models/model-set";
+import { translate } from "../../queue/translate";
 import { dataUrl, png } from "./images";
 
 function dataDir() {

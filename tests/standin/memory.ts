@@ -42,7 +42,7 @@ export function matchDevice(config: StandinConfig, name: string): string | null 
 
 export type Level = "fastest" | "auto" | "low" | "very_low";
 
-/** The level the flags ask for, as engine/memory-levels.ts writes them. */
+/** The level the flags ask for, as common/memory-levels.ts writes them. */
 export function levelOf(args: ParsedArgs): Level {
   if (has(args, "--stream-layers") && has(args, "--max-vram")) return "very_low";
   if (has(args, "--offload-to-cpu")) return "low";

@@ -4,9 +4,9 @@
  * gradient whose colours come from the seed, so equal seeds give equal bytes.
  */
 import { deflateSync } from "node:zlib";
-import { writeChunks } from "../../queue/metadata/png";
+import { writeChunks } from "../../pictures/metadata/png";
 
-export { readPngText } from "../../queue/metadata/png";
+export { readPngText } from "../../pictures/metadata/png";
 
 export function encodePng(width: number, height: number, rgb: Uint8Array, text: Record<string, string> = {}): Uint8Array {
   const header = new Uint8Array(13);

@@ -5,7 +5,7 @@
  * toolchain check to play a machine without it. Shared by the Chromium tests
  * of the build flow.
  */
-import type { Config } from "../../launcher/config/schema";
+import type { Config } from "../../core/config/schema";
 import { SourceBuilder } from "../../engine/build/builder";
 import { systemProbes } from "../../engine/build/toolchain";
 import { detectHardware } from "../../engine/detect/detect";

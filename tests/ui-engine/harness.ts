@@ -13,7 +13,7 @@ import { importBuild } from "../../engine/install/import";
 import { createBuildProvider } from "../../engine/install/provider";
 import type { EngineManager } from "../../engine/manager";
 import { engineParts } from "../../engine/service";
-import type { BusEvent } from "../../launcher/events/bus";
+import type { BusEvent } from "../../core/events/bus";
 import type { RunningApp } from "../../launcher/start";
 import { modelsService } from "../../models/service";
 import { queueService } from "../../queue/service";
@@ -32,7 +32,8 @@ export interface ReleaseServer {
   /** The next download pauses once it has sent this share of its bytes (0..1), until resume(). */
   holdAt(fraction: number): void;
   resume(): void;
-  stop(): void;
+  /** Resolves once the port is closed. */
+  stop(): Promise<void>;
 }
 
 /** Serves `tag` with these assets; bodies go out in `chunk`-byte pieces every `everyMs`. */

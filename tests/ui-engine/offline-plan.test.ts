@@ -41,8 +41,16 @@ beforeAll(async () => {
   await until(() => ["installed", "ready"].includes(ed.engine.status().state), "the engine installed", 40_000);
   // Now offline: the release server's port cuts every connection, and the release was never cached.
   const port = Number(new URL(release.apiBase).port);
-  release.stop();
-  gone = Bun.listen({ hostname: "127.0.0.1", port, socket: { open: (s) => (connections++, void s.end()), data() {} } });
+  await release.stop();
+  // The closed port can take a moment to be free for a new listener.
+  await until(() => {
+    try {
+      gone = Bun.listen({ hostname: "127.0.0.1", port, socket: { open: (s) => (connections++, void s.end()), data() {} } });
+      return true;
+    } catch {
+      return false;
+    }
+  }, "the release port free again", 5_000);
   rmSync(releaseCacheFile(ed.app.ctx.paths.engines, REPO, TAG), { force: true });
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
 }, 90_000);

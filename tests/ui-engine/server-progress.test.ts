@@ -6,7 +6,7 @@
  */
 import { afterAll, expect, setDefaultTimeout, test } from "bun:test";
 import { showDownloadProgress } from "../../downloads/terminal-progress";
-import { EventBus } from "../../launcher/events/bus";
+import { EventBus } from "../../core/events/bus";
 import { join } from "node:path";
 import { FAST, tempDir, waitFor } from "../standin/fixtures";
 import { packStandinZip } from "../standin/pack";

@@ -17,9 +17,10 @@ import { launchBrowser, openShell, waitText } from "../ui/harness";
 import { startImageApp } from "../ui-image/harness";
 import { debianBuildParts } from "./debian-build";
 import { serveRelease, type ReleaseServer } from "./harness";
+import { needBuildTools } from "../kit/needs";
 
 setDefaultTimeout(90_000);
-const haveTools = !!Bun.which("cmake") && !!(Bun.which("c++") || Bun.which("g++"));
+const haveTools = needBuildTools();
 const TAG = "master-901-ddddddd";
 const CPU = "sd-master-ddddddd-bin-Linux-Ubuntu-24.04-x86_64.zip";
 const data = tempData("ed-ui-build-");

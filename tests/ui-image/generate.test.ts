@@ -6,7 +6,7 @@
  * cancel and stop; the result actions.
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import type { RunningApp } from "../../launcher/start";
@@ -234,9 +234,13 @@ describe("generating", () => {
     await page.setViewportSize({ width: 390, height: 700 });
     await page.screenshot({ path: join(SHOTS, "generate-phone.png"), fullPage: true });
     await page.setViewportSize({ width: 1280, height: 800 });
-    // Let the shell's debounced save run, then look at every byte under the data folder.
-    await Bun.sleep(1500);
+    // A barrier, not a pause: a change in the saved tab is written after every earlier save (one PUT at a time, in
+    // order) and each save is the whole tab list; once it is on disk, whatever the incognito tab caused is too.
+    await page.locator("ed-tab-strip [role=tab]:not(.incognito)").first().click();
+    await activeTab(page).locator("textarea#prompt").fill("a later, saved prompt");
+    await until(() => existsSync(session.app.paths.uiState) && readFileSync(session.app.paths.uiState, "utf8").includes("a later, saved prompt"), "the saved tab's change on disk");
     const after = filesUnder(session.dataDir);
+    expect(after).toContain(session.app.paths.uiState);
     expect(after.filter((f) => f.includes(join(session.dataDir, "outputs")))).toEqual(before);
     for (const file of after) expect(readFileSync(file).includes("secret garden xyzzy")).toBe(false);
     expect(session.pageErrors).toEqual([]);

@@ -10,14 +10,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import type { EngineManager } from "../../engine/manager";
-import { readEnv } from "../../launcher/env";
-import { silentLogger } from "../../launcher/log";
-import type { ServiceFactory } from "../../launcher/services";
+import { readEnv } from "../../core/env";
+import { silentLogger } from "../../core/log";
+import type { ServiceFactory } from "../../core/services";
 import { promptsService } from "../../prompts/service";
 import { startApp, type RunningApp } from "../../launcher/start";
 import { assets } from "../../ui/dist/manifest";
-import { modelsService } from "../../models/service";
+import { modelsService, type ModelsServiceOptions } from "../../models/service";
+import type { ModelUse } from "../../models/use";
 import { queueService } from "../../queue/service";
+import { upscaleTaskKinds, withUpscale } from "../../upscale/service";
 import { managerFor } from "../queue/harness";
 import type { StandinConfig } from "../standin/config";
 import { standinInstalled } from "../standin/fixtures";
@@ -86,7 +88,11 @@ export async function fieldValue(page: Page, name: string): Promise<string> {
  * engine installed under `engineRoot` (outside the data folder, so a test
  * can check the data folder alone).
  */
-export function generateServices(engineRoot: string, standin: Partial<StandinConfig> = {}): ServiceFactory[] {
+export function generateServices(
+  engineRoot: string,
+  standin: Partial<StandinConfig> = {},
+  models: ModelsServiceOptions = {},
+): ServiceFactory[] {
   const build = standinInstalled(engineRoot, "cpu", standin);
   let manager: EngineManager | undefined;
   // The engine manager the queue's own end-to-end tests use; stopped after the queue.
@@ -94,7 +100,15 @@ export function generateServices(engineRoot: string, standin: Partial<StandinCon
     manager = managerFor(ctx, build);
     return { name: "engine", stop: () => manager?.stop() };
   };
-  return [engineService, modelsService({ hashInBackground: false }), queueService({ engine: () => manager!, pollMinMs: 20, pollMaxMs: 100 }), promptsService];
+  const queueFactory = queueService({ engine: () => manager!, pollMinMs: 20, pollMaxMs: 100, ...upscaleTaskKinds });
+  // As launcher/wiring.ts: the queue tells the models service what the tasks used (the last model set).
+  let modelUse: ModelUse | undefined;
+  const queue: ServiceFactory = async (ctx) => {
+    const service = await queueFactory(ctx);
+    modelUse = service.modelUse;
+    return service;
+  };
+  return [engineService, modelsService({ hashInBackground: false, ...models, use: () => modelUse }), ...withUpscale(queue), promptsService];
 }
 
 export interface GeneratingSession {

@@ -14,7 +14,7 @@ import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { TELLTALES, writeSafetensors } from "../models/fixtures";
 import { writeEsrgan } from "../upscale/fixtures";
-import { pngSize, readPngText } from "../../queue/metadata/png";
+import { pngSize, readPngText } from "../../pictures/metadata/png";
 import { activeTab, fieldValue, openGenerating, SHOTS, until, waitText, type GeneratingSession } from "./harness";
 
 setDefaultTimeout(90_000);

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { RunningApp } from "../../launcher/start";
-import { readImageMetadata } from "../../queue/metadata/read";
+import { readImageMetadata } from "../../pictures/metadata/read";
 import { activeTab, generateServices, openGenerating, openShell, SHOTS, startImageApp, tempDataDir, until, waitText, type GeneratingSession } from "./harness";
 import { unzip } from "../unzip";
 

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { galleryService } from "../../gallery/service";
-import type { Service, ServiceFactory } from "../../launcher/services";
+import type { Service, ServiceFactory } from "../../core/services";
 import type { TaskQueue } from "../../queue/queue";
 import { activeTab, fieldValue, generateServices, openSession, seedModels, SHOTS, until, waitText, type GeneratingSession } from "./harness";
 

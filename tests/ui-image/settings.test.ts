@@ -1,6 +1,6 @@
 /** The Image workspace's pure parts: form → request, problems, restore, mask history, progress text. */
 import { describe, expect, test } from "bun:test";
-import { imageRequestSchema } from "../../queue/request";
+import { imageRequestSchema } from "../../common/image-request";
 import { removeNthLoraTag } from "../../ui/src/apps/image/ed-prompt-box";
 import {
   DEFAULT_SETTINGS,

@@ -17,7 +17,6 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import type { RunningApp } from "../../launcher/start";
 import { TELLTALES, writeSafetensors } from "../models/fixtures";
-import { modelsService } from "../../models/service";
 import { png } from "../queue/images";
 import { modelsNetService } from "../../models/net/service";
 import { catalogYaml } from "./catalog";
@@ -94,9 +93,7 @@ beforeAll(async () => {
     machine: async () => ({ gpu: true, vramGb: 10, ramGb: 32 }),
   });
   // Civitai's answer for the LoRA, through the models service's enricher hook (the net helper's by-hash lookup fills it in the app).
-  const services = generateServices(engineRoot.dir);
-  services[1] = modelsService({
-    hashInBackground: false,
+  const services = generateServices(engineRoot.dir, {}, {
     enrich: (e) =>
       e.kind === "lora" && e.name === "detail.safetensors"
         ? { modelId: 58390, versionId: 87153, name: "Detail Tweaker LoRA", versionName: "v1.0", baseModel: "SD 1.5", trainedWords: ["add_detail", "sharp focus"], preview: null, url: `${base}/models/58390` }

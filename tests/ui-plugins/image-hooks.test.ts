@@ -14,7 +14,6 @@ import { pluginService } from "../../plugins/service";
 import { activeTab, fieldValue, generateServices, launchBrowser, openShell, seedModels, startImageApp, tempDataDir, until, waitText } from "../ui-image/harness";
 
 setDefaultTimeout(90_000);
-const hasChromium = await Bun.file("/usr/bin/chromium").exists();
 const data = tempDataDir("ed-ui-plugin-hooks-");
 const engineRoot = tempDataDir("ed-ui-plugin-hooks-engine-");
 let app: RunningApp;
@@ -22,7 +21,6 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  if (!hasChromium) return;
   seedModels(data.dir);
   mkdirSync(join(data.dir, "plugins"), { recursive: true });
   copyFileSync(join(import.meta.dir, "../../plugins/examples/hello.plugin.js"), join(data.dir, "plugins", "hello.plugin.js"));
@@ -41,7 +39,7 @@ afterAll(async () => {
   engineRoot.remove();
 });
 
-describe.skipIf(!hasChromium)("the example plugin in the Image tab", () => {
+describe("the example plugin in the Image tab", () => {
   test("its field and beforeQueue hook change the queued task; its picture button and tab app work", async () => {
     const tab = activeTab(page);
     await tab.locator('[data-plugin-field="hello.watercolor"] input').check();

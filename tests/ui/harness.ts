@@ -6,9 +6,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { assertChromium, CHROMIUM } from "../kit/needs";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { readEnv } from "../../launcher/env";
-import { silentLogger } from "../../launcher/log";
+import { readEnv } from "../../core/env";
+import { silentLogger } from "../../core/log";
 import { startApp, type RunningApp } from "../../launcher/start";
 import { assets } from "../../ui/dist/manifest";
 
@@ -23,7 +24,8 @@ export const CHROMIUM_ARGS = [
 ];
 
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  assertChromium();
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }
 
 export function tempDataDir(prefix = "ed-ui-"): { dir: string; remove(): void } {

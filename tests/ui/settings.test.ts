@@ -12,8 +12,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import type { RunningApp } from "../../launcher/start";
-import { SECRET_MASK } from "../../launcher/config/secrets";
-import { SETTINGS_GROUPS, SETTINGS_GUIDE } from "../../launcher/config/settings-guide";
+import { SECRET_MASK } from "../../core/config/secrets";
+import { SETTINGS_GROUPS, SETTINGS_GUIDE } from "../../common/settings-guide";
 import { launchBrowser, openShell, startUiApp, tempDataDir, until, waitText } from "./harness";
 
 // A slow step must fail its own test, not time out and take the shared browser down with it.
@@ -84,6 +84,8 @@ describe("sections, labels, search", () => {
     await openAdvanced();
     const labels: Record<string, string> = {};
     for (const f of await settings().locator("ed-settings-field").all()) labels[(await f.getAttribute("data-path"))!] = (await f.locator("label").textContent())!.trim();
+    // The form shows fields (an empty form would pass the loop below): at least these, each with the guide's label.
+    expect(Object.keys(labels)).toEqual(expect.arrayContaining(["outputs.format", "ui.theme", "server.cors_origins", "engine.threads"]));
     for (const [path, label] of Object.entries(labels)) expect(`${path}: ${label}`).toBe(`${path}: ${SETTINGS_GUIDE[path]!.label}`);
     const shown = Object.values(labels);
     for (const raw of ["Allow lan", "Cors origins", "Api base", "Mmap", "Allowed hosts", "Release repo", "Huggingface token"]) expect(shown).not.toContain(raw);
@@ -194,6 +196,7 @@ describe("other devices", () => {
     expect(await control("server.host").inputValue()).toBe("127.0.0.1");
     const links = await card.locator(".link code").allTextContents();
     const token = readFileSync(app.ctx.paths.lanToken, "utf8").trim();
+    expect(links.length).toBeGreaterThan(0);
     for (const l of links) expect(l).toEndWith(`:${app.port}/login?token=${token}`);
     await card.screenshot({ path: join(data.dir, "lan-card.png") });
     page.once("dialog", (d) => void d.accept());

@@ -1,6 +1,6 @@
 /** The shell's pure parts: status bar text, tab names, what ui-state saves, the settings form model, the registry's checks. */
 import { describe, expect, test } from "bun:test";
-import { configJsonSchema } from "../../launcher/config/schema";
+import { configJsonSchema } from "../../core/config/schema";
 import { TabAppRegistry } from "../../ui/src/apps/registry";
 import { fieldsOf, formatValue, groupsOf, parseInput, patchOf, searchGroups, withDeviceChoices } from "../../ui/src/apps/settings/settings-model";
 import { gb, loadText, workState } from "../../ui/src/shell/status-format";

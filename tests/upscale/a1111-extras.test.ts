@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
-import { pngSize } from "../../queue/metadata/png";
+import { pngSize } from "../../pictures/metadata/png";
 import type { QueueApp } from "../queue/harness";
 import { startCompatApp, tempData } from "../compat/harness";
 import { gradientPng, writeEsrgan } from "./fixtures";

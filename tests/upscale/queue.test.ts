@@ -10,15 +10,15 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { pngSize, readPngText } from "../../queue/metadata/png";
-import { readImageMetadata } from "../../queue/metadata/read";
+import { pngSize, readPngText } from "../../pictures/metadata/png";
+import { readImageMetadata } from "../../pictures/metadata/read";
 import { standin, startQueueApp, taskState, tempData, waitState, type QueueApp } from "../queue/harness";
 import { standinBuild } from "../standin/pack";
 import { writeSafetensors } from "../models/fixtures";
 import { FAST, waitFor } from "../standin/fixtures";
 import { gradientPng, writeEsrgan } from "./fixtures";
-import { encodeWebp } from "../../queue/webp-codec";
-import { pngToRgba } from "../../queue/convert";
+import { encodeWebp } from "../../pictures/webp-encode";
+import { pngToRgba } from "../../pictures/convert";
 
 setDefaultTimeout(90_000);
 const request = { prompt: "a lighthouse", model: "sd-test.safetensors", seed: 11, steps: 2, width: 64, height: 64 };

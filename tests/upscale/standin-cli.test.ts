@@ -11,7 +11,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileS
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sdCliArgs } from "../../upscale/sd-cli";
-import { pngSize } from "../../queue/metadata/png";
+import { pngSize } from "../../pictures/metadata/png";
 import { writeSafetensors } from "../models/fixtures";
 import { standinBuild } from "../standin/pack";
 import { gradientPng, writeEsrgan } from "./fixtures";

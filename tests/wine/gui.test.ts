@@ -13,8 +13,9 @@ import { withSubsystem } from "../../launcher/system/pe-subsystem";
 import { freePort } from "../exe/exe";
 import { findWindows, screenVariance, startXvfb } from "../exe/x11";
 import { waitFor } from "../standin/fixtures";
-import { hasWine, releaseWineKit, wineKit } from "./wine";
+import { needWine, releaseWineKit, wineKit } from "./wine";
 
+const hasWine = needWine();
 const dir = mkdtempSync(join(tmpdir(), "ed-wine-gui-"));
 /** One wineKit() per file, paired with the one releaseWineKit() in afterAll. */
 let kitOnce: ReturnType<typeof wineKit> | undefined;

@@ -14,9 +14,11 @@ import { readSubsystem } from "../../launcher/system/pe-subsystem";
 import { appInfo } from "../../packaging/app";
 import { freePort, startExe } from "../exe/exe";
 import { waitFor } from "../standin/fixtures";
-import { hasWine, releaseWineKit, windowsInstaller, wineKit, type WineKit } from "./wine";
+import { needWine, releaseWineKit, windowsInstaller, wineKit, type WineKit } from "./wine";
+import { need } from "../kit/needs";
 
-const hasMakensis = !!Bun.which("makensis");
+const hasWine = needWine();
+const hasMakensis = need("makensis (NSIS)", !!Bun.which("makensis"), "sudo apt install nsis");
 const UNINSTALL_KEY = "HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\EasyDiffusion";
 /** The engine's release API answers 404 at once: the started program never reaches GitHub. */
 const releases = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => Response.json({ message: "Not Found" }, { status: 404 }) });

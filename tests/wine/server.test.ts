@@ -15,8 +15,9 @@ import type { Running } from "../exe/exe";
 import { freePort, startExe } from "../exe/exe";
 import { waitFor } from "../standin/fixtures";
 import { writeEsrgan } from "../upscale/fixtures";
-import { hasWine, releaseWineKit, standinCopy, wineKit, type WineKit } from "./wine";
+import { needWine, releaseWineKit, standinCopy, wineKit, type WineKit } from "./wine";
 
+const hasWine = needWine();
 const FAST = { startDelayMs: 100, stepMs: 30, loadMs: 5, decodeMs: 10 };
 /** The engine's release API answers 404 at once (a dead port makes Windows retry the connection for seconds). */
 const releases = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => Response.json({ message: "Not Found" }, { status: 404 }) });

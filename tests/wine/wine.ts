@@ -12,7 +12,8 @@
  *   (and, after a run that was killed, by the next run).
  * windowsInstaller() adds the NSIS installer made by the packaging code from that
  * exe (zlib instead of LZMA: ~10 s of CPU, not ~90), cached the same way.
- * Skipped (hasWine false) where wine or mingw-w64 is missing; `scripts/setup.sh --dev` installs both.
+ * needWine() says whether wine and mingw-w64 are here (tests/kit/needs.ts: skipped where they are
+ * missing, a failure in CI); `scripts/setup.sh --dev` installs both.
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,11 +21,15 @@ import { join, relative } from "node:path";
 import { compileExe } from "../../scripts/build";
 import { startExe, type Running } from "../exe/exe";
 import type { StandinConfig } from "../standin/config";
+import { need } from "../kit/needs";
 
 const ROOT = join(import.meta.dir, "../..");
 const CACHE = join(tmpdir(), "ed-wine-cache");
 
-export const hasWine = !!Bun.which("wine") && !!Bun.which("x86_64-w64-mingw32-gcc");
+/** Call at the top of a test file (see tests/kit/needs.ts). */
+export function needWine(): boolean {
+  return need("Wine and mingw-w64", !!Bun.which("wine") && !!Bun.which("x86_64-w64-mingw32-gcc"), "sudo apt install wine64 gcc-mingw-w64-x86-64");
+}
 
 export interface WineKit {
   /** The Windows launcher (a Unix path; Wine maps it to Z:\…). */

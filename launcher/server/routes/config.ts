@@ -1,9 +1,9 @@
 import { Hono } from "hono";
-import { keepMaskedSecrets, maskSecrets } from "../../config/secrets";
-import { ConfigError, formatProblem } from "../../config/store";
-import { configJsonSchema, configPatchSchema, type ConfigPatch } from "../../config/schema";
-import type { AppContext } from "../context";
-import { ApiError, readJson } from "../errors";
+import { keepMaskedSecrets, maskSecrets } from "../../../core/config/secrets";
+import { ConfigError, formatProblem } from "../../../core/config/store";
+import { configJsonSchema, configPatchSchema, type ConfigPatch } from "../../../core/config/schema";
+import type { AppContext } from "../../../core/server/context";
+import { ApiError, readJson } from "../../../core/server/errors";
 import { runningSettings } from "../running-settings";
 
 /**
@@ -28,7 +28,7 @@ export function configRoutes(ctx: AppContext) {
       try {
         ctx.config.update(patch);
       } catch (err) {
-        if (err instanceof ConfigError) throw new ApiError(400, "invalid_config", err.message, err.problems);
+        if (err instanceof ConfigError) throw err;
         throw new ApiError(500, "config_write_failed", `could not save ${ctx.config.file}: ${(err as Error).message}`);
       }
       const keys = Object.entries(patch).flatMap(([s, v]) => Object.keys(v ?? {}).map((k) => `${s}.${k}`));

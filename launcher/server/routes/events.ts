@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
-import type { BusEvent } from "../../events/bus";
-import type { AppContext } from "../context";
+import type { BusEvent } from "../../../core/events/bus";
+import type { AppContext } from "../../../core/server/context";
 
 /**
  * `GET /api/events`: the event bus as Server-Sent Events. A client that

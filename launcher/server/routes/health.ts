@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { versionInfo } from "../../version";
+import { versionInfo } from "../../../core/version";
 
 /** `GET /api/health` and `GET /api/version`: cheap liveness and build facts. */
 export function healthRoutes() {

@@ -2,9 +2,9 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "
 import { dirname } from "node:path";
 import { Hono, type Context } from "hono";
 import { z } from "zod";
-import { roleOf } from "../../access/roles";
-import type { AppContext } from "../context";
-import { readJson } from "../errors";
+import { roleOf } from "../../../core/server/role";
+import type { AppContext } from "../../../core/server/context";
+import { readJson } from "../../../core/server/errors";
 
 /**
  * `GET/PUT /api/ui-state`: the open tabs and which one is active, kept in the

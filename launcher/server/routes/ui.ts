@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { UiAsset } from "../../../ui/dist/manifest";
-import { errorBody } from "../errors";
+import { errorBody } from "../../../core/server/errors";
 import { indexEtag, renderIndex, type Appearance } from "../index-page";
 
 /**

@@ -4,8 +4,8 @@
  * server's own config types (type-only imports: nothing of the server goes
  * into the bundle). Secrets come masked; a PATCH answers with the new view.
  */
-import type { Config, ConfigPatch } from "../../../launcher/config/schema";
-import type { ConfigProblem } from "../../../launcher/config/store";
+import type { Config, ConfigPatch } from "../../../core/config/schema";
+import type { ConfigProblem } from "../../../core/config/store";
 import type { RunningValue } from "../../../launcher/server/running-settings";
 import { api } from "./http";
 

@@ -13,7 +13,7 @@
  * every function it hands us runs guarded, so when it throws (now or later)
  * the plugin is disabled, all it added is taken away, and the app goes on.
  */
-import { PLUGIN_API_VERSION } from "../../../plugins/api-version";
+import { PLUGIN_API_VERSION } from "../../../common/plugin-api-version";
 import { registry, type PluginMenuItem, type TabAppDef } from "../apps/registry";
 import { events } from "../api/event-stream";
 import { pluginHooks, type BeforeQueue, type ImageField, type PictureAction } from "./hooks";

@@ -8,13 +8,13 @@
  */
 import { css, html, LitElement, nothing } from "lit";
 import { customElement, property } from "lit/decorators.js";
-import { extractLoraTags } from "../../../../queue/lora-tags";
+import { extractLoraTags } from "../../../../common/lora-tags";
 import { formStyles } from "./form-styles";
 import { isTouch } from "../../styles/touch";
 import type { ImageSettings } from "./image-settings";
 import { settingsChange, valueOf } from "./settings-event";
 import { edEvent } from "../../events";
-import { promptLines } from "../../../../prompts/expand";
+import { promptLines } from "../../../../common/prompt-expand";
 import "./ed-embedding-picker";
 import type { InsertWordEvent } from "./ed-embedding-picker";
 import { insertAt } from "./prompt-insert";

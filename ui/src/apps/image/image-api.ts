@@ -5,7 +5,7 @@
  * carries (/api/metadata/parse), recent sizes, and a task with its pictures.
  * Typed with the server's own types (type-only imports).
  */
-import type { ImageMetadata } from "../../../../queue/metadata/read";
+import type { ImageMetadata } from "../../../../pictures/metadata/read";
 import type { ModifierCategory } from "../../../../prompts/modifiers";
 import { api } from "../../api/http";
 import type { Task } from "../queue/queue-store";

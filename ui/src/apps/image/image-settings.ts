@@ -1,12 +1,12 @@
 /**
  * The Image workspace's form state and the pure functions around it: the
- * defaults, the task request it becomes (queue/request.ts's shape; the
- * problems its schema finds are request-check.ts's), and settings restored
- * from a request or a dropped image.
+ * defaults, the task request it becomes (common/image-request.ts's shape;
+ * the problems its schema finds are request-check.ts's), and settings
+ * restored from a request or a dropped image.
  */
-import type { ImageRequestInput } from "../../../../queue/request";
-import type { LoraRef } from "../../../../queue/lora-tags";
-import { SPEEDS, type Speed } from "../../../../queue/speed";
+import type { ImageRequestInput } from "../../../../common/image-request";
+import type { LoraRef } from "../../../../common/lora-tags";
+import { SPEEDS, type Speed } from "../../../../common/speed";
 
 export interface HiresSettings {
   scale: number;

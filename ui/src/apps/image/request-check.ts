@@ -5,10 +5,10 @@
  * too big for the first paint: this module is a chunk of its own, loaded
  * just after it (request-check-loader.ts).
  */
-import { imageRequestSchema } from "../../../../queue/request";
+import { imageRequestSchema } from "../../../../common/image-request";
 import { toRequest, type ImageSettings } from "./image-settings";
 
-export { HIRES_UPSCALERS, SAMPLERS, SCHEDULERS } from "../../../../queue/request";
+export { HIRES_UPSCALERS, SAMPLERS, SCHEDULERS } from "../../../../common/image-request";
 
 /** zod's type messages say what a programmer needs; a form says what to type. */
 function friendly(issue: { code: string; message: string; expected?: unknown; input?: unknown }): string {

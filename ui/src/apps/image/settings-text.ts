@@ -4,8 +4,8 @@
  * the pictures); paste reads that JSON or an A1111 infotext ("prompt /
  * Negative prompt: … / Steps: …"), so settings from another app work too.
  */
-import { parseInfotext } from "../../../../queue/metadata/infotext";
-import { infotextToSettings } from "../../../../queue/metadata/settings";
+import { parseInfotext } from "../../../../common/infotext";
+import { infotextToSettings } from "../../../../common/infotext-settings";
 import { settingsFromRequest, toRequest, type ImageSettings } from "./image-settings";
 
 /** The request as pretty JSON, without the pictures (init image, mask, references: too big for a clipboard). */

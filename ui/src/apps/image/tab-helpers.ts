@@ -5,8 +5,8 @@
  * memory warning for the chosen size and models, and the settings on the
  * clipboard as text.
  */
-import { effectiveLevel } from "../../../../engine/memory-levels";
-import { countPromptLines, countPrompts, MAX_EXPANSIONS } from "../../../../prompts/expand";
+import { effectiveLevel } from "../../../../common/memory-levels";
+import { countPromptLines, countPrompts, MAX_EXPANSIONS } from "../../../../common/prompt-expand";
 import { configApi } from "../../api/config";
 import { modelsApi, type ModelEntry } from "../models/models-api";
 import { pluginHooks } from "../../plugins/hooks";

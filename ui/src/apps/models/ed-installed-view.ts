@@ -9,7 +9,7 @@
  */
 import { html, LitElement, nothing } from "lit";
 import { customElement, state } from "lit/decorators.js";
-import { MEMORY_LABELS, type MemoryLevel } from "../../../../engine/memory-levels";
+import { MEMORY_LABELS, type MemoryLevel } from "../../../../common/memory-levels";
 import { session } from "../../api/session";
 import { edEvent } from "../../events";
 import { modelLibrary, modelsApi, type ModelEntry, type ModelSet } from "./models-api";

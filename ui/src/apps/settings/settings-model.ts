@@ -1,10 +1,10 @@
 /**
  * Turns the config's JSON Schema (GET /api/config/schema, made by zod) and
- * the settings guide (labels, groups, help: launcher/config/settings-guide.ts)
+ * the settings guide (labels, groups, help: common/settings-guide.ts)
  * into the form's groups and fields, filters them by a search, and turns form
  * edits into a PATCH body. Pure.
  */
-import { SETTINGS_GROUPS, SETTINGS_GUIDE, type SettingsGroup } from "../../../../launcher/config/settings-guide";
+import { SETTINGS_GROUPS, SETTINGS_GUIDE, type SettingsGroup } from "../../../../common/settings-guide";
 
 export type FieldKind = "boolean" | "enum" | "integer" | "number" | "string" | "list";
 

@@ -1,0 +1,77 @@
+/**
+ * The waiting line: queued tasks in queue order, each with the engine key
+ * its kind named (the model set it needs), and how often each was passed
+ * over; `next` takes the task to run (pick.ts: the loaded model set may go
+ * ahead, fairly). In memory: the store has the durable order.
+ */
+import { pickNext } from "./pick";
+import type { Task } from "./task";
+
+export class WaitingLine {
+  #tasks: Task[] = [];
+  #keys = new Map<string, string>();
+  #skips = new Map<string, number>();
+  /** The key of the model set the engine runs now (null: none known). */
+  currentKey: string | null = null;
+
+  get tasks(): readonly Task[] {
+    return this.#tasks;
+  }
+
+  /** Tasks waiting to run (removed-but-undoable ones are not in the line). */
+  waiting(): number {
+    return this.#tasks.filter((t) => t.state === "queued").length;
+  }
+
+  lastPosition(): number {
+    return this.#tasks.at(-1)?.position ?? 0;
+  }
+
+  find(id: string): Task | undefined {
+    return this.#tasks.find((t) => t.id === id);
+  }
+
+  /** Adds a task at the end, or at its place by position (`inOrder`: a task put back); returns its place (1-based). */
+  add(task: Task, key: string, inOrder = false): number {
+    this.#tasks.push(task);
+    if (inOrder) this.#tasks.sort((a, b) => a.position - b.position || a.created - b.created);
+    this.#keys.set(task.id, key);
+    return this.#tasks.indexOf(task) + 1;
+  }
+
+  /** Takes a task out of the line (cancelled, or about to run) and forgets its bookkeeping. */
+  remove(task: Task): void {
+    this.#tasks = this.#tasks.filter((t) => t !== task);
+    this.forget(task.id);
+  }
+
+  forget(id: string): void {
+    this.#keys.delete(id);
+    this.#skips.delete(id);
+  }
+
+  /** Puts these tasks first, in this order (unknown ids are ignored); positions are renumbered. Returns the new order. */
+  reorder(ids: string[]): readonly Task[] {
+    const byId = new Map(this.#tasks.map((t) => [t.id, t]));
+    const first = ids.map((id) => byId.get(id)).filter((t): t is Task => !!t);
+    const chosen = new Set(first);
+    this.#tasks = [...new Set([...first, ...this.#tasks.filter((t) => !chosen.has(t))])];
+    this.#tasks.forEach((t, i) => (t.position = i + 1));
+    this.#skips.clear();
+    return this.#tasks;
+  }
+
+  /** The task to run now, out of the line; null when none waits. */
+  next(): Task | null {
+    const pick = pickNext(
+      this.#tasks.map((t) => ({ id: t.id, modelKey: this.#keys.get(t.id) ?? "" })),
+      this.currentKey,
+      this.#skips,
+    );
+    if (!pick) return null;
+    for (const id of pick.skipped) this.#skips.set(id, (this.#skips.get(id) ?? 0) + 1);
+    const task = this.find(pick.id)!;
+    this.#tasks = this.#tasks.filter((t) => t !== task);
+    return task;
+  }
+}
