@@ -31,6 +31,8 @@ export async function buildUi(options: { minify?: boolean } = {}) {
     target: "browser",
     minify: options.minify ?? true,
     sourcemap: "none",
+    // Tab apps other than Image (and parts opened on demand) are dynamic `import()`s: their own chunks.
+    splitting: true,
     // Lit (and others) ship a dev build behind the "development" export condition; Bun picks the
     // production one only when NODE_ENV is production at build time.
     define: options.minify === false ? undefined : { "process.env.NODE_ENV": '"production"' },

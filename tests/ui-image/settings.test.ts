@@ -6,13 +6,13 @@ import {
   DEFAULT_SETTINGS,
   imageInputsFromRequest,
   MAX_SAVED_IMAGE_CHARS,
-  requestProblems,
   restoreSettings,
   settingsForSaving,
   settingsFromRequest,
   toRequest,
   type ImageSettings,
 } from "../../ui/src/apps/image/image-settings";
+import { requestProblems } from "../../ui/src/apps/image/request-check";
 import { MaskHistory } from "../../ui/src/apps/image/mask-ops";
 import { formatEta, formatRate, progressText } from "../../ui/src/apps/queue/progress-format";
 

@@ -1,7 +1,7 @@
 /** The Model Browser's pure text and choices: filter, sort, grouping, the starting model, companion picks, errors as sentences. */
 import { describe, expect, test } from "bun:test";
 import { ApiFailure } from "../../ui/src/api/http";
-import type { ModelEntry } from "../../ui/src/apps/models/models-api";
+import type { Companions, ModelEntry } from "../../ui/src/apps/models/models-api";
 import { companionPicks, entryFacts, errorSentence, filterEntries, groupByKind, memoryText, startingModel } from "../../ui/src/apps/models/models-format";
 
 const entry = (over: Partial<ModelEntry>): ModelEntry => ({
@@ -62,7 +62,7 @@ describe("model browser text", () => {
   });
 
   test("companions: installed ones fill what the form lacks; a VAE of another family is replaced", () => {
-    const c = {
+    const c: Companions = {
       family: "flux",
       needs: [
         { role: "vae", kind: "vae", installed: ["ae.safetensors"], suggested: "ae.safetensors", catalog: null },

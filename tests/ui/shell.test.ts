@@ -57,6 +57,45 @@ describe("shell", () => {
     expect(pageErrors).toEqual([]);
   });
 
+  test("an app's code loads when its first tab opens; a message waits for it; a load that fails is said in the pane", async () => {
+    const lazyTags = ["ed-settings-app", "ed-gallery-app", "ed-models-app", "ed-downloads-app", "ed-engine-app", "ed-app-info"];
+    expect(await page.evaluate((tags) => tags.filter((t) => customElements.get(t)), lazyTags)).toEqual([]);
+    await page.evaluate(() => {
+      let release = () => {};
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const w = window as unknown as { releaseLate: () => void; unregisterLate: Array<() => void> };
+      w.releaseLate = release;
+      const define = () =>
+        customElements.define(
+          "test-late-app",
+          class extends HTMLElement {
+            receive(message: unknown) {
+              this.textContent = `got ${String(message)}`;
+            }
+          },
+        );
+      w.unregisterLate = [
+        window.easyDiffusion.registerTabApp({ id: "test.late", title: "Late", icon: "image", singleton: true, tag: "test-late-app", load: () => gate.then(define) }),
+        window.easyDiffusion.registerTabApp({ id: "test.broken", title: "Broken", icon: "image", singleton: true, tag: "test-broken-app", load: () => Promise.reject(new Error("no such chunk")) }),
+      ];
+      const main = document.querySelector("ed-shell")!.shadowRoot!.querySelector("main")!;
+      main.dispatchEvent(new CustomEvent("ed-open-app", { bubbles: true, composed: true, detail: { app: "test.late", message: "hello" } }));
+    });
+    const pane = page.locator("ed-shell section.pane:not([hidden])");
+    expect(await activeTitle()).toBe("Late");
+    expect(await pane.locator("test-late-app").count()).toBe(0);
+    await page.evaluate(() => (window as unknown as { releaseLate: () => void }).releaseLate());
+    await waitText(pane.locator("test-late-app"), "got hello");
+    await menu("app:settings");
+    await pane.locator("ed-settings-app").waitFor();
+    expect(await page.evaluate(() => !!customElements.get("ed-settings-app"))).toBe(true);
+    await page.evaluate(() => window.easyDiffusion.openApp("test.broken"));
+    await waitText(pane.locator("[role=alert]"), "This tab could not load: no such chunk");
+    for (const title of ["Broken", "Late", "Settings"]) await tab(title).locator("button.close").click();
+    await page.evaluate(() => (window as unknown as { unregisterLate: Array<() => void> }).unregisterLate.forEach((off) => off()));
+    expect(await tabTitles()).toEqual(["Image 1"]);
+  });
+
   test("tabs open, switch and close; each keeps what was typed", async () => {
     await activePrompt().fill("a lighthouse at dusk");
     await page.click("ed-tab-strip button.new"); // "+" offers the tab apps

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "
 import type { Browser, Page } from "playwright-core";
 import type { RunningApp } from "../../launcher/start";
 import { loginPage } from "../../launcher/access/login-page";
+import { assets } from "../../ui/dist/manifest";
 import { launchBrowser, openShell, startUiApp, tempDataDir, until } from "./harness";
 
 setDefaultTimeout(30_000);
@@ -47,9 +48,14 @@ async function withMenu<T>(read: () => Promise<T>): Promise<T> {
   }
 }
 
+/** The tile preview's chunk (it loads when first shown), by its build name. */
+const TILE_PREVIEW_CHUNK = Object.keys(assets).find((path) => /^\/assets\/ed-tile-preview-[^/]+\.js$/.test(path));
+
 /** A dialog (the tile preview) put on the page for a moment: its backdrop and its button's colours. */
 function dialogColours() {
-  return page.evaluate(async () => {
+  if (!TILE_PREVIEW_CHUNK) throw new Error("the UI build has no ed-tile-preview chunk");
+  return page.evaluate(async (chunk) => {
+    await import(chunk);
     const d = document.createElement("ed-tile-preview") as HTMLElement & { updateComplete: Promise<unknown> };
     document.body.append(d);
     await d.updateComplete;
@@ -57,7 +63,7 @@ function dialogColours() {
     const out = [getComputedStyle(d).backgroundColor, getComputedStyle(button).backgroundColor, getComputedStyle(button).color];
     d.remove();
     return out;
-  });
+  }, TILE_PREVIEW_CHUNK);
 }
 
 /** Computed colours of the page and a few components, to compare between themes. */

@@ -1,28 +1,28 @@
-/** The tab apps Easy Diffusion ships with. */
-import "./downloads/ed-downloads-app";
-import "./engine/ed-engine-app";
-import "./gallery/ed-gallery-app";
+/**
+ * The tab apps Easy Diffusion ships with. Their titles and icons are here;
+ * their code is not: the Image tab comes with the first paint, every other
+ * app is a chunk of its own that `load` fetches when its first tab opens.
+ */
 import "./image/ed-image-app";
-import "./info/ed-app-info";
-import "./models/ed-models-app";
-import "./settings/ed-settings-app";
 import type { TabAppDef, TabAppRegistry } from "./registry";
 
 const info = (heading: string, description: string, extra: Record<string, unknown> = {}) => ({
   tag: "ed-app-info",
+  load: () => import("./info/ed-app-info"),
   props: { heading, description, ...extra },
 });
 
 export const BUILTIN_APPS: TabAppDef[] = [
   { id: "image", title: "Image", icon: "image", singleton: false, incognito: true, tag: "ed-image-app" },
-  { id: "settings", title: "Settings", icon: "settings", singleton: true, tag: "ed-settings-app" },
-  { id: "gallery", title: "Gallery", icon: "gallery", singleton: true, tag: "ed-gallery-app" },
+  { id: "settings", title: "Settings", icon: "settings", singleton: true, tag: "ed-settings-app", load: () => import("./settings/ed-settings-app") },
+  { id: "gallery", title: "Gallery", icon: "gallery", singleton: true, tag: "ed-gallery-app", load: () => import("./gallery/ed-gallery-app") },
   {
     id: "model-browser",
     title: "Model Browser",
     icon: "models",
     singleton: true,
     tag: "ed-models-app",
+    load: () => import("./models/ed-models-app"),
   },
   {
     id: "downloads",
@@ -30,6 +30,7 @@ export const BUILTIN_APPS: TabAppDef[] = [
     icon: "download",
     singleton: true,
     tag: "ed-downloads-app",
+    load: () => import("./downloads/ed-downloads-app"),
   },
   {
     id: "engine",
@@ -37,6 +38,7 @@ export const BUILTIN_APPS: TabAppDef[] = [
     icon: "engine",
     singleton: true,
     tag: "ed-engine-app",
+    load: () => import("./engine/ed-engine-app"),
   },
   {
     id: "whats-new",
@@ -46,7 +48,9 @@ export const BUILTIN_APPS: TabAppDef[] = [
     newTab: false,
     ...info(
       "What's new?",
-      "Easy Diffusion 4 is one small app: it starts in under a second, opens its own window, and runs the stable-diffusion.cpp engine, which it downloads for your graphics card on first start.\n\nWork is organised in tabs: open as many Image tabs as you like, and they come back when you start again. Incognito tabs are never saved.",
+      "Easy Diffusion 4 is one small app: it starts in under a second, opens its own window, and runs the stable-diffusion.cpp engine, " +
+        "which it downloads for your graphics card on first start.\n\n" +
+        "Work is organised in tabs: open as many Image tabs as you like, and they come back when you start again. Incognito tabs are never saved.",
       { showVersion: true },
     ),
   },
@@ -72,14 +76,18 @@ export const BUILTIN_APPS: TabAppDef[] = [
     icon: "image",
     singleton: true,
     newTab: false,
-    ...info("About Easy Diffusion", "Makes pictures from text on your own computer, with the stable-diffusion.cpp engine. Nothing leaves this computer unless you download a model.", {
-      showVersion: true,
-      showEngine: true,
-      links: [
-        { label: "The API, for scripts and other apps (/api/docs)", href: "/api/docs" },
-        { label: "README: install, command line, where files live", href: "https://github.com/easydiffusion/easydiffusion#readme" },
-      ],
-    }),
+    ...info(
+      "About Easy Diffusion",
+      "Makes pictures from text on your own computer, with the stable-diffusion.cpp engine. Nothing leaves this computer unless you download a model.",
+      {
+        showVersion: true,
+        showEngine: true,
+        links: [
+          { label: "The API, for scripts and other apps (/api/docs)", href: "/api/docs" },
+          { label: "README: install, command line, where files live", href: "https://github.com/easydiffusion/easydiffusion#readme" },
+        ],
+      },
+    ),
   },
 ];
 

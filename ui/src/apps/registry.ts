@@ -28,6 +28,11 @@ export interface TabAppDef {
   singleton: boolean;
   /** Custom element name to create, or a factory. */
   tag?: string;
+  /**
+   * Loads the app's code (a dynamic `import()` that defines `tag`), so it
+   * is fetched when a tab of it first opens, not with the first paint.
+   */
+  load?: () => Promise<unknown>;
   create?: () => HTMLElement;
   /** Properties set on the element after creation (before tab state). */
   props?: Record<string, unknown>;
@@ -50,6 +55,8 @@ export interface PluginMenuItem {
 export class TabAppRegistry extends EventTarget {
   #apps = new Map<string, TabAppDef>();
   #pluginItems = new Map<string, PluginMenuItem>();
+  /** Apps whose `load` is under way or done, by id. */
+  #loads = new Map<string, { done: boolean; promise: Promise<void> }>();
 
   registerTabApp(def: TabAppDef): () => void {
     if (!def || typeof def.id !== "string" || !def.id) throw new TypeError("registerTabApp: an app needs an id");
@@ -59,6 +66,7 @@ export class TabAppRegistry extends EventTarget {
     this.#changed();
     return () => {
       this.#apps.delete(def.id);
+      this.#loads.delete(def.id);
       this.#changed();
     };
   }
@@ -86,7 +94,29 @@ export class TabAppRegistry extends EventTarget {
     return [...this.#pluginItems.values()];
   }
 
-  /** Creates the element a tab shows. */
+  /** Whether the app's element can be created now (its code is loaded, or it has no `load`). */
+  isLoaded(def: TabAppDef): boolean {
+    return !def.load || !!this.#loads.get(def.id)?.done;
+  }
+
+  /** Loads the app's code once; a failed load is tried again next time. */
+  load(def: TabAppDef): Promise<void> {
+    if (this.isLoaded(def)) return Promise.resolve();
+    const pending = this.#loads.get(def.id);
+    if (pending) return pending.promise;
+    const entry = { done: false, promise: Promise.resolve() };
+    entry.promise = def.load!().then(
+      () => void (entry.done = true),
+      (err: unknown) => {
+        this.#loads.delete(def.id);
+        throw err;
+      },
+    );
+    this.#loads.set(def.id, entry);
+    return entry.promise;
+  }
+
+  /** Creates the element a tab shows (after `load`, for apps that have one). */
   createElement(def: TabAppDef): TabAppElement {
     const el = (def.create ? def.create() : document.createElement(def.tag!)) as TabAppElement;
     Object.assign(el, def.props ?? {});

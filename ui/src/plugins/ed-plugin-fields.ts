@@ -68,7 +68,12 @@ export class EdPluginFields extends LitElement {
   #renderField(f: ImageField) {
     const v = pluginHooks.fieldValue(f.id);
     if (f.type === "checkbox")
-      return html`<label class="check" data-plugin-field=${f.id}><input type="checkbox" .checked=${!!v} @change=${(e: Event) => this.#set(f, e)} />${f.label}</label>`;
+      return html`<label
+        class="check"
+        data-plugin-field=${f.id}><input
+        type="checkbox"
+        .checked=${!!v}
+        @change=${(e: Event) => this.#set(f, e)} />${f.label}</label>`;
     if (f.type === "select")
       return html`<label data-plugin-field=${f.id}
         >${f.label}

@@ -5,13 +5,8 @@
  * file), is disabled: what it added is taken away, the server records the
  * error (Settings shows it), and a message says so. The shell keeps working.
  */
-import { api } from "../api/http";
+import { pluginsApi, type PluginListing } from "./plugins-api";
 import { createPluginApi } from "./api";
-
-export interface PluginListing {
-  apiVersion: number;
-  plugins: { file: string; name: string; enabled: boolean; error?: string }[];
-}
 
 export interface PluginFailure {
   file: string;
@@ -36,7 +31,7 @@ function failPlugin(file: string, error: unknown) {
   console.error(`plugin ${file} failed and was disabled:`, error);
   failures.push({ file, message });
   window.dispatchEvent(new CustomEvent("ed-plugin-failed", { detail: { file, message } }));
-  void api(`/api/plugins/${encodeURIComponent(file)}/error`, { method: "POST", json: { message } }).catch(() => {});
+  void pluginsApi.reportError(file, message).catch(() => {});
 }
 
 /** Errors thrown outside our guards (timers, listeners it added itself) are traced to the plugin by their script URL. */
@@ -78,7 +73,7 @@ async function loadOne(file: string): Promise<void> {
 export async function loadPlugins(): Promise<void> {
   let listing: PluginListing;
   try {
-    listing = await api<PluginListing>("/api/plugins");
+    listing = await pluginsApi.list();
   } catch {
     return; // No plugin service (tests of the bare shell): nothing to load.
   }

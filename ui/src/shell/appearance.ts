@@ -7,7 +7,7 @@
  * another window) it applies the saved values at once, without a reload.
  * "system" needs no script: theme.css follows prefers-color-scheme live.
  */
-import { api } from "../api/http";
+import { configApi } from "../api/config";
 import { events } from "../api/event-stream";
 
 export type ThemeName = "dark" | "light" | "system";
@@ -45,7 +45,7 @@ export function applyAppearance(a: Partial<Appearance>, root: HTMLElement = docu
 }
 
 async function loadAppearance() {
-  const { config } = await api<{ config: { ui: Partial<Appearance> } }>("/api/config");
+  const { config } = await configApi.get();
   applyAppearance(config.ui);
 }
 
@@ -63,5 +63,5 @@ export function watchAppearance() {
 /** Shows `theme` at once and saves it (the saved value comes back through `config.changed`). */
 export async function chooseTheme(theme: ThemeName): Promise<void> {
   applyAppearance({ theme });
-  await api("/api/config", { method: "PATCH", json: { ui: { theme } } });
+  await configApi.patch({ ui: { theme } });
 }

@@ -5,26 +5,19 @@
  * Open tabs (not incognito ones) are saved to /api/ui-state, debounced, and
  * come back on the next start, each with the state its app last reported.
  */
-import { css, html, LitElement } from "lit";
+import { css, html, LitElement, nothing } from "lit";
 import { customElement, state } from "lit/decorators.js";
 import { repeat } from "lit/directives/repeat.js";
-import { registry, type TabAppDef, type TabAppElement } from "../apps/registry";
+import { registry, type TabAppDef } from "../apps/registry";
 import type { MenuCommandEvent, OpenAppEvent, SendToAppEvent, TabEvent, TabMoveEvent, TabStateEvent, TabTitleEvent } from "../events";
 import { watchAppearance } from "./appearance";
 import "./ed-main-menu";
 import "./ed-status-bar";
 import "./ed-tab-strip";
+import { deliver, openTab, type OpenTab } from "./open-tab";
 import { instanceTitle, newTabId } from "./tab-naming";
 import type { TabView } from "./tab-view";
-import { loadUiState, toUiState, UiStateSaver, type SavedTab, type TabRecord } from "./ui-state";
-
-interface OpenTab extends TabRecord {
-  element: TabAppElement;
-  /** Creation order: panes stay in it, so reordering tabs never moves (and reconnects) an app's element. */
-  seq: number;
-}
-
-let nextSeq = 0;
+import { loadUiState, toUiState, UiStateSaver, type SavedTab } from "./ui-state";
 
 /** The app `+` and "New tab" open. */
 export const DEFAULT_APP = "image";
@@ -59,6 +52,10 @@ export class EdShell extends LitElement {
     }
     .pane[hidden] {
       display: none;
+    }
+    .failed {
+      margin: 24px;
+      color: var(--ed-red-text);
     }
     @media (max-width: 600px) {
       :host {
@@ -140,11 +137,7 @@ export class EdShell extends LitElement {
   }
 
   #createTab(def: TabAppDef, saved: SavedTab, incognito: boolean): OpenTab {
-    const element = registry.createElement(def);
-    element.tabId = saved.id;
-    element.incognito = incognito;
-    if (saved.state) element.tabState = saved.state;
-    return { ...saved, app: def.id, title: saved.title ?? def.title, incognito, element, seq: nextSeq++ };
+    return openTab(def, saved, incognito, () => this.requestUpdate());
   }
 
   async #restore() {
@@ -162,6 +155,8 @@ export class EdShell extends LitElement {
     this.active = tabs.find((t) => t.id === saved.active)?.id ?? tabs[0]?.id ?? null;
     this.#restored = true;
     if (tabs.length === 0) this.openApp(DEFAULT_APP);
+    // Restored tabs of apps loaded on first use are there (or failed) before the shell says it is ready.
+    await Promise.allSettled(this.tabs.map((t) => t.ready));
     await this.updateComplete;
     this.dispatchEvent(new CustomEvent("ed-shell-ready", { bubbles: true, composed: true }));
   }
@@ -198,7 +193,8 @@ export class EdShell extends LitElement {
   /** Opens (or focuses) an app and hands it a message. */
   #openWith(e: OpenAppEvent) {
     const id = this.openApp(e.detail.app, { incognito: e.detail.incognito });
-    if (id !== undefined && e.detail.message !== undefined) void this.tabs.find((t) => t.id === id)?.element.receive?.(e.detail.message);
+    const tab = this.tabs.find((t) => t.id === id);
+    if (tab && e.detail.message !== undefined) deliver(tab, e.detail.message);
   }
 
   /** Delivers a message to the app's most recently used tab (a new one if none is open) and shows it. */
@@ -208,7 +204,8 @@ export class EdShell extends LitElement {
     const id = tab?.id ?? this.openApp(app);
     if (id === undefined) return;
     this.selectTab(id);
-    void this.tabs.find((t) => t.id === id)?.element.receive?.(message);
+    const open = this.tabs.find((t) => t.id === id);
+    if (open) deliver(open, message);
   }
 
   #onMenuCommand(e: MenuCommandEvent) {
@@ -256,7 +253,7 @@ export class EdShell extends LitElement {
             @ed-tab-state=${(e: TabStateEvent) => this.#onTabState(t, e)}
             @ed-tab-title=${(e: TabTitleEvent) => this.#onTabTitle(t, e)}
           >
-            ${t.element}
+            ${t.element ?? (t.failed ? html`<p class="failed" role="alert">${t.failed}</p>` : nothing)}
           </section>`,
         )}
       </main>

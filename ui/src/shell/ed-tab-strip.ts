@@ -165,7 +165,12 @@ export class EdTabStrip extends LitElement {
 
   override render() {
     return html`
-      <button class="logo-button" data-action="about" title="About Easy Diffusion" aria-label="About Easy Diffusion" @click=${() => this.dispatchEvent(edEvent("ed-open-app", { app: "about" }))}>
+      <button
+        class="logo-button"
+        data-action="about"
+        title="About Easy Diffusion"
+        aria-label="About Easy Diffusion"
+        @click=${() => this.dispatchEvent(edEvent("ed-open-app", { app: "about" }))}>
         <img class="logo" src=${logoUrl()} alt="" />
       </button>
       <div role="tablist" aria-label="Open tabs" @wheel=${this.#onWheel}>
@@ -198,7 +203,13 @@ export class EdTabStrip extends LitElement {
         )}
       </div>
       <span class="picker-wrap">
-        <button class="new" aria-label="New tab" title="New tab: Image, Gallery, Models, …" aria-haspopup="menu" aria-expanded=${this.pickerOpen ? "true" : "false"} @click=${this.#togglePicker}>
+        <button
+          class="new"
+          aria-label="New tab"
+          title="New tab: Image, Gallery, Models, …"
+          aria-haspopup="menu"
+          aria-expanded=${this.pickerOpen ? "true" : "false"}
+          @click=${this.#togglePicker}>
           ${icons.plus}
         </button>
         ${this.pickerOpen
@@ -214,7 +225,11 @@ export class EdTabStrip extends LitElement {
         <span>${this.tabs.length}</span>
       </button>
       ${this.listOpen
-        ? html`<ed-tab-list .tabs=${this.tabs} .active=${this.active} @ed-tab-select=${() => (this.listOpen = false)} @ed-close=${() => (this.listOpen = false)}></ed-tab-list>`
+        ? html`<ed-tab-list
+            .tabs=${this.tabs}
+            .active=${this.active}
+            @ed-tab-select=${() => (this.listOpen = false)}
+            @ed-close=${() => (this.listOpen = false)}></ed-tab-list>`
         : null}
     `;
   }

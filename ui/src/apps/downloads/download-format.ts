@@ -125,7 +125,8 @@ export function summaryText(p: DownloadProgress, stalled = 0, retryLeft = 0): st
     case "removed":
       return "";
     case "downloading":
-      return [`Downloading ${what} ${percentText(p) || formatBytes(p.bytes)}`, ...(stalled ? [stallText(stalled)] : [formatSpeed(p.rate), etaText(p)])].filter(Boolean).join(" · ");
+      const pace = stalled ? [stallText(stalled)] : [formatSpeed(p.rate), etaText(p)];
+      return [`Downloading ${what} ${percentText(p) || formatBytes(p.bytes)}`, ...pace].filter(Boolean).join(" · ");
     case "done":
     case "installing":
       return p.kind === "model" ? `Checking ${what}…` : `Installing ${what}…`;

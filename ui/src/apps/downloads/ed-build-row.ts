@@ -6,8 +6,8 @@
  */
 import { css, html, LitElement, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
-import { api } from "../../api/http";
-import { controlStyles } from "../engine/engine-styles";
+import { engineApi } from "../engine/engine-api";
+import { controlStyles } from "../../styles/controls";
 import { rowStyles } from "./row-styles";
 import { buildFraction, buildPhaseText, buildSteps, buildTitle, type BuildProgress } from "./build-format";
 
@@ -70,7 +70,7 @@ export class EdBuildRow extends LitElement {
   async #cancel() {
     this.cancelling = true;
     try {
-      await api("/api/engine/build/cancel", { method: "POST" });
+      await engineApi.cancelBuild();
     } catch {
       // The build ended meanwhile: its next event says how.
     } finally {

@@ -9,10 +9,23 @@
  */
 import { css, html, LitElement, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
-import { api } from "../../api/http";
-import { controlStyles } from "../engine/engine-styles";
+import { engineApi } from "../engine/engine-api";
+import { modelsApi } from "../models/models-api";
+import { controlStyles } from "../../styles/controls";
 import { rowStyles } from "./row-styles";
-import { downloadFraction, etaText, formatSpeed, isEnded, isTaken, percentText, phaseText, retryText, sizeText, stallText, type DownloadProgress } from "./download-format";
+import {
+  downloadFraction,
+  etaText,
+  formatSpeed,
+  isEnded,
+  isTaken,
+  percentText,
+  phaseText,
+  retryText,
+  sizeText,
+  stallText,
+  type DownloadProgress,
+} from "./download-format";
 import { downloads } from "./download-store";
 
 @customElement("ed-download-row")
@@ -77,8 +90,8 @@ export class EdDownloadRow extends LitElement {
     try {
       const p = this.progress;
       // A source tarball belongs to the engine build: cancelling it cancels the build.
-      const url = p?.kind === "model" ? `/api/models/downloads/${encodeURIComponent(p.id)}/cancel` : p?.kind === "source" ? "/api/engine/build/cancel" : "/api/engine/install/cancel";
-      const { cancelled } = await api<{ cancelled: boolean }>(url, { method: "POST" });
+      const cancel = p?.kind === "model" ? () => modelsApi.cancelDownload(p.id) : p?.kind === "source" ? engineApi.cancelBuild : engineApi.cancelInstall;
+      const { cancelled } = await cancel();
       this.problem = cancelled ? "" : "It had already finished.";
     } catch (err) {
       this.problem = (err as Error).message;
@@ -93,8 +106,8 @@ export class EdDownloadRow extends LitElement {
     if (!p) return;
     this.cancelling = true;
     try {
-      if (p.kind === "model") await api(`/api/models/downloads/${encodeURIComponent(p.id)}/retry`, { method: "POST" });
-      else await api("/api/engine/install", { method: "POST", json: {} });
+      if (p.kind === "model") await modelsApi.retryDownload(p.id);
+      else await engineApi.install();
       this.problem = "";
     } catch (err) {
       this.problem = (err as Error).message;
@@ -107,7 +120,7 @@ export class EdDownloadRow extends LitElement {
     const p = this.progress;
     if (!p) return;
     try {
-      if (p.kind === "model") await api(`/api/models/downloads/${encodeURIComponent(p.id)}/remove`, { method: "POST" });
+      if (p.kind === "model") await modelsApi.removeDownload(p.id);
       downloads.remove(p.id);
     } catch (err) {
       this.problem = (err as Error).message;
@@ -134,11 +147,20 @@ export class EdDownloadRow extends LitElement {
         <span class="phase" data-phase=${p.phase}>${phaseText(p)}</span>
         ${this.#renderActions(p)}
       </div>
-      <div class="bar ${moving ? "unknown" : ""}" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=${fraction === undefined ? nothing : Math.floor(fraction * 100)}>
+      <div
+        class="bar ${moving ? "unknown" : ""}"
+        role="progressbar"
+        aria-valuemin="0"
+        aria-valuemax="100"
+        aria-valuenow=${fraction === undefined ? nothing : Math.floor(fraction * 100)}>
         <div class="fill" style=${fraction === undefined ? (moving ? "" : "width:0") : `width:${(fraction * 100).toFixed(1)}%`}></div>
       </div>
       ${(p.phase === "retrying" || p.phase === "failed") && p.error
-        ? html`<p class="reason" data-reason data-phase=${p.phase} role=${p.phase === "failed" ? "alert" : "status"}>${p.error.message}${p.phase === "retrying" ? ` · ${retryText(p, this.retryLeft)}` : ""}</p>`
+        ? html`<p
+            class="reason"
+            data-reason
+            data-phase=${p.phase}
+            role=${p.phase === "failed" ? "alert" : "status"}>${p.error.message}${p.phase === "retrying" ? ` · ${retryText(p, this.retryLeft)}` : ""}</p>`
         : nothing}
       <div class="figures">
         <span class="percent">${percentText(p)}</span>

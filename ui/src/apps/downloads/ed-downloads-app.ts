@@ -8,7 +8,7 @@
 import { css, html, LitElement } from "lit";
 import { customElement, state } from "lit/decorators.js";
 import { repeat } from "lit/directives/repeat.js";
-import { api } from "../../api/http";
+import { engineApi } from "../engine/engine-api";
 import { events } from "../../api/event-stream";
 import type { BuildProgress } from "./build-format";
 import { retrySecondsLeft, stalledSeconds } from "./download-format";
@@ -46,7 +46,8 @@ export class EdDownloadsApp extends LitElement {
     super.connectedCallback();
     this.#off = [downloads.subscribe((entries) => (this.entries = entries)), events.on("engine.build", (d) => (this.build = d as BuildProgress))];
     // A build that started before this page opened.
-    void api<{ progress?: BuildProgress }>("/api/engine/build")
+    void engineApi
+      .buildStatus()
       .then((s) => (this.build ??= s.progress))
       .catch(() => {});
   }

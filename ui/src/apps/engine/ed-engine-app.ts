@@ -189,7 +189,9 @@ export class EdEngineApp extends LitElement {
         ? html`<div class="error engine-error" role="alert">
             <div class="what">${err.what}</div>
             ${err.todo ? html`<div class="todo">What to do: ${err.todo}</div>` : nothing}
-            ${s.error?.lastLines?.length ? html`<details><summary>The engine's last lines</summary><pre>${s.error.lastLines.join("\n")}</pre></details>` : nothing}
+            ${s.error?.lastLines?.length
+              ? html`<details><summary>The engine's last lines</summary><pre>${s.error.lastLines.join("\n")}</pre></details>`
+              : nothing}
           </div>`
         : nothing}
     `;
@@ -205,29 +207,45 @@ export class EdEngineApp extends LitElement {
       ${this.ownerOnly ? html`<p class="owner-only muted" role="note">${this.ownerOnly}</p>` : nothing}
       <div class="actions">
         <label for="backend">Backend</label>
-        <select id="backend" name="backend" .value=${this.chosenBackend} ?disabled=${busy} @change=${(e: Event) => (this.chosenBackend = (e.target as HTMLSelectElement).value as BackendChoice)}>
+        <select
+          id="backend"
+          name="backend"
+          .value=${this.chosenBackend}
+          ?disabled=${busy}
+          @change=${(e: Event) => (this.chosenBackend = (e.target as HTMLSelectElement).value as BackendChoice)}>
           ${BACKENDS.map((b) => html`<option value=${b} ?selected=${b === this.chosenBackend}>${BACKEND_LABELS[b]}</option>`)}
         </select>
         <button class="switch" ?disabled=${busy} @click=${this.#switch} title="Save the backend and install the build it picks">
           ${this.busy === "switch" ? "Switching…" : this.chosenBackend === this.backend ? "Apply" : "Switch"}
         </button>
         <span class="sep"></span>
-        <button class="reinstall" ?disabled=${busy} @click=${() => this.#run("reinstall", async () => (await engineApi.reinstall(this.status.variant), fresh ? "Installed." : "Reinstalled."))}>
+        <button
+          class="reinstall"
+          ?disabled=${busy}
+          @click=${() => this.#run("reinstall", async () => (await engineApi.reinstall(this.status.variant), fresh ? "Installed." : "Reinstalled."))}>
           ${this.busy === "reinstall" ? "Installing…" : fresh ? "Install" : "Reinstall"}
         </button>
-        <button class="restart" ?disabled=${busy || s === "downloading" || fresh} @click=${() => this.#run("restart", async () => void (await engineApi.restart()))}>
+        <button
+          class="restart"
+          ?disabled=${busy || s === "downloading" || fresh}
+          @click=${() => this.#run("restart", async () => void (await engineApi.restart()))}>
           ${running ? "Restart" : "Start"}
         </button>
         <button class="stop" ?disabled=${busy || !running} @click=${() => this.#run("stop", async () => void (await engineApi.stop()))}>Stop</button>
       </div>
-      ${this.message ? html`<p class="message tone-${this.message.tone}" role=${this.message.tone === "bad" ? "alert" : "status"}>${this.message.text}</p>` : nothing}
+      ${this.message
+        ? html`<p class="message tone-${this.message.tone}" role=${this.message.tone === "bad" ? "alert" : "status"}>${this.message.text}</p>`
+        : nothing}
     `;
   }
 
   override render() {
     return html`
       ${this.#statusView()} ${this.#actions()}
-      ${this.active.length ? html`<div class="downloads">${this.active.map((e) => html`<ed-download-row .progress=${e.progress} .stalled=${stalledSeconds(e)} .retryLeft=${retrySecondsLeft(e)}></ed-download-row>`)}</div>` : nothing}
+      ${this.active.length
+        ? html`<div
+            class="downloads">${this.active.map((e) => html`<ed-download-row .progress=${e.progress} .stalled=${stalledSeconds(e)} .retryLeft=${retrySecondsLeft(e)}></ed-download-row>`)}</div>`
+        : nothing}
       <ed-engine-hardware
         .plan=${this.plan}
         .problem=${this.planProblem}

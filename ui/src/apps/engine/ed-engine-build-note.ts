@@ -10,8 +10,7 @@
 import { css, html, LitElement, nothing } from "lit";
 import { customElement, state } from "lit/decorators.js";
 import type { BuildProgress } from "../../../../engine/build/build-engine";
-import type { ToolchainReport } from "../../../../engine/build/toolchain";
-import { api } from "../../api/http";
+import { engineApi } from "./engine-api";
 import { events } from "../../api/event-stream";
 import { edEvent } from "../../events";
 import { controlStyles } from "../../styles/controls";
@@ -68,7 +67,8 @@ export class EdEngineBuildNote extends LitElement {
   override connectedCallback() {
     super.connectedCallback();
     this.#off = events.on("engine.build", (d) => (this.progress = d as BuildProgress));
-    void api<{ progress?: BuildProgress }>("/api/engine/build")
+    void engineApi
+      .buildStatus()
       .then((s) => (this.progress ??= s.progress))
       .catch(() => {});
   }
@@ -89,13 +89,13 @@ export class EdEngineBuildNote extends LitElement {
     if (!p) return;
     try {
       this.problem = "";
-      const report = await api<ToolchainReport>(`/api/engine/toolchain?backend=${p.backend}`);
+      const report = await engineApi.toolchain(p.backend);
       if (!report.ok) {
         this.progress = { ...p, toolchain: report };
         this.problem = `Still missing: ${report.missing.join(", ")}.`;
         return;
       }
-      await api("/api/engine/build", { method: "POST", json: { backend: p.backend } });
+      await engineApi.startBuild(p.backend);
     } catch (err) {
       this.problem = (err as Error).message;
     }
@@ -116,7 +116,9 @@ export class EdEngineBuildNote extends LitElement {
       return html`<p><strong>The engine has to be built for this computer</strong> (no ready-made build runs on this system). Missing: ${p.toolchain?.missing.join(", ") || "build tools"}.</p>
         ${command
           ? html`<p>Install them in a terminal, then press Check again:</p>
-              <div class="row"><code data-role="install-command">${command}</code><button data-action="copy" @click=${() => this.#copy(command)}>${this.copied ? "Copied" : "Copy"}</button></div>`
+              <div class="row"><code data-role="install-command">${command}</code><button
+                data-action="copy"
+                @click=${() => this.#copy(command)}>${this.copied ? "Copied" : "Copy"}</button></div>`
           : html`<p>${p.toolchain?.hint ?? ""}</p>`}
         <div class="row actions">
           <button data-action="check-again" @click=${this.#checkAgain}>Check again</button>${details}

@@ -140,8 +140,15 @@ export class EdEngineBuilds extends LitElement {
       <p class="muted">A folder or zip holding <code>sd-server</code>, for offline machines and your own builds (for example a Linux CUDA build). It is checked before it is used.</p>
       ${this.ownerOnly ? html`<p class="owner-only muted" role="note">${this.ownerOnly}</p>` : nothing}
       <form class="import" @submit=${this.#askConfirm}>
-        <input name="path" placeholder="/path/to/sd-build.zip or folder" ?disabled=${!!this.ownerOnly} .value=${this.path} @input=${(e: Event) => (this.path = (e.target as HTMLInputElement).value)} />
-        <button type="submit" ?disabled=${!!this.ownerOnly || this.busy || this.importing || !this.path.trim()}>${this.importing ? "Importing…" : "Import"}</button>
+        <input
+          name="path"
+          placeholder="/path/to/sd-build.zip or folder"
+          ?disabled=${!!this.ownerOnly}
+          .value=${this.path}
+          @input=${(e: Event) => (this.path = (e.target as HTMLInputElement).value)} />
+        <button
+          type="submit"
+          ?disabled=${!!this.ownerOnly || this.busy || this.importing || !this.path.trim()}>${this.importing ? "Importing…" : "Import"}</button>
       </form>
       ${this.confirming
         ? html`<div class="confirm" role="alertdialog" aria-label="Confirm import">
@@ -154,7 +161,9 @@ export class EdEngineBuilds extends LitElement {
         <input type="file" accept=".zip,application/zip" @change=${this.#picked} ?disabled=${!!this.ownerOnly || this.busy || this.importing} />
         <span class="button">Choose a zip file…</span>
       </label>
-      ${this.message ? html`<p class="import-message tone-${this.message.tone}" role=${this.message.tone === "bad" ? "alert" : "status"}>${this.message.text}</p>` : nothing}
+      ${this.message
+        ? html`<p class="import-message tone-${this.message.tone}" role=${this.message.tone === "bad" ? "alert" : "status"}>${this.message.text}</p>`
+        : nothing}
     `;
   }
 }

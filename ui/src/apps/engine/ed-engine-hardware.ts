@@ -63,7 +63,9 @@ export class EdEngineHardware extends LitElement {
     return html`
       <h2>Chosen build <span class="muted">(release ${release.tag}${release.fromCache ? ", from the cache" : ""})</span></h2>
       ${override ? html`<p class="override ${override.applied ? "" : "tone-working"}">${sentence(override.reason)}</p>` : nothing}
-      ${err ? html`<div class="error" role="alert"><div class="what">${err.what}</div>${err.todo ? html`<div class="todo">${err.todo}</div>` : nothing}</div>` : nothing}
+      ${err
+        ? html`<div class="error" role="alert"><div class="what">${err.what}</div>${err.todo ? html`<div class="todo">${err.todo}</div>` : nothing}</div>`
+        : nothing}
       ${choice.candidates.length ? nothing : html`<p class="muted none">None: no build of this release runs here (see below).</p>`}
       <ol class="cards candidates" style="padding:0;list-style:none;margin:0">
         ${choice.candidates.map(

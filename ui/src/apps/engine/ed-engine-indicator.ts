@@ -95,17 +95,28 @@ export class EdEngineIndicator extends LitElement {
     const b = this.building;
     // An automatic build waiting for tools the user must install: not a failure of the engine, a thing to do.
     if (b?.phase === "waiting")
-      return html`<button class="chip tone-bad build" data-state="waiting" title=${`Missing to build the engine: ${b.toolchain?.missing.join(", ") ?? ""} (open the Engine tab)`} @click=${() => this.dispatchEvent(edEvent("ed-open-app", { app: "engine" }))}>
+      return html`<button
+        class="chip tone-bad build"
+        data-state="waiting"
+        title=${`Missing to build the engine: ${b.toolchain?.missing.join(", ") ?? ""} (open the Engine tab)`}
+        @click=${() => this.dispatchEvent(edEvent("ed-open-app", { app: "engine" }))}>
         <span class="dot"></span><span class="text">Engine: needs build tools</span>
       </button>`;
     if (b)
-      return html`<button class="chip tone-working build" title="Open the Engine tab" @click=${() => this.dispatchEvent(edEvent("ed-open-app", { app: "engine" }))}>
+      return html`<button
+        class="chip tone-working build"
+        title="Open the Engine tab"
+        @click=${() => this.dispatchEvent(edEvent("ed-open-app", { app: "engine" }))}>
         <span class="dot"></span><span class="text">Building engine: ${runningStepText(b).toLowerCase()}</span>
       </button>`;
     if (!this.status) return nothing;
     const badge = stateBadge(this.status.state);
     const title = this.status.error ? `${this.status.error.message} (open the Engine tab)` : "Open the Engine tab";
-    return html`<button class="chip tone-${badge.tone}" data-state=${this.status.state} title=${title} @click=${() => this.dispatchEvent(edEvent("ed-open-app", { app: "engine" }))}>
+    return html`<button
+      class="chip tone-${badge.tone}"
+      data-state=${this.status.state}
+      title=${title}
+      @click=${() => this.dispatchEvent(edEvent("ed-open-app", { app: "engine" }))}>
       <span class="dot"></span><span class="text">Engine: ${badge.label}</span>
     </button>`;
   }

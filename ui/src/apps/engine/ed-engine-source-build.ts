@@ -14,7 +14,7 @@ import { customElement, property, state } from "lit/decorators.js";
 import type { BuildProgress } from "../../../../engine/build/build-engine";
 import type { ToolchainReport } from "../../../../engine/build/toolchain";
 import type { BuildCandidate } from "../../../../engine/detect/build-candidate";
-import { api } from "../../api/http";
+import { engineApi } from "./engine-api";
 import { session } from "../../api/session";
 import { events } from "../../api/event-stream";
 import { runningStepText } from "../downloads/build-format";
@@ -79,7 +79,8 @@ export class EdEngineSourceBuild extends LitElement {
     super.connectedCallback();
     void session().then((s) => (this.ownerOnly = s.role === "owner" ? "" : s.owner_only));
     this.#off = events.on("engine.build", (d) => this.#onProgress(d as BuildProgress));
-    void api<{ running: boolean; progress?: BuildProgress }>("/api/engine/build")
+    void engineApi
+      .buildStatus()
       .then((s) => !this.progress && s.progress && this.#onProgress(s.progress))
       .catch(() => {});
     void this.#check();
@@ -110,7 +111,7 @@ export class EdEngineSourceBuild extends LitElement {
   async #check() {
     try {
       this.problem = "";
-      const report = await api<ToolchainReport>(`/api/engine/toolchain?backend=${this.backend}`);
+      const report = await engineApi.toolchain(this.backend);
       this.report = report;
       // The automatic build was waiting for exactly this: start it.
       const p = this.progress;
@@ -123,14 +124,14 @@ export class EdEngineSourceBuild extends LitElement {
   async #build() {
     try {
       this.problem = "";
-      await api("/api/engine/build", { method: "POST", json: { backend: this.backend } });
+      await engineApi.startBuild(this.backend);
     } catch (err) {
       this.problem = (err as Error).message;
     }
   }
 
   async #cancel() {
-    await api("/api/engine/build/cancel", { method: "POST" }).catch(() => {});
+    await engineApi.cancelBuild().catch(() => {});
   }
 
   async #copy() {
@@ -153,7 +154,9 @@ export class EdEngineSourceBuild extends LitElement {
     return html`<div class="toolchain missing" role="status">
       <p>Missing to build the ${LABELS[this.backend]} engine: <strong>${r.missing.join(", ")}</strong>.</p>
       ${r.installCommand
-        ? html`<div class="row"><code class="cmd">${r.installCommand}</code><button class="copy" @click=${this.#copy}>${this.copied ? "Copied" : "Copy"}</button></div>`
+        ? html`<div class="row"><code class="cmd">${r.installCommand}</code><button
+            class="copy"
+            @click=${this.#copy}>${this.copied ? "Copied" : "Copy"}</button></div>`
         : html`<p>${r.hint}</p>`}
       <p class="row"><button class="recheck" @click=${() => this.#check()}>Check again</button></p>
     </div>`;
@@ -171,7 +174,9 @@ export class EdEngineSourceBuild extends LitElement {
     if (p.phase === "done") return html`<p class="done tone-good" role="status">Built and installed the ${LABELS[p.backend]} engine (${p.tag}).</p>`;
     if (p.phase === "cancelled") return html`<p class="cancelled" role="status">The build was cancelled.</p>`;
     if (p.phase === "waiting")
-      return html`<p class="auto-waiting" role="status">No release build runs on this machine, so Easy Diffusion builds the engine here. Install what is missing, then press Check again: the build starts by itself.</p>`;
+      return html`<p
+        class="auto-waiting"
+        role="status">No release build runs on this machine, so Easy Diffusion builds the engine here. Install what is missing, then press Check again: the build starts by itself.</p>`;
     return html`<div class="failed" role="alert">
       <p>The build failed at the <strong>${p.error?.step ?? p.step}</strong> step: ${p.error?.message}</p>
       ${p.error?.logTail?.length ? html`<pre class="tail">${p.error.logTail.join("\n")}</pre>` : nothing}
@@ -189,7 +194,11 @@ export class EdEngineSourceBuild extends LitElement {
         <select id="build-backend" .value=${this.backend} ?disabled=${running} @change=${this.#pick}>
           ${BACKENDS.map((b) => html`<option value=${b} ?selected=${b === this.backend}>${LABELS[b]}</option>`)}
         </select>
-        <button class="start-build" ?disabled=${running || !this.report?.ok || !!this.ownerOnly} title=${this.ownerOnly || nothing} @click=${this.#build}>Build for this machine</button>
+        <button
+          class="start-build"
+          ?disabled=${running || !this.report?.ok || !!this.ownerOnly}
+          title=${this.ownerOnly || nothing}
+          @click=${this.#build}>Build for this machine</button>
       </div>
       ${this.#toolchain()} ${this.#progressView()} ${this.problem ? html`<p class="tone-bad" role="alert">${this.problem}</p>` : nothing}
     `;

@@ -1,33 +1,6 @@
 /** Styles shared by the Engine tab's parts: sections, fact tables, badges, buttons. */
 import { css } from "lit";
-
-/** Buttons, selects and inputs of the Engine and Downloads tabs. */
-export const controlStyles = css`
-  button,
-  .button,
-  select,
-  input {
-    padding: 5px 12px;
-    border: 1px solid var(--ed-border);
-    border-radius: 4px;
-    background: var(--ed-menu);
-    color: var(--ed-text);
-    font: inherit;
-  }
-  button,
-  .button {
-    display: inline-block;
-    cursor: pointer;
-  }
-  button:hover:not(:disabled),
-  .button:hover {
-    background: var(--ed-button-hover);
-  }
-  button:disabled {
-    opacity: 0.5;
-    cursor: default;
-  }
-`;
+import { controlStyles } from "../../styles/controls";
 
 export const engineStyles = css`
   ${controlStyles}

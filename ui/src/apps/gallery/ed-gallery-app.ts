@@ -9,11 +9,13 @@
  */
 import { html, LitElement, nothing } from "lit";
 import { customElement, property, query, state } from "lit/decorators.js";
-import { events } from "../../api/event-stream";
 import { session } from "../../api/session";
 import { edEvent } from "../../events";
-import { fileUrl, galleryApi, saveBlob, type Facets, type Filters, type GalleryMessage, type PictureDetail } from "./gallery-api";
+import { fileUrl, galleryApi, type Facets, type Filters, type GalleryMessage, type PictureDetail } from "./gallery-api";
+import { GalleryLive } from "./gallery-live";
 import { GalleryResults } from "./gallery-results";
+import { GalleryToast } from "./gallery-toast";
+import { controlStyles } from "../../styles/controls";
 import { galleryStyles } from "./gallery-styles";
 import { gridCommand, VIEWER_KEYS } from "./gallery-keys";
 import "./ed-gallery-grid";
@@ -23,12 +25,13 @@ import "./ed-gallery-viewer";
 import type { EdGalleryGrid, CellEvent } from "./ed-gallery-grid";
 import type { FiltersEvent, ImportEvent, SelectionActionEvent, ThumbSizeEvent } from "./ed-gallery-toolbar";
 import type { GalleryAction, GalleryActionEvent } from "./ed-gallery-viewer";
-import type { ImportProgress } from "./ed-gallery-status";
 import { toggled, withRange } from "./selection";
+
+const NO_PICTURES = "No pictures yet. Pictures you make appear here; Import folder… adds pictures made elsewhere.";
 
 @customElement("ed-gallery-app")
 export class EdGalleryApp extends LitElement {
-  static override styles = galleryStyles;
+  static override styles = [controlStyles, galleryStyles];
 
   @state() private filters: Filters = {};
   @state() private facets: Facets | null = null;
@@ -37,9 +40,6 @@ export class EdGalleryApp extends LitElement {
   @state() private focusIndex = -1;
   @state() private viewer: PictureDetail | null = null;
   @state() private viewerIndex = -1;
-  @state() private toast: { text: string; undo?: string } | null = null;
-  @state() private progress: ImportProgress | null = null;
-  @state() private newPictures = 0;
   /** On a guest device: why importing folders, deleting and "Show in folder" are not offered. */
   @state() private ownerOnly = "";
   @query("ed-gallery-grid") private grid?: EdGalleryGrid;
@@ -48,8 +48,9 @@ export class EdGalleryApp extends LitElement {
   readonly results = new GalleryResults();
   #anchorIndex = -1;
   #searchTimer?: ReturnType<typeof setTimeout>;
-  #toastTimer?: ReturnType<typeof setTimeout>;
-  #offs: (() => void)[] = [];
+  #toast = new GalleryToast(this);
+  /** New and removed pictures, import progress. */
+  #live = new GalleryLive(this, this.results, { atTop: () => !this.viewer && (this.grid?.scrollTop ?? 0) < 40, imported: () => void this.#loadFacets() });
 
   override connectedCallback() {
     void session().then((s) => (this.ownerOnly = s.role === "owner" ? "" : s.owner_only));
@@ -58,11 +59,6 @@ export class EdGalleryApp extends LitElement {
     this.addEventListener("keydown", this.#onKey);
     this.addEventListener("focus", this.#onFocus);
     this.results.addEventListener("change", this.#onResults);
-    this.#offs = [
-      events.on("gallery.added", () => this.#onAdded()),
-      events.on("gallery.removed", () => void this.results.refresh()),
-      events.on("gallery.import", (d) => this.#onImportProgress(d as ImportProgress)),
-    ];
     const saved = this.tabState ?? {};
     if (typeof saved.thumbSize === "number") this.thumbSize = saved.thumbSize;
     if (saved.filters && typeof saved.filters === "object") this.filters = { ...(saved.filters as Filters), q: undefined };
@@ -85,32 +81,12 @@ export class EdGalleryApp extends LitElement {
     this.removeEventListener("keydown", this.#onKey);
     this.removeEventListener("focus", this.#onFocus);
     this.results.removeEventListener("change", this.#onResults);
-    for (const off of this.#offs) off();
   }
 
   #onResults = () => this.requestUpdate();
 
-  async #loadFacets() {
-    try {
-      this.facets = await galleryApi.facets();
-    } catch {
-      // Filters stay empty; the grid still works.
-    }
-  }
-
-  /** A new picture: at the top when the grid shows the top, else counted in a "new pictures" button. */
-  #onAdded() {
-    if (!this.viewer && (this.grid?.scrollTop ?? 0) < 40) void this.results.refresh();
-    else this.newPictures++;
-  }
-
-  #onImportProgress(p: ImportProgress) {
-    this.progress = p;
-    if (p.finished) {
-      void this.results.refresh();
-      void this.#loadFacets();
-    }
-  }
+  /** The models, LoRAs, … the filters offer; without them the filters stay empty and the grid still works. */
+  #loadFacets = () => galleryApi.facets().then((f) => void (this.facets = f), () => {});
 
   /** Called by the shell with what another tab sends here. */
   async receive(message: unknown) {
@@ -120,7 +96,7 @@ export class EdGalleryApp extends LitElement {
       const { id } = await galleryApi.lookup(m.imageId);
       await this.#open(id, this.results.indexOf(id));
     } catch (err) {
-      this.#say(`Could not show that picture: ${(err as Error).message}`);
+      this.#toast.say(`Could not show that picture: ${(err as Error).message}`);
     }
   }
 
@@ -199,27 +175,21 @@ export class EdGalleryApp extends LitElement {
     }
   };
 
-  #say(text: string, undo?: string) {
-    this.toast = { text, undo };
-    clearTimeout(this.#toastTimer);
-    this.#toastTimer = setTimeout(() => (this.toast = null), undo ? 10_000 : 4_000);
-  }
-
   async #delete(ids: number[]) {
     if (!ids.length) return;
     try {
       const { undo, deleted } = await galleryApi.remove(ids);
       this.selected = new Set();
       if (this.viewer && deleted.includes(this.viewer.id)) this.viewer = null;
-      this.#say(`${deleted.length} picture${deleted.length === 1 ? "" : "s"} moved to the trash.`, undo);
+      this.#toast.say(`${deleted.length} picture${deleted.length === 1 ? "" : "s"} moved to the trash.`, undo);
       await this.results.refresh();
     } catch (err) {
-      this.#say(`Could not delete: ${(err as Error).message}`);
+      this.#toast.say(`Could not delete: ${(err as Error).message}`);
     }
   }
 
   async #undo(token: string) {
-    this.toast = null;
+    this.#toast.clear();
     await galleryApi.undo(token);
     await this.results.refresh();
   }
@@ -233,15 +203,6 @@ export class EdGalleryApp extends LitElement {
     }
   }
 
-  async #copy(text: string, what: string) {
-    try {
-      await navigator.clipboard.writeText(text);
-      this.#say(`${what} copied.`);
-    } catch {
-      this.#say(`Could not copy the ${what.toLowerCase()}.`);
-    }
-  }
-
   async #act(action: GalleryAction) {
     const p = this.viewer;
     if (!p) return;
@@ -251,12 +212,13 @@ export class EdGalleryApp extends LitElement {
     } else if (action === "prev" || action === "next") await this.#step(action === "next" ? 1 : -1);
     else if (action === "favourite") await this.#favourite([p.id]);
     else if (action === "delete") await this.#delete([p.id]);
-    else if (action === "copy-prompt") await this.#copy(p.prompt, "Prompt");
-    else if (action === "copy-seed") await this.#copy(String(p.seed ?? ""), "Seed");
-    else if (action === "reveal") await galleryApi.reveal(p.id).catch((err: Error) => this.#say(err.message));
+    else if (action === "copy-prompt") await this.#toast.copy(p.prompt, "Prompt");
+    else if (action === "copy-seed") await this.#toast.copy(String(p.seed ?? ""), "Seed");
+    else if (action === "reveal") await galleryApi.reveal(p.id).catch((err: Error) => this.#toast.say(err.message));
     else {
       // reuse / use-input / similar: the active Image tab does it.
-      this.dispatchEvent(edEvent("ed-send-to-app", { app: "image", message: { kind: "image-settings", action, settings: p.settings, seed: p.seed, imageUrl: fileUrl(p.id) } }));
+      const message = { kind: "image-settings", action, settings: p.settings, seed: p.seed, imageUrl: fileUrl(p.id) };
+      this.dispatchEvent(edEvent("ed-send-to-app", { app: "image", message }));
     }
   }
 
@@ -264,33 +226,25 @@ export class EdGalleryApp extends LitElement {
     const ids = [...this.selected];
     if (e.detail.action === "clear") this.selected = new Set();
     else if (e.detail.action === "delete") await this.#delete(ids);
-    else {
-      try {
-        saveBlob(await galleryApi.exportZip(ids), `easy-diffusion-${new Date().toISOString().slice(0, 10)}.zip`);
-      } catch (err) {
-        this.#say((err as Error).message);
-      }
-    }
+    else await galleryApi.saveZip(ids).catch((err: Error) => this.#toast.say(err.message));
   }
 
   #showNew() {
-    this.newPictures = 0;
-    void this.results.refresh();
+    this.#live.showNew();
     if (this.grid) this.grid.scrollTop = 0;
   }
 
   async #onImport(e: ImportEvent) {
     try {
-      const { folder } = await galleryApi.importFolder(e.detail.folder);
-      // Its progress events may have come in before this answer: never paint over them.
-      if (this.progress?.folder !== folder) this.progress = { folder, done: 0, total: 0, added: 0, finished: false };
+      this.#live.started((await galleryApi.importFolder(e.detail.folder)).folder);
     } catch (err) {
-      this.#say((err as Error).message);
+      this.#toast.say((err as Error).message);
     }
   }
 
   override render() {
     const r = this.results;
+    const toast = this.#toast.current;
     return html`
       <ed-gallery-toolbar
         .facets=${this.facets}
@@ -307,19 +261,32 @@ export class EdGalleryApp extends LitElement {
         .total=${r.total}
         ?loading=${r.loading}
         .error=${r.error}
-        .newPictures=${this.newPictures}
-        .progress=${this.progress}
+        .newPictures=${this.#live.newPictures}
+        .progress=${this.#live.progress}
         @ed-gallery-show-new=${this.#showNew}
       ></ed-gallery-status>
       ${!r.loading && !r.total
-        ? html`<p class="empty">${Object.values(this.filters).some(Boolean) ? "No picture matches." : "No pictures yet. Pictures you make appear here; Import folder… adds pictures made elsewhere."}</p>`
+        ? html`<p class="empty">${Object.values(this.filters).some(Boolean) ? "No picture matches." : NO_PICTURES}</p>`
         : nothing}
-      <ed-gallery-grid .results=${r} .cell=${this.thumbSize} .selected=${this.selected} .focusIndex=${this.focusIndex} @ed-gallery-cell=${this.#onCell}></ed-gallery-grid>
+      <ed-gallery-grid
+        .results=${r}
+        .cell=${this.thumbSize}
+        .selected=${this.selected}
+        .focusIndex=${this.focusIndex}
+        @ed-gallery-cell=${this.#onCell}></ed-gallery-grid>
       ${this.viewer
-        ? html`<ed-gallery-viewer .picture=${this.viewer} .ownerOnly=${this.ownerOnly} ?hasPrev=${this.viewerIndex > 0} ?hasNext=${this.viewerIndex >= 0 && this.viewerIndex < r.total - 1} @ed-gallery-action=${(e: GalleryActionEvent) => void this.#act(e.detail.action)}></ed-gallery-viewer>`
+        ? html`<ed-gallery-viewer
+            .picture=${this.viewer}
+            .ownerOnly=${this.ownerOnly}
+            ?hasPrev=${this.viewerIndex > 0}
+            ?hasNext=${this.viewerIndex >= 0 && this.viewerIndex < r.total - 1}
+            @ed-gallery-action=${(e: GalleryActionEvent) => void this.#act(e.detail.action)}
+          ></ed-gallery-viewer>`
         : nothing}
-      ${this.toast
-        ? html`<div class="toast" role="status">${this.toast.text}${this.toast.undo ? html`<button data-action="undo" @click=${() => void this.#undo(this.toast!.undo!)}>Undo</button>` : nothing}</div>`
+      ${toast
+        ? html`<div class="toast" role="status">
+            ${toast.text}${toast.undo ? html`<button data-action="undo" @click=${() => void this.#undo(toast.undo!)}>Undo</button>` : nothing}
+          </div>`
         : nothing}
     `;
   }

@@ -193,8 +193,14 @@ export class EdGalleryGrid extends LitElement {
                     @dblclick=${(e: MouseEvent) => this.#click(e, index, true)}
                   >
                     ${p
-                      ? html`<img src=${thumbUrl(p.id)} alt=${p.prompt || "picture"} loading="lazy" decoding="async" />${p.favourite ? html`<span class="star">★</span>` : nothing}
-                          <span class="info" data-role="tile-info"><span class="prompt">${p.prompt || "(no prompt)"}</span><span class="size">${p.width}×${p.height}</span></span>`
+                      ? html`<img
+                          src=${thumbUrl(p.id)}
+                          alt=${p.prompt || "picture"}
+                          loading="lazy"
+                          decoding="async" />${p.favourite ? html`<span class="star">★</span>` : nothing}
+                          <span
+                            class="info"
+                            data-role="tile-info"><span class="prompt">${p.prompt || "(no prompt)"}</span><span class="size">${p.width}×${p.height}</span></span>`
                       : nothing}
                   </div>`;
                 })}

@@ -6,6 +6,7 @@
 import { css, html, LitElement, nothing } from "lit";
 import { customElement, property } from "lit/decorators.js";
 import { edEvent } from "../../events";
+import { controlStyles } from "../../styles/controls";
 
 export interface ImportProgress {
   folder: string;
@@ -21,7 +22,7 @@ export interface ImportProgress {
 
 @customElement("ed-gallery-status")
 export class EdGalleryStatus extends LitElement {
-  static override styles = css`
+  static override styles = [controlStyles, css`
     :host {
       display: flex;
       gap: 12px;
@@ -35,17 +36,12 @@ export class EdGalleryStatus extends LitElement {
     }
     button {
       padding: 2px 8px;
-      border: 1px solid var(--ed-accent);
-      border-radius: 4px;
-      background: var(--ed-field);
-      color: var(--ed-text);
-      font: inherit;
-      cursor: pointer;
+      border-color: var(--ed-accent);
     }
     .error {
       color: var(--ed-red);
     }
-  `;
+  `];
 
   @property({ type: Number }) total = 0;
   @property({ type: Boolean }) loading = false;
@@ -59,11 +55,22 @@ export class EdGalleryStatus extends LitElement {
     return html`
       <span data-role="count">${this.loading && !this.total ? "Loading…" : `${this.total.toLocaleString()} picture${this.total === 1 ? "" : "s"}`}</span>
       ${this.error ? html`<span class="error">${this.error}</span>` : nothing}
-      ${this.newPictures ? html`<button data-action="show-new" @click=${() => this.dispatchEvent(edEvent("ed-gallery-show-new", {}))}>${this.newPictures} new ↑</button>` : nothing}
-      ${p && !p.finished ? html`<span data-role="import" title=${p.folder}>Indexing ${name}: ${p.done} / ${p.total}</span><progress max=${p.total || 1} value=${p.done}></progress>` : nothing}
+      ${this.newPictures
+        ? html`<button data-action="show-new" @click=${() => this.dispatchEvent(edEvent("ed-gallery-show-new", {}))}>${this.newPictures} new ↑</button>`
+        : nothing}
+      ${p && !p.finished
+        ? html`<span
+            data-role="import"
+            title=${p.folder}>Indexing ${name}: ${p.done} / ${p.total}</span><progress
+            max=${p.total || 1}
+            value=${p.done}></progress>`
+        : nothing}
       ${p?.finished && p.added ? html`<span data-role="import" title=${p.folder}>${name}: ${p.added} new picture${p.added === 1 ? "" : "s"}</span>` : nothing}
       ${p?.finished && p.skipped
-        ? html`<span class="error" data-role="skipped" title=${(p.problems ?? []).map((f) => `${f.path}: ${f.reason}`).join("\n")}>${p.skipped} file${p.skipped === 1 ? "" : "s"} skipped (${p.problems?.[0]?.reason ?? "unreadable"})</span>`
+        ? html`<span
+            class="error"
+            data-role="skipped"
+            title=${(p.problems ?? []).map((f) => `${f.path}: ${f.reason}`).join("\n")}>${p.skipped} file${p.skipped === 1 ? "" : "s"} skipped (${p.problems?.[0]?.reason ?? "unreadable"})</span>`
         : nothing}
       ${p?.error ? html`<span class="error" data-role="import">Indexing ${name} stopped: ${p.error}</span>` : nothing}
     `;

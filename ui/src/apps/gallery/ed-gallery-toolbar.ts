@@ -7,6 +7,7 @@
 import { css, html, LitElement, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { edEvent } from "../../events";
+import { controlStyles } from "../../styles/controls";
 import type { Facets, Filters } from "./gallery-api";
 
 export type FiltersEvent = CustomEvent<{ filters: Filters }>;
@@ -16,7 +17,7 @@ export type SelectionActionEvent = CustomEvent<{ action: "export" | "delete" | "
 
 @customElement("ed-gallery-toolbar")
 export class EdGalleryToolbar extends LitElement {
-  static override styles = css`
+  static override styles = [controlStyles, css`
     :host {
       display: flex;
       flex-wrap: wrap;
@@ -28,14 +29,8 @@ export class EdGalleryToolbar extends LitElement {
     input,
     select,
     button {
-      box-sizing: border-box;
       height: 30px;
       padding: 0 8px;
-      border: 1px solid var(--ed-border);
-      border-radius: 4px;
-      background: var(--ed-field);
-      color: var(--ed-text);
-      font: inherit;
       font-size: calc(13rem / 14);
     }
     input[type="search"] {
@@ -44,12 +39,6 @@ export class EdGalleryToolbar extends LitElement {
     }
     select {
       max-width: 160px;
-    }
-    button {
-      cursor: pointer;
-    }
-    button:hover {
-      border-color: var(--ed-accent);
     }
     button[aria-pressed="true"] {
       border-color: var(--ed-accent);
@@ -84,7 +73,7 @@ export class EdGalleryToolbar extends LitElement {
     form input {
       flex: 1;
     }
-  `;
+  `];
 
   @property({ attribute: false }) facets: Facets | null = null;
   @property({ attribute: false }) filters: Filters = {};
@@ -101,7 +90,11 @@ export class EdGalleryToolbar extends LitElement {
   #select(key: keyof Filters, values: string[] | undefined, label: string) {
     if (!values?.length) return nothing;
     const value = (this.filters[key] as string | undefined) ?? "";
-    return html`<select aria-label=${label} data-filter=${key} .value=${value} @change=${(e: Event) => this.#set({ [key]: (e.target as HTMLSelectElement).value || undefined })}>
+    return html`<select
+      aria-label=${label}
+      data-filter=${key}
+      .value=${value}
+      @change=${(e: Event) => this.#set({ [key]: (e.target as HTMLSelectElement).value || undefined })}>
       <option value="">${label}: all</option>
       ${values.map((v) => html`<option value=${v} ?selected=${v === value}>${key === "folder" ? v.split(/[\\/]/).slice(-2).join("/") : v}</option>`)}
     </select>`;
@@ -124,28 +117,64 @@ export class EdGalleryToolbar extends LitElement {
     const f = this.filters;
     const facets = this.facets;
     return html`
-      <input type="search" placeholder="Search prompts: words, &quot;a phrase&quot;, -exclude" aria-label="Search" .value=${f.q ?? ""} @input=${(e: Event) => this.#set({ q: (e.target as HTMLInputElement).value })} />
+      <input
+        type="search"
+        placeholder="Search prompts: words, &quot;a phrase&quot;, -exclude"
+        aria-label="Search"
+        .value=${f.q ?? ""}
+        @input=${(e: Event) => this.#set({ q: (e.target as HTMLInputElement).value })} />
       ${this.#select("model", facets?.models, "Model")} ${this.#select("lora", facets?.loras, "LoRA")} ${this.#select("sampler", facets?.samplers, "Sampler")}
       ${this.#select("size", facets?.sizes, "Size")} ${facets && facets.folders.length > 1 ? this.#select("folder", facets.folders, "Folder") : nothing}
-      <label>From <input type="date" aria-label="From date" .value=${f.from ?? ""} @change=${(e: Event) => this.#set({ from: (e.target as HTMLInputElement).value || undefined })} /></label>
-      <label>To <input type="date" aria-label="To date" .value=${f.to ?? ""} @change=${(e: Event) => this.#set({ to: (e.target as HTMLInputElement).value || undefined })} /></label>
-      <button data-filter="favourites" aria-pressed=${f.favourites ? "true" : "false"} title="Favourites only" @click=${() => this.#set({ favourites: !f.favourites })}>★</button>
+      <label>From <input
+        type="date"
+        aria-label="From date"
+        .value=${f.from ?? ""}
+        @change=${(e: Event) => this.#set({ from: (e.target as HTMLInputElement).value || undefined })} /></label>
+      <label>To <input
+        type="date"
+        aria-label="To date"
+        .value=${f.to ?? ""}
+        @change=${(e: Event) => this.#set({ to: (e.target as HTMLInputElement).value || undefined })} /></label>
+      <button
+        data-filter="favourites"
+        aria-pressed=${f.favourites ? "true" : "false"}
+        title="Favourites only"
+        @click=${() => this.#set({ favourites: !f.favourites })}>★</button>
       <label title="Thumbnail size"
         >Zoom
-        <input type="range" min="96" max="360" step="12" aria-label="Thumbnail size" .value=${String(this.thumbSize)} @input=${(e: Event) => this.dispatchEvent(edEvent("ed-gallery-thumb-size", { size: Number((e.target as HTMLInputElement).value) }))}
+        <input
+          type="range"
+          min="96"
+          max="360"
+          step="12"
+          aria-label="Thumbnail size"
+          .value=${String(this.thumbSize)}
+          @input=${(e: Event) => this.dispatchEvent(edEvent("ed-gallery-thumb-size", { size: Number((e.target as HTMLInputElement).value) }))}
       /></label>
-      <button data-action="import" ?disabled=${!!this.ownerOnly} title=${this.ownerOnly || nothing} @click=${() => (this.importing = !this.importing)}>Import folder…</button>
+      <button
+        data-action="import"
+        ?disabled=${!!this.ownerOnly}
+        title=${this.ownerOnly || nothing}
+        @click=${() => (this.importing = !this.importing)}>Import folder…</button>
       ${this.selected
         ? html`<span class="selection" data-role="selection"
             >${this.selected} selected
             <button data-action="export" @click=${() => this.#selection("export")}>Export zip</button>
-            <button class="danger" data-action="delete-selection" ?disabled=${!!this.ownerOnly} title=${this.ownerOnly || nothing} @click=${() => this.#selection("delete")}>Delete</button>
+            <button
+              class="danger"
+              data-action="delete-selection"
+              ?disabled=${!!this.ownerOnly}
+              title=${this.ownerOnly || nothing}
+              @click=${() => this.#selection("delete")}>Delete</button>
             <button data-action="clear" @click=${() => this.#selection("clear")}>Clear</button></span
           >`
         : nothing}
       ${this.importing
         ? html`<form @submit=${this.#onImport}>
-            <input name="folder" placeholder="Folder of pictures to add (they stay where they are), e.g. /home/me/stable-diffusion-webui/outputs" aria-label="Folder to import" />
+            <input
+              name="folder"
+              placeholder="Folder of pictures to add (they stay where they are), e.g. /home/me/stable-diffusion-webui/outputs"
+              aria-label="Folder to import" />
             <button type="submit">Import</button>
           </form>`
         : nothing}

@@ -9,6 +9,7 @@ import { css, html, LitElement, nothing } from "lit";
 import { customElement, property } from "lit/decorators.js";
 import { edEvent } from "../../events";
 import { icons } from "../../icons";
+import { controlStyles } from "../../styles/controls";
 import { deskOnlyStyles } from "../../styles/touch";
 import { fileUrl, type PictureDetail } from "./gallery-api";
 import { settingsList } from "./settings-list";
@@ -27,7 +28,7 @@ const SOURCES: Record<string, string> = {
 
 @customElement("ed-gallery-viewer")
 export class EdGalleryViewer extends LitElement {
-  static override styles = [deskOnlyStyles, css`
+  static override styles = [controlStyles, deskOnlyStyles, css`
     :host {
       position: absolute;
       inset: 0;
@@ -88,20 +89,8 @@ export class EdGalleryViewer extends LitElement {
     }
     button,
     a.button {
-      box-sizing: border-box;
       padding: 6px 10px;
-      border: 1px solid var(--ed-border);
-      border-radius: 4px;
-      background: var(--ed-field);
-      color: var(--ed-text);
-      font: inherit;
       font-size: calc(13rem / 14);
-      text-decoration: none;
-      cursor: pointer;
-    }
-    button:hover,
-    a.button:hover {
-      border-color: var(--ed-accent);
     }
     button[aria-pressed="true"] {
       color: var(--ed-amber);
@@ -176,24 +165,46 @@ export class EdGalleryViewer extends LitElement {
     return html`
       <div class="stage">
         <img src=${fileUrl(p.id)} alt=${p.prompt || p.name} />
-        ${this.hasPrev ? html`<button class="nav prev" title="Previous (←)" data-action="prev" @click=${() => this.#act("prev")}>${icons.chevronLeft}</button>` : nothing}
-        ${this.hasNext ? html`<button class="nav next" title="Next (→)" data-action="next" @click=${() => this.#act("next")}>${icons.chevronRight}</button>` : nothing}
+        ${this.hasPrev
+          ? html`<button class="nav prev" title="Previous (←)" data-action="prev" @click=${() => this.#act("prev")}>${icons.chevronLeft}</button>`
+          : nothing}
+        ${this.hasNext
+          ? html`<button class="nav next" title="Next (→)" data-action="next" @click=${() => this.#act("next")}>${icons.chevronRight}</button>`
+          : nothing}
       </div>
       <aside aria-label="Picture details">
         <div class="top">
           <h2 title=${p.name}>${p.name}</h2>
-          <button data-action="favourite" aria-pressed=${p.favourite ? "true" : "false"} title="Favourite (F)" @click=${() => this.#act("favourite")}>${p.favourite ? "★" : "☆"}</button>
+          <button
+            data-action="favourite"
+            aria-pressed=${p.favourite ? "true" : "false"}
+            title="Favourite (F)"
+            @click=${() => this.#act("favourite")}>${p.favourite ? "★" : "☆"}</button>
           <button data-action="close" title="Close (Escape)" @click=${() => this.#act("close")}>${icons.close}</button>
         </div>
         <div class="actions">
-          <button data-action="reuse" ?disabled=${!hasSettings} title="Put these settings in the Image tab" @click=${() => this.#act("reuse")}>Reuse settings</button>
+          <button
+            data-action="reuse"
+            ?disabled=${!hasSettings}
+            title="Put these settings in the Image tab"
+            @click=${() => this.#act("reuse")}>Reuse settings</button>
           <button data-action="use-input" title="Use this picture as the init image" @click=${() => this.#act("use-input")}>Use as input</button>
           <button data-action="similar" ?disabled=${!hasSettings} title="Same settings, new seed" @click=${() => this.#act("similar")}>Make similar</button>
           <button data-action="copy-prompt" ?disabled=${!p.prompt} @click=${() => this.#act("copy-prompt")}>Copy prompt</button>
           <button data-action="copy-seed" ?disabled=${p.seed === null} @click=${() => this.#act("copy-seed")}>Copy seed</button>
           <a class="button" data-action="download" href=${`${fileUrl(p.id)}?download=1`} download=${p.name}>Download</a>
-          <button class="desk-only" data-action="reveal" ?disabled=${!!this.ownerOnly} title=${this.ownerOnly || nothing} @click=${() => this.#act("reveal")}>Show in folder</button>
-          <button class="danger" data-action="delete" ?disabled=${!!this.ownerOnly} title=${this.ownerOnly || "Move to the trash (Delete)"} @click=${() => this.#act("delete")}>Delete</button>
+          <button
+            class="desk-only"
+            data-action="reveal"
+            ?disabled=${!!this.ownerOnly}
+            title=${this.ownerOnly || nothing}
+            @click=${() => this.#act("reveal")}>Show in folder</button>
+          <button
+            class="danger"
+            data-action="delete"
+            ?disabled=${!!this.ownerOnly}
+            title=${this.ownerOnly || "Move to the trash (Delete)"}
+            @click=${() => this.#act("delete")}>Delete</button>
         </div>
         ${p.prompt ? html`<h3>Prompt</h3><p class="prompt" data-role="prompt">${p.prompt}</p>` : nothing}
         ${p.negative ? html`<h3>Negative prompt</h3><p class="prompt">${p.negative}</p>` : nothing}

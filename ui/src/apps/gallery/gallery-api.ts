@@ -4,6 +4,7 @@ import { api } from "../../api/http";
 // The server's own types (a type-only import: nothing of the server goes into the bundle).
 export type { PictureDetail, PictureSummary } from "../../../../gallery/picture-row";
 import type { PictureDetail, PictureSummary } from "../../../../gallery/picture-row";
+import type { Facets as IndexFacets } from "../../../../gallery/index-store";
 
 export interface Filters {
   q?: string;
@@ -17,14 +18,8 @@ export interface Filters {
   folder?: string;
 }
 
-export interface Facets {
-  models: string[];
-  loras: string[];
-  samplers: string[];
-  sizes: string[];
-  folders: string[];
-  count: number;
-}
+/** GET /api/gallery/facets: the index's facets and how many pictures it holds. */
+export type Facets = IndexFacets & { count: number };
 
 /** The query string of filters (dates as local days: `to` includes its whole day). */
 export function filterQuery(f: Filters, extra: Record<string, string | number | undefined> = {}): string {
@@ -60,7 +55,8 @@ export const fileUrl = (id: number) => `/api/gallery/${id}/file`;
 export const galleryApi = {
   page: (f: Filters, extra: { before?: string; offset?: number; limit?: number }) =>
     api<{ items: PictureSummary[]; next: string | null }>(`/api/gallery?${filterQuery(f, extra)}`),
-  days: (f: Filters, before?: string) => api<{ days: { day: number; count: number }[] }>(`/api/gallery/days?${filterQuery(f, { before, tz: new Date().getTimezoneOffset() })}`),
+  days: (f: Filters, before?: string) =>
+    api<{ days: { day: number; count: number }[] }>(`/api/gallery/days?${filterQuery(f, { before, tz: new Date().getTimezoneOffset() })}`),
   facets: () => api<Facets>("/api/gallery/facets"),
   detail: (id: number) => api<PictureDetail>(`/api/gallery/${id}`),
   favourite: (id: number, favourite: boolean) => api<PictureDetail>(`/api/gallery/${id}`, { method: "PATCH", json: { favourite } }),
@@ -75,4 +71,6 @@ export const galleryApi = {
     if (!res.ok) throw new Error(`export failed (${res.status})`);
     return res.blob();
   },
+  /** The zip of a selection, handed to the browser as a download named for today. */
+  saveZip: async (ids: number[]) => saveBlob(await galleryApi.exportZip(ids), `easy-diffusion-${new Date().toISOString().slice(0, 10)}.zip`),
 };

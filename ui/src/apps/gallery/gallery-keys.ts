@@ -7,7 +7,14 @@
 import type { GalleryAction } from "./ed-gallery-viewer";
 import { verticalNeighbour, type GridLayout } from "./grid-layout";
 
-export const VIEWER_KEYS: Record<string, GalleryAction> = { ArrowLeft: "prev", ArrowRight: "next", Escape: "close", Delete: "delete", f: "favourite", F: "favourite" };
+export const VIEWER_KEYS: Record<string, GalleryAction> = {
+  ArrowLeft: "prev",
+  ArrowRight: "next",
+  Escape: "close",
+  Delete: "delete",
+  f: "favourite",
+  F: "favourite",
+};
 
 export type GridCommand = { kind: "move"; to: number } | { kind: "open" | "clear" | "delete" | "favourite" };
 

@@ -34,11 +34,5 @@ export const galleryStyles = css`
   }
   button {
     padding: 4px 10px;
-    border: 1px solid var(--ed-border);
-    border-radius: 4px;
-    background: var(--ed-field);
-    color: var(--ed-text);
-    font: inherit;
-    cursor: pointer;
   }
 `;

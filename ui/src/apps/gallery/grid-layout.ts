@@ -31,7 +31,13 @@ export function dayLabel(day: number, today = Math.floor((Date.now() - new Date(
   return date.toLocaleDateString(undefined, { weekday: "short", year: "numeric", month: "long", day: "numeric", timeZone: "UTC" });
 }
 
-export function layoutGrid(days: { day: number; count: number }[], columns: number, cell: number, gap: number, label: (day: number) => string = dayLabel): GridLayout {
+export function layoutGrid(
+  days: { day: number; count: number }[],
+  columns: number,
+  cell: number,
+  gap: number,
+  label: (day: number) => string = dayLabel,
+): GridLayout {
   const rows: GridRow[] = [];
   let top = 0;
   let first = 0;

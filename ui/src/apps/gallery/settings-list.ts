@@ -22,7 +22,8 @@ const LABELS: [string, string][] = [
 export function settingsList(settings: Record<string, unknown>): [string, string][] {
   const out: [string, string][] = [];
   const mode = settings.mode;
-  if (mode === "img2img" || mode === "inpaint") out.push(["Made as", `${mode}${typeof settings.strength === "number" ? ` · strength ${settings.strength}` : ""}`]);
+  const strength = typeof settings.strength === "number" ? ` · strength ${settings.strength}` : "";
+  if (mode === "img2img" || mode === "inpaint") out.push(["Made as", `${mode}${strength}`]);
   else if (mode === "txt2img") out.push(["Made as", "txt2img (from the prompt alone)"]);
   for (const [key, label] of LABELS) {
     // Pictures that say how they were made: the strength is above (img2img) or means nothing (txt2img).

@@ -42,7 +42,16 @@ export class EdGenerationFields extends LitElement {
   #number(key: "steps" | "cfg_scale" | "num_images" | "clip_skip", label: string, attrs: { min: number; max: number; step: number }, hint?: string) {
     return html`<div class="field">
       <label for=${key}>${label}</label>
-      <input id=${key} name=${key} type="number" min=${attrs.min} max=${attrs.max} step=${attrs.step} aria-invalid=${!!this.problems[key]} .value=${String(this.settings[key])} @input=${(e: Event) => this.#set({ [key]: numberOf(e) })} />
+      <input
+        id=${key}
+        name=${key}
+        type="number"
+        min=${attrs.min}
+        max=${attrs.max}
+        step=${attrs.step}
+        aria-invalid=${!!this.problems[key]}
+        .value=${String(this.settings[key])}
+        @input=${(e: Event) => this.#set({ [key]: numberOf(e) })} />
       ${hint ? html`<span class="hint">${hint}</span>` : nothing} ${this.#problem(key, label)}
     </div>`;
   }
@@ -62,7 +71,13 @@ export class EdGenerationFields extends LitElement {
     const s = this.settings;
     return html`<div class="field">
       <label for="speed">Speed</label>
-      <select id="speed" name="speed" .value=${live(s.speed)} title="Balanced and Fast reuse steps that change little: up to about 2× faster, slightly different pictures" aria-invalid=${!!this.problems.speed} @change=${(e: Event) => this.#set({ speed: valueOf(e) as ImageSettings["speed"] })}>
+      <select
+        id="speed"
+        name="speed"
+        .value=${live(s.speed)}
+        title="Balanced and Fast reuse steps that change little: up to about 2× faster, slightly different pictures"
+        aria-invalid=${!!this.problems.speed}
+        @change=${(e: Event) => this.#set({ speed: valueOf(e) as ImageSettings["speed"] })}>
         ${SPEED_OPTIONS.map(([value, label]) => html`<option value=${value} ?selected=${value === s.speed}>${label}</option>`)}
       </select>
       ${this.#problem("speed", "Speed")}
@@ -75,8 +90,21 @@ export class EdGenerationFields extends LitElement {
       <div class="field">
         <label for="seed">Seed</label>
         <div class="row" style="align-items:center">
-          <input id="seed" name="seed" type=${s.random_seed ? "text" : "number"} min="0" style="flex:1" ?disabled=${s.random_seed} aria-invalid=${!!this.problems.seed} .value=${s.random_seed ? "random" : String(s.seed)} @input=${(e: Event) => this.#set({ seed: numberOf(e) })} />
-          <label class="check"><input type="checkbox" name="random_seed" .checked=${s.random_seed} @change=${(e: Event) => this.#set({ random_seed: checkedOf(e) })} />Random</label>
+          <input
+            id="seed"
+            name="seed"
+            type=${s.random_seed ? "text" : "number"}
+            min="0"
+            style="flex:1"
+            ?disabled=${s.random_seed}
+            aria-invalid=${!!this.problems.seed}
+            .value=${s.random_seed ? "random" : String(s.seed)}
+            @input=${(e: Event) => this.#set({ seed: numberOf(e) })} />
+          <label class="check"><input
+            type="checkbox"
+            name="random_seed"
+            .checked=${s.random_seed}
+            @change=${(e: Event) => this.#set({ random_seed: checkedOf(e) })} />Random</label>
         </div>
         ${s.random_seed && this.lastSeed !== undefined ? html`<span class="hint" data-role="last-seed">Last used: ${this.lastSeed}</span>` : nothing}
         ${this.#problem("seed", "Seed")}
@@ -95,7 +123,17 @@ export class EdGenerationFields extends LitElement {
       <div class="row">
         <div class="field">
           <label for="guidance">Distilled guidance</label>
-          <input id="guidance" name="guidance" type="number" min="0" max="100" step="0.5" placeholder="off" aria-invalid=${!!this.problems.guidance} .value=${s.guidance === undefined ? "" : String(s.guidance)} @input=${(e: Event) => this.#set({ guidance: valueOf(e) === "" ? undefined : numberOf(e) })} />
+          <input
+            id="guidance"
+            name="guidance"
+            type="number"
+            min="0"
+            max="100"
+            step="0.5"
+            placeholder="off"
+            aria-invalid=${!!this.problems.guidance}
+            .value=${s.guidance === undefined ? "" : String(s.guidance)}
+            @input=${(e: Event) => this.#set({ guidance: valueOf(e) === "" ? undefined : numberOf(e) })} />
           <span class="hint">Flux and Chroma only (e.g. 3.5)</span>
           ${this.#problem("guidance", "Guidance")}
         </div>

@@ -8,13 +8,15 @@
  */
 import { css, html, LitElement, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
-import "./ed-mask-editor";
+import { onDemand } from "../../on-demand";
 import type { MaskChangeEvent } from "./ed-mask-editor";
 import { formStyles } from "./form-styles";
 import { blobToDataUrl, imageFileOf } from "./image-files";
 import type { ImageSettings } from "./image-settings";
 import type { ModelLists } from "./ed-model-fields";
 import { numberOf, settingsChange, valueOf } from "./settings-event";
+
+const loadMaskEditor = onDemand(() => import("./ed-mask-editor"));
 
 @customElement("ed-image-inputs")
 export class EdImageInputs extends LitElement {
@@ -131,16 +133,30 @@ export class EdImageInputs extends LitElement {
     if (!s.init_image) return this.#zone("init", "Choose an init image", html`<p>Drop a picture here to start from it (img2img)</p>`);
     return html`
       ${this.editingMask
-        ? html`<ed-mask-editor .image=${s.init_image} .mask=${s.mask} @ed-mask-change=${(e: MaskChangeEvent) => this.#set({ mask: e.detail.mask })}></ed-mask-editor>`
+        ? (loadMaskEditor(), html`<ed-mask-editor
+            .image=${s.init_image}
+            .mask=${s.mask}
+            @ed-mask-change=${(e: MaskChangeEvent) => this.#set({ mask: e.detail.mask })}></ed-mask-editor>`)
         : this.#zone("init", "Replace", html`<img class="thumb" src=${s.init_image} alt="Init image" />`)}
       <div class="row" style="margin-top:6px">
-        <button data-action="mask" aria-pressed=${this.editingMask} @click=${() => (this.editingMask = !this.editingMask)}>${this.editingMask ? "Done with the mask" : s.mask ? "Edit mask" : "Paint a mask (inpaint)"}</button>
+        <button
+          data-action="mask"
+          aria-pressed=${this.editingMask}
+          @click=${() => (this.editingMask = !this.editingMask)}>${this.editingMask ? "Done with the mask" : s.mask ? "Edit mask" : "Paint a mask (inpaint)"}</button>
         <button data-action="remove-init" @click=${() => this.#set({ init_image: undefined, mask: undefined })}>Remove</button>
       </div>
       ${s.mask && !this.editingMask ? html`<span class="hint" data-role="mask-set">A mask is set: only its white part is repainted.</span>` : nothing}
       <div class="field" style="margin-top:6px">
         <label for="strength">Strength ${s.strength}</label>
-        <input id="strength" name="strength" type="range" min="0" max="1" step="0.01" .value=${String(s.strength)} @input=${(e: Event) => this.#set({ strength: numberOf(e) })} />
+        <input
+          id="strength"
+          name="strength"
+          type="range"
+          min="0"
+          max="1"
+          step="0.01"
+          .value=${String(s.strength)}
+          @input=${(e: Event) => this.#set({ strength: numberOf(e) })} />
         <span class="hint">How much may change: 0 keeps the picture, 1 ignores it.</span>
       </div>
       ${this.problems.init_image ? html`<span class="problem">Init image ${this.problems.init_image}</span>` : nothing}
@@ -155,7 +171,11 @@ export class EdImageInputs extends LitElement {
       ${s.ref_images.length
         ? html`<div class="thumbs">
             ${s.ref_images.map(
-              (r, i) => html`<figure><img src=${r} alt="Reference ${i + 1}" /><button aria-label="Remove reference ${i + 1}" @click=${() => this.#set({ ref_images: s.ref_images.filter((_, j) => j !== i) })}>×</button></figure>`,
+              (r, i) => html`<figure><img
+                src=${r}
+                alt="Reference ${i + 1}" /><button
+                aria-label="Remove reference ${i + 1}"
+                @click=${() => this.#set({ ref_images: s.ref_images.filter((_, j) => j !== i) })}>×</button></figure>`,
             )}
           </div>`
         : nothing}
@@ -170,19 +190,33 @@ export class EdImageInputs extends LitElement {
     return html`<div class="field">
       <span class="label">ControlNet</span>
       ${s.control_image
-        ? html`<div class="thumbs"><figure><img src=${s.control_image} alt="Control image" /><button aria-label="Remove control image" @click=${() => this.#set({ control_image: undefined })}>×</button></figure></div>`
+        ? html`<div class="thumbs"><figure><img
+            src=${s.control_image}
+            alt="Control image" /><button
+            aria-label="Remove control image"
+            @click=${() => this.#set({ control_image: undefined })}>×</button></figure></div>`
         : this.#zone("control", "Choose a control image", nothing)}
       <div class="row">
         <div class="field">
           <label for="controlnet">Model</label>
           <select id="controlnet" name="controlnet" aria-invalid=${!!this.problems.controlnet} @change=${(e: Event) => this.#set({ controlnet: valueOf(e) })}>
             <option value="" ?selected=${!s.controlnet}>${nets.length ? "None" : "None in models/controlnet"}</option>
-            ${(s.controlnet && !nets.includes(s.controlnet) ? [s.controlnet, ...nets] : nets).map((n) => html`<option value=${n} ?selected=${n === s.controlnet}>${n}</option>`)}
+            ${(s.controlnet && !nets.includes(s.controlnet) ? [s.controlnet, ...nets] : nets).map(
+              (n) => html`<option value=${n} ?selected=${n === s.controlnet}>${n}</option>`,
+            )}
           </select>
         </div>
         <div class="field">
           <label for="control_strength">Strength</label>
-          <input id="control_strength" name="control_strength" type="number" min="0" max="2" step="0.05" .value=${String(s.control_strength)} @input=${(e: Event) => this.#set({ control_strength: numberOf(e) })} />
+          <input
+            id="control_strength"
+            name="control_strength"
+            type="number"
+            min="0"
+            max="2"
+            step="0.05"
+            .value=${String(s.control_strength)}
+            @input=${(e: Event) => this.#set({ control_strength: numberOf(e) })} />
         </div>
       </div>
       ${this.problems.controlnet ? html`<span class="problem">ControlNet ${this.problems.controlnet}</span>` : nothing}

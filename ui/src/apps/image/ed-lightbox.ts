@@ -138,16 +138,35 @@ export class EdLightbox extends LitElement {
     const many = this.pictures.length > 1;
     return html`<div class="top">
         <span class="caption" data-caption>${p.caption}${many ? ` · ${this.index + 1} of ${this.pictures.length}` : ""}</span>
-        <button data-action="zoom" aria-pressed=${this.actual ? "true" : "false"} title="Show it at its own size, pixel for pixel" @click=${() => (this.actual = !this.actual)}>${this.actual ? "Fit" : "100%"}</button>
+        <button
+          data-action="zoom"
+          aria-pressed=${this.actual ? "true" : "false"}
+          title="Show it at its own size, pixel for pixel"
+          @click=${() => (this.actual = !this.actual)}>${this.actual ? "Fit" : "100%"}</button>
         <button class="close" data-action="close" aria-label="Close the large view" title="Close (Esc)" @click=${this.#close}>×</button>
       </div>
-      <div class="stage ${this.actual ? "actual" : "fit"}" role="dialog" aria-modal="true" aria-label="Picture, large" @click=${(e: Event) => e.target === e.currentTarget && this.#close()}>
+      <div
+        class="stage ${this.actual ? "actual" : "fit"}"
+        role="dialog"
+        aria-modal="true"
+        aria-label="Picture, large"
+        @click=${(e: Event) => e.target === e.currentTarget && this.#close()}>
         <img src=${p.url} alt=${p.alt} />
       </div>
       <div class="bottom"><slot name="actions"></slot></div>
       ${many
-        ? html`<button class="nav prev" data-action="prev" aria-label="Previous picture" ?disabled=${this.index === 0} @click=${() => this.#move(this.index - 1)}>‹</button>
-            <button class="nav next" data-action="next" aria-label="Next picture" ?disabled=${this.index === this.pictures.length - 1} @click=${() => this.#move(this.index + 1)}>›</button>`
+        ? html`<button
+            class="nav prev"
+            data-action="prev"
+            aria-label="Previous picture"
+            ?disabled=${this.index === 0}
+            @click=${() => this.#move(this.index - 1)}>‹</button>
+            <button
+              class="nav next"
+              data-action="next"
+              aria-label="Next picture"
+              ?disabled=${this.index === this.pictures.length - 1}
+              @click=${() => this.#move(this.index + 1)}>›</button>`
         : nothing}`;
   }
 }

@@ -203,7 +203,12 @@ export class EdMaskEditor extends LitElement {
       <div class="tools" role="toolbar" aria-label="Mask tools" @keydown=${this.#onKey}>
         <button data-tool="brush" aria-pressed=${this.mode === "paint"} @click=${() => (this.mode = "paint")}>Brush</button>
         <button data-tool="eraser" aria-pressed=${this.mode === "erase"} @click=${() => (this.mode = "erase")}>Eraser</button>
-        <label>Size <input type="range" min="2" max="200" .value=${String(this.size)} @input=${(e: Event) => (this.size = Number((e.target as HTMLInputElement).value))} /> ${this.size}</label>
+        <label>Size <input
+          type="range"
+          min="2"
+          max="200"
+          .value=${String(this.size)}
+          @input=${(e: Event) => (this.size = Number((e.target as HTMLInputElement).value))} /> ${this.size}</label>
         <button data-tool="undo" ?disabled=${!h.canUndo} @click=${this.undo}>Undo</button>
         <button data-tool="redo" ?disabled=${!h.canRedo} @click=${this.redo}>Redo</button>
         <button data-tool="clear" @click=${this.clear}>Clear</button>

@@ -90,7 +90,13 @@ export class EdModelFields extends LitElement {
     const words = entry?.civitai?.trainedWords ?? [];
     if (!words.length) return nothing;
     return html`<div class="words" data-words=${name}>
-      ${words.map((w) => html`<button title="Add to the prompt" data-action="add-word" ?disabled=${this.settings.prompt.includes(w)} @click=${() => this.#addWord(w)}>+ ${w}</button>`)}
+      ${words.map(
+        (w) => html`<button
+          title="Add to the prompt"
+          data-action="add-word"
+          ?disabled=${this.settings.prompt.includes(w)}
+          @click=${() => this.#addWord(w)}>+ ${w}</button>`,
+      )}
     </div>`;
   }
 
@@ -103,7 +109,14 @@ export class EdModelFields extends LitElement {
         ${s.loras.map(
           (l, i) => html`<div class="lora" data-lora=${l.name}>
             <span class="name" title=${l.name}>${l.name}</span>
-            <input type="number" step="0.05" min="-10" max="10" aria-label="Weight of ${l.name}" .value=${String(l.weight)} @input=${(e: Event) => this.#setLoraWeight(i, numberOf(e))} />
+            <input
+              type="number"
+              step="0.05"
+              min="-10"
+              max="10"
+              aria-label="Weight of ${l.name}"
+              .value=${String(l.weight)}
+              @input=${(e: Event) => this.#setLoraWeight(i, numberOf(e))} />
             <button aria-label="Remove ${l.name}" @click=${() => this.#set({ loras: s.loras.filter((_, j) => j !== i) })}>×</button>
           </div>
           ${this.#renderWords(l.name)}`,
@@ -126,7 +139,9 @@ export class EdModelFields extends LitElement {
     return html`<div class="field" data-group="text_encoders">
       <span class="label">Text encoders</span>
       ${s.text_encoders.map(
-        (t) => html`<div class="lora"><span class="name">${t}${list.includes(t) ? "" : " (not found)"}</span><button aria-label="Remove ${t}" @click=${() => this.#set({ text_encoders: s.text_encoders.filter((x) => x !== t) })}>×</button></div>`,
+        (t) => html`<div class="lora"><span class="name">${t}${list.includes(t) ? "" : " (not found)"}</span><button
+          aria-label="Remove ${t}"
+          @click=${() => this.#set({ text_encoders: s.text_encoders.filter((x) => x !== t) })}>×</button></div>`,
       )}
       ${s.text_encoders.length < 4 && available.length
         ? html`<select aria-label="Add a text encoder" @change=${(e: Event) => this.#set({ text_encoders: [...s.text_encoders, valueOf(e)] })}>
@@ -151,8 +166,12 @@ export class EdModelFields extends LitElement {
         <select id="model" name="model" aria-invalid=${!!this.problems.model && !!s.model} @change=${(e: Event) => this.#set({ model: valueOf(e) })}>
           <option value="" .selected=${!s.model}>${known.length ? "Choose a model…" : "No models yet"}</option>
           ${missing ? html`<option value=${s.model} .selected=${true}>${s.model} (not found)</option>` : nothing}
-          ${checkpoints.length ? html`<optgroup label="Checkpoints">${this.#options(checkpoints, checkpoints.includes(s.model) ? s.model : "")}</optgroup>` : nothing}
-          ${diffusion.length ? html`<optgroup label="Diffusion models">${this.#options(diffusion, diffusion.includes(s.model) ? s.model : "")}</optgroup>` : nothing}
+          ${checkpoints.length
+            ? html`<optgroup label="Checkpoints">${this.#options(checkpoints, checkpoints.includes(s.model) ? s.model : "")}</optgroup>`
+            : nothing}
+          ${diffusion.length
+            ? html`<optgroup label="Diffusion models">${this.#options(diffusion, diffusion.includes(s.model) ? s.model : "")}</optgroup>`
+            : nothing}
         </select>
         ${this.problems.model && s.model ? html`<span class="problem">Model: ${this.problems.model}</span>` : nothing}
         <ed-model-set-fields .settings=${s} .entries=${this.entries}></ed-model-set-fields>

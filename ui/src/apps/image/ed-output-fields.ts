@@ -4,7 +4,6 @@
  */
 import { html, LitElement, nothing } from "lit";
 import { customElement, property } from "lit/decorators.js";
-import { HIRES_UPSCALERS } from "../../../../common/image-request";
 import { formStyles } from "./form-styles";
 import type { HiresSettings, ImageSettings } from "./image-settings";
 import { checkedOf, numberOf, settingsChange, valueOf } from "./settings-event";
@@ -21,6 +20,8 @@ export class EdOutputFields extends LitElement {
   static override styles = formStyles;
 
   @property({ attribute: false }) settings!: ImageSettings;
+  /** The request schema's built-in hires-fix upscalers (Latent, Lanczos, …). */
+  @property({ attribute: false }) hiresUpscalers: readonly string[] = [];
   /** RealESRGAN/ESRGAN models in models/realesrgan, offered as hires-fix upscalers. */
   @property({ attribute: false }) upscalers: string[] = [];
   @property({ attribute: false }) problems: Record<string, string> = {};
@@ -39,12 +40,19 @@ export class EdOutputFields extends LitElement {
       <div class="row">
         <div class="field">
           <label for="hires_scale">Upscale by</label>
-          <input id="hires_scale" type="number" min="1" max="4" step="0.25" .value=${String(h.scale)} @input=${(e: Event) => this.#hires({ scale: numberOf(e) })} />
+          <input
+            id="hires_scale"
+            type="number"
+            min="1"
+            max="4"
+            step="0.25"
+            .value=${String(h.scale)}
+            @input=${(e: Event) => this.#hires({ scale: numberOf(e) })} />
         </div>
         <div class="field">
           <label for="hires_upscaler">Upscaler</label>
           <select id="hires_upscaler" @change=${(e: Event) => this.#hires({ upscaler: valueOf(e) })}>
-            ${HIRES_UPSCALERS.map((u) => html`<option value=${u} ?selected=${u === h.upscaler}>${u}</option>`)}
+            ${this.hiresUpscalers.map((u) => html`<option value=${u} ?selected=${u === h.upscaler}>${u}</option>`)}
             ${this.upscalers.length
               ? html`<optgroup label="Models (models/realesrgan)">
                   ${this.upscalers.map((u) => html`<option value=${u} ?selected=${u === h.upscaler}>${u.replace(/\.[^.]+$/, "")}</option>`)}
@@ -56,12 +64,26 @@ export class EdOutputFields extends LitElement {
       <div class="row">
         <div class="field">
           <label for="hires_steps">Steps</label>
-          <input id="hires_steps" type="number" min="0" max="100" step="1" .value=${String(h.steps)} @input=${(e: Event) => this.#hires({ steps: numberOf(e) })} />
+          <input
+            id="hires_steps"
+            type="number"
+            min="0"
+            max="100"
+            step="1"
+            .value=${String(h.steps)}
+            @input=${(e: Event) => this.#hires({ steps: numberOf(e) })} />
           <span class="hint">0 = same as above</span>
         </div>
         <div class="field">
           <label for="hires_denoise">Denoising</label>
-          <input id="hires_denoise" type="number" min="0" max="1" step="0.05" .value=${String(h.denoising_strength)} @input=${(e: Event) => this.#hires({ denoising_strength: numberOf(e) })} />
+          <input
+            id="hires_denoise"
+            type="number"
+            min="0"
+            max="1"
+            step="0.05"
+            .value=${String(h.denoising_strength)}
+            @input=${(e: Event) => this.#hires({ denoising_strength: numberOf(e) })} />
         </div>
       </div>
       ${this.problems.hires ? html`<span class="problem">Hires fix: ${this.problems.hires}</span>` : nothing}
@@ -77,8 +99,13 @@ export class EdOutputFields extends LitElement {
       <div class="row">
         <div class="field">
           <label for="upscale_factor">Upscale</label>
-          <select id="upscale_factor" title="Each finished picture is also upscaled with the model and saved beside the original" @change=${(e: Event) => this.#set({ upscale_factor: Number(valueOf(e)) as 0 | 2 | 4, upscale_model: model })}>
-            ${([[0, "None"], [2, "×2"], [4, "×4"]] as const).map(([v, label]) => html`<option value=${v} ?selected=${v === s.upscale_factor}>${label}</option>`)}
+          <select
+            id="upscale_factor"
+            title="Each finished picture is also upscaled with the model and saved beside the original"
+            @change=${(e: Event) => this.#set({ upscale_factor: Number(valueOf(e)) as 0 | 2 | 4, upscale_model: model })}>
+            ${([[0, "None"], [2, "×2"], [4, "×4"]] as const).map(
+              ([v, label]) => html`<option value=${v} ?selected=${v === s.upscale_factor}>${label}</option>`,
+            )}
           </select>
         </div>
         ${s.upscale_factor
@@ -97,7 +124,11 @@ export class EdOutputFields extends LitElement {
     const s = this.settings;
     return html`
       ${this.#renderUpscale()}
-      <label class="check"><input type="checkbox" name="hires_enabled" .checked=${s.hires_enabled} @change=${(e: Event) => this.#set({ hires_enabled: checkedOf(e) })} />Hires fix</label>
+      <label class="check"><input
+          type="checkbox"
+          name="hires_enabled"
+          .checked=${s.hires_enabled}
+          @change=${(e: Event) => this.#set({ hires_enabled: checkedOf(e) })} />Hires fix</label>
       ${s.hires_enabled ? this.#renderHires() : nothing}
       <label class="check" style="margin:6px 0"
         ><input type="checkbox" name="vae_tiling" .checked=${s.vae_tiling} @change=${(e: Event) => this.#set({ vae_tiling: checkedOf(e) })} />VAE tiling (uses less memory for large pictures)</label
@@ -120,7 +151,14 @@ export class EdOutputFields extends LitElement {
         ${s.output_format && s.output_format !== "png"
           ? html`<div class="field">
               <label for="output_quality">Quality</label>
-              <input id="output_quality" name="output_quality" type="number" min="1" max="100" .value=${String(s.output_quality)} @input=${(e: Event) => this.#set({ output_quality: numberOf(e) })} />
+              <input
+                id="output_quality"
+                name="output_quality"
+                type="number"
+                min="1"
+                max="100"
+                .value=${String(s.output_quality)}
+                @input=${(e: Event) => this.#set({ output_quality: numberOf(e) })} />
               ${this.problems.output_quality ? html`<span class="problem">${this.problems.output_quality}</span>` : nothing}
             </div>`
           : nothing}

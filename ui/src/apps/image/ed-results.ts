@@ -17,8 +17,7 @@
 import { pluginHooks } from "../../plugins/hooks";
 import { html, LitElement, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
-import "./ed-tile-preview";
-import "./ed-lightbox";
+import { onDemand } from "../../on-demand";
 import { edEvent } from "../../events";
 import { deskOnlyStyles } from "../../styles/touch";
 import { resultsStyles } from "./results-styles";
@@ -50,6 +49,9 @@ function tilingOf(task: Task): string | undefined {
   const t = task.request?.tiling;
   return typeof t === "string" && t !== "none" ? t : undefined;
 }
+
+const loadLightbox = onDemand(() => import("./ed-lightbox"));
+const loadTilePreview = onDemand(() => import("./ed-tile-preview"));
 
 @customElement("ed-results")
 export class EdResults extends LitElement {
@@ -121,28 +123,46 @@ export class EdResults extends LitElement {
         <button data-action="similar" title="Same settings, new seed" @click=${() => this.#act("similar", task, image)}>Make similar</button>
         <a class="button" data-action="download" href=${image.url} download=${this.#fileName(task, image)}>Download</a>
         ${this.canUpscale && !task.incognito
-          ? html`<button data-action="upscale-2" title="Upscale this picture ×2 with the ESRGAN model (models/realesrgan): a new picture, this one kept" @click=${() => this.#act("upscale-2", task, image)}>Upscale ×2</button>
-              <button data-action="upscale-4" title="Upscale this picture ×4 with the ESRGAN model: a new picture, this one kept" @click=${() => this.#act("upscale-4", task, image)}>×4</button>`
+          ? html`<button
+              data-action="upscale-2"
+              title="Upscale this picture ×2 with the ESRGAN model (models/realesrgan): a new picture, this one kept"
+              @click=${() => this.#act("upscale-2", task, image)}>Upscale ×2</button>
+              <button
+                data-action="upscale-4"
+                title="Upscale this picture ×4 with the ESRGAN model: a new picture, this one kept"
+                @click=${() => this.#act("upscale-4", task, image)}>×4</button>`
           : task.incognito
             ? nothing
-            : html`<button data-action="upscale-needs-model" title="Needs an upscaler model (ESRGAN): not installed yet" @click=${() => (this.upscaleHelp = this.upscaleHelp === image.id ? undefined : image.id)}>
+            : html`<button
+                data-action="upscale-needs-model"
+                title="Needs an upscaler model (ESRGAN): not installed yet"
+                @click=${() => (this.upscaleHelp = this.upscaleHelp === image.id ? undefined : image.id)}>
                 Upscale…
               </button>`}
         ${this.upscaleHelp === image.id && !this.canUpscale
           ? html`<span class="needs" data-role="upscale-needs" role="note"
               >Upscaling needs an upscaler model (ESRGAN, for example RealESRGAN_x4plus), and none is installed: the starter catalogue has none, so
-              <a href="#" data-action="find-upscaler" @click=${(e: Event) => (e.preventDefault(), this.dispatchEvent(edEvent("ed-open-app", { app: "model-browser" })))}
+              <a
+                href="#"
+                data-action="find-upscaler"
+                @click=${(e: Event) => (e.preventDefault(), this.dispatchEvent(edEvent("ed-open-app", { app: "model-browser" })))}
                 >search "upscale" in the Model Browser</a
               >
               (type Upscalers); it goes in models/realesrgan.</span
             >`
           : nothing}
         ${tilingOf(task)
-          ? html`<button data-action="tile-preview" title="See it repeated 3×3" @click=${() => (this.tilePreview = { src: image.url, axes: tilingOf(task)! })}>Tile preview</button>`
+          ? html`<button
+              data-action="tile-preview"
+              title="See it repeated 3×3"
+              @click=${() => (this.tilePreview = { src: image.url, axes: tilingOf(task)! })}>Tile preview</button>`
           : nothing}
         ${task.incognito
           ? nothing
-          : html`<button data-action="gallery" title="Show it in the Gallery" @click=${() => this.dispatchEvent(edEvent("ed-open-app", { app: "gallery", message: { kind: "gallery-show", imageId: image.id } }))}>
+          : html`<button
+              data-action="gallery"
+              title="Show it in the Gallery"
+              @click=${() => this.dispatchEvent(edEvent("ed-open-app", { app: "gallery", message: { kind: "gallery-show", imageId: image.id } }))}>
               Open in gallery
             </button>`}
         ${pluginHooks.pictureActions.map((a) => html`<button data-plugin-action=${a.id} title=${a.title ?? a.label} @click=${() => a.run({ task, image })}>${a.label}</button>`)}`;
@@ -155,6 +175,7 @@ export class EdResults extends LitElement {
     const r = task.request ?? {};
     const size = typeof r.width === "number" && typeof r.height === "number" ? ` · ${r.width}×${r.height}` : "";
     const pictures = task.images.map((img) => ({ url: img.url, alt: String(r.prompt ?? "Result"), caption: `Seed ${img.seed}${size}${modeText(task) ? ` · ${modeText(task)}` : ""}` }));
+    loadLightbox();
     return html`<ed-lightbox
       .pictures=${pictures}
       .index=${this.large!.index}
@@ -198,7 +219,12 @@ export class EdResults extends LitElement {
         ${modeText(t) ? html`<span class="mode" data-role="mode" title="Started from a picture">${modeText(t)}</span>` : nothing}
         ${tookText(t) ? html`<span class="took" data-role="took">${tookText(t)}</span>` : nothing}
         ${t.images.length > 1 && !t.incognito
-          ? html`<a class="button" data-action="zip" href=${`/api/tasks/${encodeURIComponent(t.id)}/pictures.zip`} download=${`pictures-${t.id}.zip`} title="All the pictures of this task in one zip">Download all (zip)</a>`
+          ? html`<a
+              class="button"
+              data-action="zip"
+              href=${`/api/tasks/${encodeURIComponent(t.id)}/pictures.zip`}
+              download=${`pictures-${t.id}.zip`}
+              title="All the pictures of this task in one zip">Download all (zip)</a>`
           : nothing}
         ${t.state !== "running" ? html`<button data-action="remove" title="Remove from the list" @click=${() => this.#remove(t)}>Remove</button>` : nothing}
       </div>
@@ -206,7 +232,9 @@ export class EdResults extends LitElement {
         ? html`<div class="confirm" role="alertdialog" aria-label="Remove this task?">
             <span>Remove from the list. The pictures stay on disk unless you delete them too.</span>
             <button data-action="remove-keep" @click=${() => ((this.confirmingRemove = undefined), this.#act("remove", t))}>Remove</button>
-            <button data-action="remove-delete" @click=${() => ((this.confirmingRemove = undefined), this.#act("remove-delete", t))}>Remove and delete pictures</button>
+            <button
+              data-action="remove-delete"
+              @click=${() => ((this.confirmingRemove = undefined), this.#act("remove-delete", t))}>Remove and delete pictures</button>
             <button data-action="remove-cancel" @click=${() => (this.confirmingRemove = undefined)}>Keep</button>
           </div>`
         : nothing}`;
@@ -216,7 +244,11 @@ export class EdResults extends LitElement {
     if (!this.tasks.length) return html`<div class="empty">Your pictures appear here. Write a prompt and press Generate<span class="desk-only"> (or Ctrl+Enter)</span>.</div>`;
     const newest = listOrder.newestFirst;
     return html`<div class="toolbar">
-        <button data-action="order" aria-pressed=${newest ? "true" : "false"} title="Switch between newest first and oldest first" @click=${() => void listOrder.set(!newest).catch(() => {})}>
+        <button
+          data-action="order"
+          aria-pressed=${newest ? "true" : "false"}
+          title="Switch between newest first and oldest first"
+          @click=${() => void listOrder.set(!newest).catch(() => {})}>
           ${newest ? "Newest first" : "Oldest first"}
         </button>
       </div>
@@ -228,7 +260,10 @@ export class EdResults extends LitElement {
         ${t.state !== "succeeded" ? this.#renderPending(t) : nothing}
       </section>`,
     )}${this.tilePreview
-      ? html`<ed-tile-preview .src=${this.tilePreview.src} .axes=${this.tilePreview.axes} @ed-close=${(e: Event) => (e.stopPropagation(), (this.tilePreview = undefined))}></ed-tile-preview>`
+      ? (loadTilePreview(), html`<ed-tile-preview
+          .src=${this.tilePreview.src}
+          .axes=${this.tilePreview.axes}
+          @ed-close=${(e: Event) => (e.stopPropagation(), (this.tilePreview = undefined))}></ed-tile-preview>`)
       : nothing}${this.#renderLightbox()}`;
   }
 }

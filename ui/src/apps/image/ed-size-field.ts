@@ -102,7 +102,10 @@ export class EdSizeField extends LitElement {
       <span class="hint">Recent</span>
       ${recent.map(
         ({ width: w, height: h }) =>
-          html`<button data-recent=${`${w}x${h}`} aria-pressed=${w === width && h === height} @click=${() => this.dispatchEvent(settingsChange({ width: w, height: h }))}>${w}×${h}</button>`,
+          html`<button
+            data-recent=${`${w}x${h}`}
+            aria-pressed=${w === width && h === height}
+            @click=${() => this.dispatchEvent(settingsChange({ width: w, height: h }))}>${w}×${h}</button>`,
       )}
     </div>`;
   }
@@ -116,12 +119,32 @@ export class EdSizeField extends LitElement {
         <div class="sizes">
           <div class="field">
             <label for="width">Width</label>
-            <input id="width" name="width" type="number" min="64" max="4096" step="64" aria-invalid=${!!wp} .value=${String(width)} @change=${(e: Event) => this.#setSide("width", e)} @input=${(e: Event) => !this.lockedRatio && this.#setSide("width", e)} />
+            <input
+              id="width"
+              name="width"
+              type="number"
+              min="64"
+              max="4096"
+              step="64"
+              aria-invalid=${!!wp}
+              .value=${String(width)}
+              @change=${(e: Event) => this.#setSide("width", e)}
+              @input=${(e: Event) => !this.lockedRatio && this.#setSide("width", e)} />
           </div>
           <button class="swap" data-action="swap" title="Swap width and height" aria-label="Swap width and height" @click=${this.#swap}>⇄</button>
           <div class="field">
             <label for="height">Height</label>
-            <input id="height" name="height" type="number" min="64" max="4096" step="64" aria-invalid=${!!hp} .value=${String(height)} @change=${(e: Event) => this.#setSide("height", e)} @input=${(e: Event) => !this.lockedRatio && this.#setSide("height", e)} />
+            <input
+              id="height"
+              name="height"
+              type="number"
+              min="64"
+              max="4096"
+              step="64"
+              aria-invalid=${!!hp}
+              .value=${String(height)}
+              @change=${(e: Event) => this.#setSide("height", e)}
+              @input=${(e: Event) => !this.lockedRatio && this.#setSide("height", e)} />
           </div>
         </div>
         ${wp ? html`<span class="problem" data-problem="width">Width: ${wp}</span>` : nothing}
@@ -137,11 +160,18 @@ export class EdSizeField extends LitElement {
             ><input type="checkbox" name="lock_ratio" .checked=${!!this.lockedRatio} @change=${(e: Event) => (this.lockedRatio = (e.target as HTMLInputElement).checked ? width / height : undefined)} />Lock ratio</label
           >
           <span class="hint">Enlarge</span>
-          ${[1.25, 1.5, 2].map((f) => html`<button data-enlarge=${f} title="Both sides ×${f}" @click=${() => this.dispatchEvent(settingsChange(enlarge(width, height, f)))}>×${f}</button>`)}
+          ${[1.25, 1.5, 2].map(
+            (f) => html`<button
+              data-enlarge=${f}
+              title="Both sides ×${f}"
+              @click=${() => this.dispatchEvent(settingsChange(enlarge(width, height, f)))}>×${f}</button>`,
+          )}
         </div>
         <div class="presets" aria-label="Size presets">
           ${SIZE_PRESETS.map(
-            ([w, h]) => html`<button aria-pressed=${w === width && h === height} @click=${() => this.dispatchEvent(settingsChange({ width: w, height: h }))}>${w}×${h}</button>`,
+            ([w, h]) => html`<button
+              aria-pressed=${w === width && h === height}
+              @click=${() => this.dispatchEvent(settingsChange({ width: w, height: h }))}>${w}×${h}</button>`,
           )}
         </div>
         ${this.#renderRecent(width, height)}

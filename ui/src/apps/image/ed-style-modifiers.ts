@@ -7,8 +7,7 @@
  */
 import { css, html, LitElement } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
-import type { ModifierCategory } from "../../../../prompts/modifiers";
-import { api } from "../../api/http";
+import { imageApi, type ModifierCategory } from "./image-api";
 import { formStyles } from "./form-styles";
 import { hasModifier, toggleModifier } from "./modifier-toggle";
 import { settingsChange } from "./settings-event";
@@ -59,7 +58,7 @@ export class EdStyleModifiers extends LitElement {
   async #load() {
     if (this.categories) return;
     try {
-      this.categories = (await api<{ categories: ModifierCategory[] }>("/api/prompts/modifiers")).categories;
+      this.categories = await imageApi.modifiers();
     } catch (err) {
       this.problem = `Could not load the style modifiers: ${(err as Error).message}`;
     }
@@ -82,7 +81,9 @@ export class EdStyleModifiers extends LitElement {
         (c) => html`<section data-category=${c.name}>
           <h4>${c.name}${c.custom ? " (yours)" : ""}</h4>
           <div class="tags">
-            ${c.modifiers.map((m) => html`<button aria-pressed=${hasModifier(this.prompt, m) ? "true" : "false"} @click=${() => this.#toggle(m)}>${m}</button>`)}
+            ${c.modifiers.map(
+              (m) => html`<button aria-pressed=${hasModifier(this.prompt, m) ? "true" : "false"} @click=${() => this.#toggle(m)}>${m}</button>`,
+            )}
           </div>
         </section>`,
       )}
@@ -92,7 +93,13 @@ export class EdStyleModifiers extends LitElement {
   override render() {
     return html`<details data-group="modifiers" @toggle=${(e: Event) => (e.target as HTMLDetailsElement).open && void this.#load()}>
       <summary>Style modifiers</summary>
-      <input class="search" type="search" name="modifier_search" placeholder="Search styles, lighting, camera…" .value=${this.query} @input=${(e: Event) => (this.query = (e.target as HTMLInputElement).value)} />
+      <input
+        class="search"
+        type="search"
+        name="modifier_search"
+        placeholder="Search styles, lighting, camera…"
+        .value=${this.query}
+        @input=${(e: Event) => (this.query = (e.target as HTMLInputElement).value)} />
       ${this.#renderList()}
       <p class="hint">Your own: a modifiers.txt in the data folder ([Category], then one a line).</p>
     </details>`;

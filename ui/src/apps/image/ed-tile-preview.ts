@@ -69,7 +69,12 @@ export class EdTilePreview extends LitElement {
   override render() {
     const cols = this.axes === "y" ? 1 : 3;
     const rows = this.axes === "x" ? 1 : 3;
-    return html`<div class="grid" role="img" aria-label="The picture tiled ${cols}×${rows}" style="--cols:${cols};--rows:${rows}" @click=${(e: Event) => e.stopPropagation()}>
+    return html`<div
+      class="grid"
+      role="img"
+      aria-label="The picture tiled ${cols}×${rows}"
+      style="--cols:${cols};--rows:${rows}"
+      @click=${(e: Event) => e.stopPropagation()}>
         ${Array.from({ length: cols * rows }, () => html`<img src=${this.src} alt="" />`)}
       </div>
       <button aria-label="Close the tile preview" @click=${this.#close}>×</button>`;

@@ -1,10 +1,8 @@
 /**
  * Pictures coming into the Image workspace: files (drop, paste, picker) and
- * our own results (by URL) become data URLs for the request; a dropped file's
- * generation settings are read by the server (`POST /api/metadata/parse`).
+ * our own results (by URL) become data URLs for the request (a dropped file's
+ * generation settings are read by the server: image-api.ts).
  */
-import { api } from "../../api/http";
-
 export const IMAGE_TYPES = ["image/png", "image/jpeg", "image/webp"];
 
 export function blobToDataUrl(blob: Blob): Promise<string> {
@@ -37,17 +35,3 @@ export function imageFileOf(data: DataTransfer | null): File | undefined {
   return undefined;
 }
 
-export interface ParsedImage {
-  source: "easy-diffusion" | "sdcpp" | "a1111" | "none";
-  settings: Record<string, unknown>;
-  parameters?: string;
-}
-
-/** Asks the server what settings made this picture. */
-export function parseImageSettings(file: Blob): Promise<ParsedImage> {
-  return api<ParsedImage>("/api/metadata/parse", {
-    method: "POST",
-    body: file,
-    headers: { "content-type": file.type || "application/octet-stream" },
-  });
-}

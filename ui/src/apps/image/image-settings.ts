@@ -1,10 +1,10 @@
 /**
  * The Image workspace's form state and the pure functions around it: the
- * defaults, the task request it becomes (common/image-request.ts's schema), the
- * problems that schema finds (shown next to the field, never fixed behind
- * the user's back), and settings restored from a request or a dropped image.
+ * defaults, the task request it becomes (common/image-request.ts's shape;
+ * the problems its schema finds are request-check.ts's), and settings
+ * restored from a request or a dropped image.
  */
-import { imageRequestSchema, type ImageRequestInput } from "../../../../common/image-request";
+import type { ImageRequestInput } from "../../../../common/image-request";
 import type { LoraRef } from "../../../../common/lora-tags";
 import { SPEEDS, type Speed } from "../../../../common/speed";
 
@@ -146,26 +146,6 @@ export function toRequest(s: ImageSettings, incognito = false): ImageRequestInpu
   return body;
 }
 
-/** zod's type messages say what a programmer needs; a form says what to type. */
-function friendly(issue: { code: string; message: string; expected?: unknown; input?: unknown }): string {
-  if (issue.code !== "invalid_type") return issue.message;
-  if (issue.expected === "int") return "must be a whole number";
-  if (issue.expected === "number") return "enter a number";
-  return issue.message;
-}
-
-/** What the request schema says is wrong, by form field (first problem per field). */
-export function requestProblems(s: ImageSettings): Record<string, string> {
-  const parsed = imageRequestSchema.safeParse(toRequest(s));
-  const problems: Record<string, string> = {};
-  if (parsed.success) return problems;
-  for (const issue of parsed.error.issues) {
-    const key = String(issue.path[0] ?? "request");
-    problems[key] ??= friendly(issue);
-  }
-  return problems;
-}
-
 const SIMPLE_KEYS = [
   "prompt", "negative_prompt", "steps", "cfg_scale", "sampler", "scheduler", "width", "height", "num_images",
   "model", "vae", "strength", "controlnet", "control_strength", "vae_tiling", "output_quality", "tiling",
@@ -241,5 +221,11 @@ export const MAX_SAVED_IMAGE_CHARS = 200_000;
 /** Settings as saved in the tab state: large pictures are left out. */
 export function settingsForSaving(s: ImageSettings): Partial<ImageSettings> {
   const small = (v?: string) => (v && v.length <= MAX_SAVED_IMAGE_CHARS ? v : undefined);
-  return { ...s, init_image: small(s.init_image), mask: small(s.init_image) ? small(s.mask) : undefined, control_image: small(s.control_image), ref_images: s.ref_images.filter((r) => small(r)) };
+  return {
+    ...s,
+    init_image: small(s.init_image),
+    mask: small(s.init_image) ? small(s.mask) : undefined,
+    control_image: small(s.control_image),
+    ref_images: s.ref_images.filter((r) => small(r)),
+  };
 }

@@ -1,22 +1,45 @@
 /**
  * A picture dropped on or pasted into the Image tab: a Lit controller that
  * listens on its host, shows the drop hint while a file is dragged over
- * (`dragging`), and hands the picture on. The settings in it are read by
- * `settingsInPicture`.
+ * (`dragging`), reads the settings in the picture (`settingsInPicture`) and
+ * hands them on with what to tell the user; a picture without settings is
+ * kept (`plain`) for "Start from it".
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
-import { imageFileOf, parseImageSettings } from "./image-files";
+import { imageApi } from "./image-api";
+import { blobToDataUrl, imageFileOf } from "./image-files";
 import { settingsFromRequest, type ImageSettings } from "./image-settings";
 
 export class PictureDropController implements ReactiveController {
   dragging = false;
+  /** The last picture that held no settings, offered as the init image. */
+  plain?: Blob;
   #timer?: ReturnType<typeof setTimeout>;
 
   constructor(
     readonly host: ReactiveControllerHost & HTMLElement,
-    readonly onPicture: (file: Blob) => void,
+    readonly onRead: (read: { settings?: Partial<ImageSettings>; notice: string }) => void,
   ) {
     host.addController(this);
+  }
+
+  /** "Start from it": the plain picture as a data URL (no longer offered afterwards). */
+  async usePlain(): Promise<string | undefined> {
+    const file = this.plain;
+    this.forget();
+    return file && blobToDataUrl(file);
+  }
+
+  forget() {
+    this.plain = undefined;
+    this.host.requestUpdate();
+  }
+
+  async #take(file: Blob) {
+    const read = await settingsInPicture(file);
+    this.plain = read.settings ? undefined : file;
+    this.host.requestUpdate();
+    this.onRead(read);
   }
 
   hostConnected() {
@@ -50,14 +73,14 @@ export class PictureDropController implements ReactiveController {
     const file = imageFileOf(e.dataTransfer);
     if (!file) return;
     e.preventDefault();
-    this.onPicture(file);
+    void this.#take(file);
   };
 
   #onPaste = (e: ClipboardEvent) => {
     const file = imageFileOf(e.clipboardData);
     if (!file) return;
     e.preventDefault();
-    this.onPicture(file);
+    void this.#take(file);
   };
 }
 
@@ -66,7 +89,7 @@ const SOURCES = { "easy-diffusion": "Easy Diffusion", sdcpp: "stable-diffusion.c
 /** The settings a picture was made with and what to tell the user; none when it holds no settings. */
 export async function settingsInPicture(file: Blob): Promise<{ settings?: Partial<ImageSettings>; notice: string }> {
   try {
-    const parsed = await parseImageSettings(file);
+    const parsed = await imageApi.pictureSettings(file);
     const settings = settingsFromRequest(parsed.settings ?? {});
     if (parsed.source === "none" || !Object.keys(settings).length) return { notice: "This picture has no generation settings in it." };
     return { settings, notice: `Settings restored from the picture (${SOURCES[parsed.source]}).` };

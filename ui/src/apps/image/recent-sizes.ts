@@ -4,12 +4,9 @@
  * they survive restarts without a store of their own; a size queued from this
  * page joins at once. `customRecent` is the pure choice.
  */
-import { api } from "../../api/http";
+import { imageApi, type Size } from "./image-api";
 
-export interface Size {
-  width: number;
-  height: number;
-}
+export type { Size };
 
 /** How many recent sizes are offered. */
 export const RECENT_SIZES = 6;
@@ -33,8 +30,9 @@ export class RecentSizes extends EventTarget {
   #loading?: Promise<void>;
 
   load(): Promise<void> {
-    return (this.#loading ??= api<{ sizes: Size[] }>("/api/queue/recent-sizes?limit=30")
-      .then(({ sizes }) => {
+    return (this.#loading ??= imageApi
+      .recentSizes(30)
+      .then((sizes) => {
         // Sizes queued while it loaded stay first.
         this.sizes = [...this.sizes, ...sizes.filter((s) => !this.sizes.some((m) => m.width === s.width && m.height === s.height))];
         this.dispatchEvent(new Event("change"));

@@ -1,19 +1,22 @@
 /**
  * What the Image tab works out before it queues, kept out of the element:
  * how many tasks a prompt (or a prompt file) makes, the prompts to queue
- * (expanded by the server, where the wildcards live), the memory warning for
- * the chosen size and models, and the settings on the clipboard as text.
+ * (expanded by the server, where the wildcards live) and queueing them, the
+ * memory warning for the chosen size and models, and the settings on the
+ * clipboard as text.
  */
 import { effectiveLevel } from "../../../../common/memory-levels";
 import { countPromptLines, countPrompts, MAX_EXPANSIONS } from "../../../../common/prompt-expand";
-import { api } from "../../api/http";
-import type { ModelEntry } from "../models/models-api";
-import type { Task } from "../queue/queue-store";
+import { configApi } from "../../api/config";
+import { modelsApi, type ModelEntry } from "../models/models-api";
+import { pluginHooks } from "../../plugins/hooks";
+import type { QueueStore, Task } from "../queue/queue-store";
 import type { ModelLists } from "./ed-model-fields";
 import type { PromptFile } from "./ed-prompt-box";
-import type { ImageSettings } from "./image-settings";
+import { imageApi } from "./image-api";
+import { toRequest, type ImageSettings } from "./image-settings";
+import { recentSizes } from "./recent-sizes";
 import { estimateVram, memoryVerdict, type MemoryInputs, type MemoryVerdict } from "./memory-estimate";
-import { settingsFromText, settingsToText } from "./settings-text";
 
 /** How many tasks Generate would queue, or why it cannot (shown before queueing). */
 export function promptCount(prompt: string, file: PromptFile | null): { count: number; problem?: string } {
@@ -28,8 +31,29 @@ export function promptCount(prompt: string, file: PromptFile | null): { count: n
 /** The prompts Generate queues: the box's prompt as is, or expanded by the server. */
 export async function promptsToQueue(prompt: string, file: PromptFile | null): Promise<string[]> {
   if (!file && !/[{|\\]|__/.test(prompt)) return [prompt];
-  const body = file ? { lines: file.lines } : { prompt };
-  return (await api<{ prompts: string[] }>("/api/prompts/expand", { method: "POST", json: body })).prompts;
+  return imageApi.expandPrompts(file ? { lines: file.lines } : { prompt });
+}
+
+/**
+ * Queues one task per prompt with these settings; plugins may change each
+ * request first (their Image tab fields, beforeQueue hooks; a failing one is
+ * skipped). `queued` hears each new task's id and seed; returns the last id.
+ */
+export async function queueTasks(
+  store: QueueStore,
+  settings: ImageSettings,
+  prompts: string[],
+  incognito: boolean,
+  queued: (id: string, seed?: number) => void,
+): Promise<string | undefined> {
+  let newest: string | undefined;
+  for (const prompt of prompts) {
+    const { id, seed } = await store.submit(await pluginHooks.prepare(toRequest({ ...settings, prompt }, incognito)));
+    if (!incognito) recentSizes.used(settings.width, settings.height);
+    queued(id, seed);
+    newest = id;
+  }
+  return newest;
 }
 
 /** The GPU memory use in effect for a model: the level remembered for it after running out of memory, else the setting. */
@@ -48,8 +72,8 @@ export interface MemoryLevelSetting {
 /** engine.memory and the levels remembered per model (GET /api/config, GET /api/queue/memory-levels). */
 export async function loadMemorySetting(): Promise<MemoryLevelSetting> {
   const [config, levels] = await Promise.all([
-    api<{ config: { engine: { memory: MemoryLevelSetting["memory"]; offload_to_cpu: boolean } } }>("/api/config"),
-    api<{ levels: MemoryLevelSetting["remembered"] }>("/api/queue/memory-levels").catch(() => ({ levels: [] })),
+    configApi.get(),
+    modelsApi.memoryLevels().catch(() => ({ levels: [] })),
   ]);
   return { memory: config.config.engine.memory, offload_to_cpu: config.config.engine.offload_to_cpu, remembered: levels.levels };
 }
@@ -60,7 +84,8 @@ export function memoryFor(s: ImageSettings, entries: ModelEntry[], vramBytes: nu
   const model = entries.find((e) => e.name === s.model && (e.kind === "stable-diffusion" || e.kind === "diffusion_models"));
   if (!vramBytes || !model) return undefined;
   const weightBytes = model.size + size(s.vae) + s.text_encoders.reduce((sum, t) => sum + size(t), 0);
-  const estimate = estimateVram({ width: s.width, height: s.height, weightBytes, family: model.family, vaeTiling: s.vae_tiling, hiresScale: s.hires_enabled ? s.hires.scale : undefined, memory });
+  const hiresScale = s.hires_enabled ? s.hires.scale : undefined;
+  const estimate = estimateVram({ width: s.width, height: s.height, weightBytes, family: model.family, vaeTiling: s.vae_tiling, hiresScale, memory });
   return memoryVerdict(estimate, vramBytes);
 }
 
@@ -69,6 +94,7 @@ export type Said = { notice?: string; error?: string };
 /** "Copy settings": the form as JSON text on the clipboard. */
 export async function copySettings(settings: ImageSettings): Promise<Said> {
   try {
+    const { settingsToText } = await import("./settings-text");
     await navigator.clipboard.writeText(settingsToText(settings));
     return { notice: "Settings copied as text." };
   } catch (err) {
@@ -79,6 +105,8 @@ export async function copySettings(settings: ImageSettings): Promise<Said> {
 /** "Paste settings": our JSON or an A1111 infotext from the clipboard. */
 export async function pasteSettings(): Promise<Said & { settings?: Partial<ImageSettings> }> {
   try {
+    // Reading an infotext takes the request schema's sampler names: a chunk loaded on first paste.
+    const { settingsFromText } = await import("./settings-text");
     const settings = settingsFromText(await navigator.clipboard.readText());
     if (!settings) return { notice: "", error: "The clipboard holds no settings (copy them with Copy settings, or an A1111 infotext)." };
     return { settings, notice: "Settings pasted." };
@@ -91,7 +119,7 @@ export async function pasteSettings(): Promise<Said & { settings?: Partial<Image
 export async function fullRequest(task: Task): Promise<Record<string, unknown>> {
   const r = task.request ?? {};
   const left = [r.init_image, r.mask, r.control_image].includes(true) || (Array.isArray(r.ref_images) && r.ref_images.length > 0);
-  return left ? ((await api<Task>(`/api/tasks/${encodeURIComponent(task.id)}?images=1`)).request ?? r) : r;
+  return left ? ((await imageApi.taskWithImages(task.id)).request ?? r) : r;
 }
 
 /** The ESRGAN model "Upscale" uses: the one chosen for hires fix in the form, else the first installed. */

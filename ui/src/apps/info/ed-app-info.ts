@@ -5,7 +5,8 @@
  */
 import { css, html, LitElement, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
-import { api } from "../../api/http";
+import { engineApi } from "../engine/engine-api";
+import { infoApi } from "./info-api";
 
 export interface InfoLink {
   label: string;
@@ -56,12 +57,14 @@ export class EdAppInfo extends LitElement {
   override connectedCallback() {
     super.connectedCallback();
     if (this.showVersion && !this.version) {
-      api<{ version: string }>("/api/version")
+      infoApi
+        .version()
         .then((v) => (this.version = v.version))
         .catch(() => {});
     }
     if (this.showEngine && !this.engine) {
-      api<{ state: string; variant?: string; version?: string }>("/api/engine")
+      engineApi
+        .status()
         .then((e) => (this.engine = e.variant ? `${e.variant}${e.version ? ` ${e.version}` : ""} (${e.state})` : `none installed yet (${e.state})`))
         .catch(() => (this.engine = "unknown"));
     }

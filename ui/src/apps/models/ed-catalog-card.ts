@@ -126,8 +126,17 @@ export class EdCatalogCard extends LitElement {
     const finished = this.progress.length === this.ids.length && this.progress.every((d) => FINISHED.has(d.progress.phase));
     const failed = this.progress.some((d) => d.progress.phase === "failed" || d.progress.phase === "cancelled");
     return html`<div data-progress role="status">
-      <div class="bar" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=${Math.floor(fraction * 100)}><div class="fill" style="width:${(fraction * 100).toFixed(1)}%"></div></div>
-      <p class=${current?.progress.phase === "retrying" ? "waiting" : "muted"} data-state=${finished ? "installed" : failed ? "failed" : (current?.progress.phase ?? "starting")}>
+      <div
+        class="bar"
+        role="progressbar"
+        aria-valuemin="0"
+        aria-valuemax="100"
+        aria-valuenow=${Math.floor(fraction * 100)}><div
+        class="fill"
+        style="width:${(fraction * 100).toFixed(1)}%"></div></div>
+      <p
+        class=${current?.progress.phase === "retrying" ? "waiting" : "muted"}
+        data-state=${finished ? "installed" : failed ? "failed" : (current?.progress.phase ?? "starting")}>
         ${finished ? "Installed." : failed ? "Not downloaded." : current ? summaryText(current.progress, 0, retrySecondsLeft(current)) : "Starting…"}
       </p>
       ${this.#renderSources()}
@@ -157,10 +166,16 @@ export class EdCatalogCard extends LitElement {
       ${this.#renderGated()}
       ${e.installed && !this.ids.length
         ? nothing
-        : html`<button class="primary" data-action="download" ?disabled=${busy} @click=${this.#download}>${busy ? "Downloading…" : this.error ? "Retry" : "Download"}</button>`}
+        : html`<button
+            class="primary"
+            data-action="download"
+            ?disabled=${busy}
+            @click=${this.#download}>${busy ? "Downloading…" : this.error ? "Retry" : "Download"}</button>`}
       ${this.#renderProgress()}
       ${this.error
-        ? html`<p class="problem" role="alert">${this.error}${this.needsToken ? html` <a href="#" data-action="open-settings" @click=${(ev: Event) => (ev.preventDefault(), this.dispatchEvent(edEvent("ed-open-app", { app: "settings" })))}>Open Settings</a>` : nothing}</p>`
+        ? html`<p
+            class="problem"
+            role="alert">${this.error}${this.needsToken ? html` <a href="#" data-action="open-settings" @click=${(ev: Event) => (ev.preventDefault(), this.dispatchEvent(edEvent("ed-open-app", { app: "settings" })))}>Open Settings</a>` : nothing}</p>`
         : nothing}
     </div>`;
   }

@@ -10,7 +10,6 @@
 import { html, LitElement, nothing } from "lit";
 import { customElement, state } from "lit/decorators.js";
 import { MEMORY_LABELS, type MemoryLevel } from "../../../../common/memory-levels";
-import { api } from "../../api/http";
 import { session } from "../../api/session";
 import { edEvent } from "../../events";
 import { modelLibrary, modelsApi, type ModelEntry, type ModelSet } from "./models-api";
@@ -46,7 +45,8 @@ export class EdInstalledView extends LitElement {
     void session().then((s) => (this.ownerOnly = s.role === "owner" ? "" : s.owner_only));
     modelLibrary.addEventListener("change", this.#onChange);
     void modelLibrary.load();
-    void api<{ levels: { model: string; level: string }[] }>("/api/queue/memory-levels")
+    void modelsApi
+      .memoryLevels()
       .then((r) => (this.memoryLevels = Object.fromEntries(r.levels.map((l) => [l.model, l.level]))))
       .catch(() => {});
   }
@@ -118,7 +118,9 @@ export class EdInstalledView extends LitElement {
         <dt>Civitai</dt><dd>${c ? html`<a href=${c.url} target="_blank" rel="noopener">${c.name}</a>` : "not found on Civitai (or the lookup is off)"}</dd>
         <dt>Model sets</dt><dd data-role="sets">${usedBy.length ? usedBy.map((s) => s.name).join(", ") : "none uses it"}</dd>
       </dl>
-      ${this.#imageSettings(e) ? html`<button class="primary" data-action="use-in-new-tab" @click=${() => this.#useInNewTab(e)}>Use in a new Image tab</button>` : nothing}
+      ${this.#imageSettings(e)
+        ? html`<button class="primary" data-action="use-in-new-tab" @click=${() => this.#useInNewTab(e)}>Use in a new Image tab</button>`
+        : nothing}
     </div>`;
   }
 
@@ -126,7 +128,9 @@ export class EdInstalledView extends LitElement {
     const c = e.civitai;
     const update = this.updates[key(e)] ?? (c?.updateAvailable ? c.updateAvailable.name : "");
     return html`<div class="row" data-model=${key(e)} data-usable=${e.usable}>
-      ${c?.preview ? html`<img class="thumb" src=${c.preview} alt="" loading="lazy" />` : html`<div class="thumb" title=${e.format}>${e.format === "safetensors" ? "st" : e.format}</div>`}
+      ${c?.preview
+        ? html`<img class="thumb" src=${c.preview} alt="" loading="lazy" />`
+        : html`<div class="thumb" title=${e.format}>${e.format === "safetensors" ? "st" : e.format}</div>`}
       <div style="min-width:0">
         <div class="title" title=${e.file}>
           ${c ? html`<a href=${c.url} target="_blank" rel="noopener">${c.name}</a> <span class="muted">${e.name}</span>` : e.name}
@@ -137,7 +141,9 @@ export class EdInstalledView extends LitElement {
         </div>
         ${e.problem ? html`<div class="sub problem" data-problem>${e.problem}</div>` : nothing}
         ${this.memoryLevels[e.file]
-          ? html`<div class="sub" data-memory-level=${this.memoryLevels[e.file]}>Runs with ${MEMORY_LABELS[this.memoryLevels[e.file] as MemoryLevel] ?? this.memoryLevels[e.file]} GPU memory use (it ran out of memory above it)</div>`
+          ? html`<div
+              class="sub"
+              data-memory-level=${this.memoryLevels[e.file]}>Runs with ${MEMORY_LABELS[this.memoryLevels[e.file] as MemoryLevel] ?? this.memoryLevels[e.file]} GPU memory use (it ran out of memory above it)</div>`
           : nothing}
         ${c?.trainedWords?.length ? html`<div class="sub">Trigger words: ${c.trainedWords.map((w) => html`<span class="chip">${w}</span>`)}</div>` : nothing}
         ${update ? html`<div class="sub" data-update>Update: ${update}</div>` : nothing}
@@ -148,7 +154,12 @@ export class EdInstalledView extends LitElement {
               <button class="danger" data-action="confirm-delete" @click=${() => this.#delete(e)}>Delete</button>
               <button data-action="cancel-delete" @click=${() => (this.confirming = "")}>Keep</button>`
           : html`<button data-action="details" aria-expanded=${this.open === key(e) ? "true" : "false"} @click=${() => this.#toggleDetails(e)}>Details</button>
-              <button data-action="delete" aria-label="Delete ${e.name}" ?disabled=${!!this.ownerOnly} title=${this.ownerOnly || nothing} @click=${() => (this.confirming = key(e))}>Delete</button>`}
+              <button
+                data-action="delete"
+                aria-label="Delete ${e.name}"
+                ?disabled=${!!this.ownerOnly}
+                title=${this.ownerOnly || nothing}
+                @click=${() => (this.confirming = key(e))}>Delete</button>`}
       </div>
       ${this.open === key(e) ? this.#renderDetails(e) : nothing}
     </div>`;
@@ -161,7 +172,13 @@ export class EdInstalledView extends LitElement {
     const roots = listing?.roots ?? [];
     return html`
       <div class="toolbar">
-        <input type="search" name="filter" placeholder="Filter by name, family, folder…" aria-label="Filter models" .value=${this.filter} @input=${(ev: Event) => (this.filter = (ev.target as HTMLInputElement).value)} />
+        <input
+          type="search"
+          name="filter"
+          placeholder="Filter by name, family, folder…"
+          aria-label="Filter models"
+          .value=${this.filter}
+          @input=${(ev: Event) => (this.filter = (ev.target as HTMLInputElement).value)} />
         <select name="sort" aria-label="Sort" @change=${(ev: Event) => (this.sort = (ev.target as HTMLSelectElement).value as SortKey)}>
           <option value="name">Name</option>
           <option value="size">Largest first</option>

@@ -126,7 +126,8 @@ export class EdModelSetFields extends LitElement {
     return html`<div data-companions>
       <span class="muted">This model needs:</span>
       ${c.needs.map((n) => {
-        const chosen = n.role === "vae" ? (s.vae && n.installed.includes(s.vae) ? s.vae : s.vae || "") : (n.installed.find((i) => s.text_encoders.includes(i)) ?? "");
+        const chosen =
+          n.role === "vae" ? (s.vae && n.installed.includes(s.vae) ? s.vae : s.vae || "") : (n.installed.find((i) => s.text_encoders.includes(i)) ?? "");
         return html`<div class="need" data-role=${n.role}>
           <span>${ROLE_NAMES[n.role] ?? n.role}:</span>
           ${chosen
@@ -153,7 +154,12 @@ export class EdModelSetFields extends LitElement {
       ${this.companions?.needs.length ? this.#renderNeeds(this.companions) : nothing}
       ${showSave && s.model
         ? html`<div class="save">
-            <input name="set_name" aria-label="Set name" placeholder="Set name" .value=${this.setName} @input=${(e: Event) => (this.setName = (e.target as HTMLInputElement).value)} />
+            <input
+              name="set_name"
+              aria-label="Set name"
+              placeholder="Set name"
+              .value=${this.setName}
+              @input=${(e: Event) => (this.setName = (e.target as HTMLInputElement).value)} />
             <button data-action="save-set" ?disabled=${!this.setName.trim()} @click=${this.#save}>Save set</button>
           </div>`
         : nothing}

@@ -72,9 +72,13 @@ export class EdModelsApp extends LitElement implements TabAppElement {
   override render() {
     return html`
       <nav role="tablist" aria-label="Model Browser views">
-        ${VIEWS.map(([id, label]) => html`<button role="tab" data-view=${id} aria-selected=${this.view === id} @click=${() => this.#show(id)}>${label}</button>`)}
+        ${VIEWS.map(
+          ([id, label]) => html`<button role="tab" data-view=${id} aria-selected=${this.view === id} @click=${() => this.#show(id)}>${label}</button>`,
+        )}
       </nav>
-      ${this.view === "installed" ? html`<ed-installed-view></ed-installed-view>` : this.view === "starter" ? html`<ed-starter-view></ed-starter-view>` : html`<ed-search-view></ed-search-view>`}
+      ${this.view === "installed"
+        ? html`<ed-installed-view></ed-installed-view>`
+        : this.view === "starter" ? html`<ed-starter-view></ed-starter-view>` : html`<ed-search-view></ed-search-view>`}
     `;
   }
 }

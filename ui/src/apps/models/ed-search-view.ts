@@ -85,7 +85,9 @@ export class EdSearchView extends LitElement {
 
   #renderResult(r: SearchResult) {
     return html`<div class="row" data-result=${r.id}>
-      ${r.thumbnail ? html`<img class="thumb" src=${r.thumbnail} alt="" loading="lazy" />` : html`<div class="thumb">${r.source === "civitai" ? "CV" : "HF"}</div>`}
+      ${r.thumbnail
+        ? html`<img class="thumb" src=${r.thumbnail} alt="" loading="lazy" />`
+        : html`<div class="thumb">${r.source === "civitai" ? "CV" : "HF"}</div>`}
       <div style="min-width:0">
         <div class="title"><a href=${r.pageUrl} target="_blank" rel="noopener">${r.name}</a> <span class="muted">by ${r.author}</span></div>
         <div class="sub">
@@ -94,9 +96,14 @@ export class EdSearchView extends LitElement {
         </div>
         ${r.files.map(
           (f) => html`<div class="sub" data-file=${f.name}>
-            ${f.name} · ${formatBytes(f.size)}
-            <button data-action="download" @click=${() => this.#download(r, f)} ?disabled=${!!this.fileState[f.url] && this.fileState[f.url]!.startsWith("Downloading")}>Download</button>
-            ${this.fileState[f.url] ? html`<span class=${this.fileState[f.url]!.startsWith("Downloading") ? "muted" : "problem"}>${this.fileState[f.url]}</span>` : nothing}
+            ${f.name} · ${formatBytes(f.size ?? undefined)}
+            <button
+              data-action="download"
+              @click=${() => this.#download(r, f)}
+              ?disabled=${!!this.fileState[f.url] && this.fileState[f.url]!.startsWith("Downloading")}>Download</button>
+            ${this.fileState[f.url]
+              ? html`<span class=${this.fileState[f.url]!.startsWith("Downloading") ? "muted" : "problem"}>${this.fileState[f.url]}</span>`
+              : nothing}
           </div>`,
         )}
       </div>
@@ -124,18 +131,33 @@ export class EdSearchView extends LitElement {
     const q = this.query;
     return html`
       <form class="toolbar" @submit=${(e: Event) => (e.preventDefault(), void this.#search())}>
-        <select name="source" aria-label="Source" @change=${(e: Event) => this.#set({ source: (e.target as HTMLSelectElement).value as SearchQuery["source"], sort: undefined })}>
+        <select
+          name="source"
+          aria-label="Source"
+          @change=${(e: Event) => this.#set({ source: (e.target as HTMLSelectElement).value as SearchQuery["source"], sort: undefined })}>
           <option value="civitai" ?selected=${q.source === "civitai"}>Civitai</option>
           <option value="huggingface" ?selected=${q.source === "huggingface"}>Hugging Face</option>
         </select>
-        <input type="search" name="q" placeholder="Search models…" aria-label="Search" .value=${q.q} @input=${(e: Event) => this.#set({ q: (e.target as HTMLInputElement).value })} />
-        <select name="type" aria-label="Type" @change=${(e: Event) => this.#set({ type: (e.target as HTMLSelectElement).value })}>
+        <input
+          type="search"
+          name="q"
+          placeholder="Search models…"
+          aria-label="Search"
+          .value=${q.q}
+          @input=${(e: Event) => this.#set({ q: (e.target as HTMLInputElement).value })} />
+        <select
+          name="type"
+          aria-label="Type"
+          @change=${(e: Event) => this.#set({ type: ((e.target as HTMLSelectElement).value || undefined) as SearchQuery["type"] })}>
           ${TYPES.map((t) => html`<option value=${t} ?selected=${(q.type ?? "") === t}>${t ? kindName(t) : "Any type"}</option>`)}
         </select>
         <select name="base" aria-label="Base model" @change=${(e: Event) => this.#set({ base: (e.target as HTMLSelectElement).value })}>
           ${BASES.map((b) => html`<option value=${b} ?selected=${(q.base ?? "") === b}>${b || "Any base model"}</option>`)}
         </select>
-        <select name="sort" aria-label="Sort" @change=${(e: Event) => this.#set({ sort: (e.target as HTMLSelectElement).value })}>
+        <select
+          name="sort"
+          aria-label="Sort"
+          @change=${(e: Event) => this.#set({ sort: ((e.target as HTMLSelectElement).value || undefined) as SearchQuery["sort"] })}>
           ${SORTS.map(([v, label]) => html`<option value=${v} ?selected=${q.sort === v}>${label}</option>`)}
         </select>
         <button class="primary" type="submit" data-action="search" ?disabled=${this.searching}>${this.searching ? "Searching…" : "Search"}</button>
@@ -143,7 +165,9 @@ export class EdSearchView extends LitElement {
       ${this.error || this.needsToken
         ? html`<p class="problem" role="alert">
             ${this.error || "A download needs a token or licence acceptance."}
-            ${this.needsToken ? html`Add your token in <a href="#" data-action="open-settings" @click=${(e: Event) => (e.preventDefault(), this.dispatchEvent(edEvent("ed-open-app", { app: "settings" })))}>Settings → Models</a>, or accept the licence on the model's page.` : nothing}
+            ${this.needsToken
+              ? html`Add your token in <a href="#" data-action="open-settings" @click=${(e: Event) => (e.preventDefault(), this.dispatchEvent(edEvent("ed-open-app", { app: "settings" })))}>Settings → Models</a>, or accept the licence on the model's page.`
+              : nothing}
           </p>`
         : nothing}
       ${!this.searched && !this.searching && !this.results.length ? this.#renderIntro() : nothing}

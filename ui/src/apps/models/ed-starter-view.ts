@@ -40,7 +40,12 @@ export class EdStarterView extends LitElement {
     return html`
       <p class="muted">Hand-picked models that work well with this app. ${rec ? "The first one is recommended for this computer." : nothing}</p>
       <div class="cards" @ed-model-installed=${() => void this.load()}>
-        ${entries.map((e) => html`<ed-catalog-card .entry=${e} ?tokenSet=${this.catalog!.tokenSet} reason=${e.id === rec?.id ? `Recommended: ${rec.reason}` : ""}></ed-catalog-card>`)}
+        ${entries.map(
+          (e) => html`<ed-catalog-card
+            .entry=${e}
+            ?tokenSet=${this.catalog!.tokenSet}
+            reason=${e.id === rec?.id ? `Recommended: ${rec.reason}` : ""}></ed-catalog-card>`,
+        )}
       </div>
     `;
   }

@@ -8,51 +8,26 @@
 import { api } from "../../api/http";
 import { events as defaultStream, type EventStream } from "../../api/event-stream";
 
-// The server's own type (type-only: nothing of the server goes into the bundle).
-export type { CivitaiInfo, ModelEntry } from "../../../../models/entry";
-import type { CivitaiInfo, ModelEntry } from "../../../../models/entry";
+// The server's own types (type-only imports: nothing of the server goes into the bundle).
+import type { CompanionNeed } from "../../../../models/companions";
+import type { CivitaiInfo, LastUsed, ModelEntry } from "../../../../models/entry";
+import type { ModelList } from "../../../../models/library";
+import type { CatalogEntry as CatalogListing, CatalogFile } from "../../../../models/net/catalog";
+import type { SearchQuery, SearchResult } from "../../../../models/net/search";
+import type { ModelSetRecord } from "../../../../models/store";
+import type { RememberedLevel } from "../../../../queue/memory-memo";
 
+export type { CatalogFile, CivitaiInfo, CompanionNeed, LastUsed, ModelEntry, SearchQuery, SearchResult };
 
-export interface LastUsed {
-  model: string;
-  vae?: string;
-  text_encoders: string[];
-  set?: string;
-}
+/** GET /api/models. */
+export type ModelListing = ModelList;
 
-export interface ModelListing {
-  models: ModelEntry[];
-  kinds: Record<string, string[]>;
-  roots: { path: string; layout: string; error?: string }[];
-  lastUsed: LastUsed | null;
-  scanning: boolean;
-}
-
-export interface CatalogFile {
-  /** The first source. */
-  url: string;
-  /** Tried in order; a gated one needs a Hugging Face token and the licence accepted. */
-  sources: { url: string; gated: boolean }[];
-  kind: string;
-  name: string;
-  size: number;
-  sha256?: string;
-}
-
-export interface CatalogEntry {
-  id: string;
-  title: string;
-  family: string;
-  description: string;
-  licence: string;
-  licenceUrl?: string;
-  memory: { vramGb: number; ramGb: number };
-  files: CatalogFile[];
-  set?: { model: string; vae?: string; text_encoders: string[] };
+/** A catalog entry as GET /api/models/catalog lists it (models/net/routes.ts): whether it is installed, and its gated files. */
+export type CatalogEntry = CatalogListing & {
   installed: boolean;
   /** Files only a gated repository has, with the page to accept its licence on. */
   gated: { name: string; page: string }[];
-}
+};
 
 export interface Catalog {
   entries: CatalogEntry[];
@@ -61,49 +36,12 @@ export interface Catalog {
   recommended: { id: string; reason: string } | null;
 }
 
-export interface ModelSet {
-  name: string;
-  model: string;
-  vae?: string;
-  text_encoders: string[];
-  family: string | null;
-}
+export type ModelSet = ModelSetRecord;
 
-export interface CompanionNeed {
-  role: string;
-  kind: string;
-  installed: string[];
-  suggested: string | null;
-  catalog: string | null;
-}
-
+/** GET /api/models/companions (models/routes/companions.ts). */
 export interface Companions {
   family: string | null;
   needs: CompanionNeed[];
-}
-
-export interface SearchResult {
-  source: "civitai" | "huggingface";
-  id: string;
-  name: string;
-  author: string;
-  type: string;
-  baseModel: string | null;
-  thumbnail: string | null;
-  downloads: number;
-  likes: number;
-  licence: string | null;
-  pageUrl: string;
-  files: { name: string; url: string; size: number; sha256?: string }[];
-}
-
-export interface SearchQuery {
-  source: "civitai" | "huggingface";
-  q: string;
-  type?: string;
-  base?: string;
-  sort?: string;
-  cursor?: string;
 }
 
 const enc = encodeURIComponent;
@@ -118,10 +56,20 @@ export const modelsApi = {
     api<{ updateAvailable: CivitaiInfo["updateAvailable"] }>(`/api/models/${enc(kind)}/${name.split("/").map(enc).join("/")}/check-update`, { method: "POST" }),
   catalog: () => api<Catalog>("/api/models/catalog"),
   downloadCatalog: (id: string) => api<{ ids: string[] }>("/api/models/download", { method: "POST", json: { catalog: id } }),
-  downloadUrl: (body: { url: string; kind?: string; sha256?: string; name?: string }) => api<{ id: string }>("/api/models/download", { method: "POST", json: body }),
+  downloadUrl: (body: { url: string; kind?: string; sha256?: string; name?: string }) =>
+    api<{ id: string }>("/api/models/download", { method: "POST", json: body }),
+  /** Stops a model download; false when it had already finished. */
+  cancelDownload: (id: string) => api<{ cancelled: boolean }>(`/api/models/downloads/${enc(id)}/cancel`, { method: "POST" }),
+  /** Starts an ended download again (its id stays). */
+  retryDownload: (id: string) => api<{ id: string }>(`/api/models/downloads/${enc(id)}/retry`, { method: "POST" }),
+  /** Forgets a download that ended (failed or cancelled). */
+  removeDownload: (id: string) => api<{ removed: boolean }>(`/api/models/downloads/${enc(id)}/remove`, { method: "POST" }),
   sets: () => api<{ sets: ModelSet[] }>("/api/models/sets"),
-  saveSet: (name: string, set: { model: string; vae?: string; text_encoders: string[] }) => api<ModelSet>(`/api/models/sets/${enc(name)}`, { method: "PUT", json: set }),
+  saveSet: (name: string, set: { model: string; vae?: string; text_encoders: string[] }) =>
+    api<ModelSet>(`/api/models/sets/${enc(name)}`, { method: "PUT", json: set }),
   deleteSet: (name: string) => api<{ deleted: string }>(`/api/models/sets/${enc(name)}`, { method: "DELETE" }),
+  /** The GPU memory use the queue remembered per model after running out of memory (GET /api/queue/memory-levels). */
+  memoryLevels: () => api<{ levels: RememberedLevel[] }>("/api/queue/memory-levels"),
   companions: (model: string) => api<Companions>(`/api/models/companions?model=${enc(model)}`),
   search: (q: SearchQuery) => {
     const params = new URLSearchParams(Object.entries(q).filter((e): e is [string, string] => !!e[1]));

@@ -66,7 +66,8 @@ export type SortKey = "name" | "size" | "newest" | "family";
 /** Entries whose name, family, folder or Civitai name contain every word of `filter`, sorted. */
 export function filterEntries(entries: ModelEntry[], filter: string, sort: SortKey = "name"): ModelEntry[] {
   const words = filter.toLowerCase().split(/\s+/).filter(Boolean);
-  const text = (e: ModelEntry) => [e.name, e.family ?? "", familyName(e.family), e.folder, e.precision ?? "", e.civitai?.name ?? "", e.usable ? "" : "unreadable"].join(" ").toLowerCase();
+  const text = (e: ModelEntry) =>
+    [e.name, e.family ?? "", familyName(e.family), e.folder, e.precision ?? "", e.civitai?.name ?? "", e.usable ? "" : "unreadable"].join(" ").toLowerCase();
   const kept = entries.filter((e) => words.every((w) => text(e).includes(w)));
   const by: Record<SortKey, (a: ModelEntry, b: ModelEntry) => number> = {
     name: (a, b) => a.name.localeCompare(b.name),
@@ -112,7 +113,7 @@ export function countText(n: number | undefined): string {
  * text encoders) when it is still usable, else the first usable checkpoint or
  * diffusion model; null when there is none (the first-run card shows then).
  */
-export function startingModel(listing: Pick<ModelListing, "kinds" | "lastUsed">): LastUsed | null {
+export function startingModel(listing: { kinds: Partial<ModelListing["kinds"]>; lastUsed: ModelListing["lastUsed"] }): LastUsed | null {
   const usable = [...(listing.kinds["stable-diffusion"] ?? []), ...(listing.kinds.diffusion_models ?? [])];
   const last = listing.lastUsed;
   if (last && usable.includes(last.model)) {

@@ -8,7 +8,7 @@
  * finished tasks can be removed ("Clear", for all finished ones),
  * with Undo in a toast; finished ones follow the "newest first" order.
  */
-import { css, html, LitElement, nothing } from "lit";
+import { html, LitElement, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { errorText, queueStore, type QueueStore, type Task } from "./queue-store";
 import { progressFraction, progressText } from "./progress-format";
@@ -16,126 +16,12 @@ import { icons } from "../../icons";
 import { deskOnlyStyles } from "../../styles/touch";
 import { currentDoneSettings, saveDoneSettings, setDoneSettings, watchQueueDone } from "./queue-done";
 import { inListOrder, listOrder } from "./list-order";
+import { queuePanelStyles } from "./queue-panel-styles";
 import "./ed-undo-toast";
 
 @customElement("ed-queue-panel")
 export class EdQueuePanel extends LitElement {
-  static override styles = [deskOnlyStyles, css`
-    :host {
-      display: block;
-      font-size: calc(12rem / 14);
-    }
-    /* One row in the 280 px column: the title gives way (ellipsis) before the buttons wrap. */
-    header {
-      display: flex;
-      align-items: center;
-      gap: 4px;
-      margin-bottom: 6px;
-    }
-    header button {
-      white-space: nowrap;
-      padding: 2px 5px;
-      flex: none;
-    }
-    h2 {
-      font-size: calc(13rem / 14);
-      margin: 0;
-      flex: 1;
-      min-width: 0;
-      overflow: hidden;
-      text-overflow: ellipsis;
-      white-space: nowrap;
-    }
-    .paused-note {
-      color: var(--ed-amber);
-    }
-    ol {
-      list-style: none;
-      margin: 0;
-      padding: 0;
-      display: grid;
-      gap: 4px;
-    }
-    li {
-      background: var(--ed-surface);
-      border: 1px solid var(--ed-divider);
-      border-radius: 5px;
-      padding: 6px 8px;
-      display: grid;
-      gap: 4px;
-    }
-    li[data-state="running"] {
-      border-color: var(--ed-primary-edge);
-    }
-    .row {
-      display: flex;
-      align-items: center;
-      gap: 6px;
-      min-width: 0;
-    }
-    .prompt {
-      flex: 1;
-      overflow: hidden;
-      text-overflow: ellipsis;
-      white-space: nowrap;
-    }
-    .state {
-      font-size: calc(11rem / 14);
-      color: var(--ed-muted);
-      text-transform: capitalize;
-    }
-    [data-state="failed"] .state {
-      color: var(--ed-red);
-    }
-    [data-state="succeeded"] .state {
-      color: var(--ed-green);
-    }
-    .bar {
-      height: 4px;
-      background: var(--ed-border);
-      border-radius: 2px;
-      overflow: hidden;
-    }
-    .bar > div {
-      height: 100%;
-      background: var(--ed-primary-edge);
-      transition: width 0.2s;
-    }
-    .detail {
-      color: var(--ed-muted);
-      font-variant-numeric: tabular-nums;
-    }
-    .error {
-      color: var(--ed-red);
-      overflow-wrap: anywhere;
-    }
-    button {
-      background: var(--ed-menu);
-      color: inherit;
-      border: 1px solid var(--ed-border);
-      border-radius: 4px;
-      padding: 2px 7px;
-      font: inherit;
-      cursor: pointer;
-    }
-    button:hover {
-      background: var(--ed-button-hover);
-    }
-    .empty {
-      color: var(--ed-muted);
-    }
-    .confirm {
-      display: grid;
-      gap: 6px;
-      padding: 6px;
-      border-radius: 4px;
-      background: var(--ed-amber-soft);
-      color: var(--ed-amber-text);
-    }
-    .info {
-      color: var(--ed-muted);
-    }
-  `];
+  static override styles = [deskOnlyStyles, queuePanelStyles];
 
   @state() private version = 0;
   @state() private problem = "";
@@ -238,7 +124,11 @@ export class EdQueuePanel extends LitElement {
           <span class="prompt" title=${prompt}>${task.incognito ? "🕶 " : ""}${prompt}</span>
           <span class="state">${task.state}</span>
           ${task.state !== "running" && task.state !== "queued"
-            ? html`<button data-action="remove" aria-label="Remove from the list" title="Remove from the list (pictures stay on disk)" @click=${() => this.#act(() => this.store.remove([task.id]))}>×</button>`
+            ? html`<button
+                data-action="remove"
+                aria-label="Remove from the list"
+                title="Remove from the list (pictures stay on disk)"
+                @click=${() => this.#act(() => this.store.remove([task.id]))}>×</button>`
             : nothing}
         </div>
         ${task.state === "running"
@@ -257,8 +147,15 @@ export class EdQueuePanel extends LitElement {
               <span class="detail">#${queuedIndex + 1} in queue</span>
               <span style="flex:1"></span>
               <button data-action="up" title="Move up" ?disabled=${queuedIndex === 0} @click=${() => this.#act(() => this.store.move(task.id, -1))}>↑</button>
-              <button data-action="down" title="Move down" ?disabled=${queuedIndex === queuedCount - 1} @click=${() => this.#act(() => this.store.move(task.id, 1))}>↓</button>
-              <button data-action="remove" title="Take it out of the queue (Undo puts it back in its place)" @click=${() => this.#act(() => this.store.remove([task.id]))}>Remove</button>
+              <button
+                data-action="down"
+                title="Move down"
+                ?disabled=${queuedIndex === queuedCount - 1}
+                @click=${() => this.#act(() => this.store.move(task.id, 1))}>↓</button>
+              <button
+                data-action="remove"
+                title="Take it out of the queue (Undo puts it back in its place)"
+                @click=${() => this.#act(() => this.store.remove([task.id]))}>Remove</button>
             </div>`
           : nothing}
         ${task.state === "failed"
@@ -293,10 +190,17 @@ export class EdQueuePanel extends LitElement {
           ? this.confirmingStopAll
             ? html`<button class="danger" data-action="stop-all-confirm" @click=${() => this.#stopAll()}>Stop ${active.length}?</button
                 ><button data-action="stop-all-cancel" @click=${() => (this.confirmingStopAll = false)}>No</button>`
-            : html`<button data-action="stop-all" title="Cancel everything queued and stop the running task" @click=${() => (this.confirmingStopAll = true)}>Stop all</button>`
+            : html`<button
+                data-action="stop-all"
+                title="Cancel everything queued and stop the running task"
+                @click=${() => (this.confirmingStopAll = true)}>Stop all</button>`
           : nothing}
         ${finished.length
-          ? html`<button data-action="clear-finished" title="Remove every finished task from the list (pictures stay on disk)" @click=${() => this.#act(() => this.store.removeFinished())} aria-label="Clear finished">Clear</button>`
+          ? html`<button
+              data-action="clear-finished"
+              title="Remove every finished task from the list (pictures stay on disk)"
+              @click=${() => this.#act(() => this.store.removeFinished())}
+              aria-label="Clear finished">Clear</button>`
           : nothing}
         <button
           data-action="notify"

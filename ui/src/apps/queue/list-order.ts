@@ -4,7 +4,7 @@
  * settings (ui.newest_first, default on as in Easy Diffusion 3); listeners
  * hear `change`. `inListOrder` is the pure part.
  */
-import { api } from "../../api/http";
+import { configApi } from "../../api/config";
 
 /** `newestFirst` is a list newest first; answers it in the chosen order. */
 export function inListOrder<T>(newestFirst: readonly T[], newest: boolean): T[] {
@@ -17,7 +17,8 @@ export class ListOrder extends EventTarget {
 
   /** Reads the setting once per page. */
   load(): Promise<void> {
-    return (this.#loading ??= api<{ config: { ui: { newest_first?: boolean } } }>("/api/config")
+    return (this.#loading ??= configApi
+      .get()
       .then(({ config }) => {
         this.newestFirst = config.ui.newest_first !== false;
         this.dispatchEvent(new Event("change"));
@@ -28,7 +29,7 @@ export class ListOrder extends EventTarget {
   async set(newestFirst: boolean): Promise<void> {
     this.newestFirst = newestFirst;
     this.dispatchEvent(new Event("change"));
-    await api("/api/config", { method: "PATCH", json: { ui: { newest_first: newestFirst } } });
+    await configApi.patch({ ui: { newest_first: newestFirst } });
   }
 }
 

@@ -4,7 +4,7 @@
  * (ui.sound_when_done, ui.notify_when_done). `queueEmptied` is the pure
  * decision; `QueueDoneNotifier` remembers the previous count and announces.
  */
-import { api } from "../../api/http";
+import { configApi } from "../../api/config";
 
 /** The queue just went from busy to empty, and something in it finished. */
 export function queueEmptied(previousActive: number, active: number, finishedSince: number): boolean {
@@ -17,12 +17,12 @@ export interface DoneSettings {
 }
 
 export async function readDoneSettings(): Promise<DoneSettings> {
-  const { config } = await api<{ config: { ui: Partial<DoneSettings> } }>("/api/config");
+  const { config } = await configApi.get();
   return { notify_when_done: !!config.ui.notify_when_done, sound_when_done: !!config.ui.sound_when_done };
 }
 
 export function saveDoneSettings(changes: Partial<DoneSettings>): Promise<unknown> {
-  return api("/api/config", { method: "PATCH", json: { ui: changes } });
+  return configApi.patch({ ui: changes });
 }
 
 /** Two soft notes, about half a second. */

@@ -148,7 +148,8 @@ export class QueueStore extends EventTarget {
   async upscale(body: { image_id: string; factor: 2 | 4; model: string }): Promise<{ id: string }> {
     const { id } = await api<{ id: string }>("/api/upscale", { method: "POST", json: body });
     if (!this.tasks.has(id)) {
-      this.tasks.set(id, { id, state: "queued", images: [], request: { upscale: { factor: body.factor, model: body.model }, upscale_of: { image_id: body.image_id } } });
+      const request = { upscale: { factor: body.factor, model: body.model }, upscale_of: { image_id: body.image_id } };
+      this.tasks.set(id, { id, state: "queued", images: [], request });
       this.#changed();
     }
     void this.refresh(id);
@@ -248,7 +249,8 @@ export class QueueStore extends EventTarget {
     if (type === "task.progress" && known) {
       const p = (d.progress ?? d) as Partial<TaskProgress>;
       if (typeof p.step === "number" && typeof p.steps === "number") {
-        this.tasks.set(id, { ...known, state: "running", progress: { phase: p.phase, step: p.step, steps: p.steps, rate: p.rate ?? null, eta: p.eta ?? null } });
+        const progress = { phase: p.phase, step: p.step, steps: p.steps, rate: p.rate ?? null, eta: p.eta ?? null };
+        this.tasks.set(id, { ...known, state: "running", progress });
         this.#changed();
         return;
       }

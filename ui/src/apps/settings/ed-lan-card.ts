@@ -10,21 +10,9 @@ import { css, html, LitElement, nothing } from "lit";
 import { customElement, state } from "lit/decorators.js";
 import { unsafeSVG } from "lit/directives/unsafe-svg.js";
 import { events } from "../../api/event-stream";
-import { api } from "../../api/http";
 import { controlStyles } from "../../styles/controls";
 import { settingsCardStyles } from "../../styles/settings-card";
-
-interface LanView {
-  enabled: boolean;
-  host: string | null;
-  port: number | null;
-  /** The address comes from --host: the switch applies at the next start without it. */
-  pinned: boolean;
-  /** Only when asked from this computer. */
-  token?: string;
-  links?: string[];
-  qr?: string | null;
-}
+import { lanApi, type LanView } from "./lan-api";
 
 @customElement("ed-lan-card")
 export class EdLanCard extends LitElement {
@@ -99,7 +87,7 @@ export class EdLanCard extends LitElement {
 
   async load() {
     try {
-      this.view = await api<LanView>("/api/lan");
+      this.view = await lanApi.view();
     } catch (err) {
       this.error = (err as Error).message;
     }
@@ -110,7 +98,7 @@ export class EdLanCard extends LitElement {
     this.busy = true;
     this.error = "";
     try {
-      await api("/api/config", { method: "PATCH", json: { server: { allow_lan: on } } });
+      await lanApi.allow(on);
     } catch (err) {
       this.error = (err as Error).message;
     } finally {
@@ -120,7 +108,7 @@ export class EdLanCard extends LitElement {
 
   async #newToken() {
     if (!confirm("Make a new token? Every phone and computer logged in now has to log in again.")) return;
-    this.view = await api<LanView>("/api/lan/token", { method: "POST" });
+    this.view = await lanApi.newToken();
   }
 
   async #copy(text: string) {
@@ -134,10 +122,17 @@ export class EdLanCard extends LitElement {
     return html`
       <p>Generate from your phone or another computer on this network. Every other device needs the access token; this computer never does.</p>
       <label class="switch">
-        <input type="checkbox" class="allow-lan" .checked=${!!v?.enabled} ?disabled=${this.busy || !v || (!!v && !local && v.enabled)} @change=${this.#toggle} />
+        <input
+          type="checkbox"
+          class="allow-lan"
+          .checked=${!!v?.enabled}
+          ?disabled=${this.busy || !v || (!!v && !local && v.enabled)}
+          @change=${this.#toggle} />
         Allow other devices on this network
       </label>
-      ${v?.pinned ? html`<p class="pinned">The address was set with <code>--host ${v.host}</code>: this switch applies when the app starts without it.</p>` : nothing}
+      ${v?.pinned
+        ? html`<p class="pinned">The address was set with <code>--host ${v.host}</code>: this switch applies when the app starts without it.</p>`
+        : nothing}
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
       ${v?.enabled && local
         ? html`<div class="access">
@@ -145,7 +140,9 @@ export class EdLanCard extends LitElement {
             <div class="links">
               <p>Scan the code, or open one of these links on the other device (they log it in once):</p>
               ${(v.links ?? []).map(
-                (l) => html`<div class="link"><code>${l}</code><button class="copy" @click=${() => this.#copy(l)}>${this.copied === l ? "Copied" : "Copy"}</button></div>`,
+                (l) => html`<div class="link"><code>${l}</code><button
+                  class="copy"
+                  @click=${() => this.#copy(l)}>${this.copied === l ? "Copied" : "Copy"}</button></div>`,
               )}
               ${v.links?.length ? nothing : html`<p class="error">No network address found: is this computer connected to a network?</p>`}
               <p>API clients send <code>Authorization: Bearer &lt;token&gt;</code>; A1111 clients can use the token as the --api-auth password.</p>
@@ -153,7 +150,11 @@ export class EdLanCard extends LitElement {
             </div>
           </div>`
         : nothing}
-      ${v?.enabled && !local ? html`<p class="owner-only" role="note">You are using Easy Diffusion from another device. Only the computer running Easy Diffusion can do this: allow or stop other devices, show the token, make a new one.</p>` : nothing}
+      ${v?.enabled && !local
+        ? html`<p
+            class="owner-only"
+            role="note">You are using Easy Diffusion from another device. Only the computer running Easy Diffusion can do this: allow or stop other devices, show the token, make a new one.</p>`
+        : nothing}
     `;
   }
 }

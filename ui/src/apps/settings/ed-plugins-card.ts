@@ -7,17 +7,10 @@
  */
 import { css, html, LitElement, nothing } from "lit";
 import { customElement, state } from "lit/decorators.js";
-import { api } from "../../api/http";
+import { pluginsApi, type PluginInfo } from "../../plugins/plugins-api";
 import { session } from "../../api/session";
 import { controlStyles } from "../../styles/controls";
 import { settingsCardStyles } from "../../styles/settings-card";
-
-interface PluginRow {
-  file: string;
-  name: string;
-  enabled: boolean;
-  error?: string;
-}
 
 @customElement("ed-plugins-card")
 export class EdPluginsCard extends LitElement {
@@ -67,7 +60,7 @@ export class EdPluginsCard extends LitElement {
     `,
   ];
 
-  @state() private plugins: PluginRow[] = [];
+  @state() private plugins: PluginInfo[] = [];
   @state() private folder = "";
   @state() private problem = "";
   @state() private url = "";
@@ -83,7 +76,7 @@ export class EdPluginsCard extends LitElement {
 
   async #load() {
     try {
-      const list = await api<{ folder: string; plugins: PluginRow[] }>("/api/plugins");
+      const list = await pluginsApi.list();
       this.plugins = list.plugins;
       this.folder = list.folder;
     } catch (err) {
@@ -102,29 +95,27 @@ export class EdPluginsCard extends LitElement {
     await this.#load();
   }
 
-  #toggle(p: PluginRow, enabled: boolean) {
-    return this.#do(() => api(`/api/plugins/${encodeURIComponent(p.file)}`, { method: "PATCH", json: { enabled } }));
+  #toggle(p: PluginInfo, enabled: boolean) {
+    return this.#do(() => pluginsApi.setEnabled(p.file, enabled));
   }
 
-  #remove(p: PluginRow) {
-    return this.#do(() => api(`/api/plugins/${encodeURIComponent(p.file)}`, { method: "DELETE" }));
+  #remove(p: PluginInfo) {
+    return this.#do(() => pluginsApi.remove(p.file));
   }
 
   #installFile(e: Event) {
     const input = e.target as HTMLInputElement;
     const file = input.files?.[0];
     if (!file) return;
-    const form = new FormData();
-    form.set("file", file);
     input.value = "";
-    return this.#do(() => api("/api/plugins", { method: "POST", body: form }));
+    return this.#do(() => pluginsApi.installFile(file));
   }
 
   #installUrl() {
     const url = this.url.trim();
     if (!url) return;
     return this.#do(async () => {
-      await api("/api/plugins", { method: "POST", json: { url } });
+      await pluginsApi.installUrl(url);
       this.url = "";
     });
   }
@@ -136,7 +127,12 @@ export class EdPluginsCard extends LitElement {
         ? html`<ul>
             ${this.plugins.map(
               (p) => html`<li data-plugin=${p.file}>
-                <input type="checkbox" aria-label="Enable ${p.name}" ?disabled=${!!this.ownerOnly} .checked=${p.enabled} @change=${(e: Event) => this.#toggle(p, (e.target as HTMLInputElement).checked)} />
+                <input
+                  type="checkbox"
+                  aria-label="Enable ${p.name}"
+                  ?disabled=${!!this.ownerOnly}
+                  .checked=${p.enabled}
+                  @change=${(e: Event) => this.#toggle(p, (e.target as HTMLInputElement).checked)} />
                 <span>${p.name}</span>
                 <button data-action="remove" ?disabled=${!!this.ownerOnly} @click=${() => this.#remove(p)}>Remove</button>
                 ${p.error ? html`<span class="error" role="note">Disabled after an error: ${p.error}</span>` : nothing}
@@ -146,10 +142,21 @@ export class EdPluginsCard extends LitElement {
         : html`<div class="empty">No plugins installed.</div>`}
       ${this.ownerOnly ? html`<p class="owner-only" role="note">${this.ownerOnly}</p>` : nothing}
       <div class="install">
-        <label><span>Install plugin from file</span> <input type="file" accept=".js,text/javascript" data-action="install-file" ?disabled=${!!this.ownerOnly} @change=${this.#installFile} /></label>
+        <label><span>Install plugin from file</span> <input
+          type="file"
+          accept=".js,text/javascript"
+          data-action="install-file"
+          ?disabled=${!!this.ownerOnly}
+          @change=${this.#installFile} /></label>
       </div>
       <div class="install">
-        <input type="url" placeholder="https://…/name.plugin.js" aria-label="Plugin URL" ?disabled=${!!this.ownerOnly} .value=${this.url} @input=${(e: Event) => (this.url = (e.target as HTMLInputElement).value)} />
+        <input
+          type="url"
+          placeholder="https://…/name.plugin.js"
+          aria-label="Plugin URL"
+          ?disabled=${!!this.ownerOnly}
+          .value=${this.url}
+          @input=${(e: Event) => (this.url = (e.target as HTMLInputElement).value)} />
         <button data-action="install-url" ?disabled=${!!this.ownerOnly} @click=${this.#installUrl}>Install plugin from URL</button>
       </div>
       ${this.changed ? html`<p role="status">Reload the window (Ctrl+R) to apply plugin changes.</p>` : nothing}

@@ -14,7 +14,7 @@
 import { html, LitElement, nothing } from "lit";
 import { customElement, state } from "lit/decorators.js";
 import { events } from "../../api/event-stream";
-import { api } from "../../api/http";
+import { configApi, type ConfigView } from "../../api/config";
 import { mayChangeSetting, session, type SessionView } from "../../api/session";
 import { icons } from "../../icons";
 import { controlStyles } from "../../styles/controls";
@@ -22,18 +22,9 @@ import type { SettingChangeEvent } from "./ed-settings-field";
 import "./ed-lan-card";
 import "./ed-plugins-card";
 import "./ed-settings-field";
+import { engineApi } from "../engine/engine-api";
 import { settingsAppStyles } from "./settings-app-styles";
 import { groupsOf, patchOf, searchGroups, valueAt, withDeviceChoices, type SettingsGroupView } from "./settings-model";
-
-type Config = Record<string, Record<string, unknown>>;
-
-interface ConfigView {
-  config: Config;
-  file: string;
-  problems: Array<{ key: string; text: string }>;
-  /** Settings running with another value than the file's, and why (absent from an older server). */
-  running?: Record<string, { value: unknown; note: string }>;
-}
 
 @customElement("ed-settings-app")
 export class EdSettingsApp extends LitElement {
@@ -83,14 +74,18 @@ export class EdSettingsApp extends LitElement {
   async load() {
     try {
       const [schema, view, me, devices] = await Promise.all([
-        api<object>("/api/config/schema"),
-        api<ConfigView>("/api/config"),
+        configApi.schema(),
+        configApi.get(),
         session(),
         // The names engine.device takes, from the installed engine itself; none: a text field.
-        api<{ devices: { name: string }[] }>("/api/engine/devices").catch(() => ({ devices: [] })),
+        engineApi.devices().catch(() => ({ devices: [] })),
       ]);
       this.session = me;
-      this.groups = withDeviceChoices(groupsOf(schema), devices.devices.map((d) => d.name), (view.config as Record<string, Record<string, unknown>>).engine?.device);
+      this.groups = withDeviceChoices(
+        groupsOf(schema),
+        devices.devices.map((d) => d.name),
+        (view.config as Record<string, Record<string, unknown>>).engine?.device,
+      );
       this.view = view;
       this.error = "";
     } catch (err) {
@@ -113,7 +108,7 @@ export class EdSettingsApp extends LitElement {
     this.saving = true;
     this.error = "";
     try {
-      this.view = await api<ConfigView>("/api/config", { method: "PATCH", json: patch });
+      this.view = await configApi.patch(patch);
       this.edits = new Map();
       this.saved = true;
     } catch (err) {
@@ -197,7 +192,9 @@ export class EdSettingsApp extends LitElement {
   }
 
   #renderForm() {
-    const found = new Map(searchGroups(this.groups, this.query).map(({ group, card }) => [group.id, { fields: new Set(group.fields.map((f) => f.path)), card }]));
+    const found = new Map(
+      searchGroups(this.groups, this.query).map(({ group, card }) => [group.id, { fields: new Set(group.fields.map((f) => f.path)), card }]),
+    );
     const searching = !!this.query.trim();
     return html`<div class="layout">
       <nav aria-label="Settings sections">
@@ -213,7 +210,9 @@ export class EdSettingsApp extends LitElement {
         </ul>
       </nav>
       <div class="groups">
-        ${found.size ? nothing : html`<p class="no-match" role="status">No setting matches “${this.query.trim()}”. Try a word such as port, theme, token or GPU.</p>`}
+        ${found.size
+          ? nothing
+          : html`<p class="no-match" role="status">No setting matches “${this.query.trim()}”. Try a word such as port, theme, token or GPU.</p>`}
         ${this.groups.map((g) => this.#renderGroup(g, found.get(g.id)))}
       </div>
     </div>`;
@@ -225,7 +224,14 @@ export class EdSettingsApp extends LitElement {
     return html`
       <div class="bar">
         <h1>Settings</h1>
-        <input class="search" type="search" placeholder="Search settings" aria-label="Search settings" .value=${this.query} @input=${this.#onSearch} @keydown=${this.#onSearchKey} />
+        <input
+          class="search"
+          type="search"
+          placeholder="Search settings"
+          aria-label="Search settings"
+          .value=${this.query}
+          @input=${this.#onSearch}
+          @keydown=${this.#onSearchKey} />
         <span class="spacer"></span>
         ${this.saved && !dirty ? html`<span class="saved" role="status">Saved</span>` : nothing}
         <button @click=${this.#discard} ?disabled=${!dirty || this.saving}>Discard</button>

@@ -98,7 +98,14 @@ export class EdSettingsField extends LitElement {
     const onText = (e: Event) => this.#emit((e.target as HTMLInputElement).value);
     switch (f.kind) {
       case "boolean":
-        return html`<input id=${id} type="checkbox" role="switch" ?disabled=${!!this.locked} title=${this.locked || nothing} .checked=${live(this.value === true)} @change=${(e: Event) => this.#emit((e.target as HTMLInputElement).checked)} />`;
+        return html`<input
+          id=${id}
+          type="checkbox"
+          role="switch"
+          ?disabled=${!!this.locked}
+          title=${this.locked || nothing}
+          .checked=${live(this.value === true)}
+          @change=${(e: Event) => this.#emit((e.target as HTMLInputElement).checked)} />`;
       case "enum":
         return html`<select id=${id} ?disabled=${!!this.locked} title=${this.locked || nothing} @change=${onText}>
           ${f.options!.map((o) => html`<option value=${o} ?selected=${o === this.value}>${f.optionLabels?.[o] ?? o}</option>`)}
@@ -117,7 +124,14 @@ export class EdSettingsField extends LitElement {
           @input=${onText}
         />`;
       case "list":
-        return html`<textarea id=${id} ?disabled=${!!this.locked} title=${this.locked || nothing} rows=${Math.max(2, formatValue(f, this.value).split("\n").length + 1)} placeholder="one per line" .value=${live(formatValue(f, this.value))} @input=${onText}></textarea>`;
+        return html`<textarea
+          id=${id}
+          ?disabled=${!!this.locked}
+          title=${this.locked || nothing}
+          rows=${Math.max(2, formatValue(f, this.value).split("\n").length + 1)}
+          placeholder="one per line"
+          .value=${live(formatValue(f, this.value))}
+          @input=${onText}></textarea>`;
       default:
         return html`<input
           id=${id}
