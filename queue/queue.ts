@@ -27,7 +27,7 @@ import type { TaskStore } from "./store";
 import { isFinal, newId, type ImageRecord, type Task } from "./task";
 import { TaskKinds, type PictureStep, type SubmitContext, type TaskKind } from "./task-kinds";
 import { WaitingLine } from "./waiting";
-import { NamedError } from "../core/server/errors";
+import { QueueFullError, TaskConflictError, TaskNotFoundError } from "./errors";
 
 export interface QueueOptions {
   store: TaskStore;
@@ -54,34 +54,8 @@ export interface QueueOptions {
   pictureSteps?: PictureStep[];
 }
 
-/** 409 `conflict`: the task's state does not allow this (cancel a finished task, retry or remove one not finished). */
-export class TaskConflictError extends NamedError {
-  override name = "TaskConflictError";
-  override readonly code = "conflict";
-  override readonly status = 409;
-}
-
 /** How many tasks may wait at once: beyond it, submitting says how many wait (a script in a loop, not a person). */
 export const MAX_WAITING = 1000;
-
-/** 429 `queue_full`, details `{waiting}`. */
-export class QueueFullError extends NamedError {
-  override name = "QueueFullError";
-  override readonly code = "queue_full";
-  override readonly status = 429;
-  constructor(readonly waiting: number) {
-    super(`${waiting} tasks are waiting already; wait for some to finish, or cancel some`, { waiting });
-  }
-}
-
-export class TaskNotFoundError extends NamedError {
-  override name = "TaskNotFoundError";
-  override readonly code = "not_found";
-  override readonly status = 404;
-  constructor(readonly id: string) {
-    super(`task ${id} not found`);
-  }
-}
 
 export class TaskQueue {
   readonly store: TaskStore;

@@ -27,7 +27,8 @@ import { ModelNotFoundError, UnusableLoraError } from "../../models/resolve";
 import { pluginRoutes } from "../../plugins/routes/plugins";
 import { PluginStore } from "../../plugins/store";
 import { promptRoutes } from "../../prompts/routes/prompts";
-import { QueueFullError, TaskConflictError, TaskNotFoundError, type TaskQueue } from "../../queue/queue";
+import { QueueFullError, TaskConflictError, TaskNotFoundError } from "../../queue/errors";
+import type { TaskQueue } from "../../queue/queue";
 import { taskRoutes } from "../../queue/routes/tasks";
 
 const ROOT = join(import.meta.dir, "..", "..");
