@@ -16,6 +16,10 @@ import { downloads, type DownloadEntry } from "./download-store";
 import "./ed-build-row";
 import "./ed-download-row";
 
+const NOTHING_DOWNLOADING =
+  "Nothing is downloading. The engine is downloaded here on first start, or when you switch or reinstall it in the Engine tab; " +
+  "models when you download them in the Image tab or the Model Browser.";
+
 @customElement("ed-downloads-app")
 export class EdDownloadsApp extends LitElement {
   static override styles = css`
@@ -62,8 +66,16 @@ export class EdDownloadsApp extends LitElement {
     return html`
       <h1>Downloads</h1>
       ${this.build || this.entries.length
-        ? html`<div class="list">${this.build ? html`<ed-build-row .progress=${this.build}></ed-build-row>` : ""}${repeat(this.entries, (e) => e.progress.id, (e) => html`<ed-download-row .progress=${e.progress} .stalled=${stalledSeconds(e)} .retryLeft=${retrySecondsLeft(e)}></ed-download-row>`)}</div>`
-        : html`<p class="empty">Nothing is downloading. The engine is downloaded here on first start, or when you switch or reinstall it in the Engine tab; models when you download them in the Image tab or the Model Browser.</p>`}
+        ? html`<div class="list">${this.build ? html`<ed-build-row .progress=${this.build}></ed-build-row>` : ""}${repeat(
+            this.entries,
+            (e) => e.progress.id,
+            (e) =>
+              html`<ed-download-row
+                .progress=${e.progress}
+                .stalled=${stalledSeconds(e)}
+                .retryLeft=${retrySecondsLeft(e)}></ed-download-row>`,
+          )}</div>`
+        : html`<p class="empty">${NOTHING_DOWNLOADING}</p>`}
     `;
   }
 }

@@ -244,7 +244,13 @@ export class EdEngineApp extends LitElement {
       ${this.#statusView()} ${this.#actions()}
       ${this.active.length
         ? html`<div
-            class="downloads">${this.active.map((e) => html`<ed-download-row .progress=${e.progress} .stalled=${stalledSeconds(e)} .retryLeft=${retrySecondsLeft(e)}></ed-download-row>`)}</div>`
+            class="downloads">${this.active.map(
+              (e) =>
+                html`<ed-download-row
+                  .progress=${e.progress}
+                  .stalled=${stalledSeconds(e)}
+                  .retryLeft=${retrySecondsLeft(e)}></ed-download-row>`,
+            )}</div>`
         : nothing}
       <ed-engine-hardware
         .plan=${this.plan}
