@@ -174,12 +174,20 @@ async function windowStartup(exe: string, display: string, xvfbAlive: () => bool
     const env = { ...process.env, DISPLAY: display, WAYLAND_DISPLAY: undefined };
     const epoch = Date.now();
     const t0 = performance.now();
-    const proc = Bun.spawn([exe, "--port", String(port), "--data-dir", data], { stdout: "ignore", stderr: "ignore", env: env as unknown as Record<string, string>, cwd: work });
+    const proc = Bun.spawn([exe, "--port", String(port), "--data-dir", data], {
+      stdout: "ignore",
+      stderr: "ignore",
+      env: env as unknown as Record<string, string>,
+      cwd: work,
+    });
     const log = () => readFileSync(join(data, "logs", "easy-diffusion.log"), "utf8");
     const url = `http://127.0.0.1:${port}/`;
     const paint = paintedEvent(url, 20000);
     while (findWindows(display, "Easy Diffusion").length === 0) {
-      if (performance.now() - t0 > 20000 || !xvfbAlive()) throw new Error(`the window never mapped on ${display} (run ${i + 1}, Xvfb ${xvfbAlive() ? "running" : "gone"}); the app's log:\n${log()}`);
+      if (performance.now() - t0 > 20000 || !xvfbAlive()) {
+        const xvfb = xvfbAlive() ? "running" : "gone";
+        throw new Error(`the window never mapped on ${display} (run ${i + 1}, Xvfb ${xvfb}); the app's log:\n${log()}`);
+      }
       await Bun.sleep(2);
     }
     mapped.push(performance.now() - t0);
@@ -224,15 +232,26 @@ try {
   const built = Bun.spawnSync(["bun", "build", "--compile", "--minify", bareSrc, "--outfile", bare], { stdout: "pipe", stderr: "pipe" });
   if (built.exitCode !== 0) throw new Error(built.stderr.toString());
 
-  console.log(`startup benchmark (${RUNS} runs, medians; bun ${Bun.version}; load average ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")})`);
+  const loadAverage = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+  console.log(`startup benchmark (${RUNS} runs, medians; bun ${Bun.version}; load average ${loadAverage})`);
   const s = await serverStartup(exe, bare);
   const ratio = s.ours / s.base;
-  console.log(`  exec → GET /api/health 200 (--server)   ${fmt(s.ours)}   bare Bun.serve ${fmt(s.base)}   ratio ${ratio.toFixed(2)} (≤ 3 ${target(ratio <= 3)})`);
+  console.log(
+    `  exec → GET /api/health 200 (--server)   ${fmt(s.ours)}   bare Bun.serve ${fmt(s.base)}   ` +
+      `ratio ${ratio.toFixed(2)} (≤ 3 ${target(ratio <= 3)})`,
+  );
   const probe = join(work, "phases");
-  const builtProbe = Bun.spawnSync(["bun", "build", "--compile", "--minify", "--bytecode", `--bytecode-order=${order}`, join(import.meta.dir, "startup-phases.ts"), "--outfile", probe], { stdout: "pipe", stderr: "pipe" });
+  const phasesSrc = join(import.meta.dir, "startup-phases.ts");
+  const builtProbe = Bun.spawnSync(
+    ["bun", "build", "--compile", "--minify", "--bytecode", `--bytecode-order=${order}`, phasesSrc, "--outfile", probe],
+    { stdout: "pipe", stderr: "pipe" },
+  );
   if (builtProbe.exitCode !== 0) throw new Error(builtProbe.stderr.toString());
   console.log(`    where it goes: ${(await phases(probe)).map(([n, ms]) => `${n} ${ms.toFixed(1)}`).join("; ")} (ms, medians)`);
-  console.log(`  RSS in --server after first requests   ${mb(s.rss.rss)} (≤ 60 MB ${target(s.rss.rss <= 60e6)}); of which pages of the executable ${mb(s.rss.file)}`);
+  console.log(
+    `  RSS in --server after first requests   ${mb(s.rss.rss)} (≤ 60 MB ${target(s.rss.rss <= 60e6)}); ` +
+      `of which pages of the executable ${mb(s.rss.file)}`,
+  );
 
   const x = await startXvfb(95);
   try {
@@ -244,17 +263,28 @@ try {
         `ratio ${windowRatio.toFixed(2)} (≤ 1.4 ${target(windowRatio <= 1.4)}; ${w.runs} runs)`,
     );
     if (w.painted !== undefined) {
-      console.log(`  exec → shell painted (page report)     ${fmt(w.painted)} (≤ 1 s ${target(w.painted <= 1000)}); of which in the page (navigation → paint) ${fmt(w.inPage!)}`);
+      console.log(
+        `  exec → shell painted (page report)     ${fmt(w.painted)} (≤ 1 s ${target(w.painted <= 1000)}); ` +
+          `of which in the page (navigation → paint) ${fmt(w.inPage!)}`,
+      );
     }
     else console.log("  exec → shell painted                   no report (the UI did not POST /api/window/painted)");
-    if (w.idle) console.log(`  idle CPU, 10 s, window open            ${w.idle.total.toFixed(2)}% of one core (≤ 1% ${target(w.idle.total <= 1)}): ${w.idle.parts.join(", ")}`);
+    if (w.idle) {
+      console.log(
+        `  idle CPU, 10 s, window open            ${w.idle.total.toFixed(2)}% of one core ` +
+          `(≤ 1% ${target(w.idle.total <= 1)}): ${w.idle.parts.join(", ")}`,
+      );
+    }
   } finally {
     await x.stop();
   }
 
   const size = statSync(exe).size;
   const bareSize = statSync(bare).size;
-  console.log(`  executable                             ${mb(size)} = ${(size / 2 ** 20).toFixed(1)} MiB (≤ 120 MB ${target(size <= 120e6)}); bare Bun executable ${mb(bareSize)}`);
+  console.log(
+    `  executable                             ${mb(size)} = ${(size / 2 ** 20).toFixed(1)} MiB ` +
+      `(≤ 120 MB ${target(size <= 120e6)}); bare Bun executable ${mb(bareSize)}`,
+  );
   console.log(`  executable, xz -6                      ${mb(xzSize(exe))}`);
   console.log(firstPaintLine(firstPaint));
 } finally {

@@ -18,7 +18,10 @@ h1{font-size:20px;margin:0 0 8px}p{color:#aaa;line-height:1.4}
 input{box-sizing:border-box;width:100%;padding:9px;border:1px solid #444;border-radius:4px;background:#1b1c1e;color:#eee;font:14px ui-monospace,monospace}
 button{margin-top:12px;padding:8px 18px;border:0;border-radius:4px;background:#3d7bd9;color:#fff;font:inherit}
 .error{color:#ff8a80}
-@media (prefers-color-scheme: light){body{background:#f1f3f4;color:#202124}main{background:#fff;border-color:#dadce0}p{color:#5f6368}input{background:#fff;color:#202124;border-color:#bdc1c6}.error{color:#b3261e}button{background:#1a73e8}}
+@media (prefers-color-scheme: light){
+body{background:#f1f3f4;color:#202124}main{background:#fff;border-color:#dadce0}p{color:#5f6368}
+input{background:#fff;color:#202124;border-color:#bdc1c6}.error{color:#b3261e}button{background:#1a73e8}
+}
 </style></head>
 <body><main>
 <h1>Easy Diffusion</h1>

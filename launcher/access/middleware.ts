@@ -22,11 +22,15 @@ export function lanGate(token: AccessToken, limiter: FailureLimiter): Middleware
     if (isLoopback(peer) || c.req.path === "/login") return next();
     const blocked = limiter.blockedFor(peer!);
     if (blocked) return tooManyAttempts(c, blocked);
-    const decision = decideAccess({ peer, authorization: c.req.header("authorization"), cookie: c.req.header("cookie") }, { token: token.value, session: token.session });
+    const presented = { peer, authorization: c.req.header("authorization"), cookie: c.req.header("cookie") };
+    const decision = decideAccess(presented, { token: token.value, session: token.session });
     if (decision.ok) return next();
     if (decision.presented) limiter.fail(peer!);
     if (c.req.method === "GET" && !c.req.path.startsWith("/api/") && (c.req.header("accept") ?? "").includes("text/html")) return c.redirect("/login", 303);
     c.header("www-authenticate", 'Bearer realm="Easy Diffusion"');
-    return c.json(errorBody("unauthorized", "this device needs the access token: open the link or QR code from Settings → Other devices on the computer running Easy Diffusion, or send Authorization: Bearer <token>"), 401);
+    const message =
+      "this device needs the access token: open the link or QR code from Settings → Other devices " +
+      "on the computer running Easy Diffusion, or send Authorization: Bearer <token>";
+    return c.json(errorBody("unauthorized", message), 401);
   };
 }

@@ -46,6 +46,8 @@ const onlyGuestSettings = async (c: Context) => {
   return !!body && patchKeys(body).every((k) => GUEST_SETTINGS.includes(k));
 };
 const guestDownloads = (_c: Context, config: Config) => config.models.guest_downloads;
+/** What a guest refused a download action is told about the setting that would allow it. */
+const OWNER_MAY_ALLOW_DOWNLOADS = "(the owner can allow downloads from other devices in Settings → Other devices)";
 const keepsPictures = async (c: Context) => (await jsonBody(c))?.delete_pictures !== true;
 
 const guest = (what: string): RoleRule => ({ who: "guest", what });
@@ -92,10 +94,13 @@ export const ROUTE_ROLES: Record<string, RoleRule> = {
   "GET /api/models/search": guest("searching Civitai and Hugging Face"),
   "GET /api/models/preview/:sha256": guest("model previews"),
   "GET /api/models/downloads": guest("model downloads in progress"),
-  "POST /api/models/download": owner("download models (the owner can allow it: Settings → Other devices → Other devices may download models)", guestDownloads),
-  "POST /api/models/downloads/:id/cancel": owner("stop a model download (the owner can allow downloads from other devices in Settings → Other devices)", guestDownloads),
-  "POST /api/models/downloads/:id/retry": owner("retry a model download (the owner can allow downloads from other devices in Settings → Other devices)", guestDownloads),
-  "POST /api/models/downloads/:id/remove": owner("remove a model download from the list (the owner can allow downloads from other devices in Settings → Other devices)", guestDownloads),
+  "POST /api/models/download": owner(
+    "download models (the owner can allow it: Settings → Other devices → Other devices may download models)",
+    guestDownloads,
+  ),
+  "POST /api/models/downloads/:id/cancel": owner(`stop a model download ${OWNER_MAY_ALLOW_DOWNLOADS}`, guestDownloads),
+  "POST /api/models/downloads/:id/retry": owner(`retry a model download ${OWNER_MAY_ALLOW_DOWNLOADS}`, guestDownloads),
+  "POST /api/models/downloads/:id/remove": owner(`remove a model download from the list ${OWNER_MAY_ALLOW_DOWNLOADS}`, guestDownloads),
   "DELETE /api/models/:kind/:name{.+}": owner("delete a model"),
   "POST /api/models/rescan": guest("re-reading the model folders (A1111's refresh-checkpoints)"),
   "POST /api/models/:kind/:name{.+}/check-update": guest("asking Civitai for a newer version"),

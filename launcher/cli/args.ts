@@ -96,7 +96,8 @@ function parseEngineBuild(argv: string[]): Command {
   if (values.help) return { kind: "help", topic: "engine" };
   if (positionals.length) throw new UsageError(`engine build takes no arguments (got ${positionals.join(" ")})`);
   const backend = values.backend as string | undefined;
-  if (backend !== undefined && !(BUILD_BACKENDS as readonly string[]).includes(backend)) throw new UsageError(`--backend must be one of ${BUILD_BACKENDS.join(", ")}`);
+  const knownBackend = backend === undefined || (BUILD_BACKENDS as readonly string[]).includes(backend);
+  if (!knownBackend) throw new UsageError(`--backend must be one of ${BUILD_BACKENDS.join(", ")}`);
   return {
     kind: "engine-build",
     ...(backend ? { backend: backend as (typeof BUILD_BACKENDS)[number] } : {}),

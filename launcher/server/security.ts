@@ -75,7 +75,11 @@ export function isSameOrigin(origin: string, host: string, extra: string[], sche
 }
 
 /** Why a state-changing request is refused, or null when it may go on. */
-export function foreignRequest(headers: { origin?: string; host: string; scheme: string; fetchSite?: string }, extra: string[], corsOrigins: string[] = []): string | null {
+export function foreignRequest(
+  headers: { origin?: string; host: string; scheme: string; fetchSite?: string },
+  extra: string[],
+  corsOrigins: string[] = [],
+): string | null {
   if (headers.origin !== undefined) {
     if (corsOrigins.includes(headers.origin)) return null;
     // "null" comes from sandboxed frames and file:// pages: foreign by definition.

@@ -43,7 +43,11 @@ export const nvidiaSmiVram: VramProbe = async () => {
   const exe = Bun.which("nvidia-smi");
   if (!exe) return null;
   try {
-    const proc = Bun.spawn([exe, "--query-gpu=memory.used,memory.total", "--format=csv,noheader,nounits"], { stdout: "pipe", stderr: "ignore", windowsHide: true });
+    const proc = Bun.spawn([exe, "--query-gpu=memory.used,memory.total", "--format=csv,noheader,nounits"], {
+      stdout: "pipe",
+      stderr: "ignore",
+      windowsHide: true,
+    });
     const text = await new Response(proc.stdout).text();
     if ((await proc.exited) !== 0) return null;
     let used = 0;

@@ -153,7 +153,11 @@ export async function openWindow(opts: OpenWindowOptions & { host?: WindowHost; 
     const code = await proc.exited;
     await Bun.sleep(20); // let stderr drain
     const reason =
-      first.event === "error" ? first.message : first.event === "timeout" ? `the window did not open within ${timeoutMs / 1000} s` : failureReason(host.stderr(), code);
+      first.event === "error"
+        ? first.message
+        : first.event === "timeout"
+          ? `the window did not open within ${timeoutMs / 1000} s`
+          : failureReason(host.stderr(), code);
     opts.log.warn("window could not open", { reason, stderr: host.stderr().slice(-2000) });
     return { ok: false, reason };
   }

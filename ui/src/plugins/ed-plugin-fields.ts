@@ -82,7 +82,10 @@ export class EdPluginFields extends LitElement {
         </select></label
       >`;
     return html`<label data-plugin-field=${f.id}
-      >${f.label}<input type=${f.type === "number" ? "number" : "text"} .value=${v === undefined ? "" : String(v)} @change=${(e: Event) => this.#set(f, e)} />${f.help ? html`<small>${f.help}</small>` : nothing}</label
+      >${f.label}<input
+        type=${f.type === "number" ? "number" : "text"}
+        .value=${v === undefined ? "" : String(v)}
+        @change=${(e: Event) => this.#set(f, e)} />${f.help ? html`<small>${f.help}</small>` : nothing}</label
     >`;
   }
 

@@ -21,12 +21,18 @@ import {
   isTaken,
   percentText,
   phaseText,
+  retrySecondsLeft,
   retryText,
   sizeText,
+  stalledSeconds,
   stallText,
   type DownloadProgress,
 } from "./download-format";
-import { downloads } from "./download-store";
+import { downloads, type DownloadEntry } from "./download-store";
+
+/** The row of one download, as the Downloads and Engine tabs list them. */
+export const downloadRow = (e: DownloadEntry) =>
+  html`<ed-download-row .progress=${e.progress} .stalled=${stalledSeconds(e)} .retryLeft=${retrySecondsLeft(e)}></ed-download-row>`;
 
 @customElement("ed-download-row")
 export class EdDownloadRow extends LitElement {

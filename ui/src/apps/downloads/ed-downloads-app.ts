@@ -11,10 +11,13 @@ import { repeat } from "lit/directives/repeat.js";
 import { engineApi } from "../engine/engine-api";
 import { events } from "../../api/event-stream";
 import type { BuildProgress } from "./build-format";
-import { retrySecondsLeft, stalledSeconds } from "./download-format";
 import { downloads, type DownloadEntry } from "./download-store";
 import "./ed-build-row";
-import "./ed-download-row";
+import { downloadRow } from "./ed-download-row";
+
+const NOTHING_DOWNLOADING =
+  "Nothing is downloading. The engine is downloaded here on first start, or when you switch or reinstall it in the Engine tab; " +
+  "models when you download them in the Image tab or the Model Browser.";
 
 @customElement("ed-downloads-app")
 export class EdDownloadsApp extends LitElement {
@@ -59,11 +62,12 @@ export class EdDownloadsApp extends LitElement {
   }
 
   override render() {
+    const build = this.build ? html`<ed-build-row .progress=${this.build}></ed-build-row>` : "";
     return html`
       <h1>Downloads</h1>
       ${this.build || this.entries.length
-        ? html`<div class="list">${this.build ? html`<ed-build-row .progress=${this.build}></ed-build-row>` : ""}${repeat(this.entries, (e) => e.progress.id, (e) => html`<ed-download-row .progress=${e.progress} .stalled=${stalledSeconds(e)} .retryLeft=${retrySecondsLeft(e)}></ed-download-row>`)}</div>`
-        : html`<p class="empty">Nothing is downloading. The engine is downloaded here on first start, or when you switch or reinstall it in the Engine tab; models when you download them in the Image tab or the Model Browser.</p>`}
+        ? html`<div class="list">${build}${repeat(this.entries, (e) => e.progress.id, downloadRow)}</div>`
+        : html`<p class="empty">${NOTHING_DOWNLOADING}</p>`}
     `;
   }
 }

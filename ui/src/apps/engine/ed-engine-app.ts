@@ -9,9 +9,9 @@ import { css, html, LitElement, nothing } from "lit";
 import { customElement, state } from "lit/decorators.js";
 import { events } from "../../api/event-stream";
 import { session } from "../../api/session";
-import { isActive, retrySecondsLeft, stalledSeconds } from "../downloads/download-format";
+import { isActive } from "../downloads/download-format";
 import { downloads, type DownloadEntry } from "../downloads/download-store";
-import "../downloads/ed-download-row";
+import { downloadRow } from "../downloads/ed-download-row";
 import { engineApi, type BuildInfo, type EnginePlan, type EngineStatus } from "./engine-api";
 import type { DeviceReport } from "../../../../engine/devices";
 import { BACKEND_LABELS, BACKENDS, errorText, sentence, stateBadge, stateNote, type BackendChoice } from "./engine-format";
@@ -244,7 +244,7 @@ export class EdEngineApp extends LitElement {
       ${this.#statusView()} ${this.#actions()}
       ${this.active.length
         ? html`<div
-            class="downloads">${this.active.map((e) => html`<ed-download-row .progress=${e.progress} .stalled=${stalledSeconds(e)} .retryLeft=${retrySecondsLeft(e)}></ed-download-row>`)}</div>`
+            class="downloads">${this.active.map(downloadRow)}</div>`
         : nothing}
       <ed-engine-hardware
         .plan=${this.plan}

@@ -16,6 +16,9 @@ import { edEvent } from "../../events";
 import { controlStyles } from "../../styles/controls";
 import { runningStepText } from "../downloads/build-format";
 
+/** Why the engine is built here at all, after the bold first words of the running and waiting notes. */
+const NO_READY_BUILD = " (no ready-made build runs on this system).";
+
 @customElement("ed-engine-build-note")
 export class EdEngineBuildNote extends LitElement {
   static override styles = [
@@ -108,12 +111,13 @@ export class EdEngineBuildNote extends LitElement {
   #body(p: BuildProgress) {
     const details = html`<button data-action="engine-tab" @click=${this.#openEngineTab}>Engine tab</button>`;
     if (p.phase === "running")
-      return html`<p><strong>Building the engine for this computer</strong> (no ready-made build runs on this system). ${runningStepText(p)} This takes a few minutes, once.</p>
+      return html`<p><strong>Building the engine for this computer</strong>${NO_READY_BUILD} ${runningStepText(p)} This takes a few minutes, once.</p>
         <progress max="100" value=${p.step === "compile" ? p.percent : 0}></progress>
         <div class="row">${details}</div>`;
     if (p.phase === "waiting") {
       const command = p.toolchain?.installCommand;
-      return html`<p><strong>The engine has to be built for this computer</strong> (no ready-made build runs on this system). Missing: ${p.toolchain?.missing.join(", ") || "build tools"}.</p>
+      const missing = p.toolchain?.missing.join(", ") || "build tools";
+      return html`<p><strong>The engine has to be built for this computer</strong>${NO_READY_BUILD} Missing: ${missing}.</p>
         ${command
           ? html`<p>Install them in a terminal, then press Check again:</p>
               <div class="row"><code data-role="install-command">${command}</code><button

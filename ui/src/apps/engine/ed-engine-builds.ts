@@ -16,6 +16,9 @@ import { engineApi, type BuildInfo } from "./engine-api";
 import { sentence } from "./engine-format";
 import { engineStyles } from "./engine-styles";
 
+/** What an imported build is for, after "A folder or zip holding sd-server". */
+const IMPORT_NOTE = ", for offline machines and your own builds (for example a Linux CUDA build). It is checked before it is used.";
+
 @customElement("ed-engine-builds")
 export class EdEngineBuilds extends LitElement {
   static override styles = [
@@ -137,7 +140,7 @@ export class EdEngineBuilds extends LitElement {
           </table>`
         : html`<p class="muted">None yet.</p>`}
       <h2>Import a build</h2>
-      <p class="muted">A folder or zip holding <code>sd-server</code>, for offline machines and your own builds (for example a Linux CUDA build). It is checked before it is used.</p>
+      <p class="muted">A folder or zip holding <code>sd-server</code>${IMPORT_NOTE}</p>
       ${this.ownerOnly ? html`<p class="owner-only muted" role="note">${this.ownerOnly}</p>` : nothing}
       <form class="import" @submit=${this.#askConfirm}>
         <input

@@ -24,6 +24,10 @@ const BACKENDS = ["cpu", "vulkan", "cuda", "rocm"] as const;
 type Backend = (typeof BACKENDS)[number];
 const LABELS: Record<Backend, string> = { cpu: "CPU", vulkan: "Vulkan", cuda: "CUDA (NVIDIA)", rocm: "ROCm (AMD)" };
 
+const AUTO_WAITING =
+  "No release build runs on this machine, so Easy Diffusion builds the engine here. " +
+  "Install what is missing, then press Check again: the build starts by itself.";
+
 @customElement("ed-engine-source-build")
 export class EdEngineSourceBuild extends LitElement {
   static override styles = [
@@ -176,7 +180,7 @@ export class EdEngineSourceBuild extends LitElement {
     if (p.phase === "waiting")
       return html`<p
         class="auto-waiting"
-        role="status">No release build runs on this machine, so Easy Diffusion builds the engine here. Install what is missing, then press Check again: the build starts by itself.</p>`;
+        role="status">${AUTO_WAITING}</p>`;
     return html`<div class="failed" role="alert">
       <p>The build failed at the <strong>${p.error?.step ?? p.step}</strong> step: ${p.error?.message}</p>
       ${p.error?.logTail?.length ? html`<pre class="tail">${p.error.logTail.join("\n")}</pre>` : nothing}

@@ -200,7 +200,8 @@ export class EdGalleryGrid extends LitElement {
                           decoding="async" />${p.favourite ? html`<span class="star">★</span>` : nothing}
                           <span
                             class="info"
-                            data-role="tile-info"><span class="prompt">${p.prompt || "(no prompt)"}</span><span class="size">${p.width}×${p.height}</span></span>`
+                            data-role="tile-info"><span class="prompt">${p.prompt || "(no prompt)"}</span><span
+                            class="size">${p.width}×${p.height}</span></span>`
                       : nothing}
                   </div>`;
                 })}

@@ -52,6 +52,7 @@ export class EdGalleryStatus extends LitElement {
   override render() {
     const p = this.progress;
     const name = p?.folder.split(/[\\/]/).filter(Boolean).slice(-2).join("/");
+    const problems = (p?.problems ?? []).map((f) => `${f.path}: ${f.reason}`).join("\n");
     return html`
       <span data-role="count">${this.loading && !this.total ? "Loading…" : `${this.total.toLocaleString()} picture${this.total === 1 ? "" : "s"}`}</span>
       ${this.error ? html`<span class="error">${this.error}</span>` : nothing}
@@ -70,7 +71,7 @@ export class EdGalleryStatus extends LitElement {
         ? html`<span
             class="error"
             data-role="skipped"
-            title=${(p.problems ?? []).map((f) => `${f.path}: ${f.reason}`).join("\n")}>${p.skipped} file${p.skipped === 1 ? "" : "s"} skipped (${p.problems?.[0]?.reason ?? "unreadable"})</span>`
+            title=${problems}>${p.skipped} file${p.skipped === 1 ? "" : "s"} skipped (${p.problems?.[0]?.reason ?? "unreadable"})</span>`
         : nothing}
       ${p?.error ? html`<span class="error" data-role="import">Indexing ${name} stopped: ${p.error}</span>` : nothing}
     `;

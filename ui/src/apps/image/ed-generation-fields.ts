@@ -110,7 +110,9 @@ export class EdGenerationFields extends LitElement {
         ${this.#problem("seed", "Seed")}
       </div>
       <div class="row">
-        ${this.#number("steps", "Steps", { min: 1, max: 100, step: 1 })} ${this.#speed()} ${this.#number("cfg_scale", "CFG scale", { min: 0, max: 30, step: 0.5 })}
+        ${this.#number("steps", "Steps", { min: 1, max: 100, step: 1 })} ${this.#speed()} ${
+          this.#number("cfg_scale", "CFG scale", { min: 0, max: 30, step: 0.5 })
+        }
         ${this.#number("num_images", "Images", { min: 1, max: 8, step: 1 })}
       </div>
     `;

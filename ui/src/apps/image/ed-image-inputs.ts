@@ -131,6 +131,7 @@ export class EdImageInputs extends LitElement {
   #renderInit() {
     const s = this.settings;
     if (!s.init_image) return this.#zone("init", "Choose an init image", html`<p>Drop a picture here to start from it (img2img)</p>`);
+    const maskLabel = this.editingMask ? "Done with the mask" : s.mask ? "Edit mask" : "Paint a mask (inpaint)";
     return html`
       ${this.editingMask
         ? (loadMaskEditor(), html`<ed-mask-editor
@@ -142,7 +143,7 @@ export class EdImageInputs extends LitElement {
         <button
           data-action="mask"
           aria-pressed=${this.editingMask}
-          @click=${() => (this.editingMask = !this.editingMask)}>${this.editingMask ? "Done with the mask" : s.mask ? "Edit mask" : "Paint a mask (inpaint)"}</button>
+          @click=${() => (this.editingMask = !this.editingMask)}>${maskLabel}</button>
         <button data-action="remove-init" @click=${() => this.#set({ init_image: undefined, mask: undefined })}>Remove</button>
       </div>
       ${s.mask && !this.editingMask ? html`<span class="hint" data-role="mask-set">A mask is set: only its white part is repainted.</span>` : nothing}

@@ -131,7 +131,11 @@ export class EdOutputFields extends LitElement {
           @change=${(e: Event) => this.#set({ hires_enabled: checkedOf(e) })} />Hires fix</label>
       ${s.hires_enabled ? this.#renderHires() : nothing}
       <label class="check" style="margin:6px 0"
-        ><input type="checkbox" name="vae_tiling" .checked=${s.vae_tiling} @change=${(e: Event) => this.#set({ vae_tiling: checkedOf(e) })} />VAE tiling (uses less memory for large pictures)</label
+        ><input
+          type="checkbox"
+          name="vae_tiling"
+          .checked=${s.vae_tiling}
+          @change=${(e: Event) => this.#set({ vae_tiling: checkedOf(e) })} />VAE tiling (uses less memory for large pictures)</label
       >
       <div class="field">
         <label for="tiling">Seamless tiling</label>

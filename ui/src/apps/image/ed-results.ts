@@ -165,7 +165,9 @@ export class EdResults extends LitElement {
               @click=${() => this.dispatchEvent(edEvent("ed-open-app", { app: "gallery", message: { kind: "gallery-show", imageId: image.id } }))}>
               Open in gallery
             </button>`}
-        ${pluginHooks.pictureActions.map((a) => html`<button data-plugin-action=${a.id} title=${a.title ?? a.label} @click=${() => a.run({ task, image })}>${a.label}</button>`)}`;
+        ${pluginHooks.pictureActions.map(
+          (a) => html`<button data-plugin-action=${a.id} title=${a.title ?? a.label} @click=${() => a.run({ task, image })}>${a.label}</button>`,
+        )}`;
   }
 
   #renderLightbox() {
@@ -174,7 +176,12 @@ export class EdResults extends LitElement {
     if (!task || !image) return nothing;
     const r = task.request ?? {};
     const size = typeof r.width === "number" && typeof r.height === "number" ? ` · ${r.width}×${r.height}` : "";
-    const pictures = task.images.map((img) => ({ url: img.url, alt: String(r.prompt ?? "Result"), caption: `Seed ${img.seed}${size}${modeText(task) ? ` · ${modeText(task)}` : ""}` }));
+    const mode = modeText(task);
+    const pictures = task.images.map((img) => ({
+      url: img.url,
+      alt: String(r.prompt ?? "Result"),
+      caption: `Seed ${img.seed}${size}${mode ? ` · ${mode}` : ""}`,
+    }));
     loadLightbox();
     return html`<ed-lightbox
       .pictures=${pictures}
@@ -241,7 +248,8 @@ export class EdResults extends LitElement {
   }
 
   override render() {
-    if (!this.tasks.length) return html`<div class="empty">Your pictures appear here. Write a prompt and press Generate<span class="desk-only"> (or Ctrl+Enter)</span>.</div>`;
+    if (!this.tasks.length)
+      return html`<div class="empty">Your pictures appear here. Write a prompt and press Generate<span class="desk-only"> (or Ctrl+Enter)</span>.</div>`;
     const newest = listOrder.newestFirst;
     return html`<div class="toolbar">
         <button

@@ -157,7 +157,11 @@ export class EdSizeField extends LitElement {
           : nothing}
         <div class="size-tools">
           <label class="check"
-            ><input type="checkbox" name="lock_ratio" .checked=${!!this.lockedRatio} @change=${(e: Event) => (this.lockedRatio = (e.target as HTMLInputElement).checked ? width / height : undefined)} />Lock ratio</label
+            ><input
+              type="checkbox"
+              name="lock_ratio"
+              .checked=${!!this.lockedRatio}
+              @change=${(e: Event) => (this.lockedRatio = (e.target as HTMLInputElement).checked ? width / height : undefined)} />Lock ratio</label
           >
           <span class="hint">Enlarge</span>
           ${[1.25, 1.5, 2].map(

@@ -98,6 +98,11 @@ export class EdCatalogCard extends LitElement {
     }
   }
 
+  #openSettings(ev: Event) {
+    ev.preventDefault();
+    this.dispatchEvent(edEvent("ed-open-app", { app: "settings" }));
+  }
+
   #openTokenSetting(ev: Event) {
     ev.preventDefault();
     this.dispatchEvent(edEvent("ed-open-app", { app: "settings", message: { focus: "models.huggingface_token" } }));
@@ -157,9 +162,10 @@ export class EdCatalogCard extends LitElement {
     const size = e.files.reduce((n, f) => n + (f.size || 0), 0);
     // Any of its files still asked for (starting, downloading or waiting to retry): no second download.
     const busy = this.starting || this.progress.some((d) => isTaken(d.progress));
+    const files = e.files.length > 1 ? ` in ${e.files.length} files` : "";
     return html`<div class="card" data-catalog=${e.id}>
       <h4>${e.title} ${e.installed ? html`<span class="chip good">installed</span>` : nothing}</h4>
-      <div class="sub">${familyName(e.family)} · ${formatBytes(size)}${e.files.length > 1 ? ` in ${e.files.length} files` : ""} · needs ${memoryText(e.memory)}</div>
+      <div class="sub">${familyName(e.family)} · ${formatBytes(size)}${files} · needs ${memoryText(e.memory)}</div>
       ${this.reason ? html`<p class="muted" data-reason>${this.reason}</p>` : nothing}
       <p>${e.description}</p>
       <p class="sub">Licence: ${e.licenceUrl ? html`<a href=${e.licenceUrl} target="_blank" rel="noopener">${e.licence}</a>` : e.licence}</p>
@@ -175,7 +181,9 @@ export class EdCatalogCard extends LitElement {
       ${this.error
         ? html`<p
             class="problem"
-            role="alert">${this.error}${this.needsToken ? html` <a href="#" data-action="open-settings" @click=${(ev: Event) => (ev.preventDefault(), this.dispatchEvent(edEvent("ed-open-app", { app: "settings" })))}>Open Settings</a>` : nothing}</p>`
+            role="alert">${this.error}${this.needsToken
+              ? html` <a href="#" data-action="open-settings" @click=${this.#openSettings}>Open Settings</a>`
+              : nothing}</p>`
         : nothing}
     </div>`;
   }

@@ -12,6 +12,9 @@ import { modelsApi, type Catalog } from "./models-api";
 import { errorSentence } from "./models-format";
 import { modelStyles } from "./models-styles";
 
+const OWN_FOLDERS_HINT =
+  "Or put model files in the models folder, or add your existing A1111, ComfyUI or Easy Diffusion 3 folders in Settings → Models.";
+
 @customElement("ed-first-run")
 export class EdFirstRun extends LitElement {
   static override styles = [
@@ -44,7 +47,7 @@ export class EdFirstRun extends LitElement {
 
   override render() {
     const c = this.catalog;
-    const hint = html`<p class="muted">Or put model files in the models folder, or add your existing A1111, ComfyUI or Easy Diffusion 3 folders in Settings → Models.</p>`;
+    const hint = html`<p class="muted">${OWN_FOLDERS_HINT}</p>`;
     if (this.error) return html`<div class="card"><h4>No models yet</h4><p class="problem">The starter list could not be read: ${this.error}</p>${hint}</div>`;
     if (!c) return nothing;
     const rec = c.entries.find((e) => e.id === c.recommended?.id) ?? c.entries[0];

@@ -18,6 +18,8 @@ import { modelStyles } from "./models-styles";
 
 const key = (e: ModelEntry) => `${e.kind}/${e.name}`;
 
+const NO_MODELS_YET = "No models yet. Download one from Starter models, or add your existing model folders in Settings → Models.";
+
 @customElement("ed-installed-view")
 export class EdInstalledView extends LitElement {
   static override styles = [modelStyles];
@@ -127,6 +129,7 @@ export class EdInstalledView extends LitElement {
   #renderEntry(e: ModelEntry) {
     const c = e.civitai;
     const update = this.updates[key(e)] ?? (c?.updateAvailable ? c.updateAvailable.name : "");
+    const level = this.memoryLevels[e.file];
     return html`<div class="row" data-model=${key(e)} data-usable=${e.usable}>
       ${c?.preview
         ? html`<img class="thumb" src=${c.preview} alt="" loading="lazy" />`
@@ -140,10 +143,10 @@ export class EdInstalledView extends LitElement {
           ${entryFacts(e)} <span title=${e.folder}>· ${e.root === "app" ? "app folder" : e.root}</span>
         </div>
         ${e.problem ? html`<div class="sub problem" data-problem>${e.problem}</div>` : nothing}
-        ${this.memoryLevels[e.file]
+        ${level
           ? html`<div
               class="sub"
-              data-memory-level=${this.memoryLevels[e.file]}>Runs with ${MEMORY_LABELS[this.memoryLevels[e.file] as MemoryLevel] ?? this.memoryLevels[e.file]} GPU memory use (it ran out of memory above it)</div>`
+              data-memory-level=${level}>Runs with ${MEMORY_LABELS[level as MemoryLevel] ?? level} GPU memory use (it ran out of memory above it)</div>`
           : nothing}
         ${c?.trainedWords?.length ? html`<div class="sub">Trigger words: ${c.trainedWords.map((w) => html`<span class="chip">${w}</span>`)}</div>` : nothing}
         ${update ? html`<div class="sub" data-update>Update: ${update}</div>` : nothing}
@@ -193,7 +196,7 @@ export class EdInstalledView extends LitElement {
       ${roots.filter((r) => r.error).map((r) => html`<p class="problem">${r.path}: ${r.error}</p>`)}
       ${!listing ? html`<p class="muted">Reading the model folders…</p>` : nothing}
       ${listing && !entries.length
-        ? html`<p class="muted">${this.filter ? "No model matches." : "No models yet. Download one from Starter models, or add your existing model folders in Settings → Models."}</p>`
+        ? html`<p class="muted">${this.filter ? "No model matches." : NO_MODELS_YET}</p>`
         : nothing}
       ${groupByKind(entries).map(
         ([kind, list]) => html`<section data-kind=${kind}>

@@ -135,7 +135,9 @@ export class EdModelSetFields extends LitElement {
             : n.installed.length
               ? html`<span class="chip">${n.installed[0]}</span>`
               : html`<span class="chip bad">missing</span>
-                  ${n.catalog ? html`<button data-action="download-companion" @click=${() => this.#download(n.catalog!)}>Download</button>` : html`<span class="muted">put one in models/${n.kind}</span>`}`}
+                  ${n.catalog
+                    ? html`<button data-action="download-companion" @click=${() => this.#download(n.catalog!)}>Download</button>`
+                    : html`<span class="muted">put one in models/${n.kind}</span>`}`}
         </div>`;
       })}
     </div>`;

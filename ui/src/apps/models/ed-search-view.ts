@@ -32,6 +32,9 @@ const SORTS: [string, string][] = [
   ["newest", "Newest"],
 ];
 
+/** What the search finds, in the intro's first sentence. */
+const SEARCHABLE_KINDS = "checkpoints, LoRAs, VAEs, text encoders, embeddings, ControlNets and upscalers";
+
 @customElement("ed-search-view")
 export class EdSearchView extends LitElement {
   static override styles = [modelStyles];
@@ -111,6 +114,11 @@ export class EdSearchView extends LitElement {
     </div>`;
   }
 
+  #openSettings(ev: Event) {
+    ev.preventDefault();
+    this.dispatchEvent(edEvent("ed-open-app", { app: "settings" }));
+  }
+
   #example(query: SearchQuery) {
     this.query = { ...query };
     void this.#search();
@@ -120,10 +128,16 @@ export class EdSearchView extends LitElement {
   #renderIntro() {
     return html`<div class="intro muted" data-intro>
       <p>
-        Search <strong>Civitai</strong> or <strong>Hugging Face</strong> for checkpoints, LoRAs, VAEs, text encoders, embeddings, ControlNets and upscalers. Narrow it by type
+        Search <strong>Civitai</strong> or <strong>Hugging Face</strong> for ${SEARCHABLE_KINDS}. Narrow it by type
         and base model (SD 1.5, SDXL, Flux…); a result's files download into the folder of their kind, checked by their sha256 when the site gives it.
       </p>
-      <p>Try: ${EXAMPLES.map((e, i) => html`${i ? ", " : ""}<a href="#" data-example=${e.query.q} @click=${(ev: Event) => (ev.preventDefault(), this.#example(e.query))}>${e.label}</a>`)}.</p>
+      <p>Try: ${EXAMPLES.map(
+        (e, i) =>
+          html`${i ? ", " : ""}<a
+            href="#"
+            data-example=${e.query.q}
+            @click=${(ev: Event) => (ev.preventDefault(), this.#example(e.query))}>${e.label}</a>`,
+      )}.</p>
     </div>`;
   }
 
@@ -166,7 +180,10 @@ export class EdSearchView extends LitElement {
         ? html`<p class="problem" role="alert">
             ${this.error || "A download needs a token or licence acceptance."}
             ${this.needsToken
-              ? html`Add your token in <a href="#" data-action="open-settings" @click=${(e: Event) => (e.preventDefault(), this.dispatchEvent(edEvent("ed-open-app", { app: "settings" })))}>Settings → Models</a>, or accept the licence on the model's page.`
+              ? html`Add your token in <a
+                  href="#"
+                  data-action="open-settings"
+                  @click=${this.#openSettings}>Settings → Models</a>, or accept the licence on the model's page.`
               : nothing}
           </p>`
         : nothing}

@@ -14,6 +14,11 @@ import { controlStyles } from "../../styles/controls";
 import { settingsCardStyles } from "../../styles/settings-card";
 import { lanApi, type LanView } from "./lan-api";
 
+/** Shown on a guest device instead of the owner's controls. */
+const OWNER_ONLY_NOTE =
+  "You are using Easy Diffusion from another device. " +
+  "Only the computer running Easy Diffusion can do this: allow or stop other devices, show the token, make a new one.";
+
 @customElement("ed-lan-card")
 export class EdLanCard extends LitElement {
   static override styles = [
@@ -153,7 +158,7 @@ export class EdLanCard extends LitElement {
       ${v?.enabled && !local
         ? html`<p
             class="owner-only"
-            role="note">You are using Easy Diffusion from another device. Only the computer running Easy Diffusion can do this: allow or stop other devices, show the token, make a new one.</p>`
+            role="note">${OWNER_ONLY_NOTE}</p>`
         : nothing}
     `;
   }

@@ -122,7 +122,9 @@ export class EdPluginsCard extends LitElement {
 
   override render() {
     return html`
-      <p>UI plugins are <code>*.plugin.js</code> files${this.folder ? html` in <code>${this.folder}</code>` : nothing}. Only install plugins you trust: they run inside the app.</p>
+      <p>UI plugins are <code>*.plugin.js</code> files${
+        this.folder ? html` in <code>${this.folder}</code>` : nothing
+      }. Only install plugins you trust: they run inside the app.</p>
       ${this.plugins.length
         ? html`<ul>
             ${this.plugins.map(

@@ -154,7 +154,9 @@ export class EdSettingsField extends LitElement {
       <div class="control">
         ${this.#control()}
         ${this.running ? html`<span class="running" role="note">${this.running.charAt(0).toUpperCase()}${this.running.slice(1)}.</span>` : nothing}
-        <span class="help">${f.description ?? ""}${f.default !== undefined ? html` <span class="default">(default: ${shownDefault(f)}${limits})</span>` : nothing}</span>
+        <span class="help">${f.description ?? ""}${f.default !== undefined
+          ? html` <span class="default">(default: ${shownDefault(f)}${limits})</span>`
+          : nothing}</span>
       </div>
     `;
   }
