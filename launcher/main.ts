@@ -10,6 +10,9 @@ import { resolvePaths } from "../core/paths";
 import { openInBrowser } from "../core/system/opener";
 import { MESSAGE_BOX_ARG, WINDOW_HOST_ARG } from "./window/protocol";
 import type { AlreadyRunningError, RunningApp } from "./start";
+import type { Config } from "../core/config/schema";
+import { blankPage } from "./window/blank-page";
+import type { WindowHost } from "./window/open";
 import { VERSION } from "../core/version";
 
 const FORCE_EXIT_MS = 2000;
@@ -17,25 +20,32 @@ const FORCE_EXIT_MS = 2000;
 async function runApp(command: Extract<Command, { kind: "run" }>): Promise<number> {
   const env = readEnv();
   const { options } = command;
-  // The window host loads GTK/WebKit while the server starts; it shows nothing until told a URL.
   const window = !options.server && !options.noOpen ? await import("./window/open") : undefined;
   const cacheDir = resolvePaths(env, { dataDir: options.dataDir }).cache;
-  const early = window && !window.windowUnavailableReason(env) ? window.startWindowHost(env, { cacheDir }) : undefined;
-  const host = early && !("error" in early) ? early : undefined;
   // Loaded here, not at the top: --version, --help and the window host never pay for the app's modules.
   // The services' modules load once the server listens (startApp), so /api/health answers first.
   const [start, { assets }] = await Promise.all([import("./start"), import("../ui/dist/manifest")]);
   const services = async () => (await import("./wiring")).appServices({ server: options.server });
-  // The early window shows the app's URL as soon as the server listens: it maps while the services load.
+  // Once this start holds the data folder (not a second launch) and the config wants a window, the window
+  // maps at once on a blank page of the app's colour; it gets the app's URL as soon as the server listens
+  // (its page waits for the services).
+  let host: WindowHost | undefined;
   let shown = false;
-  const onListening = ({ url, ctx }: { url: string; ctx: RunningApp["ctx"] }) => {
-    if (!host || !ctx.config.config.ui.open_window) return;
-    host.send({ cmd: "open", url });
-    shown = true;
+  const onLocked = ({ config }: { config: Config }) => {
+    if (!window || window.windowUnavailableReason(env) || !config.ui.open_window) return;
+    const started = window.startWindowHost(env, { url: blankPage(config.ui.theme), cacheDir });
+    host = "error" in started ? undefined : started;
   };
+  const onListening = ({ url }: { url: string }) => {
+    host?.send({ cmd: "open", url });
+    shown = !!host;
+  };
+  // On a small machine the window's start and the services' load compete for the cores: the window first
+  // (the page's requests wait for the services either way), for at most a second.
+  const beforeServices = () => host && Promise.race([host.first, Bun.sleep(1000)]);
   let app: RunningApp;
   try {
-    app = await start.startApp({ run: options, env, services, ui: assets, onListening });
+    app = await start.startApp({ run: options, env, services, ui: assets, onLocked, onListening, beforeServices });
   } catch (err) {
     host?.cancel();
     if (err instanceof start.AlreadyRunningError) return handOver(err, options.server);

@@ -8,6 +8,7 @@
 import { mkdirSync } from "node:fs";
 import type { Server } from "bun";
 import type { RunOptions } from "./cli/args";
+import type { Config } from "../core/config/schema";
 import { ConfigStore, formatProblem } from "../core/config/store";
 import type { Env } from "../core/env";
 import { EventBus } from "../core/events/bus";
@@ -57,11 +58,15 @@ export interface StartOptions {
   ui?: AppOptions["ui"];
   /** Logger override (tests). */
   log?: Logger;
+  /** Called once this start holds the data folder's lock (not a second launch), before it listens. */
+  onLocked?: (info: { config: Config }) => void;
   /**
    * Called as soon as the server listens, before the services load: main shows the window then, as the
    * page's requests wait for the services rather than fail.
    */
   onListening?: (info: { url: string; ctx: AppContext }) => void;
+  /** Awaited after listening, before the services load (main: the window maps first, as the user waits to see it). */
+  beforeServices?: () => Promise<unknown> | undefined;
 }
 
 /** What the app answers while its services load: the cheap liveness and build facts (routes/health.ts). */
@@ -82,6 +87,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
 
   const lock = acquireLock(paths.lock, { pid: process.pid, url: "", mode: opts.run.server ? "server" : "gui", started: Date.now() });
   if (!lock.acquired) throw new AlreadyRunningError(lock.holder);
+  opts.onLocked?.({ config: config.config });
 
   const bus = new EventBus();
   const ctx: AppContext = { paths, config, bus, log, env: opts.env };
@@ -118,6 +124,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     const turn = () => new Promise((resolve) => setTimeout(resolve, 0));
     await turn();
     log.info(`listening on ${served.url} (${listenedAt} ms after exec); loading the services`);
+    await opts.beforeServices?.();
     const factories = typeof opts.services === "function" ? await opts.services() : (opts.services ?? []);
     for (const factory of factories) {
       await turn();

@@ -1,5 +1,8 @@
 /** The window's pure parts: the host protocol, the self-spawn command, the display check, failure reasons. */
 import { describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { blankPage } from "../../launcher/window/blank-page";
 import { hostArgs, parseHostArgs } from "../../launcher/window/host";
 import { failureReason, windowUnavailableReason } from "../../launcher/window/open";
 import { isGuiProgram, noWindowMessage } from "../../launcher/window/message-box";
@@ -80,5 +83,19 @@ describe("the Windows GUI program's message box", () => {
     expect(installedVersion([null, null, null])).toBeNull();
     expect(installedVersion(["", "0.0.0.0", null])).toBeNull();
     expect(installedVersion([null, "", "131.0.2903.70"])).toBe("131.0.2903.70");
+  });
+});
+
+describe("the blank page the window maps on", () => {
+  test("the app's background colour per theme, both for system, as a data URL", () => {
+    const page = (theme: "dark" | "light" | "system") => decodeURIComponent(blankPage(theme).replace(/^data:text\/html,/, ""));
+    expect(blankPage("dark")).toStartWith("data:text/html,");
+    expect(page("dark")).toContain("background:#202124");
+    expect(page("light")).toContain("background:#f7f7f8");
+    expect(page("system")).toContain("@media (prefers-color-scheme: dark){html{background:#202124}}");
+    // The same colours as the shell's theme (ui/src/theme.css --ed-body), so nothing flashes.
+    const theme = readFileSync(join(import.meta.dir, "../../ui/src/theme.css"), "utf8");
+    expect(theme).toContain("--ed-body: #202124;");
+    expect(theme).toContain("--ed-body: #f7f7f8;");
   });
 });
