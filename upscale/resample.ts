@@ -7,20 +7,15 @@
  * - Nearest: PIL's NEAREST rule, written out: output pixel x takes source
  *   pixel ⌊(x + 0.5) · srcW / dstW⌋ (likewise for y).
  */
-import pica, { type Pica, type ResizeBufferOptions } from "pica";
+import type { Pica, ResizeBufferOptions } from "pica";
+import type { Rgba } from "../pictures/rgba";
 
-export interface Rgba {
-  width: number;
-  height: number;
-  data: Uint8Array;
-}
-
-// JS only: no workers, no WebAssembly to embed in the compiled executable.
+// JS only: no workers, no WebAssembly to embed in the compiled executable. Loaded on the first Lanczos resize.
 let resizer: Pica | undefined;
 
 export async function resizeLanczos(src: Rgba, width: number, height: number): Promise<Rgba> {
   if (width === src.width && height === src.height) return src;
-  resizer ??= pica({ features: ["js"] });
+  resizer ??= (await import("pica")).default({ features: ["js"] });
   const options: ResizeBufferOptions = { src: src.data, width: src.width, height: src.height, toWidth: width, toHeight: height, filter: "lanczos3" };
   const data = await resizer.resizeBuffer(options);
   return { width, height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
