@@ -12,6 +12,8 @@ import { MESSAGE_BOX_ARG, WINDOW_HOST_ARG } from "./window/protocol";
 import type { AlreadyRunningError, RunningApp } from "./start";
 import type { Config } from "../core/config/schema";
 import { blankPage } from "./window/blank-page";
+import { earlyWindow, readConfigYaml } from "./window/early-window";
+import { lockHolder } from "./instance/lock";
 import type { WindowHost } from "./window/open";
 import { VERSION } from "../core/version";
 
@@ -21,20 +23,27 @@ async function runApp(command: Extract<Command, { kind: "run" }>): Promise<numbe
   const env = readEnv();
   const { options } = command;
   const window = !options.server && !options.noOpen ? await import("./window/open") : undefined;
-  const cacheDir = resolvePaths(env, { dataDir: options.dataDir }).cache;
+  const paths = resolvePaths(env, { dataDir: options.dataDir, config: options.config });
+  const cacheDir = paths.cache;
+  // The window starts first, on a blank page of the app's colour: it maps while the server starts. Not for a
+  // second launch (it hands over) nor when config.yaml turns the window off (early-window.ts).
+  let host: WindowHost | undefined;
+  if (window && !window.windowUnavailableReason(env)) {
+    const early = earlyWindow(await readConfigYaml(paths.config), lockHolder(paths.lock) !== undefined);
+    const started = early.open ? window.startWindowHost(env, { url: blankPage(early.theme), cacheDir }) : undefined;
+    host = started && !("error" in started) ? started : undefined;
+  }
   // Loaded here, not at the top: --version, --help and the window host never pay for the app's modules.
   // The services' modules load once the server listens (startApp), so /api/health answers first.
   const [start, { assets }] = await Promise.all([import("./start"), import("../ui/dist/manifest")]);
   const services = async () => (await import("./wiring")).appServices({ server: options.server });
-  // Once this start holds the data folder (not a second launch) and the config wants a window, the window
-  // maps at once on a blank page of the app's colour; it gets the app's URL as soon as the server listens
-  // (its page waits for the services).
-  let host: WindowHost | undefined;
+  // The config as the schema reads it has the last word on the window; the window gets the app's URL as soon as
+  // the server listens (its page waits for the services).
   let shown = false;
   const onLocked = ({ config }: { config: Config }) => {
-    if (!window || window.windowUnavailableReason(env) || !config.ui.open_window) return;
-    const started = window.startWindowHost(env, { url: blankPage(config.ui.theme), cacheDir });
-    host = "error" in started ? undefined : started;
+    if (config.ui.open_window) return;
+    host?.cancel();
+    host = undefined;
   };
   const onListening = ({ url }: { url: string }) => {
     host?.send({ cmd: "open", url });

@@ -33,6 +33,12 @@ function readLock(file: string): LockInfo | undefined {
   }
 }
 
+/** The live holder of the lock, if another process holds it now (a look only: acquireLock decides). */
+export function lockHolder(file: string): LockInfo | undefined {
+  const holder = readLock(file);
+  return holder && holder.pid !== process.pid && pidAlive(holder.pid) ? holder : undefined;
+}
+
 export function acquireLock(file: string, info: LockInfo): LockResult {
   mkdirSync(dirname(file), { recursive: true });
   for (let attempt = 0; attempt < 3; attempt++) {

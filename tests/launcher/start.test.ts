@@ -114,8 +114,8 @@ test("main's hooks come in order: locked (with the config), listening (with the 
       beforeServices: () => (steps.push("waiting for the window"), windowReady.promise),
     });
     // Held until the window is ready: health answers, the services have not loaded.
-    let health = 0;
-    while (health !== 200) health = await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.status, () => 0);
+    while (!steps.includes("waiting for the window")) await Bun.sleep(5);
+    expect((await fetch(`http://127.0.0.1:${port}/api/health`)).status).toBe(200);
     expect(steps).toEqual(["locked dark", `listening http://127.0.0.1:${port}/`, "waiting for the window"]);
     windowReady.resolve();
     const app = await started;

@@ -3,6 +3,8 @@ import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { blankPage } from "../../launcher/window/blank-page";
+import { earlyWindow } from "../../launcher/window/early-window";
+import { defaultConfig } from "../../core/config/schema";
 import { hostArgs, parseHostArgs } from "../../launcher/window/host";
 import { failureReason, windowUnavailableReason } from "../../launcher/window/open";
 import { isGuiProgram, noWindowMessage } from "../../launcher/window/message-box";
@@ -97,5 +99,23 @@ describe("the blank page the window maps on", () => {
     const theme = readFileSync(join(import.meta.dir, "../../ui/src/theme.css"), "utf8");
     expect(theme).toContain("--ed-body: #202124;");
     expect(theme).toContain("--ed-body: #f7f7f8;");
+  });
+});
+
+describe("the window before the config is read (early-window.ts)", () => {
+  test("opens unless config.yaml turns it off or another start holds the data folder; the theme as the schema reads it", () => {
+    expect(earlyWindow(undefined, false)).toEqual({ open: true, theme: "dark" });
+    expect(earlyWindow({ ui: { theme: "light" } }, false)).toEqual({ open: true, theme: "light" });
+    expect(earlyWindow({ ui: { theme: "system", open_window: true } }, false)).toEqual({ open: true, theme: "system" });
+    // Invalid values fall back to the schema's defaults (open, dark), as config/store.ts does.
+    expect(earlyWindow({ ui: { theme: "purple", open_window: "no" } }, false)).toEqual({ open: true, theme: "dark" });
+    expect(earlyWindow("not a mapping", false)).toEqual({ open: true, theme: "dark" });
+    expect(earlyWindow({ ui: { open_window: false } }, false)).toEqual({ open: false });
+    expect(earlyWindow({ ui: { theme: "light" } }, true)).toEqual({ open: false });
+  });
+
+  test("the schema agrees on the two keys' defaults", () => {
+    const ui = defaultConfig().ui;
+    expect([ui.open_window, ui.theme]).toEqual([true, "dark"]);
   });
 });
