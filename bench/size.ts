@@ -21,6 +21,7 @@ import { renderPngs } from "../packaging/icons/render";
 import { hostTarget, TARGETS, type Target } from "../packaging/targets";
 import { buildUi } from "../scripts/build-ui";
 import { compileExe } from "../scripts/build";
+import { xzBytes } from "./xz";
 
 const MAX_EXE = 120e6;
 const MAX_DOWNLOAD = 45e6;
@@ -36,15 +37,6 @@ if (targets.length !== wanted.filter((t) => t !== "all").length && !wanted.inclu
   process.exit(2);
 }
 const xzArgs = values.fast ? ["-6", "-T0"] : ["-9", "-T1"];
-
-/** Bytes of `xz <level>` of a file, streamed (nothing written to disk). */
-async function xzBytes(file: string): Promise<number> {
-  const proc = Bun.spawn(["xz", ...xzArgs, "-c", file], { stdout: "pipe", stderr: "inherit" });
-  let total = 0;
-  for await (const chunk of proc.stdout) total += chunk.length;
-  if ((await proc.exited) !== 0) throw new Error(`xz failed on ${file}`);
-  return total;
-}
 
 const work = mkdtempSync(join(tmpdir(), "ed-bench-size-"));
 try {
@@ -73,7 +65,7 @@ try {
     }
     exes.set(target, built.file);
     const base = bareSize(target);
-    const xz = await xzBytes(built.file);
+    const xz = await xzBytes(built.file, xzArgs);
     const cols = base
       ? `${mb(base).padStart(9)} ${`${(built.bytes / base).toFixed(2)}x`.padStart(6)} ${mb(built.bytes - base).padStart(9)}`
       : `${"?".padStart(9)} ${"?".padStart(6)} ${"?".padStart(9)}`;

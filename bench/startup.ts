@@ -20,6 +20,7 @@ import { join } from "node:path";
 import { buildUi } from "../scripts/build-ui";
 import { firstPaintJs, firstPaintLine } from "./first-paint";
 import { buildMinimalWindow, minimalWindowMapped } from "./minimal-window";
+import { xzBytes } from "./xz";
 import { compileProfiledExe } from "../scripts/build";
 import { freePort, testDataDir } from "../tests/exe/exe";
 import { findWindows, startXvfb } from "../tests/exe/x11";
@@ -168,9 +169,11 @@ async function windowStartup(exe: string, display: string, xvfbAlive: () => bool
   const inPage: number[] = [];
   let idle: { total: number; parts: string[] } | undefined;
   const runs = Math.max(3, Math.ceil(RUNS / 2));
+  // One data folder for all runs, as a user starts the app again and again: the first start in a new folder also
+  // unpacks the window library into its cache (reported apart), later starts find it there.
+  const data = testDataDir(work, "gui");
   for (let i = 0; i < runs; i++) {
     const port = await freePort();
-    const data = testDataDir(work, `gui-${i}`);
     const env = { ...process.env, DISPLAY: display, WAYLAND_DISPLAY: undefined };
     const epoch = Date.now();
     const t0 = performance.now();
@@ -212,12 +215,14 @@ async function windowStartup(exe: string, display: string, xvfbAlive: () => bool
     }
     await stop(proc);
   }
-  return { mapped: median(mapped), painted: painted.length ? median(painted) : undefined, inPage: inPage.length ? median(inPage) : undefined, idle, runs };
-}
-
-function xzSize(file: string): number {
-  const r = Bun.spawnSync(["sh", "-c", `xz -T0 -6 -c '${file}' | wc -c`], { stdout: "pipe" });
-  return Number(r.stdout.toString().trim());
+  return {
+    mapped: median(mapped),
+    firstMapped: mapped[0]!,
+    painted: painted.length ? median(painted) : undefined,
+    inPage: inPage.length ? median(inPage) : undefined,
+    idle,
+    runs,
+  };
 }
 
 try {
@@ -260,7 +265,8 @@ try {
     const windowRatio = w.mapped / minimal;
     console.log(
       `  exec → window mapped (Xvfb)            ${fmt(w.mapped)}   minimal webview-napi app ${fmt(minimal)}   ` +
-        `ratio ${windowRatio.toFixed(2)} (≤ 1.4 ${target(windowRatio <= 1.4)}; ${w.runs} runs)`,
+        `ratio ${windowRatio.toFixed(2)} (≤ 1.4 ${target(windowRatio <= 1.4)}; ${w.runs} runs; ` +
+        `the first, in a new data folder: ${fmt(w.firstMapped)})`,
     );
     if (w.painted !== undefined) {
       console.log(
@@ -285,7 +291,7 @@ try {
     `  executable                             ${mb(size)} = ${(size / 2 ** 20).toFixed(1)} MiB ` +
       `(≤ 120 MB ${target(size <= 120e6)}); bare Bun executable ${mb(bareSize)}`,
   );
-  console.log(`  executable, xz -6                      ${mb(xzSize(exe))}`);
+  console.log(`  executable, xz -6                      ${mb(await xzBytes(exe, ["-6", "-T0"]))}`);
   console.log(firstPaintLine(firstPaint));
 } finally {
   rmSync(work, { recursive: true, force: true });
