@@ -153,7 +153,8 @@ describe("stand-in sd-server", () => {
       expect(await submit("detail.safetensors")).toBe(202);
       expect(await submit("sub/film.gguf")).toBe(202);
       for (const refused of [join(models.loraDir, "detail.safetensors"), "detail", "old.ckpt", "sub\\film.gguf", "./detail.safetensors"]) expect(await submit(refused)).toBe(400);
-      expect(main.stderr()).toMatch(/\[ERROR\] common\.cpp:2096 - invalid lora\n/);
+      // stderr reaches the test through a pipe: wait for the line, a late one is no failure.
+      await waitFor("the invalid lora line", () => /\[ERROR\] common\.cpp:2096 - invalid lora\n/.test(main.stderr()));
     } finally {
       rmSync(join(models.loraDir, "sub"), { recursive: true, force: true });
       for (const f of ["old.ckpt", "weights.bin", "plain.sft"]) rmSync(join(models.loraDir, f), { force: true });
@@ -166,7 +167,8 @@ describe("stand-in sd-server", () => {
       const res = await post(main, "/sdcpp/v1/img_gen", hires(bad));
       expect({ bad, status: res.status, body: await res.json() }).toEqual({ bad, status: 400, body: { error: "invalid generation parameters" } });
     }
-    expect(main.stderr()).toMatch(/\[ERROR\] common\.cpp:2453 - error: hires denoising strength must be in \(0\.0, 1\.0\]\n/);
+    const line = /\[ERROR\] common\.cpp:2453 - error: hires denoising strength must be in \(0\.0, 1\.0\]\n/;
+    await waitFor("the hires strength line on stderr", () => line.test(main.stderr()));
     expect((await post(main, "/sdcpp/v1/img_gen", hires({ steps: -1, denoising_strength: 0.5 }))).status).toBe(400);
     // Not enabled: the strength is not checked; the smallest positive one is taken.
     for (const ok of [hires({ denoising_strength: 0.01 }), { ...hires({ denoising_strength: 0 }), hires: { enabled: false, denoising_strength: 0 } }]) {

@@ -105,7 +105,9 @@ test("Copy settings, then Paste: the form comes back; an A1111 infotext pastes t
     await tab.locator("textarea#prompt").fill("a paper lantern");
     await tab.locator("input#steps").fill("13");
     await tab.locator('button[data-action="copy-settings"]').click();
-    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    // The copy's code loads on first use: wait for the clipboard to hold it.
+    let copied = "";
+    await until(async () => (copied = await page.evaluate(() => navigator.clipboard.readText())) !== "", "the settings on the clipboard");
     expect(JSON.parse(copied)).toMatchObject({ prompt: "a paper lantern", steps: 13 });
     await tab.locator("textarea#prompt").fill("something else");
     await tab.locator("input#steps").fill("30");
