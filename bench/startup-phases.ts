@@ -7,26 +7,24 @@ const marks: [string, number][] = [["runtime (exec → first line of JS)", perfo
 const mark = (name: string) => marks.push([name, performance.now()]);
 
 async function main(dataDir: string, port: number) {
-  await import("hono");
-  mark("hono");
-  await import("yaml");
-  mark("yaml");
-  await import("zod");
-  mark("zod");
-  await import("../core/config/schema");
-  mark("config schema");
-  await import("../launcher/server/app");
   const { startApp } = await import("../launcher/start");
-  mark("server app and start");
+  mark("start module (paths, lock, the early bind)");
   const { assets } = await import("../ui/dist/manifest");
   const { readEnv } = await import("../core/env");
-  // startApp loads the services once the server listens (as main.ts does); each factory imports its modules.
+  // startApp listens first (health answers from there), then reads the config and loads the services
+  // (as main.ts does); each service factory imports its modules.
   const services = async () => {
-    mark("listening (config, lock, listen; health answers from here)");
     const { appServices } = await import("../launcher/wiring");
     return appServices();
   };
-  const app = await startApp({ run: { server: true, noOpen: true, port, dataDir }, env: readEnv(), services, ui: assets });
+  const app = await startApp({
+    run: { server: true, noOpen: true, port, dataDir },
+    env: readEnv(),
+    services,
+    ui: assets,
+    onLocked: () => mark("listening early (health answers from here); config read (yaml, zod, schema); app modules"),
+    onListening: () => mark("listening on the config's address"),
+  });
   mark("services loaded (modules, factories) and started");
   await fetch(`${app.url}api/health`);
   mark("first health answered");

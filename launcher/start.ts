@@ -9,17 +9,17 @@ import { mkdirSync } from "node:fs";
 import type { Server } from "bun";
 import type { RunOptions } from "./cli/args";
 import type { Config } from "../core/config/schema";
-import { ConfigStore, formatProblem } from "../core/config/store";
+import { readConfigYaml } from "../core/config/read-yaml";
 import type { Env } from "../core/env";
 import { EventBus } from "../core/events/bus";
 import { acquireLock, type LockInfo } from "./instance/lock";
 import { Logger } from "../core/log";
 import { resolvePaths, type Paths } from "../core/paths";
-import { createApp, type AppOptions } from "./server/app";
+import type { AppOptions, createApp } from "./server/app";
+import { earlyAnswer, peekPort } from "./server/early-answer";
 import type { AppContext } from "../core/server/context";
 import { listen } from "./server/listen";
 import type { Service, ServiceFactory } from "../core/services";
-import { startStatsSampler } from "./system/stats";
 import { VERSION } from "../core/version";
 import { errorBody, NamedError } from "../core/server/errors";
 
@@ -79,29 +79,24 @@ function answersEarly(req: Request): boolean {
 export async function startApp(opts: StartOptions): Promise<RunningApp> {
   const paths = resolvePaths(opts.env, { dataDir: opts.run.dataDir, config: opts.run.config });
   mkdirSync(paths.data, { recursive: true });
-  const config = ConfigStore.load(paths.config);
-  const log =
-    opts.log ??
-    new Logger({ file: paths.log, level: (opts.env.logLevel as never) ?? config.config.log.level, stderr: opts.run.server });
-  for (const p of config.problems) log.warn(`config: ${formatProblem(p)}`);
-
   const lock = acquireLock(paths.lock, { pid: process.pid, url: "", mode: opts.run.server ? "server" : "gui", started: Date.now() });
   if (!lock.acquired) throw new AlreadyRunningError(lock.holder);
-  opts.onLocked?.({ config: config.config });
 
-  const bus = new EventBus();
-  const ctx: AppContext = { paths, config, bus, log, env: opts.env };
   const services: Service[] = [];
   let listening: ReturnType<typeof listen> | undefined;
-  // Until the services are loaded only health and version answer (from an app without their routes);
-  // every other request waits for the whole app rather than meeting a 404.
-  const early = createApp(ctx, { startup: true });
+  // Health first: the server listens before the config is read (only this computer's health and version
+  // answer then: early-answer.ts), then until the services are loaded health and version answer from an app
+  // without their routes; every other request waits for the whole app rather than meeting a 404.
+  const earlyPort = opts.run.port ?? peekPort(await readConfigYaml(paths.config));
+  let startup: ReturnType<typeof createApp> | undefined;
   const whole = Promise.withResolvers<ReturnType<typeof createApp>>();
   whole.promise.catch(() => {}); // a failed start rejects it; startApp's caller gets that error
   let app: ReturnType<typeof createApp> | undefined;
   const fetch = (req: Request, server: Server<undefined>): Response | Promise<Response> => {
     if (app) return app.fetch(req, server);
-    if (answersEarly(req)) return early.fetch(req, server);
+    if (startup && answersEarly(req)) return startup.fetch(req, server);
+    const early = startup ? undefined : earlyAnswer(req, server.requestIP(req)?.address, listening?.port ?? earlyPort);
+    if (early) return early;
     return whole.promise.then(
       (ready) => ready.fetch(req, server),
       () => {
@@ -110,18 +105,41 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       },
     );
   };
+  const earlyHost = opts.run.host ?? "127.0.0.1";
   try {
-    // --host wins; otherwise "allow other devices" means all interfaces.
+    listening = listen(fetch, earlyHost, earlyPort);
+    const listenedAt = Math.round(performance.now());
+    // The rest of the start: config (zod), the Hono app, the stats sampler. Loading a module holds the event
+    // loop, so one at a time with a turn between: a health probe waiting meanwhile is answered at once.
+    const turn = () => new Promise((resolve) => setTimeout(resolve, 0));
+    await turn();
+    const { ConfigStore, formatProblem } = await import("../core/config/store");
+    await turn();
+    const { createApp } = await import("./server/app");
+    const { startStatsSampler } = await import("./system/stats");
+    const config = ConfigStore.load(paths.config);
+    const log = opts.log ?? new Logger({ file: paths.log, level: (opts.env.logLevel as never) ?? config.config.log.level, stderr: opts.run.server });
+    for (const p of config.problems) log.warn(`config: ${formatProblem(p)}`);
+    opts.onLocked?.({ config: config.config });
+    const bus = new EventBus();
+    const ctx: AppContext = { paths, config, bus, log, env: opts.env };
+    startup = createApp(ctx, { startup: true });
+
+    // --host wins; otherwise "allow other devices" means all interfaces. The config may want another
+    // address or port than the early bind: listen again there.
     const wantedHost = () => opts.run.host ?? (config.config.server.allow_lan ? "0.0.0.0" : config.config.server.host);
     const port = opts.run.port ?? config.config.server.port;
-    const served = (listening = listen(fetch, wantedHost(), port));
+    if (wantedHost() !== earlyHost || port !== earlyPort) {
+      listening.server.stop(true);
+      listening = undefined;
+      listening = listen(fetch, wantedHost(), port);
+    }
+    const served = listening;
     const portOrigin = { wantedPort: port, portPinned: opts.run.port !== undefined };
     ctx.listening = { host: wantedHost(), port: served.port, pinned: opts.run.host !== undefined, ...portOrigin };
     lock.update({ url: served.url });
-    const listenedAt = Math.round(performance.now());
     opts.onListening?.({ url: served.url, ctx });
     // A turn of the event loop before each step: a service's modules load in one go, and requests (health) answer between.
-    const turn = () => new Promise((resolve) => setTimeout(resolve, 0));
     await turn();
     log.info(`listening on ${served.url} (${listenedAt} ms after exec); loading the services`);
     await opts.beforeServices?.();

@@ -7,11 +7,9 @@
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { errorBody } from "../../core/server/errors";
+import { MAX_BODY_BYTES } from "./listen";
 
 const MB = 1024 * 1024;
-
-/** The largest body any route takes: the server itself refuses more (Bun.serve maxRequestBodySize). */
-export const MAX_BODY_BYTES = 1024 * MB;
 
 /** Limits by method and path prefix (under /api and the compatibility roots); the first match wins. */
 export const BODY_LIMITS: { method: string; prefix: string; bytes: number; what: string }[] = [

@@ -3,8 +3,10 @@
  * used (up to `tries` ports further) and the caller reports which.
  */
 import type { Server } from "bun";
-import { MAX_BODY_BYTES } from "./body-limits";
 import { NamedError } from "../../core/server/errors";
+
+/** The largest body any route takes: the server itself refuses more (Bun.serve maxRequestBodySize). */
+export const MAX_BODY_BYTES = 1024 * 1024 * 1024;
 
 export class PortInUseError extends NamedError {
   override name = "PortInUseError";

@@ -22,12 +22,3 @@ export function earlyWindow(configYaml: unknown, anotherRunning: boolean): Early
   return { open: true, theme };
 }
 
-/** config.yaml as plain YAML, or undefined when it is missing or not YAML (the schema reports that later). */
-export async function readConfigYaml(file: string): Promise<unknown> {
-  try {
-    const text = await Bun.file(file).text();
-    return (await import("yaml")).parse(text);
-  } catch {
-    return undefined;
-  }
-}

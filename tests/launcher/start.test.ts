@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readEnv } from "../../core/env";
@@ -120,6 +120,44 @@ test("main's hooks come in order: locked (with the config), listening (with the 
     windowReady.resolve();
     const app = await started;
     expect(steps.at(-1)).toBe("services");
+    await app.stop();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("before the config is read: only this computer's health and version answer; the port as the schema reads it", async () => {
+  const { DEFAULT_PORT, earlyAnswer, peekPort } = await import("../../launcher/server/early-answer");
+  const { defaultConfig } = await import("../../core/config/schema");
+  expect(DEFAULT_PORT).toBe(defaultConfig().server.port);
+  expect(peekPort({ server: { port: 9123 } })).toBe(9123);
+  for (const odd of [undefined, "x", { server: { port: "9123" } }, { server: { port: 0 } }, { server: { port: 70000 } }, { server: { port: 9.5 } }]) {
+    expect(peekPort(odd)).toBe(DEFAULT_PORT);
+  }
+  const req = (path: string, headers: Record<string, string> = {}, method = "GET") =>
+    new Request(`http://127.0.0.1:9000${path}`, { method, headers: { host: "127.0.0.1:9000", ...headers } });
+  const health = earlyAnswer(req("/api/health"), "127.0.0.1", 9000)!;
+  expect([health.status, await health.json(), health.headers.get("x-content-type-options")]).toEqual([200, { status: "ok" }, "nosniff"]);
+  expect(((await earlyAnswer(req("/api/version"), "::1", 9000)!.json()) as { name: string }).name).toBe("Easy Diffusion");
+  // Everything else waits for the app and its gates.
+  expect(earlyAnswer(req("/api/health"), "192.168.1.20", 9000)).toBeUndefined();
+  expect(earlyAnswer(req("/api/health"), undefined, 9000)).toBeUndefined();
+  expect(earlyAnswer(req("/api/health", { host: "evil.example:9000" }), "127.0.0.1", 9000)).toBeUndefined();
+  expect(earlyAnswer(req("/api/health", { host: "127.0.0.1:9001" }), "127.0.0.1", 9000)).toBeUndefined();
+  expect(earlyAnswer(req("/api/health", { origin: "http://127.0.0.1:8080" }), "127.0.0.1", 9000)).toBeUndefined();
+  expect(earlyAnswer(req("/api/health", {}, "POST"), "127.0.0.1", 9000)).toBeUndefined();
+  expect(earlyAnswer(req("/api/config"), "127.0.0.1", 9000)).toBeUndefined();
+});
+
+test("the early bind is on loopback; allow_lan in the config makes the start listen again on all interfaces", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "ed-start-"));
+  const port = 21000 + Math.floor(Math.random() * 20000);
+  try {
+    writeFileSync(join(dir, "config.yaml"), `server:\n  port: ${port}\n  allow_lan: true\n`);
+    const app = await startApp({ run: { server: true, noOpen: true, dataDir: dir }, env: readEnv(), services: [], log: silentLogger });
+    expect(app.port).toBe(port);
+    expect(app.ctx.listening?.host).toBe("0.0.0.0");
+    expect((await fetch(`${app.url}api/health`)).status).toBe(200);
     await app.stop();
   } finally {
     rmSync(dir, { recursive: true, force: true });
