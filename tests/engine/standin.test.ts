@@ -293,7 +293,8 @@ describe("stand-in sd-server", () => {
   });
 
   test("finished jobs expire (410) after the TTL; 429 when the pending cap is reached", async () => {
-    const s = await serve({ jobTtlS: 1, maxPending: 2, stepMs: 200 });
+    // A TTL of 3 s: the poll must see the job completed before it expires, also on a loaded machine (1 s was missed once).
+    const s = await serve({ jobTtlS: 3, maxPending: 2, stepMs: 200 });
     const a = ((await (await post(s, "/sdcpp/v1/img_gen", { prompt: "a", width: 64, height: 64, sample_params: { sample_steps: 3 } })).json()) as any).id;
     await post(s, "/sdcpp/v1/img_gen", { prompt: "b", width: 64, height: 64, sample_params: { sample_steps: 1 } });
     const full = await post(s, "/sdcpp/v1/img_gen", { prompt: "c" });
@@ -303,7 +304,7 @@ describe("stand-in sd-server", () => {
     const gone = await waitFor("410", async () => {
       const res = await fetch(`${s.base}/sdcpp/v1/jobs/${a}`);
       return res.status === 410 ? res : undefined;
-    }, 5_000);
+    }, 8_000);
     expect(await gone.json()).toEqual({ error: "job expired" });
   }, 30_000);
 
