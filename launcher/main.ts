@@ -29,8 +29,10 @@ async function runApp(command: Extract<Command, { kind: "run" }>): Promise<numbe
   // The window starts first, on a blank page of the app's colour: it maps while the server starts. Not for a
   // second launch (it hands over) nor when config.yaml turns the window off (early-window.ts).
   let host: WindowHost | undefined;
+  let configYaml: Promise<unknown> | undefined;
   if (window && !window.windowUnavailableReason(env)) {
-    const early = earlyWindow(await readConfigYaml(paths.config), lockHolder(paths.lock) !== undefined);
+    configYaml = readConfigYaml(paths.config);
+    const early = earlyWindow(await configYaml, lockHolder(paths.lock) !== undefined);
     const started = early.open ? window.startWindowHost(env, { url: blankPage(early.theme), cacheDir }) : undefined;
     host = started && !("error" in started) ? started : undefined;
   }
@@ -55,7 +57,7 @@ async function runApp(command: Extract<Command, { kind: "run" }>): Promise<numbe
   const beforeServices = () => host && Promise.race([host.first, Bun.sleep(1000)]);
   let app: RunningApp;
   try {
-    app = await start.startApp({ run: options, env, services, ui: assets, onLocked, onListening, beforeServices });
+    app = await start.startApp({ run: options, env, services, ui: assets, onLocked, onListening, beforeServices, configYaml });
   } catch (err) {
     host?.cancel();
     if (err instanceof start.AlreadyRunningError) return handOver(err, options.server);

@@ -65,6 +65,8 @@ export interface StartOptions {
    * page's requests wait for the services rather than fail.
    */
   onListening?: (info: { url: string; ctx: AppContext }) => void;
+  /** config.yaml as plain YAML, when the caller has read it already (main, for the window): read once. */
+  configYaml?: Promise<unknown>;
   /** Awaited after listening, before the services load (main: the window maps first, as the user waits to see it). */
   beforeServices?: () => Promise<unknown> | undefined;
 }
@@ -87,7 +89,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   // Health first: the server listens before the config is read (only this computer's health and version
   // answer then: early-answer.ts), then until the services are loaded health and version answer from an app
   // without their routes; every other request waits for the whole app rather than meeting a 404.
-  const earlyPort = opts.run.port ?? peekPort(await readConfigYaml(paths.config));
+  const earlyPort = opts.run.port ?? peekPort(await (opts.configYaml ?? readConfigYaml(paths.config)));
   let startup: ReturnType<typeof createApp> | undefined;
   const whole = Promise.withResolvers<ReturnType<typeof createApp>>();
   whole.promise.catch(() => {}); // a failed start rejects it; startApp's caller gets that error

@@ -16,7 +16,8 @@ import { webview2Version } from "./webview2";
 import { encodeLine, type HostEvent } from "./protocol";
 
 export interface WindowSpec {
-  /** Missing when the app starts the host early: the URL then comes as an `open` command. */
+  /** The page to show (main starts the host on a blank page and sends the app's URL as an `open` command);
+   *  without one the window stays hidden until an `open` command names it. */
   url?: string;
   title: string;
   width: number;

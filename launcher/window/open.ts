@@ -69,8 +69,9 @@ export interface WindowHost {
 }
 
 /**
- * Starts the host. Without a URL it loads the webview library and waits for
- * an `open` command, so main can start it while the server is still starting.
+ * Starts the host. main starts it before the server, on a blank page, and
+ * sends the app's URL as an `open` command once the server listens; without
+ * a URL the host loads the webview library and waits hidden for `open`.
  */
 export function startWindowHost(env: OpenWindowOptions["env"], where: { url?: string; cacheDir?: string } = {}): WindowHost | { error: string } {
   const args = hostArgs({ ...where, ...WINDOW_SPEC });
