@@ -34,11 +34,17 @@ const saveButton = () => page.locator("ed-settings-app button.primary");
 const settings = () => page.locator("ed-settings-app");
 const section = (id: string) => settings().locator(`section[data-group="${id}"]`);
 const search = () => settings().locator("input.search");
-const visiblePaths = async () => {
-  const out: string[] = [];
-  for (const f of await settings().locator("ed-settings-field").all()) if (await f.isVisible()) out.push((await f.getAttribute("data-path"))!);
-  return out;
-};
+/** The fields shown, read in the page at once (as Playwright's isVisible: a box, not visibility:hidden): one field
+ *  at a time took seconds on a loaded machine, longer than a wait allows. */
+const visiblePaths = () =>
+  settings().evaluate((app) =>
+    [...(app.shadowRoot?.querySelectorAll<HTMLElement>("ed-settings-field") ?? [])]
+      .filter((f) => {
+        const box = f.getBoundingClientRect();
+        return box.width > 0 && box.height > 0 && f.checkVisibility({ visibilityProperty: true });
+      })
+      .map((f) => f.dataset.path!),
+  );
 /** Opens Advanced (folded by default) unless it is open. */
 const openAdvanced = async () => {
   if ((await section("advanced").locator("details").getAttribute("open")) === null) await section("advanced").locator("summary").click();
