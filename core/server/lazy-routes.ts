@@ -17,6 +17,22 @@ export function routeKeys(app: Hono): string[] {
 }
 
 /**
+ * The server (Bun's, as the app's env) with its per-request methods (`requestIP`, `timeout`) answering for the
+ * original request: a re-made one is unknown to it, and a peer address that reads as missing would count as this
+ * computer (core/server/role.ts).
+ */
+function forOriginal(env: unknown, original: Request): unknown {
+  if (!env || typeof env !== "object") return env;
+  return new Proxy(env, {
+    get(target, key) {
+      const value = Reflect.get(target, key) as unknown;
+      if (typeof value !== "function") return value;
+      return (first: unknown, ...rest: unknown[]) => value.call(target, first instanceof Request ? original : first, ...rest);
+    },
+  });
+}
+
+/**
  * Mounted at `mountPath` by the caller. Requests that no listed route matches
  * are handed on too, so the real sub-app's own "not found" answers them.
  */
@@ -35,8 +51,9 @@ export function lazyRoutes(mountPath: string, table: readonly RouteKey[], load: 
     const app = await loaded();
     // A gate that read a small JSON body (the role gate) used the stream up: hand on the bytes it kept.
     const raw = c.req.raw;
-    const req = raw.bodyUsed ? new Request(raw.url, { method: raw.method, headers: raw.headers, body: await c.req.arrayBuffer() }) : raw;
-    return app.fetch(req, c.env);
+    if (!raw.bodyUsed) return app.fetch(raw, c.env);
+    const req = new Request(raw.url, { method: raw.method, headers: raw.headers, body: await c.req.arrayBuffer() });
+    return app.fetch(req, forOriginal(c.env, raw));
   };
   const stand = new Hono();
   for (const key of table) {

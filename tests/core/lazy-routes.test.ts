@@ -6,10 +6,14 @@ import { lazyRoutes, routeKeys, type RouteKey } from "../../core/server/lazy-rou
 
 class Refused extends Error {}
 
+/** Bun's server as the app's env sees it: it knows only the requests it received. */
+type Server = { requestIP: (req: Request) => { address: string } | null };
+
 function realSub() {
   return new Hono()
     .get("/items/:id", (c) => c.json({ id: c.req.param("id") }))
     .post("/echo", async (c) => c.json(await c.req.json()))
+    .post("/peer", (c) => c.json({ peer: (c.env as Server).requestIP(c.req.raw)?.address ?? null }))
     .get("/boom", () => {
       throw new Refused("nope");
     })
@@ -37,7 +41,7 @@ function appWith(table: readonly RouteKey[]) {
   return { app, loads: () => loads, seen };
 }
 
-const TABLE: RouteKey[] = ["GET /items/:id", "POST /echo", "GET /boom"];
+const TABLE: RouteKey[] = ["GET /items/:id", "POST /echo", "POST /peer", "GET /boom"];
 
 describe("lazy routes", () => {
   test("the table matches the real sub-app's routes", () => {
@@ -46,7 +50,7 @@ describe("lazy routes", () => {
 
   test("every route is registered at start; the module loads on the first call, once", async () => {
     const { app, loads, seen } = appWith(TABLE);
-    expect(routeKeys(app)).toEqual(["GET /compat/items/:id", "POST /compat/echo", "GET /compat/boom"]);
+    expect(routeKeys(app)).toEqual(["GET /compat/items/:id", "POST /compat/echo", "POST /compat/peer", "GET /compat/boom"]);
     expect(loads()).toBe(0);
     expect(await (await app.request("/compat/items/7")).json()).toEqual({ id: "7" });
     expect(await (await app.request("/compat/items/8")).json()).toEqual({ id: "8" });
@@ -58,6 +62,14 @@ describe("lazy routes", () => {
     const { app } = appWith(TABLE);
     const res = await app.request("/compat/echo", { method: "POST", body: JSON.stringify({ a: [1, 2] }), headers: { "content-type": "application/json" } });
     expect(await res.json()).toEqual({ a: [1, 2] });
+  });
+
+  test("a re-made request keeps its peer: another device is not taken for this computer", async () => {
+    const { app } = appWith(TABLE);
+    const original = new Request("http://127.0.0.1/compat/peer", { method: "POST", body: "{}" });
+    const server: Server = { requestIP: (req) => (req === original ? { address: "192.168.1.20" } : null) };
+    const res = await app.fetch(original, server);
+    expect(await res.json()).toEqual({ peer: "192.168.1.20" });
   });
 
   test("an error the sub-app does not answer goes to the app's error handler", async () => {
