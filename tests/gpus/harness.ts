@@ -1,7 +1,8 @@
 /**
  * The real app wired as launcher/wiring.ts wires the engine pool: the engine service (engine/service.ts
- * engineParts, its pool over a stand-in build that plays N CUDA GPUs), the models service and the queue
- * running on the pool's executors (queue/engine-pool.ts). GPU memory comes from a detection stand-in.
+ * engineParts, its pool over a stand-in build that plays N CUDA GPUs), the models service, the queue
+ * running on the pool's executors (queue/engine-pool.ts) and the A1111/OpenAI routes. GPU memory comes
+ * from a detection stand-in.
  */
 import { join } from "node:path";
 import { readFileSync } from "node:fs";
@@ -13,7 +14,8 @@ import { engineParts } from "../../engine/service";
 import type { EnginePool } from "../../engine/pool/pool";
 import type { InstalledBuild } from "../../engine/types";
 import { modelsService, type ModelsService } from "../../models/service";
-import { queueService } from "../../queue/service";
+import { queueService, sharingQueue } from "../../queue/service";
+import { compatService } from "../../compat/service";
 import { poolExecutors } from "../../queue/engine-pool";
 import type { StandinConfig } from "../standin/config";
 import { queueAppOf, standin, type QueueApp } from "../queue/harness";
@@ -39,13 +41,13 @@ export async function startGpuApp(dataDir: string, gpus: number, vramGiB: number
   let models: ModelsService | undefined;
   let ctxOf: AppContext | undefined;
   const modelsFactory = modelsService({ hashInBackground: false });
-  const queue = queueService({
+  const queue = sharingQueue(queueService({
     engine: parts.engine,
     executors: (ctx) => poolExecutors(parts.pool(ctx)),
     hashes: () => models?.hashes,
     pollMinMs: 5,
     pollMaxMs: 50,
-  });
+  }));
   const app = await startApp({
     run: { server: true, noOpen: true, dataDir, port: 20000 + Math.floor(Math.random() * 30000), host: "127.0.0.1" },
     env: { ...readEnv({}), edHome: undefined },
@@ -55,7 +57,8 @@ export async function startGpuApp(dataDir: string, gpus: number, vramGiB: number
         return parts.service(ctx);
       },
       async (ctx) => (models = (await modelsFactory(ctx)) as ModelsService),
-      queue,
+      queue.factory,
+      compatService(() => queue.queue()!),
     ],
     log: silentLogger,
   });

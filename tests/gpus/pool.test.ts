@@ -100,6 +100,26 @@ describe("one engine per GPU", () => {
     expect(q.pool.members().filter((m) => !m.split).every((m) => !m.engine.supervisor.running)).toBe(true);
   });
 
+  test("A1111 /progress reports the task it is asked about (our id or its force_task_id), else the oldest running", async () => {
+    const settings = { override_settings: { sd_model_checkpoint: "sd-test" } };
+    const a1111 = (name: string) =>
+      q.api("/sdapi/v1/txt2img", { method: "POST", json: { prompt: name, steps: 30, width: 64, height: 64, force_task_id: name, ...settings } });
+    const answers = [a1111("first-task"), a1111("second-task")];
+    const running = await until("both running", async () => {
+      const tasks = ((await (await q.api("/api/tasks")).json()) as { tasks: { id: string; state: string; request: { prompt: string } }[] }).tasks;
+      const live = tasks.filter((t) => t.state === "running");
+      return live.length === 2 && live;
+    });
+    const idOf = (prompt: string) => running.find((t) => t.request.prompt === prompt)!.id;
+    const progress = async (query = "") => ((await (await q.api(`/sdapi/v1/progress${query}`)).json()) as { state: { job: string; job_count: number } }).state;
+    expect((await progress("?id_task=second-task")).job).toBe(idOf("second-task"));
+    expect((await progress(`?id_task=${idOf("second-task")}`)).job).toBe(idOf("second-task"));
+    expect((await progress()).job).toBe(idOf("first-task"));
+    expect((await progress()).job_count).toBe(2);
+    expect((await progress("?id_task=nothing-like-it")).job).toBe("");
+    for (const answer of answers) expect((await answer).status).toBe(200);
+  });
+
   test("a paused engine takes no task; the other GPU runs them", async () => {
     const res = await q.api("/api/engine/engines/engine:CUDA1/pause", { method: "POST" });
     expect(((await res.json()) as { paused: boolean }).paused).toBe(true);
