@@ -5,14 +5,16 @@
  * Data: engine-pool-store.ts.
  */
 import { css, html, LitElement, nothing } from "lit";
-import { customElement, state } from "lit/decorators.js";
+import { customElement } from "lit/decorators.js";
 import { edEvent } from "../../events";
-import { severalEngines, subscribeEngines, type PoolMemberView } from "./engine-pool-store";
+import { dotStyles, EnginesController, severalEngines } from "./engine-pool-store";
 import { stateBadge } from "./engine-format";
 
 @customElement("ed-engine-device-chips")
 export class EdEngineDeviceChips extends LitElement {
-  static override styles = css`
+  static override styles = [
+    dotStyles,
+    css`
     :host {
       display: flex;
       gap: 6px;
@@ -29,40 +31,19 @@ export class EdEngineDeviceChips extends LitElement {
       font: inherit;
       cursor: pointer;
     }
-    .dot {
-      width: 7px;
-      height: 7px;
-      border-radius: 50%;
-      background: currentColor;
-    }
-    .tone-ok .dot {
-      color: var(--ed-green);
-    }
-    .tone-working .dot {
-      color: var(--ed-amber);
-    }
     .tone-bad {
       color: var(--ed-red);
     }
-  `;
+  `,
+  ];
 
-  @state() private engines: PoolMemberView[] = [];
-  #off?: () => void;
-
-  override connectedCallback() {
-    super.connectedCallback();
-    this.#off = subscribeEngines((engines) => (this.engines = engines));
-  }
-
-  override disconnectedCallback() {
-    super.disconnectedCallback();
-    this.#off?.();
-  }
+  #pool = new EnginesController(this);
 
   override render() {
-    if (!severalEngines(this.engines)) return nothing;
+    const engines = this.#pool.engines;
+    if (!severalEngines(engines)) return nothing;
     // The split engine shows only while it works (it stands for all the GPUs then).
-    const shown = this.engines.filter((e) => e.mode !== "split" || e.task || e.state === "busy" || e.state === "starting");
+    const shown = engines.filter((e) => e.mode !== "split" || e.task || e.state === "busy" || e.state === "starting");
     return shown.map((e) => {
       const badge = e.paused ? { label: "Paused", tone: "idle" } : e.task && e.state === "ready" ? stateBadge("busy") : stateBadge(e.state);
       const name = e.mode === "split" ? "Split" : (e.devices[0]?.name ?? e.id);

@@ -7,7 +7,7 @@
  */
 import { css, html, LitElement, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
-import { engineAction, memoryText, severalEngines, subscribeEngines, type EngineAction, type PoolMemberView } from "./engine-pool-store";
+import { engineAction, EnginesController, memoryText, severalEngines, type EngineAction, type PoolMemberView } from "./engine-pool-store";
 import { sentence, stateBadge } from "./engine-format";
 
 @customElement("ed-engine-devices")
@@ -51,19 +51,8 @@ export class EdEngineDevices extends LitElement {
 
   /** Set on a guest device: the sentence saying these buttons are the owner's. */
   @property() ownerOnly = "";
-  @state() private engines: PoolMemberView[] = [];
   @state() private problem = "";
-  #off?: () => void;
-
-  override connectedCallback() {
-    super.connectedCallback();
-    this.#off = subscribeEngines((engines) => (this.engines = engines));
-  }
-
-  override disconnectedCallback() {
-    super.disconnectedCallback();
-    this.#off?.();
-  }
+  #pool = new EnginesController(this);
 
   async #act(id: string, action: EngineAction) {
     this.problem = "";
@@ -89,7 +78,8 @@ export class EdEngineDevices extends LitElement {
   }
 
   override render() {
-    if (!severalEngines(this.engines)) return nothing;
+    const engines = this.#pool.engines;
+    if (!severalEngines(engines)) return nothing;
     return html`
       <h2>Devices</h2>
       <p class="muted">Each GPU runs its own engine, so several pictures are made at once. Pausing one lets the others go on.</p>
@@ -98,7 +88,7 @@ export class EdEngineDevices extends LitElement {
           <tr><th>Device</th><th>State</th><th>Model</th><th>Task</th><th>GPU memory</th><th></th></tr>
         </thead>
         <tbody>
-          ${this.engines.map((e) => this.#row(e))}
+          ${engines.map((e) => this.#row(e))}
         </tbody>
       </table>
       ${this.problem ? html`<p class="tone-bad" role="alert">${this.problem}</p>` : nothing}

@@ -15,6 +15,7 @@ import { isActive } from "../downloads/download-format";
 import { downloads } from "../downloads/download-store";
 import "../downloads/ed-download-meter";
 import "./ed-engine-device-chips";
+import { dotStyles } from "./engine-pool-store";
 import { engineApi, type EngineStatus } from "./engine-api";
 import { stateBadge } from "./engine-format";
 import type { BuildProgress } from "../../../../engine/build/build-engine";
@@ -22,7 +23,9 @@ import { runningStepText } from "../downloads/build-format";
 
 @customElement("ed-engine-indicator")
 export class EdEngineIndicator extends LitElement {
-  static override styles = css`
+  static override styles = [
+    dotStyles,
+    css`
     :host {
       display: flex;
       min-width: 0;
@@ -41,22 +44,11 @@ export class EdEngineIndicator extends LitElement {
     button.chip:hover {
       color: var(--ed-text);
     }
-    .dot {
-      width: 7px;
-      height: 7px;
-      border-radius: 50%;
-      background: currentColor;
-    }
-    .tone-ok .dot {
-      color: var(--ed-green);
-    }
-    .tone-working .dot {
-      color: var(--ed-amber);
-    }
     button.chip.tone-bad {
       color: var(--ed-red);
     }
-  `;
+  `,
+  ];
 
   @state() private status?: EngineStatus;
   @state() private downloading = false;

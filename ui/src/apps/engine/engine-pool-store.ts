@@ -3,6 +3,7 @@
  * events. Shared by the status bar's device chips and the Engine tab's Devices list. Also the calls
  * that pause, resume, restart and stop one engine (owner only).
  */
+import { css, type ReactiveController, type ReactiveControllerHost } from "lit";
 import type { PoolMemberView } from "../../../../engine/pool/view";
 import { events } from "../../api/event-stream";
 import { api } from "../../api/http";
@@ -51,3 +52,40 @@ export const severalEngines = (engines: PoolMemberView[]) => engines.some((e) =>
 export function memoryText(bytes?: number): string {
   return bytes ? `${Math.round(bytes / 1024 ** 3)} GB` : "";
 }
+
+/** A component's live list of engines: `engines` follows the store while the component is connected. */
+export class EnginesController implements ReactiveController {
+  engines: PoolMemberView[] = [];
+  #off?: () => void;
+
+  constructor(private readonly host: ReactiveControllerHost) {
+    host.addController(this);
+  }
+
+  hostConnected() {
+    this.#off = subscribeEngines((engines) => {
+      this.engines = engines;
+      this.host.requestUpdate();
+    });
+  }
+
+  hostDisconnected() {
+    this.#off?.();
+  }
+}
+
+/** The status bar's state dot (the engine chip's and each device's). */
+export const dotStyles = css`
+  .dot {
+    width: 7px;
+    height: 7px;
+    border-radius: 50%;
+    background: currentColor;
+  }
+  .tone-ok .dot {
+    color: var(--ed-green);
+  }
+  .tone-working .dot {
+    color: var(--ed-amber);
+  }
+`;
