@@ -45,7 +45,7 @@ describe("several GPUs in the app", () => {
     await until(async () => (await rows.count()) === 3, "three engines listed");
     const first = page.locator('ed-engine-app ed-engine-devices tr[data-engine="engine"]');
     await waitText(first.locator("td.task"), id, 20_000);
-    expect(await first.locator("td.model").textContent()).toBe("sd-test.safetensors");
+    await waitText(first.locator("td.model"), "sd-test.safetensors", 20_000);
     expect(await first.locator("td.memory").textContent()).toBe("8 GB");
     expect(await rows.nth(2).locator("td").first().textContent()).toContain("Split over CUDA0 + CUDA1");
     await waitState(q, id, ["succeeded"]);
