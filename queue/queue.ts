@@ -98,7 +98,6 @@ export class TaskQueue {
   }
 
   #at = (): SubmitContext => ({ models: this.opts.models?.() ?? searchPath(this.opts.paths), paths: this.opts.paths });
-
   /** The engine key of a task recovered or put back; one of its own when its models are gone now (it fails when it runs). */
   #keyOf(task: Task): string {
     try {
@@ -249,7 +248,9 @@ export class TaskQueue {
 
   async #run(): Promise<void> {
     while (!this.#stopped) {
-      const next = this.#paused ? null : this.#line.take(this.executors.list().filter((e) => e.state() === "ready" && !this.#busy(e.id)));
+      const all = this.executors.list();
+      const idle = all.filter((e) => e.state() === "ready" && !this.#busy(e.id));
+      const next = this.#paused ? null : this.#line.take(idle, all.filter((e) => e.state() === "waiting"));
       if (!next) {
         await new Promise<void>((resolve) => (this.#wakeLoop = resolve));
         continue;

@@ -70,21 +70,21 @@ export class WaitingLine {
     return this.#keys.get(id);
   }
 
-  /** The task to run now on one of these idle executors, out of the line; null when none of them can run a waiting task. */
-  take(idle: readonly TaskExecutor[]): { task: Task; executor: TaskExecutor; key: string } | null {
+  /**
+   * The task to run now on one of these idle executors, out of the line; null when none of them can run a waiting task.
+   * `waiting`: executors that wait for hardware others use now (dispatch.ts fairness). Every task the pick passes counts a skip.
+   */
+  take(idle: readonly TaskExecutor[], waiting: readonly TaskExecutor[] = []): { task: Task; executor: TaskExecutor; key: string } | null {
     const byId = new Map(this.#tasks.map((t) => [t.id, t]));
-    const slots = idle.map((e) => ({
+    const slot = (e: TaskExecutor) => ({
       id: e.id,
       key: e.heldKey(),
       score: (c: { id: string; modelKey: string }) => (this.#avoid.get(c.id) === e.id ? null : e.score(byId.get(c.id)!, c.modelKey)),
-    }));
-    const pick = dispatch(
-      this.#tasks.map((t) => ({ id: t.id, modelKey: this.#keys.get(t.id) ?? "" })),
-      slots,
-      this.#skips,
-    );
+    });
+    const queued = this.#tasks.map((t) => ({ id: t.id, modelKey: this.#keys.get(t.id) ?? "" }));
+    const pick = dispatch(queued, idle.map(slot), this.#skips, undefined, waiting.map(slot));
     if (!pick) return null;
-    for (const id of pick.skipped) this.#skips.set(id, (this.#skips.get(id) ?? 0) + 1);
+    for (const c of queued.slice(0, queued.findIndex((c) => c.id === pick.taskId))) this.#skips.set(c.id, (this.#skips.get(c.id) ?? 0) + 1);
     const task = byId.get(pick.taskId)!;
     const key = this.#keys.get(task.id) ?? "";
     this.#tasks = this.#tasks.filter((t) => t !== task);

@@ -107,6 +107,19 @@ describe("one engine per GPU", () => {
     expect(q.pool.members().filter((m) => !m.split).every((m) => !m.engine.supervisor.running)).toBe(true);
   });
 
+  test("a split task is not passed over forever by tasks the per-GPU engines keep taking", async () => {
+    await q.api("/api/queue", { method: "PATCH", json: { paused: true } });
+    const ids = [await submit({ steps: 6 }), await submit({ steps: 6 }), await submit({ model: "big.safetensors", steps: 2 })];
+    for (let i = 0; i < 6; i++) ids.push(await submit({ steps: 6 }));
+    const from = q.events.length;
+    await q.api("/api/queue", { method: "PATCH", json: { paused: false } });
+    for (const id of ids) expect((await waitState(q, id, ["succeeded", "failed"])).state).toBe("succeeded");
+    const started = q.events.slice(from).filter((e) => e.type === "task.started").map((e) => (e.data as { id: string }).id);
+    // Passed over at most three times (pick.ts fairness), then the GPUs come free for it.
+    expect(started.indexOf(ids[2]!)).toBeLessThanOrEqual(5);
+    expect(started.indexOf(ids[2]!)).toBeLessThan(started.indexOf(ids[8]!));
+  });
+
   test("A1111 /progress reports the task it is asked about (our id or its force_task_id), else the oldest running", async () => {
     const settings = { override_settings: { sd_model_checkpoint: "sd-test" } };
     const a1111 = (name: string) =>
