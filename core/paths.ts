@@ -39,6 +39,12 @@ export interface Paths {
   modelPreviews: string;
   /** The token other devices on the network log in with (owner-only file). */
   lanToken: string;
+  /** The RPC workers this computer uses: address and pairing token each (owner-only file, rpc/store.ts). */
+  rpcWorkers: string;
+  /** This computer as an RPC worker: its pairing token (owner-only file). */
+  rpcWorkerToken: string;
+  /** The RPC worker programs built here: `rpc-worker/<tag>-<backend>/` (rpc/worker-build.ts). */
+  rpcWorkerBuilds: string;
   /** UI plugins: `*.plugin.js` ES modules the user installed. */
   plugins: string;
   /** Which plugins are disabled and why (the last error each reported). */
@@ -104,6 +110,9 @@ export function resolvePaths(env: Env, overrides: { dataDir?: string; config?: s
     modelPreviews: join(dirs.data, "cache", "model-previews"),
     engineEmbeddings: join(dirs.data, "cache", "engine-embeddings"),
     lanToken: join(dirs.data, "lan-token"),
+    rpcWorkers: join(dirs.data, "rpc-workers.json"),
+    rpcWorkerToken: join(dirs.data, "rpc-worker-token"),
+    rpcWorkerBuilds: join(dirs.data, "engines", "rpc-worker"),
     plugins: join(dirs.data, "plugins"),
     pluginState: join(dirs.data, "plugins", "plugins.json"),
     galleryIndex: join(dirs.data, "cache", "gallery", "index.db"),

@@ -16,7 +16,7 @@
  *                     comes from POST /import/nonce when the user confirmed (single use,
  *                     2 minutes): a build is a program the app will run. Owner only.
  *   POST /import/nonce → {nonce, expires_in_s}
- *   POST /build     → starts building sd-server from source: {backend?} → 202 {backend, logFile};
+ *   POST /build     → starts building sd-server from source: {backend?, rpc?} → 202 {backend, logFile};
  *                     progress as "engine.build" events; 409 build_running while one runs
  *   POST /build/cancel → stops the build in progress: {cancelled}
  *   GET  /build     → {running, progress?} of the current or last build; progress.phase "waiting"
@@ -36,7 +36,10 @@ import { BUILD_BACKENDS, type BuildBackend } from "./build/cmake-flags";
 import { removeTree } from "../core/files/remove-tree";
 
 export const buildSchema = z
-  .object({ backend: z.enum(BUILD_BACKENDS as [BuildBackend, ...BuildBackend[]]).optional().describe("Backend to build: cpu, vulkan, cuda or rocm") })
+  .object({
+    backend: z.enum(BUILD_BACKENDS as [BuildBackend, ...BuildBackend[]]).optional().describe("Backend to build: cpu, vulkan, cuda or rocm"),
+    rpc: z.boolean().optional().describe("Build with SD_RPC=ON, so the engine can use RPC workers (installed as built-<backend>-rpc)"),
+  })
   .strict();
 
 function backendParam(raw: string | undefined): BuildBackend {
@@ -109,7 +112,7 @@ export function engineRoutes(manager: EngineManager, opts: { uploads: string; no
     })
     .post("/build", async (c) => {
       const body = await readJson(c, buildSchema, { optional: true });
-      const started = await manager.startBuild(body?.backend);
+      const started = await manager.startBuild(body?.backend, body?.rpc);
       return c.json({ backend: started.backend, logFile: started.logFile }, 202);
     })
     .post("/build/cancel", (c) => c.json({ cancelled: manager.builder().cancel() }))

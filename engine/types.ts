@@ -150,6 +150,8 @@ export interface InstalledBuild {
   /** engines/<tag>/<variant>/ */
   dir: string;
   serverPath: string;
+  /** The ggml RPC protocol version of a build made with SD_RPC=ON (it can use RPC workers); absent otherwise. */
+  rpc?: string;
 }
 
 /**

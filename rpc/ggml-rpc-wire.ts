@@ -16,32 +16,14 @@
  * Pure encoders/decoders plus one small client over a socket.
  */
 import { connect, type Socket } from "node:net";
+import { versionText, type RpcVersion } from "../engine/build/rpc-version";
+export { parseVersion, versionText, type RpcVersion } from "../engine/build/rpc-version";
 
 export const CMD_GET_DEVICE_MEMORY = 11;
 export const CMD_HELLO = 14;
 export const CMD_DEVICE_COUNT = 15;
 export const CONN_CAPS_SIZE = 24;
 export const HELLO_RSP_SIZE = 4 + CONN_CAPS_SIZE;
-
-export interface RpcVersion {
-  major: number;
-  minor: number;
-  patch: number;
-}
-
-export const versionText = (v: RpcVersion) => `${v.major}.${v.minor}.${v.patch}`;
-
-export function parseVersion(text: string): RpcVersion | undefined {
-  const m = /^(\d+)\.(\d+)\.(\d+)$/.exec(text.trim());
-  return m ? { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]) } : undefined;
-}
-
-/** The version ggml-rpc.h of a source tree declares (RPC_PROTO_*_VERSION defines), or undefined. */
-export function versionFromHeader(header: string): RpcVersion | undefined {
-  const find = (part: string) => new RegExp(`#define\\s+RPC_PROTO_${part}_VERSION\\s+(\\d+)`).exec(header)?.[1];
-  const [major, minor, patch] = [find("MAJOR"), find("MINOR"), find("PATCH")];
-  return major && minor && patch ? { major: Number(major), minor: Number(minor), patch: Number(patch) } : undefined;
-}
 
 /**
  * Pure: why a worker's version cannot serve this engine, or null. Upstream's client refuses another
