@@ -21,6 +21,7 @@ import { EngineFailure } from "./engine-failure";
 import { EngineJobs } from "./engine-jobs";
 import { EngineStatusBoard } from "./status-board";
 import type { SourceBuilder } from "./build/builder";
+import type { EngineExtension } from "./extension";
 import type { BuildBackend } from "./build/cmake-flags";
 import type { AutoBuildDecision } from "./build/auto-build";
 import { autoSourceBuild, startSourceBuild, type BuildHost, type StartedBuild } from "./build/engine-builds";
@@ -37,6 +38,8 @@ export interface EngineManagerOptions {
   importer?: (path: string) => Promise<InstalledBuild>;
   /** Builds sd-server from source on this machine; used by `POST /api/engine/build`. */
   builder?: SourceBuilder;
+  /** More arguments and exit explanations from higher floors (RPC workers). */
+  extension?: EngineExtension;
 }
 
 export class EngineManager implements Engine {
@@ -225,7 +228,9 @@ export class EngineManager implements Engine {
   }
 
   #keyFor(models: ModelSet): string {
-    return JSON.stringify({ args: buildServerArgs(this.#o.flags(), models, 0), preferred: this.#builds.preferred?.dir });
+    const preferred = this.#builds.preferred;
+    const args = [...buildServerArgs(this.#o.flags(), models, 0), ...(this.#o.extension?.args(preferred) ?? [])];
+    return JSON.stringify({ args, preferred: preferred?.dir });
   }
 
   async #install(signal?: AbortSignal): Promise<InstalledBuild[]> {
@@ -270,7 +275,8 @@ export class EngineManager implements Engine {
     this.#models = models;
     this.#key = this.#keyFor(models);
     const flags = this.#o.flags();
-    const argsFor = (port: number) => buildServerArgs(flags, models, port);
+    const extra = this.#o.extension?.args(builds[0]) ?? [];
+    const argsFor = (port: number) => [...buildServerArgs(flags, models, port), ...extra];
     try {
       const running = await startFirstThatRuns(this.supervisor, builds, argsFor, (after) => this.#builds.next(after));
       this.#o.provider.markGood(running.build);
@@ -286,7 +292,8 @@ export class EngineManager implements Engine {
 
   #onSupervisor(e: SupervisorEvent) {
     if (e.type === "exited") {
-      this.#jobs.lost(e.epoch, e.error ?? { code: "crashed", message: e.expected ? "the engine was restarted" : "the engine exited" });
+      const known = e.expected ? undefined : this.#o.extension?.explainExit?.();
+      this.#jobs.lost(e.epoch, known ?? e.error ?? { code: "crashed", message: e.expected ? "the engine was restarted" : "the engine exited" });
     }
     if (e.type === "progress") this.#board.progress(e.progress);
     else if (e.type === "log") {

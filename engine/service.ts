@@ -15,6 +15,7 @@ import { EngineManager } from "./manager";
 import type { SupervisorOptions } from "./process/supervisor";
 import { engineRoutes } from "./routes";
 import { EngineDevices } from "./devices";
+import type { EngineExtension } from "./extension";
 import type { BuildProvider, InstalledBuild } from "./types";
 
 export interface EngineServiceOptions {
@@ -27,6 +28,8 @@ export interface EngineServiceOptions {
   installOnStart?: boolean;
   /** When that finds no usable engine and the plan chose building from source: build (or list the missing tools). Default true. */
   autoBuild?: boolean;
+  /** Arguments, exit explanations and devices from higher floors (RPC workers). */
+  extension?: (ctx: AppContext) => EngineExtension;
 }
 
 export function engineParts(options: EngineServiceOptions): { service: ServiceFactory; engine: (ctx: AppContext) => EngineManager } {
@@ -40,6 +43,7 @@ export function engineParts(options: EngineServiceOptions): { service: ServiceFa
         builder: options.builder?.(ctx),
         flags: () => ctx.config.config.engine,
         bus: ctx.bus,
+        extension: options.extension?.(ctx),
         supervisor: { logFile: ctx.paths.engineLog, ...options.supervisor },
       });
       managers.set(ctx, manager);
@@ -48,7 +52,7 @@ export function engineParts(options: EngineServiceOptions): { service: ServiceFa
   };
   const service: ServiceFactory = (ctx): Service => {
     const manager = engine(ctx);
-    const devices = new EngineDevices(() => manager.installed());
+    const devices = new EngineDevices(() => manager.installed(), undefined, options.extension?.(ctx).devices);
     // After an install or a start the build may be another one: read its devices again (in the background).
     const offState = manager.on((e) => {
       if (e.type === "state" && (e.status.state === "installed" || e.status.state === "ready")) {
