@@ -290,10 +290,12 @@ export class EngineManager implements Engine {
     return new EngineFailure(err instanceof EngineStartError ? err.info : { code: "crashed", message: (err as Error).message });
   }
 
-  #onSupervisor(e: SupervisorEvent) {
+  #onSupervisor(event: SupervisorEvent) {
+    // An exit a higher floor can explain (an RPC worker gone) is shown with that reason, to the task and the status.
+    const known = event.type === "exited" && !event.expected ? this.#o.extension?.explainExit?.() : undefined;
+    const e: SupervisorEvent = event.type === "exited" && known ? { ...event, error: { ...known, lastLines: event.error?.lastLines } } : event;
     if (e.type === "exited") {
-      const known = e.expected ? undefined : this.#o.extension?.explainExit?.();
-      this.#jobs.lost(e.epoch, known ?? e.error ?? { code: "crashed", message: e.expected ? "the engine was restarted" : "the engine exited" });
+      this.#jobs.lost(e.epoch, e.error ?? { code: "crashed", message: e.expected ? "the engine was restarted" : "the engine exited" });
     }
     if (e.type === "progress") this.#board.progress(e.progress);
     else if (e.type === "log") {

@@ -113,6 +113,9 @@ int main(int argc, char** argv) {
   std::string dir = self.find('/') == std::string::npos ? "." : self.substr(0, self.rfind('/'));
   setenv("STANDIN_PROGRAM_DIR", dir.c_str(), 1);
   setenv("STANDIN_ARGV0", argv[0], 1);
+#ifdef SD_USE_RPC
+  setenv("STANDIN_SD_RPC", "1", 1);  // built with SD_RPC=ON: the stand-in adds --rpc-servers' devices
+#endif
   std::vector<char*> args = {(char*)"bun", (char*)STANDIN_SOURCE};
   for (int i = 1; i < argc; i++) args.push_back(argv[i]);
   args.push_back(nullptr);

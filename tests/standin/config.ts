@@ -52,6 +52,8 @@ export interface StandinConfig {
   counterFile?: string;
   /** 0: the recorded CPU build. Else a CUDA build with one GPU of this many MiB: auto-fit plans, and a run that needs more fails out of memory (memory.ts). */
   gpuMemoryMb: number;
+  /** Built with SD_RPC=ON: --rpc-servers adds RPC devices (rpc-client.ts); without it they are refused with a log line. */
+  rpc: boolean;
 }
 
 const DEFAULTS: StandinConfig = {
@@ -66,6 +68,7 @@ const DEFAULTS: StandinConfig = {
   missingLibrary: "libvulkan.so.1",
   faultTimes: 0,
   gpuMemoryMb: 0,
+  rpc: false,
 };
 
 const ENV_KEYS: Record<string, keyof StandinConfig> = {
@@ -81,6 +84,7 @@ const ENV_KEYS: Record<string, keyof StandinConfig> = {
   STANDIN_FAULT_TIMES: "faultTimes",
   STANDIN_COUNTER_FILE: "counterFile",
   STANDIN_GPU_MEMORY_MB: "gpuMemoryMb",
+  STANDIN_SD_RPC: "rpc",
 };
 
 export function loadConfig(programDir: string, env: Record<string, string | undefined> = process.env): StandinConfig {

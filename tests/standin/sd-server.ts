@@ -18,6 +18,7 @@ import { startCache } from "./cache";
 import { autoFit, levelOf, listDevices, matchDevice, neededMb } from "./memory";
 import { findLoras } from "./loras";
 import { embeddingMap } from "./embeddings";
+import { addRpcServers } from "./rpc-client";
 
 const programDir = standinProgramDir();
 const config = loadConfig(programDir);
@@ -130,9 +131,11 @@ if (fault === "unsupported-model") {
 }
 log("INFO", "stable-diffusion.cpp:908", "Version: SD 1.x ");
 // Recorded (memory-levels-stdout.log): auto-fit right after the version; an unknown --backend fails the context.
+const rpc = await addRpcServers(flag(args, "--rpc-servers"), config.rpc === true || String(config.rpc) === "1", log, err);
 const timeShare = has(args, "--auto-fit") ? autoFit(config, args, log) : false;
 const backend = flag(args, "--backend");
-if (backend && !has(args, "--auto-fit") && !matchDevice(config, backend)) {
+const onRpc = backend && rpc.names.find((n) => n.toLowerCase() === backend.toLowerCase());
+if (backend && !has(args, "--auto-fit") && !matchDevice(config, backend) && !onRpc) {
   log("ERROR", "stable-diffusion.cpp:630", `backend config failed: backend '${backend}' was not found`);
   log("ERROR", "main.cpp:92", "new_sd_ctx_t failed");
   process.exit(1);
@@ -220,6 +223,7 @@ async function generate(job: Job) {
       const t0 = performance.now();
       // A reused step costs almost nothing: the bar still counts it (real runs: recorded cache-stdout.log).
       await sleep(cache?.skip(step) ? Math.ceil(config.stepMs / 20) : config.stepMs);
+      if (onRpc) await rpc.compute(onRpc);
       const tooBig = config.gpuMemoryMb > 0 && step === 1 && neededMb(memoryLevel, r.width, r.height, timeShare) > config.gpuMemoryMb;
       if (tooBig || (faults && step === config.faultStep)) {
         if (fault === "crash-at-step") process.kill(process.pid, "SIGSEGV");
