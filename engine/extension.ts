@@ -16,3 +16,4 @@ export interface EngineExtension {
   /** Devices beside the ones the engine lists (with their memory, asked of whoever has them). */
   devices?(): Promise<EngineDevice[]>;
 }
+

@@ -21,7 +21,6 @@ import { EngineFailure } from "./engine-failure";
 import { EngineJobs } from "./engine-jobs";
 import { EngineStatusBoard } from "./status-board";
 import type { SourceBuilder } from "./build/builder";
-import type { EngineExtension } from "./extension";
 import type { BuildBackend } from "./build/cmake-flags";
 import type { AutoBuildDecision } from "./build/auto-build";
 import { autoSourceBuild, startSourceBuild, type BuildHost, type StartedBuild } from "./build/engine-builds";
@@ -38,8 +37,6 @@ export interface EngineManagerOptions {
   importer?: (path: string) => Promise<InstalledBuild>;
   /** Builds sd-server from source on this machine; used by `POST /api/engine/build`. */
   builder?: SourceBuilder;
-  /** More arguments and exit explanations from higher floors (RPC workers). */
-  extension?: EngineExtension;
 }
 
 export class EngineManager implements Engine {
@@ -228,9 +225,7 @@ export class EngineManager implements Engine {
   }
 
   #keyFor(models: ModelSet): string {
-    const preferred = this.#builds.preferred;
-    const args = [...buildServerArgs(this.#o.flags(), models, 0), ...(this.#o.extension?.args(preferred) ?? [])];
-    return JSON.stringify({ args, preferred: preferred?.dir });
+    return JSON.stringify({ args: buildServerArgs(this.#o.flags(), models, 0), preferred: this.#builds.preferred?.dir });
   }
 
   async #install(signal?: AbortSignal): Promise<InstalledBuild[]> {
@@ -275,8 +270,7 @@ export class EngineManager implements Engine {
     this.#models = models;
     this.#key = this.#keyFor(models);
     const flags = this.#o.flags();
-    const extra = this.#o.extension?.args(builds[0]) ?? [];
-    const argsFor = (port: number) => [...buildServerArgs(flags, models, port), ...extra];
+    const argsFor = (port: number) => buildServerArgs(flags, models, port);
     try {
       const running = await startFirstThatRuns(this.supervisor, builds, argsFor, (after) => this.#builds.next(after));
       this.#o.provider.markGood(running.build);
@@ -290,10 +284,7 @@ export class EngineManager implements Engine {
     return new EngineFailure(err instanceof EngineStartError ? err.info : { code: "crashed", message: (err as Error).message });
   }
 
-  #onSupervisor(event: SupervisorEvent) {
-    // An exit a higher floor can explain (an RPC worker gone) is shown with that reason, to the task and the status.
-    const known = event.type === "exited" && !event.expected ? this.#o.extension?.explainExit?.() : undefined;
-    const e: SupervisorEvent = event.type === "exited" && known ? { ...event, error: { ...known, lastLines: event.error?.lastLines } } : event;
+  #onSupervisor(e: SupervisorEvent) {
     if (e.type === "exited") {
       this.#jobs.lost(e.epoch, e.error ?? { code: "crashed", message: e.expected ? "the engine was restarted" : "the engine exited" });
     }

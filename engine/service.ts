@@ -36,15 +36,16 @@ export function engineParts(options: EngineServiceOptions): { service: ServiceFa
   const managers = new WeakMap<AppContext, EngineManager>();
   const engine = (ctx: AppContext) => {
     let manager = managers.get(ctx);
+    const ext = options.extension?.(ctx);
     if (!manager) {
       manager = new EngineManager({
         provider: options.provider(ctx),
         importer: options.importer?.(ctx),
         builder: options.builder?.(ctx),
-        flags: () => ctx.config.config.engine,
+        // What the extension adds is part of the flags: a change (a worker gone or added) restarts the engine on the next task.
+        flags: () => (ext ? { ...ctx.config.config.engine, extra: ext.args(manager?.installed()[0]) } : ctx.config.config.engine),
         bus: ctx.bus,
-        extension: options.extension?.(ctx),
-        supervisor: { logFile: ctx.paths.engineLog, ...options.supervisor },
+        supervisor: { logFile: ctx.paths.engineLog, explainExit: ext?.explainExit, ...options.supervisor },
       });
       managers.set(ctx, manager);
     }

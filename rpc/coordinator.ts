@@ -91,7 +91,8 @@ export class RpcCoordinator {
   statuses(): WorkerStatus[] {
     return this.o.store.list().map((w) => {
       const e = this.#entries.get(w.address);
-      return { ...w, state: e?.state ?? "connecting", ...(e?.reason ? { reason: e.reason } : {}), ...(e?.info ? { rpc: e.info.rpc } : {}), devices: e?.info?.devices ?? [] };
+      const known = { ...(e?.reason ? { reason: e.reason } : {}), ...(e?.info ? { rpc: e.info.rpc } : {}) };
+      return { ...w, state: e?.state ?? "connecting", ...known, devices: e?.info?.devices ?? [] };
     });
   }
 
@@ -114,7 +115,8 @@ export class RpcCoordinator {
     const gone = this.#gone;
     if (!gone || Date.now() - gone.at > GONE_EXPLAINS_MS) return undefined;
     this.#gone = undefined;
-    return { code: "rpc_worker_gone", message: gone.reason, hint: "The engine starts again without it; Settings → Workers shows it, and uses it again once it answers." };
+    const hint = "The engine starts again without it; Settings → Workers shows it, and uses it again once it answers.";
+    return { code: "rpc_worker_gone", message: gone.reason, hint };
   }
 
   /** RPC0, RPC1, …: every usable worker's devices, memory asked of the worker now (figures from before the task while it is busy). */

@@ -73,7 +73,8 @@ export async function buildWorker(o: WorkerBuildOptions): Promise<BuiltWorker> {
     o.onStep?.("configure", 0);
     await runStep({ step: "configure", argv: cmd.configure, cwd: work, logFile: o.logFile, env: o.env, signal: o.signal });
     o.onStep?.("compile", 0);
-    await runStep({ step: "compile", argv: cmd.build, cwd: work, logFile: o.logFile, env: o.env, signal: o.signal, onPercent: (p) => o.onStep?.("compile", p) });
+    const onPercent = (p: number) => o.onStep?.("compile", p);
+    await runStep({ step: "compile", argv: cmd.build, cwd: work, logFile: o.logFile, env: o.env, signal: o.signal, onPercent });
     const built = findBuiltProgram(buildDir, WORKER_TARGET);
     if (!built) throw new BuildError("install", `the build produced no ${WORKER_TARGET} program`, [], o.logFile);
     o.onStep?.("install", 100);

@@ -73,7 +73,8 @@ export async function runWorker(o: WorkerRunOptions): Promise<RunningWorker> {
     jobs: availableParallelism(),
     bus: o.bus,
     onStep: (step, p) => {
-      if (step === "download" && !tools.ok) throw new Error(`cannot build the RPC worker: missing ${tools.missing.join(", ")} (${tools.installCommand ?? tools.hint})`);
+      if (step === "download" && !tools.ok)
+        throw new Error(`cannot build the RPC worker: missing ${tools.missing.join(", ")} (${tools.installCommand ?? tools.hint})`);
       o.onStep?.(step, p);
     },
   });

@@ -72,6 +72,7 @@ export function cmakeCommands(o: {
     defs.CMAKE_CXX_COMPILER = "clang++";
   }
   const configure = [cmake, "-S", o.sourceDir, "-B", o.buildDir, ...Object.entries(defs).map(([k, v]) => `-D${k}=${v}`)];
-  const build = [cmake, "--build", o.buildDir, "--config", "Release", "--target", ...(o.targets ?? BUILT_PROGRAMS), "-j", String(Math.max(1, Math.floor(o.jobs)))];
+  const targets = o.targets ?? BUILT_PROGRAMS;
+  const build = [cmake, "--build", o.buildDir, "--config", "Release", "--target", ...targets, "-j", String(Math.max(1, Math.floor(o.jobs)))];
   return { configure, build };
 }

@@ -10,7 +10,10 @@ import type { ModelSet } from "../types";
 
 /** memory, leave_free_gb and device are optional: without them no memory or device flag is passed (the config always has them). */
 export type EngineFlags = Pick<Config["engine"], "flash_attention" | "offload_to_cpu" | "vae_tiling" | "vae_tile_size" | "mmap" | "threads"> &
-  Partial<Pick<Config["engine"], "memory" | "leave_free_gb" | "device">>;
+  Partial<Pick<Config["engine"], "memory" | "leave_free_gb" | "device">> & {
+    /** Arguments a higher floor adds for the build that runs (RPC workers' --rpc-servers: engine/extension.ts). */
+    extra?: readonly string[];
+  };
 
 const MODEL_FLAGS: [keyof ModelSet, string][] = [
   ["model", "-m"],
@@ -50,6 +53,7 @@ export function buildServerArgs(flags: EngineFlags, models: ModelSet, port: numb
   }
   if (flags.mmap) args.push("--mmap");
   if (flags.threads > 0) args.push("-t", String(flags.threads));
+  if (flags.extra) args.push(...flags.extra);
   return args;
 }
 

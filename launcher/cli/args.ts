@@ -146,9 +146,11 @@ function parseWorker(argv: string[]): Command {
   if (values.help) return { kind: "help", topic: "worker" };
   if (positionals.length) throw new UsageError(`worker rpc takes no arguments (got ${positionals.join(" ")})`);
   const backend = values.backend as string | undefined;
-  if (backend !== undefined && !(BUILD_BACKENDS as readonly string[]).includes(backend)) throw new UsageError(`--backend must be one of ${BUILD_BACKENDS.join(", ")}`);
+  if (backend !== undefined && !(BUILD_BACKENDS as readonly string[]).includes(backend))
+    throw new UsageError(`--backend must be one of ${BUILD_BACKENDS.join(", ")}`);
   const device = nonEmpty("device", values.device as string | undefined);
-  if (device !== undefined && !/^[A-Za-z0-9_.-]+(,[A-Za-z0-9_.-]+)*$/.test(device)) throw new UsageError(`--device takes device names separated by commas, got "${device}"`);
+  if (device !== undefined && !/^[A-Za-z0-9_.-]+(,[A-Za-z0-9_.-]+)*$/.test(device))
+    throw new UsageError(`--device takes device names separated by commas, got "${device}"`);
   return {
     kind: "worker-rpc",
     port: values.port !== undefined ? parsePort(values.port as string) : 50052,

@@ -23,6 +23,8 @@ export interface WorkerRpcCommand {
   config?: string;
 }
 
+const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
+
 /** Pure: what the QR code carries, and what Settings → Workers → Add an RPC worker accepts pasted whole. */
 export const pairingText = (address: string, token: string) => `edrpc://${address}#${token}`;
 
@@ -50,7 +52,7 @@ export async function runWorkerRpc(cmd: WorkerRpcCommand, env: Env, o: { signal?
   const info = await worker.backend.info(false).catch(() => undefined);
   const lines = [
     `This computer is an RPC worker (ggml RPC ${worker.build.rpc}, ${worker.build.backend} build), listening on ${cmd.host}:${worker.listener.port}.`,
-    ...(info?.devices ?? []).map((d) => `  device ${d.name}: ${d.description} (${Math.round(d.total / 2 ** 20)} MiB, ${Math.round(d.free / 2 ** 20)} MiB free)`),
+    ...(info?.devices ?? []).map((d) => `  device ${d.name}: ${d.description} (${mib(d.total)} MiB, ${mib(d.free)} MiB free)`),
     "On the computer that makes pictures: Settings → Workers → Add an RPC worker, with",
     ...hosts.map((h) => `  address: ${h}:${worker.listener.port}`),
     `  pairing token: ${worker.token}`,
