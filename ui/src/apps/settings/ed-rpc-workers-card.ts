@@ -56,7 +56,7 @@ export class EdRpcWorkersCard extends LitElement {
       .state-ready {
         color: var(--ed-ok, inherit);
       }
-      .error {
+      .problem {
         color: var(--ed-danger, #c00);
       }
     `,
@@ -177,7 +177,7 @@ export class EdRpcWorkersCard extends LitElement {
         : this.me
           ? html`<p data-role="owner-only">${this.me.owner_only}</p>`
           : nothing}
-      ${this.note ? html`<p role="status">${this.note}</p>` : nothing} ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+      ${this.note ? html`<p role="status">${this.note}</p>` : nothing} ${this.error ? html`<p class="problem" role="alert">${this.error}</p>` : nothing}
     `;
   }
 }
