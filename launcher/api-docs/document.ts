@@ -14,6 +14,7 @@ import { compatRoutes } from "./catalog-compat";
 import { galleryRoutes } from "./catalog-gallery";
 import { modelRoutes } from "./catalog-models";
 import { promptRoutes } from "./catalog-prompts";
+import { rpcRoutes } from "./catalog-rpc";
 import { queueHabitRoutes } from "./catalog-queue";
 import type { RouteDoc } from "./route-doc";
 
@@ -96,7 +97,7 @@ function operation(route: RouteDoc, components: Json): Json {
 }
 
 export function buildOpenApi(
-  routes: RouteDoc[] = [...appRoutes, ...modelRoutes, ...galleryRoutes, ...promptRoutes, ...queueHabitRoutes, ...compatRoutes],
+  routes: RouteDoc[] = [...appRoutes, ...modelRoutes, ...galleryRoutes, ...promptRoutes, ...rpcRoutes, ...queueHabitRoutes, ...compatRoutes],
   extra: RouteDoc[] = [],
 ): Json {
   const components: Json = {};
@@ -126,6 +127,7 @@ export function buildOpenApi(
       { name: "Queue and images" },
       { name: "App" },
       { name: "Engine" },
+      { name: "RPC workers" },
       { name: "Plugins" },
       { name: "A1111 / Forge compatible" },
       { name: "OpenAI compatible" },
