@@ -79,7 +79,8 @@ export const installSchema = z
   })
   .strict();
 
-const describeBuild = (b: InstalledBuild) => ({ tag: b.tag, variant: b.variant, backend: b.backend, dir: b.dir });
+/** rpc: the ggml RPC version of a build made with SD_RPC=ON (it can use RPC workers), else null. */
+const describeBuild = (b: InstalledBuild) => ({ tag: b.tag, variant: b.variant, backend: b.backend, dir: b.dir, rpc: b.rpc ?? null });
 
 export function engineRoutes(manager: EngineManager, opts: { uploads: string; nonces?: OneTimeNonces; devices?: EngineDevices }) {
   const nonces = opts.nonces ?? new OneTimeNonces();

@@ -19,7 +19,8 @@ import type { BackendChoice } from "./engine-format";
 export type { BuildProgress, EnginePlan, EngineStatus, ToolchainReport };
 
 /** An installed build as GET /api/engine/builds lists it. */
-export type BuildInfo = Pick<InstalledBuild, "tag" | "variant" | "backend" | "dir">;
+/** rpc: the ggml RPC version of a build that can use RPC workers (built with SD_RPC=ON), else null. */
+export type BuildInfo = Pick<InstalledBuild, "tag" | "variant" | "backend" | "dir"> & { rpc?: string | null };
 
 const post = <T>(path: string, json?: unknown) => api<T>(path, { method: "POST", json });
 
