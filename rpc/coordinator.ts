@@ -154,8 +154,8 @@ export class RpcCoordinator {
     if (!stored || !a || this.#entries.has(address)) return;
     const entry: Entry = { state: "connecting" };
     this.#entries.set(address, entry);
-    const engine = parseVersion(this.o.engineVersion() ?? "");
-    entry.relay = await startRelay({ worker: a, token: stored.token, engineVersion: engine, onEvent: (ev) => this.#onRelay(address, ev) });
+    const engineVersion = () => parseVersion(this.o.engineVersion() ?? "");
+    entry.relay = await startRelay({ worker: a, token: stored.token, engineVersion, onEvent: (ev) => this.#onRelay(address, ev) });
     if (info) this.#accept(address, info);
     else await this.#refresh(address);
   }
@@ -182,6 +182,9 @@ export class RpcCoordinator {
     if (ev.type === "gone") {
       this.#gone = { at: Date.now(), reason: ev.reason };
       this.#set(address, { state: "gone", reason: ev.reason });
-    } else if (ev.type === "refused") this.#set(address, { state: ev.mismatch ? "mismatch" : "refused", reason: ev.reason });
+    } else if (ev.type === "refused" && this.#entries.get(address)?.state !== "gone") {
+      // A gone worker stays "gone" (the engine restarting on the old arguments cannot reach it either) until it answers again.
+      this.#set(address, { state: ev.mismatch ? "mismatch" : "refused", reason: ev.reason });
+    }
   }
 }

@@ -21,8 +21,8 @@ export type RelayEvent =
 export interface RelayOptions {
   worker: WorkerAddress;
   token: string;
-  /** The engine's ggml RPC version (recorded at its build); without one no version is checked. */
-  engineVersion?: RpcVersion;
+  /** The engine's ggml RPC version (recorded at its build), asked per connection; without one no version is checked. */
+  engineVersion?: () => RpcVersion | undefined;
   handshakeMs?: number;
   onEvent?: (e: RelayEvent) => void;
   /** The local port (0: any free one). */
@@ -51,7 +51,8 @@ export async function startRelay(o: RelayOptions): Promise<Relay> {
       track(remote);
       const { info, rest } = await clientHandshake(remote, o.worker, o.token, "relay", o.handshakeMs ?? 10_000);
       const theirs = parseVersion(String(info?.rpc ?? ""));
-      const why = !theirs ? `the worker ${name} did not say its ggml RPC version` : o.engineVersion ? versionMismatch(o.engineVersion, theirs, name) : null;
+      const engine = o.engineVersion?.();
+      const why = !theirs ? `the worker ${name} did not say its ggml RPC version` : engine ? versionMismatch(engine, theirs, name) : null;
       if (why) {
         o.onEvent?.({ type: "refused", worker: name, reason: why, mismatch: !!theirs });
         remote.destroy();

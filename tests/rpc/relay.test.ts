@@ -54,7 +54,7 @@ describe("RPC relay", () => {
     const backend = await standin();
     const door = await worker(backend.port, backend.info, token);
     const events: RelayEvent[] = [];
-    const relay = await startRelay({ worker: { host: "127.0.0.1", port: door.port }, token, engineVersion: { major: 5, minor: 0, patch: 1 }, onEvent: (e) => events.push(e) });
+    const relay = await startRelay({ worker: { host: "127.0.0.1", port: door.port }, token, engineVersion: () => ({ major: 5, minor: 0, patch: 1 }), onEvent: (e) => events.push(e) });
     stops.push(() => relay.stop());
     const info = await probeRpcServer("127.0.0.1", relay.port);
     expect(info.version).toEqual({ major: 5, minor: 0, patch: 1 });
@@ -125,7 +125,7 @@ describe("RPC relay", () => {
     const backend = await standin("4.0.0");
     const door = await worker(backend.port, backend.info, token);
     const events: RelayEvent[] = [];
-    const relay = await startRelay({ worker: { host: "127.0.0.1", port: door.port }, token, engineVersion: { major: 5, minor: 0, patch: 1 }, onEvent: (e) => events.push(e) });
+    const relay = await startRelay({ worker: { host: "127.0.0.1", port: door.port }, token, engineVersion: () => ({ major: 5, minor: 0, patch: 1 }), onEvent: (e) => events.push(e) });
     stops.push(() => relay.stop());
     const err = await probeRpcServer("127.0.0.1", relay.port, 5_000).catch((e) => e);
     expect(err).toBeInstanceOf(Error);

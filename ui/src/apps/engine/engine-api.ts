@@ -56,7 +56,9 @@ export const engineApi = {
   buildStatus: () => api<ReturnType<SourceBuilder["status"]>>("/api/engine/build"),
   /** Whether the tools to build `backend` from source are installed, and the command that installs them. */
   toolchain: (backend: string) => api<ToolchainReport>(`/api/engine/toolchain?backend=${encodeURIComponent(backend)}`),
-  startBuild: (backend: string, rpc?: boolean) => post<{ backend: string; logFile: string }>("/api/engine/build", rpc ? { backend, rpc } : { backend }),
+  /** Without a backend: the plan's for this machine. rpc: built with SD_RPC=ON (it can use RPC workers). */
+  startBuild: (backend?: string, rpc?: boolean) =>
+    post<{ backend: string; logFile: string }>("/api/engine/build", { ...(backend ? { backend } : {}), ...(rpc ? { rpc } : {}) }),
   cancelBuild: () => post<{ cancelled: boolean }>("/api/engine/build/cancel"),
 
   /** Reinstalls the running variant (or the best one) from the release. */

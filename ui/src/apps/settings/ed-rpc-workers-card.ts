@@ -126,7 +126,7 @@ export class EdRpcWorkersCard extends LitElement {
   async #buildWithRpc() {
     this.error = "";
     try {
-      const started = await engineApi.startBuild("cpu", true);
+      const started = await engineApi.startBuild(undefined, true);
       this.note = `Building the ${started.backend} engine with RPC; the Engine tab shows its progress.`;
     } catch (err) {
       this.error = (err as Error).message;
