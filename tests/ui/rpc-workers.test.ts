@@ -2,7 +2,8 @@
  * Settings → Workers → RPC workers in real Chromium against the real app and a real worker door (the
  * stand-in ggml RPC server behind our authenticated listener): the card says which engine can use RPC
  * workers, a pasted pairing text fills address and token, a wrong token shows the server's sentence,
- * the right one lists the worker with its device and memory, Remove takes it away.
+ * the right one lists the worker with its device and memory (and the Engine tab lists RPC0 with it),
+ * Remove takes it away.
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
@@ -18,6 +19,9 @@ import { startWorkerBackend, type WorkerBackend } from "../../rpc/worker-backend
 import { startWorkerListener, type WorkerListener } from "../../rpc/worker-listener";
 import { assets } from "../../ui/dist/manifest";
 import { standin } from "../queue/harness";
+import { detectHardware } from "../../engine/detect/detect";
+import { recordedProbeIO } from "../../engine/detect/probe-io";
+import { probeFixtures } from "../fixtures/probes/fixtures";
 import { launchBrowser, openShell, tempDataDir, waitText } from "./harness";
 
 setDefaultTimeout(30_000);
@@ -35,7 +39,22 @@ beforeAll(async () => {
   rpcServer = await startWorkerBackend(["bun", `${import.meta.dir}/../standin/rpc-server.ts`, `127.0.0.1:${port}`, "--device", "CPU:Worker CPU:6442450944:8589934592"], port);
   door = await startWorkerListener({ token, host: "127.0.0.1", port: 0, backendPort: port, info: rpcServer.info });
   const build = { ...standin(data.dir, { rpc: true }, "built-cpu-rpc"), rpc: "5.0.1" };
-  const parts = engineParts({ provider: () => ({ builds: async () => [build], installed: () => [build], markGood: () => {} }), installOnStart: false });
+  const parts = engineParts({
+    provider: () => ({
+      builds: async () => [build],
+      installed: () => [build],
+      markGood: () => {},
+      // The Engine tab's machine (a recorded Linux CPU machine) and no release to choose from: offline.
+      plan: async () => ({
+        hardware: await detectHardware(recordedProbeIO(probeFixtures().find(([n]) => n === "debian12-cpu")![1].recording)),
+        release: { tag: "test-tag", fromCache: true, offline: "no network in this test" },
+        choice: { candidates: [], rejected: [] },
+      }),
+    }),
+    installOnStart: false,
+    // As launcher/wiring.ts hands the engine the coordinator.
+    extension: () => ({ args: (b) => coordinator?.engineArgs(b) ?? [], devices: async () => coordinator?.devices() ?? [] }),
+  });
   [browser, app] = await Promise.all([
     launchBrowser(),
     startApp({
@@ -82,6 +101,13 @@ describe("RPC workers card", () => {
     await waitText(row.locator("[data-role=state]"), "ready");
     expect(await row.locator("[data-role=device]").textContent()).toBe("CPU Worker CPU: 6.0 GiB free of 8.0 GiB");
     expect(await page.content()).not.toContain(token);
+    // The Engine tab's device list shows the worker's device as the engine names it, with the worker's memory.
+    await page.click("ed-status-bar ed-engine-indicator button.chip");
+    const rpc0 = page.locator('ed-shell section.pane:not([hidden]) ed-engine-app ed-engine-hardware [data-device="RPC0"]');
+    await waitText(rpc0.locator("[data-role=memory]"), "· 6.0 GiB free of 8.0 GiB");
+    expect(await rpc0.textContent()).toContain(`CPU Worker CPU on 127.0.0.1:${door.port}`);
+    await page.click("ed-main-menu .trigger");
+    await page.click('ed-main-menu [data-command="app:settings"]');
     await row.locator("[data-role=remove]").click();
     await row.waitFor({ state: "detached" });
   });

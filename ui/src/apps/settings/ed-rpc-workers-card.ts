@@ -13,9 +13,9 @@ import { session, type SessionView } from "../../api/session";
 import { controlStyles } from "../../styles/controls";
 import { settingsCardStyles } from "../../styles/settings-card";
 import { engineApi } from "../engine/engine-api";
+import { gib } from "../engine/engine-format";
 import { parsePairing, rpcApi, type RpcWorkersView, type WorkerStatus } from "./rpc-api";
 
-const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
 const STATE_TEXT: Record<WorkerStatus["state"], string> = {
   connecting: "connecting…",
   ready: "ready",
