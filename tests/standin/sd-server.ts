@@ -106,6 +106,8 @@ if (verbose) out(
 
 const mainModel = (modelPath ?? diffusionPath)!;
 log("DEBUG", "model_loader.cpp:228", "using 2 threads for model loading");
+// Recorded (tests/fixtures/sd-server/rpc-servers-without-rpc.log): the RPC servers are added before the model loads.
+const rpc = await addRpcServers(flag(args, "--rpc-servers"), config.rpc === true || String(config.rpc) === "1", log, err);
 log("INFO", "stable-diffusion.cpp:713", `loading model from '${mainModel}'`);
 /** How new_sd_ctx fails when the model loader cannot read a file (tests/fixtures/sd-server/model-load-failures.json). */
 function loaderFailure(file: string, first?: () => void): never {
@@ -131,7 +133,6 @@ if (fault === "unsupported-model") {
 }
 log("INFO", "stable-diffusion.cpp:908", "Version: SD 1.x ");
 // Recorded (memory-levels-stdout.log): auto-fit right after the version; an unknown --backend fails the context.
-const rpc = await addRpcServers(flag(args, "--rpc-servers"), config.rpc === true || String(config.rpc) === "1", log, err);
 const timeShare = has(args, "--auto-fit") ? autoFit(config, args, log) : false;
 const backend = flag(args, "--backend");
 const onRpc = backend && rpc.names.find((n) => n.toLowerCase() === backend.toLowerCase());
