@@ -93,6 +93,28 @@ describe("RPC workers in the app", () => {
     expect(devices.devices.at(-1)).toEqual({ name: "RPC0", description: `CPU Worker CPU on ${workerName}`, memory: { free: 6442450944, total: 8589934592 }, worker: workerName });
   });
 
+  test("a worker of another ggml RPC version is refused when added, with a sentence naming both versions", async () => {
+    const port = await freePort();
+    const old = await startWorkerBackend(["bun", STANDIN_RPC, `127.0.0.1:${port}`, "--version", "4.0.0"], port);
+    const oldToken = newPairingToken();
+    const oldDoor = await startWorkerListener({ token: oldToken, host: "127.0.0.1", port: 0, backendPort: port, info: old.info });
+    try {
+      const res = await q.api("/api/rpc/workers", { method: "POST", json: { address: `127.0.0.1:${oldDoor.port}`, token: oldToken } });
+      expect(res.status).toBe(409);
+      expect(((await res.json()) as any).error).toEqual({
+        code: "rpc_version_mismatch",
+        message:
+          `RPC protocol mismatch: the worker 127.0.0.1:${oldDoor.port} speaks ggml RPC 4.0.0, this computer's engine 5.0.1. ` +
+          "Run the same Easy Diffusion version on both computers.",
+      });
+      const list = (await (await q.api("/api/rpc/workers")).json()) as any;
+      expect(list.workers.map((w: any) => w.address)).toEqual([workerName]);
+    } finally {
+      await oldDoor.stop();
+      await old.stop();
+    }
+  });
+
   test("a LAN guest may read the workers but not add or remove one", async () => {
     await q.api("/api/config", { method: "PATCH", json: { server: { allow_lan: true, allowed_hosts: ["192.168.1.5"] } } });
     const guest = inProcessGuest(app.app, app.port, new AccessToken(app.ctx.paths.lanToken).value);
