@@ -13,10 +13,10 @@ export class RpcWorkerRefused extends NamedError {
   override readonly status = 422;
 }
 
-/** The worker cannot be reached (down, wrong address, firewall). */
+/** The worker cannot be reached (down, wrong address, firewall): the address given does not answer, a 4xx like a wrong token. */
 export class RpcWorkerUnreachable extends NamedError {
   override readonly code = "rpc_worker_unreachable";
-  override readonly status = 502;
+  override readonly status = 422;
 }
 
 /** The worker speaks another ggml RPC protocol version than this computer's engine. */

@@ -3,7 +3,7 @@
  *   GET    /workers           → {workers: [{address, addedAt, state, reason?, rpc?, devices}], engine: {build, rpc}} (never a token)
  *   POST   /workers {address, token} → 201 the worker's status, after it answered the token with this
  *                               engine's ggml RPC version; 400 rpc_bad_worker, 422 rpc_worker_refused,
- *                               502 rpc_worker_unreachable, 409 rpc_version_mismatch (a sentence naming both versions)
+ *                               422 rpc_worker_unreachable, 409 rpc_version_mismatch (a sentence naming both versions)
  *   DELETE /workers/:address  → {removed: address}; 404 rpc_worker_not_found
  *   GET    /devices           → {devices: [{name: "RPC0", description, memory: {free, total}, worker}]}
  * Adding and removing are this computer's (launcher/access/route-roles.ts); other devices may read.

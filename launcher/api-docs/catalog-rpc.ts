@@ -18,7 +18,7 @@ export const rpcRoutes: RouteDoc[] = [
     summary: "Add an RPC worker (`easy-diffusion worker rpc` on the other computer shows its address and pairing token)",
     description:
       "The worker must answer the pairing token (challenge–response, HMAC-SHA256) with this engine's ggml RPC version. " +
-      "400 rpc_bad_worker, 422 rpc_worker_refused (wrong token), 502 rpc_worker_unreachable, 409 rpc_version_mismatch. " +
+      "400 rpc_bad_worker, 422 rpc_worker_refused (wrong token), 422 rpc_worker_unreachable, 409 rpc_version_mismatch. " +
       "The token is stored owner-only and never sent back. Authenticated, not encrypted: LAN only.",
     body: { schema: addWorkerSchema, example: { address: "192.168.1.20:50052", token: "pQ3…(43 characters)" } },
     response: { status: 201, schema: any, example: worker },

@@ -77,6 +77,10 @@ describe("RPC workers in the app", () => {
   test("adding a worker: bad input, wrong token, then the right one; the token is never read back", async () => {
     const add = (json: unknown) => q.api("/api/rpc/workers", { method: "POST", json });
     expect(await (await add({ address: "nowhere", token })).json()).toMatchObject({ error: { code: "rpc_bad_worker" } });
+    const closedPort = await freePort();
+    const unreachable = await add({ address: `127.0.0.1:${closedPort}`, token });
+    expect(unreachable.status).toBe(422);
+    expect(((await unreachable.json()) as any).error).toMatchObject({ code: "rpc_worker_unreachable", message: expect.stringContaining(`127.0.0.1:${closedPort} cannot be reached`) });
     const wrong = await add({ address: workerName, token: newPairingToken() });
     expect(wrong.status).toBe(422);
     expect(((await wrong.json()) as any).error.message).toBe(`The RPC worker ${workerName} refused the connection: wrong pairing token.`);
