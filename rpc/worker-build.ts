@@ -12,6 +12,7 @@ import { cmakeCommands, type BuildBackend } from "../engine/build/cmake-flags";
 import { findBuiltProgram } from "../engine/build/build-engine";
 import { sourceRpcVersion } from "../engine/build/rpc-version";
 import { BuildError, runStep, startLog } from "../engine/build/runner";
+import type { ToolchainReport } from "../engine/build/toolchain";
 import { resolveTag, unpackSource, type SourceFetchOptions } from "../engine/build/source";
 import { removeTree } from "../core/files/remove-tree";
 import { WORKER_CMAKE, WORKER_MAIN, WORKER_TARGET } from "./worker-source";
@@ -36,6 +37,8 @@ export interface WorkerBuildOptions extends Omit<SourceFetchOptions, "downloadsD
   jobs?: number;
   env?: Record<string, string | undefined>;
   onStep?: (step: string, percent: number) => void;
+  /** Asked only when a build is needed: what building lacks here (engine/build/toolchain.ts). */
+  toolchain?: () => Pick<ToolchainReport, "ok" | "missing" | "installCommand" | "hint">;
 }
 
 const workerDir = (builds: string, tag: string, backend: BuildBackend) => join(builds, `${tag}-${backend}`);
@@ -57,6 +60,9 @@ export async function buildWorker(o: WorkerBuildOptions): Promise<BuiltWorker> {
   const tag = await resolveTag(o);
   const found = findWorker(o.builds, tag, o.backend);
   if (found) return found;
+  const tools = o.toolchain?.();
+  if (tools && !tools.ok)
+    throw new BuildError("configure", `building the RPC worker needs ${tools.missing.join(", ")}: ${tools.installCommand ?? tools.hint ?? "install them"}`);
   const work = join(o.builds, `.build-${tag}-${o.backend}`);
   startLog(o.logFile, `RPC worker build of ${o.repo} ${tag} for ${o.backend}`);
   try {

@@ -62,7 +62,6 @@ export async function runWorker(o: WorkerRunOptions): Promise<RunningWorker> {
   const token = workerToken(o.paths.rpcWorkerToken);
   const builder = new SourceBuilder({ config: o.config, paths: o.paths, bus: o.bus });
   const backendKind = o.backend ?? (await plannedBackend(o.config, o.paths, builder));
-  const tools = builder.toolchain(backendKind);
   const cfg = o.config.config.engine;
   const common = { apiBase: cfg.api_base, repo: cfg.release_repo, tag: cfg.release_tag, engines: o.paths.engines, downloadsDir: o.paths.downloads };
   const build = await buildWorker({
@@ -72,11 +71,8 @@ export async function runWorker(o: WorkerRunOptions): Promise<RunningWorker> {
     logFile: join(o.paths.logs, `rpc-worker-build-${backendKind}.log`),
     jobs: availableParallelism(),
     bus: o.bus,
-    onStep: (step, p) => {
-      if (step === "download" && !tools.ok)
-        throw new Error(`cannot build the RPC worker: missing ${tools.missing.join(", ")} (${tools.installCommand ?? tools.hint})`);
-      o.onStep?.(step, p);
-    },
+    onStep: o.onStep,
+    toolchain: () => builder.toolchain(backendKind),
   });
   const loopPort = await freePort();
   const backend = await startWorkerBackend([build.program, `127.0.0.1:${loopPort}`, o.device ?? "auto"], loopPort, { onLine: o.onLine });

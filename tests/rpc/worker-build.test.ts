@@ -6,7 +6,8 @@
  * version its ggml-rpc.h declares; the engine built with SD_RPC=ON records that version.
  */
 import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { buildEngine } from "../../engine/build/build-engine";
 import { readInstall } from "../../engine/install/installed";
@@ -67,6 +68,42 @@ describe.skipIf(!haveTools)("RPC builds", () => {
     } finally {
       await backend.stop();
     }
+  });
+
+  test("`worker rpc`: a taken port is a clear error (exit 1); else it prints the pairing and stops on Ctrl+C", async () => {
+    // This test's data folder is the worker's: the program built above is found, nothing is built again.
+    writeFileSync(join(tmp.dir, "config.yaml"), `engine:\n  api_base: ${gh.apiBase}\n  release_tag: v-rpc\n`);
+    const cli = (port: number) =>
+      Bun.spawn(["bun", join(import.meta.dir, "..", "..", "launcher", "main.ts"), "worker", "rpc", "--backend", "cpu", "--host", "127.0.0.1", "--port", String(port), "--data-dir", tmp.dir], {
+        stdout: "pipe",
+        stderr: "pipe",
+        env: { ...process.env, ED_HOME: "" },
+      });
+    const taken = createServer();
+    const port = await new Promise<number>((r) => taken.listen(0, "127.0.0.1", () => r((taken.address() as { port: number }).port)));
+    try {
+      const refused = cli(port);
+      expect(await refused.exited).toBe(1);
+      expect(await new Response(refused.stderr).text()).toContain(
+        `the RPC worker could not start: Port ${port} on 127.0.0.1 is already in use, so the RPC worker cannot listen there: stop what uses it, or choose another port.`,
+      );
+    } finally {
+      taken.close();
+    }
+    const free = await freePort();
+    const run = cli(free);
+    let out = "";
+    for await (const c of run.stdout as ReadableStream<Uint8Array>) {
+      out += new TextDecoder().decode(c);
+      if (out.includes("Ctrl+C")) break;
+    }
+    expect(out).toContain("This computer is an RPC worker (ggml RPC 5.0.1, cpu build), listening on 127.0.0.1:");
+    expect(out).toContain("  device CPU: Fixture CPU (4096 MiB, 2048 MiB free)");
+    expect(out).toContain(`  address: 127.0.0.1:${free}`);
+    expect(out).toMatch(/ {2}pairing token: [A-Za-z0-9_-]{43}\n/);
+    expect(out).toContain("Authenticated, not encrypted: use it only on a network you trust (LAN only).");
+    run.kill("SIGINT");
+    expect(await run.exited).toBe(0);
   });
 
   test("an engine built with RPC is installed as built-cpu-rpc and records its ggml RPC version", async () => {
