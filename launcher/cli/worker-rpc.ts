@@ -59,14 +59,17 @@ export async function runWorkerRpc(cmd: WorkerRpcCommand, env: Env, o: { signal?
     "Authenticated, not encrypted: use it only on a network you trust (LAN only). Ctrl+C stops the worker.",
   ];
   if (o.tty ?? process.stdout.isTTY) lines.push(qrText(pairingText(address, worker.token)));
+  // Ctrl+C is listened for before the line that mentions it is printed.
+  let stopped!: () => void;
+  const stop = new Promise<void>((resolve) => (stopped = resolve));
+  process.on("SIGINT", stopped);
+  process.on("SIGTERM", stopped);
+  o.signal?.addEventListener("abort", stopped);
+  void worker.backend.exited.then(stopped);
   console.log(lines.join("\n"));
-  await new Promise<void>((resolve) => {
-    if (o.signal?.aborted) return resolve();
-    o.signal?.addEventListener("abort", () => resolve());
-    process.once("SIGINT", () => resolve());
-    process.once("SIGTERM", () => resolve());
-    void worker.backend.exited.then(() => resolve());
-  });
+  await stop;
+  process.off("SIGINT", stopped);
+  process.off("SIGTERM", stopped);
   await worker.stop();
   return 0;
 }
