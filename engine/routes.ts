@@ -4,7 +4,8 @@
  *   GET  /logs      → {lines}  (?lines=N for the last N)
  *   GET  /plan      → detected hardware, release, candidates with reasons
  *   GET  /builds    → installed builds
- *   GET  /devices   → {build, devices: [{name, description}], problem?}: `sd-server --list-devices` of the preferred build
+ *   GET  /devices   → {build, devices: [{name, description, memory?, worker?}], problem?}: `sd-server --list-devices` of the
+ *                     preferred build, then RPC workers' devices (RPC0, …) with the memory each worker reports (engine/extension.ts)
  *   POST /install   → installs (downloads) the best build if none is installed;
  *                     {variant?, force?} installs that one / reinstalls, and moves a running engine onto it
  *   POST /install/cancel → stops the engine download in progress: {cancelled}

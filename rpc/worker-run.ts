@@ -21,8 +21,6 @@ import { buildWorker, type BuiltWorker } from "./worker-build";
 import { startWorkerBackend, type WorkerBackend } from "./worker-backend";
 import { startWorkerListener, type ListenerEvent, type WorkerListener } from "./worker-listener";
 
-export const DEFAULT_WORKER_PORT = 50052;
-
 /** This computer's pairing token as a worker: made the first time, then the same until the file is deleted. */
 export function workerToken(file: string): string {
   if (existsSync(file)) {

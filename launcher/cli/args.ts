@@ -153,7 +153,7 @@ function parseWorker(argv: string[]): Command {
     throw new UsageError(`--device takes device names separated by commas, got "${device}"`);
   return {
     kind: "worker-rpc",
-    port: values.port !== undefined ? parsePort(values.port as string) : 50052,
+    port: values.port !== undefined ? parsePort(values.port as string) : 50052, // the RPC server's usual port (docs/rpc.md at 97d2990)
     host: nonEmpty("host", values.host as string | undefined) ?? "0.0.0.0",
     ...(device ? { device } : {}),
     ...(backend ? { backend: backend as (typeof BUILD_BACKENDS)[number] } : {}),
