@@ -11,8 +11,8 @@ import type { EngineErrorInfo, InstalledBuild } from "./types";
 export interface EngineExtension {
   /** Arguments for this build, read at every start (a change restarts the engine on the next task). */
   args(build: InstalledBuild | undefined): string[];
-  /** Why the engine just exited, when the extension knows better than "crashed" (a worker gone). */
-  explainExit?(): EngineErrorInfo | undefined;
+  /** Why the engine that ran `argv` exited, when the extension knows better than "crashed" (an RPC worker it used, gone). */
+  explainExit?(argv: readonly string[]): EngineErrorInfo | undefined;
   /** Devices beside the ones the engine lists (with their memory, asked of whoever has them). */
   devices?(): Promise<EngineDevice[]>;
 }

@@ -49,7 +49,7 @@ export function appServices(options: { server?: boolean } = {}): ServiceFactory[
   let rpc: RpcCoordinator | undefined;
   const rpcExtension: EngineExtension = {
     args: (build) => rpc?.engineArgs(build) ?? [],
-    explainExit: () => rpc?.explainExit(),
+    explainExit: (argv) => rpc?.explainExit(argv),
     devices: async () => (rpc ? rpc.devices() : []),
   };
   const engineService = later(async () => {

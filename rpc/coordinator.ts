@@ -42,12 +42,8 @@ interface Entry {
   info?: WorkerInfo;
 }
 
-/** A worker gone this recently explains the engine's exit. */
-const GONE_EXPLAINS_MS = 60_000;
-
 export class RpcCoordinator {
   #entries = new Map<string, Entry>();
-  #gone?: { at: number; reason: string };
 
   constructor(
     private readonly o: {
@@ -111,12 +107,14 @@ export class RpcCoordinator {
     return usable.length ? ["--rpc-servers", usable.map(([, e]) => `127.0.0.1:${e.relay!.port}`).join(",")] : [];
   }
 
-  explainExit(): EngineErrorInfo | undefined {
-    const gone = this.#gone;
-    if (!gone || Date.now() - gone.at > GONE_EXPLAINS_MS) return undefined;
-    this.#gone = undefined;
-    const hint = "The engine starts again without it; Settings → Workers shows it, and uses it again once it answers.";
-    return { code: "rpc_worker_gone", message: gone.reason, hint };
+  /** An engine whose --rpc-servers named the relay of a worker now gone exited because of it: say which. */
+  explainExit(argv: readonly string[]): EngineErrorInfo | undefined {
+    const i = argv.indexOf("--rpc-servers");
+    const ports = new Set(i >= 0 ? (argv[i + 1] ?? "").split(",").map((s) => Number(s.slice(s.lastIndexOf(":") + 1))) : []);
+    const gone = [...this.#entries.values()].find((e) => e.state === "gone" && e.relay && ports.has(e.relay.port));
+    if (!gone) return undefined;
+    const hint = "The engine starts without it with the next task; Settings → Workers shows it, and uses it again once it answers.";
+    return { code: "rpc_worker_gone", message: gone.reason!, hint };
   }
 
   /** RPC0, RPC1, …: every usable worker's devices, memory asked of the worker now (figures from before the task while it is busy). */
@@ -180,7 +178,6 @@ export class RpcCoordinator {
 
   #onRelay(address: string, ev: RelayEvent) {
     if (ev.type === "gone") {
-      this.#gone = { at: Date.now(), reason: ev.reason };
       this.#set(address, { state: "gone", reason: ev.reason });
     } else if (ev.type === "refused" && this.#entries.get(address)?.state !== "gone") {
       // A gone worker stays "gone" (the engine restarting on the old arguments cannot reach it either) until it answers again.

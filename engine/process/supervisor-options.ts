@@ -25,8 +25,8 @@ export interface SupervisorOptions {
   stopGraceMs?: number;
   env?: Record<string, string | undefined>;
   classify?: ClassifyContext;
-  /** Why the engine just exited, when a higher floor knows better than its output (an RPC worker gone). */
-  explainExit?: () => EngineErrorInfo | undefined;
+  /** Why the engine running `argv` exited, when a higher floor knows better than its output (an RPC worker it used gone). */
+  explainExit?: (argv: readonly string[]) => EngineErrorInfo | undefined;
   /** Tests: force the orphan guard's plan (e.g. "darwin" for the watchdog), or turn it off. */
   platform?: NodeJS.Platform;
   orphanGuard?: boolean;

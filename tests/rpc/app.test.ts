@@ -41,7 +41,7 @@ const build = { ...standin(data.dir, { rpc: true, stepMs: 150 }, "built-cpu-rpc"
 let coordinator: RpcCoordinator | undefined;
 const extension: EngineExtension = {
   args: (b) => coordinator?.engineArgs(b) ?? [],
-  explainExit: () => coordinator?.explainExit(),
+  explainExit: (argv) => coordinator?.explainExit(argv),
   devices: async () => coordinator?.devices() ?? [],
 };
 const parts = engineParts({
@@ -152,6 +152,8 @@ describe("RPC workers in the app", () => {
     expect(failed.error?.message).toContain(`The RPC worker ${workerName} went away`);
     const workers = (await (await q.api("/api/rpc/workers")).json()) as any;
     expect(workers.workers[0]).toMatchObject({ state: "gone", reason: expect.stringContaining(workerName) });
+    // The engine's own status says why too (its automatic restarts on the old arguments cannot reach the worker either).
+    expect(parts.engine(app.ctx).status().error).toMatchObject({ code: "rpc_worker_gone", message: expect.stringContaining(workerName) });
     await q.api("/api/config", { method: "PATCH", json: { engine: { device: "" } } });
     const next = (await (await q.api("/api/tasks", { method: "POST", json: { ...request, seed: 9 } })).json()) as { id: string };
     expect((await waitState(q, next.id, ["succeeded", "failed"])).state).toBe("succeeded");

@@ -80,7 +80,7 @@ describe.skipIf(!netns)("RPC worker in its own network namespace, real binaries"
       provider: () => ({ builds: async () => [build], installed: () => [build], markGood: () => {} }),
       supervisor: { backoffMs: 50, stopGraceMs: 2_000, readyTimeoutMs: 20_000 },
       installOnStart: false,
-      extension: () => ({ args: (b) => coordinator?.engineArgs(b) ?? [], explainExit: () => coordinator?.explainExit(), devices: async () => coordinator?.devices() ?? [] }),
+      extension: () => ({ args: (b) => coordinator?.engineArgs(b) ?? [], explainExit: (argv) => coordinator?.explainExit(argv), devices: async () => coordinator?.devices() ?? [] }),
     });
     app = await startApp({
       run: { server: true, noOpen: true, dataDir: data.dir, port: 0, host: "127.0.0.1" },
