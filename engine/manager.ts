@@ -170,8 +170,8 @@ export class EngineManager implements Engine {
    * Starts a source build in the background (backend: given, else the plan's); when it is
    * installed it becomes the build to run, like an import (engine/build/engine-builds.ts).
    */
-  startBuild(backend?: BuildBackend): Promise<StartedBuild> {
-    return startSourceBuild(this.#buildHost(), backend);
+  startBuild(backend?: BuildBackend, rpc?: boolean): Promise<StartedBuild> {
+    return startSourceBuild(this.#buildHost(), backend, rpc);
   }
 
   /** After no usable engine was found: builds where the plan chose building, or says which tools are missing. */

@@ -19,6 +19,7 @@ import { engineRoutes } from "./routes";
 import { EngineDevices } from "./devices";
 import type { BuildProvider, InstalledBuild } from "./types";
 import type { Gpu } from "./detect/hardware";
+import type { EngineExtension } from "./extension";
 import { EnginePool } from "./pool/pool";
 import { isGpu, withMemory } from "./pool/plan";
 
@@ -34,6 +35,8 @@ export interface EngineServiceOptions {
   autoBuild?: boolean;
   /** The GPUs detection finds (their memory decides split mode); default: engine/detect. */
   gpus?: () => Promise<Gpu[]>;
+  /** Arguments, exit explanations and devices from higher floors (RPC workers). */
+  extension?: (ctx: AppContext) => EngineExtension;
 }
 
 export interface EngineParts {
@@ -53,13 +56,17 @@ export function engineParts(options: EngineServiceOptions): EngineParts {
       const gpus = options.gpus ?? (async () => (await import("./detect/detect")).detectHardware().then((h) => h.gpus));
       let found: Promise<Gpu[]> | undefined;
       let first = true;
+      const ext = options.extension?.(ctx);
       const pool: EnginePool = new EnginePool({
         // The first engine is the app's (its bus events, import, build); the others speak only through the pool.
         make: (pin, logFile) => {
           const own = first ? { importer: options.importer?.(ctx), builder: options.builder?.(ctx), bus: ctx.bus } : {};
           first = false;
-          const flags = () => ({ ...ctx.config.config.engine, ...pin() });
-          return new EngineManager({ provider, ...own, flags, supervisor: { logFile, ...options.supervisor } });
+          // What the extension adds is part of the flags: a change (an RPC worker gone or added) restarts the engine on the next task.
+          const flags = () => ({ ...ctx.config.config.engine, ...pin(), ...(ext ? { extra: ext.args(made.installed()[0]) } : {}) });
+          const supervisor = { logFile, explainExit: ext?.explainExit, ...options.supervisor };
+          const made: EngineManager = new EngineManager({ provider, ...own, flags, supervisor });
+          return made;
         },
         logFile: ctx.paths.engineLog,
         settings: () => ({ devices: ctx.config.config.engine.devices, device: ctx.config.config.engine.device }),
@@ -71,7 +78,7 @@ export function engineParts(options: EngineServiceOptions): EngineParts {
         },
         bus: ctx.bus,
       });
-      parts = { pool, devices: new EngineDevices(() => pool.primary.installed()) };
+      parts = { pool, devices: new EngineDevices(() => pool.primary.installed(), undefined, ext?.devices) };
       pools.set(ctx, parts);
     }
     return parts;

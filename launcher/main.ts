@@ -4,7 +4,7 @@
  * then run the app headless (`--server`) or with its window.
  */
 import { parseCommand, UsageError, type Command } from "./cli/args";
-import { ENGINE_HELP, HELP } from "./cli/help";
+import { ENGINE_HELP, HELP, WORKER_HELP } from "./cli/help";
 import { readEnv } from "../core/env";
 import { resolvePaths } from "../core/paths";
 import { openInBrowser } from "../core/system/opener";
@@ -172,7 +172,7 @@ async function main(argv: string[]): Promise<number> {
   }
   switch (command.kind) {
     case "help":
-      console.log(command.topic === "engine" ? ENGINE_HELP : HELP);
+      console.log(command.topic === "engine" ? ENGINE_HELP : command.topic === "worker" ? WORKER_HELP : HELP);
       return 0;
     case "version":
       console.log(`easy-diffusion ${VERSION}`);
@@ -184,6 +184,10 @@ async function main(argv: string[]): Promise<number> {
     case "engine-import": {
       const { runEngineImport } = await import("../engine/import-cli");
       return runEngineImport(command, readEnv());
+    }
+    case "worker-rpc": {
+      const { runWorkerRpc } = await import("./cli/worker-rpc");
+      return runWorkerRpc(command, readEnv());
     }
     case "run":
       return runApp(command);

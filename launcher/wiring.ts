@@ -11,6 +11,8 @@ import type { EngineManager } from "../engine/manager";
 import type { EnginePool } from "../engine/pool/pool";
 import type { AppContext } from "../core/server/context";
 import type { ServiceFactory } from "../core/services";
+import type { EngineExtension } from "../engine/extension";
+import type { RpcCoordinator } from "../rpc/coordinator";
 
 /** A factory whose module is imported when it runs. */
 const later =
@@ -45,6 +47,13 @@ export function appServices(options: { server?: boolean } = {}): ServiceFactory[
     if (!engineFor) throw new Error("the engine service must start before the services that use it");
     return engineFor(ctx);
   };
+  // The RPC workers (rpc/, a floor above the engine) add --rpc-servers, explain a worker gone, and list RPC devices.
+  let rpc: RpcCoordinator | undefined;
+  const rpcExtension: EngineExtension = {
+    args: (build) => rpc?.engineArgs(build) ?? [],
+    explainExit: (argv) => rpc?.explainExit(argv),
+    devices: async () => (rpc ? rpc.devices() : []),
+  };
   const engineService = later(async () => {
     const [{ engineParts }, { createBuildProvider }, { importBuild }, { SourceBuilder }] = await Promise.all([
       import("../engine/service"),
@@ -56,6 +65,7 @@ export function appServices(options: { server?: boolean } = {}): ServiceFactory[
       provider: (ctx) => createBuildProvider({ config: ctx.config, paths: ctx.paths, bus: ctx.bus, log: ctx.log }),
       importer: (ctx) => (path) => importBuild(path, ctx.paths),
       builder: (ctx) => new SourceBuilder({ config: ctx.config, paths: ctx.paths, bus: ctx.bus }),
+      extension: () => rpcExtension,
     });
     engineFor = parts.engine;
     poolFor = parts.pool;
@@ -92,6 +102,7 @@ export function appServices(options: { server?: boolean } = {}): ServiceFactory[
   return [
     ...(options.server ? [terminalProgress] : []),
     engineService,
+    later(async () => (await import("../rpc/service")).rpcService({ engine, ready: (c) => (rpc = c) })),
     later(async () => (await import("../models/net/service")).modelsNetService({ library: () => models })),
     withModels,
     withQueue,

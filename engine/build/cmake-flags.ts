@@ -30,8 +30,22 @@ export interface CmakeCommands {
   build: string[];
 }
 
-/** `cmake -S src -B build -D…` then `cmake --build build --target sd-server sd-cli -j N`. */
-export function cmakeCommands(o: { backend: BuildBackend; sourceDir: string; buildDir: string; jobs: number; cmake?: string }): CmakeCommands {
+/**
+ * `cmake -S src -B build -D…` then `cmake --build build --target sd-server sd-cli -j N`.
+ * `rpc`: the engine can use other computers' devices: upstream's `SD_RPC=ON` (CMakeLists.txt at 97d2990
+ * turns GGML_RPC on; docs/rpc.md). RDMA stays off: ggml's ggml-rpc CMakeLists turns GGML_RPC_RDMA on by
+ * itself where libibverbs is found, and an RDMA upgrade negotiated in HELLO could not pass our TCP relay.
+ * `targets`: other targets than sd-server and sd-cli (the RPC worker program).
+ */
+export function cmakeCommands(o: {
+  backend: BuildBackend;
+  sourceDir: string;
+  buildDir: string;
+  jobs: number;
+  cmake?: string;
+  rpc?: boolean;
+  targets?: readonly string[];
+}): CmakeCommands {
   const cmake = o.cmake ?? "cmake";
   const defs: Record<string, string> = {
     CMAKE_BUILD_TYPE: "Release",
@@ -47,6 +61,10 @@ export function cmakeCommands(o: { backend: BuildBackend; sourceDir: string; bui
     SD_WEBP: "OFF",
     SD_WEBM: "OFF",
   };
+  if (o.rpc) {
+    defs.SD_RPC = "ON";
+    defs.GGML_RPC_RDMA = "OFF";
+  }
   const option = BACKEND_OPTION[o.backend];
   if (option) defs[option] = "ON";
   if (o.backend === "rocm") {
@@ -54,6 +72,7 @@ export function cmakeCommands(o: { backend: BuildBackend; sourceDir: string; bui
     defs.CMAKE_CXX_COMPILER = "clang++";
   }
   const configure = [cmake, "-S", o.sourceDir, "-B", o.buildDir, ...Object.entries(defs).map(([k, v]) => `-D${k}=${v}`)];
-  const build = [cmake, "--build", o.buildDir, "--config", "Release", "--target", ...BUILT_PROGRAMS, "-j", String(Math.max(1, Math.floor(o.jobs)))];
+  const targets = o.targets ?? BUILT_PROGRAMS;
+  const build = [cmake, "--build", o.buildDir, "--config", "Release", "--target", ...targets, "-j", String(Math.max(1, Math.floor(o.jobs)))];
   return { configure, build };
 }

@@ -118,6 +118,17 @@ export async function fetchSource(o: SourceFetchOptions): Promise<FetchedSource>
   return { main: await tarball(o, o.repo, sha), ggml: await tarball(o, ggmlRepo, ggmlSha) };
 }
 
+/** Fetches (or reuses) both tarballs and unpacks them as `<work>/src` with ggml in its submodule folder. */
+export async function unpackSource(o: SourceFetchOptions, work: string): Promise<{ src: FetchedSource; sourceDir: string }> {
+  const src = await fetchSource(o);
+  const sourceDir = join(work, "src");
+  await unpackTree(src.main, sourceDir, join(work, "unpack"));
+  await unpackTree(src.ggml, join(work, "ggml-src"), join(work, "unpack"));
+  removeTree(join(sourceDir, "ggml"));
+  renameSync(join(work, "ggml-src"), join(sourceDir, "ggml"));
+  return { src, sourceDir };
+}
+
 /** Unpacks a tarball into `dest`, checking that its single top folder names the expected commit. */
 export async function unpackTree(tree: SourceTree, dest: string, scratch: string): Promise<void> {
   removeTree(scratch);

@@ -13,6 +13,8 @@ export type EngineFlags = Pick<Config["engine"], "flash_attention" | "offload_to
   Partial<Pick<Config["engine"], "memory" | "leave_free_gb" | "device">> & {
     /** One engine over several GPUs (engine/pool/plan.ts splitBackend): `--split-mode row` on CUDA (docs/backend.md). */
     split_mode?: "row";
+    /** Arguments a higher floor adds for the build that runs (RPC workers' --rpc-servers: engine/extension.ts). */
+    extra?: readonly string[];
   };
 
 const MODEL_FLAGS: [keyof ModelSet, string][] = [
@@ -54,6 +56,7 @@ export function buildServerArgs(flags: EngineFlags, models: ModelSet, port: numb
   }
   if (flags.mmap) args.push("--mmap");
   if (flags.threads > 0) args.push("-t", String(flags.threads));
+  if (flags.extra) args.push(...flags.extra);
   return args;
 }
 

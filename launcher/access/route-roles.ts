@@ -94,6 +94,11 @@ export const ROUTE_ROLES: Record<string, RoleRule> = {
   "POST /api/engine/build/cancel": owner("stop the engine build"),
   "POST /api/engine/import": owner("import an engine build (it is a program this computer would run)"),
   "POST /api/engine/import/nonce": owner("import an engine build (it is a program this computer would run)"),
+  // RPC workers: other computers' devices this computer's engine uses. Reading is a guest's (no tokens); adding and removing are the owner's.
+  "GET /api/rpc/workers": guest("which RPC workers the engine uses (never their tokens)"),
+  "GET /api/rpc/devices": guest("the RPC workers' devices and their memory"),
+  "POST /api/rpc/workers": owner("add an RPC worker (this computer's engine would send it work)"),
+  "DELETE /api/rpc/workers/:address": owner("remove an RPC worker"),
   // Models: browsing and choosing are a guest's; downloads only when the owner allows them; deleting is the owner's.
   "GET /api/models": guest("installed models"),
   "GET /api/models/catalog": guest("the starter catalogue"),

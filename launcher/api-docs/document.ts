@@ -15,6 +15,7 @@ import { engineRoutes } from "./catalog-engines";
 import { galleryRoutes } from "./catalog-gallery";
 import { modelRoutes } from "./catalog-models";
 import { promptRoutes } from "./catalog-prompts";
+import { rpcRoutes } from "./catalog-rpc";
 import { queueHabitRoutes } from "./catalog-queue";
 import type { RouteDoc } from "./route-doc";
 
@@ -97,7 +98,7 @@ function operation(route: RouteDoc, components: Json): Json {
 }
 
 export function buildOpenApi(
-  routes: RouteDoc[] = [...appRoutes, ...engineRoutes, ...modelRoutes, ...galleryRoutes, ...promptRoutes, ...queueHabitRoutes, ...compatRoutes],
+  routes: RouteDoc[] = [...appRoutes, ...engineRoutes, ...modelRoutes, ...galleryRoutes, ...promptRoutes, ...rpcRoutes, ...queueHabitRoutes, ...compatRoutes],
   extra: RouteDoc[] = [],
 ): Json {
   const components: Json = {};
@@ -127,6 +128,7 @@ export function buildOpenApi(
       { name: "Queue and images" },
       { name: "App" },
       { name: "Engine" },
+      { name: "RPC workers" },
       { name: "Plugins" },
       { name: "A1111 / Forge compatible" },
       { name: "OpenAI compatible" },

@@ -18,6 +18,7 @@ import { startCache } from "./cache";
 import { autoFit, backendKnown, levelOf, listDevices, neededMb } from "./memory";
 import { findLoras } from "./loras";
 import { embeddingMap } from "./embeddings";
+import { addRpcServers } from "./rpc-client";
 
 const programDir = standinProgramDir();
 const config = loadConfig(programDir);
@@ -105,6 +106,8 @@ if (verbose) out(
 
 const mainModel = (modelPath ?? diffusionPath)!;
 log("DEBUG", "model_loader.cpp:228", "using 2 threads for model loading");
+// Recorded (tests/fixtures/sd-server/rpc-servers-without-rpc.log): the RPC servers are added before the model loads.
+const rpc = await addRpcServers(flag(args, "--rpc-servers"), config.rpc === true || String(config.rpc) === "1", log, err);
 log("INFO", "stable-diffusion.cpp:713", `loading model from '${mainModel}'`);
 /** How new_sd_ctx fails when the model loader cannot read a file (tests/fixtures/sd-server/model-load-failures.json). */
 function loaderFailure(file: string, first?: () => void): never {
@@ -132,7 +135,9 @@ log("INFO", "stable-diffusion.cpp:908", "Version: SD 1.x ");
 // Recorded (memory-levels-stdout.log): auto-fit right after the version; an unknown --backend fails the context.
 const timeShare = has(args, "--auto-fit") ? autoFit(config, args, log) : false;
 const backend = flag(args, "--backend");
-if (backend && !has(args, "--auto-fit") && !backendKnown(config, backend)) {
+// A backend naming an RPC device (RPC0, …) is known once --rpc-servers added it (rpc-client.ts).
+const onRpc = backend && rpc.names.find((n) => n.toLowerCase() === backend.toLowerCase());
+if (backend && !has(args, "--auto-fit") && !backendKnown(config, backend) && !onRpc) {
   log("ERROR", "stable-diffusion.cpp:630", `backend config failed: backend '${backend}' was not found`);
   log("ERROR", "main.cpp:92", "new_sd_ctx_t failed");
   process.exit(1);
@@ -220,6 +225,7 @@ async function generate(job: Job) {
       const t0 = performance.now();
       // A reused step costs almost nothing: the bar still counts it (real runs: recorded cache-stdout.log).
       await sleep(cache?.skip(step) ? Math.ceil(config.stepMs / 20) : config.stepMs);
+      if (onRpc) await rpc.compute(onRpc);
       const tooBig = config.gpuMemoryMb > 0 && step === 1 && neededMb(memoryLevel, r.width, r.height, timeShare) > config.gpuMemoryMb;
       if (tooBig || (faults && step === config.faultStep)) {
         if (fault === "crash-at-step") process.kill(process.pid, "SIGSEGV");
