@@ -95,6 +95,8 @@ export function appServices(options: { server?: boolean } = {}): ServiceFactory[
     ),
     later(async () => (await import("../upscale/service")).upscaleService(() => queue)),
     later(async () => (await import("../gallery/service")).galleryService({ imagePath: (id) => queue?.store.image(id)?.path })),
+    // Other computers as workers: executors of the queue, matching model files by the models service's hashes.
+    later(async () => (await import("../workers/service")).workersService({ queue: () => queue, hashes: () => models?.hashes })),
     later(async () => (await import("./api-docs/service")).apiDocsService),
     later(async () => (await import("../prompts/service")).promptsService),
     later(async () => (await import("../plugins/service")).pluginService),

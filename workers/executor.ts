@@ -1,0 +1,110 @@
+/**
+ * A worker as one of the queue's executors (queue/executors.ts): it takes a
+ * task when it is ready and has the task's model files (by sha256, from the
+ * list its last check read; or may download them), runs it there
+ * (remote-run.ts) and gives the task back to the queue when it goes away or
+ * refuses. Incognito tasks and kinds other than pictures (upscaling an output
+ * of this computer) always stay here.
+ */
+import { statSync } from "node:fs";
+import type { ModelHashes } from "../models/hashes";
+import { resolveModels } from "../models/resolve";
+import type { SearchPath } from "../models/roots";
+import type { TaskExecutor } from "../queue/executors";
+import type { Task } from "../queue/task";
+import type { WorkerBoard } from "./board";
+import { WorkerRefusedError } from "./errors";
+import { matchModels, neededFiles } from "./model-match";
+import { runOnWorker, type SourceOf } from "./remote-run";
+
+export interface WorkerExecutorDeps {
+  board: WorkerBoard;
+  models: () => SearchPath;
+  hashes: () => ModelHashes | undefined;
+  downloadMissing: () => boolean;
+  sourceOf: SourceOf;
+}
+
+/** The score of a task a worker has every file for (an idle engine here that holds the set scores 2, an empty one 1). */
+const HAS_FILES = 1;
+/** The score of a task whose files the worker would first download. */
+const MUST_DOWNLOAD = 0;
+
+export function workerExecutor(id: string, d: WorkerExecutorDeps): TaskExecutor {
+  const worker = () => d.board.o.store.get(id);
+  /** Tasks this worker refused as requests: not sent there again. */
+  const refusedTasks = new Set<string>();
+  let workerTask: string | undefined;
+  let hashing = false;
+  return {
+    id: `worker:${id}`,
+    get label() {
+      return worker().name;
+    },
+    kind: "worker",
+    state: () => (["ready", "busy"].includes(d.board.live(id).state) ? "ready" : "offline"),
+    heldKey: () => null,
+    score(task: Task) {
+      if (task.incognito || task.request.upscale_of || refusedTasks.has(task.id)) return null;
+      const hashes = d.hashes();
+      if (!hashes) return null;
+      let needs;
+      try {
+        needs = neededFiles(task.request, resolveModels(d.models(), task.request));
+      } catch {
+        return null;
+      }
+      const sums = needs.map((n) => {
+        const s = statSync(n.path, { throwIfNoEntry: false });
+        return s ? hashes.cached(n.path, s.size, Math.floor(s.mtimeMs)) : null;
+      });
+      if (sums.some((s) => !s)) {
+        // Hashed once in the background; the queue looks again when it is known.
+        if (!hashing) {
+          hashing = true;
+          void Promise.all(needs.map((n) => hashes.sha256(n.path))).finally(() => {
+            hashing = false;
+            d.board.busy(id, d.board.live(id).task);
+          });
+        }
+        return null;
+      }
+      const match = matchModels(needs.map((n, i) => ({ ...n, sha256: sums[i]! })), d.board.live(id).models);
+      if (!match.missing.length) return HAS_FILES;
+      return d.downloadMissing() && match.missing.every((m) => d.sourceOf(m)) ? MUST_DOWNLOAD : null;
+    },
+    async run(active, hooks) {
+      const live = d.board.live(id);
+      d.board.busy(id, active.task.id);
+      try {
+        const outcome = await runOnWorker(active.task, {
+          client: live.client,
+          name: worker().name,
+          models: d.models(),
+          hashes: d.hashes()!,
+          signal: active.abort.signal,
+          downloadMissing: d.downloadMissing(),
+          sourceOf: d.sourceOf,
+          progress: (p) => hooks.progress(p),
+          savePicture: hooks.savePicture,
+          started: (wt) => (workerTask = wt),
+        });
+        if (outcome.state !== "returned") return outcome;
+        const asRequest = outcome.why instanceof WorkerRefusedError && outcome.why.httpStatus >= 400 && outcome.why.httpStatus < 500 && ![401, 403].includes(outcome.why.httpStatus);
+        if (asRequest || !(outcome.why instanceof WorkerRefusedError || outcome.why.name === "WorkerUnreachableError")) refusedTasks.add(active.task.id);
+        else d.board.mark(id, outcome.why);
+        return { state: "returned", reason: `${worker().name}: ${outcome.why.message}` };
+      } finally {
+        workerTask = undefined;
+        d.board.busy(id, undefined);
+        // What it has may have changed (a download): read it again now that it is idle.
+        if (d.board.live(id).state === "ready") void d.board.check(id);
+      }
+    },
+    async cancel() {
+      // The run sees the abort and cancels the worker's task itself; this makes it prompt.
+      if (workerTask) await d.board.live(id).client.cancel(workerTask).catch(() => {});
+    },
+    on: (listener) => d.board.onChange(listener),
+  };
+}
