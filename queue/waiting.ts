@@ -1,18 +1,18 @@
 /**
  * The waiting line: queued tasks in queue order, each with the engine key
  * its kind named (the model set it needs), and how often each was passed
- * over; `next` takes the task to run (pick.ts: the loaded model set may go
- * ahead, fairly). In memory: the store has the durable order.
+ * over; `take` hands a task to an idle executor (dispatch.ts: queue order,
+ * the model set an executor holds may go ahead, fairly). In memory: the
+ * store has the durable order.
  */
-import { pickNext } from "./pick";
+import { dispatch } from "./dispatch";
+import type { TaskExecutor } from "./executors";
 import type { Task } from "./task";
 
 export class WaitingLine {
   #tasks: Task[] = [];
   #keys = new Map<string, string>();
   #skips = new Map<string, number>();
-  /** The key of the model set the engine runs now (null: none known). */
-  currentKey: string | null = null;
 
   get tasks(): readonly Task[] {
     return this.#tasks;
@@ -61,17 +61,25 @@ export class WaitingLine {
     return this.#tasks;
   }
 
-  /** The task to run now, out of the line; null when none waits. */
-  next(): Task | null {
-    const pick = pickNext(
+  /** The engine key its kind named for a waiting task. */
+  keyOf(id: string): string | undefined {
+    return this.#keys.get(id);
+  }
+
+  /** The task to run now on one of these idle executors, out of the line; null when none of them can run a waiting task. */
+  take(idle: readonly TaskExecutor[]): { task: Task; executor: TaskExecutor; key: string } | null {
+    const byId = new Map(this.#tasks.map((t) => [t.id, t]));
+    const slots = idle.map((e) => ({ id: e.id, key: e.heldKey(), score: (c: { id: string; modelKey: string }) => e.score(byId.get(c.id)!, c.modelKey) }));
+    const pick = dispatch(
       this.#tasks.map((t) => ({ id: t.id, modelKey: this.#keys.get(t.id) ?? "" })),
-      this.currentKey,
+      slots,
       this.#skips,
     );
     if (!pick) return null;
     for (const id of pick.skipped) this.#skips.set(id, (this.#skips.get(id) ?? 0) + 1);
-    const task = this.find(pick.id)!;
+    const task = byId.get(pick.taskId)!;
+    const key = this.#keys.get(task.id) ?? "";
     this.#tasks = this.#tasks.filter((t) => t !== task);
-    return task;
+    return { task, executor: idle.find((e) => e.id === pick.slotId)!, key };
   }
 }
