@@ -12,7 +12,7 @@ import "./events";
 import { IncognitoMemory } from "./incognito";
 import type { ModelHashes } from "../models/hashes";
 import { activeRun, executorHooks, type ActiveTask } from "./execute";
-import { engineExecutor, Executors, type TaskExecutor } from "./executors";
+import { engineExecutor, Executors, type ExecutorOutcome, type TaskExecutor } from "./executors";
 import { imageKind } from "./image-kind";
 import { searchPath, type SearchPath } from "../models/roots";
 import type { OutputTemplates } from "./outputs";
@@ -214,10 +214,11 @@ export class TaskQueue {
     throw new TaskConflictError(`task ${id} already ${task.state}`);
   }
 
-  /** Puts a task whose removal was undone back in the queue, at its old place. */
-  requeue(task: Task): void {
+  /** Puts a task back in the queue at its old place: its removal was undone, or it did not run on its executor (`ran`: a worker went away). */
+  requeue(task: Task, ran = false): void {
     task.state = "queued";
     delete task.finished;
+    if (ran && !task.incognito) this.store.update(task);
     const position = this.#line.add(task, this.#keyOf(task), true);
     this.opts.bus.publish("task.queued", { id: task.id, position, incognito: task.incognito });
     this.#publishStatus();
@@ -283,14 +284,14 @@ export class TaskQueue {
       paths: this.opts.paths,
       save: { store: this.store, incognito: this.incognito, outputs: this.opts.paths.outputs, templates: this.opts.templates() },
     });
-    const outcome = await executor.run(run, hooks).catch((err): RunOutcome => {
+    const outcome = await executor.run(run, hooks).catch((err): ExecutorOutcome => {
       this.opts.log?.error(`task ${task.id} failed on ${executor.id}`, { error: String(err) });
       return { state: "failed", error: { code: "internal", message: (err as Error)?.message ?? String(err) } };
     });
     this.#running.delete(task.id);
     try {
       // After stop() the task is already recorded as interrupted and the database may be closing.
-      if (!this.#stopped) this.#finish(task, outcome, run.engineRestarted);
+      if (!this.#stopped) outcome.state === "returned" ? this.requeue(task, true) : this.#finish(task, outcome, run.engineRestarted);
     } finally {
       run.markDone();
       this.#wakeLoop();

@@ -32,7 +32,7 @@ export function catalogSource(hfBase: () => string): SourceOf {
   let read: { base: string; entries: ReturnType<typeof loadCatalog> } | undefined;
   return (file) => {
     if (read?.base !== hfBase()) read = { base: hfBase(), entries: loadCatalog(undefined, hfBase()) };
-    const entry = read.entries.find((e) => e.files.some((f) => f.sha256.toLowerCase() === file.sha256.toLowerCase()));
+    const entry = read.entries.find((e) => e.files.some((f) => f.sha256?.toLowerCase() === file.sha256.toLowerCase()));
     return entry ? { catalog: entry.id } : null;
   };
 }

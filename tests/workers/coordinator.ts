@@ -1,0 +1,42 @@
+/**
+ * The computer the workers work for: the real app in this process with the
+ * models, queue (on its own stand-in engine), Gallery and workers services,
+ * wired as launcher/wiring.ts wires them, on a temporary data folder.
+ */
+import type { Engine } from "../../engine/types";
+import { modelsService, type ModelsService } from "../../models/service";
+import { queueService, sharingQueue } from "../../queue/service";
+import type { StandinConfig } from "../standin/config";
+import { workersService, type WorkersService } from "../../workers/service";
+import { startGalleryApp, type GalleryApp } from "../gallery/harness";
+import { managerFor, standin } from "../queue/harness";
+import { writeModel, type ModelFile } from "./computers";
+
+export interface Coordinator extends GalleryApp {
+  workers: WorkersService;
+  engine: Engine;
+}
+
+export async function startCoordinator(dir: string, models: ModelFile[], engineConfig: Partial<StandinConfig> = {}): Promise<Coordinator> {
+  for (const m of models) writeModel(dir, m);
+  const build = standin(dir, engineConfig);
+  let engine!: Engine;
+  let library: ModelsService | undefined;
+  let workers!: WorkersService;
+  const modelsFactory = modelsService({ hashInBackground: false });
+  const shared = sharingQueue(queueService({ engine: (ctx) => (engine = managerFor(ctx, build)), hashes: () => library?.hashes }));
+  const workersFactory = workersService({ queue: shared.queue, hashes: () => library?.hashes, board: { downCheckMs: 300, readyCheckMs: 1_000 } });
+  const app = await startGalleryApp(dir, {
+    before: [async (ctx) => (library = (await modelsFactory(ctx)) as ModelsService), shared.factory, (ctx) => (workers = workersFactory(ctx))],
+    imagePath: (id) => shared.queue()?.store.image(id)?.path,
+  });
+  return {
+    ...app,
+    workers,
+    engine,
+    stop: async () => {
+      await app.stop();
+      await engine.stop();
+    },
+  };
+}

@@ -1,0 +1,153 @@
+/**
+ * Other computers as workers, over a real network: two Easy Diffusions (real
+ * processes on the stand-in engine), each in a network namespace made here,
+ * other devices allowed there, work for this one (the coordinator, in this
+ * process, with an engine of its own). Added by login link or address + token;
+ * tasks spread over all three; pictures come back with their metadata into the
+ * coordinator's outputs and Gallery; a worker without a task's model file is
+ * not sent that task; a wrong token is refused with the reason and skipped; a
+ * worker switched off mid-task gives the task back and it finishes elsewhere.
+ * Needs root and iproute2; skipped where a namespace cannot be made.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { readFileSync, statSync } from "node:fs";
+import { need } from "../kit/needs";
+import { tempData, until } from "../queue/harness";
+import { OtherComputer } from "./computers";
+import { startCoordinator, type Coordinator } from "./coordinator";
+
+const SD = { kind: "stable-diffusion", bytes: "checkpoint A" };
+const UNIQUE = { kind: "stable-diffusion", bytes: "checkpoint U" };
+const w1 = new OtherComputer();
+const w2 = new OtherComputer();
+const available = need("network namespaces (root and iproute2)", process.getuid?.() === 0 && w1.make() && w2.make(), "run as root with iproute2");
+const data = tempData("ed-coordinator-");
+let c: Coordinator;
+
+type View = { id: string; name: string; state: string; reason?: string; models?: number; task?: string };
+const json = async <T>(r: Response | Promise<Response>) => (await (await r).json()) as T;
+const workers = () => json<{ workers: View[] }>(c.api("/api/workers")).then((v) => v.workers);
+const submit = async (fields: Record<string, unknown>) =>
+  (await json<{ id: string }>(c.api("/api/tasks", { method: "POST", json: { model: "sd-test.safetensors", width: 64, height: 64, steps: 8, ...fields } }))).id;
+const task = (id: string) => json<{ state: string; images: { id: string }[]; error?: unknown }>(c.api(`/api/tasks/${id}`));
+const done = (id: string, ms = 60_000) => until(`task ${id} done`, async () => ((t) => t.state !== "queued" && t.state !== "running" && t)(await task(id)), ms);
+
+/** Which computer made picture `imageId`: its metadata's Worker (none: this one). */
+async function madeOn(imageId: string): Promise<string> {
+  const bytes = await (await c.api(`/api/images/${imageId}`)).arrayBuffer();
+  const parsed = await json<{ parameters?: string }>(c.api("/api/metadata/parse", { method: "POST", body: bytes }));
+  return /Worker: ([^,\n]+)/.exec(parsed.parameters ?? "")?.[1] ?? "here";
+}
+
+beforeAll(async () => {
+  if (!available) return;
+  // w1 has the checkpoint under another name, and the unique one; w2 only the checkpoint.
+  await Promise.all([
+    w1.start([{ ...SD, name: "renamed.safetensors" }, { ...UNIQUE, name: "only-here-and-w1.safetensors" }], { stepMs: 40 }),
+    w2.start([{ ...SD, name: "sd-test.safetensors" }], { stepMs: 40 }),
+  ]);
+  c = await startCoordinator(data.dir, [{ ...SD, name: "sd-test.safetensors" }, { ...UNIQUE, name: "unique.safetensors" }], { stepMs: 40 });
+}, 120_000);
+
+afterAll(async () => {
+  await c?.stop();
+  w1.remove();
+  w2.remove();
+  data.remove();
+});
+
+describe.skipIf(!available)("other computers as workers", () => {
+  test("a wrong token: the worker is shown refused with its reason, and gets no task", async () => {
+    const token = new URL(w2.link).searchParams.get("token")!;
+    const wrong = token.replace(/^./, (ch) => (ch === "A" ? "B" : "A"));
+    const added = await c.api("/api/workers", { method: "POST", json: { url: w2.origin, token: wrong, name: "w2" } });
+    expect(added.status).toBe(201);
+    const view = (await added.json()) as View;
+    expect(view).toMatchObject({ name: "w2", state: "refused" });
+    expect(view.reason).toContain("401");
+    expect(view.reason).toContain("token");
+    const id = await submit({ prompt: "while w2 refuses", seed: 1 });
+    expect((await done(id)).state).toBe("succeeded");
+    expect(await madeOn((await task(id)).images[0]!.id)).toBe("here");
+    expect((await c.api(`/api/workers/${view.id}`, { method: "DELETE" })).status).toBe(200);
+  }, 60_000);
+
+  test("added by login link or address + token: its token is kept in an owner-only file and never answered", async () => {
+    const a = await c.api("/api/workers", { method: "POST", json: { link: w1.link, name: "w1" } });
+    expect(a.status).toBe(201);
+    expect(await a.json()).toMatchObject({ name: "w1", url: w1.origin, state: "ready", models: 2 });
+    const token2 = new URL(w2.link).searchParams.get("token")!;
+    const b = await c.api("/api/workers", { method: "POST", json: { url: `${w2.origin}/`, token: token2, name: "w2" } });
+    expect(await b.json()).toMatchObject({ name: "w2", state: "ready", models: 1 });
+    expect((await c.api("/api/workers", { method: "POST", json: { link: w1.link } })).status).toBe(409);
+    expect((await c.api("/api/workers", { method: "POST", json: { link: "ftp://x/login?token=abc" } })).status).toBe(400);
+    const token1 = new URL(w1.link).searchParams.get("token")!;
+    for (const path of ["/api/workers", "/api/config"]) {
+      const text = await (await c.api(path)).text();
+      expect(text).not.toContain(token1);
+      expect(text).not.toContain(token2);
+    }
+    const file = c.app.ctx.paths.workers;
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(readFileSync(file, "utf8")).toContain(token1);
+  }, 60_000);
+
+  test("tasks spread over this computer and both workers; pictures and metadata come back into the Gallery", async () => {
+    const ids = await Promise.all(Array.from({ length: 9 }, (_, i) => submit({ prompt: `spread ${i}`, seed: 100 + i, steps: 12 })));
+    const where = new Map<string, number>();
+    for (const id of ids) {
+      const t = await done(id);
+      expect(t.state).toBe("succeeded");
+      const on = await madeOn(t.images[0]!.id);
+      where.set(on, (where.get(on) ?? 0) + 1);
+    }
+    expect([...where.keys()].sort()).toEqual(["here", "w1", "w2"]);
+    // In the Gallery with its settings: the prompt, the seed, this computer's model name (w1 calls the file renamed.safetensors).
+    const found = await until("the pictures in the Gallery", async () => {
+      const g = await json<{ items: { id: number }[] }>(c.api("/api/gallery?q=spread&limit=50"));
+      return g.items.length === 9 && g.items;
+    });
+    const details = await Promise.all(found.map((p) => json<{ prompt: string; seed: number; model: string }>(c.api(`/api/gallery/${p.id}`))));
+    expect(details.map((d) => d.seed).sort()).toEqual(ids.map((_, i) => 100 + i));
+    expect(new Set(details.map((d) => d.model))).toEqual(new Set(["sd-test"]));
+    expect(details.every((d) => d.prompt.startsWith("spread "))).toBe(true);
+  }, 120_000);
+
+  test("a task whose model file a worker lacks is never sent to it", async () => {
+    const ids = await Promise.all(Array.from({ length: 4 }, (_, i) => submit({ prompt: `unique ${i}`, model: "unique.safetensors", seed: 200 + i })));
+    const on = new Set<string>();
+    for (const id of ids) {
+      const t = await done(id);
+      expect(t.state).toBe("succeeded");
+      on.add(await madeOn(t.images[0]!.id));
+    }
+    expect(on.has("w2")).toBe(false);
+  }, 120_000);
+
+  test("a worker switched off mid-task gives the task back; it finishes elsewhere, nothing lost", async () => {
+    const ids = await Promise.all(Array.from({ length: 6 }, (_, i) => submit({ prompt: `kill ${i}`, seed: 300 + i, steps: 40 })));
+    const onW1 = await until("a task sampling on w1", async () => {
+      const w = (await workers()).find((x) => x.name === "w1");
+      if (!w?.task) return false;
+      const t = await json<{ progress: { step: number } }>(c.api(`/api/tasks/${w.task}`));
+      return t.progress.step >= 1 && w.task;
+    }, 60_000);
+    w1.kill();
+    const back = await until("w1 unreachable", async () => (await workers()).find((x) => x.name === "w1" && x.state === "unreachable"), 30_000);
+    expect(back.reason).toContain(w1.origin);
+    for (const id of ids) {
+      const t = await done(id, 90_000);
+      expect({ id, state: t.state }).toEqual({ id, state: "succeeded" });
+      expect(t.images.length).toBe(1);
+      if (id === onW1) expect(await madeOn(t.images[0]!.id)).not.toBe("w1");
+    }
+    expect(c.events.some((e) => e.type === "task.queued" && (e.data as { id: string }).id === onW1)).toBe(true);
+  }, 180_000);
+
+  test("removing a worker", async () => {
+    const w = (await workers()).find((x) => x.name === "w2")!;
+    expect(await json(c.api(`/api/workers/${w.id}`, { method: "DELETE" }))).toEqual({ removed: w.id });
+    expect((await workers()).map((x) => x.name)).toEqual(["w1"]);
+    expect((await c.api(`/api/workers/${w.id}`, { method: "DELETE" })).status).toBe(404);
+  });
+});
