@@ -29,6 +29,8 @@ interface Live {
   state: WorkerState;
   reason?: string;
   models: WorkerModel[];
+  /** Its owner lets other devices download models (its models.guest_downloads). */
+  guestDownloads: boolean;
   task?: string;
   checked?: number;
 }
@@ -71,7 +73,7 @@ export class WorkerBoard {
     let l = this.#live.get(id);
     if (!l) {
       const w = this.o.store.get(id);
-      l = { client: new WorkerClient(w.url, this.o.store.tokenOf(id), this.o.client), state: "checking", models: [] };
+      l = { client: new WorkerClient(w.url, this.o.store.tokenOf(id), this.o.client), state: "checking", models: [], guestDownloads: false };
       this.#live.set(id, l);
     }
     return l;
@@ -101,6 +103,7 @@ export class WorkerBoard {
     try {
       const session = await l.client.session();
       if (session.role !== "guest" && session.role !== "owner") throw new WorkerRefusedError(`${l.client.url} did not say what this computer may do there`, 200);
+      l.guestDownloads = session.guest_downloads === true;
       l.models = await l.client.models();
       if (l.state !== "busy") l.state = "ready";
       l.reason = undefined;

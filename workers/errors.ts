@@ -49,3 +49,10 @@ export class WorkerUnreachableError extends NamedError {
   override readonly code = "worker_unreachable";
   override readonly status = 502;
 }
+
+/** The worker cannot run this task (it lacks a model file and may not download it, or refused the request): another one will. */
+export class WorkerDeclinedError extends NamedError {
+  override name = "WorkerDeclinedError";
+  override readonly code = "worker_declined";
+  override readonly status = 409;
+}

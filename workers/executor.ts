@@ -13,7 +13,7 @@ import type { SearchPath } from "../models/roots";
 import type { TaskExecutor } from "../queue/executors";
 import type { Task } from "../queue/task";
 import type { WorkerBoard } from "./board";
-import { WorkerRefusedError } from "./errors";
+import { WorkerDeclinedError, WorkerRefusedError } from "./errors";
 import { matchModels, neededFiles } from "./model-match";
 import { runOnWorker, type SourceOf } from "./remote-run";
 
@@ -71,7 +71,8 @@ export function workerExecutor(id: string, d: WorkerExecutorDeps): TaskExecutor 
       }
       const match = matchModels(needs.map((n, i) => ({ ...n, sha256: sums[i]! })), d.board.live(id).models);
       if (!match.missing.length) return HAS_FILES;
-      return d.downloadMissing() && match.missing.every((m) => d.sourceOf(m)) ? MUST_DOWNLOAD : null;
+      const mayDownload = d.downloadMissing() && d.board.live(id).guestDownloads;
+      return mayDownload && match.missing.every((m) => d.sourceOf(m)) ? MUST_DOWNLOAD : null;
     },
     async run(active, hooks) {
       const live = d.board.live(id);
@@ -90,8 +91,10 @@ export function workerExecutor(id: string, d: WorkerExecutorDeps): TaskExecutor 
           started: (wt) => (workerTask = wt),
         });
         if (outcome.state !== "returned") return outcome;
-        const asRequest = outcome.why instanceof WorkerRefusedError && outcome.why.httpStatus >= 400 && outcome.why.httpStatus < 500 && ![401, 403].includes(outcome.why.httpStatus);
-        if (asRequest || !(outcome.why instanceof WorkerRefusedError || outcome.why.name === "WorkerUnreachableError")) refusedTasks.add(active.task.id);
+        // A task it declined, or refused as a request (400 model_not_found, …), would be again: it is not sent there again.
+        // Refusing the token or failing (401, 403, 5xx), or being gone, takes the worker out until a check finds it back.
+        const status = outcome.why instanceof WorkerRefusedError ? outcome.why.httpStatus : 0;
+        if (outcome.why instanceof WorkerDeclinedError || (status >= 400 && status < 500 && status !== 401 && status !== 403)) refusedTasks.add(active.task.id);
         else d.board.mark(id, outcome.why);
         return { state: "returned", reason: `${worker().name}: ${outcome.why.message}` };
       } finally {

@@ -14,7 +14,7 @@ import type { ImageExtras } from "../queue/outputs";
 import { imageMetadata } from "../queue/save";
 import type { Task, TaskError } from "../queue/task";
 import type { WorkerClient, WorkerModel, WorkerTask } from "./client";
-import { WorkerRefusedError, WorkerUnreachableError } from "./errors";
+import { WorkerDeclinedError, WorkerRefusedError, WorkerUnreachableError } from "./errors";
 import { followTask } from "./follow";
 import { matchModels, neededFiles, requestForWorker, type Match, type NeededFile } from "./model-match";
 
@@ -25,7 +25,7 @@ export type RemoteOutcome =
   | { state: "succeeded" }
   | { state: "cancelled" }
   | { state: "failed"; error: TaskError }
-  /** Not run there: the task goes back to the queue (the worker is gone or refused; `why` says). */
+  /** Not run there: the task goes back to the queue (the worker is gone, refused, or declined this task; `why` says). */
   | { state: "returned"; why: Error };
 
 export interface RemoteRunDeps {
@@ -65,7 +65,7 @@ export async function runOnWorker(task: Task, d: RemoteRunDeps): Promise<RemoteO
     const models = resolveModels(d.models, task.request);
     const needs = await hashedNeeds(task.request, models, d.hashes);
     const match = await filesThere(needs, d);
-    if (match.missing.length) return { state: "returned", why: new Error(`${d.name} lacks ${match.missing.map((m) => m.name).join(", ")}`) };
+    if (match.missing.length) return { state: "returned", why: new WorkerDeclinedError(`${d.name} lacks ${match.missing.map((m) => m.name).join(", ")}`) };
     if (d.signal.aborted) return { state: "cancelled" };
     workerTask = await d.client.submit(requestForWorker(task.request, match.names), d.signal);
     d.started?.(workerTask);
@@ -92,10 +92,7 @@ export async function runOnWorker(task: Task, d: RemoteRunDeps): Promise<RemoteO
       if (workerTask) await d.client.cancel(workerTask).catch(() => {});
       return { state: "cancelled" };
     }
-    if (err instanceof WorkerUnreachableError || err instanceof WorkerRefusedError) {
-      // A task the worker refused as a request (400 model_not_found, …) would be refused again: it stays here.
-      return { state: "returned", why: err };
-    }
+    if (err instanceof WorkerUnreachableError || err instanceof WorkerRefusedError || err instanceof WorkerDeclinedError) return { state: "returned", why: err };
     throw err;
   }
 }
@@ -109,7 +106,10 @@ async function filesThere(needs: (NeededFile & { sha256: string })[], d: RemoteR
   for (const ask of asks) {
     await d.client.download(ask!).catch((err) => {
       // Already downloading or there (409): wait for it like for one asked now.
-      if (!(err instanceof WorkerRefusedError && err.httpStatus === 409)) throw err;
+      if (err instanceof WorkerRefusedError && err.httpStatus === 409) return;
+      // Refusing a download refuses this task, not every task: the worker stays in use.
+      if (err instanceof WorkerRefusedError && err.httpStatus < 500) throw new WorkerDeclinedError(`${d.name} did not download ${String(ask!.name)}: ${err.message}`);
+      throw err;
     });
   }
   const until = performance.now() + (d.downloadWaitMs ?? 6 * 3600_000);

@@ -23,17 +23,25 @@ export interface WorkersServiceOptions {
   hashes: () => ModelHashes | undefined;
   client?: ClientOptions;
   board?: Pick<BoardOptions, "readyCheckMs" | "downCheckMs">;
+  /** The starter catalogue's text (default: the shipped one). */
+  catalog?: string;
 }
 
 export type WorkersService = Service & { board: WorkerBoard; store: WorkerStore };
 
-/** A missing file's download the worker can do itself: a starter-catalogue file, asked for by its entry (POST /api/models/download {catalog}). */
-export function catalogSource(hfBase: () => string): SourceOf {
+/**
+ * Where a missing file can be downloaded from, as the worker's POST /api/models/download takes it
+ * (`{url, kind, name, sha256}`: the worker accepts it from its own Hugging Face and Civitai hosts, when its
+ * owner lets other devices download): a starter-catalogue file with that sha256 (`catalog`: the catalogue's
+ * text, models/net/catalog.yaml unless given).
+ */
+export function catalogSource(hfBase: () => string, catalog?: string): SourceOf {
   let read: { base: string; entries: ReturnType<typeof loadCatalog> } | undefined;
   return (file) => {
-    if (read?.base !== hfBase()) read = { base: hfBase(), entries: loadCatalog(undefined, hfBase()) };
-    const entry = read.entries.find((e) => e.files.some((f) => f.sha256?.toLowerCase() === file.sha256.toLowerCase()));
-    return entry ? { catalog: entry.id } : null;
+    if (read?.base !== hfBase()) read = { base: hfBase(), entries: loadCatalog(catalog, hfBase()) };
+    const sha256 = file.sha256.toLowerCase();
+    const found = read.entries.flatMap((e) => e.files).find((f) => f.sha256 === sha256 && f.kind === file.kind);
+    return found ? { url: found.url, kind: found.kind, name: found.name, sha256 } : null;
   };
 }
 
@@ -41,7 +49,7 @@ export function workersService(o: WorkersServiceOptions) {
   return (ctx: AppContext): WorkersService => {
     const store = new WorkerStore(ctx.paths.workers);
     const board = new WorkerBoard({ store, bus: ctx.bus, client: o.client, ...o.board });
-    const sourceOf = catalogSource(() => ctx.config.config.models.huggingface_base);
+    const sourceOf = catalogSource(() => ctx.config.config.models.huggingface_base, o.catalog);
     const add = (id: string) => {
       const queue = o.queue();
       if (!queue) throw new Error("the workers service needs the queue service before it");

@@ -41,9 +41,11 @@ export class OtherComputer {
   }
 
   /** Starts it with these model files; resolves once it printed its login link. */
-  async start(models: ModelFile[], engine: Partial<StandinConfig> = {}): Promise<void> {
+  async start(models: ModelFile[], engine: Partial<StandinConfig> = {}, config = ""): Promise<void> {
     for (const m of models) writeModel(this.dir, m);
-    writeFileSync(join(this.dir, "config.yaml"), "server:\n  allow_lan: true\nui:\n  open_window: false\n");
+    // No Civitai here: its lookups go to a closed port.
+    const civitai = "models:\n  civitai_base: http://127.0.0.1:9\n";
+    writeFileSync(join(this.dir, "config.yaml"), `server:\n  allow_lan: true\nui:\n  open_window: false\n${config || civitai}`);
     const build = standin(this.dir, engine);
     this.proc = Bun.spawn(["ip", "netns", "exec", this.ns.ns, "bun", CHILD, this.dir, build.serverPath, build.dir], { stdout: "pipe", stderr: "pipe" });
     const reader = (this.proc.stdout as ReadableStream<Uint8Array>).getReader();

@@ -3,6 +3,8 @@
  * models, queue (on its own stand-in engine), Gallery and workers services,
  * wired as launcher/wiring.ts wires them, on a temporary data folder.
  */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Engine } from "../../engine/types";
 import { modelsService, type ModelsService } from "../../models/service";
 import { queueService, sharingQueue } from "../../queue/service";
@@ -17,15 +19,20 @@ export interface Coordinator extends GalleryApp {
   engine: Engine;
 }
 
-export async function startCoordinator(dir: string, models: ModelFile[], engineConfig: Partial<StandinConfig> = {}): Promise<Coordinator> {
+export async function startCoordinator(
+  dir: string,
+  models: ModelFile[],
+  o: { engine?: Partial<StandinConfig>; config?: string; catalog?: string } = {},
+): Promise<Coordinator> {
   for (const m of models) writeModel(dir, m);
-  const build = standin(dir, engineConfig);
+  if (o.config) writeFileSync(join(dir, "config.yaml"), o.config);
+  const build = standin(dir, o.engine);
   let engine!: Engine;
   let library: ModelsService | undefined;
   let workers!: WorkersService;
   const modelsFactory = modelsService({ hashInBackground: false });
   const shared = sharingQueue(queueService({ engine: (ctx) => (engine = managerFor(ctx, build)), hashes: () => library?.hashes }));
-  const workersFactory = workersService({ queue: shared.queue, hashes: () => library?.hashes, board: { downCheckMs: 300, readyCheckMs: 1_000 } });
+  const workersFactory = workersService({ queue: shared.queue, hashes: () => library?.hashes, board: { downCheckMs: 300, readyCheckMs: 1_000 }, catalog: o.catalog });
   const app = await startGalleryApp(dir, {
     before: [async (ctx) => (library = (await modelsFactory(ctx)) as ModelsService), shared.factory, (ctx) => (workers = workersFactory(ctx))],
     imagePath: (id) => shared.queue()?.store.image(id)?.path,

@@ -10,6 +10,7 @@ import { readEnv } from "../../core/env";
 import { silentLogger } from "../../core/log";
 import { startApp } from "../../launcher/start";
 import { modelsService, type ModelsService } from "../../models/service";
+import { modelsNetService } from "../../models/net/service";
 import { queueService } from "../../queue/service";
 import { managerFor } from "../queue/harness";
 
@@ -20,6 +21,8 @@ const app = await startApp({
   run: { server: true, noOpen: true, dataDir, port: 20000 + Math.floor(Math.random() * 30000) },
   env: { ...readEnv({}), edHome: undefined },
   services: [
+    // Downloads (POST /api/models/download) are the models net service's.
+    modelsNetService({ library: () => models }),
     async (ctx) => (models = (await factory(ctx)) as ModelsService),
     queueService({
       engine: (ctx) => managerFor(ctx, { tag: "test-tag", variant: "cpu", backend: "cpu", dir, serverPath }),

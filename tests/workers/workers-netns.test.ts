@@ -10,10 +10,12 @@
  * Needs root and iproute2; skipped where a namespace cannot be made.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { hfStandin, type HfStandin } from "../models/hf-standin";
 import { need } from "../kit/needs";
 import { tempData, until } from "../queue/harness";
-import { OtherComputer } from "./computers";
+import { OtherComputer, writeModel } from "./computers";
 import { startCoordinator, type Coordinator } from "./coordinator";
 
 const SD = { kind: "stable-diffusion", bytes: "checkpoint A" };
@@ -23,6 +25,25 @@ const w2 = new OtherComputer();
 const available = need("network namespaces (root and iproute2)", process.getuid?.() === 0 && w1.make() && w2.make(), "run as root with iproute2");
 const data = tempData("ed-coordinator-");
 let c: Coordinator;
+let hf: HfStandin;
+
+/** A starter catalogue listing the unique checkpoint on the Hugging Face stand-in (models/net/catalog.yaml's shape). */
+const catalogFor = (bytes: Uint8Array) => `entries:
+  - id: test-unique
+    title: Unique test checkpoint
+    family: sd1
+    description: A test file.
+    licence: test
+    licenceUrl: "{hf}/test/models"
+    memory: { vramGb: 1, ramGb: 1 }
+    files:
+      - kind: stable-diffusion
+        name: unique-from-catalogue.safetensors
+        size: ${bytes.length}
+        sha256: ${new Bun.CryptoHasher("sha256").update(bytes).digest("hex")}
+        sources: ["{hf}/test/models/resolve/main/unique.safetensors"]
+    set: { model: unique-from-catalogue.safetensors }
+`;
 
 type View = { id: string; name: string; state: string; reason?: string; models?: number; task?: string };
 const json = async <T>(r: Response | Promise<Response>) => (await (await r).json()) as T;
@@ -41,16 +62,23 @@ async function madeOn(imageId: string): Promise<string> {
 
 beforeAll(async () => {
   if (!available) return;
-  // w1 has the checkpoint under another name, and the unique one; w2 only the checkpoint.
+  // The unique checkpoint on a Hugging Face stand-in that w2 reaches (at this machine's end of its link), as a catalogue file.
+  writeModel(data.dir, { ...UNIQUE, name: "unique.safetensors" });
+  const unique = new Uint8Array(readFileSync(join(data.dir, "models", "stable-diffusion", "unique.safetensors")));
+  hf = hfStandin({ "unique.safetensors": unique }, { "test/models": "open" }, { hostname: w2.ns.hostIp });
+  const hfConfig = `models:\n  huggingface_base: ${hf.base}\n  civitai_base: http://127.0.0.1:9\n`;
+  // w1 has the checkpoint under another name, and the unique one; w2 only the checkpoint, and lets other devices download.
   await Promise.all([
     w1.start([{ ...SD, name: "renamed.safetensors" }, { ...UNIQUE, name: "only-here-and-w1.safetensors" }], { stepMs: 40 }),
-    w2.start([{ ...SD, name: "sd-test.safetensors" }], { stepMs: 40 }),
+    w2.start([{ ...SD, name: "sd-test.safetensors" }], { stepMs: 40 }, `${hfConfig}  guest_downloads: true\n`),
   ]);
-  c = await startCoordinator(data.dir, [{ ...SD, name: "sd-test.safetensors" }, { ...UNIQUE, name: "unique.safetensors" }], { stepMs: 40 });
+  const models = [{ ...SD, name: "sd-test.safetensors" }, { ...UNIQUE, name: "unique.safetensors" }];
+  c = await startCoordinator(data.dir, models, { engine: { stepMs: 40 }, config: hfConfig, catalog: catalogFor(unique) });
 }, 120_000);
 
 afterAll(async () => {
   await c?.stop();
+  hf?.stop();
   w1.remove();
   w2.remove();
   data.remove();
@@ -122,6 +150,8 @@ describe.skipIf(!available)("other computers as workers", () => {
       on.add(await madeOn(t.images[0]!.id));
     }
     expect(on.has("w2")).toBe(false);
+    // w1 has the same bytes under another name.
+    expect(on.has("w1")).toBe(true);
   }, 120_000);
 
   test("a worker switched off mid-task gives the task back; it finishes elsewhere, nothing lost", async () => {
@@ -144,10 +174,24 @@ describe.skipIf(!available)("other computers as workers", () => {
     expect(c.events.some((e) => e.type === "task.queued" && (e.data as { id: string }).id === onW1)).toBe(true);
   }, 180_000);
 
+  test("'let workers download missing models': a worker without the file downloads it from its catalogue source, then runs the task", async () => {
+    expect(await json(c.api("/api/workers", { method: "PATCH", json: { download_missing: true } }))).toMatchObject({ download_missing: true });
+    const ids = await Promise.all(Array.from({ length: 3 }, (_, i) => submit({ prompt: `download ${i}`, model: "unique.safetensors", seed: 400 + i })));
+    const on = new Set<string>();
+    for (const id of ids) {
+      const t = await done(id, 90_000);
+      expect(t.state).toBe("succeeded");
+      on.add(await madeOn(t.images[0]!.id));
+    }
+    expect(on.has("w2")).toBe(true);
+    expect(hf.asked("test/models", "unique.safetensors").length).toBeGreaterThan(0);
+    expect(existsSync(join(w2.dir, "models", "stable-diffusion", "unique-from-catalogue.safetensors"))).toBe(true);
+  }, 120_000);
+
   test("removing a worker", async () => {
-    const w = (await workers()).find((x) => x.name === "w2")!;
-    expect(await json(c.api(`/api/workers/${w.id}`, { method: "DELETE" }))).toEqual({ removed: w.id });
-    expect((await workers()).map((x) => x.name)).toEqual(["w1"]);
+    const w = (await workers()).find((x) => x.name === "w1")!;
+    expect(await json<unknown>(c.api(`/api/workers/${w.id}`, { method: "DELETE" }))).toEqual({ removed: w.id });
+    expect((await workers()).map((x) => x.name)).toEqual(["w2"]);
     expect((await c.api(`/api/workers/${w.id}`, { method: "DELETE" })).status).toBe(404);
   });
 });
