@@ -98,6 +98,11 @@ export const SETTINGS_GUIDE: Readonly<Record<string, SettingGuide>> = {
     group: "engine",
     help: "The device the engine runs on, as the Engine tab lists it (CUDA0, Vulkan0, CPU, …); Automatic lets the engine choose.",
   },
+  "engine.devices": {
+    label: "Devices",
+    group: "engine",
+    help: "Automatic uses every GPU; or choose some. Each chosen GPU runs its own engine, so several pictures are made at once.",
+  },
   "engine.speed": {
     label: "Speed",
     group: "image",

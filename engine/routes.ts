@@ -1,6 +1,6 @@
 /**
  * `/api/engine`: the engine's state, its log, and the Engine tab's buttons.
- *   GET  /          → {state, variant, version, port, error?}
+ *   GET  /          → {state, variant, version, port, error?, engines?}: the first engine, and every engine (pool/routes.ts)
  *   GET  /logs      → {lines}  (?lines=N for the last N)
  *   GET  /plan      → detected hardware, release, candidates with reasons
  *   GET  /builds    → installed builds
@@ -31,6 +31,8 @@ import { OneTimeNonces } from "../core/server/nonces";
 import { ApiError, mediaType, readJson } from "../core/server/errors";
 import type { EngineManager } from "./manager";
 import type { EngineDevices } from "./devices";
+import type { EnginePool } from "./pool/pool";
+import { poolRoutes } from "./pool/routes";
 import type { InstalledBuild } from "./types";
 import { BUILD_BACKENDS, type BuildBackend } from "./build/cmake-flags";
 import { removeTree } from "../core/files/remove-tree";
@@ -78,10 +80,12 @@ export const installSchema = z
 
 const describeBuild = (b: InstalledBuild) => ({ tag: b.tag, variant: b.variant, backend: b.backend, dir: b.dir });
 
-export function engineRoutes(manager: EngineManager, opts: { uploads: string; nonces?: OneTimeNonces; devices?: EngineDevices }) {
+export function engineRoutes(manager: EngineManager, opts: { uploads: string; nonces?: OneTimeNonces; devices?: EngineDevices; pool?: EnginePool }) {
   const nonces = opts.nonces ?? new OneTimeNonces();
   return new Hono()
-    .get("/", (c) => c.json(manager.status()))
+    // The first engine's status, and with a pool every engine of this computer (one per GPU).
+    .get("/", (c) => c.json(opts.pool ? { ...manager.status(), engines: opts.pool.view() } : manager.status()))
+    .route("/engines", poolRoutes(opts.pool ?? null))
     // The devices the installed engine sees (`sd-server --list-devices`): the names Settings → Engine → Device takes.
     .get("/devices", async (c) => c.json((await opts.devices?.report()) ?? { build: null, devices: [] }))
     .get("/logs", (c) => {

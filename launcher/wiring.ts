@@ -8,6 +8,7 @@ import type { ModelsService } from "../models/service";
 import type { ModelUse } from "../models/use";
 import type { TaskQueue } from "../queue/queue";
 import type { EngineManager } from "../engine/manager";
+import type { EnginePool } from "../engine/pool/pool";
 import type { AppContext } from "../core/server/context";
 import type { ServiceFactory } from "../core/services";
 
@@ -39,6 +40,7 @@ const terminalProgress = later(async () => {
 export function appServices(options: { server?: boolean } = {}): ServiceFactory[] {
   // The engine's manager, once its service (the first) has loaded: the queue and the models run on it.
   let engineFor: ((ctx: AppContext) => EngineManager) | undefined;
+  let poolFor: ((ctx: AppContext) => EnginePool) | undefined;
   const engine = (ctx: AppContext) => {
     if (!engineFor) throw new Error("the engine service must start before the services that use it");
     return engineFor(ctx);
@@ -56,6 +58,7 @@ export function appServices(options: { server?: boolean } = {}): ServiceFactory[
       builder: (ctx) => new SourceBuilder({ config: ctx.config, paths: ctx.paths, bus: ctx.bus }),
     });
     engineFor = parts.engine;
+    poolFor = parts.pool;
     return parts.service;
   });
   // The Gallery indexes what the queue saves: it asks the queue where an image went. The queue runs upscale/'s
@@ -64,8 +67,14 @@ export function appServices(options: { server?: boolean } = {}): ServiceFactory[
   let modelUse: ModelUse | undefined;
   let models: ModelsService | undefined;
   const withQueue = later(async () => {
-    const [{ queueService }, { upscaleTaskKinds }] = await Promise.all([import("../queue/service"), import("../upscale/service")]);
-    const factory = queueService({ engine, ...upscaleTaskKinds, hashes: () => models?.hashes });
+    const [{ queueService }, { upscaleTaskKinds }, { poolExecutors }] = await Promise.all([
+      import("../queue/service"),
+      import("../upscale/service"),
+      import("../queue/engine-pool"),
+    ]);
+    // One engine per GPU (engine/pool): the queue runs a task on each at once.
+    const executors = (ctx: AppContext) => poolExecutors(poolFor!(ctx), ctx.log);
+    const factory = queueService({ engine, executors, ...upscaleTaskKinds, hashes: () => models?.hashes });
     return async (ctx) => {
       const service = await factory(ctx);
       queue = service.queue;

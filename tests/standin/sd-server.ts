@@ -15,7 +15,7 @@ import { encodePng, renderGradient } from "./png";
 import { hiresSchedule, img2imgSteps, parametersText, parseImgGen, type GenDefaults } from "./request";
 import { capabilities } from "./capabilities";
 import { startCache } from "./cache";
-import { autoFit, levelOf, listDevices, matchDevice, neededMb } from "./memory";
+import { autoFit, backendKnown, levelOf, listDevices, neededMb } from "./memory";
 import { findLoras } from "./loras";
 import { embeddingMap } from "./embeddings";
 
@@ -132,7 +132,7 @@ log("INFO", "stable-diffusion.cpp:908", "Version: SD 1.x ");
 // Recorded (memory-levels-stdout.log): auto-fit right after the version; an unknown --backend fails the context.
 const timeShare = has(args, "--auto-fit") ? autoFit(config, args, log) : false;
 const backend = flag(args, "--backend");
-if (backend && !has(args, "--auto-fit") && !matchDevice(config, backend)) {
+if (backend && !has(args, "--auto-fit") && !backendKnown(config, backend)) {
   log("ERROR", "stable-diffusion.cpp:630", `backend config failed: backend '${backend}' was not found`);
   log("ERROR", "main.cpp:92", "new_sd_ctx_t failed");
   process.exit(1);
