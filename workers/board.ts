@@ -102,7 +102,8 @@ export class WorkerBoard {
     const l = this.live(id);
     try {
       const session = await l.client.session();
-      if (session.role !== "guest" && session.role !== "owner") throw new WorkerRefusedError(`${l.client.url} did not say what this computer may do there`, 200);
+      if (session.role !== "guest" && session.role !== "owner")
+        throw new WorkerRefusedError(`${l.client.url} did not say what this computer may do there`, 200);
       l.guestDownloads = session.guest_downloads === true;
       l.models = await l.client.models();
       if (l.state !== "busy") l.state = "ready";

@@ -112,7 +112,8 @@ export class WorkerClient {
 
   /** A finished picture's bytes, only from the worker's picture route, within the size and pixel limits. */
   async picture(url: string, signal?: AbortSignal): Promise<Uint8Array> {
-    if (!/^\/api\/images\/[A-Za-z0-9_-]+$/.test(url)) throw new WorkerUnreachableError(`${this.url} named a picture outside its picture route: ${url.slice(0, 100)}`);
+    if (!/^\/api\/images\/[A-Za-z0-9_-]+$/.test(url))
+      throw new WorkerUnreachableError(`${this.url} named a picture outside its picture route: ${url.slice(0, 100)}`);
     const response = await this.call(url, { signal });
     let bytes: Uint8Array;
     try {

@@ -36,7 +36,11 @@ export interface Match {
 /** Matches needed files (with their sha256 here) to the worker's usable files of the same kind and hash. */
 export function matchModels(needed: (NeededFile & { sha256: string })[], worker: WorkerModel[]): Match {
   const byHash = new Map<string, WorkerModel[]>();
-  for (const m of worker) if (m.sha256 && m.usable !== false) byHash.set(`${m.kind}\0${m.sha256.toLowerCase()}`, [...(byHash.get(`${m.kind}\0${m.sha256.toLowerCase()}`) ?? []), m]);
+  for (const m of worker) {
+    if (!m.sha256 || m.usable === false) continue;
+    const key = `${m.kind}\0${m.sha256.toLowerCase()}`;
+    byHash.set(key, [...(byHash.get(key) ?? []), m]);
+  }
   const names: Record<string, string> = {};
   const missing: Match["missing"] = [];
   for (const f of needed) {

@@ -92,7 +92,8 @@ export async function runOnWorker(task: Task, d: RemoteRunDeps): Promise<RemoteO
       if (workerTask) await d.client.cancel(workerTask).catch(() => {});
       return { state: "cancelled" };
     }
-    if (err instanceof WorkerUnreachableError || err instanceof WorkerRefusedError || err instanceof WorkerDeclinedError) return { state: "returned", why: err };
+    const giveBack = err instanceof WorkerUnreachableError || err instanceof WorkerRefusedError || err instanceof WorkerDeclinedError;
+    if (giveBack) return { state: "returned", why: err };
     throw err;
   }
 }
@@ -108,7 +109,8 @@ async function filesThere(needs: (NeededFile & { sha256: string })[], d: RemoteR
       // Already downloading or there (409): wait for it like for one asked now.
       if (err instanceof WorkerRefusedError && err.httpStatus === 409) return;
       // Refusing a download refuses this task, not every task: the worker stays in use.
-      if (err instanceof WorkerRefusedError && err.httpStatus < 500) throw new WorkerDeclinedError(`${d.name} did not download ${String(ask!.name)}: ${err.message}`);
+      if (err instanceof WorkerRefusedError && err.httpStatus < 500)
+        throw new WorkerDeclinedError(`${d.name} did not download ${String(ask!.name)}: ${err.message}`);
       throw err;
     });
   }
