@@ -5,6 +5,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { ServiceFactory } from "../../core/services";
 import type { Engine } from "../../engine/types";
 import { modelsService, type ModelsService } from "../../models/service";
 import { queueService, sharingQueue } from "../../queue/service";
@@ -19,6 +20,21 @@ export interface Coordinator extends GalleryApp {
   engine: Engine;
 }
 
+/** The coordinator's services (models, the queue on its own stand-in engine, workers) and handles to them once started. */
+export function coordinatorServices(dir: string, o: { engine?: Partial<StandinConfig>; catalog?: string } = {}) {
+  const build = standin(dir, o.engine);
+  const handles: { engine?: Engine; library?: ModelsService; workers?: WorkersService } = {};
+  const modelsFactory = modelsService({ hashInBackground: false });
+  const shared = sharingQueue(queueService({ engine: (ctx) => (handles.engine = managerFor(ctx, build)), hashes: () => handles.library?.hashes }));
+  const workersFactory = workersService({ queue: shared.queue, hashes: () => handles.library?.hashes, board: { downCheckMs: 300, readyCheckMs: 1_000 }, catalog: o.catalog });
+  const services: ServiceFactory[] = [
+    async (ctx) => (handles.library = (await modelsFactory(ctx)) as ModelsService),
+    shared.factory,
+    (ctx) => (handles.workers = workersFactory(ctx)),
+  ];
+  return { services, handles, queue: shared.queue };
+}
+
 export async function startCoordinator(
   dir: string,
   models: ModelFile[],
@@ -26,24 +42,15 @@ export async function startCoordinator(
 ): Promise<Coordinator> {
   for (const m of models) writeModel(dir, m);
   if (o.config) writeFileSync(join(dir, "config.yaml"), o.config);
-  const build = standin(dir, o.engine);
-  let engine!: Engine;
-  let library: ModelsService | undefined;
-  let workers!: WorkersService;
-  const modelsFactory = modelsService({ hashInBackground: false });
-  const shared = sharingQueue(queueService({ engine: (ctx) => (engine = managerFor(ctx, build)), hashes: () => library?.hashes }));
-  const workersFactory = workersService({ queue: shared.queue, hashes: () => library?.hashes, board: { downCheckMs: 300, readyCheckMs: 1_000 }, catalog: o.catalog });
-  const app = await startGalleryApp(dir, {
-    before: [async (ctx) => (library = (await modelsFactory(ctx)) as ModelsService), shared.factory, (ctx) => (workers = workersFactory(ctx))],
-    imagePath: (id) => shared.queue()?.store.image(id)?.path,
-  });
+  const { services, handles, queue } = coordinatorServices(dir, o);
+  const app = await startGalleryApp(dir, { before: services, imagePath: (id) => queue()?.store.image(id)?.path });
   return {
     ...app,
-    workers,
-    engine,
+    workers: handles.workers!,
+    engine: handles.engine!,
     stop: async () => {
       await app.stop();
-      await engine.stop();
+      await handles.engine?.stop();
     },
   };
 }
