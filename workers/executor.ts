@@ -77,6 +77,7 @@ export function workerExecutor(id: string, d: WorkerExecutorDeps): TaskExecutor 
     async run(active, hooks) {
       const live = d.board.live(id);
       d.board.busy(id, active.task.id);
+      let downloaded = false;
       try {
         const outcome = await runOnWorker(active.task, {
           client: live.client,
@@ -89,6 +90,8 @@ export function workerExecutor(id: string, d: WorkerExecutorDeps): TaskExecutor 
           progress: (p) => hooks.progress(p),
           savePicture: hooks.savePicture,
           started: (wt) => (workerTask = wt),
+          known: live.models,
+          downloaded: () => (downloaded = true),
         });
         if (outcome.state !== "returned") return outcome;
         // A task it declined, or refused as a request (400 model_not_found, …), would be again: it is not sent there again.
@@ -100,8 +103,8 @@ export function workerExecutor(id: string, d: WorkerExecutorDeps): TaskExecutor 
       } finally {
         workerTask = undefined;
         d.board.busy(id, undefined);
-        // What it has may have changed (a download): read it again now that it is idle.
-        if (d.board.live(id).state === "ready") void d.board.check(id);
+        // What it has changed with a download: read it again now (else the regular checks do).
+        if (downloaded && d.board.live(id).state === "ready") void d.board.check(id);
       }
     },
     async cancel() {

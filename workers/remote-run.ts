@@ -40,6 +40,10 @@ export interface RemoteRunDeps {
   sourceOf: SourceOf;
   progress(p: WorkerTask["progress"] & { phase: "loading" | "sampling" | "decoding" | "upscaling" }): void;
   savePicture(index: number, png: Uint8Array, request: ResolvedRequest, extras?: ImageExtras): Promise<unknown>;
+  /** The worker's files as its last check listed them (read again only when some seem missing). */
+  known: WorkerModel[];
+  /** Heard once the worker downloaded files for this task (its list changed). */
+  downloaded?(): void;
   /** The worker's task id once queued there (for a cancel). */
   started?(workerTaskId: string): void;
   /** How long the worker may take to download missing files (default 6 hours), and how often it is asked (default 2 s). */
@@ -73,7 +77,8 @@ export async function runOnWorker(task: Task, d: RemoteRunDeps): Promise<RemoteO
       signal: d.signal,
       onProgress: (p) => d.progress({ ...p, phase: PHASES.has(p.phase ?? "") ? (p.phase as "sampling") : "sampling" }),
     });
-    if (ended.state === "cancelled") return d.signal.aborted ? { state: "cancelled" } : { state: "returned", why: new Error(`${d.name} stopped the task`) };
+    if (ended.state === "cancelled")
+      return d.signal.aborted ? { state: "cancelled" } : { state: "returned", why: new WorkerDeclinedError(`${d.name} stopped the task`) };
     if (ended.state === "failed") {
       const e = ended.error ?? { code: "worker_failed", message: "the worker could not make the picture" };
       return { state: "failed", error: { code: e.code, message: `on ${d.name}: ${e.message}` } };
@@ -100,7 +105,8 @@ export async function runOnWorker(task: Task, d: RemoteRunDeps): Promise<RemoteO
 
 /** The worker's names for the files; missing ones downloaded there first when allowed and their source is known. */
 async function filesThere(needs: (NeededFile & { sha256: string })[], d: RemoteRunDeps): Promise<Match> {
-  let match = matchModels(needs, await d.client.models());
+  let match = matchModels(needs, d.known);
+  if (match.missing.length) match = matchModels(needs, await d.client.models());
   if (!match.missing.length || !d.downloadMissing) return match;
   const asks = match.missing.map((m) => d.sourceOf(m));
   if (asks.some((a) => !a)) return match;
@@ -123,5 +129,6 @@ async function filesThere(needs: (NeededFile & { sha256: string })[], d: RemoteR
     list = await d.client.models();
     match = matchModels(needs, list);
   } while (match.missing.length && performance.now() < until);
+  d.downloaded?.();
   return match;
 }

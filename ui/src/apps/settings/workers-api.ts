@@ -16,7 +16,10 @@ export interface WorkersList {
 export const workersApi = {
   list: () => api<WorkersList>("/api/workers"),
   add: (link: string, token: string, name: string) =>
-    api<WorkerView>("/api/workers", { method: "POST", json: { link: link.trim(), ...(token.trim() ? { token: token.trim() } : {}), ...(name.trim() ? { name: name.trim() } : {}) } }),
+    api<WorkerView>("/api/workers", {
+      method: "POST",
+      json: { link: link.trim(), ...(token.trim() ? { token: token.trim() } : {}), ...(name.trim() ? { name: name.trim() } : {}) },
+    }),
   remove: (id: string) => api<{ removed: string }>(`/api/workers/${encodeURIComponent(id)}`, { method: "DELETE" }),
   check: (id: string) => api<WorkerView>(`/api/workers/${encodeURIComponent(id)}/check`, { method: "POST" }),
   downloadMissing: (on: boolean) => api<WorkersList>("/api/workers", { method: "PATCH", json: { download_missing: on } }),
