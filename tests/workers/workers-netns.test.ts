@@ -10,7 +10,7 @@
  * Needs root and iproute2; skipped where a namespace cannot be made.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { hfStandin, type HfStandin } from "../models/hf-standin";
 import { need } from "../kit/needs";
@@ -52,6 +52,10 @@ const submit = async (fields: Record<string, unknown>) =>
   (await json<{ id: string }>(c.api("/api/tasks", { method: "POST", json: { model: "sd-test.safetensors", width: 64, height: 64, steps: 8, ...fields } }))).id;
 const task = (id: string) => json<{ state: string; images: { id: string }[]; error?: unknown }>(c.api(`/api/tasks/${id}`));
 const done = (id: string, ms = 60_000) => until(`task ${id} done`, async () => ((t) => t.state !== "queued" && t.state !== "running" && t)(await task(id)), ms);
+
+/** Picture files under a folder (none when it does not exist). */
+const pictureFiles = (dir: string) =>
+  existsSync(dir) ? readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && /\.(png|jpe?g|webp)$/.test(e.name)) : [];
 
 /** Which computer made picture `imageId`: its metadata's Worker (none: this one). */
 async function madeOn(imageId: string): Promise<string> {
@@ -139,6 +143,8 @@ describe.skipIf(!available)("other computers as workers", () => {
     expect(details.map((d) => d.seed).sort()).toEqual(ids.map((_, i) => 100 + i));
     expect(new Set(details.map((d) => d.model))).toEqual(new Set(["sd-test"]));
     expect(details.every((d) => d.prompt.startsWith("spread "))).toBe(true);
+    // The workers kept nothing on disk: their tasks were incognito there.
+    for (const w of [w1, w2]) expect(pictureFiles(join(w.dir, "outputs"))).toEqual([]);
   }, 120_000);
 
   test("a task whose model file a worker lacks is never sent to it", async () => {
@@ -152,6 +158,24 @@ describe.skipIf(!available)("other computers as workers", () => {
     expect(on.has("w2")).toBe(false);
     // w1 has the same bytes under another name.
     expect(on.has("w1")).toBe(true);
+  }, 120_000);
+
+  test("cancelling a task a worker runs stops it there too", async () => {
+    const ids = await Promise.all(Array.from({ length: 4 }, (_, i) => submit({ prompt: `cancel ${i}`, seed: 500 + i, steps: 60 })));
+    const [onWorker, worker] = await until("a task sampling on a worker", async () => {
+      for (const w of await workers()) {
+        if (!w.task) continue;
+        const t = await json<{ progress: { step: number } }>(c.api(`/api/tasks/${w.task}`));
+        if (t.progress.step >= 1) return [w.task, w.name === "w1" ? w1 : w2] as const;
+      }
+      return false;
+    }, 60_000);
+    const cancelled = await json<{ state: string }>(c.api(`/api/tasks/${onWorker}/cancel`, { method: "POST" }));
+    expect(cancelled.state).toBe("cancelled");
+    const token = new URL(worker.link).searchParams.get("token")!;
+    const there = () => json<{ tasks: { state: string; request: { prompt: string } }[] }>(fetch(`${worker.origin}/api/tasks`, { headers: { authorization: `Bearer ${token}` } }));
+    await until("the task cancelled on the worker too", async () => (await there()).tasks.some((t) => t.request.prompt.startsWith("cancel ") && t.state === "cancelled"));
+    for (const id of ids.filter((x) => x !== onWorker)) expect((await done(id)).state).toBe("succeeded");
   }, 120_000);
 
   test("a worker switched off mid-task gives the task back; it finishes elsewhere, nothing lost", async () => {
