@@ -17,13 +17,6 @@ export class WorkerNotFoundError extends NamedError {
   }
 }
 
-/** The computer is a worker already (same address). */
-export class WorkerExistsError extends NamedError {
-  override name = "WorkerExistsError";
-  override readonly code = "conflict";
-  override readonly status = 409;
-}
-
 /**
  * The worker answered, but no: a wrong token (401), not allowed (403), or it failed (5xx). Its reason is
  * shown in Settings → Workers and the worker is skipped until it answers again.

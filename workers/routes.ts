@@ -2,7 +2,8 @@
  * `/api/workers`: the other computers working for this one. Listing shows each
  * with its state and reason, never its token; adding (a login link, or an
  * address and token) checks it at once and answers with what the check
- * found; removing takes it off the queue's executors (a task it runs
+ * found (the same address again: its new token replaces the old); removing
+ * takes it off the queue's executors (a task it runs
  * finishes there). All of it changes this computer: the owner's only
  * (launcher/access/route-roles.ts).
  */
@@ -42,9 +43,11 @@ export function workerRoutes(d: WorkerRoutesDeps) {
     .post("/", async (c) => {
       const body = await readJson(c, addWorkerSchema);
       const entry = store.add(parseWorkerLink(body), body.name);
+      // A new token for a worker already here (its token changed there): its client is made again with it.
+      if (entry.replaced) d.board.forget(entry.id);
       await d.board.check(entry.id);
       d.added(entry.id);
-      return c.json(d.board.views().find((w) => w.id === entry.id), 201);
+      return c.json(d.board.views().find((w) => w.id === entry.id), entry.replaced ? 200 : 201);
     })
     .patch("/", async (c) => {
       const patch = await readJson(c, workersPatchSchema);

@@ -10,7 +10,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSy
 import { dirname } from "node:path";
 import { z } from "zod";
 import type { WorkerAddress } from "./link";
-import { WorkerExistsError, WorkerNotFoundError } from "./errors";
+import { WorkerNotFoundError } from "./errors";
 
 const savedWorker = z.object({ id: z.string(), name: z.string(), url: z.string(), token: z.string(), added: z.number() });
 const savedFile = z.object({ download_missing: z.boolean().default(false), workers: z.array(savedWorker).default([]) });
@@ -52,8 +52,14 @@ export class WorkerStore {
     return w.token;
   }
 
-  add(address: WorkerAddress, name?: string): WorkerEntry {
-    if (this.#data.workers.some((w) => w.url === address.url)) throw new WorkerExistsError(`${address.url} is a worker already`);
+  /** Adds a worker; one at the same address gets the new token (its token changed there) and name, and `replaced` says so. */
+  add(address: WorkerAddress, name?: string): WorkerEntry & { replaced?: true } {
+    const same = this.#data.workers.find((w) => w.url === address.url);
+    if (same) {
+      Object.assign(same, { token: address.token, ...(name?.trim() ? { name: name.trim() } : {}) });
+      this.#save();
+      return { ...this.get(same.id), replaced: true };
+    }
     const id = `w${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
     const entry: SavedWorker = { id, name: name?.trim() || new URL(address.url).host, url: address.url, token: address.token, added: Date.now() };
     this.#data.workers.push(entry);

@@ -25,7 +25,9 @@ export const workerRoutes: RouteDoc[] = [
   }),
   doc("post /api/workers", W, {
     summary: "Add a computer as a worker: its login link (Settings → Other devices there, or its QR code), or its address and token",
-    description: "Checked at once; the answer is the worker as listed. 400 `bad_worker_link`; 409 `conflict` when that address is a worker already.",
+    description:
+      "Checked at once; the answer is the worker as listed. The same address again: 200, its new token replaces the old " +
+      "(the token was made anew there). 400 `bad_worker_link`.",
     body: { schema: addWorkerSchema, example: { link: "http://192.168.1.20:9000/login?token=…", name: "studio-pc" } },
     response: { status: 201, schema: any, example: worker },
   }),

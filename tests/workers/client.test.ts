@@ -119,7 +119,10 @@ describe("pure parts", () => {
     expect(JSON.stringify(store.list())).not.toContain(TOKEN);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(new WorkerStore(file).tokenOf(w.id)).toBe(TOKEN);
-    expect(() => store.add({ url: "http://10.0.0.2:9000", token: TOKEN })).toThrow(/already/);
+    // The same address again: the new token replaces the old (it was made anew there).
+    expect(store.add({ url: "http://10.0.0.2:9000", token: "B".repeat(43) })).toMatchObject({ id: w.id, replaced: true });
+    expect(store.tokenOf(w.id)).toBe("B".repeat(43));
+    expect(store.list().length).toBe(1);
     await Bun.write(file, "{not json");
     expect(new WorkerStore(file).list()).toEqual([]);
     expect(readFileSync(`${file}.unreadable`, "utf8")).toBe("{not json");
