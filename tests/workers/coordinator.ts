@@ -5,7 +5,9 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { ServiceFactory } from "../../core/services";
+import type { Service, ServiceFactory } from "../../core/services";
+import type { CivitaiLookup } from "../../models/net/civitai-lookup";
+import { modelsNetService } from "../../models/net/service";
 import type { Engine } from "../../engine/types";
 import { modelsService, type ModelsService } from "../../models/service";
 import { queueService, sharingQueue } from "../../queue/service";
@@ -18,16 +20,29 @@ import { writeModel, type ModelFile } from "./computers";
 export interface Coordinator extends GalleryApp {
   workers: WorkersService;
   engine: Engine;
+  library: ModelsService;
 }
 
 /** The coordinator's services (models, the queue on its own stand-in engine, workers) and handles to them once started. */
 export function coordinatorServices(dir: string, o: { engine?: Partial<StandinConfig>; catalog?: string } = {}) {
   const build = standin(dir, o.engine);
-  const handles: { engine?: Engine; library?: ModelsService; workers?: WorkersService } = {};
+  const handles: { engine?: Engine; library?: ModelsService; workers?: WorkersService; civitai?: CivitaiLookup } = {};
   const modelsFactory = modelsService({ hashInBackground: false });
   const shared = sharingQueue(queueService({ engine: (ctx) => (handles.engine = managerFor(ctx, build)), hashes: () => handles.library?.hashes }));
-  const workersFactory = workersService({ queue: shared.queue, hashes: () => handles.library?.hashes, board: { downCheckMs: 300, readyCheckMs: 1_000 }, catalog: o.catalog });
+  const workersFactory = workersService({
+    queue: shared.queue,
+    hashes: () => handles.library?.hashes,
+    board: { downCheckMs: 300, readyCheckMs: 1_000 },
+    catalog: o.catalog,
+    civitaiVersion: (sha256) => handles.civitai?.versionOf(sha256) ?? null,
+  });
+  const netFactory = modelsNetService({ library: () => handles.library });
   const services: ServiceFactory[] = [
+    async (ctx) => {
+      const net = (await netFactory(ctx)) as Service & { civitai: CivitaiLookup };
+      handles.civitai = net.civitai;
+      return net;
+    },
     async (ctx) => (handles.library = (await modelsFactory(ctx)) as ModelsService),
     shared.factory,
     (ctx) => (handles.workers = workersFactory(ctx)),
@@ -48,6 +63,7 @@ export async function startCoordinator(
     ...app,
     workers: handles.workers!,
     engine: handles.engine!,
+    library: handles.library!,
     stop: async () => {
       await app.stop();
       await handles.engine?.stop();

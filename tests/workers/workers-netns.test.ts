@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { hfStandin, type HfStandin } from "../models/hf-standin";
+import { civitaiStandin } from "./civitai-standin";
 import { need } from "../kit/needs";
 import { tempData, until } from "../queue/harness";
 import { OtherComputer, writeModel } from "./computers";
@@ -20,12 +21,15 @@ import { startCoordinator, type Coordinator } from "./coordinator";
 
 const SD = { kind: "stable-diffusion", bytes: "checkpoint A" };
 const UNIQUE = { kind: "stable-diffusion", bytes: "checkpoint U" };
+/** Only this computer has it, and Civitai knows it. */
+const CIVITAI = { kind: "stable-diffusion", name: "from-civitai.safetensors", bytes: "checkpoint C" };
 const w1 = new OtherComputer();
 const w2 = new OtherComputer();
 const available = need("network namespaces (root and iproute2)", process.getuid?.() === 0 && w1.make() && w2.make(), "run as root with iproute2");
 const data = tempData("ed-coordinator-");
 let c: Coordinator;
 let hf: HfStandin;
+let civitai: ReturnType<typeof civitaiStandin>;
 
 /** A starter catalogue listing the unique checkpoint on the Hugging Face stand-in (models/net/catalog.yaml's shape). */
 const catalogFor = (bytes: Uint8Array) => `entries:
@@ -70,7 +74,10 @@ beforeAll(async () => {
   writeModel(data.dir, { ...UNIQUE, name: "unique.safetensors" });
   const unique = new Uint8Array(readFileSync(join(data.dir, "models", "stable-diffusion", "unique.safetensors")));
   hf = hfStandin({ "unique.safetensors": unique }, { "test/models": "open" }, { hostname: w2.ns.hostIp });
-  const hfConfig = `models:\n  huggingface_base: ${hf.base}\n  civitai_base: http://127.0.0.1:9\n`;
+  writeModel(data.dir, CIVITAI);
+  const fromCivitai = new Uint8Array(readFileSync(join(data.dir, "models", "stable-diffusion", CIVITAI.name)));
+  civitai = civitaiStandin([{ id: 4242, name: "civitai-download.safetensors", bytes: fromCivitai }], w2.ns.hostIp);
+  const hfConfig = `models:\n  huggingface_base: ${hf.base}\n  civitai_base: ${civitai.base}\n`;
   // w1 has the checkpoint under another name, and the unique one; w2 only the checkpoint, and lets other devices download.
   await Promise.all([
     w1.start([{ ...SD, name: "renamed.safetensors" }, { ...UNIQUE, name: "only-here-and-w1.safetensors" }], { stepMs: 40 }),
@@ -83,6 +90,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await c?.stop();
   hf?.stop();
+  civitai?.stop();
   w1.remove();
   w2.remove();
   data.remove();
@@ -212,6 +220,24 @@ describe.skipIf(!available)("other computers as workers", () => {
     expect(on.has("w2")).toBe(true);
     expect(hf.asked("test/models", "unique.safetensors").length).toBeGreaterThan(0);
     expect(existsSync(join(w2.dir, "models", "stable-diffusion", "unique-from-catalogue.safetensors"))).toBe(true);
+  }, 120_000);
+
+  test("… or from Civitai, when a lookup here found the file there", async () => {
+    // As the app does in the background: the file hashed, then looked up on Civitai when the models are listed.
+    await c.library.hashes.sha256(join(data.dir, "models", "stable-diffusion", CIVITAI.name));
+    const found = until("the Civitai lookup", () => c.events.find((e) => e.type === "models.civitai"));
+    await c.api("/api/models");
+    await found;
+    const ids = await Promise.all(Array.from({ length: 3 }, (_, i) => submit({ prompt: `civitai ${i}`, model: CIVITAI.name, seed: 600 + i })));
+    const on = new Set<string>();
+    for (const id of ids) {
+      const t = await done(id, 90_000);
+      expect(t.state).toBe("succeeded");
+      on.add(await madeOn(t.images[0]!.id));
+    }
+    expect(on.has("w2")).toBe(true);
+    expect(civitai.asked).toContain("/api/download/models/4242");
+    expect(existsSync(join(w2.dir, "models", "stable-diffusion", CIVITAI.name))).toBe(true);
   }, 120_000);
 
   test("removing a worker", async () => {
