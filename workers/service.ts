@@ -40,7 +40,14 @@ export type WorkersService = Service & { board: WorkerBoard; store: WorkerStore 
  * text, models/net/catalog.yaml unless given), else the Civitai version a lookup found it to be (its
  * download URL is `{civitai}/api/download/models/{versionId}`, as Civitai's model-version answers give it).
  */
-export function modelSource(o: { hfBase: () => string; civitaiBase: () => string; catalog?: string; civitaiVersion?: (sha256: string) => number | null }): SourceOf {
+export interface SourceOptions {
+  hfBase: () => string;
+  civitaiBase: () => string;
+  catalog?: string;
+  civitaiVersion?: (sha256: string) => number | null;
+}
+
+export function modelSource(o: SourceOptions): SourceOf {
   let read: { base: string; entries: ReturnType<typeof loadCatalog> } | undefined;
   return (file) => {
     if (read?.base !== o.hfBase()) read = { base: o.hfBase(), entries: loadCatalog(o.catalog, o.hfBase()) };
