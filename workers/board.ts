@@ -81,7 +81,7 @@ export class WorkerBoard {
 
   forget(id: string): void {
     this.#live.delete(id);
-    this.#changed();
+    this.changed();
   }
 
   views(): WorkerView[] {
@@ -113,7 +113,7 @@ export class WorkerBoard {
       this.mark(id, err as Error);
     }
     l.checked = Date.now();
-    this.#changed();
+    this.changed();
   }
 
   /** The worker refused or went away: no tasks until a check finds it back. */
@@ -123,7 +123,7 @@ export class WorkerBoard {
     l.state = err instanceof WorkerRefusedError ? "refused" : "unreachable";
     l.reason = err.message;
     l.task = undefined;
-    this.#changed();
+    this.changed();
   }
 
   /** A task of this computer starts (id) or ends (undefined) there. */
@@ -133,7 +133,7 @@ export class WorkerBoard {
     l.task = task;
     if (task) l.state = "busy";
     else if (l.state === "busy") l.state = "ready";
-    this.#changed();
+    this.changed();
   }
 
   onChange(listener: () => void): () => void {
@@ -149,7 +149,8 @@ export class WorkerBoard {
     }
   }
 
-  #changed(): void {
+  /** Tells the bus and the queue (a worker's state, or what it may take, changed). */
+  changed(): void {
     const workers = this.views().map(({ id, name, state, reason, task }) => ({ id, name, state, ...(reason ? { reason } : {}), ...(task ? { task } : {}) }));
     this.o.bus.publish("workers.changed", { workers });
     this.#changes.emit();

@@ -6,16 +6,15 @@
  * refuses. Incognito tasks and kinds other than pictures (upscaling an output
  * of this computer) always stay here.
  */
-import { statSync } from "node:fs";
 import type { ModelHashes } from "../models/hashes";
-import { resolveModels } from "../models/resolve";
 import type { SearchPath } from "../models/roots";
 import type { TaskExecutor } from "../queue/executors";
 import type { Task } from "../queue/task";
 import type { WorkerBoard } from "./board";
 import { WorkerDeclinedError, WorkerRefusedError } from "./errors";
-import { matchModels, neededFiles } from "./model-match";
+import { matchModels } from "./model-match";
 import { runOnWorker, type SourceOf } from "./remote-run";
+import type { TaskFiles } from "./task-files";
 
 export interface WorkerExecutorDeps {
   board: WorkerBoard;
@@ -23,6 +22,8 @@ export interface WorkerExecutorDeps {
   hashes: () => ModelHashes | undefined;
   downloadMissing: () => boolean;
   sourceOf: SourceOf;
+  /** The files each waiting task needs, with their sha256 (shared by every worker). */
+  files: TaskFiles;
 }
 
 /** The score of a task a worker has every file for (an idle engine here that holds the set scores 2, an empty one 1). */
@@ -35,7 +36,6 @@ export function workerExecutor(id: string, d: WorkerExecutorDeps): TaskExecutor 
   /** Tasks this worker refused as requests: not sent there again. */
   const refusedTasks = new Set<string>();
   let workerTask: string | undefined;
-  let hashing = false;
   return {
     id: `worker:${id}`,
     get label() {
@@ -46,30 +46,9 @@ export function workerExecutor(id: string, d: WorkerExecutorDeps): TaskExecutor 
     heldKey: () => null,
     score(task: Task) {
       if (task.incognito || task.request.upscale_of || refusedTasks.has(task.id)) return null;
-      const hashes = d.hashes();
-      if (!hashes) return null;
-      let needs;
-      try {
-        needs = neededFiles(task.request, resolveModels(d.models(), task.request));
-      } catch {
-        return null;
-      }
-      const sums = needs.map((n) => {
-        const s = statSync(n.path, { throwIfNoEntry: false });
-        return s ? hashes.cached(n.path, s.size, Math.floor(s.mtimeMs)) : null;
-      });
-      if (sums.some((s) => !s)) {
-        // Hashed once in the background; the queue looks again when it is known.
-        if (!hashing) {
-          hashing = true;
-          void Promise.all(needs.map((n) => hashes.sha256(n.path))).finally(() => {
-            hashing = false;
-            d.board.busy(id, d.board.live(id).task);
-          });
-        }
-        return null;
-      }
-      const match = matchModels(needs.map((n, i) => ({ ...n, sha256: sums[i]! })), d.board.live(id).models);
+      const files = d.files.of(task);
+      if (!files) return null;
+      const match = matchModels(files, d.board.live(id).models);
       if (!match.missing.length) return HAS_FILES;
       const mayDownload = d.downloadMissing() && d.board.live(id).guestDownloads;
       return mayDownload && match.missing.every((m) => d.sourceOf(m)) ? MUST_DOWNLOAD : null;
@@ -101,6 +80,7 @@ export function workerExecutor(id: string, d: WorkerExecutorDeps): TaskExecutor 
         else d.board.mark(id, outcome.why);
         return { state: "returned", reason: `${worker().name}: ${outcome.why.message}` };
       } finally {
+        d.files.forget(active.task.id);
         workerTask = undefined;
         d.board.busy(id, undefined);
         // What it has changed with a download: read it again now (else the regular checks do).

@@ -19,6 +19,7 @@ import { workerExecutor } from "./executor";
 import type { SourceOf } from "./remote-run";
 import { workerRoutes } from "./routes";
 import { WorkerStore } from "./store";
+import { TaskFiles } from "./task-files";
 
 export interface WorkersServiceOptions {
   queue: () => TaskQueue | undefined;
@@ -69,11 +70,12 @@ export function workersService(o: WorkersServiceOptions) {
       catalog: o.catalog,
       civitaiVersion: o.civitaiVersion,
     });
+    const files = new TaskFiles({ models: () => searchPathFor(ctx), hashes: o.hashes, onHashed: () => board.changed() });
     const add = (id: string) => {
       const queue = o.queue();
       if (!queue) throw new Error("the workers service needs the queue service before it");
       queue.executors.add(
-        workerExecutor(id, { board, models: () => searchPathFor(ctx), hashes: o.hashes, downloadMissing: () => store.downloadMissing, sourceOf }),
+        workerExecutor(id, { board, models: () => searchPathFor(ctx), hashes: o.hashes, downloadMissing: () => store.downloadMissing, sourceOf, files }),
       );
     };
     return {
