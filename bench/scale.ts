@@ -69,7 +69,8 @@ export async function engineRow(engines: number): Promise<ScaleRow> {
     const done = () => q.events.slice(from).filter((e) => (e.type === "task.finished" || e.type === "task.failed") && ended.has((e.data as { id: string }).id));
     while (done().length < TASKS) await Bun.sleep(5);
     const seconds = (done().at(-1)!.time - resumedAt) / 1000;
-    return { label: `${engines} engine${engines > 1 ? "s" : ""}`, executors: engines, perMinute: (TASKS / seconds) * 60, delays: dispatchDelays(q, from, resumedAt) };
+    const label = `${engines} engine${engines > 1 ? "s" : ""}`;
+    return { label, executors: engines, perMinute: (TASKS / seconds) * 60, delays: dispatchDelays(q, from, resumedAt) };
   } finally {
     await q.stop();
     data.remove();

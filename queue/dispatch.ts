@@ -6,6 +6,10 @@
  * one earliest in the queue wins, and among executors that picked that task,
  * the one that holds its model set, else the one scoring it highest, else the
  * first listed. With one executor this is exactly pickNext.
+ *
+ * Fairness across executors: a task passed over `maxSkips` times that no idle executor can run, but one
+ * that waits for its hardware can (an engine split over GPUs the per-GPU engines use now), holds back the
+ * tasks behind it, so the GPUs come free for it instead of taking later tasks forever.
  */
 import { pickNext, type Candidate } from "./pick";
 
@@ -24,7 +28,11 @@ export interface Dispatch {
   skipped: string[];
 }
 
-export function dispatch(queued: Candidate[], idle: Slot[], skips: ReadonlyMap<string, number>, maxSkips = 3): Dispatch | null {
+export function dispatch(queued: Candidate[], idle: Slot[], skips: ReadonlyMap<string, number>, maxSkips = 3, waiting: Slot[] = []): Dispatch | null {
+  const starving = queued.findIndex(
+    (c) => (skips.get(c.id) ?? 0) >= maxSkips && !idle.some((s) => s.score(c) !== null) && waiting.some((s) => s.score(c) !== null),
+  );
+  if (starving >= 0) queued = queued.slice(0, starving);
   const index = new Map(queued.map((c, i) => [c.id, i]));
   const picks: (Dispatch & { at: number; hit: boolean; score: number })[] = [];
   for (const slot of idle) {

@@ -34,9 +34,16 @@ function memberExecutor(pool: EnginePool, m: PoolMember, log?: { warn(message: s
     get label() {
       return m.label;
     },
-    state: () => (pool.available(m.id) ? base.state() : "offline"),
+    state: () => (m.retiring ? "offline" : pool.available(m.id) ? base.state() : "waiting"),
     run: async (active, hooks) => {
-      await pool.prepare(m.id);
+      // At once, before any await: the queue gives out the next task in the same turn, and must see this member busy.
+      pool.setTask(m.id, active.task.id);
+      try {
+        await pool.prepare(m.id);
+      } catch (err) {
+        pool.setTask(m.id, null);
+        throw err;
+      }
       return base.run(active, hooks);
     },
     // The pool hears pause/resume, tasks ending and engines changing state: the queue looks for work again.

@@ -28,8 +28,12 @@ export type ExecutorKind = "engine" | "worker";
  */
 export type ExecutorOutcome = RunOutcome | { state: "returned"; reason: string };
 
-/** ready: takes tasks when idle; paused: the user paused it; offline: cannot be reached or is down. */
-export type ExecutorState = "ready" | "paused" | "offline";
+/**
+ * ready: takes tasks when idle; paused: the user paused it; offline: cannot be reached or is down; waiting: ready but
+ * for hardware others use now (an engine split over GPUs the per-GPU engines run on): a task only it can run then
+ * holds back later tasks once passed over often enough (dispatch.ts).
+ */
+export type ExecutorState = "ready" | "paused" | "offline" | "waiting";
 
 /** What the queue hands an executor for one task. */
 export interface ExecutorHooks {

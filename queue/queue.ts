@@ -26,6 +26,7 @@ import type { TaskStore } from "./store";
 import { isFinal, newId, type ImageRecord, type Task } from "./task";
 import { TaskKinds, type PictureStep, type SubmitContext, type TaskKind } from "./task-kinds";
 import { WaitingLine } from "./waiting";
+import { retryElsewhere } from "./retry-elsewhere";
 import { QueueFullError, TaskConflictError, TaskNotFoundError } from "./errors";
 
 export interface QueueOptions {
@@ -96,10 +97,7 @@ export class TaskQueue {
     await Promise.race([Promise.all([this.#loop, ...[...this.#running.values()].map((r) => r.active.done)]), Bun.sleep(2000)]);
   }
 
-  #at(): SubmitContext {
-    return { models: this.opts.models?.() ?? searchPath(this.opts.paths), paths: this.opts.paths };
-  }
-
+  #at = (): SubmitContext => ({ models: this.opts.models?.() ?? searchPath(this.opts.paths), paths: this.opts.paths });
   /** The engine key of a task recovered or put back; one of its own when its models are gone now (it fails when it runs). */
   #keyOf(task: Task): string {
     try {
@@ -214,12 +212,12 @@ export class TaskQueue {
     throw new TaskConflictError(`task ${id} already ${task.state}`);
   }
 
-  /** Puts a task back in the queue at its old place: its removal was undone, or it did not run on its executor (`ran`: a worker went away). */
-  requeue(task: Task, ran = false): void {
+  /** Puts a task back in its old place: its removal was undone, a worker gave it back, or its executor failed under it (`avoid`: not there again). */
+  requeue(task: Task, avoid?: string): void {
     task.state = "queued";
     delete task.finished;
-    if (ran && !task.incognito) this.store.update(task);
-    const position = this.#line.add(task, this.#keyOf(task), true);
+    if (task.started && !task.incognito) this.store.update(task);
+    const position = this.#line.add(task, this.#keyOf(task), true, avoid);
     this.opts.bus.publish("task.queued", { id: task.id, position, incognito: task.incognito });
     this.#publishStatus();
     this.#wakeLoop();
@@ -250,7 +248,9 @@ export class TaskQueue {
 
   async #run(): Promise<void> {
     while (!this.#stopped) {
-      const next = this.#paused ? null : this.#line.take(this.executors.list().filter((e) => e.state() === "ready" && !this.#busy(e.id)));
+      const all = this.executors.list();
+      const idle = all.filter((e) => e.state() === "ready" && !this.#busy(e.id));
+      const next = this.#paused ? null : this.#line.take(idle, all.filter((e) => e.state() === "waiting"));
       if (!next) {
         await new Promise<void>((resolve) => (this.#wakeLoop = resolve));
         continue;
@@ -265,9 +265,7 @@ export class TaskQueue {
     }
   }
 
-  #busy(executorId: string): boolean {
-    return [...this.#running.values()].some((r) => r.executor.id === executorId);
-  }
+  #busy = (executorId: string): boolean => [...this.#running.values()].some((r) => r.executor.id === executorId);
 
   async #execute(task: Task, executor: TaskExecutor, key: string): Promise<void> {
     const run = activeRun(task);
@@ -289,9 +287,11 @@ export class TaskQueue {
       return { state: "failed", error: { code: "internal", message: (err as Error)?.message ?? String(err) } };
     });
     this.#running.delete(task.id);
+    const retry = this.#stopped || run.cancelRequested ? null : retryElsewhere(task, outcome, executor, this.executors.list(), key);
     try {
       // After stop() the task is already recorded as interrupted and the database may be closing.
-      if (!this.#stopped) outcome.state === "returned" ? this.requeue(task, true) : this.#finish(task, outcome, run.engineRestarted);
+      if (retry) this.requeue(Object.assign(task, { notes: { ...task.notes, retry } }), executor.id);
+      else if (!this.#stopped) outcome.state === "returned" ? this.requeue(task) : this.#finish(task, outcome, run.engineRestarted);
     } finally {
       run.markDone();
       this.#wakeLoop();

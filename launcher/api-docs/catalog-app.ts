@@ -224,7 +224,7 @@ export const appRoutes: RouteDoc[] = [
     params: ["file"],
     response: ok({ removed: "hello.plugin.js" }),
   }),
-  doc("get /api/engine", E, { summary: "Engine status", response: ok({ state: "running" }) }),
+  doc("get /api/engine", E, { summary: "Engine status (the first engine), and `engines`: every engine of this computer", response: ok({ state: "running" }) }),
   doc("get /api/engine/logs", E, { summary: "The engine's recent log lines", response: ok({ lines: [] }) }),
   doc("get /api/engine/plan", E, {
     summary:

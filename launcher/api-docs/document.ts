@@ -11,6 +11,7 @@ import { ROUTE_ROLES } from "../access/route-roles";
 import { VERSION } from "../../core/version";
 import { appRoutes } from "./catalog-app";
 import { compatRoutes } from "./catalog-compat";
+import { engineRoutes } from "./catalog-engines";
 import { galleryRoutes } from "./catalog-gallery";
 import { modelRoutes } from "./catalog-models";
 import { promptRoutes } from "./catalog-prompts";
@@ -97,7 +98,10 @@ function operation(route: RouteDoc, components: Json): Json {
 }
 
 export function buildOpenApi(
-  routes: RouteDoc[] = [...appRoutes, ...modelRoutes, ...galleryRoutes, ...promptRoutes, ...queueHabitRoutes, ...compatRoutes, ...workerRoutes],
+  routes: RouteDoc[] = [
+    ...[...appRoutes, ...engineRoutes, ...modelRoutes, ...galleryRoutes, ...promptRoutes, ...queueHabitRoutes, ...compatRoutes],
+    ...workerRoutes,
+  ],
   extra: RouteDoc[] = [],
 ): Json {
   const components: Json = {};

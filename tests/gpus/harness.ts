@@ -30,7 +30,13 @@ export interface GpuApp extends QueueApp {
 }
 
 /** `gpus` stand-in GPUs of `vramGiB` each (as detection reports them); `config` for the stand-in. */
-export async function startGpuApp(dataDir: string, gpus: number, vramGiB: number, config: Partial<StandinConfig> = {}): Promise<GpuApp> {
+export async function startGpuApp(
+  dataDir: string,
+  gpus: number,
+  vramGiB: number,
+  config: Partial<StandinConfig> = {},
+  opts: { ui?: Awaited<ReturnType<typeof loadUi>> } = {},
+): Promise<GpuApp> {
   const build = standin(dataDir, { gpuMemoryMb: 64_000, gpuCount: gpus, ...config }, "cuda12");
   const parts = engineParts({
     provider: () => ({ builds: async () => [build], installed: () => [build], markGood: () => {} }),
@@ -49,7 +55,8 @@ export async function startGpuApp(dataDir: string, gpus: number, vramGiB: number
     pollMaxMs: 50,
   }));
   const app = await startApp({
-    run: { server: true, noOpen: true, dataDir, port: 20000 + Math.floor(Math.random() * 30000), host: "127.0.0.1" },
+    run: { server: !opts.ui, noOpen: true, dataDir, port: 20000 + Math.floor(Math.random() * 30000), host: "127.0.0.1" },
+    ...(opts.ui ? { ui: opts.ui } : {}),
     env: { ...readEnv({}), edHome: undefined },
     services: [
       async (ctx) => {
@@ -76,6 +83,9 @@ export async function startGpuApp(dataDir: string, gpus: number, vramGiB: number
     await app.stop("test");
   } });
 }
+
+/** The built UI (bun scripts/build-ui.ts --dev), for the Chromium tests. */
+export const loadUi = async () => (await import("../../ui/dist/manifest")).assets;
 
 /** The value after `flag` in one command line. */
 export const flagOf = (args: string[], flag: string) => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);

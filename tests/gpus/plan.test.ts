@@ -63,6 +63,16 @@ describe("dispatch", () => {
     expect(dispatch(q("A", "B"), [slot("x", "B"), slot("y", "A")], new Map())).toEqual({ taskId: "t0", slotId: "y", skipped: [] });
     expect(dispatch(q("A"), [slot("x", "B"), slot("y", null)], new Map())).toEqual({ taskId: "t0", slotId: "y", skipped: [] });
   });
+  test("a task only a waiting executor can run, once passed over enough, holds back the tasks behind it", () => {
+    const gpu = slot("gpu", "A", (k) => k !== "big");
+    const split = slot("split", null, (k) => k === "big");
+    expect(dispatch(q("big", "A"), [gpu], new Map([["t0", 2]]), 3, [split])).toEqual({ taskId: "t1", slotId: "gpu", skipped: [] });
+    expect(dispatch(q("big", "A"), [gpu], new Map([["t0", 3]]), 3, [split])).toBeNull();
+    // Not when nothing could ever run it, or an idle executor can.
+    expect(dispatch(q("big", "A"), [gpu], new Map([["t0", 3]]), 3, [])).toEqual({ taskId: "t1", slotId: "gpu", skipped: [] });
+    expect(dispatch(q("big", "A"), [gpu, split], new Map([["t0", 3]]), 3, [])).toEqual({ taskId: "t0", slotId: "split", skipped: [] });
+  });
+
   test("an executor that cannot run the head takes the next task it can", () => {
     expect(dispatch(q("big", "A"), [slot("gpu", "A", (k) => k !== "big")], new Map())).toEqual({ taskId: "t1", slotId: "gpu", skipped: [] });
     expect(dispatch(q("big"), [slot("gpu", "A", (k) => k !== "big")], new Map())).toBeNull();

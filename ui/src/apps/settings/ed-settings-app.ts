@@ -86,6 +86,7 @@ export class EdSettingsApp extends LitElement {
         groupsOf(schema),
         devices.devices.map((d) => d.name),
         (view.config as Record<string, Record<string, unknown>>).engine?.device,
+        (view.config as Record<string, Record<string, unknown>>).engine?.devices,
       );
       this.view = view;
       this.error = "";
