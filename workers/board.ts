@@ -79,6 +79,11 @@ export class WorkerBoard {
     return l;
   }
 
+  /** The live record of a worker, if it has one (never made here: the worker may have been removed). */
+  peek(id: string): Live | undefined {
+    return this.#live.get(id);
+  }
+
   forget(id: string): void {
     this.#live.delete(id);
     this.changed();
@@ -99,6 +104,7 @@ export class WorkerBoard {
 
   /** Asks the worker who this computer is there and what models it has; the state says how that went. */
   async check(id: string): Promise<void> {
+    if (!this.o.store.list().some((w) => w.id === id)) return; // removed meanwhile
     const l = this.live(id);
     try {
       const session = await l.client.session();

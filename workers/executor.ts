@@ -55,12 +55,14 @@ export function workerExecutor(id: string, d: WorkerExecutorDeps): TaskExecutor 
     },
     async run(active, hooks) {
       const live = d.board.live(id);
+      // The worker may be removed while it runs the task (it finishes there): its name and client are taken now.
+      const name = worker().name;
       d.board.busy(id, active.task.id);
       let downloaded = false;
       try {
         const outcome = await runOnWorker(active.task, {
           client: live.client,
-          name: worker().name,
+          name,
           models: d.models(),
           hashes: d.hashes()!,
           signal: active.abort.signal,
@@ -78,18 +80,18 @@ export function workerExecutor(id: string, d: WorkerExecutorDeps): TaskExecutor 
         const status = outcome.why instanceof WorkerRefusedError ? outcome.why.httpStatus : 0;
         if (outcome.why instanceof WorkerDeclinedError || (status >= 400 && status < 500 && status !== 401 && status !== 403)) refusedTasks.add(active.task.id);
         else d.board.mark(id, outcome.why);
-        return { state: "returned", reason: `${worker().name}: ${outcome.why.message}` };
+        return { state: "returned", reason: `${name}: ${outcome.why.message}` };
       } finally {
         d.files.forget(active.task.id);
         workerTask = undefined;
         d.board.busy(id, undefined);
         // What it has changed with a download: read it again now (else the regular checks do).
-        if (downloaded && d.board.live(id).state === "ready") void d.board.check(id);
+        if (downloaded && d.board.peek(id)?.state === "ready") void d.board.check(id);
       }
     },
     async cancel() {
       // The run sees the abort and cancels the worker's task itself; this makes it prompt.
-      if (workerTask) await d.board.live(id).client.cancel(workerTask).catch(() => {});
+      if (workerTask) await d.board.peek(id)?.client.cancel(workerTask).catch(() => {});
     },
     on: (listener) => d.board.onChange(listener),
   };
