@@ -57,6 +57,17 @@ const submit = async (fields: Record<string, unknown>) =>
 const task = (id: string) => json<{ state: string; images: { id: string }[]; error?: unknown }>(c.api(`/api/tasks/${id}`));
 const done = (id: string, ms = 60_000) => until(`task ${id} done`, async () => ((t) => t.state !== "queued" && t.state !== "running" && t)(await task(id)), ms);
 
+/** Where each task's picture was made, once every task succeeded. */
+async function succeededOn(ids: string[]): Promise<Set<string>> {
+  const on = new Set<string>();
+  for (const id of ids) {
+    const t = await done(id, 90_000);
+    expect(t.state).toBe("succeeded");
+    on.add(await madeOn(t.images[0]!.id));
+  }
+  return on;
+}
+
 /** Picture files under a folder (none when it does not exist). */
 const pictureFiles = (dir: string) =>
   existsSync(dir) ? readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && /\.(png|jpe?g|webp)$/.test(e.name)) : [];
@@ -159,12 +170,7 @@ describe.skipIf(!available)("other computers as workers", () => {
 
   test("a task whose model file a worker lacks is never sent to it", async () => {
     const ids = await Promise.all(Array.from({ length: 4 }, (_, i) => submit({ prompt: `unique ${i}`, model: "unique.safetensors", seed: 200 + i })));
-    const on = new Set<string>();
-    for (const id of ids) {
-      const t = await done(id);
-      expect(t.state).toBe("succeeded");
-      on.add(await madeOn(t.images[0]!.id));
-    }
+    const on = await succeededOn(ids);
     expect(on.has("w2")).toBe(false);
     // w1 has the same bytes under another name.
     expect(on.has("w1")).toBe(true);
@@ -211,12 +217,7 @@ describe.skipIf(!available)("other computers as workers", () => {
   test("'let workers download missing models': a worker without the file downloads it from its catalogue source, then runs the task", async () => {
     expect(await json(c.api("/api/workers", { method: "PATCH", json: { download_missing: true } }))).toMatchObject({ download_missing: true });
     const ids = await Promise.all(Array.from({ length: 3 }, (_, i) => submit({ prompt: `download ${i}`, model: "unique.safetensors", seed: 400 + i })));
-    const on = new Set<string>();
-    for (const id of ids) {
-      const t = await done(id, 90_000);
-      expect(t.state).toBe("succeeded");
-      on.add(await madeOn(t.images[0]!.id));
-    }
+    const on = await succeededOn(ids);
     expect(on.has("w2")).toBe(true);
     expect(hf.asked("test/models", "unique.safetensors").length).toBeGreaterThan(0);
     expect(existsSync(join(w2.dir, "models", "stable-diffusion", "unique-from-catalogue.safetensors"))).toBe(true);
@@ -229,12 +230,7 @@ describe.skipIf(!available)("other computers as workers", () => {
     await c.api("/api/models");
     await found;
     const ids = await Promise.all(Array.from({ length: 3 }, (_, i) => submit({ prompt: `civitai ${i}`, model: CIVITAI.name, seed: 600 + i })));
-    const on = new Set<string>();
-    for (const id of ids) {
-      const t = await done(id, 90_000);
-      expect(t.state).toBe("succeeded");
-      on.add(await madeOn(t.images[0]!.id));
-    }
+    const on = await succeededOn(ids);
     expect(on.has("w2")).toBe(true);
     expect(civitai.asked).toContain("/api/download/models/4242");
     expect(existsSync(join(w2.dir, "models", "stable-diffusion", CIVITAI.name))).toBe(true);
