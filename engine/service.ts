@@ -20,7 +20,7 @@ import { EngineDevices } from "./devices";
 import type { BuildProvider, InstalledBuild } from "./types";
 import type { Gpu } from "./detect/hardware";
 import { EnginePool } from "./pool/pool";
-import { withMemory } from "./pool/plan";
+import { isGpu, withMemory } from "./pool/plan";
 
 export interface EngineServiceOptions {
   provider: (ctx: AppContext) => BuildProvider;
@@ -64,8 +64,10 @@ export function engineParts(options: EngineServiceOptions): EngineParts {
         logFile: ctx.paths.engineLog,
         settings: () => ({ devices: ctx.config.config.engine.devices, device: ctx.config.config.engine.device }),
         devices: async () => {
-          const report = await parts!.devices.report();
-          return withMemory(report?.devices ?? [], await (found ??= gpus().catch(() => [])));
+          const listed = (await parts!.devices.report())?.devices ?? [];
+          // Detection (nvidia-smi, …) only where memory can matter: two or more GPUs.
+          if (listed.filter(isGpu).length < 2) return listed;
+          return withMemory(listed, await (found ??= gpus().catch(() => [])));
         },
         bus: ctx.bus,
       });

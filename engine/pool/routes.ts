@@ -5,10 +5,11 @@
  *   POST /engines/:id/resume      → it takes tasks again
  *   POST /engines/:id/restart     → restarts its sd-server with the same model set (a task on it fails: cancel it first)
  *   POST /engines/:id/stop        → stops its sd-server (the next task on it starts it again)
+ *   GET  /engines/:id/logs        → {lines}: its own log (?lines=N for the last N), as GET /api/engine/logs for the first
  * A task's own cancel (POST /api/tasks/:id/cancel) ends only the engine running it.
  */
 import { Hono } from "hono";
-import { NamedError } from "../../core/server/errors";
+import { ApiError, NamedError } from "../../core/server/errors";
 import type { EnginePool } from "./pool";
 
 export class EngineNotFoundError extends NamedError {
@@ -30,6 +31,12 @@ export function poolRoutes(pool: EnginePool | null) {
   const viewOf = (id: string) => pool!.view().find((v) => v.id === id);
   return new Hono()
     .get("/", (c) => c.json({ engines: pool?.view() ?? [] }))
+    .get("/:id/logs", (c) => {
+      const raw = c.req.query("lines");
+      const lines = raw === undefined ? undefined : Number(raw);
+      if (lines !== undefined && (!Number.isInteger(lines) || lines < 1)) throw new ApiError(400, "bad_request", "lines must be a positive whole number");
+      return c.json({ lines: member(c.req.param("id")).engine.logs(lines) });
+    })
     .post("/:id/pause", (c) => {
       pool!.setPaused(member(c.req.param("id")).id, true);
       return c.json(viewOf(c.req.param("id")));

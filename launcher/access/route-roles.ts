@@ -79,6 +79,7 @@ export const ROUTE_ROLES: Record<string, RoleRule> = {
   "GET /api/engine/builds": guest("installed builds"),
   "GET /api/engine/devices": guest("the devices the engine sees"),
   "GET /api/engine/engines": guest("the engines of this computer, one per GPU"),
+  "GET /api/engine/engines/:id/logs": guest("one engine's log"),
   "POST /api/engine/engines/:id/pause": owner("pause an engine"),
   "POST /api/engine/engines/:id/resume": owner("resume an engine"),
   "POST /api/engine/engines/:id/restart": owner("restart an engine"),

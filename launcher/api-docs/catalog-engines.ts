@@ -34,6 +34,12 @@ export const engineRoutes: RouteDoc[] = [
       "and the `engine.pool` event.",
     response: ok({ engines: [{ ...engine, id: "engine", label: "CUDA0 · NVIDIA GeForce RTX 4090", task: null, state: "ready" }, engine] }),
   }),
+  doc("get /api/engine/engines/{id}/logs", E, {
+    summary: "One engine's recent log lines (its own log file: logs/engine-CUDA1.log)",
+    params: ["id"],
+    description: "`?lines=N` for the last N (400 `bad_request` unless a positive whole number); 404 `engine_not_found`.",
+    response: ok({ lines: ["[INFO ] stable-diffusion.cpp:908 - Version: SD 1.x"] }),
+  }),
   one("pause", "Pause one engine: it takes no new task (its running task goes on)"),
   one("resume", "Resume one engine"),
   one("restart", "Restart one engine's sd-server with the same model set"),

@@ -7,7 +7,7 @@
  * and a model too big for one GPU but not for both runs on one engine split over them.
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { TELLTALES, writeSafetensors } from "../models/fixtures";
 import { taskState, tempData, until, waitState } from "../queue/harness";
@@ -58,6 +58,11 @@ describe("one engine per GPU", () => {
     const pinned = starts().map((a) => flagOf(a, "--backend"));
     expect(pinned.sort()).toEqual(["CUDA0", "CUDA1"]);
     expect(new Set(starts().map((a) => flagOf(a, "--listen-port"))).size).toBe(2);
+    // Each its own log: the file beside the first's, and GET …/logs.
+    expect(existsSync(join(data.dir, "logs", "engine-CUDA1.log"))).toBe(true);
+    const logs = (await (await q.api("/api/engine/engines/engine:CUDA1/logs?lines=50")).json()) as { lines: string[] };
+    expect(logs.lines.some((l) => l.includes("--backend CUDA1") || l.includes("CUDA1"))).toBe(true);
+    expect((await q.api("/api/engine/engines/engine:CUDA1/logs?lines=0")).status).toBe(400);
   });
 
   test("a task goes to the engine that already holds its model set: no restart", async () => {

@@ -2,7 +2,7 @@
  * Several GPUs in real Chromium against the real app with a stand-in that lists two CUDA GPUs: Settings →
  * Engine → Devices offers Automatic and each GPU (never the CPU) and saves the chosen set (config.yaml and the
  * pool follow: one engine then); the status bar shows one dot per GPU's engine, busy while it works; the
- * Engine tab lists each device's engine with its model, task and memory, and its Pause works.
+ * Engine tab lists each device's engine with its model, task and memory, its Cancel stops that task, its Pause works.
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
@@ -33,7 +33,7 @@ const openApp = (id: string) => page.evaluate((id) => (document.querySelector("e
 const chips = () => page.locator("ed-status-bar ed-engine-device-chips button.device");
 
 describe("several GPUs in the app", () => {
-  test("the status bar shows each GPU's engine, busy while it runs a task; the Engine tab lists them with model, task and memory", async () => {
+  test("the status bar shows each GPU's engine, busy while it runs a task; the Engine tab lists them; Cancel stops that task", async () => {
     await until(async () => (await chips().count()) === 2, "two device dots");
     expect(await chips().allTextContents()).toEqual(["CUDA0", "CUDA1"]);
     const res = await q.api("/api/tasks", { method: "POST", json: { prompt: "ui", model: "sd-test.safetensors", steps: 40, width: 64, height: 64 } });
@@ -44,11 +44,13 @@ describe("several GPUs in the app", () => {
     const rows = page.locator("ed-engine-app ed-engine-devices tr[data-engine]");
     await until(async () => (await rows.count()) === 3, "three engines listed");
     const first = page.locator('ed-engine-app ed-engine-devices tr[data-engine="engine"]');
-    await waitText(first.locator("td.task"), id, 20_000);
+    await waitText(first.locator("td.task"), new RegExp(id), 20_000);
     await waitText(first.locator("td.model"), "sd-test.safetensors", 20_000);
     expect(await first.locator("td.memory").textContent()).toBe("8 GB");
     expect(await rows.nth(2).locator("td").first().textContent()).toContain("Split over CUDA0 + CUDA1");
-    await waitState(q, id, ["succeeded"]);
+    // Cancel on the row stops that task; only its engine restarts.
+    await first.locator("button.cancel").click();
+    expect((await waitState(q, id, ["succeeded", "cancelled", "failed"])).state).toBe("cancelled");
   });
 
   test("Pause on one device's row stops it taking tasks; Resume gives it back", async () => {

@@ -2,12 +2,12 @@
  * <ed-engine-devices>: the Engine tab's Devices list when this computer runs several engines (one per GPU,
  * and one split over them for models too big for one): each engine's device(s), state, the model it holds,
  * the task it runs, its GPU memory, and its own Pause/Resume, Restart and Stop (the owner's; a guest sees
- * them disabled with the reason). Cancelling a task stops only the engine running it (the Queue's cancel).
+ * them disabled with the reason); Cancel on a running task stops it, restarting only that engine (POST /api/tasks/:id/cancel).
  * Data: GET /api/engine/engines and `engine.pool` events (engine-pool-store.ts). Renders nothing with one engine.
  */
 import { css, html, LitElement, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
-import { engineAction, EnginesController, memoryText, severalEngines, type EngineAction, type PoolMemberView } from "./engine-pool-store";
+import { cancelTask, engineAction, EnginesController, memoryText, severalEngines, type EngineAction, type PoolMemberView } from "./engine-pool-store";
 import { sentence, stateBadge } from "./engine-format";
 
 @customElement("ed-engine-devices")
@@ -54,9 +54,11 @@ export class EdEngineDevices extends LitElement {
   @state() private problem = "";
   #pool = new EnginesController(this);
 
-  async #act(id: string, action: EngineAction) {
+  async #act(id: string, action: EngineAction | "cancel") {
     this.problem = "";
-    await engineAction(id, action).catch((err) => (this.problem = sentence((err as Error).message)));
+    const task = this.#pool.engines.find((e) => e.id === id)?.task;
+    const done = action === "cancel" ? (task ? cancelTask(task) : Promise.resolve()) : engineAction(id, action);
+    await done.catch((err) => (this.problem = sentence((err as Error).message)));
   }
 
   #row(e: PoolMemberView) {
@@ -67,7 +69,9 @@ export class EdEngineDevices extends LitElement {
       <td>${e.label}${e.mode === "split" ? html`<div class="muted">for models too big for one GPU</div>` : nothing}</td>
       <td class="state tone-${badge.tone}">${badge.label}${e.error ? html`<div class="tone-bad">${sentence(e.error.message)}</div>` : nothing}</td>
       <td class="model">${e.model ?? html`<span class="muted">none</span>`}</td>
-      <td class="task">${e.task ?? html`<span class="muted">idle</span>`}</td>
+      <td class="task">
+        ${e.task ? html`${e.task} <button class="cancel" @click=${() => this.#act(e.id, "cancel")}>Cancel</button>` : html`<span class="muted">idle</span>`}
+      </td>
       <td class="memory">${memoryText(e.memoryBytes) || html`<span class="muted">unknown</span>`}</td>
       <td title=${this.ownerOnly || nothing}>
         <button class="pause" ?disabled=${locked} @click=${() => this.#act(e.id, e.paused ? "resume" : "pause")}>${e.paused ? "Resume" : "Pause"}</button>

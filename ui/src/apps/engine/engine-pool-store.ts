@@ -45,6 +45,11 @@ export async function engineAction(id: string, action: EngineAction): Promise<vo
   await refreshEngines();
 }
 
+/** Cancels the task an engine runs: only that engine restarts (POST /api/tasks/:id/cancel). */
+export async function cancelTask(taskId: string): Promise<void> {
+  await api(`/api/tasks/${encodeURIComponent(taskId)}/cancel`, { method: "POST" });
+}
+
 /** Whether there is more than one engine to show (two or more GPUs). */
 export const severalEngines = (engines: PoolMemberView[]) => engines.some((e) => e.mode !== "single");
 
