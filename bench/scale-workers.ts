@@ -71,12 +71,17 @@ export async function workerRow(n: number, tasks: number): Promise<ScaleRow | nu
     for (let i = 0; i < tasks; i++) ids.add(await submit());
     const from = events.length;
     const resumedAt = Date.now();
+    const cpu = process.cpuUsage();
     await api("/api/queue", { paused: false }, "PATCH");
     while (ended(ids, from).length < tasks) await Bun.sleep(5);
     const failed = ended(ids, from).filter((e) => e.type === "task.failed").length;
     if (failed) throw new Error(`${failed} of ${tasks} tasks failed on the workers`);
     const seconds = (ended(ids, from).at(-1)!.time - resumedAt) / 1000;
-    return { label: `${n} worker${n > 1 ? "s" : ""}`, executors: n, perMinute: (tasks / seconds) * 60, delays: dispatchDelays(events.slice(from), resumedAt) };
+    const used = process.cpuUsage(cpu);
+    // The coordinator's own CPU per picture (the workers are other processes): sending, following, fetching, saving.
+    const appCpuMs = (used.user + used.system) / 1000 / tasks;
+    const label = `${n} worker${n > 1 ? "s" : ""}`;
+    return { label, executors: n, perMinute: (tasks / seconds) * 60, delays: dispatchDelays(events.slice(from), resumedAt), appCpuMs };
   } finally {
     await app.stop("bench");
     await parts.handles.engine?.stop();
