@@ -8,7 +8,8 @@
  * event) to its next task starting on it; the app process's CPU per picture. Median of `BENCH_ROUNDS` (3) interleaved
  * rounds. Prints figures; asserts nothing.
  *
- * Workers (other computers): see `workerRows` below, the place for the 1- and 2-worker rows.
+ * Workers (other computers): the 1- and 2-worker rows (bench/scale-workers.ts), the same 40 tasks sent to
+ * other Easy Diffusions over HTTP; their ratio is to the one-engine row too.
  */
 import { tempData, waitState } from "../tests/queue/harness";
 import { startGpuApp, type GpuApp } from "../tests/gpus/harness";
@@ -84,13 +85,16 @@ export async function engineRow(engines: number): Promise<ScaleRow> {
   }
 }
 
-/**
- * WORKERS: the 1- and 2-worker rows (issue 20, "Other computers as workers") go here: 40 tasks on a
- * coordinator whose queue runs only on that many worker executors (each another Easy Diffusion over a
- * zero-delay stand-in), measured as engineRow measures (same ScaleRow), so the table below compares them.
- */
+/** The 1- and 2-worker rows (bench/scale-workers.ts); none where network namespaces cannot be made. */
 export async function workerRows(): Promise<ScaleRow[]> {
-  return [];
+  const { workerRow } = await import("./scale-workers");
+  const rows: ScaleRow[] = [];
+  for (const n of [1, 2]) {
+    const row = await workerRow(n, TASKS);
+    if (row) rows.push(row);
+    else console.log(`(no ${n}-worker row: network namespaces need root and iproute2)`);
+  }
+  return rows;
 }
 
 if (import.meta.main) {

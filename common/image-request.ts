@@ -183,6 +183,8 @@ export type ResolvedRequest = Omit<ImageRequest, "seed" | "output_format"> & {
   upscale_of?: UpscaleSource;
   /** Set only in an upscaled picture's metadata: what was done. */
   upscaled?: UpscaledNote;
+  /** Set only in a picture's metadata: the other computer (a worker, workers/) that made it, by its name here. */
+  worker?: string;
   /** Set only in a picture's metadata: the step caching that ran (speed.ts speedPlan), and what the engine said it reused. */
   cache?: Omit<SpeedPlan, "speed"> & { reused?: string };
 };

@@ -61,6 +61,8 @@ export function formatInfotext(r: ResolvedRequest, extras: InfotextExtras): stri
   if (r.cache?.reused) p.push(["Cache reused", r.cache.reused]);
   const loraHashes = r.loras.filter((l) => extras.loraHashes?.[l.name]).map((l) => `${stem(l.name)}: ${extras.loraHashes![l.name]}`);
   if (loraHashes.length) p.push(["Lora hashes", loraHashes.join(", ")]);
+  // Made by another computer working for this one (workers/): its name here.
+  if (r.worker) p.push(["Worker", r.worker]);
   p.push(["Version", extras.version]);
 
   const lines = [withLoraTags(r.prompt, r.loras.map((l) => ({ name: stem(l.name), weight: l.weight })))];

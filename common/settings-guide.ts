@@ -14,7 +14,7 @@ export interface SettingsGroup {
   /** One line under the heading (a group with a card has the card's words). */
   blurb?: string;
   /** A card of its own shown in this group (the UI decides what it is). */
-  card?: "lan" | "plugins" | "rpc-workers";
+  card?: "lan" | "plugins" | "workers";
   /** Words a search matches to show the card. */
   cardWords?: string;
   /** Folded until opened (or until a search finds something in it). */
@@ -46,8 +46,11 @@ export const SETTINGS_GROUPS: readonly SettingsGroup[] = [
   {
     id: "workers",
     title: "Workers",
-    card: "rpc-workers",
-    cardWords: "worker workers rpc remote gpu other computer pairing token model too large split",
+    card: "workers",
+    // Both kinds: whole tasks on other Easy Diffusions (workers/), and parts of one model on RPC workers (rpc/).
+    cardWords:
+      "workers other computers worker add a computer login link qr code token more pictures per minute download missing models " +
+      "rpc remote gpu pairing token model too large split",
   },
   { id: "appearance", title: "Appearance", blurb: "Theme, text size, order of results and the done notice." },
   { id: "plugins", title: "Plugins", card: "plugins", cardWords: "plugin plugins add-on install .plugin.js" },

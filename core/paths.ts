@@ -45,6 +45,8 @@ export interface Paths {
   modelPreviews: string;
   /** The token other devices on the network log in with (owner-only file). */
   lanToken: string;
+  /** Other computers working for this one: their addresses and access tokens (owner-only file, workers/store.ts). */
+  workers: string;
   /** UI plugins: `*.plugin.js` ES modules the user installed. */
   plugins: string;
   /** Which plugins are disabled and why (the last error each reported). */
@@ -113,6 +115,7 @@ export function resolvePaths(env: Env, overrides: { dataDir?: string; config?: s
     modelPreviews: join(dirs.data, "cache", "model-previews"),
     engineEmbeddings: join(dirs.data, "cache", "engine-embeddings"),
     lanToken: join(dirs.data, "lan-token"),
+    workers: join(dirs.data, "workers.json"),
     plugins: join(dirs.data, "plugins"),
     pluginState: join(dirs.data, "plugins", "plugins.json"),
     galleryIndex: join(dirs.data, "cache", "gallery", "index.db"),

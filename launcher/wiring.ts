@@ -5,12 +5,13 @@
  * time, letting requests through between them), not when this file loads.
  */
 import type { ModelsService } from "../models/service";
+import type { CivitaiLookup } from "../models/net/civitai-lookup";
 import type { ModelUse } from "../models/use";
 import type { TaskQueue } from "../queue/queue";
 import type { EngineManager } from "../engine/manager";
 import type { EnginePool } from "../engine/pool/pool";
 import type { AppContext } from "../core/server/context";
-import type { ServiceFactory } from "../core/services";
+import type { Service, ServiceFactory } from "../core/services";
 import type { EngineExtension } from "../engine/extension";
 import type { RpcCoordinator } from "../rpc/coordinator";
 
@@ -76,6 +77,8 @@ export function appServices(options: { server?: boolean } = {}): ServiceFactory[
   let queue: TaskQueue | undefined;
   let modelUse: ModelUse | undefined;
   let models: ModelsService | undefined;
+  // The Civitai lookup tells the workers where a file a worker lacks can be downloaded from.
+  let modelsNet: (Service & { civitai: CivitaiLookup }) | undefined;
   const withQueue = later(async () => {
     const [{ queueService }, { upscaleTaskKinds }, { poolExecutors }] = await Promise.all([
       import("../queue/service"),
@@ -103,7 +106,10 @@ export function appServices(options: { server?: boolean } = {}): ServiceFactory[
     ...(options.server ? [terminalProgress] : []),
     engineService,
     later(async () => (await import("../rpc/service")).rpcService({ engine, ready: (c) => (rpc = c) })),
-    later(async () => (await import("../models/net/service")).modelsNetService({ library: () => models })),
+    later(async () => {
+      const factory = (await import("../models/net/service")).modelsNetService({ library: () => models });
+      return async (ctx) => (modelsNet = (await factory(ctx)) as Service & { civitai: CivitaiLookup });
+    }),
     withModels,
     withQueue,
     // A1111 and OpenAI clients, and upscaling, over the queue (started just before).
@@ -115,6 +121,14 @@ export function appServices(options: { server?: boolean } = {}): ServiceFactory[
     ),
     later(async () => (await import("../upscale/service")).upscaleService(() => queue)),
     later(async () => (await import("../gallery/service")).galleryService({ imagePath: (id) => queue?.store.image(id)?.path })),
+    // Other computers as workers: executors of the queue, matching model files by the models service's hashes.
+    later(async () =>
+      (await import("../workers/service")).workersService({
+        queue: () => queue,
+        hashes: () => models?.hashes,
+        civitaiVersion: (sha256) => modelsNet?.civitai.versionOf(sha256) ?? null,
+      }),
+    ),
     later(async () => (await import("./api-docs/service")).apiDocsService),
     later(async () => (await import("../prompts/service")).promptsService),
     later(async () => (await import("../plugins/service")).pluginService),

@@ -23,6 +23,12 @@ import type { ImageRecord, Task } from "./task";
 export type ExecutorKind = "engine" | "worker";
 
 /**
+ * How a task ended on an executor; `returned`: it did not run there (a worker went away or refused) and
+ * waits in the queue again, in its place, for the next idle executor (`reason` is logged).
+ */
+export type ExecutorOutcome = RunOutcome | { state: "returned"; reason: string };
+
+/**
  * ready: takes tasks when idle; paused: the user paused it; offline: cannot be reached or is down; waiting: ready but
  * for hardware others use now (an engine split over GPUs the per-GPU engines run on): a task only it can run then
  * holds back later tasks once passed over often enough (dispatch.ts).
@@ -55,7 +61,7 @@ export interface TaskExecutor {
   /** null: it cannot run this task (e.g. lacks its models); higher: better (e.g. 2 = holds its model set, 1 = empty, 0 = must reload). */
   score(task: Task, key: string): number | null;
   /** Runs one task to its outcome; failures it knows become a failed outcome (what it throws fails the task with `internal`). */
-  run(active: ActiveTask, hooks: ExecutorHooks): Promise<RunOutcome>;
+  run(active: ActiveTask, hooks: ExecutorHooks): Promise<ExecutorOutcome>;
   /** Stops the task running on it (cancel); sets `active.engineRestarted` when that restarts its engine. Affects no other executor. */
   cancel(active: ActiveTask): Promise<void>;
   /** Hears changes of state (resumed, back online) so the queue looks for work again. */

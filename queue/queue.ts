@@ -12,7 +12,7 @@ import "./events";
 import { IncognitoMemory } from "./incognito";
 import type { ModelHashes } from "../models/hashes";
 import { activeRun, executorHooks, type ActiveTask } from "./execute";
-import { engineExecutor, Executors, type TaskExecutor } from "./executors";
+import { engineExecutor, Executors, type ExecutorOutcome, type TaskExecutor } from "./executors";
 import { imageKind } from "./image-kind";
 import { searchPath, type SearchPath } from "../models/roots";
 import type { OutputTemplates } from "./outputs";
@@ -212,11 +212,11 @@ export class TaskQueue {
     throw new TaskConflictError(`task ${id} already ${task.state}`);
   }
 
-  /** Puts a task back in the queue at its old place: its removal was undone, or its executor failed under it (`avoid`: not there again). */
+  /** Puts a task back in its old place: its removal was undone, a worker gave it back, or its executor failed under it (`avoid`: not there again). */
   requeue(task: Task, avoid?: string): void {
     task.state = "queued";
     delete task.finished;
-    if (avoid && !task.incognito) this.store.update(task);
+    if (task.started && !task.incognito) this.store.update(task);
     const position = this.#line.add(task, this.#keyOf(task), true, avoid);
     this.opts.bus.publish("task.queued", { id: task.id, position, incognito: task.incognito });
     this.#publishStatus();
@@ -282,7 +282,7 @@ export class TaskQueue {
       paths: this.opts.paths,
       save: { store: this.store, incognito: this.incognito, outputs: this.opts.paths.outputs, templates: this.opts.templates() },
     });
-    const outcome = await executor.run(run, hooks).catch((err): RunOutcome => {
+    const outcome = await executor.run(run, hooks).catch((err): ExecutorOutcome => {
       this.opts.log?.error(`task ${task.id} failed on ${executor.id}`, { error: String(err) });
       return { state: "failed", error: { code: "internal", message: (err as Error)?.message ?? String(err) } };
     });
@@ -291,7 +291,7 @@ export class TaskQueue {
     try {
       // After stop() the task is already recorded as interrupted and the database may be closing.
       if (retry) this.requeue(Object.assign(task, { notes: { ...task.notes, retry } }), executor.id);
-      else if (!this.#stopped) this.#finish(task, outcome, run.engineRestarted);
+      else if (!this.#stopped) outcome.state === "returned" ? this.requeue(task) : this.#finish(task, outcome, run.engineRestarted);
     } finally {
       run.markDone();
       this.#wakeLoop();

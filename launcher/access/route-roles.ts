@@ -155,6 +155,12 @@ export const ROUTE_ROLES: Record<string, RoleRule> = {
   "POST /api/gallery/undo": owner("delete pictures from this computer"),
   "DELETE /api/gallery/:id": owner("delete pictures from this computer"),
   "POST /api/gallery/:id/reveal": owner("show a file in this computer's file manager"),
+  // Other computers working for this one: adding, removing and their tokens change this computer; their list shows addresses.
+  "GET /api/workers": owner("see the other computers working for this one"),
+  "POST /api/workers": owner("add a computer as a worker"),
+  "PATCH /api/workers": owner("change how workers are used"),
+  "POST /api/workers/:id/check": owner("check a worker"),
+  "DELETE /api/workers/:id": owner("remove a worker"),
   // Plugins run in every window: a guest loads them; installing, switching and removing are the owner's.
   "GET /api/plugins": guest("the installed plugins (loaded by the page)"),
   "GET /api/plugins/:file": guest("a plugin's script (loaded by the page)"),

@@ -17,6 +17,7 @@ import { modelRoutes } from "./catalog-models";
 import { promptRoutes } from "./catalog-prompts";
 import { rpcRoutes } from "./catalog-rpc";
 import { queueHabitRoutes } from "./catalog-queue";
+import { workerRoutes } from "./catalog-workers";
 import type { RouteDoc } from "./route-doc";
 
 type Json = Record<string, unknown>;
@@ -98,7 +99,10 @@ function operation(route: RouteDoc, components: Json): Json {
 }
 
 export function buildOpenApi(
-  routes: RouteDoc[] = [...appRoutes, ...engineRoutes, ...modelRoutes, ...galleryRoutes, ...promptRoutes, ...rpcRoutes, ...queueHabitRoutes, ...compatRoutes],
+  routes: RouteDoc[] = [
+    ...[...appRoutes, ...engineRoutes, ...modelRoutes, ...galleryRoutes, ...promptRoutes, ...rpcRoutes, ...queueHabitRoutes, ...compatRoutes],
+    ...workerRoutes,
+  ],
   extra: RouteDoc[] = [],
 ): Json {
   const components: Json = {};

@@ -118,6 +118,12 @@ export class CivitaiLookup {
     };
   };
 
+  /** The Civitai version a file is, when a lookup found it (another computer can download it from there). */
+  versionOf(sha256: string): number | null {
+    const row = this.db.query<{ info: string | null }, { s: string }>("SELECT info FROM civitai_versions WHERE sha256 = $s").get({ s: sha256 });
+    return row?.info ? (JSON.parse(row.info) as Found).versionId : null;
+  }
+
   /** Asks Civitai once for this sha256 (concurrent asks share it); keeps the answer. */
   async lookup(sha256: string): Promise<Found | null> {
     if (this.#inFlight.has(sha256)) return null;

@@ -23,6 +23,7 @@ export const FLOORS: Record<string, number> = {
   queue: 5,
   upscale: 6,
   gallery: 6,
+  workers: 6,
   compat: 7,
   launcher: 8,
 };

@@ -19,7 +19,7 @@ export interface HfStandin {
 
 const sha = (b: Uint8Array) => new Bun.CryptoHasher("sha256").update(b).digest("hex");
 
-export function hfStandin(files: Record<string, Uint8Array>, repos: Record<string, RepoBehaviour>, opts: { token?: string; chunkDelayMs?: number } = {}): HfStandin {
+export function hfStandin(files: Record<string, Uint8Array>, repos: Record<string, RepoBehaviour>, opts: { token?: string; chunkDelayMs?: number; hostname?: string } = {}): HfStandin {
   const token = opts.token ?? "hf_ok";
   const requests: HfStandin["requests"] = [];
   const served = (behaviour: RepoBehaviour, bytes: Uint8Array): Uint8Array => {
@@ -46,7 +46,7 @@ export function hfStandin(files: Record<string, Uint8Array>, repos: Record<strin
       : (bytes as Uint8Array<ArrayBuffer>);
   const server = Bun.serve({
     port: 0,
-    hostname: "127.0.0.1",
+    hostname: opts.hostname ?? "127.0.0.1",
     fetch: (req) => {
       const url = new URL(req.url);
       requests.push({ method: req.method, path: url.pathname, auth: req.headers.get("authorization") });
@@ -71,7 +71,7 @@ export function hfStandin(files: Record<string, Uint8Array>, repos: Record<strin
       return new Response(req.method === "HEAD" ? null : body(bytes), { headers: { "content-length": String(bytes.length), etag: `"${sha(bytes)}"` } });
     },
   });
-  const base = `http://127.0.0.1:${server.port}`;
+  const base = `http://${opts.hostname ?? "127.0.0.1"}:${server.port}`;
   return {
     base,
     requests,

@@ -22,6 +22,7 @@ import type { SettingChangeEvent } from "./ed-settings-field";
 import "./ed-lan-card";
 import "./ed-plugins-card";
 import "./ed-rpc-workers-card";
+import "./ed-workers-card";
 import "./ed-settings-field";
 import { engineApi } from "../engine/engine-api";
 import { settingsAppStyles } from "./settings-app-styles";
@@ -159,7 +160,8 @@ export class EdSettingsApp extends LitElement {
   #card(group: SettingsGroupView, shown: boolean) {
     if (group.card === "lan") return html`<ed-lan-card ?hidden=${!shown}></ed-lan-card>`;
     if (group.card === "plugins") return html`<ed-plugins-card ?hidden=${!shown}></ed-plugins-card>`;
-    if (group.card === "rpc-workers") return html`<ed-rpc-workers-card ?hidden=${!shown}></ed-rpc-workers-card>`;
+    if (group.card === "workers")
+      return html`<ed-workers-card ?hidden=${!shown}></ed-workers-card><ed-rpc-workers-card ?hidden=${!shown}></ed-rpc-workers-card>`;
     return nothing;
   }
 
