@@ -19,7 +19,7 @@ import { autoFit, levelOf, listDevices, matchDevice, neededMb } from "./memory";
 import { findLoras } from "./loras";
 import { embeddingMap } from "./embeddings";
 import { loadedModel, parseVidGen, videoFormats, type VideoDefaults } from "./video";
-import { runVideo, videoPreamble } from "./video-run";
+import { encodeContainer, runVideo, videoPreamble } from "./video-run";
 
 const programDir = standinProgramDir();
 const config = loadConfig(programDir);
@@ -251,7 +251,7 @@ async function generate(job: Job) {
   };
   if (r.video) {
     if (!loaded.diffusion) await loadBar(358), (loaded.diffusion = true);
-    return runVideo({ ...r, video: r.video }, model, { log, sample, decodeMs: config.decodeMs });
+    return runVideo({ ...r, video: r.video }, model, { log, sample, decodeMs: config.decodeMs, encode: encodeContainer });
   }
   for (let i = 0; i < r.batchCount; i++) {
     log("INFO", "stable-diffusion.cpp:5679", `generating image: ${i + 1}/${r.batchCount} - seed ${r.seed + i}`);

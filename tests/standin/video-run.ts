@@ -89,6 +89,24 @@ export async function runVideo(r: GenRequest & { video: VideoParams }, model: Lo
   return { video: { bytes, format: v.outputFormat, fps: v.fps, frameCount: frames.length } };
 }
 
+/**
+ * A build with SD_USE_WEBP: an animated WebP (upstream media_io.cpp create_animated_webp_from_sd_images_to_vector
+ * uses libwebp's WebPAnimEncoder; here libwebp stills muxed by the app's pictures/animated-webp.ts). WebM has
+ * no encoder in the stand-in: an empty container, which fails the job as upstream does for a failed encode.
+ */
+export async function encodeContainer(format: string, frames: Uint8Array[], width: number, height: number, fps: number): Promise<Uint8Array> {
+  if (format !== "webp") return new Uint8Array();
+  const { encodeWebp } = await import("../../pictures/webp-encode");
+  const { muxAnimatedWebp } = await import("../../pictures/animated-webp");
+  const stills: Uint8Array[] = [];
+  for (const rgb of frames) {
+    const rgba = new Uint8Array(width * height * 4);
+    for (let i = 0, j = 0; i < rgb.length; i += 3, j += 4) rgba.set([rgb[i]!, rgb[i + 1]!, rgb[i + 2]!, 255], j);
+    stills.push(await encodeWebp(rgba, width, height, 90, 1));
+  }
+  return muxAnimatedWebp(stills, { width, height, fps });
+}
+
 /** media_io.cpp create_mjpg_avi_from_sd_images_to_vector without audio: RIFF AVI, hdrl (avih, strl/strh/strf), movi of 00dc JPEGs, idx1. */
 export function mjpgAvi(frames: Uint8Array[], width: number, height: number, fps: number, quality: number): Uint8Array {
   const out: number[] = [];

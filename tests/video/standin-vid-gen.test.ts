@@ -149,3 +149,14 @@ test("a Wan 2.2 A14B set (high-noise model): a high-noise pass, then the low-noi
   expect(out).toContain("| 4/4 -");
   expect(out).toContain("| 2/2 -");
 });
+
+test("a build with WebP and WebM (videoBuild): formats webm, webp, avi; a webp job gives an animated WebP", async () => {
+  const s = await serve(wan, { STANDIN_VIDEO_BUILD: "webp,webm" });
+  const caps = await s.caps();
+  expect(caps.output_formats_by_mode.vid_gen).toEqual(["webm", "webp", "avi"]);
+  expect(caps.defaults_by_mode.vid_gen.output_format).toBe("webm");
+  const sub = await s.post("/sdcpp/v1/vid_gen", { prompt: "a cat", video_frames: 5, fps: 16, width: 64, height: 64, output_format: "WEBP" });
+  const job = await s.done(sub.json.id);
+  expect(job.result).toMatchObject({ output_format: "webp", mime_type: "image/webp", frame_count: 5, fps: 16 });
+  expect(animatedWebpInfo(Buffer.from(job.result.b64_json, "base64"))).toMatchObject({ width: 64, height: 64, frames: 5, durationMs: 313 });
+});
