@@ -27,7 +27,8 @@ export const WAN = {
   text_encoders: ["umt5_xxl_fp16.safetensors"],
 };
 
-export async function startVideoApp(dataDir: string, build: InstalledBuild, port = 20000 + Math.floor(Math.random() * 30000)): Promise<QueueApp & { hub: VideoHub }> {
+export async function startVideoApp(dataDir: string, build: InstalledBuild, options: { undoMs?: number } = {}): Promise<QueueApp & { hub: VideoHub }> {
+  const port = 20000 + Math.floor(Math.random() * 30000);
   let engine!: Engine;
   let models: ModelsService | undefined;
   const hub = new VideoHub();
@@ -37,6 +38,7 @@ export async function startVideoApp(dataDir: string, build: InstalledBuild, port
       kinds: [...upscaleTaskKinds.kinds, ...videoTaskKinds(hub).kinds],
       pictureSteps: upscaleTaskKinds.pictureSteps,
       hashes: () => models?.hashes,
+      ...(options.undoMs === undefined ? {} : { undoMs: options.undoMs }),
       engine: (ctx) => (engine = managerFor(ctx, build)),
     }),
   );
