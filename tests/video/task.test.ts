@@ -8,12 +8,12 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { animatedWebpInfo } from "../../pictures/animated-webp";
-import { standin, waitState, type QueueApp } from "../queue/harness";
+import { standin, waitState } from "../queue/harness";
 import { startVideoApp, videoData, WAN } from "./harness";
 
 setDefaultTimeout(90_000);
 const data = videoData();
-let q: QueueApp;
+let q: Awaited<ReturnType<typeof startVideoApp>>;
 let buildDir = "";
 beforeAll(async () => {
   const build = standin(data.dir);
