@@ -107,7 +107,7 @@ function checkVideo(r: z.output<typeof videoRequestFields>, ctx: z.RefinementCtx
     ctx.addIssue({
       code: "custom",
       path: ["frames"],
-      message: `${r.frames} frames of ${r.width}×${r.height} is ${(pixels / 1e6).toFixed(1)} M pixels; at most ${(MAX_VIDEO_PIXELS / 1e6).toFixed(1)} M per video`,
+      message: `${r.frames} frames of ${r.width}×${r.height} is ${(pixels / 1e6).toFixed(1)} M pixels; at most ${(MAX_VIDEO_PIXELS / 1e6).toFixed(1)} M`,
     });
 }
 
