@@ -9,8 +9,7 @@
  * against common/video-families.ts once the model's family is known.
  */
 import { z } from "zod";
-import { imageProblem } from "./image-data";
-import { loraSchema, MAX_PROMPT_LENGTH, MAX_SEED, modelPath, SAMPLERS, SCHEDULERS, type ResolvedRequest } from "./image-request";
+import { imageDataSchema, loraSchema, MAX_PROMPT_LENGTH, MAX_SEED, modelPath, SAMPLERS, SCHEDULERS, type ResolvedRequest } from "./image-request";
 import { SPEEDS } from "./speed";
 
 export const MIN_VIDEO_SIZE = 64;
@@ -25,14 +24,7 @@ export const VIDEO_FORMATS = ["webm", "webp"] as const;
 export type VideoFormat = (typeof VIDEO_FORMATS)[number];
 export const VIDEO_MIME: Record<VideoFormat, string> = { webm: "video/webm", webp: "image/webp" };
 
-const MAX_IMAGE_CHARS = 64 * 1024 * 1024;
-const image = z
-  .string()
-  .max(MAX_IMAGE_CHARS, "image is too large (over 48 MB)")
-  .superRefine((v, ctx) => {
-    const problem = imageProblem(v);
-    if (problem) ctx.addIssue({ code: "custom", message: problem });
-  });
+const image = imageDataSchema;
 
 const size = z
   .number()
