@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { animatedWebpInfo } from "../../pictures/animated-webp";
+import { pngSize } from "../../pictures/metadata/png";
 import { standin, waitState } from "../queue/harness";
 import { startVideoApp, videoData, WAN } from "./harness";
 
@@ -140,5 +141,42 @@ describe("submit-time checks (400s naming the field)", () => {
   test("the schema: sizes in 16-pixel steps, frames within 1–121", async () => {
     expect((await post("/api/videos", video({ width: 72 }))).body.error.message).toContain("multiple of 16");
     expect((await post("/api/videos", video({ frames: 500 }))).status).toBe(400);
+  });
+});
+
+describe("a build with WebP and WebM", () => {
+  const data2 = videoData("ed-video-webm-");
+  let q2: Awaited<ReturnType<typeof startVideoApp>>;
+  beforeAll(async () => {
+    q2 = await startVideoApp(data2.dir, standin(data2.dir, { videoBuild: "webp,webm" }));
+  });
+  afterAll(async () => {
+    await q2.stop();
+    data2.remove();
+  });
+  const run = async (over: Record<string, unknown>) => {
+    const res = await q2.api("/api/videos", { method: "POST", json: video(over) });
+    const id = ((await res.json()) as { id: string }).id;
+    expect((await waitState(q2, id, ["succeeded", "failed"])).state).toBe("succeeded");
+    return ((await (await q2.api(`/api/tasks/${id}`)).json()) as { videos: Record<string, any>[] }).videos[0]!;
+  };
+
+  test("no wish: WebM, the engine's best, kept as it came, with its first frame as the poster", async () => {
+    const v = await run({});
+    expect(v).toMatchObject({ format: "webm", mime: "video/webm", frame_count: 5 });
+    expect(v.converted_from).toBeUndefined();
+    const res = await q2.api(v.url);
+    expect(res.headers.get("content-type")).toBe("video/webm");
+    expect([...new Uint8Array(await res.arrayBuffer()).subarray(0, 4)]).toEqual([0x1a, 0x45, 0xdf, 0xa3]);
+    expect(pngSize(new Uint8Array(await (await q2.api(v.poster_url)).arrayBuffer()))).toEqual({ width: 80, height: 64 });
+  });
+
+  test("output_format webp: the engine's animated WebP, not converted, our request in its XMP", async () => {
+    const v = await run({ output_format: "webp" });
+    expect(v).toMatchObject({ format: "webp", frame_count: 5 });
+    expect(v.converted_from).toBeUndefined();
+    const info = animatedWebpInfo(new Uint8Array(await (await q2.api(v.url)).arrayBuffer()))!;
+    expect(info.frames).toBe(5);
+    expect(JSON.parse(info.json!)).toMatchObject({ output_format: "webp" });
   });
 });
