@@ -122,6 +122,31 @@ describe("a Wan video on a build that offers only AVI", () => {
   });
 });
 
+describe("other sets and incognito", () => {
+  test("AnimateDiff: the SD 1.5 checkpoint with --motion-module; 8 frames stay 8 (no 4n+1 rule)", async () => {
+    const r = await post("/api/videos", { prompt: "a red apple", model: "sd15.safetensors", motion_module: "mm_sd15_v3.safetensors", width: 128, height: 128, frames: 8, fps: 8, steps: 2 });
+    expect(r.body).toMatchObject({ frames: 8 });
+    const t = await waitState(q, r.body.id, ["succeeded", "failed"]);
+    expect(t.state).toBe("succeeded");
+    const last = argv().at(-1)!;
+    expect(last[last.indexOf("-m") + 1]).toEndWith("sd15.safetensors");
+    expect(last[last.indexOf("--motion-module") + 1]).toEndWith("mm_sd15_v3.safetensors");
+    const view = (await (await q.api(`/api/tasks/${r.body.id}`)).json()) as { videos: Record<string, any>[] };
+    expect(view.videos[0]).toMatchObject({ frame_count: 8, width: 128, height: 128 });
+    expect(((await (await q.api(`/api/videos/${view.videos[0]!.id}/info`)).json()) as { family: string }).family).toBe("animatediff");
+  });
+
+  test("incognito: the video is served from memory; no file, no row", async () => {
+    const r = await post("/api/videos", { ...video({ frames: 5 }), incognito: true });
+    expect((await waitState(q, r.body.id, ["succeeded", "failed"])).state).toBe("succeeded");
+    const v = ((await (await q.api(`/api/tasks/${r.body.id}`)).json()) as { videos: Record<string, any>[] }).videos[0]!;
+    expect(q.hub.store.get(v.id)).toBeNull();
+    expect(q.hub.memory.get(v.id)?.record.path).toBeUndefined();
+    expect(animatedWebpInfo(new Uint8Array(await (await q.api(v.url)).arrayBuffer()))!.frames).toBe(5);
+    expect((await q.api(v.poster_url)).status).toBe(200);
+  });
+});
+
 describe("submit-time checks (400s naming the field)", () => {
   test.each([
     ["no VAE for Wan", { vae: undefined }, "video_needs_file", "vae"],
