@@ -88,3 +88,22 @@ describe("cancel and remove", () => {
     expect((await q.api(`/api/videos/${video.id}`)).status).toBe(404);
   });
 });
+
+test("the newest picture task, not a video, gives the Image tab's last-used models and the warm start", async () => {
+  const data = videoData();
+  cleanups.push(data.remove);
+  const q = await startVideoApp(data.dir, standin(data.dir));
+  cleanups.push(() => q.stop());
+  const img = await q.api("/api/tasks", { method: "POST", json: { prompt: "a lighthouse", model: "sd-test.safetensors", width: 64, height: 64, steps: 1 } });
+  expect((await waitState(q, ((await img.json()) as { id: string }).id, ["succeeded", "failed"])).state).toBe("succeeded");
+  const id = await submit(q);
+  expect((await waitState(q, id, ["succeeded", "failed"])).state).toBe("succeeded");
+  const { modelUseOf } = await import("../../queue/model-use");
+  const { TaskStore } = await import("../../queue/store");
+  const store = new TaskStore(q.app.ctx.paths.database);
+  try {
+    expect(modelUseOf(store).lastModels()).toEqual({ model: "sd-test.safetensors", text_encoders: [] });
+  } finally {
+    store.close();
+  }
+});
