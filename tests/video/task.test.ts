@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { animatedWebpInfo } from "../../pictures/animated-webp";
 import { pngSize } from "../../pictures/metadata/png";
+import { readPictureInfo } from "../../gallery/picture-info";
 import { standin, waitState } from "../queue/harness";
 import { startVideoApp, videoData, WAN } from "./harness";
 
@@ -99,6 +100,14 @@ describe("a Wan video on a build that offers only AVI", () => {
     const infoRes = (await (await q.api(`/api/videos/${v.id}/info`)).json()) as Record<string, any>;
     expect(infoRes).toMatchObject({ id: v.id, task_id: task.id, family: "wan2.1-t2v", request: { frames: 6, seed: 5 } });
     expect((await q.api("/api/videos/vnope")).status).toBe(404);
+  });
+
+  test("the Gallery's index takes neither the video nor its poster for a picture (videos are listed by /api/videos)", () => {
+    const row = q.hub.store.get(task.videos[0].id)!;
+    expect(readPictureInfo(new Uint8Array(readFileSync(row.path!)), row.path)).toBeNull();
+    expect(readPictureInfo(new Uint8Array(readFileSync(row.poster!)), row.poster)).toBeNull();
+    // The poster's bytes are a plain PNG: only its name marks it.
+    expect(readPictureInfo(new Uint8Array(readFileSync(row.poster!)), join(data.dir, "x.png"))).not.toBeNull();
   });
 
   test("an image task with the video model: fails with engine_refused, saying it makes videos", async () => {
