@@ -6,7 +6,7 @@
  * fails while a key has none. Browser-safe: no imports (the UI uses it).
  */
 
-export type SettingsGroupId = "image" | "models" | "engine" | "devices" | "appearance" | "plugins" | "advanced";
+export type SettingsGroupId = "image" | "models" | "engine" | "devices" | "workers" | "appearance" | "plugins" | "advanced";
 
 export interface SettingsGroup {
   id: SettingsGroupId;
@@ -14,7 +14,7 @@ export interface SettingsGroup {
   /** One line under the heading (a group with a card has the card's words). */
   blurb?: string;
   /** A card of its own shown in this group (the UI decides what it is). */
-  card?: "lan" | "plugins";
+  card?: "lan" | "plugins" | "rpc-workers";
   /** Words a search matches to show the card. */
   cardWords?: string;
   /** Folded until opened (or until a search finds something in it). */
@@ -42,6 +42,12 @@ export const SETTINGS_GROUPS: readonly SettingsGroup[] = [
     title: "Other devices",
     card: "lan",
     cardWords: "lan network phone tablet computer token qr code login link allow other devices",
+  },
+  {
+    id: "workers",
+    title: "Workers",
+    card: "rpc-workers",
+    cardWords: "worker workers rpc remote gpu other computer pairing token model too large split",
   },
   { id: "appearance", title: "Appearance", blurb: "Theme, text size, order of results and the done notice." },
   { id: "plugins", title: "Plugins", card: "plugins", cardWords: "plugin plugins add-on install .plugin.js" },
@@ -97,6 +103,11 @@ export const SETTINGS_GUIDE: Readonly<Record<string, SettingGuide>> = {
     label: "Device",
     group: "engine",
     help: "The device the engine runs on, as the Engine tab lists it (CUDA0, Vulkan0, CPU, …); Automatic lets the engine choose.",
+  },
+  "engine.devices": {
+    label: "Devices",
+    group: "engine",
+    help: "Automatic uses every GPU; or choose some. Each chosen GPU runs its own engine, so several pictures are made at once.",
   },
   "engine.speed": {
     label: "Speed",

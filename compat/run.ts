@@ -30,8 +30,14 @@ export class RunFailedError extends NamedError {
 }
 
 /** Submits and waits for `task.finished` / `task.failed`. A cancelled task resolves with the images made so far. */
-export async function runAndWait(queue: TaskQueue, bus: EventBus, request: ResolvedRequest, options: { incognito: boolean }): Promise<FinishedRun> {
+export async function runAndWait(
+  queue: TaskQueue,
+  bus: EventBus,
+  request: ResolvedRequest,
+  options: { incognito: boolean; onQueued?: (task: Task) => void },
+): Promise<FinishedRun> {
   const task = queue.submit(request, { incognito: options.incognito });
+  options.onQueued?.(task);
   // Ends are async (the runner polls the engine): subscribing right after submit() misses nothing.
   await new Promise<void>((resolve, reject) => {
     const offFinished = bus.on("task.finished", (e) => {

@@ -21,6 +21,12 @@ export interface Paths {
   engines: string;
   /** The last source build that failed (step, message, log lines), so a start does not repeat it by itself. */
   engineBuildFailure: string;
+  /** The RPC worker programs built here: `rpc-worker/<tag>-<backend>/` (rpc/worker-build.ts). */
+  rpcWorkerBuilds: string;
+  /** The RPC workers this computer uses: address and pairing token each (owner-only file, rpc/store.ts). */
+  rpcWorkers: string;
+  /** This computer as an RPC worker: its pairing token (owner-only file). */
+  rpcWorkerToken: string;
   downloads: string;
   models: string;
   outputs: string;
@@ -93,6 +99,9 @@ export function resolvePaths(env: Env, overrides: { dataDir?: string; config?: s
     lock: join(dirs.data, "instance.lock"),
     engines: join(dirs.data, "engines"),
     engineBuildFailure: join(dirs.data, "engines", ".last-build-failure.json"),
+    rpcWorkerBuilds: join(dirs.data, "engines", "rpc-worker"),
+    rpcWorkers: join(dirs.data, "rpc-workers.json"),
+    rpcWorkerToken: join(dirs.data, "rpc-worker-token"),
     downloads: join(dirs.data, "downloads"),
     models: join(dirs.data, "models"),
     outputs: join(dirs.data, "outputs"),

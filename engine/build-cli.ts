@@ -22,7 +22,7 @@ import type { ToolchainProbes } from "./build/toolchain";
 import { BuildCancelled, BuildError } from "./build/runner";
 
 /** The plan's backend for this machine; offline (no release to plan with) the best for the hardware alone. */
-async function plannedBackend(
+export async function plannedBackend(
   config: ConfigStore,
   paths: ReturnType<typeof resolvePaths>,
   builder: SourceBuilder,

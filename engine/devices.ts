@@ -9,9 +9,13 @@
 import type { InstalledBuild } from "./types";
 
 export interface EngineDevice {
-  /** CUDA0, Vulkan0, Metal, CPU, … */
+  /** CUDA0, Vulkan0, Metal, CPU, … (RPC0, RPC1, … for RPC workers' devices) */
   name: string;
   description: string;
+  /** Bytes free and in all, where known (RPC devices: asked of the worker). */
+  memory?: { free: number; total: number };
+  /** The RPC worker that has it ("host:port"). */
+  worker?: string;
 }
 
 export interface DeviceReport {
@@ -51,10 +55,19 @@ export class EngineDevices {
   constructor(
     private readonly builds: () => InstalledBuild[],
     private readonly list: (serverPath: string) => Promise<EngineDevice[]> = listDevices,
+    /** Devices --list-devices cannot show (RPC workers'), asked at every report. */
+    private readonly extra?: () => Promise<EngineDevice[]>,
   ) {}
 
   /** The report for the build that runs (or would run); null with no build installed. */
-  report(): Promise<DeviceReport | null> {
+  async report(): Promise<DeviceReport | null> {
+    const local = await this.#local();
+    if (!local || !this.extra) return local;
+    const more = await this.extra().catch(() => []);
+    return { ...local, devices: [...local.devices, ...more] };
+  }
+
+  #local(): Promise<DeviceReport | null> {
     const build = this.builds()[0];
     if (!build) return Promise.resolve(null);
     let report = this.#cache.get(build.serverPath);

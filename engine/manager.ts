@@ -1,11 +1,9 @@
 /**
- * The engine manager: the Engine the queue uses, on top of a BuildProvider
- * (installed builds, downloading the best one on first run) and the process
- * supervisor. It owns the state machine
+ * The engine manager: the Engine the queue uses, on top of a BuildProvider (installed builds, downloading
+ * the best one on first run) and the process supervisor. It owns the state machine
  *   absent → downloading → installed → starting → ready ⇄ busy → restarting → failed | stopped
- * (published by status-board.ts) and which build runs with which model set;
- * jobs go to sd-server's native async API (engine-jobs.ts), where a running
- * one cannot be stopped: cancelling it restarts the process, same model set.
+ * (published by status-board.ts) and which build runs with which model set; jobs go to sd-server's native
+ * async API (engine-jobs.ts), where a running one cannot be stopped: cancelling it restarts the process.
  */
 import { existsSync } from "node:fs";
 import type { EventBus } from "../core/events/bus";
@@ -47,8 +45,7 @@ export class EngineManager implements Engine {
   #jobs: EngineJobs;
   #builds: BuildSource;
   #models?: ModelSet;
-  /** The argv/build key of the running (or starting) process. */
-  #key?: string;
+  #key?: string; // the argv/build key of the running (or starting) process
   #op: Promise<unknown> = Promise.resolve();
 
   constructor(options: EngineManagerOptions) {
@@ -70,6 +67,9 @@ export class EngineManager implements Engine {
   on(listener: (event: EngineEvent) => void): () => void {
     return this.#board.on(listener);
   }
+
+  /** The model set it runs (or last ran) with. */
+  modelSet = (): ModelSet | undefined => this.#models;
 
   logs(lines?: number): string[] {
     return this.supervisor.log.tail(lines);
@@ -171,8 +171,8 @@ export class EngineManager implements Engine {
    * Starts a source build in the background (backend: given, else the plan's); when it is
    * installed it becomes the build to run, like an import (engine/build/engine-builds.ts).
    */
-  startBuild(backend?: BuildBackend): Promise<StartedBuild> {
-    return startSourceBuild(this.#buildHost(), backend);
+  startBuild(backend?: BuildBackend, rpc?: boolean): Promise<StartedBuild> {
+    return startSourceBuild(this.#buildHost(), backend, rpc);
   }
 
   /** After no usable engine was found: builds where the plan chose building, or says which tools are missing. */

@@ -1,10 +1,11 @@
 /**
  * `/api/engine`: the engine's state, its log, and the Engine tab's buttons.
- *   GET  /          → {state, variant, version, port, error?}
+ *   GET  /          → {state, variant, version, port, error?, engines?}: the first engine, and every engine (pool/routes.ts)
  *   GET  /logs      → {lines}  (?lines=N for the last N)
  *   GET  /plan      → detected hardware, release, candidates with reasons
  *   GET  /builds    → installed builds
- *   GET  /devices   → {build, devices: [{name, description}], problem?}: `sd-server --list-devices` of the preferred build
+ *   GET  /devices   → {build, devices: [{name, description, memory?, worker?}], problem?}: `sd-server --list-devices` of the
+ *                     preferred build, then RPC workers' devices (RPC0, …) with the memory each worker reports (engine/extension.ts)
  *   POST /install   → installs (downloads) the best build if none is installed;
  *                     {variant?, force?} installs that one / reinstalls, and moves a running engine onto it
  *   POST /install/cancel → stops the engine download in progress: {cancelled}
@@ -16,7 +17,7 @@
  *                     comes from POST /import/nonce when the user confirmed (single use,
  *                     2 minutes): a build is a program the app will run. Owner only.
  *   POST /import/nonce → {nonce, expires_in_s}
- *   POST /build     → starts building sd-server from source: {backend?} → 202 {backend, logFile};
+ *   POST /build     → starts building sd-server from source: {backend?, rpc?} → 202 {backend, logFile};
  *                     progress as "engine.build" events; 409 build_running while one runs
  *   POST /build/cancel → stops the build in progress: {cancelled}
  *   GET  /build     → {running, progress?} of the current or last build; progress.phase "waiting"
@@ -31,12 +32,17 @@ import { OneTimeNonces } from "../core/server/nonces";
 import { ApiError, mediaType, readJson } from "../core/server/errors";
 import type { EngineManager } from "./manager";
 import type { EngineDevices } from "./devices";
+import type { EnginePool } from "./pool/pool";
+import { poolRoutes } from "./pool/routes";
 import type { InstalledBuild } from "./types";
 import { BUILD_BACKENDS, type BuildBackend } from "./build/cmake-flags";
 import { removeTree } from "../core/files/remove-tree";
 
 export const buildSchema = z
-  .object({ backend: z.enum(BUILD_BACKENDS as [BuildBackend, ...BuildBackend[]]).optional().describe("Backend to build: cpu, vulkan, cuda or rocm") })
+  .object({
+    backend: z.enum(BUILD_BACKENDS as [BuildBackend, ...BuildBackend[]]).optional().describe("Backend to build: cpu, vulkan, cuda or rocm"),
+    rpc: z.boolean().optional().describe("Build with SD_RPC=ON, so the engine can use RPC workers (installed as built-<backend>-rpc)"),
+  })
   .strict();
 
 function backendParam(raw: string | undefined): BuildBackend {
@@ -76,12 +82,15 @@ export const installSchema = z
   })
   .strict();
 
-const describeBuild = (b: InstalledBuild) => ({ tag: b.tag, variant: b.variant, backend: b.backend, dir: b.dir });
+/** rpc: the ggml RPC version of a build made with SD_RPC=ON (it can use RPC workers), else null. */
+const describeBuild = (b: InstalledBuild) => ({ tag: b.tag, variant: b.variant, backend: b.backend, dir: b.dir, rpc: b.rpc ?? null });
 
-export function engineRoutes(manager: EngineManager, opts: { uploads: string; nonces?: OneTimeNonces; devices?: EngineDevices }) {
+export function engineRoutes(manager: EngineManager, opts: { uploads: string; nonces?: OneTimeNonces; devices?: EngineDevices; pool?: EnginePool }) {
   const nonces = opts.nonces ?? new OneTimeNonces();
   return new Hono()
-    .get("/", (c) => c.json(manager.status()))
+    // The first engine's status, and with a pool every engine of this computer (one per GPU).
+    .get("/", (c) => c.json(opts.pool ? { ...manager.status(), engines: opts.pool.view() } : manager.status()))
+    .route("/engines", poolRoutes(opts.pool ?? null))
     // The devices the installed engine sees (`sd-server --list-devices`): the names Settings → Engine → Device takes.
     .get("/devices", async (c) => c.json((await opts.devices?.report()) ?? { build: null, devices: [] }))
     .get("/logs", (c) => {
@@ -109,7 +118,7 @@ export function engineRoutes(manager: EngineManager, opts: { uploads: string; no
     })
     .post("/build", async (c) => {
       const body = await readJson(c, buildSchema, { optional: true });
-      const started = await manager.startBuild(body?.backend);
+      const started = await manager.startBuild(body?.backend, body?.rpc);
       return c.json({ backend: started.backend, logFile: started.logFile }, 202);
     })
     .post("/build/cancel", (c) => c.json({ cancelled: manager.builder().cancel() }))

@@ -3,7 +3,9 @@
  * with the queue through `engine(ctx)`), its routes at /api/engine, the
  * first-run install started once the server listens (and, where it finds no
  * usable engine and the plan chose building, the automatic source build),
- * the engine stopped on shutdown.
+ * the engine stopped on shutdown. With two or more GPUs (engine.devices) the
+ * manager is the first engine of a pool (pool/pool.ts): one engine per GPU,
+ * and one over all of them for model sets too big for one.
  *
  *   const engine = engineParts({ provider: (ctx) => createBuildProvider(ctx) });
  *   services: [engine.service, queueService({ engine: engine.engine })]
@@ -16,6 +18,10 @@ import type { SupervisorOptions } from "./process/supervisor";
 import { engineRoutes } from "./routes";
 import { EngineDevices } from "./devices";
 import type { BuildProvider, InstalledBuild } from "./types";
+import type { Gpu } from "./detect/hardware";
+import type { EngineExtension } from "./extension";
+import { EnginePool } from "./pool/pool";
+import { isGpu, withMemory } from "./pool/plan";
 
 export interface EngineServiceOptions {
   provider: (ctx: AppContext) => BuildProvider;
@@ -27,40 +33,77 @@ export interface EngineServiceOptions {
   installOnStart?: boolean;
   /** When that finds no usable engine and the plan chose building from source: build (or list the missing tools). Default true. */
   autoBuild?: boolean;
+  /** The GPUs detection finds (their memory decides split mode); default: engine/detect. */
+  gpus?: () => Promise<Gpu[]>;
+  /** Arguments, exit explanations and devices from higher floors (RPC workers). */
+  extension?: (ctx: AppContext) => EngineExtension;
 }
 
-export function engineParts(options: EngineServiceOptions): { service: ServiceFactory; engine: (ctx: AppContext) => EngineManager } {
-  const managers = new WeakMap<AppContext, EngineManager>();
-  const engine = (ctx: AppContext) => {
-    let manager = managers.get(ctx);
-    if (!manager) {
-      manager = new EngineManager({
-        provider: options.provider(ctx),
-        importer: options.importer?.(ctx),
-        builder: options.builder?.(ctx),
-        flags: () => ctx.config.config.engine,
+export interface EngineParts {
+  service: ServiceFactory;
+  /** The first engine: the one the models' warm start and the Engine tab's single-engine buttons use. */
+  engine: (ctx: AppContext) => EngineManager;
+  /** Every engine of this computer (one per GPU). */
+  pool: (ctx: AppContext) => EnginePool;
+}
+
+export function engineParts(options: EngineServiceOptions): EngineParts {
+  const pools = new WeakMap<AppContext, { pool: EnginePool; devices: EngineDevices }>();
+  const partsOf = (ctx: AppContext) => {
+    let parts = pools.get(ctx);
+    if (!parts) {
+      const provider = options.provider(ctx);
+      const gpus = options.gpus ?? (async () => (await import("./detect/detect")).detectHardware().then((h) => h.gpus));
+      let found: Promise<Gpu[]> | undefined;
+      let first = true;
+      const ext = options.extension?.(ctx);
+      const pool: EnginePool = new EnginePool({
+        // The first engine is the app's (its bus events, import, build); the others speak only through the pool.
+        make: (pin, logFile) => {
+          const own = first ? { importer: options.importer?.(ctx), builder: options.builder?.(ctx), bus: ctx.bus } : {};
+          first = false;
+          // What the extension adds is part of the flags: a change (an RPC worker gone or added) restarts the engine on the next task.
+          const flags = () => ({ ...ctx.config.config.engine, ...pin(), ...(ext ? { extra: ext.args(made.installed()[0]) } : {}) });
+          const supervisor = { logFile, explainExit: ext?.explainExit, ...options.supervisor };
+          const made: EngineManager = new EngineManager({ provider, ...own, flags, supervisor });
+          return made;
+        },
+        logFile: ctx.paths.engineLog,
+        settings: () => ({ devices: ctx.config.config.engine.devices, device: ctx.config.config.engine.device }),
+        devices: async () => {
+          const listed = (await parts!.devices.report())?.devices ?? [];
+          // Detection (nvidia-smi, …) only where memory can matter: two or more GPUs.
+          if (listed.filter(isGpu).length < 2) return listed;
+          return withMemory(listed, await (found ??= gpus().catch(() => [])));
+        },
         bus: ctx.bus,
-        supervisor: { logFile: ctx.paths.engineLog, ...options.supervisor },
       });
-      managers.set(ctx, manager);
+      parts = { pool, devices: new EngineDevices(() => pool.primary.installed(), undefined, ext?.devices) };
+      pools.set(ctx, parts);
     }
-    return manager;
+    return parts;
   };
+  const engine = (ctx: AppContext) => partsOf(ctx).pool.primary;
   const service: ServiceFactory = (ctx): Service => {
-    const manager = engine(ctx);
-    const devices = new EngineDevices(() => manager.installed());
-    // After an install or a start the build may be another one: read its devices again (in the background).
+    const { pool, devices } = partsOf(ctx);
+    const manager = pool.primary;
+    // After an install or a start the build may be another one: read its devices again (in the background), and
+    // give each chosen GPU its engine.
     const offState = manager.on((e) => {
       if (e.type === "state" && (e.status.state === "installed" || e.status.state === "ready")) {
         if (e.status.state === "installed") devices.forget();
-        void devices.report();
+        void pool.sync();
       }
+    });
+    const offConfig = ctx.bus.on("config.changed", ({ keys }) => {
+      if (keys.some((k) => k === "engine.devices" || k === "engine.device")) void pool.sync();
     });
     let installSoon: ReturnType<typeof setTimeout> | undefined;
     return {
       name: "engine",
-      routes: { "/engine": engineRoutes(manager, { uploads: ctx.paths.downloads, devices }) },
+      routes: { "/engine": engineRoutes(manager, { uploads: ctx.paths.downloads, devices, pool }) },
       start() {
+        void pool.sync();
         if (options.installOnStart === false) return;
         // One turn of the event loop later: hardware detection and the release cache reads would hold up the first requests.
         installSoon = setTimeout(() => {
@@ -76,14 +119,15 @@ export function engineParts(options: EngineServiceOptions): { service: ServiceFa
           });
         }, 0);
       },
-      stop: () => {
+      stop: async () => {
         offState();
+        offConfig();
         clearTimeout(installSoon);
         // A source build in progress dies with the app (its compilers too).
         if (options.builder) manager.builder().cancel();
-        return manager.stop();
+        await Promise.all([pool.stop(), manager.stop()]);
       },
     };
   };
-  return { service, engine };
+  return { service, engine, pool: (ctx) => partsOf(ctx).pool };
 }

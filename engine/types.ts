@@ -20,7 +20,9 @@ export type EngineErrorCode =
   | "download_failed"
   | "verify_failed"
   | "disk_full"
-  | "no_candidate";
+  | "no_candidate"
+  // An RPC worker the engine used went away during the task (rpc/coordinator.ts).
+  | "rpc_worker_gone";
 
 export interface EngineErrorInfo {
   code: EngineErrorCode;
@@ -182,6 +184,8 @@ export interface InstalledBuild {
   /** engines/<tag>/<variant>/ */
   dir: string;
   serverPath: string;
+  /** The ggml RPC protocol version of a build made with SD_RPC=ON (it can use RPC workers); absent otherwise. */
+  rpc?: string;
 }
 
 /**

@@ -9,8 +9,11 @@ import type { ModelUse } from "../models/use";
 import type { TaskQueue } from "../queue/queue";
 import type { VideoHub } from "../video/kind";
 import type { EngineManager } from "../engine/manager";
+import type { EnginePool } from "../engine/pool/pool";
 import type { AppContext } from "../core/server/context";
 import type { ServiceFactory } from "../core/services";
+import type { EngineExtension } from "../engine/extension";
+import type { RpcCoordinator } from "../rpc/coordinator";
 
 /** A factory whose module is imported when it runs. */
 const later =
@@ -40,9 +43,17 @@ const terminalProgress = later(async () => {
 export function appServices(options: { server?: boolean } = {}): ServiceFactory[] {
   // The engine's manager, once its service (the first) has loaded: the queue and the models run on it.
   let engineFor: ((ctx: AppContext) => EngineManager) | undefined;
+  let poolFor: ((ctx: AppContext) => EnginePool) | undefined;
   const engine = (ctx: AppContext) => {
     if (!engineFor) throw new Error("the engine service must start before the services that use it");
     return engineFor(ctx);
+  };
+  // The RPC workers (rpc/, a floor above the engine) add --rpc-servers, explain a worker gone, and list RPC devices.
+  let rpc: RpcCoordinator | undefined;
+  const rpcExtension: EngineExtension = {
+    args: (build) => rpc?.engineArgs(build) ?? [],
+    explainExit: (argv) => rpc?.explainExit(argv),
+    devices: async () => (rpc ? rpc.devices() : []),
   };
   const engineService = later(async () => {
     const [{ engineParts }, { createBuildProvider }, { importBuild }, { SourceBuilder }] = await Promise.all([
@@ -55,8 +66,10 @@ export function appServices(options: { server?: boolean } = {}): ServiceFactory[
       provider: (ctx) => createBuildProvider({ config: ctx.config, paths: ctx.paths, bus: ctx.bus, log: ctx.log }),
       importer: (ctx) => (path) => importBuild(path, ctx.paths),
       builder: (ctx) => new SourceBuilder({ config: ctx.config, paths: ctx.paths, bus: ctx.bus }),
+      extension: () => rpcExtension,
     });
     engineFor = parts.engine;
+    poolFor = parts.pool;
     return parts.service;
   });
   // The Gallery indexes what the queue saves: it asks the queue where an image went. The queue runs upscale/'s
@@ -66,14 +79,17 @@ export function appServices(options: { server?: boolean } = {}): ServiceFactory[
   let models: ModelsService | undefined;
   let videos: VideoHub | undefined;
   const withQueue = later(async () => {
-    const [{ queueService }, { upscaleTaskKinds }, video] = await Promise.all([
+    const [{ queueService }, { upscaleTaskKinds }, { poolExecutors }, video] = await Promise.all([
       import("../queue/service"),
       import("../upscale/service"),
+      import("../queue/engine-pool"),
       import("../video/service"),
     ]);
+    // One engine per GPU (engine/pool): the queue runs a task on each at once.
+    const executors = (ctx: AppContext) => poolExecutors(poolFor!(ctx), ctx.log);
     videos = new video.VideoHub();
     const kinds = [...upscaleTaskKinds.kinds, ...video.videoTaskKinds(videos).kinds];
-    const factory = queueService({ engine, ...upscaleTaskKinds, kinds, hashes: () => models?.hashes });
+    const factory = queueService({ engine, executors, ...upscaleTaskKinds, kinds, hashes: () => models?.hashes });
     return async (ctx) => {
       const service = await factory(ctx);
       queue = service.queue;
@@ -91,6 +107,7 @@ export function appServices(options: { server?: boolean } = {}): ServiceFactory[
   return [
     ...(options.server ? [terminalProgress] : []),
     engineService,
+    later(async () => (await import("../rpc/service")).rpcService({ engine, ready: (c) => (rpc = c) })),
     later(async () => (await import("../models/net/service")).modelsNetService({ library: () => models })),
     withModels,
     withQueue,

@@ -3,7 +3,9 @@
  * the task's kind runs it (task-kinds.ts) with a TaskRun that saves and
  * announces its pictures, reads pictures saved earlier and reports progress;
  * the picture steps its request asks for run after each saved picture, and
- * their failures are folded into the outcome.
+ * their failures are folded into the outcome. `executorHooks` is what an
+ * executor (executors.ts) gets: run it here on an engine, or report progress
+ * and hand back pictures made elsewhere.
  */
 import type { Engine } from "../engine/types";
 import type { EventBus } from "../core/events/bus";
@@ -12,6 +14,7 @@ import type { Paths } from "../core/paths";
 import { realInside } from "../core/files/inside";
 import type { SearchPath } from "../models/roots";
 import { imageRef } from "./events";
+import type { ExecutorHooks } from "./executors";
 import type { ActiveRun, RunOutcome } from "./runner";
 import { savePicture, type SaveDeps } from "./save";
 import type { PictureStepRun, TaskKinds, TaskRun } from "./task-kinds";
@@ -36,26 +39,19 @@ export function activeRun(task: Task): ActiveTask {
 }
 
 export interface ExecuteDeps {
-  engine: Engine;
   bus: EventBus;
   log?: Logger;
   models: SearchPath;
   paths: Paths;
   save: SaveDeps;
-  /** The engine now runs this model set (tasks with the same key follow without a restart). */
-  onModelSet(key: string | null): void;
 }
 
-/** Runs the task by its kind; never throws: what the kind throws fails the task with code `internal`. */
-export async function runQueuedTask(kinds: TaskKinds, active: ActiveTask, deps: ExecuteDeps): Promise<RunOutcome> {
+/** The hooks one task's executor gets (executors.ts): run it here on an engine, or report progress and save pictures made elsewhere. */
+export function executorHooks(kinds: TaskKinds, active: ActiveTask, key: string, deps: ExecuteDeps): ExecutorHooks {
   const task = active.task;
-  const run: TaskRun = {
-    task,
-    active,
-    signal: active.abort.signal,
-    engine: deps.engine,
-    models: deps.models,
-    paths: deps.paths,
+  return {
+    key,
+    runHere: (engine, loaded) => runQueuedTask(kinds, active, { ...deps, engine, onModelSet: loaded }),
     progress: (p) => {
       active.progress = p;
       deps.bus.publish("task.progress", { id: task.id, ...p });
@@ -65,10 +61,31 @@ export async function runQueuedTask(kinds: TaskKinds, active: ActiveTask, deps: 
       deps.bus.publish("task.image", { id: task.id, index, image: imageRef(record) });
       return record;
     },
+    readPicture: (id) => readPicture(deps.save, id),
+  };
+}
+
+/** Runs the task by its kind on this engine; never throws: what the kind throws fails the task with code `internal`. */
+export async function runQueuedTask(
+  kinds: TaskKinds,
+  active: ActiveTask,
+  deps: ExecuteDeps & { engine: Engine; onModelSet(key: string | null): void },
+): Promise<RunOutcome> {
+  const task = active.task;
+  const hooks = executorHooks(kinds, active, "", deps);
+  const run: TaskRun = {
+    task,
+    active,
+    signal: active.abort.signal,
+    engine: deps.engine,
+    models: deps.models,
+    paths: deps.paths,
+    progress: hooks.progress,
+    savePicture: hooks.savePicture,
     afterPicture: async (index, png, saved) => {
       for (const step of begun) await step.afterPicture(index, png, saved);
     },
-    readPicture: (id) => readPicture(deps.save, id),
+    readPicture: hooks.readPicture,
     engineLoaded: (key) => deps.onModelSet(key),
   };
   const begun: PictureStepRun[] = [];

@@ -1,11 +1,9 @@
 /**
- * The task queue: durable tasks in SQLite (incognito ones in memory), one
- * runner at a time, pause/resume, reorder, cancel, retry, and live progress
- * on the bus. What a task does is up to its kind (task-kinds.ts: the image
- * kind, and those the composition root hands over). A task is stored before
- * submit() returns; after a restart, queued tasks continue and a task that
- * was running is failed with reason "interrupted".
- */
+ * The task queue: durable tasks in SQLite (incognito ones in memory), one task at a time on each idle
+ * executor (executors.ts: an engine per GPU, a worker), pause/resume, reorder, cancel, retry, and live
+ * progress on the bus. What a task does is up to its kind (task-kinds.ts: the image kind, and those the
+ * composition root hands over). A task is stored before submit() returns; after a restart, queued tasks
+ * continue and a task that was running is failed with reason "interrupted". */
 import type { Engine } from "../engine/types";
 import type { EventBus } from "../core/events/bus";
 import type { Logger } from "../core/log";
@@ -13,7 +11,8 @@ import type { Paths } from "../core/paths";
 import "./events";
 import { IncognitoMemory } from "./incognito";
 import type { ModelHashes } from "../models/hashes";
-import { activeRun, runQueuedTask, type ActiveTask } from "./execute";
+import { activeRun, executorHooks, type ActiveTask } from "./execute";
+import { engineExecutor, Executors, type TaskExecutor } from "./executors";
 import { imageKind } from "./image-kind";
 import { searchPath, type SearchPath } from "../models/roots";
 import type { OutputTemplates } from "./outputs";
@@ -27,11 +26,15 @@ import type { TaskStore } from "./store";
 import { isFinal, newId, type ImageRecord, type Task } from "./task";
 import { TaskKinds, type PictureStep, type SubmitContext, type TaskKind } from "./task-kinds";
 import { WaitingLine } from "./waiting";
+import { retryElsewhere } from "./retry-elsewhere";
 import { QueueFullError, TaskConflictError, TaskNotFoundError } from "./errors";
 
 export interface QueueOptions {
   store: TaskStore;
+  /** The engine of the default executor (used when `executors` is not given). */
   engine: Engine;
+  /** What tasks run on (engines per device, workers); default: one executor on `engine`. */
+  executors?: Executors;
   bus: EventBus;
   paths: Paths;
   templates: () => OutputTemplates;
@@ -62,8 +65,10 @@ export class TaskQueue {
   readonly incognito = new IncognitoMemory();
   readonly hashes: ModelHashes;
   readonly kinds: TaskKinds;
+  readonly executors: Executors;
   #line = new WaitingLine();
-  #active: ActiveTask | null = null;
+  /** Running tasks, oldest first, with the executor each runs on. */
+  #running = new Map<string, { active: ActiveTask; executor: TaskExecutor }>();
   #paused: boolean;
   #stopped = false;
   #wakeLoop: () => void = () => {};
@@ -74,6 +79,8 @@ export class TaskQueue {
     this.hashes = opts.hashes;
     this.kinds = new TaskKinds(imageKind(opts), opts.kinds, opts.pictureSteps);
     this.#paused = this.store.setting("paused") === "true";
+    this.executors = opts.executors ?? new Executors([engineExecutor(opts.engine, { log: opts.log })]);
+    this.executors.onChange(() => this.#wakeLoop());
   }
 
   /** Recovers from the last run and starts working through the queue. */
@@ -86,14 +93,11 @@ export class TaskQueue {
   async stop(): Promise<void> {
     this.#stopped = true;
     this.#wakeLoop();
-    if (this.#active) recordInterrupted(this.store, this.#active.task);
-    await Promise.race([this.#loop, Bun.sleep(2000)]);
+    for (const { active } of this.#running.values()) recordInterrupted(this.store, active.task);
+    await Promise.race([Promise.all([this.#loop, ...[...this.#running.values()].map((r) => r.active.done)]), Bun.sleep(2000)]);
   }
 
-  #at(): SubmitContext {
-    return { models: this.opts.models?.() ?? searchPath(this.opts.paths), paths: this.opts.paths };
-  }
-
+  #at = (): SubmitContext => ({ models: this.opts.models?.() ?? searchPath(this.opts.paths), paths: this.opts.paths });
   /** The engine key of a task recovered or put back; one of its own when its models are gone now (it fails when it runs). */
   #keyOf(task: Task): string {
     try {
@@ -129,13 +133,19 @@ export class TaskQueue {
   }
 
   get(id: string): Task | null {
-    if (this.#active?.task.id === id) return this.#active.task;
+    const running = this.#running.get(id);
+    if (running) return running.active.task;
     return this.#line.find(id) ?? this.incognito.task(id) ?? this.store.get(id);
   }
 
-  /** Live progress of the running task, or null. */
+  /** Live progress of a running task, or null. */
   progressOf(id: string): ActiveRun["progress"] | null {
-    return this.#active?.task.id === id ? this.#active.progress : null;
+    return this.#running.get(id)?.active.progress ?? null;
+  }
+
+  /** The running tasks, oldest first, with the id of the executor each runs on. */
+  runningTasks(): { task: Task; executor: string }[] {
+    return [...this.#running.values()].map(({ active, executor }) => ({ task: active.task, executor: executor.id }));
   }
 
   images(task: Task): ImageRecord[] {
@@ -144,7 +154,7 @@ export class TaskQueue {
 
   /** Running and queued tasks first (in queue order), then history, newest first. */
   list(limit = 100): Task[] {
-    const live = [...(this.#active ? [this.#active.task] : []), ...this.#line.tasks];
+    const live = [...[...this.#running.values()].map((r) => r.active.task), ...this.#line.tasks];
     const liveIds = new Set(live.map((t) => t.id));
     const history = [...this.incognito.tasks().filter((t) => isFinal(t.state) && !t.removed), ...this.store.list(limit).filter((t) => !liveIds.has(t.id))]
       .sort((a, b) => b.created - a.created)
@@ -153,7 +163,7 @@ export class TaskQueue {
   }
 
   status() {
-    return { running: this.#active ? 1 : 0, total: this.#line.tasks.length + (this.#active ? 1 : 0), paused: this.#paused };
+    return { running: this.#running.size, total: this.#line.tasks.length + this.#running.size, paused: this.#paused };
   }
 
   get paused(): boolean {
@@ -174,9 +184,9 @@ export class TaskQueue {
   }
 
   /**
-   * Stops a task. A queued one is just removed; a running one needs the
-   * engine process restarted (sd-server cannot interrupt a job), which the
-   * result reports as `engineRestarted`.
+   * Stops a task. A queued one is just removed; a running one is stopped by
+   * its executor: its engine process restarts (sd-server cannot interrupt a
+   * job), which the result reports as `engineRestarted`; other tasks run on.
    */
   async cancel(id: string): Promise<{ task: Task; engineRestarted: boolean }> {
     const queued = this.#line.find(id);
@@ -185,13 +195,13 @@ export class TaskQueue {
       this.#finish(queued, { state: "cancelled" }, false);
       return { task: queued, engineRestarted: false };
     }
-    const active = this.#active;
-    if (active?.task.id === id) {
+    const running = this.#running.get(id);
+    if (running) {
+      const { active, executor } = running;
       if (!active.cancelRequested) {
         active.cancelRequested = true;
         active.abort.abort(); // e.g. kills a child process the kind runs
-        active.engineRestarted = !!active.jobId;
-        if (active.jobId) await this.opts.engine.cancel(active.jobId).catch((err) => this.opts.log?.warn(`cancel ${id}: ${err}`));
+        await executor.cancel(active).catch((err) => this.opts.log?.warn(`cancel ${id}: ${err}`));
         active.wake();
       }
       await Promise.race([active.done, Bun.sleep(30_000)]);
@@ -202,11 +212,12 @@ export class TaskQueue {
     throw new TaskConflictError(`task ${id} already ${task.state}`);
   }
 
-  /** Puts a task whose removal was undone back in the queue, at its old place. */
-  requeue(task: Task): void {
+  /** Puts a task back in the queue at its old place: its removal was undone, or its executor failed under it (`avoid`: not there again). */
+  requeue(task: Task, avoid?: string): void {
     task.state = "queued";
     delete task.finished;
-    const position = this.#line.add(task, this.#keyOf(task), true);
+    if (avoid && !task.incognito) this.store.update(task);
+    const position = this.#line.add(task, this.#keyOf(task), true, avoid);
     this.opts.bus.publish("task.queued", { id: task.id, position, incognito: task.incognito });
     this.#publishStatus();
     this.#wakeLoop();
@@ -237,44 +248,53 @@ export class TaskQueue {
 
   async #run(): Promise<void> {
     while (!this.#stopped) {
-      const task = this.#paused ? null : this.#line.next();
-      if (!task) {
+      const all = this.executors.list();
+      const idle = all.filter((e) => e.state() === "ready" && !this.#busy(e.id));
+      const next = this.#paused ? null : this.#line.take(idle, all.filter((e) => e.state() === "waiting"));
+      if (!next) {
         await new Promise<void>((resolve) => (this.#wakeLoop = resolve));
         continue;
       }
-      try {
-        await this.#execute(task);
-      } catch (err) {
+      // Not awaited: the loop goes on to give the next idle executor a task.
+      this.#execute(next.task, next.executor, next.key).catch((err) => {
         // Bookkeeping failed (e.g. the database closed under us at shutdown): keep the loop alive.
-        this.#active = null;
-        this.opts.log?.error(`queue: task ${task.id}: ${(err as Error).message}`);
-      }
+        this.#running.delete(next.task.id);
+        this.opts.log?.error(`queue: task ${next.task.id}: ${(err as Error).message}`);
+        this.#wakeLoop();
+      });
     }
   }
 
-  async #execute(task: Task): Promise<void> {
+  #busy = (executorId: string): boolean => [...this.#running.values()].some((r) => r.executor.id === executorId);
+
+  async #execute(task: Task, executor: TaskExecutor, key: string): Promise<void> {
     const run = activeRun(task);
-    this.#active = run;
+    this.#running.set(task.id, { active: run, executor });
     task.state = "running";
     task.started = Date.now();
     if (!task.incognito) this.store.update(task);
     this.opts.bus.publish("task.started", { id: task.id });
     this.#publishStatus();
-    const outcome = await runQueuedTask(this.kinds, run, {
-      engine: this.opts.engine,
+    const hooks = executorHooks(this.kinds, run, key, {
       bus: this.opts.bus,
       log: this.opts.log,
       models: this.#at().models,
       paths: this.opts.paths,
       save: { store: this.store, incognito: this.incognito, outputs: this.opts.paths.outputs, templates: this.opts.templates() },
-      onModelSet: (key) => (this.#line.currentKey = key),
     });
-    this.#active = null;
+    const outcome = await executor.run(run, hooks).catch((err): RunOutcome => {
+      this.opts.log?.error(`task ${task.id} failed on ${executor.id}`, { error: String(err) });
+      return { state: "failed", error: { code: "internal", message: (err as Error)?.message ?? String(err) } };
+    });
+    this.#running.delete(task.id);
+    const retry = this.#stopped || run.cancelRequested ? null : retryElsewhere(task, outcome, executor, this.executors.list(), key);
     try {
       // After stop() the task is already recorded as interrupted and the database may be closing.
-      if (!this.#stopped) this.#finish(task, outcome, run.engineRestarted);
+      if (retry) this.requeue(Object.assign(task, { notes: { ...task.notes, retry } }), executor.id);
+      else if (!this.#stopped) this.#finish(task, outcome, run.engineRestarted);
     } finally {
       run.markDone();
+      this.#wakeLoop();
     }
   }
 }

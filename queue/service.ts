@@ -26,11 +26,14 @@ import { taskRoutes } from "./routes/tasks";
 import { TaskStore } from "./store";
 import type { PictureStep, TaskKind } from "./task-kinds";
 import { MemoryMemo } from "./memory-memo";
+import type { Executors } from "./executors";
 import { effectiveLevel } from "../common/memory-levels";
 
 export interface QueueServiceOptions {
   /** The engine the queue runs on (the engine manager in the app, a stand-in-backed one in tests). */
   engine: (ctx: AppContext) => Engine | Promise<Engine>;
+  /** What tasks run on (one engine per GPU: queue/engine-pool.ts poolExecutors; workers); absent: one executor on `engine`. */
+  executors?: (ctx: AppContext) => Executors | Promise<Executors>;
   pollMinMs?: number;
   pollMaxMs?: number;
   maxWaiting?: number;
@@ -65,6 +68,7 @@ export function queueService(options: QueueServiceOptions): (ctx: AppContext) =>
     const queue = new TaskQueue({
       store,
       engine: await options.engine(ctx),
+      executors: await options.executors?.(ctx),
       bus: ctx.bus,
       paths: ctx.paths,
       log: ctx.log,

@@ -45,6 +45,8 @@ export interface TaskNotes {
   speed?: { mode: CacheMode; option: string; note?: string; report?: CacheReport; reused?: string };
   /** The GPU memory use it ran at (common/memory-levels.ts); `retriedFrom` when out of memory made it try again lower. */
   memory?: { level: string; retriedFrom?: string; note?: string };
+  /** Its engine (or worker) failed under it: it ran once more on another executor (retry-elsewhere.ts). */
+  retry?: { from: string; note: string };
 }
 
 export interface TaskRemoval {

@@ -1,18 +1,20 @@
 /**
  * The waiting line: queued tasks in queue order, each with the engine key
  * its kind named (the model set it needs), and how often each was passed
- * over; `next` takes the task to run (pick.ts: the loaded model set may go
- * ahead, fairly). In memory: the store has the durable order.
+ * over; `take` hands a task to an idle executor (dispatch.ts: queue order,
+ * the model set an executor holds may go ahead, fairly). In memory: the
+ * store has the durable order.
  */
-import { pickNext } from "./pick";
+import { dispatch } from "./dispatch";
+import type { TaskExecutor } from "./executors";
 import type { Task } from "./task";
 
 export class WaitingLine {
   #tasks: Task[] = [];
   #keys = new Map<string, string>();
   #skips = new Map<string, number>();
-  /** The key of the model set the engine runs now (null: none known). */
-  currentKey: string | null = null;
+  /** A task put back after its executor failed under it: not that one again. */
+  #avoid = new Map<string, string>();
 
   get tasks(): readonly Task[] {
     return this.#tasks;
@@ -31,9 +33,10 @@ export class WaitingLine {
     return this.#tasks.find((t) => t.id === id);
   }
 
-  /** Adds a task at the end, or at its place by position (`inOrder`: a task put back); returns its place (1-based). */
-  add(task: Task, key: string, inOrder = false): number {
+  /** Adds a task at the end, or at its place by position (`inOrder`: a task put back; `avoid`: not on that executor); returns its place (1-based). */
+  add(task: Task, key: string, inOrder = false, avoid?: string): number {
     this.#tasks.push(task);
+    if (avoid) this.#avoid.set(task.id, avoid);
     if (inOrder) this.#tasks.sort((a, b) => a.position - b.position || a.created - b.created);
     this.#keys.set(task.id, key);
     return this.#tasks.indexOf(task) + 1;
@@ -48,6 +51,7 @@ export class WaitingLine {
   forget(id: string): void {
     this.#keys.delete(id);
     this.#skips.delete(id);
+    this.#avoid.delete(id);
   }
 
   /** Puts these tasks first, in this order (unknown ids are ignored); positions are renumbered. Returns the new order. */
@@ -61,17 +65,29 @@ export class WaitingLine {
     return this.#tasks;
   }
 
-  /** The task to run now, out of the line; null when none waits. */
-  next(): Task | null {
-    const pick = pickNext(
-      this.#tasks.map((t) => ({ id: t.id, modelKey: this.#keys.get(t.id) ?? "" })),
-      this.currentKey,
-      this.#skips,
-    );
+  /** The engine key its kind named for a waiting task. */
+  keyOf(id: string): string | undefined {
+    return this.#keys.get(id);
+  }
+
+  /**
+   * The task to run now on one of these idle executors, out of the line; null when none of them can run a waiting task.
+   * `waiting`: executors that wait for hardware others use now (dispatch.ts fairness). Every task the pick passes counts a skip.
+   */
+  take(idle: readonly TaskExecutor[], waiting: readonly TaskExecutor[] = []): { task: Task; executor: TaskExecutor; key: string } | null {
+    const byId = new Map(this.#tasks.map((t) => [t.id, t]));
+    const slot = (e: TaskExecutor) => ({
+      id: e.id,
+      key: e.heldKey(),
+      score: (c: { id: string; modelKey: string }) => (this.#avoid.get(c.id) === e.id ? null : e.score(byId.get(c.id)!, c.modelKey)),
+    });
+    const queued = this.#tasks.map((t) => ({ id: t.id, modelKey: this.#keys.get(t.id) ?? "" }));
+    const pick = dispatch(queued, idle.map(slot), this.#skips, undefined, waiting.map(slot));
     if (!pick) return null;
-    for (const id of pick.skipped) this.#skips.set(id, (this.#skips.get(id) ?? 0) + 1);
-    const task = this.find(pick.id)!;
+    for (const c of queued.slice(0, queued.findIndex((c) => c.id === pick.taskId))) this.#skips.set(c.id, (this.#skips.get(c.id) ?? 0) + 1);
+    const task = byId.get(pick.taskId)!;
+    const key = this.#keys.get(task.id) ?? "";
     this.#tasks = this.#tasks.filter((t) => t !== task);
-    return task;
+    return { task, executor: idle.find((e) => e.id === pick.slotId)!, key };
   }
 }

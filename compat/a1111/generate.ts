@@ -8,6 +8,7 @@ import { imageRequestSchema, resolveRequest, type ResolvedRequest } from "../../
 import { cachedSha256, checkpointFiles, currentCheckpoint } from "../checkpoints";
 import type { CompatDeps } from "../deps";
 import { runAndWait, toBase64 } from "../run";
+import { nameTask } from "./progress";
 import { checkpointFile, modelFiles } from "../model-files";
 import { A1111ValidationError, issuesToDetail } from "./errors";
 import { a1111Info } from "./info";
@@ -29,7 +30,9 @@ export function validated(deps: CompatDeps, t: Translated): ResolvedRequest {
 export async function generate(deps: CompatDeps, t: Translated, raw: Record<string, unknown>, options: { sendImages: boolean; isImg2Img: boolean }) {
   const request = validated(deps, t);
   const keep = deps.ctx.config.config.api.keep_pictures;
-  const run = await runAndWait(deps.queue, deps.ctx.bus, request, { incognito: !keep });
+  // A1111 clients may name the task (`force_task_id`) to ask /progress about it while others run.
+  const named = typeof raw.force_task_id === "string" && raw.force_task_id ? raw.force_task_id : null;
+  const run = await runAndWait(deps.queue, deps.ctx.bus, request, { incognito: !keep, onQueued: (task) => named && nameTask(deps.queue, named, task.id) });
   const modelPath = checkpointFile(deps.ctx, request.model);
   const sha = modelPath ? cachedSha256(deps.queue, modelPath) : null;
   const info = a1111Info(run, request, { notes: t.notes, modelHash: sha ? sha.slice(0, 10) : null, isImg2Img: options.isImg2Img });

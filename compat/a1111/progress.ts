@@ -1,7 +1,10 @@
 /**
  * `GET /sdapi/v1/progress`, `POST /sdapi/v1/interrupt` and `POST /sdapi/v1/skip`
  * over our queue: progress is the running task's (whoever queued it: the UI,
- * a script, an A1111 client), job_count the tasks running and waiting.
+ * a script, an A1111 client), job_count the tasks running and waiting. With
+ * several tasks running at once (one per GPU) it is the task asked about
+ * (`?id_task=`: our task id, or the `force_task_id` an A1111 request named,
+ * as A1111's own /internal/progress takes `id_task`), else the oldest running.
  * sd-server cannot stop inside a picture, so interrupt and skip both stop
  * the running task (the engine restarts); the waiting A1111 request then
  * answers with the pictures made so far.
@@ -11,17 +14,30 @@ import type { Task } from "../../queue/task";
 import type { CompatDeps } from "../deps";
 import { a1111App } from "./errors";
 
-function runningTask(queue: TaskQueue): Task | null {
-  const first = queue.list(1)[0];
-  return first?.state === "running" ? first : null;
+/** A1111 `force_task_id` → our task id, per queue (the newest few hundred). */
+const named = new WeakMap<TaskQueue, Map<string, string>>();
+
+export function nameTask(queue: TaskQueue, name: string, taskId: string): void {
+  let names = named.get(queue);
+  if (!names) named.set(queue, (names = new Map()));
+  names.set(name.slice(0, 200), taskId);
+  if (names.size > 500) names.delete(names.keys().next().value!);
+}
+
+/** The task asked about (null unless it runs now), else the oldest running; null when none runs. */
+function runningTask(queue: TaskQueue, asked?: string): Task | null {
+  const running = queue.runningTasks();
+  if (!asked) return running[0]?.task ?? null;
+  const id = named.get(queue)?.get(asked) ?? asked;
+  return running.find((r) => r.task.id === id)?.task ?? null;
 }
 
 const stamp = (ms: number) => new Date(ms).toISOString().replace(/[-:T]/g, "").slice(0, 14);
 
 /** A1111's ProgressResponse for the queue's state now (pure but for the clock). */
-export function progressOf(queue: TaskQueue, now = Date.now()) {
+export function progressOf(queue: TaskQueue, now = Date.now(), asked?: string) {
   const status = queue.status();
-  const task = runningTask(queue);
+  const task = runningTask(queue, asked);
   const live = task ? queue.progressOf(task.id) : null;
   const idleState = {
     skipped: false,
@@ -72,7 +88,7 @@ function stopRunning(deps: CompatDeps) {
 
 export function progressRoutes(deps: CompatDeps) {
   return a1111App()
-    .get("/progress", (c) => c.json(progressOf(deps.queue)))
+    .get("/progress", (c) => c.json(progressOf(deps.queue, Date.now(), c.req.query("id_task"))))
     .post("/interrupt", (c) => {
       stopRunning(deps);
       return c.json({});

@@ -81,6 +81,14 @@ export const configSchema = z.object({
         .regex(/^[A-Za-z0-9_.-]*$/, "a device name as the engine lists it (e.g. CUDA0, Vulkan0, CPU)")
         .default("")
         .describe("The device the engine runs on, as it lists them (Engine tab); empty: automatic (--backend)."),
+      devices: z
+        .array(z.string().max(64).regex(/^[A-Za-z0-9_.-]+$/, "a device name as the engine lists it (e.g. CUDA0, Vulkan0)"))
+        .max(64)
+        .default([])
+        .describe(
+          "The GPUs that make pictures, as the engine lists them (Engine tab); empty: Automatic, every GPU. " +
+            "With two or more, each GPU runs its own engine and the queue runs one task on each at once.",
+        ),
       speed: z
         .enum(["quality", "balanced", "fast"])
         .default("quality")

@@ -8,7 +8,7 @@
  * A build that does not start is not kept. Progress goes on the bus as
  * "engine.build"; the full log is kept in the data dir's logs.
  */
-import { appendFileSync, copyFileSync, chmodSync, existsSync, mkdirSync, readdirSync, renameSync, statSync } from "node:fs";
+import { appendFileSync, copyFileSync, chmodSync, existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import type { EventBus } from "../../core/events/bus";
@@ -17,7 +17,8 @@ import { stageInstall } from "../install/install";
 import { markInstallGood } from "../install/installed";
 import { BUILT_PROGRAMS, cmakeCommands, type BuildBackend } from "./cmake-flags";
 import { BuildCancelled, BuildError, runStep, startLog, type BuildStep } from "./runner";
-import { fetchSource, resolveTag, unpackTree, type SourceFetchOptions } from "./source";
+import { mediaOf, resolveTag, unpackSource, type SourceFetchOptions } from "./source";
+import { sourceRpcVersion } from "./rpc-version";
 import { startCheck, type StartCheck } from "./start-check";
 import type { ToolchainReport } from "./toolchain";
 import { removeTree } from "../../core/files/remove-tree";
@@ -54,14 +55,16 @@ export interface BuildEngineOptions extends Omit<SourceFetchOptions, "downloadsD
   onProgress?: (p: BuildProgress) => void;
   /** The last step: starts the staged sd-server once (default: `sd-server --help` must succeed). */
   startCheck?: StartCheck;
+  /** Build with SD_RPC=ON (the engine can use RPC workers); installed as built-<backend>-rpc. */
+  rpc?: boolean;
 }
 
-export function builtVariant(backend: BuildBackend): string {
-  return `built-${backend}`;
+export function builtVariant(backend: BuildBackend, rpc = false): string {
+  return `built-${backend}${rpc ? "-rpc" : ""}`;
 }
 
 /** A program a build produced (sd-server, sd-cli): bin/<name> (upstream) or anywhere under the build folder. */
-function findBuiltProgram(dir: string, program: string): string | undefined {
+export function findBuiltProgram(dir: string, program: string): string | undefined {
   const names = [program, `${program}.exe`];
   for (const sub of ["bin", "bin/Release", "."]) for (const n of names) if (existsSync(join(dir, sub, n))) return join(dir, sub, n);
   const walk = (d: string, depth: number): string | undefined => {
@@ -95,23 +98,12 @@ export async function buildEngine(o: BuildEngineOptions): Promise<InstalledBuild
   try {
     emit("running");
     tag = await resolveTag(o);
-    work = join(o.engines, `.build-${tag}-${o.backend}`);
-    const src = await fetchSource({ ...o, tag });
-    const sourceDir = join(work, "src");
-    await unpackTree(src.main, sourceDir, join(work, "unpack"));
-    await unpackTree(src.ggml, join(work, "ggml-src"), join(work, "unpack"));
-    removeTree(join(sourceDir, "ggml"));
-    renameSync(join(work, "ggml-src"), join(sourceDir, "ggml"));
-    for (const { path, tree } of src.media) {
-      await unpackTree(tree, join(work, "media-src"), join(work, "unpack"));
-      removeTree(join(sourceDir, path));
-      mkdirSync(dirname(join(sourceDir, path)), { recursive: true });
-      renameSync(join(work, "media-src"), join(sourceDir, path));
-    }
+    work = join(o.engines, `.build-${tag}-${builtVariant(o.backend, o.rpc)}`);
+    const { src, sourceDir } = await unpackSource({ ...o, tag }, work);
+    const rpc = o.rpc ? sourceRpcVersion(sourceDir) : undefined;
+    if (o.rpc && !rpc) throw new BuildError("download", "the source has no ggml RPC backend (ggml/include/ggml-rpc.h), so it cannot be built with RPC");
     const buildDir = join(work, "build");
-    const has = (path: string) => src.media.some((m) => m.path === path);
-    const media = { webp: has("thirdparty/libwebp"), webm: has("thirdparty/libwebm") };
-    const cmd = cmakeCommands({ backend: o.backend, sourceDir, buildDir, jobs: o.jobs ?? availableParallelism(), media });
+    const cmd = cmakeCommands({ backend: o.backend, sourceDir, buildDir, jobs: o.jobs ?? availableParallelism(), rpc: o.rpc, media: mediaOf(src) });
     step = "configure";
     emit("running");
     await runStep({ step: "configure", argv: cmd.configure, cwd: work, logFile: o.logFile, env: o.env, signal: o.signal });
@@ -140,9 +132,10 @@ export async function buildEngine(o: BuildEngineOptions): Promise<InstalledBuild
     const installed = await stageInstall({
       engines: o.engines,
       tag,
-      variant: builtVariant(o.backend),
+      variant: builtVariant(o.backend, o.rpc),
       backend: o.backend,
       source: "build",
+      rpc,
       assets: [
         { name: `${src.main.repo}@${src.main.sha}` },
         { name: `${src.ggml.repo}@${src.ggml.sha}` },
@@ -162,7 +155,7 @@ export async function buildEngine(o: BuildEngineOptions): Promise<InstalledBuild
         emit("running");
         appendFileSync(o.logFile, `$ start ${serverPath} once\n`);
         try {
-          await check({ tag, variant: builtVariant(o.backend), backend: o.backend, dir: dirname(dirname(serverPath)), serverPath });
+          await check({ tag, variant: builtVariant(o.backend, o.rpc), backend: o.backend, dir: dirname(dirname(serverPath)), serverPath });
         } catch (err) {
           const be = err instanceof BuildError ? err : new BuildError("start", (err as Error).message);
           appendFileSync(o.logFile, `${[be.message, ...be.logTail].join("\n")}\n`);

@@ -109,12 +109,13 @@ export class SourceBuilder {
   }
 
   /** Starts a build; resolves with the installed build when it ends. Throws BuildBusy while one runs. */
-  start(backend: BuildBackend, opts: { startCheck?: StartCheck } = {}): { done: Promise<InstalledBuild>; logFile: string } {
+  start(backend: BuildBackend, opts: { startCheck?: StartCheck; rpc?: boolean } = {}): { done: Promise<InstalledBuild>; logFile: string } {
     if (this.#running) throw new BuildBusy(`a ${this.#running.backend} build is already running`);
     const cfg = this.#o.config.config.engine;
     const abort = new AbortController();
-    const logFile = join(this.#o.paths.logs, `engine-build-${backend}.log`);
+    const logFile = join(this.#o.paths.logs, `engine-build-${backend}${opts.rpc ? "-rpc" : ""}.log`);
     const done = buildEngine({
+      rpc: opts.rpc,
       apiBase: cfg.api_base,
       repo: cfg.release_repo,
       tag: cfg.release_tag,

@@ -30,13 +30,21 @@ export interface CmakeCommands {
   build: string[];
 }
 
-/** `cmake -S src -B build -D…` then `cmake --build build --target sd-server sd-cli -j N`. */
+/**
+ * `cmake -S src -B build -D…` then `cmake --build build --target sd-server sd-cli -j N`.
+ * `rpc`: the engine can use other computers' devices: upstream's `SD_RPC=ON` (CMakeLists.txt at 97d2990
+ * turns GGML_RPC on; docs/rpc.md). RDMA stays off: ggml's ggml-rpc CMakeLists turns GGML_RPC_RDMA on by
+ * itself where libibverbs is found, and an RDMA upgrade negotiated in HELLO could not pass our TCP relay.
+ * `targets`: other targets than sd-server and sd-cli (the RPC worker program).
+ */
 export function cmakeCommands(o: {
   backend: BuildBackend;
   sourceDir: string;
   buildDir: string;
   jobs: number;
   cmake?: string;
+  rpc?: boolean;
+  targets?: readonly string[];
   /** Whether libwebp / libwebm sources are in the tree (fetched submodules): then WebP / WebM output is built. */
   media?: { webp: boolean; webm: boolean };
 }): CmakeCommands {
@@ -57,6 +65,10 @@ export function cmakeCommands(o: {
     SD_WEBP: o.media?.webp ? "ON" : "OFF",
     SD_WEBM: o.media?.webm ? "ON" : "OFF",
   };
+  if (o.rpc) {
+    defs.SD_RPC = "ON";
+    defs.GGML_RPC_RDMA = "OFF";
+  }
   const option = BACKEND_OPTION[o.backend];
   if (option) defs[option] = "ON";
   if (o.backend === "rocm") {
@@ -64,6 +76,7 @@ export function cmakeCommands(o: {
     defs.CMAKE_CXX_COMPILER = "clang++";
   }
   const configure = [cmake, "-S", o.sourceDir, "-B", o.buildDir, ...Object.entries(defs).map(([k, v]) => `-D${k}=${v}`)];
-  const build = [cmake, "--build", o.buildDir, "--config", "Release", "--target", ...BUILT_PROGRAMS, "-j", String(Math.max(1, Math.floor(o.jobs)))];
+  const targets = o.targets ?? BUILT_PROGRAMS;
+  const build = [cmake, "--build", o.buildDir, "--config", "Release", "--target", ...targets, "-j", String(Math.max(1, Math.floor(o.jobs)))];
   return { configure, build };
 }

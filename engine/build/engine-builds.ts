@@ -47,12 +47,12 @@ export interface StartedBuild {
 }
 
 /** Starts a build in the background; resolves once it has started. Throws BuildBusy while one runs. */
-export async function startSourceBuild(host: BuildHost, backend?: BuildBackend): Promise<StartedBuild> {
+export async function startSourceBuild(host: BuildHost, backend?: BuildBackend, rpc?: boolean): Promise<StartedBuild> {
   const builder = host.builder();
   const chosen = backend ?? plannedBuildBackend(await host.plan().catch(() => undefined), builder.buildTools());
   const { logFile: _engineLog, ...supervisor } = host.supervisor ?? {};
   const check = startCheck({ models: () => (host.running() ? undefined : host.models()), flags: host.flags, supervisor });
-  const { done, logFile } = builder.start(chosen, { startCheck: check });
+  const { done, logFile } = builder.start(chosen, { startCheck: check, rpc });
   // No engine to show meanwhile: the status bar shows the build; an old error no longer applies.
   const state = host.status().state;
   if (!host.running() && (state === "failed" || state === "absent")) host.setStatus({ state: "absent" });

@@ -11,7 +11,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import "../../downloads/progress";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { EventBus } from "../../core/events/bus";
 import { download, type DownloadOptions } from "../../downloads/download";
 import { releaseCacheFile } from "../install/installed";
@@ -138,6 +138,29 @@ async function submodule(o: SourceFetchOptions, sha: string, path: string, optio
   const repo = sub?.type === "submodule" ? repoFromGitUrl(String(sub.submodule_git_url ?? "")) : undefined;
   return repo && /^[0-9a-f]{40}$/.test(subSha) ? { repo, sha: subSha } : null;
 }
+
+/** Fetches (or reuses) the tarballs and unpacks them as `<work>/src` with ggml (and libwebp/libwebm) in their submodule folders. */
+export async function unpackSource(o: SourceFetchOptions, work: string): Promise<{ src: FetchedSource; sourceDir: string }> {
+  const src = await fetchSource(o);
+  const sourceDir = join(work, "src");
+  await unpackTree(src.main, sourceDir, join(work, "unpack"));
+  await unpackTree(src.ggml, join(work, "ggml-src"), join(work, "unpack"));
+  removeTree(join(sourceDir, "ggml"));
+  renameSync(join(work, "ggml-src"), join(sourceDir, "ggml"));
+  for (const { path, tree } of src.media) {
+    await unpackTree(tree, join(work, "media-src"), join(work, "unpack"));
+    removeTree(join(sourceDir, path));
+    mkdirSync(dirname(join(sourceDir, path)), { recursive: true });
+    renameSync(join(work, "media-src"), join(sourceDir, path));
+  }
+  return { src, sourceDir };
+}
+
+/** Which media submodules a fetched source has: upstream's CMake builds WebP / WebM output with them. */
+export const mediaOf = (src: FetchedSource) => ({
+  webp: src.media.some((m) => m.path === "thirdparty/libwebp"),
+  webm: src.media.some((m) => m.path === "thirdparty/libwebm"),
+});
 
 /** Unpacks a tarball into `dest`, checking that its single top folder names the expected commit. */
 export async function unpackTree(tree: SourceTree, dest: string, scratch: string): Promise<void> {

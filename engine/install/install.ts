@@ -46,6 +46,8 @@ export interface StageSpec {
   beside?(serverDir: string): Promise<void>;
   /** Make sd-server executable (release zips); imports must already be. */
   makeExecutable?: boolean;
+  /** The ggml RPC protocol version of a build with SD_RPC=ON. */
+  rpc?: string;
 }
 
 /** Stages, checks and commits one install; returns it. */
@@ -73,12 +75,13 @@ export async function stageInstall(spec: StageSpec): Promise<InstalledBuild> {
       source: spec.source,
       assets: spec.assets,
       installedAt: new Date().toISOString(),
+      ...(spec.rpc ? { rpc: spec.rpc } : {}),
       good: false,
     };
     writeRecord(staging, record);
     const target = installDir(spec.engines, spec.tag, variant);
     commit(staging, target);
-    return { tag: spec.tag, variant, backend, dir: target, serverPath: join(target, record.server) };
+    return { tag: spec.tag, variant, backend, dir: target, serverPath: join(target, record.server), ...(spec.rpc ? { rpc: spec.rpc } : {}) };
   } finally {
     removeTree(staging);
   }

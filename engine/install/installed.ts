@@ -25,6 +25,8 @@ export interface InstallRecord {
   installedAt: string;
   /** Has started once: older installs of its variant may go. */
   good: boolean;
+  /** Built with SD_RPC=ON: the ggml RPC protocol version it speaks ("5.0.1"), so it can use RPC workers. */
+  rpc?: string;
 }
 
 export interface Install extends InstalledBuild {
@@ -44,7 +46,7 @@ export function readInstall(dir: string): Install | undefined {
     const record = JSON.parse(readFileSync(join(dir, RECORD_FILE), "utf8")) as InstallRecord;
     const serverPath = join(dir, record.server);
     if (!existsSync(serverPath)) return undefined;
-    return { tag: record.tag, variant: record.variant, backend: record.backend, dir, serverPath, record };
+    return { tag: record.tag, variant: record.variant, backend: record.backend, dir, serverPath, record, ...(record.rpc ? { rpc: record.rpc } : {}) };
   } catch {
     return undefined;
   }

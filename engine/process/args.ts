@@ -10,7 +10,12 @@ import type { ModelSet } from "../types";
 
 /** memory, leave_free_gb and device are optional: without them no memory or device flag is passed (the config always has them). */
 export type EngineFlags = Pick<Config["engine"], "flash_attention" | "offload_to_cpu" | "vae_tiling" | "vae_tile_size" | "mmap" | "threads"> &
-  Partial<Pick<Config["engine"], "memory" | "leave_free_gb" | "device">>;
+  Partial<Pick<Config["engine"], "memory" | "leave_free_gb" | "device">> & {
+    /** One engine over several GPUs (engine/pool/plan.ts splitBackend): `--split-mode row` on CUDA (docs/backend.md). */
+    split_mode?: "row";
+    /** Arguments a higher floor adds for the build that runs (RPC workers' --rpc-servers: engine/extension.ts). */
+    extra?: readonly string[];
+  };
 
 const MODEL_FLAGS: [keyof ModelSet, string][] = [
   ["model", "-m"],
@@ -48,6 +53,7 @@ export function buildServerArgs(flags: EngineFlags, models: ModelSet, port: numb
   // GPU memory use: the model set's (a level remembered after running out of memory) or the setting's.
   const level = models.memory ?? effectiveLevel({ memory: flags.memory ?? "fastest", offload_to_cpu: flags.offload_to_cpu });
   args.push(...memoryArgs(level, { leave_free_gb: flags.leave_free_gb ?? 0, device: flags.device ?? "" }));
+  if (flags.split_mode) args.push("--split-mode", flags.split_mode);
   if (flags.vae_tiling) {
     // The setting is in pixels; sd-server's tile size is in latent cells (8 px each).
     const cells = Math.max(8, Math.round(flags.vae_tile_size / 8));
@@ -55,6 +61,7 @@ export function buildServerArgs(flags: EngineFlags, models: ModelSet, port: numb
   }
   if (flags.mmap) args.push("--mmap");
   if (flags.threads > 0) args.push("-t", String(flags.threads));
+  if (flags.extra) args.push(...flags.extra);
   return args;
 }
 

@@ -37,6 +37,8 @@ export class EngineChild {
   hung = false;
   readyAt = 0;
   readonly proc: Subprocess<"ignore", "pipe", "pipe">;
+  /** The command line it runs (the guard's wrapper included). */
+  readonly argv: readonly string[];
   #stopWatchdog?: () => void;
 
   /** Spawns `plan.argv` in the build's folder; throws when the program cannot be started at all. */
@@ -50,6 +52,7 @@ export class EngineChild {
   ) {
     const proc: Subprocess<"ignore", "pipe", "pipe"> = Bun.spawn(plan.argv, { cwd: build.dir, env, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
     this.proc = proc;
+    this.argv = plan.argv;
     this.exited = proc.exited.then(() => (this.exit = { code: proc.exitCode, signal: proc.signalCode }));
     this.drained = Promise.all([this.#pump(proc.stdout, "stdout", onOutput), this.#pump(proc.stderr, "stderr", onOutput)]);
     if (plan.watchdog) this.#stopWatchdog = startWatchdog(proc.pid);

@@ -1,5 +1,6 @@
 /** The supervisor's timings and knobs, with their defaults, and the readiness deadline they give. */
 import type { ClassifyContext } from "./errors";
+import type { EngineErrorInfo } from "../types";
 
 export interface SupervisorOptions {
   logFile?: string;
@@ -24,6 +25,8 @@ export interface SupervisorOptions {
   stopGraceMs?: number;
   env?: Record<string, string | undefined>;
   classify?: ClassifyContext;
+  /** Why the engine running `argv` exited, when a higher floor knows better than its output (an RPC worker it used gone). */
+  explainExit?: (argv: readonly string[]) => EngineErrorInfo | undefined;
   /** Tests: force the orphan guard's plan (e.g. "darwin" for the watchdog), or turn it off. */
   platform?: NodeJS.Platform;
   orphanGuard?: boolean;
@@ -32,7 +35,7 @@ export interface SupervisorOptions {
 
 /** The options with every timing filled in. */
 export type ResolvedSupervisorOptions = Required<
-  Omit<SupervisorOptions, "logFile" | "env" | "classify" | "platform" | "setpriv" | "orphanGuard">
+  Omit<SupervisorOptions, "logFile" | "env" | "classify" | "platform" | "setpriv" | "orphanGuard" | "explainExit">
 > &
   SupervisorOptions;
 

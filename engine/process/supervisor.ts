@@ -214,10 +214,16 @@ export class Supervisor {
     await child.settle();
     if (this.#child === child) this.#child = undefined;
     const exit = child.exit!;
-    const error = child.failure(this.#classifyContext(), "The engine exited before it was ready.");
+    const error = this.#explained(child, child.failure(this.#classifyContext(), "The engine exited before it was ready."));
     this.#emit({ type: "exited", build: child.build, epoch: child.epoch, exit, error, expected: false });
     const cannotRun = exit.code === 126 || exit.code === 127 || error.message.includes("cannot be run here");
     return { ok: false, error, fallback: FALLBACK_CODES.has(error.code) || cannotRun };
+  }
+
+  /** An exit a higher floor explains (an RPC worker gone) carries that reason, with the engine's last lines. */
+  #explained(child: EngineChild, e: EngineErrorInfo): EngineErrorInfo {
+    const known = this.#o.explainExit?.(child.argv);
+    return known ? { ...known, lastLines: e.lastLines } : e;
   }
 
   /** After readiness: health checks, and a restart when the process dies or hangs. */
@@ -230,7 +236,7 @@ export class Supervisor {
       if (child.expected) return;
       await child.settle();
       if (this.#child === child) this.#child = undefined;
-      const error = child.failure(this.#classifyContext(), "The engine exited unexpectedly.");
+      const error = this.#explained(child, child.failure(this.#classifyContext(), "The engine exited unexpectedly."));
       this.#note(`engine exited (${exit.signal ?? `code ${exit.code}`}): ${error.message}`);
       this.#emit({ type: "exited", build: child.build, epoch: child.epoch, exit, error, expected: false });
       if (session !== this.#session) return;

@@ -225,7 +225,7 @@ export const appRoutes: RouteDoc[] = [
     params: ["file"],
     response: ok({ removed: "hello.plugin.js" }),
   }),
-  doc("get /api/engine", E, { summary: "Engine status", response: ok({ state: "running" }) }),
+  doc("get /api/engine", E, { summary: "Engine status (the first engine), and `engines`: every engine of this computer", response: ok({ state: "running" }) }),
   doc("get /api/engine/logs", E, { summary: "The engine's recent log lines", response: ok({ lines: [] }) }),
   doc("get /api/engine/plan", E, {
     summary:
@@ -253,7 +253,7 @@ export const appRoutes: RouteDoc[] = [
   doc("post /api/engine/restart", E, { summary: "Restart the engine", response: ok({ state: "running" }) }),
   doc("post /api/engine/stop", E, { summary: "Stop the engine", response: ok({ state: "stopped" }) }),
   doc("post /api/engine/build", E, {
-    summary: "Build sd-server from source for this machine (progress as engine.build events)",
+    summary: "Build sd-server from source for this machine (progress as engine.build events); rpc: true builds it with SD_RPC=ON",
     body: { schema: buildSchema, example: { backend: "cpu" } },
     response: { status: 202, schema: any, example: { backend: "cpu", logFile: "/home/me/.local/share/easy-diffusion/logs/engine-build-cpu.log" } },
   }),

@@ -51,7 +51,10 @@ export const compatRoutes: RouteDoc[] = [
     error: aErr,
   }),
   doc("get /sdapi/v1/progress", A, {
-    summary: "Progress of the running task (any client's)",
+    summary: "Progress of a running task (any client's): the one asked about, else the oldest running",
+    description:
+      "With several tasks running at once (one per GPU), `?id_task=` names the task: our task id, or the `force_task_id` an A1111 " +
+      "txt2img/img2img request gave (as A1111's /internal/progress takes `id_task`); a task that does not run now reads as idle.",
     response: { status: 200, schema: a.progressResponseSchema, example: ex(a.progressResponseSchema) },
     error: aErr,
   }),

@@ -11,9 +11,11 @@ import { ROUTE_ROLES } from "../access/route-roles";
 import { VERSION } from "../../core/version";
 import { appRoutes } from "./catalog-app";
 import { compatRoutes } from "./catalog-compat";
+import { engineRoutes } from "./catalog-engines";
 import { galleryRoutes } from "./catalog-gallery";
 import { modelRoutes } from "./catalog-models";
 import { promptRoutes } from "./catalog-prompts";
+import { rpcRoutes } from "./catalog-rpc";
 import { queueHabitRoutes } from "./catalog-queue";
 import { videoRoutes } from "./catalog-video";
 import type { RouteDoc } from "./route-doc";
@@ -97,7 +99,17 @@ function operation(route: RouteDoc, components: Json): Json {
 }
 
 export function buildOpenApi(
-  routes: RouteDoc[] = [...appRoutes, ...modelRoutes, ...galleryRoutes, ...promptRoutes, ...queueHabitRoutes, ...videoRoutes, ...compatRoutes],
+  routes: RouteDoc[] = [
+    ...appRoutes,
+    ...engineRoutes,
+    ...modelRoutes,
+    ...galleryRoutes,
+    ...promptRoutes,
+    ...rpcRoutes,
+    ...queueHabitRoutes,
+    ...videoRoutes,
+    ...compatRoutes,
+  ],
   extra: RouteDoc[] = [],
 ): Json {
   const components: Json = {};
@@ -127,6 +139,7 @@ export function buildOpenApi(
       { name: "Queue and images" },
       { name: "App" },
       { name: "Engine" },
+      { name: "RPC workers" },
       { name: "Plugins" },
       { name: "A1111 / Forge compatible" },
       { name: "OpenAI compatible" },

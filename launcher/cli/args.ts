@@ -5,6 +5,7 @@
 import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
 import type { EngineBuildCommand } from "../../engine/build-cli";
 import type { EngineImportCommand } from "../../engine/import-cli";
+import type { WorkerRpcCommand } from "./worker-rpc";
 import { NamedError } from "../../core/server/errors";
 
 export class UsageError extends NamedError {
@@ -28,7 +29,8 @@ export type Command =
   | { kind: "version" }
   | { kind: "run"; options: RunOptions }
   | EngineImportCommand
-  | EngineBuildCommand;
+  | EngineBuildCommand
+  | WorkerRpcCommand;
 
 const runFlags = {
   server: { type: "boolean" },
@@ -66,6 +68,7 @@ function parse<T extends ParseArgsOptionsConfig>(argv: string[], options: T) {
 
 export function parseCommand(argv: string[]): Command {
   if (argv[0] === "engine") return parseEngine(argv.slice(1));
+  if (argv[0] === "worker") return parseWorker(argv.slice(1));
   const { values, positionals } = parse(argv, runFlags);
   if (values.help) return { kind: "help" };
   if (values.version) return { kind: "version" };
@@ -121,6 +124,39 @@ function parseEngine(argv: string[]): Command {
   return {
     kind: "engine-import",
     source: positionals[0]!,
+    dataDir: nonEmpty("data-dir", values["data-dir"] as string | undefined),
+    config: nonEmpty("config", values.config as string | undefined),
+  };
+}
+
+/** `worker rpc [--port P] [--device D] [--backend B] [--host H]`. */
+function parseWorker(argv: string[]): Command {
+  const [sub, ...rest] = argv;
+  if (sub === undefined || sub === "--help" || sub === "-h") return { kind: "help", topic: "worker" };
+  if (sub !== "rpc") throw new UsageError(`unknown worker command "${sub}" (try: worker rpc)`);
+  const { values, positionals } = parse(rest, {
+    port: { type: "string" },
+    host: { type: "string" },
+    device: { type: "string" },
+    backend: { type: "string" },
+    "data-dir": { type: "string" },
+    config: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (values.help) return { kind: "help", topic: "worker" };
+  if (positionals.length) throw new UsageError(`worker rpc takes no arguments (got ${positionals.join(" ")})`);
+  const backend = values.backend as string | undefined;
+  if (backend !== undefined && !(BUILD_BACKENDS as readonly string[]).includes(backend))
+    throw new UsageError(`--backend must be one of ${BUILD_BACKENDS.join(", ")}`);
+  const device = nonEmpty("device", values.device as string | undefined);
+  if (device !== undefined && !/^[A-Za-z0-9_.-]+(,[A-Za-z0-9_.-]+)*$/.test(device))
+    throw new UsageError(`--device takes device names separated by commas, got "${device}"`);
+  return {
+    kind: "worker-rpc",
+    port: values.port !== undefined ? parsePort(values.port as string) : 50052, // the RPC server's usual port (docs/rpc.md at 97d2990)
+    host: nonEmpty("host", values.host as string | undefined) ?? "0.0.0.0",
+    ...(device ? { device } : {}),
+    ...(backend ? { backend: backend as (typeof BUILD_BACKENDS)[number] } : {}),
     dataDir: nonEmpty("data-dir", values["data-dir"] as string | undefined),
     config: nonEmpty("config", values.config as string | undefined),
   };

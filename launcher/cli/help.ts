@@ -8,6 +8,8 @@ Usage:
                                               install a local stable-diffusion.cpp build
   easy-diffusion engine build [--backend cpu|vulkan|cuda|rocm] [--data-dir D]
                                               build the engine from source for this machine
+  easy-diffusion worker rpc [--port P] [--device D]
+                                              lend this computer's devices to another's engine (ggml RPC)
 
 Options:
   --server          run without a window (no GTK/WebView is loaded)
@@ -33,4 +35,14 @@ The binary is run once to check it works before it is accepted.
 Builds sd-server from the pinned upstream source with CMake and a C++17 compiler
 (plus the backend's SDK) and installs it as engines/<tag>/built-<backend>/.
 Missing tools are listed with the command that installs them. Exit 0 built, 1 failed.
+`;
+
+export const WORKER_HELP = `Usage:
+  easy-diffusion worker rpc [--port P] [--device D] [--backend cpu|vulkan|cuda|rocm] [--host H] [--data-dir D]
+
+Makes this computer an RPC worker: another computer's engine places parts of a model on its devices.
+Builds the worker program once from the same pinned source as the engine (CMake and a C++17 compiler),
+runs it on 127.0.0.1 only, and listens on H:P (default 0.0.0.0:50052) for connections that prove the
+pairing token it prints (text and QR code). Devices: D (ggml names, e.g. CUDA0,Vulkan1), else every GPU,
+else the CPU. Authenticated, not encrypted: LAN only. Ctrl+C stops it.
 `;

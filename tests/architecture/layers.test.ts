@@ -19,6 +19,7 @@ export const FLOORS: Record<string, number> = {
   engine: 3,
   plugins: 3,
   models: 4,
+  rpc: 4,
   queue: 5,
   upscale: 6,
   video: 6,

@@ -23,7 +23,7 @@ import { withWiredServices } from "../api-docs/wired-routes";
 const root = join(import.meta.dir, "..", "..");
 
 /** The noun folders, each with a README. */
-const FOLDERS = ["core", "common", "pictures", "downloads", "engine", "models", "queue", "upscale", "gallery", "compat", "prompts", "plugins", "launcher", "ui"];
+const FOLDERS = ["core", "common", "pictures", "downloads", "engine", "models", "queue", "upscale", "gallery", "compat", "prompts", "plugins", "rpc", "launcher", "ui"];
 
 /** Folders whose README is being rewritten on another branch: only their existence is checked. */
 const PENDING = new Set<string>([]);
@@ -48,6 +48,7 @@ const SERVICE_FOLDER: Record<string, string> = {
   prompts: "prompts",
   plugins: "plugins",
   window: "launcher",
+  rpc: "rpc",
 };
 
 const SERVED = /^\/(api|sdapi|v1|internal|login)(\/|$)/;

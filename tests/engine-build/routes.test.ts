@@ -6,6 +6,7 @@
 import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
 import { SourceBuilder } from "../../engine/build/builder";
+import { readInstall } from "../../engine/install/installed";
 import { engineParts } from "../../engine/service";
 import { readEnv } from "../../core/env";
 import { silentLogger } from "../../core/log";
@@ -74,5 +75,18 @@ describe("/api/engine build routes", () => {
     await waitFor("the built variant", async () => manager.status().variant === "built-cpu" || undefined);
     await manager.ensure(dummyModels(tmp.dir));
     expect(manager.status()).toMatchObject({ state: "ready", variant: "built-cpu", version: "v-routes" });
+  });
+
+  test.skipIf(!haveTools)("POST /build {rpc: true} builds with SD_RPC=ON; its record says it can use RPC workers", async () => {
+    expect((await post("/build", { backend: "cpu", rpc: "yes" })).status).toBe(400);
+    expect((await post("/build", { backend: "cpu", rpc: true })).status).toBe(202);
+    const final = await waitFor("the RPC build to end", async () => {
+      const s = (await (await api("/build")).json()) as any;
+      return !s.running && s.progress?.phase !== "running" ? s : undefined;
+    }, 90_000);
+    expect(final.progress).toMatchObject({ phase: "done" });
+    // The engine moves onto the new build; its record names the ggml RPC version it speaks.
+    await waitFor("the RPC variant", async () => manager.status().variant === "built-cpu-rpc" || undefined);
+    expect(readInstall(join(app.ctx.paths.engines, "v-routes", "built-cpu-rpc"))!.record).toMatchObject({ rpc: "5.0.1", good: true });
   });
 });

@@ -14,6 +14,7 @@ import { dirname, join } from "node:path";
 export const MAIN_REPO = "leejet/stable-diffusion.cpp";
 export const GGML_REPO = "ggml-org/ggml";
 const STANDIN = join(import.meta.dir, "..", "standin", "sd-server.ts");
+const STANDIN_RPC = join(import.meta.dir, "..", "standin", "rpc-server.ts");
 
 export interface TreeOptions {
   /** Make the server source fail to compile. */
@@ -24,6 +25,8 @@ export interface TreeOptions {
   noStart?: boolean;
   /** The tag pins libwebp and libwebm submodules (as upstream's .gitmodules at 97d2990 does). */
   media?: boolean;
+  /** The ggml RPC protocol version ggml-rpc.h declares (default 5.0.1, as at the pinned commit). */
+  rpcVersion?: string;
 }
 
 function sha(seed: string): string {
@@ -53,7 +56,7 @@ export interface SourceFixture {
 
 export async function makeSourceFixture(tag: string, o: TreeOptions = {}): Promise<SourceFixture> {
   const mainSha = sha(`main-${tag}-${JSON.stringify(o)}`);
-  const ggmlSha = sha(`ggml-${tag}`);
+  const ggmlSha = sha(`ggml-${tag}-${o.rpcVersion ?? ""}`);
   const tmp = mkdtempSync(join(tmpdir(), "ed-src-"));
   try {
     const mainTop = `leejet-stable-diffusion.cpp-${mainSha.slice(0, 7)}`;
@@ -84,6 +87,12 @@ if(SD_WEBM)
   list(APPEND SD_VIDEO_BUILD webm)
 endif()
 string(REPLACE ";" "," SD_VIDEO_BUILD "\${SD_VIDEO_BUILD}")
+option(SD_RPC "rpc" OFF)
+if(SD_RPC)
+  set(GGML_RPC ON)
+  add_definitions(-DSD_USE_RPC)
+endif()
+add_definitions(-DGGML_MAX_NAME=160)
 set(SD_BACKEND cpu)
 if(SD_CUDA)
   set(SD_BACKEND cuda)
@@ -127,6 +136,9 @@ int main(int argc, char** argv) {
   setenv("STANDIN_ARGV0", argv[0], 1);
   // The stand-in offers the video formats this build was configured with (its videoBuild knob).
   setenv("STANDIN_VIDEO_BUILD", SD_VIDEO_BUILD, 1);
+#ifdef SD_USE_RPC
+  setenv("STANDIN_SD_RPC", "1", 1);  // built with SD_RPC=ON: the stand-in adds --rpc-servers' devices
+#endif
   std::vector<char*> args = {(char*)"bun", (char*)STANDIN_SOURCE};
   for (int i = 1; i < argc; i++) args.push_back(argv[i]);
   args.push_back(nullptr);
@@ -138,8 +150,59 @@ int main(int argc, char** argv) {
     });
     const ggmlTop = `ggml-org-ggml-${ggmlSha.slice(0, 7)}`;
     write(join(tmp, ggmlTop), {
-      "CMakeLists.txt": "add_library(ggml STATIC src/ggml.cpp)\n",
+      "CMakeLists.txt": `add_library(ggml STATIC src/ggml.cpp src/ggml-backend.cpp)
+target_include_directories(ggml PUBLIC include)
+if(GGML_RPC)
+  target_sources(ggml PRIVATE src/ggml-rpc.cpp)
+  target_compile_definitions(ggml PRIVATE STANDIN_RPC_SOURCE="${STANDIN_RPC}" RPC_VERSION_TEXT="${o.rpcVersion ?? "5.0.1"}")
+endif()
+`,
       "src/ggml.cpp": "int ggml_fixture_version() { return 1; }\n",
+      // The ggml API the RPC worker program uses (upstream include/ggml-backend.h, include/ggml-rpc.h), one CPU device.
+      "include/ggml-backend.h": `#pragma once
+#include <cstddef>
+struct ggml_backend_device { const char * name; };
+typedef struct ggml_backend_device * ggml_backend_dev_t;
+enum ggml_backend_dev_type { GGML_BACKEND_DEVICE_TYPE_CPU, GGML_BACKEND_DEVICE_TYPE_GPU, GGML_BACKEND_DEVICE_TYPE_IGPU };
+size_t ggml_backend_dev_count(void);
+ggml_backend_dev_t ggml_backend_dev_get(size_t index);
+ggml_backend_dev_t ggml_backend_dev_by_name(const char * name);
+ggml_backend_dev_t ggml_backend_dev_by_type(enum ggml_backend_dev_type type);
+enum ggml_backend_dev_type ggml_backend_dev_type(ggml_backend_dev_t device);
+`,
+      "include/ggml-rpc.h": `#pragma once
+#include "ggml-backend.h"
+#if !defined(GGML_MAX_NAME) || GGML_MAX_NAME != 160
+#error "built without stable-diffusion.cpp's GGML_MAX_NAME=160"
+#endif
+#define RPC_PROTO_MAJOR_VERSION    ${(o.rpcVersion ?? "5.0.1").split(".")[0]}
+#define RPC_PROTO_MINOR_VERSION    ${(o.rpcVersion ?? "5.0.1").split(".")[1]}
+#define RPC_PROTO_PATCH_VERSION    ${(o.rpcVersion ?? "5.0.1").split(".")[2]}
+void ggml_backend_rpc_start_server(const char * endpoint, const char * cache_dir, size_t n_threads, size_t n_devices, ggml_backend_dev_t * devices);
+`,
+      "src/ggml-backend.cpp": `#include "ggml-backend.h"
+#include <cstring>
+static ggml_backend_device cpu = {"CPU"};
+size_t ggml_backend_dev_count(void) { return 1; }
+ggml_backend_dev_t ggml_backend_dev_get(size_t i) { return i == 0 ? &cpu : nullptr; }
+ggml_backend_dev_t ggml_backend_dev_by_name(const char * name) { return std::strcmp(name, "CPU") == 0 ? &cpu : nullptr; }
+ggml_backend_dev_t ggml_backend_dev_by_type(enum ggml_backend_dev_type t) { return t == GGML_BACKEND_DEVICE_TYPE_CPU ? &cpu : nullptr; }
+enum ggml_backend_dev_type ggml_backend_dev_type(ggml_backend_dev_t) { return GGML_BACKEND_DEVICE_TYPE_CPU; }
+`,
+      // The RPC server: the stand-in (tests/standin/rpc-server.ts) at this endpoint, serving the devices asked for.
+      "src/ggml-rpc.cpp": `#include "ggml-rpc.h"
+#include <string>
+#include <vector>
+#include <unistd.h>
+void ggml_backend_rpc_start_server(const char * endpoint, const char *, size_t, size_t n, ggml_backend_dev_t * devices) {
+  std::vector<std::string> a = {"bun", STANDIN_RPC_SOURCE, endpoint, "--version", RPC_VERSION_TEXT};
+  for (size_t i = 0; i < n; i++) a.push_back("--device"), a.push_back(std::string(devices[i]->name) + ":Fixture CPU:2147483648:4294967296");
+  std::vector<char *> argv;
+  for (auto & s : a) argv.push_back((char *)s.c_str());
+  argv.push_back(nullptr);
+  execvp("bun", argv.data());
+}
+`,
     });
     await tarGz(tmp, mainTop, join(tmp, "main.tgz"));
     await tarGz(tmp, ggmlTop, join(tmp, "ggml.tgz"));

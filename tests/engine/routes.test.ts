@@ -53,7 +53,7 @@ describe("/api/engine", () => {
     await waitFor("the install on start", async () => ((await (await api("")).json()) as any).state === "installed");
     const installed = await post("/install");
     expect(installed.status).toBe(200);
-    expect(await installed.json()).toEqual({ state: "installed", variant: "cpu", version: "test-tag", builds: [{ tag: "test-tag", variant: "cpu", backend: "cpu", dir: cpu.dir }] });
+    expect(await installed.json()).toEqual({ state: "installed", variant: "cpu", version: "test-tag", builds: [{ tag: "test-tag", variant: "cpu", backend: "cpu", dir: cpu.dir, rpc: null }] });
     const restart = await post("/restart");
     expect(restart.status).toBe(409);
     expect(((await restart.json()) as any).error.code).toBe("no_candidate");

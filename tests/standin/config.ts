@@ -54,6 +54,10 @@ export interface StandinConfig {
   gpuMemoryMb: number;
   /** Video formats the build was made with besides avi, comma-separated ("webp,webm"); "" = neither (SD_WEBP/SD_WEBM off). */
   videoBuild: string;
+  /** With gpuMemoryMb: how many such GPUs (CUDA0, CUDA1, …), each listed by --list-devices (tests/fixtures/sd-server/list-devices-cuda2.txt). */
+  gpuCount: number;
+  /** Built with SD_RPC=ON: --rpc-servers adds RPC devices (rpc-client.ts); without it they are refused with a log line. */
+  rpc: boolean;
 }
 
 const DEFAULTS: StandinConfig = {
@@ -69,6 +73,8 @@ const DEFAULTS: StandinConfig = {
   faultTimes: 0,
   gpuMemoryMb: 0,
   videoBuild: "",
+  gpuCount: 1,
+  rpc: false,
 };
 
 const ENV_KEYS: Record<string, keyof StandinConfig> = {
@@ -85,6 +91,8 @@ const ENV_KEYS: Record<string, keyof StandinConfig> = {
   STANDIN_COUNTER_FILE: "counterFile",
   STANDIN_GPU_MEMORY_MB: "gpuMemoryMb",
   STANDIN_VIDEO_BUILD: "videoBuild",
+  STANDIN_GPU_COUNT: "gpuCount",
+  STANDIN_SD_RPC: "rpc",
 };
 
 export function loadConfig(programDir: string, env: Record<string, string | undefined> = process.env): StandinConfig {

@@ -21,12 +21,25 @@ const MiB = (n: number) => Math.round(n);
 
 export function devices(config: StandinConfig): { name: string; description: string; memoryMb?: number }[] {
   const cpu = { name: "CPU", description: "AMD EPYC" };
-  return config.gpuMemoryMb > 0 ? [{ name: "CUDA0", description: "NVIDIA Stand-in GPU", memoryMb: config.gpuMemoryMb }, cpu] : [cpu];
+  if (config.gpuMemoryMb <= 0) return [cpu];
+  // ggml lists CUDA devices before the CPU, named CUDA<i> with the card's name as description (ggml-cuda.cu ggml_backend_cuda_reg).
+  const gpu = (i: number) => ({ name: `CUDA${i}`, description: "NVIDIA Stand-in GPU", memoryMb: config.gpuMemoryMb });
+  const gpus = Array.from({ length: Math.max(1, config.gpuCount) }, (_, i) => gpu(i));
+  return [...gpus, cpu];
 }
 
 /** `--list-devices`: "name<TAB>description" per line (common.cpp, sd_list_devices). */
 export function listDevices(config: StandinConfig): string {
   return devices(config).map((d) => `${d.name}\t${d.description}\n`).join("");
+}
+
+/**
+ * Whether every device a --backend value names is one of ours: a single name, or module assignments
+ * `module=dev` with `&`-joined device lists (layer split), docs/backend.md "Syntax" and "Multiple devices per module".
+ */
+export function backendKnown(config: StandinConfig, value: string): boolean {
+  const names = value.split(",").flatMap((part) => (part.includes("=") ? part.slice(part.indexOf("=") + 1) : part).split("&"));
+  return names.every((n) => ["cpu", "disk"].includes(n.toLowerCase()) || matchDevice(config, n) !== null);
 }
 
 /** Which --backend name a device matches: exact or unique prefix, case-insensitive (docs/backend.md "Backend names"). */

@@ -15,11 +15,12 @@ import { encodePng, renderGradient } from "./png";
 import { hiresSchedule, img2imgSteps, parametersText, parseImgGen } from "./request";
 import { capabilities } from "./capabilities";
 import { startCache } from "./cache";
-import { autoFit, levelOf, listDevices, matchDevice, neededMb } from "./memory";
+import { autoFit, backendKnown, levelOf, listDevices, neededMb } from "./memory";
 import { findLoras } from "./loras";
 import { embeddingMap } from "./embeddings";
 import { loadedModel, parseVidGen, videoFormats, type VideoDefaults } from "./video";
 import { encodeContainer, runVideo, videoPreamble } from "./video-run";
+import { addRpcServers } from "./rpc-client";
 
 const programDir = standinProgramDir();
 const config = loadConfig(programDir);
@@ -107,6 +108,8 @@ if (verbose) out(
 
 const mainModel = (modelPath ?? diffusionPath)!;
 log("DEBUG", "model_loader.cpp:228", "using 2 threads for model loading");
+// Recorded (tests/fixtures/sd-server/rpc-servers-without-rpc.log): the RPC servers are added before the model loads.
+const rpc = await addRpcServers(flag(args, "--rpc-servers"), config.rpc === true || String(config.rpc) === "1", log, err);
 log("INFO", "stable-diffusion.cpp:713", `loading model from '${mainModel}'`);
 /** How new_sd_ctx fails when the model loader cannot read a file (tests/fixtures/sd-server/model-load-failures.json). */
 function loaderFailure(file: string, first?: () => void): never {
@@ -137,7 +140,9 @@ log("INFO", "stable-diffusion.cpp:908", `Version: ${model.version} `);
 // Recorded (memory-levels-stdout.log): auto-fit right after the version; an unknown --backend fails the context.
 const timeShare = has(args, "--auto-fit") ? autoFit(config, args, log) : false;
 const backend = flag(args, "--backend");
-if (backend && !has(args, "--auto-fit") && !matchDevice(config, backend)) {
+// A backend naming an RPC device (RPC0, …) is known once --rpc-servers added it (rpc-client.ts).
+const onRpc = backend && rpc.names.find((n) => n.toLowerCase() === backend.toLowerCase());
+if (backend && !has(args, "--auto-fit") && !backendKnown(config, backend) && !onRpc) {
   log("ERROR", "stable-diffusion.cpp:630", `backend config failed: backend '${backend}' was not found`);
   log("ERROR", "main.cpp:92", "new_sd_ctx_t failed");
   process.exit(1);
@@ -230,6 +235,7 @@ async function generate(job: Job) {
       const t0 = performance.now();
       // A reused step costs almost nothing: the bar still counts it (real runs: recorded cache-stdout.log).
       await sleep(cache?.skip(step) ? Math.ceil(config.stepMs / 20) : config.stepMs);
+      if (onRpc) await rpc.compute(onRpc);
       const tooBig = config.gpuMemoryMb > 0 && step === 1 && neededMb(memoryLevel, r.width, r.height, timeShare) > config.gpuMemoryMb;
       if (tooBig || (faults && step === config.faultStep)) {
         if (fault === "crash-at-step") process.kill(process.pid, "SIGSEGV");

@@ -214,6 +214,8 @@ describe("Engine tab", () => {
     await waitState("ready");
     const variants = await engineTab().locator("table.builds tbody tr").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-variant")));
     expect(variants.sort()).toEqual(["cpu", "vulkan"]);
+    // Release builds are made without SD_RPC: the RPC workers column says they cannot use them.
+    expect(await engineTab().locator("table.builds tbody td[data-role=rpc]").allTextContents()).toEqual(["no (built without RPC)", "no (built without RPC)"]);
     expect(ed.app.ctx.config.config.engine.backend).toBe("cpu");
     // The plan follows the config change: CPU first, as configured.
     await waitText(engineTab().locator("ed-engine-hardware .candidate strong").first(), "1. cpu");

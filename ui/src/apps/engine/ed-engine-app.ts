@@ -16,6 +16,7 @@ import { engineApi, type BuildInfo, type EnginePlan, type EngineStatus } from ".
 import type { DeviceReport } from "../../../../engine/devices";
 import { BACKEND_LABELS, BACKENDS, errorText, sentence, stateBadge, stateNote, type BackendChoice } from "./engine-format";
 import { engineStyles } from "./engine-styles";
+import "./ed-engine-devices";
 import "./ed-engine-builds";
 import "./ed-engine-hardware";
 import "./ed-engine-log";
@@ -246,6 +247,7 @@ export class EdEngineApp extends LitElement {
         ? html`<div
             class="downloads">${this.active.map(downloadRow)}</div>`
         : nothing}
+      <ed-engine-devices .ownerOnly=${this.ownerOnly}></ed-engine-devices>
       <ed-engine-hardware
         .plan=${this.plan}
         .problem=${this.planProblem}

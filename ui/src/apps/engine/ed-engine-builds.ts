@@ -6,7 +6,8 @@
  * server's message shows as is when it refuses; `ed-engine-refresh` asks the
  * Engine tab to read state and builds again. On a guest device (another
  * device with the token) importing is the owner's: the form is disabled with
- * the server's sentence.
+ * the server's sentence. The RPC workers column says which build can use other computers' devices
+ * (built with SD_RPC=ON: Settings → Workers → RPC workers).
  */
 import { css, html, LitElement, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
@@ -128,12 +129,14 @@ export class EdEngineBuilds extends LitElement {
       <h2>Installed builds</h2>
       ${this.builds.length
         ? html`<table class="builds">
-            <thead><tr><th>Build</th><th>Backend</th><th>Release</th><th>Folder</th></tr></thead>
+            <thead><tr><th>Build</th><th>Backend</th><th>Release</th><th>RPC workers</th><th>Folder</th></tr></thead>
             <tbody>
               ${this.builds.map(
                 (b) => html`<tr data-variant=${b.variant}>
                   <td>${b.variant}${`${b.variant} ${b.tag}` === this.inUse ? html` <span class="badge tone-ok">in use</span>` : nothing}</td>
-                  <td>${b.backend}</td><td>${b.tag}</td><td class="dir">${b.dir}</td>
+                  <td>${b.backend}</td><td>${b.tag}</td>
+                  <td data-role="rpc">${b.rpc ? `can use them (ggml RPC ${b.rpc})` : "no (built without RPC)"}</td>
+                  <td class="dir">${b.dir}</td>
                 </tr>`,
               )}
             </tbody>

@@ -8,8 +8,9 @@
 import { html, LitElement, nothing } from "lit";
 import { customElement, property } from "lit/decorators.js";
 import type { EnginePlan } from "./engine-api";
-import { candidateTitle, errorText, gpuFacts, sentence, systemFacts } from "./engine-format";
+import { candidateTitle, errorText, gib, gpuFacts, sentence, systemFacts } from "./engine-format";
 import { engineStyles } from "./engine-styles";
+import type { EngineDevice } from "../../../../engine/devices";
 
 const facts = (rows: [string, string][]) => html`<dl class="facts">${rows.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>`;
 
@@ -24,8 +25,8 @@ export class EdEngineHardware extends LitElement {
   @property() running = "";
   /** The engine's own error message, already shown above: not repeated here. */
   @property() shownError = "";
-  /** `sd-server --list-devices` of the installed build. */
-  @property({ attribute: false }) devices?: { build: string | null; devices: { name: string; description: string }[]; problem?: string };
+  /** `sd-server --list-devices` of the installed build, then RPC workers' devices (RPC0, … with the memory each worker measured). */
+  @property({ attribute: false }) devices?: { build: string | null; devices: EngineDevice[]; problem?: string };
 
   #devices() {
     const d = this.devices;
@@ -34,7 +35,13 @@ export class EdEngineHardware extends LitElement {
       ${d.problem
         ? html`<p class="muted" data-role="devices-problem">Could not list them: ${d.problem}</p>`
         : html`<ul class="devices" data-role="devices">
-            ${d.devices.map((x) => html`<li data-device=${x.name}><strong>${x.name}</strong> <span class="muted">${x.description}</span></li>`)}
+            ${d.devices.map(
+              (x) =>
+                html`<li data-device=${x.name}>
+                  <strong>${x.name}</strong> <span class="muted">${x.description}</span>
+                  ${x.memory ? html`<span class="muted" data-role="memory">· ${gib(x.memory.free)} free of ${gib(x.memory.total)}</span>` : nothing}
+                </li>`,
+            )}
           </ul>
           <p class="muted">Settings → Engine → Device takes one of these names; empty lets the engine choose.</p>`}`;
   }

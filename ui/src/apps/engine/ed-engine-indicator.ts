@@ -4,7 +4,8 @@
  * engine's state ("Engine: Ready", red "Engine: Failed"), after the reason of
  * a download that failed, when the newest one did. A click opens the
  * Downloads or Engine tab (the main menu has no Engine entry). While a
- * source build runs the chip reads "Building engine: compiling 40%".
+ * source build runs the chip reads "Building engine: compiling 40%". With
+ * several GPUs, each device's engine follows as a dot (ed-engine-device-chips).
  */
 import { css, html, LitElement, nothing } from "lit";
 import { customElement, state } from "lit/decorators.js";
@@ -13,6 +14,8 @@ import { edEvent } from "../../events";
 import { isActive } from "../downloads/download-format";
 import { downloads } from "../downloads/download-store";
 import "../downloads/ed-download-meter";
+import "./ed-engine-device-chips";
+import { dotStyles } from "./engine-pool-store";
 import { engineApi, type EngineStatus } from "./engine-api";
 import { stateBadge } from "./engine-format";
 import type { BuildProgress } from "../../../../engine/build/build-engine";
@@ -20,7 +23,9 @@ import { runningStepText } from "../downloads/build-format";
 
 @customElement("ed-engine-indicator")
 export class EdEngineIndicator extends LitElement {
-  static override styles = css`
+  static override styles = [
+    dotStyles,
+    css`
     :host {
       display: flex;
       min-width: 0;
@@ -39,22 +44,11 @@ export class EdEngineIndicator extends LitElement {
     button.chip:hover {
       color: var(--ed-text);
     }
-    .dot {
-      width: 7px;
-      height: 7px;
-      border-radius: 50%;
-      background: currentColor;
-    }
-    .tone-ok .dot {
-      color: var(--ed-green);
-    }
-    .tone-working .dot {
-      color: var(--ed-amber);
-    }
     button.chip.tone-bad {
       color: var(--ed-red);
     }
-  `;
+  `,
+  ];
 
   @state() private status?: EngineStatus;
   @state() private downloading = false;
@@ -88,7 +82,8 @@ export class EdEngineIndicator extends LitElement {
 
   override render() {
     if (this.downloading) return html`<ed-download-meter></ed-download-meter>`;
-    return html`${this.failed ? html`<ed-download-meter></ed-download-meter>` : nothing}${this.#renderChip()}`;
+    // With several GPUs, one dot per device's engine beside the chip.
+    return html`${this.failed ? html`<ed-download-meter></ed-download-meter>` : nothing}${this.#renderChip()}<ed-engine-device-chips></ed-engine-device-chips>`;
   }
 
   #renderChip() {

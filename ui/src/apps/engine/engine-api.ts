@@ -19,7 +19,8 @@ import type { BackendChoice } from "./engine-format";
 export type { BuildProgress, EnginePlan, EngineStatus, ToolchainReport };
 
 /** An installed build as GET /api/engine/builds lists it. */
-export type BuildInfo = Pick<InstalledBuild, "tag" | "variant" | "backend" | "dir">;
+/** rpc: the ggml RPC version of a build that can use RPC workers (built with SD_RPC=ON), else null. */
+export type BuildInfo = Pick<InstalledBuild, "tag" | "variant" | "backend" | "dir"> & { rpc?: string | null };
 
 const post = <T>(path: string, json?: unknown) => api<T>(path, { method: "POST", json });
 
@@ -55,7 +56,9 @@ export const engineApi = {
   buildStatus: () => api<ReturnType<SourceBuilder["status"]>>("/api/engine/build"),
   /** Whether the tools to build `backend` from source are installed, and the command that installs them. */
   toolchain: (backend: string) => api<ToolchainReport>(`/api/engine/toolchain?backend=${encodeURIComponent(backend)}`),
-  startBuild: (backend: string) => post<{ backend: string; logFile: string }>("/api/engine/build", { backend }),
+  /** Without a backend: the plan's for this machine. rpc: built with SD_RPC=ON (it can use RPC workers). */
+  startBuild: (backend?: string, rpc?: boolean) =>
+    post<{ backend: string; logFile: string }>("/api/engine/build", { ...(backend ? { backend } : {}), ...(rpc ? { rpc } : {}) }),
   cancelBuild: () => post<{ cancelled: boolean }>("/api/engine/build/cancel"),
 
   /** Reinstalls the running variant (or the best one) from the release. */

@@ -37,11 +37,12 @@ export function progressFraction(p: TaskProgress | null | undefined): number {
 }
 
 /** What a finished task's card says about how it ran: "9 of 20 steps reused, ×1.8", "Out of GPU memory: ran with Low memory use". */
-export function runNotes(notes: Task["notes"]): { kind: "speed" | "memory"; text: string }[] {
-  const out: { kind: "speed" | "memory"; text: string }[] = [];
+export function runNotes(notes: Task["notes"]): { kind: "speed" | "memory" | "retry"; text: string }[] {
+  const out: { kind: "speed" | "memory" | "retry"; text: string }[] = [];
   const speed = notes?.speed;
   if (speed?.reused) out.push({ kind: "speed", text: speed.reused });
   else if (speed?.note) out.push({ kind: "speed", text: speed.note });
   if (notes?.memory?.note) out.push({ kind: "memory", text: notes.memory.note });
+  if (notes?.retry?.note) out.push({ kind: "retry", text: notes.retry.note });
   return out;
 }

@@ -21,6 +21,7 @@ import { controlStyles } from "../../styles/controls";
 import type { SettingChangeEvent } from "./ed-settings-field";
 import "./ed-lan-card";
 import "./ed-plugins-card";
+import "./ed-rpc-workers-card";
 import "./ed-settings-field";
 import { engineApi } from "../engine/engine-api";
 import { settingsAppStyles } from "./settings-app-styles";
@@ -85,6 +86,7 @@ export class EdSettingsApp extends LitElement {
         groupsOf(schema),
         devices.devices.map((d) => d.name),
         (view.config as Record<string, Record<string, unknown>>).engine?.device,
+        (view.config as Record<string, Record<string, unknown>>).engine?.devices,
       );
       this.view = view;
       this.error = "";
@@ -157,6 +159,7 @@ export class EdSettingsApp extends LitElement {
   #card(group: SettingsGroupView, shown: boolean) {
     if (group.card === "lan") return html`<ed-lan-card ?hidden=${!shown}></ed-lan-card>`;
     if (group.card === "plugins") return html`<ed-plugins-card ?hidden=${!shown}></ed-plugins-card>`;
+    if (group.card === "rpc-workers") return html`<ed-rpc-workers-card ?hidden=${!shown}></ed-rpc-workers-card>`;
     return nothing;
   }
 

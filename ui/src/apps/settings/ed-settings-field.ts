@@ -10,12 +10,13 @@ import { customElement, property } from "lit/decorators.js";
 import { live } from "lit/directives/live.js";
 import { edEvent } from "../../events";
 import { controlStyles } from "../../styles/controls";
-import { formatValue, parseInput, type SettingField } from "./settings-model";
+import { formatValue, parseInput, toggleChoice, type SettingField } from "./settings-model";
 
 /** A default in words: on/off, an option's name, or "none". */
 function shownDefault(f: SettingField): string {
   if (f.kind === "boolean") return f.default ? "on" : "off";
   if (f.kind === "enum") return f.optionLabels?.[String(f.default)] ?? String(f.default);
+  if (f.kind === "choices") return Array.isArray(f.default) && f.default.length ? f.default.join(", ") : "Automatic";
   return formatValue(f, f.default) || "none";
 }
 
@@ -63,6 +64,18 @@ export class EdSettingsField extends LitElement {
         width: 18px;
         height: 18px;
         margin: 4px 0;
+      }
+      .choices {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 4px 14px;
+      }
+      .choice {
+        display: flex;
+        align-items: center;
+        gap: 6px;
+        padding: 0;
+        font-size: inherit;
       }
       .help {
         font-size: calc(12rem / 14);
@@ -123,6 +136,20 @@ export class EdSettingsField extends LitElement {
           .value=${live(formatValue(f, this.value))}
           @input=${onText}
         />`;
+      case "choices": {
+        // Automatic (an empty set: every one) or the chosen options, one box each.
+        const chosen = Array.isArray(this.value) ? (this.value as string[]) : [];
+        const set = (option: string | null) => (e: Event) =>
+          this.dispatchEvent(edEvent("ed-setting-change", { path: f.path, value: toggleChoice(chosen, option, (e.target as HTMLInputElement).checked) }));
+        return html`<div class="choices" role="group" aria-label=${f.label}>
+          <label class="choice"><input type="checkbox" value="" ?disabled=${!!this.locked} .checked=${live(chosen.length === 0)} @change=${set(null)} />
+            Automatic (every GPU)</label>
+          ${f.options!.map(
+            (o) => html`<label class="choice"><input type="checkbox" value=${o} ?disabled=${!!this.locked}
+                .checked=${live(chosen.includes(o))} @change=${set(o)} />${o}</label>`,
+          )}
+        </div>`;
+      }
       case "list":
         return html`<textarea
           id=${id}

@@ -6,7 +6,7 @@
  */
 import { SETTINGS_GROUPS, SETTINGS_GUIDE, type SettingsGroup } from "../../../../common/settings-guide";
 
-export type FieldKind = "boolean" | "enum" | "integer" | "number" | "string" | "list";
+export type FieldKind = "boolean" | "enum" | "integer" | "number" | "string" | "list" | "choices";
 
 export interface SettingField {
   section: string;
@@ -121,17 +121,31 @@ export function searchGroups(groups: SettingsGroupView[], query: string): { grou
 
 /**
  * engine.device as a choice: "" (automatic) and the devices the installed engine lists (GET /api/engine/devices),
- * plus the saved value when that engine does not list it. Without a list it stays a text field.
+ * plus the saved value when that engine does not list it; engine.devices (the GPUs that make pictures) as
+ * Automatic or a chosen set of the listed GPUs (never the CPU), with saved names it does not list kept.
+ * Without a list both stay text fields.
  */
-export function withDeviceChoices(groups: SettingsGroupView[], devices: string[], saved: unknown): SettingsGroupView[] {
+export function withDeviceChoices(groups: SettingsGroupView[], devices: string[], saved: unknown, savedSet: unknown = []): SettingsGroupView[] {
   if (!devices.length) return groups;
   const current = typeof saved === "string" && saved && !devices.includes(saved) ? [saved] : [];
   const options = ["", ...devices, ...current];
   const optionLabels = Object.fromEntries(options.map((o) => [o, o || "Automatic"]));
+  const gpus = devices.filter((d) => !/^cpu$/i.test(d));
+  const kept = Array.isArray(savedSet) ? savedSet.filter((d): d is string => typeof d === "string" && !gpus.includes(d)) : [];
+  const choices = { kind: "choices" as const, options: [...gpus, ...kept] };
   return groups.map((group) => ({
     ...group,
-    fields: group.fields.map((f) => (f.path === "engine.device" ? { ...f, kind: "enum" as const, options, optionLabels } : f)),
+    fields: group.fields.map((f) =>
+      f.path === "engine.device" ? { ...f, kind: "enum" as const, options, optionLabels } : f.path === "engine.devices" ? { ...f, ...choices } : f,
+    ),
   }));
+}
+
+/** A set of choices after one box changed: Automatic clears the set; a device box adds or removes that device. */
+export function toggleChoice(value: unknown, option: string | null, on: boolean): string[] {
+  if (option === null) return [];
+  const set = Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+  return on ? [...new Set([...set, option])] : set.filter((v) => v !== option);
 }
 
 /** The value a form control's text stands for. */
