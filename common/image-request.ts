@@ -9,6 +9,7 @@ import { z } from "zod";
 import { imageProblem } from "./image-data";
 import { extractLoraTags, mergeLoras } from "./lora-tags";
 import { SPEEDS, type SpeedPlan } from "./speed";
+import type { VideoSettings } from "./video-request";
 
 /** sd-server's samplers and schedulers (engine contract, capabilities.json). */
 export const SAMPLERS = [
@@ -63,6 +64,9 @@ const image = z
     const problem = imageProblem(v);
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   });
+
+/** A picture in a request (base64 or a data URL of a PNG, JPEG or WebP); also the video request's frames. */
+export const imageDataSchema = image;
 
 export const loraSchema = z.object({
   name: modelPath,
@@ -185,6 +189,8 @@ export type ResolvedRequest = Omit<ImageRequest, "seed" | "output_format"> & {
   upscaled?: UpscaledNote;
   /** Set only in a picture's metadata: the other computer (a worker, workers/) that made it, by its name here. */
   worker?: string;
+  /** Set only on a video task (POST /api/videos, common/video-request.ts): frames, fps and the video-only files and inputs. */
+  video?: VideoSettings;
   /** Set only in a picture's metadata: the step caching that ran (speed.ts speedPlan), and what the engine said it reused. */
   cache?: Omit<SpeedPlan, "speed"> & { reused?: string };
 };

@@ -30,6 +30,16 @@ export type GallerySettings = Settings & { mode?: MadeAs };
 
 export const PICTURE_EXTENSIONS = /\.(png|jpe?g|webp)$/i;
 
+/**
+ * A video's files in outputs/ (video/save.ts): an animated WebP (the VP8X header's animation flag), or a
+ * video's poster frame `<name>.poster.png`. Not pictures: videos are listed by /api/videos, not indexed here.
+ */
+export function isVideoFile(bytes: Uint8Array, path?: string): boolean {
+  if (path && /\.poster\.png$/i.test(path)) return true;
+  const riff = bytes.length >= 21 && String.fromCharCode(...bytes.subarray(0, 4)) === "RIFF" && String.fromCharCode(...bytes.subarray(8, 16)) === "WEBPVP8X";
+  return riff && (bytes[20]! & 0x02) !== 0;
+}
+
 function dimensions(bytes: Uint8Array, format: ImageKind): { width: number; height: number } | null {
   try {
     if (format === "png") return pngSize(bytes);
@@ -78,6 +88,7 @@ function pngExtras(bytes: Uint8Array): { source: PictureSource; settings: Settin
  * `path` finds sidecars. MetadataTooLargeError for a metadata bomb (the caller skips the file with that reason).
  */
 export function readPictureInfo(bytes: Uint8Array, path?: string): PictureInfo | null {
+  if (isVideoFile(bytes, path)) return null;
   let meta;
   try {
     meta = readImageMetadata(bytes);

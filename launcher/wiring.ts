@@ -8,6 +8,7 @@ import type { ModelsService } from "../models/service";
 import type { CivitaiLookup } from "../models/net/civitai-lookup";
 import type { ModelUse } from "../models/use";
 import type { TaskQueue } from "../queue/queue";
+import type { VideoHub } from "../video/kind";
 import type { EngineManager } from "../engine/manager";
 import type { EnginePool } from "../engine/pool/pool";
 import type { AppContext } from "../core/server/context";
@@ -79,15 +80,19 @@ export function appServices(options: { server?: boolean } = {}): ServiceFactory[
   let models: ModelsService | undefined;
   // The Civitai lookup tells the workers where a file a worker lacks can be downloaded from.
   let modelsNet: (Service & { civitai: CivitaiLookup }) | undefined;
+  let videos: VideoHub | undefined;
   const withQueue = later(async () => {
-    const [{ queueService }, { upscaleTaskKinds }, { poolExecutors }] = await Promise.all([
+    const [{ queueService }, { upscaleTaskKinds }, { poolExecutors }, video] = await Promise.all([
       import("../queue/service"),
       import("../upscale/service"),
       import("../queue/engine-pool"),
+      import("../video/service"),
     ]);
     // One engine per GPU (engine/pool): the queue runs a task on each at once.
     const executors = (ctx: AppContext) => poolExecutors(poolFor!(ctx), ctx.log);
-    const factory = queueService({ engine, executors, ...upscaleTaskKinds, hashes: () => models?.hashes });
+    videos = new video.VideoHub();
+    const kinds = [...upscaleTaskKinds.kinds, ...video.videoTaskKinds(videos).kinds];
+    const factory = queueService({ engine, executors, ...upscaleTaskKinds, kinds, hashes: () => models?.hashes });
     return async (ctx) => {
       const service = await factory(ctx);
       queue = service.queue;
@@ -120,6 +125,7 @@ export function appServices(options: { server?: boolean } = {}): ServiceFactory[
       }),
     ),
     later(async () => (await import("../upscale/service")).upscaleService(() => queue)),
+    later(async () => (await import("../video/service")).videoService(videos!, () => queue)),
     later(async () => (await import("../gallery/service")).galleryService({ imagePath: (id) => queue?.store.image(id)?.path })),
     // Other computers as workers: executors of the queue, matching model files by the models service's hashes.
     later(async () =>

@@ -207,11 +207,11 @@ export class TaskStore {
     })();
   }
 
-  /** The sizes of the newest tasks (removed ones too: they were used), most recent first, each once. */
+  /** The sizes of the newest picture tasks (removed ones too: they were used), most recent first, each once. */
   recentSizes(limit: number): { width: number; height: number }[] {
     const newest =
       "SELECT json_extract(request, '$.width') AS width, json_extract(request, '$.height') AS height, created " +
-      "FROM tasks ORDER BY created DESC LIMIT 2000";
+      "FROM tasks WHERE json_extract(request, '$.video') IS NULL ORDER BY created DESC LIMIT 2000"; // picture sizes only
     return this.db
       .query<{ width: number; height: number }, { limit: number }>(
         `SELECT width, height FROM (${newest})
@@ -222,7 +222,9 @@ export class TaskStore {
 
   /** The stored request of the newest task (removed ones too: it was used), unparsed, or null. */
   newestRequest(): string | null {
-    return this.db.query<{ request: string }, []>("SELECT request FROM tasks ORDER BY created DESC LIMIT 1").get()?.request ?? null;
+    // A video task's models are not a picture model set (the Image tab's defaults, the warm start): skip them.
+    const sql = "SELECT request FROM tasks WHERE json_extract(request, '$.video') IS NULL ORDER BY created DESC LIMIT 1";
+    return this.db.query<{ request: string }, []>(sql).get()?.request ?? null;
   }
 
   /** Stored tasks that are queued or running. */

@@ -17,7 +17,7 @@ import { stageInstall } from "../install/install";
 import { markInstallGood } from "../install/installed";
 import { BUILT_PROGRAMS, cmakeCommands, type BuildBackend } from "./cmake-flags";
 import { BuildCancelled, BuildError, runStep, startLog, type BuildStep } from "./runner";
-import { resolveTag, unpackSource, type SourceFetchOptions } from "./source";
+import { mediaOf, resolveTag, unpackSource, type SourceFetchOptions } from "./source";
 import { sourceRpcVersion } from "./rpc-version";
 import { startCheck, type StartCheck } from "./start-check";
 import type { ToolchainReport } from "./toolchain";
@@ -103,7 +103,7 @@ export async function buildEngine(o: BuildEngineOptions): Promise<InstalledBuild
     const rpc = o.rpc ? sourceRpcVersion(sourceDir) : undefined;
     if (o.rpc && !rpc) throw new BuildError("download", "the source has no ggml RPC backend (ggml/include/ggml-rpc.h), so it cannot be built with RPC");
     const buildDir = join(work, "build");
-    const cmd = cmakeCommands({ backend: o.backend, sourceDir, buildDir, jobs: o.jobs ?? availableParallelism(), rpc: o.rpc });
+    const cmd = cmakeCommands({ backend: o.backend, sourceDir, buildDir, jobs: o.jobs ?? availableParallelism(), rpc: o.rpc, media: mediaOf(src) });
     step = "configure";
     emit("running");
     await runStep({ step: "configure", argv: cmd.configure, cwd: work, logFile: o.logFile, env: o.env, signal: o.signal });
@@ -139,6 +139,7 @@ export async function buildEngine(o: BuildEngineOptions): Promise<InstalledBuild
       assets: [
         { name: `${src.main.repo}@${src.main.sha}` },
         { name: `${src.ggml.repo}@${src.ggml.sha}` },
+        ...src.media.map(({ tree }) => ({ name: `${tree.repo}@${tree.sha}` })),
       ],
       fill: async (staging) => {
         mkdirSync(join(staging, "bin"), { recursive: true });

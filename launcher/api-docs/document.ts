@@ -18,6 +18,7 @@ import { promptRoutes } from "./catalog-prompts";
 import { rpcRoutes } from "./catalog-rpc";
 import { queueHabitRoutes } from "./catalog-queue";
 import { workerRoutes } from "./catalog-workers";
+import { videoRoutes } from "./catalog-video";
 import type { RouteDoc } from "./route-doc";
 
 type Json = Record<string, unknown>;
@@ -100,7 +101,15 @@ function operation(route: RouteDoc, components: Json): Json {
 
 export function buildOpenApi(
   routes: RouteDoc[] = [
-    ...[...appRoutes, ...engineRoutes, ...modelRoutes, ...galleryRoutes, ...promptRoutes, ...rpcRoutes, ...queueHabitRoutes, ...compatRoutes],
+    ...appRoutes,
+    ...engineRoutes,
+    ...modelRoutes,
+    ...galleryRoutes,
+    ...promptRoutes,
+    ...rpcRoutes,
+    ...queueHabitRoutes,
+    ...videoRoutes,
+    ...compatRoutes,
     ...workerRoutes,
   ],
   extra: RouteDoc[] = [],

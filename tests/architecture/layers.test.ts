@@ -22,6 +22,7 @@ export const FLOORS: Record<string, number> = {
   rpc: 4,
   queue: 5,
   upscale: 6,
+  video: 6,
   gallery: 6,
   workers: 6,
   compat: 7,

@@ -52,6 +52,8 @@ export interface StandinConfig {
   counterFile?: string;
   /** 0: the recorded CPU build. Else a CUDA build with one GPU of this many MiB: auto-fit plans, and a run that needs more fails out of memory (memory.ts). */
   gpuMemoryMb: number;
+  /** Video formats the build was made with besides avi, comma-separated ("webp,webm"); "" = neither (SD_WEBP/SD_WEBM off). */
+  videoBuild: string;
   /** With gpuMemoryMb: how many such GPUs (CUDA0, CUDA1, …), each listed by --list-devices (tests/fixtures/sd-server/list-devices-cuda2.txt). */
   gpuCount: number;
   /** Built with SD_RPC=ON: --rpc-servers adds RPC devices (rpc-client.ts); without it they are refused with a log line. */
@@ -70,6 +72,7 @@ const DEFAULTS: StandinConfig = {
   missingLibrary: "libvulkan.so.1",
   faultTimes: 0,
   gpuMemoryMb: 0,
+  videoBuild: "",
   gpuCount: 1,
   rpc: false,
 };
@@ -87,6 +90,7 @@ const ENV_KEYS: Record<string, keyof StandinConfig> = {
   STANDIN_FAULT_TIMES: "faultTimes",
   STANDIN_COUNTER_FILE: "counterFile",
   STANDIN_GPU_MEMORY_MB: "gpuMemoryMb",
+  STANDIN_VIDEO_BUILD: "videoBuild",
   STANDIN_GPU_COUNT: "gpuCount",
   STANDIN_SD_RPC: "rpc",
 };
