@@ -24,6 +24,8 @@ export interface WorkerExecutorDeps {
   sourceOf: SourceOf;
   /** The files each waiting task needs, with their sha256 (shared by every worker). */
   files: TaskFiles;
+  /** Whether a task is a plain picture (the queue's image kind): a worker's POST /api/tasks makes nothing else (videos, upscales stay here). */
+  picture: (task: Task) => boolean;
 }
 
 /** The score of a task a worker has every file for (an idle engine here that holds the set scores 2, an empty one 1). */
@@ -45,7 +47,7 @@ export function workerExecutor(id: string, d: WorkerExecutorDeps): TaskExecutor 
     state: () => (["ready", "busy"].includes(d.board.live(id).state) ? "ready" : "offline"),
     heldKey: () => null,
     score(task: Task) {
-      if (task.incognito || task.request.upscale_of || refusedTasks.has(task.id)) return null;
+      if (task.incognito || !d.picture(task) || refusedTasks.has(task.id)) return null;
       const files = d.files.of(task);
       if (!files) return null;
       const match = matchModels(files, d.board.live(id).models);

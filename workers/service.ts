@@ -75,7 +75,15 @@ export function workersService(o: WorkersServiceOptions) {
       const queue = o.queue();
       if (!queue) throw new Error("the workers service needs the queue service before it");
       queue.executors.add(
-        workerExecutor(id, { board, models: () => searchPathFor(ctx), hashes: o.hashes, downloadMissing: () => store.downloadMissing, sourceOf, files }),
+        workerExecutor(id, {
+          board,
+          models: () => searchPathFor(ctx),
+          hashes: o.hashes,
+          downloadMissing: () => store.downloadMissing,
+          sourceOf,
+          files,
+          picture: (task) => queue.kinds.of(task.request) === queue.kinds.fallback,
+        }),
       );
     };
     return {
