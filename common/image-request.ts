@@ -9,6 +9,7 @@ import { z } from "zod";
 import { imageProblem } from "./image-data";
 import { extractLoraTags, mergeLoras } from "./lora-tags";
 import { SPEEDS, type SpeedPlan } from "./speed";
+import type { VideoSettings } from "./video-request";
 
 /** sd-server's samplers and schedulers (engine contract, capabilities.json). */
 export const SAMPLERS = [
@@ -183,6 +184,8 @@ export type ResolvedRequest = Omit<ImageRequest, "seed" | "output_format"> & {
   upscale_of?: UpscaleSource;
   /** Set only in an upscaled picture's metadata: what was done. */
   upscaled?: UpscaledNote;
+  /** Set only on a video task (POST /api/videos, common/video-request.ts): frames, fps and the video-only files and inputs. */
+  video?: VideoSettings;
   /** Set only in a picture's metadata: the step caching that ran (speed.ts speedPlan), and what the engine said it reused. */
   cache?: Omit<SpeedPlan, "speed"> & { reused?: string };
 };

@@ -15,6 +15,7 @@ import { galleryRoutes } from "./catalog-gallery";
 import { modelRoutes } from "./catalog-models";
 import { promptRoutes } from "./catalog-prompts";
 import { queueHabitRoutes } from "./catalog-queue";
+import { videoRoutes } from "./catalog-video";
 import type { RouteDoc } from "./route-doc";
 
 type Json = Record<string, unknown>;
@@ -96,7 +97,7 @@ function operation(route: RouteDoc, components: Json): Json {
 }
 
 export function buildOpenApi(
-  routes: RouteDoc[] = [...appRoutes, ...modelRoutes, ...galleryRoutes, ...promptRoutes, ...queueHabitRoutes, ...compatRoutes],
+  routes: RouteDoc[] = [...appRoutes, ...modelRoutes, ...galleryRoutes, ...promptRoutes, ...queueHabitRoutes, ...videoRoutes, ...compatRoutes],
   extra: RouteDoc[] = [],
 ): Json {
   const components: Json = {};
@@ -124,6 +125,7 @@ export function buildOpenApi(
     servers: [{ url: "/" }],
     tags: [
       { name: "Queue and images" },
+      { name: "Videos" },
       { name: "App" },
       { name: "Engine" },
       { name: "Plugins" },

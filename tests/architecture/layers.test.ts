@@ -21,6 +21,7 @@ export const FLOORS: Record<string, number> = {
   models: 4,
   queue: 5,
   upscale: 6,
+  video: 6,
   gallery: 6,
   compat: 7,
   launcher: 8,
