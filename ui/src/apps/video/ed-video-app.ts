@@ -27,7 +27,7 @@ import "./ed-video-results";
 import type { VideoResultEvent } from "./ed-video-results";
 import { videoProblems } from "./video-check";
 import type { VideoChangeEvent } from "./video-event";
-import { formFor, formForSaving, fromVideoRequest, DEFAULT_FAMILY, switchFamily, toVideoRequest, type VideoForm } from "./video-form";
+import { formFor, formForSaving, fromVideoRequest, DEFAULT_FAMILY, isFamily, switchFamily, toVideoRequest, type VideoForm } from "./video-form";
 import { videoFamilyOf } from "./video-models";
 
 const MAX_TAB_TASKS = 40;
@@ -36,6 +36,8 @@ const MAX_TAB_TASKS = 40;
 export interface VideoMessage {
   kind: "video-settings";
   request: Record<string, unknown>;
+  /** The video's family when the server knows it. */
+  family?: string | null;
 }
 
 @customElement("ed-video-app")
@@ -122,11 +124,11 @@ export class EdVideoApp extends LitElement implements TabAppElement {
   }
 
   /** The form from a stored request; the family from the model's identification when the listing knows it. */
-  #restoreFrom(request: Record<string, unknown>, notice: string) {
+  #restoreFrom(request: Record<string, unknown>, notice: string, known?: unknown) {
     const queued = request as ResolvedRequest & { video?: VideoSettings };
     const plain = queued.video ? (fromQueuedRequest(queued as ResolvedRequest & { video: VideoSettings }) as Record<string, unknown>) : request;
     const entry = this.listing?.models.find((e) => e.name === plain.model);
-    const family = (entry && videoFamilyOf(entry)) ?? this.form.family;
+    const family = (isFamily(known) ? known : entry && videoFamilyOf(entry)) || this.form.family;
     this.form = { ...fromVideoRequest(plain, family), random_seed: false };
     this.notice = notice;
     this.#save();
@@ -151,7 +153,7 @@ export class EdVideoApp extends LitElement implements TabAppElement {
     const m = message as VideoMessage;
     if (m?.kind === "video-settings" && m.request) {
       await modelLibrary.load().catch(() => {});
-      this.#restoreFrom(m.request, "Settings restored from the Gallery.");
+      this.#restoreFrom(m.request, "Settings restored from the Gallery.", m.family);
     }
   }
 

@@ -8,9 +8,9 @@ import { VIDEO_FAMILY, type VideoFamilyId } from "../../../../common/video-famil
 import type { ModelEntry, ModelListing } from "../models/models-api";
 import { isFamily } from "./video-form";
 
-/** The video family a file was identified as, if any (the listing's `video_family`, or `family` when it names one). */
-export function videoFamilyOf(e: Pick<ModelEntry, "family"> & { video_family?: unknown }): VideoFamilyId | null {
-  const v = e.video_family ?? e.family;
+/** The video family a file was identified as, if any (the listing's `videoFamily`, video/README.md). */
+export function videoFamilyOf(e: Pick<ModelEntry, "family"> & { videoFamily?: unknown }): VideoFamilyId | null {
+  const v = e.videoFamily ?? e.family;
   return isFamily(v) ? v : null;
 }
 
