@@ -130,7 +130,10 @@ export class EdGalleryToolbar extends LitElement {
         aria-label="Search"
         .value=${f.q ?? ""}
         @input=${(e: Event) => this.#search((e.target as HTMLInputElement).value)} />
-      <select aria-label="Pictures or videos" data-filter="kind" @change=${(e: Event) => this.#set({ kind: (e.target as HTMLSelectElement).value === "video" ? "video" : undefined })}>
+      <select
+        aria-label="Pictures or videos"
+        data-filter="kind"
+        @change=${(e: Event) => this.#set({ kind: (e.target as HTMLSelectElement).value === "video" ? "video" : undefined })}>
         <option value="" .selected=${f.kind !== "video"}>Pictures</option>
         <option value="video" .selected=${f.kind === "video"}>Videos</option>
       </select>

@@ -111,7 +111,9 @@ export class EdVideoFields extends LitElement {
         ${f.label}: ${f.size.min}–${f.size.max} px in steps of ${f.size.step}; ${f.frames.min}–${f.frames.max} frames (${rule}).
       </p>
       ${this.#length()}
-      <div class="row">${this.#number("steps", "Steps", { min: 1, max: 100 })} ${this.#number("cfg_scale", "Guidance (CFG)", { min: 0, max: 30, step: 0.5 })}</div>
+      <div class="row">
+        ${this.#number("steps", "Steps", { min: 1, max: 100 })} ${this.#number("cfg_scale", "Guidance (CFG)", { min: 0, max: 30, step: 0.5 })}
+      </div>
       <div class="row">
         <div class="field">
           <label for="sampler">Sampler</label>
@@ -123,7 +125,11 @@ export class EdVideoFields extends LitElement {
         ${f.dit
           ? html`<div class="field" data-field="speed">
               <label for="speed">Speed</label>
-              <select id="speed" name="speed" title="Step caching: reuses work between steps" @change=${(e: Event) => this.#set({ speed: valueOf(e) as VideoForm["speed"] })}>
+              <select
+                id="speed"
+                name="speed"
+                title="Step caching: reuses work between steps"
+                @change=${(e: Event) => this.#set({ speed: valueOf(e) as VideoForm["speed"] })}>
                 ${["", ...SPEEDS].map((v) => html`<option value=${v} .selected=${v === s.speed}>${SPEED_LABELS[v]}</option>`)}
               </select>
             </div>`
@@ -140,7 +146,10 @@ export class EdVideoFields extends LitElement {
             .value=${String(s.seed)}
             ?disabled=${s.random_seed}
             @change=${(e: Event) => this.#set({ seed: numberOf(e) })} />
-          <label><input type="checkbox" name="random_seed" .checked=${s.random_seed} @change=${(e: Event) => this.#set({ random_seed: checkedOf(e) })} /> Random</label>
+          <label
+            ><input type="checkbox" name="random_seed" .checked=${s.random_seed} @change=${(e: Event) => this.#set({ random_seed: checkedOf(e) })} />
+            Random</label
+          >
         </div>
         ${this.problems.seed ? html`<span class="problem" role="alert">${this.problems.seed}</span>` : nothing}
       </div>

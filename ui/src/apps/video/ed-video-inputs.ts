@@ -115,7 +115,9 @@ export class EdVideoInputs extends LitElement {
               accept=${IMAGE_TYPES.join(",")}
               @change=${(e: Event) => void this.#pickFrames((e.target as HTMLInputElement).files)} />
             ${frames.length
-              ? html`<div class="frames" data-role="control-frames">${frames.slice(0, 40).map((src, i) => html`<img src=${src} alt=${`frame ${i + 1}`} />`)}</div>
+              ? html`<div class="frames" data-role="control-frames">
+                    ${frames.slice(0, 40).map((src, i) => html`<img src=${src} alt=${`frame ${i + 1}`} />`)}
+                  </div>
                   <span class="hint">${frames.length} frames
                     <button type="button" data-action="clear-control_frames" @click=${() => this.#set({ control_frames: [] })}>Clear</button></span>`
               : nothing}

@@ -41,8 +41,8 @@ export function framesNote(s: VideoForm): { text: string; snapped: boolean } {
   const made = alignFrames(f.frames.rule, s.frames);
   const plays = `${seconds(made, s.fps)} at ${s.fps} fps`;
   if (made === s.frames) return { text: `${made} frames · ${plays}`, snapped: false };
-  const rule = f.frames.rule === "8n+1" ? "8n+1 (8 frames per latent step)" : "4n+1 (4 frames per latent step)";
-  return { text: `makes ${made} frames · ${plays}: ${f.label} makes ${rule} frames`, snapped: true };
+  const rule = f.frames.rule === "8n+1" ? "8n+1 frames (8 per latent step)" : "4n+1 frames (4 per latent step)";
+  return { text: `makes ${made} frames · ${plays}: ${f.label} makes ${rule}`, snapped: true };
 }
 
 /** The frame count closest to `secs` at the fps that the family makes. */
