@@ -11,7 +11,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Locator, Page } from "playwright-core";
 import { TELLTALES, writeSafetensors } from "../models/fixtures";
-import { generateServices, openSession, until, waitText, type GeneratingSession } from "../ui-image/harness";
+import { generateServices, openSession, SHOTS, until, waitText, type GeneratingSession } from "../ui-image/harness";
 
 setDefaultTimeout(60_000);
 
@@ -76,6 +76,7 @@ describe("the Video tab", () => {
     names = await shown();
     expect(names).toContain("start_image");
     expect(names).toContain("end_image");
+    await page.screenshot({ path: join(SHOTS, "video-tab-flf2v.png") });
 
     await chooseFamily("wan2.1-vace");
     names = await shown();
@@ -99,6 +100,8 @@ describe("the Video tab", () => {
     expect(names).not.toContain("text_encoders");
     expect(names).not.toContain("high_noise_model");
     expect(await field("model").locator("option").allTextContents()).not.toContain("wan-test.safetensors");
+    // No SD 1.5 checkpoint here: the tab says so and points at the Model Browser.
+    await waitText(tab().locator('[data-role="no-model"]'), /No AnimateDiff .* model is installed/);
     expect(await waitText(tab().locator('[data-role="limits"]'), /128–768 px in steps of 64; 1–32 frames/)).toContain("AnimateDiff");
   });
 

@@ -9,6 +9,7 @@
 import { css, html, LitElement, nothing } from "lit";
 import { customElement, property } from "lit/decorators.js";
 import { VIDEO_FAMILIES, VIDEO_FAMILY, type Need } from "../../../../common/video-families";
+import { edEvent } from "../../events";
 import type { ModelListing } from "../models/models-api";
 import { formStyles } from "../image/form-styles";
 import { videoChange } from "./video-event";
@@ -135,6 +136,14 @@ export class EdVideoModelFields extends LitElement {
         html`<select id="model" name="model" aria-invalid=${this.problems.model ? "true" : "false"} @change=${(e: Event) =>
           this.#pickModel((e.target as HTMLSelectElement).value)}>${this.#options(names, s.model, "Choose…")}</select>`,
       )}
+      ${this.listing && !names.length
+        ? html`<p class="family-note" data-role="no-model">
+            No ${f.label} model is installed.
+            <button type="button" data-action="open-models" @click=${() => this.dispatchEvent(edEvent("ed-open-app", { app: "model-browser" }))}>
+              Get one in the Model Browser
+            </button>
+          </p>`
+        : nothing}
       ${COMPANIONS.map(([field, label]) => (f.files[field] === "no" ? nothing : this.#companion(field, label, f.files[field])))}
     `;
   }
