@@ -4,11 +4,11 @@
  * job, with the reason. The status follows the jobs: ready ⇄ busy.
  */
 import { EngineFailure } from "./engine-failure";
-import { cancelQueuedJob, readJob, submitJob } from "./process/client";
+import { cancelQueuedJob, readCapabilities, readJob, submitJob } from "./process/client";
 import { JobBook } from "./process/jobs";
 import type { Supervisor } from "./process/supervisor";
 import type { EngineStatusBoard } from "./status-board";
-import type { EngineErrorInfo, EngineJob, ImgGenBody } from "./types";
+import type { EngineCapabilities, EngineErrorInfo, EngineJob, ImgGenBody, VidGenBody } from "./types";
 
 export interface EngineJobsHost {
   supervisor: Supervisor;
@@ -22,14 +22,23 @@ export class EngineJobs {
 
   constructor(private readonly host: EngineJobsHost) {}
 
-  async submit(body: ImgGenBody): Promise<string> {
-    const running = this.host.supervisor.running;
-    const status = this.host.board.status;
-    if (!running) throw new EngineFailure(status.error ?? { code: "crashed", message: `The engine is not running (${status.state}).` });
-    const id = await submitJob(running.port, body);
+  async submit(body: ImgGenBody | VidGenBody, route: "img_gen" | "vid_gen" = "img_gen"): Promise<string> {
+    const running = this.#running();
+    const id = await submitJob(running.port, body, route);
     this.#book.add(id, running.epoch);
     this.updateBusy();
     return id;
+  }
+
+  async capabilities(): Promise<EngineCapabilities> {
+    return readCapabilities(this.#running().port);
+  }
+
+  #running() {
+    const running = this.host.supervisor.running;
+    const status = this.host.board.status;
+    if (!running) throw new EngineFailure(status.error ?? { code: "crashed", message: `The engine is not running (${status.state}).` });
+    return running;
   }
 
   async poll(jobId: string): Promise<EngineJob> {

@@ -15,7 +15,7 @@ import { BuildSource, type EngineProvider } from "./process/builds";
 import { statusAfter } from "./process/state";
 import { startFirstThatRuns } from "./process/fallback-start";
 import { EngineStartError, Supervisor, type SupervisorEvent, type SupervisorOptions } from "./process/supervisor";
-import type { Engine, EngineErrorInfo, EngineEvent, EngineJob, EngineStatus, ImgGenBody, InstalledBuild, ModelSet } from "./types";
+import type { Engine, EngineCapabilities, EngineErrorInfo, EngineEvent, EngineJob, EngineStatus, ImgGenBody, InstalledBuild, ModelSet, VidGenBody } from "./types";
 import { cliOf } from "./cli-path";
 import { EngineFailure } from "./engine-failure";
 import { EngineJobs } from "./engine-jobs";
@@ -202,14 +202,11 @@ export class EngineManager implements Engine {
     else if (state === "absent" || state === "failed") this.#board.set({ state: "installed", variant: build.variant, version: build.tag });
   }
 
-  submit(body: ImgGenBody): Promise<string> {
-    return this.#jobs.submit(body);
-  }
+  submit = (body: ImgGenBody): Promise<string> => this.#jobs.submit(body);
+  submitVideo = (body: VidGenBody): Promise<string> => this.#jobs.submit(body, "vid_gen");
+  capabilities = (): Promise<EngineCapabilities> => this.#jobs.capabilities();
 
-  poll(jobId: string): Promise<EngineJob> {
-    return this.#jobs.poll(jobId);
-  }
-
+  poll = (jobId: string): Promise<EngineJob> => this.#jobs.poll(jobId);
   cancel(jobId: string): Promise<void> {
     return this.#jobs.cancel(jobId);
   }

@@ -54,6 +54,12 @@ export interface ModelSet {
   controlNet?: string;
   taesd?: string;
   upscaleModel?: string;
+  /** Video sets (issue 22): Wan 2.2 A14B's high-noise model, Wan 2.1 I2V/FLF2V's clip_vision, AnimateDiff's motion module, LTX-2's extras. */
+  highNoiseDiffusionModel?: string;
+  clipVision?: string;
+  motionModule?: string;
+  audioVae?: string;
+  embeddingsConnectors?: string;
   /** Seamless tiling: sd-server's circular padding (--circular / --circularx / --circulary), a start-up flag. */
   circular?: "xy" | "x" | "y";
   /** Folder of the ESRGAN models the hires fix may name (--hires-upscalers-dir); only when a task uses one. */
@@ -99,6 +105,25 @@ export interface ImgGenBody {
   embed_image_metadata?: boolean;
 }
 
+/** Body of `POST /sdcpp/v1/vid_gen` (examples/server/api.md at 97d2990, "vid_gen"): img_gen's shared fields plus the video ones. */
+export interface VidGenBody extends Omit<ImgGenBody, "batch_count" | "mask_image" | "control_image" | "ref_images" | "control_strength" | "hires" | "output_format" | "embed_image_metadata"> {
+  video_frames: number;
+  fps: number;
+  end_image?: string;
+  control_frames?: string[];
+  high_noise_sample_params?: NonNullable<ImgGenBody["sample_params"]>;
+  moe_boundary?: number;
+  vace_strength?: number;
+  /** "webm" (default upstream, only in builds with WebM), "webp" (animated, builds with WebP), "avi" (MJPG, always). */
+  output_format: "webm" | "webp" | "avi";
+}
+
+/** What `GET /sdcpp/v1/capabilities` says the loaded model and build can do (the mode-aware fields). */
+export interface EngineCapabilities {
+  modes: ("img_gen" | "vid_gen")[];
+  videoFormats: string[];
+}
+
 export type EngineJobStatus = "queued" | "generating" | "completed" | "failed" | "cancelled";
 
 export interface EngineJob {
@@ -106,6 +131,8 @@ export interface EngineJob {
   status: EngineJobStatus;
   outputFormat?: string;
   images?: { index: number; data: Uint8Array }[];
+  /** A completed vid_gen job: one container. */
+  video?: { data: Uint8Array; format: string; mime: string; fps: number; frameCount: number };
   error?: { code: string; message: string };
 }
 
@@ -130,6 +157,10 @@ export interface Engine {
   ensure(models: ModelSet): Promise<void>;
   stop(): Promise<void>;
   submit(body: ImgGenBody): Promise<string>;
+  /** Submits a vid_gen job (the loaded model must be a video model). */
+  submitVideo?(body: VidGenBody): Promise<string>;
+  /** The running server's modes and video formats (its capabilities). */
+  capabilities?(): Promise<EngineCapabilities>;
   poll(jobId: string): Promise<EngineJob>;
   /** Stops a job: a queued one through the API, a running one by restarting the process. */
   cancel(jobId: string): Promise<void>;

@@ -23,6 +23,11 @@ const MODEL_FLAGS: [keyof ModelSet, string][] = [
   ["controlNet", "--control-net"],
   ["taesd", "--taesd"],
   ["upscaleModel", "--upscale-model"],
+  ["highNoiseDiffusionModel", "--high-noise-diffusion-model"],
+  ["clipVision", "--clip_vision"],
+  ["motionModule", "--motion-module"],
+  ["audioVae", "--audio-vae"],
+  ["embeddingsConnectors", "--embeddings-connectors"],
 ];
 
 /** Seamless tiling axes → sd-server's circular padding flag (a generation default, read only at start). */

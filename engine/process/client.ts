@@ -3,7 +3,7 @@
  * Answers are mapped to the shapes the queue sees (EngineJob); refusals
  * become errors that say what the server said.
  */
-import type { EngineJob, ImgGenBody } from "../types";
+import type { EngineCapabilities, EngineJob, ImgGenBody, VidGenBody } from "../types";
 import { NamedError } from "../../core/server/errors";
 
 /** sd-server answered a job request with something that is not a job (a 5xx, an HTML page, a wrong shape). */
@@ -24,12 +24,28 @@ const JOB_STATES: ReadonlySet<string> = new Set(["queued", "generating", "comple
 
 interface JobJson {
   status: EngineJob["status"];
-  result?: { output_format: string; images: { index: number; b64_json: string }[] } | null;
+  kind?: string;
+  result?: {
+    output_format: string;
+    images: { index: number; b64_json: string }[];
+    /** vid_gen (async_jobs.cpp make_job_json): one container. */
+    mime_type?: string;
+    fps?: number;
+    frame_count?: number;
+    b64_json?: string;
+  } | null;
   error?: { code: string; message: string } | null;
 }
 
-export async function submitJob(port: number, body: ImgGenBody): Promise<string> {
-  const res = await fetch(`http://127.0.0.1:${port}/sdcpp/v1/img_gen`, {
+/** The engine said no to a job (400: a refusal such as "loaded model does not support img_gen"; 429: its queue is full). */
+export class EngineRefusedError extends NamedError {
+  override name = "EngineRefusedError";
+  override readonly code = "engine_refused";
+  override readonly status = 400;
+}
+
+export async function submitJob(port: number, body: ImgGenBody | VidGenBody, route: "img_gen" | "vid_gen" = "img_gen"): Promise<string> {
+  const res = await fetch(`http://127.0.0.1:${port}/sdcpp/v1/${route}`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify(body),
@@ -37,7 +53,9 @@ export async function submitJob(port: number, body: ImgGenBody): Promise<string>
   const answer = (await res.json().catch(() => ({}))) as { id?: string; error?: string; message?: string };
   if (res.status === 202 && answer.id) return answer.id;
   const why = answer.error ? `${answer.error}${answer.message ? `: ${answer.message}` : ""}` : `HTTP ${res.status}`;
-  throw new Error(res.status === 429 ? "the engine's job queue is full" : `the engine refused the request (${why})`);
+  if (res.status === 429) throw new Error("the engine's job queue is full");
+  if (res.status === 400) throw new EngineRefusedError(`the engine refused the request (${why})`);
+  throw new Error(`the engine refused the request (${why})`);
 }
 
 export async function readJob(port: number, id: string): Promise<EngineJob> {
@@ -62,6 +80,12 @@ export async function readJob(port: number, id: string): Promise<EngineJob> {
     throw new EngineAnswerError(res.status, `not JSON (${text.slice(0, 80)})`);
   }
   if (!job || typeof job !== "object" || !JOB_STATES.has(job.status)) throw new EngineAnswerError(res.status, `not a job (${text.slice(0, 80)})`);
+  if (job.kind === "vid_gen" && job.status === "completed") {
+    const r = job.result;
+    if (!r || typeof r.b64_json !== "string") throw new EngineAnswerError(res.status, "a completed vid_gen job without its container");
+    const video = { data: new Uint8Array(Buffer.from(r.b64_json, "base64")), format: r.output_format, mime: r.mime_type ?? "", fps: r.fps ?? 0, frameCount: r.frame_count ?? 0 };
+    return { id, status: job.status, outputFormat: r.output_format, video };
+  }
   if (job.status === "completed" && !Array.isArray(job.result?.images)) throw new EngineAnswerError(res.status, "a completed job without images");
   return {
     id,
@@ -77,4 +101,24 @@ export async function cancelQueuedJob(port: number, id: string): Promise<boolean
   const res = await fetch(`http://127.0.0.1:${port}/sdcpp/v1/jobs/${encodeURIComponent(id)}/cancel`, { method: "POST" });
   await res.body?.cancel();
   return res.status !== 409;
+}
+
+/** The mode-aware part of `GET /sdcpp/v1/capabilities` (routes_sdcpp.cpp make_capabilities_json): supported modes, vid_gen's formats. */
+export async function readCapabilities(port: number): Promise<EngineCapabilities> {
+  const res = await fetch(`http://127.0.0.1:${port}/sdcpp/v1/capabilities`);
+  const text = await res.text().catch(() => "");
+  if (!res.ok) throw new EngineAnswerError(res.status, text.slice(0, 200));
+  let caps: { supported_modes?: unknown; output_formats_by_mode?: { vid_gen?: unknown } };
+  try {
+    caps = JSON.parse(text);
+  } catch {
+    throw new EngineAnswerError(res.status, `not JSON (${text.slice(0, 80)})`);
+  }
+  const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
+  // An engine older than the mode-aware fields makes pictures only.
+  const modes = Array.isArray(caps.supported_modes) ? strings(caps.supported_modes) : ["img_gen"];
+  return {
+    modes: modes.filter((m): m is "img_gen" | "vid_gen" => m === "img_gen" || m === "vid_gen"),
+    videoFormats: strings(caps.output_formats_by_mode?.vid_gen),
+  };
 }

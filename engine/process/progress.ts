@@ -49,8 +49,9 @@ export class StreamSplitter {
 }
 
 const BAR = /^\s*\|[#=> ]*\|\s*(\d+)\/(\d+)\s*-\s*([\d.]+|inf|nan)\s*(MB\/s|it\/s|s\/it)\s*$/;
-const DECODING = /\bdecoding \d+ latents\b/;
-const DONE = /\bgenerate_image completed in ([\d.]+)s\b/;
+/** Images: "decoding N latents"; videos (src/stable-diffusion.cpp generate_video): the latent video is done, the VAE decode of its frames starts. */
+const DECODING = /\bdecoding \d+ latents\b|\bgenerating latent video completed\b/;
+const DONE = /\bgenerate_(?:image|video) completed in ([\d.]+)s\b/;
 /** src/runtime/sample-cache.cpp log_summary: "UCache skipped 9/20 steps (1.82x estimated speedup)", "… completed without skipping steps". */
 const CACHE_SKIPPED = /\b(UCache|EasyCache|CacheDIT|Spectrum) skipped (\d+)\/(\d+) steps\b/;
 const CACHE_NONE = /\b(UCache|EasyCache|CacheDIT) completed without skipping steps\b/;

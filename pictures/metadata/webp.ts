@@ -8,7 +8,7 @@
 import { readUserComment, userCommentTiff } from "./exif";
 import { concat } from "./png";
 
-interface Chunk {
+export interface Chunk {
   type: string;
   data: Uint8Array;
 }
@@ -18,7 +18,7 @@ const FLAG_EXIF = 0x08;
 const FLAG_XMP = 0x04;
 const XMP_NS = "urn:easy-diffusion:xmp:1.0/";
 
-function readChunks(b: Uint8Array): Chunk[] {
+export function readChunks(b: Uint8Array): Chunk[] {
   if (String.fromCharCode(...b.subarray(0, 4)) !== "RIFF" || String.fromCharCode(...b.subarray(8, 12)) !== "WEBP") throw new Error("not a WebP file");
   const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const chunks: Chunk[] = [];
@@ -31,7 +31,7 @@ function readChunks(b: Uint8Array): Chunk[] {
   return chunks;
 }
 
-function writeChunks(chunks: Chunk[]): Uint8Array {
+export function writeChunks(chunks: Chunk[]): Uint8Array {
   const parts = chunks.map((c) => {
     const head = new Uint8Array(8);
     head.set([...c.type].map((ch) => ch.charCodeAt(0)));

@@ -1,9 +1,18 @@
-/** `GET /sdcpp/v1/capabilities` in the recorded shape (tests/fixtures/sd-server/capabilities.json). */
+/**
+ * `GET /sdcpp/v1/capabilities` in the recorded shape (tests/fixtures/sd-server/capabilities.json); the
+ * mode-aware part as upstream's examples/server/routes_sdcpp.cpp make_capabilities_json builds it at 97d2990:
+ * `supported_modes`, `*_by_mode` only for the modes the model supports, top-level mirrors of img_gen when
+ * supported else vid_gen (`current_mode`), vid_gen defaults from make_vid_gen_defaults_json with the first
+ * video format as `output_format`, features from make_vid_gen_features_json.
+ */
 import { basename, parse } from "node:path";
 import { OUTPUT_FORMATS, SAMPLERS, SCHEDULERS, type GenDefaults } from "./request";
 
 export interface CapabilitiesInput {
-  defaults: GenDefaults;
+  defaults: GenDefaults & { videoFrames: number; fps: number };
+  modes: { img: boolean; vid: boolean };
+  /** runtime.cpp supported_vid_output_formats for this build. */
+  videoFormats: string[];
   modelPath: string;
   loras: { name: string; path: string }[];
   maxPending: number;
@@ -56,21 +65,49 @@ export function capabilities(input: CapabilitiesInput) {
     ref_images: true,
     vae_tiling: true,
   };
+  const sampleParams = defaults.sample_params;
+  const { batch_count: _b, auto_resize_ref_image: _a, increase_ref_index: _i, control_strength: _c, ip_adapter_strength: _p, qwen_image_layers: _q, ...shared } =
+    defaults;
+  const vidDefaults = {
+    ...shared,
+    width: d.width > 0 ? d.width : 512,
+    height: d.height > 0 ? d.height : 512,
+    video_frames: d.videoFrames,
+    fps: d.fps,
+    moe_boundary: 0.875,
+    vace_strength: 1.0,
+    high_noise_sample_params: { ...sampleParams, sample_steps: -1 },
+    output_format: input.videoFormats[0] ?? "avi",
+  };
+  const vidFeatures = {
+    init_image: true,
+    end_image: true,
+    control_frames: true,
+    high_noise_sample_params: true,
+    lora: true,
+    vae_tiling: true,
+    cache: true,
+    cancel_queued: true,
+    cancel_generating: false,
+  };
+  const modes = [...(input.modes.img ? ["img_gen"] : []), ...(input.modes.vid ? ["vid_gen"] : [])];
+  const byMode = <T, U>(img: T, vid: U) => ({ ...(input.modes.img ? { img_gen: img } : {}), ...(input.modes.vid ? { vid_gen: vid } : {}) });
+  const current = input.modes.img ? "img_gen" : input.modes.vid ? "vid_gen" : "";
   const upscalers = ["None", "Lanczos", "Nearest", "Latent", "Latent (nearest)", "Latent (nearest-exact)", "Latent (antialiased)", "Latent (bicubic)", "Latent (bicubic antialiased)"];
   return {
-    current_mode: "img_gen",
-    defaults,
-    defaults_by_mode: { img_gen: defaults },
-    features,
-    features_by_mode: { img_gen: features },
+    current_mode: current,
+    defaults: current === "img_gen" ? defaults : current === "vid_gen" ? vidDefaults : {},
+    defaults_by_mode: byMode(defaults, vidDefaults),
+    features: current === "img_gen" ? features : current === "vid_gen" ? vidFeatures : { cancel_queued: true, cancel_generating: false },
+    features_by_mode: byMode(features, vidFeatures),
     limits: { max_batch_count: 8, max_height: 4096, max_queue_size: input.maxPending, max_width: 4096, min_height: 64, min_width: 64 },
     loras: input.loras,
     model: { name: basename(input.modelPath), path: input.modelPath, stem: parse(input.modelPath).name },
-    output_formats: OUTPUT_FORMATS,
-    output_formats_by_mode: { img_gen: OUTPUT_FORMATS },
+    output_formats: current === "img_gen" ? OUTPUT_FORMATS : current === "vid_gen" ? input.videoFormats : [],
+    output_formats_by_mode: byMode(OUTPUT_FORMATS, input.videoFormats),
     samplers: SAMPLERS,
     schedulers: SCHEDULERS,
-    supported_modes: ["img_gen"],
+    supported_modes: modes,
     upscalers: upscalers.map((name) => ({ name })),
   };
 }

@@ -52,6 +52,8 @@ export interface StandinConfig {
   counterFile?: string;
   /** 0: the recorded CPU build. Else a CUDA build with one GPU of this many MiB: auto-fit plans, and a run that needs more fails out of memory (memory.ts). */
   gpuMemoryMb: number;
+  /** Video formats the build was made with besides avi, comma-separated ("webp,webm"); "" = neither (SD_WEBP/SD_WEBM off). */
+  videoBuild: string;
 }
 
 const DEFAULTS: StandinConfig = {
@@ -66,6 +68,7 @@ const DEFAULTS: StandinConfig = {
   missingLibrary: "libvulkan.so.1",
   faultTimes: 0,
   gpuMemoryMb: 0,
+  videoBuild: "",
 };
 
 const ENV_KEYS: Record<string, keyof StandinConfig> = {
@@ -81,6 +84,7 @@ const ENV_KEYS: Record<string, keyof StandinConfig> = {
   STANDIN_FAULT_TIMES: "faultTimes",
   STANDIN_COUNTER_FILE: "counterFile",
   STANDIN_GPU_MEMORY_MB: "gpuMemoryMb",
+  STANDIN_VIDEO_BUILD: "videoBuild",
 };
 
 export function loadConfig(programDir: string, env: Record<string, string | undefined> = process.env): StandinConfig {

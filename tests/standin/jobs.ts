@@ -4,6 +4,7 @@
  * cap on pending jobs (429), cancel only while queued.
  */
 import type { GenRequest } from "./request";
+import { videoMime } from "./video";
 
 export type JobStatus = "queued" | "generating" | "completed" | "failed" | "cancelled";
 
@@ -17,9 +18,12 @@ export interface Job {
   images: string[];
   errorCode: string;
   errorMessage: string;
+  /** A vid_gen job's container (async_jobs.cpp execute_vid_gen_job). */
+  video?: { b64: string; fps: number; frameCount: number };
 }
 
-export type Generate = (job: Job) => Promise<{ images: Uint8Array[] } | { error: string }>;
+type VideoResult = { bytes: Uint8Array; format: string; fps: number; frameCount: number };
+export type Generate = (job: Job) => Promise<{ images: Uint8Array[] } | { video: VideoResult } | { error: string }>;
 
 const now = () => Math.floor(Date.now() / 1000);
 
@@ -86,13 +90,19 @@ export class AsyncJobs {
     const position = job.status === "queued" ? this.queue.indexOf(job.id) + 1 : 0;
     const base = {
       id: job.id,
-      kind: "img_gen",
+      kind: job.request.video ? "vid_gen" : "img_gen",
       status: job.status,
       created: job.created,
       started: job.started || null,
       completed: job.completed || null,
       queue_position: position,
     };
+    if (job.status === "completed" && job.video) {
+      // async_jobs.cpp: one encoded container, not a list of images.
+      const format = job.request.outputFormat;
+      const result = { output_format: format, mime_type: videoMime(format), fps: job.video.fps, frame_count: job.video.frameCount, b64_json: job.video.b64 };
+      return { ...base, result, error: null };
+    }
     if (job.status === "completed") {
       return {
         ...base,
@@ -124,7 +134,10 @@ export class AsyncJobs {
       job.started = now();
       const outcome = await generate(job);
       job.completed = now();
-      if ("images" in outcome) {
+      if ("video" in outcome) {
+        job.status = "completed";
+        job.video = { b64: Buffer.from(outcome.video.bytes).toString("base64"), fps: outcome.video.fps, frameCount: outcome.video.frameCount };
+      } else if ("images" in outcome) {
         job.status = "completed";
         job.images = outcome.images.map((bytes) => Buffer.from(bytes).toString("base64"));
       } else {

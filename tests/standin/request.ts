@@ -6,6 +6,7 @@
  */
 import { loraFullPath } from "./loras";
 import { parseCache, type CacheParams } from "./cache";
+import type { VideoParams } from "./video";
 
 export const SAMPLERS = [
   "euler", "euler_a", "heun", "dpm2", "dpm++2s_a", "dpm++2m", "dpm++2mv2", "ipndm", "ipndm_v", "lcm",
@@ -50,6 +51,8 @@ export interface GenRequest {
   hires: { steps: number; denoise: number; width: number; height: number; upscaler: string } | null;
   /** cache_mode / cache_option (cache.ts). */
   cache: CacheParams;
+  /** Set on a vid_gen job (video.ts parseVidGen). */
+  video?: VideoParams;
 }
 
 /**

@@ -12,12 +12,14 @@ import { ArgError, flag, has, parseArgs, type ParsedArgs } from "./flags";
 import { AsyncJobs, type Job } from "./jobs";
 import { cudaText, generationDump, logLine, progressBar, startupDump, stepRate, type Level } from "./output";
 import { encodePng, renderGradient } from "./png";
-import { hiresSchedule, img2imgSteps, parametersText, parseImgGen, type GenDefaults } from "./request";
+import { hiresSchedule, img2imgSteps, parametersText, parseImgGen } from "./request";
 import { capabilities } from "./capabilities";
 import { startCache } from "./cache";
 import { autoFit, levelOf, listDevices, matchDevice, neededMb } from "./memory";
 import { findLoras } from "./loras";
 import { embeddingMap } from "./embeddings";
+import { loadedModel, parseVidGen, videoFormats, type VideoDefaults } from "./video";
+import { encodeContainer, runVideo, videoPreamble } from "./video-run";
 
 const programDir = standinProgramDir();
 const config = loadConfig(programDir);
@@ -114,7 +116,8 @@ function loaderFailure(file: string, first?: () => void): never {
   log("ERROR", "main.cpp:92", "new_sd_ctx_t failed");
   process.exit(1);
 }
-for (const file of [modelPath, diffusionPath, flag(args, "--vae"), flag(args, "--clip_l"), flag(args, "--t5xxl"), flag(args, "--llm")]) {
+const videoFiles = ["--high-noise-diffusion-model", "--clip_vision", "--motion-module"].map((f) => flag(args, f));
+for (const file of [modelPath, diffusionPath, flag(args, "--vae"), flag(args, "--clip_l"), flag(args, "--t5xxl"), flag(args, "--llm"), ...videoFiles]) {
   // Recorded for -m; the same wording for the other model flags is guessed (they go through the same loader).
   if (file && !existsSync(file)) loaderFailure(file, () => log("WARN", "model_loader.cpp:254", `file ${file} not found`));
 }
@@ -128,7 +131,9 @@ if (fault === "unsupported-model") {
   log("ERROR", "main.cpp:92", "new_sd_ctx_t failed");
   process.exit(1);
 }
-log("INFO", "stable-diffusion.cpp:908", "Version: SD 1.x ");
+// What the loaded model can do: Wan only vid_gen, SD 1.x img_gen (and vid_gen with a motion module): video.ts.
+const model = loadedModel(diffusionPath, flag(args, "--motion-module"));
+log("INFO", "stable-diffusion.cpp:908", `Version: ${model.version} `);
 // Recorded (memory-levels-stdout.log): auto-fit right after the version; an unknown --backend fails the context.
 const timeShare = has(args, "--auto-fit") ? autoFit(config, args, log) : false;
 const backend = flag(args, "--backend");
@@ -175,7 +180,7 @@ log("INFO", "stable-diffusion.cpp:1745", "total params memory size = 1011.95MB (
 log("INFO", "stable-diffusion.cpp:1849", "running in eps-prediction mode");
 await sleep(config.startDelayMs);
 
-const defaults: GenDefaults = {
+const defaults: VideoDefaults = {
   width: Number(flag(args, "--width") ?? 512),
   height: Number(flag(args, "--height") ?? 512),
   steps: Number(flag(args, "--steps") ?? 20),
@@ -183,7 +188,11 @@ const defaults: GenDefaults = {
   cfg: Number(flag(args, "--cfg-scale") ?? 7),
   sampleMethod: flag(args, "--sampling-method") ?? "default",
   scheduler: flag(args, "--scheduler") ?? "default",
+  // common.cpp: --video-frames default 1, --fps default 24.
+  videoFrames: Number(flag(args, "--video-frames") ?? 1),
+  fps: Number(flag(args, "--fps") ?? 24),
 };
+const videoBuild = config.videoBuild.split(",").filter(Boolean);
 const modelName = basename(mainModel);
 const jobs = new AsyncJobs(config.jobTtlS, config.maxPending);
 let hung = false;
@@ -198,10 +207,11 @@ async function generate(job: Job) {
   const r = job.request;
   const started = performance.now();
   if (verbose) out(generationDump("routes_sdcpp.cpp:412", { ...r, batchCount: r.batchCount, sampleMethod: r.sampleMethod === "default" ? "NONE" : r.sampleMethod, scheduler: r.scheduler === "default" ? "NONE" : r.scheduler }));
-  log("INFO", "stable-diffusion.cpp:5628", `generate_image ${r.width}x${r.height}`);
+  if (r.video) videoPreamble({ ...r, video: r.video }, model, log);
+  else log("INFO", "stable-diffusion.cpp:5628", `generate_image ${r.width}x${r.height}`);
   log("INFO", "denoiser.hpp:1051", `get_sigmas with ${r.scheduler === "default" ? "discrete" : r.scheduler} scheduler`);
   log("INFO", "stable-diffusion.cpp:4380", `sampling using ${r.sampleMethod === "default" ? "Euler A" : r.sampleMethod} method`);
-  const firstPass = r.img2img ? img2imgSteps(r.steps, r.strength) : null;
+  const firstPass = r.img2img && !r.video ? img2imgSteps(r.steps, r.strength) : null;
   if (firstPass) {
     log("INFO", "stable-diffusion.cpp:4925", "IMG2IMG");
     log("INFO", "stable-diffusion.cpp:4969", `target t_enc is ${firstPass.tEnc} steps`);
@@ -239,6 +249,10 @@ async function generate(job: Job) {
     cache?.summary();
     return null;
   };
+  if (r.video) {
+    if (!loaded.diffusion) await loadBar(358), (loaded.diffusion = true);
+    return runVideo({ ...r, video: r.video }, model, { log, sample, decodeMs: config.decodeMs, encode: encodeContainer });
+  }
   for (let i = 0; i < r.batchCount; i++) {
     log("INFO", "stable-diffusion.cpp:5679", `generating image: ${i + 1}/${r.batchCount} - seed ${r.seed + i}`);
     if (!loaded.diffusion) await loadBar(358), (loaded.diffusion = true);
@@ -286,11 +300,13 @@ async function handle(req: Request): Promise<Response> {
   const path = url.pathname;
   if (req.method === "GET" && path === "/") return new Response("<!doctype html><title>sd-server</title>", { headers: { "content-type": "text/html" } });
   if (req.method === "GET" && path === "/sdcpp/v1/capabilities") {
-    return json(capabilities({ defaults, modelPath: mainModel, loras: findLoras(loraDir).map(({ name, path }) => ({ name, path })), maxPending: config.maxPending }));
+    return json(capabilities({ defaults, modes: model, videoFormats: videoFormats(videoBuild), modelPath: mainModel, loras: findLoras(loraDir).map(({ name, path }) => ({ name, path })), maxPending: config.maxPending }));
   }
   if (req.method === "POST" && path === "/sdcpp/v1/img_gen") {
     const text = await req.text();
     if (!text) return json({ error: "empty body" }, 400);
+    // routes_sdcpp.cpp: the mode check comes before the body is parsed (runtime.cpp unsupported_generation_mode_error).
+    if (!model.img) return json({ error: "loaded model does not support img_gen" }, 400);
     let body: unknown;
     try {
       body = JSON.parse(text);
@@ -306,6 +322,7 @@ async function handle(req: Request): Promise<Response> {
     if (!job) return json({ error: "job queue is full" }, 429);
     return json({ id: job.id, kind: "img_gen", status: job.status, created: job.created, poll_url: `/sdcpp/v1/jobs/${job.id}` }, 202);
   }
+  if (req.method === "POST" && path === "/sdcpp/v1/vid_gen") return submitVideo(await req.text());
   const match = /^\/sdcpp\/v1\/jobs\/([A-Za-z0-9_-]+)(\/cancel)?$/.exec(path);
   if (match && ((req.method === "GET" && !match[2]) || (req.method === "POST" && match[2]))) {
     const job = jobs.find(match[1]!);
@@ -320,6 +337,25 @@ async function handle(req: Request): Promise<Response> {
   return new Response("Not Found", { status: 404 });
 }
 
+/** routes_sdcpp.cpp's vid_gen route: empty body, mode, JSON, parse_vid_gen_request, then the job as img_gen's. */
+function submitVideo(text: string): Response {
+  if (!text) return json({ error: "empty body" }, 400);
+  if (!model.vid) return json({ error: "loaded model does not support vid_gen" }, 400);
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (e) {
+    return json({ error: "invalid json", message: `[json.exception.parse_error.101] parse error: ${(e as Error).message}` }, 400);
+  }
+  const parsed = parseVidGen(body, defaults, loraDir, model, videoBuild, !!flag(args, "--high-noise-diffusion-model"));
+  if (!parsed.ok) {
+    if (parsed.log) log("ERROR", parsed.at ?? "common.cpp:2096", parsed.log);
+    return json({ error: parsed.error }, 400);
+  }
+  const job = jobs.submit(parsed.request);
+  if (!job) return json({ error: "job queue is full" }, 429);
+  return json({ id: job.id, kind: "vid_gen", status: job.status, created: job.created, poll_url: `/sdcpp/v1/jobs/${job.id}` }, 202);
+}
 try {
   Bun.serve({ hostname: ip, port, fetch: handle, idleTimeout: 0 });
 } catch (e) {
