@@ -188,7 +188,7 @@ export class EdVideoPlayer extends LitElement {
         <button data-action="frame-back" title="One frame back (,)" ?disabled=${!steps} @click=${() => this.step(-1)}>◀ frame</button>
         <button data-action="frame-on" title="One frame on (.)" ?disabled=${!steps} @click=${() => this.step(1)}>frame ▶</button>
         <span class="frame" data-role="frame">frame ${this.frame + 1}${total}</span>
-        <a class="button" data-action="download" href=${`${this.src}?download=1`} download=${this.name}>Download</a>
+        <a class="button" data-action="download" href=${this.src} download=${this.name}>Download</a>
         <button data-action="use-frame" ?disabled=${!steps} title="Put this frame in the Image tab as its init image" @click=${() => this.#useFrame()}>
           Use frame as input
         </button>
