@@ -125,6 +125,9 @@ export const MODEL_KINDS = [
   "controlnet",
   "realesrgan",
   "taesd",
+  // Video (issue 22): Wan 2.1 I2V/FLF2V's image encoder (--clip_vision), AnimateDiff's motion modules (--motion-module).
+  "clip_vision",
+  "animatediff",
 ] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
 

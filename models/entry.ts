@@ -4,9 +4,20 @@
  * file, and what its header said. See /api/models in models/README.md.
  */
 import type { ModelKind } from "../core/paths";
+import type { VideoFamilyId } from "../common/video-families";
 
 /** What a header says a file is (independent of the folder it sits in). */
-export type DetectedKind = "checkpoint" | "diffusion_model" | "vae" | "lora" | "text_encoder" | "controlnet" | "upscaler" | "taesd" | "embedding";
+export type DetectedKind =
+  | "checkpoint"
+  | "diffusion_model"
+  | "vae"
+  | "lora"
+  | "text_encoder"
+  | "controlnet"
+  | "upscaler"
+  | "taesd"
+  | "embedding"
+  | "motion_module";
 
 /** Model families, named after sd.cpp's SDVersion groups (src/model.h). */
 export type Family =
@@ -55,6 +66,8 @@ export interface Identity {
   precision: string | null;
   /** Checkpoints: whether the file carries its own VAE and text encoders (an SD3/Flux checkpoint may not). */
   bundled?: { vae: boolean; textEncoders: boolean };
+  /** A video model's family (common/video-families.ts; models/video-family.ts): what the Video tab offers it for. */
+  videoFamily?: VideoFamilyId;
   /** Set when the header could not be read: the file is listed but not offered. */
   problem?: string;
 }

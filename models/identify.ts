@@ -12,6 +12,7 @@
 import type { DetectedKind, Identity } from "./entry";
 import type { Header, TensorInfo } from "./headers/tensor";
 import { familyOf, sdVersion } from "./sd-version";
+import { isMotionModule, videoFamilyOf } from "./video-family";
 
 const DIFFUSION = "model.diffusion_model.";
 /** Names that mark a full checkpoint's non-diffusion parts. */
@@ -35,6 +36,10 @@ const BARE_DIFFUSION = new RegExp(
       "context_embedder",
       "distilled_guidance_layer",
       "double_stream_modulation",
+      // Video DiTs, as get_sd_version names them (LTXAV, HUNYUAN_VIDEO, LINGBOT_VIDEO)
+      "adaln_single\\.",
+      "txt_in\\.individual_token_refiner",
+      "patch_embedder\\.",
     ].join("|") +
     ")",
 );
@@ -136,6 +141,7 @@ export function identify(header: Header): Identity {
   if (any(/^control_model\.|input_hint_block|controlnet_cond_embedding|^controlnet_blocks\.|zero_convs\./))
     return result("controlnet", familyFromControl(names, byName));
 
+  if (isMotionModule(names)) return result("motion_module", "sd1", { videoFamily: "animatediff" });
   const prefixed = names.some((n) => n.startsWith(DIFFUSION) || n.startsWith("unet."));
   const bare = !prefixed && names.some((n) => BARE_DIFFUSION.test(n));
   if (prefixed || bare) {
@@ -144,6 +150,7 @@ export function identify(header: Header): Identity {
     const chroma = any(/distilled_guidance_layer/);
     const full = CHECKPOINT_PARTS.some((p) => names.some((n) => n.startsWith(p)));
     const family = version ? familyOf(version, chroma) : null;
+    const videoFamily = videoFamilyOf(forVersion, version);
     const bundled = full
       ? {
           vae: names.some((n) => /^(first_stage_model|vae)\./.test(n)),
@@ -152,6 +159,7 @@ export function identify(header: Header): Identity {
       : undefined;
     return result(full ? "checkpoint" : "diffusion_model", family, {
       ...(bundled ? { bundled } : {}),
+      ...(videoFamily ? { videoFamily } : {}),
       ...(version ? {} : { problem: "the engine does not recognise this model's architecture" }),
     });
   }

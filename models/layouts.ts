@@ -21,6 +21,8 @@ const FOLDERS: Record<Layout, Record<ModelKind, string[]>> = {
     controlnet: ["controlnet"],
     realesrgan: ["realesrgan"],
     taesd: [],
+    clip_vision: [],
+    animatediff: [],
   },
   a1111: {
     "stable-diffusion": ["Stable-diffusion"],
@@ -32,6 +34,8 @@ const FOLDERS: Record<Layout, Record<ModelKind, string[]>> = {
     controlnet: ["ControlNet"],
     realesrgan: ["ESRGAN", "RealESRGAN"],
     taesd: ["VAE-approx"],
+    clip_vision: [],
+    animatediff: [],
   },
   comfyui: {
     "stable-diffusion": ["checkpoints"],
@@ -43,6 +47,8 @@ const FOLDERS: Record<Layout, Record<ModelKind, string[]>> = {
     controlnet: ["controlnet"],
     realesrgan: ["upscale_models"],
     taesd: ["vae_approx"],
+    clip_vision: ["clip_vision"],
+    animatediff: [],
   },
 };
 

@@ -10,7 +10,16 @@
  */
 import type { TensorInfo } from "./headers/tensor";
 
-const ne = (t: TensorInfo | undefined, i: number) => (t ? t.shape[t.shape.length - 1 - i] ?? 0 : 0);
+/**
+ * ggml's ne[i] of a tensor. A 5-D safetensors shape is read as 4-D with its first two dimensions
+ * multiplied, as upstream's src/model_io/safetensors_io.cpp does (Wan's patch_embedding: 3072×48×1×2×2 →
+ * ne[3] = 147456, what get_sd_version compares for Wan2.2 TI2V).
+ */
+const ne = (t: TensorInfo | undefined, i: number) => {
+  if (!t) return 0;
+  const shape = t.shape.length === 5 ? [t.shape[0]! * t.shape[1]!, ...t.shape.slice(2)] : t.shape;
+  return shape[shape.length - 1 - i] ?? 0;
+};
 
 export function sdVersion(tensors: TensorInfo[]): string | null {
   const byName = new Map(tensors.map((t) => [t.name, t]));

@@ -17,6 +17,8 @@ const ACCEPTS: Record<ModelKind, DetectedKind[]> = {
   controlnet: ["controlnet"],
   realesrgan: ["upscaler"],
   taesd: ["taesd"],
+  clip_vision: ["text_encoder"],
+  animatediff: ["motion_module"],
 };
 
 /** Where a detected kind belongs, for the hint. */
@@ -30,6 +32,7 @@ const HOME: Record<DetectedKind, ModelKind> = {
   controlnet: "controlnet",
   upscaler: "realesrgan",
   taesd: "taesd",
+  motion_module: "animatediff",
 };
 
 const LABEL: Record<DetectedKind, string> = {
@@ -42,6 +45,7 @@ const LABEL: Record<DetectedKind, string> = {
   controlnet: "a ControlNet",
   upscaler: "an upscaler",
   taesd: "a TAESD decoder",
+  motion_module: "an AnimateDiff motion module",
 };
 
 export function usability(kind: ModelKind, name: string, identity: Identity): { usable: boolean; problem?: string } {

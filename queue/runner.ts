@@ -9,7 +9,7 @@
  * life (progress, output line, state change) for `stallMs`, or a poll that
  * keeps getting answers that are not a job, fails the task with the reason.
  */
-import type { Engine, EngineEvent, EngineJob, EngineStatus, ImgGenBody, ModelSet } from "../engine/types";
+import type { Engine, EngineEvent, EngineJob, EngineStatus, ModelSet } from "../engine/types";
 import { withMemoryRetry, type MemoryMemo } from "./memory-memo";
 import type { TaskProgressEvent } from "./events";
 import { ModelNotFoundError, resolveModels, type ResolvedModels } from "../models/resolve";
@@ -84,18 +84,40 @@ export async function runTask(run: ActiveRun, deps: RunDeps): Promise<RunOutcome
   const plan = speedPlanOf(run.task.request, models);
   const speedNote: SpeedNote = { mode: plan.mode, option: plan.option, ...(plan.note ? { note: plan.note } : {}) };
   if (plan.mode !== "disabled" || plan.note) run.task.notes = { ...run.task.notes, speed: speedNote };
-  return withMemoryRetry(run, modelSet, models.model.path, deps.memory, (set) => attempt(run, deps, set, body, models, speedNote));
+  const finish = async (job: EngineJob): Promise<RunOutcome> => {
+    const images = [...(job.images ?? [])].sort((a, b) => a.index - b.index);
+    if (!images.length) return { state: "failed", error: { code: "no_images", message: "the engine finished without returning an image" } };
+    for (const img of images) await deps.onImage(run, img.index, img.data, models);
+    return { state: "succeeded" };
+  };
+  // Only a model the engine loaded is worth hashing (loaded): hashing a broken multi-GB file would slow the next task.
+  const spec = { submit: (engine: Engine) => engine.submit(body), finish, loaded: () => deps.onResolved?.(models), speedNote };
+  return withMemoryRetry(run, modelSet, models.model.path, deps.memory, (set) => runEngineJob(run, deps, { ...spec, modelSet: set }));
 }
 
 type SpeedNote = NonNullable<NonNullable<Task["notes"]>["speed"]>;
 
-/** One go at the job on the engine with this model set (the memory retry may run a second with a lower level). */
-async function attempt(run: ActiveRun, deps: RunDeps, modelSet: ModelSet, body: ImgGenBody, models: ResolvedModels, speedNote: SpeedNote): Promise<RunOutcome> {
+/** What runEngineJob needs of the caller's deps (the image kind's RunDeps, or the video kind's). */
+export type EngineRunDeps = Pick<RunDeps, "engine" | "onModelSet" | "onProgress" | "pollMinMs" | "pollMaxMs" | "stallMs" | "pollFailures">;
+
+/** One job on the engine: the model set to run, how to submit it, what to do with the completed job. */
+export interface EngineJobSpec {
+  modelSet: ModelSet;
+  submit(engine: Engine): Promise<string>;
+  /** A completed job → the outcome (saving what it made). `loaded`: the engine runs the set. */
+  finish(job: EngineJob): Promise<RunOutcome>;
+  loaded?(): void;
+  /** The step caching that runs; the engine's cache summaries are added to it. */
+  speedNote: SpeedNote;
+}
+
+/** One go at a job with this model set (the memory retry may run a second at a lower level); image and video tasks use it. */
+export async function runEngineJob(run: ActiveRun, deps: EngineRunDeps, spec: EngineJobSpec): Promise<RunOutcome> {
+  const { modelSet, speedNote } = spec;
   try {
     await deps.engine.ensure(modelSet);
     deps.onModelSet(modelSetKey(modelSet));
-    // Only a model the engine loaded is worth hashing: hashing a broken multi-GB file would slow the next task.
-    deps.onResolved?.(models);
+    spec.loaded?.();
   } catch (err) {
     deps.onModelSet(null);
     if (run.cancelRequested) return { state: "cancelled" };
@@ -172,7 +194,7 @@ async function attempt(run: ActiveRun, deps: RunDeps, modelSet: ModelSet, body: 
   try {
     let job: EngineJob;
     try {
-      run.jobId = await deps.engine.submit(body);
+      run.jobId = await spec.submit(deps.engine);
       // A cancel that came while the job was being submitted had no job id to stop: stop it now,
       // or the engine keeps generating a picture nobody wants (seen under Wine, where submitting is slower).
       if (run.cancelRequested) {
@@ -201,10 +223,7 @@ async function attempt(run: ActiveRun, deps: RunDeps, modelSet: ModelSet, body: 
           : { code: job.error?.code ?? "generation_failed", message: job.error?.message ?? "the engine could not make the image" },
       };
     }
-    const images = [...(job.images ?? [])].sort((a, b) => a.index - b.index);
-    if (!images.length) return { state: "failed", error: { code: "no_images", message: "the engine finished without returning an image" } };
-    for (const img of images) await deps.onImage(run, img.index, img.data, models);
-    return { state: "succeeded" };
+    return await spec.finish(job);
   } finally {
     off();
   }
@@ -223,7 +242,7 @@ interface Ending {
  */
 const SAMPLING_POLL_MS = 250;
 
-async function waitForJob(run: ActiveRun, deps: RunDeps, lost: () => EngineStatus | null, life: { at: number }, ending: Ending): Promise<EngineJob> {
+async function waitForJob(run: ActiveRun, deps: EngineRunDeps, lost: () => EngineStatus | null, life: { at: number }, ending: Ending): Promise<EngineJob> {
   const min = deps.pollMinMs ?? 2;
   const max = deps.pollMaxMs ?? 50;
   const stallMs = deps.stallMs ?? 5 * 60_000;

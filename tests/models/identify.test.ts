@@ -218,7 +218,10 @@ describe("sd.cpp version variants keep their family", async () => {
     ["Flux fill (384 input features)", [{ name: `${D}double_blocks.0.x`, shape: [1] }, { name: `${D}img_in.weight`, shape: [3072, 384] }], "FLUX_FILL", "flux"],
     ["Flux2 Klein (no single block 47)", [{ name: `${D}double_stream_modulation_img.lin.weight`, shape: [1] }, { name: `${D}double_blocks.0.x`, shape: [1] }], "FLUX2_KLEIN", "flux2"],
     ["Qwen-Image", [{ name: `${D}transformer_blocks.0.img_mod.1.weight`, shape: [1] }], "QWEN_IMAGE", "qwen-image"],
-    ["Wan (cross-attention norm_k, patch embedding)", [{ name: `${D}blocks.0.cross_attn.norm_k.weight`, shape: [1] }, { name: `${D}patch_embedding.weight`, shape: [3072, 48, 1, 2, 2] }], "WAN2", "wan"],
+    ["Wan (cross-attention norm_k, patch embedding)", [{ name: `${D}blocks.0.cross_attn.norm_k.weight`, shape: [1] }, { name: `${D}patch_embedding.weight`, shape: [1536, 16, 1, 2, 2] }], "WAN2", "wan"],
+    // A 5-D safetensors shape is read as 4-D (first two dims multiplied: safetensors_io.cpp), so 3072×48 → ne[3] 147456.
+    ["Wan2.2 TI2V 5B (48-channel patch embedding)", [{ name: `${D}blocks.0.cross_attn.norm_k.weight`, shape: [1] }, { name: `${D}patch_embedding.weight`, shape: [3072, 48, 1, 2, 2] }], "WAN2_2_TI2V", "wan"],
+    ["Wan2.2 I2V A14B (36 channels, no img_emb)", [{ name: `${D}blocks.0.cross_attn.norm_k.weight`, shape: [1] }, { name: `${D}patch_embedding.weight`, shape: [5120, 36, 1, 2, 2] }], "WAN2_2_I2V", "wan"],
     ["nothing known", [{ name: "foo.weight", shape: [1] }], null, null],
   ] as const)("%s", (_what, tensors, version, family) => {
     const v = sdVersion(tensors.map((t) => ({ ...t, dtype: "f16", shape: [...t.shape] })));
