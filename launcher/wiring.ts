@@ -7,6 +7,7 @@
 import type { ModelsService } from "../models/service";
 import type { ModelUse } from "../models/use";
 import type { TaskQueue } from "../queue/queue";
+import type { VideoHub } from "../video/kind";
 import type { EngineManager } from "../engine/manager";
 import type { AppContext } from "../core/server/context";
 import type { ServiceFactory } from "../core/services";
@@ -63,9 +64,16 @@ export function appServices(options: { server?: boolean } = {}): ServiceFactory[
   let queue: TaskQueue | undefined;
   let modelUse: ModelUse | undefined;
   let models: ModelsService | undefined;
+  let videos: VideoHub | undefined;
   const withQueue = later(async () => {
-    const [{ queueService }, { upscaleTaskKinds }] = await Promise.all([import("../queue/service"), import("../upscale/service")]);
-    const factory = queueService({ engine, ...upscaleTaskKinds, hashes: () => models?.hashes });
+    const [{ queueService }, { upscaleTaskKinds }, video] = await Promise.all([
+      import("../queue/service"),
+      import("../upscale/service"),
+      import("../video/service"),
+    ]);
+    videos = new video.VideoHub();
+    const kinds = [...upscaleTaskKinds.kinds, ...video.videoTaskKinds(videos).kinds];
+    const factory = queueService({ engine, ...upscaleTaskKinds, kinds, hashes: () => models?.hashes });
     return async (ctx) => {
       const service = await factory(ctx);
       queue = service.queue;
@@ -94,6 +102,7 @@ export function appServices(options: { server?: boolean } = {}): ServiceFactory[
       }),
     ),
     later(async () => (await import("../upscale/service")).upscaleService(() => queue)),
+    later(async () => (await import("../video/service")).videoService(videos!, () => queue)),
     later(async () => (await import("../gallery/service")).galleryService({ imagePath: (id) => queue?.store.image(id)?.path })),
     later(async () => (await import("./api-docs/service")).apiDocsService),
     later(async () => (await import("../prompts/service")).promptsService),

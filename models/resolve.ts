@@ -11,6 +11,7 @@ import { insidePath } from "../core/files/inside";
 import type { ModelKind } from "../core/paths";
 import type { ImageRequest } from "../common/image-request";
 import { MODEL_EXTENSIONS } from "./formats";
+import type { VideoFamilyId } from "../common/video-families";
 import { engineEmbeddingsDir } from "./embedding-view";
 import type { Identity } from "./entry";
 import { identifyFile } from "./identify-file";
@@ -121,6 +122,11 @@ export function headerSlot(file: string): TextEncoderSlot | null {
 /** The model family (sd1, sdxl, flux, …) read from the file's header, or null when it cannot be told. */
 export function headerFamily(file: string): string | null {
   return headerIdentity(file)?.family ?? null;
+}
+
+/** The video family read from the file's header (models/video-family.ts), or null for an image model or an unreadable file. */
+export function headerVideoFamily(file: string): VideoFamilyId | null {
+  return headerIdentity(file)?.videoFamily ?? null;
 }
 
 export interface ResolvedModels {

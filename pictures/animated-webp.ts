@@ -80,3 +80,36 @@ export function animatedWebpInfo(bytes: Uint8Array): AnimatedWebpInfo | null {
     ...(xmp ? { json: readXmpJson(xmp.data) } : {}),
   };
 }
+
+/** The first frame of an animated WebP as a still WebP file (for the poster), or null when it is not one. */
+export function firstFrameWebp(bytes: Uint8Array): Uint8Array | null {
+  let chunks: Chunk[];
+  try {
+    chunks = readChunks(bytes);
+  } catch {
+    return null;
+  }
+  const first = chunks.find((c) => c.type === "ANMF" && c.data.length > 16);
+  if (!first) return null;
+  // The frame's own chunks follow its 16-byte header; a bare VP8/VP8L still needs no VP8X (its ALPH is dropped: a poster needs no alpha).
+  const inner = readChunks(concat(riffHead(first.data.length - 16), first.data.subarray(16)));
+  const image = inner.filter((c) => c.type === "VP8 " || c.type === "VP8L");
+  return image.length ? writeChunks(image) : null;
+}
+
+function riffHead(bodyLength: number): Uint8Array {
+  const head = new Uint8Array(12);
+  head.set([0x52, 0x49, 0x46, 0x46]);
+  new DataView(head.buffer).setUint32(4, bodyLength + 4, true);
+  head.set([0x57, 0x45, 0x42, 0x50], 8);
+  return head;
+}
+
+/** An animated WebP with our request JSON as its XMP chunk (replacing one it had). */
+export function withXmp(bytes: Uint8Array, json: string): Uint8Array {
+  const chunks = readChunks(bytes).filter((c) => c.type !== "XMP ");
+  const vp8x = chunks.find((c) => c.type === "VP8X");
+  if (vp8x) vp8x.data = Uint8Array.from(vp8x.data, (b, i) => (i === 0 ? b | FLAG_XMP : b));
+  chunks.push({ type: "XMP ", data: xmpPacket(json) });
+  return writeChunks(chunks);
+}

@@ -128,7 +128,15 @@ export function inflatePixels(idat: Uint8Array, expected: number): Uint8Array {
 const HEAD_CHARS = 87_384; // 4 × ⌈65536 / 3⌉
 
 /** The pictures a request carries, by field name (data URLs or base64). */
-type PictureFields = { init_image?: string; mask?: string; control_image?: string; ref_images?: string[]; upscale_of?: { image?: string } };
+type PictureFields = {
+  init_image?: string;
+  mask?: string;
+  control_image?: string;
+  ref_images?: string[];
+  upscale_of?: { image?: string };
+  /** A video task's last frame and control frames (common/video-request.ts). */
+  video?: { end_image?: string; control_frames?: string[] };
+};
 
 /**
  * Refuses a request whose pictures (img2img input, mask, control, references,
@@ -143,6 +151,8 @@ export function assertRequestPictures(r: PictureFields): void {
     ["upscale_of.image", r.upscale_of?.image],
   ];
   (r.ref_images ?? []).forEach((v, i) => fields.push([`ref_images.${i}`, v]));
+  fields.push(["end_image", r.video?.end_image]);
+  (r.video?.control_frames ?? []).forEach((v, i) => fields.push([`control_frames.${i}`, v]));
   for (const [name, value] of fields) {
     const payload = value ? base64Payload(value) : null;
     if (!payload) continue; // the request schema already says what is wrong with it

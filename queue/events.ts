@@ -17,9 +17,9 @@ export interface TaskProgressEvent {
   id: string;
   /**
    * What the engine is doing: loading weights (step/steps count tensors then), sampling steps, decoding latents,
-   * upscaling (step/steps count tiles, or passes).
+   * upscaling (step/steps count tiles, or passes), converting a video the engine gave as AVI (step/steps count frames).
    */
-  phase: "loading" | "sampling" | "decoding" | "upscaling";
+  phase: "loading" | "sampling" | "decoding" | "upscaling" | "converting";
   step: number;
   steps: number;
   rate: number | null;

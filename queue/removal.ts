@@ -159,6 +159,7 @@ export class TaskRemovals {
           if ((err as NodeJS.ErrnoException).code !== "ENOENT") this.opts.log?.warn(`queue: could not delete ${image.path}: ${(err as Error).message}`);
         }
       }
+      deleted.push(...(this.opts.queue.kinds.of(task.request).deleteOutputs?.(task) ?? []));
       store.forgetPictures(task.id);
       if (deleted.length) this.opts.bus.publish("task.pictures_deleted", { id: task.id, paths: deleted });
     }

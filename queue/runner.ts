@@ -205,11 +205,11 @@ export async function runEngineJob(run: ActiveRun, deps: EngineRunDeps, spec: En
       job = await waitForJob(run, deps, () => lostEngine, life, ending);
     } catch (err) {
       if (run.cancelRequested) return { state: "cancelled" };
-      if (err instanceof JobStalledError) {
-        // A stuck job would hold the engine: stop it (a generating job stops only with a restart).
-        if (run.jobId) await deps.engine.cancel(run.jobId).catch(() => {});
-        return { state: "failed", error: { code: err.code, message: err.message } };
-      }
+      // A stuck job would hold the engine: stop it (a generating job stops only with a restart).
+      if (err instanceof JobStalledError && run.jobId) await deps.engine.cancel(run.jobId).catch(() => {});
+      // Stalled, or refused by the engine (a 4xx such as "loaded model does not support img_gen"): its own code and words.
+      const own = err instanceof JobStalledError || (err instanceof NamedError && err.status < 500);
+      if (own) return { state: "failed", error: { code: (err as NamedError).code, message: (err as NamedError).message } };
       const status = lostEngine ?? deps.engine.status();
       return { state: "failed", error: engineError(status, `the engine failed: ${(err as Error).message}`) };
     }

@@ -42,6 +42,10 @@ export interface TaskKind {
   engineKey(request: ResolvedRequest, at: SubmitContext): string;
   /** Runs one task to its outcome: failures it knows become a failed outcome; anything thrown fails the task with code `internal`. */
   run(run: TaskRun): Promise<RunOutcome>;
+  /** Fields of its own in the task view (the video kind's `videos`), and `request` as it should be shown. */
+  view?(task: Task, options: { withImages: boolean }): Record<string, unknown>;
+  /** Once a removal that asked to delete files has expired: deletes the task's own output files (inside outputs/), the paths deleted. */
+  deleteOutputs?(task: Task): string[];
 }
 
 /** One running task as its kind sees it: what to run on, how to report, where pictures go. */

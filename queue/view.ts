@@ -6,6 +6,8 @@ import type { TaskImageRef } from "./events";
 
 export interface TaskView {
   id: string;
+  /** Its task kind: "image", "upscale", "video" (task-kinds.ts). */
+  kind: string;
   state: TaskState;
   incognito: boolean;
   created: number;
@@ -26,7 +28,8 @@ export interface TaskView {
 
 const IMAGE_FIELDS = ["init_image", "mask", "control_image"] as const;
 
-export function taskView(queue: TaskQueue, task: Task, options: { withImages?: boolean } = {}): TaskView {
+export function taskView(queue: TaskQueue, task: Task, options: { withImages?: boolean } = {}): TaskView & Record<string, unknown> {
+  const kind = queue.kinds.of(task.request);
   const live = queue.progressOf(task.id);
   const steps = task.request.steps;
   const progress = live
@@ -41,6 +44,7 @@ export function taskView(queue: TaskQueue, task: Task, options: { withImages?: b
   const images: ImageRecord[] = queue.images(task);
   return {
     id: task.id,
+    kind: kind.name,
     state: task.state,
     incognito: task.incognito,
     created: task.created,
@@ -53,5 +57,6 @@ export function taskView(queue: TaskQueue, task: Task, options: { withImages?: b
     ...(task.notes ? { notes: task.notes } : {}),
     ...(task.removed ? { removed: { undo: task.removed.undo, until: task.removed.until, deletePictures: task.removed.deletePictures } } : {}),
     request,
+    ...kind.view?.(task, { withImages: !!options.withImages }),
   };
 }

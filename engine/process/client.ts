@@ -54,7 +54,9 @@ export async function submitJob(port: number, body: ImgGenBody | VidGenBody, rou
   if (res.status === 202 && answer.id) return answer.id;
   const why = answer.error ? `${answer.error}${answer.message ? `: ${answer.message}` : ""}` : `HTTP ${res.status}`;
   if (res.status === 429) throw new Error("the engine's job queue is full");
-  if (res.status === 400) throw new EngineRefusedError(`the engine refused the request (${why})`);
+  // A video model loaded (upstream runtime.cpp unsupported_generation_mode_error): say where it is of use.
+  const hint = answer.error === "loaded model does not support img_gen" ? ": this model makes videos; use it in the Video tab" : "";
+  if (res.status === 400) throw new EngineRefusedError(`the engine refused the request (${why})${hint}`);
   throw new Error(`the engine refused the request (${why})`);
 }
 
@@ -83,7 +85,8 @@ export async function readJob(port: number, id: string): Promise<EngineJob> {
   if (job.kind === "vid_gen" && job.status === "completed") {
     const r = job.result;
     if (!r || typeof r.b64_json !== "string") throw new EngineAnswerError(res.status, "a completed vid_gen job without its container");
-    const video = { data: new Uint8Array(Buffer.from(r.b64_json, "base64")), format: r.output_format, mime: r.mime_type ?? "", fps: r.fps ?? 0, frameCount: r.frame_count ?? 0 };
+    const data = new Uint8Array(Buffer.from(r.b64_json, "base64"));
+    const video = { data, format: r.output_format, mime: r.mime_type ?? "", fps: r.fps ?? 0, frameCount: r.frame_count ?? 0 };
     return { id, status: job.status, outputFormat: r.output_format, video };
   }
   if (job.status === "completed" && !Array.isArray(job.result?.images)) throw new EngineAnswerError(res.status, "a completed job without images");

@@ -1,0 +1,99 @@
+/**
+ * Saves one finished video: the container (WebM, or animated WebP with our
+ * request in its XMP chunk), its poster frame (PNG) and a sidecar JSON
+ * (`<name>.json`: the VideoRef, the video request without its pictures, the
+ * app version) under outputs/ with the pictures' folder and file templates,
+ * and its `videos` row. Files are written as `.part`, the row stored, then
+ * the files renamed: a crash leaves a `.part` at worst, never a video the app
+ * does not know. An incognito task's video stays in memory.
+ */
+import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { isInside } from "../core/files/inside";
+import { VERSION } from "../core/version";
+import type { VideoFamilyId } from "../common/video-families";
+import type { VideoFormat, VideoRequest } from "../common/video-request";
+import { withXmp } from "../pictures/animated-webp";
+import type { OutputTemplates } from "../queue/outputs";
+import { renderFileName, renderFolder } from "../queue/templates";
+import { newId, type Task } from "../queue/task";
+import { VideoOutputError } from "./errors";
+import { videoItem, type VideoRecord, type VideoStore } from "./store";
+
+/** A video as the engine (and the conversion) made it. */
+export interface MadeVideo {
+  bytes: Uint8Array;
+  format: VideoFormat;
+  width: number;
+  height: number;
+  fps: number;
+  frameCount: number;
+  /** The first frame, PNG; null when it could not be had (a WebM: the app decodes no VP8/VP9). */
+  poster: Uint8Array | null;
+  convertedFrom?: "avi";
+}
+
+export interface HeldVideo {
+  record: VideoRecord;
+  bytes: Uint8Array;
+  poster: Uint8Array | null;
+}
+
+export interface VideoSaveDeps {
+  outputs: string;
+  templates: OutputTemplates;
+  store: VideoStore;
+  /** Incognito videos, by id. */
+  memory: Map<string, HeldVideo>;
+}
+
+/** The request as the sidecar and the XMP chunk keep it: pictures left out (they can be megabytes each). */
+export function settingsOf(r: VideoRequest): Omit<VideoRequest, "start_image" | "end_image" | "control_frames"> & { control_frames: number } {
+  const { start_image: _s, end_image: _e, control_frames, ...rest } = r;
+  return { ...rest, control_frames: control_frames.length };
+}
+
+export function saveVideo(deps: VideoSaveDeps, task: Task, made: MadeVideo, r: VideoRequest & { seed: number }, family: VideoFamilyId | null): VideoRecord {
+  const created = Date.now();
+  const record: VideoRecord = {
+    id: newId("v"),
+    taskId: task.id,
+    format: made.format,
+    width: made.width,
+    height: made.height,
+    fps: made.fps,
+    frameCount: made.frameCount,
+    seed: r.seed,
+    bytes: made.bytes.length,
+    ...(made.convertedFrom ? { convertedFrom: made.convertedFrom } : {}),
+    created,
+    prompt: r.prompt,
+    model: r.model,
+    family,
+  };
+  const settings = JSON.stringify({ ...settingsOf(r), app: `Easy Diffusion ${VERSION}` });
+  const bytes = made.format === "webp" ? withXmp(made.bytes, settings) : made.bytes;
+  record.bytes = bytes.length;
+  if (task.incognito) {
+    deps.memory.set(record.id, { record, bytes, poster: made.poster });
+    return record;
+  }
+  const values = { date: new Date(created), id: task.id, prompt: r.prompt, seed: r.seed, index: 0 };
+  const folder = join(deps.outputs, ...renderFolder(deps.templates.folder, values));
+  const base = renderFileName(deps.templates.file, values);
+  let stem = join(folder, base);
+  for (let i = 1; existsSync(`${stem}.${made.format}`) || existsSync(`${stem}.json`); i++) stem = join(folder, `${base}-${i}`);
+  const path = `${stem}.${made.format}`;
+  if (!isInside(deps.outputs, path)) throw new VideoOutputError("the video's path left the outputs folder");
+  const files: [string, Uint8Array | string][] = [[path, bytes]];
+  const poster = made.poster ? `${stem}.poster.png` : undefined;
+  if (poster) files.push([poster, made.poster!]);
+  const sidecar = `${stem}.json`;
+  const saved: VideoRecord = { ...record, path, ...(poster ? { poster } : {}), sidecar };
+  files.push([sidecar, `${JSON.stringify({ ...videoItem(saved), request: JSON.parse(settings) }, null, 2)}\n`]);
+  mkdirSync(folder, { recursive: true });
+  for (const [file, data] of files) writeFileSync(`${file}.part`, data);
+  deps.store.insert(saved);
+  for (const [file] of files) renameSync(`${file}.part`, file);
+  return saved;
+}
