@@ -11,7 +11,9 @@ import { edEvent } from "../../events";
 import { icons } from "../../icons";
 import { controlStyles } from "../../styles/controls";
 import { deskOnlyStyles } from "../../styles/touch";
+import { VIDEO_FAMILY } from "../../../../common/video-families";
 import "../video/ed-video-player";
+import { isFamily } from "../video/video-form";
 import { durationText, type VideoInfo } from "../video/video-api";
 import { viewerStyles } from "./viewer-styles";
 
@@ -36,7 +38,7 @@ export class EdGalleryVideoViewer extends LitElement {
     const request = v.request ?? {};
     const rows: [string, unknown][] = [
       ["Model", v.model],
-      ["Kind", v.family],
+      ["Kind", isFamily(v.family) ? VIDEO_FAMILY[v.family].label : v.family],
       ["Steps", request.steps],
       ["Guidance", request.cfg_scale],
       ["Sampler", request.sampler],
@@ -49,6 +51,7 @@ export class EdGalleryVideoViewer extends LitElement {
     return html`
       <div class="stage">
         <ed-video-player
+          fill
           style="width:100%;height:100%"
           src=${v.url}
           mime=${v.mime}

@@ -54,6 +54,13 @@ export class EdVideoPlayer extends LitElement {
       button[aria-pressed="true"] {
         border-color: var(--ed-primary-edge);
       }
+      /* In the Gallery's large view: as large as the stage, as its pictures are. */
+      :host([fill]) video,
+      :host([fill]) canvas,
+      :host([fill]) img {
+        width: 100%;
+        height: 100%;
+      }
       .frame {
         color: var(--ed-muted);
         font-variant-numeric: tabular-nums;
@@ -70,6 +77,8 @@ export class EdVideoPlayer extends LitElement {
   @property() poster = "";
   /** The download's file name. */
   @property() name = "video";
+  /** Fills the space it is given (the Gallery's viewer); else at most its own size. */
+  @property({ type: Boolean, reflect: true }) fill = false;
   @state() private loop = true;
   @state() private playing = true;
   @state() private frame = 0;
