@@ -12,7 +12,7 @@ import { icons } from "../../icons";
 import { controlStyles } from "../../styles/controls";
 import { deskOnlyStyles } from "../../styles/touch";
 import { VIDEO_FAMILY } from "../../../../common/video-families";
-import "../video/ed-video-player";
+import { videoPlayer } from "../video/ed-video-player";
 import { isFamily } from "../video/video-form";
 import { durationText, type VideoInfo } from "../video/video-api";
 import { viewerStyles } from "./viewer-styles";
@@ -50,15 +50,7 @@ export class EdGalleryVideoViewer extends LitElement {
     ];
     return html`
       <div class="stage">
-        <ed-video-player
-          fill
-          style="width:100%;height:100%"
-          src=${v.url}
-          mime=${v.mime}
-          fps=${v.fps}
-          frameCount=${v.frame_count}
-          poster=${v.poster_url}
-          name=${`${v.id}.${v.format}`}></ed-video-player>
+        ${videoPlayer(v, true)}
       </div>
       <aside aria-label="Video details">
         <div class="top">

@@ -19,6 +19,10 @@ export const viewerStyles = css`
     min-height: 0;
     padding: 16px;
   }
+  .stage ed-video-player {
+    width: 100%;
+    height: 100%;
+  }
   .stage img {
     width: 100%;
     height: 100%;

@@ -9,6 +9,7 @@
  */
 import { css, html, LitElement, nothing, type PropertyValues } from "lit";
 import { customElement, property, query, state } from "lit/decorators.js";
+import type { VideoRef } from "../../../../common/video-request";
 import { edEvent } from "../../events";
 import { controlStyles } from "../../styles/controls";
 import { WebpFrames } from "./webp-frames";
@@ -204,6 +205,18 @@ export class EdVideoPlayer extends LitElement {
       </div>
     `;
   }
+}
+
+/** The player of a saved video (the Video tab's results, the Gallery's viewer with `fill`). */
+export function videoPlayer(v: VideoRef, fill = false) {
+  return html`<ed-video-player
+    ?fill=${fill}
+    src=${v.url}
+    mime=${v.mime}
+    fps=${v.fps}
+    frameCount=${v.frame_count}
+    poster=${v.poster_url}
+    name=${`${v.id}.${v.format}`}></ed-video-player>`;
 }
 
 declare global {

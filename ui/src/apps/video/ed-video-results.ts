@@ -13,7 +13,7 @@ import { edEvent } from "../../events";
 import { controlStyles } from "../../styles/controls";
 import { progressFraction } from "../queue/progress-format";
 import { errorText, type Task } from "../queue/queue-store";
-import "./ed-video-player";
+import { videoPlayer } from "./ed-video-player";
 import { videoProgressText } from "./video-progress";
 
 export type VideoResultAction = "reuse" | "retry" | "remove";
@@ -84,13 +84,7 @@ export class EdVideoResults extends LitElement {
     if (t.state === "failed") return html`<p class="error" role="alert" data-role="error">${errorText(t)}</p>`;
     if (t.state === "cancelled") return html`<p class="meta" data-role="state">Cancelled.</p>`;
     if (!video) return html`<p class="meta" data-role="state">Saving the video…</p>`;
-    return html`<ed-video-player
-        src=${video.url}
-        mime=${video.mime}
-        fps=${video.fps}
-        frameCount=${video.frame_count}
-        poster=${video.poster_url}
-        name=${`${video.id}.${video.format}`}></ed-video-player>
+    return html`${videoPlayer(video)}
       <p class="meta" data-role="video-meta">
         ${video.width}×${video.height} · ${video.frame_count} frames at ${video.fps} fps · ${video.duration.toFixed(1)} s · seed ${video.seed}
         · ${video.format.toUpperCase()}${video.converted_from ? ` (made from the engine's ${video.converted_from.toUpperCase()})` : ""}
