@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { z } from "zod";
 import { MODEL_KINDS, modelDir, type Paths } from "../../core/paths";
+import { VIDEO_FAMILIES } from "../../common/video-families";
 import CATALOG_TEXT from "./catalog.yaml" with { type: "text" };
 
 const bareUrl = z
@@ -46,6 +47,8 @@ export const catalogEntrySchema = z.object({
   memory: z.object({ vramGb: z.number().nonnegative(), ramGb: z.number().nonnegative() }),
   /** Knowingly needs a Hugging Face account (a file only a gated repository has): never a no-account starter. */
   needsAccount: z.boolean().default(false),
+  /** A video model: its family (common/video-families.ts); the Video tab offers it, the picture starters do not. */
+  videoFamily: z.enum(VIDEO_FAMILIES).optional(),
   files: z.array(fileSchema).min(1),
   set: z.object({ model: z.string(), vae: z.string().optional(), text_encoders: z.array(z.string()).default([]) }),
 });

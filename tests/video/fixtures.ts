@@ -41,7 +41,7 @@ export const VIDEO_TELLTALES: Record<string, T[]> = {
   ],
 };
 
-/** A models folder with a Wan2.1 T2V 1.3B set (model, VAE, umt5) and an SD 1.5 checkpoint with a motion module. */
+/** A models folder with a Wan2.1 T2V 1.3B set (model, VAE, umt5), clip_vision_h, and an SD 1.5 checkpoint with a motion module. */
 export function videoModels(root: string): { models: string } {
   const models = join(root, "models");
   writeSafetensors(join(models, "diffusion_models", "wan2.1_t2v_1.3B_fp16.safetensors"), VIDEO_TELLTALES["wan2.1-t2v-1.3b"]!);
@@ -49,5 +49,6 @@ export function videoModels(root: string): { models: string } {
   writeSafetensors(join(models, "text_encoders", "umt5_xxl_fp16.safetensors"), VIDEO_TELLTALES.umt5!);
   writeSafetensors(join(models, "animatediff", "mm_sd15_v3.safetensors"), VIDEO_TELLTALES.motion_module!);
   writeSafetensors(join(models, "stable-diffusion", "sd15.safetensors"), TELLTALES.sd1!);
+  writeSafetensors(join(models, "clip_vision", "clip_vision_h.safetensors"), [{ name: "visual.transformer.resblocks.0.attn.in_proj_weight", shape: [3840, 1280] }]);
   return { models };
 }
