@@ -62,6 +62,8 @@ describe("a video, end to end", () => {
     await waitText(tab().locator('[data-role="frames-note"]'), "5 frames · 0.3 s at 16 fps");
     await tab().locator('[data-action="generate"]').click();
     await waitText(card().locator('[data-role="progress"]'), /^sampling · step \d \/ 4/, 30_000);
+    // The stand-in decodes for 400 ms (upstream's "generating latent video completed" line first).
+    await waitText(card().locator('[data-role="progress"]'), "decoding the frames…", 30_000);
     await card().locator("ed-video-player").waitFor({ timeout: 60_000 });
     expect(await card().getAttribute("data-state")).toBe("succeeded");
     const meta = await waitText(card().locator('[data-role="video-meta"]'), /64×64 · 5 frames at 16 fps/);

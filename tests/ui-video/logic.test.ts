@@ -83,10 +83,11 @@ describe("the check and the notes", () => {
     expect(mainModels(listing, "animatediff")).toEqual([{ name: "sd15.st", identified: true }]);
   });
 
-  test("progress: sampling steps, then decoding frames; lengths; kind:video in a search", () => {
+  test("progress: sampling steps, then decoding, then the AVI made a WebP; lengths; kind:video in a search", () => {
     expect(videoProgressText({ phase: "sampling", step: 3, steps: 20 })).toBe("sampling · step 3 / 20");
-    expect(videoProgressText({ phase: "decoding", step: 12, steps: 33 })).toBe("decoding frames 12 / 33");
-    expect(videoProgressText({ phase: "decoding", step: 0, steps: 0 })).toBe("decoding frames…");
+    // The queue keeps the sampling step through decoding (the engine prints no frame count): no count is shown.
+    expect(videoProgressText({ phase: "decoding", step: 4, steps: 4 })).toBe("decoding the frames…");
+    expect(videoProgressText({ phase: "converting", step: 2, steps: 5 })).toBe("making the WebP · frame 2 / 5");
     expect(videoProgressText({ phase: "loading", step: 0, steps: 0 })).toBe("loading the model…");
     expect(durationText(2.0625)).toBe("2.1 s");
     expect(durationText(64)).toBe("1 min 4 s");

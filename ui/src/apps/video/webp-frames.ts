@@ -43,16 +43,23 @@ export class WebpFrames {
     const res = await fetch(url);
     if (!res.ok) throw new Error(`could not load the video (${res.status})`);
     const Decoder = decoderClass()!;
-    this.#decoder = new Decoder({ data: await res.arrayBuffer(), type: "image/webp" });
+    const data = await res.arrayBuffer();
+    if (this.#closed) return;
+    this.#decoder = new Decoder({ data, type: "image/webp" });
     await this.#decoder.tracks.ready;
     this.count = this.#decoder.tracks.selectedTrack?.frameCount ?? 1;
     await this.#show(0);
   }
 
-  /** Draws frame `i`; returns how long it is shown (ms). */
+  /** Draws frame `i`; returns how long it is shown (ms); 0 once closed (a decode under way then is dropped). */
   async #show(i: number): Promise<number> {
     if (!this.#decoder || this.#closed) return 0;
-    const { image } = await this.#decoder.decode({ frameIndex: i });
+    const decoded = await this.#decoder.decode({ frameIndex: i }).catch((err: unknown) => {
+      if (this.#closed) return null;
+      throw err;
+    });
+    if (!decoded || this.#closed) return 0;
+    const { image } = decoded;
     if (this.canvas.width !== image.displayWidth) this.canvas.width = image.displayWidth;
     if (this.canvas.height !== image.displayHeight) this.canvas.height = image.displayHeight;
     this.canvas.getContext("2d")!.drawImage(image as unknown as CanvasImageSource, 0, 0);
@@ -74,7 +81,7 @@ export class WebpFrames {
     if (!this.#playing) return;
     const next = this.#frame + 1;
     if (next >= this.count && !this.loop) return this.pause();
-    const ms = await this.#show(next % this.count);
+    const ms = await this.#show(next % this.count).catch(() => (this.pause(), 0));
     if (this.#playing) this.#timer = setTimeout(() => void this.#tick(), Math.max(10, ms));
   }
 
@@ -87,7 +94,7 @@ export class WebpFrames {
   step(delta: 1 | -1) {
     this.pause();
     const next = Math.max(0, Math.min(this.count - 1, this.#frame + delta));
-    void this.#show(next);
+    void this.#show(next).catch(() => {});
   }
 
   close() {
