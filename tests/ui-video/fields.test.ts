@@ -102,7 +102,7 @@ describe("the Video tab", () => {
     expect(await field("model").locator("option").allTextContents()).not.toContain("wan-test.safetensors");
     // No SD 1.5 checkpoint here: the tab says so and points at the Model Browser.
     await waitText(tab().locator('[data-role="no-model"]'), /No AnimateDiff .* model is installed/);
-    expect(await waitText(tab().locator('[data-role="limits"]'), /128–768 px in steps of 64; 1–32 frames/)).toContain("AnimateDiff");
+    expect(await waitText(tab().locator('[data-role="limits"]'), /128–768 px in steps of 64 .*aborts below 128×128\); 1–32 frames \(any count; at most 32: the motion module holds 32 frames\)/)).toContain("AnimateDiff");
   });
 
   test("frames: the family's defaults, seconds at the fps, and the note when the engine makes another count", async () => {

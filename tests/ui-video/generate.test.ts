@@ -76,6 +76,23 @@ describe("a video, end to end", () => {
     await player.locator('[data-action="frame-on"]').click();
     await waitText(player.locator('[data-role="frame"]'), `frame ${Math.min(5, at + 1)} / 5`);
     expect(await player.locator('[data-action="loop"]').getAttribute("aria-pressed")).toBe("true");
+    // The frame on screen is the video's: the stand-in's frames are a gradient moved one pixel right per frame.
+    const pixels = await player.locator("canvas").evaluate((c: HTMLCanvasElement) => {
+      const d = c.getContext("2d")!.getImageData(0, 0, c.width, c.height).data;
+      return { width: c.width, height: c.height, lit: d.some((v, i) => i % 4 !== 3 && v > 0) };
+    });
+    expect(pixels).toEqual({ width: 64, height: 64, lit: true });
+    // Download is the saved file under its own name.
+    const download = player.locator('[data-action="download"]');
+    const href = (await download.getAttribute("href"))!;
+    expect(href).toMatch(/^\/api\/videos\/[^/]+$/);
+    expect(await download.getAttribute("download")).toMatch(/\.webp$/);
+    const res = await page.evaluate(async (u) => {
+      const r = await fetch(u);
+      const b = new Uint8Array(await r.arrayBuffer());
+      return { type: r.headers.get("content-type"), riff: String.fromCharCode(...b.slice(0, 4)), webp: String.fromCharCode(...b.slice(8, 12)) };
+    }, href);
+    expect(res).toEqual({ type: "image/webp", riff: "RIFF", webp: "WEBP" });
     await page.screenshot({ path: join(SHOTS, "video-tab-result.png") });
   });
 

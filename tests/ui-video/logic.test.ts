@@ -3,7 +3,8 @@ import { describe, expect, test } from "bun:test";
 import { fromQueuedRequest, toQueuedRequest, videoRequestSchema } from "../../common/video-request";
 import { kindFromQuery } from "../../ui/src/apps/gallery/kind-query";
 import { durationText } from "../../ui/src/apps/video/video-api";
-import { framesForSeconds, framesNote, videoProblems } from "../../ui/src/apps/video/video-check";
+import { VIDEO_FAMILY } from "../../common/video-families";
+import { framesForSeconds, framesNote, limitsText, videoProblems } from "../../ui/src/apps/video/video-check";
 import { formFor, formForSaving, fromVideoRequest, switchFamily, toVideoRequest } from "../../ui/src/apps/video/video-form";
 import { mainModels } from "../../ui/src/apps/video/video-models";
 import { videoProgressText } from "../../ui/src/apps/video/video-progress";
@@ -58,6 +59,14 @@ describe("the check and the notes", () => {
     expect(framesForSeconds(wanForm(), 5)).toBe(81);
     expect(framesForSeconds(wanForm(), 60)).toBe(121); // the family's most
     expect(framesForSeconds(formFor("animatediff"), 2)).toBe(16);
+  });
+
+  test("the limits line says why", () => {
+    expect(limitsText(VIDEO_FAMILY["wan2.1-t2v"])).toBe(
+      "Wan 2.1 text to video: 64–1280 px in steps of 16 (the engine works in 16-pixel blocks for it); " +
+        "1–121 frames (4n+1: 4 frames per latent step; at most 121: the app's bound: memory grows with frames × pixels).",
+    );
+    expect(limitsText(VIDEO_FAMILY.ltx2)).toContain("(8n+1: 8 frames per latent step;");
   });
 
   test("problems by field, with the family's reason", () => {

@@ -13,7 +13,7 @@ import { VIDEO_FAMILY } from "../../../../common/video-families";
 import { formStyles } from "../image/form-styles";
 import { checkedOf, numberOf, valueOf } from "../image/settings-event";
 import { videoChange } from "./video-event";
-import { framesForSeconds, framesNote } from "./video-check";
+import { framesForSeconds, framesNote, limitsText } from "./video-check";
 import type { VideoForm } from "./video-form";
 
 const SPEED_LABELS: Record<string, string> = { "": "As in Settings", quality: "Quality", balanced: "Balanced", fast: "Fast" };
@@ -101,15 +101,12 @@ export class EdVideoFields extends LitElement {
   override render() {
     const s = this.form;
     const f = VIDEO_FAMILY[s.family];
-    const rule = f.frames.rule === "any" ? "any count" : f.frames.rule;
     return html`
       <div class="row">
         ${this.#number("width", "Width", { min: f.size.min, max: f.size.max, step: f.size.step })}
         ${this.#number("height", "Height", { min: f.size.min, max: f.size.max, step: f.size.step })}
       </div>
-      <p class="limits" data-role="limits">
-        ${f.label}: ${f.size.min}–${f.size.max} px in steps of ${f.size.step}; ${f.frames.min}–${f.frames.max} frames (${rule}).
-      </p>
+      <p class="limits" data-role="limits">${limitsText(f)}</p>
       ${this.#length()}
       <div class="row">
         ${this.#number("steps", "Steps", { min: 1, max: 100 })} ${this.#number("cfg_scale", "Guidance (CFG)", { min: 0, max: 30, step: 0.5 })}

@@ -31,6 +31,19 @@ function sizeProblem(f: VideoFamily, px: number): string {
   return "";
 }
 
+/**
+ * Why the family's sizes and frame counts are what they are, in words (the facts are
+ * common/video-families.ts's and its sources'; AnimateDiff's 32 frames: upstream
+ * src/model/diffusion/animatediff.hpp `max_frames`).
+ */
+export function limitsText(f: VideoFamily): string {
+  const blocks = `${f.size.min}–${f.size.max} px in steps of ${f.size.step} (the engine works in ${f.size.step}-pixel blocks for it`;
+  const low = f.id === "animatediff" ? "; it aborts below 128×128)" : ")";
+  const rule = f.frames.rule === "any" ? "any count" : `${f.frames.rule}: ${f.frames.rule === "8n+1" ? 8 : 4} frames per latent step`;
+  const most = f.id === "animatediff" ? "the motion module holds 32 frames" : "the app's bound: memory grows with frames × pixels";
+  return `${f.label}: ${blocks}${low}; ${f.frames.min}–${f.frames.max} frames (${rule}; at most ${f.frames.max}: ${most}).`;
+}
+
 /** Seconds as "2.1 s". */
 export const seconds = (frames: number, fps: number) => `${(frames / Math.max(1, fps)).toFixed(1)} s`;
 
