@@ -102,8 +102,16 @@ export async function buildEngine(o: BuildEngineOptions): Promise<InstalledBuild
     await unpackTree(src.ggml, join(work, "ggml-src"), join(work, "unpack"));
     removeTree(join(sourceDir, "ggml"));
     renameSync(join(work, "ggml-src"), join(sourceDir, "ggml"));
+    for (const { path, tree } of src.media) {
+      await unpackTree(tree, join(work, "media-src"), join(work, "unpack"));
+      removeTree(join(sourceDir, path));
+      mkdirSync(dirname(join(sourceDir, path)), { recursive: true });
+      renameSync(join(work, "media-src"), join(sourceDir, path));
+    }
     const buildDir = join(work, "build");
-    const cmd = cmakeCommands({ backend: o.backend, sourceDir, buildDir, jobs: o.jobs ?? availableParallelism() });
+    const has = (path: string) => src.media.some((m) => m.path === path);
+    const media = { webp: has("thirdparty/libwebp"), webm: has("thirdparty/libwebm") };
+    const cmd = cmakeCommands({ backend: o.backend, sourceDir, buildDir, jobs: o.jobs ?? availableParallelism(), media });
     step = "configure";
     emit("running");
     await runStep({ step: "configure", argv: cmd.configure, cwd: work, logFile: o.logFile, env: o.env, signal: o.signal });
@@ -138,6 +146,7 @@ export async function buildEngine(o: BuildEngineOptions): Promise<InstalledBuild
       assets: [
         { name: `${src.main.repo}@${src.main.sha}` },
         { name: `${src.ggml.repo}@${src.ggml.sha}` },
+        ...src.media.map(({ tree }) => ({ name: `${tree.repo}@${tree.sha}` })),
       ],
       fill: async (staging) => {
         mkdirSync(join(staging, "bin"), { recursive: true });

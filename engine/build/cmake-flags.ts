@@ -31,7 +31,15 @@ export interface CmakeCommands {
 }
 
 /** `cmake -S src -B build -D…` then `cmake --build build --target sd-server sd-cli -j N`. */
-export function cmakeCommands(o: { backend: BuildBackend; sourceDir: string; buildDir: string; jobs: number; cmake?: string }): CmakeCommands {
+export function cmakeCommands(o: {
+  backend: BuildBackend;
+  sourceDir: string;
+  buildDir: string;
+  jobs: number;
+  cmake?: string;
+  /** Whether libwebp / libwebm sources are in the tree (fetched submodules): then WebP / WebM output is built. */
+  media?: { webp: boolean; webm: boolean };
+}): CmakeCommands {
   const cmake = o.cmake ?? "cmake";
   const defs: Record<string, string> = {
     CMAKE_BUILD_TYPE: "Release",
@@ -43,9 +51,11 @@ export function cmakeCommands(o: { backend: BuildBackend; sourceDir: string; bui
     GGML_BUILD_EXAMPLES: "OFF",
     // The web frontend needs Node + pnpm and a network fetch at build time; the app has its own UI.
     SD_SERVER_BUILD_FRONTEND: "OFF",
-    // libwebp / libwebm are git submodules that GitHub's tarballs leave empty; the app encodes WebP itself.
-    SD_WEBP: "OFF",
-    SD_WEBM: "OFF",
+    // libwebp / libwebm are git submodules that GitHub's tarballs leave empty: on only when source.ts fetched them
+    // (upstream's CMakeLists.txt stops with "WebP support enabled but no source found" otherwise). With both, sd-server
+    // offers vid_gen webm and animated webp (examples/server/runtime.cpp supported_vid_output_formats), not only avi.
+    SD_WEBP: o.media?.webp ? "ON" : "OFF",
+    SD_WEBM: o.media?.webm ? "ON" : "OFF",
   };
   const option = BACKEND_OPTION[o.backend];
   if (option) defs[option] = "ON";

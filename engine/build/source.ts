@@ -1,8 +1,10 @@
 /**
- * Fetches the upstream source of one release tag plus the ggml submodule at
- * the commit that tag pins, through the GitHub REST API base used for
- * release downloads: commits/{tag} → the tag's commit, contents/ggml?ref=
- * → the submodule's commit, tarball/{sha} for each tree. Tarballs go through
+ * Fetches the upstream source of one release tag plus the submodules it pins
+ * (ggml; libwebp and libwebm for WebP and WebM output, where the tag has them:
+ * .gitmodules at 97d2990 lists thirdparty/libwebp and thirdparty/libwebm),
+ * through the GitHub REST API base used for release downloads: commits/{tag}
+ * → the tag's commit, contents/<path>?ref= → each submodule's commit (a 404
+ * for an optional one: that tag has none), tarball/{sha} for each tree. Tarballs go through
  * the shared downloader (resume, retries, progress as kind "source") into
  * the downloads folder, so a second build reuses them; each is checked to
  * unpack into `<owner>-<repo>-<sha7>/`, the commit it was asked for.
@@ -40,9 +42,15 @@ export interface SourceTree {
 export interface FetchedSource {
   main: SourceTree;
   ggml: SourceTree;
+  /** The optional submodules the tag pins, with the folder each goes to. */
+  media: { path: MediaSubmodule; tree: SourceTree }[];
 }
 
-async function getJson(o: SourceFetchOptions, path: string): Promise<any> {
+/** Upstream's media submodules: with their sources in the tree its CMake builds WebP and WebM output (SD_WEBP, SD_WEBM). */
+export const MEDIA_SUBMODULES = ["thirdparty/libwebp", "thirdparty/libwebm"] as const;
+export type MediaSubmodule = (typeof MEDIA_SUBMODULES)[number];
+
+async function getJson(o: SourceFetchOptions, path: string, optional = false): Promise<any> {
   const url = `${o.apiBase.replace(/\/$/, "")}${path}`;
   let res: Response;
   try {
@@ -50,6 +58,7 @@ async function getJson(o: SourceFetchOptions, path: string): Promise<any> {
   } catch (err) {
     throw new BuildError("download", `could not reach ${url}: ${(err as Error).message}`);
   }
+  if (optional && res.status === 404) return null;
   if (!res.ok) throw new BuildError("download", `${url} answered ${res.status}`);
   return res.json();
 }
@@ -111,11 +120,23 @@ export async function fetchSource(o: SourceFetchOptions): Promise<FetchedSource>
   const commit = await getJson(o, `/repos/${o.repo}/commits/${encodeURIComponent(o.tag)}`);
   const sha = String(commit?.sha ?? "");
   if (!/^[0-9a-f]{40}$/.test(sha)) throw new BuildError("download", `tag ${o.tag} of ${o.repo} did not resolve to a commit`);
-  const sub = await getJson(o, `/repos/${o.repo}/contents/ggml?ref=${sha}`);
-  const ggmlSha = String(sub?.sha ?? "");
-  const ggmlRepo = sub?.type === "submodule" ? repoFromGitUrl(String(sub.submodule_git_url ?? "")) : undefined;
-  if (!ggmlRepo || !/^[0-9a-f]{40}$/.test(ggmlSha)) throw new BuildError("download", `${o.repo}@${sha.slice(0, 7)} has no ggml submodule`);
-  return { main: await tarball(o, o.repo, sha), ggml: await tarball(o, ggmlRepo, ggmlSha) };
+  const ggml = await submodule(o, sha, "ggml");
+  if (!ggml) throw new BuildError("download", `${o.repo}@${sha.slice(0, 7)} has no ggml submodule`);
+  const media: FetchedSource["media"] = [];
+  for (const path of MEDIA_SUBMODULES) {
+    const found = await submodule(o, sha, path, true);
+    if (found) media.push({ path, tree: await tarball(o, found.repo, found.sha) });
+  }
+  return { main: await tarball(o, o.repo, sha), ggml: await tarball(o, ggml.repo, ggml.sha), media };
+}
+
+/** A submodule's repository and commit at `sha` (contents API, `type: "submodule"`); null when an optional one is absent. */
+async function submodule(o: SourceFetchOptions, sha: string, path: string, optional = false): Promise<{ repo: string; sha: string } | null> {
+  // An optional one may be missing (404) at an older tag; a required one's 404 is an error (getJson throws).
+  const sub = await getJson(o, `/repos/${o.repo}/contents/${path}?ref=${sha}`, optional);
+  const subSha = String(sub?.sha ?? "");
+  const repo = sub?.type === "submodule" ? repoFromGitUrl(String(sub.submodule_git_url ?? "")) : undefined;
+  return repo && /^[0-9a-f]{40}$/.test(subSha) ? { repo, sha: subSha } : null;
 }
 
 /** Unpacks a tarball into `dest`, checking that its single top folder names the expected commit. */

@@ -18,6 +18,7 @@ import { EventBus } from "../../core/events/bus";
 import { dummyModels, tempDir } from "../standin/fixtures";
 import { MAIN_REPO, makeSourceFixture, serveGithub } from "./source-tree";
 import { needBuildTools } from "../kit/needs";
+import { videoModels } from "../video/fixtures";
 
 setDefaultTimeout(120_000);
 const haveTools = needBuildTools();
@@ -28,6 +29,7 @@ const fixtures = haveTools
       await makeSourceFixture("v-broken", { broken: true }),
       await makeSourceFixture("v-slow", { slow: true }),
       await makeSourceFixture("v-nostart", { noStart: true }),
+      await makeSourceFixture("v-media", { media: true }),
     ]
   : [];
 const flags = { flash_attention: false, offload_to_cpu: false, vae_tiling: false, vae_tile_size: 512, mmap: true, threads: 0 };
@@ -102,6 +104,32 @@ describe.skipIf(!haveTools)("source build", () => {
     expect(gh.requests).toContain("/repos/leejet/stable-diffusion.cpp/releases/latest");
     expect(gh.requests.filter((r) => r.includes("/tarball/")).length).toBe(tarballRequests);
     expect(existsSync(join(tmp.dir, "engines", "latest"))).toBe(false);
+  });
+
+  test("a tag that pins libwebp and libwebm: both fetched into thirdparty/, SD_WEBP and SD_WEBM on, sd-server offers webm and webp", async () => {
+    const media = fixtures.find((f) => f.tag === "v-media")!;
+    const built = await buildEngine(opts("v-media"));
+    for (const lib of ["libwebp", "libwebm"]) {
+      expect(gh.requests).toContain(`/repos/leejet/stable-diffusion.cpp/contents/thirdparty/${lib}?ref=${media.mainSha}`);
+      expect(gh.requests).toContain(`/repos/webmproject/${lib}/tarball/${media.media[`thirdparty/${lib}`]}`);
+    }
+    const log = readFileSync(join(tmp.dir, "logs", "build-v-media.log"), "utf8");
+    expect(log).toContain("-DSD_WEBP=ON");
+    expect(log).toContain("-DSD_WEBM=ON");
+    expect(readInstall(built.dir)!.record.assets.map((a) => a.name)).toContain(`webmproject/libwebp@${media.media["thirdparty/libwebp"]}`);
+    // The built engine (the stand-in behind the fixture's program) offers what its build was configured with.
+    const sup = new Supervisor({ backoffMs: 50, stopGraceMs: 2_000, readyTimeoutMs: 15_000 });
+    try {
+      const { models } = videoModels(tmp.dir);
+      const set = { diffusionModel: join(models, "diffusion_models", "wan2.1_t2v_1.3B_fp16.safetensors"), loraDir: join(models, "lora") };
+      const running = await sup.start([built], (port) => buildServerArgs(flags, set, port));
+      const caps = (await (await fetch(`http://127.0.0.1:${running.port}/sdcpp/v1/capabilities`)).json()) as { output_formats_by_mode: Record<string, string[]> };
+      expect(caps.output_formats_by_mode).toEqual({ vid_gen: ["webm", "webp", "avi"] });
+    } finally {
+      await sup.stop();
+    }
+    // A tag without them (v-ok): the contents API answers 404 for both, and the build has them off.
+    expect(readFileSync(join(tmp.dir, "logs", "build-v-ok.log"), "utf8")).toContain("-DSD_WEBP=OFF");
   });
 
   test("a build that does not start fails at the start step with its output, and is not kept", async () => {

@@ -15,6 +15,10 @@ test("cmake flags turn on the backend option, native CPU and one target", () => 
   expect(cuda.configure).toContain("-DGGML_NATIVE=ON");
   // Nothing that needs the network or submodules a tarball lacks.
   for (const off of ["-DSD_SERVER_BUILD_FRONTEND=OFF", "-DSD_WEBP=OFF", "-DSD_WEBM=OFF"]) expect(cuda.configure).toContain(off);
+  // WebP and WebM only when source.ts fetched libwebp / libwebm into the tree.
+  const media = cmakeCommands({ backend: "cpu", sourceDir: "/s", buildDir: "/b", jobs: 1, media: { webp: true, webm: false } }).configure;
+  expect(media).toContain("-DSD_WEBP=ON");
+  expect(media).toContain("-DSD_WEBM=OFF");
   expect(cuda.configure).not.toContain("-DSD_VULKAN=ON");
   expect(cuda.build).toEqual(["cmake", "--build", "/b", "--config", "Release", "--target", "sd-server", "sd-cli", "-j", "8"]);
   expect(cmakeCommands({ backend: "vulkan", sourceDir: "/s", buildDir: "/b", jobs: 1 }).configure).toContain("-DSD_VULKAN=ON");

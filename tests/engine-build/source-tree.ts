@@ -22,6 +22,8 @@ export interface TreeOptions {
   slow?: boolean;
   /** The built sd-server prints a fatal line and exits 1 (the start step fails). */
   noStart?: boolean;
+  /** The tag pins libwebp and libwebm submodules (as upstream's .gitmodules at 97d2990 does). */
+  media?: boolean;
 }
 
 function sha(seed: string): string {
@@ -44,6 +46,8 @@ export interface SourceFixture {
   tag: string;
   mainSha: string;
   ggmlSha: string;
+  /** Submodule path → commit, for thirdparty/libwebp and thirdparty/libwebm when the tag pins them. */
+  media: Record<string, string>;
   tarballs: Record<string, Uint8Array>;
 }
 
@@ -63,6 +67,23 @@ option(SD_HIPBLAS "rocm" OFF)
 option(SD_BUILD_EXAMPLES "examples" ON)
 option(SD_BUILD_SHARED_LIBS "shared" OFF)
 option(GGML_NATIVE "native" ON)
+option(SD_WEBP "webp" OFF)
+option(SD_WEBM "webm" OFF)
+# As upstream's CMakeLists.txt: WebP/WebM on without their sources stops the configure.
+set(SD_VIDEO_BUILD "")
+if(SD_WEBP)
+  if(NOT EXISTS "\${CMAKE_CURRENT_SOURCE_DIR}/thirdparty/libwebp/CMakeLists.txt")
+    message(FATAL_ERROR "WebP support enabled but no source found.")
+  endif()
+  list(APPEND SD_VIDEO_BUILD webp)
+endif()
+if(SD_WEBM)
+  if(NOT EXISTS "\${CMAKE_CURRENT_SOURCE_DIR}/thirdparty/libwebm/CMakeLists.txt")
+    message(FATAL_ERROR "WebM support enabled but no source found.")
+  endif()
+  list(APPEND SD_VIDEO_BUILD webm)
+endif()
+string(REPLACE ";" "," SD_VIDEO_BUILD "\${SD_VIDEO_BUILD}")
 set(SD_BACKEND cpu)
 if(SD_CUDA)
   set(SD_BACKEND cuda)
@@ -89,7 +110,7 @@ int main() {
 `,
       "examples/server/CMakeLists.txt": `add_executable(sd-server main.cpp)
 target_link_libraries(sd-server PRIVATE ggml)
-target_compile_definitions(sd-server PRIVATE STANDIN_SOURCE="${STANDIN}" SD_BACKEND_NAME="\${SD_BACKEND}")
+target_compile_definitions(sd-server PRIVATE STANDIN_SOURCE="${STANDIN}" SD_BACKEND_NAME="\${SD_BACKEND}" SD_VIDEO_BUILD="\${SD_VIDEO_BUILD}")
 ${o.slow ? "add_custom_target(slow_step COMMAND sleep 600)\nadd_dependencies(sd-server slow_step)\n" : ""}`,
       "examples/server/main.cpp": `#include <cstdio>
 #include <cstdlib>
@@ -104,6 +125,8 @@ int main(int argc, char** argv) {
   std::string dir = self.find('/') == std::string::npos ? "." : self.substr(0, self.rfind('/'));
   setenv("STANDIN_PROGRAM_DIR", dir.c_str(), 1);
   setenv("STANDIN_ARGV0", argv[0], 1);
+  // The stand-in offers the video formats this build was configured with (its videoBuild knob).
+  setenv("STANDIN_VIDEO_BUILD", SD_VIDEO_BUILD, 1);
   std::vector<char*> args = {(char*)"bun", (char*)STANDIN_SOURCE};
   for (int i = 1; i < argc; i++) args.push_back(argv[i]);
   args.push_back(nullptr);
@@ -120,12 +143,17 @@ int main(int argc, char** argv) {
     });
     await tarGz(tmp, mainTop, join(tmp, "main.tgz"));
     await tarGz(tmp, ggmlTop, join(tmp, "ggml.tgz"));
-    return {
-      tag,
-      mainSha,
-      ggmlSha,
-      tarballs: { [mainSha]: readFileSync(join(tmp, "main.tgz")), [ggmlSha]: readFileSync(join(tmp, "ggml.tgz")) },
-    };
+    const tarballs: Record<string, Uint8Array> = { [mainSha]: readFileSync(join(tmp, "main.tgz")), [ggmlSha]: readFileSync(join(tmp, "ggml.tgz")) };
+    const media: Record<string, string> = {};
+    for (const lib of o.media ? ["libwebp", "libwebm"] : []) {
+      const libSha = sha(`${lib}-${tag}`);
+      const top = `webmproject-${lib}-${libSha.slice(0, 7)}`;
+      write(join(tmp, top), { "CMakeLists.txt": `# ${lib} fixture: its presence is what upstream's CMake checks\n` });
+      await tarGz(tmp, top, join(tmp, `${lib}.tgz`));
+      tarballs[libSha] = readFileSync(join(tmp, `${lib}.tgz`));
+      media[`thirdparty/${lib}`] = libSha;
+    }
+    return { tag, mainSha, ggmlSha, media, tarballs };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
@@ -157,6 +185,13 @@ export function serveGithub(fixtures: SourceFixture[], latest = fixtures[0]?.tag
         const f = fixtures.find((x) => x.mainSha === url.searchParams.get("ref"));
         if (!f) return Response.json({ message: "Not Found" }, { status: 404 });
         return Response.json({ type: "submodule", name: "ggml", path: "ggml", sha: f.ggmlSha, submodule_git_url: "https://github.com/ggml-org/ggml.git" });
+      }
+      const media = /^\/repos\/leejet\/stable-diffusion\.cpp\/contents\/(thirdparty\/libweb[pm])$/.exec(url.pathname);
+      if (media) {
+        const at = fixtures.find((x) => x.mainSha === url.searchParams.get("ref"))?.media[media[1]!];
+        if (!at) return Response.json({ message: "Not Found" }, { status: 404 });
+        const name = media[1]!.split("/")[1]!;
+        return Response.json({ type: "submodule", name, path: media[1], sha: at, submodule_git_url: `https://github.com/webmproject/${name}.git` });
       }
       const tar = /^\/repos\/([^/]+\/[^/]+)\/tarball\/([0-9a-f]{40})$/.exec(url.pathname);
       if (tar) {
