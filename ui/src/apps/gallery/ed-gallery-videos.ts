@@ -74,15 +74,15 @@ export class EdGalleryVideos extends LitElement {
     `,
   ];
 
-  /** The search text (kind:video taken out). */
-  @property() q = "";
-  @property({ type: Number }) cell = 180;
-  @property() ownerOnly = "";
   @state() private videos: VideoListing[] = [];
   @state() private more = false;
   @state() private loading = false;
   @state() private problem = "";
   @state() private open: VideoInfo | null = null;
+  /** The search text (kind:video taken out). */
+  @property() q = "";
+  @property({ type: Number }) cell = 180;
+  @property() ownerOnly = "";
   #off?: () => void;
 
   override connectedCallback() {

@@ -69,6 +69,10 @@ export class EdVideoPlayer extends LitElement {
     `,
   ];
 
+  @state() private loop = true;
+  @state() private playing = true;
+  @state() private frame = 0;
+  @state() private stepsAvailable = true;
   /** The file's URL (same origin: its frames can be read). */
   @property() src = "";
   /** `video/webm` or `image/webp`. */
@@ -80,10 +84,6 @@ export class EdVideoPlayer extends LitElement {
   @property() name = "video";
   /** Fills the space it is given (the Gallery's viewer); else at most its own size. */
   @property({ type: Boolean, reflect: true }) fill = false;
-  @state() private loop = true;
-  @state() private playing = true;
-  @state() private frame = 0;
-  @state() private stepsAvailable = true;
   @query("video") private video?: HTMLVideoElement;
   @query("canvas") private canvas?: HTMLCanvasElement;
   #webp?: WebpFrames;
