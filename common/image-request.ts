@@ -65,6 +65,9 @@ const image = z
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   });
 
+/** A picture in a request (base64 or a data URL of a PNG, JPEG or WebP); also the video request's frames. */
+export const imageDataSchema = image;
+
 export const loraSchema = z.object({
   name: modelPath,
   weight: z.number().min(-10).max(10).default(1),

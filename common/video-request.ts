@@ -9,8 +9,7 @@
  * against common/video-families.ts once the model's family is known.
  */
 import { z } from "zod";
-import { imageProblem } from "./image-data";
-import { loraSchema, MAX_PROMPT_LENGTH, MAX_SEED, modelPath, SAMPLERS, SCHEDULERS, type ResolvedRequest } from "./image-request";
+import { imageDataSchema, loraSchema, MAX_PROMPT_LENGTH, MAX_SEED, modelPath, SAMPLERS, SCHEDULERS, type ResolvedRequest } from "./image-request";
 import { SPEEDS } from "./speed";
 
 export const MIN_VIDEO_SIZE = 64;
@@ -25,14 +24,7 @@ export const VIDEO_FORMATS = ["webm", "webp"] as const;
 export type VideoFormat = (typeof VIDEO_FORMATS)[number];
 export const VIDEO_MIME: Record<VideoFormat, string> = { webm: "video/webm", webp: "image/webp" };
 
-const MAX_IMAGE_CHARS = 64 * 1024 * 1024;
-const image = z
-  .string()
-  .max(MAX_IMAGE_CHARS, "image is too large (over 48 MB)")
-  .superRefine((v, ctx) => {
-    const problem = imageProblem(v);
-    if (problem) ctx.addIssue({ code: "custom", message: problem });
-  });
+const image = imageDataSchema;
 
 const size = z
   .number()
@@ -107,7 +99,7 @@ function checkVideo(r: z.output<typeof videoRequestFields>, ctx: z.RefinementCtx
     ctx.addIssue({
       code: "custom",
       path: ["frames"],
-      message: `${r.frames} frames of ${r.width}×${r.height} is ${(pixels / 1e6).toFixed(1)} M pixels; at most ${(MAX_VIDEO_PIXELS / 1e6).toFixed(1)} M per video`,
+      message: `${r.frames} frames of ${r.width}×${r.height} is ${(pixels / 1e6).toFixed(1)} M pixels; at most ${(MAX_VIDEO_PIXELS / 1e6).toFixed(1)} M`,
     });
 }
 

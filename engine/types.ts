@@ -106,7 +106,8 @@ export interface ImgGenBody {
 }
 
 /** Body of `POST /sdcpp/v1/vid_gen` (examples/server/api.md at 97d2990, "vid_gen"): img_gen's shared fields plus the video ones. */
-export interface VidGenBody extends Omit<ImgGenBody, "batch_count" | "mask_image" | "control_image" | "ref_images" | "control_strength" | "hires" | "output_format" | "embed_image_metadata"> {
+type ImageOnly = "batch_count" | "mask_image" | "control_image" | "ref_images" | "control_strength" | "hires" | "output_format" | "embed_image_metadata";
+export interface VidGenBody extends Omit<ImgGenBody, ImageOnly> {
   video_frames: number;
   fps: number;
   end_image?: string;

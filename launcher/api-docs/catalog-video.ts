@@ -3,7 +3,7 @@ import { z } from "zod";
 import { videoBodySchema } from "../../common/video-request";
 import { doc, type RouteDoc } from "./route-doc";
 
-const V = "Videos";
+const V = "Queue and images";
 const any = z.record(z.string(), z.unknown());
 const ok = (example: unknown) => ({ status: 200, schema: any, example });
 
@@ -22,7 +22,14 @@ const videoRef = {
   bytes: 1843200,
   converted_from: "avi",
 };
-const videoItem = { ...videoRef, task_id: "tmx1abc", created: 1767225600000, prompt: "a cat walking through a rainy alley", model: "wan2.1_t2v_1.3B_fp16.safetensors", family: "wan2.1-t2v" };
+const videoItem = {
+  ...videoRef,
+  task_id: "tmx1abc",
+  created: 1767225600000,
+  prompt: "a cat walking through a rainy alley",
+  model: "wan2.1_t2v_1.3B_fp16.safetensors",
+  family: "wan2.1-t2v",
+};
 const example = {
   prompt: "a cat walking through a rainy alley",
   model: "wan2.1_t2v_1.3B_fp16.safetensors",
@@ -70,7 +77,7 @@ export const videoRoutes: RouteDoc[] = [
   doc("get /api/videos/{id}", V, {
     summary: "The video file (video/webm or image/webp); Range requests get 206",
     params: ["id"],
-    response: { status: 200, type: "video/webm", example: "(video bytes)" },
+    response: { status: 200, type: "video/webm", example: "(video bytes: video/webm, or image/webp for an animated WebP)" },
   }),
   doc("get /api/videos/{id}/poster", V, {
     summary: "The video's first frame as a PNG (the Gallery's thumbnail source)",

@@ -125,7 +125,6 @@ export function buildOpenApi(
     servers: [{ url: "/" }],
     tags: [
       { name: "Queue and images" },
-      { name: "Videos" },
       { name: "App" },
       { name: "Engine" },
       { name: "Plugins" },

@@ -41,6 +41,7 @@ const SERVICE_FOLDER: Record<string, string> = {
   models: "models",
   queue: "queue",
   upscale: "upscale",
+  video: "video",
   compat: "compat",
   gallery: "gallery",
   "api-docs": "launcher",
