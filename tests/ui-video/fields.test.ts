@@ -7,7 +7,7 @@
  * family's sizes, frames (as seconds, the 4n+1 / 8n+1 note) and reasons.
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Locator, Page } from "playwright-core";
 import { TELLTALES, writeSafetensors } from "../models/fixtures";
@@ -140,5 +140,20 @@ describe("the Video tab", () => {
     await field("width").dispatchEvent("change");
     await until(async () => (await tab().locator('.field:has([name="width"]) .problem').count()) === 0, "the width's problem gone");
     expect(session.pageErrors).toEqual([]);
+  });
+
+  test("the form is the tab's state: after a reload the tab comes back with its family, prompt and length", async () => {
+    await chooseFamily("ltx2");
+    await field("prompt").fill("waves on a pier");
+    await field("frames").fill("41");
+    await field("frames").dispatchEvent("change");
+    const saved = () => (existsSync(session.app.paths.uiState) ? readFileSync(session.app.paths.uiState, "utf8") : "");
+    await until(() => saved().includes("waves on a pier") && saved().includes('"frames":41'), "the Video tab's form saved");
+    await page.reload();
+    await page.waitForSelector("body[data-ready='1']", { state: "attached" });
+    await page.locator('ed-shell ed-tab-strip [role="tab"]', { hasText: "Video" }).last().click();
+    await until(async () => (await field("prompt").inputValue().catch(() => "")) === "waves on a pier", "the prompt restored");
+    expect(await field("family").inputValue()).toBe("ltx2");
+    expect(await field("frames").inputValue()).toBe("41");
   });
 });
