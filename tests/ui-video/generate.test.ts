@@ -110,6 +110,13 @@ describe("a video, end to end", () => {
     await page.click("ed-tab-strip button.new");
     await page.click('ed-tab-strip .picker [data-app="gallery"]');
     const gallery = page.locator("ed-shell section.pane:not([hidden]) ed-gallery-app");
+    // Beside the pictures: the newest videos in a row above them.
+    await gallery.locator("ed-gallery-videos[strip] .cell").first().waitFor();
+    expect(await gallery.locator('ed-gallery-videos[strip] [data-role="duration"]').first().textContent()).toBe("0.3 s");
+    await page.screenshot({ path: join(SHOTS, "gallery-video-strip.png") });
+    await gallery.locator('ed-gallery-videos[strip] [data-action="all-videos"]').click();
+    await until(async () => (await gallery.locator('ed-gallery-toolbar [data-filter="kind"]').inputValue()) === "video", "the Videos view");
+    await gallery.locator('ed-gallery-toolbar [data-filter="kind"]').selectOption("");
     await gallery.locator('ed-gallery-toolbar input[type="search"]').fill("kind:video lighthouse");
     const cell = gallery.locator("ed-gallery-videos .cell").first();
     await cell.waitFor();

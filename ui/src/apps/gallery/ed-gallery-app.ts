@@ -224,11 +224,6 @@ export class EdGalleryApp extends LitElement {
     else await galleryApi.saveZip(ids).catch((err: Error) => this.#toast.say(err.message));
   }
 
-  #showNew() {
-    this.#live.showNew();
-    if (this.grid) this.grid.scrollTop = 0;
-  }
-
   async #onImport(e: ImportEvent) {
     try {
       this.#live.started((await galleryApi.importFolder(e.detail.folder)).folder);
@@ -240,14 +235,20 @@ export class EdGalleryApp extends LitElement {
   /** The pictures' status line, grid and viewer (videos: <ed-gallery-videos>). */
   #pictures() {
     const r = this.results;
+    // Videos beside the pictures: the newest in a row above them, while only the search narrows the pictures.
+    const videos = Object.entries(this.filters).every(([k, v]) => k === "q" || !v);
     return html`
+      ${videos
+        ? html`<ed-gallery-videos strip .q=${this.filters.q ?? ""} .cell=${Math.min(this.thumbSize, 120)} .ownerOnly=${this.ownerOnly}
+            @ed-gallery-show-videos=${() => this.#setFilters({ ...this.filters, kind: "video" })}></ed-gallery-videos>`
+        : nothing}
       <ed-gallery-status
         .total=${r.total}
         ?loading=${r.loading}
         .error=${r.error}
         .newPictures=${this.#live.newPictures}
         .progress=${this.#live.progress}
-        @ed-gallery-show-new=${this.#showNew}
+        @ed-gallery-show-new=${() => (this.#live.showNew(), this.grid && (this.grid.scrollTop = 0))}
       ></ed-gallery-status>
       ${!r.loading && !r.total
         ? html`<p class="empty">${Object.values(this.filters).some(Boolean) ? "No picture matches." : NO_PICTURES}</p>`

@@ -4,6 +4,8 @@
  * its poster frame with a play mark and its length; the search text narrows
  * them. A click opens <ed-gallery-video-viewer>; "Reuse settings" goes to a
  * Video tab through the shell. A new video arrives live (`task.video`).
+ * `strip`: one row of the newest, above the pictures (nothing when there are
+ * none), with "All videos" (`ed-gallery-show-videos`).
  */
 import { css, html, LitElement, nothing, type PropertyValues } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
@@ -71,6 +73,31 @@ export class EdGalleryVideos extends LitElement {
       .more {
         margin-top: 12px;
       }
+      :host([strip]) {
+        overflow: hidden;
+        padding: 8px 12px 0;
+      }
+      :host([strip]) .grid {
+        flex-wrap: nowrap;
+        overflow-x: auto;
+      }
+      :host([strip]) .cell {
+        flex: none;
+      }
+      .head {
+        display: flex;
+        align-items: center;
+        gap: 8px;
+        margin-bottom: 6px;
+        font-size: calc(13rem / 14);
+        font-weight: 600;
+        color: var(--ed-muted);
+      }
+      .head button {
+        padding: 1px 8px;
+        font-size: calc(12rem / 14);
+        font-weight: normal;
+      }
     `,
   ];
 
@@ -83,6 +110,8 @@ export class EdGalleryVideos extends LitElement {
   @property() q = "";
   @property({ type: Number }) cell = 180;
   @property() ownerOnly = "";
+  /** One row above the pictures (the Gallery's picture view) instead of the whole list. */
+  @property({ type: Boolean, reflect: true }) strip = false;
   #off?: () => void;
 
   override connectedCallback() {
@@ -150,9 +179,16 @@ export class EdGalleryVideos extends LitElement {
 
   override render() {
     const size = `width:${this.cell}px;height:${this.cell}px`;
+    if (this.strip && !this.videos.length && !this.open) return nothing;
     return html`
+      ${this.strip
+        ? html`<div class="head">
+            Videos
+            <button data-action="all-videos" @click=${() => this.dispatchEvent(edEvent("ed-gallery-show-videos", {}))}>All videos</button>
+          </div>`
+        : nothing}
       ${this.problem ? html`<p class="note" role="alert">${this.problem}</p>` : nothing}
-      ${!this.loading && !this.videos.length && !this.problem
+      ${!this.strip && !this.loading && !this.videos.length && !this.problem
         ? html`<p class="note">${this.q ? "No video matches." : "No videos yet. Videos you make in a Video tab appear here."}</p>`
         : nothing}
       <div class="grid" role="list" aria-label="Videos">
@@ -166,7 +202,7 @@ export class EdGalleryVideos extends LitElement {
           </button>`,
         )}
       </div>
-      ${this.more
+      ${this.more && !this.strip
         ? html`<button class="more" data-action="more" @click=${() => void this.#load(this.videos[this.videos.length - 1]?.id)}>More videos</button>`
         : nothing}
       ${this.open
@@ -182,5 +218,8 @@ export class EdGalleryVideos extends LitElement {
 declare global {
   interface HTMLElementTagNameMap {
     "ed-gallery-videos": EdGalleryVideos;
+  }
+  interface HTMLElementEventMap {
+    "ed-gallery-show-videos": CustomEvent<Record<string, never>>;
   }
 }
