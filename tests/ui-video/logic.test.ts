@@ -43,6 +43,11 @@ describe("the Video form", () => {
     const queued = toQueuedRequest(request, 1234);
     const back = fromVideoRequest(fromQueuedRequest(queued), "wan2.1-i2v");
     expect(back).toMatchObject({ family: "wan2.1-i2v", prompt: "a cat", model: "wan.gguf", clip_vision: "c.st", seed: 1234, random_seed: false, start_image: PNG });
+    // What the form has no field for comes back too, and goes out again as it was.
+    const withHidden = fromVideoRequest({ ...fromQueuedRequest(queued), flow_shift: 5, loras: [{ name: "l.st", weight: 0.5, high_noise: true }] }, "wan2.1-i2v");
+    expect(toVideoRequest(withHidden)).toMatchObject({ flow_shift: 5, loras: [{ name: "l.st", weight: 0.5, high_noise: true }] });
+    expect(fromVideoRequest(formForSaving(withHidden)).kept).toEqual(withHidden.kept);
+    expect(toVideoRequest(switchFamily(withHidden, "wan2.1-t2v"))).not.toHaveProperty("flow_shift");
     const saved = formForSaving(back);
     expect(saved).not.toHaveProperty("start_image");
     expect(fromVideoRequest(saved)).toMatchObject({ family: "wan2.1-i2v", seed: 1234, random_seed: false, control_frames: [] });

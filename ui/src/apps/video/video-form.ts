@@ -40,7 +40,23 @@ export interface VideoForm {
   start_image?: string;
   end_image?: string;
   control_frames: string[];
+  /** Request fields the form shows no field for (a reused video's flow shift, LoRAs, high-noise pass, …): sent back as they were. */
+  kept?: Partial<Record<KeptField, unknown>>;
 }
+
+/** Fields of the video request (common/video-request.ts) kept through Reuse settings without a field of their own. */
+export const KEPT_FIELDS = [
+  "scheduler",
+  "flow_shift",
+  "loras",
+  "strength",
+  "high_noise",
+  "moe_boundary",
+  "vace_strength",
+  "vae_tiling",
+  "output_format",
+] as const;
+export type KeptField = (typeof KEPT_FIELDS)[number];
 
 export const DEFAULT_FAMILY: VideoFamilyId = "wan2.1-t2v";
 
@@ -76,7 +92,8 @@ export function formFor(family: VideoFamilyId, from?: Partial<VideoForm>): Video
 
 /** Switching family: its sizes, frames and fps; the pictures it does not take are dropped. */
 export function switchFamily(form: VideoForm, family: VideoFamilyId): VideoForm {
-  const next = formFor(family, form);
+  // What another family's video kept (a high-noise pass, VACE strength, …) does not carry over.
+  const next = { ...formFor(family, form), kept: {} };
   const f = VIDEO_FAMILY[family];
   if (f.inputs.start_image === "no") next.start_image = undefined;
   if (f.inputs.end_image === "no") next.end_image = undefined;
@@ -99,6 +116,7 @@ export function toVideoRequest(s: VideoForm): VideoRequestInput {
     cfg_scale: s.cfg_scale,
     seed: s.random_seed ? "random" : s.seed,
   };
+  Object.assign(out, s.kept ?? {});
   if (s.sampler) out.sampler = s.sampler as VideoRequestInput["sampler"];
   if (s.speed && f.dit) out.speed = s.speed;
   if (f.files.text_encoders !== "no" && s.text_encoders.length) out.text_encoders = s.text_encoders;
@@ -143,6 +161,11 @@ export function fromVideoRequest(r: Record<string, unknown>, family?: VideoFamil
     start_image: typeof r.start_image === "string" ? r.start_image : undefined,
     end_image: typeof r.end_image === "string" ? r.end_image : undefined,
     control_frames: Array.isArray(r.control_frames) ? r.control_frames.filter((t): t is string => typeof t === "string") : [],
+    // A saved tab state carries `kept` itself; a request has the fields at the top.
+    kept:
+      r.kept && typeof r.kept === "object"
+        ? (r.kept as VideoForm["kept"])
+        : Object.fromEntries(KEPT_FIELDS.filter((k) => r[k] !== undefined).map((k) => [k, r[k]])),
   };
 }
 
