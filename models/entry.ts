@@ -93,6 +93,8 @@ export interface ModelEntry {
   civitai: CivitaiInfo | null;
   /** Text encoders only: which slot it fills (the flag sd-server takes it with). */
   encoder?: "clip_l" | "clip_g" | "t5xxl" | "llm";
+  /** Video models and motion modules only: the video family (what the Video tab offers it for). */
+  videoFamily?: VideoFamilyId;
 }
 
 /** The model set last used (from the newest task), for the picker's defaults and the warm start. */

@@ -9,7 +9,7 @@ import { dirname } from "node:path";
 import type { Identity } from "./entry";
 
 /** Bump when identify() changes what it says about a file. */
-const VERSION = 2;
+const VERSION = 3; // 3: video families (videoFamily), motion modules, 5-D shapes read as upstream does
 
 interface Cached {
   size: number;

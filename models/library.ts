@@ -116,6 +116,7 @@ export class ModelLibrary {
               usable,
               ...(problem ? { problem } : {}),
               ...(identity.encoder ? { encoder: identity.encoder } : {}),
+              ...(identity.videoFamily ? { videoFamily: identity.videoFamily } : {}),
               sha256,
               shortHash: sha256 ? shortHash(sha256) : null,
               needs: needsOf(identity),

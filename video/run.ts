@@ -23,6 +23,7 @@ import { VideoOutputError } from "./errors";
 import { chooseVideoFormat } from "./formats";
 import { resolveVideoModels } from "./models";
 import type { MadeVideo } from "./save";
+import { webmPoster } from "./webm";
 import { toVidGenBody, videoSpeedPlan } from "./translate";
 
 export interface VideoRunHost {
@@ -102,7 +103,7 @@ async function playable(job: EngineJob, run: TaskRun, quality: number): Promise<
   }
   if (v.format === "webm") {
     const r = run.task.request;
-    return { bytes: v.data, format: "webm", width: r.width, height: r.height, fps: v.fps, frameCount: v.frameCount, poster: null };
+    return { bytes: v.data, format: "webm", width: r.width, height: r.height, fps: v.fps, frameCount: v.frameCount, poster: await webmPoster(v.data) };
   }
   throw new VideoOutputError(`the engine returned a ${v.format} video, which the app does not save`);
 }

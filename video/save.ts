@@ -28,7 +28,7 @@ export interface MadeVideo {
   height: number;
   fps: number;
   frameCount: number;
-  /** The first frame, PNG; null when it could not be had (a WebM: the app decodes no VP8/VP9). */
+  /** The first frame, PNG; null when it could not be had (a WebM whose first frame is not VP8). */
   poster: Uint8Array | null;
   convertedFrom?: "avi";
 }

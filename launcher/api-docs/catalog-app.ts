@@ -33,6 +33,7 @@ const taskExample = {
 };
 const taskView = {
   id: "tmx1abc",
+  kind: "image",
   state: "succeeded",
   incognito: false,
   created: 1767225600000,

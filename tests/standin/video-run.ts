@@ -91,11 +91,11 @@ export async function runVideo(r: GenRequest & { video: VideoParams }, model: Lo
 
 /**
  * A build with SD_USE_WEBP: an animated WebP (upstream media_io.cpp create_animated_webp_from_sd_images_to_vector
- * uses libwebp's WebPAnimEncoder; here libwebp stills muxed by the app's pictures/animated-webp.ts). WebM has
- * no encoder in the stand-in: an empty container, which fails the job as upstream does for a failed encode.
+ * uses libwebp's WebPAnimEncoder; here libwebp stills muxed by the app's pictures/animated-webp.ts); with
+ * SD_USE_WEBM a WebM of the same VP8 frames (webm.ts). Any other format: an empty container.
  */
 export async function encodeContainer(format: string, frames: Uint8Array[], width: number, height: number, fps: number): Promise<Uint8Array> {
-  if (format !== "webp") return new Uint8Array();
+  if (format !== "webp" && format !== "webm") return new Uint8Array();
   const { encodeWebp } = await import("../../pictures/webp-encode");
   const { muxAnimatedWebp } = await import("../../pictures/animated-webp");
   const stills: Uint8Array[] = [];
@@ -104,6 +104,7 @@ export async function encodeContainer(format: string, frames: Uint8Array[], widt
     for (let i = 0, j = 0; i < rgb.length; i += 3, j += 4) rgba.set([rgb[i]!, rgb[i + 1]!, rgb[i + 2]!, 255], j);
     stills.push(await encodeWebp(rgba, width, height, 90, 1));
   }
+  if (format === "webm") return (await import("./webm")).webmOfWebps(stills, width, height, fps);
   return muxAnimatedWebp(stills, { width, height, fps });
 }
 

@@ -11,6 +11,8 @@ import { parseProgress } from "../../engine/process/progress";
 import { animatedWebpInfo } from "../../pictures/animated-webp";
 import { parseAvi } from "../../video/avi";
 import { aviToAnimatedWebp } from "../../video/convert";
+import { firstVp8Frame, webmPoster } from "../../video/webm";
+import { pngSize } from "../../pictures/metadata/png";
 import { FAST, tempDir, waitFor } from "../standin/fixtures";
 import { videoModels } from "./fixtures";
 
@@ -159,4 +161,17 @@ test("a build with WebP and WebM (videoBuild): formats webm, webp, avi; a webp j
   const job = await s.done(sub.json.id);
   expect(job.result).toMatchObject({ output_format: "webp", mime_type: "image/webp", frame_count: 5, fps: 16 });
   expect(animatedWebpInfo(Buffer.from(job.result.b64_json, "base64"))).toMatchObject({ width: 64, height: 64, frames: 5, durationMs: 313 });
+});
+
+test("a WebM build answers vid_gen webm (its default) with a WebM of VP8 frames whose first frame the app decodes", async () => {
+  const s = await serve(wan, { STANDIN_VIDEO_BUILD: "webm" });
+  expect((await s.caps()).output_formats_by_mode.vid_gen).toEqual(["webm", "avi"]);
+  const sub = await s.post("/sdcpp/v1/vid_gen", { prompt: "a cat", video_frames: 5, fps: 16, width: 64, height: 48 });
+  const job = await s.done(sub.json.id);
+  expect(job.result).toMatchObject({ output_format: "webm", mime_type: "video/webm", frame_count: 5 });
+  const webm = Buffer.from(job.result.b64_json, "base64");
+  expect([...webm.subarray(0, 4)]).toEqual([0x1a, 0x45, 0xdf, 0xa3]);
+  expect(firstVp8Frame(webm)!.length).toBeGreaterThan(10);
+  expect(pngSize((await webmPoster(webm))!)).toEqual({ width: 64, height: 48 });
+  expect(await webmPoster(new Uint8Array([0x1a, 0x45, 0xdf, 0xa3, 0x81, 0x00]))).toBeNull();
 });

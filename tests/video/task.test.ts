@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { animatedWebpInfo } from "../../pictures/animated-webp";
+import { pngSize } from "../../pictures/metadata/png";
 import { standin, waitState } from "../queue/harness";
 import { startVideoApp, videoData, WAN } from "./harness";
 
@@ -121,6 +122,31 @@ describe("a Wan video on a build that offers only AVI", () => {
   });
 });
 
+describe("other sets and incognito", () => {
+  test("AnimateDiff: the SD 1.5 checkpoint with --motion-module; 8 frames stay 8 (no 4n+1 rule)", async () => {
+    const r = await post("/api/videos", { prompt: "a red apple", model: "sd15.safetensors", motion_module: "mm_sd15_v3.safetensors", width: 128, height: 128, frames: 8, fps: 8, steps: 2 });
+    expect(r.body).toMatchObject({ frames: 8 });
+    const t = await waitState(q, r.body.id, ["succeeded", "failed"]);
+    expect(t.state).toBe("succeeded");
+    const last = argv().at(-1)!;
+    expect(last[last.indexOf("-m") + 1]).toEndWith("sd15.safetensors");
+    expect(last[last.indexOf("--motion-module") + 1]).toEndWith("mm_sd15_v3.safetensors");
+    const view = (await (await q.api(`/api/tasks/${r.body.id}`)).json()) as { videos: Record<string, any>[] };
+    expect(view.videos[0]).toMatchObject({ frame_count: 8, width: 128, height: 128 });
+    expect(((await (await q.api(`/api/videos/${view.videos[0]!.id}/info`)).json()) as { family: string }).family).toBe("animatediff");
+  });
+
+  test("incognito: the video is served from memory; no file, no row", async () => {
+    const r = await post("/api/videos", { ...video({ frames: 5 }), incognito: true });
+    expect((await waitState(q, r.body.id, ["succeeded", "failed"])).state).toBe("succeeded");
+    const v = ((await (await q.api(`/api/tasks/${r.body.id}`)).json()) as { videos: Record<string, any>[] }).videos[0]!;
+    expect(q.hub.store.get(v.id)).toBeNull();
+    expect(q.hub.memory.get(v.id)?.record.path).toBeUndefined();
+    expect(animatedWebpInfo(new Uint8Array(await (await q.api(v.url)).arrayBuffer()))!.frames).toBe(5);
+    expect((await q.api(v.poster_url)).status).toBe(200);
+  });
+});
+
 describe("submit-time checks (400s naming the field)", () => {
   test.each([
     ["no VAE for Wan", { vae: undefined }, "video_needs_file", "vae"],
@@ -140,5 +166,42 @@ describe("submit-time checks (400s naming the field)", () => {
   test("the schema: sizes in 16-pixel steps, frames within 1–121", async () => {
     expect((await post("/api/videos", video({ width: 72 }))).body.error.message).toContain("multiple of 16");
     expect((await post("/api/videos", video({ frames: 500 }))).status).toBe(400);
+  });
+});
+
+describe("a build with WebP and WebM", () => {
+  const data2 = videoData("ed-video-webm-");
+  let q2: Awaited<ReturnType<typeof startVideoApp>>;
+  beforeAll(async () => {
+    q2 = await startVideoApp(data2.dir, standin(data2.dir, { videoBuild: "webp,webm" }));
+  });
+  afterAll(async () => {
+    await q2.stop();
+    data2.remove();
+  });
+  const run = async (over: Record<string, unknown>) => {
+    const res = await q2.api("/api/videos", { method: "POST", json: video(over) });
+    const id = ((await res.json()) as { id: string }).id;
+    expect((await waitState(q2, id, ["succeeded", "failed"])).state).toBe("succeeded");
+    return ((await (await q2.api(`/api/tasks/${id}`)).json()) as { videos: Record<string, any>[] }).videos[0]!;
+  };
+
+  test("no wish: WebM, the engine's best, kept as it came, with its first frame as the poster", async () => {
+    const v = await run({});
+    expect(v).toMatchObject({ format: "webm", mime: "video/webm", frame_count: 5 });
+    expect(v.converted_from).toBeUndefined();
+    const res = await q2.api(v.url);
+    expect(res.headers.get("content-type")).toBe("video/webm");
+    expect([...new Uint8Array(await res.arrayBuffer()).subarray(0, 4)]).toEqual([0x1a, 0x45, 0xdf, 0xa3]);
+    expect(pngSize(new Uint8Array(await (await q2.api(v.poster_url)).arrayBuffer()))).toEqual({ width: 80, height: 64 });
+  });
+
+  test("output_format webp: the engine's animated WebP, not converted, our request in its XMP", async () => {
+    const v = await run({ output_format: "webp" });
+    expect(v).toMatchObject({ format: "webp", frame_count: 5 });
+    expect(v.converted_from).toBeUndefined();
+    const info = animatedWebpInfo(new Uint8Array(await (await q2.api(v.url)).arrayBuffer()))!;
+    expect(info.frames).toBe(5);
+    expect(JSON.parse(info.json!)).toMatchObject({ output_format: "webp" });
   });
 });

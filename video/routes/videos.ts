@@ -81,7 +81,7 @@ export function videoRoutes(ctx: AppContext, queue: TaskQueue, hub: VideoHub) {
     .get("/:id/poster", (c) => {
       const { record, held } = find(c.req.param("id"));
       const poster = held ? held.poster : record.poster;
-      if (!poster) throw notFound(`a poster frame of video ${record.id} (the app cannot decode WebM frames)`);
+      if (!poster) throw notFound(`a poster frame of video ${record.id} (its first frame could not be decoded)`);
       if (held) return ranged(c, new Blob([held.poster as Uint8Array<ArrayBuffer>]), "image/png");
       return ranged(c, Bun.file(servable(ctx, record.poster, `the poster of video ${record.id}`)), "image/png");
     })
