@@ -52,6 +52,8 @@ describe("a video, end to end", () => {
   test("Make video queues it; the progress shows; it plays, a frame at a time", async () => {
     await until(async () => (await field("model").locator("option").allTextContents()).includes("wan2.1-t2v-test.safetensors"), "the Wan model listed");
     await field("model").selectOption("wan2.1-t2v-test.safetensors");
+    // The model list names the file's video family (models/video-family.ts): no "not identified" files here.
+    expect(await tab().locator('[data-role="family-note"]').textContent()).not.toContain("not identified");
     await field("vae").selectOption("wan_2.1_vae.safetensors");
     await field("text_encoders").selectOption("umt5-xxl-test.safetensors");
     await field("prompt").fill("a lighthouse at dusk");
