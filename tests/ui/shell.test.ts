@@ -163,22 +163,22 @@ describe("shell", () => {
   test("the main menu lists every entry and works with the keyboard", async () => {
     await page.click("ed-main-menu .trigger");
     const labels = await page.locator("ed-main-menu .main [role=menuitem] .label").allTextContents();
-    expect(labels).toEqual(["New tab", "New incognito tab", "Model Browser", "Gallery", "Plugins", "Downloads", "Settings", "Theme: Dark", "What's new?", "Help & Community"]);
+    expect(labels).toEqual(["New tab", "New incognito tab", "New video tab", "Model Browser", "Gallery", "Plugins", "Downloads", "Settings", "Theme: Dark", "What's new?", "Help & Community"]);
     const focused = () => page.evaluate(() => document.querySelector("ed-shell")!.shadowRoot!.querySelector("ed-main-menu")!.shadowRoot!.activeElement?.textContent?.trim());
     expect(await focused()).toBe("New tab");
     await page.keyboard.press("ArrowDown");
     await page.keyboard.press("ArrowDown");
+    expect(await focused()).toBe("New video tab");
+    await page.keyboard.press("ArrowDown");
     expect(await focused()).toBe("Model Browser");
-    await page.keyboard.press("ArrowUp");
-    await page.keyboard.press("ArrowUp");
-    await page.keyboard.press("ArrowUp");
+    for (let i = 0; i < 4; i++) await page.keyboard.press("ArrowUp");
     expect(await focused()).toBe("Help & Community");
     await page.keyboard.press("Escape");
     expect(await page.locator("ed-main-menu [role=menu]").count()).toBe(0);
 
     // Keyboard into the Plugins submenu: nothing installed yet.
     await page.click("ed-main-menu .trigger");
-    for (let i = 0; i < 4; i++) await page.keyboard.press("ArrowDown");
+    for (let i = 0; i < 5; i++) await page.keyboard.press("ArrowDown");
     expect(await focused()).toBe("Plugins");
     await page.keyboard.press("ArrowRight");
     await waitText(page.locator("ed-main-menu .sub"), "No plugins installed");
@@ -193,8 +193,7 @@ describe("shell", () => {
 
     // Enter on an entry runs it.
     await page.click("ed-main-menu .trigger");
-    await page.keyboard.press("ArrowDown");
-    await page.keyboard.press("ArrowDown");
+    for (let i = 0; i < 3; i++) await page.keyboard.press("ArrowDown");
     await page.keyboard.press("Enter");
     expect(await activeTitle()).toBe("Model Browser");
     await tab("Model Browser").locator("button.close").click();

@@ -10,6 +10,8 @@ const icon = (body: SVGTemplateResult) =>
 export const icons = {
   image: icon(svg`<path d="M4 4h16a2 2 0 0 1 2 2v12a2 2 0 0 1-2 2H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z
       m0 2v9.6l4.3-4.3a1 1 0 0 1 1.4 0l3.3 3.3 2.3-2.3a1 1 0 0 1 1.4 0L20 15.6V6H4zm11.5 1.5a1.8 1.8 0 1 1 0 3.6 1.8 1.8 0 0 1 0-3.6z"/>`),
+  video: icon(svg`<path d="M4 5h11a2 2 0 0 1 2 2v2.5l5-3v11l-5-3V17a2 2 0 0 1-2 2H4a2 2 0 0 1-2-2V7a2 2 0 0 1 2-2zm0 2v10h11V7z"/>`),
+  play: icon(svg`<path d="M8 5v14l11-7z"/>`),
   gallery: icon(svg`<path d="M3 3h8v8H3zm2 2v4h4V5zm8-2h8v8h-8zm2 2v4h4V5zM3 13h8v8H3zm2 2v4h4v-4zm8-2h8v8h-8zm2 2v4h4v-4z"/>`),
   settings: icon(svg`<path d="M13.9 2.6l.4 2.3c.6.2 1.2.6 1.7 1l2.2-.8 1.9 3.3-1.8 1.5c.1.7.1 1.3 0 2l1.8 1.5-1.9 3.3-2.2-.8c-.5.4-1.1.8-1.7 1l-.4 2.3
       h-3.8l-.4-2.3c-.6-.2-1.2-.6-1.7-1l-2.2.8-1.9-3.3 1.8-1.5a6 6 0 0 1 0-2L3.9 8.4l1.9-3.3 2.2.8c.5-.4 1.1-.8 1.7-1l.4-2.3h3.8z

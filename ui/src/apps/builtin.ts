@@ -14,6 +14,8 @@ const info = (heading: string, description: string, extra: Record<string, unknow
 
 export const BUILTIN_APPS: TabAppDef[] = [
   { id: "image", title: "Image", icon: "image", singleton: false, incognito: true, tag: "ed-image-app" },
+  // Videos: a chunk of its own, fetched when the first Video tab opens (issue 22).
+  { id: "video", title: "Video", icon: "video", singleton: false, tag: "ed-video-app", load: () => import("./video/ed-video-app") },
   { id: "settings", title: "Settings", icon: "settings", singleton: true, tag: "ed-settings-app", load: () => import("./settings/ed-settings-app") },
   { id: "gallery", title: "Gallery", icon: "gallery", singleton: true, tag: "ed-gallery-app", load: () => import("./gallery/ed-gallery-app") },
   {

@@ -25,6 +25,7 @@ interface Entry {
 const ENTRIES: Entry[] = [
   { command: "new-tab", label: "New tab", icon: "plusBox" },
   { command: "new-incognito-tab", label: "New incognito tab", icon: "incognito" },
+  { command: "app:video", label: "New video tab", icon: "video" },
   { command: "app:model-browser", label: "Model Browser", icon: "models", group: true },
   { command: "app:gallery", label: "Gallery", icon: "gallery" },
   { command: "plugins", label: "Plugins", icon: "puzzle" },

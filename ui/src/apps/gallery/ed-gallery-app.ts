@@ -19,6 +19,7 @@ import { controlStyles } from "../../styles/controls";
 import { galleryStyles } from "./gallery-styles";
 import { gridCommand, VIEWER_KEYS } from "./gallery-keys";
 import "./ed-gallery-grid";
+import "./ed-gallery-videos";
 import "./ed-gallery-status";
 import "./ed-gallery-toolbar";
 import "./ed-gallery-viewer";
@@ -188,12 +189,6 @@ export class EdGalleryApp extends LitElement {
     }
   }
 
-  async #undo(token: string) {
-    this.#toast.clear();
-    await galleryApi.undo(token);
-    await this.results.refresh();
-  }
-
   async #favourite(ids: number[]) {
     for (const id of ids) {
       const current = this.viewer?.id === id ? this.viewer.favourite : this.results.at(this.results.indexOf(id))?.favourite;
@@ -229,11 +224,6 @@ export class EdGalleryApp extends LitElement {
     else await galleryApi.saveZip(ids).catch((err: Error) => this.#toast.say(err.message));
   }
 
-  #showNew() {
-    this.#live.showNew();
-    if (this.grid) this.grid.scrollTop = 0;
-  }
-
   async #onImport(e: ImportEvent) {
     try {
       this.#live.started((await galleryApi.importFolder(e.detail.folder)).folder);
@@ -242,28 +232,23 @@ export class EdGalleryApp extends LitElement {
     }
   }
 
-  override render() {
+  /** The pictures' status line, grid and viewer (videos: <ed-gallery-videos>). */
+  #pictures() {
     const r = this.results;
-    const toast = this.#toast.current;
+    // Videos beside the pictures: the newest in a row above them, while only the search narrows the pictures.
+    const videos = Object.entries(this.filters).every(([k, v]) => k === "q" || !v);
     return html`
-      <ed-gallery-toolbar
-        .facets=${this.facets}
-        .filters=${this.filters}
-        .thumbSize=${this.thumbSize}
-        .selected=${this.selected.size}
-        .ownerOnly=${this.ownerOnly}
-        @ed-gallery-filters=${(e: FiltersEvent) => this.#setFilters(e.detail.filters)}
-        @ed-gallery-thumb-size=${(e: ThumbSizeEvent) => ((this.thumbSize = e.detail.size), this.#save())}
-        @ed-gallery-import=${this.#onImport}
-        @ed-gallery-selection-action=${this.#onSelectionAction}
-      ></ed-gallery-toolbar>
+      ${videos
+        ? html`<ed-gallery-videos strip .q=${this.filters.q ?? ""} .cell=${Math.min(this.thumbSize, 120)} .ownerOnly=${this.ownerOnly}
+            @ed-gallery-show-videos=${() => this.#setFilters({ ...this.filters, kind: "video" })}></ed-gallery-videos>`
+        : nothing}
       <ed-gallery-status
         .total=${r.total}
         ?loading=${r.loading}
         .error=${r.error}
         .newPictures=${this.#live.newPictures}
         .progress=${this.#live.progress}
-        @ed-gallery-show-new=${this.#showNew}
+        @ed-gallery-show-new=${() => (this.#live.showNew(), this.grid && (this.grid.scrollTop = 0))}
       ></ed-gallery-status>
       ${!r.loading && !r.total
         ? html`<p class="empty">${Object.values(this.filters).some(Boolean) ? "No picture matches." : NO_PICTURES}</p>`
@@ -283,11 +268,26 @@ export class EdGalleryApp extends LitElement {
             @ed-gallery-action=${(e: GalleryActionEvent) => void this.#act(e.detail.action)}
           ></ed-gallery-viewer>`
         : nothing}
-      ${toast
-        ? html`<div class="toast" role="status">
-            ${toast.text}${toast.undo ? html`<button data-action="undo" @click=${() => void this.#undo(toast.undo!)}>Undo</button>` : nothing}
-          </div>`
-        : nothing}
+    `;
+  }
+
+  override render() {
+    return html`
+      <ed-gallery-toolbar
+        .facets=${this.facets}
+        .filters=${this.filters}
+        .thumbSize=${this.thumbSize}
+        .selected=${this.selected.size}
+        .ownerOnly=${this.ownerOnly}
+        @ed-gallery-filters=${(e: FiltersEvent) => this.#setFilters(e.detail.filters)}
+        @ed-gallery-thumb-size=${(e: ThumbSizeEvent) => ((this.thumbSize = e.detail.size), this.#save())}
+        @ed-gallery-import=${this.#onImport}
+        @ed-gallery-selection-action=${this.#onSelectionAction}
+      ></ed-gallery-toolbar>
+      ${this.filters.kind === "video"
+        ? html`<ed-gallery-videos .q=${this.filters.q ?? ""} .cell=${this.thumbSize} .ownerOnly=${this.ownerOnly}></ed-gallery-videos>`
+        : this.#pictures()}
+      ${this.#toast.view((token) => galleryApi.undo(token).then(() => this.results.refresh()))}
     `;
   }
 }

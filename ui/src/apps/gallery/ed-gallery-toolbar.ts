@@ -1,6 +1,6 @@
 /**
- * <ed-gallery-toolbar>: the search box (updates as you type), the filters
- * (model, LoRA, sampler, size, date range, favourites, folder), the
+ * <ed-gallery-toolbar>: the search box (updates as you type; `kind:video`
+ * shows the videos), pictures or videos, the filters (model, LoRA, sampler, size, date range, favourites, folder), the
  * thumbnail size, import of a folder, and, with a selection, export and
  * delete. It only reports what the user chose, as `ed-gallery-*` events.
  */
@@ -9,6 +9,7 @@ import { customElement, property, state } from "lit/decorators.js";
 import { edEvent } from "../../events";
 import { controlStyles } from "../../styles/controls";
 import type { Facets, Filters } from "./gallery-api";
+import { kindFromQuery } from "./kind-query";
 
 export type FiltersEvent = CustomEvent<{ filters: Filters }>;
 export type ThumbSizeEvent = CustomEvent<{ size: number }>;
@@ -87,6 +88,12 @@ export class EdGalleryToolbar extends LitElement {
     this.dispatchEvent(edEvent("ed-gallery-filters", { filters: { ...this.filters, ...changes } }));
   }
 
+  /** Typing `kind:video` (or `kind:picture`) sets the kind filter, as the select does. */
+  #search(q: string) {
+    const found = kindFromQuery(q);
+    this.#set(found.kind ? { q: found.q, kind: found.kind === "video" ? "video" : undefined } : { q });
+  }
+
   #select(key: keyof Filters, values: string[] | undefined, label: string) {
     if (!values?.length) return nothing;
     const value = (this.filters[key] as string | undefined) ?? "";
@@ -122,7 +129,14 @@ export class EdGalleryToolbar extends LitElement {
         placeholder="Search prompts: words, &quot;a phrase&quot;, -exclude"
         aria-label="Search"
         .value=${f.q ?? ""}
-        @input=${(e: Event) => this.#set({ q: (e.target as HTMLInputElement).value })} />
+        @input=${(e: Event) => this.#search((e.target as HTMLInputElement).value)} />
+      <select
+        aria-label="Pictures or videos"
+        data-filter="kind"
+        @change=${(e: Event) => this.#set({ kind: (e.target as HTMLSelectElement).value === "video" ? "video" : undefined })}>
+        <option value="" .selected=${f.kind !== "video"}>Pictures</option>
+        <option value="video" .selected=${f.kind === "video"}>Videos</option>
+      </select>
       ${this.#select("model", facets?.models, "Model")} ${this.#select("lora", facets?.loras, "LoRA")} ${this.#select("sampler", facets?.samplers, "Sampler")}
       ${this.#select("size", facets?.sizes, "Size")} ${facets && facets.folders.length > 1 ? this.#select("folder", facets.folders, "Folder") : nothing}
       <label>From <input

@@ -16,6 +16,8 @@ export interface Filters {
   to?: string;
   favourites?: boolean;
   folder?: string;
+  /** Videos (GET /api/videos, <ed-gallery-videos>) instead of the pictures' index. */
+  kind?: "video";
 }
 
 /** GET /api/gallery/facets: the index's facets and how many pictures it holds. */
@@ -25,7 +27,8 @@ export type Facets = IndexFacets & { count: number };
 export function filterQuery(f: Filters, extra: Record<string, string | number | undefined> = {}): string {
   const p = new URLSearchParams();
   for (const [k, v] of Object.entries(f)) {
-    if (v === undefined || v === "" || v === false) continue;
+    // The pictures' index has no kind: videos are listed by /api/videos.
+    if (v === undefined || v === "" || v === false || k === "kind") continue;
     if (k === "from") p.set("from", String(new Date(`${v}T00:00:00`).getTime()));
     else if (k === "to") p.set("to", String(new Date(`${v}T00:00:00`).getTime() + 86_400_000));
     else p.set(k, v === true ? "1" : String(v));

@@ -3,7 +3,7 @@
  * or ten with Undo after a delete (and "Prompt copied." after a copy). A Lit reactive controller: its element
  * updates when the message comes and goes.
  */
-import type { ReactiveController, ReactiveControllerHost } from "lit";
+import { html, nothing, type ReactiveController, type ReactiveControllerHost } from "lit";
 
 export class GalleryToast implements ReactiveController {
   current: { text: string; undo?: string } | null = null;
@@ -32,6 +32,15 @@ export class GalleryToast implements ReactiveController {
     } catch {
       this.say(`Could not copy the ${what.toLowerCase()}.`);
     }
+  }
+
+  /** The toast, with Undo when the message has one (the toast goes at once). */
+  view(undo: (token: string) => Promise<unknown>) {
+    const t = this.current;
+    if (!t) return nothing;
+    return html`<div class="toast" role="status">
+      ${t.text}${t.undo ? html`<button data-action="undo" @click=${() => (this.clear(), void undo(t.undo!))}>Undo</button>` : nothing}
+    </div>`;
   }
 
   clear() {

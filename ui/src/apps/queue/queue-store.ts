@@ -5,6 +5,7 @@
  * `change`. One instance per page (`queueStore`); tests may build their own.
  */
 import type { TaskNotes } from "../../../../queue/task";
+import type { VideoRef } from "../../../../common/video-request";
 import { api } from "../../api/http";
 import { events as defaultStream, type EventStream } from "../../api/event-stream";
 
@@ -32,6 +33,8 @@ export interface Task {
   state: TaskState;
   progress?: TaskProgress | null;
   images: TaskImage[];
+  /** A video task's video once saved (POST /api/videos). */
+  videos?: VideoRef[];
   error?: string | { code?: string; message?: string } | null;
   /** The request as stored (seed resolved). */
   request?: Record<string, unknown>;
@@ -55,12 +58,10 @@ export interface Removal {
   until: number;
 }
 
-const TASK_EVENTS = ["task.queued", "task.started", "task.progress", "task.image", "task.finished", "task.failed", "task.cancelled"];
+const TASK_EVENTS = ["task.queued", "task.started", "task.progress", "task.image", "task.video", "task.finished", "task.failed", "task.cancelled"];
 const FINAL: TaskState[] = ["succeeded", "failed", "cancelled"];
 
-export function isFinal(task: Task): boolean {
-  return FINAL.includes(task.state);
-}
+export const isFinal = (task: Task): boolean => FINAL.includes(task.state);
 
 export function errorText(task: Task): string {
   const e = task.error;
@@ -134,8 +135,9 @@ export class QueueStore extends EventTarget {
   }
 
   /** Queues a request; answers the task id and the seed it will use. */
-  async submit(body: unknown): Promise<{ id: string; seed?: number }> {
-    const { id, seed } = await api<{ id: string; seed?: number }>("/api/tasks", { method: "POST", json: body });
+  /** Queues a task: a picture (POST /api/tasks) or a video (`path` /api/videos). */
+  async submit(body: unknown, path = "/api/tasks"): Promise<{ id: string; seed?: number }> {
+    const { id, seed } = await api<{ id: string; seed?: number }>(path, { method: "POST", json: body });
     if (!this.tasks.has(id)) {
       this.tasks.set(id, { id, state: "queued", images: [], request: body as Record<string, unknown> });
       this.#changed();

@@ -1,0 +1,15 @@
+/**
+ * `kind:video` (or `kind:picture`) typed in the Gallery's search box: it
+ * becomes the kind filter and leaves the search text, as the kind select
+ * would. Pure.
+ */
+export type GalleryKind = "picture" | "video";
+
+const KIND = /(^|\s)kind:(pictures?|videos?|images?)(?=\s|$)/i;
+
+export function kindFromQuery(q: string): { kind?: GalleryKind; q: string } {
+  const m = KIND.exec(q);
+  if (!m) return { q };
+  const kind: GalleryKind = m[2]!.toLowerCase().startsWith("video") ? "video" : "picture";
+  return { kind, q: (q.slice(0, m.index) + q.slice(m.index + m[0].length)).replace(/\s+/g, " ").trim() };
+}
