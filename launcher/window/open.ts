@@ -69,10 +69,9 @@ export interface WindowHost {
 }
 
 /**
- * Starts the host. main starts it first, without a URL: the host loads the
- * webview library and waits hidden for `open`; main sends the blank page of
- * the app's colour once config.yaml is read, and the app's URL once the
- * server listens.
+ * Starts the host. main starts it before the server, on a blank page, and
+ * sends the app's URL as an `open` command once the server listens; without
+ * a URL the host loads the webview library and waits hidden for `open`.
  */
 export function startWindowHost(env: OpenWindowOptions["env"], where: { url?: string; cacheDir?: string } = {}): WindowHost | { error: string } {
   const args = hostArgs({ ...where, ...WINDOW_SPEC });
