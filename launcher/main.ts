@@ -26,21 +26,15 @@ async function runApp(command: Extract<Command, { kind: "run" }>): Promise<numbe
   const window = !options.server && !options.noOpen ? await import("./window/open") : undefined;
   const paths = resolvePaths(env, { dataDir: options.dataDir, config: options.config });
   const cacheDir = paths.cache;
-  // The window starts first, hidden: its process's start is most of what a user waits for, so it runs while
-  // config.yaml is read. Then it shows a blank page of the app's colour and maps while the server starts, or, for a
-  // second launch (it hands over) or a config.yaml that turns the window off, it goes without showing (early-window.ts).
+  // The window starts first, on a blank page of the app's colour: it maps while the server starts. Not for a
+  // second launch (it hands over) nor when config.yaml turns the window off (early-window.ts).
   let host: WindowHost | undefined;
   let configYaml: Promise<unknown> | undefined;
   if (window && !window.windowUnavailableReason(env)) {
-    const started = window.startWindowHost(env, { cacheDir });
     configYaml = readConfigYaml(paths.config);
     const early = earlyWindow(await configYaml, lockHolder(paths.lock) !== undefined);
-    if ("error" in started) host = undefined;
-    else if (!early.open) started.cancel();
-    else {
-      host = started;
-      host.send({ cmd: "open", url: blankPage(early.theme) });
-    }
+    const started = early.open ? window.startWindowHost(env, { url: blankPage(early.theme), cacheDir }) : undefined;
+    host = started && !("error" in started) ? started : undefined;
   }
   // Loaded here, not at the top: --version, --help and the window host never pay for the app's modules.
   // The services' modules load once the server listens (startApp), so /api/health answers first.
