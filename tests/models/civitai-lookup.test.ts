@@ -129,6 +129,8 @@ describe("companions from the catalogue", () => {
     expect(hook("z-image", "llm")).toBe("z-image-turbo-q3");
     expect(hook("sdxl", "vae")).toBe("sdxl");
     expect(hook("sdxl", "t5xxl")).toBeNull();
-    expect(hook("wan", "vae")).toBeNull();
+    // The Wan 2.1 T2V 1.3B starter ships Wan's VAE (issue 22); a family no starter covers has none.
+    expect(hook("wan", "vae")).toBe("wan21-t2v-1-3b");
+    expect(hook("hunyuan-video", "vae")).toBeNull();
   });
 });

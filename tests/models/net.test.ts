@@ -101,9 +101,10 @@ afterAll(async () => {
 
 
 describe("the starter catalogue", () => {
-  test("the shipped one covers SD 1.5, SDXL with its fp16 VAE, an SDXL turbo, FLUX.1 schnell and Z-Image Turbo as multi-file sets", () => {
+  test("the shipped one covers SD 1.5, SDXL with its fp16 VAE, an SDXL turbo, FLUX.1 schnell, Z-Image Turbo and Wan 2.1 T2V 1.3B as multi-file sets", () => {
     const entries = loadCatalog(undefined, "https://huggingface.co");
-    expect(entries.map((e) => e.id)).toEqual(["sd15", "sdxl", "sdxl-turbo", "flux1-schnell-q4", "z-image-turbo-q3"]);
+    expect(entries.map((e) => e.id)).toEqual(["sd15", "sdxl", "sdxl-turbo", "flux1-schnell-q4", "z-image-turbo-q3", "wan21-t2v-1-3b"]);
+    expect(entries.find((e) => e.id === "wan21-t2v-1-3b")!.files.map((f) => f.kind)).toEqual(["diffusion_models", "vae", "text_encoders"]);
     expect(entries.find((e) => e.id === "sdxl")!.files.map((f) => f.kind)).toEqual(["stable-diffusion", "vae"]);
     expect(entries.find((e) => e.id === "flux1-schnell-q4")!.files.map((f) => f.kind)).toEqual(["diffusion_models", "vae", "text_encoders", "text_encoders"]);
     expect(entries.find((e) => e.id === "z-image-turbo-q3")!.set.text_encoders).toEqual(["Qwen3-4B-Instruct-2507-Q4_K_M.gguf"]);

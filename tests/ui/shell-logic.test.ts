@@ -61,7 +61,7 @@ describe("settings form model", () => {
   const shown = (q: string) => Object.fromEntries(searchGroups(groups, q).map(({ group, card }) => [group.id, [...group.fields.map((f) => f.path), ...(card ? ["(card)"] : [])]]));
 
   test("every config key becomes a field of the right kind with its limits", () => {
-    expect(groups.map((g) => g.title)).toEqual(["Image defaults", "Models and downloads", "Engine and GPU", "Other devices", "Appearance", "Plugins", "Advanced"]);
+    expect(groups.map((g) => g.title)).toEqual(["Image defaults", "Models and downloads", "Engine and GPU", "Other devices", "Workers", "Appearance", "Plugins", "Advanced"]);
     expect(byPath("models.extra_folders").kind).toBe("list");
     expect(byPath("models.idle_unload_minutes")).toMatchObject({ kind: "integer", min: 0, default: 0 });
     expect(byPath("server.port")).toMatchObject({ kind: "integer", min: 1, max: 65535, default: 9000, label: "Port" });
@@ -91,7 +91,9 @@ describe("settings form model", () => {
     expect(shown("CORS")).toEqual({ advanced: ["server.cors_origins"] });
     expect(shown("huggingface_token")).toEqual({ models: ["models.huggingface_token"] });
     expect(shown("tile size")).toEqual({ engine: ["engine.vae_tile_size"] });
-    expect(shown("qr")).toEqual({ devices: ["(card)"] });
+    // A login link's QR code: this computer's (Other devices) and another computer's (Workers).
+    expect(shown("qr")).toEqual({ devices: ["(card)"], workers: ["(card)"] });
+    expect(shown("pairing token")).toEqual({ workers: ["(card)"] });
     expect(shown("zzz nothing")).toEqual({});
     expect(Object.keys(shown(""))).toHaveLength(groups.length);
   });

@@ -54,10 +54,10 @@ export class EdRpcWorkersCard extends LitElement {
         border-top: 1px solid var(--ed-border);
       }
       .state-ready {
-        color: var(--ed-ok, inherit);
+        color: var(--ed-green-text);
       }
       .problem {
-        color: var(--ed-danger, #c00);
+        color: var(--ed-red-text);
       }
     `,
   ];
