@@ -20,6 +20,8 @@ import { queueService } from "../../queue/service";
 import type { RpcCoordinator } from "../../rpc/coordinator";
 import { newPairingToken } from "../../rpc/handshake";
 import { rpcService } from "../../rpc/service";
+import { RpcWorkerStore } from "../../rpc/store";
+import { resolvePaths } from "../../core/paths";
 import { startWorkerBackend } from "../../rpc/worker-backend";
 import { startWorkerListener, type ListenerEvent } from "../../rpc/worker-listener";
 import { inProcessGuest } from "../faults/guests";
@@ -141,6 +143,27 @@ describe("RPC workers in the app", () => {
     expect(argv[argv.indexOf("--backend") + 1]).toBe("RPC0");
     expect(doorEvents.filter((e) => e.type === "relay-open")).toHaveLength(1);
     expect(parts.engine(app.ctx).logs().join("\n")).toContain(`Adding RPC server: ${servers}`);
+  });
+
+  test("after a restart the stored workers are relayed at start, before any /api/rpc request", async () => {
+    const again = tempData("ed-rpc-again-");
+    new RpcWorkerStore(resolvePaths(readEnv({}), { dataDir: again.dir }).rpcWorkers).put(workerName, token);
+    let loaded: RpcCoordinator | undefined;
+    const second = engineParts({ provider: () => ({ builds: async () => [build], installed: () => [build], markGood: () => {} }), installOnStart: false });
+    const app2 = await startApp({
+      run: { server: true, noOpen: true, dataDir: again.dir, port: 0, host: "127.0.0.1" },
+      env: { ...readEnv({}), edHome: undefined },
+      services: [second.service, rpcService({ engine: second.engine, ready: (c) => (loaded = c) })],
+      log: silentLogger,
+    });
+    try {
+      const deadline = Date.now() + 20_000;
+      while (!loaded?.engineArgs(build).length && Date.now() < deadline) await Bun.sleep(20);
+      expect(loaded!.engineArgs(build)).toEqual(["--rpc-servers", expect.stringMatching(/^127\.0\.0\.1:\d+$/)]);
+    } finally {
+      await app2.stop("test");
+      again.remove();
+    }
   });
 
   test("a worker killed mid-task fails the task naming it; the engine starts again without it", async () => {

@@ -136,3 +136,13 @@ describe("builds, engine arguments, command line", () => {
       expect(() => parseCommand(bad)).toThrow(UsageError);
   });
 });
+
+describe("the /api/rpc routes listed before their module loads", () => {
+  test("RPC_ROUTES is exactly what routes.ts registers", async () => {
+    const { rpcRoutes } = await import("../../rpc/routes");
+    const { RPC_ROUTES } = await import("../../rpc/service");
+    const { routeKeys } = await import("../../core/server/lazy-routes");
+    const real = routeKeys(rpcRoutes({} as Parameters<typeof rpcRoutes>[0], () => undefined));
+    expect(real.sort()).toEqual([...RPC_ROUTES].sort());
+  });
+});

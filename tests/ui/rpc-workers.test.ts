@@ -84,8 +84,9 @@ const card = () => page.locator("ed-settings-app ed-rpc-workers-card");
 
 describe("RPC workers card", () => {
   test("says which engine can use RPC workers; a wrong token is refused with the server's sentence", async () => {
-    expect(coordinator).toBeDefined();
     expect(await card().locator("[data-role=rpc-engine]").textContent()).toContain("The engine test-tag/built-cpu-rpc can use RPC workers (ggml RPC 5.0.1).");
+    // The coordinator loads with the card's first /api/rpc request (rpc/service.ts), not at start.
+    expect(coordinator).toBeDefined();
     await card().locator("input[name=address]").fill(`127.0.0.1:${door.port}`);
     await card().locator("input[name=token]").fill(newPairingToken());
     await card().locator("button[type=submit]").click();
