@@ -72,11 +72,15 @@ describe("a video, end to end", () => {
     expect(meta).toContain("made from the engine's AVI");
     const player = card().locator("ed-video-player");
     await waitText(player.locator('[data-role="frame"]'), /^frame \d \/ 5$/);
-    await player.locator('[data-action="play"]').click(); // pause
+    await player.locator('[data-action="play"]').click(); // pause: it holds the frame on screen
+    const paused = Number((await player.locator('[data-role="frame"]').textContent())!.match(/frame (\d)/)![1]);
     await player.locator('[data-action="frame-back"]').click();
-    const at = Number((await player.locator('[data-role="frame"]').textContent())!.match(/frame (\d)/)![1]);
+    const at = Math.max(1, paused - 1);
+    await waitText(player.locator('[data-role="frame"]'), `frame ${at} / 5`);
+    // Two quick steps count from each other, not from a frame still being decoded.
     await player.locator('[data-action="frame-on"]').click();
-    await waitText(player.locator('[data-role="frame"]'), `frame ${Math.min(5, at + 1)} / 5`);
+    await player.locator('[data-action="frame-on"]').click();
+    await waitText(player.locator('[data-role="frame"]'), `frame ${Math.min(5, at + 2)} / 5`);
     expect(await player.locator('[data-action="loop"]').getAttribute("aria-pressed")).toBe("true");
     // The frame on screen is the video's: the stand-in's frames are a gradient moved one pixel right per frame.
     const pixels = await player.locator("canvas").evaluate((c: HTMLCanvasElement) => {

@@ -30,6 +30,10 @@ export class WebpFrames {
   count = 0;
   #decoder?: Decoder;
   #frame = 0;
+  /** The frame last asked for, and its ask's number: a decode an older ask started (a tick before a pause, a step before
+   *  the next step) is dropped, so quick steps count from each other and a pause holds the frame it shows. */
+  #wanted = 0;
+  #asks = 0;
   #timer?: ReturnType<typeof setTimeout>;
   #playing = false;
   #closed = false;
@@ -54,12 +58,18 @@ export class WebpFrames {
   /** Draws frame `i`; returns how long it is shown (ms); 0 once closed (a decode under way then is dropped). */
   async #show(i: number): Promise<number> {
     if (!this.#decoder || this.#closed) return 0;
+    const ask = ++this.#asks;
+    this.#wanted = i;
     const decoded = await this.#decoder.decode({ frameIndex: i }).catch((err: unknown) => {
       if (this.#closed) return null;
       throw err;
     });
     if (!decoded || this.#closed) return 0;
     const { image } = decoded;
+    if (ask !== this.#asks) {
+      image.close();
+      return 0;
+    }
     if (this.canvas.width !== image.displayWidth) this.canvas.width = image.displayWidth;
     if (this.canvas.height !== image.displayHeight) this.canvas.height = image.displayHeight;
     this.canvas.getContext("2d")!.drawImage(image as unknown as CanvasImageSource, 0, 0);
@@ -88,12 +98,15 @@ export class WebpFrames {
   pause() {
     this.#playing = false;
     clearTimeout(this.#timer);
+    // A frame the play was decoding is not drawn: the pause holds the one on screen.
+    this.#asks++;
+    this.#wanted = this.#frame;
     this.shown(this.#frame, false);
   }
 
   step(delta: 1 | -1) {
     this.pause();
-    const next = Math.max(0, Math.min(this.count - 1, this.#frame + delta));
+    const next = Math.max(0, Math.min(this.count - 1, this.#wanted + delta));
     void this.#show(next).catch(() => {});
   }
 
