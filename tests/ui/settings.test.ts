@@ -36,6 +36,8 @@ const section = (id: string) => settings().locator(`section[data-group="${id}"]`
 const search = () => settings().locator("input.search");
 /** The fields shown, read in the page at once (as Playwright's isVisible: a box, not visibility:hidden): one field
  *  at a time took seconds on a loaded machine, longer than a wait allows. */
+/** A search re-renders every group: on a loaded 2-core CI machine that took over 10 s once (clean-clone CI run). */
+const SEARCH_MS = 30_000;
 const visiblePaths = () =>
   settings().evaluate((app) =>
     [...(app.shadowRoot?.querySelectorAll<HTMLElement>("ed-settings-field") ?? [])]
@@ -119,39 +121,39 @@ describe("sections, labels, search", () => {
 
   test("search shows only matching fields (by label, help or key), opens Advanced for a match, and says when nothing matches", async () => {
     await search().fill("cors");
-    await until(async () => JSON.stringify(await visiblePaths()) === JSON.stringify(["server.cors_origins"]), "only the CORS field");
+    await until(async () => JSON.stringify(await visiblePaths()) === JSON.stringify(["server.cors_origins"]), "only the CORS field", SEARCH_MS);
     expect(await section("advanced").locator("details").getAttribute("open")).not.toBeNull();
     expect(await section("image").isVisible()).toBe(false);
     expect(await settings().locator('nav button[data-group="image"]').isDisabled()).toBe(true);
     expect((await settings().locator('nav button[data-group="advanced"] .count').textContent())!.trim()).toBe("1");
     // By the key in config.yaml, and by words of the help.
     await search().fill("huggingface_token");
-    await until(async () => JSON.stringify(await visiblePaths()) === JSON.stringify(["models.huggingface_token"]), "the token by its key");
+    await until(async () => JSON.stringify(await visiblePaths()) === JSON.stringify(["models.huggingface_token"]), "the token by its key", SEARCH_MS);
     await search().fill("gpu memory");
-    await until(async () => (await visiblePaths()).includes("engine.vae_tiling"), "VAE tiling by its help");
+    await until(async () => (await visiblePaths()).includes("engine.vae_tiling"), "VAE tiling by its help", SEARCH_MS);
     expect((await visiblePaths()).every((p) => p.startsWith("engine."))).toBe(true);
     // A card is found by its words.
     await search().fill("qr");
-    await until(async () => (await visiblePaths()).length === 0 && (await settings().locator("ed-lan-card").isVisible()), "the Other devices card");
+    await until(async () => (await visiblePaths()).length === 0 && (await settings().locator("ed-lan-card").isVisible()), "the Other devices card", SEARCH_MS);
     expect(await settings().locator("ed-plugins-card").isVisible()).toBe(false);
     await search().fill("xyzzy plover");
     await waitText(settings().locator(".no-match"), /^No setting matches “xyzzy plover”/);
     expect(await visiblePaths()).toEqual([]);
     // Escape clears the search: everything is back, Advanced folded again.
     await search().press("Escape");
-    await until(async () => (await visiblePaths()).includes("outputs.format") && (await settings().locator(".no-match").count()) === 0, "all fields back");
+    await until(async () => (await visiblePaths()).includes("outputs.format") && (await settings().locator(".no-match").count()) === 0, "all fields back", SEARCH_MS);
     expect(await field("engine.threads").isVisible()).toBe(false);
-  });
+  }, 90_000);
 
   test("another tab opening Settings on a field under Advanced unfolds it, clears a search and focuses the field", async () => {
     await search().fill("theme");
     await settings().evaluate((el) => (el as unknown as { receive(m: unknown): Promise<void> }).receive({ focus: "engine.threads" }));
-    await until(async () => await field("engine.threads").isVisible(), "the threads field shown");
+    await until(async () => await field("engine.threads").isVisible(), "the threads field shown", SEARCH_MS);
     expect(await search().inputValue()).toBe("");
     expect(await control("engine.threads").evaluate((el) => (el.getRootNode() as ShadowRoot).activeElement === el)).toBe(true);
     await section("advanced").locator("summary").click();
-    await until(async () => !(await field("engine.threads").isVisible()), "Advanced folded again");
-  });
+    await until(async () => !(await field("engine.threads").isVisible()), "Advanced folded again", SEARCH_MS);
+  }, 90_000);
 
   test("the port: the configured one beside the one the app runs on because it was taken", async () => {
     expect(app.port).not.toBe(TAKEN);
