@@ -167,6 +167,8 @@ export async function runEngineJob(run: ActiveRun, deps: EngineRunDeps, spec: En
         };
         deps.onProgress(run);
       } else if (p.kind === "load") {
+        // Weights the decode loads itself (a video's VAE, mmap: vid_gen-vae-load-stdout.log) are part of decoding.
+        if (ending.seen) return;
         // Weight loading redraws its bar per tensor: tell the UI a few times a second, not hundreds.
         const now = performance.now();
         if (now - lastLoadEvent >= LOAD_EVENT_MS || p.current === p.total) {

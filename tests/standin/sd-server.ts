@@ -178,6 +178,14 @@ async function loadBar(tensors: number) {
   log("INFO", "model_loader.cpp:1304", `loading tensors completed, taking 0.20s (read: 0.00s, memcpy: 0.00s, convert: 0.00s, copy_to_backend: 0.00s)`);
 }
 
+/** The VAE's lazy load during a video's decode, as recorded (vid_gen-vae-load-stdout.log). */
+async function videoVaeLoad() {
+  log("INFO", "model_loader.cpp:971", "memory-mapped 39 tensors in 1 files (139.76 MB), taking 0.00s");
+  out(progressBar(108, 108, "load", "0.19MB/s"));
+  out("\n");
+  log("INFO", "model_loader.cpp:1304", "loading tensors completed, taking 0.20s (read: 0.00s, memcpy: 0.00s, convert: 0.00s, copy_to_backend: 0.00s)");
+}
+
 if (eagerLoad) {
   for (const tensors of [196, 358, 140]) await loadBar(tensors);
 }
@@ -257,7 +265,7 @@ async function generate(job: Job) {
   };
   if (r.video) {
     if (!loaded.diffusion) await loadBar(358), (loaded.diffusion = true);
-    return runVideo({ ...r, video: r.video }, model, { log, sample, decodeMs: config.decodeMs, encode: encodeContainer });
+    return runVideo({ ...r, video: r.video }, model, { log, sample, decodeMs: config.decodeMs, encode: encodeContainer, vaeLoad: videoVaeLoad });
   }
   for (let i = 0; i < r.batchCount; i++) {
     log("INFO", "stable-diffusion.cpp:5679", `generating image: ${i + 1}/${r.batchCount} - seed ${r.seed + i}`);

@@ -14,6 +14,8 @@ export interface VideoRunDeps {
   /** One sampling bar of `total` steps (the image path's, faults included); an error when it failed. */
   sample: (total: number, faults: boolean) => Promise<{ error: string } | null>;
   decodeMs: number;
+  /** The VAE's weights, loaded when the decode starts (mmap: each part loads as it is first used). */
+  vaeLoad?: () => Promise<void>;
   /** Builds for output formats other than avi (webp, webm): the stand-in's knob says which it has. */
   encode?: (format: string, frames: Uint8Array[], width: number, height: number, fps: number) => Promise<Uint8Array>;
 }
@@ -74,6 +76,9 @@ export async function runVideo(r: GenRequest & { video: VideoParams }, model: Lo
   deps.log("INFO", "stable-diffusion.cpp:7012", `sampling completed, taking ${secs(t1)}s`);
   deps.log("INFO", "stable-diffusion.cpp:7155", `generating latent video completed, taking ${secs(latentStart)}s`);
   const t2 = performance.now();
+  // Recorded (tests/fixtures/sd-server/vid_gen-vae-load-stdout.log, the real CPU engine at 97d2990 with --mmap):
+  // the VAE's tensors load after the latent video, with their own bar, before decode_first_stage.
+  await deps.vaeLoad?.();
   await sleep(deps.decodeMs);
   const frames = videoFrames(r.width, r.height, r.seed, v.frames);
   deps.log("INFO", "stable-diffusion.cpp:6583", `decode_first_stage completed, taking ${secs(t2)}s`);

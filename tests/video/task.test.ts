@@ -67,6 +67,9 @@ describe("a Wan video on a build that offers only AVI", () => {
     const phases = [...new Set(progress.map((p) => p.phase))];
     expect(phases).toEqual(expect.arrayContaining(["sampling", "decoding", "converting"]));
     expect(phases.indexOf("sampling")).toBeLessThan(phases.indexOf("decoding"));
+    // The VAE's weights load during the decode (the stand-in prints the real engine's lines): still "decoding".
+    const decodingAt = progress.findIndex((p) => p.phase === "decoding");
+    expect(progress.slice(decodingAt).map((p) => p.phase)).not.toContain("loading");
     expect(progress.filter((p) => p.phase === "sampling").at(-1)).toMatchObject({ step: 3, steps: 3 });
     expect(progress.filter((p) => p.phase === "converting").at(-1)).toMatchObject({ step: 5, steps: 5 });
     const announced = q.events.find((e) => e.type === "task.video" && (e.data as any).id === task.id);
