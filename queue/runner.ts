@@ -167,11 +167,9 @@ export async function runEngineJob(run: ActiveRun, deps: EngineRunDeps, spec: En
         };
         deps.onProgress(run);
       } else if (p.kind === "load") {
-        // Weights the decode loads itself (a video's VAE, mmap: vid_gen-vae-load-stdout.log) are part of decoding.
-        if (ending.seen) return;
-        // Weight loading redraws its bar per tensor: tell the UI a few times a second, not hundreds.
+        // A few events a second (the bar redraws per tensor); none once decoding: the decode loads its own weights then (a video's VAE).
         const now = performance.now();
-        if (now - lastLoadEvent >= LOAD_EVENT_MS || p.current === p.total) {
+        if (!ending.seen && (now - lastLoadEvent >= LOAD_EVENT_MS || p.current === p.total)) {
           lastLoadEvent = now;
           run.progress = { ...run.progress, phase: "loading", step: p.current, steps: p.total, rate: null, eta: null };
           deps.onProgress(run);
