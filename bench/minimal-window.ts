@@ -3,10 +3,15 @@
  * 1.4× of a minimal webview-napi app): an executable compiled in the same
  * run that does nothing but open one webview-napi window on a tiny page and
  * pump its events. Measured under the same Xvfb as the app, with the same
- * polling for the mapped window.
+ * polling for the mapped window, and by default with the WebKit environment
+ * the app's window runs with (launcher/window/open.ts `hostEnvironment`:
+ * compositing off, chosen for idle CPU under software GL, which costs
+ * ~60 ms at map in any webview): the ratio is then the app's own overhead.
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { readEnv } from "../core/env";
+import { hostEnvironment } from "../launcher/window/open";
 import { findWindows } from "../tests/exe/x11";
 
 export const MINIMAL_TITLE = "Minimal webview";
@@ -36,11 +41,13 @@ export function buildMinimalWindow(work: string): string {
   return file;
 }
 
-/** Median exec → mapped of the minimal app over `runs` starts on `display`. */
-export async function minimalWindowMapped(exe: string, display: string, runs: number): Promise<number> {
+/** Median exec → mapped of the minimal app over `runs` starts on `display`; `webkit`: its WebKit environment
+ *  (the app window's by default; `{}` for WebKit's own defaults). */
+export async function minimalWindowMapped(exe: string, display: string, runs: number, webkit = hostEnvironment(readEnv())): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const env = { ...process.env, DISPLAY: display, WAYLAND_DISPLAY: undefined } as unknown as Record<string, string>;
+    const base: Record<string, string | undefined> = { ...process.env, WEBKIT_DISABLE_COMPOSITING_MODE: undefined };
+    const env = { ...base, ...webkit, DISPLAY: display, WAYLAND_DISPLAY: undefined } as unknown as Record<string, string>;
     const t0 = performance.now();
     const proc = Bun.spawn([exe], { stdout: "ignore", stderr: "ignore", env });
     while (findWindows(display, MINIMAL_TITLE).length === 0) {
@@ -61,8 +68,10 @@ if (import.meta.main) {
   const work = mkdtempSync(join(tmpdir(), "ed-minwin-"));
   const x = await startXvfb(97);
   try {
-    const ms = await minimalWindowMapped(buildMinimalWindow(work), x.display, 5);
-    console.log(`minimal webview-napi window: exec → mapped ${ms.toFixed(0)} ms (median of 5)`);
+    const exe = buildMinimalWindow(work);
+    const ms = await minimalWindowMapped(exe, x.display, 5);
+    const defaults = await minimalWindowMapped(exe, x.display, 5, {});
+    console.log(`minimal webview-napi window: exec → mapped ${ms.toFixed(0)} ms as the app's window runs WebKit, ${defaults.toFixed(0)} ms with WebKit's defaults (medians of 5)`);
   } finally {
     await x.stop();
     rmSync(work, { recursive: true, force: true });

@@ -67,8 +67,6 @@ export interface StartOptions {
   onListening?: (info: { url: string; ctx: AppContext }) => void;
   /** config.yaml as plain YAML, when the caller has read it already (main, for the window): read once. */
   configYaml?: Promise<unknown>;
-  /** Awaited after listening, before the services load (main: the window maps first, as the user waits to see it). */
-  beforeServices?: () => Promise<unknown> | undefined;
 }
 
 /** What the app answers while its services load: the cheap liveness and build facts (routes/health.ts). */
@@ -144,7 +142,6 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     // A turn of the event loop before each step: a service's modules load in one go, and requests (health) answer between.
     await turn();
     log.info(`listening on ${served.url} (${listenedAt} ms after exec); loading the services`);
-    await opts.beforeServices?.();
     const factories = typeof opts.services === "function" ? await opts.services() : (opts.services ?? []);
     for (const factory of factories) {
       await turn();

@@ -10,7 +10,7 @@ import { writeSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { readEnv } from "../../core/env";
 import { resolvePaths } from "../../core/paths";
-import { idleWait } from "./idle-wait";
+import { idleWait, type IdleWait } from "./idle-wait";
 import { loadWebview } from "./native";
 import { webview2Version } from "./webview2";
 import { encodeLine, type HostEvent } from "./protocol";
@@ -86,12 +86,17 @@ export async function runWindowHost(argv: string[]): Promise<number> {
     send({ event: "error", message });
     return 1;
   }
-  if (spec.url) send({ event: "ready", ms: Math.round(performance.now() - started) });
 
-  const idle = idleWait();
+  let idle: IdleWait | undefined;
   for (;;) {
     const status = app.pollEvents();
     if (status.exitRequested || status.windowCount === 0) break;
+    if (!idle) {
+      // The first pump maps the window: ready once it has (the app waits for this before loading its own
+      // modules), and the idle wait is set up after it.
+      if (spec.url) send({ event: "ready", ms: Math.round(performance.now() - started) });
+      idle = idleWait();
+    }
     const commands = idle.take();
     for (const command of commands) {
       if (command.cmd === "open") {

@@ -97,29 +97,21 @@ test("requests waiting for services that fail to load get 503, and the start fai
   }
 });
 
-test("main's hooks come in order: locked (with the config), listening (with the URL), then the services after beforeServices", async () => {
+test("main's hooks come in order: locked (with the config), listening (with the URL), then the services", async () => {
   const dir = mkdtempSync(join(tmpdir(), "ed-start-"));
   const port = 21000 + Math.floor(Math.random() * 20000);
   const steps: string[] = [];
-  const windowReady = Promise.withResolvers<void>();
   try {
     const service: ServiceFactory = () => (steps.push("services"), { name: "s" });
-    const started = startApp({
+    const app = await startApp({
       run: run(dir, port),
       env: readEnv(),
       log: silentLogger,
       services: [service],
       onLocked: ({ config }) => steps.push(`locked ${config.ui.theme}`),
       onListening: ({ url }) => steps.push(`listening ${url}`),
-      beforeServices: () => (steps.push("waiting for the window"), windowReady.promise),
     });
-    // Held until the window is ready: health answers, the services have not loaded.
-    while (!steps.includes("waiting for the window")) await Bun.sleep(5);
-    expect((await fetch(`http://127.0.0.1:${port}/api/health`)).status).toBe(200);
-    expect(steps).toEqual(["locked dark", `listening http://127.0.0.1:${port}/`, "waiting for the window"]);
-    windowReady.resolve();
-    const app = await started;
-    expect(steps.at(-1)).toBe("services");
+    expect(steps).toEqual(["locked dark", `listening http://127.0.0.1:${port}/`, "services"]);
     await app.stop();
   } finally {
     rmSync(dir, { recursive: true, force: true });
