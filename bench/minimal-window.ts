@@ -71,7 +71,10 @@ if (import.meta.main) {
     const exe = buildMinimalWindow(work);
     const ms = await minimalWindowMapped(exe, x.display, 5);
     const defaults = await minimalWindowMapped(exe, x.display, 5, {});
-    console.log(`minimal webview-napi window: exec → mapped ${ms.toFixed(0)} ms as the app's window runs WebKit, ${defaults.toFixed(0)} ms with WebKit's defaults (medians of 5)`);
+    console.log(
+      `minimal webview-napi window: exec → mapped ${ms.toFixed(0)} ms as the app's window runs WebKit, ` +
+        `${defaults.toFixed(0)} ms with WebKit's defaults (medians of 5)`,
+    );
   } finally {
     await x.stop();
     rmSync(work, { recursive: true, force: true });

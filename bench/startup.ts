@@ -15,13 +15,14 @@
  * - first-paint UI JavaScript, gzipped: index.html's entry and its static
  *   imports, not the chunks loaded later (≤ 60 KB; bench/first-paint.ts)
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildUi } from "../scripts/build-ui";
 import { firstPaintJs, firstPaintLine } from "./first-paint";
 import { buildMinimalWindow, minimalWindowMapped } from "./minimal-window";
 import { xzBytes } from "./xz";
+import { cpuPercent, processTree } from "./process-cpu";
 import { readEnv } from "../core/env";
 import { hostEnvironment } from "../launcher/window/open";
 import { compileProfiledExe } from "../scripts/build";
@@ -30,7 +31,6 @@ import { findWindows, startXvfb } from "../tests/exe/x11";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 const work = mkdtempSync(join(tmpdir(), "ed-bench-"));
-const CLK_TCK = 100;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const fmt = (ms: number) => `${ms.toFixed(0)} ms`;
@@ -79,39 +79,6 @@ function rssBytes(pid: number): { rss: number; file: number } {
   const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
   const kb = (key: string) => Number(rollup.match(new RegExp(`^${key}:\\s+(\\d+) kB`, "m"))?.[1] ?? NaN) * 1024;
   return { rss: kb("Rss"), file: kb("Pss_File") };
-}
-
-/** The process and all its descendants. */
-function tree(pid: number): number[] {
-  const parents = new Map<number, number>();
-  for (const p of readdirSync("/proc")) {
-    if (!/^\d+$/.test(p)) continue;
-    try {
-      parents.set(Number(p), Number(readFileSync(`/proc/${p}/stat`, "utf8").split(") ")[1]!.split(" ")[1]));
-    } catch {
-      // Gone.
-    }
-  }
-  const out = [pid];
-  for (let i = 0; i < out.length; i++) for (const [child, parent] of parents) if (parent === out[i]) out.push(child);
-  return out;
-}
-
-function cpuTicks(pid: number): number {
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return Number(f[11]) + Number(f[12]);
-  } catch {
-    return 0;
-  }
-}
-
-function comm(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/comm`, "utf8").trim();
-  } catch {
-    return "?";
-  }
 }
 
 async function serverStartup(exe: string, bare: string) {
@@ -205,16 +172,7 @@ async function windowStartup(exe: string, display: string, xvfbAlive: () => bool
 
     if (i === runs - 1) {
       await Bun.sleep(5000); // let the page settle after its first paint
-      const pids = tree(proc.pid);
-      const before = pids.map(cpuTicks);
-      const t = performance.now();
-      await Bun.sleep(10000);
-      const seconds = (performance.now() - t) / 1000;
-      const used = pids.map((pid, j) => (cpuTicks(pid) - before[j]!) / CLK_TCK / seconds * 100);
-      idle = {
-        total: used.reduce((a, b) => a + b, 0),
-        parts: pids.map((pid, j) => `${j === 0 ? "server" : comm(pid)} ${used[j]!.toFixed(2)}%`),
-      };
+      idle = await cpuPercent(processTree(proc.pid), 10000);
     }
     await stop(proc);
   }

@@ -11,12 +11,18 @@ import { readEnv } from "../core/env";
 import type { Logger } from "../core/log";
 import type { AppContext } from "../core/server/context";
 import type { Service, ServiceFactory } from "../core/services";
+import { lazyRoutes, type RouteKey } from "../core/server/lazy-routes";
 import "../queue/events";
 import { Gallery } from "./gallery";
 import { GalleryIndex } from "./index-store";
-import { galleryRoutes } from "./routes/gallery";
 import { ThumbnailMaker } from "./thumbnails";
 import { trashLocation, type TrashLocation } from "./trash";
+
+/** routes/gallery.ts's routes, listed before it loads on the first Gallery request (tests/gallery/route-table.test.ts). */
+export const GALLERY_ROUTES: RouteKey[] = [
+  "GET /", "GET /days", "GET /lookup", "GET /facets", "POST /import", "POST /rescan", "POST /export", "POST /delete",
+  "POST /undo", "GET /:id", "PATCH /:id", "DELETE /:id", "GET /:id/file", "GET /:id/thumb", "POST /:id/reveal",
+];
 
 export interface GalleryServiceOptions {
   /** The file a queue image id was saved to (null for incognito or unknown ids). */
@@ -71,7 +77,7 @@ export function galleryService(options: GalleryServiceOptions): ServiceFactory {
     return {
       name: "gallery",
       gallery,
-      routes: { "/gallery": galleryRoutes(gallery) },
+      routes: { "/gallery": lazyRoutes("/api/gallery", GALLERY_ROUTES, async () => (await import("./routes/gallery")).galleryRoutes(gallery)) },
       start: () => {
         if (options.rescanOnStart ?? true) void gallery.rescanAll();
       },

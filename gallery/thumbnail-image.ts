@@ -7,7 +7,7 @@
  * only direction thumbnails go), encode WebP. The original bytes are only
  * read. Runs inside the thumbnail worker.
  */
-import { decode as decodeJpeg } from "jpeg-js";
+import { jpegJs } from "../pictures/codecs";
 import { pngToRgba } from "../pictures/convert";
 import { sniffImage } from "../common/image-data";
 import { encodeWebp } from "../pictures/webp-encode";
@@ -29,7 +29,7 @@ async function decode(bytes: Uint8Array): Promise<Rgba> {
   if (kind) assertDecodable(bytes);
   if (kind === "png") return decodeCommonPng(bytes) ?? pngToRgba(bytes);
   if (kind === "jpeg") {
-    const img = decodeJpeg(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_PICTURE_PIXELS / 1e6, maxMemoryUsageInMB: 1024 });
+    const img = jpegJs().decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_PICTURE_PIXELS / 1e6, maxMemoryUsageInMB: 1024 });
     return { width: img.width, height: img.height, data: img.data };
   }
   if (kind === "webp") return decodeWebp(bytes);

@@ -4,8 +4,7 @@
  * fast-png decodes; jpeg-js encodes JPEG (alpha flattened onto white),
  * libwebp in WebAssembly (webp-encode.ts) encodes WebP (alpha kept).
  */
-import { convertIndexedToRgb, decode as decodePng } from "fast-png";
-import { encode as encodeJpeg } from "jpeg-js";
+import { fastPng, jpegJs } from "./codecs";
 import { readChunks, writeChunks } from "./metadata/png";
 import { assertDecodable, inflatePixels, pixelProblem, PictureTooLargeError } from "./limits";
 import type { Rgba } from "./rgba";
@@ -48,10 +47,10 @@ export function decodablePng(png: Uint8Array): Uint8Array {
 
 /** 8-bit RGBA of any PNG (gray, palette, 16-bit); with `overWhite`, transparency is flattened. PictureTooLargeError over the pixel limits. */
 export function pngToRgba(png: Uint8Array, overWhite = false): Rgba {
-  const img = decodePng(decodablePng(png));
+  const img = fastPng().decode(decodablePng(png));
   const { width, height } = img;
   const channels = img.palette ? (img.transparency ? 4 : 3) : img.channels;
-  const src = img.palette ? convertIndexedToRgb(img) : img.data;
+  const src = img.palette ? fastPng().convertIndexedToRgb(img) : img.data;
   const shift = img.depth === 16 ? 8 : 0;
   const hasAlpha = channels === 2 || channels === 4;
   const data = new Uint8Array(width * height * 4);
@@ -79,7 +78,7 @@ export function pngToRgba(png: Uint8Array, overWhite = false): Rgba {
 
 export function pngToJpeg(png: Uint8Array, quality: number): Uint8Array {
   const { width, height, data } = pngToRgba(png, true);
-  return new Uint8Array(encodeJpeg({ width, height, data }, quality).data);
+  return new Uint8Array(jpegJs().encode({ width, height, data }, quality).data);
 }
 
 /** Our encoder failing (not the engine's image being bad). */

@@ -4,8 +4,7 @@
  * size is read from the header first and a picture over MAX_DECODE_PIXELS is
  * refused before anything is decoded, so a small file cannot claim gigabytes.
  */
-import { decode as decodeJpeg } from "jpeg-js";
-import { encode as encodePng } from "fast-png";
+import { fastPng, jpegJs } from "./codecs";
 import { pngToRgba } from "./convert";
 import { sniffImage } from "../common/image-data";
 import { pictureDimensions } from "./limits";
@@ -35,7 +34,7 @@ export async function decodePicture(bytes: Uint8Array): Promise<Rgba> {
     const kind = sniffImage(bytes);
     if (kind === "png") return pngToRgba(bytes);
     if (kind === "jpeg") {
-      const img = decodeJpeg(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_DECODE_PIXELS / 1e6 + 1, maxMemoryUsageInMB: 512 });
+      const img = jpegJs().decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_DECODE_PIXELS / 1e6 + 1, maxMemoryUsageInMB: 512 });
       return { width: img.width, height: img.height, data: img.data };
     }
     return await decodeWebp(bytes);
@@ -45,5 +44,5 @@ export async function decodePicture(bytes: Uint8Array): Promise<Rgba> {
 }
 
 export function encodePicturePng(rgba: Rgba): Uint8Array {
-  return encodePng({ width: rgba.width, height: rgba.height, data: rgba.data, channels: 4, depth: 8 });
+  return fastPng().encode({ width: rgba.width, height: rgba.height, data: rgba.data, channels: 4, depth: 8 });
 }

@@ -10,7 +10,7 @@
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { encode as encodePng } from "fast-png";
+import { fastPng } from "../pictures/codecs";
 import { HeaderError } from "../models/headers/tensor";
 import { readHeader } from "../models/headers/read";
 import { pngToRgba } from "../pictures/convert";
@@ -59,7 +59,8 @@ async function sourceFile(bytes: Uint8Array): Promise<{ ext: string; bytes: Uint
   if (kind === "webp") {
     try {
       const rgba = await decodeWebp(bytes);
-      return { ext: "png", bytes: encodePng({ width: rgba.width, height: rgba.height, data: rgba.data, channels: 4 }), width: rgba.width, height: rgba.height };
+      const png = fastPng().encode({ width: rgba.width, height: rgba.height, data: rgba.data, channels: 4 });
+      return { ext: "png", bytes: png, width: rgba.width, height: rgba.height };
     } catch (err) {
       if (err instanceof WebpDecodeError) throw new UpscaleSourceError(err.message);
       throw err;
@@ -146,5 +147,5 @@ export async function upscalePicture(job: UpscaleJob): Promise<UpscaledPicture> 
 function halve(png: Uint8Array): Uint8Array {
   const rgba = pngToRgba(png);
   const small = halveBox(rgba.data, rgba.width, rgba.height, 4);
-  return encodePng({ width: small.width, height: small.height, data: small.data, channels: 4 });
+  return fastPng().encode({ width: small.width, height: small.height, data: small.data, channels: 4 });
 }

@@ -4,12 +4,15 @@
  * opens the videos table and mounts /api/videos over that queue.
  */
 import type { ServiceFactory } from "../core/services";
+import { lazyRoutes, type RouteKey } from "../core/server/lazy-routes";
 import type { TaskQueue } from "../queue/queue";
 import type { TaskKind } from "../queue/task-kinds";
 import { VideoHub } from "./kind";
-import { videoRoutes } from "./routes/videos";
 
 export { VideoHub };
+
+/** routes/videos.ts's routes, listed before it loads on the first video request (tests/video/route-table.test.ts). */
+export const VIDEO_ROUTES: RouteKey[] = ["POST /", "GET /", "GET /families", "GET /:id", "GET /:id/poster", "GET /:id/info", "DELETE /:id"];
 
 /** For the queue service's options: `queueService({ engine, kinds: [...videoTaskKinds(hub).kinds] })`. */
 export const videoTaskKinds = (hub: VideoHub): { kinds: TaskKind[] } => ({ kinds: [hub.kind] });
@@ -19,6 +22,7 @@ export function videoService(hub: VideoHub, queueOf: () => TaskQueue | undefined
     const queue = queueOf();
     if (!queue) throw new Error("the video service needs the queue service before it");
     const store = hub.attach(ctx);
-    return { name: "video", routes: { "/videos": videoRoutes(ctx, queue, hub) }, stop: () => store.close() };
+    const routes = lazyRoutes("/api/videos", VIDEO_ROUTES, async () => (await import("./routes/videos")).videoRoutes(ctx, queue, hub));
+    return { name: "video", routes: { "/videos": routes }, stop: () => store.close() };
   };
 }

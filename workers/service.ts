@@ -7,6 +7,7 @@
  */
 import type { AppContext } from "../core/server/context";
 import type { Service } from "../core/services";
+import { lazyRoutes, type RouteKey } from "../core/server/lazy-routes";
 import type { ModelHashes } from "../models/hashes";
 import { basename } from "node:path";
 import { civitaiBase, huggingfaceBase } from "../models/hosts";
@@ -17,9 +18,11 @@ import { WorkerBoard, type BoardOptions } from "./board";
 import type { ClientOptions } from "./client";
 import { workerExecutor } from "./executor";
 import type { SourceOf } from "./remote-run";
-import { workerRoutes } from "./routes";
 import { WorkerStore } from "./store";
 import { TaskFiles } from "./task-files";
+
+/** routes.ts's routes, listed before it loads on the first /api/workers request (tests/workers/route-table.test.ts). */
+export const WORKER_ROUTES: RouteKey[] = ["GET /", "POST /", "PATCH /", "POST /:id/check", "DELETE /:id"];
 
 export interface WorkersServiceOptions {
   queue: () => TaskQueue | undefined;
@@ -90,7 +93,11 @@ export function workersService(o: WorkersServiceOptions) {
       name: "workers",
       board,
       store,
-      routes: { "/workers": workerRoutes({ board, added: add, removed: (id) => o.queue()?.executors.remove(`worker:${id}`) }) },
+      routes: {
+        "/workers": lazyRoutes("/api/workers", WORKER_ROUTES, async () =>
+          (await import("./routes")).workerRoutes({ board, added: add, removed: (id) => o.queue()?.executors.remove(`worker:${id}`) }),
+        ),
+      },
       start: () => {
         for (const w of store.list()) add(w.id);
         board.start();

@@ -4,17 +4,27 @@
  * search, mounted under /api/models beside the library's routes. Tests give
  * their own catalogue and machine (and the hosts through config).
  */
+import type { Hono } from "hono";
 import { totalmem } from "node:os";
 import { detectHardware } from "../../engine/detect/detect";
 import { readEnv } from "../../core/env";
 import type { Service, ServiceFactory } from "../../core/services";
+import { lazyRoutes, type RouteKey } from "../../core/server/lazy-routes";
 import { civitaiBase, huggingfaceBase } from "../hosts";
 import { loadCatalog, type MachineMemory } from "./catalog";
 import type { ModelsService } from "../service";
 import { catalogCompanion } from "./catalog-companions";
 import { CivitaiLookup } from "./civitai-lookup";
 import { ModelDownloads, type Hosts } from "./downloads";
-import { netRoutes } from "./routes";
+
+/** routes.ts's routes by mount path (under /api), listed before it loads on the first of them (tests/models/net-route-table.test.ts). */
+export const NET_ROUTES: Record<string, RouteKey[]> = {
+  "/models/catalog": ["GET /"],
+  "/models/download": ["POST /"],
+  "/models/downloads": ["GET /", "POST /:id/cancel", "POST /:id/retry", "POST /:id/remove"],
+  "/models/preview": ["GET /:sha256"],
+  "/models/search": ["GET /"],
+};
 
 export interface ModelsNetOptions {
   /** The library service, once started: the Civitai lookup fills its entries and answers its update checks. */
@@ -65,19 +75,27 @@ export function modelsNetService(options: ModelsNetOptions = {}): ServiceFactory
       retries: options.retries,
       backoffMs: options.backoffMs,
     });
+    let real: Promise<Record<string, Hono>> | undefined;
+    const load = () =>
+      (real ??= import("./routes").then(({ netRoutes }) =>
+        netRoutes({
+          paths: ctx.paths,
+          catalog: () => loadCatalog(options.catalogText, hosts().huggingface),
+          machine: () => (machine ??= (options.machine ?? detectedMachine)()),
+          downloads,
+          hosts,
+          fetch: options.fetch,
+          previewFile: (sha256) => civitai.previewFile(sha256),
+        }),
+      ));
+    const routes = Object.fromEntries(
+      Object.entries(NET_ROUTES).map(([path, table]) => [path, lazyRoutes(`/api${path}`, table, async () => (await load())[path]!)]),
+    );
     return {
       name: "models-net",
       downloads,
       civitai,
-      routes: netRoutes({
-        paths: ctx.paths,
-        catalog: () => loadCatalog(options.catalogText, hosts().huggingface),
-        machine: () => (machine ??= (options.machine ?? detectedMachine)()),
-        downloads,
-        hosts,
-        fetch: options.fetch,
-        previewFile: (sha256) => civitai.previewFile(sha256),
-      }),
+      routes,
       start: () => {
         const library = options.library?.();
         library?.setEnricher(civitai.enrich);
