@@ -260,15 +260,16 @@ export class EngineManager implements Engine {
 
   async #start(models: ModelSet) {
     const missing = modelFiles(models).find((f) => !existsSync(f));
-    if (missing) {
-      const hint = "Check the model folder, or pick another model.";
-      throw this.#fail({ code: "model_not_found", message: `The model file ${missing} does not exist.`, hint });
-    }
+    const hint = "Check the model folder, or pick another model.";
+    if (missing) throw this.#fail({ code: "model_not_found", message: `The model file ${missing} does not exist.`, hint });
     const builds = await this.#install();
     this.#models = models;
     this.#key = this.#keyFor(models);
-    const flags = this.#o.flags();
-    const argsFor = (port: number) => buildServerArgs(flags, models, port);
+    // Read at each launch: a restart after a crash starts without what went away (an RPC worker, engine/extension.ts).
+    const argsFor = (port: number) => {
+      this.#key = this.#keyFor(models);
+      return buildServerArgs(this.#o.flags(), models, port);
+    };
     try {
       const running = await startFirstThatRuns(this.supervisor, builds, argsFor, (after) => this.#builds.next(after));
       this.#o.provider.markGood(running.build);

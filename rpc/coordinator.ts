@@ -113,7 +113,7 @@ export class RpcCoordinator {
     const ports = new Set(i >= 0 ? (argv[i + 1] ?? "").split(",").map((s) => Number(s.slice(s.lastIndexOf(":") + 1))) : []);
     const gone = [...this.#entries.values()].find((e) => e.state === "gone" && e.relay && ports.has(e.relay.port));
     if (!gone) return undefined;
-    const hint = "The engine starts without it with the next task; Settings → Workers shows it, and uses it again once it answers.";
+    const hint = "The engine restarts without it; Settings → Workers shows it, and uses it again once it answers.";
     return { code: "rpc_worker_gone", message: gone.reason!, hint };
   }
 

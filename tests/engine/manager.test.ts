@@ -1,4 +1,5 @@
 import { afterAll, afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { readFileSync } from "node:fs";
 import { EngineManager } from "../../engine/manager";
 import type { BuildProvider, EngineEvent, InstalledBuild, ModelSet } from "../../engine/types";
 import { defaultConfig } from "../../core/config/schema";
@@ -143,6 +144,22 @@ describe("engine manager", () => {
     expect(job.error?.code).toBe("engine_restarted");
     expect(job.error?.message).toContain("SIGKILL");
     await waitFor("ready again", () => m.status().state === "ready");
+  });
+
+  test("a restart after a crash reads the flags again (an RPC worker gone drops out), and the next ensure keeps that engine", async () => {
+    const { m, settings } = manager([standinInstalled(tmp.dir, "cpu", { stepMs: 100 })]);
+    const cmdline = () => readFileSync(`/proc/${m.supervisor.running!.pid}/cmdline`, "utf8").split("\0");
+    settings.flags = { ...settings.flags, threads: 2 };
+    await m.ensure(models);
+    const first = m.supervisor.running!;
+    expect(cmdline()).toContain("-t");
+    settings.flags = { ...settings.flags, threads: 0 }; // as the RPC coordinator drops a worker gone from --rpc-servers
+    process.kill(first.pid, "SIGKILL");
+    await waitFor("restarted", () => m.status().state === "ready" && (m.supervisor.running?.epoch ?? 0) > first.epoch);
+    const restarted = m.supervisor.running!;
+    expect(cmdline()).not.toContain("-t");
+    await m.ensure(models);
+    expect(m.supervisor.running!.epoch).toBe(restarted.epoch);
   });
 
   test("ensure during a restart after a crash waits for it instead of starting over", async () => {
