@@ -60,6 +60,9 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
     total: opts.size ?? meta.size,
     meta,
   };
+  // A download in progress keeps the process alive by itself: Bun (1.4.5) does not count a response body being read
+  // as pending work, so a command-line run with no server (`worker rpc`) ended, exit code 0, mid-download.
+  const alive = setInterval(() => {}, 3_600_000);
   try {
     meter.starting(job.total);
     const attempts = await fetchWithRetries(job);
@@ -98,6 +101,7 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
     }
     throw err;
   } finally {
+    clearInterval(alive);
     job.writer.terminate();
   }
 }
