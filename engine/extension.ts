@@ -15,5 +15,8 @@ export interface EngineExtension {
   explainExit?(argv: readonly string[]): EngineErrorInfo | undefined;
   /** Devices beside the ones the engine lists (with their memory, asked of whoever has them). */
   devices?(): Promise<EngineDevice[]>;
+  /** The device to start on, read with `args`: a chosen device of the extension's that is not there now (an RPC
+   *  worker gone) becomes "" (automatic placement), so the engine comes back without it. */
+  device?(chosen: string, build: InstalledBuild | undefined): string;
 }
 

@@ -63,7 +63,10 @@ export function engineParts(options: EngineServiceOptions): EngineParts {
           const own = first ? { importer: options.importer?.(ctx), builder: options.builder?.(ctx), bus: ctx.bus } : {};
           first = false;
           // What the extension adds is part of the flags: a change (an RPC worker gone or added) restarts the engine on the next task.
-          const flags = () => ({ ...ctx.config.config.engine, ...pin(), ...(ext ? { extra: ext.args(made.installed()[0]) } : {}) });
+          const flags = () => {
+            const [build, base] = [made.installed()[0], { ...ctx.config.config.engine, ...pin() }];
+            return ext ? { ...base, extra: ext.args(build), device: ext.device?.(base.device, build) ?? base.device } : base;
+          };
           const supervisor = { logFile, explainExit: ext?.explainExit, ...options.supervisor };
           const made: EngineManager = new EngineManager({ provider, ...own, flags, supervisor });
           return made;

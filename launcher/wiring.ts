@@ -13,7 +13,6 @@ import type { EngineManager } from "../engine/manager";
 import type { EnginePool } from "../engine/pool/pool";
 import type { AppContext } from "../core/server/context";
 import type { Service, ServiceFactory } from "../core/services";
-import type { EngineExtension } from "../engine/extension";
 import type { RpcCoordinator } from "../rpc/coordinator";
 
 /** A factory whose module is imported when it runs. */
@@ -49,20 +48,18 @@ export function appServices(options: { server?: boolean } = {}): ServiceFactory[
     if (!engineFor) throw new Error("the engine service must start before the services that use it");
     return engineFor(ctx);
   };
-  // The RPC workers (rpc/, a floor above the engine) add --rpc-servers, explain a worker gone, and list RPC devices.
+  // The RPC workers (rpc/, a floor above the engine) add --rpc-servers, explain a worker gone, list RPC devices and
+  // drop a chosen RPC device that is gone (rpc/extension.ts).
   let rpc: RpcCoordinator | undefined;
-  const rpcExtension: EngineExtension = {
-    args: (build) => rpc?.engineArgs(build) ?? [],
-    explainExit: (argv) => rpc?.explainExit(argv),
-    devices: async () => (rpc ? rpc.devices() : []),
-  };
   const engineService = later(async () => {
-    const [{ engineParts }, { createBuildProvider }, { importBuild }, { SourceBuilder }] = await Promise.all([
+    const [{ engineParts }, { createBuildProvider }, { importBuild }, { SourceBuilder }, { rpcEngineExtension }] = await Promise.all([
       import("../engine/service"),
       import("../engine/install/provider"),
       import("../engine/install/import"),
       import("../engine/build/builder"),
+      import("../rpc/extension"),
     ]);
+    const rpcExtension = rpcEngineExtension(() => rpc);
     const parts = engineParts({
       provider: (ctx) => createBuildProvider({ config: ctx.config, paths: ctx.paths, bus: ctx.bus, log: ctx.log }),
       importer: (ctx) => (path) => importBuild(path, ctx.paths),

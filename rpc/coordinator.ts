@@ -107,6 +107,11 @@ export class RpcCoordinator {
     return usable.length ? ["--rpc-servers", usable.map(([, e]) => `127.0.0.1:${e.relay!.port}`).join(",")] : [];
   }
 
+  /** How many RPC devices (RPC0, …) an engine of this build starts with: those of the usable workers, as last asked. */
+  deviceCount(build: InstalledBuild | undefined): number {
+    return build?.rpc ? this.#usable().reduce((n, [, e]) => n + (e.info?.devices.length ?? 0), 0) : 0;
+  }
+
   /** An engine whose --rpc-servers named the relay of a worker now gone exited because of it: say which. */
   explainExit(argv: readonly string[]): EngineErrorInfo | undefined {
     const i = argv.indexOf("--rpc-servers");

@@ -11,7 +11,6 @@ import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { readEnv } from "../../core/env";
 import { silentLogger } from "../../core/log";
-import type { EngineExtension } from "../../engine/extension";
 import { engineParts } from "../../engine/service";
 import { freePort } from "../../engine/process/port";
 import { startApp } from "../../launcher/start";
@@ -19,6 +18,7 @@ import { modelsService } from "../../models/service";
 import { queueService } from "../../queue/service";
 import type { RpcCoordinator } from "../../rpc/coordinator";
 import { newPairingToken } from "../../rpc/handshake";
+import { rpcEngineExtension } from "../../rpc/extension";
 import { rpcService } from "../../rpc/service";
 import { RpcWorkerStore } from "../../rpc/store";
 import { resolvePaths } from "../../core/paths";
@@ -27,6 +27,7 @@ import { startWorkerListener, type ListenerEvent } from "../../rpc/worker-listen
 import { inProcessGuest } from "../faults/guests";
 import { AccessToken } from "../../launcher/access/token";
 import { queueAppOf, standin, tempData, waitState } from "../queue/harness";
+import { waitFor } from "../standin/fixtures";
 
 setDefaultTimeout(90_000);
 const data = tempData("ed-rpc-app-");
@@ -41,11 +42,7 @@ const workerName = `127.0.0.1:${door.port}`;
 // An engine built with SD_RPC=ON (the stand-in, told so), whose record names ggml RPC 5.0.1.
 const build = { ...standin(data.dir, { rpc: true, stepMs: 150 }, "built-cpu-rpc"), rpc: "5.0.1" };
 let coordinator: RpcCoordinator | undefined;
-const extension: EngineExtension = {
-  args: (b) => coordinator?.engineArgs(b) ?? [],
-  explainExit: (argv) => coordinator?.explainExit(argv),
-  devices: async () => coordinator?.devices() ?? [],
-};
+const extension = rpcEngineExtension(() => coordinator);
 const parts = engineParts({
   provider: () => ({ builds: async () => [build], installed: () => [build], markGood: () => {} }),
   supervisor: { backoffMs: 50, stopGraceMs: 2_000, healthIntervalMs: 500, healthTimeoutMs: 1_000, readyTimeoutMs: 20_000, maxRestarts: 1 },
@@ -166,7 +163,7 @@ describe("RPC workers in the app", () => {
     }
   });
 
-  test("a worker killed mid-task fails the task naming it; the engine starts again without it", async () => {
+  test("a worker killed mid-task fails the task naming it; the engine comes back by itself without it", async () => {
     const { id } = (await (await q.api("/api/tasks", { method: "POST", json: { ...request, steps: 40, seed: 8 } })).json()) as { id: string };
     await waitState(q, id, ["running"]);
     await rpcServer.stop();
@@ -175,9 +172,11 @@ describe("RPC workers in the app", () => {
     expect(failed.error?.message).toContain(`The RPC worker ${workerName} went away`);
     const workers = (await (await q.api("/api/rpc/workers")).json()) as any;
     expect(workers.workers[0]).toMatchObject({ state: "gone", reason: expect.stringContaining(workerName) });
-    // The engine's own status says why too (its automatic restarts on the old arguments cannot reach the worker either).
-    expect(parts.engine(app.ctx).status().error).toMatchObject({ code: "rpc_worker_gone", message: expect.stringContaining(workerName) });
-    await q.api("/api/config", { method: "PATCH", json: { engine: { device: "" } } });
+    // The supervisor's restart reads the flags again: no --rpc-servers, and the chosen RPC0 (gone) becomes automatic
+    // placement, so the engine is ready again with nothing changed in the settings.
+    await waitFor("the engine back without the worker", () => parts.engine(app.ctx).status().state === "ready" && !argvOf().at(-1)!.includes("--rpc-servers"));
+    expect(argvOf().at(-1)).not.toContain("RPC0");
+    expect(app.ctx.config.config.engine.device).toBe("RPC0");
     const next = (await (await q.api("/api/tasks", { method: "POST", json: { ...request, seed: 9 } })).json()) as { id: string };
     expect((await waitState(q, next.id, ["succeeded", "failed"])).state).toBe("succeeded");
     expect(argvOf().at(-1)).not.toContain("--rpc-servers");

@@ -19,6 +19,7 @@ import { modelsService } from "../../models/service";
 import { queueService } from "../../queue/service";
 import type { RpcCoordinator } from "../../rpc/coordinator";
 import { newPairingToken } from "../../rpc/handshake";
+import { rpcEngineExtension } from "../../rpc/extension";
 import { rpcService } from "../../rpc/service";
 import { buildWorker } from "../../rpc/worker-build";
 import { MAIN_REPO, makeSourceFixture, serveGithub } from "../engine-build/source-tree";
@@ -80,7 +81,7 @@ describe.skipIf(!netns)("RPC worker in its own network namespace, real binaries"
       provider: () => ({ builds: async () => [build], installed: () => [build], markGood: () => {} }),
       supervisor: { backoffMs: 50, stopGraceMs: 2_000, readyTimeoutMs: 20_000 },
       installOnStart: false,
-      extension: () => ({ args: (b) => coordinator?.engineArgs(b) ?? [], explainExit: (argv) => coordinator?.explainExit(argv), devices: async () => coordinator?.devices() ?? [] }),
+      extension: () => rpcEngineExtension(() => coordinator),
     });
     app = await startApp({
       run: { server: true, noOpen: true, dataDir: data.dir, port: 0, host: "127.0.0.1" },

@@ -146,3 +146,12 @@ describe("the /api/rpc routes listed before their module loads", () => {
     expect(real.sort()).toEqual([...RPC_ROUTES].sort());
   });
 });
+
+test("the device an engine starts on: a chosen RPC device beyond the workers there now becomes automatic placement", async () => {
+  const { rpcStartDevice } = await import("../../rpc/extension");
+  expect(rpcStartDevice("RPC0", 1)).toBe("RPC0");
+  expect(rpcStartDevice("RPC1", 1)).toBe("");
+  expect(rpcStartDevice("RPC0", 0)).toBe("");
+  expect(rpcStartDevice("CUDA0", 0)).toBe("CUDA0");
+  expect(rpcStartDevice("", 0)).toBe("");
+});
