@@ -13,6 +13,7 @@ import "./events";
 import type { GalleryIndex } from "./index-store";
 import { videoOf, type PictureRow } from "./picture-row";
 import { indexFile, scanFolder } from "./scan";
+import { sniffsAsVideo } from "./video-entry";
 import type { ThumbnailMaker } from "./thumbnails";
 import { moveToTrash, restoreFromTrash, type TrashedFile, type TrashLocation } from "./trash";
 import { NamedError } from "../core/server/errors";
@@ -210,6 +211,11 @@ export class Gallery {
     if (!poster) return null;
     const st = statSync(poster);
     return this.deps.thumbnails.thumbnail({ path: poster, file_size: st.size, mtime: Math.round(st.mtimeMs) });
+  }
+
+  /** A video's file as it is served or exported: inside a Gallery folder, and the video its sidecar says. */
+  isServableVideo(row: PictureRow): boolean {
+    return this.roots().some((root) => realInside(root, row.path)) && sniffsAsVideo(row.path, row.format as "webm" | "webp");
   }
 
   /** A video's poster file (null when it has none, or it left the Gallery's folders); undefined for a picture. */

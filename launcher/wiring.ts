@@ -137,7 +137,9 @@ export function appServices(options: { server?: boolean } = {}): ServiceFactory[
     ),
     later(async () => (await import("../upscale/service")).upscaleService(() => queue)),
     later(async () => (await import("../video/service")).videoService(videos!, () => queue)),
-    later(async () => (await import("../gallery/service")).galleryService({ imagePath: (id) => queue?.store.image(id)?.path, videos: galleryVideoLink(() => videos) })),
+    later(async () =>
+      (await import("../gallery/service")).galleryService({ imagePath: (id) => queue?.store.image(id)?.path, videos: galleryVideoLink(() => videos) }),
+    ),
     // Other computers as workers: executors of the queue, matching model files by the models service's hashes.
     later(async () =>
       (await import("../workers/service")).workersService({

@@ -15,9 +15,7 @@ import { revealCommand, runOpener } from "../../core/system/opener";
 import type { SearchFilters } from "../search-sql";
 import { exportZip } from "../export-zip";
 import { ranged } from "../../core/server/ranged";
-import { realInside } from "../../core/files/inside";
 import { videoOf } from "../picture-row";
-import { sniffsAsVideo } from "../video-entry";
 
 const MAX_EXPORT = 10_000;
 
@@ -92,8 +90,8 @@ export function galleryRoutes(gallery: Gallery, options: { platform?: NodeJS.Pla
       const rows = [];
       for (const id of ids) {
         const row = gallery.servable(id);
-        // Only what is, now, the picture its row says (others are left out, not fatal).
-        if (row && isServablePicture(row.path, gallery.roots(), row.format as ImageKind)) rows.push(row);
+        // Only what is, now, the picture or video its row says (others are left out, not fatal).
+        if (row && (videoOf(row) ? gallery.isServableVideo(row) : isServablePicture(row.path, gallery.roots(), row.format as ImageKind))) rows.push(row);
       }
       if (!rows.length) throw notFound("any of those pictures");
       const name = `easy-diffusion-${new Date().toISOString().slice(0, 10)}.zip`;
@@ -132,8 +130,7 @@ export function galleryRoutes(gallery: Gallery, options: { platform?: NodeJS.Pla
       const video = row && videoOf(row);
       if (row && video) {
         // Checked again as it is served: inside a Gallery folder, and the video its sidecar says (Range: <video> seeks).
-        if (!gallery.roots().some((root) => realInside(root, row.path)) || !sniffsAsVideo(row.path, row.format as "webm" | "webp"))
-          throw notFound(`video ${id}`);
+        if (!gallery.isServableVideo(row)) throw notFound(`video ${id}`);
         const name = encodeURIComponent(row.path.split(/[\\/]/).pop()!);
         return ranged(c, Bun.file(row.path), video.mime, c.req.query("download") === "1" ? { "content-disposition": `attachment; filename="${name}"` } : {});
       }

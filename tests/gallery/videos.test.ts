@@ -2,7 +2,7 @@
  * Videos in the Gallery's index, through the real app (HTTP on its socket) with the stand-in engine:
  * a video made by the queue is indexed when its task finishes, at its time, with its length; the
  * kind, model, favourites and text filters apply to it; its file plays (Range), its poster and
- * thumbnail are served; deleting it in the Gallery moves its three files to the trash and takes it
+ * thumbnail are served, it is exported; deleting it in the Gallery moves its three files to the trash and takes it
  * out of GET /api/videos, undo brings both back; a rescan finds a video from its sidecar JSON (a lost
  * index, a video copied in) and drops one whose files were deleted by hand; the Video tab's delete
  * drops it from the Gallery.
@@ -83,7 +83,7 @@ describe("a video the queue made", () => {
     expect(bad.body.error.code).toBe("bad_request");
   });
 
-  test("its detail names the video and the request; the file plays with Range, the poster and thumbnail are served", async () => {
+  test("its detail names the video and the request; the file plays with Range; poster, thumbnail and export", async () => {
     const { body } = await get(`/api/gallery/${galleryId}`);
     expect(body.video).toMatchObject({ video_id: video.id, task_id: expect.any(String), mime: "image/webp", fps: 8, frame_count: 5, family: "wan2.1-t2v", poster: true });
     expect(body.settings).toMatchObject({ prompt: "a cat walking in the rain", model: WAN.model, frames: 5, fps: 8, seed: 5 });
@@ -100,6 +100,11 @@ describe("a video the queue made", () => {
     const poster = await q.api(`/api/gallery/${galleryId}/poster`);
     expect(poster.headers.get("content-type")).toBe("image/png");
     expect(new TextDecoder().decode(new Uint8Array(await poster.arrayBuffer()).subarray(1, 4))).toBe("PNG");
+    const zip = await q.api("/api/gallery/export", { method: "POST", json: { ids: [galleryId] } });
+    expect(zip.headers.get("content-type")).toBe("application/zip");
+    const zipped = new Uint8Array(await zip.arrayBuffer());
+    expect(new TextDecoder("latin1").decode(zipped)).toContain(q.hub.store.get(video.id)!.path!.split("/").pop()!);
+    expect(zipped.length).toBeGreaterThan(video.bytes);
     const thumb = await q.api(`/api/gallery/${galleryId}/thumb`);
     expect(thumb.status).toBe(200);
     expect(new TextDecoder().decode(new Uint8Array(await thumb.arrayBuffer()).subarray(8, 12))).toBe("WEBP");

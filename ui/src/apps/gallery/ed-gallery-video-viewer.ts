@@ -2,8 +2,8 @@
  * <ed-gallery-video-viewer>: one video large in the Gallery — played by
  * <ed-video-player> (loop, frame step, download, use frame as input) — with
  * its prompt and settings, "Reuse settings" (to a Video tab, through the
- * shell) and Delete. Actions other than the player's are
- * `ed-gallery-video-action` events the list handles.
+ * shell) and Delete (to the trash, with undo, as a picture). Actions other
+ * than the player's are `ed-gallery-video-action` events <ed-gallery-app> handles.
  */
 import { html, LitElement, nothing } from "lit";
 import { customElement, property } from "lit/decorators.js";
