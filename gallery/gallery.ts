@@ -125,6 +125,8 @@ export class Gallery {
       exclude: this.deps.exclude,
       onSkip: (f) => this.deps.log.warn(`gallery: skipped ${f.path}: ${f.reason}`),
       onProgress: (p) => bus.publish("gallery.import", { folder: root, ...p, finished: false }),
+      onAdded: (id) => this.#videoFound(id),
+      onRemoved: (row) => this.#videoGone(row),
     })
       .then((p) => void bus.publish("gallery.import", { folder: root, ...p, finished: true }))
       .catch((err: Error) => {
@@ -190,6 +192,18 @@ export class Gallery {
       if (r.videoId) this.deps.videos?.restored(r.file.original);
     }
     return ids;
+  }
+
+  /** The video table follows the outputs' files: a video a rescan finds there is in it (from its sidecar)… */
+  #videoFound(id: number) {
+    const row = this.index.row(id);
+    if (row && videoOf(row) && isInside(this.deps.outputs, row.path)) this.deps.videos?.restored(row.path);
+  }
+
+  /** …and one whose files were deleted by hand leaves it. */
+  #videoGone(row: PictureRow) {
+    const video = videoOf(row);
+    if (video && isInside(this.deps.outputs, row.path)) this.deps.videos?.removed(video.video_id);
   }
 
   /** A video's companion files, to the trash beside it (those inside the row's folder that exist), each recorded as it goes. */

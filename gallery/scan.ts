@@ -12,6 +12,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { isInside } from "../core/files/inside";
 import type { GalleryIndex } from "./index-store";
+import type { PictureRow } from "./picture-row";
 import { MetadataTooLargeError } from "../pictures/limits";
 import { PICTURE_EXTENSIONS, readPictureInfo } from "./picture-info";
 import { readVideoInfo, VIDEO_EXTENSIONS } from "./video-entry";
@@ -44,6 +45,9 @@ export interface ScanOptions {
   onSkip?: (file: SkippedFile) => void;
   /** Files per batch between yields to the event loop. */
   batch?: number;
+  /** A file newly indexed, and a row dropped because its file is gone (the Gallery keeps the video table in step). */
+  onAdded?: (id: number, path: string) => void;
+  onRemoved?: (row: PictureRow) => void;
 }
 
 /** Every picture and video file below `root` (no symlinks, no excluded folders). */
@@ -127,7 +131,10 @@ export async function scanFolder(index: GalleryIndex, root: string, options: Sca
   const present = new Set(files);
   for (const path of index.pathsUnder(root)) {
     if (!present.has(path)) {
+      const known = options.onRemoved && index.known(path);
+      const row = known ? index.row(known.id) : null;
       index.removePath(path);
+      if (row) options.onRemoved!(row);
       progress.removed++;
     }
   }
@@ -135,7 +142,11 @@ export async function scanFolder(index: GalleryIndex, root: string, options: Sca
   for (let i = 0; i < files.length; i++) {
     const path = files[i]!;
     const had = index.known(path);
-    if (indexFile(index, root, path, undefined, skip) !== null && !had) progress.added++;
+    const id = indexFile(index, root, path, undefined, skip);
+    if (id !== null && !had) {
+      progress.added++;
+      options.onAdded?.(id, path);
+    }
     progress.done = i + 1;
     if ((i + 1) % batch === 0) {
       options.onProgress?.({ ...progress, problems: [...progress.problems] });

@@ -4,8 +4,8 @@
  * kind, model, favourites and text filters apply to it; its file plays (Range), its poster and
  * thumbnail are served, it is exported; deleting it in the Gallery moves its three files to the trash and takes it
  * out of GET /api/videos, undo brings both back; a rescan finds a video from its sidecar JSON (a lost
- * index, a video copied in) and drops one whose files were deleted by hand; the Video tab's delete
- * drops it from the Gallery.
+ * index, a video copied in: the video table gets it too) and drops one whose files were deleted by
+ * hand (from both); the Video tab's delete drops it from the Gallery.
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -165,15 +165,19 @@ describe("videos found by a rescan", () => {
     const file = await q.api(`/api/gallery/${copied.id}/file`);
     expect(file.headers.get("content-type")).toBe("video/webm");
     expect(new Uint8Array(await file.arrayBuffer())).toEqual(webm);
+    // In the video table too (the Video tab's list), served from there as well; the mismatched one is not.
+    expect((await listed()).sort()).toEqual(["vcopied", video.id].sort());
+    expect((await q.api("/api/videos/vcopied")).headers.get("content-type")).toBe("video/webm");
     // Not a video any more (its bytes swapped for a picture's): not served as one.
     writeFileSync(join(dir(), "clip.webm"), "not a webm at all");
     expect((await q.api(`/api/gallery/${copied.id}/file`)).status).toBe(404);
   });
 
-  test("files deleted by hand: the rescan drops the video", async () => {
+  test("files deleted by hand: the rescan drops the video, from the Gallery and the video table", async () => {
     rmSync(dir(), { recursive: true, force: true });
     await rescanned();
     expect(((await get("/api/gallery?kind=video")).body.items as Record<string, any>[]).map((i) => i.prompt)).toEqual(["a cat walking in the rain"]);
+    expect(await listed()).toEqual([video.id]);
   });
 
   test("deleted in the Video tab (DELETE /api/videos/:id): gone from the Gallery at once", async () => {
