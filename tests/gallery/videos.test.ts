@@ -8,7 +8,7 @@
  * hand (from both); the Video tab's delete drops it from the Gallery.
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { galleryService } from "../../gallery/service";
 import { galleryVideoLink } from "../../launcher/wiring";
@@ -146,7 +146,7 @@ describe("a video the queue made", () => {
 
 describe("videos found by a rescan", () => {
   const dir = () => join(data.dir, "outputs", "copied");
-  test("a WebM copied in with its sidecar and poster is a video; one without a sidecar, or with a sidecar of another format, is not", async () => {
+  test("a WebM copied in with its sidecar and poster is a video; one without a sidecar, or with a sidecar of another format, is not; links out are refused", async () => {
     const row = q.hub.store.get(video.id)!;
     const side = JSON.parse(readFileSync(row.sidecar!, "utf8")) as Record<string, unknown>;
     mkdirSync(dir(), { recursive: true });
@@ -171,6 +171,21 @@ describe("videos found by a rescan", () => {
     // Not a video any more (its bytes swapped for a picture's): not served as one.
     writeFileSync(join(dir(), "clip.webm"), "not a webm at all");
     expect((await q.api(`/api/gallery/${copied.id}/file`)).status).toBe(404);
+    // Swapped for a link to a video outside the Gallery's folders, and its poster too: refused.
+    const outside = join(data.dir, "elsewhere");
+    mkdirSync(outside, { recursive: true });
+    writeFileSync(join(outside, "secret.webm"), webm);
+    copyFileSync(join(dir(), "clip.poster.png"), join(outside, "secret.png"));
+    rmSync(join(dir(), "clip.webm"));
+    symlinkSync(join(outside, "secret.webm"), join(dir(), "clip.webm"));
+    expect((await q.api(`/api/gallery/${copied.id}/file`)).status).toBe(403);
+    expect((await q.api(`/api/gallery/${copied.id}/poster`)).status).toBe(403);
+    rmSync(join(dir(), "clip.webm"));
+    writeFileSync(join(dir(), "clip.webm"), webm);
+    rmSync(join(dir(), "clip.poster.png"));
+    symlinkSync(join(outside, "secret.png"), join(dir(), "clip.poster.png"));
+    expect((await q.api(`/api/gallery/${copied.id}/poster`)).status).toBe(404);
+    expect((await q.api(`/api/gallery/${copied.id}/thumb`)).status).toBe(404);
   });
 
   test("files deleted by hand: the rescan drops the video, from the Gallery and the video table", async () => {
