@@ -142,6 +142,8 @@ describe("a video, end to end", () => {
     await waitText(viewer.locator('ed-video-player [data-role="frame"]'), /^frame \d \/ 5$/);
     // Played from the Gallery's own routes.
     expect(await viewer.locator('ed-video-player [data-action="download"]').getAttribute("href")).toMatch(/^\/api\/gallery\/\d+\/file$/);
+    await viewer.locator('[data-action="favourite"]').click();
+    await until(async () => (await viewer.locator('[data-action="favourite"]').getAttribute("aria-pressed")) === "true", "a favourite");
     await page.screenshot({ path: join(SHOTS, "gallery-video.png") });
     await viewer.locator('[data-action="reuse"]').click();
     await until(async () => (await activeApp()) === "video", "a Video tab shown");

@@ -22,7 +22,11 @@ export function viewerOf(p: PictureDetail | null, o: ViewerOptions) {
   if (!p) return nothing;
   const video = videoInfoOf(p);
   if (video)
-    return html`<ed-gallery-video-viewer .video=${video} .ownerOnly=${o.ownerOnly} @ed-gallery-video-action=${o.onVideoAction}></ed-gallery-video-viewer>`;
+    return html`<ed-gallery-video-viewer
+      .video=${video}
+      ?favourite=${p.favourite}
+      .ownerOnly=${o.ownerOnly}
+      @ed-gallery-video-action=${o.onVideoAction}></ed-gallery-video-viewer>`;
   return html`<ed-gallery-viewer
     .picture=${p}
     .ownerOnly=${o.ownerOnly}
