@@ -11,8 +11,9 @@ import { isInside, realInside } from "../core/files/inside";
 import type { Logger } from "../core/log";
 import "./events";
 import type { GalleryIndex } from "./index-store";
-import type { PictureRow } from "./picture-row";
+import { videoOf, type PictureRow } from "./picture-row";
 import { indexFile, scanFolder } from "./scan";
+import { sniffsAsVideo } from "./video-entry";
 import type { ThumbnailMaker } from "./thumbnails";
 import { moveToTrash, restoreFromTrash, type TrashedFile, type TrashLocation } from "./trash";
 import { NamedError } from "../core/server/errors";
@@ -40,12 +41,27 @@ export interface GalleryDeps {
   exclude: string[];
   /** The file a queue image id was saved to (null for incognito or unknown ids). */
   imagePath?: (imageId: string) => string | null | undefined;
+  /** The video table (video/), kept in step by the composition root. */
+  videos?: GalleryVideoLink;
+}
+
+/**
+ * What the Gallery needs of the video table (launcher/wiring.ts ties it to video/'s hub): the files a
+ * finished task saved, and that a video it trashed leaves the table (`/api/videos`) and comes back on undo.
+ */
+export interface GalleryVideoLink {
+  savedPaths(taskId: string): string[];
+  removed(videoId: string): void;
+  restored(videoPath: string): void;
 }
 
 interface TrashRecord {
   id: number;
   file: TrashedFile;
   root: string;
+  /** A video's poster and sidecar, moved with it (put back first: the sidecar makes it a video). */
+  companions?: TrashedFile[];
+  videoId?: string;
 }
 
 export class Gallery {
@@ -109,6 +125,8 @@ export class Gallery {
       exclude: this.deps.exclude,
       onSkip: (f) => this.deps.log.warn(`gallery: skipped ${f.path}: ${f.reason}`),
       onProgress: (p) => bus.publish("gallery.import", { folder: root, ...p, finished: false }),
+      onAdded: (id) => this.#videoFound(id),
+      onRemoved: (row) => this.#videoGone(row),
     })
       .then((p) => void bus.publish("gallery.import", { folder: root, ...p, finished: true }))
       .catch((err: Error) => {
@@ -136,8 +154,14 @@ export class Gallery {
     const undo = crypto.randomUUID();
     try {
       for (const row of rows) {
-        records.push({ id: row.id, file: moveToTrash(row.path, this.deps.trash), root: row.root });
+        const record: TrashRecord = { id: row.id, file: moveToTrash(row.path, this.deps.trash), root: row.root };
+        records.push(record);
         this.index.remove(row.id);
+        const video = videoOf(row);
+        if (!video) continue;
+        Object.assign(record, { videoId: video.video_id, companions: [] });
+        this.#trashCompanions(row, [video.sidecar, video.poster], record.companions!);
+        this.deps.videos?.removed(video.video_id);
       }
     } finally {
       if (records.length) this.index.saveTrash(undo, records);
@@ -154,6 +178,7 @@ export class Gallery {
     const ids: number[] = [];
     for (const r of records) {
       try {
+        for (const c of r.companions ?? []) restoreFromTrash(c);
         restoreFromTrash(r.file);
       } catch (err) {
         this.deps.log.warn(`gallery: could not restore ${r.file.original}: ${(err as Error).message}`);
@@ -164,12 +189,53 @@ export class Gallery {
         ids.push(id);
         this.deps.bus.publish("gallery.added", { id });
       }
+      if (r.videoId) this.deps.videos?.restored(r.file.original);
     }
     return ids;
   }
 
+  /** The video table follows the outputs' files: a video a rescan finds there is in it (from its sidecar)… */
+  #videoFound(id: number) {
+    const row = this.index.row(id);
+    if (row && videoOf(row) && isInside(this.deps.outputs, row.path)) this.deps.videos?.restored(row.path);
+  }
+
+  /** …and one whose files were deleted by hand leaves it. */
+  #videoGone(row: PictureRow) {
+    const video = videoOf(row);
+    if (video && isInside(this.deps.outputs, row.path)) this.deps.videos?.removed(video.video_id);
+  }
+
+  /** A video's companion files, to the trash beside it (those inside the row's folder that exist), each recorded as it goes. */
+  #trashCompanions(row: PictureRow, files: (string | undefined)[], into: TrashedFile[]): void {
+    for (const f of files) if (f && existsSync(f) && realInside(row.root, f)) into.push(moveToTrash(f, this.deps.trash));
+  }
+
+  /** The videos a finished task saved, indexed at once. */
+  addVideosOf(taskId: string): void {
+    for (const path of this.deps.videos?.savedPaths(taskId) ?? []) this.addPicture(path);
+  }
+
+  /** The picture's thumbnail; a video's is made from its poster frame. */
   async thumbnail(id: number): Promise<string | null> {
     const row = this.servable(id);
-    return row ? this.deps.thumbnails.thumbnail(row) : null;
+    if (!row) return null;
+    const poster = this.poster(row);
+    if (poster === undefined) return this.deps.thumbnails.thumbnail(row);
+    if (!poster) return null;
+    const st = statSync(poster);
+    return this.deps.thumbnails.thumbnail({ path: poster, file_size: st.size, mtime: Math.round(st.mtimeMs) });
+  }
+
+  /** A video's file as it is served or exported: inside a Gallery folder, and the video its sidecar says. */
+  isServableVideo(row: PictureRow): boolean {
+    return this.roots().some((root) => realInside(root, row.path)) && sniffsAsVideo(row.path, row.format as "webm" | "webp");
+  }
+
+  /** A video's poster file (null when it has none, or it left the Gallery's folders); undefined for a picture. */
+  poster(row: PictureRow): string | null | undefined {
+    const video = videoOf(row);
+    if (!video) return undefined;
+    return video.poster && existsSync(video.poster) && this.roots().some((root) => realInside(root, video.poster!)) ? video.poster : null;
   }
 }

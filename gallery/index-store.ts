@@ -25,7 +25,7 @@ CREATE TABLE IF NOT EXISTS pictures (
   id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, root TEXT NOT NULL, file_size INTEGER NOT NULL, mtime INTEGER NOT NULL,
   created INTEGER NOT NULL, width INTEGER NOT NULL, height INTEGER NOT NULL, format TEXT NOT NULL, source TEXT NOT NULL,
   prompt TEXT NOT NULL, negative TEXT NOT NULL, model TEXT, sampler TEXT, seed INTEGER, loras TEXT NOT NULL, settings TEXT NOT NULL,
-  favourite INTEGER NOT NULL DEFAULT 0);
+  favourite INTEGER NOT NULL DEFAULT 0, video TEXT);
 CREATE INDEX IF NOT EXISTS pictures_by_model ON pictures(model);
 CREATE INDEX IF NOT EXISTS pictures_by_sampler ON pictures(sampler);
 CREATE INDEX IF NOT EXISTS pictures_by_root ON pictures(root);
@@ -57,7 +57,10 @@ export class GalleryIndex {
     this.db = openDatabase(file);
     this.db.query("ATTACH DATABASE $file AS app").run({ file: appDatabase });
     this.db.exec(SCHEMA);
-    const columns = "id, path, root, file_size, mtime, created, width, height, format, source, prompt, negative, model, sampler, seed, loras, settings";
+    // An index from before videos (issue 22): the column added; the start's rescan brings the videos in.
+    const has = this.db.query<{ name: string }, []>("PRAGMA table_info(pictures)").all();
+    if (!has.some((c) => c.name === "video")) this.db.exec("ALTER TABLE pictures ADD COLUMN video TEXT");
+    const columns = "id, path, root, file_size, mtime, created, width, height, format, source, prompt, negative, model, sampler, seed, loras, settings, video";
     const values = columns.split(", ").map((column) => `$${column}`).join(", "); // each column's named parameter
     this.#insert = this.db.query(
       `INSERT INTO pictures (${columns}, favourite)
@@ -103,6 +106,7 @@ export class GalleryIndex {
         seed: s.seed ?? null,
         loras: JSON.stringify(loras),
         settings: JSON.stringify(s),
+        video: e.video ? JSON.stringify(e.video) : null,
       }) as { id: number };
       const model = modelLabel(s.model);
       const tags = [model && tagToken("m", model), s.sampler && tagToken("s", s.sampler), ...loras.map((l) => tagToken("l", l))].filter(Boolean).join(" ");

@@ -18,7 +18,8 @@ import { ed3Keys, ed3ToSettings, looksLikeEd3, parseEd3Text } from "./ed3-sideca
 export type PictureSource = "easy-diffusion" | "sdcpp" | "a1111" | "comfyui" | "ed3" | "none";
 
 export interface PictureInfo {
-  format: ImageKind;
+  /** A picture's kind, or a video's container (video-entry.ts). */
+  format: ImageKind | "webm";
   width: number;
   height: number;
   source: PictureSource;
@@ -32,7 +33,7 @@ export const PICTURE_EXTENSIONS = /\.(png|jpe?g|webp)$/i;
 
 /**
  * A video's files in outputs/ (video/save.ts): an animated WebP (the VP8X header's animation flag), or a
- * video's poster frame `<name>.poster.png`. Not pictures: videos are listed by /api/videos, not indexed here.
+ * video's poster frame `<name>.poster.png`. Not pictures: a video is indexed from its sidecar (video-entry.ts).
  */
 export function isVideoFile(bytes: Uint8Array, path?: string): boolean {
   if (path && /\.poster\.png$/i.test(path)) return true;

@@ -1,6 +1,7 @@
 /**
  * Walking a folder into the index: every PNG/JPEG/WebP below it is read
- * (settings from the file and its sidecars) unless the index already has it
+ * (settings from the file and its sidecars), and every video the app saved
+ * (a WebM or animated WebP with its sidecar JSON: video-entry.ts), unless the index already has it
  * at the same size and time; rows whose files are gone are dropped. Used by
  * import, by the start-up rescan of the outputs and imported folders, and to
  * rebuild a lost index. Files are only read, never changed. Symlinks are not
@@ -11,8 +12,10 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { isInside } from "../core/files/inside";
 import type { GalleryIndex } from "./index-store";
+import type { PictureRow } from "./picture-row";
 import { MetadataTooLargeError } from "../pictures/limits";
 import { PICTURE_EXTENSIONS, readPictureInfo } from "./picture-info";
+import { readVideoInfo, VIDEO_EXTENSIONS } from "./video-entry";
 import { NamedError } from "../core/server/errors";
 
 export interface ScanProgress {
@@ -42,9 +45,12 @@ export interface ScanOptions {
   onSkip?: (file: SkippedFile) => void;
   /** Files per batch between yields to the event loop. */
   batch?: number;
+  /** A file newly indexed, and a row dropped because its file is gone (the Gallery keeps the video table in step). */
+  onAdded?: (id: number, path: string) => void;
+  onRemoved?: (row: PictureRow) => void;
 }
 
-/** Every picture file below `root` (no symlinks, no excluded folders). */
+/** Every picture and video file below `root` (no symlinks, no excluded folders). */
 export function listPictures(root: string, exclude: string[] = []): string[] {
   const out: string[] = [];
   const stack = [root];
@@ -60,13 +66,13 @@ export function listPictures(root: string, exclude: string[] = []): string[] {
       const path = join(dir, e.name);
       if (e.isDirectory()) {
         if (!exclude.some((x) => x === path || isInside(x, path))) stack.push(path);
-      } else if (e.isFile() && PICTURE_EXTENSIONS.test(e.name)) out.push(path);
+      } else if (e.isFile() && (PICTURE_EXTENSIONS.test(e.name) || VIDEO_EXTENSIONS.test(e.name))) out.push(path);
     }
   }
   return out;
 }
 
-/** Indexes one file (if it is a picture); returns its id, or null. A file refused by the picture limits goes to `onSkip` with the reason. */
+/** Indexes one file (if it is a picture or a video); returns its id, or null. A file refused by the picture limits goes to `onSkip` with the reason. */
 export function indexFile(index: GalleryIndex, root: string, path: string, created?: number, onSkip?: (file: SkippedFile) => void): number | null {
   let st;
   try {
@@ -76,6 +82,14 @@ export function indexFile(index: GalleryIndex, root: string, path: string, creat
   }
   const known = index.known(path);
   if (known && known.file_size === st.size && known.mtime === Math.round(st.mtimeMs)) return known.id;
+  const mtime = Math.round(st.mtimeMs);
+  // A video is known by its sidecar (the file itself is not read), and placed at the time it was made.
+  const video = VIDEO_EXTENSIONS.test(path) ? readVideoInfo(path) : null;
+  if (video) {
+    const { created: made, ...info } = video;
+    return index.put({ ...info, path, root, fileSize: st.size, mtime }, created ?? made);
+  }
+  if (!PICTURE_EXTENSIONS.test(path)) return null;
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(path);
@@ -91,7 +105,6 @@ export function indexFile(index: GalleryIndex, root: string, path: string, creat
     return null;
   }
   if (!info) return null;
-  const mtime = Math.round(st.mtimeMs);
   return index.put({ ...info, path, root, fileSize: st.size, mtime }, created ?? mtime);
 }
 
@@ -118,7 +131,10 @@ export async function scanFolder(index: GalleryIndex, root: string, options: Sca
   const present = new Set(files);
   for (const path of index.pathsUnder(root)) {
     if (!present.has(path)) {
+      const known = options.onRemoved && index.known(path);
+      const row = known ? index.row(known.id) : null;
       index.removePath(path);
+      if (row) options.onRemoved!(row);
       progress.removed++;
     }
   }
@@ -126,7 +142,11 @@ export async function scanFolder(index: GalleryIndex, root: string, options: Sca
   for (let i = 0; i < files.length; i++) {
     const path = files[i]!;
     const had = index.known(path);
-    if (indexFile(index, root, path, undefined, skip) !== null && !had) progress.added++;
+    const id = indexFile(index, root, path, undefined, skip);
+    if (id !== null && !had) {
+      progress.added++;
+      options.onAdded?.(id, path);
+    }
     progress.done = i + 1;
     if ((i + 1) % batch === 0) {
       options.onProgress?.({ ...progress, problems: [...progress.problems] });

@@ -23,6 +23,8 @@ export interface SearchFilters {
   favourites?: boolean;
   /** The root folder the picture was found under. */
   folder?: string;
+  /** Only videos, or only pictures (both when absent). */
+  kind?: "picture" | "video";
   /** Cursor from the previous page (an id): only pictures older than it. */
   before?: string;
 }
@@ -41,7 +43,7 @@ export function parseCursor(before: string): number {
   return Number(before);
 }
 
-const COLUMNS = "p.id, p.created, p.width, p.height, p.format, substr(p.prompt, 1, 301) AS prompt, p.favourite";
+const COLUMNS = "p.id, p.created, p.width, p.height, p.format, substr(p.prompt, 1, 301) AS prompt, p.favourite, p.video";
 
 /** FROM, WHERE and the ordering column of a search, and its parameters. */
 export function searchFrom(f: SearchFilters): { from: string; where: string; order: string; params: Record<string, string | number> } {
@@ -89,6 +91,7 @@ export function searchFrom(f: SearchFilters): { from: string; where: string; ord
     params.height = Number(size[2]);
   }
   if (f.favourites) where.push("p.favourite = 1");
+  if (f.kind) where.push(f.kind === "video" ? "p.video IS NOT NULL" : "p.video IS NULL");
   if (f.folder) {
     where.push("p.root = $folder");
     params.folder = f.folder;

@@ -2,7 +2,8 @@
  * The Gallery as an app service: opens the index (cache) with favourites and
  * imported folders in the app database, mounts /api/gallery, indexes each
  * picture the queue saves (`task.image`; incognito images have no file and
- * never arrive here), and rescans the outputs and imported folders in the
+ * never arrive here) and each video (`task.finished`, asking the video table),
+ * and rescans the outputs and imported folders in the
  * background once the server listens (files added or removed by hand, or a
  * lost index, come back from the files themselves).
  */
@@ -13,7 +14,7 @@ import type { AppContext } from "../core/server/context";
 import type { Service, ServiceFactory } from "../core/services";
 import { lazyRoutes, type RouteKey } from "../core/server/lazy-routes";
 import "../queue/events";
-import { Gallery } from "./gallery";
+import { Gallery, type GalleryVideoLink } from "./gallery";
 import { GalleryIndex } from "./index-store";
 import { ThumbnailMaker } from "./thumbnails";
 import { trashLocation, type TrashLocation } from "./trash";
@@ -21,12 +22,14 @@ import { trashLocation, type TrashLocation } from "./trash";
 /** routes/gallery.ts's routes, listed before it loads on the first Gallery request (tests/gallery/route-table.test.ts). */
 export const GALLERY_ROUTES: RouteKey[] = [
   "GET /", "GET /days", "GET /lookup", "GET /facets", "POST /import", "POST /rescan", "POST /export", "POST /delete",
-  "POST /undo", "GET /:id", "PATCH /:id", "DELETE /:id", "GET /:id/file", "GET /:id/thumb", "POST /:id/reveal",
+  "POST /undo", "GET /:id", "PATCH /:id", "DELETE /:id", "GET /:id/file", "GET /:id/poster", "GET /:id/thumb", "POST /:id/reveal",
 ];
 
 export interface GalleryServiceOptions {
   /** The file a queue image id was saved to (null for incognito or unknown ids). */
   imagePath: (imageId: string) => string | null | undefined;
+  /** The video table (video/'s hub, tied by launcher/wiring.ts); without it the Gallery still finds videos by rescanning. */
+  videos?: GalleryVideoLink;
   /** Where deleted pictures go; the system trash by default. */
   trash?: TrashLocation;
   /** Rescan the folders at start (default true). */
@@ -65,11 +68,14 @@ export function galleryService(options: GalleryServiceOptions): ServiceFactory {
       // Never index our own cache, nor deleted pictures (an imported home folder holds the trash).
       exclude: [ctx.paths.cache, trash.dir],
       imagePath: options.imagePath,
+      ...(options.videos ? { videos: options.videos } : {}),
     });
     const off = ctx.bus.on("task.image", ({ image }) => {
       const path = options.imagePath(image.id);
       if (path) gallery.addPicture(path);
     });
+    // A video task's videos, once saved (a picture task has none).
+    const offFinished = ctx.bus.on("task.finished", ({ id }) => gallery.addVideosOf(id));
     // The queue deleted a removed task's pictures (the user asked, and the undo expired).
     const offDeleted = ctx.bus.on("task.pictures_deleted", ({ paths }) => {
       for (const path of paths) index.removePath(path);
@@ -83,6 +89,7 @@ export function galleryService(options: GalleryServiceOptions): ServiceFactory {
       },
       stop: () => {
         off();
+        offFinished();
         offDeleted();
         thumbnails.stop();
         index.close();

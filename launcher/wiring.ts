@@ -14,6 +14,7 @@ import type { EnginePool } from "../engine/pool/pool";
 import type { AppContext } from "../core/server/context";
 import type { Service, ServiceFactory } from "../core/services";
 import type { RpcCoordinator } from "../rpc/coordinator";
+import type { GalleryVideoLink } from "../gallery/gallery";
 
 /** A factory whose module is imported when it runs. */
 const later =
@@ -38,6 +39,16 @@ const terminalProgress = later(async () => {
       },
     };
   };
+});
+
+/**
+ * The Gallery and the video table in step (same floor: neither imports the other): the Gallery indexes a
+ * finished task's videos, and a video it moves to the trash leaves the table and comes back on undo.
+ */
+export const galleryVideoLink = (hub: () => VideoHub | undefined): GalleryVideoLink => ({
+  savedPaths: (taskId) => hub()?.savedPaths(taskId) ?? [],
+  removed: (videoId) => hub()?.forget(videoId),
+  restored: (videoPath) => hub()?.restore(videoPath),
 });
 
 export function appServices(options: { server?: boolean } = {}): ServiceFactory[] {
@@ -123,7 +134,9 @@ export function appServices(options: { server?: boolean } = {}): ServiceFactory[
     ),
     later(async () => (await import("../upscale/service")).upscaleService(() => queue)),
     later(async () => (await import("../video/service")).videoService(videos!, () => queue)),
-    later(async () => (await import("../gallery/service")).galleryService({ imagePath: (id) => queue?.store.image(id)?.path })),
+    later(async () =>
+      (await import("../gallery/service")).galleryService({ imagePath: (id) => queue?.store.image(id)?.path, videos: galleryVideoLink(() => videos) }),
+    ),
     // Other computers as workers: executors of the queue, matching model files by the models service's hashes.
     later(async () =>
       (await import("../workers/service")).workersService({

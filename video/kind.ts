@@ -7,10 +7,11 @@
  * the app (the videos table, the bus, the outputs settings), attached by the
  * video service when the app starts; incognito videos live in its memory.
  */
-import { unlinkSync } from "node:fs";
+import { existsSync, readFileSync, statSync, unlinkSync } from "node:fs";
 import type { AppContext } from "../core/server/context";
 import { realInside } from "../core/files/inside";
 import { fromQueuedRequest, type VideoSettings } from "../common/video-request";
+import { MAX_VIDEO_SIDECAR_BYTES, parseVideoSidecar, videoCompanions } from "../common/video-sidecar";
 import type { ResolvedRequest } from "../common/image-request";
 import type { Task } from "../queue/task";
 import type { TaskKind } from "../queue/task-kinds";
@@ -19,7 +20,7 @@ import "./events";
 import { resolveVideoModels } from "./models";
 import { runVideoTask } from "./run";
 import { saveVideo, type HeldVideo } from "./save";
-import { videoRef, type VideoRecord, VideoStore } from "./store";
+import { recordFromSidecar, videoRef, type VideoRecord, VideoStore } from "./store";
 
 type VideoTaskRequest = ResolvedRequest & { video: VideoSettings };
 
@@ -63,6 +64,24 @@ export class VideoHub {
   videosOf(task: Task): VideoRecord[] {
     if (task.incognito) return [...this.memory.values()].filter((h) => h.record.taskId === task.id).map((h) => h.record);
     return this.#store?.ofTask(task.id) ?? [];
+  }
+
+  /** The files of a task's saved videos (the Gallery indexes them when the task finishes). */
+  savedPaths(taskId: string): string[] {
+    return (this.#store?.ofTask(taskId) ?? []).map((v) => v.path).filter((p): p is string => !!p);
+  }
+
+  /** A video the Gallery moved to the trash leaves the table (the Video tab's list). */
+  forget(id: string): void {
+    this.#store?.delete(id);
+  }
+
+  /** A video the Gallery put back: its row again, from its sidecar. */
+  restore(videoPath: string): void {
+    const { sidecar, poster } = videoCompanions(videoPath);
+    if (!this.#store || !existsSync(sidecar) || statSync(sidecar).size > MAX_VIDEO_SIDECAR_BYTES) return;
+    const s = parseVideoSidecar(readFileSync(sidecar, "utf8"));
+    if (s && !this.#store.get(s.id)) this.#store.insert(recordFromSidecar(s, videoPath, existsSync(poster)));
   }
 
   readonly kind: TaskKind = {

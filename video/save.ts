@@ -13,6 +13,7 @@ import { isInside } from "../core/files/inside";
 import { VERSION } from "../core/version";
 import type { VideoFamilyId } from "../common/video-families";
 import type { VideoFormat, VideoRequest } from "../common/video-request";
+import type { VideoSidecar } from "../common/video-sidecar";
 import { withXmp } from "../pictures/animated-webp";
 import type { OutputTemplates } from "../queue/outputs";
 import { renderFileName, renderFolder } from "../queue/templates";
@@ -90,7 +91,8 @@ export function saveVideo(deps: VideoSaveDeps, task: Task, made: MadeVideo, r: V
   if (poster) files.push([poster, made.poster!]);
   const sidecar = `${stem}.json`;
   const saved: VideoRecord = { ...record, path, ...(poster ? { poster } : {}), sidecar };
-  files.push([sidecar, `${JSON.stringify({ ...videoItem(saved), request: JSON.parse(settings) }, null, 2)}\n`]);
+  const side: VideoSidecar = { ...videoItem(saved), request: JSON.parse(settings) as Record<string, unknown> };
+  files.push([sidecar, `${JSON.stringify(side, null, 2)}\n`]);
   mkdirSync(folder, { recursive: true });
   for (const [file, data] of files) writeFileSync(`${file}.part`, data);
   deps.store.insert(saved);

@@ -9,6 +9,7 @@ import type { Database } from "bun:sqlite";
 import { openDatabase } from "../core/db";
 import type { VideoFamilyId } from "../common/video-families";
 import { videoPosterUrl, videoUrl, type VideoFormat, type VideoRef, VIDEO_MIME } from "../common/video-request";
+import { videoCompanions, type VideoSidecar } from "../common/video-sidecar";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS videos (
@@ -102,6 +103,30 @@ export function videoRef(v: VideoRecord): VideoRef {
 
 /** A video in lists (`GET /api/videos`): its ref and what it shows of its task. */
 export const videoItem = (v: VideoRecord) => ({ ...videoRef(v), task_id: v.taskId, created: v.created, prompt: v.prompt, model: v.model, family: v.family });
+
+/** A saved video's record from its sidecar (an undone deletion puts the row back from the files). */
+export function recordFromSidecar(s: VideoSidecar, path: string, poster: boolean): VideoRecord {
+  const { sidecar, poster: posterPath } = videoCompanions(path);
+  return {
+    id: s.id,
+    taskId: s.task_id,
+    path,
+    ...(poster ? { poster: posterPath } : {}),
+    sidecar,
+    format: s.format,
+    width: s.width,
+    height: s.height,
+    fps: s.fps,
+    frameCount: s.frame_count,
+    seed: s.seed,
+    bytes: s.bytes,
+    ...(s.converted_from ? { convertedFrom: s.converted_from } : {}),
+    created: s.created,
+    prompt: s.prompt,
+    model: s.model,
+    family: s.family as VideoFamilyId | null,
+  };
+}
 
 export class VideoStore {
   readonly db: Database;

@@ -14,6 +14,8 @@ import type { Gallery } from "../gallery";
 import { revealCommand, runOpener } from "../../core/system/opener";
 import type { SearchFilters } from "../search-sql";
 import { exportZip } from "../export-zip";
+import { ranged } from "../../core/server/ranged";
+import { videoOf } from "../picture-row";
 
 const MAX_EXPORT = 10_000;
 
@@ -45,8 +47,15 @@ function filtersOf(q: Record<string, string>): SearchFilters {
     to: dateQuery(q.to, "to"),
     favourites: q.favourites === "1" || q.favourites === "true",
     folder: q.folder,
+    kind: kindQuery(q.kind),
     before: q.before,
   };
+}
+
+function kindQuery(v: string | undefined): SearchFilters["kind"] {
+  if (!v) return undefined;
+  if (v === "video" || v === "picture") return v;
+  throw badRequest(`kind: "picture" or "video", not "${v}"`);
 }
 
 export function galleryRoutes(gallery: Gallery, options: { platform?: NodeJS.Platform } = {}) {
@@ -81,8 +90,8 @@ export function galleryRoutes(gallery: Gallery, options: { platform?: NodeJS.Pla
       const rows = [];
       for (const id of ids) {
         const row = gallery.servable(id);
-        // Only what is, now, the picture its row says (others are left out, not fatal).
-        if (row && isServablePicture(row.path, gallery.roots(), row.format as ImageKind)) rows.push(row);
+        // Only what is, now, the picture or video its row says (others are left out, not fatal).
+        if (row && (videoOf(row) ? gallery.isServableVideo(row) : isServablePicture(row.path, gallery.roots(), row.format as ImageKind))) rows.push(row);
       }
       if (!rows.length) throw notFound("any of those pictures");
       const name = `easy-diffusion-${new Date().toISOString().slice(0, 10)}.zip`;
@@ -118,6 +127,13 @@ export function galleryRoutes(gallery: Gallery, options: { platform?: NodeJS.Pla
     .get("/:id/file", (c) => {
       const id = idOf(c.req.param("id"));
       const row = gallery.servable(id);
+      const video = row && videoOf(row);
+      if (row && video) {
+        // Checked again as it is served: inside a Gallery folder, and the video its sidecar says (Range: <video> seeks).
+        if (!gallery.isServableVideo(row)) throw notFound(`video ${id}`);
+        const name = encodeURIComponent(row.path.split(/[\\/]/).pop()!);
+        return ranged(c, Bun.file(row.path), video.mime, c.req.query("download") === "1" ? { "content-disposition": `attachment; filename="${name}"` } : {});
+      }
       // Checked again on the file as it is opened: inside a Gallery folder, and the picture the index says.
       const bytes = row && readServedPicture(row.path, gallery.roots(), `picture ${id}`, row.format as ImageKind);
       if (!row || !bytes) throw notFound(`picture ${id}`);
@@ -128,6 +144,14 @@ export function galleryRoutes(gallery: Gallery, options: { platform?: NodeJS.Pla
       if (c.req.query("download") === "1")
         headers["content-disposition"] = `attachment; filename="${encodeURIComponent(row.path.split(/[\\/]/).pop()!)}"`;
       return new Response(bytes as Uint8Array<ArrayBuffer>, { headers });
+    })
+    .get("/:id/poster", (c) => {
+      const id = idOf(c.req.param("id"));
+      const row = gallery.servable(id);
+      const poster = row && gallery.poster(row);
+      const bytes = poster && readServedPicture(poster, gallery.roots(), `the poster of video ${id}`, "png");
+      if (!bytes) throw notFound(`a poster frame of video ${id}`);
+      return new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { "content-type": "image/png", "cache-control": "private, max-age=3600" } });
     })
     .get("/:id/thumb", async (c) => {
       const id = idOf(c.req.param("id"));

@@ -153,6 +153,7 @@ export const ROUTE_ROLES: Record<string, RoleRule> = {
   "GET /api/gallery/facets": guest("browsing the Gallery"),
   "GET /api/gallery/:id": guest("a picture's details"),
   "GET /api/gallery/:id/file": guest("downloading a picture"),
+  "GET /api/gallery/:id/poster": guest("a video's poster frame"),
   "GET /api/gallery/:id/thumb": guest("thumbnails"),
   "PATCH /api/gallery/:id": guest("favourites"),
   "POST /api/gallery/export": guest("downloading pictures as a zip"),

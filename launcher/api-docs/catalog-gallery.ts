@@ -20,13 +20,15 @@ const filters = [
   { name: "model", description: "model name" },
   { name: "lora", description: "LoRA name" },
   { name: "sampler", description: "sampler" },
+  { name: "kind", description: '"picture" or "video" (both when absent)' },
   { name: "before", description: "cursor: the last id of the previous page" },
   { name: "limit", description: "page size (1–500, default 100)" },
 ];
 
 export const galleryRoutes: RouteDoc[] = [
   doc("get /api/gallery", G, {
-    summary: "Pictures, newest first, searched and filtered (cursor paging)",
+    summary: "Pictures and videos, newest first, searched and filtered (cursor paging)",
+    description: "A video's item has `video: {mime, fps, frame_count, duration}` (its `format` is its container: webm, or webp animated).",
     query: filters,
     response: ok({ items: [picture], next: "1767225600000000" }),
   }),
@@ -59,7 +61,8 @@ export const galleryRoutes: RouteDoc[] = [
     response: { status: 200, type: "application/zip", example: "(zip bytes)" },
   }),
   doc("post /api/gallery/delete", G, {
-    summary: "Move pictures to the trash (undo with the answer's token)",
+    summary: "Move pictures and videos to the trash (undo with the answer's token)",
+    description: "A video goes with its poster and sidecar, and leaves GET /api/videos; undo brings both back.",
     body: { schema: idsSchema, example: { ids: [picture.id] } },
     response: ok({ undo: "5f0c…", deleted: [picture.id] }),
   }),
@@ -68,7 +71,14 @@ export const galleryRoutes: RouteDoc[] = [
     body: { schema: undoSchema, example: { undo: "5f0c…" } },
     response: ok({ restored: [picture.id] }),
   }),
-  doc("get /api/gallery/{id}", G, { summary: "One picture with its settings", params: ["id"], response: ok(picture) }),
+  doc("get /api/gallery/{id}", G, {
+    summary: "One picture or video with its settings",
+    description:
+      "A video's has `video: {video_id, task_id, mime, fps, frame_count, duration, bytes, family, converted_from?, poster}` " +
+      "and its request as `settings`.",
+    params: ["id"],
+    response: ok(picture),
+  }),
   doc("patch /api/gallery/{id}", G, {
     summary: "Mark or unmark a favourite",
     params: ["id"],
@@ -81,15 +91,21 @@ export const galleryRoutes: RouteDoc[] = [
     response: ok({ undo: "5f0c…", deleted: [picture.id] }),
   }),
   doc("get /api/gallery/{id}/file", G, {
-    summary: "The picture itself (only from the outputs folder and imported folders)",
+    summary: "The picture or video itself (only from the outputs folder and imported folders)",
     description:
       "Checked on the file as it is opened: inside a Gallery folder after symlinks (403 `forbidden`), " +
-      "and its bytes the picture its name and index say (422 `not_a_picture`).",
+      "and its bytes the picture its name and index say (422 `not_a_picture`). A video is served with `Range` (206) " +
+      "when its first bytes are the video its sidecar says (404 otherwise).",
+    params: ["id"],
+    response: { status: 200, type: "image/png", example: "(PNG bytes)" },
+  }),
+  doc("get /api/gallery/{id}/poster", G, {
+    summary: "A video's poster frame (its first frame, PNG); 404 for a picture",
     params: ["id"],
     response: { status: 200, type: "image/png", example: "(PNG bytes)" },
   }),
   doc("get /api/gallery/{id}/thumb", G, {
-    summary: "Its thumbnail (WebP, at most 256 px)",
+    summary: "Its thumbnail (WebP, at most 256 px; a video's from its poster frame)",
     description:
       "A picture over 8192×8192 pixels (from its header) gets no thumbnail: 422 `image_too_large`; one that cannot be decoded: 422 `thumbnail_failed`.",
     params: ["id"],

@@ -2,10 +2,11 @@
  * The Video tab end to end in real Chromium, on the real app with the
  * stand-in engine (vid_gen as upstream 97d2990 does it): a Wan 2.1 T2V
  * video is queued, its progress shows (sampling steps), it plays (frame
- * steps, loop), Reuse settings puts its settings back, the Gallery lists it
- * (poster, play mark, length) and plays it, its Reuse settings goes to a
- * Video tab, a frame goes to the Image tab as the init image, and the task
- * and the video are removed.
+ * steps, loop), Reuse settings puts its settings back, the Gallery shows it
+ * in its grid (poster, play mark, length; the kind filter and `kind:video`)
+ * and plays it, its Reuse settings goes to a Video tab, a frame goes to the
+ * Image tab as the init image, the task is removed, and the video is
+ * deleted in the Gallery (gone from the Video tab's list too) and undone.
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
@@ -112,27 +113,37 @@ describe("a video, end to end", () => {
     expect(await field("model").inputValue()).toBe("wan2.1-t2v-test.safetensors");
   });
 
-  test("the Gallery lists it with its poster and length, plays it, and sends its settings to a Video tab", async () => {
+  test("the Gallery shows it in its grid with its poster and length, plays it, and sends its settings to a Video tab", async () => {
     await page.click("ed-tab-strip button.new");
     await page.click('ed-tab-strip .picker [data-app="gallery"]');
     const gallery = page.locator("ed-shell section.pane:not([hidden]) ed-gallery-app");
-    // Beside the pictures: the newest videos in a row above them.
-    await gallery.locator("ed-gallery-videos[strip] .cell").first().waitFor();
-    expect(await gallery.locator('ed-gallery-videos[strip] [data-role="duration"]').first().textContent()).toBe("0.3 s");
-    await page.screenshot({ path: join(SHOTS, "gallery-video-strip.png") });
-    await gallery.locator('ed-gallery-videos[strip] [data-action="all-videos"]').click();
-    await until(async () => (await gallery.locator('ed-gallery-toolbar [data-filter="kind"]').inputValue()) === "video", "the Videos view");
-    await gallery.locator('ed-gallery-toolbar [data-filter="kind"]').selectOption("");
-    await gallery.locator('ed-gallery-toolbar input[type="search"]').fill("kind:video lighthouse");
-    const cell = gallery.locator("ed-gallery-videos .cell").first();
+    const kind = gallery.locator('ed-gallery-toolbar [data-filter="kind"]');
+    // In the day grid, among the pictures: its poster's thumbnail, a play mark, its length.
+    const cell = gallery.locator('ed-gallery-grid .cell:has([data-role="duration"])').first();
     await cell.waitFor();
-    expect(await gallery.locator('ed-gallery-toolbar [data-filter="kind"]').inputValue()).toBe("video");
     expect(await cell.locator('[data-role="duration"]').textContent()).toBe("0.3 s");
-    expect(await cell.locator("img").evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(64);
+    await cell.locator(".play").waitFor();
+    await until(async () => (await cell.locator("img").evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)) === 64, "the poster's thumbnail");
+    await page.screenshot({ path: join(SHOTS, "gallery-video-grid.png") });
+    await kind.selectOption("picture");
+    await waitText(gallery.locator("p.empty"), "No picture matches.");
+    expect(await gallery.locator('ed-gallery-grid [data-role="duration"]').count()).toBe(0);
+    await kind.selectOption("");
+    await gallery.locator('ed-gallery-toolbar input[type="search"]').fill("kind:video lighthouse");
+    await until(async () => (await kind.inputValue()) === "video", "kind:video sets the kind filter");
+    await cell.waitFor();
+    await gallery.locator('ed-gallery-toolbar input[type="search"]').fill("kind:video harbour");
+    await waitText(gallery.locator("p.empty"), "No video matches.");
+    expect(await gallery.locator('ed-gallery-grid [data-role="duration"]').count()).toBe(0);
+    await gallery.locator('ed-gallery-toolbar input[type="search"]').fill("lighthouse");
     await cell.click();
     const viewer = gallery.locator("ed-gallery-video-viewer");
     await waitText(viewer.locator('[data-role="prompt"]'), "a lighthouse at dusk");
     await waitText(viewer.locator('ed-video-player [data-role="frame"]'), /^frame \d \/ 5$/);
+    // Played from the Gallery's own routes.
+    expect(await viewer.locator('ed-video-player [data-action="download"]').getAttribute("href")).toMatch(/^\/api\/gallery\/\d+\/file$/);
+    await viewer.locator('[data-action="favourite"]').click();
+    await until(async () => (await viewer.locator('[data-action="favourite"]').getAttribute("aria-pressed")) === "true", "a favourite");
     await page.screenshot({ path: join(SHOTS, "gallery-video.png") });
     await viewer.locator('[data-action="reuse"]').click();
     await until(async () => (await activeApp()) === "video", "a Video tab shown");
@@ -147,14 +158,22 @@ describe("a video, end to end", () => {
     await image.locator('[data-role="img2img"]').waitFor();
   });
 
-  test("the task and then the video are removed", async () => {
+  test("the task is removed; the video is deleted in the Gallery (with undo), and leaves the Video tab's list", async () => {
     await page.locator('ed-shell ed-tab-strip [role="tab"]', { hasText: "Video" }).first().click();
     await card().locator('[data-action="remove"]').click();
     await until(async () => (await tab().locator("ed-video-results article.card").count()) === 0, "the card gone");
     await page.locator('ed-shell ed-tab-strip [role="tab"]', { hasText: "Gallery" }).first().click();
     const gallery = page.locator("ed-shell section.pane:not([hidden]) ed-gallery-app");
-    await gallery.locator('[data-action="delete"]').click();
-    await until(async () => (await gallery.locator("ed-gallery-videos .cell").count()) === 0, "the video gone from the Gallery");
+    const listed = () => page.evaluate(async () => ((await (await fetch("/api/videos")).json()) as { videos: unknown[] }).videos.length);
+    expect(await listed()).toBe(1);
+    await gallery.locator('ed-gallery-video-viewer [data-action="delete"]').click();
+    await waitText(gallery.locator('.toast[role="status"]'), /1 video moved to the trash/);
+    await until(async () => (await gallery.locator('ed-gallery-grid [data-role="duration"]').count()) === 0, "the video gone from the grid");
+    expect(await gallery.locator("ed-gallery-video-viewer").count()).toBe(0);
+    expect(await listed()).toBe(0);
+    await gallery.locator('.toast [data-action="undo"]').click();
+    await gallery.locator('ed-gallery-grid [data-role="duration"]').first().waitFor();
+    expect(await listed()).toBe(1);
     expect(session.pageErrors).toEqual([]);
   });
 });

@@ -1,11 +1,13 @@
 /**
  * The services of the Video tab's end-to-end tests, wired as launcher/wiring.ts wires them: the
  * engine on the stand-in, the models service, the queue with upscale/'s and video/'s task kinds,
- * /api/videos over that queue, the Gallery and the prompts.
+ * /api/videos over that queue, the Gallery (tied to the video table) and the prompts.
  */
 import type { EngineManager } from "../../engine/manager";
 import type { ServiceFactory } from "../../core/services";
+import { join } from "node:path";
 import { galleryService } from "../../gallery/service";
+import { galleryVideoLink } from "../../launcher/wiring";
 import { modelsService } from "../../models/service";
 import type { ModelUse } from "../../models/use";
 import { promptsService } from "../../prompts/service";
@@ -40,7 +42,8 @@ export function videoServices(engineRoot: string, standin: Partial<StandinConfig
     modelsService({ hashInBackground: false, use: () => modelUse }),
     ...withUpscale(queueWithUse),
     videoService(hub, () => queue),
-    galleryService({ imagePath: (id) => queue?.store.image(id)?.path }),
+    // Deleted videos go to a trash folder of the test's own (not the system trash).
+    galleryService({ imagePath: (id) => queue?.store.image(id)?.path, videos: galleryVideoLink(() => hub), trash: { kind: "folder", dir: join(engineRoot, "test-trash") } }),
     promptsService,
   ];
 }

@@ -8,6 +8,7 @@ import { queueService, sharingQueue } from "../../queue/service";
 import { upscaleTaskKinds } from "../../upscale/service";
 import { VideoHub, videoService, videoTaskKinds } from "../../video/service";
 import { readEnv } from "../../core/env";
+import type { ServiceFactory } from "../../core/services";
 import { silentLogger } from "../../core/log";
 import { startApp } from "../../launcher/start";
 import type { Engine, InstalledBuild } from "../../engine/types";
@@ -27,7 +28,12 @@ export const WAN = {
   text_encoders: ["umt5_xxl_fp16.safetensors"],
 };
 
-export async function startVideoApp(dataDir: string, build: InstalledBuild, options: { undoMs?: number } = {}): Promise<QueueApp & { hub: VideoHub }> {
+/** `after`: services started after the video service (the Gallery, tied to the hub). */
+export async function startVideoApp(
+  dataDir: string,
+  build: InstalledBuild,
+  options: { undoMs?: number; after?: (hub: VideoHub) => ServiceFactory[] } = {},
+): Promise<QueueApp & { hub: VideoHub }> {
   const port = 20000 + Math.floor(Math.random() * 30000);
   let engine!: Engine;
   let models: ModelsService | undefined;
@@ -45,7 +51,12 @@ export async function startVideoApp(dataDir: string, build: InstalledBuild, opti
   const app = await startApp({
     run: { server: true, noOpen: true, dataDir, port, host: "127.0.0.1" },
     env: { ...readEnv({}), edHome: undefined },
-    services: [async (ctx) => (models = (await modelsFactory(ctx)) as ModelsService), shared.factory, videoService(hub, shared.queue)],
+    services: [
+      async (ctx) => (models = (await modelsFactory(ctx)) as ModelsService),
+      shared.factory,
+      videoService(hub, shared.queue),
+      ...(options.after?.(hub) ?? []),
+    ],
     log: silentLogger,
   });
   return Object.assign(queueAppOf(app, () => engine), { hub });

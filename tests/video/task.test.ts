@@ -105,7 +105,7 @@ describe("a Wan video on a build that offers only AVI", () => {
     expect((await q.api("/api/videos/vnope")).status).toBe(404);
   });
 
-  test("the Gallery's index takes neither the video nor its poster for a picture (videos are listed by /api/videos)", () => {
+  test("the Gallery's index takes neither the video nor its poster for a picture (a video is indexed from its sidecar)", () => {
     const row = q.hub.store.get(task.videos[0].id)!;
     expect(readPictureInfo(new Uint8Array(readFileSync(row.path!)), row.path)).toBeNull();
     expect(readPictureInfo(new Uint8Array(readFileSync(row.poster!)), row.poster)).toBeNull();

@@ -3,12 +3,14 @@
  * (the file with Range requests, its poster, its settings), delete one. Files are served only from
  * inside outputs/ (checked on the real path when served); incognito videos from memory.
  */
-import { Hono, type Context } from "hono";
+import { Hono } from "hono";
 import { rmSync } from "node:fs";
 import { z } from "zod";
 import type { AppContext } from "../../core/server/context";
 import { ApiError, notFound, readJson } from "../../core/server/errors";
 import { realInside } from "../../core/files/inside";
+import { ranged } from "../../core/server/ranged";
+import "../../queue/events";
 import { VIDEO_FAMILIES, VIDEO_FAMILY, alignFrames } from "../../common/video-families";
 import { randomSeed } from "../../common/image-request";
 import { fromQueuedRequest, toQueuedRequest, videoBodySchema, VIDEO_MIME, type VideoSettings } from "../../common/video-request";
@@ -31,21 +33,6 @@ function servable(ctx: AppContext, file: string | undefined, what: string): stri
   if (!file) throw notFound(what);
   if (!realInside(ctx.paths.outputs, file)) throw new ApiError(403, "forbidden", `${what} is outside the outputs folder`);
   return file;
-}
-
-/** Bytes with Range support (a browser's <video> seeks with Range requests). */
-function ranged(c: Context, body: Blob, mime: string): Response {
-  const size = body.size;
-  const headers: Record<string, string> = { "content-type": mime, "accept-ranges": "bytes", "cache-control": "private, max-age=3600" };
-  const m = /^bytes=(\d*)-(\d*)$/.exec(c.req.header("range") ?? "");
-  if (!m || (!m[1] && !m[2])) return new Response(body, { headers: { ...headers, "content-length": String(size) } });
-  let start = m[1] ? Number(m[1]) : Math.max(0, size - Number(m[2]));
-  let end = m[1] && m[2] ? Math.min(size - 1, Number(m[2])) : size - 1;
-  if (start >= size || start > end) return new Response(null, { status: 416, headers: { ...headers, "content-range": `bytes */${size}` } });
-  return new Response(body.slice(start, end + 1), {
-    status: 206,
-    headers: { ...headers, "content-length": String(end - start + 1), "content-range": `bytes ${start}-${end}/${size}` },
-  });
 }
 
 export function videoRoutes(ctx: AppContext, queue: TaskQueue, hub: VideoHub) {
@@ -99,8 +86,11 @@ export function videoRoutes(ctx: AppContext, queue: TaskQueue, hub: VideoHub) {
       const { record, held } = find(id);
       if (held) hub.memory.delete(id);
       else {
-        for (const file of [record.path, record.poster, record.sidecar]) if (file && realInside(ctx.paths.outputs, file)) rmSync(file, { force: true });
+        const paths = [record.path, record.poster, record.sidecar].filter((f): f is string => !!f && realInside(ctx.paths.outputs, f));
+        for (const file of paths) rmSync(file, { force: true });
         hub.store.delete(id);
+        // The Gallery drops files a task's outputs no longer have, as it does a removed task's pictures.
+        ctx.bus.publish("task.pictures_deleted", { id: record.taskId, paths });
       }
       return c.json({ deleted: [id] });
     });

@@ -1,7 +1,8 @@
 /**
- * <ed-gallery-app>: the Gallery tab (a singleton). Every picture, newest
- * first, grouped by day in a virtualised grid; search and filters that
- * update as you type; a viewer with the picture's settings and actions;
+ * <ed-gallery-app>: the Gallery tab (a singleton). Every picture and video,
+ * newest first, grouped by day in a virtualised grid; search and filters
+ * (`kind:video`) that update as you type; a viewer with the picture's
+ * settings and actions, or a video's player (<ed-gallery-video-viewer>);
  * keyboard: arrows, Enter (open), Escape, Delete, F (favourite), Shift/Ctrl
  * to select; a selection exports as a zip or is deleted (with undo). New
  * pictures arrive live (`gallery.added`). "Reuse settings" and friends go to
@@ -11,7 +12,7 @@ import { html, LitElement, nothing } from "lit";
 import { customElement, property, query, state } from "lit/decorators.js";
 import { session } from "../../api/session";
 import { edEvent } from "../../events";
-import { fileUrl, galleryApi, type Facets, type Filters, type GalleryMessage, type PictureDetail } from "./gallery-api";
+import { fileUrl, galleryApi, videoInfoOf, type Facets, type Filters, type GalleryMessage, type PictureDetail } from "./gallery-api";
 import { GalleryLive } from "./gallery-live";
 import { GalleryResults } from "./gallery-results";
 import { GalleryToast } from "./gallery-toast";
@@ -19,16 +20,15 @@ import { controlStyles } from "../../styles/controls";
 import { galleryStyles } from "./gallery-styles";
 import { gridCommand, VIEWER_KEYS } from "./gallery-keys";
 import "./ed-gallery-grid";
-import "./ed-gallery-videos";
 import "./ed-gallery-status";
 import "./ed-gallery-toolbar";
-import "./ed-gallery-viewer";
+import { deletedWords, emptyWords, viewerOf } from "./gallery-viewers";
 import type { EdGalleryGrid, CellEvent } from "./ed-gallery-grid";
 import type { FiltersEvent, ImportEvent, SelectionActionEvent, ThumbSizeEvent } from "./ed-gallery-toolbar";
-import type { GalleryAction, GalleryActionEvent } from "./ed-gallery-viewer";
+import type { GalleryAction } from "./ed-gallery-viewer";
+import type { GalleryVideoActionEvent } from "./ed-gallery-video-viewer";
 import { toggled, withRange } from "./selection";
 
-const NO_PICTURES = "No pictures yet. Pictures you make appear here; Import folder… adds pictures made elsewhere.";
 
 @customElement("ed-gallery-app")
 export class EdGalleryApp extends LitElement {
@@ -179,10 +179,12 @@ export class EdGalleryApp extends LitElement {
   async #delete(ids: number[]) {
     if (!ids.length) return;
     try {
+      const isVideo = (id: number) => (this.viewer?.id === id ? this.viewer : this.results.at(this.results.indexOf(id)))?.video !== undefined;
+      const videos = ids.filter(isVideo).length;
       const { undo, deleted } = await galleryApi.remove(ids);
       this.selected = new Set();
       if (this.viewer && deleted.includes(this.viewer.id)) this.viewer = null;
-      this.#toast.say(`${deleted.length} picture${deleted.length === 1 ? "" : "s"} moved to the trash.`, undo);
+      this.#toast.say(`${deletedWords(deleted.length, Math.min(videos, deleted.length))} moved to the trash.`, undo);
       await this.results.refresh();
     } catch (err) {
       this.#toast.say(`Could not delete: ${(err as Error).message}`);
@@ -232,18 +234,20 @@ export class EdGalleryApp extends LitElement {
     }
   }
 
-  /** The pictures' status line, grid and viewer (videos: <ed-gallery-videos>). */
+  /** A video's viewer: Delete and Close as for a picture; Reuse settings goes to a Video tab. */
+  #onVideoAction = (e: GalleryVideoActionEvent) => {
+    const v = this.viewer && videoInfoOf(this.viewer);
+    if (e.detail.action !== "reuse") void this.#act(e.detail.action);
+    else if (v) this.dispatchEvent(edEvent("ed-send-to-app", { app: "video", message: { kind: "video-settings", request: v.request, family: v.family } }));
+  };
+
+  /** The status line, the grid of pictures and videos, and the viewer. */
   #pictures() {
     const r = this.results;
-    // Videos beside the pictures: the newest in a row above them, while only the search narrows the pictures.
-    const videos = Object.entries(this.filters).every(([k, v]) => k === "q" || !v);
     return html`
-      ${videos
-        ? html`<ed-gallery-videos strip .q=${this.filters.q ?? ""} .cell=${Math.min(this.thumbSize, 120)} .ownerOnly=${this.ownerOnly}
-            @ed-gallery-show-videos=${() => this.#setFilters({ ...this.filters, kind: "video" })}></ed-gallery-videos>`
-        : nothing}
       <ed-gallery-status
         .total=${r.total}
+        .kind=${this.filters.kind ?? ""}
         ?loading=${r.loading}
         .error=${r.error}
         .newPictures=${this.#live.newPictures}
@@ -251,7 +255,7 @@ export class EdGalleryApp extends LitElement {
         @ed-gallery-show-new=${() => (this.#live.showNew(), this.grid && (this.grid.scrollTop = 0))}
       ></ed-gallery-status>
       ${!r.loading && !r.total
-        ? html`<p class="empty">${Object.values(this.filters).some(Boolean) ? "No picture matches." : NO_PICTURES}</p>`
+        ? html`<p class="empty">${emptyWords(this.filters)}</p>`
         : nothing}
       <ed-gallery-grid
         .results=${r}
@@ -259,15 +263,13 @@ export class EdGalleryApp extends LitElement {
         .selected=${this.selected}
         .focusIndex=${this.focusIndex}
         @ed-gallery-cell=${this.#onCell}></ed-gallery-grid>
-      ${this.viewer
-        ? html`<ed-gallery-viewer
-            .picture=${this.viewer}
-            .ownerOnly=${this.ownerOnly}
-            ?hasPrev=${this.viewerIndex > 0}
-            ?hasNext=${this.viewerIndex >= 0 && this.viewerIndex < r.total - 1}
-            @ed-gallery-action=${(e: GalleryActionEvent) => void this.#act(e.detail.action)}
-          ></ed-gallery-viewer>`
-        : nothing}
+      ${viewerOf(this.viewer, {
+        ownerOnly: this.ownerOnly,
+        hasPrev: this.viewerIndex > 0,
+        hasNext: this.viewerIndex >= 0 && this.viewerIndex < r.total - 1,
+        onAction: (e) => void this.#act(e.detail.action),
+        onVideoAction: this.#onVideoAction,
+      })}
     `;
   }
 
@@ -284,9 +286,7 @@ export class EdGalleryApp extends LitElement {
         @ed-gallery-import=${this.#onImport}
         @ed-gallery-selection-action=${this.#onSelectionAction}
       ></ed-gallery-toolbar>
-      ${this.filters.kind === "video"
-        ? html`<ed-gallery-videos .q=${this.filters.q ?? ""} .cell=${this.thumbSize} .ownerOnly=${this.ownerOnly}></ed-gallery-videos>`
-        : this.#pictures()}
+      ${this.#pictures()}
       ${this.#toast.view((token) => galleryApi.undo(token).then(() => this.results.refresh()))}
     `;
   }

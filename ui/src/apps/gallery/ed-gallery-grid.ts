@@ -1,7 +1,8 @@
 /**
  * <ed-gallery-grid>: the virtualised grid. The layout of every picture comes
  * from the day counts (grid-layout.ts); only the rows on screen (plus a
- * margin) are in the DOM, and only their thumbnails load. Clicks report
+ * margin) are in the DOM, and only their thumbnails load. A video is its
+ * poster frame with a play mark and its length. Clicks report
  * `ed-gallery-cell` with the picture's index and the modifier keys.
  */
 import { css, html, LitElement, nothing } from "lit";
@@ -9,6 +10,8 @@ import { customElement, property, state } from "lit/decorators.js";
 import { repeat } from "lit/directives/repeat.js";
 import { edEvent } from "../../events";
 import { thumbUrl } from "./gallery-api";
+import { icons } from "../../icons";
+import { durationText } from "../video/video-api";
 import type { GalleryResults } from "./gallery-results";
 import { cellOf, layoutGrid, visibleRows, type GridLayout } from "./grid-layout";
 
@@ -100,6 +103,26 @@ export class EdGalleryGrid extends LitElement {
     .cell:hover .info,
     .cell.focus .info {
       opacity: 1;
+    }
+    .play {
+      position: absolute;
+      left: 50%;
+      top: 50%;
+      transform: translate(-50%, -50%);
+      font-size: calc(32rem / 14);
+      color: var(--ed-text);
+      filter: drop-shadow(0 1px 3px var(--ed-shadow));
+      pointer-events: none;
+    }
+    .duration {
+      position: absolute;
+      left: 4px;
+      top: 4px;
+      padding: 0 4px;
+      border-radius: 3px;
+      background: var(--ed-backdrop);
+      font-size: calc(11rem / 14);
+      font-variant-numeric: tabular-nums;
     }
     .star {
       position: absolute;
@@ -195,9 +218,13 @@ export class EdGalleryGrid extends LitElement {
                     ${p
                       ? html`<img
                           src=${thumbUrl(p.id)}
-                          alt=${p.prompt || "picture"}
+                          alt=${p.prompt || (p.video ? "video" : "picture")}
                           loading="lazy"
                           decoding="async" />${p.favourite ? html`<span class="star">★</span>` : nothing}
+                          ${p.video
+                            ? html`<span class="play" aria-hidden="true">${icons.play}</span
+                                ><span class="duration" data-role="duration">${durationText(p.video.duration)}</span>`
+                            : nothing}
                           <span
                             class="info"
                             data-role="tile-info"><span class="prompt">${p.prompt || "(no prompt)"}</span><span

@@ -44,6 +44,8 @@ export class EdGalleryStatus extends LitElement {
   `];
 
   @property({ type: Number }) total = 0;
+  /** The kind filter: "N videos" with Videos chosen ("N pictures" otherwise, videos included). */
+  @property() kind = "";
   @property({ type: Boolean }) loading = false;
   @property() error = "";
   @property({ type: Number }) newPictures = 0;
@@ -53,8 +55,9 @@ export class EdGalleryStatus extends LitElement {
     const p = this.progress;
     const name = p?.folder.split(/[\\/]/).filter(Boolean).slice(-2).join("/");
     const problems = (p?.problems ?? []).map((f) => `${f.path}: ${f.reason}`).join("\n");
+    const noun = this.kind === "video" ? "video" : "picture";
     return html`
-      <span data-role="count">${this.loading && !this.total ? "Loading…" : `${this.total.toLocaleString()} picture${this.total === 1 ? "" : "s"}`}</span>
+      <span data-role="count">${this.loading && !this.total ? "Loading…" : `${this.total.toLocaleString()} ${noun}${this.total === 1 ? "" : "s"}`}</span>
       ${this.error ? html`<span class="error">${this.error}</span>` : nothing}
       ${this.newPictures
         ? html`<button data-action="show-new" @click=${() => this.dispatchEvent(edEvent("ed-gallery-show-new", {}))}>${this.newPictures} new ↑</button>`

@@ -9,7 +9,7 @@ import { customElement, property, state } from "lit/decorators.js";
 import { edEvent } from "../../events";
 import { controlStyles } from "../../styles/controls";
 import type { Facets, Filters } from "./gallery-api";
-import { kindFromQuery } from "./kind-query";
+import { kindFromQuery, kindOf } from "./kind-query";
 
 export type FiltersEvent = CustomEvent<{ filters: Filters }>;
 export type ThumbSizeEvent = CustomEvent<{ size: number }>;
@@ -91,7 +91,7 @@ export class EdGalleryToolbar extends LitElement {
   /** Typing `kind:video` (or `kind:picture`) sets the kind filter, as the select does. */
   #search(q: string) {
     const found = kindFromQuery(q);
-    this.#set(found.kind ? { q: found.q, kind: found.kind === "video" ? "video" : undefined } : { q });
+    this.#set(found.kind ? { q: found.q, kind: found.kind } : { q });
   }
 
   #select(key: keyof Filters, values: string[] | undefined, label: string) {
@@ -133,8 +133,9 @@ export class EdGalleryToolbar extends LitElement {
       <select
         aria-label="Pictures or videos"
         data-filter="kind"
-        @change=${(e: Event) => this.#set({ kind: (e.target as HTMLSelectElement).value === "video" ? "video" : undefined })}>
-        <option value="" .selected=${f.kind !== "video"}>Pictures</option>
+        @change=${(e: Event) => this.#set({ kind: kindOf((e.target as HTMLSelectElement).value) })}>
+        <option value="" .selected=${!f.kind}>Pictures, videos</option>
+        <option value="picture" .selected=${f.kind === "picture"}>Pictures</option>
         <option value="video" .selected=${f.kind === "video"}>Videos</option>
       </select>
       ${this.#select("model", facets?.models, "Model")} ${this.#select("lora", facets?.loras, "LoRA")} ${this.#select("sampler", facets?.samplers, "Sampler")}

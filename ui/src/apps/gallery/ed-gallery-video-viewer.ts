@@ -2,8 +2,8 @@
  * <ed-gallery-video-viewer>: one video large in the Gallery — played by
  * <ed-video-player> (loop, frame step, download, use frame as input) — with
  * its prompt and settings, "Reuse settings" (to a Video tab, through the
- * shell) and Delete. Actions other than the player's are
- * `ed-gallery-video-action` events the list handles.
+ * shell), Favourite, and Delete (to the trash, with undo, as a picture). Actions other
+ * than the player's are `ed-gallery-video-action` events <ed-gallery-app> handles.
  */
 import { html, LitElement, nothing } from "lit";
 import { customElement, property } from "lit/decorators.js";
@@ -17,7 +17,7 @@ import { isFamily } from "../video/video-form";
 import { durationText, type VideoInfo } from "../video/video-api";
 import { viewerStyles } from "./viewer-styles";
 
-export type GalleryVideoAction = "close" | "reuse" | "delete";
+export type GalleryVideoAction = "close" | "reuse" | "delete" | "favourite";
 export type GalleryVideoActionEvent = CustomEvent<{ action: GalleryVideoAction }>;
 
 @customElement("ed-gallery-video-viewer")
@@ -25,6 +25,8 @@ export class EdGalleryVideoViewer extends LitElement {
   static override styles = [controlStyles, deskOnlyStyles, viewerStyles];
 
   @property({ attribute: false }) video: VideoInfo | null = null;
+  /** A favourite in the Gallery (its ★ button, as a picture's). */
+  @property({ type: Boolean }) favourite = false;
   /** On a guest device: the sentence saying deleting is the owner's ("" for the owner). */
   @property() ownerOnly = "";
 
@@ -55,6 +57,11 @@ export class EdGalleryVideoViewer extends LitElement {
       <aside aria-label="Video details">
         <div class="top">
           <h2 title=${v.prompt}>${v.prompt || "Video"}</h2>
+          <button
+            data-action="favourite"
+            aria-pressed=${this.favourite ? "true" : "false"}
+            title="Favourite (F)"
+            @click=${() => this.#act("favourite")}>${this.favourite ? "★" : "☆"}</button>
           <button data-action="close" title="Close (Escape)" @click=${() => this.#act("close")}>${icons.close}</button>
         </div>
         <div class="actions">

@@ -5,6 +5,9 @@ import { api } from "../../api/http";
 export type { PictureDetail, PictureSummary } from "../../../../gallery/picture-row";
 import type { PictureDetail, PictureSummary } from "../../../../gallery/picture-row";
 import type { Facets as IndexFacets } from "../../../../gallery/index-store";
+import type { VideoFormat } from "../../../../common/video-request";
+import type { GalleryKind } from "./kind-query";
+import type { VideoInfo } from "../video/video-api";
 
 export interface Filters {
   q?: string;
@@ -16,8 +19,8 @@ export interface Filters {
   to?: string;
   favourites?: boolean;
   folder?: string;
-  /** Videos (GET /api/videos, <ed-gallery-videos>) instead of the pictures' index. */
-  kind?: "video";
+  /** Only videos, or only pictures (both when absent). */
+  kind?: GalleryKind;
 }
 
 /** GET /api/gallery/facets: the index's facets and how many pictures it holds. */
@@ -27,8 +30,7 @@ export type Facets = IndexFacets & { count: number };
 export function filterQuery(f: Filters, extra: Record<string, string | number | undefined> = {}): string {
   const p = new URLSearchParams();
   for (const [k, v] of Object.entries(f)) {
-    // The pictures' index has no kind: videos are listed by /api/videos.
-    if (v === undefined || v === "" || v === false || k === "kind") continue;
+    if (v === undefined || v === "" || v === false) continue;
     if (k === "from") p.set("from", String(new Date(`${v}T00:00:00`).getTime()));
     else if (k === "to") p.set("to", String(new Date(`${v}T00:00:00`).getTime() + 86_400_000));
     else p.set(k, v === true ? "1" : String(v));
@@ -54,6 +56,35 @@ export function saveBlob(blob: Blob, name: string) {
 
 export const thumbUrl = (id: number) => `/api/gallery/${id}/thumb`;
 export const fileUrl = (id: number) => `/api/gallery/${id}/file`;
+export const posterUrl = (id: number) => `/api/gallery/${id}/poster`;
+
+/** A Gallery video as the player and the video viewer take it: played from the Gallery's own routes. */
+export function videoInfoOf(p: PictureDetail): VideoInfo | null {
+  const v = p.video;
+  if (!v) return null;
+  const format = p.format as VideoFormat;
+  return {
+    id: v.video_id,
+    url: fileUrl(p.id),
+    poster_url: v.poster ? posterUrl(p.id) : thumbUrl(p.id),
+    format,
+    mime: v.mime as VideoInfo["mime"],
+    width: p.width,
+    height: p.height,
+    fps: v.fps,
+    frame_count: v.frame_count,
+    duration: v.duration,
+    seed: p.seed ?? 0,
+    bytes: v.bytes,
+    ...(v.converted_from ? { converted_from: v.converted_from } : {}),
+    task_id: v.task_id,
+    created: p.created,
+    prompt: p.prompt,
+    model: String(p.settings.model ?? p.model ?? ""),
+    family: v.family,
+    request: p.settings as Record<string, unknown>,
+  };
+}
 
 export const galleryApi = {
   page: (f: Filters, extra: { before?: string; offset?: number; limit?: number }) =>

@@ -10,9 +10,6 @@ export const galleryStyles = css`
     min-height: 0;
     outline: none;
   }
-  ed-gallery-videos[strip] {
-    flex: none;
-  }
   ed-gallery-grid {
     flex: 1;
     min-height: 0;

@@ -13,3 +13,6 @@ export function kindFromQuery(q: string): { kind?: GalleryKind; q: string } {
   const kind: GalleryKind = m[2]!.toLowerCase().startsWith("video") ? "video" : "picture";
   return { kind, q: (q.slice(0, m.index) + q.slice(m.index + m[0].length)).replace(/\s+/g, " ").trim() };
 }
+
+/** The kind select's value as a filter ("" for both). */
+export const kindOf = (value: string): GalleryKind | undefined => (value === "video" || value === "picture" ? value : undefined);

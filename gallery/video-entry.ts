@@ -1,0 +1,80 @@
+/**
+ * A video in the outputs folder as the Gallery indexes it: the file (a WebM, or an animated WebP)
+ * is known by its sidecar JSON (`<stem>.json`, common/video-sidecar.ts), which says when it was
+ * made, how long it lasts and the request it was made with; its poster frame (`<stem>.poster.png`)
+ * is its thumbnail. Only the file's first bytes are read (to check it is the video its sidecar says).
+ */
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from "node:fs";
+import { MAX_VIDEO_SIDECAR_BYTES, parseVideoSidecar, videoCompanions } from "../common/video-sidecar";
+import { VIDEO_MIME } from "../common/video-request";
+import { isVideoFile, type GallerySettings, type PictureInfo } from "./picture-info";
+
+export const VIDEO_EXTENSIONS = /\.(webm|webp)$/i;
+
+/** What the index keeps of a video (the row's `video` column, JSON). */
+export interface GalleryVideo {
+  /** Its id in the video table (GET /api/videos/:id). */
+  video_id: string;
+  task_id: string;
+  mime: string;
+  fps: number;
+  frame_count: number;
+  duration: number;
+  bytes: number;
+  family: string | null;
+  converted_from?: "avi";
+  /** The poster frame's file (absent when the first frame could not be decoded). */
+  poster?: string;
+  sidecar: string;
+}
+
+export type VideoInfo = PictureInfo & { format: "webm" | "webp"; video: GalleryVideo; created: number };
+
+function head(path: string, n: number): Uint8Array {
+  const fd = openSync(path, "r");
+  try {
+    const buf = new Uint8Array(n);
+    return buf.subarray(0, readSync(fd, buf, 0, n, 0));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The file's first bytes say it is a video of this format: WebM's EBML magic, or a WebP with the animation flag. */
+export function sniffsAsVideo(path: string, format: "webm" | "webp"): boolean {
+  try {
+    const bytes = head(path, 32);
+    if (format === "webp") return isVideoFile(bytes);
+    return bytes.length >= 4 && bytes[0] === 0x1a && bytes[1] === 0x45 && bytes[2] === 0xdf && bytes[3] === 0xa3;
+  } catch {
+    return false;
+  }
+}
+
+/** The video at `path`, or null when it has no video sidecar (a picture, or a file the app did not make). */
+export function readVideoInfo(path: string): VideoInfo | null {
+  const { sidecar, poster } = videoCompanions(path);
+  try {
+    if (!existsSync(sidecar) || statSync(sidecar).size > MAX_VIDEO_SIDECAR_BYTES) return null;
+  } catch {
+    return null;
+  }
+  const s = parseVideoSidecar(readFileSync(sidecar, "utf8"));
+  if (!s || !path.toLowerCase().endsWith(`.${s.format}`) || !sniffsAsVideo(path, s.format)) return null;
+  // The request's fields are the image request's where they mean the same (prompt, model, seed, sampler, LoRAs…).
+  const settings = { ...s.request, prompt: s.prompt, model: s.model, seed: s.seed } as GallerySettings;
+  const video: GalleryVideo = {
+    video_id: s.id,
+    task_id: s.task_id,
+    mime: VIDEO_MIME[s.format],
+    fps: s.fps,
+    frame_count: s.frame_count,
+    duration: s.duration,
+    bytes: s.bytes,
+    family: s.family,
+    ...(s.converted_from ? { converted_from: s.converted_from } : {}),
+    ...(existsSync(poster) ? { poster } : {}),
+    sidecar,
+  };
+  return { format: s.format, width: s.width, height: s.height, source: "easy-diffusion", settings, video, created: s.created };
+}
