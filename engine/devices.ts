@@ -6,6 +6,7 @@
  * are what --backend accepts (Settings → Engine → Device). Read once per
  * installed build, after install and when the engine starts.
  */
+import { engineEnv } from "./process/engine-env";
 import type { InstalledBuild } from "./types";
 
 export interface EngineDevice {
@@ -37,7 +38,7 @@ export function parseDeviceList(text: string): EngineDevice[] {
 
 /** Runs `<server> --list-devices` (bounded in time and output). */
 export async function listDevices(serverPath: string, timeoutMs = 15_000): Promise<EngineDevice[]> {
-  const proc = Bun.spawn([serverPath, "--list-devices"], { stdout: "pipe", stderr: "pipe", stdin: "ignore" });
+  const proc = Bun.spawn([serverPath, "--list-devices"], { stdout: "pipe", stderr: "pipe", stdin: "ignore", env: engineEnv(process.env) });
   const timer = setTimeout(() => proc.kill(), timeoutMs);
   try {
     const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);

@@ -7,6 +7,7 @@
  * build when a backend cannot run here at all. Stop = SIGTERM, then SIGKILL
  * after a grace period. Options: supervisor-options.ts; events: supervisor-events.ts.
  */
+import { engineEnv } from "./engine-env";
 import { systemProbeIO } from "../detect/probe-io";
 import { EngineInfoError } from "../info-error";
 import type { EngineErrorInfo, InstalledBuild } from "../types";
@@ -161,7 +162,7 @@ export class Supervisor {
     this.#note(`starting ${build.tag}/${build.variant}: ${argv.join(" ")}`);
     let child: EngineChild;
     try {
-      child = new EngineChild(build, port, epoch, plan, { ...process.env, ...this.#o.env }, this.#onOutput);
+      child = new EngineChild(build, port, epoch, plan, engineEnv(process.env, this.#o.env), this.#onOutput);
     } catch (err) {
       const error: EngineErrorInfo = {
         code: "crashed",

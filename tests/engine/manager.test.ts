@@ -162,6 +162,15 @@ describe("engine manager", () => {
     expect(m.supervisor.running!.epoch).toBe(restarted.epoch);
   });
 
+  test("the engine runs with CUDA's devices numbered as nvidia-smi numbers them, unless the user chose otherwise", async () => {
+    const environ = (pid: number) => readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
+    const { m } = manager([standinInstalled(tmp.dir, "cpu")]);
+    await m.ensure(models);
+    expect(environ(m.supervisor.running!.pid)).toContain("CUDA_DEVICE_ORDER=PCI_BUS_ID");
+    const { engineEnv } = await import("../../engine/process/engine-env");
+    expect(engineEnv({ CUDA_DEVICE_ORDER: "FASTEST_FIRST" }).CUDA_DEVICE_ORDER).toBe("FASTEST_FIRST");
+  });
+
   test("ensure during a restart after a crash waits for it instead of starting over", async () => {
     const build = standinInstalled(tmp.dir, "crash-loop", { fault: "crash-at-step", faultStep: 1, startDelayMs: 100 });
     const { m, events } = manager([build]);
