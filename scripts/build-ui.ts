@@ -31,10 +31,10 @@ const TYPES: Record<string, string> = {
 const jsqrAsEsm: import("bun").BunPlugin = {
   name: "jsqr-as-esm",
   setup(build) {
-    build.onLoad({ filter: /[\\/]jsqr[\\/]dist[\\/]jsQR\.js$/ }, async (args) => ({
-      contents: `const module = { exports: {} };\nconst exports = module.exports;\n${await Bun.file(args.path).text()}\nexport default module.exports.default;\n`,
-      loader: "js",
-    }));
+    build.onLoad({ filter: /[\\/]jsqr[\\/]dist[\\/]jsQR\.js$/ }, async (args) => {
+      const umd = await Bun.file(args.path).text();
+      return { contents: `const module = { exports: {} };\nconst exports = module.exports;\n${umd}\nexport default module.exports.default;\n`, loader: "js" };
+    });
   },
 };
 

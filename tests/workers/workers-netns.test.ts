@@ -54,7 +54,8 @@ const json = async <T>(r: Response | Promise<Response>) => (await (await r).json
 const workers = () => json<{ workers: View[] }>(c.api("/api/workers")).then((v) => v.workers);
 const submit = async (fields: Record<string, unknown>) =>
   (await json<{ id: string }>(c.api("/api/tasks", { method: "POST", json: { model: "sd-test.safetensors", width: 64, height: 64, steps: 8, ...fields } }))).id;
-const task = (id: string) => json<{ state: string; images: { id: string }[]; error?: unknown }>(c.api(`/api/tasks/${id}`));
+type TaskView = { state: string; images: { id: string }[]; error?: unknown; notes?: { worker?: { id: string; name: string } } };
+const task = (id: string) => json<TaskView>(c.api(`/api/tasks/${id}`));
 const done = (id: string, ms = 60_000) => until(`task ${id} done`, async () => ((t) => t.state !== "queued" && t.state !== "running" && t)(await task(id)), ms);
 
 /** Where each task's picture was made, once every task succeeded. */
@@ -153,6 +154,10 @@ describe.skipIf(!available)("other computers as workers", () => {
       expect(t.state).toBe("succeeded");
       const on = await madeOn(t.images[0]!.id);
       where.set(on, (where.get(on) ?? 0) + 1);
+      // Its card says where it ran (task.notes.worker), and the board said so while it ran (workers.changed).
+      expect(t.notes?.worker?.name ?? "here").toBe(on);
+      const told = c.events.some((e) => e.type === "workers.changed" && (e.data as { workers: View[] }).workers.some((w) => w.name === on && w.task === id));
+      expect(told).toBe(on !== "here");
     }
     expect([...where.keys()].sort()).toEqual(["here", "w1", "w2"]);
     // In the Gallery with its settings: the prompt, the seed, this computer's model name (w1 calls the file renamed.safetensors).
@@ -209,7 +214,10 @@ describe.skipIf(!available)("other computers as workers", () => {
       const t = await done(id, 90_000);
       expect({ id, state: t.state }).toEqual({ id, state: "succeeded" });
       expect(t.images.length).toBe(1);
-      if (id === onW1) expect(await madeOn(t.images[0]!.id)).not.toBe("w1");
+      const on = await madeOn(t.images[0]!.id);
+      // The task w1 gave back says where it ran in the end.
+      expect(t.notes?.worker?.name ?? "here").toBe(on);
+      if (id === onW1) expect(on).not.toBe("w1");
     }
     expect(c.events.some((e) => e.type === "task.queued" && (e.data as { id: string }).id === onW1)).toBe(true);
   }, 180_000);

@@ -21,7 +21,8 @@ export class QrPictureError extends Error {}
 
 /** The text of the first QR code found in the picture; QrPictureError when none can be read. */
 export async function qrTextIn(picture: Blob): Promise<string> {
-  if (picture.size > MAX_QR_FILE_BYTES) throw new QrPictureError(`That picture is too large (${Math.round(picture.size / 1024 / 1024)} MB) to look for a QR code in.`);
+  if (picture.size > MAX_QR_FILE_BYTES)
+    throw new QrPictureError(`That picture is too large (${Math.round(picture.size / 1024 / 1024)} MB) to look for a QR code in.`);
   let bitmap: ImageBitmap;
   try {
     bitmap = await createImageBitmap(picture);
