@@ -18,23 +18,16 @@ import type { Browser, Page } from "playwright-core";
 import { AccessToken } from "../../launcher/access/token";
 import { loginLinks } from "../../launcher/access/routes";
 import { qrSvg } from "../../launcher/access/qr";
-import { queueService, sharingQueue } from "../../queue/service";
-import { startApp, type RunningApp } from "../../launcher/start";
-import { readEnv } from "../../core/env";
-import { silentLogger } from "../../core/log";
-import { assets } from "../../ui/dist/manifest";
-import { workersService } from "../../workers/service";
-import type { Engine } from "../../engine/types";
-import { managerFor, standin, tempData } from "../queue/harness";
-import { launchBrowser, openShell, randomPort, until, waitText } from "./harness";
+import { tempData } from "../queue/harness";
+import { launchBrowser, until, waitText } from "./harness";
+import { openWorkersCard, startWorkersApp } from "./workers-harness";
 
 setDefaultTimeout(60_000);
 
 const data = tempData("ed-ui-workers-qr-");
 const LINK = loginLinks({ host: "192.168.1.20", port: 9000 }, new AccessToken(join(data.dir, "other-token")).value)[0]!;
 let browser: Browser;
-let app: RunningApp;
-let engine: Engine | undefined;
+let app: Awaited<ReturnType<typeof startWorkersApp>>;
 let page: Page;
 /** Every script the page fetched (the decoder's chunk among them once used). */
 const scripts: string[] = [];
@@ -75,17 +68,7 @@ async function reset() {
 }
 
 beforeAll(async () => {
-  const shared = sharingQueue(queueService({ engine: (ctx) => (engine = managerFor(ctx, standin(data.dir))) }));
-  [browser, app] = await Promise.all([
-    launchBrowser(),
-    startApp({
-      run: { server: false, noOpen: true, dataDir: data.dir, port: randomPort() },
-      env: { ...readEnv({}), edHome: undefined },
-      services: [shared.factory, workersService({ queue: shared.queue, hashes: () => undefined })],
-      ui: assets,
-      log: silentLogger,
-    }),
-  ]);
+  [browser, app] = await Promise.all([launchBrowser(), startWorkersApp(data.dir)]);
   pictures.plain = await picture(code(LINK, 240));
   pictures.photo = await picture(
     `<div style="width:100%;height:100%;background:linear-gradient(135deg,#556,#aab);display:flex;align-items:center;justify-content:center">
@@ -97,17 +80,12 @@ beforeAll(async () => {
   pictures.rpc = await picture(code(`edrpc://192.168.1.20:50052#${"a".repeat(43)}`, 240));
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on("request", (r) => r.resourceType() === "script" && scripts.push(new URL(r.url()).pathname));
-  await openShell(page, app.url);
-  await page.click("ed-main-menu .trigger");
-  await page.click('ed-main-menu [data-command="app:settings"]');
-  await page.locator('ed-settings-app nav button:has-text("Workers")').click();
-  await card().locator("p.none").waitFor();
+  await openWorkersCard(page, app.app.url);
 }, 90_000);
 
 afterAll(async () => {
   await browser?.close();
   await app?.stop();
-  await engine?.stop();
   data.remove();
 });
 
