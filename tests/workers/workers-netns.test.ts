@@ -23,6 +23,8 @@ const SD = { kind: "stable-diffusion", bytes: "checkpoint A" };
 const UNIQUE = { kind: "stable-diffusion", bytes: "checkpoint U" };
 /** Only this computer has it, and Civitai knows it. */
 const CIVITAI = { kind: "stable-diffusion", name: "from-civitai.safetensors", bytes: "checkpoint C" };
+/** On Hugging Face outside the starter catalogue: this computer downloads it from there, the workers have it not. */
+const HF = { kind: "stable-diffusion", name: "from-hf.safetensors", bytes: "checkpoint H" };
 const w1 = new OtherComputer();
 const w2 = new OtherComputer();
 const available = need("network namespaces (root and iproute2)", process.getuid?.() === 0 && w1.make() && w2.make(), "run as root with iproute2");
@@ -85,7 +87,10 @@ beforeAll(async () => {
   // The unique checkpoint on a Hugging Face stand-in that w2 reaches (at this machine's end of its link), as a catalogue file.
   writeModel(data.dir, { ...UNIQUE, name: "unique.safetensors" });
   const unique = new Uint8Array(readFileSync(join(data.dir, "models", "stable-diffusion", "unique.safetensors")));
-  hf = hfStandin({ "unique.safetensors": unique }, { "test/models": "open" }, { hostname: w2.ns.hostIp });
+  writeModel(join(data.dir, "hf-files"), HF);
+  const fromHf = new Uint8Array(readFileSync(join(data.dir, "hf-files", "models", "stable-diffusion", HF.name)));
+  const files = { "unique.safetensors": unique, [HF.name]: fromHf };
+  hf = hfStandin(files, { "test/models": "open", "someone/checkpoints": "open" }, { hostname: w2.ns.hostIp });
   writeModel(data.dir, CIVITAI);
   const fromCivitai = new Uint8Array(readFileSync(join(data.dir, "models", "stable-diffusion", CIVITAI.name)));
   civitai = civitaiStandin([{ id: 4242, name: "civitai-download.safetensors", bytes: fromCivitai }], w2.ns.hostIp);
@@ -242,6 +247,20 @@ describe.skipIf(!available)("other computers as workers", () => {
     expect(on.has("w2")).toBe(true);
     expect(civitai.asked).toContain("/api/download/models/4242");
     expect(existsSync(join(w2.dir, "models", "stable-diffusion", CIVITAI.name))).toBe(true);
+  }, 120_000);
+
+  test("… or from Hugging Face outside the catalogue, when this computer downloaded the file from there", async () => {
+    const url = `${hf.base}/someone/checkpoints/resolve/main/${HF.name}`;
+    const started = await c.api("/api/models/download", { method: "POST", json: { url, kind: HF.kind, name: HF.name } });
+    expect(started.status).toBe(202);
+    const asset = (e: (typeof c.events)[number]) => e.data as { asset?: string; phase?: string };
+    await until("downloaded here", () => c.events.find((e) => e.type === "download" && asset(e).asset === HF.name && asset(e).phase === "installed"));
+    const ids = await Promise.all(Array.from({ length: 3 }, (_, i) => submit({ prompt: `hf ${i}`, model: HF.name, seed: 700 + i })));
+    const on = await succeededOn(ids);
+    expect(on.has("w2")).toBe(true);
+    // Asked for it by this computer, then by w2.
+    expect(hf.asked("someone/checkpoints", HF.name).filter((r) => r.method === "GET").length).toBeGreaterThanOrEqual(2);
+    expect(existsSync(join(w2.dir, "models", "stable-diffusion", HF.name))).toBe(true);
   }, 120_000);
 
   test("removing a worker", async () => {
