@@ -54,7 +54,9 @@ export class DownloadSources {
 
   /** Where a file with this sha256 can be downloaded from on the Hugging Face host `hf`; null when none was remembered. */
   huggingfaceUrl(sha256: string, hf: string): string | null {
-    const row = this.db.query<{ path: string }, { sha256: string }>("SELECT path FROM model_sources WHERE sha256 = $sha256").get({ sha256: sha256.toLowerCase() });
+    const row = this.db
+      .query<{ path: string }, { sha256: string }>("SELECT path FROM model_sources WHERE sha256 = $sha256")
+      .get({ sha256: sha256.toLowerCase() });
     return row ? `${base(hf)}${row.path}` : null;
   }
 
