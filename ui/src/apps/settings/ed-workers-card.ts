@@ -275,7 +275,8 @@ export class EdWorkersCard extends LitElement {
           .checked=${!!l?.download_missing}
           ?disabled=${this.busy || !l}
           @change=${(e: Event) => this.#act(() => workersApi.downloadMissing((e.target as HTMLInputElement).checked))} />
-        Let workers download missing models (starter models, and files downloaded here from Hugging Face or known on Civitai, when the other computer allows downloads from other devices)
+        Let workers download missing models (starter models, files downloaded here from Hugging Face, files Civitai knows; when the other
+        computer allows downloads from other devices)
       </label>
       ${l?.workers.length ? html`<ul>${l.workers.map((w) => this.#renderWorker(w))}</ul>` : l ? html`<p class="none">No workers yet.</p>` : nothing}
     `;
