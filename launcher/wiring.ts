@@ -5,7 +5,7 @@
  * time, letting requests through between them), not when this file loads.
  */
 import type { ModelsService } from "../models/service";
-import type { CivitaiLookup } from "../models/net/civitai-lookup";
+import type { ModelsNetService } from "../models/net/service";
 import type { ModelUse } from "../models/use";
 import type { TaskQueue } from "../queue/queue";
 import type { VideoHub } from "../video/kind";
@@ -86,8 +86,8 @@ export function appServices(options: { server?: boolean } = {}): ServiceFactory[
   let queue: TaskQueue | undefined;
   let modelUse: ModelUse | undefined;
   let models: ModelsService | undefined;
-  // The Civitai lookup tells the workers where a file a worker lacks can be downloaded from.
-  let modelsNet: (Service & { civitai: CivitaiLookup }) | undefined;
+  // The Civitai lookup and the remembered Hugging Face downloads tell the workers where a file a worker lacks can be downloaded from.
+  let modelsNet: ModelsNetService | undefined;
   let videos: VideoHub | undefined;
   const withQueue = later(async () => {
     const [{ queueService }, { upscaleTaskKinds }, { poolExecutors }, video] = await Promise.all([
@@ -121,7 +121,7 @@ export function appServices(options: { server?: boolean } = {}): ServiceFactory[
     later(async () => (await import("../rpc/service")).rpcService({ engine, ready: (c) => (rpc = c) })),
     later(async () => {
       const factory = (await import("../models/net/service")).modelsNetService({ library: () => models });
-      return async (ctx) => (modelsNet = (await factory(ctx)) as Service & { civitai: CivitaiLookup });
+      return async (ctx) => (modelsNet = (await factory(ctx)) as ModelsNetService);
     }),
     withModels,
     withQueue,
@@ -143,6 +143,7 @@ export function appServices(options: { server?: boolean } = {}): ServiceFactory[
         queue: () => queue,
         hashes: () => models?.hashes,
         civitaiVersion: (sha256) => modelsNet?.civitai.versionOf(sha256) ?? null,
+        huggingfaceUrl: (sha256, hf) => modelsNet?.sources.huggingfaceUrl(sha256, hf) ?? null,
       }),
     ),
     later(async () => (await import("./api-docs/service")).apiDocsService),

@@ -47,6 +47,8 @@ export interface TaskNotes {
   memory?: { level: string; retriedFrom?: string; note?: string };
   /** Its engine (or worker) failed under it: it ran once more on another executor (retry-elsewhere.ts). */
   retry?: { from: string; note: string };
+  /** It runs (ran) on another computer working for this one (workers/executor.ts): that worker's id and name, for its card. */
+  worker?: { id: string; name: string };
 }
 
 export interface TaskRemoval {

@@ -23,6 +23,21 @@ const TYPES: Record<string, string> = {
   ".map": "application/json",
 };
 
+/**
+ * jsQR (Settings → Workers' QR code pictures, a chunk of its own) ships only a UMD bundle, which a bundler
+ * takes as CommonJS: Bun would then put its CommonJS helpers into the first-paint chunk, shared by all
+ * chunks. Given `module` and `exports` of its own and an ES default export, it is an ES module like the rest.
+ */
+const jsqrAsEsm: import("bun").BunPlugin = {
+  name: "jsqr-as-esm",
+  setup(build) {
+    build.onLoad({ filter: /[\\/]jsqr[\\/]dist[\\/]jsQR\.js$/ }, async (args) => {
+      const umd = await Bun.file(args.path).text();
+      return { contents: `const module = { exports: {} };\nconst exports = module.exports;\n${umd}\nexport default module.exports.default;\n`, loader: "js" };
+    });
+  },
+};
+
 export async function buildUi(options: { minify?: boolean } = {}) {
   rmSync(outdir, { recursive: true, force: true });
   const result = await Bun.build({
@@ -33,6 +48,7 @@ export async function buildUi(options: { minify?: boolean } = {}) {
     sourcemap: "none",
     // Tab apps other than Image (and parts opened on demand) are dynamic `import()`s: their own chunks.
     splitting: true,
+    plugins: [jsqrAsEsm],
     // Lit (and others) ship a dev build behind the "development" export condition; Bun picks the
     // production one only when NODE_ENV is production at build time.
     define: options.minify === false ? undefined : { "process.env.NODE_ENV": '"production"' },

@@ -59,6 +59,8 @@ export function workerExecutor(id: string, d: WorkerExecutorDeps): TaskExecutor 
       const live = d.board.live(id);
       // The worker may be removed while it runs the task (it finishes there): its name and client are taken now.
       const name = worker().name;
+      // Where it runs, on its card while it runs and after (task.notes, stored with the task).
+      active.task.notes = { ...active.task.notes, worker: { id, name } };
       d.board.busy(id, active.task.id);
       let downloaded = false;
       try {
@@ -77,6 +79,9 @@ export function workerExecutor(id: string, d: WorkerExecutorDeps): TaskExecutor 
           downloaded: () => (downloaded = true),
         });
         if (outcome.state !== "returned") return outcome;
+        // Not run here after all: it waits in the queue again, to run somewhere else.
+        delete active.task.notes?.worker;
+        if (active.task.notes && !Object.keys(active.task.notes).length) delete active.task.notes;
         // A task it declined, or refused as a request (400 model_not_found, …), would be again: it is not sent there again.
         // Refusing the token or failing (401, 403, 5xx), or being gone, takes the worker out until a check finds it back.
         const status = outcome.why instanceof WorkerRefusedError ? outcome.why.httpStatus : 0;

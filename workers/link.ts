@@ -4,6 +4,7 @@
  * which holds the same link: launcher/access/routes.ts loginLinks), or its
  * address and token apart. Pure: the worker's origin and token, or why not.
  */
+import { ACCESS_TOKEN } from "../common/login-link";
 import { WorkerLinkError } from "./errors";
 
 export interface WorkerAddress {
@@ -11,9 +12,6 @@ export interface WorkerAddress {
   url: string;
   token: string;
 }
-
-/** The shape of the tokens Easy Diffusion makes (launcher/access/token.ts: 32 random bytes, base64url), with room for longer ones. */
-const TOKEN = /^[A-Za-z0-9_-]{16,256}$/;
 
 /** The origin of an http(s) address with a host, or WorkerLinkError. */
 export function workerOrigin(text: string): URL {
@@ -36,6 +34,6 @@ export function parseWorkerLink(input: { link?: string; url?: string; token?: st
   const u = workerOrigin(text);
   const token = (input.token ?? u.searchParams.get("token") ?? "").trim();
   if (!token) throw new WorkerLinkError("the link has no token: copy the whole login link (it ends with ?token=…), or give the token");
-  if (!TOKEN.test(token)) throw new WorkerLinkError("that is not an access token (letters, digits, - and _ only, as Settings → Other devices shows it)");
+  if (!ACCESS_TOKEN.test(token)) throw new WorkerLinkError("that is not an access token (letters, digits, - and _ only, as Settings → Other devices shows it)");
   return { url: u.origin, token };
 }

@@ -33,6 +33,8 @@ export interface WorkersServiceOptions {
   catalog?: string;
   /** The Civitai version of a file by its sha256, when a lookup found it (models/net's CivitaiLookup). */
   civitaiVersion?: (sha256: string) => number | null;
+  /** Where on the Hugging Face host `hf` a file with this sha256 was downloaded from here (models/net's DownloadSources). */
+  huggingfaceUrl?: (sha256: string, hf: string) => string | null;
 }
 
 export type WorkersService = Service & { board: WorkerBoard; store: WorkerStore };
@@ -41,14 +43,16 @@ export type WorkersService = Service & { board: WorkerBoard; store: WorkerStore 
  * Where a missing file can be downloaded from, as the worker's POST /api/models/download takes it
  * (`{url, kind, name, sha256}`: the worker accepts it from its own Hugging Face and Civitai hosts, when its
  * owner lets other devices download): a starter-catalogue file with that sha256 (`catalog`: the catalogue's
- * text, models/net/catalog.yaml unless given), else the Civitai version a lookup found it to be (its
- * download URL is `{civitai}/api/download/models/{versionId}`, as Civitai's model-version answers give it).
+ * text, models/net/catalog.yaml unless given), else the Hugging Face file it was downloaded from here (through
+ * the app, remembered by its sha256: models/net/download-sources.ts), else the Civitai version a lookup found
+ * it to be (its download URL is `{civitai}/api/download/models/{versionId}`, as Civitai's model-version answers give it).
  */
 export interface SourceOptions {
   hfBase: () => string;
   civitaiBase: () => string;
   catalog?: string;
   civitaiVersion?: (sha256: string) => number | null;
+  huggingfaceUrl?: (sha256: string, hf: string) => string | null;
 }
 
 export function modelSource(o: SourceOptions): SourceOf {
@@ -58,6 +62,8 @@ export function modelSource(o: SourceOptions): SourceOf {
     const sha256 = file.sha256.toLowerCase();
     const found = read.entries.flatMap((e) => e.files).find((f) => f.sha256 === sha256 && f.kind === file.kind);
     if (found) return { url: found.url, kind: found.kind, name: found.name, sha256 };
+    const hf = o.huggingfaceUrl?.(sha256, o.hfBase());
+    if (hf) return { url: hf, kind: file.kind, name: basename(file.path), sha256 };
     const version = o.civitaiVersion?.(sha256);
     return version ? { url: new URL(`/api/download/models/${version}`, o.civitaiBase()).href, kind: file.kind, name: basename(file.path), sha256 } : null;
   };
@@ -72,6 +78,7 @@ export function workersService(o: WorkersServiceOptions) {
       civitaiBase: () => civitaiBase(ctx.config.config.models),
       catalog: o.catalog,
       civitaiVersion: o.civitaiVersion,
+      huggingfaceUrl: o.huggingfaceUrl,
     });
     const files = new TaskFiles({ models: () => searchPathFor(ctx), hashes: o.hashes, onHashed: () => board.changed() });
     const add = (id: string) => {

@@ -40,10 +40,11 @@ const taskView = {
   progress: { step: 20, steps: 20, rate: 4.1, eta: 0 },
   images: [{ id: "imx1abc", url: "/api/images/imx1abc", seed: 42, width: 512, height: 512, format: "png" }],
   request: taskExample,
-  // How it ran: the step caching and what the engine reused; memory: a retry at lower GPU memory use.
+  // How it ran: the step caching and what the engine reused; memory: a retry at lower GPU memory use; worker: another computer made it.
   notes: {
     speed: { mode: "ucache", option: "threshold=1.5", report: { method: "UCache", skipped: 9, total: 20 }, reused: "9 of 20 steps reused, ×1.8" },
     memory: { level: "low", retriedFrom: "auto", note: "Out of GPU memory: ran with Low memory use" },
+    worker: { id: "w1a2b3c4d5e6f", name: "studio-pc" },
   },
 };
 const status = { running: 1, total: 3, paused: false };

@@ -22,6 +22,7 @@ import type { Logger } from "../../core/log";
 import { modelDir, type ModelKind, type Paths } from "../../core/paths";
 import { identifyFile } from "../identify-file";
 import { sourceLabel } from "./catalog";
+import type { DownloadSources } from "./download-sources";
 import { NamedError } from "../../core/server/errors";
 
 export interface ModelSource {
@@ -99,7 +100,17 @@ export class ModelDownloads {
   #ended = new Map<string, { spec: ModelFileSpec; refusePrivate: boolean }>();
 
   constructor(
-    readonly deps: { paths: Paths; bus: EventBus; hosts: () => Hosts; fetch?: typeof fetch; log?: Logger; retries?: number; backoffMs?: number },
+    readonly deps: {
+      paths: Paths;
+      bus: EventBus;
+      hosts: () => Hosts;
+      fetch?: typeof fetch;
+      log?: Logger;
+      retries?: number;
+      backoffMs?: number;
+      /** Remembers where each installed file came from (Hugging Face), for workers to fetch it there too. */
+      sources?: DownloadSources;
+    },
   ) {}
 
   /** Where the file goes; null when its name would leave the folder. */
@@ -198,6 +209,7 @@ export class ModelDownloads {
       }
       mkdirSync(modelDir(this.deps.paths, spec.kind), { recursive: true });
       renameSync(staged, dest);
+      this.deps.sources?.remember(result!.sha256, tried, hosts.huggingface);
       this.#publish({ ...base, bytes: result!.size, total: result!.size, rate: 0, phase: "installed", source: sourceLabel(tried) });
       this.deps.log?.info("models: downloaded", { kind: spec.kind, name: spec.name, bytes: result!.size, url: tried });
     } catch (err) {

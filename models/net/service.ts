@@ -15,6 +15,7 @@ import { loadCatalog, type MachineMemory } from "./catalog";
 import type { ModelsService } from "../service";
 import { catalogCompanion } from "./catalog-companions";
 import { CivitaiLookup } from "./civitai-lookup";
+import { DownloadSources } from "./download-sources";
 import { ModelDownloads, type Hosts } from "./downloads";
 
 /** routes.ts's routes by mount path (under /api), listed before it loads on the first of them (tests/models/net-route-table.test.ts). */
@@ -49,8 +50,10 @@ export async function detectedMachine(): Promise<MachineMemory> {
   return { gpu: discrete.length > 0, vramGb: Math.round(vram / 1e9), ramGb };
 }
 
+export type ModelsNetService = Service & { downloads: ModelDownloads; civitai: CivitaiLookup; sources: DownloadSources };
+
 export function modelsNetService(options: ModelsNetOptions = {}): ServiceFactory {
-  return (ctx): Service & { downloads: ModelDownloads; civitai: CivitaiLookup } => {
+  return (ctx): ModelsNetService => {
     const env = readEnv();
     const hosts = (): Hosts => {
       const m = ctx.config.config.models;
@@ -66,7 +69,9 @@ export function modelsNetService(options: ModelsNetOptions = {}): ServiceFactory
       fetch: options.fetch,
       log: ctx.log,
     });
+    const sources = new DownloadSources(ctx.paths.database);
     const downloads = new ModelDownloads({
+      sources,
       paths: ctx.paths,
       bus: ctx.bus,
       hosts,
@@ -95,6 +100,7 @@ export function modelsNetService(options: ModelsNetOptions = {}): ServiceFactory
       name: "models-net",
       downloads,
       civitai,
+      sources,
       routes,
       start: () => {
         const library = options.library?.();
@@ -108,6 +114,7 @@ export function modelsNetService(options: ModelsNetOptions = {}): ServiceFactory
       stop: () => {
         downloads.stop();
         civitai.close();
+        sources.close();
       },
     };
   };

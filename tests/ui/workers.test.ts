@@ -10,17 +10,12 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { readEnv } from "../../core/env";
-import { silentLogger } from "../../core/log";
-import type { Engine } from "../../engine/types";
-import { startApp, type RunningApp } from "../../launcher/start";
-import { queueService, sharingQueue } from "../../queue/service";
-import { assets } from "../../ui/dist/manifest";
-import { workersService } from "../../workers/service";
+import type { RunningApp } from "../../launcher/start";
 import { need } from "../kit/needs";
-import { managerFor, standin, tempData } from "../queue/harness";
+import { tempData } from "../queue/harness";
 import { OtherComputer } from "../workers/computers";
-import { launchBrowser, openShell, randomPort, until, waitText } from "./harness";
+import { launchBrowser, until, waitText } from "./harness";
+import { openWorkersCard, startWorkersApp } from "./workers-harness";
 
 setDefaultTimeout(30_000);
 
@@ -29,7 +24,7 @@ const available = need("network namespaces (root and iproute2)", process.getuid?
 const data = tempData("ed-ui-workers-");
 let browser: Browser;
 let app: RunningApp;
-let engine: Engine | undefined;
+let stopApp: (() => Promise<void>) | undefined;
 let page: Page;
 
 const card = () => page.locator("ed-settings-app ed-workers-card");
@@ -37,32 +32,20 @@ const rows = () => card().locator("li");
 
 beforeAll(async () => {
   if (!available) return;
-  const shared = sharingQueue(queueService({ engine: (ctx) => (engine = managerFor(ctx, standin(data.dir))) }));
   const [b, a] = await Promise.all([
     launchBrowser(),
-    startApp({
-      run: { server: false, noOpen: true, dataDir: data.dir, port: randomPort() },
-      env: { ...readEnv({}), edHome: undefined },
-      services: [shared.factory, workersService({ queue: shared.queue, hashes: () => undefined })],
-      ui: assets,
-      log: silentLogger,
-    }),
+    startWorkersApp(data.dir),
     other.start([{ kind: "stable-diffusion", name: "sd-test.safetensors", bytes: "A" }]),
   ]);
-  [browser, app] = [b, a];
+  [browser, { app, stop: stopApp }] = [b, a];
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on("dialog", (d) => void d.accept());
-  await openShell(page, app.url);
-  await page.click("ed-main-menu .trigger");
-  await page.click('ed-main-menu [data-command="app:settings"]');
-  await page.locator('ed-settings-app nav button:has-text("Workers")').click();
-  await card().locator("p.none").waitFor();
+  await openWorkersCard(page, app.url);
 }, 90_000);
 
 afterAll(async () => {
   await browser?.close();
-  await app?.stop();
-  await engine?.stop();
+  await stopApp?.();
   other.remove();
   data.remove();
 });

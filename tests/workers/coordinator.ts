@@ -5,9 +5,8 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Service, ServiceFactory } from "../../core/services";
-import type { CivitaiLookup } from "../../models/net/civitai-lookup";
-import { modelsNetService } from "../../models/net/service";
+import type { ServiceFactory } from "../../core/services";
+import { modelsNetService, type ModelsNetService } from "../../models/net/service";
 import type { Engine } from "../../engine/types";
 import { modelsService, type ModelsService } from "../../models/service";
 import { queueService, sharingQueue } from "../../queue/service";
@@ -26,7 +25,7 @@ export interface Coordinator extends GalleryApp {
 /** The coordinator's services (models, the queue on its own stand-in engine, workers) and handles to them once started. */
 export function coordinatorServices(dir: string, o: { engine?: Partial<StandinConfig>; catalog?: string } = {}) {
   const build = standin(dir, o.engine);
-  const handles: { engine?: Engine; library?: ModelsService; workers?: WorkersService; civitai?: CivitaiLookup } = {};
+  const handles: { engine?: Engine; library?: ModelsService; workers?: WorkersService; net?: ModelsNetService } = {};
   const modelsFactory = modelsService({ hashInBackground: false });
   const shared = sharingQueue(queueService({ engine: (ctx) => (handles.engine = managerFor(ctx, build)), hashes: () => handles.library?.hashes }));
   const workersFactory = workersService({
@@ -34,15 +33,12 @@ export function coordinatorServices(dir: string, o: { engine?: Partial<StandinCo
     hashes: () => handles.library?.hashes,
     board: { downCheckMs: 300, readyCheckMs: 1_000 },
     catalog: o.catalog,
-    civitaiVersion: (sha256) => handles.civitai?.versionOf(sha256) ?? null,
+    civitaiVersion: (sha256) => handles.net?.civitai.versionOf(sha256) ?? null,
+    huggingfaceUrl: (sha256, hf) => handles.net?.sources.huggingfaceUrl(sha256, hf) ?? null,
   });
   const netFactory = modelsNetService({ library: () => handles.library });
   const services: ServiceFactory[] = [
-    async (ctx) => {
-      const net = (await netFactory(ctx)) as Service & { civitai: CivitaiLookup };
-      handles.civitai = net.civitai;
-      return net;
-    },
+    async (ctx) => (handles.net = (await netFactory(ctx)) as ModelsNetService),
     async (ctx) => (handles.library = (await modelsFactory(ctx)) as ModelsService),
     shared.factory,
     (ctx) => (handles.workers = workersFactory(ctx)),

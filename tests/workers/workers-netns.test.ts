@@ -23,6 +23,8 @@ const SD = { kind: "stable-diffusion", bytes: "checkpoint A" };
 const UNIQUE = { kind: "stable-diffusion", bytes: "checkpoint U" };
 /** Only this computer has it, and Civitai knows it. */
 const CIVITAI = { kind: "stable-diffusion", name: "from-civitai.safetensors", bytes: "checkpoint C" };
+/** On Hugging Face outside the starter catalogue: this computer downloads it from there, the workers have it not. */
+const HF = { kind: "stable-diffusion", name: "from-hf.safetensors", bytes: "checkpoint H" };
 const w1 = new OtherComputer();
 const w2 = new OtherComputer();
 const available = need("network namespaces (root and iproute2)", process.getuid?.() === 0 && w1.make() && w2.make(), "run as root with iproute2");
@@ -54,7 +56,8 @@ const json = async <T>(r: Response | Promise<Response>) => (await (await r).json
 const workers = () => json<{ workers: View[] }>(c.api("/api/workers")).then((v) => v.workers);
 const submit = async (fields: Record<string, unknown>) =>
   (await json<{ id: string }>(c.api("/api/tasks", { method: "POST", json: { model: "sd-test.safetensors", width: 64, height: 64, steps: 8, ...fields } }))).id;
-const task = (id: string) => json<{ state: string; images: { id: string }[]; error?: unknown }>(c.api(`/api/tasks/${id}`));
+type TaskView = { state: string; images: { id: string }[]; error?: unknown; notes?: { worker?: { id: string; name: string } } };
+const task = (id: string) => json<TaskView>(c.api(`/api/tasks/${id}`));
 const done = (id: string, ms = 60_000) => until(`task ${id} done`, async () => ((t) => t.state !== "queued" && t.state !== "running" && t)(await task(id)), ms);
 
 /** Where each task's picture was made, once every task succeeded. */
@@ -84,7 +87,10 @@ beforeAll(async () => {
   // The unique checkpoint on a Hugging Face stand-in that w2 reaches (at this machine's end of its link), as a catalogue file.
   writeModel(data.dir, { ...UNIQUE, name: "unique.safetensors" });
   const unique = new Uint8Array(readFileSync(join(data.dir, "models", "stable-diffusion", "unique.safetensors")));
-  hf = hfStandin({ "unique.safetensors": unique }, { "test/models": "open" }, { hostname: w2.ns.hostIp });
+  writeModel(join(data.dir, "hf-files"), HF);
+  const fromHf = new Uint8Array(readFileSync(join(data.dir, "hf-files", "models", "stable-diffusion", HF.name)));
+  const files = { "unique.safetensors": unique, [HF.name]: fromHf };
+  hf = hfStandin(files, { "test/models": "open", "someone/checkpoints": "open" }, { hostname: w2.ns.hostIp });
   writeModel(data.dir, CIVITAI);
   const fromCivitai = new Uint8Array(readFileSync(join(data.dir, "models", "stable-diffusion", CIVITAI.name)));
   civitai = civitaiStandin([{ id: 4242, name: "civitai-download.safetensors", bytes: fromCivitai }], w2.ns.hostIp);
@@ -153,6 +159,10 @@ describe.skipIf(!available)("other computers as workers", () => {
       expect(t.state).toBe("succeeded");
       const on = await madeOn(t.images[0]!.id);
       where.set(on, (where.get(on) ?? 0) + 1);
+      // Its card says where it ran (task.notes.worker), and the board said so while it ran (workers.changed).
+      expect(t.notes?.worker?.name ?? "here").toBe(on);
+      const told = c.events.some((e) => e.type === "workers.changed" && (e.data as { workers: View[] }).workers.some((w) => w.name === on && w.task === id));
+      expect(told).toBe(on !== "here");
     }
     expect([...where.keys()].sort()).toEqual(["here", "w1", "w2"]);
     // In the Gallery with its settings: the prompt, the seed, this computer's model name (w1 calls the file renamed.safetensors).
@@ -209,7 +219,10 @@ describe.skipIf(!available)("other computers as workers", () => {
       const t = await done(id, 90_000);
       expect({ id, state: t.state }).toEqual({ id, state: "succeeded" });
       expect(t.images.length).toBe(1);
-      if (id === onW1) expect(await madeOn(t.images[0]!.id)).not.toBe("w1");
+      const on = await madeOn(t.images[0]!.id);
+      // The task w1 gave back says where it ran in the end.
+      expect(t.notes?.worker?.name ?? "here").toBe(on);
+      if (id === onW1) expect(on).not.toBe("w1");
     }
     expect(c.events.some((e) => e.type === "task.queued" && (e.data as { id: string }).id === onW1)).toBe(true);
   }, 180_000);
@@ -234,6 +247,20 @@ describe.skipIf(!available)("other computers as workers", () => {
     expect(on.has("w2")).toBe(true);
     expect(civitai.asked).toContain("/api/download/models/4242");
     expect(existsSync(join(w2.dir, "models", "stable-diffusion", CIVITAI.name))).toBe(true);
+  }, 120_000);
+
+  test("… or from Hugging Face outside the catalogue, when this computer downloaded the file from there", async () => {
+    const url = `${hf.base}/someone/checkpoints/resolve/main/${HF.name}`;
+    const started = await c.api("/api/models/download", { method: "POST", json: { url, kind: HF.kind, name: HF.name } });
+    expect(started.status).toBe(202);
+    const asset = (e: (typeof c.events)[number]) => e.data as { asset?: string; phase?: string };
+    await until("downloaded here", () => c.events.find((e) => e.type === "download" && asset(e).asset === HF.name && asset(e).phase === "installed"));
+    const ids = await Promise.all(Array.from({ length: 3 }, (_, i) => submit({ prompt: `hf ${i}`, model: HF.name, seed: 700 + i })));
+    const on = await succeededOn(ids);
+    expect(on.has("w2")).toBe(true);
+    // Asked for it by this computer, then by w2.
+    expect(hf.asked("someone/checkpoints", HF.name).filter((r) => r.method === "GET").length).toBeGreaterThanOrEqual(2);
+    expect(existsSync(join(w2.dir, "models", "stable-diffusion", HF.name))).toBe(true);
   }, 120_000);
 
   test("removing a worker", async () => {

@@ -1,16 +1,18 @@
 /**
  * <ed-status-bar>: the bottom line. Left, the work state from `queue.status`
- * (green "Ready", amber "Running: n / m"); in the middle, the engine's
+ * (green "Ready", amber "Running: n / m") and, with other computers as
+ * workers, how many are busy and ready (`workers.changed`, its latest value
+ * replayed to a new page by the event stream); in the middle, the engine's
  * state or its download's progress; right, machine load from
  * `system.stats`. All arrive over SSE; a dropped connection shows as
  * "Disconnected" until the stream is back ("Connecting…" before the first).
  */
-import { css, html, LitElement } from "lit";
+import { css, html, LitElement, nothing } from "lit";
 import { customElement, state } from "lit/decorators.js";
 import { events as defaultStream, type EventStream } from "../api/event-stream";
 import "../apps/engine/ed-engine-indicator";
 import { icons } from "../icons";
-import { loadText, workState, type QueueStatus, type SystemStats } from "./status-format";
+import { loadText, workersText, workState, type QueueStatus, type SystemStats, type WorkersChanged } from "./status-format";
 
 @customElement("ed-status-bar")
 export class EdStatusBar extends LitElement {
@@ -31,6 +33,7 @@ export class EdStatusBar extends LitElement {
       overflow: hidden;
     }
     .work,
+    .workers,
     .load {
       display: flex;
       align-items: center;
@@ -43,8 +46,9 @@ export class EdStatusBar extends LitElement {
       overflow: hidden;
       text-overflow: ellipsis;
     }
-    /* A phone: the work state and the engine/download line matter; the machine's load gives way. */
+    /* A phone: the work state and the engine/download line matter; the workers and the machine's load give way. */
     @media (max-width: 600px) {
+      .workers,
       .load {
         display: none;
       }
@@ -74,6 +78,7 @@ export class EdStatusBar extends LitElement {
 
   @state() private queue?: QueueStatus;
   @state() private stats?: SystemStats;
+  @state() private workers?: WorkersChanged;
   @state() private connection = defaultStream.state;
 
   /** The stream to read (tests and embedders may pass their own). */
@@ -88,6 +93,7 @@ export class EdStatusBar extends LitElement {
       () => this.stream.removeEventListener("state", onState),
       this.stream.on("queue.status", (d) => (this.queue = d as QueueStatus)),
       this.stream.on("system.stats", (d) => (this.stats = d as SystemStats)),
+      this.stream.on("workers.changed", (d) => (this.workers = d as WorkersChanged)),
     ];
     onState();
   }
@@ -106,8 +112,14 @@ export class EdStatusBar extends LitElement {
           ? { text: "Connecting…", tone: "connecting" }
           : workState(this.queue);
     const load = loadText(this.stats);
+    const workers = workersText(this.workers);
     return html`
       <div class="work ${work.tone}" role="status" data-tone=${work.tone}><span class="dot"></span><span class="text">${work.text}</span></div>
+      ${workers
+        ? html`<div class="workers ${workers.tone}" title=${workers.title} data-tone=${workers.tone}>
+            <span class="dot"></span><span class="text">${workers.text}</span>
+          </div>`
+        : nothing}
       <ed-engine-indicator></ed-engine-indicator>
       <div class="load" title=${load.title}>${icons.chip}<span class="text">${load.text}</span></div>
     `;

@@ -1,4 +1,5 @@
-/** Pure text for the status bar, from the `queue.status` and `system.stats` events. */
+/** Pure text for the status bar, from the `queue.status`, `workers.changed` and `system.stats` events. */
+import type { EventMap } from "../../../core/events/bus";
 
 export interface QueueStatus {
   running: number;
@@ -35,4 +36,17 @@ export function loadText(s: SystemStats | undefined): { text: string; title: str
     return { text: `${ram} used | VRAM: –`, title: `${ramTitle}; no GPU memory figure on this machine` };
   }
   return { text: `${ram} | VRAM: ${gb(s.vramUsed)} used`, title: `${ramTitle}; VRAM ${gb(s.vramUsed)} of ${gb(s.vramTotal)}` };
+}
+
+export type WorkersChanged = EventMap["workers.changed"];
+
+/** "Workers: 1 busy · 2 ready" (and how many are off), each by name in the title; null without workers. */
+export function workersText(w: WorkersChanged | undefined): { text: string; title: string; tone: WorkTone | "down" } | null {
+  const list = w?.workers ?? [];
+  if (!list.length) return null;
+  const count = (...states: string[]) => list.filter((x) => states.includes(x.state)).length;
+  const [busy, ready, off] = [count("busy"), count("ready"), count("refused", "unreachable", "checking")];
+  const text = `Workers: ${busy} busy · ${ready} ready${off ? ` · ${off} off` : ""}`;
+  const title = `Other computers working for this one: ${list.map((x) => `${x.name} ${x.state === "unreachable" ? "not reachable" : x.state}`).join(", ")}`;
+  return { text, title, tone: busy ? "busy" : ready ? "ready" : "down" };
 }

@@ -11,8 +11,9 @@
  * `ed-result-action`; "open in gallery" goes to the shell (`ed-open-app`).
  * A click on a picture opens it large (<ed-lightbox>: previous/next over the
  * task's pictures, 100%, the same actions). A task's head says how it was
- * made when it started from a picture ("img2img · strength 0.75") and how
- * long it took.
+ * made when it started from a picture ("img2img · strength 0.75"), where it
+ * runs or ran when another computer works for this one ("on studio-pc") and
+ * how long it took.
  */
 import { pluginHooks } from "../../plugins/hooks";
 import { html, LitElement, nothing } from "lit";
@@ -21,7 +22,7 @@ import { onDemand } from "../../on-demand";
 import { edEvent } from "../../events";
 import { deskOnlyStyles } from "../../styles/touch";
 import { resultsStyles } from "./results-styles";
-import { formatEta, progressFraction, progressText, runNotes } from "../queue/progress-format";
+import { formatEta, progressFraction, progressText, runNotes, workerText } from "../queue/progress-format";
 import { errorText, isFinal, type Task, type TaskImage } from "../queue/queue-store";
 import { inListOrder, listOrder } from "../queue/list-order";
 
@@ -224,6 +225,7 @@ export class EdResults extends LitElement {
     return html`<div class="head">
         <div class="caption" title=${prompt}>${prompt || "(no prompt)"}</div>
         ${modeText(t) ? html`<span class="mode" data-role="mode" title="Started from a picture">${modeText(t)}</span>` : nothing}
+        ${workerText(t) ? html`<span class="took" data-role="worker" title="Made by another computer working for this one">${workerText(t)}</span>` : nothing}
         ${tookText(t) ? html`<span class="took" data-role="took">${tookText(t)}</span>` : nothing}
         ${t.images.length > 1 && !t.incognito
           ? html`<a

@@ -1,45 +1,26 @@
 /**
- * A picture dropped on or pasted into the Image tab: a Lit controller that
- * listens on its host, shows the drop hint while a file is dragged over
- * (`dragging`), reads the settings in the picture (`settingsInPicture`) and
- * hands them on with what to tell the user; a picture without settings is
- * kept (`plain`) for "Start from it".
+ * Pictures given to a part of the page by dropping or pasting them:
+ * `PictureInput`, a Lit controller that listens on its host, shows the drop
+ * hint while a file is dragged over (`dragging`) and hands on the first
+ * picture (Settings → Workers reads a QR code from it). The Image tab's
+ * `PictureDropController` reads the settings in the picture
+ * (`settingsInPicture`) and hands them on with what to tell the user; a
+ * picture without settings is kept (`plain`) for "Start from it".
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
 import { imageApi } from "./image-api";
 import { blobToDataUrl, imageFileOf } from "./image-files";
 import { settingsFromRequest, type ImageSettings } from "./image-settings";
 
-export class PictureDropController implements ReactiveController {
+export class PictureInput implements ReactiveController {
   dragging = false;
-  /** The last picture that held no settings, offered as the init image. */
-  plain?: Blob;
   #timer?: ReturnType<typeof setTimeout>;
 
   constructor(
     readonly host: ReactiveControllerHost & HTMLElement,
-    readonly onRead: (read: { settings?: Partial<ImageSettings>; notice: string }) => void,
+    readonly take: (file: File) => void,
   ) {
     host.addController(this);
-  }
-
-  /** "Start from it": the plain picture as a data URL (no longer offered afterwards). */
-  async usePlain(): Promise<string | undefined> {
-    const file = this.plain;
-    this.forget();
-    return file && blobToDataUrl(file);
-  }
-
-  forget() {
-    this.plain = undefined;
-    this.host.requestUpdate();
-  }
-
-  async #take(file: Blob) {
-    const read = await settingsInPicture(file);
-    this.plain = read.settings ? undefined : file;
-    this.host.requestUpdate();
-    this.onRead(read);
   }
 
   hostConnected() {
@@ -73,15 +54,46 @@ export class PictureDropController implements ReactiveController {
     const file = imageFileOf(e.dataTransfer);
     if (!file) return;
     e.preventDefault();
-    void this.#take(file);
+    this.take(file);
   };
 
   #onPaste = (e: ClipboardEvent) => {
     const file = imageFileOf(e.clipboardData);
     if (!file) return;
     e.preventDefault();
-    void this.#take(file);
+    this.take(file);
   };
+}
+
+export class PictureDropController extends PictureInput {
+  /** The last picture that held no settings, offered as the init image. */
+  plain?: Blob;
+
+  constructor(
+    host: ReactiveControllerHost & HTMLElement,
+    readonly onRead: (read: { settings?: Partial<ImageSettings>; notice: string }) => void,
+  ) {
+    super(host, (file) => void this.#read(file));
+  }
+
+  /** "Start from it": the plain picture as a data URL (no longer offered afterwards). */
+  async usePlain(): Promise<string | undefined> {
+    const file = this.plain;
+    this.forget();
+    return file && blobToDataUrl(file);
+  }
+
+  forget() {
+    this.plain = undefined;
+    this.host.requestUpdate();
+  }
+
+  async #read(file: Blob) {
+    const read = await settingsInPicture(file);
+    this.plain = read.settings ? undefined : file;
+    this.host.requestUpdate();
+    this.onRead(read);
+  }
 }
 
 const SOURCES = { "easy-diffusion": "Easy Diffusion", sdcpp: "stable-diffusion.cpp", a1111: "A1111/Forge", none: "" } as const;

@@ -4,14 +4,15 @@
  * running task can be stopped (sd-server cannot interrupt a job, so this
  * restarts the engine: the panel says so and asks first), queued ones moved or
  * removed (one action per state: Remove, with Undo, not Cancel beside it),
- * failed ones retried, and the whole queue paused or resumed. Waiting and
+ * failed ones retried, and the whole queue paused or resumed. A task another
+ * computer works on for this one says so ("on studio-pc"). Waiting and
  * finished tasks can be removed ("Clear", for all finished ones),
  * with Undo in a toast; finished ones follow the "newest first" order.
  */
 import { html, LitElement, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { errorText, queueStore, type QueueStore, type Task } from "./queue-store";
-import { progressFraction, progressText } from "./progress-format";
+import { progressFraction, progressText, workerText } from "./progress-format";
 import { icons } from "../../icons";
 import { deskOnlyStyles } from "../../styles/touch";
 import { currentDoneSettings, saveDoneSettings, setDoneSettings, watchQueueDone } from "./queue-done";
@@ -122,6 +123,7 @@ export class EdQueuePanel extends LitElement {
       <li data-id=${task.id} data-state=${task.state}>
         <div class="row">
           <span class="prompt" title=${prompt}>${task.incognito ? "🕶 " : ""}${prompt}</span>
+          ${workerText(task) ? html`<span class="where" data-role="worker" title="Made by another computer">${workerText(task)}</span>` : nothing}
           <span class="state">${task.state}</span>
           ${task.state !== "running" && task.state !== "queued"
             ? html`<button

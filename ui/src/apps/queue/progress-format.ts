@@ -46,3 +46,9 @@ export function runNotes(notes: Task["notes"]): { kind: "speed" | "memory" | "re
   if (notes?.retry?.note) out.push({ kind: "retry", text: notes.retry.note });
   return out;
 }
+
+/** Where a task runs (ran) when another computer works on it for this one: "on studio-pc"; "" when here. */
+export function workerText(task: Task): string {
+  const name = task.notes?.worker?.name;
+  return name ? `on ${name}` : "";
+}

@@ -65,6 +65,11 @@ export const queuePanelStyles = css`
     color: var(--ed-muted);
     text-transform: capitalize;
   }
+  .where {
+    font-size: calc(11rem / 14);
+    color: var(--ed-muted);
+    white-space: nowrap;
+  }
   [data-state="failed"] .state {
     color: var(--ed-red);
   }

@@ -2,17 +2,22 @@
  * <ed-workers-card>: the card of Settings → Workers (the page gives the heading). Other computers
  * running Easy Diffusion, with other devices allowed there, take tasks from this computer's queue:
  * one is added by pasting its login link (Settings → Other devices there shows it, and its QR code
- * holds the same link), or its address and token. Each is listed with its state and, when it
+ * holds the same link), by giving a picture of that QR code (chosen, dropped or pasted: read in the
+ * browser by the qr-picture.ts chunk), or by its address and token. Each is listed with its state and, when it
  * refuses or is gone, the reason; Check and Remove. The "let workers download missing models"
  * switch. This computer's only: another device sees a note. Data: /api/workers; live via
  * `workers.changed`.
  */
 import { css, html, LitElement, nothing } from "lit";
 import { customElement, state } from "lit/decorators.js";
+import { isLoginLink } from "../../../../common/login-link";
 import { events } from "../../api/event-stream";
 import { session } from "../../api/session";
+import { IMAGE_TYPES } from "../image/image-files";
+import { PictureInput } from "../image/picture-drop";
 import { controlStyles } from "../../styles/controls";
 import { settingsCardStyles } from "../../styles/settings-card";
+import { parsePairing } from "./rpc-api";
 import { workersApi, type WorkerView, type WorkersList } from "./workers-api";
 
 /** What each state reads as. */
@@ -98,6 +103,17 @@ export class EdWorkersCard extends LitElement {
       .unavailable {
         color: var(--ed-red-text);
       }
+      form.dragging {
+        outline: 2px dashed var(--ed-accent);
+        outline-offset: 4px;
+      }
+      .qr-row {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 6px;
+        color: var(--ed-muted);
+      }
     `,
   ];
 
@@ -111,8 +127,12 @@ export class EdWorkersCard extends LitElement {
   @state() private unavailable = "";
   /** Set on another device: workers are this computer's to change (the sentence says so). */
   @state() private ownerOnly = "";
+  /** What reading a QR code picture gave (said under the form). */
+  @state() private qrNote = "";
 
   #off?: () => void;
+  /** A picture of the other computer's QR code, dropped or pasted on the card. */
+  #pictures = new PictureInput(this, (file) => void this.#readQr(file));
 
   override connectedCallback() {
     super.connectedCallback();
@@ -154,7 +174,37 @@ export class EdWorkersCard extends LitElement {
 
   async #add(e: Event) {
     e.preventDefault();
-    if (await this.#act(() => workersApi.add(this.link, this.token, this.name))) this.link = this.token = this.name = "";
+    if (await this.#act(() => workersApi.add(this.link, this.token, this.name))) this.link = this.token = this.name = this.qrNote = "";
+  }
+
+  /** The login link in a picture of the other computer's QR code, into the link field (the decoder is a chunk loaded now). */
+  async #readQr(file: Blob) {
+    if (this.ownerOnly) return;
+    this.error = this.qrNote = "";
+    this.busy = true;
+    try {
+      const { qrTextIn } = await import("./qr-picture");
+      const text = (await qrTextIn(file)).trim();
+      if (isLoginLink(text)) {
+        this.link = text;
+        this.qrNote = "Login link read from the QR code. Add a name if you like, then Add computer.";
+      } else if (parsePairing(text)) {
+        this.error = "That QR code pairs an RPC worker (a GPU lent to this engine), not another Easy Diffusion: add it under RPC workers.";
+      } else {
+        this.error = "The QR code in that picture is not an Easy Diffusion login link: use the one in Settings → Other devices on the other computer.";
+      }
+    } catch (err) {
+      this.error = (err as Error).message;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  #pick(e: Event) {
+    const input = e.target as HTMLInputElement;
+    const file = input.files?.[0];
+    input.value = ""; // the same file again reads again
+    if (file) void this.#readQr(file);
   }
 
   #remove(w: WorkerView) {
@@ -182,10 +232,10 @@ export class EdWorkersCard extends LitElement {
     return html`
       <p>
         Other computers running Easy Diffusion can make pictures for this one: the queue sends each an idle task whose model files it
-        has. On the other computer, turn on Settings → Other devices and copy its login link (its QR code holds the same link), then paste
-        it here.
+        has. On the other computer, turn on Settings → Other devices and copy its login link, then paste it here; or give a picture of
+        its QR code (a screenshot or a photo): choose it, drop it here or paste it.
       </p>
-      <form @submit=${this.#add}>
+      <form @submit=${this.#add} class=${this.#pictures.dragging ? "dragging" : ""}>
         <input
           class="link"
           type="url"
@@ -208,6 +258,13 @@ export class EdWorkersCard extends LitElement {
             @input=${(e: Event) => (this.name = (e.target as HTMLInputElement).value)} />
           <button class="add" type="submit" ?disabled=${this.busy || !this.link.trim()}>Add computer</button>
         </div>
+        <div class="qr-row">
+          <label class="button qr-pick"
+            >QR code picture…<input class="qr-file" type="file" accept=${IMAGE_TYPES.join(",")} hidden ?disabled=${this.busy} @change=${this.#pick}
+          /></label>
+          <span>or drop or paste a picture of the code here</span>
+        </div>
+        ${this.qrNote ? html`<p class="qr-note" role="status">${this.qrNote}</p>` : nothing}
       </form>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
       ${this.unavailable ? html`<p class="unavailable" role="alert">${this.unavailable}</p>` : nothing}
@@ -218,7 +275,8 @@ export class EdWorkersCard extends LitElement {
           .checked=${!!l?.download_missing}
           ?disabled=${this.busy || !l}
           @change=${(e: Event) => this.#act(() => workersApi.downloadMissing((e.target as HTMLInputElement).checked))} />
-        Let workers download missing models (starter models, when the other computer allows downloads from other devices)
+        Let workers download missing models (starter models, files downloaded here from Hugging Face, files Civitai knows; when the other
+        computer allows downloads from other devices)
       </label>
       ${l?.workers.length ? html`<ul>${l.workers.map((w) => this.#renderWorker(w))}</ul>` : l ? html`<p class="none">No workers yet.</p>` : nothing}
     `;
