@@ -298,6 +298,25 @@ describe("embedded UI", () => {
     expect(res.headers.get("cache-control")).toContain("immutable");
   });
 
+  test("scripts are embedded gzipped: sent as they are to a client that takes gzip, inflated for one that does not", async () => {
+    const js = Object.keys(assets).find((k) => k.endsWith(".js"))!;
+    expect(assets[js]!.gzip).toBe(true);
+    const zipped = await req(js, { headers: { "accept-encoding": "gzip, deflate, br" } });
+    const plain = await req(js, { headers: { "accept-encoding": "identity" } });
+    expect([zipped.headers.get("content-encoding"), plain.headers.get("content-encoding")]).toEqual(["gzip", null]);
+    expect([zipped.headers.get("vary"), plain.headers.get("vary")]).toEqual(["accept-encoding", "accept-encoding"]);
+    // app.request() hands back the bytes as sent: the gzipped ones inflate to exactly the plain answer, the built file.
+    const sent = new Uint8Array(await zipped.arrayBuffer());
+    const text = await plain.text();
+    expect(new TextDecoder().decode(Bun.gunzipSync(sent))).toBe(text);
+    expect(text).toBe(readFileSync(join(import.meta.dir, "..", "..", "ui", "dist", js.slice(1)), "utf8"));
+    expect(sent.length).toBeLessThan(text.length / 2);
+    const etags: string[] = [zipped.headers.get("etag")!, plain.headers.get("etag")!];
+    expect(etags[0]).not.toBe(etags[1]);
+    expect((await req(js, { headers: { "accept-encoding": "gzip", "if-none-match": etags[0]! } })).status).toBe(304);
+    expect((await req(js, { headers: { "accept-encoding": "gzip", "if-none-match": etags[1]! } })).status).toBe(200);
+  });
+
   test("client routes get the shell; missing files and escapes are 404s", async () => {
     expect((await req("/settings")).headers.get("content-type")).toContain("text/html");
     expect((await req("/assets/missing.js")).status).toBe(404);

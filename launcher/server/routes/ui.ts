@@ -21,22 +21,29 @@ export function uiRoutes(assets: Record<string, UiAsset>, appearance?: () => App
     indexText ??= Bun.file(asset.file).text();
     return new Response(renderIndex(await indexText, a), { headers });
   };
-  const serve = (asset: UiAsset, ifNoneMatch: string | undefined) => {
+  const serve = async (asset: UiAsset, ifNoneMatch: string | undefined, acceptEncoding = "") => {
+    // A gzipped asset goes out as it is to a client that takes gzip (every browser), else inflated; each form has its own ETag.
+    const zipped = !!asset.gzip && /\bgzip\b/.test(acceptEncoding);
+    const etag = zipped ? `${asset.etag.slice(0, -1)}-gz"` : asset.etag;
     const headers: Record<string, string> = {
       "content-type": asset.type,
       "cache-control": asset.immutable ? "public, max-age=31536000, immutable" : "no-cache",
-      etag: asset.etag,
+      etag,
       "x-content-type-options": "nosniff",
+      ...(asset.gzip ? { vary: "accept-encoding" } : {}),
+      ...(zipped ? { "content-encoding": "gzip" } : {}),
     };
-    if (ifNoneMatch === asset.etag) return new Response(null, { status: 304, headers });
+    if (ifNoneMatch === etag) return new Response(null, { status: 304, headers });
+    if (asset.gzip && !zipped) return new Response(Bun.gunzipSync(await Bun.file(asset.file).bytes()), { headers });
     return new Response(Bun.file(asset.file), { headers });
   };
   return new Hono().get("/*", (c) => {
     const path = c.req.path;
     const asset = assets[path] ?? (path === "/" ? index : undefined);
-    if (asset) return asset === index ? serveIndex(asset, c.req.header("if-none-match")) : serve(asset, c.req.header("if-none-match"));
+    const ifNoneMatch = c.req.header("if-none-match");
+    if (asset) return asset === index ? serveIndex(asset, ifNoneMatch) : serve(asset, ifNoneMatch, c.req.header("accept-encoding"));
     // Client-side routes fall back to the shell; missing files with an extension are real 404s.
-    if (index && !/\.[a-z0-9]+$/i.test(path)) return serveIndex(index, c.req.header("if-none-match"));
+    if (index && !/\.[a-z0-9]+$/i.test(path)) return serveIndex(index, ifNoneMatch);
     return c.json(errorBody("not_found", `${path} not found`), 404);
   });
 }
