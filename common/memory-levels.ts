@@ -34,9 +34,13 @@ export function effectiveLevel(c: Pick<MemoryChoice, "memory" | "offload_to_cpu"
   return c.offload_to_cpu && c.memory === "auto" ? "low" : c.memory;
 }
 
-/** The next level down, or null at the bottom. */
-export function lowerLevel(level: MemoryLevel): MemoryLevel | null {
-  return MEMORY_LEVELS[MEMORY_LEVELS.indexOf(level) + 1] ?? null;
+/**
+ * The next level down, or null at the bottom. On a chosen device Automatic passes no --auto-fit (memoryArgs), so
+ * it asks the engine for what Fastest does: an out-of-memory retry from Fastest goes on to Low there.
+ */
+export function lowerLevel(level: MemoryLevel, device = ""): MemoryLevel | null {
+  const next = MEMORY_LEVELS[MEMORY_LEVELS.indexOf(level) + 1] ?? null;
+  return next === "auto" && device ? lowerLevel(next, device) : next;
 }
 
 /** `--max-vram`: a negative value is "free memory minus that many GiB" (common.cpp --max-vram help). */

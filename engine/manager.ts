@@ -60,13 +60,10 @@ export class EngineManager implements Engine {
     });
   }
 
-  status(): EngineStatus {
-    return { ...this.#status };
-  }
-
-  on(listener: (event: EngineEvent) => void): () => void {
-    return this.#board.on(listener);
-  }
+  status = (): EngineStatus => ({ ...this.#status });
+  on = (listener: (event: EngineEvent) => void): (() => void) => this.#board.on(listener);
+  /** The device it runs on, as its flags say ("" = automatic): a pool's GPU engine is pinned to its own. */
+  device = (): string => this.#o.flags().device ?? "";
 
   /** The model set it runs (or last ran) with. */
   modelSet = (): ModelSet | undefined => this.#models;

@@ -170,6 +170,8 @@ export interface Engine {
   on(listener: (event: EngineEvent) => void): () => void;
   /** Upstream's `sd-cli` beside `sd-server` in the build the engine runs (or would run), or null when that build has none. */
   upscalerPath?(): Promise<string | null>;
+  /** The device it runs on ("" = automatic placement): a GPU engine of the pool its own (engine/pool/pool.ts). */
+  device?(): string;
 }
 
 export type Backend = "cuda" | "vulkan" | "rocm" | "metal" | "cpu";

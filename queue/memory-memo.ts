@@ -29,22 +29,22 @@ export class MemoryMemo {
     readonly current: () => { level: MemoryLevel; device: string },
   ) {}
 
-  #key(set: ModelSet): string {
+  #key(set: ModelSet, device: string): string {
     const { memory: _m, ...rest } = set;
-    return `${PREFIX}${this.current().device}\0${modelSetKey(rest)}`;
+    return `${PREFIX}${device}\0${modelSetKey(rest)}`;
   }
 
-  /** The level remembered for this set on the current device, if any. */
-  level(set: ModelSet): MemoryLevel | undefined {
-    const raw = this.store.setting(this.#key(set));
+  /** The level remembered for this set on `device` (the engine's own; the chosen one when not given), if any. */
+  level(set: ModelSet, device = this.current().device): MemoryLevel | undefined {
+    const raw = this.store.setting(this.#key(set, device));
     if (!raw) return undefined;
     const level = (JSON.parse(raw) as RememberedLevel).level;
     return MEMORY_LEVELS.includes(level) ? level : undefined;
   }
 
-  remember(set: ModelSet, model: string, level: MemoryLevel): void {
-    const entry: RememberedLevel = { model, level, device: this.current().device, at: Date.now() };
-    this.store.setSetting(this.#key(set), JSON.stringify(entry));
+  remember(set: ModelSet, model: string, level: MemoryLevel, device = this.current().device): void {
+    const entry: RememberedLevel = { model, level, device, at: Date.now() };
+    this.store.setSetting(this.#key(set, device), JSON.stringify(entry));
   }
 
   list(): RememberedLevel[] {
@@ -56,7 +56,8 @@ const isOutOfMemory = (o: RunOutcome) => o.state === "failed" && (o.error.code =
 
 /**
  * Runs `attempt` with the set at its remembered level; out of GPU memory, once more a level lower (the card says so
- * in `task.notes.memory`), and that level is remembered when it works.
+ * in `task.notes.memory`), and that level is remembered when it works, for the device the engine runs on (`device`:
+ * each GPU of a pool has its own memory).
  */
 export async function withMemoryRetry(
   run: ActiveRun,
@@ -64,19 +65,20 @@ export async function withMemoryRetry(
   model: string,
   memo: MemoryMemo | undefined,
   attempt: (set: ModelSet) => Promise<RunOutcome>,
+  device?: string,
 ): Promise<RunOutcome> {
   if (!memo) return attempt(set);
-  const remembered = memo.level(set);
+  const remembered = memo.level(set, device);
   const from = remembered ?? memo.current().level;
   if (remembered && remembered !== memo.current().level) {
     run.task.notes = { ...run.task.notes, memory: { level: remembered, note: `${MEMORY_LABELS[remembered]} memory use (remembered for this model)` } };
   }
   const first = await attempt(remembered ? { ...set, memory: remembered } : set);
-  const next = lowerLevel(from);
+  const next = lowerLevel(from, device ?? memo.current().device);
   if (!isOutOfMemory(first) || !next || run.cancelRequested) return first;
   run.task.notes = { ...run.task.notes, memory: { level: next, retriedFrom: from, note: `Out of GPU memory: ran with ${MEMORY_LABELS[next]} memory use` } };
   const second = await attempt({ ...set, memory: next });
-  if (second.state === "succeeded") memo.remember(set, model, next);
+  if (second.state === "succeeded") memo.remember(set, model, next, device);
   else if (second.state === "failed")
     run.task.notes = { ...run.task.notes, memory: { level: next, retriedFrom: from, note: `Out of GPU memory, also with ${MEMORY_LABELS[next]} memory use` } };
   return second;

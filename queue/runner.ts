@@ -92,7 +92,7 @@ export async function runTask(run: ActiveRun, deps: RunDeps): Promise<RunOutcome
   };
   // Only a model the engine loaded is worth hashing (loaded): hashing a broken multi-GB file would slow the next task.
   const spec = { submit: (engine: Engine) => engine.submit(body), finish, loaded: () => deps.onResolved?.(models), speedNote };
-  return withMemoryRetry(run, modelSet, models.model.path, deps.memory, (set) => runEngineJob(run, deps, { ...spec, modelSet: set }));
+  return withMemoryRetry(run, modelSet, models.model.path, deps.memory, (set) => runEngineJob(run, deps, { ...spec, modelSet: set }), deps.engine.device?.());
 }
 
 type SpeedNote = NonNullable<NonNullable<Task["notes"]>["speed"]>;
