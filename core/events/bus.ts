@@ -23,6 +23,8 @@ export interface SystemStats {
   /** null when no GPU memory figure could be read. */
   vramUsed: number | null;
   vramTotal: number | null;
+  /** Each NVIDIA GPU in nvidia-smi's order, which is CUDA<i>'s (engine/process/engine-env.ts); absent when not known. */
+  gpus?: { used: number; total: number }[];
 }
 
 export type EventType = keyof EventMap;

@@ -7,7 +7,17 @@ import { readdirSync, readFileSync } from "node:fs";
 import { freemem, totalmem } from "node:os";
 import type { EventBus, SystemStats } from "../../core/events/bus";
 
-export type VramProbe = () => Promise<{ used: number; total: number } | null>;
+export type VramProbe = () => Promise<{ used: number; total: number; gpus?: { used: number; total: number }[] } | null>;
+
+/** `nvidia-smi --query-gpu=memory.used,memory.total --format=csv,noheader,nounits` (MiB) → bytes per GPU, in its order. */
+export function parseNvidiaSmiMemory(text: string): { used: number; total: number }[] {
+  return text
+    .trim()
+    .split("\n")
+    .map((line) => line.split(",").map((s) => Number(s.trim()) * 1024 * 1024))
+    .filter(([u, t]) => Number.isFinite(u) && Number.isFinite(t) && t! > 0)
+    .map(([used, total]) => ({ used: used!, total: total! }));
+}
 
 /** Linux: MemAvailable is what the kernel can hand out; "used" is the rest. */
 export function readRam(meminfo?: string): { used: number; total: number } {
@@ -50,16 +60,9 @@ export const nvidiaSmiVram: VramProbe = async () => {
     });
     const text = await new Response(proc.stdout).text();
     if ((await proc.exited) !== 0) return null;
-    let used = 0;
-    let total = 0;
-    for (const line of text.trim().split("\n")) {
-      const [u, t] = line.split(",").map((s) => Number(s.trim()) * 1024 * 1024);
-      if (Number.isFinite(u) && Number.isFinite(t)) {
-        used += u!;
-        total += t!;
-      }
-    }
-    return total > 0 ? { used, total } : null;
+    const gpus = parseNvidiaSmiMemory(text);
+    const sum = (k: "used" | "total") => gpus.reduce((n, g) => n + g[k], 0);
+    return gpus.length ? { used: sum("used"), total: sum("total"), gpus } : null;
   } catch {
     return null;
   }
@@ -73,12 +76,12 @@ export async function sampleStats(vram: VramProbe[]): Promise<SystemStats> {
     meminfo = undefined;
   }
   const ram = readRam(meminfo);
-  let gpu: { used: number; total: number } | null = null;
+  let gpu: Awaited<ReturnType<VramProbe>> = null;
   for (const probe of vram) {
     gpu = await probe();
     if (gpu) break;
   }
-  return { ramUsed: ram.used, ramTotal: ram.total, vramUsed: gpu?.used ?? null, vramTotal: gpu?.total ?? null };
+  return { ramUsed: ram.used, ramTotal: ram.total, vramUsed: gpu?.used ?? null, vramTotal: gpu?.total ?? null, ...(gpu?.gpus ? { gpus: gpu.gpus } : {}) };
 }
 
 /** Publishes `system.stats` every `intervalMs` while someone watches the events (an SSE client). */

@@ -2,7 +2,8 @@
  * Several GPUs in real Chromium against the real app with a stand-in that lists two CUDA GPUs: Settings →
  * Engine → Devices offers Automatic and each GPU (never the CPU) and saves the chosen set (config.yaml and the
  * pool follow: one engine then); the status bar shows one dot per GPU's engine, busy while it works; the
- * Engine tab lists each device's engine with its model, task and memory, its Cancel stops that task, its Pause works.
+ * Engine tab lists each device's engine with its model, task and memory, its Cancel stops that task, its Pause works;
+ * each dot's title says how much of its GPU's memory is in use.
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
@@ -51,6 +52,16 @@ describe("several GPUs in the app", () => {
     // Cancel on the row stops that task; only its engine restarts.
     await first.locator("button.cancel").click();
     expect((await waitState(q, id, ["succeeded", "cancelled", "failed"])).state).toBe("cancelled");
+  });
+
+  test("each GPU's dot says how much of its memory is in use (nvidia-smi's i-th GPU is CUDA<i>)", async () => {
+    await until(async () => (await chips().count()) === 2, "two device dots");
+    const GB = 1024 ** 3;
+    // A reading as launcher/system/stats.ts publishes it from nvidia-smi, through the app's event stream.
+    const reading = { ramUsed: 4 * GB, ramTotal: 16 * GB, vramUsed: 5 * GB, vramTotal: 16 * GB };
+    q.app.ctx.bus.publish("system.stats", { ...reading, gpus: [{ used: 1.5 * GB, total: 8 * GB }, { used: 3.5 * GB, total: 8 * GB }] });
+    await until(async () => (await chips().nth(1).getAttribute("title"))?.includes("memory 3.5 GB of 8.0 GB") ?? false, "CUDA1's memory");
+    expect(await chips().first().getAttribute("title")).toContain("memory 1.5 GB of 8.0 GB");
   });
 
   test("Pause on one device's row stops it taking tasks; Resume gives it back", async () => {

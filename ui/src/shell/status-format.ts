@@ -1,18 +1,8 @@
 /** Pure text for the status bar, from the `queue.status`, `workers.changed` and `system.stats` events. */
 import type { EventMap } from "../../../core/events/bus";
 
-export interface QueueStatus {
-  running: number;
-  total: number;
-  paused: boolean;
-}
-
-export interface SystemStats {
-  ramUsed: number;
-  ramTotal: number;
-  vramUsed: number | null;
-  vramTotal: number | null;
-}
+export type QueueStatus = EventMap["queue.status"];
+export type SystemStats = EventMap["system.stats"];
 
 export type WorkTone = "ready" | "busy" | "paused";
 
@@ -26,6 +16,13 @@ export function workState(q: QueueStatus | undefined): { text: string; tone: Wor
 export function gb(bytes: number): string {
   const tenths = Math.round((bytes / 1024 ** 3) * 10) / 10;
   return tenths < 10 ? `${tenths.toFixed(1)} GB` : `${Math.round(tenths)} GB`;
+}
+
+/** "memory 3.2 GB of 24 GB" for a CUDA device from the latest reading (nvidia-smi's i-th GPU is CUDA<i>); "" otherwise. */
+export function gpuMemoryText(device: string | undefined, s: SystemStats | undefined): string {
+  const i = /^CUDA(\d+)$/.exec(device ?? "")?.[1];
+  const g = i === undefined ? undefined : s?.gpus?.[Number(i)];
+  return g ? `memory ${gb(g.used)} of ${gb(g.total)}` : "";
 }
 
 export function loadText(s: SystemStats | undefined): { text: string; title: string } {

@@ -1,12 +1,14 @@
 /**
  * <ed-engine-device-chips>: in the status bar, one dot per engine when this computer runs several (one per
  * GPU): "CUDA0", "CUDA1", … coloured by state (green ready, amber working, grey paused or stopped, red
- * failed), the title saying its state, model and task. A click opens the Engine tab. Nothing with one engine.
- * Data: engine-pool-store.ts.
+ * failed), the title saying its state, model, task and its GPU's memory in use (`system.stats`). A click opens
+ * the Engine tab. Nothing with one engine. Data: engine-pool-store.ts.
  */
 import { css, html, LitElement, nothing } from "lit";
-import { customElement } from "lit/decorators.js";
+import { customElement, state } from "lit/decorators.js";
+import { events } from "../../api/event-stream";
 import { edEvent } from "../../events";
+import { gpuMemoryText, type SystemStats } from "../../shell/status-format";
 import { dotStyles, EnginesController, severalEngines } from "./engine-pool-store";
 import { stateBadge } from "./engine-format";
 
@@ -38,6 +40,18 @@ export class EdEngineDeviceChips extends LitElement {
   ];
 
   #pool = new EnginesController(this);
+  #offStats?: () => void;
+  @state() private stats?: SystemStats;
+
+  override connectedCallback() {
+    super.connectedCallback();
+    this.#offStats = events.on("system.stats", (d) => (this.stats = d as SystemStats));
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    this.#offStats?.();
+  }
 
   override render() {
     const engines = this.#pool.engines;
@@ -47,7 +61,8 @@ export class EdEngineDeviceChips extends LitElement {
     return shown.map((e) => {
       const badge = e.paused ? { label: "Paused", tone: "idle" } : e.task && e.state === "ready" ? stateBadge("busy") : stateBadge(e.state);
       const name = e.mode === "split" ? "Split" : (e.devices[0]?.name ?? e.id);
-      const title = [`${e.label}: ${badge.label}`, e.model ? `model ${e.model}` : "", e.task ? `task ${e.task}` : ""].filter(Boolean).join(" · ");
+      const memory = e.mode === "split" ? "" : gpuMemoryText(e.devices[0]?.name, this.stats);
+      const title = [`${e.label}: ${badge.label}`, e.model ? `model ${e.model}` : "", e.task ? `task ${e.task}` : "", memory].filter(Boolean).join(" · ");
       return html`<button class="device tone-${badge.tone}" data-engine=${e.id} data-state=${e.paused ? "paused" : e.state} title=${title}
         @click=${() => this.dispatchEvent(edEvent("ed-open-app", { app: "engine" }))}><span class="dot"></span>${name}</button>`;
     });
