@@ -1,0 +1,69 @@
+/**
+ * What a video file says of itself: the sidecar its own metadata amounts to (common/video-sidecar.ts),
+ * read from a WebM's Matroska tags (metadata/webm.ts) or an animated WebP's XMP (animated-webp.ts).
+ * For a video found without its sidecar JSON (only the file copied), and for reading the request
+ * back out of a file.
+ */
+import { existsSync, readFileSync, statSync } from "node:fs";
+import {
+  MAX_VIDEO_SIDECAR_BYTES,
+  parseVideoSidecar,
+  sidecarFromEmbedded,
+  videoCompanions,
+  WEBM_REQUEST_TAG,
+  WEBM_VIDEO_TAG,
+  type VideoSidecar,
+} from "../common/video-sidecar";
+import type { VideoFormat } from "../common/video-request";
+import { animatedWebpInfo } from "./animated-webp";
+import { readWebmTags } from "./metadata/webm";
+
+/** A video file larger than this is not read for its metadata (the app's own videos are tens of MB at most). */
+export const MAX_VIDEO_METADATA_FILE_BYTES = 256 * 1024 * 1024;
+
+/** Our request JSON and the video's own fields (JSON) in the file, each absent when it has none. MetadataTooLargeError for a Tags bomb. */
+export function videoMetadata(bytes: Uint8Array, format: VideoFormat): { request?: string; video?: string } {
+  if (format === "webm") {
+    const tags = readWebmTags(bytes);
+    return { request: tags[WEBM_REQUEST_TAG], video: tags[WEBM_VIDEO_TAG] };
+  }
+  const info = animatedWebpInfo(bytes);
+  return { request: info?.json, video: info?.video };
+}
+
+/** The sidecar the file's own metadata amounts to; null when it carries none of ours (or says another format). */
+export function embeddedSidecar(bytes: Uint8Array, format: VideoFormat): VideoSidecar | null {
+  const m = videoMetadata(bytes, format);
+  const s = sidecarFromEmbedded(m.video, m.request, bytes.length);
+  return s && s.format === format ? s : null;
+}
+
+/** The sidecar file's video, or null when there is none (or it is not one). */
+function sidecarFile(sidecar: string): VideoSidecar | null {
+  try {
+    if (!existsSync(sidecar) || statSync(sidecar).size > MAX_VIDEO_SIDECAR_BYTES) return null;
+    return parseVideoSidecar(readFileSync(sidecar, "utf8"));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The video at `path` as its sidecar JSON says (`from: "sidecar"`), else as its own metadata does
+ * (`from: "file"`, a file up to MAX_VIDEO_METADATA_FILE_BYTES read whole); null when neither is ours.
+ * MetadataTooLargeError (422) for a metadata bomb in the file.
+ */
+export function readVideoSidecar(path: string): { sidecar: VideoSidecar; from: "sidecar" | "file" } | null {
+  const side = sidecarFile(videoCompanions(path).sidecar);
+  if (side) return { sidecar: side, from: "sidecar" };
+  const format = /\.webm$/i.test(path) ? "webm" : /\.webp$/i.test(path) ? "webp" : null;
+  let bytes: Uint8Array;
+  try {
+    if (!format || statSync(path).size > MAX_VIDEO_METADATA_FILE_BYTES) return null;
+    bytes = readFileSync(path);
+  } catch {
+    return null;
+  }
+  const own = embeddedSidecar(bytes, format);
+  return own && { sidecar: own, from: "file" };
+}
