@@ -9,6 +9,7 @@
 import { closeSync, existsSync, openSync, readSync } from "node:fs";
 import { videoCompanions } from "../common/video-sidecar";
 import { VIDEO_MIME } from "../common/video-request";
+import { isEbml } from "../pictures/metadata/webm";
 import { readVideoSidecar } from "../pictures/video-metadata";
 import { isVideoFile, type GallerySettings, type PictureInfo } from "./picture-info";
 
@@ -48,7 +49,7 @@ export function sniffsAsVideo(path: string, format: "webm" | "webp"): boolean {
   try {
     const bytes = head(path, 32);
     if (format === "webp") return isVideoFile(bytes);
-    return bytes.length >= 4 && bytes[0] === 0x1a && bytes[1] === 0x45 && bytes[2] === 0xdf && bytes[3] === 0xa3;
+    return isEbml(bytes);
   } catch {
     return false;
   }

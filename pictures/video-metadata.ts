@@ -16,6 +16,8 @@ import {
 } from "../common/video-sidecar";
 import type { VideoFormat } from "../common/video-request";
 import { animatedWebpInfo } from "./animated-webp";
+import type { Settings } from "../common/infotext-settings";
+import { settingsFromJson } from "./metadata/read";
 import { readWebmTags } from "./metadata/webm";
 
 /** A video file larger than this is not read for its metadata (the app's own videos are tens of MB at most). */
@@ -29,6 +31,16 @@ export function videoMetadata(bytes: Uint8Array, format: VideoFormat): { request
   }
   const info = animatedWebpInfo(bytes);
   return { request: info?.json, video: info?.video };
+}
+
+/**
+ * A WebM's settings as POST /api/metadata/parse answers for a picture (an animated WebP's come from its
+ * XMP that way): our request's fields that are the image request's. MetadataTooLargeError for a Tags bomb.
+ */
+export function webmSettings(bytes: Uint8Array): { format: "webm"; source: "easy-diffusion" | "none"; settings: Settings } {
+  const json = videoMetadata(bytes, "webm").request;
+  const settings = json === undefined ? null : settingsFromJson(json);
+  return settings ? { format: "webm", source: "easy-diffusion", settings } : { format: "webm", source: "none", settings: {} };
 }
 
 /** The sidecar the file's own metadata amounts to; null when it carries none of ours (or says another format). */

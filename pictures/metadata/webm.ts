@@ -24,6 +24,9 @@ const MAX_SIMPLE_TAGS = 256;
 /** A Tags element larger than this is refused (ours is a few kB: the request without its pictures). */
 export const MAX_WEBM_TAGS_BYTES = MAX_METADATA_CHUNK_BYTES;
 
+/** The bytes start as an EBML document does (a WebM, or another Matroska file). */
+export const isEbml = (b: Uint8Array): boolean => b.length >= 4 && b[0] === 0x1a && b[1] === 0x45 && b[2] === 0xdf && b[3] === 0xa3;
+
 /** An EBML variable-length integer at `at`: its value (marker bit kept for IDs) and length; null when malformed. */
 export function vint(b: Uint8Array, at: number, keepMarker: boolean): { value: number; length: number; unknown: boolean } | null {
   const first = b[at];

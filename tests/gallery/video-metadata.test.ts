@@ -65,9 +65,28 @@ describe("a WebM the queue made", () => {
     side = JSON.parse(readFileSync(made.row.sidecar!, "utf8")) as VideoSidecar;
     const tags = readWebmTags(bytes);
     expect(JSON.parse(tags[WEBM_REQUEST_TAG]!)).toEqual(side.request);
-    expect(side.request).toMatchObject({ prompt: "a lighthouse in a storm", seed: 11, flow_shift: 3, model: WAN.model, app: expect.stringMatching(/^Easy Diffusion /) });
+    const app = expect.stringMatching(/^Easy Diffusion /);
+    expect(side.request).toMatchObject({ prompt: "a lighthouse in a storm", seed: 11, flow_shift: 3, model: WAN.model, app });
     expect(JSON.parse(tags[WEBM_VIDEO_TAG]!)).toMatchObject({ id: made.v.id, task_id: side.task_id, created: side.created, family: "wan2.1-t2v" });
     expect(embeddedSidecar(bytes, "webm")).toEqual(side);
+  });
+
+  test("POST /api/metadata/parse reads a dropped WebM's tags as it reads a WebP's XMP; a Tags bomb is 422", async () => {
+    const parse = async (body: BodyInit, type?: string) => {
+      const res = await q.api("/api/metadata/parse", { method: "POST", body, ...(type ? { headers: { "content-type": type } } : {}) });
+      return { status: res.status, body: (await res.json()) as Record<string, any> };
+    };
+    const raw = await parse(bytes as Uint8Array<ArrayBuffer>, "video/webm");
+    expect(raw).toMatchObject({ status: 200, body: { format: "webm", source: "easy-diffusion" } });
+    expect(raw.body.settings).toMatchObject({ prompt: "a lighthouse in a storm", seed: 11, model: WAN.model, steps: 2, height: 64 });
+    const form = new FormData();
+    form.set("file", new Blob([bytes as Uint8Array<ArrayBuffer>], { type: "video/webm" }), "clip.webm");
+    expect((await parse(form)).body).toEqual(raw.body);
+    const untagged = bytes.subarray(0, Buffer.from(bytes).lastIndexOf(Buffer.from([0x12, 0x54, 0xc3, 0x67])));
+    expect((await parse(untagged as Uint8Array<ArrayBuffer>, "video/webm")).body).toEqual({ format: "webm", source: "none", settings: {} });
+    const bomb = withWebmTags(bytes, { [WEBM_REQUEST_TAG]: "x".repeat(MAX_WEBM_TAGS_BYTES) })!;
+    const refused = await parse(bomb as Uint8Array<ArrayBuffer>, "video/webm");
+    expect(refused).toMatchObject({ status: 422, body: { error: { code: "metadata_too_large" } } });
   });
 
   test("only the file kept (sidecar and poster gone, the WebM moved): the rescan finds it from its tags, with its settings", async () => {
