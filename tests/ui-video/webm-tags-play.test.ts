@@ -14,6 +14,7 @@ import { readWebmTags, withWebmTags } from "../../pictures/metadata/webm";
 import { encodeWebp } from "../../pictures/webp-encode";
 import { webmOfWebps } from "../standin/webm";
 import { launchBrowser } from "../ui/harness";
+import { recordWebm } from "./recorded-webm";
 
 setDefaultTimeout(60_000);
 
@@ -75,29 +76,8 @@ test("the stand-in's WebM with our tags plays as the one without: same size, dur
 });
 
 test("a WebM libwebm's mkvmuxer wrote (Chromium's MediaRecorder) takes the tags, only its Segment size changes, and plays the same", async () => {
-  const b64 = await page.evaluate(async () => {
-    const canvas = document.createElement("canvas");
-    canvas.width = canvas.height = 32;
-    const ctx = canvas.getContext("2d")!;
-    const stream = canvas.captureStream(0);
-    const track = stream.getVideoTracks()[0] as MediaStreamTrack & { requestFrame(): void };
-    const recorder = new MediaRecorder(stream, { mimeType: "video/webm;codecs=vp8" });
-    const chunks: Blob[] = [];
-    recorder.ondataavailable = (e) => chunks.push(e.data);
-    const stopped = new Promise((ok) => (recorder.onstop = ok));
-    recorder.start();
-    for (let i = 0; i < 4; i++) {
-      ctx.fillStyle = `rgb(${i * 60}, 90, 160)`;
-      ctx.fillRect(0, 0, 32, 32);
-      track.requestFrame();
-      await new Promise((ok) => requestAnimationFrame(ok));
-    }
-    recorder.stop();
-    await stopped;
-    const bytes = new Uint8Array(await new Blob(chunks).arrayBuffer());
-    return btoa(String.fromCharCode(...bytes));
-  });
-  const recorded = new Uint8Array(Buffer.from(b64, "base64"));
+  const { base64 } = await recordWebm(page, { frames: 4, size: 32, frameMs: 20 });
+  const recorded = new Uint8Array(Buffer.from(base64, "base64"));
   const segmentSize = Buffer.from(recorded).indexOf(Buffer.from([0x18, 0x53, 0x80, 0x67])) + 4;
   expect(recorded[segmentSize]).toBe(0x01); // an 8-byte size, known
   const tagged = withWebmTags(recorded, { [WEBM_REQUEST_TAG]: "{\"seed\":5}" })!;
