@@ -18,9 +18,10 @@ import type { VideoFormat } from "../common/video-request";
 import { animatedWebpInfo } from "./animated-webp";
 import type { Settings } from "../common/infotext-settings";
 import { settingsFromJson } from "./metadata/read";
-import { readWebmTags } from "./metadata/webm";
+import { MetadataTooLargeError } from "./limits";
+import { readWebmTags, readWebmTagsFromFile } from "./metadata/webm";
 
-/** A video file larger than this is not read for its metadata (the app's own videos are tens of MB at most). */
+/** An animated WebP larger than this is not read for its metadata (the app's own are tens of MB at most); a WebM is walked, not read. */
 export const MAX_VIDEO_METADATA_FILE_BYTES = 256 * 1024 * 1024;
 
 /** Our request JSON and the video's own fields (JSON) in the file, each absent when it has none. MetadataTooLargeError for a Tags bomb. */
@@ -45,8 +46,11 @@ export function webmSettings(bytes: Uint8Array): { format: "webm"; source: "easy
 
 /** The sidecar the file's own metadata amounts to; null when it carries none of ours (or says another format). */
 export function embeddedSidecar(bytes: Uint8Array, format: VideoFormat): VideoSidecar | null {
-  const m = videoMetadata(bytes, format);
-  const s = sidecarFromEmbedded(m.video, m.request, bytes.length);
+  return asSidecar(videoMetadata(bytes, format), bytes.length, format);
+}
+
+function asSidecar(m: { request?: string; video?: string }, size: number, format: VideoFormat): VideoSidecar | null {
+  const s = sidecarFromEmbedded(m.video, m.request, size);
   return s && s.format === format ? s : null;
 }
 
@@ -60,22 +64,31 @@ function sidecarFile(sidecar: string): VideoSidecar | null {
   }
 }
 
+/** Our metadata in the video file at `path` and the file's size: a WebM's tags read a header at a time, a WebP read whole (bounded). */
+function fileMetadata(path: string, format: VideoFormat): { request?: string; video?: string; size: number } | null {
+  const size = statSync(path).size;
+  if (format === "webm") {
+    const tags = readWebmTagsFromFile(path);
+    return { request: tags[WEBM_REQUEST_TAG], video: tags[WEBM_VIDEO_TAG], size };
+  }
+  return size > MAX_VIDEO_METADATA_FILE_BYTES ? null : { ...videoMetadata(readFileSync(path), format), size };
+}
+
 /**
  * The video at `path` as its sidecar JSON says (`from: "sidecar"`), else as its own metadata does
- * (`from: "file"`, a file up to MAX_VIDEO_METADATA_FILE_BYTES read whole); null when neither is ours.
- * MetadataTooLargeError (422) for a metadata bomb in the file.
+ * (`from: "file"`); null when neither is ours. MetadataTooLargeError (422) for a metadata bomb in the file.
  */
 export function readVideoSidecar(path: string): { sidecar: VideoSidecar; from: "sidecar" | "file" } | null {
   const side = sidecarFile(videoCompanions(path).sidecar);
   if (side) return { sidecar: side, from: "sidecar" };
   const format = /\.webm$/i.test(path) ? "webm" : /\.webp$/i.test(path) ? "webp" : null;
-  let bytes: Uint8Array;
+  let m;
   try {
-    if (!format || statSync(path).size > MAX_VIDEO_METADATA_FILE_BYTES) return null;
-    bytes = readFileSync(path);
-  } catch {
-    return null;
+    m = format && fileMetadata(path, format);
+  } catch (err) {
+    if (err instanceof MetadataTooLargeError) throw err;
+    return null; // gone or unreadable: not a video of ours now
   }
-  const own = embeddedSidecar(bytes, format);
-  return own && { sidecar: own, from: "file" };
+  const own = m && asSidecar(m, m.size, format!);
+  return own ? { sidecar: own, from: "file" } : null;
 }

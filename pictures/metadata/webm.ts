@@ -7,6 +7,7 @@
  * (libwebm's mkvmuxer writes it 8 bytes long); the SeekHead is left as it is (a reader walks the
  * Segment's top-level elements, each skipped by its size). Every size is checked against its parent.
  */
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { MAX_METADATA_CHUNK_BYTES, MetadataTooLargeError } from "../limits";
 import { concat } from "./png";
 
@@ -53,10 +54,22 @@ interface Element {
   unknown: boolean;
 }
 
+/** Bytes to walk: in memory, or a file read a header at a time (a Cluster is skipped unread). */
+interface Source {
+  length: number;
+  read(at: number, n: number): Uint8Array;
+}
+
+const inMemory = (b: Uint8Array): Source => ({ length: b.length, read: (at, n) => b.subarray(at, at + n) });
+
+/** The most top-level elements walked in a Segment (a real one has a few plus one per Cluster). */
+const MAX_TOP_LEVEL = 100_000;
+
 /** The element at `at` inside a parent ending at `to`; null when its header is malformed or its body leaves the parent. */
-function element(b: Uint8Array, at: number, to: number): Element | null {
-  const id = vint(b, at, true);
-  const size = id && vint(b, at + id.length, false);
+function element(src: Source, at: number, to: number): Element | null {
+  const head = src.read(at, Math.min(16, to - at));
+  const id = vint(head, 0, true);
+  const size = id && vint(head, id.length, false);
   if (!id || !size) return null;
   const start = at + id.length + size.length;
   const end = size.unknown ? to : start + size.value;
@@ -64,12 +77,12 @@ function element(b: Uint8Array, at: number, to: number): Element | null {
   return { id: id.value, sizeAt: at + id.length, sizeLength: size.length, start, end, unknown: size.unknown };
 }
 
-/** The children of [from, to); null when one is malformed. */
-function children(b: Uint8Array, from: number, to: number): Element[] | null {
+/** The children of [from, to); null when one is malformed or there are too many. */
+function children(src: Source, from: number, to: number): Element[] | null {
   const out: Element[] = [];
   for (let at = from; at < to; ) {
-    const e = element(b, at, to);
-    if (!e) return null;
+    const e = element(src, at, to);
+    if (!e || out.length >= MAX_TOP_LEVEL) return null;
     out.push(e);
     at = e.end;
   }
@@ -77,12 +90,12 @@ function children(b: Uint8Array, from: number, to: number): Element[] | null {
 }
 
 /** The file's Segment (after its EBML header), with its top-level children; null when it is not a WebM we can walk. */
-function segmentOf(b: Uint8Array): { segment: Element; children: Element[] } | null {
-  const head = element(b, 0, b.length);
+function segmentOf(src: Source): { segment: Element; children: Element[] } | null {
+  const head = element(src, 0, src.length);
   if (!head || head.id !== EBML || head.unknown) return null;
-  const segment = element(b, head.end, b.length);
+  const segment = element(src, head.end, src.length);
   if (!segment || segment.id !== SEGMENT) return null;
-  const kids = children(b, segment.start, segment.end);
+  const kids = children(src, segment.start, segment.end);
   // A child of unknown size (a live stream's Cluster) hides what follows it: nothing is written or read past it.
   if (!kids || kids.some((k) => k.unknown)) return null;
   return { segment, children: kids };
@@ -123,7 +136,7 @@ export function webmTagsElement(tags: Record<string, string>): Uint8Array {
  * field too short for the new size.
  */
 export function withWebmTags(bytes: Uint8Array, tags: Record<string, string>): Uint8Array | null {
-  const found = segmentOf(bytes);
+  const found = segmentOf(inMemory(bytes));
   if (!found || found.segment.end !== bytes.length) return null;
   const { segment } = found;
   const added = webmTagsElement(tags);
@@ -138,28 +151,53 @@ export function withWebmTags(bytes: Uint8Array, tags: Record<string, string>): U
   return out;
 }
 
+/** The SimpleTags of one Tags element's body into `out` (the first of each name); false once MAX_SIMPLE_TAGS were read. */
+function simpleTags(body: Uint8Array, out: Record<string, string>, seen: { count: number }): boolean {
+  const src = inMemory(body);
+  const decode = (e: Element) => new TextDecoder().decode(body.subarray(e.start, e.end));
+  for (const tag of (children(src, 0, body.length) ?? []).filter((c) => c.id === TAG)) {
+    for (const simple of (children(src, tag.start, tag.end) ?? []).filter((c) => c.id === SIMPLE_TAG)) {
+      if (++seen.count > MAX_SIMPLE_TAGS) return false;
+      const parts = children(src, simple.start, simple.end) ?? [];
+      const name = parts.find((p) => p.id === TAG_NAME);
+      const value = parts.find((p) => p.id === TAG_STRING);
+      if (name && value && !Object.hasOwn(out, decode(name))) out[decode(name)] = decode(value);
+    }
+  }
+  return true;
+}
+
+function tagsOf(src: Source): Record<string, string> {
+  const out = Object.create(null) as Record<string, string>;
+  const found = segmentOf(src);
+  const seen = { count: 0 };
+  for (const tags of found?.children.filter((c) => c.id === TAGS) ?? []) {
+    if (tags.end - tags.start > MAX_WEBM_TAGS_BYTES) throw new MetadataTooLargeError(`a WebM Tags element of ${tags.end - tags.start} bytes`);
+    if (!simpleTags(src.read(tags.start, tags.end - tags.start), out, seen)) break;
+  }
+  return out;
+}
+
 /**
  * The SimpleTags (TagName → TagString, the first of each name) of every Tags element of the WebM's
  * Segment; empty when it has none or is not a WebM we can walk. MetadataTooLargeError (422) for a
  * Tags element over MAX_WEBM_TAGS_BYTES; a damaged one (a size beyond its parent) is no tags.
  */
 export function readWebmTags(bytes: Uint8Array): Record<string, string> {
-  const out = Object.create(null) as Record<string, string>;
-  const found = segmentOf(bytes);
-  if (!found) return out;
-  const decode = (e: Element) => new TextDecoder().decode(bytes.subarray(e.start, e.end));
-  let count = 0;
-  for (const tags of found.children.filter((c) => c.id === TAGS)) {
-    if (tags.end - tags.start > MAX_WEBM_TAGS_BYTES) throw new MetadataTooLargeError(`a WebM Tags element of ${tags.end - tags.start} bytes`);
-    for (const tag of (children(bytes, tags.start, tags.end) ?? []).filter((c) => c.id === TAG)) {
-      for (const simple of (children(bytes, tag.start, tag.end) ?? []).filter((c) => c.id === SIMPLE_TAG)) {
-        if (++count > MAX_SIMPLE_TAGS) return out;
-        const parts = children(bytes, simple.start, simple.end) ?? [];
-        const name = parts.find((p) => p.id === TAG_NAME);
-        const value = parts.find((p) => p.id === TAG_STRING);
-        if (name && value && !Object.hasOwn(out, decode(name))) out[decode(name)] = decode(value);
-      }
-    }
+  return tagsOf(inMemory(bytes));
+}
+
+/** readWebmTags of a file, read a header at a time: only the headers of the Segment's top-level elements and its Tags are read. */
+export function readWebmTagsFromFile(path: string): Record<string, string> {
+  const fd = openSync(path, "r");
+  try {
+    const length = fstatSync(fd).size;
+    const read = (at: number, n: number) => {
+      const buf = new Uint8Array(Math.max(0, Math.min(n, length - at)));
+      return buf.subarray(0, readSync(fd, buf, 0, buf.length, at));
+    };
+    return tagsOf({ length, read });
+  } finally {
+    closeSync(fd);
   }
-  return out;
 }

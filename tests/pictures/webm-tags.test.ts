@@ -5,13 +5,16 @@
  * Cluster, Cues; 8-byte Segment size): the tags are appended and no byte before them moves but the
  * Segment's size; a Segment of unknown size keeps it; what cannot be done without moving anything is
  * refused (null); a damaged Tags element is no tags, an oversized one is 422 metadata_too_large, and
- * random damage never throws anything else.
+ * random damage never throws anything else; a file is walked a header at a time (a 1 GiB Cluster skipped).
  */
 import { expect, test } from "bun:test";
+import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { embeddedVideoFields, WEBM_REQUEST_TAG, WEBM_VIDEO_TAG, type VideoSidecar } from "../../common/video-sidecar";
 import { muxAnimatedWebp, withXmp } from "../../pictures/animated-webp";
 import { MetadataTooLargeError } from "../../pictures/limits";
-import { MAX_WEBM_TAGS_BYTES, readWebmTags, webmTagsElement, withWebmTags } from "../../pictures/metadata/webm";
+import { MAX_WEBM_TAGS_BYTES, readWebmTags, readWebmTagsFromFile, webmTagsElement, withWebmTags } from "../../pictures/metadata/webm";
 import { embeddedSidecar, videoMetadata } from "../../pictures/video-metadata";
 import { encodeWebp } from "../../pictures/webp-encode";
 import { firstVp8Frame, webmPoster } from "../../video/webm";
@@ -148,4 +151,29 @@ test("a video file's own metadata as a sidecar: WebM tags and WebP XMP carry the
   const bare = withWebmTags(await standinWebm(), { [WEBM_REQUEST_TAG]: "{\"seed\":1}" })!;
   expect(videoMetadata(bare, "webm").request).toBe("{\"seed\":1}");
   expect(embeddedSidecar(bare, "webm")).toBeNull();
+});
+
+test("a WebM file is walked a header at a time: a 1 GiB Cluster is skipped unread and the tags after it are found", () => {
+  const dir = mkdtempSync(join(tmpdir(), "ed-webm-tags-"));
+  try {
+    const small = join(dir, "small.webm");
+    const tagged = withWebmTags(mkvmuxerLike(), tags)!;
+    writeFileSync(small, tagged);
+    expect(readWebmTagsFromFile(small)).toEqual(readWebmTags(tagged));
+    // EBML header, Segment (8-byte size), a Cluster of 1 GiB (a sparse hole), then our Tags.
+    const gib = 2 ** 30;
+    const header = el(0x1a45dfa3, el(0x4282, [...new TextEncoder().encode("webm")]));
+    const tagsElement = webmTagsElement(tags);
+    const cluster = [0x1f, 0x43, 0xb6, 0x75, ...size8(gib)];
+    const segment = [0x18, 0x53, 0x80, 0x67, ...size8(cluster.length + gib + tagsElement.length)];
+    const big = join(dir, "big.webm");
+    const fd = openSync(big, "w");
+    writeSync(fd, new Uint8Array([...header, ...segment, ...cluster]));
+    writeSync(fd, tagsElement, 0, tagsElement.length, header.length + segment.length + cluster.length + gib);
+    closeSync(fd);
+    expect(statSync(big).size).toBeGreaterThan(gib);
+    expect(readWebmTagsFromFile(big)).toEqual(tags);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
