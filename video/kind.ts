@@ -72,9 +72,10 @@ export class VideoHub {
     return (this.#store?.ofTask(taskId) ?? []).map((v) => v.path).filter((p): p is string => !!p);
   }
 
-  /** A video the Gallery moved to the trash leaves the table (the Video tab's list). */
-  forget(id: string): void {
-    this.#store?.delete(id);
+  /** A video the Gallery moved to the trash leaves the table (the Video tab's list); not for a copy of it elsewhere (another path). */
+  forget(id: string, path?: string): void {
+    const row = this.#store?.get(id);
+    if (row && (path === undefined || row.path === undefined || row.path === path)) this.#store!.delete(id);
   }
 
   /** A video the Gallery put back or found: its row again, from its sidecar (else from the file's own metadata). */

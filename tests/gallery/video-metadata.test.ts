@@ -4,7 +4,8 @@
  * sidecar's) and the video's fields as Matroska tags, and reading them back gives the sidecar; a video
  * whose sidecar is gone (only the file moved) is found by a rescan from its own metadata — WebM tags
  * or WebP XMP — with its settings, in the Gallery and the video table; a WebM with a damaged Tags
- * element is not a video of ours, one with an oversized Tags element is skipped with the reason.
+ * element is not a video of ours, one with an oversized Tags element is skipped with the reason; a
+ * copy of a video deleted in the Gallery leaves the original's row in the video table.
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -137,5 +138,22 @@ describe("an animated WebP the queue made", () => {
     expect(detail.settings).toMatchObject({ prompt: "a fox in the snow", seed: 12, model: WAN.model });
     expect(detail.video).toMatchObject({ video_id: v.id, mime: "image/webp", frame_count: 5, poster: false });
     expect(await listed()).toContain(v.id);
+  });
+
+  test("a copy of it (the same video id) deleted in the Gallery: the original's row stays in the video table", async () => {
+    const fox = () => items().then((all) => all.filter((i) => i.prompt === "a fox in the snow"));
+    const [kept] = await fox();
+    const id = (await get(`/api/gallery/${kept!.id}`)).video.video_id as string;
+    copyFileSync(join(moved, "kept.webp"), join(moved, "copy.webp"));
+    await rescanned();
+    const both = await fox();
+    expect(both).toHaveLength(2);
+    const copy = both.find((i) => i.id !== kept!.id)!;
+    expect((await q.api("/api/gallery/delete", { method: "POST", json: { ids: [copy.id] } })).status).toBe(200);
+    expect(await listed()).toContain(id);
+    expect(q.hub.store.get(id)!.path).toBe(join(moved, "kept.webp"));
+    // The original itself deleted: its row goes.
+    expect((await q.api("/api/gallery/delete", { method: "POST", json: { ids: [kept!.id] } })).status).toBe(200);
+    expect(await listed()).not.toContain(id);
   });
 });
