@@ -3,8 +3,8 @@
  * is known by its sidecar JSON (`<stem>.json`, common/video-sidecar.ts), which says when it was
  * made, how long it lasts and the request it was made with; its poster frame (`<stem>.poster.png`)
  * is its thumbnail. Only the file's first bytes are read (to check it is the video its sidecar says).
- * A video of ours copied without its sidecar is known by the same fields in its own metadata (a
- * WebM's tags, a WebP's XMP: pictures/video-metadata.ts), read from the whole file (bounded).
+ * A video of ours copied without its sidecar is known by the same fields in its own metadata
+ * (pictures/video-metadata.ts: a WebM's tags, walked to a header at a time; a WebP's XMP, the file read whole, bounded).
  */
 import { closeSync, existsSync, openSync, readSync } from "node:fs";
 import { videoCompanions } from "../common/video-sidecar";
