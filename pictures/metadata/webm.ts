@@ -20,6 +20,12 @@ const TARGET_TYPE_VALUE = 0x68ca;
 const SIMPLE_TAG = 0x67c8;
 const TAG_NAME = 0x45a3;
 const TAG_STRING = 0x4487;
+const SEEK_HEAD = 0x114d9b74;
+const SEEK = 0x4dbb;
+const SEEK_ID = 0x53ab;
+const SEEK_POSITION = 0x53ac;
+const VOID = 0xec;
+const CRC32 = 0xbf;
 /** The most SimpleTags read from one file (ours are two). */
 const MAX_SIMPLE_TAGS = 256;
 /** A Tags element larger than this is refused (ours is a few kB: the request without its pictures). */
@@ -133,7 +139,9 @@ export function webmTagsElement(tags: Record<string, string>): Uint8Array {
 /**
  * The WebM with `tags` appended at the end of its Segment; null when it cannot be done without moving
  * anything: not a WebM whose Segment is the file's last element, a child of unknown size, or a size
- * field too short for the new size.
+ * field too short for the new size. Where the SeekHead is followed by a Void (mkvmuxer reserves one
+ * for entries it may add), a Seek entry for the Tags goes into that room, so readers that find
+ * level-1 elements after the Clusters through the SeekHead (FFmpeg's matroskadec) find them too.
  */
 export function withWebmTags(bytes: Uint8Array, tags: Record<string, string>): Uint8Array | null {
   const found = segmentOf(inMemory(bytes));
@@ -148,7 +156,42 @@ export function withWebmTags(bytes: Uint8Array, tags: Record<string, string>): U
     if (!size) return null;
     out.set(size, segment.sizeAt);
   }
+  const seek = seekHeadWithTags(bytes, found.children, segment.end - segment.start);
+  if (seek) out.set(seek.bytes, seek.at);
   return out;
+}
+
+const uintBytes = (n: number) => {
+  const out: number[] = [];
+  for (let v = n; v > 0 || !out.length; v = Math.floor(v / 256)) out.unshift(v & 0xff);
+  return new Uint8Array(out);
+};
+
+/** A Void element of exactly `total` bytes (≥ 2). */
+function voidOf(total: number): Uint8Array {
+  const length = total - 2 < 127 ? 1 : 8;
+  return concat(new Uint8Array([VOID, ...sizeBytes(total - 1 - length, length)!]), new Uint8Array(total - 1 - length));
+}
+
+/**
+ * The SeekHead and the Void after it rewritten in the same bytes with one more Seek entry, for the Tags
+ * at `position` (from the Segment's data); null when there is no such pair, no room, a CRC-32 to keep,
+ * or it already names a Tags element.
+ */
+function seekHeadWithTags(b: Uint8Array, kids: Element[], position: number): { at: number; bytes: Uint8Array } | null {
+  const i = kids.findIndex((k) => k.id === SEEK_HEAD);
+  const head = kids[i];
+  const pad = kids[i + 1];
+  if (!head || pad?.id !== VOID) return null;
+  const entries = children(inMemory(b), head.start, head.end);
+  const seekIds = (entries ?? []).flatMap((e) => (e.id === SEEK ? (children(inMemory(b), e.start, e.end) ?? []) : [])).filter((c) => c.id === SEEK_ID);
+  const tagsId = new Uint8Array(idBytes(TAGS));
+  if (!entries || entries.some((e) => e.id === CRC32) || seekIds.some((c) => b.subarray(c.start, c.end).every((x, k) => x === tagsId[k]))) return null;
+  const at = head.sizeAt - idBytes(SEEK_HEAD).length;
+  const grown = el(SEEK_HEAD, b.subarray(head.start, head.end), el(SEEK, el(SEEK_ID, tagsId), el(SEEK_POSITION, uintBytes(position))));
+  const left = pad.end - at - grown.length;
+  if (left !== 0 && left < 2) return null;
+  return { at, bytes: left ? concat(grown, voidOf(left)) : grown };
 }
 
 /** The SimpleTags of one Tags element's body into `out` (the first of each name); false once MAX_SIMPLE_TAGS were read. */

@@ -19,6 +19,7 @@ import { embeddedSidecar, videoMetadata } from "../../pictures/video-metadata";
 import { encodeWebp } from "../../pictures/webp-encode";
 import { firstVp8Frame, webmPoster } from "../../video/webm";
 import { webmOfWebps } from "../standin/webm";
+import { find, seekOf } from "./webm-layout";
 
 const size8 = (n: number) => [0x01, ...Array.from({ length: 7 }, (_, i) => Math.floor(n / 2 ** (8 * (6 - i))) & 0xff)];
 const idOf = (id: number) => {
@@ -57,13 +58,17 @@ test("the stand-in's WebM: tags appended, read back, the file still walks to its
   expect(await webmPoster(tagged)).not.toBeNull();
 });
 
-test("mkvmuxer's layout: no byte before the tags moves but the Segment's 8-byte size, which grows by the tags' length", () => {
+test("mkvmuxer's layout: nothing moves; the Segment's 8-byte size grows by the tags' length, a Seek entry for them fills the Void", () => {
   const webm = mkvmuxerLike();
   const tagged = withWebmTags(webm, tags)!;
-  const sizeAt = Buffer.from(webm).indexOf(Buffer.from([0x18, 0x53, 0x80, 0x67])) + 4;
+  const sizeAt = find(webm, [0x18, 0x53, 0x80, 0x67]) + 4;
+  const seek = seekOf(webm);
+  expect(seekOf(tagged)).toEqual({ ...seek, tagsAt: webm.length - sizeAt - 8 }); // the Info where it was; the Tags found from the SeekHead
+  const tagsAt = sizeAt + 8 + seekOf(tagged).tagsAt!;
+  expect([...tagged.subarray(tagsAt, tagsAt + 4)]).toEqual([0x12, 0x54, 0xc3, 0x67]);
   const changed = [...webm.keys()].filter((i) => webm[i] !== tagged[i]);
-  expect(changed.length).toBeGreaterThan(0);
-  expect(changed.every((i) => i >= sizeAt && i < sizeAt + 8)).toBe(true);
+  expect(changed.some((i) => i >= sizeAt && i < sizeAt + 8)).toBe(true);
+  expect(changed.every((i) => (i >= sizeAt && i < sizeAt + 8) || (i >= seek.from && i < seek.to))).toBe(true);
   const read = (b: Uint8Array) => [...b.subarray(sizeAt + 1, sizeAt + 8)].reduce((n, x) => n * 256 + x, 0);
   expect(read(tagged) - read(webm)).toBe(tagged.length - webm.length);
   expect(read(tagged)).toBe(tagged.length - sizeAt - 8);
@@ -74,9 +79,28 @@ test("mkvmuxer's layout: no byte before the tags moves but the Segment's 8-byte 
 test("a Segment of unknown size keeps it; tags written twice: the first of each name is read", () => {
   const webm = mkvmuxerLike(true);
   const once = withWebmTags(webm, tags)!;
-  expect([...once.subarray(0, webm.length)]).toEqual([...webm]);
+  const { from, to } = seekOf(webm);
+  expect([...once.subarray(0, from)]).toEqual([...webm.subarray(0, from)]);
+  expect([...once.subarray(to, webm.length)]).toEqual([...webm.subarray(to)]);
   const twice = withWebmTags(once, { [WEBM_REQUEST_TAG]: "later", extra: "x" })!;
   expect(readWebmTags(twice)).toEqual({ ...tags, extra: "x" });
+  // The SeekHead already names a Tags element: left as it is.
+  expect([...twice.subarray(0, to)]).toEqual([...once.subarray(0, to)]);
+});
+
+test("no Void after the SeekHead, or one with no room for the Seek entry: the SeekHead is left as it is, the tags appended all the same", () => {
+  const el1 = (id: number, body: number[]) => [...idOf(id), 0x80 | body.length, ...body];
+  const header = el(0x1a45dfa3, el(0x4282, [...new TextEncoder().encode("webm")]));
+  const seekHead = el1(0x114d9b74, el1(0x4dbb, [...el1(0x53ab, [0x1c, 0x53, 0xbb, 0x6b]), ...el1(0x53ac, [0x40])]));
+  const rest = [...el1(0x1549a966, el1(0x2ad7b1, [0x0f, 0x42, 0x40])), ...el1(0x1f43b675, el1(0xe7, [0]))];
+  for (const pad of [[], [0xec, 0x81, 0x00]]) {
+    const webm = new Uint8Array([...header, ...el(0x18538067, [...seekHead, ...pad, ...rest])]);
+    const tagged = withWebmTags(webm, tags)!;
+    const { from, to } = seekOf(webm);
+    expect(seekOf(tagged)).toEqual({ from, to });
+    expect([...tagged.subarray(from, to)]).toEqual([...webm.subarray(from, to)]);
+    expect(readWebmTags(tagged)).toEqual(tags);
+  }
 });
 
 test("refused (null) where it would move something or the file is not a WebM we can walk", () => {

@@ -5,7 +5,7 @@
  * WebM Chromium's own MediaRecorder writes: its muxer is libwebm's mkvmuxer (Chromium's
  * media/muxers/webm_muxer.h), as upstream's engine's is, so it has the layout the engine's has
  * (SeekHead with a Void kept for more entries, Info, Tracks, Clusters, Cues, an 8-byte Segment size):
- * no byte before the tags moves but the Segment's size.
+ * nothing moves; only the Segment's size and the SeekHead (a Seek entry for the Tags, in the Void's room) change.
  */
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
@@ -14,6 +14,7 @@ import { readWebmTags, withWebmTags } from "../../pictures/metadata/webm";
 import { encodeWebp } from "../../pictures/webp-encode";
 import { webmOfWebps } from "../standin/webm";
 import { launchBrowser } from "../ui/harness";
+import { find, seekOf } from "../pictures/webm-layout";
 import { recordWebm } from "./recorded-webm";
 
 setDefaultTimeout(60_000);
@@ -75,15 +76,19 @@ test("the stand-in's WebM with our tags plays as the one without: same size, dur
   expect(after).toEqual(before);
 });
 
-test("a WebM libwebm's mkvmuxer wrote (Chromium's MediaRecorder) takes the tags, only its Segment size changes, and plays the same", async () => {
+test("a WebM libwebm's mkvmuxer wrote (Chromium's MediaRecorder) takes the tags and a Seek entry for them, nothing moves, it plays the same", async () => {
   const { base64 } = await recordWebm(page, { frames: 4, size: 32, frameMs: 20 });
   const recorded = new Uint8Array(Buffer.from(base64, "base64"));
-  const segmentSize = Buffer.from(recorded).indexOf(Buffer.from([0x18, 0x53, 0x80, 0x67])) + 4;
+  const segmentSize = find(recorded, [0x18, 0x53, 0x80, 0x67]) + 4;
   expect(recorded[segmentSize]).toBe(0x01); // an 8-byte size, known
   const tagged = withWebmTags(recorded, { [WEBM_REQUEST_TAG]: "{\"seed\":5}" })!;
   expect(readWebmTags(tagged)).toEqual({ [WEBM_REQUEST_TAG]: "{\"seed\":5}" });
+  // The SeekHead (and the Void mkvmuxer left after it) now name the Tags; Info starts where it did.
+  const seek = seekOf(recorded);
+  expect(seek.tagsAt).toBeUndefined();
+  expect(seekOf(tagged)).toEqual({ ...seek, tagsAt: recorded.length - segmentSize - 8 });
   const changed = [...recorded.keys()].filter((i) => recorded[i] !== tagged[i]);
-  expect(changed.every((i) => i > segmentSize && i < segmentSize + 8)).toBe(true);
+  expect(changed.every((i) => (i > segmentSize && i < segmentSize + 8) || (i >= seek.from && i < seek.to))).toBe(true);
   const [before, after] = [await play(recorded), await play(tagged)];
   expect(before).toMatchObject({ width: 32, height: 32 });
   expect(before.frames).toBeGreaterThanOrEqual(1);
