@@ -46,3 +46,26 @@ export function parseVideoSidecar(text: string): VideoSidecar | null {
     return null;
   }
 }
+
+/**
+ * Our Matroska tag names in a WebM (pictures/metadata/webm.ts): the request JSON, as a WebP's XMP
+ * `ed:request` carries it, and the video's own fields (`embeddedVideoFields`), as XMP `ed:video` does.
+ */
+export const WEBM_REQUEST_TAG = "EASY_DIFFUSION";
+export const WEBM_VIDEO_TAG = "EASY_DIFFUSION_VIDEO";
+
+/** What a video file carries of its sidecar besides the request, as JSON: all but `bytes` (the file's own size, which the metadata changes). */
+export function embeddedVideoFields(fields: Omit<VideoSidecar, "request">): string {
+  const { bytes: _bytes, ...rest } = fields;
+  return JSON.stringify(rest);
+}
+
+/** The sidecar a video file's own metadata amounts to (its fields and request JSON, and the file's size); null when it is not ours. */
+export function sidecarFromEmbedded(video: string | undefined, request: string | undefined, bytes: number): VideoSidecar | null {
+  if (video === undefined || request === undefined) return null;
+  try {
+    return parseVideoSidecar(JSON.stringify({ ...JSON.parse(video), request: JSON.parse(request), bytes }));
+  } catch {
+    return null;
+  }
+}

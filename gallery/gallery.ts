@@ -51,7 +51,8 @@ export interface GalleryDeps {
  */
 export interface GalleryVideoLink {
   savedPaths(taskId: string): string[];
-  removed(videoId: string): void;
+  /** `videoPath`: the file that went (a copy of a video, with the same id, leaves the original's row alone). */
+  removed(videoId: string, videoPath: string): void;
   restored(videoPath: string): void;
 }
 
@@ -161,7 +162,7 @@ export class Gallery {
         if (!video) continue;
         Object.assign(record, { videoId: video.video_id, companions: [] });
         this.#trashCompanions(row, [video.sidecar, video.poster], record.companions!);
-        this.deps.videos?.removed(video.video_id);
+        this.deps.videos?.removed(video.video_id, row.path);
       }
     } finally {
       if (records.length) this.index.saveTrash(undo, records);
@@ -203,7 +204,7 @@ export class Gallery {
   /** …and one whose files were deleted by hand leaves it. */
   #videoGone(row: PictureRow) {
     const video = videoOf(row);
-    if (video && isInside(this.deps.outputs, row.path)) this.deps.videos?.removed(video.video_id);
+    if (video && isInside(this.deps.outputs, row.path)) this.deps.videos?.removed(video.video_id, row.path);
   }
 
   /** A video's companion files, to the trash beside it (those inside the row's folder that exist), each recorded as it goes. */

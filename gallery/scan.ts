@@ -83,8 +83,15 @@ export function indexFile(index: GalleryIndex, root: string, path: string, creat
   const known = index.known(path);
   if (known && known.file_size === st.size && known.mtime === Math.round(st.mtimeMs)) return known.id;
   const mtime = Math.round(st.mtimeMs);
-  // A video is known by its sidecar (the file itself is not read), and placed at the time it was made.
-  const video = VIDEO_EXTENSIONS.test(path) ? readVideoInfo(path) : null;
+  // A video is known by its sidecar (else by its own metadata), and placed at the time it was made.
+  let video;
+  try {
+    video = VIDEO_EXTENSIONS.test(path) ? readVideoInfo(path) : null;
+  } catch (err) {
+    if (!(err instanceof MetadataTooLargeError)) throw err;
+    onSkip?.({ path, reason: err.message });
+    return null;
+  }
   if (video) {
     const { created: made, ...info } = video;
     return index.put({ ...info, path, root, fileSize: st.size, mtime }, created ?? made);

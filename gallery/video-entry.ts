@@ -3,10 +3,14 @@
  * is known by its sidecar JSON (`<stem>.json`, common/video-sidecar.ts), which says when it was
  * made, how long it lasts and the request it was made with; its poster frame (`<stem>.poster.png`)
  * is its thumbnail. Only the file's first bytes are read (to check it is the video its sidecar says).
+ * A video of ours copied without its sidecar is known by the same fields in its own metadata
+ * (pictures/video-metadata.ts: a WebM's tags, walked to a header at a time; a WebP's XMP, the file read whole, bounded).
  */
-import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from "node:fs";
-import { MAX_VIDEO_SIDECAR_BYTES, parseVideoSidecar, videoCompanions } from "../common/video-sidecar";
+import { closeSync, existsSync, openSync, readSync } from "node:fs";
+import { videoCompanions } from "../common/video-sidecar";
 import { VIDEO_MIME } from "../common/video-request";
+import { isEbml } from "../pictures/metadata/webm";
+import { readVideoSidecar } from "../pictures/video-metadata";
 import { isVideoFile, type GallerySettings, type PictureInfo } from "./picture-info";
 
 export const VIDEO_EXTENSIONS = /\.(webm|webp)$/i;
@@ -45,21 +49,19 @@ export function sniffsAsVideo(path: string, format: "webm" | "webp"): boolean {
   try {
     const bytes = head(path, 32);
     if (format === "webp") return isVideoFile(bytes);
-    return bytes.length >= 4 && bytes[0] === 0x1a && bytes[1] === 0x45 && bytes[2] === 0xdf && bytes[3] === 0xa3;
+    return isEbml(bytes);
   } catch {
     return false;
   }
 }
 
-/** The video at `path`, or null when it has no video sidecar (a picture, or a file the app did not make). */
+/**
+ * The video at `path`, from its sidecar, else from its own metadata; null when neither is ours (a
+ * picture, or a file the app did not make). MetadataTooLargeError (the scan skips the file with that reason).
+ */
 export function readVideoInfo(path: string): VideoInfo | null {
   const { sidecar, poster } = videoCompanions(path);
-  try {
-    if (!existsSync(sidecar) || statSync(sidecar).size > MAX_VIDEO_SIDECAR_BYTES) return null;
-  } catch {
-    return null;
-  }
-  const s = parseVideoSidecar(readFileSync(sidecar, "utf8"));
+  const s = readVideoSidecar(path)?.sidecar;
   if (!s || !path.toLowerCase().endsWith(`.${s.format}`) || !sniffsAsVideo(path, s.format)) return null;
   // The request's fields are the image request's where they mean the same (prompt, model, seed, sampler, LoRAs…).
   const settings = { ...s.request, prompt: s.prompt, model: s.model, seed: s.seed } as GallerySettings;

@@ -47,7 +47,7 @@ const terminalProgress = later(async () => {
  */
 export const galleryVideoLink = (hub: () => VideoHub | undefined): GalleryVideoLink => ({
   savedPaths: (taskId) => hub()?.savedPaths(taskId) ?? [],
-  removed: (videoId) => hub()?.forget(videoId),
+  removed: (videoId, videoPath) => hub()?.forget(videoId, videoPath),
   restored: (videoPath) => hub()?.restore(videoPath),
 });
 

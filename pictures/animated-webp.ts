@@ -56,6 +56,8 @@ export interface AnimatedWebpInfo {
   durationMs: number;
   loops: number;
   json?: string;
+  /** The video's own fields (JSON) our XMP carries beside the request. */
+  video?: string;
 }
 
 /** Canvas, frame count, total duration and our XMP JSON of an animated WebP; null when it is not one. */
@@ -77,7 +79,7 @@ export function animatedWebpInfo(bytes: Uint8Array): AnimatedWebpInfo | null {
     frames: anmf.length,
     durationMs: anmf.reduce((sum, f) => sum + get24(f.data, 12), 0),
     loops: anim && anim.data.length >= 6 ? anim.data[4]! | (anim.data[5]! << 8) : 0,
-    ...(xmp ? { json: readXmpJson(xmp.data) } : {}),
+    ...(xmp ? { json: readXmpJson(xmp.data), video: readXmpJson(xmp.data, "video") } : {}),
   };
 }
 
@@ -105,11 +107,11 @@ function riffHead(bodyLength: number): Uint8Array {
   return head;
 }
 
-/** An animated WebP with our request JSON as its XMP chunk (replacing one it had). */
-export function withXmp(bytes: Uint8Array, json: string): Uint8Array {
+/** An animated WebP with our request JSON (and the video's own fields, JSON) as its XMP chunk (replacing one it had). */
+export function withXmp(bytes: Uint8Array, json: string, video?: string): Uint8Array {
   const chunks = readChunks(bytes).filter((c) => c.type !== "XMP ");
   const vp8x = chunks.find((c) => c.type === "VP8X");
   if (vp8x) vp8x.data = Uint8Array.from(vp8x.data, (b, i) => (i === 0 ? b | FLAG_XMP : b));
-  chunks.push({ type: "XMP ", data: xmpPacket(json) });
+  chunks.push({ type: "XMP ", data: xmpPacket(json, video) });
   return writeChunks(chunks);
 }

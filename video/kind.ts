@@ -7,11 +7,12 @@
  * the app (the videos table, the bus, the outputs settings), attached by the
  * video service when the app starts; incognito videos live in its memory.
  */
-import { existsSync, readFileSync, statSync, unlinkSync } from "node:fs";
+import { existsSync, unlinkSync } from "node:fs";
 import type { AppContext } from "../core/server/context";
 import { realInside } from "../core/files/inside";
 import { fromQueuedRequest, type VideoSettings } from "../common/video-request";
-import { MAX_VIDEO_SIDECAR_BYTES, parseVideoSidecar, videoCompanions } from "../common/video-sidecar";
+import { videoCompanions } from "../common/video-sidecar";
+import { readVideoSidecar } from "../pictures/video-metadata";
 import type { ResolvedRequest } from "../common/image-request";
 import type { Task } from "../queue/task";
 import type { TaskKind } from "../queue/task-kinds";
@@ -71,17 +72,24 @@ export class VideoHub {
     return (this.#store?.ofTask(taskId) ?? []).map((v) => v.path).filter((p): p is string => !!p);
   }
 
-  /** A video the Gallery moved to the trash leaves the table (the Video tab's list). */
-  forget(id: string): void {
-    this.#store?.delete(id);
+  /** A video the Gallery moved to the trash leaves the table (the Video tab's list); not for a copy of it elsewhere (another path). */
+  forget(id: string, path?: string): void {
+    const row = this.#store?.get(id);
+    if (row && (path === undefined || row.path === undefined || row.path === path)) this.#store!.delete(id);
   }
 
-  /** A video the Gallery put back: its row again, from its sidecar. */
+  /** A video the Gallery put back or found: its row again, from its sidecar (else from the file's own metadata). */
   restore(videoPath: string): void {
-    const { sidecar, poster } = videoCompanions(videoPath);
-    if (!this.#store || !existsSync(sidecar) || statSync(sidecar).size > MAX_VIDEO_SIDECAR_BYTES) return;
-    const s = parseVideoSidecar(readFileSync(sidecar, "utf8"));
-    if (s && !this.#store.get(s.id)) this.#store.insert(recordFromSidecar(s, videoPath, existsSync(poster)));
+    let found;
+    try {
+      found = this.#store && readVideoSidecar(videoPath);
+    } catch {
+      return; // a metadata bomb: the Gallery skipped the file too
+    }
+    if (!found || this.#store!.get(found.sidecar.id)) return;
+    const record = recordFromSidecar(found.sidecar, videoPath, existsSync(videoCompanions(videoPath).poster));
+    if (found.from === "file") delete record.sidecar;
+    this.#store!.insert(record);
   }
 
   readonly kind: TaskKind = {

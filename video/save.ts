@@ -1,6 +1,6 @@
 /**
- * Saves one finished video: the container (WebM, or animated WebP with our
- * request in its XMP chunk), its poster frame (PNG) and a sidecar JSON
+ * Saves one finished video: the container (WebM with our request in its
+ * Matroska tags, or animated WebP with it in its XMP chunk), its poster frame (PNG) and a sidecar JSON
  * (`<name>.json`: the VideoRef, the video request without its pictures, the
  * app version) under outputs/ with the pictures' folder and file templates,
  * and its `videos` row. Files are written as `.part`, the row stored, then
@@ -13,8 +13,9 @@ import { isInside } from "../core/files/inside";
 import { VERSION } from "../core/version";
 import type { VideoFamilyId } from "../common/video-families";
 import type { VideoFormat, VideoRequest } from "../common/video-request";
-import type { VideoSidecar } from "../common/video-sidecar";
+import { embeddedVideoFields, WEBM_REQUEST_TAG, WEBM_VIDEO_TAG, type VideoSidecar } from "../common/video-sidecar";
 import { withXmp } from "../pictures/animated-webp";
+import { withWebmTags } from "../pictures/metadata/webm";
 import type { OutputTemplates } from "../queue/outputs";
 import { renderFileName, renderFolder } from "../queue/templates";
 import { newId, type Task } from "../queue/task";
@@ -73,7 +74,7 @@ export function saveVideo(deps: VideoSaveDeps, task: Task, made: MadeVideo, r: V
     family,
   };
   const settings = JSON.stringify({ ...settingsOf(r), app: `Easy Diffusion ${VERSION}` });
-  const bytes = made.format === "webp" ? withXmp(made.bytes, settings) : made.bytes;
+  const bytes = withSettings(made, settings, embeddedVideoFields(videoItem(record)));
   record.bytes = bytes.length;
   if (task.incognito) {
     deps.memory.set(record.id, { record, bytes, poster: made.poster });
@@ -96,6 +97,17 @@ export function saveVideo(deps: VideoSaveDeps, task: Task, made: MadeVideo, r: V
   mkdirSync(folder, { recursive: true });
   for (const [file, data] of files) writeFileSync(`${file}.part`, data);
   deps.store.insert(saved);
-  for (const [file] of files) renameSync(`${file}.part`, file);
+  // The video last: a Gallery scan that finds it finds its sidecar and poster too (not the file alone).
+  for (const [file] of files.reverse()) renameSync(`${file}.part`, file);
   return saved;
+}
+
+/**
+ * The video with our settings in it: a WebP's XMP chunk, a WebM's Matroska tags (appended to its
+ * Segment). A WebM that cannot take them without moving anything is kept as the engine made it
+ * (the sidecar and the database still hold its settings).
+ */
+function withSettings(made: MadeVideo, settings: string, fields: string): Uint8Array {
+  if (made.format === "webp") return withXmp(made.bytes, settings, fields);
+  return withWebmTags(made.bytes, { [WEBM_REQUEST_TAG]: settings, [WEBM_VIDEO_TAG]: fields }) ?? made.bytes;
 }

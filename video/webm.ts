@@ -7,6 +7,7 @@
  * Cluster, BlockGroup), each bounded by its parent; anything else (another codec, no block) → null.
  */
 import { concat } from "../pictures/metadata/png";
+import { vint } from "../pictures/metadata/webm";
 import { encodePicturePng } from "../pictures/pixels";
 import { decodeWebp } from "../pictures/webp-decode";
 
@@ -19,21 +20,6 @@ const MASTERS = new Set([SEGMENT, CLUSTER, TRACKS, TRACK_ENTRY, BLOCK_GROUP]);
 const CODEC_ID = 0x86;
 const SIMPLE_BLOCK = 0xa3;
 const BLOCK = 0xa1;
-
-/** An EBML variable-length integer at `at`: its value (marker bit kept for IDs) and length; null when malformed. */
-function vint(b: Uint8Array, at: number, keepMarker: boolean): { value: number; length: number; unknown: boolean } | null {
-  const first = b[at];
-  if (first === undefined || first === 0) return null;
-  const length = Math.clz32(first) - 23;
-  if (length > 8 || at + length > b.length) return null;
-  let value = keepMarker ? first : first & (0xff >> length);
-  let ones = value === 0xff >> length;
-  for (let i = 1; i < length; i++) {
-    value = value * 256 + b[at + i]!;
-    if (b[at + i] !== 0xff) ones = false;
-  }
-  return { value, length, unknown: !keepMarker && ones };
-}
 
 /** The first VP8 frame of a WebM, or null. */
 export function firstVp8Frame(b: Uint8Array): Uint8Array | null {

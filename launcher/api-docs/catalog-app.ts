@@ -155,9 +155,11 @@ export const appRoutes: RouteDoc[] = [
     response: { status: 200, type: "image/png", example: "(PNG bytes)" },
   }),
   doc("post /api/metadata/parse", Q, {
-    summary: "The generation settings stored in a picture",
+    summary: "The generation settings stored in a picture (or in a video of ours)",
     description:
-      "Text chunks (zTXt/iTXt) that inflate past 4 MB each or 8 MB in all: 422 `metadata_too_large`, in milliseconds (the inflate stops at the limit).",
+      "Text chunks (zTXt/iTXt) that inflate past 4 MB each or 8 MB in all: 422 `metadata_too_large`, in milliseconds (the inflate stops at the limit). " +
+      "A video the app made answers too: an animated WebP from its XMP, as any WebP; a WebM (`video/webm` or raw bytes) from its Matroska tags, " +
+      '`format: "webm"` (a Tags element over 4 MB: 422 `metadata_too_large`).',
     body: { schema: z.object({ image: z.string() }), example: { image: "data:image/png;base64,iVBORw0KGgo…" } },
     response: ok({ format: "png", source: "a1111", settings: { prompt: "a cat", steps: 20 }, parameters: "a cat\nSteps: 20, …" }),
   }),

@@ -80,19 +80,20 @@ const xmlUnescape = (t: string) =>
     return Number.isFinite(code) ? String.fromCodePoint(code) : m;
   });
 
-/** An XMP packet holding our request JSON. */
-export function xmpPacket(json: string): Uint8Array {
+/** An XMP packet holding our request JSON (`ed:request`) and, for a video, its own fields as JSON (`ed:video`: common/video-sidecar.ts). */
+export function xmpPacket(json: string, video?: string): Uint8Array {
+  const extra = video === undefined ? "" : `<ed:video>${xmlEscape(video)}</ed:video>`;
   const xml =
     `<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>` +
     `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">` +
-    `<rdf:Description rdf:about="" xmlns:ed="${XMP_NS}"><ed:request>${xmlEscape(json)}</ed:request></rdf:Description>` +
+    `<rdf:Description rdf:about="" xmlns:ed="${XMP_NS}"><ed:request>${xmlEscape(json)}</ed:request>${extra}</rdf:Description>` +
     `</rdf:RDF></x:xmpmeta><?xpacket end="w"?>`;
   return new TextEncoder().encode(xml);
 }
 
-/** Our request JSON from an XMP packet, if it has one. */
-export function readXmpJson(xmp: Uint8Array): string | undefined {
-  const m = /<ed:request>([^<]*)<\/ed:request>/.exec(new TextDecoder().decode(xmp));
+/** Our request JSON from an XMP packet, if it has one (`field` "video": a video's own fields). */
+export function readXmpJson(xmp: Uint8Array, field: "request" | "video" = "request"): string | undefined {
+  const m = new RegExp(`<ed:${field}>([^<]*)</ed:${field}>`).exec(new TextDecoder().decode(xmp));
   return m ? xmlUnescape(m[1]!) : undefined;
 }
 

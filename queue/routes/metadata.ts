@@ -1,18 +1,23 @@
 /**
  * `POST /api/metadata/parse`: an image (multipart field `file`/`image`, a raw
- * image body, or JSON `{image: dataURL}`) → the settings stored in it.
+ * image body, or JSON `{image: dataURL}`) → the settings stored in it. A video
+ * of ours answers the same way: an animated WebP from its XMP (as a WebP), a
+ * WebM from its Matroska tags (`format: "webm"`).
  */
 import { Hono } from "hono";
 import { ApiError, badRequest, mediaType } from "../../core/server/errors";
 import { jsonDepthProblem } from "../../core/server/json-depth";
 import { decodeImage } from "../../common/image-data";
 import { readImageMetadata } from "../../pictures/metadata/read";
+import { isEbml } from "../../pictures/metadata/webm";
+import { webmSettings } from "../../pictures/video-metadata";
 
 const MAX_BYTES = 64 * 1024 * 1024;
 
 /** What may carry the picture: a form, JSON with a data URL, or the bytes themselves. */
 function acceptedType(type: string): boolean {
-  return type === "" || type === "multipart/form-data" || type === "application/json" || type === "application/octet-stream" || type.startsWith("image/");
+  const raw = type === "" || type === "application/octet-stream" || type.startsWith("image/") || type === "video/webm";
+  return raw || type === "multipart/form-data" || type === "application/json";
 }
 
 async function uploadedBytes(req: Request): Promise<Uint8Array> {
@@ -54,6 +59,6 @@ export function metadataRoutes() {
   return new Hono().post("/parse", async (c) => {
     const bytes = await uploadedBytes(c.req.raw);
     if (bytes.length > MAX_BYTES) throw new ApiError(413, "too_large", "the image is over 64 MB");
-    return c.json(readImageMetadata(bytes));
+    return c.json(isEbml(bytes) ? webmSettings(bytes) : readImageMetadata(bytes));
   });
 }

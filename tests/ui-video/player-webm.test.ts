@@ -10,6 +10,7 @@ import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
 import type { RunningApp } from "../../launcher/start";
 import { launchBrowser, openShell, startUiApp, tempDataDir, until, waitText } from "../ui/harness";
+import { recordWebm } from "./recorded-webm";
 
 setDefaultTimeout(60_000);
 
@@ -35,28 +36,7 @@ test("a WebM plays in a <video>, a frame at a time, and a frame goes to the Imag
   await page.click("ed-tab-strip button.new");
   await page.click('ed-tab-strip .picker [data-app="video"]');
   await page.locator("ed-shell section.pane:not([hidden]) ed-video-app").waitFor();
-  const url = await page.evaluate(async () => {
-    const canvas = document.createElement("canvas");
-    canvas.width = 64;
-    canvas.height = 64;
-    const ctx = canvas.getContext("2d")!;
-    const stream = canvas.captureStream(0);
-    const track = stream.getVideoTracks()[0] as MediaStreamTrack & { requestFrame(): void };
-    const recorder = new MediaRecorder(stream, { mimeType: "video/webm;codecs=vp8" });
-    const chunks: Blob[] = [];
-    recorder.ondataavailable = (e) => chunks.push(e.data);
-    const done = new Promise((r) => (recorder.onstop = r));
-    recorder.start();
-    for (let i = 0; i < 10; i++) {
-      ctx.fillStyle = `rgb(${i * 25}, ${255 - i * 25}, 128)`;
-      ctx.fillRect(0, 0, 64, 64);
-      track.requestFrame();
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    recorder.stop();
-    await done;
-    return URL.createObjectURL(new Blob(chunks, { type: "video/webm" }));
-  });
+  const { url } = await recordWebm(page, { frames: 10, size: 64, frameMs: 100 });
   await page.evaluate((src) => {
     const player = document.createElement("ed-video-player");
     Object.assign(player, { src, mime: "video/webm", fps: 10, frameCount: 10, name: "test.webm" });
