@@ -15,9 +15,8 @@ import { startApp } from "../launcher/start";
 import { tempData } from "../tests/queue/harness";
 import { OtherComputer, writeModel } from "../tests/workers/computers";
 import { coordinatorServices } from "../tests/workers/coordinator";
-import type { ScaleRow } from "./scale";
+import { ENGINE, type ScaleRow } from "./scale";
 
-const ZERO = { startDelayMs: 0, stepMs: 0, loadMs: 0, decodeMs: 0 };
 const MODEL = { kind: "stable-diffusion", name: "sd-test.safetensors", bytes: "bench" };
 
 /** Delays from each worker going idle to its next task, from the coordinator's `workers.changed` events. */
@@ -44,7 +43,7 @@ export async function workerRow(n: number, tasks: number): Promise<ScaleRow | nu
     return null;
   }
   writeModel(data.dir, MODEL);
-  const parts = coordinatorServices(data.dir, { engine: ZERO });
+  const parts = coordinatorServices(data.dir, { engine: ENGINE });
   const app = await startApp({
     run: { server: true, noOpen: true, dataDir: data.dir, port: 20000 + Math.floor(Math.random() * 30000), host: "127.0.0.1" },
     env: { ...readEnv({}), edHome: undefined },
@@ -57,7 +56,7 @@ export async function workerRow(n: number, tasks: number): Promise<ScaleRow | nu
     fetch(new URL(path, app.url), { method, headers: { "content-type": "application/json" }, body: JSON.stringify(json) }).then((r) => r.json());
   const submit = async () => ((await api("/api/tasks", { prompt: "scale", model: MODEL.name, steps: 4, width: 64, height: 64 })) as { id: string }).id;
   try {
-    await Promise.all(others.map((o) => o.start([MODEL], ZERO)));
+    await Promise.all(others.map((o) => o.start([MODEL], ENGINE)));
     // Only the workers run tasks: this computer's engine is taken off the queue.
     for (const e of parts.queue()!.executors.list()) if (e.kind === "engine") parts.queue()!.executors.remove(e.id);
     for (const o of others) await api("/api/workers", { link: o.link });

@@ -17,7 +17,9 @@ import { startGpuApp, type GpuApp } from "../tests/gpus/harness";
 const TASKS = Number(process.env.BENCH_TASKS ?? 40);
 /** Rounds of 1, 2, 4 engines, interleaved; each row is the median round (a shared machine's load comes and goes). */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const ZERO = { startDelayMs: 0, stepMs: 0, loadMs: 0, decodeMs: 0 };
+/** `BENCH_STEP_MS`: the stand-in engines wait that long per step (a sleep, no CPU), as a GPU engine would; 0 by default. */
+export const STEP_MS = Number(process.env.BENCH_STEP_MS ?? 0);
+export const ENGINE = { startDelayMs: 0, stepMs: STEP_MS, loadMs: 0, decodeMs: 0 };
 
 export interface ScaleRow {
   /** "1 engine", "2 engines", "1 worker", … */
@@ -58,7 +60,7 @@ function dispatchDelays(q: GpuApp, from: number, resumedAt: number): number[] {
 
 export async function engineRow(engines: number): Promise<ScaleRow> {
   const data = tempData("ed-bench-scale-");
-  const q = await startGpuApp(data.dir, engines, 24, ZERO);
+  const q = await startGpuApp(data.dir, engines, 24, ENGINE);
   try {
     // Every engine started and holding the model before the clock starts.
     const warm = await Promise.all(Array.from({ length: engines }, () => submit(q)));
@@ -105,7 +107,8 @@ if (import.meta.main) {
   rows.push(...(await workerRows()));
   const base = rows[0]!.perMinute;
   const cores = navigator.hardwareConcurrency;
-  console.log(`bench:scale — ${TASKS} tasks, zero-delay stand-in engines, through POST /api/tasks → picture saved; ${cores} CPU cores;`);
+  const engines = STEP_MS ? `stand-in engines waiting ${STEP_MS} ms per step (4 steps; a sleep, as a GPU engine waits)` : "zero-delay stand-in engines";
+  console.log(`bench:scale — ${TASKS} tasks, ${engines}, through POST /api/tasks → picture saved; ${cores} CPU cores;`);
   const each = rounds.map((rs) => rs.map((r) => r.perMinute.toFixed(0)).join("/")).join(", ");
   console.log(`median of ${ROUNDS} interleaved rounds (pictures/min of every round: ${each})`);
   console.log("(each stand-in engine is a process that uses a core while it makes a picture: with fewer cores than engines + 1 the ratio");
