@@ -4,7 +4,7 @@
  * hand-off from the generate pipeline. Routes (routes/gallery.ts) only
  * translate HTTP to these calls.
  */
-import { existsSync, statSync } from "node:fs";
+import { closeSync, existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import type { EventBus } from "../core/events/bus";
 import { isInside, realInside } from "../core/files/inside";
@@ -13,7 +13,8 @@ import "./events";
 import type { GalleryIndex } from "./index-store";
 import { videoOf, type PictureRow } from "./picture-row";
 import { indexFile, scanFolder } from "./scan";
-import { sniffsAsVideo } from "./video-entry";
+import { headIsVideo, sniffsAsVideo } from "./video-entry";
+import { openInside, readHead, type OpenedInside } from "../core/files/open-inside";
 import type { ThumbnailMaker } from "./thumbnails";
 import { moveToTrash, restoreFromTrash, type TrashedFile, type TrashLocation } from "./trash";
 import { NamedError } from "../core/server/errors";
@@ -231,6 +232,18 @@ export class Gallery {
   /** A video's file as it is served or exported: inside a Gallery folder, and the video its sidecar says. */
   isServableVideo(row: PictureRow): boolean {
     return this.roots().some((root) => realInside(root, row.path)) && sniffsAsVideo(row.path, row.format as "webm" | "webp");
+  }
+
+  /**
+   * A video's file opened to serve it, checked on the open file (core/files/open-inside.ts): inside a Gallery
+   * folder and the video its record says. Null when missing or no such video; "outside" when it resolves outside.
+   */
+  openVideo(row: PictureRow): OpenedInside {
+    const opened = openInside(row.path, this.roots());
+    if (!opened || opened === "outside") return opened;
+    if (headIsVideo(readHead(opened.fd, 32), row.format as "webm" | "webp")) return opened;
+    closeSync(opened.fd);
+    return null;
   }
 
   /** A video's poster file (null when it has none, or it left the Gallery's folders); undefined for a picture. */

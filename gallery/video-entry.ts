@@ -6,7 +6,8 @@
  * A video of ours copied without its sidecar is known by the same fields in its own metadata
  * (pictures/video-metadata.ts: a WebM's tags, walked to a header at a time; a WebP's XMP, the file read whole, bounded).
  */
-import { closeSync, existsSync, openSync, readSync } from "node:fs";
+import { closeSync, existsSync, openSync } from "node:fs";
+import { readHead } from "../core/files/open-inside";
 import { videoCompanions } from "../common/video-sidecar";
 import { VIDEO_MIME } from "../common/video-request";
 import { isEbml } from "../pictures/metadata/webm";
@@ -34,24 +35,19 @@ export interface GalleryVideo {
 
 export type VideoInfo = PictureInfo & { format: "webm" | "webp"; video: GalleryVideo; created: number };
 
-function head(path: string, n: number): Uint8Array {
-  const fd = openSync(path, "r");
-  try {
-    const buf = new Uint8Array(n);
-    return buf.subarray(0, readSync(fd, buf, 0, n, 0));
-  } finally {
-    closeSync(fd);
-  }
-}
+/** A file's first 32 bytes say it is a video of this format: WebM's EBML magic, or a WebP with the animation flag. */
+export const headIsVideo = (bytes: Uint8Array, format: "webm" | "webp"): boolean => (format === "webp" ? isVideoFile(bytes) : isEbml(bytes));
 
-/** The file's first bytes say it is a video of this format: WebM's EBML magic, or a WebP with the animation flag. */
+/** The file's first bytes say it is a video of this format. */
 export function sniffsAsVideo(path: string, format: "webm" | "webp"): boolean {
+  let fd: number | undefined;
   try {
-    const bytes = head(path, 32);
-    if (format === "webp") return isVideoFile(bytes);
-    return isEbml(bytes);
+    fd = openSync(path, "r");
+    return headIsVideo(readHead(fd, 32), format);
   } catch {
     return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

@@ -8,8 +8,8 @@
  *   record say (a private key renamed or linked as `x.png` is not a picture).
  * The bytes served are the ones read from that open file.
  */
-import { closeSync, fstatSync, openSync, readFileSync, readSync, realpathSync, statSync } from "node:fs";
-import { isInside } from "../core/files/inside";
+import { closeSync, readFileSync } from "node:fs";
+import { openInside, readHead } from "../core/files/open-inside";
 import { ApiError } from "../core/server/errors";
 import { sniffImage, type ImageKind } from "../common/image-data";
 
@@ -41,51 +41,23 @@ export class NotAPictureError extends ApiError {
   }
 }
 
-function realFolders(folders: string[]): string[] {
-  return folders.flatMap((f) => {
-    try {
-      return [realpathSync(f)];
-    } catch {
-      return [];
-    }
-  });
-}
-
 /**
- * Opens `path`, checks where it really is and what it is, and gives its
- * bytes (`head` only: the first 16, for a caller that streams the file after
- * the check). Throws OutsideFolderError / NotAPictureError; null when missing.
+ * Opens `path`, checks where it really is (core/files/open-inside.ts) and what it is, and gives its
+ * bytes (`head` only: the first 16, for a caller that streams the file after the check). Throws
+ * OutsideFolderError / NotAPictureError; null when missing.
  */
 function openChecked(path: string, folders: string[], what: string, expected: ImageKind | null, head: boolean): Uint8Array | null {
-  let fd: number;
+  const opened = openInside(path, folders);
+  if (opened === "outside") throw new OutsideFolderError(what);
+  if (!opened) return null;
   try {
-    fd = openSync(path, "r");
-  } catch {
-    return null;
-  }
-  try {
-    const opened = fstatSync(fd);
-    let real: string;
-    try {
-      real = realpathSync(path);
-    } catch {
-      return null;
-    }
-    const now = statSync(real);
-    // The path must still name the file that was opened (no swap between open and realpath).
-    if (now.ino !== opened.ino || now.dev !== opened.dev || !opened.isFile()) throw new OutsideFolderError(what);
-    if (!realFolders(folders).some((f) => isInside(f, real))) throw new OutsideFolderError(what);
-    let bytes: Uint8Array;
-    if (head) {
-      bytes = new Uint8Array(16);
-      bytes = bytes.subarray(0, readSync(fd, bytes, 0, 16, 0));
-    } else bytes = new Uint8Array(readFileSync(fd));
+    const bytes = head ? readHead(opened.fd, 16) : new Uint8Array(readFileSync(opened.fd));
     const found = sniffImage(bytes);
     const named = kindOfName(path);
     if (!found || (expected && found !== expected) || (named && found !== named)) throw new NotAPictureError(what, expected ?? named, found);
     return bytes;
   } finally {
-    closeSync(fd);
+    closeSync(opened.fd);
   }
 }
 

@@ -9,12 +9,12 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { ApiError, badRequest, notFound, readJson } from "../../core/server/errors";
 import { MIME, type ImageKind } from "../../common/image-data";
-import { isServablePicture, readServedPicture } from "../../pictures/served-file";
+import { isServablePicture, OutsideFolderError, readServedPicture } from "../../pictures/served-file";
 import type { Gallery } from "../gallery";
 import { revealCommand, runOpener } from "../../core/system/opener";
 import type { SearchFilters } from "../search-sql";
 import { exportZip } from "../export-zip";
-import { ranged } from "../../core/server/ranged";
+import { rangedFile } from "../../core/server/ranged";
 import { videoOf } from "../picture-row";
 
 const MAX_EXPORT = 10_000;
@@ -129,10 +129,12 @@ export function galleryRoutes(gallery: Gallery, options: { platform?: NodeJS.Pla
       const row = gallery.servable(id);
       const video = row && videoOf(row);
       if (row && video) {
-        // Checked again as it is served: inside a Gallery folder, and the video its sidecar says (Range: <video> seeks).
-        if (!gallery.isServableVideo(row)) throw notFound(`video ${id}`);
+        // Checked on the file as it is opened and served from it: inside a Gallery folder, and the video its sidecar says.
+        const opened = gallery.openVideo(row);
+        if (opened === "outside") throw new OutsideFolderError(`video ${id}`);
+        if (!opened) throw notFound(`video ${id}`);
         const name = encodeURIComponent(row.path.split(/[\\/]/).pop()!);
-        return ranged(c, Bun.file(row.path), video.mime, c.req.query("download") === "1" ? { "content-disposition": `attachment; filename="${name}"` } : {});
+        return rangedFile(c, opened, video.mime, c.req.query("download") === "1" ? { "content-disposition": `attachment; filename="${name}"` } : {});
       }
       // Checked again on the file as it is opened: inside a Gallery folder, and the picture the index says.
       const bytes = row && readServedPicture(row.path, gallery.roots(), `picture ${id}`, row.format as ImageKind);

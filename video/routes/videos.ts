@@ -9,7 +9,8 @@ import { z } from "zod";
 import type { AppContext } from "../../core/server/context";
 import { ApiError, notFound, readJson } from "../../core/server/errors";
 import { realInside } from "../../core/files/inside";
-import { ranged } from "../../core/server/ranged";
+import { ranged, rangedFile } from "../../core/server/ranged";
+import { openInside } from "../../core/files/open-inside";
 import "../../queue/events";
 import { VIDEO_FAMILIES, VIDEO_FAMILY, alignFrames } from "../../common/video-families";
 import { randomSeed } from "../../common/image-request";
@@ -29,10 +30,12 @@ const listQuery = z.object({
 });
 
 /** 403 when a recorded file resolves outside outputs/ (moved or linked away since it was saved). */
-function servable(ctx: AppContext, file: string | undefined, what: string): string {
-  if (!file) throw notFound(what);
-  if (!realInside(ctx.paths.outputs, file)) throw new ApiError(403, "forbidden", `${what} is outside the outputs folder`);
-  return file;
+/** A saved video's file (or poster) opened to serve it, checked on the open file: inside the outputs folder (core/files/open-inside.ts). */
+function servable(ctx: AppContext, file: string | undefined, what: string): { fd: number; size: number } {
+  const opened = file ? openInside(file, [ctx.paths.outputs]) : null;
+  if (opened === "outside") throw new ApiError(403, "forbidden", `${what} is outside the outputs folder`);
+  if (!opened) throw notFound(what);
+  return opened;
 }
 
 export function videoRoutes(ctx: AppContext, queue: TaskQueue, hub: VideoHub) {
@@ -63,14 +66,14 @@ export function videoRoutes(ctx: AppContext, queue: TaskQueue, hub: VideoHub) {
       const { record, held } = find(c.req.param("id"));
       const mime = VIDEO_MIME[record.format];
       if (held) return ranged(c, new Blob([held.bytes as Uint8Array<ArrayBuffer>]), mime);
-      return ranged(c, Bun.file(servable(ctx, record.path, `video ${record.id}`)), mime);
+      return rangedFile(c, servable(ctx, record.path, `video ${record.id}`), mime);
     })
     .get("/:id/poster", (c) => {
       const { record, held } = find(c.req.param("id"));
       const poster = held ? held.poster : record.poster;
       if (!poster) throw notFound(`a poster frame of video ${record.id} (its first frame could not be decoded)`);
       if (held) return ranged(c, new Blob([held.poster as Uint8Array<ArrayBuffer>]), "image/png");
-      return ranged(c, Bun.file(servable(ctx, record.poster, `the poster of video ${record.id}`)), "image/png");
+      return rangedFile(c, servable(ctx, record.poster, `the poster of video ${record.id}`), "image/png");
     })
     .get("/:id/info", (c) => {
       const { record } = find(c.req.param("id"));
