@@ -4,8 +4,8 @@
  * hand-off from the generate pipeline. Routes (routes/gallery.ts) only
  * translate HTTP to these calls.
  */
-import { closeSync, existsSync, statSync } from "node:fs";
-import { resolve } from "node:path";
+import { closeSync, existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import type { EventBus } from "../core/events/bus";
 import { isInside, realInside } from "../core/files/inside";
 import type { Logger } from "../core/log";
@@ -14,10 +14,13 @@ import type { GalleryIndex } from "./index-store";
 import { videoOf, type PictureRow } from "./picture-row";
 import { indexFile, scanFolder } from "./scan";
 import { headIsVideo, sniffsAsVideo } from "./video-entry";
-import { openInside, readHead, type OpenedInside } from "../core/files/open-inside";
+import { openInside, readHead, readRange, type OpenedInside } from "../core/files/open-inside";
 import type { ThumbnailMaker } from "./thumbnails";
 import { moveToTrash, restoreFromTrash, type TrashedFile, type TrashLocation } from "./trash";
 import { NamedError } from "../core/server/errors";
+
+/** How much of a video the Gallery reads for its first frame (a thumbnail for a video without its poster). */
+const FRAME_READ_MAX = 64 * 1024 * 1024;
 
 export class NotAFolderError extends NamedError {
   override name = "NotAFolderError";
@@ -218,15 +221,33 @@ export class Gallery {
     for (const path of this.deps.videos?.savedPaths(taskId) ?? []) this.addPicture(path);
   }
 
-  /** The picture's thumbnail; a video's is made from its poster frame. */
+  /** The picture's thumbnail; a video's is made from its poster frame, or without one (copied alone) from its first frame. */
   async thumbnail(id: number): Promise<string | null> {
     const row = this.servable(id);
     if (!row) return null;
     const poster = this.poster(row);
     if (poster === undefined) return this.deps.thumbnails.thumbnail(row);
-    if (!poster) return null;
+    if (!poster) return this.#firstFrameThumbnail(row);
     const st = statSync(poster);
     return this.deps.thumbnails.thumbnail({ path: poster, file_size: st.size, mtime: Math.round(st.mtimeMs) });
+  }
+
+  /** The video's first frame kept as a still under the thumbnails (read from the checked file, at most FRAME_READ_MAX). */
+  async #firstFrameThumbnail(row: PictureRow): Promise<string | null> {
+    const format = row.format as "webm" | "webp";
+    const still = join(this.deps.thumbnails.dir, "frames", `${row.id}-${row.mtime}.webp`);
+    if (!existsSync(still)) {
+      const { firstFrameStill } = await import("../pictures/webm-frame"); // loaded for the first such video, not at start
+      const opened = this.openVideo(row);
+      if (!opened || opened === "outside") return null;
+      // A WebM's first frame lies near its start; an animated WebP's chunks are read whole.
+      if (format === "webp" && opened.size > FRAME_READ_MAX) return (closeSync(opened.fd), null);
+      const frame = firstFrameStill(readRange(opened.fd, 0, Math.min(opened.size, FRAME_READ_MAX) - 1), format);
+      if (!frame) return null;
+      mkdirSync(dirname(still), { recursive: true });
+      writeFileSync(still, frame);
+    }
+    return this.deps.thumbnails.thumbnail({ path: still, file_size: row.file_size, mtime: row.mtime });
   }
 
   /** A video's file as it is served or exported: inside a Gallery folder, and the video its sidecar says. */

@@ -23,7 +23,7 @@ import { VideoOutputError } from "./errors";
 import { chooseVideoFormat } from "./formats";
 import { resolveVideoModels } from "./models";
 import type { MadeVideo } from "./save";
-import { webmPoster } from "./webm";
+import { webmPoster } from "../pictures/webm-frame";
 import { toVidGenBody, videoSpeedPlan } from "./translate";
 
 export interface VideoRunHost {

@@ -15,6 +15,7 @@ import { galleryService } from "../../gallery/service";
 import { galleryVideoLink } from "../../launcher/wiring";
 import { animatedWebpInfo } from "../../pictures/animated-webp";
 import { MAX_WEBM_TAGS_BYTES, readWebmTags, withWebmTags } from "../../pictures/metadata/webm";
+import { webpInfo } from "../../pictures/metadata/webp";
 import { embeddedSidecar } from "../../pictures/video-metadata";
 import { standin, waitState } from "../queue/harness";
 import { startVideoApp, videoData, WAN } from "../video/harness";
@@ -101,6 +102,10 @@ describe("a WebM the queue made", () => {
     const detail = await get(`/api/gallery/${found[0]!.id}`);
     expect(detail.settings).toMatchObject({ prompt: "a lighthouse in a storm", seed: 11, flow_shift: 3, model: WAN.model, frames: 5, fps: 8 });
     expect(detail.video).toMatchObject({ video_id: made.v.id, mime: "video/webm", fps: 8, frame_count: 5, family: "wan2.1-t2v", poster: false });
+    // No poster beside it: the thumbnail is made from its first frame.
+    const thumb = await q.api(`/api/gallery/${found[0]!.id}/thumb`);
+    expect([thumb.status, thumb.headers.get("content-type")]).toEqual([200, "image/webp"]);
+    expect(webpInfo(new Uint8Array(await thumb.arrayBuffer()))).toMatchObject({ width: 80, height: 64 });
     // The video table follows: the row of the deleted files went, and came back from the moved file's tags.
     expect(await listed()).toEqual([made.v.id]);
     const info = await get(`/api/videos/${made.v.id}/info`);
@@ -137,6 +142,9 @@ describe("an animated WebP the queue made", () => {
     const detail = await get(`/api/gallery/${fox.id}`);
     expect(detail.settings).toMatchObject({ prompt: "a fox in the snow", seed: 12, model: WAN.model });
     expect(detail.video).toMatchObject({ video_id: v.id, mime: "image/webp", frame_count: 5, poster: false });
+    const thumb = await q.api(`/api/gallery/${fox.id}/thumb`);
+    expect([thumb.status, thumb.headers.get("content-type")]).toEqual([200, "image/webp"]);
+    expect(webpInfo(new Uint8Array(await thumb.arrayBuffer()))).toMatchObject({ width: 80, height: 64 });
     expect(await listed()).toContain(v.id);
   });
 

@@ -17,7 +17,7 @@ import { MetadataTooLargeError } from "../../pictures/limits";
 import { MAX_WEBM_TAGS_BYTES, readWebmTags, readWebmTagsFromFile, webmTagsElement, withWebmTags } from "../../pictures/metadata/webm";
 import { embeddedSidecar, videoMetadata } from "../../pictures/video-metadata";
 import { encodeWebp } from "../../pictures/webp-encode";
-import { firstVp8Frame, webmPoster } from "../../video/webm";
+import { firstVp8Frame, webmPoster } from "../../pictures/webm-frame";
 import { webmOfWebps } from "../standin/webm";
 import { find, seekOf } from "./webm-layout";
 

@@ -11,7 +11,7 @@ import { parseProgress } from "../../engine/process/progress";
 import { animatedWebpInfo } from "../../pictures/animated-webp";
 import { parseAvi } from "../../video/avi";
 import { aviToAnimatedWebp } from "../../video/convert";
-import { firstVp8Frame, webmPoster } from "../../video/webm";
+import { firstVp8Frame, webmPoster } from "../../pictures/webm-frame";
 import { pngSize } from "../../pictures/metadata/png";
 import { FAST, tempDir, waitFor } from "../standin/fixtures";
 import { videoModels } from "./fixtures";
