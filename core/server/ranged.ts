@@ -6,14 +6,14 @@ import { readRange } from "../files/open-inside";
 /** An open-ended range ("bytes=N-") of an opened file is answered with at most this much: the browser asks on from there. */
 const OPEN_RANGE_MAX = 16 * 1024 * 1024;
 
-type Span = { start: number; end: number } | "all" | "unsatisfiable";
+type Span = { start: number; end: number; openEnded: boolean } | "all" | "unsatisfiable";
 
 function span(c: Context, size: number): Span {
   const m = /^bytes=(\d*)-(\d*)$/.exec(c.req.header("range") ?? "");
   if (!m || (!m[1] && !m[2])) return "all";
   const start = m[1] ? Number(m[1]) : Math.max(0, size - Number(m[2]));
   const end = m[1] && m[2] ? Math.min(size - 1, Number(m[2])) : size - 1;
-  return start >= size || start > end ? "unsatisfiable" : { start, end };
+  return start >= size || start > end ? "unsatisfiable" : { start, end, openEnded: !!m[1] && !m[2] };
 }
 
 function headersFor(mime: string, extra: Record<string, string>): Record<string, string> {
@@ -42,8 +42,7 @@ export function rangedFile(c: Context, opened: { fd: number; size: number }, mim
     return new Response(null, { status: 416, headers: { ...headers, "content-range": `bytes */${size}` } });
   }
   if (s === "all") return new Response(readRange(fd, 0, size - 1) as Uint8Array<ArrayBuffer>, { headers: { ...headers, "content-length": String(size) } });
-  const openEnded = !/-\d+$/.test(c.req.header("range") ?? "");
-  const end = openEnded ? Math.min(s.end, s.start + OPEN_RANGE_MAX - 1) : s.end;
+  const end = s.openEnded ? Math.min(s.end, s.start + OPEN_RANGE_MAX - 1) : s.end;
   const bytes = readRange(fd, s.start, end);
   return new Response(bytes as Uint8Array<ArrayBuffer>, {
     status: 206,

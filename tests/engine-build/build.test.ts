@@ -16,7 +16,7 @@ import { buildServerArgs } from "../../engine/process/args";
 import { Supervisor } from "../../engine/process/supervisor";
 import { EventBus } from "../../core/events/bus";
 import { dummyModels, tempDir } from "../standin/fixtures";
-import { MAIN_REPO, makeSourceFixture, serveGithub } from "./source-tree";
+import { cpuBuildOptions, MAIN_REPO, makeSourceFixture, serveGithub } from "./source-tree";
 import { needBuildTools } from "../kit/needs";
 import { videoModels } from "../video/fixtures";
 
@@ -42,19 +42,7 @@ afterAll(() => {
 });
 
 function opts(tag: string, onProgress?: (p: BuildProgress) => void, signal?: AbortSignal) {
-  return {
-    apiBase: gh.apiBase,
-    repo: MAIN_REPO,
-    tag,
-    backend: "cpu" as const,
-    engines: join(tmp.dir, "engines"),
-    downloadsDir: join(tmp.dir, "downloads"),
-    logFile: join(tmp.dir, "logs", `build-${tag}.log`),
-    jobs: 2,
-    onProgress,
-    signal,
-    download: { retries: 0, backoffMs: 10 },
-  };
+  return { ...cpuBuildOptions(gh.apiBase, tmp.dir, tag), logFile: join(tmp.dir, "logs", `build-${tag}.log`), onProgress, signal };
 }
 
 describe.skipIf(!haveTools)("source build", () => {

@@ -268,3 +268,17 @@ export function serveGithub(fixtures: SourceFixture[], latest = fixtures[0]?.tag
   });
   return { apiBase: `http://127.0.0.1:${server.port}`, requests, stop: () => server.stop(true) };
 }
+
+/** What a CPU build from the local GitHub-like API takes, with its folders under `dir` (engine and RPC worker builds alike). */
+export function cpuBuildOptions(apiBase: string, dir: string, tag: string) {
+  return {
+    apiBase,
+    repo: MAIN_REPO,
+    tag,
+    backend: "cpu" as const,
+    engines: join(dir, "engines"),
+    downloadsDir: join(dir, "downloads"),
+    jobs: 2,
+    download: { retries: 0, backoffMs: 10 },
+  };
+}

@@ -15,7 +15,7 @@ import { freePort } from "../../engine/process/port";
 import { buildWorker, findWorker } from "../../rpc/worker-build";
 import { startWorkerBackend } from "../../rpc/worker-backend";
 import { tempDir } from "../standin/fixtures";
-import { MAIN_REPO, makeSourceFixture, serveGithub } from "../engine-build/source-tree";
+import { cpuBuildOptions, makeSourceFixture, serveGithub } from "../engine-build/source-tree";
 import { needBuildTools } from "../kit/needs";
 
 setDefaultTimeout(180_000);
@@ -28,16 +28,7 @@ afterAll(() => {
   tmp.cleanup();
 });
 
-const common = (tag: string) => ({
-  apiBase: gh.apiBase,
-  repo: MAIN_REPO,
-  tag,
-  backend: "cpu" as const,
-  engines: join(tmp.dir, "engines"),
-  downloadsDir: join(tmp.dir, "downloads"),
-  jobs: 2,
-  download: { retries: 0, backoffMs: 10 },
-});
+const common = (tag: string) => cpuBuildOptions(gh.apiBase, tmp.dir, tag);
 
 describe.skipIf(!haveTools)("RPC builds", () => {
   test("the worker program is built once from the pinned source and serves ggml RPC on loopback", async () => {
