@@ -8,6 +8,13 @@ import { NamedError } from "../../core/server/errors";
 
 /** sd-server answered a job request with something that is not a job (a 5xx, an HTML page, a wrong shape). */
 /** The engine's answer to a job poll was not a job (502: the engine's fault, not the caller's). */
+/**
+ * How long a question to the engine may go unanswered. The async API answers at once, even while it
+ * generates; a request in flight when the process is killed may otherwise never end (seen under Wine: a
+ * poll during the restart that stops a job hung the task for good). The caller then sees the process gone.
+ */
+const ANSWER_MS = 15_000;
+
 export class EngineAnswerError extends NamedError {
   override name = "EngineAnswerError";
   override readonly code = "bad_engine_answer";
@@ -61,7 +68,7 @@ export async function submitJob(port: number, body: ImgGenBody | VidGenBody, rou
 }
 
 export async function readJob(port: number, id: string): Promise<EngineJob> {
-  const res = await fetch(`http://127.0.0.1:${port}/sdcpp/v1/jobs/${encodeURIComponent(id)}`);
+  const res = await fetch(`http://127.0.0.1:${port}/sdcpp/v1/jobs/${encodeURIComponent(id)}`, { signal: AbortSignal.timeout(ANSWER_MS) });
   if (res.status === 404 || res.status === 410) {
     await res.body?.cancel();
     return {
@@ -101,14 +108,15 @@ export async function readJob(port: number, id: string): Promise<EngineJob> {
 
 /** Cancels a queued job; false when it is generating (409), which only ending the process stops. */
 export async function cancelQueuedJob(port: number, id: string): Promise<boolean> {
-  const res = await fetch(`http://127.0.0.1:${port}/sdcpp/v1/jobs/${encodeURIComponent(id)}/cancel`, { method: "POST" });
+  const url = `http://127.0.0.1:${port}/sdcpp/v1/jobs/${encodeURIComponent(id)}/cancel`;
+  const res = await fetch(url, { method: "POST", signal: AbortSignal.timeout(ANSWER_MS) });
   await res.body?.cancel();
   return res.status !== 409;
 }
 
 /** The mode-aware part of `GET /sdcpp/v1/capabilities` (routes_sdcpp.cpp make_capabilities_json): supported modes, vid_gen's formats. */
 export async function readCapabilities(port: number): Promise<EngineCapabilities> {
-  const res = await fetch(`http://127.0.0.1:${port}/sdcpp/v1/capabilities`);
+  const res = await fetch(`http://127.0.0.1:${port}/sdcpp/v1/capabilities`, { signal: AbortSignal.timeout(ANSWER_MS) });
   const text = await res.text().catch(() => "");
   if (!res.ok) throw new EngineAnswerError(res.status, text.slice(0, 200));
   let caps: { supported_modes?: unknown; output_formats_by_mode?: { vid_gen?: unknown } };
